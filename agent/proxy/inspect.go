@@ -1,0 +1,62 @@
+package proxy
+
+import (
+	"context"
+	"io"
+	"net/http"
+)
+
+// Invocation is one event fetched from the upstream Runtime API, before the
+// runtime sees it.
+type Invocation struct {
+	// RequestID is the Lambda-Runtime-Aws-Request-Id header.
+	RequestID string
+	// Header holds the upstream response headers (every Lambda-Runtime-*
+	// header). Inspectors must not modify it.
+	Header http.Header
+	// Event is the raw event payload.
+	Event []byte
+}
+
+// Verdict is an Inspector's answer for one invocation.
+type Verdict struct {
+	// Block, when true, makes the proxy answer the invocation itself: it
+	// posts BlockResponse upstream to /invocation/{id}/response and the
+	// runtime never sees the event.
+	Block         bool
+	BlockResponse []byte
+	// Event, when non-nil, replaces the payload handed to the runtime (a
+	// batch with malicious records removed, for example).
+	Event []byte
+	// Response, when non-nil, sees the handler's response for this
+	// invocation before it goes upstream.
+	Response ResponseFilter
+}
+
+// Inspector judges invocations. The proxy calls it between fetching an event
+// and handing it to the runtime, possibly from several goroutines at once.
+// An error or a panic lets the event through unchanged (fail open) unless
+// the proxy is configured to fail closed.
+type Inspector interface {
+	InspectEvent(ctx context.Context, inv *Invocation) (Verdict, error)
+}
+
+// InspectorFunc adapts a function to the Inspector interface.
+type InspectorFunc func(ctx context.Context, inv *Invocation) (Verdict, error)
+
+// InspectEvent calls f(ctx, inv).
+func (f InspectorFunc) InspectEvent(ctx context.Context, inv *Invocation) (Verdict, error) {
+	return f(ctx, inv)
+}
+
+// ResponseFilter inspects, and may rewrite, the response a handler returns
+// for one invocation.
+type ResponseFilter interface {
+	// FilterResponse gets a buffered response payload and returns the
+	// payload to send upstream.
+	FilterResponse(ctx context.Context, payload []byte) ([]byte, error)
+	// FilterStream wraps the body of a streamed response
+	// (Lambda-Runtime-Function-Response-Mode: streaming). It must not
+	// buffer the whole stream.
+	FilterStream(ctx context.Context, contentType string, body io.Reader) io.Reader
+}
