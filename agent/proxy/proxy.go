@@ -1,0 +1,722 @@
+// Package proxy serves the Lambda Runtime API to a function's runtime and
+// forwards every request to the real (upstream) Runtime API, so that each
+// event can be inspected between the moment Lambda hands it out and the
+// moment the handler sees it.
+//
+// It is modelled on net/http/httputil.ReverseProxy but specialised for the
+// Runtime API: the long-poll on invocation/next is answered only once an
+// event has been fetched and judged; blocked events are answered upstream by
+// the proxy itself while the runtime keeps waiting; request trailers (the
+// function error type and body) travel with their values; streamed responses
+// are copied as they arrive, never buffered.
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	stdlog "log"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Runtime API paths and headers the proxy understands. Everything else is
+// passed through untouched.
+const (
+	pathPrefix     = "/2018-06-01/runtime/invocation/"
+	pathNext       = pathPrefix + "next"
+	suffixResponse = "/response"
+	suffixError    = "/error"
+
+	headerRequestID    = "Lambda-Runtime-Aws-Request-Id"
+	headerDeadline     = "Lambda-Runtime-Deadline-Ms"
+	headerResponseMode = "Lambda-Runtime-Function-Response-Mode"
+	responseModeStream = "streaming"
+)
+
+// GenericBlockResponse is the response the proxy posts for an invocation it
+// blocks without a response of the inspector's own: when an inspection fails
+// and the proxy fails closed, or when a Verdict blocks with an empty
+// BlockResponse. It is shaped like an API Gateway / Function URL proxy
+// response so HTTP clients get a plain 403, and it never reflects input.
+const GenericBlockResponse = `{"statusCode":403,"headers":{"Content-Type":"application/json"},"body":"{\"message\":\"Forbidden\"}"}`
+
+// DefaultMaxFilteredResponse bounds how much of a buffered response is held
+// in memory for a ResponseFilter. Lambda's own limit is 6 MB; a response
+// larger than this bound is passed through unfiltered (and logged) rather
+// than held.
+const DefaultMaxFilteredResponse = 16 << 20
+
+// recentIDs is how many fetched request ids the proxy remembers for Fetched.
+const recentIDs = 4096
+
+// Proxy is an http.Handler serving the Lambda Runtime API. Create one with
+// New; it is safe for concurrent use by any number of runtime connections.
+type Proxy struct {
+	upstream    string
+	transport   http.RoundTripper
+	inspector   Inspector
+	failClosed  bool
+	maxFiltered int64
+	log         zerolog.Logger
+
+	// ctx is cancelled by Close: runtime next calls still waiting on the
+	// upstream long poll give up, everything else drains normally.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	filters filterTable
+	seen    *idSet
+	stats   counters
+}
+
+// Option configures a Proxy.
+type Option func(*Proxy)
+
+// WithInspector sets the Inspector that judges every event. Without one the
+// proxy passes every event through.
+func WithInspector(in Inspector) Option { return func(p *Proxy) { p.inspector = in } }
+
+// WithFailClosed makes an inspection error or panic block the invocation
+// with GenericBlockResponse instead of letting the event through.
+func WithFailClosed(closed bool) Option { return func(p *Proxy) { p.failClosed = closed } }
+
+// WithLogger sets the logger. The default discards everything.
+func WithLogger(l zerolog.Logger) Option { return func(p *Proxy) { p.log = l } }
+
+// WithTransport replaces the transport used to reach the upstream Runtime
+// API. The default is NewTransport().
+func WithTransport(rt http.RoundTripper) Option { return func(p *Proxy) { p.transport = rt } }
+
+// WithMaxFilteredResponse sets the largest buffered response handed to a
+// ResponseFilter (DefaultMaxFilteredResponse by default).
+func WithMaxFilteredResponse(n int64) Option { return func(p *Proxy) { p.maxFiltered = n } }
+
+// New returns a Proxy forwarding to the Runtime API at upstream, a host:port
+// such as the original AWS_LAMBDA_RUNTIME_API.
+func New(upstream string, opts ...Option) (*Proxy, error) {
+	if _, _, err := net.SplitHostPort(upstream); err != nil {
+		return nil, fmt.Errorf("upstream runtime API address %q: %w", upstream, err)
+	}
+	p := &Proxy{
+		upstream:    upstream,
+		maxFiltered: DefaultMaxFilteredResponse,
+		log:         zerolog.Nop(),
+		filters:     filterTable{m: make(map[string]ResponseFilter)},
+		seen:        newIDSet(recentIDs),
+	}
+	for _, o := range opts {
+		o(p)
+	}
+	if p.transport == nil {
+		p.transport = NewTransport()
+	}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	return p, nil
+}
+
+// NewTransport returns the transport the proxy uses by default: keep-alive
+// connections, enough idle connections for many concurrent invocations, and
+// no timeouts at all, because invocation/next is a long poll that can wait
+// for minutes and response bodies can stream for as long as the function
+// runs. It ignores HTTP_PROXY (the Runtime API is local) and never asks for
+// compression, which would make it rewrite bodies.
+func NewTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: nil,
+		DialContext: (&net.Dialer{
+			Timeout:   5 * time.Second, // connecting to a local socket; waiting happens after
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 256,
+		DisableCompression:  true,
+		ForceAttemptHTTP2:   false,
+	}
+}
+
+// NewServer returns an http.Server suited to serving h (a Proxy) to the
+// runtime: no read, write or header timeouts, because the runtime's next is
+// a long poll and because Lambda freezes the whole environment between
+// invocations, which would make any timer fire spuriously.
+func NewServer(h http.Handler, log zerolog.Logger) *http.Server {
+	return &http.Server{
+		Handler:  h,
+		ErrorLog: stdlog.New(log.With().Str("source", "http.Server").Logger(), "", 0),
+	}
+}
+
+// Close makes runtime next calls that are still waiting for an event give
+// up, and makes the proxy stop fetching events. Responses in flight are not
+// affected. Use it at SHUTDOWN, before http.Server.Shutdown.
+func (p *Proxy) Close() { p.cancel() }
+
+// Fetched reports whether the proxy fetched the event with this request id
+// from upstream (among the last few thousand). An invocation the proxy never
+// fetched reached the runtime some other way: the runtime bypasses the proxy.
+func (p *Proxy) Fetched(requestID string) bool { return p.seen.has(requestID) }
+
+// ServeHTTP implements http.Handler.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	switch {
+	case r.Method == http.MethodGet && path == pathNext:
+		p.serveNext(w, r)
+	case r.Method == http.MethodPost && strings.HasPrefix(path, pathPrefix) && strings.HasSuffix(path, suffixResponse):
+		id := strings.TrimSuffix(strings.TrimPrefix(path, pathPrefix), suffixResponse)
+		p.serveResponse(w, r, id)
+	case r.Method == http.MethodPost && strings.HasPrefix(path, pathPrefix) && strings.HasSuffix(path, suffixError):
+		id := strings.TrimSuffix(strings.TrimPrefix(path, pathPrefix), suffixError)
+		p.filters.take(id)
+		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)
+	default:
+		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)
+	}
+}
+
+// serveNext answers the runtime's long poll. It fetches events from upstream
+// until one is allowed, answering blocked ones itself, so the runtime only
+// ever sees events that passed inspection.
+func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
+	p.stats.runtimeNexts.Add(1)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	stop := context.AfterFunc(p.ctx, cancel)
+	defer stop()
+
+	for {
+		resp, err := p.transport.RoundTrip(p.upstreamRequest(ctx, r, nil, 0))
+		if err != nil {
+			if ctx.Err() != nil {
+				// The runtime went away or the proxy is closing: no
+				// event was taken, nothing is lost.
+				p.log.Debug().Err(err).Msg("runtime next abandoned")
+				p.closing(w)
+				return
+			}
+			p.badGateway(w, "fetch next event", err)
+			return
+		}
+		id := resp.Header.Get(headerRequestID)
+		if resp.StatusCode != http.StatusOK || id == "" {
+			// Not an event (an error status, or a malformed answer): the
+			// runtime decides what to do with it.
+			p.copyResponse(w, resp)
+			return
+		}
+		payload, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			p.badGateway(w, "read event "+id, err)
+			return
+		}
+		p.seen.add(id)
+		p.stats.fetched.Add(1)
+
+		inv := &Invocation{RequestID: id, Header: resp.Header, Event: payload}
+		v := p.inspect(r.Context(), inv)
+		if v.Block {
+			p.block(r.Context(), id, v.BlockResponse)
+			if ctx.Err() != nil {
+				p.closing(w)
+				return
+			}
+			continue
+		}
+		if v.Event != nil {
+			payload = v.Event
+			p.stats.replaced.Add(1)
+		}
+		if v.Response != nil {
+			p.filters.put(id, v.Response)
+		}
+		h := w.Header()
+		copyHeader(h, resp.Header)
+		removeHopHeaders(h)
+		h.Set("Content-Length", strconv.Itoa(len(payload)))
+		w.WriteHeader(http.StatusOK)
+		if _, err := w.Write(payload); err != nil {
+			// The event is lost for this runtime; Lambda times the
+			// invocation out. Nothing else can be done.
+			p.log.Error().Err(err).Str("request_id", id).Msg("could not hand event to runtime")
+			p.filters.take(id)
+		}
+		return
+	}
+}
+
+// inspect runs the Inspector on one invocation, timed, shielded from its
+// panics, and turns its failures into the configured failure policy.
+func (p *Proxy) inspect(parent context.Context, inv *Invocation) Verdict {
+	if p.inspector == nil {
+		return Verdict{}
+	}
+	ctx := context.WithoutCancel(parent)
+	if ms, err := strconv.ParseInt(inv.Header.Get(headerDeadline), 10, 64); err == nil && ms > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, time.UnixMilli(ms))
+		defer cancel()
+	}
+	start := time.Now()
+	v, err := p.safeInspect(ctx, inv)
+	elapsed := time.Since(start)
+	p.stats.observeInspection(elapsed)
+
+	if err != nil {
+		p.stats.inspectErrors.Add(1)
+		if p.failClosed {
+			p.log.Error().Err(err).Str("request_id", inv.RequestID).Dur("inspect_ms", elapsed).
+				Msg("inspection failed; blocking the invocation (failure policy closed)")
+			return Verdict{Block: true}
+		}
+		p.log.Error().Err(err).Str("request_id", inv.RequestID).Dur("inspect_ms", elapsed).
+			Msg("inspection failed; letting the event through unchanged (failure policy open)")
+		return Verdict{}
+	}
+	p.log.Debug().Str("request_id", inv.RequestID).Dur("inspect_ms", elapsed).Bool("block", v.Block).
+		Msg("event inspected")
+	return v
+}
+
+func (p *Proxy) safeInspect(ctx context.Context, inv *Invocation) (v Verdict, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			p.stats.panics.Add(1)
+			err = &PanicError{Value: rec, Stack: debug.Stack()}
+		}
+	}()
+	return p.inspector.InspectEvent(ctx, inv)
+}
+
+// PanicError is the error an Inspector or ResponseFilter panic turns into.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+
+// block answers a blocked invocation upstream. If Lambda refuses the block
+// response (it should not), the invocation is failed with a generic error
+// instead, so it never waits for a runtime that will not see it.
+func (p *Proxy) block(parent context.Context, id string, body []byte) {
+	p.stats.blocked.Add(1)
+	if len(body) == 0 {
+		body = []byte(GenericBlockResponse)
+	}
+	ctx := context.WithoutCancel(parent)
+	status, err := p.post(ctx, pathPrefix+url.PathEscape(id)+suffixResponse, body)
+	if err == nil && status == http.StatusAccepted {
+		p.log.Info().Str("request_id", id).Msg("invocation blocked")
+		return
+	}
+	p.stats.blockFailures.Add(1)
+	p.log.Error().Err(err).Int("status", status).Str("request_id", id).
+		Msg("upstream did not accept the block response; failing the invocation instead")
+	const generic = `{"errorMessage":"Request blocked","errorType":"LambdaWAF.Blocked"}`
+	status, err = p.post(ctx, pathPrefix+url.PathEscape(id)+suffixError, []byte(generic))
+	if err != nil || status != http.StatusAccepted {
+		p.log.Error().Err(err).Int("status", status).Str("request_id", id).
+			Msg("upstream did not accept the invocation error either")
+	}
+}
+
+func (p *Proxy) post(ctx context.Context, path string, body []byte) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+p.upstream+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, fmt.Errorf("build request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := p.transport.RoundTrip(req)
+	if err != nil {
+		return 0, fmt.Errorf("post %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, nil
+}
+
+// serveResponse forwards a handler's response, through the invocation's
+// ResponseFilter if its Verdict set one.
+func (p *Proxy) serveResponse(w http.ResponseWriter, r *http.Request, id string) {
+	f := p.filters.take(id)
+	if f == nil {
+		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)
+		return
+	}
+	ctx := r.Context()
+	if strings.EqualFold(r.Header.Get(headerResponseMode), responseModeStream) {
+		body := p.filterStream(ctx, id, f, r)
+		p.forward(w, r, body, -1, r.Trailer)
+		return
+	}
+
+	buf, complete, err := readAtMost(r.Body, p.maxFiltered)
+	if err != nil {
+		p.badGateway(w, "read response "+id, err)
+		return
+	}
+	if !complete {
+		p.log.Warn().Str("request_id", id).Int64("limit_bytes", p.maxFiltered).
+			Msg("response too large to filter; passing it through unfiltered")
+		p.forward(w, r, io.MultiReader(bytes.NewReader(buf), r.Body), r.ContentLength, r.Trailer)
+		return
+	}
+	out, err := p.safeFilter(ctx, f, buf)
+	if err != nil {
+		p.stats.inspectErrors.Add(1)
+		if p.failClosed {
+			p.log.Error().Err(err).Str("request_id", id).
+				Msg("response filter failed; replacing the response (failure policy closed)")
+			out = []byte(GenericBlockResponse)
+		} else {
+			p.log.Error().Err(err).Str("request_id", id).
+				Msg("response filter failed; sending the response unchanged (failure policy open)")
+			out = buf
+		}
+	}
+	// The body was read to the end, so r.Trailer now holds the trailer
+	// values. Only a chunked request can carry them; otherwise send a
+	// plain Content-Length body.
+	if hasTrailerValues(r.Trailer) {
+		p.forward(w, r, bytes.NewReader(out), -1, r.Trailer)
+		return
+	}
+	p.forward(w, r, bytes.NewReader(out), int64(len(out)), nil)
+}
+
+func (p *Proxy) safeFilter(ctx context.Context, f ResponseFilter, payload []byte) (out []byte, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			p.stats.panics.Add(1)
+			out, err = nil, &PanicError{Value: rec, Stack: debug.Stack()}
+		}
+	}()
+	return f.FilterResponse(ctx, payload)
+}
+
+// filterStream wraps a streamed response body in the filter's reader. The
+// wrapper is read by the transport's own goroutine, where a panic would kill
+// the process, so it is shielded: a panic ends the stream with an error.
+func (p *Proxy) filterStream(ctx context.Context, id string, f ResponseFilter, r *http.Request) (body io.Reader) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			p.stats.panics.Add(1)
+			p.stats.inspectErrors.Add(1)
+			p.log.Error().Err(&PanicError{Value: rec}).Str("request_id", id).
+				Msg("stream filter panicked; streaming the response unfiltered")
+			body = r.Body
+		}
+	}()
+	fr := f.FilterStream(ctx, r.Header.Get("Content-Type"), r.Body)
+	if fr == nil {
+		return r.Body
+	}
+	return &panicSafeReader{r: fr, onPanic: func(v any) {
+		p.stats.panics.Add(1)
+		p.stats.inspectErrors.Add(1)
+		p.log.Error().Err(&PanicError{Value: v}).Str("request_id", id).Msg("stream filter panicked mid-stream")
+	}}
+}
+
+type panicSafeReader struct {
+	r       io.Reader
+	onPanic func(any)
+}
+
+func (s *panicSafeReader) Read(b []byte) (n int, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			s.onPanic(rec)
+			n, err = 0, errors.New("response stream filter panicked")
+		}
+	}()
+	return s.r.Read(b)
+}
+
+// forward sends r upstream with the given body and relays the answer.
+// trailer, when non-nil, is the map the transport reads trailer values from
+// after the body's EOF: passing the incoming request's map forwards the
+// values the runtime sent, which the server fills in as the body ends.
+func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body io.Reader, contentLength int64, trailer http.Header) {
+	// The upstream may answer before the runtime has finished sending (an
+	// error status, say); full duplex keeps the request body readable.
+	_ = http.NewResponseController(w).EnableFullDuplex()
+	out := p.upstreamRequest(r.Context(), r, body, contentLength)
+	out.Trailer = trailer
+	resp, err := p.transport.RoundTrip(out)
+	if err != nil {
+		p.badGateway(w, r.Method+" "+r.URL.Path, err)
+		return
+	}
+	p.copyResponse(w, resp)
+}
+
+// upstreamRequest builds the request sent upstream for the runtime's r.
+func (p *Proxy) upstreamRequest(ctx context.Context, r *http.Request, body io.Reader, contentLength int64) *http.Request {
+	u := &url.URL{Scheme: "http", Host: p.upstream, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
+	out := &http.Request{
+		Method:        r.Method,
+		URL:           u,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        make(http.Header, len(r.Header)),
+		Host:          p.upstream,
+		ContentLength: contentLength,
+	}
+	if body != nil && contentLength != 0 {
+		out.Body = io.NopCloser(body)
+		if rc, ok := body.(io.ReadCloser); ok {
+			out.Body = rc
+		}
+	}
+	copyHeader(out.Header, r.Header)
+	removeHopHeaders(out.Header)
+	if _, ok := out.Header["User-Agent"]; !ok {
+		// Keep the transport from inventing one: the runtime sent none.
+		out.Header.Set("User-Agent", "")
+	}
+	return out.WithContext(ctx)
+}
+
+// copyResponse relays an upstream response to the runtime, flushing as data
+// arrives and passing trailers with their values.
+func (p *Proxy) copyResponse(w http.ResponseWriter, resp *http.Response) {
+	defer resp.Body.Close()
+	h := w.Header()
+	copyHeader(h, resp.Header)
+	removeHopHeaders(h)
+	if len(resp.Trailer) > 0 {
+		names := make([]string, 0, len(resp.Trailer))
+		for k := range resp.Trailer {
+			names = append(names, k)
+		}
+		h.Set("Trailer", strings.Join(names, ", "))
+	}
+	w.WriteHeader(resp.StatusCode)
+	if err := copyFlushing(w, resp.Body); err != nil {
+		p.log.Warn().Err(err).Msg("relaying upstream response")
+	}
+	for k, vv := range resp.Trailer {
+		for _, v := range vv {
+			h.Add(http.TrailerPrefix+k, v)
+		}
+	}
+}
+
+func copyFlushing(w http.ResponseWriter, r io.Reader) error {
+	rc := http.NewResponseController(w)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return fmt.Errorf("write to runtime: %w", werr)
+			}
+			_ = rc.Flush()
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read from upstream: %w", err)
+		}
+	}
+}
+
+// closing answers a runtime next the proxy gave up on because it is
+// shutting down (if the runtime is still there to read it): never a 200,
+// which the runtime would take for an event.
+func (p *Proxy) closing(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = io.WriteString(w, `{"errorMessage":"lambdawaf: shutting down","errorType":"LambdaWAF.ShuttingDown"}`)
+}
+
+func (p *Proxy) badGateway(w http.ResponseWriter, what string, err error) {
+	p.stats.upstreamErrors.Add(1)
+	p.log.Error().Err(err).Str("upstream", p.upstream).Msg(what + ": upstream runtime API failed")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadGateway)
+	_, _ = io.WriteString(w, `{"errorMessage":"lambdawaf: upstream runtime API unavailable","errorType":"LambdaWAF.UpstreamError"}`)
+}
+
+// readAtMost reads r to EOF if it holds at most limit bytes. Otherwise it
+// returns what it read (limit+1 bytes) with complete false, and r holds the
+// rest.
+func readAtMost(r io.Reader, limit int64) (buf []byte, complete bool, err error) {
+	buf, err = io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, false, err
+	}
+	return buf, int64(len(buf)) <= limit, nil
+}
+
+func hasTrailerValues(t http.Header) bool {
+	for _, vv := range t {
+		for _, v := range vv {
+			if v != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Hop-by-hop headers, as in net/http/httputil: they describe one
+// connection and must not be forwarded.
+var hopHeaders = [...]string{
+	"Connection",
+	"Proxy-Connection",
+	"Keep-Alive",
+	"Proxy-Authenticate",
+	"Proxy-Authorization",
+	"Te",
+	"Trailer",
+	"Transfer-Encoding",
+	"Upgrade",
+}
+
+func removeHopHeaders(h http.Header) {
+	for _, f := range h["Connection"] {
+		for _, name := range strings.Split(f, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				h.Del(name)
+			}
+		}
+	}
+	for _, name := range hopHeaders {
+		h.Del(name)
+	}
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, vv := range src {
+		dst[k] = append(dst[k][:0:0], vv...)
+	}
+}
+
+// filterTable holds the ResponseFilter of each invocation in flight.
+type filterTable struct {
+	mu sync.Mutex
+	m  map[string]ResponseFilter
+}
+
+func (t *filterTable) put(id string, f ResponseFilter) {
+	t.mu.Lock()
+	t.m[id] = f
+	t.mu.Unlock()
+}
+
+// take returns and forgets the filter for id.
+func (t *filterTable) take(id string) ResponseFilter {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.m[id]
+	delete(t.m, id)
+	return f
+}
+
+func (t *filterTable) len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.m)
+}
+
+// idSet remembers the last n request ids added.
+type idSet struct {
+	mu   sync.Mutex
+	ring []string
+	next int
+	m    map[string]struct{}
+}
+
+func newIDSet(n int) *idSet {
+	return &idSet{ring: make([]string, n), m: make(map[string]struct{}, n)}
+}
+
+func (s *idSet) add(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.m[id]; ok {
+		return
+	}
+	if old := s.ring[s.next]; old != "" {
+		delete(s.m, old)
+	}
+	s.ring[s.next] = id
+	s.m[id] = struct{}{}
+	s.next = (s.next + 1) % len(s.ring)
+}
+
+func (s *idSet) has(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.m[id]
+	return ok
+}
+
+// Stats is a snapshot of the proxy's counters.
+type Stats struct {
+	RuntimeNexts       uint64        // next calls received from the runtime
+	Fetched            uint64        // events (request ids) fetched from upstream
+	Blocked            uint64        // invocations answered with a block response
+	Replaced           uint64        // events whose payload the Inspector replaced
+	InspectErrors      uint64        // Inspector or ResponseFilter errors, panics included
+	Panics             uint64        // Inspector or ResponseFilter panics
+	BlockFailures      uint64        // block responses upstream refused
+	UpstreamErrors     uint64        // requests the upstream could not serve
+	Inspections        uint64        // Inspector calls
+	InspectTime        time.Duration // total time spent in the Inspector
+	MaxInspectTime     time.Duration // longest single inspection
+	PendingFilterCount int           // invocations with a ResponseFilter awaiting their response
+}
+
+// Stats returns a snapshot of the proxy's counters.
+func (p *Proxy) Stats() Stats {
+	c := &p.stats
+	return Stats{
+		RuntimeNexts:       c.runtimeNexts.Load(),
+		Fetched:            c.fetched.Load(),
+		Blocked:            c.blocked.Load(),
+		Replaced:           c.replaced.Load(),
+		InspectErrors:      c.inspectErrors.Load(),
+		Panics:             c.panics.Load(),
+		BlockFailures:      c.blockFailures.Load(),
+		UpstreamErrors:     c.upstreamErrors.Load(),
+		Inspections:        c.inspections.Load(),
+		InspectTime:        time.Duration(c.inspectNanos.Load()),
+		MaxInspectTime:     time.Duration(c.maxInspectNanos.Load()),
+		PendingFilterCount: p.filters.len(),
+	}
+}
+
+type counters struct {
+	runtimeNexts, fetched, blocked, replaced atomic.Uint64
+	inspectErrors, panics, blockFailures     atomic.Uint64
+	upstreamErrors, inspections              atomic.Uint64
+	inspectNanos, maxInspectNanos            atomic.Int64
+}
+
+func (c *counters) observeInspection(d time.Duration) {
+	c.inspections.Add(1)
+	c.inspectNanos.Add(int64(d))
+	for {
+		cur := c.maxInspectNanos.Load()
+		if int64(d) <= cur || c.maxInspectNanos.CompareAndSwap(cur, int64(d)) {
+			return
+		}
+	}
+}
