@@ -142,4 +142,8 @@ type Value struct {
 	// first ("base64", "url", "url", "json"), for evidence and for detectors
 	// that treat multiply-encoded input as suspicious.
 	Decoded []string
+	// IsKey reports that Text is a name (a JSON object key, a query or form
+	// parameter name, a cookie name), yielded as a value of its own because
+	// NoSQL operators and injected parameter names live there.
+	IsKey bool
 }

@@ -1,0 +1,182 @@
+package decode
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"errors"
+	"io"
+	"mime"
+	"strings"
+)
+
+// walkBody decodes a body by its content encoding and media type, sniffing
+// the content when the type is missing or lies. Structured bodies (JSON,
+// form, multipart, XML) yield their leaves; anything else is yielded whole.
+func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth int) {
+	if w.stop || body == "" {
+		return
+	}
+	// content encoding: declared, or sniffed from the gzip magic number
+	coding := strings.ToLower(strings.TrimSpace(contentEncoding))
+	if coding == "" && len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
+		coding = "gzip"
+	}
+	switch coding {
+	case "", "identity":
+	case "gzip", "x-gzip", "deflate":
+		if depth >= w.lim.MaxLayers {
+			w.issue(DepthLimit, loc)
+			return
+		}
+		e := encGzip
+		if coding == "deflate" {
+			e = encDeflate
+		}
+		plain, ok := w.inflate(body, coding, loc)
+		if !ok && plain == "" {
+			w.expand(loc, "", body, depth) // not compressed after all
+			return
+		}
+		if w.push(e) {
+			w.walkBody(plain, contentType, "", loc, depth+1)
+			w.pop()
+		}
+		return
+	default:
+		// br, zstd, compress: not decoded here; judge the raw bytes and say so
+		w.issue(UnsupportedCoding, loc)
+	}
+
+	media, params := mediaType(contentType)
+	switch {
+	case isJSONType(media):
+		if w.walkJSON(body, loc, depth, true) {
+			return
+		}
+		// the type lied or the body is truncated: judge it as text too
+		w.walkSniffed(body, loc, depth, false)
+	case media == "application/x-www-form-urlencoded":
+		w.walkForm(body, loc)
+	case media == "multipart/form-data" || media == "multipart/mixed":
+		w.walkMultipart(body, params["boundary"], loc, depth)
+	case isXMLType(media):
+		w.walkXML(body, loc, depth)
+	case media == "application/graphql":
+		w.expand(loc+".query", "query", body, depth)
+	default:
+		w.walkSniffed(body, loc, depth, true)
+	}
+}
+
+// walkSniffed guesses the format of a body from its first bytes. It always
+// yields the whole body as text as well, since the application may treat it
+// as such.
+func (w *walker) walkSniffed(body, loc string, depth int, tryJSON bool) {
+	trimmed := strings.TrimLeft(body, " \t\r\n\ufeff")
+	if trimmed == "" {
+		return
+	}
+	switch {
+	case tryJSON && (trimmed[0] == '{' || trimmed[0] == '['):
+		if w.walkJSON(body, loc, depth, false) {
+			return
+		}
+	case trimmed[0] == '<':
+		w.walkXML(body, loc, depth)
+		return
+	case strings.HasPrefix(trimmed, "--") && strings.Contains(trimmed, "Content-Disposition"):
+		if line, _, ok := strings.Cut(trimmed[2:], "\n"); ok {
+			w.walkMultipart(body, strings.TrimRight(line, "\r"), loc, depth)
+			return
+		}
+	case looksLikeForm(trimmed):
+		w.walkForm(trimmed, loc)
+	}
+	if !w.stop {
+		w.expand(loc, "", body, depth)
+	}
+}
+
+// looksLikeForm reports whether s is plausibly name=value&... : no spaces
+// or line breaks, and an '=' early on.
+func looksLikeForm(s string) bool {
+	eq := strings.IndexByte(s, '=')
+	if eq <= 0 || eq > 256 {
+		return false
+	}
+	return strings.IndexAny(s, " \n\r\t<>{}") < 0
+}
+
+func mediaType(ct string) (string, map[string]string) {
+	if ct == "" {
+		return "", nil
+	}
+	media, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		// keep what precedes the parameters; a broken header still names a type
+		media, _, _ = strings.Cut(ct, ";")
+		media = strings.ToLower(strings.TrimSpace(media))
+		if i := strings.Index(strings.ToLower(ct), "boundary="); i >= 0 {
+			b := ct[i+len("boundary="):]
+			b, _, _ = strings.Cut(b, ";")
+			params = map[string]string{"boundary": strings.Trim(strings.TrimSpace(b), `"`)}
+		}
+	}
+	return media, params
+}
+
+func isJSONType(m string) bool {
+	return m == "application/json" || strings.HasSuffix(m, "+json") || m == "text/json" ||
+		m == "application/x-amz-json-1.0" || m == "application/x-amz-json-1.1" || m == "application/x-ndjson"
+}
+
+func isXMLType(m string) bool {
+	return m == "application/xml" || m == "text/xml" || strings.HasSuffix(m, "+xml")
+}
+
+// errBomb marks output cut at MaxDecompressed.
+var errBomb = errors.New("decompressed size limit")
+
+// inflate decompresses body within MaxDecompressed. It returns what it
+// could decompress and whether the stream was complete; a bomb or a
+// corrupt stream is reported as an issue.
+func (w *walker) inflate(body, coding, loc string) (string, bool) {
+	src := strings.NewReader(body)
+	var r io.Reader
+	switch coding {
+	case "deflate":
+		// "deflate" is zlib-wrapped per RFC 9110, raw deflate in practice
+		// from some clients: try zlib first.
+		if zr, err := zlib.NewReader(src); err == nil {
+			r = zr
+		} else {
+			src.Reset(body)
+			r = flate.NewReader(src)
+		}
+	default:
+		gr, err := gzip.NewReader(src)
+		if err != nil {
+			w.issue(MalformedGzip, loc)
+			return "", false
+		}
+		gr.Multistream(true)
+		r = gr
+	}
+	limit := w.lim.MaxDecompressed
+	if rem := w.lim.MaxBytes - w.bytes; rem < limit {
+		limit = rem
+	}
+	var buf bytes.Buffer
+	n, err := io.Copy(&buf, io.LimitReader(r, int64(limit)+1))
+	if n > int64(limit) {
+		w.issue(DecompressionBomb, loc)
+		return stringOf(buf.Bytes()[:limit]), false
+	}
+	if err != nil {
+		w.issue(MalformedGzip, loc)
+		return stringOf(buf.Bytes()), false
+	}
+	return stringOf(buf.Bytes()), true
+}

@@ -1,0 +1,168 @@
+// Package decode removes transport encodings from an event.Request and
+// yields every leaf value with the path that locates it, so that detectors
+// judge what the application will eventually see, not what travelled over
+// the wire.
+//
+// A Decoder is immutable and safe for concurrent use; each Walk keeps its
+// own state. Work is linear in the size of the request: every decoder reads
+// its input once, nesting is bounded by Limits.MaxDepth, speculative
+// decoding (base64, URL, HTML entities, JSON inside strings) is bounded by
+// Limits.MaxLayers, and the total text yielded is bounded by
+// Limits.MaxBytes.
+//
+// # What the visitor gets
+//
+// Every string in a Value (Location, Key, Text, Decoded) may be kept after
+// the visitor returns: none of them aliases a buffer that Walk reuses. Text
+// of a value that needed no decoding shares memory with the request (no
+// copy); do not modify Request.Body while values are in use. Decoded slices
+// may be shared between values: treat them as read-only.
+//
+// # Limits and anomalies
+//
+// Walk returns nil, or an *Error listing Issues: limits that were hit
+// (depth, value count, bytes, decompressed size: a decompression bomb) and
+// malformed or evasive input (invalid JSON where the content type promised
+// JSON, truncated gzip or multipart, invalid percent-encoding). The firewall
+// turns each Issue into a protocol signal. When a limit stops the walk,
+// Error.Stopped is true and the values yielded so far are all there is.
+package decode
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// Limits bound the work of one Walk. Zero fields take the defaults below.
+type Limits struct {
+	// MaxDepth bounds nesting: JSON/XML containers plus decoding layers.
+	MaxDepth int
+	// MaxValues bounds the number of values yielded by one Walk.
+	MaxValues int
+	// MaxBytes bounds the total length of Text yielded by one Walk.
+	MaxBytes int
+	// MaxDecompressed bounds the output of each gzip/deflate body.
+	MaxDecompressed int
+	// MaxLayers bounds speculative decoding of one value (base64 of
+	// URL-encoded JSON...).
+	MaxLayers int
+}
+
+// Default limits, sized for Lambda's 6 MB synchronous payload.
+const (
+	DefaultMaxDepth        = 64
+	DefaultMaxValues       = 20000
+	DefaultMaxBytes        = 32 << 20
+	DefaultMaxDecompressed = 8 << 20
+	DefaultMaxLayers       = 4
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.MaxValues <= 0 {
+		l.MaxValues = DefaultMaxValues
+	}
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultMaxBytes
+	}
+	if l.MaxDecompressed <= 0 {
+		l.MaxDecompressed = DefaultMaxDecompressed
+	}
+	if l.MaxLayers <= 0 {
+		l.MaxLayers = DefaultMaxLayers
+	}
+	return l
+}
+
+// IssueKind names an anomaly found while decoding.
+type IssueKind string
+
+// Issue kinds. The *Limit kinds and DecompressionBomb mean input was left
+// uninspected.
+const (
+	DepthLimit        IssueKind = "depth-limit"
+	ValueLimit        IssueKind = "value-limit"
+	ByteLimit         IssueKind = "byte-limit"
+	DecompressionBomb IssueKind = "decompression-bomb"
+	MalformedJSON     IssueKind = "malformed-json"
+	MalformedXML      IssueKind = "malformed-xml"
+	MalformedForm     IssueKind = "malformed-multipart"
+	MalformedGzip     IssueKind = "malformed-compression"
+	BadURLEncoding    IssueKind = "invalid-url-encoding"
+	UnsupportedCoding IssueKind = "unsupported-content-encoding"
+)
+
+// Issue is one anomaly, located like a Value.
+type Issue struct {
+	Kind     IssueKind
+	Location string
+	Record   int // batch record index, or -1
+}
+
+// maxIssues bounds the issues kept per Walk; one of each kind per location
+// is all the firewall needs.
+const maxIssues = 64
+
+// Error reports the issues of one Walk.
+type Error struct {
+	Issues []Issue
+	// Stopped is true when a limit ended the walk early.
+	Stopped bool
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("decode: ")
+	for i, is := range e.Issues {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if i == 8 {
+			fmt.Fprintf(&b, "and %d more", len(e.Issues)-i)
+			break
+		}
+		fmt.Fprintf(&b, "%s at %s", is.Kind, is.Location)
+	}
+	if e.Stopped {
+		b.WriteString(" (walk stopped)")
+	}
+	return b.String()
+}
+
+// Decoder walks requests within fixed limits.
+type Decoder struct {
+	lim  Limits
+	pool sync.Pool // *walker
+}
+
+// New returns a Decoder with the given limits (zero fields take defaults).
+func New(l Limits) *Decoder {
+	return &Decoder{lim: l.withDefaults()}
+}
+
+// Limits returns the decoder's effective limits.
+func (d *Decoder) Limits() Limits { return d.lim }
+
+// Walk yields every leaf value of req to visit, in this order: path, query,
+// headers, cookies, body, records. visit returns false to stop the walk
+// (Walk then returns the issues found so far, or nil).
+func (d *Decoder) Walk(req *event.Request, visit func(event.Value) bool) error {
+	w, _ := d.pool.Get().(*walker)
+	if w == nil {
+		w = &walker{chains: make(map[uint64][]string)}
+	}
+	w.reset(d, visit)
+	w.walkRequest(req)
+	var err error
+	if len(w.issues) > 0 {
+		err = &Error{Issues: append([]Issue(nil), w.issues...), Stopped: w.limited}
+	}
+	w.visit = nil
+	d.pool.Put(w)
+	return err
+}

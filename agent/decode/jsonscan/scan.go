@@ -1,0 +1,400 @@
+// Package jsonscan is a small, allocation-free JSON tokenizer with a nesting
+// limit. The event and decode packages use it where encoding/json would cost
+// too much: sniffing a trigger from a few top-level keys, finding the byte
+// ranges of batch records, and walking attacker-controlled bodies in linear
+// time without building a tree.
+//
+// It validates structure (brackets, commas, colons, literals, string
+// escapes) but not number syntax beyond the JSON character set, and it never
+// allocates except for the nesting stack, which grows to the maximum depth
+// seen (bounded by MaxDepth).
+package jsonscan
+
+import (
+	"errors"
+	"fmt"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Kind is the kind of a token.
+type Kind uint8
+
+// Token kinds.
+const (
+	EOF Kind = iota
+	ObjectStart
+	ObjectEnd
+	ArrayStart
+	ArrayEnd
+	String // a string value
+	Key    // a string used as an object key
+	Number
+	True
+	False
+	Null
+)
+
+var kindNames = [...]string{"EOF", "{", "}", "[", "]", "string", "key", "number", "true", "false", "null"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "invalid"
+}
+
+// Token is one lexical token. For String and Key, Start and End delimit the
+// contents between the quotes; for every other kind they delimit the token
+// itself.
+type Token struct {
+	Kind       Kind
+	Start, End int
+	// Escaped reports whether a String or Key contains backslash escapes, so
+	// that its raw bytes differ from its value (see Unquote).
+	Escaped bool
+}
+
+// ErrDepth is returned (wrapped) when nesting exceeds the scanner's MaxDepth.
+var ErrDepth = errors.New("json nesting too deep")
+
+// SyntaxError reports malformed JSON and where.
+type SyntaxError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("json syntax error at offset %d: %s", e.Offset, e.Msg)
+}
+
+// expectations of the state machine
+const (
+	expValue      = iota // any value
+	expFirstValue        // after '[': value or ']'
+	expFirstKey          // after '{': key or '}'
+	expKey               // after ',' in an object
+	expColon             // after a key
+	expCommaOrEnd        // after a value inside a container
+	expDone              // after the top-level value
+)
+
+// Scanner tokenizes one JSON document. The zero value is not usable; use New
+// or Reset.
+type Scanner struct {
+	data     []byte
+	pos      int
+	stack    []bool // true = object
+	exp      int
+	maxDepth int
+}
+
+// New returns a scanner over data that fails with ErrDepth beyond maxDepth
+// nested containers (0 means 10000).
+func New(data []byte, maxDepth int) *Scanner {
+	s := &Scanner{}
+	s.Reset(data, maxDepth)
+	return s
+}
+
+// Reset makes s scan data from the start, keeping its stack storage.
+func (s *Scanner) Reset(data []byte, maxDepth int) {
+	if maxDepth <= 0 {
+		maxDepth = 10000
+	}
+	s.data, s.pos, s.stack, s.exp, s.maxDepth = data, 0, s.stack[:0], expValue, maxDepth
+}
+
+// Depth is the number of containers currently open.
+func (s *Scanner) Depth() int { return len(s.stack) }
+
+// Offset is the position of the next unread byte.
+func (s *Scanner) Offset() int { return s.pos }
+
+func (s *Scanner) errorf(format string, args ...any) error {
+	return &SyntaxError{Offset: s.pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (s *Scanner) skipSpace() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+// afterValue sets the expectation after a complete value.
+func (s *Scanner) afterValue() {
+	if len(s.stack) == 0 {
+		s.exp = expDone
+	} else {
+		s.exp = expCommaOrEnd
+	}
+}
+
+// Next returns the next token. At the end of a well-formed document it
+// returns a token of kind EOF and a nil error; trailing garbage, truncation
+// and every structural mistake are *SyntaxError.
+func (s *Scanner) Next() (Token, error) {
+	for {
+		s.skipSpace()
+		if s.pos >= len(s.data) {
+			if s.exp == expDone {
+				return Token{Kind: EOF, Start: s.pos, End: s.pos}, nil
+			}
+			return Token{}, s.errorf("unexpected end of input")
+		}
+		c := s.data[s.pos]
+		switch s.exp {
+		case expDone:
+			return Token{}, s.errorf("unexpected %q after top-level value", c)
+		case expColon:
+			if c != ':' {
+				return Token{}, s.errorf("expected ':' after object key, found %q", c)
+			}
+			s.pos++
+			s.exp = expValue
+			continue
+		case expCommaOrEnd:
+			switch c {
+			case ',':
+				s.pos++
+				if s.stack[len(s.stack)-1] {
+					s.exp = expKey
+				} else {
+					s.exp = expValue
+				}
+				continue
+			case '}', ']':
+				return s.closeContainer(c)
+			}
+			return Token{}, s.errorf("expected ',' or end of container, found %q", c)
+		case expFirstKey, expKey:
+			if c == '}' && s.exp == expFirstKey {
+				return s.closeContainer(c)
+			}
+			if c != '"' {
+				return Token{}, s.errorf("expected object key, found %q", c)
+			}
+			t, err := s.scanString()
+			if err != nil {
+				return t, err
+			}
+			t.Kind = Key
+			s.exp = expColon
+			return t, nil
+		case expFirstValue:
+			if c == ']' {
+				return s.closeContainer(c)
+			}
+		}
+		// a value
+		start := s.pos
+		switch c {
+		case '{', '[':
+			if len(s.stack) >= s.maxDepth {
+				return Token{}, fmt.Errorf("offset %d: %w (limit %d)", s.pos, ErrDepth, s.maxDepth)
+			}
+			s.pos++
+			if c == '{' {
+				s.stack = append(s.stack, true)
+				s.exp = expFirstKey
+				return Token{Kind: ObjectStart, Start: start, End: s.pos}, nil
+			}
+			s.stack = append(s.stack, false)
+			s.exp = expFirstValue
+			return Token{Kind: ArrayStart, Start: start, End: s.pos}, nil
+		case '"':
+			t, err := s.scanString()
+			if err != nil {
+				return t, err
+			}
+			s.afterValue()
+			return t, nil
+		case 't':
+			return s.literal("true", True)
+		case 'f':
+			return s.literal("false", False)
+		case 'n':
+			return s.literal("null", Null)
+		}
+		if c == '-' || (c >= '0' && c <= '9') {
+			for s.pos < len(s.data) {
+				switch b := s.data[s.pos]; {
+				case b >= '0' && b <= '9', b == '-', b == '+', b == '.', b == 'e', b == 'E':
+					s.pos++
+					continue
+				}
+				break
+			}
+			s.afterValue()
+			return Token{Kind: Number, Start: start, End: s.pos}, nil
+		}
+		return Token{}, s.errorf("unexpected %q", c)
+	}
+}
+
+func (s *Scanner) closeContainer(c byte) (Token, error) {
+	isObj := s.stack[len(s.stack)-1]
+	if isObj != (c == '}') {
+		return Token{}, s.errorf("mismatched %q", c)
+	}
+	s.stack = s.stack[:len(s.stack)-1]
+	start := s.pos
+	s.pos++
+	s.afterValue()
+	if isObj {
+		return Token{Kind: ObjectEnd, Start: start, End: s.pos}, nil
+	}
+	return Token{Kind: ArrayEnd, Start: start, End: s.pos}, nil
+}
+
+func (s *Scanner) literal(word string, k Kind) (Token, error) {
+	start := s.pos
+	if len(s.data)-s.pos < len(word) || string(s.data[s.pos:s.pos+len(word)]) != word {
+		return Token{}, s.errorf("invalid literal")
+	}
+	s.pos += len(word)
+	s.afterValue()
+	return Token{Kind: k, Start: start, End: s.pos}, nil
+}
+
+// scanString scans a string starting at the opening quote.
+func (s *Scanner) scanString() (Token, error) {
+	s.pos++ // opening quote
+	start := s.pos
+	escaped := false
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		switch {
+		case c == '"':
+			t := Token{Kind: String, Start: start, End: s.pos, Escaped: escaped}
+			s.pos++
+			return t, nil
+		case c == '\\':
+			escaped = true
+			if s.pos+1 >= len(s.data) {
+				s.pos++
+				return Token{}, s.errorf("unterminated escape")
+			}
+			switch s.data[s.pos+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				s.pos += 2
+			case 'u':
+				if s.pos+6 > len(s.data) || !isHex4(s.data[s.pos+2:s.pos+6]) {
+					return Token{}, s.errorf("invalid \\u escape")
+				}
+				s.pos += 6
+			default:
+				return Token{}, s.errorf("invalid escape")
+			}
+		case c < 0x20:
+			return Token{}, s.errorf("control character in string")
+		default:
+			s.pos++
+		}
+	}
+	return Token{}, s.errorf("unterminated string")
+}
+
+func isHex4(b []byte) bool {
+	for _, c := range b[:4] {
+		if hexVal(c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// Skip consumes the rest of the value whose first token was t (a container
+// start; any other kind is already complete).
+func (s *Scanner) Skip(t Token) error {
+	if t.Kind != ObjectStart && t.Kind != ArrayStart {
+		return nil
+	}
+	depth := len(s.stack) - 1
+	for {
+		tok, err := s.Next()
+		if err != nil {
+			return err
+		}
+		if (tok.Kind == ObjectEnd || tok.Kind == ArrayEnd) && len(s.stack) == depth {
+			return nil
+		}
+	}
+}
+
+// AppendUnquote appends the value of the string whose raw contents (between
+// the quotes, as delimited by a String or Key token) are raw. Invalid
+// surrogates become U+FFFD, as encoding/json does. The input must have been
+// validated by the scanner.
+func AppendUnquote(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		if c != '\\' {
+			j := i + 1
+			for j < len(raw) && raw[j] != '\\' {
+				j++
+			}
+			dst = append(dst, raw[i:j]...)
+			i = j
+			continue
+		}
+		if i+1 >= len(raw) {
+			break
+		}
+		switch raw[i+1] {
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			if i+6 > len(raw) {
+				return dst
+			}
+			r := rune(hex4(raw[i+2 : i+6]))
+			i += 6
+			if utf16.IsSurrogate(r) {
+				if i+6 <= len(raw) && raw[i] == '\\' && raw[i+1] == 'u' && isHex4(raw[i+2:i+6]) {
+					if r2 := utf16.DecodeRune(r, rune(hex4(raw[i+2:i+6]))); r2 != utf8.RuneError {
+						dst = utf8.AppendRune(dst, r2)
+						i += 6
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			dst = utf8.AppendRune(dst, r)
+			continue
+		default: // '"', '\\', '/'
+			dst = append(dst, raw[i+1])
+		}
+		i += 2
+	}
+	return dst
+}
+
+func hex4(b []byte) int {
+	return hexVal(b[0])<<12 | hexVal(b[1])<<8 | hexVal(b[2])<<4 | hexVal(b[3])
+}

@@ -1,0 +1,147 @@
+package decode
+
+import (
+	"encoding/xml"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/textproto"
+	"strings"
+)
+
+// walkMultipart yields each part of a multipart body: the field name as a
+// key value, the file name, and the part body decoded by its own content
+// type (a JSON part is walked as JSON).
+func (w *walker) walkMultipart(body, boundary, loc string, depth int) {
+	if boundary == "" {
+		w.issue(MalformedForm, loc)
+		w.expand(loc, "", body, depth)
+		return
+	}
+	mr := multipart.NewReader(strings.NewReader(body), boundary)
+	parts := 0
+	for !w.stop {
+		p, err := mr.NextPart()
+		if err != nil {
+			if !errors.Is(err, io.EOF) || parts == 0 {
+				w.issue(MalformedForm, loc)
+				if parts == 0 {
+					w.expand(loc, "", body, depth)
+				}
+			}
+			return
+		}
+		parts++
+		name := p.FormName()
+		ploc := loc + "." + name
+		if !w.emit(ploc, name, name, true) {
+			return
+		}
+		if fn := p.FileName(); fn != "" {
+			// FileName strips directories; the raw parameter keeps ../ tricks
+			w.expand(ploc+".filename", name, rawFileName(p.Header, fn), depth)
+		}
+		if ct := p.Header.Get("Content-Type"); ct != "" {
+			w.expand(ploc+".content-type", name, ct, depth)
+		}
+		remaining := w.lim.MaxBytes - w.bytes
+		data, err := io.ReadAll(io.LimitReader(p, int64(remaining)+1))
+		if err != nil {
+			w.issue(MalformedForm, ploc)
+		}
+		if len(data) > remaining {
+			w.limit(ByteLimit, ploc)
+			return
+		}
+		if len(data) > 0 {
+			w.walkBody(stringOf(data), p.Header.Get("Content-Type"), p.Header.Get("Content-Encoding"), ploc, depth+1)
+		}
+	}
+}
+
+// rawFileName returns the filename parameter as sent, before
+// mime/multipart reduces it to its base name.
+func rawFileName(h textproto.MIMEHeader, fallback string) string {
+	cd := h.Get("Content-Disposition")
+	i := strings.Index(strings.ToLower(cd), "filename=")
+	if i < 0 {
+		return fallback
+	}
+	v := cd[i+len("filename="):]
+	if strings.HasPrefix(v, `"`) {
+		if end := strings.IndexByte(v[1:], '"'); end >= 0 {
+			return v[1 : end+1]
+		}
+		return v[1:]
+	}
+	v, _, _ = strings.Cut(v, ";")
+	return strings.TrimSpace(v)
+}
+
+// walkXML yields element text at loc.<element path>, attributes at
+// loc.<element path>@<name>, processing instructions (the prolog) at
+// loc.#pi and the DOCTYPE, verbatim with its entity declarations, at
+// loc.#doctype so XXE can be judged. Entity references are not expanded.
+func (w *walker) walkXML(body, loc string, depth int) {
+	d := xml.NewDecoder(strings.NewReader(body))
+	d.Strict = false
+	d.Entity = xml.HTMLEntity
+	budget := w.lim.MaxDepth - w.nest - len(w.chain)
+	pathBase := len(w.path)
+	w.path = append(w.path, loc...)
+	defer func() { w.path = w.path[:pathBase] }()
+	var stack []int // path lengths of open elements
+	var names []string
+	elements := 0
+	for !w.stop {
+		tok, err := d.RawToken()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				w.issue(MalformedXML, loc)
+				if elements == 0 {
+					w.expand(loc, "", body, depth)
+				}
+			}
+			return
+		}
+		switch t := tok.(type) {
+		case xml.ProcInst:
+			w.expand(loc+".#pi", t.Target, "<?"+t.Target+" "+string(t.Inst)+"?>", depth)
+		case xml.Directive:
+			w.expand(loc+".#doctype", "", "<!"+string(t)+">", depth)
+		case xml.StartElement:
+			elements++
+			if len(stack) >= budget {
+				w.issue(DepthLimit, loc)
+				return
+			}
+			stack = append(stack, len(w.path))
+			names = append(names, t.Name.Local)
+			w.path = append(w.path, '.')
+			w.path = append(w.path, t.Name.Local...)
+			for _, a := range t.Attr {
+				aloc := string(w.path) + "@" + a.Name.Local
+				if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" {
+					continue
+				}
+				w.expand(aloc, a.Name.Local, a.Value, depth)
+			}
+		case xml.EndElement:
+			if len(stack) > 0 {
+				w.path = w.path[:stack[len(stack)-1]]
+				stack = stack[:len(stack)-1]
+				names = names[:len(names)-1]
+			}
+		case xml.CharData:
+			text := strings.TrimSpace(string(t))
+			if text == "" {
+				continue
+			}
+			key := ""
+			if len(names) > 0 {
+				key = names[len(names)-1]
+			}
+			w.expand(string(w.path), key, text, depth)
+		}
+	}
+}

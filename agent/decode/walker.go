@@ -1,0 +1,398 @@
+package decode
+
+import (
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// Encoding names recorded in event.Value.Decoded.
+const (
+	EncBase64     = "base64"
+	EncURL        = "url"
+	EncURLUnicode = "url-unicode" // IIS-style %uXXXX
+	EncHTML       = "html"        // HTML/XML character references
+	EncJSON       = "json"        // a JSON document inside a string
+	EncJSONEscape = "json-escape" // \uXXXX escapes in a JSON string
+	EncGzip       = "gzip"
+	EncDeflate    = "deflate"
+)
+
+// encoding codes, 4 bits each in a chain code
+var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate}
+
+type enc uint8
+
+const (
+	encNone enc = iota
+	encBase64
+	encURL
+	encURLUnicode
+	encHTML
+	encJSON
+	encJSONEscape
+	encGzip
+	encDeflate
+)
+
+// maxChain is how many encodings a chain code holds.
+const maxChain = 15
+
+// walker is the state of one Walk.
+type walker struct {
+	lim     Limits
+	visit   func(event.Value) bool
+	stop    bool // visitor said stop, or a limit was hit
+	limited bool
+	values  int
+	bytes   int
+	issues  []Issue
+
+	part   event.Part
+	record int
+	chain  []enc
+	// chains interns the Decoded slices, keyed by chain code; they hold
+	// only constants, so sharing them across walks is safe.
+	chains map[uint64][]string
+
+	path   []byte  // location under construction
+	frames []frame // open JSON containers
+	nest   int     // open JSON containers, across nested documents
+	// scanners are reused per level of JSON-inside-JSON
+	scanners  []*jsonscan.Scanner
+	scanDepth int
+}
+
+func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
+	w.lim = d.lim
+	w.visit = visit
+	w.stop, w.limited = false, false
+	w.values, w.bytes = 0, 0
+	w.issues = w.issues[:0]
+	w.part, w.record = event.PartUnknown, -1
+	w.chain = w.chain[:0]
+	w.path = w.path[:0]
+	w.frames = w.frames[:0]
+	w.nest, w.scanDepth = 0, 0
+	if len(w.chains) > 1024 {
+		clear(w.chains)
+	}
+}
+
+func (w *walker) decoded() []string {
+	if len(w.chain) == 0 {
+		return nil
+	}
+	var code uint64
+	for _, e := range w.chain {
+		code = code<<4 | uint64(e)
+	}
+	if s, ok := w.chains[code]; ok {
+		return s
+	}
+	s := make([]string, len(w.chain))
+	for i, e := range w.chain {
+		s[i] = encNames[e]
+	}
+	s = s[:len(s):len(s)]
+	w.chains[code] = s
+	return s
+}
+
+func (w *walker) push(e enc) bool {
+	if len(w.chain) >= maxChain {
+		return false
+	}
+	w.chain = append(w.chain, e)
+	return true
+}
+
+func (w *walker) pop() { w.chain = w.chain[:len(w.chain)-1] }
+
+func (w *walker) issue(k IssueKind, loc string) {
+	if len(w.issues) >= maxIssues {
+		return
+	}
+	for _, is := range w.issues {
+		if is.Kind == k && is.Location == loc && is.Record == w.record {
+			return
+		}
+	}
+	w.issues = append(w.issues, Issue{Kind: k, Location: loc, Record: w.record})
+}
+
+func (w *walker) limit(k IssueKind, loc string) {
+	w.issue(k, loc)
+	w.limited = true
+	w.stop = true
+}
+
+// emit yields one value. It reports whether the walk goes on.
+func (w *walker) emit(loc, key, text string, isKey bool) bool {
+	if w.stop {
+		return false
+	}
+	if w.values >= w.lim.MaxValues {
+		w.limit(ValueLimit, loc)
+		return false
+	}
+	if w.bytes+len(text) > w.lim.MaxBytes {
+		w.limit(ByteLimit, loc)
+		return false
+	}
+	w.values++
+	w.bytes += len(text)
+	v := event.Value{
+		Part:     w.part,
+		Location: loc,
+		Key:      key,
+		Text:     text,
+		Record:   w.record,
+		Decoded:  w.decoded(),
+		IsKey:    isKey,
+	}
+	if !w.visit(v) {
+		w.stop = true
+		return false
+	}
+	return true
+}
+
+// bytesOf views a string as bytes without copying, for read-only scanners.
+func bytesOf(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// stringOf views bytes as a string without copying. Only for bytes that are
+// never modified afterwards (fresh decoder output, request bodies).
+func stringOf(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+func (w *walker) walkRequest(req *event.Request) {
+	if req.Trigger.IsHTTP() || len(req.Records) == 0 {
+		w.walkHTTP(req, "")
+	}
+	for i := range req.Records {
+		if w.stop {
+			return
+		}
+		w.walkRecord(&req.Records[i])
+	}
+	w.part, w.record = event.PartUnknown, -1
+}
+
+func (w *walker) walkHTTP(req *event.Request, _ string) {
+	w.record = -1
+	if req.Path != "" {
+		w.part = event.PartPath
+		w.walkPath(req.Path)
+	}
+	w.part = event.PartQuery
+	if req.RawQuery != "" {
+		w.walkForm(req.RawQuery, "query")
+	} else {
+		for k, vs := range req.Query {
+			if w.stop {
+				return
+			}
+			loc := "query." + k
+			if !w.emit(loc, k, k, true) {
+				return
+			}
+			for _, v := range vs {
+				w.expand(loc, k, v, 0)
+			}
+		}
+	}
+	w.part = event.PartHeader
+	for name, vs := range req.Headers {
+		if w.stop {
+			return
+		}
+		if name == "cookie" && len(req.Cookies) > 0 {
+			continue // yielded per cookie below
+		}
+		loc := headerLocation(name)
+		for _, v := range vs {
+			w.expand(loc, name, v, 0)
+		}
+	}
+	w.part = event.PartCookie
+	for name, vs := range req.Cookies {
+		if w.stop {
+			return
+		}
+		loc := "cookie." + name
+		if !w.emit(loc, name, name, true) {
+			return
+		}
+		for _, v := range vs {
+			w.expand(loc, name, v, 0)
+		}
+	}
+	if len(req.Body) > 0 && !w.stop {
+		w.part = event.PartBody
+		w.walkBody(stringOf(req.Body), req.ContentType, req.ContentEncoding, "body", 0)
+	}
+}
+
+func (w *walker) walkRecord(r *event.Record) {
+	w.part = event.PartRecord
+	w.record = r.Index
+	prefix := "records[" + strconv.Itoa(r.Index) + "]"
+	if len(r.Body) > 0 {
+		w.walkBody(stringOf(r.Body), "", "", prefix+".body", 0)
+	}
+	for name, v := range r.Attributes {
+		if w.stop {
+			return
+		}
+		key := name
+		if i := strings.LastIndexByte(name, '.'); i >= 0 {
+			key = name[i+1:]
+		}
+		w.expand(prefix+"."+name, key, v, 0)
+	}
+}
+
+// walkPath yields the whole path, URL-decoded, and each segment as
+// path[i] so detectors can judge a segment as a value of its own.
+func (w *walker) walkPath(p string) {
+	w.expandURL("path", "", p, false, 0)
+	if strings.Count(p, "/") < 2 {
+		return
+	}
+	i := 0
+	for seg := range strings.SplitSeq(strings.TrimPrefix(p, "/"), "/") {
+		if w.stop {
+			return
+		}
+		if seg != "" {
+			w.expandURL("path["+strconv.Itoa(i)+"]", "", seg, false, 0)
+		}
+		i++
+	}
+}
+
+// walkForm yields the pairs of a query string or form body: each name as a
+// key value, each value URL-decoded ('+' is a space).
+func (w *walker) walkForm(s, prefix string) {
+	for len(s) > 0 && !w.stop {
+		var pair string
+		pair, s, _ = strings.Cut(s, "&")
+		if pair == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(pair, "=")
+		key, keyDecoded := w.urlDecode(name, true, prefix)
+		loc := prefix + "." + key
+		if keyDecoded {
+			w.push(encURL)
+		}
+		ok := w.emit(loc, key, key, true)
+		if keyDecoded {
+			w.pop()
+		}
+		if !ok {
+			return
+		}
+		w.expandURL(loc, key, value, true, 0)
+	}
+}
+
+// expandURL URL-decodes a value whose transport is URL encoding (query,
+// form, path), then expands the result speculatively.
+func (w *walker) expandURL(loc, key, s string, plus bool, depth int) {
+	d, changed := w.urlDecode(s, plus, loc)
+	if !changed {
+		w.expand(loc, key, s, depth)
+		return
+	}
+	if w.push(encURL) {
+		w.expand(loc, key, d, depth+1)
+		w.pop()
+	}
+}
+
+// expand yields s and then every speculative decoding of it that changes
+// it: further URL decoding (double encoding), HTML entities, base64 that
+// decodes to printable text, and JSON documents inside strings.
+func (w *walker) expand(loc, key, s string, depth int) {
+	if w.stop {
+		return
+	}
+	if !w.emit(loc, key, s, false) {
+		return
+	}
+	w.expandNoEmit(loc, key, s, depth)
+}
+
+// expandNoEmit tries the speculative decodings of s (already yielded).
+func (w *walker) expandNoEmit(loc, key, s string, depth int) {
+	if depth >= w.lim.MaxLayers || len(w.chain) >= w.lim.MaxDepth {
+		return
+	}
+	if strings.IndexByte(s, '%') >= 0 {
+		if d, changed := w.urlDecodeQuiet(s); changed {
+			e := encURL
+			if strings.Contains(s, "%u") || strings.Contains(s, "%U") {
+				e = encURLUnicode
+			}
+			if w.push(e) {
+				w.expand(loc, key, d, depth+1)
+				w.pop()
+			}
+		}
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		if d, changed := htmlUnescape(s); changed && w.push(encHTML) {
+			w.expand(loc, key, d, depth+1)
+			w.pop()
+		}
+	}
+	if d, ok := base64Text(s); ok && w.push(encBase64) {
+		w.expand(loc, key, d, depth+1)
+		w.pop()
+	}
+	if looksLikeJSON(s) && w.push(encJSON) {
+		w.walkJSON(s, loc, depth+1, false)
+		w.pop()
+	}
+}
+
+func looksLikeJSON(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 {
+		return false
+	}
+	return (s[0] == '{' && s[len(s)-1] == '}') || (s[0] == '[' && s[len(s)-1] == ']')
+}
+
+// headerLocation avoids building "header.<name>" for the headers nearly
+// every request carries.
+func headerLocation(name string) string {
+	if loc, ok := commonHeaderLocations[name]; ok {
+		return loc
+	}
+	return "header." + name
+}
+
+var commonHeaderLocations = func() map[string]string {
+	names := []string{"accept", "accept-encoding", "accept-language", "authorization", "cache-control",
+		"cloudfront-forwarded-proto", "cloudfront-is-desktop-viewer", "cloudfront-is-mobile-viewer",
+		"cloudfront-is-smarttv-viewer", "cloudfront-is-tablet-viewer", "cloudfront-viewer-country",
+		"connection", "content-length", "content-type", "content-encoding", "cookie", "host", "origin", "pragma", "referer",
+		"sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "sec-fetch-dest", "sec-fetch-mode",
+		"sec-fetch-site", "sec-fetch-user", "upgrade-insecure-requests", "user-agent", "via",
+		"x-amz-cf-id", "x-amzn-trace-id", "x-api-key", "x-forwarded-for", "x-forwarded-port",
+		"x-forwarded-proto", "x-requested-with", "x-real-ip", "te", "dnt", "if-none-match", "if-modified-since"}
+	m := make(map[string]string, len(names))
+	for _, n := range names {
+		m[n] = "header." + n
+	}
+	return m
+}()

@@ -1,0 +1,708 @@
+package event
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// ErrMalformed is wrapped by every error Parse returns: the payload is not
+// valid JSON, or a field has a type no AWS service sends. Callers fail open
+// on it (and log it): the runtime sees the event unchanged.
+var ErrMalformed = errors.New("malformed event")
+
+// Parse detects the trigger of a raw Lambda event and normalises it into a
+// Request.
+//
+// It reads the payload in one light pass over the top-level keys (no
+// allocation) to pick the trigger, then unmarshals it once into a type
+// holding only the fields lambdawaf judges. An event of a shape Parse does
+// not recognise yields a Request with Trigger Unknown and no error, so that
+// it is passed through, never dropped.
+//
+// Parse keeps no reference to payload.
+func Parse(payload []byte) (*Request, error) {
+	sh, err := sniff(payload)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	req := &Request{Trigger: sh.trigger()}
+	switch req.Trigger {
+	case APIGatewayREST, APIGatewayWS:
+		err = parseV1(payload, req)
+	case APIGatewayHTTP:
+		err = parseV2(payload, req)
+	case VPCLatticeV1:
+		err = parseLatticeV1(payload, req)
+	case VPCLatticeV2:
+		err = parseLatticeV2(payload, req)
+	case SQS:
+		err = parseSQS(payload, req)
+	case SNS:
+		err = parseSNS(payload, req)
+	case S3:
+		err = parseS3(payload, req)
+	case Kinesis:
+		err = parseKinesis(payload, req)
+	case DynamoDBStreams:
+		err = parseDynamoDB(payload, req)
+	case EventBridge:
+		err = parseEventBridge(payload, req)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s event: %w", ErrMalformed, req.Trigger, err)
+	}
+	return req, nil
+}
+
+// v1Event covers API Gateway REST (payload v1), WebSocket and ALB events:
+// the three share the top-level layout and differ in requestContext.
+type v1Event struct {
+	Resource                        string              `json:"resource"`
+	Path                            string              `json:"path"`
+	HTTPMethod                      string              `json:"httpMethod"`
+	Headers                         map[string]string   `json:"headers"`
+	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
+	QueryStringParameters           map[string]string   `json:"queryStringParameters"`
+	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
+	Body                            *string             `json:"body"`
+	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
+	RequestContext                  struct {
+		ELB *struct {
+			TargetGroupArn string `json:"targetGroupArn"`
+		} `json:"elb"`
+		ResourcePath string                           `json:"resourcePath"`
+		HTTPMethod   string                           `json:"httpMethod"`
+		RouteKey     string                           `json:"routeKey"`
+		ConnectionID string                           `json:"connectionId"`
+		EventType    string                           `json:"eventType"`
+		Identity     events.APIGatewayRequestIdentity `json:"identity"`
+		Authorizer   map[string]any                   `json:"authorizer"`
+	} `json:"requestContext"`
+}
+
+func parseV1(payload []byte, req *Request) error {
+	var ev v1Event
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return err
+	}
+	rc := &ev.RequestContext
+	switch {
+	case rc.ELB != nil:
+		req.Trigger = ALB
+	case rc.ConnectionID != "":
+		req.Trigger = APIGatewayWS
+	case ev.HTTPMethod == "":
+		return nil // requestContext but nothing we know: leave the trigger as sniffed
+	default:
+		req.Trigger = APIGatewayREST
+	}
+	req.Method = strings.ToUpper(ev.HTTPMethod)
+	req.Path = ev.Path
+	req.Headers = mergeHeaders(ev.Headers, ev.MultiValueHeaders)
+	req.Query = mergeQuery(ev.QueryStringParameters, ev.MultiValueQueryStringParameters)
+	switch req.Trigger {
+	case ALB:
+		// ALB passes query keys and values exactly as the client sent them
+		// (still percent-encoded); keep that form in RawQuery so decoding
+		// sees, and records, every layer.
+		req.RawQuery = joinQuery(req.Query)
+		req.SourceIP = firstForwardedFor(req.Headers)
+	case APIGatewayWS:
+		req.Route = rc.RouteKey
+		req.SourceIP = rc.Identity.SourceIP
+	default:
+		req.Route = ev.Resource
+		if req.Route == "" {
+			req.Route = rc.ResourcePath
+		}
+		req.SourceIP = rc.Identity.SourceIP
+	}
+	req.Claims = identityClaims(rc.Identity, rc.Authorizer)
+	req.Cookies = cookiesFromHeaders(req.Headers, nil)
+	setContentHeaders(req)
+	if ev.Body != nil {
+		b, err := bodyBytes(*ev.Body, ev.IsBase64Encoded)
+		if err != nil {
+			return err
+		}
+		req.Body = b
+	}
+	return nil
+}
+
+// v2Event covers HTTP API (payload v2) and Function URL events.
+type v2Event struct {
+	Version               string            `json:"version"`
+	RouteKey              string            `json:"routeKey"`
+	RawPath               string            `json:"rawPath"`
+	RawQueryString        string            `json:"rawQueryString"`
+	Cookies               []string          `json:"cookies"`
+	Headers               map[string]string `json:"headers"`
+	QueryStringParameters map[string]string `json:"queryStringParameters"`
+	Body                  *string           `json:"body"`
+	IsBase64Encoded       bool              `json:"isBase64Encoded"`
+	RequestContext        struct {
+		DomainName string `json:"domainName"`
+		HTTP       struct {
+			Method   string `json:"method"`
+			Path     string `json:"path"`
+			SourceIP string `json:"sourceIp"`
+		} `json:"http"`
+		Authorizer *struct {
+			JWT *struct {
+				Claims map[string]any `json:"claims"`
+				Scopes []string       `json:"scopes"`
+			} `json:"jwt"`
+			Lambda map[string]any                                                 `json:"lambda"`
+			IAM    *events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription `json:"iam"`
+		} `json:"authorizer"`
+	} `json:"requestContext"`
+}
+
+func parseV2(payload []byte, req *Request) error {
+	var ev v2Event
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return err
+	}
+	rc := &ev.RequestContext
+	if strings.Contains(rc.DomainName, ".lambda-url.") {
+		req.Trigger = FunctionURL
+	}
+	req.Method = strings.ToUpper(rc.HTTP.Method)
+	req.Path = ev.RawPath
+	if req.Path == "" {
+		req.Path = rc.HTTP.Path
+	}
+	req.RawQuery = ev.RawQueryString
+	req.Route = ev.RouteKey
+	req.SourceIP = rc.HTTP.SourceIP
+	req.Headers = mergeHeaders(ev.Headers, nil)
+	if len(ev.QueryStringParameters) > 0 {
+		// HTTP API joins repeated parameters with commas; RawQuery keeps
+		// them apart, and is what decode walks.
+		req.Query = make(map[string][]string, len(ev.QueryStringParameters))
+		for k, v := range ev.QueryStringParameters {
+			req.Query[k] = []string{v}
+		}
+	}
+	if a := rc.Authorizer; a != nil {
+		c := claimSet{}
+		if a.JWT != nil {
+			c.flatten("jwt", a.JWT.Claims)
+			if len(a.JWT.Scopes) > 0 {
+				c.put("jwt.scope", strings.Join(a.JWT.Scopes, " "))
+			}
+		}
+		c.flatten("lambda", a.Lambda)
+		if iam := a.IAM; iam != nil {
+			c.put("iam.userArn", iam.UserARN)
+			c.put("iam.userId", iam.UserID)
+			c.put("iam.accountId", iam.AccountID)
+			c.put("iam.callerId", iam.CallerID)
+			c.put("iam.principalOrgId", iam.PrincipalOrgID)
+			c.put("iam.cognitoIdentityId", iam.CognitoIdentity.IdentityID)
+		}
+		req.Claims = c.m
+	}
+	req.Cookies = cookiesFromHeaders(req.Headers, ev.Cookies)
+	setContentHeaders(req)
+	if ev.Body != nil {
+		b, err := bodyBytes(*ev.Body, ev.IsBase64Encoded)
+		if err != nil {
+			return err
+		}
+		req.Body = b
+	}
+	return nil
+}
+
+// stringOrList unmarshals a JSON string or an array of strings: VPC Lattice
+// v2 documents headers and query parameters as arrays, while early
+// documentation and some test tools send plain strings.
+type stringOrList []string
+
+func (l *stringOrList) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*l = stringOrList{s}
+		return nil
+	}
+	return json.Unmarshal(b, (*[]string)(l))
+}
+
+type latticeV1Event struct {
+	RawPath         string            `json:"raw_path"`
+	Method          string            `json:"method"`
+	Headers         map[string]string `json:"headers"`
+	Query           map[string]string `json:"query_string_parameters"`
+	Body            *string           `json:"body"`
+	IsBase64Encoded bool              `json:"is_base64_encoded"`
+}
+
+func parseLatticeV1(payload []byte, req *Request) error {
+	var ev latticeV1Event
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return err
+	}
+	req.Method = strings.ToUpper(ev.Method)
+	req.Path, req.RawQuery, _ = strings.Cut(ev.RawPath, "?")
+	req.Headers = mergeHeaders(ev.Headers, nil)
+	req.Query = mergeQuery(ev.Query, nil)
+	req.SourceIP = firstForwardedFor(req.Headers)
+	req.Cookies = cookiesFromHeaders(req.Headers, nil)
+	setContentHeaders(req)
+	if ev.Body != nil {
+		b, err := bodyBytes(*ev.Body, ev.IsBase64Encoded)
+		if err != nil {
+			return err
+		}
+		req.Body = b
+	}
+	return nil
+}
+
+type latticeV2Event struct {
+	Version         string                  `json:"version"`
+	Path            string                  `json:"path"`
+	Method          string                  `json:"method"`
+	Headers         map[string]stringOrList `json:"headers"`
+	Query           map[string]stringOrList `json:"queryStringParameters"`
+	Body            *string                 `json:"body"`
+	IsBase64Encoded bool                    `json:"isBase64Encoded"`
+	RequestContext  struct {
+		Identity map[string]any `json:"identity"`
+	} `json:"requestContext"`
+}
+
+func parseLatticeV2(payload []byte, req *Request) error {
+	var ev latticeV2Event
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return err
+	}
+	req.Method = strings.ToUpper(ev.Method)
+	req.Path, req.RawQuery, _ = strings.Cut(ev.Path, "?")
+	if len(ev.Headers) > 0 {
+		req.Headers = make(map[string][]string, len(ev.Headers))
+		for k, v := range ev.Headers {
+			k = strings.ToLower(k)
+			req.Headers[k] = append(req.Headers[k], v...)
+		}
+	}
+	if len(ev.Query) > 0 {
+		req.Query = make(map[string][]string, len(ev.Query))
+		for k, v := range ev.Query {
+			req.Query[k] = v
+		}
+	}
+	c := claimSet{}
+	c.flatten("identity", ev.RequestContext.Identity)
+	req.Claims = c.m
+	req.SourceIP = firstForwardedFor(req.Headers)
+	req.Cookies = cookiesFromHeaders(req.Headers, nil)
+	setContentHeaders(req)
+	if ev.Body != nil {
+		b, err := bodyBytes(*ev.Body, ev.IsBase64Encoded)
+		if err != nil {
+			return err
+		}
+		req.Body = b
+	}
+	return nil
+}
+
+func parseSQS(payload []byte, req *Request) error {
+	var ev events.SQSEvent
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return err
+	}
+	req.Records = make([]Record, len(ev.Records))
+	for i, m := range ev.Records {
+		r := Record{Index: i, ID: m.MessageId, Body: []byte(m.Body)}
+		for name, a := range m.MessageAttributes {
+			r.setAttr("messageAttributes."+name, sqsAttributeText(a))
+		}
+		req.Records[i] = r
+	}
+	return nil
+}
+
+func sqsAttributeText(a events.SQSMessageAttribute) string {
+	switch {
+	case a.StringValue != nil:
+		return *a.StringValue
+	case len(a.StringListValues) > 0:
+		return strings.Join(a.StringListValues, ",")
+	case a.BinaryValue != nil:
+		return string(a.BinaryValue)
+	}
+	return ""
+}
+
+func parseSNS(payload []byte, req *Request) error {
+	var ev struct {
+		Records []struct {
+			SNS struct {
+				MessageID         string         `json:"MessageId"`
+				Subject           string         `json:"Subject"`
+				Message           string         `json:"Message"`
+				MessageAttributes map[string]any `json:"MessageAttributes"`
+			} `json:"Sns"`
+		} `json:"Records"`
+	}
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return err
+	}
+	req.Records = make([]Record, len(ev.Records))
+	for i, rec := range ev.Records {
+		m := rec.SNS
+		r := Record{Index: i, ID: m.MessageID, Body: []byte(m.Message)}
+		r.setAttr("subject", m.Subject)
+		for name, a := range m.MessageAttributes {
+			// {"Type": "String", "Value": "..."}
+			if obj, ok := a.(map[string]any); ok {
+				if v, ok := obj["Value"].(string); ok {
+					r.setAttr("messageAttributes."+name, v)
+				}
+			}
+		}
+		req.Records[i] = r
+	}
+	return nil
+}
+
+func parseS3(payload []byte, req *Request) error {
+	var ev struct {
+		Records []struct {
+			EventName string `json:"eventName"`
+			S3        struct {
+				Bucket struct {
+					Name string `json:"name"`
+				} `json:"bucket"`
+				Object struct {
+					Key       string `json:"key"`
+					Sequencer string `json:"sequencer"`
+				} `json:"object"`
+			} `json:"s3"`
+			ResponseElements map[string]string `json:"responseElements"`
+		} `json:"Records"`
+	}
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return err
+	}
+	req.Records = make([]Record, len(ev.Records))
+	for i, rec := range ev.Records {
+		key := rec.S3.Object.Key
+		// S3 delivers keys form-encoded ('+' for space). A key that does
+		// not decode is kept as delivered: it is still worth judging.
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+		r := Record{Index: i, ID: rec.ResponseElements["x-amz-request-id"], Body: []byte(key)}
+		if r.ID == "" {
+			r.ID = rec.S3.Object.Sequencer
+		}
+		r.setAttr("bucket", rec.S3.Bucket.Name)
+		r.setAttr("eventName", rec.EventName)
+		req.Records[i] = r
+	}
+	return nil
+}
+
+func parseKinesis(payload []byte, req *Request) error {
+	var ev events.KinesisEvent
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return err
+	}
+	req.Records = make([]Record, len(ev.Records))
+	for i, rec := range ev.Records {
+		// encoding/json has already base64-decoded Data ([]byte).
+		r := Record{Index: i, ID: rec.EventID, Body: rec.Kinesis.Data}
+		if r.ID == "" {
+			r.ID = rec.Kinesis.SequenceNumber
+		}
+		r.setAttr("partitionKey", rec.Kinesis.PartitionKey)
+		req.Records[i] = r
+	}
+	return nil
+}
+
+func parseDynamoDB(payload []byte, req *Request) error {
+	var ev struct {
+		Records []struct {
+			EventID   string `json:"eventID"`
+			EventName string `json:"eventName"`
+			DynamoDB  struct {
+				Keys     json.RawMessage `json:"Keys"`
+				NewImage json.RawMessage `json:"NewImage"`
+				OldImage json.RawMessage `json:"OldImage"`
+			} `json:"dynamodb"`
+		} `json:"Records"`
+	}
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return err
+	}
+	req.Records = make([]Record, len(ev.Records))
+	for i, rec := range ev.Records {
+		// The images stay in DynamoDB's attribute-value JSON
+		// ({"name":{"S":"..."}}): decode walks them as JSON text.
+		img := rec.DynamoDB.NewImage
+		if len(img) == 0 || string(img) == "null" {
+			img = rec.DynamoDB.OldImage
+		}
+		if string(img) == "null" {
+			img = nil
+		}
+		r := Record{Index: i, ID: rec.EventID, Body: img}
+		if k := rec.DynamoDB.Keys; len(k) > 0 && string(k) != "null" {
+			r.setAttr("keys", string(k))
+		}
+		r.setAttr("eventName", rec.EventName)
+		req.Records[i] = r
+	}
+	return nil
+}
+
+func parseEventBridge(payload []byte, req *Request) error {
+	var ev struct {
+		ID         string          `json:"id"`
+		DetailType string          `json:"detail-type"`
+		Source     string          `json:"source"`
+		Detail     json.RawMessage `json:"detail"`
+	}
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return err
+	}
+	r := Record{Index: 0, ID: ev.ID, Body: ev.Detail}
+	r.setAttr("detail-type", ev.DetailType)
+	r.setAttr("source", ev.Source)
+	req.Records = []Record{r}
+	return nil
+}
+
+func (r *Record) setAttr(name, value string) {
+	if value == "" {
+		return
+	}
+	if r.Attributes == nil {
+		r.Attributes = make(map[string]string, 2)
+	}
+	r.Attributes[name] = value
+}
+
+// bodyBytes returns the body, base64-decoded when the event says so. API
+// Gateway and ALB use standard padded base64; unpadded input is accepted too.
+func bodyBytes(body string, isBase64 bool) ([]byte, error) {
+	if !isBase64 {
+		return []byte(body), nil
+	}
+	b, err := base64.StdEncoding.DecodeString(body)
+	if err != nil {
+		b, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(body, "="))
+		if err != nil {
+			return nil, fmt.Errorf("base64 body: %w", err)
+		}
+	}
+	return b, nil
+}
+
+// mergeHeaders lower-cases header names and merges the single- and
+// multi-value forms; when both are present (REST APIs send both) the
+// multi-value form wins, as it is the complete one.
+func mergeHeaders(single map[string]string, multi map[string][]string) map[string][]string {
+	if len(single) == 0 && len(multi) == 0 {
+		return nil
+	}
+	h := make(map[string][]string, max(len(single), len(multi)))
+	if len(multi) > 0 {
+		for k, v := range multi {
+			k = strings.ToLower(k)
+			h[k] = append(h[k], v...)
+		}
+		return h
+	}
+	// One backing array for every single value: one allocation, not one
+	// per header.
+	vals := make([]string, 0, len(single))
+	for k, v := range single {
+		vals = append(vals, v)
+		h[strings.ToLower(k)] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
+	return h
+}
+
+func mergeQuery(single map[string]string, multi map[string][]string) map[string][]string {
+	if len(multi) > 0 {
+		return multi
+	}
+	if len(single) == 0 {
+		return nil
+	}
+	q := make(map[string][]string, len(single))
+	vals := make([]string, 0, len(single))
+	for k, v := range single {
+		vals = append(vals, v)
+		q[k] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
+	return q
+}
+
+// joinQuery rebuilds a raw query string from parameters that are still
+// percent-encoded (ALB). Map order is random; the order of values under one
+// name is kept.
+func joinQuery(q map[string][]string) string {
+	if len(q) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for k, vs := range q {
+		for _, v := range vs {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			b.WriteString(v)
+		}
+	}
+	return b.String()
+}
+
+// firstForwardedFor returns the first (client) entry of X-Forwarded-For,
+// which is how ALB and VPC Lattice report the source address.
+func firstForwardedFor(h map[string][]string) string {
+	v := h["x-forwarded-for"]
+	if len(v) == 0 {
+		return ""
+	}
+	first, _, _ := strings.Cut(v[0], ",")
+	return strings.TrimSpace(first)
+}
+
+// setContentHeaders fills ContentType (media type only, lower-cased,
+// parameters kept for decode: the multipart boundary lives there) and
+// ContentEncoding.
+func setContentHeaders(req *Request) {
+	if v := req.Headers["content-type"]; len(v) > 0 {
+		req.ContentType = v[0]
+	}
+	if v := req.Headers["content-encoding"]; len(v) > 0 {
+		req.ContentEncoding = strings.ToLower(strings.TrimSpace(v[0]))
+	}
+}
+
+// cookiesFromHeaders parses the Cookie header(s) and HTTP API's cookies
+// list ("name=value" strings) into a map. Malformed pairs are kept under
+// their whole text as the name, so nothing escapes inspection.
+func cookiesFromHeaders(h map[string][]string, list []string) map[string][]string {
+	hv := h["cookie"]
+	if len(hv) == 0 && len(list) == 0 {
+		return nil
+	}
+	c := make(map[string][]string, len(list)+2)
+	add := func(pair string) {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			return
+		}
+		name, value, _ := strings.Cut(pair, "=")
+		name = strings.TrimSpace(name)
+		c[name] = append(c[name], value)
+	}
+	for _, pair := range list {
+		add(pair)
+	}
+	if len(list) == 0 { // HTTP API duplicates cookies in both places at most
+		for _, line := range hv {
+			for pair := range strings.SplitSeq(line, ";") {
+				add(pair)
+			}
+		}
+	}
+	return c
+}
+
+// claimSet flattens authorizer and identity data to dotted string keys.
+type claimSet struct{ m map[string]string }
+
+// maxClaims bounds what an authorizer context can add to a request.
+const maxClaims = 256
+
+func (c *claimSet) put(k, v string) {
+	if v == "" {
+		return
+	}
+	if c.m == nil {
+		c.m = make(map[string]string, 8)
+	}
+	if len(c.m) < maxClaims {
+		c.m[k] = v
+	}
+}
+
+func (c *claimSet) flatten(prefix string, v any) {
+	c.flattenDepth(prefix, v, 0)
+}
+
+func (c *claimSet) flattenDepth(prefix string, v any, depth int) {
+	if depth > 8 {
+		return
+	}
+	switch x := v.(type) {
+	case nil:
+	case string:
+		c.put(prefix, x)
+	case bool:
+		c.put(prefix, strconv.FormatBool(x))
+	case float64:
+		c.put(prefix, strconv.FormatFloat(x, 'f', -1, 64))
+	case map[string]any:
+		for k, e := range x {
+			c.flattenDepth(prefix+"."+k, e, depth+1)
+		}
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				parts = append(parts, s)
+			} else if b, err := json.Marshal(e); err == nil {
+				parts = append(parts, string(b))
+			}
+		}
+		c.put(prefix, strings.Join(parts, ","))
+	}
+}
+
+// identityClaims flattens REST/WebSocket identity and authorizer data:
+// Cognito user-pool claims appear as "claims.<name>", Lambda authorizer
+// context as "authorizer.<name>", caller identity as "identity.<field>".
+func identityClaims(id events.APIGatewayRequestIdentity, authorizer map[string]any) map[string]string {
+	c := claimSet{}
+	c.put("identity.userArn", id.UserArn)
+	c.put("identity.user", id.User)
+	c.put("identity.caller", id.Caller)
+	c.put("identity.accountId", id.AccountID)
+	c.put("identity.cognitoIdentityId", id.CognitoIdentityID)
+	c.put("identity.cognitoIdentityPoolId", id.CognitoIdentityPoolID)
+	c.put("identity.cognitoAuthenticationProvider", id.CognitoAuthenticationProvider)
+	c.put("identity.apiKeyId", id.APIKeyID)
+	if claims, ok := authorizer["claims"].(map[string]any); ok {
+		c.flatten("claims", claims)
+	}
+	for k, v := range authorizer {
+		if k == "claims" {
+			continue
+		}
+		c.flatten("authorizer."+k, v)
+	}
+	return c.m
+}

@@ -1,0 +1,174 @@
+package event
+
+import (
+	"bytes"
+
+	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
+)
+
+// shape is what one light pass over the top-level keys of an event reveals:
+// enough to pick the one type to unmarshal it into.
+type shape struct {
+	records      bool   // "Records" array present
+	recordSource string // eventSource / EventSource of the first record
+	httpMethod   bool   // REST v1, WebSocket connect, ALB
+	rawPath      bool   // HTTP API v2, Function URL
+	latticeV1    bool   // raw_path (VPC Lattice v1 uses snake_case)
+	method       bool   // VPC Lattice v2
+	detailType   bool   // EventBridge
+	detail       bool
+	source       bool
+	reqContext   bool
+	version      string
+}
+
+// sniffDepth bounds the sniffer: it only ever looks two levels down.
+const sniffDepth = 512
+
+// sniff reads the top-level keys of payload without allocating, skipping
+// every value except the few strings it needs. It returns a syntax error for
+// malformed JSON only as far as it reads: the one full unmarshal that follows
+// reports anything else.
+func sniff(payload []byte) (shape, error) {
+	var sh shape
+	s := jsonscan.New(payload, sniffDepth)
+	t, err := s.Next()
+	if err != nil {
+		return sh, err
+	}
+	if t.Kind != jsonscan.ObjectStart {
+		return sh, nil // valid JSON but not an object: unknown shape
+	}
+	for {
+		k, err := s.Next()
+		if err != nil {
+			return sh, err
+		}
+		if k.Kind == jsonscan.ObjectEnd {
+			break
+		}
+		key := payload[k.Start:k.End]
+		v, err := s.Next()
+		if err != nil {
+			return sh, err
+		}
+		switch string(key) {
+		case "Records":
+			sh.records = v.Kind == jsonscan.ArrayStart
+			if sh.records {
+				src, err := firstRecordSource(s, payload)
+				if err != nil {
+					return sh, err
+				}
+				sh.recordSource = src
+				continue // firstRecordSource consumed the array
+			}
+		case "httpMethod":
+			sh.httpMethod = true
+		case "rawPath":
+			sh.rawPath = true
+		case "raw_path":
+			sh.latticeV1 = true
+		case "method":
+			sh.method = true
+		case "detail-type":
+			sh.detailType = true
+		case "detail":
+			sh.detail = true
+		case "source":
+			sh.source = true
+		case "requestContext":
+			sh.reqContext = true
+		case "version":
+			if v.Kind == jsonscan.String {
+				sh.version = string(payload[v.Start:v.End])
+			}
+		}
+		if err := s.Skip(v); err != nil {
+			return sh, err
+		}
+	}
+	return sh, nil
+}
+
+// firstRecordSource reads the event source of the first element of the
+// Records array (the scanner stands just inside it) and skips the rest of
+// the array.
+func firstRecordSource(s *jsonscan.Scanner, payload []byte) (string, error) {
+	depth := s.Depth() // inside the array
+	src := ""
+	first := true
+	for {
+		t, err := s.Next()
+		if err != nil {
+			return "", err
+		}
+		if t.Kind == jsonscan.ArrayEnd && s.Depth() == depth-1 {
+			return src, nil
+		}
+		if first && t.Kind == jsonscan.ObjectStart && s.Depth() == depth+1 {
+			first = false
+			for {
+				k, err := s.Next()
+				if err != nil {
+					return "", err
+				}
+				if k.Kind == jsonscan.ObjectEnd {
+					break
+				}
+				v, err := s.Next()
+				if err != nil {
+					return "", err
+				}
+				name := payload[k.Start:k.End]
+				if v.Kind == jsonscan.String && (bytes.Equal(name, []byte("eventSource")) || bytes.Equal(name, []byte("EventSource"))) {
+					src = string(payload[v.Start:v.End])
+				}
+				if err := s.Skip(v); err != nil {
+					return "", err
+				}
+			}
+			continue
+		}
+		first = false
+		if err := s.Skip(t); err != nil {
+			return "", err
+		}
+	}
+}
+
+// trigger names the trigger a sniffed shape belongs to, as far as the top
+// level tells. The v1 family (REST, WebSocket, ALB) and the v2 family (HTTP
+// API, Function URL) are told apart after unmarshalling, from
+// requestContext.
+func (sh shape) trigger() Trigger {
+	switch {
+	case sh.records:
+		switch sh.recordSource {
+		case "aws:sqs":
+			return SQS
+		case "aws:sns":
+			return SNS
+		case "aws:s3":
+			return S3
+		case "aws:kinesis":
+			return Kinesis
+		case "aws:dynamodb":
+			return DynamoDBStreams
+		}
+		return Unknown
+	case sh.rawPath && sh.reqContext:
+		return APIGatewayHTTP
+	case sh.httpMethod && sh.reqContext:
+		return APIGatewayREST
+	case sh.latticeV1:
+		return VPCLatticeV1
+	case sh.method && sh.version == "2.0":
+		return VPCLatticeV2
+	case sh.detailType && sh.source && sh.detail:
+		return EventBridge
+	case sh.reqContext:
+		return APIGatewayWS // message/disconnect events carry no httpMethod
+	}
+	return Unknown
+}
