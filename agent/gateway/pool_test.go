@@ -1,0 +1,129 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func netListen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
+// fakeEnv is an environment that takes a while per invocation and checks
+// it is never used by two invocations at once.
+type fakeEnv struct {
+	slot   int
+	busy   atomic.Bool
+	delay  time.Duration
+	closed atomic.Bool
+}
+
+func (e *fakeEnv) Invoke(ctx context.Context, ev []byte) (*Result, error) {
+	if !e.busy.CompareAndSwap(false, true) {
+		return nil, errors.New("environment used concurrently")
+	}
+	defer e.busy.Store(false)
+	time.Sleep(e.delay)
+	return &Result{Payload: fmt.Appendf(nil, `{"slot":%d,"echo":%s}`, e.slot, ev)}, nil
+}
+
+func (e *fakeEnv) Close(context.Context) error { e.closed.Store(true); return nil }
+
+func TestPoolScalesUpToMaxAndReusesEnvironments(t *testing.T) {
+	var mu sync.Mutex
+	started := map[int]int{}
+	p := &Pool{
+		Max:          4,
+		QueueTimeout: 5 * time.Second,
+		New: func(ctx context.Context, slot int) (Environment, error) {
+			mu.Lock()
+			started[slot]++
+			mu.Unlock()
+			return &fakeEnv{slot: slot, delay: 5 * time.Millisecond}, nil
+		},
+	}
+	var wg sync.WaitGroup
+	var failures atomic.Int32
+	for i := range 40 {
+		wg.Go(func() {
+			res, err := p.Invoke(t.Context(), fmt.Appendf(nil, "%d", i))
+			if err != nil || len(res.Payload) == 0 {
+				failures.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if failures.Load() != 0 {
+		t.Fatalf("%d invocations failed", failures.Load())
+	}
+	if p.Size() > 4 || p.Size() == 0 {
+		t.Fatalf("pool size %d", p.Size())
+	}
+	for slot, n := range started {
+		if slot < 0 || slot >= 4 || n != 1 {
+			t.Errorf("slot %d started %d times", slot, n)
+		}
+	}
+	if err := p.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if p.Size() != 0 {
+		t.Errorf("size after close %d", p.Size())
+	}
+}
+
+func TestPoolThrottlesBeyondTheBound(t *testing.T) {
+	release := make(chan struct{})
+	p := &Pool{
+		Max:          1,
+		QueueTimeout: 20 * time.Millisecond,
+		New: func(ctx context.Context, slot int) (Environment, error) {
+			return &blockingEnv{release: release}, nil
+		},
+	}
+	done := make(chan error, 1)
+	go func() { _, err := p.Invoke(t.Context(), nil); done <- err }()
+	time.Sleep(10 * time.Millisecond) // let the first invocation take the environment
+	start := time.Now()
+	_, err := p.Invoke(t.Context(), nil)
+	if !errors.Is(err, ErrThrottled) {
+		t.Fatalf("err = %v, want ErrThrottled", err)
+	}
+	if waited := time.Since(start); waited < 15*time.Millisecond {
+		t.Errorf("throttled after %v, before the queue timeout", waited)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPoolFreesTheSlotWhenStartFails(t *testing.T) {
+	calls := 0
+	p := &Pool{Max: 1, New: func(ctx context.Context, slot int) (Environment, error) {
+		calls++
+		if calls == 1 {
+			return nil, errors.New("init failed")
+		}
+		return &fakeEnv{slot: slot}, nil
+	}}
+	if _, err := p.Invoke(t.Context(), []byte("1")); err == nil {
+		t.Fatal("first invoke succeeded")
+	}
+	if _, err := p.Invoke(t.Context(), []byte("1")); err != nil {
+		t.Fatalf("second invoke: %v", err)
+	}
+}
+
+type blockingEnv struct{ release chan struct{} }
+
+func (e *blockingEnv) Invoke(ctx context.Context, ev []byte) (*Result, error) {
+	<-e.release
+	return &Result{Payload: []byte("{}")}, nil
+}
+
+func (e *blockingEnv) Close(context.Context) error { return nil }

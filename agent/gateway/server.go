@@ -1,0 +1,161 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+// DefaultAddr is where Server listens unless told otherwise: loopback only.
+const DefaultAddr = "127.0.0.1:8080"
+
+// Server is the local front door: an http.Handler that translates each
+// request into an event, invokes the function and writes back what the
+// real front door would.
+type Server struct {
+	Translator *Translator
+	Invoker    Invoker
+	// MaxBody bounds the request body (MaxPayload when zero); larger
+	// requests get 413 without invoking the function.
+	MaxBody int64
+	// Observe, when set, is told about every request after its response
+	// was written (for logs and tests).
+	Observe func(Exchange)
+}
+
+// Exchange summarises one request for Server.Observe.
+type Exchange struct {
+	Method, Path string
+	Status       int
+	Duration     time.Duration
+	Err          error // why the front door answered itself, if it did
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	err := s.serve(sw, r)
+	if s.Observe != nil {
+		s.Observe(Exchange{Method: r.Method, Path: r.URL.Path, Status: sw.status, Duration: time.Since(start), Err: err})
+	}
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) error {
+	t := s.Translator
+	if t == nil {
+		t = &Translator{}
+	}
+	limit := s.MaxBody
+	if limit <= 0 {
+		limit = MaxPayload
+	}
+	if r.ContentLength > limit {
+		t.WriteFailure(w, FailTooLarge)
+		return fmt.Errorf("%w: request body of %d bytes", ErrPayloadTooLarge, r.ContentLength)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		t.WriteFailure(w, FailFunction)
+		return fmt.Errorf("read request body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		t.WriteFailure(w, FailTooLarge)
+		return fmt.Errorf("%w: request body over %d bytes", ErrPayloadTooLarge, limit)
+	}
+	event, err := t.Event(NewRequest(r, body))
+	if err != nil {
+		t.WriteFailure(w, FailFunction)
+		return err
+	}
+	if len(event) > MaxPayload {
+		// Base64 inflates binary bodies by a third: the event, not the
+		// body, is what Lambda limits.
+		t.WriteFailure(w, FailTooLarge)
+		return fmt.Errorf("%w: event of %d bytes", ErrPayloadTooLarge, len(event))
+	}
+	res, err := s.Invoker.Invoke(r.Context(), event)
+	if err != nil {
+		t.WriteFailure(w, FailureFor(err))
+		return fmt.Errorf("invoke: %w", err)
+	}
+	if res.Stream != nil {
+		defer res.Stream.Close()
+		if t.shape() != FunctionURL {
+			// Only Function URLs stream; the others wait for the whole
+			// response, bounded like Lambda's buffered responses.
+			payload, err := io.ReadAll(io.LimitReader(res.Stream, MaxPayload+1))
+			if err != nil {
+				t.WriteFailure(w, FailFunction)
+				return fmt.Errorf("read streamed response: %w", err)
+			}
+			res = &Result{Payload: payload, FunctionError: res.FunctionError}
+		} else {
+			return t.WriteStream(w, res.ContentType, res.Stream)
+		}
+	}
+	if res.FunctionError != "" {
+		t.WriteFailure(w, FailFunction)
+		return fmt.Errorf("function error %q", res.FunctionError)
+	}
+	resp, err := t.Response(res.Payload)
+	if err != nil {
+		t.WriteFailure(w, FailFunction)
+		return err
+	}
+	resp.Write(w)
+	return nil
+}
+
+// Serve accepts connections on ln until ctx is done, then shuts down
+// gracefully (bounded by five seconds).
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shut down %s: %w", ln.Addr(), err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// statusWriter remembers the status code written, for Observe.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach Flush on the real writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
