@@ -1,0 +1,522 @@
+package lambdawaf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+)
+
+// Lambda limits the protection must stay within.
+const (
+	maxLayers = 5
+	// ConfigPath is where the configuration layer's lambdawaf/config.yaml
+	// lands in the function's file system.
+	ConfigPath = "/opt/lambdawaf/config.yaml"
+)
+
+// Architectures Lambda supports; each has its own agent layer.
+const (
+	ArchX86_64 = "x86_64"
+	ArchArm64  = "arm64"
+)
+
+// Mode is what the agent does with an event it judges malicious.
+type Mode string
+
+const (
+	ModeBlock Mode = "block" // answer with a block response; the handler never sees the event
+	ModeLog   Mode = "log"   // record the decision and let the event through
+	ModeOff   Mode = "off"   // pass everything through uninspected
+)
+
+// FailurePolicy is what the agent does when inspection itself fails.
+type FailurePolicy string
+
+const (
+	FailOpen   FailurePolicy = "open"   // let the event through
+	FailClosed FailurePolicy = "closed" // block the event
+)
+
+// AgentRef is everything a function needs from an agent deployment. An
+// [Agent] created in the same program gives one with [Agent.Ref]; an agent
+// published by another stack (the infra stack, say) is described by its
+// outputs, for example through a StackReference.
+type AgentRef struct {
+	// LayerArnX86_64 and LayerArnArm64 are the agent layer versions. A
+	// function whose architecture has no layer is refused.
+	LayerArnX86_64 pulumi.StringInput
+	LayerArnArm64  pulumi.StringInput
+	// ConfigLayerArn is an optional layer carrying lambdawaf/config.yaml.
+	ConfigLayerArn pulumi.StringInput
+	// AgentKeySecretArn is the Secrets Manager secret holding the agent key.
+	AgentKeySecretArn pulumi.StringInput
+	// KmsKeyArn is the customer-managed key encrypting the secret, if any.
+	KmsKeyArn pulumi.StringInput
+	// FirehoseStreamArn is the optional stream for decision records.
+	FirehoseStreamArn pulumi.StringInput
+}
+
+// Settings are the per-function agent settings; zero values mean the
+// agent's defaults.
+type Settings struct {
+	Mode          Mode          // default block
+	FailurePolicy FailurePolicy // default open
+	Wiring        Wiring        // default auto
+	LogLevel      string        // default: the agent's (info)
+	Port          int           // default: the agent's (9009)
+}
+
+// ProtectOptions says which agent protects a function and how.
+type ProtectOptions struct {
+	Agent AgentRef
+	Settings
+	// ConfigLayerArn overrides Agent.ConfigLayerArn for this function.
+	ConfigLayerArn pulumi.StringInput
+}
+
+func (o *ProtectOptions) configLayer() pulumi.StringInput {
+	if o.ConfigLayerArn != nil {
+		return o.ConfigLayerArn
+	}
+	return o.Agent.ConfigLayerArn
+}
+
+// validate checks what can be checked without looking at the function.
+func (o *ProtectOptions) validate() error {
+	switch o.Mode {
+	case "", ModeBlock, ModeLog, ModeOff:
+	default:
+		return fmt.Errorf("unknown mode %q: want block, log or off", o.Mode)
+	}
+	switch o.FailurePolicy {
+	case "", FailOpen, FailClosed:
+	default:
+		return fmt.Errorf("unknown failure policy %q: want open or closed", o.FailurePolicy)
+	}
+	switch strings.ToLower(o.LogLevel) {
+	case "", "trace", "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("unknown log level %q: want trace, debug, info, warn or error", o.LogLevel)
+	}
+	if o.Port < 0 || o.Port > 65535 {
+		return fmt.Errorf("port %d is out of range", o.Port)
+	}
+	if _, err := ParseWiring(string(o.Wiring)); err != nil {
+		return err
+	}
+	if o.Agent.AgentKeySecretArn == nil {
+		return errors.New("agent key secret ARN is required")
+	}
+	if o.Agent.LayerArnX86_64 == nil && o.Agent.LayerArnArm64 == nil {
+		return errors.New("agent has no layer for any architecture")
+	}
+	return nil
+}
+
+// functionShape is the part of a function's configuration that decides how
+// it is protected.
+type functionShape struct {
+	PackageType   string
+	Runtime       string
+	Handler       string
+	Architectures []string
+}
+
+// decision is how one function is protected.
+type decision struct {
+	wiring Wiring
+	arch   string
+}
+
+func (o *ProtectOptions) decide(sh functionShape) (decision, error) {
+	switch sh.PackageType {
+	case "", "Zip":
+	case "Image":
+		return decision{}, errors.New("container image functions cannot use layers: copy the extension into the image (extensions/lambdawaf to /opt/extensions/lambdawaf) instead")
+	default:
+		return decision{}, fmt.Errorf("unknown package type %q", sh.PackageType)
+	}
+	arch, err := architectureOf(sh.Architectures)
+	if err != nil {
+		return decision{}, err
+	}
+	if o.layerFor(arch) == nil {
+		return decision{}, fmt.Errorf("the agent has no %s layer for this %s function", arch, arch)
+	}
+	w, err := resolveWiring(o.Wiring, sh.Runtime, sh.Handler)
+	if err != nil {
+		return decision{}, err
+	}
+	return decision{wiring: w, arch: arch}, nil
+}
+
+func architectureOf(archs []string) (string, error) {
+	switch len(archs) {
+	case 0:
+		return ArchX86_64, nil // Lambda's default
+	case 1:
+		if archs[0] == ArchX86_64 || archs[0] == ArchArm64 {
+			return archs[0], nil
+		}
+		return "", fmt.Errorf("unknown architecture %q: want x86_64 or arm64", archs[0])
+	}
+	return "", fmt.Errorf("a function has exactly one architecture, got %v", archs)
+}
+
+func (o *ProtectOptions) layerFor(arch string) pulumi.StringInput {
+	if arch == ArchArm64 {
+		return o.Agent.LayerArnArm64
+	}
+	return o.Agent.LayerArnX86_64
+}
+
+func (o *ProtectOptions) otherLayer(arch string) pulumi.StringInput {
+	if arch == ArchArm64 {
+		return o.Agent.LayerArnX86_64
+	}
+	return o.Agent.LayerArnArm64
+}
+
+// agentEnvironment is the set of variables the agent needs, given the
+// resolved secret and stream ARNs. defaults are added only when the user
+// has not set the variable.
+func (o *ProtectOptions) agentEnvironment(d decision, secretArn, firehoseArn string) (set, defaults map[string]string, err error) {
+	set = map[string]string{EnvAgentKeySecret: secretArn}
+	defaults = map[string]string{EnvMode: string(ModeBlock), EnvFailurePolicy: string(FailOpen)}
+	if o.Mode != "" {
+		set[EnvMode] = string(o.Mode)
+	}
+	if o.FailurePolicy != "" {
+		set[EnvFailurePolicy] = string(o.FailurePolicy)
+	}
+	if o.LogLevel != "" {
+		set[EnvLogLevel] = strings.ToLower(o.LogLevel)
+	}
+	if o.Port != 0 {
+		set[EnvPort] = strconv.Itoa(o.Port)
+	}
+	if o.configLayer() != nil {
+		set[EnvConfig] = ConfigPath
+	}
+	if firehoseArn != "" {
+		a, err := parseARN(firehoseArn, "firehose")
+		if err != nil {
+			return nil, nil, fmt.Errorf("firehose stream: %w", err)
+		}
+		name, ok := strings.CutPrefix(a.resource, "deliverystream/")
+		if !ok || name == "" {
+			return nil, nil, fmt.Errorf("firehose stream %q is not a delivery stream ARN", firehoseArn)
+		}
+		set[EnvFirehoseStream] = name
+	}
+	if d.wiring == WiringWrapper {
+		set[EnvExecWrapper] = WrapperPath
+	}
+	return set, defaults, nil
+}
+
+// shapeOutputs are the function properties protection reads, as outputs so
+// that unknown values during preview are handled like known ones at update.
+type shapeOutputs struct {
+	packageType, runtime, handler pulumi.StringPtrOutput
+	architectures, layers         pulumi.StringArrayOutput
+	environment                   pulumi.StringMapOutput
+}
+
+func typedShape(args *lambda.FunctionArgs) shapeOutputs {
+	s := shapeOutputs{
+		packageType:   stringPtrOutput(args.PackageType),
+		runtime:       stringPtrOutput(args.Runtime),
+		handler:       stringPtrOutput(args.Handler),
+		architectures: pulumi.StringArray{}.ToStringArrayOutput(),
+		layers:        pulumi.StringArray{}.ToStringArrayOutput(),
+		environment:   pulumi.StringMap{}.ToStringMapOutput(),
+	}
+	if args.Architectures != nil {
+		s.architectures = args.Architectures.ToStringArrayOutput()
+	}
+	if args.Layers != nil {
+		s.layers = args.Layers.ToStringArrayOutput()
+	}
+	if args.Environment != nil {
+		s.environment = args.Environment.ToFunctionEnvironmentPtrOutput().Variables()
+	}
+	return s
+}
+
+func stringPtrOutput(in pulumi.StringPtrInput) pulumi.StringPtrOutput {
+	if in == nil {
+		return pulumi.StringPtrFromPtr(nil).ToStringPtrOutput()
+	}
+	return in.ToStringPtrOutput()
+}
+
+func optionalString(in pulumi.StringInput) pulumi.StringOutput {
+	if in == nil {
+		return pulumi.String("").ToStringOutput()
+	}
+	return in.ToStringOutput()
+}
+
+// Protect adds the agent to the arguments of a zip-packaged function: the
+// agent layer for its architecture (after the user's layers, and the
+// configuration layer if any), the LAMBDAWAF_* variables merged into the
+// user's, and the runtime wiring. The user's layers and variables are kept.
+//
+// Whatever is already known is checked now and reported as the returned
+// error: reserved or conflicting variables, more than 5 layers, more than
+// 4 KB of variables, unsupported runtime/wiring combinations, container
+// images, architectures without a layer. Values that are still unknown
+// (during a preview, say) are checked again when they resolve and fail the
+// update instead.
+//
+// Protect does not grant the function's role access to the agent key; see
+// [GrantAgentAccess] for functions whose role is not created by
+// [NewProtectedFunction].
+func Protect(ctx context.Context, args *lambda.FunctionArgs, opts ProtectOptions) error {
+	if args == nil {
+		return errors.New("protect function: no arguments")
+	}
+	_, err := protectArgs(ctx, args, opts)
+	return err
+}
+
+func protectArgs(ctx context.Context, args *lambda.FunctionArgs, opts ProtectOptions) (protection, error) {
+	if args == nil {
+		return protection{}, errors.New("protect function: no arguments")
+	}
+	p, err := protect(ctx, typedShape(args), opts)
+	if err != nil {
+		return p, fmt.Errorf("protect function: %w", err)
+	}
+	args.Layers = p.layers
+	args.Environment = lambda.FunctionEnvironmentArgs{Variables: p.environment}
+	return p, nil
+}
+
+// protection is the outcome of protecting one function.
+type protection struct {
+	layers      pulumi.StringArrayOutput
+	environment pulumi.StringMapOutput
+	agentLayer  pulumi.StringOutput // the agent layer chosen for the architecture
+	wiring      pulumi.StringOutput // the wiring chosen
+}
+
+// protect computes the protected layers and environment. It is shared by
+// Protect (typed arguments) and the stack transform (untyped properties).
+func protect(ctx context.Context, s shapeOutputs, opts ProtectOptions) (protection, error) {
+	if err := opts.validate(); err != nil {
+		return protection{}, err
+	}
+	if err := checkKnown(ctx, s, &opts); err != nil {
+		return protection{}, err
+	}
+
+	shape := pulumi.All(s.packageType, s.runtime, s.handler, s.architectures).ApplyT(
+		func(v []any) (functionShape, error) {
+			return functionShape{
+				PackageType:   deref(v[0].(*string)),
+				Runtime:       deref(v[1].(*string)),
+				Handler:       deref(v[2].(*string)),
+				Architectures: v[3].([]string),
+			}, nil
+		}).(pulumi.AnyOutput)
+
+	x86, arm := optionalString(opts.Agent.LayerArnX86_64), optionalString(opts.Agent.LayerArnArm64)
+	decided := shape.ApplyT(func(sh any) (decision, error) { return opts.decide(sh.(functionShape)) }).(pulumi.AnyOutput)
+	wiring := decided.ApplyT(func(d any) string { return string(d.(decision).wiring) }).(pulumi.StringOutput)
+	agentLayer := pulumi.All(decided, x86, arm).ApplyT(func(v []any) string {
+		if v[0].(decision).arch == ArchArm64 {
+			return v[2].(string)
+		}
+		return v[1].(string)
+	}).(pulumi.StringOutput)
+
+	config := opts.configLayer()
+	layers := pulumi.All(shape, s.layers, x86, arm, optionalString(config)).ApplyT(
+		func(v []any) ([]string, error) {
+			d, err := opts.decide(v[0].(functionShape))
+			if err != nil {
+				return nil, err
+			}
+			agentLayer, otherLayer := v[2].(string), v[3].(string)
+			if d.arch == ArchArm64 {
+				agentLayer, otherLayer = otherLayer, agentLayer
+			}
+			return assembleLayers(v[1].([]string), agentLayer, otherLayer, v[4].(string), config != nil)
+		}).(pulumi.StringArrayOutput)
+
+	env := pulumi.All(shape, s.environment, optionalString(opts.Agent.AgentKeySecretArn),
+		optionalString(opts.Agent.FirehoseStreamArn)).ApplyT(
+		func(v []any) (map[string]string, error) {
+			d, err := opts.decide(v[0].(functionShape))
+			if err != nil {
+				return nil, err
+			}
+			return opts.assembleEnvironment(d, v[1].(map[string]string), v[2].(string), v[3].(string))
+		}).(pulumi.StringMapOutput)
+	return protection{layers: layers, environment: env, agentLayer: agentLayer, wiring: wiring}, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// assembleLayers appends the agent (and configuration) layers to the
+// user's. A user layer that already is the agent layer is not added twice;
+// one that is the agent layer of the other architecture is refused.
+func assembleLayers(user []string, agent, other, config string, wantConfig bool) ([]string, error) {
+	if agent == "" {
+		return nil, errors.New("the agent layer ARN is empty")
+	}
+	if wantConfig && config == "" {
+		return nil, errors.New("the configuration layer ARN is empty")
+	}
+	out := slices.Clone(user)
+	for _, l := range user {
+		if other != "" && l == other {
+			return nil, fmt.Errorf("layer %s is the agent built for the other architecture: it would fail with exec format error; remove it", l)
+		}
+	}
+	if !slices.Contains(out, agent) {
+		out = append(out, agent)
+	}
+	if wantConfig && !slices.Contains(out, config) {
+		out = append(out, config)
+	}
+	if len(out) > maxLayers {
+		return nil, fmt.Errorf("the function would have %d layers with the agent's, over Lambda's limit of %d (it has %d of its own)", len(out), maxLayers, len(user))
+	}
+	return out, nil
+}
+
+func (o *ProtectOptions) assembleEnvironment(d decision, user map[string]string, secretArn, firehoseArn string) (map[string]string, error) {
+	if err := checkUserEnvironment(user); err != nil {
+		return nil, err
+	}
+	if secretArn == "" {
+		return nil, errors.New("the agent key secret ARN is empty")
+	}
+	set, defaults, err := o.agentEnvironment(d, secretArn, firehoseArn)
+	if err != nil {
+		return nil, err
+	}
+	env, err := mergeEnvironment(user, set)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range defaults {
+		if _, ok := env[k]; !ok {
+			env[k] = v
+		}
+	}
+	if err := checkEnvironmentSize(env); err != nil {
+		return nil, err
+	}
+	return env, nil
+}
+
+// checkKnown runs the checks whose inputs are already known, so that most
+// mistakes surface as an error from Protect rather than as a failed update.
+func checkKnown(ctx context.Context, s shapeOutputs, o *ProtectOptions) error {
+	var sh functionShape
+	shapeKnown := true
+	for _, f := range []struct {
+		out pulumi.Output
+		set func(any)
+	}{
+		{s.packageType, func(v any) { sh.PackageType = deref(v.(*string)) }},
+		{s.runtime, func(v any) { sh.Runtime = deref(v.(*string)) }},
+		{s.handler, func(v any) { sh.Handler = deref(v.(*string)) }},
+		{s.architectures, func(v any) { sh.Architectures = v.([]string) }},
+	} {
+		v, known, err := await(ctx, f.out)
+		if err != nil {
+			return err
+		}
+		if !known {
+			shapeKnown = false
+			continue
+		}
+		f.set(v)
+	}
+	if !shapeKnown {
+		return nil
+	}
+	d, err := o.decide(sh)
+	if err != nil {
+		return err
+	}
+	if v, known, err := await(ctx, s.layers); err != nil {
+		return err
+	} else if known {
+		n := len(v.([]string)) + 1
+		if o.configLayer() != nil {
+			n++
+		}
+		if n > maxLayers {
+			return fmt.Errorf("the function would have %d layers with the agent's, over Lambda's limit of %d (it has %d of its own)", n, maxLayers, len(v.([]string)))
+		}
+	}
+	v, known, err := await(ctx, s.environment)
+	if err != nil || !known {
+		return err
+	}
+	user := v.(map[string]string)
+	// The secret and stream ARNs may not exist yet: stand in for them with
+	// the shortest valid ARNs, so that this check never refuses what the
+	// exact check at update time would accept.
+	secret, err := knownOr(ctx, o.Agent.AgentKeySecretArn, user[EnvAgentKeySecret], "arn:aws:secretsmanager:r:a:secret:s")
+	if err != nil {
+		return err
+	}
+	firehose := ""
+	if o.Agent.FirehoseStreamArn != nil {
+		name := user[EnvFirehoseStream]
+		if name == "" {
+			name = "s"
+		}
+		if firehose, err = knownOr(ctx, o.Agent.FirehoseStreamArn, "", "arn:aws:firehose:r:a:deliverystream/"+name); err != nil {
+			return err
+		}
+	}
+	_, err = o.assembleEnvironment(d, user, secret, firehose)
+	return err
+}
+
+// knownOr is the value of in when it is known, else fallback when not
+// empty, else placeholder.
+func knownOr(ctx context.Context, in pulumi.StringInput, fallback, placeholder string) (string, error) {
+	v, known, err := await(ctx, in.ToStringOutput())
+	if err != nil {
+		return "", err
+	}
+	if known && v.(string) != "" {
+		return v.(string), nil
+	}
+	if fallback != "" {
+		return fallback, nil
+	}
+	return placeholder, nil
+}
+
+// await resolves an output that is usually already known (a literal in the
+// program). known is false during a preview when it depends on a resource
+// not created yet.
+func await(ctx context.Context, o pulumi.Output) (any, bool, error) {
+	r, err := internals.UnsafeAwaitOutput(ctx, o)
+	if err != nil {
+		return nil, false, err
+	}
+	return r.Value, r.Known, nil
+}
