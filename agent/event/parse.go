@@ -106,6 +106,7 @@ func parseV1(payload []byte, req *Request) error {
 	req.Method = strings.ToUpper(ev.HTTPMethod)
 	req.Path = ev.Path
 	req.Headers = mergeHeaders(ev.Headers, ev.MultiValueHeaders)
+	req.MultiValueHeaders = ev.MultiValueHeaders != nil
 	req.Query = mergeQuery(ev.QueryStringParameters, ev.MultiValueQueryStringParameters)
 	switch req.Trigger {
 	case ALB:

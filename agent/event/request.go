@@ -84,6 +84,12 @@ type Request struct {
 
 	// Records is set for record-list triggers (and EventBridge, as one record).
 	Records []Record
+
+	// MultiValueHeaders reports that the event carried multiValueHeaders
+	// (API Gateway REST always does; ALB only in multi-value mode). An ALB
+	// in multi-value mode ignores a response's "headers", so block
+	// responses must use multiValueHeaders too.
+	MultiValueHeaders bool
 }
 
 // Record is one message of a batch trigger.

@@ -37,7 +37,12 @@ func sniff(payload []byte) (shape, error) {
 		return sh, err
 	}
 	if t.Kind != jsonscan.ObjectStart {
-		return sh, nil // valid JSON but not an object: unknown shape
+		// not an object: an unknown shape, if it is JSON at all
+		if err := s.Skip(t); err != nil {
+			return sh, err
+		}
+		_, err := s.Next()
+		return sh, err
 	}
 	for {
 		k, err := s.Next()
@@ -87,6 +92,9 @@ func sniff(payload []byte) (shape, error) {
 		if err := s.Skip(v); err != nil {
 			return sh, err
 		}
+	}
+	if _, err := s.Next(); err != nil { // trailing data
+		return sh, err
 	}
 	return sh, nil
 }

@@ -1,0 +1,88 @@
+package event
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"unicode/utf8"
+)
+
+// ErrNotHTTP is returned when a response or a batch operation is asked of a
+// trigger that has no such thing: a block response for an SQS batch, record
+// removal from an HTTP event.
+var ErrNotHTTP = errors.New("trigger has no HTTP response")
+
+// BlockResponse returns the response object a handler would return to
+// refuse an HTTP event of trigger t: the proxy response JSON of API Gateway
+// REST and WebSocket, HTTP API and Function URL (payload v2), ALB (with its
+// statusDescription) and VPC Lattice. body must be a fixed page chosen by
+// the caller and must never contain request input; it is sent base64
+// encoded when it is not UTF-8 text. The response also carries
+// Cache-Control: no-store and X-Content-Type-Options: nosniff, so that no
+// cache keeps a block page and no browser sniffs it into something active.
+//
+// For an ALB in multi-value headers mode use Request.BlockResponse, which
+// knows the mode from the event.
+func BlockResponse(t Trigger, status int, contentType string, body []byte) ([]byte, error) {
+	return blockResponse(t, false, status, contentType, body)
+}
+
+// BlockResponse is BlockResponse for the trigger of r, shaped for the
+// header mode the event used.
+func (r *Request) BlockResponse(status int, contentType string, body []byte) ([]byte, error) {
+	return blockResponse(r.Trigger, r.MultiValueHeaders && r.Trigger == ALB, status, contentType, body)
+}
+
+type proxyResponse struct {
+	StatusCode        int                 `json:"statusCode"`
+	StatusDescription string              `json:"statusDescription,omitempty"`
+	Headers           map[string]string   `json:"headers,omitempty"`
+	MultiValueHeaders map[string][]string `json:"multiValueHeaders,omitempty"`
+	Body              string              `json:"body"`
+	IsBase64Encoded   bool                `json:"isBase64Encoded"`
+}
+
+func blockResponse(t Trigger, multiValue bool, status int, contentType string, body []byte) ([]byte, error) {
+	if !t.IsHTTP() {
+		return nil, fmt.Errorf("block response for %s: %w", t, ErrNotHTTP)
+	}
+	if status < 100 || status > 599 {
+		return nil, fmt.Errorf("block response: invalid status %d", status)
+	}
+	if contentType == "" {
+		contentType = "text/plain; charset=utf-8"
+	}
+	resp := proxyResponse{StatusCode: status}
+	if utf8.Valid(body) {
+		resp.Body = string(body)
+	} else {
+		resp.Body = base64.StdEncoding.EncodeToString(body)
+		resp.IsBase64Encoded = true
+	}
+	headers := map[string]string{
+		"Content-Type":           contentType,
+		"Cache-Control":          "no-store",
+		"X-Content-Type-Options": "nosniff",
+	}
+	switch t {
+	case ALB, VPCLatticeV1, VPCLatticeV2:
+		// ALB requires statusDescription ("403 Forbidden"); Lattice accepts it.
+		resp.StatusDescription = strconv.Itoa(status) + " " + http.StatusText(status)
+	}
+	if multiValue {
+		resp.MultiValueHeaders = make(map[string][]string, len(headers))
+		for k, v := range headers {
+			resp.MultiValueHeaders[k] = []string{v}
+		}
+	} else {
+		resp.Headers = headers
+	}
+	b, err := json.Marshal(resp)
+	if err != nil {
+		return nil, fmt.Errorf("block response: %w", err)
+	}
+	return b, nil
+}
