@@ -1,0 +1,193 @@
+// Command lambdawaf-extension is the lambdawaf agent: a Lambda external
+// extension, installed in the layer as /opt/extensions/lambdawaf, that serves
+// the Runtime API to the function's runtime on 127.0.0.1:LAMBDAWAF_PORT and
+// inspects every event before the handler sees it.
+//
+// Start-up order matters: the listener is bound first (the runtime may
+// connect as soon as init starts), then the extension registers, then it
+// calls event/next at once, because Lambda counts everything before the
+// first event/next as cold start. The inspector is built concurrently.
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/lambdawaf/lambdawaf/agent/lifecycle"
+	"github.com/lambdawaf/lambdawaf/agent/proxy"
+)
+
+// shutdownBudget is how long the agent takes to drain after SHUTDOWN at
+// most: Lambda gives all external extensions about 2 s together.
+const shutdownBudget = 1500 * time.Millisecond
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	code := run(ctx, os.Args, os.Getenv, os.Stdout)
+	stop()
+	os.Exit(code)
+}
+
+// run is the whole extension; it returns the process exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) int {
+	start := time.Now()
+	cfg := loadConfig(getenv)
+	log := zerolog.New(zerolog.SyncWriter(stdout)).Level(cfg.logLevel).With().Timestamp().Str("agent", "lambdawaf").Logger()
+	name := filepath.Base(args[0])
+
+	// 1. Bind before anything else.
+	ln, bindErr := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.listenAddr)
+	if cfg.portErr != nil {
+		bindErr = cfg.portErr
+	}
+
+	// 2. Register under the executable's own file name.
+	if cfg.extAPI == "" {
+		log.Error().Msg("AWS_LAMBDA_RUNTIME_API is not set: cannot reach the Extensions API; not running inside Lambda?")
+		return 1
+	}
+	ext, err := lifecycle.NewClient(cfg.extAPI)
+	if err != nil {
+		log.Error().Err(err).Msg("cannot use AWS_LAMBDA_RUNTIME_API")
+		return 1
+	}
+	if _, err := ext.Register(ctx, name, lifecycle.Invoke, lifecycle.Shutdown); err != nil {
+		log.Error().Err(err).Str("name", name).Msg("cannot register with the Extensions API")
+		if ln != nil {
+			ln.Close()
+		}
+		return 1
+	}
+	if bindErr != nil {
+		return initError(ctx, ext, log, "Extension.ListenFailed", bindErr, ln)
+	}
+	if err := cfg.validate(); err != nil {
+		return initError(ctx, ext, log, "Extension.ConfigInvalid", err, ln)
+	}
+
+	// 3. Serve at once; the inspector comes when it is ready.
+	opts := []proxy.Option{proxy.WithLogger(log), proxy.WithFailClosed(cfg.failClosed)}
+	var deferred *deferredInspector
+	if cfg.mode != modeOff {
+		deferred = newDeferredInspector()
+		var in proxy.Inspector = deferred
+		if cfg.mode == modeLog {
+			in = logOnly{in: deferred, log: log}
+		}
+		opts = append(opts, proxy.WithInspector(in))
+	}
+	p, err := proxy.New(cfg.upstream, opts...)
+	if err != nil {
+		return initError(ctx, ext, log, "Extension.ConfigInvalid", err, ln)
+	}
+	srv := proxy.NewServer(p, log)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	if deferred != nil {
+		go func() {
+			t := time.Now()
+			in, err := newInspector(ctx, cfg, log)
+			if err != nil {
+				log.Error().Err(err).Bool("fail_closed", cfg.failClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
+			} else {
+				log.Debug().Dur("build_ms", time.Since(t)).Msg("inspector ready")
+			}
+			deferred.set(in, err)
+		}()
+	}
+
+	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
+	for i := 0; ; i++ {
+		ev, err := ext.Next(ctx)
+		if i == 0 {
+			// Logged after the first event/next returns, to keep the
+			// path to it clear of everything but registration.
+			for _, problem := range cfg.problems {
+				log.Warn().Msg(problem)
+			}
+			log.Info().Str("name", name).Str("listen", cfg.listenAddr).Str("upstream", cfg.upstream).
+				Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Dur("startup_ms", time.Since(start)).
+				Msg("lambdawaf agent running")
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				log.Info().Msg("signalled; shutting down")
+				drain(p, srv, served, time.Now().Add(shutdownBudget), log)
+				return 0
+			}
+			log.Error().Err(err).Msg("lost the Extensions API")
+			exitCtx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			_ = ext.ExitError(exitCtx, "Extension.EventLoopFailed", err)
+			cancel()
+			drain(p, srv, served, time.Now().Add(shutdownBudget), log)
+			return 1
+		}
+		switch ev.EventType {
+		case lifecycle.Invoke:
+			watch.invoked(ev.RequestID)
+		case lifecycle.Shutdown:
+			log.Info().Str("reason", string(ev.ShutdownReason)).Int64("deadline_ms", ev.DeadlineMs).Msg("shutdown")
+			drain(p, srv, served, shutdownDeadline(time.Now(), ev.Deadline()), log)
+			return 0
+		default:
+			log.Warn().Str("event_type", string(ev.EventType)).Msg("ignoring unknown lifecycle event")
+		}
+	}
+}
+
+// shutdownDeadline is when draining must be done: within shutdownBudget of
+// the SHUTDOWN event, and a little before Lambda's own deadline.
+func shutdownDeadline(now, lambdaDeadline time.Time) time.Time {
+	d := now.Add(shutdownBudget)
+	if !lambdaDeadline.IsZero() {
+		if l := lambdaDeadline.Add(-200 * time.Millisecond); l.Before(d) {
+			d = l
+		}
+	}
+	if floor := now.Add(50 * time.Millisecond); d.Before(floor) {
+		d = floor
+	}
+	return d
+}
+
+// drain stops the proxy: runtime nexts still waiting are released, requests
+// in flight (responses on their way upstream) finish until the deadline,
+// then every connection is closed.
+func drain(p *proxy.Proxy, srv *http.Server, served <-chan error, deadline time.Time, log zerolog.Logger) {
+	p.Close()
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		log.Warn().Err(err).Msg("drain deadline reached; closing connections")
+		srv.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn().Err(err).Msg("listener stopped")
+	}
+	s := p.Stats()
+	log.Info().Uint64("runtime_next_calls", s.RuntimeNexts).Uint64("events_fetched", s.Fetched).
+		Uint64("blocked", s.Blocked).Uint64("inspect_errors", s.InspectErrors).Uint64("panics", s.Panics).
+		Dur("inspect_total_ms", s.InspectTime).Dur("inspect_max_ms", s.MaxInspectTime).Msg("agent stopped")
+}
+
+// initError reports a fatal init problem to Lambda and returns the exit code.
+func initError(ctx context.Context, ext *lifecycle.Client, log zerolog.Logger, errorType string, cause error, ln net.Listener) int {
+	if ln != nil {
+		ln.Close()
+	}
+	log.Error().Err(cause).Str("error_type", errorType).Msg("lambdawaf agent cannot run")
+	if err := ext.InitError(ctx, errorType, cause); err != nil {
+		log.Error().Err(err).Msg("could not report the init error")
+	}
+	return 1
+}

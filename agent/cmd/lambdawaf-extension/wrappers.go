@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rs/zerolog"
+
+	"github.com/lambdawaf/lambdawaf/agent/proxy"
+)
+
+// deferredInspector lets the proxy serve before the real Inspector is
+// built: building it (configuration, keys) happens after the extension's
+// first event/next so it is not cold start, and each invocation waits for it
+// only if it arrives first.
+type deferredInspector struct {
+	ready chan struct{}
+	in    proxy.Inspector
+	err   error
+}
+
+func newDeferredInspector() *deferredInspector {
+	return &deferredInspector{ready: make(chan struct{})}
+}
+
+// set publishes the built Inspector (or the error that prevented it). Call
+// it exactly once.
+func (d *deferredInspector) set(in proxy.Inspector, err error) {
+	d.in, d.err = in, err
+	close(d.ready)
+}
+
+func (d *deferredInspector) InspectEvent(ctx context.Context, inv *proxy.Invocation) (proxy.Verdict, error) {
+	select {
+	case <-d.ready:
+	case <-ctx.Done():
+		return proxy.Verdict{}, fmt.Errorf("waiting for the inspector: %w", ctx.Err())
+	}
+	if d.err != nil {
+		return proxy.Verdict{}, fmt.Errorf("inspector unavailable: %w", d.err)
+	}
+	return d.in.InspectEvent(ctx, inv)
+}
+
+// logOnly runs an Inspector in log mode: what it would block is logged and
+// let through, unchanged. Response filters still run; in log mode they are
+// expected to report rather than rewrite.
+type logOnly struct {
+	in  proxy.Inspector
+	log zerolog.Logger
+}
+
+func (l logOnly) InspectEvent(ctx context.Context, inv *proxy.Invocation) (proxy.Verdict, error) {
+	v, err := l.in.InspectEvent(ctx, inv)
+	if err != nil {
+		return proxy.Verdict{}, err
+	}
+	if v.Block || v.Event != nil {
+		l.log.Warn().Str("request_id", inv.RequestID).Bool("would_block", v.Block).Bool("would_rewrite", v.Event != nil).
+			Msg("log mode: event let through unchanged")
+	}
+	return proxy.Verdict{Response: v.Response}, nil
+}
