@@ -78,6 +78,9 @@ func (w *walker) walkSniffed(body, loc string, depth int, tryJSON bool) {
 	if trimmed == "" {
 		return
 	}
+	if !w.emit(loc, "", body, false) {
+		return
+	}
 	switch {
 	case tryJSON && (trimmed[0] == '{' || trimmed[0] == '['):
 		if w.walkJSON(body, loc, depth, false) {
@@ -93,10 +96,9 @@ func (w *walker) walkSniffed(body, loc string, depth int, tryJSON bool) {
 		}
 	case looksLikeForm(trimmed):
 		w.walkForm(trimmed, loc)
+		return
 	}
-	if !w.stop {
-		w.expand(loc, "", body, depth)
-	}
+	w.expandNoEmit(loc, "", body, depth)
 }
 
 // looksLikeForm reports whether s is plausibly name=value&... : no spaces

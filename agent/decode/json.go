@@ -27,6 +27,8 @@ func (w *walker) walkJSON(s, loc string, depth int, strict bool) bool {
 		w.issue(DepthLimit, loc)
 		return true
 	}
+	// Locations are built in w.path[pathBase:]; an enclosing document's
+	// path is left untouched before it.
 	pathBase, frameBase := len(w.path), len(w.frames)
 	w.path = append(w.path, loc...)
 	sc := w.scanner()
@@ -72,11 +74,11 @@ func (w *walker) walkJSON(s, loc string, depth int, strict bool) bool {
 			key := w.jsonString(s, t)
 			w.path = append(w.path[:f.base], '.')
 			w.path = append(w.path, key...)
-			curLoc, curKey = string(w.path), key
+			curLoc, curKey = string(w.path[pathBase:]), key
 			w.emitJSONString(curLoc, key, key, s, t, true, depth)
 		case jsonscan.String:
 			if curLoc == "" {
-				curLoc = string(w.path)
+				curLoc = string(w.path[pathBase:])
 			}
 			text := w.jsonString(s, t)
 			w.emitJSONString(curLoc, curKey, text, s, t, false, depth)

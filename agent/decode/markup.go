@@ -23,7 +23,8 @@ func (w *walker) walkMultipart(body, boundary, loc string, depth int) {
 	for !w.stop {
 		p, err := mr.NextPart()
 		if err != nil {
-			if !errors.Is(err, io.EOF) || parts == 0 {
+			// a complete body ends with the closing delimiter
+			if !errors.Is(err, io.EOF) || parts == 0 || !strings.Contains(body, "--"+boundary+"--") {
 				w.issue(MalformedForm, loc)
 				if parts == 0 {
 					w.expand(loc, "", body, depth)
@@ -53,8 +54,13 @@ func (w *walker) walkMultipart(body, boundary, loc string, depth int) {
 			w.limit(ByteLimit, ploc)
 			return
 		}
-		if len(data) > 0 {
-			w.walkBody(stringOf(data), p.Header.Get("Content-Type"), p.Header.Get("Content-Encoding"), ploc, depth+1)
+		switch pct := p.Header.Get("Content-Type"); {
+		case len(data) == 0:
+		case pct == "" && p.Header.Get("Content-Encoding") == "":
+			// a plain form field
+			w.expand(ploc, name, stringOf(data), depth)
+		default:
+			w.walkBody(stringOf(data), pct, p.Header.Get("Content-Encoding"), ploc, depth+1)
 		}
 	}
 }
@@ -120,7 +126,7 @@ func (w *walker) walkXML(body, loc string, depth int) {
 			w.path = append(w.path, '.')
 			w.path = append(w.path, t.Name.Local...)
 			for _, a := range t.Attr {
-				aloc := string(w.path) + "@" + a.Name.Local
+				aloc := string(w.path[pathBase:]) + "@" + a.Name.Local
 				if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" {
 					continue
 				}
@@ -141,7 +147,7 @@ func (w *walker) walkXML(body, loc string, depth int) {
 			if len(names) > 0 {
 				key = names[len(names)-1]
 			}
-			w.expand(string(w.path), key, text, depth)
+			w.expand(string(w.path[pathBase:]), key, text, depth)
 		}
 	}
 }

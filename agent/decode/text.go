@@ -21,8 +21,8 @@ func unhex(c byte) int {
 
 // percentDecode decodes %XX, IIS-style %uXXXX and, when plus is set, '+'
 // as a space. Invalid escapes are kept as they are. It reports whether
-// anything changed and whether an escape was invalid.
-func percentDecode(s string, plus bool) (out string, changed, invalid bool) {
+// anything changed, whether an escape was invalid and whether %u was used.
+func percentDecode(s string, plus bool) (out string, changed, invalid, unicode bool) {
 	i := strings.IndexByte(s, '%')
 	if plus {
 		if j := strings.IndexByte(s, '+'); j >= 0 && (i < 0 || j < i) {
@@ -30,7 +30,7 @@ func percentDecode(s string, plus bool) (out string, changed, invalid bool) {
 		}
 	}
 	if i < 0 {
-		return s, false, false
+		return s, false, false, false
 	}
 	buf := make([]byte, 0, len(s))
 	buf = append(buf, s[:i]...)
@@ -46,7 +46,7 @@ func percentDecode(s string, plus bool) (out string, changed, invalid bool) {
 				if a >= 0 && b >= 0 && c2 >= 0 && d >= 0 {
 					buf = utf8.AppendRune(buf, rune(a<<12|b<<8|c2<<4|d))
 					i += 5
-					changed = true
+					changed, unicode = true, true
 					continue
 				}
 			}
@@ -66,26 +66,23 @@ func percentDecode(s string, plus bool) (out string, changed, invalid bool) {
 		}
 	}
 	if !changed {
-		return s, false, invalid
+		return s, false, invalid, false
 	}
-	return stringOf(buf), true, invalid
+	return stringOf(buf), true, invalid, unicode
 }
 
 // urlDecode decodes a value whose transport is URL encoding, reporting
-// invalid escapes as an issue at loc.
-func (w *walker) urlDecode(s string, plus bool, loc string) (string, bool) {
-	d, changed, invalid := percentDecode(s, plus)
+// invalid escapes as an issue at loc. The encoding it returns is encURL, or
+// encURLUnicode when %uXXXX escapes were used.
+func (w *walker) urlDecode(s string, plus bool, loc string) (string, enc, bool) {
+	d, changed, invalid, unicode := percentDecode(s, plus)
 	if invalid {
 		w.issue(BadURLEncoding, loc)
 	}
-	return d, changed
-}
-
-// urlDecodeQuiet decodes speculatively: a stray '%' in free text is not an
-// anomaly.
-func (w *walker) urlDecodeQuiet(s string) (string, bool) {
-	d, changed, _ := percentDecode(s, false)
-	return d, changed
+	if unicode {
+		return d, encURLUnicode, changed
+	}
+	return d, encURL, changed
 }
 
 // htmlUnescape decodes HTML character references (named, decimal, hex).

@@ -288,10 +288,10 @@ func (w *walker) walkForm(s, prefix string) {
 			continue
 		}
 		name, value, _ := strings.Cut(pair, "=")
-		key, keyDecoded := w.urlDecode(name, true, prefix)
+		key, e, keyDecoded := w.urlDecode(name, true, prefix)
 		loc := prefix + "." + key
 		if keyDecoded {
-			w.push(encURL)
+			w.push(e)
 		}
 		ok := w.emit(loc, key, key, true)
 		if keyDecoded {
@@ -307,12 +307,12 @@ func (w *walker) walkForm(s, prefix string) {
 // expandURL URL-decodes a value whose transport is URL encoding (query,
 // form, path), then expands the result speculatively.
 func (w *walker) expandURL(loc, key, s string, plus bool, depth int) {
-	d, changed := w.urlDecode(s, plus, loc)
+	d, e, changed := w.urlDecode(s, plus, loc)
 	if !changed {
 		w.expand(loc, key, s, depth)
 		return
 	}
-	if w.push(encURL) {
+	if w.push(e) {
 		w.expand(loc, key, d, depth+1)
 		w.pop()
 	}
@@ -337,9 +337,10 @@ func (w *walker) expandNoEmit(loc, key, s string, depth int) {
 		return
 	}
 	if strings.IndexByte(s, '%') >= 0 {
-		if d, changed := w.urlDecodeQuiet(s); changed {
+		// speculative: a stray '%' in free text is not an anomaly
+		if d, changed, _, unicode := percentDecode(s, false); changed {
 			e := encURL
-			if strings.Contains(s, "%u") || strings.Contains(s, "%U") {
+			if unicode {
 				e = encURLUnicode
 			}
 			if w.push(e) {

@@ -1,0 +1,492 @@
+package decode
+
+import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// walk collects every value of req.
+func walk(t testing.TB, d *Decoder, req *event.Request) ([]event.Value, *Error) {
+	t.Helper()
+	var vals []event.Value
+	err := d.Walk(req, func(v event.Value) bool {
+		vals = append(vals, v)
+		return true
+	})
+	var de *Error
+	if err != nil && !errors.As(err, &de) {
+		t.Fatalf("Walk error of type %T: %v", err, err)
+	}
+	return vals, de
+}
+
+// find returns the first value at loc with text, or reports it missing.
+func find(t testing.TB, vals []event.Value, loc, text string) event.Value {
+	t.Helper()
+	for _, v := range vals {
+		if v.Location == loc && v.Text == text {
+			return v
+		}
+	}
+	t.Errorf("no value %q at %q; have:\n%s", text, loc, dump(vals))
+	return event.Value{}
+}
+
+func dump(vals []event.Value) string {
+	var b strings.Builder
+	for _, v := range vals {
+		fmt.Fprintf(&b, "  %s key=%q %q decoded=%v isKey=%v part=%s record=%d\n", v.Location, v.Key, v.Text, v.Decoded, v.IsKey, v.Part, v.Record)
+	}
+	return b.String()
+}
+
+func hasIssue(e *Error, k IssueKind) bool {
+	if e == nil {
+		return false
+	}
+	for _, is := range e.Issues {
+		if is.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+func TestWalkQuery(t *testing.T) {
+	tests := []struct {
+		raw, loc, text string
+		decoded        []string
+	}{
+		{"id=42", "query.id", "42", nil},
+		{"q=a+b", "query.q", "a b", []string{"url"}},
+		{"q=%27%20OR%201%3D1", "query.q", "' OR 1=1", []string{"url"}},
+		{"q=%2527", "query.q", "'", []string{"url", "url"}},
+		{"q=%252527", "query.q", "'", []string{"url", "url", "url"}},
+		{"q=%u0027x", "query.q", "'x", []string{"url-unicode"}},
+		{"q=%25u003cscript", "query.q", "<script", []string{"url", "url-unicode"}},
+		{"a%5B%24ne%5D=1", "query.a[$ne]", "a[$ne]", []string{"url"}},
+		{"q=%26lt%3Bscript%26gt%3B", "query.q", "<script>", []string{"url", "html"}},
+		{"t=PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg%3D%3D", "query.t", "<script>alert(1)</script>", []string{"url", "base64"}},
+		{"bad=%zz%", "query.bad", "%zz%", nil},
+	}
+	d := New(Limits{})
+	for _, tt := range tests {
+		vals, _ := walk(t, d, &event.Request{Trigger: event.APIGatewayHTTP, RawQuery: tt.raw})
+		v := find(t, vals, tt.loc, tt.text)
+		if v.Part != event.PartQuery || v.Record != -1 {
+			t.Errorf("%s: part %s record %d", tt.raw, v.Part, v.Record)
+		}
+		if !slices.Equal(v.Decoded, tt.decoded) {
+			t.Errorf("%s: decoded %v, want %v", tt.raw, v.Decoded, tt.decoded)
+		}
+	}
+	// names are yielded as keys
+	vals, de := walk(t, d, &event.Request{Trigger: event.APIGatewayHTTP, RawQuery: "user[$ne]=x&bad=%zz"})
+	if k := find(t, vals, "query.user[$ne]", "user[$ne]"); !k.IsKey {
+		t.Error("parameter name not yielded as a key")
+	}
+	if !hasIssue(de, BadURLEncoding) {
+		t.Errorf("invalid escape not reported: %v", de)
+	}
+	// platform-decoded query maps (REST v1) are judged, and decoded further
+	vals, _ = walk(t, d, &event.Request{Trigger: event.APIGatewayREST, Query: map[string][]string{"q": {"%27", "b"}}})
+	find(t, vals, "query.q", "%27")
+	if v := find(t, vals, "query.q", "'"); !slices.Equal(v.Decoded, []string{"url"}) {
+		t.Errorf("decoded %v", v.Decoded)
+	}
+	find(t, vals, "query.q", "b")
+}
+
+func TestWalkPathHeadersCookies(t *testing.T) {
+	req := &event.Request{
+		Trigger: event.APIGatewayREST,
+		Path:    "/files/..%2F..%2Fetc%2Fpasswd/view",
+		Headers: map[string][]string{
+			"user-agent": {"sqlmap/1.7"},
+			"x-custom":   {"a", "b"},
+			"cookie":     {"sid=1; pref=%3Cscript%3E"},
+		},
+		Cookies: map[string][]string{"sid": {"1"}, "pref": {"%3Cscript%3E"}},
+	}
+	vals, _ := walk(t, New(Limits{}), req)
+	if v := find(t, vals, "path", "/files/../../etc/passwd/view"); v.Part != event.PartPath || !slices.Equal(v.Decoded, []string{"url"}) {
+		t.Errorf("path value %+v", v)
+	}
+	find(t, vals, "path[1]", "../../etc/passwd")
+	if v := find(t, vals, "header.user-agent", "sqlmap/1.7"); v.Key != "user-agent" || v.Part != event.PartHeader {
+		t.Errorf("header value %+v", v)
+	}
+	find(t, vals, "header.x-custom", "a")
+	find(t, vals, "header.x-custom", "b")
+	for _, v := range vals {
+		if v.Location == "header.cookie" {
+			t.Error("cookie header yielded whole although cookies are split")
+		}
+	}
+	if v := find(t, vals, "cookie.pref", "<script>"); v.Part != event.PartCookie || !slices.Equal(v.Decoded, []string{"url"}) {
+		t.Errorf("cookie value %+v", v)
+	}
+	find(t, vals, "cookie.pref", "%3Cscript%3E")
+}
+
+func jsonReq(body string) *event.Request {
+	return &event.Request{Trigger: event.APIGatewayHTTP, ContentType: "application/json", Body: []byte(body)}
+}
+
+func TestWalkJSON(t *testing.T) {
+	body := `{"user":{"name":"bob","tags":["a",{"x":"y"}],"n":5,"ok":true,"nil":null},
+	"$where":"1==1","pass":{"$ne":""},"esc":"\u0027 OR 1=1","nested":"{\"inner\":\"<b>\"}",
+	"items":[[1,"deep"]]}`
+	vals, de := walk(t, New(Limits{}), jsonReq(body))
+	if de != nil {
+		t.Fatalf("issues: %v", de)
+	}
+	if v := find(t, vals, "body.user.name", "bob"); v.Key != "name" || v.IsKey || v.Part != event.PartBody || v.Decoded != nil {
+		t.Errorf("leaf %+v", v)
+	}
+	if v := find(t, vals, "body.user.name", "name"); !v.IsKey {
+		t.Error("key not yielded as key")
+	}
+	find(t, vals, "body.user.tags[0]", "a")
+	if v := find(t, vals, "body.user.tags[1].x", "y"); v.Key != "x" {
+		t.Errorf("key %q", v.Key)
+	}
+	if v := find(t, vals, "body.user.tags[0]", "a"); v.Key != "tags" {
+		t.Errorf("array element key %q, want the array's name", v.Key)
+	}
+	find(t, vals, "body.$where", "$where")
+	find(t, vals, "body.pass.$ne", "$ne")
+	if v := find(t, vals, "body.esc", "' OR 1=1"); !slices.Equal(v.Decoded, []string{"json-escape"}) {
+		t.Errorf("escape decoded %v", v.Decoded)
+	}
+	find(t, vals, "body.nested", `{"inner":"<b>"}`)
+	if v := find(t, vals, "body.nested.inner", "<b>"); !slices.Equal(v.Decoded, []string{"json"}) {
+		t.Errorf("json in json decoded %v", v.Decoded)
+	}
+	find(t, vals, "body.items[0][1]", "deep")
+	for _, v := range vals {
+		if v.Text == "5" || v.Text == "true" || v.Text == "null" {
+			t.Errorf("non-string scalar yielded: %+v", v)
+		}
+	}
+}
+
+func TestWalkJSONLimits(t *testing.T) {
+	deep := strings.Repeat(`{"a":`, 100) + `"x"` + strings.Repeat("}", 100)
+	vals, de := walk(t, New(Limits{MaxDepth: 10}), jsonReq(deep))
+	if !hasIssue(de, DepthLimit) {
+		t.Errorf("depth limit not reported: %v", de)
+	}
+	if len(vals) > 20 {
+		t.Errorf("%d values past the depth limit", len(vals))
+	}
+
+	many := "[" + strings.Repeat(`"v",`, 999) + `"v"]`
+	vals, de = walk(t, New(Limits{MaxValues: 100}), jsonReq(many))
+	if len(vals) != 100 || !hasIssue(de, ValueLimit) || !de.Stopped {
+		t.Errorf("%d values, issues %v", len(vals), de)
+	}
+
+	big := `{"a":"` + strings.Repeat("x", 5000) + `","b":"` + strings.Repeat("y", 5000) + `"}`
+	vals, de = walk(t, New(Limits{MaxBytes: 6000}), jsonReq(big))
+	if !hasIssue(de, ByteLimit) || !de.Stopped {
+		t.Errorf("byte limit not reported: %v", de)
+	}
+	total := 0
+	for _, v := range vals {
+		total += len(v.Text)
+	}
+	if total > 6000 {
+		t.Errorf("%d bytes yielded over a 6000 limit", total)
+	}
+
+	// JSON inside JSON strings is bounded by MaxLayers
+	s := `"x"`
+	for range 10 {
+		s = strings.ReplaceAll(strings.ReplaceAll(`{"k":S}`, "S", fmt.Sprintf("%q", s)), "", "")
+	}
+	vals, _ = walk(t, New(Limits{MaxLayers: 3}), jsonReq(s))
+	for _, v := range vals {
+		if len(v.Decoded) > 3 {
+			t.Errorf("%d layers decoded past MaxLayers 3: %v", len(v.Decoded), v.Decoded)
+		}
+	}
+}
+
+func TestWalkVisitorStops(t *testing.T) {
+	n := 0
+	err := New(Limits{}).Walk(jsonReq(`["a","b","c","d"]`), func(event.Value) bool {
+		n++
+		return n < 2
+	})
+	if err != nil || n != 2 {
+		t.Errorf("visited %d, err %v", n, err)
+	}
+}
+
+func TestWalkMalformedJSON(t *testing.T) {
+	for _, body := range []string{`{"a":"b"`, `{"a":"b",}`, `{"a":"\x"}`, `{"a":tru}`, `{"a" "b"}`, `[1,2`} {
+		vals, de := walk(t, New(Limits{}), jsonReq(body))
+		if !hasIssue(de, MalformedJSON) {
+			t.Errorf("%s: not reported: %v", body, de)
+		}
+		find(t, vals, "body", body) // judged whole, as text
+	}
+}
+
+func TestWalkContentTypeLies(t *testing.T) {
+	// JSON sent as text/plain is walked as JSON, and judged whole as well
+	vals, _ := walk(t, New(Limits{}), &event.Request{ContentType: "text/plain", Body: []byte(`{"q":"<svg onload=1>"}`)})
+	find(t, vals, "body.q", "<svg onload=1>")
+	find(t, vals, "body", `{"q":"<svg onload=1>"}`)
+	// a form sent as JSON
+	vals, de := walk(t, New(Limits{}), jsonReq(`a=1&b=%3Cx%3E`))
+	if !hasIssue(de, MalformedJSON) {
+		t.Errorf("mismatch not reported: %v", de)
+	}
+	find(t, vals, "body.b", "<x>")
+	// no content type at all
+	vals, _ = walk(t, New(Limits{}), &event.Request{Body: []byte(`<a href="x">t</a>`)})
+	find(t, vals, "body.a@href", "x")
+	find(t, vals, "body.a", "t")
+}
+
+func TestWalkForm(t *testing.T) {
+	req := &event.Request{ContentType: "application/x-www-form-urlencoded; charset=UTF-8", Body: []byte("user=admin&pass=%27+or+%271%27%3D%271&empty=&flag")}
+	vals, _ := walk(t, New(Limits{}), req)
+	find(t, vals, "body.user", "admin")
+	if v := find(t, vals, "body.pass", "' or '1'='1"); !slices.Equal(v.Decoded, []string{"url"}) {
+		t.Errorf("decoded %v", v.Decoded)
+	}
+	find(t, vals, "body.flag", "flag")
+}
+
+func TestWalkMultipart(t *testing.T) {
+	body := "--XyZ\r\n" +
+		"Content-Disposition: form-data; name=\"comment\"\r\n\r\n" +
+		"<script>alert(1)</script>\r\n" +
+		"--XyZ\r\n" +
+		"Content-Disposition: form-data; name=\"upload\"; filename=\"../../shell.php\"\r\n" +
+		"Content-Type: application/x-php\r\n\r\n" +
+		"<?php system($_GET['c']); ?>\r\n" +
+		"--XyZ\r\n" +
+		"Content-Disposition: form-data; name=\"meta\"\r\n" +
+		"Content-Type: application/json\r\n\r\n" +
+		"{\"tag\":\"x' OR '1\"}\r\n" +
+		"--XyZ--\r\n"
+	req := &event.Request{ContentType: `multipart/form-data; boundary=XyZ`, Body: []byte(body)}
+	vals, de := walk(t, New(Limits{}), req)
+	if de != nil {
+		t.Errorf("issues: %v", de)
+	}
+	find(t, vals, "body.comment", "<script>alert(1)</script>")
+	if v := find(t, vals, "body.upload", "upload"); !v.IsKey {
+		t.Error("field name not a key")
+	}
+	find(t, vals, "body.upload.filename", "../../shell.php")
+	find(t, vals, "body.upload.content-type", "application/x-php")
+	find(t, vals, "body.upload", "<?php system($_GET['c']); ?>")
+	find(t, vals, "body.meta.tag", "x' OR '1")
+
+	// truncated: what was read is judged, and the truncation reported
+	vals, de = walk(t, New(Limits{}), &event.Request{ContentType: `multipart/form-data; boundary=XyZ`, Body: []byte(body[:120])})
+	if !hasIssue(de, MalformedForm) {
+		t.Errorf("truncation not reported: %v", de)
+	}
+	find(t, vals, "body.comment", "comment")
+	// missing boundary: judged whole
+	vals, de = walk(t, New(Limits{}), &event.Request{ContentType: `multipart/form-data`, Body: []byte(body)})
+	if !hasIssue(de, MalformedForm) {
+		t.Errorf("missing boundary not reported: %v", de)
+	}
+	find(t, vals, "body", body)
+}
+
+func TestWalkXML(t *testing.T) {
+	body := `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE foo [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>
+<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+  <soap:Body><login user="admin' --"><pass>&xxe;</pass><note>&lt;b&gt;</note></login></soap:Body>
+</soap:Envelope>`
+	vals, de := walk(t, New(Limits{}), &event.Request{ContentType: "text/xml; charset=utf-8", Body: []byte(body)})
+	if de != nil {
+		t.Errorf("issues: %v", de)
+	}
+	find(t, vals, "body.#pi", `<?xml version="1.0" encoding="UTF-8"?>`)
+	find(t, vals, "body.#doctype", `<!DOCTYPE foo [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>`)
+	find(t, vals, "body.Envelope.Body.login@user", "admin' --")
+	find(t, vals, "body.Envelope.Body.login.pass", "&xxe;")
+	find(t, vals, "body.Envelope.Body.login.note", "<b>")
+
+	vals, de = walk(t, New(Limits{}), &event.Request{ContentType: "application/xml", Body: []byte(`<a><b>text</b><c`)})
+	if !hasIssue(de, MalformedXML) {
+		t.Errorf("truncated XML not reported: %v", de)
+	}
+	find(t, vals, "body.a.b", "text")
+
+	deep := strings.Repeat("<a>", 200) + "x" + strings.Repeat("</a>", 200)
+	_, de = walk(t, New(Limits{MaxDepth: 16}), &event.Request{ContentType: "application/xml", Body: []byte(deep)})
+	if !hasIssue(de, DepthLimit) {
+		t.Errorf("XML depth not limited: %v", de)
+	}
+}
+
+func TestWalkGraphQL(t *testing.T) {
+	body := `{"query":"query($id: ID!) { user(id: $id) { name } }","variables":{"id":"1 UNION SELECT"}}`
+	vals, _ := walk(t, New(Limits{}), jsonReq(body))
+	find(t, vals, "body.query", "query($id: ID!) { user(id: $id) { name } }")
+	find(t, vals, "body.variables.id", "1 UNION SELECT")
+	vals, _ = walk(t, New(Limits{}), &event.Request{ContentType: "application/graphql", Body: []byte(`{ __schema { types { name } } }`)})
+	find(t, vals, "body.query", `{ __schema { types { name } } }`)
+}
+
+func gz(t testing.TB, b []byte) []byte {
+	var buf bytes.Buffer
+	w := gzip.NewWriter(&buf)
+	w.Write(b)
+	w.Close()
+	return buf.Bytes()
+}
+
+func TestWalkCompressed(t *testing.T) {
+	body := gz(t, []byte(`{"q":"<script>"}`))
+	vals, de := walk(t, New(Limits{}), &event.Request{ContentType: "application/json", ContentEncoding: "gzip", Body: body})
+	if de != nil {
+		t.Errorf("issues: %v", de)
+	}
+	if v := find(t, vals, "body.q", "<script>"); !slices.Equal(v.Decoded, []string{"gzip"}) {
+		t.Errorf("decoded %v", v.Decoded)
+	}
+	// sniffed without a content-encoding header
+	vals, _ = walk(t, New(Limits{}), &event.Request{ContentType: "application/json", Body: body})
+	find(t, vals, "body.q", "<script>")
+
+	var zb bytes.Buffer
+	zw := zlib.NewWriter(&zb)
+	zw.Write([]byte("a=%3Cb%3E"))
+	zw.Close()
+	vals, _ = walk(t, New(Limits{}), &event.Request{ContentType: "application/x-www-form-urlencoded", ContentEncoding: "deflate", Body: zb.Bytes()})
+	if v := find(t, vals, "body.a", "<b>"); !slices.Equal(v.Decoded, []string{"deflate", "url"}) {
+		t.Errorf("decoded %v", v.Decoded)
+	}
+
+	// a bomb: 64 MB of zeros compresses to ~64 KB
+	bomb := gz(t, make([]byte, 64<<20))
+	var got int
+	err := New(Limits{MaxDecompressed: 1 << 20}).Walk(&event.Request{ContentType: "text/plain", ContentEncoding: "gzip", Body: bomb}, func(v event.Value) bool {
+		got += len(v.Text)
+		return true
+	})
+	var de2 *Error
+	if !errors.As(err, &de2) || !hasIssue(de2, DecompressionBomb) {
+		t.Errorf("bomb not reported: %v", err)
+	}
+	if got > 1<<20 {
+		t.Errorf("%d bytes yielded past a 1 MB decompression cap", got)
+	}
+
+	// truncated gzip: the readable prefix is judged, the truncation reported
+	full := gz(t, []byte(strings.Repeat("hello world ", 1000)))
+	_, de = walk(t, New(Limits{}), &event.Request{ContentEncoding: "gzip", Body: full[:len(full)/2]})
+	if !hasIssue(de, MalformedGzip) {
+		t.Errorf("truncated gzip not reported: %v", de)
+	}
+	// not gzip at all despite the header
+	vals, de = walk(t, New(Limits{}), &event.Request{ContentEncoding: "gzip", Body: []byte("plain")})
+	if !hasIssue(de, MalformedGzip) {
+		t.Errorf("bad gzip not reported: %v", de)
+	}
+	find(t, vals, "body", "plain")
+	_, de = walk(t, New(Limits{}), &event.Request{ContentEncoding: "br", Body: []byte("xx")})
+	if !hasIssue(de, UnsupportedCoding) {
+		t.Errorf("br not reported: %v", de)
+	}
+}
+
+func TestWalkSpeculative(t *testing.T) {
+	tests := []struct {
+		in, want string
+		decoded  []string
+	}{
+		{"Y2F0IC9ldGMvcGFzc3dk", "cat /etc/passwd", []string{"base64"}},
+		{"Y2F0IC9ldGMvcGFzc3dk", "Y2F0IC9ldGMvcGFzc3dk", nil}, // both are yielded
+		{"PHN2Zy9vbmxvYWQ9YWxlcnQoMSk-", "<svg/onload=alert(1)>", []string{"base64"}},
+		{"&#x3C;script&#x3E;", "<script>", []string{"html"}},
+		{"%3Cimg%3E", "<img>", []string{"url"}},
+		{`{"$gt":""}`, "$gt", []string{"json"}}, // located at header.x-data.$gt
+	}
+	for _, tt := range tests {
+		vals, _ := walk(t, New(Limits{}), &event.Request{Headers: map[string][]string{"x-data": {tt.in}}})
+		loc := "header.x-data"
+		if tt.want == "$gt" {
+			loc += ".$gt"
+		}
+		if v := find(t, vals, loc, tt.want); !slices.Equal(v.Decoded, tt.decoded) {
+			t.Errorf("%s: decoded %v, want %v", tt.in, v.Decoded, tt.decoded)
+		}
+	}
+	// things that must not be decoded
+	for _, s := range []string{"abcdefghijklmnop", "0123456789abcdef0123", "SGVsbG8=", "AAEqQQ==AAEqQQ=="} {
+		vals, _ := walk(t, New(Limits{}), &event.Request{Headers: map[string][]string{"x": {s}}})
+		if len(vals) != 1 {
+			t.Errorf("%s decoded speculatively:\n%s", s, dump(vals))
+		}
+	}
+}
+
+func TestWalkRecords(t *testing.T) {
+	req := &event.Request{Trigger: event.SQS, Records: []event.Record{
+		{Index: 0, Body: []byte(`{"sku":"A"}`)},
+		{Index: 1, Body: []byte(`{"sku":"' OR 1=1"}`), Attributes: map[string]string{"messageAttributes.tenant": "acme"}},
+		{Index: 2, Body: []byte(`plain <b>text</b>`)},
+	}}
+	vals, _ := walk(t, New(Limits{}), req)
+	if v := find(t, vals, "records[1].body.sku", "' OR 1=1"); v.Record != 1 || v.Part != event.PartRecord {
+		t.Errorf("record value %+v", v)
+	}
+	if v := find(t, vals, "records[1].messageAttributes.tenant", "acme"); v.Key != "tenant" {
+		t.Errorf("attribute key %q", v.Key)
+	}
+	find(t, vals, "records[2].body", "plain <b>text</b>")
+	for _, v := range vals {
+		if v.Record < 0 {
+			t.Errorf("record value without index: %+v", v)
+		}
+	}
+}
+
+func TestWalkConcurrent(t *testing.T) {
+	d := New(Limits{})
+	req := jsonReq(`{"a":{"b":["c","d"]},"e":"Zm9vYmFyYmF6cXV4"}`)
+	want, _ := walk(t, d, req)
+	done := make(chan []event.Value)
+	for range 8 {
+		go func() {
+			var vals []event.Value
+			for range 50 {
+				vals = vals[:0]
+				d.Walk(req, func(v event.Value) bool { vals = append(vals, v); return true })
+			}
+			done <- vals
+		}()
+	}
+	for range 8 {
+		got := <-done
+		if len(got) != len(want) {
+			t.Fatalf("concurrent walk: %d values, want %d", len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Location != want[i].Location || got[i].Text != want[i].Text || !slices.Equal(got[i].Decoded, want[i].Decoded) {
+				t.Fatalf("concurrent walk differs at %d: %+v vs %+v", i, got[i], want[i])
+			}
+		}
+	}
+}
