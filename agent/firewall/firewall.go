@@ -1,0 +1,332 @@
+// Package firewall is the glue the extension runs for every invocation: it
+// takes a raw Lambda event, normalises it (event.Parse), walks its decoded
+// values (decode), judges them (detect, with the policy's exclusions), asks
+// the policy for a decision and turns that into a proxy.Verdict.
+//
+// A Firewall implements proxy.Inspector and is safe for concurrent use. Its
+// configuration can be swapped atomically (Reload, Swap); a configuration
+// that fails to load never replaces a working one.
+package firewall
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/lambdawaf/lambdawaf/agent/decode"
+	"github.com/lambdawaf/lambdawaf/agent/detect"
+	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/policy"
+	"github.com/lambdawaf/lambdawaf/agent/proxy"
+)
+
+// Decision is the policy's decision about one event, completed by the
+// firewall (request id, duration, why inspection was skipped).
+type Decision = policy.Decision
+
+// Observer receives every decision the firewall makes (telemetry implements
+// it). Observe is called on the invocation's goroutine, before the event is
+// handed on: it must not block on the network.
+type Observer interface {
+	Observe(ctx context.Context, d *Decision)
+}
+
+// ObserverFunc adapts a function to Observer.
+type ObserverFunc func(ctx context.Context, d *Decision)
+
+// Observe calls f(ctx, d).
+func (f ObserverFunc) Observe(ctx context.Context, d *Decision) { f(ctx, d) }
+
+// ResponseFilters makes the per-invocation outbound response filter (the
+// outbound package implements it). It returns nil when the response need
+// not be inspected.
+type ResponseFilters interface {
+	ResponseFilter(ctx context.Context, inv *proxy.Invocation, d *Decision) proxy.ResponseFilter
+}
+
+// ResponseFiltersFunc adapts a function to ResponseFilters.
+type ResponseFiltersFunc func(ctx context.Context, inv *proxy.Invocation, d *Decision) proxy.ResponseFilter
+
+// ResponseFilter calls f(ctx, inv, d).
+func (f ResponseFiltersFunc) ResponseFilter(ctx context.Context, inv *proxy.Invocation, d *Decision) proxy.ResponseFilter {
+	return f(ctx, inv, d)
+}
+
+// Detector judges one decoded value; *detect.Engine is the implementation.
+type Detector interface {
+	Inspect(v event.Value, dst []detect.Signal) []detect.Signal
+}
+
+// Options configure a Firewall. The zero value is usable.
+type Options struct {
+	// Mode, when set, overrides the configuration's mode (LAMBDAWAF_MODE).
+	Mode policy.Mode
+	// Logger receives the firewall's own messages (configuration problems,
+	// unknown triggers, malformed events). Default: discard.
+	Logger *zerolog.Logger
+	// Observer receives every decision.
+	Observer Observer
+	// ResponseFilters, when set, supplies the outbound filter of every
+	// invocation that is let through.
+	ResponseFilters ResponseFilters
+	// Limits bound the decoding of one event.
+	Limits decode.Limits
+	// Detect is the base detection configuration; the policy's classes and
+	// rules set to off are added to it.
+	Detect detect.Options
+	// NewDetector builds the detector for a policy; default detect.New.
+	// Tests use it to inject a detector.
+	NewDetector func(detect.Options) Detector
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// state is one configuration with the detector built for it; swapped as a
+// whole so an invocation sees one consistent configuration.
+type state struct {
+	pol *policy.Policy
+	det Detector
+}
+
+// Firewall judges Lambda events. Build it with New or Open.
+type Firewall struct {
+	opts    Options
+	log     zerolog.Logger
+	dec     *decode.Decoder
+	cur     atomic.Pointer[state]
+	unknown atomic.Int64 // events of unknown triggers seen
+}
+
+// New returns a Firewall running p (policy.Default() when nil).
+func New(p *policy.Policy, opts Options) *Firewall {
+	if p == nil {
+		p = policy.Default()
+	}
+	f := &Firewall{opts: opts, dec: decode.New(opts.Limits)}
+	if opts.Logger != nil {
+		f.log = *opts.Logger
+	} else {
+		f.log = zerolog.Nop()
+	}
+	if f.opts.Now == nil {
+		f.opts.Now = time.Now
+	}
+	f.Swap(p)
+	return f
+}
+
+// Open locates the configuration (LAMBDAWAF_CONFIG, /opt/lambdawaf/config.yaml,
+// $LAMBDA_TASK_ROOT/lambdawaf.yaml; see policy.Locate), loads it and
+// returns a Firewall running it. When the document is missing or invalid
+// the Firewall runs the built-in defaults, says so loudly in the log, and
+// the error is returned with it: the function stays protected either way.
+func Open(getenv func(string) string, opts Options) (*Firewall, error) {
+	f := New(policy.Default(), opts)
+	path := policy.Locate(getenv)
+	if path == "" {
+		f.log.Info().Msg("no lambdawaf configuration found; running the built-in defaults")
+		return f, nil
+	}
+	if err := f.Reload(path); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// Swap makes p the running configuration, atomically: invocations in
+// flight finish with the configuration they started with.
+func (f *Firewall) Swap(p *policy.Policy) {
+	o := f.opts.Detect
+	o.DisableClasses = append(append([]detect.Class(nil), o.DisableClasses...), p.DisabledClasses()...)
+	o.DisableRules = append(append([]string(nil), o.DisableRules...), p.DisabledRules()...)
+	var det Detector
+	if f.opts.NewDetector != nil {
+		det = f.opts.NewDetector(o)
+	} else {
+		det = detect.New(o)
+	}
+	for _, w := range p.Warnings() {
+		f.log.Warn().Str("config", p.Source()).Msg(w)
+	}
+	f.cur.Store(&state{pol: p, det: det})
+}
+
+// Reload loads the configuration at path and swaps it in. On error the
+// running configuration stays (the last good one, or the defaults at first
+// start), the problem is logged at error level with every field, line and
+// expectation, and the error is returned.
+func (f *Firewall) Reload(path string) error {
+	p, err := policy.Load(path)
+	if err != nil {
+		running := f.Policy().Source()
+		ev := f.log.Error().Str("config", path).Str("running", running)
+		var ce *policy.Error
+		if errors.As(err, &ce) {
+			problems := make([]string, len(ce.Fields))
+			for i, fe := range ce.Fields {
+				problems[i] = fe.Error()
+			}
+			ev = ev.Strs("problems", problems)
+		}
+		ev.Msg("INVALID lambdawaf configuration: it was NOT applied; the agent keeps protecting with the running configuration (" + running + ")")
+		return fmt.Errorf("reload configuration: %w", err)
+	}
+	f.Swap(p)
+	f.log.Info().Str("config", path).Msg("lambdawaf configuration loaded")
+	return nil
+}
+
+// Policy returns the running configuration.
+func (f *Firewall) Policy() *policy.Policy { return f.cur.Load().pol }
+
+// mode is the effective function-wide mode.
+func (f *Firewall) mode(p *policy.Policy) policy.Mode {
+	if f.opts.Mode != "" {
+		return f.opts.Mode
+	}
+	return p.Mode()
+}
+
+// InspectEvent implements proxy.Inspector.
+func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (proxy.Verdict, error) {
+	st := f.cur.Load()
+	if f.mode(st.pol) == policy.ModeOff {
+		return proxy.Verdict{}, nil
+	}
+	d, req, err := f.judge(ctx, st, inv.Event)
+	d.RequestID = inv.RequestID
+	if d.Skipped == "error" {
+		f.observe(ctx, d)
+		return proxy.Verdict{}, err
+	}
+	if err != nil {
+		// Malformed events pass (fail open): the runtime sees them as AWS
+		// sent them, and the handler's own parsing decides.
+		f.log.Warn().Str("requestId", inv.RequestID).Str("reason", d.Error).Msg("malformed event passed uninspected")
+	}
+	f.observe(ctx, d)
+	var v proxy.Verdict
+	switch {
+	case d.Outcome == policy.Block && len(d.DropRecords) > 0 && len(d.DropRecords) < len(req.Records):
+		out, werr := event.WithoutRecords(inv.Event, req.Trigger, d.DropRecords)
+		if werr != nil {
+			return proxy.Verdict{}, fmt.Errorf("remove %d malicious records: %w", len(d.DropRecords), werr)
+		}
+		v.Event = out
+	case d.Outcome == policy.Block:
+		body, berr := blockResponse(req, d)
+		if berr != nil {
+			return proxy.Verdict{}, fmt.Errorf("build block response: %w", berr)
+		}
+		v.Block, v.BlockResponse = true, body
+		return v, nil
+	}
+	if f.opts.ResponseFilters != nil {
+		v.Response = f.opts.ResponseFilters.ResponseFilter(ctx, inv, d)
+	}
+	return v, nil
+}
+
+// blockResponse shapes the block response for the trigger. Record-list
+// triggers whose every record was malicious are answered with an empty
+// partial-batch response: the invocation succeeds and the batch is dropped.
+func blockResponse(req *event.Request, d *Decision) ([]byte, error) {
+	if req.Trigger.IsHTTP() {
+		return req.BlockResponse(d.Status, d.ContentType, d.Body)
+	}
+	switch req.Trigger {
+	case event.SQS, event.Kinesis, event.DynamoDBStreams:
+		return []byte(`{"batchItemFailures":[]}`), nil
+	}
+	return []byte(`{}`), nil
+}
+
+// Judge judges one raw event offline, as the agent would, without the
+// proxy: the CLI's check and diff use it. A malformed event yields a
+// decision (outcome allow, skipped "malformed") and the parse error.
+func (f *Firewall) Judge(ctx context.Context, payload []byte) (*Decision, error) {
+	st := f.cur.Load()
+	if f.mode(st.pol) == policy.ModeOff {
+		return &Decision{Trigger: event.Unknown, Mode: policy.ModeOff, Outcome: policy.Allow, Skipped: "mode-off", Config: st.pol.Source()}, nil
+	}
+	d, _, err := f.judge(ctx, st, payload)
+	return d, err
+}
+
+func (f *Firewall) observe(ctx context.Context, d *Decision) {
+	if f.opts.Observer != nil {
+		f.opts.Observer.Observe(ctx, d)
+	}
+}
+
+// judge runs the pipeline. It returns a non-nil Decision always, the
+// parsed request (nil when malformed) and the parse error.
+func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Decision, req *event.Request, err error) {
+	start := time.Now()
+	defer func() {
+		if r := recover(); r != nil {
+			// Report a panic as an error, so the proxy's failure policy
+			// (open or closed) decides, with the decision still recorded.
+			if d == nil {
+				d = &Decision{Trigger: event.Unknown}
+			}
+			d.Outcome, d.Skipped, d.Error = policy.Allow, "error", fmt.Sprintf("inspection panic: %v", r)
+			err = errors.New(d.Error)
+		}
+		d.Duration = time.Since(start)
+	}()
+	mode := f.mode(st.pol)
+	req, err = event.Parse(payload)
+	if err != nil {
+		return &Decision{Trigger: event.Unknown, Mode: mode, Outcome: policy.Allow, Skipped: "malformed", Error: err.Error(), Config: st.pol.Source()}, nil, err
+	}
+	if req.Trigger == event.Unknown {
+		if f.unknown.Add(1) == 1 {
+			f.log.Warn().Msg("event of an unknown trigger passed uninspected; further ones are counted, not logged")
+		}
+		return &Decision{Trigger: event.Unknown, Mode: mode, Outcome: policy.Allow, Skipped: "unknown-trigger", Config: st.pol.Source()}, req, nil
+	}
+	ev := st.pol.Begin(req, f.opts.Now())
+	ev.SetMode(mode)
+	if !ev.Done() {
+		var sigs []detect.Signal
+		werr := f.dec.Walk(req, func(v event.Value) bool {
+			if ev.Wants(v.Location) {
+				ev.Keep(v)
+			}
+			if !ev.Skip(v.Location) {
+				sigs = st.det.Inspect(v, sigs)
+			}
+			return ctx.Err() == nil
+		})
+		var de *decode.Error
+		if errors.As(werr, &de) {
+			for _, is := range de.Issues {
+				sigs = append(sigs, issueSignal(is))
+			}
+		}
+		ev.AddSignals(sigs...)
+	}
+	return ev.Finish(), req, nil
+}
+
+// issueSignal turns a decoding anomaly into a protocol signal. Input left
+// uninspected (limits, decompression bombs) scores high: it is how evasion
+// looks. Malformed encodings score low: clients get them wrong too.
+func issueSignal(is decode.Issue) detect.Signal {
+	score := 3
+	switch is.Kind {
+	case decode.DecompressionBomb:
+		score = 9
+	case decode.DepthLimit, decode.ValueLimit, decode.ByteLimit:
+		score = 7
+	}
+	return detect.Signal{Class: detect.Protocol, Location: is.Location, Record: is.Record, Rule: "decode-" + string(is.Kind), Score: score}
+}
+
+// UnknownTriggers reports how many events of unknown triggers passed.
+func (f *Firewall) UnknownTriggers() int64 { return f.unknown.Load() }

@@ -1,0 +1,274 @@
+// Package policy holds lambdawaf's configuration document and turns it into
+// decisions: custom rules, exclusions, the positive model, rate limits and
+// what to do with detection signals.
+//
+// A configuration is loaded once (Load, Parse), validated against the
+// published JSON Schema and then compiled (Compile): regular expressions,
+// CIDR sets, lists and JSON Schemas are built at load time so that judging
+// an event only runs precompiled matchers. A *Policy is immutable and safe
+// for concurrent use; its rate limiter is the only state it keeps and is
+// guarded internally.
+package policy
+
+import (
+	"github.com/lambdawaf/lambdawaf/agent/detect"
+)
+
+// Mode says what lambdawaf does with what it finds.
+type Mode string
+
+// The modes. Shadow applies to rules only: the rule is evaluated and what it
+// would have done is recorded, but it changes nothing.
+const (
+	ModeBlock  Mode = "block"
+	ModeLog    Mode = "log"
+	ModeOff    Mode = "off"
+	ModeShadow Mode = "shadow"
+)
+
+// ParseMode parses a function-level mode (block, log or off), as
+// LAMBDAWAF_MODE spells it.
+func ParseMode(s string) (Mode, bool) {
+	switch Mode(s) {
+	case ModeBlock, ModeLog, ModeOff:
+		return Mode(s), true
+	}
+	return "", false
+}
+
+// Config is the configuration document, as written by the user. Field names
+// are those of the YAML/JSON document; see README.md in this directory for
+// the reference and schema.json for the JSON Schema.
+type Config struct {
+	// Version of the document format; 1.
+	Version int `json:"version,omitempty"`
+	// Mode is the function-wide mode; LAMBDAWAF_MODE overrides it.
+	Mode Mode `json:"mode,omitempty"`
+	// Block is the default block response.
+	Block *BlockSpec `json:"block,omitempty"`
+	// Detection says what signals do.
+	Detection *Detection `json:"detection,omitempty"`
+	// Lists are named lists reusable across rules.
+	Lists []List `json:"lists,omitempty"`
+	// Rules are the custom rules, evaluated in order.
+	Rules []Rule `json:"rules,omitempty"`
+	// Exclusions tune detection for false positives.
+	Exclusions []Exclusion `json:"exclusions,omitempty"`
+	// Routes is the positive model, written by hand.
+	Routes []RouteSpec `json:"routes,omitempty"`
+	// OpenAPI imports an OpenAPI 3 document as positive model.
+	OpenAPI *OpenAPISpec `json:"openapi,omitempty"`
+	// RateLimits are per-execution-environment token buckets.
+	RateLimits []RateLimitSpec `json:"rateLimits,omitempty"`
+}
+
+// BlockSpec describes a block response. The body is sent as is: it must not
+// (and cannot) contain request input.
+type BlockSpec struct {
+	Status      int    `json:"status,omitempty"`
+	ContentType string `json:"contentType,omitempty"`
+	Body        string `json:"body,omitempty"`
+}
+
+// Detection configures what detection signals do.
+type Detection struct {
+	// Threshold is the minimum signal score (1-10) that counts; weaker
+	// signals are recorded but never block. Default 1.
+	Threshold int `json:"threshold,omitempty"`
+	// Classes maps a signal class to block, log or off. Classes not listed
+	// block. "off" disables the class's detectors altogether.
+	Classes map[detect.Class]Mode `json:"classes,omitempty"`
+	// Rules maps a detector rule name to block, log or off.
+	Rules map[string]Mode `json:"rules,omitempty"`
+}
+
+// ListKind is the type of a named list's items.
+type ListKind string
+
+// The list kinds.
+const (
+	ListString ListKind = "string"
+	ListIP     ListKind = "ip"
+	ListCIDR   ListKind = "cidr" // CIDRs and single addresses
+)
+
+// List is a named list of strings, IP addresses or CIDRs.
+type List struct {
+	Name       string   `json:"name"`
+	Kind       ListKind `json:"type,omitempty"`
+	Items      []string `json:"items"`
+	IgnoreCase bool     `json:"ignoreCase,omitempty"`
+}
+
+// Rule is one custom rule: when its condition holds, its action applies.
+type Rule struct {
+	ID          string     `json:"id"`
+	Description string     `json:"description,omitempty"`
+	Mode        Mode       `json:"mode,omitempty"`
+	Expires     string     `json:"expires,omitempty"`
+	When        *Condition `json:"when"`
+	Action      *Action    `json:"action"`
+}
+
+// Condition is a test over the request, its decoded values and its signals:
+// exactly one of All, Any, Not or Field (with one operator).
+type Condition struct {
+	All []*Condition `json:"all,omitempty"`
+	Any []*Condition `json:"any,omitempty"`
+	Not *Condition   `json:"not,omitempty"`
+
+	// Field names what is tested: method, path, route, trigger, source-ip,
+	// content-type, label, header.<name>, cookie.<name>, query.<name>,
+	// claim.<name>, a decoded value location pattern (body.items[*].sku,
+	// records[*].body.id), or signal.
+	Field string `json:"field,omitempty"`
+
+	Equals     any       `json:"equals,omitempty"`
+	Prefix     *string   `json:"prefix,omitempty"`
+	Suffix     *string   `json:"suffix,omitempty"`
+	Contains   *string   `json:"contains,omitempty"`
+	Regex      *string   `json:"regex,omitempty"`
+	In         any       `json:"in,omitempty"`   // list name or inline list
+	CIDR       any       `json:"cidr,omitempty"` // list name, CIDR, or inline list
+	Exists     *bool     `json:"exists,omitempty"`
+	GT         *float64  `json:"gt,omitempty"`
+	GTE        *float64  `json:"gte,omitempty"`
+	LT         *float64  `json:"lt,omitempty"`
+	LTE        *float64  `json:"lte,omitempty"`
+	Length     *Compare  `json:"length,omitempty"`
+	IgnoreCase bool      `json:"ignoreCase,omitempty"`
+	Signal     *SigMatch `json:"signal,omitempty"`
+}
+
+// Compare is a numeric comparison, used for lengths.
+type Compare struct {
+	Equals *float64 `json:"equals,omitempty"`
+	GT     *float64 `json:"gt,omitempty"`
+	GTE    *float64 `json:"gte,omitempty"`
+	LT     *float64 `json:"lt,omitempty"`
+	LTE    *float64 `json:"lte,omitempty"`
+}
+
+// SigMatch matches detection signals (field: signal).
+type SigMatch struct {
+	Class    detect.Class `json:"class,omitempty"`
+	Rule     string       `json:"rule,omitempty"`
+	Location string       `json:"location,omitempty"`
+	MinScore int          `json:"minScore,omitempty"`
+}
+
+// ActionType is what a rule does when it matches.
+type ActionType string
+
+// The action types. Allow and block end rule evaluation; log and continue
+// (labels and signal edits only) do not.
+const (
+	ActionAllow    ActionType = "allow"
+	ActionBlock    ActionType = "block"
+	ActionLog      ActionType = "log"
+	ActionContinue ActionType = "continue"
+)
+
+// Action is a rule's action. In YAML it may be written as a bare word
+// (action: block) or as an object.
+type Action struct {
+	Type        ActionType  `json:"type"`
+	Status      int         `json:"status,omitempty"`
+	ContentType string      `json:"contentType,omitempty"`
+	Body        string      `json:"body,omitempty"`
+	Labels      []string    `json:"labels,omitempty"`
+	AddSignal   *SignalSpec `json:"addSignal,omitempty"`
+	Remove      *SigMatch   `json:"removeSignals,omitempty"`
+}
+
+// SignalSpec is a signal added by a rule.
+type SignalSpec struct {
+	Class    detect.Class `json:"class"`
+	Rule     string       `json:"rule,omitempty"`
+	Location string       `json:"location,omitempty"`
+	Score    int          `json:"score,omitempty"`
+}
+
+// Exclusion switches detection off for some classes or detector rules, at
+// some locations, on some routes. Values it fully covers are not inspected
+// at all.
+type Exclusion struct {
+	ID        string         `json:"id,omitempty"`
+	Classes   []detect.Class `json:"classes,omitempty"`
+	Rules     []string       `json:"rules,omitempty"`
+	Locations []string       `json:"locations,omitempty"`
+	Routes    []string       `json:"routes,omitempty"`
+}
+
+// RouteSpec is the positive model of one route.
+type RouteSpec struct {
+	// Route is "METHOD /path/{param}" or "/path/{param}"; * matches one
+	// segment, ** the rest.
+	Route   string   `json:"route"`
+	Methods []string `json:"methods,omitempty"`
+	// Parameters by location: query.<name>, header.<name>, cookie.<name>,
+	// path.<param>.
+	Parameters map[string]*ParamSpec `json:"parameters,omitempty"`
+	// UnknownParameters says what undeclared query parameters do: allow,
+	// log or block. Default log.
+	UnknownParameters string `json:"unknownParameters,omitempty"`
+	// Body constrains the request body.
+	Body *BodySpec `json:"body,omitempty"`
+	// Action is what a violation does: block or log. Default block.
+	Action string `json:"action,omitempty"`
+}
+
+// ParamSpec constrains one parameter.
+type ParamSpec struct {
+	Type      string   `json:"type,omitempty"` // string, integer, number, boolean
+	Required  bool     `json:"required,omitempty"`
+	Pattern   string   `json:"pattern,omitempty"`
+	MinLength *int     `json:"minLength,omitempty"`
+	MaxLength *int     `json:"maxLength,omitempty"`
+	Minimum   *float64 `json:"minimum,omitempty"`
+	Maximum   *float64 `json:"maximum,omitempty"`
+	Enum      []string `json:"enum,omitempty"`
+}
+
+// BodySpec constrains a request body.
+type BodySpec struct {
+	ContentTypes []string `json:"contentTypes,omitempty"`
+	MaxBytes     int      `json:"maxBytes,omitempty"`
+	Required     bool     `json:"required,omitempty"`
+	// Schema is a JSON Schema (draft 2020-12 unless $schema says
+	// otherwise) that JSON bodies must satisfy.
+	Schema any `json:"schema,omitempty"`
+}
+
+// OpenAPISpec imports an OpenAPI 3 document as positive model.
+type OpenAPISpec struct {
+	// Path of the document, relative to the configuration file.
+	Path string `json:"path"`
+	// UnknownParameters: allow, log or block. Default log.
+	UnknownParameters string `json:"unknownParameters,omitempty"`
+	// UnknownRoutes: what a request matching no operation does: allow,
+	// log or block. Default log.
+	UnknownRoutes string `json:"unknownRoutes,omitempty"`
+	// Action for violations: block or log. Default block.
+	Action string `json:"action,omitempty"`
+}
+
+// RateLimitSpec is a token bucket per key, per execution environment.
+type RateLimitSpec struct {
+	ID string `json:"id"`
+	// Key is source-ip, route, header.<name> or claim.<name>.
+	Key string `json:"key"`
+	// Limit requests per Period (a Go duration: 1s, 1m, 1h).
+	Limit  int    `json:"limit"`
+	Period string `json:"period"`
+	// Burst is the bucket size; default Limit.
+	Burst int `json:"burst,omitempty"`
+	// Routes restricts the limit to some routes.
+	Routes []string `json:"routes,omitempty"`
+	// Action: block or log. Default block (status 429).
+	Action string `json:"action,omitempty"`
+	Status int    `json:"status,omitempty"`
+	// MaxKeys bounds memory: least recently seen keys are evicted.
+	// Default 10000.
+	MaxKeys int `json:"maxKeys,omitempty"`
+}

@@ -1,0 +1,95 @@
+package policy
+
+import (
+	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect"
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// Outcome is what happens to an event.
+type Outcome string
+
+// The outcomes. Log means the event goes through and the decision is
+// recorded as notable (something matched that was set to log, or the
+// function runs in log mode and the event would have been blocked).
+const (
+	Allow Outcome = "allow"
+	Block Outcome = "block"
+	Log   Outcome = "log"
+)
+
+// ReasonKind says which part of the policy produced a reason.
+type ReasonKind string
+
+// The reason kinds.
+const (
+	ReasonSignal    ReasonKind = "signal"     // a detection signal
+	ReasonRule      ReasonKind = "rule"       // a custom rule
+	ReasonPositive  ReasonKind = "positive"   // the positive model
+	ReasonRateLimit ReasonKind = "rate-limit" // a rate limit
+)
+
+// Reason is one thing that contributed to a decision. Its fields never hold
+// request input, so a decision can be logged as is (signal excerpts are the
+// detector's bounded, scrubbed excerpts, and live in Decision.Signals).
+type Reason struct {
+	Kind ReasonKind `json:"kind"`
+	// ID is the rule, route, rate limit or detector rule name.
+	ID string `json:"id"`
+	// Action is what this reason asked for: block, log or allow.
+	Action Outcome `json:"action"`
+	// Class is the signal class, for signal reasons.
+	Class detect.Class `json:"class,omitempty"`
+	// Location is the value's location, when the reason is about one.
+	Location string `json:"location,omitempty"`
+	// Record is the batch record index, or -1 for the whole event.
+	Record int `json:"record"`
+	// Message is a fixed explanation ("expected integer").
+	Message string `json:"message,omitempty"`
+}
+
+// Decision is the full story of one judged event: what was decided, and why.
+type Decision struct {
+	RequestID string        `json:"requestId,omitempty"`
+	Trigger   event.Trigger `json:"trigger"`
+	Method    string        `json:"method,omitempty"`
+	Route     string        `json:"route,omitempty"`
+	// Mode is the function-wide mode the decision was made in.
+	Mode Mode `json:"mode"`
+	// Outcome is the final decision.
+	Outcome Outcome `json:"outcome"`
+	// WouldBlock is set when the event would have been blocked but the
+	// function (or the deciding rule) runs in log mode.
+	WouldBlock bool `json:"wouldBlock,omitempty"`
+	// Status, ContentType and Body describe the block response when
+	// Outcome is Block (the body never contains request input).
+	Status      int    `json:"status,omitempty"`
+	ContentType string `json:"contentType,omitempty"`
+	Body        []byte `json:"-"`
+	// Reasons lists what matched and counted.
+	Reasons []Reason `json:"reasons,omitempty"`
+	// Shadow lists what shadow-mode rules would have done.
+	Shadow []Reason `json:"shadow,omitempty"`
+	// Signals are the detection signals after exclusions and rule edits.
+	Signals []detect.Signal `json:"signals,omitempty"`
+	// RuleIDs are the custom rules that matched (not shadow ones).
+	RuleIDs []string `json:"ruleIds,omitempty"`
+	// Labels were set by matching rules.
+	Labels []string `json:"labels,omitempty"`
+	// DropRecords are batch record indexes removed from the event (record
+	// triggers in block mode); the handler gets the rest.
+	DropRecords []int `json:"dropRecords,omitempty"`
+	// Skipped says why the event was not inspected ("mode-off",
+	// "unknown-trigger", "malformed", "error"); "" when it was.
+	Skipped string `json:"skipped,omitempty"`
+	// Error is the reason for a fail-open pass, e.g. a malformed event.
+	Error string `json:"error,omitempty"`
+	// Duration is the time spent judging the event.
+	Duration time.Duration `json:"durationNs"`
+	// Config names the configuration that judged the event.
+	Config string `json:"config,omitempty"`
+}
+
+// Blocked reports whether the event is answered with a block response.
+func (d *Decision) Blocked() bool { return d.Outcome == Block }

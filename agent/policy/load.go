@@ -1,0 +1,242 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultPath is where the layer looks for a configuration first.
+const DefaultPath = "/opt/lambdawaf/config.yaml"
+
+// MaxDocumentSize bounds a configuration document: it is read at start and
+// on reload, and a runaway file must not exhaust the function's memory.
+const MaxDocumentSize = 4 << 20
+
+// Locate returns the configuration path to load: LAMBDAWAF_CONFIG when set,
+// else DefaultPath if it exists, else $LAMBDA_TASK_ROOT/lambdawaf.yaml if it
+// exists, else "" (built-in defaults). getenv is os.Getenv in production.
+func Locate(getenv func(string) string) string {
+	if p := getenv("LAMBDAWAF_CONFIG"); p != "" {
+		return p
+	}
+	if fileExists(DefaultPath) {
+		return DefaultPath
+	}
+	if root := getenv("LAMBDA_TASK_ROOT"); root != "" {
+		p := filepath.Join(root, "lambdawaf.yaml")
+		if fileExists(p) {
+			return p
+		}
+	}
+	return ""
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// Load reads, validates and compiles the configuration document at path.
+func Load(path string) (*Policy, error) {
+	data, err := readBounded(path)
+	if err != nil {
+		return nil, &Error{Source: path, Fields: []*FieldError{{Message: fmt.Sprintf("cannot read configuration: %v", err)}}}
+	}
+	return Parse(data, path)
+}
+
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxDocumentSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxDocumentSize {
+		return nil, fmt.Errorf("larger than %d bytes", MaxDocumentSize)
+	}
+	return data, nil
+}
+
+// Parse validates and compiles a configuration document (YAML or JSON).
+// source names it in errors; relative paths inside it (openapi.path) are
+// resolved against source's directory. Every problem found is reported in
+// one *Error.
+func Parse(data []byte, source string) (*Policy, error) {
+	cfg, loc, err := parseDocument(data, source)
+	if err != nil {
+		return nil, err
+	}
+	return compile(cfg, compileEnv{loc: loc, source: source, dir: filepath.Dir(source)})
+}
+
+// ParseConfig validates a document and returns it as a Config, without
+// compiling it.
+func ParseConfig(data []byte, source string) (*Config, error) {
+	cfg, _, err := parseDocument(data, source)
+	return cfg, err
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func parseDocument(data []byte, source string) (*Config, locator, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		fe := &FieldError{Message: err.Error()}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			fe.Line, _ = strconv.Atoi(m[1])
+			fe.Message = "syntax error: " + m[2]
+		}
+		return nil, locator{}, &Error{Source: source, Fields: []*FieldError{fe}}
+	}
+	var root *yaml.Node
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		root = doc.Content[0]
+	}
+	loc := locator{root: root}
+	p := &problems{loc: loc}
+	if root == nil {
+		// An empty document is the defaults.
+		return &Config{}, loc, nil
+	}
+	tree := toTree(root, nil, p)
+	if err := p.err(source); err != nil {
+		return nil, loc, err
+	}
+	obj, ok := tree.(map[string]any)
+	if !ok {
+		p.add(nil, "expected a mapping (the configuration object), got %s", kindName(root))
+		return nil, loc, p.err(source)
+	}
+	normalise(obj)
+	validateSchema(obj, p)
+	if err := p.err(source); err != nil {
+		return nil, loc, err
+	}
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		p.add(nil, "cannot encode document: %v", err)
+		return nil, loc, p.err(source)
+	}
+	var cfg Config
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		// The schema should have caught this; report it rather than panic.
+		p.add(nil, "%v", err)
+		return nil, loc, p.err(source)
+	}
+	return &cfg, loc, nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return "a scalar " + strconv.Quote(n.Value)
+	}
+	return "an alias"
+}
+
+// toTree converts a YAML node to the JSON data model (map[string]any,
+// []any, string, int64, float64, bool, nil), reporting duplicate and
+// non-string keys with their positions.
+func toTree(n *yaml.Node, path []string, p *problems) any {
+	switch n.Kind {
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil
+		}
+		return toTree(n.Alias, path, p)
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				p.fields = append(p.fields, &FieldError{Line: k.Line, Column: k.Column, Message: "mapping keys must be strings"})
+				continue
+			}
+			if k.Tag == "!!merge" {
+				if mm, ok := toTree(v, path, p).(map[string]any); ok {
+					for mk, mv := range mm {
+						if _, dup := m[mk]; !dup {
+							m[mk] = mv
+						}
+					}
+				}
+				continue
+			}
+			if _, dup := m[k.Value]; dup {
+				_, _, ps := p.loc.locate(at(path, k.Value))
+				p.fields = append(p.fields, &FieldError{Path: ps, Line: k.Line, Column: k.Column, Message: "duplicate key"})
+				continue
+			}
+			m[k.Value] = toTree(v, at(path, k.Value), p)
+		}
+		return m
+	case yaml.SequenceNode:
+		s := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			s[i] = toTree(c, at(path, i), p)
+		}
+		return s
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return nil
+		case "!!bool":
+			var b bool
+			if n.Decode(&b) == nil {
+				return b
+			}
+		case "!!int":
+			var i int64
+			if n.Decode(&i) == nil {
+				return i
+			}
+		case "!!float":
+			var f float64
+			if n.Decode(&f) == nil {
+				return f
+			}
+		case "!!timestamp":
+			// Keep the text: expiries are parsed (strictly) as RFC 3339.
+			return n.Value
+		}
+		return n.Value
+	case yaml.DocumentNode:
+		if len(n.Content) > 0 {
+			return toTree(n.Content[0], path, p)
+		}
+	}
+	return nil
+}
+
+// normalise rewrites the short forms the document allows into the long
+// forms the schema describes: "action: block" becomes {type: block}.
+func normalise(obj map[string]any) {
+	rules, _ := obj["rules"].([]any)
+	for _, r := range rules {
+		rm, ok := r.(map[string]any)
+		if !ok {
+			continue
+		}
+		if s, ok := rm["action"].(string); ok {
+			rm["action"] = map[string]any{"type": s}
+		}
+	}
+}

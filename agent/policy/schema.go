@@ -1,0 +1,152 @@
+package policy
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// SchemaJSON is the JSON Schema (draft 2020-12) of the configuration
+// document, published so editors and CI can validate configurations.
+//
+//go:embed schema.json
+var SchemaJSON []byte
+
+const schemaURL = "https://lambdawaf.dev/schema/config-v1.json"
+
+type compiledSchema struct {
+	schema *jsonschema.Schema
+	raw    any
+}
+
+// configSchema compiles the embedded schema once; it is immutable after.
+var configSchema = sync.OnceValues(func() (*compiledSchema, error) {
+	raw, err := jsonschema.UnmarshalJSON(bytes.NewReader(SchemaJSON))
+	if err != nil {
+		return nil, fmt.Errorf("parse embedded schema: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(schemaURL, raw); err != nil {
+		return nil, fmt.Errorf("add embedded schema: %w", err)
+	}
+	s, err := c.Compile(schemaURL)
+	if err != nil {
+		return nil, fmt.Errorf("compile embedded schema: %w", err)
+	}
+	return &compiledSchema{schema: s, raw: raw}, nil
+})
+
+var printer = message.NewPrinter(language.English)
+
+// validateSchema checks the document tree against the schema and records
+// one problem per failing field, in the document's terms.
+func validateSchema(doc map[string]any, p *problems) {
+	cs, err := configSchema()
+	if err != nil {
+		p.add(nil, "internal error: %v", err)
+		return
+	}
+	err = cs.schema.Validate(doc)
+	var ve *jsonschema.ValidationError
+	if err == nil || !errors.As(err, &ve) {
+		if err != nil {
+			p.add(nil, "%v", err)
+		}
+		return
+	}
+	type leaf struct {
+		loc []string
+		msg string
+	}
+	var leaves []leaf
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) > 0 {
+			for _, c := range e.Causes {
+				walk(c)
+			}
+			return
+		}
+		loc := e.InstanceLocation
+		msg := e.ErrorKind.LocalizedString(printer)
+		switch k := e.ErrorKind.(type) {
+		case *kind.AdditionalProperties:
+			allowed := cs.allowedProperties(e.SchemaURL)
+			for _, prop := range k.Properties {
+				m := fmt.Sprintf("unknown field %q", prop)
+				if len(allowed) > 0 {
+					m += "; expected one of: " + strings.Join(allowed, ", ")
+				}
+				leaves = append(leaves, leaf{loc: at(loc, prop), msg: m})
+			}
+			return
+		case *kind.Required:
+			for _, prop := range k.Missing {
+				leaves = append(leaves, leaf{loc: loc, msg: fmt.Sprintf("missing required field %q", prop)})
+			}
+			return
+		case *kind.Type:
+			msg = fmt.Sprintf("expected %s, got %s", strings.Join(k.Want, " or "), k.Got)
+		case *kind.Enum:
+			want := make([]string, len(k.Want))
+			for i, w := range k.Want {
+				want[i] = fmt.Sprint(w)
+			}
+			msg = fmt.Sprintf("expected one of %s, got %v", strings.Join(want, ", "), k.Got)
+		}
+		leaves = append(leaves, leaf{loc: loc, msg: msg})
+	}
+	walk(ve)
+	// A oneOf reports each failed branch at the same place: merge them.
+	seen := map[string]int{}
+	var merged []leaf
+	for _, l := range leaves {
+		key := strings.Join(l.loc, "\x00")
+		if i, ok := seen[key]; ok {
+			if !strings.Contains(merged[i].msg, l.msg) {
+				merged[i].msg += "; or " + l.msg
+			}
+			continue
+		}
+		seen[key] = len(merged)
+		merged = append(merged, l)
+	}
+	for _, l := range merged {
+		p.add(l.loc, "%s", l.msg)
+	}
+}
+
+// allowedProperties lists the properties the schema at url declares, to
+// tell a user with a typo what was expected.
+func (cs *compiledSchema) allowedProperties(url string) []string {
+	_, frag, _ := strings.Cut(url, "#")
+	node := cs.raw
+	for _, tok := range strings.Split(strings.TrimPrefix(frag, "/"), "/") {
+		if tok == "" {
+			continue
+		}
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		m, ok := node.(map[string]any)
+		if !ok {
+			return nil
+		}
+		node = m[tok]
+	}
+	m, _ := node.(map[string]any)
+	props, _ := m["properties"].(map[string]any)
+	out := make([]string, 0, len(props))
+	for k := range props {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
