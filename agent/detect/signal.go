@@ -21,7 +21,18 @@ const (
 	LDAPi         Class = "ldapi"
 	Scanner       Class = "scanner"  // attack tools and scanners
 	Protocol      Class = "protocol" // malformed or evasive encodings
+
+	// Added by the detection engine (additive to the original contract).
+	CodeInj         Class = "code-injection"   // PHP, Java, Node.js, Ruby, Python code and deserialization
+	SessionFixation Class = "session-fixation" // cookies set from input, session ids in parameters
 )
+
+// Classes lists every class in a stable order.
+var Classes = []Class{SQLi, XSS, PathTraversal, RFI, CommandInj, SSRF, JNDI, XXE, SSTI, NoSQLi, LDAPi, Scanner, Protocol, CodeInj, SessionFixation}
+
+// IsAttack reports whether signals of the class indicate an attack on the
+// application, as opposed to Protocol findings about the request's encoding.
+func (c Class) IsAttack() bool { return c != Protocol && c != "" }
 
 // Signal is one finding about one value.
 type Signal struct {

@@ -1,0 +1,259 @@
+package detect
+
+import (
+	"strings"
+)
+
+// Command words, by how much they say on their own. Strong words are
+// unambiguous tools; weak words are also English words ("cat", "id", "time")
+// and need shell-like arguments or the end of the value to count.
+var strongCommands = map[string]bool{
+	"whoami": true, "uname": true, "wget": true, "curl": true, "nc": true, "ncat": true, "netcat": true,
+	"bash": true, "sh": true, "zsh": true, "ksh": true, "csh": true, "tcsh": true, "dash": true, "ash": true,
+	"chmod": true, "chown": true, "passwd": true, "ifconfig": true, "ipconfig": true, "nslookup": true,
+	"ping": true, "telnet": true, "python": true, "python2": true, "python3": true, "perl": true, "ruby": true,
+	"php": true, "powershell": true, "pwsh": true, "cmd": true, "certutil": true, "systeminfo": true,
+	"tasklist": true, "netstat": true, "base64": true, "xxd": true, "busybox": true, "socat": true,
+	"mkfifo": true, "useradd": true, "usermod": true, "crontab": true, "nohup": true, "sudo": true,
+	"dig": true, "host": false, "traceroute": true, "tftp": true, "ftp": true, "scp": true, "ssh": true,
+	"rsync": true, "wmic": true, "bitsadmin": true, "rundll32": true, "regsvr32": true, "mshta": true,
+	"cscript": true, "wscript": true, "msiexec": true, "net": false, "reg": false, "schtasks": true,
+	"hostname": true, "getent": true, "lsb_release": true, "killall": true, "pkill": true, "gcc": true,
+	"awk": true, "gawk": true, "sed": true, "xargs": true, "tee": true, "dd": true, "openssl": true,
+	"tcpdump": true, "nmap": true, "iptables": true, "shutdown": true, "reboot": true, "halt": true,
+	"printenv": true, "lsof": true, "strings": true, "nl": true, "od": true, "hexdump": true, "grep": true,
+	"egrep": true, "fgrep": true, "tac": true, "uniq": true, "wc": true, "chattr": true, "lsattr": true,
+	"jrunscript": true, "node": true, "nodejs": true, "lua": true, "java": true, "javac": true, "irb": true,
+	"expect": true, "timeout": false, "eval": true, "exec": true, "systemctl": true, "service": false,
+	"apt": false, "apt-get": true, "yum": true, "pip": true, "npm": false, "docker": true, "kubectl": true,
+	"aws": false, "ls": true, "pwd": true, "id": false, "cat": false, "echo": false, "sleep": false,
+	"tail": false, "head": false, "more": false, "less": false, "rm": false, "cp": false, "mv": false,
+	"touch": false, "env": false, "set": false, "find": false, "sort": false, "kill": false,
+	"ps": false, "who": false, "w": false, "last": false, "file": false, "type": false, "dir": false,
+	"date": false, "time": false, "test": false, "which": false, "whereis": false, "locate": false,
+	"mail": false, "uptime": false, "df": false, "du": false, "free": false, "mount": false, "vi": false,
+	"vim": false, "nano": false, "tar": false, "zip": false, "unzip": false, "gzip": false, "diff": false,
+	"cut": false, "tr": false, "rev": false, "print": false, "sysinfo": false, "ver": false, "copy": false,
+	"del": false, "ren": false, "start": false, "call": false, "ipconfig.exe": true, "powershell.exe": true,
+	"cmd.exe": true, "sh.exe": true, "curl.exe": true, "wget.exe": true, "whoami.exe": true, "net.exe": true,
+	"getfacl": true, "history": false, "alias": false, "export": false, "unset": false, "source": false,
+	"umask": false, "mkdir": false, "rmdir": false, "ln": false, "sum": false, "md5sum": true, "sha1sum": true,
+	"sha256sum": true, "cksum": true, "base32": true, "zcat": true, "bzcat": true, "xzcat": true,
+	"fetch": false, "lwp-download": true, "lynx": true, "links": false, "aria2c": true, "axel": true,
+}
+
+// shellNorm removes the quoting and expansion tricks that hide command words:
+// c'a't, c"a"t, c\at, c$@at, $IFS/${IFS}/$IFS$9, {cat,/etc/passwd}.
+func shellNorm(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\'', '"':
+			// drop quotes that sit inside or next to a word
+			if i > 0 && isWord(s[i-1]) || i+1 < len(s) && isWord(s[i+1]) {
+				continue
+			}
+		case '\\':
+			if i+1 < len(s) && (isAlnum(s[i+1]) || s[i+1] == '/' || s[i+1] == '.') {
+				continue
+			}
+			if i+1 < len(s) && s[i+1] == '\n' {
+				i++
+				continue
+			}
+		case '$':
+			r := s[i+1:]
+			switch {
+			case strings.HasPrefix(r, "{ifs}"), strings.HasPrefix(r, "{ifs%??}"):
+				dst = append(dst, ' ')
+				i += strings.IndexByte(r, '}') + 1
+				continue
+			case strings.HasPrefix(r, "ifs"):
+				dst = append(dst, ' ')
+				i += 3
+				if i+2 < len(s) && s[i+1] == '$' && isDigit(s[i+2]) {
+					i += 2
+				}
+				continue
+			case strings.HasPrefix(r, "@"), strings.HasPrefix(r, "*"):
+				i++
+				continue
+			case len(r) > 0 && isDigit(r[0]) && (i > 0 && isWord(s[i-1])):
+				i++
+				continue
+			case strings.HasPrefix(r, "{}"):
+				i += 2
+				continue
+			case strings.HasPrefix(r, "()"):
+				i += 2
+				continue
+			}
+		case '{':
+			// brace expansion {cmd,arg}: a separator before the command
+			if j := strings.IndexByte(s[i:], '}'); j > 0 && strings.IndexByte(s[i:i+j], ',') > 0 && strings.IndexByte(s[i:i+j], ' ') < 0 {
+				dst = append(dst, ';')
+				seg := s[i+1 : i+j]
+				for k := 0; k < len(seg); k++ {
+					if seg[k] == ',' {
+						dst = append(dst, ' ')
+					} else {
+						dst = append(dst, seg[k])
+					}
+				}
+				dst = append(dst, ' ')
+				i += j
+				continue
+			}
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// cmdWordAt reads a command word at i: optional path prefix and .exe suffix.
+func cmdWordAt(s string, i int) (word string, start, end int) {
+	i = skipSpace(s, i)
+	for i < len(s) && (s[i] == '(' || s[i] == '{' || s[i] == '!') {
+		i = skipSpace(s, i+1)
+	}
+	start = i
+	j := i
+	for j < len(s) && (isWord(s[j]) || s[j] == '/' || s[j] == '.' || s[j] == '-' || s[j] == ':' && j == i+1) {
+		j++
+	}
+	w := s[i:j]
+	if k := strings.LastIndexAny(w, "/\\"); k >= 0 {
+		w = w[k+1:]
+	}
+	w = strings.TrimSuffix(w, ".exe")
+	return w, start, j
+}
+
+// argsLookShell reports whether what follows a weak command word looks like
+// shell arguments: end of input, a flag, a path, a redirect, a number, a
+// variable, or another separator.
+func argsLookShell(s string, j int) bool {
+	k := skipSpace(s, j)
+	if k >= len(s) {
+		return true
+	}
+	if k == j && isWord(s[k]) {
+		return false // "cats"
+	}
+	c := s[k]
+	switch c {
+	case '-', '/', '~', '>', '<', '|', ';', '&', '$', '`', '.', '*', ')', '\'', '"', '\n', '#', '%':
+		return true
+	}
+	if isDigit(c) {
+		return true
+	}
+	if c == 'c' && k+2 < len(s) && s[k+1] == ':' {
+		return true
+	}
+	return false
+}
+
+// shellPhrases are invocations that mean a shell or interpreter is being
+// driven, wherever they appear.
+var shellPhrases = [...]string{"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e", "ncat -e", "nc -c", "mkfifo /tmp", "cmd /c", "cmd.exe /c", "cmd /k", "cmd.exe /k", "powershell -", "powershell.exe", "pwsh -", "invoke-expression", "invoke-webrequest", "iex(", "iex (", "downloadstring(", "downloadfile(", "start-process", "new-object net.webclient", "certutil -urlcache", "certutil.exe -urlcache", "bitsadmin /transfer", "wmic process", "net user ", "net localgroup", "/bin/sh -c", "/bin/bash -c", "sh -c ", "bash -c ", "python -c", "python3 -c", "perl -e", "ruby -e", "php -r", "xterm -display", "socat exec", "busybox nc", "busybox sh"}
+
+// cmdPhrase emits a signal for the first shell phrase in s.
+func (in *input) cmdPhrase(s string) bool {
+	for _, w := range shellPhrases {
+		if i := strings.Index(s, w); i >= 0 && (i == 0 || !isWord(s[i-1])) {
+			in.emit(CommandInj, "cmdi-shell", 9, i, i+32)
+			return true
+		}
+	}
+	return false
+}
+
+// detectCmdPhrases is the cheap check for plain text: shell phrases only.
+func (in *input) detectCmdPhrases() {
+	if in.e.Enabled(CommandInj) {
+		in.cmdPhrase(in.lower())
+	}
+}
+
+// detectCmd lexes text as shell input: after a command separator or
+// substitution ($(, `, ;, |, ||, &&, newline) a known command word means
+// command injection; so do ${IFS} padding, /dev/tcp reverse shells and
+// Windows cmd/PowerShell invocations.
+func (in *input) detectCmd() {
+	if !in.e.Enabled(CommandInj) {
+		return
+	}
+	m := in.mask
+	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd {
+		return
+	}
+	in.sc.tmp = shellNorm(in.sc.tmp[:0], in.lower())
+	s := unsafeString(in.sc.tmp)
+	raw := in.lower()
+	if strings.Contains(raw, "${ifs") || strings.Contains(raw, "$ifs") {
+		in.emit(CommandInj, "cmdi-ifs", 8, strings.Index(raw, "ifs")-2, strings.Index(raw, "ifs")+16)
+		return
+	}
+	if in.cmdPhrase(s) {
+		return
+	}
+	proseish := strings.Count(s, " ") > 8
+	// Command positions: start of value and after separators.
+	for i := 0; i <= len(s); i++ {
+		atStart := i == 0
+		sep := ""
+		if !atStart {
+			c := s[i-1]
+			switch c {
+			case ';', '\n', '`':
+				sep = string(c)
+			case '|':
+				sep = "|"
+			case '&':
+				if i >= 2 && s[i-2] == '&' {
+					sep = "&&"
+				} else if i < len(s) && s[i] == '&' {
+					continue
+				} else {
+					sep = "&"
+				}
+			case '(':
+				if i >= 2 && (s[i-2] == '$' || s[i-2] == '<' || s[i-2] == '>') {
+					sep = "$("
+				} else {
+					continue
+				}
+			default:
+				continue
+			}
+		}
+		w, ws, we := cmdWordAt(s, i)
+		if w == "" {
+			continue
+		}
+		strong, known := strongCommands[w]
+		if !known {
+			continue
+		}
+		switch {
+		case atStart:
+			// No separator: only an explicit shell invocation with
+			// shell-like arguments in a command-like parameter counts.
+			if strong && in.sink == sinkCmd && argsLookShell(s, we) || strong && s[ws] == '/' && strings.Contains(s[ws:we], "bin/") {
+				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
+				return
+			}
+		case sep == "&":
+			if strong && argsLookShell(s, we) && !proseish {
+				in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
+				return
+			}
+		default:
+			if strong && (!proseish || argsLookShell(s, we)) || !strong && argsLookShell(s, we) && (!proseish || sep != "\n") {
+				in.emit(CommandInj, "cmdi-separator", 8, i-1, we+24)
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,300 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// phpFuncs are PHP functions that execute code or commands, or read and
+// write files: a call to one in a parameter is code injection.
+var phpFuncs = map[string]int{
+	"system": 8, "exec": 7, "shell_exec": 9, "passthru": 9, "popen": 8, "proc_open": 9, "pcntl_exec": 9,
+	"eval": 8, "assert": 7, "create_function": 9, "call_user_func": 8, "call_user_func_array": 8,
+	"preg_replace": 6, "base64_decode": 6, "file_get_contents": 8, "file_put_contents": 9, "fopen": 7,
+	"readfile": 8, "phpinfo": 9, "show_source": 9, "highlight_file": 9, "unserialize": 7, "str_rot13": 6,
+	"gzinflate": 7, "gzuncompress": 7, "gzdecode": 7, "ini_set": 8, "ini_get": 6, "putenv": 8, "fsockopen": 8,
+	"curl_exec": 8, "move_uploaded_file": 8, "symlink": 7, "array_map": 6, "usort": 5, "fwrite": 7,
+	"fputs": 7, "file": 5, "include": 6, "include_once": 8, "require": 6, "require_once": 8, "chr": 4,
+	"posix_getpwuid": 9, "posix_kill": 9, "get_current_user": 8, "getcwd": 7, "scandir": 8, "glob": 6,
+	"opendir": 8, "readdir": 8, "dl": 5, "mail": 5, "escapeshellcmd": 8, "escapeshellarg": 7, "var_dump": 7,
+	"print_r": 6, "die": 5, "hex2bin": 7, "bin2hex": 6, "strrev": 6, "convert_uudecode": 8,
+	"register_shutdown_function": 9, "register_tick_function": 9, "array_filter": 5, "array_walk": 6,
+	"uasort": 5, "uksort": 5, "mb_ereg_replace": 7, "extract": 6, "parse_str": 7, "stream_get_contents": 8,
+	"proc_nice": 8, "apache_child_terminate": 9, "posix_setuid": 9, "md5_file": 7, "copy": 4, "unlink": 7,
+	"rmdir": 6, "mkdir": 5, "chmod": 6, "chown": 6, "touch": 4, "fread": 7, "fgets": 6, "file_exists": 7,
+	"is_writable": 7, "get_defined_vars": 8, "getenv": 7, "phpversion": 8, "php_uname": 9, "sleep": 4,
+	"require_once_": 0,
+}
+
+// callAt reports a call: word, optional space or comments, then '('.
+func callAfter(s string, j int) bool {
+	for j < len(s) {
+		switch {
+		case isSpace(s[j]):
+			j++
+		case strings.HasPrefix(s[j:], "/*"):
+			k := strings.Index(s[j+2:], "*/")
+			if k < 0 {
+				return false
+			}
+			j += k + 4
+		case s[j] == '(':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// detectKeyCode judges a parameter name for prototype pollution and
+// class-loader manipulation (Spring4Shell), which live in names.
+func (in *input) detectKeyCode() {
+	if !in.e.Enabled(CodeInj) || !in.mask.has(bUnderscore|bDot|bBracket) {
+		return
+	}
+	s := in.lower()
+	for _, w := range [...]string{"__proto__", "constructor.prototype", "constructor[prototype]", "[constructor][prototype]"} {
+		if i := strings.Index(s, w); i >= 0 {
+			in.emit(CodeInj, "prototype-pollution", 7, i, i+40)
+			return
+		}
+	}
+	for _, w := range [...]string{"class.module.classloader", "class.classloader", "classloader.resources", ".protectiondomain", "class.module"} {
+		if i := strings.Index(s, w); i >= 0 {
+			in.emit(CodeInj, "java-class", 8, i, i+40)
+			return
+		}
+	}
+}
+
+// detectCode judges text as server-side code: PHP (open tags, dangerous
+// calls, superglobals, serialized objects, ini directives), Java (runtime
+// and reflection classes, OGNL, serialized objects), Node.js (child_process,
+// prototype pollution, node-serialize), Ruby and Python equivalents.
+func (in *input) detectCode() {
+	if !in.e.Enabled(CodeInj) {
+		return
+	}
+	m := in.mask
+	s := in.lower()
+	if m.has(bLT) && m.has(bQuestion) {
+		if i := strings.Index(s, "<?php"); i >= 0 {
+			in.emit(CodeInj, "php-open-tag", 9, i, i+32)
+			return
+		}
+		if i := strings.Index(s, "<?="); i >= 0 {
+			in.emit(CodeInj, "php-open-tag", 8, i, i+32)
+			return
+		}
+	}
+	if m.has(bDollar) {
+		for _, w := range [...]string{"$_get", "$_post", "$_server", "$_cookie", "$_request", "$_files", "$_env", "$_session", "$globals", "$http_raw_post_data", "$http_get_vars", "$http_post_vars"} {
+			if i := strings.Index(s, w); i >= 0 && (i+len(w) == len(s) || !isWord(s[i+len(w)])) {
+				in.emit(CodeInj, "php-superglobal", 7, i, i+32)
+				return
+			}
+		}
+	}
+	if m.has(bColon) && m.has(bDQuote|bLBrace) {
+		if i, sc := phpSerialized(s); sc > 0 {
+			in.emit(CodeInj, "php-serialized-object", sc, i, i+40)
+			return
+		}
+	}
+	if m.has(bEq) {
+		for _, w := range [...]string{"allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir", "safe_mode", "register_globals", "suhosin.", "enable_dl", "magic_quotes_gpc", "short_open_tag", "display_errors", "error_log", "include_path", "mail.add_x_header", "sendmail_path"} {
+			if i := strings.Index(s, w); i >= 0 && strings.IndexByte(s[i:], '=') >= 0 {
+				in.emit(CodeInj, "php-ini-directive", 7, i, i+32)
+				return
+			}
+		}
+	}
+	if m.has(bParen) {
+		// function calls: word then '('
+		for off := 0; off < len(s); {
+			i := strings.IndexByte(s[off:], '(')
+			if i < 0 {
+				break
+			}
+			i += off
+			k := i
+			for k > 0 && (isSpace(s[k-1])) {
+				k--
+			}
+			// skip trailing /**/ comments between name and '('
+			for k >= 4 && s[k-2:k] == "*/" {
+				c := strings.LastIndex(s[:k-2], "/*")
+				if c < 0 {
+					break
+				}
+				k = c
+				for k > 0 && isSpace(s[k-1]) {
+					k--
+				}
+			}
+			b := k
+			for b > 0 && isWord(s[b-1]) {
+				b--
+			}
+			name := s[b:k]
+			prev := byte(0)
+			if b > 0 {
+				prev = s[b-1]
+			}
+			if sc := phpFuncs[name]; sc > 0 && prev != '.' && prev != '$' && prev != '>' && prev != ':' && prev != '-' {
+				// a code-like argument: literal, variable, nested call, or the
+				// call at the start of the value or after a statement break
+				a := skipSpace(s, i+1)
+				argOK := a < len(s) && (s[a] == '\'' || s[a] == '"' || s[a] == '$' || s[a] == ')' || s[a] == '`' || s[a] == '[' || isDigit(s[a]) || callAfterWord(s, a) || s[a] == '/' && name != "file")
+				startOK := b == 0 || strings.IndexByte(";{}()=&|'\"`,.@!?<>", prev) >= 0 || isSpace(prev) && sc >= 8
+				if argOK && startOK && (sc >= 6 || b == 0) {
+					in.emit(CodeInj, "php-function-call", sc, b, i+24)
+					return
+				}
+			}
+			// variable function calls: $x(...), $_GET['a']($_GET['b'])
+			if prev == '$' && b > 0 && name != "" && !isDigit(name[0]) && in.v.Part != event.PartHeader {
+				in.emit(CodeInj, "php-variable-call", 6, b-1, i+24)
+				return
+			}
+			if k > 0 && s[k-1] == ']' && strings.IndexByte(s[:k], '$') >= 0 {
+				if o := strings.LastIndexByte(s[:k], '['); o > 0 && s[o-1] != ']' {
+					v := o
+					for v > 0 && isWord(s[v-1]) {
+						v--
+					}
+					if v > 0 && s[v-1] == '$' {
+						in.emit(CodeInj, "php-variable-call", 6, v-1, i+24)
+						return
+					}
+				}
+			}
+			off = i + 1
+		}
+	}
+	// Java: runtime, reflection, OGNL, Spring, serialized objects.
+	for _, w := range [...]string{"java.lang.runtime", "runtime.getruntime", "java.lang.processbuilder", "processbuilder(", "java.lang.reflect", "java.lang.class", "class.forname", "javax.script", "scriptenginemanager", "java.io.file", "java.net.url", "java.net.socket", "org.apache.commons.collections", "invokertransformer", "chainedtransformer", "com.sun.org.apache", "sun.misc.", "com.opensymphony.xwork2", "#_memberaccess", "@java.lang", "ognlcontext", "class.module.classloader", "class.classloader", "springframework.context.support", "org.springframework.expression", "java.beans.", "java.rmi.", "javax.naming", "javax.management", "org.codehaus.groovy.runtime", "groovy.lang", "bsh.interpreter", "com.sun.rowset.jdbcrowsetimpl", "org.apache.xalan", "xmldecoder", "jdk.jshell", "getclass().getclassloader"} {
+		if i := strings.Index(s, w); i >= 0 {
+			in.emit(CodeInj, "java-class", 8, i, i+40)
+			return
+		}
+	}
+	if i := strings.Index(in.text, "rO0AB"); i >= 0 && (i == 0 || !isB64URL(in.text[i-1])) {
+		in.emit(CodeInj, "java-serialized-object", 8, i, i+24)
+		return
+	}
+	if i := strings.Index(in.text, "\xac\xed\x00\x05"); i >= 0 {
+		in.emit(CodeInj, "java-serialized-object", 9, i, i+24)
+		return
+	}
+	if i := strings.Index(s, "aced0005"); i >= 0 && (i == 0 || !isAlnum(s[i-1])) {
+		in.emit(CodeInj, "java-serialized-object", 8, i, i+24)
+		return
+	}
+	// Node.js and prototype pollution.
+	for _, w := range [...]string{"child_process", "process.mainmodule", "process.binding", "global.process", "_$$nd_func$$_", "require('fs')", "require(\"fs\")", "require('child", "require(\"child", "module.constructor._load", "process.env", "this.constructor.constructor", ".constructor.constructor(", "new function(", "process.kill", "process.exit", "require('vm')", "vm.runinnewcontext", "vm.runinthiscontext"} {
+		if i := strings.Index(s, w); i >= 0 {
+			in.emit(CodeInj, "node-injection", 8, i, i+40)
+			return
+		}
+	}
+	for _, w := range [...]string{"__proto__", "constructor.prototype", "constructor[prototype]", "constructor][prototype", "[constructor][prototype]", "constructor\"][\"prototype", "constructor\":{\"prototype"} {
+		if i := strings.Index(s, w); i >= 0 {
+			in.emit(CodeInj, "prototype-pollution", 7, i, i+40)
+			return
+		}
+	}
+	for _, w := range [...]string{"while(true)", "while (true)", "while(1)", "for(;;)", "for (;;)"} {
+		if i := strings.Index(s, w); i >= 0 && m.has(bBrace()) {
+			in.emit(CodeInj, "node-dos", 6, i, i+32)
+			return
+		}
+	}
+	// Ruby and Python.
+	for _, w := range [...]string{"kernel.exec", "kernel.system", "kernel.open", "kernel.spawn", "io.popen", "process.spawn", "open3.", "instance_eval", "class_eval", "module_eval", "const_get(", ".send(:", "object.const", "%x(", "__import__(", "os.system(", "os.popen(", "subprocess.", "pickle.loads", "commands.getoutput", "eval(compile(", "exec(compile(", "builtins.", "importlib.import_module", "marshal.loads", "yaml.load(", "!!python/object", "!ruby/object", "!ruby/hash"} {
+		if i := strings.Index(s, w); i >= 0 {
+			in.emit(CodeInj, "code-injection", 8, i, i+40)
+			return
+		}
+	}
+	in.detectSessionFixation()
+}
+
+func bBrace() mask { return bLBrace | bRBrace | bParen }
+
+// callAfterWord reports whether s[a:] is a word followed by a call.
+func callAfterWord(s string, a int) bool {
+	j := a
+	for j < len(s) && isWord(s[j]) {
+		j++
+	}
+	return j > a && callAfter(s, j)
+}
+
+// phpSerialized finds PHP serialized objects O:8:"stdClass":1:{...} and arrays.
+func phpSerialized(s string) (int, int) {
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], ':')
+		if i < 0 {
+			return 0, 0
+		}
+		i += off
+		off = i + 1
+		if i == 0 || (s[i-1] != 'o' && s[i-1] != 'c' && s[i-1] != 'a') || i >= 2 && isWord(s[i-2]) {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		if j == i+1 || j >= len(s) || s[j] != ':' {
+			continue
+		}
+		if s[i-1] == 'a' {
+			if j+1 < len(s) && s[j+1] == '{' && (strings.Contains(s[j:], "s:") || strings.Contains(s[j:], "i:")) {
+				return i - 1, 6
+			}
+			continue
+		}
+		if j+1 < len(s) && s[j+1] == '"' {
+			return i - 1, 8
+		}
+	}
+	return 0, 0
+}
+
+var sessionParams = map[string]bool{"jsessionid": true, "aspsessionid": true, "asp.net_sessionid": true, "phpsession": true, "phpsessid": true, "weblogicsession": true, "session_id": true, "session-id": true, "cfid": true, "cftoken": true, "cfsid": true, "jservsession": true, "jwsession": true}
+
+// detectSessionFixation finds cookies set from input (document.cookie with
+// attributes, meta http-equiv set-cookie) and session ids passed as query
+// parameters.
+func (in *input) detectSessionFixation() {
+	if !in.e.Enabled(SessionFixation) {
+		return
+	}
+	s := in.lower()
+	if i := strings.Index(s, ".cookie"); i >= 0 && in.mask.has(bEq) && in.mask.has(bSemi) {
+		r := s[i:]
+		if strings.Contains(r, "expires") || strings.Contains(r, "domain") || strings.Contains(r, "path") {
+			in.emit(SessionFixation, "cookie-set", 8, i, i+40)
+			return
+		}
+	}
+	if i := strings.Index(s, "http-equiv"); i >= 0 && strings.Contains(s[i:], "set-cookie") {
+		in.emit(SessionFixation, "cookie-set", 8, i, i+40)
+		return
+	}
+}
+
+// detectSessionParam flags session identifiers passed as query parameters.
+func (in *input) detectSessionParam() {
+	if in.v.Part != event.PartQuery || in.v.Key == "" || len(in.v.Key) > 24 {
+		return
+	}
+	var buf [24]byte
+	if sessionParams[unsafeString(appendLower(buf[:0], in.v.Key))] {
+		in.emit(SessionFixation, "session-id-param", 5, 0, 24)
+	}
+}

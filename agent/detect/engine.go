@@ -1,0 +1,256 @@
+package detect
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// Options tunes an Engine. The zero value enables every class and rule and
+// keeps every signal; policy narrows it for exclusions.
+type Options struct {
+	// DisableClasses turns whole classes off (e.g. Scanner for an internal API).
+	DisableClasses []Class
+	// DisableRules turns single rules off by their stable name
+	// (e.g. "sqli-libinjection", "path-traversal").
+	DisableRules []string
+	// MinScore drops signals scoring below it (1..10); 0 keeps all.
+	MinScore int
+	// MaxValueBytes bounds how much of one value is judged; longer values are
+	// judged on their first MaxValueBytes bytes and reported with a protocol
+	// signal. 0 means 1 MiB.
+	MaxValueBytes int
+}
+
+// Engine judges values. It holds only immutable configuration and a pool of
+// scratch buffers, so one Engine serves concurrent invocations.
+type Engine struct {
+	disabledClass map[Class]bool
+	disabledRule  map[string]bool
+	minScore      int
+	maxBytes      int
+	scratch       sync.Pool
+}
+
+// New builds an Engine from opts.
+func New(opts Options) *Engine {
+	e := &Engine{
+		disabledClass: make(map[Class]bool, len(opts.DisableClasses)),
+		disabledRule:  make(map[string]bool, len(opts.DisableRules)),
+		minScore:      opts.MinScore,
+		maxBytes:      opts.MaxValueBytes,
+	}
+	for _, c := range opts.DisableClasses {
+		e.disabledClass[c] = true
+	}
+	for _, r := range opts.DisableRules {
+		e.disabledRule[r] = true
+	}
+	if e.maxBytes <= 0 {
+		e.maxBytes = 1 << 20
+	}
+	e.scratch.New = func() any { return new(scratch) }
+	return e
+}
+
+// Enabled reports whether signals of class c can be produced.
+func (e *Engine) Enabled(c Class) bool { return !e.disabledClass[c] }
+
+// scratch holds per-call buffers reused across calls through the pool.
+type scratch struct {
+	lower []byte
+	norm  []byte
+	tmp   []byte
+}
+
+// input is one text under judgement with its context and lazily built views.
+type input struct {
+	e      *Engine
+	v      *event.Value
+	text   string // the text judged (value or key)
+	isKey  bool
+	mask   mask
+	sink   sink
+	sc     *scratch
+	lower_ string
+	hasLow bool
+	dst    []Signal
+}
+
+// lower returns the ASCII-lowercased text, built once per input.
+func (in *input) lower() string {
+	if !in.hasLow {
+		in.sc.lower = appendLower(in.sc.lower[:0], in.text)
+		in.lower_ = unsafeString(in.sc.lower)
+		in.hasLow = true
+	}
+	return in.lower_
+}
+
+// emit appends a signal unless its class, rule or score is filtered out.
+// off and end locate the match in in.text for the excerpt.
+func (in *input) emit(c Class, rule string, score int, off, end int) {
+	e := in.e
+	if e.disabledClass[c] || e.disabledRule[rule] || score < e.minScore {
+		return
+	}
+	for i := range in.dst {
+		if in.dst[i].Class == c && in.dst[i].Rule == rule && in.dst[i].Location == in.v.Location {
+			return // one signal per rule per value is enough evidence
+		}
+	}
+	loc := in.v.Location
+	if in.isKey {
+		loc = in.v.Location + "#key"
+	}
+	in.dst = append(in.dst, Signal{
+		Class:    c,
+		Location: loc,
+		Record:   in.v.Record,
+		Rule:     rule,
+		Excerpt:  Excerpt(in.text, off, end),
+		Score:    score,
+	})
+}
+
+// Inspect judges one decoded value (and its key) and appends any signals to
+// dst, returning the extended slice. It never retains v.
+func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
+	sc := e.scratch.Get().(*scratch)
+	defer e.scratch.Put(sc)
+	text := v.Text
+	if len(text) > e.maxBytes {
+		text = text[:e.maxBytes]
+		in := input{e: e, v: &v, text: text, sc: sc, dst: dst}
+		in.emit(Protocol, "value-too-long", 3, 0, 16)
+		dst = in.dst
+	}
+	sk := sinkOf(&v)
+	if v.Key != "" && v.Key != v.Text && keyWorthJudging(&v) {
+		in := input{e: e, v: &v, text: v.Key, isKey: true, sink: sinkKey, sc: sc, dst: dst}
+		in.mask = scanMask(in.text)
+		in.judgeKey()
+		dst = in.dst
+	}
+	in := input{e: e, v: &v, text: text, sink: sk, sc: sc, dst: dst}
+	in.mask = scanMask(text)
+	in.judge()
+	return in.dst
+}
+
+// keyWorthJudging skips keys that are positional ("[3]") or that a decoder
+// derived from the location rather than the client.
+func keyWorthJudging(v *event.Value) bool {
+	return v.Part != event.PartHeader // header names are constrained tokens
+}
+
+// judge runs every detector whose prefilter admits the text.
+func (in *input) judge() {
+	m := in.mask
+	if len(in.text) == 0 {
+		return
+	}
+	if in.v.Part == event.PartHeader && in.sink == sinkUserAgent {
+		in.detectScanner()
+	}
+	in.detectSessionParam()
+	if m.plain() && in.sink == sinkNone {
+		// Letters, digits, spaces and a few harmless punctuation marks:
+		// only the keyword-level SQL checks can apply.
+		if m.has(bSpace | bPlus) {
+			in.detectSQLi()
+			if m.has(bDash) {
+				in.detectCmdPhrases()
+			}
+		}
+		return
+	}
+	in.detectSQLi()
+	in.detectXSS()
+	in.detectPath()
+	in.detectURL()
+	in.detectCmd()
+	in.detectJNDI()
+	in.detectXXE()
+	in.detectSSTI()
+	in.detectNoSQL()
+	in.detectLDAP()
+	in.detectCode()
+	in.detectOAST()
+	if in.v.Part == event.PartPath {
+		in.detectProbe()
+	}
+}
+
+// judgeKey judges a parameter name: NoSQL operators and injected names.
+func (in *input) judgeKey() {
+	in.detectNoSQLKey()
+	in.detectKeyCode()
+	if in.mask.plain() {
+		return
+	}
+	in.detectSQLi()
+	in.detectXSS()
+	in.detectPath()
+	in.detectCmd()
+	in.detectJNDI()
+	in.detectSSTI()
+	in.detectCode()
+}
+
+// sink is the likely destination of a value, guessed from its name and part.
+type sink uint8
+
+const (
+	sinkNone sink = iota
+	sinkURL       // url, callback, webhook, redirect ...: SSRF/RFI
+	sinkFile      // file, path, page, template ...: LFI/RFI
+	sinkCmd       // cmd, exec, host, ip ...: command injection
+	sinkUserAgent
+	sinkKey
+)
+
+// sinkOf guesses the sink from the value's key and location.
+func sinkOf(v *event.Value) sink {
+	if v.Part == event.PartHeader {
+		if v.Key == "user-agent" || strings.HasSuffix(v.Location, "user-agent") {
+			return sinkUserAgent
+		}
+	}
+	k := v.Key
+	if k == "" {
+		return sinkNone
+	}
+	var buf [48]byte
+	if len(k) > len(buf) {
+		return sinkNone
+	}
+	lk := unsafeString(appendLower(buf[:0], k))
+	switch lk {
+	case "url", "uri", "href", "link", "callback", "callback_url", "callbackurl", "webhook", "webhook_url",
+		"webhookurl", "redirect", "redirect_uri", "redirect_url", "redirecturl", "return", "return_url",
+		"returnurl", "returnto", "return_to", "next", "continue", "dest", "destination", "target", "to",
+		"out", "view", "feed", "host", "domain", "site", "proxy", "endpoint", "image", "image_url",
+		"imageurl", "img", "src", "source", "avatar", "avatar_url", "icon", "logo", "fetch", "load",
+		"remote", "server", "origin", "window", "go", "u", "r", "reference", "ref", "data", "forward",
+		"file_url", "document_url", "pdf_url", "import_url", "open", "navigation", "uri_path":
+		return sinkURL
+	case "file", "filename", "file_name", "path", "filepath", "file_path", "page", "include", "inc",
+		"template", "tpl", "doc", "document", "folder", "dir", "directory", "module", "lang", "language",
+		"locale", "style", "theme", "layout", "download", "read", "show", "cat", "conf", "config",
+		"content", "name_of_file", "pg", "load_file", "php_path", "root", "prefix", "view_file", "log":
+		return sinkFile
+	case "cmd", "command", "exec", "execute", "run", "ping", "ip", "daemon", "process", "shell", "query_cmd",
+		"arg", "args", "option", "opts", "func", "function", "payload", "jump", "code", "reg", "do":
+		return sinkCmd
+	}
+	if strings.HasSuffix(lk, "url") || strings.HasSuffix(lk, "uri") || strings.HasSuffix(lk, "_link") ||
+		strings.HasSuffix(lk, "callback") || strings.HasSuffix(lk, "webhook") {
+		return sinkURL
+	}
+	if strings.HasSuffix(lk, "file") || strings.HasSuffix(lk, "path") || strings.HasSuffix(lk, "template") {
+		return sinkFile
+	}
+	return sinkNone
+}

@@ -1,0 +1,231 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// normPath writes a path-normalised copy of s into dst: lower case, '\' and
+// look-alike slashes as '/', residual percent-encodings of dots and slashes
+// decoded, overlong UTF-8 dots/slashes folded, NUL bytes dropped (reported
+// through nul). Repeated slashes collapse.
+func normPath(dst []byte, s string) (out []byte, nul bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%' && i+2 < len(s):
+			if h, ok := unhex2(s[i+1], s[i+2]); ok && (h == '.' || h == '/' || h == '\\' || h == 0 || h == '%') {
+				c = h
+				i += 2
+				if c == '%' { // double encoding: decode the next level too
+					if i+2 < len(s) {
+						if h2, ok := unhex2(s[i+1], s[i+2]); ok && (h2 == '.' || h2 == '/' || h2 == '\\') {
+							c = h2
+							i += 2
+						}
+					}
+				}
+			} else if i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
+				if h, ok := unhex2(s[i+2], s[i+3]); ok && h == 0 {
+					if l, ok := unhex2(s[i+4], s[i+5]); ok && (l == '.' || l == '/' || l == '\\') {
+						c = l
+						i += 5
+					}
+				}
+			}
+		case c == 0xc0 || c == 0xc1:
+			if i+1 < len(s) {
+				switch s[i+1] {
+				case 0xae:
+					c = '.'
+					i++
+				case 0xaf, 0x9c, 0x81:
+					c = '/'
+					i++
+				}
+			}
+		case c == 0xe0 && i+2 < len(s) && s[i+1] == 0x80:
+			switch s[i+2] {
+			case 0xae:
+				c = '.'
+				i += 2
+			case 0xaf:
+				c = '/'
+				i += 2
+			}
+		case c == 0xef && i+2 < len(s) && s[i+1] == 0xbc: // fullwidth ．／＼
+			switch s[i+2] {
+			case 0x8e:
+				c = '.'
+				i += 2
+			case 0x8f, 0xbc:
+				c = '/'
+				i += 2
+			}
+		case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x88 && s[i+2] == 0x95: // ∕ division slash
+			c = '/'
+			i += 2
+		}
+		if c == 0 {
+			nul = true
+			continue
+		}
+		if c == '\\' {
+			c = '/'
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c == '/' && len(dst) > 0 && dst[len(dst)-1] == '/' {
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst, nul
+}
+
+func unhex2(a, b byte) (byte, bool) {
+	x, ok1 := unhex(a)
+	y, ok2 := unhex(b)
+	return x<<4 | y, ok1 && ok2
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// sensitiveFiles are files whose names in a parameter mean local file
+// inclusion, matched on segment boundaries of the normalised path.
+var sensitiveFiles = [...]string{
+	"etc/passwd", "etc/shadow", "etc/group", "etc/hosts", "etc/issue", "etc/hostname", "etc/sudoers",
+	"etc/crontab", "etc/fstab", "etc/resolv.conf", "etc/motd", "etc/profile", "etc/environment", "etc/security/",
+	"etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "etc/ssl/private", "etc/master.passwd",
+	"etc/pwd.db", "etc/spwd.db", "etc/os-release", "etc/lsb-release", "etc/redhat-release",
+	"proc/self/", "proc/version", "proc/cpuinfo", "proc/meminfo", "proc/net/", "proc/mounts", "proc/1/",
+	"var/log/", "var/run/secrets", "var/lib/mysql", "var/mail/", "var/spool/", "var/task/", "var/runtime/",
+	"root/.", ".bash_history", ".zsh_history", ".ssh/", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+	"authorized_keys", "known_hosts", ".aws/credentials", ".aws/config", ".kube/config", ".docker/config.json",
+	".git/config", ".git/head", ".gitconfig", ".git-credentials", ".svn/entries", ".hg/", ".env", ".htaccess",
+	".htpasswd", "web.config", "wp-config.php", "boot.ini", "win.ini", "system.ini", "windows/system32",
+	"winnt/system32", "system32/config", "system32/drivers/etc", "inetpub/", "autoexec.bat", "config.sys",
+	".bashrc", ".bash_profile", ".profile", ".npmrc", ".pgpass", ".my.cnf", ".netrc", "php.ini", "my.ini",
+	"my.cnf", "httpd.conf", "nginx.conf", "tomcat-users.xml", "web-inf/", "meta-inf/", "server.xml",
+	"applicationhost.config", "sam", "ntds.dit", "repair/sam", "opt/extensions", "usr/local/etc",
+	"dev/tcp/", "dev/udp/", "dev/stdin", "dev/fd/", "localsettings.php", "configuration.php", "settings.php",
+	"database.yml", "secrets.yml", "credentials.xml", "appsettings.json", ".dockerenv",
+}
+
+// fileBoundary reports whether the sensitive name f matches at i in p on
+// path-segment boundaries.
+func fileBoundary(p string, i int, f string) bool {
+	if i > 0 {
+		b := p[i-1]
+		if f[0] != '.' && b != '/' && b != ':' && b != '=' && b != ' ' && b != '"' && b != '\'' && b != '(' && b != '|' && b != ';' && b != '@' && b != '$' && b != '{' && b != ',' && b != '<' && b != '>' {
+			return false
+		}
+		if f[0] == '.' && (isWord(b) || b == '-') {
+			return false
+		}
+	}
+	e := i + len(f)
+	if f[len(f)-1] == '/' {
+		return true
+	}
+	if f == "sam" && (i == 0 || p[i-1] != '/') {
+		return false
+	}
+	return e == len(p) || !isWord(p[e]) && p[e] != '-' && !(p[e] == '.' && e+1 < len(p) && isAlpha(p[e+1]) && f[0] != '.')
+}
+
+// findSensitiveFile returns the first sensitive file name in p, or -1.
+func findSensitiveFile(p string) (int, int) {
+	for _, f := range sensitiveFiles {
+		for off := 0; off < len(p); {
+			i := strings.Index(p[off:], f)
+			if i < 0 {
+				break
+			}
+			i += off
+			if fileBoundary(p, i, f) {
+				return i, i + len(f)
+			}
+			off = i + 1
+		}
+	}
+	return -1, -1
+}
+
+// traversals counts "..", "...", "..;" segments in a normalised path.
+func traversals(p string) (n, first int) {
+	first = -1
+	for i := 0; i < len(p); i++ {
+		if p[i] != '.' || i > 0 && p[i-1] != '/' && p[i-1] != '=' && p[i-1] != ':' && p[i-1] != ' ' && p[i-1] != '"' && p[i-1] != '\'' {
+			continue
+		}
+		j := i
+		for j < len(p) && p[j] == '.' {
+			j++
+		}
+		if j-i < 2 {
+			continue
+		}
+		if j < len(p) && p[j] == ';' {
+			j++
+		}
+		if j == len(p) && (i > 0 && p[i-1] == '/') || j < len(p) && p[j] == '/' {
+			if first < 0 {
+				first = i
+			}
+			n++
+		}
+		i = j
+	}
+	return n, first
+}
+
+// detectPath judges text as a file path: traversal sequences after
+// normalisation, sensitive system files, NUL-byte extension truncation.
+func (in *input) detectPath() {
+	if !in.e.Enabled(PathTraversal) {
+		return
+	}
+	m := in.mask
+	if !m.has(bSlash|bBackslash|bPercent|bHigh|bNUL) && !(m.has(bDot) && in.sink == sinkFile) && !m.has(bDot) {
+		return
+	}
+	var nul bool
+	in.sc.norm, nul = normPath(in.sc.norm[:0], in.text)
+	p := unsafeString(in.sc.norm)
+	n, first := traversals(p)
+	fo, fe := findSensitiveFile(p)
+	prose := strings.Count(p, " ") >= 3
+	switch {
+	case n > 0 && fo >= 0:
+		in.emit(PathTraversal, "path-traversal", 9, first, fe)
+	case n >= 2 && !prose, n >= 3:
+		in.emit(PathTraversal, "path-traversal", 8, first, first+24)
+	case n == 1 && !prose && (in.sink == sinkFile || first == 0 || in.v.Part == event.PartPath || in.v.Part == event.PartQuery):
+		in.emit(PathTraversal, "path-traversal", 6, first, first+24)
+	case fo >= 0 && (!prose || (fo > 0 && p[fo-1] == '/')):
+		sc := 7
+		if prose {
+			sc = 5
+		}
+		in.emit(PathTraversal, "lfi-sensitive-file", sc, fo, fe)
+	}
+	if nul && m.has(bDot) && !prose && strings.IndexByte(in.text, 0) > 0 {
+		i := strings.IndexByte(in.text, 0)
+		if strings.IndexByte(in.text[:i], '.') >= 0 || strings.IndexByte(in.text[i:], '.') >= 0 {
+			in.emit(PathTraversal, "null-byte", 6, i, i+16)
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package detect
+
+import (
+	"strings"
+)
+
+// attackTools appear in the User-Agent of attack tools and vulnerability
+// scanners (lower case).
+var attackTools = [...]string{
+	"sqlmap", "nikto", "nuclei", "nmap", "masscan", "zgrab", "wpscan", "dirbuster", "gobuster", "ffuf",
+	"feroxbuster", "acunetix", "netsparker", "invicti", "w3af", "arachni", "havij", "openvas", "nessus",
+	"zmeu", "morfeus", "jorgee", "skipfish", "whatweb", "hydra", "commix", "fimap", "xsstrike", "dirb/",
+	"wfuzz", "jaeles", "bsqlbf", "sqlninja", "pangolin", "webinspect", "appscan", "paros", "webshag",
+	"wapiti", "x-scan", "nsauditor", "httprint", "brutus", "grabber", "metis", "vega/", "zap/", "owasp zap",
+	"burp", "qualys", "nuclei", "interactsh", "log4j-scan", "struts-pwn", "sqlsus", "mysqloit", "absinthe",
+	"black widow", "blackwidow", "webvulnscan", "cgichk", "n-stealth", "nstealth", "webtrends security",
+	"sf/", "floodgate", "fuzz faster", "crimscanner", "teh forest lobster", "webreaper", "jbrofuzz",
+	"dotdotpwn", "zgrab", "masscan-ng", "pmafind", "ddos", "scanbot", "python-urllib/1", "morpheus fucking",
+	"mozilla/5.0 (compatible; nmap", "censysinspect", "expanse", "netsystemsresearch", "internet-measurement",
+}
+
+var researchScanners = map[string]bool{"censysinspect": true, "expanse": true, "netsystemsresearch": true, "internet-measurement": true, "qualys": true}
+
+// detectScanner judges a User-Agent header for attack tools and scanners.
+func (in *input) detectScanner() {
+	if !in.e.Enabled(Scanner) {
+		return
+	}
+	s := in.lower()
+	for _, t := range attackTools {
+		if i := strings.Index(s, t); i >= 0 {
+			sc := 8
+			if researchScanners[t] {
+				sc = 5
+			}
+			in.emit(Scanner, "scanner-user-agent", sc, i, i+32)
+			return
+		}
+	}
+}
+
+// oastDomains receive out-of-band callbacks from blind injection payloads.
+var oastDomains = [...]string{"burpcollaborator.net", "oastify.com", "interact.sh", "interactsh.com", "oast.pro", "oast.live", "oast.site", "oast.online", "oast.fun", "oast.me", "dnslog.cn", "ceye.io", "canarytokens.com", "xss.ht", "bxss.me", "dnslog.link", "requestbin.net", "webhook.site", "pingb.in", "dnsbin.zhack.ca", "r87.me", "xss.report", "ezxss"}
+
+// detectOAST finds out-of-band interaction domains anywhere in a value.
+func (in *input) detectOAST() {
+	if !in.e.Enabled(Scanner) || !in.mask.has(bDot) {
+		return
+	}
+	s := in.lower()
+	for _, d := range oastDomains {
+		if i := strings.Index(s, d); i >= 0 && (i+len(d) == len(s) || !isWord(s[i+len(d)])) {
+			in.emit(Scanner, "oast-domain", 7, i, i+len(d))
+			return
+		}
+	}
+}
+
+// probePaths are requested by scanners looking for leaked files and admin
+// consoles; a serverless API has none of them.
+var probePaths = [...]string{"/.git/", "/.git", "/.env", "/.aws/", "/.ssh/", "/.svn/", "/.hg/", "/.ds_store", "/.htaccess", "/.htpasswd", "/wp-login.php", "/wp-admin", "/xmlrpc.php", "/phpmyadmin", "/pma/", "/cgi-bin/", "/server-status", "/server-info", "/actuator/", "/boaform", "/hnap1", "/vendor/phpunit", "/phpunit", "/.well-known/security.txt.bak", "/config.php.bak", "/wp-config.php", "/.vscode/", "/.idea/", "/web.config", "/solr/admin", "/jmx-console", "/manager/html", "/console/login", "/_ignition/", "/telescope/", "/elmah.axd", "/trace.axd", "/.dockerenv", "/docker-compose.yml", "/backup.sql", "/dump.sql", "/db.sql", "/shell.php", "/cmd.php", "/c99.php", "/r57.php", "/webshell", "/owa/auth", "/autodiscover/autodiscover.xml", "/remote/fgt_lang", "/etc/passwd", "/debug/pprof", "/.npmrc", "/.dockercfg"}
+
+// detectProbe judges a request path for scanner probes.
+func (in *input) detectProbe() {
+	if !in.e.Enabled(Scanner) {
+		return
+	}
+	s := in.lower()
+	for _, p := range probePaths {
+		if i := strings.Index(s, p); i >= 0 {
+			e := i + len(p)
+			if p[len(p)-1] != '/' && e < len(s) && (isWord(s[e]) || s[e] == '-') {
+				continue
+			}
+			in.emit(Scanner, "scanner-probe", 6, i, e+16)
+			return
+		}
+	}
+}

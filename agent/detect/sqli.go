@@ -1,0 +1,542 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/corazawaf/libinjection-go"
+)
+
+// detectSQLi judges text as a fragment spliced into a SQL statement: first
+// libinjection (fingerprints of token sequences), then a small SQL lexer for
+// the shapes libinjection misses (numeric tautologies, quote breakouts into
+// comments, stacked statements, UNION with comment padding, blind-timing
+// functions).
+func (in *input) detectSQLi() {
+	if !in.e.Enabled(SQLi) {
+		return
+	}
+	m := in.mask
+	if !m.plain() || m.has(bColon) {
+		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) {
+			in.emit(SQLi, "sqli-libinjection", 8, 0, len(in.text))
+			return
+		}
+	}
+	if off, end, score, ok := sqlLex(in.lower()); ok {
+		in.emit(SQLi, "sqli-lexer", score, off, end)
+	}
+}
+
+// libinjectionFalsePositive recognises libinjection's known false positives:
+// base64/token-like strings and "12345||12345"-style values, which contain no
+// quote, space, parenthesis or comment and so cannot break out of anything.
+func libinjectionFalsePositive(s string, m mask, fp string) bool {
+	// Control flow in code snippets: "if (a && b) { ... }" fingerprints as
+	// a function call followed by boolean logic.
+	if strings.HasPrefix(fp, "f(") && !m.has(bQuote|bDQuote|bBacktick|bHash|bSemi&0) {
+		t := strings.TrimLeft(strings.ToLower(s), " \t\n")
+		for _, kw := range [...]string{"if", "while", "for", "switch", "catch", "function", "elif", "elseif"} {
+			if strings.HasPrefix(t, kw) && len(t) > len(kw) && !isWord(t[len(kw)]) {
+				return true
+			}
+		}
+	}
+	if m.has(bQuote | bDQuote | bBacktick | bSpace | bParen | bSemi | bHash | bCtl | bLT | bGT | bNewline) {
+		return false
+	}
+	if strings.Contains(s, "--") || strings.Contains(s, "/*") {
+		return false
+	}
+	// Tokens: only base64/url-safe alphabet, '|' '&' and trailing padding.
+	t := strings.TrimRight(s, "=")
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(isAlnum(c) || c == '+' || c == '/' || c == '-' || c == '_' || c == '.' || c == '|' || c == '&' || c == '@' || c == ',') {
+			return false
+		}
+	}
+	return true
+}
+
+type tkind uint8
+
+const (
+	tNone tkind = iota
+	tWord
+	tNum
+	tStr     // closed string literal
+	tOpenStr // string literal left open at the end of the input
+	tOp      // comparison or arithmetic operator
+	tLogic   // or, and, xor, not, ||, &&
+	tSemi
+	tLParen
+	tRParen
+	tComma
+	tComment // -- or # line comment, or an unterminated /* comment
+	tVar     // @x, @@x
+	tOther
+)
+
+type tok struct {
+	k          tkind
+	start, end int
+}
+
+// sqlLexer tokenizes lower-cased text as SQL; /* */ comments are whitespace
+// (MySQL /*! */ comments are transparent so their content is lexed).
+type sqlLexer struct {
+	s string
+	i int
+}
+
+func (l *sqlLexer) next() tok {
+	s := l.s
+	for l.i < len(s) {
+		c := s[l.i]
+		if isSpace(c) || c == 0 || c == 0xa0 {
+			l.i++
+			continue
+		}
+		if c == '/' && l.i+1 < len(s) && s[l.i+1] == '*' {
+			if l.i+2 < len(s) && s[l.i+2] == '!' {
+				l.i += 3
+				for l.i < len(s) && isDigit(s[l.i]) {
+					l.i++
+				}
+				continue
+			}
+			j := strings.Index(s[l.i+2:], "*/")
+			if j < 0 {
+				t := tok{tComment, l.i, len(s)}
+				l.i = len(s)
+				return t
+			}
+			l.i += j + 4
+			continue
+		}
+		if c == '*' && l.i+1 < len(s) && s[l.i+1] == '/' { // end of a /*! comment
+			l.i += 2
+			continue
+		}
+		break
+	}
+	if l.i >= len(s) {
+		return tok{k: tNone, start: len(s), end: len(s)}
+	}
+	st := l.i
+	c := s[st]
+	switch {
+	case c == '\'' || c == '"' || c == '`':
+		j := st + 1
+		for j < len(s) {
+			if s[j] == '\\' {
+				j += 2
+				continue
+			}
+			if s[j] == c {
+				if j+1 < len(s) && s[j+1] == c { // doubled quote escape
+					j += 2
+					continue
+				}
+				l.i = j + 1
+				return tok{tStr, st, j + 1}
+			}
+			j++
+		}
+		l.i = len(s)
+		return tok{tOpenStr, st, len(s)}
+	case c == '-' && st+1 < len(s) && s[st+1] == '-', c == '#':
+		j := strings.IndexByte(s[st:], '\n')
+		if j < 0 {
+			l.i = len(s)
+		} else {
+			l.i = st + j
+		}
+		return tok{tComment, st, l.i}
+	case isDigit(c) || c == '.' && st+1 < len(s) && isDigit(s[st+1]):
+		j := st
+		if c == '0' && st+1 < len(s) && (s[st+1] == 'x' || s[st+1] == 'b') {
+			j += 2
+		}
+		for j < len(s) && (isAlnum(s[j]) || s[j] == '.') {
+			j++
+		}
+		l.i = j
+		return tok{tNum, st, j}
+	case c == '@':
+		j := st + 1
+		for j < len(s) && (s[j] == '@' || isWord(s[j]) || s[j] == '.') {
+			j++
+		}
+		l.i = j
+		return tok{tVar, st, j}
+	case isWord(c) || c == '$' || c >= 0x80:
+		j := st
+		for j < len(s) && (isWord(s[j]) || s[j] == '$' || s[j] == '.' || s[j] >= 0x80) {
+			j++
+		}
+		l.i = j
+		w := s[st:j]
+		switch w {
+		case "or", "and", "xor", "not", "div", "like", "rlike", "regexp", "is", "between", "in", "sounds":
+			if w == "or" || w == "and" || w == "xor" {
+				return tok{tLogic, st, j}
+			}
+			return tok{tOp, st, j}
+		}
+		return tok{tWord, st, j}
+	case c == '|' && st+1 < len(s) && s[st+1] == '|', c == '&' && st+1 < len(s) && s[st+1] == '&':
+		l.i = st + 2
+		return tok{tLogic, st, st + 2}
+	case c == ';':
+		l.i++
+		return tok{tSemi, st, st + 1}
+	case c == '(':
+		l.i++
+		return tok{tLParen, st, st + 1}
+	case c == ')':
+		l.i++
+		return tok{tRParen, st, st + 1}
+	case c == ',':
+		l.i++
+		return tok{tComma, st, st + 1}
+	case strings.IndexByte("=<>!+-*/%^|&~:", c) >= 0:
+		j := st + 1
+		for j < len(s) && j < st+3 && strings.IndexByte("=<>!|&", s[j]) >= 0 {
+			j++
+		}
+		l.i = j
+		return tok{tOp, st, j}
+	}
+	l.i++
+	return tok{tOther, st, st + 1}
+}
+
+// lexN lexes up to len(buf) tokens of s starting at i.
+func lexN(s string, i int, buf []tok) []tok {
+	l := sqlLexer{s: s, i: i}
+	n := 0
+	for n < len(buf) {
+		t := l.next()
+		if t.k == tNone {
+			break
+		}
+		buf[n] = t
+		n++
+	}
+	return buf[:n]
+}
+
+func (t tok) text(s string) string { return s[t.start:t.end] }
+
+func isComparison(t tok, s string) bool {
+	if t.k != tOp {
+		return false
+	}
+	switch t.text(s) {
+	case "=", "==", "<", ">", "<=", ">=", "<>", "!=", "<=>", "like", "rlike", "regexp", "is", "in", "between", "sounds":
+		return true
+	}
+	return false
+}
+
+func isOperand(t tok, s string) bool {
+	switch t.k {
+	case tNum, tStr, tOpenStr, tVar:
+		return true
+	case tWord:
+		return true
+	}
+	return false
+}
+
+func isBoolLiteral(t tok, s string) bool {
+	if t.k == tNum {
+		return true
+	}
+	if t.k == tWord {
+		switch t.text(s) {
+		case "true", "false", "null":
+			return true
+		}
+	}
+	return false
+}
+
+// sqlStatement reports whether toks start a SQL statement that a stacked
+// query would run (more than a bare English word: "drop shipping" is not
+// "drop table").
+func sqlStatement(toks []tok, s string) bool {
+	if len(toks) == 0 || toks[0].k != tWord {
+		return false
+	}
+	w := toks[0].text(s)
+	second := ""
+	if len(toks) > 1 {
+		second = toks[1].text(s)
+	}
+	switch w {
+	case "drop", "create", "alter", "truncate", "rename":
+		switch second {
+		case "table", "database", "schema", "user", "view", "index", "procedure", "function", "trigger", "login", "column":
+			return true
+		}
+	case "delete":
+		return second == "from" || len(toks) > 2 && toks[2].text(s) == "from"
+	case "insert", "replace":
+		return second == "into"
+	case "update":
+		return len(toks) > 2 && toks[2].text(s) == "set"
+	case "select":
+		for _, t := range toks[1:] {
+			switch t.text(s) {
+			case "from", "@@version", "version", "user", "database", "sleep", "pg_sleep", "benchmark", "load_file", "char", "concat", "current_user", "system_user":
+				return true
+			}
+			if t.k == tNum || t.k == tVar || t.k == tLParen || t.text(s) == "*" {
+				return true
+			}
+		}
+	case "exec", "execute":
+		if len(toks) > 1 && (strings.HasPrefix(second, "xp_") || strings.HasPrefix(second, "sp_") || strings.HasPrefix(second, "master") || toks[1].k == tLParen || toks[1].k == tVar) {
+			return true
+		}
+	case "shutdown":
+		return len(toks) == 1 || toks[1].k == tComment || toks[1].k == tSemi
+	case "declare":
+		return len(toks) > 1 && toks[1].k == tVar
+	case "waitfor":
+		return second == "delay" || second == "time"
+	case "grant", "revoke":
+		return second == "all" || strings.Contains(s, " to ")
+	case "load":
+		return second == "data"
+	case "copy":
+		return len(toks) > 2 && (toks[2].text(s) == "from" || toks[2].text(s) == "to") && strings.Contains(s, "program")
+	case "union":
+		return second == "select" || (second == "all" || second == "distinct") && len(toks) > 2 && toks[2].text(s) == "select"
+	case "if", "begin":
+		return strings.Contains(s, "waitfor") || strings.Contains(s, "sleep")
+	}
+	return false
+}
+
+// sqlFunc reports whether the word names a SQL function that injection uses
+// for timing, file access or error-based extraction.
+func sqlFunc(w string) int {
+	switch w {
+	case "sleep", "pg_sleep", "benchmark", "randomblob", "dbms_pipe.receive_message", "dbms_lock.sleep",
+		"load_file", "extractvalue", "updatexml", "xp_cmdshell", "utl_http.request", "utl_inaddr.get_host_address",
+		"dbms_ldap.init", "make_set", "elt", "sys_eval", "sys_exec", "lo_import", "lo_export", "pg_read_file",
+		"exp", "geometrycollection", "polygon", "multipoint", "json_keys", "gtid_subset", "name_const", "xmltype":
+		return 8
+	case "char", "chr", "concat", "concat_ws", "group_concat", "ascii", "substring", "substr", "mid", "ord",
+		"hex", "unhex", "cast", "convert", "count", "version", "database", "user", "current_user", "system_user",
+		"schema", "length", "if", "iif", "ifnull", "nullif", "coalesce", "case", "md5", "sha1", "rand", "floor",
+		"char_length", "lower", "upper", "left", "right", "instr", "locate", "waitfor", "db_name", "user_name",
+		"@@version", "session_user", "pg_user":
+		return 5
+	}
+	return 0
+}
+
+// sqlLex runs the lexer-based checks over lower-cased text and returns the
+// match span and a score.
+func sqlLex(s string) (off, end, score int, ok bool) {
+	var buf [24]tok
+	// Anywhere: UNION SELECT, stacked statements, timing functions, catalog names.
+	if i := indexWord(s, "union"); i >= 0 {
+		t := lexN(s, i, buf[:4])
+		if len(t) >= 2 {
+			w := t[1].text(s)
+			if w == "select" || (w == "all" || w == "distinct") && len(t) > 2 && t[2].text(s) == "select" ||
+				t[1].k == tLParen && len(t) > 2 && t[2].text(s) == "select" {
+				return i, t[len(t)-1].end, 9, true
+			}
+		}
+	}
+	for off := 0; off < len(s); {
+		j := strings.IndexByte(s[off:], ';')
+		if j < 0 {
+			break
+		}
+		j += off
+		if t := lexN(s, j+1, buf[:8]); sqlStatement(t, s) {
+			return j, t[len(t)-1].end, 8, true
+		}
+		off = j + 1
+	}
+	for _, w := range [...]string{"information_schema", "@@version", "sqlite_master", "pg_catalog", "sysobjects", "syscolumns", "mysql.user", "pg_shadow", "all_tables", "xp_cmdshell", "into outfile", "into dumpfile", "waitfor delay", "sys.objects", "msysobjects"} {
+		if i := strings.Index(s, w); i >= 0 && (i == 0 || !isWord(s[i-1])) {
+			return i, i + len(w), 7, true
+		}
+	}
+	if off, end, sc := sqlFuncCall(s); sc >= 8 {
+		return off, end, sc, true
+	}
+
+	// Numeric context: "1 or true", "1 and 1=1", "-1 or 2>1".
+	t := lexN(s, 0, buf[:8])
+	if len(t) >= 3 && (t[0].k == tNum || t[0].k == tOp && t[0].text(s) == "-" && t[1].k == tNum) {
+		k := 1
+		if t[0].k == tOp {
+			k = 2
+		}
+		for k < len(t) && t[k].k == tRParen {
+			k++
+		}
+		if off, end, sc, hit := afterBreakout(s, t[k:], true); hit {
+			return off, end, sc, true
+		}
+	}
+	// Quote contexts: the first quote closes the developer's string literal.
+	for _, q := range [...]byte{'\'', '"', '`'} {
+		p := strings.IndexByte(s, q)
+		if p < 0 {
+			continue
+		}
+		t := lexN(s, p+1, buf[:12])
+		k := 0
+		for k < len(t) && t[k].k == tRParen {
+			k++
+		}
+		if off, end, sc, hit := afterBreakout(s, t[k:], false); hit {
+			if sc >= 7 || !strings.ContainsAny(s[:p], " \t\n") {
+				return p, end, sc, true
+			}
+			_ = off
+		}
+		// admin' # / admin'-- : comment right after the closing quote, in a
+		// short, space-free value (a login name), or at the end of the value.
+		if len(t) >= 1 && t[0].k == tComment && !strings.ContainsAny(s[:p], " \t\n") && p < 64 {
+			return p, t[0].end, 7, true
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// afterBreakout judges the tokens that follow a closed literal (a quote or a
+// number): boolean tautologies, stacked statements, UNION, comments, clauses.
+func afterBreakout(s string, t []tok, numeric bool) (off, end, score int, ok bool) {
+	if len(t) == 0 {
+		return 0, 0, 0, false
+	}
+	switch t[0].k {
+	case tLogic:
+		if len(t) < 2 {
+			return 0, 0, 0, false
+		}
+		// or/and followed by a function call or subquery.
+		if t[1].k == tWord && len(t) > 2 && t[2].k == tLParen && sqlFunc(t[1].text(s)) > 0 {
+			return t[0].start, t[2].end, 8, true
+		}
+		if t[1].k == tLParen && len(t) > 2 && (t[2].text(s) == "select" || isOperand(t[2], s)) {
+			if t[2].text(s) == "select" || len(t) > 3 && isComparison(t[3], s) {
+				return t[0].start, t[2].end, 8, true
+			}
+		}
+		if t[1].k == tOp && t[1].text(s) == "not" || t[1].k == tOp && t[1].text(s) == "!" {
+			t = t[1:]
+		}
+		if !isOperand(t[1], s) {
+			return 0, 0, 0, false
+		}
+		// operand comparison operand
+		if len(t) >= 4 && isComparison(t[2], s) && isOperand(t[3], s) {
+			if t[1].k == tWord && t[3].k == tWord && !numeric {
+				// "' or name = value" is weaker but still a breakout
+				return t[0].start, t[3].end, 6, true
+			}
+			return t[0].start, t[3].end, 8, true
+		}
+		if len(t) >= 3 && isComparison(t[2], s) && t[1].k != tWord {
+			return t[0].start, t[2].end, 7, true
+		}
+		// operand alone at the end: "1 or true", "' or 1#", "' or 1;'"
+		// (numeric context needs a boolean keyword: "12345||12345" and
+		// "1 or 2" are not injections)
+		if numeric && t[1].k == tNum {
+			return 0, 0, 0, false
+		}
+		if isBoolLiteral(t[1], s) || t[1].k == tOpenStr && !numeric {
+			if len(t) == 2 || t[2].k == tComment || t[2].k == tSemi || t[2].k == tOpenStr || t[2].k == tRParen {
+				return t[0].start, t[1].end, 7, true
+			}
+		}
+	case tSemi:
+		if sqlStatement(t[1:], s) {
+			return t[0].start, t[len(t)-1].end, 8, true
+		}
+		if !numeric && (len(t) == 1 || t[1].k == tComment || t[1].k == tOpenStr && t[1].end-t[1].start <= 2) {
+			return t[0].start, t[0].end, 6, true // "';--", "';'"
+		}
+	case tComment:
+		if numeric && len(t) == 1 {
+			return 0, 0, 0, false
+		}
+	case tWord:
+		w := t[0].text(s)
+		switch w {
+		case "union":
+			if len(t) > 1 && (t[1].text(s) == "select" || t[1].text(s) == "all") {
+				return t[0].start, t[1].end, 9, true
+			}
+		case "order", "group":
+			if len(t) > 2 && t[1].text(s) == "by" && (t[2].k == tNum || len(t) > 3 && (t[3].k == tComment || t[3].k == tOpenStr)) {
+				return t[0].start, t[2].end, 7, true
+			}
+		case "having", "procedure", "into", "limit", "offset":
+			if len(t) > 1 && (t[1].k == tNum || t[1].k == tWord) && (w != "into" || t[1].text(s) == "outfile" || t[1].text(s) == "dumpfile") {
+				if w == "limit" && numeric {
+					return 0, 0, 0, false
+				}
+				return t[0].start, t[1].end, 6, true
+			}
+		case "waitfor":
+			return t[0].start, t[0].end, 8, true
+		}
+		if sqlFunc(w) >= 8 && len(t) > 1 && t[1].k == tLParen {
+			return t[0].start, t[1].end, 8, true
+		}
+	case tOp:
+		op := t[0].text(s)
+		if (op == "+" || op == "||" || op == "-" || op == "*") && len(t) > 2 {
+			if t[1].k == tLParen && t[2].text(s) == "select" || t[1].k == tWord && sqlFunc(t[1].text(s)) > 0 && t[2].k == tLParen {
+				return t[0].start, t[2].end, 7, true
+			}
+		}
+		if !numeric && isComparison(t[0], s) && len(t) > 1 && (t[1].k == tOpenStr || t[1].k == tStr) && len(t) <= 3 {
+			return t[0].start, t[1].end, 6, true // "admin'='", "x' = 'x"
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// sqlFuncCall finds a high-risk SQL function followed by "(" anywhere.
+func sqlFuncCall(s string) (off, end, score int) {
+	for off := 0; off < len(s); {
+		j := strings.IndexByte(s[off:], '(')
+		if j < 0 {
+			return 0, 0, 0
+		}
+		j += off
+		k := j
+		for k > 0 && isSpace(s[k-1]) {
+			k--
+		}
+		b := k
+		for b > 0 && (isWord(s[b-1]) || s[b-1] == '.' || s[b-1] == '@') {
+			b--
+		}
+		if sc := sqlFunc(s[b:k]); sc >= 8 {
+			// require an argument that looks like SQL: a number, a quote,
+			// a nested call or select, not prose.
+			a := skipSpace(s, j+1)
+			if a < len(s) && (isDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '(' || s[a] == ')' || s[a] == '0' || strings.HasPrefix(s[a:], "select") || strings.HasPrefix(s[a:], "concat") || s[a] == '@') {
+				return b, j + 1, sc
+			}
+		}
+		off = j + 1
+	}
+	return 0, 0, 0
+}

@@ -1,0 +1,325 @@
+package detect
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// hostKind classifies the host of a URL for SSRF.
+type hostKind uint8
+
+const (
+	hostPublic hostKind = iota
+	hostInternal
+	hostMetadata
+)
+
+var metadataAddrs = [...]netip.Addr{
+	netip.AddrFrom4([4]byte{169, 254, 169, 254}), // AWS, GCP, Azure, OpenStack
+	netip.AddrFrom4([4]byte{169, 254, 170, 2}),   // ECS task metadata
+	netip.AddrFrom4([4]byte{169, 254, 170, 23}),  // EKS pod identity
+	netip.AddrFrom4([4]byte{100, 100, 100, 200}), // Alibaba
+	netip.AddrFrom4([4]byte{192, 0, 0, 192}),     // Oracle
+	netip.MustParseAddr("fd00:ec2::254"),         // AWS IMDS over IPv6
+	netip.MustParseAddr("fd00:ec2::23"),
+}
+
+var metadataNames = [...]string{"metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal", "metadata.azure.com", "metadata.packet.net", "metadata.tencentyun.com", "kubernetes.default.svc", "kubernetes.default"}
+
+// wildcardDNS are services that resolve names embedding an IP to that IP.
+var wildcardDNS = [...]string{".nip.io", ".sslip.io", ".xip.io", ".nip.direct", ".traefik.me", ".ip.addr.tools", ".localtest.me", ".lvh.me", ".vcap.me", ".lacolhost.com", ".1u.ms", ".rbndr.us", ".localdomain"}
+
+// parseIPish parses host as an IP literal in any form a resolver accepts:
+// dotted quads with decimal/octal/hex parts, fewer than four parts, a single
+// 32-bit integer, IPv6 (with IPv4-mapped forms). obfuscated is true when the
+// form is not the canonical dotted quad.
+func parseIPish(host string) (ip netip.Addr, obfuscated, ok bool) {
+	h := strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if i := strings.IndexByte(h, '%'); i >= 0 {
+		h = h[:i]
+	}
+	if strings.IndexByte(h, ':') >= 0 {
+		a, err := netip.ParseAddr(h)
+		if err != nil {
+			return ip, false, false
+		}
+		if a.Is4In6() || strings.Contains(h, ".") {
+			return a.Unmap(), true, true
+		}
+		// NAT64 / IPv4-compatible forms embed an IPv4 address in the low bits.
+		b := a.As16()
+		if b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0 && b[8] == 0 && b[9] == 0 && b[10] == 0 && b[11] == 0 && (b[12] != 0) ||
+			b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b {
+			return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}), true, true
+		}
+		return a, false, true
+	}
+	if h == "" || !isDigit(h[0]) {
+		return ip, false, false
+	}
+	var parts [4]uint64
+	n := 0
+	for _, p := range strings.Split(h, ".") {
+		if n == 4 || p == "" {
+			return ip, false, false
+		}
+		base := 10
+		q := p
+		switch {
+		case len(p) > 2 && (p[:2] == "0x"):
+			base, q = 16, p[2:]
+			obfuscated = true
+		case len(p) > 1 && p[0] == '0':
+			base, q = 8, p[1:]
+			obfuscated = true
+		}
+		v, err := strconv.ParseUint(q, base, 32)
+		if err != nil {
+			return ip, false, false
+		}
+		parts[n] = v
+		n++
+	}
+	if n != 4 {
+		obfuscated = true
+	}
+	var v uint64
+	switch n {
+	case 1:
+		v = parts[0]
+	case 2:
+		if parts[0] > 255 || parts[1] > 0xffffff {
+			return ip, false, false
+		}
+		v = parts[0]<<24 | parts[1]
+	case 3:
+		if parts[0] > 255 || parts[1] > 255 || parts[2] > 0xffff {
+			return ip, false, false
+		}
+		v = parts[0]<<24 | parts[1]<<16 | parts[2]
+	case 4:
+		for _, p := range parts {
+			if p > 255 {
+				return ip, false, false
+			}
+		}
+		v = parts[0]<<24 | parts[1]<<16 | parts[2]<<8 | parts[3]
+	}
+	if v > 0xffffffff {
+		return ip, false, false
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), obfuscated, true
+}
+
+func classifyAddr(a netip.Addr) hostKind {
+	for _, m := range metadataAddrs {
+		if a == m {
+			return hostMetadata
+		}
+	}
+	if a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsUnspecified() || a.IsLinkLocalMulticast() ||
+		a.Is4() && a.As4()[0] == 0 || a.Is4() && a.As4()[0] == 100 && a.As4()[1]&0xc0 == 64 {
+		return hostInternal
+	}
+	return hostPublic
+}
+
+// classifyHost classifies a lower-cased host name or IP literal.
+func classifyHost(host string) (k hostKind, isIP, obfuscated bool) {
+	if a, obf, ok := parseIPish(host); ok {
+		return classifyAddr(a), true, obf
+	}
+	h := strings.TrimSuffix(host, ".")
+	for _, m := range metadataNames {
+		if h == m {
+			return hostMetadata, false, false
+		}
+	}
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "localhost.localdomain" || h == "ip6-localhost" {
+		return hostInternal, false, false
+	}
+	for _, w := range wildcardDNS {
+		if strings.HasSuffix(h, w) {
+			if w == ".localtest.me" || w == ".lvh.me" || w == ".vcap.me" || w == ".lacolhost.com" {
+				return hostInternal, false, true
+			}
+			return embeddedIP(strings.TrimSuffix(h, w)), false, true
+		}
+	}
+	return hostPublic, false, false
+}
+
+// embeddedIP finds the IP a wildcard-DNS name resolves to: "169.254.169.254",
+// "app.169-254-169-254", "a9fea9fe".
+func embeddedIP(name string) hostKind {
+	labels := strings.Split(name, ".")
+	if len(labels) >= 4 {
+		if a, _, ok := parseIPish(strings.Join(labels[len(labels)-4:], ".")); ok {
+			return classifyAddr(a)
+		}
+	}
+	for _, l := range labels {
+		if strings.Count(l, "-") >= 3 {
+			parts := strings.Split(l, "-")
+			if a, _, ok := parseIPish(strings.Join(parts[len(parts)-4:], ".")); ok {
+				return classifyAddr(a)
+			}
+		}
+		if len(l) == 8 {
+			if v, err := strconv.ParseUint(l, 16, 32); err == nil {
+				return classifyAddr(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}))
+			}
+		}
+	}
+	return hostInternal // a wildcard-DNS name in a request is suspicious on its own
+}
+
+// internalSchemes reach services a web client has no business reaching.
+func schemeRisk(scheme string) (Class, string, int) {
+	switch scheme {
+	case "gopher", "dict", "ldap", "ldaps", "tftp", "netdoc", "jar", "sftp", "ssh2", "smb", "telnet", "rmi", "iiop", "redis", "mysql", "postgres", "memcache":
+		return SSRF, "ssrf-scheme", 8
+	case "file":
+		return SSRF, "ssrf-file-scheme", 8
+	case "php", "expect", "phar", "zip", "glob", "zlib", "compress.zlib", "compress.bzip2", "rar", "ogg", "ssh2.shell", "ssh2.exec":
+		return RFI, "rfi-wrapper", 8
+	}
+	return "", "", 0
+}
+
+// detectURL judges URLs (and bare hosts in URL-like parameters) for SSRF to
+// metadata and internal addresses, internal schemes, and remote file
+// inclusion.
+func (in *input) detectURL() {
+	m := in.mask
+	if !m.has(bColon|bSlash) && in.sink != sinkURL {
+		return
+	}
+	s := in.lower()
+	found := false
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "://")
+		if i < 0 {
+			break
+		}
+		i += off
+		b := i
+		for b > 0 && (isAlnum(s[b-1]) || s[b-1] == '.' || s[b-1] == '+' || s[b-1] == '-') {
+			b--
+		}
+		in.judgeURL(s, b, s[b:i], i+3)
+		found = true
+		off = i + 3
+	}
+	if found {
+		return
+	}
+	// Scheme without "//": file:/etc/passwd, php:filter, data:..., expect:id.
+	if i := strings.IndexByte(s, ':'); i > 0 && i < 20 {
+		scheme := s[:i]
+		if c, rule, sc := schemeRisk(scheme); sc > 0 && (i+1 < len(s) && (s[i+1] == '/' || isAlpha(s[i+1]))) {
+			if scheme == "file" || scheme == "php" || scheme == "expect" || scheme == "phar" || scheme == "zip" || scheme == "glob" || scheme == "jar" {
+				in.emit(c, rule, sc, 0, i+24)
+				return
+			}
+		}
+		if scheme == "data" && strings.Contains(s[i:], "base64,") && in.sink == sinkFile {
+			in.emit(RFI, "rfi-data-uri", 7, 0, 32)
+			return
+		}
+	}
+	// Scheme-relative or bare host in a URL parameter.
+	if in.sink == sinkURL || in.sink == sinkFile {
+		h := s
+		if strings.HasPrefix(h, "//") {
+			h = h[2:]
+		}
+		in.judgeHost(s, 0, hostOf(h), in.sink == sinkURL || strings.HasPrefix(s, "//"), "")
+	}
+}
+
+// hostOf extracts the host from "user@host:port/path?query".
+func hostOf(rest string) string {
+	end := len(rest)
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		if c == '/' || c == '?' || c == '#' || c == '\\' || isSpace(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == ')' {
+			end = i
+			break
+		}
+	}
+	auth := rest[:end]
+	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+		auth = auth[at+1:]
+	}
+	if strings.HasPrefix(auth, "[") {
+		if j := strings.IndexByte(auth, ']'); j > 0 {
+			return auth[:j+1]
+		}
+		return auth
+	}
+	if strings.Count(auth, ":") > 1 { // bare IPv6 without brackets
+		return auth
+	}
+	if j := strings.IndexByte(auth, ':'); j >= 0 {
+		auth = auth[:j]
+	}
+	return auth
+}
+
+// judgeURL judges one URL whose scheme is s[b:] and authority starts at a.
+func (in *input) judgeURL(s string, b int, scheme string, a int) {
+	if c, rule, sc := schemeRisk(scheme); sc > 0 {
+		if scheme == "file" {
+			if fo, _ := findSensitiveFile(s[a:]); fo >= 0 {
+				in.emit(PathTraversal, "lfi-file-url", 9, b, a+fo+16)
+			}
+		}
+		in.emit(c, rule, sc, b, a+24)
+		return
+	}
+	host := hostOf(s[a:])
+	web := scheme == "http" || scheme == "https" || scheme == "ftp" || scheme == "ftps" || scheme == "ws" || scheme == "wss" || scheme == ""
+	if !web {
+		return
+	}
+	in.judgeHost(s, b, host, true, scheme)
+	if in.e.disabledClass[RFI] {
+		return
+	}
+	// Remote file inclusion: a remote URL where a file name is expected, or
+	// a URL ending in '?' (to cut off an appended extension), or an IP-literal
+	// URL as a parameter (the classic RFI shape).
+	trailing := strings.TrimRight(s, " \t\r\n")
+	switch {
+	case in.sink == sinkFile && b == 0:
+		in.emit(RFI, "rfi-include-param", 8, b, b+32)
+	case b == 0 && strings.HasSuffix(trailing, "?") && len(host) > 0:
+		in.emit(RFI, "rfi-trailing-question", 7, b, len(s))
+	case b == 0 && strings.Contains(s, "?") && strings.HasSuffix(trailing, "??"):
+		in.emit(RFI, "rfi-trailing-question", 7, b, len(s))
+	}
+	if _, isIP, _ := classifyHost(host); isIP && b == 0 {
+		in.emit(RFI, "rfi-ip-url", 5, b, b+32)
+	}
+}
+
+// judgeHost emits SSRF signals for an internal or metadata host. urlish says
+// the host was seen in URL position (scheme or URL parameter).
+func (in *input) judgeHost(s string, off int, host string, urlish bool, scheme string) {
+	if host == "" || !in.e.Enabled(SSRF) {
+		return
+	}
+	k, isIP, obf := classifyHost(host)
+	switch {
+	case k == hostMetadata:
+		in.emit(SSRF, "ssrf-metadata", 9, off, off+48)
+	case k == hostInternal && obf:
+		in.emit(SSRF, "ssrf-ip-obfuscation", 8, off, off+48)
+	case obf && isIP && urlish:
+		in.emit(SSRF, "ssrf-ip-obfuscation", 6, off, off+48)
+	case k == hostInternal && in.sink == sinkURL:
+		in.emit(SSRF, "ssrf-internal", 7, off, off+48)
+	}
+}

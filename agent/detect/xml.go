@@ -1,0 +1,53 @@
+package detect
+
+import "strings"
+
+// detectXXE judges XML: external and parameter entities, entity expansion
+// bombs, XInclude and XSLT extension functions.
+func (in *input) detectXXE() {
+	if !in.e.Enabled(XXE) {
+		return
+	}
+	m := in.mask
+	if !m.has(bLT) || !m.has(bBang|bColon) {
+		return
+	}
+	s := in.lower()
+	if i := strings.Index(s, "<!entity"); i >= 0 {
+		rest := s[i:]
+		switch {
+		case strings.Contains(rest, "<!entity %") || strings.Contains(rest, "<!entity\t%"):
+			in.emit(XXE, "xxe-parameter-entity", 9, i, i+48)
+		case strings.Contains(rest, "system") || strings.Contains(rest, "public"):
+			in.emit(XXE, "xxe-external-entity", 9, i, i+48)
+		case strings.Count(rest, "<!entity") >= 3 && strings.Count(rest, "&") >= 6:
+			in.emit(XXE, "xml-entity-expansion", 8, i, i+48)
+		default:
+			in.emit(XXE, "xml-entity-declaration", 6, i, i+48)
+		}
+		return
+	}
+	if i := strings.Index(s, "<!doctype"); i >= 0 {
+		end := strings.IndexByte(s[i:], '>')
+		decl := s[i:]
+		if end >= 0 {
+			decl = s[i : i+end]
+		}
+		if strings.Contains(decl, "system") || strings.Contains(decl, " public ") && strings.Count(decl, "\"") >= 4 && !strings.Contains(decl, "-//w3c//dtd") {
+			in.emit(XXE, "xxe-external-dtd", 8, i, i+48)
+			return
+		}
+	}
+	if i := strings.Index(s, "xinclude"); i >= 0 && strings.Contains(s, "include") && (strings.Contains(s, "<xi:include") || strings.Contains(s, "2001/xinclude")) {
+		in.emit(XXE, "xinclude", 8, i, i+48)
+		return
+	}
+	if i := strings.Index(s, "<xsl:"); i >= 0 {
+		for _, f := range [...]string{"document(", "system-property(", "php:function", "java:", "xalan:", "unparsed-text(", "<xsl:include", "<xsl:import"} {
+			if strings.Contains(s, f) {
+				in.emit(XXE, "xslt-injection", 7, i, i+48)
+				return
+			}
+		}
+	}
+}

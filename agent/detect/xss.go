@@ -1,0 +1,225 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/corazawaf/libinjection-go"
+)
+
+// detectXSS judges text as HTML or as a URL/attribute that reaches a page:
+// libinjection's HTML5 tokenizer in five contexts, plus script-scheme URLs
+// with whitespace and control obfuscation, event handlers, and JavaScript
+// sinks after a string breakout.
+func (in *input) detectXSS() {
+	if !in.e.Enabled(XSS) {
+		return
+	}
+	m := in.mask
+	if !m.has(bLT | bColon | bEq | bParen | bBacktick) {
+		return
+	}
+	if m.has(bLT) || m.has(bEq) && m.has(bQuote|bDQuote|bBacktick|bSpace|bSlash) {
+		if libinjection.IsXSS(in.text) && !xssFalsePositive(in.text, m) {
+			in.emit(XSS, "xss-libinjection", 8, 0, len(in.text))
+			return
+		}
+	}
+	s := in.lower()
+	if m.has(bColon) {
+		if off, ok := scriptURL(s); ok {
+			in.emit(XSS, "xss-script-url", 8, off, off+16)
+			return
+		}
+	}
+	if m.has(bLT) {
+		if off, sc := htmlTag(s); sc > 0 {
+			in.emit(XSS, "xss-tag", sc, off, off+32)
+			return
+		}
+	}
+	if m.has(bParen | bBacktick | bEq) {
+		if off, sc := jsSink(s); sc > 0 {
+			in.emit(XSS, "xss-js-sink", sc, off, off+24)
+		}
+	}
+}
+
+// xssFalsePositive skips libinjection hits on text with no tag and no quote
+// or equals sign to break out with (libinjection judges unquoted attribute
+// context, where "a=b" style prose can look like an attribute).
+func xssFalsePositive(s string, m mask) bool {
+	if m.has(bLT) {
+		return false
+	}
+	// attribute-context hits need an event-handler-like or script-url token
+	ls := strings.ToLower(s)
+	return !strings.Contains(ls, "on") && !strings.Contains(ls, "script") && !strings.Contains(ls, "style") && !strings.Contains(ls, "src")
+}
+
+var scriptSchemes = [...]string{"javascript:", "vbscript:", "livescript:", "data:text/html", "data:image/svg+xml", "data:application/x-javascript", "data:text/javascript", "data:application/xhtml"}
+
+// scriptURL finds a script-capable URL scheme, ignoring the whitespace,
+// control bytes and entity padding browsers ignore inside schemes.
+func scriptURL(s string) (int, bool) {
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], ':')
+		if i < 0 {
+			return 0, false
+		}
+		i += off
+		// walk back over the scheme letters, skipping padding
+		j := i
+		var buf [24]byte
+		n := 0
+		for j > 0 && n < len(buf) {
+			c := s[j-1]
+			if isAlpha(c) {
+				buf[len(buf)-1-n] = c
+				n++
+			} else if !(c <= ' ' || c == 0x7f) {
+				break
+			}
+			j--
+		}
+		scheme := string(buf[len(buf)-n:])
+		switch scheme {
+		case "javascript", "vbscript", "livescript":
+			// must be at the start of the value or after a URL-ish delimiter
+			if j == 0 || strings.IndexByte("\"'=( <`[{,;", s[j-1]) >= 0 {
+				rest := s[i+1:]
+				if len(strings.TrimSpace(rest)) > 0 {
+					return j, true
+				}
+			}
+		case "data":
+			rest := s[i+1:]
+			for _, d := range scriptSchemes[3:] {
+				if strings.HasPrefix(rest, d[5:]) && (j == 0 || strings.IndexByte("\"'=( <`", s[j-1]) >= 0) {
+					return j, true
+				}
+			}
+		}
+		off = i + 1
+	}
+	return 0, false
+}
+
+var dangerousTags = [...]string{"script", "iframe", "object", "embed", "svg", "math", "frameset", "frame", "applet", "base", "meta", "link", "style", "xss", "isindex", "marquee", "details", "form", "body", "img", "image", "video", "audio", "source", "input", "button", "textarea", "select", "keygen", "template", "a", "div", "x", "animate", "set", "xmp", "noscript", "plaintext", "portal", "html", "table", "td"}
+
+// htmlTag finds a tag that executes script: <script>, or any tag carrying an
+// on* event handler or a script URL attribute.
+func htmlTag(s string) (int, int) {
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], '<')
+		if i < 0 {
+			return 0, 0
+		}
+		i += off
+		j := i + 1
+		if j < len(s) && s[j] == '/' {
+			j++
+		}
+		k := j
+		for k < len(s) && (isAlnum(s[k]) || s[k] == ':' || s[k] == '-') {
+			k++
+		}
+		name := s[j:k]
+		if name == "script" || name == "iframe" || name == "object" || name == "embed" || name == "applet" || name == "meta" && strings.Contains(s[k:], "http-equiv") || name == "base" && strings.Contains(s[k:], "href") {
+			return i, 9
+		}
+		if name != "" {
+			end := strings.IndexByte(s[k:], '>')
+			attrs := s[k:]
+			if end >= 0 {
+				attrs = s[k : k+end]
+			}
+			if eventHandler(attrs) {
+				return i, 8
+			}
+			if strings.Contains(attrs, "src") || strings.Contains(attrs, "href") || strings.Contains(attrs, "action") || strings.Contains(attrs, "style") {
+				if _, ok := scriptURL(attrs); ok {
+					return i, 8
+				}
+				if strings.Contains(attrs, "expression(") || strings.Contains(attrs, "-moz-binding") {
+					return i, 7
+				}
+			}
+		}
+		off = i + 1
+	}
+	return 0, 0
+}
+
+// eventHandler reports an on*= attribute in a tag's attribute text.
+func eventHandler(attrs string) bool {
+	for off := 0; off < len(attrs); {
+		i := strings.Index(attrs[off:], "on")
+		if i < 0 {
+			return false
+		}
+		i += off
+		if i > 0 && (isAlnum(attrs[i-1]) || attrs[i-1] == '-' || attrs[i-1] == '_') {
+			off = i + 2
+			continue
+		}
+		k := i + 2
+		for k < len(attrs) && isAlpha(attrs[k]) {
+			k++
+		}
+		if k-i > 3 {
+			e := k
+			for e < len(attrs) && (isSpace(attrs[e]) || attrs[e] == 0) {
+				e++
+			}
+			if e < len(attrs) && attrs[e] == '=' {
+				return true
+			}
+		}
+		off = i + 2
+	}
+	return false
+}
+
+var jsSinks = [...]string{"alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "fromcharcode", "atob", "document.write", "import", "fetch", "function"}
+
+// jsSink finds JavaScript that runs a sink after breaking out of a string or
+// attribute: '-alert(1)-', ";prompt`1`//", document.cookie exfiltration.
+func jsSink(s string) (int, int) {
+	if i := strings.Index(s, "document.cookie"); i >= 0 {
+		return i, 6
+	}
+	for _, w := range [...]string{"document.domain", "window.location", "document.location", ".innerhtml", "document.write(", "-moz-binding", "window.name", "top.location", "location.href", "localstorage.", "constructor.constructor", "window[", "self[", "top["} {
+		if i := strings.Index(s, w); i >= 0 {
+			return i, 6
+		}
+	}
+	for _, w := range jsSinks[:6] {
+		for off := 0; off < len(s); {
+			i := strings.Index(s[off:], w)
+			if i < 0 {
+				break
+			}
+			i += off
+			k := i + len(w)
+			for k < len(s) && (isSpace(s[k]) || s[k] == ')' && false) {
+				k++
+			}
+			if (i == 0 || !isWord(s[i-1])) && k < len(s) && (s[k] == '(' || s[k] == '`') {
+				a := skipSpace(s, k+1)
+				// an argument that is a literal, not prose
+				if a < len(s) && (isDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '`' || s[a] == '/' || s[a] == ')' || strings.HasPrefix(s[a:], "document") || strings.HasPrefix(s[a:], "window") || strings.HasPrefix(s[a:], "this")) {
+					// a breakout or separator before the call
+					b := i
+					for b > 0 && isSpace(s[b-1]) {
+						b--
+					}
+					if b == 0 || strings.IndexByte("'\";-+*/|&(=`>,{}[", s[b-1]) >= 0 || s[b-1] == '.' {
+						return i, 7
+					}
+				}
+			}
+			off = i + 1
+		}
+	}
+	return 0, 0
+}
