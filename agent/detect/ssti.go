@@ -60,7 +60,7 @@ func (in *input) detectSSTI() {
 		return
 	}
 	m := in.mask
-	if !m.has(bLBrace|bHash|bLT|bDollar) {
+	if !m.has(bLBrace | bHash | bLT | bDollar) {
 		return
 	}
 	s := in.lower()
