@@ -1,0 +1,107 @@
+package jsonscan
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func tokens(t testing.TB, s string, depth int) ([]Token, error) {
+	t.Helper()
+	sc := New([]byte(s), depth)
+	var out []Token
+	for {
+		tok, err := sc.Next()
+		if err != nil {
+			return out, err
+		}
+		out = append(out, tok)
+		if tok.Kind == EOF {
+			return out, nil
+		}
+		if len(out) > len(s)+2 {
+			t.Fatalf("scanner does not advance on %q", s)
+		}
+	}
+}
+
+func TestScan(t *testing.T) {
+	s := ` {"a": [1, "x\"y", true, false, null, {}], "b\u00e9": {"c": -1.5e3}} `
+	toks, err := tokens(t, s, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, tk := range toks {
+		kinds = append(kinds, tk.Kind.String())
+	}
+	want := "{ key [ number string true false null { } ] key { key number } } EOF"
+	if got := strings.Join(kinds, " "); got != want {
+		t.Errorf("kinds %q, want %q", got, want)
+	}
+	if got := string(AppendUnquote(nil, []byte(s[toks[4].Start:toks[4].End]))); got != `x"y` || !toks[4].Escaped {
+		t.Errorf("string %q escaped=%v", got, toks[4].Escaped)
+	}
+}
+
+func TestScanErrors(t *testing.T) {
+	bad := []string{``, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `[1,]`, `[1 2]`, `{"a":1]`, `"abc`, `"\x"`, `"\u12"`, `tru`, `{} {}`, "\"a\x01\"", `{1:2}`, `]`, `[}`}
+	for _, s := range bad {
+		if _, err := tokens(t, s, 0); err == nil {
+			t.Errorf("%q accepted", s)
+		} else {
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Errorf("%q: error %T", s, err)
+			}
+		}
+	}
+	if _, err := tokens(t, `[[[[1]]]]`, 3); !errors.Is(err, ErrDepth) {
+		t.Errorf("depth: %v", err)
+	}
+	if _, err := tokens(t, `[[[1]]]`, 3); err != nil {
+		t.Errorf("depth 3 rejected: %v", err)
+	}
+}
+
+func TestUnquote(t *testing.T) {
+	for _, s := range []string{`"plain"`, `"a\nb\tc\\d\/e"`, `"\u00e9\u4e2d"`, `"\ud83d\ude00"`, `"\ud800x"`, `"\udc00"`, `"\b\f\r"`} {
+		var want string
+		if err := json.Unmarshal([]byte(s), &want); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(AppendUnquote(nil, []byte(s[1:len(s)-1]))); got != want {
+			t.Errorf("%s: %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	for _, s := range []string{`{"a":[1,"b",{"c":null}]}`, `"\u0041\ud83d\ude00"`, `[true,false]`, `{"a":"\\\""}`, `-1.5e10`, `{`, `[1,,2]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		toks, err := tokens(t, s, 64)
+		valid := json.Valid([]byte(s))
+		if valid && err != nil && !errors.Is(err, ErrDepth) {
+			t.Fatalf("valid JSON rejected: %q: %v", s, err)
+		}
+		if err != nil || !valid {
+			return // the scanner is lax about number syntax only
+		}
+		// every string token unquotes to what encoding/json reads
+		for _, tk := range toks {
+			if tk.Kind != String && tk.Kind != Key {
+				continue
+			}
+			var want string
+			if err := json.Unmarshal([]byte(s[tk.Start-1:tk.End+1]), &want); err != nil {
+				t.Fatalf("token %q: %v", s[tk.Start:tk.End], err)
+			}
+			if got := string(AppendUnquote(nil, []byte(s[tk.Start:tk.End]))); got != want {
+				t.Fatalf("unquote %q = %q, want %q", s[tk.Start:tk.End], got, want)
+			}
+		}
+	})
+}
