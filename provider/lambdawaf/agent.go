@@ -245,7 +245,7 @@ func NewAgent(ctx *pulumi.Context, name string, args *AgentArgs, opts ...pulumi.
 
 func optionalOutput(in pulumi.StringInput) pulumi.StringPtrOutput {
 	if in == nil {
-		return pulumi.StringPtrFromPtr(nil).ToStringPtrOutput()
+		return noString()
 	}
 	return in.ToStringOutput().ToStringPtrOutput()
 }

@@ -223,11 +223,11 @@ func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.Fu
 		return nil, nil, fmt.Errorf("create role: %w", err)
 	}
 
-	tracing := pulumi.StringPtrFromPtr(nil).ToStringPtrOutput()
+	tracing := noString()
 	if fn.TracingConfig != nil {
 		tracing = fn.TracingConfig.ToFunctionTracingConfigPtrOutput().Mode().ToStringPtrOutput()
 	}
-	deadLetter := pulumi.StringPtrFromPtr(nil).ToStringPtrOutput()
+	deadLetter := noString()
 	if fn.DeadLetterConfig != nil {
 		deadLetter = fn.DeadLetterConfig.ToFunctionDeadLetterConfigPtrOutput().TargetArn().ToStringPtrOutput()
 	}

@@ -253,7 +253,7 @@ func typedShape(args *lambda.FunctionArgs) shapeOutputs {
 
 func stringPtrOutput(in pulumi.StringPtrInput) pulumi.StringPtrOutput {
 	if in == nil {
-		return pulumi.StringPtrFromPtr(nil).ToStringPtrOutput()
+		return noString()
 	}
 	return in.ToStringPtrOutput()
 }
@@ -519,4 +519,9 @@ func await(ctx context.Context, o pulumi.Output) (any, bool, error) {
 		return nil, false, err
 	}
 	return r.Value, r.Known, nil
+}
+
+// noString is a known, absent optional string.
+func noString() pulumi.StringPtrOutput {
+	return pulumi.String("").ToStringOutput().ApplyT(func(string) *string { return nil }).(pulumi.StringPtrOutput)
 }
