@@ -110,7 +110,7 @@ func agentPolicy(in PolicyInputs) (PolicyDocument, error) {
 			Action:   []string{"kms:Decrypt"},
 			Resource: []string{in.KmsKeyArn},
 			Condition: map[string]map[string]string{"StringEquals": {
-				"kms:ViaService":                   "secretsmanager." + secret.region + "." + dnsSuffix(secret.partition),
+				"kms:ViaService":                  "secretsmanager." + secret.region + "." + dnsSuffix(secret.partition),
 				"kms:EncryptionContext:SecretARN": in.SecretArn,
 			}},
 		})
