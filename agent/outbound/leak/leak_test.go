@@ -39,7 +39,7 @@ func TestFind(t *testing.T) {
 		{"aws access key", `key=AKIAIOSFODNN7EXAMPLE;`, AWSAccessKey, []string{"AKIAIOSFODNN7EXAMPLE"}},
 		{"aws temp key", `"ASIAY34FZKBOKMUTVV7A"`, AWSAccessKey, []string{"ASIAY34FZKBOKMUTVV7A"}},
 		{"aws key lowercase", `akiaiosfodnn7example`, AWSAccessKey, nil},
-		{"aws key too long", `AKIAIOSFODNN7EXAMPLEX`, AWSAccessKey, nil},
+		{"aws key glued", `AKIAIOSFODNN7EXAMPLEX`, AWSAccessKey, []string{"AKIAIOSFODNN7EXAMPLE"}},
 		{"aws secret key", `aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`, AWSSecretKey, []string{"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}},
 		{"40 chars without context", `sha: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`, AWSSecretKey, nil},
 		{"json password", `{"user":"bob","password":"hunter2"}`, Secret, []string{"hunter2"}},

@@ -120,8 +120,10 @@ func (s *scanner) token(start, end int) int {
 			}
 		}
 	}
-	if s.kinds&AWSAccessKey != 0 && end-start == 20 && isAWSKeyID(t[start:end]) {
-		s.add(AWSAccessKey, start, end)
+	// A key id glued to more characters (a truncation, a copy-paste) is
+	// still masked: false positives cost little here.
+	if s.kinds&AWSAccessKey != 0 && end-start >= 20 && isAWSKeyID(t[start:start+20]) {
+		s.add(AWSAccessKey, start, start+20)
 		return end
 	}
 	if s.kinds&SpanishID != 0 && (c == 'X' || c == 'Y' || c == 'Z') && end-start == 9 && validNIE(t[start:end]) {

@@ -1,0 +1,274 @@
+package telemetry
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Namespace is the CloudWatch namespace of every lambdawaf metric.
+const Namespace = "lambdawaf"
+
+// Metric names. Dashboards and alarms are derived from these constants.
+const (
+	// MetricInspected counts inspected events (dimensions FunctionName, Trigger).
+	MetricInspected = "Inspected"
+	// MetricBlocked counts blocked events (FunctionName, Trigger), and
+	// blocked events carrying a signal of each class (FunctionName,
+	// Trigger, Class).
+	MetricBlocked = "Blocked"
+	// MetricLoggedOnly counts events that would have been blocked but were
+	// only logged (log mode or a log rule), with the same dimensions as
+	// MetricBlocked.
+	MetricLoggedOnly = "LoggedOnly"
+	// MetricSignals counts detection signals (FunctionName, Trigger, Class).
+	MetricSignals = "Signals"
+	// MetricInspectionLatency is the inspection time of each event, in
+	// microseconds (FunctionName, Trigger).
+	MetricInspectionLatency = "InspectionLatency"
+	// MetricResponseLeaks counts responses in which outbound inspection
+	// found sensitive data (FunctionName, Trigger).
+	MetricResponseLeaks = "ResponseLeaks"
+	// MetricRecordsDropped counts decision records that could not be shipped
+	// to Firehose (FunctionName).
+	MetricRecordsDropped = "RecordsDropped"
+)
+
+// Dimension names.
+const (
+	DimFunctionName = "FunctionName"
+	DimTrigger      = "Trigger"
+	DimClass        = "Class"
+)
+
+// ClassNone is the Class dimension of blocked or logged events without a
+// detection signal (rules, positive model, rate limits).
+const ClassNone = "none"
+
+// DefaultFlushInterval is how long metrics aggregate before they are
+// written, at the latest.
+const DefaultFlushInterval = 60 * time.Second
+
+// maxValues is the most values one EMF metric may carry in one document.
+const maxValues = 100
+
+// Metrics aggregates counters in memory and writes them as CloudWatch
+// embedded metric format documents: one document per trigger (and per
+// trigger and class) per flush, not one per request, so that a busy
+// function pays for a few log lines a minute. A flush happens when the
+// interval has passed (checked as events arrive: a frozen environment runs
+// no timers), when a latency series reaches the 100 values EMF allows, and
+// on Flush (at shutdown).
+type Metrics struct {
+	w        io.Writer
+	function string
+	interval time.Duration
+	now      func() time.Time
+
+	mu        sync.Mutex
+	last      time.Time
+	byTrigger map[string]*triggerCounts
+	byClass   map[classKey]*classCounts
+	dropped   int64
+}
+
+type triggerCounts struct {
+	inspected, blocked, logged, leaks int64
+	latency                           []int64
+}
+
+type classKey struct{ trigger, class string }
+
+type classCounts struct{ blocked, logged, signals int64 }
+
+// NewMetrics returns a Metrics writing to w (the agent's stdout) for the
+// named function. interval <= 0 means DefaultFlushInterval.
+func NewMetrics(w io.Writer, function string, interval time.Duration) *Metrics {
+	if interval <= 0 {
+		interval = DefaultFlushInterval
+	}
+	return &Metrics{
+		w: w, function: function, interval: interval, now: time.Now,
+		last:      time.Now(),
+		byTrigger: make(map[string]*triggerCounts),
+		byClass:   make(map[classKey]*classCounts),
+	}
+}
+
+// AddDecision counts one inspected event: its trigger, the decision, the
+// classes of its signals (repeats allowed) and its inspection time.
+func (m *Metrics) AddDecision(trigger, decision string, classes []string, latency time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := m.trigger(trigger)
+	t.inspected++
+	switch decision {
+	case DecisionBlock:
+		t.blocked++
+	case DecisionLog:
+		t.logged++
+	}
+	t.latency = append(t.latency, latency.Microseconds())
+	seen := make(map[string]bool, len(classes))
+	for _, c := range classes {
+		cc := m.class(trigger, c)
+		cc.signals++
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		m.countOutcome(cc, decision)
+	}
+	if len(classes) == 0 && decision != DecisionAllow {
+		m.countOutcome(m.class(trigger, ClassNone), decision)
+	}
+	m.maybeFlush(len(t.latency) >= maxValues)
+}
+
+func (m *Metrics) countOutcome(cc *classCounts, decision string) {
+	switch decision {
+	case DecisionBlock:
+		cc.blocked++
+	case DecisionLog:
+		cc.logged++
+	}
+}
+
+// AddResponseLeak counts one response in which sensitive data was found.
+func (m *Metrics) AddResponseLeak(trigger string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.trigger(trigger).leaks++
+	m.maybeFlush(false)
+}
+
+// AddDropped counts records that could not be shipped.
+func (m *Metrics) AddDropped(n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.dropped += int64(n)
+}
+
+func (m *Metrics) trigger(name string) *triggerCounts {
+	t := m.byTrigger[name]
+	if t == nil {
+		t = &triggerCounts{}
+		m.byTrigger[name] = t
+	}
+	return t
+}
+
+func (m *Metrics) class(trigger, class string) *classCounts {
+	k := classKey{trigger, class}
+	c := m.byClass[k]
+	if c == nil {
+		c = &classCounts{}
+		m.byClass[k] = c
+	}
+	return c
+}
+
+func (m *Metrics) maybeFlush(force bool) {
+	if force || m.now().Sub(m.last) >= m.interval {
+		m.flushLocked()
+	}
+}
+
+// Flush writes what has been aggregated and resets the counters.
+func (m *Metrics) Flush() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.flushLocked()
+}
+
+type emfMetric struct {
+	Name string `json:"Name"`
+	Unit string `json:"Unit"`
+}
+
+type emfDirective struct {
+	Namespace  string      `json:"Namespace"`
+	Dimensions [][]string  `json:"Dimensions"`
+	Metrics    []emfMetric `json:"Metrics"`
+}
+
+type emfMeta struct {
+	Timestamp         int64          `json:"Timestamp"`
+	CloudWatchMetrics []emfDirective `json:"CloudWatchMetrics"`
+}
+
+func (m *Metrics) flushLocked() error {
+	now := m.now()
+	m.last = now
+	ts := now.UnixMilli()
+	var docs []map[string]any
+	for _, trig := range sortedKeys(m.byTrigger) {
+		t := m.byTrigger[trig]
+		metrics := []emfMetric{{MetricInspected, "Count"}, {MetricBlocked, "Count"}, {MetricLoggedOnly, "Count"}}
+		doc := map[string]any{
+			DimFunctionName: m.function, DimTrigger: trig,
+			MetricInspected: t.inspected, MetricBlocked: t.blocked, MetricLoggedOnly: t.logged,
+		}
+		if len(t.latency) > 0 {
+			metrics = append(metrics, emfMetric{MetricInspectionLatency, "Microseconds"})
+			doc[MetricInspectionLatency] = t.latency
+		}
+		if t.leaks > 0 {
+			metrics = append(metrics, emfMetric{MetricResponseLeaks, "Count"})
+			doc[MetricResponseLeaks] = t.leaks
+		}
+		doc["_aws"] = emfMeta{ts, []emfDirective{{Namespace, [][]string{{DimFunctionName, DimTrigger}}, metrics}}}
+		docs = append(docs, doc)
+	}
+	keys := make([]classKey, 0, len(m.byClass))
+	for k := range m.byClass {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b classKey) int {
+		if a.trigger != b.trigger {
+			if a.trigger < b.trigger {
+				return -1
+			}
+			return 1
+		}
+		if a.class < b.class {
+			return -1
+		} else if a.class > b.class {
+			return 1
+		}
+		return 0
+	})
+	for _, k := range keys {
+		c := m.byClass[k]
+		doc := map[string]any{
+			DimFunctionName: m.function, DimTrigger: k.trigger, DimClass: k.class,
+			MetricBlocked: c.blocked, MetricLoggedOnly: c.logged, MetricSignals: c.signals,
+			"_aws": emfMeta{ts, []emfDirective{{Namespace, [][]string{{DimFunctionName, DimTrigger, DimClass}},
+				[]emfMetric{{MetricBlocked, "Count"}, {MetricLoggedOnly, "Count"}, {MetricSignals, "Count"}}}}},
+		}
+		docs = append(docs, doc)
+	}
+	if m.dropped > 0 {
+		docs = append(docs, map[string]any{
+			DimFunctionName: m.function, MetricRecordsDropped: m.dropped,
+			"_aws": emfMeta{ts, []emfDirective{{Namespace, [][]string{{DimFunctionName}}, []emfMetric{{MetricRecordsDropped, "Count"}}}}},
+		})
+	}
+	clear(m.byTrigger)
+	clear(m.byClass)
+	m.dropped = 0
+	var firstErr error
+	for _, d := range docs {
+		b, err := json.Marshal(d)
+		if err != nil {
+			return fmt.Errorf("encode metrics: %w", err)
+		}
+		if _, err := m.w.Write(append(b, '\n')); err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("write metrics: %w", err)
+		}
+	}
+	return firstErr
+}

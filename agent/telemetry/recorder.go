@@ -1,0 +1,389 @@
+package telemetry
+
+import (
+	"context"
+	"hash/fnv"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/lambdawaf/lambdawaf/agent/agentkey"
+	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/policy"
+)
+
+// Defaults for Config.
+const (
+	DefaultKeyWait    = 2 * time.Second
+	DefaultMaxPending = 1024
+)
+
+// Config configures a Recorder.
+type Config struct {
+	FunctionName    string
+	FunctionVersion string
+	AgentVersion    string
+	// Level is the minimum level of the records written. Allowed events are
+	// recorded at info, so a level above info records only blocked and
+	// logged events, which are always recorded.
+	Level zerolog.Level
+	// SampleAllowed is the fraction (0 to 1) of allowed events recorded;
+	// the choice is a hash of the request id, so it is stable. Blocked and
+	// logged events are always recorded.
+	SampleAllowed float64
+	// Headers is the header allowlist; nil means DefaultHeaders.
+	// Credential headers are never logged, whatever this says.
+	Headers []string
+	// KeyWait is how long records wait for the agent key before they are
+	// written with the per-environment fallback key.
+	KeyWait time.Duration
+	// MaxPending bounds the records waiting for the key; beyond it the
+	// oldest is written at once with the fallback key.
+	MaxPending int
+	// Metrics, when set, counts every observed event.
+	Metrics *Metrics
+	// Sink, when set, receives a copy of every record line (Firehose).
+	Sink Sink
+}
+
+// Sink receives encoded record lines. Ship must not block and must copy
+// line if it keeps it.
+type Sink interface {
+	Ship(line []byte)
+}
+
+// ConfigFromEnv reads the recorder's settings from the Lambda and
+// lambdawaf environment variables: AWS_LAMBDA_FUNCTION_NAME,
+// AWS_LAMBDA_FUNCTION_VERSION, LAMBDAWAF_LOG_LEVEL (trace, debug, info,
+// warn, error; default info), LAMBDAWAF_SAMPLE_ALLOWED (0 to 1, default 1)
+// and LAMBDAWAF_LOG_HEADERS (comma-separated allowlist replacing the
+// default).
+func ConfigFromEnv(getenv func(string) string) Config {
+	cfg := Config{
+		FunctionName:    getenv("AWS_LAMBDA_FUNCTION_NAME"),
+		FunctionVersion: getenv("AWS_LAMBDA_FUNCTION_VERSION"),
+		Level:           zerolog.InfoLevel,
+		SampleAllowed:   1,
+	}
+	if l, err := zerolog.ParseLevel(strings.ToLower(getenv("LAMBDAWAF_LOG_LEVEL"))); err == nil && l != zerolog.NoLevel {
+		cfg.Level = l
+	}
+	if s := getenv("LAMBDAWAF_SAMPLE_ALLOWED"); s != "" {
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 && f <= 1 {
+			cfg.SampleAllowed = f
+		}
+	}
+	if h := getenv("LAMBDAWAF_LOG_HEADERS"); h != "" {
+		cfg.Headers = strings.Split(h, ",")
+	}
+	return cfg
+}
+
+// Recorder writes one decision record per observed event. It is safe for
+// concurrent use, and never waits on the network: records that need the
+// agent key before it has arrived wait in a bounded buffer.
+type Recorder struct {
+	cfg     Config
+	key     *agentkey.Key
+	redact  *Redactor
+	out     zerolog.Logger
+	done    chan struct{}
+	closeMu sync.Once
+
+	mu          sync.Mutex
+	pending     []pendingRecord
+	waiting     bool // a goroutine waits for the key
+	keyDeadline bool // KeyWait passed: use the fallback until the key arrives
+}
+
+type pendingRecord struct {
+	rec          Record
+	source, user string // raw, in memory only until pseudonymised
+}
+
+// NewRecorder returns a Recorder writing to w (the agent's stdout).
+func NewRecorder(w io.Writer, key *agentkey.Key, cfg Config) *Recorder {
+	if cfg.KeyWait <= 0 {
+		cfg.KeyWait = DefaultKeyWait
+	}
+	if cfg.MaxPending <= 0 {
+		cfg.MaxPending = DefaultMaxPending
+	}
+	if key == nil {
+		key = agentkey.Ephemeral()
+	}
+	return &Recorder{
+		cfg:    cfg,
+		key:    key,
+		redact: NewRedactor(cfg.Headers),
+		out:    zerolog.New(&lineWriter{w: w, sink: cfg.Sink}),
+		done:   make(chan struct{}),
+	}
+}
+
+// lineWriter serialises whole lines to w and copies them to the sink.
+type lineWriter struct {
+	mu   sync.Mutex
+	w    io.Writer
+	sink Sink
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	n, err := l.w.Write(p)
+	l.mu.Unlock()
+	if l.sink != nil {
+		l.sink.Ship(p)
+	}
+	return n, err
+}
+
+// Observe records the decision about one event; it implements
+// firewall.Observer. The decision alone carries no source address, user or
+// headers: callers that have the parsed request use ObserveRequest.
+func (r *Recorder) Observe(ctx context.Context, d *policy.Decision) {
+	r.ObserveRequest(ctx, d, nil)
+}
+
+// ObserveRequest records the decision about one event. req is the
+// normalised event (nil when it could not be parsed); it supplies the
+// source address, the user and the headers.
+func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *event.Request) {
+	if d == nil {
+		return
+	}
+	rec := r.build(d, req)
+	if m := r.cfg.Metrics; m != nil {
+		classes := make([]string, 0, len(d.Signals))
+		for _, s := range d.Signals {
+			classes = append(classes, string(s.Class))
+		}
+		m.AddDecision(rec.Trigger, rec.Decision, classes, d.Duration)
+	}
+	if !r.wanted(&rec) {
+		return
+	}
+	var source, user string
+	if req != nil {
+		source, user = req.SourceIP, userID(req.Claims)
+	}
+	r.emit(pendingRecord{rec: rec, source: source, user: user})
+}
+
+// wanted applies the level and the sampling of allowed events.
+func (r *Recorder) wanted(rec *Record) bool {
+	if rec.Decision != DecisionAllow || rec.Error != "" {
+		return true
+	}
+	if r.cfg.Level > zerolog.InfoLevel {
+		return false
+	}
+	rate := r.cfg.SampleAllowed
+	if rate >= 1 {
+		return true
+	}
+	if rate <= 0 {
+		return false
+	}
+	h := fnv.New32a()
+	h.Write([]byte(rec.RequestID))
+	return float64(h.Sum32()%1_000_000) < rate*1_000_000
+}
+
+func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
+	start := time.Now().Add(-d.Duration)
+	rec := Record{
+		Message:          "lambdawaf decision",
+		Kind:             KindDecision,
+		SchemaVersion:    SchemaVersion,
+		Time:             start.UTC(),
+		RequestID:        d.RequestID,
+		FunctionName:     r.cfg.FunctionName,
+		FunctionVersion:  r.cfg.FunctionVersion,
+		AgentVersion:     r.cfg.AgentVersion,
+		Trigger:          string(d.Trigger),
+		Method:           d.Method,
+		Route:            Excerpt(d.Route, maxHeaderValue),
+		Decision:         string(d.Outcome),
+		Mode:             string(d.Mode),
+		RuleIDs:          d.RuleIDs,
+		Labels:           d.Labels,
+		InspectionMicros: d.Duration.Microseconds(),
+		BlockedRecords:   d.DropRecords,
+		SampleRate:       1,
+		Skipped:          d.Skipped,
+		Config:           d.Config,
+	}
+	if rec.Decision == "" {
+		rec.Decision = DecisionAllow
+	}
+	rec.Level = "info"
+	if rec.Decision != DecisionAllow || d.Error != "" {
+		rec.Level = "warn"
+	}
+	if rec.Decision == DecisionAllow {
+		rec.SampleRate = r.cfg.SampleAllowed
+	}
+	if d.Outcome == policy.Block {
+		rec.StatusCode = d.Status
+	}
+	if d.Error != "" {
+		rec.Error = Excerpt(d.Error, 256)
+	}
+	for i, s := range d.Signals {
+		if i == maxSignals {
+			break
+		}
+		rec.Signals = append(rec.Signals, Signal{
+			Class:    string(s.Class),
+			Location: Excerpt(s.Location, maxLocation),
+			Rule:     s.Rule,
+			Excerpt:  Excerpt(s.Excerpt, MaxExcerpt),
+			Score:    s.Score,
+		})
+	}
+	for _, rs := range d.Reasons {
+		rec.Reasons = append(rec.Reasons, reasonString(rs))
+	}
+	for _, rs := range d.Shadow {
+		rec.Shadow = append(rec.Shadow, reasonString(rs))
+	}
+	if req != nil {
+		if rec.Trigger == "" {
+			rec.Trigger = string(req.Trigger)
+		}
+		if rec.Method == "" {
+			rec.Method = req.Method
+		}
+		if rec.Route == "" {
+			rec.Route = Excerpt(req.Route, maxHeaderValue)
+		}
+		rec.Headers = r.redact.Headers(req.Headers)
+		rec.Query = r.redact.Query(req.Query)
+		rec.Records = len(req.Records)
+	}
+	return rec
+}
+
+// reasonString renders a reason as kind:id:action, with the class and
+// location when it has them; reasons never hold request input.
+func reasonString(rs policy.Reason) string {
+	var b strings.Builder
+	b.WriteString(string(rs.Kind))
+	b.WriteByte(':')
+	b.WriteString(rs.ID)
+	b.WriteByte(':')
+	b.WriteString(string(rs.Action))
+	if rs.Class != "" {
+		b.WriteString(":" + string(rs.Class))
+	}
+	if rs.Location != "" {
+		b.WriteString("@" + Excerpt(rs.Location, maxLocation))
+	}
+	return b.String()
+}
+
+// emit writes the record now if the key is known, or queues it.
+func (r *Recorder) emit(p pendingRecord) {
+	if key, src, ok := r.key.Get(); ok {
+		r.write(p, key, src)
+		return
+	}
+	r.mu.Lock()
+	if r.keyDeadline {
+		r.mu.Unlock()
+		r.write(p, r.key.Fallback(), agentkey.SourceEphemeral)
+		return
+	}
+	var overflow *pendingRecord
+	if len(r.pending) >= r.cfg.MaxPending {
+		o := r.pending[0]
+		overflow = &o
+		r.pending = append(r.pending[:0], r.pending[1:]...)
+	}
+	r.pending = append(r.pending, p)
+	if !r.waiting {
+		r.waiting = true
+		go r.waitForKey()
+	}
+	r.mu.Unlock()
+	if overflow != nil {
+		r.write(*overflow, r.key.Fallback(), agentkey.SourceEphemeral)
+	}
+}
+
+// waitForKey flushes the queue when the key arrives, or with the fallback
+// key when KeyWait passes first.
+func (r *Recorder) waitForKey() {
+	t := time.NewTimer(r.cfg.KeyWait)
+	defer t.Stop()
+	select {
+	case <-r.key.Ready():
+		r.flushPending(false)
+	case <-t.C:
+		r.flushPending(true)
+		// Keep waiting, so that records return to the real key once it
+		// arrives.
+		select {
+		case <-r.key.Ready():
+		case <-r.done:
+		}
+		r.mu.Lock()
+		r.keyDeadline = false
+		r.mu.Unlock()
+	case <-r.done:
+	}
+}
+
+func (r *Recorder) flushPending(deadline bool) {
+	r.mu.Lock()
+	pending := r.pending
+	r.pending = nil
+	if deadline {
+		r.keyDeadline = true
+	}
+	r.mu.Unlock()
+	for _, p := range pending {
+		if key, src, ok := r.key.Get(); ok {
+			r.write(p, key, src)
+		} else {
+			r.write(p, r.key.Fallback(), agentkey.SourceEphemeral)
+		}
+	}
+}
+
+func (r *Recorder) write(p pendingRecord, key []byte, source string) {
+	rec := p.rec
+	rec.Source = Pseudonym(key, SourcePrefix, p.source)
+	rec.User = Pseudonym(key, UserPrefix, p.user)
+	if rec.Source != "" || rec.User != "" {
+		rec.PseudonymKey = source
+	}
+	r.writeRecord(&rec)
+}
+
+func (r *Recorder) writeRecord(rec *Record) {
+	r.out.Log().EmbedObject(rec).Send()
+}
+
+// Flush writes every queued record (with the fallback key if the agent key
+// has not arrived) and the aggregated metrics; the agent calls it on
+// SHUTDOWN.
+func (r *Recorder) Flush(ctx context.Context) error {
+	r.flushPending(false)
+	if r.cfg.Metrics != nil {
+		return r.cfg.Metrics.Flush()
+	}
+	return ctx.Err()
+}
+
+// Close flushes and stops the recorder's background wait.
+func (r *Recorder) Close(ctx context.Context) error {
+	err := r.Flush(ctx)
+	r.closeMu.Do(func() { close(r.done) })
+	return err
+}

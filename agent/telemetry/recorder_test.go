@@ -1,0 +1,293 @@
+package telemetry
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/lambdawaf/lambdawaf/agent/agentkey"
+	"github.com/lambdawaf/lambdawaf/agent/detect"
+	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/policy"
+)
+
+var testKey = []byte("0123456789abcdef0123456789abcdef-test-key")
+
+func plantedRequest() *event.Request {
+	return &event.Request{
+		Trigger: event.APIGatewayHTTP,
+		Method:  "POST",
+		Path:    "/orders/" + plantedCard,
+		Route:   "POST /orders/{id}",
+		Query:   map[string][]string{"q": {plantedQuery}, "card": {plantedCard}},
+		Headers: map[string][]string{
+			"authorization":   {plantedAuth},
+			"cookie":          {plantedCookie},
+			"x-api-key":       {plantedAPIKey},
+			"x-forwarded-for": {plantedIP},
+			"user-agent":      {"sqlmap/1.7 " + plantedAWSKey},
+			"content-type":    {"application/json"},
+		},
+		Cookies:  map[string][]string{"session": {"s3ss10n-c00k1e-v4lue"}},
+		SourceIP: plantedIP,
+		Claims:   map[string]string{"sub": plantedUser},
+		Body:     []byte(`{"card":"` + plantedCard + `"}`),
+	}
+}
+
+func blockDecision() *policy.Decision {
+	return &policy.Decision{
+		RequestID: "req-block", Trigger: event.APIGatewayHTTP, Method: "POST", Route: "POST /orders/{id}",
+		Mode: policy.ModeBlock, Outcome: policy.Block, Status: 403, Duration: 37 * time.Microsecond,
+		Signals: []detect.Signal{{
+			Class: detect.SQLi, Location: "query.q", Rule: "libinjection-sqli", Score: 9,
+			// A detector that forgot to scrub: telemetry scrubs again.
+			Excerpt: "1' OR 1=1 -- " + plantedCard + " " + plantedAWSKey + strings.Repeat("x", 300),
+		}},
+		Reasons: []policy.Reason{{Kind: policy.ReasonSignal, ID: "libinjection-sqli", Action: policy.Block, Class: detect.SQLi, Location: "query.q", Record: -1}},
+		RuleIDs: []string{"block-sqli"},
+		Labels:  []string{"attack"},
+	}
+}
+
+func decode(t *testing.T, line string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(line), &m); err != nil {
+		t.Fatalf("not JSON: %v: %s", err, line)
+	}
+	return m
+}
+
+func TestObserveRedacts(t *testing.T) {
+	var out syncBuffer
+	r := NewRecorder(capture(&out), agentkey.Static(testKey), Config{FunctionName: "orders", AgentVersion: "test", SampleAllowed: 1})
+	r.ObserveRequest(context.Background(), blockDecision(), plantedRequest())
+	lines := out.Lines()
+	if len(lines) != 1 {
+		t.Fatalf("want 1 line, got %d: %q", len(lines), out.String())
+	}
+	m := decode(t, lines[0])
+	for k, want := range map[string]any{
+		"kind": "decision", "decision": "block", "mode": "block", "level": "warn", "request_id": "req-block",
+		"function_name": "orders", "trigger": "apigateway-http", "route": "POST /orders/{id}", "status_code": 403.0,
+		"schema_version": 1.0, "pseudonym_key": "secret", "inspection_us": 37.0,
+	} {
+		if m[k] != want {
+			t.Errorf("%s = %v, want %v", k, m[k], want)
+		}
+	}
+	if src, _ := m["source"].(string); src != Pseudonym(testKey, SourcePrefix, plantedIP) || !strings.HasPrefix(src, "ip_") || len(src) != 3+16 {
+		t.Errorf("source = %q", src)
+	}
+	if usr, _ := m["user"].(string); usr != Pseudonym(testKey, UserPrefix, plantedUser) || len(usr) != 4+16 {
+		t.Errorf("user = %q", usr)
+	}
+	headers, _ := m["headers"].(map[string]any)
+	for _, h := range []string{"authorization", "cookie", "x-api-key", "x-forwarded-for"} {
+		if _, ok := headers[h]; ok {
+			t.Errorf("header %s logged", h)
+		}
+	}
+	if ua, _ := headers["user-agent"].(string); !strings.HasPrefix(ua, "sqlmap/1.7 AKIA****") {
+		t.Errorf("user-agent = %q, want kept and scrubbed", ua)
+	}
+	query, _ := m["query"].(map[string]any)
+	if query["q"] != "[19 bytes]" || query["card"] != "[16 bytes]" {
+		t.Errorf("query = %v", query)
+	}
+	sig := m["signals"].([]any)[0].(map[string]any)
+	ex, _ := sig["excerpt"].(string)
+	if len(ex) > MaxExcerpt+len("…")+32 || !strings.Contains(ex, "1' OR 1=1") {
+		t.Errorf("excerpt = %q (%d bytes)", ex, len(ex))
+	}
+	for _, s := range planted {
+		if strings.Contains(lines[0], s) {
+			t.Errorf("record contains planted %q", s)
+		}
+	}
+}
+
+func TestPseudonymsCorrelate(t *testing.T) {
+	a := Pseudonym(testKey, SourcePrefix, plantedIP)
+	if a != Pseudonym(testKey, SourcePrefix, plantedIP) {
+		t.Error("pseudonym not stable")
+	}
+	if a == Pseudonym([]byte("another-key-another-key-another-key"), SourcePrefix, plantedIP) {
+		t.Error("pseudonym independent of the key")
+	}
+	if strings.TrimPrefix(a, SourcePrefix) == strings.TrimPrefix(Pseudonym(testKey, UserPrefix, plantedIP), UserPrefix) {
+		t.Error("an address and a user name share a pseudonym")
+	}
+	if Pseudonym(testKey, SourcePrefix, "") != "" {
+		t.Error("empty value pseudonymised")
+	}
+}
+
+func TestSamplingAndLevel(t *testing.T) {
+	allow := func(id string) *policy.Decision {
+		return &policy.Decision{RequestID: id, Trigger: event.APIGatewayHTTP, Mode: policy.ModeBlock, Outcome: policy.Allow}
+	}
+	logged := &policy.Decision{RequestID: "l", Trigger: event.SQS, Mode: policy.ModeLog, Outcome: policy.Log, WouldBlock: true}
+	tests := []struct {
+		name       string
+		cfg        Config
+		wantAllows int // of 1000
+		slack      int
+	}{
+		{"everything", Config{Level: zerolog.InfoLevel, SampleAllowed: 1}, 1000, 0},
+		{"none", Config{Level: zerolog.InfoLevel, SampleAllowed: 0}, 0, 0},
+		{"ten percent", Config{Level: zerolog.InfoLevel, SampleAllowed: 0.1}, 100, 40},
+		{"level warn", Config{Level: zerolog.WarnLevel, SampleAllowed: 1}, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out syncBuffer
+			r := NewRecorder(capture(&out), agentkey.Static(testKey), tt.cfg)
+			for i := range 1000 {
+				r.Observe(context.Background(), allow("req-"+strconv.Itoa(i)))
+			}
+			r.Observe(context.Background(), blockDecision())
+			r.Observe(context.Background(), logged)
+			lines := out.Lines()
+			allows := len(lines) - 2
+			if allows < tt.wantAllows-tt.slack || allows > tt.wantAllows+tt.slack {
+				t.Errorf("allowed records = %d, want %d±%d", allows, tt.wantAllows, tt.slack)
+			}
+			if !strings.Contains(out.String(), `"decision":"block"`) || !strings.Contains(out.String(), `"decision":"log"`) {
+				t.Error("blocked/logged events must always be recorded")
+			}
+			if allows > 0 {
+				m := decode(t, lines[0])
+				if m["sample_rate"] != tt.cfg.SampleAllowed {
+					t.Errorf("sample_rate = %v", m["sample_rate"])
+				}
+			}
+		})
+	}
+}
+
+// slowKey returns a Key whose fetch completes when release is closed.
+func slowKey(t *testing.T, release <-chan struct{}, fail bool) *agentkey.Key {
+	t.Helper()
+	return agentkey.Load(context.Background(), agentkey.Options{
+		SecretARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k",
+		Client:    blockingClient{release: release, fail: fail},
+		MaxWait:   time.Minute,
+		Logger:    zerolog.New(capture(&syncBuffer{})),
+	})
+}
+
+func TestRecordsWaitForKey(t *testing.T) {
+	release := make(chan struct{})
+	var out syncBuffer
+	r := NewRecorder(capture(&out), slowKey(t, release, false), Config{KeyWait: time.Minute, SampleAllowed: 1})
+	defer r.Close(context.Background())
+	start := time.Now()
+	r.ObserveRequest(context.Background(), blockDecision(), plantedRequest())
+	if d := time.Since(start); d > 20*time.Millisecond {
+		t.Errorf("Observe blocked %v waiting for the key", d)
+	}
+	if out.String() != "" {
+		t.Fatalf("record written before the key arrived: %s", out.String())
+	}
+	close(release)
+	waitFor(t, func() bool { return len(out.Lines()) == 1 })
+	m := decode(t, out.Lines()[0])
+	if m["pseudonym_key"] != "secret" || m["source"] != Pseudonym([]byte(slowKeyBytes), SourcePrefix, plantedIP) {
+		t.Errorf("record after key arrival: %v", m)
+	}
+}
+
+func TestRecordsFallBackAfterKeyWait(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	var out syncBuffer
+	key := slowKey(t, release, false)
+	r := NewRecorder(capture(&out), key, Config{KeyWait: 50 * time.Millisecond, SampleAllowed: 1})
+	defer r.Close(context.Background())
+	r.ObserveRequest(context.Background(), blockDecision(), plantedRequest())
+	waitFor(t, func() bool { return len(out.Lines()) == 1 })
+	m := decode(t, out.Lines()[0])
+	if m["pseudonym_key"] != "ephemeral" || m["source"] != Pseudonym(key.Fallback(), SourcePrefix, plantedIP) {
+		t.Errorf("record after KeyWait: %v", m)
+	}
+	// Later records do not queue again.
+	r.ObserveRequest(context.Background(), blockDecision(), plantedRequest())
+	if len(out.Lines()) != 2 {
+		t.Errorf("record after the deadline was queued")
+	}
+}
+
+func TestPendingBounded(t *testing.T) {
+	release := make(chan struct{})
+	var out syncBuffer
+	r := NewRecorder(capture(&out), slowKey(t, release, false), Config{KeyWait: time.Minute, MaxPending: 2, SampleAllowed: 1})
+	for range 3 {
+		r.ObserveRequest(context.Background(), blockDecision(), plantedRequest())
+	}
+	if n := len(out.Lines()); n != 1 {
+		t.Fatalf("with 3 records and room for 2, %d written early", n)
+	}
+	if m := decode(t, out.Lines()[0]); m["pseudonym_key"] != "ephemeral" {
+		t.Errorf("overflowed record: %v", m)
+	}
+	// Shutdown flushes the rest even though the key never came.
+	if err := r.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(out.Lines()); n != 3 {
+		t.Errorf("after Close, %d records written, want 3", n)
+	}
+	close(release)
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 5s")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	env := map[string]string{
+		"AWS_LAMBDA_FUNCTION_NAME": "orders", "AWS_LAMBDA_FUNCTION_VERSION": "7",
+		"LAMBDAWAF_LOG_LEVEL": "WARN", "LAMBDAWAF_SAMPLE_ALLOWED": "0.25", "LAMBDAWAF_LOG_HEADERS": "user-agent,authorization",
+	}
+	cfg := ConfigFromEnv(func(k string) string { return env[k] })
+	if cfg.FunctionName != "orders" || cfg.FunctionVersion != "7" || cfg.Level != zerolog.WarnLevel || cfg.SampleAllowed != 0.25 {
+		t.Errorf("cfg = %+v", cfg)
+	}
+	red := NewRedactor(cfg.Headers)
+	got := red.Headers(map[string][]string{"authorization": {"x"}, "user-agent": {"ua"}})
+	if len(got) != 1 || got["user-agent"] != "ua" {
+		t.Errorf("allowlisting authorization must not log it: %v", got)
+	}
+	def := ConfigFromEnv(func(string) string { return "" })
+	if def.Level != zerolog.InfoLevel || def.SampleAllowed != 1 || def.Headers != nil {
+		t.Errorf("defaults = %+v", def)
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"abc", "abc"},
+		{"line1\nline2\x1b[31m", "line1�line2�[31m"},
+		{strings.Repeat("é", 100), strings.Repeat("é", 64) + "…"},
+		{"card 4111-1111-1111-1111", "card ****-****-****-1111"},
+	}
+	for _, tt := range tests {
+		if got := Excerpt(tt.in, MaxExcerpt); got != tt.want {
+			t.Errorf("Excerpt(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
