@@ -79,6 +79,7 @@ type Proxy struct {
 	filters filterTable
 	seen    *idSet
 	stats   counters
+	bufs    sync.Pool // *[]byte copy buffers for relaying bodies
 }
 
 // Option configures a Proxy.
@@ -215,7 +216,7 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 			p.copyResponse(w, resp)
 			return
 		}
-		payload, err := io.ReadAll(resp.Body)
+		payload, err := readBody(resp)
 		resp.Body.Close()
 		if err != nil {
 			p.badGateway(w, "read event "+id, err)
@@ -506,7 +507,14 @@ func (p *Proxy) copyResponse(w http.ResponseWriter, resp *http.Response) {
 		h.Set("Trailer", strings.Join(names, ", "))
 	}
 	w.WriteHeader(resp.StatusCode)
-	if err := copyFlushing(w, resp.Body); err != nil {
+	bp, _ := p.bufs.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, 32<<10)
+		bp = &b
+	}
+	err := copyFlushing(w, resp.Body, *bp)
+	p.bufs.Put(bp)
+	if err != nil {
 		p.log.Warn().Err(err).Msg("relaying upstream response")
 	}
 	for k, vv := range resp.Trailer {
@@ -516,9 +524,8 @@ func (p *Proxy) copyResponse(w http.ResponseWriter, resp *http.Response) {
 	}
 }
 
-func copyFlushing(w http.ResponseWriter, r io.Reader) error {
+func copyFlushing(w http.ResponseWriter, r io.Reader, buf []byte) error {
 	rc := http.NewResponseController(w)
-	buf := make([]byte, 32<<10)
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
@@ -552,6 +559,23 @@ func (p *Proxy) badGateway(w http.ResponseWriter, what string, err error) {
 	w.WriteHeader(http.StatusBadGateway)
 	_, _ = io.WriteString(w, `{"errorMessage":"lambdawaf: upstream runtime API unavailable","errorType":"LambdaWAF.UpstreamError"}`)
 }
+
+// readBody reads a whole upstream body, in one allocation when the length
+// is declared (events are up to 6 MB; growing a buffer to that size would
+// copy it several times).
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n <= maxPrealloc {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, fmt.Errorf("read %d-byte body: %w", n, err)
+		}
+		return buf, nil
+	}
+	return io.ReadAll(resp.Body)
+}
+
+// maxPrealloc bounds the allocation readBody trusts a Content-Length for.
+const maxPrealloc = 32 << 20
 
 // readAtMost reads r to EOF if it holds at most limit bytes. Otherwise it
 // returns what it read (limit+1 bytes) with complete false, and r holds the
