@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -64,15 +63,15 @@ func Parse(payload []byte) (*Request, error) {
 // v1Event covers API Gateway REST (payload v1), WebSocket and ALB events:
 // the three share the top-level layout and differ in requestContext.
 type v1Event struct {
-	Resource                        string              `json:"resource"`
-	Path                            string              `json:"path"`
-	HTTPMethod                      string              `json:"httpMethod"`
-	Headers                         map[string]string   `json:"headers"`
-	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
-	QueryStringParameters           map[string]string   `json:"queryStringParameters"`
-	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
-	Body                            *string             `json:"body"`
-	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
+	Resource                        string          `json:"resource"`
+	Path                            string          `json:"path"`
+	HTTPMethod                      string          `json:"httpMethod"`
+	Headers                         json.RawMessage `json:"headers"`
+	MultiValueHeaders               headerMap       `json:"multiValueHeaders"`
+	QueryStringParameters           json.RawMessage `json:"queryStringParameters"`
+	MultiValueQueryStringParameters paramMap        `json:"multiValueQueryStringParameters"`
+	Body                            *string         `json:"body"`
+	IsBase64Encoded                 bool            `json:"isBase64Encoded"`
 	RequestContext                  struct {
 		ELB *struct {
 			TargetGroupArn string `json:"targetGroupArn"`
@@ -83,7 +82,7 @@ type v1Event struct {
 		ConnectionID string                           `json:"connectionId"`
 		EventType    string                           `json:"eventType"`
 		Identity     events.APIGatewayRequestIdentity `json:"identity"`
-		Authorizer   map[string]any                   `json:"authorizer"`
+		Authorizer   json.RawMessage                  `json:"authorizer"`
 	} `json:"requestContext"`
 }
 
@@ -105,9 +104,25 @@ func parseV1(payload []byte, req *Request) error {
 	}
 	req.Method = strings.ToUpper(ev.HTTPMethod)
 	req.Path = ev.Path
-	req.Headers = mergeHeaders(ev.Headers, ev.MultiValueHeaders)
+	// REST APIs send both forms; the multi-value one is complete, so the
+	// single-value one is only read when it is all there is.
 	req.MultiValueHeaders = ev.MultiValueHeaders != nil
-	req.Query = mergeQuery(ev.QueryStringParameters, ev.MultiValueQueryStringParameters)
+	req.Headers = ev.MultiValueHeaders
+	if req.Headers == nil {
+		h, err := readStringLists(ev.Headers, true)
+		if err != nil {
+			return fmt.Errorf("headers: %w", err)
+		}
+		req.Headers = h
+	}
+	req.Query = ev.MultiValueQueryStringParameters
+	if req.Query == nil {
+		q, err := readStringLists(ev.QueryStringParameters, false)
+		if err != nil {
+			return fmt.Errorf("queryStringParameters: %w", err)
+		}
+		req.Query = q
+	}
 	switch req.Trigger {
 	case ALB:
 		// ALB passes query keys and values exactly as the client sent them
@@ -140,15 +155,15 @@ func parseV1(payload []byte, req *Request) error {
 
 // v2Event covers HTTP API (payload v2) and Function URL events.
 type v2Event struct {
-	Version               string            `json:"version"`
-	RouteKey              string            `json:"routeKey"`
-	RawPath               string            `json:"rawPath"`
-	RawQueryString        string            `json:"rawQueryString"`
-	Cookies               []string          `json:"cookies"`
-	Headers               map[string]string `json:"headers"`
-	QueryStringParameters map[string]string `json:"queryStringParameters"`
-	Body                  *string           `json:"body"`
-	IsBase64Encoded       bool              `json:"isBase64Encoded"`
+	Version               string    `json:"version"`
+	RouteKey              string    `json:"routeKey"`
+	RawPath               string    `json:"rawPath"`
+	RawQueryString        string    `json:"rawQueryString"`
+	Cookies               []string  `json:"cookies"`
+	Headers               headerMap `json:"headers"`
+	QueryStringParameters paramMap  `json:"queryStringParameters"`
+	Body                  *string   `json:"body"`
+	IsBase64Encoded       bool      `json:"isBase64Encoded"`
 	RequestContext        struct {
 		DomainName string `json:"domainName"`
 		HTTP       struct {
@@ -158,10 +173,10 @@ type v2Event struct {
 		} `json:"http"`
 		Authorizer *struct {
 			JWT *struct {
-				Claims map[string]any `json:"claims"`
-				Scopes []string       `json:"scopes"`
+				Claims json.RawMessage `json:"claims"`
+				Scopes []string        `json:"scopes"`
 			} `json:"jwt"`
-			Lambda map[string]any                                                 `json:"lambda"`
+			Lambda json.RawMessage                                                `json:"lambda"`
 			IAM    *events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription `json:"iam"`
 		} `json:"authorizer"`
 	} `json:"requestContext"`
@@ -184,24 +199,19 @@ func parseV2(payload []byte, req *Request) error {
 	req.RawQuery = ev.RawQueryString
 	req.Route = ev.RouteKey
 	req.SourceIP = rc.HTTP.SourceIP
-	req.Headers = mergeHeaders(ev.Headers, nil)
-	if len(ev.QueryStringParameters) > 0 {
-		// HTTP API joins repeated parameters with commas; RawQuery keeps
-		// them apart, and is what decode walks.
-		req.Query = make(map[string][]string, len(ev.QueryStringParameters))
-		for k, v := range ev.QueryStringParameters {
-			req.Query[k] = []string{v}
-		}
-	}
+	req.Headers = ev.Headers
+	// HTTP API joins repeated parameters with commas; RawQuery keeps them
+	// apart, and is what decode walks.
+	req.Query = ev.QueryStringParameters
 	if a := rc.Authorizer; a != nil {
 		c := claimSet{}
 		if a.JWT != nil {
-			c.flatten("jwt", a.JWT.Claims)
+			c.flatJSON("jwt", a.JWT.Claims)
 			if len(a.JWT.Scopes) > 0 {
 				c.put("jwt.scope", strings.Join(a.JWT.Scopes, " "))
 			}
 		}
-		c.flatten("lambda", a.Lambda)
+		c.flatJSON("lambda", a.Lambda)
 		if iam := a.IAM; iam != nil {
 			c.put("iam.userArn", iam.UserARN)
 			c.put("iam.userId", iam.UserID)
@@ -224,30 +234,13 @@ func parseV2(payload []byte, req *Request) error {
 	return nil
 }
 
-// stringOrList unmarshals a JSON string or an array of strings: VPC Lattice
-// v2 documents headers and query parameters as arrays, while early
-// documentation and some test tools send plain strings.
-type stringOrList []string
-
-func (l *stringOrList) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*l = stringOrList{s}
-		return nil
-	}
-	return json.Unmarshal(b, (*[]string)(l))
-}
-
 type latticeV1Event struct {
-	RawPath         string            `json:"raw_path"`
-	Method          string            `json:"method"`
-	Headers         map[string]string `json:"headers"`
-	Query           map[string]string `json:"query_string_parameters"`
-	Body            *string           `json:"body"`
-	IsBase64Encoded bool              `json:"is_base64_encoded"`
+	RawPath         string    `json:"raw_path"`
+	Method          string    `json:"method"`
+	Headers         headerMap `json:"headers"`
+	Query           paramMap  `json:"query_string_parameters"`
+	Body            *string   `json:"body"`
+	IsBase64Encoded bool      `json:"is_base64_encoded"`
 }
 
 func parseLatticeV1(payload []byte, req *Request) error {
@@ -257,8 +250,8 @@ func parseLatticeV1(payload []byte, req *Request) error {
 	}
 	req.Method = strings.ToUpper(ev.Method)
 	req.Path, req.RawQuery, _ = strings.Cut(ev.RawPath, "?")
-	req.Headers = mergeHeaders(ev.Headers, nil)
-	req.Query = mergeQuery(ev.Query, nil)
+	req.Headers = ev.Headers
+	req.Query = ev.Query
 	req.SourceIP = firstForwardedFor(req.Headers)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
 	setContentHeaders(req)
@@ -273,15 +266,15 @@ func parseLatticeV1(payload []byte, req *Request) error {
 }
 
 type latticeV2Event struct {
-	Version         string                  `json:"version"`
-	Path            string                  `json:"path"`
-	Method          string                  `json:"method"`
-	Headers         map[string]stringOrList `json:"headers"`
-	Query           map[string]stringOrList `json:"queryStringParameters"`
-	Body            *string                 `json:"body"`
-	IsBase64Encoded bool                    `json:"isBase64Encoded"`
+	Version         string    `json:"version"`
+	Path            string    `json:"path"`
+	Method          string    `json:"method"`
+	Headers         headerMap `json:"headers"`
+	Query           paramMap  `json:"queryStringParameters"`
+	Body            *string   `json:"body"`
+	IsBase64Encoded bool      `json:"isBase64Encoded"`
 	RequestContext  struct {
-		Identity map[string]any `json:"identity"`
+		Identity json.RawMessage `json:"identity"`
 	} `json:"requestContext"`
 }
 
@@ -292,21 +285,10 @@ func parseLatticeV2(payload []byte, req *Request) error {
 	}
 	req.Method = strings.ToUpper(ev.Method)
 	req.Path, req.RawQuery, _ = strings.Cut(ev.Path, "?")
-	if len(ev.Headers) > 0 {
-		req.Headers = make(map[string][]string, len(ev.Headers))
-		for k, v := range ev.Headers {
-			k = strings.ToLower(k)
-			req.Headers[k] = append(req.Headers[k], v...)
-		}
-	}
-	if len(ev.Query) > 0 {
-		req.Query = make(map[string][]string, len(ev.Query))
-		for k, v := range ev.Query {
-			req.Query[k] = v
-		}
-	}
+	req.Headers = ev.Headers
+	req.Query = ev.Query
 	c := claimSet{}
-	c.flatten("identity", ev.RequestContext.Identity)
+	c.flatJSON("identity", ev.RequestContext.Identity)
 	req.Claims = c.m
 	req.SourceIP = firstForwardedFor(req.Headers)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
@@ -516,47 +498,6 @@ func bodyBytes(body string, isBase64 bool) ([]byte, error) {
 	return b, nil
 }
 
-// mergeHeaders lower-cases header names and merges the single- and
-// multi-value forms; when both are present (REST APIs send both) the
-// multi-value form wins, as it is the complete one.
-func mergeHeaders(single map[string]string, multi map[string][]string) map[string][]string {
-	if len(single) == 0 && len(multi) == 0 {
-		return nil
-	}
-	h := make(map[string][]string, max(len(single), len(multi)))
-	if len(multi) > 0 {
-		for k, v := range multi {
-			k = strings.ToLower(k)
-			h[k] = append(h[k], v...)
-		}
-		return h
-	}
-	// One backing array for every single value: one allocation, not one
-	// per header.
-	vals := make([]string, 0, len(single))
-	for k, v := range single {
-		vals = append(vals, v)
-		h[strings.ToLower(k)] = vals[len(vals)-1 : len(vals) : len(vals)]
-	}
-	return h
-}
-
-func mergeQuery(single map[string]string, multi map[string][]string) map[string][]string {
-	if len(multi) > 0 {
-		return multi
-	}
-	if len(single) == 0 {
-		return nil
-	}
-	q := make(map[string][]string, len(single))
-	vals := make([]string, 0, len(single))
-	for k, v := range single {
-		vals = append(vals, v)
-		q[k] = vals[len(vals)-1 : len(vals) : len(vals)]
-	}
-	return q
-}
-
 // joinQuery rebuilds a raw query string from parameters that are still
 // percent-encoded (ALB). Map order is random; the order of values under one
 // name is kept.
@@ -650,43 +591,10 @@ func (c *claimSet) put(k, v string) {
 	}
 }
 
-func (c *claimSet) flatten(prefix string, v any) {
-	c.flattenDepth(prefix, v, 0)
-}
-
-func (c *claimSet) flattenDepth(prefix string, v any, depth int) {
-	if depth > 8 {
-		return
-	}
-	switch x := v.(type) {
-	case nil:
-	case string:
-		c.put(prefix, x)
-	case bool:
-		c.put(prefix, strconv.FormatBool(x))
-	case float64:
-		c.put(prefix, strconv.FormatFloat(x, 'f', -1, 64))
-	case map[string]any:
-		for k, e := range x {
-			c.flattenDepth(prefix+"."+k, e, depth+1)
-		}
-	case []any:
-		parts := make([]string, 0, len(x))
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				parts = append(parts, s)
-			} else if b, err := json.Marshal(e); err == nil {
-				parts = append(parts, string(b))
-			}
-		}
-		c.put(prefix, strings.Join(parts, ","))
-	}
-}
-
 // identityClaims flattens REST/WebSocket identity and authorizer data:
 // Cognito user-pool claims appear as "claims.<name>", Lambda authorizer
 // context as "authorizer.<name>", caller identity as "identity.<field>".
-func identityClaims(id events.APIGatewayRequestIdentity, authorizer map[string]any) map[string]string {
+func identityClaims(id events.APIGatewayRequestIdentity, authorizer json.RawMessage) map[string]string {
 	c := claimSet{}
 	c.put("identity.userArn", id.UserArn)
 	c.put("identity.user", id.User)
@@ -696,14 +604,12 @@ func identityClaims(id events.APIGatewayRequestIdentity, authorizer map[string]a
 	c.put("identity.cognitoIdentityPoolId", id.CognitoIdentityPoolID)
 	c.put("identity.cognitoAuthenticationProvider", id.CognitoAuthenticationProvider)
 	c.put("identity.apiKeyId", id.APIKeyID)
-	if claims, ok := authorizer["claims"].(map[string]any); ok {
-		c.flatten("claims", claims)
-	}
-	for k, v := range authorizer {
-		if k == "claims" {
-			continue
+	c.flatJSON("authorizer", authorizer)
+	for k, v := range c.m {
+		if rest, ok := strings.CutPrefix(k, "authorizer.claims."); ok {
+			delete(c.m, k)
+			c.m["claims."+rest] = v
 		}
-		c.flatten("authorizer."+k, v)
 	}
 	return c.m
 }

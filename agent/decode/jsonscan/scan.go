@@ -4,10 +4,11 @@
 // ranges of batch records, and walking attacker-controlled bodies in linear
 // time without building a tree.
 //
-// It validates structure (brackets, commas, colons, literals, string
-// escapes) but not number syntax beyond the JSON character set, and it never
-// allocates except for the nesting stack, which grows to the maximum depth
-// seen (bounded by MaxDepth).
+// It accepts exactly the documents encoding/json accepts (structure,
+// literals, number syntax, string escapes, control characters; like
+// encoding/json it lets invalid UTF-8 through), and it never allocates
+// except for the nesting stack, which grows to the maximum depth seen
+// (bounded by the depth limit).
 package jsonscan
 
 import (
@@ -222,19 +223,64 @@ func (s *Scanner) Next() (Token, error) {
 			return s.literal("null", Null)
 		}
 		if c == '-' || (c >= '0' && c <= '9') {
-			for s.pos < len(s.data) {
-				switch b := s.data[s.pos]; {
-				case b >= '0' && b <= '9', b == '-', b == '+', b == '.', b == 'e', b == 'E':
-					s.pos++
-					continue
-				}
-				break
+			if err := s.scanNumber(); err != nil {
+				return Token{}, err
 			}
 			s.afterValue()
 			return Token{Kind: Number, Start: start, End: s.pos}, nil
 		}
 		return Token{}, s.errorf("unexpected %q", c)
 	}
+}
+
+// scanNumber reads -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? exactly,
+// so that the scanner accepts the numbers encoding/json accepts and no
+// others.
+func (s *Scanner) scanNumber() error {
+	if s.peek() == '-' {
+		s.pos++
+	}
+	switch c := s.peek(); {
+	case c == '0':
+		s.pos++
+	case c >= '1' && c <= '9':
+		s.digits()
+	default:
+		return s.errorf("invalid number")
+	}
+	if s.peek() == '.' {
+		s.pos++
+		if !s.digits() {
+			return s.errorf("invalid number: no digits after '.'")
+		}
+	}
+	if c := s.peek(); c == 'e' || c == 'E' {
+		s.pos++
+		if c := s.peek(); c == '+' || c == '-' {
+			s.pos++
+		}
+		if !s.digits() {
+			return s.errorf("invalid number: no exponent digits")
+		}
+	}
+	return nil
+}
+
+// peek returns the next byte, or 0 at the end.
+func (s *Scanner) peek() byte {
+	if s.pos < len(s.data) {
+		return s.data[s.pos]
+	}
+	return 0
+}
+
+// digits consumes [0-9]* and reports whether it consumed any.
+func (s *Scanner) digits() bool {
+	start := s.pos
+	for s.pos < len(s.data) && s.data[s.pos] >= '0' && s.data[s.pos] <= '9' {
+		s.pos++
+	}
+	return s.pos > start
 }
 
 func (s *Scanner) closeContainer(c byte) (Token, error) {

@@ -1,0 +1,177 @@
+package event
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"unsafe"
+
+	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
+)
+
+// headerMap and paramMap read a JSON object whose values are strings or
+// arrays of strings (headers, multiValueHeaders, query parameters, VPC
+// Lattice v2 lists) into map[string][]string with a handful of allocations
+// instead of two per entry: the object's text is copied once and every
+// name and value without escapes is a substring of that copy. headerMap
+// lower-cases the names (in the copy, so no extra allocation).
+type (
+	headerMap map[string][]string
+	paramMap  map[string][]string
+)
+
+func (h *headerMap) UnmarshalJSON(b []byte) error {
+	m, err := readStringLists(b, true)
+	*h = m
+	return err
+}
+
+func (p *paramMap) UnmarshalJSON(b []byte) error {
+	m, err := readStringLists(b, false)
+	*p = m
+	return err
+}
+
+var errNotStringMap = errors.New("expected an object of strings or string arrays")
+
+func readStringLists(b []byte, lower bool) (map[string][]string, error) {
+	if len(b) == 0 || string(b) == "null" {
+		return nil, nil
+	}
+	buf := bytes.Clone(b)
+	// The copy is never modified after the names are lower-cased below, so
+	// viewing it as a string is safe.
+	text := unsafe.String(unsafe.SliceData(buf), len(buf))
+	n := bytes.Count(buf, []byte{':'})
+	m := make(map[string][]string, n)
+	vals := make([]string, 0, n)
+	s := jsonscan.New(buf, 3)
+	t, err := s.Next()
+	if err != nil {
+		return nil, err
+	}
+	if t.Kind != jsonscan.ObjectStart {
+		return nil, errNotStringMap
+	}
+	str := func(t jsonscan.Token) string {
+		if !t.Escaped {
+			return text[t.Start:t.End]
+		}
+		return string(jsonscan.AppendUnquote(nil, buf[t.Start:t.End]))
+	}
+	for {
+		k, err := s.Next()
+		if err != nil {
+			return nil, err
+		}
+		if k.Kind == jsonscan.ObjectEnd {
+			break
+		}
+		if lower {
+			lowerASCII(buf[k.Start:k.End])
+		}
+		name := str(k)
+		if lower && k.Escaped {
+			name = string(bytes.ToLower([]byte(name)))
+		}
+		v, err := s.Next()
+		if err != nil {
+			return nil, err
+		}
+		start := len(vals)
+		switch v.Kind {
+		case jsonscan.Null:
+			continue
+		case jsonscan.String:
+			vals = append(vals, str(v))
+		case jsonscan.ArrayStart:
+			for {
+				e, err := s.Next()
+				if err != nil {
+					return nil, err
+				}
+				if e.Kind == jsonscan.ArrayEnd {
+					break
+				}
+				if e.Kind != jsonscan.String {
+					return nil, fmt.Errorf("%w: %s in list %q", errNotStringMap, e.Kind, name)
+				}
+				vals = append(vals, str(e))
+			}
+		default:
+			return nil, fmt.Errorf("%w: %s at %q", errNotStringMap, v.Kind, name)
+		}
+		got := vals[start:len(vals):len(vals)]
+		if prev, ok := m[name]; ok {
+			m[name] = append(prev[:len(prev):len(prev)], got...)
+		} else {
+			m[name] = got
+		}
+	}
+	if len(m) == 0 {
+		return nil, nil
+	}
+	return m, nil
+}
+
+func lowerASCII(b []byte) {
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+}
+
+// flatJSON flattens a JSON object (authorizer context, JWT claims, Lattice
+// identity) into c as prefix.name = value: strings as they are, nested
+// objects as dotted names, anything else (numbers, booleans, arrays) as its
+// JSON text. It reads raw once and allocates only the names it builds.
+func (c *claimSet) flatJSON(prefix string, raw []byte) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return
+	}
+	text := string(raw)
+	s := jsonscan.New(raw, 16)
+	t, err := s.Next()
+	if err != nil || t.Kind != jsonscan.ObjectStart {
+		return
+	}
+	c.flatObject(prefix, text, raw, s)
+}
+
+func (c *claimSet) flatObject(prefix, text string, raw []byte, s *jsonscan.Scanner) {
+	for {
+		k, err := s.Next()
+		if err != nil || k.Kind != jsonscan.Key {
+			return
+		}
+		name := text[k.Start:k.End]
+		if k.Escaped {
+			name = string(jsonscan.AppendUnquote(nil, raw[k.Start:k.End]))
+		}
+		name = prefix + "." + name
+		v, err := s.Next()
+		if err != nil {
+			return
+		}
+		switch v.Kind {
+		case jsonscan.String:
+			if v.Escaped {
+				c.put(name, string(jsonscan.AppendUnquote(nil, raw[v.Start:v.End])))
+			} else {
+				c.put(name, text[v.Start:v.End])
+			}
+		case jsonscan.ObjectStart:
+			c.flatObject(name, text, raw, s)
+		case jsonscan.ArrayStart:
+			start := v.Start
+			if err := s.Skip(v); err != nil {
+				return
+			}
+			c.put(name, text[start:s.Offset()])
+		case jsonscan.Null:
+		default:
+			c.put(name, text[v.Start:v.End])
+		}
+	}
+}
