@@ -139,6 +139,15 @@ func (f *field) values(ctx *evalCtx) []string {
 			}
 		} else if v, ok := r.Claims[f.name]; ok {
 			out = append(out, v)
+		} else {
+			// Claims are namespaced by where the platform put them
+			// (jwt.sub, claims.sub, lambda.tenant): a bare name matches
+			// it under any namespace.
+			for k, v := range r.Claims {
+				if len(k) > len(f.name) && k[len(k)-len(f.name)-1] == '.' && k[len(k)-len(f.name):] == f.name {
+					out = append(out, v)
+				}
+			}
 		}
 	case fValue:
 		for i := range ctx.values {

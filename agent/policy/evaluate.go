@@ -93,6 +93,10 @@ func (ev *Evaluation) Wants(loc string) bool {
 // Keep records a value rules read. The value's strings are kept as they
 // are (decode.Walk never hands out reused buffers).
 func (ev *Evaluation) Keep(v event.Value) {
+	if v.IsKey {
+		// Rules test values; names are judged by the detectors.
+		return
+	}
 	v.Decoded = nil
 	ev.ctx.values = append(ev.ctx.values, v)
 }

@@ -68,15 +68,23 @@ func validateSchema(doc map[string]any, p *problems) {
 		msg string
 	}
 	var leaves []leaf
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
+	var walk func(e *jsonschema.ValidationError, override []string)
+	walk = func(e *jsonschema.ValidationError, override []string) {
+		if pn, ok := e.ErrorKind.(*kind.PropertyNames); ok {
+			// The causes judge the name, not a value: locate them at the
+			// offending key.
+			override = at(e.InstanceLocation, pn.Property)
+		}
 		if len(e.Causes) > 0 {
 			for _, c := range e.Causes {
-				walk(c)
+				walk(c, override)
 			}
 			return
 		}
 		loc := e.InstanceLocation
+		if override != nil {
+			loc = override
+		}
 		msg := e.ErrorKind.LocalizedString(printer)
 		switch k := e.ErrorKind.(type) {
 		case *kind.AdditionalProperties:
@@ -105,7 +113,7 @@ func validateSchema(doc map[string]any, p *problems) {
 		}
 		leaves = append(leaves, leaf{loc: loc, msg: msg})
 	}
-	walk(ve)
+	walk(ve, nil)
 	// A oneOf reports each failed branch at the same place: merge them.
 	seen := map[string]int{}
 	var merged []leaf
