@@ -84,8 +84,8 @@ func TestFirehoseDeliveryPolicy(t *testing.T) {
 
 func TestRoleNameOf(t *testing.T) {
 	for in, want := range map[string]string{
-		"legacy": "legacy",
-		"arn:aws:iam::123456789012:role/legacy":                 "legacy",
+		"legacy":                                "legacy",
+		"arn:aws:iam::123456789012:role/legacy": "legacy",
 		"arn:aws:iam::123456789012:role/service-role/legacy-x1": "legacy-x1",
 	} {
 		if got, err := roleNameOf(in); err != nil || got != want {
