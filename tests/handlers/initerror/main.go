@@ -43,6 +43,10 @@ func reportInitError(message string) error {
 }
 
 func main() {
+	// Point at the agent first, as redirect.Redirect's users do before
+	// any Runtime API call; an init error reported before redirection
+	// would go straight to Lambda (harmless, but not what this tests).
+	wiring.Redirect()
 	if os.Getenv("REQUIRED_SETTING") == "" {
 		msg := "REQUIRED_SETTING is not set"
 		if os.Getenv("INIT_ERROR_MODE") != "exit" {
