@@ -199,3 +199,35 @@ func (s *releasingStream) Close() error {
 	s.once.Do(s.release)
 	return err
 }
+
+// Warm starts environments until n are running (at most Max), waiting for
+// each to be ready when it can say so (a WaitReady(ctx) error method), so
+// that the first requests do not pay the cold start and a broken function
+// fails before any request.
+func (p *Pool) Warm(ctx context.Context, n int) error {
+	p.init()
+	n = min(n, cap(p.tokens))
+	var taken []pooled
+	defer func() {
+		for _, e := range taken {
+			p.put(e)
+		}
+	}()
+	for range n {
+		if err := p.acquireToken(ctx); err != nil {
+			return err
+		}
+		e, err := p.take(ctx)
+		if err != nil {
+			<-p.tokens
+			return err
+		}
+		taken = append(taken, e)
+		if r, ok := e.env.(interface{ WaitReady(context.Context) error }); ok {
+			if err := r.WaitReady(ctx); err != nil {
+				return fmt.Errorf("environment %d: %w", e.slot, err)
+			}
+		}
+	}
+	return nil
+}

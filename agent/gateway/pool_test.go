@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -127,3 +128,42 @@ func (e *blockingEnv) Invoke(ctx context.Context, ev []byte) (*Result, error) {
 }
 
 func (e *blockingEnv) Close(context.Context) error { return nil }
+
+type readyEnv struct {
+	fakeEnv
+	ready error
+}
+
+func (e *readyEnv) WaitReady(context.Context) error { return e.ready }
+
+func TestPoolWarm(t *testing.T) {
+	p := &Pool{Max: 3, New: func(ctx context.Context, slot int) (Environment, error) {
+		return &readyEnv{fakeEnv: fakeEnv{slot: slot}}, nil
+	}}
+	if err := p.Warm(t.Context(), 5); err != nil {
+		t.Fatal(err)
+	}
+	if p.Size() != 3 {
+		t.Fatalf("warmed %d environments, want 3 (the bound)", p.Size())
+	}
+	// Warm environments are idle: three invocations at once need no new ones.
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			if _, err := p.Invoke(t.Context(), []byte("1")); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if p.Size() != 3 {
+		t.Errorf("size %d after invocations", p.Size())
+	}
+
+	broken := &Pool{Max: 1, New: func(ctx context.Context, slot int) (Environment, error) {
+		return &readyEnv{ready: errors.New("init failed: Runtime.ExitError")}, nil
+	}}
+	if err := broken.Warm(t.Context(), 1); err == nil || !strings.Contains(err.Error(), "Runtime.ExitError") {
+		t.Errorf("Warm of a broken function: %v", err)
+	}
+}

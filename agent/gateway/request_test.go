@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/lambdawaf/lambdawaf/agent/gateway/gatewaytest"
 )
 
 var fixedTime = time.Date(2020, 3, 12, 19, 3, 58, 390_000_000, time.UTC)
@@ -58,7 +60,7 @@ func TestEventsMatchDocumentedExamples(t *testing.T) {
 		fixture string
 		req     func() *Request
 		setup   func(*Translator)
-		rules   fieldRules
+		rules   gatewaytest.Rules
 	}{
 		{
 			name: "http api payload 2.0", shape: HTTPAPI, fixture: "http-api-v2.json",
@@ -68,7 +70,7 @@ func TestEventsMatchDocumentedExamples(t *testing.T) {
 				return r
 			},
 			setup: func(tr *Translator) { tr.APIID = "id"; tr.DomainName = "id.execute-api.us-east-1.amazonaws.com" },
-			rules: fieldRules{
+			rules: gatewaytest.Rules{
 				Skip: []string{"requestContext.authentication", "requestContext.authorizer", "pathParameters", "stageVariables"},
 				// The documented timeEpoch (4 March) contradicts the documented time
 				// (12 March): only the kind of timeEpoch is comparable.
@@ -85,7 +87,7 @@ func TestEventsMatchDocumentedExamples(t *testing.T) {
 				return r
 			},
 			setup: func(tr *Translator) { tr.APIID = "<url-id>"; tr.Region = "us-west-2"; tr.AccountID = "123456789012" },
-			rules: fieldRules{
+			rules: gatewaytest.Rules{
 				Skip: []string{"requestContext.authorizer"},
 				// The documented timeEpoch (4 March) contradicts the documented time
 				// (12 March): only the kind of timeEpoch is comparable.
@@ -106,7 +108,7 @@ func TestEventsMatchDocumentedExamples(t *testing.T) {
 				tr.Stage = "prod"
 				tr.DomainName = "id.execute-api.us-east-1.amazonaws.com"
 			},
-			rules: fieldRules{
+			rules: gatewaytest.Rules{
 				Skip: []string{"requestContext.authorizer", "requestContext.identity.principalOrgId"},
 				KindOnly: []string{"requestContext.requestId", "requestContext.extendedRequestId", "requestContext.resourceId",
 					"requestContext.requestTime", "requestContext.requestTimeEpoch"},
@@ -134,7 +136,7 @@ func TestEventsMatchDocumentedExamples(t *testing.T) {
 			setup: func(tr *Translator) {
 				tr.TargetGroupARN = "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-279XGJDqGZ5rsrHC2Fjr/49e9d65c45c6791a"
 			},
-			rules: fieldRules{KindOnly: []string{"headers.x-amzn-trace-id"}},
+			rules: gatewaytest.Rules{KindOnly: []string{"headers.x-amzn-trace-id"}},
 		},
 		{
 			name: "alb multi value", shape: ALBMultiValue, fixture: "alb-multi.json",
@@ -154,7 +156,7 @@ func TestEventsMatchDocumentedExamples(t *testing.T) {
 			setup: func(tr *Translator) {
 				tr.TargetGroupARN = "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-279XGJDqGZ5rsrHC2Fjr/49e9d65c45c6791a"
 			},
-			rules: fieldRules{KindOnly: []string{"multiValueHeaders.x-amzn-trace-id"}},
+			rules: gatewaytest.Rules{KindOnly: []string{"multiValueHeaders.x-amzn-trace-id"}},
 		},
 	}
 	for _, tc := range tests {
@@ -162,8 +164,8 @@ func TestEventsMatchDocumentedExamples(t *testing.T) {
 			tr := fixedTranslator(tc.shape)
 			tc.setup(tr)
 			got := eventMap(t, tr, tc.req())
-			want := loadJSON(t, tc.fixture)
-			for _, d := range diffEvent(want, got, tc.rules) {
+			want := gatewaytest.Load(t, filepath.Join("testdata", tc.fixture))
+			for _, d := range gatewaytest.Diff(want, got, tc.rules) {
 				t.Error(d)
 			}
 		})

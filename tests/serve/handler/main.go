@@ -8,6 +8,8 @@
 //	/cookies       two cookies (v2 "cookies", v1/ALB Set-Cookie headers)
 //	/error         a handler error
 //	/sleep?ms=N    sleeps N ms first (timeouts)
+//	/size          the received body's length and SHA-256 (large bodies)
+//	/huge          a 7 MB response (over Lambda's 6 MB limit)
 //	/plain         (payload 2.0) a JSON object without statusCode
 //	/status/NNN    status NNN
 //	/stream        (Function URL streaming) three chunks 50 ms apart
@@ -20,6 +22,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -96,6 +99,22 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 			return nil, ctx.Err()
 		}
 		r.body = []byte(`{"slept":` + strconv.Itoa(ms) + `}`)
+	case path == "/size":
+		var b struct {
+			Body            string `json:"body"`
+			IsBase64Encoded bool   `json:"isBase64Encoded"`
+		}
+		_ = json.Unmarshal(raw, &b)
+		data := []byte(b.Body)
+		if b.IsBase64Encoded {
+			var err error
+			if data, err = base64.StdEncoding.DecodeString(b.Body); err != nil {
+				return nil, fmt.Errorf("decode body: %w", err)
+			}
+		}
+		r.body = fmt.Appendf(nil, `{"bytes":%d,"sha256":"%x"}`, len(data), sha256.Sum256(data))
+	case path == "/huge":
+		r.body = bytes.Repeat([]byte("x"), 7<<20)
 	case path == "/plain" && p.Version == "2.0":
 		return map[string]string{"hello": "world"}, nil
 	case strings.HasPrefix(path, "/status/"):

@@ -1,4 +1,7 @@
-package gateway
+// Package gatewaytest compares generated Lambda events with the example
+// events AWS documents, field by field, for the tests of agent/gateway and
+// of the serve end-to-end suite.
+package gatewaytest
 
 import (
 	"encoding/json"
@@ -7,14 +10,15 @@ import (
 	"path"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
 )
 
-// fieldRules says how to compare a generated event with a documented one.
+// Rules says how to compare a generated event with a documented one.
 // Patterns are dotted paths with '*' for one element ("headers.*").
-type fieldRules struct {
+type Rules struct {
 	// Skip: documented fields of features the local endpoint does not
 	// emulate (authorizers, stage variables, client certificates).
 	Skip []string
@@ -56,9 +60,9 @@ func kind(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// diffEvent compares want (a documented event) with got field by field
+// Diff compares want (a documented event) with got field by field
 // and returns one line per difference.
-func diffEvent(want, got any, rules fieldRules) []string {
+func Diff(want, got any, rules Rules) []string {
 	var diffs []string
 	var walk func(p string, w, g any, gotPresent bool)
 	walk = func(p string, w, g any, gotPresent bool) {
@@ -134,29 +138,23 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-func loadJSON(t *testing.T, name string) any {
+// Load reads a JSON document for Diff.
+func Load(t testing.TB, path string) any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
-		t.Fatalf("%s: %v", name, err)
+		t.Fatalf("%s: %v", path, err)
 	}
 	return v
 }
 
-func TestDiffEventReportsDifferences(t *testing.T) {
-	want := map[string]any{"a": "x", "b": map[string]any{"c": 1.0}, "n": nil}
-	got := map[string]any{"a": "y", "b": map[string]any{}, "z": true}
-	diffs := diffEvent(want, got, fieldRules{})
-	wantDiffs := []string{
-		`a: got "y", documented "x"`,
-		`b.c: missing (documented number)`,
-		`z: not in the documented event (got bool)`,
-	}
-	if !reflect.DeepEqual(diffs, wantDiffs) {
-		t.Fatalf("diffs = %q, want %q", diffs, wantDiffs)
-	}
+// Fixture is the path of a documented example event shipped in
+// agent/gateway/testdata, from a test in any directory of the module.
+func Fixture(name string) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "testdata", name)
 }
