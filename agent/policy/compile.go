@@ -619,3 +619,19 @@ func (p *Policy) DisabledRules() []string {
 	}
 	return out
 }
+
+// Summary describes the policy in one line, for the CLI and start-up logs.
+func (p *Policy) Summary() string {
+	ops := 0
+	if p.openapi != nil {
+		ops = p.openapi.operations
+	}
+	n := func(k int, what string) string {
+		if k == 1 {
+			return "1 " + what
+		}
+		return fmt.Sprintf("%d %ss", k, what)
+	}
+	return fmt.Sprintf("mode %s, %s, %s, %s, %s (%d from OpenAPI), %s", p.mode, n(len(p.rules), "rule"), n(len(p.lists), "list"),
+		n(len(p.excl), "exclusion"), n(len(p.routes), "route"), ops, n(len(p.limits), "rate limit"))
+}
