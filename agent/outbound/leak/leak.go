@@ -82,6 +82,9 @@ func ParseKind(name string) (Kind, bool) {
 type Finding struct {
 	Kind       Kind
 	Start, End int
+	// from is where the evidence for the finding starts: before Start when
+	// a preceding name made the match ("password=", "Bearer ", "secret").
+	from int
 }
 
 // MaxToken bounds the length of every construct the scanner recognises
@@ -113,12 +116,14 @@ func Find(text []byte, kinds Kind, atEOF bool) (findings []Finding, safe int) {
 	if s.safe < 0 {
 		s.safe = 0
 	}
-	// A finding that starts before safe is complete (it was reported), so
-	// emitting through its end is safe; one starting at or after safe will
-	// be found again in the next call.
+	// A finding whose evidence starts before safe is complete (it was
+	// reported), so emitting through its end is safe; one whose evidence
+	// starts at or after safe will be found again in the next call.
 	out := s.findings[:0]
 	for _, f := range s.findings {
-		if f.Start < s.safe {
+		if f.from < s.safe {
+			// Its evidence begins before safe and would be emitted now: the
+			// finding must be too (it is complete, or it would not exist).
 			out = append(out, f)
 			if f.End > s.safe {
 				s.safe = f.End

@@ -136,7 +136,7 @@ func TestScrub(t *testing.T) {
 func TestFindStreaming(t *testing.T) {
 	text := strings.Repeat("x", 50) + " card 4111 1111 1111 1111, key AKIAIOSFODNN7EXAMPLE, ssn 536-90-4399 " +
 		strings.Repeat("y ", 40) + "\npq: syntax error at or near \"x\"\n-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\nend"
-	whole, _ := Find([]byte(text), Outbound, true)
+	whole, _ := Find([]byte(text), All, true)
 	want := string(Mask([]byte(text), whole))
 	for chunk := 1; chunk <= 40; chunk++ {
 		var out strings.Builder
@@ -146,7 +146,7 @@ func TestFindStreaming(t *testing.T) {
 			buf := append(carry, text[pos:end]...)
 			pos = end
 			atEOF := pos == len(text)
-			f, safe := Find(buf, Outbound, atEOF)
+			f, safe := Find(buf, All, atEOF)
 			out.Write(Mask(buf[:safe], f))
 			carry = append([]byte(nil), buf[safe:]...)
 			if atEOF {

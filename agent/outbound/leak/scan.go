@@ -21,7 +21,12 @@ func (s *scanner) hold(at int) {
 }
 
 func (s *scanner) add(k Kind, start, end int) {
-	s.findings = append(s.findings, Finding{Kind: k, Start: start, End: end})
+	s.addFrom(k, start, end, start)
+}
+
+// addFrom records a finding whose evidence starts at from.
+func (s *scanner) addFrom(k Kind, start, end, from int) {
+	s.findings = append(s.findings, Finding{Kind: k, Start: start, End: end, from: min(from, start)})
 }
 
 func (s *scanner) run() {
@@ -41,8 +46,9 @@ func (s *scanner) run() {
 				end++
 			}
 			if end == n && !s.atEOF {
-				// The run may continue in the next chunk.
-				s.hold(i)
+				// The run may continue in the next chunk; keep the context
+				// an AWS secret key needs before it, too.
+				s.hold(i - secretContext)
 				break
 			}
 			next := s.token(i, end)
@@ -138,19 +144,19 @@ func (s *scanner) token(start, end int) int {
 	}
 	if s.kinds&AWSSecretKey != 0 {
 		if e, ok := s.awsSecret(start); ok {
-			s.add(AWSSecretKey, start, e)
+			s.addFrom(AWSSecretKey, start, e, start-secretContext)
 			return e
 		}
 	}
 	if s.kinds&BearerToken != 0 && (c == 'B' || c == 'b') && end-start == 6 && bytes.EqualFold(t[start:end], []byte("bearer")) {
 		if vs, ve, ok := s.bearer(end); ok {
-			s.add(BearerToken, vs, ve)
+			s.addFrom(BearerToken, vs, ve, start)
 			return ve
 		}
 	}
 	if s.kinds&Secret != 0 && isLetter(c) {
 		if vs, ve, ok := s.assignment(start); ok {
-			s.add(Secret, vs, ve)
+			s.addFrom(Secret, vs, ve, start)
 			return ve
 		}
 	}
@@ -352,7 +358,7 @@ func (s *scanner) awsSecret(i int) (int, bool) {
 		return 0, false
 	}
 	if j == len(t) && !s.atEOF {
-		s.hold(i)
+		s.hold(i - secretContext)
 		return 0, false
 	}
 	if j < len(t) && t[j] == '=' {
@@ -360,7 +366,7 @@ func (s *scanner) awsSecret(i int) (int, bool) {
 	}
 	// Only with a telling name close before it: a bare 40-character
 	// base64 string is as likely a hash or an id.
-	from := i - 80
+	from := i - secretContext
 	if from < 0 {
 		from = 0
 	}
@@ -540,7 +546,7 @@ func (s *scanner) urlPasswords() {
 		if t[j] != '@' || colon < 0 || colon+1 == j {
 			continue
 		}
-		s.add(URLPassword, colon+1, j)
+		s.addFrom(URLPassword, colon+1, j, p-1)
 		off = j
 	}
 }
@@ -803,3 +809,7 @@ func containsFold(b []byte, lowerNeedle string) bool {
 	}
 	return false
 }
+
+// secretContext is how far before a 40-character string a telling name
+// ("secret") is looked for.
+const secretContext = 80
