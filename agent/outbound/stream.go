@@ -196,4 +196,3 @@ func (s *stream) finish() {
 		s.f.report(ctx, Pass, "stream", nil, s.reason)
 	}
 }
-
