@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/emulator"
 )
 
 // These tests run the real binary, built with the test hooks, the way
@@ -96,25 +97,6 @@ func (p *process) shutdown(t *testing.T, f *fakeLambda) {
 	}
 }
 
-// rssKB reads the resident set size of a process from /proc.
-func rssKB(t *testing.T, pid int) int {
-	t.Helper()
-	fh, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	sc := bufio.NewScanner(fh)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
-			return n
-		}
-	}
-	t.Fatal("no VmRSS")
-	return 0
-}
-
 func TestBinaryColdStart(t *testing.T) {
 	agentBinary(t) // build outside the measurement
 	var times []time.Duration
@@ -180,6 +162,9 @@ func TestBinaryHooksRSSAndShutdown(t *testing.T) {
 	respond("panics", `"ok"`)
 
 	// A 6 MB event and many small ones, then measure memory.
+	if rss, hwm, err := emulator.ProcessMemory(p.cmd.Process.Pid); err == nil {
+		t.Logf("agent RSS before the 6 MB event: %d kB (peak %d kB)", rss, hwm)
+	}
 	big := `{"b":"` + strings.Repeat("x", 6<<20) + `"}`
 	f.runtime <- invocation{"big", big}
 	if id, body := next(); id != "big" || len(body) != len(big) {
@@ -194,8 +179,11 @@ func TestBinaryHooksRSSAndShutdown(t *testing.T) {
 		}
 		respond(id, `"ok"`)
 	}
-	rss := rssKB(t, p.cmd.Process.Pid)
-	t.Logf("agent RSS after a 6 MB event and 200 invocations: %d kB", rss)
+	rss, hwm, err := emulator.ProcessMemory(p.cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("agent RSS after a 6 MB event and 200 invocations: %d kB (peak %d kB)", rss, hwm)
 	if rss > 20*1024 {
 		t.Errorf("RSS %d kB over the 20 MB budget", rss)
 	}

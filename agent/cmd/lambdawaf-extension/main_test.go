@@ -87,6 +87,7 @@ func (f *fakeLambda) serve(w http.ResponseWriter, r *http.Request) {
 		case inv := <-f.runtime:
 			w.Header().Set("Lambda-Runtime-Aws-Request-Id", inv.id)
 			w.Header().Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(time.Now().Add(time.Minute).UnixMilli(), 10))
+			w.Header().Set("Content-Length", strconv.Itoa(len(inv.payload)))
 			_, _ = io.WriteString(w, inv.payload)
 		case <-r.Context().Done():
 		}
