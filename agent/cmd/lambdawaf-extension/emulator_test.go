@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,28 +23,29 @@ import (
 // this is the agent's own acceptance check.
 
 var (
-	echoOnce sync.Once
-	echoPath string
-	echoErr  error
-	echoOut  []byte
+	handlersMu sync.Mutex
+	handlers   = map[string]string{}
 )
 
-func echoHandler(t *testing.T) string {
+// testHandler builds tests/handlers/<name> once per test run.
+func testHandler(t *testing.T, name string) string {
 	t.Helper()
-	echoOnce.Do(func() {
-		dir := filepath.Dir(filepath.Dir(agentBinary(t)))
-		echoPath = filepath.Join(dir, "task", "echo")
-		cmd := exec.Command("go", "build", "-o", echoPath, "github.com/lambdawaf/lambdawaf/tests/handlers/echo")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		echoOut, echoErr = cmd.CombinedOutput()
-	})
-	if echoErr != nil {
-		t.Fatalf("build echo handler: %v\n%s", echoErr, echoOut)
+	handlersMu.Lock()
+	defer handlersMu.Unlock()
+	if p, ok := handlers[name]; ok {
+		return p
 	}
-	return echoPath
+	p := filepath.Join(filepath.Dir(filepath.Dir(agentBinary(t))), "task", name)
+	cmd := exec.Command("go", "build", "-o", p, "github.com/lambdawaf/lambdawaf/tests/handlers/"+name)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build handler %s: %v\n%s", name, err, out)
+	}
+	handlers[name] = p
+	return p
 }
 
-func startEmulated(t *testing.T, env map[string]string, concurrency int) (*emulator.Function, *syncBuffer, int) {
+func startEmulated(t *testing.T, handler string, env map[string]string, concurrency int) (*emulator.Function, *syncBuffer, int) {
 	t.Helper()
 	layer := filepath.Dir(filepath.Dir(agentBinary(t))) // holds extensions/lambdawaf
 	port := freePort(t)
@@ -52,7 +55,7 @@ func startEmulated(t *testing.T, env map[string]string, concurrency int) (*emula
 	}
 	logs := &syncBuffer{}
 	f, err := emulator.Start(context.Background(), emulator.Config{
-		Handler:     []string{echoHandler(t)},
+		Handler:     []string{testHandler(t, handler)},
 		LayerDir:    layer,
 		Env:         full,
 		Logs:        logs,
@@ -70,7 +73,7 @@ func startEmulated(t *testing.T, env map[string]string, concurrency int) (*emula
 }
 
 func TestInEmulator(t *testing.T) {
-	f, logs, port := startEmulated(t, map[string]string{
+	f, logs, port := startEmulated(t, "echo", map[string]string{
 		"LAMBDAWAF_TESTHOOK_BLOCK": "evil-marker",
 		"LAMBDAWAF_TESTHOOK_PANIC": "panic-marker",
 	}, 1)
@@ -145,7 +148,7 @@ func TestInEmulator(t *testing.T) {
 }
 
 func TestInEmulatorConcurrent(t *testing.T) {
-	f, logs, _ := startEmulated(t, nil, 8)
+	f, logs, _ := startEmulated(t, "echo", nil, 8)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -168,7 +171,7 @@ func TestInEmulatorConcurrent(t *testing.T) {
 }
 
 func TestInEmulatorBypassIsReported(t *testing.T) {
-	f, logs, _ := startEmulated(t, map[string]string{"TEST_HANDLER_START": "lambda"}, 1)
+	f, logs, _ := startEmulated(t, "echo", map[string]string{"TEST_HANDLER_START": "lambda"}, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := f.Invoke(ctx, []byte(`{}`), emulator.InvokeOptions{}); err != nil {
@@ -181,5 +184,51 @@ func TestInEmulatorBypassIsReported(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "LAMBDAWAF IS BEING BYPASSED") {
 		t.Errorf("no bypass warning; logs:\n%s", logs)
+	}
+}
+
+func TestInEmulatorStreaming(t *testing.T) {
+	f, logs, _ := startEmulated(t, "stream", nil, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	// Five chunks 200 ms apart: the first must arrive long before the last
+	// is written, or something on the way buffers.
+	start := time.Now()
+	res, err := f.Invoke(ctx, []byte(`{"chunks":5,"intervalMs":200}`), emulator.InvokeOptions{Streaming: true})
+	if err != nil || res.Stream == nil {
+		t.Fatalf("invoke: %v %+v; logs:\n%s", err, res, logs)
+	}
+	var got []byte
+	buf := make([]byte, 4096)
+	var firstAt time.Duration
+	for {
+		n, err := res.Stream.Read(buf)
+		got = append(got, buf[:n]...)
+		if firstAt == 0 && strings.Contains(string(got), "chunk-1") {
+			firstAt = time.Since(start)
+		}
+		if err != nil {
+			break
+		}
+	}
+	total := time.Since(start)
+	if !strings.Contains(string(got), "chunk-5") {
+		t.Fatalf("stream = %q", got)
+	}
+	t.Logf("first chunk after %v, stream complete after %v", firstAt, total)
+	if firstAt == 0 || firstAt > total-500*time.Millisecond {
+		t.Errorf("first chunk at %v of %v: the stream was buffered", firstAt, total)
+	}
+
+	// A mid-stream failure reaches the caller through the error trailers.
+	res, err = f.Invoke(ctx, []byte(`{"chunks":5,"intervalMs":10,"failAfter":2}`), emulator.InvokeOptions{Streaming: true})
+	if err != nil || res.Stream == nil {
+		t.Fatalf("invoke: %v %+v", err, res)
+	}
+	_, err = io.ReadAll(res.Stream)
+	var se *emulator.StreamError
+	if !errors.As(err, &se) || !strings.Contains(se.Type, "StreamBroken") || !strings.Contains(string(se.Body), "stream broke after 2 chunks") {
+		t.Errorf("mid-stream error = %v (%+v); logs:\n%s", err, se, logs)
 	}
 }
