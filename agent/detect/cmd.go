@@ -88,6 +88,11 @@ func shellNorm(dst []byte, s string) []byte {
 				i += 2
 				continue
 			}
+		case '+':
+			// a '+' left by a second URL-decoding layer is a space to
+			// the application that decodes once more
+			dst = append(dst, ' ')
+			continue
 		case '{':
 			// brace expansion {cmd,arg}: a separator before the command
 			if j := strings.IndexByte(s[i:], '}'); j > 0 && strings.IndexByte(s[i:i+j], ',') > 0 && strings.IndexByte(s[i:i+j], ' ') < 0 {
@@ -133,6 +138,9 @@ func cmdWordAt(s string, i int) (word string, start, end int) {
 // shell arguments: end of input, a flag, a path, a redirect, a number, a
 // variable, or another separator.
 func argsLookShell(s string, j int) bool {
+	if segmentLooksShell(s, j) {
+		return true
+	}
 	k := skipSpace(s, j)
 	if k >= len(s) {
 		return true
@@ -142,7 +150,7 @@ func argsLookShell(s string, j int) bool {
 	}
 	c := s[k]
 	switch c {
-	case '-', '/', '~', '>', '<', '|', ';', '&', '$', '`', '.', '*', ')', '\'', '"', '\n', '#', '%':
+	case '-', '/', '~', '>', '<', '|', ';', '$', '`', '.', '*', ')', '\'', '"', '\n', '#', '%':
 		return true
 	}
 	if isDigit(c) {
@@ -233,7 +241,7 @@ func (in *input) detectCmd() {
 			continue
 		}
 		strong, known := strongCommands[w]
-		if !known {
+		if !known || !wordEnds(s, we) {
 			continue
 		}
 		switch {
@@ -245,7 +253,7 @@ func (in *input) detectCmd() {
 				return
 			}
 		case sep == "&":
-			if strong && argsLookShell(s, we) && !proseish {
+			if strong && (argsLookShell(s, we) || strings.HasPrefix(s[skipSpace(s, we):], "&")) && !proseish {
 				in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
 				return
 			}
@@ -256,4 +264,28 @@ func (in *input) detectCmd() {
 			}
 		}
 	}
+}
+
+// segmentLooksShell reports whether the arguments after a command word, up
+// to the next separator, include a redirect, a variable or a path, as in
+// "; echo pwned > /tmp/x".
+func segmentLooksShell(s string, j int) bool {
+	end := len(s)
+	if k := strings.IndexAny(s[j:], ";|&\n`"); k >= 0 {
+		end = j + k
+	}
+	seg := s[j:end]
+	if len(seg) > 128 {
+		return false
+	}
+	return strings.ContainsAny(seg, "><$") || strings.Contains(seg, " /") || strings.Contains(seg, " ~/")
+}
+
+// wordEnds reports whether a command word ending at j is a whole shell word:
+// followed by the end, a blank, a separator or a redirect, not "base64,".
+func wordEnds(s string, j int) bool {
+	if j >= len(s) {
+		return true
+	}
+	return isSpace(s[j]) || strings.IndexByte(";|&<>)`'\"\n#", s[j]) >= 0
 }

@@ -51,7 +51,7 @@ func callAfter(s string, j int) bool {
 // detectKeyCode judges a parameter name for prototype pollution and
 // class-loader manipulation (Spring4Shell), which live in names.
 func (in *input) detectKeyCode() {
-	if !in.e.Enabled(CodeInj) || !in.mask.has(bUnderscore|bDot|bBracket) {
+	if !in.e.Enabled(CodeInj) || !in.mask.has(bUnderscore|bDot|bBracket) && in.text != "prototype" {
 		return
 	}
 	s := in.lower()
@@ -61,11 +61,26 @@ func (in *input) detectKeyCode() {
 			return
 		}
 	}
+	// JSON keys arrive one at a time: {"constructor":{"prototype":...}}
+	// shows in the location.
+	if s == "prototype" && (strings.HasSuffix(in.v.Location, "constructor.prototype") || strings.HasSuffix(in.v.Location, "constructor[prototype]")) {
+		in.emit(CodeInj, "prototype-pollution", 7, 0, len(s))
+		return
+	}
 	for _, w := range [...]string{"class.module.classloader", "class.classloader", "classloader.resources", ".protectiondomain", "class.module"} {
 		if i := strings.Index(s, w); i >= 0 {
 			in.emit(CodeInj, "java-class", 8, i, i+40)
 			return
 		}
+	}
+}
+
+// detectPlainCode is the cheap code check for plain text: Java class names
+// ("org.apache.commons.collections.functors.InvokerTransformer").
+func (in *input) detectPlainCode() {
+	s := in.lower()
+	if strings.Contains(s, "java") || strings.Contains(s, "org.") || strings.Contains(s, "com.") || strings.Contains(s, "sun.") || strings.Contains(s, "ro0ab") {
+		in.detectCode()
 	}
 }
 

@@ -62,6 +62,7 @@ type scratch struct {
 	lower []byte
 	norm  []byte
 	tmp   []byte
+	plus  []byte
 }
 
 // input is one text under judgement with its context and lazily built views.
@@ -101,7 +102,7 @@ func (in *input) emit(c Class, rule string, score int, off, end int) {
 		}
 	}
 	loc := in.v.Location
-	if in.isKey {
+	if in.isKey && !in.v.IsKey {
 		loc = in.v.Location + "#key"
 	}
 	in.dst = append(in.dst, Signal{
@@ -126,6 +127,13 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 		in.emit(Protocol, "value-too-long", 3, 0, 16)
 		dst = in.dst
 	}
+	if v.IsKey {
+		// The decoder yields names as values of their own.
+		in := input{e: e, v: &v, text: text, sink: sinkKey, sc: sc, dst: dst}
+		in.mask = scanMask(text)
+		in.judgeKey()
+		return in.dst
+	}
 	sk := sinkOf(&v)
 	if v.Key != "" && v.Key != v.Text && keyWorthJudging(&v) {
 		in := input{e: e, v: &v, text: v.Key, isKey: true, sink: sinkKey, sc: sc, dst: dst}
@@ -136,7 +144,32 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 	in := input{e: e, v: &v, text: text, sink: sk, sc: sc, dst: dst}
 	in.mask = scanMask(text)
 	in.judge()
+	if in.mask.has(bPlus) && !in.mask.has(bSpace) && urlLayers(v.Decoded) >= 2 {
+		// A value URL-encoded twice keeps '+' for spaces after the second
+		// decoding; an application that decodes once more with form rules
+		// sees spaces. Judge that reading too.
+		sc.plus = append(sc.plus[:0], text...)
+		for i, c := range sc.plus {
+			if c == '+' {
+				sc.plus[i] = ' '
+			}
+		}
+		in2 := input{e: e, v: &v, text: unsafeString(sc.plus), sink: sk, sc: sc, dst: in.dst}
+		in2.mask = scanMask(in2.text)
+		in2.judge()
+		return in2.dst
+	}
 	return in.dst
+}
+
+func urlLayers(dec []string) int {
+	n := 0
+	for _, d := range dec {
+		if d == "url" {
+			n++
+		}
+	}
+	return n
 }
 
 // keyWorthJudging skips keys that are positional ("[3]") or that a decoder
@@ -158,6 +191,12 @@ func (in *input) judge() {
 	if m.plain() && in.sink == sinkNone {
 		// Letters, digits, spaces and a few harmless punctuation marks:
 		// only the keyword-level SQL checks can apply.
+		if m.has(bDot) {
+			in.detectOAST()
+			in.detectPlainCode()
+		} else if len(in.text) > 8 && strings.Contains(in.text, "rO0AB") {
+			in.detectCode()
+		}
 		if m.has(bSpace | bPlus) {
 			in.detectSQLi()
 			if m.has(bDash) {

@@ -39,7 +39,7 @@ func (in *input) detectLDAP() {
 		off = i + 2
 	}
 	for _, p := range [...]string{"*)(", "*))", "(|(", "(&(", "(!("} {
-		if i := strings.Index(s, p); i >= 0 && strings.IndexByte(s, '=') >= 0 {
+		if i := strings.Index(s, p); i >= 0 && (strings.IndexByte(s, '=') >= 0 || p[0] == '*' && (i == 0 || strings.Contains(s, "%00") || strings.IndexByte(s, 0) >= 0)) {
 			in.emit(LDAPi, "ldap-filter", 7, i, i+24)
 			return
 		}

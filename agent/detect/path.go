@@ -27,9 +27,18 @@ func normPath(dst []byte, s string) (out []byte, nul bool) {
 					}
 				}
 			} else if i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
-				if h, ok := unhex2(s[i+2], s[i+3]); ok && h == 0 {
-					if l, ok := unhex2(s[i+4], s[i+5]); ok && (l == '.' || l == '/' || l == '\\') {
+				h, ok1 := unhex2(s[i+2], s[i+3])
+				l, ok2 := unhex2(s[i+4], s[i+5])
+				if ok1 && ok2 {
+					switch {
+					case h == 0 && (l == '.' || l == '/' || l == '\\'):
 						c = l
+						i += 5
+					case h == 0x22 && (l == 0x15 || l == 0x16), h == 0xff && (l == 0x0f || l == 0x3c), h == 0x20 && l == 0x44:
+						c = '/'
+						i += 5
+					case h == 0xff && l == 0x0e:
+						c = '.'
 						i += 5
 					}
 				}
@@ -63,7 +72,7 @@ func normPath(dst []byte, s string) (out []byte, nul bool) {
 				c = '/'
 				i += 2
 			}
-		case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x88 && s[i+2] == 0x95: // ∕ division slash
+		case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x88 && (s[i+2] == 0x95 || s[i+2] == 0x96): // ∕ ∖
 			c = '/'
 			i += 2
 		}
@@ -132,7 +141,7 @@ func fileBoundary(p string, i int, f string) bool {
 		if f[0] != '.' && b != '/' && b != ':' && b != '=' && b != ' ' && b != '"' && b != '\'' && b != '(' && b != '|' && b != ';' && b != '@' && b != '$' && b != '{' && b != ',' && b != '<' && b != '>' {
 			return false
 		}
-		if f[0] == '.' && (isWord(b) || b == '-') {
+		if f[0] == '.' && b != '/' && b != '=' && b != ':' {
 			return false
 		}
 	}
@@ -213,7 +222,7 @@ func (in *input) detectPath() {
 		in.emit(PathTraversal, "path-traversal", 9, first, fe)
 	case n >= 2 && !prose, n >= 3:
 		in.emit(PathTraversal, "path-traversal", 8, first, first+24)
-	case n == 1 && !prose && (in.sink == sinkFile || first == 0 || in.v.Part == event.PartPath || in.v.Part == event.PartQuery):
+	case n == 1 && !prose && (in.sink == sinkFile || in.v.Part == event.PartPath || in.v.Part != event.PartCookie && evasive(in.text)):
 		in.emit(PathTraversal, "path-traversal", 6, first, first+24)
 	case fo >= 0 && (!prose || (fo > 0 && p[fo-1] == '/')):
 		sc := 7
@@ -228,4 +237,10 @@ func (in *input) detectPath() {
 			in.emit(PathTraversal, "null-byte", 6, i, i+16)
 		}
 	}
+}
+
+// evasive reports encodings a legitimate relative path never needs:
+// percent-escapes left after decoding, backslashes, overlong UTF-8, NUL.
+func evasive(s string) bool {
+	return strings.ContainsAny(s, "%\\\x00\xc0\xc1") || strings.Contains(s, "..;")
 }

@@ -234,6 +234,13 @@ func (in *input) detectURL() {
 		h := s
 		if strings.HasPrefix(h, "//") {
 			h = h[2:]
+			if host := hostOf(h); strings.IndexByte(host, '.') > 0 && in.e.Enabled(RFI) {
+				if in.sink == sinkFile {
+					in.emit(RFI, "rfi-include-param", 8, 0, 32)
+				} else if strings.HasSuffix(strings.TrimSpace(s), "?") {
+					in.emit(RFI, "rfi-trailing-question", 7, 0, len(s))
+				}
+			}
 		}
 		in.judgeHost(s, 0, hostOf(h), in.sink == sinkURL || strings.HasPrefix(s, "//"), "")
 	}
@@ -270,6 +277,19 @@ func hostOf(rest string) string {
 
 // judgeURL judges one URL whose scheme is s[b:] and authority starts at a.
 func (in *input) judgeURL(s string, b int, scheme string, a int) {
+	if b > 0 && s[b-1] == ':' { // jar:http://, netdoc:..., nested schemes
+		o := b - 1
+		for o > 0 && isAlnum(s[o-1]) {
+			o--
+		}
+		if _, _, sc := schemeRisk(s[o : b-1]); sc > 0 {
+			b, scheme = o, s[o:b-1]
+		}
+	}
+	if scheme == "data" {
+		in.emit(RFI, "rfi-wrapper", 8, b, a+24)
+		return
+	}
 	if c, rule, sc := schemeRisk(scheme); sc > 0 {
 		if scheme == "file" {
 			if fo, _ := findSensitiveFile(s[a:]); fo >= 0 {

@@ -49,6 +49,15 @@ func (in *input) detectXSS() {
 // context, where "a=b" style prose can look like an attribute).
 func xssFalsePositive(s string, m mask) bool {
 	if m.has(bLT) {
+		// XML documents and prologs: libinjection flags "<?xml" and
+		// DOCTYPEs; they need a real script vector to count.
+		t := strings.ToLower(strings.TrimLeft(s, " \t\r\n\ufeff"))
+		if strings.HasPrefix(t, "<?xml") || strings.HasPrefix(t, "<!doctype") || strings.HasPrefix(t, "<soap") {
+			_, tag := htmlTag(t)
+			_, url := scriptURL(t)
+			_, sink := jsSink(t)
+			return tag == 0 && !url && sink == 0
+		}
 		return false
 	}
 	// attribute-context hits need an event-handler-like or script-url token
@@ -207,7 +216,7 @@ func jsSink(s string) (int, int) {
 			if (i == 0 || !isWord(s[i-1])) && k < len(s) && (s[k] == '(' || s[k] == '`') {
 				a := skipSpace(s, k+1)
 				// an argument that is a literal, not prose
-				if a < len(s) && (isDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '`' || s[a] == '/' || s[a] == ')' || strings.HasPrefix(s[a:], "document") || strings.HasPrefix(s[a:], "window") || strings.HasPrefix(s[a:], "this")) {
+				if a < len(s) && (isDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '`' || s[a] == '/' || s[a] == ')' || strings.HasPrefix(s[a:], "document") || strings.HasPrefix(s[a:], "window") || strings.HasPrefix(s[a:], "this") || strings.HasPrefix(s[a:], "string.") || strings.HasPrefix(s[a:], "atob(") || strings.HasPrefix(s[a:], "self") || strings.HasPrefix(s[a:], "top") || strings.HasPrefix(s[a:], "location") || strings.HasPrefix(s[a:], "origin") || strings.HasPrefix(s[a:], "navigator") || strings.HasPrefix(s[a:], "globalthis")) {
 					// a breakout or separator before the call
 					b := i
 					for b > 0 && isSpace(s[b-1]) {

@@ -1,0 +1,94 @@
+package corpus
+
+import (
+	"flag"
+	"sort"
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect"
+)
+
+var verbose = flag.Bool("corpus.v", false, "print every miss and false positive")
+
+// Regression guard: the thresholds sit just under (TP) and over (FP) what
+// the engine measured when they were set; a change that loses detection or
+// lets false positives back in fails here.
+const (
+	minAttackTP    = 0.99  // overall share of attack cases detected (measured 99.6%)
+	minClassTP     = 0.95  // every class (lowest measured: rfi 96.6%)
+	maxBenignFP    = 0.005 // share of benign cases with an attack signal (measured 0.25%)
+	minCorpusSizes = 1000
+)
+
+func TestCorpusRates(t *testing.T) {
+	p := NewPipeline(detect.Options{})
+	attacks, err := Attacks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	benign, err := Benign()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(attacks) < minCorpusSizes || len(benign) < minCorpusSizes/2 {
+		t.Fatalf("corpus too small: %d attacks, %d benign", len(attacks), len(benign))
+	}
+	type rate struct{ n, hit int }
+	per := map[string]*rate{}
+	var sigs []detect.Signal
+	total, hits := 0, 0
+	for _, c := range attacks {
+		sigs, err = p.Signals(APIGatewayV2(c.Req), sigs[:0])
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		r := per[c.Class]
+		if r == nil {
+			r = &rate{}
+			per[c.Class] = r
+		}
+		r.n++
+		total++
+		if Attack(sigs) {
+			r.hit++
+			hits++
+		} else if *verbose {
+			t.Logf("MISS %s %s %s %q", c.Class, c.Name, c.Req.URI, c.Req.Body)
+		}
+	}
+	fps := 0
+	for _, c := range benign {
+		sigs, err = p.Signals(APIGatewayV2(c.Req), sigs[:0])
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		if Attack(sigs) {
+			fps++
+			if *verbose {
+				t.Logf("FP %s %s %q -> %s %s %q", c.Name, c.Req.URI, c.Req.Body, sigs[0].Class, sigs[0].Rule, sigs[0].Excerpt)
+			}
+		}
+	}
+	classes := make([]string, 0, len(per))
+	for c := range per {
+		classes = append(classes, c)
+	}
+	sort.Strings(classes)
+	for _, c := range classes {
+		r := per[c]
+		tp := float64(r.hit) / float64(r.n)
+		t.Logf("%-18s %4d/%4d  TP %.1f%%", c, r.hit, r.n, 100*tp)
+		if tp < minClassTP {
+			t.Errorf("class %s: TP %.3f < %.2f", c, tp, minClassTP)
+		}
+	}
+	tp := float64(hits) / float64(total)
+	fp := float64(fps) / float64(len(benign))
+	t.Logf("attacks %d/%d TP %.2f%%; benign %d/%d FP %.2f%%", hits, total, 100*tp, fps, len(benign), 100*fp)
+	if tp < minAttackTP {
+		t.Errorf("overall TP %.4f < %.2f", tp, minAttackTP)
+	}
+	if fp > maxBenignFP {
+		t.Errorf("benign FP %.4f > %.2f", fp, maxBenignFP)
+	}
+}
