@@ -71,7 +71,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		log.Error().Err(err).Msg("cannot use AWS_LAMBDA_RUNTIME_API")
 		return 1
 	}
-	if _, err := ext.Register(ctx, name, lifecycle.Invoke, lifecycle.Shutdown); err != nil {
+	// INVOKE events feed bypass detection only; an environment that
+	// refuses them (a flavour of Lambda without per-invoke extension
+	// events) still gets a working agent registered for SHUTDOWN.
+	invokeEvents := true
+	_, err = ext.Register(ctx, name, lifecycle.Invoke, lifecycle.Shutdown)
+	var refused *lifecycle.StatusError
+	if errors.As(err, &refused) && refused.StatusCode >= 400 && refused.StatusCode < 500 {
+		invokeEvents = false
+		_, err = ext.Register(ctx, name, lifecycle.Shutdown)
+	}
+	if err != nil {
 		log.Error().Err(err).Str("name", name).Msg("cannot register with the Extensions API")
 		if ln != nil {
 			ln.Close()
@@ -124,6 +134,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			// path to it clear of everything but registration.
 			for _, problem := range cfg.problems {
 				log.Warn().Msg(problem)
+			}
+			if !invokeEvents {
+				log.Warn().Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events; registered for SHUTDOWN only, so bypass detection is off")
 			}
 			log.Info().Str("name", name).Str("listen", cfg.listenAddr).Str("upstream", cfg.upstream).
 				Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Dur("startup_ms", time.Since(start)).

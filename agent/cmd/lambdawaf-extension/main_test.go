@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +34,8 @@ type fakeLambda struct {
 	mu        sync.Mutex
 	name      string
 	events    []string
+	// refuseInvoke makes register refuse INVOKE subscriptions.
+	refuseInvoke bool
 }
 
 type invocation struct {
@@ -69,7 +72,13 @@ func (f *fakeLambda) serve(w http.ResponseWriter, r *http.Request) {
 		_ = json.Unmarshal(body, &req)
 		f.mu.Lock()
 		f.name, f.events = r.Header.Get("Lambda-Extension-Name"), req.Events
+		refuse := f.refuseInvoke
 		f.mu.Unlock()
+		if refuse && slices.Contains(req.Events, "INVOKE") {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"errorType":"InvalidEventType","errorMessage":"INVOKE is not supported"}`)
+			return
+		}
 		w.Header().Set("Lambda-Extension-Identifier", "ext-id")
 		_, _ = io.WriteString(w, `{"functionName":"fn","functionVersion":"$LATEST","handler":"h"}`)
 	case r.URL.Path == ext+"/event/next":
@@ -444,5 +453,29 @@ func TestDeferredInspector(t *testing.T) {
 	failed.set(nil, fmt.Errorf("no config"))
 	if _, err := failed.InspectEvent(context.Background(), &proxy.Invocation{}); err == nil || !strings.Contains(err.Error(), "no config") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestAgentWithoutInvokeEvents(t *testing.T) {
+	f := newFakeLambda(t)
+	f.refuseInvoke = true
+	a := startAgent(t, f, nil)
+	select {
+	case <-f.firstNext:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("agent never called event/next; logs:\n%s", a.logs)
+	}
+	f.mu.Lock()
+	events := strings.Join(f.events, ",")
+	f.mu.Unlock()
+	if events != "SHUTDOWN" {
+		t.Errorf("registered for %s, want SHUTDOWN after INVOKE was refused", events)
+	}
+	f.lifecycle <- `{"eventType":"SHUTDOWN","shutdownReason":"spindown","deadlineMs":0}`
+	if code := a.wait(t, 3*time.Second); code != 0 {
+		t.Errorf("exit code %d", code)
+	}
+	if !strings.Contains(a.logs.String(), "bypass detection is off") {
+		t.Errorf("logs:\n%s", a.logs)
 	}
 }
