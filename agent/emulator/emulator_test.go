@@ -547,3 +547,21 @@ func TestExtensionsAPIIsStrict(t *testing.T) {
 		}
 	}
 }
+
+func TestExtensionExitErrorResetsTheEnvironment(t *testing.T) {
+	fn, logs := start(t, "echo", []string{"flaky"}, emulator.Config{Env: map[string]string{"TESTEXT_EXIT_ERROR": "1"}})
+	// The invocation may finish before or after the extension dies; either
+	// way the environment must be reset and the error type recorded.
+	invoke(t, fn, `{"sleepMs":200}`, emulator.InvokeOptions{})
+	if res := invoke(t, fn, `{}`, emulator.InvokeOptions{}); res.FunctionError != "" && res.ErrorType != "Extension.Fatal" {
+		t.Errorf("second invocation: %s %s", res.ErrorType, res.Payload)
+	}
+	if len(logs.Lines("exit/error status 202")) == 0 {
+		t.Errorf("exit/error was not accepted:\n%s", logs.String())
+	}
+	env := fn.Environments()[0]
+	ext, _ := env.Extension("flaky")
+	if env.ShutdownReason != "failure" || ext.ErrorType != "Extension.Fatal" {
+		t.Errorf("reason %q, extension error %q", env.ShutdownReason, ext.ErrorType)
+	}
+}

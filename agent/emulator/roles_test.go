@@ -190,6 +190,16 @@ func extensionMain() {
 		fmt.Printf("testext event: %s\n", ev)
 		var e struct{ EventType string }
 		_ = json.Unmarshal(ev, &e)
+		if e.EventType == "INVOKE" && os.Getenv("TESTEXT_EXIT_ERROR") != "" {
+			req, _ := http.NewRequest(http.MethodPost, api+"exit/error", strings.NewReader(`{"errorMessage":"lost my state"}`))
+			req.Header.Set("Lambda-Extension-Identifier", id)
+			req.Header.Set("Lambda-Extension-Function-Error-Type", "Extension.Fatal")
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				fmt.Println("testext: exit/error status", resp.StatusCode)
+				resp.Body.Close()
+			}
+			os.Exit(1)
+		}
 		if e.EventType == "SHUTDOWN" {
 			d, _ := time.ParseDuration(os.Getenv("TESTEXT_SHUTDOWN_DELAY"))
 			time.Sleep(d)
