@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash/fnv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/agentkey"
 	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/outbound"
+	"github.com/lambdawaf/lambdawaf/agent/outbound/leak"
 	"github.com/lambdawaf/lambdawaf/agent/policy"
 )
 
@@ -386,4 +389,41 @@ func (r *Recorder) Close(ctx context.Context) error {
 	err := r.Flush(ctx)
 	r.closeMu.Do(func() { close(r.done) })
 	return err
+}
+
+// ReportResponse records what outbound inspection found in a response; it
+// implements outbound.Reporter. Reports without findings (a response that
+// could not be inspected) are recorded too, so that blind spots show.
+func (r *Recorder) ReportResponse(ctx context.Context, rep *outbound.Report) {
+	if rep == nil {
+		return
+	}
+	rec := Record{
+		Level:           "warn",
+		Message:         "lambdawaf response",
+		Kind:            KindResponse,
+		SchemaVersion:   SchemaVersion,
+		Time:            time.Now().UTC(),
+		RequestID:       rep.RequestID,
+		FunctionName:    r.cfg.FunctionName,
+		FunctionVersion: r.cfg.FunctionVersion,
+		AgentVersion:    r.cfg.AgentVersion,
+		Trigger:         string(rep.Trigger),
+		Decision:        DecisionAllow,
+		SampleRate:      1,
+		Action:          string(rep.Action),
+		Error:           rep.Reason,
+	}
+	kinds := make([]leak.Kind, 0, len(rep.Counts))
+	for k := range rep.Counts {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		rec.Leaks = append(rec.Leaks, Leak{Kind: k.String(), Count: rep.Counts[k], Where: rep.Where})
+	}
+	if m := r.cfg.Metrics; m != nil && len(rec.Leaks) > 0 {
+		m.AddResponseLeak(rec.Trigger)
+	}
+	r.writeRecord(&rec)
 }
