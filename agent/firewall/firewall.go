@@ -35,6 +35,15 @@ type Observer interface {
 	Observe(ctx context.Context, d *Decision)
 }
 
+// RequestObserver is an Observer that also wants the normalised request
+// (telemetry pseudonymises its source address and user from it). When the
+// Observer implements it, the firewall calls ObserveRequest instead of
+// Observe; req is nil when the event could not be parsed.
+type RequestObserver interface {
+	Observer
+	ObserveRequest(ctx context.Context, d *Decision, req *event.Request)
+}
+
 // ObserverFunc adapts a function to Observer.
 type ObserverFunc func(ctx context.Context, d *Decision)
 
@@ -200,7 +209,7 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 	d, req, err := f.judge(ctx, st, inv.Event)
 	d.RequestID = inv.RequestID
 	if d.Skipped == "error" {
-		f.observe(ctx, d)
+		f.observe(ctx, d, req)
 		return proxy.Verdict{}, err
 	}
 	if err != nil {
@@ -208,7 +217,7 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 		// sent them, and the handler's own parsing decides.
 		f.log.Warn().Str("requestId", inv.RequestID).Str("reason", d.Error).Msg("malformed event passed uninspected")
 	}
-	f.observe(ctx, d)
+	f.observe(ctx, d, req)
 	var v proxy.Verdict
 	switch {
 	case d.Outcome == policy.Block && len(d.DropRecords) > 0 && len(d.DropRecords) < len(req.Records):
@@ -257,9 +266,13 @@ func (f *Firewall) Judge(ctx context.Context, payload []byte) (*Decision, error)
 	return d, err
 }
 
-func (f *Firewall) observe(ctx context.Context, d *Decision) {
-	if f.opts.Observer != nil {
-		f.opts.Observer.Observe(ctx, d)
+func (f *Firewall) observe(ctx context.Context, d *Decision, req *event.Request) {
+	switch o := f.opts.Observer.(type) {
+	case nil:
+	case RequestObserver:
+		o.ObserveRequest(ctx, d, req)
+	default:
+		o.Observe(ctx, d)
 	}
 }
 

@@ -57,13 +57,19 @@ func (d *fakeDetector) inspected(loc string) bool {
 }
 
 type recorder struct {
-	mu sync.Mutex
-	ds []*Decision
+	mu   sync.Mutex
+	ds   []*Decision
+	reqs []*event.Request
 }
 
 func (r *recorder) Observe(_ context.Context, d *Decision) {
+	panic("the firewall must prefer ObserveRequest")
+}
+
+func (r *recorder) ObserveRequest(_ context.Context, d *Decision, req *event.Request) {
 	r.mu.Lock()
 	r.ds = append(r.ds, d)
+	r.reqs = append(r.reqs, req)
 	r.mu.Unlock()
 }
 
@@ -92,7 +98,7 @@ func newTestFirewall(t *testing.T, yamlDoc string, opts Options) (*Firewall, *fa
 
 // fixture loads testdata/name and applies edits (dotted paths into the
 // JSON object) so each test states only what differs.
-func fixture(t *testing.T, name string, edits map[string]any) []byte {
+func fixture(t testing.TB, name string, edits map[string]any) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -168,6 +174,9 @@ func TestInspectHTTPTriggers(t *testing.T) {
 				t.Fatalf("observer saw %d decisions, want 1", len(rec.ds))
 			}
 			d := rec.ds[0]
+			if rec.reqs[0] == nil || rec.reqs[0].SourceIP == "" {
+				t.Errorf("observer did not get the request")
+			}
 			if d.RequestID != "req-1" {
 				t.Errorf("RequestID = %q", d.RequestID)
 			}
@@ -446,4 +455,14 @@ func TestConcurrentInspectAndSwap(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+func TestPlainObserver(t *testing.T) {
+	var got []*Decision
+	f := New(nil, Options{NewDetector: func(detect.Options) Detector { return &fakeDetector{} },
+		Observer: ObserverFunc(func(_ context.Context, d *Decision) { got = append(got, d) })})
+	inspect(t, f, fixture(t, "apigw-v2.json", nil))
+	if len(got) != 1 || got[0].Outcome != policy.Allow || got[0].Trigger != event.APIGatewayHTTP {
+		t.Fatalf("observed %+v", got)
+	}
 }
