@@ -20,6 +20,8 @@ func (f InvokerFunc) Invoke(ctx context.Context, event []byte) (*Result, error) 
 
 // Result is what an invocation returned, as the Lambda Invoke API reports it.
 type Result struct {
+	// RequestID is the Lambda request id of the invocation, when known.
+	RequestID string
 	// Payload is a buffered response (or the error document when
 	// FunctionError is set).
 	Payload []byte

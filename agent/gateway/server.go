@@ -30,22 +30,28 @@ type Server struct {
 // Exchange summarises one request for Server.Observe.
 type Exchange struct {
 	Method, Path string
-	Status       int
-	Duration     time.Duration
-	Err          error // why the front door answered itself, if it did
+	// RequestID is the Lambda request id of the invocation ("" when the
+	// front door answered without invoking): the key of the agent's
+	// decision record for this request.
+	RequestID string
+	Status    int
+	Duration  time.Duration
+	Err       error // why the front door answered itself, if it did
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w}
-	err := s.serve(sw, r)
+	x := Exchange{Method: r.Method, Path: r.URL.Path}
+	x.Err = s.serve(sw, r, &x)
 	if s.Observe != nil {
-		s.Observe(Exchange{Method: r.Method, Path: r.URL.Path, Status: sw.status, Duration: time.Since(start), Err: err})
+		x.Status, x.Duration = sw.status, time.Since(start)
+		s.Observe(x)
 	}
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) error {
 	t := s.Translator
 	if t == nil {
 		t = &Translator{}
@@ -83,6 +89,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) error {
 		t.WriteFailure(w, FailureFor(err))
 		return fmt.Errorf("invoke: %w", err)
 	}
+	x.RequestID = res.RequestID
 	if res.Stream != nil {
 		defer res.Stream.Close()
 		if t.shape() != FunctionURL {
@@ -93,7 +100,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) error {
 				t.WriteFailure(w, FailFunction)
 				return fmt.Errorf("read streamed response: %w", err)
 			}
-			res = &Result{Payload: payload, FunctionError: res.FunctionError}
+			res = &Result{RequestID: res.RequestID, Payload: payload, FunctionError: res.FunctionError}
 		} else {
 			return t.WriteStream(w, res.ContentType, res.Stream)
 		}

@@ -85,7 +85,8 @@ type Endpoint struct {
 	pool   *gateway.Pool
 	layer  string
 	cancel context.CancelFunc
-	done   chan error
+	done   chan struct{} // closed when Serve returned
+	err    error         // what Serve returned
 }
 
 // Start lays out the layer, opens the listener and starts serving.
@@ -116,13 +117,16 @@ func Start(ctx context.Context, cfg Config) (*Endpoint, error) {
 		os.RemoveAll(layer)
 		return nil, fmt.Errorf("local: listen on %s: %w", cfg.Addr, err)
 	}
-	e := &Endpoint{cfg: cfg, ln: ln, layer: layer, done: make(chan error, 1)}
+	e := &Endpoint{cfg: cfg, ln: ln, layer: layer, done: make(chan struct{})}
 	e.pool = &gateway.Pool{Max: cfg.Concurrency, QueueTimeout: cfg.QueueTimeout, New: e.newEnvironment}
 	tr := cfg.Translator
 	srv := &gateway.Server{Translator: &tr, Invoker: e.pool, Observe: cfg.Observe}
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	e.cancel = cancel
-	go func() { e.done <- srv.Serve(sctx, ln) }()
+	go func() {
+		e.err = srv.Serve(sctx, ln)
+		close(e.done)
+	}()
 	return e, nil
 }
 
@@ -142,15 +146,17 @@ func (e *Endpoint) WarmUp(ctx context.Context, n int) error {
 	return e.pool.Warm(ctx, n)
 }
 
-// Wait blocks until the endpoint stops serving.
-func (e *Endpoint) Wait() error { return <-e.done }
+// Wait blocks until the endpoint stops serving and returns why.
+func (e *Endpoint) Wait() error {
+	<-e.done
+	return e.err
+}
 
 // Close stops accepting requests, shuts every environment down (SHUTDOWN to
 // the agent, as Lambda spins environments down) and removes the layer.
 func (e *Endpoint) Close(ctx context.Context) error {
 	e.cancel()
-	serveErr := <-e.done
-	e.done <- serveErr // Wait after Close returns the same result
+	serveErr := e.Wait()
 	err := e.pool.Close(ctx)
 	os.RemoveAll(e.layer)
 	return errors.Join(serveErr, err)
@@ -236,7 +242,7 @@ func (env *environment) Invoke(ctx context.Context, event []byte) (*gateway.Resu
 	if res.FunctionError != "" && res.ErrorType == "Sandbox.Timedout" {
 		return nil, fmt.Errorf("%w: %s", gateway.ErrTimeout, res.Payload)
 	}
-	out := &gateway.Result{Payload: res.Payload, FunctionError: res.FunctionError, ContentType: res.ContentType}
+	out := &gateway.Result{RequestID: res.RequestID, Payload: res.Payload, FunctionError: res.FunctionError, ContentType: res.ContentType}
 	if res.Stream != nil {
 		out.Stream = res.Stream
 	}
