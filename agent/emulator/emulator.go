@@ -14,6 +14,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -134,6 +135,10 @@ func (f *Function) Invoke(ctx context.Context, payload []byte, opts InvokeOption
 	if len(payload) > MaxPayloadSize {
 		return nil, &APIError{StatusCode: 413, Type: "RequestEntityTooLargeException",
 			Message: fmt.Sprintf("Request must be smaller than %d bytes for the InvokeFunction operation", MaxPayloadSize)}
+	}
+	if len(payload) > 0 && !json.Valid(payload) {
+		return nil, &APIError{StatusCode: 400, Type: "InvalidRequestContentException",
+			Message: "Could not parse request body into json: the payload is not valid JSON"}
 	}
 	select {
 	case f.slots <- struct{}{}:

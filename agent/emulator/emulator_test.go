@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -398,6 +399,10 @@ func TestPayloadLimits(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 413 || apiErr.Type != "RequestEntityTooLargeException" {
 		t.Fatalf("oversized request: %v", err)
 	}
+	_, err = fn.Invoke(context.Background(), []byte(`{"unterminated":`), emulator.InvokeOptions{})
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Type != "InvalidRequestContentException" {
+		t.Fatalf("invalid JSON request: %v", err)
+	}
 	big := `{"pad":"` + strings.Repeat("a", 6_000_000) + `"}`
 	res := invoke(t, fn, big, emulator.InvokeOptions{})
 	if res.FunctionError != "" || len(res.Payload) < 6_000_000 {
@@ -563,5 +568,34 @@ func TestExtensionExitErrorResetsTheEnvironment(t *testing.T) {
 	ext, _ := env.Extension("flaky")
 	if env.ShutdownReason != "failure" || ext.ErrorType != "Extension.Fatal" {
 		t.Errorf("reason %q, extension error %q", env.ShutdownReason, ext.ErrorType)
+	}
+}
+
+// TestExecWrapperOnlyOnManagedRuntimes checks AWS_LAMBDA_EXEC_WRAPPER runs
+// the runtime through the wrapper (resolved from /opt in LayerDir) on a
+// managed runtime and is ignored on provided.al2023, as on Lambda.
+func TestExecWrapperOnlyOnManagedRuntimes(t *testing.T) {
+	layer := t.TempDir()
+	wrapper := "#!/bin/sh\nexport WRAPPED=\"via $0\"\nexec \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(layer, "wrapper"), []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ runtime, want string }{
+		{"python3.13", "via " + filepath.Join(layer, "wrapper")},
+		{"provided.al2023", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.runtime, func(t *testing.T) {
+			fn, _ := start(t, "echo", nil, emulator.Config{Runtime: tc.runtime, LayerDir: layer,
+				Env: map[string]string{"AWS_LAMBDA_EXEC_WRAPPER": "/opt/wrapper"}})
+			var got echoed
+			res := invoke(t, fn, `{}`, emulator.InvokeOptions{})
+			if err := json.Unmarshal(res.Payload, &got); err != nil {
+				t.Fatalf("%s: %v", res.Payload, err)
+			}
+			if got.Env["WRAPPED"] != tc.want {
+				t.Errorf("WRAPPED = %q, want %q", got.Env["WRAPPED"], tc.want)
+			}
+		})
 	}
 }

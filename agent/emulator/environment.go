@@ -260,8 +260,8 @@ func (e *environment) launch(name string, argv []string, dir string) (*process, 
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = e.f.cfg.processEnv(e.f.addr, e.gen)
 	cmd.Dir = dir
-	cmd.Stdout = e.f.logs.writer()
-	cmd.Stderr = e.f.logs.writer()
+	stdout, stderr := e.f.logs.writer(), e.f.logs.writer()
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.WaitDelay = 200 * time.Millisecond
 	p := &process{name: name, cmd: cmd, done: make(chan struct{})}
@@ -274,6 +274,8 @@ func (e *environment) launch(name string, argv []string, dir string) (*process, 
 	go func() {
 		p.waitErr = cmd.Wait()
 		p.exited = time.Now()
+		stdout.flush()
+		stderr.flush()
 		close(p.done)
 		e.processExited(p)
 	}()

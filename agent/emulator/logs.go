@@ -15,7 +15,7 @@ type lineSink struct {
 }
 
 // writer returns a per-stream writer that buffers partial lines.
-func (s *lineSink) writer() io.Writer { return &lineWriter{sink: s} }
+func (s *lineSink) writer() *lineWriter { return &lineWriter{sink: s} }
 
 type lineWriter struct {
 	sink *lineSink
@@ -68,4 +68,16 @@ func (b *LogBuffer) Lines(substr string) []string {
 		}
 	}
 	return out
+}
+
+// flush writes out a last line that ended without a newline (a process
+// that died mid-line). Call it only after the writer's producer is done.
+func (l *lineWriter) flush() {
+	if len(l.buf) == 0 {
+		return
+	}
+	l.sink.mu.Lock()
+	_, _ = l.sink.w.Write(append(l.buf, '\n'))
+	l.sink.mu.Unlock()
+	l.buf = nil
 }
