@@ -12,6 +12,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -97,8 +100,41 @@ type Options struct {
 // state is one configuration with the detector built for it; swapped as a
 // whole so an invocation sees one consistent configuration.
 type state struct {
-	pol *policy.Policy
-	det Detector
+	pol  *policy.Policy
+	det  Detector
+	base detect.Options
+	make func(detect.Options) Detector
+	// narrowed caches detectors built without the classes and rules that
+	// exclusions leave out for some values, keyed by that set: excluded
+	// detectors are not run at all. Bounded by the configuration (one
+	// entry per distinct combination of exclusions).
+	narrowed sync.Map // string → Detector
+}
+
+// detectorFor returns the detector for a value that exclusions narrow.
+func (st *state) detectorFor(classes []detect.Class, rules []string) Detector {
+	if len(classes) == 0 && len(rules) == 0 {
+		return st.det
+	}
+	var kb strings.Builder
+	for _, c := range classes {
+		kb.WriteString(string(c))
+		kb.WriteByte(',')
+	}
+	kb.WriteByte('|')
+	for _, r := range rules {
+		kb.WriteString(r)
+		kb.WriteByte(',')
+	}
+	key := kb.String()
+	if d, ok := st.narrowed.Load(key); ok {
+		return d.(Detector)
+	}
+	o := st.base
+	o.DisableClasses = append(slices.Clip(o.DisableClasses), classes...)
+	o.DisableRules = append(slices.Clip(o.DisableRules), rules...)
+	d, _ := st.narrowed.LoadOrStore(key, st.make(o))
+	return d.(Detector)
 }
 
 // Firewall judges Lambda events. Build it with New or Open.
@@ -152,16 +188,14 @@ func (f *Firewall) Swap(p *policy.Policy) {
 	o := f.opts.Detect
 	o.DisableClasses = append(append([]detect.Class(nil), o.DisableClasses...), p.DisabledClasses()...)
 	o.DisableRules = append(append([]string(nil), o.DisableRules...), p.DisabledRules()...)
-	var det Detector
-	if f.opts.NewDetector != nil {
-		det = f.opts.NewDetector(o)
-	} else {
-		det = detect.New(o)
+	mk := f.opts.NewDetector
+	if mk == nil {
+		mk = func(o detect.Options) Detector { return detect.New(o) }
 	}
 	for _, w := range p.Warnings() {
 		f.log.Warn().Str("config", p.Source()).Msg(w)
 	}
-	f.cur.Store(&state{pol: p, det: det})
+	f.cur.Store(&state{pol: p, det: mk(o), base: o, make: mk})
 }
 
 // Reload loads the configuration at path and swaps it in. On error the
@@ -311,8 +345,9 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 			if ev.Wants(v.Location) {
 				ev.Keep(v)
 			}
-			if !ev.Skip(v.Location) {
-				sigs = st.det.Inspect(v, sigs)
+			all, classes, rules := ev.Exclusions(v.Location)
+			if !all {
+				sigs = st.detectorFor(classes, rules).Inspect(v, sigs)
 			}
 			return ctx.Err() == nil
 		})

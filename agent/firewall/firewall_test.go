@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,15 +24,25 @@ import (
 // fakeDetector flags two easy patterns, so these tests pin the firewall's
 // behaviour, not the detectors'. It records what it was asked to inspect.
 type fakeDetector struct {
+	log *inspectLog
+	off map[detect.Class]bool
+}
+
+// inspectLog records, across the detectors a firewall builds, which
+// locations were inspected and which classes were off for each.
+type inspectLog struct {
 	mu   sync.Mutex
 	seen []string
-	off  map[detect.Class]bool
+	off  map[string][]detect.Class
 }
 
 func (d *fakeDetector) Inspect(v event.Value, dst []detect.Signal) []detect.Signal {
-	d.mu.Lock()
-	d.seen = append(d.seen, v.Location)
-	d.mu.Unlock()
+	d.log.mu.Lock()
+	d.log.seen = append(d.log.seen, v.Location)
+	for c := range d.off {
+		d.log.off[v.Location] = append(d.log.off[v.Location], c)
+	}
+	d.log.mu.Unlock()
 	low := strings.ToLower(v.Text)
 	if strings.Contains(low, "' or 1=1") && !d.off[detect.SQLi] {
 		dst = append(dst, detect.Signal{Class: detect.SQLi, Location: v.Location, Record: v.Record, Rule: "fake-sqli", Score: 9})
@@ -45,10 +56,10 @@ func (d *fakeDetector) Inspect(v event.Value, dst []detect.Signal) []detect.Sign
 	return dst
 }
 
-func (d *fakeDetector) inspected(loc string) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, s := range d.seen {
+func (l *inspectLog) inspected(loc string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, s := range l.seen {
 		if s == loc {
 			return true
 		}
@@ -73,7 +84,7 @@ func (r *recorder) ObserveRequest(_ context.Context, d *Decision, req *event.Req
 	r.mu.Unlock()
 }
 
-func newTestFirewall(t *testing.T, yamlDoc string, opts Options) (*Firewall, *fakeDetector, *recorder) {
+func newTestFirewall(t *testing.T, yamlDoc string, opts Options) (*Firewall, *inspectLog, *recorder) {
 	t.Helper()
 	p := policy.Default()
 	if yamlDoc != "" {
@@ -83,17 +94,17 @@ func newTestFirewall(t *testing.T, yamlDoc string, opts Options) (*Firewall, *fa
 			t.Fatalf("parse config: %v", err)
 		}
 	}
-	det := &fakeDetector{}
+	log := &inspectLog{off: map[string][]detect.Class{}}
 	rec := &recorder{}
 	opts.NewDetector = func(o detect.Options) Detector {
-		det.off = map[detect.Class]bool{}
+		det := &fakeDetector{log: log, off: map[detect.Class]bool{}}
 		for _, c := range o.DisableClasses {
 			det.off[c] = true
 		}
 		return det
 	}
 	opts.Observer = rec
-	return New(p, opts), det, rec
+	return New(p, opts), log, rec
 }
 
 // fixture loads testdata/name and applies edits (dotted paths into the
@@ -351,6 +362,23 @@ exclusions:
 	if !det.inspected("header.user-agent") {
 		t.Errorf("non-excluded values must still be inspected; inspected %v", det.seen)
 	}
+	// A class-limited exclusion runs the value through a detector without
+	// that class: sqli is not run on body.note, xss still is.
+	withNote := fixture(t, "apigw-v2.json", map[string]any{"body": `{"note":"x' OR 1=1 --","other":"fine"}`})
+	if v := inspect(t, f, withNote); v.Block {
+		t.Fatalf("excluded class blocked: %+v", rec.ds[len(rec.ds)-1])
+	}
+	// (The key and the value are both inspected, each without sqli.)
+	if off := det.off["body.note"]; len(off) == 0 || slices.ContainsFunc(off, func(c detect.Class) bool { return c != detect.SQLi }) {
+		t.Errorf("body.note inspected with classes off = %v, want only sqli", off)
+	}
+	if off := det.off["body.other"]; len(off) != 0 {
+		t.Errorf("body.other inspected with classes off = %v, want none", off)
+	}
+	withXSS := fixture(t, "apigw-v2.json", map[string]any{"body": `{"note":"<script>alert(1)</script>"}`})
+	if v := inspect(t, f, withXSS); !v.Block {
+		t.Error("an sqli exclusion must not hide xss")
+	}
 	// The same value on another route is judged.
 	other := fixture(t, "apigw-v2.json", map[string]any{"routeKey": "GET /other", "rawPath": "/other", "rawQueryString": "q=" + url.QueryEscape(sqli), "queryStringParameters": map[string]any{"q": sqli}})
 	if v := inspect(t, f, other); !v.Block {
@@ -459,7 +487,7 @@ func TestConcurrentInspectAndSwap(t *testing.T) {
 
 func TestPlainObserver(t *testing.T) {
 	var got []*Decision
-	f := New(nil, Options{NewDetector: func(detect.Options) Detector { return &fakeDetector{} },
+	f := New(nil, Options{NewDetector: func(detect.Options) Detector { return &fakeDetector{log: &inspectLog{off: map[string][]detect.Class{}}} },
 		Observer: ObserverFunc(func(_ context.Context, d *Decision) { got = append(got, d) })})
 	inspect(t, f, fixture(t, "apigw-v2.json", nil))
 	if len(got) != 1 || got[0].Outcome != policy.Allow || got[0].Trigger != event.APIGatewayHTTP {

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"net/netip"
 	"regexp"
 	"regexp/syntax"
@@ -62,11 +64,13 @@ type rule struct {
 }
 
 type exclusion struct {
-	id     string
-	routes []routePattern
-	locs   []locPattern
-	class  map[detect.Class]bool
-	rules  map[string]bool
+	id        string
+	routes    []routePattern
+	locs      []locPattern
+	class     map[detect.Class]bool
+	rules     map[string]bool
+	classList []detect.Class // sorted, for the detection engine
+	ruleList  []string       // sorted
 }
 
 // compileEnv carries what compilation needs besides the Config.
@@ -574,12 +578,17 @@ func compileExclusion(pr *problems, path []string, e *Exclusion) *exclusion {
 		for _, c := range e.Classes {
 			out.class[c] = true
 		}
+		out.classList = slices.Sorted(maps.Keys(out.class))
 	}
 	if len(e.Rules) > 0 {
 		out.rules = map[string]bool{}
 		for _, r := range e.Rules {
 			out.rules[r] = true
 		}
+		out.ruleList = slices.Sorted(maps.Keys(out.rules))
+		// Classes and rules together mean "these rules of these classes":
+		// the detectors leave out the rules; Excluded filters by both.
+		out.classList = nil
 	}
 	if len(e.Routes) == 0 && len(e.Locations) == 0 && len(e.Classes) == 0 && len(e.Rules) == 0 {
 		pr.add(path, "an exclusion needs at least one of classes, rules, locations or routes (an empty one would switch detection off)")

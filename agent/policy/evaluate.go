@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,7 +15,8 @@ import (
 //	ev := p.Begin(req, time.Now())
 //	if !ev.Done() {
 //		walk the decoded values: ev.Wants(v) → ev.Keep(v);
-//		ev.Skip(v) → do not inspect v; else inspect and ev.AddSignals(...)
+//		ev.Exclusions(v) → skip v, or inspect it without the excluded
+//		detectors; then ev.AddSignals(...)
 //	}
 //	d := ev.Finish()
 //
@@ -101,15 +103,41 @@ func (ev *Evaluation) Keep(v event.Value) {
 	ev.ctx.values = append(ev.ctx.values, v)
 }
 
-// Skip reports whether an exclusion covers every detector for the value at
-// loc, so the value need not be inspected at all.
-func (ev *Evaluation) Skip(loc string) bool {
+// Exclusions says how detection should treat the value at loc: all is
+// true when an exclusion covers every detector (do not inspect the value at
+// all); otherwise classes and rules, when non-empty, are the detector
+// classes and rules to leave out for this value, so that they are not run
+// rather than run and filtered. Both are nil for most values; the slices
+// are shared and must not be modified.
+func (ev *Evaluation) Exclusions(loc string) (all bool, classes []detect.Class, rules []string) {
+	n := 0
+	var one *exclusion
 	for _, e := range ev.excl {
-		if e.class == nil && e.rules == nil && e.coversLocation(loc) {
-			return true
+		if !e.coversLocation(loc) {
+			continue
+		}
+		if e.class == nil && e.rules == nil {
+			return true, nil, nil
+		}
+		n++
+		one = e
+	}
+	switch n {
+	case 0:
+		return false, nil, nil
+	case 1:
+		return false, one.classList, one.ruleList
+	}
+	// Several exclusions cover the value: their union.
+	for _, e := range ev.excl {
+		if e.coversLocation(loc) {
+			classes = append(classes, e.classList...)
+			rules = append(rules, e.ruleList...)
 		}
 	}
-	return false
+	slices.Sort(classes)
+	slices.Sort(rules)
+	return false, slices.Compact(classes), slices.Compact(rules)
 }
 
 // Excluded reports whether an exclusion removes the signal.

@@ -377,16 +377,27 @@ exclusions:
 	// so the firewall does not inspect the value at all.
 	req, _ := event.Parse(loadEvent(t, "apigw-v2.json", map[string]any{"routeKey": "$default", "rawPath": "/upload/a.txt", "requestContext.http.method": "PUT"}))
 	ev := p.Begin(req, now)
-	if !ev.Skip("body") || !ev.Skip("query.q") {
+	if all, _, _ := ev.Exclusions("body"); !all {
+		t.Error("a route-wide exclusion must skip inspection")
+	}
+	if all, _, _ := ev.Exclusions("query.q"); !all {
 		t.Error("a route-wide exclusion must skip inspection")
 	}
 	req.Method = "POST"
-	if ev := p.Begin(req, now); ev.Skip("body") {
+	if all, _, _ := p.Begin(req, now).Exclusions("body"); all {
 		t.Error("skip leaked to another method")
 	}
-	ev = p.Begin(req, now)
-	if ev.Skip("body.comment") {
-		t.Error("a class-limited exclusion must not skip inspection")
+	req.Path = "/comments"
+	all, classes, rules := p.Begin(req, now).Exclusions("body.comment")
+	if all || len(classes) != 1 || classes[0] != detect.XSS || len(rules) != 0 {
+		t.Errorf("class-limited exclusion: all=%v classes=%v rules=%v; want xss left out of detection", all, classes, rules)
+	}
+	all, classes, rules = p.Begin(req, now).Exclusions("query.q")
+	if all || len(classes) != 0 || len(rules) != 1 || rules[0] != "libinjection-sqli" {
+		t.Errorf("rule-limited exclusion: all=%v classes=%v rules=%v", all, classes, rules)
+	}
+	if all, classes, rules := p.Begin(req, now).Exclusions("body.title"); all || classes != nil || rules != nil {
+		t.Error("uncovered value narrowed")
 	}
 }
 
