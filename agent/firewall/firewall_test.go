@@ -487,7 +487,9 @@ func TestConcurrentInspectAndSwap(t *testing.T) {
 
 func TestPlainObserver(t *testing.T) {
 	var got []*Decision
-	f := New(nil, Options{NewDetector: func(detect.Options) Detector { return &fakeDetector{log: &inspectLog{off: map[string][]detect.Class{}}} },
+	f := New(nil, Options{NewDetector: func(detect.Options) Detector {
+		return &fakeDetector{log: &inspectLog{off: map[string][]detect.Class{}}}
+	},
 		Observer: ObserverFunc(func(_ context.Context, d *Decision) { got = append(got, d) })})
 	inspect(t, f, fixture(t, "apigw-v2.json", nil))
 	if len(got) != 1 || got[0].Outcome != policy.Allow || got[0].Trigger != event.APIGatewayHTTP {

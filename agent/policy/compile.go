@@ -3,10 +3,10 @@ package policy
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"net/netip"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
