@@ -367,3 +367,35 @@ func TestRuntimeBypassingTheAgentIsReported(t *testing.T) {
 		t.Errorf("bypass warning %s", line)
 	}
 }
+
+// TestOrdersAPIBehindTheAgent drives the demo handler with HTTP API (v2)
+// events: a create, a read, and an attack the test hook blocks.
+func TestOrdersAPIBehindTheAgent(t *testing.T) {
+	fn, _ := startFunction(t, setup{handler: "orders", env: map[string]string{"LAMBDAWAF_TESTHOOK_BLOCK": "UNION SELECT"}})
+	request := func(method, path, body string) map[string]any {
+		t.Helper()
+		ev, _ := json.Marshal(map[string]any{
+			"version": "2.0", "routeKey": "$default", "rawPath": path, "body": body,
+			"headers":        map[string]string{"content-type": "application/json"},
+			"requestContext": map[string]any{"http": map[string]string{"method": method, "path": path, "sourceIp": "203.0.113.9"}},
+		})
+		res := invoke(t, fn, string(ev), emulator.InvokeOptions{})
+		var out map[string]any
+		if res.FunctionError != "" || json.Unmarshal(res.Payload, &out) != nil {
+			t.Fatalf("%s %s: %s %s", method, path, res.ErrorType, res.Payload)
+		}
+		return out
+	}
+	created := request("POST", "/orders", `{"customer":"c-1","sku":"SKU-1","quantity":2}`)
+	if created["statusCode"] != float64(201) {
+		t.Fatalf("create: %v", created)
+	}
+	var order struct{ ID string }
+	_ = json.Unmarshal([]byte(created["body"].(string)), &order)
+	if got := request("GET", "/orders/"+order.ID, ""); got["statusCode"] != float64(200) || !strings.Contains(got["body"].(string), "SKU-1") {
+		t.Errorf("read: %v", got)
+	}
+	if got := request("GET", "/orders/1 UNION SELECT password FROM users", ""); got["statusCode"] != float64(403) {
+		t.Errorf("attack not blocked: %v", got)
+	}
+}
