@@ -1,0 +1,82 @@
+package telemetry
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/rs/zerolog"
+
+	"github.com/lambdawaf/lambdawaf/agent/agentkey"
+)
+
+// Options configure Start.
+type Options struct {
+	// Stdout receives records and metrics (the agent's stdout).
+	Stdout io.Writer
+	// Getenv reads the environment (os.Getenv).
+	Getenv func(string) string
+	// AgentVersion is written into every record.
+	AgentVersion string
+	// Logger receives the telemetry's own problems (key unavailable,
+	// records dropped), never record content.
+	Logger zerolog.Logger
+	// SecretsManager and Firehose override the AWS clients (tests); nil
+	// means clients built from the Lambda environment.
+	SecretsManager agentkey.GetSecretValueAPI
+	Firehose       FirehoseAPI
+}
+
+// Telemetry is the agent's telemetry, assembled from the environment.
+type Telemetry struct {
+	Key      *agentkey.Key
+	Recorder *Recorder
+	Metrics  *Metrics
+	// Shipper is nil unless LAMBDAWAF_FIREHOSE_STREAM is set.
+	Shipper *Shipper
+	cancel  context.CancelFunc
+}
+
+// Start assembles the telemetry from the environment
+// (LAMBDAWAF_AGENT_KEY_SECRET_ARN, LAMBDAWAF_FIREHOSE_STREAM,
+// LAMBDAWAF_LOG_LEVEL, LAMBDAWAF_SAMPLE_ALLOWED, LAMBDAWAF_LOG_HEADERS and
+// the function's name and version). It returns at once: the agent key and
+// the AWS clients are obtained in the background, so calling Start costs
+// cold start nothing measurable.
+func Start(ctx context.Context, opts Options) *Telemetry {
+	ctx, cancel := context.WithCancel(ctx)
+	cfg := ConfigFromEnv(opts.Getenv)
+	cfg.AgentVersion = opts.AgentVersion
+	t := &Telemetry{cancel: cancel}
+	t.Key = agentkey.Load(ctx, agentkey.Options{
+		SecretARN: opts.Getenv(agentkey.EnvSecretARN),
+		Client:    opts.SecretsManager,
+		Logger:    opts.Logger,
+	})
+	t.Metrics = NewMetrics(opts.Stdout, cfg.FunctionName, 0)
+	cfg.Metrics = t.Metrics
+	if stream := opts.Getenv(EnvFirehoseStream); stream != "" {
+		t.Shipper = NewShipper(ShipperOptions{
+			Stream:  stream,
+			Client:  opts.Firehose,
+			Metrics: t.Metrics,
+			Logger:  opts.Logger,
+		})
+		cfg.Sink = t.Shipper
+		go t.Shipper.Run(ctx)
+	}
+	t.Recorder = NewRecorder(opts.Stdout, t.Key, cfg)
+	return t
+}
+
+// Shutdown writes what is pending (records waiting for the key, metrics)
+// and ships what is queued to Firehose, within ctx's deadline; the agent
+// calls it on SHUTDOWN.
+func (t *Telemetry) Shutdown(ctx context.Context) error {
+	err := t.Recorder.Close(ctx)
+	if t.Shipper != nil {
+		err = errors.Join(err, t.Shipper.Flush(ctx))
+	}
+	t.cancel()
+	return err
+}
