@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -72,7 +72,7 @@ func TestEventsMatchDocumentedExamples(t *testing.T) {
 		rules      gatewaytest.Rules
 	}{
 		{
-			name:       "http api", fixture: "http-api-v2.json",
+			name: "http api", fixture: "http-api-v2.json",
 			translator: gateway.Translator{Shape: gateway.HTTPAPI, APIID: "id", DomainName: "id.execute-api.us-east-1.amazonaws.com"},
 			method:     "POST", target: "/my/path?parameter1=value1&parameter1=value2&parameter2=value",
 			header: docHeader("agent"), body: "Hello from Lambda",
@@ -82,14 +82,14 @@ func TestEventsMatchDocumentedExamples(t *testing.T) {
 			},
 		},
 		{
-			name:       "function url", fixture: "function-url.json",
+			name: "function url", fixture: "function-url.json",
 			translator: gateway.Translator{Shape: gateway.FunctionURL, APIID: "<url-id>", Region: "us-west-2", AccountID: "123456789012"},
 			method:     "POST", target: "/my/path?parameter1=value1&parameter1=value2&parameter2=value",
 			header: docHeader("agent"), body: "Hello from client!",
 			rules: gatewaytest.Rules{Skip: []string{"requestContext.authorizer"}, KindOnly: perRequest, Extra: platform},
 		},
 		{
-			name:       "rest api", fixture: "rest-v1.json",
+			name: "rest api", fixture: "rest-v1.json",
 			translator: gateway.Translator{Shape: gateway.REST, APIID: "id", Stage: "prod", DomainName: "id.execute-api.us-east-1.amazonaws.com"},
 			method:     "POST", target: "/my/path?parameter1=value1&parameter1=value2&parameter2=value",
 			header: http.Header{"Header1": {"value1"}, "Header2": {"value1", "value2"}, "User-Agent": {"user-agent"}},
@@ -105,7 +105,7 @@ func TestEventsMatchDocumentedExamples(t *testing.T) {
 			},
 		},
 		{
-			name:       "alb multi-value", fixture: "alb-multi.json",
+			name: "alb multi-value", fixture: "alb-multi.json",
 			translator: gateway.Translator{Shape: gateway.ALBMultiValue, TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-279XGJDqGZ5rsrHC2Fjr/49e9d65c45c6791a"},
 			method:     "GET", target: "/lambda?myKey=val1&myKey=val2",
 			header: http.Header{
@@ -312,4 +312,3 @@ func TestConcurrentClients(t *testing.T) {
 	}
 	t.Logf("%d requests from %d clients in %v over %d environments", clients*perClient, clients, time.Since(start), ep.Environments())
 }
-

@@ -134,4 +134,3 @@ func agentLines(logs string) []string {
 	}
 	return out
 }
-

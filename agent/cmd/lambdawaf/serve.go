@@ -115,6 +115,9 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 	if o.mode != "" && o.mode != "block" && o.mode != "log" && o.mode != "off" {
 		return fmt.Errorf("-mode %q is not block, log or off", o.mode)
 	}
+	if err := local.RequireLoopback(o.addr); err != nil {
+		return err
+	}
 	work, err := os.MkdirTemp("", "lambdawaf-serve-")
 	if err != nil {
 		return err

@@ -100,7 +100,7 @@ func Start(ctx context.Context, cfg Config) (*Endpoint, error) {
 		cfg.Addr = gateway.DefaultAddr
 	}
 	if !cfg.AllowPublic {
-		if err := requireLoopback(cfg.Addr); err != nil {
+		if err := RequireLoopback(cfg.Addr); err != nil {
 			return nil, err
 		}
 	}
@@ -296,7 +296,9 @@ func layOutLayer(agent, wrapper string) (string, error) {
 	return dir, nil
 }
 
-func requireLoopback(addr string) error {
+// RequireLoopback refuses addresses other hosts can reach: the endpoint runs
+// the function without authentication.
+func RequireLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("local: address %q: %w", addr, err)
