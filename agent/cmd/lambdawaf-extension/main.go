@@ -56,9 +56,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	name := filepath.Base(args[0])
 
 	// 1. Bind before anything else.
-	ln, bindErr := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.listenAddr)
-	if cfg.portErr != nil {
-		bindErr = cfg.portErr
+	var ln net.Listener
+	bindErr := cfg.portErr
+	if bindErr == nil {
+		ln, bindErr = listen(ctx, cfg.listenAddr)
 	}
 
 	// 2. Register under the executable's own file name.
@@ -126,22 +127,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}()
 	}
 
+	// A few log lines (microseconds) are all that stands between
+	// registration and the first event/next.
+	for _, problem := range cfg.problems {
+		log.Warn().Msg(problem)
+	}
+	if !invokeEvents {
+		log.Warn().Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events; registered for SHUTDOWN only, so bypass detection is off")
+	}
+	log.Info().Str("name", name).Str("listen", cfg.listenAddr).Str("upstream", cfg.upstream).
+		Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Dur("startup_ms", time.Since(start)).
+		Msg("lambdawaf agent running")
+
 	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
-	for i := 0; ; i++ {
+	for {
 		ev, err := ext.Next(ctx)
-		if i == 0 {
-			// Logged after the first event/next returns, to keep the
-			// path to it clear of everything but registration.
-			for _, problem := range cfg.problems {
-				log.Warn().Msg(problem)
-			}
-			if !invokeEvents {
-				log.Warn().Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events; registered for SHUTDOWN only, so bypass detection is off")
-			}
-			log.Info().Str("name", name).Str("listen", cfg.listenAddr).Str("upstream", cfg.upstream).
-				Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Dur("startup_ms", time.Since(start)).
-				Msg("lambdawaf agent running")
-		}
 		if err != nil {
 			if ctx.Err() != nil {
 				log.Info().Msg("signalled; shutting down")
@@ -164,6 +164,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return 0
 		default:
 			log.Warn().Str("event_type", string(ev.EventType)).Msg("ignoring unknown lifecycle event")
+		}
+	}
+}
+
+// bindRetry is how long listen keeps trying while the port is in use: after
+// an environment reset the previous agent may still be dying.
+const bindRetry = 250 * time.Millisecond
+
+// listen binds addr, retrying briefly while it is in use.
+func listen(ctx context.Context, addr string) (net.Listener, error) {
+	deadline := time.Now().Add(bindRetry)
+	for {
+		ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+		if err == nil || !errors.Is(err, syscall.EADDRINUSE) || time.Now().After(deadline) {
+			return ln, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(10 * time.Millisecond):
 		}
 	}
 }

@@ -479,3 +479,30 @@ func TestAgentWithoutInvokeEvents(t *testing.T) {
 		t.Errorf("logs:\n%s", a.logs)
 	}
 }
+
+func TestAgentWaitsForADyingPredecessor(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := busy.Addr().(*net.TCPAddr).Port
+	go func() {
+		time.Sleep(80 * time.Millisecond)
+		busy.Close()
+	}()
+	f := newFakeLambda(t)
+	a := &agentRun{code: make(chan int, 1), logs: &syncBuffer{}, port: port}
+	env := envOf(map[string]string{"AWS_LAMBDA_RUNTIME_API": f.addr(), "LAMBDAWAF_PORT": strconv.Itoa(port)})
+	go func() { a.code <- run(context.Background(), []string{"lambdawaf"}, env, a.logs) }()
+	select {
+	case <-f.firstNext:
+	case p := <-f.initError:
+		t.Fatalf("reported %+v instead of waiting for the port", p)
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no event/next; logs:\n%s", a.logs)
+	}
+	f.lifecycle <- `{"eventType":"SHUTDOWN","shutdownReason":"spindown","deadlineMs":0}`
+	if code := a.wait(t, 3*time.Second); code != 0 {
+		t.Errorf("exit code %d", code)
+	}
+}
