@@ -1,0 +1,89 @@
+# lambdawaf — every build, test and benchmark target.
+#
+# `make test` is what CI runs (.ci/run). Long-running work (fuzzing,
+# benchmarks, the detection report against Coraza+CRS) has its own target.
+
+GO        ?= go
+DIST      ?= dist
+ARCHS     ?= x86_64 arm64
+GOFLAGS_AGENT = -trimpath -ldflags='-s -w -buildid=' -tags netgo
+FUZZTIME  ?= 60s
+BENCHTIME ?= 2000x
+COUNT     ?= 1
+
+.PHONY: all build agent layer test vet fmt-check demo serve bench detection-report fuzz report-screenshot clean deps-check
+
+all: build
+
+# goarch maps a Lambda architecture name to GOARCH.
+goarch = $(if $(filter arm64,$(1)),arm64,amd64)
+
+## agent: the static extension binary and the CLI for both architectures.
+agent:
+	@for a in $(ARCHS); do \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=$(call goarch,$$a) $(GO) build $(GOFLAGS_AGENT) \
+	    -o $(DIST)/$$a/lambdawaf-extension ./agent/cmd/lambdawaf-extension || exit 1; \
+	done
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(DIST)/lambdawaf ./agent/cmd/lambdawaf
+
+## build: everything in the module compiles.
+build: agent
+	$(GO) build ./...
+
+## layer: one zip per architecture with the layer's exact tree.
+layer: agent
+	@mkdir -p $(DIST)/layer
+	@for a in $(ARCHS); do \
+	  $(GO) run ./agent/layer/cmd/mklayer -extension $(DIST)/$$a/lambdawaf-extension \
+	    -out $(DIST)/layer/lambdawaf-$$a.zip || exit 1; \
+	done
+	@ls -l $(DIST)/layer
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l agent provider examples infra tests); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+## deps-check: the extension must not pull in Pulumi or Coraza.
+deps-check:
+	@if $(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -E 'pulumi|coraza'; then \
+	  echo "agent binary imports Pulumi or Coraza"; exit 1; fi
+	@echo "agent import graph: $$($(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -c .) packages, no Pulumi, no Coraza"
+
+## test: everything CI runs.
+test: fmt-check vet deps-check layer
+	$(GO) test -count=$(COUNT) -timeout 12m ./...
+
+## demo: the sample function behind the agent in the local Lambda emulation.
+demo:
+	$(GO) run ./tests/demo
+
+## serve: the local API-Gateway-like endpoint (see `lambdawaf serve -h`).
+serve: agent
+	$(DIST)/lambdawaf serve
+
+## bench: latency, allocation and cold-start figures.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=$(COUNT) ./agent/... ./tests/...
+
+## detection-report: TP/FP rates for lambdawaf and Coraza+CRS on the same inputs.
+detection-report:
+	$(GO) run ./tests/detectionreport
+
+## fuzz: every fuzz target for FUZZTIME each.
+fuzz:
+	@for pkg in $$($(GO) list ./agent/... ./tests/...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+## report-screenshot: render the decisions report in headless Chromium.
+report-screenshot:
+	$(GO) run ./tests/demo -report-screenshot $(DIST)/report.png
+
+clean:
+	rm -rf $(DIST)

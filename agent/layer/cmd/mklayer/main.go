@@ -1,0 +1,52 @@
+// Command mklayer writes the lambdawaf layer zip for one architecture:
+//
+//	mklayer -extension dist/x86_64/lambdawaf-extension -out dist/layer/lambdawaf-x86_64.zip
+//
+// The zip holds extensions/lambdawaf, lambdawaf-wrapper and bootstrap, all
+// executable; see package layer.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/lambdawaf/lambdawaf/agent/layer"
+)
+
+func main() {
+	extension := flag.String("extension", "", "path of the built extension binary (required)")
+	out := flag.String("out", "", "path of the zip to write (required)")
+	flag.Parse()
+	if err := run(*extension, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "mklayer:", err)
+		os.Exit(1)
+	}
+}
+
+func run(extension, out string) error {
+	if extension == "" || out == "" {
+		return fmt.Errorf("both -extension and -out are required")
+	}
+	if _, err := os.Stat(extension); err != nil {
+		return fmt.Errorf("extension binary: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	tmp := out + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := layer.WriteZip(f, extension); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, out)
+}
