@@ -282,9 +282,9 @@ func (e *environment) launch(name string, argv []string, dir string) (*process, 
 	return p, nil
 }
 
-// initialize drives the Init phase: extensions register, registration
-// closes, the runtime starts, and Init ends when the runtime and every
-// registered extension have called next.
+// initialize drives the Init phase: external extensions register, the
+// runtime starts, registration closes when the runtime is ready, and Init
+// ends when the runtime and every registered extension have called next.
 func (e *environment) initialize() {
 	cfg := e.f.cfg
 	timer := time.NewTimer(cfg.InitTimeout)
@@ -293,13 +293,10 @@ func (e *environment) initialize() {
 		e.mu.Lock()
 		failure := e.initFailure
 		phase := e.phase
-		allRegistered, allReady := true, true
+		allRegistered := true
 		for _, ext := range e.extensions {
 			if ext.external && ext.registered.IsZero() {
 				allRegistered = false
-			}
-			if !ext.registered.IsZero() && ext.firstNext.IsZero() {
-				allReady = false
 			}
 		}
 		runtimeReady := !e.runtimeFirstNext.IsZero()
@@ -311,7 +308,6 @@ func (e *environment) initialize() {
 			return
 		case phase == "extensions" && allRegistered:
 			e.mu.Lock()
-			e.registrationOpen = false
 			e.phase = "runtime"
 			e.runtimeStart = time.Now()
 			e.mu.Unlock()
@@ -324,7 +320,7 @@ func (e *environment) initialize() {
 			e.runtime = p
 			e.mu.Unlock()
 			continue
-		case phase == "runtime" && runtimeReady && allReady:
+		case phase == "runtime" && runtimeReady && e.closeRegistration():
 			e.mu.Lock()
 			e.phase = "ready"
 			e.mu.Unlock()
@@ -365,6 +361,22 @@ func (e *environment) initTimeoutMessage() string {
 		msg += fmt.Sprintf(" (registrations under %s matched no file in the extensions directory and were treated as internal extensions: Lambda-Extension-Name must equal the extension's file name)", strings.Join(e.unknownNames, ", "))
 	}
 	return msg
+}
+
+// closeRegistration ends extension registration, which Lambda does once
+// the runtime is ready (internal extensions, started by the runtime
+// process, register during runtime init), and reports whether every
+// registered extension has reached event/next.
+func (e *environment) closeRegistration() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.registrationOpen = false
+	for _, ext := range e.extensions {
+		if !ext.registered.IsZero() && ext.firstNext.IsZero() {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *environment) failInit(err *InitError) {
