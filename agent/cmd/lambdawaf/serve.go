@@ -158,7 +158,7 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 		defer f.Close()
 		logs = io.MultiWriter(logs, f)
 	}
-	logs = &lockedWriter{w: logs}
+	logs = &lockedWriter{w: &bypassAlarm{next: logs, alarm: stderr}}
 	var observe func(gateway.Exchange)
 	if !o.quiet {
 		observe = func(x gateway.Exchange) {
@@ -235,6 +235,36 @@ func cmpOr(s, def string) string {
 		return s
 	}
 	return def
+}
+
+// bypassAlarm passes log output through and, the first time the agent
+// reports that the function reaches the Runtime API without it, says so on
+// the terminal even with -quiet: serving an unprotected function while the
+// user believes it protected is the one thing serve must not do silently.
+type bypassAlarm struct {
+	next, alarm io.Writer
+	tail        []byte // the unterminated end of the last write
+	fired       bool
+}
+
+const bypassMarker = "LAMBDAWAF IS BEING BYPASSED"
+
+func (b *bypassAlarm) Write(p []byte) (int, error) {
+	if !b.fired {
+		b.tail = append(b.tail, p...)
+		if strings.Contains(string(b.tail), bypassMarker) {
+			b.fired = true
+			b.tail = nil
+			fmt.Fprintln(b.alarm, "lambdawaf serve: WARNING: the function bypasses the agent and runs UNPROTECTED. "+
+				"Start Go handlers with redirect.Start (github.com/lambdawaf/lambdawaf/agent/redirect) instead of lambda.Start.")
+		} else if i := strings.LastIndexByte(string(b.tail), '\n'); i >= 0 {
+			b.tail = b.tail[i+1:]
+		}
+		if len(b.tail) > 64<<10 {
+			b.tail = b.tail[len(b.tail)-len(bypassMarker):]
+		}
+	}
+	return b.next.Write(p)
 }
 
 // lockedWriter serialises writes from the environments' log pumps and the

@@ -96,3 +96,19 @@ func TestServeRunsAFunction(t *testing.T) {
 		t.Fatal("serve did not stop after cancel")
 	}
 }
+
+func TestBypassAlarm(t *testing.T) {
+	var logs, alarm bytes.Buffer
+	b := &bypassAlarm{next: &logs, alarm: &alarm}
+	line := `{"level":"warn","message":"LAMBDAWAF IS BEING BYPASSED: an invocation reached the function"}` + "\n"
+	// Split across writes, as log pumps may deliver it.
+	b.Write([]byte("ordinary line\n" + line[:20]))
+	b.Write([]byte(line[20:]))
+	b.Write([]byte(line))
+	if n := strings.Count(alarm.String(), "UNPROTECTED"); n != 1 {
+		t.Errorf("alarm raised %d times: %q", n, alarm.String())
+	}
+	if logs.String() != "ordinary line\n"+line+line {
+		t.Errorf("log output altered: %q", logs.String())
+	}
+}

@@ -1,0 +1,45 @@
+package local
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestRequireLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:8080": true, "[::1]:8080": true, "localhost:0": true, "127.0.0.9:1": true,
+		"0.0.0.0:8080": false, ":8080": false, "192.0.2.1:80": false, "example.com:80": false, "nonsense": false,
+	} {
+		if err := RequireLoopback(addr); (err == nil) != ok {
+			t.Errorf("RequireLoopback(%q) = %v", addr, err)
+		}
+	}
+}
+
+func TestLayOutLayer(t *testing.T) {
+	dir := t.TempDir()
+	agent := filepath.Join(dir, "lambdawaf-extension")
+	wrapper := filepath.Join(dir, "lambdawaf-wrapper")
+	for _, f := range []string{agent, wrapper} {
+		if err := os.WriteFile(f, []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	layer, err := layOutLayer(agent, wrapper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(layer)
+	// The agent must be found under the name it registers with.
+	for _, p := range []string{filepath.Join(layer, "extensions", "lambdawaf"), filepath.Join(layer, "lambdawaf-wrapper")} {
+		if !IsExecutable(p) {
+			t.Errorf("%s is not an executable in the layer", p)
+		}
+	}
+	notExec := filepath.Join(dir, "data")
+	os.WriteFile(notExec, nil, 0o644)
+	if _, err := layOutLayer(notExec, ""); err == nil {
+		t.Error("a non-executable agent was accepted")
+	}
+}
