@@ -306,7 +306,15 @@ type PanicError struct {
 	Stack []byte
 }
 
-func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+// Error describes the panic, cut short: a panic value can quote the data
+// being inspected, and logs must not carry event contents.
+func (e *PanicError) Error() string {
+	msg := fmt.Sprint(e.Value)
+	if len(msg) > 200 {
+		msg = msg[:200] + "…"
+	}
+	return "panic: " + msg
+}
 
 // block answers a blocked invocation upstream. If Lambda refuses the block
 // response (it should not), the invocation is failed with a generic error

@@ -35,7 +35,9 @@ const (
 	AgentName = "lambdawaf"
 	// DefaultPort is the agent's default listener port.
 	DefaultPort = 9009
-	// WaitBudget bounds how long Start waits for the agent's listener.
+	// WaitBudget bounds how long Start waits for the agent's listener,
+	// unless LAMBDAWAF_WAIT_MS says otherwise (the wrapper scripts read
+	// the same variable).
 	WaitBudget = 2 * time.Second
 
 	envRuntimeAPI    = "AWS_LAMBDA_RUNTIME_API"
@@ -43,6 +45,7 @@ const (
 	envPort          = "LAMBDAWAF_PORT"
 	envExtensionsDir = "LAMBDAWAF_EXTENSIONS_DIR" // for tests and emulators
 	envFailure       = "LAMBDAWAF_FAILURE_POLICY"
+	envWaitMs        = "LAMBDAWAF_WAIT_MS"
 )
 
 // ErrAgentNotListening means the agent is installed but did not accept a
@@ -56,7 +59,7 @@ var ErrAgentNotListening = errors.New("lambdawaf agent is installed but not list
 // LAMBDAWAF_FAILURE_POLICY=closed, in which case it stays pointed at the
 // agent and fails rather than run unprotected.
 func Start(handler any, opts ...lambda.Option) {
-	ctx, cancel := context.WithTimeout(context.Background(), WaitBudget)
+	ctx, cancel := context.WithTimeout(context.Background(), waitBudget())
 	redirected, err := Redirect(ctx)
 	cancel()
 	if err != nil {
@@ -106,6 +109,14 @@ func Redirect(ctx context.Context) (bool, error) {
 	}
 	point(agent)
 	return true, nil
+}
+
+// waitBudget is LAMBDAWAF_WAIT_MS, or WaitBudget.
+func waitBudget() time.Duration {
+	if ms, err := strconv.Atoi(strings.TrimSpace(os.Getenv(envWaitMs))); err == nil && ms >= 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return WaitBudget
 }
 
 // point sets AWS_LAMBDA_RUNTIME_API to the agent, keeping the real address.

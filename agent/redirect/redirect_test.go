@@ -191,3 +191,15 @@ func fakeRuntimeAPI(t *testing.T) (string, chan string) {
 	t.Cleanup(srv.Close)
 	return strings.TrimPrefix(srv.URL, "http://"), got
 }
+
+func TestWaitBudget(t *testing.T) {
+	for _, tt := range []struct {
+		env  string
+		want time.Duration
+	}{{"", WaitBudget}, {"250", 250 * time.Millisecond}, {"0", 0}, {"-5", WaitBudget}, {"soon", WaitBudget}} {
+		t.Setenv(envWaitMs, tt.env)
+		if got := waitBudget(); got != tt.want {
+			t.Errorf("LAMBDAWAF_WAIT_MS=%q: %v, want %v", tt.env, got, tt.want)
+		}
+	}
+}
