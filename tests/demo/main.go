@@ -9,6 +9,7 @@
 //	go run ./tests/demo            # table, then keep serving on 127.0.0.1:8080
 //	go run ./tests/demo -once      # table, then exit (CI)
 //	go run ./tests/demo -once -traffic 300 -report dist/demo/report.html
+//	go run ./tests/demo -report-screenshot dist/report.png   # make report-screenshot
 //
 // The agent's decision records come from its stdout, captured through the
 // emulator's log writer and matched to requests by Lambda request id.
@@ -50,7 +51,17 @@ func main() {
 	flag.IntVar(&o.traffic, "traffic", 0, "after the table, send this many more requests of mixed traffic from several loopback sources (for the report)")
 	flag.BoolVar(&o.once, "once", false, "exit after the table instead of serving on")
 	flag.DurationVar(&o.recordWait, "record-wait", 2*time.Second, "how long to wait for a request's decision record")
+	flag.StringVar(&o.screenshot, "report-screenshot", "", "run once with mixed traffic (300 requests unless -traffic), write the report next to this PNG and photograph it with headless Chromium")
 	flag.Parse()
+	if o.screenshot != "" {
+		o.once = true
+		if o.traffic == 0 {
+			o.traffic = 300
+		}
+		if o.reportPath == "" {
+			o.reportPath = strings.TrimSuffix(o.screenshot, filepath.Ext(o.screenshot)) + ".html"
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, o, os.Stdout); err != nil {
@@ -61,6 +72,7 @@ func main() {
 
 type options struct {
 	addr, function, agent, config, mode, logPath, reportPath string
+	screenshot                                               string
 	traffic                                                  int
 	once                                                     bool
 	recordWait                                               time.Duration
@@ -192,6 +204,14 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(out, "report: %s\n", o.reportPath)
+	}
+	if o.screenshot != "" {
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		if err := report.Screenshot(sctx, "", o.reportPath, o.screenshot, "1280,2000"); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "screenshot: %s\n", o.screenshot)
 	}
 	if o.once {
 		return nil
