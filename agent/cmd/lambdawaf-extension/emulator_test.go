@@ -232,3 +232,26 @@ func TestInEmulatorStreaming(t *testing.T) {
 		t.Errorf("mid-stream error = %v (%+v); logs:\n%s", err, se, logs)
 	}
 }
+
+func TestInEmulatorLargeResponses(t *testing.T) {
+	f, logs, _ := startEmulated(t, "large", nil, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// Just under Lambda's 6 MB limit (the JSON string adds two quotes).
+	size := emulator.MaxPayloadSize - 2
+	res, err := f.Invoke(ctx, []byte(`{"size":`+strconv.Itoa(size)+`}`), emulator.InvokeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FunctionError != "" || len(res.Payload) != size+2 {
+		t.Fatalf("6 MB response: error %q, %d bytes; logs:\n%s", res.ErrorType, len(res.Payload), logs)
+	}
+	// Over the limit: Lambda's own error, passed through untouched.
+	res, err = f.Invoke(ctx, []byte(`{"size":`+strconv.Itoa(size+1024)+`}`), emulator.InvokeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ErrorType != "Function.ResponseSizeTooLarge" {
+		t.Errorf("oversized response: %+v", res.ErrorType)
+	}
+}
