@@ -120,7 +120,7 @@ func mediaType(ct string) (string, map[string]string) {
 		// keep what precedes the parameters; a broken header still names a type
 		media, _, _ = strings.Cut(ct, ";")
 		media = strings.ToLower(strings.TrimSpace(media))
-		if i := strings.Index(strings.ToLower(ct), "boundary="); i >= 0 {
+		if i := indexFold(ct, "boundary="); i >= 0 {
 			b := ct[i+len("boundary="):]
 			b, _, _ = strings.Cut(b, ";")
 			params = map[string]string{"boundary": strings.Trim(strings.TrimSpace(b), `"`)}
@@ -181,4 +181,15 @@ func (w *walker) inflate(body, coding, loc string) (string, bool) {
 		return stringOf(buf.Bytes()), false
 	}
 	return stringOf(buf.Bytes()), true
+}
+
+// indexFold is strings.Index ignoring ASCII case, with offsets valid in s
+// (strings.ToLower can change the length of invalid UTF-8).
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }

@@ -69,7 +69,7 @@ func (w *walker) walkMultipart(body, boundary, loc string, depth int) {
 // mime/multipart reduces it to its base name.
 func rawFileName(h textproto.MIMEHeader, fallback string) string {
 	cd := h.Get("Content-Disposition")
-	i := strings.Index(strings.ToLower(cd), "filename=")
+	i := indexFold(cd, "filename=")
 	if i < 0 {
 		return fallback
 	}

@@ -387,8 +387,10 @@ func (s *Scanner) Skip(t Token) error {
 
 // AppendUnquote appends the value of the string whose raw contents (between
 // the quotes, as delimited by a String or Key token) are raw. Invalid
-// surrogates become U+FFFD, as encoding/json does. The input must have been
-// validated by the scanner.
+// surrogates become U+FFFD, as encoding/json does; unlike encoding/json,
+// invalid UTF-8 bytes are kept as they are, so that overlong encodings
+// reach the detectors as sent. The input must have been validated by the
+// scanner.
 func AppendUnquote(dst, raw []byte) []byte {
 	for i := 0; i < len(raw); {
 		c := raw[i]
