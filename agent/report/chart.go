@@ -134,7 +134,7 @@ type barSegment struct {
 
 const (
 	barRowHeight = 22
-	maxLabel     = 42
+	maxLabel     = 26 // fits LabelWidth at 12 px, wide glyphs included
 )
 
 func newBarChart(counts []Count) barChart {
@@ -169,7 +169,7 @@ type segmentValue struct {
 }
 
 func buildBars(names []string, rows [][]segmentValue, values []string) barChart {
-	c := barChart{Width: 480, LabelWidth: 190}
+	c := barChart{Width: 490, LabelWidth: 200}
 	if len(rows) == 0 {
 		c.Empty = true
 		c.Height = barRowHeight
@@ -202,12 +202,15 @@ func buildBars(names []string, rows [][]segmentValue, values []string) barChart 
 	return c
 }
 
-// shorten cuts s to n runes with an ellipsis, for labels only: tooltips
-// and tables keep the whole value.
+// shorten cuts s to n runes with an ellipsis in the middle, keeping both
+// ends (a route's method and its last segment, a location's root and its
+// leaf), for labels only: tooltips and tables keep the whole value.
 func shorten(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
-	return string(r[:n-1]) + "…"
+	head := (n - 1) / 2
+	tail := n - 1 - head
+	return string(r[:head]) + "…" + string(r[len(r)-tail:])
 }

@@ -18,6 +18,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct":      pct,
 	"micros":   formatMicros,
 	"join":     strings.Join,
+	"route":    routeLabel,
 }).Parse(pageSource))
 
 // view is the template's data: the summary plus the chart geometry.
@@ -90,4 +91,15 @@ func formatMicros(us int64) string {
 		return fmt.Sprintf("%.1f ms", float64(us)/1000)
 	}
 	return fmt.Sprintf("%d µs", us)
+}
+
+// routeLabel names a record's route with its method, once.
+func routeLabel(method, route string) string {
+	switch {
+	case route == "":
+		return method
+	case method == "" || startsWithMethod(route):
+		return route
+	}
+	return method + " " + route
 }

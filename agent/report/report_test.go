@@ -185,3 +185,20 @@ func TestEmptyInputRenders(t *testing.T) {
 		t.Errorf("summary %+v", s)
 	}
 }
+
+func TestShortenKeepsBothEnds(t *testing.T) {
+	for in, want := range map[string]string{
+		"short":                             "short",
+		"GET /orders/{id}/items/{item}/x/y": "GET /orders/…s/{item}/x/y",
+	} {
+		if got := shorten(in, 25); got != want {
+			t.Errorf("shorten(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := routeLabel("POST", "GET /x"); got != "GET /x" {
+		t.Errorf("routeLabel repeated the method: %q", got)
+	}
+	if got := routeLabel("POST", "$default"); got != "POST $default" {
+		t.Errorf("routeLabel = %q", got)
+	}
+}
