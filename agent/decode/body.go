@@ -7,7 +7,6 @@ import (
 	"compress/zlib"
 	"errors"
 	"io"
-	"mime"
 	"strings"
 )
 
@@ -49,7 +48,7 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		w.issue(UnsupportedCoding, loc)
 	}
 
-	media, params := mediaType(contentType)
+	media, boundary := mediaType(contentType)
 	switch {
 	case isJSONType(media):
 		if w.walkJSON(body, loc, depth, true) {
@@ -60,7 +59,7 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	case media == "application/x-www-form-urlencoded":
 		w.walkForm(body, loc)
 	case media == "multipart/form-data" || media == "multipart/mixed":
-		w.walkMultipart(body, params["boundary"], loc, depth)
+		w.walkMultipart(body, boundary, loc, depth)
 	case isXMLType(media):
 		w.walkXML(body, loc, depth)
 	case media == "application/graphql":
@@ -111,22 +110,32 @@ func looksLikeForm(s string) bool {
 	return strings.IndexAny(s, " \n\r\t<>{}") < 0
 }
 
-func mediaType(ct string) (string, map[string]string) {
+// mediaType returns the lower-cased media type of a Content-Type header
+// and its multipart boundary, if any. It is lenient on purpose: a broken
+// header still names a type, and the boundary is what the application's
+// parser will most likely use.
+func mediaType(ct string) (media, boundary string) {
 	if ct == "" {
-		return "", nil
+		return "", ""
 	}
-	media, params, err := mime.ParseMediaType(ct)
-	if err != nil {
-		// keep what precedes the parameters; a broken header still names a type
-		media, _, _ = strings.Cut(ct, ";")
-		media = strings.ToLower(strings.TrimSpace(media))
-		if i := indexFold(ct, "boundary="); i >= 0 {
-			b := ct[i+len("boundary="):]
-			b, _, _ = strings.Cut(b, ";")
-			params = map[string]string{"boundary": strings.Trim(strings.TrimSpace(b), `"`)}
+	media, params, _ := strings.Cut(ct, ";")
+	media = strings.ToLower(strings.TrimSpace(media))
+	if !strings.HasPrefix(media, "multipart/") {
+		return media, ""
+	}
+	i := indexFold(params, "boundary=")
+	if i < 0 {
+		return media, ""
+	}
+	b := strings.TrimSpace(params[i+len("boundary="):])
+	if strings.HasPrefix(b, `"`) {
+		if end := strings.IndexByte(b[1:], '"'); end >= 0 {
+			return media, b[1 : end+1]
 		}
+		return media, b[1:]
 	}
-	return media, params
+	b, _, _ = strings.Cut(b, ";")
+	return media, strings.TrimSpace(b)
 }
 
 func isJSONType(m string) bool {

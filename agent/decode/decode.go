@@ -54,7 +54,7 @@ type Limits struct {
 // Default limits, sized for Lambda's 6 MB synchronous payload.
 const (
 	DefaultMaxDepth        = 64
-	DefaultMaxValues       = 20000
+	DefaultMaxValues       = 50000
 	DefaultMaxBytes        = 32 << 20
 	DefaultMaxDecompressed = 8 << 20
 	DefaultMaxLayers       = 4

@@ -101,6 +101,12 @@ const minBase64 = 12
 // base64Text decodes s when it looks like base64 (standard or URL
 // alphabet, padded or not) and the result is printable text.
 func base64Text(s string) (string, bool) {
+	return base64TextBuf(s, nil)
+}
+
+// base64TextBuf is base64Text decoding into scratch first, so that the
+// common case, a token that decodes to binary, allocates nothing.
+func base64TextBuf(s string, scratch []byte) (string, bool) {
 	if len(s) < minBase64 {
 		return "", false
 	}
@@ -137,8 +143,13 @@ func base64Text(s string) (string, bool) {
 	if urlSafe {
 		enc = base64.RawURLEncoding
 	}
-	buf := make([]byte, enc.DecodedLen(len(body)))
-	n, err := enc.Decode(buf, []byte(body))
+	need := enc.DecodedLen(len(body))
+	buf := scratch[:0]
+	if cap(buf) < need {
+		buf = make([]byte, need)
+	}
+	buf = buf[:need]
+	n, err := enc.Decode(buf, bytesOf(body))
 	if err != nil {
 		return "", false
 	}
@@ -146,7 +157,7 @@ func base64Text(s string) (string, bool) {
 	if !printable(buf) {
 		return "", false
 	}
-	return stringOf(buf), true
+	return string(buf), true
 }
 
 // printable reports whether b is valid UTF-8 text without control

@@ -64,6 +64,7 @@ type walker struct {
 	// scanners are reused per level of JSON-inside-JSON
 	scanners  []*jsonscan.Scanner
 	scanDepth int
+	scratch   []byte // base64 trial decoding; never handed out
 }
 
 func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
@@ -331,10 +332,23 @@ func (w *walker) expand(loc, key, s string, depth int) {
 	w.expandNoEmit(loc, key, s, depth)
 }
 
-// expandNoEmit tries the speculative decodings of s (already yielded).
+// expandNoEmit tries the speculative decodings of s (already yielded) and
+// follows the first that applies, in this order: a JSON document (walked
+// as such), URL escapes, HTML character references, printable base64.
+// Following one decoding per layer, never all of them, keeps the work per
+// value linear: at most MaxLayers+1 texts, each no longer than s (JSON
+// leaves are substrings). The order also resolves the usual mixtures
+// ("%26lt%3B" is URL then HTML) the way an application would.
 func (w *walker) expandNoEmit(loc, key, s string, depth int) {
-	if depth >= w.lim.MaxLayers || len(w.chain) >= w.lim.MaxDepth {
+	if depth >= w.lim.MaxLayers || len(w.chain) >= w.lim.MaxDepth || w.stop {
 		return
+	}
+	if looksLikeJSON(s) && w.push(encJSON) {
+		ok := w.walkJSON(s, loc, depth+1, false)
+		w.pop()
+		if ok {
+			return
+		}
 	}
 	if strings.IndexByte(s, '%') >= 0 {
 		// speculative: a stray '%' in free text is not an anomaly
@@ -347,20 +361,23 @@ func (w *walker) expandNoEmit(loc, key, s string, depth int) {
 				w.expand(loc, key, d, depth+1)
 				w.pop()
 			}
+			return
 		}
 	}
 	if strings.IndexByte(s, '&') >= 0 {
-		if d, changed := htmlUnescape(s); changed && w.push(encHTML) {
-			w.expand(loc, key, d, depth+1)
-			w.pop()
+		if d, changed := htmlUnescape(s); changed {
+			if w.push(encHTML) {
+				w.expand(loc, key, d, depth+1)
+				w.pop()
+			}
+			return
 		}
 	}
-	if d, ok := base64Text(s); ok && w.push(encBase64) {
-		w.expand(loc, key, d, depth+1)
-		w.pop()
+	if len(w.scratch) < 512 {
+		w.scratch = make([]byte, 512)
 	}
-	if looksLikeJSON(s) && w.push(encJSON) {
-		w.walkJSON(s, loc, depth+1, false)
+	if d, ok := base64TextBuf(s, w.scratch); ok && w.push(encBase64) {
+		w.expand(loc, key, d, depth+1)
 		w.pop()
 	}
 }
