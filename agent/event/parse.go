@@ -26,6 +26,36 @@ var ErrMalformed = errors.New("malformed event")
 // it is passed through, never dropped.
 //
 // Parse keeps no reference to payload.
+//
+// What each trigger fills:
+//
+//   - API Gateway REST (v1) and WebSocket: Method, Path, Query (API Gateway
+//     decodes it; RawQuery stays empty), Headers from multiValueHeaders when
+//     present, Cookies from the Cookie header, SourceIP from
+//     requestContext.identity.sourceIp, Route (resource or routeKey),
+//     Claims: "claims.<name>" (Cognito user pools), "authorizer.<key>"
+//     (Lambda authorizer context, principalId), "identity.<field>" (IAM
+//     caller).
+//   - HTTP API (v2) and Function URL: RawQuery from rawQueryString (what
+//     decode walks), Query from queryStringParameters (repeated names
+//     comma-joined, as API Gateway sends them), Cookies from the cookies
+//     list, SourceIP from requestContext.http.sourceIp, Route from
+//     routeKey, Claims: "jwt.<claim>", "jwt.scope", "lambda.<key>",
+//     "iam.<field>". A domainName containing ".lambda-url." makes it a
+//     Function URL.
+//   - ALB: single- or multi-value mode (MultiValueHeaders says which),
+//     RawQuery rebuilt from the still-encoded parameters, Query decoded
+//     once, SourceIP from the first X-Forwarded-For entry.
+//   - VPC Lattice v1 (snake_case) and v2: query split off the path when
+//     present, list-valued headers and parameters, SourceIP from
+//     X-Forwarded-For, v2 Claims "identity.<field>".
+//   - Record lists, one Record per element: SQS (body, message
+//     attributes), SNS (message, subject, attributes), S3 (object key
+//     URL-decoded, bucket, event name), Kinesis (data base64-decoded,
+//     partition key), DynamoDB Streams (NewImage, else OldImage, as
+//     attribute-value JSON text; Keys as the "keys" attribute).
+//     EventBridge is one record: the detail JSON, with detail-type and
+//     source as attributes.
 func Parse(payload []byte) (*Request, error) {
 	sh, err := sniff(payload)
 	if err != nil {
@@ -129,6 +159,7 @@ func parseV1(payload []byte, req *Request) error {
 		// (still percent-encoded); keep that form in RawQuery so decoding
 		// sees, and records, every layer.
 		req.RawQuery = joinQuery(req.Query)
+		req.Query = unescapeQuery(req.Query)
 		req.SourceIP = firstForwardedFor(req.Headers)
 	case APIGatewayWS:
 		req.Route = rc.RouteKey
@@ -517,6 +548,30 @@ func joinQuery(q map[string][]string) string {
 		}
 	}
 	return b.String()
+}
+
+// unescapeQuery decodes ALB's still-encoded parameters once, so that Query
+// means the same for every trigger. A name or value that does not decode is
+// kept as it came.
+func unescapeQuery(q map[string][]string) map[string][]string {
+	if len(q) == 0 {
+		return q
+	}
+	out := make(map[string][]string, len(q))
+	for k, vs := range q {
+		if d, err := url.QueryUnescape(k); err == nil {
+			k = d
+		}
+		dv := make([]string, len(vs))
+		for i, v := range vs {
+			dv[i] = v
+			if d, err := url.QueryUnescape(v); err == nil {
+				dv[i] = d
+			}
+		}
+		out[k] = append(out[k], dv...)
+	}
+	return out
 }
 
 // firstForwardedFor returns the first (client) entry of X-Forwarded-For,

@@ -104,6 +104,7 @@ func TestParseTriggers(t *testing.T) {
 		{
 			file: "alb-encoded-query-base64-body.json", trigger: ALB, method: "POST", path: "/lambda",
 			rawQuery: "query=1234ABCD%27%20OR%201%3D1", sourceIP: "72.12.164.125",
+			query:   map[string][]string{"query": {"1234ABCD' OR 1=1"}},
 			cookies: map[string][]string{"cookies": {"1"}, "session": {"xyz"}},
 			body:    "user=admin&pass=s%20ecret", ctype: "application/x-www-form-urlencoded",
 		},

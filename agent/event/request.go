@@ -58,8 +58,10 @@ type Request struct {
 	Method   string // upper case, "" for non-HTTP triggers
 	Path     string // raw path as received
 	RawQuery string // raw query string without '?', "" when absent
-	// Query holds the query parameters by name, as delivered by the
-	// platform (decoded once where the platform decodes them).
+	// Query holds the query parameters by name, decoded once: as the
+	// platform delivers them where it decodes them (API Gateway), decoded
+	// here where it does not (ALB). RawQuery, when set, is what decode
+	// walks, so that every layer of encoding is seen and recorded.
 	Query map[string][]string
 	// Headers holds every header, names lower-cased, values in order.
 	Headers map[string][]string
