@@ -490,3 +490,21 @@ func TestWalkConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestMediaType(t *testing.T) {
+	tests := []struct{ in, media, boundary string }{
+		{"", "", ""},
+		{"Application/JSON; charset=UTF-8", "application/json", ""},
+		{`multipart/form-data; boundary="a b;c"`, "multipart/form-data", "a b;c"},
+		{`multipart/form-data; charset=x; BOUNDARY=xyz; other=1`, "multipart/form-data", "xyz"},
+		{`multipart/form-data; boundary="unterminated`, "multipart/form-data", "unterminated"},
+		{"text/plain; boundary=ignored", "text/plain", ""},
+		{"\xffbroken", "\ufffdbroken", ""}, // not a media type either way
+	}
+	for _, tt := range tests {
+		m, b := mediaType(tt.in)
+		if m != tt.media || b != tt.boundary {
+			t.Errorf("%q: %q %q, want %q %q", tt.in, m, b, tt.media, tt.boundary)
+		}
+	}
+}
