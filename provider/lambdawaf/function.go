@@ -69,7 +69,7 @@ type ProtectedFunction struct {
 
 	// Function is the underlying function, for callers that need more of
 	// it (permissions for triggers, aliases).
-	Function *lambda.Function `pulumi:"-"`
+	Function *lambda.Function
 }
 
 // NewProtectedFunction creates a function protected by the lambdawaf
