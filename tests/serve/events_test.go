@@ -105,6 +105,26 @@ func TestEventsMatchDocumentedExamples(t *testing.T) {
 			},
 		},
 		{
+			name:       "alb single-value",
+			fixture:    "alb-single.json",
+			translator: gateway.Translator{Shape: gateway.ALB, TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-279XGJDqGZ5rsrHC2Fjr/49e9d65c45c6791a"},
+			method:     "GET",
+			target:     "/lambda?query=1234ABCD",
+			header: http.Header{
+				"Host":                      {"lambda-alb-123578498.us-east-2.elb.amazonaws.com"},
+				"Accept":                    {"text/html,application/xhtml+xml,application/xml;q=0.9,image/webp,image/apng,*/*;q=0.8"},
+				"Accept-Encoding":           {"gzip"},
+				"Accept-Language":           {"en-US,en;q=0.9"},
+				"Upgrade-Insecure-Requests": {"1"},
+				"User-Agent":                {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/71.0.3578.98 Safari/537.36"},
+				"X-Imforwards":              {"20"},
+			},
+			rules: gatewaytest.Rules{
+				KindOnly: []string{"headers.x-amzn-trace-id", "headers.x-forwarded-for"},
+				Skip:     []string{"headers.connection"},
+			},
+		},
+		{
 			name: "alb multi-value", fixture: "alb-multi.json",
 			translator: gateway.Translator{Shape: gateway.ALBMultiValue, TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/lambda-279XGJDqGZ5rsrHC2Fjr/49e9d65c45c6791a"},
 			method:     "GET", target: "/lambda?myKey=val1&myKey=val2",
