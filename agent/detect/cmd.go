@@ -39,6 +39,7 @@ var strongCommands = map[string]bool{
 	"getfacl": true, "history": false, "alias": false, "export": false, "unset": false, "source": false,
 	"umask": false, "mkdir": false, "rmdir": false, "ln": false, "sum": false, "md5sum": true, "sha1sum": true,
 	"sha256sum": true, "cksum": true, "base32": true, "zcat": true, "bzcat": true, "xzcat": true,
+	"iwr": true, "iwmi": true, "iex": true, "irm": true, "gwmi": true, "saps": true, "sal": false, "icm": true,
 	"fetch": false, "lwp-download": true, "lynx": true, "links": false, "aria2c": true, "axel": true,
 }
 
@@ -162,6 +163,97 @@ func argsLookShell(s string, j int) bool {
 	return false
 }
 
+// windowsBatch finds cmd.exe FOR and IF statements: "for %%g in (...) do",
+// "for /f ... in (...) do", "if exist x echo", "if %errorlevel% gtr 2".
+func windowsBatch(s string) int {
+	if i := indexWord(s, "for"); i >= 0 {
+		r := s[i+3:]
+		in := strings.Index(r, " in ")
+		do := strings.Index(r, " do")
+		if in < 0 {
+			in = strings.Index(r, " in(")
+		}
+		if do < 0 {
+			do = strings.Index(r, ")do")
+		}
+		if in >= 0 && do > in && (strings.Contains(r[:in], "%") || strings.Contains(r[:in], "/")) && strings.IndexByte(r[in:], '(') >= 0 {
+			return i
+		}
+	}
+	if i := indexWord(s, "if"); i >= 0 {
+		r := " " + strings.TrimSpace(s[i+2:]) + " "
+		for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " equ ", " neq ", " lss ", " leq ", " gtr ", " geq ", " /i "} {
+			if j := strings.Index(r, w); j >= 0 && j < 16 || strings.Contains(r, w) && strings.Contains(r, "%") {
+				for _, c := range [...]string{"echo", "goto", "call", "cmd", "del", "copy", "set", "start", "exit"} {
+					if indexWord(r, c) >= 0 {
+						return i
+					}
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// globbedFile finds sensitive files written with shell globs, as in
+// "cat /etc/pa[s]swd" or "/[e]tc/pa??wd".
+func globbedFile(s string) int {
+	if !strings.ContainsAny(s, "[?") || strings.IndexByte(s, '/') < 0 {
+		return -1
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '[' {
+			if j := strings.IndexByte(s[i:], ']'); j > 0 {
+				body := strings.Trim(s[i+1:i+j], "/")
+				if len(body) == 1 && body[0] != '?' && body[0] != '!' {
+					b.WriteByte(body[0])
+				} else {
+					b.WriteByte('?')
+				}
+				i += j
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	p := b.String()
+	for _, f := range sensitiveFiles {
+		if strings.IndexByte(f, '/') < 0 || len(f) < 6 {
+			continue
+		}
+		if globIndex(p, f) >= 0 {
+			return 0
+		}
+	}
+	return -1
+}
+
+// globIndex finds f in p where each of p's '?' (at most three, and at
+// least one) matches one byte.
+func globIndex(p, f string) int {
+	for i := 0; i+len(f) <= len(p); i++ {
+		wild := 0
+		ok := true
+		for k := 0; k < len(f); k++ {
+			c := p[i+k]
+			if c == '?' {
+				wild++
+				continue
+			}
+			if c != f[k] {
+				ok = false
+				break
+			}
+		}
+		if ok && wild > 0 && wild <= 3 {
+			return i
+		}
+	}
+	return -1
+}
+
 // shellPhrases are invocations that mean a shell or interpreter is being
 // driven, wherever they appear.
 var shellPhrases = [...]string{"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e", "ncat -e", "nc -c", "mkfifo /tmp", "cmd /c", "cmd.exe /c", "cmd /k", "cmd.exe /k", "powershell -", "powershell.exe", "pwsh -", "invoke-expression", "invoke-webrequest", "iex(", "iex (", "downloadstring(", "downloadfile(", "start-process", "new-object net.webclient", "certutil -urlcache", "certutil.exe -urlcache", "bitsadmin /transfer", "wmic process", "net user ", "net localgroup", "/bin/sh -c", "/bin/bash -c", "sh -c ", "bash -c ", "python -c", "python3 -c", "perl -e", "ruby -e", "php -r", "xterm -display", "socat exec", "busybox nc", "busybox sh"}
@@ -204,6 +296,20 @@ func (in *input) detectCmd() {
 		return
 	}
 	if in.cmdPhrase(s) {
+		return
+	}
+	if i := windowsBatch(s); i >= 0 {
+		in.emit(CommandInj, "cmdi-batch", 7, i, i+32)
+		return
+	}
+	for _, w := range [...]string{"$((", "$[", "${!", "${#", "${path", "${home", "${shell", "${ifs", "$(<", "<<<"} {
+		if i := strings.Index(raw, w); i >= 0 && (w != "$[" || strings.IndexByte(raw[i:], ']') > 0) {
+			in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)
+			return
+		}
+	}
+	if i := globbedFile(s); i >= 0 {
+		in.emit(CommandInj, "cmdi-glob", 7, i, i+32)
 		return
 	}
 	proseish := strings.Count(s, " ") > 8
@@ -258,7 +364,16 @@ func (in *input) detectCmd() {
 				return
 			}
 		default:
-			if strong && (!proseish || argsLookShell(s, we)) || !strong && argsLookShell(s, we) && (!proseish || sep != "\n") {
+			if sep == "\n" {
+				// Lines of a text area start with words: a newline
+				// separates commands only with shell-like arguments.
+				if strong && argsLookShell(s, we) && !proseish || segmentLooksShell(s, we) {
+					in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
+					return
+				}
+				continue
+			}
+			if strong && (!proseish || argsLookShell(s, we)) || !strong && argsLookShell(s, we) {
 				in.emit(CommandInj, "cmdi-separator", 8, i-1, we+24)
 				return
 			}
@@ -278,7 +393,15 @@ func segmentLooksShell(s string, j int) bool {
 	if len(seg) > 128 {
 		return false
 	}
-	return strings.ContainsAny(seg, "><$") || strings.Contains(seg, " /") || strings.Contains(seg, " ~/")
+	if strings.ContainsAny(seg, "><$") || strings.Contains(seg, " /") || strings.Contains(seg, " ~/") {
+		return true
+	}
+	for i := 0; i+2 < len(seg); i++ { // a flag: " -u", " -la"
+		if seg[i] == ' ' && seg[i+1] == '-' && isAlpha(seg[i+2]) && (i+3 == len(seg) || !isAlpha(seg[i+3]) || i+4 >= len(seg) || seg[i+4] == ' ') {
+			return true
+		}
+	}
+	return false
 }
 
 // wordEnds reports whether a command word ending at j is a whole shell word:

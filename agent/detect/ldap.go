@@ -2,6 +2,24 @@ package detect
 
 import "strings"
 
+// balancedPrefix reports whether no prefix of s closes more parentheses
+// than it opened.
+func balancedPrefix(s string) bool {
+	d := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			d++
+		case ')':
+			d--
+			if d < 0 {
+				return false
+			}
+		}
+	}
+	return d == 0
+}
+
 // detectLDAP judges text as a fragment spliced into an LDAP filter: closing
 // a filter and opening another, always-true filters, wildcard attribute
 // probes.
@@ -14,6 +32,12 @@ func (in *input) detectLDAP() {
 		return
 	}
 	s := in.lower()
+	// A whole, balanced filter "(&(objectCategory=computer)(...))" is an
+	// application feature (an LDAP search box), not a fragment breaking
+	// out of one.
+	if t := strings.TrimSpace(s); len(t) > 0 && t[0] == '(' && strings.Count(t, "(") == strings.Count(t, ")") && !strings.Contains(t, "*)") && balancedPrefix(t) {
+		return
+	}
 	for off := 0; off < len(s); {
 		i := strings.Index(s[off:], ")(")
 		if i < 0 {

@@ -131,6 +131,10 @@ var sensitiveFiles = [...]string{
 	"applicationhost.config", "sam", "ntds.dit", "repair/sam", "opt/extensions", "usr/local/etc",
 	"dev/tcp/", "dev/udp/", "dev/stdin", "dev/fd/", "localsettings.php", "configuration.php", "settings.php",
 	"database.yml", "secrets.yml", "credentials.xml", "appsettings.json", ".dockerenv",
+	"etc/subuid", "etc/subgid", "etc/gshadow", "etc/login.defs", "etc/inittab", "etc/shells", "sys/class/",
+	"sys/kernel/", "sys/firmware/", "sys/module/", "sys/devices/", "sys/class", "debug.log", "error.log",
+	"errors.log", "access.log", ".claude/", ".cursor/", ".zed/", ".roo/", ".opencode/", ".a0proj/", ".docker/",
+	".vscode/", ".idea/", ".gnupg/", ".azure/", ".gcloud/", ".terraform/", ".config/gcloud", "wp-content/debug",
 }
 
 // fileBoundary reports whether the sensitive name f matches at i in p on

@@ -46,6 +46,16 @@ func libinjectionFalsePositive(s string, m mask, fp string) bool {
 	if strings.HasPrefix(fp, "T(") && strings.Count(s, "\"")%2 == 0 && strings.Count(s, "'")%2 == 0 && !m.has(bSemi|bHash) && !strings.Contains(s, "--") {
 		return true
 	}
+	// A word followed by a comment, with no quote to close first:
+	// "application/*; charset=utf-8".
+	if fp == "nc" && !m.has(bQuote|bDQuote|bBacktick) {
+		return true
+	}
+	// Prose with parentheses, "One quarter (24%) of people ...": many
+	// words, nothing to break out of a literal with, no SQL keyword.
+	if strings.Count(s, " ") >= 6 && !m.has(bQuote|bDQuote|bBacktick|bSemi|bHash|bEq|bLT|bGT) && !strings.Contains(s, "--") && !strings.Contains(s, "/*") && !sqlKeywordIn(s) {
+		return true
+	}
 	// No letters and nothing to break out with: phone numbers "(03) 9876
 	// 5432", arithmetic. Without keywords there is no injection.
 	if !m.has(bAlpha|bQuote|bDQuote|bBacktick|bHash|bSemi) && !strings.Contains(s, "--") && !strings.Contains(s, "/*") {
@@ -538,6 +548,10 @@ func sqlFuncCall(s string) (off, end, score int) {
 		for b > 0 && (isWord(s[b-1]) || s[b-1] == '.' || s[b-1] == '@') {
 			b--
 		}
+		if b > 0 && s[b-1] >= 0x80 { // part of a non-ASCII word: "Haßelt (1599)"
+			off = j + 1
+			continue
+		}
 		if sc := sqlFunc(s[b:k]); sc >= 8 {
 			// require an argument that looks like SQL: a number, a quote,
 			// a nested call or select, not prose.
@@ -549,6 +563,18 @@ func sqlFuncCall(s string) (off, end, score int) {
 		off = j + 1
 	}
 	return 0, 0, 0
+}
+
+// sqlKeywordIn reports whether s holds a word that only SQL uses in
+// injections: statements, UNION, timing and file functions.
+func sqlKeywordIn(s string) bool {
+	l := strings.ToLower(s)
+	for _, w := range [...]string{"select", "union", "insert", "update", "delete", "drop", "exec", "sleep", "benchmark", "waitfor", "from", "where", "having", "order by", "group by", "null", "char(", "concat", "0x"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // wordComment reports a "--" directly followed by a letter or digit:

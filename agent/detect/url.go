@@ -136,7 +136,12 @@ func classifyHost(host string) (k hostKind, isIP, obfuscated bool) {
 			return hostMetadata, false, false
 		}
 	}
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "localhost.localdomain" || h == "ip6-localhost" {
+	switch h {
+	case "localhost", "localhost.localdomain", "ip6-localhost", "ipv6-localhost", "ip6-loopback", "host.docker.internal",
+		"gateway.docker.internal", "host.containers.internal", "kubernetes.docker.internal":
+		return hostInternal, false, false
+	}
+	if strings.HasSuffix(h, ".localhost") || strings.HasSuffix(h, ".internal") || strings.HasSuffix(h, ".local") {
 		return hostInternal, false, false
 	}
 	for _, w := range wildcardDNS {

@@ -1,0 +1,271 @@
+// Command detectionreport measures lambdawaf's detection against OWASP CRS:
+// the CRS v4 regression tests (go-ftw format, shipped in the
+// coraza-coreruleset module) and lambdawaf's own attack and benign corpora,
+// each request turned into an API Gateway HTTP API event and judged by
+// lambdawaf (event.Parse, decode, detect: detected when any attack-class
+// signal fires) and by Coraza v3 + CRS v4 at paranoia levels 1 and 2
+// (detected when CRS blocks: the inbound anomaly score reaches the
+// threshold).
+//
+//	go run ./tests/detectionreport            # full report, ~2 minutes on 2 cores
+//	go run ./tests/detectionreport -coraza=false   # lambdawaf only, seconds
+//	go run ./tests/detectionreport -misses    # list lambdawaf misses and FPs
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/corazawaf/coraza/v3"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect"
+	"github.com/lambdawaf/lambdawaf/tests/corpus"
+)
+
+// item is one labeled request of the report.
+type item struct {
+	Source string // "crs-pl1", "crs-pl2", "crs-nofire", "corpus-attack", "corpus-benign"
+	Group  string // CRS family or corpus class
+	Attack bool
+	Name   string
+	Req    corpus.Request
+
+	lw, pl1, pl2 bool
+	lwRules      string
+	lwDur        time.Duration
+	pl1Dur       time.Duration
+}
+
+func main() {
+	crsDir := flag.String("crs-tests", "", "CRS regression tests directory (default: the coraza-coreruleset module's tests/)")
+	withCoraza := flag.Bool("coraza", true, "also judge every request with Coraza + CRS PL1 and PL2")
+	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "parallel workers")
+	misses := flag.Bool("misses", false, "list lambdawaf misses on attacks and false positives on benign input")
+	flag.Parse()
+	if err := run(*crsDir, *withCoraza, *workers, *misses); err != nil {
+		fmt.Fprintln(os.Stderr, "detectionreport:", err)
+		os.Exit(1)
+	}
+}
+
+func moduleDir(ctx context.Context, mod string) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Dir}}", mod).Output()
+	if err != nil {
+		return "", fmt.Errorf("go list -m %s: %w", mod, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func run(crsDir string, withCoraza bool, workers int, listMisses bool) error {
+	ctx := context.Background()
+	if crsDir == "" {
+		d, err := moduleDir(ctx, "github.com/corazawaf/coraza-coreruleset/v4")
+		if err != nil {
+			return err
+		}
+		crsDir = filepath.Join(d, "tests")
+	}
+	pl, err := paranoiaLevels()
+	if err != nil {
+		return fmt.Errorf("read CRS paranoia levels: %w", err)
+	}
+	crsCases, skipped, err := loadCRS(crsDir, pl)
+	if err != nil {
+		return err
+	}
+	var items []*item
+	for _, c := range crsCases {
+		src := "crs-nofire"
+		if c.Attack {
+			src = fmt.Sprintf("crs-pl%d", c.PL)
+		}
+		items = append(items, &item{Source: src, Group: c.Family, Attack: c.Attack, Name: c.Name, Req: c.Req})
+	}
+	attacks, err := corpus.Attacks()
+	if err != nil {
+		return err
+	}
+	for _, c := range attacks {
+		items = append(items, &item{Source: "corpus-attack", Group: c.Class, Attack: true, Name: c.Name, Req: c.Req})
+	}
+	benign, err := corpus.Benign()
+	if err != nil {
+		return err
+	}
+	for _, c := range benign {
+		items = append(items, &item{Source: "corpus-benign", Group: "benign corpus", Name: c.Name, Req: c.Req})
+	}
+
+	var waf1, waf2 coraza.WAF
+	var build1, build2 time.Duration
+	if withCoraza {
+		t := time.Now()
+		if waf1, err = newCRS(1); err != nil {
+			return err
+		}
+		build1 = time.Since(t)
+		t = time.Now()
+		if waf2, err = newCRS(2); err != nil {
+			return err
+		}
+		build2 = time.Since(t)
+	}
+	p := corpus.NewPipeline(detect.Options{})
+	start := time.Now()
+	var wg sync.WaitGroup
+	next := make(chan *item)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sigs []detect.Signal
+			for it := range next {
+				ev := corpus.APIGatewayV2(it.Req)
+				t := time.Now()
+				sigs, err := p.Signals(ev, sigs[:0])
+				it.lwDur = time.Since(t)
+				if err == nil && corpus.Attack(sigs) {
+					it.lw = true
+					for _, s := range sigs {
+						if s.Class.IsAttack() {
+							it.lwRules += string(s.Class) + "/" + s.Rule + " "
+						}
+					}
+				}
+				if withCoraza {
+					t = time.Now()
+					it.pl1 = crsVerdict(waf1, it.Req)
+					it.pl1Dur = time.Since(t)
+					it.pl2 = crsVerdict(waf2, it.Req)
+				}
+			}
+		}()
+	}
+	for _, it := range items {
+		next <- it
+	}
+	close(next)
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	fmt.Printf("# lambdawaf detection report\n\n")
+	fmt.Printf("CRS regression tests: %s (%d CRS cases used, %d skipped: multi-stage or unparsable)\n", crsDir, len(crsCases), skipped)
+	fmt.Printf("lambdawaf: event.Parse → decode.Walk → detect.Inspect; detected = any attack-class signal.\n")
+	if withCoraza {
+		fmt.Printf("CRS: Coraza v3 + CRS v4, SecRuleEngine On; detected = blocked (anomaly threshold). Build: PL1 %v, PL2 %v.\n", build1.Round(time.Millisecond), build2.Round(time.Millisecond))
+	}
+	fmt.Printf("%d requests judged in %v with %d workers.\n\n", len(items), elapsed.Round(time.Millisecond), workers)
+
+	table := func(title string, src []string, attack bool) {
+		groups := map[string][]*item{}
+		var order []string
+		for _, it := range items {
+			if !has(src, it.Source) {
+				continue
+			}
+			if _, ok := groups[it.Group]; !ok {
+				order = append(order, it.Group)
+			}
+			groups[it.Group] = append(groups[it.Group], it)
+		}
+		sort.Strings(order)
+		word := "TP"
+		if !attack {
+			word = "FP"
+		}
+		fmt.Printf("## %s\n\n| group | n | lambdawaf %s | CRS PL1 %s | CRS PL2 %s |\n|---|---:|---:|---:|---:|\n", title, word, word, word)
+		var all []*item
+		for _, g := range order {
+			fmt.Println(row(g, groups[g], withCoraza))
+			all = append(all, groups[g]...)
+		}
+		fmt.Println(row("**all**", all, withCoraza))
+		fmt.Println()
+	}
+	table("Attacks: CRS fire-tests of PL1 rules (930–944)", []string{"crs-pl1"}, true)
+	table("Attacks: CRS fire-tests of PL2 rules (930–944)", []string{"crs-pl2"}, true)
+	table("Attacks: lambdawaf attack corpus", []string{"corpus-attack"}, true)
+	table("Benign: curated CRS no-fire tests", []string{"crs-nofire"}, false)
+	table("Benign: lambdawaf benign corpus", []string{"corpus-benign"}, false)
+
+	var lw, c1 []time.Duration
+	for _, it := range items {
+		lw = append(lw, it.lwDur)
+		if withCoraza {
+			c1 = append(c1, it.pl1Dur)
+		}
+	}
+	fmt.Printf("## Time per request (whole pipeline, these small requests, %d parallel workers)\n\n", workers)
+	fmt.Printf("lambdawaf: p50 %v, p99 %v\n", pct(lw, 50), pct(lw, 99))
+	if withCoraza {
+		fmt.Printf("Coraza+CRS PL1: p50 %v, p99 %v (ratio at p50: %.0fx)\n", pct(c1, 50), pct(c1, 99), float64(pct(c1, 50))/float64(pct(lw, 50)))
+	}
+	if listMisses {
+		fmt.Printf("\n## lambdawaf misses and false positives\n\n")
+		for _, it := range items {
+			if it.Attack && !it.lw || !it.Attack && it.lw {
+				kind := "MISS"
+				if !it.Attack {
+					kind = "FP  "
+				}
+				fmt.Printf("%s %-14s %-12s %-10s crs1=%v %s %q %q %s\n", kind, it.Source, it.Group, it.Name, it.pl1, it.Req.Method, trunc(it.Req.URI, 160), trunc(string(it.Req.Body), 160), it.lwRules)
+			}
+		}
+	}
+	return nil
+}
+
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func row(name string, its []*item, withCoraza bool) string {
+	n := len(its)
+	var lw, p1, p2 int
+	for _, it := range its {
+		if it.lw {
+			lw++
+		}
+		if it.pl1 {
+			p1++
+		}
+		if it.pl2 {
+			p2++
+		}
+	}
+	r := func(k int) string { return fmt.Sprintf("%.1f%% (%d)", 100*float64(k)/float64(max(n, 1)), k) }
+	if !withCoraza {
+		return fmt.Sprintf("| %s | %d | %s | – | – |", name, n, r(lw))
+	}
+	return fmt.Sprintf("| %s | %d | %s | %s | %s |", name, n, r(lw), r(p1), r(p2))
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[(len(s)-1)*p/100]
+}
+
+func trunc(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
