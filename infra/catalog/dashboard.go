@@ -49,6 +49,10 @@ func InsightsQuery(metric string, dims []string, groupBy string) string {
 // blocked events across every protected function.
 func BlockedQuery() string { return InsightsQuery(telemetry.MetricBlocked, byTrigger, "") }
 
+// DroppedQuery is the Metrics Insights query the dropped-records alarm
+// watches: decision records the agents could not ship, across functions.
+func DroppedQuery() string { return InsightsQuery(telemetry.MetricRecordsDropped, byFunc, "") }
+
 // DashboardMetrics lists every agent metric the dashboard shows. A test
 // checks it against what the agent actually emits.
 func DashboardMetrics() []string {
@@ -105,7 +109,7 @@ func Dashboard(region string) (string, error) {
 		}, "Sum")},
 		{Type: "metric", X: 12, Y: 12, Width: 12, Height: 6, Properties: metric("Response leaks, dropped records and agent errors", [][]any{
 			expr("leaks", InsightsQuery(telemetry.MetricResponseLeaks, byTrigger, ""), telemetry.MetricResponseLeaks),
-			expr("dropped", InsightsQuery(telemetry.MetricRecordsDropped, byFunc, ""), telemetry.MetricRecordsDropped),
+			expr("dropped", DroppedQuery(), telemetry.MetricRecordsDropped),
 			{telemetry.Namespace, MetricAgentErrors, map[string]any{"stat": "Sum", "label": MetricAgentErrors}},
 		}, "Sum")},
 	}
