@@ -34,7 +34,7 @@ func BenchmarkResponse(b *testing.B) {
 	tr := &Translator{Shape: HTTPAPI}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := tr.Response(payload); err != nil {
+		if _, err := tr.Response(payload, "application/json"); err != nil {
 			b.Fatal(err)
 		}
 	}

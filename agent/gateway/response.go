@@ -123,8 +123,11 @@ type proxyResponse struct {
 }
 
 // Response translates a buffered function response (not a function error)
-// into the HTTP response the shape's front door produces.
-func (t *Translator) Response(payload []byte) (*Response, error) {
+// into the HTTP response the shape's front door produces. accept is the
+// request's Accept header: a REST API returns a base64-encoded body as
+// binary only when it matches one of the API's binary media types, and as
+// the base64 text otherwise.
+func (t *Translator) Response(payload []byte, accept string) (*Response, error) {
 	if len(payload) > MaxPayload {
 		return nil, fmt.Errorf("%w: response of %d bytes exceeds %d", ErrMalformedResponse, len(payload), MaxPayload)
 	}
@@ -165,7 +168,9 @@ func (t *Translator) Response(payload []byte) (*Response, error) {
 		return nil, err
 	}
 	if pr.Body != nil {
-		if pr.IsBase64Encoded {
+		if pr.IsBase64Encoded && !t.decodesBinary(accept) {
+			res.Body = []byte(*pr.Body)
+		} else if pr.IsBase64Encoded {
 			b, err := base64.StdEncoding.DecodeString(*pr.Body)
 			if err != nil {
 				return nil, fmt.Errorf("%w: body is not valid base64: %v", ErrMalformedResponse, err)
@@ -179,6 +184,20 @@ func (t *Translator) Response(payload []byte) (*Response, error) {
 		res.Header.Set("Content-Type", "application/json")
 	}
 	return res, nil
+}
+
+// decodesBinary reports whether the front door turns a base64 response
+// body back into bytes for a request with this Accept header.
+func (t *Translator) decodesBinary(accept string) bool {
+	if t.shape() != REST {
+		return true
+	}
+	for part := range strings.SplitSeq(accept, ",") {
+		if matchesMediaType(t.BinaryMediaTypes, part) {
+			return true
+		}
+	}
+	return false
 }
 
 // responseHeaders merges the header fields of a response object as the

@@ -76,7 +76,7 @@ func TestResponseTranslation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := (&Translator{Shape: tc.shape}).Response([]byte(tc.payload))
+			res, err := (&Translator{Shape: tc.shape}).Response([]byte(tc.payload), "*/*")
 			if tc.wantErr {
 				if !errors.Is(err, ErrMalformedResponse) {
 					t.Fatalf("err = %v, want ErrMalformedResponse", err)
@@ -101,6 +101,33 @@ func TestResponseTranslation(t *testing.T) {
 				t.Errorf("header %v, want %v", res.Header, tc.wantHeader)
 			}
 		})
+	}
+}
+
+// TestRESTBinaryResponsesNeedAMatchingAccept: REST APIs return a base64
+// body as bytes only when the request accepts a binary media type of the
+// API; otherwise the client gets the base64 text, as on AWS.
+func TestRESTBinaryResponsesNeedAMatchingAccept(t *testing.T) {
+	payload := []byte(`{"statusCode":200,"headers":{"Content-Type":"image/png"},"body":"iVBORw0=","isBase64Encoded":true}`)
+	tests := []struct {
+		types  []string
+		accept string
+		want   string
+	}{
+		{nil, "image/png", "iVBORw0="},
+		{[]string{"image/png"}, "", "iVBORw0="},
+		{[]string{"image/png"}, "text/html, image/png;q=0.9", "\x89PNG\r"},
+		{[]string{"*/*"}, "*/*", "\x89PNG\r"},
+		{[]string{"image/*"}, "application/json", "iVBORw0="},
+	}
+	for _, tc := range tests {
+		res, err := (&Translator{Shape: REST, BinaryMediaTypes: tc.types}).Response(payload, tc.accept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(res.Body) != tc.want {
+			t.Errorf("types %v accept %q: body %q, want %q", tc.types, tc.accept, res.Body, tc.want)
+		}
 	}
 }
 

@@ -109,7 +109,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) erro
 		t.WriteFailure(w, FailFunction)
 		return fmt.Errorf("function error %q", res.FunctionError)
 	}
-	resp, err := t.Response(res.Payload)
+	resp, err := t.Response(res.Payload, r.Header.Get("Accept"))
 	if err != nil {
 		t.WriteFailure(w, FailFunction)
 		return err

@@ -3,6 +3,7 @@ package serve
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"slices"
@@ -27,6 +28,7 @@ func TestResponsesAsTheFrontDoorsReturnThem(t *testing.T) {
 	}(), 3)
 	type check struct {
 		path       string
+		accept     string
 		method     string
 		body       []byte
 		status     int
@@ -44,7 +46,7 @@ func TestResponsesAsTheFrontDoorsReturnThem(t *testing.T) {
 			cookies = []string{"theme=dark"} // single-value headers carry one Set-Cookie
 		}
 		checks := []check{
-			{path: "/binary?n=3", status: 200, wantBody: wantBinary, header: map[string][]string{"Content-Type": {"application/octet-stream"}}},
+			{path: "/binary?n=3", accept: "application/octet-stream", status: 200, wantBody: wantBinary, header: map[string][]string{"Content-Type": {"application/octet-stream"}}},
 			{path: "/cookies", status: 200, wantBody: []byte(`{"cookies":2}`), header: map[string][]string{"Set-Cookie": cookies}},
 			{path: "/status/404", status: 404, wantBody: []byte{}},
 			{path: "/status/204", method: "DELETE", status: 204, wantBody: []byte{}},
@@ -65,6 +67,12 @@ func TestResponsesAsTheFrontDoorsReturnThem(t *testing.T) {
 				}
 			}
 		}
+		if shape == gateway.REST {
+			// Without an Accept header matching a binary media type, REST
+			// APIs send the base64 text itself.
+			checks = append(checks, check{path: "/binary?n=3", accept: "application/json", status: 200,
+				wantBody: []byte(base64.StdEncoding.EncodeToString(wantBinary))})
+		}
 		if shape == gateway.HTTPAPI || shape == gateway.FunctionURL {
 			checks = append(checks, check{path: "/plain", status: 200, wantBody: []byte(`{"hello":"world"}`),
 				header: map[string][]string{"Content-Type": {"application/json"}}})
@@ -73,9 +81,13 @@ func TestResponsesAsTheFrontDoorsReturnThem(t *testing.T) {
 	}
 	for _, shape := range []gateway.Shape{gateway.HTTPAPI, gateway.FunctionURL, gateway.REST, gateway.ALB, gateway.ALBMultiValue} {
 		t.Run(string(shape), func(t *testing.T) {
-			ep, _ := start(t, local.Config{Translator: gateway.Translator{Shape: shape}})
+			ep, _ := start(t, local.Config{Translator: gateway.Translator{Shape: shape, BinaryMediaTypes: []string{"application/octet-stream"}}})
 			for _, c := range common(shape) {
-				resp, body := send(t, cmpOr(c.method, "GET"), ep.URL()+c.path, nil, c.body)
+				var h http.Header
+				if c.accept != "" {
+					h = http.Header{"Accept": {c.accept}}
+				}
+				resp, body := send(t, cmpOr(c.method, "GET"), ep.URL()+c.path, h, c.body)
 				if resp.StatusCode != c.status {
 					t.Errorf("%s: status %d, want %d (%.100s)", c.path, resp.StatusCode, c.status, body)
 					continue
