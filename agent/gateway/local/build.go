@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -37,27 +38,38 @@ func IsExecutable(path string) bool {
 // AgentPackage is the import path of the extension binary.
 const AgentPackage = "github.com/lambdawaf/lambdawaf/agent/cmd/lambdawaf-extension"
 
-// FindAgent looks for a built extension binary where a user's checkout or
-// download puts one: next to the running executable (as
-// lambdawaf-extension or extensions/lambdawaf), then under dist/ in dir.
+// FindAgent looks for a built extension binary for this machine's
+// architecture where `make agent` and downloads put one: next to the
+// running executable (dist/lambdawaf beside dist/x86_64/lambdawaf-extension,
+// or lambdawaf-extension, or extensions/lambdawaf), then under dist/ in dir.
 // It returns "" when there is none; callers then build AgentPackage.
 func FindAgent(dir string) string {
-	var candidates []string
+	arch := lambdaArch()
+	var bases []string
 	if exe, err := os.Executable(); err == nil {
-		d := filepath.Dir(exe)
-		candidates = append(candidates, filepath.Join(d, "lambdawaf-extension"), filepath.Join(d, "extensions", "lambdawaf"))
+		bases = append(bases, filepath.Dir(exe))
 	}
-	candidates = append(candidates,
-		filepath.Join(dir, "dist", "lambdawaf-extension"),
-		filepath.Join(dir, "dist", "extensions", "lambdawaf"),
-		filepath.Join(dir, "dist", "layer", "x86_64", "extensions", "lambdawaf"),
-	)
-	for _, c := range candidates {
-		if IsExecutable(c) {
-			return c
+	bases = append(bases, filepath.Join(dir, "dist"))
+	for _, b := range bases {
+		for _, c := range []string{
+			filepath.Join(b, arch, "lambdawaf-extension"),
+			filepath.Join(b, "lambdawaf-extension"),
+			filepath.Join(b, "extensions", "lambdawaf"),
+		} {
+			if IsExecutable(c) {
+				return c
+			}
 		}
 	}
 	return ""
+}
+
+// lambdaArch names GOARCH as Lambda names architectures.
+func lambdaArch() string {
+	if runtime.GOARCH == "amd64" {
+		return "x86_64"
+	}
+	return runtime.GOARCH
 }
 
 // ErrNoGo means a Go package had to be built but the go command is missing.

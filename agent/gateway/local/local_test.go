@@ -43,3 +43,16 @@ func TestLayOutLayer(t *testing.T) {
 		t.Error("a non-executable agent was accepted")
 	}
 }
+
+func TestFindAgentUnderDist(t *testing.T) {
+	dir := t.TempDir()
+	if got := FindAgent(dir); got != "" && filepath.Dir(filepath.Dir(got)) == filepath.Join(dir, "dist") {
+		t.Fatalf("found %s in an empty dir", got)
+	}
+	bin := filepath.Join(dir, "dist", lambdaArch(), "lambdawaf-extension")
+	os.MkdirAll(filepath.Dir(bin), 0o755)
+	os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755)
+	if got := FindAgent(dir); got != bin {
+		t.Errorf("FindAgent = %q, want %q", got, bin)
+	}
+}
