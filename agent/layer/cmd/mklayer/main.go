@@ -1,6 +1,6 @@
 // Command mklayer writes the lambdawaf layer zip for one architecture:
 //
-//	mklayer -extension dist/x86_64/lambdawaf-extension -out dist/layer/lambdawaf-x86_64.zip
+//	mklayer -extension dist/x86_64/lambdawaf-extension -out dist/layer/lambdawaf-x86_64.zip [-arch x86_64]
 //
 // The zip holds extensions/lambdawaf, lambdawaf-wrapper and bootstrap, all
 // executable; see package layer.
@@ -18,19 +18,31 @@ import (
 func main() {
 	extension := flag.String("extension", "", "path of the built extension binary (required)")
 	out := flag.String("out", "", "path of the zip to write (required)")
+	arch := flag.String("arch", "", "the layer's architecture, x86_64 or arm64 (default: named in -out)")
 	flag.Parse()
-	if err := run(*extension, *out); err != nil {
+	if err := run(*extension, *out, *arch); err != nil {
 		fmt.Fprintln(os.Stderr, "mklayer:", err)
 		os.Exit(1)
 	}
 }
 
-func run(extension, out string) error {
+func run(extension, out, arch string) error {
 	if extension == "" || out == "" {
 		return fmt.Errorf("both -extension and -out are required")
 	}
 	if _, err := os.Stat(extension); err != nil {
 		return fmt.Errorf("extension binary: %w", err)
+	}
+	if arch == "" {
+		arch = layer.ArchFromName(filepath.Base(out))
+	}
+	if arch == "" {
+		return fmt.Errorf("cannot tell the layer's architecture from %s: pass -arch x86_64 or -arch arm64", out)
+	}
+	// An extension for the wrong machine would only fail in Lambda, with
+	// "exec format error": refuse to package it.
+	if err := layer.CheckExtension(extension, arch); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
