@@ -46,7 +46,7 @@ func newTimeChart(buckets []Bucket, width time.Duration) timeChart {
 	top := niceCeil(peak)
 	scale := (c.PlotBottom - c.PlotTop) / float64(top)
 	slot := (c.PlotRight - c.PlotLeft) / float64(len(buckets))
-	barW := math.Max(slot*0.8, 1)
+	barW := math.Min(math.Max(slot*0.8, 1), 48) // a lone bucket stays a bar, not a wall
 	for i, b := range buckets {
 		x := c.PlotLeft + float64(i)*slot + (slot-barW)/2
 		bh := float64(b.Blocked) * scale
@@ -77,6 +77,11 @@ func newTimeChart(buckets []Bucket, width time.Duration) timeChart {
 
 func bucketLayout(width time.Duration, long bool) string {
 	switch {
+	case width < time.Second:
+		if long {
+			return "2006-01-02 15:04:05.000"
+		}
+		return "15:04:05.0"
 	case width < time.Minute:
 		if long {
 			return "2006-01-02 15:04:05"

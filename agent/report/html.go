@@ -71,6 +71,8 @@ func formatDuration(d time.Duration) string {
 	switch {
 	case d <= 0:
 		return "—"
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
 	case d < time.Minute:
 		return d.Round(time.Second).String()
 	case d < 48*time.Hour:

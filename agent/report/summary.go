@@ -193,7 +193,7 @@ func percentile(sorted []int64, p int) int64 {
 
 // bucketWidths are the interval sizes the timeline picks from.
 var bucketWidths = []time.Duration{
-	time.Second, 5 * time.Second, 10 * time.Second, 30 * time.Second,
+	100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond, time.Second, 5 * time.Second, 10 * time.Second, 30 * time.Second,
 	time.Minute, 5 * time.Minute, 15 * time.Minute, 30 * time.Minute,
 	time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
 	7 * 24 * time.Hour,

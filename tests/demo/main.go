@@ -238,10 +238,16 @@ func sendProbe(ctx context.Context, c *http.Client, base string, p probe) (int, 
 	return resp.StatusCode, nil
 }
 
+// summarizeSignals names each signal class once, at the first location
+// it was found.
 func summarizeSignals(sigs []telemetry.Signal) string {
+	seen := map[string]bool{}
 	parts := make([]string, 0, len(sigs))
 	for _, s := range sigs {
-		parts = append(parts, s.Class+"@"+s.Location)
+		if !seen[s.Class] {
+			seen[s.Class] = true
+			parts = append(parts, s.Class+"@"+s.Location)
+		}
 	}
 	return shorten(strings.Join(parts, " "), 60)
 }
