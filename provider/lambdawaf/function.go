@@ -1,6 +1,8 @@
 package lambdawaf
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -263,8 +265,11 @@ func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.Fu
 		}
 		grants = append(grants, p)
 	}
-	for i, arn := range args.PolicyArns {
-		a, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-policy-%d", name, i), &iam.RolePolicyAttachmentArgs{
+	for _, arn := range args.PolicyArns {
+		// Named by the policy, not its position, so that reordering the
+		// list does not detach and reattach policies.
+		sum := sha256.Sum256([]byte(arn))
+		a, err := iam.NewRolePolicyAttachment(ctx, name+"-policy-"+hex.EncodeToString(sum[:4]), &iam.RolePolicyAttachmentArgs{
 			Role:      role.Name,
 			PolicyArn: pulumi.String(arn),
 		}, child)

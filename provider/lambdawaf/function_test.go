@@ -359,43 +359,48 @@ func TestFunctionRoleExtras(t *testing.T) {
 	}
 }
 
-func TestGivenRoleIsUsed(t *testing.T) {
-	role := "arn:aws:iam::123456789012:role/orders-role"
-	m, err := newFunction(t, AgentArgs{}, lambda.FunctionArgs{
-		Runtime: pulumi.String("python3.12"),
-		Handler: pulumi.String("app.handler"),
-		Code:    pulumi.NewFileArchive("testdata"),
-		Role:    pulumi.String(role),
-	}, WafArgs{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := m.one(t, fnType, "orders").str(t, "role"); got != role {
-		t.Errorf("role = %q", got)
-	}
-	if n := len(m.all(roleType)); n != 0 {
-		t.Errorf("%d roles created for a function with its own role", n)
-	}
-}
-
-func TestComponentCreatesItsOwnAgent(t *testing.T) {
+func TestFunctionOwnPermissions(t *testing.T) {
 	x86, arm := layerZips(t)
+	dynamo := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:GetItem"],"Resource":["arn:aws:dynamodb:eu-west-1:123456789012:table/orders"]}]}`
 	m := mustRun(t, func(ctx *pulumi.Context) error {
-		_, err := NewProtectedFunction(ctx, "orders", &ProtectedFunctionArgs{
-			Function: lambda.FunctionArgs{
-				Runtime: pulumi.String("provided.al2023"), Handler: pulumi.String("bootstrap"),
-				Architectures: pulumi.ToStringArray([]string{"arm64"}), Code: pulumi.NewFileArchive("testdata"),
-			},
-			Waf: WafArgs{NewAgentArgs: &AgentArgs{LayerZipX86_64: x86, LayerZipArm64: arm}, Configuration: "mode: log\n"},
+		a, err := NewAgent(ctx, "waf", &AgentArgs{LayerZipX86_64: x86, LayerZipArm64: arm})
+		if err != nil {
+			return err
+		}
+		_, err = NewProtectedFunction(ctx, "orders", &ProtectedFunctionArgs{
+			Function:   lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"), Code: pulumi.NewFileArchive("testdata")},
+			Waf:        WafArgs{Agent: a},
+			PolicyArns: []string{"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"},
+			Policy:     pulumi.String(dynamo),
 		})
 		return err
 	})
-	fn := m.one(t, fnType, "orders")
-	want := []string{agentLayerArn("orders-agent", ArchArm64), layerArn(physicalNameFor("shop", "prod", "lambdawaf-orders-config", 140))}
-	if got := fn.strings("layers"); !slices.Equal(got, want) {
-		t.Errorf("layers = %v, want %v", got, want)
+	if got := m.one(t, policyType, "orders-function").str(t, "policy"); got != dynamo {
+		t.Errorf("function policy = %s", got)
 	}
-	if fn.env()[EnvConfig] != ConfigPath {
-		t.Errorf("no %s", EnvConfig)
+	att := m.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+	if len(att) != 1 || att[0].str(t, "policyArn") != "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" || att[0].str(t, "role") != "orders-1a2b3c4" {
+		t.Errorf("attachments = %+v", att)
+	}
+	fn := m.one(t, fnType, "orders")
+	for _, r := range append(att, m.one(t, policyType, "orders-function")) {
+		if !slices.Contains(fn.deps, r.urn) {
+			t.Errorf("function does not wait for %s", r.name)
+		}
+	}
+	// With a role of its own, the component refuses to pretend it grants.
+	_, err := run(t, func(ctx *pulumi.Context) error {
+		_, err := NewProtectedFunction(ctx, "orders", &ProtectedFunctionArgs{
+			Function: lambda.FunctionArgs{
+				Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"), Code: pulumi.NewFileArchive("testdata"),
+				Role: pulumi.String("arn:aws:iam::123456789012:role/r"),
+			},
+			Waf:        WafArgs{AgentRef: &AgentRef{LayerArnX86_64: pulumi.String(refX86), AgentKeySecretArn: pulumi.String(refSecret)}},
+			PolicyArns: []string{"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"},
+		})
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "GrantAgentAccess") {
+		t.Errorf("error = %v, want a pointer to GrantAgentAccess", err)
 	}
 }

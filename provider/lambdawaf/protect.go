@@ -473,12 +473,14 @@ func checkKnown(ctx context.Context, s shapeOutputs, o *ProtectOptions) error {
 		return err
 	}
 	user := v.(map[string]string)
-	// The secret and stream ARNs may not exist yet: stand in for them with
-	// the shortest valid ARNs, so that this check never refuses what the
-	// exact check at update time would accept.
-	secret, err := knownOr(ctx, o.Agent.AgentKeySecretArn, user[EnvAgentKeySecret], "arn:aws:secretsmanager:r:a:secret:s")
-	if err != nil {
-		return err
+	// The agent's ARNs are not awaited: they may belong to resources being
+	// created in this very update, and waiting for them here would hold
+	// up the rest of the program. Stand in for them with the user's own
+	// setting or the shortest valid ARN, so that this check never refuses
+	// what the exact check at update time would accept.
+	secret := user[EnvAgentKeySecret]
+	if secret == "" {
+		secret = "arn:aws:secretsmanager:r:a:secret:s"
 	}
 	firehose := ""
 	if o.Agent.FirehoseStreamArn != nil {
@@ -486,28 +488,10 @@ func checkKnown(ctx context.Context, s shapeOutputs, o *ProtectOptions) error {
 		if name == "" {
 			name = "s"
 		}
-		if firehose, err = knownOr(ctx, o.Agent.FirehoseStreamArn, "", "arn:aws:firehose:r:a:deliverystream/"+name); err != nil {
-			return err
-		}
+		firehose = "arn:aws:firehose:r:a:deliverystream/" + name
 	}
 	_, err = o.assembleEnvironment(d, user, secret, firehose)
 	return err
-}
-
-// knownOr is the value of in when it is known, else fallback when not
-// empty, else placeholder.
-func knownOr(ctx context.Context, in pulumi.StringInput, fallback, placeholder string) (string, error) {
-	v, known, err := await(ctx, in.ToStringOutput())
-	if err != nil {
-		return "", err
-	}
-	if known && v.(string) != "" {
-		return v.(string), nil
-	}
-	if fallback != "" {
-		return fallback, nil
-	}
-	return placeholder, nil
 }
 
 // await resolves an output that is usually already known (a literal in the

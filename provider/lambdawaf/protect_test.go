@@ -254,20 +254,33 @@ func TestProtectRefuses(t *testing.T) {
 }
 
 // TestEnvironmentLimitIsExact puts the environment at exactly 4 KB with
-// the agent's variables, then one byte over.
+// the agent's variables, then one byte over. The agent's secret ARN is
+// not awaited by Protect, so one byte over is caught when the ARN
+// resolves: the update fails.
 func TestEnvironmentLimitIsExact(t *testing.T) {
 	agentVars := map[string]string{EnvMode: "block", EnvFailurePolicy: "open", EnvAgentKeySecret: refSecret, EnvExecWrapper: WrapperPath}
 	room := maxEnvironmentSize - environmentSize(agentVars) - len("PAYLOAD")
 	for _, extra := range []int{0, 1} {
-		_, perr, err := protectAndDeploy(t, lambda.FunctionArgs{
+		m, perr, err := protectAndDeploy(t, lambda.FunctionArgs{
 			Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"),
 			Environment: lambda.FunctionEnvironmentArgs{Variables: pulumi.StringMap{"PAYLOAD": pulumi.String(strings.Repeat("a", room+extra))}},
 		}, ProtectOptions{Agent: infraRef()})
-		if err != nil {
-			t.Fatal(err)
+		if perr != nil {
+			t.Fatalf("with %d bytes over: Protect: %v", extra, perr)
 		}
-		if (perr != nil) != (extra == 1) {
-			t.Errorf("with %d bytes over: Protect error = %v", extra, perr)
+		if extra == 0 {
+			if err != nil {
+				t.Errorf("exactly 4 KB refused: %v", err)
+			} else if n := environmentSize(m.one(t, fnType, "legacy").env()); n != maxEnvironmentSize {
+				t.Errorf("environment is %d bytes, want exactly %d", n, maxEnvironmentSize)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "4097 bytes") {
+			t.Errorf("one byte over: program error = %v", err)
+		}
+		if n := len(m.all(fnType)); n != 0 {
+			t.Errorf("function deployed over the limit")
 		}
 	}
 }
