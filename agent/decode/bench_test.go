@@ -104,22 +104,22 @@ func BenchmarkWalkAdversarial1MB(b *testing.B) {
 	}
 }
 
-// TestAdversarialBudget keeps the 1 MB adversarial bodies inside the
-// pipeline's 50 ms budget with a wide margin for slow CI machines: decoding
-// alone must finish each in under 250 ms even under load. (The benchmark
-// above gives the real figures.)
-func TestAdversarialBudget(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test")
-	}
+// TestAdversarialBounded checks that work on each 1 MB adversarial body is
+// bounded: the text yielded is a small multiple of the input, and the walk
+// ends in well under 2 s even on a loaded machine (a quadratic path would
+// take minutes). BenchmarkWalkAdversarial1MB gives the real timings.
+func TestAdversarialBounded(t *testing.T) {
 	for name, body := range adversarialBodies() {
 		req := adversarialRequest(body)
 		d := New(Limits{})
 		start := time.Now()
-		n := 0
-		d.Walk(req, func(event.Value) bool { n++; return true })
-		if el := time.Since(start); el > 250*time.Millisecond {
+		n, total := 0, 0
+		d.Walk(req, func(v event.Value) bool { n++; total += len(v.Text); return true })
+		if el := time.Since(start); el > 2*time.Second {
 			t.Errorf("%s: %v for 1 MB (%d values)", name, el, n)
+		}
+		if total > 8*len(body) {
+			t.Errorf("%s: %d bytes yielded for a %d byte body", name, total, len(body))
 		}
 	}
 }

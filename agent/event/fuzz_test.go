@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -90,4 +91,59 @@ func FuzzWithoutRecords(f *testing.F) {
 			k++
 		}
 	})
+}
+
+// FuzzScanV2: the one-pass reader accepts only what encoding/json accepts
+// into v2Event, and reads the same values.
+func FuzzScanV2(f *testing.F) {
+	for _, name := range []string{"apigw-v2-post-json.json", "apigw-v2-request-jwt-authorizer.json", "apigw-v2-request-lambda-authorizer.json", "apigw-v2-request-no-authorizer.json", "lambda-urls-request.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"rawPath":"/a","RAWPATH":"/b","body":null,"cookies":null,"requestContext":{"authorizer":null}}`))
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		var fast v2Event
+		if !scanV2(payload, &fast) {
+			return
+		}
+		var slow v2Event
+		if err := json.Unmarshal(payload, &slow); err != nil {
+			t.Fatalf("scanV2 accepted what encoding/json rejects (%v): %q", err, payload)
+		}
+		normalizeV2(&fast)
+		normalizeV2(&slow)
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("scanV2 and encoding/json differ on %q:\nfast %+v\nslow %+v", payload, fast, slow)
+		}
+	})
+}
+
+// normalizeV2 maps the representations that mean the same to fillV2 onto
+// one: empty and null raw objects, empty and nil maps and slices.
+func normalizeV2(ev *v2Event) {
+	if len(ev.Headers) == 0 {
+		ev.Headers = nil
+	}
+	if len(ev.QueryStringParameters) == 0 {
+		ev.QueryStringParameters = nil
+	}
+	if len(ev.Cookies) == 0 {
+		ev.Cookies = nil
+	}
+	if a := ev.RequestContext.Authorizer; a != nil {
+		if string(a.Lambda) == "null" {
+			a.Lambda = nil
+		}
+		if a.JWT != nil {
+			if string(a.JWT.Claims) == "null" {
+				a.JWT.Claims = nil
+			}
+			if len(a.JWT.Scopes) == 0 {
+				a.JWT.Scopes = nil
+			}
+		}
+	}
 }

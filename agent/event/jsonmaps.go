@@ -45,7 +45,8 @@ func readStringLists(b []byte, lower bool) (map[string][]string, error) {
 	n := bytes.Count(buf, []byte{':'})
 	m := make(map[string][]string, n)
 	vals := make([]string, 0, n)
-	s := jsonscan.New(buf, 3)
+	var s jsonscan.Scanner
+	s.Reset(buf, 3)
 	t, err := s.Next()
 	if err != nil {
 		return nil, err
@@ -57,7 +58,7 @@ func readStringLists(b []byte, lower bool) (map[string][]string, error) {
 		if !t.Escaped {
 			return text[t.Start:t.End]
 		}
-		return string(jsonscan.AppendUnquote(nil, buf[t.Start:t.End]))
+		return string(jsonscan.AppendUnquote(make([]byte, 0, t.End-t.Start), buf[t.Start:t.End]))
 	}
 	for {
 		k, err := s.Next()
@@ -131,12 +132,13 @@ func (c *claimSet) flatJSON(prefix string, raw []byte) {
 		return
 	}
 	text := string(raw)
-	s := jsonscan.New(raw, 16)
+	var s jsonscan.Scanner
+	s.Reset(raw, 16)
 	t, err := s.Next()
 	if err != nil || t.Kind != jsonscan.ObjectStart {
 		return
 	}
-	c.flatObject(prefix, text, raw, s)
+	c.flatObject(prefix, text, raw, &s)
 }
 
 func (c *claimSet) flatObject(prefix, text string, raw []byte, s *jsonscan.Scanner) {
@@ -147,7 +149,7 @@ func (c *claimSet) flatObject(prefix, text string, raw []byte, s *jsonscan.Scann
 		}
 		name := text[k.Start:k.End]
 		if k.Escaped {
-			name = string(jsonscan.AppendUnquote(nil, raw[k.Start:k.End]))
+			name = string(jsonscan.AppendUnquote(make([]byte, 0, k.End-k.Start), raw[k.Start:k.End]))
 		}
 		name = prefix + "." + name
 		v, err := s.Next()
@@ -157,7 +159,7 @@ func (c *claimSet) flatObject(prefix, text string, raw []byte, s *jsonscan.Scann
 		switch v.Kind {
 		case jsonscan.String:
 			if v.Escaped {
-				c.put(name, string(jsonscan.AppendUnquote(nil, raw[v.Start:v.End])))
+				c.put(name, string(jsonscan.AppendUnquote(make([]byte, 0, v.End-v.Start), raw[v.Start:v.End])))
 			} else {
 				c.put(name, text[v.Start:v.End])
 			}

@@ -195,29 +195,47 @@ type v2Event struct {
 	QueryStringParameters paramMap  `json:"queryStringParameters"`
 	Body                  *string   `json:"body"`
 	IsBase64Encoded       bool      `json:"isBase64Encoded"`
-	RequestContext        struct {
-		DomainName string `json:"domainName"`
-		HTTP       struct {
-			Method   string `json:"method"`
-			Path     string `json:"path"`
-			SourceIP string `json:"sourceIp"`
-		} `json:"http"`
-		Authorizer *struct {
-			JWT *struct {
-				Claims json.RawMessage `json:"claims"`
-				Scopes []string        `json:"scopes"`
-			} `json:"jwt"`
-			Lambda json.RawMessage                                                `json:"lambda"`
-			IAM    *events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription `json:"iam"`
-		} `json:"authorizer"`
-	} `json:"requestContext"`
+	RequestContext        v2Context `json:"requestContext"`
 }
 
+type v2Context struct {
+	DomainName string        `json:"domainName"`
+	HTTP       v2HTTP        `json:"http"`
+	Authorizer *v2Authorizer `json:"authorizer"`
+}
+
+type v2HTTP struct {
+	Method   string `json:"method"`
+	Path     string `json:"path"`
+	SourceIP string `json:"sourceIp"`
+}
+
+type v2Authorizer struct {
+	JWT    *v2JWT                                                         `json:"jwt"`
+	Lambda json.RawMessage                                                `json:"lambda"`
+	IAM    *events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription `json:"iam"`
+}
+
+type v2JWT struct {
+	Claims json.RawMessage `json:"claims"`
+	Scopes []string        `json:"scopes"`
+}
+
+// parseV2 reads an HTTP API or Function URL event: in one pass with
+// jsonscan when the event has the shape AWS sends, else with
+// encoding/json, which also produces the precise error for a malformed one.
 func parseV2(payload []byte, req *Request) error {
 	var ev v2Event
-	if err := json.Unmarshal(payload, &ev); err != nil {
-		return err
+	if !scanV2(payload, &ev) {
+		ev = v2Event{}
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			return err
+		}
 	}
+	return fillV2(&ev, req)
+}
+
+func fillV2(ev *v2Event, req *Request) error {
 	rc := &ev.RequestContext
 	if strings.Contains(rc.DomainName, ".lambda-url.") {
 		req.Trigger = FunctionURL

@@ -31,7 +31,9 @@ const sniffDepth = 512
 // reports anything else.
 func sniff(payload []byte) (shape, error) {
 	var sh shape
-	s := jsonscan.New(payload, sniffDepth)
+	var sc jsonscan.Scanner
+	sc.Reset(payload, sniffDepth)
+	s := &sc
 	t, err := s.Next()
 	if err != nil {
 		return sh, err

@@ -81,13 +81,16 @@ const (
 )
 
 // Scanner tokenizes one JSON document. The zero value is not usable; use New
-// or Reset.
+// or Reset. A Scanner must not be copied after Reset.
 type Scanner struct {
 	data     []byte
 	pos      int
 	stack    []bool // true = object
 	exp      int
 	maxDepth int
+	// inline backs stack for the usual shallow documents, so that a
+	// scanner declared as a value allocates nothing.
+	inline [32]bool
 }
 
 // New returns a scanner over data that fails with ErrDepth beyond maxDepth
@@ -102,6 +105,9 @@ func New(data []byte, maxDepth int) *Scanner {
 func (s *Scanner) Reset(data []byte, maxDepth int) {
 	if maxDepth <= 0 {
 		maxDepth = 10000
+	}
+	if s.stack == nil {
+		s.stack = s.inline[:0]
 	}
 	s.data, s.pos, s.stack, s.exp, s.maxDepth = data, 0, s.stack[:0], expValue, maxDepth
 }

@@ -1,0 +1,299 @@
+package event
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
+)
+
+// scanV2 fills ev from an HTTP API v2 / Function URL payload in one pass,
+// without reflection: strings without escapes are substrings of one copy
+// of the payload, and the maps are read by readStringLists. It reads only
+// the fields fillV2 uses and skips the rest.
+//
+// It reports false, with ev in an unspecified state, as soon as anything
+// differs from what encoding/json would accept into v2Event (a field of
+// another type, a syntax error): the caller then unmarshals with
+// encoding/json, so both paths accept exactly the same events and
+// malformed ones get encoding/json's error. Like encoding/json, a repeated
+// key's last value wins and null leaves a field at its zero value.
+func scanV2(payload []byte, ev *v2Event) bool {
+	if !utf8.Valid(payload) {
+		return false // encoding/json replaces invalid bytes; let it
+	}
+	v := v2Scan{buf: payload, text: string(payload)}
+	v.s = &v.sc
+	v.sc.Reset(payload, 64)
+	t, err := v.s.Next()
+	if err != nil || t.Kind != jsonscan.ObjectStart {
+		return false
+	}
+	ok := v.object(func(key string, t jsonscan.Token) bool {
+		switch key {
+		case "version":
+			return v.str(t, &ev.Version)
+		case "routeKey":
+			return v.str(t, &ev.RouteKey)
+		case "rawPath":
+			return v.str(t, &ev.RawPath)
+		case "rawQueryString":
+			return v.str(t, &ev.RawQueryString)
+		case "cookies":
+			return v.strs(t, &ev.Cookies)
+		case "headers":
+			return v.lists(t, true, (*map[string][]string)(&ev.Headers))
+		case "queryStringParameters":
+			return v.lists(t, false, (*map[string][]string)(&ev.QueryStringParameters))
+		case "body":
+			if t.Kind == jsonscan.Null {
+				ev.Body = nil
+				return true
+			}
+			var b string
+			if !v.str(t, &b) {
+				return false
+			}
+			ev.Body = &b
+			return true
+		case "isBase64Encoded":
+			return v.boolean(t, &ev.IsBase64Encoded)
+		case "requestContext":
+			return v.context(t, &ev.RequestContext)
+		}
+		return v.skip(key, t, "version", "routeKey", "rawPath", "rawQueryString", "cookies", "headers",
+			"queryStringParameters", "body", "isBase64Encoded", "requestContext")
+	})
+	if !ok {
+		return false
+	}
+	end, err := v.s.Next()
+	return err == nil && end.Kind == jsonscan.EOF
+}
+
+type v2Scan struct {
+	buf  []byte
+	text string
+	s    *jsonscan.Scanner // &sc
+	sc   jsonscan.Scanner
+}
+
+// object calls member for each member of the object whose '{' was just
+// read, with the key and the first token of the value; member must consume
+// the whole value.
+func (v *v2Scan) object(member func(key string, t jsonscan.Token) bool) bool {
+	for {
+		k, err := v.s.Next()
+		if err != nil {
+			return false
+		}
+		if k.Kind == jsonscan.ObjectEnd {
+			return true
+		}
+		if k.Escaped {
+			// encoding/json matches escaped and case-folded keys; leave
+			// such oddities to it.
+			return false
+		}
+		t, err := v.s.Next()
+		if err != nil {
+			return false
+		}
+		if !member(v.text[k.Start:k.End], t) {
+			return false
+		}
+	}
+}
+
+func (v *v2Scan) str(t jsonscan.Token, dst *string) bool {
+	switch t.Kind {
+	case jsonscan.Null:
+		return true
+	case jsonscan.String:
+		if t.Escaped {
+			*dst = string(jsonscan.AppendUnquote(make([]byte, 0, t.End-t.Start), v.buf[t.Start:t.End]))
+		} else {
+			*dst = v.text[t.Start:t.End]
+		}
+		return true
+	}
+	return false
+}
+
+func (v *v2Scan) boolean(t jsonscan.Token, dst *bool) bool {
+	switch t.Kind {
+	case jsonscan.Null:
+		return true
+	case jsonscan.True, jsonscan.False:
+		*dst = t.Kind == jsonscan.True
+		return true
+	}
+	return false
+}
+
+func (v *v2Scan) strs(t jsonscan.Token, dst *[]string) bool {
+	if t.Kind == jsonscan.Null {
+		*dst = nil
+		return true
+	}
+	if t.Kind != jsonscan.ArrayStart {
+		return false
+	}
+	out := make([]string, 0, 4)
+	for {
+		e, err := v.s.Next()
+		if err != nil {
+			return false
+		}
+		if e.Kind == jsonscan.ArrayEnd {
+			*dst = out
+			return true
+		}
+		var s string
+		if !v.str(e, &s) {
+			return false
+		}
+		out = append(out, s)
+	}
+}
+
+// skip consumes a value of a member the caller does not read. A key that
+// matches one of the read fields only case-insensitively is one that
+// encoding/json would read into that field: report it, to fall back.
+func (v *v2Scan) skip(key string, t jsonscan.Token, fields ...string) bool {
+	for _, f := range fields {
+		if strings.EqualFold(key, f) {
+			return false
+		}
+	}
+	return v.s.Skip(t) == nil
+}
+
+// raw returns the bytes of the value starting at t, consuming it.
+func (v *v2Scan) raw(t jsonscan.Token) ([]byte, bool) {
+	start := t.Start
+	if t.Kind == jsonscan.String {
+		start--
+	}
+	if err := v.s.Skip(t); err != nil {
+		return nil, false
+	}
+	end := v.s.Offset()
+	if t.Kind != jsonscan.ObjectStart && t.Kind != jsonscan.ArrayStart {
+		end = t.End
+		if t.Kind == jsonscan.String {
+			end++
+		}
+	}
+	return v.buf[start:end], true
+}
+
+func (v *v2Scan) lists(t jsonscan.Token, lower bool, dst *map[string][]string) bool {
+	if t.Kind == jsonscan.Null {
+		*dst = nil
+		return true
+	}
+	if t.Kind != jsonscan.ObjectStart {
+		return false
+	}
+	raw, ok := v.raw(t)
+	if !ok {
+		return false
+	}
+	m, err := readStringLists(raw, lower)
+	if err != nil {
+		return false
+	}
+	*dst = m
+	return true
+}
+
+// rawObject keeps an object (or null) as raw JSON, as json.RawMessage does.
+func (v *v2Scan) rawObject(t jsonscan.Token, dst *[]byte) bool {
+	raw, ok := v.raw(t)
+	if !ok {
+		return false
+	}
+	*dst = raw
+	return true
+}
+
+func (v *v2Scan) context(t jsonscan.Token, rc *v2Context) bool {
+	if t.Kind == jsonscan.Null {
+		return true
+	}
+	if t.Kind != jsonscan.ObjectStart {
+		return false
+	}
+	return v.object(func(key string, t jsonscan.Token) bool {
+		switch key {
+		case "domainName":
+			return v.str(t, &rc.DomainName)
+		case "http":
+			if t.Kind == jsonscan.Null {
+				return true
+			}
+			if t.Kind != jsonscan.ObjectStart {
+				return false
+			}
+			return v.object(func(key string, t jsonscan.Token) bool {
+				switch key {
+				case "method":
+					return v.str(t, &rc.HTTP.Method)
+				case "path":
+					return v.str(t, &rc.HTTP.Path)
+				case "sourceIp":
+					return v.str(t, &rc.HTTP.SourceIP)
+				}
+				return v.skip(key, t, "method", "path", "sourceIp")
+			})
+		case "authorizer":
+			return v.authorizer(t, &rc.Authorizer)
+		}
+		return v.skip(key, t, "domainName", "http", "authorizer")
+	})
+}
+
+func (v *v2Scan) authorizer(t jsonscan.Token, dst **v2Authorizer) bool {
+	if t.Kind == jsonscan.Null {
+		*dst = nil
+		return true
+	}
+	if t.Kind != jsonscan.ObjectStart {
+		return false
+	}
+	if *dst == nil { // a repeated key merges into the first, as in encoding/json
+		*dst = &v2Authorizer{}
+	}
+	a := *dst
+	return v.object(func(key string, t jsonscan.Token) bool {
+		switch key {
+		case "jwt":
+			if t.Kind == jsonscan.Null {
+				a.JWT = nil
+				return true
+			}
+			if t.Kind != jsonscan.ObjectStart {
+				return false
+			}
+			if a.JWT == nil {
+				a.JWT = &v2JWT{}
+			}
+			return v.object(func(key string, t jsonscan.Token) bool {
+				switch key {
+				case "claims":
+					return v.rawObject(t, (*[]byte)(&a.JWT.Claims))
+				case "scopes":
+					return v.strs(t, &a.JWT.Scopes)
+				}
+				return v.skip(key, t, "claims", "scopes")
+			})
+		case "lambda":
+			return v.rawObject(t, (*[]byte)(&a.Lambda))
+		case "iam":
+			// rare on the hot path (IAM-signed calls): leave it to encoding/json
+			return false
+		}
+		return v.skip(key, t, "jwt", "lambda", "iam")
+	})
+}
