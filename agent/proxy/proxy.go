@@ -242,18 +242,37 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 		if v.Response != nil {
 			p.filters.put(id, v.Response)
 		}
+		if err := r.Context().Err(); err != nil {
+			p.undeliverable(r.Context(), id, err)
+			return
+		}
 		h := w.Header()
 		copyHeader(h, resp.Header)
 		removeHopHeaders(h)
 		h.Set("Content-Length", strconv.Itoa(len(payload)))
 		w.WriteHeader(http.StatusOK)
-		if _, err := w.Write(payload); err != nil {
-			// The event is lost for this runtime; Lambda times the
-			// invocation out. Nothing else can be done.
-			p.log.Error().Err(err).Str("request_id", id).Msg("could not hand event to runtime")
-			p.filters.take(id)
+		_, err = w.Write(payload)
+		if err == nil {
+			err = http.NewResponseController(w).Flush()
+		}
+		if err != nil {
+			p.undeliverable(r.Context(), id, err)
 		}
 		return
+	}
+}
+
+// undeliverable fails an invocation whose event was fetched but could not
+// be handed to the runtime (it went away meanwhile): the caller gets an
+// error now instead of a timeout later.
+func (p *Proxy) undeliverable(parent context.Context, id string, cause error) {
+	p.filters.take(id)
+	p.stats.undelivered.Add(1)
+	p.log.Error().Err(cause).Str("request_id", id).Msg("runtime went away before its event was delivered; failing the invocation")
+	const body = `{"errorMessage":"The runtime disconnected before the event was delivered","errorType":"LambdaWAF.RuntimeGone"}`
+	status, err := p.post(context.WithoutCancel(parent), pathPrefix+url.PathEscape(id)+suffixError, []byte(body))
+	if err != nil || status != http.StatusAccepted {
+		p.log.Error().Err(err).Int("status", status).Str("request_id", id).Msg("upstream did not accept the invocation error")
 	}
 }
 
@@ -710,6 +729,7 @@ type Stats struct {
 	Panics             uint64        // Inspector or ResponseFilter panics
 	BlockFailures      uint64        // block responses upstream refused
 	UpstreamErrors     uint64        // requests the upstream could not serve
+	Undelivered        uint64        // events fetched whose runtime went away before delivery
 	Inspections        uint64        // Inspector calls
 	InspectTime        time.Duration // total time spent in the Inspector
 	MaxInspectTime     time.Duration // longest single inspection
@@ -728,6 +748,7 @@ func (p *Proxy) Stats() Stats {
 		Panics:             c.panics.Load(),
 		BlockFailures:      c.blockFailures.Load(),
 		UpstreamErrors:     c.upstreamErrors.Load(),
+		Undelivered:        c.undelivered.Load(),
 		Inspections:        c.inspections.Load(),
 		InspectTime:        time.Duration(c.inspectNanos.Load()),
 		MaxInspectTime:     time.Duration(c.maxInspectNanos.Load()),
@@ -738,7 +759,7 @@ func (p *Proxy) Stats() Stats {
 type counters struct {
 	runtimeNexts, fetched, blocked, replaced atomic.Uint64
 	inspectErrors, panics, blockFailures     atomic.Uint64
-	upstreamErrors, inspections              atomic.Uint64
+	upstreamErrors, inspections, undelivered atomic.Uint64
 	inspectNanos, maxInspectNanos            atomic.Int64
 }
 

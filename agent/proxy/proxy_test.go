@@ -911,3 +911,35 @@ func TestIDSetForgetsOldest(t *testing.T) {
 		}
 	}
 }
+
+func TestRuntimeGoneBeforeDeliveryFailsInvocation(t *testing.T) {
+	release := make(chan struct{})
+	h := newHarness(t, WithInspector(InspectorFunc(func(ctx context.Context, inv *Invocation) (Verdict, error) {
+		<-release
+		return Verdict{}, nil
+	})))
+	h.api.events <- fakeEvent{id: "orphan", payload: []byte(`{}`)}
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, h.url(pathNext), nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if resp, err := h.client.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	for h.proxy.Stats().Fetched == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel() // the runtime goes away while the event is being inspected
+	<-done
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	rec := h.api.waitFor(t, pathPrefix+"orphan/error")
+	if !strings.Contains(string(rec.body), "LambdaWAF.RuntimeGone") {
+		t.Errorf("error body = %q", rec.body)
+	}
+	if s := h.proxy.Stats(); s.Undelivered != 1 {
+		t.Errorf("stats = %+v", s)
+	}
+}
