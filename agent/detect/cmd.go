@@ -40,6 +40,18 @@ var strongCommands = map[string]bool{
 	"umask": false, "mkdir": false, "rmdir": false, "ln": false, "sum": false, "md5sum": true, "sha1sum": true,
 	"sha256sum": true, "cksum": true, "base32": true, "zcat": true, "bzcat": true, "xzcat": true,
 	"iwr": true, "iwmi": true, "iex": true, "irm": true, "gwmi": true, "saps": true, "sal": false, "icm": true,
+	"column": true, "fold": true, "comm": true, "flock": true, "cpulimit": true, "bsdtar": true, "perf": true,
+	"ansible": true, "ansible-config": true, "ansible-playbook": true, "bridge": true, "paste": false, "join": false,
+	"look": false, "split": false, "expand": false, "fmt": false, "pr": false, "csplit": true, "iconv": true,
+	"sqlite3": true, "mysql": true, "psql": true, "mongo": true, "redis-cli": true, "ssh-keygen": true, "gpg": true,
+	"7z": true, "rar": true, "unrar": true, "cpio": true, "ar": false, "make": false, "gdb": true,
+	"tclsh": true, "wish": true, "rlwrap": true, "script": false, "screen": true, "tmux": true, "setarch": true,
+	"taskset": true, "ionice": true, "chrt": true, "capsh": true, "unshare": true, "nsenter": true, "runc": true,
+	"ctr": true, "crictl": true, "podman": true, "lxc": true, "virsh": true, "journalctl": true, "dmesg": true,
+	"sysctl": true, "modprobe": true, "insmod": true, "lsmod": true, "ip": false, "ss": false, "arp": true,
+	"route": false, "iwconfig": true, "nmcli": true, "whois": true, "finger": true, "mtr": true,
+	"cd": false, "chdir": false, "pushd": true, "popd": true, "readlink": true, "realpath": true, "stat": false,
+	"uuencode": true, "uudecode": true, "shred": true, "wipe": true, "srm": true, "truncate": false,
 	"fetch": false, "lwp-download": true, "lynx": true, "links": false, "aria2c": true, "axel": true,
 }
 
@@ -132,6 +144,21 @@ func cmdWordAt(s string, i int) (word string, start, end int) {
 		w = w[k+1:]
 	}
 	w = strings.TrimSuffix(w, ".exe")
+	// interpreters with versions: python3.10, perl5.36, php8.2
+	for _, p := range [...]string{"python", "perl", "ruby", "php", "node", "lua", "pip"} {
+		if strings.HasPrefix(w, p) && len(w) > len(p) && strings.Trim(w[len(p):], "0123456789.") == "" {
+			w = p
+		}
+	}
+	// command prefixes run the next word: time bsdtar, sudo -u x id, nohup nc
+	switch w {
+	case "time", "nohup", "sudo", "exec", "command", "builtin", "xargs", "nice", "stdbuf", "strace", "ltrace", "doas", "chroot", "unbuffer", "busybox":
+		if nw, ns, ne := cmdWordAt(s, j); nw != "" && ns > j {
+			if _, ok := strongCommands[nw]; ok {
+				return nw, ns, ne
+			}
+		}
+	}
 	return w, start, j
 }
 
@@ -182,6 +209,13 @@ func windowsBatch(s string) int {
 	}
 	if i := indexWord(s, "if"); i >= 0 {
 		r := " " + strings.TrimSpace(s[i+2:]) + " "
+		if i == 0 {
+			for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " not defined "} {
+				if strings.HasPrefix(r, w) {
+					return i
+				}
+			}
+		}
 		for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " equ ", " neq ", " lss ", " leq ", " gtr ", " geq ", " /i "} {
 			if j := strings.Index(r, w); j >= 0 && j < 16 || strings.Contains(r, w) && strings.Contains(r, "%") {
 				for _, c := range [...]string{"echo", "goto", "call", "cmd", "del", "copy", "set", "start", "exit"} {
@@ -353,8 +387,10 @@ func (in *input) detectCmd() {
 		switch {
 		case atStart:
 			// No separator: only an explicit shell invocation with
-			// shell-like arguments in a command-like parameter counts.
-			if strong && in.sink == sinkCmd && argsLookShell(s, we) || strong && s[ws] == '/' && strings.Contains(s[ws:we], "bin/") {
+			// shell-like arguments in a command-like parameter, or a
+			// command word chained to the next one ("whoami;", "id|").
+			if strong && in.sink == sinkCmd || strong && s[ws] == '/' && strings.Contains(s[ws:we], "bin/") ||
+				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
 				return
 			}
@@ -393,7 +429,7 @@ func segmentLooksShell(s string, j int) bool {
 	if len(seg) > 128 {
 		return false
 	}
-	if strings.ContainsAny(seg, "><$") || strings.Contains(seg, " /") || strings.Contains(seg, " ~/") {
+	if strings.ContainsAny(seg, "><$") || strings.Contains(seg, " /") || strings.Contains(seg, " ~/") || strings.Contains(seg, "passwd") || strings.Contains(seg, "shadow") {
 		return true
 	}
 	for i := 0; i+2 < len(seg); i++ { // a flag: " -u", " -la"

@@ -131,6 +131,10 @@ func (in *input) detectPlain() {
 		in.emit(CodeInj, "java-class", 7, 0, 32)
 		return
 	}
+	if i := javaClassName(s); i >= 0 {
+		in.emit(CodeInj, "java-class-name", 5, i, i+40)
+		return
+	}
 	if in.mask.has(bDot) {
 		in.detectOAST()
 		if in.sink == sinkURL {
@@ -161,6 +165,23 @@ func (in *input) detectCode() {
 			in.emit(CodeInj, "php-open-tag", 8, i, i+32)
 			return
 		}
+		// Short open tag followed by code, or at the very end; "<?xml"
+		// without a version is a PHP/XML polyglot.
+		if i := strings.Index(s, "<?"); i >= 0 {
+			r := s[i+2:]
+			if r == "" || len(r) > 0 && isSpace(r[0]) && strings.ContainsAny(r, "($;") || strings.HasPrefix(r, "xml") && !strings.Contains(r, "version") && strings.ContainsAny(r, ";(") {
+				in.emit(CodeInj, "php-open-tag", 7, i, i+32)
+				return
+			}
+		}
+	}
+	if m.has(bBracket) {
+		for _, w := range [...]string{"[php]", "[/php]", "[\\php]"} {
+			if i := strings.Index(s, w); i >= 0 {
+				in.emit(CodeInj, "php-open-tag", 7, i, i+32)
+				return
+			}
+		}
 	}
 	if m.has(bDollar) {
 		for _, w := range [...]string{"$_get", "$_post", "$_server", "$_cookie", "$_request", "$_files", "$_env", "$_session", "$globals", "$http_raw_post_data", "$http_get_vars", "$http_post_vars"} {
@@ -185,7 +206,11 @@ func (in *input) detectCode() {
 		}
 	}
 	if m.has(bParen) {
-		// function calls: word then '('
+		if i, sc := phpCall(s); sc > 0 {
+			in.emit(CodeInj, "php-function-call", sc, i, i+32)
+			return
+		}
+		// variable function calls
 		for off := 0; off < len(s); {
 			i := strings.IndexByte(s[off:], '(')
 			if i < 0 {
@@ -215,17 +240,6 @@ func (in *input) detectCode() {
 			prev := byte(0)
 			if b > 0 {
 				prev = s[b-1]
-			}
-			if sc := phpFuncs[name]; sc > 0 && prev != '.' && prev != '$' && prev != '>' && prev != ':' && prev != '-' {
-				// a code-like argument: literal, variable, nested call, or the
-				// call at the start of the value or after a statement break
-				a := skipSpace(s, i+1)
-				argOK := a < len(s) && (s[a] == '\'' || s[a] == '"' || s[a] == '$' || s[a] == ')' || s[a] == '`' || s[a] == '[' || isDigit(s[a]) || callAfterWord(s, a) || s[a] == '/' && name != "file")
-				startOK := b == 0 || strings.IndexByte(";{}()=&|'\"`,.@!?<>", prev) >= 0 || isSpace(prev) && sc >= 8
-				if argOK && startOK && (sc >= 6 || b == 0) {
-					in.emit(CodeInj, "php-function-call", sc, b, i+24)
-					return
-				}
 			}
 			// variable function calls: $x(...), $_GET['a']($_GET['b'])
 			if prev == '$' && b > 0 && name != "" && !isDigit(name[0]) && in.v.Part != event.PartHeader {
@@ -279,11 +293,13 @@ func (in *input) detectCode() {
 			return
 		}
 	}
-	for _, w := range [...]string{"while(true)", "while (true)", "while(1)", "for(;;)", "for (;;)"} {
-		if i := strings.Index(s, w); i >= 0 && m.has(bBrace()) {
-			in.emit(CodeInj, "node-dos", 6, i, i+32)
-			return
-		}
+	if i := endlessLoop(s); i >= 0 {
+		in.emit(CodeInj, "node-dos", 6, i, i+32)
+		return
+	}
+	if i := javaClassName(s); i >= 0 {
+		in.emit(CodeInj, "java-class-name", 5, i, i+40)
+		return
 	}
 	// Ruby and Python.
 	for _, w := range [...]string{"kernel.exec", "kernel.system", "kernel.open", "kernel.spawn", "io.popen", "process.spawn", "open3.", "instance_eval", "class_eval", "module_eval", "const_get(", ".send(:", "object.const", "%x(", "__import__(", "os.system(", "os.popen(", "subprocess.", "pickle.loads", "commands.getoutput", "eval(compile(", "exec(compile(", "builtins.", "importlib.import_module", "marshal.loads", "yaml.load(", "!!python/object", "!ruby/object", "!ruby/hash"} {
@@ -295,7 +311,171 @@ func (in *input) detectCode() {
 	in.detectSessionFixation()
 }
 
-func bBrace() mask { return bLBrace | bRBrace | bParen }
+// phpCall finds a call of a dangerous PHP function: the name as a whole
+// word, then blanks or comments (/* */, //, #) up to '(', and an argument
+// that looks like code, or the call opening the value.
+func phpCall(s string) (int, int) {
+	for i := 0; i < len(s); {
+		if !isAlpha(s[i]) && s[i] != '_' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isWord(s[j]) {
+			j++
+		}
+		name := s[i:j]
+		sc := phpFuncs[name]
+		prev := byte(0)
+		if i > 0 {
+			prev = s[i-1]
+		}
+		if sc == 0 || prev == '.' || prev == '$' || prev == '>' || prev == ':' || prev == '-' || prev >= 0x80 {
+			i = j
+			continue
+		}
+		k := skipCodeSpace(s, j)
+		if k >= len(s) || s[k] != '(' {
+			i = j
+			continue
+		}
+		a := skipSpace(s, k+1)
+		argOK := a < len(s) && (s[a] == '\'' || s[a] == '"' || s[a] == '$' || s[a] == ')' || s[a] == '`' || s[a] == '[' || isDigit(s[a]) || callAfterWord(s, a) || s[a] == '/' && name != "file")
+		start := i == 0 || strings.IndexByte(";{}()=&|'\"`,@!?<>", prev) >= 0
+		switch {
+		case start && sc >= 7 && a < len(s), // the call opens the value or a statement
+			argOK && (start || isSpace(prev) && sc >= 8) && sc >= 6,
+			argOK && start && i == 0:
+			return i, sc
+		}
+		i = j
+	}
+	return 0, 0
+}
+
+// skipCodeSpace skips blanks (vertical tab included) and C, C++ and shell
+// comments.
+func skipCodeSpace(s string, j int) int {
+	for j < len(s) {
+		switch {
+		case isSpace(s[j]):
+			j++
+		case strings.HasPrefix(s[j:], "/*"):
+			k := strings.Index(s[j+2:], "*/")
+			if k < 0 {
+				return len(s)
+			}
+			j += k + 4
+		case strings.HasPrefix(s[j:], "//") || s[j] == '#':
+			k := strings.IndexByte(s[j:], '\n')
+			if k < 0 {
+				return len(s)
+			}
+			j += k + 1
+		default:
+			return j
+		}
+	}
+	return j
+}
+
+// scriptExtensions run as code when a server stores and serves an upload.
+var scriptExtensions = map[string]bool{"php": true, "php3": true, "php4": true, "php5": true, "php7": true, "php8": true, "phtml": true, "pht": true, "phps": true, "phar": true, "pgif": true, "shtml": true, "jsp": true, "jspx": true, "jspf": true, "jsw": true, "jsv": true, "asp": true, "aspx": true, "ashx": true, "asmx": true, "asa": true, "cer": true, "cfm": true, "cgi": true, "htaccess": true, "war": true}
+
+// detectUpload judges file names (multipart filename, X-Filename headers)
+// for server-side script extensions, after the trailing dots, blanks and
+// NUL bytes servers strip.
+func (in *input) detectUpload() {
+	var buf [32]byte
+	k := in.v.Key
+	if len(k) > len(buf) {
+		return
+	}
+	lk := unsafeString(appendLower(buf[:0], k))
+	if !(strings.Contains(lk, "filename") || strings.Contains(lk, "file-name") || strings.Contains(lk, "file_name") || strings.HasSuffix(in.v.Location, ".filename")) {
+		return
+	}
+	name := strings.TrimRight(in.lower(), " .\t\x00/\\")
+	if i := strings.IndexByte(name, 0); i >= 0 {
+		name = name[:i]
+	}
+	dot := strings.LastIndexByte(name, '.')
+	if dot < 0 {
+		if strings.HasPrefix(name, "sess_") {
+			in.emit(CodeInj, "script-upload", 6, 0, len(name))
+		}
+		return
+	}
+	ext := strings.TrimSpace(name[dot+1:])
+	if scriptExtensions[ext] {
+		in.emit(CodeInj, "script-upload", 7, dot, len(name))
+	}
+}
+
+// javaPackages are packages whose fully qualified class names in a request
+// point at deserialization gadgets, expression-language or reflection.
+var javaPackages = [...]string{"java.lang.", "java.io.", "java.net.", "java.nio.", "java.util.", "java.beans.", "java.rmi.", "java.security.", "java.sql.", "javax.", "jdk.", "sun.", "com.sun.", "com.opensymphony.", "org.apache.commons", "org.apache.struts", "org.apache.tomcat", "org.apache.catalina", "org.apache.xalan", "org.apache.xbean", "org.springframework.", "org.codehaus.groovy", "org.mozilla.javascript", "org.hibernate.", "org.jboss.", "com.mchange.", "com.alibaba.fastjson", "com.fasterxml.jackson.databind", "bsh.", "ognl.", "groovy."}
+
+// javaClassName finds a fully qualified Java class or package name.
+func javaClassName(s string) int {
+	for _, p := range javaPackages {
+		for off := 0; off < len(s); {
+			i := strings.Index(s[off:], p)
+			if i < 0 {
+				break
+			}
+			i += off
+			e := i + len(p)
+			if (i == 0 || !isAlnum(s[i-1]) && s[i-1] != '.' && s[i-1] != '-' && s[i-1] != '@') && (p[len(p)-1] != '.' || e < len(s) && isAlpha(s[e])) {
+				return i
+			}
+			off = i + 1
+		}
+	}
+	return -1
+}
+
+// endlessLoop finds JavaScript loops whose condition is always true:
+// while(1), while(!0), while(this), while("x"), for(;;) (a denial of service
+// in Node.js where one event loop serves every request).
+func endlessLoop(s string) int {
+	if i := strings.Index(s, "for(;;)"); i >= 0 {
+		return i
+	}
+	if i := strings.Index(s, "for (;;)"); i >= 0 {
+		return i
+	}
+	i := indexWord(s, "while")
+	if i < 0 {
+		return -1
+	}
+	j := skipSpace(s, i+5)
+	if j >= len(s) || s[j] != '(' {
+		return -1
+	}
+	for j < len(s) && (s[j] == '(' || isSpace(s[j])) {
+		j++
+	}
+	e := strings.IndexByte(s[j:], ')')
+	if e < 0 {
+		return -1
+	}
+	c := strings.TrimSpace(s[j : j+e])
+	neg := 0
+	for strings.HasPrefix(c, "!") {
+		neg++
+		c = c[1:]
+	}
+	falsy := c == "false" || c == "null" || c == "undefined" || c == "nan" || c == "0" || c == "-0" || c == "+0" || c == `""` || c == "''" || c == "``"
+	truthy := c == "true" || c == "this" || c == "window" || c == "infinity" || strings.HasPrefix(c, "new ") ||
+		len(c) > 0 && c[0] >= '1' && c[0] <= '9' && strings.Trim(c, "0123456789") == "" ||
+		len(c) > 2 && (c[0] == '"' || c[0] == '\'' || c[0] == '`' || c[0] == '/') && c[len(c)-1] == c[0] ||
+		strings.HasPrefix(c, "math.") || strings.HasPrefix(c, "object.") || strings.HasPrefix(c, "reflect.") || c == "string"
+	if neg%2 == 1 && falsy || neg%2 == 0 && truthy {
+		return i
+	}
+	return -1
+}
 
 // callAfterWord reports whether s[a:] is a word followed by a call.
 func callAfterWord(s string, a int) bool {

@@ -188,6 +188,9 @@ func (in *input) judge() {
 		in.detectScanner()
 	}
 	in.detectSessionParam()
+	if in.v.Key != "" && in.e.Enabled(CodeInj) {
+		in.detectUpload()
+	}
 	if m.plain() && in.sink == sinkNone {
 		// Letters, digits, spaces and a few harmless punctuation marks:
 		// only the keyword-level SQL checks can apply.

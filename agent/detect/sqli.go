@@ -345,16 +345,9 @@ func sqlStatement(toks []tok, s string) bool {
 // for timing, file access or error-based extraction.
 func sqlFunc(w string) int {
 	switch w {
-	case "sleep", "pg_sleep", "benchmark", "randomblob", "dbms_pipe.receive_message", "dbms_lock.sleep",
-		"load_file", "extractvalue", "updatexml", "xp_cmdshell", "utl_http.request", "utl_inaddr.get_host_address",
-		"dbms_ldap.init", "make_set", "elt", "sys_eval", "sys_exec", "lo_import", "lo_export", "pg_read_file",
-		"exp", "geometrycollection", "polygon", "multipoint", "json_keys", "gtid_subset", "name_const", "xmltype":
+	case "sleep", "pg_sleep", "benchmark", "randomblob", "dbms_pipe.receive_message", "dbms_lock.sleep", "load_file", "extractvalue", "updatexml", "xp_cmdshell", "utl_http.request", "utl_inaddr.get_host_address", "dbms_ldap.init", "make_set", "elt", "sys_eval", "sys_exec", "lo_import", "lo_export", "pg_read_file", "exp", "geometrycollection", "polygon", "multipoint", "json_keys", "gtid_subset", "name_const", "xmltype", "find_in_set", "sqlite_compileoption_used", "sqlite_compileoption_get", "sqlite_version", "load_extension", "starts_with", "jsonb_pretty", "json_build_object", "current_setting", "pg_ls_dir", "pg_read_binary_file", "sysdate", "db_name", "schema_name", "procedure_analyse", "row_count", "found_rows", "uuid_short", "master_pos_wait", "get_lock", "release_lock", "is_srvrolemember", "has_dbaccess", "openrowset", "opendatasource":
 		return 8
-	case "char", "chr", "concat", "concat_ws", "group_concat", "ascii", "substring", "substr", "mid", "ord",
-		"hex", "unhex", "cast", "convert", "count", "version", "database", "user", "current_user", "system_user",
-		"schema", "length", "if", "iif", "ifnull", "nullif", "coalesce", "case", "md5", "sha1", "rand", "floor",
-		"char_length", "lower", "upper", "left", "right", "instr", "locate", "waitfor", "db_name", "user_name",
-		"@@version", "session_user", "pg_user":
+	case "char", "chr", "concat", "concat_ws", "group_concat", "ascii", "substring", "substr", "mid", "ord", "hex", "unhex", "cast", "convert", "count", "version", "database", "user", "current_user", "system_user", "schema", "length", "if", "iif", "ifnull", "nullif", "coalesce", "case", "md5", "sha1", "rand", "floor", "char_length", "lower", "upper", "left", "right", "instr", "locate", "waitfor", "user_name", "@@version", "session_user", "pg_user", "sin", "cos", "tan", "pow", "power", "trim", "ltrim", "rtrim", "abs", "ceil", "ceiling", "sqrt", "log", "ln", "round", "sign", "now", "curdate", "curtime", "bin", "oct", "soundex", "reverse", "repeat", "space", "strcmp", "field", "elt_", "export_set", "insert", "lpad", "rpad", "current_date", "current_time", "localtime", "utc_date", "last_insert_id", "connection_id", "charset", "collation", "coercibility", "benchmark_", "encode", "decode", "aes_encrypt", "aes_decrypt", "compress", "uncompress", "to_base64", "from_base64", "quote", "nvl", "isnull", "datalength", "len":
 		return 5
 	}
 	return 0
@@ -395,6 +388,31 @@ func sqlLex(s string) (off, end, score int, ok bool) {
 		return off, end, sc, true
 	}
 
+	// PostgreSQL casts on a literal or call: ')::int', "'{...}'::jsonb".
+	if i := strings.Index(s, "::"); i > 0 && (s[i-1] == ')' || s[i-1] == '\'' || isDigit(s[i-1])) {
+		j := i + 2
+		for j < len(s) && isAlpha(s[j]) {
+			j++
+		}
+		switch s[i+2 : j] {
+		case "int", "integer", "int4", "int8", "bigint", "text", "json", "jsonb", "varchar", "numeric", "bool", "boolean", "regclass", "oid", "bytea", "float", "char", "date", "inet":
+			return i, j, 7, true
+		}
+	}
+	// A lone SQL function call opening: "RAND(", "db_name(" (CRS probes).
+	if t := strings.TrimRight(s, " \t\r\n"); strings.HasSuffix(t, "(") {
+		k := len(t) - 1
+		for k > 0 && isSpace(t[k-1]) {
+			k--
+		}
+		b := k
+		for b > 0 && isWord(t[b-1]) {
+			b--
+		}
+		if sqlFunc(t[b:k]) > 0 && strings.TrimLeft(t[:b], " \t=,") == "" || sqlFunc(t[b:k]) >= 8 {
+			return b, len(t), 5, true
+		}
+	}
 	// Numeric context: "1 or true", "1 and 1=1", "-1 or 2>1".
 	t := lexN(s, 0, buf[:8])
 	if len(t) >= 3 && (t[0].k == tNum || t[0].k == tOp && t[0].text(s) == "-" && t[1].k == tNum) {
