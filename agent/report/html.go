@@ -13,7 +13,13 @@ import (
 var pageSource string
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"when":     func(t time.Time) string { return formatTime(t) },
+	"when": func(t time.Time) string { return formatTime(t) },
+	"whenMs": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.UTC().Format("2006-01-02 15:04:05.000")
+	},
 	"duration": formatDuration,
 	"pct":      pct,
 	"micros":   formatMicros,
