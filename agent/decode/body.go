@@ -175,16 +175,23 @@ func (w *walker) inflate(body, coding, loc string) (string, bool) {
 		gr.Multistream(true)
 		r = gr
 	}
-	limit := w.lim.MaxDecompressed
+	// MaxDecompressed bounds the output of every stream in the walk
+	// together: a thousand small bombs are one big one.
+	limit := w.lim.MaxDecompressed - w.inflated
 	if rem := w.lim.MaxBytes - w.bytes; rem < limit {
 		limit = rem
+	}
+	if limit < 0 {
+		limit = 0
 	}
 	var buf bytes.Buffer
 	n, err := io.Copy(&buf, io.LimitReader(r, int64(limit)+1))
 	if n > int64(limit) {
+		w.inflated += limit
 		w.issue(DecompressionBomb, loc)
 		return stringOf(buf.Bytes()[:limit]), false
 	}
+	w.inflated += int(n)
 	if err != nil {
 		w.issue(MalformedGzip, loc)
 		return stringOf(buf.Bytes()), false

@@ -10,6 +10,27 @@
 // Limits.MaxLayers, and the total text yielded is bounded by
 // Limits.MaxBytes.
 //
+// # Locations
+//
+//	path                      the whole path, URL-decoded
+//	path[i]                   the i-th path segment
+//	query.<name>              a query parameter (and its name, IsKey)
+//	header.<name>             every value of a header (names lower case)
+//	cookie.<name>             a cookie (and its name, IsKey)
+//	body                      a body judged whole (text, or a type that lies)
+//	body.a.b[2].c             a JSON member / array element (keys: IsKey)
+//	body.<field>              a form or multipart field (name: IsKey)
+//	body.<field>.filename     a multipart file name, as sent (../ kept)
+//	body.<field>.content-type a multipart part's declared type
+//	body.<el>.<el>            XML element text; body.<el>@<attr> attributes
+//	body.#pi, body.#doctype   the XML prolog and DOCTYPE, verbatim
+//	body.query                an application/graphql body
+//	records[i].body...        a batch record's payload, decoded as above
+//	records[i].<attribute>    a record attribute (see event.Record)
+//
+// A value found inside another (JSON in a string, base64 of JSON) extends
+// the outer value's location: header.x-data.user.name.
+//
 // # What the visitor gets
 //
 // Every string in a Value (Location, Key, Text, Decoded) may be kept after
@@ -44,7 +65,9 @@ type Limits struct {
 	MaxValues int
 	// MaxBytes bounds the total length of Text yielded by one Walk.
 	MaxBytes int
-	// MaxDecompressed bounds the output of each gzip/deflate body.
+	// MaxDecompressed bounds the output of all gzip/deflate streams of one
+	// Walk together (a body, multipart parts); beyond it the walk reports
+	// a DecompressionBomb.
 	MaxDecompressed int
 	// MaxLayers bounds speculative decoding of one value (base64 of
 	// URL-encoded JSON...).

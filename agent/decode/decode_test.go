@@ -393,6 +393,20 @@ func TestWalkCompressed(t *testing.T) {
 		t.Errorf("%d bytes yielded past a 1 MB decompression cap", got)
 	}
 
+	// many small bombs in one multipart body add up to one big one
+	small := gz(t, make([]byte, 600<<10))
+	var mp bytes.Buffer
+	for i := range 20 {
+		fmt.Fprintf(&mp, "--B\r\nContent-Disposition: form-data; name=\"f%d\"\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n\r\n", i)
+		mp.Write(small)
+		mp.WriteString("\r\n")
+	}
+	mp.WriteString("--B--\r\n")
+	_, de = walk(t, New(Limits{MaxDecompressed: 1 << 20}), &event.Request{ContentType: "multipart/form-data; boundary=B", Body: mp.Bytes()})
+	if !hasIssue(de, DecompressionBomb) {
+		t.Errorf("cumulative decompression not bounded: %v", de)
+	}
+
 	// truncated gzip: the readable prefix is judged, the truncation reported
 	full := gz(t, []byte(strings.Repeat("hello world ", 1000)))
 	_, de = walk(t, New(Limits{}), &event.Request{ContentEncoding: "gzip", Body: full[:len(full)/2]})

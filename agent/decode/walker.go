@@ -43,13 +43,14 @@ const maxChain = 15
 
 // walker is the state of one Walk.
 type walker struct {
-	lim     Limits
-	visit   func(event.Value) bool
-	stop    bool // visitor said stop, or a limit was hit
-	limited bool
-	values  int
-	bytes   int
-	issues  []Issue
+	lim      Limits
+	visit    func(event.Value) bool
+	stop     bool // visitor said stop, or a limit was hit
+	limited  bool
+	values   int
+	bytes    int
+	inflated int // decompressed bytes so far
+	issues   []Issue
 
 	part   event.Part
 	record int
@@ -71,7 +72,7 @@ func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
 	w.lim = d.lim
 	w.visit = visit
 	w.stop, w.limited = false, false
-	w.values, w.bytes = 0, 0
+	w.values, w.bytes, w.inflated = 0, 0, 0
 	w.issues = w.issues[:0]
 	w.part, w.record = event.PartUnknown, -1
 	w.chain = w.chain[:0]
@@ -175,7 +176,7 @@ func stringOf(b []byte) string {
 
 func (w *walker) walkRequest(req *event.Request) {
 	if req.Trigger.IsHTTP() || len(req.Records) == 0 {
-		w.walkHTTP(req, "")
+		w.walkHTTP(req)
 	}
 	for i := range req.Records {
 		if w.stop {
@@ -186,7 +187,7 @@ func (w *walker) walkRequest(req *event.Request) {
 	w.part, w.record = event.PartUnknown, -1
 }
 
-func (w *walker) walkHTTP(req *event.Request, _ string) {
+func (w *walker) walkHTTP(req *event.Request) {
 	w.record = -1
 	if req.Path != "" {
 		w.part = event.PartPath
