@@ -253,6 +253,9 @@ func globbedFile(s string) int {
 		b.WriteByte(c)
 	}
 	p := b.String()
+	if p == s && !strings.ContainsAny(s, "?") {
+		return -1
+	}
 	for _, f := range sensitiveFiles {
 		if strings.IndexByte(f, '/') < 0 || len(f) < 6 {
 			continue
@@ -281,7 +284,7 @@ func globIndex(p, f string) int {
 				break
 			}
 		}
-		if ok && wild > 0 && wild <= 3 {
+		if ok && wild <= 3 {
 			return i
 		}
 	}

@@ -104,7 +104,8 @@ var plainKeywords = [...]struct {
 	{"document.write", XSS, "xss-js-sink", 6}, {"document.domain", XSS, "xss-js-sink", 6},
 	{".innerhtml", XSS, "xss-js-sink", 5}, {"child_process", CodeInj, "node-injection", 8},
 	{"process.mainmodule", CodeInj, "node-injection", 8}, {"module.exports", CodeInj, "node-injection", 6},
-	{"class.module.classloader", CodeInj, "java-class", 8},
+	{"class.module.classloader", CodeInj, "java-class", 8}, {"constructor.constructor", CodeInj, "node-injection", 8},
+	{"__js_function", CodeInj, "node-injection", 7}, {"_$$nd_func$$_", CodeInj, "node-injection", 8},
 }
 
 // detectPlain is the cheap check for plain text: keywords, Java serialized
@@ -143,6 +144,14 @@ func (in *input) detectPlain() {
 	}
 	if in.mask.has(bDash) {
 		in.detectCmdPhrases()
+	}
+	if (strings.HasPrefix(s, "if ") || strings.HasPrefix(s, "for ")) && in.e.Enabled(CommandInj) {
+		if i := windowsBatch(s); i >= 0 {
+			in.emit(CommandInj, "cmdi-batch", 7, i, i+32)
+		}
+	}
+	if strings.HasPrefix(s, "alias ") && strings.IndexByte(s, '=') > 0 && in.e.Enabled(CommandInj) {
+		in.emit(CommandInj, "cmdi-alias", 6, 0, 32)
 	}
 }
 
@@ -281,7 +290,7 @@ func (in *input) detectCode() {
 		return
 	}
 	// Node.js and prototype pollution.
-	for _, w := range [...]string{"child_process", "process.mainmodule", "process.binding", "global.process", "_$$nd_func$$_", "require('fs')", "require(\"fs\")", "require('child", "require(\"child", "module.constructor._load", "process.env", "this.constructor.constructor", ".constructor.constructor(", "new function(", "process.kill", "process.exit", "require('vm')", "vm.runinnewcontext", "vm.runinthiscontext"} {
+	for _, w := range [...]string{"child_process", "process.mainmodule", "process.binding", "global.process", "_$$nd_func$$_", "require('fs')", "require(\"fs\")", "require('child", "require(\"child", "module.constructor._load", "process.env", "this.constructor.constructor", ".constructor.constructor(", "new function(", "process.kill", "process.exit", "require('vm')", "vm.runinnewcontext", "vm.runinthiscontext", "new function (", "process[", "module.exports="} {
 		if i := strings.Index(s, w); i >= 0 {
 			in.emit(CodeInj, "node-injection", 8, i, i+40)
 			return
@@ -335,6 +344,11 @@ func phpCall(s string) (int, int) {
 			continue
 		}
 		k := skipCodeSpace(s, j)
+		if k < len(s) && s[k] == ')' && prev == '(' && sc >= 7 { // (system)('id')
+			if n := skipCodeSpace(s, k+1); n < len(s) && s[n] == '(' {
+				return i - 1, sc
+			}
+		}
 		if k >= len(s) || s[k] != '(' {
 			i = j
 			continue

@@ -144,6 +144,17 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 	in := input{e: e, v: &v, text: text, sink: sk, sc: sc, dst: dst}
 	in.mask = scanMask(text)
 	in.judge()
+	if in.mask.has(bPercent) && urlLayers(v.Decoded) == 0 && len(text) < 64<<10 {
+		// Percent-encoding the decoder left in place (a raw body with no
+		// form content type): the application may still decode it.
+		if dec, ok := percentDecode(sc.plus[:0], text); ok {
+			sc.plus = dec
+			in2 := input{e: e, v: &v, text: unsafeString(dec), sink: sk, sc: sc, dst: in.dst}
+			in2.mask = scanMask(in2.text)
+			in2.judge()
+			return in2.dst
+		}
+	}
 	if in.mask.has(bPlus) && !in.mask.has(bSpace) && urlLayers(v.Decoded) >= 2 {
 		// A value URL-encoded twice keeps '+' for spaces after the second
 		// decoding; an application that decodes once more with form rules
@@ -160,6 +171,28 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 		return in2.dst
 	}
 	return in.dst
+}
+
+// percentDecode appends s with %XX escapes and '+' decoded to dst; ok is
+// false when s holds no valid escape.
+func percentDecode(dst []byte, s string) ([]byte, bool) {
+	ok := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '%' && i+2 < len(s) {
+			if b, valid := unhex2(s[i+1], s[i+2]); valid {
+				dst = append(dst, b)
+				i += 2
+				ok = true
+				continue
+			}
+		}
+		if c == '+' {
+			c = ' '
+		}
+		dst = append(dst, c)
+	}
+	return dst, ok
 }
 
 func urlLayers(dec []string) int {
