@@ -187,7 +187,7 @@ func (o *ProtectOptions) otherLayer(arch string) pulumi.StringInput {
 // agentEnvironment is the set of variables the agent needs, given the
 // resolved secret and stream ARNs. defaults are added only when the user
 // has not set the variable.
-func (o *ProtectOptions) agentEnvironment(d decision, secretArn, firehoseArn string) (set, defaults map[string]string, err error) {
+func (o *ProtectOptions) agentEnvironment(d decision, secretArn, firehoseArn, configArn string) (set, defaults map[string]string, err error) {
 	set = map[string]string{EnvAgentKeySecret: secretArn}
 	defaults = map[string]string{EnvMode: string(ModeBlock), EnvFailurePolicy: string(FailOpen)}
 	if o.Mode != "" {
@@ -202,7 +202,7 @@ func (o *ProtectOptions) agentEnvironment(d decision, secretArn, firehoseArn str
 	if o.Port != 0 {
 		set[EnvPort] = strconv.Itoa(o.Port)
 	}
-	if o.configLayer() != nil {
+	if configArn != "" {
 		set[EnvConfig] = ConfigPath
 	}
 	if firehoseArn != "" {
@@ -350,17 +350,17 @@ func protect(ctx context.Context, s shapeOutputs, opts ProtectOptions) (protecti
 			if d.arch == ArchArm64 {
 				agentLayer, otherLayer = otherLayer, agentLayer
 			}
-			return assembleLayers(v[1].([]string), agentLayer, otherLayer, v[4].(string), config != nil)
+			return assembleLayers(v[1].([]string), agentLayer, otherLayer, v[4].(string), d.arch)
 		}).(pulumi.StringArrayOutput)
 
 	env := pulumi.All(shape, s.environment, optionalString(opts.Agent.AgentKeySecretArn),
-		optionalString(opts.Agent.FirehoseStreamArn)).ApplyT(
+		optionalString(opts.Agent.FirehoseStreamArn), optionalString(config)).ApplyT(
 		func(v []any) (map[string]string, error) {
 			d, err := opts.decide(v[0].(functionShape))
 			if err != nil {
 				return nil, err
 			}
-			return opts.assembleEnvironment(d, v[1].(map[string]string), v[2].(string), v[3].(string))
+			return opts.assembleEnvironment(d, v[1].(map[string]string), v[2].(string), v[3].(string), v[4].(string))
 		}).(pulumi.StringMapOutput)
 	return protection{layers: layers, environment: env, agentLayer: agentLayer, wiring: wiring}, nil
 }
@@ -374,13 +374,12 @@ func deref(s *string) string {
 
 // assembleLayers appends the agent (and configuration) layers to the
 // user's. A user layer that already is the agent layer is not added twice;
-// one that is the agent layer of the other architecture is refused.
-func assembleLayers(user []string, agent, other, config string, wantConfig bool) ([]string, error) {
+// one that is the agent layer of the other architecture is refused. An
+// empty configuration layer ARN means none (an Agent without a
+// configuration reports it so).
+func assembleLayers(user []string, agent, other, config, arch string) ([]string, error) {
 	if agent == "" {
-		return nil, errors.New("the agent layer ARN is empty")
-	}
-	if wantConfig && config == "" {
-		return nil, errors.New("the configuration layer ARN is empty")
+		return nil, fmt.Errorf("the agent has no %s layer for this %s function", arch, arch)
 	}
 	out := slices.Clone(user)
 	for _, l := range user {
@@ -391,7 +390,7 @@ func assembleLayers(user []string, agent, other, config string, wantConfig bool)
 	if !slices.Contains(out, agent) {
 		out = append(out, agent)
 	}
-	if wantConfig && !slices.Contains(out, config) {
+	if config != "" && !slices.Contains(out, config) {
 		out = append(out, config)
 	}
 	if len(out) > maxLayers {
@@ -400,14 +399,14 @@ func assembleLayers(user []string, agent, other, config string, wantConfig bool)
 	return out, nil
 }
 
-func (o *ProtectOptions) assembleEnvironment(d decision, user map[string]string, secretArn, firehoseArn string) (map[string]string, error) {
+func (o *ProtectOptions) assembleEnvironment(d decision, user map[string]string, secretArn, firehoseArn, configArn string) (map[string]string, error) {
 	if err := checkUserEnvironment(user); err != nil {
 		return nil, err
 	}
 	if secretArn == "" {
 		return nil, errors.New("the agent key secret ARN is empty")
 	}
-	set, defaults, err := o.agentEnvironment(d, secretArn, firehoseArn)
+	set, defaults, err := o.agentEnvironment(d, secretArn, firehoseArn, configArn)
 	if err != nil {
 		return nil, err
 	}
@@ -490,7 +489,11 @@ func checkKnown(ctx context.Context, s shapeOutputs, o *ProtectOptions) error {
 		}
 		firehose = "arn:aws:firehose:r:a:deliverystream/" + name
 	}
-	_, err = o.assembleEnvironment(d, user, secret, firehose)
+	config := ""
+	if o.configLayer() != nil {
+		config = "arn:aws:lambda:r:a:layer:c:1"
+	}
+	_, err = o.assembleEnvironment(d, user, secret, firehose, config)
 	return err
 }
 

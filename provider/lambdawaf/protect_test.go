@@ -494,3 +494,38 @@ func TestGrantAgentAccess(t *testing.T) {
 		t.Errorf("statements = %v, want %v (no logs: an existing role already writes them)", sids, want)
 	}
 }
+
+// TestEmptyAgentOutputsMeanAbsent: an Agent without a configuration or
+// without an arm64 layer reports empty outputs, which programs in other
+// languages pass on as they are.
+func TestEmptyAgentOutputsMeanAbsent(t *testing.T) {
+	ref := infraRef()
+	ref.ConfigLayerArn = pulumi.String("")
+	ref.KmsKeyArn = pulumi.String("")
+	ref.FirehoseStreamArn = pulumi.String("")
+	m, perr, err := protectAndDeploy(t, lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler")}, ProtectOptions{Agent: ref})
+	if perr != nil || err != nil {
+		t.Fatal(perr, err)
+	}
+	fn := m.one(t, fnType, "legacy")
+	if got := fn.strings("layers"); !slices.Equal(got, []string{refX86}) {
+		t.Errorf("layers = %v", got)
+	}
+	env := fn.env()
+	for _, k := range []string{EnvConfig, EnvFirehoseStream} {
+		if _, ok := env[k]; ok {
+			t.Errorf("%s set for an absent output", k)
+		}
+	}
+
+	ref = infraRef()
+	ref.LayerArnArm64 = pulumi.String("")
+	_, perr, err = protectAndDeploy(t, lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"),
+		Architectures: pulumi.ToStringArray([]string{"arm64"})}, ProtectOptions{Agent: ref})
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	if err == nil || !strings.Contains(err.Error(), "no arm64 layer") {
+		t.Errorf("program error = %v, want the missing arm64 layer", err)
+	}
+}
