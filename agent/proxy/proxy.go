@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	stdlog "log"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -43,6 +44,11 @@ const (
 	headerDeadline     = "Lambda-Runtime-Deadline-Ms"
 	headerResponseMode = "Lambda-Runtime-Function-Response-Mode"
 	responseModeStream = "streaming"
+
+	// contentTypeStreamingPrelude is the content type of Function URL and
+	// API Gateway streaming responses: a JSON prelude (status, headers,
+	// cookies), eight NUL bytes, then the body.
+	contentTypeStreamingPrelude = "application/vnd.awslambda.http-integration-response"
 )
 
 // GenericBlockResponse is the response the proxy posts for an invocation it
@@ -384,7 +390,7 @@ func (p *Proxy) serveResponse(w http.ResponseWriter, r *http.Request, id string)
 		return
 	}
 	ctx := r.Context()
-	if strings.EqualFold(r.Header.Get(headerResponseMode), responseModeStream) {
+	if isStreamed(r) {
 		body := p.filterStream(ctx, id, f, r)
 		p.forward(w, r, body, -1, r.Trailer)
 		return
@@ -422,6 +428,27 @@ func (p *Proxy) serveResponse(w http.ResponseWriter, r *http.Request, id string)
 		return
 	}
 	p.forward(w, r, bytes.NewReader(out), int64(len(out)), nil)
+}
+
+// isStreamed reports whether a runtime's response is a stream, to be
+// filtered as it passes and never buffered. Runtimes do not all say so:
+// Node.js and Rust send Lambda-Runtime-Function-Response-Mode: streaming,
+// but aws-lambda-go streams without it, so the content types that only
+// streamed responses carry count too: the Function URL / API Gateway
+// streaming prelude, and the raw io.Reader body aws-lambda-go sends
+// chunked as application/octet-stream.
+func isStreamed(r *http.Request) bool {
+	if strings.EqualFold(r.Header.Get(headerResponseMode), responseModeStream) {
+		return true
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch mt {
+	case contentTypeStreamingPrelude:
+		return true
+	case "application/octet-stream":
+		return r.ContentLength < 0
+	}
+	return false
 }
 
 func (p *Proxy) safeFilter(ctx context.Context, f ResponseFilter, payload []byte) (out []byte, err error) {

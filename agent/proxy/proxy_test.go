@@ -478,7 +478,8 @@ func TestStreamingIsNotBuffered(t *testing.T) {
 
 			pr, pw := io.Pipe()
 			req, _ := http.NewRequest(http.MethodPost, srv.URL+pathPrefix+"s1/response", pr)
-			req.Header.Set(headerResponseMode, responseModeStream)
+			// No Lambda-Runtime-Function-Response-Mode header: aws-lambda-go
+			// streams without it; the content type says it all.
 			req.Header.Set("Content-Type", "application/vnd.awslambda.http-integration-response")
 			req.Trailer = http.Header{"Lambda-Runtime-Function-Error-Type": nil}
 			go func() {
@@ -941,5 +942,28 @@ func TestRuntimeGoneBeforeDeliveryFailsInvocation(t *testing.T) {
 	}
 	if s := h.proxy.Stats(); s.Undelivered != 1 {
 		t.Errorf("stats = %+v", s)
+	}
+}
+
+func TestIsStreamed(t *testing.T) {
+	tests := []struct {
+		name          string
+		header        http.Header
+		contentLength int64
+		want          bool
+	}{
+		{"response mode header", http.Header{"Lambda-Runtime-Function-Response-Mode": {"streaming"}, "Content-Type": {"application/json"}}, -1, true},
+		{"function URL prelude without the header (aws-lambda-go)", http.Header{"Content-Type": {"application/vnd.awslambda.http-integration-response"}}, -1, true},
+		{"raw reader, chunked", http.Header{"Content-Type": {"application/octet-stream"}}, -1, true},
+		{"raw bytes, fixed length", http.Header{"Content-Type": {"application/octet-stream"}}, 10, false},
+		{"JSON, chunked (aws-lambda-go buffered response)", http.Header{"Content-Type": {"application/json"}}, -1, false},
+		{"JSON with parameters", http.Header{"Content-Type": {"application/json; charset=utf-8"}}, 10, false},
+		{"nothing", http.Header{}, 0, false},
+	}
+	for _, tt := range tests {
+		r := &http.Request{Header: tt.header, ContentLength: tt.contentLength}
+		if got := isStreamed(r); got != tt.want {
+			t.Errorf("%s: isStreamed = %v", tt.name, got)
+		}
 	}
 }
