@@ -347,7 +347,7 @@ func (f *Function) extensionRegister(w http.ResponseWriter, r *http.Request) {
 	case ext == nil:
 		// Lambda takes a name matching no file in /opt/extensions for an
 		// internal extension (one the runtime process starts).
-		ext = &extension{name: name, queue: make(chan extensionEvent, 16)}
+		ext = &extension{name: name, queue: env.newEventQueue()}
 		env.extensions = append(env.extensions, ext)
 		env.unknownNames = append(env.unknownNames, name)
 	}

@@ -28,16 +28,20 @@ type Call struct {
 	Caller string
 }
 
-// Calls returns every API call served so far, oldest first.
+// Calls returns every API call served so far, in the order they completed.
+// A call is listed once its handler has finished, which can be a moment
+// after its effect (an Invoke result) was visible to the caller.
 func (f *Function) Calls() []Call {
 	f.calls.mu.Lock()
-	recs := append([]callRecord(nil), f.calls.records...)
+	out := make([]Call, len(f.calls.records))
+	owners := make([]*connOwner, len(f.calls.records))
+	for i, rec := range f.calls.records {
+		out[i], owners[i] = rec.call, rec.owner
+	}
 	f.calls.mu.Unlock()
-	out := make([]Call, len(recs))
-	for i, rec := range recs {
-		out[i] = rec.call
-		if rec.owner != nil {
-			out[i].Caller = rec.owner.wait()
+	for i, o := range owners {
+		if o != nil {
+			out[i].Caller = o.wait()
 		}
 	}
 	return out
@@ -54,7 +58,7 @@ type callRecord struct {
 type callLog struct {
 	f       *Function
 	mu      sync.Mutex
-	records []callRecord
+	records []*callRecord
 	pids    map[int]string
 }
 
@@ -187,14 +191,20 @@ func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter 
 
 func (c *callLog) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
 		start := time.Now()
 		gen := 0
 		if env := c.f.current(); env != nil {
 			gen = env.gen
 		}
-		next.ServeHTTP(rec, r)
+		sr := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(sr, r)
 		owner, _ := r.Context().Value(ownerKey{}).(*connOwner)
+		c.mu.Lock()
+		c.records = append(c.records, &callRecord{
+			call:  Call{At: start, Generation: gen, Method: r.Method, Path: r.URL.Path, Status: sr.status},
+			owner: owner,
+		})
+		c.mu.Unlock()
 		if owner != nil {
 			// Hold the (still buffered) response until the connection is
 			// attributed: a client that closes its connection right after
@@ -206,12 +216,6 @@ func (c *callLog) middleware(next http.Handler) http.Handler {
 			case <-time.After(50 * time.Millisecond):
 			}
 		}
-		c.mu.Lock()
-		c.records = append(c.records, callRecord{
-			call:  Call{At: start, Generation: gen, Method: r.Method, Path: r.URL.Path, Status: rec.status},
-			owner: owner,
-		})
-		c.mu.Unlock()
 	})
 }
 

@@ -152,35 +152,43 @@ func (f *Function) Invoke(ctx context.Context, payload []byte, opts InvokeOption
 			<-f.slots
 		}
 	}
-	env, err := f.environment()
-	if err != nil {
-		release()
-		return nil, err
-	}
-	waitStart := time.Now()
-	var initWaited time.Duration
-	select {
-	case <-env.initDone:
-	case <-ctx.Done():
-		release()
-		return nil, ctx.Err()
-	}
-	if !env.initReported.Swap(true) {
-		initWaited = env.initDuration()
-	} else if d := time.Since(waitStart); d > time.Millisecond {
-		initWaited = d
-	}
 	id := newID()
-	if env.initErr != nil {
-		release()
-		res := errorResult(id, env.initErr.Type, fmt.Sprintf("RequestId: %s Error: %s", id, env.initErr.Message))
-		res.InitDuration = initWaited
-		return res, nil
-	}
-	inv := newInvocation(id, payload, opts, f.cfg, f.addr)
-	if !env.dispatch(inv) {
-		release()
-		return errorResult(id, "Runtime.ExitError", fmt.Sprintf("RequestId: %s Error: execution environment was reset before the invocation started", id)), nil
+	var env *environment
+	var initWaited time.Duration
+	var inv *invocation
+	// An environment can be reset between Init and dispatch (another
+	// invocation crashed it); Lambda would route to a fresh one, so retry.
+	for attempt := 0; inv == nil; attempt++ {
+		var err error
+		if env, err = f.environment(); err != nil {
+			release()
+			return nil, err
+		}
+		waitStart := time.Now()
+		select {
+		case <-env.initDone:
+		case <-ctx.Done():
+			release()
+			return nil, ctx.Err()
+		}
+		if !env.initReported.Swap(true) {
+			initWaited += env.initDuration()
+		} else if d := time.Since(waitStart); d > time.Millisecond {
+			initWaited += d
+		}
+		if env.initErr != nil {
+			release()
+			res := errorResult(id, env.initErr.Type, fmt.Sprintf("RequestId: %s Error: %s", id, env.initErr.Message))
+			res.InitDuration = initWaited
+			return res, nil
+		}
+		candidate := newInvocation(id, payload, opts, f.cfg, f.addr)
+		if env.dispatch(candidate) {
+			inv = candidate
+		} else if attempt == 2 {
+			release()
+			return errorResult(id, "Runtime.ExitError", fmt.Sprintf("RequestId: %s Error: execution environment was reset before the invocation started", id)), nil
+		}
 	}
 	go func() {
 		env.complete(inv)

@@ -111,9 +111,15 @@ func TestInvokePassesEveryHeaderAndEnvironment(t *testing.T) {
 		t.Errorf("deadline %v from now, want within the 3 s timeout", d)
 	}
 
-	// Observability: who called what, and the extension's timings.
-	calls := fn.Calls()
+	// Observability: who called what, and the extension's timings. A call
+	// is logged when its handler returns, a moment after the result.
+	var calls []emulator.Call
 	var sawNext, sawResponse, sawRegister bool
+	for deadline := time.Now().Add(2 * time.Second); !sawResponse && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		calls = fn.Calls()
+		sawResponse = len(emulator.CallsTo(calls, "/response")) > 0
+	}
+	sawResponse = false
 	for _, c := range calls {
 		switch {
 		case strings.HasSuffix(c.Path, "/invocation/next") && c.Caller == "runtime" && c.Status == 200:

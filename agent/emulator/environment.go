@@ -208,6 +208,12 @@ func newEnvironment(f *Function, gen int) *environment {
 	}
 }
 
+// newEventQueue makes an extension's event queue, deep enough for one
+// INVOKE per concurrent invocation plus SHUTDOWN.
+func (e *environment) newEventQueue() chan extensionEvent {
+	return make(chan extensionEvent, e.f.cfg.Concurrency+4)
+}
+
 func (e *environment) isDying() bool {
 	select {
 	case <-e.dying:
@@ -237,7 +243,7 @@ func (e *environment) start() error {
 	}
 	e.initStart = time.Now()
 	for _, path := range files {
-		ext := &extension{name: filepath.Base(path), external: true, queue: make(chan extensionEvent, 16)}
+		ext := &extension{name: filepath.Base(path), external: true, queue: e.newEventQueue()}
 		e.mu.Lock()
 		e.extensions = append(e.extensions, ext)
 		e.mu.Unlock()
@@ -481,8 +487,15 @@ func (e *environment) dispatch(inv *invocation) bool {
 			select {
 			case ext.queue <- extensionEvent{body: body, inv: inv, kind: "INVOKE"}:
 			default:
-				// An extension that stopped reading its events cannot be
-				// waited for; the deadline will reset the environment.
+				// Unreachable with the queue sized to the concurrency;
+				// never wait for an event that was not delivered.
+				e.mu.Lock()
+				inv.extPending--
+				done := inv.extPending == 0
+				e.mu.Unlock()
+				if done {
+					close(inv.extDone)
+				}
 			}
 		}
 	}

@@ -52,6 +52,21 @@ func decodeSeen(t *testing.T, res *emulator.Result) seen {
 	return s
 }
 
+// eventuallyCallers waits (briefly) until the calls ending in suffix, by
+// caller, satisfy ok: a call is logged when its handler returns, which can
+// be just after the caller already has the invocation's result.
+func eventuallyCallers(t *testing.T, fn *emulator.Function, suffix string, ok func(map[string]int) bool) map[string]int {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		by := callersOf(fn.Calls(), suffix)
+		if ok(by) || time.Now().After(deadline) {
+			return by
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // callersOf returns who made the calls whose path ends in suffix.
 func callersOf(calls []emulator.Call, suffix string) map[string]int {
 	out := map[string]int{}
@@ -137,7 +152,7 @@ func TestHandlerErrorsReachTheCaller(t *testing.T) {
 					t.Fatalf("got %s %s %s, want %s %q", res.FunctionError, res.ErrorType, res.Payload, tc.wantType, tc.wantMsg)
 				}
 			}
-			if by := callersOf(fn.Calls(), "/error"); by["lambdawaf"] != 2 {
+			if by := eventuallyCallers(t, fn, "/error", func(by map[string]int) bool { return by["lambdawaf"] == 2 }); by["lambdawaf"] != 2 {
 				t.Errorf("error reports by %v, want 2 through the agent", by)
 			}
 		})
@@ -150,7 +165,7 @@ func TestInitErrorThroughTheAgent(t *testing.T) {
 	if res.FunctionError != "Unhandled" || res.ErrorType != "Function.ConfigurationMissing" || !strings.Contains(string(res.Payload), "REQUIRED_SETTING is not set") {
 		t.Fatalf("got %s %s", res.ErrorType, res.Payload)
 	}
-	if by := callersOf(fn.Calls(), "/runtime/init/error"); by["lambdawaf"] != 1 {
+	if by := eventuallyCallers(t, fn, "/runtime/init/error", func(by map[string]int) bool { return by["lambdawaf"] == 1 }); by["lambdawaf"] != 1 {
 		t.Errorf("init/error by %v, want through the agent", by)
 	}
 	// The failed environment is reset and the agent starts again cleanly.
@@ -302,7 +317,7 @@ func TestEightConcurrentInvocations(t *testing.T) {
 	if len(ids) != 8 {
 		t.Errorf("%d distinct request ids", len(ids))
 	}
-	if by := callersOf(fn.Calls(), "/response"); by["lambdawaf"] != 8 {
+	if by := eventuallyCallers(t, fn, "/response", func(by map[string]int) bool { return by["lambdawaf"] == 8 }); by["lambdawaf"] != 8 {
 		t.Errorf("responses by %v", by)
 	}
 }
@@ -327,7 +342,7 @@ func TestBlockedEventIsAnsweredByTheAgent(t *testing.T) {
 		t.Errorf("the handler did not see the allowed event: %v", err)
 	}
 	// The agent, not the runtime, answered the blocked invocation.
-	if by := callersOf(fn.Calls(), "/"+blocked.RequestID+"/response"); by["lambdawaf"] != 1 || len(by) != 1 {
+	if by := eventuallyCallers(t, fn, "/"+blocked.RequestID+"/response", func(by map[string]int) bool { return by["lambdawaf"] == 1 }); by["lambdawaf"] != 1 || len(by) != 1 {
 		t.Errorf("blocked invocation answered by %v", by)
 	}
 }
@@ -351,7 +366,7 @@ func TestRuntimeBypassingTheAgentIsReported(t *testing.T) {
 	if got := decodeSeen(t, res); got.RuntimeAPI != fn.Addr() {
 		t.Fatalf("runtime API %s: the handler was redirected after all", got.RuntimeAPI)
 	}
-	if by := callersOf(fn.Calls(), "/response"); by["runtime"] != 1 {
+	if by := eventuallyCallers(t, fn, "/response", func(by map[string]int) bool { return by["runtime"] == 1 }); by["runtime"] != 1 {
 		t.Errorf("responses by %v, want straight from the runtime", by)
 	}
 	deadline := time.Now().Add(5 * time.Second)
