@@ -152,16 +152,48 @@ func kindName(n *yaml.Node) string {
 	return "an alias"
 }
 
-// toTree converts a YAML node to the JSON data model (map[string]any,
+// maxTreeNodes bounds the nodes built from one document, aliases
+// expanded: a "billion laughs" document must not exhaust memory.
+const maxTreeNodes = 200_000
+
+// treeBuilder carries the expansion budget and the aliases being expanded
+// (a self-referencing alias is a cycle, reported, not followed).
+type treeBuilder struct {
+	nodes  int
+	active map[*yaml.Node]bool
+	p      *problems
+}
+
+func toTree(n *yaml.Node, path []string, p *problems) any {
+	b := &treeBuilder{active: map[*yaml.Node]bool{}, p: p}
+	return b.tree(n, path)
+}
+
+// tree converts a YAML node to the JSON data model (map[string]any,
 // []any, string, int64, float64, bool, nil), reporting duplicate and
 // non-string keys with their positions.
-func toTree(n *yaml.Node, path []string, p *problems) any {
+func (b *treeBuilder) tree(n *yaml.Node, path []string) any {
+	p := b.p
+	b.nodes++
+	if b.nodes == maxTreeNodes {
+		p.fields = append(p.fields, &FieldError{Line: n.Line, Column: n.Column, Message: fmt.Sprintf("document too large: more than %d values once aliases are expanded", maxTreeNodes)})
+	}
+	if b.nodes >= maxTreeNodes {
+		return nil
+	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
 			return nil
 		}
-		return toTree(n.Alias, path, p)
+		if b.active[n.Alias] {
+			p.fields = append(p.fields, &FieldError{Line: n.Line, Column: n.Column, Message: "alias refers to itself"})
+			return nil
+		}
+		b.active[n.Alias] = true
+		v := b.tree(n.Alias, path)
+		delete(b.active, n.Alias)
+		return v
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -171,7 +203,7 @@ func toTree(n *yaml.Node, path []string, p *problems) any {
 				continue
 			}
 			if k.Tag == "!!merge" {
-				if mm, ok := toTree(v, path, p).(map[string]any); ok {
+				if mm, ok := b.tree(v, path).(map[string]any); ok {
 					for mk, mv := range mm {
 						if _, dup := m[mk]; !dup {
 							m[mk] = mv
@@ -185,13 +217,13 @@ func toTree(n *yaml.Node, path []string, p *problems) any {
 				p.fields = append(p.fields, &FieldError{Path: ps, Line: k.Line, Column: k.Column, Message: "duplicate key"})
 				continue
 			}
-			m[k.Value] = toTree(v, at(path, k.Value), p)
+			m[k.Value] = b.tree(v, at(path, k.Value))
 		}
 		return m
 	case yaml.SequenceNode:
 		s := make([]any, len(n.Content))
 		for i, c := range n.Content {
-			s[i] = toTree(c, at(path, i), p)
+			s[i] = b.tree(c, at(path, i))
 		}
 		return s
 	case yaml.ScalarNode:
@@ -220,7 +252,7 @@ func toTree(n *yaml.Node, path []string, p *problems) any {
 		return n.Value
 	case yaml.DocumentNode:
 		if len(n.Content) > 0 {
-			return toTree(n.Content[0], path, p)
+			return b.tree(n.Content[0], path)
 		}
 	}
 	return nil

@@ -2,10 +2,12 @@ package policy_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/policy"
 )
@@ -49,6 +51,7 @@ func TestBadConfigurationsArePrecise(t *testing.T) {
 		{"path param not in route", "routes:\n  - route: /users/{id}\n    parameters:\n      path.uid: {type: integer}\n", "routes[0].parameters.path.uid", 4, "no path parameter {uid}"},
 		{"bad param pattern", "routes:\n  - route: /users\n    parameters:\n      query.q: {pattern: '(?P<'}\n", "routes[0].parameters.query.q.pattern", 4, "invalid RE2"},
 		{"bad body schema", "routes:\n  - route: /users\n    body:\n      schema: {type: objekt}\n", "routes[0].body.schema", 4, "invalid JSON Schema"},
+		{"external schema ref", "routes:\n  - route: /users\n    body:\n      schema: {$ref: 'file:///dev/zero'}\n", "routes[0].body.schema", 4, "external $ref \"file:///dev/zero\" refused"},
 		{"bad rate period", "rateLimits:\n  - id: ip\n    key: source-ip\n    limit: 10\n    period: 1 minute\n", "rateLimits[0].period", 5, "does not match pattern"},
 		{"bad rate key", "rateLimits:\n  - id: ip\n    key: address\n    limit: 10\n    period: 1m\n", "rateLimits[0].key", 3, "does not match pattern"},
 		{"missing openapi file", "openapi:\n  path: nowhere.yaml\n", "openapi.path", 2, "cannot read OpenAPI document"},
@@ -167,4 +170,30 @@ func mustRead(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Aliases are expanded with a budget: a cycle or a "billion laughs"
+// document is refused quickly, with a problem, not a crash.
+func TestHostileYAML(t *testing.T) {
+	var laughs strings.Builder
+	laughs.WriteString("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&laughs, "l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	tests := []struct{ name, doc, msg string }{
+		{"alias cycle", "rules: &x [*x]\n", "alias refers to itself"},
+		{"billion laughs", laughs.String(), "document too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			_, err := policy.Parse([]byte(tt.doc), "c.yaml")
+			if err == nil || !strings.Contains(err.Error(), tt.msg) {
+				t.Fatalf("err = %v, want %q", err, tt.msg)
+			}
+			if el := time.Since(start); el > 5*time.Second {
+				t.Errorf("took %s", el)
+			}
+		})
+	}
 }

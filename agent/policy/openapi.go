@@ -67,7 +67,7 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 		pr.add(at(path, "path"), "cannot encode OpenAPI document: %v", err)
 		return nil, nil
 	}
-	comp := jsonschema.NewCompiler()
+	comp := newSchemaCompiler()
 	if strings.HasPrefix(doc.OpenAPI, "3.0") {
 		comp.DefaultDraft(jsonschema.Draft4)
 	} else {

@@ -173,13 +173,28 @@ func compileJSONSchema(doc any, name string) (*jsonschema.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := jsonschema.NewCompiler()
+	c := newSchemaCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	url := "mem:///" + name
 	if err := c.AddResource(url, v); err != nil {
 		return nil, err
 	}
 	return c.Compile(url)
+}
+
+// newSchemaCompiler returns a JSON Schema compiler that resolves $refs
+// only inside the documents given to it: a configuration must not make the
+// agent read files ("$ref": "file:///dev/zero") or fetch URLs.
+func newSchemaCompiler() *jsonschema.Compiler {
+	c := jsonschema.NewCompiler()
+	c.UseLoader(refuseLoader{})
+	return c
+}
+
+type refuseLoader struct{}
+
+func (refuseLoader) Load(url string) (any, error) {
+	return nil, fmt.Errorf("external $ref %q refused: schemas may only refer inside their own document", url)
 }
 
 // check returns "" when the value satisfies the parameter, else a fixed
