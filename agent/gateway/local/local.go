@@ -71,6 +71,14 @@ type Config struct {
 	Timeout      time.Duration // function timeout (emulator default when 0)
 	MemoryMB     int
 
+	// EphemeralKeys leaves each environment to pseudonymise with its own
+	// random key, as an agent without a configured secret does. By
+	// default the session serves one random key to every environment
+	// through a loopback Secrets Manager (see keyServer), so one client
+	// keeps one pseudonym across environments. Ignored when Env sets
+	// LAMBDAWAF_AGENT_KEY_SECRET_ARN.
+	EphemeralKeys bool
+
 	// Logs receives every line the handler and the agent write (the
 	// agent's decision records among them); nil discards them.
 	Logs io.Writer
@@ -84,6 +92,7 @@ type Endpoint struct {
 	ln     net.Listener
 	pool   *gateway.Pool
 	layer  string
+	keys   *keyServer // nil: environments use ephemeral keys
 	cancel context.CancelFunc
 	done   chan struct{} // closed when Serve returned
 	err    error         // what Serve returned
@@ -112,12 +121,22 @@ func Start(ctx context.Context, cfg Config) (*Endpoint, error) {
 	if err != nil {
 		return nil, err
 	}
+	var keys *keyServer
+	if cfg.Agent != "" && !cfg.EphemeralKeys && cfg.Env["LAMBDAWAF_AGENT_KEY_SECRET_ARN"] == "" {
+		if keys, err = startKeyServer(cfg.Translator.Region); err != nil {
+			os.RemoveAll(layer)
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		os.RemoveAll(layer)
+		if keys != nil {
+			keys.close(ctx)
+		}
 		return nil, fmt.Errorf("local: listen on %s: %w", cfg.Addr, err)
 	}
-	e := &Endpoint{cfg: cfg, ln: ln, layer: layer, done: make(chan struct{})}
+	e := &Endpoint{cfg: cfg, ln: ln, layer: layer, keys: keys, done: make(chan struct{})}
 	e.pool = &gateway.Pool{Max: cfg.Concurrency, QueueTimeout: cfg.QueueTimeout, New: e.newEnvironment}
 	tr := cfg.Translator
 	srv := &gateway.Server{Translator: &tr, Invoker: e.pool, Observe: cfg.Observe}
@@ -158,6 +177,9 @@ func (e *Endpoint) Close(ctx context.Context) error {
 	e.cancel()
 	serveErr := e.Wait()
 	err := e.pool.Close(ctx)
+	if e.keys != nil {
+		err = errors.Join(err, e.keys.close(ctx))
+	}
 	os.RemoveAll(e.layer)
 	return errors.Join(serveErr, err)
 }
@@ -194,6 +216,11 @@ func (e *Endpoint) newEnvironment(ctx context.Context, slot int) (gateway.Enviro
 		}
 		if e.cfg.ExecWrapper != "" {
 			env["AWS_LAMBDA_EXEC_WRAPPER"] = "/opt/" + filepath.Base(e.cfg.ExecWrapper)
+		}
+		if e.keys != nil {
+			for k, v := range e.keys.env() {
+				env[k] = v
+			}
 		}
 	}
 	cfg := emulator.Config{

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/agentkey"
 )
 
 func TestRequireLoopback(t *testing.T) {
@@ -54,5 +56,38 @@ func TestFindAgentUnderDist(t *testing.T) {
 	os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755)
 	if got := FindAgent(dir); got != bin {
 		t.Errorf("FindAgent = %q, want %q", got, bin)
+	}
+}
+
+// TestKeyServerServesTheSessionKey reads the session key the way the agent
+// does: the real Secrets Manager client, credentials from the container
+// endpoint, the endpoint override from the environment.
+func TestKeyServerServesTheSessionKey(t *testing.T) {
+	k, err := startKeyServer("eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.close(t.Context())
+	for name, v := range k.env() {
+		t.Setenv(name, v)
+	}
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	client, err := agentkey.NewClient(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := agentkey.Fetch(t.Context(), client, os.Getenv(agentkey.EnvSecretARN))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(key) != k.key || len(key) < agentkey.MinKeyLen {
+		t.Errorf("fetched a key of %d bytes that is not the session key", len(key))
+	}
+	if _, err := agentkey.Fetch(t.Context(), client, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:other"); err == nil {
+		t.Error("another secret was served")
 	}
 }
