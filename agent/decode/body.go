@@ -69,22 +69,25 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	}
 }
 
-// walkSniffed guesses the format of a body from its first bytes. It always
-// yields the whole body as text as well, since the application may treat it
-// as such.
+// walkSniffed guesses the format of a body from its first bytes. Except
+// for well-formed JSON, it yields the whole body as text as well, since the
+// application may treat it as such (an HTML fragment sent as text/plain is
+// XSS whether or not it parses as XML).
 func (w *walker) walkSniffed(body, loc string, depth int, tryJSON bool) {
 	trimmed := strings.TrimLeft(body, " \t\r\n\ufeff")
 	if trimmed == "" {
+		return
+	}
+	// Well-formed JSON is unambiguous: its leaves cover everything an
+	// application can read from it, so it is not judged whole as well
+	// (raw JSON text is a rich source of false positives).
+	if tryJSON && (trimmed[0] == '{' || trimmed[0] == '[') && w.walkJSON(body, loc, depth, false) {
 		return
 	}
 	if !w.emit(loc, "", body, false) {
 		return
 	}
 	switch {
-	case tryJSON && (trimmed[0] == '{' || trimmed[0] == '['):
-		if w.walkJSON(body, loc, depth, false) {
-			return
-		}
 	case trimmed[0] == '<':
 		w.walkXML(body, loc, depth)
 		return

@@ -243,10 +243,16 @@ func TestWalkMalformedJSON(t *testing.T) {
 }
 
 func TestWalkContentTypeLies(t *testing.T) {
-	// JSON sent as text/plain is walked as JSON, and judged whole as well
+	// JSON sent as text/plain is walked as JSON
 	vals, _ := walk(t, New(Limits{}), &event.Request{ContentType: "text/plain", Body: []byte(`{"q":"<svg onload=1>"}`)})
 	find(t, vals, "body.q", "<svg onload=1>")
-	find(t, vals, "body", `{"q":"<svg onload=1>"}`)
+	// truncated JSON sent as text/plain: the leaves read, and the whole text
+	vals, _ = walk(t, New(Limits{}), &event.Request{ContentType: "text/plain", Body: []byte(`{"q":"<svg onload=1>", "r`)})
+	find(t, vals, "body.q", "<svg onload=1>")
+	find(t, vals, "body", `{"q":"<svg onload=1>", "r`)
+	// an HTML fragment as text/plain is judged whole as well as parsed
+	vals, _ = walk(t, New(Limits{}), &event.Request{ContentType: "text/plain", Body: []byte(`<script>alert(1)</script>`)})
+	find(t, vals, "body", `<script>alert(1)</script>`)
 	// a form sent as JSON
 	vals, de := walk(t, New(Limits{}), jsonReq(`a=1&b=%3Cx%3E`))
 	if !hasIssue(de, MalformedJSON) {
