@@ -15,13 +15,11 @@ COUNT     ?= 1
 
 all: build
 
-# goarch maps a Lambda architecture name to GOARCH.
-goarch = $(if $(filter arm64,$(1)),arm64,amd64)
-
 ## agent: the static extension binary and the CLI for both architectures.
 agent:
 	@for a in $(ARCHS); do \
-	  CGO_ENABLED=0 GOOS=linux GOARCH=$(call goarch,$$a) $(GO) build $(GOFLAGS_AGENT) \
+	  case $$a in arm64) goarch=arm64;; *) goarch=amd64;; esac; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=$$goarch $(GO) build $(GOFLAGS_AGENT) \
 	    -o $(DIST)/$$a/lambdawaf-extension ./agent/cmd/lambdawaf-extension || exit 1; \
 	done
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(DIST)/lambdawaf ./agent/cmd/lambdawaf

@@ -1,0 +1,313 @@
+// Package lambdawaftest runs Pulumi programs that use lambdawaf against a
+// mock AWS, the way net/http/httptest runs handlers against a recorder: every
+// resource gets the identifiers AWS would give it (ARNs, names, ids), every
+// registration is recorded with its real inputs, and tests assert on them.
+//
+//	cloud, err := lambdawaftest.Run(program)
+//	fn := cloud.One(t, "aws:lambda/function:Function", "orders")
+//	env := fn.Env()
+package lambdawaftest
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The mock account, region, project and stack.
+const (
+	Region  = "eu-west-1"
+	Account = "123456789012"
+	Project = "shop"
+	Stack   = "prod"
+)
+
+// Resource is one registered resource.
+type Resource struct {
+	Type, Name string
+	// Inputs are the inputs the program registered, secrets still marked.
+	Inputs resource.PropertyMap
+	// URN is the resource's URN (parent types included); Parent is the
+	// parent's URN.
+	URN, Parent string
+	// Dependencies are the URNs of explicit dependencies.
+	Dependencies []string
+	// IgnoreChanges and AdditionalSecretOutputs as registered.
+	IgnoreChanges, AdditionalSecretOutputs []string
+}
+
+// Cloud is the mock AWS. It implements pulumi.MockResourceMonitor.
+type Cloud struct {
+	mu        sync.Mutex
+	resources []Resource
+	// Invokes answers provider functions by token (e.g.
+	// "aws:index/getRegion:getRegion"); unknown tokens echo their
+	// arguments, and the common AWS look-ups have defaults.
+	Invokes map[string]resource.PropertyMap
+}
+
+// Run runs program against a new mock cloud.
+func Run(program pulumi.RunFunc) (*Cloud, error) {
+	c := &Cloud{}
+	err := pulumi.RunErr(program, pulumi.WithMocks(Project, Stack, c))
+	return c, err
+}
+
+// MustRun runs a program that must succeed.
+func MustRun(t testing.TB, program pulumi.RunFunc) *Cloud {
+	t.Helper()
+	c, err := Run(program)
+	if err != nil {
+		t.Fatalf("program failed: %v", err)
+	}
+	return c
+}
+
+// NewResource implements pulumi.MockResourceMonitor.
+func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	out := args.Inputs.Copy()
+	str := func(k string) string {
+		v, ok := args.Inputs[resource.PropertyKey(k)]
+		if !ok {
+			return ""
+		}
+		if v.IsSecret() {
+			v = v.SecretValue().Element
+		}
+		if v.IsString() {
+			return v.StringValue()
+		}
+		return ""
+	}
+	named := func(k string) string {
+		if n := str(k); n != "" {
+			return n
+		}
+		if p := str(k + "Prefix"); p != "" {
+			return p + "20261121"
+		}
+		return args.Name + "-1a2b3c4"
+	}
+	id := args.Name + "-id"
+	var arn string
+	switch args.TypeToken {
+	case "aws:lambda/layerVersion:LayerVersion":
+		arn = fmt.Sprintf("arn:aws:lambda:%s:%s:layer:%s:1", Region, Account, str("layerName"))
+		id = arn
+	case "aws:secretsmanager/secret:Secret":
+		arn = fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%sAbCdEf", Region, Account, named("name"))
+		id = arn
+	case "aws:kms/key:Key":
+		arn = fmt.Sprintf("arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab", Region, Account)
+	case "aws:cloudwatch/logGroup:LogGroup":
+		arn = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", Region, Account, str("name"))
+		id = str("name")
+	case "aws:iam/role:Role":
+		name := named("name")
+		arn = fmt.Sprintf("arn:aws:iam::%s:role/%s", Account, name)
+		out["name"] = resource.NewStringProperty(name)
+		id = name
+	case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+		arn = fmt.Sprintf("arn:aws:firehose:%s:%s:deliverystream/%s", Region, Account, named("name"))
+	case "aws:s3/bucketV2:BucketV2":
+		id = named("bucket")
+		arn = "arn:aws:s3:::" + id
+		out["bucket"] = resource.NewStringProperty(id)
+	case "aws:lambda/function:Function":
+		name := named("name")
+		out["name"] = resource.NewStringProperty(name)
+		arn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", Region, Account, name)
+		out["invokeArn"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", Region, arn))
+	case "aws:sqs/queue:Queue":
+		name := named("name")
+		arn = fmt.Sprintf("arn:aws:sqs:%s:%s:%s", Region, Account, name)
+		out["url"] = resource.NewStringProperty(fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", Region, Account, name))
+	case "aws:sns/topic:Topic":
+		arn = fmt.Sprintf("arn:aws:sns:%s:%s:%s", Region, Account, named("name"))
+	case "aws:apigatewayv2/api:Api":
+		id = "a1b2c3d4e5"
+		out["apiEndpoint"] = resource.NewStringProperty(fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com", id, Region))
+		out["executionArn"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", Region, Account, id))
+	case "aws:apigateway/restApi:RestApi":
+		id = "r1e2s3t4a5"
+		out["rootResourceId"] = resource.NewStringProperty("root0resource")
+		out["executionArn"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", Region, Account, id))
+	case "aws:lb/targetGroup:TargetGroup":
+		arn = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/73e2d6bc24d8a067", Region, Account, named("name"))
+	case "aws:lb/loadBalancer:LoadBalancer":
+		arn = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/50dc6c495c0c9188", Region, Account, named("name"))
+		out["dnsName"] = resource.NewStringProperty(args.Name + "-1234567890." + Region + ".elb.amazonaws.com")
+	case "aws:lambda/functionUrl:FunctionUrl":
+		out["functionUrl"] = resource.NewStringProperty("https://abcdefghijklmnop.lambda-url." + Region + ".on.aws/")
+	}
+	if arn != "" {
+		out["arn"] = resource.NewStringProperty(arn)
+	}
+	r := Resource{Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs}
+	if rpc := args.RegisterRPC; rpc != nil {
+		r.Parent = rpc.GetParent()
+		r.URN = childURN(r.Parent, args.TypeToken, args.Name)
+		r.Dependencies = rpc.GetDependencies()
+		r.IgnoreChanges = rpc.GetIgnoreChanges()
+		r.AdditionalSecretOutputs = rpc.GetAdditionalSecretOutputs()
+	}
+	c.mu.Lock()
+	c.resources = append(c.resources, r)
+	c.mu.Unlock()
+	return id, out, nil
+}
+
+// Call implements pulumi.MockResourceMonitor.
+func (c *Cloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	if r, ok := c.Invokes[args.Token]; ok {
+		return r, nil
+	}
+	switch args.Token {
+	case "aws:index/getRegion:getRegion":
+		return resource.PropertyMap{"name": resource.NewStringProperty(Region), "id": resource.NewStringProperty(Region)}, nil
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.PropertyMap{"accountId": resource.NewStringProperty(Account)}, nil
+	case "aws:index/getPartition:getPartition":
+		return resource.PropertyMap{"partition": resource.NewStringProperty("aws")}, nil
+	}
+	return args.Args, nil
+}
+
+// All returns the resources of one type, sorted by name.
+func (c *Cloud) All(typ string) []Resource {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Resource
+	for _, r := range c.resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// One returns the resource of a type and name, failing the test if there is
+// none.
+func (c *Cloud) One(t testing.TB, typ, name string) Resource {
+	t.Helper()
+	for _, r := range c.All(typ) {
+		if r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("no %s named %q; have %v", typ, name, c.Names(typ))
+	return Resource{}
+}
+
+// Names lists the names of the resources of one type.
+func (c *Cloud) Names(typ string) []string {
+	var n []string
+	for _, r := range c.All(typ) {
+		n = append(n, r.Name)
+	}
+	return n
+}
+
+// Plain returns a property map as plain Go values, secrets unwrapped.
+func Plain(pm resource.PropertyMap) map[string]any {
+	return pm.MapRepl(nil, func(v resource.PropertyValue) (any, bool) {
+		if v.IsSecret() {
+			return PlainValue(v.SecretValue().Element), true
+		}
+		return nil, false
+	})
+}
+
+// PlainValue is one property value as a plain Go value.
+func PlainValue(v resource.PropertyValue) any {
+	return Plain(resource.PropertyMap{"v": v})["v"]
+}
+
+// Input is one input as a plain Go value (nil when absent).
+func (r Resource) Input(key string) any { return Plain(r.Inputs)[key] }
+
+// Str is a string input, failing the test if it is not one.
+func (r Resource) Str(t testing.TB, key string) string {
+	t.Helper()
+	s, ok := r.Input(key).(string)
+	if !ok {
+		t.Fatalf("%s %s: input %q is %v, not a string", r.Type, r.Name, key, r.Input(key))
+	}
+	return s
+}
+
+// Strings is a list-of-strings input (nil when absent).
+func (r Resource) Strings(key string) []string {
+	var out []string
+	if l, ok := r.Input(key).([]any); ok {
+		for _, e := range l {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// Env is a function's environment variables.
+func (r Resource) Env() map[string]string {
+	out := map[string]string{}
+	e, _ := r.Input("environment").(map[string]any)
+	vars, _ := e["variables"].(map[string]any)
+	for k, v := range vars {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
+
+// JSON decodes a string input holding JSON (a policy, a dashboard body)
+// into v, failing the test if it is not JSON.
+func (r Resource) JSON(t testing.TB, key string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.Str(t, key)), v); err != nil {
+		t.Fatalf("%s %s: input %q is not JSON: %v", r.Type, r.Name, key, err)
+	}
+}
+
+// LayerArn is the ARN the mock gives a layer version named name.
+func LayerArn(name string) string {
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:layer:%s:1", Region, Account, name)
+}
+
+// childURN is the URN the engine gives a resource under parent.
+func childURN(parent, typ, name string) string {
+	var parentType tokens.Type
+	if parent != "" {
+		if p, err := resource.ParseURN(parent); err == nil {
+			parentType = p.QualifiedType()
+		}
+	}
+	return string(resource.NewURN(Stack, Project, parentType, tokens.Type(typ), name))
+}
+
+// AgentLayerArn is the ARN of the agent layer version the program published
+// for arch (the layer whose compatibleArchitectures is exactly arch and
+// that ships the extension), failing the test if there is not exactly one.
+func AgentLayerArn(t testing.TB, c *Cloud, arch string) string {
+	t.Helper()
+	var found []string
+	for _, l := range c.All("aws:lambda/layerVersion:LayerVersion") {
+		archs := l.Strings("compatibleArchitectures")
+		if len(archs) == 1 && archs[0] == arch {
+			found = append(found, LayerArn(l.Str(t, "layerName")))
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want one agent layer for %s, have %v", arch, found)
+	}
+	return found[0]
+}
