@@ -153,14 +153,14 @@ func TestSettingsReachEnvironment(t *testing.T) {
 		Runtime: pulumi.String("nodejs22.x"),
 		Handler: pulumi.String("index.handler"),
 		Code:    pulumi.NewFileArchive("testdata"),
-	}, WafArgs{Settings: Settings{Mode: ModeLog, FailurePolicy: FailClosed, LogLevel: "DEBUG", Port: 9100}})
+	}, WafArgs{Settings: Settings{Mode: ModeOff, FailurePolicy: FailClosed, LogLevel: "DEBUG", Port: 9100}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	env := m.one(t, fnType, "orders").env()
 	stream := physicalNameFor("shop", "prod", "lambdawaf-waf", 64)
 	for k, want := range map[string]string{
-		EnvMode:           "log",
+		EnvMode:           "off",
 		EnvFailurePolicy:  "closed",
 		EnvLogLevel:       "debug",
 		EnvPort:           "9100",

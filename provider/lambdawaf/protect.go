@@ -100,8 +100,11 @@ func (o *ProtectOptions) validate() error {
 	default:
 		return fmt.Errorf("unknown failure policy %q: want open or closed", o.FailurePolicy)
 	}
+	if o.Mode == ModeLog && o.FailurePolicy == FailClosed {
+		return errors.New("failure policy closed has no effect in log mode, which never blocks: use open, or mode block")
+	}
 	switch strings.ToLower(o.LogLevel) {
-	case "", "trace", "debug", "info", "warn", "error":
+	case "", "trace", "debug", "info", "warn", "error", "fatal", "panic":
 	default:
 		return fmt.Errorf("unknown log level %q: want trace, debug, info, warn or error", o.LogLevel)
 	}

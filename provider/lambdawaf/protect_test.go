@@ -529,3 +529,14 @@ func TestEmptyAgentOutputsMeanAbsent(t *testing.T) {
 		t.Errorf("program error = %v, want the missing arm64 layer", err)
 	}
 }
+
+func TestLogModeWithClosedFailurePolicyRefused(t *testing.T) {
+	_, perr, err := protectAndDeploy(t, lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler")},
+		ProtectOptions{Agent: infraRef(), Settings: Settings{Mode: ModeLog, FailurePolicy: FailClosed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perr == nil || !strings.Contains(perr.Error(), "no effect in log mode") {
+		t.Errorf("Protect error = %v", perr)
+	}
+}
