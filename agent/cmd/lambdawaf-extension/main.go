@@ -32,6 +32,10 @@ import (
 // most: Lambda gives all external extensions about 2 s together.
 const shutdownBudget = 1500 * time.Millisecond
 
+// flushReserve is the part of the shutdown budget kept for the inspector's
+// shutdown work after the server has drained.
+const flushReserve = 500 * time.Millisecond
+
 // memoryLimit is the agent's soft Go memory limit unless GOMEMLIMIT says
 // otherwise: the agent shares the function's memory (128 MB functions are
 // common), and a 6 MB event would otherwise let the heap grow to twice its
@@ -117,13 +121,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if deferred != nil {
 		go func() {
 			t := time.Now()
-			in, err := newInspector(ctx, cfg, log)
+			in, stop, err := newInspector(ctx, cfg, log)
 			if err != nil {
 				log.Error().Err(err).Bool("fail_closed", cfg.failClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
 			} else {
 				log.Debug().Dur("build_ms", time.Since(t)).Msg("inspector ready")
 			}
-			deferred.set(in, err)
+			deferred.set(in, stop, err)
 		}()
 	}
 
@@ -145,14 +149,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err != nil {
 			if ctx.Err() != nil {
 				log.Info().Msg("signalled; shutting down")
-				drain(p, srv, served, time.Now().Add(shutdownBudget), log)
+				drain(p, srv, served, deferred, time.Now().Add(shutdownBudget), log)
 				return 0
 			}
 			log.Error().Err(err).Msg("lost the Extensions API")
 			exitCtx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 			_ = ext.ExitError(exitCtx, "Extension.EventLoopFailed", err)
 			cancel()
-			drain(p, srv, served, time.Now().Add(shutdownBudget), log)
+			drain(p, srv, served, deferred, time.Now().Add(shutdownBudget), log)
 			return 1
 		}
 		switch ev.EventType {
@@ -160,7 +164,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			watch.invoked(ev.RequestID)
 		case lifecycle.Shutdown:
 			log.Info().Str("reason", string(ev.ShutdownReason)).Int64("deadline_ms", ev.DeadlineMs).Msg("shutdown")
-			drain(p, srv, served, shutdownDeadline(time.Now(), ev.Deadline()), log)
+			drain(p, srv, served, deferred, shutdownDeadline(time.Now(), ev.Deadline()), log)
 			return 0
 		default:
 			log.Warn().Str("event_type", string(ev.EventType)).Msg("ignoring unknown lifecycle event")
@@ -204,23 +208,37 @@ func shutdownDeadline(now, lambdaDeadline time.Time) time.Time {
 }
 
 // drain stops the proxy: runtime nexts still waiting are released, requests
-// in flight (responses on their way upstream) finish until the deadline,
-// then every connection is closed.
-func drain(p *proxy.Proxy, srv *http.Server, served <-chan error, deadline time.Time, log zerolog.Logger) {
+// in flight (responses on their way upstream) finish, then the inspector's
+// shutdown work (flushing records) runs, all before the deadline. The
+// server gets all but flushReserve of the budget; connections still open
+// then are closed.
+func drain(p *proxy.Proxy, srv *http.Server, served <-chan error, in *deferredInspector, deadline time.Time, log zerolog.Logger) {
 	p.Close()
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil {
+	srvDeadline := deadline.Add(-flushReserve)
+	if floor := time.Now().Add(50 * time.Millisecond); srvDeadline.Before(floor) {
+		srvDeadline = floor
+	}
+	sctx, scancel := context.WithDeadline(ctx, srvDeadline)
+	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn().Err(err).Msg("drain deadline reached; closing connections")
 		srv.Close()
 	}
+	scancel()
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn().Err(err).Msg("listener stopped")
+	}
+	if in != nil {
+		if err := in.shutdown(ctx); err != nil {
+			log.Warn().Err(err).Msg("inspector shutdown")
+		}
 	}
 	s := p.Stats()
 	log.Info().Uint64("runtime_next_calls", s.RuntimeNexts).Uint64("events_fetched", s.Fetched).
 		Uint64("blocked", s.Blocked).Uint64("inspect_errors", s.InspectErrors).Uint64("panics", s.Panics).
-		Dur("inspect_total_ms", s.InspectTime).Dur("inspect_max_ms", s.MaxInspectTime).Msg("agent stopped")
+		Uint64("undelivered", s.Undelivered).Dur("inspect_total_ms", s.InspectTime).Dur("inspect_max_ms", s.MaxInspectTime).
+		Msg("agent stopped")
 }
 
 // initError reports a fatal init problem to Lambda and returns the exit code.

@@ -443,14 +443,21 @@ func TestDeferredInspector(t *testing.T) {
 	if _, err := d.InspectEvent(ctx, &proxy.Invocation{}); err == nil {
 		t.Error("inspected before the inspector was ready")
 	}
+	if err := d.shutdown(context.Background()); err != nil {
+		t.Errorf("shutdown before ready: %v", err)
+	}
+	stopped := false
 	d.set(proxy.InspectorFunc(func(ctx context.Context, inv *proxy.Invocation) (proxy.Verdict, error) {
 		return proxy.Verdict{Block: true}, nil
-	}), nil)
+	}), func(context.Context) error { stopped = true; return nil }, nil)
+	if err := d.shutdown(context.Background()); err != nil || !stopped {
+		t.Errorf("shutdown: %v, ran %v", err, stopped)
+	}
 	if v, err := d.InspectEvent(context.Background(), &proxy.Invocation{}); err != nil || !v.Block {
 		t.Errorf("verdict = %+v, %v", v, err)
 	}
 	failed := newDeferredInspector()
-	failed.set(nil, fmt.Errorf("no config"))
+	failed.set(nil, nil, fmt.Errorf("no config"))
 	if _, err := failed.InspectEvent(context.Background(), &proxy.Invocation{}); err == nil || !strings.Contains(err.Error(), "no config") {
 		t.Errorf("err = %v", err)
 	}
@@ -504,5 +511,38 @@ func TestAgentWaitsForADyingPredecessor(t *testing.T) {
 	f.lifecycle <- `{"eventType":"SHUTDOWN","shutdownReason":"spindown","deadlineMs":0}`
 	if code := a.wait(t, 3*time.Second); code != 0 {
 		t.Errorf("exit code %d", code)
+	}
+}
+
+func TestDrainFlushesInspectorWithinBudget(t *testing.T) {
+	upstream := httptest.NewServer(http.NotFoundHandler())
+	defer upstream.Close()
+	p, err := proxy.New(strings.TrimPrefix(upstream.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := proxy.NewServer(p, zerolog.Nop())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	var flushDeadline time.Time
+	d := newDeferredInspector()
+	d.set(proxy.InspectorFunc(func(context.Context, *proxy.Invocation) (proxy.Verdict, error) { return proxy.Verdict{}, nil }),
+		func(ctx context.Context) error { flushDeadline, _ = ctx.Deadline(); return nil }, nil)
+	deadline := time.Now().Add(shutdownBudget)
+	var logs syncBuffer
+	drain(p, srv, served, d, deadline, zerolog.New(&logs))
+	if !flushDeadline.Equal(deadline) {
+		t.Errorf("flush ran with deadline %v, want the drain deadline %v", flushDeadline, deadline)
+	}
+	if !strings.Contains(logs.String(), "agent stopped") {
+		t.Errorf("logs: %s", logs.String())
+	}
+	if _, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+		t.Error("listener still open after drain")
 	}
 }

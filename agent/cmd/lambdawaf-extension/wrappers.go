@@ -16,6 +16,7 @@ import (
 type deferredInspector struct {
 	ready chan struct{}
 	in    proxy.Inspector
+	stop  func(context.Context) error
 	err   error
 }
 
@@ -23,11 +24,25 @@ func newDeferredInspector() *deferredInspector {
 	return &deferredInspector{ready: make(chan struct{})}
 }
 
-// set publishes the built Inspector (or the error that prevented it). Call
-// it exactly once.
-func (d *deferredInspector) set(in proxy.Inspector, err error) {
-	d.in, d.err = in, err
+// set publishes the built Inspector and its shutdown function (or the
+// error that prevented them). Call it exactly once.
+func (d *deferredInspector) set(in proxy.Inspector, stop func(context.Context) error, err error) {
+	d.in, d.stop, d.err = in, stop, err
 	close(d.ready)
+}
+
+// shutdown runs the Inspector's shutdown function, if it was built and has
+// one. An Inspector still being built at SHUTDOWN has nothing to flush.
+func (d *deferredInspector) shutdown(ctx context.Context) error {
+	select {
+	case <-d.ready:
+	default:
+		return nil
+	}
+	if d.stop == nil {
+		return nil
+	}
+	return d.stop(ctx)
 }
 
 func (d *deferredInspector) InspectEvent(ctx context.Context, inv *proxy.Invocation) (proxy.Verdict, error) {
