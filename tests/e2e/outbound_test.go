@@ -1,0 +1,288 @@
+package e2e
+
+// Outbound inspection end to end: a real aws-lambda-go handler in the
+// strict emulation returns responses holding card numbers, national ids and
+// AWS keys, and what reaches the caller is masked or withheld.
+//
+// The production extension binary does not assemble telemetry and outbound
+// inspection yet (its inspector is plugged in by agent/cmd/lambdawaf-
+// extension/inspector.go). Until it does, these tests run a telemetry agent
+// assembled from the same packages the binary uses (lifecycle, proxy,
+// firewall, telemetry, outbound): this test binary, re-executed as the
+// extension named "lambdawaf" (see telemetryAgentMain).
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/firehose"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/rs/zerolog"
+
+	"github.com/lambdawaf/lambdawaf/agent/emulator"
+	"github.com/lambdawaf/lambdawaf/agent/firewall"
+	"github.com/lambdawaf/lambdawaf/agent/lifecycle"
+	"github.com/lambdawaf/lambdawaf/agent/outbound"
+	"github.com/lambdawaf/lambdawaf/agent/proxy"
+	"github.com/lambdawaf/lambdawaf/agent/telemetry"
+)
+
+// Test-only environment of the telemetry agent.
+const (
+	envTelemetryAgent   = "LAMBDAWAF_E2E_TELEMETRY_AGENT"   // "1": this process is the extension
+	envSecretsEndpoint  = "LAMBDAWAF_E2E_SECRETS_ENDPOINT"  // fake Secrets Manager URL
+	envFirehoseEndpoint = "LAMBDAWAF_E2E_FIREHOSE_ENDPOINT" // fake Firehose URL
+)
+
+func init() {
+	if os.Getenv(envTelemetryAgent) == "1" {
+		os.Exit(telemetryAgentMain())
+	}
+}
+
+// telemetryAgentMain is the extension: bind, register, serve the proxy with
+// the firewall (observed by telemetry, responses filtered by outbound), and
+// on SHUTDOWN flush telemetry within the budget.
+func telemetryAgentMain() int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	getenv := os.Getenv
+	log := zerolog.New(zerolog.SyncWriter(os.Stdout)).With().Str("agent", "lambdawaf-e2e").Logger()
+	ln, err := net.Listen("tcp", "127.0.0.1:"+getenv("LAMBDAWAF_PORT"))
+	if err != nil {
+		log.Error().Err(err).Msg("bind")
+		return 1
+	}
+	upstream := getenv("AWS_LAMBDA_RUNTIME_API")
+	ext, err := lifecycle.NewClient(upstream)
+	if err == nil {
+		_, err = ext.Register(ctx, filepath.Base(os.Args[0]), lifecycle.Shutdown)
+	}
+	if err != nil {
+		log.Error().Err(err).Msg("register")
+		return 1
+	}
+	topts := telemetry.Options{Stdout: os.Stdout, Getenv: getenv, AgentVersion: "e2e", Logger: log}
+	creds := credentials.NewStaticCredentialsProvider("AKIDE2ETESTONLY00000", "e2e-test-only-secret", "")
+	if u := getenv(envSecretsEndpoint); u != "" {
+		topts.SecretsManager = secretsmanager.New(secretsmanager.Options{Region: getenv("AWS_REGION"), BaseEndpoint: &u, Credentials: creds})
+	}
+	if u := getenv(envFirehoseEndpoint); u != "" {
+		topts.Firehose = firehose.New(firehose.Options{Region: getenv("AWS_REGION"), BaseEndpoint: &u, Credentials: creds})
+	}
+	tel := telemetry.Start(ctx, topts)
+	fwOpts := firewall.Options{Logger: &log, Observer: tel.Recorder}
+	ocfg, on, err := outbound.ConfigFromEnv(getenv)
+	if err != nil {
+		log.Error().Err(err).Msg("outbound configuration")
+	} else if on {
+		fwOpts.ResponseFilters = outbound.New(ocfg, tel.Recorder, log)
+	}
+	p, err := proxy.New(upstream, proxy.WithInspector(firewall.New(nil, fwOpts)), proxy.WithLogger(log))
+	if err != nil {
+		log.Error().Err(err).Msg("proxy")
+		return 1
+	}
+	srv := proxy.NewServer(p, log)
+	go srv.Serve(ln)
+	for {
+		ev, err := ext.Next(ctx)
+		if err != nil || ev.EventType == lifecycle.Shutdown {
+			sctx, cancel := context.WithTimeout(context.Background(), 1200*time.Millisecond)
+			if err := tel.Shutdown(sctx); err != nil {
+				log.Warn().Err(err).Msg("telemetry shutdown")
+			}
+			p.Close()
+			srv.Shutdown(sctx)
+			cancel()
+			return 0
+		}
+	}
+}
+
+var telemetryLayer struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// telemetryAgentLayer returns an /opt with extensions/lambdawaf pointing at
+// this test binary.
+func telemetryAgentLayer(t testing.TB) string {
+	telemetryLayer.once.Do(func() {
+		exe, err := os.Executable()
+		if err != nil {
+			telemetryLayer.err = err
+			return
+		}
+		dir := filepath.Join(filepath.Dir(handlerDir), "opt-telemetry")
+		if err := os.MkdirAll(filepath.Join(dir, "extensions"), 0o755); err != nil {
+			telemetryLayer.err = err
+			return
+		}
+		telemetryLayer.err = os.Symlink(exe, filepath.Join(dir, "extensions", "lambdawaf"))
+		telemetryLayer.dir = dir
+	})
+	if telemetryLayer.err != nil {
+		t.Fatal(telemetryLayer.err)
+	}
+	return telemetryLayer.dir
+}
+
+// startTelemetryFunction starts handler behind the telemetry agent.
+func startTelemetryFunction(t testing.TB, handler string, env map[string]string, cfg emulator.Config) (*emulator.Function, *emulator.LogBuffer) {
+	t.Helper()
+	dir := telemetryAgentLayer(t)
+	all := map[string]string{
+		envTelemetryAgent:          "1",
+		"LAMBDAWAF_EXTENSIONS_DIR": filepath.Join(dir, "extensions"),
+	}
+	for k, v := range env {
+		all[k] = v
+	}
+	cfg.ExtensionsDir = filepath.Join(dir, "extensions")
+	return startFunction(t, setup{handler: handler, env: all, cfg: cfg})
+}
+
+// apiEvent is an HTTP API (payload v2) event whose body the echo handler
+// returns inside its response.
+func apiEvent(body string) string {
+	b, _ := json.Marshal(body)
+	return `{"version":"2.0","routeKey":"POST /orders","rawPath":"/orders","rawQueryString":"",` +
+		`"headers":{"content-type":"application/json","host":"api.example.com","user-agent":"e2e"},` +
+		`"requestContext":{"accountId":"123456789012","apiId":"a1b2c3","domainName":"api.example.com",` +
+		`"http":{"method":"POST","path":"/orders","protocol":"HTTP/1.1","sourceIp":"198.51.100.23","userAgent":"e2e"},` +
+		`"requestId":"e2e","routeKey":"POST /orders","stage":"$default","time":"21/Nov/2026:23:45:00 +0000","timeEpoch":1795218300000},` +
+		`"body":` + string(b) + `,"isBase64Encoded":false}`
+}
+
+const leakyBody = `{"card":"4111 1111 1111 1111","ssn":"536-90-4399","key":"AKIAIOSFODNN7EXAMPLE","note":"ok"}`
+
+var leakedValues = []string{"4111 1111 1111 1111", "4111111111111111", "536-90-4399", "IOSFODNN7EXAMPLE"}
+
+// responseRecords returns the response records the agent logged.
+func responseRecords(t *testing.T, logs *emulator.LogBuffer) []telemetry.Record {
+	t.Helper()
+	var out []telemetry.Record
+	for _, l := range logs.Lines(`"kind":"response"`) {
+		i := strings.IndexByte(l, '{')
+		var r telemetry.Record
+		if i < 0 || json.Unmarshal([]byte(l[i:]), &r) != nil {
+			t.Fatalf("unparsable response record %q", l)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func TestOutboundMasksTheHandlersResponse(t *testing.T) {
+	fn, logs := startTelemetryFunction(t, "echo", map[string]string{outbound.EnvOutbound: "mask"}, emulator.Config{})
+	res := invoke(t, fn, apiEvent(leakyBody), emulator.InvokeOptions{})
+	s := decodeSeen(t, res)
+	for _, v := range leakedValues {
+		if strings.Contains(string(res.Payload), v) {
+			t.Errorf("response leaks %q: %s", v, res.Payload)
+		}
+	}
+	// Still the handler's response, still valid JSON, masked in place.
+	if s.RequestID != res.RequestID || !strings.Contains(string(res.Payload), "**** **** **** 1111") ||
+		!strings.Contains(string(res.Payload), "AKIA****") || !strings.Contains(string(res.Payload), `\"note\":\"ok\"`) {
+		t.Errorf("masked response: %s", res.Payload)
+	}
+	waitForLine(t, logs, `"kind":"response"`)
+	recs := responseRecords(t, logs)
+	if len(recs) != 1 || recs[0].Action != "mask" || recs[0].RequestID != res.RequestID || len(recs[0].Leaks) != 3 {
+		t.Errorf("response records: %+v", recs)
+	}
+}
+
+func TestOutboundBlocksWithAGeneric500(t *testing.T) {
+	fn, logs := startTelemetryFunction(t, "echo", map[string]string{outbound.EnvOutbound: "block"}, emulator.Config{})
+	res := invoke(t, fn, apiEvent(leakyBody), emulator.InvokeOptions{})
+	var resp struct {
+		StatusCode int               `json:"statusCode"`
+		Headers    map[string]string `json:"headers"`
+		Body       string            `json:"body"`
+	}
+	if err := json.Unmarshal(res.Payload, &resp); err != nil || resp.StatusCode != 500 || resp.Body != `{"message":"Internal Server Error"}` {
+		t.Fatalf("blocked response %s (%v)", res.Payload, err)
+	}
+	if res.FunctionError != "" {
+		t.Errorf("the invocation itself must succeed: %s", res.ErrorType)
+	}
+	waitForLine(t, logs, `"kind":"response"`)
+	if recs := responseRecords(t, logs); len(recs) != 1 || recs[0].Action != "block" {
+		t.Errorf("response records: %+v", recs)
+	}
+}
+
+func TestOutboundLeavesCleanResponsesAlone(t *testing.T) {
+	fn, logs := startTelemetryFunction(t, "echo", map[string]string{outbound.EnvOutbound: "mask"}, emulator.Config{})
+	res := invoke(t, fn, apiEvent(`{"sku":"ABC-123","qty":2,"price":"19.99"}`), emulator.InvokeOptions{})
+	s := decodeSeen(t, res)
+	if !strings.Contains(string(s.Event), `ABC-123`) {
+		t.Errorf("clean response changed: %s", res.Payload)
+	}
+	waitForLine(t, logs, `"kind":"decision"`)
+	if recs := responseRecords(t, logs); len(recs) != 0 {
+		t.Errorf("clean response reported: %+v", recs)
+	}
+}
+
+// TestOutboundStreamingKeepsChunksAndTrailers streams through the outbound
+// filter: the first chunk arrives before the handler finishes (nothing is
+// buffered), and the mid-stream error trailers arrive intact.
+func TestOutboundStreamingKeepsChunksAndTrailers(t *testing.T) {
+	fn, _ := startTelemetryFunction(t, "stream", map[string]string{outbound.EnvOutbound: "mask"}, emulator.Config{Timeout: 10 * time.Second})
+	res := invoke(t, fn, `{"chunks":3,"intervalMs":300,"failAfter":2}`, emulator.InvokeOptions{Streaming: true})
+	if res.Stream == nil {
+		t.Fatalf("not streamed: %s %s", res.ErrorType, res.Payload)
+	}
+	br := bufio.NewReader(res.Stream)
+	prelude, err := br.ReadBytes(0)
+	if err != nil || !strings.Contains(string(prelude), `"statusCode":200`) {
+		t.Fatalf("prelude %q: %v", prelude, err)
+	}
+	if _, err := br.Discard(7); err != nil {
+		t.Fatal(err)
+	}
+	first, err := br.ReadString('\n')
+	if err != nil || first != "chunk-1\n" {
+		t.Fatalf("first chunk %q: %v", first, err)
+	}
+	if n := len(emulator.CallsTo(fn.Calls(), "/response")); n != 0 {
+		t.Errorf("first chunk arrived only after the whole response")
+	}
+	rest, err := io.ReadAll(br)
+	var se *emulator.StreamError
+	if !errors.As(err, &se) || se.Type != "StreamBrokenError" {
+		t.Fatalf("want the StreamBrokenError trailers intact, got %v", err)
+	}
+	if string(rest) != "chunk-2\n" {
+		t.Errorf("rest of the stream %q", rest)
+	}
+}
+
+func waitForLine(t *testing.T, logs *emulator.LogBuffer, substr string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(logs.Lines(substr)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line with %s:\n%s", substr, logs.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
