@@ -195,6 +195,9 @@ func (f *Firewall) Swap(p *policy.Policy) {
 	for _, w := range p.Warnings() {
 		f.log.Warn().Str("config", p.Source()).Msg(w)
 	}
+	if cur := f.cur.Load(); cur != nil {
+		p.KeepRateLimits(cur.pol)
+	}
 	f.cur.Store(&state{pol: p, det: mk(o), base: o, make: mk})
 }
 

@@ -412,7 +412,7 @@ func (m *sigMatcher) matches(s *detect.Signal) bool {
 	if m.minScore > 0 && s.Score < m.minScore {
 		return false
 	}
-	if m.loc != nil && !m.loc.match(s.Location) {
+	if m.loc != nil && !m.loc.match(strings.TrimSuffix(s.Location, "#key")) {
 		return false
 	}
 	return true

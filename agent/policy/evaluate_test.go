@@ -561,3 +561,20 @@ rateLimits:
 		}
 	}
 }
+
+func TestRateLimitsSurviveReload(t *testing.T) {
+	doc := "rateLimits:\n  - {id: ip, key: source-ip, limit: 1, period: 1h}\n"
+	a := loadEvent(t, "apigw-v2.json", nil)
+	old := compileDoc(t, doc)
+	judge(t, old, a, now)
+	same := compileDoc(t, doc+"mode: block\n")
+	same.KeepRateLimits(old)
+	if d := judge(t, same, a, now); d.Outcome != policy.Block {
+		t.Errorf("an unchanged limit restarted after reload: %s", d.Outcome)
+	}
+	changed := compileDoc(t, "rateLimits:\n  - {id: ip, key: source-ip, limit: 2, period: 1h}\n")
+	changed.KeepRateLimits(old)
+	if d := judge(t, changed, a, now); d.Outcome != policy.Allow {
+		t.Errorf("a changed limit kept the old buckets: %s", d.Outcome)
+	}
+}

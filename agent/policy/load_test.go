@@ -52,6 +52,7 @@ func TestBadConfigurationsArePrecise(t *testing.T) {
 		{"bad param pattern", "routes:\n  - route: /users\n    parameters:\n      query.q: {pattern: '(?P<'}\n", "routes[0].parameters.query.q.pattern", 4, "invalid RE2"},
 		{"bad body schema", "routes:\n  - route: /users\n    body:\n      schema: {type: objekt}\n", "routes[0].body.schema", 4, "invalid JSON Schema"},
 		{"external schema ref", "routes:\n  - route: /users\n    body:\n      schema: {$ref: 'file:///dev/zero'}\n", "routes[0].body.schema", 4, "external $ref \"file:///dev/zero\" refused"},
+		{"two deep wildcards", "rules:\n  - id: a\n    when: {field: 'body.**.x.**', exists: true}\n    action: block\n", "rules[0].when.field", 3, "at most one **"},
 		{"bad rate period", "rateLimits:\n  - id: ip\n    key: source-ip\n    limit: 10\n    period: 1 minute\n", "rateLimits[0].period", 5, "does not match pattern"},
 		{"bad rate key", "rateLimits:\n  - id: ip\n    key: address\n    limit: 10\n    period: 1m\n", "rateLimits[0].key", 3, "does not match pattern"},
 		{"missing openapi file", "openapi:\n  path: nowhere.yaml\n", "openapi.path", 2, "cannot read OpenAPI document"},

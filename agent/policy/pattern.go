@@ -47,6 +47,17 @@ func compileLocPattern(s string) (locPattern, error) {
 		p.segs = append(p.segs, ps)
 		i = j
 	}
+	deep := 0
+	for _, ps := range p.segs {
+		if ps.deep {
+			deep++
+		}
+	}
+	if deep > 1 {
+		// Each ** backtracks over the location's segments: one keeps a
+		// match linear in the (attacker-controlled) location's length.
+		return p, fmt.Errorf("location pattern %q: at most one ** per pattern", s)
+	}
 	return p, nil
 }
 

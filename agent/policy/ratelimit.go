@@ -2,6 +2,7 @@ package policy
 
 import (
 	"container/list"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 // environment, not a global quota (use API Gateway throttling or AWS WAF
 // for that).
 type rateLimit struct {
+	spec    RateLimitSpec // as written, to recognise the same limit after a reload
 	id      string
 	key     field
 	keyKind string  // source-ip, route, header, claim
@@ -36,7 +38,7 @@ type bucket struct {
 }
 
 func compileRateLimit(pr *problems, path []string, s *RateLimitSpec) *rateLimit {
-	rl := &rateLimit{id: s.ID, action: outcomeOf(s.Action, Block), status: s.Status, maxKeys: s.MaxKeys, buckets: map[string]*list.Element{}}
+	rl := &rateLimit{spec: *s, id: s.ID, action: outcomeOf(s.Action, Block), status: s.Status, maxKeys: s.MaxKeys, buckets: map[string]*list.Element{}}
 	if rl.action == "" {
 		pr.add(at(path, "action"), "expected block or log")
 	}
@@ -115,11 +117,21 @@ func (rl *rateLimit) allow(key string, now time.Time) bool {
 	return true
 }
 
-// keys reports how many keys the limiter tracks.
-func (rl *rateLimit) keys() int {
-	rl.mu.Lock()
-	defer rl.mu.Unlock()
-	return rl.lru.Len()
+// KeepRateLimits makes p continue the buckets of old's rate limits that
+// are unchanged (same id and settings), so reloading a configuration does
+// not hand every client a fresh burst. Call it before p judges any event.
+func (p *Policy) KeepRateLimits(old *Policy) {
+	if old == nil || old == p {
+		return
+	}
+	for i, rl := range p.limits {
+		for _, o := range old.limits {
+			if o.id == rl.id && reflect.DeepEqual(o.spec, rl.spec) {
+				p.limits[i] = o
+				break
+			}
+		}
+	}
 }
 
 // checkRateLimits takes a token from every applicable limit.
