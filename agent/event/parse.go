@@ -45,10 +45,11 @@ var ErrMalformed = errors.New("malformed event")
 //     Function URL.
 //   - ALB: single- or multi-value mode (MultiValueHeaders says which),
 //     RawQuery rebuilt from the still-encoded parameters, Query decoded
-//     once, SourceIP from the first X-Forwarded-For entry.
+//     once, SourceIP from the last X-Forwarded-For entry (the one the ALB
+//     appended; the first is whatever the client sent).
 //   - VPC Lattice v1 (snake_case) and v2: query split off the path when
-//     present, list-valued headers and parameters, SourceIP from
-//     X-Forwarded-For, v2 Claims "identity.<field>".
+//     present, list-valued headers and parameters, SourceIP from the last
+//     X-Forwarded-For entry, v2 Claims "identity.<field>".
 //   - Record lists, one Record per element: SQS (body, message
 //     attributes), SNS (message, subject, attributes), S3 (object key
 //     URL-decoded, bucket, event name), Kinesis (data base64-decoded,
@@ -160,7 +161,7 @@ func parseV1(payload []byte, req *Request) error {
 		// sees, and records, every layer.
 		req.RawQuery = joinQuery(req.Query)
 		req.Query = unescapeQuery(req.Query)
-		req.SourceIP = firstForwardedFor(req.Headers)
+		req.SourceIP = balancerSourceIP(req)
 	case APIGatewayWS:
 		req.Route = rc.RouteKey
 		req.SourceIP = rc.Identity.SourceIP
@@ -301,7 +302,7 @@ func parseLatticeV1(payload []byte, req *Request) error {
 	req.Path, req.RawQuery, _ = strings.Cut(ev.RawPath, "?")
 	req.Headers = ev.Headers
 	req.Query = ev.Query
-	req.SourceIP = firstForwardedFor(req.Headers)
+	req.SourceIP = balancerSourceIP(req)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
 	setContentHeaders(req)
 	if ev.Body != nil {
@@ -339,7 +340,7 @@ func parseLatticeV2(payload []byte, req *Request) error {
 	c := claimSet{}
 	c.flatJSON("identity", ev.RequestContext.Identity)
 	req.Claims = c.m
-	req.SourceIP = firstForwardedFor(req.Headers)
+	req.SourceIP = balancerSourceIP(req)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
 	setContentHeaders(req)
 	if ev.Body != nil {
@@ -592,15 +593,19 @@ func unescapeQuery(q map[string][]string) map[string][]string {
 	return out
 }
 
-// firstForwardedFor returns the first (client) entry of X-Forwarded-For,
-// which is how ALB and VPC Lattice report the source address.
-func firstForwardedFor(h map[string][]string) string {
-	v := h["x-forwarded-for"]
-	if len(v) == 0 {
+// balancerSourceIP returns the client address as a load balancer (ALB,
+// VPC Lattice) reports it: the last X-Forwarded-For entry. In ALB's
+// default "append" mode a client that sends its own X-Forwarded-For gets
+// its address appended after the ones it made up, so the first entry is
+// whatever the client chose and must not key allowlists or rate limits.
+// Deployments with trusted proxies in front of the balancer can walk
+// Request.ForwardedFor themselves.
+func balancerSourceIP(req *Request) string {
+	hops := req.ForwardedFor()
+	if len(hops) == 0 {
 		return ""
 	}
-	first, _, _ := strings.Cut(v[0], ",")
-	return strings.TrimSpace(first)
+	return hops[len(hops)-1]
 }
 
 // setContentHeaders fills ContentType (media type only, lower-cased,

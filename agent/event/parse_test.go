@@ -103,14 +103,14 @@ func TestParseTriggers(t *testing.T) {
 		},
 		{
 			file: "alb-encoded-query-base64-body.json", trigger: ALB, method: "POST", path: "/lambda",
-			rawQuery: "query=1234ABCD%27%20OR%201%3D1", sourceIP: "72.12.164.125",
+			rawQuery: "query=1234ABCD%27%20OR%201%3D1", sourceIP: "10.0.0.3", // the hop the ALB added, not the client's claim
 			query:   map[string][]string{"query": {"1234ABCD' OR 1=1"}},
 			cookies: map[string][]string{"cookies": {"1"}, "session": {"xyz"}},
 			body:    "user=admin&pass=s%20ecret", ctype: "application/x-www-form-urlencoded",
 		},
 		{
 			file: "vpc-lattice-v1.json", trigger: VPCLatticeV1, method: "POST", path: "/path/to/resource",
-			rawQuery: "id=42&name=o%27brien", sourceIP: "10.0.12.7", query: map[string][]string{"name": {"o'brien"}},
+			rawQuery: "id=42&name=o%27brien", sourceIP: "10.0.0.1", query: map[string][]string{"name": {"o'brien"}},
 			body: `{"user":"alice"}`, ctype: "application/json",
 		},
 		{
@@ -326,5 +326,15 @@ func TestParseBase64AndContentEncoding(t *testing.T) {
 	}
 	if req.Method != "POST" || req.ContentEncoding != "gzip" || req.ContentType != "application/json" {
 		t.Errorf("method %q encoding %q type %q", req.Method, req.ContentEncoding, req.ContentType)
+	}
+}
+
+func TestForwardedFor(t *testing.T) {
+	req := &Request{Headers: map[string][]string{"x-forwarded-for": {"1.1.1.1, 2.2.2.2", " 3.3.3.3 ,", ""}}}
+	if got := req.ForwardedFor(); !slices.Equal(got, []string{"1.1.1.1", "2.2.2.2", "3.3.3.3"}) {
+		t.Errorf("hops %q", got)
+	}
+	if balancerSourceIP(req) != "3.3.3.3" || balancerSourceIP(&Request{}) != "" {
+		t.Error("balancer source IP is not the last hop")
 	}
 }

@@ -68,7 +68,9 @@ type Request struct {
 	// Cookies holds the request cookies by name.
 	Cookies map[string][]string
 	// SourceIP is the client address as the platform saw it (API Gateway's
-	// requestContext identity/http sourceIp, ALB's first X-Forwarded-For hop).
+	// requestContext identity/http sourceIp; for ALB and VPC Lattice the
+	// last X-Forwarded-For hop, the one the balancer added: earlier hops
+	// are client-supplied, see ForwardedFor).
 	SourceIP string
 	// Claims holds authorizer and identity claims flattened to strings
 	// (JWT claims, Lambda authorizer context, Cognito identity, IAM user ARN).
