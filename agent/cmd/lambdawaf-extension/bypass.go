@@ -24,9 +24,12 @@ type bypassWatch struct {
 	bypassed atomic.Uint64
 }
 
-// invoked schedules the check for one INVOKE event.
+// invoked checks one INVOKE event: at once when the proxy already has the
+// invocation (the usual case), else after the grace period. Lambda freezes
+// the environment between invocations, so a late check may only run when
+// the next invocation thaws it; the count catches up then.
 func (b *bypassWatch) invoked(requestID string) {
-	if requestID == "" {
+	if requestID == "" || b.proxy.Fetched(requestID) {
 		return
 	}
 	time.AfterFunc(b.grace, func() { b.check(requestID) })
