@@ -47,6 +47,12 @@ func TestMain(m *testing.M) {
 		}
 		for _, b := range builds {
 			*b.out = filepath.Join(dir, b.name)
+			if prebuilt := os.Getenv("LAMBDAWAF_SERVE_TEST_AGENT"); prebuilt != "" && b.out == &bins.agent {
+				// Run the suite against a given agent binary (a release
+				// build, a dist/ artefact) instead of building one.
+				*b.out = prebuilt
+				continue
+			}
 			args := []string{"build", "-o", *b.out}
 			if b.tags != "" {
 				args = append(args, "-tags", b.tags)
@@ -100,6 +106,12 @@ func start(t *testing.T, cfg local.Config) (*local.Endpoint, *syncBuffer) {
 	}
 	if cfg.Agent == "" {
 		cfg.Agent = bins.agent
+	}
+	if cfg.Mode == "" {
+		// The agent inspects every event but never blocks: these tests are
+		// about the front door's translation, which detection must not
+		// decide. Tests of blocking set the mode themselves.
+		cfg.Mode = "log"
 	}
 	cfg.Logs = logs
 	ep, err := local.Start(t.Context(), cfg)

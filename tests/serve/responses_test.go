@@ -200,7 +200,7 @@ func TestFunctionURLStreaming(t *testing.T) {
 // TestAgentBlocksThroughServe uses the extension's test hook to block one
 // request: the client gets the agent's block response, never the handler's.
 func TestAgentBlocksThroughServe(t *testing.T) {
-	ep, _ := start(t, local.Config{Agent: bins.agentHooks, Env: map[string]string{"LAMBDAWAF_TESTHOOK_BLOCK": "evil-marker"}})
+	ep, _ := start(t, local.Config{Agent: bins.agentHooks, Mode: "block", Env: map[string]string{"LAMBDAWAF_TESTHOOK_BLOCK": "evil-marker"}})
 	resp, body := send(t, "GET", ep.URL()+"/search?q=evil-marker", nil, nil)
 	if resp.StatusCode != 403 || resp.Header.Get("X-Handler") != "" || strings.Contains(string(body), "evil-marker") {
 		t.Errorf("blocked request: status %d header %v body %s", resp.StatusCode, resp.Header, body)
