@@ -28,6 +28,7 @@ const (
 	fRoute
 	fTrigger
 	fSourceIP
+	fForwardedFor
 	fContentType
 	fLabel
 	fHeader
@@ -61,6 +62,8 @@ func compileField(s string) (field, string) {
 		return field{kind: fTrigger}, ""
 	case "source-ip", "ip":
 		return field{kind: fSourceIP}, ""
+	case "forwarded-for":
+		return field{kind: fForwardedFor}, ""
 	case "content-type":
 		return field{kind: fContentType}, ""
 	case "label":
@@ -94,7 +97,7 @@ func compileField(s string) (field, string) {
 		}
 		return field{kind: fValue, pat: p}, ""
 	}
-	return field{}, "unknown field; expected method, path, route, trigger, source-ip, content-type, label, signal, header.<name>, cookie.<name>, query.<name>, claim.<name>, or a value location such as body.items[*].sku or records[*].body.id"
+	return field{}, "unknown field; expected method, path, route, trigger, source-ip, forwarded-for, content-type, label, signal, header.<name>, cookie.<name>, query.<name>, claim.<name>, or a value location such as body.items[*].sku or records[*].body.id"
 }
 
 // values returns the strings the field designates, in ctx.scratch.
@@ -120,6 +123,8 @@ func (f *field) values(ctx *evalCtx) []string {
 		if r.SourceIP != "" {
 			out = append(out, r.SourceIP)
 		}
+	case fForwardedFor:
+		out = append(out, r.ForwardedFor()...)
 	case fContentType:
 		if r.ContentType != "" {
 			out = append(out, r.ContentType)
