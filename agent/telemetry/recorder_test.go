@@ -35,7 +35,7 @@ func plantedRequest() *event.Request {
 		},
 		Cookies:  map[string][]string{"session": {"s3ss10n-c00k1e-v4lue"}},
 		SourceIP: plantedIP,
-		Claims:   map[string]string{"sub": plantedUser},
+		Claims:   map[string]string{"jwt.sub": plantedUser, "jwt.email": plantedUser, "jwt.scope": "orders:write"},
 		Body:     []byte(`{"card":"` + plantedCard + `"}`),
 	}
 }

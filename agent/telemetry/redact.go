@@ -158,8 +158,19 @@ func Pseudonym(key []byte, prefix, value string) string {
 	return prefix + hex.EncodeToString(m.Sum(sum[:0])[:8])
 }
 
-// userClaims are the identity claims tried, in order, as the user id.
-var userClaims = []string{"sub", "cognito:username", "username", "principalId", "principalid", "userArn", "user", "email", "client_id"}
+// userClaims are the identity claims tried, in order, as the user id, in
+// the names event.Parse gives them: JWT claims of HTTP APIs ("jwt."),
+// Cognito user-pool claims of REST APIs ("claims."), Lambda authorizer
+// context ("authorizer.", "lambda."), IAM callers ("identity.", "iam.").
+var userClaims = []string{
+	"jwt.sub", "claims.sub", "jwt.username", "claims.cognito:username", "jwt.cognito:username",
+	"authorizer.principalId", "lambda.principalId", "lambda.sub", "lambda.userId",
+	"iam.userArn", "identity.userArn", "iam.cognitoIdentityId", "identity.cognitoIdentityId",
+	"identity.user", "iam.userId", "jwt.client_id", "jwt.email", "claims.email",
+	"identity.sourceArn", "identity.principalOrgId",
+	// Unprefixed names, for claims set by other means.
+	"sub", "username", "principalId", "userArn", "email",
+}
 
 // userID picks the user identifier from identity claims.
 func userID(claims map[string]string) string {
