@@ -520,7 +520,7 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body io.Reader, 
 
 // upstreamRequest builds the request sent upstream for the runtime's r.
 func (p *Proxy) upstreamRequest(ctx context.Context, r *http.Request, body io.Reader, contentLength int64) *http.Request {
-	u := &url.URL{Scheme: "http", Host: p.upstream, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
+	u := &url.URL{Scheme: "http", Host: p.upstream, Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery, ForceQuery: r.URL.ForceQuery}
 	out := &http.Request{
 		Method:        r.Method,
 		URL:           u,
