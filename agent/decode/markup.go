@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -125,13 +126,15 @@ func (w *walker) walkXML(body, loc string, depth int) {
 			names = append(names, t.Name.Local)
 			w.path = append(w.path, '.')
 			w.path = append(w.path, t.Name.Local...)
+			elemEnd := len(w.path)
 			for _, a := range t.Attr {
-				aloc := string(w.path[pathBase:]) + "@" + a.Name.Local
 				if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" {
 					continue
 				}
-				w.expand(aloc, a.Name.Local, a.Value, depth)
+				w.path = append(append(w.path[:elemEnd], '@'), a.Name.Local...)
+				w.expand(string(w.path[pathBase:]), a.Name.Local, a.Value, depth)
 			}
+			w.path = w.path[:elemEnd]
 		case xml.EndElement:
 			if len(stack) > 0 {
 				w.path = w.path[:stack[len(stack)-1]]
@@ -139,10 +142,12 @@ func (w *walker) walkXML(body, loc string, depth int) {
 				names = names[:len(names)-1]
 			}
 		case xml.CharData:
-			text := strings.TrimSpace(string(t))
-			if text == "" {
+			// whitespace between elements is the common case: copy only text
+			trimmed := bytes.TrimSpace(t)
+			if len(trimmed) == 0 {
 				continue
 			}
+			text := string(trimmed)
 			key := ""
 			if len(names) > 0 {
 				key = names[len(names)-1]
