@@ -225,6 +225,9 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 		payload, err := readBody(resp)
 		resp.Body.Close()
 		if err != nil {
+			// Upstream handed the invocation out; fail it rather than
+			// leave it to time out, and tell the runtime.
+			p.undeliverable(r.Context(), id, fmt.Errorf("read event: %w", err))
 			p.badGateway(w, "read event "+id, err)
 			return
 		}
@@ -268,14 +271,15 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// undeliverable fails an invocation whose event was fetched but could not
-// be handed to the runtime (it went away meanwhile): the caller gets an
-// error now instead of a timeout later.
+// undeliverable fails an invocation whose event was handed out by upstream
+// but could not be handed to the runtime (the runtime went away, or the
+// event could not be read): the caller gets an error now instead of a
+// timeout later.
 func (p *Proxy) undeliverable(parent context.Context, id string, cause error) {
 	p.filters.take(id)
 	p.stats.undelivered.Add(1)
-	p.log.Error().Err(cause).Str("request_id", id).Msg("runtime went away before its event was delivered; failing the invocation")
-	const body = `{"errorMessage":"The runtime disconnected before the event was delivered","errorType":"LambdaWAF.RuntimeGone"}`
+	p.log.Error().Err(cause).Str("request_id", id).Msg("event could not be delivered to the runtime; failing the invocation")
+	const body = `{"errorMessage":"The event could not be delivered to the runtime","errorType":"LambdaWAF.Undeliverable"}`
 	status, err := p.post(context.WithoutCancel(parent), pathPrefix+url.PathEscape(id)+suffixError, []byte(body))
 	if err != nil || status != http.StatusAccepted {
 		p.log.Error().Err(err).Int("status", status).Str("request_id", id).Msg("upstream did not accept the invocation error")

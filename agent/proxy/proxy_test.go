@@ -937,7 +937,7 @@ func TestRuntimeGoneBeforeDeliveryFailsInvocation(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	close(release)
 	rec := h.api.waitFor(t, pathPrefix+"orphan/error")
-	if !strings.Contains(string(rec.body), "LambdaWAF.RuntimeGone") {
+	if !strings.Contains(string(rec.body), "LambdaWAF.Undeliverable") {
 		t.Errorf("error body = %q", rec.body)
 	}
 	if s := h.proxy.Stats(); s.Undelivered != 1 {
@@ -965,5 +965,41 @@ func TestIsStreamed(t *testing.T) {
 		if got := isStreamed(r); got != tt.want {
 			t.Errorf("%s: isStreamed = %v", tt.name, got)
 		}
+	}
+}
+
+func TestTruncatedEventFailsInvocation(t *testing.T) {
+	var errors sync.Map
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == pathNext {
+			// Promise 100 bytes, send 5, hang up.
+			w.Header().Set(headerRequestID, "cut")
+			w.Header().Set("Content-Length", "100")
+			_, _ = io.WriteString(w, `{"a":`)
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					c.Close()
+				}
+			}
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		errors.Store(r.URL.Path, string(b))
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer upstream.Close()
+	p, _ := New(strings.TrimPrefix(upstream.URL, "http://"))
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + pathNext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadGateway {
+		t.Errorf("runtime got %d, want 502", resp.StatusCode)
+	}
+	if v, ok := errors.Load(pathPrefix + "cut/error"); !ok || !strings.Contains(v.(string), "LambdaWAF.Undeliverable") {
+		t.Errorf("upstream error post: %v", v)
 	}
 }
