@@ -417,8 +417,10 @@ func (s *scanner) assignment(i int) (int, int, bool) {
 	for j < len(t) && isNameChar(t[j]) && j-i <= 64 {
 		j++
 	}
-	name := t[i:j]
-	if j-i > 64 || !isSecretName(name) {
+	if j-i > 64 || !assignmentFollows(t, j) || !isSecretName(t[i:j]) {
+		if j >= len(t)-4 && !s.atEOF {
+			s.hold(i)
+		}
 		return 0, 0, false
 	}
 	// Optional closing quote of the name, possibly escaped.
@@ -490,20 +492,35 @@ func (s *scanner) assignment(i int) (int, int, bool) {
 	return st, ve, true
 }
 
+// assignmentFollows reports whether an assignment operator follows a name
+// ending at j: [\]["'] [spaces] (: or =). It is the cheap test that keeps
+// most words from the name check.
+func assignmentFollows(t []byte, j int) bool {
+	if j < len(t) && t[j] == '\\' {
+		j++
+	}
+	if j < len(t) && (t[j] == '"' || t[j] == '\'') {
+		j++
+	}
+	for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
+		j++
+	}
+	return j < len(t) && (t[j] == ':' || t[j] == '=')
+}
+
 func isSecretName(name []byte) bool {
-	lower := bytes.ToLower(name)
 	hit := false
 	for _, n := range secretNames {
-		if bytes.Contains(lower, []byte(n)) {
+		if containsFold(name, n) {
 			hit = true
 			break
 		}
 	}
-	if !hit && string(lower) != "pwd" {
+	if !hit && !(len(name) == 3 && containsFold(name, "pwd")) {
 		return false
 	}
 	for _, suf := range notSecretSuffixes {
-		if bytes.HasSuffix(lower, []byte(suf)) && !bytes.HasSuffix(lower, []byte("pass")) {
+		if len(name) >= len(suf) && containsFold(name[len(name)-len(suf):], suf) {
 			// "credentials", "secrets" are plural references; "secretId" a reference.
 			return false
 		}
