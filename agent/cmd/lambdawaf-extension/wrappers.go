@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -45,11 +46,24 @@ func (d *deferredInspector) shutdown(ctx context.Context) error {
 	return d.stop(ctx)
 }
 
+// readyWait bounds how long one invocation waits for the inspector to be
+// built: a build that hangs must not make every invocation wait for its
+// timeout; past the bound the failure policy decides.
+const readyWait = 2 * time.Second
+
 func (d *deferredInspector) InspectEvent(ctx context.Context, inv *proxy.Invocation) (proxy.Verdict, error) {
 	select {
 	case <-d.ready:
-	case <-ctx.Done():
-		return proxy.Verdict{}, fmt.Errorf("waiting for the inspector: %w", ctx.Err())
+	default:
+		t := time.NewTimer(readyWait)
+		defer t.Stop()
+		select {
+		case <-d.ready:
+		case <-t.C:
+			return proxy.Verdict{}, fmt.Errorf("inspector not ready after %v", readyWait)
+		case <-ctx.Done():
+			return proxy.Verdict{}, fmt.Errorf("waiting for the inspector: %w", ctx.Err())
+		}
 	}
 	if d.err != nil {
 		return proxy.Verdict{}, fmt.Errorf("inspector unavailable: %w", d.err)
