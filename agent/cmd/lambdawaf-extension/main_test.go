@@ -443,6 +443,10 @@ func TestDeferredInspector(t *testing.T) {
 	if _, err := d.InspectEvent(ctx, &proxy.Invocation{}); err == nil {
 		t.Error("inspected before the inspector was ready")
 	}
+	d.wait = 10 * time.Millisecond
+	if _, err := d.InspectEvent(context.Background(), &proxy.Invocation{}); err == nil || !strings.Contains(err.Error(), "not ready after") {
+		t.Errorf("a hung build: err = %v", err)
+	}
 	if err := d.shutdown(context.Background()); err != nil {
 		t.Errorf("shutdown before ready: %v", err)
 	}

@@ -15,6 +15,7 @@ import (
 // first event/next so it is not cold start, and each invocation waits for it
 // only if it arrives first.
 type deferredInspector struct {
+	wait  time.Duration // readyWait; shorter in tests
 	ready chan struct{}
 	in    proxy.Inspector
 	stop  func(context.Context) error
@@ -22,7 +23,7 @@ type deferredInspector struct {
 }
 
 func newDeferredInspector() *deferredInspector {
-	return &deferredInspector{ready: make(chan struct{})}
+	return &deferredInspector{wait: readyWait, ready: make(chan struct{})}
 }
 
 // set publishes the built Inspector and its shutdown function (or the
@@ -55,12 +56,12 @@ func (d *deferredInspector) InspectEvent(ctx context.Context, inv *proxy.Invocat
 	select {
 	case <-d.ready:
 	default:
-		t := time.NewTimer(readyWait)
+		t := time.NewTimer(d.wait)
 		defer t.Stop()
 		select {
 		case <-d.ready:
 		case <-t.C:
-			return proxy.Verdict{}, fmt.Errorf("inspector not ready after %v", readyWait)
+			return proxy.Verdict{}, fmt.Errorf("inspector not ready after %v", d.wait)
 		case <-ctx.Done():
 			return proxy.Verdict{}, fmt.Errorf("waiting for the inspector: %w", ctx.Err())
 		}
