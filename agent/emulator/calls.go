@@ -33,32 +33,17 @@ type Call struct {
 // after its effect (an Invoke result) was visible to the caller.
 func (f *Function) Calls() []Call {
 	f.calls.mu.Lock()
-	out := make([]Call, len(f.calls.records))
-	owners := make([]*connOwner, len(f.calls.records))
-	for i, rec := range f.calls.records {
-		out[i], owners[i] = rec.call, rec.owner
-	}
-	f.calls.mu.Unlock()
-	for i, o := range owners {
-		if o != nil {
-			out[i].Caller = o.wait()
-		}
-	}
-	return out
-}
-
-type callRecord struct {
-	call  Call
-	owner *connOwner
+	defer f.calls.mu.Unlock()
+	return append([]Call(nil), f.calls.records...)
 }
 
 // callLog records API calls and attributes each connection to the process
-// that opened it, by matching the socket inode in /proc (Linux), off the
-// request path: the lookup runs once per connection, in the background.
+// that opened it (Linux: the socket's inode from netlink sock_diag, matched
+// against the processes' open descriptors), once per connection.
 type callLog struct {
 	f       *Function
 	mu      sync.Mutex
-	records []*callRecord
+	records []Call
 	pids    map[int]string
 }
 
@@ -72,64 +57,87 @@ func (c *callLog) addProcess(pid int, name string) {
 	c.mu.Unlock()
 }
 
-type ownerKey struct{}
-
-type connOwner struct {
-	done chan struct{}
-	name string
+// removeProcess forgets an exited process, whose pid the OS may reuse.
+func (c *callLog) removeProcess(pid int) {
+	c.mu.Lock()
+	delete(c.pids, pid)
+	c.mu.Unlock()
 }
 
-func (o *connOwner) wait() string {
-	select {
-	case <-o.done:
-		return o.name
-	case <-time.After(time.Second):
-		return ""
-	}
+type ownerKey struct{}
+
+// connOwner attributes one connection, once, on its first request: the
+// client is then blocked waiting for the answer, so its socket is
+// certainly still there to be found.
+type connOwner struct {
+	once          sync.Once
+	name          string
+	local, remote int
 }
 
 func (c *callLog) connContext(ctx context.Context, conn net.Conn) context.Context {
-	o := &connOwner{done: make(chan struct{})}
-	remote, _ := conn.RemoteAddr().(*net.TCPAddr)
-	local, _ := conn.LocalAddr().(*net.TCPAddr)
-	go func() {
-		defer close(o.done)
-		if remote == nil || local == nil {
-			return
-		}
-		// A process can connect in the instant between its exec and its
-		// pid being recorded: look again briefly before giving up.
-		for try := 0; try < 2 && o.name == ""; try++ {
+	o := &connOwner{}
+	if a, ok := conn.LocalAddr().(*net.TCPAddr); ok {
+		o.local = a.Port
+	}
+	if a, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		o.remote = a.Port
+	}
+	return context.WithValue(ctx, ownerKey{}, o)
+}
+
+// resolve finds the process behind the connection (tens of microseconds
+// with netlink sock_diag), retrying once for a process that connected in
+// the instant between its exec and its pid being recorded.
+func (c *callLog) resolve(o *connOwner) {
+	o.once.Do(func() {
+		for try := 0; try < 2; try++ {
 			if try > 0 {
-				time.Sleep(10 * time.Millisecond)
+				time.Sleep(5 * time.Millisecond)
 			}
 			c.mu.Lock()
-			pids := make(map[int]string, len(c.pids))
+			pids := make(map[int]string, len(c.pids)+1)
 			for pid, name := range c.pids {
 				pids[pid] = name
 			}
 			c.mu.Unlock()
-			o.name = socketOwner(remote.Port, local.Port, pids)
+			pids[os.Getpid()] = selfOwner
+			if o.name = socketOwner(o.remote, o.local, pids); o.name != "" {
+				break
+			}
 		}
-	}()
-	return context.WithValue(ctx, ownerKey{}, o)
+		if o.name == selfOwner {
+			o.name = ""
+		}
+	})
 }
+
+// selfOwner marks connections from the process running the emulator (a
+// test playing the runtime by hand): known, but not one of the function's
+// processes.
+const selfOwner = "\x00self"
 
 // socketOwner finds which of pids holds the client end of the loopback TCP
 // connection from clientPort to serverPort.
 func socketOwner(clientPort, serverPort int, pids map[int]string) string {
-	inode := socketInode(clientPort, serverPort)
+	var inode string
+	if n, err := loopbackSocketInode(clientPort, serverPort); err == nil {
+		inode = strconv.FormatUint(uint64(n), 10)
+	} else {
+		inode = socketInode(clientPort, serverPort) // no sock_diag: slow path
+	}
 	if inode == "" {
 		return ""
 	}
 	target := "socket:[" + inode + "]"
-	for pid, name := range pids {
-		fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
-		if err != nil {
-			continue
-		}
-		for _, fd := range fds {
-			if l, err := os.Readlink(filepath.Join(fmt.Sprintf("/proc/%d/fd", pid), fd.Name())); err == nil && l == target {
+	// The function's processes first; the host process (many descriptors)
+	// last.
+	for _, self := range []bool{false, true} {
+		for pid, name := range pids {
+			if (name == selfOwner) != self {
+				continue
+			}
+			if holdsSocket(pid, target) {
 				return name
 			}
 		}
@@ -137,8 +145,24 @@ func socketOwner(clientPort, serverPort int, pids map[int]string) string {
 	return ""
 }
 
+// holdsSocket reports whether process pid has the socket target open.
+func holdsSocket(pid int, target string) bool {
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	fds, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, fd := range fds {
+		if l, err := os.Readlink(filepath.Join(dir, fd.Name())); err == nil && l == target {
+			return true
+		}
+	}
+	return false
+}
+
 // socketInode reads /proc/net/tcp for the inode of the socket whose local
-// port is clientPort and remote port serverPort.
+// port is clientPort and remote port serverPort: the fallback when netlink
+// sock_diag is unavailable.
 func socketInode(clientPort, serverPort int) string {
 	fh, err := os.Open("/proc/net/tcp")
 	if err != nil {
@@ -191,6 +215,10 @@ func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter 
 
 func (c *callLog) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		owner, _ := r.Context().Value(ownerKey{}).(*connOwner)
+		if owner != nil {
+			c.resolve(owner)
+		}
 		start := time.Now()
 		gen := 0
 		if env := c.f.current(); env != nil {
@@ -198,24 +226,13 @@ func (c *callLog) middleware(next http.Handler) http.Handler {
 		}
 		sr := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(sr, r)
-		owner, _ := r.Context().Value(ownerKey{}).(*connOwner)
-		c.mu.Lock()
-		c.records = append(c.records, &callRecord{
-			call:  Call{At: start, Generation: gen, Method: r.Method, Path: r.URL.Path, Status: sr.status},
-			owner: owner,
-		})
-		c.mu.Unlock()
+		call := Call{At: start, Generation: gen, Method: r.Method, Path: r.URL.Path, Status: sr.status}
 		if owner != nil {
-			// Hold the (still buffered) response until the connection is
-			// attributed: a client that closes its connection right after
-			// the answer would otherwise vanish from /proc first. The
-			// lookup started at accept, so this costs at most a fraction of
-			// a millisecond, once per connection.
-			select {
-			case <-owner.done:
-			case <-time.After(50 * time.Millisecond):
-			}
+			call.Caller = owner.name
 		}
+		c.mu.Lock()
+		c.records = append(c.records, call)
+		c.mu.Unlock()
 	})
 }
 

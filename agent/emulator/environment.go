@@ -280,6 +280,7 @@ func (e *environment) launch(name string, argv []string, dir string) (*process, 
 	go func() {
 		p.waitErr = cmd.Wait()
 		p.exited = time.Now()
+		e.f.calls.removeProcess(p.pid)
 		stdout.flush()
 		stderr.flush()
 		close(p.done)
