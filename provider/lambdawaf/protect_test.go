@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -539,4 +540,59 @@ func TestLogModeWithClosedFailurePolicyRefused(t *testing.T) {
 	if perr == nil || !strings.Contains(perr.Error(), "no effect in log mode") {
 		t.Errorf("Protect error = %v", perr)
 	}
+}
+
+// TestProtectFromStackReference protects a function with an agent read
+// from the infra stack's outputs; the infra stack has no arm64 layer and
+// no configuration.
+func TestProtectFromStackReference(t *testing.T) {
+	m := &stackMocks{outputs: resource.NewPropertyMapFromMap(map[string]any{
+		OutputLayerArnX86_64:    refX86,
+		OutputAgentKeySecretArn: refSecret,
+		OutputFirehoseStreamArn: refStream,
+	})}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		infra, err := pulumi.NewStackReference(ctx, "acme/lambdawaf-infra/prod", nil)
+		if err != nil {
+			return err
+		}
+		args := &lambda.FunctionArgs{
+			Runtime: pulumi.String("nodejs22.x"), Handler: pulumi.String("index.handler"),
+			Code: pulumi.NewFileArchive("testdata"), Role: pulumi.String("arn:aws:iam::123456789012:role/legacy"),
+		}
+		if err := Protect(ctx.Context(), args, ProtectOptions{Agent: AgentRefFromStack(infra)}); err != nil {
+			return err
+		}
+		_, err = lambda.NewFunction(ctx, "legacy", args)
+		return err
+	}, pulumi.WithMocks("shop", "prod", m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := m.one(t, fnType, "legacy")
+	if got := fn.strings("layers"); !slices.Equal(got, []string{refX86}) {
+		t.Errorf("layers = %v", got)
+	}
+	want := map[string]string{EnvMode: "block", EnvFailurePolicy: "open", EnvAgentKeySecret: refSecret,
+		EnvExecWrapper: WrapperPath, EnvFirehoseStream: "lambdawaf-decisions"}
+	if got := fn.env(); !maps.Equal(got, want) {
+		t.Errorf("environment = %v, want %v", got, want)
+	}
+}
+
+// stackMocks answers stack references with fixed outputs.
+type stackMocks struct {
+	mocks
+	outputs resource.PropertyMap
+}
+
+func (m *stackMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if args.TypeToken == "pulumi:pulumi:StackReference" {
+		return args.Name, resource.PropertyMap{
+			"name":              resource.NewStringProperty(args.Name),
+			"outputs":           resource.NewObjectProperty(m.outputs),
+			"secretOutputNames": resource.NewArrayProperty(nil),
+		}, nil
+	}
+	return m.mocks.NewResource(args)
 }
