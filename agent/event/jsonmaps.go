@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
@@ -54,6 +55,7 @@ func readStringLists(b []byte, lower bool) (map[string][]string, error) {
 	if t.Kind != jsonscan.ObjectStart {
 		return nil, errNotStringMap
 	}
+	var owned map[string]bool // names whose values no longer share vals
 	str := func(t jsonscan.Token) string {
 		if !t.Escaped {
 			return text[t.Start:t.End]
@@ -103,10 +105,20 @@ func readStringLists(b []byte, lower bool) (map[string][]string, error) {
 			return nil, fmt.Errorf("%w: %s at %q", errNotStringMap, v.Kind, name)
 		}
 		got := vals[start:len(vals):len(vals)]
-		if prev, ok := m[name]; ok {
-			m[name] = append(prev[:len(prev):len(prev)], got...)
-		} else {
+		prev, ok := m[name]
+		switch {
+		case !ok:
 			m[name] = got
+		case owned[name]:
+			m[name] = append(prev, got...) // amortised growth
+		default:
+			// prev shares vals: move it to an array of its own (once per
+			// name, so that a name repeated many times stays linear)
+			if owned == nil {
+				owned = make(map[string]bool)
+			}
+			owned[name] = true
+			m[name] = append(slices.Clip(prev), got...)
 		}
 	}
 	if len(m) == 0 {

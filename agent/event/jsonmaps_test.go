@@ -109,3 +109,25 @@ func TestParseRESTSingleHeadersAndLatticeStrings(t *testing.T) {
 		t.Errorf("%+v", req)
 	}
 }
+
+func TestReadStringListsRepeatedNamesLinear(t *testing.T) {
+	b := []byte(`{`)
+	for i := range 50000 {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `"X-A":"v"`...)
+	}
+	b = append(b, '}')
+	allocs := testing.AllocsPerRun(3, func() {
+		m, err := readStringLists(b, true)
+		if err != nil || len(m["x-a"]) != 50000 {
+			t.Fatalf("%v %d", err, len(m["x-a"]))
+		}
+	})
+	// amortised growth: a logarithmic number of allocations, not one per
+	// repetition (which also meant copying all previous values each time)
+	if allocs > 1000 {
+		t.Errorf("%v allocations for one repeated name", allocs)
+	}
+}
