@@ -64,6 +64,7 @@ func adversarialBodies() map[string]string {
 	encoded := `{"e":"` + strings.Repeat("%25252527", size/9) + `"}`
 	b64 := `{"b":"` + strings.Repeat("PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg", size/34) + `"}`
 	form := strings.Repeat("a=%27&", size/6)
+	longKey := `{"` + strings.Repeat("k", size/2) + `":[` + strings.Repeat(`"v",`, size/8) + `"v"]}`
 	mixed := `{"m":"` + strings.Repeat("%26lt%3B&amp;%2525", size/18) + `"}`
 	xml := "<r>" + strings.Repeat("<a x='1'>&lt;t&gt;</a>", size/24) + "</r>"
 	return map[string]string{
@@ -72,6 +73,7 @@ func adversarialBodies() map[string]string {
 		"quote-heavy":    quotes,
 		"multi-encoded":  encoded,
 		"mixed-encoding": mixed,
+		"long-key":       longKey,
 		"base64-value":   b64,
 		"form-pairs":     form,
 		"xml-elements":   xml,

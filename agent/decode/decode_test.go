@@ -528,3 +528,25 @@ func TestMediaType(t *testing.T) {
 		}
 	}
 }
+
+func TestLocationBounded(t *testing.T) {
+	long := strings.Repeat("k", 5000)
+	body := `{"` + long + `":{"a":["x","y"]},"<x>":"` + long + `"}`
+	vals, _ := walk(t, New(Limits{}), jsonReq(body))
+	for _, v := range vals {
+		if len(v.Location) > MaxLocation {
+			t.Errorf("location of %d bytes", len(v.Location))
+		}
+	}
+	if v := find(t, vals, "body."+long[:MaxLocation-8]+"...", "y"); v.Key != "a" {
+		t.Errorf("key %q", v.Key)
+	}
+	find(t, vals, "body.<x>", long) // values themselves are never cut
+	xml := "<" + long + "><b c='d'>t</b></" + long + ">"
+	vals, _ = walk(t, New(Limits{}), &event.Request{ContentType: "application/xml", Body: []byte(xml)})
+	for _, v := range vals {
+		if len(v.Location) > MaxLocation {
+			t.Errorf("xml location of %d bytes", len(v.Location))
+		}
+	}
+}

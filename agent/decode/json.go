@@ -74,11 +74,11 @@ func (w *walker) walkJSON(s, loc string, depth int, strict bool) bool {
 			key := w.jsonString(s, t)
 			w.path = append(w.path[:f.base], '.')
 			w.path = append(w.path, key...)
-			curLoc, curKey = string(w.path[pathBase:]), key
+			curLoc, curKey = location(w.path[pathBase:]), key
 			w.emitJSONString(curLoc, key, key, s, t, true, depth)
 		case jsonscan.String:
 			if curLoc == "" {
-				curLoc = string(w.path[pathBase:])
+				curLoc = location(w.path[pathBase:])
 			}
 			text := w.jsonString(s, t)
 			w.emitJSONString(curLoc, curKey, text, s, t, false, depth)
@@ -138,3 +138,16 @@ func (w *walker) scanner() *jsonscan.Scanner {
 }
 
 func (w *walker) releaseScanner() { w.scanDepth-- }
+
+// MaxLocation bounds the length of a Location. Paths are built from
+// attacker-chosen names and repeat their ancestors' names, so without a
+// bound one long key above many leaves would make locations cost
+// quadratic time and memory. Longer locations are cut and end in "...".
+const MaxLocation = 256
+
+func location(path []byte) string {
+	if len(path) > MaxLocation {
+		return string(path[:MaxLocation-3]) + "..."
+	}
+	return string(path)
+}
