@@ -29,7 +29,8 @@
 //	records[i].<attribute>    a record attribute (see event.Record)
 //
 // A value found inside another (JSON in a string, base64 of JSON) extends
-// the outer value's location: header.x-data.user.name.
+// the outer value's location: header.x-data.user.name. Locations longer
+// than MaxLocation bytes are cut and end in "..."; Text is never cut.
 //
 // # What the visitor gets
 //
