@@ -458,6 +458,8 @@ routes:
 		{"body not JSON", "apigw-v1.json", map[string]any{"body": `customer=x`}, policy.Block, "body"},
 		{"body too large", "apigw-v1.json", map[string]any{"body": `{"customer":"` + strings.Repeat("x", 1000) + `","items":[]}`}, policy.Block, "body"},
 		{"unmodelled route passes", "alb.json", nil, policy.Allow, ""},
+		{"stage prefix in the path", "apigw-v2.json", map[string]any{"rawPath": "/prod/items/42"}, policy.Allow, ""},
+		{"stage prefix, bad param", "apigw-v2.json", map[string]any{"rawPath": "/prod/items/x"}, policy.Block, "path.id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

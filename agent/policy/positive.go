@@ -248,10 +248,20 @@ func (p *param) check(v string) string {
 func (p *Policy) findRoute(method, path, routeKey string, buf []string) (*route, []string) {
 	for _, r := range p.routes {
 		if routeKey != "" && (routeKey == r.pat.raw || routeKey == r.pat.tmpl) {
-			if vals, ok := r.pat.match("", path, buf[:0]); ok {
-				return r, vals
+			// The platform matched this route. The path may still carry a
+			// stage or a custom domain's base path in front of the
+			// template ("/prod/items/42" for "/items/{id}"): drop leading
+			// segments until the template fits, to read the parameters.
+			for p := path; ; {
+				if vals, ok := r.pat.match("", p, buf[:0]); ok {
+					return r, vals
+				}
+				i := strings.IndexByte(strings.TrimPrefix(p, "/"), '/')
+				if i < 0 {
+					return r, nil
+				}
+				p = strings.TrimPrefix(p, "/")[i:]
 			}
-			return r, nil
 		}
 		if vals, ok := r.pat.match(method, path, buf[:0]); ok {
 			return r, vals
