@@ -69,6 +69,10 @@ type Decision struct {
 	Body        []byte `json:"-"`
 	// Reasons lists what matched and counted.
 	Reasons []Reason `json:"reasons,omitempty"`
+	// OmittedReasons and OmittedSignals count what was left out of
+	// Reasons and Signals (at most MaxReasons and MaxSignals are listed).
+	OmittedReasons int `json:"omittedReasons,omitempty"`
+	OmittedSignals int `json:"omittedSignals,omitempty"`
 	// Shadow lists what shadow-mode rules would have done.
 	Shadow []Reason `json:"shadow,omitempty"`
 	// Signals are the detection signals after exclusions and rule edits.

@@ -372,6 +372,7 @@ func (ev *Evaluation) Finish() *Decision {
 	default:
 		d.Outcome = Allow
 	}
+	d.truncate()
 	if d.Outcome == Block && d.Mode == ModeLog {
 		d.Outcome = Log
 		d.WouldBlock = true
@@ -379,6 +380,25 @@ func (ev *Evaluation) Finish() *Decision {
 		d.Status, d.ContentType, d.Body = 0, "", nil
 	}
 	return d
+}
+
+// Decisions are logged and shipped: an event crafted to produce thousands
+// of findings (one per junk parameter) must not produce a huge record. The
+// decision is made on everything; only what it lists is bounded.
+const (
+	MaxReasons = 32
+	MaxSignals = 64
+)
+
+func (d *Decision) truncate() {
+	if n := len(d.Reasons); n > MaxReasons {
+		d.Reasons = d.Reasons[:MaxReasons:MaxReasons]
+		d.OmittedReasons = n - MaxReasons
+	}
+	if n := len(d.Signals); n > MaxSignals {
+		d.Signals = d.Signals[:MaxSignals:MaxSignals]
+		d.OmittedSignals = n - MaxSignals
+	}
 }
 
 func appendUnique(s []int, v int) []int {

@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -580,5 +581,33 @@ func TestRateLimitsSurviveReload(t *testing.T) {
 	changed.KeepRateLimits(old)
 	if d := judge(t, changed, a, now); d.Outcome != policy.Allow {
 		t.Errorf("a changed limit kept the old buckets: %s", d.Outcome)
+	}
+}
+
+func TestDecisionsStaySmall(t *testing.T) {
+	p := compileDoc(t, "routes:\n  - route: GET /items/{id}\n    unknownParameters: block\n")
+	var q []string
+	for i := 0; i < 500; i++ {
+		q = append(q, fmt.Sprintf("%s%d=1", strings.Repeat("x", 200), i))
+	}
+	var sigs []detect.Signal
+	for i := 0; i < 300; i++ {
+		sigs = append(sigs, sig(detect.XSS, fmt.Sprintf("query.p%d", i), 9))
+	}
+	d := judge(t, p, loadEvent(t, "apigw-v2.json", v2q(strings.Join(q, "&"))), now, sigs...)
+	if d.Outcome != policy.Block {
+		t.Fatalf("outcome %s", d.Outcome)
+	}
+	if len(d.Reasons) != policy.MaxReasons || d.OmittedReasons != 500-policy.MaxReasons {
+		t.Errorf("reasons %d, omitted %d", len(d.Reasons), d.OmittedReasons)
+	}
+	for _, r := range d.Reasons {
+		if len(r.Location) > 80 {
+			t.Errorf("client-chosen name not bounded: %d bytes", len(r.Location))
+		}
+	}
+	d = judge(t, compileDoc(t, ""), loadEvent(t, "apigw-v2.json", nil), now, sigs...)
+	if len(d.Signals) != policy.MaxSignals || d.OmittedSignals != 300-policy.MaxSignals || d.Outcome != policy.Block {
+		t.Errorf("signals %d, omitted %d, outcome %s", len(d.Signals), d.OmittedSignals, d.Outcome)
 	}
 }

@@ -243,6 +243,20 @@ func (p *param) check(v string) string {
 	return ""
 }
 
+// boundedName cuts a client-chosen parameter name used in a location, so
+// a reason stays small whatever the client sent.
+func boundedName(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
 // findRoute returns the first route matching the request and the values of
 // its path parameters.
 func (p *Policy) findRoute(method, path, routeKey string, buf []string) (*route, []string) {
@@ -321,7 +335,7 @@ func (p *Policy) checkPositive(ev *Evaluation) {
 	if r.unknown != "" {
 		for name := range req.Query {
 			if !r.known[name] {
-				violate(r.unknown, "query."+name, "undeclared parameter")
+				violate(r.unknown, "query."+boundedName(name), "undeclared parameter")
 			}
 		}
 	}
