@@ -52,17 +52,30 @@ type Cloud struct {
 	Invokes map[string]resource.PropertyMap
 }
 
-// Run runs program against a new mock cloud.
-func Run(program pulumi.RunFunc) (*Cloud, error) {
+// Config is stack configuration for a run, keyed "namespace:key" as in
+// Pulumi.<stack>.yaml; values are the strings `pulumi config set` stores
+// (JSON for objects and lists).
+type Config map[string]string
+
+// Run runs program against a new mock cloud, with the given configuration.
+func Run(program pulumi.RunFunc, config ...Config) (*Cloud, error) {
 	c := &Cloud{}
-	err := pulumi.RunErr(program, pulumi.WithMocks(Project, Stack, c))
+	withConfig := func(info *pulumi.RunInfo) {
+		info.Config = map[string]string{}
+		for _, cfg := range config {
+			for k, v := range cfg {
+				info.Config[k] = v
+			}
+		}
+	}
+	err := pulumi.RunErr(program, pulumi.WithMocks(Project, Stack, c), withConfig)
 	return c, err
 }
 
 // MustRun runs a program that must succeed.
-func MustRun(t testing.TB, program pulumi.RunFunc) *Cloud {
+func MustRun(t testing.TB, program pulumi.RunFunc, config ...Config) *Cloud {
 	t.Helper()
-	c, err := Run(program)
+	c, err := Run(program, config...)
 	if err != nil {
 		t.Fatalf("program failed: %v", err)
 	}
