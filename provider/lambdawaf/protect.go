@@ -459,16 +459,8 @@ func checkKnown(ctx context.Context, s shapeOutputs, o *ProtectOptions) error {
 	if err != nil {
 		return err
 	}
-	if v, known, err := await(ctx, s.layers); err != nil {
+	if err := o.checkLayerCount(ctx, s.layers, d.arch); err != nil {
 		return err
-	} else if known {
-		n := len(v.([]string)) + 1
-		if o.configLayer() != nil {
-			n++
-		}
-		if n > maxLayers {
-			return fmt.Errorf("the function would have %d layers with the agent's, over Lambda's limit of %d (it has %d of its own)", n, maxLayers, len(v.([]string)))
-		}
 	}
 	v, known, err := await(ctx, s.environment)
 	if err != nil || !known {
@@ -497,6 +489,38 @@ func checkKnown(ctx context.Context, s shapeOutputs, o *ProtectOptions) error {
 		config = "arn:aws:lambda:r:a:layer:c:1"
 	}
 	_, err = o.assembleEnvironment(d, user, secret, firehose, config)
+	return err
+}
+
+// checkLayerCount refuses more than five layers. Only when the count is
+// over the limit on its face are the agent's layer ARNs resolved (the user
+// may already list them): that may wait for them to be created, which is
+// acceptable on a path that usually ends in an error.
+func (o *ProtectOptions) checkLayerCount(ctx context.Context, layers pulumi.StringArrayOutput, arch string) error {
+	v, known, err := await(ctx, layers)
+	if err != nil || !known {
+		return err
+	}
+	user := v.([]string)
+	n := len(user) + 1
+	if o.configLayer() != nil {
+		n++
+	}
+	if n <= maxLayers {
+		return nil
+	}
+	agent, agentKnown, err := await(ctx, optionalString(o.layerFor(arch)))
+	if err != nil {
+		return err
+	}
+	config, configKnown, err := await(ctx, optionalString(o.configLayer()))
+	if err != nil || !agentKnown || !configKnown {
+		return err
+	}
+	if agent.(string) == "" {
+		return nil // refused with a clearer message when it resolves
+	}
+	_, err = assembleLayers(user, agent.(string), "", config.(string), arch)
 	return err
 }
 

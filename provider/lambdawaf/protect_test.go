@@ -596,3 +596,29 @@ func (m *stackMocks) NewResource(args pulumi.MockResourceArgs) (string, resource
 	}
 	return m.mocks.NewResource(args)
 }
+
+// TestReprotectAtTheLayerLimit: five layers of which one is already the
+// agent's is not six.
+func TestReprotectAtTheLayerLimit(t *testing.T) {
+	layers := append(userLayers(4), refX86)
+	m, perr, err := protectAndDeploy(t, lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"),
+		Layers: pulumi.ToStringArray(layers)}, ProtectOptions{Agent: infraRef()})
+	if perr != nil || err != nil {
+		t.Fatal(perr, err)
+	}
+	if got := m.one(t, fnType, "legacy").strings("layers"); !slices.Equal(got, layers) {
+		t.Errorf("layers = %v", got)
+	}
+}
+
+// RegisterProtectTransform validates its options before registering (the
+// mock monitor cannot register stack transforms, so only this part runs
+// here; the transform itself is TestTransform*).
+func TestRegisterProtectTransformValidates(t *testing.T) {
+	_, err := run(t, func(ctx *pulumi.Context) error {
+		return RegisterProtectTransform(ctx, ProtectOptions{Agent: AgentRef{LayerArnX86_64: pulumi.String(refX86)}})
+	})
+	if err == nil || !strings.Contains(err.Error(), "protect stack: agent key secret ARN is required") {
+		t.Errorf("error = %v", err)
+	}
+}
