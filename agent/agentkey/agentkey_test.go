@@ -114,10 +114,11 @@ func TestLoad(t *testing.T) {
 			srv := httptest.NewServer(fake)
 			defer srv.Close()
 			var logs bytes.Buffer
+			client := testClient(t, srv)
 			start := time.Now()
 			k := Load(context.Background(), Options{
 				SecretARN: testARN,
-				Client:    testClient(t, srv),
+				Client:    client,
 				MaxWait:   tt.maxWait,
 				Logger:    zerolog.New(&logs),
 			})

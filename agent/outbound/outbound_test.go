@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/outbound/leak"
 	"github.com/lambdawaf/lambdawaf/agent/policy"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
@@ -412,3 +413,9 @@ func TestConfigFromEnv(t *testing.T) {
 		}
 	}
 }
+
+// The inspector is what the firewall asks for response filters.
+var (
+	_ firewall.ResponseFilters = (*Inspector)(nil)
+	_ proxy.ResponseFilter     = (*Filter)(nil)
+)

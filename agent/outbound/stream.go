@@ -19,8 +19,9 @@ const (
 	// IdleFlush is how long held-back bytes (the overlap kept in case a
 	// card number continues in the next chunk) wait for more data before
 	// they are released: server-sent events and other interactive streams
-	// must not stall. A secret split across a pause longer than this is
-	// not recognised.
+	// must not stall. Only bytes that cannot belong to an incomplete card
+	// number, id or key are released (leak.Release); a stack-trace or
+	// database-error marker cut by a pause longer than this is missed.
 	IdleFlush = 20 * time.Millisecond
 	// maxCarry bounds the bytes held back at once.
 	maxCarry   = 64 << 10
@@ -120,7 +121,7 @@ func (s *stream) fill() {
 			s.finish()
 		}
 	case <-idle:
-		s.process(nil, true)
+		s.release()
 	case <-s.ctx.Done():
 		s.final, s.err = true, s.ctx.Err()
 		s.finish()
@@ -157,6 +158,25 @@ func (s *stream) process(data []byte, flush bool) {
 		s.emit(leak.Mask(buf[:safe], findings))
 	}
 	s.carry = append(s.carry[:0:0], buf[safe:]...)
+}
+
+// release emits what a paused stream can give now: held-back bytes that
+// cannot be part of an incomplete construct.
+func (s *stream) release() {
+	if s.pass || s.prelude || len(s.carry) == 0 {
+		return
+	}
+	findings, safe := leak.Release(s.carry, s.f.in.cfg.Kinds)
+	if safe == 0 {
+		return
+	}
+	s.counts = count(findings, s.counts)
+	if s.f.in.cfg.Action == Log {
+		s.emit(s.carry[:safe])
+	} else {
+		s.emit(leak.Mask(s.carry[:safe], findings))
+	}
+	s.carry = append(s.carry[:0:0], s.carry[safe:]...)
 }
 
 // consumePrelude passes the prelude through unchanged up to and including

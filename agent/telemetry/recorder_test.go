@@ -13,6 +13,8 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/agentkey"
 	"github.com/lambdawaf/lambdawaf/agent/detect"
 	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/firewall"
+	"github.com/lambdawaf/lambdawaf/agent/outbound"
 	"github.com/lambdawaf/lambdawaf/agent/policy"
 )
 
@@ -288,6 +290,31 @@ func TestExcerpt(t *testing.T) {
 	for _, tt := range tests {
 		if got := Excerpt(tt.in, MaxExcerpt); got != tt.want {
 			t.Errorf("Excerpt(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// The recorder is what the firewall and outbound inspection report to.
+var (
+	_ firewall.RequestObserver = (*Recorder)(nil)
+	_ outbound.Reporter        = (*Recorder)(nil)
+)
+
+func TestUserIDPrefersTheSubject(t *testing.T) {
+	tests := []struct {
+		claims map[string]string
+		want   string
+	}{
+		{map[string]string{"jwt.email": "a@example.com", "jwt.sub": "sub-1", "jwt.scope": "x"}, "sub-1"},
+		{map[string]string{"claims.email": "a@example.com", "claims.cognito:username": "alice"}, "alice"},
+		{map[string]string{"authorizer.principalId": "user|42", "authorizer.tenant": "t"}, "user|42"},
+		{map[string]string{"iam.userArn": "arn:aws:iam::123456789012:user/bob", "iam.accountId": "123456789012"}, "arn:aws:iam::123456789012:user/bob"},
+		{map[string]string{"jwt.scope": "read"}, ""},
+		{nil, ""},
+	}
+	for _, tt := range tests {
+		if got := userID(tt.claims); got != tt.want {
+			t.Errorf("userID(%v) = %q, want %q", tt.claims, got, tt.want)
 		}
 	}
 }

@@ -108,9 +108,23 @@ const maxPEM = 16 << 10
 // text[:safe] (masked) and keep the rest for the next call. When atEOF is
 // true, safe is len(text).
 func Find(text []byte, kinds Kind, atEOF bool) (findings []Finding, safe int) {
+	return find(text, kinds, atEOF, !atEOF)
+}
+
+// Release is Find for a stream that has paused: text may continue later,
+// but the caller wants to release what it can now. Only constructs that are
+// demonstrably incomplete (a run of digits or key characters, a credential
+// name or a marker line touching the end) are held back, not the blanket
+// MaxToken overlap, so a pause in an interactive stream releases its bytes
+// while a card number cut by the pause stays held.
+func Release(text []byte, kinds Kind) (findings []Finding, safe int) {
+	return find(text, kinds, false, false)
+}
+
+func find(text []byte, kinds Kind, atEOF, overlap bool) (findings []Finding, safe int) {
 	s := scanner{text: text, kinds: kinds, atEOF: atEOF, safe: len(text)}
 	s.run()
-	if !atEOF {
+	if overlap {
 		s.hold(len(text) - MaxToken)
 	}
 	if s.safe < 0 {

@@ -194,3 +194,26 @@ func FuzzFind(f *testing.F) {
 		}
 	})
 }
+
+func TestRelease(t *testing.T) {
+	tests := []struct {
+		text string
+		safe int // bytes releasable now
+	}{
+		{"chunk-1\n", 8},
+		{"data: hello\n\n", 13},
+		{"card 4111 1111 ", 5},                       // a card number may continue
+		{"card 4111", 5},                             // digits touching the end
+		{"key AKIAIOSF", 4},                          // a key id in progress
+		{"password=", 0},                             // a credential name waiting for its value
+		{"total 12.50 EUR\n", 16},                    // nothing incomplete
+		{"order 1234567890 ok", 17},                  // a complete number; "ok" may go on
+		{"aws_secret_access_key = wJalrXUtnFEMI", 0}, // a secret key in progress keeps its context
+	}
+	for _, tt := range tests {
+		_, safe := Release([]byte(tt.text), All)
+		if safe != tt.safe {
+			t.Errorf("Release(%q) safe = %d, want %d", tt.text, safe, tt.safe)
+		}
+	}
+}

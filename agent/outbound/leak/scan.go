@@ -47,8 +47,12 @@ func (s *scanner) run() {
 			}
 			if end == n && !s.atEOF {
 				// The run may continue in the next chunk; keep the context
-				// an AWS secret key needs before it, too.
-				s.hold(i - secretContext)
+				// an AWS secret key needs before it, too, when there is one.
+				from := i
+				if s.kinds&AWSSecretKey != 0 && containsFold(t[max(0, i-secretContext):i], "secret") {
+					from = i - secretContext
+				}
+				s.hold(from)
 				break
 			}
 			next := s.token(i, end)
@@ -281,6 +285,11 @@ func (s *scanner) card(i int) (int, bool) {
 			end = j
 			continue
 		}
+		if (c == ' ' || c == '-') && j+1 == len(t) && nd > 0 && !s.atEOF {
+			// A separator at the end of a chunk: the number may go on.
+			s.hold(i)
+			return 0, false
+		}
 		if (c == ' ' || c == '-') && j+1 < len(t) && isDigit(t[j+1]) && nd > 0 {
 			if sep == 0 {
 				sep = c
@@ -417,8 +426,11 @@ func (s *scanner) assignment(i int) (int, int, bool) {
 	for j < len(t) && isNameChar(t[j]) && j-i <= 64 {
 		j++
 	}
-	if j-i > 64 || !assignmentFollows(t, j) || !isSecretName(t[i:j]) {
-		if j >= len(t)-4 && !s.atEOF {
+	if j-i > 64 || !isSecretName(t[i:j]) {
+		return 0, 0, false
+	}
+	if !assignmentFollows(t, j) {
+		if !s.atEOF && assignmentUndecided(t, j) {
 			s.hold(i)
 		}
 		return 0, 0, false
@@ -506,6 +518,21 @@ func assignmentFollows(t []byte, j int) bool {
 		j++
 	}
 	return j < len(t) && (t[j] == ':' || t[j] == '=')
+}
+
+// assignmentUndecided reports whether the text ends before an operator
+// could follow the name ending at j.
+func assignmentUndecided(t []byte, j int) bool {
+	if j < len(t) && t[j] == '\\' {
+		j++
+	}
+	if j < len(t) && (t[j] == '"' || t[j] == '\'') {
+		j++
+	}
+	for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
+		j++
+	}
+	return j >= len(t)
 }
 
 func isSecretName(name []byte) bool {
