@@ -8,6 +8,8 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // walkBody decodes a body by its content encoding and media type, sniffing
@@ -49,6 +51,25 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	}
 
 	media, boundary := mediaType(contentType)
+	// UTF-16 bodies (declared, with a byte-order mark, or sniffed) are what
+	// .NET and Java applications happily decode and byte-oriented WAFs do
+	// not: transcode, then judge as declared.
+	if bigEndian, ok := utf16Order(body, contentType); ok {
+		if depth >= w.lim.MaxLayers {
+			w.issue(DepthLimit, loc)
+			return
+		}
+		if w.push(encUTF16) {
+			w.walkMedia(utf16ToUTF8(body, bigEndian), media, boundary, loc, depth+1)
+			w.pop()
+		}
+		return
+	}
+	w.walkMedia(body, media, boundary, loc, depth)
+}
+
+// walkMedia walks a body in plain text by its media type.
+func (w *walker) walkMedia(body, media, boundary, loc string, depth int) {
 	switch {
 	case isJSONType(media):
 		if w.walkJSON(body, loc, depth, true) {
@@ -211,4 +232,81 @@ func indexFold(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+// utf16Order reports whether body is UTF-16 text and in which byte order:
+// from a byte-order mark, from a utf-16 charset parameter, or, without
+// either, from the NUL bytes that ASCII text in UTF-16 is full of.
+func utf16Order(body, contentType string) (bigEndian, ok bool) {
+	if len(body) < 2 {
+		return false, false
+	}
+	switch {
+	case body[0] == 0xfe && body[1] == 0xff:
+		return true, true
+	case body[0] == 0xff && body[1] == 0xfe && !(len(body) >= 4 && body[2] == 0 && body[3] == 0): // not UTF-32LE
+		return false, true
+	}
+	cs := ""
+	if i := indexFold(contentType, "charset="); i >= 0 {
+		cs, _, _ = strings.Cut(contentType[i+len("charset="):], ";")
+		cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"`))
+	}
+	switch cs {
+	case "utf-16be", "unicodefffe":
+		return true, true
+	case "utf-16le":
+		return false, true
+	}
+	// count NULs at even and odd offsets in a prefix
+	n := min(len(body), 64) &^ 1
+	even, odd := 0, 0
+	for i := 0; i < n; i += 2 {
+		if body[i] == 0 {
+			even++
+		}
+		if body[i+1] == 0 {
+			odd++
+		}
+	}
+	pairs := n / 2
+	switch {
+	case cs == "utf-16" || cs == "unicode" || cs == "utf16":
+		return even > odd, true
+	case pairs >= 4 && odd*4 >= pairs*3 && even*8 <= pairs:
+		return false, true
+	case pairs >= 4 && even*4 >= pairs*3 && odd*8 <= pairs:
+		return true, true
+	}
+	return false, false
+}
+
+// utf16ToUTF8 transcodes UTF-16 (without its byte-order mark); unpaired
+// surrogates become U+FFFD and a trailing odd byte is dropped.
+func utf16ToUTF8(body string, bigEndian bool) string {
+	if len(body) >= 2 && (body[0] == 0xfe && body[1] == 0xff || body[0] == 0xff && body[1] == 0xfe) {
+		body = body[2:]
+	}
+	out := make([]byte, 0, len(body)/2+8)
+	unit := func(i int) rune {
+		if bigEndian {
+			return rune(body[i])<<8 | rune(body[i+1])
+		}
+		return rune(body[i+1])<<8 | rune(body[i])
+	}
+	for i := 0; i+1 < len(body); i += 2 {
+		r := unit(i)
+		if utf16.IsSurrogate(r) {
+			if i+3 < len(body) {
+				if d := utf16.DecodeRune(r, unit(i+2)); d != utf8.RuneError {
+					out = utf8.AppendRune(out, d)
+					i += 2
+					continue
+				}
+			}
+			r = utf8.RuneError
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return stringOf(out)
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
@@ -548,5 +549,60 @@ func TestLocationBounded(t *testing.T) {
 		if len(v.Location) > MaxLocation {
 			t.Errorf("xml location of %d bytes", len(v.Location))
 		}
+	}
+}
+
+func utf16Bytes(s string, bigEndian, bom bool) []byte {
+	var out []byte
+	if bom {
+		if bigEndian {
+			out = append(out, 0xfe, 0xff)
+		} else {
+			out = append(out, 0xff, 0xfe)
+		}
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		if bigEndian {
+			out = append(out, byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	}
+	return out
+}
+
+func TestWalkUTF16(t *testing.T) {
+	const doc = `{"q":"' OR 1=1 -- \u00e9😀"}`
+	tests := []struct {
+		name     string
+		ct       string
+		big, bom bool
+	}{
+		{"declared LE", "application/json; charset=utf-16le", false, false},
+		{"declared BE", "application/json; charset=UTF-16BE", true, false},
+		{"BOM LE", "application/json", false, true},
+		{"BOM BE", "application/json", true, true},
+		{"declared utf-16, sniffed order", `application/json; charset="utf-16"`, false, false},
+		{"undeclared, sniffed", "text/plain", false, false},
+	}
+	for _, tt := range tests {
+		vals, de := walk(t, New(Limits{}), &event.Request{ContentType: tt.ct, Body: utf16Bytes(doc, tt.big, tt.bom)})
+		if de != nil {
+			t.Errorf("%s: issues %v", tt.name, de)
+		}
+		v := find(t, vals, "body.q", "' OR 1=1 -- é😀")
+		if !slices.Equal(v.Decoded, []string{"utf-16", "json-escape"}) {
+			t.Errorf("%s: decoded %v", tt.name, v.Decoded)
+		}
+	}
+	// plain ASCII and UTF-8 are never taken for UTF-16
+	for _, s := range []string{"hello world, plain text", `{"a":"b"}`, "é😀 ünïcode"} {
+		if _, ok := utf16Order(s, "text/plain"); ok {
+			t.Errorf("%q taken for UTF-16", s)
+		}
+	}
+	// odd length and lone surrogates do not break the transcoder
+	if got := utf16ToUTF8("\x00\xd8a\x00b", false); got != "\ufffdab" && got != "\ufffda" {
+		t.Errorf("lone surrogate: %q", got)
 	}
 }

@@ -19,10 +19,11 @@ const (
 	EncJSONEscape = "json-escape" // \uXXXX escapes in a JSON string
 	EncGzip       = "gzip"
 	EncDeflate    = "deflate"
+	EncUTF16      = "utf-16" // a UTF-16 body transcoded to UTF-8
 )
 
 // encoding codes, 4 bits each in a chain code
-var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate}
+var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16}
 
 type enc uint8
 
@@ -36,6 +37,7 @@ const (
 	encJSONEscape
 	encGzip
 	encDeflate
+	encUTF16
 )
 
 // maxChain is how many encodings a chain code holds.
