@@ -11,7 +11,7 @@ FUZZTIME  ?= 60s
 BENCHTIME ?= 2000x
 COUNT     ?= 1
 
-.PHONY: all build agent layer test vet fmt-check demo serve bench detection-report fuzz report-screenshot clean deps-check
+.PHONY: all build agent layer examples test vet fmt-check demo serve bench detection-report fuzz report-screenshot clean deps-check
 
 all: build
 
@@ -36,6 +36,16 @@ layer: agent
 	    -out $(DIST)/layer/lambdawaf-$$a.zip || exit 1; \
 	done
 	@ls -l $(DIST)/layer
+
+## examples: the example stacks' Go handlers, for both architectures
+## (examples/<name>/handler/dist/<arch>/bootstrap), ready for `pulumi up`.
+EXAMPLE_GO_HANDLERS = http-api alb sqs existing-stack
+examples:
+	@for e in $(EXAMPLE_GO_HANDLERS); do for a in $(ARCHS); do \
+	  case $$a in arm64) goarch=arm64;; *) goarch=amd64;; esac; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=$$goarch $(GO) build -trimpath -tags lambda.norpc -ldflags='-s -w' \
+	    -o examples/$$e/handler/dist/$$a/bootstrap ./examples/$$e/handler || exit 1; \
+	done; done
 
 vet:
 	$(GO) vet ./...

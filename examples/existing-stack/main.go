@@ -71,7 +71,7 @@ func existingStack(ctx *pulumi.Context) (*iam.Role, error) {
 			Runtime:       pulumi.String("provided.al2023"),
 			Handler:       pulumi.String("bootstrap"),
 			Architectures: pulumi.StringArray{pulumi.String(f.arch)},
-			Code:          stack.GoHandler(),
+			Code:          stack.GoHandler(f.arch),
 			Role:          role.Arn,
 			MemorySize:    pulumi.Int(256),
 			Layers:        pulumi.StringArray{pulumi.String("arn:aws:lambda:eu-west-1:123456789012:layer:company-certs:3")},

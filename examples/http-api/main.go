@@ -26,7 +26,7 @@ func program(ctx *pulumi.Context) error {
 			Runtime:       pulumi.String("provided.al2023"),
 			Handler:       pulumi.String("bootstrap"),
 			Architectures: pulumi.StringArray{pulumi.String(lambdawaf.ArchArm64)},
-			Code:          stack.GoHandler(),
+			Code:          stack.GoHandler(lambdawaf.ArchArm64),
 			MemorySize:    pulumi.Int(256),
 			Timeout:       pulumi.Int(10),
 		},

@@ -49,8 +49,8 @@ func Waf(ctx *pulumi.Context, mode lambdawaf.Mode) (lambdawaf.WafArgs, error) {
 	return lambdawaf.WafArgs{Settings: settings, Agent: agent}, nil
 }
 
-// GoHandler is the archive of a Go handler built for Lambda into
-// handler/dist/bootstrap (see the example's README for the build command).
-func GoHandler() pulumi.Archive {
-	return pulumi.NewFileArchive(filepath.Join("handler", "dist"))
+// GoHandler is the archive of the example's Go handler built for arch:
+// handler/dist/<arch>/bootstrap, which `make examples` builds.
+func GoHandler(arch string) pulumi.Archive {
+	return pulumi.NewFileArchive(filepath.Join("handler", "dist", arch))
 }
