@@ -433,6 +433,9 @@ routes:
               properties:
                 sku: {type: string, pattern: '^[A-Z]-[0-9]+$'}
     action: block
+  - route: POST /big
+    unknownParameters: allow
+    body: {schema: {type: object}}
 `
 	p := compileDoc(t, doc)
 	tests := []struct {
@@ -457,6 +460,7 @@ routes:
 		{"schema violation", "apigw-v1.json", map[string]any{"body": `{"customer":"x","items":[{"sku":"a-1"}]}`}, policy.Block, "body.items[0].sku"},
 		{"schema missing field", "apigw-v1.json", map[string]any{"body": `{"items":[]}`}, policy.Block, "body"},
 		{"body not JSON", "apigw-v1.json", map[string]any{"body": `customer=x`}, policy.Block, "body"},
+		{"body too large to validate", "apigw-v2.json", map[string]any{"routeKey": "POST /big", "rawPath": "/big", "requestContext.http.method": "POST", "body": `{"a":"` + strings.Repeat("x", policy.DefaultSchemaMaxBytes) + `"}`}, policy.Block, "body"},
 		{"body too large", "apigw-v1.json", map[string]any{"body": `{"customer":"` + strings.Repeat("x", 1000) + `","items":[]}`}, policy.Block, "body"},
 		{"unmodelled route passes", "alb.json", nil, policy.Allow, ""},
 		{"stage prefix in the path", "apigw-v2.json", map[string]any{"rawPath": "/prod/items/42"}, policy.Allow, ""},

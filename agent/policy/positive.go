@@ -14,6 +14,10 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
+// DefaultSchemaMaxBytes bounds the bodies validated against a JSON Schema
+// when the route sets no body.maxBytes.
+const DefaultSchemaMaxBytes = 1 << 20
+
 // route is the compiled positive model of one route.
 type route struct {
 	id      string
@@ -372,6 +376,12 @@ func (p *Policy) checkBody(r *route, violate func(Outcome, string, string), ev *
 		}
 	}
 	if b.schema == nil {
+		return
+	}
+	if b.maxBytes == 0 && len(req.Body) > DefaultSchemaMaxBytes {
+		// Validating means decoding the whole body into a tree: bound it
+		// unless the route says how large its bodies may be.
+		violate(r.action, "body", fmt.Sprintf("body larger than %d bytes cannot be validated (set body.maxBytes to allow it)", DefaultSchemaMaxBytes))
 		return
 	}
 	if mt != "application/json" && !strings.HasSuffix(mt, "+json") && mt != "" {
