@@ -7,6 +7,7 @@ import (
 	"compress/zlib"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -71,6 +72,8 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 // walkMedia walks a body in plain text by its media type.
 func (w *walker) walkMedia(body, media, boundary, loc string, depth int) {
 	switch {
+	case media == "application/x-ndjson" || media == "application/jsonl" || media == "application/json-seq":
+		w.walkJSONLines(body, loc, depth)
 	case isJSONType(media):
 		if w.walkJSON(body, loc, depth, true) {
 			return
@@ -79,7 +82,7 @@ func (w *walker) walkMedia(body, media, boundary, loc string, depth int) {
 		w.walkSniffed(body, loc, depth, false)
 	case media == "application/x-www-form-urlencoded":
 		w.walkForm(body, loc)
-	case media == "multipart/form-data" || media == "multipart/mixed":
+	case strings.HasPrefix(media, "multipart/"):
 		w.walkMultipart(body, boundary, loc, depth)
 	case isXMLType(media):
 		w.walkXML(body, loc, depth)
@@ -164,7 +167,7 @@ func mediaType(ct string) (media, boundary string) {
 
 func isJSONType(m string) bool {
 	return m == "application/json" || strings.HasSuffix(m, "+json") || m == "text/json" ||
-		m == "application/x-amz-json-1.0" || m == "application/x-amz-json-1.1" || m == "application/x-ndjson"
+		m == "application/x-amz-json-1.0" || m == "application/x-amz-json-1.1"
 }
 
 func isXMLType(m string) bool {
@@ -309,4 +312,25 @@ func utf16ToUTF8(body string, bigEndian bool) string {
 		out = utf8.AppendRune(out, r)
 	}
 	return stringOf(out)
+}
+
+// walkJSONLines walks newline-delimited JSON (and RFC 7464 sequences,
+// whose records start with RS): each line is a document located as
+// loc[i].
+func (w *walker) walkJSONLines(body, loc string, depth int) {
+	i := 0
+	for line := range strings.Lines(body) {
+		if w.stop {
+			return
+		}
+		line = strings.Trim(line, " \t\r\n\x1e")
+		if line == "" {
+			continue
+		}
+		lloc := loc + "[" + strconv.Itoa(i) + "]"
+		i++
+		if !w.walkJSON(line, lloc, depth, true) {
+			w.expand(lloc, "", line, depth)
+		}
+	}
 }

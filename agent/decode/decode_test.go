@@ -606,3 +606,18 @@ func TestWalkUTF16(t *testing.T) {
 		t.Errorf("lone surrogate: %q", got)
 	}
 }
+
+func TestWalkJSONLines(t *testing.T) {
+	body := "{\"a\":\"x\"}\n\n{\"a\":\"' OR 1=1\"}\r\nnot json\n"
+	vals, de := walk(t, New(Limits{}), &event.Request{ContentType: "application/x-ndjson", Body: []byte(body)})
+	find(t, vals, "body[0].a", "x")
+	find(t, vals, "body[1].a", "' OR 1=1")
+	find(t, vals, "body[2]", "not json")
+	if !hasIssue(de, MalformedJSON) {
+		t.Errorf("bad line not reported: %v", de)
+	}
+	// multipart subtypes other than form-data are walked too
+	mp := "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n<svg>\r\n--b--\r\n"
+	vals, _ = walk(t, New(Limits{}), &event.Request{ContentType: "multipart/related; boundary=b", Body: []byte(mp)})
+	find(t, vals, "body.x", "<svg>")
+}
