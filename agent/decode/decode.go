@@ -25,6 +25,7 @@
 //	body.<el>.<el>            XML element text; body.<el>@<attr> attributes
 //	body.#pi, body.#doctype   the XML prolog and DOCTYPE, verbatim
 //	body.query                an application/graphql body
+//	body[i]...                line i of newline-delimited JSON
 //	records[i].body...        a batch record's payload, decoded as above
 //	records[i].<attribute>    a record attribute (see event.Record)
 //
