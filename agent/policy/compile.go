@@ -406,7 +406,10 @@ func (p *Policy) compileCond(pr *problems, path []string, c *Condition) *cond {
 	}
 	if c.Contains != nil {
 		ops++
-		out.m = containsMatcher{v: *c.Contains, fold: fold}
+		out.m = containsMatcher{v: *c.Contains}
+		if fold {
+			out.m = foldContainsMatcher{lower: strings.ToLower(*c.Contains)}
+		}
 	}
 	if c.Regex != nil {
 		ops++

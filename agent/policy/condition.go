@@ -222,23 +222,18 @@ func (m suffixMatcher) match(s string) bool {
 	return s[len(s)-len(m.v):] == m.v
 }
 
-type containsMatcher struct {
-	v    string
-	fold bool
-}
+type containsMatcher struct{ v string }
 
-func (m containsMatcher) match(s string) bool {
-	if !m.fold {
-		return strings.Contains(s, m.v)
-	}
-	// Case-insensitive search without allocating: compare each window.
-	n := len(m.v)
-	for i := 0; i+n <= len(s); i++ {
-		if strings.EqualFold(s[i:i+n], m.v) {
-			return true
-		}
-	}
-	return false
+func (m containsMatcher) match(s string) bool { return strings.Contains(s, m.v) }
+
+// foldContainsMatcher is a case-insensitive contains: both sides lower-
+// cased, then a plain substring search, linear in the value whatever its
+// size (window-by-window EqualFold, or a (?i) regex, costs value × needle
+// on a 6 MB body). ToLower does not copy values without upper case.
+type foldContainsMatcher struct{ lower string }
+
+func (m foldContainsMatcher) match(s string) bool {
+	return strings.Contains(strings.ToLower(s), m.lower)
 }
 
 type regexMatcher struct{ re *regexp.Regexp }
