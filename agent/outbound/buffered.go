@@ -2,9 +2,12 @@ package outbound
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"io"
 	"mime"
 	"sort"
 	"strconv"
@@ -116,7 +119,9 @@ func (f *Filter) filterHTTP(ctx context.Context, payload []byte, obj map[string]
 		json.Unmarshal(raw, &multi)
 	}
 	ctype := headerValue(headers, multi, "content-type")
-	if enc := strings.ToLower(headerValue(headers, multi, "content-encoding")); enc != "" && enc != "identity" {
+	enc := strings.ToLower(strings.TrimSpace(headerValue(headers, multi, "content-encoding")))
+	gzipped := enc == "gzip" || enc == "x-gzip"
+	if enc != "" && enc != "identity" && !gzipped {
 		f.report(ctx, Pass, "body", nil, "content-encoding "+enc+" is not inspected")
 		return payload
 	}
@@ -125,6 +130,14 @@ func (f *Filter) filterHTTP(ctx context.Context, payload []byte, obj map[string]
 		d, err := base64.StdEncoding.DecodeString(body)
 		if err != nil {
 			f.report(ctx, Pass, "body", nil, "base64 body does not decode")
+			return payload
+		}
+		data = d
+	}
+	if gzipped {
+		d, err := gunzip(data, f.in.cfg.MaxBody)
+		if err != nil {
+			f.report(ctx, Pass, "body", nil, "gzip body: "+err.Error())
 			return payload
 		}
 		data = d
@@ -143,13 +156,18 @@ func (f *Filter) filterHTTP(ctx context.Context, payload []byte, obj map[string]
 	if f.in.cfg.Action != Mask {
 		return f.act(ctx, payload, nil, counts, obj)
 	}
-	newBody := string(masked)
-	if isB64 {
-		newBody = base64.StdEncoding.EncodeToString(masked)
+	wire := masked
+	if gzipped {
+		wire = gzipBytes(masked)
+	}
+	newBody := string(wire)
+	if isB64 || gzipped {
+		newBody = base64.StdEncoding.EncodeToString(wire)
+		obj["isBase64Encoded"] = json.RawMessage("true")
 	}
 	obj["body"], _ = marshalString(newBody)
 	// Fix any Content-Length the handler set.
-	length := strconv.Itoa(len(masked))
+	length := strconv.Itoa(len(wire))
 	if setHeader(headers, "content-length", length) {
 		obj["headers"], _ = json.Marshal(headers)
 	}
@@ -274,6 +292,31 @@ func maskJSON(doc []byte, kinds leak.Kind) ([]byte, map[leak.Kind]int) {
 		out = redactStrings(doc, toks, raw)
 	}
 	return out, counts
+}
+
+// gunzip decompresses a gzip body, refusing more than limit bytes of
+// output (a decompression bomb is passed, not inflated).
+func gunzip(b []byte, limit int) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(out) > limit {
+		return nil, errors.New("decompressed body larger than the inspection bound")
+	}
+	return out, nil
+}
+
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
 }
 
 func oddBackslashes(b []byte) bool {

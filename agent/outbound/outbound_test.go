@@ -2,6 +2,7 @@ package outbound
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -223,12 +224,19 @@ func TestFilterResponseLogAndPass(t *testing.T) {
 	if !bytes.Equal(out, benign) || len(rep.all) != 0 {
 		t.Errorf("benign response changed: %s / %v", out, rep.all)
 	}
-	// A gzip body cannot be masked in place: passed and reported.
-	gz := v1Response("\x1f\x8b...", false, map[string]string{"Content-Encoding": "gzip"})
+	// A body in an encoding it cannot read is passed and reported.
+	br := v1Response("\x1f\x8b...", false, map[string]string{"Content-Encoding": "br"})
 	f, rep = newFilter(Mask, event.APIGatewayHTTP, nil)
-	out, _ = f.FilterResponse(context.Background(), gz)
-	if !bytes.Equal(out, gz) || rep.last(t).Action != Pass {
-		t.Errorf("gzip body: %s / %+v", out, rep.all)
+	out, _ = f.FilterResponse(context.Background(), br)
+	if !bytes.Equal(out, br) || rep.last(t).Action != Pass {
+		t.Errorf("brotli body: %s / %+v", out, rep.all)
+	}
+	// A corrupt gzip body too.
+	bad := v1Response("not gzip", false, map[string]string{"Content-Encoding": "gzip"})
+	f, rep = newFilter(Mask, event.APIGatewayHTTP, nil)
+	out, _ = f.FilterResponse(context.Background(), bad)
+	if !bytes.Equal(out, bad) || rep.last(t).Action != Pass {
+		t.Errorf("corrupt gzip body: %s / %+v", out, rep.all)
 	}
 	// Binary bodies are not scanned.
 	img := v1Response("4111111111111111", true, map[string]string{"content-type": "image/png"})
@@ -419,3 +427,77 @@ var (
 	_ firewall.ResponseFilters = (*Inspector)(nil)
 	_ proxy.ResponseFilter     = (*Filter)(nil)
 )
+
+func TestFilterResponseGzip(t *testing.T) {
+	text := `{"card":"4111 1111 1111 1111","ok":true}`
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	zw.Write([]byte(text))
+	zw.Close()
+	in, _ := json.Marshal(map[string]any{
+		"statusCode": 200, "isBase64Encoded": true, "body": base64.StdEncoding.EncodeToString(zb.Bytes()),
+		"headers": map[string]string{"Content-Encoding": "gzip", "Content-Type": "application/json", "Content-Length": itoa(zb.Len())},
+	})
+	f, rep := newFilter(Mask, event.APIGatewayREST, nil)
+	out, _ := f.FilterResponse(context.Background(), in)
+	var obj struct {
+		Headers         map[string]string
+		Body            string
+		IsBase64Encoded bool
+	}
+	if err := json.Unmarshal(out, &obj); err != nil || !obj.IsBase64Encoded {
+		t.Fatalf("response %s: %v", out, err)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(obj.Body)
+	if obj.Headers["Content-Length"] != itoa(len(raw)) {
+		t.Errorf("Content-Length %s for %d bytes", obj.Headers["Content-Length"], len(raw))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if string(plain) != `{"card":"**** **** **** 1111","ok":true}` || rep.last(t).Action != Mask {
+		t.Errorf("masked gzip body %q, report %+v", plain, rep.all)
+	}
+	// A decompression bomb is passed, not inflated.
+	zb.Reset()
+	zw = gzip.NewWriter(&zb)
+	zw.Write(bytes.Repeat([]byte("0"), DefaultMaxBody+10))
+	zw.Close()
+	bomb, _ := json.Marshal(map[string]any{"statusCode": 200, "isBase64Encoded": true, "body": base64.StdEncoding.EncodeToString(zb.Bytes()),
+		"headers": map[string]string{"Content-Encoding": "gzip"}})
+	f, rep = newFilter(Mask, event.APIGatewayREST, nil)
+	out, _ = f.FilterResponse(context.Background(), bomb)
+	if !bytes.Equal(out, bomb) || rep.last(t).Action != Pass {
+		t.Errorf("bomb: report %+v", rep.all)
+	}
+}
+
+func TestFilterStreamCompressedPassesThrough(t *testing.T) {
+	prelude := `{"statusCode":200,"headers":{"Content-Encoding":"gzip"}}` + "\x00\x00\x00\x00\x00\x00\x00\x00"
+	body := "4111111111111111 (pretend these are compressed bytes)"
+	f, rep := newFilter(Mask, event.FunctionURL, nil)
+	out, _ := io.ReadAll(f.FilterStream(context.Background(), IntegrationResponseType, strings.NewReader(prelude+body)))
+	if string(out) != prelude+body || rep.last(t).Action != Pass {
+		t.Errorf("compressed stream altered: %q, %+v", out, rep.all)
+	}
+}
+
+// FuzzMaskJSON checks that masking never breaks a valid JSON document.
+//
+//	go test ./agent/outbound -run '^$' -fuzz FuzzMaskJSON -fuzztime 60s
+func FuzzMaskJSON(f *testing.F) {
+	f.Add([]byte(`{"card":"4111 1111 1111 1111","n":4111111111111111}`))
+	f.Add([]byte(`{"e":"pq: syntax error at or near \"x\"","s":["    at f (/a.js:1:2)"]}`))
+	f.Add([]byte(`{"password":"a\"b","k":"\u0034111111111111111"}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		if !json.Valid(doc) {
+			return
+		}
+		out, _ := maskJSON(doc, leak.All)
+		if !json.Valid(out) {
+			t.Fatalf("maskJSON broke JSON:\nin  %q\nout %q", doc, out)
+		}
+	})
+}

@@ -1,7 +1,9 @@
 package outbound
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"strings"
 	"time"
@@ -66,6 +68,26 @@ type stream struct {
 	zeros   int  // consecutive NUL bytes at the end of the prelude so far
 	pass    bool // passing through uninspected
 	reason  string
+	head    []byte // the prelude so far
+}
+
+// preludeEncoding returns the content encoding a Function URL prelude
+// declares, "" for none or identity.
+func preludeEncoding(prelude []byte) string {
+	var p struct {
+		Headers map[string]string `json:"headers"`
+	}
+	if err := json.Unmarshal(bytes.TrimRight(prelude, "\x00"), &p); err != nil {
+		return ""
+	}
+	for k, v := range p.Headers {
+		if strings.EqualFold(k, "content-encoding") {
+			if v = strings.ToLower(strings.TrimSpace(v)); v != "" && v != "identity" {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 func (s *stream) Read(p []byte) (int, error) {
@@ -190,11 +212,18 @@ func (s *stream) consumePrelude(data []byte) []byte {
 		}
 		if s.zeros == len(preludeDelimiter) {
 			s.emit(data[:i+1])
+			s.head = append(s.head, data[:i+1]...)
 			s.prelude = false
+			if enc := preludeEncoding(s.head); enc != "" {
+				// Compressed bytes cannot be masked: pass, and say so.
+				s.pass, s.reason = true, "streamed body with content-encoding "+enc+" is not inspected"
+			}
+			s.head = nil
 			return data[i+1:]
 		}
 	}
 	s.seen += len(data)
+	s.head = append(s.head, data...)
 	s.emit(data)
 	if s.seen > maxPrelude {
 		s.prelude, s.pass = false, true
