@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/gateway"
@@ -109,6 +111,10 @@ type serveOptions struct {
 }
 
 func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error {
+	// SIGTERM (timeout(1), process managers) must spin the environments
+	// down like Ctrl-C does, or the agents and handlers outlive serve.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM)
+	defer stop()
 	if o.stream && o.shape != gateway.FunctionURL {
 		return errors.New("-stream needs -trigger url: only Function URLs stream responses")
 	}
