@@ -1,5 +1,5 @@
-// Package plugin serves the lambdawaf components (Agent and
-// ProtectedFunction) as a Pulumi multi-language component provider, so
+// Package plugin serves the lambdawaf components (Agent,
+// ProtectedFunction, AgentAccess) and the protectFunction function as a Pulumi multi-language component provider, so
 // that TypeScript, Python, YAML, C# and Java programs can use them
 // (`pulumi package add`).
 //
@@ -41,6 +41,10 @@ func Provider() (p.Provider, error) {
 		WithComponents(
 			infer.ComponentF(NewAgent),
 			infer.ComponentF(NewProtectedFunction),
+			infer.ComponentF(NewAgentAccess),
+		).
+		WithFunctions(
+			infer.Function(&ProtectFunction{}),
 		).
 		Build()
 }
