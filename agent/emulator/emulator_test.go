@@ -608,3 +608,61 @@ func TestExecWrapperOnlyOnManagedRuntimes(t *testing.T) {
 		})
 	}
 }
+
+// TestInternalExtensionJoinsInit plays a runtime that starts an internal
+// extension: it registers during runtime init, Init waits for its first
+// event/next, and registration closes once the runtime is ready.
+func TestInternalExtensionJoinsInit(t *testing.T) {
+	fn, err := emulator.Start(context.Background(), emulator.Config{Handler: []string{"/bin/sleep", "60"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fn.Shutdown(context.Background())
+	api := "http://" + fn.Addr()
+	register := func(name string) *http.Response {
+		req, _ := http.NewRequest("POST", api+"/2020-01-01/extension/register", strings.NewReader(`{"events":["INVOKE"]}`))
+		req.Header.Set("Lambda-Extension-Name", name)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	resp := register("inproc")
+	if resp.StatusCode != 200 {
+		t.Fatalf("internal registration: %d", resp.StatusCode)
+	}
+	id := resp.Header.Get("Lambda-Extension-Identifier")
+
+	nextDone := make(chan struct{})
+	go func() { // the runtime's first next
+		defer close(nextDone)
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", api+"/2018-06-01/runtime/invocation/next", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := fn.WaitInit(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Init finished before the internal extension called event/next: %v", err)
+	}
+	go func() {
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", api+"/2020-01-01/extension/event/next", nil)
+		req.Header.Set("Lambda-Extension-Identifier", id)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	if err := fn.WaitInit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if resp := register("late"); resp.StatusCode != 403 {
+		t.Errorf("registration after Init: %d, want 403", resp.StatusCode)
+	}
+	env := fn.Environments()[0]
+	if ext, ok := env.Extension("inproc"); !ok || ext.External || ext.FirstNext.IsZero() {
+		t.Errorf("internal extension report %+v", ext)
+	}
+}
