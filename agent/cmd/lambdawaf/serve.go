@@ -52,6 +52,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	region := fs.String("region", "us-east-1", "region in ARNs, domains and AWS_REGION")
 	agentPort := fs.Int("agent-port", 0, "first agent listener port (environment n uses port+n; 0 picks free ports)")
 	logPath := fs.String("log", "", "also append the function's and the agent's log lines (decision records) to this file, for 'lambdawaf report'")
+	ephemeral := fs.Bool("ephemeral-keys", false, "let each environment pseudonymise with its own random key, as an agent without a secret does (default: one random key per serve session, served by a loopback Secrets Manager)")
 	quiet := fs.Bool("quiet", false, "do not print the function's log lines and an access line per request")
 	var envs listFlag
 	fs.Var(&envs, "env", "function environment variable KEY=VALUE (repeatable)")
@@ -92,7 +93,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		shape: shape, addr: *addr, function: *function, agent: *agent, noAgent: *noAgent,
 		config: *configPath, mode: *mode, concurrency: *concurrency, queue: *queue, timeout: *timeout,
 		memory: *memory, name: *name, stream: *stream, binaryTypes: *binaryTypes, stage: *stage, region: *region,
-		agentPort: *agentPort, logPath: *logPath, quiet: *quiet, env: env,
+		agentPort: *agentPort, logPath: *logPath, quiet: *quiet, env: env, ephemeral: *ephemeral,
 	}, stdout, stderr); err != nil {
 		fmt.Fprintln(stderr, "lambdawaf serve:", err)
 		return 1
@@ -103,7 +104,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 type serveOptions struct {
 	shape                                     gateway.Shape
 	addr, function, agent, config, mode       string
-	noAgent, stream, quiet                    bool
+	noAgent, stream, quiet, ephemeral         bool
 	concurrency, memory, agentPort            int
 	queue, timeout                            time.Duration
 	name, binaryTypes, stage, region, logPath string
@@ -182,22 +183,23 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 		}
 	}
 	ep, err := local.Start(ctx, local.Config{
-		Addr:         o.addr,
-		Translator:   gateway.Translator{Shape: o.shape, Region: o.region, Stage: o.stage, BinaryMediaTypes: binaryTypes},
-		Handler:      []string{handler},
-		Agent:        agent,
-		AgentConfig:  o.config,
-		Mode:         o.mode,
-		AgentPort:    o.agentPort,
-		Env:          o.env,
-		Concurrency:  o.concurrency,
-		QueueTimeout: o.queue,
-		Streaming:    o.stream,
-		FunctionName: o.name,
-		Timeout:      o.timeout,
-		MemoryMB:     o.memory,
-		Logs:         logs,
-		Observe:      observe,
+		Addr:          o.addr,
+		Translator:    gateway.Translator{Shape: o.shape, Region: o.region, Stage: o.stage, BinaryMediaTypes: binaryTypes},
+		Handler:       []string{handler},
+		Agent:         agent,
+		AgentConfig:   o.config,
+		Mode:          o.mode,
+		AgentPort:     o.agentPort,
+		Env:           o.env,
+		Concurrency:   o.concurrency,
+		QueueTimeout:  o.queue,
+		Streaming:     o.stream,
+		EphemeralKeys: o.ephemeral,
+		FunctionName:  o.name,
+		Timeout:       o.timeout,
+		MemoryMB:      o.memory,
+		Logs:          logs,
+		Observe:       observe,
 	})
 	if err != nil {
 		return err
