@@ -56,7 +56,7 @@ fmt-check:
 
 ## deps-check: the extension must not pull in Pulumi or Coraza.
 deps-check:
-	@if $(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -E 'pulumi|coraza'; then \
+	@if $(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -E 'pulumi|corazawaf/coraza'; then \
 	  echo "agent binary imports Pulumi or Coraza"; exit 1; fi
 	@echo "agent import graph: $$($(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -c .) packages, no Pulumi, no Coraza"
 

@@ -2,23 +2,66 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/firewall"
+	"github.com/lambdawaf/lambdawaf/agent/outbound"
+	"github.com/lambdawaf/lambdawaf/agent/policy"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
+	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
 
+// version is the agent version written into every decision record; the
+// release build sets it with -ldflags "-X main.version=...".
+var version = "dev"
+
 // newInspector builds the Inspector the extension runs in block and log
-// modes, and what must run at SHUTDOWN (flushing decision records, say; nil
-// when nothing must). It is the one place where the detection engine is
-// plugged in: swap the pass-through for the firewall (agent/firewall), with
-// telemetry and outbound filtering, here. It runs after the extension's
-// first event/next, concurrently with init, so it may load configuration and
-// keys; invocations wait for it (see deferredInspector). An error makes every
-// invocation follow the failure policy.
-func newInspector(ctx context.Context, cfg config, log zerolog.Logger) (proxy.Inspector, func(context.Context) error, error) {
-	var allowAll proxy.InspectorFunc = func(context.Context, *proxy.Invocation) (proxy.Verdict, error) {
-		return proxy.Verdict{}, nil
+// modes — the firewall (configuration, detection, policy) reporting every
+// decision to telemetry, with outbound response inspection when
+// LAMBDAWAF_OUTBOUND asks for it — and what must run at SHUTDOWN
+// (flushing decision records, metrics and the Firehose queue).
+//
+// It runs after the extension's first event/next, concurrently with init,
+// so it may load configuration; the agent key is fetched in the background
+// by telemetry and never waited for here. Invocations wait for the
+// inspector (see deferredInspector).
+//
+// A broken configuration is not an error here: the firewall then runs the
+// built-in defaults (and says so loudly), so the function stays protected.
+// Only an inspector that cannot be built at all is an error, and then
+// every invocation follows the failure policy.
+func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger) (proxy.Inspector, func(context.Context) error, error) {
+	tel := telemetry.Start(ctx, telemetry.Options{
+		Stdout:       stdout,
+		Getenv:       cfg.getenv,
+		AgentVersion: version,
+		Logger:       log,
+	})
+	opts := firewall.Options{
+		Logger:   &log,
+		Observer: tel.Recorder,
 	}
-	return withTestHooks(allowAll, cfg.getenv, log), nil, nil
+	// LAMBDAWAF_MODE, when set, wins over the configuration document's
+	// mode; unset, the document decides.
+	if cfg.getenv("LAMBDAWAF_MODE") != "" {
+		opts.Mode = policy.Mode(cfg.mode)
+	}
+	outCfg, outOn, err := outbound.ConfigFromEnv(cfg.getenv)
+	if err != nil {
+		// Outbound inspection rewrites responses only when asked to; a
+		// misspelt setting leaves responses untouched rather than
+		// guessing, and says so.
+		log.Error().Err(err).Msg("outbound inspection is off: invalid setting")
+	} else if outOn {
+		opts.ResponseFilters = outbound.New(outCfg, tel.Recorder, log)
+	}
+	fw, err := firewall.Open(cfg.getenv, opts)
+	if fw == nil {
+		return nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
+	}
+	return withTestHooks(fw, cfg.getenv, log), tel.Shutdown, nil
 }

@@ -56,7 +56,10 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) int {
 	start := time.Now()
 	cfg := loadConfig(getenv)
-	log := zerolog.New(zerolog.SyncWriter(stdout)).Level(cfg.logLevel).With().Timestamp().Str("agent", "lambdawaf").Logger()
+	// One synchronised stdout for the agent's own log lines and its
+	// decision records and metrics, so that lines never interleave.
+	stdout = zerolog.SyncWriter(stdout)
+	log := zerolog.New(stdout).Level(cfg.logLevel).With().Timestamp().Str("agent", "lambdawaf").Logger()
 	name := filepath.Base(args[0])
 
 	// 1. Bind before anything else.
@@ -121,7 +124,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if deferred != nil {
 		go func() {
 			t := time.Now()
-			in, stop, err := newInspector(ctx, cfg, log)
+			in, stop, err := newInspector(ctx, cfg, stdout, log)
 			if err != nil {
 				log.Error().Err(err).Bool("fail_closed", cfg.failClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
 			} else {
