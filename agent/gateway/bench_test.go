@@ -10,7 +10,7 @@ import (
 // own cost per request before the function is invoked.
 func BenchmarkEvent(b *testing.B) {
 	body := bytes.Repeat([]byte(`{"sku":"A-1","qty":2},`), 45)
-	for _, shape := range Shapes {
+	for _, shape := range Shapes() {
 		b.Run(string(shape), func(b *testing.B) {
 			r := httptest.NewRequest("POST", "/orders/42?expand=items&expand=customer&page=2", bytes.NewReader(body))
 			r.Header.Set("Content-Type", "application/json")

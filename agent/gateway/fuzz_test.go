@@ -20,7 +20,7 @@ func FuzzEvent(f *testing.F) {
 	f.Add("%zz=%&&=", "", "application/octet-stream", []byte{0, 0xff, 0xfe}, uint8(2))
 	f.Add("a=%u0041", "=;;", "", []byte("\xc3\x28"), uint8(4))
 	f.Fuzz(func(t *testing.T, rawQuery, cookie, contentType string, body []byte, shapeIndex uint8) {
-		shape := Shapes[int(shapeIndex)%len(Shapes)]
+		shape := Shapes()[int(shapeIndex)%len(Shapes())]
 		r := httptest.NewRequest("POST", "/p", bytes.NewReader(body))
 		r.URL.RawQuery = rawQuery
 		for _, kv := range [][2]string{{"Cookie", cookie}, {"Content-Type", contentType}} {
@@ -68,7 +68,7 @@ func FuzzResponse(f *testing.F) {
 	f.Add([]byte(`{"statusCode":200,"body":"AAA=","isBase64Encoded":true,"cookies":["a=b"]}`), uint8(2))
 	f.Add([]byte(`[1,2]`), uint8(3))
 	f.Fuzz(func(t *testing.T, payload []byte, shapeIndex uint8) {
-		shape := Shapes[int(shapeIndex)%len(Shapes)]
+		shape := Shapes()[int(shapeIndex)%len(Shapes())]
 		res, err := (&Translator{Shape: shape, BinaryMediaTypes: []string{"*/*"}}).Response(payload, "*/*")
 		if err != nil {
 			return

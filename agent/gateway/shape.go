@@ -40,7 +40,7 @@ const (
 )
 
 // Shapes lists every supported shape, in the order help texts show them.
-var Shapes = []Shape{HTTPAPI, REST, ALB, ALBMultiValue, FunctionURL}
+func Shapes() []Shape { return []Shape{HTTPAPI, REST, ALB, ALBMultiValue, FunctionURL} }
 
 // ParseShape accepts a shape name as a user would type it on a command line.
 func ParseShape(s string) (Shape, error) {
