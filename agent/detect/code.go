@@ -317,7 +317,6 @@ func (in *input) detectCode() {
 			return
 		}
 	}
-	in.detectSessionFixation()
 }
 
 // phpCall finds a call of a dangerous PHP function: the name as a whole

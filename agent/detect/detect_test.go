@@ -194,9 +194,9 @@ func TestDetectsAttacks(t *testing.T) {
 		{"node serialize", body("x", `{"rce":"_$$ND_FUNC$$_function(){require('child_process').exec('id')}()"}`), CodeInj},
 		{"python import", body("x", "__import__('os').system('id')"), CodeInj},
 		// Session fixation
-		{"cookie set", q("x", `<script>document.cookie="sessionid=1234; domain=.example.com";</script>`), XSS},
+		{"cookie set", q("x", `<script>document.cookie="sessionid=1234; domain=.example.com";</script>`), SessionFixation},
 		{"cookie set plain", q("x", `document.cookie="sessionid=1234; expires=Fri, 01 Jan 2038";`), SessionFixation},
-		{"meta set-cookie", q("x", `<meta http-equiv="Set-Cookie" content="sessionid=abc">`), XSS},
+		{"meta set-cookie", q("x", `<meta http-equiv="Set-Cookie" content="sessionid=abc">`), SessionFixation},
 		{"session param", q("jsessionid", "1234567890"), SessionFixation},
 	}
 	for _, tc := range cases {

@@ -77,6 +77,7 @@ type input struct {
 	lower_ string
 	hasLow bool
 	dst    []Signal
+	base   int // signals of this value start at dst[base]
 }
 
 // lower returns the ASCII-lowercased text, built once per input.
@@ -96,8 +97,8 @@ func (in *input) emit(c Class, rule string, score int, off, end int) {
 	if e.disabledClass[c] || e.disabledRule[rule] || score < e.minScore {
 		return
 	}
-	for i := range in.dst {
-		if in.dst[i].Class == c && in.dst[i].Rule == rule && in.dst[i].Location == in.v.Location {
+	for i := in.base; i < len(in.dst); i++ {
+		if in.dst[i].Class == c && in.dst[i].Rule == rule {
 			return // one signal per rule per value is enough evidence
 		}
 	}
@@ -123,25 +124,25 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 	text := v.Text
 	if len(text) > e.maxBytes {
 		text = text[:e.maxBytes]
-		in := input{e: e, v: &v, text: text, sc: sc, dst: dst}
+		in := input{e: e, v: &v, text: text, sc: sc, dst: dst, base: len(dst)}
 		in.emit(Protocol, "value-too-long", 3, 0, 16)
 		dst = in.dst
 	}
 	if v.IsKey {
 		// The decoder yields names as values of their own.
-		in := input{e: e, v: &v, text: text, sink: sinkKey, sc: sc, dst: dst}
+		in := input{e: e, v: &v, text: text, sink: sinkKey, sc: sc, dst: dst, base: len(dst)}
 		in.mask = scanMask(text)
 		in.judgeKey()
 		return in.dst
 	}
 	sk := sinkOf(&v)
 	if v.Key != "" && v.Key != v.Text && keyWorthJudging(&v) {
-		in := input{e: e, v: &v, text: v.Key, isKey: true, sink: sinkKey, sc: sc, dst: dst}
+		in := input{e: e, v: &v, text: v.Key, isKey: true, sink: sinkKey, sc: sc, dst: dst, base: len(dst)}
 		in.mask = scanMask(in.text)
 		in.judgeKey()
 		dst = in.dst
 	}
-	in := input{e: e, v: &v, text: text, sink: sk, sc: sc, dst: dst}
+	in := input{e: e, v: &v, text: text, sink: sk, sc: sc, dst: dst, base: len(dst)}
 	in.mask = scanMask(text)
 	in.judge()
 	if in.mask.has(bPercent) && urlLayers(v.Decoded) == 0 && len(text) < 64<<10 {
@@ -149,7 +150,7 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 		// form content type): the application may still decode it.
 		if dec, ok := percentDecode(sc.plus[:0], text); ok {
 			sc.plus = dec
-			in2 := input{e: e, v: &v, text: unsafeString(dec), sink: sk, sc: sc, dst: in.dst}
+			in2 := input{e: e, v: &v, text: unsafeString(dec), sink: sk, sc: sc, dst: in.dst, base: in.base}
 			in2.mask = scanMask(in2.text)
 			in2.judge()
 			return in2.dst
@@ -165,7 +166,7 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 				sc.plus[i] = ' '
 			}
 		}
-		in2 := input{e: e, v: &v, text: unsafeString(sc.plus), sink: sk, sc: sc, dst: in.dst}
+		in2 := input{e: e, v: &v, text: unsafeString(sc.plus), sink: sk, sc: sc, dst: in.dst, base: in.base}
 		in2.mask = scanMask(in2.text)
 		in2.judge()
 		return in2.dst
@@ -238,21 +239,34 @@ func (in *input) judge() {
 		}
 		return
 	}
-	in.detectSQLi()
-	in.detectXSS()
-	in.detectPath()
-	in.detectURL()
-	in.detectCmd()
-	in.detectJNDI()
-	in.detectXXE()
-	in.detectSSTI()
-	in.detectNoSQL()
-	in.detectLDAP()
-	in.detectCode()
-	in.detectOAST()
+	// Detectors run most specific first; a certain finding
+	// (score >= 8) ends the judgement of this value, which bounds the work
+	// per value when a flood of attack values arrives.
+	for _, d := range [...]func(*input){
+		// specific grammars first, so their class names the finding
+		(*input).detectJNDI, (*input).detectXXE, (*input).detectSSTI, (*input).detectNoSQL,
+		(*input).detectLDAP, (*input).detectSessionFixation,
+		(*input).detectSQLi, (*input).detectXSS, (*input).detectCmd, (*input).detectPath,
+		(*input).detectURL, (*input).detectCode, (*input).detectOAST,
+	} {
+		d(in)
+		if in.certain() {
+			return
+		}
+	}
 	if in.v.Part == event.PartPath {
 		in.detectProbe()
 	}
+}
+
+// certain reports whether this value already has a signal scoring 8 or more.
+func (in *input) certain() bool {
+	for i := in.base; i < len(in.dst); i++ {
+		if in.dst[i].Score >= 8 {
+			return true
+		}
+	}
+	return false
 }
 
 // judgeKey judges a parameter name: NoSQL operators and injected names.
