@@ -414,3 +414,53 @@ func TestOrdersAPIBehindTheAgent(t *testing.T) {
 		t.Errorf("attack not blocked: %v", got)
 	}
 }
+
+// TestFirewallBlocksAttacksBeforeTheHandler sends HTTP API events with
+// real attacks (no test hook: the production inspector decides) and checks
+// that each is answered by the agent with a block response that does not
+// reflect the input, while the benign request reaches the handler.
+func TestFirewallBlocksAttacksBeforeTheHandler(t *testing.T) {
+	seenDir := t.TempDir()
+	fn, _ := startFunction(t, setup{handler: "echo", env: map[string]string{"HANDLER_SEEN_DIR": seenDir}})
+	event := func(query, body string) string {
+		ev, _ := json.Marshal(map[string]any{
+			"version": "2.0", "routeKey": "$default", "rawPath": "/orders", "rawQueryString": query, "body": body,
+			"headers": map[string]string{"content-type": "application/json", "host": "api.example.com", "user-agent": "Mozilla/5.0"},
+			"requestContext": map[string]any{"http": map[string]string{"method": "POST", "path": "/orders", "sourceIp": "203.0.113.9"},
+				"requestId": "r1", "stage": "$default"},
+			"isBase64Encoded": false,
+		})
+		return string(ev)
+	}
+	cases := []struct {
+		name, query, body string
+		blocked           bool
+	}{
+		{"benign", "page=2", `{"sku":"SKU-1","quantity":2}`, false},
+		{"sql injection in the query", "id=1%27%20OR%20%271%27%3D%271", `{}`, true},
+		{"xss in a JSON body", "", `{"note":"<script>alert(document.cookie)</script>"}`, true},
+		{"path traversal in the body", "", `{"file":"../../../../etc/passwd"}`, true},
+	}
+	for _, tc := range cases {
+		res := invoke(t, fn, event(tc.query, tc.body), emulator.InvokeOptions{})
+		_, statErr := os.Stat(filepath.Join(seenDir, res.RequestID+".json"))
+		handlerSaw := statErr == nil
+		if handlerSaw == tc.blocked {
+			t.Errorf("%s: handler saw it = %v, want blocked = %v (%s)", tc.name, handlerSaw, tc.blocked, res.Payload)
+		}
+		if tc.blocked {
+			var resp struct {
+				StatusCode int    `json:"statusCode"`
+				Body       string `json:"body"`
+			}
+			if err := json.Unmarshal(res.Payload, &resp); err != nil || resp.StatusCode != 403 {
+				t.Errorf("%s: block response %s", tc.name, res.Payload)
+			}
+			for _, fragment := range []string{"script", "passwd", "OR"} {
+				if strings.Contains(string(res.Payload), fragment) {
+					t.Errorf("%s: block response reflects input %q: %s", tc.name, fragment, res.Payload)
+				}
+			}
+		}
+	}
+}
