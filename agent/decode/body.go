@@ -196,7 +196,7 @@ func (w *walker) inflate(body, coding, loc string) (string, bool) {
 	default:
 		gr, err := gzip.NewReader(src)
 		if err != nil {
-			w.issue(MalformedGzip, loc)
+			w.issue(MalformedCompression, loc)
 			return "", false
 		}
 		gr.Multistream(true)
@@ -220,7 +220,7 @@ func (w *walker) inflate(body, coding, loc string) (string, bool) {
 	}
 	w.inflated += int(n)
 	if err != nil {
-		w.issue(MalformedGzip, loc)
+		w.issue(MalformedCompression, loc)
 		return stringOf(buf.Bytes()), false
 	}
 	return stringOf(buf.Bytes()), true

@@ -110,16 +110,16 @@ type IssueKind string
 // Issue kinds. The *Limit kinds and DecompressionBomb mean input was left
 // uninspected.
 const (
-	DepthLimit        IssueKind = "depth-limit"
-	ValueLimit        IssueKind = "value-limit"
-	ByteLimit         IssueKind = "byte-limit"
-	DecompressionBomb IssueKind = "decompression-bomb"
-	MalformedJSON     IssueKind = "malformed-json"
-	MalformedXML      IssueKind = "malformed-xml"
-	MalformedForm     IssueKind = "malformed-multipart"
-	MalformedGzip     IssueKind = "malformed-compression"
-	BadURLEncoding    IssueKind = "invalid-url-encoding"
-	UnsupportedCoding IssueKind = "unsupported-content-encoding"
+	DepthLimit           IssueKind = "depth-limit"
+	ValueLimit           IssueKind = "value-limit"
+	ByteLimit            IssueKind = "byte-limit"
+	DecompressionBomb    IssueKind = "decompression-bomb"
+	MalformedJSON        IssueKind = "malformed-json"
+	MalformedXML         IssueKind = "malformed-xml"
+	MalformedMultipart   IssueKind = "malformed-multipart"
+	MalformedCompression IssueKind = "malformed-compression"
+	BadURLEncoding       IssueKind = "invalid-url-encoding"
+	UnsupportedCoding    IssueKind = "unsupported-content-encoding"
 )
 
 // Issue is one anomaly, located like a Value.

@@ -305,13 +305,13 @@ func TestWalkMultipart(t *testing.T) {
 
 	// truncated: what was read is judged, and the truncation reported
 	vals, de = walk(t, New(Limits{}), &event.Request{ContentType: `multipart/form-data; boundary=XyZ`, Body: []byte(body[:120])})
-	if !hasIssue(de, MalformedForm) {
+	if !hasIssue(de, MalformedMultipart) {
 		t.Errorf("truncation not reported: %v", de)
 	}
 	find(t, vals, "body.comment", "comment")
 	// missing boundary: judged whole
 	vals, de = walk(t, New(Limits{}), &event.Request{ContentType: `multipart/form-data`, Body: []byte(body)})
-	if !hasIssue(de, MalformedForm) {
+	if !hasIssue(de, MalformedMultipart) {
 		t.Errorf("missing boundary not reported: %v", de)
 	}
 	find(t, vals, "body", body)
@@ -417,12 +417,12 @@ func TestWalkCompressed(t *testing.T) {
 	// truncated gzip: the readable prefix is judged, the truncation reported
 	full := gz(t, []byte(strings.Repeat("hello world ", 1000)))
 	_, de = walk(t, New(Limits{}), &event.Request{ContentEncoding: "gzip", Body: full[:len(full)/2]})
-	if !hasIssue(de, MalformedGzip) {
+	if !hasIssue(de, MalformedCompression) {
 		t.Errorf("truncated gzip not reported: %v", de)
 	}
 	// not gzip at all despite the header
 	vals, de = walk(t, New(Limits{}), &event.Request{ContentEncoding: "gzip", Body: []byte("plain")})
-	if !hasIssue(de, MalformedGzip) {
+	if !hasIssue(de, MalformedCompression) {
 		t.Errorf("bad gzip not reported: %v", de)
 	}
 	find(t, vals, "body", "plain")

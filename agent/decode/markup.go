@@ -15,7 +15,7 @@ import (
 // type (a JSON part is walked as JSON).
 func (w *walker) walkMultipart(body, boundary, loc string, depth int) {
 	if boundary == "" {
-		w.issue(MalformedForm, loc)
+		w.issue(MalformedMultipart, loc)
 		w.expand(loc, "", body, depth)
 		return
 	}
@@ -26,7 +26,7 @@ func (w *walker) walkMultipart(body, boundary, loc string, depth int) {
 		if err != nil {
 			// a complete body ends with the closing delimiter
 			if !errors.Is(err, io.EOF) || parts == 0 || !strings.Contains(body, "--"+boundary+"--") {
-				w.issue(MalformedForm, loc)
+				w.issue(MalformedMultipart, loc)
 				if parts == 0 {
 					w.expand(loc, "", body, depth)
 				}
@@ -49,7 +49,7 @@ func (w *walker) walkMultipart(body, boundary, loc string, depth int) {
 		remaining := w.lim.MaxBytes - w.bytes
 		data, err := io.ReadAll(io.LimitReader(p, int64(remaining)+1))
 		if err != nil {
-			w.issue(MalformedForm, ploc)
+			w.issue(MalformedMultipart, ploc)
 		}
 		if len(data) > remaining {
 			w.limit(ByteLimit, ploc)
