@@ -185,10 +185,10 @@ func (f *Filter) filterHTTP(ctx context.Context, payload []byte, obj map[string]
 // maskBody finds and masks sensitive data in a body; counts is nil when
 // there is nothing.
 func (f *Filter) maskBody(data []byte, isJSON bool) ([]byte, map[leak.Kind]int) {
-	if isJSON && json.Valid(data) {
-		return maskJSON(data, f.in.cfg.Kinds)
-	}
 	findings, _ := leak.Find(data, f.in.cfg.Kinds, true)
+	if isJSON && (len(findings) > 0 || bytes.Contains(data, []byte(`\u`))) && json.Valid(data) {
+		return maskJSONFound(data, f.in.cfg.Kinds, findings)
+	}
 	if len(findings) == 0 {
 		return data, nil
 	}
@@ -203,6 +203,14 @@ func (f *Filter) maskBody(data []byte, isJSON bool) ([]byte, map[leak.Kind]int) 
 // hide data are decoded, scanned on their own and re-encoded.
 func maskJSON(doc []byte, kinds leak.Kind) ([]byte, map[leak.Kind]int) {
 	raw, _ := leak.Find(doc, kinds, true)
+	return maskJSONFound(doc, kinds, raw)
+}
+
+// maskJSONFound is maskJSON with the document already scanned.
+func maskJSONFound(doc []byte, kinds leak.Kind, raw []leak.Finding) ([]byte, map[leak.Kind]int) {
+	if len(raw) == 0 && !bytes.Contains(doc, []byte(`\u`)) {
+		return doc, nil
+	}
 	var toks []jsonscan.Token
 	s := jsonscan.New(doc, 0)
 	for {

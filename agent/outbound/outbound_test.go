@@ -501,3 +501,22 @@ func FuzzMaskJSON(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFilterResponse is the cost of inspecting a clean API Gateway
+// response (the common case) of 1 KB and 100 KB of JSON.
+//
+//	go test ./agent/outbound -run '^$' -bench BenchmarkFilterResponse
+func BenchmarkFilterResponse(b *testing.B) {
+	item := `{"id":12345,"name":"Widget deluxe","price":"19.99","sku":"ABC-123-XYZ","updated":"2026-11-21T23:45:00Z"},`
+	for _, size := range []int{1 << 10, 100 << 10} {
+		body := `{"items":[` + strings.Repeat(item, size/len(item)) + `{}]}`
+		payload := v1Response(body, false, map[string]string{"content-type": "application/json"})
+		b.Run(itoa(size/1024)+"KB", func(b *testing.B) {
+			f, _ := newFilter(Mask, event.APIGatewayHTTP, nil)
+			b.SetBytes(int64(len(payload)))
+			for b.Loop() {
+				f.FilterResponse(context.Background(), payload)
+			}
+		})
+	}
+}
