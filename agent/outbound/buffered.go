@@ -43,18 +43,18 @@ func (f *Filter) FilterResponse(ctx context.Context, payload []byte) ([]byte, er
 	if counts == nil {
 		return payload, nil
 	}
-	return f.act(ctx, payload, out, counts, nil), nil
+	return f.act(ctx, payload, out, counts), nil
 }
 
 // act applies the configured action to a response with findings.
-func (f *Filter) act(ctx context.Context, original, masked []byte, counts map[leak.Kind]int, obj map[string]json.RawMessage) []byte {
+func (f *Filter) act(ctx context.Context, original, masked []byte, counts map[leak.Kind]int) []byte {
 	switch f.in.cfg.Action {
 	case Log:
 		f.report(ctx, Log, "body", counts, "")
 		return original
 	case Block:
 		f.report(ctx, Block, "body", counts, "")
-		return f.blockResponse(obj)
+		return f.blockResponse()
 	default:
 		f.report(ctx, Mask, "body", counts, "")
 		return masked
@@ -62,16 +62,10 @@ func (f *Filter) act(ctx context.Context, original, masked []byte, counts map[le
 }
 
 // blockResponse is a generic 500 in the shape the trigger expects.
-func (f *Filter) blockResponse(obj map[string]json.RawMessage) []byte {
+func (f *Filter) blockResponse() []byte {
 	if f.trigger.IsHTTP() {
-		var b []byte
-		var err error
-		if req, perr := event.Parse(f.event); perr == nil && req.Trigger == f.trigger {
-			b, err = req.BlockResponse(500, "application/json", []byte(genericErrorBody))
-		} else {
-			b, err = event.BlockResponse(f.trigger, 500, "application/json", []byte(genericErrorBody))
-		}
-		if err == nil {
+		req := &event.Request{Trigger: f.trigger, MultiValueHeaders: f.multiValue}
+		if b, err := req.BlockResponse(500, "application/json", []byte(genericErrorBody)); err == nil {
 			return b
 		}
 	}
@@ -154,7 +148,7 @@ func (f *Filter) filterHTTP(ctx context.Context, payload []byte, obj map[string]
 		return payload
 	}
 	if f.in.cfg.Action != Mask {
-		return f.act(ctx, payload, nil, counts, obj)
+		return f.act(ctx, payload, nil, counts)
 	}
 	wire := masked
 	if gzipped {
@@ -179,7 +173,7 @@ func (f *Filter) filterHTTP(ctx context.Context, payload []byte, obj map[string]
 		f.report(ctx, Pass, "body", counts, "masked response could not be encoded")
 		return payload
 	}
-	return f.act(ctx, payload, out, counts, obj)
+	return f.act(ctx, payload, out, counts)
 }
 
 // maskBody finds and masks sensitive data in a body; counts is nil when

@@ -10,6 +10,7 @@
 package outbound
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -113,10 +114,11 @@ func New(cfg Config, reporter Reporter, logger zerolog.Logger) *Inspector {
 // ResponseFilter returns the filter for the invocation the firewall let
 // through.
 func (in *Inspector) ResponseFilter(ctx context.Context, inv *proxy.Invocation, d *policy.Decision) proxy.ResponseFilter {
-	f := &Filter{in: in, event: inv.Event, requestID: inv.RequestID}
+	f := &Filter{in: in, requestID: inv.RequestID}
 	if d != nil {
 		f.trigger = d.Trigger
 	}
+	f.multiValue = f.trigger == event.ALB && bytes.Contains(inv.Event, []byte(`"multiValueHeaders"`))
 	return f
 }
 
@@ -125,14 +127,19 @@ type Filter struct {
 	in        *Inspector
 	requestID string
 	trigger   event.Trigger
-	event     []byte // the raw event, to shape a block response like it
+	// multiValue: the event came from an ALB in multi-value headers mode,
+	// whose responses must use multiValueHeaders. (The event itself is not
+	// kept: it can be 6 MB, and the filter lives as long as the handler
+	// runs.)
+	multiValue bool
 }
 
 // NewFilter returns a filter for a response to an event of the given
 // trigger; eventPayload (may be nil) lets block responses follow the
 // event's header mode (ALB multi-value headers).
 func (in *Inspector) NewFilter(requestID string, trigger event.Trigger, eventPayload []byte) *Filter {
-	return &Filter{in: in, requestID: requestID, trigger: trigger, event: eventPayload}
+	return in.ResponseFilter(context.Background(), &proxy.Invocation{RequestID: requestID, Event: eventPayload},
+		&policy.Decision{Trigger: trigger}).(*Filter)
 }
 
 func (f *Filter) report(ctx context.Context, action Action, where string, counts map[leak.Kind]int, reason string) {
