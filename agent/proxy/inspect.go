@@ -25,6 +25,21 @@ type Verdict struct {
 	// runtime never sees the event.
 	Block         bool
 	BlockResponse []byte
+	// BlockStreaming, when true, posts BlockResponse as a streamed
+	// response: chunked, with Lambda-Runtime-Function-Response-Mode:
+	// streaming, as a function answers an invocation made with response
+	// streaming (a Function URL in RESPONSE_STREAM invoke mode). Such a
+	// front door passes the function's bytes to the client as they are,
+	// so a buffered JSON response object would reach the client as the
+	// body of a 200. An empty BlockResponse then stands for
+	// GenericStreamingBlockResponse.
+	BlockStreaming bool
+	// BlockContentType is the content type BlockResponse is posted with.
+	// Empty means application/json, or, when BlockStreaming, the HTTP
+	// integration streaming format
+	// (application/vnd.awslambda.http-integration-response: a JSON
+	// prelude with status and headers, eight NUL bytes, then the body).
+	BlockContentType string
 	// Event, when non-nil, replaces the payload handed to the runtime (a
 	// batch with malicious records removed, for example).
 	Event []byte

@@ -58,6 +58,15 @@ const (
 // response so HTTP clients get a plain 403, and it never reflects input.
 const GenericBlockResponse = `{"statusCode":403,"headers":{"Content-Type":"application/json"},"body":"{\"message\":\"Forbidden\"}"}`
 
+// GenericStreamingBlockResponse is GenericBlockResponse in the streaming
+// format of Function URLs (content type
+// application/vnd.awslambda.http-integration-response): the JSON prelude
+// with status and headers, eight NUL bytes, then the body. The proxy posts
+// it for a Verdict that blocks with BlockStreaming and an empty
+// BlockResponse.
+const GenericStreamingBlockResponse = `{"statusCode":403,"headers":{"Content-Type":"application/json"}}` +
+	"\x00\x00\x00\x00\x00\x00\x00\x00" + `{"message":"Forbidden"}`
+
 // DefaultMaxFilteredResponse bounds how much of a buffered response is held
 // in memory for a ResponseFilter. Lambda's own limit is 6 MB; a response
 // larger than this bound is passed through unfiltered (and logged) rather
@@ -237,7 +246,7 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 		inv := &Invocation{RequestID: id, Header: resp.Header, Event: payload}
 		v := p.inspect(r.Context(), inv)
 		if v.Block {
-			p.block(r.Context(), id, v.BlockResponse)
+			p.block(r.Context(), id, v)
 			if ctx.Err() != nil {
 				p.closing(w)
 				return
@@ -345,22 +354,40 @@ func (e *PanicError) Error() string {
 	return "panic: " + msg
 }
 
-// block answers a blocked invocation upstream. If Lambda refuses the block
-// response (it should not), the invocation is failed with a generic error
-// instead, so it never waits for a runtime that will not see it.
-func (p *Proxy) block(parent context.Context, id string, body []byte) {
+// block answers a blocked invocation upstream, buffered or, when the
+// Verdict says so, streamed. If Lambda refuses the block response (it
+// should not), the invocation is failed with a generic error instead, so it
+// never waits for a runtime that will not see it.
+func (p *Proxy) block(parent context.Context, id string, v Verdict) {
 	p.stats.blocked.Add(1)
+	body, contentType := v.BlockResponse, v.BlockContentType
 	if len(body) == 0 {
 		body = []byte(GenericBlockResponse)
+		if v.BlockStreaming {
+			body = []byte(GenericStreamingBlockResponse)
+		}
+	}
+	if contentType == "" {
+		contentType = "application/json"
+		if v.BlockStreaming {
+			contentType = contentTypeStreamingPrelude
+		}
 	}
 	ctx := context.WithoutCancel(parent)
-	status, err := p.post(ctx, pathPrefix+url.PathEscape(id)+suffixResponse, body)
+	path := pathPrefix + url.PathEscape(id) + suffixResponse
+	var status int
+	var err error
+	if v.BlockStreaming {
+		status, err = p.postStream(ctx, path, body, contentType)
+	} else {
+		status, err = p.post(ctx, path, body)
+	}
 	if err == nil && status == http.StatusAccepted {
-		p.log.Info().Str("request_id", id).Msg("invocation blocked")
+		p.log.Info().Str("request_id", id).Bool("streamed", v.BlockStreaming).Msg("invocation blocked")
 		return
 	}
 	p.stats.blockFailures.Add(1)
-	p.log.Error().Err(err).Int("status", status).Str("request_id", id).
+	p.log.Error().Err(err).Int("status", status).Str("request_id", id).Bool("streamed", v.BlockStreaming).
 		Msg("upstream did not accept the block response; failing the invocation instead")
 	const generic = `{"errorMessage":"Request blocked","errorType":"LambdaWAF.Blocked"}`
 	status, err = p.post(ctx, pathPrefix+url.PathEscape(id)+suffixError, []byte(generic))
@@ -370,12 +397,32 @@ func (p *Proxy) block(parent context.Context, id string, body []byte) {
 	}
 }
 
+// post sends a buffered JSON body upstream and returns the status.
 func (p *Proxy) post(ctx context.Context, path string, body []byte) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+p.upstream+path, bytes.NewReader(body))
 	if err != nil {
 		return 0, fmt.Errorf("build request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	return p.roundTrip(req, path)
+}
+
+// postStream sends body upstream as a streamed response, the way runtimes
+// stream: Lambda-Runtime-Function-Response-Mode: streaming and a chunked
+// body of unknown length.
+func (p *Proxy) postStream(ctx context.Context, path string, body []byte, contentType string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+p.upstream+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, fmt.Errorf("build request: %w", err)
+	}
+	req.ContentLength = -1
+	req.TransferEncoding = []string{"chunked"}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set(headerResponseMode, responseModeStream)
+	return p.roundTrip(req, path)
+}
+
+func (p *Proxy) roundTrip(req *http.Request, path string) (int, error) {
 	resp, err := p.transport.RoundTrip(req)
 	if err != nil {
 		return 0, fmt.Errorf("post %s: %w", path, err)
