@@ -52,9 +52,6 @@ func blockResponse(t Trigger, multiValue bool, status int, contentType string, b
 	if status < 100 || status > 599 {
 		return nil, fmt.Errorf("block response: invalid status %d", status)
 	}
-	if contentType == "" {
-		contentType = "text/plain; charset=utf-8"
-	}
 	resp := proxyResponse{StatusCode: status}
 	if utf8.Valid(body) {
 		resp.Body = string(body)
@@ -62,11 +59,7 @@ func blockResponse(t Trigger, multiValue bool, status int, contentType string, b
 		resp.Body = base64.StdEncoding.EncodeToString(body)
 		resp.IsBase64Encoded = true
 	}
-	headers := map[string]string{
-		"Content-Type":           contentType,
-		"Cache-Control":          "no-store",
-		"X-Content-Type-Options": "nosniff",
-	}
+	headers := blockHeaders(contentType)
 	switch t {
 	case ALB, VPCLatticeV1, VPCLatticeV2:
 		// ALB requires statusDescription ("403 Forbidden"); Lattice accepts it.
@@ -86,3 +79,63 @@ func blockResponse(t Trigger, multiValue bool, status int, contentType string, b
 	}
 	return b, nil
 }
+
+// blockHeaders are the headers of every block response.
+func blockHeaders(contentType string) map[string]string {
+	if contentType == "" {
+		contentType = "text/plain; charset=utf-8"
+	}
+	return map[string]string{
+		"Content-Type":           contentType,
+		"Cache-Control":          "no-store",
+		"X-Content-Type-Options": "nosniff",
+	}
+}
+
+// StreamingContentType is the content type of a streamed HTTP integration
+// response, the format StreamingBlockResponse produces.
+const StreamingContentType = "application/vnd.awslambda.http-integration-response"
+
+// ErrNoStreaming is returned when a streamed response is asked of a trigger
+// whose front door cannot invoke with response streaming.
+var ErrNoStreaming = errors.New("trigger has no streamed HTTP response")
+
+// StreamsResponses reports whether the front door of t can invoke the
+// function with response streaming and read the HTTP integration streaming
+// format: a Function URL in RESPONSE_STREAM invoke mode, an API Gateway
+// REST API integration in STREAM transfer mode.
+func (t Trigger) StreamsResponses() bool {
+	return t == FunctionURL || t == APIGatewayREST
+}
+
+// StreamingBlockResponse is BlockResponse for an invocation made with
+// response streaming. Such a front door hands the function's bytes to the
+// client as they come, so a response object would reach the client as the
+// body of a 200; the function must stream instead, in the HTTP integration
+// format (StreamingContentType): a JSON prelude with the status and
+// headers, eight NUL bytes, then the body as is. The headers are those of
+// BlockResponse; body must be a fixed page chosen by the caller and must
+// never contain request input. The result is to be posted as a streamed
+// response (Lambda-Runtime-Function-Response-Mode: streaming).
+func StreamingBlockResponse(t Trigger, status int, contentType string, body []byte) ([]byte, error) {
+	if !t.StreamsResponses() {
+		return nil, fmt.Errorf("streaming block response for %s: %w", t, ErrNoStreaming)
+	}
+	if status < 100 || status > 599 {
+		return nil, fmt.Errorf("streaming block response: invalid status %d", status)
+	}
+	prelude, err := json.Marshal(struct {
+		StatusCode int               `json:"statusCode"`
+		Headers    map[string]string `json:"headers"`
+	}{status, blockHeaders(contentType)})
+	if err != nil {
+		return nil, fmt.Errorf("streaming block response: %w", err)
+	}
+	out := make([]byte, 0, len(prelude)+len(streamSeparator)+len(body))
+	out = append(out, prelude...)
+	out = append(out, streamSeparator...)
+	return append(out, body...), nil
+}
+
+// streamSeparator ends the prelude of a streamed HTTP integration response.
+const streamSeparator = "\x00\x00\x00\x00\x00\x00\x00\x00"
