@@ -406,7 +406,7 @@ func (in *input) detectCmd() {
 			if sep == "\n" {
 				// Lines of a text area start with words: a newline
 				// separates commands only with shell-like arguments.
-				if strong && argsLookShell(s, we) && !proseish || segmentLooksShell(s, we) {
+				if strong && argsLookShell(s, we) && !proseish || segmentLooksShell(s, we) || we == len(s) && len(s) < 64 && strings.Count(s, " ") < 3 {
 					in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
 					return
 				}

@@ -124,7 +124,7 @@ func (in *input) detectPlain() {
 			return
 		}
 	}
-	if strings.Contains(in.text, "rO0AB") {
+	if strings.Contains(in.text, "rO0AB") || strings.Contains(in.text, "KztAAU") || strings.Contains(in.text, "Cs7QAF") {
 		in.detectCode()
 		return
 	}
@@ -277,8 +277,14 @@ func (in *input) detectCode() {
 			return
 		}
 	}
-	if i := strings.Index(in.text, "rO0AB"); i >= 0 && (i == 0 || !isB64URL(in.text[i-1])) {
-		in.emit(CodeInj, "java-serialized-object", 8, i, i+24)
+	for _, magic := range [...]string{"rO0AB", "KztAAU", "Cs7QAF", "H4sIA"} { // base64 of AC ED 00 05 at each alignment; gzip
+		if i := strings.Index(in.text, magic); i >= 0 && (i == 0 || !isB64URL(in.text[i-1])) && (magic != "H4sIA" || strings.Contains(in.text, "rO0")) {
+			in.emit(CodeInj, "java-serialized-object", 8, i, i+24)
+			return
+		}
+	}
+	if i := strings.Index(s, "@{["); i >= 0 { // Perl interpolation @{[ code ]}
+		in.emit(CodeInj, "perl-interpolation", 7, i, i+24)
 		return
 	}
 	if i := strings.Index(in.text, "\xac\xed\x00\x05"); i >= 0 {

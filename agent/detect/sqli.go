@@ -476,7 +476,7 @@ func afterBreakout(s string, t []tok, numeric bool) (off, end, score int, ok boo
 		if t[1].k == tOp && t[1].text(s) == "not" || t[1].k == tOp && t[1].text(s) == "!" {
 			t = t[1:]
 		}
-		if !isOperand(t[1], s) {
+		if len(t) < 2 || !isOperand(t[1], s) {
 			return 0, 0, 0, false
 		}
 		// operand comparison operand

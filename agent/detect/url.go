@@ -74,9 +74,18 @@ func parseIPish(host string) (ip netip.Addr, obfuscated, ok bool) {
 			base, q = 8, p[1:]
 			obfuscated = true
 		}
-		v, err := strconv.ParseUint(q, base, 32)
+		v, err := strconv.ParseUint(q, base, 64)
+		if err != nil && base == 16 && len(q) > 8 {
+			// overflowing hex: resolvers keep the low 32 bits
+			v, err = strconv.ParseUint(q[len(q)-8:], 16, 64)
+			obfuscated = true
+		}
 		if err != nil {
 			return ip, false, false
+		}
+		if n == 0 && len(strings.Split(h, ".")) == 1 && v > 0xffffffff {
+			v &= 0xffffffff // dotless decimal overflow wraps
+			obfuscated = true
 		}
 		parts[n] = v
 		n++
@@ -307,6 +316,10 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 	host := hostOf(s[a:])
 	web := scheme == "http" || scheme == "https" || scheme == "ftp" || scheme == "ftps" || scheme == "ws" || scheme == "wss" || scheme == ""
 	if !web {
+		// any other scheme still must not point at metadata
+		if k, _, _ := classifyHost(host); k == hostMetadata {
+			in.judgeHost(s, b, host, true, scheme)
+		}
 		return
 	}
 	in.judgeHost(s, b, host, true, scheme)
