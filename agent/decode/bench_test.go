@@ -1,7 +1,6 @@
 package decode
 
 import (
-	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -125,6 +124,3 @@ func TestAdversarialBounded(t *testing.T) {
 		}
 	}
 }
-
-// keep encoding/json linked for fixture sanity in benchmarks
-var _ = json.Valid
