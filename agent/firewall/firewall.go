@@ -85,6 +85,16 @@ type Options struct {
 	// ResponseFilters, when set, supplies the outbound filter of every
 	// invocation that is let through.
 	ResponseFilters ResponseFilters
+	// StreamingTriggers lists the HTTP triggers whose front door invokes
+	// the function with response streaming (LAMBDAWAF_RESPONSE_STREAMING):
+	// a Function URL in RESPONSE_STREAM invoke mode, an API Gateway REST
+	// integration in STREAM transfer mode. The event does not say how it
+	// was invoked, and such a front door passes the function's bytes to
+	// the client as they are, so their events are blocked with a streamed
+	// response (event.StreamingBlockResponse) instead of a response
+	// object, which would reach the client as the body of a 200. Triggers
+	// that cannot stream are ignored.
+	StreamingTriggers []event.Trigger
 	// Limits bound the decoding of one event.
 	Limits decode.Limits
 	// Detect is the base detection configuration; the policy's classes and
@@ -264,11 +274,15 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 		}
 		v.Event = out
 	case d.Outcome == policy.Block:
-		body, berr := blockResponse(req, d)
+		streamed := req.Trigger.StreamsResponses() && slices.Contains(f.opts.StreamingTriggers, req.Trigger)
+		body, berr := blockResponse(req, d, streamed)
 		if berr != nil {
 			return proxy.Verdict{}, fmt.Errorf("build block response: %w", berr)
 		}
 		v.Block, v.BlockResponse = true, body
+		if streamed {
+			v.BlockStreaming, v.BlockContentType = true, event.StreamingContentType
+		}
 		return v, nil
 	}
 	if f.opts.ResponseFilters != nil {
@@ -277,10 +291,15 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 	return v, nil
 }
 
-// blockResponse shapes the block response for the trigger. Record-list
-// triggers whose every record was malicious are answered with an empty
-// partial-batch response: the invocation succeeds and the batch is dropped.
-func blockResponse(req *event.Request, d *Decision) ([]byte, error) {
+// blockResponse shapes the block response for the trigger, in the
+// streaming format when the invocation was made with response streaming.
+// Record-list triggers whose every record was malicious are answered with
+// an empty partial-batch response: the invocation succeeds and the batch is
+// dropped.
+func blockResponse(req *event.Request, d *Decision, streamed bool) ([]byte, error) {
+	if streamed {
+		return event.StreamingBlockResponse(req.Trigger, d.Status, d.ContentType, d.Body)
+	}
 	if req.Trigger.IsHTTP() {
 		return req.BlockResponse(d.Status, d.ContentType, d.Body)
 	}
