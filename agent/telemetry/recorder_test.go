@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -330,5 +331,63 @@ func BenchmarkObserve(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		r.ObserveRequest(context.Background(), d, req)
+	}
+}
+
+// TestConcurrentObserve records from many goroutines while the key
+// arrives, as Lambda Managed Instances do; run with -race.
+func TestConcurrentObserve(t *testing.T) {
+	release := make(chan struct{})
+	var out syncBuffer
+	m := NewMetrics(&out, "orders", time.Hour)
+	r := NewRecorder(capture(&out), slowKey(t, release, false), Config{KeyWait: time.Minute, MaxPending: 50, SampleAllowed: 1, Metrics: m})
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 100 {
+				if g == 0 && i == 50 {
+					close(release)
+				}
+				r.ObserveRequest(context.Background(), blockDecision(), plantedRequest())
+			}
+		}()
+	}
+	wg.Wait()
+	if err := r.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	n, inspected := 0, 0.0
+	for _, l := range out.Lines() {
+		m := decode(t, l) // every line whole, none interleaved
+		if m["kind"] == KindDecision {
+			n++
+		}
+		if v, ok := m[MetricInspected].(float64); ok {
+			inspected += v
+		}
+	}
+	if n != 800 || inspected != 800 {
+		t.Errorf("%d records and %v inspected for 800 decisions", n, inspected)
+	}
+}
+
+// TestSchemaExample checks that the example in SCHEMA.md is a Record.
+func TestSchemaExample(t *testing.T) {
+	doc := readSchemaDoc(t)
+	start := strings.Index(doc, "```json\n")
+	end := strings.Index(doc[start+8:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("no JSON example in SCHEMA.md")
+	}
+	dec := json.NewDecoder(strings.NewReader(doc[start+8 : start+8+end]))
+	dec.DisallowUnknownFields()
+	var r Record
+	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("SCHEMA.md example: %v", err)
+	}
+	if r.SchemaVersion != SchemaVersion || r.Kind != KindDecision || len(r.Signals) != 1 {
+		t.Errorf("example = %+v", r)
 	}
 }
