@@ -15,7 +15,7 @@ func (in *input) detectXSS() {
 		return
 	}
 	m := in.mask
-	if !m.has(bLT | bColon | bEq | bParen | bBacktick) {
+	if !m.has(bLT | bColon | bEq | bParen | bBacktick | bBracket | bStar) {
 		return
 	}
 	if m.has(bLT) || m.has(bEq) && m.has(bQuote|bDQuote|bBacktick|bSpace|bSlash) {
@@ -37,7 +37,17 @@ func (in *input) detectXSS() {
 			return
 		}
 	}
-	if m.has(bParen | bBacktick | bEq) {
+	if m.has(bEq) && m.has(bQuote|bDQuote|bLT|bBacktick|bSlash) {
+		if i := looseHandler(s); i >= 0 {
+			in.emit(XSS, "xss-event-handler", 6, i, i+24)
+			return
+		}
+	}
+	if m.has(bLT) && strings.Contains(s, "vmlframe") {
+		in.emit(XSS, "xss-tag", 7, strings.Index(s, "vmlframe"), 32)
+		return
+	}
+	if m.has(bParen | bBacktick | bEq | bBracket | bStar) {
 		if off, sc := jsSink(s); sc > 0 {
 			in.emit(XSS, "xss-js-sink", sc, off, off+24)
 		}
@@ -159,6 +169,58 @@ func htmlTag(s string) (int, int) {
 	return 0, 0
 }
 
+// compactJS removes /* */ comments and blanks.
+func compactJS(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' && i+1 < len(s) && s[i+1] == '*' {
+			j := strings.Index(s[i+2:], "*/")
+			if j < 0 {
+				break
+			}
+			i += j + 3
+			continue
+		}
+		if isSpace(s[i]) {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// looseHandler finds an event handler attribute injected after a quote or
+// '<' without a complete tag: "onwebkitanimationend=, ' onabcdef =.
+func looseHandler(s string) int {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "on")
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 2
+		b := i
+		for b > 0 && isSpace(s[b-1]) {
+			b--
+		}
+		if b == 0 || !(s[b-1] == '"' || s[b-1] == '\'' || s[b-1] == '<' || s[b-1] == '/' || s[b-1] == '`') {
+			continue
+		}
+		k := i + 2
+		for k < len(s) && isAlpha(s[k]) {
+			k++
+		}
+		if k-i < 6 {
+			continue
+		}
+		e := skipSpace(s, k)
+		if e < len(s) && s[e] == '=' {
+			return i
+		}
+	}
+	return -1
+}
+
 // eventHandler reports an on*= attribute in a tag's attribute text.
 func eventHandler(attrs string) bool {
 	for off := 0; off < len(attrs); {
@@ -196,6 +258,35 @@ var jsSinks = [...]string{"alert", "prompt", "confirm", "eval", "settimeout", "s
 func jsSink(s string) (int, int) {
 	if i := strings.Index(s, "document.cookie"); i >= 0 {
 		return i, 6
+	}
+	// Tagged-template calls run code without parentheses: x.call`${eval}`.
+	for _, w := range [...]string{".call`", ".apply`", ".bind`", "`${eval}", "${alert", "import("} {
+		if i := strings.Index(s, w); i >= 0 {
+			return i, 7
+		}
+	}
+	// Comments and blanks between tokens: document /*x*/ . cookie,
+	// (document)["cookie"], self /**/ ["alert"].
+	if strings.Contains(s, "/*") || strings.Contains(s, "[") {
+		c := compactJS(s)
+		for _, w := range [...]string{"document.cookie", "document[\"cookie\"]", "document['cookie']", "(document)[\"cookie\"]", "(document)['cookie']", "self[\"alert\"]", "self['alert']", "window[\"alert\"]", "top[\"alert\"]", "[\"constructor\"]", "['constructor']"} {
+			if strings.Contains(c, w) {
+				return 0, 7
+			}
+		}
+	}
+	// JSFuck: code written with []()!+ only.
+	if len(s) > 40 {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case '[', ']', '(', ')', '!', '+':
+				n++
+			}
+		}
+		if n*10 >= len(s)*9 {
+			return 0, 7
+		}
 	}
 	for _, w := range [...]string{"document.domain", "window.location", "document.location", ".innerhtml", "document.write(", "-moz-binding", "window.name", "top.location", "location.href", "localstorage.", "constructor.constructor", "window[", "self[", "top["} {
 		if i := strings.Index(s, w); i >= 0 {
