@@ -274,7 +274,7 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 		}
 		v.Event = out
 	case d.Outcome == policy.Block:
-		streamed := req.Trigger.StreamsResponses() && slices.Contains(f.opts.StreamingTriggers, req.Trigger)
+		streamed := streams(f.opts.StreamingTriggers, req.Trigger)
 		body, berr := blockResponse(req, d, streamed)
 		if berr != nil {
 			return proxy.Verdict{}, fmt.Errorf("build block response: %w", berr)
@@ -289,6 +289,24 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 		v.Response = f.opts.ResponseFilters.ResponseFilter(ctx, inv, d)
 	}
 	return v, nil
+}
+
+// streams reports whether events of t are blocked with a streamed response.
+func streams(streaming []event.Trigger, t event.Trigger) bool {
+	return t.StreamsResponses() && slices.Contains(streaming, t)
+}
+
+// StreamedInvocations returns the check proxy.WithStreamedBlocks wants, for
+// the blocks the proxy decides itself (an inspection failing closed):
+// whether an invocation is an event of one of the streaming triggers
+// (Options.StreamingTriggers), told apart as InspectEvent tells them. It
+// parses the event again, which costs nothing on the hot path: the proxy
+// asks only when an inspection has failed.
+func StreamedInvocations(streaming []event.Trigger) func(*proxy.Invocation) bool {
+	return func(inv *proxy.Invocation) bool {
+		req, err := event.Parse(inv.Event)
+		return err == nil && streams(streaming, req.Trigger)
+	}
 }
 
 // blockResponse shapes the block response for the trigger, in the

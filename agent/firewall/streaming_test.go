@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )
 
 // functionURL edits an HTTP API fixture into a Function URL event (the
@@ -128,5 +129,27 @@ func TestStreamingLeavesBatchesAlone(t *testing.T) {
 	v := inspect(t, f, payload)
 	if !v.Block || v.BlockStreaming || v.BlockContentType != "" || !bytes.Contains(v.BlockResponse, []byte("batchItemFailures")) {
 		t.Errorf("all-bad batch: %+v", v)
+	}
+}
+
+func TestStreamedInvocations(t *testing.T) {
+	check := StreamedInvocations([]event.Trigger{event.FunctionURL})
+	tests := []struct {
+		name    string
+		payload []byte
+		want    bool
+	}{
+		{"function url", fixture(t, "apigw-v2.json", functionURL("x")), true},
+		{"http api", fixture(t, "apigw-v2.json", nil), false},
+		{"rest api not listed", fixture(t, "apigw-v1.json", nil), false},
+		{"malformed", []byte(`{"requestContext":`), false},
+	}
+	for _, tt := range tests {
+		if got := check(&proxy.Invocation{Event: tt.payload}); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if StreamedInvocations(nil)(&proxy.Invocation{Event: fixture(t, "apigw-v2.json", functionURL("x"))}) {
+		t.Error("no streaming triggers, yet streamed")
 	}
 }

@@ -1,7 +1,9 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -120,5 +122,45 @@ func TestRefusedStreamedBlockFallsBackToError(t *testing.T) {
 	}
 	if s := h.proxy.Stats(); s.BlockFailures != 1 {
 		t.Errorf("stats = %+v", s)
+	}
+}
+
+// TestFailClosedStreamsForStreamedInvocations: the proxy's own blocks
+// follow WithStreamedBlocks, and a panicking check falls back to buffered.
+func TestFailClosedStreamsForStreamedInvocations(t *testing.T) {
+	failing := InspectorFunc(func(ctx context.Context, inv *Invocation) (Verdict, error) {
+		if inv.RequestID == "good" {
+			return Verdict{}, nil
+		}
+		return Verdict{}, errors.New("detector failed")
+	})
+	streamed := func(inv *Invocation) bool {
+		if bytes.Contains(inv.Event, []byte("panic")) {
+			panic("check exploded")
+		}
+		return bytes.Contains(inv.Event, []byte(".lambda-url."))
+	}
+	tests := []struct {
+		name, event, wantBody string
+		wantStream            bool
+	}{
+		{"streamed invocation", `{"requestContext":{"domainName":"x.lambda-url.eu-west-1.on.aws"}}`, GenericStreamingBlockResponse, true},
+		{"buffered invocation", `{"requestContext":{"domainName":"api.example.com"}}`, GenericBlockResponse, false},
+		{"check panics", `{"panic":true}`, GenericBlockResponse, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, WithInspector(failing), WithFailClosed(true), WithStreamedBlocks(streamed))
+			h.api.events <- fakeEvent{id: "bad", payload: []byte(tt.event)}
+			h.api.events <- fakeEvent{id: "good", payload: []byte(`{}`)}
+			if resp, _ := h.next(t); resp.Header.Get(headerRequestID) != "good" {
+				t.Fatal("runtime did not get the next event")
+			}
+			rec := h.api.waitFor(t, pathPrefix+"bad/response")
+			if string(rec.body) != tt.wantBody || rec.chunked != tt.wantStream ||
+				(rec.header.Get(headerResponseMode) == "streaming") != tt.wantStream {
+				t.Errorf("posted %q chunked=%v header %v", rec.body, rec.chunked, rec.header)
+			}
+		})
 	}
 }

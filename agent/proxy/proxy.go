@@ -83,6 +83,7 @@ type Proxy struct {
 	transport   http.RoundTripper
 	inspector   Inspector
 	failClosed  bool
+	streamed    func(*Invocation) bool
 	maxFiltered int64
 	log         zerolog.Logger
 
@@ -105,8 +106,20 @@ type Option func(*Proxy)
 func WithInspector(in Inspector) Option { return func(p *Proxy) { p.inspector = in } }
 
 // WithFailClosed makes an inspection error or panic block the invocation
-// with GenericBlockResponse instead of letting the event through.
+// with GenericBlockResponse (GenericStreamingBlockResponse for streamed
+// invocations, see WithStreamedBlocks) instead of letting the event
+// through.
 func WithFailClosed(closed bool) Option { return func(p *Proxy) { p.failClosed = closed } }
+
+// WithStreamedBlocks tells the proxy which invocations were made with
+// response streaming, so that the blocks it decides itself (an inspection
+// failing closed) are posted as streamed GenericStreamingBlockResponse
+// rather than buffered GenericBlockResponse. Verdicts of the Inspector say
+// so themselves (Verdict.BlockStreaming). streamed runs only on that
+// failure path; a panic in it counts as false.
+func WithStreamedBlocks(streamed func(*Invocation) bool) Option {
+	return func(p *Proxy) { p.streamed = streamed }
+}
 
 // WithLogger sets the logger. The default discards everything.
 func WithLogger(l zerolog.Logger) Option { return func(p *Proxy) { p.log = l } }
@@ -317,7 +330,7 @@ func (p *Proxy) inspect(parent context.Context, inv *Invocation) Verdict {
 		if p.failClosed {
 			p.log.Error().Err(err).Str("request_id", inv.RequestID).Dur("inspect_ms", elapsed).
 				Msg("inspection failed; blocking the invocation (failure policy closed)")
-			return Verdict{Block: true}
+			return Verdict{Block: true, BlockStreaming: p.isStreamed(inv)}
 		}
 		p.log.Error().Err(err).Str("request_id", inv.RequestID).Dur("inspect_ms", elapsed).
 			Msg("inspection failed; letting the event through unchanged (failure policy open)")
@@ -326,6 +339,22 @@ func (p *Proxy) inspect(parent context.Context, inv *Invocation) Verdict {
 	p.log.Debug().Str("request_id", inv.RequestID).Dur("inspect_ms", elapsed).Bool("block", v.Block).
 		Msg("event inspected")
 	return v
+}
+
+// isStreamed asks the WithStreamedBlocks function, shielded from its panics.
+func (p *Proxy) isStreamed(inv *Invocation) (streamed bool) {
+	if p.streamed == nil {
+		return false
+	}
+	defer func() {
+		if rec := recover(); rec != nil {
+			p.stats.panics.Add(1)
+			p.log.Error().Err(&PanicError{Value: rec}).Str("request_id", inv.RequestID).
+				Msg("streamed-invocation check panicked; blocking with a buffered response")
+			streamed = false
+		}
+	}()
+	return p.streamed(inv)
 }
 
 func (p *Proxy) safeInspect(ctx context.Context, inv *Invocation) (v Verdict, err error) {
