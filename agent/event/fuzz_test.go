@@ -96,7 +96,7 @@ func FuzzWithoutRecords(f *testing.F) {
 // FuzzScanV2: the one-pass reader accepts only what encoding/json accepts
 // into v2Event, and reads the same values.
 func FuzzScanV2(f *testing.F) {
-	for _, name := range []string{"apigw-v2-post-json.json", "apigw-v2-request-jwt-authorizer.json", "apigw-v2-request-lambda-authorizer.json", "apigw-v2-request-no-authorizer.json", "lambda-urls-request.json"} {
+	for _, name := range []string{"apigw-v2-post-json.json", "apigw-v2-request-iam.json", "apigw-v2-request-jwt-authorizer.json", "apigw-v2-request-lambda-authorizer.json", "apigw-v2-request-no-authorizer.json", "lambda-urls-request.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -134,6 +134,9 @@ func normalizeV2(ev *v2Event) {
 		ev.Cookies = nil
 	}
 	if a := ev.RequestContext.Authorizer; a != nil {
+		if a.IAM != nil && len(a.IAM.CognitoIdentity.AMR) == 0 {
+			a.IAM.CognitoIdentity.AMR = nil
+		}
 		if string(a.Lambda) == "null" {
 			a.Lambda = nil
 		}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
 )
 
@@ -291,9 +293,60 @@ func (v *v2Scan) authorizer(t jsonscan.Token, dst **v2Authorizer) bool {
 		case "lambda":
 			return v.rawObject(t, (*[]byte)(&a.Lambda))
 		case "iam":
-			// rare on the hot path (IAM-signed calls): leave it to encoding/json
-			return false
+			return v.iam(t, &a.IAM)
 		}
 		return v.skip(key, t, "jwt", "lambda", "iam")
+	})
+}
+
+// iam reads the IAM authorizer description (Function URLs with AWS_IAM
+// auth, IAM-authorised HTTP API routes).
+func (v *v2Scan) iam(t jsonscan.Token, dst **events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription) bool {
+	if t.Kind == jsonscan.Null {
+		*dst = nil
+		return true
+	}
+	if t.Kind != jsonscan.ObjectStart {
+		return false
+	}
+	if *dst == nil {
+		*dst = &events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription{}
+	}
+	d := *dst
+	return v.object(func(key string, t jsonscan.Token) bool {
+		switch key {
+		case "accessKey":
+			return v.str(t, &d.AccessKey)
+		case "accountId":
+			return v.str(t, &d.AccountID)
+		case "callerId":
+			return v.str(t, &d.CallerID)
+		case "principalOrgId":
+			return v.str(t, &d.PrincipalOrgID)
+		case "userArn":
+			return v.str(t, &d.UserARN)
+		case "userId":
+			return v.str(t, &d.UserID)
+		case "cognitoIdentity":
+			if t.Kind == jsonscan.Null {
+				return true
+			}
+			if t.Kind != jsonscan.ObjectStart {
+				return false
+			}
+			ci := &d.CognitoIdentity
+			return v.object(func(key string, t jsonscan.Token) bool {
+				switch key {
+				case "amr":
+					return v.strs(t, &ci.AMR)
+				case "identityId":
+					return v.str(t, &ci.IdentityID)
+				case "identityPoolId":
+					return v.str(t, &ci.IdentityPoolID)
+				}
+				return v.skip(key, t, "amr", "identityId", "identityPoolId")
+			})
+		}
+		return v.skip(key, t, "accessKey", "accountId", "callerId", "principalOrgId", "userArn", "userId", "cognitoIdentity")
 	})
 }

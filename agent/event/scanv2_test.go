@@ -1,0 +1,36 @@
+package event
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// TestScanV2MatchesEncodingJSON: on every v2-shaped fixture the one-pass
+// reader is used (no fallback) and reads what encoding/json reads.
+func TestScanV2MatchesEncodingJSON(t *testing.T) {
+	for _, name := range []string{"apigw-v2-post-json.json", "apigw-v2-request-iam.json", "apigw-v2-request-jwt-authorizer.json",
+		"apigw-v2-request-lambda-authorizer.json", "apigw-v2-request-no-authorizer.json", "lambda-urls-request.json"} {
+		payload := readFixture(t, name)
+		var fast, slow v2Event
+		if !scanV2(payload, &fast) {
+			t.Errorf("%s: one-pass reader fell back", name)
+			continue
+		}
+		if err := json.Unmarshal(payload, &slow); err != nil {
+			t.Fatal(err)
+		}
+		normalizeV2(&fast)
+		normalizeV2(&slow)
+		if !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s: differs:\nfast %+v\nslow %+v", name, fast, slow)
+		}
+	}
+	// fallbacks: case-folded and escaped keys go to encoding/json
+	for _, p := range []string{`{"RAWPATH":"/x"}`, `{"raw\u0050ath":"/x"}`, `{"requestContext":{"HTTP":{}}}`, `{"rawPath":1}`} {
+		var ev v2Event
+		if scanV2([]byte(p), &ev) {
+			t.Errorf("%s: read without fallback", p)
+		}
+	}
+}
