@@ -97,6 +97,7 @@ type Recorder struct {
 	done    chan struct{}
 	closeMu sync.Once
 
+	flushMu     sync.Mutex // serialises flushPending
 	mu          sync.Mutex
 	pending     []pendingRecord
 	waiting     bool // a goroutine waits for the key
@@ -343,6 +344,10 @@ func (r *Recorder) waitForKey() {
 }
 
 func (r *Recorder) flushPending(deadline bool) {
+	// One flush at a time: Flush at shutdown must not return while the
+	// key waiter is still writing the batch it took.
+	r.flushMu.Lock()
+	defer r.flushMu.Unlock()
 	r.mu.Lock()
 	pending := r.pending
 	r.pending = nil
