@@ -298,6 +298,13 @@ func (r *Recorder) emit(p pendingRecord) {
 		return
 	}
 	r.mu.Lock()
+	if key, src, ok := r.key.Get(); ok {
+		// The key arrived meanwhile, and its waiter may have flushed the
+		// queue already: do not queue behind it.
+		r.mu.Unlock()
+		r.write(p, key, src)
+		return
+	}
 	if r.keyDeadline {
 		r.mu.Unlock()
 		r.write(p, r.key.Fallback(), agentkey.SourceEphemeral)
