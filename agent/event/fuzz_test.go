@@ -150,3 +150,43 @@ func normalizeV2(ev *v2Event) {
 		}
 	}
 }
+
+// FuzzScanV1: the same guarantee for REST, WebSocket and ALB events.
+func FuzzScanV1(f *testing.F) {
+	for _, name := range v1Fixtures {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"path":"/a","PATH":"/b","body":null,"requestContext":{"elb":null,"identity":{"clientCert":null}}}`))
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		var fast v1Event
+		if !scanV1(payload, &fast) {
+			return
+		}
+		var slow v1Event
+		if err := json.Unmarshal(payload, &slow); err != nil {
+			t.Fatalf("scanV1 accepted what encoding/json rejects (%v): %q", err, payload)
+		}
+		normalizeV1(&fast)
+		normalizeV1(&slow)
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("scanV1 and encoding/json differ on %q:\nfast %+v\nslow %+v", payload, fast, slow)
+		}
+	})
+}
+
+var v1Fixtures = []string{"apigw-request.json", "apigw-restapi-openapi-request.json", "apigw-websocket-request.json",
+	"apigw-websocket-request-send-message.json", "alb-lambda-target-request-headers-only.json",
+	"alb-lambda-target-request-multivalue-headers.json", "alb-encoded-query-base64-body.json"}
+
+func normalizeV1(ev *v1Event) {
+	if len(ev.MultiValueHeaders) == 0 {
+		ev.MultiValueHeaders = nil
+	}
+	if len(ev.MultiValueQueryStringParameters) == 0 {
+		ev.MultiValueQueryStringParameters = nil
+	}
+}

@@ -103,24 +103,31 @@ type v1Event struct {
 	MultiValueQueryStringParameters paramMap        `json:"multiValueQueryStringParameters"`
 	Body                            *string         `json:"body"`
 	IsBase64Encoded                 bool            `json:"isBase64Encoded"`
-	RequestContext                  struct {
-		ELB *struct {
-			TargetGroupArn string `json:"targetGroupArn"`
-		} `json:"elb"`
-		ResourcePath string                           `json:"resourcePath"`
-		HTTPMethod   string                           `json:"httpMethod"`
-		RouteKey     string                           `json:"routeKey"`
-		ConnectionID string                           `json:"connectionId"`
-		EventType    string                           `json:"eventType"`
-		Identity     events.APIGatewayRequestIdentity `json:"identity"`
-		Authorizer   json.RawMessage                  `json:"authorizer"`
-	} `json:"requestContext"`
+	RequestContext                  v1Context       `json:"requestContext"`
+}
+
+type v1Context struct {
+	ELB          *albContext                      `json:"elb"`
+	ResourcePath string                           `json:"resourcePath"`
+	HTTPMethod   string                           `json:"httpMethod"`
+	RouteKey     string                           `json:"routeKey"`
+	ConnectionID string                           `json:"connectionId"`
+	EventType    string                           `json:"eventType"`
+	Identity     events.APIGatewayRequestIdentity `json:"identity"`
+	Authorizer   json.RawMessage                  `json:"authorizer"`
+}
+
+type albContext struct {
+	TargetGroupArn string `json:"targetGroupArn"`
 }
 
 func parseV1(payload []byte, req *Request) error {
 	var ev v1Event
-	if err := json.Unmarshal(payload, &ev); err != nil {
-		return err
+	if !scanV1(payload, &ev) {
+		ev = v1Event{}
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			return err
+		}
 	}
 	rc := &ev.RequestContext
 	switch {

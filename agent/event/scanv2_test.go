@@ -34,3 +34,22 @@ func TestScanV2MatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestScanV1MatchesEncodingJSON(t *testing.T) {
+	for _, name := range v1Fixtures {
+		payload := readFixture(t, name)
+		var fast, slow v1Event
+		if !scanV1(payload, &fast) {
+			t.Errorf("%s: one-pass reader fell back", name)
+			continue
+		}
+		if err := json.Unmarshal(payload, &slow); err != nil {
+			t.Fatal(err)
+		}
+		normalizeV1(&fast)
+		normalizeV1(&slow)
+		if !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s: differs:\nfast %+v\nslow %+v", name, fast, slow)
+		}
+	}
+}
