@@ -266,14 +266,25 @@ type reply struct {
 // function (the exchange that follows is this request's).
 func (f *function) send(t *testing.T, method, target, contentType, body string) reply {
 	t.Helper()
+	h := http.Header{}
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
+	return f.sendHeader(t, method, target, h, body)
+}
+
+// sendHeader is send with request headers; a browser's User-Agent unless
+// header sets one.
+func (f *function) sendHeader(t *testing.T, method, target string, header http.Header, body string) reply {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, f.url+target, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
 	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) lambdawaf-examples-test")
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, target, err)
