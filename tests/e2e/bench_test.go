@@ -86,8 +86,11 @@ func BenchmarkInvoke(b *testing.B) {
 		start := time.Now()
 		res, err := fn.Invoke(b.Context(), payload, emulator.InvokeOptions{})
 		d := time.Since(start)
-		if err != nil || res.FunctionError != "" {
-			b.Fatalf("invoke: %v %s %s", err, res.ErrorType, res.Payload)
+		if err != nil {
+			b.Fatalf("invoke: %v", err)
+		}
+		if res.FunctionError != "" {
+			b.Fatalf("invoke: %s %s", res.ErrorType, res.Payload)
 		}
 		return d
 	}
@@ -168,8 +171,11 @@ func BenchmarkAgentMemory(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		res, err := fn.Invoke(b.Context(), payload, emulator.InvokeOptions{})
-		if err != nil || res.FunctionError != "" {
+		if err != nil {
 			b.Fatalf("invoke: %v", err)
+		}
+		if res.FunctionError != "" {
+			b.Fatalf("invoke: %s %s", res.ErrorType, res.Payload)
 		}
 	}
 	b.StopTimer()
