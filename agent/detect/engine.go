@@ -68,7 +68,7 @@ type scratch struct {
 // input is one text under judgement with its context and lazily built views.
 type input struct {
 	e      *Engine
-	v      *event.Value
+	v      event.Value
 	text   string // the text judged (value or key)
 	isKey  bool
 	mask   mask
@@ -124,25 +124,25 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 	text := v.Text
 	if len(text) > e.maxBytes {
 		text = text[:e.maxBytes]
-		in := input{e: e, v: &v, text: text, sc: sc, dst: dst, base: len(dst)}
+		in := input{e: e, v: v, text: text, sc: sc, dst: dst, base: len(dst)}
 		in.emit(Protocol, "value-too-long", 3, 0, 16)
 		dst = in.dst
 	}
 	if v.IsKey {
 		// The decoder yields names as values of their own.
-		in := input{e: e, v: &v, text: text, sink: sinkKey, sc: sc, dst: dst, base: len(dst)}
+		in := input{e: e, v: v, text: text, sink: sinkKey, sc: sc, dst: dst, base: len(dst)}
 		in.mask = scanMask(text)
 		in.judgeKey()
 		return in.dst
 	}
 	sk := sinkOf(&v)
 	if v.Key != "" && v.Key != v.Text && keyWorthJudging(&v) {
-		in := input{e: e, v: &v, text: v.Key, isKey: true, sink: sinkKey, sc: sc, dst: dst, base: len(dst)}
+		in := input{e: e, v: v, text: v.Key, isKey: true, sink: sinkKey, sc: sc, dst: dst, base: len(dst)}
 		in.mask = scanMask(in.text)
 		in.judgeKey()
 		dst = in.dst
 	}
-	in := input{e: e, v: &v, text: text, sink: sk, sc: sc, dst: dst, base: len(dst)}
+	in := input{e: e, v: v, text: text, sink: sk, sc: sc, dst: dst, base: len(dst)}
 	in.mask = scanMask(text)
 	in.judge()
 	if in.mask.has(bPercent) && urlLayers(v.Decoded) == 0 && len(text) < 64<<10 {
@@ -150,7 +150,7 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 		// form content type): the application may still decode it.
 		if dec, ok := percentDecode(sc.plus[:0], text); ok {
 			sc.plus = dec
-			in2 := input{e: e, v: &v, text: unsafeString(dec), sink: sk, sc: sc, dst: in.dst, base: in.base}
+			in2 := input{e: e, v: v, text: unsafeString(dec), sink: sk, sc: sc, dst: in.dst, base: in.base}
 			in2.mask = scanMask(in2.text)
 			in2.judge()
 			return in2.dst
@@ -166,7 +166,7 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 				sc.plus[i] = ' '
 			}
 		}
-		in2 := input{e: e, v: &v, text: unsafeString(sc.plus), sink: sk, sc: sc, dst: in.dst, base: in.base}
+		in2 := input{e: e, v: v, text: unsafeString(sc.plus), sink: sk, sc: sc, dst: in.dst, base: in.base}
 		in2.mask = scanMask(in2.text)
 		in2.judge()
 		return in2.dst
@@ -242,17 +242,46 @@ func (in *input) judge() {
 	// Detectors run most specific first; a certain finding
 	// (score >= 8) ends the judgement of this value, which bounds the work
 	// per value when a flood of attack values arrives.
-	for _, d := range [...]func(*input){
-		// specific grammars first, so their class names the finding
-		(*input).detectJNDI, (*input).detectXXE, (*input).detectSSTI, (*input).detectNoSQL,
-		(*input).detectLDAP, (*input).detectSessionFixation,
-		(*input).detectSQLi, (*input).detectXSS, (*input).detectCmd, (*input).detectPath,
-		(*input).detectURL, (*input).detectCode, (*input).detectOAST,
-	} {
-		d(in)
-		if in.certain() {
-			return
-		}
+	// (Direct calls, not a slice of method values: those would make the
+	// input escape to the heap on every value.)
+	if in.detectJNDI(); in.certain() {
+		return
+	}
+	if in.detectXXE(); in.certain() {
+		return
+	}
+	if in.detectSSTI(); in.certain() {
+		return
+	}
+	if in.detectNoSQL(); in.certain() {
+		return
+	}
+	if in.detectLDAP(); in.certain() {
+		return
+	}
+	if in.detectSessionFixation(); in.certain() {
+		return
+	}
+	if in.detectSQLi(); in.certain() {
+		return
+	}
+	if in.detectXSS(); in.certain() {
+		return
+	}
+	if in.detectCmd(); in.certain() {
+		return
+	}
+	if in.detectPath(); in.certain() {
+		return
+	}
+	if in.detectURL(); in.certain() {
+		return
+	}
+	if in.detectCode(); in.certain() {
+		return
+	}
+	if in.detectOAST(); in.certain() {
+		return
 	}
 	if in.v.Part == event.PartPath {
 		in.detectProbe()
