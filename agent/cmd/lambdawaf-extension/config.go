@@ -3,10 +3,13 @@ package main
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/rs/zerolog"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
 // Modes of operation (LAMBDAWAF_MODE).
@@ -31,8 +34,11 @@ type config struct {
 	extAPI     string // AWS_LAMBDA_RUNTIME_API: the Extensions API
 	mode       string
 	failClosed bool
-	logLevel   zerolog.Level
-	problems   []string
+	// streaming lists the triggers whose front door invokes with response
+	// streaming (LAMBDAWAF_RESPONSE_STREAMING): their blocks are streamed.
+	streaming []event.Trigger
+	logLevel  zerolog.Level
+	problems  []string
 }
 
 func loadConfig(getenv func(string) string) config {
@@ -74,6 +80,12 @@ func loadConfig(getenv func(string) string) config {
 		c.problems = append(c.problems, "LAMBDAWAF_FAILURE_POLICY=closed has no effect in log mode: log mode never blocks")
 	}
 
+	streaming, err := parseStreaming(getenv("LAMBDAWAF_RESPONSE_STREAMING"))
+	if err != nil {
+		c.problems = append(c.problems, err.Error()+"; block responses stay buffered")
+	}
+	c.streaming = streaming
+
 	if s := strings.TrimSpace(getenv("LAMBDAWAF_LOG_LEVEL")); s != "" {
 		lvl, err := zerolog.ParseLevel(strings.ToLower(s))
 		if err != nil || lvl == zerolog.NoLevel {
@@ -83,6 +95,35 @@ func loadConfig(getenv func(string) string) config {
 		}
 	}
 	return c
+}
+
+// parseStreaming reads LAMBDAWAF_RESPONSE_STREAMING: a boolean (true means
+// the Function URL, the common case: InvokeMode RESPONSE_STREAM), or a
+// comma-separated list of the triggers whose front door invokes with
+// response streaming (function-url, apigateway-rest). The agent cannot
+// tell from an event how it was invoked, so the deployment must say.
+func parseStreaming(s string) ([]event.Trigger, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	if on, err := strconv.ParseBool(s); err == nil {
+		if on {
+			return []event.Trigger{event.FunctionURL}, nil
+		}
+		return nil, nil
+	}
+	var out []event.Trigger
+	for name := range strings.SplitSeq(s, ",") {
+		t := event.Trigger(strings.ToLower(strings.TrimSpace(name)))
+		if !t.StreamsResponses() {
+			return nil, fmt.Errorf("LAMBDAWAF_RESPONSE_STREAMING=%q: %q is not true, false, %s or %s", s, name, event.FunctionURL, event.APIGatewayREST)
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // validate reports what makes the proxy impossible to run.

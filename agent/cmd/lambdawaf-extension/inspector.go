@@ -42,8 +42,9 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 		Logger:       log,
 	})
 	opts := firewall.Options{
-		Logger:   &log,
-		Observer: tel.Recorder,
+		Logger:            &log,
+		Observer:          tel.Recorder,
+		StreamingTriggers: cfg.streaming,
 	}
 	// LAMBDAWAF_MODE, when set, wins over the configuration document's
 	// mode; unset, the document decides.

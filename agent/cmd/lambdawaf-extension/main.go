@@ -24,6 +24,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/lifecycle"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )
@@ -105,6 +106,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	// 3. Serve at once; the inspector comes when it is ready.
 	opts := []proxy.Option{proxy.WithLogger(log), proxy.WithFailClosed(cfg.failClosed)}
+	if len(cfg.streaming) > 0 {
+		opts = append(opts, proxy.WithStreamedBlocks(firewall.StreamedInvocations(cfg.streaming)))
+	}
 	var deferred *deferredInspector
 	if cfg.mode != modeOff {
 		deferred = newDeferredInspector()
@@ -143,7 +147,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		log.Warn().Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events; registered for SHUTDOWN only, so bypass detection is off")
 	}
 	log.Info().Str("name", name).Str("listen", cfg.listenAddr).Str("upstream", cfg.upstream).
-		Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Dur("startup_ms", time.Since(start)).
+		Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Interface("response_streaming", cfg.streaming).
+		Dur("startup_ms", time.Since(start)).
 		Msg("lambdawaf agent running")
 
 	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
