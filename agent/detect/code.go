@@ -537,7 +537,13 @@ func phpSerialized(s string) (int, int) {
 	return 0, 0
 }
 
-var sessionParams = map[string]bool{"jsessionid": true, "aspsessionid": true, "asp.net_sessionid": true, "phpsession": true, "phpsessid": true, "weblogicsession": true, "session_id": true, "session-id": true, "cfid": true, "cftoken": true, "cfsid": true, "jservsession": true, "jwsession": true}
+var sessionParams = map[string]bool{"jsessionid": true, "aspsessionid": true, "asp.net_sessionid": true, "phpsession": true, "phpsessid": true, "weblogicsession": true, "session_id": true, "session-id": true, "cfid": true, "cftoken": true, "cfsid": true, "jservsession": true, "jwsession": true,
+	"laravel_session": true, "connect.sid": true, "_flask_session": true, "next-auth.session-token": true,
+	"__secure-next-auth.session-token": true, "meteor_login_token": true, "rack.session": true, "play_session": true,
+	"sails.sid": true, "ci_session": true, "_session_id": true,
+	"_gitlab_session": true, "express.sid": true, "koa.sess": true, "koa:sess": true, "symfony": true,
+	"phpsessionid": true, "asp.net_session": true, "aspxauth": true, ".aspxauth": true, "_rails_session": true,
+	"django_session": true, "sessiontoken": true, "session_token": true}
 
 // detectSessionFixation finds cookies set from input (document.cookie with
 // attributes, meta http-equiv set-cookie) and session ids passed as query
@@ -562,10 +568,10 @@ func (in *input) detectSessionFixation() {
 
 // detectSessionParam flags session identifiers passed as query parameters.
 func (in *input) detectSessionParam() {
-	if in.v.Part != event.PartQuery || in.v.Key == "" || len(in.v.Key) > 24 {
+	if in.v.Part != event.PartQuery || in.v.Key == "" || len(in.v.Key) > 40 || !in.e.Enabled(SessionFixation) {
 		return
 	}
-	var buf [24]byte
+	var buf [40]byte
 	if sessionParams[unsafeString(appendLower(buf[:0], in.v.Key))] {
 		in.emit(SessionFixation, "session-id-param", 5, 0, 24)
 	}
