@@ -136,7 +136,10 @@ func parseV1(payload []byte, req *Request) error {
 	case rc.ConnectionID != "":
 		req.Trigger = APIGatewayWS
 	case ev.HTTPMethod == "":
-		return nil // requestContext but nothing we know: leave the trigger as sniffed
+		// a requestContext but neither a load balancer, a WebSocket
+		// connection nor a method: some other service's event
+		req.Trigger = Unknown
+		return nil
 	default:
 		req.Trigger = APIGatewayREST
 	}

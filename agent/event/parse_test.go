@@ -286,6 +286,8 @@ func TestParseUnknownAndMalformed(t *testing.T) {
 		`{"Records":[{"eventSource":"aws:ses"}]}`,
 		`{"Records":[]}`,
 		`{"version":"1.0","method":"GET"}`,
+		`{"requestContext":{"requestId":"x"}}`,
+		`{"httpMethod":"","requestContext":{}}`,
 	}
 	for _, p := range unknown {
 		req, err := Parse([]byte(p))
