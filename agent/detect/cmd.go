@@ -216,7 +216,7 @@ func windowsBatch(s string) int {
 				}
 			}
 		}
-		for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " equ ", " neq ", " lss ", " leq ", " gtr ", " geq ", " /i "} {
+		for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " equ ", " neq ", " lss ", " leq ", " gtr ", " geq ", " /i ", "=="} {
 			if j := strings.Index(r, w); j >= 0 && j < 16 || strings.Contains(r, w) && strings.Contains(r, "%") {
 				for _, c := range [...]string{"echo", "goto", "call", "cmd", "del", "copy", "set", "start", "exit"} {
 					if indexWord(r, c) >= 0 {
@@ -337,6 +337,10 @@ func (in *input) detectCmd() {
 	}
 	if i := windowsBatch(s); i >= 0 {
 		in.emit(CommandInj, "cmdi-batch", 7, i, i+32)
+		return
+	}
+	if strings.HasPrefix(s, "alias ") && strings.IndexByte(s, '=') > 0 {
+		in.emit(CommandInj, "cmdi-alias", 6, 0, 32)
 		return
 	}
 	for _, w := range [...]string{"$((", "$[", "${!", "${#", "${path", "${home", "${shell", "${ifs", "$(<", "<<<"} {
