@@ -44,16 +44,19 @@ var productionLayer = sync.OnceValues(func() (string, error) {
 	return dir, nil
 })
 
-func benchFunction(b *testing.B, w wiring) *emulator.Function {
+func benchFunction(b *testing.B, w wiring, env map[string]string) *emulator.Function {
 	b.Helper()
-	s := setup{handler: "echo", wiring: w}
+	s := setup{handler: "echo", wiring: w, quiet: true, env: map[string]string{}}
+	for k, v := range env {
+		s.env[k] = v
+	}
 	if w != noAgent {
 		dir, err := productionLayer()
 		if err != nil {
 			b.Fatal(err)
 		}
 		s.cfg.ExtensionsDir = filepath.Join(dir, "extensions")
-		s.env = map[string]string{"LAMBDAWAF_EXTENSIONS_DIR": s.cfg.ExtensionsDir}
+		s.env["LAMBDAWAF_EXTENSIONS_DIR"] = s.cfg.ExtensionsDir
 	}
 	fn, _ := startFunction(b, s)
 	if err := fn.WaitInit(b.Context()); err != nil {
@@ -75,12 +78,22 @@ func micros(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
 // BenchmarkInvoke measures caller-perceived invoke latency of the same echo
 // handler without the agent and behind it (redirect.Start wiring, the
 // production build), alternating the two so machine noise hits both alike,
-// and reports p50/p99 of each and the latency the agent adds.
+// and reports p50/p99 of each and the latency the agent adds. Sub-benchmarks
+// run the agent in its default block mode (full inspection and decision
+// records) and with LAMBDAWAF_MODE=off (the proxy hop alone).
 //
 //	go test ./tests/e2e -run '^$' -bench BenchmarkInvoke -benchtime 3000x
 func BenchmarkInvoke(b *testing.B) {
-	direct := benchFunction(b, noAgent)
-	agent := benchFunction(b, viaRedirect)
+	for _, mode := range []string{"block", "off"} {
+		b.Run("mode="+mode, func(b *testing.B) {
+			benchmarkInvoke(b, map[string]string{"LAMBDAWAF_MODE": mode})
+		})
+	}
+}
+
+func benchmarkInvoke(b *testing.B, agentEnv map[string]string) {
+	direct := benchFunction(b, noAgent, nil)
+	agent := benchFunction(b, viaRedirect, agentEnv)
 	payload := []byte(httpAPIEvent)
 	call := func(fn *emulator.Function) time.Duration {
 		start := time.Now()
@@ -166,7 +179,7 @@ func BenchmarkAgentColdStart(b *testing.B) {
 //
 //	go test ./tests/e2e -run '^$' -bench BenchmarkAgentMemory -benchtime 5000x
 func BenchmarkAgentMemory(b *testing.B) {
-	fn := benchFunction(b, viaRedirect)
+	fn := benchFunction(b, viaRedirect, nil)
 	payload := []byte(httpAPIEvent)
 	b.ResetTimer()
 	for range b.N {

@@ -130,6 +130,10 @@ type setup struct {
 	wiring  wiring
 	env     map[string]string
 	cfg     emulator.Config
+	// quiet drops the processes' output instead of keeping it for the
+	// failure report: benchmarks run thousands of invocations, and
+	// retaining every decision record would load the measuring process.
+	quiet bool
 }
 
 // startFunction starts the function and shuts it down when the test ends.
@@ -166,6 +170,9 @@ func startFunction(t testing.TB, s setup) (*emulator.Function, *emulator.LogBuff
 	cfg.Env = env
 	logs := &emulator.LogBuffer{}
 	cfg.Logs = logs
+	if s.quiet {
+		cfg.Logs = io.Discard
+	}
 	fn, err := emulator.Start(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("start emulator: %v", err)
