@@ -2,6 +2,7 @@ package examples
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/lambdawaf/lambdawaf/agent/gateway"
@@ -47,6 +48,12 @@ func TestFunctionURLExample(t *testing.T) {
 		{attack: attack{name: "scanner user agent", method: "GET", target: "/search?q=tea",
 			class: "scanner", location: "header.user-agent", payload: []string{"sqlmap"}, inLoggedHeader: true},
 			header: http.Header{"User-Agent": {"sqlmap/1.8.4#stable (https://sqlmap.org)"}}},
+		// lambdawaf.yaml's positive model: /search takes q and nothing
+		// else (unknownParameters: block), q at most 100 bytes.
+		{attack: attack{name: "unknown parameter", method: "GET", target: "/search?q=tea&debug=true",
+			reason: "positive:/search:block@query.debug"}},
+		{attack: attack{name: "oversized search", method: "GET", target: "/search?q=" + strings.Repeat("a", 101),
+			reason: "positive:/search:block@query.q"}},
 	}
 	block := blockShape{status: 403, body: `{"message":"Forbidden"}`, contentType: "application/json"}
 	for _, a := range attacks {

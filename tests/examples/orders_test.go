@@ -83,6 +83,11 @@ func TestExistingStackExample(t *testing.T) {
 			{name: "nosql operator the route schema refuses", method: "POST", target: "/orders",
 				body:   `{"customer":{"$ne":null},"items":[{"sku":"TEA-001","quantity":1,"price":1}]}`,
 				reason: "positive:POST /orders:block@body.customer", payload: []string{`"$ne":null`}},
+			{name: "path traversal in the JSON body", method: "POST", target: "/orders",
+				body: orderWith("note", "../../../../etc/passwd"), class: "path-traversal", location: "body.note", payload: []string{"etc/passwd"}},
+			// The handler answers POST /orders/{x} with 405 and changes
+			// nothing, so here only the block response (headers the
+			// handler never sets) and the record show the agent answered.
 			{name: "path traversal in the path", method: "POST", target: "/orders/..%2F..%2F..%2Fetc%2Fpasswd",
 				body: orderWith("customer", "Ann"), class: "path-traversal", location: "path", payload: []string{"etc/passwd", "etc%2Fpasswd"}},
 		},
@@ -91,7 +96,7 @@ func TestExistingStackExample(t *testing.T) {
 
 func TestALBExample(t *testing.T) {
 	t.Parallel()
-	runOrders(t, ordersExample{
+	ex := ordersExample{
 		spec: spec{example: "alb", translator: &gateway.Translator{Shape: gateway.ALBMultiValue,
 			TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders/0123456789abcdef"}},
 		block: blockShape{status: 403, body: `{"message":"Forbidden"}`, contentType: "application/json",
@@ -106,12 +111,56 @@ func TestALBExample(t *testing.T) {
 				body:  `{"customer":"Ann","coupon":{"$ne":null},"items":[{"sku":"TEA-001","quantity":1,"price":1}]}`,
 				class: "nosqli", location: "body.coupon.$ne", payload: []string{`"$ne":null`}}, // the key is in the location by design
 		},
+	}
+	f := runOrders(t, ex)
+
+	// lambdawaf.yaml lets health checks from 10.0.0.0/8 skip inspection: an
+	// event whose peer (the last X-Forwarded-For hop, which ALB appends) is
+	// inside the VPC is let through even with a payload that would block.
+	t.Run("internal health check skips inspection", func(t *testing.T) {
+		tr := ex.translator
+		req, err := http.NewRequest("GET", "http://internal-orders/health?probe=%3Cscript%3Ealert(1)%3C%2Fscript%3E", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("User-Agent", "ELB-HealthChecker/2.0")
+		ev, err := tr.Event(&gateway.Request{HTTP: req, SourceIP: "10.0.3.7"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.invoke(t.Context(), ev)
+		if err != nil || res.FunctionError != "" {
+			t.Fatalf("invoke: %v %s", err, res.Payload)
+		}
+		var resp struct {
+			StatusCode int `json:"statusCode"`
+		}
+		if err := json.Unmarshal(res.Payload, &resp); err != nil || resp.StatusCode != http.StatusNotFound {
+			t.Errorf("health check from 10.0.3.7: %s, want the handler's own 404 (it has no /health route)", res.Payload)
+		}
+		if rec, line := f.decision(t, res.RequestID); rec.Decision != "allow" || !slices.Contains(rec.RuleIDs, "health-checks") {
+			t.Errorf("decision record: %s", line)
+		}
+	})
+	// ALB appends the real peer to X-Forwarded-For, so a client that sends
+	// its own internal-looking first hop must still be inspected.
+	// ALB appends the real peer to X-Forwarded-For, so a client that sends
+	// its own internal-looking first hop must still be inspected.
+	t.Run("spoofed internal X-Forwarded-For does not skip inspection", func(t *testing.T) {
+		r := f.sendHeader(t, "GET", "/health?probe=%3Cscript%3Ealert(1)%3C%2Fscript%3E", http.Header{"X-Forwarded-For": {"10.0.0.7"}}, "")
+		if r.status != http.StatusForbidden {
+			t.Fatalf("spoofed health check: %d %s, want the block response", r.status, r.body)
+		}
+		rec, line := f.decision(t, r.requestID)
+		if rec.Decision != "block" || slices.Contains(rec.RuleIDs, "health-checks") {
+			t.Errorf("spoofed health check: %s", line)
+		}
 	})
 }
 
 func TestRESTAPIExample(t *testing.T) {
 	t.Parallel()
-	runOrders(t, ordersExample{
+	f := runOrders(t, ordersExample{
 		spec: spec{example: "rest-api", runtime: "python3.12",
 			translator: &gateway.Translator{Shape: gateway.REST, Stage: "prod", APIID: "a1b2c3d4e5"}},
 		block: jsonBlock,
@@ -122,6 +171,27 @@ func TestRESTAPIExample(t *testing.T) {
 				body: orderWith("note", `<svg/onload=alert(document.domain)>`), class: "xss", location: "body.note",
 				payload: []string{"onload", "alert(document.domain)"}},
 		},
+	})
+
+	// lambdawaf.yaml's positive model: order ids are ord-<digits>.
+	t.Run("order id outside the route's pattern", func(t *testing.T) {
+		r := f.send(t, "GET", "/orders/42", "", "")
+		checkBlock(t, r, jsonBlock, attack{})
+		checkRecord(t, f, r.requestID, attack{reason: "positive:/orders/{id}:block@path.id"})
+		if f.received(r.requestID) {
+			t.Errorf("the runtime received the blocked invocation %s", r.requestID)
+		}
+	})
+	// lambdawaf.yaml's no-admin-paths rule: nothing under /admin is
+	// served; the agent answers 404 itself.
+	t.Run("admin paths answered 404 by the no-admin-paths rule", func(t *testing.T) {
+		r := f.send(t, "GET", "/admin/users", "", "")
+		if r.status != http.StatusNotFound || string(r.body) != `{"message":"Not Found"}` || f.received(r.requestID) {
+			t.Errorf("GET /admin/users: %d %s (runtime received it: %v); want the rule's 404 from the agent", r.status, r.body, f.received(r.requestID))
+		}
+		if rec, line := f.decision(t, r.requestID); rec.Decision != "block" || !slices.Contains(rec.RuleIDs, "no-admin-paths") {
+			t.Errorf("decision record: %s", line)
+		}
 	})
 }
 
@@ -137,7 +207,7 @@ func orderWith(field, value string) string {
 // runOrders creates an order and reads it back, sends every attack and
 // checks the block, the decision record and that no attack reached the
 // handler (the order list still holds the benign order only).
-func runOrders(t *testing.T, ex ordersExample) {
+func runOrders(t *testing.T, ex ordersExample) *function {
 	f := start(t, ex.spec)
 
 	created := f.send(t, "POST", "/orders", "application/json", jsonBody(t, benignOrder))
@@ -196,6 +266,7 @@ func runOrders(t *testing.T, ex ordersExample) {
 	if list.status != http.StatusOK || len(all) != 1 || all[0].ID != order.ID {
 		t.Errorf("orders after the attacks: %d %s; want only %s", list.status, list.body, order.ID)
 	}
+	return f
 }
 
 // checkBlock checks the agent's block response as the client saw it and as
