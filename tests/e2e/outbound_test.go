@@ -1,160 +1,29 @@
 package e2e
 
-// Outbound inspection end to end: a real aws-lambda-go handler in the
-// strict emulation returns responses holding card numbers, national ids and
-// AWS keys, and what reaches the caller is masked or withheld.
-//
-// The production extension binary does not assemble telemetry and outbound
-// inspection yet (its inspector is plugged in by agent/cmd/lambdawaf-
-// extension/inspector.go). Until it does, these tests run a telemetry agent
-// assembled from the same packages the binary uses (lifecycle, proxy,
-// firewall, telemetry, outbound): this test binary, re-executed as the
-// extension named "lambdawaf" (see telemetryAgentMain).
+// Outbound inspection end to end: the real extension binary, a real
+// aws-lambda-go handler in the strict emulation returning responses that
+// hold card numbers, national ids and AWS keys; what reaches the caller is
+// masked or withheld (LAMBDAWAF_OUTBOUND).
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
-	"os"
-	"os/signal"
-	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/firehose"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/rs/zerolog"
-
 	"github.com/lambdawaf/lambdawaf/agent/emulator"
-	"github.com/lambdawaf/lambdawaf/agent/firewall"
-	"github.com/lambdawaf/lambdawaf/agent/lifecycle"
 	"github.com/lambdawaf/lambdawaf/agent/outbound"
-	"github.com/lambdawaf/lambdawaf/agent/proxy"
 	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
 
-// Test-only environment of the telemetry agent.
-const (
-	envTelemetryAgent   = "LAMBDAWAF_E2E_TELEMETRY_AGENT"   // "1": this process is the extension
-	envSecretsEndpoint  = "LAMBDAWAF_E2E_SECRETS_ENDPOINT"  // fake Secrets Manager URL
-	envFirehoseEndpoint = "LAMBDAWAF_E2E_FIREHOSE_ENDPOINT" // fake Firehose URL
-)
-
-func init() {
-	if os.Getenv(envTelemetryAgent) == "1" {
-		os.Exit(telemetryAgentMain())
-	}
-}
-
-// telemetryAgentMain is the extension: bind, register, serve the proxy with
-// the firewall (observed by telemetry, responses filtered by outbound), and
-// on SHUTDOWN flush telemetry within the budget.
-func telemetryAgentMain() int {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	defer stop()
-	getenv := os.Getenv
-	log := zerolog.New(zerolog.SyncWriter(os.Stdout)).With().Str("agent", "lambdawaf-e2e").Logger()
-	ln, err := net.Listen("tcp", "127.0.0.1:"+getenv("LAMBDAWAF_PORT"))
-	if err != nil {
-		log.Error().Err(err).Msg("bind")
-		return 1
-	}
-	upstream := getenv("AWS_LAMBDA_RUNTIME_API")
-	ext, err := lifecycle.NewClient(upstream)
-	if err == nil {
-		_, err = ext.Register(ctx, filepath.Base(os.Args[0]), lifecycle.Shutdown)
-	}
-	if err != nil {
-		log.Error().Err(err).Msg("register")
-		return 1
-	}
-	topts := telemetry.Options{Stdout: os.Stdout, Getenv: getenv, AgentVersion: "e2e", Logger: log}
-	creds := credentials.NewStaticCredentialsProvider("AKIDE2ETESTONLY00000", "e2e-test-only-secret", "")
-	if u := getenv(envSecretsEndpoint); u != "" {
-		topts.SecretsManager = secretsmanager.New(secretsmanager.Options{Region: getenv("AWS_REGION"), BaseEndpoint: &u, Credentials: creds})
-	}
-	if u := getenv(envFirehoseEndpoint); u != "" {
-		topts.Firehose = firehose.New(firehose.Options{Region: getenv("AWS_REGION"), BaseEndpoint: &u, Credentials: creds})
-	}
-	tel := telemetry.Start(ctx, topts)
-	fwOpts := firewall.Options{Logger: &log, Observer: tel.Recorder}
-	ocfg, on, err := outbound.ConfigFromEnv(getenv)
-	if err != nil {
-		log.Error().Err(err).Msg("outbound configuration")
-	} else if on {
-		fwOpts.ResponseFilters = outbound.New(ocfg, tel.Recorder, log)
-	}
-	p, err := proxy.New(upstream, proxy.WithInspector(firewall.New(nil, fwOpts)), proxy.WithLogger(log))
-	if err != nil {
-		log.Error().Err(err).Msg("proxy")
-		return 1
-	}
-	srv := proxy.NewServer(p, log)
-	go srv.Serve(ln)
-	for {
-		ev, err := ext.Next(ctx)
-		if err != nil || ev.EventType == lifecycle.Shutdown {
-			sctx, cancel := context.WithTimeout(context.Background(), 1200*time.Millisecond)
-			if err := tel.Shutdown(sctx); err != nil {
-				log.Warn().Err(err).Msg("telemetry shutdown")
-			}
-			p.Close()
-			srv.Shutdown(sctx)
-			cancel()
-			return 0
-		}
-	}
-}
-
-var telemetryLayer struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-// telemetryAgentLayer returns an /opt with extensions/lambdawaf pointing at
-// this test binary.
-func telemetryAgentLayer(t testing.TB) string {
-	telemetryLayer.once.Do(func() {
-		exe, err := os.Executable()
-		if err != nil {
-			telemetryLayer.err = err
-			return
-		}
-		dir := filepath.Join(filepath.Dir(handlerDir), "opt-telemetry")
-		if err := os.MkdirAll(filepath.Join(dir, "extensions"), 0o755); err != nil {
-			telemetryLayer.err = err
-			return
-		}
-		telemetryLayer.err = os.Symlink(exe, filepath.Join(dir, "extensions", "lambdawaf"))
-		telemetryLayer.dir = dir
-	})
-	if telemetryLayer.err != nil {
-		t.Fatal(telemetryLayer.err)
-	}
-	return telemetryLayer.dir
-}
-
-// startTelemetryFunction starts handler behind the telemetry agent.
+// startTelemetryFunction starts handler behind the real agent (wired with
+// redirect.Start) with the given environment.
 func startTelemetryFunction(t testing.TB, handler string, env map[string]string, cfg emulator.Config) (*emulator.Function, *emulator.LogBuffer) {
 	t.Helper()
-	dir := telemetryAgentLayer(t)
-	all := map[string]string{
-		envTelemetryAgent:          "1",
-		"LAMBDAWAF_EXTENSIONS_DIR": filepath.Join(dir, "extensions"),
-	}
-	for k, v := range env {
-		all[k] = v
-	}
-	cfg.ExtensionsDir = filepath.Join(dir, "extensions")
-	return startFunction(t, setup{handler: handler, env: all, cfg: cfg})
+	return startFunction(t, setup{handler: handler, env: env, cfg: cfg})
 }
 
 // apiEvent is an HTTP API (payload v2) event whose body the echo handler

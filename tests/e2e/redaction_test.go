@@ -1,7 +1,7 @@
 package e2e
 
 // Redaction end to end: events full of credentials and personal data go
-// through the agent, and no line it writes (stdout, hence CloudWatch) and no
+// through the real agent binary, and no line it writes (stdout, hence CloudWatch) and no
 // record it ships to Firehose contains any of them. Plus: a slow Secrets
 // Manager endpoint does not delay the agent's readiness.
 
@@ -50,6 +50,15 @@ type fakeAWS struct {
 }
 
 func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/credentials" {
+		// The container credentials endpoint: how the agent, like any SDK
+		// in a container, gets credentials without reserved variables.
+		json.NewEncoder(w).Encode(map[string]string{
+			"AccessKeyId": "AKIDE2ETESTONLY00000", "SecretAccessKey": "e2e-test-only-secret", "Token": "e2e-token",
+			"Expiration": time.Now().Add(time.Hour).UTC().Format(time.RFC3339),
+		})
+		return
+	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	switch r.Header.Get("X-Amz-Target") {
 	case "secretsmanager.GetSecretValue":
@@ -87,16 +96,22 @@ func startFakeAWS(t testing.TB, delay time.Duration) (*fakeAWS, string) {
 	return f, srv.URL
 }
 
+// telemetryEnv points the agent's AWS SDK clients at the fake: endpoints
+// by AWS_ENDPOINT_URL_<SERVICE>, credentials by the container credentials
+// endpoint (the access key variables are reserved in Lambda).
 func telemetryEnv(url string) map[string]string {
 	return map[string]string{
-		agentkey.EnvSecretARN:           e2eSecretARN,
-		envSecretsEndpoint:              url,
-		telemetry.EnvFirehoseStream:     "lambdawaf-records",
-		envFirehoseEndpoint:             url,
-		outbound.EnvOutbound:            "mask",
-		"LAMBDAWAF_LOG_HEADERS":         "user-agent,authorization,cookie,x-api-key,referer",
-		"LAMBDAWAF_SAMPLE_ALLOWED":      "1",
-		"LAMBDAWAF_SOME_UNRELATED_FLAG": "on",
+		agentkey.EnvSecretARN:                e2eSecretARN,
+		"AWS_ENDPOINT_URL_SECRETS_MANAGER":   url,
+		telemetry.EnvFirehoseStream:          "lambdawaf-records",
+		"AWS_ENDPOINT_URL_FIREHOSE":          url,
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI": url + "/credentials",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN":  "e2e",
+		"AWS_EC2_METADATA_DISABLED":          "true",
+		outbound.EnvOutbound:                 "mask",
+		"LAMBDAWAF_LOG_HEADERS":              "user-agent,authorization,cookie,x-api-key,referer",
+		"LAMBDAWAF_SAMPLE_ALLOWED":           "1",
+		"LAMBDAWAF_SOME_UNRELATED_FLAG":      "on",
 	}
 }
 
