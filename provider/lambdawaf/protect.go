@@ -284,9 +284,6 @@ func optionalString(in pulumi.StringInput) pulumi.StringOutput {
 // [GrantAgentAccess] for functions whose role is not created by
 // [NewProtectedFunction].
 func Protect(ctx context.Context, args *lambda.FunctionArgs, opts ProtectOptions) error {
-	if args == nil {
-		return errors.New("protect function: no arguments")
-	}
 	_, err := protectArgs(ctx, args, opts)
 	return err
 }
