@@ -99,6 +99,10 @@ func (f *Function) environment() (*environment, error) {
 		<-env.exited
 	}
 	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return nil, errors.New("emulator: function is shut down")
+	}
 	env = newEnvironment(f, len(f.envs)+1)
 	f.env = env
 	f.envs = append(f.envs, env)

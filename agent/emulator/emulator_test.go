@@ -666,3 +666,26 @@ func TestInternalExtensionJoinsInit(t *testing.T) {
 		t.Errorf("internal extension report %+v", ext)
 	}
 }
+
+// TestShutdownDuringInitLeavesNoProcess spins the function down while it is
+// still initialising: every process it started must be gone.
+func TestShutdownDuringInitLeavesNoProcess(t *testing.T) {
+	fn, _ := start(t, "echo", []string{"a", "b"}, emulator.Config{})
+	if err := fn.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range fn.Environments() {
+		procs := []emulator.ProcessReport{env.Runtime}
+		for _, ext := range env.Extensions {
+			procs = append(procs, ext.Process)
+		}
+		for _, p := range procs {
+			if p.PID != 0 && p.Exited.IsZero() {
+				t.Errorf("process %s (%d) still running after Shutdown", p.Name, p.PID)
+			}
+		}
+	}
+	if _, err := fn.Invoke(context.Background(), []byte(`{}`), emulator.InvokeOptions{}); err == nil {
+		t.Errorf("Invoke after Shutdown succeeded")
+	}
+}

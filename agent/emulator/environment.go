@@ -169,6 +169,12 @@ type environment struct {
 	initErr      *InitError
 	initReported atomic.Bool
 
+	// launchMu orders process launches against teardown: once teardown
+	// has closed launches, nothing new starts, so no process outlives the
+	// environment.
+	launchMu       sync.Mutex
+	launchesClosed bool
+
 	poke    chan struct{} // wakes the Init loop
 	dying   chan struct{} // closed when teardown begins
 	exited  chan struct{} // closed when every process is gone
@@ -242,6 +248,8 @@ func (e *environment) start() error {
 		return fmt.Errorf("emulator: %w", err)
 	}
 	e.initStart = time.Now()
+	e.launchMu.Lock()
+	defer e.launchMu.Unlock()
 	for _, path := range files {
 		ext := &extension{name: filepath.Base(path), external: true, queue: e.newEventQueue()}
 		e.mu.Lock()
@@ -261,8 +269,12 @@ func (e *environment) start() error {
 }
 
 // launch starts one process of the environment in its own process group,
-// its output line-buffered into the function's logs.
+// its output line-buffered into the function's logs. The caller holds
+// launchMu.
 func (e *environment) launch(name string, argv []string, dir string) (*process, error) {
+	if e.launchesClosed {
+		return nil, errGone
+	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = e.f.cfg.processEnv(e.f.addr, e.gen)
 	cmd.Dir = dir
@@ -318,7 +330,13 @@ func (e *environment) initialize() {
 			e.phase = "runtime"
 			e.runtimeStart = time.Now()
 			e.mu.Unlock()
+			e.launchMu.Lock()
 			p, err := e.launch("runtime", cfg.runtimeCommand(), cfg.TaskRoot)
+			e.launchMu.Unlock()
+			if errors.Is(err, errGone) {
+				e.finishInit(&InitError{Type: "Runtime.ExitError", Message: "execution environment shut down during Init"})
+				return
+			}
 			if err != nil {
 				e.finishInit(&InitError{Type: "Runtime.InvalidEntrypoint", Message: fmt.Sprintf("RequestId: %s Error: %v", newID(), err)})
 				return
@@ -595,6 +613,9 @@ func (e *environment) teardown(reason string) {
 
 func (e *environment) shutdown(reason string) {
 	defer close(e.exited)
+	e.launchMu.Lock()
+	e.launchesClosed = true
+	e.launchMu.Unlock()
 	e.mu.Lock()
 	rt := e.runtime
 	exts := append([]*extension(nil), e.extensions...)
