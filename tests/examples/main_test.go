@@ -15,7 +15,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -23,7 +22,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -31,9 +29,9 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/emulator"
 	"github.com/lambdawaf/lambdawaf/agent/gateway"
-	"github.com/lambdawaf/lambdawaf/agent/gateway/local"
 	"github.com/lambdawaf/lambdawaf/agent/layer"
 	"github.com/lambdawaf/lambdawaf/agent/telemetry"
+	"github.com/lambdawaf/lambdawaf/tests/internal/testenv"
 )
 
 // built is what TestMain prepared for the whole run.
@@ -71,30 +69,22 @@ func TestMain(m *testing.M) {
 // handlers concurrently, lays out the layer with layer.Install, and finds
 // the interpreters.
 func build(dir string) error {
-	_, file, _, _ := runtime.Caller(0)
-	built.root = filepath.Join(filepath.Dir(file), "..", "..")
+	built.root = testenv.ModuleRoot()
 	built.opt = filepath.Join(dir, "opt")
 	built.handlers = map[string]string{}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 
-	type job struct{ pkg, out string }
 	agent := filepath.Join(dir, "lambdawaf-extension")
-	jobs := []job{{"./agent/cmd/lambdawaf-extension", agent}}
+	bins := []testenv.Binary{{Pkg: "./agent/cmd/lambdawaf-extension", Out: agent}} // production: no testhooks tag
 	for _, name := range goExamples {
 		out := filepath.Join(dir, "task", name, "bootstrap")
 		built.handlers[name] = out
-		jobs = append(jobs, job{"./examples/" + name + "/handler", out})
-	}
-	errs := make([]error, len(jobs))
-	var wg sync.WaitGroup
-	for i, j := range jobs {
-		wg.Go(func() { errs[i] = local.Build(ctx, built.root, j.pkg, j.out) })
+		bins = append(bins, testenv.Binary{Pkg: "./examples/" + name + "/handler", Out: out})
 	}
 	built.python, built.pythonErr = interpreter("python3", "import sys; print(sys.executable)")
 	built.node, built.nodeErr = interpreter("node", "console.log(process.execPath)")
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := testenv.BuildAll(ctx, bins...); err != nil {
 		return err
 	}
 	if err := layer.Install(built.opt, agent); err != nil {
@@ -152,7 +142,7 @@ func start(t *testing.T, s spec) *function {
 		t.Fatal(err)
 	}
 	env := map[string]string{
-		"LAMBDAWAF_PORT":           freePort(t),
+		"LAMBDAWAF_PORT":           testenv.FreePort(t),
 		"LAMBDAWAF_EXTENSIONS_DIR": filepath.Join(built.opt, filepath.Dir(layer.ExtensionPath)),
 		"LAMBDAWAF_CONFIG":         cfgPath,
 	}
@@ -340,21 +330,37 @@ func (f *function) decision(t *testing.T, requestID string) (telemetry.Record, s
 	}
 }
 
-// received reports whether a stand-in runtime received the invocation.
+// received reports whether a stand-in runtime has logged receiving the
+// invocation so far.
 func (f *function) received(requestID string) bool {
 	return len(f.logs.Lines(`"received":"`+requestID+`"`)) > 0 || len(f.logs.Lines(`"received": "`+requestID+`"`)) > 0
 }
 
-// freePort returns a loopback port nobody listens on, so functions run in
-// parallel, each agent on its own LAMBDAWAF_PORT.
-func freePort(t *testing.T) string {
+// waitReceived waits until the stand-in runtime's line for the invocation
+// is in the log: its output reaches the log through a pipe, so the line
+// can trail the invocation's result by a moment.
+func (f *function) waitReceived(t *testing.T, requestID string) {
 	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	deadline := time.Now().Add(5 * time.Second)
+	for !f.received(requestID) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stand-in runtime did not report receiving invocation %s", requestID)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	defer ln.Close()
-	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+}
+
+// neverReceived checks, after a later invocation the runtime is known to
+// have received (so the ordered pipe has delivered every earlier line),
+// that it received none of the blocked ones.
+func (f *function) neverReceived(t *testing.T, later string, blocked []string) {
+	t.Helper()
+	f.waitReceived(t, later)
+	for _, id := range blocked {
+		if f.received(id) {
+			t.Errorf("the runtime received the blocked invocation %s", id)
+		}
+	}
 }
 
 // jsonBody marshals v for a request body.
