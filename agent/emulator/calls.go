@@ -247,8 +247,8 @@ func CallsTo(calls []Call, suffix string) []Call {
 	return out
 }
 
-// VmRSS and VmHWM of a process in kilobytes, from /proc/<pid>/status: the
-// figures the memory targets are measured with.
+// ProcessMemory returns a process's VmRSS and VmHWM in kilobytes, from
+// /proc/<pid>/status: the figures the memory targets are measured with.
 func ProcessMemory(pid int) (rssKB, hwmKB int, err error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
