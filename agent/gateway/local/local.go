@@ -214,6 +214,11 @@ func (e *Endpoint) newEnvironment(ctx context.Context, slot int) (gateway.Enviro
 			}
 			env["LAMBDAWAF_CONFIG"] = abs
 		}
+		// A streaming front door needs streamed block responses, as a
+		// deployment with a RESPONSE_STREAM Function URL configures them.
+		if _, set := env["LAMBDAWAF_RESPONSE_STREAMING"]; e.cfg.Streaming && !set {
+			env["LAMBDAWAF_RESPONSE_STREAMING"] = "true"
+		}
 		if e.cfg.ExecWrapper != "" {
 			env["AWS_LAMBDA_EXEC_WRAPPER"] = "/opt/" + filepath.Base(e.cfg.ExecWrapper)
 		}
