@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/lambdawaf/lambdawaf/agent/gateway"
 )
 
 // TestFunctionURLExample runs the Node.js orders lookup behind a Function
@@ -13,8 +11,7 @@ import (
 // the stand-in runtime's record of every invocation it received.
 func TestFunctionURLExample(t *testing.T) {
 	t.Parallel()
-	f := start(t, spec{example: "function-url", runtime: "nodejs22.x",
-		translator: &gateway.Translator{Shape: gateway.FunctionURL, APIID: "abcdefghijklmnopqrstuvwxyz012345"}})
+	f := start(t, examples["function-url"]())
 
 	got := f.send(t, "GET", "/orders/ord-1", "", "")
 	var order map[string]any

@@ -46,9 +46,6 @@ var built struct {
 	pythonErr, nodeErr error
 }
 
-// goExamples are the examples whose handlers are Go programs.
-var goExamples = []string{"http-api", "alb", "sqs", "existing-stack"}
-
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "lambdawaf-examples-test-")
 	if err != nil {
@@ -77,7 +74,10 @@ func build(dir string) error {
 
 	agent := filepath.Join(dir, "lambdawaf-extension")
 	bins := []testenv.Binary{{Pkg: "./agent/cmd/lambdawaf-extension", Out: agent}} // production: no testhooks tag
-	for _, name := range goExamples {
+	for name, mk := range examples {
+		if mk().runtime != "" {
+			continue // not a Go handler
+		}
 		out := filepath.Join(dir, "task", name, "bootstrap")
 		built.handlers[name] = out
 		bins = append(bins, testenv.Binary{Pkg: "./examples/" + name + "/handler", Out: out})
@@ -98,7 +98,7 @@ func build(dir string) error {
 func interpreter(name, printExecutable string) (string, error) {
 	path, err := exec.LookPath(name)
 	if err != nil {
-		return "", fmt.Errorf("%s is not installed or not on PATH: the %s example's handler cannot run (install it; CI machines have it): %w", name, name, err)
+		return "", fmt.Errorf("%s is not installed or not on PATH (CI machines have it; install it to run this example): %w", name, err)
 	}
 	flag := "-c"
 	if name == "node" {
@@ -156,13 +156,13 @@ func start(t *testing.T, s spec) *function {
 	switch {
 	case strings.HasPrefix(s.runtime, "python"):
 		if built.pythonErr != nil {
-			t.Fatal(built.pythonErr)
+			t.Fatalf("the %s example runs a Python handler: %v", s.example, built.pythonErr)
 		}
 		cfg.Handler = []string{built.python, filepath.Join(built.root, "tests", "examples", "testdata", "python-runtime.py")}
 		env["PYTHONDONTWRITEBYTECODE"] = "1" // the task root is the source tree
 	case strings.HasPrefix(s.runtime, "nodejs"):
 		if built.nodeErr != nil {
-			t.Fatal(built.nodeErr)
+			t.Fatalf("the %s example runs a Node.js handler: %v", s.example, built.nodeErr)
 		}
 		cfg.Handler = []string{built.node, filepath.Join(built.root, "tests", "examples", "testdata", "node-runtime.mjs")}
 	default:

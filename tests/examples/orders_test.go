@@ -61,7 +61,7 @@ var jsonBlock = blockShape{status: 403, body: `{"message":"Forbidden"}`, content
 func TestHTTPAPIExample(t *testing.T) {
 	t.Parallel()
 	runOrders(t, ordersExample{
-		spec:  spec{example: "http-api", translator: &gateway.Translator{Shape: gateway.HTTPAPI}},
+		spec:  examples["http-api"](),
 		block: jsonBlock,
 		attacks: []attack{
 			{name: "sql injection in the query", method: "POST", target: "/orders?customer=1%27%20OR%20%271%27%3D%271",
@@ -75,7 +75,7 @@ func TestHTTPAPIExample(t *testing.T) {
 func TestExistingStackExample(t *testing.T) {
 	t.Parallel()
 	runOrders(t, ordersExample{
-		spec:  spec{example: "existing-stack", translator: &gateway.Translator{Shape: gateway.HTTPAPI}},
+		spec:  examples["existing-stack"](),
 		block: jsonBlock,
 		attacks: []attack{
 			// The route's JSON Schema (customer: string) refuses the
@@ -97,8 +97,7 @@ func TestExistingStackExample(t *testing.T) {
 func TestALBExample(t *testing.T) {
 	t.Parallel()
 	ex := ordersExample{
-		spec: spec{example: "alb", translator: &gateway.Translator{Shape: gateway.ALBMultiValue,
-			TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders/0123456789abcdef"}},
+		spec: examples["alb"](),
 		block: blockShape{status: 403, body: `{"message":"Forbidden"}`, contentType: "application/json",
 			statusDescription: "403 Forbidden", multiValue: true},
 		attacks: []attack{
@@ -161,8 +160,7 @@ func TestALBExample(t *testing.T) {
 func TestRESTAPIExample(t *testing.T) {
 	t.Parallel()
 	f := runOrders(t, ordersExample{
-		spec: spec{example: "rest-api", runtime: "python3.12",
-			translator: &gateway.Translator{Shape: gateway.REST, Stage: "prod", APIID: "a1b2c3d4e5"}},
+		spec:  examples["rest-api"](),
 		block: jsonBlock,
 		attacks: []attack{
 			{name: "sql injection in the query", method: "POST", target: "/orders?customer=x%27%20UNION%20SELECT%20password%20FROM%20users--",

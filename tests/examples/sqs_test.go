@@ -83,7 +83,7 @@ func placedOrders(f *function) map[string]string {
 // retry nothing, and the decision record lists the dropped index.
 func TestSQSExample(t *testing.T) {
 	t.Parallel()
-	f := start(t, spec{example: "sqs"})
+	f := start(t, examples["sqs"]())
 	invoke := func(payload []byte) *emulator.Result {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
