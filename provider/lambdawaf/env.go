@@ -10,15 +10,18 @@ import (
 
 // Environment variable names read by the agent.
 const (
-	EnvMode            = "LAMBDAWAF_MODE"
-	EnvFailurePolicy   = "LAMBDAWAF_FAILURE_POLICY"
-	EnvConfig          = "LAMBDAWAF_CONFIG"
-	EnvAgentKeySecret  = "LAMBDAWAF_AGENT_KEY_SECRET_ARN"
-	EnvFirehoseStream  = "LAMBDAWAF_FIREHOSE_STREAM"
-	EnvLogLevel        = "LAMBDAWAF_LOG_LEVEL"
-	EnvPort            = "LAMBDAWAF_PORT"
-	EnvExecWrapper     = "AWS_LAMBDA_EXEC_WRAPPER"
-	maxEnvironmentSize = 4096
+	EnvMode           = "LAMBDAWAF_MODE"
+	EnvFailurePolicy  = "LAMBDAWAF_FAILURE_POLICY"
+	EnvConfig         = "LAMBDAWAF_CONFIG"
+	EnvAgentKeySecret = "LAMBDAWAF_AGENT_KEY_SECRET_ARN"
+	EnvFirehoseStream = "LAMBDAWAF_FIREHOSE_STREAM"
+	EnvLogLevel       = "LAMBDAWAF_LOG_LEVEL"
+	EnvPort           = "LAMBDAWAF_PORT"
+	// EnvResponseStreaming names the front doors that invoke the function
+	// with response streaming, so the agent streams its block responses.
+	EnvResponseStreaming = "LAMBDAWAF_RESPONSE_STREAMING"
+	EnvExecWrapper       = "AWS_LAMBDA_EXEC_WRAPPER"
+	maxEnvironmentSize   = 4096
 )
 
 // ReservedEnvironment lists the variables Lambda sets itself and refuses in a

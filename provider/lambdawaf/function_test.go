@@ -153,7 +153,8 @@ func TestSettingsReachEnvironment(t *testing.T) {
 		Runtime: pulumi.String("nodejs22.x"),
 		Handler: pulumi.String("index.handler"),
 		Code:    pulumi.NewFileArchive("testdata"),
-	}, WafArgs{Settings: Settings{Mode: ModeOff, FailurePolicy: FailClosed, LogLevel: "DEBUG", Port: 9100}})
+	}, WafArgs{Settings: Settings{Mode: ModeOff, FailurePolicy: FailClosed, LogLevel: "DEBUG", Port: 9100,
+		ResponseStreaming: []string{"function-url", "apigateway-rest"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,6 +168,8 @@ func TestSettingsReachEnvironment(t *testing.T) {
 		EnvConfig:         ConfigPath,
 		EnvFirehoseStream: stream,
 		EnvExecWrapper:    WrapperPath,
+
+		EnvResponseStreaming: "function-url,apigateway-rest",
 	} {
 		if env[k] != want {
 			t.Errorf("%s = %q, want %q", k, env[k], want)

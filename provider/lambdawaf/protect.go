@@ -71,6 +71,14 @@ type Settings struct {
 	Wiring        Wiring        // default auto
 	LogLevel      string        // default: the agent's (info)
 	Port          int           // default: the agent's (9009)
+	// ResponseStreaming lists the front doors that invoke the function
+	// with response streaming: "function-url" for a Function URL with
+	// invoke mode RESPONSE_STREAM, "apigateway-rest" for a REST API
+	// integration in STREAM mode. The agent then answers blocked requests
+	// with a streamed response, so clients get a real 403 (a buffered one
+	// would reach them as a 200 carrying the JSON). Leave it empty for
+	// buffered front doors.
+	ResponseStreaming []string
 }
 
 // ProtectOptions says which agent protects a function and how.
@@ -107,6 +115,11 @@ func (o *ProtectOptions) validate() error {
 	case "", "trace", "debug", "info", "warn", "error", "fatal", "panic":
 	default:
 		return fmt.Errorf("unknown log level %q: want trace, debug, info, warn or error", o.LogLevel)
+	}
+	for _, s := range o.ResponseStreaming {
+		if s != "function-url" && s != "apigateway-rest" {
+			return fmt.Errorf("response streaming %q: want function-url or apigateway-rest", s)
+		}
 	}
 	if o.Port < 0 || o.Port > 65535 {
 		return fmt.Errorf("port %d is out of range", o.Port)
@@ -204,6 +217,9 @@ func (o *ProtectOptions) agentEnvironment(d decision, secretArn, firehoseArn, co
 	}
 	if o.Port != 0 {
 		set[EnvPort] = strconv.Itoa(o.Port)
+	}
+	if len(o.ResponseStreaming) > 0 {
+		set[EnvResponseStreaming] = strings.Join(o.ResponseStreaming, ",")
 	}
 	if configArn != "" {
 		set[EnvConfig] = ConfigPath

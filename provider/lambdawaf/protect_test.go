@@ -195,6 +195,8 @@ func TestProtectRefuses(t *testing.T) {
 		{"no runtime", lambda.FunctionArgs{Handler: pulumi.String("index.handler")}, nil, "runtime is required"},
 		{"unknown runtime", lambda.FunctionArgs{Runtime: pulumi.String("deno1"), Handler: pulumi.String("x")}, nil, `runtime "deno1" is not supported`},
 		{"retired go1.x", lambda.FunctionArgs{Runtime: pulumi.String("go1.x"), Handler: pulumi.String("main")}, nil, "go1.x is retired"},
+		{"unknown streaming front door", lambda.FunctionArgs{Runtime: pulumi.String("nodejs22.x"), Handler: pulumi.String("index.handler")},
+			func(o *ProtectOptions) { o.ResponseStreaming = []string{"alb"} }, `response streaming "alb"`},
 		{"wrapper on provided", lambda.FunctionArgs{Runtime: pulumi.String("provided.al2023"), Handler: pulumi.String("bootstrap")},
 			func(o *ProtectOptions) { o.Wiring = WiringWrapper }, "ignore AWS_LAMBDA_EXEC_WRAPPER"},
 		{"inprocess on python", lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler")},

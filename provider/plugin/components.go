@@ -228,9 +228,11 @@ type WafArgs struct {
 	Wiring        *Wiring        `pulumi:"wiring,optional"`
 	LogLevel      *string        `pulumi:"logLevel,optional"`
 	Port          *int           `pulumi:"port,optional"`
-	Configuration *string        `pulumi:"configuration,optional"`
-	Agent         *AgentRefArgs  `pulumi:"agent,optional"`
-	NewAgent      *AgentArgs     `pulumi:"newAgent,optional"`
+	// ResponseStreaming lists the streaming front doors.
+	ResponseStreaming []string      `pulumi:"responseStreaming,optional"`
+	Configuration     *string       `pulumi:"configuration,optional"`
+	Agent             *AgentRefArgs `pulumi:"agent,optional"`
+	NewAgent          *AgentArgs    `pulumi:"newAgent,optional"`
 }
 
 // Annotate describes the waf block.
@@ -240,6 +242,7 @@ func (w *WafArgs) Annotate(an infer.Annotator) {
 	an.Describe(&w.Wiring, "How the runtime is routed through the agent. Default: auto (chosen from the runtime and handler).")
 	an.Describe(&w.LogLevel, "The agent's log level: trace, debug, info, warn, error. Default: info.")
 	an.Describe(&w.Port, "The agent's Runtime API listener port on 127.0.0.1. Default: 9009.")
+	an.Describe(&w.ResponseStreaming, "Front doors that invoke the function with response streaming (function-url for a RESPONSE_STREAM Function URL, apigateway-rest for a STREAM REST integration): blocked requests then get a streamed 403.")
 	an.Describe(&w.Configuration, "A configuration document (YAML or JSON) for this function only, shipped as its own configuration layer instead of the agent's.")
 	an.Describe(&w.Agent, "The agent to use, by the outputs of an Agent component (in this or another stack).")
 	an.Describe(&w.NewAgent, "Arguments of an agent created for this function alone, when agent is not given.")
@@ -382,6 +385,8 @@ func (a ProtectedFunctionArgs) library() *lambdawaf.ProtectedFunctionArgs {
 				Wiring:        lambdawaf.Wiring(deref(w.Wiring)),
 				LogLevel:      deref(w.LogLevel),
 				Port:          deref(w.Port),
+
+				ResponseStreaming: w.ResponseStreaming,
 			},
 			Configuration: deref(w.Configuration),
 		}

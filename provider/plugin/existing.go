@@ -37,6 +37,8 @@ type ProtectFunctionArgs struct {
 	Wiring        *Wiring           `pulumi:"wiring,optional"`
 	LogLevel      *string           `pulumi:"logLevel,optional"`
 	Port          *int              `pulumi:"port,optional"`
+	// ResponseStreaming lists the streaming front doors.
+	ResponseStreaming []string `pulumi:"responseStreaming,optional"`
 }
 
 // Annotate describes the inputs.
@@ -53,6 +55,7 @@ func (a *ProtectFunctionArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.Wiring, "How the runtime is routed through the agent. Default: auto.")
 	an.Describe(&a.LogLevel, "The agent's log level. Default: info.")
 	an.Describe(&a.Port, "The agent's listener port. Default: 9009.")
+	an.Describe(&a.ResponseStreaming, "Front doors that invoke the function with response streaming (function-url, apigateway-rest).")
 }
 
 // AgentARNsArgs is an agent by its ARNs, as plain values.
@@ -115,6 +118,8 @@ func (*ProtectFunction) Invoke(_ context.Context, req infer.FunctionRequest[Prot
 		Wiring:        lambdawaf.Wiring(deref(in.Wiring)),
 		LogLevel:      deref(in.LogLevel),
 		Port:          deref(in.Port),
+
+		ResponseStreaming: in.ResponseStreaming,
 	})
 	if err != nil {
 		return infer.FunctionResponse[ProtectFunctionResult]{}, err
