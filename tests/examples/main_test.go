@@ -131,6 +131,9 @@ type spec struct {
 	// runtime is the managed runtime id ("python3.12", "nodejs22.x") or ""
 	// for a Go handler on provided.al2023.
 	runtime string
+	// env is added to the function's configuration (LAMBDAWAF_MODE for a
+	// control run).
+	env map[string]string
 }
 
 // start runs the example's handler behind the agent and stops it when the
@@ -176,6 +179,9 @@ func start(t *testing.T, s spec) *function {
 		cfg.TaskRoot = filepath.Join(built.root, "examples", s.example, "handler")
 		cfg.HandlerName = "index.handler"
 		env["AWS_LAMBDA_EXEC_WRAPPER"] = "/opt/" + layer.WrapperPath
+	}
+	for k, v := range s.env {
+		env[k] = v
 	}
 	cfg.Env = env
 	f := &function{logs: &emulator.LogBuffer{}, payloads: map[string][]byte{}, exchanges: make(chan gateway.Exchange, 16)}

