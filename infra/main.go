@@ -12,6 +12,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -207,7 +208,7 @@ func decisionTable(ctx *pulumi.Context, bucket *s3.BucketV2) (*glue.CatalogTable
 			"projection.dt.range":         pulumi.String("2024-01-01,NOW"),
 			"projection.dt.interval":      pulumi.String("1"),
 			"projection.dt.interval.unit": pulumi.String("DAYS"),
-			"storage.location.template":   pulumi.Sprintf("%sfunction=${function}/dt=${dt}/", location),
+			"storage.location.template":   pulumi.Sprintf("%s%s", location, partitionTemplate()),
 		},
 		PartitionKeys: parts,
 		StorageDescriptor: &glue.CatalogTableStorageDescriptorArgs{
@@ -225,6 +226,17 @@ func decisionTable(ctx *pulumi.Context, bucket *s3.BucketV2) (*glue.CatalogTable
 		return nil, fmt.Errorf("glue table: %w", err)
 	}
 	return t, nil
+}
+
+// partitionTemplate is the object layout of the partitions, as partition
+// projection reads it: "function=${function}/dt=${dt}/", the layout the
+// Firehose stream writes (lambdawaf.DecisionPartitions).
+func partitionTemplate() string {
+	var b strings.Builder
+	for _, p := range catalog.PartitionKeys {
+		b.WriteString(p.Name + "=${" + p.Name + "}/")
+	}
+	return b.String()
 }
 
 // alarms raises the block-spike alarm over every protected function (a

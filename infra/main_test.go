@@ -1,9 +1,11 @@
 package main
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/lambdawaf/lambdawaf/infra/catalog"
+	"github.com/lambdawaf/lambdawaf/provider/lambdawaf"
 	"github.com/lambdawaf/lambdawaf/provider/lambdawaftest"
 )
 
@@ -41,6 +43,19 @@ func TestProgram(t *testing.T) {
 	s3cfg, _ := streams[0].Input("extendedS3Configuration").(map[string]any)
 	if s3cfg["bucketArn"] != bucketArn {
 		t.Errorf("stream delivers to %v, want %s", s3cfg["bucketArn"], bucketArn)
+	}
+	// The stream writes the partitions the table projects.
+	if got, want := s3cfg["prefix"], decisionPrefix+lambdawaf.DecisionPartitions; got != want {
+		t.Errorf("stream prefix %v, want %s", got, want)
+	}
+	written := regexp.MustCompile(`([a-z]+)=!\{[^}]*\}/`).FindAllStringSubmatch(lambdawaf.DecisionPartitions, -1)
+	if len(written) != len(catalog.PartitionKeys) {
+		t.Fatalf("stream writes partitions %v, table projects %v", written, catalog.PartitionKeys)
+	}
+	for i, p := range catalog.PartitionKeys {
+		if written[i][1] != p.Name {
+			t.Errorf("partition %d: stream writes %s, table projects %s", i, written[i][1], p.Name)
+		}
 	}
 
 	table := cloud.One(t, "aws:glue/catalogTable:CatalogTable", "decisions")

@@ -90,6 +90,12 @@ type AgentArgs struct {
 	Tags pulumi.StringMapInput
 }
 
+// DecisionPartitions is the object layout under the Firehose prefix: one
+// partition per function and UTC day, taken from each record's
+// function_name by Firehose dynamic partitioning, so that Athena (the
+// infra stack's Glue table) reads only the partitions a query names.
+const DecisionPartitions = "function=!{partitionKeyFromQuery:function}/dt=!{timestamp:yyyy-MM-dd}/"
+
 // FirehoseArgs configure the decision-record stream.
 type FirehoseArgs struct {
 	// BucketArn is an existing bucket to deliver to; default: a new
@@ -434,10 +440,33 @@ func newFirehose(ctx *pulumi.Context, name string, args *FirehoseArgs, tags pulu
 		ExtendedS3Configuration: &kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs{
 			BucketArn:         bucketArn,
 			RoleArn:           role.Arn,
-			Prefix:            pulumi.String(prefix),
-			ErrorOutputPrefix: pulumi.String(prefix + "errors/!{firehose:error-output-type}/"),
+			Prefix:            pulumi.String(prefix + DecisionPartitions),
+			ErrorOutputPrefix: pulumi.String(prefix + "errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/"),
 			CompressionFormat: pulumi.String("GZIP"),
 			BufferingInterval: pulumi.Int(interval),
+			// Dynamic partitioning needs at least 64 MB buffers.
+			BufferingSize: pulumi.Int(64),
+			DynamicPartitioningConfiguration: &kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationDynamicPartitioningConfigurationArgs{
+				Enabled: pulumi.Bool(true),
+			},
+			// Each record is one JSON line ending in a newline (as the
+			// agent writes it), so only the partition key is extracted.
+			ProcessingConfiguration: &kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationArgs{
+				Enabled: pulumi.Bool(true),
+				Processors: kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessorArray{
+					&kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessorArgs{
+						Type: pulumi.String("MetadataExtraction"),
+						Parameters: kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessorParameterArray{
+							&kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessorParameterArgs{
+								ParameterName: pulumi.String("JsonParsingEngine"), ParameterValue: pulumi.String("JQ-1.6"),
+							},
+							&kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessorParameterArgs{
+								ParameterName: pulumi.String("MetadataExtractionQuery"), ParameterValue: pulumi.String("{function:.function_name}"),
+							},
+						},
+					},
+				},
+			},
 		},
 		ServerSideEncryption: &kinesis.FirehoseDeliveryStreamServerSideEncryptionArgs{
 			Enabled: pulumi.Bool(true),

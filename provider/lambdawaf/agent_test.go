@@ -1,6 +1,7 @@
 package lambdawaf
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -35,8 +36,16 @@ func TestAgentFirehose(t *testing.T) {
 	stream := m.one(t, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "waf-decisions")
 	s3 := plain(stream.inputs)["extendedS3Configuration"].(map[string]any)
 	if s3["bucketArn"] != bucket || s3["roleArn"] != "arn:aws:iam::123456789012:role/waf-firehose-1a2b3c4" ||
-		s3["prefix"] != "waf/" || s3["compressionFormat"] != "GZIP" || s3["bufferingInterval"] != 60.0 {
+		s3["prefix"] != "waf/function=!{partitionKeyFromQuery:function}/dt=!{timestamp:yyyy-MM-dd}/" || s3["compressionFormat"] != "GZIP" || s3["bufferingInterval"] != 60.0 {
 		t.Errorf("extendedS3Configuration = %v", s3)
+	}
+	if dp, _ := s3["dynamicPartitioningConfiguration"].(map[string]any); dp["enabled"] != true {
+		t.Errorf("dynamic partitioning = %v", s3["dynamicPartitioningConfiguration"])
+	}
+	pc, _ := s3["processingConfiguration"].(map[string]any)
+	procs, _ := pc["processors"].([]any)
+	if len(procs) != 1 || !strings.Contains(fmt.Sprint(procs[0]), "{function:.function_name}") {
+		t.Errorf("partition key extraction = %v", procs)
 	}
 	if sse := plain(stream.inputs)["serverSideEncryption"].(map[string]any); sse["enabled"] != true {
 		t.Errorf("serverSideEncryption = %v", sse)
