@@ -108,7 +108,7 @@ func program(ctx *pulumi.Context) error {
 	ctx.Export("glueTable", pulumi.Sprintf("%s.%s", table.DatabaseName, table.Name))
 	ctx.Export("alarmTopicArn", topic.Arn)
 	ctx.Export("dashboardName", dash.DashboardName)
-	ctx.Export("agentErrorPattern", pulumi.String(catalog.AgentErrorPattern))
+	ctx.Export("agentErrorPattern", pulumi.String(telemetry.AgentErrorPattern))
 	return nil
 }
 
@@ -263,11 +263,12 @@ func alarms(ctx *pulumi.Context, topic *sns.Topic, threshold int, tags pulumi.St
 		return fmt.Errorf("block-spike alarm: %w", err)
 	}
 	// Agent errors come from a metric filter on each protected function's
-	// log group (catalog.AgentErrorPattern), published without dimensions.
+	// log group (telemetry.AgentErrorPattern, created by ProtectedFunction),
+	// published without dimensions.
 	if _, err := cloudwatch.NewMetricAlarm(ctx, "agent-errors", &cloudwatch.MetricAlarmArgs{
 		AlarmDescription:   pulumi.String("lambdawaf agents logged errors"),
 		Namespace:          pulumi.String(telemetry.Namespace),
-		MetricName:         pulumi.String(catalog.MetricAgentErrors),
+		MetricName:         pulumi.String(telemetry.MetricAgentErrors),
 		Statistic:          pulumi.String("Sum"),
 		Period:             pulumi.Int(300),
 		EvaluationPeriods:  pulumi.Int(1),

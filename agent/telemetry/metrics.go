@@ -37,6 +37,17 @@ const (
 	MetricRecordsDropped = "RecordsDropped"
 )
 
+// MetricAgentErrors counts the agent's own error log lines. The agent does
+// not emit it: a CloudWatch Logs metric filter with AgentErrorPattern on
+// each protected function's log group does (the Pulumi component creates
+// it), publishing it in Namespace without dimensions.
+const MetricAgentErrors = "AgentErrors"
+
+// AgentErrorPattern is the CloudWatch Logs filter pattern matching the
+// agent's own error lines: the agent tags every line it logs about itself
+// with "agent":"lambdawaf" (decision records carry no such field).
+const AgentErrorPattern = `{ ($.agent = "lambdawaf") && ($.level = "error") }`
+
 // Dimension names.
 const (
 	DimFunctionName = "FunctionName"

@@ -8,15 +8,6 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
 
-// MetricAgentErrors is the metric the infra stack derives from the agent's
-// own error log lines (a CloudWatch Logs metric filter), in
-// telemetry.Namespace.
-const MetricAgentErrors = "AgentErrors"
-
-// AgentErrorPattern matches the agent's error lines in a function's log
-// group: the agent tags every line of its own with "agent":"lambdawaf".
-const AgentErrorPattern = `{ ($.agent = "lambdawaf") && ($.level = "error") }`
-
 // dimension sets the agent publishes, as in its EMF directives.
 var (
 	byTrigger = []string{telemetry.DimFunctionName, telemetry.DimTrigger}
@@ -110,7 +101,7 @@ func Dashboard(region string) (string, error) {
 		{Type: "metric", X: 12, Y: 12, Width: 12, Height: 6, Properties: metric("Response leaks, dropped records and agent errors", [][]any{
 			expr("leaks", InsightsQuery(telemetry.MetricResponseLeaks, byTrigger, ""), telemetry.MetricResponseLeaks),
 			expr("dropped", DroppedQuery(), telemetry.MetricRecordsDropped),
-			{telemetry.Namespace, MetricAgentErrors, map[string]any{"stat": "Sum", "label": MetricAgentErrors}},
+			{telemetry.Namespace, telemetry.MetricAgentErrors, map[string]any{"stat": "Sum", "label": telemetry.MetricAgentErrors}},
 		}, "Sum")},
 	}
 	body, err := json.Marshal(map[string]any{"widgets": widgets})

@@ -10,6 +10,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
 
 // ProtectedFunctionType is the Pulumi type token of the ProtectedFunction
@@ -150,6 +152,20 @@ func (f *ProtectedFunction) construct(ctx *pulumi.Context, name string, args Pro
 	}, child)
 	if err != nil {
 		return fmt.Errorf("create log group: %w", err)
+	}
+	// The agent's own errors become the AgentErrors metric the infra
+	// stack's alarm watches.
+	if _, err := cloudwatch.NewLogMetricFilter(ctx, name+"-agent-errors", &cloudwatch.LogMetricFilterArgs{
+		LogGroupName: logGroup.Name,
+		Pattern:      pulumi.String(telemetry.AgentErrorPattern),
+		MetricTransformation: &cloudwatch.LogMetricFilterMetricTransformationArgs{
+			Namespace: pulumi.String(telemetry.Namespace),
+			Name:      pulumi.String(telemetry.MetricAgentErrors),
+			Value:     pulumi.String("1"),
+			Unit:      pulumi.String("Count"),
+		},
+	}, child); err != nil {
+		return fmt.Errorf("create agent error metric filter: %w", err)
 	}
 	logging := &lambda.FunctionLoggingConfigArgs{
 		LogFormat: pulumi.String("JSON"),

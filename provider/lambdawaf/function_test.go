@@ -9,6 +9,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
 
 const (
@@ -210,6 +212,12 @@ func TestLogGroupRetentionAndDependency(t *testing.T) {
 	}
 	if !slices.Contains(fn.deps, lg.urn) {
 		t.Errorf("function depends on %v, not on its log group %s", fn.deps, lg.urn)
+	}
+	filter := plain(m.one(t, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "orders-agent-errors").inputs)
+	mt, _ := filter["metricTransformation"].(map[string]any)
+	if filter["logGroupName"] != "/aws/lambda/orders-api" || filter["pattern"] != telemetry.AgentErrorPattern ||
+		mt["namespace"] != telemetry.Namespace || mt["name"] != telemetry.MetricAgentErrors || mt["value"] != "1" {
+		t.Errorf("agent error metric filter = %v", filter)
 	}
 	policy := m.one(t, policyType, "orders-lambdawaf")
 	if !slices.Contains(fn.deps, policy.urn) {
