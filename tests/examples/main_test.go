@@ -339,7 +339,7 @@ func (f *function) decision(t *testing.T, requestID string) (telemetry.Record, s
 // received reports whether a stand-in runtime has logged receiving the
 // invocation so far.
 func (f *function) received(requestID string) bool {
-	return len(f.logs.Lines(`"received":"`+requestID+`"`)) > 0 || len(f.logs.Lines(`"received": "`+requestID+`"`)) > 0
+	return len(f.logs.Lines(`"received":"`+requestID+`"`)) > 0
 }
 
 // waitReceived waits until the stand-in runtime's line for the invocation

@@ -14,7 +14,7 @@ the minimum the real client does, over plain urllib:
 
 against AWS_LAMBDA_RUNTIME_API, which AWS_LAMBDA_EXEC_WRAPPER
 (/opt/lambdawaf-wrapper) has pointed at the agent. It prints one line per
-invocation it receives ({"standin": "python", "received": <request id>}) so
+invocation it receives ({"standin":"python","received":<request id>}) so
 tests can prove which events reached the handler. Standard library only.
 """
 import importlib
@@ -78,7 +78,7 @@ def main():
             request_id = resp.headers["Lambda-Runtime-Aws-Request-Id"]
             headers = dict(resp.headers)
             payload = resp.read()
-        print(json.dumps({"standin": "python", "received": request_id}), flush=True)
+        print(json.dumps({"standin": "python", "received": request_id}, separators=(",", ":")), flush=True)
         try:
             result = handler(json.loads(payload), Context(request_id, headers))
             body = json.dumps(result).encode()
