@@ -152,8 +152,9 @@ func start(t *testing.T, s spec) *function {
 	cfg := emulator.Config{
 		LayerDir:     built.opt,
 		FunctionName: "example-" + s.example,
-		// The examples deploy with 10 s or more; the emulator's default
-		// 3 s would turn a slow shared CI core into a spurious timeout.
+		// The example programs deploy with 10-30 s timeouts; the
+		// emulator's default 3 s would turn a slow shared CI core into a
+		// spurious timeout.
 		Timeout: 10 * time.Second,
 	}
 	switch {
