@@ -107,10 +107,8 @@ func TestChildrenAreParented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	children := 0
-	for _, r := range m.resources {
+	for _, r := range m.resources() {
 		if r.typ == AgentType || r.typ == ProtectedFunctionType {
 			continue
 		}

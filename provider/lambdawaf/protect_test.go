@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/lambdawaf/lambdawaf/provider/lambdawaftest"
 )
 
 // Literal ARNs, as an existing stack would get them from a StackReference
@@ -388,9 +390,7 @@ func TestSecretNeverInPlainOutputs(t *testing.T) {
 	}
 	// The key appears nowhere else: not in any other resource's inputs,
 	// not in the function's environment, not in any component output.
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, r := range m.resources {
+	for _, r := range m.resources() {
 		if r.typ == versionTyp {
 			continue
 		}
@@ -548,12 +548,14 @@ func TestLogModeWithClosedFailurePolicyRefused(t *testing.T) {
 // from the infra stack's outputs; the infra stack has no arm64 layer and
 // no configuration.
 func TestProtectFromStackReference(t *testing.T) {
-	m := &stackMocks{outputs: resource.NewPropertyMapFromMap(map[string]any{
-		OutputLayerArnX86_64:    refX86,
-		OutputAgentKeySecretArn: refSecret,
-		OutputFirehoseStreamArn: refStream,
-	})}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	cloud := &lambdawaftest.Cloud{Stacks: map[string]resource.PropertyMap{
+		"acme/lambdawaf-infra/prod": resource.NewPropertyMapFromMap(map[string]any{
+			OutputLayerArnX86_64:    refX86,
+			OutputAgentKeySecretArn: refSecret,
+			OutputFirehoseStreamArn: refStream,
+		}),
+	}}
+	_, err := cloud.Run(func(ctx *pulumi.Context) error {
 		infra, err := pulumi.NewStackReference(ctx, "acme/lambdawaf-infra/prod", nil)
 		if err != nil {
 			return err
@@ -567,11 +569,11 @@ func TestProtectFromStackReference(t *testing.T) {
 		}
 		_, err = lambda.NewFunction(ctx, "legacy", args)
 		return err
-	}, pulumi.WithMocks("shop", "prod", m))
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fn := m.one(t, fnType, "legacy")
+	fn := (&mocks{cloud}).one(t, fnType, "legacy")
 	if got := fn.strings("layers"); !slices.Equal(got, []string{refX86}) {
 		t.Errorf("layers = %v", got)
 	}
@@ -580,23 +582,6 @@ func TestProtectFromStackReference(t *testing.T) {
 	if got := fn.env(); !maps.Equal(got, want) {
 		t.Errorf("environment = %v, want %v", got, want)
 	}
-}
-
-// stackMocks answers stack references with fixed outputs.
-type stackMocks struct {
-	mocks
-	outputs resource.PropertyMap
-}
-
-func (m *stackMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	if args.TypeToken == "pulumi:pulumi:StackReference" {
-		return args.Name, resource.PropertyMap{
-			"name":              resource.NewStringProperty(args.Name),
-			"outputs":           resource.NewObjectProperty(m.outputs),
-			"secretOutputNames": resource.NewArrayProperty(nil),
-		}, nil
-	}
-	return m.mocks.NewResource(args)
 }
 
 // TestReprotectAtTheLayerLimit: five layers of which one is already the

@@ -46,6 +46,9 @@ type Resource struct {
 type Cloud struct {
 	mu        sync.Mutex
 	resources []Resource
+	// Stacks holds the outputs of other stacks, by the name a
+	// pulumi.StackReference is given ("org/project/stack").
+	Stacks map[string]resource.PropertyMap
 	// Invokes answers provider functions by token (e.g.
 	// "aws:index/getRegion:getRegion"); unknown tokens echo their
 	// arguments, and the common AWS look-ups have defaults.
@@ -59,7 +62,11 @@ type Config map[string]string
 
 // Run runs program against a new mock cloud, with the given configuration.
 func Run(program pulumi.RunFunc, config ...Config) (*Cloud, error) {
-	c := &Cloud{}
+	return (&Cloud{}).Run(program, config...)
+}
+
+// Run runs program against c (set Stacks or Invokes first).
+func (c *Cloud) Run(program pulumi.RunFunc, config ...Config) (*Cloud, error) {
 	withConfig := func(info *pulumi.RunInfo) {
 		info.Config = map[string]string{}
 		for _, cfg := range config {
@@ -84,6 +91,13 @@ func MustRun(t testing.TB, program pulumi.RunFunc, config ...Config) *Cloud {
 
 // NewResource implements pulumi.MockResourceMonitor.
 func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if args.TypeToken == "pulumi:pulumi:StackReference" {
+		return args.Name, resource.PropertyMap{
+			"name":              resource.NewStringProperty(args.Name),
+			"outputs":           resource.NewObjectProperty(c.Stacks[args.Name]),
+			"secretOutputNames": resource.NewArrayProperty(nil),
+		}, nil
+	}
 	out := args.Inputs.Copy()
 	str := func(k string) string {
 		v, ok := args.Inputs[resource.PropertyKey(k)]
@@ -114,7 +128,12 @@ func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		arn = fmt.Sprintf("arn:aws:lambda:%s:%s:layer:%s:1", Region, Account, str("layerName"))
 		id = arn
 	case "aws:secretsmanager/secret:Secret":
-		arn = fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%sAbCdEf", Region, Account, named("name"))
+		// AWS appends six random characters to the name or prefix.
+		name := str("name")
+		if name == "" {
+			name = str("namePrefix")
+		}
+		arn = fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%sAbCdEf", Region, Account, name)
 		id = arn
 	case "aws:kms/key:Key":
 		arn = fmt.Sprintf("arn:aws:kms:%s:%s:key/1234abcd-12ab-34cd-56ef-1234567890ab", Region, Account)
@@ -190,6 +209,13 @@ func (c *Cloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return resource.PropertyMap{"partition": resource.NewStringProperty("aws")}, nil
 	}
 	return args.Args, nil
+}
+
+// Resources returns every registered resource, in registration order.
+func (c *Cloud) Resources() []Resource {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Resource(nil), c.resources...)
 }
 
 // All returns the resources of one type, sorted by name.
