@@ -77,8 +77,12 @@ func TestStandInRuntimes(t *testing.T) {
 				out.RemainingMs <= 0 || out.RemainingMs > 10000 {
 				t.Errorf("handler saw %s (request %s)", res.Payload, res.RequestID)
 			}
-			if !strings.Contains(logs.String(), res.RequestID) {
-				t.Errorf("the stand-in did not log receiving %s", res.RequestID)
+			// The log line travels through the emulator's pipe after the
+			// response: wait for it (bounded) rather than race it.
+			id := res.RequestID
+			waitFor(t, func() bool { return strings.Contains(logs.String(), id) })
+			if !strings.Contains(logs.String(), id) {
+				t.Errorf("the stand-in did not log receiving %s", id)
 			}
 
 			res, err = fn.Invoke(ctx, []byte(`{"fail":true}`), emulator.InvokeOptions{})
