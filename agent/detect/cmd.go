@@ -52,6 +52,10 @@ var strongCommands = map[string]bool{
 	"route": false, "iwconfig": true, "nmcli": true, "whois": true, "finger": true, "mtr": true,
 	"cd": false, "chdir": false, "pushd": true, "popd": true, "readlink": true, "realpath": true, "stat": false,
 	"uuencode": true, "uudecode": true, "shred": true, "wipe": true, "srm": true, "truncate": false,
+	"visudo": true, "ansible-console": true, "ansible-galaxy": true, "ansible-doc": true, "ansible-vault": true,
+	"ansible-inventory": true, "chef": true, "chef-vault": true, "knife": true, "salt": false, "puppet": true,
+	"trap": false, "rmt": true, "rmt-tar": true, "rmt-dump": true, "c89": true, "c99": true, "cc": false,
+	"clang": true, "g++": true, "ab": false,
 	"fetch": false, "lwp-download": true, "lynx": true, "links": false, "aria2c": true, "axel": true,
 }
 
@@ -93,6 +97,14 @@ func shellNorm(dst []byte, s string) []byte {
 				continue
 			case len(r) > 0 && isDigit(r[0]) && (i > 0 && isWord(s[i-1])):
 				i++
+				continue
+			case len(r) > 0 && isAlpha(r[0]) && i > 0 && isWord(s[i-1]):
+				// an unset variable glued to a word: sh$xx, c$u"a"t
+				j := 0
+				for j < len(r) && isWord(r[j]) {
+					j++
+				}
+				i += j
 				continue
 			case strings.HasPrefix(r, "{}"):
 				i += 2
@@ -335,6 +347,11 @@ func (in *input) detectCmd() {
 	if in.cmdPhrase(s) {
 		return
 	}
+	// Shellshock: a function definition where a variable is expected.
+	if i := strings.Index(raw, "()"); i >= 0 && strings.HasPrefix(strings.TrimLeft(raw[i+2:], " \t"), "{") && strings.TrimSpace(raw[:i]) == "" {
+		in.emit(CommandInj, "cmdi-shellshock", 9, i, i+32)
+		return
+	}
 	if i := windowsBatch(s); i >= 0 {
 		in.emit(CommandInj, "cmdi-batch", 7, i, i+32)
 		return
@@ -396,7 +413,7 @@ func (in *input) detectCmd() {
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
-			if strong && in.sink == sinkCmd || strong && s[ws] == '/' && strings.Contains(s[ws:we], "bin/") ||
+			if strong && in.sink == sinkCmd || strings.Contains(s[ws:we], "bin/") && known ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
 				return

@@ -114,6 +114,9 @@ func (in *input) detectPlain() {
 	s := in.lower()
 	for _, k := range plainKeywords {
 		if i := strings.Index(s, k.word); i >= 0 && in.e.Enabled(k.class) {
+			if k.class == XSS && in.v.Part == event.PartPath {
+				continue // "/docs/javascript/document.cookie" names a page
+			}
 			if k.word == "java.runtime" || k.word == "forclosure" || k.word == "table_name" || k.word == "schema_name" {
 				// short words need a word boundary
 				if i > 0 && isAlnum(s[i-1]) || i+len(k.word) < len(s) && isAlnum(s[i+len(k.word)]) {
