@@ -90,6 +90,7 @@ var plainKeywords = [...]struct {
 	{"mysql.user", SQLi, "sqli-catalog", 6}, {"mysql.db", SQLi, "sqli-catalog", 6},
 	{"schema_name", SQLi, "sqli-catalog", 5}, {"table_name", SQLi, "sqli-catalog", 4},
 	{"xp_cmdshell", SQLi, "sqli-catalog", 8}, {"sp_executesql", SQLi, "sqli-catalog", 7},
+	{"northwind", SQLi, "sqli-catalog", 5}, {"tempdb", SQLi, "sqli-catalog", 5}, {"msdb", SQLi, "sqli-catalog", 5},
 	{"processbuilder", CodeInj, "java-class", 8}, {"clonetransformer", CodeInj, "java-class", 8},
 	{"invokertransformer", CodeInj, "java-class", 8}, {"chainedtransformer", CodeInj, "java-class", 8},
 	{"constanttransformer", CodeInj, "java-class", 8}, {"instantiatetransformer", CodeInj, "java-class", 8},
@@ -117,7 +118,7 @@ func (in *input) detectPlain() {
 			if k.class == XSS && in.v.Part == event.PartPath {
 				continue // "/docs/javascript/document.cookie" names a page
 			}
-			if k.word == "java.runtime" || k.word == "forclosure" || k.word == "table_name" || k.word == "schema_name" {
+			if k.word == "java.runtime" || k.word == "forclosure" || k.word == "table_name" || k.word == "schema_name" || k.word == "msdb" || k.word == "tempdb" || k.word == "northwind" {
 				// short words need a word boundary
 				if i > 0 && isAlnum(s[i-1]) || i+len(k.word) < len(s) && isAlnum(s[i+len(k.word)]) {
 					continue

@@ -388,6 +388,18 @@ func sqlLex(s string) (off, end, score int, ok bool) {
 		return off, end, sc, true
 	}
 
+	// MySQL scientific-notation bypass: 1.e(ascii), 1.e.tables
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], ".e")
+		if i < 0 {
+			break
+		}
+		i += off
+		if i > 0 && isDigit(s[i-1]) && i+2 < len(s) && (s[i+2] == '(' || s[i+2] == '.') && (i < 2 || !isWord(s[i-2]) || isDigit(s[i-2])) {
+			return i - 1, i + 8, 6, true
+		}
+		off = i + 2
+	}
 	// PostgreSQL casts on a literal or call: ')::int', "'{...}'::jsonb".
 	if i := strings.Index(s, "::"); i > 0 && (s[i-1] == ')' || s[i-1] == '\'' || isDigit(s[i-1])) {
 		j := i + 2
@@ -475,6 +487,9 @@ func afterBreakout(s string, t []tok, numeric bool) (off, end, score int, ok boo
 		}
 		if t[1].k == tOp && t[1].text(s) == "not" || t[1].k == tOp && t[1].text(s) == "!" {
 			t = t[1:]
+			if len(t) > 2 && t[1].k == tWord && t[2].k == tLParen && sqlFunc(t[1].text(s)) > 0 {
+				return t[0].start, t[2].end, 8, true
+			}
 		}
 		if len(t) < 2 || !isOperand(t[1], s) {
 			return 0, 0, 0, false
@@ -550,6 +565,15 @@ func afterBreakout(s string, t []tok, numeric bool) (off, end, score int, ok boo
 	return 0, 0, 0, false
 }
 
+// sqlFuncAt reports whether the word at a names a SQL function.
+func sqlFuncAt(s string, a int) bool {
+	j := a
+	for j < len(s) && isWord(s[j]) {
+		j++
+	}
+	return sqlFunc(s[a:j]) > 0
+}
+
 // sqlFuncCall finds a high-risk SQL function followed by "(" anywhere.
 func sqlFuncCall(s string) (off, end, score int) {
 	for off := 0; off < len(s); {
@@ -574,7 +598,7 @@ func sqlFuncCall(s string) (off, end, score int) {
 			// require an argument that looks like SQL: a number, a quote,
 			// a nested call or select, not prose.
 			a := skipSpace(s, j+1)
-			if a < len(s) && (isDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '(' || s[a] == ')' || s[a] == '0' || strings.HasPrefix(s[a:], "select") || strings.HasPrefix(s[a:], "concat") || s[a] == '@') {
+			if a < len(s) && (isDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '(' || s[a] == ')' || s[a] == '0' || strings.HasPrefix(s[a:], "select") || strings.HasPrefix(s[a:], "concat") || s[a] == '@' || callAfterWord(s, a) && sqlFuncAt(s, a)) {
 				return b, j + 1, sc
 			}
 		}

@@ -25,6 +25,21 @@ func (in *input) detectXSS() {
 		}
 	}
 	s := in.lower()
+	if m.has(bHigh) && strings.Contains(s, "\uff1c") { // fullwidth ＜script＞
+		w := strings.NewReplacer("\uff1c", "<", "\uff1e", ">").Replace(s)
+		if off, sc := htmlTag(w); sc > 0 || libinjection.IsXSS(w) {
+			in.emit(XSS, "xss-tag", 8, off, off+32)
+			return
+		}
+	}
+	if m.has(bColon) && m.has(bAmp) && strings.Contains(s, "script") {
+		// entities browsers drop inside a scheme: ja&tab;vascript:
+		w := strings.NewReplacer("&tab;", "", "&newline;", "", "&#9;", "", "&#10;", "", "&#13;", "", "&#x09;", "", "&#x0a;", "", "&#x0d;", "").Replace(s)
+		if off, ok := scriptURL(w); ok {
+			in.emit(XSS, "xss-script-url", 8, off, off+16)
+			return
+		}
+	}
 	if m.has(bColon) {
 		if off, ok := scriptURL(s); ok {
 			in.emit(XSS, "xss-script-url", 8, off, off+16)
