@@ -23,6 +23,7 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/emulator"
 	"github.com/lambdawaf/lambdawaf/agent/gateway"
+	"github.com/lambdawaf/lambdawaf/agent/layer"
 )
 
 // Config describes the local endpoint and the function behind it.
@@ -287,8 +288,10 @@ func (env *environment) WaitReady(ctx context.Context) error { return env.fn.Wai
 // Close spins the environment down.
 func (env *environment) Close(ctx context.Context) error { return env.fn.Shutdown(ctx) }
 
-// layOutLayer builds the /opt of the environments: extensions/lambdawaf
-// (the agent, under the name it registers with) and the exec wrapper.
+// layOutLayer builds the /opt of the environments as the real layer lays
+// it out (layer.Install: extensions/lambdawaf under the name it registers
+// with, lambdawaf-wrapper, bootstrap). A wrapper given explicitly replaces
+// the layer's. Without an agent, /opt holds only that wrapper.
 func layOutLayer(agent, wrapper string) (string, error) {
 	dir, err := os.MkdirTemp("", "lambdawaf-serve-opt-")
 	if err != nil {
@@ -298,31 +301,34 @@ func layOutLayer(agent, wrapper string) (string, error) {
 		os.RemoveAll(dir)
 		return "", err
 	}
-	if err := os.MkdirAll(filepath.Join(dir, "extensions"), 0o755); err != nil {
-		return fail(err)
-	}
-	link := func(src, dst string) error {
-		abs, err := filepath.Abs(src)
+	executable := func(p string) (string, error) {
+		abs, err := filepath.Abs(p)
 		if err != nil {
-			return err
+			return "", err
 		}
-		fi, err := os.Stat(abs)
-		if err != nil {
-			return fmt.Errorf("local: %w", err)
+		if !IsExecutable(abs) {
+			return "", fmt.Errorf("local: %s is not an executable file", abs)
 		}
-		if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 == 0 {
-			return fmt.Errorf("local: %s is not an executable file", abs)
-		}
-		return os.Symlink(abs, dst)
+		return abs, nil
 	}
 	if agent != "" {
-		if err := link(agent, filepath.Join(dir, "extensions", "lambdawaf")); err != nil {
+		abs, err := executable(agent)
+		if err != nil {
 			return fail(err)
+		}
+		if err := layer.Install(dir, abs); err != nil {
+			return fail(fmt.Errorf("local: %w", err))
 		}
 	}
 	if wrapper != "" {
-		if err := link(wrapper, filepath.Join(dir, filepath.Base(wrapper))); err != nil {
+		abs, err := executable(wrapper)
+		if err != nil {
 			return fail(err)
+		}
+		dst := filepath.Join(dir, filepath.Base(wrapper))
+		os.Remove(dst)
+		if err := os.Symlink(abs, dst); err != nil {
+			return fail(fmt.Errorf("local: %w", err))
 		}
 	}
 	return dir, nil

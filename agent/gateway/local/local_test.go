@@ -34,7 +34,7 @@ func TestLayOutLayer(t *testing.T) {
 	}
 	defer os.RemoveAll(layer)
 	// The agent must be found under the name it registers with.
-	for _, p := range []string{filepath.Join(layer, "extensions", "lambdawaf"), filepath.Join(layer, "lambdawaf-wrapper")} {
+	for _, p := range []string{filepath.Join(layer, "extensions", "lambdawaf"), filepath.Join(layer, "lambdawaf-wrapper"), filepath.Join(layer, "bootstrap")} {
 		if !IsExecutable(p) {
 			t.Errorf("%s is not an executable in the layer", p)
 		}
