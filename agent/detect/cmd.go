@@ -347,6 +347,19 @@ func (in *input) detectCmd() {
 	if in.cmdPhrase(s) {
 		return
 	}
+	// Fork bomb: a shell function that calls itself through a pipe or in
+	// the background, :(){ :|:& };:
+	if i := strings.Index(raw, "()"); i > 0 {
+		b := i
+		for b > 0 && (isWord(raw[b-1]) || raw[b-1] == ':') {
+			b--
+		}
+		name := raw[b:i]
+		if rest := strings.TrimLeft(raw[i+2:], " \t"); name != "" && strings.HasPrefix(rest, "{") && (strings.Contains(rest, name+"|") || strings.Contains(rest, name+"()|") || strings.Contains(rest, name+"() |") || strings.Contains(rest, name+"() &") || strings.Contains(rest, name+"&")) {
+			in.emit(CommandInj, "cmdi-fork-bomb", 8, b, b+32)
+			return
+		}
+	}
 	// Shellshock: a function definition where a variable is expected.
 	if i := strings.Index(raw, "()"); i >= 0 && strings.HasPrefix(strings.TrimLeft(raw[i+2:], " \t"), "{") && strings.TrimSpace(raw[:i]) == "" {
 		in.emit(CommandInj, "cmdi-shellshock", 9, i, i+32)

@@ -202,6 +202,8 @@ func TestDetectsAttacks(t *testing.T) {
 		{"php upload header", hdr("x-filename", "shell.phtml"), CodeInj},
 		{"jsp upload trailing dots", body("filename", "shell.jsp..."), CodeInj},
 		{"perl interpolation", q("x", "@{[system 'whoami']}"), CodeInj},
+		{"fork bomb", q("cmd", ":(){ :|:& };:"), CommandInj},
+		{"fork bomb named", q("cmd", "f(){ f() | f(); }; f"), CommandInj},
 		{"shellshock", hdr("user-agent", "() { :; }; /bin/bash -c 'id'"), CommandInj},
 		{"unset variable in word", q("cmd", "a; sh$XX -c whoami"), CommandInj},
 		{"bin path", q("a", "/usr/bin/visudo"), CommandInj},
