@@ -102,7 +102,11 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool) error {
 		return err
 	}
 	for _, c := range benign {
-		items = append(items, &item{Source: "corpus-benign", Group: "benign corpus", Name: c.Name, Req: c.Req})
+		g := "benign corpus (tuned against)"
+		if strings.HasPrefix(c.Name, "benign/heldout.txt") {
+			g = "benign held-out (not tuned against)"
+		}
+		items = append(items, &item{Source: "corpus-benign", Group: g, Name: c.Name, Req: c.Req})
 	}
 
 	var waf1, waf2 coraza.WAF
