@@ -1,9 +1,8 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/emulator"
+	"github.com/lambdawaf/lambdawaf/agent/layer"
+	"github.com/lambdawaf/lambdawaf/tests/internal/testenv"
 )
 
 // httpAPIEvent is a realistic ~1 KB HTTP API (payload v2) event.
@@ -26,22 +27,13 @@ const httpAPIEvent = `{"version":"2.0","routeKey":"POST /orders","rawPath":"/ord
 // productionLayer builds the extension without test hooks (as shipped) into
 // its own /opt, once, for the benchmarks.
 var productionLayer = sync.OnceValues(func() (string, error) {
-	root, err := moduleRoot()
-	if err != nil {
-		return "", err
+	tmp := filepath.Dir(layerDir)
+	agent := filepath.Join(tmp, "lambdawaf-extension-production")
+	if err := testenv.BuildAll(context.Background(), testenv.Binary{Pkg: "./agent/cmd/lambdawaf-extension", Out: agent}); err != nil {
+		return "", fmt.Errorf("build production extension: %w", err)
 	}
-	dir := filepath.Join(filepath.Dir(layerDir), "opt-production")
-	if err := os.MkdirAll(filepath.Join(dir, "extensions"), 0o755); err != nil {
-		return "", err
-	}
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w",
-		"-o", filepath.Join(dir, "extensions", "lambdawaf"), "./agent/cmd/lambdawaf-extension")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build production extension: %w\n%s", err, out)
-	}
-	return dir, nil
+	dir := filepath.Join(tmp, "opt-production")
+	return dir, layer.Install(dir, agent)
 })
 
 func benchFunction(b *testing.B, w wiring, env map[string]string) *emulator.Function {

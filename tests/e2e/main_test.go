@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +17,8 @@ import (
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/emulator"
+	"github.com/lambdawaf/lambdawaf/agent/layer"
+	"github.com/lambdawaf/lambdawaf/tests/internal/testenv"
 )
 
 // Built binaries, set up by TestMain.
@@ -44,73 +45,28 @@ func TestMain(m *testing.M) {
 }
 
 // build compiles the extension (static, with test hooks, as it ships
-// inside the layer) and the handlers, and lays out the layer directory.
+// inside the layer) and the handlers, and lays out the layer directory as
+// the real layer (layer.Install).
 func build(tmp string) error {
-	root, err := moduleRoot()
-	if err != nil {
-		return err
-	}
 	layerDir = filepath.Join(tmp, "opt")
 	handlerDir = filepath.Join(tmp, "task")
 	emptyLayer = filepath.Join(tmp, "opt-empty")
-	for _, d := range []string{filepath.Join(layerDir, "extensions"), handlerDir, filepath.Join(emptyLayer, "extensions")} {
+	for _, d := range []string{handlerDir, filepath.Join(emptyLayer, "extensions")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
 	}
-	ext := exec.Command("go", "build", "-tags", "testhooks", "-trimpath", "-ldflags", "-s -w",
-		"-o", filepath.Join(layerDir, "extensions", "lambdawaf"), "./agent/cmd/lambdawaf-extension")
+	agent := filepath.Join(tmp, "lambdawaf-extension")
+	ext := exec.Command("go", "build", "-tags", "testhooks", "-trimpath", "-ldflags", "-s -w", "-o", agent, "./agent/cmd/lambdawaf-extension")
 	ext.Env = append(os.Environ(), "CGO_ENABLED=0")
 	handlers := exec.Command("go", "build", "-trimpath", "-o", handlerDir+string(filepath.Separator), "./tests/handlers/...")
 	for _, cmd := range []*exec.Cmd{ext, handlers} {
-		cmd.Dir = root
+		cmd.Dir = testenv.ModuleRoot()
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, out)
 		}
 	}
-	for _, script := range []string{"lambdawaf-wrapper", "bootstrap"} {
-		if err := copyFile(filepath.Join(root, "agent", "layer", script), filepath.Join(layerDir, script), 0o755); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func moduleRoot() (string, error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	return filepath.Dir(strings.TrimSpace(string(out))), nil
-}
-
-func copyFile(from, to string, mode os.FileMode) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-// freePort returns a loopback port nobody listens on, so environments can
-// run in parallel, each with its own LAMBDAWAF_PORT.
-func freePort(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	return layer.Install(layerDir, agent)
 }
 
 // wiring is how the runtime is pointed at the agent.
@@ -141,7 +97,7 @@ func startFunction(t testing.TB, s setup) (*emulator.Function, *emulator.LogBuff
 	t.Helper()
 	cfg := s.cfg
 	env := map[string]string{
-		"LAMBDAWAF_PORT":           freePort(t),
+		"LAMBDAWAF_PORT":           testenv.FreePort(t),
 		"LAMBDAWAF_EXTENSIONS_DIR": filepath.Join(layerDir, "extensions"),
 	}
 	cfg.LayerDir = layerDir
