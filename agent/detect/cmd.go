@@ -373,7 +373,7 @@ func (in *input) detectCmd() {
 		in.emit(CommandInj, "cmdi-alias", 6, 0, 32)
 		return
 	}
-	for _, w := range [...]string{"$((", "$[", "${!", "${#", "${path", "${home", "${shell", "${ifs", "$(<", "<<<"} {
+	for _, w := range [...]string{"$((", "$[", "${!", "${#", "${ifs", "$(<", "<<<"} {
 		if i := strings.Index(raw, w); i >= 0 && (w != "$[" || strings.IndexByte(raw[i:], ']') > 0) {
 			in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)
 			return
@@ -384,6 +384,7 @@ func (in *input) detectCmd() {
 		return
 	}
 	proseish := strings.Count(s, " ") > 8
+	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && wordsOutsideBackticks(s) >= 4
 	// Command positions: start of value and after separators.
 	for i := 0; i <= len(s); i++ {
 		atStart := i == 0
@@ -391,8 +392,13 @@ func (in *input) detectCmd() {
 		if !atStart {
 			c := s[i-1]
 			switch c {
-			case ';', '\n', '`':
+			case ';', '\n':
 				sep = string(c)
+			case '`':
+				if markdown {
+					continue // inline code in prose or a fenced block
+				}
+				sep = "`"
 			case '|':
 				sep = "|"
 			case '&':
@@ -475,6 +481,31 @@ func segmentLooksShell(s string, j int) bool {
 		}
 	}
 	return false
+}
+
+// wordsOutsideBackticks counts the words of s outside `...` spans.
+func wordsOutsideBackticks(s string) int {
+	n, in, word := 0, false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '`' {
+			in = !in
+			word = false
+			continue
+		}
+		if in {
+			continue
+		}
+		if isAlpha(c) {
+			if !word {
+				n++
+			}
+			word = true
+		} else {
+			word = false
+		}
+	}
+	return n
 }
 
 // wordEnds reports whether a command word ending at j is a whole shell word:

@@ -450,7 +450,20 @@ func javaClassName(s string) int {
 			i += off
 			e := i + len(p)
 			if (i == 0 || !isAlnum(s[i-1]) && s[i-1] != '.' && s[i-1] != '-' && s[i-1] != '@') && (p[len(p)-1] != '.' || e < len(s) && isAlpha(s[e])) {
-				return i
+				// A class name alone (a parameter, header or cookie
+				// holding it) or used in code; not a stack trace line.
+				k := e
+				for k < len(s) && (isWord(s[k]) || s[k] == '.' || s[k] == '$') {
+					k++
+				}
+				name := s[i:k]
+				if strings.HasSuffix(name, "exception") || strings.HasSuffix(name, "error") {
+					off = i + 1
+					continue
+				}
+				if strings.IndexAny(s, " \t\n") < 0 || k < len(s) && strings.IndexByte("(@#[\"'", s[k]) >= 0 {
+					return i
+				}
 			}
 			off = i + 1
 		}

@@ -90,7 +90,9 @@ func (in *input) detectSSTI() {
 			sc := templateEvidence(body)
 			if d.open == "{%" {
 				w := strings.TrimSpace(body)
-				for _, k := range [...]string{"import", "include", "extends", "set ", "for ", "if ", "debug", "load", "macro", "exec", "print", "block", "raw", "from "} {
+				// only the statements that reach outside the template; for,
+				// if, set and block are everyday template documentation
+				for _, k := range [...]string{"import", "include", "extends", "debug", "load", "exec"} {
 					if strings.HasPrefix(w, k) && sc < 6 {
 						sc = 6
 					}
