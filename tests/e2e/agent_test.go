@@ -422,16 +422,6 @@ func TestOrdersAPIBehindTheAgent(t *testing.T) {
 func TestFirewallBlocksAttacksBeforeTheHandler(t *testing.T) {
 	seenDir := t.TempDir()
 	fn, _ := startFunction(t, setup{handler: "echo", env: map[string]string{"HANDLER_SEEN_DIR": seenDir}})
-	event := func(query, body string) string {
-		ev, _ := json.Marshal(map[string]any{
-			"version": "2.0", "routeKey": "$default", "rawPath": "/orders", "rawQueryString": query, "body": body,
-			"headers": map[string]string{"content-type": "application/json", "host": "api.example.com", "user-agent": "Mozilla/5.0"},
-			"requestContext": map[string]any{"http": map[string]string{"method": "POST", "path": "/orders", "sourceIp": "203.0.113.9"},
-				"requestId": "r1", "stage": "$default"},
-			"isBase64Encoded": false,
-		})
-		return string(ev)
-	}
 	cases := []struct {
 		name, query, body string
 		blocked           bool
@@ -442,7 +432,7 @@ func TestFirewallBlocksAttacksBeforeTheHandler(t *testing.T) {
 		{"path traversal in the body", "", `{"file":"../../../../etc/passwd"}`, true},
 	}
 	for _, tc := range cases {
-		res := invoke(t, fn, event(tc.query, tc.body), emulator.InvokeOptions{})
+		res := invoke(t, fn, httpEvent(tc.query, tc.body), emulator.InvokeOptions{})
 		_, statErr := os.Stat(filepath.Join(seenDir, res.RequestID+".json"))
 		handlerSaw := statErr == nil
 		if handlerSaw == tc.blocked {
