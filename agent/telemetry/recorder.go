@@ -232,7 +232,9 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 	if rec.Decision == DecisionAllow {
 		rec.SampleRate = r.cfg.SampleAllowed
 	}
-	if d.Outcome == policy.Block {
+	// A status code exists only where an HTTP response does: records
+	// dropped from a batch are answered by no one.
+	if d.Outcome == policy.Block && d.Trigger.IsHTTP() {
 		rec.StatusCode = d.Status
 	}
 	if d.Error != "" {

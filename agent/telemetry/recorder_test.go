@@ -391,3 +391,23 @@ func TestSchemaExample(t *testing.T) {
 		t.Errorf("example = %+v", r)
 	}
 }
+
+// TestStatusCodeOnlyForHTTPBlocks: a batch whose records were dropped has
+// no HTTP response, so its record carries no status code.
+func TestStatusCodeOnlyForHTTPBlocks(t *testing.T) {
+	var out syncBuffer
+	r := NewRecorder(capture(&out), agentkey.Static(testKey), Config{SampleAllowed: 1})
+	batch := &policy.Decision{RequestID: "sqs", Trigger: event.SQS, Mode: policy.ModeBlock, Outcome: policy.Block, Status: 403, DropRecords: []int{1}}
+	r.Observe(context.Background(), blockDecision())
+	r.Observe(context.Background(), batch)
+	lines := out.Lines()
+	if len(lines) != 2 {
+		t.Fatalf("want 2 records, got %d", len(lines))
+	}
+	if got := decode(t, lines[0])["status_code"]; got != 403.0 {
+		t.Errorf("HTTP block status_code = %v, want 403", got)
+	}
+	if got, ok := decode(t, lines[1])["status_code"]; ok {
+		t.Errorf("batch block carries status_code %v", got)
+	}
+}
