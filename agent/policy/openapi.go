@@ -2,18 +2,14 @@ package policy
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"gopkg.in/yaml.v3"
 )
 
 // openapiModel holds what the OpenAPI import adds besides routes.
@@ -22,10 +18,10 @@ type openapiModel struct {
 	operations    int
 }
 
-// loadOpenAPI reads an OpenAPI 3 document with kin-openapi and turns every
-// operation into a route of the positive model: method, path template,
-// parameters (query, header, cookie, path) with their type, pattern,
-// lengths, bounds and enums, and the application/json request body schema,
+// loadOpenAPI reads an OpenAPI 3.0 or 3.1 document (readOpenAPI) and turns
+// every operation into a route of the positive model: method, path
+// template, parameters (query, header, cookie, path) with their type,
+// pattern, lengths, bounds and enums, and the JSON request body schema,
 // compiled with the same JSON Schema validator as hand-written routes.
 // External $refs are refused: the agent reads no other file or URL.
 func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*openapiModel, []*route) {
@@ -38,183 +34,140 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 		pr.add(at(path, "path"), "cannot read OpenAPI document: %v", err)
 		return nil, nil
 	}
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	doc, err := loader.LoadFromData(data)
-	if err != nil {
-		pr.add(at(path, "path"), "invalid OpenAPI document %s: %v", spec.Path, err)
-		return nil, nil
+	doc, bad := readOpenAPI(data)
+	for _, pb := range bad {
+		pr.add(at(path, "path"), "invalid OpenAPI document %s:%s", spec.Path, pb)
 	}
-	if err := doc.Validate(context.Background()); err != nil {
-		pr.add(at(path, "path"), "invalid OpenAPI document %s: %v", spec.Path, err)
-		return nil, nil
-	}
-	// The raw document, for compiling body schemas by JSON pointer (so
-	// $refs into components resolve exactly as written).
-	var rawNode yaml.Node
-	if err := yaml.Unmarshal(data, &rawNode); err != nil {
-		pr.add(at(path, "path"), "invalid OpenAPI document %s: %v", spec.Path, err)
-		return nil, nil
-	}
-	raw := toTree(&rawNode, nil, &problems{})
-	rawJSON, err := json.Marshal(raw)
-	if err != nil {
-		pr.add(at(path, "path"), "cannot encode OpenAPI document: %v", err)
-		return nil, nil
-	}
-	rawDoc, err := jsonschema.UnmarshalJSON(bytes.NewReader(rawJSON))
-	if err != nil {
-		pr.add(at(path, "path"), "cannot encode OpenAPI document: %v", err)
-		return nil, nil
-	}
-	comp := newSchemaCompiler()
-	if strings.HasPrefix(doc.OpenAPI, "3.0") {
-		comp.DefaultDraft(jsonschema.Draft4)
-	} else {
-		comp.DefaultDraft(jsonschema.Draft2020)
-	}
-	const docURL = "mem:///openapi.json"
-	if err := comp.AddResource(docURL, rawDoc); err != nil {
-		pr.add(at(path, "path"), "cannot load OpenAPI schemas: %v", err)
+	if doc == nil {
 		return nil, nil
 	}
 
 	m := &openapiModel{unknownRoutes: outcomeOf(spec.UnknownRoutes, Log)}
 	unknown := outcomeOf(spec.UnknownParameters, Log)
 	action := outcomeOf(spec.Action, Block)
-	var routes []*route
-	paths := doc.Paths.Map()
-	keys := make([]string, 0, len(paths))
-	for k := range paths {
-		keys = append(keys, k)
-	}
+	ops := doc.Operations
 	// Literal segments before templated ones, so /users/me wins over
-	// /users/{id}, as OpenAPI requires.
-	sort.Slice(keys, func(i, j int) bool {
-		ci, cj := strings.Count(keys[i], "{"), strings.Count(keys[j], "{")
+	// /users/{id}, as OpenAPI requires; then by path and method.
+	sort.SliceStable(ops, func(i, j int) bool {
+		ci, cj := strings.Count(ops[i].Path, "{"), strings.Count(ops[j].Path, "{")
 		if ci != cj {
 			return ci < cj
 		}
-		return keys[i] < keys[j]
+		if ops[i].Path != ops[j].Path {
+			return ops[i].Path < ops[j].Path
+		}
+		return ops[i].Method < ops[j].Method
 	})
-	for _, p := range keys {
-		item := paths[p]
-		ops := item.Operations()
-		methods := make([]string, 0, len(ops))
-		for meth := range ops {
-			methods = append(methods, meth)
+	var routes []*route
+	for _, op := range ops {
+		id := op.Method + " " + op.Path
+		rp, err := compileRoute(id)
+		if err != nil {
+			pr.add(at(path, "path"), "OpenAPI path %q: %v", op.Path, err)
+			continue
 		}
-		sort.Strings(methods)
-		for _, meth := range methods {
-			op := ops[meth]
-			rp, err := compileRoute(meth + " " + p)
-			if err != nil {
-				pr.add(at(path, "path"), "OpenAPI path %q: %v", p, err)
-				continue
+		r := &route{id: id, pat: rp, known: map[string]bool{}, unknown: unknown, action: action}
+		r.methods = map[string]bool{op.Method: true}
+		for _, op := range op.Params {
+			prm := paramFromOpenAPI(op)
+			r.params = append(r.params, prm)
+			if prm.where == "query" {
+				r.known[prm.name] = true
 			}
-			r := &route{id: meth + " " + p, pat: rp, known: map[string]bool{}, unknown: unknown, action: action}
-			r.methods = map[string]bool{strings.ToUpper(meth): true}
-			params := map[string]*openapi3.Parameter{}
-			for _, ps := range []openapi3.Parameters{item.Parameters, op.Parameters} {
-				for _, ref := range ps {
-					if ref == nil || ref.Value == nil {
-						continue
-					}
-					params[ref.Value.In+"."+ref.Value.Name] = ref.Value
-				}
-			}
-			names := make([]string, 0, len(params))
-			for k := range params {
-				names = append(names, k)
-			}
-			sort.Strings(names)
-			for _, k := range names {
-				prm := paramFromOpenAPI(params[k])
-				if prm == nil {
-					continue
-				}
-				r.params = append(r.params, prm)
-				if prm.where == "query" {
-					r.known[prm.name] = true
-				}
-			}
-			if rb := op.RequestBody; rb != nil && rb.Value != nil {
-				bm := &bodyModel{required: rb.Value.Required}
-				for ct := range rb.Value.Content {
-					bm.ctypes = append(bm.ctypes, ct)
-				}
-				sort.Strings(bm.ctypes)
-				if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-					base := "#/paths/" + pointerEscape(p) + "/" + strings.ToLower(meth) + "/requestBody"
-					if rb.Ref != "" && strings.HasPrefix(rb.Ref, "#/") {
-						base = rb.Ref
-					}
-					ptr := base + "/content/" + pointerEscape("application/json") + "/schema"
-					s, err := comp.Compile(docURL + ptr)
-					if err != nil {
-						pr.add(at(path, "path"), "OpenAPI %s %s: request body schema: %v", meth, p, err)
-					} else {
-						bm.schema = s
-					}
-				}
-				r.body = bm
-			}
-			routes = append(routes, r)
-			m.operations++
 		}
+		if b := op.Body; b != nil {
+			bm := &bodyModel{required: b.Required}
+			for _, ct := range b.ContentTypes {
+				if ct == "*/*" {
+					// Any content type: do not restrict it.
+					bm.ctypes = nil
+					break
+				}
+				bm.ctypes = append(bm.ctypes, ct)
+			}
+			if b.Schema != nil {
+				s, err := compileOpenAPISchema(b, doc.V30)
+				if err != nil {
+					pr.add(at(path, "path"), "OpenAPI %s: request body schema %s: %v", id, b.SchemaAt, err)
+				} else {
+					bm.schema = s
+				}
+			}
+			r.body = bm
+		}
+		routes = append(routes, r)
+		m.operations++
 	}
 	return m, routes
 }
 
-func pointerEscape(s string) string {
-	s = strings.ReplaceAll(s, "~", "~0")
-	s = strings.ReplaceAll(s, "/", "~1")
-	return url.PathEscape(s)
+// compileOpenAPISchema compiles a body schema read by readOpenAPI. Formats
+// are asserted for OpenAPI 3.0, as its draft-04-based dialect does;
+// 3.1's 2020-12 treats them as annotations.
+func compileOpenAPISchema(b *oasBody, v30 bool) (*jsonschema.Schema, error) {
+	raw, err := json.Marshal(b.Schema)
+	if err != nil {
+		return nil, err
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	c := newSchemaCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	if v30 {
+		c.AssertFormat()
+	}
+	const url = "mem:///openapi.json"
+	if err := c.AddResource(url, v); err != nil {
+		return nil, b.locate(err)
+	}
+	s, err := c.Compile(url)
+	if err != nil {
+		return nil, b.locate(err)
+	}
+	return s, nil
 }
 
-// paramFromOpenAPI converts a parameter; unsupported locations are skipped.
-func paramFromOpenAPI(op *openapi3.Parameter) *param {
-	where := op.In
-	name := op.Name
-	switch where {
-	case "query", "cookie", "path":
-	case "header":
-		name = strings.ToLower(name)
-	default:
-		return nil
-	}
-	p := &param{where: where, name: name, loc: where + "." + name, required: op.Required || where == "path", maxLen: -1}
-	if op.Schema == nil || op.Schema.Value == nil {
-		return p
-	}
-	s := op.Schema.Value
-	if s.Type != nil {
-		for _, t := range []string{"integer", "number", "boolean", "string"} {
-			if s.Type.Is(t) {
-				p.typ = t
-				break
-			}
+var defsKey = regexp.MustCompile(`/\$defs/(d[0-9]+)`)
+
+// locate rewrites the $defs keys in a compilation error into the places
+// in the OpenAPI document the schemas came from.
+func (b *oasBody) locate(err error) error {
+	msg := defsKey.ReplaceAllStringFunc(err.Error(), func(m string) string {
+		if w, ok := b.where[strings.TrimPrefix(m, "/$defs/")]; ok {
+			return " " + w + " "
 		}
+		return m
+	})
+	return fmt.Errorf("%s", msg)
+}
+
+// paramFromOpenAPI converts a parameter read from the document.
+func paramFromOpenAPI(op *oasParam) *param {
+	p := &param{
+		where:    op.In,
+		name:     op.Name,
+		loc:      op.In + "." + op.Name,
+		typ:      op.Type,
+		required: op.Required || op.In == "path",
+		minLen:   op.MinLength,
+		maxLen:   op.MaxLength,
 	}
-	if s.Pattern != "" {
-		if re, err := regexp.Compile(s.Pattern); err == nil {
-			p.re = re
-		}
+	if op.Pattern != "" {
+		// readOpenAPI compiled it already.
+		p.re = regexp.MustCompile(op.Pattern)
 	}
-	p.minLen = int(s.MinLength)
-	if s.MaxLength != nil {
-		p.maxLen = int(*s.MaxLength)
+	if op.Minimum != nil {
+		p.min, p.hasMin, p.minExcl = *op.Minimum, true, op.ExclusiveMinimum
 	}
-	if s.Min != nil {
-		p.min, p.hasMin = *s.Min, true
+	if op.Maximum != nil {
+		p.max, p.hasMax, p.maxExcl = *op.Maximum, true, op.ExclusiveMaximum
 	}
-	if s.Max != nil {
-		p.max, p.hasMax = *s.Max, true
-	}
-	if len(s.Enum) > 0 {
-		p.enum = map[string]bool{}
-		for _, e := range s.Enum {
-			p.enum[fmt.Sprint(e)] = true
+	if op.Enum != nil {
+		p.enum = make(map[string]bool, len(op.Enum))
+		for _, e := range op.Enum {
+			p.enum[e] = true
 		}
 	}
 	return p

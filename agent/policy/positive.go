@@ -42,6 +42,8 @@ type param struct {
 	min, max float64
 	hasMin   bool
 	hasMax   bool
+	minExcl  bool // min is exclusive (OpenAPI exclusiveMinimum)
+	maxExcl  bool
 	enum     map[string]bool
 }
 
@@ -224,10 +226,16 @@ func (p *param) check(v string) string {
 		if err != nil {
 			return "expected a number"
 		}
-		if p.hasMin && f < p.min {
+		if p.hasMin && (f < p.min || p.minExcl && f == p.min) {
+			if p.minExcl {
+				return fmt.Sprintf("expected more than %g", p.min)
+			}
 			return fmt.Sprintf("expected at least %g", p.min)
 		}
-		if p.hasMax && f > p.max {
+		if p.hasMax && (f > p.max || p.maxExcl && f == p.max) {
+			if p.maxExcl {
+				return fmt.Sprintf("expected less than %g", p.max)
+			}
 			return fmt.Sprintf("expected at most %g", p.max)
 		}
 	}
@@ -365,7 +373,8 @@ func (p *Policy) checkBody(r *route, violate func(Outcome, string, string), ev *
 	if len(b.ctypes) > 0 {
 		ok := false
 		for _, ct := range b.ctypes {
-			if strings.EqualFold(ct, mt) {
+			// OpenAPI media type ranges: "application/*".
+			if strings.EqualFold(ct, mt) || strings.HasSuffix(ct, "/*") && len(mt) > len(ct)-1 && strings.EqualFold(ct[:len(ct)-1], mt[:len(ct)-1]) {
 				ok = true
 				break
 			}

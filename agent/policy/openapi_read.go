@@ -1,0 +1,953 @@
+package policy
+
+import (
+	"fmt"
+	"mime"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// This file reads the part of an OpenAPI 3.0 or 3.1 document the positive
+// model needs — operations, their parameters and JSON request body schemas
+// — straight from the YAML node tree, so every problem carries the line it
+// is on. A general OpenAPI library would do more, but it costs the agent
+// milliseconds of package initialisation at every cold start and reads
+// much the positive model never looks at.
+//
+// $refs are resolved here, by JSON pointer into the same document; a $ref
+// to another file or a URL is refused, because the agent reads nothing but
+// the document it was given. Body schemas come out as self-contained JSON
+// Schema 2020-12 documents (referenced schemas gathered under $defs), with
+// OpenAPI 3.0's dialect translated: nullable, the boolean forms of
+// exclusiveMinimum/exclusiveMaximum, and $ref siblings, which 3.0 ignores.
+
+// Limits on what one document may make the reader do.
+const (
+	// oasMaxRefChain bounds a chain of $refs to $refs (a parameter that
+	// is a $ref to a $ref...), so a cycle of them ends with a problem.
+	oasMaxRefChain = 32
+	// oasMaxSchemaDepth bounds how deeply schemas nest inside one another
+	// (not counting $refs, which are gathered, not inlined).
+	oasMaxSchemaDepth = 64
+	// oasMaxProblems bounds the problems reported for one document.
+	oasMaxProblems = 50
+)
+
+// oasDocument is what the positive model takes from an OpenAPI document.
+type oasDocument struct {
+	// Version is the openapi field as written ("3.0.3", "3.1.0").
+	Version string
+	// V30 is true for OpenAPI 3.0 (its schema dialect is translated).
+	V30        bool
+	Operations []*oasOperation
+}
+
+// oasOperation is one method on one path.
+type oasOperation struct {
+	Method string // upper case: GET, POST...
+	Path   string // the template as written: /items/{id}
+	// Params are the path-level parameters overridden by the
+	// operation's own, sorted by location.
+	Params []*oasParam
+	Body   *oasBody
+}
+
+// oasParam is a parameter with the constraints of its schema that a
+// single text value can be checked against.
+type oasParam struct {
+	In, Name string
+	Required bool
+	Type     string // integer, number, boolean, string or ""
+	Pattern  string
+	// MinLength and MaxLength bound the length; MaxLength -1: none.
+	MinLength, MaxLength int
+	Minimum, Maximum     *float64
+	// ExclusiveMinimum/Maximum make the bounds strict.
+	ExclusiveMinimum, ExclusiveMaximum bool
+	Enum                               []string
+}
+
+// oasBody is a request body.
+type oasBody struct {
+	Required bool
+	// ContentTypes are the declared media types, lower case, without
+	// parameters, sorted.
+	ContentTypes []string
+	// Schema is a self-contained JSON Schema 2020-12 document for JSON
+	// bodies (nil: none declared). It is shared with other bodies that
+	// refer to the same schemas: read only.
+	Schema map[string]any
+	// SchemaAt names the schema in the source: a JSON pointer, or the
+	// path of an inline schema.
+	SchemaAt string
+	// where maps the schema's $defs keys back to the source, to locate
+	// compilation errors.
+	where map[string]string
+}
+
+// oasProblem is one problem in an OpenAPI document.
+type oasProblem struct {
+	Line, Column int
+	Path         string // paths./orders.post.parameters[0].in; "" for the document
+	Message      string
+}
+
+func (p oasProblem) String() string {
+	var b strings.Builder
+	if p.Line > 0 {
+		fmt.Fprintf(&b, "%d:%d: ", p.Line, p.Column)
+	}
+	if p.Path != "" {
+		b.WriteString(p.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// oasSchema is one schema object converted, with the schemas it refers to.
+type oasSchema struct {
+	key   string // its name under $defs: d0, d1...
+	where string // a JSON pointer (#/components/schemas/Order) or a path
+	value any
+	refs  []*oasSchema
+	// loops are the $refs followed without consuming any of the instance
+	// (through allOf, anyOf, oneOf, not, if/then/else, dependentSchemas):
+	// a cycle of them would never end, so it is refused.
+	loops []oasEdge
+}
+
+type oasEdge struct {
+	to   *oasSchema
+	line int
+	col  int
+	path string
+}
+
+type oasReader struct {
+	root    *yaml.Node
+	v30     bool
+	problem []oasProblem
+	b       *treeBuilder // JSON values, and the node budget for the document
+	scratch *problems    // the tree builder's problems, moved to problem
+	schemas map[*yaml.Node]*oasSchema
+	loops   map[*oasSchema]int // checkLoops' state, kept across bodies
+}
+
+// readOpenAPI reads an OpenAPI 3.0 or 3.1 document (YAML or JSON). It
+// returns the document when there were no problems, else every problem
+// found (up to oasMaxProblems).
+func readOpenAPI(data []byte) (*oasDocument, []oasProblem) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		pb := oasProblem{Message: err.Error()}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			pb.Line, _ = strconv.Atoi(m[1])
+			pb.Message = "syntax error: " + m[2]
+		}
+		return nil, []oasProblem{pb}
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, []oasProblem{{Message: "empty document"}}
+	}
+	scratch := &problems{}
+	r := &oasReader{
+		root:    doc.Content[0],
+		b:       &treeBuilder{active: map[*yaml.Node]bool{}, p: scratch},
+		scratch: scratch,
+		schemas: map[*yaml.Node]*oasSchema{},
+		loops:   map[*oasSchema]int{},
+	}
+	out := r.document()
+	r.takeScratch()
+	if len(r.problem) > 0 {
+		if len(r.problem) > oasMaxProblems {
+			r.problem = append(r.problem[:oasMaxProblems], oasProblem{Message: "too many problems; the rest are not shown"})
+		}
+		return nil, r.problem
+	}
+	return out, nil
+}
+
+func (r *oasReader) addf(n *yaml.Node, path, format string, args ...any) {
+	pb := oasProblem{Path: path, Message: fmt.Sprintf(format, args...)}
+	if n != nil {
+		pb.Line, pb.Column = n.Line, n.Column
+	}
+	r.problem = append(r.problem, pb)
+}
+
+// takeScratch moves the tree builder's problems (duplicate keys, aliases,
+// the node budget) into the reader's.
+func (r *oasReader) takeScratch() {
+	for _, f := range r.scratch.fields {
+		r.problem = append(r.problem, oasProblem{Line: f.Line, Column: f.Column, Path: f.Path, Message: f.Message})
+	}
+	r.scratch.fields = nil
+}
+
+// exhausted reports whether the node budget is spent (a hostile document:
+// aliases expanding without end); the tree builder reports it once.
+func (r *oasReader) exhausted(n *yaml.Node) bool {
+	r.b.nodes++
+	if r.b.nodes == maxTreeNodes {
+		r.addf(n, "", "document too large: more than %d values once aliases are expanded", maxTreeNodes)
+	}
+	return r.b.nodes >= maxTreeNodes
+}
+
+// deref follows YAML aliases.
+func oasDeref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 16; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// entries returns a mapping's key/value pairs, reporting a node that is
+// not a mapping and duplicate keys. Merge keys (<<) are not supported in
+// the OpenAPI structure; they are reported.
+func (r *oasReader) entries(n *yaml.Node, path string) [][2]*yaml.Node {
+	n = oasDeref(n)
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return nil
+		}
+		r.addf(n, path, "expected a mapping, got %s", kindName(n))
+		return nil
+	}
+	out := make([][2]*yaml.Node, 0, len(n.Content)/2)
+	seen := make(map[string]bool, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			r.addf(k, path, "mapping keys must be strings")
+			continue
+		}
+		if k.Tag == "!!merge" {
+			r.addf(k, path, "merge keys (<<) are not supported in OpenAPI documents")
+			continue
+		}
+		if seen[k.Value] {
+			r.addf(k, oasJoin(path, k.Value), "duplicate key")
+			continue
+		}
+		seen[k.Value] = true
+		out = append(out, [2]*yaml.Node{k, v})
+	}
+	return out
+}
+
+// field returns the value of key in mapping n, or nil.
+func oasField(n *yaml.Node, key string) *yaml.Node {
+	n = oasDeref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return oasDeref(n.Content[i+1])
+		}
+	}
+	return nil
+}
+
+func oasJoin(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func oasIndex(path string, i int) string {
+	return path + "[" + strconv.Itoa(i) + "]"
+}
+
+func (r *oasReader) str(n *yaml.Node, path string) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		r.addf(n, path, "expected a string, got %s", kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (r *oasReader) boolean(n *yaml.Node, path string) bool {
+	if n == nil {
+		return false
+	}
+	var b bool
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&b) != nil {
+		r.addf(n, path, "expected true or false, got %s", kindName(n))
+	}
+	return b
+}
+
+func (r *oasReader) integer(n *yaml.Node, path string) (int, bool) {
+	var i int
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&i) != nil || i < 0 {
+		r.addf(n, path, "expected a non-negative integer, got %s", kindName(n))
+		return 0, false
+	}
+	return i, true
+}
+
+func (r *oasReader) number(n *yaml.Node, path string) (float64, bool) {
+	var f float64
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&f) != nil {
+		r.addf(n, path, "expected a number, got %s", kindName(n))
+		return 0, false
+	}
+	return f, true
+}
+
+// document reads the top level: the version and the paths.
+func (r *oasReader) document() *oasDocument {
+	root := oasDeref(r.root)
+	if root.Kind != yaml.MappingNode {
+		r.addf(root, "", "expected a mapping (the OpenAPI object), got %s", kindName(root))
+		return nil
+	}
+	if oasField(root, "swagger") != nil && oasField(root, "openapi") == nil {
+		r.addf(root, "swagger", "Swagger 2.0 documents are not supported: convert the document to OpenAPI 3")
+		return nil
+	}
+	vn := oasField(root, "openapi")
+	if vn == nil {
+		r.addf(root, "", "missing required field \"openapi\" (the OpenAPI version, 3.0.x or 3.1.x)")
+		return nil
+	}
+	doc := &oasDocument{Version: vn.Value}
+	switch {
+	case vn.Kind == yaml.ScalarNode && (vn.Value == "3.0" || strings.HasPrefix(vn.Value, "3.0.")):
+		doc.V30 = true
+	case vn.Kind == yaml.ScalarNode && (vn.Value == "3.1" || strings.HasPrefix(vn.Value, "3.1.")):
+	default:
+		r.addf(vn, "openapi", "unsupported OpenAPI version %q: expected 3.0.x or 3.1.x", vn.Value)
+		return nil
+	}
+	r.v30 = doc.V30
+	paths := oasField(root, "paths")
+	if paths == nil {
+		if doc.V30 {
+			r.addf(root, "", "missing required field \"paths\"")
+		}
+		return doc
+	}
+	for _, kv := range r.entries(paths, "paths") {
+		p := kv[0].Value
+		if strings.HasPrefix(p, "x-") {
+			continue
+		}
+		ppath := oasJoin("paths", p)
+		if !strings.HasPrefix(p, "/") {
+			r.addf(kv[0], ppath, "a path must start with /")
+			continue
+		}
+		doc.Operations = append(doc.Operations, r.pathItem(p, kv[1], ppath)...)
+	}
+	return doc
+}
+
+// oasMethods are the operations a path item may hold, in OpenAPI's order.
+var oasMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+var templateParam = regexp.MustCompile(`\{([^{}/]+)\}`)
+
+func (r *oasReader) pathItem(p string, n *yaml.Node, path string) []*oasOperation {
+	n, path = r.follow(n, path)
+	if n == nil {
+		return nil
+	}
+	common := r.parameters(oasField(n, "parameters"), oasJoin(path, "parameters"))
+	var ops []*oasOperation
+	for _, kv := range r.entries(n, path) {
+		meth := kv[0].Value
+		if !containsString(oasMethods, meth) {
+			continue
+		}
+		opath := oasJoin(path, meth)
+		on := oasDeref(kv[1])
+		if on.Kind != yaml.MappingNode {
+			r.addf(on, opath, "expected an operation (a mapping), got %s", kindName(on))
+			continue
+		}
+		op := &oasOperation{Method: strings.ToUpper(meth), Path: p}
+		// The operation's parameters override the path's, by location
+		// and name.
+		byLoc := map[string]*oasParam{}
+		for _, prm := range common {
+			byLoc[prm.In+"."+prm.Name] = prm
+		}
+		for _, prm := range r.parameters(oasField(on, "parameters"), oasJoin(opath, "parameters")) {
+			byLoc[prm.In+"."+prm.Name] = prm
+		}
+		for _, prm := range byLoc {
+			op.Params = append(op.Params, prm)
+		}
+		sort.Slice(op.Params, func(i, j int) bool {
+			return op.Params[i].In+"."+op.Params[i].Name < op.Params[j].In+"."+op.Params[j].Name
+		})
+		// Every {param} of the template is a declared path parameter and
+		// the other way round, as OpenAPI requires.
+		inTemplate := map[string]bool{}
+		for _, m := range templateParam.FindAllStringSubmatch(p, -1) {
+			inTemplate[m[1]] = true
+			if byLoc["path."+m[1]] == nil {
+				r.addf(kv[0], opath, "path parameter {%s} is not declared in the parameters of the path or the operation", m[1])
+			}
+		}
+		for _, prm := range op.Params {
+			if prm.In == "path" && !inTemplate[prm.Name] {
+				r.addf(kv[0], opath, "path parameter %q is declared but %s has no {%s}", prm.Name, p, prm.Name)
+			}
+		}
+		if rb := oasField(on, "requestBody"); rb != nil {
+			op.Body = r.requestBody(rb, oasJoin(opath, "requestBody"))
+		}
+		ops = append(ops, op)
+	}
+	return ops
+}
+
+// follow resolves a chain of $refs (to a parameter, a request body, a path
+// item) and returns the object it ends at and its location, or nil.
+func (r *oasReader) follow(n *yaml.Node, path string) (*yaml.Node, string) {
+	n = oasDeref(n)
+	seen := map[*yaml.Node]bool{}
+	for i := 0; ; i++ {
+		ref := oasField(n, "$ref")
+		if ref == nil {
+			return n, path
+		}
+		if seen[n] || i == oasMaxRefChain {
+			r.addf(ref, oasJoin(path, "$ref"), "$ref cycle: the chain of $refs never reaches an object")
+			return nil, ""
+		}
+		seen[n] = true
+		target, ptr := r.resolve(ref, oasJoin(path, "$ref"))
+		if target == nil {
+			return nil, ""
+		}
+		n, path = target, ptr
+	}
+}
+
+// resolve finds the node a $ref points to; only JSON pointers into this
+// document are followed. It returns the node and the pointer.
+func (r *oasReader) resolve(ref *yaml.Node, path string) (*yaml.Node, string) {
+	s, ok := r.str(ref, path)
+	if !ok {
+		return nil, ""
+	}
+	if !strings.HasPrefix(s, "#") {
+		r.addf(ref, path, "external $ref %q refused: the agent reads no other file or URL; bundle the document into one file first", s)
+		return nil, ""
+	}
+	frag, err := url.PathUnescape(s[1:])
+	if err != nil {
+		r.addf(ref, path, "$ref %q: invalid escape in the JSON pointer", s)
+		return nil, ""
+	}
+	if frag != "" && !strings.HasPrefix(frag, "/") {
+		r.addf(ref, path, "$ref %q: only JSON pointers (#/components/...) are supported, not anchors", s)
+		return nil, ""
+	}
+	n := oasDeref(r.root)
+	if frag == "" {
+		return n, s
+	}
+	for _, tok := range strings.Split(frag[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			next = oasField(n, tok)
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.Content) {
+				next = oasDeref(n.Content[i])
+			}
+		}
+		if next == nil {
+			r.addf(ref, path, "$ref %q: no such location in the document", s)
+			return nil, ""
+		}
+		n = next
+	}
+	return n, s
+}
+
+var oasParamLocations = []string{"query", "header", "path", "cookie"}
+
+func (r *oasReader) parameters(n *yaml.Node, path string) []*oasParam {
+	n = oasDeref(n)
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		r.addf(n, path, "expected a list of parameters, got %s", kindName(n))
+		return nil
+	}
+	var out []*oasParam
+	seen := map[string]bool{}
+	for i, c := range n.Content {
+		prm := r.parameter(c, oasIndex(path, i))
+		if prm == nil {
+			continue
+		}
+		key := prm.In + "." + prm.Name
+		if seen[key] {
+			r.addf(c, oasIndex(path, i), "duplicate parameter %q in %s", prm.Name, prm.In)
+			continue
+		}
+		seen[key] = true
+		out = append(out, prm)
+	}
+	return out
+}
+
+func (r *oasReader) parameter(n *yaml.Node, path string) *oasParam {
+	n, path = r.follow(n, path)
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		r.addf(n, path, "expected a parameter (a mapping), got %s", kindName(n))
+		return nil
+	}
+	name, ok1 := r.str(oasField(n, "name"), oasJoin(path, "name"))
+	in, ok2 := r.str(oasField(n, "in"), oasJoin(path, "in"))
+	if oasField(n, "name") == nil {
+		r.addf(n, path, "missing required field \"name\"")
+	}
+	if oasField(n, "in") == nil {
+		r.addf(n, path, "missing required field \"in\"")
+	}
+	if !ok1 || !ok2 {
+		return nil
+	}
+	if name == "" {
+		r.addf(oasField(n, "name"), oasJoin(path, "name"), "a parameter needs a name")
+		return nil
+	}
+	if !containsString(oasParamLocations, in) {
+		r.addf(oasField(n, "in"), oasJoin(path, "in"), "expected one of %s, got %q", strings.Join(oasParamLocations, ", "), in)
+		return nil
+	}
+	if in == "header" {
+		name = strings.ToLower(name)
+	}
+	prm := &oasParam{In: in, Name: name, MaxLength: -1, Required: r.boolean(oasField(n, "required"), oasJoin(path, "required"))}
+	if in == "path" && !prm.Required {
+		r.addf(n, path, "path parameter %q must be required: true", name)
+	}
+	if s := oasField(n, "schema"); s != nil {
+		r.paramSchema(prm, s, oasJoin(path, "schema"))
+	}
+	return prm
+}
+
+// paramSchema takes from a parameter's schema what a text value can be
+// checked against: its type, pattern, lengths, bounds and enum.
+// Composite schemas (allOf...) are not followed: their parts are not
+// checked.
+func (r *oasReader) paramSchema(prm *oasParam, n *yaml.Node, path string) {
+	n, path = r.follow(n, path)
+	if n == nil || n.Kind != yaml.MappingNode {
+		if n != nil && !(n.Kind == yaml.ScalarNode && n.Tag == "!!bool") {
+			r.addf(n, path, "expected a schema (a mapping), got %s", kindName(n))
+		}
+		return
+	}
+	if t := oasField(n, "type"); t != nil {
+		var types []string
+		switch t.Kind {
+		case yaml.ScalarNode:
+			types = []string{t.Value}
+		case yaml.SequenceNode:
+			for _, c := range t.Content {
+				types = append(types, oasDeref(c).Value)
+			}
+		}
+		for _, want := range []string{"integer", "number", "boolean", "string"} {
+			if containsString(types, want) {
+				prm.Type = want
+				break
+			}
+		}
+	}
+	if p := oasField(n, "pattern"); p != nil {
+		if s, ok := r.str(p, oasJoin(path, "pattern")); ok {
+			if _, err := regexp.Compile(s); err != nil {
+				r.addf(p, oasJoin(path, "pattern"), "invalid RE2 regular expression: %v", unwrapRegexErr(err))
+			} else {
+				prm.Pattern = s
+			}
+		}
+	}
+	if v := oasField(n, "minLength"); v != nil {
+		prm.MinLength, _ = r.integer(v, oasJoin(path, "minLength"))
+	}
+	if v := oasField(n, "maxLength"); v != nil {
+		if i, ok := r.integer(v, oasJoin(path, "maxLength")); ok {
+			prm.MaxLength = i
+		}
+	}
+	bound := func(key, exclKey string, val **float64, excl *bool) {
+		if v := oasField(n, key); v != nil {
+			if f, ok := r.number(v, oasJoin(path, key)); ok {
+				*val = &f
+			}
+		}
+		v := oasField(n, exclKey)
+		if v == nil {
+			return
+		}
+		if v.Kind == yaml.ScalarNode && v.Tag == "!!bool" {
+			// OpenAPI 3.0: a flag on minimum/maximum.
+			*excl = r.boolean(v, oasJoin(path, exclKey)) && *val != nil
+			return
+		}
+		// OpenAPI 3.1 (JSON Schema 2020-12): the bound itself.
+		if f, ok := r.number(v, oasJoin(path, exclKey)); ok {
+			if *val == nil || (key == "minimum" && f >= **val) || (key == "maximum" && f <= **val) {
+				*val, *excl = &f, true
+			}
+		}
+	}
+	bound("minimum", "exclusiveMinimum", &prm.Minimum, &prm.ExclusiveMinimum)
+	bound("maximum", "exclusiveMaximum", &prm.Maximum, &prm.ExclusiveMaximum)
+	if e := oasField(n, "enum"); e != nil {
+		if e.Kind != yaml.SequenceNode {
+			r.addf(e, oasJoin(path, "enum"), "expected a list, got %s", kindName(e))
+		} else {
+			for _, c := range e.Content {
+				c = oasDeref(c)
+				if c.Kind == yaml.ScalarNode && c.Tag != "!!null" {
+					prm.Enum = append(prm.Enum, c.Value)
+				}
+			}
+			if prm.Enum == nil {
+				prm.Enum = []string{}
+			}
+		}
+	}
+}
+
+func (r *oasReader) requestBody(n *yaml.Node, path string) *oasBody {
+	n, path = r.follow(n, path)
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		r.addf(n, path, "expected a request body (a mapping), got %s", kindName(n))
+		return nil
+	}
+	b := &oasBody{Required: r.boolean(oasField(n, "required"), oasJoin(path, "required"))}
+	content := oasField(n, "content")
+	if content == nil {
+		r.addf(n, path, "missing required field \"content\"")
+		return b
+	}
+	cpath := oasJoin(path, "content")
+	schemas := map[string][2]*yaml.Node{} // media type → key, schema
+	for _, kv := range r.entries(content, cpath) {
+		mt, _, err := mime.ParseMediaType(kv[0].Value)
+		if err != nil {
+			r.addf(kv[0], oasJoin(cpath, kv[0].Value), "invalid media type: %v", err)
+			continue
+		}
+		b.ContentTypes = append(b.ContentTypes, mt)
+		if s := oasField(kv[1], "schema"); s != nil {
+			schemas[mt] = [2]*yaml.Node{kv[0], s}
+		}
+	}
+	sort.Strings(b.ContentTypes)
+	// The schema JSON bodies are validated against: application/json's,
+	// else a +json type's, else a wildcard's.
+	pick := ""
+	for _, mt := range b.ContentTypes {
+		if schemas[mt][1] == nil {
+			continue
+		}
+		if mt == "application/json" {
+			pick = mt
+			break
+		}
+		if pick == "" && strings.HasSuffix(mt, "+json") {
+			pick = mt
+		}
+	}
+	for _, mt := range []string{"application/*", "*/*"} {
+		if pick == "" && schemas[mt][1] != nil {
+			pick = mt
+		}
+	}
+	if pick != "" {
+		spath := oasJoin(oasJoin(cpath, schemas[pick][0].Value), "schema")
+		b.Schema, b.SchemaAt, b.where = r.bodySchema(schemas[pick][1], spath)
+	}
+	return b
+}
+
+// bodySchema converts a schema and gathers the schemas it refers to under
+// $defs, into a document a JSON Schema 2020-12 compiler reads alone.
+func (r *oasReader) bodySchema(n *yaml.Node, path string) (map[string]any, string, map[string]string) {
+	root := r.schema(n, path, path)
+	if root == nil {
+		return nil, "", nil
+	}
+	defs := map[string]any{}
+	where := map[string]string{}
+	for _, s := range r.reachable(root) {
+		defs[s.key] = s.value
+		where[s.key] = s.where
+	}
+	r.checkLoops(root)
+	return map[string]any{"$ref": "#/$defs/" + root.key, "$defs": defs}, root.where, where
+}
+
+// checkLoops refuses a cycle of $refs that consumes nothing of the
+// instance (A: {allOf: [$ref: B]}, B: {$ref: A}): validating against it
+// would never end.
+func (r *oasReader) checkLoops(root *oasSchema) {
+	const (
+		visiting = 1
+		done     = 2
+	)
+	var visit func(s *oasSchema)
+	visit = func(s *oasSchema) {
+		r.loops[s] = visiting
+		for _, e := range s.loops {
+			switch r.loops[e.to] {
+			case visiting:
+				r.problem = append(r.problem, oasProblem{Line: e.line, Column: e.col, Path: e.path,
+					Message: fmt.Sprintf("$ref cycle: %s refers back to itself without descending into a property or item", e.to.where)})
+			case 0:
+				visit(e.to)
+			}
+		}
+		r.loops[s] = done
+	}
+	for _, s := range r.reachable(root) {
+		if r.loops[s] == 0 {
+			visit(s)
+		}
+	}
+}
+
+// reachable lists root and the schemas it refers to, directly or not, in
+// the order they are first reached.
+func (r *oasReader) reachable(root *oasSchema) []*oasSchema {
+	seen := map[*oasSchema]bool{}
+	var out []*oasSchema
+	var walk func(s *oasSchema)
+	walk = func(s *oasSchema) {
+		if seen[s] {
+			return
+		}
+		seen[s] = true
+		out = append(out, s)
+		for _, t := range s.refs {
+			walk(t)
+		}
+	}
+	walk(root)
+	return out
+}
+
+// schema returns the converted schema object at n, converting it once
+// however many $refs lead to it.
+func (r *oasReader) schema(n *yaml.Node, where, path string) *oasSchema {
+	n = oasDeref(n)
+	if s, ok := r.schemas[n]; ok {
+		return s
+	}
+	s := &oasSchema{key: "d" + strconv.Itoa(len(r.schemas)), where: where}
+	r.schemas[n] = s // before converting: recursive schemas refer to it
+	s.value = r.convert(s, n, path, 0, true)
+	return s
+}
+
+// JSON Schema keywords, by what their values are. Keywords not listed are
+// annotations or OpenAPI extensions with no effect on validation; they
+// are left out of the converted schema.
+var (
+	schemaOne = map[string]bool{
+		"not": true, "if": true, "then": true, "else": true, "items": true, "contains": true,
+		"additionalProperties": true, "propertyNames": true, "unevaluatedItems": true,
+		"unevaluatedProperties": true, "contentSchema": true,
+	}
+	schemaList = map[string]bool{"allOf": true, "anyOf": true, "oneOf": true, "prefixItems": true}
+	schemaMap  = map[string]bool{"properties": true, "patternProperties": true, "dependentSchemas": true}
+	// sameInstance keywords apply their subschemas to the instance itself.
+	sameInstance = map[string]bool{
+		"allOf": true, "anyOf": true, "oneOf": true, "not": true, "if": true, "then": true,
+		"else": true, "dependentSchemas": true,
+	}
+	valueKeywords = map[string]bool{
+		"type": true, "enum": true, "const": true, "required": true, "pattern": true, "format": true,
+		"minimum": true, "maximum": true, "exclusiveMinimum": true, "exclusiveMaximum": true,
+		"multipleOf": true, "minLength": true, "maxLength": true, "minItems": true, "maxItems": true,
+		"uniqueItems": true, "minProperties": true, "maxProperties": true, "minContains": true,
+		"maxContains": true, "dependentRequired": true,
+	}
+	unsupportedKeywords = map[string]bool{"$dynamicRef": true, "$recursiveRef": true}
+)
+
+// convert turns one schema node into the JSON data model, rewriting $refs
+// to $defs keys and translating OpenAPI 3.0's dialect. same is true while
+// the walk has not descended into a property or item of the instance.
+func (r *oasReader) convert(s *oasSchema, n *yaml.Node, path string, depth int, same bool) any {
+	n = oasDeref(n)
+	if r.exhausted(n) {
+		return nil
+	}
+	if depth > oasMaxSchemaDepth {
+		r.addf(n, path, "schema nested more than %d levels deep", oasMaxSchemaDepth)
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
+		return n.Value == "true"
+	}
+	if n.Kind != yaml.MappingNode {
+		r.addf(n, path, "expected a schema (a mapping), got %s", kindName(n))
+		return nil
+	}
+	out := map[string]any{}
+	if ref := oasField(n, "$ref"); ref != nil {
+		rpath := oasJoin(path, "$ref")
+		target, ptr := r.resolve(ref, rpath)
+		if target != nil {
+			t := r.schema(target, ptr, ptr)
+			s.refs = append(s.refs, t)
+			if same {
+				s.loops = append(s.loops, oasEdge{to: t, line: ref.Line, col: ref.Column, path: rpath})
+			}
+			out["$ref"] = "#/$defs/" + t.key
+		}
+		if r.v30 {
+			// OpenAPI 3.0: "properties added [next to $ref] SHALL be
+			// ignored".
+			return out
+		}
+	}
+	nullable := false
+	for _, kv := range r.entries(n, path) {
+		k, v := kv[0].Value, kv[1]
+		kpath := oasJoin(path, k)
+		switch {
+		case k == "$ref":
+		case k == "nullable" && r.v30:
+			nullable = r.boolean(oasDeref(v), kpath)
+		case schemaOne[k]:
+			if dv := oasDeref(v); dv.Kind == yaml.SequenceNode {
+				r.addf(dv, kpath, "expected a schema, got a list")
+				continue
+			}
+			out[k] = r.convert(s, v, kpath, depth+1, same && sameInstance[k])
+		case schemaList[k]:
+			dv := oasDeref(v)
+			if dv.Kind != yaml.SequenceNode {
+				r.addf(dv, kpath, "expected a list of schemas, got %s", kindName(dv))
+				continue
+			}
+			list := make([]any, len(dv.Content))
+			for i, c := range dv.Content {
+				list[i] = r.convert(s, c, oasIndex(kpath, i), depth+1, same && sameInstance[k])
+			}
+			out[k] = list
+		case schemaMap[k]:
+			m := map[string]any{}
+			for _, pkv := range r.entries(v, kpath) {
+				m[pkv[0].Value] = r.convert(s, pkv[1], oasJoin(kpath, pkv[0].Value), depth+1, same && sameInstance[k])
+			}
+			out[k] = m
+		case valueKeywords[k]:
+			out[k] = r.b.tree(v, nil)
+		case unsupportedKeywords[k]:
+			r.addf(kv[0], kpath, "%s is not supported", k)
+		}
+	}
+	if r.v30 {
+		return convert30(out, nullable)
+	}
+	return out
+}
+
+// convert30 translates what OpenAPI 3.0's schema dialect says differently
+// from JSON Schema 2020-12.
+func convert30(out map[string]any, nullable bool) any {
+	for _, b := range [][2]string{{"exclusiveMinimum", "minimum"}, {"exclusiveMaximum", "maximum"}} {
+		// 3.0: a flag making minimum/maximum strict; 2020-12: the bound.
+		flag, isFlag := out[b[0]].(bool)
+		if !isFlag {
+			continue
+		}
+		delete(out, b[0])
+		if bound, ok := out[b[1]]; ok && flag {
+			out[b[0]] = bound
+			delete(out, b[1])
+		}
+	}
+	if !nullable {
+		return out
+	}
+	// nullable: true adds null to the allowed values.
+	_, composite := out["allOf"]
+	for _, k := range []string{"anyOf", "oneOf", "not", "const"} {
+		if _, ok := out[k]; ok {
+			composite = true
+		}
+	}
+	switch t := out["type"].(type) {
+	case string:
+		if !composite {
+			out["type"] = []any{t, "null"}
+			if e, ok := out["enum"].([]any); ok && !containsNil(e) {
+				out["enum"] = append(e, nil)
+			}
+			return out
+		}
+	case []any:
+		if !composite {
+			if !containsAny(t, "null") {
+				out["type"] = append(t, "null")
+			}
+			if e, ok := out["enum"].([]any); ok && !containsNil(e) {
+				out["enum"] = append(e, nil)
+			}
+			return out
+		}
+	}
+	// The schema first, so a failure is located inside it.
+	return map[string]any{"anyOf": []any{out, map[string]any{"type": "null"}}}
+}
+
+func containsNil(s []any) bool {
+	for _, v := range s {
+		if v == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAny(s []any, v any) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
