@@ -8,7 +8,6 @@ DIST      ?= dist
 ARCHS     ?= x86_64 arm64
 GOFLAGS_AGENT = -trimpath -ldflags='-s -w -buildid=' -tags netgo
 FUZZTIME  ?= 60s
-BENCHTIME ?= 2000x
 COUNT     ?= 1
 
 .PHONY: all build agent layer examples test vet fmt-check demo serve bench detection-report fuzz report-screenshot clean deps-check
@@ -70,11 +69,21 @@ demo:
 
 ## serve: the local API-Gateway-like endpoint (see `lambdawaf serve -h`).
 serve: agent
-	$(DIST)/lambdawaf serve
+	$(DIST)/lambdawaf serve -function ./tests/handlers/orders
 
-## bench: latency, allocation and cold-start figures.
+## bench: latency, allocation, cold-start and memory figures, each with a
+## bench time that suits it (a cold-start benchmark starts one environment
+## per iteration). Pipe two runs through benchstat to compare.
+BENCH = $(GO) test -run '^$$' -benchmem -count=$(COUNT)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=$(COUNT) ./agent/... ./tests/...
+	$(BENCH) -bench Invocation -benchtime 3000x ./agent/proxy/
+	$(BENCH) -bench 'Invoke$$' -benchtime 2000x ./tests/e2e/
+	$(BENCH) -bench AgentColdStart -benchtime 40x ./tests/e2e/
+	$(BENCH) -bench AgentMemory -benchtime 2000x ./tests/e2e/
+	$(BENCH) -bench . -benchtime 5000x ./agent/firewall/ ./agent/telemetry/ ./agent/outbound/...
+	$(BENCH) -bench Rules100 -benchtime 20000x ./agent/policy/
+	$(BENCH) -bench 'Parse|Walk|WithoutRecords' -benchtime 2000x ./agent/event/ ./agent/decode/
+	$(BENCH) -bench . -benchtime 20x ./tests/detectionreport/
 
 ## detection-report: TP/FP rates for lambdawaf and Coraza+CRS on the same inputs.
 detection-report:
