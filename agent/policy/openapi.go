@@ -36,7 +36,11 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 	}
 	doc, bad := readOpenAPI(data)
 	for _, pb := range bad {
-		pr.add(at(path, "path"), "invalid OpenAPI document %s:%s", spec.Path, pb)
+		sep := ": "
+		if pb.Line > 0 {
+			sep = ":" // file:line:column: ...
+		}
+		pr.add(at(path, "path"), "invalid OpenAPI document %s%s%s", spec.Path, sep, pb)
 	}
 	if doc == nil {
 		return nil, nil

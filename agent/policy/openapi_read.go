@@ -100,7 +100,11 @@ type oasProblem struct {
 func (p oasProblem) String() string {
 	var b strings.Builder
 	if p.Line > 0 {
-		fmt.Fprintf(&b, "%d:%d: ", p.Line, p.Column)
+		fmt.Fprintf(&b, "%d:", p.Line)
+		if p.Column > 0 {
+			fmt.Fprintf(&b, "%d:", p.Column)
+		}
+		b.WriteString(" ")
 	}
 	if p.Path != "" {
 		b.WriteString(p.Path)

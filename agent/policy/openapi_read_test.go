@@ -1,0 +1,338 @@
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+const oasHead30 = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+const oasHead31 = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n"
+
+// Documents the reader refuses, each with the line of the problem and what
+// it says.
+func TestReadOpenAPIProblems(t *testing.T) {
+	var laughs strings.Builder
+	laughs.WriteString(oasHead30 + "paths: {}\ncomponents:\n  schemas:\n    l0: &l0 {enum: [a, b, c, d, e, f, g, h, i, j]}\n")
+	for i := 1; i < 8; i++ {
+		laughs.WriteString("    l" + string(rune('0'+i)) + ": &l" + string(rune('0'+i)) + " {allOf: [")
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				laughs.WriteString(", ")
+			}
+			laughs.WriteString("*l" + string(rune('0'+i-1)))
+		}
+		laughs.WriteString("]}\n")
+	}
+	laughs.WriteString("    bomb: {$ref: '#/components/schemas/l7'}\n")
+	bomb := strings.Replace(laughs.String(), "paths: {}", "paths:\n  /b:\n    post:\n      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/bomb'}}}}\n      responses: {}", 1)
+
+	var deep strings.Builder
+	deep.WriteString(oasHead31 + "paths:\n  /d:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: ")
+	for i := 0; i < oasMaxSchemaDepth+2; i++ {
+		deep.WriteString("{items: ")
+	}
+	deep.WriteString("{}")
+	deep.WriteString(strings.Repeat("}", oasMaxSchemaDepth+2) + "\n")
+
+	body := func(schema string) string {
+		return "paths:\n  /o:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: " + schema + "\n      responses: {}\n"
+	}
+	tests := []struct {
+		name string
+		doc  string
+		line int
+		path string
+		msg  string
+	}{
+		{"yaml syntax", oasHead30 + "paths:\n  /a: [\n", 4, "", "syntax error"},
+		{"not a mapping", "- openapi\n", 1, "", "expected a mapping (the OpenAPI object)"},
+		{"swagger 2", "swagger: '2.0'\npaths: {}\n", 1, "swagger", "Swagger 2.0 documents are not supported"},
+		{"no version", "info: {title: t}\npaths: {}\n", 1, "", `missing required field "openapi"`},
+		{"version 2", "openapi: 2.0.0\npaths: {}\n", 1, "openapi", `unsupported OpenAPI version "2.0.0"`},
+		{"version 4", "openapi: '4.0'\npaths: {}\n", 1, "openapi", "expected 3.0.x or 3.1.x"},
+		{"3.0 needs paths", oasHead30, 1, "", `missing required field "paths"`},
+		{"paths not a mapping", oasHead30 + "paths: [a]\n", 3, "paths", "expected a mapping, got a list"},
+		{"path without slash", oasHead30 + "paths:\n  items: {}\n", 4, "paths.items", "a path must start with /"},
+		{"duplicate path", oasHead30 + "paths:\n  /a: {}\n  /a: {}\n", 5, "paths./a", "duplicate key"},
+		{"operation not a mapping", oasHead30 + "paths:\n  /a:\n    get: yes\n", 5, "paths./a.get", "expected an operation"},
+		{"parameters not a list", oasHead30 + "paths:\n  /a:\n    get:\n      parameters: {name: q}\n", 6, "paths./a.get.parameters", "expected a list of parameters"},
+		{"parameter without name", oasHead30 + "paths:\n  /a:\n    get:\n      parameters:\n        - in: query\n", 7, "paths./a.get.parameters[0]", `missing required field "name"`},
+		{"parameter without in", oasHead30 + "paths:\n  /a:\n    get:\n      parameters:\n        - name: q\n", 7, "paths./a.get.parameters[0]", `missing required field "in"`},
+		{"bad parameter location", oasHead30 + "paths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: body}\n", 7, "paths./a.get.parameters[0].in", `expected one of query, header, path, cookie, got "body"`},
+		{"duplicate parameter", oasHead30 + "paths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: query}\n        - {name: q, in: query}\n", 8, "paths./a.get.parameters[1]", `duplicate parameter "q" in query`},
+		{"path parameter optional", oasHead30 + "paths:\n  /a/{id}:\n    get:\n      parameters:\n        - {name: id, in: path}\n", 7, "paths./a/{id}.get.parameters[0]", "must be required: true"},
+		{"template parameter undeclared", oasHead30 + "paths:\n  /a/{id}:\n    get: {responses: {}}\n", 5, "paths./a/{id}.get", "path parameter {id} is not declared"},
+		{"path parameter not in template", oasHead30 + "paths:\n  /a:\n    parameters:\n      - {name: id, in: path, required: true}\n    get: {responses: {}}\n", 7, "paths./a.get", `path parameter "id" is declared but /a has no {id}`},
+		{"parameter pattern not RE2", oasHead30 + "paths:\n  /a:\n    get:\n      parameters:\n        - name: q\n          in: query\n          schema: {pattern: '(?=x)'}\n", 9, "paths./a.get.parameters[0].schema.pattern", "invalid RE2 regular expression"},
+		{"parameter maxLength not a number", oasHead30 + "paths:\n  /a:\n    get:\n      parameters:\n        - name: q\n          in: query\n          schema: {maxLength: ten}\n", 9, "paths./a.get.parameters[0].schema.maxLength", "expected a non-negative integer"},
+		{"required not a boolean", oasHead30 + "paths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: query, required: 'yes'}\n", 7, "paths./a.get.parameters[0].required", "expected true or false"},
+		{"body without content", oasHead30 + "paths:\n  /a:\n    post:\n      requestBody: {required: true}\n", 6, "paths./a.post.requestBody", `missing required field "content"`},
+		{"bad media type", oasHead30 + "paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          'application/json; =': {}\n", 8, "paths./a.post.requestBody.content.application/json; =", "invalid media type"},
+
+		// $refs.
+		{"external schema ref", oasHead30 + body("{$ref: 'schemas.yaml#/Order'}"), 9, "paths./o.post.requestBody.content.application/json.schema.$ref", `external $ref "schemas.yaml#/Order" refused`},
+		{"URL parameter ref", oasHead30 + "paths:\n  /a:\n    get:\n      parameters:\n        - $ref: 'https://example.com/p.yaml#/q'\n", 7, "paths./a.get.parameters[0].$ref", `external $ref "https://example.com/p.yaml#/q" refused`},
+		{"external request body ref", oasHead30 + "paths:\n  /a:\n    post:\n      requestBody: {$ref: 'bodies.json'}\n", 6, "paths./a.post.requestBody.$ref", "external $ref"},
+		{"nested external ref", oasHead31 + body("{$ref: '#/components/schemas/A'}") + "components:\n  schemas:\n    A:\n      properties:\n        b: {$ref: '/etc/passwd'}\n", 15, "#/components/schemas/A.properties.b.$ref", `external $ref "/etc/passwd" refused`},
+		{"anchor ref", oasHead31 + body("{$ref: '#order'}"), 9, "", "only JSON pointers"},
+		{"dangling ref", oasHead30 + body("{$ref: '#/components/schemas/Nope'}"), 9, "", `$ref "#/components/schemas/Nope": no such location`},
+		{"parameter ref cycle", oasHead30 + "paths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/A'\ncomponents:\n  parameters:\n    A: {$ref: '#/components/parameters/B'}\n    B: {$ref: '#/components/parameters/A'}\n", 10, "", "$ref cycle"},
+		{"schema ref cycle", oasHead30 + body("{$ref: '#/components/schemas/A'}") + "components:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n", 14, "#/components/schemas/B.$ref", "$ref cycle: #/components/schemas/A refers back to itself"},
+		{"allOf cycle", oasHead31 + body("{$ref: '#/components/schemas/A'}") + "components:\n  schemas:\n    A: {allOf: [{$ref: '#/components/schemas/A'}]}\n", 13, "#/components/schemas/A.allOf[0].$ref", "$ref cycle"},
+		{"dynamic ref", oasHead31 + body("{$dynamicRef: '#node'}"), 9, "", "$dynamicRef is not supported"},
+
+		// Schemas.
+		{"schema not a mapping", oasHead30 + body("object"), 9, "paths./o.post.requestBody.content.application/json.schema", "expected a schema"},
+		{"items as a list", oasHead30 + body("{type: array, items: [{type: string}]}"), 9, "paths./o.post.requestBody.content.application/json.schema.items", "expected a schema, got a list"},
+		{"allOf not a list", oasHead30 + body("{allOf: {type: string}}"), 9, "paths./o.post.requestBody.content.application/json.schema.allOf", "expected a list of schemas"},
+		{"too deep", deep.String(), 9, "", "schema nested more than 64 levels deep"},
+		{"alias bomb", bomb, 0, "", "document too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, probs := readOpenAPI([]byte(tt.doc))
+			if doc != nil || len(probs) == 0 {
+				t.Fatalf("read succeeded, want a problem %q", tt.msg)
+			}
+			for _, p := range probs {
+				if (tt.line == 0 || p.Line == tt.line) && (tt.path == "" || p.Path == tt.path) && strings.Contains(p.Message, tt.msg) {
+					return
+				}
+			}
+			t.Errorf("no problem at line %d path %q containing %q; got:\n%v", tt.line, tt.path, tt.msg, probs)
+		})
+	}
+}
+
+// What the reader takes from well-formed documents.
+func TestReadOpenAPIOperations(t *testing.T) {
+	doc := oasHead30 + `paths:
+  /items/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {$ref: '#/components/schemas/Id'}}
+      - {name: q, in: query, schema: {type: string, maxLength: 5}}
+    get:
+      parameters:
+        - {name: q, in: query, required: true, schema: {type: string, minLength: 2}}
+        - $ref: '#/components/parameters/Key'
+      responses: {}
+    delete:
+      responses: {}
+    x-internal: true
+  /orders:
+    post:
+      requestBody:
+        $ref: '#/components/requestBodies/Order'
+      responses: {}
+  x-extension: {}
+components:
+  schemas:
+    Id: {type: integer, minimum: 0, exclusiveMinimum: true, maximum: 99}
+  parameters:
+    Key:
+      name: X-Api-Key
+      in: header
+      schema: {type: string, enum: [a, b, 3]}
+  requestBodies:
+    Order:
+      required: true
+      content:
+        application/json; charset=utf-8: {schema: {type: object}}
+        text/plain: {}
+`
+	got, probs := readOpenAPI([]byte(doc))
+	if len(probs) > 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	if !got.V30 || got.Version != "3.0.3" {
+		t.Errorf("version = %q (3.0: %v)", got.Version, got.V30)
+	}
+	ops := map[string]*oasOperation{}
+	for _, op := range got.Operations {
+		ops[op.Method+" "+op.Path] = op
+	}
+	if len(ops) != 3 || ops["GET /items/{id}"] == nil || ops["DELETE /items/{id}"] == nil || ops["POST /orders"] == nil {
+		t.Fatalf("operations = %v", ops)
+	}
+	get := ops["GET /items/{id}"]
+	var locs []string
+	for _, p := range get.Params {
+		locs = append(locs, p.In+"."+p.Name)
+	}
+	if strings.Join(locs, " ") != "header.x-api-key path.id query.q" {
+		t.Fatalf("GET params = %v", locs)
+	}
+	key, id, q := get.Params[0], get.Params[1], get.Params[2]
+	if key.Type != "string" || strings.Join(key.Enum, ",") != "a,b,3" {
+		t.Errorf("header param from components: %+v", key)
+	}
+	if id.Type != "integer" || !id.Required || id.Minimum == nil || *id.Minimum != 0 || !id.ExclusiveMinimum || id.Maximum == nil || *id.Maximum != 99 || id.ExclusiveMaximum {
+		t.Errorf("path param with $ref schema: %+v", id)
+	}
+	if !q.Required || q.MinLength != 2 || q.MaxLength != -1 {
+		t.Errorf("operation parameter must override the path's: %+v", q)
+	}
+	if del := ops["DELETE /items/{id}"]; len(del.Params) != 2 || del.Params[1].MaxLength != 5 {
+		t.Errorf("DELETE inherits the path's parameters: %+v", del.Params)
+	}
+	b := ops["POST /orders"].Body
+	if b == nil || !b.Required || strings.Join(b.ContentTypes, ",") != "application/json,text/plain" || b.Schema == nil {
+		t.Fatalf("body from components: %+v", b)
+	}
+	if b.SchemaAt != "paths./orders.post.requestBody.content.application/json; charset=utf-8.schema" && !strings.Contains(b.SchemaAt, "requestBodies") {
+		t.Errorf("SchemaAt = %q", b.SchemaAt)
+	}
+}
+
+// The same document as JSON, and OpenAPI 3.1's path item $refs.
+func TestReadOpenAPIJSONAnd31(t *testing.T) {
+	doc := `{
+  "openapi": "3.1.0",
+  "info": {"title": "t", "version": "1"},
+  "paths": {"/a/{id}": {"$ref": "#/components/pathItems/A"}},
+  "components": {"pathItems": {"A": {
+    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": ["integer", "null"], "exclusiveMinimum": 5}}],
+    "put": {"responses": {}}
+  }}}
+}`
+	got, probs := readOpenAPI([]byte(doc))
+	if len(probs) > 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	if got.V30 || len(got.Operations) != 1 || got.Operations[0].Method != "PUT" || got.Operations[0].Path != "/a/{id}" {
+		t.Fatalf("document = %+v", got)
+	}
+	id := got.Operations[0].Params[0]
+	if id.Type != "integer" || id.Minimum == nil || *id.Minimum != 5 || !id.ExclusiveMinimum {
+		t.Errorf("3.1 numeric exclusiveMinimum: %+v", id)
+	}
+	// 3.1 may omit paths.
+	if _, probs := readOpenAPI([]byte(oasHead31 + "webhooks: {}\n")); len(probs) > 0 {
+		t.Errorf("3.1 without paths: %v", probs)
+	}
+}
+
+// Body schemas behave as the OpenAPI version says: 3.0's dialect is
+// translated, 3.1 is JSON Schema 2020-12, $refs resolve, recursion works.
+func TestOpenAPIBodySchemas(t *testing.T) {
+	const components = `components:
+  schemas:
+    Node:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        children: {type: array, items: {$ref: '#/components/schemas/Node'}}
+    Money: {type: number, minimum: 0, exclusiveMinimum: true, maximum: 100, exclusiveMaximum: false}
+    Money31: {type: number, exclusiveMinimum: 0, maximum: 100}
+    Note: {type: string, nullable: true, maxLength: 3}
+    Color: {type: string, nullable: true, enum: [red, blue]}
+    Maybe: {nullable: true, allOf: [{$ref: '#/components/schemas/Node'}]}
+    Short: {$ref: '#/components/schemas/Str', maxLength: 2}
+    Str: {type: string}
+    Day: {type: string, format: date}
+`
+	body := func(head, schema string) string {
+		return head + "paths:\n  /o:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: " + schema + "\n      responses: {}\n" + components
+	}
+	tests := []struct {
+		name, doc, instance string
+		valid               bool
+	}{
+		{"recursive ok", body(oasHead30, "{$ref: '#/components/schemas/Node'}"), `{"name":"a","children":[{"name":"b","children":[{"name":"c"}]}]}`, true},
+		{"recursive deep violation", body(oasHead30, "{$ref: '#/components/schemas/Node'}"), `{"name":"a","children":[{"name":"b","children":[{}]}]}`, false},
+		{"3.0 exclusiveMinimum true", body(oasHead30, "{$ref: '#/components/schemas/Money'}"), `0`, false},
+		{"3.0 exclusiveMinimum above", body(oasHead30, "{$ref: '#/components/schemas/Money'}"), `0.01`, true},
+		{"3.0 exclusiveMaximum false", body(oasHead30, "{$ref: '#/components/schemas/Money'}"), `100`, true},
+		{"3.1 exclusiveMinimum number", body(oasHead31, "{$ref: '#/components/schemas/Money31'}"), `0`, false},
+		{"3.1 exclusiveMinimum above", body(oasHead31, "{$ref: '#/components/schemas/Money31'}"), `1`, true},
+		{"3.0 nullable null", body(oasHead30, "{$ref: '#/components/schemas/Note'}"), `null`, true},
+		{"3.0 nullable still bounded", body(oasHead30, "{$ref: '#/components/schemas/Note'}"), `"abcd"`, false},
+		{"3.0 nullable enum null", body(oasHead30, "{$ref: '#/components/schemas/Color'}"), `null`, true},
+		{"3.0 nullable enum other", body(oasHead30, "{$ref: '#/components/schemas/Color'}"), `"green"`, false},
+		{"3.0 nullable allOf null", body(oasHead30, "{$ref: '#/components/schemas/Maybe'}"), `null`, true},
+		{"3.0 nullable allOf bad", body(oasHead30, "{$ref: '#/components/schemas/Maybe'}"), `{}`, false},
+		{"3.1 nullable is not a keyword", body(oasHead31, "{$ref: '#/components/schemas/Note'}"), `null`, false},
+		{"3.0 ignores $ref siblings", body(oasHead30, "{$ref: '#/components/schemas/Short'}"), `"abc"`, true},
+		{"3.1 applies $ref siblings", body(oasHead31, "{$ref: '#/components/schemas/Short'}"), `"abc"`, false},
+		{"3.0 asserts formats", body(oasHead30, "{$ref: '#/components/schemas/Day'}"), `"tuesday"`, false},
+		{"3.1 format is an annotation", body(oasHead31, "{$ref: '#/components/schemas/Day'}"), `"tuesday"`, true},
+		{"inline with annotations", body(oasHead31, "{type: object, description: x, example: {a: 1}, x-extra: 1, properties: {a: {type: integer, default: 7}}}"), `{"a":"x"}`, false},
+		{"data is not a $ref", body(oasHead31, "{const: {$ref: '#/nowhere'}}"), `{"$ref":"#/nowhere"}`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, probs := readOpenAPI([]byte(tt.doc))
+			if len(probs) > 0 {
+				t.Fatalf("problems: %v", probs)
+			}
+			b := doc.Operations[0].Body
+			s, err := compileOpenAPISchema(b, doc.V30)
+			if err != nil {
+				t.Fatalf("compile: %v", err)
+			}
+			v, err := jsonschema.UnmarshalJSON(bytes.NewReader([]byte(tt.instance)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Validate(v); (err == nil) != tt.valid {
+				t.Errorf("valid = %v, want %v (%v)", err == nil, tt.valid, err)
+			}
+		})
+	}
+}
+
+// An invalid schema is reported where it is in the OpenAPI document, not
+// where the reader put it.
+func TestOpenAPISchemaErrorLocated(t *testing.T) {
+	doc := oasHead31 + "paths:\n  /o:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Bad'}\n      responses: {}\ncomponents:\n  schemas:\n    Bad: {type: objekt}\n"
+	got, probs := readOpenAPI([]byte(doc))
+	if len(probs) > 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	_, err := compileOpenAPISchema(got.Operations[0].Body, false)
+	if err == nil || !strings.Contains(err.Error(), "#/components/schemas/Bad") || strings.Contains(err.Error(), "$defs") {
+		t.Fatalf("err = %v, want it located at #/components/schemas/Bad", err)
+	}
+}
+
+// Through Parse: every problem of the OpenAPI document is reported at
+// openapi.path, with the document's name, line and column.
+func TestOpenAPIProblemsInConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	api := oasHead30 + "paths:\n  /a:\n    get:\n      parameters:\n        - {name: q, in: body}\n        - $ref: 'common.yaml#/q'\n"
+	if err := os.WriteFile(filepath.Join(dir, "api.yaml"), []byte(api), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Parse([]byte("mode: block\nopenapi:\n  path: api.yaml\n"), filepath.Join(dir, "lambdawaf.yaml"))
+	var ce *Error
+	if !errors.As(err, &ce) || len(ce.Fields) != 2 {
+		t.Fatalf("err = %v, want two problems", err)
+	}
+	want := []string{
+		`invalid OpenAPI document api.yaml:7:25: paths./a.get.parameters[0].in: expected one of query, header, path, cookie, got "body"`,
+		`invalid OpenAPI document api.yaml:8:17: paths./a.get.parameters[1].$ref: external $ref "common.yaml#/q" refused`,
+	}
+	for i, fe := range ce.Fields {
+		if fe.Path != "openapi.path" || fe.Line != 3 || !strings.HasPrefix(fe.Message, want[i]) {
+			t.Errorf("problem %d = %s:%d %q, want openapi.path:3 %q", i, fe.Path, fe.Line, fe.Message, want[i])
+		}
+	}
+}
+
+// Parameters keep OpenAPI's strict bounds.
+func TestOpenAPIParamBounds(t *testing.T) {
+	lo, hi := 1.0, 10.0
+	p := paramFromOpenAPI(&oasParam{In: "query", Name: "n", Type: "number", MaxLength: -1, Minimum: &lo, ExclusiveMinimum: true, Maximum: &hi, ExclusiveMaximum: true})
+	for v, want := range map[string]string{"1": "expected more than 1", "1.5": "", "10": "expected less than 10", "9.99": "", "x": "expected a number"} {
+		if got := p.check(v); got != want {
+			t.Errorf("check(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
