@@ -104,7 +104,7 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool) error {
 	for _, c := range benign {
 		g := "benign corpus (tuned against)"
 		if strings.HasPrefix(c.Name, "benign/heldout.txt") {
-			g = "benign held-out (not tuned against)"
+			g = "benign held-out (written after tuning; 6.4% FP before 4 causes were fixed)"
 		}
 		items = append(items, &item{Source: "corpus-benign", Group: g, Name: c.Name, Req: c.Req})
 	}
