@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -62,6 +63,13 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 		}
 		return ops[i].Method < ops[j].Method
 	})
+	var schemas *openapiSchemas
+	if len(doc.Schemas) > 0 {
+		if schemas, err = compileOpenAPISchemas(doc); err != nil {
+			pr.add(at(path, "path"), "cannot load OpenAPI schemas: %v", err)
+			return nil, nil
+		}
+	}
 	var routes []*route
 	for _, op := range ops {
 		id := op.Method + " " + op.Path
@@ -89,10 +97,10 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 				}
 				bm.ctypes = append(bm.ctypes, ct)
 			}
-			if b.Schema != nil {
-				s, err := compileOpenAPISchema(b, doc.V30)
+			if b.Schema != "" {
+				s, err := schemas.compile(b.Schema)
 				if err != nil {
-					pr.add(at(path, "path"), "OpenAPI %s: request body schema %s: %v", id, b.SchemaAt, err)
+					pr.add(at(path, "path"), "OpenAPI %s: request body schema %s: %v", id, doc.SchemaAt[b.Schema], err)
 				} else {
 					bm.schema = s
 				}
@@ -105,46 +113,66 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 	return m, routes
 }
 
-// compileOpenAPISchema compiles a body schema read by readOpenAPI. Formats
-// are asserted for OpenAPI 3.0, as its draft-04-based dialect does;
-// 3.1's 2020-12 treats them as annotations.
-func compileOpenAPISchema(b *oasBody, v30 bool) (*jsonschema.Schema, error) {
-	raw, err := json.Marshal(b.Schema)
-	if err != nil {
-		return nil, err
-	}
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		return nil, err
-	}
+// openapiSchemas compiles the body schemas of one document. One compiler
+// holds every schema object as a resource, so a schema several bodies
+// refer to is compiled once, and an invalid one fails only the bodies
+// that use it.
+type openapiSchemas struct {
+	c  *jsonschema.Compiler
+	at map[string]string
+}
+
+const openapiSchemaBase = "mem:///openapi/"
+
+// compileOpenAPISchemas prepares the compiler. Formats are asserted for
+// OpenAPI 3.0, as its draft-04-based dialect does; 3.1's 2020-12 treats
+// them as annotations.
+func compileOpenAPISchemas(doc *oasDocument) (*openapiSchemas, error) {
 	c := newSchemaCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	if v30 {
+	if doc.V30 {
 		c.AssertFormat()
 	}
-	const url = "mem:///openapi.json"
-	if err := c.AddResource(url, v); err != nil {
-		return nil, b.locate(err)
+	for name, s := range doc.Schemas {
+		// Round-trip through encoding/json so numbers have the types
+		// the compiler expects.
+		raw, err := json.Marshal(s)
+		if err != nil {
+			return nil, err
+		}
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		if err != nil {
+			return nil, err
+		}
+		if err := c.AddResource(openapiSchemaBase+name, v); err != nil {
+			return nil, fmt.Errorf("%s: %w", doc.SchemaAt[name], err)
+		}
 	}
-	s, err := c.Compile(url)
+	return &openapiSchemas{c: c, at: doc.SchemaAt}, nil
+}
+
+// compile returns the compiled schema of a resource (oasBody.Schema).
+func (o *openapiSchemas) compile(name string) (*jsonschema.Schema, error) {
+	s, err := o.c.Compile(openapiSchemaBase + name)
 	if err != nil {
-		return nil, b.locate(err)
+		return nil, o.locate(err)
 	}
 	return s, nil
 }
 
-var defsKey = regexp.MustCompile(`/\$defs/(d[0-9]+)`)
+var schemaResource = regexp.MustCompile(regexp.QuoteMeta(openapiSchemaBase) + `(d[0-9]+\.json)#?`)
 
-// locate rewrites the $defs keys in a compilation error into the places
-// in the OpenAPI document the schemas came from.
-func (b *oasBody) locate(err error) error {
-	msg := defsKey.ReplaceAllStringFunc(err.Error(), func(m string) string {
-		if w, ok := b.where[strings.TrimPrefix(m, "/$defs/")]; ok {
-			return " " + w + " "
+// locate rewrites the resource names in a compilation error into the
+// places in the OpenAPI document the schemas came from.
+func (o *openapiSchemas) locate(err error) error {
+	msg := schemaResource.ReplaceAllStringFunc(err.Error(), func(m string) string {
+		name := strings.TrimSuffix(strings.TrimPrefix(m, openapiSchemaBase), "#")
+		if w, ok := o.at[name]; ok {
+			return w
 		}
 		return m
 	})
-	return fmt.Errorf("%s", msg)
+	return errors.New(msg)
 }
 
 // paramFromOpenAPI converts a parameter read from the document.

@@ -21,10 +21,12 @@ import (
 //
 // $refs are resolved here, by JSON pointer into the same document; a $ref
 // to another file or a URL is refused, because the agent reads nothing but
-// the document it was given. Body schemas come out as self-contained JSON
-// Schema 2020-12 documents (referenced schemas gathered under $defs), with
-// OpenAPI 3.0's dialect translated: nullable, the boolean forms of
-// exclusiveMinimum/exclusiveMaximum, and $ref siblings, which 3.0 ignores.
+// the document it was given. Every schema object a body uses comes out as
+// one JSON Schema 2020-12 resource (d0.json, d1.json...), converted once
+// however many $refs lead to it, its $refs rewritten to the resources'
+// names, and OpenAPI 3.0's dialect translated: nullable, the boolean forms
+// of exclusiveMinimum/exclusiveMaximum, and $ref siblings, which 3.0
+// ignores.
 
 // Limits on what one document may make the reader do.
 const (
@@ -45,6 +47,14 @@ type oasDocument struct {
 	// V30 is true for OpenAPI 3.0 (its schema dialect is translated).
 	V30        bool
 	Operations []*oasOperation
+	// Schemas are the converted schema objects, by resource name
+	// (d0.json): each a JSON Schema 2020-12 document whose $refs name
+	// other resources. Read only: bodies share them.
+	Schemas map[string]any
+	// SchemaAt maps a resource name back to where the schema is in the
+	// document: a JSON pointer (#/components/schemas/Order) or, for an
+	// inline schema, its path.
+	SchemaAt map[string]string
 }
 
 // oasOperation is one method on one path.
@@ -78,16 +88,9 @@ type oasBody struct {
 	// ContentTypes are the declared media types, lower case, without
 	// parameters, sorted.
 	ContentTypes []string
-	// Schema is a self-contained JSON Schema 2020-12 document for JSON
-	// bodies (nil: none declared). It is shared with other bodies that
-	// refer to the same schemas: read only.
-	Schema map[string]any
-	// SchemaAt names the schema in the source: a JSON pointer, or the
-	// path of an inline schema.
-	SchemaAt string
-	// where maps the schema's $defs keys back to the source, to locate
-	// compilation errors.
-	where map[string]string
+	// Schema names the resource in oasDocument.Schemas that JSON bodies
+	// must satisfy; "" when none is declared.
+	Schema string
 }
 
 // oasProblem is one problem in an OpenAPI document.
@@ -116,10 +119,9 @@ func (p oasProblem) String() string {
 
 // oasSchema is one schema object converted, with the schemas it refers to.
 type oasSchema struct {
-	key   string // its name under $defs: d0, d1...
+	name  string // its resource name: d0.json, d1.json...
 	where string // a JSON pointer (#/components/schemas/Order) or a path
 	value any
-	refs  []*oasSchema
 	// loops are the $refs followed without consuming any of the instance
 	// (through allOf, anyOf, oneOf, not, if/then/else, dependentSchemas):
 	// a cycle of them would never end, so it is refused.
@@ -140,7 +142,8 @@ type oasReader struct {
 	b       *treeBuilder // JSON values, and the node budget for the document
 	scratch *problems    // the tree builder's problems, moved to problem
 	schemas map[*yaml.Node]*oasSchema
-	loops   map[*oasSchema]int // checkLoops' state, kept across bodies
+	order   []*oasSchema // schemas in the order they were converted
+	params  map[*yaml.Node][]*oasParam
 }
 
 // readOpenAPI reads an OpenAPI 3.0 or 3.1 document (YAML or JSON). It
@@ -165,9 +168,18 @@ func readOpenAPI(data []byte) (*oasDocument, []oasProblem) {
 		b:       &treeBuilder{active: map[*yaml.Node]bool{}, p: scratch},
 		scratch: scratch,
 		schemas: map[*yaml.Node]*oasSchema{},
-		loops:   map[*oasSchema]int{},
+		params:  map[*yaml.Node][]*oasParam{},
 	}
 	out := r.document()
+	r.checkLoops()
+	if out != nil {
+		out.Schemas = make(map[string]any, len(r.order))
+		out.SchemaAt = make(map[string]string, len(r.order))
+		for _, s := range r.order {
+			out.Schemas[s.name] = s.value
+			out.SchemaAt[s.name] = s.where
+		}
+	}
 	r.takeScratch()
 	if len(r.problem) > 0 {
 		if len(r.problem) > oasMaxProblems {
@@ -205,6 +217,16 @@ func (r *oasReader) exhausted(n *yaml.Node) bool {
 	return r.b.nodes >= maxTreeNodes
 }
 
+// spend counts k nodes against the budget at once.
+func (r *oasReader) spend(n *yaml.Node, k int) bool {
+	if r.b.nodes < maxTreeNodes && r.b.nodes+k >= maxTreeNodes {
+		r.b.nodes = maxTreeNodes - 1 // exhausted reports reaching the limit
+		return r.exhausted(n)
+	}
+	r.b.nodes += k
+	return r.b.nodes >= maxTreeNodes
+}
+
 // deref follows YAML aliases.
 func oasDeref(n *yaml.Node) *yaml.Node {
 	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 16; i++ {
@@ -213,23 +235,35 @@ func oasDeref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// entries returns a mapping's key/value pairs, reporting a node that is
-// not a mapping and duplicate keys. Merge keys (<<) are not supported in
-// the OpenAPI structure; they are reported.
+// oasMaxMerge bounds how deeply YAML merge keys (<<) may nest.
+const oasMaxMerge = 8
+
+// entries returns a mapping's key/value pairs, with the pairs of merge
+// keys (<<: *base) that are not set explicitly, reporting a node that is
+// not a mapping and duplicate keys.
 func (r *oasReader) entries(n *yaml.Node, path string) [][2]*yaml.Node {
+	return r.mergedEntries(n, path, 0)
+}
+
+func (r *oasReader) mergedEntries(n *yaml.Node, path string, depth int) [][2]*yaml.Node {
 	n = oasDeref(n)
 	if n == nil {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && depth == 0 {
 			return nil
 		}
 		r.addf(n, path, "expected a mapping, got %s", kindName(n))
 		return nil
 	}
+	if depth > oasMaxMerge {
+		r.addf(n, path, "merge keys (<<) nested more than %d deep", oasMaxMerge)
+		return nil
+	}
 	out := make([][2]*yaml.Node, 0, len(n.Content)/2)
 	seen := make(map[string]bool, len(n.Content)/2)
+	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -237,7 +271,7 @@ func (r *oasReader) entries(n *yaml.Node, path string) [][2]*yaml.Node {
 			continue
 		}
 		if k.Tag == "!!merge" {
-			r.addf(k, path, "merge keys (<<) are not supported in OpenAPI documents")
+			merges = append(merges, v)
 			continue
 		}
 		if seen[k.Value] {
@@ -247,18 +281,56 @@ func (r *oasReader) entries(n *yaml.Node, path string) [][2]*yaml.Node {
 		seen[k.Value] = true
 		out = append(out, [2]*yaml.Node{k, v})
 	}
+	// Explicit keys win over merged ones; earlier merged mappings over
+	// later ones.
+	for _, m := range merges {
+		m = oasDeref(m)
+		sources := []*yaml.Node{m}
+		if m.Kind == yaml.SequenceNode {
+			sources = m.Content
+		}
+		for _, src := range sources {
+			for _, kv := range r.mergedEntries(src, path, depth+1) {
+				if !seen[kv[0].Value] {
+					seen[kv[0].Value] = true
+					out = append(out, kv)
+				}
+			}
+		}
+	}
 	return out
 }
 
-// field returns the value of key in mapping n, or nil.
+// oasField returns the value of key in mapping n (merge keys included),
+// or nil.
 func oasField(n *yaml.Node, key string) *yaml.Node {
+	return lookup(n, key, 0)
+}
+
+func lookup(n *yaml.Node, key string, depth int) *yaml.Node {
 	n = oasDeref(n)
-	if n == nil || n.Kind != yaml.MappingNode {
+	if n == nil || n.Kind != yaml.MappingNode || depth > oasMaxMerge {
 		return nil
 	}
+	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
+		k := n.Content[i]
+		if k.Tag == "!!merge" {
+			merges = append(merges, n.Content[i+1])
+		} else if k.Kind == yaml.ScalarNode && k.Value == key {
 			return oasDeref(n.Content[i+1])
+		}
+	}
+	for _, m := range merges {
+		m = oasDeref(m)
+		sources := []*yaml.Node{m}
+		if m.Kind == yaml.SequenceNode {
+			sources = m.Content
+		}
+		for _, src := range sources {
+			if v := lookup(src, key, depth+1); v != nil {
+				return v
+			}
 		}
 	}
 	return nil
@@ -393,8 +465,14 @@ func (r *oasReader) pathItem(p string, n *yaml.Node, path string) []*oasOperatio
 		for _, prm := range common {
 			byLoc[prm.In+"."+prm.Name] = prm
 		}
-		for _, prm := range r.parameters(oasField(on, "parameters"), oasJoin(opath, "parameters")) {
+		own := r.parameters(oasField(on, "parameters"), oasJoin(opath, "parameters"))
+		for _, prm := range own {
 			byLoc[prm.In+"."+prm.Name] = prm
+		}
+		// Operations sharing parameter lists by YAML aliases are cheap to
+		// write and dear to read: count their parameters.
+		if r.spend(on, 1+len(common)+len(own)) {
+			break
 		}
 		for _, prm := range byLoc {
 			op.Params = append(op.Params, prm)
@@ -493,11 +571,17 @@ func (r *oasReader) resolve(ref *yaml.Node, path string) (*yaml.Node, string) {
 
 var oasParamLocations = []string{"query", "header", "path", "cookie"}
 
+// parameters reads a list of parameters, once however many path items
+// share it (by a YAML alias).
 func (r *oasReader) parameters(n *yaml.Node, path string) []*oasParam {
 	n = oasDeref(n)
 	if n == nil {
 		return nil
 	}
+	if ps, ok := r.params[n]; ok {
+		return ps
+	}
+	r.params[n] = nil // a list that contains itself reads as empty
 	if n.Kind != yaml.SequenceNode {
 		r.addf(n, path, "expected a list of parameters, got %s", kindName(n))
 		return nil
@@ -517,10 +601,14 @@ func (r *oasReader) parameters(n *yaml.Node, path string) []*oasParam {
 		seen[key] = true
 		out = append(out, prm)
 	}
+	r.params[n] = out
 	return out
 }
 
 func (r *oasReader) parameter(n *yaml.Node, path string) *oasParam {
+	if r.exhausted(n) {
+		return nil
+	}
 	n, path = r.follow(n, path)
 	if n == nil {
 		return nil
@@ -699,41 +787,27 @@ func (r *oasReader) requestBody(n *yaml.Node, path string) *oasBody {
 	}
 	if pick != "" {
 		spath := oasJoin(oasJoin(cpath, schemas[pick][0].Value), "schema")
-		b.Schema, b.SchemaAt, b.where = r.bodySchema(schemas[pick][1], spath)
+		if s := r.schema(schemas[pick][1], spath, spath); s != nil {
+			b.Schema = s.name
+		}
 	}
 	return b
-}
-
-// bodySchema converts a schema and gathers the schemas it refers to under
-// $defs, into a document a JSON Schema 2020-12 compiler reads alone.
-func (r *oasReader) bodySchema(n *yaml.Node, path string) (map[string]any, string, map[string]string) {
-	root := r.schema(n, path, path)
-	if root == nil {
-		return nil, "", nil
-	}
-	defs := map[string]any{}
-	where := map[string]string{}
-	for _, s := range r.reachable(root) {
-		defs[s.key] = s.value
-		where[s.key] = s.where
-	}
-	r.checkLoops(root)
-	return map[string]any{"$ref": "#/$defs/" + root.key, "$defs": defs}, root.where, where
 }
 
 // checkLoops refuses a cycle of $refs that consumes nothing of the
 // instance (A: {allOf: [$ref: B]}, B: {$ref: A}): validating against it
 // would never end.
-func (r *oasReader) checkLoops(root *oasSchema) {
+func (r *oasReader) checkLoops() {
 	const (
 		visiting = 1
 		done     = 2
 	)
+	state := make(map[*oasSchema]int, len(r.order))
 	var visit func(s *oasSchema)
 	visit = func(s *oasSchema) {
-		r.loops[s] = visiting
+		state[s] = visiting
 		for _, e := range s.loops {
-			switch r.loops[e.to] {
+			switch state[e.to] {
 			case visiting:
 				r.problem = append(r.problem, oasProblem{Line: e.line, Column: e.col, Path: e.path,
 					Message: fmt.Sprintf("$ref cycle: %s refers back to itself without descending into a property or item", e.to.where)})
@@ -741,33 +815,13 @@ func (r *oasReader) checkLoops(root *oasSchema) {
 				visit(e.to)
 			}
 		}
-		r.loops[s] = done
+		state[s] = done
 	}
-	for _, s := range r.reachable(root) {
-		if r.loops[s] == 0 {
+	for _, s := range r.order {
+		if state[s] == 0 {
 			visit(s)
 		}
 	}
-}
-
-// reachable lists root and the schemas it refers to, directly or not, in
-// the order they are first reached.
-func (r *oasReader) reachable(root *oasSchema) []*oasSchema {
-	seen := map[*oasSchema]bool{}
-	var out []*oasSchema
-	var walk func(s *oasSchema)
-	walk = func(s *oasSchema) {
-		if seen[s] {
-			return
-		}
-		seen[s] = true
-		out = append(out, s)
-		for _, t := range s.refs {
-			walk(t)
-		}
-	}
-	walk(root)
-	return out
 }
 
 // schema returns the converted schema object at n, converting it once
@@ -777,8 +831,9 @@ func (r *oasReader) schema(n *yaml.Node, where, path string) *oasSchema {
 	if s, ok := r.schemas[n]; ok {
 		return s
 	}
-	s := &oasSchema{key: "d" + strconv.Itoa(len(r.schemas)), where: where}
+	s := &oasSchema{name: "d" + strconv.Itoa(len(r.order)) + ".json", where: where}
 	r.schemas[n] = s // before converting: recursive schemas refer to it
+	r.order = append(r.order, s)
 	s.value = r.convert(s, n, path, 0, true)
 	return s
 }
@@ -834,11 +889,10 @@ func (r *oasReader) convert(s *oasSchema, n *yaml.Node, path string, depth int, 
 		target, ptr := r.resolve(ref, rpath)
 		if target != nil {
 			t := r.schema(target, ptr, ptr)
-			s.refs = append(s.refs, t)
 			if same {
 				s.loops = append(s.loops, oasEdge{to: t, line: ref.Line, col: ref.Column, path: rpath})
 			}
-			out["$ref"] = "#/$defs/" + t.key
+			out["$ref"] = t.name
 		}
 		if r.v30 {
 			// OpenAPI 3.0: "properties added [next to $ref] SHALL be

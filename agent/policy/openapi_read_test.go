@@ -5,8 +5,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -39,6 +41,16 @@ func TestReadOpenAPIProblems(t *testing.T) {
 	}
 	deep.WriteString("{}")
 	deep.WriteString(strings.Repeat("}", oasMaxSchemaDepth+2) + "\n")
+
+	var ops strings.Builder
+	ops.WriteString(oasHead30 + "components:\n  parameters:\n    list: &list\n")
+	for i := 0; i < 1000; i++ {
+		ops.WriteString("      - {name: q" + strconv.Itoa(i) + ", in: query}\n")
+	}
+	ops.WriteString("  pathItems:\n    item: &item {parameters: *list, get: {}, put: {}, post: {}, delete: {}, patch: {}, head: {}, options: {}, trace: {}}\npaths:\n")
+	for i := 0; i < 300; i++ {
+		ops.WriteString("  /p" + strconv.Itoa(i) + ": *item\n")
+	}
 
 	body := func(schema string) string {
 		return "paths:\n  /o:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: " + schema + "\n      responses: {}\n"
@@ -93,10 +105,16 @@ func TestReadOpenAPIProblems(t *testing.T) {
 		{"allOf not a list", oasHead30 + body("{allOf: {type: string}}"), 9, "paths./o.post.requestBody.content.application/json.schema.allOf", "expected a list of schemas"},
 		{"too deep", deep.String(), 9, "", "schema nested more than 64 levels deep"},
 		{"alias bomb", bomb, 0, "", "document too large"},
+		{"operations bomb", ops.String(), 0, "", "document too large"},
+		{"merge cycle", oasHead30 + body("&s {<<: *s}"), 9, "", "merge keys (<<) nested more than 8 deep"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
 			doc, probs := readOpenAPI([]byte(tt.doc))
+			if el := time.Since(start); el > 2*time.Second {
+				t.Errorf("took %v", el)
+			}
 			if doc != nil || len(probs) == 0 {
 				t.Fatalf("read succeeded, want a problem %q", tt.msg)
 			}
@@ -182,11 +200,36 @@ components:
 		t.Errorf("DELETE inherits the path's parameters: %+v", del.Params)
 	}
 	b := ops["POST /orders"].Body
-	if b == nil || !b.Required || strings.Join(b.ContentTypes, ",") != "application/json,text/plain" || b.Schema == nil {
+	if b == nil || !b.Required || strings.Join(b.ContentTypes, ",") != "application/json,text/plain" || b.Schema == "" {
 		t.Fatalf("body from components: %+v", b)
 	}
-	if b.SchemaAt != "paths./orders.post.requestBody.content.application/json; charset=utf-8.schema" && !strings.Contains(b.SchemaAt, "requestBodies") {
-		t.Errorf("SchemaAt = %q", b.SchemaAt)
+	if at := got.SchemaAt[b.Schema]; at != "#/components/requestBodies/Order.content.application/json; charset=utf-8.schema" {
+		t.Errorf("schema at %q", at)
+	}
+}
+
+// YAML merge keys work as they do in the configuration.
+func TestReadOpenAPIMergeKeys(t *testing.T) {
+	doc := oasHead30 + `components:
+  parameters:
+    base: &base {in: query, schema: {type: integer, maximum: 9}}
+paths:
+  /m:
+    get:
+      parameters:
+        - {<<: *base, name: page}
+        - <<: [*base]
+          name: size
+          schema: {type: string}
+      responses: {}
+`
+	got, probs := readOpenAPI([]byte(doc))
+	if len(probs) > 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	ps := got.Operations[0].Params
+	if len(ps) != 2 || ps[0].Name != "page" || ps[0].Type != "integer" || ps[0].Maximum == nil || ps[1].Name != "size" || ps[1].Type != "string" || ps[1].Maximum != nil {
+		t.Fatalf("params = %+v %+v", ps[0], ps[1])
 	}
 }
 
@@ -272,8 +315,11 @@ func TestOpenAPIBodySchemas(t *testing.T) {
 			if len(probs) > 0 {
 				t.Fatalf("problems: %v", probs)
 			}
-			b := doc.Operations[0].Body
-			s, err := compileOpenAPISchema(b, doc.V30)
+			schemas, err := compileOpenAPISchemas(doc)
+			if err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			s, err := schemas.compile(doc.Operations[0].Body.Schema)
 			if err != nil {
 				t.Fatalf("compile: %v", err)
 			}
@@ -296,8 +342,12 @@ func TestOpenAPISchemaErrorLocated(t *testing.T) {
 	if len(probs) > 0 {
 		t.Fatalf("problems: %v", probs)
 	}
-	_, err := compileOpenAPISchema(got.Operations[0].Body, false)
-	if err == nil || !strings.Contains(err.Error(), "#/components/schemas/Bad") || strings.Contains(err.Error(), "$defs") {
+	schemas, err := compileOpenAPISchemas(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = schemas.compile(got.Operations[0].Body.Schema)
+	if err == nil || !strings.Contains(err.Error(), "#/components/schemas/Bad") || strings.Contains(err.Error(), "mem:") {
 		t.Fatalf("err = %v, want it located at #/components/schemas/Bad", err)
 	}
 }
