@@ -343,6 +343,10 @@ func sinkOf(v *event.Value) sink {
 	if k == "" {
 		return sinkNone
 	}
+	// PHP-style nested names: _CONF[path], user[avatar_url]
+	if j := strings.LastIndexByte(k, '['); j >= 0 && strings.HasSuffix(k, "]") && j+1 < len(k)-1 {
+		k = k[j+1 : len(k)-1]
+	}
 	var buf [48]byte
 	if len(k) > len(buf) {
 		return sinkNone

@@ -135,6 +135,9 @@ var sensitiveFiles = [...]string{
 	"sys/kernel/", "sys/firmware/", "sys/module/", "sys/devices/", "sys/class", "debug.log", "error.log",
 	"errors.log", "access.log", ".claude/", ".cursor/", ".zed/", ".roo/", ".opencode/", ".a0proj/", ".docker/",
 	".vscode/", ".idea/", ".gnupg/", ".azure/", ".gcloud/", ".terraform/", ".config/gcloud", "wp-content/debug",
+	".continue/", ".aider/", ".cline/", ".kiro/", ".windsurf/", ".rovodev/", ".codex/", ".plandex/", ".fabric/",
+	".n8n/", ".junie/", ".aiignore", ".cursorignore", ".clinerules", ".cursorrules", ".gemini/", ".copilot/",
+	"proc/interrupts", "proc/kallsyms", "proc/sched_debug", "proc/modules", "proc/partitions", "proc/kcore",
 }
 
 // fileBoundary reports whether the sensitive name f matches at i in p on
