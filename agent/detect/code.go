@@ -24,7 +24,9 @@ var phpFuncs = map[string]int{
 	"proc_nice": 8, "apache_child_terminate": 9, "posix_setuid": 9, "md5_file": 7, "copy": 4, "unlink": 7,
 	"rmdir": 6, "mkdir": 5, "chmod": 6, "chown": 6, "touch": 4, "fread": 7, "fgets": 6, "file_exists": 7,
 	"is_writable": 7, "get_defined_vars": 8, "getenv": 7, "phpversion": 8, "php_uname": 9, "sleep": 4,
-	"require_once_": 0,
+	"curl_init": 7, "bzdecompress": 7, "assert_options": 8, "unpack": 6, "filegroup": 6, "fileowner": 6,
+	"fileperms": 6, "proc_terminate": 9, "proc_get_status": 8, "pfsockopen": 8, "stream_socket_client": 8,
+	"imap_open": 8, "mb_send_mail": 7, "error_log": 6, "set_include_path": 8, "get_cfg_var": 8,
 }
 
 // callAt reports a call: word, optional space or comments, then '('.
@@ -182,7 +184,9 @@ func (in *input) detectCode() {
 		// without a version is a PHP/XML polyglot.
 		if i := strings.Index(s, "<?"); i >= 0 {
 			r := s[i+2:]
-			if r == "" || len(r) > 0 && isSpace(r[0]) && strings.ContainsAny(r, "($;") || strings.HasPrefix(r, "xml") && !strings.Contains(r, "version") && strings.ContainsAny(r, ";(") {
+			t := strings.TrimLeft(r, " \t\r\n\v")
+			word := len(t) < len(r) && (strings.HasPrefix(t, "php") || strings.HasPrefix(t, "echo") || strings.HasPrefix(t, "print") || strings.HasPrefix(t, "system") || strings.HasPrefix(t, "eval") || strings.HasPrefix(t, "include") || strings.HasPrefix(t, "require") || strings.HasPrefix(t, "$"))
+			if r == "" || word || len(r) > 0 && isSpace(r[0]) && strings.ContainsAny(r, "($;") || strings.HasPrefix(r, "xml") && !strings.Contains(r, "version") && strings.ContainsAny(r, ";(") {
 				in.emit(CodeInj, "php-open-tag", 7, i, i+32)
 				return
 			}
@@ -211,7 +215,7 @@ func (in *input) detectCode() {
 		}
 	}
 	if m.has(bEq) {
-		for _, w := range [...]string{"allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir", "safe_mode", "register_globals", "suhosin.", "enable_dl", "magic_quotes_gpc", "short_open_tag", "display_errors", "error_log", "include_path", "mail.add_x_header", "sendmail_path"} {
+		for _, w := range [...]string{"allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir", "safe_mode", "register_globals", "suhosin.", "enable_dl", "magic_quotes_gpc", "short_open_tag", "display_errors", "error_log", "include_path", "mail.add_x_header", "sendmail_path", "memory_limit", "extension_dir", "upload_tmp_dir", "session.save_path", "max_execution_time", "upload_max_filesize", "post_max_size", "file_uploads", "expose_php", "user_ini.filename", "phar.readonly", "zend_extension", "opcache.", "sys_temp_dir", "disable_classes"} {
 			if i := strings.Index(s, w); i >= 0 && strings.IndexByte(s[i:], '=') >= 0 {
 				in.emit(CodeInj, "php-ini-directive", 7, i, i+32)
 				return
@@ -353,6 +357,15 @@ func phpCall(s string) (int, int) {
 			continue
 		}
 		k := skipCodeSpace(s, j)
+		if (prev == '"' || prev == '\'') && sc >= 7 && k < len(s) && s[k] == prev { // "system"(x), ("system")("id")
+			n := skipCodeSpace(s, k+1)
+			if n < len(s) && s[n] == ')' {
+				n = skipCodeSpace(s, n+1)
+			}
+			if n < len(s) && s[n] == '(' {
+				return i - 1, sc
+			}
+		}
 		if k < len(s) && s[k] == ')' && prev == '(' && sc >= 7 { // (system)('id')
 			if n := skipCodeSpace(s, k+1); n < len(s) && s[n] == '(' {
 				return i - 1, sc
