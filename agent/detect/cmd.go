@@ -228,9 +228,9 @@ func windowsBatch(s string) int {
 				}
 			}
 		}
-		for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " equ ", " neq ", " lss ", " leq ", " gtr ", " geq ", " /i ", "=="} {
+		for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " equ ", " neq ", " lss ", " leq ", " gtr ", " geq ", " /i ", "==", " cmdextversion "} {
 			if j := strings.Index(r, w); j >= 0 && j < 16 || strings.Contains(r, w) && strings.Contains(r, "%") {
-				for _, c := range [...]string{"echo", "goto", "call", "cmd", "del", "copy", "set", "start", "exit"} {
+				for _, c := range [...]string{"echo", "goto", "call", "cmd", "del", "copy", "set", "start", "exit", "cd", "type", "dir", "move", "ren", "md", "rd"} {
 					if indexWord(r, c) >= 0 {
 						return i
 					}
@@ -335,6 +335,12 @@ func (in *input) detectCmd() {
 	}
 	m := in.mask
 	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd {
+		// cmd.exe IF/FOR statements need none of those characters
+		if l := in.lower(); len(l) > 4 && (l[0] == 'i' || l[0] == 'f') {
+			if i := windowsBatch(l); i >= 0 {
+				in.emit(CommandInj, "cmdi-batch", 7, i, i+32)
+			}
+		}
 		return
 	}
 	in.sc.tmp = shellNorm(in.sc.tmp[:0], in.lower())
