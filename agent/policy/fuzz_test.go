@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -77,4 +78,59 @@ func FuzzLocPattern(f *testing.F) {
 // reads back as itself.
 func wellFormed(s string) bool {
 	return !strings.Contains(s, "..") && !strings.HasSuffix(s, ".") && !strings.HasPrefix(s, ".") && !strings.Contains(s, ".[") && !strings.Contains(s, "]]")
+}
+
+// FuzzReadOpenAPI: any OpenAPI document is either read, its body schemas
+// compiling or failing with an error, or refused with problems that each
+// say something; nothing panics or runs away.
+func FuzzReadOpenAPI(f *testing.F) {
+	shop, err := os.ReadFile("testdata/openapi.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{
+		string(shop),
+		oasHead31 + "paths:\n  /a/{id}:\n    parameters: [{name: id, in: path, required: true, schema: {type: [integer, 'null'], exclusiveMinimum: 0}}]\n    put:\n      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/T'}}}}\ncomponents:\n  schemas:\n    T: {type: object, properties: {kids: {type: array, items: {$ref: '#/components/schemas/T'}}}}\n",
+		oasHead30 + "paths:\n  /o:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/A'}\ncomponents:\n  schemas:\n    A: {nullable: true, allOf: [{$ref: '#/components/schemas/B'}]}\n    B: {$ref: '#/components/schemas/A'}\n",
+		oasHead30 + "paths:\n  /a:\n    get:\n      parameters:\n        - $ref: 'x.yaml#/p'\n        - {<<: *nope}\n",
+		"{\"openapi\": \"3.1.0\", \"paths\": {\"/a\": {\"$ref\": \"#/paths/~1a\"}}}",
+		"swagger: '2.0'\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			doc, probs := readOpenAPI([]byte(data))
+			if doc == nil {
+				if len(probs) == 0 {
+					t.Error("no document and no problems")
+				}
+				for _, p := range probs {
+					if p.Message == "" {
+						t.Errorf("empty problem %+v", p)
+					}
+				}
+				return
+			}
+			if len(probs) > 0 {
+				t.Errorf("a document and problems %v", probs)
+			}
+			schemas, err := compileOpenAPISchemas(doc)
+			if err != nil {
+				return
+			}
+			for _, op := range doc.Operations {
+				if op.Body != nil && op.Body.Schema != "" {
+					_, _ = schemas.compile(op.Body.Schema)
+				}
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			t.Fatalf("reading took more than 2s on %q", data)
+		}
+	})
 }
