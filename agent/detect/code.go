@@ -108,7 +108,8 @@ var plainKeywords = [...]struct {
 	{".innerhtml", XSS, "xss-js-sink", 5}, {"child_process", CodeInj, "node-injection", 8},
 	{"process.mainmodule", CodeInj, "node-injection", 8}, {"module.exports", CodeInj, "node-injection", 6},
 	{"class.module.classloader", CodeInj, "java-class", 8}, {"constructor.constructor", CodeInj, "node-injection", 8},
-	{"__js_function", CodeInj, "node-injection", 7}, {"_$$nd_func$$_", CodeInj, "node-injection", 8},
+	{"__js_function", CodeInj, "node-injection", 7}, {"require.main", CodeInj, "node-injection", 7},
+	{"process.env", CodeInj, "node-injection", 5}, {"_$$nd_func$$_", CodeInj, "node-injection", 8},
 }
 
 // detectPlain is the cheap check for plain text: keywords, Java serialized
@@ -304,7 +305,7 @@ func (in *input) detectCode() {
 		return
 	}
 	// Node.js and prototype pollution.
-	for _, w := range [...]string{"child_process", "process.mainmodule", "process.binding", "global.process", "_$$nd_func$$_", "require('fs')", "require(\"fs\")", "require('child", "require(\"child", "module.constructor._load", "process.env", "this.constructor.constructor", ".constructor.constructor(", "new function(", "process.kill", "process.exit", "require('vm')", "vm.runinnewcontext", "vm.runinthiscontext", "new function (", "process[", "module.exports="} {
+	for _, w := range [...]string{"child_process", "process.mainmodule", "process.binding", "global.process", "_$$nd_func$$_", "require('fs')", "require(\"fs\")", "require('child", "require(\"child", "module.constructor._load", "process.env", "this.constructor.constructor", ".constructor.constructor(", "new function(", "process.kill", "process.exit", "require('vm')", "vm.runinnewcontext", "vm.runinthiscontext", "new function (", "process[", "module.exports=", "require.main", "require["} {
 		if i := strings.Index(s, w); i >= 0 {
 			in.emit(CodeInj, "node-injection", 8, i, i+40)
 			return

@@ -379,7 +379,7 @@ func sqlLex(s string) (off, end, score int, ok bool) {
 		}
 		off = j + 1
 	}
-	for _, w := range [...]string{"information_schema", "@@version", "sqlite_master", "pg_catalog", "sysobjects", "syscolumns", "mysql.user", "pg_shadow", "all_tables", "xp_cmdshell", "into outfile", "into dumpfile", "waitfor delay", "sys.objects", "msysobjects"} {
+	for _, w := range [...]string{"exec master.", "exec xp_", "execute sp_", "exec sp_", "` as `", "information_schema", "@@version", "sqlite_master", "pg_catalog", "sysobjects", "syscolumns", "mysql.user", "pg_shadow", "all_tables", "xp_cmdshell", "into outfile", "into dumpfile", "waitfor delay", "sys.objects", "msysobjects"} {
 		if i := strings.Index(s, w); i >= 0 && (i == 0 || !isWord(s[i-1])) {
 			return i, i + len(w), 7, true
 		}
@@ -421,7 +421,8 @@ func sqlLex(s string) (off, end, score int, ok bool) {
 		for b > 0 && isWord(t[b-1]) {
 			b--
 		}
-		if sqlFunc(t[b:k]) > 0 && strings.TrimLeft(t[:b], " \t=,") == "" || sqlFunc(t[b:k]) >= 8 {
+		pre := strings.TrimLeft(t[:b], " \t=,")
+		if sqlFunc(t[b:k]) > 0 && (pre == "" || pre == "select " || pre == "select") || sqlFunc(t[b:k]) >= 8 {
 			return b, len(t), 5, true
 		}
 	}
@@ -519,6 +520,12 @@ func afterBreakout(s string, t []tok, numeric bool) (off, end, score int, ok boo
 	case tSemi:
 		if sqlStatement(t[1:], s) {
 			return t[0].start, t[len(t)-1].end, 8, true
+		}
+		if !numeric && len(t) > 1 && t[1].k == tWord {
+			switch t[1].text(s) {
+			case "select", "insert", "update", "delete", "drop", "exec", "execute", "union", "declare", "shutdown", "truncate", "alter", "create":
+				return t[0].start, t[1].end, 7, true // "';select ..."
+			}
 		}
 		if !numeric && (len(t) == 1 || t[1].k == tComment || t[1].k == tOpenStr && t[1].end-t[1].start <= 2) {
 			return t[0].start, t[0].end, 6, true // "';--", "';'"
