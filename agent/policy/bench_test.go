@@ -2,6 +2,8 @@ package policy_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -133,5 +135,27 @@ func TestBenchmarkRulesCanMatch(t *testing.T) {
 	d = judge(t, p, loadEvent(t, "apigw-v2.json", map[string]any{"body": `{"x":{"y":"magic-token-15"}}`}), now)
 	if d.Outcome != policy.Block || d.RuleIDs[0] != "rule-015" {
 		t.Fatalf("deep body rule did not match: %+v", d)
+	}
+}
+
+// BenchmarkParseOpenAPI measures loading a configuration that imports the
+// OpenAPI document of testdata: at a cold start this runs before the agent
+// asks for its first event.
+func BenchmarkParseOpenAPI(b *testing.B) {
+	dir := b.TempDir()
+	api, err := os.ReadFile("testdata/openapi.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "openapi.yaml"), api, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	doc := []byte("openapi:\n  path: openapi.yaml\n")
+	src := filepath.Join(dir, "lambdawaf.yaml")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := policy.Parse(doc, src); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

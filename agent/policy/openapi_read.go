@@ -532,22 +532,29 @@ func (r *oasReader) resolve(ref *yaml.Node, path string) (*yaml.Node, string) {
 	if !ok {
 		return nil, ""
 	}
-	if !strings.HasPrefix(s, "#") {
-		r.addf(ref, path, "external $ref %q refused: the agent reads no other file or URL; bundle the document into one file first", s)
+	n, err := r.pointer(s)
+	if err != nil {
+		r.addf(ref, path, "%v", err)
 		return nil, ""
 	}
-	frag, err := url.PathUnescape(s[1:])
+	return n, s
+}
+
+// pointer finds the node a $ref names.
+func (r *oasReader) pointer(ref string) (*yaml.Node, error) {
+	if !strings.HasPrefix(ref, "#") {
+		return nil, fmt.Errorf("external $ref %q refused: the agent reads no other file or URL; bundle the document into one file first", ref)
+	}
+	frag, err := url.PathUnescape(ref[1:])
 	if err != nil {
-		r.addf(ref, path, "$ref %q: invalid escape in the JSON pointer", s)
-		return nil, ""
+		return nil, fmt.Errorf("$ref %q: invalid escape in the JSON pointer", ref)
 	}
 	if frag != "" && !strings.HasPrefix(frag, "/") {
-		r.addf(ref, path, "$ref %q: only JSON pointers (#/components/...) are supported, not anchors", s)
-		return nil, ""
+		return nil, fmt.Errorf("$ref %q: only JSON pointers (#/components/...) are supported, not anchors", ref)
 	}
 	n := oasDeref(r.root)
 	if frag == "" {
-		return n, s
+		return n, nil
 	}
 	for _, tok := range strings.Split(frag[1:], "/") {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
@@ -561,12 +568,28 @@ func (r *oasReader) resolve(ref *yaml.Node, path string) (*yaml.Node, string) {
 			}
 		}
 		if next == nil {
-			r.addf(ref, path, "$ref %q: no such location in the document", s)
-			return nil, ""
+			return nil, fmt.Errorf("$ref %q: no such location in the document", ref)
 		}
 		n = next
 	}
-	return n, s
+	return n, nil
+}
+
+// readOnly reports whether a property's schema, or a schema its $refs
+// lead to, says readOnly: true. Such a property is sent in responses
+// only: a request body need not carry it, whatever required says.
+func (r *oasReader) readOnly(n *yaml.Node) bool {
+	for i := 0; n != nil && i < oasMaxRefChain; i++ {
+		if ro := oasField(n, "readOnly"); ro != nil && ro.Tag == "!!bool" && ro.Value == "true" {
+			return true
+		}
+		ref := oasField(n, "$ref")
+		if ref == nil || ref.Kind != yaml.ScalarNode {
+			return false
+		}
+		n, _ = r.pointer(ref.Value) // a bad $ref is reported where it is converted
+	}
+	return false
 }
 
 var oasParamLocations = []string{"query", "header", "path", "cookie"}
@@ -935,6 +958,20 @@ func (r *oasReader) convert(s *oasSchema, n *yaml.Node, path string, depth int, 
 			out[k] = r.b.tree(v, nil)
 		case unsupportedKeywords[k]:
 			r.addf(kv[0], kpath, "%s is not supported", k)
+		}
+	}
+	// Request bodies need not carry readOnly properties (OpenAPI 3.0 and
+	// 3.1 alike): they are not required here.
+	if req, ok := out["required"].([]any); ok {
+		if props := oasField(n, "properties"); props != nil {
+			kept := make([]any, 0, len(req))
+			for _, name := range req {
+				if s, ok := name.(string); ok && r.readOnly(oasField(props, s)) {
+					continue
+				}
+				kept = append(kept, name)
+			}
+			out["required"] = kept
 		}
 	}
 	if r.v30 {

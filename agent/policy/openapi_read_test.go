@@ -280,6 +280,14 @@ func TestOpenAPIBodySchemas(t *testing.T) {
     Short: {$ref: '#/components/schemas/Str', maxLength: 2}
     Str: {type: string}
     Day: {type: string, format: date}
+    Account:
+      type: object
+      required: [id, name]
+      properties:
+        id: {$ref: '#/components/schemas/Id'}
+        name: {type: string}
+        created: {type: string, readOnly: true}
+    Id: {type: integer, readOnly: true}
 `
 	body := func(head, schema string) string {
 		return head + "paths:\n  /o:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: " + schema + "\n      responses: {}\n" + components
@@ -307,6 +315,8 @@ func TestOpenAPIBodySchemas(t *testing.T) {
 		{"3.0 asserts formats", body(oasHead30, "{$ref: '#/components/schemas/Day'}"), `"tuesday"`, false},
 		{"3.1 format is an annotation", body(oasHead31, "{$ref: '#/components/schemas/Day'}"), `"tuesday"`, true},
 		{"inline with annotations", body(oasHead31, "{type: object, description: x, example: {a: 1}, x-extra: 1, properties: {a: {type: integer, default: 7}}}"), `{"a":"x"}`, false},
+		{"readOnly required property not needed", body(oasHead30, "{$ref: '#/components/schemas/Account'}"), `{"name":"a"}`, true},
+		{"other required properties are", body(oasHead31, "{$ref: '#/components/schemas/Account'}"), `{"id":1}`, false},
 		{"data is not a $ref", body(oasHead31, "{const: {$ref: '#/nowhere'}}"), `{"$ref":"#/nowhere"}`, true},
 	}
 	for _, tt := range tests {
