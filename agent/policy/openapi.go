@@ -37,11 +37,7 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 	}
 	doc, bad := readOpenAPI(data)
 	for _, pb := range bad {
-		sep := ": "
-		if pb.Line > 0 {
-			sep = ":" // file:line:column: ...
-		}
-		pr.add(at(path, "path"), "invalid OpenAPI document %s%s%s", spec.Path, sep, pb)
+		pr.add(at(path, "path"), "invalid OpenAPI document %s", pb.in(spec.Path))
 	}
 	if doc == nil {
 		return nil, nil
@@ -71,6 +67,7 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 		}
 	}
 	var routes []*route
+	reported := map[string]bool{} // a bad schema is reported once, whoever uses it
 	for _, op := range ops {
 		id := op.Method + " " + op.Path
 		rp, err := compileRoute(id)
@@ -99,9 +96,16 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 			}
 			if b.Schema != "" {
 				s, err := schemas.compile(b.Schema)
-				if err != nil {
+				var se *schemaError
+				switch {
+				case errors.As(err, &se):
+					if msg := se.in(spec.Path); !reported[msg] {
+						reported[msg] = true
+						pr.add(at(path, "path"), "invalid OpenAPI document %s (the request body schema of %s)", msg, id)
+					}
+				case err != nil:
 					pr.add(at(path, "path"), "OpenAPI %s: request body schema %s: %v", id, doc.SchemaAt[b.Schema], err)
-				} else {
+				default:
 					bm.schema = s
 				}
 			}
@@ -118,8 +122,8 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 // refer to is compiled once, and an invalid one fails only the bodies
 // that use it.
 type openapiSchemas struct {
-	c  *jsonschema.Compiler
-	at map[string]string
+	c   *jsonschema.Compiler
+	doc *oasDocument
 }
 
 const openapiSchemaBase = "mem:///openapi/"
@@ -148,7 +152,7 @@ func compileOpenAPISchemas(doc *oasDocument) (*openapiSchemas, error) {
 			return nil, fmt.Errorf("%s: %w", doc.SchemaAt[name], err)
 		}
 	}
-	return &openapiSchemas{c: c, at: doc.SchemaAt}, nil
+	return &openapiSchemas{c: c, doc: doc}, nil
 }
 
 // compile returns the compiled schema of a resource (oasBody.Schema).
@@ -160,14 +164,39 @@ func (o *openapiSchemas) compile(name string) (*jsonschema.Schema, error) {
 	return s, nil
 }
 
+// schemaError is an invalid schema, located in the OpenAPI document.
+type schemaError struct{ oasProblem }
+
+func (e *schemaError) Error() string { return e.String() }
+
 var schemaResource = regexp.MustCompile(regexp.QuoteMeta(openapiSchemaBase) + `(d[0-9]+\.json)#?`)
 
-// locate rewrites the resource names in a compilation error into the
-// places in the OpenAPI document the schemas came from.
+// locate turns a compilation error into a *schemaError at the place in the
+// OpenAPI document where the first problem is; other errors have the
+// resource names in their text replaced by where the schemas came from.
 func (o *openapiSchemas) locate(err error) error {
+	var sve *jsonschema.SchemaValidationError
+	var ve *jsonschema.ValidationError
+	if errors.As(err, &sve) && errors.As(sve.Err, &ve) {
+		for len(ve.Causes) > 0 {
+			ve = ve.Causes[0]
+		}
+		res, frag, _ := strings.Cut(strings.TrimPrefix(sve.URL, openapiSchemaBase), "#")
+		if _, ok := o.doc.Schemas[res]; ok {
+			var tokens []string
+			for _, t := range strings.Split(frag, "/") {
+				if t != "" {
+					tokens = append(tokens, strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~"))
+				}
+			}
+			pb := o.doc.position(res, append(tokens, ve.InstanceLocation...))
+			pb.Message = "invalid schema: " + ve.ErrorKind.LocalizedString(printer)
+			return &schemaError{pb}
+		}
+	}
 	msg := schemaResource.ReplaceAllStringFunc(err.Error(), func(m string) string {
 		name := strings.TrimSuffix(strings.TrimPrefix(m, openapiSchemaBase), "#")
-		if w, ok := o.at[name]; ok {
+		if w, ok := o.doc.SchemaAt[name]; ok {
 			return w
 		}
 		return m

@@ -55,6 +55,7 @@ type oasDocument struct {
 	// document: a JSON pointer (#/components/schemas/Order) or, for an
 	// inline schema, its path.
 	SchemaAt map[string]string
+	nodes    map[string]*yaml.Node // resource name → its source node
 }
 
 // oasOperation is one method on one path.
@@ -100,6 +101,14 @@ type oasProblem struct {
 	Message      string
 }
 
+// in formats the problem as found in the named file: "api.yaml:12:7: ...".
+func (p oasProblem) in(file string) string {
+	if p.Line > 0 {
+		return file + ":" + p.String()
+	}
+	return file + ": " + p.String()
+}
+
 func (p oasProblem) String() string {
 	var b strings.Builder
 	if p.Line > 0 {
@@ -117,10 +126,48 @@ func (p oasProblem) String() string {
 	return b.String()
 }
 
+// position locates a place inside a converted schema (tokens into the
+// resource) in the source: the line and column of the deepest node the
+// tokens reach there (a converted schema may have places the source does
+// not, such as the anyOf a 3.0 nullable becomes), and its path.
+func (d *oasDocument) position(name string, tokens []string) oasProblem {
+	where := d.SchemaAt[name]
+	sep := "."
+	if strings.HasPrefix(where, "#") {
+		sep = "/"
+	}
+	n := d.nodes[name]
+	pb := oasProblem{Path: where}
+	if n != nil {
+		pb.Line, pb.Column = n.Line, n.Column
+	}
+	for _, tok := range tokens {
+		pb.Path += sep + tok
+		if n == nil {
+			continue
+		}
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			next = oasField(n, tok)
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.Content) {
+				next = oasDeref(n.Content[i])
+			}
+		}
+		n = next
+		if n != nil {
+			pb.Line, pb.Column = n.Line, n.Column
+		}
+	}
+	return pb
+}
+
 // oasSchema is one schema object converted, with the schemas it refers to.
 type oasSchema struct {
 	name  string // its resource name: d0.json, d1.json...
 	where string // a JSON pointer (#/components/schemas/Order) or a path
+	node  *yaml.Node
 	value any
 	// loops are the $refs followed without consuming any of the instance
 	// (through allOf, anyOf, oneOf, not, if/then/else, dependentSchemas):
@@ -175,9 +222,11 @@ func readOpenAPI(data []byte) (*oasDocument, []oasProblem) {
 	if out != nil {
 		out.Schemas = make(map[string]any, len(r.order))
 		out.SchemaAt = make(map[string]string, len(r.order))
+		out.nodes = make(map[string]*yaml.Node, len(r.order))
 		for _, s := range r.order {
 			out.Schemas[s.name] = s.value
 			out.SchemaAt[s.name] = s.where
+			out.nodes[s.name] = s.node
 		}
 	}
 	r.takeScratch()
@@ -854,7 +903,7 @@ func (r *oasReader) schema(n *yaml.Node, where, path string) *oasSchema {
 	if s, ok := r.schemas[n]; ok {
 		return s
 	}
-	s := &oasSchema{name: "d" + strconv.Itoa(len(r.order)) + ".json", where: where}
+	s := &oasSchema{name: "d" + strconv.Itoa(len(r.order)) + ".json", where: where, node: n}
 	r.schemas[n] = s // before converting: recursive schemas refer to it
 	r.order = append(r.order, s)
 	s.value = r.convert(s, n, path, 0, true)

@@ -345,20 +345,50 @@ func TestOpenAPIBodySchemas(t *testing.T) {
 }
 
 // An invalid schema is reported where it is in the OpenAPI document, not
-// where the reader put it.
+// where the reader put it; once, however many operations use it.
 func TestOpenAPISchemaErrorLocated(t *testing.T) {
-	doc := oasHead31 + "paths:\n  /o:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Bad'}\n      responses: {}\ncomponents:\n  schemas:\n    Bad: {type: objekt}\n"
-	got, probs := readOpenAPI([]byte(doc))
-	if len(probs) > 0 {
-		t.Fatalf("problems: %v", probs)
-	}
-	schemas, err := compileOpenAPISchemas(got)
-	if err != nil {
+	dir := t.TempDir()
+	api := oasHead31 + `paths:
+  /o:
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Bad'}}}}
+    put:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Bad'}}}}
+  /p:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                a: {type: string, pattern: '(?=x)'}
+components:
+  schemas:
+    Bad:
+      type: object
+      properties:
+        n: {type: integer, minimum: one}
+`
+	if err := os.WriteFile(filepath.Join(dir, "api.yaml"), []byte(api), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = schemas.compile(got.Operations[0].Body.Schema)
-	if err == nil || !strings.Contains(err.Error(), "#/components/schemas/Bad") || strings.Contains(err.Error(), "mem:") {
-		t.Fatalf("err = %v, want it located at #/components/schemas/Bad", err)
+	_, err := Parse([]byte("openapi:\n  path: api.yaml\n"), filepath.Join(dir, "lambdawaf.yaml"))
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v", err)
+	}
+	want := []string{
+		"invalid OpenAPI document api.yaml:23:37: #/components/schemas/Bad/properties/n/minimum: invalid schema: got string, want number (the request body schema of POST /o)",
+		"invalid OpenAPI document api.yaml:17:44: paths./p.post.requestBody.content.application/json.schema.properties.a.pattern: invalid schema: '(?=x)' is not valid regex",
+	}
+	if len(ce.Fields) != len(want) {
+		t.Fatalf("%d problems, want %d:\n%v", len(ce.Fields), len(want), err)
+	}
+	for i, fe := range ce.Fields {
+		if fe.Path != "openapi.path" || !strings.HasPrefix(fe.Message, want[i]) {
+			t.Errorf("problem %d = %s %q, want %q", i, fe.Path, fe.Message, want[i])
+		}
 	}
 }
 
