@@ -641,6 +641,8 @@ func (r *oasReader) readOnly(n *yaml.Node) bool {
 	return false
 }
 
+var jsonTypes = []string{"string", "number", "integer", "boolean", "array", "object", "null"}
+
 var oasParamLocations = []string{"query", "header", "path", "cookie"}
 
 // parameters reads a list of parameters, once however many path items
@@ -741,6 +743,11 @@ func (r *oasReader) paramSchema(prm *oasParam, n *yaml.Node, path string) {
 		case yaml.SequenceNode:
 			for _, c := range t.Content {
 				types = append(types, oasDeref(c).Value)
+			}
+		}
+		for _, typ := range types {
+			if !containsString(jsonTypes, typ) {
+				r.addf(t, oasJoin(path, "type"), "expected one of %s, got %q", strings.Join(jsonTypes, ", "), typ)
 			}
 		}
 		for _, want := range []string{"integer", "number", "boolean", "string"} {
