@@ -845,7 +845,8 @@ func (r *oasReader) requestBody(n *yaml.Node, path string) *oasBody {
 	}
 	sort.Strings(b.ContentTypes)
 	// The schema JSON bodies are validated against: application/json's,
-	// else a +json type's, else a wildcard's.
+	// else a +json type's. A range's (*/*) is not: it may well describe
+	// bytes of any type (format: binary), not a JSON document.
 	pick := ""
 	for _, mt := range b.ContentTypes {
 		if schemas[mt][1] == nil {
@@ -856,11 +857,6 @@ func (r *oasReader) requestBody(n *yaml.Node, path string) *oasBody {
 			break
 		}
 		if pick == "" && strings.HasSuffix(mt, "+json") {
-			pick = mt
-		}
-	}
-	for _, mt := range []string{"application/*", "*/*"} {
-		if pick == "" && schemas[mt][1] != nil {
 			pick = mt
 		}
 	}

@@ -234,6 +234,30 @@ paths:
 	}
 }
 
+// The JSON schema of a body is application/json's, else a +json type's,
+// never a range's.
+func TestReadOpenAPIBodySchemaChoice(t *testing.T) {
+	tests := []struct {
+		content string
+		want    string // where the chosen schema is; "" none
+	}{
+		{"{application/xml: {schema: {type: object}}, application/json: {schema: {type: object}}}", "paths./o.post.requestBody.content.application/json.schema"},
+		{"{application/problem+json: {schema: {type: object}}, text/plain: {schema: {type: string}}}", "paths./o.post.requestBody.content.application/problem+json.schema"},
+		{"{'*/*': {schema: {type: string, format: binary}}}", ""},
+		{"{application/json: {}}", ""},
+	}
+	for _, tt := range tests {
+		doc, probs := readOpenAPI([]byte(oasHead31 + "paths:\n  /o:\n    post:\n      requestBody:\n        content: " + tt.content + "\n"))
+		if len(probs) > 0 {
+			t.Fatalf("%s: %v", tt.content, probs)
+		}
+		b := doc.Operations[0].Body
+		if got := doc.SchemaAt[b.Schema]; got != tt.want {
+			t.Errorf("%s: schema at %q, want %q", tt.content, got, tt.want)
+		}
+	}
+}
+
 // The same document as JSON, and OpenAPI 3.1's path item $refs.
 func TestReadOpenAPIJSONAnd31(t *testing.T) {
 	doc := `{
