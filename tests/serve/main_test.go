@@ -6,7 +6,6 @@
 package serve
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -14,11 +13,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/gateway/local"
+
+	"github.com/lambdawaf/lambdawaf/agent/emulator"
 )
 
 // bins are the binaries built once for the whole run.
@@ -75,23 +75,8 @@ func moduleRoot() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-// syncBuffer collects the environments' log lines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a log sink safe for concurrent writers.
+type syncBuffer = emulator.LogBuffer
 
 // start runs a local endpoint with the real agent and handler on a free
 // loopback port and stops it when the test ends.
