@@ -155,3 +155,63 @@ func waitForLine(t *testing.T, logs *emulator.LogBuffer, substr string) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestOutboundMasksEveryLeakKindInAStream streams a response holding one
+// value of every leak kind, cut into small chunks so that values straddle
+// chunk boundaries, and checks that none reaches the caller while the
+// surrounding text does. Streams cannot be recalled once bytes are sent,
+// so block mode masks them too, and says so in the response record.
+func TestOutboundMasksEveryLeakKindInAStream(t *testing.T) {
+	leaks := map[string]string{
+		"card":           "4111 1111 1111 1111",
+		"ssn":            "536-90-4399",
+		"aws-access-key": "AKIAIOSFODNN7EXAMPLE",
+		"aws-secret-key": "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"private-key":    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1c2f3vKq8Vn0mJ7wH0kR9m\n-----END RSA PRIVATE KEY-----",
+		"db-error":       "ERROR: syntax error at or near \"FROM\" at character 15",
+		"stack-trace":    "Traceback (most recent call last):\n  File \"/var/task/app.py\", line 12, in handler",
+	}
+	secrets := map[string]string{ // the part of each leak that must not survive
+		"card": "4111 1111 1111 1111", "ssn": "536-90-4399", "aws-access-key": "IOSFODNN7EXAMPLE",
+		"aws-secret-key": "wJalrXUtnFEMI/K7MDENG", "private-key": "MIIEowIBAAKCAQEA1c2f3vKq8Vn0mJ7wH0kR9m",
+		"db-error": "syntax error at or near", "stack-trace": "/var/task/app.py",
+	}
+	var text strings.Builder
+	for _, kind := range []string{"card", "ssn", "aws-access-key", "aws-secret-key", "private-key", "db-error", "stack-trace"} {
+		text.WriteString("order summary for " + kind + ": " + leaks[kind] + "\nthank you for shopping\n")
+	}
+	for _, mode := range []string{"mask", "block"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			fn, logs := startTelemetryFunction(t, "stream", map[string]string{outbound.EnvOutbound: mode}, emulator.Config{Timeout: 10 * time.Second})
+			ev, _ := json.Marshal(map[string]any{"text": text.String(), "chunkBytes": 7, "intervalMs": 1})
+			res := invoke(t, fn, string(ev), emulator.InvokeOptions{Streaming: true})
+			if res.Stream == nil {
+				t.Fatalf("not streamed: %s %s", res.ErrorType, res.Payload)
+			}
+			body, err := io.ReadAll(res.Stream)
+			if err != nil {
+				t.Fatalf("read stream: %v", err)
+			}
+			got := string(body)
+			for kind, secret := range secrets {
+				if strings.Contains(got, secret) {
+					t.Errorf("%s leaked through the stream: %q", kind, secret)
+				}
+			}
+			if strings.Count(got, "thank you for shopping") != len(leaks) {
+				t.Errorf("the clean text did not survive masking:\n%s", got)
+			}
+			waitForLine(t, logs, `"kind":"response"`)
+			recs := responseRecords(t, logs)
+			if len(recs) == 0 || recs[0].Action != "mask" || recs[0].Leaks == nil {
+				t.Errorf("response record %+v, want a mask with its leaks", recs)
+			}
+			for _, secret := range secrets {
+				if strings.Contains(logs.String(), secret) {
+					t.Errorf("the agent's log carries %q", secret)
+				}
+			}
+		})
+	}
+}

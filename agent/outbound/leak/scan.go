@@ -455,6 +455,17 @@ func (s *scanner) assignment(i int) (int, int, bool) {
 	for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
 		j++
 	}
+	// A PEM block as the value ("privateKey: -----BEGIN ...") is the
+	// private-key detector's: it masks the whole block, where an
+	// assignment would stop at the first space and leave the key itself.
+	if rest := t[j:]; bytes.HasPrefix(rest, pemBegin) {
+		return 0, 0, false
+	} else if len(rest) < len(pemBegin) && bytes.HasPrefix(pemBegin, rest) && len(rest) > 0 {
+		if !s.atEOF {
+			s.hold(i)
+		}
+		return 0, 0, false
+	}
 	escaped := false
 	if j < len(t) && t[j] == '\\' && j+1 < len(t) && (t[j+1] == '"' || t[j+1] == '\'') {
 		escaped = true
@@ -608,6 +619,16 @@ func (s *scanner) privateKeys() {
 	for {
 		k := bytes.Index(t[off:], pemBegin)
 		if k < 0 {
+			// A BEGIN line cut by the end of the text ("-----BEG") is held
+			// back: released now, the key after it would pass unmasked.
+			if !s.atEOF {
+				for n := min(len(pemBegin)-1, len(t)-off); n > 0; n-- {
+					if bytes.HasSuffix(t, pemBegin[:n]) {
+						s.hold(len(t) - n)
+						break
+					}
+				}
+			}
 			return
 		}
 		b := off + k
