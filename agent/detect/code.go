@@ -228,6 +228,16 @@ func (in *input) detectCode() {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)
 			return
 		}
+		if i, sc := phpDynamicCall(s); sc > 0 {
+			in.emit(CodeInj, "php-function-call", sc, i, i+32)
+			return
+		}
+		if m.has(bDollar) && in.v.Part != event.PartHeader {
+			if i := phpVarCall(s); i >= 0 {
+				in.emit(CodeInj, "php-variable-call", 6, i, i+32)
+				return
+			}
+		}
 		// variable function calls
 		for off := 0; off < len(s); {
 			i := strings.IndexByte(s[off:], '(')
@@ -263,18 +273,6 @@ func (in *input) detectCode() {
 			if prev == '$' && b > 0 && name != "" && !isDigit(name[0]) && in.v.Part != event.PartHeader {
 				in.emit(CodeInj, "php-variable-call", 6, b-1, i+24)
 				return
-			}
-			if k > 0 && s[k-1] == ']' && strings.IndexByte(s[:k], '$') >= 0 {
-				if o := strings.LastIndexByte(s[:k], '['); o > 0 && s[o-1] != ']' {
-					v := o
-					for v > 0 && isWord(s[v-1]) {
-						v--
-					}
-					if v > 0 && s[v-1] == '$' {
-						in.emit(CodeInj, "php-variable-call", 6, v-1, i+24)
-						return
-					}
-				}
 			}
 			off = i + 1
 		}
@@ -367,8 +365,8 @@ func phpCall(s string) (int, int) {
 				return i - 1, sc
 			}
 		}
-		if k < len(s) && s[k] == ')' && prev == '(' && sc >= 7 { // (system)('id')
-			if n := skipCodeSpace(s, k+1); n < len(s) && s[n] == '(' {
+		if k < len(s) && s[k] == ')' && prev == '(' && sc >= 7 { // (system)('id');
+			if n := skipCodeSpace(s, k+1); n < len(s) && s[n] == '(' && statementCall(s, n) {
 				return i - 1, sc
 			}
 		}
@@ -451,7 +449,7 @@ func (in *input) detectUpload() {
 
 // javaPackages are packages whose fully qualified class names in a request
 // point at deserialization gadgets, expression-language or reflection.
-var javaPackages = [...]string{"java.lang.", "java.io.", "java.net.", "java.nio.", "java.util.", "java.beans.", "java.rmi.", "java.security.", "java.sql.", "javax.", "jdk.", "sun.", "com.sun.", "com.opensymphony.", "org.apache.commons", "org.apache.struts", "org.apache.tomcat", "org.apache.catalina", "org.apache.xalan", "org.apache.xbean", "org.springframework.", "org.codehaus.groovy", "org.mozilla.javascript", "org.hibernate.", "org.jboss.", "com.mchange.", "com.alibaba.fastjson", "com.fasterxml.jackson.databind", "bsh.", "ognl.", "groovy."}
+var javaPackages = [...]string{"java.lang.", "java.io.", "java.net.", "java.nio.", "java.util.", "java.beans.", "java.rmi.", "java.security.", "java.sql.", "javax.", "jdk.", "sun.", "com.sun.", "com.opensymphony.", "org.apache.commons", "org.apache.struts", "org.apache.tomcat", "org.apache.catalina", "org.apache.xalan", "org.apache.xbean", "org.springframework.", "org.codehaus.groovy", "org.mozilla.javascript", "org.hibernate.", "org.jboss.", "org.omg.", "com.mchange.", "com.alibaba.fastjson", "com.fasterxml.jackson.databind", "bsh.", "ognl.", "groovy."}
 
 // javaClassName finds a fully qualified Java class or package name.
 func javaClassName(s string) int {
@@ -510,21 +508,51 @@ func endlessLoop(s string) int {
 	if e < 0 {
 		return -1
 	}
-	c := strings.TrimSpace(s[j : j+e])
-	neg := 0
-	for strings.HasPrefix(c, "!") {
-		neg++
-		c = c[1:]
-	}
-	falsy := c == "false" || c == "null" || c == "undefined" || c == "nan" || c == "0" || c == "-0" || c == "+0" || c == `""` || c == "''" || c == "``"
-	truthy := c == "true" || c == "this" || c == "window" || c == "infinity" || strings.HasPrefix(c, "new ") ||
-		len(c) > 0 && c[0] >= '1' && c[0] <= '9' && strings.Trim(c, "0123456789") == "" ||
-		len(c) > 2 && (c[0] == '"' || c[0] == '\'' || c[0] == '`' || c[0] == '/') && c[len(c)-1] == c[0] ||
-		strings.HasPrefix(c, "math.") || strings.HasPrefix(c, "object.") || strings.HasPrefix(c, "reflect.") || c == "string"
-	if neg%2 == 1 && falsy || neg%2 == 0 && truthy {
+	if jsTruthy(strings.TrimSpace(s[j : j+e])) {
 		return i
 	}
 	return -1
+}
+
+// jsTruthy evaluates a JavaScript loop condition made of unary operators
+// (!, -, +) applied to a literal, as the engine would: true when the
+// condition is a constant that is always true. It answers false for
+// anything it cannot evaluate.
+func jsTruthy(c string) bool {
+	ops := 0
+	for ops < len(c) && (c[ops] == '!' || c[ops] == '-' || c[ops] == '+' || isSpace(c[ops])) {
+		ops++
+	}
+	lit := strings.TrimSpace(c[ops:])
+	var truth bool
+	switch {
+	case lit == "true" || lit == "this" || lit == "window" || lit == "globalthis" || lit == "infinity" || strings.HasPrefix(lit, "new ") ||
+		strings.HasPrefix(lit, "math.") || strings.HasPrefix(lit, "object.") || strings.HasPrefix(lit, "reflect.") || lit == "string":
+		truth = true
+	case lit == "{}" || lit == "[]" || lit == "/./":
+		truth = true
+	case lit == "false" || lit == "null" || lit == "undefined" || lit == "nan" || lit == `""` || lit == "''" || lit == "``":
+		truth = false
+	case len(lit) > 0 && isDigit(lit[0]) && strings.Trim(lit, "0123456789.") == "":
+		truth = strings.Trim(lit, "0.") != ""
+	case len(lit) > 2 && (lit[0] == '"' || lit[0] == '\'' || lit[0] == '`' || lit[0] == '/') && lit[len(lit)-1] == lit[0]:
+		truth = true
+	default:
+		return false
+	}
+	// A sign applied to the literal itself turns it into a number: numbers
+	// and true keep their truth; objects and strings (NaN, 0) are not
+	// folded here. Signs applied to a boolean (-!x) keep its truth too.
+	inner := strings.TrimRight(c[:ops], " \t\r\n\v")
+	if inner != "" && inner[len(inner)-1] != '!' && !(len(lit) > 0 && isDigit(lit[0]) || lit == "infinity" || lit == "true") {
+		return false
+	}
+	for k := 0; k < ops; k++ {
+		if c[k] == '!' {
+			truth = !truth
+		}
+	}
+	return truth
 }
 
 // callAfterWord reports whether s[a:] is a word followed by a call.

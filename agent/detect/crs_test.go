@@ -1,0 +1,66 @@
+package detect
+
+import (
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// TestGrammarCatches covers attacks found by reading the value with its
+// sink's grammar (PHP expressions, JavaScript constants, SQL JSON
+// operators, ...), each next to look-alike benign inputs checked against
+// the same code path.
+func TestGrammarCatches(t *testing.T) {
+	e := New(Options{})
+	cases := []struct {
+		name string
+		v    event.Value
+		want Class // "" means no signal at all
+	}{
+		// PHP: callees built at run time
+		{"php braced variable call", q("foo", "${@a}(10)"), CodeInj},
+		{"php braced quoted variable call", q("foo", "${'a'}(11)"), CodeInj},
+		{"php braced expression call", q("x", "$ {@_.__}(31);"), CodeInj},
+		{"php braced property call", q("x", "${$foo->bar}(200)"), CodeInj},
+		{"php subscripted variable call", q("x", "$_aB_4c[5]['d'] /*lol*/ (17)"), CodeInj},
+		{"php subscripted call across line comments", q("x", "$_aB_4c #foo\r\n\t[5]//bar\r\n\t['d'] /*foo*/ (17)"), CodeInj},
+		{"php brace subscript call", body("c", "$OOO000000{0}(15)"), CodeInj},
+		{"php concatenated callee", q("x", "(sy.(st).em)('uname');"), CodeInj},
+		{"php concatenated literals", q("x", `( string ) "sys"."t"."em" ('uname');`), CodeInj},
+		{"php define concatenation", q("x", "define('x', 'sys' . 'tem');(x)/* comment */('uname');"), CodeInj},
+		{"php array callee", q("x", "[system][0](ls);"), CodeInj},
+		{"php spaced array callee", q("x", "[ system ] [ 0 ] ( ls );"), CodeInj},
+		{"php parenthesised array callee", q("x", "(['system'])[0]('uname');"), CodeInj},
+		{"php commented callee", q("x", "(/* comment */system)(ls/* comment */);"), CodeInj},
+		{"benign template then parenthesis", body("msg", "Total ${total} (incl. VAT)"), ""},
+		{"benign price then parenthesis", body("msg", "Costs $items[0] (the first one) only"), ""},
+		{"benign parenthesised word", body("msg", "Restart the (system) (optional) tonight."), ""},
+		{"benign quoted words with dots", body("msg", `He said "sys". "tem" was a typo.`), ""},
+		{"benign js subscript", body("code", "const f = handlers[name]; f(event);"), ""},
+		// JavaScript: loops whose condition is a constant truth
+		{"js while minus infinity", q("eval", "while(-Infinity);"), CodeInj},
+		{"js while plus one", q("eval", "while(+1);"), CodeInj},
+		{"js while double not object", q("eval", "while(!!{});"), CodeInj},
+		{"js while double not array", q("eval", "while(!![]);"), CodeInj},
+		{"benign while empty string", q("eval", `while(!!"");`), ""},
+		{"benign while plus object", q("eval", "while(+{}) x();"), ""},
+		// Java: CORBA classes (944130)
+		{"java corba package", body("test", "org.omg.CORBA"), CodeInj},
+		{"java corba in header", hdr("test", "org.omg.CORBA"), CodeInj},
+		{"benign org domain", body("site", "see omg.org and org.example.app"), ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sigs := e.Inspect(tc.v, nil)
+			if tc.want == "" {
+				if len(sigs) > 0 {
+					t.Errorf("Inspect(%q @%s) = [%s], want none", tc.v.Text, tc.v.Location, classes(sigs))
+				}
+				return
+			}
+			if !hasClass(sigs, tc.want) {
+				t.Errorf("Inspect(%q @%s) = [%s], want class %s", tc.v.Text, tc.v.Location, classes(sigs), tc.want)
+			}
+		})
+	}
+}

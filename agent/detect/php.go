@@ -1,0 +1,263 @@
+package detect
+
+import "strings"
+
+// PHP resolves a function name at run time in several ways that hide the
+// name from a keyword match: a variable ($f(), ${'a'}(), $a['b']()), a
+// parenthesised or array expression ((system)(), [system][0]()), and a
+// string built by concatenation ('sys'.'tem'). The functions below read
+// the value with PHP's expression grammar (blanks and comments allowed
+// between tokens) instead of looking for words.
+
+// phpVarCall finds a call through a variable: "$" then a name or a braced
+// expression ${...}, then any subscripts ([...], {...}), then "(". A
+// braced name must be followed directly by the call or a subscript, so
+// that text templates such as "${total} (incl. tax)" stay clean.
+func phpVarCall(s string) int {
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], '$')
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 1
+		j := skipCodeSpace(s, i+1)
+		braced := false
+		switch {
+		case j < len(s) && s[j] == '{':
+			e := matchClose(s, j, '{', '}')
+			if e < 0 || e == j+1 {
+				continue
+			}
+			j, braced = e+1, true
+		case j == i+1 && j < len(s) && (isAlpha(s[j]) || s[j] == '_'):
+			for j < len(s) && isWord(s[j]) {
+				j++
+			}
+		default:
+			continue
+		}
+		subscripts := 0
+		for {
+			k := skipCodeSpace(s, j)
+			if k >= len(s) || s[k] != '[' && s[k] != '{' {
+				break
+			}
+			closer := byte(']')
+			if s[k] == '{' {
+				closer = '}'
+			}
+			e := matchClose(s, k, s[k], closer)
+			if e < 0 {
+				break
+			}
+			j = e + 1
+			subscripts++
+		}
+		if braced && subscripts == 0 {
+			if j < len(s) && s[j] == '(' {
+				return i
+			}
+			continue
+		}
+		if subscripts == 0 {
+			continue // $name( is judged by the caller's older rule
+		}
+		// Directly called, or across a comment ($a[1] /*x*/ (2)); a
+		// blank alone is prose: "$items[0] (the first)".
+		if k := skipCodeSpace(s, j); k < len(s) && s[k] == '(' && (k == j || strings.Contains(s[j:k], "/*") || strings.ContainsAny(s[j:k], "#\n")) {
+			return i
+		}
+	}
+	return -1
+}
+
+// matchClose returns the index of the bracket closing the one at s[i],
+// counting nesting and skipping quoted strings, or -1.
+func matchClose(s string, i int, open, close byte) int {
+	depth := 0
+	for j := i; j < len(s); j++ {
+		switch c := s[j]; c {
+		case '\'', '"', '`':
+			k := strings.IndexByte(s[j+1:], c)
+			if k < 0 {
+				return -1
+			}
+			j += k + 1
+		case open:
+			depth++
+		case close:
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// phpDynamicCall finds a call whose callee is an expression that PHP
+// evaluates to a dangerous function name: a parenthesised or bracketed
+// operand ((system)(...), [system][0](...), (sy.(st).em)(...)), or a
+// concatenation of two or more string literals spelling the name
+// ('sys'.'tem', later called through a constant or variable). It returns
+// the offset and the function's score.
+func phpDynamicCall(s string) (int, int) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '(' && c != '[' && c != '\'' && c != '"' {
+			continue
+		}
+		if c == '\'' || c == '"' {
+			// A concatenation of literals: 'sys' . 'tem'.
+			name, n, end := phpConcat(s, i)
+			if n >= 2 {
+				if sc := phpFuncs[name]; sc >= 7 {
+					return i, sc
+				}
+			}
+			if end > i {
+				i = end - 1
+			}
+			continue
+		}
+		name, end, ok := phpCallee(s, i)
+		if !ok {
+			continue
+		}
+		// subscripts [0] {0} after the callee, then the call
+		j := skipCodeSpace(s, end)
+		for j < len(s) && (s[j] == '[' || s[j] == '{') {
+			closer := byte(']')
+			if s[j] == '{' {
+				closer = '}'
+			}
+			e := matchClose(s, j, s[j], closer)
+			if e < 0 {
+				break
+			}
+			j = skipCodeSpace(s, e+1)
+		}
+		// The call must end the statement, (system)(ls); or the value,
+		// so that prose such as "the (system) (optional)" stays clean.
+		if j < len(s) && s[j] == '(' {
+			if sc := phpFuncs[name]; sc >= 7 {
+				if statementCall(s, j) {
+					return i, sc
+				}
+			}
+		}
+	}
+	return 0, 0
+}
+
+// phpCallee reads a bracketed callee at s[i] ('(' or '['): nested
+// brackets around a concatenation of words and string literals, with
+// blanks, comments and a leading cast such as (string). It returns the
+// name the concatenation spells and the index after the closing bracket.
+func phpCallee(s string, i int) (string, int, bool) {
+	if i >= len(s) || s[i] != '(' && s[i] != '[' {
+		return "", i, false
+	}
+	closer := byte(')')
+	if s[i] == '[' {
+		closer = ']'
+	}
+	j := skipCodeSpace(s, i+1)
+	var name string
+	if j < len(s) && (s[j] == '(' || s[j] == '[') {
+		inner, e, ok := phpCallee(s, j)
+		if !ok {
+			// (sy.(st).em) does not start with a concatenation
+			return "", i, false
+		} else {
+			name = inner
+			// (['system'])[0]: an inner array subscripted inside the parens
+			e = skipCodeSpace(s, e)
+			for e < len(s) && s[e] == '[' {
+				m := matchClose(s, e, '[', ']')
+				if m < 0 {
+					return "", i, false
+				}
+				e = skipCodeSpace(s, m+1)
+			}
+		}
+		j = e
+	} else {
+		n, cnt, e := phpConcat(s, j)
+		if cnt == 0 {
+			return "", i, false
+		}
+		name, j = n, e
+	}
+	j = skipCodeSpace(s, j)
+	if j >= len(s) || s[j] != closer {
+		return "", i, false
+	}
+	return name, j + 1, true
+}
+
+// phpConcat reads a concatenation at s[i]: operands (a word, a quoted
+// string without escapes, or a parenthesised concatenation) joined by
+// ".", with blanks and comments between. It returns the joined value in
+// lower case, the number of operands and the index after the last one.
+func phpConcat(s string, i int) (string, int, int) {
+	var b strings.Builder
+	n := 0
+	j := i
+	for {
+		k := skipCodeSpace(s, j)
+		if k >= len(s) {
+			break
+		}
+		var part string
+		var e int
+		switch c := s[k]; {
+		case c == '\'' || c == '"':
+			q := strings.IndexByte(s[k+1:], c)
+			if q < 0 {
+				return b.String(), n, j
+			}
+			part, e = s[k+1:k+1+q], k+q+2
+		case isAlpha(c) || c == '_':
+			e = k
+			for e < len(s) && isWord(s[e]) {
+				e++
+			}
+			part = s[k:e]
+		case c == '(' && n > 0:
+			p, cnt, end := phpConcat(s, k+1)
+			end = skipCodeSpace(s, end)
+			if cnt == 0 || end >= len(s) || s[end] != ')' {
+				return b.String(), n, j
+			}
+			part, e = p, end+1
+		default:
+			return b.String(), n, j
+		}
+		if len(part) > 32 || strings.ContainsAny(part, " \\$") {
+			return b.String(), n, j
+		}
+		b.WriteString(strings.ToLower(part))
+		n++
+		j = e
+		k = skipCodeSpace(s, j)
+		if k >= len(s) || s[k] != '.' {
+			break
+		}
+		j = k + 1
+	}
+	return b.String(), n, j
+}
+
+// statementCall reports whether the argument list opening at s[i] ends
+// the statement (";") or the value, or is left open: code, not a
+// parenthesised aside in prose.
+func statementCall(s string, i int) bool {
+	e := matchClose(s, i, '(', ')')
+	if e < 0 {
+		return true
+	}
+	n := skipCodeSpace(s, e+1)
+	return n == len(s) || s[n] == ';'
+}
