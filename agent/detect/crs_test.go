@@ -44,6 +44,15 @@ func TestGrammarCatches(t *testing.T) {
 		{"js while double not array", q("eval", "while(!![]);"), CodeInj},
 		{"benign while empty string", q("eval", `while(!!"");`), ""},
 		{"benign while plus object", q("eval", "while(+{}) x();"), ""},
+		// SQL: JSON documents queried in an injected condition (942550)
+		{"sql json arrow", body("id", `OR '{"a":2,"c":[4,5,{"f":7}]}' -> '$.c[2].f' = 7`), SQLi},
+		{"sql json less than path", q("q", `'{"a":2,"c":[4,5,{"f":7}]}' < '$.c[2].f' = 7`), SQLi},
+		{"sql json key exists", body("id", `OR '{"a":"b"}' ? 'a'`), SQLi},
+		{"sql json any key", body("id", `OR '{"name":"asd"}' ?| array['a','name']`), SQLi},
+		{"sql json function after or", body("id", `OR json_extract('{"id": 14, "name": "Aztalan"}', '$.name') = 'Aztalan'`), SQLi},
+		{"benign json in quotes", body("note", `send '{"a":1}' as the body, then check`), ""},
+		{"benign arrow prose", body("note", `rename '[draft]' -> final copy`), ""},
+		{"benign json function name", body("note", "Use json_extract to read nested fields."), ""},
 		// Java: CORBA classes (944130)
 		{"java corba package", body("test", "org.omg.CORBA"), CodeInj},
 		{"java corba in header", hdr("test", "org.omg.CORBA"), CodeInj},
