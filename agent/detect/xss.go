@@ -338,3 +338,25 @@ func jsSink(s string) (int, int) {
 	}
 	return 0, 0
 }
+
+// htmlElementOpen reports whether s opens an HTML element: "<" directly
+// followed by a tag name and then a blank, "/" or ">" ("<img src=...",
+// "<svg/onload=...", "<script>"), not a comparison such as "a <b".
+func htmlElementOpen(s string) bool {
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], '<')
+		if i < 0 {
+			return false
+		}
+		i += off
+		j := i + 1
+		for j < len(s) && isAlnum(s[j]) {
+			j++
+		}
+		if j > i+1 && isAlpha(s[i+1]) && j < len(s) && (isSpace(s[j]) || s[j] == '/' || s[j] == '>') {
+			return true
+		}
+		off = i + 1
+	}
+	return false
+}
