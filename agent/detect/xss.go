@@ -52,7 +52,7 @@ func (in *input) detectXSS() {
 			return
 		}
 	}
-	if m.has(bEq) && m.has(bQuote|bDQuote|bLT|bBacktick|bSlash) {
+	if m.has(bEq) && (m.has(bQuote|bDQuote|bLT|bBacktick|bSlash) || isSpace(s[0])) {
 		if i := looseHandler(s); i >= 0 {
 			in.emit(XSS, "xss-event-handler", 6, i, i+24)
 			return
@@ -218,7 +218,9 @@ func looseHandler(s string) int {
 		for b > 0 && isSpace(s[b-1]) {
 			b--
 		}
-		if b == 0 || !(s[b-1] == '"' || s[b-1] == '\'' || s[b-1] == '<' || s[b-1] == '/' || s[b-1] == '`') {
+		// After a quote, '<' or '/', or, in an unquoted attribute, after
+		// the blanks that open the value ("  onload= ").
+		if b == 0 && b == i || b > 0 && !(s[b-1] == '"' || s[b-1] == '\'' || s[b-1] == '<' || s[b-1] == '/' || s[b-1] == '`') {
 			continue
 		}
 		k := i + 2
@@ -274,11 +276,25 @@ func jsSink(s string) (int, int) {
 	if i := strings.Index(s, "document.cookie"); i >= 0 {
 		return i, 6
 	}
-	// Tagged-template calls run code without parentheses: x.call`${eval}`.
+	// Tagged-template calls run code without parentheses: x.call`${eval}`,
+	// also with blanks and comments between the tokens.
+	t := s
+	if strings.IndexByte(s, '`') >= 0 && strings.ContainsAny(s, " \t\n/") {
+		t = compactJS(s)
+	}
 	for _, w := range [...]string{".call`", ".apply`", ".bind`", "`${eval}", "${alert", "import("} {
-		if i := strings.Index(s, w); i >= 0 {
+		if i := strings.Index(t, w); i >= 0 {
+			if len(t) != len(s) {
+				i = 0
+			}
 			return i, 7
 		}
+	}
+	if jsFuck(s) {
+		return 0, 7
+	}
+	if i := domWrite(s); i >= 0 {
+		return i, 6
 	}
 	// Comments and blanks between tokens: document /*x*/ . cookie,
 	// (document)["cookie"], self /**/ ["alert"].
@@ -322,7 +338,19 @@ func jsSink(s string) (int, int) {
 			if (i == 0 || !isWord(s[i-1])) && k < len(s) && (s[k] == '(' || s[k] == '`') {
 				a := skipSpace(s, k+1)
 				// an argument that is a literal, not prose
-				if a < len(s) && (isDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '`' || s[a] == '/' || s[a] == ')' || strings.HasPrefix(s[a:], "document") || strings.HasPrefix(s[a:], "window") || strings.HasPrefix(s[a:], "this") || strings.HasPrefix(s[a:], "string.") || strings.HasPrefix(s[a:], "atob(") || strings.HasPrefix(s[a:], "self") || strings.HasPrefix(s[a:], "top") || strings.HasPrefix(s[a:], "location") || strings.HasPrefix(s[a:], "origin") || strings.HasPrefix(s[a:], "navigator") || strings.HasPrefix(s[a:], "globalthis")) {
+				// setTimeout(code, 1), setInterval(name, 9): a string or
+				// identifier run as code after a delay
+				timer := w == "settimeout" || w == "setinterval"
+				if timer && a < len(s) && isAlpha(s[a]) {
+					e := a
+					for e < len(s) && (isWord(s[e]) || s[e] == '.') {
+						e++
+					}
+					if e = skipSpace(s, e); e < len(s) && s[e] == ',' {
+						a = len(s) + 1
+					}
+				}
+				if a == len(s)+1 || a < len(s) && (isDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '`' || s[a] == '/' || s[a] == ')' || strings.HasPrefix(s[a:], "document") || strings.HasPrefix(s[a:], "window") || strings.HasPrefix(s[a:], "this") || strings.HasPrefix(s[a:], "string.") || strings.HasPrefix(s[a:], "atob(") || strings.HasPrefix(s[a:], "self") || strings.HasPrefix(s[a:], "top") || strings.HasPrefix(s[a:], "location") || strings.HasPrefix(s[a:], "origin") || strings.HasPrefix(s[a:], "navigator") || strings.HasPrefix(s[a:], "globalthis")) {
 					// a breakout or separator before the call
 					b := i
 					for b > 0 && isSpace(s[b-1]) {
@@ -359,4 +387,50 @@ func htmlElementOpen(s string) bool {
 		off = i + 1
 	}
 	return false
+}
+
+// jsFuck reports JavaScript written only with []()!+ (and blanks, which a
+// form decoder makes of "+"): "+!![]", "(![]+[])[+!+[]]". The value must
+// hold an array literal and at least two operators, which no prose,
+// markdown ("![]()") or empty list ("[]") does.
+func jsFuck(s string) bool {
+	ops, arr, n := 0, false, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '!', '+':
+			ops++
+		case '[':
+			arr = arr || i+1 < len(s) && s[i+1] == ']'
+		case ']', '(', ')':
+		case ' ', '\t':
+			continue
+		default:
+			return false
+		}
+		n++
+	}
+	return arr && ops >= 2 && n >= 4
+}
+
+// domWrite finds script that writes to the page: a document lookup or
+// element creation followed by a write to the DOM (textContent=,
+// innerHTML=, appendChild(...)).
+func domWrite(s string) int {
+	i := strings.Index(s, "document.")
+	if i < 0 || i > 0 && isWord(s[i-1]) {
+		return -1
+	}
+	r := s[i+len("document."):]
+	if !(strings.HasPrefix(r, "queryselector") || strings.HasPrefix(r, "getelementby") || strings.HasPrefix(r, "createelement") || strings.HasPrefix(r, "body.")) {
+		return -1
+	}
+	for _, w := range [...]string{".textcontent", ".innertext", ".outerhtml", ".insertadjacenthtml(", ".appendchild(", ".setattribute(", ".src", ".href"} {
+		if j := strings.Index(r, w); j >= 0 {
+			e := skipSpace(r, j+len(w))
+			if w[len(w)-1] == '(' || e < len(r) && r[e] == '=' && (e+1 >= len(r) || r[e+1] != '=') {
+				return i
+			}
+		}
+	}
+	return -1
 }
