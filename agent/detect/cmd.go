@@ -56,6 +56,9 @@ var strongCommands = map[string]bool{
 	"ansible-inventory": true, "chef": true, "chef-vault": true, "knife": true, "salt": false, "puppet": true,
 	"trap": false, "rmt": true, "rmt-tar": true, "rmt-dump": true, "c89": true, "c99": true, "cc": false,
 	"clang": true, "g++": true, "ab": false,
+	"ansible-pull": true, "chef-shell": true, "chef-run": true, "chef-client": true, "chef-solo": true, "chef-apply": true,
+	"cscli": true, "aa-disable": true, "aa-exec": true, "aa-enforce": true, "aa-complain": true, "bcdboot": true, "bcdedit": true,
+	"regedit": true, "aptitude": false,
 	"fetch": false, "lwp-download": true, "lynx": true, "links": false, "aria2c": true, "axel": true,
 }
 
@@ -205,6 +208,9 @@ func argsLookShell(s string, j int) bool {
 // windowsBatch finds cmd.exe FOR and IF statements: "for %%g in (...) do",
 // "for /f ... in (...) do", "if exist x echo", "if %errorlevel% gtr 2".
 func windowsBatch(s string) int {
+	if batchIf(s) {
+		return 0
+	}
 	if i := indexWord(s, "for"); i >= 0 {
 		r := s[i+3:]
 		in := strings.Index(r, " in ")
@@ -340,6 +346,10 @@ func (in *input) detectCmd() {
 			if i := windowsBatch(l); i >= 0 {
 				in.emit(CommandInj, "cmdi-batch", 7, i, i+32)
 			}
+		} else if aliasDef(l) {
+			in.emit(CommandInj, "cmdi-alias", 6, 0, 32)
+		} else if tildeStack(l) {
+			in.emit(CommandInj, "cmdi-expansion", 5, 0, len(l))
 		}
 		return
 	}
@@ -371,12 +381,16 @@ func (in *input) detectCmd() {
 		in.emit(CommandInj, "cmdi-shellshock", 9, i, i+32)
 		return
 	}
-	if i := windowsBatch(s); i >= 0 {
-		in.emit(CommandInj, "cmdi-batch", 7, i, i+32)
+	if i := windowsBatch(s); i >= 0 || batchIf(raw) {
+		in.emit(CommandInj, "cmdi-batch", 7, max(i, 0), max(i, 0)+32)
 		return
 	}
 	if strings.HasPrefix(s, "alias ") && strings.IndexByte(s, '=') > 0 {
 		in.emit(CommandInj, "cmdi-alias", 6, 0, 32)
+		return
+	}
+	if shellVarCommand(raw) {
+		in.emit(CommandInj, "cmdi-expansion", 7, 0, 24)
 		return
 	}
 	for _, w := range [...]string{"$((", "$[", "${!", "${#", "${ifs", "$(<", "<<<"} {
@@ -521,4 +535,131 @@ func wordEnds(s string, j int) bool {
 		return true
 	}
 	return isSpace(s[j]) || strings.IndexByte(";|&<>)`'\"\n#", s[j]) >= 0
+}
+
+// batchIf reads a value as a cmd.exe IF comparison, the grammar
+// IF [/I] [NOT] operand==operand [command]: operands are words, %
+// variables, or "quoted", [bracketed] or {braced} text. Python and
+// JavaScript conditions ("if a == b:", "if (a == b)") do not parse: their
+// operand ends in ':' or opens with '('; bare words spaced around "=="
+// need a batch marker (/I, NOT or a % variable).
+func batchIf(s string) bool {
+	if !strings.HasPrefix(s, "if") {
+		return false
+	}
+	j := 2
+	marker := false
+	if strings.HasPrefix(s[j:], "/i") {
+		j, marker = j+2, true
+	}
+	if j < len(s) && !isSpace(s[j]) {
+		return false
+	}
+	j = skipSpace(s, j)
+	if strings.HasPrefix(s[j:], "/i ") {
+		j, marker = skipSpace(s, j+3), true
+	}
+	if strings.HasPrefix(s[j:], "not ") {
+		j, marker = skipSpace(s, j+4), true
+	}
+	a, ok := batchOperand(s, j)
+	if !ok {
+		return false
+	}
+	k := skipSpace(s, a)
+	if !strings.HasPrefix(s[k:], "==") {
+		return false
+	}
+	spaced := k > a
+	b := skipSpace(s, k+2)
+	spaced = spaced || b > k+2
+	e, ok := batchOperand(s, b)
+	if !ok || e < len(s) && !isSpace(s[e]) {
+		return false
+	}
+	if strings.Contains(s[j:e], "%") || s[j] == '"' || s[j] == '[' || s[j] == '{' {
+		marker = true
+	}
+	return marker || !spaced
+}
+
+// batchOperand reads one IF operand at s[i] and returns its end.
+func batchOperand(s string, i int) (int, bool) {
+	if i >= len(s) {
+		return i, false
+	}
+	switch c := s[i]; c {
+	case '"', '[', '{':
+		closer := map[byte]byte{'"': '"', '[': ']', '{': '}'}[c]
+		e := strings.IndexByte(s[i+1:], closer)
+		if e < 0 {
+			return i, false
+		}
+		return i + e + 2, true
+	}
+	j := i
+	for j < len(s) && (isWord(s[j]) || s[j] == '%' || s[j] == '~' || s[j] == '-' || s[j] == '.') {
+		j++
+	}
+	return j, j > i
+}
+
+// aliasDef reads a value as a shell alias definition: "alias", options
+// (+m, -p), then a name, bare or quoted, directly followed by "=":
+// "alias a=b", "alias 'letter'=curl". Prose such as "alias of the user"
+// has no "=" after the name.
+func aliasDef(s string) bool {
+	if !strings.HasPrefix(s, "alias ") {
+		return false
+	}
+	j := skipSpace(s, 6)
+	for j < len(s) && (s[j] == '-' || s[j] == '+') {
+		k := j + 1
+		for k < len(s) && isAlpha(s[k]) {
+			k++
+		}
+		if k < len(s) && s[k] == '+' {
+			k++
+		}
+		if k == j+1 || k < len(s) && !isSpace(s[k]) {
+			return false
+		}
+		j = skipSpace(s, k)
+	}
+	if j < len(s) && (s[j] == '\'' || s[j] == '"') {
+		e := strings.IndexByte(s[j+1:], s[j])
+		if e <= 0 {
+			return false
+		}
+		j += e + 2
+	} else {
+		k := j
+		for k < len(s) && (isWord(s[k]) || s[k] == '-' || s[k] == '.') {
+			k++
+		}
+		if k == j {
+			return false
+		}
+		j = k
+	}
+	return j < len(s) && s[j] == '='
+}
+
+// tildeStack reports a value that is only a bash tilde expansion of the
+// directory stack or the working directories: "~+", "~-", "~-1", "~+5".
+func tildeStack(s string) bool {
+	s = strings.TrimSpace(s)
+	return len(s) >= 2 && s[0] == '~' && (s[1] == '+' || s[1] == '-') && strings.Trim(s[2:], "0123456789") == ""
+}
+
+// shellVarCommand reports a value whose command word is a variable naming
+// a shell, run with -c: "$SHELL -c ...", "${COMSPEC} /c ...".
+func shellVarCommand(s string) bool {
+	for _, v := range [...]string{"$shell", "${shell}", "$bash", "${bash}", "$comspec", "${comspec}", "%comspec%"} {
+		if strings.HasPrefix(s, v) {
+			r := skipSpace(s, len(v))
+			return r > len(v) && (strings.HasPrefix(s[r:], "-c") || strings.HasPrefix(s[r:], "/c") || strings.HasPrefix(s[r:], "/k"))
+		}
+	}
+	return false
 }

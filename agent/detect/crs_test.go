@@ -118,3 +118,48 @@ func TestClassifiesByFirstSignal(t *testing.T) {
 		})
 	}
 }
+
+// TestShellGrammar covers shell and cmd.exe statements read with their
+// grammar, and the look-alikes checked against it.
+func TestShellGrammar(t *testing.T) {
+	e := New(Options{})
+	cases := []struct {
+		text string
+		want Class
+	}{
+		{`IF "%1"=="/?" ...`, CommandInj},
+		{`if not %1 == "" (`, CommandInj},
+		{`if not {%1} == {}`, CommandInj},
+		{"if a==b foo", CommandInj},
+		{"if/i a==b foo", CommandInj},
+		{`if /i not  "a"=="b"  foo`, CommandInj},
+		{"alias 'letter'=curl", CommandInj},
+		{"alias a=b", CommandInj},
+		{"alias +m a=b", CommandInj},
+		{"time; chef-shell\n", CommandInj},
+		{"time; cscli alerts list", CommandInj},
+		{"~+", CommandInj},
+		{"~-1", CommandInj},
+		{`$SHELL -c "echo hi"`, CommandInj},
+		{`${SHELL} -c "echo hi"`, CommandInj},
+		{"~", ""},
+		{"~5 minutes", ""},
+		{"$SHELL is your login shell", ""},
+		{"if a == b:", ""},
+		{"if a == b and c", ""},
+		{"if (a == b) { return 1; }", ""},
+		{"if you can, call me", ""},
+		{"alias of the user", ""},
+		{"alias: Bob", ""},
+		{"the chef ran the kitchen", ""},
+	}
+	for _, tc := range cases {
+		sigs := e.Inspect(q("foo", tc.text), nil)
+		switch {
+		case tc.want == "" && len(sigs) > 0:
+			t.Errorf("Inspect(%q) = [%s], want none", tc.text, classes(sigs))
+		case tc.want != "" && !hasClass(sigs, tc.want):
+			t.Errorf("Inspect(%q) = [%s], want class %s", tc.text, classes(sigs), tc.want)
+		}
+	}
+}
