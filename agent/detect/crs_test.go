@@ -163,3 +163,29 @@ func TestShellGrammar(t *testing.T) {
 		}
 	}
 }
+
+// TestLoopbackNames covers host names that resolve to the loopback
+// address, judged in a URL parameter with or without a scheme.
+func TestLoopbackNames(t *testing.T) {
+	e := New(Options{})
+	cases := []struct {
+		text string
+		want Class
+	}{
+		{"localhost4/", SSRF},
+		{"localhost4.localdomain4/", SSRF},
+		{"http://localtest.me/admin", SSRF},
+		{"lvh.me/", SSRF},
+		{"https://www.lvh.me.example.com/", ""},
+		{"https://example.com/localtest.me", ""},
+	}
+	for _, tc := range cases {
+		sigs := e.Inspect(q("url", tc.text), nil)
+		switch {
+		case tc.want == "" && len(sigs) > 0:
+			t.Errorf("Inspect(%q) = [%s], want none", tc.text, classes(sigs))
+		case tc.want != "" && !hasClass(sigs, tc.want):
+			t.Errorf("Inspect(%q) = [%s], want class %s", tc.text, classes(sigs), tc.want)
+		}
+	}
+}

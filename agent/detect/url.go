@@ -146,7 +146,9 @@ func classifyHost(host string) (k hostKind, isIP, obfuscated bool) {
 		}
 	}
 	switch h {
-	case "localhost", "localhost.localdomain", "ip6-localhost", "ipv6-localhost", "ip6-loopback", "host.docker.internal",
+	case "localhost", "localhost.localdomain", "localhost4", "localhost6", "localhost4.localdomain4", "localhost6.localdomain6",
+		// public names that resolve to the loopback address
+		"localtest.me", "lvh.me", "vcap.me", "lacolhost.com", "ip6-localhost", "ipv6-localhost", "ip6-loopback", "host.docker.internal",
 		"gateway.docker.internal", "host.containers.internal", "kubernetes.docker.internal":
 		return hostInternal, false, false
 	}
