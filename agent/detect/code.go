@@ -223,6 +223,18 @@ func (in *input) detectCode() {
 			}
 		}
 	}
+	if m.has(bEq) {
+		if i := phpIniLine(s); i >= 0 {
+			in.emit(CodeInj, "php-ini-directive", 6, i, i+32)
+			return
+		}
+	}
+	if m.has(bDollar) && m.has(bLBrace) {
+		if i := phpVariableVariable(s); i >= 0 {
+			in.emit(CodeInj, "php-variable-call", 5, i, i+24)
+			return
+		}
+	}
 	if m.has(bParen) {
 		if i, sc := phpCall(s); sc > 0 {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)

@@ -261,3 +261,73 @@ func statementCall(s string, i int) bool {
 	n := skipCodeSpace(s, e+1)
 	return n == len(s) || s[n] == ';'
 }
+
+// phpIniDirectives are php.ini settings that change how PHP runs code or
+// loads libraries, judged only as a whole "name = value" line (an uploaded
+// .user.ini, an ini_set argument): "file_extension=pdf" is no directive.
+var phpIniDirectives = map[string]bool{
+	"engine": true, "extension": true, "precision": true, "serialize_precision": true, "smtp": true, "smtp_port": true,
+	"unserialize_max_depth": true, "unserialize_callback_func": true, "mbstring.regex_retry_limit": true,
+	"mbstring.regex_stack_limit": true, "mbstring.func_overload": true, "pcre.backtrack_limit": true,
+	"pcre.recursion_limit": true, "pcre.jit": true, "zend.assertions": true, "assert.active": true,
+	"output_handler": true, "variables_order": true, "request_order": true, "error_reporting": true,
+	"html_errors": true, "log_errors": true, "default_charset": true, "auto_detect_line_endings": true,
+	"mail.force_extra_parameters": true, "mail.log": true, "zend.multibyte": true, "zend.script_encoding": true,
+}
+
+// phpIniLine finds a value that is a php.ini line: a known directive
+// name opening the value (or a line of it), blanks, "=", a setting.
+func phpIniLine(s string) int {
+	for off := 0; off < len(s); {
+		e := strings.IndexByte(s[off:], '\n')
+		line := s[off:]
+		if e >= 0 {
+			line = s[off : off+e]
+		}
+		j := 0
+		for j < len(line) && (isWord(line[j]) || line[j] == '.') {
+			j++
+		}
+		if j > 0 && phpIniDirectives[line[:j]] {
+			if k := skipSpace(line, j); k < len(line) && line[k] == '=' && strings.TrimSpace(line[k+1:]) != "" {
+				return off
+			}
+		}
+		if e < 0 {
+			break
+		}
+		off += e + 1
+	}
+	return -1
+}
+
+// phpVariableVariable finds PHP's variable-variable syntax where no
+// template language writes it: "$" then blanks then "{" ("$ {$a}",
+// "$ { CONSTANT }"), or "${" opening a string literal ("${'ff'}"). A
+// template placeholder "${name}" is not matched.
+func phpVariableVariable(s string) int {
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], '$')
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 1
+		j := i + 1
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+			j++
+		}
+		if j >= len(s) || s[j] != '{' {
+			continue
+		}
+		e := matchClose(s, j, '{', '}')
+		if e < 0 || e == j+1 {
+			continue
+		}
+		k := skipSpace(s, j+1)
+		if j > i+1 && (isAlpha(s[k]) || s[k] == '_' || s[k] == '$') || s[k] == '\'' || s[k] == '"' {
+			return i
+		}
+	}
+	return -1
+}
