@@ -27,6 +27,8 @@ var phpFuncs = map[string]int{
 	"curl_init": 7, "bzdecompress": 7, "assert_options": 8, "unpack": 6, "filegroup": 6, "fileowner": 6,
 	"fileperms": 6, "proc_terminate": 9, "proc_get_status": 8, "pfsockopen": 8, "stream_socket_client": 8,
 	"imap_open": 8, "mb_send_mail": 7, "error_log": 6, "set_include_path": 8, "get_cfg_var": 8,
+	"get_defined_functions": 8, "get_defined_constants": 8, "posix_getegid": 7, "posix_geteuid": 7, "posix_getuid": 7,
+	"posix_getgid": 7, "posix_getpwnam": 8, "posix_uname": 8, "posix_getcwd": 7,
 }
 
 // callAt reports a call: word, optional space or comments, then '('.
@@ -236,7 +238,7 @@ func (in *input) detectCode() {
 		}
 	}
 	if m.has(bParen) {
-		if i, sc := phpCall(s); sc > 0 {
+		if i, sc := phpCall(s, in.v.Part != event.PartPath); sc > 0 {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)
 			return
 		}
@@ -346,8 +348,9 @@ func (in *input) detectCode() {
 
 // phpCall finds a call of a dangerous PHP function: the name as a whole
 // word, then blanks or comments (/* */, //, #) up to '(', and an argument
-// that looks like code, or the call opening the value.
-func phpCall(s string) (int, int) {
+// that looks like code, or the call opening the value. openCall allows a
+// call left open at the end of the value ("base64_decode(").
+func phpCall(s string, openCall bool) (int, int) {
 	for i := 0; i < len(s); {
 		if !isAlpha(s[i]) && s[i] != '_' {
 			i++
@@ -385,6 +388,15 @@ func phpCall(s string) (int, int) {
 		if k >= len(s) || s[k] != '(' {
 			i = j
 			continue
+		}
+		// A comment between the name and "(" is code, never prose:
+		// gzuncompress/*x*/(). A call left open at the end of a
+		// parameter that it opens, the name touching "(", is code
+		// spliced into a string: base64_decode( (in a path, "eval(" names
+		// a page).
+		commented := strings.Contains(s[j:k], "/*")
+		if sc >= 6 && (commented || openCall && i == 0 && k == j && strings.TrimSpace(s[k+1:]) == "") {
+			return i, sc
 		}
 		a := skipSpace(s, k+1)
 		argOK := a < len(s) && (s[a] == '\'' || s[a] == '"' || s[a] == '$' || s[a] == ')' || s[a] == '`' || s[a] == '[' || isDigit(s[a]) || callAfterWord(s, a) || s[a] == '/' && name != "file")
