@@ -88,6 +88,16 @@ func TestGrammarCatches(t *testing.T) {
 		{"benign timer prose", body("note", "call setTimeout(fn) later, not setInterval"), ""},
 		{"benign dom read", body("code", `const p = document.querySelector("p"); if (p.textContent == "x") {}`), ""},
 		{"benign leading blank online", body("status", " online"), ""},
+		{"sql versioned comment", q("id", "9999 or {if length((/*!5000select username/*!50000from*/user where id=1))>0}"), SQLi},
+		{"sql declare variable", body("pay", "declare @b\n"), SQLi},
+		{"sql declare across comment", body("pay", "DECLARE/**/@x\n"), SQLi},
+		{"sql declare typed", body("pay", "declare @s varchar(8000)"), SQLi},
+		{"sql procedure analyse", body("var", "procedure analyse ("), SQLi},
+		{"sql if numeric comparison", q("var", "if(1234="), SQLi},
+		{"sql large object read", q("id", "lo_get(16400)"), SQLi},
+		{"benign declare prose", body("note", "declare @home as your handle"), ""},
+		{"benign js equality", body("code", "if(2==x) y();"), ""},
+		{"benign stored procedure prose", body("note", "the procedure analyses the data (daily)"), ""},
 		// Java: CORBA classes (944130)
 		{"java corba package", body("test", "org.omg.CORBA"), CodeInj},
 		{"java corba in header", hdr("test", "org.omg.CORBA"), CodeInj},
@@ -207,6 +217,30 @@ func TestLoopbackNames(t *testing.T) {
 			t.Errorf("Inspect(%q) = [%s], want none", tc.text, classes(sigs))
 		case tc.want != "" && !hasClass(sigs, tc.want):
 			t.Errorf("Inspect(%q) = [%s], want class %s", tc.text, classes(sigs), tc.want)
+		}
+	}
+}
+
+// TestSQLClauseStart checks the clause reader alone, where libinjection
+// would otherwise decide first: a MySQL versioned comment runs SQL, a
+// license comment in minified CSS or JavaScript does not.
+func TestSQLClauseStart(t *testing.T) {
+	cases := []struct {
+		s    string
+		want bool
+	}{
+		{"9999 or {if length((/*!5000select username", true},
+		{"1 /*!union*/ select 1", true},
+		{"/*! normalize.css v8.0.1 | mit license */ html{line-height:1.15}", false},
+		{"/*!jquery v3.7.1 | (c) openjs foundation */", false},
+		{"declare @b", true},
+		{"declare @home as your handle", false},
+		{"if(1=", true},
+		{"if(a==b)", false},
+	}
+	for _, tc := range cases {
+		if _, _, ok := sqlClauseStart(tc.s); ok != tc.want {
+			t.Errorf("sqlClauseStart(%q) = %v, want %v", tc.s, ok, tc.want)
 		}
 	}
 }

@@ -345,7 +345,7 @@ func sqlStatement(toks []tok, s string) bool {
 // for timing, file access or error-based extraction.
 func sqlFunc(w string) int {
 	switch w {
-	case "sleep", "pg_sleep", "benchmark", "randomblob", "dbms_pipe.receive_message", "dbms_lock.sleep", "load_file", "extractvalue", "updatexml", "xp_cmdshell", "utl_http.request", "utl_inaddr.get_host_address", "dbms_ldap.init", "make_set", "elt", "sys_eval", "sys_exec", "lo_import", "lo_export", "pg_read_file", "exp", "geometrycollection", "polygon", "multipoint", "json_keys", "gtid_subset", "name_const", "xmltype", "find_in_set", "sqlite_compileoption_used", "sqlite_compileoption_get", "sqlite_version", "load_extension", "starts_with", "jsonb_pretty", "json_build_object", "current_setting", "pg_ls_dir", "pg_read_binary_file", "sysdate", "db_name", "schema_name", "procedure_analyse", "row_count", "found_rows", "uuid_short", "master_pos_wait", "get_lock", "release_lock", "is_srvrolemember", "has_dbaccess", "openrowset", "opendatasource":
+	case "sleep", "pg_sleep", "benchmark", "randomblob", "dbms_pipe.receive_message", "dbms_lock.sleep", "load_file", "extractvalue", "updatexml", "xp_cmdshell", "utl_http.request", "utl_inaddr.get_host_address", "dbms_ldap.init", "make_set", "elt", "sys_eval", "sys_exec", "lo_import", "lo_export", "pg_read_file", "exp", "geometrycollection", "polygon", "multipoint", "json_keys", "gtid_subset", "name_const", "xmltype", "find_in_set", "sqlite_compileoption_used", "sqlite_compileoption_get", "sqlite_version", "load_extension", "starts_with", "jsonb_pretty", "json_build_object", "current_setting", "pg_ls_dir", "pg_read_binary_file", "sysdate", "db_name", "schema_name", "procedure_analyse", "row_count", "found_rows", "uuid_short", "master_pos_wait", "get_lock", "release_lock", "is_srvrolemember", "has_dbaccess", "openrowset", "opendatasource", "lo_get", "lo_from_bytea", "lo_put":
 		return 8
 	case "char", "chr", "concat", "concat_ws", "group_concat", "ascii", "substring", "substr", "mid", "ord", "hex", "unhex", "cast", "convert", "count", "version", "database", "user", "current_user", "system_user", "schema", "length", "if", "iif", "ifnull", "nullif", "coalesce", "case", "md5", "sha1", "rand", "floor", "char_length", "lower", "upper", "left", "right", "instr", "locate", "waitfor", "user_name", "@@version", "session_user", "pg_user", "sin", "cos", "tan", "pow", "power", "trim", "ltrim", "rtrim", "abs", "ceil", "ceiling", "sqrt", "log", "ln", "round", "sign", "now", "curdate", "curtime", "bin", "oct", "soundex", "reverse", "repeat", "space", "strcmp", "field", "elt_", "export_set", "insert", "lpad", "rpad", "current_date", "current_time", "localtime", "utc_date", "last_insert_id", "connection_id", "charset", "collation", "coercibility", "benchmark_", "encode", "decode", "aes_encrypt", "aes_decrypt", "compress", "uncompress", "to_base64", "from_base64", "quote", "nvl", "isnull", "datalength", "len":
 		return 5
@@ -412,6 +412,9 @@ func sqlLex(s string) (off, end, score int, ok bool) {
 		}
 	}
 	if off, end, ok := sqlJSONOperator(s); ok {
+		return off, end, 7, true
+	}
+	if off, end, ok := sqlClauseStart(s); ok {
 		return off, end, 7, true
 	}
 	// A lone SQL function call opening: "RAND(", "db_name(" (CRS probes).
@@ -713,4 +716,80 @@ func sqlJSONFunc(w string) bool {
 		return true
 	}
 	return false
+}
+
+// sqlClauseStart finds SQL constructs that are SQL in any position, with
+// no string to break out of: a MySQL versioned comment that runs the
+// keyword inside it (/*!50000select), a T-SQL variable declaration
+// opening the value (declare @x), MySQL's PROCEDURE ANALYSE clause, and
+// SQL's IF(n= conditional opening the value ("if(1234=").
+func sqlClauseStart(s string) (off, end int, ok bool) {
+	for o := 0; o < len(s); {
+		i := strings.Index(s[o:], "/*!")
+		if i < 0 {
+			break
+		}
+		i += o
+		j := i + 3
+		for j < len(s) && j < i+9 && isDigit(s[j]) {
+			j++
+		}
+		k := j
+		for k < len(s) && isAlpha(s[k]) {
+			k++
+		}
+		switch s[j:k] {
+		case "select", "union", "from", "where", "and", "or", "insert", "update", "delete", "drop", "sleep", "concat",
+			"if", "case", "order", "group", "having", "limit", "user", "version", "database", "benchmark", "into", "load_file":
+			return i, k, true
+		}
+		o = i + 3
+	}
+	t := strings.TrimLeft(s, " \t\r\n'\"")
+	base := len(s) - len(t)
+	if strings.HasPrefix(t, "declare") {
+		j := skipCodeSpace(t, 7)
+		if j > 7 && j < len(t) && t[j] == '@' && j+1 < len(t) && (isAlpha(t[j+1]) || t[j+1] == '_') {
+			// T-SQL: DECLARE @name [AS] type [= value], or the
+			// declaration alone; "declare @home as your handle" is prose.
+			k := j + 1
+			for k < len(t) && (isWord(t[k]) || t[k] == '@') {
+				k++
+			}
+			n := skipCodeSpace(t, k)
+			if strings.HasPrefix(t[n:], "as ") {
+				n = skipCodeSpace(t, n+3)
+			}
+			w := n
+			for w < len(t) && isAlpha(t[w]) {
+				w++
+			}
+			switch t[n:w] {
+			case "", "int", "bigint", "smallint", "tinyint", "bit", "varchar", "nvarchar", "char", "nchar", "text", "ntext",
+				"decimal", "numeric", "float", "real", "money", "datetime", "date", "table", "cursor", "sysname", "varbinary", "binary", "xml", "uniqueidentifier":
+				if w == n && n < len(t) && t[n] != ';' && t[n] != '=' && t[n] != ',' {
+					break
+				}
+				return base, base + k, true
+			}
+		}
+	}
+	if strings.HasPrefix(t, "if(") || strings.HasPrefix(t, "if (") {
+		j := skipSpace(t, strings.IndexByte(t, '(')+1)
+		k := j
+		for k < len(t) && isDigit(t[k]) {
+			k++
+		}
+		if k > j && k < len(t) && t[k] == '=' && (k+1 >= len(t) || t[k+1] != '=') {
+			return base, base + k + 1, true
+		}
+	}
+	if i := indexWord(s, "procedure"); i >= 0 {
+		if j := skipCodeSpace(s, i+9); strings.HasPrefix(s[j:], "analyse") {
+			if k := skipSpace(s, j+7); k < len(s) && s[k] == '(' {
+				return i, k + 1, true
+			}
+		}
+	}
+	return 0, 0, false
 }
