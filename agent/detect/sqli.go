@@ -304,7 +304,16 @@ func sqlStatement(toks []tok, s string) bool {
 	case "delete":
 		return second == "from" || len(toks) > 2 && toks[2].text(s) == "from"
 	case "insert", "replace":
-		return second == "into"
+		if second == "into" {
+			return true
+		}
+		// MySQL allows REPLACE/INSERT tbl (cols) VALUES (...)
+		for _, t := range toks[1:] {
+			if t.k == tWord && t.text(s) == "values" {
+				return true
+			}
+		}
+		return false
 	case "update":
 		return len(toks) > 2 && toks[2].text(s) == "set"
 	case "select":
@@ -318,6 +327,9 @@ func sqlStatement(toks []tok, s string) bool {
 			}
 		}
 	case "exec", "execute":
+		if second == "immediate" { // Oracle dynamic SQL
+			return true
+		}
 		if len(toks) > 1 && (strings.HasPrefix(second, "xp_") || strings.HasPrefix(second, "sp_") || strings.HasPrefix(second, "master") || toks[1].k == tLParen || toks[1].k == tVar) {
 			return true
 		}
@@ -415,6 +427,9 @@ func sqlLex(s string) (off, end, score int, ok bool) {
 		return off, end, 7, true
 	}
 	if off, end, ok := sqlClauseStart(s); ok {
+		return off, end, 7, true
+	}
+	if off, end, ok := sqlStatementStart(s); ok {
 		return off, end, 7, true
 	}
 	// A lone SQL function call opening: "RAND(", "db_name(" (CRS probes).
@@ -789,6 +804,99 @@ func sqlClauseStart(s string) (off, end int, ok bool) {
 			if k := skipSpace(s, j+7); k < len(s) && s[k] == '(' {
 				return i, k + 1, true
 			}
+		}
+	}
+	return 0, 0, false
+}
+
+// sqlStatementStart reads a value that opens with a SQL statement, as a
+// parameter spliced at the start of a query or run on its own would be.
+// Prose opens with the same verbs ("Select 2 items from the list",
+// "Create table reservations", "Delete from my account"), so each verb
+// needs SQL syntax: "select(" or "select *" ... "from", a timing or
+// catalog function, a function call, a query with FROM and a clause after
+// it, or GROUP BY with HAVING; ALTER/CREATE with a column or routine
+// definition; UPDATE ... SET ... =; DELETE FROM ... WHERE.
+func sqlStatementStart(s string) (off, end int, ok bool) {
+	base := 0
+	for base < len(s) && strings.IndexByte(" \t\r\n'\"`;(", s[base]) >= 0 {
+		base++
+	}
+	var buf [24]tok
+	t := lexN(s, base, buf[:])
+	if len(t) < 2 || t[0].k != tWord {
+		return 0, 0, false
+	}
+	end = t[len(t)-1].end
+	has := func(w string) int {
+		for i, x := range t {
+			if x.k == tWord && x.text(s) == w {
+				return i
+			}
+		}
+		return -1
+	}
+	switch t[0].text(s) {
+	case "select":
+		w := t[1].text(s)
+		switch {
+		case t[1].start == t[0].end && t[1].k == tLParen: // select(user(
+			return base, end, true
+		case w == "*" && has("from") > 1:
+			return base, end, true
+		case t[1].k == tWord && sqlFunc(w) >= 8:
+			return base, end, true
+		case t[1].k == tWord && sqlFunc(w) > 0 && len(t) > 2 && t[2].k == tLParen:
+			return base, end, true
+		}
+		if f := has("from"); f > 1 && f+2 < len(t) {
+			for _, c := range [...]string{"where", "order", "group", "limit", "having", "union"} {
+				if has(c) > f+1 {
+					return base, end, true
+				}
+			}
+		}
+		if g := has("group"); g > 0 && g+1 < len(t) && t[g+1].text(s) == "by" && has("having") > g {
+			return base, end, true
+		}
+	case "alter", "create":
+		if len(t) < 4 {
+			return 0, 0, false
+		}
+		switch t[1].text(s) {
+		case "table", "function", "procedure", "trigger", "view", "user", "database":
+		default:
+			return 0, 0, false
+		}
+		for _, x := range t[3:] {
+			switch x.text(s) {
+			case "add", "change", "modify", "returns", "character", "engine", "as", "begin", "identified":
+				return base, end, true
+			}
+			if x.k == tLParen && s[x.start-1] != ' ' || x.k == tSemi {
+				return base, end, true
+			}
+		}
+		if t[2].k == tStr && strings.HasPrefix(t[2].text(s), "`") {
+			return base, end, true
+		}
+	case "update":
+		if len(t) > 4 && t[2].text(s) == "set" && t[4].k == tOp && t[4].text(s) == "=" {
+			return base, end, true
+		}
+	case "delete":
+		if t[1].text(s) == "from" && has("where") > 2 {
+			return base, end, true
+		}
+	case "insert", "replace":
+		if sqlStatement(t, s) && (t[1].text(s) != "into" || has("values") > 2 || has("select") > 2) {
+			return base, end, true
+		}
+	case "execute", "exec":
+		// "exec (" alone is prose or a PHP probe; EXECUTE IMMEDIATE and
+		// stored procedures are SQL
+		if w := t[1].text(s); w == "immediate" || strings.HasPrefix(w, "xp_") || strings.HasPrefix(w, "sp_") || strings.HasPrefix(w, "master") {
+			return base, end, true
 		}
 	}
 	return 0, 0, false
