@@ -477,6 +477,9 @@ var javaPackages = [...]string{"java.lang.", "java.io.", "java.net.", "java.nio.
 
 // javaClassName finds a fully qualified Java class or package name.
 func javaClassName(s string) int {
+	if strings.IndexByte(s, '.') < 0 {
+		return -1 // every package name has a dot
+	}
 	for _, p := range javaPackages {
 		for off := 0; off < len(s); {
 			i := strings.Index(s[off:], p)

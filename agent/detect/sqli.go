@@ -697,6 +697,9 @@ func sqlJSONOperator(s string) (off, end int, ok bool) {
 		}
 		p = q
 	}
+	if !strings.Contains(s, "json") {
+		return 0, 0, false
+	}
 	for _, w := range [...]string{"or", "and"} {
 		for off := 0; off < len(s); {
 			i := indexWord(s[off:], w)
@@ -821,6 +824,16 @@ func sqlStatementStart(s string) (off, end int, ok bool) {
 	base := 0
 	for base < len(s) && strings.IndexByte(" \t\r\n'\"`;(", s[base]) >= 0 {
 		base++
+	}
+	// Cheap gate before lexing: most values open with no SQL verb.
+	e := base
+	for e < len(s) && isAlpha(s[e]) {
+		e++
+	}
+	switch s[base:e] {
+	case "select", "alter", "create", "update", "delete", "insert", "replace", "execute", "exec":
+	default:
+		return 0, 0, false
 	}
 	var buf [24]tok
 	t := lexN(s, base, buf[:])
