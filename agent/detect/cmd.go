@@ -282,6 +282,63 @@ func globbedFile(s string) int {
 			return 0
 		}
 	}
+	// A bracket glob inside an absolute path names a system directory or
+	// a command the shell will find: /bi[n]/bash, /usr/bin/[u]name,
+	// /[e]tc, /usr/[a-z]in/bash. Plain text has no reason to glob there.
+	if p != s {
+		for _, f := range strings.Fields(p) {
+			if f[0] != '/' {
+				continue
+			}
+			if f == "/etc" || f == "/bin" {
+				return 0
+			}
+			for _, d := range [...]string{"/etc/", "/bin/", "/sbin/", "/usr/", "/proc/", "/dev/", "/tmp/"} {
+				if strings.HasPrefix(f, d) {
+					return 0
+				}
+			}
+			if strongCommands[f[strings.LastIndexByte(f, '/')+1:]] {
+				return 0
+			}
+		}
+	}
+	return -1
+}
+
+// shellExpansion finds shell-only expansions: a process substitution
+// running a command, <(cat file), and parameter expansion with pattern
+// removal, ${x#pattern}, ${PATH%/*}, ${v//a/b}, which no template language
+// writes (${PORT:-80} defaults are left alone: configuration uses them).
+func shellExpansion(s string) int {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "<(")
+		if i < 0 {
+			break
+		}
+		i += off
+		if w, _, _ := cmdWordAt(s, skipSpace(s, i+2)); w != "" {
+			if _, ok := strongCommands[w]; ok {
+				return i
+			}
+		}
+		off = i + 2
+	}
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "${")
+		if i < 0 {
+			break
+		}
+		i += off
+		j := i + 2
+		for j < len(s) && isWord(s[j]) {
+			j++
+		}
+		if j > i+2 && j < len(s) && (s[j] == '#' || s[j] == '%' || strings.HasPrefix(s[j:], "//")) && strings.IndexByte(s[j:], '}') > 0 {
+			return i
+		}
+		off = i + 2
+	}
 	return -1
 }
 
@@ -398,6 +455,10 @@ func (in *input) detectCmd() {
 			in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)
 			return
 		}
+	}
+	if i := shellExpansion(raw); i >= 0 {
+		in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)
+		return
 	}
 	if i := globbedFile(s); i >= 0 {
 		in.emit(CommandInj, "cmdi-glob", 7, i, i+32)
