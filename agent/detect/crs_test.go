@@ -114,6 +114,14 @@ func TestGrammarCatches(t *testing.T) {
 		{"benign delete prose", body("note", "Delete from my account the old address"), ""},
 		{"benign update prose", body("note", "Update my profile set to public"), ""},
 		{"benign insert prose", body("note", "Insert into the slot the new card"), ""},
+		// Uploads of configuration and credential files
+		{"upload boto config", hdr("x-filename", ".boto"), CodeInj},
+		{"upload wp-config copy", hdr("x-filename", "wp-config_php.txt"), CodeInj},
+		{"upload config with trailing blank", hdr("x-filename", "config.yml "), CodeInj},
+		{"upload authorized keys path", body("filename", "../.ssh/authorized_keys"), CodeInj},
+		{"benign upload photo", hdr("x-filename", "holiday.jpg"), ""},
+		{"benign upload config-like name", hdr("x-filename", "my-config.yml"), ""},
+		{"benign non-upload key", body("note", ".env"), ""},
 		// Java: CORBA classes (944130)
 		{"java corba package", body("test", "org.omg.CORBA"), CodeInj},
 		{"java corba in header", hdr("test", "org.omg.CORBA"), CodeInj},
