@@ -466,7 +466,7 @@ func restrictedUpload(name string) int {
 }
 
 // scriptExtensions run as code when a server stores and serves an upload.
-var scriptExtensions = map[string]bool{"php": true, "php3": true, "php4": true, "php5": true, "php7": true, "php8": true, "phtml": true, "pht": true, "phps": true, "phar": true, "pgif": true, "shtml": true, "jsp": true, "jspx": true, "jspf": true, "jsw": true, "jsv": true, "asp": true, "aspx": true, "ashx": true, "asmx": true, "asa": true, "cer": true, "cfm": true, "cgi": true, "htaccess": true, "war": true}
+var scriptExtensions = map[string]bool{"php": true, "phpt": true, "php3": true, "php4": true, "php5": true, "php7": true, "php8": true, "phtml": true, "pht": true, "phps": true, "phar": true, "pgif": true, "shtml": true, "jsp": true, "jspx": true, "jspf": true, "jsw": true, "jsv": true, "asp": true, "aspx": true, "ashx": true, "asmx": true, "asa": true, "cer": true, "cfm": true, "cgi": true, "htaccess": true, "war": true}
 
 // detectUpload judges file names (multipart filename, X-Filename headers)
 // for server-side script extensions, after the trailing dots, blanks and
@@ -489,14 +489,23 @@ func (in *input) detectUpload() {
 		in.emit(CodeInj, "script-upload", sc, 0, len(name))
 		return
 	}
+	base := name
+	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
+		base = name[i+1:] // /tmp/sess_x, C:\temp\sess_x
+	}
 	dot := strings.LastIndexByte(name, '.')
-	if dot < 0 {
-		if strings.HasPrefix(name, "sess_") {
+	if dot < 0 || dot < len(name)-len(base) {
+		if strings.HasPrefix(base, "sess_") {
 			in.emit(CodeInj, "script-upload", 6, 0, len(name))
 		}
 		return
 	}
 	ext := strings.TrimSpace(name[dot+1:])
+	// Apache runs x.php5 and x.php907 alike where the handler matches
+	// a "php" prefix
+	if strings.HasPrefix(ext, "php") && strings.Trim(ext[3:], "0123456789") == "" {
+		ext = "php"
+	}
 	if scriptExtensions[ext] {
 		in.emit(CodeInj, "script-upload", 7, dot, len(name))
 	}
