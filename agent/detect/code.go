@@ -203,6 +203,15 @@ func (in *input) detectCode() {
 			}
 		}
 	}
+	if m.has(bLBrace) {
+		// Smarty's {php}...{/php} blocks run PHP (Smarty 2, SmartyBC)
+		for _, w := range [...]string{"{php}", "{/php}"} {
+			if i := strings.Index(s, w); i >= 0 {
+				in.emit(CodeInj, "php-open-tag", 7, i, i+32)
+				return
+			}
+		}
+	}
 	if m.has(bDollar) {
 		for _, w := range [...]string{"$_get", "$_post", "$_server", "$_cookie", "$_request", "$_files", "$_env", "$_session", "$globals", "$http_raw_post_data", "$http_get_vars", "$http_post_vars"} {
 			if i := strings.Index(s, w); i >= 0 && (i+len(w) == len(s) || !isWord(s[i+len(w)])) {

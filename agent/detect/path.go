@@ -118,7 +118,7 @@ var sensitiveFiles = [...]string{
 	"etc/passwd", "etc/shadow", "etc/group", "etc/hosts", "etc/issue", "etc/hostname", "etc/sudoers",
 	"etc/crontab", "etc/fstab", "etc/resolv.conf", "etc/motd", "etc/profile", "etc/environment", "etc/security/",
 	"etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "etc/ssl/private", "etc/master.passwd",
-	"etc/pwd.db", "etc/spwd.db", "etc/os-release", "etc/lsb-release", "etc/redhat-release",
+	"etc/pwd.db", "etc/spwd.db", "etc/subuid", "etc/subgid", "etc/gshadow", "etc/os-release", "etc/lsb-release", "etc/redhat-release",
 	"proc/self/", "proc/version", "proc/cpuinfo", "proc/meminfo", "proc/net/", "proc/mounts", "proc/1/",
 	"var/log/", "var/run/secrets", "var/lib/mysql", "var/mail/", "var/spool/", "var/task/", "var/runtime/",
 	"root/.", ".bash_history", ".zsh_history", ".ssh/", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
@@ -159,7 +159,8 @@ func fileBoundary(p string, i int, f string) bool {
 	if f == "sam" && (i == 0 || p[i-1] != '/') {
 		return false
 	}
-	return e == len(p) || !isWord(p[e]) && p[e] != '-' && !(p[e] == '.' && e+1 < len(p) && isAlpha(p[e+1]) && f[0] != '.')
+	// a trailing "-" names the backup copy: /etc/passwd-, /etc/subuid-
+	return e == len(p) || p[e] == '-' && e+1 == len(p) || !isWord(p[e]) && p[e] != '-' && !(p[e] == '.' && e+1 < len(p) && isAlpha(p[e+1]) && f[0] != '.')
 }
 
 // findSensitiveFile returns the first sensitive file name in p, or -1.

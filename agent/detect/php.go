@@ -37,9 +37,10 @@ func phpVarCall(s string) int {
 		default:
 			continue
 		}
-		subscripts := 0
+		subscripts, commented := 0, false
 		for {
 			k := skipCodeSpace(s, j)
+			commented = commented || k > j && strings.ContainsAny(s[j:k], "/#")
 			if k >= len(s) || s[k] != '[' && s[k] != '{' {
 				break
 			}
@@ -63,9 +64,10 @@ func phpVarCall(s string) int {
 		if subscripts == 0 {
 			continue // $name( is judged by the caller's older rule
 		}
-		// Directly called, or across a comment ($a[1] /*x*/ (2)); a
-		// blank alone is prose: "$items[0] (the first)".
-		if k := skipCodeSpace(s, j); k < len(s) && s[k] == '(' && (k == j || strings.Contains(s[j:k], "/*") || strings.ContainsAny(s[j:k], "#\n")) {
+		// Directly called, or with a comment in the expression
+		// ($a[1] /*x*/ (2), $a[1]/*x*/[2] ()); a blank alone is prose:
+		// "$items[0] (the first)".
+		if k := skipCodeSpace(s, j); k < len(s) && s[k] == '(' && (k == j || commented || strings.Contains(s[j:k], "/*") || strings.ContainsAny(s[j:k], "#\n")) {
 			return i
 		}
 	}
