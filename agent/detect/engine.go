@@ -269,7 +269,8 @@ func (in *input) judge() {
 		if len(in.text) >= 4 {
 			in.detectPlain()
 		}
-		if m.has(bSpace | bPlus) {
+		// "1.e.tables": MySQL reads 1.e as a number glued to a name
+		if m.has(bSpace|bPlus) || m.has(bDot) && strings.Contains(in.text, ".e.") {
 			in.detectSQLi()
 			if m.has(bDash) {
 				in.detectCmdPhrases()

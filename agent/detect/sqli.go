@@ -371,7 +371,18 @@ func sqlLex(s string) (off, end, score int, ok bool) {
 	var buf [24]tok
 	// Anywhere: UNION SELECT, stacked statements, timing functions, catalog names.
 	if i := indexWord(s, "union"); i >= 0 {
-		t := lexN(s, i, buf[:4])
+		t := lexN(s, i, buf[:6])
+		// comments between UNION and SELECT: union#\ndistinctrow select
+		k := 1
+		for k < len(t) && t[k].k == tComment {
+			k++
+		}
+		if k > 1 && k < len(t) {
+			t = append(t[:1], t[k:]...)
+		}
+		if len(t) >= 3 && t[1].text(s) == "distinctrow" && t[2].text(s) == "select" {
+			return i, t[2].end, 9, true
+		}
 		if len(t) >= 2 {
 			w := t[1].text(s)
 			if w == "select" || (w == "all" || w == "distinct") && len(t) > 2 && t[2].text(s) == "select" ||
@@ -800,6 +811,56 @@ func sqlClauseStart(s string) (off, end int, ok bool) {
 		}
 		if k > j && k < len(t) && t[k] == '=' && (k+1 >= len(t) || t[k+1] != '=') {
 			return base, base + k + 1, true
+		}
+	}
+	// A closing parenthesis, then a SQL operator and an opening one: the
+	// value closes the developer's group and starts its own, ") like (".
+	if len(t) > 0 && t[0] == ')' {
+		j := skipSpace(t, 1)
+		k := j
+		for k < len(t) && isAlpha(t[k]) {
+			k++
+		}
+		switch t[j:k] {
+		case "like", "rlike", "regexp", "or", "and", "xor":
+			if n := skipSpace(t, k); n < len(t) && t[n] == '(' {
+				return base, base + n + 1, true
+			}
+		}
+	}
+	// A CASE expression opening the value: case when ... then ...
+	if strings.HasPrefix(t, "case when ") && strings.Contains(t, " then ") && !strings.ContainsAny(t, ".!?,") {
+		return base, len(s), true
+	}
+	// A select-list fragment: 1234 AS "alias" FROM, 6 as" from.
+	for o := 0; o < len(s); {
+		i := indexWord(s[o:], "as")
+		if i < 0 {
+			break
+		}
+		i += o
+		o = i + 2
+		b := i
+		for b > 0 && isSpace(s[b-1]) {
+			b--
+		}
+		if b == i || b == 0 || !isDigit(s[b-1]) && s[b-1] != '"' && s[b-1] != '`' && s[b-1] != ')' {
+			continue
+		}
+		k := skipSpace(s, i+2)
+		if k >= len(s) || s[k] != '"' && s[k] != '`' && s[k] != '\'' {
+			continue
+		}
+		j := k + 1
+		for j < len(s) && isWord(s[j]) {
+			j++
+		}
+		if j < len(s) && s[j] == s[k] {
+			j++
+		}
+		j = skipSpace(s, j)
+		if strings.HasPrefix(s[j:], "from") && (j+4 == len(s) || !isWord(s[j+4])) {
+			return b - 1, j + 4, true
 		}
 	}
 	if i := indexWord(s, "procedure"); i >= 0 {
