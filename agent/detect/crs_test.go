@@ -264,6 +264,12 @@ func TestLoopbackNames(t *testing.T) {
 		{"localhost4.localdomain4/", SSRF},
 		{"http://localtest.me/admin", SSRF},
 		{"lvh.me/", SSRF},
+		{"http:127.0.0.1", SSRF},
+		{"http:/169.254.169.254/latest", SSRF},
+		{"data:text/plain;base64,SSBsb3ZlIFBIUAo=", RFI},
+		{"data:text/plain", RFI},
+		{"data:image/png;base64,iVBORw0KGgo=", ""},
+		{"http:example.com", ""},
 		{"https://www.lvh.me.example.com/", ""},
 		{"https://example.com/localtest.me", ""},
 	}

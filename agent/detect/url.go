@@ -244,6 +244,20 @@ func (in *input) detectURL() {
 			in.emit(RFI, "rfi-data-uri", 7, 0, 32)
 			return
 		}
+		// A URL parameter given inline content to fetch: data:text/...,
+		// data:application/... (an image data URL is an avatar, not a
+		// fetch target).
+		if scheme == "data" && in.sink == sinkURL && (strings.HasPrefix(s[i+1:], "text/") || strings.HasPrefix(s[i+1:], "application/")) {
+			in.emit(RFI, "rfi-data-uri", 6, 0, 32)
+			return
+		}
+		// WHATWG URL parsing reads "http:127.0.0.1" and "http:/host" as
+		// http://127.0.0.1 and http://host for special schemes.
+		if (scheme == "http" || scheme == "https" || scheme == "ftp") && in.sink == sinkURL && !strings.HasPrefix(s[i+1:], "//") {
+			r := strings.TrimLeft(s[i+1:], "/\\")
+			in.judgeHost(s, len(s)-len(r), hostOf(r), true, scheme)
+			return
+		}
 	}
 	// Scheme-relative or bare host in a URL parameter.
 	if in.sink == sinkURL || in.sink == sinkFile {
