@@ -332,6 +332,12 @@ func (in *input) detectCode() {
 			return
 		}
 	}
+	if m.has(bDollar) && m.has(bColon) {
+		if i := flightReference(s); i >= 0 {
+			in.emit(CodeInj, "prototype-pollution", 8, i, i+40)
+			return
+		}
+	}
 	for _, w := range [...]string{"__proto__", "constructor.prototype", "constructor[prototype]", "constructor][prototype", "[constructor][prototype]", "constructor\"][\"prototype", "constructor\":{\"prototype"} {
 		if i := strings.Index(s, w); i >= 0 {
 			in.emit(CodeInj, "prototype-pollution", 7, i, i+40)
@@ -710,4 +716,39 @@ func (in *input) detectSessionParam() {
 	if sessionParams[unsafeString(appendLower(buf[:0], in.v.Key))] {
 		in.emit(SessionFixation, "session-id-param", 5, 0, 24)
 	}
+}
+
+// flightReference finds a React Server Components (Flight) reference,
+// "$<id>:<path>:<path>", whose path walks to a constructor or prototype:
+// "$3:constructor:constructor" reaches Function, "$7:Module:prototype"
+// a module's prototype (CVE-2025-55182). The Flight decoder follows such
+// paths on server objects.
+func flightReference(s string) int {
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], '$')
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 1
+		j := i + 1
+		for j < len(s) && isAlnum(s[j]) {
+			j++
+		}
+		if j == i+1 || j >= len(s) || s[j] != ':' {
+			continue
+		}
+		for j < len(s) && s[j] == ':' {
+			k := j + 1
+			for k < len(s) && (isWord(s[k]) || s[k] == '$') {
+				k++
+			}
+			switch s[j+1 : k] {
+			case "constructor", "prototype", "__proto__":
+				return i
+			}
+			j = k
+		}
+	}
+	return -1
 }

@@ -144,6 +144,11 @@ func TestGrammarCatches(t *testing.T) {
 		{"benign upload photo", hdr("x-filename", "holiday.jpg"), ""},
 		{"benign upload config-like name", hdr("x-filename", "my-config.yml"), ""},
 		{"benign non-upload key", body("note", ".env"), ""},
+		// React Flight references walking to a prototype (CVE-2025-55182)
+		{"flight constructor chain", q("test", `{'_formData':{'get':'$3:constructor:constructor'}, '_chunks':'$2:_response:_chunks',}`), CodeInj},
+		{"flight module prototype", body("0", `{"reason":{"0":"$7:Module:prototype","toString":"$b:pop"}}`), CodeInj},
+		{"benign flight references", body("0", `{"a":"$1:props:children","b":"$2"}`), ""},
+		{"benign price with colon", body("note", "Total $5: constructor fee"), ""},
 		// Java: CORBA classes (944130)
 		{"java corba package", body("test", "org.omg.CORBA"), CodeInj},
 		{"java corba in header", hdr("test", "org.omg.CORBA"), CodeInj},
