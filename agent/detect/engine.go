@@ -130,17 +130,11 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 	}
 	if v.IsKey {
 		// The decoder yields names as values of their own.
-		in := input{e: e, v: v, text: text, sink: sinkKey, sc: sc, dst: dst, base: len(dst)}
-		in.mask = scanMask(text)
-		in.judgeKey()
-		return in.dst
+		return e.inspectName(v, text, false, sc, dst)
 	}
 	sk := sinkOf(&v)
 	if v.Key != "" && v.Key != v.Text && keyWorthJudging(&v) {
-		in := input{e: e, v: v, text: v.Key, isKey: true, sink: sinkKey, sc: sc, dst: dst, base: len(dst)}
-		in.mask = scanMask(in.text)
-		in.judgeKey()
-		dst = in.dst
+		dst = e.inspectName(v, v.Key, true, sc, dst)
 	}
 	in := input{e: e, v: v, text: text, sink: sk, sc: sc, dst: dst, base: len(dst)}
 	in.mask = scanMask(text)
@@ -180,6 +174,25 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 		in2.mask = scanMask(in2.text)
 		in2.judge()
 		return in2.dst
+	}
+	return in.dst
+}
+
+// inspectName judges a parameter, cookie or JSON key name, and, when the
+// name is still percent-encoded (cookie names are not decoded by every
+// parser, PHP's is), the name the application decodes.
+func (e *Engine) inspectName(v event.Value, text string, isKey bool, sc *scratch, dst []Signal) []Signal {
+	in := input{e: e, v: v, text: text, isKey: isKey, sink: sinkKey, sc: sc, dst: dst, base: len(dst)}
+	in.mask = scanMask(text)
+	in.judgeKey()
+	if len(in.dst) == in.base && in.mask.has(bPercent) && len(text) < 4<<10 {
+		if dec, ok := percentDecode(sc.plus[:0], text); ok {
+			sc.plus = dec
+			in2 := input{e: e, v: v, text: unsafeString(dec), isKey: isKey, sink: sinkKey, sc: sc, dst: in.dst, base: in.base}
+			in2.mask = scanMask(in2.text)
+			in2.judgeKey()
+			return in2.dst
+		}
 	}
 	return in.dst
 }
