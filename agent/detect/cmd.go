@@ -408,6 +408,12 @@ func (in *input) detectCmd() {
 		} else if tildeStack(l) {
 			in.emit(CommandInj, "cmdi-expansion", 5, 0, len(l))
 		}
+		// Quotes the shell removes hide command words: ti''me sh -c id,
+		// 'TiMe Sh -c whoami.
+		if m.has(bQuote | bDQuote) {
+			in.sc.tmp = shellNorm(in.sc.tmp[:0], in.lower())
+			in.cmdPhrase(unsafeString(in.sc.tmp))
+		}
 		return
 	}
 	in.sc.tmp = shellNorm(in.sc.tmp[:0], in.lower())
