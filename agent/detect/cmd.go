@@ -286,6 +286,10 @@ func globbedFile(s string) int {
 	// a command the shell will find: /bi[n]/bash, /usr/bin/[u]name,
 	// /[e]tc, /usr/[a-z]in/bash. Plain text has no reason to glob there.
 	if p != s {
+		// a glob in an argument of a command: ls /a[b]c
+		if w, _, _ := cmdWordAt(s, 0); strongCommands[w] {
+			return 0
+		}
 		for _, f := range strings.Fields(p) {
 			if f[0] != '/' {
 				continue
@@ -405,7 +409,7 @@ func (in *input) detectCmd() {
 			}
 		} else if aliasDef(l) {
 			in.emit(CommandInj, "cmdi-alias", 6, 0, 32)
-		} else if tildeStack(l) {
+		} else if tildeStack(l) || historyEvents(l) {
 			in.emit(CommandInj, "cmdi-expansion", 5, 0, len(l))
 		}
 		// Quotes the shell removes hide command words: ti''me sh -c id,
@@ -729,4 +733,28 @@ func shellVarCommand(s string) bool {
 		}
 	}
 	return false
+}
+
+// historyEvents reports a value made only of bash history designators
+// with a relative event number, "!-1!-2": the shell re-runs earlier
+// commands.
+func historyEvents(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) < 3 {
+		return false
+	}
+	for i := 0; i < len(s); {
+		if !strings.HasPrefix(s[i:], "!-") {
+			return false
+		}
+		j := i + 2
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		if j == i+2 {
+			return false
+		}
+		i = j
+	}
+	return true
 }

@@ -162,6 +162,9 @@ func (in *input) detectPlain() {
 	if strings.HasPrefix(s, "alias ") && strings.IndexByte(s, '=') > 0 && in.e.Enabled(CommandInj) {
 		in.emit(CommandInj, "cmdi-alias", 6, 0, 32)
 	}
+	if s[0] == '!' && historyEvents(s) && in.e.Enabled(CommandInj) {
+		in.emit(CommandInj, "cmdi-expansion", 5, 0, len(s))
+	}
 }
 
 // detectCode judges text as server-side code: PHP (open tags, dangerous

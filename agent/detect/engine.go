@@ -282,8 +282,9 @@ func (in *input) judge() {
 		if len(in.text) >= 4 {
 			in.detectPlain()
 		}
-		// "1.e.tables": MySQL reads 1.e as a number glued to a name
-		if m.has(bSpace|bPlus) || m.has(bDot) && strings.Contains(in.text, ".e.") {
+		// "1.e.tables": MySQL reads 1.e as a number glued to a name;
+		// "password::int" is a PostgreSQL cast
+		if m.has(bSpace|bPlus) || m.has(bDot) && strings.Contains(in.text, ".e.") || m.has(bColon) && strings.Contains(in.text, "::") {
 			in.detectSQLi()
 			if m.has(bDash) {
 				in.detectCmdPhrases()

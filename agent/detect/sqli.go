@@ -424,10 +424,16 @@ func sqlLex(s string) (off, end, score int, ok bool) {
 		off = i + 2
 	}
 	// PostgreSQL casts on a literal or call: ')::int', "'{...}'::jsonb".
-	if i := strings.Index(s, "::"); i > 0 && (s[i-1] == ')' || s[i-1] == '\'' || isDigit(s[i-1])) {
+	// A column cast the same way, "password::int", when the value is that
+	// expression alone (C++ and PHP scope operators name members, and do
+	// not end in a bare SQL type).
+	if i := strings.Index(s, "::"); i > 0 && (s[i-1] == ')' || s[i-1] == '\'' || isDigit(s[i-1]) || isWord(s[i-1]) && !strings.ContainsAny(s, " \t\n(") && strings.Count(s, "::") == 1) {
 		j := i + 2
 		for j < len(s) && isAlpha(s[j]) {
 			j++
+		}
+		if isWord(s[i-1]) && !isDigit(s[i-1]) && j < len(s) {
+			j = i + 2 // an identifier cast must end the value
 		}
 		switch s[i+2 : j] {
 		case "int", "integer", "int4", "int8", "bigint", "text", "json", "jsonb", "varchar", "numeric", "bool", "boolean", "regclass", "oid", "bytea", "float", "char", "date", "inet":
