@@ -254,6 +254,10 @@ func (in *input) detectCode() {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)
 			return
 		}
+		if in.v.Part != event.PartPath && phpWholeCall(s) {
+			in.emit(CodeInj, "php-function-call", 4, 0, len(s))
+			return
+		}
 		if i, sc := phpDynamicCall(s); sc > 0 {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)
 			return

@@ -61,6 +61,13 @@ func TestGrammarCatches(t *testing.T) {
 		{"benign open parenthesis", body("note", "file("), ""},
 		{"benign spaced open call", q("foo", "exec ("), ""},
 		{"benign open call in path", path("/get/eval("), ""},
+		{"php whole call empty", q("foo", "strip_tags()"), CodeInj},
+		{"php whole call name argument", q("test", "printf(foo)"), CodeInj},
+		{"php whole call spaced", q("foo", "filegroup  (blah)"), CodeInj},
+		{"js whole call atob", q("arg", "atob()"), XSS},
+		{"benign printf prose", body("note", "use printf(foo) to print, then exit"), ""},
+		{"benign math call", q("expr", "f(x)"), ""},
+		{"benign atob prose", body("note", "atob() decodes base64; see MDN"), ""},
 		// JavaScript: loops whose condition is a constant truth
 		{"js while minus infinity", q("eval", "while(-Infinity);"), CodeInj},
 		{"js while plus one", q("eval", "while(+1);"), CodeInj},
@@ -131,6 +138,7 @@ func TestGrammarCatches(t *testing.T) {
 		{"lfi backup of subuid", q("code", "cat /etc/subuid-"), PathTraversal},
 		{"lfi backup of passwd", q("file", "/etc/passwd-"), PathTraversal},
 		{"benign etc prose with dash", body("note", "see /etc/passwd-style files in the docs"), ""},
+		{"lfi tomcat path parameters", q("a", `..;.\.;\.`), PathTraversal},
 		// Uploads of configuration and credential files
 		{"upload boto config", hdr("x-filename", ".boto"), CodeInj},
 		{"upload wp-config copy", hdr("x-filename", "wp-config_php.txt"), CodeInj},

@@ -196,7 +196,12 @@ func traversals(p string) (n, first int) {
 			continue
 		}
 		if j < len(p) && p[j] == ';' {
+			// Tomcat path parameters: "..;x" is ".." carrying
+			// parameter x, up to the next "/"
 			j++
+			for j < len(p) && p[j] != '/' {
+				j++
+			}
 		}
 		if j == len(p) && (i > 0 && p[i-1] == '/') || j < len(p) && p[j] == '/' {
 			if first < 0 {

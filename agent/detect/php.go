@@ -333,3 +333,35 @@ func phpVariableVariable(s string) int {
 	}
 	return -1
 }
+
+// phpProbeFuncs are PHP builtins that do no harm themselves but that a
+// parameter holds only when someone probes for PHP code evaluation.
+var phpProbeFuncs = map[string]bool{
+	"strip_tags": true, "intval": true, "substr": true, "str_replace": true, "printf": true, "sprintf": true,
+	"var_export": true, "serialize": true, "str_repeat": true, "htmlspecialchars": true, "addslashes": true,
+}
+
+// phpWholeCall reports a value that is exactly one call of a PHP builtin,
+// "name(args)" with blanks or comments before "(" and simple arguments
+// (empty, a name, a $variable, a number or a string): code, where a
+// parameter would hold data.
+func phpWholeCall(s string) bool {
+	s = strings.TrimSpace(s)
+	j := 0
+	for j < len(s) && isWord(s[j]) {
+		j++
+	}
+	if j == 0 || !phpProbeFuncs[s[:j]] && phpFuncs[s[:j]] == 0 {
+		return false
+	}
+	k := skipCodeSpace(s, j)
+	if k >= len(s) || s[k] != '(' || s[len(s)-1] != ')' || matchClose(s, k, '(', ')') != len(s)-1 {
+		return false
+	}
+	for _, c := range []byte(s[k+1 : len(s)-1]) {
+		if !isWord(c) && c != '$' && c != '\'' && c != '"' && c != ',' && c != ' ' && c != '.' {
+			return false
+		}
+	}
+	return true
+}

@@ -310,6 +310,11 @@ func jsSink(s string) (int, int) {
 	if jsFuck(s) {
 		return 0, 7
 	}
+	// The value is exactly a call of a JavaScript encoding builtin, a
+	// probe for evaluation: atob(), btoa(x).
+	if t := strings.TrimSpace(s); (strings.HasPrefix(t, "atob(") || strings.HasPrefix(t, "btoa(")) && strings.HasSuffix(t, ")") && strings.Count(t, "(") == 1 {
+		return 0, 4
+	}
 	if i := domWrite(s); i >= 0 {
 		return i, 6
 	}
