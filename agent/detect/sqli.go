@@ -449,6 +449,9 @@ func sqlLex(s string) (off, end, score int, ok bool) {
 	if off, end, ok := sqlStatementStart(s); ok {
 		return off, end, 7, true
 	}
+	if sqlWholeCall(s) {
+		return 0, len(s), 5, true
+	}
 	// A lone SQL function call opening: "RAND(", "db_name(" (CRS probes).
 	if t := strings.TrimRight(s, " \t\r\n"); strings.HasSuffix(t, "(") {
 		k := len(t) - 1
@@ -980,4 +983,41 @@ func sqlStatementStart(s string) (off, end int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// sqlWholeCall reports a value that is exactly a call of a SQL function
+// on numbers, "div(23,-2)", "mod(10, 3)", "abs(-1)": an expression where
+// a numeric parameter is spliced, to probe whether the database evaluates
+// it.
+func sqlWholeCall(s string) bool {
+	t := strings.TrimSpace(s)
+	j := 0
+	for j < len(t) && isWord(t[j]) {
+		j++
+	}
+	if j == 0 || j == len(t) {
+		return false
+	}
+	if w := t[:j]; sqlFunc(w) == 0 && w != "div" && w != "mod" {
+		return false
+	}
+	k := skipSpace(t, j)
+	if k >= len(t) || t[k] != '(' || t[len(t)-1] != ')' {
+		return false
+	}
+	args := t[k+1 : len(t)-1]
+	if strings.Trim(args, " ") == "" {
+		return false
+	}
+	digits := false
+	for _, c := range []byte(args) {
+		switch {
+		case isDigit(c):
+			digits = true
+		case c == ',' || c == '.' || c == '-' || c == '+' || c == ' ':
+		default:
+			return false
+		}
+	}
+	return digits
 }
