@@ -15,14 +15,16 @@ package detect
 // Keys yielded by the decoder (Value.IsKey) are judged as names.
 //
 // Detectors run most specific first (JNDI, XXE, SSTI, NoSQL, LDAP, session
-// fixation, then SQL, XSS, shell, paths, URLs, code). The first finding with
+// fixation, then SQL, XSS, shell, paths, URLs, code; a value holding an
+// HTML element is read as HTML before SQL, since attribute quoting also
+// fingerprints as SQL). The first finding with
 // a score of 8 or more ends the judgement of that value: evidence enough to
 // block, and a bound on the work per value when an attacker sends thousands
 // of attack values in one body. Other values are still judged.
 //
 // A value URL-encoded twice, or left percent-encoded by the decoder, is
 // judged a second time in the reading an application that decodes once
-// more would see.
+// more would see; so is a name (a cookie name) left percent-encoded.
 //
 // Stable rule names, by class (for exclusions and custom rules):
 //
