@@ -38,16 +38,7 @@ func scanV1(payload []byte, ev *v1Event) bool {
 		case "multiValueQueryStringParameters":
 			return v.lists(t, false, (*map[string][]string)(&ev.MultiValueQueryStringParameters))
 		case "body":
-			if t.Kind == jsonscan.Null {
-				ev.Body = nil
-				return true
-			}
-			var b string
-			if !v.str(t, &b) {
-				return false
-			}
-			ev.Body = &b
-			return true
+			return v.optStr(t, &ev.Body)
 		case "isBase64Encoded":
 			return v.boolean(t, &ev.IsBase64Encoded)
 		case "requestContext":
@@ -56,11 +47,7 @@ func scanV1(payload []byte, ev *v1Event) bool {
 		return v.skip(key, t, "resource", "path", "httpMethod", "headers", "multiValueHeaders", "queryStringParameters",
 			"multiValueQueryStringParameters", "body", "isBase64Encoded", "requestContext")
 	})
-	if !ok {
-		return false
-	}
-	end, err := v.s.Next()
-	return err == nil && end.Kind == jsonscan.EOF
+	return ok && v.atEOF()
 }
 
 func (v *v2Scan) v1Context(t jsonscan.Token, rc *v1Context) bool {

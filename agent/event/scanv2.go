@@ -48,16 +48,7 @@ func scanV2(payload []byte, ev *v2Event) bool {
 		case "queryStringParameters":
 			return v.lists(t, false, (*map[string][]string)(&ev.QueryStringParameters))
 		case "body":
-			if t.Kind == jsonscan.Null {
-				ev.Body = nil
-				return true
-			}
-			var b string
-			if !v.str(t, &b) {
-				return false
-			}
-			ev.Body = &b
-			return true
+			return v.optStr(t, &ev.Body)
 		case "isBase64Encoded":
 			return v.boolean(t, &ev.IsBase64Encoded)
 		case "requestContext":
@@ -66,9 +57,26 @@ func scanV2(payload []byte, ev *v2Event) bool {
 		return v.skip(key, t, "version", "routeKey", "rawPath", "rawQueryString", "cookies", "headers",
 			"queryStringParameters", "body", "isBase64Encoded", "requestContext")
 	})
-	if !ok {
+	return ok && v.atEOF()
+}
+
+// optStr reads a string that may be null (the body of an event without
+// one) into *dst.
+func (v *v2Scan) optStr(t jsonscan.Token, dst **string) bool {
+	if t.Kind == jsonscan.Null {
+		*dst = nil
+		return true
+	}
+	var s string
+	if !v.str(t, &s) {
 		return false
 	}
+	*dst = &s
+	return true
+}
+
+// atEOF reports whether the document ends after the top-level object.
+func (v *v2Scan) atEOF() bool {
 	end, err := v.s.Next()
 	return err == nil && end.Kind == jsonscan.EOF
 }
