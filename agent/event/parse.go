@@ -185,14 +185,9 @@ func parseV1(payload []byte, req *Request) error {
 	req.Claims = identityClaims(rc.Identity, rc.Authorizer)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
 	setContentHeaders(req)
-	if ev.Body != nil {
-		b, err := bodyBytes(*ev.Body, ev.IsBase64Encoded)
-		if err != nil {
-			return err
-		}
-		req.Body = b
-	}
-	return nil
+	var err error
+	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)
+	return err
 }
 
 // v2Event covers HTTP API (payload v2) and Function URL events.
@@ -284,14 +279,9 @@ func fillV2(ev *v2Event, req *Request) error {
 	}
 	req.Cookies = cookiesFromHeaders(req.Headers, ev.Cookies)
 	setContentHeaders(req)
-	if ev.Body != nil {
-		b, err := bodyBytes(*ev.Body, ev.IsBase64Encoded)
-		if err != nil {
-			return err
-		}
-		req.Body = b
-	}
-	return nil
+	var err error
+	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)
+	return err
 }
 
 type latticeV1Event struct {
@@ -315,14 +305,9 @@ func parseLatticeV1(payload []byte, req *Request) error {
 	req.SourceIP = balancerSourceIP(req)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
 	setContentHeaders(req)
-	if ev.Body != nil {
-		b, err := bodyBytes(*ev.Body, ev.IsBase64Encoded)
-		if err != nil {
-			return err
-		}
-		req.Body = b
-	}
-	return nil
+	var err error
+	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)
+	return err
 }
 
 type latticeV2Event struct {
@@ -353,14 +338,9 @@ func parseLatticeV2(payload []byte, req *Request) error {
 	req.SourceIP = balancerSourceIP(req)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
 	setContentHeaders(req)
-	if ev.Body != nil {
-		b, err := bodyBytes(*ev.Body, ev.IsBase64Encoded)
-		if err != nil {
-			return err
-		}
-		req.Body = b
-	}
-	return nil
+	var err error
+	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)
+	return err
 }
 
 func parseSQS(payload []byte, req *Request) error {
@@ -544,7 +524,11 @@ func (r *Record) setAttr(name, value string) {
 
 // bodyBytes returns the body, base64-decoded when the event says so. API
 // Gateway and ALB use standard padded base64; unpadded input is accepted too.
-func bodyBytes(body string, isBase64 bool) ([]byte, error) {
+func bodyBytes(p *string, isBase64 bool) ([]byte, error) {
+	if p == nil {
+		return nil, nil
+	}
+	body := *p
 	if !isBase64 {
 		return []byte(body), nil
 	}
