@@ -146,8 +146,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if !invokeEvents {
 		log.Warn().Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events; registered for SHUTDOWN only, so bypass detection is off")
 	}
+	streamed := make([]string, 0, len(cfg.streaming)) // [] rather than null when off
+	for _, t := range cfg.streaming {
+		streamed = append(streamed, string(t))
+	}
 	log.Info().Str("name", name).Str("listen", cfg.listenAddr).Str("upstream", cfg.upstream).
-		Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Interface("response_streaming", cfg.streaming).
+		Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Strs("response_streaming", streamed).
 		Dur("startup_ms", time.Since(start)).
 		Msg("lambdawaf agent running")
 
