@@ -71,7 +71,11 @@ func (in *input) detectKeyCode() {
 		in.emit(CodeInj, "prototype-pollution", 7, 0, len(s))
 		return
 	}
-	for _, w := range [...]string{"class.module.classloader", "class.classloader", "classloader.resources", ".protectiondomain", "class.module"} {
+	low := in.lowerBytes()
+	for k, w := range classLoaderWords.words {
+		if !low.covers(&classLoaderWords.sets[k]) {
+			continue
+		}
 		if i := strings.Index(s, w); i >= 0 {
 			in.emit(CodeInj, "java-class", 8, i, i+40)
 			return
@@ -114,11 +118,24 @@ var plainKeywords = [...]struct {
 	{"process.env", CodeInj, "node-injection", 5}, {"_$$nd_func$$_", CodeInj, "node-injection", 8},
 }
 
+// plainKeywordBytes holds the byteSet of each of plainKeywords.
+var plainKeywordBytes = func() []byteSet {
+	sets := make([]byteSet, len(plainKeywords))
+	for i, k := range plainKeywords {
+		sets[i] = bytesOf(k.word)
+	}
+	return sets
+}()
+
 // detectPlain is the cheap check for plain text: keywords, Java serialized
 // objects, out-of-band domains, shell phrases.
 func (in *input) detectPlain() {
 	s := in.lower()
-	for _, k := range plainKeywords {
+	low := in.lowerBytes()
+	for n, k := range plainKeywords {
+		if !low.covers(&plainKeywordBytes[n]) {
+			continue
+		}
 		if i := strings.Index(s, k.word); i >= 0 && in.e.Enabled(k.class) {
 			if k.class == XSS && in.v.Part == event.PartPath {
 				continue // "/docs/javascript/document.cookie" names a page
@@ -141,7 +158,7 @@ func (in *input) detectPlain() {
 		in.emit(CodeInj, "java-class", 7, 0, 32)
 		return
 	}
-	if i := javaClassName(s); i >= 0 {
+	if i := javaClassName(s, low); i >= 0 {
 		in.emit(CodeInj, "java-class-name", 5, i, i+40)
 		return
 	}
@@ -167,6 +184,21 @@ func (in *input) detectPlain() {
 	}
 }
 
+// The keyword lists of detectKeyCode and detectCode, with their byteSets.
+var classLoaderWords = newWordList("class.module.classloader", "class.classloader", "classloader.resources", ".protectiondomain", "class.module")
+
+var phpSuperglobals = newWordList("$_get", "$_post", "$_server", "$_cookie", "$_request", "$_files", "$_env", "$_session", "$globals", "$http_raw_post_data", "$http_get_vars", "$http_post_vars")
+
+var phpIniWords = newWordList("allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir", "safe_mode", "register_globals", "suhosin.", "enable_dl", "magic_quotes_gpc", "short_open_tag", "display_errors", "error_log", "include_path", "mail.add_x_header", "sendmail_path", "memory_limit", "extension_dir", "upload_tmp_dir", "session.save_path", "max_execution_time", "upload_max_filesize", "post_max_size", "file_uploads", "expose_php", "user_ini.filename", "phar.readonly", "zend_extension", "opcache.", "sys_temp_dir", "disable_classes")
+
+var javaCodeWords = newWordList("java.lang.runtime", "runtime.getruntime", "java.lang.processbuilder", "processbuilder(", "java.lang.reflect", "java.lang.class", "class.forname", "javax.script", "scriptenginemanager", "java.io.file", "java.net.url", "java.net.socket", "org.apache.commons.collections", "invokertransformer", "chainedtransformer", "com.sun.org.apache", "sun.misc.", "com.opensymphony.xwork2", "#_memberaccess", "@java.lang", "ognlcontext", "class.module.classloader", "class.classloader", "springframework.context.support", "org.springframework.expression", "java.beans.", "java.rmi.", "javax.naming", "javax.management", "org.codehaus.groovy.runtime", "groovy.lang", "bsh.interpreter", "com.sun.rowset.jdbcrowsetimpl", "org.apache.xalan", "xmldecoder", "jdk.jshell", "getclass().getclassloader")
+
+var nodeCodeWords = newWordList("child_process", "process.mainmodule", "process.binding", "global.process", "_$$nd_func$$_", "require('fs')", "require(\"fs\")", "require('child", "require(\"child", "module.constructor._load", "process.env", "this.constructor.constructor", ".constructor.constructor(", "new function(", "process.kill", "process.exit", "require('vm')", "vm.runinnewcontext", "vm.runinthiscontext", "new function (", "process[", "module.exports=", "require.main", "require[")
+
+var protoPollutionWords = newWordList("__proto__", "constructor.prototype", "constructor[prototype]", "constructor][prototype", "[constructor][prototype]", "constructor\"][\"prototype", "constructor\":{\"prototype")
+
+var rubyPythonCodeWords = newWordList("kernel.exec", "kernel.system", "kernel.open", "kernel.spawn", "io.popen", "process.spawn", "open3.", "instance_eval", "class_eval", "module_eval", "const_get(", ".send(:", "object.const", "%x(", "__import__(", "os.system(", "os.popen(", "subprocess.", "pickle.loads", "commands.getoutput", "eval(compile(", "exec(compile(", "builtins.", "importlib.import_module", "marshal.loads", "yaml.load(", "!!python/object", "!ruby/object", "!ruby/hash")
+
 // detectCode judges text as server-side code: PHP (open tags, dangerous
 // calls, superglobals, serialized objects, ini directives), Java (runtime
 // and reflection classes, OGNL, serialized objects), Node.js (child_process,
@@ -177,6 +209,7 @@ func (in *input) detectCode() {
 	}
 	m := in.mask
 	s := in.lower()
+	low := in.lowerBytes()
 	if m.has(bLT) && m.has(bQuestion) {
 		if i := strings.Index(s, "<?php"); i >= 0 {
 			in.emit(CodeInj, "php-open-tag", 9, i, i+32)
@@ -216,7 +249,10 @@ func (in *input) detectCode() {
 		}
 	}
 	if m.has(bDollar) {
-		for _, w := range [...]string{"$_get", "$_post", "$_server", "$_cookie", "$_request", "$_files", "$_env", "$_session", "$globals", "$http_raw_post_data", "$http_get_vars", "$http_post_vars"} {
+		for k, w := range phpSuperglobals.words {
+			if !low.covers(&phpSuperglobals.sets[k]) {
+				continue
+			}
 			if i := strings.Index(s, w); i >= 0 && (i+len(w) == len(s) || !isWord(s[i+len(w)])) {
 				in.emit(CodeInj, "php-superglobal", 7, i, i+32)
 				return
@@ -230,7 +266,10 @@ func (in *input) detectCode() {
 		}
 	}
 	if m.has(bEq) {
-		for _, w := range [...]string{"allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir", "safe_mode", "register_globals", "suhosin.", "enable_dl", "magic_quotes_gpc", "short_open_tag", "display_errors", "error_log", "include_path", "mail.add_x_header", "sendmail_path", "memory_limit", "extension_dir", "upload_tmp_dir", "session.save_path", "max_execution_time", "upload_max_filesize", "post_max_size", "file_uploads", "expose_php", "user_ini.filename", "phar.readonly", "zend_extension", "opcache.", "sys_temp_dir", "disable_classes"} {
+		for k, w := range phpIniWords.words {
+			if !low.covers(&phpIniWords.sets[k]) {
+				continue
+			}
 			if i := strings.Index(s, w); i >= 0 && strings.IndexByte(s[i:], '=') >= 0 {
 				in.emit(CodeInj, "php-ini-directive", 7, i, i+32)
 				return
@@ -308,7 +347,10 @@ func (in *input) detectCode() {
 		}
 	}
 	// Java: runtime, reflection, OGNL, Spring, serialized objects.
-	for _, w := range [...]string{"java.lang.runtime", "runtime.getruntime", "java.lang.processbuilder", "processbuilder(", "java.lang.reflect", "java.lang.class", "class.forname", "javax.script", "scriptenginemanager", "java.io.file", "java.net.url", "java.net.socket", "org.apache.commons.collections", "invokertransformer", "chainedtransformer", "com.sun.org.apache", "sun.misc.", "com.opensymphony.xwork2", "#_memberaccess", "@java.lang", "ognlcontext", "class.module.classloader", "class.classloader", "springframework.context.support", "org.springframework.expression", "java.beans.", "java.rmi.", "javax.naming", "javax.management", "org.codehaus.groovy.runtime", "groovy.lang", "bsh.interpreter", "com.sun.rowset.jdbcrowsetimpl", "org.apache.xalan", "xmldecoder", "jdk.jshell", "getclass().getclassloader"} {
+	for k, w := range javaCodeWords.words {
+		if !low.covers(&javaCodeWords.sets[k]) {
+			continue
+		}
 		if i := strings.Index(s, w); i >= 0 {
 			in.emit(CodeInj, "java-class", 8, i, i+40)
 			return
@@ -333,7 +375,10 @@ func (in *input) detectCode() {
 		return
 	}
 	// Node.js and prototype pollution.
-	for _, w := range [...]string{"child_process", "process.mainmodule", "process.binding", "global.process", "_$$nd_func$$_", "require('fs')", "require(\"fs\")", "require('child", "require(\"child", "module.constructor._load", "process.env", "this.constructor.constructor", ".constructor.constructor(", "new function(", "process.kill", "process.exit", "require('vm')", "vm.runinnewcontext", "vm.runinthiscontext", "new function (", "process[", "module.exports=", "require.main", "require["} {
+	for k, w := range nodeCodeWords.words {
+		if !low.covers(&nodeCodeWords.sets[k]) {
+			continue
+		}
 		if i := strings.Index(s, w); i >= 0 {
 			in.emit(CodeInj, "node-injection", 8, i, i+40)
 			return
@@ -345,7 +390,10 @@ func (in *input) detectCode() {
 			return
 		}
 	}
-	for _, w := range [...]string{"__proto__", "constructor.prototype", "constructor[prototype]", "constructor][prototype", "[constructor][prototype]", "constructor\"][\"prototype", "constructor\":{\"prototype"} {
+	for k, w := range protoPollutionWords.words {
+		if !low.covers(&protoPollutionWords.sets[k]) {
+			continue
+		}
 		if i := strings.Index(s, w); i >= 0 {
 			in.emit(CodeInj, "prototype-pollution", 7, i, i+40)
 			return
@@ -355,12 +403,15 @@ func (in *input) detectCode() {
 		in.emit(CodeInj, "node-dos", 6, i, i+32)
 		return
 	}
-	if i := javaClassName(s); i >= 0 {
+	if i := javaClassName(s, low); i >= 0 {
 		in.emit(CodeInj, "java-class-name", 5, i, i+40)
 		return
 	}
 	// Ruby and Python.
-	for _, w := range [...]string{"kernel.exec", "kernel.system", "kernel.open", "kernel.spawn", "io.popen", "process.spawn", "open3.", "instance_eval", "class_eval", "module_eval", "const_get(", ".send(:", "object.const", "%x(", "__import__(", "os.system(", "os.popen(", "subprocess.", "pickle.loads", "commands.getoutput", "eval(compile(", "exec(compile(", "builtins.", "importlib.import_module", "marshal.loads", "yaml.load(", "!!python/object", "!ruby/object", "!ruby/hash"} {
+	for k, w := range rubyPythonCodeWords.words {
+		if !low.covers(&rubyPythonCodeWords.sets[k]) {
+			continue
+		}
 		if i := strings.Index(s, w); i >= 0 {
 			in.emit(CodeInj, "code-injection", 8, i, i+40)
 			return
@@ -537,12 +588,20 @@ func (in *input) detectUpload() {
 // point at deserialization gadgets, expression-language or reflection.
 var javaPackages = [...]string{"java.lang.", "java.io.", "java.net.", "java.nio.", "java.util.", "java.beans.", "java.rmi.", "java.security.", "java.sql.", "javax.", "jdk.", "sun.", "com.sun.", "com.opensymphony.", "org.apache.commons", "org.apache.struts", "org.apache.tomcat", "org.apache.catalina", "org.apache.xalan", "org.apache.xbean", "org.springframework.", "org.codehaus.groovy", "org.mozilla.javascript", "org.hibernate.", "org.jboss.", "org.omg.", "com.mchange.", "com.alibaba.fastjson", "com.fasterxml.jackson.databind", "bsh.", "ognl.", "groovy."}
 
+// javaPackageBytes holds the byteSet of each of javaPackages.
+var javaPackageBytes = bytesOfAll(javaPackages[:])
+
 // javaClassName finds a fully qualified Java class or package name.
-func javaClassName(s string) int {
+//
+// have is the byteSet of s.
+func javaClassName(s string, have *byteSet) int {
 	if strings.IndexByte(s, '.') < 0 {
 		return -1 // every package name has a dot
 	}
-	for _, p := range javaPackages {
+	for n, p := range javaPackages {
+		if !have.covers(&javaPackageBytes[n]) {
+			continue
+		}
 		for off := 0; off < len(s); {
 			i := strings.Index(s[off:], p)
 			if i < 0 {

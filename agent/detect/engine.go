@@ -67,17 +67,19 @@ type scratch struct {
 
 // input is one text under judgement with its context and lazily built views.
 type input struct {
-	e      *Engine
-	v      event.Value
-	text   string // the text judged (value or key)
-	isKey  bool
-	mask   mask
-	sink   sink
-	sc     *scratch
-	lower_ string
-	hasLow bool
-	dst    []Signal
-	base   int // signals of this value start at dst[base]
+	e         *Engine
+	v         event.Value
+	text      string // the text judged (value or key)
+	isKey     bool
+	mask      mask
+	sink      sink
+	sc        *scratch
+	lower_    string
+	hasLow    bool
+	lowSet    byteSet // the bytes of lower_, once hasLowSet
+	hasLowSet bool
+	dst       []Signal
+	base      int // signals of this value start at dst[base]
 }
 
 // lower returns the ASCII-lowercased text, built once per input.
@@ -88,6 +90,15 @@ func (in *input) lower() string {
 		in.hasLow = true
 	}
 	return in.lower_
+}
+
+// lowerBytes returns the byteSet of lower(), built once per input.
+func (in *input) lowerBytes() *byteSet {
+	if !in.hasLowSet {
+		in.lowSet = bytesOf(in.lower())
+		in.hasLowSet = true
+	}
+	return &in.lowSet
 }
 
 // emit appends a signal unless its class, rule or score is filtered out.

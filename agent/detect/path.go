@@ -140,6 +140,9 @@ var sensitiveFiles = [...]string{
 	"proc/interrupts", "proc/kallsyms", "proc/sched_debug", "proc/modules", "proc/partitions", "proc/kcore",
 }
 
+// sensitiveFileBytes holds the byteSet of each of sensitiveFiles.
+var sensitiveFileBytes = bytesOfAll(sensitiveFiles[:])
+
 // fileBoundary reports whether the sensitive name f matches at i in p on
 // path-segment boundaries.
 func fileBoundary(p string, i int, f string) bool {
@@ -165,7 +168,11 @@ func fileBoundary(p string, i int, f string) bool {
 
 // findSensitiveFile returns the first sensitive file name in p, or -1.
 func findSensitiveFile(p string) (int, int) {
-	for _, f := range sensitiveFiles {
+	have := bytesOf(p)
+	for k, f := range sensitiveFiles {
+		if !have.covers(&sensitiveFileBytes[k]) {
+			continue
+		}
 		for off := 0; off < len(p); {
 			i := strings.Index(p[off:], f)
 			if i < 0 {
