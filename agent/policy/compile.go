@@ -38,7 +38,7 @@ type Policy struct {
 	routes    []*route
 	openapi   *openapiModel
 	limits    []*rateLimit
-	wants     []locPattern // value locations rules read
+	wants     locSet // value locations rules read
 	warnings  []string
 }
 
@@ -162,6 +162,7 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 		p.compileList(pr, at(nil, "lists", i), &cfg.Lists[i])
 	}
 	seen := map[string]int{}
+	var wants []locPattern
 	for i := range cfg.Rules {
 		path := at(nil, "rules", i)
 		r := &cfg.Rules[i]
@@ -177,9 +178,10 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 			} else {
 				p.preRules = true
 			}
-			p.wants = cr.when.valuePatterns(p.wants)
+			wants = cr.when.valuePatterns(wants)
 		}
 	}
+	p.wants = newLocSet(wants)
 	for i := range cfg.Exclusions {
 		if e := compileExclusion(pr, at(nil, "exclusions", i), &cfg.Exclusions[i]); e != nil {
 			p.excl = append(p.excl, e)

@@ -84,12 +84,7 @@ func (ev *Evaluation) Done() bool { return ev.done }
 // Wants reports whether a rule reads the value at loc; such values must be
 // handed to Keep.
 func (ev *Evaluation) Wants(loc string) bool {
-	for i := range ev.p.wants {
-		if ev.p.wants[i].match(loc) {
-			return true
-		}
-	}
-	return false
+	return ev.p.wants.match(loc)
 }
 
 // Keep records a value rules read. The value's strings are kept as they

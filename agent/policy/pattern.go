@@ -274,3 +274,55 @@ func (r *routePattern) matchRequest(method, path, routeKey string) bool {
 	_, ok := r.match(method, path, nil)
 	return ok
 }
+
+// locSet answers whether a location matches any of a set of patterns
+// without trying every pattern on every value: patterns that begin with a
+// plain key ("body", "header") are filed under it, so a value is tried only
+// against the patterns of its own first segment and those that begin with
+// a wildcard or an index. Identical patterns (many rules read the same
+// field) are tried once. It is built once per policy and never changed.
+type locSet struct {
+	pats  []locPattern
+	byKey map[string][]int // first segment → indexes into pats
+	rest  []int            // patterns whose first segment is not a plain key
+}
+
+func newLocSet(pats []locPattern) locSet {
+	s := locSet{byKey: map[string][]int{}}
+	seen := map[string]bool{}
+	for _, p := range pats {
+		if seen[p.raw] {
+			continue
+		}
+		seen[p.raw] = true
+		i := len(s.pats)
+		s.pats = append(s.pats, p)
+		if len(p.segs) > 0 {
+			if f := p.segs[0]; !f.index && !f.any && !f.deep && !f.glob {
+				s.byKey[f.text] = append(s.byKey[f.text], i)
+				continue
+			}
+		}
+		s.rest = append(s.rest, i)
+	}
+	return s
+}
+
+// match reports whether loc matches any pattern of the set.
+func (s *locSet) match(loc string) bool {
+	// A plain-key first segment matches only a location whose first
+	// segment is that key (matchSegs compares it as text).
+	if seg, index, _, ok := nextSeg(loc, 0); ok && !index {
+		for _, i := range s.byKey[seg] {
+			if s.pats[i].match(loc) {
+				return true
+			}
+		}
+	}
+	for _, i := range s.rest {
+		if s.pats[i].match(loc) {
+			return true
+		}
+	}
+	return false
+}
