@@ -374,9 +374,16 @@ func globIndex(p, f string) int {
 // driven, wherever they appear.
 var shellPhrases = [...]string{"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e", "ncat -e", "nc -c", "mkfifo /tmp", "cmd /c", "cmd.exe /c", "cmd /k", "cmd.exe /k", "powershell -", "powershell.exe", "pwsh -", "invoke-expression", "invoke-webrequest", "iex(", "iex (", "downloadstring(", "downloadfile(", "start-process", "new-object net.webclient", "certutil -urlcache", "certutil.exe -urlcache", "bitsadmin /transfer", "wmic process", "net user ", "net localgroup", "/bin/sh -c", "/bin/bash -c", "sh -c ", "bash -c ", "python -c", "python3 -c", "perl -e", "ruby -e", "php -r", "xterm -display", "socat exec", "busybox nc", "busybox sh"}
 
+// shellPhraseBytes holds the byteSet of each of shellPhrases.
+var shellPhraseBytes = bytesOfAll(shellPhrases[:])
+
 // cmdPhrase emits a signal for the first shell phrase in s.
 func (in *input) cmdPhrase(s string) bool {
-	for _, w := range shellPhrases {
+	have := bytesOf(s)
+	for k, w := range shellPhrases {
+		if !have.covers(&shellPhraseBytes[k]) {
+			continue
+		}
 		if i := strings.Index(s, w); i >= 0 && (i == 0 || !isWord(s[i-1])) {
 			in.emit(CommandInj, "cmdi-shell", 9, i, i+32)
 			return true

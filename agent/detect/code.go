@@ -132,10 +132,11 @@ var plainKeywordBytes = func() []byteSet {
 func (in *input) detectPlain() {
 	s := in.lower()
 	low := in.lowerBytes()
-	for n, k := range plainKeywords {
+	for n := range plainKeywords {
 		if !low.covers(&plainKeywordBytes[n]) {
 			continue
 		}
+		k := &plainKeywords[n]
 		if i := strings.Index(s, k.word); i >= 0 && in.e.Enabled(k.class) {
 			if k.class == XSS && in.v.Part == event.PartPath {
 				continue // "/docs/javascript/document.cookie" names a page

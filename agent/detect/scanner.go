@@ -21,13 +21,20 @@ var attackTools = [...]string{
 
 var researchScanners = map[string]bool{"censysinspect": true, "expanse": true, "netsystemsresearch": true, "internet-measurement": true, "qualys": true}
 
+// attackToolBytes holds the byteSet of each of attackTools.
+var attackToolBytes = bytesOfAll(attackTools[:])
+
 // detectScanner judges a User-Agent header for attack tools and scanners.
 func (in *input) detectScanner() {
 	if !in.e.Enabled(Scanner) {
 		return
 	}
 	s := in.lower()
-	for _, t := range attackTools {
+	low := in.lowerBytes()
+	for k, t := range attackTools {
+		if !low.covers(&attackToolBytes[k]) {
+			continue
+		}
 		if i := strings.Index(s, t); i >= 0 {
 			sc := 8
 			if researchScanners[t] {
@@ -42,13 +49,20 @@ func (in *input) detectScanner() {
 // oastDomains receive out-of-band callbacks from blind injection payloads.
 var oastDomains = [...]string{"burpcollaborator.net", "oastify.com", "interact.sh", "interactsh.com", "oast.pro", "oast.live", "oast.site", "oast.online", "oast.fun", "oast.me", "dnslog.cn", "ceye.io", "canarytokens.com", "xss.ht", "bxss.me", "dnslog.link", "requestbin.net", "webhook.site", "pingb.in", "dnsbin.zhack.ca", "r87.me", "xss.report", "ezxss"}
 
+// oastDomainBytes holds the byteSet of each of oastDomains.
+var oastDomainBytes = bytesOfAll(oastDomains[:])
+
 // detectOAST finds out-of-band interaction domains anywhere in a value.
 func (in *input) detectOAST() {
 	if !in.e.Enabled(Scanner) || !in.mask.has(bDot) {
 		return
 	}
 	s := in.lower()
-	for _, d := range oastDomains {
+	low := in.lowerBytes()
+	for k, d := range oastDomains {
+		if !low.covers(&oastDomainBytes[k]) {
+			continue
+		}
 		if i := strings.Index(s, d); i >= 0 && (i+len(d) == len(s) || !isWord(s[i+len(d)])) {
 			in.emit(Scanner, "oast-domain", 7, i, i+len(d))
 			return

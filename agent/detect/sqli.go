@@ -365,6 +365,9 @@ func sqlFunc(w string) int {
 	return 0
 }
 
+// sqlStatementWords are SQL fragments sqlLex finds anywhere in a value.
+var sqlStatementWords = newWordList("exec master.", "exec xp_", "execute sp_", "exec sp_", "` as `", "information_schema", "@@version", "sqlite_master", "pg_catalog", "sysobjects", "syscolumns", "mysql.user", "pg_shadow", "all_tables", "xp_cmdshell", "into outfile", "into dumpfile", "waitfor delay", "sys.objects", "msysobjects")
+
 // sqlLex runs the lexer-based checks over lower-cased text and returns the
 // match span and a score.
 func sqlLex(s string) (off, end, score int, ok bool) {
@@ -402,7 +405,11 @@ func sqlLex(s string) (off, end, score int, ok bool) {
 		}
 		off = j + 1
 	}
-	for _, w := range [...]string{"exec master.", "exec xp_", "execute sp_", "exec sp_", "` as `", "information_schema", "@@version", "sqlite_master", "pg_catalog", "sysobjects", "syscolumns", "mysql.user", "pg_shadow", "all_tables", "xp_cmdshell", "into outfile", "into dumpfile", "waitfor delay", "sys.objects", "msysobjects"} {
+	have := bytesOf(s)
+	for k, w := range sqlStatementWords.words {
+		if !have.covers(&sqlStatementWords.sets[k]) {
+			continue
+		}
 		if i := strings.Index(s, w); i >= 0 && (i == 0 || !isWord(s[i-1])) {
 			return i, i + len(w), 7, true
 		}
