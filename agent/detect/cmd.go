@@ -377,9 +377,13 @@ var shellPhrases = [...]string{"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc
 // shellPhraseBytes holds the byteSet of each of shellPhrases.
 var shellPhraseBytes = bytesOfAll(shellPhrases[:])
 
-// cmdPhrase emits a signal for the first shell phrase in s.
-func (in *input) cmdPhrase(s string) bool {
-	have := bytesOf(s)
+// cmdPhrase emits a signal for the first shell phrase in s; have is the
+// byteSet of s, or nil to build it here.
+func (in *input) cmdPhrase(s string, have *byteSet) bool {
+	if have == nil {
+		set := bytesOf(s)
+		have = &set
+	}
 	for k, w := range shellPhrases {
 		if !have.covers(&shellPhraseBytes[k]) {
 			continue
@@ -395,7 +399,7 @@ func (in *input) cmdPhrase(s string) bool {
 // detectCmdPhrases is the cheap check for plain text: shell phrases only.
 func (in *input) detectCmdPhrases() {
 	if in.e.Enabled(CommandInj) {
-		in.cmdPhrase(in.lower())
+		in.cmdPhrase(in.lower(), in.lowerBytes())
 	}
 }
 
@@ -423,7 +427,7 @@ func (in *input) detectCmd() {
 		// 'TiMe Sh -c whoami.
 		if m.has(bQuote | bDQuote) {
 			in.sc.tmp = shellNorm(in.sc.tmp[:0], in.lower())
-			in.cmdPhrase(unsafeString(in.sc.tmp))
+			in.cmdPhrase(unsafeString(in.sc.tmp), nil)
 		}
 		return
 	}
@@ -434,7 +438,7 @@ func (in *input) detectCmd() {
 		in.emit(CommandInj, "cmdi-ifs", 8, strings.Index(raw, "ifs")-2, strings.Index(raw, "ifs")+16)
 		return
 	}
-	if in.cmdPhrase(s) {
+	if in.cmdPhrase(s, nil) {
 		return
 	}
 	// Fork bomb: a shell function that calls itself through a pipe or in

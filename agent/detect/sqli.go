@@ -22,7 +22,7 @@ func (in *input) detectSQLi() {
 			return
 		}
 	}
-	if off, end, score, ok := sqlLex(in.lower()); ok {
+	if off, end, score, ok := sqlLex(in.lower(), in.lowerBytes()); ok {
 		in.emit(SQLi, "sqli-lexer", score, off, end)
 	}
 }
@@ -369,8 +369,8 @@ func sqlFunc(w string) int {
 var sqlStatementWords = newWordList("exec master.", "exec xp_", "execute sp_", "exec sp_", "` as `", "information_schema", "@@version", "sqlite_master", "pg_catalog", "sysobjects", "syscolumns", "mysql.user", "pg_shadow", "all_tables", "xp_cmdshell", "into outfile", "into dumpfile", "waitfor delay", "sys.objects", "msysobjects")
 
 // sqlLex runs the lexer-based checks over lower-cased text and returns the
-// match span and a score.
-func sqlLex(s string) (off, end, score int, ok bool) {
+// match span and a score. have is the byteSet of s.
+func sqlLex(s string, have *byteSet) (off, end, score int, ok bool) {
 	var buf [24]tok
 	// Anywhere: UNION SELECT, stacked statements, timing functions, catalog names.
 	if i := indexWord(s, "union"); i >= 0 {
@@ -405,7 +405,6 @@ func sqlLex(s string) (off, end, score int, ok bool) {
 		}
 		off = j + 1
 	}
-	have := bytesOf(s)
 	for k, w := range sqlStatementWords.words {
 		if !have.covers(&sqlStatementWords.sets[k]) {
 			continue
