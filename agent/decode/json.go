@@ -74,11 +74,11 @@ func (w *walker) walkJSON(s, loc string, depth int, strict bool) bool {
 			key := w.jsonString(s, t)
 			w.path = append(w.path[:f.base], '.')
 			w.path = append(w.path, key...)
-			curLoc, curKey = location(w.path[pathBase:]), key
+			curLoc, curKey = w.location(w.path[pathBase:]), key
 			w.emitJSONString(curLoc, key, key, s, t, true, depth)
 		case jsonscan.String:
 			if curLoc == "" {
-				curLoc = location(w.path[pathBase:])
+				curLoc = w.location(w.path[pathBase:])
 			}
 			text := w.jsonString(s, t)
 			w.emitJSONString(curLoc, curKey, text, s, t, false, depth)
@@ -145,9 +145,24 @@ func (w *walker) releaseScanner() { w.scanDepth-- }
 // quadratic time and memory. Longer locations are cut and end in "...".
 const MaxLocation = 256
 
-func location(path []byte) string {
+// location returns path as a Location. Locations are carved from an
+// append-only arena of this walk (locChunk bytes at a time) instead of one
+// allocation each: a JSON body has a location per leaf. Bytes below the
+// arena's length are never written again and the arena is dropped, not
+// reused, when the walker is reset, so a location handed out stays valid
+// and unshared with any other walk.
+func (w *walker) location(path []byte) string {
 	if len(path) > MaxLocation {
 		return string(path[:MaxLocation-3]) + "..."
 	}
-	return string(path)
+	if len(w.locs)+len(path) > cap(w.locs) {
+		w.locs = make([]byte, 0, max(locChunk, len(path)))
+	}
+	start := len(w.locs)
+	w.locs = append(w.locs, path...)
+	return stringOf(w.locs[start:])
 }
+
+// locChunk is the size of a location arena block: the locations of a
+// typical 1 KB JSON body fit in one or two.
+const locChunk = 512

@@ -132,7 +132,7 @@ func (w *walker) walkXML(body, loc string, depth int) {
 					continue
 				}
 				w.path = append(append(w.path[:elemEnd], '@'), a.Name.Local...)
-				w.expand(location(w.path[pathBase:]), a.Name.Local, a.Value, depth)
+				w.expand(w.location(w.path[pathBase:]), a.Name.Local, a.Value, depth)
 			}
 			w.path = w.path[:elemEnd]
 		case xml.EndElement:
@@ -152,7 +152,7 @@ func (w *walker) walkXML(body, loc string, depth int) {
 			if len(names) > 0 {
 				key = names[len(names)-1]
 			}
-			w.expand(location(w.path[pathBase:]), key, text, depth)
+			w.expand(w.location(w.path[pathBase:]), key, text, depth)
 		}
 	}
 }

@@ -62,6 +62,7 @@ type walker struct {
 	chains map[uint64][]string
 
 	path   []byte  // location under construction
+	locs   []byte  // this walk's location arena; see location
 	frames []frame // open JSON containers
 	nest   int     // open JSON containers, across nested documents
 	// scanners are reused per level of JSON-inside-JSON
@@ -79,6 +80,7 @@ func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
 	w.part, w.record = event.PartUnknown, -1
 	w.chain = w.chain[:0]
 	w.path = w.path[:0]
+	w.locs = nil // handed-out locations live in it: never reuse
 	w.frames = w.frames[:0]
 	w.nest, w.scanDepth = 0, 0
 	if len(w.chains) > 1024 {
