@@ -1,5 +1,7 @@
 package detect
 
+import "strings"
+
 // byteSet records which byte values occur in a text. A keyword can only
 // occur in a text whose byteSet covers the keyword's, so one pass over the
 // text lets the keyword-list scans skip most of their strings.Index calls
@@ -40,4 +42,57 @@ func bytesOfAll(words []string) []byteSet {
 		sets[i] = bytesOf(w)
 	}
 	return sets
+}
+
+// firstIndex files the words of a keyword list by their first byte (with
+// their second byte, to skip most candidates without a comparison), so a
+// list can be searched in one pass over a text instead of one pass per
+// word. That matters for long values, which hold most of the bytes of most
+// words and get little from a byteSet.
+type firstIndex struct {
+	words []string
+	by    [256][]wordCandidate // ascending word index
+}
+
+type wordCandidate struct {
+	k      uint16
+	second byte
+}
+
+// newFirstIndex indexes words; every word must be at least two bytes long.
+func newFirstIndex(words []string) *firstIndex {
+	x := &firstIndex{words: words}
+	for k, w := range words {
+		x.by[w[0]] = append(x.by[w[0]], wordCandidate{k: uint16(k), second: w[1]})
+	}
+	return x
+}
+
+// find returns the index in the list of the first word (in list order)
+// that occurs in s at a position accepted by ok (nil accepts any), and its
+// leftmost accepted position; k is -1 when there is none. It is what
+// trying each word in turn with strings.Index, over all its occurrences,
+// would return.
+func (x *firstIndex) find(s string, ok func(s string, i int, w string) bool) (k, at int) {
+	best, at := len(x.words), -1
+	for i := 0; i+1 < len(s); i++ {
+		for _, c := range x.by[s[i]] {
+			if int(c.k) >= best {
+				break // ascending: the rest come later in the list
+			}
+			if c.second != s[i+1] {
+				continue
+			}
+			if w := x.words[c.k]; strings.HasPrefix(s[i:], w) && (ok == nil || ok(s, i, w)) {
+				// a later position can only improve on a word earlier in
+				// the list, so this is the leftmost match of c.k
+				best, at = int(c.k), i
+				break
+			}
+		}
+	}
+	if at < 0 {
+		return -1, -1
+	}
+	return best, at
 }

@@ -140,8 +140,8 @@ var sensitiveFiles = [...]string{
 	"proc/interrupts", "proc/kallsyms", "proc/sched_debug", "proc/modules", "proc/partitions", "proc/kcore",
 }
 
-// sensitiveFileBytes holds the byteSet of each of sensitiveFiles.
-var sensitiveFileBytes = bytesOfAll(sensitiveFiles[:])
+// sensitiveFileIndex searches sensitiveFiles in one pass over a path.
+var sensitiveFileIndex = newFirstIndex(sensitiveFiles[:])
 
 // fileBoundary reports whether the sensitive name f matches at i in p on
 // path-segment boundaries.
@@ -166,26 +166,14 @@ func fileBoundary(p string, i int, f string) bool {
 	return e == len(p) || p[e] == '-' && e+1 == len(p) || !isWord(p[e]) && p[e] != '-' && !(p[e] == '.' && e+1 < len(p) && isAlpha(p[e+1]) && f[0] != '.')
 }
 
-// findSensitiveFile returns the first sensitive file name in p, or -1.
+// findSensitiveFile returns the span of the first sensitive file name in
+// p (first in sensitiveFiles order, at its leftmost boundary match), or -1.
 func findSensitiveFile(p string) (int, int) {
-	have := bytesOf(p)
-	for k, f := range sensitiveFiles {
-		if !have.covers(&sensitiveFileBytes[k]) {
-			continue
-		}
-		for off := 0; off < len(p); {
-			i := strings.Index(p[off:], f)
-			if i < 0 {
-				break
-			}
-			i += off
-			if fileBoundary(p, i, f) {
-				return i, i + len(f)
-			}
-			off = i + 1
-		}
+	k, at := sensitiveFileIndex.find(p, fileBoundary)
+	if k < 0 {
+		return -1, -1
 	}
-	return -1, -1
+	return at, at + len(sensitiveFiles[k])
 }
 
 // traversals counts "..", "...", "..;" segments in a normalised path.

@@ -21,28 +21,20 @@ var attackTools = [...]string{
 
 var researchScanners = map[string]bool{"censysinspect": true, "expanse": true, "netsystemsresearch": true, "internet-measurement": true, "qualys": true}
 
-// attackToolBytes holds the byteSet of each of attackTools.
-var attackToolBytes = bytesOfAll(attackTools[:])
+// attackToolIndex searches attackTools in one pass over a User-Agent.
+var attackToolIndex = newFirstIndex(attackTools[:])
 
 // detectScanner judges a User-Agent header for attack tools and scanners.
 func (in *input) detectScanner() {
 	if !in.e.Enabled(Scanner) {
 		return
 	}
-	s := in.lower()
-	low := in.lowerBytes()
-	for k, t := range attackTools {
-		if !low.covers(&attackToolBytes[k]) {
-			continue
+	if k, i := attackToolIndex.find(in.lower(), nil); k >= 0 {
+		sc := 8
+		if researchScanners[attackTools[k]] {
+			sc = 5
 		}
-		if i := strings.Index(s, t); i >= 0 {
-			sc := 8
-			if researchScanners[t] {
-				sc = 5
-			}
-			in.emit(Scanner, "scanner-user-agent", sc, i, i+32)
-			return
-		}
+		in.emit(Scanner, "scanner-user-agent", sc, i, i+32)
 	}
 }
 
