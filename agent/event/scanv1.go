@@ -140,18 +140,7 @@ func (v *v2Scan) identity(t jsonscan.Token, id *events.APIGatewayRequestIdentity
 
 // clientCert reads the mTLS client certificate of a REST identity.
 func (v *v2Scan) clientCert(t jsonscan.Token, dst **events.APIGatewayCustomAuthorizerRequestTypeRequestIdentityClientCert) bool {
-	if t.Kind == jsonscan.Null {
-		*dst = nil
-		return true
-	}
-	if t.Kind != jsonscan.ObjectStart {
-		return false
-	}
-	if *dst == nil {
-		*dst = &events.APIGatewayCustomAuthorizerRequestTypeRequestIdentityClientCert{}
-	}
-	c := *dst
-	return v.object(func(key string, t jsonscan.Token) bool {
+	return optObject(v, t, dst, func(c *events.APIGatewayCustomAuthorizerRequestTypeRequestIdentityClientCert, key string, t jsonscan.Token) bool {
 		switch key {
 		case "clientCertPem":
 			return v.str(t, &c.ClientCertPem)

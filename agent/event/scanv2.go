@@ -75,6 +75,24 @@ func (v *v2Scan) optStr(t jsonscan.Token, dst **string) bool {
 	return true
 }
 
+// optObject reads an object that may be null into *dst, allocating it the
+// first time (a repeated key merges into the first, as in encoding/json);
+// member reads each of its members into it.
+func optObject[T any](v *v2Scan, t jsonscan.Token, dst **T, member func(d *T, key string, t jsonscan.Token) bool) bool {
+	if t.Kind == jsonscan.Null {
+		*dst = nil
+		return true
+	}
+	if t.Kind != jsonscan.ObjectStart {
+		return false
+	}
+	if *dst == nil {
+		*dst = new(T)
+	}
+	d := *dst
+	return v.object(func(key string, t jsonscan.Token) bool { return member(d, key, t) })
+}
+
 // atEOF reports whether the document ends after the top-level object.
 func (v *v2Scan) atEOF() bool {
 	end, err := v.s.Next()
@@ -265,18 +283,7 @@ func (v *v2Scan) context(t jsonscan.Token, rc *v2Context) bool {
 }
 
 func (v *v2Scan) authorizer(t jsonscan.Token, dst **v2Authorizer) bool {
-	if t.Kind == jsonscan.Null {
-		*dst = nil
-		return true
-	}
-	if t.Kind != jsonscan.ObjectStart {
-		return false
-	}
-	if *dst == nil { // a repeated key merges into the first, as in encoding/json
-		*dst = &v2Authorizer{}
-	}
-	a := *dst
-	return v.object(func(key string, t jsonscan.Token) bool {
+	return optObject(v, t, dst, func(a *v2Authorizer, key string, t jsonscan.Token) bool {
 		switch key {
 		case "jwt":
 			if t.Kind == jsonscan.Null {
@@ -310,18 +317,7 @@ func (v *v2Scan) authorizer(t jsonscan.Token, dst **v2Authorizer) bool {
 // iam reads the IAM authorizer description (Function URLs with AWS_IAM
 // auth, IAM-authorised HTTP API routes).
 func (v *v2Scan) iam(t jsonscan.Token, dst **events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription) bool {
-	if t.Kind == jsonscan.Null {
-		*dst = nil
-		return true
-	}
-	if t.Kind != jsonscan.ObjectStart {
-		return false
-	}
-	if *dst == nil {
-		*dst = &events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription{}
-	}
-	d := *dst
-	return v.object(func(key string, t jsonscan.Token) bool {
+	return optObject(v, t, dst, func(d *events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription, key string, t jsonscan.Token) bool {
 		switch key {
 		case "accessKey":
 			return v.str(t, &d.AccessKey)
