@@ -34,6 +34,22 @@ func newWordList(words ...string) wordList {
 	return wordList{words: words, sets: bytesOfAll(words)}
 }
 
+// index returns the first word of the list, in list order, whose first
+// occurrence in s ok accepts (nil accepts any), and that occurrence; i is
+// -1 when there is none. Only words whose bytes all occur in have (the
+// byteSet of s) are searched for.
+func (l *wordList) index(s string, have *byteSet, ok func(i int, w string) bool) (w string, i int) {
+	for k, w := range l.words {
+		if !have.covers(&l.sets[k]) {
+			continue
+		}
+		if i := strings.Index(s, w); i >= 0 && (ok == nil || ok(i, w)) {
+			return w, i
+		}
+	}
+	return "", -1
+}
+
 // bytesOfAll returns the byteSet of each word, in order; the keyword lists
 // build theirs once at start-up.
 func bytesOfAll(words []string) []byteSet {

@@ -72,14 +72,9 @@ func (in *input) detectKeyCode() {
 		return
 	}
 	low := in.lowerBytes()
-	for k, w := range classLoaderWords.words {
-		if !low.covers(&classLoaderWords.sets[k]) {
-			continue
-		}
-		if i := strings.Index(s, w); i >= 0 {
-			in.emit(CodeInj, "java-class", 8, i, i+40)
-			return
-		}
+	if _, i := classLoaderWords.index(s, low, nil); i >= 0 {
+		in.emit(CodeInj, "java-class", 8, i, i+40)
+		return
 	}
 }
 
@@ -250,14 +245,9 @@ func (in *input) detectCode() {
 		}
 	}
 	if m.has(bDollar) {
-		for k, w := range phpSuperglobals.words {
-			if !low.covers(&phpSuperglobals.sets[k]) {
-				continue
-			}
-			if i := strings.Index(s, w); i >= 0 && (i+len(w) == len(s) || !isWord(s[i+len(w)])) {
-				in.emit(CodeInj, "php-superglobal", 7, i, i+32)
-				return
-			}
+		if _, i := phpSuperglobals.index(s, low, func(i int, w string) bool { return i+len(w) == len(s) || !isWord(s[i+len(w)]) }); i >= 0 {
+			in.emit(CodeInj, "php-superglobal", 7, i, i+32)
+			return
 		}
 	}
 	if m.has(bColon) && m.has(bDQuote|bLBrace) {
@@ -267,14 +257,9 @@ func (in *input) detectCode() {
 		}
 	}
 	if m.has(bEq) {
-		for k, w := range phpIniWords.words {
-			if !low.covers(&phpIniWords.sets[k]) {
-				continue
-			}
-			if i := strings.Index(s, w); i >= 0 && strings.IndexByte(s[i:], '=') >= 0 {
-				in.emit(CodeInj, "php-ini-directive", 7, i, i+32)
-				return
-			}
+		if _, i := phpIniWords.index(s, low, func(i int, w string) bool { return strings.IndexByte(s[i:], '=') >= 0 }); i >= 0 {
+			in.emit(CodeInj, "php-ini-directive", 7, i, i+32)
+			return
 		}
 	}
 	if m.has(bEq) {
@@ -348,14 +333,9 @@ func (in *input) detectCode() {
 		}
 	}
 	// Java: runtime, reflection, OGNL, Spring, serialized objects.
-	for k, w := range javaCodeWords.words {
-		if !low.covers(&javaCodeWords.sets[k]) {
-			continue
-		}
-		if i := strings.Index(s, w); i >= 0 {
-			in.emit(CodeInj, "java-class", 8, i, i+40)
-			return
-		}
+	if _, i := javaCodeWords.index(s, low, nil); i >= 0 {
+		in.emit(CodeInj, "java-class", 8, i, i+40)
+		return
 	}
 	for _, magic := range [...]string{"rO0AB", "KztAAU", "Cs7QAF", "H4sIA"} { // base64 of AC ED 00 05 at each alignment; gzip
 		if i := strings.Index(in.text, magic); i >= 0 && (i == 0 || !isB64URL(in.text[i-1])) && (magic != "H4sIA" || strings.Contains(in.text, "rO0")) {
@@ -376,14 +356,9 @@ func (in *input) detectCode() {
 		return
 	}
 	// Node.js and prototype pollution.
-	for k, w := range nodeCodeWords.words {
-		if !low.covers(&nodeCodeWords.sets[k]) {
-			continue
-		}
-		if i := strings.Index(s, w); i >= 0 {
-			in.emit(CodeInj, "node-injection", 8, i, i+40)
-			return
-		}
+	if _, i := nodeCodeWords.index(s, low, nil); i >= 0 {
+		in.emit(CodeInj, "node-injection", 8, i, i+40)
+		return
 	}
 	if m.has(bDollar) && m.has(bColon) {
 		if i := flightReference(s); i >= 0 {
@@ -391,14 +366,9 @@ func (in *input) detectCode() {
 			return
 		}
 	}
-	for k, w := range protoPollutionWords.words {
-		if !low.covers(&protoPollutionWords.sets[k]) {
-			continue
-		}
-		if i := strings.Index(s, w); i >= 0 {
-			in.emit(CodeInj, "prototype-pollution", 7, i, i+40)
-			return
-		}
+	if _, i := protoPollutionWords.index(s, low, nil); i >= 0 {
+		in.emit(CodeInj, "prototype-pollution", 7, i, i+40)
+		return
 	}
 	if i := endlessLoop(s); i >= 0 {
 		in.emit(CodeInj, "node-dos", 6, i, i+32)
@@ -409,14 +379,9 @@ func (in *input) detectCode() {
 		return
 	}
 	// Ruby and Python.
-	for k, w := range rubyPythonCodeWords.words {
-		if !low.covers(&rubyPythonCodeWords.sets[k]) {
-			continue
-		}
-		if i := strings.Index(s, w); i >= 0 {
-			in.emit(CodeInj, "code-injection", 8, i, i+40)
-			return
-		}
+	if _, i := rubyPythonCodeWords.index(s, low, nil); i >= 0 {
+		in.emit(CodeInj, "code-injection", 8, i, i+40)
+		return
 	}
 }
 

@@ -405,13 +405,8 @@ func sqlLex(s string, have *byteSet) (off, end, score int, ok bool) {
 		}
 		off = j + 1
 	}
-	for k, w := range sqlStatementWords.words {
-		if !have.covers(&sqlStatementWords.sets[k]) {
-			continue
-		}
-		if i := strings.Index(s, w); i >= 0 && (i == 0 || !isWord(s[i-1])) {
-			return i, i + len(w), 7, true
-		}
+	if w, i := sqlStatementWords.index(s, have, func(i int, _ string) bool { return i == 0 || !isWord(s[i-1]) }); i >= 0 {
+		return i, i + len(w), 7, true
 	}
 	if off, end, sc := sqlFuncCall(s); sc >= 8 {
 		return off, end, sc, true
