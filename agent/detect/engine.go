@@ -21,7 +21,18 @@ type Options struct {
 	// judged on their first MaxValueBytes bytes and reported with a protocol
 	// signal. 0 means 1 MiB.
 	MaxValueBytes int
+	// Paranoia selects how much ambiguous evidence counts. Level 1 (the
+	// default; 0 means 1) runs the precise detectors only: a finding needs
+	// an attack's structure, so legitimate prose, code and data pass.
+	// Level 2 adds detectors for attack fragments that also occur in
+	// legitimate input (a bare SQL operator clause, a lone shell command
+	// word, an off-site URL in a parameter); it suits APIs whose inputs are
+	// narrow (ids, enums, numbers) and costs false positives on free text.
+	Paranoia int
 }
+
+// MaxParanoia is the highest paranoia level Options accepts.
+const MaxParanoia = 2
 
 // Engine judges values. It holds only immutable configuration and a pool of
 // scratch buffers, so one Engine serves concurrent invocations.
@@ -30,6 +41,7 @@ type Engine struct {
 	disabledRule  map[string]bool
 	minScore      int
 	maxBytes      int
+	paranoia      int
 	scratch       sync.Pool
 }
 
@@ -50,9 +62,13 @@ func New(opts Options) *Engine {
 	if e.maxBytes <= 0 {
 		e.maxBytes = 1 << 20
 	}
+	e.paranoia = min(max(opts.Paranoia, 1), MaxParanoia)
 	e.scratch.New = func() any { return new(scratch) }
 	return e
 }
+
+// Paranoia reports the engine's paranoia level (1 or 2).
+func (e *Engine) Paranoia() int { return e.paranoia }
 
 // Enabled reports whether signals of class c can be produced.
 func (e *Engine) Enabled(c Class) bool { return !e.disabledClass[c] }
@@ -81,6 +97,10 @@ type input struct {
 	dst       []Signal
 	base      int // signals of this value start at dst[base]
 }
+
+// paranoid reports whether detectors for ambiguous fragments run
+// (Options.Paranoia 2).
+func (in *input) paranoid() bool { return in.e.paranoia >= 2 }
 
 // lower returns the ASCII-lowercased text, built once per input.
 func (in *input) lower() string {

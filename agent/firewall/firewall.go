@@ -198,6 +198,9 @@ func (f *Firewall) Swap(p *policy.Policy) {
 	o := f.opts.Detect
 	o.DisableClasses = append(append([]detect.Class(nil), o.DisableClasses...), p.DisabledClasses()...)
 	o.DisableRules = append(append([]string(nil), o.DisableRules...), p.DisabledRules()...)
+	if n := p.Paranoia(); n != 0 {
+		o.Paranoia = n
+	}
 	mk := f.opts.NewDetector
 	if mk == nil {
 		mk = func(o detect.Options) Detector { return detect.New(o) }

@@ -458,6 +458,36 @@ func TestReloadKeepsLastGood(t *testing.T) {
 	}
 }
 
+// The configured paranoia level reaches the detection engine; a
+// configuration that leaves it out keeps the engine's default.
+func TestParanoiaReachesEngine(t *testing.T) {
+	tests := []struct {
+		doc  string
+		want int
+	}{
+		{"", 0},
+		{"detection:\n  paranoia: 1\n", 1},
+		{"detection:\n  paranoia: 2\n", 2},
+	}
+	for _, tt := range tests {
+		p := policy.Default()
+		if tt.doc != "" {
+			var err error
+			if p, err = policy.Parse([]byte(tt.doc), "c.yaml"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var got detect.Options
+		New(p, Options{NewDetector: func(o detect.Options) Detector {
+			got = o
+			return detect.New(o)
+		}})
+		if got.Paranoia != tt.want {
+			t.Errorf("%q: engine paranoia = %d, want %d", tt.doc, got.Paranoia, tt.want)
+		}
+	}
+}
+
 func TestConcurrentInspectAndSwap(t *testing.T) {
 	f, _, _ := newTestFirewall(t, "", Options{})
 	attack := fixture(t, "apigw-v2.json", v2Query(sqli))

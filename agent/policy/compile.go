@@ -28,6 +28,7 @@ type Policy struct {
 	mode      Mode
 	block     BlockSpec
 	threshold int
+	paranoia  int
 	classMode map[detect.Class]Mode
 	ruleMode  map[string]Mode
 	lists     map[string]*compiledList
@@ -138,6 +139,12 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 				pr.add([]string{"detection", "threshold"}, "expected a score 1-10, got %d", d.Threshold)
 			}
 			p.threshold = d.Threshold
+		}
+		if d.Paranoia != 0 {
+			if d.Paranoia < 1 || d.Paranoia > detect.MaxParanoia {
+				pr.add([]string{"detection", "paranoia"}, "expected 1 or %d, got %d", detect.MaxParanoia, d.Paranoia)
+			}
+			p.paranoia = d.Paranoia
 		}
 		for c, m := range d.Classes {
 			if _, ok := ParseMode(string(m)); !ok {
@@ -622,6 +629,10 @@ func (p *Policy) DisabledClasses() []detect.Class {
 	}
 	return out
 }
+
+// Paranoia is the configured detection paranoia level, 0 when the
+// configuration leaves it to the engine's default.
+func (p *Policy) Paranoia() int { return p.paranoia }
 
 // DisabledRules lists the detector rules configured off.
 func (p *Policy) DisabledRules() []string {

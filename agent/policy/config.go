@@ -75,6 +75,10 @@ type Detection struct {
 	// Threshold is the minimum signal score (1-10) that counts; weaker
 	// signals are recorded but never block. Default 1.
 	Threshold int `json:"threshold,omitempty"`
+	// Paranoia is 1 (default: precise detectors only) or 2 (also flag
+	// attack fragments that occur in legitimate free text; for APIs whose
+	// inputs are narrow). See detect.Options.Paranoia.
+	Paranoia int `json:"paranoia,omitempty"`
 	// Classes maps a signal class to block, log or off. Classes not listed
 	// block. "off" disables the class's detectors altogether.
 	Classes map[detect.Class]Mode `json:"classes,omitempty"`

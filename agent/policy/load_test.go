@@ -46,6 +46,7 @@ func TestBadConfigurationsArePrecise(t *testing.T) {
 		{"nested bad regex", "rules:\n  - id: a\n    when:\n      all:\n        - {field: method, equals: POST}\n        - not: {field: 'body.items[*].sku', regex: '+'}\n    action: block\n", "rules[0].when.all[1].not.regex", 6, "invalid RE2"},
 		{"status on allow", "rules:\n  - id: a\n    when: {field: path, prefix: /x}\n    action: {type: allow, status: 403}\n", "rules[0].action.status", 4, "block actions only"},
 		{"duplicate yaml key", "mode: log\nmode: block\n", "mode", 2, "duplicate key"},
+		{"paranoia out of range", "detection:\n  paranoia: 3\n", "detection.paranoia", 2, "maximum"},
 		{"bad class", "detection:\n  classes:\n    sqlinjection: log\n", "detection.classes.sqlinjection", 3, "expected one of sqli, xss"},
 		{"bad route", "routes:\n  - route: users/{id}\n", "routes[0].route", 2, "path starting with /"},
 		{"path param not in route", "routes:\n  - route: /users/{id}\n    parameters:\n      path.uid: {type: integer}\n", "routes[0].parameters.path.uid", 4, "no path parameter {uid}"},

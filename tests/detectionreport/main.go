@@ -3,13 +3,14 @@
 // coraza-coreruleset module) and lambdawaf's own attack and benign corpora,
 // each request turned into an API Gateway HTTP API event and judged by
 // lambdawaf (event.Parse, decode, detect: detected when any attack-class
-// signal fires) and by Coraza v3 + CRS v4 at paranoia levels 1 and 2
-// (detected when CRS blocks: the inbound anomaly score reaches the
-// threshold).
+// signal fires) at its paranoia levels 1 (the default) and 2, and by
+// Coraza v3 + CRS v4 at paranoia levels 1 and 2 (detected when CRS blocks:
+// the inbound anomaly score reaches the threshold).
 //
 //	go run ./tests/detectionreport            # full report, ~2 minutes on 2 cores
 //	go run ./tests/detectionreport -coraza=false   # lambdawaf only, seconds
 //	go run ./tests/detectionreport -misses    # list lambdawaf misses and FPs
+//	go run ./tests/detectionreport -misses -paranoia 2   # ... at paranoia 2
 package main
 
 import (
@@ -39,10 +40,11 @@ type item struct {
 	Name   string
 	Req    corpus.Request
 
-	lw, pl1, pl2 bool
-	lwRules      string
-	lwDur        time.Duration
-	pl1Dur       time.Duration
+	lw, lw2, pl1, pl2 bool // lambdawaf at paranoia 1 and 2, CRS at PL1 and PL2
+	lwRules           string
+	lw2Rules          string
+	lwDur             time.Duration
+	pl1Dur            time.Duration
 }
 
 func main() {
@@ -50,8 +52,9 @@ func main() {
 	withCoraza := flag.Bool("coraza", true, "also judge every request with Coraza + CRS PL1 and PL2")
 	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "parallel workers")
 	misses := flag.Bool("misses", false, "list lambdawaf misses on attacks and false positives on benign input")
+	paranoia := flag.Int("paranoia", 1, "lambdawaf paranoia level whose misses -misses lists (1 or 2)")
 	flag.Parse()
-	if err := run(*crsDir, *withCoraza, *workers, *misses); err != nil {
+	if err := run(*crsDir, *withCoraza, *workers, *misses, *paranoia); err != nil {
 		fmt.Fprintln(os.Stderr, "detectionreport:", err)
 		os.Exit(1)
 	}
@@ -65,7 +68,7 @@ func moduleDir(ctx context.Context, mod string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-func run(crsDir string, withCoraza bool, workers int, listMisses bool) error {
+func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel int) error {
 	ctx := context.Background()
 	if crsDir == "" {
 		d, err := moduleDir(ctx, "github.com/corazawaf/coraza-coreruleset/v4")
@@ -124,6 +127,7 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool) error {
 		build2 = time.Since(t)
 	}
 	p := corpus.NewPipeline(detect.Options{})
+	p2 := corpus.NewPipeline(detect.Options{Paranoia: 2})
 	start := time.Now()
 	var wg sync.WaitGroup
 	next := make(chan *item)
@@ -137,14 +141,9 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool) error {
 				t := time.Now()
 				sigs, err := p.Signals(ev, sigs[:0])
 				it.lwDur = time.Since(t)
-				if err == nil && corpus.Attack(sigs) {
-					it.lw = true
-					for _, s := range sigs {
-						if s.Class.IsAttack() {
-							it.lwRules += string(s.Class) + "/" + s.Rule + " "
-						}
-					}
-				}
+				it.lw, it.lwRules = attacked(sigs, err)
+				sigs, err = p2.Signals(ev, sigs[:0])
+				it.lw2, it.lw2Rules = attacked(sigs, err)
 				if withCoraza {
 					t = time.Now()
 					it.pl1 = crsVerdict(waf1, it.Req)
@@ -163,7 +162,7 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool) error {
 
 	fmt.Printf("# lambdawaf detection report\n\n")
 	fmt.Printf("CRS regression tests: %s (%d CRS cases used, %d skipped: multi-stage or unparsable)\n", crsDir, len(crsCases), skipped)
-	fmt.Printf("lambdawaf: event.Parse → decode.Walk → detect.Inspect; detected = any attack-class signal.\n")
+	fmt.Printf("lambdawaf: event.Parse → decode.Walk → detect.Inspect; detected = any attack-class signal. \"lambdawaf\" is the default (paranoia 1); \"lambdawaf p2\" is detection.paranoia: 2.\n")
 	if withCoraza {
 		fmt.Printf("CRS: Coraza v3 + CRS v4, SecRuleEngine On; detected = blocked (anomaly threshold). Build: PL1 %v, PL2 %v.\n", build1.Round(time.Millisecond), build2.Round(time.Millisecond))
 	}
@@ -186,7 +185,7 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool) error {
 		if !attack {
 			word = "FP"
 		}
-		fmt.Printf("## %s\n\n| group | n | lambdawaf %s | CRS PL1 %s | CRS PL2 %s |\n|---|---:|---:|---:|---:|\n", title, word, word, word)
+		fmt.Printf("## %s\n\n| group | n | lambdawaf %s | lambdawaf p2 %s | CRS PL1 %s | CRS PL2 %s |\n|---|---:|---:|---:|---:|---:|\n", title, word, word, word, word)
 		var all []*item
 		for _, g := range order {
 			fmt.Println(row(g, groups[g], withCoraza))
@@ -216,16 +215,35 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool) error {
 	if listMisses {
 		fmt.Printf("\n## lambdawaf misses and false positives\n\n")
 		for _, it := range items {
-			if it.Attack && !it.lw || !it.Attack && it.lw {
+			hit, rules := it.lw, it.lwRules
+			if missLevel >= 2 {
+				hit, rules = it.lw2, it.lw2Rules
+			}
+			if it.Attack && !hit || !it.Attack && hit {
 				kind := "MISS"
 				if !it.Attack {
 					kind = "FP  "
 				}
-				fmt.Printf("%s %-14s %-12s %-10s crs1=%v %s %q %q %s\n", kind, it.Source, it.Group, it.Name, it.pl1, it.Req.Method, trunc(it.Req.URI, 160), trunc(string(it.Req.Body), 160), it.lwRules)
+				fmt.Printf("%s %-14s %-12s %-10s crs1=%v %s %q %q %s\n", kind, it.Source, it.Group, it.Name, it.pl1, it.Req.Method, trunc(it.Req.URI, 160), trunc(string(it.Req.Body), 160), rules)
 			}
 		}
 	}
 	return nil
+}
+
+// attacked reports whether sigs hold an attack-class signal, and names the
+// rules that fired.
+func attacked(sigs []detect.Signal, err error) (bool, string) {
+	if err != nil || !corpus.Attack(sigs) {
+		return false, ""
+	}
+	var rules strings.Builder
+	for _, s := range sigs {
+		if s.Class.IsAttack() {
+			rules.WriteString(string(s.Class) + "/" + s.Rule + " ")
+		}
+	}
+	return true, rules.String()
 }
 
 func has(list []string, s string) bool {
@@ -239,10 +257,13 @@ func has(list []string, s string) bool {
 
 func row(name string, its []*item, withCoraza bool) string {
 	n := len(its)
-	var lw, p1, p2 int
+	var lw, lw2, p1, p2 int
 	for _, it := range its {
 		if it.lw {
 			lw++
+		}
+		if it.lw2 {
+			lw2++
 		}
 		if it.pl1 {
 			p1++
@@ -253,9 +274,9 @@ func row(name string, its []*item, withCoraza bool) string {
 	}
 	r := func(k int) string { return fmt.Sprintf("%.1f%% (%d)", 100*float64(k)/float64(max(n, 1)), k) }
 	if !withCoraza {
-		return fmt.Sprintf("| %s | %d | %s | – | – |", name, n, r(lw))
+		return fmt.Sprintf("| %s | %d | %s | %s | – | – |", name, n, r(lw), r(lw2))
 	}
-	return fmt.Sprintf("| %s | %d | %s | %s | %s |", name, n, r(lw), r(p1), r(p2))
+	return fmt.Sprintf("| %s | %d | %s | %s | %s | %s |", name, n, r(lw), r(lw2), r(p1), r(p2))
 }
 
 func pct(d []time.Duration, p int) time.Duration {
