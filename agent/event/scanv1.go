@@ -51,13 +51,7 @@ func scanV1(payload []byte, ev *v1Event) bool {
 }
 
 func (v *v2Scan) v1Context(t jsonscan.Token, rc *v1Context) bool {
-	if t.Kind == jsonscan.Null {
-		return true
-	}
-	if t.Kind != jsonscan.ObjectStart {
-		return false
-	}
-	return v.object(func(key string, t jsonscan.Token) bool {
+	return v.optMembers(t, func(key string, t jsonscan.Token) bool {
 		switch key {
 		case "elb":
 			if t.Kind == jsonscan.Null {
@@ -96,13 +90,7 @@ func (v *v2Scan) v1Context(t jsonscan.Token, rc *v1Context) bool {
 }
 
 func (v *v2Scan) identity(t jsonscan.Token, id *events.APIGatewayRequestIdentity) bool {
-	if t.Kind == jsonscan.Null {
-		return true
-	}
-	if t.Kind != jsonscan.ObjectStart {
-		return false
-	}
-	return v.object(func(key string, t jsonscan.Token) bool {
+	return v.optMembers(t, func(key string, t jsonscan.Token) bool {
 		switch key {
 		case "cognitoIdentityPoolId":
 			return v.str(t, &id.CognitoIdentityPoolID)
@@ -151,13 +139,7 @@ func (v *v2Scan) clientCert(t jsonscan.Token, dst **events.APIGatewayCustomAutho
 		case "subjectDN":
 			return v.str(t, &c.SubjectDN)
 		case "validity":
-			if t.Kind == jsonscan.Null {
-				return true
-			}
-			if t.Kind != jsonscan.ObjectStart {
-				return false
-			}
-			return v.object(func(key string, t jsonscan.Token) bool {
+			return v.optMembers(t, func(key string, t jsonscan.Token) bool {
 				switch key {
 				case "notAfter":
 					return v.str(t, &c.Validity.NotAfter)

@@ -109,6 +109,18 @@ type v2Scan struct {
 // object calls member for each member of the object whose '{' was just
 // read, with the key and the first token of the value; member must consume
 // the whole value.
+// optMembers reads a nullable object member by member: null is an absent
+// object, anything but an object is a shape the fast path leaves alone.
+func (v *v2Scan) optMembers(t jsonscan.Token, member func(key string, t jsonscan.Token) bool) bool {
+	if t.Kind == jsonscan.Null {
+		return true
+	}
+	if t.Kind != jsonscan.ObjectStart {
+		return false
+	}
+	return v.object(member)
+}
+
 func (v *v2Scan) object(member func(key string, t jsonscan.Token) bool) bool {
 	for {
 		k, err := v.s.Next()
@@ -247,24 +259,12 @@ func (v *v2Scan) rawObject(t jsonscan.Token, dst *[]byte) bool {
 }
 
 func (v *v2Scan) context(t jsonscan.Token, rc *v2Context) bool {
-	if t.Kind == jsonscan.Null {
-		return true
-	}
-	if t.Kind != jsonscan.ObjectStart {
-		return false
-	}
-	return v.object(func(key string, t jsonscan.Token) bool {
+	return v.optMembers(t, func(key string, t jsonscan.Token) bool {
 		switch key {
 		case "domainName":
 			return v.str(t, &rc.DomainName)
 		case "http":
-			if t.Kind == jsonscan.Null {
-				return true
-			}
-			if t.Kind != jsonscan.ObjectStart {
-				return false
-			}
-			return v.object(func(key string, t jsonscan.Token) bool {
+			return v.optMembers(t, func(key string, t jsonscan.Token) bool {
 				switch key {
 				case "method":
 					return v.str(t, &rc.HTTP.Method)
