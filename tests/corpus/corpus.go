@@ -5,8 +5,13 @@
 // Seeds live in text files, one per line (blank lines and lines starting
 // with "##" are ignored):
 //
-//	attacks/<class>.txt   payloads of one detect.Class
-//	benign/*.txt          legitimate values and requests
+//	attacks/<class>.txt           payloads of one detect.Class
+//	benign/*.txt                  legitimate values and requests
+//	heldout/attacks/<class>.txt   the held-out set: written by someone who
+//	heldout/benign/*.txt          had not seen the detectors, never tuned against
+//
+// A seed may write \n, \t, \r, \0 and \\ for a newline, tab, carriage
+// return, NUL and backslash, so that multi-line payloads fit on one line.
 //
 // A plain line is a value; the generator places it in several locations
 // (query parameter, JSON field, form field, cookie or header) with the
@@ -33,7 +38,7 @@ import (
 	"strings"
 )
 
-//go:embed attacks/*.txt benign/*.txt
+//go:embed attacks/*.txt benign/*.txt heldout/attacks/*.txt heldout/benign/*.txt
 var files embed.FS
 
 // Request is one HTTP request in compact form.
@@ -54,12 +59,21 @@ type Case struct {
 }
 
 // Attacks returns the attack corpus, every seed expanded to its placements.
-func Attacks() ([]Case, error) { return load("attacks") }
+func Attacks() ([]Case, error) { return load("attacks", true) }
 
 // Benign returns the benign corpus.
-func Benign() ([]Case, error) { return load("benign") }
+func Benign() ([]Case, error) { return load("benign", false) }
 
-func load(dir string) ([]Case, error) {
+// HeldOutAttacks returns the held-out attack set (heldout/attacks): payloads
+// written independently of the detectors, so its detection rate estimates
+// how the engine does on attacks nobody tuned it for.
+func HeldOutAttacks() ([]Case, error) { return load("heldout/attacks", true) }
+
+// HeldOutBenign returns the held-out benign set (heldout/benign).
+func HeldOutBenign() ([]Case, error) { return load("heldout/benign", false) }
+
+// load reads every seed file of dir; attack files name their class.
+func load(dir string, attacks bool) ([]Case, error) {
 	ents, err := files.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("read corpus %s: %w", dir, err)
@@ -76,7 +90,7 @@ func load(dir string) ([]Case, error) {
 			return nil, fmt.Errorf("open corpus file %s: %w", n, err)
 		}
 		class := ""
-		if dir == "attacks" {
+		if attacks {
 			class = strings.TrimSuffix(n, ".txt")
 		}
 		sc := bufio.NewScanner(f)

@@ -34,7 +34,7 @@ import (
 
 // item is one labeled request of the report.
 type item struct {
-	Source string // "crs-pl1", "crs-pl2", "crs-nofire", "corpus-attack", "corpus-benign"
+	Source string // "crs-pl1", "crs-pl2", "crs-nofire", "corpus-attack", "corpus-benign", "heldout-attack", "heldout-benign"
 	Group  string // CRS family or corpus class
 	Attack bool
 	Name   string
@@ -93,23 +93,33 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 		}
 		items = append(items, &item{Source: src, Group: c.Family, Attack: c.Attack, Name: c.Name, Req: c.Req})
 	}
-	attacks, err := corpus.Attacks()
-	if err != nil {
-		return err
+	corpora := []struct {
+		source string
+		load   func() ([]corpus.Case, error)
+		group  func(c corpus.Case) string // "" groups attacks by class
+	}{
+		{"corpus-attack", corpus.Attacks, nil},
+		{"corpus-benign", corpus.Benign, func(c corpus.Case) string {
+			if strings.HasPrefix(c.Name, "benign/heldout.txt") {
+				return "benign held-out (written after tuning; 6.4% FP before 4 causes were fixed)"
+			}
+			return "benign corpus (tuned against)"
+		}},
+		{"heldout-attack", corpus.HeldOutAttacks, nil},
+		{"heldout-benign", corpus.HeldOutBenign, func(corpus.Case) string { return "held-out benign set (never tuned against)" }},
 	}
-	for _, c := range attacks {
-		items = append(items, &item{Source: "corpus-attack", Group: c.Class, Attack: true, Name: c.Name, Req: c.Req})
-	}
-	benign, err := corpus.Benign()
-	if err != nil {
-		return err
-	}
-	for _, c := range benign {
-		g := "benign corpus (tuned against)"
-		if strings.HasPrefix(c.Name, "benign/heldout.txt") {
-			g = "benign held-out (written after tuning; 6.4% FP before 4 causes were fixed)"
+	for _, src := range corpora {
+		cases, err := src.load()
+		if err != nil {
+			return err
 		}
-		items = append(items, &item{Source: "corpus-benign", Group: g, Name: c.Name, Req: c.Req})
+		for _, c := range cases {
+			it := &item{Source: src.source, Group: c.Class, Attack: c.Class != "", Name: c.Name, Req: c.Req}
+			if src.group != nil {
+				it.Group = src.group(c)
+			}
+			items = append(items, it)
+		}
 	}
 
 	var waf1, waf2 coraza.WAF
@@ -199,6 +209,8 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 	table("Attacks: lambdawaf attack corpus", []string{"corpus-attack"}, true)
 	table("Benign: curated CRS no-fire tests", []string{"crs-nofire"}, false)
 	table("Benign: lambdawaf benign corpus", []string{"corpus-benign"}, false)
+	table("Attacks: held-out attack set (written without seeing the detectors, never tuned against)", []string{"heldout-attack"}, true)
+	table("Benign: held-out benign set (written without seeing the detectors, never tuned against)", []string{"heldout-benign"}, false)
 
 	var lw, c1 []time.Duration
 	for _, it := range items {
