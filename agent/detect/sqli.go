@@ -15,16 +15,38 @@ func (in *input) detectSQLi() {
 	if !in.e.Enabled(SQLi) {
 		return
 	}
+	if !in.judgeSQLi() {
+		in.sqlRawBodyFields()
+	}
+}
+
+// judgeSQLi runs the SQL judgement over in.text and reports whether it
+// added a signal: libinjection, the lexer, the level-1 shapes
+// (sqlShape), and at paranoia 2 the fragments (sqlFragment).
+func (in *input) judgeSQLi() bool {
+	n := len(in.dst)
 	m := in.mask
 	if !m.plain() || m.has(bColon) {
 		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) {
 			in.emit(SQLi, "sqli-libinjection", 8, 0, len(in.text))
-			return
+			return len(in.dst) > n
 		}
 	}
-	if off, end, score, ok := sqlLex(in.lower(), in.lowerBytes()); ok {
+	s := in.lower()
+	if off, end, score, ok := sqlLex(s, in.lowerBytes()); ok {
 		in.emit(SQLi, "sqli-lexer", score, off, end)
+		return len(in.dst) > n
 	}
+	if rule, off, end, score, ok := sqlShape(s, m, in.lowerBytes()); ok {
+		in.emit(SQLi, rule, score, off, end)
+		return len(in.dst) > n
+	}
+	if in.paranoid() {
+		if off, end, ok := sqlFragment(s, m); ok {
+			in.emit(SQLi, "sqli-fragment", 5, off, end)
+		}
+	}
+	return len(in.dst) > n
 }
 
 // libinjectionFalsePositive recognises libinjection's known false positives:
