@@ -355,6 +355,10 @@ func sqlStatement(toks []tok, s string) bool {
 		if len(toks) > 1 && (strings.HasPrefix(second, "xp_") || strings.HasPrefix(second, "sp_") || strings.HasPrefix(second, "master") || toks[1].k == tLParen || toks[1].k == tVar) {
 			return true
 		}
+	case "set":
+		// SET @var = ...: a session variable, the first step of a
+		// prepared-statement injection (SET @a=0x...; PREPARE s FROM @a)
+		return len(toks) > 1 && toks[1].k == tVar
 	case "shutdown":
 		return len(toks) == 1 || toks[1].k == tComment || toks[1].k == tSemi
 	case "declare":
@@ -953,6 +957,10 @@ func sqlStatementStart(s string) (off, end int, ok bool) {
 		case t[1].k == tWord && sqlFunc(w) >= 8:
 			return base, end, true
 		case t[1].k == tWord && sqlFunc(w) > 0 && len(t) > 2 && t[2].k == tLParen:
+			return base, end, true
+		case t[1].k == tNum && len(w) > 2 && w[0] == '0' && w[1] == 'x': // select 0x616263: a string in hex
+			return base, end, true
+		case t[1].k == tLParen && len(t) > 2 && t[2].text(s) == "select": // select (select ...
 			return base, end, true
 		}
 		if f := has("from"); f > 1 && f+2 < len(t) {

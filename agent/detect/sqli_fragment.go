@@ -172,24 +172,39 @@ func sqlClauseFragment(s string, t []tok) bool {
 			return true
 		}
 	case "from":
+		// FROM, a table, and a clause that continues the query
 		if k == 0 {
+			quoted := false
 			for j := 1; j < n && j < 8; j++ {
-				switch w(j) {
-				case "where", "group", "order", "limit", "join", "union", "having":
-					return j > 1
+				if t[j].k == tStr {
+					quoted = true
+				}
+				c := w(j)
+				if j == 1 || c == "" {
+					continue
+				}
+				switch c {
+				case "where", "having":
+					return j+2 < n && isOperand(t[j+1], s) && comparisonOp(t[j+2], s)
+				case "group", "order":
+					return w(j+1) == "by"
+				case "limit":
+					return j+1 < n && t[j+1].k == tNum || j+1 == n && quoted
+				case "union":
+					return w(j+1) == "select"
 				}
 			}
-		}
-	case "select":
-		if k == 0 && n > 2 && t[1].k == tLParen && (w(2) == "case" || w(2) == "select") {
-			return true
 		}
 	case "values":
 		if k == 0 && n > 2 && t[1].k == tLParen && isLiteral(t[2]) {
 			return true
 		}
 	case "except", "intersect":
-		if k == 0 && n > 1 && (w(1) == "select" || w(1) == "values" && n > 2 && t[2].k == tLParen) {
+		if k == 0 && n > 1 && (strings.HasPrefix(w(1), "select") && (len(w(1)) == 6 || w(1)[6] == '.') || w(1) == "values" && n > 2 && t[2].k == tLParen) {
+			return true
+		}
+	case "select":
+		if k == 0 && n > 2 && t[1].k == tLParen && (w(2) == "case" || w(2) == "select") {
 			return true
 		}
 	case "set":
@@ -201,24 +216,45 @@ func sqlClauseFragment(s string, t []tok) bool {
 			return true
 		}
 	}
+	if t[0].k == tOp {
+		switch t[0].text(s) {
+		case "like", "is", "in", "regexp", "rlike":
+			// a predicate opening the value: LIKE NULL, IS NOT NULL, IN (0,1)
+			if sqlPredicateValue(s, t) {
+				return true
+			}
+		}
+	}
 	// "/CREATE TABLE x", ">SET @x": one punctuation mark before the verb
 	if k == 0 && n > 2 && (t[0].k == tOp || t[0].k == tOther) && t[0].end-t[0].start == 1 {
 		if w(1) == "create" && w(2) == "table" || w(1) == "set" && t[2].k == tVar {
 			return true
 		}
 	}
-	if t[0].k == tOpenStr || t[0].k == tStr {
-		// a quote opening the value, then a statement keyword
-		q := t[0].start
-		j := skipCodeSpace(s, q+1)
+	q := 0
+	if t[0].k == tOther && s[t[0].start] == '\\' && n > 1 {
+		q = 1 // an escaped quote: \'and
+	}
+	if t[q].k == tOpenStr || t[q].k == tStr {
+		// a quote opening the value, then a statement keyword or an
+		// operator: "'UNION A", "' alter/", "` REGEXP ", "\'and"
+		j := skipCodeSpace(s, t[q].start+1)
 		e := j
 		for e < len(s) && isAlpha(s[e]) {
 			e++
 		}
 		switch s[j:e] {
-		case "union", "alter", "select", "drop", "insert", "update", "delete", "create", "truncate", "exec", "declare":
-			return e == len(s) || !isWord(s[e])
+		case "union", "alter", "select", "drop", "insert", "update", "delete", "create", "truncate", "exec", "declare",
+			"regexp", "rlike", "like", "or", "and", "xor", "sounds", "glob":
+			if e == len(s) || !isWord(s[e]) {
+				return true
+			}
 		}
+	}
+	// a subquery opening the value, or compared with: "(select",
+	// "x = (select"
+	if t[0].k == tLParen && w(1) == "select" || n > 3 && isOperand(t[0], s) && comparisonOp(t[1], s) && t[2].k == tLParen && w(3) == "select" {
+		return true
 	}
 	// a comparison left open: x = ' (the developer's quote closes it)
 	if n >= 2 && t[n-1].k == tOpenStr && t[n-1].end-t[n-1].start == 1 && comparisonOp(t[n-2], s) {
@@ -279,7 +315,7 @@ func (in *input) sqlRawBodyFields() {
 	}
 	for len(text) > 0 {
 		f := text
-		if i := strings.IndexByte(text, '&'); i >= 0 {
+		if i := nextField(text); i >= 0 {
 			f, text = text[:i], text[i+1:]
 		} else {
 			text = ""
@@ -315,6 +351,55 @@ func formShaped(s string) bool {
 			return i > 0
 		default:
 			return false
+		}
+	}
+	return false
+}
+
+// nextField returns the index of the "&" that starts the next field of a
+// form body, "&name=", or -1. An "&" not followed by a name and "=" is
+// read as part of the value ("pay=&&(a=1)"), as the sender meant it.
+func nextField(s string) int {
+	for o := 0; o < len(s); {
+		i := strings.IndexByte(s[o:], '&')
+		if i < 0 {
+			return -1
+		}
+		i += o
+		if formShaped(s[i+1:]) {
+			return i
+		}
+		o = i + 1
+	}
+	return -1
+}
+
+// sqlPredicateValue reports a value that is a predicate's right-hand side
+// and nothing else: "LIKE NULL", "IS NOT NULL", "IN (0,1)" (a list, with
+// a comma: "in (2019)" reads as prose).
+func sqlPredicateValue(s string, t []tok) bool {
+	k := 1
+	for k < len(t) && t[k].k == tOp && t[k].text(s) == "not" {
+		k++
+	}
+	if k >= len(t) {
+		return false
+	}
+	if t[k].k == tWord && t[k].text(s) == "null" || t[0].text(s) != "in" && isLiteral(t[k]) {
+		return k+1 == len(t)
+	}
+	if t[0].text(s) == "in" && t[k].k == tLParen {
+		commas := 0
+		for _, x := range t[k+1:] {
+			switch x.k {
+			case tComma:
+				commas++
+			case tNum, tStr, tOp, tWord:
+			case tRParen:
+				return commas > 0
+			default:
+				return false
+			}
 		}
 	}
 	return false

@@ -29,12 +29,68 @@ func sqlShape(s string, m mask, have *byteSet) (rule string, off, end, score int
 			return "sqli-comment-keyword", off, end, 8, true
 		}
 	}
-	if m.has(bUnderscore) {
-		if w, i := sqlProcedures.index(s, have, func(i int, w string) bool { return wordAt(s, i, w) }); i >= 0 {
-			return "sqli-procedure", i, i + len(w), 8, true
+	if m.has(bParen) {
+		if off, end, ok := sqlSubquery(s); ok {
+			return "sqli-lexer", off, end, 8, true
 		}
 	}
+	if off, end, ok := sqlLogicComment(s); ok {
+		return "sqli-breakout", off, end, 7, true
+	}
+	if w, i := sqlProcedures.index(s, have, func(i int, w string) bool { return wordAt(s, i, w) }); i >= 0 {
+		return "sqli-procedure", i, i + len(w), 8, true
+	}
 	return "", 0, 0, 0, false
+}
+
+// sqlSubquery finds a parenthesised SELECT whose first item only SQL
+// writes: "(select count(*)", "( select * from", "(select @@version",
+// "(select (select ...". A parenthesis before "select" in prose is
+// followed by words ("(select all that apply)").
+func sqlSubquery(s string) (off, end int, ok bool) {
+	var buf [4]tok
+	for o := 0; o < len(s); {
+		i := indexWord(s[o:], "select")
+		if i < 0 {
+			return 0, 0, false
+		}
+		i += o
+		o = i + 6
+		p := i
+		for p > 0 && isSpace(s[p-1]) {
+			p--
+		}
+		if p == 0 || s[p-1] != '(' {
+			continue
+		}
+		t := lexN(s, i+6, buf[:])
+		if len(t) == 0 {
+			continue
+		}
+		switch {
+		case t[0].k == tOp && t[0].text(s) == "*", t[0].k == tVar, t[0].k == tLParen:
+			return p - 1, t[0].end, true
+		case t[0].k == tWord && len(t) > 1 && t[1].k == tLParen && (sqlFunc(t[0].text(s)) > 0 || sqlJSONFunc(t[0].text(s))):
+			return p - 1, t[1].end, true
+		}
+	}
+	return 0, 0, false
+}
+
+// sqlLogicComment finds a value that is a boolean operator, a constant and
+// a line comment: "OR 1#", "and true-- -". It turns the developer's
+// condition true or false and cuts the rest of the query off.
+func sqlLogicComment(s string) (off, end int, ok bool) {
+	var buf [4]tok
+	t := lexN(s, 0, buf[:])
+	if len(t) != 3 || t[0].k != tLogic || !isBoolLiteral(t[1], s) || t[2].k != tComment {
+		return 0, 0, false
+	}
+	c := t[2].text(s)
+	if !strings.HasPrefix(c, "--") && c[0] != '#' || strings.Trim(c, "-# \t\r\n") != "" {
+		return 0, 0, false
+	}
+	return t[0].start, t[2].end, true
 }
 
 // sqlProcedures are server procedures and packages that reach the file
