@@ -346,7 +346,7 @@ func formShaped(s string) bool {
 	for i := 0; i < len(s) && i < 128; i++ {
 		c := s[i]
 		switch {
-		case isWord(c) || c == '.' || c == '[' || c == ']' || c == '$' || c == '-':
+		case isWord(c) || c == '.' || c == '[' || c == ']' || c == '$' || c == '-' || c == '@':
 		case c == '=':
 			return i > 0
 		default:

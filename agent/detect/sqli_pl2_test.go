@@ -242,3 +242,41 @@ func FuzzSQLiParanoid(f *testing.F) {
 		}
 	})
 }
+
+// TestSQLiPlain checks the judgement of plain values (no punctuation to
+// break out with), which the engine's plain path calls.
+func TestSQLiPlain(t *testing.T) {
+	cases := []struct {
+		text   string
+		p1, p2 string // rule at paranoia 1 and 2, "" for none
+	}{
+		{"xp_dirtree", "sqli-procedure", "sqli-procedure"},
+		{"sp_password", "sqli-procedure", "sqli-procedure"},
+		{"UTL_HTTP", "sqli-procedure", "sqli-procedure"},
+		{"OPENROWSET", "sqli-procedure", "sqli-procedure"},
+		{"Xunionselectfrom", "sqli-lexer", "sqli-lexer"},
+		{"2.2250738585072011e-308", "sqli-magic-number", "sqli-magic-number"},
+		{"4294967296", "", "sqli-magic-number"},
+		{"2147483647", "", "sqli-magic-number"},
+		{"open rowset", "", ""},
+		{"xp_points", "", ""},
+		{"reunion select committee", "", ""},
+		{"4294967297", "", ""},
+		{"2.5e-3", "", ""},
+		{"my_dbms_pipeline", "", ""},
+	}
+	for _, c := range cases {
+		for lvl, want := range map[int]string{1: c.p1, 2: c.p2} {
+			e := New(Options{Paranoia: lvl})
+			in := input{e: e, v: body("f", c.text), text: c.text, sc: new(scratch)}
+			in.mask = scanMask(c.text)
+			if !in.mask.plain() {
+				t.Fatalf("%q is not a plain value", c.text)
+			}
+			in.detectSQLiPlain()
+			if got := sqliRule(in.dst); got != want {
+				t.Errorf("paranoia %d: %q: got %q, want %q", lvl, c.text, got, want)
+			}
+		}
+	}
+}

@@ -37,7 +37,7 @@ func sqlShape(s string, m mask, have *byteSet) (rule string, off, end, score int
 	if off, end, ok := sqlLogicComment(s); ok {
 		return "sqli-breakout", off, end, 7, true
 	}
-	if w, i := sqlProcedures.index(s, have, func(i int, w string) bool { return wordAt(s, i, w) }); i >= 0 {
+	if w, i := sqlProcedureIndex(s, have, m.has(bUnderscore)); i >= 0 {
 		return "sqli-procedure", i, i + len(w), 8, true
 	}
 	return "", 0, 0, 0, false
@@ -109,11 +109,27 @@ var sqlProcedures = newWordList(
 	"sp_password", "sp_oacreate", "sp_oamethod", "sp_oagetproperty", "sp_addextendedproc",
 	"sp_makewebtask", "sp_configure", "sp_execute_external_script", "sp_addlogin", "sp_addsrvrolemember",
 	"sp_adduser", "sp_addlinkedserver", "sp_linkedservers", "sp_replwritetovarbin",
-	"openrowset", "opendatasource", "openquery", "msdasql", "sqloledb",
 	"utl_http", "utl_inaddr", "utl_file", "utl_smtp", "utl_tcp", "dbms_java", "dbms_pipe", "dbms_lock",
 	"dbms_scheduler", "dbms_xmlquery", "dbms_xmlgen", "dbms_ldap", "dbms_aw", "dbms_export_extension",
-	"dbms_metadata", "ctxsys.drithsx", "httpuritype",
+	"dbms_metadata", "ctxsys.drithsx",
 )
+
+// sqlProviders are the procedure names without an underscore: OLE DB
+// providers and ad hoc remote queries, Oracle's HTTP URI type.
+var sqlProviders = newWordList("openrowset", "opendatasource", "openquery", "msdasql", "sqloledb", "httpuritype")
+
+// sqlProcedureIndex finds a name of sqlProcedures or sqlProviders as a
+// whole word in lower-cased s with byteSet have; only values with "_"
+// search the long list.
+func sqlProcedureIndex(s string, have *byteSet, underscore bool) (w string, i int) {
+	whole := func(i int, w string) bool { return wordAt(s, i, w) }
+	if underscore {
+		if w, i := sqlProcedures.index(s, have, whole); i >= 0 {
+			return w, i
+		}
+	}
+	return sqlProviders.index(s, have, whole)
+}
 
 // sqlBreakoutWords are words that, right after a closing quote, only SQL
 // puts there: operators and predicates (SQLite's GLOB, NOTNULL, PostgreSQL
@@ -388,4 +404,49 @@ func sqlStringTautology(s string) (off, end int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// detectSQLiPlain judges a plain value (letters, digits, blanks and
+// harmless punctuation, which the engine's prefilter otherwise gives only
+// the keyword check) for the SQL that needs no punctuation: a server
+// procedure named alone ("xp_dirtree", "OPENROWSET"), UNION SELECT with
+// the blanks removed ("Xunionselectfrom"), and the numbers that probe
+// for overflow and float-parsing bugs in the database or its driver.
+func (in *input) detectSQLiPlain() {
+	if !in.e.Enabled(SQLi) {
+		return
+	}
+	s := in.lower()
+	if w, i := sqlProcedureIndex(s, in.lowerBytes(), in.mask.has(bUnderscore)); i >= 0 {
+		in.emit(SQLi, "sqli-procedure", 8, i, i+len(w))
+		return
+	}
+	if i := strings.Index(s, "unionselect"); i >= 0 {
+		// no English word holds it; "union select" written without
+		// blanks relies on a filter that deletes them or on MySQL's
+		// lenient tokenizer around quotes and parentheses
+		in.emit(SQLi, "sqli-lexer", 7, i, i+11)
+		return
+	}
+	if sc := sqlMagicNumber(strings.TrimSpace(s), in.paranoid()); sc > 0 {
+		in.emit(SQLi, "sqli-magic-number", sc, 0, len(s))
+	}
+}
+
+// sqlMagicNumber scores a value that is one of the numbers injection
+// scanners send to find overflow and parsing bugs: 2.2250738585072011e-308
+// hangs the float parsers of older PHP and Java runtimes and 1e309
+// overflows a double (no client sends them; level 1), and the 32-bit
+// limits 2147483647, 2147483648, 4294967295, 4294967296 overflow integer
+// columns (an API may accept them as "no limit"; level 2 only).
+func sqlMagicNumber(s string, paranoid bool) int {
+	switch s {
+	case "2.2250738585072011e-308", "2.2250738585072012e-308", "2.2250738585072007e-308", "1e309", "-1e309":
+		return 6
+	case "2147483647", "2147483648", "-2147483648", "-2147483649", "4294967295", "4294967296":
+		if paranoid {
+			return 4
+		}
+	}
+	return 0
 }
