@@ -254,6 +254,11 @@ func (l *sqlLexer) next() tok {
 	return tok{tOther, st, st + 1}
 }
 
+// lexWindow bounds the text lexed after each of many candidate positions
+// (every ";", every "(select"), so that the checks stay linear in the
+// value: the few tokens a check needs fit in it.
+const lexWindow = 256
+
 // lexN lexes up to len(buf) tokens of s starting at i.
 func lexN(s string, i int, buf []tok) []tok {
 	l := sqlLexer{s: s, i: i}
@@ -426,7 +431,10 @@ func sqlLex(s string, have *byteSet) (off, end, score int, ok bool) {
 			break
 		}
 		j += off
-		if t := lexN(s, j+1, buf[:8]); sqlStatement(t, s) {
+		// the window bounds the lexing per ";" (an unclosed comment or
+		// literal would otherwise be scanned to the end of the value
+		// once per separator)
+		if t := lexN(s[:min(len(s), j+1+lexWindow)], j+1, buf[:8]); sqlStatement(t, s) {
 			return j, t[len(t)-1].end, 8, true
 		}
 		off = j + 1

@@ -63,7 +63,7 @@ func sqlSubquery(s string) (off, end int, ok bool) {
 		if p == 0 || s[p-1] != '(' {
 			continue
 		}
-		t := lexN(s, i+6, buf[:])
+		t := lexN(s[:min(len(s), i+6+lexWindow)], i+6, buf[:])
 		if len(t) == 0 {
 			continue
 		}
