@@ -28,7 +28,8 @@ package detect
 //
 // Stable rule names, by class (for exclusions and custom rules):
 //
-//	sqli             sqli-libinjection, sqli-lexer, sqli-catalog
+//	sqli             sqli-libinjection, sqli-lexer, sqli-catalog, sqli-breakout, sqli-stacked,
+//	                 sqli-comment-keyword, sqli-procedure, sqli-magic-number; level 2: sqli-fragment
 //	xss              xss-libinjection, xss-script-url, xss-tag, xss-js-sink, xss-event-handler
 //	path-traversal   path-traversal, lfi-sensitive-file, lfi-file-url, null-byte
 //	rfi              rfi-include-param, rfi-trailing-question, rfi-ip-url, rfi-wrapper, rfi-data-uri

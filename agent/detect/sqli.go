@@ -15,16 +15,38 @@ func (in *input) detectSQLi() {
 	if !in.e.Enabled(SQLi) {
 		return
 	}
+	if !in.judgeSQLi() {
+		in.sqlRawBodyFields()
+	}
+}
+
+// judgeSQLi runs the SQL judgement over in.text and reports whether it
+// added a signal: libinjection, the lexer, the level-1 shapes
+// (sqlShape), and at paranoia 2 the fragments (sqlFragment).
+func (in *input) judgeSQLi() bool {
+	n := len(in.dst)
 	m := in.mask
 	if !m.plain() || m.has(bColon) {
 		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) {
 			in.emit(SQLi, "sqli-libinjection", 8, 0, len(in.text))
-			return
+			return len(in.dst) > n
 		}
 	}
-	if off, end, score, ok := sqlLex(in.lower(), in.lowerBytes()); ok {
+	s := in.lower()
+	if off, end, score, ok := sqlLex(s, in.lowerBytes()); ok {
 		in.emit(SQLi, "sqli-lexer", score, off, end)
+		return len(in.dst) > n
 	}
+	if rule, off, end, score, ok := sqlShape(s, m, in.lowerBytes()); ok {
+		in.emit(SQLi, rule, score, off, end)
+		return len(in.dst) > n
+	}
+	if in.paranoid() {
+		if off, end, ok := sqlFragment(s, m); ok {
+			in.emit(SQLi, "sqli-fragment", 5, off, end)
+		}
+	}
+	return len(in.dst) > n
 }
 
 // libinjectionFalsePositive recognises libinjection's known false positives:
@@ -232,6 +254,11 @@ func (l *sqlLexer) next() tok {
 	return tok{tOther, st, st + 1}
 }
 
+// lexWindow bounds the text lexed after each of many candidate positions
+// (every ";", every "(select"), so that the checks stay linear in the
+// value: the few tokens a check needs fit in it.
+const lexWindow = 256
+
 // lexN lexes up to len(buf) tokens of s starting at i.
 func lexN(s string, i int, buf []tok) []tok {
 	l := sqlLexer{s: s, i: i}
@@ -333,6 +360,10 @@ func sqlStatement(toks []tok, s string) bool {
 		if len(toks) > 1 && (strings.HasPrefix(second, "xp_") || strings.HasPrefix(second, "sp_") || strings.HasPrefix(second, "master") || toks[1].k == tLParen || toks[1].k == tVar) {
 			return true
 		}
+	case "set":
+		// SET @var = ...: a session variable, the first step of a
+		// prepared-statement injection (SET @a=0x...; PREPARE s FROM @a)
+		return len(toks) > 1 && toks[1].k == tVar
 	case "shutdown":
 		return len(toks) == 1 || toks[1].k == tComment || toks[1].k == tSemi
 	case "declare":
@@ -400,7 +431,10 @@ func sqlLex(s string, have *byteSet) (off, end, score int, ok bool) {
 			break
 		}
 		j += off
-		if t := lexN(s, j+1, buf[:8]); sqlStatement(t, s) {
+		// the window bounds the lexing per ";" (an unclosed comment or
+		// literal would otherwise be scanned to the end of the value
+		// once per separator)
+		if t := lexN(s[:min(len(s), j+1+lexWindow)], j+1, buf[:8]); sqlStatement(t, s) {
 			return j, t[len(t)-1].end, 8, true
 		}
 		off = j + 1
@@ -931,6 +965,10 @@ func sqlStatementStart(s string) (off, end int, ok bool) {
 		case t[1].k == tWord && sqlFunc(w) >= 8:
 			return base, end, true
 		case t[1].k == tWord && sqlFunc(w) > 0 && len(t) > 2 && t[2].k == tLParen:
+			return base, end, true
+		case t[1].k == tNum && len(w) > 2 && w[0] == '0' && w[1] == 'x': // select 0x616263: a string in hex
+			return base, end, true
+		case t[1].k == tLParen && len(t) > 2 && t[2].text(s) == "select": // select (select ...
 			return base, end, true
 		}
 		if f := has("from"); f > 1 && f+2 < len(t) {
