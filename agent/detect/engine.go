@@ -312,6 +312,7 @@ func (in *input) judge() {
 		// only the keyword-level SQL checks can apply.
 		if len(in.text) >= 4 {
 			in.detectPlain()
+			in.detectSQLiPlain()
 		}
 		// "1.e.tables": MySQL reads 1.e as a number glued to a name;
 		// "password::int" is a PostgreSQL cast
@@ -400,6 +401,7 @@ func (in *input) judgeKey() {
 	if in.mask.plain() {
 		if len(in.text) >= 4 {
 			in.detectPlain()
+			in.detectSQLiPlain()
 		}
 		return
 	}
