@@ -58,7 +58,8 @@ var strongCommands = map[string]bool{
 	"clang": true, "g++": true, "ab": false,
 	"ansible-pull": true, "chef-shell": true, "chef-run": true, "chef-client": true, "chef-solo": true, "chef-apply": true,
 	"cscli": true, "aa-disable": true, "aa-exec": true, "aa-enforce": true, "aa-complain": true, "bcdboot": true, "bcdedit": true,
-	"regedit": true, "aptitude": false,
+	"regedit": true, "aptitude": false, "pipx": true, "ssh-copy-id": true, "ssh-add": true, "ex": false, "top": false,
+	"ll": false, "rc": false, "htop": true, "pgrep": true, "nproc": true, "lscpu": true, "lsblk": true,
 	"fetch": false, "lwp-download": true, "lynx": true, "links": false, "aria2c": true, "axel": true,
 }
 
@@ -412,6 +413,9 @@ func (in *input) detectCmd() {
 		return
 	}
 	m := in.mask
+	if in.detectShellShapes() {
+		return
+	}
 	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd {
 		// cmd.exe IF/FOR statements need none of those characters
 		if l := in.lower(); len(l) > 4 && (l[0] == 'i' || l[0] == 'f') {
@@ -427,8 +431,13 @@ func (in *input) detectCmd() {
 		// 'TiMe Sh -c whoami.
 		if m.has(bQuote | bDQuote) {
 			in.sc.tmp = shellNorm(in.sc.tmp[:0], in.lower())
-			in.cmdPhrase(unsafeString(in.sc.tmp), nil)
+			if in.cmdPhrase(unsafeString(in.sc.tmp), nil) {
+				return
+			}
+			in.detectCmdWords(unsafeString(in.sc.tmp))
+			return
 		}
+		in.detectCmdWords(in.lower())
 		return
 	}
 	in.sc.tmp = shellNorm(in.sc.tmp[:0], in.lower())
@@ -560,6 +569,7 @@ func (in *input) detectCmd() {
 			}
 		}
 	}
+	in.detectCmdWords(s)
 }
 
 // segmentLooksShell reports whether the arguments after a command word, up

@@ -178,6 +178,7 @@ func (in *input) detectPlain() {
 	if s[0] == '!' && historyEvents(s) && in.e.Enabled(CommandInj) {
 		in.emit(CommandInj, "cmdi-expansion", 5, 0, len(s))
 	}
+	in.detectCmdWords(s)
 }
 
 // The keyword lists of detectKeyCode and detectCode, with their byteSets.
