@@ -14,7 +14,7 @@ var strongCommands = map[string]bool{
 	"ping": true, "telnet": true, "python": true, "python2": true, "python3": true, "perl": true, "ruby": true,
 	"php": true, "powershell": true, "pwsh": true, "cmd": true, "certutil": true, "systeminfo": true,
 	"tasklist": true, "netstat": true, "base64": true, "xxd": true, "busybox": true, "socat": true,
-	"mkfifo": true, "useradd": true, "usermod": true, "crontab": true, "nohup": true, "sudo": true,
+	"mkfifo": true, "useradd": true, "usermod": true, "adduser": true, "deluser": true, "userdel": true, "groupadd": true, "crontab": true, "nohup": true, "sudo": true,
 	"dig": true, "host": false, "traceroute": true, "tftp": true, "ftp": true, "scp": true, "ssh": true,
 	"rsync": true, "wmic": true, "bitsadmin": true, "rundll32": true, "regsvr32": true, "mshta": true,
 	"cscript": true, "wscript": true, "msiexec": true, "net": false, "reg": false, "schtasks": true,
@@ -128,10 +128,14 @@ func shellNorm(dst []byte, s string) []byte {
 				dst = append(dst, ';')
 				seg := s[i+1 : i+j]
 				for k := 0; k < len(seg); k++ {
-					if seg[k] == ',' {
+					switch c := seg[k]; {
+					case c == ',':
 						dst = append(dst, ' ')
-					} else {
-						dst = append(dst, seg[k])
+					case c == '\'' || c == '"':
+						// quoting inside an element: {,$'whoami',}
+					case c == '$' && k+1 < len(seg) && (seg[k+1] == '\'' || seg[k+1] == '"'):
+					default:
+						dst = append(dst, c)
 					}
 				}
 				dst = append(dst, ' ')

@@ -41,7 +41,7 @@ func evasionBoundary(c byte) bool {
 }
 
 // evadedCommand finds a command name hidden by shell constructs that expand
-// to nothing inside the word: pi``ng, pi$()ng, pi<()ng, c$!at, una$$me,
+// to nothing inside the word: pi“ng, pi$()ng, pi<()ng, c$!at, una$$me,
 // uname$u, ${x}gcc, n$u\c$u, ""p""y""t""h""o""n. The shell runs the
 // command; nothing but an evasion writes a command name that way. Each word
 // is read once (linear in s); buf is scratch. It returns the word's bounds.
@@ -79,7 +79,7 @@ func evadedCommand(s string, buf []byte) (start, end int, _ []byte) {
 }
 
 // emptySubst returns the length of an empty command or process
-// substitution at s[i] ("$()", "<()", ">()", "``"), or 0.
+// substitution at s[i] ("$()", "<()", ">()", "“"), or 0.
 func emptySubst(s string, i int) int {
 	if i+2 < len(s) && (s[i] == '$' || s[i] == '<' || s[i] == '>') && s[i+1] == '(' && s[i+2] == ')' {
 		return 3
@@ -93,7 +93,7 @@ func emptySubst(s string, i int) int {
 // unevade removes from one shell word the pieces that expand to nothing
 // and reports whether what remains is a command name and at least one
 // piece sat inside it. Quotes alone count only in pairs ("I'd" is prose,
-// ti''me is not) and only for command names of three letters or more.
+// ti”me is not) and only for command names of three letters or more.
 func unevade(dst []byte, w string) ([]byte, bool) {
 	if len(w) < 3 || len(w) > 64 {
 		return dst, false
@@ -207,7 +207,7 @@ func varCommand(s string, buf []byte) (int, []byte) {
 	var vars [16]assign
 	nv := 0
 	for i := 0; i < len(s) && nv < len(vars); i++ {
-		if i > 0 && !cmdSeparator(s[i-1]) {
+		if i > 0 && !cmdSeparator(s[i-1]) && s[i-1] != '=' {
 			continue
 		}
 		j := i
@@ -372,7 +372,11 @@ func selfCallingFunction(s string) int {
 // ";.system id", `1;."shell whoami`, "1;.sh whoami" (.sh is an
 // abbreviation the CLI accepts when followed by a command word).
 // Escaped newlines left as text ("\n") count as blanks.
-func sqliteShell(s string) int {
+//
+// At paranoia 2 any dot command of the CLI counts (".databases",
+// ".dump", ".import x"): a statement terminator followed by one is an
+// attempt to drive the CLI, but ".tables" also ends ordinary sentences.
+func sqliteShell(s string, paranoid bool) int {
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], ';')
 		if i < 0 {
@@ -392,10 +396,10 @@ func sqliteShell(s string) int {
 		for k < len(s) && isAlpha(s[k]) {
 			k++
 		}
-		if k >= len(s) || !isSpace(s[k]) && s[k] != '"' && s[k] != '\'' && s[k] != '\\' {
+		if k < len(s) && !isSpace(s[k]) && s[k] != '"' && s[k] != '\'' && s[k] != '\\' {
 			continue
 		}
-		switch s[j:k] {
+		switch w := s[j:k]; w {
 		case "shell", "system":
 			return i
 		case "sh":
@@ -404,9 +408,22 @@ func sqliteShell(s string) int {
 					return i
 				}
 			}
+		default:
+			if paranoid && sqliteDotCommands[w] {
+				return i
+			}
 		}
 	}
 	return -1
+}
+
+// sqliteDotCommands are the SQLite CLI's dot commands that read, write or
+// reveal data.
+var sqliteDotCommands = map[string]bool{
+	"archive": true, "backup": true, "bail": true, "cd": true, "clone": true, "databases": true, "dbinfo": true,
+	"dump": true, "excel": true, "import": true, "indexes": true, "load": true, "log": true, "once": true,
+	"open": true, "output": true, "read": true, "recover": true, "restore": true, "save": true, "schema": true,
+	"tables": true, "fullschema": true, "dbconfig": true, "iotrace": true, "trace": true, "vfslist": true,
 }
 
 // skipEscapedSpace skips blanks and the text escapes \n, \r and \t.
@@ -624,7 +641,7 @@ func globbedCommand(s string) int {
 func (in *input) detectShellShapes() bool {
 	m := in.mask
 	raw := in.lower()
-	if m.has(bQuote | bDQuote | bBackslash | bDollar | bBacktick | bBracket) {
+	if m.has(bQuote | bDQuote | bBackslash | bDollar | bBacktick | bBracket | bLT | bGT) {
 		var a, b int
 		if a, b, in.sc.norm = evadedCommand(raw, in.sc.norm); a >= 0 {
 			in.emit(CommandInj, "cmdi-evasion", 8, a, b+16)
@@ -645,7 +662,7 @@ func (in *input) detectShellShapes() bool {
 		}
 	}
 	if m.hasAll(bSemi | bDot) {
-		if i := sqliteShell(raw); i >= 0 {
+		if i := sqliteShell(raw, in.paranoid()); i >= 0 {
 			in.emit(CommandInj, "cmdi-sqlite-shell", 8, i, i+32)
 			return true
 		}
@@ -701,7 +718,7 @@ func commandStart(s string, lone bool) (end int, ok bool) {
 	}
 	w, _, we := cmdWordAt(s, k0)
 	name, strong, known := commandName(w)
-	if !known || !wordEnds(s, we) || strings.Count(s, " ") > 7 || strings.Contains(s, ", ") {
+	if !known || !wordEnds(s, we) || wordCount(s) > 8 || strings.Contains(s, ", ") {
 		return 0, false
 	}
 	k := skipSpace(s, we)
@@ -770,7 +787,16 @@ func gluedSeparatorCommand(s string) int {
 // solution -> here") does not run a command; Windows tools are not looked
 // for here.
 func (in *input) detectCmdWords(s string) {
-	if !in.paranoid() || !in.e.Enabled(CommandInj) {
+	if !in.e.Enabled(CommandInj) {
+		return
+	}
+	if in.v.Part != event.PartHeader && prefixed(s, true) && lowerStart(in.text) {
+		// "time bsdtar", "nohup nc ...": a tool run under a prefix that
+		// times, detaches or traces it is a probe, not a sentence.
+		in.emit(CommandInj, "cmdi-command", 7, 0, 32)
+		return
+	}
+	if !in.paranoid() {
 		return
 	}
 	if in.v.Part == event.PartHeader && in.sink != sinkUserAgent && in.v.Key != "referer" {
@@ -808,7 +834,7 @@ func (in *input) detectCmdWords(s string) {
 	if lowerStart(raw) {
 		if we, ok := commandStart(t, !in.isKey && in.sink != sinkKey); ok {
 			name, _, _ := commandName(lastPathElem(t[skipSpace(t, 0):we]))
-			if wide || strings.Count(strings.TrimSpace(t), " ") <= 2 && !proseCommands[name] || prefixed(t) {
+			if wide || wordCount(t) <= 3 && !proseCommands[name] || prefixed(t, false) {
 				in.emit(CommandInj, "cmdi-command-word", 6, 0, 32)
 				return
 			}
@@ -840,15 +866,22 @@ func lowerStart(s string) bool {
 
 // prefixed reports a command run through a prefix that times, detaches
 // or traces it ("time curl x", "nohup nc ..."): a probe for blind
-// command injection rather than a pasted command line.
-func prefixed(s string) bool {
-	w, _, we := cmdWordAt(s, 0)
-	switch {
-	case strings.HasPrefix(strings.TrimSpace(s), "time "), strings.HasPrefix(strings.TrimSpace(s), "nohup "), strings.HasPrefix(strings.TrimSpace(s), "strace "):
-		_, _, ok := commandName(w)
-		return ok && we > 0
+// command injection rather than a pasted command line. strong asks for
+// a tool name after the prefix, not a word that is also English.
+func prefixed(s string, strong bool) bool {
+	t := strings.TrimLeft(s, " \t")
+	p := strings.IndexByte(t, ' ')
+	if p < 0 {
+		return false
 	}
-	return false
+	switch t[:p] {
+	case "time", "nohup", "strace", "ltrace", "stdbuf", "unbuffer":
+	default:
+		return false
+	}
+	w, _, we := cmdWordAt(t, p)
+	name, isStrong, ok := commandName(w)
+	return ok && wordEnds(t, we) && name != t[:p] && (isStrong || !strong)
 }
 
 func lastPathElem(w string) string { return w[strings.LastIndexByte(w, '/')+1:] }
@@ -864,4 +897,17 @@ func scriptArg(s string) bool {
 		}
 	}
 	return false
+}
+
+// wordCount counts the blank-separated words of s.
+func wordCount(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		sp := isSpace(s[i])
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n
 }
