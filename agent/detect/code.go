@@ -164,6 +164,9 @@ func (in *input) detectPlain() {
 			in.detectURL()
 		}
 	}
+	if in.sink != sinkURL && in.mask.has(bColon) && (strings.HasPrefix(s, "http:") || strings.HasPrefix(s, "https:") || strings.HasPrefix(s, "ftp:")) {
+		in.detectURL() // "http:2852039166": an address in a disguise
+	}
 	if in.mask.has(bDash) {
 		in.detectCmdPhrases()
 	}
@@ -344,10 +347,6 @@ func (in *input) detectCode() {
 			return
 		}
 	}
-	if i := strings.Index(s, "@{["); i >= 0 { // Perl interpolation @{[ code ]}
-		in.emit(CodeInj, "perl-interpolation", 7, i, i+24)
-		return
-	}
 	if i := strings.Index(in.text, "\xac\xed\x00\x05"); i >= 0 {
 		in.emit(CodeInj, "java-serialized-object", 9, i, i+24)
 		return
@@ -384,6 +383,7 @@ func (in *input) detectCode() {
 		in.emit(CodeInj, "code-injection", 8, i, i+40)
 		return
 	}
+	in.detectCodeShapes()
 }
 
 // phpCall finds a call of a dangerous PHP function: the name as a whole
