@@ -16,6 +16,9 @@ func (in *input) detectXSS() {
 	}
 	m := in.mask
 	if !m.has(bLT | bColon | bEq | bParen | bBacktick | bBracket | bStar) {
+		if m.has(bGT) {
+			in.detectXSSFragments()
+		}
 		return
 	}
 	if m.has(bLT) || m.has(bEq) && m.has(bQuote|bDQuote|bBacktick|bSpace|bSlash) {
@@ -82,7 +85,11 @@ func (in *input) detectXSS() {
 	if m.has(bParen | bBacktick | bEq | bBracket | bStar) {
 		if off, sc := jsSink(s); sc > 0 {
 			in.emit(XSS, "xss-js-sink", sc, off, off+24)
+			return
 		}
+	}
+	if m.has(bGT | bLT) {
+		in.detectXSSFragments()
 	}
 }
 
