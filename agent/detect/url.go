@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
 // hostKind classifies the host of a URL for SSRF.
@@ -396,6 +398,18 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 	if _, isIP, _ := classifyHost(host); isIP && b == 0 {
 		in.emit(RFI, "rfi-ip-url", 5, b, b+32)
 	}
+	if !in.paranoid() {
+		return
+	}
+	if in.v.Part == event.PartPath && b > 0 && s[b-1] == '/' && host != "" {
+		// a URL as a path segment, "/get/https://example.com/": proxies
+		// and fetchers that take their target from the path
+		in.emit(RFI, "rfi-path-url", 5, b, b+32)
+		return
+	}
+	if h2 := pathUserinfoHost(s[a:]); h2 != "" && h2 != host {
+		in.emit(RFI, "rfi-url-confusion", 5, b, b+48)
+	}
 }
 
 // judgeHost emits SSRF signals for an internal or metadata host. urlish says
@@ -439,4 +453,30 @@ func (in *input) classifyHost(host string) (k hostKind, isIP, obfuscated bool) {
 		}
 	}
 	return classifyHost(host)
+}
+
+// pathUserinfoHost reads rest (a URL after "://") the way a parser that
+// ends the authority at the last '@' before the query does:
+// "example.com/:x@evil.com/" (an encoded "/" the application decoded)
+// goes to evil.com there and to example.com elsewhere. It returns that
+// host when it looks like one (a dotted name or an IP literal), else "".
+// "medium.com/@user/post" names a user, not a host.
+func pathUserinfoHost(rest string) string {
+	slash := strings.IndexByte(rest, '/')
+	if slash < 0 {
+		return ""
+	}
+	r := rest
+	if q := strings.IndexAny(r, "?#"); q >= 0 {
+		r = r[:q]
+	}
+	at := strings.LastIndexByte(r, '@')
+	if at < slash {
+		return ""
+	}
+	h := hostOf(r[at+1:])
+	if strings.IndexByte(h, '.') <= 0 || strings.HasSuffix(h, ".") {
+		return ""
+	}
+	return h
 }
