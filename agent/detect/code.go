@@ -717,8 +717,14 @@ var sessionParams = map[string]bool{"jsessionid": true, "aspsessionid": true, "a
 	"sails.sid": true, "ci_session": true, "_session_id": true,
 	"_gitlab_session": true, "express.sid": true, "koa.sess": true, "koa:sess": true, "symfony": true,
 	"phpsessionid": true, "asp.net_session": true, "aspxauth": true, ".aspxauth": true, "_rails_session": true,
-	"django_session": true, "sessiontoken": true, "session_token": true, "sessionid": true, "cakephp": true,
-	"zend_session_id": true, "shiny-token": true, "__host-next-auth.session-token": true}
+	"django_session": true, "sessiontoken": true, "session_token": true}
+
+// siteSessionParams are session parameter names too generic to flag
+// without knowing where the link came from ("sessionid"): they count only
+// when the request's Site is known and the Referer is absent or off-site
+// (Engine.InspectSite).
+var siteSessionParams = map[string]bool{"sessionid": true, "cakephp": true, "zend_session_id": true,
+	"shiny-token": true, "__host-next-auth.session-token": true}
 
 // detectSessionFixation finds cookies set from input (document.cookie with
 // attributes, meta http-equiv set-cookie) and session ids passed as query

@@ -95,16 +95,26 @@ func (e *Engine) InspectSite(v event.Value, site *Site, dst []Signal) []Signal {
 		return dst
 	}
 	// A session id on a link from a page of the same site is the
-	// application's own URL rewriting, not a fixation attempt.
-	if ra := site.refererAuthority(); ra != "" && site.sameSite(ra) {
-		n := base
-		for _, s := range dst[base:] {
-			if s.Rule != "session-id-param" {
-				dst[n] = s
-				n++
+	// application's own URL rewriting, not a fixation attempt; from
+	// another site, or with no Referer, even a generic name counts.
+	ra := site.refererAuthority()
+	if ra == "" || !site.sameSite(ra) {
+		if v.Part == event.PartQuery && !v.IsKey && v.Key != "" && len(v.Key) <= 40 && e.Enabled(SessionFixation) {
+			var buf [40]byte
+			if siteSessionParams[unsafeString(appendLower(buf[:0], v.Key))] {
+				in := input{e: e, v: v, text: v.Text, dst: dst, base: base}
+				in.emit(SessionFixation, "session-id-param", 5, 0, 24)
+				dst = in.dst
 			}
 		}
-		dst = dst[:n]
+		return dst
 	}
-	return dst
+	n := base
+	for _, s := range dst[base:] {
+		if s.Rule != "session-id-param" {
+			dst[n] = s
+			n++
+		}
+	}
+	return dst[:n]
 }
