@@ -124,7 +124,9 @@ func shellNorm(dst []byte, s string) []byte {
 			continue
 		case '{':
 			// brace expansion {cmd,arg}: a separator before the command
-			if j := strings.IndexByte(s[i:], '}'); j > 0 && strings.IndexByte(s[i:i+j], ',') > 0 && strings.IndexByte(s[i:i+j], ' ') < 0 {
+			// (an element list of at most 256 bytes: a value of unclosed
+			// braces is read in bounded pieces)
+			if j := strings.IndexByte(s[i:min(len(s), i+256)], '}'); j > 0 && strings.IndexByte(s[i:i+j], ',') > 0 && strings.IndexByte(s[i:i+j], ' ') < 0 {
 				dst = append(dst, ';')
 				seg := s[i+1 : i+j]
 				for k := 0; k < len(seg); k++ {

@@ -340,14 +340,12 @@ func selfCallingFunction(s string) int {
 		if j >= len(s) || s[j] != '{' {
 			continue
 		}
-		end := strings.IndexByte(s[j:], '}')
+		w := s[j:min(len(s), j+258)] // a body of at most 256 bytes
+		end := strings.IndexByte(w, '}')
 		if end < 0 {
-			end = len(s) - j
+			end = len(w)
 		}
-		body := s[j+1 : j+end]
-		if len(body) > 256 {
-			continue
-		}
+		body := w[1:end]
 		for k := 0; k < len(body); {
 			x := strings.Index(body[k:], name)
 			if x < 0 {
@@ -490,7 +488,7 @@ func mailCommand(s string, paranoid bool) int {
 			if e := strings.IndexByte(rest, ' '); e >= 0 {
 				verb = rest[:e]
 			}
-			if imapVerbs[verb] && imapTag(tag, paranoid) {
+			if imapVerbs[verb] && imapTag(tag) {
 				return i
 			}
 		}
@@ -502,26 +500,18 @@ func mailCommand(s string, paranoid bool) int {
 }
 
 // imapTag reports a client-generated IMAP command tag: letters then at
-// least three digits ("a001", "A003"); at paranoia 2, any alphanumeric
-// tag holding a digit.
-func imapTag(t string, paranoid bool) bool {
+// least three digits ("a001", "A003"); "A1" starts a numbered list.
+func imapTag(t string) bool {
 	j := 0
 	for j < len(t) && isAlpha(t[j]) {
 		j++
 	}
-	d := 0
 	for k := j; k < len(t); k++ {
-		if !isAlnum(t[k]) {
+		if !isDigit(t[k]) {
 			return false
 		}
-		if isDigit(t[k]) {
-			d++
-		}
 	}
-	if paranoid {
-		return d > 0
-	}
-	return j >= 1 && d == len(t)-j && d >= 3
+	return j >= 1 && len(t)-j >= 3
 }
 
 // pop3Command reads a POP3 command line with its arguments: RETR, LIST,
@@ -790,7 +780,7 @@ func (in *input) detectCmdWords(s string) {
 	if !in.e.Enabled(CommandInj) {
 		return
 	}
-	if in.v.Part != event.PartHeader && prefixed(s, true) && lowerStart(in.text) {
+	if (in.v.Part != event.PartHeader || in.sink == sinkUserAgent) && prefixed(s, true) && lowerStart(in.text) {
 		// "time bsdtar", "nohup nc ...": a tool run under a prefix that
 		// times, detaches or traces it is a probe, not a sentence.
 		in.emit(CommandInj, "cmdi-command", 7, 0, 32)

@@ -77,7 +77,7 @@ func perlInterpolation(s string) int {
 			return i // "@{[" as written in Perl
 		}
 		if j < len(s) && s[j] == '[' {
-			if e := strings.IndexByte(s[j:], ']'); e > 0 {
+			if e := strings.IndexByte(s[j:min(len(s), j+256)], ']'); e > 0 {
 				if r := skipSpace(s, j+e+1); r < len(s) && s[r] == '}' {
 					return i
 				}
@@ -108,7 +108,7 @@ func templateConditional(s string) int {
 			if !strings.HasPrefix(s[j:], "if") || j+2 >= len(s) || !isSpace(s[j+2]) {
 				continue
 			}
-			e := strings.Index(s[j:], open.close)
+			e := strings.Index(s[j:min(len(s), j+32)], open.close)
 			if e < 0 {
 				continue
 			}
@@ -116,7 +116,9 @@ func templateConditional(s string) int {
 			if !constantCondition(cond) {
 				continue
 			}
-			if r := s[j+e+2:]; strings.Contains(r, open.end) && (strings.Contains(r, "endif") || strings.Contains(r, "end")) {
+			// the block's end tag within what a probe renders
+			r := s[j+e+2 : min(len(s), j+e+2+256)]
+			if k := strings.Index(r, open.end); k >= 0 && strings.HasPrefix(strings.TrimLeft(r[k+2:], "=- \t"), "end") {
 				return i
 			}
 		}

@@ -366,7 +366,7 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 	if in.certain() {
 		return
 	}
-	if auth := s[a:]; strings.IndexByte(auth, '@') >= 0 && in.e.Enabled(SSRF) {
+	if auth := s[a:min(len(s), a+256)]; strings.IndexByte(auth, '@') >= 0 && in.e.Enabled(SSRF) {
 		if e := strings.IndexAny(auth, "/\\"); e >= 0 {
 			auth = auth[:e]
 		}
@@ -407,7 +407,7 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 		in.emit(RFI, "rfi-path-url", 5, b, b+32)
 		return
 	}
-	if h2 := pathUserinfoHost(s[a:]); h2 != "" && h2 != host {
+	if h2 := pathUserinfoHost(s[a:min(len(s), a+512)]); h2 != "" && h2 != host {
 		in.emit(RFI, "rfi-url-confusion", 5, b, b+48)
 	}
 }

@@ -186,10 +186,11 @@ func htmlTag(s string) (int, int) {
 			return i, 9
 		}
 		if name != "" {
-			end := strings.IndexByte(s[k:], '>')
-			attrs := s[k:]
-			if end >= 0 {
-				attrs = s[k : k+end]
+			// a tag's attributes, up to '>' or 2 KiB: an unclosed tag
+			// repeated through a large value is read in bounded pieces
+			attrs := s[k:min(len(s), k+2048)]
+			if end := strings.IndexByte(attrs, '>'); end >= 0 {
+				attrs = attrs[:end]
 			}
 			if eventHandler(attrs) {
 				return i, 8
