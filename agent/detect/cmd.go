@@ -14,7 +14,7 @@ var strongCommands = map[string]bool{
 	"ping": true, "telnet": true, "python": true, "python2": true, "python3": true, "perl": true, "ruby": true,
 	"php": true, "powershell": true, "pwsh": true, "cmd": true, "certutil": true, "systeminfo": true,
 	"tasklist": true, "netstat": true, "base64": true, "xxd": true, "busybox": true, "socat": true,
-	"mkfifo": true, "useradd": true, "usermod": true, "crontab": true, "nohup": true, "sudo": true,
+	"mkfifo": true, "useradd": true, "usermod": true, "adduser": true, "deluser": true, "userdel": true, "groupadd": true, "crontab": true, "nohup": true, "sudo": true,
 	"dig": true, "host": false, "traceroute": true, "tftp": true, "ftp": true, "scp": true, "ssh": true,
 	"rsync": true, "wmic": true, "bitsadmin": true, "rundll32": true, "regsvr32": true, "mshta": true,
 	"cscript": true, "wscript": true, "msiexec": true, "net": false, "reg": false, "schtasks": true,
@@ -58,7 +58,8 @@ var strongCommands = map[string]bool{
 	"clang": true, "g++": true, "ab": false,
 	"ansible-pull": true, "chef-shell": true, "chef-run": true, "chef-client": true, "chef-solo": true, "chef-apply": true,
 	"cscli": true, "aa-disable": true, "aa-exec": true, "aa-enforce": true, "aa-complain": true, "bcdboot": true, "bcdedit": true,
-	"regedit": true, "aptitude": false,
+	"regedit": true, "aptitude": false, "pipx": true, "ssh-copy-id": true, "ssh-add": true, "ex": false, "top": false,
+	"ll": false, "rc": false, "htop": true, "pgrep": true, "nproc": true, "lscpu": true, "lsblk": true,
 	"fetch": false, "lwp-download": true, "lynx": true, "links": false, "aria2c": true, "axel": true,
 }
 
@@ -123,14 +124,20 @@ func shellNorm(dst []byte, s string) []byte {
 			continue
 		case '{':
 			// brace expansion {cmd,arg}: a separator before the command
-			if j := strings.IndexByte(s[i:], '}'); j > 0 && strings.IndexByte(s[i:i+j], ',') > 0 && strings.IndexByte(s[i:i+j], ' ') < 0 {
+			// (an element list of at most 256 bytes: a value of unclosed
+			// braces is read in bounded pieces)
+			if j := strings.IndexByte(s[i:min(len(s), i+256)], '}'); j > 0 && strings.IndexByte(s[i:i+j], ',') > 0 && strings.IndexByte(s[i:i+j], ' ') < 0 {
 				dst = append(dst, ';')
 				seg := s[i+1 : i+j]
 				for k := 0; k < len(seg); k++ {
-					if seg[k] == ',' {
+					switch c := seg[k]; {
+					case c == ',':
 						dst = append(dst, ' ')
-					} else {
-						dst = append(dst, seg[k])
+					case c == '\'' || c == '"':
+						// quoting inside an element: {,$'whoami',}
+					case c == '$' && k+1 < len(seg) && (seg[k+1] == '\'' || seg[k+1] == '"'):
+					default:
+						dst = append(dst, c)
 					}
 				}
 				dst = append(dst, ' ')
@@ -412,6 +419,9 @@ func (in *input) detectCmd() {
 		return
 	}
 	m := in.mask
+	if in.detectShellShapes() {
+		return
+	}
 	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd {
 		// cmd.exe IF/FOR statements need none of those characters
 		if l := in.lower(); len(l) > 4 && (l[0] == 'i' || l[0] == 'f') {
@@ -427,8 +437,13 @@ func (in *input) detectCmd() {
 		// 'TiMe Sh -c whoami.
 		if m.has(bQuote | bDQuote) {
 			in.sc.tmp = shellNorm(in.sc.tmp[:0], in.lower())
-			in.cmdPhrase(unsafeString(in.sc.tmp), nil)
+			if in.cmdPhrase(unsafeString(in.sc.tmp), nil) {
+				return
+			}
+			in.detectCmdWords(unsafeString(in.sc.tmp))
+			return
 		}
+		in.detectCmdWords(in.lower())
 		return
 	}
 	in.sc.tmp = shellNorm(in.sc.tmp[:0], in.lower())
@@ -560,6 +575,7 @@ func (in *input) detectCmd() {
 			}
 		}
 	}
+	in.detectCmdWords(s)
 }
 
 // segmentLooksShell reports whether the arguments after a command word, up

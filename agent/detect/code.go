@@ -164,6 +164,9 @@ func (in *input) detectPlain() {
 			in.detectURL()
 		}
 	}
+	if in.sink != sinkURL && in.mask.has(bColon) && (strings.HasPrefix(s, "http:") || strings.HasPrefix(s, "https:") || strings.HasPrefix(s, "ftp:")) {
+		in.detectURL() // "http:2852039166": an address in a disguise
+	}
 	if in.mask.has(bDash) {
 		in.detectCmdPhrases()
 	}
@@ -178,6 +181,7 @@ func (in *input) detectPlain() {
 	if s[0] == '!' && historyEvents(s) && in.e.Enabled(CommandInj) {
 		in.emit(CommandInj, "cmdi-expansion", 5, 0, len(s))
 	}
+	in.detectCmdWords(s)
 }
 
 // The keyword lists of detectKeyCode and detectCode, with their byteSets.
@@ -343,10 +347,6 @@ func (in *input) detectCode() {
 			return
 		}
 	}
-	if i := strings.Index(s, "@{["); i >= 0 { // Perl interpolation @{[ code ]}
-		in.emit(CodeInj, "perl-interpolation", 7, i, i+24)
-		return
-	}
 	if i := strings.Index(in.text, "\xac\xed\x00\x05"); i >= 0 {
 		in.emit(CodeInj, "java-serialized-object", 9, i, i+24)
 		return
@@ -383,6 +383,7 @@ func (in *input) detectCode() {
 		in.emit(CodeInj, "code-injection", 8, i, i+40)
 		return
 	}
+	in.detectCodeShapes()
 }
 
 // phpCall finds a call of a dangerous PHP function: the name as a whole
@@ -717,6 +718,13 @@ var sessionParams = map[string]bool{"jsessionid": true, "aspsessionid": true, "a
 	"_gitlab_session": true, "express.sid": true, "koa.sess": true, "koa:sess": true, "symfony": true,
 	"phpsessionid": true, "asp.net_session": true, "aspxauth": true, ".aspxauth": true, "_rails_session": true,
 	"django_session": true, "sessiontoken": true, "session_token": true}
+
+// siteSessionParams are session parameter names too generic to flag
+// without knowing where the link came from ("sessionid"): they count only
+// when the request's Site is known and the Referer is absent or off-site
+// (Engine.InspectSite).
+var siteSessionParams = map[string]bool{"sessionid": true, "cakephp": true, "zend_session_id": true,
+	"shiny-token": true, "__host-next-auth.session-token": true}
 
 // detectSessionFixation finds cookies set from input (document.cookie with
 // attributes, meta http-equiv set-cookie) and session ids passed as query

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
 // hostKind classifies the host of a URL for SSRF.
@@ -247,16 +249,29 @@ func (in *input) detectURL() {
 		// A URL parameter given inline content to fetch: data:text/...,
 		// data:application/... (an image data URL is an avatar, not a
 		// fetch target).
-		if scheme == "data" && in.sink == sinkURL && (strings.HasPrefix(s[i+1:], "text/") || strings.HasPrefix(s[i+1:], "application/")) {
+		if scheme == "data" && i == 4 && (strings.HasPrefix(s[i+1:], "text/") || strings.HasPrefix(s[i+1:], "application/")) {
 			in.emit(RFI, "rfi-data-uri", 6, 0, 32)
 			return
 		}
 		// WHATWG URL parsing reads "http:127.0.0.1" and "http:/host" as
-		// http://127.0.0.1 and http://host for special schemes.
-		if (scheme == "http" || scheme == "https" || scheme == "ftp") && in.sink == sinkURL && !strings.HasPrefix(s[i+1:], "//") {
+		// http://127.0.0.1 and http://host for special schemes. In a URL
+		// parameter any host counts; elsewhere an IP literal does (an
+		// address written "http:2852039166" is an evasion, not prose).
+		if (scheme == "http" || scheme == "https" || scheme == "ftp") && !strings.HasPrefix(s[i+1:], "//") {
 			r := strings.TrimLeft(s[i+1:], "/\\")
-			in.judgeHost(s, len(s)-len(r), hostOf(r), true, scheme)
-			return
+			h := hostOf(r)
+			if in.sink == sinkURL {
+				in.judgeHost(s, len(s)-len(r), h, true, scheme)
+				return
+			}
+			if k, isIP, _ := classifyHost(h); isIP && (len(h) >= 6 || h != "" && h[0] == '[') {
+				if k == hostInternal {
+					in.emit(SSRF, "ssrf-ip-obfuscation", 8, 0, 48)
+					return
+				}
+				in.judgeHost(s, len(s)-len(r), h, true, scheme+":")
+				return
+			}
 		}
 	}
 	// Scheme-relative or bare host in a URL parameter.
@@ -330,15 +345,41 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 		return
 	}
 	host := hostOf(s[a:])
+	if host == "" && a < len(s) && s[a] == '\\' {
+		// \l\o\c\a\l\h\o\s\t: lenient parsers drop the backslashes
+		host = s[a:]
+		if e := strings.IndexAny(host, "/?# "); e >= 0 {
+			host = host[:e]
+		}
+	}
 	web := scheme == "http" || scheme == "https" || scheme == "ftp" || scheme == "ftps" || scheme == "ws" || scheme == "wss" || scheme == ""
 	if !web {
-		// any other scheme still must not point at metadata
-		if k, _, _ := classifyHost(host); k == hostMetadata {
+		// any other scheme still must not point at metadata, nor at an
+		// internal address written in a disguise (ssh://0177.0.0.1,
+		// acap://①②⑦.⓪.⓪.①)
+		if k, _, obf := in.classifyHost(host); k == hostMetadata || k == hostInternal && obf {
 			in.judgeHost(s, b, host, true, scheme)
 		}
 		return
 	}
 	in.judgeHost(s, b, host, true, scheme)
+	if in.certain() {
+		return
+	}
+	if auth := s[a:min(len(s), a+256)]; strings.IndexByte(auth, '@') >= 0 && in.e.Enabled(SSRF) {
+		if e := strings.IndexAny(auth, "/\\"); e >= 0 {
+			auth = auth[:e]
+		}
+		if strings.Count(auth, "@") > 1 || strings.ContainsAny(auth, " #&") {
+			userinfoHosts(auth, func(h string) bool {
+				if k, _, _ := in.classifyHost(h); k != hostPublic {
+					in.emit(SSRF, "ssrf-parser-confusion", 8, b, a+48)
+					return true
+				}
+				return false
+			})
+		}
+	}
 	if in.e.disabledClass[RFI] {
 		return
 	}
@@ -357,6 +398,18 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 	if _, isIP, _ := classifyHost(host); isIP && b == 0 {
 		in.emit(RFI, "rfi-ip-url", 5, b, b+32)
 	}
+	if !in.paranoid() {
+		return
+	}
+	if in.v.Part == event.PartPath && b > 0 && s[b-1] == '/' && host != "" {
+		// a URL as a path segment, "/get/https://example.com/": proxies
+		// and fetchers that take their target from the path
+		in.emit(RFI, "rfi-path-url", 5, b, b+32)
+		return
+	}
+	if h2 := pathUserinfoHost(s[a:min(len(s), a+512)]); h2 != "" && h2 != host {
+		in.emit(RFI, "rfi-url-confusion", 5, b, b+48)
+	}
 }
 
 // judgeHost emits SSRF signals for an internal or metadata host. urlish says
@@ -365,8 +418,11 @@ func (in *input) judgeHost(s string, off int, host string, urlish bool, scheme s
 	if host == "" || !in.e.Enabled(SSRF) {
 		return
 	}
-	k, isIP, obf := classifyHost(host)
+	k, isIP, obf := in.classifyHost(host)
 	switch {
+	case obf && k == hostPublic && strings.IndexByte(host, '\\') >= 0 && urlish:
+		// a name spelled with backslashes between its letters
+		in.emit(SSRF, "ssrf-ip-obfuscation", 6, off, off+48)
 	case k == hostMetadata:
 		in.emit(SSRF, "ssrf-metadata", 9, off, off+48)
 	case k == hostInternal && obf:
@@ -376,4 +432,51 @@ func (in *input) judgeHost(s string, off int, host string, urlish bool, scheme s
 	case k == hostInternal && in.sink == sinkURL:
 		in.emit(SSRF, "ssrf-internal", 7, off, off+48)
 	}
+}
+
+// classifyHost classifies host after folding the Unicode look-alikes and
+// backslashes a resolver or lenient parser removes (see foldHost); a
+// folded host counts as obfuscated.
+func (in *input) classifyHost(host string) (k hostKind, isIP, obfuscated bool) {
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; c >= 0x80 || c == '\\' {
+			var buf [128]byte
+			if len(host) > 4*len(buf) {
+				break
+			}
+			f, changed := foldHost(buf[:0], host)
+			if !changed {
+				break
+			}
+			k, isIP, _ = classifyHost(string(f))
+			return k, isIP, true
+		}
+	}
+	return classifyHost(host)
+}
+
+// pathUserinfoHost reads rest (a URL after "://") the way a parser that
+// ends the authority at the last '@' before the query does:
+// "example.com/:x@evil.com/" (an encoded "/" the application decoded)
+// goes to evil.com there and to example.com elsewhere. It returns that
+// host when it looks like one (a dotted name or an IP literal), else "".
+// "medium.com/@user/post" names a user, not a host.
+func pathUserinfoHost(rest string) string {
+	slash := strings.IndexByte(rest, '/')
+	if slash < 0 {
+		return ""
+	}
+	r := rest
+	if q := strings.IndexAny(r, "?#"); q >= 0 {
+		r = r[:q]
+	}
+	at := strings.LastIndexByte(r, '@')
+	if at < slash {
+		return ""
+	}
+	h := hostOf(r[at+1:])
+	if strings.IndexByte(h, '.') <= 0 || strings.HasSuffix(h, ".") {
+		return ""
+	}
+	return h
 }

@@ -16,6 +16,9 @@ func (in *input) detectXSS() {
 	}
 	m := in.mask
 	if !m.has(bLT | bColon | bEq | bParen | bBacktick | bBracket | bStar) {
+		if m.has(bGT) {
+			in.detectXSSFragments()
+		}
 		return
 	}
 	if m.has(bLT) || m.has(bEq) && m.has(bQuote|bDQuote|bBacktick|bSpace|bSlash) {
@@ -82,7 +85,11 @@ func (in *input) detectXSS() {
 	if m.has(bParen | bBacktick | bEq | bBracket | bStar) {
 		if off, sc := jsSink(s); sc > 0 {
 			in.emit(XSS, "xss-js-sink", sc, off, off+24)
+			return
 		}
+	}
+	if m.has(bGT | bLT) {
+		in.detectXSSFragments()
 	}
 }
 
@@ -179,10 +186,11 @@ func htmlTag(s string) (int, int) {
 			return i, 9
 		}
 		if name != "" {
-			end := strings.IndexByte(s[k:], '>')
-			attrs := s[k:]
-			if end >= 0 {
-				attrs = s[k : k+end]
+			// a tag's attributes, up to '>' or 2 KiB: an unclosed tag
+			// repeated through a large value is read in bounded pieces
+			attrs := s[k:min(len(s), k+2048)]
+			if end := strings.IndexByte(attrs, '>'); end >= 0 {
+				attrs = attrs[:end]
 			}
 			if eventHandler(attrs) {
 				return i, 8
