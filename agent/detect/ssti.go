@@ -64,8 +64,14 @@ func (in *input) detectSSTI() {
 		return
 	}
 	s := in.lower()
+	hasCtor := strings.Contains(s, "constructor")
 	type delim struct{ open, close string }
 	for _, d := range [...]delim{{"{{", "}}"}, {"${", "}"}, {"#{", "}"}, {"*{", "}"}, {"@{", "}"}, {"<%=", "%>"}, {"<%", "%>"}, {"{%", "%}"}, {"{", "}"}} {
+		// Linear in the value: bodies of closed expressions do not overlap
+		// (the scan resumes after the close), and once a close is missing
+		// it is missing for every later opener too, so only the first few
+		// unclosed openers are judged.
+		unclosed := 0
 		for off := 0; off < len(s); {
 			i := strings.Index(s[off:], d.open)
 			if i < 0 {
@@ -73,47 +79,28 @@ func (in *input) detectSSTI() {
 			}
 			i += off
 			b := i + len(d.open)
-			j := strings.Index(s[b:], d.close)
-			var body string
+			j := -1
+			if unclosed == 0 {
+				j = strings.Index(s[b:], d.close)
+			}
 			if j < 0 {
-				body = s[b:]
-				if len(body) > 256 {
-					body = body[:256]
+				if unclosed++; unclosed > maxUnclosedTemplates {
+					break
 				}
-			} else {
-				body = s[b : b+j]
-			}
-			off = b
-			if d.open == "${" && (strings.HasPrefix(body, "jndi") || strings.HasPrefix(body, "env:") || strings.HasPrefix(body, "::-") || strings.HasPrefix(body, "lower:") || strings.HasPrefix(body, "upper:") || strings.HasPrefix(body, "${")) {
-				continue // Log4j lookups are judged by detectJNDI
-			}
-			sc := templateEvidence(body)
-			if d.open == "{%" {
-				w := strings.TrimSpace(body)
-				// only the statements that reach outside the template; for,
-				// if, set and block are everyday template documentation
-				for _, k := range [...]string{"import", "include", "extends", "debug", "load", "exec"} {
-					if strings.HasPrefix(w, k) && sc < 6 {
-						sc = 6
-					}
+				off = b
+				if in.sstiBody(d.open, i, s[b:min(b+256, len(s))], hasCtor) {
+					return
 				}
+				continue
 			}
-			if d.open == "{" {
-				// Smarty: {php}, {system('id')}, {$smarty.version}
-				w := strings.TrimSpace(body)
-				if !(strings.HasPrefix(w, "php") || strings.HasPrefix(w, "$smarty") || strings.HasPrefix(w, "system(") || strings.HasPrefix(w, "self::") || strings.HasPrefix(w, "literal")) {
-					continue
-				}
-				sc = 8
+			body := s[b : b+j]
+			off = b + j + len(d.close)
+			// The innermost opener is the expression a template engine
+			// reads ("{{a {{7*7}}"); judge it as well as the outer body.
+			if k := strings.LastIndex(body, d.open); k > 0 && in.sstiBody(d.open, b+k, body[k+len(d.open):], hasCtor) {
+				return
 			}
-			if d.open == "{{" && sc == 0 {
-				w := strings.TrimSpace(body)
-				if strings.HasPrefix(w, "#with") || strings.HasPrefix(w, "#each") && strings.Contains(s, "constructor") || strings.Contains(w, "lookup ") && strings.Contains(s, "constructor") {
-					sc = 7
-				}
-			}
-			if sc > 0 {
-				in.emit(SSTI, "ssti-expression", sc, i, b+32)
+			if in.sstiBody(d.open, i, body, hasCtor) {
 				return
 			}
 		}
@@ -132,4 +119,54 @@ func (in *input) detectSSTI() {
 			return
 		}
 	}
+}
+
+// maxUnclosedTemplates bounds how many openers without a close one value
+// gets judged for: an engine does not render an unclosed expression, and
+// the bound keeps a value of "{{{{..." linear.
+const maxUnclosedTemplates = 16
+
+// maxTemplateBody bounds how much of one expression body is searched for
+// evidence, after its leading blanks.
+const maxTemplateBody = 4 << 10
+
+// sstiBody judges one template expression body opened by open at offset i
+// of the lower-cased value, and emits a signal when it has evidence.
+// hasCtor says whether the value mentions "constructor" (Handlebars
+// prototype walks).
+func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
+	body = strings.TrimLeft(body, " \t\r\n")
+	if len(body) > maxTemplateBody {
+		body = body[:maxTemplateBody]
+	}
+	if open == "${" && (strings.HasPrefix(body, "jndi") || strings.HasPrefix(body, "env:") || strings.HasPrefix(body, "::-") || strings.HasPrefix(body, "lower:") || strings.HasPrefix(body, "upper:") || strings.HasPrefix(body, "${")) {
+		return false // Log4j lookups are judged by detectJNDI
+	}
+	sc := templateEvidence(body)
+	w := strings.TrimSpace(body)
+	switch open {
+	case "{%":
+		// only the statements that reach outside the template; for, if,
+		// set and block are everyday template documentation
+		for _, k := range [...]string{"import", "include", "extends", "debug", "load", "exec"} {
+			if strings.HasPrefix(w, k) && sc < 6 {
+				sc = 6
+			}
+		}
+	case "{":
+		// Smarty: {php}, {system('id')}, {$smarty.version}
+		if !(strings.HasPrefix(w, "php") || strings.HasPrefix(w, "$smarty") || strings.HasPrefix(w, "system(") || strings.HasPrefix(w, "self::") || strings.HasPrefix(w, "literal")) {
+			return false
+		}
+		sc = 8
+	case "{{":
+		if sc == 0 && (strings.HasPrefix(w, "#with") || strings.HasPrefix(w, "#each") && hasCtor || strings.Contains(w, "lookup ") && hasCtor) {
+			sc = 7
+		}
+	}
+	if sc > 0 {
+		in.emit(SSTI, "ssti-expression", sc, i, i+len(open)+32)
+		return true
+	}
+	return false
 }
