@@ -236,7 +236,9 @@ func TestXSSFragments(t *testing.T) {
 		{"arrow", body("note", "H2O + CO2 -> H2CO3"), "", ""},
 		{"html", body("html", "<p>Hello <b>world</b></p><ul><li>a</li></ul>"), "", ""},
 		{"img", body("html", `<img src="https://cdn.example.com/logo.png" alt="Logo" width="120">`), "", ""},
-		{"less than", body("note", "5 < 10 and x<y"), "", ""},
+		// No markup at either level; paranoia 2 reads comparisons joined by
+		// "and" as a SQL condition fragment, its documented cost on free text.
+		{"less than", body("note", "5 < 10 and x<y"), "", "sqli-fragment"},
 	})
 }
 

@@ -68,9 +68,10 @@ func (f ResponseFiltersFunc) ResponseFilter(ctx context.Context, inv *proxy.Invo
 	return f(ctx, inv, d)
 }
 
-// Detector judges one decoded value; *detect.Engine is the implementation.
+// Detector judges one decoded value of a request whose Site (Host and
+// Referer) is known; *detect.Engine is the implementation.
 type Detector interface {
-	Inspect(v event.Value, dst []detect.Signal) []detect.Signal
+	InspectSite(v event.Value, site *detect.Site, dst []detect.Signal) []detect.Signal
 }
 
 // Options configure a Firewall. The zero value is usable.
@@ -384,13 +385,14 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 	ev.SetMode(mode)
 	if !ev.Done() {
 		var sigs []detect.Signal
+		site := detect.SiteOf(req)
 		werr := f.dec.Walk(req, func(v event.Value) bool {
 			if ev.Wants(v.Location) {
 				ev.Keep(v)
 			}
 			all, classes, rules := ev.Exclusions(v.Location)
 			if !all {
-				sigs = st.detectorFor(classes, rules).Inspect(v, sigs)
+				sigs = st.detectorFor(classes, rules).InspectSite(v, &site, sigs)
 			}
 			return ctx.Err() == nil
 		})

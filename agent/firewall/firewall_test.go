@@ -36,7 +36,7 @@ type inspectLog struct {
 	off  map[string][]detect.Class
 }
 
-func (d *fakeDetector) Inspect(v event.Value, dst []detect.Signal) []detect.Signal {
+func (d *fakeDetector) InspectSite(v event.Value, _ *detect.Site, dst []detect.Signal) []detect.Signal {
 	d.log.mu.Lock()
 	d.log.seen = append(d.log.seen, v.Location)
 	for c := range d.off {
@@ -455,6 +455,30 @@ func TestReloadKeepsLastGood(t *testing.T) {
 	env["LAMBDAWAF_CONFIG"] = filepath.Join(dir, "missing.yaml")
 	if _, err := Open(func(k string) string { return env[k] }, Options{}); err == nil || !strings.Contains(err.Error(), "cannot read") {
 		t.Errorf("unreadable configuration error = %v", err)
+	}
+}
+
+// The request's Host and Referer reach the detectors: a session id in a
+// link from the same site is the application's URL rewriting, from another
+// site it is session fixation (CRS 943110).
+func TestSiteReachesDetectors(t *testing.T) {
+	tests := []struct {
+		referer   string
+		wantBlock bool
+	}{
+		{"https://api.example.com/login", false},
+		{"https://evil.example/phish", true},
+	}
+	for _, tt := range tests {
+		f := New(policy.Default(), Options{})
+		edits := map[string]any{
+			"rawQueryString":        "jsessionid=abc123",
+			"queryStringParameters": map[string]any{"jsessionid": "abc123"},
+			"headers":               map[string]any{"host": "api.example.com", "referer": tt.referer},
+		}
+		if v := inspect(t, f, fixture(t, "apigw-v2.json", edits)); v.Block != tt.wantBlock {
+			t.Errorf("referer %s: Block = %v, want %v", tt.referer, v.Block, tt.wantBlock)
+		}
 	}
 }
 

@@ -29,8 +29,9 @@ func (p *Pipeline) Signals(payload []byte, dst []detect.Signal) ([]detect.Signal
 	if err != nil {
 		return dst, fmt.Errorf("parse event: %w", err)
 	}
+	site := detect.SiteOf(req)
 	werr := p.Decoder.Walk(req, func(v event.Value) bool {
-		dst = p.Engine.Inspect(v, dst)
+		dst = p.Engine.InspectSite(v, &site, dst)
 		return true
 	})
 	if de, ok := werr.(*decode.Error); ok {
