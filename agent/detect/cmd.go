@@ -261,9 +261,10 @@ func globbedFile(s string) int {
 		return -1
 	}
 	var b strings.Builder
+	lastClose := strings.LastIndexByte(s, ']') // no "]" after it: a "[" there opens nothing
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == '[' {
+		if c == '[' && i < lastClose {
 			if j := strings.IndexByte(s[i:], ']'); j > 0 {
 				body := strings.Trim(s[i+1:i+j], "/")
 				if len(body) == 1 && body[0] != '?' && body[0] != '!' {
@@ -537,11 +538,13 @@ func (in *input) detectCmd() {
 			}
 		}
 		w, ws, we := cmdWordAt(s, i)
-		if w == "" {
-			continue
-		}
 		strong, known := strongCommands[w]
-		if !known || !wordEnds(s, we) {
+		if w == "" || !known || !wordEnds(s, we) {
+			// Every separator in the blanks cmdWordAt skipped leads to
+			// the same word: go on after them (linear on "\n\n\n...").
+			if ws-1 > i {
+				i = ws - 1
+			}
 			continue
 		}
 		switch {

@@ -261,7 +261,8 @@ func (in *input) detectCode() {
 		}
 	}
 	if m.has(bEq) {
-		if _, i := phpIniWords.index(s, low, func(i int, w string) bool { return strings.IndexByte(s[i:], '=') >= 0 }); i >= 0 {
+		lastEq := strings.LastIndexByte(s, '=')
+		if _, i := phpIniWords.index(s, low, func(i int, w string) bool { return i < lastEq }); i >= 0 {
 			in.emit(CodeInj, "php-ini-directive", 7, i, i+32)
 			return
 		}
@@ -272,27 +273,28 @@ func (in *input) detectCode() {
 			return
 		}
 	}
+	ct := codeText{s: s, noClose: len(s) + 1, noEOL: len(s) + 1}
 	if m.has(bDollar) && m.has(bLBrace) {
-		if i := phpVariableVariable(s); i >= 0 {
+		if i := phpVariableVariable(&ct); i >= 0 {
 			in.emit(CodeInj, "php-variable-call", 5, i, i+24)
 			return
 		}
 	}
 	if m.has(bParen) {
-		if i, sc := phpCall(s, in.v.Part != event.PartPath); sc > 0 {
+		if i, sc := phpCall(&ct, in.v.Part != event.PartPath); sc > 0 {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)
 			return
 		}
-		if in.v.Part != event.PartPath && phpWholeCall(s) {
+		if in.v.Part != event.PartPath && phpWholeCall(&ct) {
 			in.emit(CodeInj, "php-function-call", 4, 0, len(s))
 			return
 		}
-		if i, sc := phpDynamicCall(s); sc > 0 {
+		if i, sc := phpDynamicCall(&ct); sc > 0 {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)
 			return
 		}
 		if m.has(bDollar) && in.v.Part != event.PartHeader {
-			if i := phpVarCall(s); i >= 0 {
+			if i := phpVarCall(&ct); i >= 0 {
 				in.emit(CodeInj, "php-variable-call", 6, i, i+32)
 				return
 			}
@@ -390,7 +392,8 @@ func (in *input) detectCode() {
 // word, then blanks or comments (/* */, //, #) up to '(', and an argument
 // that looks like code, or the call opening the value. openCall allows a
 // call left open at the end of the value ("base64_decode(").
-func phpCall(s string, openCall bool) (int, int) {
+func phpCall(c *codeText, openCall bool) (int, int) {
+	s := c.s
 	for i := 0; i < len(s); {
 		if !isAlpha(s[i]) && s[i] != '_' {
 			i++
@@ -410,18 +413,18 @@ func phpCall(s string, openCall bool) (int, int) {
 			i = j
 			continue
 		}
-		k := skipCodeSpace(s, j)
+		k := c.skip(j)
 		if (prev == '"' || prev == '\'') && sc >= 7 && k < len(s) && s[k] == prev { // "system"(x), ("system")("id")
-			n := skipCodeSpace(s, k+1)
+			n := c.skip(k + 1)
 			if n < len(s) && s[n] == ')' {
-				n = skipCodeSpace(s, n+1)
+				n = c.skip(n + 1)
 			}
 			if n < len(s) && s[n] == '(' {
 				return i - 1, sc
 			}
 		}
 		if k < len(s) && s[k] == ')' && prev == '(' && sc >= 7 { // (system)('id');
-			if n := skipCodeSpace(s, k+1); n < len(s) && s[n] == '(' && statementCall(s, n) {
+			if n := c.skip(k + 1); n < len(s) && s[n] == '(' && statementCall(c, n) {
 				return i - 1, sc
 			}
 		}
@@ -450,6 +453,106 @@ func phpCall(s string, openCall bool) (int, int) {
 		i = j
 	}
 	return 0, 0
+}
+
+// maxCodeNesting bounds how deeply the PHP readers follow nested brackets
+// and concatenations around a callee: real code nests a few levels, and
+// the bound keeps a value of "((((..." linear.
+const maxCodeNesting = 8
+
+// codeText is a value being read as code, with what the readers learn
+// about it on the way, so that skipping comments and matching brackets
+// stay linear in the value however often they are asked: once a "/*" is
+// known to be unclosed every later one is, and brackets matched in one
+// scan are remembered for the brackets nested in them.
+type codeText struct {
+	s       string
+	noClose int     // offset from which no "*/" follows; len(s)+1 while unknown
+	noEOL   int     // offset from which no newline follows; len(s)+1 while unknown
+	matches []int32 // per offset of a scanned bracket: its match+1, -1 unclosed, 0 unknown
+	calls   int     // match calls so far; memoising starts after a few
+}
+
+// skip is skipCodeSpace on c.s.
+func (c *codeText) skip(j int) int {
+	s := c.s
+	for j < len(s) {
+		switch {
+		case isSpace(s[j]):
+			j++
+		case strings.HasPrefix(s[j:], "/*"):
+			if j+2 >= c.noClose {
+				return len(s)
+			}
+			k := strings.Index(s[j+2:], "*/")
+			if k < 0 {
+				c.noClose = j + 2
+				return len(s)
+			}
+			j += k + 4
+		case strings.HasPrefix(s[j:], "//") || s[j] == '#':
+			if j >= c.noEOL {
+				return len(s)
+			}
+			k := strings.IndexByte(s[j:], '\n')
+			if k < 0 {
+				c.noEOL = j
+				return len(s)
+			}
+			j += k + 1
+		default:
+			return j
+		}
+	}
+	return j
+}
+
+// match is matchClose on c.s. The first calls scan as matchClose does;
+// after that one scan also records the match of every bracket it passes
+// (a fresh scan from one of them would read the rest of the value the
+// same way), so later calls for those brackets cost nothing.
+func (c *codeText) match(i int, open, close byte) int {
+	if c.calls++; c.calls <= 8 {
+		return matchClose(c.s, i, open, close)
+	}
+	if c.matches == nil {
+		c.matches = make([]int32, len(c.s))
+	}
+	if m := c.matches[i]; m != 0 {
+		if m < 0 {
+			return -1
+		}
+		return int(m) - 1
+	}
+	s := c.s
+	stack := make([]int, 0, 8)
+	for j := i; j < len(s); j++ {
+		switch ch := s[j]; ch {
+		case '\'', '"', '`':
+			k := strings.IndexByte(s[j+1:], ch)
+			if k < 0 {
+				j = len(s)
+				continue
+			}
+			j += k + 1
+		case open:
+			stack = append(stack, j)
+		case close:
+			if len(stack) == 0 {
+				continue
+			}
+			o := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			c.matches[o] = int32(j) + 1
+			if o == i {
+				return j
+			}
+		}
+	}
+	for _, o := range stack {
+		c.matches[o] = -1
+	}
+	return -1
 }
 
 // skipCodeSpace skips blanks (vertical tab included) and C, C++ and shell

@@ -13,7 +13,8 @@ import "strings"
 // expression ${...}, then any subscripts ([...], {...}), then "(". A
 // braced name must be followed directly by the call or a subscript, so
 // that text templates such as "${total} (incl. tax)" stay clean.
-func phpVarCall(s string) int {
+func phpVarCall(c *codeText) int {
+	s := c.s
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], '$')
 		if i < 0 {
@@ -21,11 +22,11 @@ func phpVarCall(s string) int {
 		}
 		i += off
 		off = i + 1
-		j := skipCodeSpace(s, i+1)
+		j := c.skip(i + 1)
 		braced := false
 		switch {
 		case j < len(s) && s[j] == '{':
-			e := matchClose(s, j, '{', '}')
+			e := c.match(j, '{', '}')
 			if e < 0 || e == j+1 {
 				continue
 			}
@@ -39,7 +40,7 @@ func phpVarCall(s string) int {
 		}
 		subscripts, commented := 0, false
 		for {
-			k := skipCodeSpace(s, j)
+			k := c.skip(j)
 			commented = commented || k > j && strings.ContainsAny(s[j:k], "/#")
 			if k >= len(s) || s[k] != '[' && s[k] != '{' {
 				break
@@ -48,7 +49,7 @@ func phpVarCall(s string) int {
 			if s[k] == '{' {
 				closer = '}'
 			}
-			e := matchClose(s, k, s[k], closer)
+			e := c.match(k, s[k], closer)
 			if e < 0 {
 				break
 			}
@@ -67,7 +68,7 @@ func phpVarCall(s string) int {
 		// Directly called, or with a comment in the expression
 		// ($a[1] /*x*/ (2), $a[1]/*x*/[2] ()); a blank alone is prose:
 		// "$items[0] (the first)".
-		if k := skipCodeSpace(s, j); k < len(s) && s[k] == '(' && (k == j || commented || strings.Contains(s[j:k], "/*") || strings.ContainsAny(s[j:k], "#\n")) {
+		if k := c.skip(j); k < len(s) && s[k] == '(' && (k == j || commented || strings.Contains(s[j:k], "/*") || strings.ContainsAny(s[j:k], "#\n")) {
 			return i
 		}
 	}
@@ -104,15 +105,16 @@ func matchClose(s string, i int, open, close byte) int {
 // concatenation of two or more string literals spelling the name
 // ('sys'.'tem', later called through a constant or variable). It returns
 // the offset and the function's score.
-func phpDynamicCall(s string) (int, int) {
+func phpDynamicCall(c *codeText) (int, int) {
+	s := c.s
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '(' && c != '[' && c != '\'' && c != '"' {
+		ch := s[i]
+		if ch != '(' && ch != '[' && ch != '\'' && ch != '"' {
 			continue
 		}
-		if c == '\'' || c == '"' {
+		if ch == '\'' || ch == '"' {
 			// A concatenation of literals: 'sys' . 'tem'.
-			name, n, end := phpConcat(s, i)
+			name, n, end := phpConcat(c, i, 0)
 			if n >= 2 {
 				if sc := phpFuncs[name]; sc >= 7 {
 					return i, sc
@@ -123,28 +125,28 @@ func phpDynamicCall(s string) (int, int) {
 			}
 			continue
 		}
-		name, end, ok := phpCallee(s, i)
+		name, end, ok := phpCallee(c, i, 0)
 		if !ok {
 			continue
 		}
 		// subscripts [0] {0} after the callee, then the call
-		j := skipCodeSpace(s, end)
+		j := c.skip(end)
 		for j < len(s) && (s[j] == '[' || s[j] == '{') {
 			closer := byte(']')
 			if s[j] == '{' {
 				closer = '}'
 			}
-			e := matchClose(s, j, s[j], closer)
+			e := c.match(j, s[j], closer)
 			if e < 0 {
 				break
 			}
-			j = skipCodeSpace(s, e+1)
+			j = c.skip(e + 1)
 		}
 		// The call must end the statement, (system)(ls); or the value,
 		// so that prose such as "the (system) (optional)" stays clean.
 		if j < len(s) && s[j] == '(' {
 			if sc := phpFuncs[name]; sc >= 7 {
-				if statementCall(s, j) {
+				if statementCall(c, j) {
 					return i, sc
 				}
 			}
@@ -157,7 +159,11 @@ func phpDynamicCall(s string) (int, int) {
 // brackets around a concatenation of words and string literals, with
 // blanks, comments and a leading cast such as (string). It returns the
 // name the concatenation spells and the index after the closing bracket.
-func phpCallee(s string, i int) (string, int, bool) {
+func phpCallee(c *codeText, i, depth int) (string, int, bool) {
+	s := c.s
+	if depth > maxCodeNesting {
+		return "", i, false
+	}
 	if i >= len(s) || s[i] != '(' && s[i] != '[' {
 		return "", i, false
 	}
@@ -165,34 +171,34 @@ func phpCallee(s string, i int) (string, int, bool) {
 	if s[i] == '[' {
 		closer = ']'
 	}
-	j := skipCodeSpace(s, i+1)
+	j := c.skip(i + 1)
 	var name string
 	if j < len(s) && (s[j] == '(' || s[j] == '[') {
-		inner, e, ok := phpCallee(s, j)
+		inner, e, ok := phpCallee(c, j, depth+1)
 		if !ok {
 			// (sy.(st).em) does not start with a concatenation
 			return "", i, false
 		} else {
 			name = inner
 			// (['system'])[0]: an inner array subscripted inside the parens
-			e = skipCodeSpace(s, e)
+			e = c.skip(e)
 			for e < len(s) && s[e] == '[' {
-				m := matchClose(s, e, '[', ']')
+				m := c.match(e, '[', ']')
 				if m < 0 {
 					return "", i, false
 				}
-				e = skipCodeSpace(s, m+1)
+				e = c.skip(m + 1)
 			}
 		}
 		j = e
 	} else {
-		n, cnt, e := phpConcat(s, j)
+		n, cnt, e := phpConcat(c, j, depth+1)
 		if cnt == 0 {
 			return "", i, false
 		}
 		name, j = n, e
 	}
-	j = skipCodeSpace(s, j)
+	j = c.skip(j)
 	if j >= len(s) || s[j] != closer {
 		return "", i, false
 	}
@@ -203,33 +209,37 @@ func phpCallee(s string, i int) (string, int, bool) {
 // string without escapes, or a parenthesised concatenation) joined by
 // ".", with blanks and comments between. It returns the joined value in
 // lower case, the number of operands and the index after the last one.
-func phpConcat(s string, i int) (string, int, int) {
+func phpConcat(c *codeText, i, depth int) (string, int, int) {
+	s := c.s
+	if depth > maxCodeNesting {
+		return "", 0, i
+	}
 	var b strings.Builder
 	n := 0
 	j := i
 	for {
-		k := skipCodeSpace(s, j)
+		k := c.skip(j)
 		if k >= len(s) {
 			break
 		}
 		var part string
 		var e int
-		switch c := s[k]; {
-		case c == '\'' || c == '"':
-			q := strings.IndexByte(s[k+1:], c)
+		switch ch := s[k]; {
+		case ch == '\'' || ch == '"':
+			q := strings.IndexByte(s[k+1:], ch)
 			if q < 0 {
 				return b.String(), n, j
 			}
 			part, e = s[k+1:k+1+q], k+q+2
-		case isAlpha(c) || c == '_':
+		case isAlpha(ch) || ch == '_':
 			e = k
 			for e < len(s) && isWord(s[e]) {
 				e++
 			}
 			part = s[k:e]
-		case c == '(' && n > 0:
-			p, cnt, end := phpConcat(s, k+1)
-			end = skipCodeSpace(s, end)
+		case ch == '(' && n > 0:
+			p, cnt, end := phpConcat(c, k+1, depth+1)
+			end = c.skip(end)
 			if cnt == 0 || end >= len(s) || s[end] != ')' {
 				return b.String(), n, j
 			}
@@ -243,7 +253,7 @@ func phpConcat(s string, i int) (string, int, int) {
 		b.WriteString(strings.ToLower(part))
 		n++
 		j = e
-		k = skipCodeSpace(s, j)
+		k = c.skip(j)
 		if k >= len(s) || s[k] != '.' {
 			break
 		}
@@ -255,12 +265,13 @@ func phpConcat(s string, i int) (string, int, int) {
 // statementCall reports whether the argument list opening at s[i] ends
 // the statement (";") or the value, or is left open: code, not a
 // parenthesised aside in prose.
-func statementCall(s string, i int) bool {
-	e := matchClose(s, i, '(', ')')
+func statementCall(c *codeText, i int) bool {
+	s := c.s
+	e := c.match(i, '(', ')')
 	if e < 0 {
 		return true
 	}
-	n := skipCodeSpace(s, e+1)
+	n := c.skip(e + 1)
 	return n == len(s) || s[n] == ';'
 }
 
@@ -307,7 +318,8 @@ func phpIniLine(s string) int {
 // template language writes it: "$" then blanks then "{" ("$ {$a}",
 // "$ { CONSTANT }"), or "${" opening a string literal ("${'ff'}"). A
 // template placeholder "${name}" is not matched.
-func phpVariableVariable(s string) int {
+func phpVariableVariable(c *codeText) int {
+	s := c.s
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], '$')
 		if i < 0 {
@@ -322,12 +334,11 @@ func phpVariableVariable(s string) int {
 		if j >= len(s) || s[j] != '{' {
 			continue
 		}
-		e := matchClose(s, j, '{', '}')
-		if e < 0 || e == j+1 {
+		k := skipSpace(s, j+1)
+		if k >= len(s) || !(j > i+1 && (isAlpha(s[k]) || s[k] == '_' || s[k] == '$') || s[k] == '\'' || s[k] == '"') {
 			continue
 		}
-		k := skipSpace(s, j+1)
-		if j > i+1 && (isAlpha(s[k]) || s[k] == '_' || s[k] == '$') || s[k] == '\'' || s[k] == '"' {
+		if e := c.match(j, '{', '}'); e > j+1 {
 			return i
 		}
 	}
@@ -345,7 +356,8 @@ var phpProbeFuncs = map[string]bool{
 // "name(args)" with blanks or comments before "(" and simple arguments
 // (empty, a name, a $variable, a number or a string): code, where a
 // parameter would hold data.
-func phpWholeCall(s string) bool {
+func phpWholeCall(c *codeText) bool {
+	s := c.s
 	s = strings.TrimSpace(s)
 	j := 0
 	for j < len(s) && isWord(s[j]) {
@@ -354,8 +366,8 @@ func phpWholeCall(s string) bool {
 	if j == 0 || !phpProbeFuncs[s[:j]] && phpFuncs[s[:j]] == 0 {
 		return false
 	}
-	k := skipCodeSpace(s, j)
-	if k >= len(s) || s[k] != '(' || s[len(s)-1] != ')' || matchClose(s, k, '(', ')') != len(s)-1 {
+	k := c.skip(j)
+	if k >= len(s) || s[k] != '(' || s[len(s)-1] != ')' || c.match(k, '(', ')') != len(s)-1 {
 		return false
 	}
 	for _, c := range []byte(s[k+1 : len(s)-1]) {
