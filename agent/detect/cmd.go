@@ -282,12 +282,22 @@ func globbedFile(s string) int {
 	if p == s && !strings.ContainsAny(s, "?") {
 		return -1
 	}
-	for _, f := range sensitiveFiles {
-		if strings.IndexByte(f, '/') < 0 || len(f) < 6 {
+	// The shell globs words: look for globbed file names only in the
+	// words of p that can be paths, which keeps this linear in the value.
+	for rest := p; rest != ""; {
+		var w string
+		if i := strings.IndexAny(rest, globWordBreaks); i >= 0 {
+			w, rest = rest[:i], rest[i+1:]
+		} else {
+			w, rest = rest, ""
+		}
+		if len(w) < 6 || len(w) > maxGlobWord || strings.IndexByte(w, '/') < 0 {
 			continue
 		}
-		if globIndex(p, f) >= 0 {
-			return 0
+		for _, f := range sensitiveFiles {
+			if len(f) >= 6 && len(f) <= len(w) && strings.IndexByte(f, '/') >= 0 && globIndex(w, f) >= 0 {
+				return 0
+			}
 		}
 	}
 	// A bracket glob inside an absolute path names a system directory or
@@ -336,6 +346,7 @@ func shellExpansion(s string) int {
 		}
 		off = i + 2
 	}
+	lastBrace := strings.LastIndexByte(s, '}')
 	for off := 0; off < len(s); {
 		i := strings.Index(s[off:], "${")
 		if i < 0 {
@@ -346,13 +357,21 @@ func shellExpansion(s string) int {
 		for j < len(s) && isWord(s[j]) {
 			j++
 		}
-		if j > i+2 && j < len(s) && (s[j] == '#' || s[j] == '%' || strings.HasPrefix(s[j:], "//")) && strings.IndexByte(s[j:], '}') > 0 {
+		if j > i+2 && j < len(s) && (s[j] == '#' || s[j] == '%' || strings.HasPrefix(s[j:], "//")) && j < lastBrace {
 			return i
 		}
 		off = i + 2
 	}
 	return -1
 }
+
+// globWordBreaks end a shell word for globbing: blanks, operators,
+// quotes, expansions and brace-expansion commas.
+const globWordBreaks = " \t\r\n;|&`()<>'\"{}$=,"
+
+// maxGlobWord bounds the words searched for globbed file names; a path
+// is far shorter.
+const maxGlobWord = 256
 
 // globIndex finds f in p where each of p's '?' (at most three, and at
 // least one) matches one byte.

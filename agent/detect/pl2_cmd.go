@@ -341,11 +341,13 @@ func selfCallingFunction(s string) int {
 			continue
 		}
 		w := s[j:min(len(s), j+258)] // a body of at most 256 bytes
-		end := strings.IndexByte(w, '}')
+		// the body ends at '}'; a '{' before it opens another body, which
+		// its own "()" is judged for ("f(){ f f(){ f..." stays linear)
+		end := strings.IndexAny(w[1:], "{}")
 		if end < 0 {
-			end = len(w)
+			end = len(w) - 1
 		}
-		body := w[1:end]
+		body := w[1 : end+1]
 		for k := 0; k < len(body); {
 			x := strings.Index(body[k:], name)
 			if x < 0 {

@@ -182,31 +182,51 @@ func htmlTag(s string) (int, int) {
 			k++
 		}
 		name := s[j:k]
-		if name == "script" || name == "iframe" || name == "object" || name == "embed" || name == "applet" || name == "meta" && strings.Contains(s[k:], "http-equiv") || name == "base" && strings.Contains(s[k:], "href") {
+		if name == "" {
+			off = i + 1
+			continue
+		}
+		// The tag's attributes: up to '>', the next tag, or 2 KiB, so
+		// that the attribute windows of a value do not overlap and a
+		// value of "<a<a<a..." is read in linear time. A later tag's
+		// window covers what is cut ("<a x='<b onclick=...").
+		attrs := s[k:min(len(s), k+2048)]
+		if end := tagAttrsEnd(attrs); end >= 0 {
+			attrs = attrs[:end]
+		}
+		if name == "script" || name == "iframe" || name == "object" || name == "embed" || name == "applet" || name == "meta" && strings.Contains(attrs, "http-equiv") || name == "base" && strings.Contains(attrs, "href") {
 			return i, 9
 		}
-		if name != "" {
-			// a tag's attributes, up to '>' or 2 KiB: an unclosed tag
-			// repeated through a large value is read in bounded pieces
-			attrs := s[k:min(len(s), k+2048)]
-			if end := strings.IndexByte(attrs, '>'); end >= 0 {
-				attrs = attrs[:end]
-			}
-			if eventHandler(attrs) {
+		if eventHandler(attrs) {
+			return i, 8
+		}
+		if strings.Contains(attrs, "src") || strings.Contains(attrs, "href") || strings.Contains(attrs, "action") || strings.Contains(attrs, "style") {
+			if _, ok := scriptURL(attrs); ok {
 				return i, 8
 			}
-			if strings.Contains(attrs, "src") || strings.Contains(attrs, "href") || strings.Contains(attrs, "action") || strings.Contains(attrs, "style") {
-				if _, ok := scriptURL(attrs); ok {
-					return i, 8
-				}
-				if strings.Contains(attrs, "expression(") || strings.Contains(attrs, "-moz-binding") {
-					return i, 7
-				}
+			if strings.Contains(attrs, "expression(") || strings.Contains(attrs, "-moz-binding") {
+				return i, 7
 			}
 		}
-		off = i + 1
+		off = max(i+1, k+len(attrs))
 	}
 	return 0, 0
+}
+
+// tagAttrsEnd returns where a tag's attribute text ends: at '>' or at the
+// next '<' that opens a tag, or -1.
+func tagAttrsEnd(attrs string) int {
+	for i := 0; i < len(attrs); i++ {
+		switch attrs[i] {
+		case '>':
+			return i
+		case '<':
+			if n := i + 1; n < len(attrs) && (isAlnum(attrs[n]) || attrs[n] == ':' || attrs[n] == '-' || attrs[n] == '/') {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // compactJS removes /* */ comments and blanks.
