@@ -190,3 +190,33 @@ func TestBenchInputs(t *testing.T) {
 		t.Errorf("1 MB adversarial body took %v", d)
 	}
 }
+
+// hostileUnits are byte patterns that each once drove a detector into
+// quadratic time when repeated through one large value (a 128 KiB run of
+// "(" took 64 s); each now has to stay linear.
+var hostileUnits = []string{"(", "[(", "${", "/**/(", "(select /*", "{{", "{%", "\n", "<a", "<-", "f(){ f", "?/", "#(", "[/", "'\"", "${jndi:", "<!--", "../", "%u"}
+
+// BenchmarkHostileValue1MB judges a POST whose JSON body holds one 1 MiB
+// string of each hostile unit, through the whole pipeline at paranoia 2
+// (the superset of detectors):
+//
+//	go test ./tests/detectionreport -run '^$' -bench HostileValue1MB -benchtime 3x
+func BenchmarkHostileValue1MB(b *testing.B) {
+	p := corpus.NewPipeline(detect.Options{Paranoia: 2})
+	for _, u := range hostileUnits {
+		val, err := json.Marshal(strings.Repeat(u, (1<<20)/len(u)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		body := append(append([]byte(`{"note":`), val...), '}')
+		ev := corpus.APIGatewayV2(corpus.Request{Method: "POST", URI: "/api/v1/notes", Headers: [][2]string{{"host", "api.example.com"}, {"content-type", "application/json"}}, Body: body})
+		b.Run(fmt.Sprintf("%q", u), func(b *testing.B) {
+			var sigs []detect.Signal
+			for b.Loop() {
+				if sigs, err = p.Signals(ev, sigs[:0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
