@@ -7,8 +7,8 @@
 //
 //	attacks/<class>.txt           payloads of one detect.Class
 //	benign/*.txt                  legitimate values and requests
-//	heldout/attacks/<class>.txt   the held-out set: written by someone who
-//	heldout/benign/*.txt          had not seen the detectors, never tuned against
+//	heldout/<set>/attacks/<class>.txt   held-out sets (set1, set2): each written by
+//	heldout/<set>/benign/*.txt          someone who had not seen the detectors
 //
 // A seed may write \n, \t, \r, \0 and \\ for a newline, tab, carriage
 // return, NUL and backslash, so that multi-line payloads fit on one line.
@@ -38,7 +38,7 @@ import (
 	"strings"
 )
 
-//go:embed attacks/*.txt benign/*.txt heldout/attacks/*.txt heldout/benign/*.txt
+//go:embed attacks/*.txt benign/*.txt heldout/*/attacks/*.txt heldout/*/benign/*.txt
 var files embed.FS
 
 // Request is one HTTP request in compact form.
@@ -64,13 +64,16 @@ func Attacks() ([]Case, error) { return load("attacks", true) }
 // Benign returns the benign corpus.
 func Benign() ([]Case, error) { return load("benign", false) }
 
-// HeldOutAttacks returns the held-out attack set (heldout/attacks): payloads
-// written independently of the detectors, so its detection rate estimates
-// how the engine does on attacks nobody tuned it for.
-func HeldOutAttacks() ([]Case, error) { return load("heldout/attacks", true) }
+// HeldOutSets names the held-out sets in the order they were written.
+var HeldOutSets = []string{"set1", "set2"}
 
-// HeldOutBenign returns the held-out benign set (heldout/benign).
-func HeldOutBenign() ([]Case, error) { return load("heldout/benign", false) }
+// HeldOutAttacks returns the attacks of a held-out set (heldout/<set>/attacks):
+// payloads written independently of the detectors, so their detection rate
+// estimates how the engine does on attacks nobody tuned it for.
+func HeldOutAttacks(set string) ([]Case, error) { return load("heldout/"+set+"/attacks", true) }
+
+// HeldOutBenign returns the benign values of a held-out set.
+func HeldOutBenign(set string) ([]Case, error) { return load("heldout/"+set+"/benign", false) }
 
 // load reads every seed file of dir; attack files name their class.
 func load(dir string, attacks bool) ([]Case, error) {

@@ -113,52 +113,59 @@ func TestCorpusRates(t *testing.T) {
 	}
 }
 
-// The held-out set (heldout/) was written by someone who had not seen the
-// detectors; its rates estimate how the engine does on traffic nobody tuned
-// it for. First measurement, at import (2026-11-22, paranoia 1): attacks
-// 96.6% detected (1861/1926), benign 2.3% false positives (33/1407). The
-// guards sit just beside those figures so a regression fails here; they are
-// not targets to tune against.
-const (
-	minHeldOutTP    = 0.96
-	maxHeldOutSetFP = 0.025
-	minHeldOutCases = 1000
-)
+// The held-out sets (heldout/<set>) were each written by someone who had
+// not seen the detectors; their rates estimate how the engine does on
+// traffic nobody tuned it for (first measurements and what has been done
+// since are in heldout/README.md). The guards sit just beside today's
+// figures so that a regression fails here; they are not targets to tune
+// against.
+var heldOutGuards = map[string]struct{ minTP, maxFP float64 }{
+	"set1": {0.965, 0.025},
+	"set2": {0.965, 0.052},
+}
+
+const minHeldOutCases = 1000
 
 func TestHeldOutRates(t *testing.T) {
 	p := NewPipeline(detect.Options{})
-	attacks, err := HeldOutAttacks()
-	if err != nil {
-		t.Fatal(err)
-	}
-	benign, err := HeldOutBenign()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(attacks) < minHeldOutCases || len(benign) < minHeldOutCases {
-		t.Fatalf("held-out set too small: %d attacks, %d benign", len(attacks), len(benign))
-	}
-	detected := func(cases []Case) int {
-		n := 0
-		var sigs []detect.Signal
-		for _, c := range cases {
-			sigs, err = p.Signals(APIGatewayV2(c.Req), sigs[:0])
-			if err != nil {
-				t.Fatalf("%s: %v", c.Name, err)
-			}
-			if Attack(sigs) {
-				n++
-			}
+	for _, set := range HeldOutSets {
+		g, ok := heldOutGuards[set]
+		if !ok {
+			t.Fatalf("held-out %s has no guard", set)
 		}
-		return n
-	}
-	tp := float64(detected(attacks)) / float64(len(attacks))
-	fp := float64(detected(benign)) / float64(len(benign))
-	t.Logf("held-out: attacks TP %.2f%% of %d; benign FP %.2f%% of %d", 100*tp, len(attacks), 100*fp, len(benign))
-	if tp < minHeldOutTP {
-		t.Errorf("held-out attack TP %.4f < %.2f", tp, minHeldOutTP)
-	}
-	if fp > maxHeldOutSetFP {
-		t.Errorf("held-out benign FP %.4f > %.3f", fp, maxHeldOutSetFP)
+		attacks, err := HeldOutAttacks(set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		benign, err := HeldOutBenign(set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(attacks) < minHeldOutCases || len(benign) < minHeldOutCases {
+			t.Fatalf("held-out %s too small: %d attacks, %d benign", set, len(attacks), len(benign))
+		}
+		detected := func(cases []Case) int {
+			n := 0
+			var sigs []detect.Signal
+			for _, c := range cases {
+				sigs, err = p.Signals(APIGatewayV2(c.Req), sigs[:0])
+				if err != nil {
+					t.Fatalf("%s: %v", c.Name, err)
+				}
+				if Attack(sigs) {
+					n++
+				}
+			}
+			return n
+		}
+		tp := float64(detected(attacks)) / float64(len(attacks))
+		fp := float64(detected(benign)) / float64(len(benign))
+		t.Logf("held-out %s: attacks TP %.2f%% of %d; benign FP %.2f%% of %d", set, 100*tp, len(attacks), 100*fp, len(benign))
+		if tp < g.minTP {
+			t.Errorf("held-out %s attack TP %.4f < %.3f", set, tp, g.minTP)
+		}
+		if fp > g.maxFP {
+			t.Errorf("held-out %s benign FP %.4f > %.3f", set, fp, g.maxFP)
+		}
 	}
 }

@@ -93,11 +93,7 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 		}
 		items = append(items, &item{Source: src, Group: c.Family, Attack: c.Attack, Name: c.Name, Req: c.Req})
 	}
-	corpora := []struct {
-		source string
-		load   func() ([]corpus.Case, error)
-		group  func(c corpus.Case) string // "" groups attacks by class
-	}{
+	corpora := []corpusSource{
 		{"corpus-attack", corpus.Attacks, nil},
 		{"corpus-benign", corpus.Benign, func(c corpus.Case) string {
 			if strings.HasPrefix(c.Name, "benign/heldout.txt") {
@@ -105,8 +101,12 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 			}
 			return "benign corpus (tuned against)"
 		}},
-		{"heldout-attack", corpus.HeldOutAttacks, nil},
-		{"heldout-benign", corpus.HeldOutBenign, func(corpus.Case) string { return "held-out benign set (never tuned against)" }},
+	}
+	for _, set := range corpus.HeldOutSets {
+		corpora = append(corpora,
+			corpusSource{"heldout-" + set + "-attack", func() ([]corpus.Case, error) { return corpus.HeldOutAttacks(set) }, nil},
+			corpusSource{"heldout-" + set + "-benign", func() ([]corpus.Case, error) { return corpus.HeldOutBenign(set) }, func(corpus.Case) string { return "held-out " + set + " benign" }},
+		)
 	}
 	for _, src := range corpora {
 		cases, err := src.load()
@@ -209,8 +209,10 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 	table("Attacks: lambdawaf attack corpus", []string{"corpus-attack"}, true)
 	table("Benign: curated CRS no-fire tests", []string{"crs-nofire"}, false)
 	table("Benign: lambdawaf benign corpus", []string{"corpus-benign"}, false)
-	table("Attacks: held-out attack set (written without seeing the detectors, never tuned against)", []string{"heldout-attack"}, true)
-	table("Benign: held-out benign set (written without seeing the detectors, never tuned against)", []string{"heldout-benign"}, false)
+	for _, set := range corpus.HeldOutSets {
+		table("Attacks: held-out "+set+" (written without seeing the detectors; see tests/corpus/heldout/"+set+"/README.md)", []string{"heldout-" + set + "-attack"}, true)
+		table("Benign: held-out "+set, []string{"heldout-" + set + "-benign"}, false)
+	}
 
 	var lw, c1 []time.Duration
 	for _, it := range items {
@@ -241,6 +243,13 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 		}
 	}
 	return nil
+}
+
+// corpusSource is one labeled corpus of the report.
+type corpusSource struct {
+	source string
+	load   func() ([]corpus.Case, error)
+	group  func(c corpus.Case) string // nil groups attacks by class
 }
 
 // attacked reports whether sigs hold an attack-class signal, and names the
