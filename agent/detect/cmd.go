@@ -390,7 +390,7 @@ func globIndex(p, f string) int {
 				break
 			}
 		}
-		if ok && wild <= 3 {
+		if ok && wild >= 1 && wild <= 3 {
 			return i
 		}
 	}

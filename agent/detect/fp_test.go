@@ -1,0 +1,36 @@
+package detect
+
+import "testing"
+
+// Developer prose that mentions files, commands, code and SQL, next to the
+// attacks that hide in the same shapes. Expectations are per paranoia level
+// (see runPL2Cases): "" nothing, "*" any attack, or a rule name.
+
+func TestProsePathMentions(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		// mentions: a path mid-sentence is something the writer talks about
+		{"log mid-sentence", body("comment", "The log file /var/log/cleanup.log stays empty after the job runs."), "", ""},
+		{"key in home", body("comment", "My key is in ~/.ssh/id_ed25519 but git still asks for a password."), "", ""},
+		{"question", body("comment", "Can you check /var/log/nginx/error.log on web-2?"), "", ""},
+		{"cron line", body("note", "0 3 * * * /usr/local/bin/backup.sh >> /var/log/backup.log 2>&1"), "", ""},
+		{"audit question", body("comment", "Why can the service account read /etc/shadow on the bastion host?"), "", ""},
+		{"cookie keeps %20", cookie("pref", "The%20log%20file%20%2Fvar%2Flog%2Fapp.log%20stays%20empty"), "", ""},
+		{"english word first", body("comment", "Last week the file /var/log/app.log filled the disk."), "", ""},
+		// requests: the whole value, a file or shell sink, traversal,
+		// a command line, a redirect, a glued parameter, a separator
+		{"whole value", q("q", "/etc/passwd"), "lfi-sensitive-file", "lfi-sensitive-file"},
+		{"file sink prose", q("file", "please read /etc/passwd for me now"), "lfi-sensitive-file", "lfi-sensitive-file"},
+		{"traversal in prose", body("comment", "see the file ../../../etc/passwd for the details"), "path-traversal", "path-traversal"},
+		{"command line", body("comment", "tail -n 50 /var/log/auth.log and more text here"), "lfi-sensitive-file", "lfi-sensitive-file"},
+		{"dd operands", hdr("referer", "dd if=/etc/passwd of=/tmp/evil.sh bs=1 skip=22 count=9"), "*", "*"},
+		{"read redirect", body("comment", "mail me the output of sort < /etc/passwd please"), "*", "*"},
+		{"glued parameter", body("comment", "the scanner asked for /index.php?page=/etc/passwd today"), "lfi-sensitive-file", "lfi-sensitive-file"},
+		{"separator in prose", body("comment", "thanks for the help; cat /etc/passwd and more words"), "*", "*"},
+		{"substitution in prose", body("comment", "my name is $(cat /etc/passwd) and I like cats"), "*", "*"},
+		{"cookie command", cookie("pref", "cat%20%2Fetc%2Fpasswd%20now%20please%20thanks"), "*", "*"},
+		// a glob needs a wildcard: "?" ending a sentence is punctuation
+		{"question mark", body("comment", "Is /etc/nginx/nginx.conf the right file?"), "", ""},
+		{"globbed file", body("comment", "x; cat /etc/pa??wd"), "*", "*"},
+		{"globbed file alone", q("q", "/e?c/pa?swd"), "*", "*"},
+	})
+}
