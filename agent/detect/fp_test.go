@@ -55,3 +55,25 @@ func TestProseCodeSpans(t *testing.T) {
 		{"unclosed span", body("comment", "hello there `x` my friend `; uname -a"), "cmdi-separator", "cmdi-separator"},
 	})
 }
+
+func TestPastedSQL(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		// statements pasted into comments, ended by ";", maybe followed by prose
+		{"select", body("comment", "SELECT name, email FROM customers WHERE country = 'DE' ORDER BY name;"), "", ""},
+		{"select desc", q("q", "SELECT id, title FROM posts WHERE author_id = 7 ORDER BY published_at DESC;"), "", ""},
+		{"update then prose", body("comment", "UPDATE users SET plan = 'pro' WHERE id = 42; was run by mistake, can you revert it?"), "", ""},
+		{"insert", body("comment", "INSERT INTO audit_log (user_id, action) VALUES (42, 'login');"), "", ""},
+		// injections in the same clothes
+		{"bare statement", body("comment", "select * from user where password_last_changed not between '2021-04-11' and '2021-04-11'"), "*", "*"},
+		{"or tautology", body("comment", "SELECT name FROM users WHERE name = 'a' OR 1=1;"), "*", "*"},
+		{"union", body("comment", "SELECT name FROM users WHERE id = 1 UNION SELECT password FROM admins;"), "*", "*"},
+		{"stacked", body("comment", "SELECT name FROM users WHERE id = 1; DROP TABLE users;"), "*", "*"},
+		{"comment tail", body("comment", "SELECT name FROM users WHERE name = 'admin'--';"), "*", "*"},
+		{"timing", body("comment", "SELECT name FROM users WHERE id = 1 AND sleep(5);"), "*", "*"},
+		{"catalog", body("comment", "SELECT table_name FROM information_schema.tables WHERE 1 = 1;"), "*", "*"},
+		{"conditional", body("comment", "SELECT IIF(1 > 1, 'TRUE', 'FALSE') FROM dual WHERE a = 1;"), "*", "*"},
+		{"subquery", body("comment", "SELECT a FROM t WHERE id = (SELECT max(id) FROM admins);"), "*", "*"},
+		{"odd quote", body("comment", "SELECT name FROM users WHERE name = 'x' AND pass = 'y;"), "*", "*"},
+		{"breakout before", body("comment", "x' ; SELECT name FROM users WHERE id = 1;"), "*", "*"},
+	})
+}
