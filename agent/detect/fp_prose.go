@@ -115,3 +115,27 @@ var commandPrefixes = map[string]bool{
 	"sudo": true, "doas": true, "xargs": true, "nohup": true, "time": true, "env": true, "exec": true,
 	"nice": true, "command": true, "builtin": true, "stdbuf": true, "timeout": true, "busybox": true,
 }
+
+// assetUpOne reports a relative reference one directory up to a static
+// asset, "../assets/logo.png", "../styles/main.css": how bundler configs,
+// markdown and CMS fields name images, styles, fonts and documents next to
+// the current folder. One level up reaches no system file, and serving an
+// image or a stylesheet discloses nothing; a traversal that climbs further,
+// names a sensitive file, carries an encoding, a NUL, a query or a path
+// parameter, or ends in source code or configuration stays a finding. p is
+// the normalised path, first the offset of its one "..".
+func assetUpOne(p string, first int) bool {
+	if first != 0 && !(first == 2 && strings.HasPrefix(p, "./")) || strings.ContainsAny(p, "?;#%: \x00") {
+		return false
+	}
+	dot := strings.LastIndexByte(p, '.')
+	if dot <= first+2 || strings.IndexByte(p[dot:], '/') >= 0 {
+		return false
+	}
+	switch p[dot+1:] {
+	case "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "css", "scss", "less",
+		"woff", "woff2", "ttf", "otf", "eot", "md", "mdx", "txt", "html", "htm", "mp4", "webm", "mp3", "pdf":
+		return true
+	}
+	return false
+}

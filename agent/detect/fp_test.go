@@ -34,6 +34,15 @@ func TestProsePathMentions(t *testing.T) {
 		{"question mark", body("comment", "Is /etc/nginx/nginx.conf the right file?"), "", ""},
 		{"globbed file", body("comment", "x; cat /etc/pa??wd"), "*", "*"},
 		{"globbed file alone", q("q", "/e?c/pa?swd"), "*", "*"},
+		// one level up to a static asset in a file field is a relative reference
+		{"asset up one", body("path", "../assets/logo.png"), "", ""},
+		{"style up one", body("file", "./../styles/main.css"), "", ""},
+		{"source up one", body("path", "../config.php"), "path-traversal", "path-traversal"},
+		{"env up one", body("path", "../.env"), "path-traversal", "path-traversal"},
+		{"two levels", body("path", "../../assets/logo.png"), "path-traversal", "path-traversal"},
+		{"encoded asset", body("path", "..%2fassets/logo.png"), "path-traversal", "path-traversal"},
+		{"nul asset", body("path", "../index.php\x00.png"), "*", "*"},
+		{"mid-path up", body("path", "assets/../logo.png"), "path-traversal", "path-traversal"},
 	})
 }
 

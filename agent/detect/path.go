@@ -232,7 +232,7 @@ func (in *input) detectPath() {
 		in.emit(PathTraversal, "path-traversal", 9, first, fe)
 	case n >= 2 && !prose, n >= 3:
 		in.emit(PathTraversal, "path-traversal", 8, first, first+24)
-	case n == 1 && !prose && (in.sink == sinkFile || in.v.Part == event.PartPath || in.v.Part != event.PartCookie && evasive(in.text)):
+	case n == 1 && !prose && (in.sink == sinkFile && !assetUpOne(p, first) || in.v.Part == event.PartPath || in.v.Part != event.PartCookie && evasive(in.text)):
 		in.emit(PathTraversal, "path-traversal", 6, first, first+24)
 	case fo >= 0 && (!prose || in.sink == sinkFile || in.sink == sinkCmd || pathInCommand(p, fo)):
 		// In prose a sensitive path is a mention unless a file or shell
