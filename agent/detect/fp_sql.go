@@ -93,3 +93,63 @@ func pastedQueryDenied(w string) bool {
 	}
 	return sqlFunc(w) >= 8
 }
+
+// mathProse reports a libinjection finding on arithmetic written as text,
+// "sqrt(2) ≈ 1.41421356", "log(100) = 2 and ln(e) = 1": fingerprints that
+// open with a function call ("f(") whose every call is a pure math
+// function, in text with no quote (an apostrophe inside a word, "that's",
+// is not one), comment or statement separator and no
+// SQL keyword. Such a value computes a number and nothing else: no
+// literal to break out of, no timing, file, catalog or conditional
+// function, no UNION. sleep(5), benchmark(...), if(...) and every other
+// call keep libinjection's verdict.
+func mathProse(s string, m mask, fp string) bool {
+	if !strings.HasPrefix(fp, "f(") || m.has(bDQuote|bBacktick|bSemi|bHash) || m.has(bQuote) && !onlyApostrophes(s) ||
+		strings.Contains(s, "--") || strings.Contains(s, "/*") || sqlKeywordIn(s) {
+		return false
+	}
+	calls := 0
+	for off := 0; off < len(s); {
+		j := strings.IndexByte(s[off:], '(')
+		if j < 0 {
+			break
+		}
+		j += off
+		b := j
+		for b > 0 && isWord(s[b-1]) {
+			b--
+		}
+		if b < j {
+			if !mathFunc(strings.ToLower(s[b:j])) {
+				return false
+			}
+			calls++
+		}
+		off = j + 1
+	}
+	return calls > 0
+}
+
+// mathFunc lists functions that only compute a number from numbers (exp is
+// left out: exp(~(select ...)) is an error-based extraction).
+func mathFunc(w string) bool {
+	switch w {
+	case "sqrt", "cbrt", "abs", "pow", "power", "log", "log2", "log10", "ln", "floor", "ceil", "ceiling",
+		"round", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "min", "max", "avg", "sum", "mod",
+		"sign", "trunc", "truncate", "degrees", "radians", "pi":
+		return true
+	}
+	return false
+}
+
+// onlyApostrophes reports whether every single quote in s sits between two
+// letters, as in "that's" and "doesn't": none of them opens or closes a
+// literal.
+func onlyApostrophes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' && (i == 0 || i+1 == len(s) || !isAlpha(s[i-1]) || !isAlpha(s[i+1])) {
+			return false
+		}
+	}
+	return true
+}

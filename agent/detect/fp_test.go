@@ -104,3 +104,18 @@ func TestCodeInProse(t *testing.T) {
 		{"subst in prose", body("comment", "nice post, thanks for sharing it with us $(whoami) really"), "*", "*"},
 	})
 }
+
+func TestMathProse(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		{"sqrt", body("comment", "sqrt(2) ≈ 1.41421356"), "", ""},
+		{"log ln", body("comment", "log(100) = 2 and ln(e) = 1, so the chart uses base 10."), "", ""},
+		{"contraction", body("comment", "abs(-3) = 3 and pow(2, 10) = 1024, that's all the helper does."), "", ""},
+		// timing, conditionals, breakouts and keywords keep the verdict
+		{"sleep", q("id", "sleep(5)"), "*", "*"},
+		{"math then sleep", q("id", "abs(1) and sleep(5)"), "*", "*"},
+		{"math breakout", q("id", "abs(1)' or '1'='1"), "*", "*"},
+		{"math union", q("id", "abs(1) union select password from users"), "*", "*"},
+		{"math comment", q("id", "floor(1) or 1=1-- -"), "*", "*"},
+		{"conditional", q("id", "if(1=1,sleep(5),0)"), "*", "*"},
+	})
+}
