@@ -390,7 +390,7 @@ func globIndex(p, f string) int {
 				break
 			}
 		}
-		if ok && wild <= 3 {
+		if ok && wild >= 1 && wild <= 3 {
 			return i
 		}
 	}
@@ -523,16 +523,27 @@ func (in *input) detectCmd() {
 	proseish := strings.Count(s, " ") > 8
 	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && wordsOutsideBackticks(s) >= 4
 	// Command positions: start of value and after separators.
+	inSpan := false // inside a markdown code span of prose
+	lastTick := strings.LastIndexByte(s, '`')
 	for i := 0; i <= len(s); i++ {
 		atStart := i == 0
 		sep := ""
 		if !atStart {
 			c := s[i-1]
+			if inSpan && (c == ';' || c == '\n' || c == '|' || c == '&') && !spanCommandRuns(s, i) {
+				// A pipeline quoted in prose ("use `ps aux | grep
+				// node`") shows a command line; its separators
+				// chain the quoted commands, not the writer's
+				// value to a new one.
+				continue
+			}
 			switch c {
 			case ';', '\n':
 				sep = string(c)
 			case '`':
 				if markdown {
+					// a span opens only where a backtick closes it
+					inSpan = !inSpan && i-1 < lastTick
 					continue // inline code in prose or a fenced block
 				}
 				sep = "`"

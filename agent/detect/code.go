@@ -281,7 +281,7 @@ func (in *input) detectCode() {
 		}
 	}
 	if m.has(bParen) {
-		if i, sc := phpCall(&ct, in.v.Part != event.PartPath); sc > 0 {
+		if i, sc := phpCall(&ct, in.v.Part != event.PartPath); sc > 0 && !in.codeMention() {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)
 			return
 		}
@@ -339,7 +339,7 @@ func (in *input) detectCode() {
 		}
 	}
 	// Java: runtime, reflection, OGNL, Spring, serialized objects.
-	if _, i := javaCodeWords.index(s, low, nil); i >= 0 {
+	if _, i := javaCodeWords.index(s, low, nil); i >= 0 && !in.codeMention() {
 		in.emit(CodeInj, "java-class", 8, i, i+40)
 		return
 	}
@@ -358,7 +358,7 @@ func (in *input) detectCode() {
 		return
 	}
 	// Node.js and prototype pollution.
-	if _, i := nodeCodeWords.index(s, low, nil); i >= 0 {
+	if _, i := nodeCodeWords.index(s, low, nil); i >= 0 && !in.codeMention() {
 		in.emit(CodeInj, "node-injection", 8, i, i+40)
 		return
 	}
@@ -381,7 +381,7 @@ func (in *input) detectCode() {
 		return
 	}
 	// Ruby and Python.
-	if _, i := rubyPythonCodeWords.index(s, low, nil); i >= 0 {
+	if _, i := rubyPythonCodeWords.index(s, low, nil); i >= 0 && !in.codeMention() {
 		in.emit(CodeInj, "code-injection", 8, i, i+40)
 		return
 	}

@@ -224,15 +224,19 @@ func (in *input) detectPath() {
 	p := unsafeString(in.sc.norm)
 	n, first := traversals(p)
 	fo, fe := findSensitiveFile(p)
-	prose := strings.Count(p, " ") >= 3
+	// words of a sentence, also when a cookie or raw body left its blanks
+	// percent-encoded
+	prose := strings.Count(p, " ")+strings.Count(p, "%20") >= 3
 	switch {
 	case n > 0 && fo >= 0:
 		in.emit(PathTraversal, "path-traversal", 9, first, fe)
 	case n >= 2 && !prose, n >= 3:
 		in.emit(PathTraversal, "path-traversal", 8, first, first+24)
-	case n == 1 && !prose && (in.sink == sinkFile || in.v.Part == event.PartPath || in.v.Part != event.PartCookie && evasive(in.text)):
+	case n == 1 && !prose && (in.sink == sinkFile && !assetUpOne(p, first) || in.v.Part == event.PartPath || in.v.Part != event.PartCookie && evasive(in.text)):
 		in.emit(PathTraversal, "path-traversal", 6, first, first+24)
-	case fo >= 0 && (!prose || (fo > 0 && p[fo-1] == '/')):
+	case fo >= 0 && (!prose || in.sink == sinkFile || in.sink == sinkCmd || pathInCommand(p, fo)):
+		// In prose a sensitive path is a mention unless a file or shell
+		// sink, or the command line around it, makes it a request.
 		sc := 7
 		if prose {
 			sc = 5

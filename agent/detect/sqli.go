@@ -26,8 +26,18 @@ func (in *input) detectSQLi() {
 func (in *input) judgeSQLi() bool {
 	n := len(in.dst)
 	m := in.mask
+	if pastedQuery(in.lower()) {
+		// a statement pasted into a comment: only the level-2
+		// fragments judge it
+		if in.paranoid() {
+			if off, end, ok := sqlFragment(in.lower(), m); ok {
+				in.emit(SQLi, "sqli-fragment", 5, off, end)
+			}
+		}
+		return len(in.dst) > n
+	}
 	if !m.plain() || m.has(bColon) {
-		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) {
+		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) && !mathProse(in.text, m, fp) {
 			in.emit(SQLi, "sqli-libinjection", 8, 0, len(in.text))
 			return len(in.dst) > n
 		}

@@ -1,0 +1,141 @@
+package detect
+
+import "strings"
+
+// Developers and customers write about files, commands and queries: a
+// support ticket says "the log file /var/log/cleanup.log stays empty", a
+// review comment says "use `ps aux | grep node`". The helpers here tell
+// such a mention apart from a request that a file API, a shell or a
+// database would execute. Each keeps the attack shapes that hide in
+// prose: a traversal, a separator followed by a command ("; cat
+// /etc/passwd"), a substitution ("$(id)").
+
+// pathInCommand reports whether the sensitive path that starts at fo in
+// the normalised text p is an argument of a command line rather than a
+// word of a sentence. A path is a request when the value, a separated
+// command or a substitution opens with a command word and the path is one
+// of its arguments ("tail -f
+// /var/log/syslog", "dd if=/etc/passwd of=/tmp/x"), when it follows a
+// redirect ("< /etc/passwd"), or when it is glued to an assignment or
+// a parameter inside its word ("if=/etc/passwd", "?page=/etc/passwd").
+// Otherwise a path mid-sentence ("check /var/log/nginx/error.log on
+// web-2?") is something the writer talks about: no file sink reads prose.
+// Two backward and one forward walk over p[:fo].
+func pathInCommand(p string, fo int) bool {
+	// the word holding the path: back to the previous blank
+	ts := fo
+	for ts > 0 && !isSpace(p[ts-1]) {
+		ts--
+	}
+	if strings.ContainsAny(p[ts:fo], "=<") {
+		return true
+	}
+	if k := ts; k > 0 {
+		for k > 0 && isSpace(p[k-1]) {
+			k--
+		}
+		if k > 0 && p[k-1] == '<' {
+			return true
+		}
+	}
+	// A command line opens the value, or follows the last separator or
+	// substitution before the path ("hi; cat /etc/passwd", "`cat
+	// /etc/passwd`", "$(cat /etc/passwd)"), and every word between its
+	// command word and the path is an argument: a flag, a path, a number
+	// or an assignment.
+	o := ts
+	for o > 0 && strings.IndexByte(";|&`(\n", p[o-1]) < 0 {
+		o--
+	}
+	w, _, we := cmdWordAt(p, o)
+	if _, known := strongCommands[w]; !known || !wordEnds(p, we) || we > ts {
+		return false
+	}
+	for i := skipSpace(p, we); i < ts; i = skipSpace(p, i) {
+		j := i
+		for j < ts && !isSpace(p[j]) {
+			j++
+		}
+		if !shellArgWord(p[i:j]) {
+			return false
+		}
+		i = j
+	}
+	return true
+}
+
+// shellArgWord reports whether w reads as a command's argument rather than
+// an English word: a flag, a path, a number, or an option assignment.
+func shellArgWord(w string) bool {
+	if w == "" {
+		return true
+	}
+	switch c := w[0]; {
+	case c == '-', c == '/', c == '~', c == '.', c == '$', c == '\'', c == '"', isDigit(c):
+		return true
+	}
+	return strings.ContainsAny(w, "/=")
+}
+
+// spanCommands are the commands that make a pipeline quoted in prose an
+// attack wherever it stands: a shell or interpreter fed from a pipe ("curl
+// x | sh") and the network tools that fetch a payload or send data away
+// ("| nc host 4444", "| curl -d @- host").
+var spanCommands = map[string]bool{
+	"sh": true, "bash": true, "zsh": true, "ksh": true, "csh": true, "tcsh": true, "dash": true, "ash": true,
+	"python": true, "python2": true, "python3": true, "perl": true, "ruby": true, "php": true, "node": true,
+	"lua": true, "powershell": true, "pwsh": true, "cmd": true, "iex": true,
+	"nc": true, "ncat": true, "netcat": true, "socat": true, "telnet": true, "curl": true, "wget": true,
+	"ftp": true, "tftp": true, "scp": true, "ssh": true, "openssl": true, "base64": true, "xxd": true,
+}
+
+// spanCommandRuns reports whether the command after a separator at s[i-1]
+// inside a markdown code span still reads as an attack: a shell, an
+// interpreter or a network tool (behind any sudo/xargs prefix). The
+// span's other commands are a shown command line, as in "use `du -sh * |
+// sort -h` to find it".
+func spanCommandRuns(s string, i int) bool {
+	w, _, we := cmdWordAt(s, i)
+	// a prefix with options runs the word after them: sudo -E bash
+	for n := 0; n < 4 && commandPrefixes[w]; n++ {
+		k := skipSpace(s, we)
+		for k < len(s) && s[k] == '-' {
+			for k < len(s) && !isSpace(s[k]) {
+				k++
+			}
+			k = skipSpace(s, k)
+		}
+		w, _, we = cmdWordAt(s, k)
+	}
+	return spanCommands[w]
+}
+
+// commandPrefixes run the command word that follows their options.
+var commandPrefixes = map[string]bool{
+	"sudo": true, "doas": true, "xargs": true, "nohup": true, "time": true, "env": true, "exec": true,
+	"nice": true, "command": true, "builtin": true, "stdbuf": true, "timeout": true, "busybox": true,
+}
+
+// assetUpOne reports a relative reference one directory up to a static
+// asset, "../assets/logo.png", "../styles/main.css": how bundler configs,
+// markdown and CMS fields name images, styles, fonts and documents next to
+// the current folder. One level up reaches no system file, and serving an
+// image or a stylesheet discloses nothing; a traversal that climbs further,
+// names a sensitive file, carries an encoding, a NUL, a query or a path
+// parameter, or ends in source code or configuration stays a finding. p is
+// the normalised path, first the offset of its one "..".
+func assetUpOne(p string, first int) bool {
+	if first != 0 && !(first == 2 && strings.HasPrefix(p, "./")) || strings.ContainsAny(p, "?;#%: \x00") {
+		return false
+	}
+	dot := strings.LastIndexByte(p, '.')
+	if dot <= first+2 || strings.IndexByte(p[dot:], '/') >= 0 {
+		return false
+	}
+	switch p[dot+1:] {
+	case "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "bmp", "css", "scss", "less",
+		"woff", "woff2", "ttf", "otf", "eot", "md", "mdx", "txt", "html", "htm", "mp4", "webm", "mp3", "pdf":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,155 @@
+package detect
+
+import "strings"
+
+// pastedQuery reports whether lower-cased s is one plain SQL statement
+// that a developer pasted into a comment ("SELECT name, email FROM
+// customers WHERE country = 'DE' ORDER BY name;"), optionally followed by
+// prose ("...; was run by mistake"), rather than an injection. An injected
+// fragment has to leave the statement it is spliced into and then do
+// something the query did not: it breaks out of a literal and comments out
+// the rest, stacks a second statement, widens a WHERE clause with OR, or
+// reaches for UNION, a subquery, a catalog table, a file or a timing
+// function. A pasted statement does none of that: it opens with its verb,
+// it ends with ";", its quotes pair up, it has no comment, no OR, no
+// subquery, no conditional, no second statement, and only functions that
+// compute values. Everything else,
+// and every statement on its own in a short value, stays for the SQL
+// detectors.
+func pastedQuery(s string) bool {
+	t := strings.TrimLeft(s, " \t\r\n")
+	verb := ""
+	for _, v := range [...]string{"select ", "insert into ", "update ", "delete from "} {
+		if strings.HasPrefix(t, v) {
+			verb = v
+		}
+	}
+	if verb == "" {
+		return false
+	}
+	// Written the way a console, a migration or a doc writes it: ended
+	// by ";" (a bare statement is what a parameter run as a query
+	// receives). Prose may follow it; another statement may not.
+	stmt, rest, ended := strings.Cut(t, ";")
+	if !ended {
+		return false
+	}
+	if r := strings.TrimSpace(rest); r != "" && (strings.ContainsAny(r, "'\"`;#()=") || sqlKeywordIn(r) || strings.Contains(r, "--")) {
+		return false
+	}
+	if verb == "select " && indexWord(stmt, "from") < 0 {
+		return false
+	}
+	if strings.Count(stmt, " ") < 4 || strings.Count(stmt, "'")%2 != 0 || strings.Count(stmt, `"`)%2 != 0 ||
+		strings.ContainsAny(stmt, "#`@\\") || strings.Contains(stmt, "--") || strings.Contains(stmt, "/*") {
+		return false
+	}
+	// Words outside literals: no injection vocabulary.
+	inStr := byte(0)
+	for i := len(verb); i < len(stmt); {
+		c := stmt[i]
+		switch {
+		case inStr != 0:
+			if c == inStr {
+				inStr = 0
+			}
+			i++
+		case c == '\'' || c == '"':
+			inStr = c
+			i++
+		case isWord(c):
+			j := i
+			for j < len(stmt) && (isWord(stmt[j]) || stmt[j] == '.') {
+				j++
+			}
+			if pastedQueryDenied(stmt[i:j]) {
+				return false
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return true
+}
+
+// pastedQueryDenied lists the words that make a statement an injection
+// whatever its shape: boolean widening, set operations, subqueries and
+// second statements, dynamic SQL, catalogs, hex strings and the timing,
+// file and error functions (sqlFunc score 8), and conditionals, the tool
+// of boolean-blind extraction.
+func pastedQueryDenied(w string) bool {
+	switch w {
+	case "or", "xor", "union", "intersect", "except", "exec", "execute", "declare", "waitfor", "into",
+		"outfile", "dumpfile", "select", "drop", "truncate", "alter", "create", "grant", "shutdown",
+		"information_schema", "sysobjects", "syscolumns", "sqlite_master", "pg_catalog", "pg_shadow",
+		"mysql.user", "all_tables", "sys.objects", "char", "chr", "concat", "true", "null",
+		"if", "iif", "case", "when", "ifnull", "nullif", "elt", "benchmark", "sleep":
+		return true
+	}
+	if strings.HasPrefix(w, "0x") || strings.HasPrefix(w, "xp_") || strings.HasPrefix(w, "sp_") ||
+		strings.HasPrefix(w, "information_schema.") || strings.HasPrefix(w, "pg_") {
+		return true
+	}
+	return sqlFunc(w) >= 8
+}
+
+// mathProse reports a libinjection finding on arithmetic written as text,
+// "sqrt(2) ≈ 1.41421356", "log(100) = 2 and ln(e) = 1": fingerprints that
+// open with a function call ("f(") whose every call is a pure math
+// function, in text with no quote (an apostrophe inside a word, "that's",
+// is not one), comment or statement separator and no
+// SQL keyword. Such a value computes a number and nothing else: no
+// literal to break out of, no timing, file, catalog or conditional
+// function, no UNION. sleep(5), benchmark(...), if(...) and every other
+// call keep libinjection's verdict.
+func mathProse(s string, m mask, fp string) bool {
+	if !strings.HasPrefix(fp, "f(") || m.has(bDQuote|bBacktick|bSemi|bHash) || m.has(bQuote) && !onlyApostrophes(s) ||
+		strings.Contains(s, "--") || strings.Contains(s, "/*") || sqlKeywordIn(s) {
+		return false
+	}
+	calls := 0
+	for off := 0; off < len(s); {
+		j := strings.IndexByte(s[off:], '(')
+		if j < 0 {
+			break
+		}
+		j += off
+		b := j
+		for b > 0 && isWord(s[b-1]) {
+			b--
+		}
+		if b < j {
+			if !mathFunc(strings.ToLower(s[b:j])) {
+				return false
+			}
+			calls++
+		}
+		off = j + 1
+	}
+	return calls > 0
+}
+
+// mathFunc lists functions that only compute a number from numbers (exp is
+// left out: exp(~(select ...)) is an error-based extraction).
+func mathFunc(w string) bool {
+	switch w {
+	case "sqrt", "cbrt", "abs", "pow", "power", "log", "log2", "log10", "ln", "floor", "ceil", "ceiling",
+		"round", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "min", "max", "avg", "sum", "mod",
+		"sign", "trunc", "truncate", "degrees", "radians", "pi":
+		return true
+	}
+	return false
+}
+
+// onlyApostrophes reports whether every single quote in s sits between two
+// letters, as in "that's" and "doesn't": none of them opens or closes a
+// literal.
+func onlyApostrophes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' && (i == 0 || i+1 == len(s) || !isAlpha(s[i-1]) || !isAlpha(s[i+1])) {
+			return false
+		}
+	}
+	return true
+}
