@@ -11,6 +11,9 @@ import (
 // with whitespace and control obfuscation, event handlers, and JavaScript
 // sinks after a string breakout.
 func (in *input) detectXSS() {
+	if in.mask.has(bParen) && in.e.Enabled(CodeInj) && in.detectScriptProbe() {
+		return
+	}
 	if !in.e.Enabled(XSS) {
 		return
 	}
