@@ -422,8 +422,12 @@ func cssScriptURL(s string) int {
 			k++
 		}
 		r := s[k:]
-		if strings.HasPrefix(r, "javascript") || strings.HasPrefix(r, "vbscript") || strings.HasPrefix(r, "livescript") {
-			return i
+		for _, w := range [...]string{"javascript", "vbscript", "livescript"} {
+			// the scheme word, then its colon, padding or the cut end;
+			// not a path ("url(javascripts/app.png)")
+			if strings.HasPrefix(r, w) && (len(r) == len(w) || r[len(w)] == ':' || r[len(w)] == '&' || r[len(w)] <= ' ') {
+				return i
+			}
 		}
 	}
 	return -1
