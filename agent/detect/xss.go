@@ -80,6 +80,9 @@ func (in *input) detectXSS() {
 			return
 		}
 	}
+	if m.has(bBackslash|bEq) && in.detectXSSScriptFragments() {
+		return
+	}
 	if m.has(bGT | bLT) {
 		in.detectXSSFragments()
 	}

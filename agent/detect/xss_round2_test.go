@@ -101,3 +101,19 @@ func TestConsoleProbe(t *testing.T) {
 		{"other object", q("q", "consoles.info(1)"), "", ""},
 	})
 }
+
+func TestXSSScriptFragmentsParanoia2(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		{"escaped identifier", q("var", `"in \u0076\u0061l\u0075e\u004F\u0066=`), "", "xss-js-escape"},
+		{"hex-escaped name", q("var", `' in \x76\x61lueOf=`), "", "xss-js-escape"},
+		{"json escapes of markup", q("q", `\u003cb\u003e bold \u0026 more`), "", ""},
+		{"non-ASCII escapes", q("q", `caf\u00e9 cr\u00e8me`), "", ""},
+		{"windows path", q("path", `C:\xampp\htdocs\index.php`), "", ""},
+		{"one escaped letter", q("q", `the letter \u0041 is A`), "", ""},
+		{"breakout into a property", q("var", "'  infoo.bar="), "", "xss-breakout-assign"},
+		{"breakout, separator", q("var", "';document.domain=1"), "*", "*"},
+		{"quoted configuration", q("q", "set 'name' user.name=bob"), "", ""},
+		{"comparison", q("q", "'a.b==c"), "", ""},
+		{"apostrophe prose", q("q", "it's settings.x = 1 here"), "", ""},
+	})
+}
