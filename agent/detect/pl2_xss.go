@@ -183,4 +183,3 @@ func breakoutAssign(s string) int {
 	}
 	return -1
 }
-
