@@ -117,3 +117,47 @@ func TestXSSScriptFragmentsParanoia2(t *testing.T) {
 		{"apostrophe prose", q("q", "it's settings.x = 1 here"), "", ""},
 	})
 }
+
+// FuzzXSSEvasions reaches the round-2 readers (entity schemes, UTF-7,
+// 7-bit readings, spaced and namespaced tags, data: markup, css url(),
+// console probes, escaped identifiers, break-out assignments) through
+// Inspect at both paranoia levels, and calls them directly to check that
+// every offset they return lies inside the value:
+//
+//	go test ./agent/detect -run '^$' -fuzz FuzzXSSEvasions -fuzztime 60s
+func FuzzXSSEvasions(f *testing.F) {
+	for _, s := range []string{"ja&Tab;vascript:", "&#x6a;avascript&colon;x", "+ADw-script+AD4-", `\xbcscript\xbe`, "¼script¾x¼/script¾",
+		"<f o r m", "< x: script", "<?import implementation=", " data: , <x>", "x:url(javascript", `console["log"](1)`,
+		"';console.info.call(this,1)//", `"in \u0076\u0061lueOf=`, "'  infoo.bar=", "&#", "+ad", "\\x", "<"} {
+		f.Add(s)
+	}
+	engines := []*Engine{New(Options{}), New(Options{Paranoia: 2})}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, e := range engines {
+			for _, v := range []event.Value{q("q", s), name(s)} {
+				for _, sig := range e.Inspect(v, nil) {
+					if sig.Score < 1 || sig.Score > 10 || sig.Rule == "" || len(sig.Excerpt) > MaxExcerpt+8 {
+						t.Fatalf("bad signal %+v", sig)
+					}
+				}
+			}
+		}
+		in := func(i int) {
+			if i < -1 || i >= len(s) && i != 0 {
+				t.Fatalf("offset %d outside a value of %d bytes", i, len(s))
+			}
+		}
+		in(spacedTag(s))
+		i, _ := namespacedScript(s)
+		in(i)
+		in(htcImport(s))
+		in(dataMarkup(s))
+		in(cssScriptURL(s))
+		in(consoleProbe(s))
+		in(escapedIdentifier(s))
+		in(breakoutAssign(s))
+		if v, n := numericRef(s); n > len(s) || v < 0 || v > 1<<24 {
+			t.Fatalf("numericRef(%q) = %d, %d", s, v, n)
+		}
+	})
+}
