@@ -31,7 +31,7 @@ package detect
 //	sqli             sqli-libinjection, sqli-lexer, sqli-catalog, sqli-breakout, sqli-stacked,
 //	                 sqli-comment-keyword, sqli-procedure, sqli-magic-number, sqli-fragment (paranoia 2)
 //	xss              xss-libinjection, xss-script-url, xss-tag, xss-js-sink, xss-event-handler,
-//	                 xss-comment-close (paranoia 2)
+//	                 xss-comment-close, xss-js-escape, xss-breakout-assign (paranoia 2)
 //	path-traversal   path-traversal, lfi-sensitive-file, lfi-file-url, null-byte
 //	rfi              rfi-include-param, rfi-trailing-question, rfi-ip-url, rfi-wrapper, rfi-data-uri,
 //	                 rfi-path-url, rfi-url-confusion (paranoia 2)

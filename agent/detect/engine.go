@@ -314,6 +314,9 @@ func (in *input) judge() {
 			in.detectPlain()
 			in.detectSQLiPlain()
 		}
+		if m.has(bPlus) && m.has(bDash) {
+			in.detectXSSPlain() // UTF-7 markup: +ADw-script+AD4-
+		}
 		// "1.e.tables": MySQL reads 1.e as a number glued to a name;
 		// "password::int" is a PostgreSQL cast
 		if m.has(bSpace|bPlus) || m.has(bDot) && strings.Contains(in.text, ".e.") || m.has(bColon) && strings.Contains(in.text, "::") {

@@ -11,10 +11,16 @@ import (
 // with whitespace and control obfuscation, event handlers, and JavaScript
 // sinks after a string breakout.
 func (in *input) detectXSS() {
+	if in.mask.has(bParen) && in.e.Enabled(CodeInj) && in.detectScriptProbe() {
+		return
+	}
 	if !in.e.Enabled(XSS) {
 		return
 	}
 	m := in.mask
+	if m.has(bPlus|bAmp|bHigh|bBackslash) && in.detectXSSEvasions() {
+		return
+	}
 	if !m.has(bLT | bColon | bEq | bParen | bBacktick | bBracket | bStar) {
 		if m.has(bGT) {
 			in.detectXSSFragments()
@@ -35,14 +41,6 @@ func (in *input) detectXSS() {
 			return
 		}
 	}
-	if m.has(bColon) && m.has(bAmp) && strings.Contains(s, "script") {
-		// entities browsers drop inside a scheme: ja&tab;vascript:
-		w := strings.NewReplacer("&tab;", "", "&newline;", "", "&#9;", "", "&#10;", "", "&#13;", "", "&#x09;", "", "&#x0a;", "", "&#x0d;", "").Replace(s)
-		if off, ok := scriptURL(w); ok {
-			in.emit(XSS, "xss-script-url", 8, off, off+16)
-			return
-		}
-	}
 	if m.has(bColon) {
 		if off, ok := scriptURL(s); ok {
 			in.emit(XSS, "xss-script-url", 8, off, off+16)
@@ -54,6 +52,9 @@ func (in *input) detectXSS() {
 			in.emit(XSS, "xss-tag", sc, off, off+32)
 			return
 		}
+	}
+	if m.has(bLT|bParen) && in.detectXSSShapes(s) {
+		return
 	}
 	if m.has(bEq) && (m.has(bQuote|bDQuote|bLT|bBacktick|bSlash) || isSpace(s[0])) {
 		if i := looseHandler(s); i >= 0 {
@@ -69,15 +70,6 @@ func (in *input) detectXSS() {
 			}
 		}
 	}
-	if m.has(bPlus) && m.has(bDash) && strings.Contains(s, "+ad") {
-		// UTF-7: +ADw-script+AD4- is <script> to a UTF-7 reader
-		if w, ok := utf7Decode(in.text); ok { // base64 is case-sensitive
-			if off, sc := htmlTag(strings.ToLower(w)); sc > 0 {
-				in.emit(XSS, "xss-tag", sc, off, off+32)
-				return
-			}
-		}
-	}
 	if m.has(bLT) && strings.Contains(s, "vmlframe") {
 		in.emit(XSS, "xss-tag", 7, strings.Index(s, "vmlframe"), 32)
 		return
@@ -87,6 +79,9 @@ func (in *input) detectXSS() {
 			in.emit(XSS, "xss-js-sink", sc, off, off+24)
 			return
 		}
+	}
+	if m.has(bBackslash|bEq) && in.detectXSSScriptFragments() {
+		return
 	}
 	if m.has(bGT | bLT) {
 		in.detectXSSFragments()
@@ -117,8 +112,13 @@ func xssFalsePositive(s string, m mask) bool {
 var scriptSchemes = [...]string{"javascript:", "vbscript:", "livescript:", "data:text/html", "data:image/svg+xml", "data:application/x-javascript", "data:text/javascript", "data:application/xhtml"}
 
 // scriptURL finds a script-capable URL scheme, ignoring the whitespace,
-// control bytes and entity padding browsers ignore inside schemes.
-func scriptURL(s string) (int, bool) {
+// control bytes and entity padding browsers ignore inside schemes, with
+// code after the colon.
+func scriptURL(s string) (int, bool) { return scriptURLAt(s, true) }
+
+// scriptURLAt is scriptURL; needCode false accepts a script scheme with
+// nothing after the colon.
+func scriptURLAt(s string, needCode bool) (int, bool) {
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], ':')
 		if i < 0 {
@@ -145,7 +145,7 @@ func scriptURL(s string) (int, bool) {
 			// must be at the start of the value or after a URL-ish delimiter
 			if j == 0 || strings.IndexByte("\"'=( <`[{,;", s[j-1]) >= 0 {
 				rest := s[i+1:]
-				if len(strings.TrimSpace(rest)) > 0 {
+				if !needCode || len(strings.TrimSpace(rest)) > 0 {
 					return j, true
 				}
 			}
