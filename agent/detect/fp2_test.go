@@ -77,3 +77,30 @@ func TestKeyFileLookAlikes(t *testing.T) {
 		{"ssh reads other", body("comment", "tail -n 20 /etc/shadow then ssh -i key host"), "lfi-sensitive-file", "lfi-sensitive-file"},
 	})
 }
+
+func TestSQLProseLookAlikes(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		// WHEN with no CASE before it and no THEN after it: a condition in prose
+		{"discount rule", body("comment", "15% off when basket >= 4 && total > 80"), "", ""},
+		{"alert rule", body("comment", "page the on-call when errors > 50 and total > 1000 in a minute"), "", ""},
+		{"word first", body("comment", "discount when qty >= 5 && total > 100"), "", ""},
+		// CASE WHEN payloads, quotes, comments, calls keep the verdict
+		{"case when", q("id", "1 and (case when 1=1 then sleep(5) else 0 end)"), "*", "*"},
+		{"case when bare", q("id", "1 and case when 1=1 then 1 else 0 end=1"), "*", "*"},
+		{"when quote", q("id", "1' when 1=1 and total > 0-- -"), "*", "*"},
+		{"when comment", q("id", "10 when x or 1=1-- -"), "*", "*"},
+		{"when call", q("id", "1 when x and sleep(5)"), "*", "*"},
+		{"when union", q("id", "1 when x union select password from users"), "*", "*"},
+		{"when stacked", q("id", "1 when x; drop table users"), "*", "*"},
+		// a statement quoted in prose with double quotes
+		{"quoted select", body("comment", "lol \"select * from moods where level = 'low'\" gives me the whole table"), "", ""},
+		// breakouts that look alike keep the verdict
+		{"dq breakout odd", q("q", "x\" select name from users where 'a'='a"), "*", "*"},
+		{"sq breakout", q("q", "x' select name from users where 'a'='a"), "*", "*"},
+		{"dq union", q("q", "x\" union select password from users where \"1\"=\"1"), "*", "*"},
+		{"dq comment", q("q", "x\" select password from users where 1=1-- "), "*", "*"},
+		{"dq stacked", q("q", "x\"; select password from users; \"y\""), "*", "*"},
+		{"leading string", q("q", "\"a\" select password from users where \"b\"=\"b\""), "*", "*"},
+		{"dq or", q("q", "x\" or \"1\"=\"1"), "*", "*"},
+	})
+}
