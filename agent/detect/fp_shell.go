@@ -77,7 +77,8 @@ func inertAlternative(s string, ws, we int) bool {
 	for k < len(s) && (isWord(s[k]) || s[k] == '-') {
 		k++
 	}
-	if k < len(s) && s[k] != '|' && s[k] != ')' {
+	// the alternative ends the value, the group, or the regex in a sentence
+	if k < len(s) && strings.IndexByte("|) \t,", s[k]) < 0 && !(s[k] == '.' && (k+1 == len(s) || isSpace(s[k+1]))) {
 		return false
 	}
 	_, known := strongCommands[s[j:k]]
@@ -95,13 +96,15 @@ var pipeFilters = map[string]bool{
 }
 
 // harmlessFilter reports whether the pipeline stage after the '|' at
-// s[i-1] is a text filter that reads only the pipe: flags, numbers and,
-// for grep, one pattern (tr: two sets). Any other operand is a file the
-// filter would open and print ("| tail config.php"), so it stays a
-// finding, as do paths, variables, substitutions, redirects, and sort's
-// options that write files or run a program (-o, --compress-program).
-// The stage ends at the next separator; later stages are judged at their
-// own separators.
+// s[i-1] is a text filter that reads only the pipe: flags, numbers, for
+// grep one pattern (tr: two sets), and plain words, the sentence a
+// comment goes on with ("| grep -i lodash shows two versions"). An
+// operand that names a file, with a dot, a digit or an underscore
+// ("| tail notes.txt", "| grep -r key ."), is one the filter would open
+// and print, so it stays a finding, as do paths, variables,
+// substitutions, redirects, and sort's options that write files or run a
+// program (-o, --compress-program). The stage ends at the next separator;
+// later stages are judged at their own separators.
 func harmlessFilter(s string, i int) bool {
 	w, _, we := cmdWordAt(s, i)
 	if !pipeFilters[w] || !wordEnds(s, we) {
@@ -130,13 +133,15 @@ func harmlessFilter(s string, i int) bool {
 			if w == "sort" && (strings.HasPrefix(a, "-o") || strings.HasPrefix(a, "--o") || strings.HasPrefix(a, "--c") || strings.HasPrefix(a, "--f") || strings.HasPrefix(a, "--t")) {
 				return false
 			}
-		case strings.Trim(a, "0123456789,.:'\"") == "":
-			// a number, a delimiter or an empty quoted string
-		default:
-			if operands == 0 {
-				return false
-			}
+		case strings.Trim(a, "0123456789,:") == "" && strings.IndexAny(a, "0123456789") >= 0,
+			len(a) <= 3 && strings.Trim(a, ",:;'\"") == "":
+			// a count or a field list (-n 5, -k 2,3), a quoted delimiter
+		case operands > 0:
 			operands--
+		case alphaWord(a):
+			// a word of the sentence around the pipeline
+		default:
+			return false
 		}
 	}
 	return true
@@ -183,4 +188,18 @@ var deviceVerbs = map[string]bool{"reboot": true, "shutdown": true, "halt": true
 // ("shutdown\n") is a shell line typed for a terminal, and stays a finding.
 func deviceVerb(s string) bool {
 	return deviceVerbs[s]
+}
+
+// alphaWord reports whether w is made of letters only, ending in at most
+// one punctuation mark of a sentence.
+func alphaWord(w string) bool {
+	if n := len(w); n > 1 && strings.IndexByte(",.;:!?", w[n-1]) >= 0 {
+		w = w[:n-1]
+	}
+	for i := 0; i < len(w); i++ {
+		if !isAlpha(w[i]) {
+			return false
+		}
+	}
+	return w != ""
 }
