@@ -158,8 +158,8 @@ func timestampSubst(s string, we int, opener byte) bool {
 	if opener == '(' {
 		closer = ')'
 	}
-	end := strings.IndexByte(s[we:], closer)
-	if end < 0 || end > 64 {
+	end := strings.IndexByte(s[we:min(len(s), we+65)], closer)
+	if end < 0 {
 		return false
 	}
 	for _, a := range strings.Fields(s[we : we+end]) {

@@ -165,11 +165,12 @@ func onlyApostrophes(s string) bool {
 // ("1kn&f") runs nowhere. Every CASE WHEN ... THEN payload, and every
 // value with a quote, comment, call or second statement, keeps
 // libinjection's verdict.
-func strayWhen(s string, m mask) bool {
-	if m.has(bQuote|bDQuote|bBacktick|bSemi|bHash|bParen) || strings.Contains(s, "--") || strings.Contains(s, "/*") {
+//
+// l is the lower-cased value.
+func strayWhen(l string, m mask) bool {
+	if m.has(bQuote|bDQuote|bBacktick|bSemi|bHash|bParen) || strings.Contains(l, "--") || strings.Contains(l, "/*") {
 		return false
 	}
-	l := strings.ToLower(s)
 	w := indexWord(l, "when")
 	return w >= 0 && indexWord(l[:w], "case") < 0 && indexWord(l[w:], "then") < 0
 }
@@ -198,7 +199,8 @@ func quotedStatement(s string, m mask, fp string) bool {
 	}
 	// the single-quote reading must not be the one that starts a statement
 	if sq >= 0 {
-		r := strings.ToLower(strings.TrimLeft(s[sq+1:], " \t\r\n"))
+		st := skipSpace(s, sq+1)
+		r := strings.ToLower(s[st:min(len(s), st+16)])
 		for _, v := range [...]string{"select", "insert", "update", "delete", "exec", "drop", "create", "alter", "declare", "with"} {
 			if wordAt(r, 0, v) {
 				return false
