@@ -582,7 +582,7 @@ func (in *input) detectCmd() {
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
-			if strong && in.sink == sinkCmd || strings.Contains(s[ws:we], "bin/") && known ||
+			if strong && in.sink == sinkCmd && !deviceVerb(s) || strings.Contains(s[ws:we], "bin/") && known ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
 				return
@@ -593,6 +593,10 @@ func (in *input) detectCmd() {
 				return
 			}
 		default:
+			if sep == "|" && (!strong && inertAlternative(s, ws, we) || harmlessFilter(s, i)) ||
+				(sep == "$(" || sep == "`") && w == "date" && timestampSubst(s, we, sep[len(sep)-1]) {
+				continue
+			}
 			if sep == "\n" {
 				// Lines of a text area start with words: a newline
 				// separates commands only with shell-like arguments.
@@ -623,7 +627,7 @@ func segmentLooksShell(s string, j int) bool {
 	if len(seg) > 128 {
 		return false
 	}
-	if strings.ContainsAny(seg, "><$") || strings.Contains(seg, " /") || strings.Contains(seg, " ~/") || strings.Contains(seg, "passwd") || strings.Contains(seg, "shadow") {
+	if shellRedirect(seg) || strings.Contains(seg, " /") || strings.Contains(seg, " ~/") || strings.Contains(seg, "passwd") || strings.Contains(seg, "shadow") {
 		return true
 	}
 	for i := 0; i+2 < len(seg); i++ { // a flag: " -u", " -la"

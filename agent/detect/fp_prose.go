@@ -51,6 +51,7 @@ func pathInCommand(p string, fo int) bool {
 	if _, known := strongCommands[w]; !known || !wordEnds(p, we) || we > ts {
 		return false
 	}
+	prev := ""
 	for i := skipSpace(p, we); i < ts; i = skipSpace(p, i) {
 		j := i
 		for j < ts && !isSpace(p[j]) {
@@ -59,9 +60,32 @@ func pathInCommand(p string, fo int) bool {
 		if !shellArgWord(p[i:j]) {
 			return false
 		}
+		prev = p[i:j]
 		i = j
 	}
-	return true
+	return !keyInUse(p, fo, w, prev)
+}
+
+// keyInUse reports whether the key file named by the path word at fo in a
+// shown command line is used rather than read out: the identity an ssh
+// client signs with ("ssh -i ~/.ssh/deploy_key host", "ssh-add
+// ~/.ssh/id_ed25519") never leaves the machine, and the public half of a
+// key pair ("cat ~/.ssh/id_ed25519.pub", pasted into a Git host's settings)
+// is meant to be shared. cmd is the command word, prev the word before the
+// path. Private keys printed or copied ("cat ~/.ssh/id_rsa", "scp
+// ~/.ssh/id_rsa host:") stay requests.
+func keyInUse(p string, fo int, cmd, prev string) bool {
+	switch {
+	case cmd == "ssh-add", prev == "-i" && (cmd == "ssh" || cmd == "scp" || cmd == "sftp" || cmd == "ssh-copy-id"):
+		return true
+	}
+	e := fo
+	for e < len(p) && !isSpace(p[e]) && strings.IndexByte("`'\"),;", p[e]) < 0 {
+		e++
+	}
+	word := strings.TrimRight(p[fo:e], ".")
+	return strings.HasSuffix(word, ".pub") && !strings.Contains(word, "..") &&
+		(strings.HasPrefix(word, ".ssh/") || strings.HasPrefix(word, "id_"))
 }
 
 // shellArgWord reports whether w reads as a command's argument rather than

@@ -153,3 +153,59 @@ func onlyApostrophes(s string) bool {
 	}
 	return true
 }
+
+// strayWhen reports a libinjection finding on a condition written as
+// prose, "10% off when qty >= 5 && total > 100", "alert when cpu > 90 and
+// mem > 80": the text has the word WHEN but no CASE before it and no THEN
+// after it, and nothing a fragment could leave its context with (no quote,
+// comment, ';' or parenthesis). SQL accepts WHEN only between CASE and
+// THEN, and a value with neither cannot supply both: spliced into any
+// statement (a number, a WHERE clause, a CASE's own WHEN) the stray WHEN
+// is a syntax error, so the fingerprint libinjection built around it
+// ("1kn&f") runs nowhere. Every CASE WHEN ... THEN payload, and every
+// value with a quote, comment, call or second statement, keeps
+// libinjection's verdict.
+//
+// l is the lower-cased value.
+func strayWhen(l string, m mask) bool {
+	if m.has(bQuote|bDQuote|bBacktick|bSemi|bHash|bParen) || strings.Contains(l, "--") || strings.Contains(l, "/*") {
+		return false
+	}
+	w := indexWord(l, "when")
+	return w >= 0 && indexWord(l[:w], "case") < 0 && indexWord(l[w:], "then") < 0
+}
+
+// quotedStatement reports a libinjection finding on a statement quoted in
+// prose, `haha "select * from feelings where mood = 'tired'" returns way
+// too many rows`: the fingerprint opens with a string followed by a
+// statement keyword ("sE"), read from a double quote that words, not the
+// value's start, precede, and the double quotes pair up. That reading
+// breaks out of a double-quoted literal straight into a new statement
+// with no ';' and no comment, which MySQL, PostgreSQL and SQLite reject
+// (none of them starts a statement after a literal without ';'); only a
+// T-SQL batch accepts it, and T-SQL quotes values with single quotes.
+// Breakouts by a single quote ("x' select ..."), a value that opens with
+// its quoted string ("\"a\" select ..." is an identifier followed by a
+// statement in T-SQL), ';', UNION and comments keep the verdict.
+func quotedStatement(s string, m mask, fp string) bool {
+	if !strings.HasPrefix(fp, "sE") || m.has(bSemi|bHash|bBacktick) || strings.Contains(s, "--") || strings.Contains(s, "/*") ||
+		strings.Count(s, `"`)%2 != 0 {
+		return false
+	}
+	dq := strings.IndexByte(s, '"')
+	sq := strings.IndexByte(s, '\'')
+	if dq <= 0 || sq >= 0 && sq < dq || strings.TrimSpace(s[:dq]) == "" || !isAlpha(s[dq-1]) && !isSpace(s[dq-1]) {
+		return false
+	}
+	// the single-quote reading must not be the one that starts a statement
+	if sq >= 0 {
+		st := skipSpace(s, sq+1)
+		r := strings.ToLower(s[st:min(len(s), st+16)])
+		for _, v := range [...]string{"select", "insert", "update", "delete", "exec", "drop", "create", "alter", "declare", "with"} {
+			if wordAt(r, 0, v) {
+				return false
+			}
+		}
+	}
+	return true
+}

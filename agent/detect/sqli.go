@@ -37,7 +37,8 @@ func (in *input) judgeSQLi() bool {
 		return len(in.dst) > n
 	}
 	if !m.plain() || m.has(bColon) {
-		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) && !mathProse(in.text, m, fp) {
+		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) && !mathProse(in.text, m, fp) &&
+			!strayWhen(in.lower(), m) && !quotedStatement(in.text, m, fp) {
 			in.emit(SQLi, "sqli-libinjection", 8, 0, len(in.text))
 			return len(in.dst) > n
 		}
