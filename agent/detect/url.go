@@ -193,7 +193,13 @@ func embeddedIP(name string) hostKind {
 	return hostInternal // a wildcard-DNS name in a request is suspicious on its own
 }
 
-// internalSchemes reach services a web client has no business reaching.
+// databaseScheme reports the schemes of database connection strings.
+func databaseScheme(scheme string) bool {
+	return scheme == "redis" || scheme == "mysql" || scheme == "postgres" || scheme == "memcache"
+}
+
+// schemeRisk says what a URL scheme reaches: services a web client has no
+// business reaching, local files, or PHP stream wrappers.
 func schemeRisk(scheme string) (Class, string, int) {
 	switch scheme {
 	case "gopher", "dict", "ldap", "ldaps", "tftp", "netdoc", "jar", "sftp", "ssh2", "smb", "telnet", "rmi", "iiop", "redis", "mysql", "postgres", "memcache":
@@ -336,6 +342,15 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 		return
 	}
 	if c, rule, sc := schemeRisk(scheme); sc > 0 {
+		if databaseScheme(scheme) && in.sink != sinkURL && !in.paranoid() {
+			// A database connection string (DATABASE_URL=postgres://...)
+			// is configuration, not a fetch: HTTP clients do not speak
+			// these schemes, so only a parameter the application fetches
+			// makes one a server-side request. gopher:// and dict://, the
+			// schemes that smuggle commands to such servers, stay flagged
+			// everywhere.
+			return
+		}
 		if scheme == "file" {
 			if fo, _ := findSensitiveFile(s[a:]); fo >= 0 {
 				in.emit(PathTraversal, "lfi-file-url", 9, b, a+fo+16)

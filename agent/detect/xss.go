@@ -28,7 +28,7 @@ func (in *input) detectXSS() {
 		return
 	}
 	if m.has(bLT) || m.has(bEq) && m.has(bQuote|bDQuote|bBacktick|bSpace|bSlash) {
-		if libinjection.IsXSS(in.text) && !xssFalsePositive(in.text, m) {
+		if libinjection.IsXSS(in.text) && !xssFalsePositive(in.text, m) && (in.paranoid() || !onlyInertStyle(in.text)) {
 			in.emit(XSS, "xss-libinjection", 8, 0, len(in.text))
 			return
 		}
@@ -107,6 +107,81 @@ func xssFalsePositive(s string, m mask) bool {
 	// attribute-context hits need an event-handler-like or script-url token
 	ls := strings.ToLower(s)
 	return !strings.Contains(ls, "on") && !strings.Contains(ls, "script") && !strings.Contains(ls, "style") && !strings.Contains(ls, "src")
+}
+
+// onlyInertStyle reports whether libinjection's finding in s is owed to
+// inline CSS alone: every style attribute has a quoted value with no
+// construct that runs script or loads anything (expression(), url(),
+// behavior, -moz-binding, @import, escapes, comments, entities), and s
+// with those attributes renamed is no longer XSS. Rich-text editors emit
+// style="text-align:center" on every paragraph; paranoia 2 still flags it.
+func onlyInertStyle(s string) bool {
+	low := string(appendLower(nil, s)) // ASCII only: offsets stay those of s
+	if !strings.Contains(low, "style") {
+		return false
+	}
+	b := []byte(s)
+	renamed := false
+	for off := 0; off < len(low); {
+		i := strings.Index(low[off:], "style")
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 5
+		if i == 0 || !(isSpace(low[i-1]) || low[i-1] == '"' || low[i-1] == '\'' || low[i-1] == '/') {
+			continue
+		}
+		j := skipSpace(low, i+5)
+		if j >= len(low) || low[j] != '=' {
+			continue
+		}
+		j = skipSpace(low, j+1)
+		if j >= len(low) || low[j] != '"' && low[j] != '\'' {
+			return false // an unquoted style value: not judged here
+		}
+		e := strings.IndexByte(low[j+1:], low[j])
+		if e < 0 {
+			return false
+		}
+		v := low[j+1 : j+1+e]
+		for _, w := range [...]string{"expression", "url(", "script", "behavior", "binding", "import", "\\", "/*", "&", "<", ">"} {
+			if strings.Contains(v, w) {
+				return false
+			}
+		}
+		if !cssFunctionsInert(v) {
+			return false
+		}
+		b[i] = 'x' // "xtyle" is no attribute libinjection watches
+		renamed = true
+		off = j + 1 + e
+	}
+	return renamed && !libinjection.IsXSS(string(b))
+}
+
+// cssFunctionsInert reports whether every function call in a CSS value
+// is one that computes a color, length or transform.
+func cssFunctionsInert(v string) bool {
+	for off := 0; off < len(v); {
+		i := strings.IndexByte(v[off:], '(')
+		if i < 0 {
+			return true
+		}
+		i += off
+		b := i
+		for b > 0 && (isAlpha(v[b-1]) || v[b-1] == '-') {
+			b--
+		}
+		switch v[b:i] {
+		case "rgb", "rgba", "hsl", "hsla", "calc", "var", "min", "max", "clamp", "linear-gradient", "radial-gradient",
+			"translate", "translatex", "translatey", "rotate", "scale", "minmax", "repeat":
+		default:
+			return false
+		}
+		off = i + 1
+	}
+	return true
 }
 
 var scriptSchemes = [...]string{"javascript:", "vbscript:", "livescript:", "data:text/html", "data:image/svg+xml", "data:application/x-javascript", "data:text/javascript", "data:application/xhtml"}
