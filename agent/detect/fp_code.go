@@ -1,6 +1,10 @@
 package detect
 
-import "github.com/lambdawaf/lambdawaf/agent/event"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
 
 // codeInProse reports whether lower-cased s is English prose that names
 // code rather than code itself: at least two places where three words of
@@ -33,6 +37,30 @@ func codeInProse(s string) bool {
 			inRow = 0
 			i++
 			continue
+		}
+		if quote == 0 {
+			// Comments are where code keeps its prose ("system('id'); //
+			// run it now please"): their words do not make the value a
+			// sentence. After a PHP close tag the rest is output, so the
+			// code before it stands as written.
+			switch {
+			case c == '#' || c == '/' && i+1 < len(s) && s[i+1] == '/' && (i == 0 || s[i-1] != ':'):
+				e := strings.IndexByte(s[i:], '\n')
+				if e < 0 {
+					return false
+				}
+				i, inRow = i+e+1, 0
+				continue
+			case c == '/' && i+1 < len(s) && s[i+1] == '*':
+				e := strings.Index(s[i+2:], "*/")
+				if e < 0 {
+					return false
+				}
+				i, inRow = i+2+e+2, 0
+				continue
+			case c == '?' && i+1 < len(s) && s[i+1] == '>':
+				return false
+			}
 		}
 		if quote != 0 || !isAlpha(c) {
 			i++

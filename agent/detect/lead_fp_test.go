@@ -56,3 +56,40 @@ func TestInertStyleAndDatabaseURLs(t *testing.T) {
 		}
 	}
 }
+
+// Prose inside comments does not make code a sentence: the allowance for
+// code named in English prose must not let a payload hide behind a
+// comment, nor behind PHP's close tag.
+func TestCodeBehindCommentsIsCode(t *testing.T) {
+	e := New(Options{})
+	for _, s := range []string{
+		"system('id'); // run this now please and thanks for all the fish",
+		"system('cat /etc/passwd'); # this is a simple comment and that is another comment",
+		"eval(base64_decode('aWQ=')); /* hello my dear friend how are you doing today */",
+		"require('child_process').exec('id') // hello my dear friend how are you doing today",
+		"__import__('os').system('id') # hello my dear friend how are you doing today",
+		"Runtime.getRuntime().exec('id') // hello my dear friend how are you doing today",
+		"system('id'); ?> hello my dear friend, how are you doing today and tomorrow",
+	} {
+		if !attacked(e.Inspect(body("comment", s), nil)) {
+			t.Errorf("%q: no attack signal", s)
+		}
+	}
+	for _, s := range []string{
+		"Python tip: use subprocess.run([\"ls\", \"-l\"]) rather than os.system; it avoids the shell.",
+		"Prefer execFile over exec in Node because it does not spawn a shell for you.",
+	} {
+		if attacked(e.Inspect(body("comment", s), nil)) {
+			t.Errorf("%q: prose flagged", s)
+		}
+	}
+}
+
+func attacked(sigs []Signal) bool {
+	for _, s := range sigs {
+		if s.Class.IsAttack() {
+			return true
+		}
+	}
+	return false
+}
