@@ -73,7 +73,7 @@ var (
 	negativeDesc = regexp.MustCompile(`(?i)negative|should not|not (?:match|trigger|detect)|no match`)
 	// Words that say the payload is an attack anyway (for a sibling rule,
 	// another paranoia level, or a known detection gap).
-	attackTerms = regexp.MustCompile(`(?i)ssrf|sqli|sql injection|\brce\b|xss|\blfi\b|\brfi\b|injection|attack|exploit|payload|bypass|false.?negative|shellshock|detected at pl|evasion|known false positive`)
+	attackTerms = regexp.MustCompile(`(?i)ssrf|sqli|sql injection|\brce\b|xss|\blfi\b|\brfi\b|injection|attack|exploit|payload|bypass|false.?negative|shellshock|detected at pl|sibling|evasion|known false positive`)
 )
 
 // paranoiaLevels reads the paranoia level of every CRS rule from the rule
