@@ -163,7 +163,7 @@ func harmlessFilter(s string, i int) bool {
 // filterOpensFiles reports whether the option a of the text filter w
 // makes it read or write files instead of the pipe: grep -r, -R, -d
 // recurse and --recursive search the working directory when no file is
-// named ("| grep -ri ”" prints every file under it), sort -o and
+// named ("| grep -ri key" prints every matching line under it), sort -o and
 // --output write one, --compress-program runs one, --files0-from reads
 // the list to open. Short options cluster ("-uo out", "-rh"), and long
 // options may be abbreviated ("--rec"), so both are read that way.
