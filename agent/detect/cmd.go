@@ -627,6 +627,10 @@ func segmentLooksShell(s string, j int) bool {
 	if len(seg) > 128 {
 		return false
 	}
+	// ">|" forces a redirect over noclobber: "cat <x>| out" writes out
+	if end < len(s) && s[end] == '|' && strings.HasSuffix(seg, ">") {
+		return true
+	}
 	if shellRedirect(seg) || strings.Contains(seg, " /") || strings.Contains(seg, " ~/") || strings.Contains(seg, "passwd") || strings.Contains(seg, "shadow") {
 		return true
 	}

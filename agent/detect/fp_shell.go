@@ -33,7 +33,8 @@ func shellRedirect(seg string) bool {
 			for j < len(seg) && (isWord(seg[j]) || seg[j] == '-' || seg[j] == '.' || seg[j] == ':') {
 				j++
 			}
-			if j > i+1 && j < len(seg) && seg[j] == '>' && (j+1 == len(seg) || !redirectTarget(seg[j+1]) && seg[j+1] != '>' && seg[j+1] != '&') {
+			if j > i+1 && j < len(seg) && seg[j] == '>' && (j+1 == len(seg) || !redirectTarget(seg[j+1]) && seg[j+1] != '>' && seg[j+1] != '&') &&
+				!fileWordAt(seg, j+1) {
 				i = j
 				continue
 			}
@@ -48,6 +49,22 @@ func shellRedirect(seg string) bool {
 		}
 	}
 	return false
+}
+
+// fileWordAt reports whether the word after the blanks at seg[i:] names
+// a file: the shell skips those blanks, so "cat <config.php> out.txt"
+// reads one file into another; a sentence goes on with a plain word
+// ("replace <token> with yours").
+func fileWordAt(seg string, i int) bool {
+	k := skipSpace(seg, i)
+	if k == i {
+		return false
+	}
+	e := k
+	for e < len(seg) && !isSpace(seg[e]) {
+		e++
+	}
+	return strings.ContainsAny(seg[k:e], "./~$")
 }
 
 // redirectTarget reports whether c can start the file word of a redirect.

@@ -185,6 +185,31 @@ func mathProse(s string, m mask, fp string) bool {
 		}
 		off = j + 1
 	}
+	// Joined to the application's condition by AND, arguments are
+	// numbers and the one-letter names of formulas (x, n, e, pi). A
+	// longer name is a column ("id = abs(1) and floor(pin/1000) = 4"
+	// reads a hidden column digit by digit).
+	if indexWord(strings.ToLower(s), "and") < 0 && !strings.Contains(s, "&&") {
+		return calls > 0
+	}
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case depth > 0 && isAlpha(c) && (i == 0 || !isWord(s[i-1])):
+			j := i
+			for j < len(s) && isWord(s[j]) {
+				j++
+			}
+			if k := skipSpace(s, j); j-i > 1 && (k == len(s) || s[k] != '(') && !strings.EqualFold(s[i:j], "pi") {
+				return false
+			}
+			i = j - 1
+		}
+	}
 	return calls > 0
 }
 

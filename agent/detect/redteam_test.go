@@ -86,3 +86,41 @@ func TestRedTeamCodeInProse(t *testing.T) {
 		{"regex after call", body("comment", "require('child_process').execSync('id'); / aa bb cc dd ee ff gg /"), "*", "*"},
 	})
 }
+
+func TestRedTeamRedirectPlaceholder(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		{"traceback", body("comment", "Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\n    main()"), "", ""},
+		{"usage line", body("comment", "usage notes\nreplace <token> with yours"), "", ""},
+		// the shell skips the blank: <a> b.txt reads a into b.txt
+		{"copy into a file", body("comment", "hello there\ncat <config.php> out.txt"), "*", "*"},
+		// >| writes over noclobber
+		{"clobber redirect", body("comment", "hello there\ncat <config.php>| out.txt"), "*", "*"},
+	})
+}
+
+func TestRedTeamMathColumns(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		{"formula letter", body("comment", "sqrt(x) is about 1.4 when x = 2"), "", ""},
+		// a column read bit by bit through math functions only
+		{"column blind", q("id", "abs(1) and floor(pin/1000)=4"), "*", "*"},
+	})
+}
+
+func TestRedTeamDatabaseScheme(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		// paranoia 2 flags every database scheme
+		{"connection string", body("config", "DATABASE_URL=postgres://app:secret@10.0.0.5:5432/app"), "", "ssrf-scheme"},
+		{"local dev", body("comment", "postgres://localhost:5432/dev"), "", "ssrf-scheme"},
+		// a connection tester pointed at metadata or a disguised address
+		{"redis metadata", body("dsn", "redis://169.254.169.254/"), "ssrf-metadata", "*"},
+		{"postgres hex loopback", body("dsn", "postgres://0x7f000001:5432/db"), "ssrf-ip-obfuscation", "*"},
+	})
+}
+
+func TestRedTeamInertStyle(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		{"centered", body("html", `<p style="text-align:center">Hello</p>`), "", "*"},
+		// a link laid over the whole page takes every click
+		{"overlay link", body("html", `<a style="position:fixed;top:0;left:0;width:100%;height:100%" href="//evil.example">x</a>`), "*", "*"},
+	})
+}
