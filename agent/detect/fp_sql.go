@@ -163,7 +163,8 @@ func mathProse(s string, m mask, fp string) bool {
 	}
 	// OR widens a numeric WHERE clause to every row ("id = abs(1) or
 	// 1=1"): arithmetic in prose has no use for it.
-	if l := strings.ToLower(s); indexWord(l, "or") >= 0 || indexWord(l, "xor") >= 0 || strings.Contains(l, "||") {
+	l := strings.ToLower(s)
+	if indexWord(l, "or") >= 0 || indexWord(l, "xor") >= 0 || strings.Contains(l, "||") {
 		return false
 	}
 	calls := 0
@@ -189,7 +190,7 @@ func mathProse(s string, m mask, fp string) bool {
 	// numbers and the one-letter names of formulas (x, n, e, pi). A
 	// longer name is a column ("id = abs(1) and floor(pin/1000) = 4"
 	// reads a hidden column digit by digit).
-	if indexWord(strings.ToLower(s), "and") < 0 && !strings.Contains(s, "&&") {
+	if indexWord(l, "and") < 0 && !strings.Contains(s, "&&") {
 		return calls > 0
 	}
 	depth := 0
