@@ -530,12 +530,19 @@ func (in *input) detectCmd() {
 		sep := ""
 		if !atStart {
 			c := s[i-1]
-			if inSpan && (c == ';' || c == '\n' || c == '|' || c == '&') && !spanCommandRuns(s, i) {
+			if inSpan && (c == ';' || c == '\n' || c == '|' || c == '&') {
 				// A pipeline quoted in prose ("use `ps aux | grep
 				// node`") shows a command line; its separators
 				// chain the quoted commands, not the writer's
-				// value to a new one.
-				continue
+				// value to a new one. A pipe into a shell runs
+				// whatever it is fed, however it is prefixed.
+				if spanPipesToShell(s, i) {
+					in.emit(CommandInj, "cmdi-separator", 8, i-1, i+24)
+					return
+				}
+				if !spanCommandRuns(s, i) {
+					continue
+				}
 			}
 			switch c {
 			case ';', '\n':
@@ -566,6 +573,11 @@ func (in *input) detectCmd() {
 			default:
 				continue
 			}
+		}
+		if sep == "|" && spanPipesToShell(s, i) {
+			// fed to a shell behind a prefix: | env X=1 sh, | nice -n 5 sh
+			in.emit(CommandInj, "cmdi-separator", 8, i-1, i+24)
+			return
 		}
 		w, ws, we := cmdWordAt(s, i)
 		strong, known := strongCommands[w]
@@ -626,6 +638,10 @@ func segmentLooksShell(s string, j int) bool {
 	seg := s[j:end]
 	if len(seg) > 128 {
 		return false
+	}
+	// ">|" forces a redirect over noclobber: "cat <x>| out" writes out
+	if end < len(s) && s[end] == '|' && strings.HasSuffix(seg, ">") {
+		return true
 	}
 	if shellRedirect(seg) || strings.Contains(seg, " /") || strings.Contains(seg, " ~/") || strings.Contains(seg, "passwd") || strings.Contains(seg, "shadow") {
 		return true

@@ -60,6 +60,23 @@ func codeInProse(s string) bool {
 				continue
 			case c == '?' && i+1 < len(s) && s[i+1] == '>':
 				return false
+			case c == '/' && regexAllowed(s, i):
+				// A JavaScript regular expression literal holds words
+				// the way a string does: "/ aa bb cc /.test(x) ||
+				// require(...)" is code.
+				if e := strings.IndexAny(s[i+1:], "/\n"); e >= 0 && s[i+1+e] == '/' {
+					i, inRow = i+1+e+1, 0
+					continue
+				}
+			case (c == ';' || c == ')' && (endsLine(s, i+1) || chainsStatement(s, i+1))) && runs == 0:
+				// A statement ends before any sentence began. Ruby,
+				// Groovy and Perl read the words that follow as calls
+				// ("system('id'); the quick brown fox" runs id, then
+				// fails on "the"), so a sentence after a complete
+				// statement does not stop it from running. Prose that
+				// names code introduces it first ("the old code used
+				// exec(cmd); we replaced it").
+				return false
 			}
 		}
 		if quote != 0 || !isAlpha(c) {
@@ -91,6 +108,36 @@ func codeInProse(s string) bool {
 		i = j
 	}
 	return false
+}
+
+// regexAllowed reports whether a '/' at s[i] opens a JavaScript regular
+// expression literal: it starts the value or follows an operator or an
+// opening bracket, where a division cannot stand ("x = /a b/", "(/a b/").
+// After a word or a number it divides or joins ("and/or").
+func regexAllowed(s string, i int) bool {
+	k := i
+	for k > 0 && (s[k-1] == ' ' || s[k-1] == '\t') {
+		k--
+	}
+	return k == 0 || strings.IndexByte("(=,;!&|?:{}[", s[k-1]) >= 0
+}
+
+// chainsStatement reports whether s[i:] goes on with a boolean operator
+// that runs the next expression after the one before it: "system('id')
+// and the quick brown fox" runs id in Ruby and Perl before it reaches
+// the words.
+func chainsStatement(s string, i int) bool {
+	i = skipSpace(s, i)
+	r := s[i:min(len(s), i+4)]
+	return strings.HasPrefix(r, "&&") || strings.HasPrefix(r, "||") || wordAt(s, i, "and") || wordAt(s, i, "or")
+}
+
+// endsLine reports whether only blanks stand between s[i] and a line end.
+func endsLine(s string, i int) bool {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r') {
+		i++
+	}
+	return i < len(s) && s[i] == '\n'
 }
 
 // proseKeyword reports words that code places next to other words.

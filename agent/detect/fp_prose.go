@@ -63,7 +63,21 @@ func pathInCommand(p string, fo int) bool {
 		prev = p[i:j]
 		i = j
 	}
-	return !keyInUse(p, fo, w, prev)
+	if !keyInUse(p, fo, w, prev) {
+		return true
+	}
+	// The key in use is the first sensitive name found, not the only
+	// one: "scp -i ~/.ssh/id_rsa ~/.ssh/id_rsa host:" and "cat
+	// ~/.ssh/id_rsa.pub ~/.ssh/id_rsa" also hand over the private key.
+	e := fo
+	for e < len(p) && !isSpace(p[e]) {
+		e++
+	}
+	if o, _ := findSensitiveFile(p[:fo]); o >= 0 {
+		return true
+	}
+	after, _ := findSensitiveFile(p[e:])
+	return after >= 0
 }
 
 // keyInUse reports whether the key file named by the path word at fo in a
@@ -119,19 +133,63 @@ var spanCommands = map[string]bool{
 // span's other commands are a shown command line, as in "use `du -sh * |
 // sort -h` to find it".
 func spanCommandRuns(s string, i int) bool {
+	return spanCommands[spanCommandWord(s, i)] || spanPipesToShell(s, i)
+}
+
+// spanPipesToShell reports whether the separator at s[i-1] is a pipe into
+// a shell or an interpreter, however prefixed ("| sudo -u root bash",
+// "| env FOO=1 sh", "| nice -n 5 sh", "| . /dev/stdin"): whatever the
+// pipe brings runs, so that is an attack wherever it is quoted.
+func spanPipesToShell(s string, i int) bool {
+	if i == 0 || s[i-1] != '|' {
+		return false
+	}
+	switch w := spanCommandWord(s, i); w {
+	case "source", ".", "eval":
+		return true
+	default:
+		return spanCommands[w] && spanInterpreters[w]
+	}
+}
+
+// spanInterpreters are the spanCommands that run the program they read.
+var spanInterpreters = map[string]bool{
+	"sh": true, "bash": true, "zsh": true, "ksh": true, "csh": true, "tcsh": true, "dash": true, "ash": true,
+	"python": true, "python2": true, "python3": true, "perl": true, "ruby": true, "php": true, "node": true,
+	"lua": true, "powershell": true, "pwsh": true, "cmd": true, "iex": true,
+}
+
+// spanCommandWord returns the command word after s[i:], behind any
+// prefix: a prefix runs the word after its options, their arguments, its
+// assignments and its numbers (sudo -E bash, sudo -u root bash, nice -n 5
+// sh, timeout 60 sh, env FOO=1 sh). An option's argument is the one word
+// after it that is no command of interest itself.
+func spanCommandWord(s string, i int) string {
 	w, _, we := cmdWordAt(s, i)
-	// a prefix with options runs the word after them: sudo -E bash
 	for n := 0; n < 4 && commandPrefixes[w]; n++ {
 		k := skipSpace(s, we)
-		for k < len(s) && s[k] == '-' {
-			for k < len(s) && !isSpace(s[k]) {
-				k++
+		for steps := 0; k < len(s) && steps < 8; steps++ {
+			e := k
+			for e < len(s) && !isSpace(s[e]) {
+				e++
 			}
-			k = skipSpace(s, k)
+			a := s[k:e]
+			switch {
+			case a != "" && a[0] == '-':
+				k = skipSpace(s, e)
+				if aw, _, ae := cmdWordAt(s, k); k < len(s) && s[k] != '-' && !spanCommands[aw] && !commandPrefixes[aw] {
+					k = skipSpace(s, ae) // the option's argument
+				}
+				continue
+			case a != "" && (isDigit(a[0]) || strings.IndexByte(a, '=') > 0):
+				k = skipSpace(s, e)
+				continue
+			}
+			break
 		}
 		w, _, we = cmdWordAt(s, k)
 	}
-	return spanCommands[w]
+	return w
 }
 
 // commandPrefixes run the command word that follows their options.

@@ -33,7 +33,8 @@ func shellRedirect(seg string) bool {
 			for j < len(seg) && (isWord(seg[j]) || seg[j] == '-' || seg[j] == '.' || seg[j] == ':') {
 				j++
 			}
-			if j > i+1 && j < len(seg) && seg[j] == '>' && (j+1 == len(seg) || !redirectTarget(seg[j+1]) && seg[j+1] != '>' && seg[j+1] != '&') {
+			if j > i+1 && j < len(seg) && seg[j] == '>' && (j+1 == len(seg) || !redirectTarget(seg[j+1]) && seg[j+1] != '>' && seg[j+1] != '&') &&
+				!fileWordAt(seg, j+1) {
 				i = j
 				continue
 			}
@@ -48,6 +49,22 @@ func shellRedirect(seg string) bool {
 		}
 	}
 	return false
+}
+
+// fileWordAt reports whether the word after the blanks at seg[i:] names
+// a file: the shell skips those blanks, so "cat <config.php> out.txt"
+// reads one file into another; a sentence goes on with a plain word
+// ("replace <token> with yours").
+func fileWordAt(seg string, i int) bool {
+	k := skipSpace(seg, i)
+	if k == i {
+		return false
+	}
+	e := k
+	for e < len(seg) && !isSpace(seg[e]) {
+		e++
+	}
+	return strings.ContainsAny(seg[k:e], "./~$")
 }
 
 // redirectTarget reports whether c can start the file word of a redirect.
@@ -80,6 +97,19 @@ func inertAlternative(s string, ws, we int) bool {
 	// the alternative ends the value, the group, or the regex in a sentence
 	if k < len(s) && strings.IndexByte("|) \t,", s[k]) < 0 && !(s[k] == '.' && (k+1 == len(s) || isSpace(s[k+1]))) {
 		return false
+	}
+	// In a sentence the next word is prose. An operand there ("x|env|
+	// sendmail a@evil.example", "-s", a path) makes the last alternative
+	// a command fed the weak command's output, whatever its name.
+	if k < len(s) && isSpace(s[k]) {
+		n := skipSpace(s, k)
+		e := n
+		for e < len(s) && !isSpace(s[e]) && strings.IndexByte("|;&)`", s[e]) < 0 {
+			e++
+		}
+		if e > n && !alphaWord(s[n:e]) {
+			return false
+		}
 	}
 	_, known := strongCommands[s[j:k]]
 	return !known
@@ -130,7 +160,7 @@ func harmlessFilter(s string, i int) bool {
 		}
 		switch {
 		case a[0] == '-':
-			if w == "sort" && (strings.HasPrefix(a, "-o") || strings.HasPrefix(a, "--o") || strings.HasPrefix(a, "--c") || strings.HasPrefix(a, "--f") || strings.HasPrefix(a, "--t")) {
+			if filterOpensFiles(w, a) {
 				return false
 			}
 		case strings.Trim(a, "0123456789,:") == "" && strings.IndexAny(a, "0123456789") >= 0,
@@ -145,6 +175,30 @@ func harmlessFilter(s string, i int) bool {
 		}
 	}
 	return true
+}
+
+// filterOpensFiles reports whether the option a of the text filter w
+// makes it read or write files instead of the pipe: grep -r, -R, -d
+// recurse and --recursive search the working directory when no file is
+// named ("| grep -ri key" prints every matching line under it), sort -o and
+// --output write one, --compress-program runs one, --files0-from reads
+// the list to open. Short options cluster ("-uo out", "-rh"), and long
+// options may be abbreviated ("--rec"), so both are read that way.
+func filterOpensFiles(w, a string) bool {
+	long := strings.HasPrefix(a, "--")
+	switch w {
+	case "grep", "egrep", "fgrep":
+		if long {
+			return strings.HasPrefix(a, "--r") || strings.HasPrefix(a, "--d")
+		}
+		return strings.ContainsAny(a[1:], "rRd")
+	case "sort":
+		if long {
+			return strings.HasPrefix(a, "--o") || strings.HasPrefix(a, "--c") || strings.HasPrefix(a, "--f") || strings.HasPrefix(a, "--t")
+		}
+		return strings.IndexByte(a[1:], 'o') >= 0
+	}
+	return false
 }
 
 // timestampSubst reports whether the substitution whose command word

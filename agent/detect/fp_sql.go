@@ -44,33 +44,86 @@ func pastedQuery(s string) bool {
 		strings.ContainsAny(stmt, "#`@\\") || strings.Contains(stmt, "--") || strings.Contains(stmt, "/*") {
 		return false
 	}
-	// Words outside literals: no injection vocabulary.
+	// Words outside literals: no injection vocabulary. Words inside
+	// literals are code in the other reading of the same text: spliced
+	// into a quoted string ("... WHERE name = '<value>'"), the value's
+	// first quote closes the application's literal, so what the statement
+	// reading takes for literals ("c = 1' union select ... where 'x' <
+	// 'x;") is what the database runs. That reading parses only when the
+	// first literal opens with an operator or a clause keyword (a word
+	// after a closed string is a syntax error: 'tired and sad' stays
+	// data); then no literal may hold injection vocabulary, an AND
+	// clause or a call.
+	// Each quote character has its own reading: index 0 is ', 1 is ".
 	inStr := byte(0)
+	var lits [2]int
+	var breakout, codeInLit [2]bool
 	for i := len(verb); i < len(stmt); {
 		c := stmt[i]
 		switch {
-		case inStr != 0:
-			if c == inStr {
+		case c == '\'' || c == '"':
+			switch inStr {
+			case 0:
+				inStr = c
+				if q := quoteKind(c); lits[q] == 0 {
+					breakout[q] = literalContinues(stmt[i+1:])
+				}
+				lits[quoteKind(c)]++
+			case c:
 				inStr = 0
 			}
-			i++
-		case c == '\'' || c == '"':
-			inStr = c
 			i++
 		case isWord(c):
 			j := i
 			for j < len(stmt) && (isWord(stmt[j]) || stmt[j] == '.') {
 				j++
 			}
-			if pastedQueryDenied(stmt[i:j]) {
+			w := stmt[i:j]
+			if inStr == 0 && pastedQueryDenied(w) {
 				return false
+			}
+			if k := skipSpace(stmt, j); inStr != 0 && (pastedQueryDenied(w) || w == "and" || w == "like" || k < len(stmt) && stmt[k] == '(') {
+				codeInLit[quoteKind(inStr)] = true
 			}
 			i = j
 		default:
 			i++
 		}
 	}
-	return true
+	return !(breakout[0] && codeInLit[0] || breakout[1] && codeInLit[1])
+}
+
+// quoteKind indexes the readings of pastedQuery by quote character.
+func quoteKind(c byte) int {
+	if c == '"' {
+		return 1
+	}
+	return 0
+}
+
+// literalContinues reports whether the text after a literal's opening
+// quote continues an expression when the quote is read as closing one: an
+// operator or punctuation ("' || ...", "') union ...", "'%...") or a
+// keyword that may follow a string ("' union", "' and", "' or").
+func literalContinues(t string) bool {
+	t = strings.TrimLeft(t, " \t\r\n")
+	if t == "" {
+		return false
+	}
+	if !isAlnum(t[0]) {
+		return true
+	}
+	j := 0
+	for j < len(t) && isWord(t[j]) {
+		j++
+	}
+	switch t[:j] {
+	case "union", "and", "or", "xor", "not", "is", "in", "like", "rlike", "regexp", "between", "div", "mod",
+		"collate", "sounds", "escape", "order", "group", "having", "limit", "procedure", "into", "from",
+		"where", "for", "lock", "window", "intersect", "except", "minus", "offset", "fetch":
+		return true
+	}
+	return false
 }
 
 // pastedQueryDenied lists the words that make a statement an injection
@@ -108,6 +161,12 @@ func mathProse(s string, m mask, fp string) bool {
 		strings.Contains(s, "--") || strings.Contains(s, "/*") || sqlKeywordIn(s) {
 		return false
 	}
+	// OR widens a numeric WHERE clause to every row ("id = abs(1) or
+	// 1=1"): arithmetic in prose has no use for it.
+	l := strings.ToLower(s)
+	if indexWord(l, "or") >= 0 || indexWord(l, "xor") >= 0 || strings.Contains(l, "||") {
+		return false
+	}
 	calls := 0
 	for off := 0; off < len(s); {
 		j := strings.IndexByte(s[off:], '(')
@@ -126,6 +185,31 @@ func mathProse(s string, m mask, fp string) bool {
 			calls++
 		}
 		off = j + 1
+	}
+	// Joined to the application's condition by AND, arguments are
+	// numbers and the one-letter names of formulas (x, n, e, pi). A
+	// longer name is a column ("id = abs(1) and floor(pin/1000) = 4"
+	// reads a hidden column digit by digit).
+	if indexWord(l, "and") < 0 && !strings.Contains(s, "&&") {
+		return calls > 0
+	}
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case depth > 0 && isAlpha(c) && (i == 0 || !isWord(s[i-1])):
+			j := i
+			for j < len(s) && isWord(s[j]) {
+				j++
+			}
+			if k := skipSpace(s, j); j-i > 1 && (k == len(s) || s[k] != '(') && !strings.EqualFold(s[i:j], "pi") {
+				return false
+			}
+			i = j - 1
+		}
 	}
 	return calls > 0
 }

@@ -348,7 +348,16 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 			// these schemes, so only a parameter the application fetches
 			// makes one a server-side request. gopher:// and dict://, the
 			// schemes that smuggle commands to such servers, stay flagged
-			// everywhere.
+			// everywhere. No configuration points a database at the
+			// metadata service or at an internal address in a disguise
+			// (redis://169.254.169.254/, postgres://0x7f000001/): a
+			// connection tester that takes such a URL is an SSRF sink,
+			// so the host is judged as for any other scheme.
+			if host := hostOf(s[a:]); host != "" {
+				if k, _, obf := in.classifyHost(host); k == hostMetadata || k == hostInternal && obf {
+					in.judgeHost(s, b, host, true, scheme)
+				}
+			}
 			return
 		}
 		if scheme == "file" {

@@ -112,8 +112,10 @@ func xssFalsePositive(s string, m mask) bool {
 // onlyInertStyle reports whether libinjection's finding in s is owed to
 // inline CSS alone: every style attribute has a quoted value with no
 // construct that runs script or loads anything (expression(), url(),
-// behavior, -moz-binding, @import, escapes, comments, entities), and s
-// with those attributes renamed is no longer XSS. Rich-text editors emit
+// behavior, -moz-binding, @import, escapes, comments, entities) and no
+// positioning (a fixed or absolute link laid over the whole page sends
+// every click to the attacker's site), and s with those attributes
+// renamed is no longer XSS. Rich-text editors emit
 // style="text-align:center" on every paragraph; paranoia 2 still flags it.
 func onlyInertStyle(s string) bool {
 	low := string(appendLower(nil, s)) // ASCII only: offsets stay those of s
@@ -145,7 +147,7 @@ func onlyInertStyle(s string) bool {
 			return false
 		}
 		v := low[j+1 : j+1+e]
-		for _, w := range [...]string{"expression", "url(", "script", "behavior", "binding", "import", "\\", "/*", "&", "<", ">"} {
+		for _, w := range [...]string{"expression", "url(", "script", "behavior", "binding", "import", "position", "\\", "/*", "&", "<", ">"} {
 			if strings.Contains(v, w) {
 				return false
 			}

@@ -194,7 +194,7 @@ func TestBenchInputs(t *testing.T) {
 // hostileUnits are byte patterns that each once drove a detector into
 // quadratic time when repeated through one large value (a 128 KiB run of
 // "(" took 64 s); each now has to stay linear.
-var hostileUnits = []string{"(", "[(", "${", "/**/(", "(select /*", "{{", "{%", "\n", "<a", "<-", "f(){ f", "?/", "#(", "[/", "'\"", "${jndi:", "<!--", "../", "%u", "` | ", "sqrt(", "../a ", "&#", "< a ", "<x:", "data:,", "url(", "console.log(1,", `\xbc<`, "¼<", "'a.b=", `\u0061`, "$(date ", "a|date|", "| grep -v a ", "<a>\n"}
+var hostileUnits = []string{"(", "[(", "${", "/**/(", "(select /*", "{{", "{%", "\n", "<a", "<-", "f(){ f", "?/", "#(", "[/", "'\"", "${jndi:", "<!--", "../", "%u", "` | ", "sqrt(", "../a ", "&#", "< a ", "<x:", "data:,", "url(", "console.log(1,", `\xbc<`, "¼<", "'a.b=", `\u0061`, "$(date ", "a|date|", "| grep -v a ", "<a>\n", "<a> b.c", "=/a ", "abs(ab) and ", "x' and f(a) '"}
 
 // BenchmarkHostileValue1MB judges a POST whose JSON body holds one 1 MiB
 // string of each hostile unit, through the whole pipeline at paranoia 2
