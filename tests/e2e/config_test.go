@@ -86,3 +86,46 @@ func httpEvent(query, body string) string {
 	})
 	return string(ev)
 }
+
+// TestParanoiaFromTheConfigurationFile runs the real agent with and
+// without detection.paranoia: 2. An attack fragment that also occurs in
+// free text (a SQL condition appended to an id) passes the default level
+// and is blocked at level 2; a structured attack is blocked at both.
+func TestParanoiaFromTheConfigurationFile(t *testing.T) {
+	dir := t.TempDir()
+	strict := filepath.Join(dir, "strict.yaml")
+	if err := os.WriteFile(strict, []byte("version: 1\ndetection:\n  paranoia: 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fragment := httpEvent("id=AND%202771%3D1709", `{}`)
+	attack := httpEvent("id=1%27%20OR%20%271%27%3D%271", `{}`)
+	for _, tc := range []struct {
+		name          string
+		env           map[string]string
+		blockFragment bool
+	}{
+		{"default level", map[string]string{}, false},
+		{"paranoia 2", map[string]string{"LAMBDAWAF_CONFIG": strict}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fn, _ := startFunction(t, setup{handler: "echo", env: tc.env})
+			status := func(ev string) int {
+				var resp struct {
+					StatusCode int `json:"statusCode"`
+				}
+				res := invoke(t, fn, ev, emulator.InvokeOptions{})
+				if err := json.Unmarshal(res.Payload, &resp); err != nil {
+					t.Fatalf("response %s: %v", res.Payload, err)
+				}
+				return resp.StatusCode
+			}
+			if got := status(fragment) == 403; got != tc.blockFragment {
+				t.Errorf("SQL fragment blocked = %v, want %v", got, tc.blockFragment)
+			}
+			if status(attack) != 403 {
+				t.Error("structured SQL injection not blocked")
+			}
+		})
+	}
+}
