@@ -65,7 +65,7 @@ func Attacks() ([]Case, error) { return load("attacks", true) }
 func Benign() ([]Case, error) { return load("benign", false) }
 
 // HeldOutSets names the held-out sets in the order they were written.
-var HeldOutSets = []string{"set1", "set2", "set3"}
+var HeldOutSets = []string{"set1", "set2", "set3", "set4"}
 
 // HeldOutAttacks returns the attacks of a held-out set (heldout/<set>/attacks):
 // payloads written independently of the detectors, so their detection rate
