@@ -13,36 +13,41 @@ import (
 //
 //	go test ./agent/detect -run '^$' -fuzz FuzzSQLi -fuzztime 1m
 
+// checkSignals inspects v twice with e and fails t unless both runs agree
+// and every signal is well formed: a class and rule, a score of 1–10, and a
+// bounded, valid UTF-8 excerpt. Every fuzz target asserts through it.
+func checkSignals(t *testing.T, e *Engine, v event.Value) {
+	t.Helper()
+	a := e.Inspect(v, nil)
+	b := e.Inspect(v, nil)
+	if len(a) != len(b) {
+		t.Fatalf("nondeterministic: %d then %d signals", len(a), len(b))
+	}
+	for i, sig := range a {
+		if sig != b[i] {
+			t.Fatalf("nondeterministic signal %d: %+v vs %+v", i, sig, b[i])
+		}
+		if sig.Class == "" || sig.Rule == "" {
+			t.Fatalf("empty class or rule: %+v", sig)
+		}
+		if sig.Score < 1 || sig.Score > 10 {
+			t.Fatalf("score out of range: %+v", sig)
+		}
+		if len(sig.Excerpt) > MaxExcerpt+8 {
+			t.Fatalf("excerpt of %d bytes", len(sig.Excerpt))
+		}
+		if !utf8.ValidString(sig.Excerpt) {
+			t.Fatalf("invalid UTF-8 excerpt %q", sig.Excerpt)
+		}
+	}
+}
+
 func fuzzDetector(f *testing.F, seeds []string, mk func(string) event.Value) {
 	for _, s := range seeds {
 		f.Add(s)
 	}
 	e := New(Options{})
-	f.Fuzz(func(t *testing.T, s string) {
-		v := mk(s)
-		a := e.Inspect(v, nil)
-		b := e.Inspect(v, nil)
-		if len(a) != len(b) {
-			t.Fatalf("nondeterministic: %d then %d signals", len(a), len(b))
-		}
-		for i, sig := range a {
-			if sig != b[i] {
-				t.Fatalf("nondeterministic signal %d: %+v vs %+v", i, sig, b[i])
-			}
-			if sig.Class == "" || sig.Rule == "" {
-				t.Fatalf("empty class or rule: %+v", sig)
-			}
-			if sig.Score < 1 || sig.Score > 10 {
-				t.Fatalf("score out of range: %+v", sig)
-			}
-			if len(sig.Excerpt) > MaxExcerpt+8 {
-				t.Fatalf("excerpt of %d bytes", len(sig.Excerpt))
-			}
-			if !utf8.ValidString(sig.Excerpt) {
-				t.Fatalf("invalid UTF-8 excerpt %q", sig.Excerpt)
-			}
-		}
-	})
+	f.Fuzz(func(t *testing.T, s string) { checkSignals(t, e, mk(s)) })
 }
 
 func FuzzSQLi(f *testing.F) {

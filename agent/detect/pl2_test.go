@@ -310,15 +310,7 @@ func FuzzShellShapes(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, v := range []event.Value{q("cmd", s), hdr("user-agent", s), hdr("referer", s), q("x", s)} {
 			for _, e := range []*Engine{e1, e2} {
-				a, b := e.Inspect(v, nil), e.Inspect(v, nil)
-				if len(a) != len(b) {
-					t.Fatalf("nondeterministic: %d then %d signals", len(a), len(b))
-				}
-				for i, sig := range a {
-					if sig != b[i] || sig.Score < 1 || sig.Score > 10 || len(sig.Excerpt) > MaxExcerpt+8 {
-						t.Fatalf("bad signal %+v", sig)
-					}
-				}
+				checkSignals(t, e, v)
 			}
 		}
 		l := strings.ToLower(s)

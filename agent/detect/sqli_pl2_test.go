@@ -223,22 +223,7 @@ func FuzzSQLiParanoid(f *testing.F) {
 	e := New(Options{Paranoia: 2})
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, v := range []event.Value{rawBody(s), body("q", s)} {
-			a := e.Inspect(v, nil)
-			b := e.Inspect(v, nil)
-			if len(a) != len(b) {
-				t.Fatalf("nondeterministic: %d then %d signals", len(a), len(b))
-			}
-			for i, sig := range a {
-				if sig != b[i] {
-					t.Fatalf("nondeterministic signal %d: %+v vs %+v", i, sig, b[i])
-				}
-				if sig.Score < 1 || sig.Score > 10 || sig.Rule == "" {
-					t.Fatalf("bad signal %+v", sig)
-				}
-				if len(sig.Excerpt) > MaxExcerpt+8 {
-					t.Fatalf("excerpt of %d bytes", len(sig.Excerpt))
-				}
-			}
+			checkSignals(t, e, v)
 		}
 	})
 }

@@ -135,11 +135,7 @@ func FuzzXSSEvasions(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, e := range engines {
 			for _, v := range []event.Value{q("q", s), name(s)} {
-				for _, sig := range e.Inspect(v, nil) {
-					if sig.Score < 1 || sig.Score > 10 || sig.Rule == "" || len(sig.Excerpt) > MaxExcerpt+8 {
-						t.Fatalf("bad signal %+v", sig)
-					}
-				}
+				checkSignals(t, e, v)
 			}
 		}
 		in := func(i int) {
