@@ -36,7 +36,7 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		if coding == "deflate" {
 			e = encDeflate
 		}
-		plain, ok := w.inflate(body, coding, loc)
+		plain, tail, ok := w.inflate(body, coding, loc)
 		if !ok && plain == "" {
 			w.expand(loc, "", body, depth) // not compressed after all
 			return
@@ -44,6 +44,12 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		if w.push(e) {
 			w.walkBody(plain, contentType, "", loc, depth+1)
 			w.pop()
+		}
+		if tail != "" {
+			// bytes after the stream: a handler that does not decompress
+			// (most do not) parses them as the declared type
+			w.issue(TrailingData, loc)
+			w.walkBody(tail, contentType, "", loc, depth+1)
 		}
 		return
 	default:
@@ -177,12 +183,16 @@ func isXMLType(m string) bool {
 // errBomb marks output cut at MaxDecompressed.
 var errBomb = errors.New("decompressed size limit")
 
-// inflate decompresses body within MaxDecompressed. It returns what it
-// could decompress and whether the stream was complete; a bomb or a
+// inflate decompresses body within MaxDecompressed and MaxRatio. It
+// returns what it could decompress, whether the stream was complete, and
+// the bytes after the last gzip member: every member of a multi-member
+// stream is inflated, and what follows them is returned as tail (a
+// handler that never decompresses reads it as plain text). A bomb or a
 // corrupt stream is reported as an issue.
-func (w *walker) inflate(body, coding, loc string) (string, bool) {
+func (w *walker) inflate(body, coding, loc string) (plain, tail string, ok bool) {
 	src := strings.NewReader(body)
 	var r io.Reader
+	var gr *gzip.Reader
 	switch coding {
 	case "deflate":
 		// "deflate" is zlib-wrapped per RFC 9110, raw deflate in practice
@@ -194,36 +204,48 @@ func (w *walker) inflate(body, coding, loc string) (string, bool) {
 			r = flate.NewReader(src)
 		}
 	default:
-		gr, err := gzip.NewReader(src)
-		if err != nil {
+		var err error
+		if gr, err = gzip.NewReader(src); err != nil {
 			w.issue(MalformedCompression, loc)
-			return "", false
+			return "", "", false
 		}
-		gr.Multistream(true)
+		gr.Multistream(false)
 		r = gr
 	}
 	// MaxDecompressed bounds the output of every stream in the walk
-	// together: a thousand small bombs are one big one.
-	limit := w.lim.MaxDecompressed - w.inflated
-	if rem := w.lim.MaxBytes - w.bytes; rem < limit {
-		limit = rem
-	}
-	if limit < 0 {
-		limit = 0
-	}
+	// together: a thousand small bombs are one big one. MaxRatio bounds
+	// this stream against its own size.
+	limit := min(w.lim.MaxDecompressed-w.inflated, w.lim.MaxBytes-w.bytes, max(RatioFloor, w.lim.MaxRatio*len(body)))
+	limit = max(limit, 0)
 	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(r, int64(limit)+1))
-	if n > int64(limit) {
-		w.inflated += limit
-		w.issue(DecompressionBomb, loc)
-		return stringOf(buf.Bytes()[:limit]), false
+	for {
+		_, err := io.Copy(&buf, io.LimitReader(r, int64(limit-buf.Len())+1))
+		if buf.Len() > limit {
+			w.inflated += limit
+			w.issue(DecompressionBomb, loc)
+			return stringOf(buf.Bytes()[:limit]), "", false
+		}
+		if err != nil {
+			w.inflated += buf.Len()
+			w.issue(MalformedCompression, loc)
+			return stringOf(buf.Bytes()), "", false
+		}
+		if gr == nil || src.Len() == 0 {
+			break
+		}
+		rest := body[len(body)-src.Len():]
+		if len(rest) < 2 || rest[0] != 0x1f || rest[1] != 0x8b {
+			tail = rest
+			break
+		}
+		if err := gr.Reset(src); err != nil {
+			tail = rest
+			break
+		}
+		gr.Multistream(false)
 	}
-	w.inflated += int(n)
-	if err != nil {
-		w.issue(MalformedCompression, loc)
-		return stringOf(buf.Bytes()), false
-	}
-	return stringOf(buf.Bytes()), true
+	w.inflated += buf.Len()
+	return stringOf(buf.Bytes()), tail, true
 }
 
 // indexFold is strings.Index ignoring ASCII case, with offsets valid in s

@@ -388,7 +388,7 @@ func TestWalkCompressed(t *testing.T) {
 	// a bomb: 64 MB of zeros compresses to ~64 KB
 	bomb := gz(t, make([]byte, 64<<20))
 	var got int
-	err := New(Limits{MaxDecompressed: 1 << 20}).Walk(&event.Request{ContentType: "text/plain", ContentEncoding: "gzip", Body: bomb}, func(v event.Value) bool {
+	err := New(Limits{MaxDecompressed: 1 << 20, MaxValueBytes: 2 << 20}).Walk(&event.Request{ContentType: "text/plain", ContentEncoding: "gzip", Body: bomb}, func(v event.Value) bool {
 		got += len(v.Text)
 		return true
 	})

@@ -1,0 +1,264 @@
+package decode
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"unicode/utf8"
+)
+
+// reading is one speculative decoding of a value.
+type reading struct {
+	text string
+	enc  enc
+	enc2 enc  // a second encoding the reading removed (JWT: base64 then JSON), or encNone
+	json bool // text is a JSON document to walk
+}
+
+// maxReadingsPerText bounds the decodings tried on one text.
+const maxReadingsPerText = 8
+
+// decodings appends every decoding of s that applies and changes it: URL
+// escapes, HTML character references, base64 in every reading a
+// handler's decoder may take, hex, the parts of a JSON Web Token, and the
+// same for the credentials of an authorization scheme ("Bearer <jwt>",
+// "Basic <base64>"). Each is no longer than s.
+func (w *walker) decodings(s string, dst []reading) []reading {
+	if strings.IndexByte(s, '%') >= 0 {
+		// speculative: a stray '%' in free text is not an anomaly
+		if d, changed, _, unicode := percentDecode(s, false); changed {
+			e := encURL
+			if unicode {
+				e = encURLUnicode
+			}
+			dst = append(dst, reading{text: d, enc: e})
+		}
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		if d, changed := htmlUnescape(s); changed {
+			dst = append(dst, reading{text: d, enc: encHTML})
+		}
+	}
+	dst = tokenReadings(s, dst)
+	if scheme, cred, ok := strings.Cut(s, " "); ok && isAuthScheme(scheme) {
+		cred = strings.TrimLeft(cred, " ")
+		if len(cred) > 0 && strings.IndexAny(cred, " \t\r\n") < 0 {
+			dst = tokenReadings(cred, dst)
+		}
+	}
+	return dst
+}
+
+// tokenReadings appends the base64, hex and JWT readings of one token.
+func tokenReadings(s string, dst []reading) []reading {
+	if h, p, ok := jwtParts(s); ok {
+		dst = append(dst, reading{text: h, enc: encJWT, json: true})
+		if p != "" {
+			dst = append(dst, reading{text: p, enc: encJWT, json: looksLikeJSON(p)})
+		}
+		return dst
+	}
+	if d, ok := hexText(s); ok {
+		dst = append(dst, reading{text: d, enc: encHex})
+	}
+	return base64Readings(s, dst)
+}
+
+// isAuthScheme reports whether s reads as an HTTP authentication scheme
+// name (Bearer, Basic, Digest, a vendor's): a short token of letters.
+func isAuthScheme(s string) bool {
+	if len(s) < 3 || len(s) > 20 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if (c < 'a' || c > 'z') && s[i] != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// minBase64 is the shortest token worth trying as base64 ("PHN2Zz4=" is
+// <svg>); shorter tokens are words, and what they decode to is too short
+// to carry an attack.
+const minBase64 = 8
+
+// base64Readings appends the readings of s as base64 the way handlers'
+// decoders take it. They differ: Go's is strict; Python's b64decode drops
+// characters outside the alphabet and stops at a completed padding
+// sequence, or reads on past an incomplete one; Node's Buffer accepts both
+// alphabets and whitespace and stops at the first '='. So s is decoded
+// with whitespace and stray characters dropped, '-' and '_' read as '+'
+// and '/', missing padding accepted, and, when '=' stands inside the
+// text, both up to the first '=' and with every '=' removed. Readings that
+// are not text are dropped.
+func base64Readings(s string, dst []reading) []reading {
+	if len(s) < minBase64 {
+		return dst
+	}
+	alpha, other, pads, firstPad := 0, 0, 0, -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/', c == '-', c == '_':
+			alpha++
+		case c == '=':
+			pads++
+			if firstPad < 0 {
+				firstPad = alpha
+			}
+		case c == ' ', c == '\t', c == '\r', c == '\n':
+		default:
+			other++
+		}
+	}
+	// mostly alphabet: a few stray characters are what Python discards;
+	// more means prose or markup, not a token
+	if alpha < minBase64 || other*8 > len(s) || pads > 0 && pads*4 > len(s) {
+		return dst
+	}
+	clean := make([]byte, 0, alpha)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
+			clean = append(clean, c)
+		case c == '-':
+			clean = append(clean, '+')
+		case c == '_':
+			clean = append(clean, '/')
+		}
+	}
+	whole := decodeBase64Text(clean)
+	if whole != "" && whole != s {
+		dst = append(dst, reading{text: whole, enc: encBase64})
+	}
+	if pads > 0 && firstPad < alpha {
+		// data after a '=': the decoders that stop there see a prefix
+		if prefix := decodeBase64Text(clean[:firstPad]); prefix != "" && prefix != whole {
+			dst = append(dst, reading{text: prefix, enc: encBase64})
+		}
+	}
+	return dst
+}
+
+// decodeBase64Text decodes clean (standard alphabet, no padding) and
+// returns the result when it is text, else "". A dangling sixth bit group
+// (length 4n+1) is dropped, as lenient decoders do.
+func decodeBase64Text(clean []byte) string {
+	if len(clean)%4 == 1 {
+		clean = clean[:len(clean)-1]
+	}
+	if len(clean) < 2 {
+		return ""
+	}
+	buf := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))
+	n, err := base64.RawStdEncoding.Decode(buf, clean)
+	if err != nil {
+		// trailing bits not zero: decode all but the last group strictly,
+		// the last by hand, as lenient decoders do
+		n = 0
+		full := len(clean) &^ 3
+		if full > 0 {
+			if n, err = base64.RawStdEncoding.Decode(buf, clean[:full]); err != nil {
+				return ""
+			}
+		}
+		if rest := clean[full:]; len(rest) >= 2 {
+			var v uint32
+			for _, c := range rest {
+				v = v<<6 | uint32(strings.IndexByte(stdAlphabet, c))
+			}
+			v <<= 6 * uint(4-len(rest))
+			for i := 0; i < len(rest)-1; i++ {
+				buf[n] = byte(v >> (16 - 8*uint(i)))
+				n++
+			}
+		}
+	}
+	buf = buf[:n]
+	if !textLike(buf) {
+		return ""
+	}
+	return stringOf(buf)
+}
+
+const stdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+// base64Text decodes s as base64 (every alphabet, padded or not, with
+// whitespace) and returns the first reading that is text.
+func base64Text(s string) (string, bool) {
+	var rs [2]reading
+	r := base64Readings(s, rs[:0])
+	if len(r) == 0 {
+		return "", false
+	}
+	return r[0].text, true
+}
+
+// hexText decodes s as hexadecimal digits (bare or 0x-prefixed, even
+// length, at least 8 digits) when the result is text.
+func hexText(s string) (string, bool) {
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		s = s[2:]
+	}
+	if len(s) < 8 || len(s)%2 != 0 {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		if unhex(s[i]) < 0 {
+			return "", false
+		}
+	}
+	buf := make([]byte, len(s)/2)
+	if _, err := hex.Decode(buf, bytesOf(s)); err != nil || !textLike(buf) {
+		return "", false
+	}
+	return stringOf(buf), true
+}
+
+// jwtParts splits a JSON Web Token (header.payload.signature, base64url
+// parts; the signature may be empty for alg none) and returns its decoded
+// header and payload. The header must be a JSON object; the payload may
+// be anything textual (JWS payloads need not be JSON).
+func jwtParts(s string) (header, payload string, ok bool) {
+	h, rest, ok1 := strings.Cut(s, ".")
+	p, sig, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || len(h) < 4 || strings.IndexByte(sig, '.') >= 0 || !isBase64URL(h) || !isBase64URL(p) || !isBase64URL(sig) {
+		return "", "", false
+	}
+	var hr, pr [2]reading
+	hs := base64Readings(h, hr[:0])
+	if len(hs) == 0 || !looksLikeJSON(hs[0].text) {
+		return "", "", false
+	}
+	if ps := base64Readings(p, pr[:0]); len(ps) > 0 {
+		payload = ps[0].text
+	}
+	return hs[0].text, payload, true
+}
+
+func isBase64URL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '=') {
+			return false
+		}
+	}
+	return true
+}
+
+// textLike reports whether b is UTF-8 text a handler would read as a
+// string: valid UTF-8 with at most one control character in ten (a NUL
+// ending a path is an attack, not a reason to look away), not empty.
+func textLike(b []byte) bool {
+	if len(b) == 0 || !utf8.Valid(b) {
+		return false
+	}
+	ctl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			ctl++
+		}
+	}
+	return ctl*10 <= len(b)
+}
