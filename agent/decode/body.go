@@ -57,7 +57,7 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		w.issue(UnsupportedCoding, loc)
 	}
 
-	media, boundary := mediaType(contentType)
+	media, boundaries := mediaType(contentType)
 	// UTF-16 bodies (declared, with a byte-order mark, or sniffed) are what
 	// .NET and Java applications happily decode and byte-oriented WAFs do
 	// not: transcode, then judge as declared.
@@ -67,16 +67,16 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 			return
 		}
 		if w.push(encUTF16) {
-			w.walkMedia(utf16ToUTF8(body, bigEndian), media, boundary, loc, depth+1)
+			w.walkMedia(utf16ToUTF8(body, bigEndian), media, boundaries, loc, depth+1)
 			w.pop()
 		}
 		return
 	}
-	w.walkMedia(body, media, boundary, loc, depth)
+	w.walkMedia(body, media, boundaries, loc, depth)
 }
 
 // walkMedia walks a body in plain text by its media type.
-func (w *walker) walkMedia(body, media, boundary, loc string, depth int) {
+func (w *walker) walkMedia(body, media string, boundaries []string, loc string, depth int) {
 	switch {
 	case media == "application/x-ndjson" || media == "application/jsonl" || media == "application/json-seq":
 		w.walkJSONLines(body, loc, depth)
@@ -89,7 +89,7 @@ func (w *walker) walkMedia(body, media, boundary, loc string, depth int) {
 	case media == "application/x-www-form-urlencoded":
 		w.walkForm(body, loc)
 	case strings.HasPrefix(media, "multipart/"):
-		w.walkMultipart(body, boundary, loc, depth)
+		w.walkMultipart(body, boundaries, loc, depth)
 	case isXMLType(media):
 		w.walkXML(body, loc, depth)
 	case media == "application/graphql":
@@ -123,7 +123,7 @@ func (w *walker) walkSniffed(body, loc string, depth int, tryJSON bool) {
 		return
 	case strings.HasPrefix(trimmed, "--") && strings.Contains(trimmed, "Content-Disposition"):
 		if line, _, ok := strings.Cut(trimmed[2:], "\n"); ok {
-			w.walkMultipart(body, strings.TrimRight(line, "\r"), loc, depth)
+			w.walkMultipart(body, []string{strings.TrimRight(line, "\r")}, loc, depth)
 			return
 		}
 	case looksLikeForm(trimmed):
@@ -141,34 +141,6 @@ func looksLikeForm(s string) bool {
 		return false
 	}
 	return strings.IndexAny(s, " \n\r\t<>{}") < 0
-}
-
-// mediaType returns the lower-cased media type of a Content-Type header
-// and its multipart boundary, if any. It is lenient on purpose: a broken
-// header still names a type, and the boundary is what the application's
-// parser will most likely use.
-func mediaType(ct string) (media, boundary string) {
-	if ct == "" {
-		return "", ""
-	}
-	media, params, _ := strings.Cut(ct, ";")
-	media = strings.ToLower(strings.TrimSpace(media))
-	if !strings.HasPrefix(media, "multipart/") {
-		return media, ""
-	}
-	i := indexFold(params, "boundary=")
-	if i < 0 {
-		return media, ""
-	}
-	b := strings.TrimSpace(params[i+len("boundary="):])
-	if strings.HasPrefix(b, `"`) {
-		if end := strings.IndexByte(b[1:], '"'); end >= 0 {
-			return media, b[1 : end+1]
-		}
-		return media, b[1:]
-	}
-	b, _, _ = strings.Cut(b, ";")
-	return media, strings.TrimSpace(b)
 }
 
 func isJSONType(m string) bool {
@@ -248,17 +220,6 @@ func (w *walker) inflate(body, coding, loc string) (plain, tail string, ok bool)
 	return stringOf(buf.Bytes()), tail, true
 }
 
-// indexFold is strings.Index ignoring ASCII case, with offsets valid in s
-// (strings.ToLower can change the length of invalid UTF-8).
-func indexFold(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return i
-		}
-	}
-	return -1
-}
-
 // utf16Order reports whether body is UTF-16 text and in which byte order:
 // from a byte-order mark, from a utf-16 charset parameter, or, without
 // either, from the NUL bytes that ASCII text in UTF-16 is full of.
@@ -272,11 +233,7 @@ func utf16Order(body, contentType string) (bigEndian, ok bool) {
 	case body[0] == 0xff && body[1] == 0xfe && !(len(body) >= 4 && body[2] == 0 && body[3] == 0): // not UTF-32LE
 		return false, true
 	}
-	cs := ""
-	if i := indexFold(contentType, "charset="); i >= 0 {
-		cs, _, _ = strings.Cut(contentType[i+len("charset="):], ";")
-		cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"`))
-	}
+	cs := charsetOf(contentType)
 	switch cs {
 	case "utf-16be", "unicodefffe":
 		return true, true

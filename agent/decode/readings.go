@@ -114,7 +114,7 @@ func base64Readings(s string, dst []reading) []reading {
 	}
 	// mostly alphabet: a few stray characters are what Python discards;
 	// more means prose or markup, not a token
-	if alpha < minBase64 || other*8 > len(s) || pads > 0 && pads*4 > len(s) {
+	if alpha < minBase64-2 || other*8 > len(s) || pads > 0 && pads*4 > len(s) {
 		return dst
 	}
 	clean := make([]byte, 0, alpha)
@@ -133,23 +133,76 @@ func base64Readings(s string, dst []reading) []reading {
 		dst = append(dst, reading{text: whole, enc: encBase64})
 	}
 	if pads > 0 && firstPad < alpha {
-		// data after a '=': the decoders that stop there see a prefix
-		if prefix := decodeBase64Text(clean[:firstPad]); prefix != "" && prefix != whole {
+		// data after a '=': the decoders that stop there see a prefix,
+		// those that decode padded chunks one by one see their sum
+		prefix := decodeBase64Text(clean[:firstPad])
+		if prefix != "" && prefix != whole {
 			dst = append(dst, reading{text: prefix, enc: encBase64})
+		}
+		if chunks := base64Chunks(s); chunks != "" && chunks != whole && chunks != prefix {
+			dst = append(dst, reading{text: chunks, enc: encBase64})
 		}
 	}
 	return dst
+}
+
+// base64Chunks decodes s as padded base64 chunks one after another
+// ("YWI=PHNj..."), each aligned on its own, and returns their
+// concatenation when it is text.
+func base64Chunks(s string) string {
+	var out []byte
+	chunk := make([]byte, 0, len(s))
+	flush := func() bool {
+		if len(chunk) == 0 {
+			return true
+		}
+		d := decodeBase64Bytes(chunk)
+		if d == nil {
+			return false
+		}
+		out = append(out, d...)
+		chunk = chunk[:0]
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
+			chunk = append(chunk, c)
+		case c == '-':
+			chunk = append(chunk, '+')
+		case c == '_':
+			chunk = append(chunk, '/')
+		case c == '=':
+			if !flush() {
+				return ""
+			}
+		}
+	}
+	if !flush() || !textLike(out) {
+		return ""
+	}
+	return stringOf(out)
 }
 
 // decodeBase64Text decodes clean (standard alphabet, no padding) and
 // returns the result when it is text, else "". A dangling sixth bit group
 // (length 4n+1) is dropped, as lenient decoders do.
 func decodeBase64Text(clean []byte) string {
+	buf := decodeBase64Bytes(clean)
+	if !textLike(buf) {
+		return ""
+	}
+	return stringOf(buf)
+}
+
+// decodeBase64Bytes decodes clean (standard alphabet, no padding)
+// leniently; nil when there is nothing to decode.
+func decodeBase64Bytes(clean []byte) []byte {
 	if len(clean)%4 == 1 {
 		clean = clean[:len(clean)-1]
 	}
 	if len(clean) < 2 {
-		return ""
+		return nil
 	}
 	buf := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))
 	n, err := base64.RawStdEncoding.Decode(buf, clean)
@@ -160,7 +213,7 @@ func decodeBase64Text(clean []byte) string {
 		full := len(clean) &^ 3
 		if full > 0 {
 			if n, err = base64.RawStdEncoding.Decode(buf, clean[:full]); err != nil {
-				return ""
+				return nil
 			}
 		}
 		if rest := clean[full:]; len(rest) >= 2 {
@@ -175,11 +228,7 @@ func decodeBase64Text(clean []byte) string {
 			}
 		}
 	}
-	buf = buf[:n]
-	if !textLike(buf) {
-		return ""
-	}
-	return stringOf(buf)
+	return buf[:n]
 }
 
 const stdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
