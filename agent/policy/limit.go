@@ -1,6 +1,9 @@
 package policy
 
-import "github.com/lambdawaf/lambdawaf/agent/detect"
+import (
+	"github.com/lambdawaf/lambdawaf/agent/contract"
+	"github.com/lambdawaf/lambdawaf/agent/detect"
+)
 
 // OnLimit is what an event gets when its inspection reached a bound (see
 // decode.Bounds): part of it was left uninspected, which is how evasion by
@@ -10,9 +13,9 @@ type OnLimit string
 // The onLimit settings. Block is the default; in log mode a block is
 // recorded as would-block, as every block is.
 const (
-	OnLimitBlock OnLimit = "block"
-	OnLimitLog   OnLimit = "log"
-	OnLimitAllow OnLimit = "allow"
+	OnLimitBlock OnLimit = contract.DecisionBlock
+	OnLimitLog   OnLimit = contract.DecisionLog
+	OnLimitAllow OnLimit = contract.DecisionAllow
 )
 
 // ClassLimit is the class of the signals the firewall raises for a bound
