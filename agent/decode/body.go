@@ -46,9 +46,19 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 			w.pop()
 		}
 		if tail != "" {
-			// bytes after the stream: a handler that does not decompress
-			// (most do not) parses them as the declared type
 			w.issue(TrailingData, loc)
+		}
+		// A handler that does not decompress (most do not: neither API
+		// Gateway nor the usual frameworks honour Content-Encoding) parses
+		// the raw bytes as the declared type; for form and multipart that
+		// reading finds pairs in stored blocks, the gzip header's file
+		// name and comment, and whatever follows the stream.
+		switch media, boundaries := mediaType(contentType); {
+		case media == "application/x-www-form-urlencoded":
+			w.walkForm(body, loc)
+		case strings.HasPrefix(media, "multipart/"):
+			w.walkMultipart(body, boundaries, loc, depth+1)
+		case tail != "":
 			w.walkBody(tail, contentType, "", loc, depth+1)
 		}
 		return
@@ -117,18 +127,17 @@ func (w *walker) walkSniffed(body, loc string, depth int, tryJSON bool) {
 	if !w.emit(loc, "", body, false) {
 		return
 	}
+	// the guessed structure, and every reading of the whole: a guess is
+	// a guess ("YWJj=" is base64 and a form pair both)
 	switch {
 	case trimmed[0] == '<':
 		w.walkXML(body, loc, depth)
-		return
 	case strings.HasPrefix(trimmed, "--") && strings.Contains(trimmed, "Content-Disposition"):
 		if line, _, ok := strings.Cut(trimmed[2:], "\n"); ok {
 			w.walkMultipart(body, []string{strings.TrimRight(line, "\r")}, loc, depth)
-			return
 		}
 	case looksLikeForm(trimmed):
 		w.walkForm(trimmed, loc)
-		return
 	}
 	w.expandNoEmit(loc, "", body, depth)
 }

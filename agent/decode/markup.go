@@ -70,6 +70,10 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 		// decoded (filename*=UTF-8''..%2F..%2Fetc), duplicated
 		for _, fn := range cd.get("filename") {
 			w.expand(ploc+".filename", name, fn, depth)
+			// and its base name, which most parsers hand out instead
+			if i := strings.LastIndexAny(fn, `/\`); i >= 0 && i+1 < len(fn) {
+				w.expand(ploc+".filename", name, fn[i+1:], depth)
+			}
 		}
 		if ct := p.Header.Get("Content-Type"); ct != "" {
 			w.expand(ploc+".content-type", name, ct, depth)

@@ -30,6 +30,9 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 			e := encURL
 			if unicode {
 				e = encURLUnicode
+				if std, changed := percentDecodeStd(s, false); changed && std != d {
+					dst = append(dst, reading{text: std, enc: encURL})
+				}
 			}
 			dst = append(dst, reading{text: d, enc: e})
 		}
@@ -112,9 +115,29 @@ func base64Readings(s string, dst []reading) []reading {
 			other++
 		}
 	}
-	// mostly alphabet: a few stray characters are what Python discards;
-	// more means prose or markup, not a token
-	if alpha < minBase64-2 || other*8 > len(s) || pads > 0 && pads*4 > len(s) {
+	if alpha < minBase64-2 {
+		return dst
+	}
+	// Python's b64decode and urlsafe_b64decode, exactly: whatever the
+	// text around the token (a form value with ';' pairs, prose)
+	add := func(r string) {
+		if r == "" || r == s {
+			return
+		}
+		for _, x := range dst {
+			if x.enc == encBase64 && x.text == r {
+				return
+			}
+		}
+		dst = append(dst, reading{text: r, enc: encBase64})
+	}
+	add(pythonBase64(s, false))
+	if strings.ContainsAny(s, "-_") {
+		add(pythonBase64(s, true))
+	}
+	// mostly alphabet: a few stray characters are what Node and lenient
+	// decoders skip; more means prose or markup, not a token
+	if other*8 > len(s) || pads > 0 && pads*4 > len(s) {
 		return dst
 	}
 	clean := make([]byte, 0, alpha)
@@ -129,21 +152,69 @@ func base64Readings(s string, dst []reading) []reading {
 		}
 	}
 	whole := decodeBase64Text(clean)
-	if whole != "" && whole != s {
-		dst = append(dst, reading{text: whole, enc: encBase64})
-	}
+	add(whole)
 	if pads > 0 && firstPad < alpha {
 		// data after a '=': the decoders that stop there see a prefix,
 		// those that decode padded chunks one by one see their sum
-		prefix := decodeBase64Text(clean[:firstPad])
-		if prefix != "" && prefix != whole {
-			dst = append(dst, reading{text: prefix, enc: encBase64})
-		}
-		if chunks := base64Chunks(s); chunks != "" && chunks != whole && chunks != prefix {
-			dst = append(dst, reading{text: chunks, enc: encBase64})
-		}
+		add(decodeBase64Text(clean[:firstPad]))
+		add(base64Chunks(s))
 	}
 	return dst
+}
+
+// pythonBase64 is CPython's binascii.a2b_base64 in its default,
+// non-strict mode (what base64.b64decode runs; urlsafe first maps '-' and
+// '_' to '+' and '/'): characters outside the alphabet are skipped, a
+// padding sequence that completes a group ends the input, an incomplete
+// one is skipped, and a dangling single character is an error. It returns
+// the result when it is text, else "".
+func pythonBase64(s string, urlsafe bool) string {
+	out := make([]byte, 0, len(s)*3/4+1)
+	var acc uint32
+	quad, pads := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if urlsafe {
+			switch c {
+			case '-':
+				c = '+'
+			case '_':
+				c = '/'
+			}
+		}
+		if c == '=' {
+			if quad >= 2 {
+				pads++
+				if quad+pads >= 4 {
+					break
+				}
+			}
+			continue
+		}
+		v := strings.IndexByte(stdAlphabet, c)
+		if v < 0 {
+			continue
+		}
+		pads = 0
+		acc = acc<<6 | uint32(v)
+		quad++
+		if quad == 4 {
+			out = append(out, byte(acc>>16), byte(acc>>8), byte(acc))
+			acc, quad = 0, 0
+		}
+	}
+	switch quad {
+	case 1:
+		return "" // binascii.Error: 4n+1 data characters
+	case 2:
+		out = append(out, byte(acc>>4))
+	case 3:
+		out = append(out, byte(acc>>10), byte(acc>>2))
+	}
+	if !textLike(out) {
+		return ""
+	}
+	return stringOf(out)
 }
 
 // base64Chunks decodes s as padded base64 chunks one after another

@@ -22,6 +22,17 @@ func unhex(c byte) int {
 // as a space. Invalid escapes are kept as they are. It reports whether
 // anything changed, whether an escape was invalid and whether %u was used.
 func percentDecode(s string, plus bool) (out string, changed, invalid, unicode bool) {
+	return percentDecodeOpt(s, plus, true)
+}
+
+// percentDecodeStd decodes %XX (and '+' when plus is set) only, as every
+// standard library does: it leaves %uXXXX as it is.
+func percentDecodeStd(s string, plus bool) (string, bool) {
+	out, changed, _, _ := percentDecodeOpt(s, plus, false)
+	return out, changed
+}
+
+func percentDecodeOpt(s string, plus, iis bool) (out string, changed, invalid, unicode bool) {
 	i := strings.IndexByte(s, '%')
 	if plus {
 		if j := strings.IndexByte(s, '+'); j >= 0 && (i < 0 || j < i) {
@@ -40,7 +51,7 @@ func percentDecode(s string, plus bool) (out string, changed, invalid, unicode b
 			buf = append(buf, ' ')
 			changed = true
 		case c == '%':
-			if i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
+			if iis && i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
 				a, b, c2, d := unhex(s[i+2]), unhex(s[i+3]), unhex(s[i+4]), unhex(s[i+5])
 				if a >= 0 && b >= 0 && c2 >= 0 && d >= 0 {
 					buf = utf8.AppendRune(buf, rune(a<<12|b<<8|c2<<4|d))

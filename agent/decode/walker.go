@@ -299,6 +299,10 @@ func (w *walker) walkHTTP(req *event.Request) {
 		}
 		for _, v := range vs {
 			w.expand(loc, name, v, 0)
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				// RFC 6265 quotes: net/http and others hand out the inside
+				w.expand(loc, name, v[1:len(v)-1], 0)
+			}
 		}
 	}
 	if len(req.Body) > 0 && !w.stop {
@@ -335,7 +339,8 @@ func (w *walker) walkRecord(r *event.Record) {
 }
 
 // walkPath yields the whole path, URL-decoded, and each segment as
-// path[i] so detectors can judge a segment as a value of its own, and
+// path[i] (a route parameter is what the handler reads) so detectors can
+// judge a segment as a value of its own, and
 // decodes the path without its leading slashes too: base64 in a path
 // carries '/' of its own and is misaligned by the leading one.
 func (w *walker) walkPath(p string) {
@@ -346,9 +351,6 @@ func (w *walker) walkPath(p string) {
 		}
 		w.resetReadings(rest)
 		w.readings("path", "", rest, 0)
-	}
-	if !strings.Contains(strings.Trim(p, "/"), "/") {
-		return // one segment: the path is that segment
 	}
 	i := 0
 	for seg := range strings.SplitSeq(strings.TrimPrefix(p, "/"), "/") {
@@ -378,10 +380,20 @@ func (w *walker) walkForm(s, prefix string) {
 			w.push(e)
 		}
 		ok := w.emit(loc, key, key, true)
+		if ok && e == encURLUnicode {
+			if std, changed := percentDecodeStd(name, true); changed && std != key {
+				ok = w.emit(loc, std, std, true)
+			}
+		}
+		if ok && len(key) >= minBase64 {
+			// a name is a value too for handlers that iterate the pairs
+			w.resetReadings(key)
+			w.readings(loc, key, key, 1)
+		}
 		if keyDecoded {
 			w.pop()
 		}
-		if !ok {
+		if !ok || w.stop {
 			return
 		}
 		w.expandURL(loc, key, value, true, 0)
@@ -402,6 +414,13 @@ func (w *walker) expandURL(loc, key, s string, plus bool, depth int) {
 	if w.push(e) {
 		w.expand(loc, key, d, depth+1)
 		w.pop()
+	}
+	if e == encURLUnicode {
+		// %uXXXX is IIS's; Python, Node and Go keep it as it is
+		if std, changed := percentDecodeStd(s, plus); changed && std != d && w.push(encURL) {
+			w.expand(loc, key, std, depth+1)
+			w.pop()
+		}
 	}
 }
 
