@@ -28,40 +28,10 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	switch coding {
 	case "", "identity":
 	case "gzip", "x-gzip", "deflate":
-		if depth >= w.lim.MaxLayers {
-			w.issue(DepthLimit, loc)
+		if w.walkCompressed(body, coding, contentType, loc, depth) {
 			return
 		}
-		e := encGzip
-		if coding == "deflate" {
-			e = encDeflate
-		}
-		plain, tail, ok := w.inflate(body, coding, loc)
-		if !ok && plain == "" {
-			w.expand(loc, "", body, depth) // not compressed after all
-			return
-		}
-		if w.push(e) {
-			w.walkBody(plain, contentType, "", loc, depth+1)
-			w.pop()
-		}
-		if tail != "" {
-			w.issue(TrailingData, loc)
-		}
-		// A handler that does not decompress (most do not: neither API
-		// Gateway nor the usual frameworks honour Content-Encoding) parses
-		// the raw bytes as the declared type; for form and multipart that
-		// reading finds pairs in stored blocks, the gzip header's file
-		// name and comment, and whatever follows the stream.
-		switch media, boundaries := mediaType(contentType); {
-		case media == "application/x-www-form-urlencoded":
-			w.walkForm(body, loc)
-		case strings.HasPrefix(media, "multipart/"):
-			w.walkMultipart(body, boundaries, loc, depth+1)
-		case tail != "":
-			w.walkBody(tail, contentType, "", loc, depth+1)
-		}
-		return
+		// not compressed after all: judged as the declared type below
 	default:
 		// br, zstd, compress: not decoded here; judge the raw bytes and say so
 		w.issue(UnsupportedCoding, loc)
@@ -83,6 +53,45 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		return
 	}
 	w.walkMedia(body, media, boundaries, loc, depth)
+}
+
+// walkCompressed inflates a gzip or deflate body and walks what it holds.
+// It reports false when the body is not compressed after all (nothing
+// inflates), so that the caller judges it as it is.
+func (w *walker) walkCompressed(body, coding, contentType, loc string, depth int) bool {
+	if depth >= w.lim.MaxLayers {
+		w.issue(DepthLimit, loc)
+		return true
+	}
+	e := encGzip
+	if coding == "deflate" {
+		e = encDeflate
+	}
+	plain, tail, ok := w.inflate(body, coding, loc)
+	if !ok && plain == "" {
+		return false
+	}
+	if w.push(e) {
+		w.walkBody(plain, contentType, "", loc, depth+1)
+		w.pop()
+	}
+	if tail != "" {
+		w.issue(TrailingData, loc)
+	}
+	// A handler that does not decompress (most do not: neither API
+	// Gateway nor the usual frameworks honour Content-Encoding) parses
+	// the raw bytes as the declared type; for form and multipart that
+	// reading finds pairs in stored blocks, the gzip header's file
+	// name and comment, and whatever follows the stream.
+	switch media, boundaries := mediaType(contentType); {
+	case media == "application/x-www-form-urlencoded":
+		w.walkForm(body, loc)
+	case strings.HasPrefix(media, "multipart/"):
+		w.walkMultipart(body, boundaries, loc, depth+1)
+	case tail != "":
+		w.walkBody(tail, contentType, "", loc, depth+1)
+	}
+	return true
 }
 
 // walkMedia walks a body in plain text by its media type.

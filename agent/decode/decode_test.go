@@ -443,7 +443,7 @@ func TestWalkSpeculative(t *testing.T) {
 		{"&#x3C;script&#x3E;", "<script>", []string{"html"}},
 		{"%3Cimg%3E", "<img>", []string{"url"}},
 		{"SGVsbG8=", "Hello", []string{"base64"}}, // eight characters are enough for <svg>
-		{`{"$gt":""}`, "$gt", []string{"json"}}, // located at header.x-data.$gt
+		{`{"$gt":""}`, "$gt", []string{"json"}},   // located at header.x-data.$gt
 	}
 	for _, tt := range tests {
 		vals, _ := walk(t, New(Limits{}), &event.Request{Headers: map[string][]string{"x-data": {tt.in}}})

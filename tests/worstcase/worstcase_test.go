@@ -1,0 +1,115 @@
+package worstcase
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/firewall"
+	"github.com/lambdawaf/lambdawaf/agent/proxy"
+)
+
+// inspect runs the whole pipeline once and returns its duration.
+func inspect(tb testing.TB, f *firewall.Firewall, ev []byte) time.Duration {
+	start := time.Now()
+	if _, err := f.InspectEvent(context.Background(), &proxy.Invocation{RequestID: "r", Event: ev}); err != nil {
+		tb.Fatalf("InspectEvent: %v", err)
+	}
+	return time.Since(start)
+}
+
+// best is the fastest of n runs: the machine is shared, the minimum is
+// what the code costs.
+func best(tb testing.TB, f *firewall.Firewall, ev []byte, n int) time.Duration {
+	m := time.Duration(1 << 62)
+	for range n {
+		m = min(m, inspect(tb, f, ev))
+	}
+	return m
+}
+
+// BenchmarkWorstCaseValue1MiB judges each hostile unit as one 1 MiB
+// string through firewall.InspectEvent (default policy):
+//
+//	go test ./tests/worstcase -run '^$' -bench WorstCaseValue1MiB -benchtime 3x
+func BenchmarkWorstCaseValue1MiB(b *testing.B) {
+	f := firewall.New(nil, firewall.Options{})
+	for _, c := range ValueCases() {
+		ev := c.Event(1 << 20)
+		b.Run(c.Name, func(b *testing.B) {
+			for b.Loop() {
+				inspect(b, f, ev)
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/(float64(len(ev))/1e6), "ms/MB")
+		})
+	}
+}
+
+// BenchmarkWorstCaseEvent6MB judges each whole-event worst case at the
+// 6 MB synchronous payload limit:
+//
+//	go test ./tests/worstcase -run '^$' -bench WorstCaseEvent6MB -benchtime 3x
+func BenchmarkWorstCaseEvent6MB(b *testing.B) {
+	f := firewall.New(nil, firewall.Options{})
+	for _, c := range EventCases() {
+		ev := c.Event(5_800_000)
+		b.Run(c.Name, func(b *testing.B) {
+			for b.Loop() {
+				inspect(b, f, ev)
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/(float64(len(ev))/1e6), "ms/MB")
+		})
+	}
+}
+
+// TestWorstCaseTable prints, for every case, the time at full size and
+// ms/MB (LAMBDAWAF_WORSTCASE_TABLE=1; the figures in README.md):
+//
+//	LAMBDAWAF_WORSTCASE_TABLE=1 go test ./tests/worstcase -run TestWorstCaseTable -v
+func TestWorstCaseTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures 60+ large events")
+	}
+	f := firewall.New(nil, firewall.Options{})
+	type row struct {
+		name string
+		size int
+		d    time.Duration
+	}
+	var rows []row
+	for _, c := range ValueCases() {
+		ev := c.Event(1 << 20)
+		rows = append(rows, row{c.Name, len(ev), best(t, f, ev, 2)})
+	}
+	for _, c := range EventCases() {
+		ev := c.Event(5_800_000)
+		rows = append(rows, row{c.Name, len(ev), best(t, f, ev, 2)})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].d > rows[j].d })
+	for _, r := range rows {
+		t.Log(fmt.Sprintf("%-32s %8.2f MB %8.1f ms %8.1f ms/MB", r.name, float64(r.size)/1e6, float64(r.d.Microseconds())/1000, float64(r.d.Microseconds())/1000/(float64(r.size)/1e6)))
+	}
+}
+
+// TestWorstCasesAreLinear: for every case, judging four times the input
+// takes at most about four times as long (a quadratic path takes
+// sixteen). Ratios, not absolute times, so the test holds on any machine.
+func TestWorstCasesAreLinear(t *testing.T) {
+	f := firewall.New(nil, firewall.Options{})
+	cases := append(ValueCases(), EventCases()...)
+	for _, c := range cases {
+		small, large := c.Event(128<<10), c.Event(512<<10)
+		ds, dl := best(t, f, small, 3), best(t, f, large, 3)
+		ratio := float64(dl) / float64(max(ds, 200*time.Microsecond))
+		if ratio > 8 {
+			// measure again before blaming the code: the machine is shared
+			ds, dl = best(t, f, small, 5), best(t, f, large, 5)
+			ratio = float64(dl) / float64(max(ds, 200*time.Microsecond))
+		}
+		if ratio > 8 {
+			t.Errorf("%s: %v for %d bytes, %v for %d bytes: ×%.1f for ×4 input", c.Name, ds, len(small), dl, len(large), ratio)
+		}
+	}
+}
