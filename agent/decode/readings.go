@@ -169,7 +169,7 @@ func base64Readings(s string, dst []reading) []reading {
 // one is skipped, and a dangling single character is an error. It returns
 // the result when it is text, else "".
 func pythonBase64(s string, urlsafe bool) string {
-	out := make([]byte, 0, len(s)*3/4+1)
+	out := make([]byte, 0, min(len(s), textProbe+3))
 	var acc uint32
 	quad, pads := 0, 0
 	for i := 0; i < len(s); i++ {
@@ -191,8 +191,8 @@ func pythonBase64(s string, urlsafe bool) string {
 			}
 			continue
 		}
-		v := strings.IndexByte(stdAlphabet, c)
-		if v < 0 {
+		v := b64val[c]
+		if v == 0xff {
 			continue
 		}
 		pads = 0
@@ -201,6 +201,9 @@ func pythonBase64(s string, urlsafe bool) string {
 		if quad == 4 {
 			out = append(out, byte(acc>>16), byte(acc>>8), byte(acc))
 			acc, quad = 0, 0
+			if len(out) == textProbe && !textSoFar(out) {
+				return ""
+			}
 		}
 	}
 	switch quad {
@@ -275,6 +278,12 @@ func decodeBase64Bytes(clean []byte) []byte {
 	if len(clean) < 2 {
 		return nil
 	}
+	if len(clean) > textProbe*4/3+4 {
+		var probe [textProbe]byte
+		if n, err := base64.RawStdEncoding.Decode(probe[:], clean[:textProbe*4/3]); err == nil && !textSoFar(probe[:n]) {
+			return nil
+		}
+	}
 	buf := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))
 	n, err := base64.RawStdEncoding.Decode(buf, clean)
 	if err != nil {
@@ -290,7 +299,7 @@ func decodeBase64Bytes(clean []byte) []byte {
 		if rest := clean[full:]; len(rest) >= 2 {
 			var v uint32
 			for _, c := range rest {
-				v = v<<6 | uint32(strings.IndexByte(stdAlphabet, c))
+				v = v<<6 | uint32(b64val[c])
 			}
 			v <<= 6 * uint(4-len(rest))
 			for i := 0; i < len(rest)-1; i++ {
@@ -303,6 +312,39 @@ func decodeBase64Bytes(clean []byte) []byte {
 }
 
 const stdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+// b64val maps a byte to its value in the standard alphabet, or 0xff.
+var b64val = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i := 0; i < len(stdAlphabet); i++ {
+		t[stdAlphabet[i]] = byte(i)
+	}
+	return t
+}()
+
+// textProbe is how many decoded bytes are checked before a decoding runs
+// to its end: base64 or hex of text is text from its first bytes, and
+// most long tokens that look like base64 are not, so their decoding stops
+// there instead of allocating and filling their whole length.
+const textProbe = 96
+
+// textSoFar reports whether the first bytes of a decoding can still be
+// text: no invalid UTF-8 before the last (possibly cut) rune, and no more
+// control characters than textLike allows.
+func textSoFar(b []byte) bool {
+	if len(b) > 4 && !utf8.Valid(b[:len(b)-3]) && !utf8.Valid(b[:len(b)-2]) && !utf8.Valid(b[:len(b)-1]) && !utf8.Valid(b) {
+		return false
+	}
+	ctl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			ctl++
+		}
+	}
+	return ctl*10 <= len(b)+10
+}
 
 // base64Text decodes s as base64 (every alphabet, padded or not, with
 // whitespace) and returns the first reading that is text.

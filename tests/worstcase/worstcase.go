@@ -25,8 +25,8 @@ type Case struct {
 	Event func(n int) []byte
 }
 
-// event returns an API Gateway v2 POST event with body and content type.
-func event(contentType, body string, b64 bool) []byte {
+// httpEvent returns an API Gateway v2 POST event with body and content type.
+func httpEvent(contentType, body string, b64 bool) []byte {
 	if b64 {
 		body = base64.StdEncoding.EncodeToString([]byte(body))
 	}
@@ -75,7 +75,7 @@ func ValueCases() []Case {
 	for _, u := range valueUnits {
 		u := u
 		cs = append(cs, Case{Name: "value " + strings.ToValidUTF8(u, "?"), Event: func(n int) []byte {
-			return event("application/json", `{"note":`+string(marshal(fill(u, n)))+`}`, false)
+			return httpEvent("application/json", `{"note":`+string(marshal(fill(u, n)))+`}`, false)
 		}})
 	}
 	return cs
@@ -84,16 +84,16 @@ func ValueCases() []Case {
 // EventCases returns whole-event worst cases: structure, not one value.
 func EventCases() []Case {
 	return []Case{
-		{"tag openers as text", func(n int) []byte { return event("text/plain", fill("<a", n), false) }},
-		{"tag openers base64-encoded", func(n int) []byte { return event("text/plain", fill("<a", n*3/4), true) }},
-		{"quote runs in form values", func(n int) []byte { return event("application/x-www-form-urlencoded", fill("q="+strings.Repeat("'", 64)+"&", n), false) }},
-		{"separator runs", func(n int) []byte { return event("application/x-www-form-urlencoded", fill("&&&&;;;;====", n), false) }},
+		{"tag openers as text", func(n int) []byte { return httpEvent("text/plain", fill("<a", n), false) }},
+		{"tag openers base64-encoded", func(n int) []byte { return httpEvent("text/plain", fill("<a", n*3/4), true) }},
+		{"quote runs in form values", func(n int) []byte { return httpEvent("application/x-www-form-urlencoded", fill("q="+strings.Repeat("'", 64)+"&", n), false) }},
+		{"separator runs", func(n int) []byte { return httpEvent("application/x-www-form-urlencoded", fill("&&&&;;;;====", n), false) }},
 		{"deep nesting", func(n int) []byte {
 			d := n / 4
-			return event("application/json", strings.Repeat(`{"a":[`, d/6)+strings.Repeat("]}", d/6), false)
+			return httpEvent("application/json", strings.Repeat(`{"a":[`, d/6)+strings.Repeat("]}", d/6), false)
 		}},
-		{"many tiny values", func(n int) []byte { return event("application/json", "["+strings.TrimSuffix(fill(`"a",`, n), ",")+"]", false) }},
-		{"many tiny form pairs", func(n int) []byte { return event("application/x-www-form-urlencoded", fill("a=1&", n), false) }},
+		{"many tiny values", func(n int) []byte { return httpEvent("application/json", "["+strings.TrimSuffix(fill(`"a",`, n), ",")+"]", false) }},
+		{"many tiny form pairs", func(n int) []byte { return httpEvent("application/x-www-form-urlencoded", fill("a=1&", n), false) }},
 		{"many keys", func(n int) []byte {
 			var b strings.Builder
 			b.WriteString("{")
@@ -104,17 +104,17 @@ func EventCases() []Case {
 				b.WriteString(`"k` + strings.Repeat("x", i%7) + `":"v"`)
 			}
 			b.WriteString("}")
-			return event("application/json", b.String(), false)
+			return httpEvent("application/json", b.String(), false)
 		}},
 		{"multipart parts", func(n int) []byte {
 			part := "--B\r\nContent-Disposition: form-data; name=\"f\"; filename*=UTF-8''..%2F..%2Fx\r\n\r\n<a<a<a\r\n"
-			return event("multipart/form-data; boundary=B", fill(part, n)+"--B--\r\n", false)
+			return httpEvent("multipart/form-data; boundary=B", fill(part, n)+"--B--\r\n", false)
 		}},
-		{"xml elements", func(n int) []byte { return event("application/xml", "<r>"+fill("<a x='1'>&lt;t&gt;</a>", n)+"</r>", false) }},
+		{"xml elements", func(n int) []byte { return httpEvent("application/xml", "<r>"+fill("<a x='1'>&lt;t&gt;</a>", n)+"</r>", false) }},
 		{"nested encodings", func(n int) []byte {
 			u := base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte("%253Cscript%253E"))))
-			return event("application/json", `{"e":"`+fill(u+" ", n)+`"}`, false)
+			return httpEvent("application/json", `{"e":"`+fill(u+" ", n)+`"}`, false)
 		}},
-		{"long quoted string in form", func(n int) []byte { return event("application/x-www-form-urlencoded", "q="+fill("%27%22", n), false) }},
+		{"long quoted string in form", func(n int) []byte { return httpEvent("application/x-www-form-urlencoded", "q="+fill("%27%22", n), false) }},
 	}
 }

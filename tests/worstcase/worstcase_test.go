@@ -2,11 +2,11 @@ package worstcase
 
 import (
 	"context"
-	"fmt"
-	"sort"
 	"testing"
 	"time"
 
+	"github.com/lambdawaf/lambdawaf/agent/decode"
+	"github.com/lambdawaf/lambdawaf/agent/event"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )
@@ -64,35 +64,6 @@ func BenchmarkWorstCaseEvent6MB(b *testing.B) {
 	}
 }
 
-// TestWorstCaseTable prints, for every case, the time at full size and
-// ms/MB (LAMBDAWAF_WORSTCASE_TABLE=1; the figures in README.md):
-//
-//	LAMBDAWAF_WORSTCASE_TABLE=1 go test ./tests/worstcase -run TestWorstCaseTable -v
-func TestWorstCaseTable(t *testing.T) {
-	if testing.Short() {
-		t.Skip("measures 60+ large events")
-	}
-	f := firewall.New(nil, firewall.Options{})
-	type row struct {
-		name string
-		size int
-		d    time.Duration
-	}
-	var rows []row
-	for _, c := range ValueCases() {
-		ev := c.Event(1 << 20)
-		rows = append(rows, row{c.Name, len(ev), best(t, f, ev, 2)})
-	}
-	for _, c := range EventCases() {
-		ev := c.Event(5_800_000)
-		rows = append(rows, row{c.Name, len(ev), best(t, f, ev, 2)})
-	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].d > rows[j].d })
-	for _, r := range rows {
-		t.Log(fmt.Sprintf("%-32s %8.2f MB %8.1f ms %8.1f ms/MB", r.name, float64(r.size)/1e6, float64(r.d.Microseconds())/1000, float64(r.d.Microseconds())/1000/(float64(r.size)/1e6)))
-	}
-}
-
 // TestWorstCasesAreLinear: for every case, judging four times the input
 // takes at most about four times as long (a quadratic path takes
 // sixteen). Ratios, not absolute times, so the test holds on any machine.
@@ -111,5 +82,32 @@ func TestWorstCasesAreLinear(t *testing.T) {
 		if ratio > 8 {
 			t.Errorf("%s: %v for %d bytes, %v for %d bytes: ×%.1f for ×4 input", c.Name, ds, len(small), dl, len(large), ratio)
 		}
+	}
+}
+
+// BenchmarkWorstCaseDecodeOnly is BenchmarkWorstCaseValue1MiB and
+// BenchmarkWorstCaseEvent6MB without the detectors (event.Parse and
+// decode.Walk only): the decoder's share of each case.
+//
+//	go test ./tests/worstcase -run '^$' -bench WorstCaseDecodeOnly -benchtime 3x
+func BenchmarkWorstCaseDecodeOnly(b *testing.B) {
+	d := decode.New(decode.Limits{})
+	run := func(name string, ev []byte) {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				req, err := event.Parse(ev)
+				if err != nil {
+					b.Fatal(err)
+				}
+				d.Walk(req, func(event.Value) bool { return true })
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/(float64(len(ev))/1e6), "ms/MB")
+		})
+	}
+	for _, c := range ValueCases() {
+		run(c.Name, c.Event(1<<20))
+	}
+	for _, c := range EventCases() {
+		run(c.Name, c.Event(5_800_000))
 	}
 }
