@@ -39,10 +39,7 @@ func BenchmarkWorstCaseValue1MiB(b *testing.B) {
 	for _, c := range ValueCases() {
 		ev := c.Event(1 << 20)
 		b.Run(c.Name, func(b *testing.B) {
-			for b.Loop() {
-				inspect(b, f, ev)
-			}
-			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/(float64(len(ev))/1e6), "ms/MB")
+			measure(b, len(ev), func() { inspect(b, f, ev) })
 		})
 	}
 }
@@ -56,10 +53,7 @@ func BenchmarkWorstCaseEvent6MB(b *testing.B) {
 	for _, c := range EventCases() {
 		ev := c.Event(5_800_000)
 		b.Run(c.Name, func(b *testing.B) {
-			for b.Loop() {
-				inspect(b, f, ev)
-			}
-			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/(float64(len(ev))/1e6), "ms/MB")
+			measure(b, len(ev), func() { inspect(b, f, ev) })
 		})
 	}
 }
@@ -94,14 +88,13 @@ func BenchmarkWorstCaseDecodeOnly(b *testing.B) {
 	d := decode.New(decode.Limits{})
 	run := func(name string, ev []byte) {
 		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
+			measure(b, len(ev), func() {
 				req, err := event.Parse(ev)
 				if err != nil {
 					b.Fatal(err)
 				}
 				d.Walk(req, func(event.Value) bool { return true })
-			}
-			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/(float64(len(ev))/1e6), "ms/MB")
+			})
 		})
 	}
 	for _, c := range ValueCases() {
