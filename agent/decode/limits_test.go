@@ -48,6 +48,9 @@ func TestEveryBoundIsALimit(t *testing.T) {
 		{"records", Limits{MaxRecords: 10}, &event.Request{Trigger: event.SQS, Records: records}, RecordLimit},
 		{"decompression ratio", Limits{MaxRatio: 10},
 			&event.Request{ContentType: "text/plain", ContentEncoding: "gzip", Body: gz(t, make([]byte, 3<<20))}, DecompressionBomb},
+		{"boundary readings", Limits{},
+			&event.Request{ContentType: "multipart/form-data; boundary=A; boundary=B; boundary=C; boundary=D; boundary=E; boundary=F",
+				Body: []byte("--A\r\n--B\r\n--C\r\n--D\r\n--E\r\n--F\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nv\r\n--F--\r\n")}, LayerLimit},
 		{"decoding layers", Limits{MaxLayers: 2},
 			&event.Request{RawQuery: "q=" + url(b64(b64(b64("<script>alert(1)</script>"))))}, LayerLimit},
 	}

@@ -20,8 +20,14 @@ const maxBoundaries = 4
 func (w *walker) walkMultipart(body string, boundaries []string, loc string, depth int) {
 	var use []string
 	for _, b := range boundaries {
-		if b != "" && strings.Contains(body, "--"+b) && len(use) < maxBoundaries {
+		switch {
+		case b == "":
+			w.issue(LayerLimit, loc) // more boundary readings than kept
+		case !strings.Contains(body, "--"+b):
+		case len(use) < maxBoundaries:
 			use = append(use, b)
+		default:
+			w.issue(LayerLimit, loc)
 		}
 	}
 	if len(use) == 0 {

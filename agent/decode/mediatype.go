@@ -15,9 +15,12 @@ import (
 type headerParams struct {
 	value  string              // lower-cased first token (media type, disposition)
 	params map[string][]string // lower-cased name → every reading, distinct
+	// dropped counts readings beyond maxParamReadings, left out
+	dropped int
 }
 
-// maxParamReadings bounds the readings of one parameter.
+// maxParamReadings bounds the readings of one parameter; more are a
+// LayerLimit where they matter (boundaries).
 const maxParamReadings = 4
 
 func parseHeaderParams(h string) headerParams {
@@ -28,8 +31,12 @@ func parseHeaderParams(h string) headerParams {
 			hp.params = make(map[string][]string)
 		}
 		vs := hp.params[name]
-		if len(vs) < maxParamReadings && !slices.Contains(vs, v) {
+		switch {
+		case slices.Contains(vs, v):
+		case len(vs) < maxParamReadings:
 			hp.params[name] = append(vs, v)
+		default:
+			hp.dropped++
 		}
 	}
 	if mt, ps, err := mime.ParseMediaType(h); err == nil {
@@ -112,7 +119,9 @@ func unquoteParam(v string) string {
 }
 
 // mediaType returns the lower-cased media type of a Content-Type header
-// and every multipart boundary a handler's parser may take from it.
+// and every multipart boundary a handler's parser may take from it (at
+// most maxParamReadings; more makes the list end in "", which
+// walkMultipart reports as a LayerLimit).
 func mediaType(ct string) (media string, boundaries []string) {
 	if ct == "" {
 		return "", nil
@@ -121,7 +130,11 @@ func mediaType(ct string) (media string, boundaries []string) {
 	if !strings.HasPrefix(hp.value, "multipart/") {
 		return hp.value, nil
 	}
-	return hp.value, hp.get("boundary")
+	b := hp.get("boundary")
+	if hp.dropped > 0 {
+		b = append(b[:len(b):len(b)], "")
+	}
+	return hp.value, b
 }
 
 // charsetOf returns the lower-cased charset parameter of a Content-Type.

@@ -119,8 +119,11 @@ func (w *walker) decoded() []string {
 	return s
 }
 
+// push records one more encoding removed. A chain already maxChain long
+// is a LayerLimit: what lies under it is not decoded.
 func (w *walker) push(e enc) bool {
 	if len(w.chain) >= maxChain {
+		w.issue(LayerLimit, "encoding-chain")
 		return false
 	}
 	w.chain = append(w.chain, e)
