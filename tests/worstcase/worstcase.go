@@ -86,13 +86,19 @@ func EventCases() []Case {
 	return []Case{
 		{"tag openers as text", func(n int) []byte { return httpEvent("text/plain", fill("<a", n), false) }},
 		{"tag openers base64-encoded", func(n int) []byte { return httpEvent("text/plain", fill("<a", n*3/4), true) }},
-		{"quote runs in form values", func(n int) []byte { return httpEvent("application/x-www-form-urlencoded", fill("q="+strings.Repeat("'", 64)+"&", n), false) }},
-		{"separator runs", func(n int) []byte { return httpEvent("application/x-www-form-urlencoded", fill("&&&&;;;;====", n), false) }},
+		{"quote runs in form values", func(n int) []byte {
+			return httpEvent("application/x-www-form-urlencoded", fill("q="+strings.Repeat("'", 64)+"&", n), false)
+		}},
+		{"separator runs", func(n int) []byte {
+			return httpEvent("application/x-www-form-urlencoded", fill("&&&&;;;;====", n), false)
+		}},
 		{"deep nesting", func(n int) []byte {
 			d := n / 4
 			return httpEvent("application/json", strings.Repeat(`{"a":[`, d/6)+strings.Repeat("]}", d/6), false)
 		}},
-		{"many tiny values", func(n int) []byte { return httpEvent("application/json", "["+strings.TrimSuffix(fill(`"a",`, n), ",")+"]", false) }},
+		{"many tiny values", func(n int) []byte {
+			return httpEvent("application/json", "["+strings.TrimSuffix(fill(`"a",`, n), ",")+"]", false)
+		}},
 		{"many tiny form pairs", func(n int) []byte { return httpEvent("application/x-www-form-urlencoded", fill("a=1&", n), false) }},
 		{"many keys", func(n int) []byte {
 			var b strings.Builder
@@ -110,11 +116,15 @@ func EventCases() []Case {
 			part := "--B\r\nContent-Disposition: form-data; name=\"f\"; filename*=UTF-8''..%2F..%2Fx\r\n\r\n<a<a<a\r\n"
 			return httpEvent("multipart/form-data; boundary=B", fill(part, n)+"--B--\r\n", false)
 		}},
-		{"xml elements", func(n int) []byte { return httpEvent("application/xml", "<r>"+fill("<a x='1'>&lt;t&gt;</a>", n)+"</r>", false) }},
+		{"xml elements", func(n int) []byte {
+			return httpEvent("application/xml", "<r>"+fill("<a x='1'>&lt;t&gt;</a>", n)+"</r>", false)
+		}},
 		{"nested encodings", func(n int) []byte {
 			u := base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte("%253Cscript%253E"))))
 			return httpEvent("application/json", `{"e":"`+fill(u+" ", n)+`"}`, false)
 		}},
-		{"long quoted string in form", func(n int) []byte { return httpEvent("application/x-www-form-urlencoded", "q="+fill("%27%22", n), false) }},
+		{"long quoted string in form", func(n int) []byte {
+			return httpEvent("application/x-www-form-urlencoded", "q="+fill("%27%22", n), false)
+		}},
 	}
 }
