@@ -244,21 +244,21 @@ func blns(root string) ([]item, error) {
 	}
 	var out []item
 	family := "benign-strings"
-	header := false
+	titled := false // the current block of comment lines has had its title
 	for _, l := range ls {
 		if strings.HasPrefix(l, "#") {
 			t := strings.TrimSpace(strings.TrimPrefix(l, "#"))
-			if !header && t != "" {
+			if !titled && t != "" {
+				titled = true
 				if f, ok := blnsFamilies[t]; ok {
 					family = f
 				} else {
 					family = "benign-strings"
 				}
 			}
-			header = t != ""
 			continue
 		}
-		header = false
+		titled = false
 		out = append(out, item{family, l})
 	}
 	return out, nil
