@@ -309,9 +309,13 @@ var roffEscapes = strings.NewReplacer(
 
 var roffFont = regexp.MustCompile(`\\f(\[[^\]]*\]|\(..|.)|\\\*(\[[^\]]*\]|\(..|.)|\\s[-+]?\d`)
 
+// roffNamed matches a named character in groff's long form, \[aq].
+var roffNamed = regexp.MustCompile(`\\\[([a-z<>=]{2})\]`)
+
 // roffText renders a line of roff as plain text.
 func roffText(l string) string {
 	l = roffFont.ReplaceAllString(l, "")
+	l = roffNamed.ReplaceAllString(l, `\($1`)
 	return roffEscapes.Replace(l)
 }
 
