@@ -71,6 +71,7 @@ deps-check:
 ## test: everything CI runs.
 test: fmt-check vet deps-check layer
 	$(GO) test -count=$(COUNT) -timeout 12m ./...
+	cd agent/redirect && $(GO) vet ./... && $(GO) test -count=$(COUNT) ./...
 
 ## demo: the sample function behind the agent in the local Lambda emulation.
 demo:
