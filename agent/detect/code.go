@@ -442,6 +442,12 @@ func phpCall(c *codeText, openCall bool) (int, int) {
 			return i, sc
 		}
 		a := skipSpace(s, k+1)
+		if manSection(s, k+1) {
+			// chown(1), system(3): a manual page reference. A section
+			// number as the only argument carries no command.
+			i = j
+			continue
+		}
 		argOK := a < len(s) && (s[a] == '\'' || s[a] == '"' || s[a] == '$' || s[a] == ')' || s[a] == '`' || s[a] == '[' || isDigit(s[a]) || callAfterWord(s, a) || s[a] == '/' && name != "file")
 		start := i == 0 || strings.IndexByte(";{}()=&|'\"`,@!?<>", prev) >= 0
 		switch {
@@ -453,6 +459,21 @@ func phpCall(c *codeText, openCall bool) (int, int) {
 		i = j
 	}
 	return 0, 0
+}
+
+// manSection reports whether s[a:] starts with a manual section and the
+// closing parenthesis: one digit, then at most three lower-case letters
+// ("1)", "3p)", "8)"), as in chown(1) and getpid(2) and the "SEE ALSO" lines of
+// man pages.
+func manSection(s string, a int) bool {
+	if a >= len(s) || s[a] < '1' || s[a] > '9' {
+		return false
+	}
+	e := a + 1
+	for e < len(s) && e-a <= 3 && s[e] >= 'a' && s[e] <= 'z' {
+		e++
+	}
+	return e < len(s) && s[e] == ')'
 }
 
 // maxCodeNesting bounds how deeply the PHP readers follow nested brackets

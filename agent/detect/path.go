@@ -120,7 +120,11 @@ var sensitiveFiles = [...]string{
 	"etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "etc/ssl/private", "etc/master.passwd",
 	"etc/pwd.db", "etc/spwd.db", "etc/subuid", "etc/subgid", "etc/gshadow", "etc/os-release", "etc/lsb-release", "etc/redhat-release",
 	"proc/self/", "proc/version", "proc/cpuinfo", "proc/meminfo", "proc/net/", "proc/mounts", "proc/1/",
-	"var/log/", "var/run/secrets", "var/lib/mysql", "var/mail/", "var/spool/", "var/task/", "var/runtime/",
+	// the system's logs, not /var/log as such: /var/log/myapp is an
+	// application's own log directory in its configuration
+	"var/log/auth.log", "var/log/syslog", "var/log/messages", "var/log/secure", "var/log/wtmp", "var/log/btmp",
+	"var/log/lastlog", "var/log/kern.log", "var/log/apache", "var/log/httpd/", "var/log/nginx/", "var/log/mail",
+	"var/log/audit/", "var/log/faillog", "var/log/cloud-init", "var/run/secrets", "var/lib/mysql", "var/mail/", "var/spool/", "var/task/", "var/runtime/",
 	"root/.", ".bash_history", ".zsh_history", ".ssh/", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
 	"authorized_keys", "known_hosts", ".aws/credentials", ".aws/config", ".kube/config", ".docker/config.json",
 	".git/config", ".git/head", ".gitconfig", ".git-credentials", ".svn/entries", ".hg/", ".env", ".htaccess",
