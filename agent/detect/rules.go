@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -187,13 +188,29 @@ func RuleIDs() []string {
 // when none is close enough to be what was meant (an edit distance of at
 // most a third of the id's length).
 func SuggestRule(id string) string {
+	low := strings.ToLower(id)
 	best, bestD := "", len(id)/3+1
 	for _, known := range RuleIDs() {
-		if d := editDistance(strings.ToLower(id), known); d < bestD {
+		if sameWords(low, known) {
+			return known // libinjection-sqli for sqli-libinjection
+		}
+		if d := editDistance(low, known); d < bestD {
 			best, bestD = known, d
 		}
 	}
 	return best
+}
+
+// sameWords reports whether two ids have the same dash-separated words in
+// another order.
+func sameWords(a, b string) bool {
+	wa, wb := strings.Split(a, "-"), strings.Split(b, "-")
+	if len(wa) != len(wb) || len(wa) < 2 {
+		return false
+	}
+	sort.Strings(wa)
+	sort.Strings(wb)
+	return slices.Equal(wa, wb)
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

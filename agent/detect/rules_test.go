@@ -208,6 +208,7 @@ func TestDecoderRulesMatchDecodeKinds(t *testing.T) {
 func TestSuggestRule(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"sqli-libinjecton", "sqli-libinjection"},
+		{"libinjection-sqli", "sqli-libinjection"},
 		{"SQLI-LEXER", "sqli-lexer"},
 		{"xss-tags", "xss-tag"},
 		{"cmdi-seperator", "cmdi-separator"},

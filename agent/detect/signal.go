@@ -41,8 +41,9 @@ type Signal struct {
 	Location string
 	// Record is the batch record index, or -1.
 	Record int
-	// Rule names what matched, e.g. "libinjection-sqli", "shell-lexer",
-	// "metadata-ip"; stable, so exclusions and custom rules can refer to it.
+	// Rule names what matched, e.g. "sqli-libinjection", "cmdi-separator",
+	// "ssrf-metadata": an id of the rule table (rules.go), stable, so
+	// exclusions and custom rules can refer to it.
 	Rule string
 	// Excerpt is a short, bounded excerpt around the match with anything
 	// secret-looking scrubbed; never the whole value.
