@@ -14,6 +14,22 @@ func normPath(dst []byte, s string) (out []byte, nul bool) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
+		case c == '%' && i+5 < len(s) && s[i+3] == '%' && (s[i+1] == 'c' || s[i+1] == 'C') && (s[i+2] == '0' || s[i+2] == '1'):
+			// %c0%af, %c0%2e, %c1%9c: a two-byte overlong sequence that
+			// lenient UTF-8 decoders (old IIS, Tomcat) read as the
+			// character its low bits spell
+			if b2, ok := unhex2(s[i+4], s[i+5]); ok {
+				if ch := (s[i+2]-'0')<<6 | b2&0x3f; ch == '.' || ch == '/' || ch == '\\' {
+					c = ch
+					i += 5
+				}
+			}
+		case c == '0' && i+3 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') && (i == 0 || !isWord(s[i-1]) || i >= 4 && s[i-4] == '0' && s[i-3] == 'x'):
+			// 0x2e0x2e0x2f: the bytes of ../ spelled as hex literals
+			if h, ok := unhex2(s[i+2], s[i+3]); ok && (h == '.' || h == '/' || h == '\\') {
+				c = h
+				i += 3
+			}
 		case c == '%' && i+2 < len(s):
 			if h, ok := unhex2(s[i+1], s[i+2]); ok && (h == '.' || h == '/' || h == '\\' || h == 0 || h == '%') {
 				c = h

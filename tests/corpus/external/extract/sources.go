@@ -28,12 +28,8 @@ var sources = []source{
 			"usr/share/wfuzz/wordlist/vulns/sql_inj.txt":        "sqli",
 		})},
 	{external.Source{Name: "wfuzz-traversal", Package: "wfuzz", Version: "3.1.0-2", Registry: "debian bookworm", License: "GPL-2.0",
-		Files: "usr/share/wfuzz/wordlist/vulns/dirTraversal{,-nix,-win}.txt", Dir: "wfuzz"},
-		listFile(map[string]string{
-			"usr/share/wfuzz/wordlist/vulns/dirTraversal.txt":     "path",
-			"usr/share/wfuzz/wordlist/vulns/dirTraversal-nix.txt": "path",
-			"usr/share/wfuzz/wordlist/vulns/dirTraversal-win.txt": "path",
-		}, "#")},
+		Files: "usr/share/wfuzz/wordlist/vulns/dirTraversal{,-nix,-win}.txt ({FILE} filled with etc/passwd)", Dir: "wfuzz"},
+		wfuzzTraversal},
 	{external.Source{Name: "wapiti", Package: "wapiti", Version: "3.0.4+dfsg-2", Registry: "debian bookworm", License: "GPL-2.0",
 		Files: "wapitiCore/data/attacks/{xssPayloads,xxePayloads,fileHandlingPayloads}.ini, {blindSQL,exec}Payloads.txt", Dir: "wapiti"},
 		wapiti},
@@ -89,4 +85,19 @@ func wapiti(root string) ([]item, error) {
 		}
 	}
 	return out, nil
+}
+
+// wfuzzTraversal reads wfuzz's traversal lists. The generic list leaves
+// the target as {FILE} for the user to fill; it is filled with the file
+// the Unix list itself targets.
+func wfuzzTraversal(root string) ([]item, error) {
+	items, err := listFile(map[string]string{
+		"usr/share/wfuzz/wordlist/vulns/dirTraversal.txt":     "path",
+		"usr/share/wfuzz/wordlist/vulns/dirTraversal-nix.txt": "path",
+		"usr/share/wfuzz/wordlist/vulns/dirTraversal-win.txt": "path",
+	}, "#")(root)
+	for i := range items {
+		items[i].value = strings.ReplaceAll(items[i].value, "{FILE}", "etc/passwd")
+	}
+	return items, err
 }
