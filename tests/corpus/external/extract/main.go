@@ -74,6 +74,10 @@ func run(src, out string) error {
 				continue
 			}
 			seen[it.family+"\x00"+v] = true
+			if !strings.HasPrefix(it.family, "benign") && fuzzProbe(v) {
+				counts["dropped-probe/"+it.family]++
+				continue
+			}
 			half := external.SplitOf(v)
 			split[half] = append(split[half], it.family+"\t"+external.Escape(v))
 			counts[half+"/"+it.family]++
@@ -99,6 +103,24 @@ func run(src, out string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(out, "manifest.json"), append(b, '\n'), 0o644)
+}
+
+// fuzzProbe reports whether an attack list's entry is a fuzzing probe
+// rather than an attack: shorter than four bytes ("'", "#", "--") or one
+// word of letters ("delete", "having"). Tools send these to provoke an
+// error message; no detector can block them without blocking the word, so
+// they are dropped from every source and half alike, and counted in the
+// manifest.
+func fuzzProbe(v string) bool {
+	if len(v) < 4 {
+		return true
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // lines reads a file's non-empty lines, skipping those that start with one
