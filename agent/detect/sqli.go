@@ -52,6 +52,10 @@ func (in *input) judgeSQLi() bool {
 		in.emit(SQLi, rule, score, off, end)
 		return len(in.dst) > n
 	}
+	if off, end, score, ok := sqlCondition(s); ok {
+		in.emit(SQLi, "sqli-lexer", score, off, end)
+		return len(in.dst) > n
+	}
 	if in.paranoid() {
 		if off, end, ok := sqlFragment(s, m); ok {
 			in.emit(SQLi, "sqli-fragment", 5, off, end)
