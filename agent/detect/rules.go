@@ -133,6 +133,8 @@ var Rules = []Rule{
 	// Session fixation
 	{"cookie-set", SessionFixation, 1, 8, "markup or script that sets a cookie (document.cookie=, <meta http-equiv=set-cookie>)", ex("query", "q", "<meta http-equiv=\"Set-Cookie\" content=\"sessionid=abc\">"), ex("body", "comment", "cookies are set at login")},
 	{"session-id-param", SessionFixation, 1, 5, "a session id in a link from another site", ex("query", "jsessionid", "ABC123DEF456"), ex("query", "session", "morning")},
+	// Header injection
+	{"crlf-header-injection", HeaderInj, 1, 7, "a line break after a one-token value, then a header (Bcc:, Set-Cookie:, Location:) or a whole response", ex("query", "email", "a@b.example\r\nBcc: x@evil.example"), ex("body", "comment", "Dear team,\nTo: all staff, the meeting moved.")},
 	// Protocol
 	{"value-too-long", Protocol, 1, 3, "a value longer than the engine judges whole", ex("body", "x", ""), ex("body", "x", "short")},
 }
