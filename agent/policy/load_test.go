@@ -59,6 +59,9 @@ func TestBadConfigurationsArePrecise(t *testing.T) {
 		{"bad rate key", "rateLimits:\n  - id: ip\n    key: address\n    limit: 10\n    period: 1m\n", "rateLimits[0].key", 3, "does not match pattern"},
 		{"missing openapi file", "openapi:\n  path: nowhere.yaml\n", "openapi.path", 2, "cannot read OpenAPI document"},
 		{"empty exclusion", "exclusions:\n  - id: all\n", "exclusions[0]", 2, "needs at least one of"},
+		{"misspelt detector rule", "detection:\n  rules:\n    sqli-libinjecton: off\n", "detection.rules.sqli-libinjecton", 3, `unknown detector rule "sqli-libinjecton"; did you mean "sqli-libinjection"?`},
+		{"unknown detector rule", "detection:\n  rules:\n    frobnicate: log\n", "detection.rules.frobnicate", 3, `unknown detector rule "frobnicate"`},
+		{"misspelt excluded rule", "exclusions:\n  - id: fp\n    rules: [libinjection-sqli]\n", "exclusions[0].rules[0]", 3, `did you mean "sqli-libinjection"?`},
 		{"JSON document", "{\n  \"mode\": \"block\",\n  \"rules\": [\n    {\"id\": \"a\", \"when\": {\"field\": \"path\", \"regex\": \"[\"}, \"action\": \"block\"}\n  ]\n}\n", "rules[0].when.regex", 4, "invalid RE2"},
 	}
 	for _, tt := range tests {

@@ -105,6 +105,11 @@ func validateSchema(doc map[string]any, p *problems) {
 		case *kind.Type:
 			msg = fmt.Sprintf("expected %s, got %s", strings.Join(k.Want, " or "), k.Got)
 		case *kind.Enum:
+			if strings.Contains(e.SchemaURL, "/$defs/detectorRule") {
+				// a hundred ids are no help: name the one meant
+				msg = unknownRuleMessage(fmt.Sprint(k.Got))
+				break
+			}
 			want := make([]string, len(k.Want))
 			for i, w := range k.Want {
 				want[i] = fmt.Sprint(w)
