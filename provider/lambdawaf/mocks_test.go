@@ -120,7 +120,7 @@ func layerZips(t *testing.T) (x86, arm string) {
 			t.Fatal(err)
 		}
 		w := zip.NewWriter(f)
-		for _, n := range []string{"extensions/lambdawaf", "lambdawaf-wrapper", "bootstrap"} {
+		for _, n := range []string{"extensions/lambdawaf", "lambdawaf-wrapper"} {
 			e, err := w.Create(n)
 			if err != nil {
 				t.Fatal(err)
