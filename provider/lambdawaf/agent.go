@@ -123,16 +123,17 @@ type FirehoseArgs struct {
 type Agent struct {
 	pulumi.ResourceState
 
-	// The optional outputs are absent when the agent has no such part
-	// (an architecture left out, no configuration, no customer-managed key,
-	// no stream); the multi-language SDKs type them as optional.
-	LayerArnX86_64     pulumi.StringPtrOutput `pulumi:"layerArnX86_64,optional"`
-	LayerArnArm64      pulumi.StringPtrOutput `pulumi:"layerArnArm64,optional"`
-	BootstrapLayerArn  pulumi.StringPtrOutput `pulumi:"bootstrapLayerArn,optional"`
-	ConfigLayerArn     pulumi.StringPtrOutput `pulumi:"configLayerArn,optional"`
+	// The pointer outputs are absent when the agent has no such part (an
+	// architecture left out, no configuration, no customer-managed key, no
+	// stream); the multi-language schema marks them optional (package
+	// plugin, OptionalOutputs).
+	LayerArnX86_64     pulumi.StringPtrOutput `pulumi:"layerArnX86_64"`
+	LayerArnArm64      pulumi.StringPtrOutput `pulumi:"layerArnArm64"`
+	BootstrapLayerArn  pulumi.StringPtrOutput `pulumi:"bootstrapLayerArn"`
+	ConfigLayerArn     pulumi.StringPtrOutput `pulumi:"configLayerArn"`
 	AgentKeySecretArn  pulumi.StringOutput    `pulumi:"agentKeySecretArn"`
-	KmsKeyArn          pulumi.StringPtrOutput `pulumi:"kmsKeyArn,optional"`
-	FirehoseStreamArn  pulumi.StringPtrOutput `pulumi:"firehoseStreamArn,optional"`
+	KmsKeyArn          pulumi.StringPtrOutput `pulumi:"kmsKeyArn"`
+	FirehoseStreamArn  pulumi.StringPtrOutput `pulumi:"firehoseStreamArn"`
 	LogRetentionInDays pulumi.IntOutput       `pulumi:"logRetentionInDays"`
 
 	ref       AgentRef

@@ -97,6 +97,8 @@ func (b LayerBuilder) resolved(ctx context.Context) (LayerBuilder, error) {
 			return b, err
 		}
 		b.ModuleDir = dir
+	} else if !isModuleRoot(b.ModuleDir) {
+		return b, fmt.Errorf("%s holds no %s agent source to build the layers from", b.ModuleDir, modulePath)
 	}
 	if b.CacheDir == "" {
 		base, err := os.UserCacheDir()

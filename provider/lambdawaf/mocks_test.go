@@ -138,6 +138,29 @@ func layerZips(t *testing.T) (x86, arm string) {
 	return write(ArchX86_64), write(ArchArm64)
 }
 
+// bootstrapZip writes a small bootstrap layer zip.
+func bootstrapZip(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "lambdawaf-bootstrap.zip")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := zip.NewWriter(f)
+	e, err := w.Create("bootstrap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(e, "#!/bin/sh")
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func layerArn(name string) string { return lambdawaftest.LayerArn(name) }
 
 // agentLayerArn is the ARN the mock gives the agent layer of the given
