@@ -66,7 +66,7 @@ func TestServeRunsAFunction(t *testing.T) {
 	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 	var base string
 	for deadline := time.Now().Add(90 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		base = url.FindString(stdout.String())
+		base = url.FindString(stderr.String())
 		select {
 		case code := <-done:
 			t.Fatalf("serve exited %d early\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
