@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/gateway/local"
 	"github.com/lambdawaf/lambdawaf/agent/layer"
 )
@@ -48,8 +49,8 @@ func resolveFunction(ctx context.Context, rt local.Runtime, spec, handler, cwd, 
 			return nil, err
 		}
 		f := &function{Function: *lf, watch: lf.TaskRoot}
-		if w, set := env["AWS_LAMBDA_EXEC_WRAPPER"]; set && withAgent && w != "/opt/"+layer.WrapperPath {
-			f.bypass = fmt.Sprintf("AWS_LAMBDA_EXEC_WRAPPER is set to %q instead of /opt/%s: the runtime would reach the Runtime API without the agent", w, layer.WrapperPath)
+		if w, set := env[contract.EnvExecWrapper]; set && withAgent && w != contract.WrapperPath {
+			f.bypass = fmt.Sprintf("%s is set to %q instead of %s: the runtime would reach the Runtime API without the agent", contract.EnvExecWrapper, w, contract.WrapperPath)
 		}
 		return f, nil
 	}

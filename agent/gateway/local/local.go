@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/emulator"
 	"github.com/lambdawaf/lambdawaf/agent/gateway"
 	"github.com/lambdawaf/lambdawaf/agent/layer"
@@ -233,12 +234,12 @@ func (e *Endpoint) newEnvironment(ctx context.Context, slot int) (gateway.Enviro
 		if _, set := env["LAMBDAWAF_RESPONSE_STREAMING"]; e.cfg.Streaming && !set {
 			env["LAMBDAWAF_RESPONSE_STREAMING"] = "true"
 		}
-		if _, set := env["AWS_LAMBDA_EXEC_WRAPPER"]; !set {
+		if _, set := env[contract.EnvExecWrapper]; !set {
 			switch {
 			case e.cfg.ExecWrapper != "":
-				env["AWS_LAMBDA_EXEC_WRAPPER"] = "/opt/" + filepath.Base(e.cfg.ExecWrapper)
+				env[contract.EnvExecWrapper] = "/opt/" + filepath.Base(e.cfg.ExecWrapper)
 			case e.cfg.Runtime != "" && !strings.HasPrefix(e.cfg.Runtime, "provided"):
-				env["AWS_LAMBDA_EXEC_WRAPPER"] = "/opt/" + layer.WrapperPath
+				env[contract.EnvExecWrapper] = contract.WrapperPath
 			}
 		}
 		if e.keys != nil {
