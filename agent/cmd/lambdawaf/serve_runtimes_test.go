@@ -9,10 +9,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 )
 
 // get makes one request and returns the status and body.
 func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	code, _, body := getWithHeader(t, url)
+	return code, body
+}
+
+func getWithHeader(t *testing.T, url string) (int, http.Header, string) {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -23,7 +31,7 @@ func get(t *testing.T, url string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, string(body)
+	return resp.StatusCode, resp.Header, string(body)
 }
 
 // waitFor polls until cond holds or the deadline passes.
@@ -65,7 +73,7 @@ func TestServeManagedRuntimesProtectHandlers(t *testing.T) {
 			if code != 200 || !strings.Contains(body, tt.body) || !strings.Contains(body, "ada") {
 				t.Errorf("benign request: %d %s", code, body)
 			}
-			code, body = get(t, s.base+"/search?q=1%27%20OR%201%3D1--")
+			code, header, body := getWithHeader(t, s.base+"/search?q=1%27%20OR%201%3D1--")
 			if code != 403 || strings.Contains(body, tt.body) {
 				t.Errorf("attack: %d %s", code, body)
 			}
@@ -73,6 +81,12 @@ func TestServeManagedRuntimesProtectHandlers(t *testing.T) {
 			out := s.stdout.String()
 			if !strings.Contains(out, "GET /hello 200 allow") || !strings.Contains(out, "GET /search 403 BLOCK sqli") {
 				t.Errorf("request lines:\n%s", out)
+			}
+			// The block response names Lambda's request id, the id on the
+			// request line and the key of the decision record.
+			id := header.Get(contract.RequestIDHeader)
+			if id == "" || !strings.Contains(out, "403 BLOCK") || !strings.Contains(out, "id "+id) {
+				t.Errorf("block response %s %q does not match the request lines:\n%s", contract.RequestIDHeader, id, out)
 			}
 		})
 	}
