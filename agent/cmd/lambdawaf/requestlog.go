@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/gateway"
+	"github.com/lambdawaf/lambdawaf/agent/report"
 	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
 
@@ -30,6 +31,9 @@ type requestLog struct {
 	logs  io.Writer // everything else; io.Discard when quiet
 	json  bool
 	color bool
+	// served, when set (serve -log), gets one report.ServedRequest line
+	// per request, so that 'lambdawaf report' can show concrete paths.
+	served io.Writer
 	// wait is how long an exchange waits for its decision record, which
 	// travels through the agent's stdout pipe and may arrive after the
 	// response.
@@ -112,6 +116,12 @@ func decisionRecord(b []byte) *telemetry.Record {
 func (l *requestLog) Observe(x gateway.Exchange) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.served != nil && x.RequestID != "" {
+		b, err := json.Marshal(report.ServedRequest{Message: report.ServedRequestMessage, RequestID: x.RequestID, Method: x.Method, Path: x.Path, Status: x.Status})
+		if err == nil {
+			l.served.Write(append(b, '\n'))
+		}
+	}
 	if l.json {
 		if x.Err != nil {
 			fmt.Fprintf(l.logs, "serve: %s %s %d: %v\n", x.Method, x.Path, x.Status, x.Err)

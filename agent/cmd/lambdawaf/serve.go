@@ -54,7 +54,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	stage := fs.String("stage", "dev", "REST API stage")
 	region := fs.String("region", "us-east-1", "region in ARNs, domains and AWS_REGION")
 	agentPort := fs.Int("agent-port", 0, "first agent listener port (environment n uses port+n; 0 picks free ports)")
-	logPath := fs.String("log", "", "also append the function's and the agent's log lines (decision records) to this file, for 'lambdawaf report'")
+	logPath := fs.String("log", "", "also append the function's and the agent's log lines (decision records) and one line per request (its path) to this file, for 'lambdawaf report'")
 	ephemeral := fs.Bool("ephemeral-keys", false, "let each environment pseudonymise with its own random key, as an agent without a secret does (default: one random key per serve session, served by a loopback Secrets Manager)")
 	quiet := fs.Bool("quiet", false, "do not print the function's and the agent's other log lines")
 	asJSON := fs.Bool("json", false, "print the agent's decision records (JSON lines) on stdout instead of one line per request (the default when stdout is not a terminal)")
@@ -193,7 +193,9 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 			return fmt.Errorf("log file: %w", err)
 		}
 		defer f.Close()
-		logs = io.MultiWriter(rl, f)
+		file := &lockedWriter{w: f}
+		logs = io.MultiWriter(rl, file)
+		rl.served = file
 	}
 	logs = &lockedWriter{w: logs}
 	defer rl.Flush()
