@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -128,7 +127,9 @@ func TestShapeIgnoresWhatVaries(t *testing.T) {
 // order, in an empty directory with the CLI freshly installed by the
 // README's own `go install` line, an empty user cache (so serve builds the
 // agent as it does on first use) and serve on a free port in place of
-// 8080, and checks every output block's shape.
+// 8080, and checks every output block's shape. It is also the test of a CLI
+// installed with `go install` that runs outside the clone: version,
+// validate and serve for Python, Node.js and Go.
 func TestReadmeRunnableBlocks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("installs the CLI, builds the agent and Go functions, starts interpreters")
@@ -168,13 +169,12 @@ func TestReadmeRunnableBlocks(t *testing.T) {
 				lastOut = ""
 				continue
 			}
+			// What the user sees: stdout and stderr, interleaved.
 			cmd := exec.Command("sh", "-ec", script)
 			cmd.Dir, cmd.Env = session, env
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
+			out, err := cmd.CombinedOutput()
 			if err != nil {
-				t.Fatalf("README.md:%d: %v\n%s\nstdout:\n%s\nstderr:\n%s", st.line, err, st.text, out, stderr.String())
+				t.Fatalf("README.md:%d: %v\n%s\noutput:\n%s", st.line, err, st.text, out)
 			}
 			lastOut = string(out)
 		case markOutput:
@@ -191,6 +191,12 @@ func TestReadmeRunnableBlocks(t *testing.T) {
 				t.Errorf("README.md:%d: serve's output: %v", st.line, err)
 			}
 		}
+	}
+	// The installed command built the agent from the module source, once,
+	// into the (empty at the start) user cache.
+	agents, _ := filepath.Glob(filepath.Join(cache, "lambdawaf", "agent", "*", "lambdawaf-extension"))
+	if len(agents) != 1 {
+		t.Errorf("agent cache holds %v, want the one agent built on first use", agents)
 	}
 }
 
@@ -287,4 +293,13 @@ func freePort(t *testing.T) string {
 	defer ln.Close()
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	return port
+}
+
+func goEnv(t *testing.T, name string) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", name).Output()
+	if err != nil {
+		t.Fatalf("go env %s: %v", name, err)
+	}
+	return strings.TrimSpace(string(out))
 }
