@@ -127,10 +127,12 @@ func resolveFunction(ctx context.Context, rt local.Runtime, spec, handler, cwd, 
 
 // buildGo builds a Go main package into out by way of a temporary file, so
 // that a rebuild never writes over the executable a running environment
-// has open.
+// has open. A directory is built from inside it, in whatever module it
+// belongs to (the user's function, not necessarily the module of the
+// working directory); an import path from dir.
 func buildGo(ctx context.Context, dir, pkg, out string) error {
-	if _, err := os.Stat(pkg); err == nil && !filepath.IsAbs(pkg) {
-		pkg = "./" + filepath.Clean(pkg) // a directory, not an import path
+	if fi, err := os.Stat(pkg); err == nil && fi.IsDir() {
+		dir, pkg = pkg, "."
 	}
 	tmp := out + ".new"
 	if err := local.Build(ctx, dir, pkg, tmp); err != nil {

@@ -54,17 +54,21 @@ func TestServeManagedRuntimesProtectHandlers(t *testing.T) {
 		t.Skip("builds the agent and starts interpreters")
 	}
 	tests := []struct {
-		runtime, handler, dir, interpreter, body string
+		runtime, trigger, handler, dir, interpreter, body string
 	}{
-		{"python3.12", "app.handler", "testdata/functions/python", "python3", `"runtime": "python"`},
-		{"nodejs22.x", "index.handler", "testdata/functions/node", "node", `"runtime":"node"`},
+		{"python3.12", "http", "app.handler", "testdata/functions/python", "python3", `"runtime": "python"`},
+		{"nodejs22.x", "http", "index.handler", "testdata/functions/node", "node", `"runtime":"node"`},
+		// -trigger applies to every runtime: the handlers read
+		// queryStringParameters, which REST and ALB events carry too.
+		{"python3.13", "rest", "app.handler", "testdata/functions/python", "python3", `"runtime": "python"`},
+		{"nodejs24.x", "alb", "index.handler", "testdata/functions/node", "node", `"runtime":"node"`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.runtime, func(t *testing.T) {
+		t.Run(tt.runtime+" "+tt.trigger, func(t *testing.T) {
 			if _, err := exec.LookPath(tt.interpreter); err != nil {
 				t.Fatalf("%s is needed (CI installs it): %v", tt.interpreter, err)
 			}
-			s := startServe(t, "-runtime", tt.runtime, "-handler", tt.handler, "-function", tt.dir,
+			s := startServe(t, "-runtime", tt.runtime, "-trigger", tt.trigger, "-handler", tt.handler, "-function", tt.dir,
 				"-agent", agentBinary(t), "-lines", "-quiet")
 			if !strings.Contains(s.stderr.String(), "protected by the agent") {
 				t.Errorf("banner does not say the function is protected:\n%s", s.stderr)
@@ -194,5 +198,51 @@ func TestServeWatchRestartsTheFunction(t *testing.T) {
 	waitFor(t, "the restart", 20*time.Second, func() bool { return strings.Contains(s.stderr.String(), "function restarted") })
 	if _, body := get(t, s.base+"/"); !strings.Contains(body, `"goodbye": "world"`) {
 		t.Errorf("after the edit: %s\nstderr:\n%s", body, s.stderr)
+	}
+}
+
+// TestServeWatchRebuildsAGoFunction edits a Go function (a module of its
+// own that requires the redirect module, as a user's does) while serve
+// -watch runs: the next request runs the rebuilt binary.
+func TestServeWatchRebuildsAGoFunction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds Go functions and the agent")
+	}
+	redirectDir, err := filepath.Abs("../../redirect")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	source := func(greeting string) string {
+		return "package main\n\nimport \"github.com/lambdawaf/lambdawaf/agent/redirect\"\n\n" +
+			"func handler() (map[string]any, error) {\n\treturn map[string]any{\"statusCode\": 200, \"body\": \"" + greeting + "\"}, nil\n}\n\n" +
+			"func main() { redirect.Start(handler) }\n"
+	}
+	files := map[string]string{
+		"go.mod": "module example.com/hello\n\ngo 1.21\n\nrequire github.com/lambdawaf/lambdawaf/agent/redirect v0.0.0\n\n" +
+			"replace github.com/lambdawaf/lambdawaf/agent/redirect => " + redirectDir + "\n",
+		"main.go": source("hello"),
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tidy := exec.Command("go", "mod", "tidy")
+	tidy.Dir, tidy.Env = dir, append(os.Environ(), "GOTOOLCHAIN=local", "GOWORK=off")
+	if b, err := tidy.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, b)
+	}
+	// A directory is built in its own module, wherever serve runs.
+	s := startServe(t, "-function", dir, "-agent", agentBinary(t), "-watch", "-quiet")
+	if _, body := get(t, s.base+"/"); body != "hello" {
+		t.Fatalf("before the edit: %q", body)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(source("rebuilt")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the rebuild", 60*time.Second, func() bool { return strings.Contains(s.stderr.String(), "function restarted") })
+	if _, body := get(t, s.base+"/"); body != "rebuilt" {
+		t.Errorf("after the edit: %q\nstderr:\n%s", body, s.stderr)
 	}
 }
