@@ -161,6 +161,11 @@ func serve(ctx context.Context, o serveOptions, stdout, stderr io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("function: %w", err)
 	}
+	for k, v := range fn.Env {
+		if _, set := o.env[k]; !set {
+			o.env[k] = v
+		}
+	}
 	for _, w := range fn.Warnings {
 		fmt.Fprintln(stderr, "lambdawaf serve: warning:", w)
 	}

@@ -97,6 +97,10 @@ type Function struct {
 	// Warnings are differences from Lambda the user should know about (an
 	// interpreter of another version, a deprecated runtime).
 	Warnings []string
+	// Env is configuration the emulation adds, unless the user set it:
+	// PYTHONDONTWRITEBYTECODE for Python, whose task root on Lambda is
+	// read-only (no __pycache__ is written into the user's directory).
+	Env map[string]string
 }
 
 // ManagedFunction prepares a Python or Node.js function: the handler
@@ -123,6 +127,9 @@ func ManagedFunction(ctx context.Context, rt Runtime, handler, taskRoot, scratch
 		return nil, fmt.Errorf("function directory %s: not a directory", taskRoot)
 	}
 	f := &Function{Runtime: rt, HandlerName: handler, TaskRoot: root}
+	if rt.Language == "python" {
+		f.Env = map[string]string{"PYTHONDONTWRITEBYTECODE": "1"}
+	}
 	if rt.Deprecated != "" {
 		f.Warnings = append(f.Warnings, fmt.Sprintf("runtime %s is deprecated: %s", rt.ID, rt.Deprecated))
 	}
