@@ -187,7 +187,7 @@ func formatRequest(x gateway.Exchange, rec *telemetry.Record, color bool) string
 		return code + s + ansiReset
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s %d", time.Now().Format("15:04:05"), x.Method, x.Path, x.Status)
+	fmt.Fprintf(&b, "%s %s %s %d", time.Now().Format("15:04:05"), printable(x.Method), printable(x.Path), x.Status)
 	decision, detail := "-", ""
 	switch {
 	case rec == nil && x.Err != nil:
@@ -204,7 +204,7 @@ func formatRequest(x gateway.Exchange, rec *telemetry.Record, color bool) string
 		decision = paint(ansiGreen, "allow")
 	}
 	if rec != nil {
-		detail = signalSummary(rec)
+		detail = printable(signalSummary(rec))
 	}
 	fmt.Fprintf(&b, " %s", decision)
 	if detail != "" {
@@ -215,13 +215,33 @@ func formatRequest(x gateway.Exchange, rec *telemetry.Record, color bool) string
 	}
 	fmt.Fprintf(&b, "  total %s", x.Duration.Round(10*time.Microsecond))
 	if x.RequestID != "" {
-		fmt.Fprintf(&b, "  id %s", x.RequestID)
+		fmt.Fprintf(&b, "  id %s", printable(x.RequestID))
 	}
 	if x.Err != nil {
-		fmt.Fprintf(&b, "  (%v)", x.Err)
+		fmt.Fprintf(&b, "  (%s)", printable(x.Err.Error()))
 	}
 	return b.String()
 }
+
+// printable escapes control characters (C0, DEL, C1), so that a request
+// path or a query key chosen by a client cannot move the cursor, recolour
+// or retitle the developer's terminal.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isControl(r) {
+			fmt.Fprintf(&b, "\\x%02x", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
 // signalSummary names the strongest signal: class, rule and score, and how
 // many more there are.

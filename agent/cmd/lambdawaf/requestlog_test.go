@@ -78,3 +78,21 @@ func TestRequestLogColoursDecisions(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestLinesEscapeControlCharacters: a client cannot write terminal
+// escape sequences through the path or a query key it chose.
+func TestRequestLinesEscapeControlCharacters(t *testing.T) {
+	var out bytes.Buffer
+	l := newRequestLog(&out, &bytes.Buffer{}, false, false)
+	l.Write([]byte(`{"kind":"decision","schema_version":1,"request_id":"r-1","decision":"block","signals":[{"class":"xss","location":"query.\u001b]0;owned\u0007","rule":"x","score":8}]}` + "\n"))
+	l.Observe(gateway.Exchange{Method: "GET", Path: "/\x1b[2J\u009b31m", RequestID: "r-1", Status: 403})
+	got := out.String()
+	if strings.ContainsFunc(strings.TrimSuffix(got, "\n"), isControl) {
+		t.Errorf("control characters reached the terminal: %q", got)
+	}
+	for _, want := range []string{`/\x1b[2J\x9b31m`, `query.\x1b]0;owned\x07`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("line lacks %q: %q", want, got)
+		}
+	}
+}
