@@ -311,17 +311,18 @@ func StreamedInvocations(streaming []event.Trigger) func(*proxy.Invocation) bool
 	}
 }
 
-// blockResponse shapes the block response for the trigger, in the
+// blockResponse shapes the block response for the trigger, naming the
+// invocation's request id (d.RequestID, from the Runtime API), in the
 // streaming format when the invocation was made with response streaming.
 // Record-list triggers whose every record was malicious are answered with
 // an empty partial-batch response: the invocation succeeds and the batch is
 // dropped.
 func blockResponse(req *event.Request, d *Decision, streamed bool) ([]byte, error) {
 	if streamed {
-		return event.StreamingBlockResponse(req.Trigger, d.Status, d.ContentType, d.Body)
+		return event.StreamingBlockResponseFor(req.Trigger, d.RequestID, d.Status, d.ContentType, d.Body)
 	}
 	if req.Trigger.IsHTTP() {
-		return req.BlockResponse(d.Status, d.ContentType, d.Body)
+		return req.BlockResponseFor(d.RequestID, d.Status, d.ContentType, d.Body)
 	}
 	switch req.Trigger {
 	case event.SQS, event.Kinesis, event.DynamoDBStreams:
