@@ -132,6 +132,13 @@ func EventCases() []Case {
 			}
 			return httpEvent("application/octet-stream", string(b), true)
 		}},
+		{"every byte value, periodic", func(n int) []byte {
+			b := make([]byte, n*3/4)
+			for i := range b {
+				b[i] = byte(i * 13)
+			}
+			return httpEvent("application/octet-stream", string(b), true)
+		}},
 		{"long quoted string in form", func(n int) []byte {
 			return httpEvent("application/x-www-form-urlencoded", "q="+fill("%27%22", n), false)
 		}},
