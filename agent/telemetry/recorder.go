@@ -221,6 +221,10 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 		SampleRate:       1,
 		Skipped:          d.Skipped,
 		Config:           d.Config,
+		Bundle:           d.Bundle,
+		ShadowBundle:     d.ShadowBundle,
+		ShadowDecision:   string(d.ShadowOutcome),
+		ShadowDiff:       d.ShadowDiff,
 	}
 	if rec.Decision == "" {
 		rec.Decision = DecisionAllow
