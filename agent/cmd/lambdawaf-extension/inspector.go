@@ -60,9 +60,15 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	} else if outOn {
 		opts.ResponseFilters = outbound.New(outCfg, tel.Recorder, log)
 	}
+	opts.Bundle = bakedBundle(cfg.getenv)
 	fw, err := firewall.Open(cfg.getenv, opts)
 	if fw == nil {
 		return nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
 	}
-	return withTestHooks(fw, cfg.getenv, log), tel.Shutdown, nil
+	stopBundles := startBundles(ctx, cfg.getenv, fw, tel.Metrics.Count, log)
+	stop := func(ctx context.Context) error {
+		stopBundles()
+		return errors.Join(fw.WaitShadows(ctx), tel.Shutdown(ctx))
+	}
+	return withTestHooks(fw, cfg.getenv, log), stop, nil
 }
