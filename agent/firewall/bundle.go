@@ -112,7 +112,7 @@ func (f *Firewall) WaitShadows(ctx context.Context) error {
 // agree. Entries name classes, locations and rule ids, never input.
 func diffDecisions(active, shadow *Decision) []string {
 	var diff []string
-	if active.Outcome != shadow.Outcome {
+	if outcomeName(active.Outcome) != outcomeName(shadow.Outcome) {
 		diff = append(diff, fmt.Sprintf("decision %s -> %s", outcomeName(active.Outcome), outcomeName(shadow.Outcome)))
 	}
 	sigs := func(d *Decision) []string {
