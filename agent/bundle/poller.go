@@ -104,10 +104,13 @@ func (p *Poller) Poll(ctx context.Context) error {
 	return p.check(ctx)
 }
 
-// pollNow checks at once, whenever the last check was: Run's timer
-// decides when a check is due.
-func (p *Poller) pollNow(ctx context.Context) error {
-	p.mu.Lock()
+// Check checks the pointer at once, whenever the last check was: for
+// callers that schedule checks themselves (the agent's background runner,
+// Run's timer). A check already in progress makes it return ErrNotDue.
+func (p *Poller) Check(ctx context.Context) error {
+	if !p.mu.TryLock() {
+		return ErrNotDue
+	}
 	defer p.mu.Unlock()
 	p.last = p.opts.Now()
 	return p.check(ctx)
@@ -117,8 +120,9 @@ func (p *Poller) pollNow(ctx context.Context) error {
 func (p *Poller) check(ctx context.Context) error {
 	o, err := p.opts.Fetcher.Fetch(ctx, contract.BundlePointerKey, p.etag)
 	if err != nil {
-		p.opts.Logger.Warn().Err(err).Msg("cannot read the bundle pointer; the running bundle stays")
-		return fmt.Errorf("read pointer: %w", err)
+		// Not logged here: whoever schedules checks reports failures
+		// (the background runner does, without flooding the log).
+		return fmt.Errorf("read pointer: %w: %w", errUnavailable, err)
 	}
 	if o.NotModified {
 		return nil
@@ -138,8 +142,7 @@ func (p *Poller) check(ctx context.Context) error {
 	}
 	if err != nil {
 		if errors.Is(err, errUnavailable) {
-			p.opts.Logger.Warn().Err(err).Uint64("sequence", ptr.Sequence).Msg("cannot read a bundle the pointer names; the running bundle stays, retrying at the next check")
-			return err
+			return fmt.Errorf("pointer %d: %w", ptr.Sequence, err)
 		}
 		return p.refuse(o.ETag, err)
 	}
@@ -185,6 +188,12 @@ func (p *Poller) load(ctx context.Context, ref Ref, cur *Running) (*Verified, er
 	return p.opts.Keys.VerifyBundle(ref, mo.Body, bo.Body, p.opts.AgentVersion)
 }
 
+// Refused reports whether err (from Poll or Check) is a refusal, already
+// logged and counted, as opposed to a store that could not be read.
+func Refused(err error) bool { return errors.Is(err, errRefused) }
+
+var errRefused = errors.New("refused")
+
 // refuse records a refused pointer or bundle: an error line (counted by
 // the AgentErrors metric filter) and MetricBundleRefused. The pointer's
 // ETag is remembered, so the same bad pointer is not fetched and refused
@@ -198,7 +207,7 @@ func (p *Poller) refuse(etag string, err error) error {
 	p.count(contract.MetricBundleRefused)
 	p.opts.Logger.Error().Err(err).Str("running", running).Uint64("running_sequence", p.seq).
 		Msg("policy bundle REFUSED: it was NOT applied; the agent keeps protecting with the running bundle")
-	return fmt.Errorf("refused: %w", err)
+	return fmt.Errorf("%w: %w", errRefused, err)
 }
 
 func (p *Poller) count(metric string) {
@@ -207,20 +216,21 @@ func (p *Poller) count(metric string) {
 	}
 }
 
-// Run checks every interval until ctx ends: the timer mode, for
-// environments that are not frozen between invocations (Lambda Managed
-// Instances) and for tests. In a frozen environment the timer does not run;
-// a missed tick fires when the environment thaws.
+// Run checks every interval until ctx ends: a timer of its own, for
+// programs without the agent's background runner (tests, tools). Failures
+// to read the store are logged at warn level; refusals are logged by the
+// check itself.
 func (p *Poller) Run(ctx context.Context) {
-	p.pollNow(ctx)
 	t := time.NewTicker(p.opts.Interval)
 	defer t.Stop()
 	for {
+		if err := p.Check(ctx); err != nil && !Refused(err) && !errors.Is(err, ErrNotDue) && ctx.Err() == nil {
+			p.opts.Logger.Warn().Err(err).Msg("cannot read the bundle store; the running bundle stays")
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			p.pollNow(ctx)
 		}
 	}
 }

@@ -287,6 +287,7 @@ func TestSignedBundlesReachRunningAgents(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, 10*time.Second, "both agents refuse the tampered bundle", func() bool {
+		keepActive(t, fns, 0)
 		for _, lb := range logs {
 			if !strings.Contains(lb.String(), "policy bundle REFUSED") {
 				return false
@@ -317,7 +318,7 @@ func TestSignedBundlesReachRunningAgents(t *testing.T) {
 	if err != nil || ptr.Active.Version != "v1" {
 		t.Fatalf("rollback = %+v, %v; want v1", ptr, err)
 	}
-	time.Sleep(bundlePoll + fetchAllowance)
+	keepActive(t, fns, bundlePoll+fetchAllowance)
 	if got := decisions(t, fns, "/admin"); !slices.Equal(got, []string{"allow", "allow"}) {
 		t.Errorf("after the rollback GET /admin: %v, want v1's allow everywhere", got)
 	}
@@ -327,7 +328,7 @@ func TestSignedBundlesReachRunningAgents(t *testing.T) {
 	if _, err := w.pub.Push(ctx, v2, true); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(bundlePoll + fetchAllowance)
+	keepActive(t, fns, bundlePoll+fetchAllowance)
 	for i, fn := range fns {
 		res := invoke(t, fn, getEvent("/admin"), emulator.InvokeOptions{})
 		if strings.Contains(string(res.Payload), `"statusCode":403`) {
@@ -343,6 +344,22 @@ func TestSignedBundlesReachRunningAgents(t *testing.T) {
 			!strings.Contains(string(diff), "decision allow -\\u003e block") && !strings.Contains(string(diff), "decision allow -> block") ||
 			!strings.Contains(string(diff), "rule +no-admin") {
 			t.Errorf("function %d: record %v, want bundle v1 allow, shadow v2 block with the differences", i, r)
+		}
+	}
+}
+
+// keepActive invokes every function with a benign event, back to back,
+// for d (at least once): the agents check for bundles only in the windows
+// after invocations, as they do in Lambda, where a frozen environment
+// runs nothing.
+func keepActive(t *testing.T, fns []*emulator.Function, d time.Duration) {
+	t.Helper()
+	end := time.Now().Add(d)
+	for first := true; first || time.Now().Before(end); first = false {
+		for _, fn := range fns {
+			if res := invoke(t, fn, getEvent("/orders"), emulator.InvokeOptions{}); res.FunctionError != "" {
+				t.Fatalf("benign invocation failed: %s", res.Payload)
+			}
 		}
 	}
 }

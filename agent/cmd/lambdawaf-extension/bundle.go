@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/background"
 	"github.com/lambdawaf/lambdawaf/agent/bundle"
 	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
@@ -64,25 +66,27 @@ func readBundleSettings(getenv func(string) string) (s bundleSettings, ok bool, 
 	return s, true, nil
 }
 
-// startBundles starts keeping fw's policy current from the signed bundle
-// store, when LAMBDAWAF_BUNDLE_SOURCE names one. The baked configuration
-// keeps running until the first bundle has been fetched and verified, in
-// the background. It returns what stops the polling (never nil).
-func startBundles(ctx context.Context, getenv func(string) string, fw *firewall.Firewall, count func(string), log zerolog.Logger) func() {
+// startBundles keeps fw's policy current from the signed bundle store,
+// when LAMBDAWAF_BUNDLE_SOURCE names one: a first check starts at once, in
+// the background, while the baked configuration judges the first events
+// (cold start does not wait for S3); later checks are a task of the
+// agent's background runner, after invocations have been answered (or on
+// its timer under Managed Instances), at most once per interval.
+func startBundles(ctx context.Context, getenv func(string) string, fw *firewall.Firewall, count func(string), work *background.Runner, log zerolog.Logger) {
 	s, on, err := readBundleSettings(getenv)
 	if !on {
-		return func() {}
+		return
 	}
 	log = log.With().Str("bundle_source", s.loc.String()).Logger()
 	if err != nil {
 		count(contract.MetricBundleRefused)
 		log.Error().Err(err).Msg("signed policy bundles are OFF: bad bundle settings; the baked configuration keeps running")
-		return func() {}
+		return
 	}
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
-		log.Error().Err(err).Msg("signed policy bundles are OFF: no AWS credentials; the baked configuration keeps running")
-		return func() {}
+		log.Error().Err(err).Msg("signed policy bundles are OFF: no AWS configuration; the baked configuration keeps running")
+		return
 	}
 	poller, err := bundle.NewPoller(bundle.PollerOptions{
 		Fetcher: &bundle.S3Getter{
@@ -103,10 +107,29 @@ func startBundles(ctx context.Context, getenv func(string) string, fw *firewall.
 	})
 	if err != nil {
 		log.Error().Err(err).Msg("signed policy bundles are OFF")
-		return func() {}
+		return
+	}
+	check := func(ctx context.Context) error {
+		err := poller.Check(ctx)
+		if bundle.Refused(err) || errors.Is(err, bundle.ErrNotDue) {
+			return nil // logged and counted by the check; nothing to retry
+		}
+		return err
+	}
+	go func() {
+		cctx, cancel := context.WithTimeout(ctx, bundleCheckTimeout)
+		defer cancel()
+		if err := check(cctx); err != nil {
+			log.Warn().Err(err).Msg("cannot read the bundle store at start; the baked configuration keeps running")
+		}
+	}()
+	if err := work.Add(background.Task{Name: "bundle-poll", Interval: s.interval, Timeout: bundleCheckTimeout, Run: check}); err != nil {
+		log.Error().Err(err).Msg("signed policy bundles are OFF")
+		return
 	}
 	log.Info().Dur("interval", s.interval).Strs("trusted_keys", s.keys.IDs()).Msg("polling for signed policy bundles")
-	ctx, cancel := context.WithCancel(ctx)
-	go poller.Run(ctx)
-	return cancel
 }
+
+// bundleCheckTimeout bounds one check: a pointer, and at most two
+// manifests and two bundles, from S3 in the function's region.
+const bundleCheckTimeout = 10 * time.Second

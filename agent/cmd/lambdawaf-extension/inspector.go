@@ -69,9 +69,8 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	if fw == nil {
 		return nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
 	}
-	stopBundles := startBundles(ctx, cfg.getenv, fw, tel.Metrics.Count, log)
+	startBundles(ctx, cfg.getenv, fw, tel.Metrics.Count, work, log)
 	stop := func(ctx context.Context) error {
-		stopBundles()
 		return errors.Join(fw.WaitShadows(ctx), tel.Shutdown(ctx))
 	}
 	return withTestHooks(fw, cfg.getenv, log), stop, nil
