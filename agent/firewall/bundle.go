@@ -24,14 +24,26 @@ type Bundle struct {
 // request path. Every decision record names the active bundle, and the
 // shadow bundle's outcome when one runs.
 func (f *Firewall) SwapBundles(active Bundle, shadow *Bundle) {
+	f.install(f.prepare(active, shadow))
+}
+
+// prepare builds the state of a bundle pair: the detectors, the costly
+// part, off the request path.
+func (f *Firewall) prepare(active Bundle, shadow *Bundle) *state {
 	st := f.newState(active.Policy)
 	st.bundle = active.Version
 	if shadow != nil {
 		st.shadow = f.newState(shadow.Policy)
 		st.shadow.bundle = shadow.Version
 	}
+	return st
+}
+
+// install makes st the running state: one atomic store, what an invocation
+// can notice of a swap.
+func (f *Firewall) install(st *state) {
 	if cur := f.cur.Load(); cur != nil {
-		active.Policy.KeepRateLimits(cur.pol)
+		st.pol.KeepRateLimits(cur.pol)
 	}
 	f.cur.Store(st)
 }
