@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Payload types: what a signed payload is. They are part of what is
@@ -88,7 +89,7 @@ func (k *Keyring) Open(data []byte, payloadType string) (payload []byte, keyID s
 		return nil, "", errors.New("signed object carries no signature")
 	}
 	msg := signedMessage(env.PayloadType, env.Payload)
-	var untrusted []string
+	var untrusted, invalid []string
 	for _, s := range env.Signatures {
 		pub, ok := k.keys[s.KeyID]
 		if !ok {
@@ -98,7 +99,10 @@ func (k *Keyring) Open(data []byte, payloadType string) (payload []byte, keyID s
 		if ed25519.Verify(pub, msg, s.Sig) {
 			return env.Payload, s.KeyID, nil
 		}
-		return nil, "", fmt.Errorf("signature by key %s does not verify: the object was altered or signed by another key", s.KeyID)
+		invalid = append(invalid, s.KeyID)
+	}
+	if len(invalid) > 0 {
+		return nil, "", fmt.Errorf("signature by key %s does not verify: the object was altered or signed by another key", strings.Join(invalid, ", "))
 	}
 	return nil, "", fmt.Errorf("signed only by untrusted keys %v (trusted: %v)", untrusted, k.IDs())
 }

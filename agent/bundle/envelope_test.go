@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -27,6 +28,7 @@ func TestOpenVerifiesOnlyUntamperedPayloadsOfTheExpectedTypeByTrustedKeys(t *tes
 		{"signed by a trusted key", good, ""},
 		{"signed by the second key of a rotation", seal(TypePointer, rotated), ""},
 		{"a stranger's signature beside a trusted one", seal(TypePointer, stranger, trusted), ""},
+		{"a forged signature under a trusted key id before a valid one", forgedFirst(t, good, trusted.KeyID()), ""},
 		{"one byte of the payload changed", flipByte(t, good, `"payload": "`), "does not verify"},
 		{"one byte of the signature changed", flipByte(t, good, `"sig": "`), "does not verify"},
 		{"a manifest passed off as a pointer", seal(TypeManifest, trusted), "want a"},
@@ -47,4 +49,19 @@ func TestOpenVerifiesOnlyUntamperedPayloadsOfTheExpectedTypeByTrustedKeys(t *tes
 			}
 		})
 	}
+}
+
+// forgedFirst prepends a garbage signature claiming keyID to an envelope.
+func forgedFirst(t *testing.T, data []byte, keyID string) []byte {
+	t.Helper()
+	var env Envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		t.Fatal(err)
+	}
+	env.Signatures = append([]Signature{{KeyID: keyID, Sig: make([]byte, 64)}}, env.Signatures...)
+	out, err := json.Marshal(&env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -21,6 +21,7 @@ const (
 	MetricInspectionLatency = contract.MetricInspectionLatency
 	MetricResponseLeaks     = contract.MetricResponseLeaks
 	MetricRecordsDropped    = contract.MetricRecordsDropped
+	MetricShadowDiffers     = contract.MetricShadowDiffers
 	MetricAgentErrors       = contract.MetricAgentErrors
 	AgentErrorPattern       = contract.AgentErrorPattern
 	DimFunctionName         = contract.DimFunctionName

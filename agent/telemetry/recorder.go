@@ -167,6 +167,9 @@ func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *
 			classes = append(classes, string(s.Class))
 		}
 		m.AddDecision(rec.Trigger, rec.Decision, classes, d.Duration)
+		if d.ShadowOutcome != "" && len(d.ShadowDiff) > 0 {
+			m.Count(MetricShadowDiffers)
+		}
 	}
 	if !r.wanted(&rec) {
 		return
