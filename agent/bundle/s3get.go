@@ -17,9 +17,10 @@ import (
 
 // S3Getter is the agent's S3 client: signed GETs (SigV4) of single objects,
 // conditional on an ETag, and nothing else. The agent needs no more of S3
-// than this, and the SDK's S3 client would add megabytes to a binary every
-// protected function loads at cold start (see the package README figures).
-// The CLI, which writes, uses the SDK.
+// than this; the SDK's S3 client would add 946 KB (+7%) to the stripped
+// binary every protected function loads at cold start, this adds 86 KB with
+// the whole package (README.md in this directory has the commands). The
+// CLI, which writes, uses the SDK (package publish).
 type S3Getter struct {
 	// Location is the bucket and prefix read.
 	Location Location
