@@ -71,6 +71,8 @@ const (
 	// EnvMaxConcurrency is set in Lambda Managed Instances: several
 	// invocations run at once in one environment.
 	EnvMaxConcurrency = "AWS_LAMBDA_MAX_CONCURRENCY"
+	// EnvRegion is the function's region.
+	EnvRegion = "AWS_REGION"
 	// EnvHandler and EnvTaskRoot are the handler name and the function's
 	// code directory.
 	EnvHandler  = "_HANDLER"

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -12,58 +10,19 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/background"
 	"github.com/lambdawaf/lambdawaf/agent/bundle"
+	settings "github.com/lambdawaf/lambdawaf/agent/config"
 	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 )
 
-// minBundlePoll bounds LAMBDAWAF_BUNDLE_POLL from below: every check is a
-// GET billed by S3 and made from every environment.
-const minBundlePoll = time.Second
-
-// bundleSettings is the signed-bundle part of the agent's configuration.
-type bundleSettings struct {
-	loc      bundle.Location
-	keys     *bundle.Keyring
-	interval time.Duration
-	endpoint string
-	region   string
-}
-
 // bakedBundle is the bundle version recorded for the configuration baked
 // into the layer or function: contract.BundleVersionBaked when the agent
 // polls for signed bundles, "" (no bundle field) when it does not.
-func bakedBundle(getenv func(string) string) string {
-	if strings.TrimSpace(getenv(contract.EnvBundleSource)) == "" {
+func bakedBundle(b *settings.Bundles) string {
+	if b == nil {
 		return ""
 	}
 	return contract.BundleVersionBaked
-}
-
-// readBundleSettings reads LAMBDAWAF_BUNDLE_*; ok is false when bundles
-// are not configured. A configuration that names a source but cannot be
-// used is an error: the caller logs it and runs the baked configuration.
-func readBundleSettings(getenv func(string) string) (s bundleSettings, ok bool, err error) {
-	src := strings.TrimSpace(getenv(contract.EnvBundleSource))
-	if src == "" {
-		return s, false, nil
-	}
-	if s.loc, err = bundle.ParseLocation(src); err != nil {
-		return s, true, fmt.Errorf("%s: %w", contract.EnvBundleSource, err)
-	}
-	if s.keys, err = bundle.ParseKeys(getenv(contract.EnvBundleKeys)); err != nil {
-		return s, true, fmt.Errorf("%s: %w", contract.EnvBundleKeys, err)
-	}
-	s.interval = contract.DefaultBundlePoll
-	if v := strings.TrimSpace(getenv(contract.EnvBundlePoll)); v != "" {
-		d, perr := time.ParseDuration(v)
-		if perr != nil || d < minBundlePoll {
-			return s, true, fmt.Errorf("%s=%q: want a duration of at least %s", contract.EnvBundlePoll, v, minBundlePoll)
-		}
-		s.interval = d
-	}
-	s.endpoint = strings.TrimSpace(getenv(contract.EnvBundleEndpoint))
-	s.region = getenv("AWS_REGION")
-	return s, true, nil
 }
 
 // startBundles keeps fw's policy current from the signed bundle store,
@@ -72,17 +31,16 @@ func readBundleSettings(getenv func(string) string) (s bundleSettings, ok bool, 
 // (cold start does not wait for S3); later checks are a task of the
 // agent's background runner, after invocations have been answered (or on
 // its timer under Managed Instances), at most once per interval.
-func startBundles(ctx context.Context, getenv func(string) string, fw *firewall.Firewall, count func(string), work *background.Runner, log zerolog.Logger) {
-	s, on, err := readBundleSettings(getenv)
-	if !on {
-		return
-	}
-	log = log.With().Str("bundle_source", s.loc.String()).Logger()
-	if err != nil {
+func startBundles(ctx context.Context, s *settings.Bundles, bad error, fw *firewall.Firewall, count func(string), work *background.Runner, log zerolog.Logger) {
+	if bad != nil {
 		count(contract.MetricBundleRefused)
-		log.Error().Err(err).Msg("signed policy bundles are OFF: bad bundle settings; the baked configuration keeps running")
+		log.Error().Err(bad).Msg("signed policy bundles are OFF: bad bundle settings; the baked configuration keeps running")
 		return
 	}
+	if s == nil {
+		return
+	}
+	log = log.With().Str("bundle_source", s.Location.String()).Logger()
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
 		log.Error().Err(err).Msg("signed policy bundles are OFF: no AWS configuration; the baked configuration keeps running")
@@ -90,11 +48,11 @@ func startBundles(ctx context.Context, getenv func(string) string, fw *firewall.
 	}
 	poller, err := bundle.NewPoller(bundle.PollerOptions{
 		Fetcher: &bundle.S3Getter{
-			Location: s.loc, Region: s.region, Endpoint: s.endpoint, Credentials: awsCfg.Credentials,
+			Location: s.Location, Region: s.Region, Endpoint: s.Endpoint, Credentials: awsCfg.Credentials,
 		},
-		Keys:         s.keys,
+		Keys:         s.Keys,
 		AgentVersion: version,
-		Interval:     s.interval,
+		Interval:     s.Interval,
 		Apply: func(r *bundle.Running) {
 			var shadow *firewall.Bundle
 			if r.Shadow != nil {
@@ -123,11 +81,11 @@ func startBundles(ctx context.Context, getenv func(string) string, fw *firewall.
 			log.Warn().Err(err).Msg("cannot read the bundle store at start; the baked configuration keeps running")
 		}
 	}()
-	if err := work.Add(background.Task{Name: "bundle-poll", Interval: s.interval, Timeout: bundleCheckTimeout, Run: check}); err != nil {
+	if err := work.Add(background.Task{Name: "bundle-poll", Interval: s.Interval, Timeout: bundleCheckTimeout, Run: check}); err != nil {
 		log.Error().Err(err).Msg("signed policy bundles are OFF")
 		return
 	}
-	log.Info().Dur("interval", s.interval).Strs("trusted_keys", s.keys.IDs()).Msg("polling for signed policy bundles")
+	log.Info().Dur("interval", s.Interval).Strs("trusted_keys", s.Keys.IDs()).Msg("polling for signed policy bundles")
 }
 
 // bundleCheckTimeout bounds one check: a pointer, and at most two
