@@ -375,3 +375,34 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestSignedBundlesUnderManagedInstances runs the agent as Lambda Managed
+// Instances run it (several invocations in flight, no INVOKE events, never
+// frozen): bundle checks run on the background runner's timer, so a pushed
+// bundle is in force after a poll interval even with no invocation in
+// between.
+func TestSignedBundlesUnderManagedInstances(t *testing.T) {
+	w := newBundleWorld(t)
+	ctx := t.Context()
+	v1 := w.sign(t, "v1", "", basePolicyDoc)
+	v2 := w.sign(t, "v2", "v1", strictPolicyDoc)
+	if _, err := w.pub.Push(ctx, v1, false); err != nil {
+		t.Fatal(err)
+	}
+	fn, logs := startFunction(t, setup{handler: "echo", env: w.env, cfg: emulator.Config{Concurrency: 2}})
+	waitFor(t, 10*time.Second, "the agent runs bundle v1", func() bool {
+		res := invoke(t, fn, getEvent("/orders"), emulator.InvokeOptions{})
+		r := records(logs)[res.RequestID]
+		return r != nil && r["bundle"] == "v1"
+	})
+	if got := decisions(t, []*emulator.Function{fn}, "/admin"); got[0] != "allow" {
+		t.Fatalf("GET /admin under v1: %s", got[0])
+	}
+	if _, err := w.pub.Push(ctx, v2, false); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(bundlePoll + fetchAllowance) // no invocation: the timer polls
+	if got := decisions(t, []*emulator.Function{fn}, "/admin"); got[0] != "block" {
+		t.Fatalf("GET /admin %v after the push with no invocation between: %s, want v2's block", bundlePoll+fetchAllowance, got[0])
+	}
+}
