@@ -48,24 +48,15 @@ func (f *Firewall) install(st *state) {
 	f.cur.Store(st)
 }
 
-// Bundles returns the versions of the running and shadow bundles ("" for
-// none); the bundle poller's log and the tests use it.
-func (f *Firewall) Bundles() (active, shadow string) {
-	st := f.cur.Load()
-	if st.shadow != nil {
-		shadow = st.shadow.bundle
-	}
-	return st.bundle, shadow
-}
-
 // maxShadows bounds the shadow evaluations in flight: a shadow bundle is
 // evidence, not protection, and must never take more than a share of the
 // environment's CPU from the handler. An event that finds every slot taken
 // is recorded without a shadow outcome (ShadowDiff says so).
 const maxShadows = 2
 
-// shadowRunner judges events with a shadow bundle after they have been
-// handed on. The zero value is ready.
+// shadowRunner judges events with a shadow bundle off the invocation's
+// path: on goroutines started as the verdict is returned, so the proxy
+// hands the event on without waiting for them. The zero value is ready.
 type shadowRunner struct {
 	once  sync.Once
 	slots chan struct{}

@@ -208,10 +208,7 @@ func Open(path string, opts Options) (*Firewall, error) {
 func (f *Firewall) Swap(p *policy.Policy) {
 	st := f.newState(p)
 	st.bundle = f.opts.Bundle
-	if cur := f.cur.Load(); cur != nil {
-		p.KeepRateLimits(cur.pol)
-	}
-	f.cur.Store(st)
+	f.install(st)
 }
 
 // newState builds the detector for p.
