@@ -110,6 +110,11 @@ type Options struct {
 	NewDetector func(detect.Options) Detector
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Bundle is the bundle version recorded for the configuration that
+	// New, Open, Swap and Reload install (contract.BundleVersionBaked when
+	// the agent polls for signed bundles, "" when it does not).
+	// SwapBundles names its own.
+	Bundle string
 }
 
 // state is one configuration with the detector built for it; swapped as a
@@ -124,6 +129,12 @@ type state struct {
 	// detectors are not run at all. Bounded by the configuration (one
 	// entry per distinct combination of exclusions).
 	narrowed sync.Map // string → Detector
+	// bundle is the version of the signed bundle pol came from ("" when
+	// the agent runs without bundles); see SwapBundles.
+	bundle string
+	// shadow, when set, is judged beside this state after each event is
+	// handed on, and only logged.
+	shadow *state
 }
 
 // detectorFor returns the detector for a value that exclusions narrow.
@@ -159,6 +170,7 @@ type Firewall struct {
 	dec     *decode.Decoder
 	cur     atomic.Pointer[state]
 	unknown atomic.Int64 // events of unknown triggers seen
+	shadows shadowRunner // shadow bundle evaluations in flight
 }
 
 // New returns a Firewall running p (policy.Default() when nil).
@@ -198,6 +210,13 @@ func Open(path string, opts Options) (*Firewall, error) {
 // Swap makes p the running configuration, atomically: invocations in
 // flight finish with the configuration they started with.
 func (f *Firewall) Swap(p *policy.Policy) {
+	st := f.newState(p)
+	st.bundle = f.opts.Bundle
+	f.install(st)
+}
+
+// newState builds the detector for p.
+func (f *Firewall) newState(p *policy.Policy) *state {
 	o := f.opts.Detect
 	o.DisableClasses = append(append([]detect.Class(nil), o.DisableClasses...), p.DisabledClasses()...)
 	o.DisableRules = append(append([]string(nil), o.DisableRules...), p.DisabledRules()...)
@@ -211,10 +230,7 @@ func (f *Firewall) Swap(p *policy.Policy) {
 	for _, w := range p.Warnings() {
 		f.log.Warn().Str("config", p.Source()).Msg(w)
 	}
-	if cur := f.cur.Load(); cur != nil {
-		p.KeepRateLimits(cur.pol)
-	}
-	f.cur.Store(&state{pol: p, det: mk(o), base: o, make: mk})
+	return &state{pol: p, det: mk(o), base: o, make: mk}
 }
 
 // Reload loads the configuration at path and swaps it in. On error the
@@ -270,7 +286,9 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 		// sent them, and the handler's own parsing decides.
 		f.log.Warn().Str("requestId", inv.RequestID).Str("reason", d.Error).Msg("malformed event passed uninspected")
 	}
-	f.observe(ctx, d, req)
+	if st.shadow == nil || !f.shadows.start(f, st, inv.Event, d) {
+		f.observe(ctx, d, req)
+	}
 	var v proxy.Verdict
 	switch {
 	case d.Outcome == policy.Block && len(d.DropRecords) > 0 && len(d.DropRecords) < len(req.Records):
@@ -372,6 +390,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 			err = errors.New(d.Error)
 		}
 		d.Duration = time.Since(start)
+		d.Bundle = st.bundle
 	}()
 	mode := f.mode(st.pol)
 	req, err = event.Parse(payload)

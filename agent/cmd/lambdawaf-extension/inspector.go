@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/background"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/outbound"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
@@ -33,7 +34,10 @@ var version = "dev"
 // built-in defaults (and says so loudly), so the function stays protected.
 // Only an inspector that cannot be built at all is an error, and then
 // every invocation follows the failure policy.
-func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger) (proxy.Inspector, func(context.Context) error, error) {
+//
+// work is where the inspector's parts register their background tasks
+// (fleet-state sync, bundle polling); see package background.
+func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger, work *background.Runner) (proxy.Inspector, func(context.Context) error, error) {
 	tel := telemetry.Start(ctx, telemetry.Options{
 		Stdout:         stdout,
 		Records:        cfg.settings.Records,
@@ -60,9 +64,14 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	} else if cfg.settings.OutboundOn {
 		opts.ResponseFilters = outbound.New(cfg.settings.Outbound, tel.Recorder, log)
 	}
+	opts.Bundle = bakedBundle(cfg.settings.Bundles)
 	fw, err := firewall.Open(cfg.settings.ConfigPath, opts)
 	if fw == nil {
 		return nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
 	}
-	return withTestHooks(fw, cfg.getenv, log), tel.Shutdown, nil
+	startBundles(ctx, cfg.settings.Bundles, cfg.settings.BundlesErr, fw, tel.Metrics.Count, work, log)
+	stop := func(ctx context.Context) error {
+		return errors.Join(fw.WaitShadows(ctx), tel.Shutdown(ctx))
+	}
+	return withTestHooks(fw, cfg.getenv, log), stop, nil
 }
