@@ -128,11 +128,14 @@ var Rules = []Rule{
 	{"node-dos", CodeInj, 1, 6, "Node.js code that blocks the event loop (while(true), process.exit)", ex("body", "x", "while(true){}"), ex("body", "comment", "while true, keep going")},
 	{"prototype-pollution", CodeInj, 1, 8, "a __proto__ or constructor.prototype key", ex("query", "__proto__[admin]", "true"), ex("query", "proto", "true")},
 	{"perl-interpolation", CodeInj, 1, 7, "Perl code interpolated into a string (@{[ system 'id' ]})", ex("query", "x", "@{[system 'id']}"), ex("body", "email", "a@example.com")},
+	{"ssi-directive", CodeInj, 1, 8, "a server-side include directive (<!--#exec, <!--#include, <!--#echo)", ex("body", "comment", "<!--#exec cmd=\"id\" -->"), ex("body", "comment", "<!-- TODO: fix #42 -->")},
 	{"code-injection", CodeInj, 1, 8, "Python, Ruby or generic code that runs commands (__import__('os'), eval(...))", ex("query", "x", "__import__('os').system('id')"), ex("body", "comment", "import os in your script")},
 	{"script-upload", CodeInj, 1, 7, "an upload file name with a server-side script extension", ex("header", "x-filename", "shell.php"), ex("header", "x-filename", "photo.jpg")},
 	// Session fixation
 	{"cookie-set", SessionFixation, 1, 8, "markup or script that sets a cookie (document.cookie=, <meta http-equiv=set-cookie>)", ex("query", "q", "<meta http-equiv=\"Set-Cookie\" content=\"sessionid=abc\">"), ex("body", "comment", "cookies are set at login")},
 	{"session-id-param", SessionFixation, 1, 5, "a session id in a link from another site", ex("query", "jsessionid", "ABC123DEF456"), ex("query", "session", "morning")},
+	// XPath
+	{"xpath-injection", XPathi, 1, 8, "XPath grammar: an axis step (child::node()), a quote then OR/AND and a node function (' or name()='x), or a closed predicate starting a new path ('] | //*)", ex("query", "user", "' or name()='admin' or 'a'='b"), ex("body", "comment", "the child: a node of the tree")},
 	// Header injection
 	{"crlf-header-injection", HeaderInj, 1, 7, "a line break after a one-token value, then a header (Bcc:, Set-Cookie:, Location:) or a whole response", ex("query", "email", "a@b.example\r\nBcc: x@evil.example"), ex("body", "comment", "Dear team,\nTo: all staff, the meeting moved.")},
 	// Protocol
