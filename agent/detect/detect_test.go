@@ -263,7 +263,7 @@ func TestPassesLookAlikes(t *testing.T) {
 		q("q", "drop shipping"),
 		// an application's own log directory, as configuration names it
 		body("log_dir", "/var/log/myapp"),
-				// a page link with an empty query names no file to include
+		// a page link with an empty query names no file to include
 		body("avatar_url", "http://alambic.github.com/avatars/u/5346?"),
 		q("token", "dGhpcyBpcyBhIHRlc3Qgb2YgYmFzZTY0IGVuY29kaW5nIHdpdGggb3IgYW5kIDE9MQ=="),
 		q("token", "12345||12345"),
