@@ -96,6 +96,7 @@ func TestDetectsAttacks(t *testing.T) {
 		{"lfi dots", q("doc", "....//....//....//etc/hosts"), PathTraversal},
 		{"lfi in path", path("/static/../../../../etc/passwd"), PathTraversal},
 		{"lfi aws creds", body("filename", "../../root/.aws/credentials"), PathTraversal},
+		{"lfi compressed log", body("cmd", "gunzip -c /var/log/something_sensitive.gz"), PathTraversal},
 		{"lfi file url", q("u", "file:///etc/passwd"), SSRF},
 		// RFI
 		{"rfi include", q("page", "http://evil.example/shell.txt"), RFI},
@@ -260,6 +261,8 @@ func TestPassesLookAlikes(t *testing.T) {
 		body("title", "Rock 'n' roll -- the history of a genre"),
 		q("q", "select a plan"),
 		q("q", "drop shipping"),
+		// an application's own log directory, as configuration names it
+		body("log_dir", "/var/log/myapp"),
 		// a page link with an empty query names no file to include
 		body("avatar_url", "http://alambic.github.com/avatars/u/5346?"),
 		q("token", "dGhpcyBpcyBhIHRlc3Qgb2YgYmFzZTY0IGVuY29kaW5nIHdpdGggb3IgYW5kIDE9MQ=="),

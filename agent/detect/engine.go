@@ -350,6 +350,12 @@ func (in *input) judge() {
 	if in.detectHeaderInjection(); in.certain() {
 		return
 	}
+	if in.detectSSI(); in.certain() {
+		return
+	}
+	if in.detectXPath(); in.certain() {
+		return
+	}
 	if in.detectSessionFixation(); in.certain() {
 		return
 	}

@@ -42,7 +42,13 @@ func headerInjection(s string) int {
 	if c <= 0 || c > 40 {
 		return -1
 	}
-	name := rest[:c]
+	name, val := rest[:c], rest[c+1:]
+	if e := strings.IndexAny(val, "\r\n"); e >= 0 {
+		val = val[:e]
+	}
+	if strings.TrimSpace(val) == "" {
+		return -1 // a header without a value sets nothing
+	}
 	if injectableHeaders[name] || strings.HasPrefix(name, "x-") && strings.IndexByte(name, ' ') < 0 {
 		return i
 	}

@@ -20,6 +20,7 @@ func TestHeaderInjection(t *testing.T) {
 		{"one token then prose", ex("body", "note", "Hello\nthanks for the quick reply"), false},
 		{"header-like text on one line", ex("query", "q", "subject: hello"), false},
 		{"list of keys", ex("body", "config", "mode\nnote: to do"), false},
+		{"header without a value", ex("query", "somevar", "\n\rlocation:\n\r"), false},
 	}
 	for _, tt := range tests {
 		sigs := e.Inspect(tt.v.value(), nil)

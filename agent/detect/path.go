@@ -136,10 +136,11 @@ var sensitiveFiles = [...]string{
 	"etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "etc/ssl/private", "etc/master.passwd",
 	"etc/pwd.db", "etc/spwd.db", "etc/subuid", "etc/subgid", "etc/gshadow", "etc/os-release", "etc/lsb-release", "etc/redhat-release",
 	"proc/self/", "proc/version", "proc/cpuinfo", "proc/meminfo", "proc/net/", "proc/mounts", "proc/1/",
-	// the system's logs, not /var/log as such: /var/log/myapp is an
-	// application's own log directory in its configuration
-	"var/log/auth.log", "var/log/syslog", "var/log/messages", "var/log/secure", "var/log/wtmp", "var/log/btmp",
-	"var/log/lastlog", "var/log/kern.log", "var/log/apache", "var/log/httpd/", "var/log/nginx/", "var/log/mail",
+	// a log file (see fileBoundary), or the system's logs by name; not
+	// /var/log as such: /var/log/myapp is an application's own log
+	// directory in its configuration
+	"var/log/", "var/log/syslog", "var/log/messages", "var/log/secure", "var/log/wtmp", "var/log/btmp",
+	"var/log/lastlog", "var/log/apache", "var/log/httpd/", "var/log/nginx/", "var/log/mail",
 	"var/log/audit/", "var/log/faillog", "var/log/cloud-init", "var/run/secrets", "var/lib/mysql", "var/mail/", "var/spool/", "var/task/", "var/runtime/",
 	"root/.", ".bash_history", ".zsh_history", ".ssh/", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
 	"authorized_keys", "known_hosts", ".aws/credentials", ".aws/config", ".kube/config", ".docker/config.json",
@@ -176,6 +177,15 @@ func fileBoundary(p string, i int, f string) bool {
 		}
 	}
 	e := i + len(f)
+	if f == "var/log/" {
+		// a file under /var/log (/var/log/auth.log, x.gz), not a
+		// directory an application logs to (/var/log/myapp)
+		rest := p[e:]
+		if k := strings.IndexAny(rest, " \t\"'<>|;&)"); k >= 0 {
+			rest = rest[:k]
+		}
+		return strings.IndexByte(rest[strings.LastIndexByte(rest, '/')+1:], '.') > 0
+	}
 	if f[len(f)-1] == '/' {
 		return true
 	}

@@ -128,33 +128,48 @@ var Rules = []Rule{
 	{"node-dos", CodeInj, 1, 6, "Node.js code that blocks the event loop (while(true), process.exit)", ex("body", "x", "while(true){}"), ex("body", "comment", "while true, keep going")},
 	{"prototype-pollution", CodeInj, 1, 8, "a __proto__ or constructor.prototype key", ex("query", "__proto__[admin]", "true"), ex("query", "proto", "true")},
 	{"perl-interpolation", CodeInj, 1, 7, "Perl code interpolated into a string (@{[ system 'id' ]})", ex("query", "x", "@{[system 'id']}"), ex("body", "email", "a@example.com")},
+	{"ssi-directive", CodeInj, 1, 8, "a server-side include directive (<!--#exec, <!--#include, <!--#echo)", ex("body", "comment", "<!--#exec cmd=\"id\" -->"), ex("body", "comment", "<!-- TODO: fix #42 -->")},
 	{"code-injection", CodeInj, 1, 8, "Python, Ruby or generic code that runs commands (__import__('os'), eval(...))", ex("query", "x", "__import__('os').system('id')"), ex("body", "comment", "import os in your script")},
 	{"script-upload", CodeInj, 1, 7, "an upload file name with a server-side script extension", ex("header", "x-filename", "shell.php"), ex("header", "x-filename", "photo.jpg")},
 	// Session fixation
 	{"cookie-set", SessionFixation, 1, 8, "markup or script that sets a cookie (document.cookie=, <meta http-equiv=set-cookie>)", ex("query", "q", "<meta http-equiv=\"Set-Cookie\" content=\"sessionid=abc\">"), ex("body", "comment", "cookies are set at login")},
 	{"session-id-param", SessionFixation, 1, 5, "a session id in a link from another site", ex("query", "jsessionid", "ABC123DEF456"), ex("query", "session", "morning")},
+	// XPath
+	{"xpath-injection", XPathi, 1, 8, "XPath grammar: an axis step (child::node()), a quote then OR/AND and a node function (' or name()='x), or a closed predicate starting a new path ('] | //*)", ex("query", "user", "' or name()='admin' or 'a'='b"), ex("body", "comment", "the child: a node of the tree")},
 	// Header injection
 	{"crlf-header-injection", HeaderInj, 1, 7, "a line break after a one-token value, then a header (Bcc:, Set-Cookie:, Location:) or a whole response", ex("query", "email", "a@b.example\r\nBcc: x@evil.example"), ex("body", "comment", "Dear team,\nTo: all staff, the meeting moved.")},
 	// Protocol
 	{"value-too-long", Protocol, 1, 3, "a value longer than the engine judges whole", ex("body", "x", ""), ex("body", "x", "short")},
 }
 
-// DecoderRules are the protocol signals the firewall adds for decoding
-// anomalies: "decode-" and a decode.IssueKind. They carry no examples here
-// (they are about a request's encoding, not a value); the decoder's tests
-// cover them, and a test here checks the list against decode's kinds.
+// DecoderRules are the signals the firewall adds for the decoder's
+// findings, one per decode.IssueKind: "limit-<kind>" (class "limit",
+// policy.ClassLimit) for a bound that left input uninspected, which the
+// policy decides on by its failure policy, and "decode-<kind>" (class
+// protocol) for a malformed encoding. They carry no examples here (they
+// are about a request's encoding, not a value); a test checks the list
+// against decode's kinds.
 var DecoderRules = []Rule{
-	{ID: "decode-depth-limit", Class: Protocol, Paranoia: 1, Score: 7, Meaning: "nesting deeper than the decoder follows: the rest was not inspected"},
-	{ID: "decode-value-limit", Class: Protocol, Paranoia: 1, Score: 7, Meaning: "more values than the decoder yields: the rest were not inspected"},
-	{ID: "decode-byte-limit", Class: Protocol, Paranoia: 1, Score: 7, Meaning: "more bytes than the decoder reads: the rest was not inspected"},
-	{ID: "decode-decompression-bomb", Class: Protocol, Paranoia: 1, Score: 9, Meaning: "a compressed body that expands past the limit"},
+	{ID: "limit-body-limit", Class: limitClass, Paranoia: 1, Score: 10, Meaning: "a body larger than the decoder reads: the rest was not inspected"},
+	{ID: "limit-byte-limit", Class: limitClass, Paranoia: 1, Score: 10, Meaning: "more decoded bytes than the decoder yields: the rest was not inspected"},
+	{ID: "limit-decompression-bomb", Class: limitClass, Paranoia: 1, Score: 10, Meaning: "a compressed body that expands past the limit"},
+	{ID: "limit-depth-limit", Class: limitClass, Paranoia: 1, Score: 10, Meaning: "nesting deeper than the decoder follows: the rest was not inspected"},
+	{ID: "limit-value-limit", Class: limitClass, Paranoia: 1, Score: 10, Meaning: "more values than the decoder yields: the rest were not inspected"},
+	{ID: "limit-header-limit", Class: limitClass, Paranoia: 1, Score: 10, Meaning: "more or larger headers than the decoder reads"},
+	{ID: "limit-record-limit", Class: limitClass, Paranoia: 1, Score: 10, Meaning: "more batch records than the decoder inspects"},
+	{ID: "limit-layer-limit", Class: limitClass, Paranoia: 1, Score: 10, Meaning: "more nested encodings (URL, base64, JSON in JSON) than the decoder undoes"},
+	{ID: "limit-time-budget", Class: limitClass, Paranoia: 1, Score: 10, Meaning: "decoding took longer than its time budget"},
 	{ID: "decode-malformed-json", Class: Protocol, Paranoia: 1, Score: 3, Meaning: "a body declared JSON that does not parse"},
 	{ID: "decode-malformed-xml", Class: Protocol, Paranoia: 1, Score: 3, Meaning: "a body declared XML that does not parse"},
 	{ID: "decode-malformed-multipart", Class: Protocol, Paranoia: 1, Score: 3, Meaning: "a multipart body that does not parse"},
 	{ID: "decode-malformed-compression", Class: Protocol, Paranoia: 1, Score: 3, Meaning: "a compressed body that does not decompress"},
 	{ID: "decode-invalid-url-encoding", Class: Protocol, Paranoia: 1, Score: 3, Meaning: "a percent sign not followed by two hex digits"},
 	{ID: "decode-unsupported-content-encoding", Class: Protocol, Paranoia: 1, Score: 3, Meaning: "a Content-Encoding the decoder cannot undo"},
+	{ID: "decode-trailing-data", Class: Protocol, Paranoia: 1, Score: 3, Meaning: "bytes after a compressed stream (judged as text)"},
 }
+
+// limitClass is policy.ClassLimit, which this package cannot import.
+const limitClass Class = "limit"
 
 var ruleIndex = func() map[string]*Rule {
 	m := make(map[string]*Rule, len(Rules)+len(DecoderRules))

@@ -30,10 +30,11 @@ const (
 	CodeInj         Class = "code-injection"   // PHP, Java, Node.js, Ruby, Python code and deserialization
 	SessionFixation Class = "session-fixation" // cookies set from input, session ids in parameters
 	HeaderInj       Class = "header-injection" // CRLF injection of mail or HTTP headers
+	XPathi          Class = "xpathi"           // XPath injection
 )
 
 // Classes lists every class in a stable order.
-var Classes = []Class{SQLi, XSS, PathTraversal, RFI, CommandInj, SSRF, JNDI, XXE, SSTI, NoSQLi, LDAPi, Scanner, Protocol, CodeInj, SessionFixation, HeaderInj}
+var Classes = []Class{SQLi, XSS, PathTraversal, RFI, CommandInj, SSRF, JNDI, XXE, SSTI, NoSQLi, LDAPi, Scanner, Protocol, CodeInj, SessionFixation, HeaderInj, XPathi}
 
 // IsAttack reports whether signals of the class indicate an attack on the
 // application, as opposed to Protocol findings about the request's encoding.

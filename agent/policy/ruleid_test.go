@@ -30,6 +30,6 @@ func TestSchemaRuleEnumIsTheRuleTable(t *testing.T) {
 }
 
 func TestValidRuleIDsPass(t *testing.T) {
-	doc := "detection:\n  rules:\n    sqli-libinjection: log\n    decode-byte-limit: off\nexclusions:\n  - id: fp\n    rules: [xss-tag, 'rule:my-rule']\n    locations: [body.html]\n"
+	doc := "detection:\n  rules:\n    sqli-libinjection: log\n    limit-byte-limit: off\n    decode-malformed-json: log\nexclusions:\n  - id: fp\n    rules: [xss-tag, 'rule:my-rule']\n    locations: [body.html]\n"
 	compileDoc(t, doc) // fails the test on any problem
 }

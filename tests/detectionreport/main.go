@@ -1,6 +1,9 @@
 // Command detectionreport measures lambdawaf's detection against OWASP CRS:
-// the CRS v4 regression tests (go-ftw format, shipped in the
-// coraza-coreruleset module) and lambdawaf's own attack and benign corpora,
+// the external corpus (tests/corpus/external: payload lists, test data and
+// documentation from public packages, split into tune and holdout halves,
+// reported per family and per source), the CRS v4 regression tests (go-ftw
+// format, shipped in the coraza-coreruleset module; tune material) and
+// lambdawaf's own attack and benign corpora,
 // each request turned into an API Gateway HTTP API event and judged by
 // lambdawaf (event.Parse, decode, detect: detected when any attack-class
 // signal fires) at its paranoia levels 1 (the default) and 2, and by
@@ -9,7 +12,7 @@
 //
 //	go run ./tests/detectionreport            # full report, ~2 minutes on 2 cores
 //	go run ./tests/detectionreport -coraza=false   # lambdawaf only, seconds
-//	go run ./tests/detectionreport -misses    # list lambdawaf misses and FPs
+//	go run ./tests/detectionreport -misses    # list lambdawaf misses and FPs (never of the external holdout)
 //	go run ./tests/detectionreport -misses -paranoia 2   # ... at paranoia 2
 package main
 
@@ -240,6 +243,8 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 		externalTable("Benign: external "+split+", by source", items, src, false, func(it *item) string { return it.Origin }, withCoraza)
 	}
 
+	ruleTally(items, "external-"+external.Holdout)
+
 	table("Attacks: CRS fire-tests of PL1 rules (930–944)", []string{"crs-pl1"}, true)
 	table("Attacks: CRS fire-tests of PL2 rules (930–944)", []string{"crs-pl2"}, true)
 	table("Attacks: lambdawaf attack corpus", []string{"corpus-attack"}, true)
@@ -304,10 +309,47 @@ func attacked(sigs []detect.Signal, err error) (bool, string) {
 	var rules strings.Builder
 	for _, s := range sigs {
 		if s.Class.IsAttack() {
-			rules.WriteString(string(s.Class) + "/" + s.Rule + " ")
+			rules.WriteString(ruleLabel(s.Rule) + " ")
 		}
 	}
 	return true, rules.String()
+}
+
+// ruleLabel names a rule as the rule table does: class/id, or the id and
+// "(not in the rule table)" when a detector emitted an id the table lacks.
+func ruleLabel(id string) string {
+	r, ok := detect.LookupRule(id)
+	if !ok {
+		return id + "(not in the rule table)"
+	}
+	return string(r.Class) + "/" + r.ID
+}
+
+// ruleTally prints how often each rule of the table fired (at paranoia 1)
+// on the attacks and the benign cases of one source; counts only, so it
+// may be printed for the holdout.
+func ruleTally(items []*item, source string) {
+	att, ben := map[string]int{}, map[string]int{}
+	for _, it := range items {
+		if it.Source != source {
+			continue
+		}
+		for _, l := range strings.Fields(it.lwRules) {
+			if it.Attack {
+				att[l]++
+			} else {
+				ben[l]++
+			}
+		}
+	}
+	fmt.Printf("### Rules that fired on the external %s (paranoia 1)\n\n| rule | paranoia | attacks | benign |\n|---|---:|---:|---:|\n", strings.TrimPrefix(source, "external-"))
+	for _, r := range detect.Rules {
+		l := string(r.Class) + "/" + r.ID
+		if att[l]+ben[l] > 0 {
+			fmt.Printf("| %s | %d | %d | %d |\n", l, r.Paranoia, att[l], ben[l])
+		}
+	}
+	fmt.Println()
 }
 
 func has(list []string, s string) bool {
