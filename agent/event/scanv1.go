@@ -37,6 +37,8 @@ func scanV1(payload []byte, ev *v1Event) bool {
 			return v.rawObject(t, (*[]byte)(&ev.QueryStringParameters))
 		case "multiValueQueryStringParameters":
 			return v.lists(t, false, (*map[string][]string)(&ev.MultiValueQueryStringParameters))
+		case "pathParameters":
+			return v.lists(t, false, (*map[string][]string)(&ev.PathParameters))
 		case "body":
 			return v.optStr(t, &ev.Body)
 		case "isBase64Encoded":
@@ -45,7 +47,7 @@ func scanV1(payload []byte, ev *v1Event) bool {
 			return v.v1Context(t, &ev.RequestContext)
 		}
 		return v.skip(key, t, "resource", "path", "httpMethod", "headers", "multiValueHeaders", "queryStringParameters",
-			"multiValueQueryStringParameters", "body", "isBase64Encoded", "requestContext")
+			"multiValueQueryStringParameters", "pathParameters", "body", "isBase64Encoded", "requestContext")
 	})
 	return ok && v.atEOF()
 }

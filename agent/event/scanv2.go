@@ -47,6 +47,8 @@ func scanV2(payload []byte, ev *v2Event) bool {
 			return v.lists(t, true, (*map[string][]string)(&ev.Headers))
 		case "queryStringParameters":
 			return v.lists(t, false, (*map[string][]string)(&ev.QueryStringParameters))
+		case "pathParameters":
+			return v.lists(t, false, (*map[string][]string)(&ev.PathParameters))
 		case "body":
 			return v.optStr(t, &ev.Body)
 		case "isBase64Encoded":
@@ -55,7 +57,7 @@ func scanV2(payload []byte, ev *v2Event) bool {
 			return v.context(t, &ev.RequestContext)
 		}
 		return v.skip(key, t, "version", "routeKey", "rawPath", "rawQueryString", "cookies", "headers",
-			"queryStringParameters", "body", "isBase64Encoded", "requestContext")
+			"queryStringParameters", "pathParameters", "body", "isBase64Encoded", "requestContext")
 	})
 	return ok && v.atEOF()
 }
