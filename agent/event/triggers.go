@@ -95,6 +95,37 @@ func (r *Record) addAttr(name, value string) {
 	r.setAttr(name, value)
 }
 
+// eachRecord parses the records of a batch event of trigger t (see
+// recordArrays) one by one: read fills the Record from the record
+// object's members and returns the members it read as the Body; every
+// other string of the record becomes an attribute. A record that is not
+// an object is judged whole, as its Body, when lenient (Pipes: an
+// enrichment step or input transformer can produce anything), else it
+// makes the event malformed.
+func eachRecord(payload []byte, req *Request, t Trigger, lenient bool, read func(m map[string]json.RawMessage, r *Record) (skip []string)) error {
+	elems, err := recordElements(payload, t)
+	if err != nil {
+		return err
+	}
+	req.Records = make([]Record, len(elems))
+	for i, raw := range elems {
+		r := &req.Records[i]
+		r.Index = i
+		m, err := members(raw)
+		if err != nil {
+			if !lenient {
+				return fmt.Errorf("record %d: %w", i, err)
+			}
+			r.Body = raw
+			continue
+		}
+		if err := r.leafAttributes(m, read(m, r)...); err != nil {
+			return fmt.Errorf("record %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
 // parsePipes reads an EventBridge Pipes batch: a JSON array of the
 // source's records, each as the source describes it. Known shapes give
 // their payload as Body (SQS body, Kinesis/MQ data and Kafka values
@@ -103,21 +134,7 @@ func (r *Record) addAttr(name, value string) {
 // Kinesis records by sequenceNumber, DynamoDB records by
 // dynamodb.SequenceNumber.
 func parsePipes(payload []byte, req *Request) error {
-	elems, err := recordElements(payload, Pipes)
-	if err != nil {
-		return err
-	}
-	req.Records = make([]Record, len(elems))
-	for i, raw := range elems {
-		r := Record{Index: i}
-		m, err := members(raw)
-		if err != nil {
-			// not a record object: judge it whole
-			r.Body = raw
-			req.Records[i] = r
-			continue
-		}
-		var skip []string
+	return eachRecord(payload, req, Pipes, true, func(m map[string]json.RawMessage, r *Record) (skip []string) {
 		for _, name := range []string{"body", "data", "value"} {
 			if v := str(m, name); v != nil {
 				r.Body, skip = []byte(*v), []string{name}
@@ -141,12 +158,8 @@ func parsePipes(payload []byte, req *Request) error {
 				break
 			}
 		}
-		if err := r.leafAttributes(m, skip...); err != nil {
-			return fmt.Errorf("record %d: %w", i, err)
-		}
-		req.Records[i] = r
-	}
-	return nil
+		return skip
+	})
 }
 
 // image picks a DynamoDB stream record's NewImage, else its OldImage, as
@@ -167,17 +180,7 @@ func image(newImage, oldImage json.RawMessage) []byte {
 // arrays of byte values. A partial batch response names a record
 // "topic-partition-offset".
 func parseKafka(payload []byte, req *Request) error {
-	elems, err := recordElements(payload, Kafka)
-	if err != nil {
-		return err
-	}
-	req.Records = make([]Record, len(elems))
-	for i, raw := range elems {
-		m, err := members(raw)
-		if err != nil {
-			return fmt.Errorf("record %d: %w", i, err)
-		}
-		r := Record{Index: i}
+	return eachRecord(payload, req, Kafka, false, func(m map[string]json.RawMessage, r *Record) []string {
 		if topic := str(m, "topic"); topic != nil {
 			r.ID = *topic + "-" + string(m["partition"]) + "-" + string(m["offset"])
 			r.FailureID = r.ID
@@ -188,12 +191,8 @@ func parseKafka(payload []byte, req *Request) error {
 		if k := str(m, "key"); k != nil {
 			r.setAttr("key", string(decodeData(*k)))
 		}
-		if err := r.leafAttributes(m, "key", "value"); err != nil {
-			return fmt.Errorf("record %d: %w", i, err)
-		}
-		req.Records[i] = r
-	}
-	return nil
+		return []string{"key", "value"}
+	})
 }
 
 // parseMQ reads an Amazon MQ event: ActiveMQ "messages" or RabbitMQ
@@ -201,29 +200,15 @@ func parseKafka(payload []byte, req *Request) error {
 // string (properties, RabbitMQ basicProperties and headers) as
 // attributes. Amazon MQ has no partial batch response.
 func parseMQ(payload []byte, req *Request) error {
-	elems, err := recordElements(payload, AmazonMQ)
-	if err != nil {
-		return err
-	}
-	req.Records = make([]Record, len(elems))
-	for i, raw := range elems {
-		m, err := members(raw)
-		if err != nil {
-			return fmt.Errorf("message %d: %w", i, err)
-		}
-		r := Record{Index: i}
+	return eachRecord(payload, req, AmazonMQ, false, func(m map[string]json.RawMessage, r *Record) []string {
 		if id := str(m, "messageID"); id != nil {
 			r.ID = *id
 		}
 		if v := str(m, "data"); v != nil {
 			r.Body = decodeData(*v)
 		}
-		if err := r.leafAttributes(m, "data"); err != nil {
-			return fmt.Errorf("message %d: %w", i, err)
-		}
-		req.Records[i] = r
-	}
-	return nil
+		return []string{"data"}
+	})
 }
 
 // appSyncEvent is what parseAppSync reads of a direct Lambda resolver
