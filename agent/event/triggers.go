@@ -321,3 +321,17 @@ func firstByte(b []byte) byte {
 	}
 	return 0
 }
+
+// ParseGeneric reads payload as an event of an unknown trigger, for an
+// event Parse refused as malformed: every string leaf and key read before
+// the first syntax error, as Fields, and the top-level keys. Handlers
+// parse leniently (Python accepts NaN, a typed field of the wrong type
+// fails only the handler that reads it), so a malformed event is judged,
+// never passed unseen; the caller adds the verdict on the malformation.
+func ParseGeneric(payload []byte) *Request {
+	req := &Request{Trigger: Unknown}
+	sh, _ := sniff(payload)
+	req.TopKeys = sh.keys
+	req.Fields, _ = leafFields(nil, PartBody, "event", payload)
+	return req
+}

@@ -84,6 +84,12 @@ type Decision struct {
 	// DropRecords are batch record indexes removed from the event (record
 	// triggers in block mode); the handler gets the rest.
 	DropRecords []int `json:"dropRecords,omitempty"`
+	// RecordsAction is what was done with DropRecords (blockedRecords):
+	// RecordsFail (reported as batch item failures, never seen by the
+	// handler) or RecordsDrop (removed). The firewall sets it.
+	RecordsAction BlockedRecordsAction `json:"recordsAction,omitempty"`
+	// EventKeys are the top-level keys of an event of an unknown trigger.
+	EventKeys []string `json:"eventKeys,omitempty"`
 	// Skipped says why the event was not inspected ("mode-off",
 	// "unknown-trigger", "malformed", "error"); "" when it was.
 	Skipped string `json:"skipped,omitempty"`
