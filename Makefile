@@ -53,15 +53,25 @@ fmt-check:
 	@out=$$(gofmt -l agent provider examples infra tests); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-## deps-check: the extension must not pull in Pulumi or Coraza.
+## deps-check: the import boundaries that matter. The extension binary holds
+## no Pulumi or Coraza; what users import into Pulumi programs (provider/,
+## infra/) holds nothing of the agent but the contract package, and none of
+## the agent's heavy dependencies; the contract package is a leaf.
+DEPS_FORBIDDEN_IN_PROVIDER = lambdawaf/agent/[^c]|lambdawaf/agent/c[^o]|zerolog|libinjection|aws-sdk-go-v2|corazawaf
 deps-check:
 	@if $(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -E 'pulumi|corazawaf/coraza'; then \
 	  echo "agent binary imports Pulumi or Coraza"; exit 1; fi
+	@if $(GO) list -deps ./provider/... ./infra/... | grep -E '$(DEPS_FORBIDDEN_IN_PROVIDER)'; then \
+	  echo "provider/ or infra/ imports agent internals or the agent's dependencies (only agent/contract may cross)"; exit 1; fi
+	@if $(GO) list -deps ./agent/contract | grep '\.' | grep -v '^github.com/lambdawaf/lambdawaf/agent/contract$$'; then \
+	  echo "agent/contract must import the standard library only"; exit 1; fi
 	@echo "agent import graph: $$($(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -c .) packages, no Pulumi, no Coraza"
+	@echo "provider/lambdawaf import graph: $$($(GO) list -deps ./provider/lambdawaf | grep -c .) packages, no agent internals"
 
 ## test: everything CI runs.
 test: fmt-check vet deps-check layer
 	$(GO) test -count=$(COUNT) -timeout 12m ./...
+	cd agent/redirect && $(GO) vet ./... && $(GO) test -count=$(COUNT) ./...
 
 ## demo: the sample function behind the agent in the local Lambda emulation.
 demo:

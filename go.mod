@@ -12,6 +12,7 @@ require (
 	github.com/corazawaf/coraza-coreruleset/v4 v4.25.0
 	github.com/corazawaf/coraza/v3 v3.8.1
 	github.com/corazawaf/libinjection-go v0.3.5
+	github.com/lambdawaf/lambdawaf/agent/redirect v0.0.0
 	github.com/pulumi/pulumi-aws/sdk/v6 v6.83.0
 	github.com/pulumi/pulumi-go-provider v1.5.0
 	github.com/pulumi/pulumi/sdk/v3 v3.256.0
@@ -162,3 +163,7 @@ require (
 	lukechampine.com/frand v1.5.1 // indirect
 	rsc.io/binaryregexp v0.2.0 // indirect
 )
+
+// The redirect package is its own small module (what user functions
+// import); inside this repository it is always the copy in the tree.
+replace github.com/lambdawaf/lambdawaf/agent/redirect => ./agent/redirect

@@ -22,7 +22,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"github.com/lambdawaf/lambdawaf/agent/telemetry"
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/infra/catalog"
 	"github.com/lambdawaf/lambdawaf/provider/lambdawaf"
 )
@@ -108,7 +108,7 @@ func program(ctx *pulumi.Context) error {
 	ctx.Export("glueTable", pulumi.Sprintf("%s.%s", table.DatabaseName, table.Name))
 	ctx.Export("alarmTopicArn", topic.Arn)
 	ctx.Export("dashboardName", dash.DashboardName)
-	ctx.Export("agentErrorPattern", pulumi.String(telemetry.AgentErrorPattern))
+	ctx.Export("agentErrorPattern", pulumi.String(contract.AgentErrorPattern))
 	return nil
 }
 
@@ -196,7 +196,7 @@ func decisionTable(ctx *pulumi.Context, bucket *s3.BucketV2) (*glue.CatalogTable
 	t, err := glue.NewCatalogTable(ctx, "decisions", &glue.CatalogTableArgs{
 		DatabaseName: db.Name,
 		Name:         pulumi.String("decisions"),
-		Description:  pulumi.Sprintf("lambdawaf decision records, schema version %d", telemetry.SchemaVersion),
+		Description:  pulumi.Sprintf("lambdawaf decision records, schema version %d", contract.SchemaVersion),
 		TableType:    pulumi.String("EXTERNAL_TABLE"),
 		Parameters: pulumi.StringMap{
 			"classification":              pulumi.String("json"),
@@ -263,12 +263,12 @@ func alarms(ctx *pulumi.Context, topic *sns.Topic, threshold int, tags pulumi.St
 		return fmt.Errorf("block-spike alarm: %w", err)
 	}
 	// Agent errors come from a metric filter on each protected function's
-	// log group (telemetry.AgentErrorPattern, created by ProtectedFunction),
+	// log group (contract.AgentErrorPattern, created by ProtectedFunction),
 	// published without dimensions.
 	if _, err := cloudwatch.NewMetricAlarm(ctx, "agent-errors", &cloudwatch.MetricAlarmArgs{
 		AlarmDescription:   pulumi.String("lambdawaf agents logged errors"),
-		Namespace:          pulumi.String(telemetry.Namespace),
-		MetricName:         pulumi.String(telemetry.MetricAgentErrors),
+		Namespace:          pulumi.String(contract.Namespace),
+		MetricName:         pulumi.String(contract.MetricAgentErrors),
 		Statistic:          pulumi.String("Sum"),
 		Period:             pulumi.Int(300),
 		EvaluationPeriods:  pulumi.Int(1),

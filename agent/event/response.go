@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 )
 
 // ErrNotHTTP is returned when a response or a batch operation is asked of a
@@ -94,7 +96,7 @@ func blockHeaders(contentType string) map[string]string {
 
 // StreamingContentType is the content type of a streamed HTTP integration
 // response, the format StreamingBlockResponse produces.
-const StreamingContentType = "application/vnd.awslambda.http-integration-response"
+const StreamingContentType = contract.StreamingContentType
 
 // ErrNoStreaming is returned when a streamed response is asked of a trigger
 // whose front door cannot invoke with response streaming.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 )
 
 // Invoker runs the function once for one event. The local Lambda emulation
@@ -59,4 +61,4 @@ const MaxPayload = 6 * 1024 * 1024
 // StreamingContentType is the content type of Function URL streaming
 // responses that start with a JSON prelude (status, headers, cookies)
 // followed by eight NUL bytes and the body.
-const StreamingContentType = "application/vnd.awslambda.http-integration-response"
+const StreamingContentType = contract.StreamingContentType

@@ -8,13 +8,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/outbound/leak"
 )
 
 // IntegrationResponseType is the content type of a Function URL streaming
 // response: a JSON prelude (status, headers, cookies), eight NUL bytes, then
 // the body.
-const IntegrationResponseType = "application/vnd.awslambda.http-integration-response"
+const IntegrationResponseType = contract.StreamingContentType
 
 // Streaming bounds.
 const (

@@ -11,29 +11,28 @@
 package policy
 
 import (
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/detect"
 )
 
-// Mode says what lambdawaf does with what it finds.
-type Mode string
+// Mode says what lambdawaf does with what it finds (package contract
+// defines it for the agent and its deployers alike).
+type Mode = contract.Mode
 
 // The modes. Shadow applies to rules only: the rule is evaluated and what it
 // would have done is recorded, but it changes nothing.
 const (
-	ModeBlock  Mode = "block"
-	ModeLog    Mode = "log"
-	ModeOff    Mode = "off"
-	ModeShadow Mode = "shadow"
+	ModeBlock  = contract.ModeBlock
+	ModeLog    = contract.ModeLog
+	ModeOff    = contract.ModeOff
+	ModeShadow = contract.ModeShadow
 )
 
 // ParseMode parses a function-level mode (block, log or off), as
 // LAMBDAWAF_MODE spells it.
 func ParseMode(s string) (Mode, bool) {
-	switch Mode(s) {
-	case ModeBlock, ModeLog, ModeOff:
-		return Mode(s), true
-	}
-	return "", false
+	m, err := contract.ParseMode(s)
+	return m, err == nil
 }
 
 // Config is the configuration document, as written by the user. Field names

@@ -30,6 +30,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 )
 
 // Runtime API paths and headers the proxy understands. Everything else is
@@ -42,15 +44,15 @@ const (
 
 	headerRequestID    = "Lambda-Runtime-Aws-Request-Id"
 	headerDeadline     = "Lambda-Runtime-Deadline-Ms"
-	headerResponseMode = "Lambda-Runtime-Function-Response-Mode"
+	headerResponseMode = contract.ResponseModeHeader
+	responseModeStream = "streaming"
 	// headerFunctionErrorType names the error of a failed invocation.
 	headerFunctionErrorType = "Lambda-Runtime-Function-Error-Type"
-	responseModeStream      = "streaming"
 
 	// contentTypeStreamingPrelude is the content type of Function URL and
 	// API Gateway streaming responses: a JSON prelude (status, headers,
 	// cookies), eight NUL bytes, then the body.
-	contentTypeStreamingPrelude = "application/vnd.awslambda.http-integration-response"
+	contentTypeStreamingPrelude = contract.StreamingContentType
 )
 
 // GenericBlockResponse is the response the proxy posts for an invocation it

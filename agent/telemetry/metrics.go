@@ -3,61 +3,31 @@ package telemetry
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"io"
 	"slices"
 	"sync"
 	"time"
 )
 
-// Namespace is the CloudWatch namespace of every lambdawaf metric.
-const Namespace = "lambdawaf"
-
-// Metric names. Dashboards and alarms are derived from these constants.
+// Metric names, dimensions and the agent-error filter are part of the
+// contract with dashboards and alarms (see package contract).
 const (
-	// MetricInspected counts inspected events (dimensions FunctionName, Trigger).
-	MetricInspected = "Inspected"
-	// MetricBlocked counts blocked events (FunctionName, Trigger), and
-	// blocked events carrying a signal of each class (FunctionName,
-	// Trigger, Class).
-	MetricBlocked = "Blocked"
-	// MetricLoggedOnly counts events that would have been blocked but were
-	// only logged (log mode or a log rule), with the same dimensions as
-	// MetricBlocked.
-	MetricLoggedOnly = "LoggedOnly"
-	// MetricSignals counts detection signals (FunctionName, Trigger, Class).
-	MetricSignals = "Signals"
-	// MetricInspectionLatency is the inspection time of each event, in
-	// microseconds (FunctionName, Trigger).
-	MetricInspectionLatency = "InspectionLatency"
-	// MetricResponseLeaks counts responses in which outbound inspection
-	// found sensitive data (FunctionName, Trigger).
-	MetricResponseLeaks = "ResponseLeaks"
-	// MetricRecordsDropped counts decision records that could not be shipped
-	// to Firehose (FunctionName).
-	MetricRecordsDropped = "RecordsDropped"
+	Namespace               = contract.Namespace
+	MetricInspected         = contract.MetricInspected
+	MetricBlocked           = contract.MetricBlocked
+	MetricLoggedOnly        = contract.MetricLoggedOnly
+	MetricSignals           = contract.MetricSignals
+	MetricInspectionLatency = contract.MetricInspectionLatency
+	MetricResponseLeaks     = contract.MetricResponseLeaks
+	MetricRecordsDropped    = contract.MetricRecordsDropped
+	MetricAgentErrors       = contract.MetricAgentErrors
+	AgentErrorPattern       = contract.AgentErrorPattern
+	DimFunctionName         = contract.DimFunctionName
+	DimTrigger              = contract.DimTrigger
+	DimClass                = contract.DimClass
+	ClassNone               = contract.ClassNone
 )
-
-// MetricAgentErrors counts the agent's own error log lines. The agent does
-// not emit it: a CloudWatch Logs metric filter with AgentErrorPattern on
-// each protected function's log group does (the Pulumi component creates
-// it), publishing it in Namespace without dimensions.
-const MetricAgentErrors = "AgentErrors"
-
-// AgentErrorPattern is the CloudWatch Logs filter pattern matching the
-// agent's own error lines: the agent tags every line it logs about itself
-// with "agent":"lambdawaf" (decision records carry no such field).
-const AgentErrorPattern = `{ ($.agent = "lambdawaf") && ($.level = "error") }`
-
-// Dimension names.
-const (
-	DimFunctionName = "FunctionName"
-	DimTrigger      = "Trigger"
-	DimClass        = "Class"
-)
-
-// ClassNone is the Class dimension of blocked or logged events without a
-// detection signal (rules, positive model, rate limits).
-const ClassNone = "none"
 
 // DefaultFlushInterval is how long metrics aggregate before they are
 // written, at the latest.

@@ -43,7 +43,7 @@ func TestRecordMarshalParity(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	zl := zerolog.New(&buf)
-	zl.Log().EmbedObject(&rec).Send()
+	zl.Log().EmbedObject(RecordObject(&rec)).Send()
 	var fromZerolog, fromJSON map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &fromZerolog); err != nil {
 		t.Fatalf("zerolog line is not JSON: %v\n%s", err, buf.String())
@@ -57,7 +57,7 @@ func TestRecordMarshalParity(t *testing.T) {
 	var empty Record
 	buf.Reset()
 	zl = zerolog.New(&buf)
-	zl.Log().EmbedObject(&empty).Send()
+	zl.Log().EmbedObject(RecordObject(&empty)).Send()
 	fromZerolog, fromJSON = nil, nil
 	json.Unmarshal(buf.Bytes(), &fromZerolog)
 	b, _ = json.Marshal(empty)

@@ -384,7 +384,7 @@ func (r *Recorder) write(p pendingRecord, key []byte, source string) {
 }
 
 func (r *Recorder) writeRecord(rec *Record) {
-	r.out.Log().EmbedObject(rec).Send()
+	r.out.Log().EmbedObject((*zrecord)(rec)).Send()
 }
 
 // Flush writes every queued record (with the fallback key if the agent key

@@ -58,7 +58,7 @@ func TestColumnsMatchWrittenRecords(t *testing.T) {
 	populate(reflect.ValueOf(&rec).Elem())
 	var buf bytes.Buffer
 	w := zerolog.New(&buf)
-	w.Log().EmbedObject(&rec).Send()
+	w.Log().EmbedObject(telemetry.RecordObject(&rec)).Send()
 	var line map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
 		t.Fatalf("agent record is not JSON: %v\n%s", err, buf.String())

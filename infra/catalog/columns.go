@@ -2,7 +2,7 @@
 // the agent's output — the Glue columns of the decision-record table and the
 // CloudWatch dashboard and alarm queries over its metrics — from the agent's
 // own types and constants, so that the two cannot drift apart: rename a
-// field of telemetry.Record or a metric constant and the table and the
+// field of contract.Record or a metric constant and the table and the
 // dashboard follow (and the tests in this package check that they do).
 package catalog
 
@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lambdawaf/lambdawaf/agent/telemetry"
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 )
 
 // Column is one column of a Glue (Hive) table.
@@ -23,11 +23,11 @@ type Column struct {
 }
 
 // DecisionColumns are the columns of the decision-record table: one per
-// JSON field of telemetry.Record, typed for the OpenX JSON SerDe.
+// JSON field of contract.Record, typed for the OpenX JSON SerDe.
 func DecisionColumns() []Column {
-	cols, err := Columns(reflect.TypeOf(telemetry.Record{}))
+	cols, err := Columns(reflect.TypeOf(contract.Record{}))
 	if err != nil {
-		// telemetry.Record is a fixed type; an error here is a programming
+		// contract.Record is a fixed type; an error here is a programming
 		// error that every test of this package reports.
 		panic(err)
 	}
@@ -52,7 +52,7 @@ func Columns(t reflect.Type) ([]Column, error) {
 		if err != nil {
 			return nil, fmt.Errorf("column %s: %w", f.name, err)
 		}
-		cols = append(cols, Column{Name: f.name, Type: typ, Comment: "telemetry.Record." + f.goName})
+		cols = append(cols, Column{Name: f.name, Type: typ, Comment: "contract.Record." + f.goName})
 	}
 	return cols, nil
 }

@@ -5,25 +5,25 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/lambdawaf/lambdawaf/agent/telemetry"
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 )
 
 // dimension sets the agent publishes, as in its EMF directives.
 var (
-	byTrigger = []string{telemetry.DimFunctionName, telemetry.DimTrigger}
-	byClass   = []string{telemetry.DimFunctionName, telemetry.DimTrigger, telemetry.DimClass}
-	byFunc    = []string{telemetry.DimFunctionName}
+	byTrigger = []string{contract.DimFunctionName, contract.DimTrigger}
+	byClass   = []string{contract.DimFunctionName, contract.DimTrigger, contract.DimClass}
+	byFunc    = []string{contract.DimFunctionName}
 )
 
 // schema is the Metrics Insights SCHEMA(...) clause for a dimension set.
 func schema(dims []string) string {
-	return fmt.Sprintf(`SCHEMA("%s", %s)`, telemetry.Namespace, strings.Join(dims, ","))
+	return fmt.Sprintf(`SCHEMA("%s", %s)`, contract.Namespace, strings.Join(dims, ","))
 }
 
 // search is a SEARCH expression over every series of one metric.
 func search(metric string, dims []string, stat string, period int) string {
 	return fmt.Sprintf(`SEARCH('{%s,%s} MetricName="%s"', '%s', %d)`,
-		telemetry.Namespace, strings.Join(dims, ","), metric, stat, period)
+		contract.Namespace, strings.Join(dims, ","), metric, stat, period)
 }
 
 // InsightsQuery is a Metrics Insights query summing one metric over every
@@ -38,19 +38,19 @@ func InsightsQuery(metric string, dims []string, groupBy string) string {
 
 // BlockedQuery is the Metrics Insights query the block-rate alarm watches:
 // blocked events across every protected function.
-func BlockedQuery() string { return InsightsQuery(telemetry.MetricBlocked, byTrigger, "") }
+func BlockedQuery() string { return InsightsQuery(contract.MetricBlocked, byTrigger, "") }
 
 // DroppedQuery is the Metrics Insights query the dropped-records alarm
 // watches: decision records the agents could not ship, across functions.
-func DroppedQuery() string { return InsightsQuery(telemetry.MetricRecordsDropped, byFunc, "") }
+func DroppedQuery() string { return InsightsQuery(contract.MetricRecordsDropped, byFunc, "") }
 
 // DashboardMetrics lists every agent metric the dashboard shows. A test
 // checks it against what the agent actually emits.
 func DashboardMetrics() []string {
 	return []string{
-		telemetry.MetricInspected, telemetry.MetricBlocked, telemetry.MetricLoggedOnly,
-		telemetry.MetricSignals, telemetry.MetricInspectionLatency,
-		telemetry.MetricResponseLeaks, telemetry.MetricRecordsDropped,
+		contract.MetricInspected, contract.MetricBlocked, contract.MetricLoggedOnly,
+		contract.MetricSignals, contract.MetricInspectionLatency,
+		contract.MetricResponseLeaks, contract.MetricRecordsDropped,
 	}
 }
 
@@ -81,27 +81,27 @@ func Dashboard(region string) (string, error) {
 	}
 	widgets := []widget{
 		{Type: "metric", X: 0, Y: 0, Width: 12, Height: 6, Properties: metric("Events inspected, blocked and logged only", [][]any{
-			expr("inspected", InsightsQuery(telemetry.MetricInspected, byTrigger, ""), telemetry.MetricInspected),
-			expr("blocked", InsightsQuery(telemetry.MetricBlocked, byTrigger, ""), telemetry.MetricBlocked),
-			expr("logged", InsightsQuery(telemetry.MetricLoggedOnly, byTrigger, ""), telemetry.MetricLoggedOnly),
+			expr("inspected", InsightsQuery(contract.MetricInspected, byTrigger, ""), contract.MetricInspected),
+			expr("blocked", InsightsQuery(contract.MetricBlocked, byTrigger, ""), contract.MetricBlocked),
+			expr("logged", InsightsQuery(contract.MetricLoggedOnly, byTrigger, ""), contract.MetricLoggedOnly),
 		}, "Sum")},
 		{Type: "metric", X: 12, Y: 0, Width: 12, Height: 6, Properties: metric("Blocked events by attack class", [][]any{
-			expr("byclass", InsightsQuery(telemetry.MetricBlocked, byClass, telemetry.DimClass), ""),
+			expr("byclass", InsightsQuery(contract.MetricBlocked, byClass, contract.DimClass), ""),
 		}, "Sum")},
 		{Type: "metric", X: 0, Y: 6, Width: 12, Height: 6, Properties: metric("Inspection latency (µs), p50 and p99", [][]any{
-			expr("p50", search(telemetry.MetricInspectionLatency, byTrigger, "p50", period), "p50"),
-			expr("p99", search(telemetry.MetricInspectionLatency, byTrigger, "p99", period), "p99"),
+			expr("p50", search(contract.MetricInspectionLatency, byTrigger, "p50", period), "p50"),
+			expr("p99", search(contract.MetricInspectionLatency, byTrigger, "p99", period), "p99"),
 		}, "p99")},
 		{Type: "metric", X: 12, Y: 6, Width: 12, Height: 6, Properties: metric("Detection signals by class", [][]any{
-			expr("signals", InsightsQuery(telemetry.MetricSignals, byClass, telemetry.DimClass), ""),
+			expr("signals", InsightsQuery(contract.MetricSignals, byClass, contract.DimClass), ""),
 		}, "Sum")},
 		{Type: "metric", X: 0, Y: 12, Width: 12, Height: 6, Properties: metric("Blocked events by function", [][]any{
-			expr("byfunction", InsightsQuery(telemetry.MetricBlocked, byTrigger, telemetry.DimFunctionName), ""),
+			expr("byfunction", InsightsQuery(contract.MetricBlocked, byTrigger, contract.DimFunctionName), ""),
 		}, "Sum")},
 		{Type: "metric", X: 12, Y: 12, Width: 12, Height: 6, Properties: metric("Response leaks, dropped records and agent errors", [][]any{
-			expr("leaks", InsightsQuery(telemetry.MetricResponseLeaks, byTrigger, ""), telemetry.MetricResponseLeaks),
-			expr("dropped", DroppedQuery(), telemetry.MetricRecordsDropped),
-			{telemetry.Namespace, telemetry.MetricAgentErrors, map[string]any{"stat": "Sum", "label": telemetry.MetricAgentErrors}},
+			expr("leaks", InsightsQuery(contract.MetricResponseLeaks, byTrigger, ""), contract.MetricResponseLeaks),
+			expr("dropped", DroppedQuery(), contract.MetricRecordsDropped),
+			{contract.Namespace, contract.MetricAgentErrors, map[string]any{"stat": "Sum", "label": contract.MetricAgentErrors}},
 		}, "Sum")},
 	}
 	body, err := json.Marshal(map[string]any{"widgets": widgets})

@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/lambdawaf/lambdawaf/agent/telemetry"
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 )
 
 // ProtectedFunctionType is the Pulumi type token of the ProtectedFunction
@@ -157,10 +157,10 @@ func (f *ProtectedFunction) construct(ctx *pulumi.Context, name string, args Pro
 	// stack's alarm watches.
 	if _, err := cloudwatch.NewLogMetricFilter(ctx, name+"-agent-errors", &cloudwatch.LogMetricFilterArgs{
 		LogGroupName: logGroup.Name,
-		Pattern:      pulumi.String(telemetry.AgentErrorPattern),
+		Pattern:      pulumi.String(contract.AgentErrorPattern),
 		MetricTransformation: &cloudwatch.LogMetricFilterMetricTransformationArgs{
-			Namespace: pulumi.String(telemetry.Namespace),
-			Name:      pulumi.String(telemetry.MetricAgentErrors),
+			Namespace: pulumi.String(contract.Namespace),
+			Name:      pulumi.String(contract.MetricAgentErrors),
 			Value:     pulumi.String("1"),
 			Unit:      pulumi.String("Count"),
 		},

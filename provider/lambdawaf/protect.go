@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
@@ -18,7 +19,7 @@ const (
 	maxLayers = 5
 	// ConfigPath is where the configuration layer's lambdawaf/config.yaml
 	// lands in the function's file system.
-	ConfigPath = "/opt/lambdawaf/config.yaml"
+	ConfigPath = contract.ConfigPath
 )
 
 // Architectures Lambda supports; each has its own agent layer.
@@ -27,21 +28,25 @@ const (
 	ArchArm64  = "arm64"
 )
 
-// Mode is what the agent does with an event it judges malicious.
-type Mode string
+// Mode is what the agent does with an event it judges malicious: the
+// agent's own type (package contract), so the component cannot offer a mode
+// the agent does not know.
+type Mode = contract.Mode
 
+// The modes.
 const (
-	ModeBlock Mode = "block" // answer with a block response; the handler never sees the event
-	ModeLog   Mode = "log"   // record the decision and let the event through
-	ModeOff   Mode = "off"   // pass everything through uninspected
+	ModeBlock = contract.ModeBlock // answer with a block response; the handler never sees the event
+	ModeLog   = contract.ModeLog   // record the decision and let the event through
+	ModeOff   = contract.ModeOff   // pass everything through uninspected
 )
 
 // FailurePolicy is what the agent does when inspection itself fails.
-type FailurePolicy string
+type FailurePolicy = contract.FailurePolicy
 
+// The failure policies.
 const (
-	FailOpen   FailurePolicy = "open"   // let the event through
-	FailClosed FailurePolicy = "closed" // block the event
+	FailOpen   = contract.FailOpen   // let the event through
+	FailClosed = contract.FailClosed // block the event
 )
 
 // AgentRef is everything a function needs from an agent deployment. An

@@ -3,6 +3,8 @@ package lambdawaf
 import (
 	"fmt"
 	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 )
 
 // Wiring is how a function's runtime is pointed at the agent instead of the
@@ -32,7 +34,7 @@ const (
 
 // WrapperPath is where the layer installs the exec wrapper for managed
 // runtimes.
-const WrapperPath = "/opt/lambdawaf-wrapper"
+const WrapperPath = contract.WrapperPath
 
 // runtimeFamily groups Lambda runtimes by how they can be redirected.
 type runtimeFamily int

@@ -1,0 +1,64 @@
+package contract
+
+// Environment variables the agent, its wrapper and the redirect package
+// read. The Pulumi component sets them; README.md documents them. They are
+// parsed in one place (the agent's configuration, agent/cmd/lambdawaf-extension)
+// and handed down as typed values.
+const (
+	// EnvMode is the function-wide mode (block, log, off); it wins over the
+	// configuration document.
+	EnvMode = "LAMBDAWAF_MODE"
+	// EnvFailurePolicy is what an inspection error or panic does (open,
+	// closed).
+	EnvFailurePolicy = "LAMBDAWAF_FAILURE_POLICY"
+	// EnvConfig is the path of the configuration document.
+	EnvConfig = "LAMBDAWAF_CONFIG"
+	// EnvPort is the agent's listener port on 127.0.0.1.
+	EnvPort = "LAMBDAWAF_PORT"
+	// EnvUpstream is the upstream Runtime API host:port, to chain proxies.
+	EnvUpstream = "LAMBDAWAF_UPSTREAM"
+	// EnvAgentKeySecretARN names the Secrets Manager secret with the key
+	// that makes pseudonyms.
+	EnvAgentKeySecretARN = "LAMBDAWAF_AGENT_KEY_SECRET_ARN"
+	// EnvFirehoseStream names the Firehose stream decision records are
+	// shipped to.
+	EnvFirehoseStream = "LAMBDAWAF_FIREHOSE_STREAM"
+	// EnvOutbound is response data-leak inspection: off, mask, block, log.
+	EnvOutbound = "LAMBDAWAF_OUTBOUND"
+	// EnvOutboundKinds narrows what outbound inspection looks for.
+	EnvOutboundKinds = "LAMBDAWAF_OUTBOUND_KINDS"
+	// EnvResponseStreaming lists the front doors that invoke with response
+	// streaming, so block responses are streamed to them.
+	EnvResponseStreaming = "LAMBDAWAF_RESPONSE_STREAMING"
+	// EnvLogLevel is the agent's own log level.
+	EnvLogLevel = "LAMBDAWAF_LOG_LEVEL"
+	// EnvSampleAllowed is the fraction of allowed events recorded.
+	EnvSampleAllowed = "LAMBDAWAF_SAMPLE_ALLOWED"
+	// EnvLogHeaders adds headers to the logged allowlist.
+	EnvLogHeaders = "LAMBDAWAF_LOG_HEADERS"
+	// EnvWaitMs is how long the wrapper and the redirect package wait for
+	// the agent's listener.
+	EnvWaitMs = "LAMBDAWAF_WAIT_MS"
+	// EnvExtensionsDir overrides ExtensionsDir, for emulators and tests.
+	EnvExtensionsDir = "LAMBDAWAF_EXTENSIONS_DIR"
+)
+
+// Variables Lambda sets that the agent and the wiring read or set.
+const (
+	// EnvRuntimeAPI is the Runtime API address. The wrapper and the
+	// redirect package point it at the agent; the function's configuration
+	// cannot set it.
+	EnvRuntimeAPI = "AWS_LAMBDA_RUNTIME_API"
+	// EnvExecWrapper is the managed runtimes' exec wrapper.
+	EnvExecWrapper = "AWS_LAMBDA_EXEC_WRAPPER"
+	// EnvFunctionName and EnvFunctionVersion identify the function.
+	EnvFunctionName    = "AWS_LAMBDA_FUNCTION_NAME"
+	EnvFunctionVersion = "AWS_LAMBDA_FUNCTION_VERSION"
+	// EnvMaxConcurrency is set in Lambda Managed Instances: several
+	// invocations run at once in one environment.
+	EnvMaxConcurrency = "AWS_LAMBDA_MAX_CONCURRENCY"
+	// EnvHandler and EnvTaskRoot are the handler name and the function's
+	// code directory.
+	EnvHandler  = "_HANDLER"
+	EnvTaskRoot = "LAMBDA_TASK_ROOT"
+)

@@ -1,0 +1,35 @@
+package contract
+
+import "time"
+
+// Where the agent layer puts its files (layers merge into /opt). The
+// extension's file name is also the name it registers under: Lambda treats
+// a process whose Lambda-Extension-Name matches no file in ExtensionsDir as
+// an internal extension, and init hangs.
+const (
+	// ExtensionsDir is where Lambda starts external extensions from.
+	ExtensionsDir = "/opt/extensions"
+	// ExtensionName is the agent's file name in ExtensionsDir.
+	ExtensionName = "lambdawaf"
+	// WrapperPath is the AWS_LAMBDA_EXEC_WRAPPER for managed runtimes.
+	WrapperPath = "/opt/lambdawaf-wrapper"
+	// ConfigPath is where a configuration layer puts the policy document.
+	ConfigPath = "/opt/lambdawaf/config.yaml"
+	// DefaultPort is the agent's listener port on 127.0.0.1.
+	DefaultPort = 9009
+	// DefaultWait bounds how long the wrapper and the redirect package wait
+	// for the agent's listener unless EnvWaitMs says otherwise.
+	DefaultWait = 2 * time.Second
+)
+
+// StreamingContentType is the content type of a Function URL (or API
+// Gateway) streaming response: a JSON prelude with status, headers and
+// cookies, eight NUL bytes, then the body.
+const StreamingContentType = "application/vnd.awslambda.http-integration-response"
+
+// ResponseModeHeader and ResponseModeStreaming mark a streamed runtime
+// response.
+const (
+	ResponseModeHeader    = "Lambda-Runtime-Function-Response-Mode"
+	ResponseModeStreaming = "streaming"
+)
