@@ -407,7 +407,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 	}
 	if req.Trigger == event.Unknown {
 		if f.unknown.Add(1) == 1 {
-			f.log.Warn().Str("unknownTrigger", string(st.pol.UnknownTrigger())).Strs("keys", req.TopKeys).
+			f.log.Warn().Str("unknownTrigger", string(st.pol.UnknownTrigger())).
 				Msg("event of an unknown trigger; further ones are counted, not logged")
 		}
 		switch st.pol.UnknownTrigger() {
