@@ -49,6 +49,16 @@ var credentialHeaderParts = []string{
 var DefaultSensitiveNames = append(slices.Clone(credentialHeaderParts),
 	"pass", "pwd", "ssn", "card", "cvv", "cvc", "iban", "email", "phone", "mobile", "birth", "otp", "pin")
 
+// personalNames are names whose values identify a person, matched whole
+// (a fragment match on "name" would hide file and host names, which carry
+// attacks): the OpenID Connect standard claims and Cognito's attributes.
+var personalNames = []string{"name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
+	"username", "address", "street_address", "locale", "zoneinfo", "gender", "birthdate", "picture", "profile", "website"}
+
+// personalPrefixes are locations whose every value is personal data:
+// Cognito's user attributes.
+var personalPrefixes = []string{"request.userattributes."}
+
 // neverLogged reports whether a header name is a credential carrier.
 func neverLogged(name string) bool {
 	for _, p := range credentialHeaderParts {
@@ -106,6 +116,9 @@ func NewRedactor(headers []string, sensitive ...string) *Redactor {
 // sensitiveName reports whether a name's values must never appear.
 func (r *Redactor) sensitiveName(name string) bool {
 	name = strings.ToLower(name)
+	if slices.Contains(personalNames, name) {
+		return true
+	}
 	for _, p := range r.sensitive {
 		if strings.Contains(name, p) {
 			return true
@@ -122,6 +135,11 @@ func (r *Redactor) SensitiveLocation(loc string) bool {
 	l := strings.ToLower(loc)
 	if strings.HasPrefix(l, "cookie.") || strings.HasPrefix(l, "auth.") || l == "header.cookie" {
 		return true
+	}
+	for _, p := range personalPrefixes {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
 	}
 	for part := range strings.FieldsFuncSeq(l, func(r rune) bool { return r == '.' || r == '[' || r == ']' || r == '@' }) {
 		if r.sensitiveName(part) {
@@ -149,8 +167,8 @@ const gram = 8
 
 // ForRequest returns the Scrubber for req's record (req may be nil). It
 // collects req's secret values: every cookie, every value under a
-// sensitive header, parameter, record attribute or field name, and every
-// identity claim.
+// sensitive header, parameter, record attribute or field name or location
+// (personal names, Cognito user attributes), and every identity claim.
 func (r *Redactor) ForRequest(req *event.Request) *Scrubber {
 	s := &Scrubber{r: r}
 	if req == nil {
@@ -182,7 +200,7 @@ func (r *Redactor) ForRequest(req *event.Request) *Scrubber {
 		add(v)
 	}
 	for _, f := range req.Fields {
-		if !f.IsKey && (f.Part == event.PartIdentity || r.sensitiveName(f.Key)) {
+		if !f.IsKey && (f.Part == event.PartIdentity || r.sensitiveName(f.Key) || r.SensitiveLocation(f.Location)) {
 			add(f.Text)
 		}
 	}
