@@ -75,7 +75,7 @@ func canaryEvents() map[string]string {
 	headers := map[string]string{
 		"authorization": "Bearer " + canaryJWT, "x-api-key": "' OR 1=1 -- " + canaryAPIKey,
 		"cookie": "sid=' OR 1=1 -- " + canaryCookie, "x-forwarded-for": canaryIP, "content-type": "application/json",
-		"user-agent": "canary-test", "x-note": poison(canaryCookie), "x-" + "carol-canary": "<script>alert(1)</script>",
+		"user-agent": "leak-test", "x-note": poison(canaryCookie), "x-" + canaryEmail: "<script>alert(1)</script>",
 	}
 	multi := map[string][]string{}
 	for k, v := range headers {
