@@ -147,8 +147,17 @@ type handlerReport struct {
 	} `json:"batchItemFailures"`
 }
 
-// decisionOf returns the agent's decision record for a request id.
+// decisionOf returns the agent's decision record for a request id,
+// waiting a little for it: the agent writes it on its own schedule.
 func (f *function) decisionOf(requestID string) (map[string]any, string) {
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if m, line := f.findDecision(requestID); m != nil || time.Now().After(deadline) {
+			return m, line
+		}
+	}
+}
+
+func (f *function) findDecision(requestID string) (map[string]any, string) {
 	for _, l := range f.logs.Lines(`"kind":"decision"`) {
 		if !strings.Contains(l, requestID) {
 			continue

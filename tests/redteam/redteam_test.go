@@ -127,6 +127,11 @@ func run(t *testing.T, f *function, c redCase) result {
 	}
 	failed := dec != nil && (dec["error"] != nil && dec["decision"] == "allow" || dec["skipped"] != nil)
 	switch {
+	case res.ErrorType == "Invoke" && strings.Contains(string(res.Payload), "InvalidRequestContent"):
+		// Lambda's Invoke API refuses what is not JSON: the event never
+		// exists, for the agent or the handler.
+		r.outcome, r.detail = outBlocked, "refused by the Invoke API"
+		return r
 	case res.FunctionError != "" && !strings.HasPrefix(res.ErrorType, "LambdaWAF."):
 		r.outcome, r.detail = outCrash, res.ErrorType+": "+clip(string(res.Payload))
 	case c.Expect == expectPass && !ran:
