@@ -103,7 +103,7 @@ func canaryEvents() map[string]string {
 	ev["function-url"] = map[string]any{
 		"version": "2.0", "routeKey": "$default", "rawPath": "/u", "rawQueryString": strings.Join(raw, "&"), "headers": headers,
 		"requestContext": map[string]any{"domainName": "abc.lambda-url.us-east-1.on.aws", "http": map[string]string{"method": "POST", "path": "/u", "sourceIp": canaryIP}},
-		"body": b64s(doc), "isBase64Encoded": true,
+		"body":           b64s(doc), "isBase64Encoded": true,
 	}
 	ev["apigateway-rest"] = map[string]any{
 		"resource": "/c", "path": "/c", "httpMethod": "POST", "headers": headers, "multiValueHeaders": multi,
