@@ -98,23 +98,6 @@ func mapFields(part Part, prefix string, m map[string][]string) []Field {
 	return out
 }
 
-// authorizationFields hands the credential of each authorization header
-// ("Bearer <jwt>", "Basic <base64>") to the decoder as a value of its own,
-// without its scheme, so that a JWT's payload or a Basic user name is
-// decoded and judged like any other value.
-func authorizationFields(h map[string][]string) []Field {
-	var out []Field
-	for _, v := range h["authorization"] {
-		_, cred, ok := strings.Cut(strings.TrimSpace(v), " ")
-		cred = strings.TrimSpace(cred)
-		if !ok || cred == "" {
-			continue
-		}
-		out = append(out, Field{Part: PartHeader, Location: "header.authorization", Key: "authorization", Text: cred})
-	}
-	return out
-}
-
 // leafFields appends to dst every string leaf of the JSON value raw, and
 // every object key, with its path under prefix ("event.detail.items[2].sku").
 // Numbers, booleans and nulls carry no text worth judging and are skipped;

@@ -52,7 +52,7 @@ func TestForgedFieldsAreJudged(t *testing.T) {
 		{"v2 pathParameters", `{"version":"2.0","rawPath":"/x","pathParameters":{"id":"` + marker + `"},"requestContext":{"http":{"method":"GET"}}}`},
 		{"v2 jwt claims", `{"version":"2.0","rawPath":"/","requestContext":{"http":{"method":"GET"},"authorizer":{"jwt":{"claims":{"name":"` + marker + `"}}}}}`},
 		{"v2 lambda authorizer context, nested", `{"version":"2.0","rawPath":"/","requestContext":{"http":{"method":"GET"},"authorizer":{"lambda":{"a":{"b":"` + marker + `"}}}}}`},
-		{"v2 bearer token handed on without its scheme", `{"version":"2.0","rawPath":"/","headers":{"authorization":"Bearer ` + marker + `"},"requestContext":{"http":{"method":"GET"}}}`},
+		{"v2 authorization header (decode reads its credential and JWT)", `{"version":"2.0","rawPath":"/","headers":{"authorization":"Bearer ` + marker + `"},"requestContext":{"http":{"method":"GET"}}}`},
 		{"v1 single-value header absent from multiValueHeaders", `{"httpMethod":"GET","path":"/","headers":{"x-a":"` + marker + `"},"multiValueHeaders":{"x-b":["1"]},"requestContext":{"resourcePath":"/"}}`},
 		{"v1 single-value query absent from multiValue", `{"httpMethod":"GET","path":"/","queryStringParameters":{"id":"` + marker + `"},"multiValueQueryStringParameters":{"id":["1"]},"requestContext":{"resourcePath":"/"}}`},
 		{"v1 pathParameters", `{"httpMethod":"GET","path":"/","pathParameters":{"id":"` + marker + `"},"requestContext":{"resourcePath":"/"}}`},

@@ -220,7 +220,6 @@ func parseV1(payload []byte, req *Request) error {
 	req.Claims, claims = identityClaims(rc.Identity, rc.Authorizer)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
 	req.Fields = append(mapFields(PartPath, "pathParameters", ev.PathParameters), claims...)
-	req.Fields = append(req.Fields, authorizationFields(req.Headers)...)
 	setContentHeaders(req)
 	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)
 	return err
@@ -318,7 +317,6 @@ func fillV2(ev *v2Event, req *Request) error {
 		req.Fields = append(req.Fields, c.fields...)
 	}
 	req.Cookies = cookiesFromHeaders(req.Headers, ev.Cookies)
-	req.Fields = append(req.Fields, authorizationFields(req.Headers)...)
 	setContentHeaders(req)
 	var err error
 	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)
@@ -345,7 +343,6 @@ func parseLatticeV1(payload []byte, req *Request) error {
 	req.Query = ev.Query
 	req.SourceIP = balancerSourceIP(req)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
-	req.Fields = authorizationFields(req.Headers)
 	setContentHeaders(req)
 	var err error
 	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)
@@ -379,7 +376,7 @@ func parseLatticeV2(payload []byte, req *Request) error {
 	req.Claims = c.m
 	req.SourceIP = balancerSourceIP(req)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
-	req.Fields = append(c.fields, authorizationFields(req.Headers)...)
+	req.Fields = c.fields
 	setContentHeaders(req)
 	var err error
 	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)

@@ -252,7 +252,6 @@ func parseAppSync(payload []byte, req *Request) error {
 	if len(ev.Arguments) > 0 && string(ev.Arguments) != "null" {
 		req.Body = []byte(ev.Arguments)
 	}
-	req.Fields = authorizationFields(req.Headers)
 	return topLevelFields(payload, req, "arguments", "request")
 }
 
