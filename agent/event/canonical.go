@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -99,7 +100,13 @@ func canonicalTopLevel(payload []byte) (out []byte, changed bool, err error) {
 // the event as well (see Parse).
 func caseVariantKeys(payload []byte) bool {
 	s := jsonscan.New(payload, sniffDepth)
-	var stack []map[string]string // lower-cased key → key, per open object
+	// keys of each open object; an object with more than smallObject keys
+	// switches to a map of folded keys
+	type object struct {
+		keys   [][]byte // views of payload (or of an unquoted copy)
+		folded map[string]string
+	}
+	var stack []object
 	for {
 		t, err := s.Next()
 		if err != nil || t.Kind == jsonscan.EOF {
@@ -107,26 +114,45 @@ func caseVariantKeys(payload []byte) bool {
 		}
 		switch t.Kind {
 		case jsonscan.ObjectStart:
-			stack = append(stack, nil)
+			stack = append(stack, object{})
 		case jsonscan.ObjectEnd:
 			stack = stack[:len(stack)-1]
 		case jsonscan.Key:
-			k := payload[t.Start:t.End]
+			raw := payload[t.Start:t.End]
 			if t.Escaped {
-				k = jsonscan.AppendUnquote(nil, k)
+				raw = jsonscan.AppendUnquote(nil, raw)
 			}
-			lower := strings.ToLower(strings.ToUpper(string(k))) // folds as encoding/json does (ſ, K)
-			keys := &stack[len(stack)-1]
-			if prev, ok := (*keys)[lower]; ok {
-				if prev != string(k) {
-					return true
+			o := &stack[len(stack)-1]
+			if o.folded == nil {
+				for _, prev := range o.keys {
+					if !bytes.Equal(prev, raw) && bytes.EqualFold(prev, raw) { // folds as encoding/json does (ſ, K)
+						return true
+					}
+				}
+				o.keys = append(o.keys, raw)
+				if len(o.keys) <= smallObject {
+					continue
+				}
+				o.folded = make(map[string]string, 2*smallObject)
+				for _, prev := range o.keys {
+					o.folded[fold(string(prev))] = string(prev)
 				}
 				continue
 			}
-			if *keys == nil {
-				*keys = make(map[string]string, 8)
+			k := string(raw)
+			f := fold(k)
+			if prev, ok := o.folded[f]; ok && prev != k {
+				return true
 			}
-			(*keys)[lower] = string(k)
+			o.folded[f] = k
 		}
 	}
 }
+
+// smallObject is the number of keys compared pairwise before a map is
+// worth its allocation.
+const smallObject = 16
+
+// fold maps a key to a form equal for every spelling encoding/json treats
+// as the same name.
+func fold(k string) string { return strings.ToLower(strings.ToUpper(k)) }
