@@ -199,7 +199,7 @@ def expand(texts):
     """What handlers that decode "just in case" see."""
     more = []
     for t in texts:
-        if not isinstance(t, str):
+        if not isinstance(t, str) or len(t) < 4:
             continue
         u = urllib.parse.unquote_plus(t)
         more.append(u)
