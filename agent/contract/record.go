@@ -96,7 +96,8 @@ type Record struct {
 	// by the failure policy).
 	Error string `json:"error,omitempty"`
 	// Skipped says why the event was not inspected ("mode-off",
-	// "unknown-trigger", "malformed", "error").
+	// "unknown-trigger" under unknownTrigger: allow, "error"); a
+	// malformed event is judged (signal malformed-event), not skipped.
 	Skipped string `json:"skipped,omitempty"`
 	// Config names the configuration that judged the event.
 	Config string `json:"config,omitempty"`

@@ -359,8 +359,8 @@ func blockResponse(req *event.Request, d *Decision, streamed bool) ([]byte, erro
 }
 
 // Judge judges one raw event offline, as the agent would, without the
-// proxy: the CLI's check and diff use it. A malformed event yields a
-// decision (outcome allow, skipped "malformed") and the parse error.
+// proxy: the CLI's check and diff use it. A malformed event is
+// judged generically (see InspectEvent) and the parse error is returned too.
 func (f *Firewall) Judge(ctx context.Context, payload []byte) (*Decision, error) {
 	st := f.cur.Load()
 	if f.mode(st.pol) == policy.ModeOff {

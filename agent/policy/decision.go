@@ -91,7 +91,8 @@ type Decision struct {
 	// EventKeys are the top-level keys of an event of an unknown trigger.
 	EventKeys []string `json:"eventKeys,omitempty"`
 	// Skipped says why the event was not inspected ("mode-off",
-	// "unknown-trigger", "malformed", "error"); "" when it was.
+	// "unknown-trigger" under unknownTrigger: allow, "error"); "" when it was.
+	// A malformed event is judged (signal malformed-event), not skipped.
 	Skipped string `json:"skipped,omitempty"`
 	// Error is the reason for a fail-open pass, e.g. a malformed event.
 	Error string `json:"error,omitempty"`
