@@ -1,0 +1,84 @@
+package rie
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Event describes one API Gateway HTTP API (payload v2) event for the
+// handler: what it should do (tests/rie/handler reads the rie* fields) and
+// how large and how hostile it is.
+type Event struct {
+	Action  string // "", "error", "panic", "sleep", "stream"
+	Nonce   string // unique per invocation; the handler's answer names it
+	SleepMs int
+	Chunks  int
+	// Size is the event's approximate size in bytes: the JSON body grows
+	// with realistic order lines until the event reaches it.
+	Size int
+	// Attack puts a SQL injection in the query string, which lambdawaf
+	// blocks in block mode.
+	Attack bool
+}
+
+// orderLine is one benign line of an order body.
+const orderLine = `{"sku":"SKU-4417","quantity":3,"note":"leave at the front desk, ring twice","gift":false}`
+
+// JSON renders the event.
+func (e Event) JSON() []byte {
+	query, params := "expand=items&page=2", map[string]string{"expand": "items", "page": "2"}
+	if e.Attack {
+		query, params = "id=1%27%20OR%20%271%27%3D%271", map[string]string{"id": "1' OR '1'='1"}
+	}
+	// The fixed part of the event is about 900 bytes; the body brings it
+	// to Size.
+	lines := 1
+	if extra := e.Size - 900; extra > 0 {
+		lines = max(1, extra/(len(orderLine)+5))
+	}
+	var body strings.Builder
+	body.WriteString(`{"customer":"c-1029","lines":[`)
+	for i := range lines {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		body.WriteString(orderLine)
+	}
+	body.WriteString(`]}`)
+	ev := map[string]any{
+		"version":               "2.0",
+		"routeKey":              "POST /orders",
+		"rawPath":               "/orders",
+		"rawQueryString":        query,
+		"cookies":               []string{"session=7f0c2a9e", "theme=dark"},
+		"queryStringParameters": params,
+		"headers": map[string]string{
+			"accept": "application/json", "content-type": "application/json", "host": "api.example.com",
+			"user-agent":      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36",
+			"x-forwarded-for": "203.0.113.9", "x-forwarded-proto": "https",
+		},
+		"requestContext": map[string]any{
+			"accountId": "123456789012", "apiId": "a1b2c3", "domainName": "api.example.com",
+			"http": map[string]string{"method": "POST", "path": "/orders", "protocol": "HTTP/1.1",
+				"sourceIp": "203.0.113.9", "userAgent": "Mozilla/5.0"},
+			"requestId": "rie-" + e.Nonce, "routeKey": "POST /orders", "stage": "$default",
+			"time": "21/Nov/2026:23:00:00 +0000", "timeEpoch": 1795302000000,
+		},
+		"body":            body.String(),
+		"isBase64Encoded": false,
+		"rieAction":       e.Action,
+		"rieNonce":        e.Nonce,
+	}
+	if e.SleepMs > 0 {
+		ev["rieSleepMs"] = e.SleepMs
+	}
+	if e.Chunks > 0 {
+		ev["rieChunks"] = e.Chunks
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		panic(fmt.Sprintf("marshal event: %v", err)) // static shapes: cannot fail
+	}
+	return b
+}
