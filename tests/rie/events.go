@@ -1,6 +1,7 @@
 package rie
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -20,6 +21,11 @@ type Event struct {
 	// Attack puts a SQL injection in the query string, which lambdawaf
 	// blocks in block mode.
 	Attack bool
+	// Binary makes the body Size bytes of a base64-encoded upload
+	// (application/octet-stream) instead of JSON order lines: the shape of
+	// the largest events real APIs receive, and one that stays under the
+	// policy's bound on the number of decoded values.
+	Binary bool
 }
 
 // orderLine is one benign line of an order body.
@@ -32,20 +38,38 @@ func (e Event) JSON() []byte {
 		query, params = "id=1%27%20OR%20%271%27%3D%271", map[string]string{"id": "1' OR '1'='1"}
 	}
 	// The fixed part of the event is about 900 bytes; the body brings it
-	// to Size.
+	// to Size. Inside the body string each line's quotes are escaped.
 	lines := 1
 	if extra := e.Size - 900; extra > 0 {
-		lines = max(1, extra/(len(orderLine)+5))
+		lines = max(1, extra/(len(orderLine)+strings.Count(orderLine, `"`)+1))
 	}
 	var body strings.Builder
-	body.WriteString(`{"customer":"c-1029","lines":[`)
-	for i := range lines {
-		if i > 0 {
-			body.WriteByte(',')
+	contentType := "application/json"
+	if e.Binary {
+		contentType = "application/octet-stream"
+		// Letters, digits and spaces (a scanned text, say): arbitrary
+		// bytes happen to contain "{{" or "<s", and the detectors rightly
+		// look at decoded uploads.
+		const alphabet = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 "
+		raw := make([]byte, (e.Size-900)/4*3)
+		var x uint32 = 2463534242
+		for i := range raw { // xorshift: deterministic
+			x ^= x << 13
+			x ^= x >> 17
+			x ^= x << 5
+			raw[i] = alphabet[x%uint32(len(alphabet))]
 		}
-		body.WriteString(orderLine)
+		body.WriteString(base64.StdEncoding.EncodeToString(raw))
+	} else {
+		body.WriteString(`{"customer":"c-1029","lines":[`)
+		for i := range lines {
+			if i > 0 {
+				body.WriteByte(',')
+			}
+			body.WriteString(orderLine)
+		}
+		body.WriteString(`]}`)
 	}
-	body.WriteString(`]}`)
 	ev := map[string]any{
 		"version":               "2.0",
 		"routeKey":              "POST /orders",
@@ -54,7 +78,7 @@ func (e Event) JSON() []byte {
 		"cookies":               []string{"session=7f0c2a9e", "theme=dark"},
 		"queryStringParameters": params,
 		"headers": map[string]string{
-			"accept": "application/json", "content-type": "application/json", "host": "api.example.com",
+			"accept": "application/json", "content-type": contentType, "host": "api.example.com",
 			"user-agent":      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36",
 			"x-forwarded-for": "203.0.113.9", "x-forwarded-proto": "https",
 		},
@@ -66,7 +90,7 @@ func (e Event) JSON() []byte {
 			"time": "21/Nov/2026:23:00:00 +0000", "timeEpoch": 1795302000000,
 		},
 		"body":            body.String(),
-		"isBase64Encoded": false,
+		"isBase64Encoded": e.Binary,
 		"rieAction":       e.Action,
 		"rieNonce":        e.Nonce,
 	}

@@ -56,7 +56,7 @@ func Plan(n int, timeoutMs int, mix map[Kind]int) []Event {
 		case Timeout:
 			e.Action, e.SleepMs = "sleep", timeoutMs+1500
 		case Large:
-			e.Size = largeSize
+			e.Size, e.Binary = largeSize, true
 		case Stream:
 			e.Action, e.Chunks = "stream", 64
 		}
@@ -195,7 +195,7 @@ func RunMixed(ctx context.Context, fn *Function, events []Event, inFlight int, s
 				problem(e, "panic answered %d %.200q", r.Status, r.Body)
 			}
 		case kind == Timeout:
-			if !bytes.Contains(bytes.ToLower(r.Body), []byte("timed out")) && !bytes.Contains(r.Body, []byte("Timeout")) {
+			if b := bytes.ToLower(r.Body); !bytes.Contains(b, []byte("timed out")) && !bytes.Contains(b, []byte("timeout")) && !bytes.Contains(b, []byte("deadline exceeded")) {
 				problem(e, "timeout answered %d %.200q", r.Status, r.Body)
 			}
 		case kind == Stream:

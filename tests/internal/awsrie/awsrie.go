@@ -43,12 +43,6 @@ import (
 	"time"
 )
 
-// Module and Version are what tests/rie/install.sh installs.
-const (
-	Module  = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
-	Version = "v0.0.0-20261030222936-bef5c4ba774d"
-)
-
 // invokePath is the emulator's invoke endpoint.
 const invokePath = "/2015-03-31/functions/function/invocations"
 
@@ -77,7 +71,7 @@ func Binary() (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("aws-lambda-rie not found (run tests/rie/install.sh: go install %s@%s)", Module, Version)
+	return "", errors.New("aws-lambda-rie not found: run tests/rie/install.sh (go install, pinned version)")
 }
 
 // Usable reports why AWS's emulator cannot run here, or nil: it needs
@@ -358,8 +352,7 @@ func (e *Emulator) RSS(path string) (int64, error) {
 	return 0, fmt.Errorf("no process %s under the emulator", path)
 }
 
-// Close stops the emulator and every process it started, and returns its
-// output's tail if it had failed.
+// Close stops the emulator and every process it started.
 func (e *Emulator) Close() {
 	e.closeMux.Do(func() {
 		e.client.CloseIdleConnections()
