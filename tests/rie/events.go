@@ -28,8 +28,12 @@ type Event struct {
 	Binary bool
 }
 
-// orderLine is one benign line of an order body.
-const orderLine = `{"sku":"SKU-4417","quantity":3,"note":"leave at the front desk, ring twice","gift":false}`
+// orderLine is one benign line of an order body. Its note is long enough
+// that a 1 MB body stays well under the policy's bound on decoded values
+// (50,000), as real large bodies do.
+const orderLine = `{"sku":"SKU-4417","quantity":3,"gift":false,"note":"Please leave the parcel at the front desk ` +
+	`if nobody answers; ring twice and wait a minute, the office is large. Deliveries after six go to the side ` +
+	`entrance on the left, next to the bicycle racks. Thank you for packing the glasses carefully last time."}`
 
 // JSON renders the event.
 func (e Event) JSON() []byte {
