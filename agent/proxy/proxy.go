@@ -86,6 +86,7 @@ type Proxy struct {
 	inspector   Inspector
 	failClosed  bool
 	streamed    func(*Invocation) bool
+	after       func()
 	maxFiltered int64
 	log         zerolog.Logger
 
@@ -122,6 +123,13 @@ func WithFailClosed(closed bool) Option { return func(p *Proxy) { p.failClosed =
 func WithStreamedBlocks(streamed func(*Invocation) bool) Option {
 	return func(p *Proxy) { p.streamed = streamed }
 }
+
+// WithAfterResponse sets a function the proxy calls once it has relayed a
+// runtime's response or error upstream, or posted a block response: the
+// moment for work that must not delay any event, such as writing decision
+// records. It runs on the request's goroutine, possibly on several at
+// once, after the runtime has its answer; it must not block for long.
+func WithAfterResponse(f func()) Option { return func(p *Proxy) { p.after = f } }
 
 // WithLogger sets the logger. The default discards everything.
 func WithLogger(l zerolog.Logger) Option { return func(p *Proxy) { p.log = l } }
@@ -207,10 +215,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && strings.HasPrefix(path, pathPrefix) && strings.HasSuffix(path, suffixResponse):
 		id := strings.TrimSuffix(strings.TrimPrefix(path, pathPrefix), suffixResponse)
 		p.serveResponse(w, r, id)
+		p.afterResponse()
 	case r.Method == http.MethodPost && strings.HasPrefix(path, pathPrefix) && strings.HasSuffix(path, suffixError):
 		id := strings.TrimSuffix(strings.TrimPrefix(path, pathPrefix), suffixError)
 		p.filters.take(id)
 		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)
+		p.afterResponse()
 	default:
 		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)
 	}
@@ -262,6 +272,7 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 		v := p.inspect(r.Context(), inv)
 		if v.Block {
 			p.block(r.Context(), id, v)
+			p.afterResponse()
 			if ctx.Err() != nil {
 				p.closing(w)
 				return
@@ -293,6 +304,21 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+}
+
+// afterResponse runs the WithAfterResponse function, shielded from its
+// panics.
+func (p *Proxy) afterResponse() {
+	if p.after == nil {
+		return
+	}
+	defer func() {
+		if rec := recover(); rec != nil {
+			p.stats.panics.Add(1)
+			p.log.Error().Err(&PanicError{Value: rec}).Msg("after-response work panicked")
+		}
+	}()
+	p.after()
 }
 
 // undeliverable fails an invocation whose event was handed out by upstream

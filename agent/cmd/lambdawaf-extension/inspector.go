@@ -23,7 +23,9 @@ var version = "dev"
 // modes — the firewall (configuration, detection, policy) reporting every
 // decision to telemetry, with outbound response inspection when
 // LAMBDAWAF_OUTBOUND asks for it — and what must run at SHUTDOWN
-// (flushing decision records, metrics and the Firehose queue).
+// (flushing decision records, metrics and the Firehose queue), and what
+// must run once each response is out (writing the decision records, which
+// are held back so that encoding and writing them never delays an event).
 //
 // It runs after the extension's first event/next, concurrently with init,
 // so it may load configuration; the agent key is fetched in the background
@@ -34,12 +36,13 @@ var version = "dev"
 // built-in defaults (and says so loudly), so the function stays protected.
 // Only an inspector that cannot be built at all is an error, and then
 // every invocation follows the failure policy.
-func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger) (proxy.Inspector, func(context.Context) error, error) {
+func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger) (in proxy.Inspector, shutdown func(context.Context) error, afterResponse func(), err error) {
 	tel := telemetry.Start(ctx, telemetry.Options{
 		Stdout:       stdout,
 		Getenv:       cfg.getenv,
 		AgentVersion: version,
 		Logger:       log,
+		DeferRecords: true,
 	})
 	opts := firewall.Options{
 		Logger:            &log,
@@ -62,7 +65,7 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	}
 	fw, err := firewall.Open(cfg.getenv, opts)
 	if fw == nil {
-		return nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
+		return nil, nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
 	}
-	return withTestHooks(fw, cfg.getenv, log), tel.Shutdown, nil
+	return withTestHooks(fw, cfg.getenv, log), tel.Shutdown, tel.WriteDeferred, nil
 }

@@ -116,7 +116,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if cfg.mode == modeLog {
 			in = logOnly{in: deferred, log: log}
 		}
-		opts = append(opts, proxy.WithInspector(in))
+		opts = append(opts, proxy.WithInspector(in), proxy.WithAfterResponse(deferred.afterResponse))
 	}
 	p, err := proxy.New(cfg.upstream, opts...)
 	if err != nil {
@@ -128,12 +128,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if deferred != nil {
 		go func() {
 			t := time.Now()
-			in, stop, err := newInspector(ctx, cfg, stdout, log)
+			in, stop, after, err := newInspector(ctx, cfg, stdout, log)
 			if err != nil {
 				log.Error().Err(err).Bool("fail_closed", cfg.failClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
 			} else {
 				log.Debug().Dur("build_ms", time.Since(t)).Msg("inspector ready")
 			}
+			deferred.after = after // published by set
 			deferred.set(in, stop, err)
 		}()
 	}

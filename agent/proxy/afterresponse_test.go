@@ -1,0 +1,52 @@
+package proxy
+
+import (
+	"net/http"
+	"sync/atomic"
+	"testing"
+)
+
+// The after-response work (writing decision records) runs once the
+// runtime's response or error has been relayed and once a block response
+// has been posted, never while an event is on its way to the runtime.
+func TestAfterResponseRunsOnceEachAnswerIsOut(t *testing.T) {
+	var calls atomic.Int32
+	h := newHarness(t, WithInspector(blockOn("attack")), WithAfterResponse(func() { calls.Add(1) }))
+
+	h.api.events <- fakeEvent{id: "bad", payload: []byte(`{"q":"attack"}`)}
+	h.api.events <- fakeEvent{id: "good", payload: []byte(`{"q":"hello"}`)}
+	resp, _ := h.next(t)
+	if resp.Header.Get(headerRequestID) != "good" {
+		t.Fatalf("runtime got %s, want good", resp.Header.Get(headerRequestID))
+	}
+	if got := calls.Load(); got != 1 {
+		t.Errorf("after the block and before the response: %d calls, want 1 (the block)", got)
+	}
+	if r := h.postResponse(t, "good", []byte(`{"ok":true}`), nil); r.StatusCode != http.StatusAccepted {
+		t.Fatalf("response status %d", r.StatusCode)
+	}
+	if got := calls.Load(); got != 2 {
+		t.Errorf("after the response: %d calls, want 2", got)
+	}
+	req, _ := http.NewRequest(http.MethodPost, h.url(pathPrefix+"other/error"), nil)
+	r, err := h.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if got := calls.Load(); got != 3 {
+		t.Errorf("after an error post: %d calls, want 3", got)
+	}
+}
+
+// A panic in the after-response work is counted and logged; the runtime
+// still gets its answer.
+func TestAfterResponsePanicIsContained(t *testing.T) {
+	h := newHarness(t, WithAfterResponse(func() { panic("boom") }))
+	if r := h.postResponse(t, "id-1", []byte(`{}`), nil); r.StatusCode != http.StatusAccepted {
+		t.Fatalf("response status %d, want 202", r.StatusCode)
+	}
+	if s := h.proxy.Stats(); s.Panics != 1 {
+		t.Errorf("panics = %d, want 1", s.Panics)
+	}
+}
