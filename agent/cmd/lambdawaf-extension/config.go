@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -37,7 +38,10 @@ type config struct {
 	// streaming lists the triggers whose front door invokes with response
 	// streaming (LAMBDAWAF_RESPONSE_STREAMING): their blocks are streamed.
 	streaming []event.Trigger
-	logLevel  zerolog.Level
+	// workers is AWS_LAMBDA_MAX_CONCURRENCY (Lambda Managed Instances: the
+	// runtime's workers polling next at once), 0 when unset.
+	workers  int
+	logLevel zerolog.Level
 	problems  []string
 }
 
@@ -58,6 +62,15 @@ func loadConfig(getenv func(string) string) config {
 	c.upstream = strings.TrimSpace(getenv("LAMBDAWAF_UPSTREAM"))
 	if c.upstream == "" {
 		c.upstream = c.extAPI
+	}
+
+	if s := strings.TrimSpace(getenv(contract.EnvMaxConcurrency)); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			c.problems = append(c.problems, fmt.Sprintf("%s=%q is not a positive number; not fetching events ahead", contract.EnvMaxConcurrency, s))
+		} else {
+			c.workers = n
+		}
 	}
 
 	switch m := strings.ToLower(strings.TrimSpace(getenv("LAMBDAWAF_MODE"))); m {
