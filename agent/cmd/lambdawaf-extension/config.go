@@ -42,7 +42,7 @@ type config struct {
 	// runtime's workers polling next at once), 0 when unset.
 	workers  int
 	logLevel zerolog.Level
-	problems  []string
+	problems []string
 }
 
 func loadConfig(getenv func(string) string) config {
