@@ -84,7 +84,15 @@ func run(ctx context.Context, o options) error {
 	setups := f.Setups()
 	if o.only != "" {
 		setups = slices.DeleteFunc(setups, func(s rie.Setup) bool {
-			return s.Name != "direct" && !strings.Contains(o.only, s.Name)
+			if s.Name == "direct" {
+				return false
+			}
+			for _, want := range strings.Split(o.only, ",") {
+				if want != "" && strings.Contains(s.Name, strings.TrimSpace(want)) {
+					return false
+				}
+			}
+			return true
 		})
 	}
 	sizes := []sizeSpec{{"1 KB", 1024, o.n1k}, {"64 KB", 64 << 10, o.n64k}, {"1 MB", 1 << 20, o.n1m}}
