@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lambdawaf/lambdawaf/agent/policy/yamltree"
 )
 
 // FieldError is one problem in a configuration document: which field, where
@@ -138,6 +140,18 @@ type problems struct {
 func (p *problems) add(tokens []string, format string, args ...any) {
 	line, col, path := p.loc.locate(tokens)
 	p.fields = append(p.fields, &FieldError{Path: path, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
+}
+
+// addTree adds the structural problems the YAML tree builder found,
+// their paths formatted as the user writes them.
+func (p *problems) addTree(found []yamltree.Problem) {
+	for _, f := range found {
+		fe := &FieldError{Line: f.Line, Column: f.Column, Message: f.Message}
+		if f.Path != nil {
+			_, _, fe.Path = p.loc.locate(f.Path)
+		}
+		p.fields = append(p.fields, fe)
+	}
 }
 
 func (p *problems) err(source string) error {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/policy/openapi"
 )
 
 // FuzzParse: any document either compiles or yields an *Error whose every
@@ -102,7 +104,7 @@ func FuzzReadOpenAPI(f *testing.F) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			doc, probs := readOpenAPI([]byte(data))
+			doc, probs := openapi.Read([]byte(data))
 			if doc == nil {
 				if len(probs) == 0 {
 					t.Error("no document and no problems")

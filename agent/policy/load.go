@@ -7,42 +7,19 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lambdawaf/lambdawaf/agent/contract"
+	"github.com/lambdawaf/lambdawaf/agent/policy/yamltree"
 )
 
 // DefaultPath is where the layer looks for a configuration first.
-const DefaultPath = "/opt/lambdawaf/config.yaml"
+const DefaultPath = contract.ConfigPath
 
 // MaxDocumentSize bounds a configuration document: it is read at start and
 // on reload, and a runaway file must not exhaust the function's memory.
 const MaxDocumentSize = 4 << 20
-
-// Locate returns the configuration path to load: LAMBDAWAF_CONFIG when set,
-// else DefaultPath if it exists, else $LAMBDA_TASK_ROOT/lambdawaf.yaml if it
-// exists, else "" (built-in defaults). getenv is os.Getenv in production.
-func Locate(getenv func(string) string) string {
-	if p := getenv("LAMBDAWAF_CONFIG"); p != "" {
-		return p
-	}
-	if fileExists(DefaultPath) {
-		return DefaultPath
-	}
-	if root := getenv("LAMBDA_TASK_ROOT"); root != "" {
-		p := filepath.Join(root, "lambdawaf.yaml")
-		if fileExists(p) {
-			return p
-		}
-	}
-	return ""
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.Mode().IsRegular()
-}
 
 // Load reads, validates and compiles the configuration document at path.
 func Load(path string) (*Policy, error) {
@@ -88,16 +65,10 @@ func ParseConfig(data []byte, source string) (*Config, error) {
 	return cfg, err
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 func parseDocument(data []byte, source string) (*Config, locator, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		fe := &FieldError{Message: err.Error()}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			fe.Line, _ = strconv.Atoi(m[1])
-			fe.Message = "syntax error: " + m[2]
-		}
+	doc, syntaxErr := yamltree.Parse(data)
+	if syntaxErr != nil {
+		fe := &FieldError{Line: syntaxErr.Line, Message: syntaxErr.Message}
 		return nil, locator{}, &Error{Source: source, Fields: []*FieldError{fe}}
 	}
 	var root *yaml.Node
@@ -116,7 +87,7 @@ func parseDocument(data []byte, source string) (*Config, locator, error) {
 	}
 	obj, ok := tree.(map[string]any)
 	if !ok {
-		p.add(nil, "expected a mapping (the configuration object), got %s", kindName(root))
+		p.add(nil, "expected a mapping (the configuration object), got %s", yamltree.KindName(root))
 		return nil, loc, p.err(source)
 	}
 	normalise(obj)
@@ -140,122 +111,11 @@ func parseDocument(data []byte, source string) (*Config, locator, error) {
 	return &cfg, loc, nil
 }
 
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		return "a scalar " + strconv.Quote(n.Value)
-	}
-	return "an alias"
-}
-
-// maxTreeNodes bounds the nodes built from one document, aliases
-// expanded: a "billion laughs" document must not exhaust memory.
-const maxTreeNodes = 200_000
-
-// treeBuilder carries the expansion budget and the aliases being expanded
-// (a self-referencing alias is a cycle, reported, not followed).
-type treeBuilder struct {
-	nodes  int
-	active map[*yaml.Node]bool
-	p      *problems
-}
-
 func toTree(n *yaml.Node, path []string, p *problems) any {
-	b := &treeBuilder{active: map[*yaml.Node]bool{}, p: p}
-	return b.tree(n, path)
-}
-
-// tree converts a YAML node to the JSON data model (map[string]any,
-// []any, string, int64, float64, bool, nil), reporting duplicate and
-// non-string keys with their positions.
-func (b *treeBuilder) tree(n *yaml.Node, path []string) any {
-	p := b.p
-	b.nodes++
-	if b.nodes == maxTreeNodes {
-		p.fields = append(p.fields, &FieldError{Line: n.Line, Column: n.Column, Message: fmt.Sprintf("document too large: more than %d values once aliases are expanded", maxTreeNodes)})
-	}
-	if b.nodes >= maxTreeNodes {
-		return nil
-	}
-	switch n.Kind {
-	case yaml.AliasNode:
-		if n.Alias == nil {
-			return nil
-		}
-		if b.active[n.Alias] {
-			p.fields = append(p.fields, &FieldError{Line: n.Line, Column: n.Column, Message: "alias refers to itself"})
-			return nil
-		}
-		b.active[n.Alias] = true
-		v := b.tree(n.Alias, path)
-		delete(b.active, n.Alias)
-		return v
-	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Kind != yaml.ScalarNode {
-				p.fields = append(p.fields, &FieldError{Line: k.Line, Column: k.Column, Message: "mapping keys must be strings"})
-				continue
-			}
-			if k.Tag == "!!merge" {
-				if mm, ok := b.tree(v, path).(map[string]any); ok {
-					for mk, mv := range mm {
-						if _, dup := m[mk]; !dup {
-							m[mk] = mv
-						}
-					}
-				}
-				continue
-			}
-			if _, dup := m[k.Value]; dup {
-				_, _, ps := p.loc.locate(at(path, k.Value))
-				p.fields = append(p.fields, &FieldError{Path: ps, Line: k.Line, Column: k.Column, Message: "duplicate key"})
-				continue
-			}
-			m[k.Value] = b.tree(v, at(path, k.Value))
-		}
-		return m
-	case yaml.SequenceNode:
-		s := make([]any, len(n.Content))
-		for i, c := range n.Content {
-			s[i] = b.tree(c, at(path, i))
-		}
-		return s
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!null":
-			return nil
-		case "!!bool":
-			var b bool
-			if n.Decode(&b) == nil {
-				return b
-			}
-		case "!!int":
-			var i int64
-			if n.Decode(&i) == nil {
-				return i
-			}
-		case "!!float":
-			var f float64
-			if n.Decode(&f) == nil {
-				return f
-			}
-		case "!!timestamp":
-			// Keep the text: expiries are parsed (strictly) as RFC 3339.
-			return n.Value
-		}
-		return n.Value
-	case yaml.DocumentNode:
-		if len(n.Content) > 0 {
-			return b.tree(n.Content[0], path)
-		}
-	}
-	return nil
+	var b yamltree.Builder
+	v := b.Tree(n, path)
+	p.addTree(b.Problems())
+	return v
 }
 
 // normalise rewrites the short forms the document allows into the long

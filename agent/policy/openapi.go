@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/lambdawaf/lambdawaf/agent/policy/openapi"
 )
 
 // openapiModel holds what the OpenAPI import adds besides routes.
@@ -19,7 +21,7 @@ type openapiModel struct {
 	operations    int
 }
 
-// loadOpenAPI reads an OpenAPI 3.0 or 3.1 document (readOpenAPI) and turns
+// loadOpenAPI reads an OpenAPI 3.0 or 3.1 document (openapi.Read) and turns
 // every operation into a route of the positive model: method, path
 // template, parameters (query, header, cookie, path) with their type,
 // pattern, lengths, bounds and enums, and the JSON request body schema,
@@ -35,9 +37,9 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 		pr.add(at(path, "path"), "cannot read OpenAPI document: %v", err)
 		return nil, nil
 	}
-	doc, bad := readOpenAPI(data)
+	doc, bad := openapi.Read(data)
 	for _, pb := range bad {
-		pr.add(at(path, "path"), "invalid OpenAPI document %s", pb.in(spec.Path))
+		pr.add(at(path, "path"), "invalid OpenAPI document %s", pb.In(spec.Path))
 	}
 	if doc == nil {
 		return nil, nil
@@ -99,7 +101,7 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 				var se *schemaError
 				switch {
 				case errors.As(err, &se):
-					if msg := se.in(spec.Path); !reported[msg] {
+					if msg := se.In(spec.Path); !reported[msg] {
 						reported[msg] = true
 						pr.add(at(path, "path"), "invalid OpenAPI document %s (the request body schema of %s)", msg, id)
 					}
@@ -123,7 +125,7 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 // that use it.
 type openapiSchemas struct {
 	c   *jsonschema.Compiler
-	doc *oasDocument
+	doc *openapi.Document
 }
 
 const openapiSchemaBase = "mem:///openapi/"
@@ -131,7 +133,7 @@ const openapiSchemaBase = "mem:///openapi/"
 // compileOpenAPISchemas prepares the compiler. Formats are asserted for
 // OpenAPI 3.0, as its draft-04-based dialect does; 3.1's 2020-12 treats
 // them as annotations.
-func compileOpenAPISchemas(doc *oasDocument) (*openapiSchemas, error) {
+func compileOpenAPISchemas(doc *openapi.Document) (*openapiSchemas, error) {
 	c := newSchemaCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	if doc.V30 {
@@ -155,7 +157,7 @@ func compileOpenAPISchemas(doc *oasDocument) (*openapiSchemas, error) {
 	return &openapiSchemas{c: c, doc: doc}, nil
 }
 
-// compile returns the compiled schema of a resource (oasBody.Schema).
+// compile returns the compiled schema of a resource (openapi.Body.Schema).
 func (o *openapiSchemas) compile(name string) (*jsonschema.Schema, error) {
 	s, err := o.c.Compile(openapiSchemaBase + name)
 	if err != nil {
@@ -165,7 +167,7 @@ func (o *openapiSchemas) compile(name string) (*jsonschema.Schema, error) {
 }
 
 // schemaError is an invalid schema, located in the OpenAPI document.
-type schemaError struct{ oasProblem }
+type schemaError struct{ openapi.Problem }
 
 func (e *schemaError) Error() string { return e.String() }
 
@@ -189,7 +191,7 @@ func (o *openapiSchemas) locate(err error) error {
 					tokens = append(tokens, strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~"))
 				}
 			}
-			pb := o.doc.position(res, append(tokens, ve.InstanceLocation...))
+			pb := o.doc.Position(res, append(tokens, ve.InstanceLocation...))
 			pb.Message = "invalid schema: " + ve.ErrorKind.LocalizedString(printer)
 			return &schemaError{pb}
 		}
@@ -205,7 +207,7 @@ func (o *openapiSchemas) locate(err error) error {
 }
 
 // paramFromOpenAPI converts a parameter read from the document.
-func paramFromOpenAPI(op *oasParam) *param {
+func paramFromOpenAPI(op *openapi.Param) *param {
 	p := &param{
 		where:    op.In,
 		name:     op.Name,
@@ -216,7 +218,7 @@ func paramFromOpenAPI(op *oasParam) *param {
 		maxLen:   op.MaxLength,
 	}
 	if op.Pattern != "" {
-		// readOpenAPI compiled it already.
+		// openapi.Read compiled it already.
 		p.re = regexp.MustCompile(op.Pattern)
 	}
 	if op.Minimum != nil {

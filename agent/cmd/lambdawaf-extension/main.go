@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// 3. Serve at once; the inspector comes when it is ready.
 	// In Lambda Managed Instances the runtime's workers all poll next; keep
 	// as many next calls waiting upstream as there are workers.
-	opts := []proxy.Option{proxy.WithLogger(log), proxy.WithFailClosed(cfg.failClosed), proxy.WithPrefetch(cfg.workers)}
+	opts := []proxy.Option{proxy.WithLogger(log), proxy.WithFailClosed(cfg.failClosed), proxy.WithPrefetch(cfg.settings.MaxConcurrency)}
 	if len(cfg.streaming) > 0 {
 		opts = append(opts, proxy.WithStreamedBlocks(firewall.StreamedInvocations(cfg.streaming)))
 	}
@@ -154,7 +154,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		streamed = append(streamed, string(t))
 	}
 	log.Info().Str("name", name).Str("listen", cfg.listenAddr).Str("upstream", cfg.upstream).
-		Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Strs("response_streaming", streamed).Int("workers", cfg.workers).
+		Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Strs("response_streaming", streamed).Int("workers", cfg.settings.MaxConcurrency).
 		Dur("startup_ms", time.Since(start)).
 		Msg("lambdawaf agent running")
 

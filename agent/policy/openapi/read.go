@@ -1,18 +1,27 @@
-package policy
+// Package openapi reads the part of an OpenAPI 3.0 or 3.1 document that
+// lambdawaf's positive model needs: operations, their parameters and JSON
+// request body schemas, each problem located by line and column.
+//
+// Not a stable API: it exists for package policy.
+package openapi
 
 import (
 	"fmt"
 	"mime"
 	"net/url"
 	"regexp"
+	"regexp/syntax"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lambdawaf/lambdawaf/agent/policy/yamltree"
 )
 
-// This file reads the part of an OpenAPI 3.0 or 3.1 document the positive
+// Read takes the part of an OpenAPI 3.0 or 3.1 document the positive
 // model needs — operations, their parameters and JSON request body schemas
 // — straight from the YAML node tree, so every problem carries the line it
 // is on. A general OpenAPI library would do more, but it costs the agent
@@ -30,23 +39,23 @@ import (
 
 // Limits on what one document may make the reader do.
 const (
-	// oasMaxRefChain bounds a chain of $refs to $refs (a parameter that
+	// maxRefChain bounds a chain of $refs to $refs (a parameter that
 	// is a $ref to a $ref...), so a cycle of them ends with a problem.
-	oasMaxRefChain = 32
-	// oasMaxSchemaDepth bounds how deeply schemas nest inside one another
+	maxRefChain = 32
+	// maxSchemaDepth bounds how deeply schemas nest inside one another
 	// (not counting $refs, which are gathered, not inlined).
-	oasMaxSchemaDepth = 64
-	// oasMaxProblems bounds the problems reported for one document.
-	oasMaxProblems = 50
+	maxSchemaDepth = 64
+	// maxProblems bounds the problems reported for one document.
+	maxProblems = 50
 )
 
-// oasDocument is what the positive model takes from an OpenAPI document.
-type oasDocument struct {
+// Document is what the positive model takes from an OpenAPI document.
+type Document struct {
 	// Version is the openapi field as written ("3.0.3", "3.1.0").
 	Version string
 	// V30 is true for OpenAPI 3.0 (its schema dialect is translated).
 	V30        bool
-	Operations []*oasOperation
+	Operations []*Operation
 	// Schemas are the converted schema objects, by resource name
 	// (d0.json): each a JSON Schema 2020-12 document whose $refs name
 	// other resources. Read only: bodies share them.
@@ -58,19 +67,19 @@ type oasDocument struct {
 	nodes    map[string]*yaml.Node // resource name → its source node
 }
 
-// oasOperation is one method on one path.
-type oasOperation struct {
+// Operation is one method on one path.
+type Operation struct {
 	Method string // upper case: GET, POST...
 	Path   string // the template as written: /items/{id}
 	// Params are the path-level parameters overridden by the
 	// operation's own, sorted by location.
-	Params []*oasParam
-	Body   *oasBody
+	Params []*Param
+	Body   *Body
 }
 
-// oasParam is a parameter with the constraints of its schema that a
+// Param is a parameter with the constraints of its schema that a
 // single text value can be checked against.
-type oasParam struct {
+type Param struct {
 	In, Name string
 	Required bool
 	Type     string // integer, number, boolean, string or ""
@@ -83,33 +92,33 @@ type oasParam struct {
 	Enum                               []string
 }
 
-// oasBody is a request body.
-type oasBody struct {
+// Body is a request body.
+type Body struct {
 	Required bool
 	// ContentTypes are the declared media types, lower case, without
 	// parameters, sorted.
 	ContentTypes []string
-	// Schema names the resource in oasDocument.Schemas that JSON bodies
+	// Schema names the resource in Document.Schemas that JSON bodies
 	// must satisfy; "" when none is declared.
 	Schema string
 }
 
-// oasProblem is one problem in an OpenAPI document.
-type oasProblem struct {
+// Problem is one problem in an OpenAPI document.
+type Problem struct {
 	Line, Column int
 	Path         string // paths./orders.post.parameters[0].in; "" for the document
 	Message      string
 }
 
-// in formats the problem as found in the named file: "api.yaml:12:7: ...".
-func (p oasProblem) in(file string) string {
+// In formats the problem as found in the named file: "api.yaml:12:7: ...".
+func (p Problem) In(file string) string {
 	if p.Line > 0 {
 		return file + ":" + p.String()
 	}
 	return file + ": " + p.String()
 }
 
-func (p oasProblem) String() string {
+func (p Problem) String() string {
 	var b strings.Builder
 	if p.Line > 0 {
 		fmt.Fprintf(&b, "%d:", p.Line)
@@ -126,18 +135,18 @@ func (p oasProblem) String() string {
 	return b.String()
 }
 
-// position locates a place inside a converted schema (tokens into the
+// Position locates a place inside a converted schema (tokens into the
 // resource) in the source: the line and column of the deepest node the
 // tokens reach there (a converted schema may have places the source does
 // not, such as the anyOf a 3.0 nullable becomes), and its path.
-func (d *oasDocument) position(name string, tokens []string) oasProblem {
+func (d *Document) Position(name string, tokens []string) Problem {
 	where := d.SchemaAt[name]
 	sep := "."
 	if strings.HasPrefix(where, "#") {
 		sep = "/"
 	}
 	n := d.nodes[name]
-	pb := oasProblem{Path: where}
+	pb := Problem{Path: where}
 	if n != nil {
 		pb.Line, pb.Column = n.Line, n.Column
 	}
@@ -149,10 +158,10 @@ func (d *oasDocument) position(name string, tokens []string) oasProblem {
 		var next *yaml.Node
 		switch n.Kind {
 		case yaml.MappingNode:
-			next = oasField(n, tok)
+			next = field(n, tok)
 		case yaml.SequenceNode:
 			if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.Content) {
-				next = oasDeref(n.Content[i])
+				next = deref(n.Content[i])
 			}
 		}
 		n = next
@@ -163,8 +172,8 @@ func (d *oasDocument) position(name string, tokens []string) oasProblem {
 	return pb
 }
 
-// oasSchema is one schema object converted, with the schemas it refers to.
-type oasSchema struct {
+// schemaObject is one schema object converted, with the schemas it refers to.
+type schemaObject struct {
 	name  string // its resource name: d0.json, d1.json...
 	where string // a JSON pointer (#/components/schemas/Order) or a path
 	node  *yaml.Node
@@ -172,50 +181,42 @@ type oasSchema struct {
 	// loops are the $refs followed without consuming any of the instance
 	// (through allOf, anyOf, oneOf, not, if/then/else, dependentSchemas):
 	// a cycle of them would never end, so it is refused.
-	loops []oasEdge
+	loops []edge
 }
 
-type oasEdge struct {
-	to   *oasSchema
+type edge struct {
+	to   *schemaObject
 	line int
 	col  int
 	path string
 }
 
-type oasReader struct {
+type reader struct {
 	root    *yaml.Node
 	v30     bool
-	problem []oasProblem
-	b       *treeBuilder // JSON values, and the node budget for the document
-	scratch *problems    // the tree builder's problems, moved to problem
-	schemas map[*yaml.Node]*oasSchema
-	order   []*oasSchema // schemas in the order they were converted
-	params  map[*yaml.Node][]*oasParam
+	problem []Problem
+	b       *yamltree.Builder // JSON values, and the node budget for the document
+	schemas map[*yaml.Node]*schemaObject
+	order   []*schemaObject // schemas in the order they were converted
+	params  map[*yaml.Node][]*Param
 }
 
-// readOpenAPI reads an OpenAPI 3.0 or 3.1 document (YAML or JSON). It
+// Read reads an OpenAPI 3.0 or 3.1 document (YAML or JSON). It
 // returns the document when there were no problems, else every problem
-// found (up to oasMaxProblems).
-func readOpenAPI(data []byte) (*oasDocument, []oasProblem) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		pb := oasProblem{Message: err.Error()}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			pb.Line, _ = strconv.Atoi(m[1])
-			pb.Message = "syntax error: " + m[2]
-		}
-		return nil, []oasProblem{pb}
+// found (up to maxProblems).
+func Read(data []byte) (*Document, []Problem) {
+	doc, syntaxErr := yamltree.Parse(data)
+	if syntaxErr != nil {
+		return nil, []Problem{{Line: syntaxErr.Line, Message: syntaxErr.Message}}
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil, []oasProblem{{Message: "empty document"}}
+		return nil, []Problem{{Message: "empty document"}}
 	}
-	scratch := &problems{}
-	r := &oasReader{
+	r := &reader{
 		root:    doc.Content[0],
-		b:       &treeBuilder{active: map[*yaml.Node]bool{}, p: scratch},
-		scratch: scratch,
-		schemas: map[*yaml.Node]*oasSchema{},
-		params:  map[*yaml.Node][]*oasParam{},
+		b:       &yamltree.Builder{},
+		schemas: map[*yaml.Node]*schemaObject{},
+		params:  map[*yaml.Node][]*Param{},
 	}
 	out := r.document()
 	r.checkLoops()
@@ -231,16 +232,16 @@ func readOpenAPI(data []byte) (*oasDocument, []oasProblem) {
 	}
 	r.takeScratch()
 	if len(r.problem) > 0 {
-		if len(r.problem) > oasMaxProblems {
-			r.problem = append(r.problem[:oasMaxProblems], oasProblem{Message: "too many problems; the rest are not shown"})
+		if len(r.problem) > maxProblems {
+			r.problem = append(r.problem[:maxProblems], Problem{Message: "too many problems; the rest are not shown"})
 		}
 		return nil, r.problem
 	}
 	return out, nil
 }
 
-func (r *oasReader) addf(n *yaml.Node, path, format string, args ...any) {
-	pb := oasProblem{Path: path, Message: fmt.Sprintf(format, args...)}
+func (r *reader) addf(n *yaml.Node, path, format string, args ...any) {
+	pb := Problem{Path: path, Message: fmt.Sprintf(format, args...)}
 	if n != nil {
 		pb.Line, pb.Column = n.Line, n.Column
 	}
@@ -249,53 +250,55 @@ func (r *oasReader) addf(n *yaml.Node, path, format string, args ...any) {
 
 // takeScratch moves the tree builder's problems (duplicate keys, aliases,
 // the node budget) into the reader's.
-func (r *oasReader) takeScratch() {
-	for _, f := range r.scratch.fields {
-		r.problem = append(r.problem, oasProblem{Line: f.Line, Column: f.Column, Path: f.Path, Message: f.Message})
+func (r *reader) takeScratch() {
+	for _, f := range r.b.Problems() {
+		path := ""
+		for _, tok := range f.Path {
+			if _, err := strconv.Atoi(tok); err == nil {
+				path += "[" + tok + "]"
+			} else {
+				path = joinPath(path, tok)
+			}
+		}
+		r.problem = append(r.problem, Problem{Line: f.Line, Column: f.Column, Path: path, Message: f.Message})
 	}
-	r.scratch.fields = nil
 }
 
 // exhausted reports whether the node budget is spent (a hostile document:
 // aliases expanding without end); the tree builder reports it once.
-func (r *oasReader) exhausted(n *yaml.Node) bool {
-	r.b.nodes++
-	if r.b.nodes == maxTreeNodes {
-		r.addf(n, "", "document too large: more than %d values once aliases are expanded", maxTreeNodes)
-	}
-	return r.b.nodes >= maxTreeNodes
+func (r *reader) exhausted(n *yaml.Node) bool {
+	return r.spend(n, 1)
 }
 
 // spend counts k nodes against the budget at once.
-func (r *oasReader) spend(n *yaml.Node, k int) bool {
-	if r.b.nodes < maxTreeNodes && r.b.nodes+k >= maxTreeNodes {
-		r.b.nodes = maxTreeNodes - 1 // exhausted reports reaching the limit
-		return r.exhausted(n)
+func (r *reader) spend(n *yaml.Node, k int) bool {
+	crossed, spent := r.b.Count(k)
+	if crossed {
+		r.addf(n, "", "document too large: more than %d values once aliases are expanded", yamltree.DefaultMaxNodes)
 	}
-	r.b.nodes += k
-	return r.b.nodes >= maxTreeNodes
+	return spent
 }
 
 // deref follows YAML aliases.
-func oasDeref(n *yaml.Node) *yaml.Node {
+func deref(n *yaml.Node) *yaml.Node {
 	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 16; i++ {
 		n = n.Alias
 	}
 	return n
 }
 
-// oasMaxMerge bounds how deeply YAML merge keys (<<) may nest.
-const oasMaxMerge = 8
+// maxMerge bounds how deeply YAML merge keys (<<) may nest.
+const maxMerge = 8
 
 // entries returns a mapping's key/value pairs, with the pairs of merge
 // keys (<<: *base) that are not set explicitly, reporting a node that is
 // not a mapping and duplicate keys.
-func (r *oasReader) entries(n *yaml.Node, path string) [][2]*yaml.Node {
+func (r *reader) entries(n *yaml.Node, path string) [][2]*yaml.Node {
 	return r.mergedEntries(n, path, 0)
 }
 
-func (r *oasReader) mergedEntries(n *yaml.Node, path string, depth int) [][2]*yaml.Node {
-	n = oasDeref(n)
+func (r *reader) mergedEntries(n *yaml.Node, path string, depth int) [][2]*yaml.Node {
+	n = deref(n)
 	if n == nil {
 		return nil
 	}
@@ -303,11 +306,11 @@ func (r *oasReader) mergedEntries(n *yaml.Node, path string, depth int) [][2]*ya
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" && depth == 0 {
 			return nil
 		}
-		r.addf(n, path, "expected a mapping, got %s", kindName(n))
+		r.addf(n, path, "expected a mapping, got %s", yamltree.KindName(n))
 		return nil
 	}
-	if depth > oasMaxMerge {
-		r.addf(n, path, "merge keys (<<) nested more than %d deep", oasMaxMerge)
+	if depth > maxMerge {
+		r.addf(n, path, "merge keys (<<) nested more than %d deep", maxMerge)
 		return nil
 	}
 	out := make([][2]*yaml.Node, 0, len(n.Content)/2)
@@ -324,7 +327,7 @@ func (r *oasReader) mergedEntries(n *yaml.Node, path string, depth int) [][2]*ya
 			continue
 		}
 		if seen[k.Value] {
-			r.addf(k, oasJoin(path, k.Value), "duplicate key")
+			r.addf(k, joinPath(path, k.Value), "duplicate key")
 			continue
 		}
 		seen[k.Value] = true
@@ -333,7 +336,7 @@ func (r *oasReader) mergedEntries(n *yaml.Node, path string, depth int) [][2]*ya
 	// Explicit keys win over merged ones; earlier merged mappings over
 	// later ones.
 	for _, m := range merges {
-		m = oasDeref(m)
+		m = deref(m)
 		sources := []*yaml.Node{m}
 		if m.Kind == yaml.SequenceNode {
 			sources = m.Content
@@ -350,15 +353,15 @@ func (r *oasReader) mergedEntries(n *yaml.Node, path string, depth int) [][2]*ya
 	return out
 }
 
-// oasField returns the value of key in mapping n (merge keys included),
+// field returns the value of key in mapping n (merge keys included),
 // or nil.
-func oasField(n *yaml.Node, key string) *yaml.Node {
+func field(n *yaml.Node, key string) *yaml.Node {
 	return lookup(n, key, 0)
 }
 
 func lookup(n *yaml.Node, key string, depth int) *yaml.Node {
-	n = oasDeref(n)
-	if n == nil || n.Kind != yaml.MappingNode || depth > oasMaxMerge {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode || depth > maxMerge {
 		return nil
 	}
 	var merges []*yaml.Node
@@ -367,11 +370,11 @@ func lookup(n *yaml.Node, key string, depth int) *yaml.Node {
 		if k.Tag == "!!merge" {
 			merges = append(merges, n.Content[i+1])
 		} else if k.Kind == yaml.ScalarNode && k.Value == key {
-			return oasDeref(n.Content[i+1])
+			return deref(n.Content[i+1])
 		}
 	}
 	for _, m := range merges {
-		m = oasDeref(m)
+		m = deref(m)
 		sources := []*yaml.Node{m}
 		if m.Kind == yaml.SequenceNode {
 			sources = m.Content
@@ -385,74 +388,74 @@ func lookup(n *yaml.Node, key string, depth int) *yaml.Node {
 	return nil
 }
 
-func oasJoin(path, key string) string {
+func joinPath(path, key string) string {
 	if path == "" {
 		return key
 	}
 	return path + "." + key
 }
 
-func oasIndex(path string, i int) string {
+func indexPath(path string, i int) string {
 	return path + "[" + strconv.Itoa(i) + "]"
 }
 
-func (r *oasReader) str(n *yaml.Node, path string) (string, bool) {
+func (r *reader) str(n *yaml.Node, path string) (string, bool) {
 	if n == nil {
 		return "", false
 	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		r.addf(n, path, "expected a string, got %s", kindName(n))
+		r.addf(n, path, "expected a string, got %s", yamltree.KindName(n))
 		return "", false
 	}
 	return n.Value, true
 }
 
-func (r *oasReader) boolean(n *yaml.Node, path string) bool {
+func (r *reader) boolean(n *yaml.Node, path string) bool {
 	if n == nil {
 		return false
 	}
 	var b bool
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&b) != nil {
-		r.addf(n, path, "expected true or false, got %s", kindName(n))
+		r.addf(n, path, "expected true or false, got %s", yamltree.KindName(n))
 	}
 	return b
 }
 
-func (r *oasReader) integer(n *yaml.Node, path string) (int, bool) {
+func (r *reader) integer(n *yaml.Node, path string) (int, bool) {
 	var i int
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&i) != nil || i < 0 {
-		r.addf(n, path, "expected a non-negative integer, got %s", kindName(n))
+		r.addf(n, path, "expected a non-negative integer, got %s", yamltree.KindName(n))
 		return 0, false
 	}
 	return i, true
 }
 
-func (r *oasReader) number(n *yaml.Node, path string) (float64, bool) {
+func (r *reader) number(n *yaml.Node, path string) (float64, bool) {
 	var f float64
 	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || n.Decode(&f) != nil {
-		r.addf(n, path, "expected a number, got %s", kindName(n))
+		r.addf(n, path, "expected a number, got %s", yamltree.KindName(n))
 		return 0, false
 	}
 	return f, true
 }
 
 // document reads the top level: the version and the paths.
-func (r *oasReader) document() *oasDocument {
-	root := oasDeref(r.root)
+func (r *reader) document() *Document {
+	root := deref(r.root)
 	if root.Kind != yaml.MappingNode {
-		r.addf(root, "", "expected a mapping (the OpenAPI object), got %s", kindName(root))
+		r.addf(root, "", "expected a mapping (the OpenAPI object), got %s", yamltree.KindName(root))
 		return nil
 	}
-	if oasField(root, "swagger") != nil && oasField(root, "openapi") == nil {
+	if field(root, "swagger") != nil && field(root, "openapi") == nil {
 		r.addf(root, "swagger", "Swagger 2.0 documents are not supported: convert the document to OpenAPI 3")
 		return nil
 	}
-	vn := oasField(root, "openapi")
+	vn := field(root, "openapi")
 	if vn == nil {
 		r.addf(root, "", "missing required field \"openapi\" (the OpenAPI version, 3.0.x or 3.1.x)")
 		return nil
 	}
-	doc := &oasDocument{Version: vn.Value}
+	doc := &Document{Version: vn.Value}
 	switch {
 	case vn.Kind == yaml.ScalarNode && (vn.Value == "3.0" || strings.HasPrefix(vn.Value, "3.0.")):
 		doc.V30 = true
@@ -462,7 +465,7 @@ func (r *oasReader) document() *oasDocument {
 		return nil
 	}
 	r.v30 = doc.V30
-	paths := oasField(root, "paths")
+	paths := field(root, "paths")
 	if paths == nil {
 		if doc.V30 {
 			r.addf(root, "", "missing required field \"paths\"")
@@ -474,7 +477,7 @@ func (r *oasReader) document() *oasDocument {
 		if strings.HasPrefix(p, "x-") {
 			continue
 		}
-		ppath := oasJoin("paths", p)
+		ppath := joinPath("paths", p)
 		if !strings.HasPrefix(p, "/") {
 			r.addf(kv[0], ppath, "a path must start with /")
 			continue
@@ -484,37 +487,37 @@ func (r *oasReader) document() *oasDocument {
 	return doc
 }
 
-// oasMethods are the operations a path item may hold, in OpenAPI's order.
-var oasMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+// methods are the operations a path item may hold, in OpenAPI's order.
+var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 var templateParam = regexp.MustCompile(`\{([^{}/]+)\}`)
 
-func (r *oasReader) pathItem(p string, n *yaml.Node, path string) []*oasOperation {
+func (r *reader) pathItem(p string, n *yaml.Node, path string) []*Operation {
 	n, path = r.follow(n, path)
 	if n == nil {
 		return nil
 	}
-	common := r.parameters(oasField(n, "parameters"), oasJoin(path, "parameters"))
-	var ops []*oasOperation
+	common := r.parameters(field(n, "parameters"), joinPath(path, "parameters"))
+	var ops []*Operation
 	for _, kv := range r.entries(n, path) {
 		meth := kv[0].Value
-		if !containsString(oasMethods, meth) {
+		if !slices.Contains(methods, meth) {
 			continue
 		}
-		opath := oasJoin(path, meth)
-		on := oasDeref(kv[1])
+		opath := joinPath(path, meth)
+		on := deref(kv[1])
 		if on.Kind != yaml.MappingNode {
-			r.addf(on, opath, "expected an operation (a mapping), got %s", kindName(on))
+			r.addf(on, opath, "expected an operation (a mapping), got %s", yamltree.KindName(on))
 			continue
 		}
-		op := &oasOperation{Method: strings.ToUpper(meth), Path: p}
+		op := &Operation{Method: strings.ToUpper(meth), Path: p}
 		// The operation's parameters override the path's, by location
 		// and name.
-		byLoc := map[string]*oasParam{}
+		byLoc := map[string]*Param{}
 		for _, prm := range common {
 			byLoc[prm.In+"."+prm.Name] = prm
 		}
-		own := r.parameters(oasField(on, "parameters"), oasJoin(opath, "parameters"))
+		own := r.parameters(field(on, "parameters"), joinPath(opath, "parameters"))
 		for _, prm := range own {
 			byLoc[prm.In+"."+prm.Name] = prm
 		}
@@ -543,8 +546,8 @@ func (r *oasReader) pathItem(p string, n *yaml.Node, path string) []*oasOperatio
 				r.addf(kv[0], opath, "path parameter %q is declared but %s has no {%s}", prm.Name, p, prm.Name)
 			}
 		}
-		if rb := oasField(on, "requestBody"); rb != nil {
-			op.Body = r.requestBody(rb, oasJoin(opath, "requestBody"))
+		if rb := field(on, "requestBody"); rb != nil {
+			op.Body = r.requestBody(rb, joinPath(opath, "requestBody"))
 		}
 		ops = append(ops, op)
 	}
@@ -553,20 +556,20 @@ func (r *oasReader) pathItem(p string, n *yaml.Node, path string) []*oasOperatio
 
 // follow resolves a chain of $refs (to a parameter, a request body, a path
 // item) and returns the object it ends at and its location, or nil.
-func (r *oasReader) follow(n *yaml.Node, path string) (*yaml.Node, string) {
-	n = oasDeref(n)
+func (r *reader) follow(n *yaml.Node, path string) (*yaml.Node, string) {
+	n = deref(n)
 	seen := map[*yaml.Node]bool{}
 	for i := 0; ; i++ {
-		ref := oasField(n, "$ref")
+		ref := field(n, "$ref")
 		if ref == nil {
 			return n, path
 		}
-		if seen[n] || i == oasMaxRefChain {
-			r.addf(ref, oasJoin(path, "$ref"), "$ref cycle: the chain of $refs never reaches an object")
+		if seen[n] || i == maxRefChain {
+			r.addf(ref, joinPath(path, "$ref"), "$ref cycle: the chain of $refs never reaches an object")
 			return nil, ""
 		}
 		seen[n] = true
-		target, ptr := r.resolve(ref, oasJoin(path, "$ref"))
+		target, ptr := r.resolve(ref, joinPath(path, "$ref"))
 		if target == nil {
 			return nil, ""
 		}
@@ -576,7 +579,7 @@ func (r *oasReader) follow(n *yaml.Node, path string) (*yaml.Node, string) {
 
 // resolve finds the node a $ref points to; only JSON pointers into this
 // document are followed. It returns the node and the pointer.
-func (r *oasReader) resolve(ref *yaml.Node, path string) (*yaml.Node, string) {
+func (r *reader) resolve(ref *yaml.Node, path string) (*yaml.Node, string) {
 	s, ok := r.str(ref, path)
 	if !ok {
 		return nil, ""
@@ -590,7 +593,7 @@ func (r *oasReader) resolve(ref *yaml.Node, path string) (*yaml.Node, string) {
 }
 
 // pointer finds the node a $ref names.
-func (r *oasReader) pointer(ref string) (*yaml.Node, error) {
+func (r *reader) pointer(ref string) (*yaml.Node, error) {
 	if !strings.HasPrefix(ref, "#") {
 		return nil, fmt.Errorf("external $ref %q refused: the agent reads no other file or URL; bundle the document into one file first", ref)
 	}
@@ -601,7 +604,7 @@ func (r *oasReader) pointer(ref string) (*yaml.Node, error) {
 	if frag != "" && !strings.HasPrefix(frag, "/") {
 		return nil, fmt.Errorf("$ref %q: only JSON pointers (#/components/...) are supported, not anchors", ref)
 	}
-	n := oasDeref(r.root)
+	n := deref(r.root)
 	if frag == "" {
 		return n, nil
 	}
@@ -610,10 +613,10 @@ func (r *oasReader) pointer(ref string) (*yaml.Node, error) {
 		var next *yaml.Node
 		switch n.Kind {
 		case yaml.MappingNode:
-			next = oasField(n, tok)
+			next = field(n, tok)
 		case yaml.SequenceNode:
 			if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.Content) {
-				next = oasDeref(n.Content[i])
+				next = deref(n.Content[i])
 			}
 		}
 		if next == nil {
@@ -627,12 +630,12 @@ func (r *oasReader) pointer(ref string) (*yaml.Node, error) {
 // readOnly reports whether a property's schema, or a schema its $refs
 // lead to, says readOnly: true. Such a property is sent in responses
 // only: a request body need not carry it, whatever required says.
-func (r *oasReader) readOnly(n *yaml.Node) bool {
-	for i := 0; n != nil && i < oasMaxRefChain; i++ {
-		if ro := oasField(n, "readOnly"); ro != nil && ro.Tag == "!!bool" && ro.Value == "true" {
+func (r *reader) readOnly(n *yaml.Node) bool {
+	for i := 0; n != nil && i < maxRefChain; i++ {
+		if ro := field(n, "readOnly"); ro != nil && ro.Tag == "!!bool" && ro.Value == "true" {
 			return true
 		}
-		ref := oasField(n, "$ref")
+		ref := field(n, "$ref")
 		if ref == nil || ref.Kind != yaml.ScalarNode {
 			return false
 		}
@@ -643,12 +646,12 @@ func (r *oasReader) readOnly(n *yaml.Node) bool {
 
 var jsonTypes = []string{"string", "number", "integer", "boolean", "array", "object", "null"}
 
-var oasParamLocations = []string{"query", "header", "path", "cookie"}
+var paramLocations = []string{"query", "header", "path", "cookie"}
 
 // parameters reads a list of parameters, once however many path items
 // share it (by a YAML alias).
-func (r *oasReader) parameters(n *yaml.Node, path string) []*oasParam {
-	n = oasDeref(n)
+func (r *reader) parameters(n *yaml.Node, path string) []*Param {
+	n = deref(n)
 	if n == nil {
 		return nil
 	}
@@ -657,19 +660,19 @@ func (r *oasReader) parameters(n *yaml.Node, path string) []*oasParam {
 	}
 	r.params[n] = nil // a list that contains itself reads as empty
 	if n.Kind != yaml.SequenceNode {
-		r.addf(n, path, "expected a list of parameters, got %s", kindName(n))
+		r.addf(n, path, "expected a list of parameters, got %s", yamltree.KindName(n))
 		return nil
 	}
-	var out []*oasParam
+	var out []*Param
 	seen := map[string]bool{}
 	for i, c := range n.Content {
-		prm := r.parameter(c, oasIndex(path, i))
+		prm := r.parameter(c, indexPath(path, i))
 		if prm == nil {
 			continue
 		}
 		key := prm.In + "." + prm.Name
 		if seen[key] {
-			r.addf(c, oasIndex(path, i), "duplicate parameter %q in %s", prm.Name, prm.In)
+			r.addf(c, indexPath(path, i), "duplicate parameter %q in %s", prm.Name, prm.In)
 			continue
 		}
 		seen[key] = true
@@ -679,7 +682,7 @@ func (r *oasReader) parameters(n *yaml.Node, path string) []*oasParam {
 	return out
 }
 
-func (r *oasReader) parameter(n *yaml.Node, path string) *oasParam {
+func (r *reader) parameter(n *yaml.Node, path string) *Param {
 	if r.exhausted(n) {
 		return nil
 	}
@@ -688,37 +691,37 @@ func (r *oasReader) parameter(n *yaml.Node, path string) *oasParam {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		r.addf(n, path, "expected a parameter (a mapping), got %s", kindName(n))
+		r.addf(n, path, "expected a parameter (a mapping), got %s", yamltree.KindName(n))
 		return nil
 	}
-	name, ok1 := r.str(oasField(n, "name"), oasJoin(path, "name"))
-	in, ok2 := r.str(oasField(n, "in"), oasJoin(path, "in"))
-	if oasField(n, "name") == nil {
+	name, ok1 := r.str(field(n, "name"), joinPath(path, "name"))
+	in, ok2 := r.str(field(n, "in"), joinPath(path, "in"))
+	if field(n, "name") == nil {
 		r.addf(n, path, "missing required field \"name\"")
 	}
-	if oasField(n, "in") == nil {
+	if field(n, "in") == nil {
 		r.addf(n, path, "missing required field \"in\"")
 	}
 	if !ok1 || !ok2 {
 		return nil
 	}
 	if name == "" {
-		r.addf(oasField(n, "name"), oasJoin(path, "name"), "a parameter needs a name")
+		r.addf(field(n, "name"), joinPath(path, "name"), "a parameter needs a name")
 		return nil
 	}
-	if !containsString(oasParamLocations, in) {
-		r.addf(oasField(n, "in"), oasJoin(path, "in"), "expected one of %s, got %q", strings.Join(oasParamLocations, ", "), in)
+	if !slices.Contains(paramLocations, in) {
+		r.addf(field(n, "in"), joinPath(path, "in"), "expected one of %s, got %q", strings.Join(paramLocations, ", "), in)
 		return nil
 	}
 	if in == "header" {
 		name = strings.ToLower(name)
 	}
-	prm := &oasParam{In: in, Name: name, MaxLength: -1, Required: r.boolean(oasField(n, "required"), oasJoin(path, "required"))}
+	prm := &Param{In: in, Name: name, MaxLength: -1, Required: r.boolean(field(n, "required"), joinPath(path, "required"))}
 	if in == "path" && !prm.Required {
 		r.addf(n, path, "path parameter %q must be required: true", name)
 	}
-	if s := oasField(n, "schema"); s != nil {
-		r.paramSchema(prm, s, oasJoin(path, "schema"))
+	if s := field(n, "schema"); s != nil {
+		r.paramSchema(prm, s, joinPath(path, "schema"))
 	}
 	return prm
 }
@@ -727,70 +730,70 @@ func (r *oasReader) parameter(n *yaml.Node, path string) *oasParam {
 // checked against: its type, pattern, lengths, bounds and enum.
 // Composite schemas (allOf...) are not followed: their parts are not
 // checked.
-func (r *oasReader) paramSchema(prm *oasParam, n *yaml.Node, path string) {
+func (r *reader) paramSchema(prm *Param, n *yaml.Node, path string) {
 	n, path = r.follow(n, path)
 	if n == nil || n.Kind != yaml.MappingNode {
 		if n != nil && !(n.Kind == yaml.ScalarNode && n.Tag == "!!bool") {
-			r.addf(n, path, "expected a schema (a mapping), got %s", kindName(n))
+			r.addf(n, path, "expected a schema (a mapping), got %s", yamltree.KindName(n))
 		}
 		return
 	}
-	if t := oasField(n, "type"); t != nil {
+	if t := field(n, "type"); t != nil {
 		var types []string
 		switch t.Kind {
 		case yaml.ScalarNode:
 			types = []string{t.Value}
 		case yaml.SequenceNode:
 			for _, c := range t.Content {
-				types = append(types, oasDeref(c).Value)
+				types = append(types, deref(c).Value)
 			}
 		}
 		for _, typ := range types {
-			if !containsString(jsonTypes, typ) {
-				r.addf(t, oasJoin(path, "type"), "expected one of %s, got %q", strings.Join(jsonTypes, ", "), typ)
+			if !slices.Contains(jsonTypes, typ) {
+				r.addf(t, joinPath(path, "type"), "expected one of %s, got %q", strings.Join(jsonTypes, ", "), typ)
 			}
 		}
 		for _, want := range []string{"integer", "number", "boolean", "string"} {
-			if containsString(types, want) {
+			if slices.Contains(types, want) {
 				prm.Type = want
 				break
 			}
 		}
 	}
-	if p := oasField(n, "pattern"); p != nil {
-		if s, ok := r.str(p, oasJoin(path, "pattern")); ok {
+	if p := field(n, "pattern"); p != nil {
+		if s, ok := r.str(p, joinPath(path, "pattern")); ok {
 			if _, err := regexp.Compile(s); err != nil {
-				r.addf(p, oasJoin(path, "pattern"), "invalid RE2 regular expression: %v", unwrapRegexErr(err))
+				r.addf(p, joinPath(path, "pattern"), "invalid RE2 regular expression: %v", regexpProblem(err))
 			} else {
 				prm.Pattern = s
 			}
 		}
 	}
-	if v := oasField(n, "minLength"); v != nil {
-		prm.MinLength, _ = r.integer(v, oasJoin(path, "minLength"))
+	if v := field(n, "minLength"); v != nil {
+		prm.MinLength, _ = r.integer(v, joinPath(path, "minLength"))
 	}
-	if v := oasField(n, "maxLength"); v != nil {
-		if i, ok := r.integer(v, oasJoin(path, "maxLength")); ok {
+	if v := field(n, "maxLength"); v != nil {
+		if i, ok := r.integer(v, joinPath(path, "maxLength")); ok {
 			prm.MaxLength = i
 		}
 	}
 	bound := func(key, exclKey string, val **float64, excl *bool) {
-		if v := oasField(n, key); v != nil {
-			if f, ok := r.number(v, oasJoin(path, key)); ok {
+		if v := field(n, key); v != nil {
+			if f, ok := r.number(v, joinPath(path, key)); ok {
 				*val = &f
 			}
 		}
-		v := oasField(n, exclKey)
+		v := field(n, exclKey)
 		if v == nil {
 			return
 		}
 		if v.Kind == yaml.ScalarNode && v.Tag == "!!bool" {
 			// OpenAPI 3.0: a flag on minimum/maximum.
-			*excl = r.boolean(v, oasJoin(path, exclKey)) && *val != nil
+			*excl = r.boolean(v, joinPath(path, exclKey)) && *val != nil
 			return
 		}
 		// OpenAPI 3.1 (JSON Schema 2020-12): the bound itself.
-		if f, ok := r.number(v, oasJoin(path, exclKey)); ok {
+		if f, ok := r.number(v, joinPath(path, exclKey)); ok {
 			if *val == nil || (key == "minimum" && f >= **val) || (key == "maximum" && f <= **val) {
 				*val, *excl = &f, true
 			}
@@ -798,12 +801,12 @@ func (r *oasReader) paramSchema(prm *oasParam, n *yaml.Node, path string) {
 	}
 	bound("minimum", "exclusiveMinimum", &prm.Minimum, &prm.ExclusiveMinimum)
 	bound("maximum", "exclusiveMaximum", &prm.Maximum, &prm.ExclusiveMaximum)
-	if e := oasField(n, "enum"); e != nil {
+	if e := field(n, "enum"); e != nil {
 		if e.Kind != yaml.SequenceNode {
-			r.addf(e, oasJoin(path, "enum"), "expected a list, got %s", kindName(e))
+			r.addf(e, joinPath(path, "enum"), "expected a list, got %s", yamltree.KindName(e))
 		} else {
 			for _, c := range e.Content {
-				c = oasDeref(c)
+				c = deref(c)
 				if c.Kind == yaml.ScalarNode && c.Tag != "!!null" {
 					prm.Enum = append(prm.Enum, c.Value)
 				}
@@ -815,31 +818,31 @@ func (r *oasReader) paramSchema(prm *oasParam, n *yaml.Node, path string) {
 	}
 }
 
-func (r *oasReader) requestBody(n *yaml.Node, path string) *oasBody {
+func (r *reader) requestBody(n *yaml.Node, path string) *Body {
 	n, path = r.follow(n, path)
 	if n == nil {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		r.addf(n, path, "expected a request body (a mapping), got %s", kindName(n))
+		r.addf(n, path, "expected a request body (a mapping), got %s", yamltree.KindName(n))
 		return nil
 	}
-	b := &oasBody{Required: r.boolean(oasField(n, "required"), oasJoin(path, "required"))}
-	content := oasField(n, "content")
+	b := &Body{Required: r.boolean(field(n, "required"), joinPath(path, "required"))}
+	content := field(n, "content")
 	if content == nil {
 		r.addf(n, path, "missing required field \"content\"")
 		return b
 	}
-	cpath := oasJoin(path, "content")
+	cpath := joinPath(path, "content")
 	schemas := map[string][2]*yaml.Node{} // media type → key, schema
 	for _, kv := range r.entries(content, cpath) {
 		mt, _, err := mime.ParseMediaType(kv[0].Value)
 		if err != nil {
-			r.addf(kv[0], oasJoin(cpath, kv[0].Value), "invalid media type: %v", err)
+			r.addf(kv[0], joinPath(cpath, kv[0].Value), "invalid media type: %v", err)
 			continue
 		}
 		b.ContentTypes = append(b.ContentTypes, mt)
-		if s := oasField(kv[1], "schema"); s != nil {
+		if s := field(kv[1], "schema"); s != nil {
 			schemas[mt] = [2]*yaml.Node{kv[0], s}
 		}
 	}
@@ -861,7 +864,7 @@ func (r *oasReader) requestBody(n *yaml.Node, path string) *oasBody {
 		}
 	}
 	if pick != "" {
-		spath := oasJoin(oasJoin(cpath, schemas[pick][0].Value), "schema")
+		spath := joinPath(joinPath(cpath, schemas[pick][0].Value), "schema")
 		if s := r.schema(schemas[pick][1], spath, spath); s != nil {
 			b.Schema = s.name
 		}
@@ -872,19 +875,19 @@ func (r *oasReader) requestBody(n *yaml.Node, path string) *oasBody {
 // checkLoops refuses a cycle of $refs that consumes nothing of the
 // instance (A: {allOf: [$ref: B]}, B: {$ref: A}): validating against it
 // would never end.
-func (r *oasReader) checkLoops() {
+func (r *reader) checkLoops() {
 	const (
 		visiting = 1
 		done     = 2
 	)
-	state := make(map[*oasSchema]int, len(r.order))
-	var visit func(s *oasSchema)
-	visit = func(s *oasSchema) {
+	state := make(map[*schemaObject]int, len(r.order))
+	var visit func(s *schemaObject)
+	visit = func(s *schemaObject) {
 		state[s] = visiting
 		for _, e := range s.loops {
 			switch state[e.to] {
 			case visiting:
-				r.problem = append(r.problem, oasProblem{Line: e.line, Column: e.col, Path: e.path,
+				r.problem = append(r.problem, Problem{Line: e.line, Column: e.col, Path: e.path,
 					Message: fmt.Sprintf("$ref cycle: %s refers back to itself without descending into a property or item", e.to.where)})
 			case 0:
 				visit(e.to)
@@ -901,12 +904,12 @@ func (r *oasReader) checkLoops() {
 
 // schema returns the converted schema object at n, converting it once
 // however many $refs lead to it.
-func (r *oasReader) schema(n *yaml.Node, where, path string) *oasSchema {
-	n = oasDeref(n)
+func (r *reader) schema(n *yaml.Node, where, path string) *schemaObject {
+	n = deref(n)
 	if s, ok := r.schemas[n]; ok {
 		return s
 	}
-	s := &oasSchema{name: "d" + strconv.Itoa(len(r.order)) + ".json", where: where, node: n}
+	s := &schemaObject{name: "d" + strconv.Itoa(len(r.order)) + ".json", where: where, node: n}
 	r.schemas[n] = s // before converting: recursive schemas refer to it
 	r.order = append(r.order, s)
 	s.value = r.convert(s, n, path, 0, true)
@@ -942,30 +945,30 @@ var (
 // convert turns one schema node into the JSON data model, rewriting $refs
 // to $defs keys and translating OpenAPI 3.0's dialect. same is true while
 // the walk has not descended into a property or item of the instance.
-func (r *oasReader) convert(s *oasSchema, n *yaml.Node, path string, depth int, same bool) any {
-	n = oasDeref(n)
+func (r *reader) convert(s *schemaObject, n *yaml.Node, path string, depth int, same bool) any {
+	n = deref(n)
 	if r.exhausted(n) {
 		return nil
 	}
-	if depth > oasMaxSchemaDepth {
-		r.addf(n, path, "schema nested more than %d levels deep", oasMaxSchemaDepth)
+	if depth > maxSchemaDepth {
+		r.addf(n, path, "schema nested more than %d levels deep", maxSchemaDepth)
 		return nil
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
 		return n.Value == "true"
 	}
 	if n.Kind != yaml.MappingNode {
-		r.addf(n, path, "expected a schema (a mapping), got %s", kindName(n))
+		r.addf(n, path, "expected a schema (a mapping), got %s", yamltree.KindName(n))
 		return nil
 	}
 	out := map[string]any{}
-	if ref := oasField(n, "$ref"); ref != nil {
-		rpath := oasJoin(path, "$ref")
+	if ref := field(n, "$ref"); ref != nil {
+		rpath := joinPath(path, "$ref")
 		target, ptr := r.resolve(ref, rpath)
 		if target != nil {
 			t := r.schema(target, ptr, ptr)
 			if same {
-				s.loops = append(s.loops, oasEdge{to: t, line: ref.Line, col: ref.Column, path: rpath})
+				s.loops = append(s.loops, edge{to: t, line: ref.Line, col: ref.Column, path: rpath})
 			}
 			out["$ref"] = t.name
 		}
@@ -978,36 +981,36 @@ func (r *oasReader) convert(s *oasSchema, n *yaml.Node, path string, depth int, 
 	nullable := false
 	for _, kv := range r.entries(n, path) {
 		k, v := kv[0].Value, kv[1]
-		kpath := oasJoin(path, k)
+		kpath := joinPath(path, k)
 		switch {
 		case k == "$ref":
 		case k == "nullable" && r.v30:
-			nullable = r.boolean(oasDeref(v), kpath)
+			nullable = r.boolean(deref(v), kpath)
 		case schemaOne[k]:
-			if dv := oasDeref(v); dv.Kind == yaml.SequenceNode {
+			if dv := deref(v); dv.Kind == yaml.SequenceNode {
 				r.addf(dv, kpath, "expected a schema, got a list")
 				continue
 			}
 			out[k] = r.convert(s, v, kpath, depth+1, same && sameInstance[k])
 		case schemaList[k]:
-			dv := oasDeref(v)
+			dv := deref(v)
 			if dv.Kind != yaml.SequenceNode {
-				r.addf(dv, kpath, "expected a list of schemas, got %s", kindName(dv))
+				r.addf(dv, kpath, "expected a list of schemas, got %s", yamltree.KindName(dv))
 				continue
 			}
 			list := make([]any, len(dv.Content))
 			for i, c := range dv.Content {
-				list[i] = r.convert(s, c, oasIndex(kpath, i), depth+1, same && sameInstance[k])
+				list[i] = r.convert(s, c, indexPath(kpath, i), depth+1, same && sameInstance[k])
 			}
 			out[k] = list
 		case schemaMap[k]:
 			m := map[string]any{}
 			for _, pkv := range r.entries(v, kpath) {
-				m[pkv[0].Value] = r.convert(s, pkv[1], oasJoin(kpath, pkv[0].Value), depth+1, same && sameInstance[k])
+				m[pkv[0].Value] = r.convert(s, pkv[1], joinPath(kpath, pkv[0].Value), depth+1, same && sameInstance[k])
 			}
 			out[k] = m
 		case valueKeywords[k]:
-			out[k] = r.b.tree(v, nil)
+			out[k] = r.b.Tree(v, nil)
 		case unsupportedKeywords[k]:
 			r.addf(kv[0], kpath, "%s is not supported", k)
 		}
@@ -1015,10 +1018,10 @@ func (r *oasReader) convert(s *oasSchema, n *yaml.Node, path string, depth int, 
 	// Request bodies need not carry readOnly properties (OpenAPI 3.0 and
 	// 3.1 alike): they are not required here.
 	if req, ok := out["required"].([]any); ok {
-		if props := oasField(n, "properties"); props != nil {
+		if props := field(n, "properties"); props != nil {
 			kept := make([]any, 0, len(req))
 			for _, name := range req {
-				if s, ok := name.(string); ok && r.readOnly(oasField(props, s)) {
+				if s, ok := name.(string); ok && r.readOnly(field(props, s)) {
 					continue
 				}
 				kept = append(kept, name)
@@ -1097,4 +1100,13 @@ func containsAny(s []any, v any) bool {
 		}
 	}
 	return false
+}
+
+// regexpProblem says what is wrong with a pattern the way RE2 does, without
+// repeating the pattern's prefix that regexp.Compile adds.
+func regexpProblem(err error) string {
+	if se, ok := err.(*syntax.Error); ok {
+		return fmt.Sprintf("%s in %q", se.Code, se.Expr)
+	}
+	return err.Error()
 }
