@@ -146,8 +146,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	for _, problem := range cfg.problems {
 		log.Warn().Msg(problem)
 	}
+	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
 	if !invokeEvents {
-		log.Warn().Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events; registered for SHUTDOWN only, so bypass detection is off")
+		// Lambda Managed Instances: no INVOKE events, but the Telemetry
+		// API's platform.start names every invocation.
+		stopTelemetry, err := watchTelemetry(ctx, ext, watch, log)
+		if err != nil {
+			log.Warn().Err(err).Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events and the Telemetry API is unavailable; registered for SHUTDOWN only, so bypass detection is off")
+		} else {
+			defer stopTelemetry()
+			log.Info().Msg("the Extensions API refused INVOKE events; bypass detection follows the Telemetry API's platform.start events")
+		}
 	}
 	streamed := make([]string, 0, len(cfg.streaming)) // [] rather than null when off
 	for _, t := range cfg.streaming {
@@ -158,7 +167,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Dur("startup_ms", time.Since(start)).
 		Msg("lambdawaf agent running")
 
-	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
 	for {
 		ev, err := ext.Next(ctx)
 		if err != nil {
