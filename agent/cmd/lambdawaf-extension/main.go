@@ -6,7 +6,8 @@
 // Start-up order matters: the listener is bound first (the runtime may
 // connect as soon as init starts), then the extension registers, then it
 // calls event/next at once, because Lambda counts everything before the
-// first event/next as cold start. The inspector is built concurrently.
+// first event/next as cold start. The inspector is built when the runtime
+// first calls the proxy, once init is done.
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -124,22 +126,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return initError(ctx, ext, log, "Extension.ConfigInvalid", err, ln)
 	}
-	srv := proxy.NewServer(p, log)
+	var handler http.Handler = p
+	if deferred != nil {
+		// The inspector is built when the runtime first calls the proxy:
+		// its init is then done, so the build (configuration, detector
+		// tables, allocations) does not compete with it for the CPU and
+		// lengthen cold start; the first event waits for the build.
+		var build sync.Once
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			build.Do(func() { go buildInspector(ctx, cfg, stdout, log, deferred) })
+			p.ServeHTTP(w, r)
+		})
+	}
+	srv := proxy.NewServer(handler, log)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	if deferred != nil {
-		go func() {
-			t := time.Now()
-			in, stop, after, err := newInspector(ctx, cfg, stdout, log)
-			if err != nil {
-				log.Error().Err(err).Bool("fail_closed", cfg.failClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
-			} else {
-				log.Debug().Dur("build_ms", time.Since(t)).Msg("inspector ready")
-			}
-			deferred.after = after // published by set
-			deferred.set(in, stop, err)
-		}()
-	}
 
 	// A few log lines (microseconds) are all that stands between
 	// registration and the first event/next.
@@ -193,6 +194,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			log.Warn().Str("event_type", string(ev.EventType)).Msg("ignoring unknown lifecycle event")
 		}
 	}
+}
+
+// buildInspector builds the inspector and hands it to the proxy's
+// deferred one.
+func buildInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger, deferred *deferredInspector) {
+	t := time.Now()
+	in, stop, after, err := newInspector(ctx, cfg, stdout, log)
+	if err != nil {
+		log.Error().Err(err).Bool("fail_closed", cfg.failClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
+	} else {
+		log.Debug().Dur("build_ms", time.Since(t)).Msg("inspector ready")
+	}
+	deferred.after = after // published by set
+	deferred.set(in, stop, err)
 }
 
 // bindRetry is how long listen keeps trying while the port is in use: after

@@ -61,6 +61,7 @@ func main() {
 type sample struct {
 	p50, p90, p99 time.Duration
 	init          time.Duration
+	cold          time.Duration // the first invocation, init included
 	rss           int64
 }
 
@@ -148,6 +149,7 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 	for i, sz := range sizes {
 		payload := rie.Event{Nonce: "bench", Size: sz.size}.JSON()
 		lat := make([]time.Duration, 0, sz.n)
+		var cold time.Duration
 		for j := range sz.n + 20 {
 			t := time.Now()
 			r, err := fn.Invoke(ctx, payload)
@@ -158,6 +160,9 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 			if r.Status != 200 || !strings.Contains(string(r.Body), `"statusCode":200`) {
 				return nil, fmt.Errorf("%s %s: answered %d %.300q\n%s", s.Name, sz.name, r.Status, r.Body, fn.Tail())
 			}
+			if j == 0 {
+				cold = d
+			}
 			if j >= 20 { // the first ones warm connections and caches
 				lat = append(lat, d)
 			}
@@ -165,6 +170,7 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 		slices.Sort(lat)
 		smp := sample{p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99)}
 		if i == 0 {
+			smp.cold = cold
 			if inits := fn.InitDurations(); len(inits) > 0 {
 				smp.init = inits[0]
 			}
@@ -223,19 +229,20 @@ func deltaMs(d time.Duration) string {
 
 func printLatency(setups []rie.Setup, sizes []sizeSpec, fig map[string]map[string][]sample, runs int) {
 	fmt.Printf("\n### Invoke latency, init and RSS on aws-lambda-rie (medians of %d runs)\n\n", runs)
-	fmt.Println("| setup | event | p50 | p90 | p99 | p50 − direct | p50 − bare proxy | p99 − direct | init | init − bare proxy | RSS |")
-	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| setup | event | p50 | p90 | p99 | p50 − direct | p50 − bare proxy | p99 − direct | init | init − bare proxy | first invocation (init included) | RSS |")
+	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	p50 := func(s sample) time.Duration { return s.p50 }
 	p90 := func(s sample) time.Duration { return s.p90 }
 	p99 := func(s sample) time.Duration { return s.p99 }
 	initOf := func(s sample) time.Duration { return s.init }
+	coldOf := func(s sample) time.Duration { return s.cold }
 	for _, sz := range sizes {
 		direct := fig["direct"][sz.name]
 		bare := fig["bare proxy"][sz.name]
 		for _, s := range setups {
 			ss := fig[s.Name][sz.name]
 			row := []string{s.Name, sz.name, us(field(ss, p50)), us(field(ss, p90)), us(field(ss, p99)),
-				delta(field(ss, p50) - field(direct, p50)), "—", delta(field(ss, p99) - field(direct, p99)), "", "", ""}
+				delta(field(ss, p50) - field(direct, p50)), "—", delta(field(ss, p99) - field(direct, p99)), "", "", "", ""}
 			if bare != nil {
 				row[6] = delta(field(ss, p50) - field(bare, p50))
 			}
@@ -244,12 +251,13 @@ func printLatency(setups []rie.Setup, sizes []sizeSpec, fig map[string]map[strin
 				if bare != nil {
 					row[9] = deltaMs(field(ss, initOf) - field(bare, initOf))
 				}
+				row[10] = ms(field(ss, coldOf))
 				if s.Process != "" {
 					rs := make([]int64, len(ss))
 					for i, x := range ss {
 						rs[i] = x.rss
 					}
-					row[10] = fmt.Sprintf("%.1f MB", float64(median(rs))/1e6)
+					row[11] = fmt.Sprintf("%.1f MB", float64(median(rs))/1e6)
 				}
 			}
 			fmt.Println("| " + strings.Join(row, " | ") + " |")
