@@ -130,6 +130,8 @@ type RunOptions struct {
 	Env []string
 	// OnLine sees every output line.
 	OnLine func(string)
+	// LogLevel is the emulator's; empty is info.
+	LogLevel string
 }
 
 // Start runs the handler under s on AWS's emulator, with the agent (or
@@ -151,6 +153,7 @@ func (f *Fixture) Start(ctx context.Context, s Setup, o RunOptions) (*Function, 
 		MaxConcurrency: o.MaxConcurrency,
 		Env:            env,
 		OnLine:         o.OnLine,
+		LogLevel:       o.LogLevel,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.Name, err)

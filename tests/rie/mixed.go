@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -136,11 +137,19 @@ func RunMixed(ctx context.Context, fn *Function, events []Event, inFlight int, s
 				}
 				payload := events[i].JSON()
 				sentLen[i], sentSum[i] = len(payload), sha(payload)
+				giveUp := time.Now().Add(60 * time.Second)
 				for {
-					r, err := fn.Invoke(ctx, payload)
+					// A lost invocation must fail the run, not hang it.
+					ictx, cancel := context.WithTimeout(ctx, 60*time.Second)
+					r, err := fn.Invoke(ictx, payload)
+					cancel()
 					if err == nil && r.RuntimeUnavailable() {
 						unavail.Add(1)
-						continue
+						if time.Now().After(giveUp) {
+							err = errors.New("Runtime.Unavailable for 60 s: no runtime worker waits in next")
+						} else {
+							continue
+						}
 					}
 					answers[i], failures[i] = r, err
 					break

@@ -1,22 +1,11 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"io"
-	stdlog "log"
-	"net"
-	"net/http"
-	"os"
-	"slices"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
 
-	"github.com/lambdawaf/lambdawaf/agent/lifecycle"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )
 
@@ -64,59 +53,4 @@ func (b *bypassWatch) check(requestID string) {
 		b.log.Error().Str("request_id", requestID).Uint64("bypassed_invocations", n).Uint64("events_fetched", s.Fetched).
 			Msg("LAMBDAWAF IS STILL BEING BYPASSED: invocations reach the function unprotected")
 	}
-}
-
-// watchTelemetry feeds bypass detection from the Telemetry API where
-// INVOKE events are refused: it listens for platform events (on
-// sandbox.localdomain's address, loopback where /etc/hosts does not name
-// it, as in emulators), subscribes, and checks each platform.start's
-// invocation. It returns a function that stops the listener.
-func watchTelemetry(ctx context.Context, ext *lifecycle.Client, watch *bypassWatch, log zerolog.Logger) (func(), error) {
-	ln, err := net.Listen("tcp", net.JoinHostPort(sandboxAddress("/etc/hosts"), "0"))
-	if err != nil {
-		return nil, fmt.Errorf("telemetry listener: %w", err)
-	}
-	srv := &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			evs, err := lifecycle.ParseTelemetry(io.LimitReader(r.Body, 4<<20))
-			if err != nil {
-				log.Warn().Err(err).Msg("telemetry batch")
-				http.Error(w, "bad batch", http.StatusBadRequest)
-				return
-			}
-			for _, ev := range evs {
-				if ev.Type == lifecycle.PlatformStart {
-					watch.invoked(ev.RequestID())
-				}
-			}
-		}),
-		ErrorLog: stdlog.New(log.With().Str("source", "telemetry listener").Logger(), "", 0),
-	}
-	go srv.Serve(ln)
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	dest := "http://" + net.JoinHostPort(lifecycle.TelemetryHost, port) + "/platform"
-	if err := ext.SubscribePlatform(ctx, dest); err != nil {
-		srv.Close()
-		return nil, err
-	}
-	return func() { srv.Close() }, nil
-}
-
-// sandboxAddress is sandbox.localdomain's address from the hosts file, or
-// 127.0.0.1. It reads the file rather than asking the resolver: a DNS
-// query for a name that only exists inside Lambda costs tens of
-// milliseconds of cold start elsewhere.
-func sandboxAddress(hostsFile string) string {
-	b, err := os.ReadFile(hostsFile)
-	if err != nil {
-		return "127.0.0.1"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		f := strings.Fields(line)
-		if len(f) > 1 && slices.Contains(f[1:], lifecycle.TelemetryHost) && net.ParseIP(f[0]) != nil {
-			return f[0]
-		}
-	}
-	return "127.0.0.1"
 }

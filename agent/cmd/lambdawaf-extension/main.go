@@ -6,8 +6,7 @@
 // Start-up order matters: the listener is bound first (the runtime may
 // connect as soon as init starts), then the extension registers, then it
 // calls event/next at once, because Lambda counts everything before the
-// first event/next as cold start. The inspector is built when the runtime
-// first calls the proxy, once init is done.
+// first event/next as cold start. The inspector is built concurrently.
 package main
 
 import (
@@ -20,7 +19,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
-	"sync"
 	"syscall"
 	"time"
 
@@ -126,19 +124,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return initError(ctx, ext, log, "Extension.ConfigInvalid", err, ln)
 	}
-	var handler http.Handler = p
 	if deferred != nil {
-		// The inspector is built when the runtime first calls the proxy:
-		// its init is then done, so the build (configuration, detector
-		// tables, allocations) does not compete with it for the CPU and
-		// lengthen cold start; the first event waits for the build.
-		var build sync.Once
-		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			build.Do(func() { go buildInspector(ctx, cfg, stdout, log, deferred) })
-			p.ServeHTTP(w, r)
-		})
+		go buildInspector(ctx, cfg, stdout, log, deferred)
 	}
-	srv := proxy.NewServer(handler, log)
+	srv := proxy.NewServer(p, log)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -149,15 +138,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
 	if !invokeEvents {
-		// Lambda Managed Instances: no INVOKE events, but the Telemetry
-		// API's platform.start names every invocation.
-		stopTelemetry, err := watchTelemetry(ctx, ext, watch, log)
-		if err != nil {
-			log.Warn().Err(err).Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events and the Telemetry API is unavailable; registered for SHUTDOWN only, so bypass detection is off")
-		} else {
-			defer stopTelemetry()
-			log.Info().Msg("the Extensions API refused INVOKE events; bypass detection follows the Telemetry API's platform.start events")
-		}
+		// Lambda Managed Instances. The Telemetry API's platform.start
+		// names every invocation (lifecycle.SubscribePlatform), but
+		// subscribing to it stalled AWS's emulator under concurrent load
+		// (every runtime worker refused, invocations lost), so it is not
+		// used until that is understood.
+		log.Warn().Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events; registered for SHUTDOWN only, so bypass detection is off")
 	}
 	streamed := make([]string, 0, len(cfg.streaming)) // [] rather than null when off
 	for _, t := range cfg.streaming {

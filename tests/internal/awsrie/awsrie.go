@@ -326,14 +326,11 @@ func (r *Result) RuntimeUnavailable() bool {
 // whose argv[0] is path (as the emulator sees it, say
 // /opt/extensions/lambdawaf).
 func (e *Emulator) RSS(path string) (int64, error) {
-	for _, pid := range descendants(e.cmd.Process.Pid) {
-		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-		if err != nil {
-			continue
-		}
-		if argv0, _, _ := bytes.Cut(cmdline, []byte{0}); string(argv0) != path {
-			continue
-		}
+	pid, err := e.PID(path)
+	if err != nil {
+		return 0, err
+	}
+	{
 		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 		if err != nil {
 			return 0, err
@@ -348,6 +345,20 @@ func (e *Emulator) RSS(path string) (int64, error) {
 			}
 		}
 		return 0, fmt.Errorf("no VmRSS for pid %d", pid)
+	}
+}
+
+// PID returns the process id of the emulator's descendant whose argv[0]
+// is path (as the emulator sees it).
+func (e *Emulator) PID(path string) (int, error) {
+	for _, pid := range descendants(e.cmd.Process.Pid) {
+		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if err != nil {
+			continue
+		}
+		if argv0, _, _ := bytes.Cut(cmdline, []byte{0}); string(argv0) == path {
+			return pid, nil
+		}
 	}
 	return 0, fmt.Errorf("no process %s under the emulator", path)
 }
