@@ -27,13 +27,16 @@ agent:
 build: agent
 	$(GO) build ./...
 
-## layer: one zip per architecture with the layer's exact tree.
+## layer: one agent layer zip per architecture with the layer's exact tree,
+## and the bootstrap layer (/opt/bootstrap alone, for OS-only functions
+## whose binary is not named bootstrap; the same for both architectures).
 layer: agent
 	@mkdir -p $(DIST)/layer
 	@for a in $(ARCHS); do \
 	  $(GO) run ./agent/layer/cmd/mklayer -extension $(DIST)/$$a/lambdawaf-extension \
 	    -out $(DIST)/layer/lambdawaf-$$a.zip || exit 1; \
 	done
+	$(GO) run ./agent/layer/cmd/mklayer -bootstrap -out $(DIST)/layer/lambdawaf-bootstrap.zip
 	@ls -l $(DIST)/layer
 
 ## examples: the example stacks' Go handlers, for both architectures
@@ -59,8 +62,10 @@ fmt-check:
 ## the agent's heavy dependencies; the contract package is a leaf.
 DEPS_FORBIDDEN_IN_PROVIDER = lambdawaf/agent/[^c]|lambdawaf/agent/c[^o]|zerolog|libinjection|aws-sdk-go-v2|corazawaf
 deps-check:
-	@if $(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -E 'pulumi|corazawaf/coraza'; then \
-	  echo "agent binary imports Pulumi or Coraza"; exit 1; fi
+	@if $(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -E 'pulumi|corazawaf/coraza|lambdawaf/agent/(emulator|gateway|report|cmd/lambdawaf$$)'; then \
+	  echo "agent binary imports Pulumi, Coraza, or the local emulation and CLI (which do not ship in the layer)"; exit 1; fi
+	@if $(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -E 'aws-sdk-go-v2/service/s3$$|gofakes3'; then \
+	  echo "agent binary imports the SDK's S3 client or a test S3 server (it reads bundles with agent/bundle's SigV4 GET client)"; exit 1; fi
 	@if $(GO) list -deps ./provider/... ./infra/... | grep -E '$(DEPS_FORBIDDEN_IN_PROVIDER)'; then \
 	  echo "provider/ or infra/ imports agent internals or the agent's dependencies (only agent/contract may cross)"; exit 1; fi
 	@if $(GO) list -deps ./agent/contract | grep '\.' | grep -v '^github.com/lambdawaf/lambdawaf/agent/contract$$'; then \

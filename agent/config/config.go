@@ -9,6 +9,10 @@
 // are listed in Settings.Problems, to be logged at start; what the agent
 // cannot run with (a port that is not a port) is kept as an error for the
 // caller to report through the Extensions API.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package config
 
 import (
@@ -75,6 +79,12 @@ type Settings struct {
 	// MaxConcurrency is AWS_LAMBDA_MAX_CONCURRENCY (Lambda Managed
 	// Instances); 0 when invocations come one at a time.
 	MaxConcurrency int
+	// Bundles are the signed policy bundle settings (LAMBDAWAF_BUNDLE_*):
+	// nil when LAMBDAWAF_BUNDLE_SOURCE is unset. BundlesErr says why the
+	// settings were refused; bundles are then off and the baked
+	// configuration runs.
+	Bundles    *Bundles
+	BundlesErr error
 	// Problems are the settings that were ignored, each with what was used
 	// instead.
 	Problems []string
@@ -157,6 +167,7 @@ func FromEnv(getenv func(string) string) Settings {
 	s.Outbound, s.OutboundOn, s.OutboundErr = parseOutbound(env(contract.EnvOutbound), env(contract.EnvOutboundKinds))
 	s.ConfigPath = locate(getenv(contract.EnvConfig), getenv(contract.EnvTaskRoot))
 
+	s.Bundles, s.BundlesErr = parseBundles(env)
 	if v := env(contract.EnvMaxConcurrency); v != "" {
 		if n, err := strconv.Atoi(v); err == nil && n > 0 {
 			s.MaxConcurrency = n

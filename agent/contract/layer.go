@@ -27,9 +27,34 @@ const (
 // cookies, eight NUL bytes, then the body.
 const StreamingContentType = "application/vnd.awslambda.http-integration-response"
 
+// RequestIDHeader is the header of every HTTP block response that carries
+// Lambda's request id of the blocked invocation (from the Runtime API's
+// Lambda-Runtime-Aws-Request-Id, never from the event, which the caller
+// controls), the key of its decision record: a user who was blocked can
+// quote it and an operator finds the record.
+const RequestIDHeader = "X-Lambdawaf-Request-Id"
+
 // ResponseModeHeader and ResponseModeStreaming mark a streamed runtime
 // response.
 const (
 	ResponseModeHeader    = "Lambda-Runtime-Function-Response-Mode"
 	ResponseModeStreaming = "streaming"
 )
+
+// DefaultBundlePoll is the least time between two checks of the bundle
+// pointer unless EnvBundlePoll says otherwise.
+const DefaultBundlePoll = 30 * time.Second
+
+// Bundle store layout under the EnvBundleSource prefix: the signed pointer,
+// and per version the immutable bundle object and its signed manifest. The
+// functions get read access to the prefix, the deployer role write access.
+const (
+	BundlePointerKey   = "pointer.json"
+	BundleObjectsDir   = "bundles/"
+	BundleManifestsDir = "manifests/"
+)
+
+// BundleVersionBaked is the bundle version recorded for decisions made by
+// the configuration baked into the layer or function, before a signed
+// bundle has been fetched.
+const BundleVersionBaked = "baked"

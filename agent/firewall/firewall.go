@@ -6,6 +6,10 @@
 // A Firewall implements proxy.Inspector and is safe for concurrent use. Its
 // configuration can be swapped atomically (Reload, Swap); a configuration
 // that fails to load never replaces a working one.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package firewall
 
 import (
@@ -106,6 +110,11 @@ type Options struct {
 	NewDetector func(detect.Options) Detector
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Bundle is the bundle version recorded for the configuration that
+	// New, Open, Swap and Reload install (contract.BundleVersionBaked when
+	// the agent polls for signed bundles, "" when it does not).
+	// SwapBundles names its own.
+	Bundle string
 }
 
 // state is one configuration with the detector built for it; swapped as a
@@ -120,6 +129,12 @@ type state struct {
 	// detectors are not run at all. Bounded by the configuration (one
 	// entry per distinct combination of exclusions).
 	narrowed sync.Map // string → Detector
+	// bundle is the version of the signed bundle pol came from ("" when
+	// the agent runs without bundles); see SwapBundles.
+	bundle string
+	// shadow, when set, is judged beside this state after each event is
+	// handed on, and only logged.
+	shadow *state
 }
 
 // detectorFor returns the detector for a value that exclusions narrow.
@@ -155,6 +170,7 @@ type Firewall struct {
 	dec     *decode.Decoder
 	cur     atomic.Pointer[state]
 	unknown atomic.Int64 // events of unknown triggers seen
+	shadows shadowRunner // shadow bundle evaluations in flight
 }
 
 // New returns a Firewall running p (policy.Default() when nil).
@@ -194,6 +210,13 @@ func Open(path string, opts Options) (*Firewall, error) {
 // Swap makes p the running configuration, atomically: invocations in
 // flight finish with the configuration they started with.
 func (f *Firewall) Swap(p *policy.Policy) {
+	st := f.newState(p)
+	st.bundle = f.opts.Bundle
+	f.install(st)
+}
+
+// newState builds the detector for p.
+func (f *Firewall) newState(p *policy.Policy) *state {
 	o := f.opts.Detect
 	o.DisableClasses = append(append([]detect.Class(nil), o.DisableClasses...), p.DisabledClasses()...)
 	o.DisableRules = append(append([]string(nil), o.DisableRules...), p.DisabledRules()...)
@@ -207,10 +230,7 @@ func (f *Firewall) Swap(p *policy.Policy) {
 	for _, w := range p.Warnings() {
 		f.log.Warn().Str("config", p.Source()).Msg(w)
 	}
-	if cur := f.cur.Load(); cur != nil {
-		p.KeepRateLimits(cur.pol)
-	}
-	f.cur.Store(&state{pol: p, det: mk(o), base: o, make: mk})
+	return &state{pol: p, det: mk(o), base: o, make: mk}
 }
 
 // Reload loads the configuration at path and swaps it in. On error the
@@ -266,7 +286,9 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 		// sent them, and the handler's own parsing decides.
 		f.log.Warn().Str("requestId", inv.RequestID).Str("reason", d.Error).Msg("malformed event passed uninspected")
 	}
-	f.observe(ctx, d, req)
+	if st.shadow == nil || !f.shadows.start(f, st, inv.Event, d) {
+		f.observe(ctx, d, req)
+	}
 	var v proxy.Verdict
 	switch {
 	case d.Outcome == policy.Block && len(d.DropRecords) > 0 && len(d.DropRecords) < len(req.Records):
@@ -311,17 +333,18 @@ func StreamedInvocations(streaming []event.Trigger) func(*proxy.Invocation) bool
 	}
 }
 
-// blockResponse shapes the block response for the trigger, in the
+// blockResponse shapes the block response for the trigger, naming the
+// invocation's request id (d.RequestID, from the Runtime API), in the
 // streaming format when the invocation was made with response streaming.
 // Record-list triggers whose every record was malicious are answered with
 // an empty partial-batch response: the invocation succeeds and the batch is
 // dropped.
 func blockResponse(req *event.Request, d *Decision, streamed bool) ([]byte, error) {
 	if streamed {
-		return event.StreamingBlockResponse(req.Trigger, d.Status, d.ContentType, d.Body)
+		return event.StreamingBlockResponseFor(req.Trigger, d.RequestID, d.Status, d.ContentType, d.Body)
 	}
 	if req.Trigger.IsHTTP() {
-		return req.BlockResponse(d.Status, d.ContentType, d.Body)
+		return req.BlockResponseFor(d.RequestID, d.Status, d.ContentType, d.Body)
 	}
 	switch req.Trigger {
 	case event.SQS, event.Kinesis, event.DynamoDBStreams:
@@ -367,6 +390,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 			err = errors.New(d.Error)
 		}
 		d.Duration = time.Since(start)
+		d.Bundle = st.bundle
 	}()
 	mode := f.mode(st.pol)
 	req, err = event.Parse(payload)
@@ -395,28 +419,42 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 			return ctx.Err() == nil
 		})
 		var de *decode.Error
+		overrun := ctx.Err() != nil
 		if errors.As(werr, &de) {
 			for _, is := range de.Issues {
+				if is.Kind == decode.TimeBudget {
+					overrun = true
+					continue
+				}
 				sigs = append(sigs, issueSignal(is))
 			}
 		}
 		ev.AddSignals(sigs...)
+		d := ev.Finish()
+		if overrun && d.Outcome != policy.Block {
+			// Running out of time says nothing about the input: it is an
+			// inspection failure, and LAMBDAWAF_FAILURE_POLICY decides
+			// (a block found before it still blocks).
+			d.Outcome, d.Skipped, d.Error = policy.Allow, "error", "inspection time budget exceeded"
+			if err := ctx.Err(); err != nil {
+				d.Error = "inspection cut short: " + err.Error()
+			}
+			return d, req, errors.New(d.Error)
+		}
+		return d, req, nil
 	}
 	return ev.Finish(), req, nil
 }
 
-// issueSignal turns a decoding anomaly into a protocol signal. Input left
-// uninspected (limits, decompression bombs) scores high: it is how evasion
-// looks. Malformed encodings score low: clients get them wrong too.
+// issueSignal turns a decoding issue into a signal. A bound reached (input
+// left uninspected: how evasion by size, depth or count looks) is a limit
+// signal, decided by the policy's onLimit alone. Malformed encodings are
+// protocol signals that score low: clients get them wrong too.
 func issueSignal(is decode.Issue) detect.Signal {
-	score := 3
-	switch is.Kind {
-	case decode.DecompressionBomb:
-		score = 9
-	case decode.DepthLimit, decode.ValueLimit, decode.ByteLimit:
-		score = 7
+	if is.Kind.IsLimit() {
+		return detect.Signal{Class: policy.ClassLimit, Location: is.Location, Record: is.Record, Rule: "limit-" + string(is.Kind), Score: 10}
 	}
-	return detect.Signal{Class: detect.Protocol, Location: is.Location, Record: is.Record, Rule: "decode-" + string(is.Kind), Score: score}
+	return detect.Signal{Class: detect.Protocol, Location: is.Location, Record: is.Record, Rule: "decode-" + string(is.Kind), Score: 3}
 }
 
 // UnknownTriggers reports how many events of unknown triggers passed.

@@ -8,6 +8,10 @@
 // an event only runs precompiled matchers. A *Policy is immutable and safe
 // for concurrent use; its rate limiter is the only state it keeps and is
 // guarded internally.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package policy
 
 import (
@@ -43,6 +47,9 @@ type Config struct {
 	Version int `json:"version,omitempty"`
 	// Mode is the function-wide mode; LAMBDAWAF_MODE overrides it.
 	Mode Mode `json:"mode,omitempty"`
+	// OnLimit is what an event that reached an inspection bound gets:
+	// block (default), log or allow. See limit.go.
+	OnLimit OnLimit `json:"onLimit,omitempty"`
 	// Block is the default block response.
 	Block *BlockSpec `json:"block,omitempty"`
 	// Detection says what signals do.

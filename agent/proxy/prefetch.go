@@ -172,7 +172,6 @@ func (p *Proxy) fetchAhead() {
 		v := p.inspect(p.ctx, inv)
 		if v.Block {
 			p.block(p.ctx, id, v)
-			p.afterResponse()
 			if p.ctx.Err() != nil {
 				f.mu.Lock()
 				f.outstanding--

@@ -9,6 +9,10 @@
 // the proxy itself while the runtime keeps waiting; request trailers (the
 // function error type and body) travel with their values; streamed responses
 // are copied as they arrive, never buffered.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package proxy
 
 import (
@@ -86,7 +90,7 @@ type Proxy struct {
 	inspector   Inspector
 	failClosed  bool
 	streamed    func(*Invocation) bool
-	after       func()
+	onAnswered  func(requestID string)
 	maxFiltered int64
 	log         zerolog.Logger
 
@@ -126,12 +130,20 @@ func WithStreamedBlocks(streamed func(*Invocation) bool) Option {
 	return func(p *Proxy) { p.streamed = streamed }
 }
 
-// WithAfterResponse sets a function the proxy calls once it has relayed a
-// runtime's response or error upstream, or posted a block response: the
-// moment for work that must not delay any event, such as writing decision
-// records. It runs on the request's goroutine, possibly on several at
-// once, after the runtime has its answer; it must not block for long.
-func WithAfterResponse(f func()) Option { return func(p *Proxy) { p.after = f } }
+// WithAnswered sets a function called once an invocation has been answered
+// upstream: the handler's response or error has been relayed, or the proxy
+// posted a block response itself. The agent starts background work then,
+// never before the caller has its answer. It is called from the
+// invocation's goroutine, possibly from several at once, and must not
+// block.
+func WithAnswered(f func(requestID string)) Option { return func(p *Proxy) { p.onAnswered = f } }
+
+// answered calls the WithAnswered function, if any.
+func (p *Proxy) answered(id string) {
+	if p.onAnswered != nil {
+		p.onAnswered(id)
+	}
+}
 
 // WithLogger sets the logger. The default discards everything.
 func WithLogger(l zerolog.Logger) Option { return func(p *Proxy) { p.log = l } }
@@ -223,13 +235,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id := strings.TrimSuffix(strings.TrimPrefix(path, pathPrefix), suffixResponse)
 		p.serveResponse(w, r, id)
 		p.responded(id)
-		p.afterResponse()
 	case r.Method == http.MethodPost && strings.HasPrefix(path, pathPrefix) && strings.HasSuffix(path, suffixError):
 		id := strings.TrimSuffix(strings.TrimPrefix(path, pathPrefix), suffixError)
 		p.filters.take(id)
 		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)
 		p.responded(id)
-		p.afterResponse()
+		p.answered(id)
 	default:
 		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)
 	}
@@ -281,7 +292,6 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 		v := p.inspect(r.Context(), inv)
 		if v.Block {
 			p.block(r.Context(), id, v)
-			p.afterResponse()
 			if ctx.Err() != nil {
 				p.closing(w)
 				return
@@ -315,26 +325,12 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// afterResponse runs the WithAfterResponse function, shielded from its
-// panics.
-func (p *Proxy) afterResponse() {
-	if p.after == nil {
-		return
-	}
-	defer func() {
-		if rec := recover(); rec != nil {
-			p.stats.panics.Add(1)
-			p.log.Error().Err(&PanicError{Value: rec}).Msg("after-response work panicked")
-		}
-	}()
-	p.after()
-}
-
 // undeliverable fails an invocation whose event was handed out by upstream
 // but could not be handed to the runtime (the runtime went away, or the
 // event could not be read): the caller gets an error now instead of a
 // timeout later.
 func (p *Proxy) undeliverable(parent context.Context, id string, cause error) {
+	defer p.answered(id)
 	p.filters.take(id)
 	p.stats.undelivered.Add(1)
 	p.log.Error().Err(cause).Str("request_id", id).Msg("event could not be delivered to the runtime; failing the invocation")
@@ -426,6 +422,7 @@ func (e *PanicError) Error() string {
 // never waits for a runtime that will not see it.
 func (p *Proxy) block(parent context.Context, id string, v Verdict) {
 	p.stats.blocked.Add(1)
+	defer p.answered(id)
 	body, contentType := v.BlockResponse, v.BlockContentType
 	if len(body) == 0 {
 		body = []byte(GenericBlockResponse)
@@ -501,6 +498,7 @@ func (p *Proxy) roundTrip(req *http.Request, path string) (int, error) {
 // serveResponse forwards a handler's response, through the invocation's
 // ResponseFilter if its Verdict set one.
 func (p *Proxy) serveResponse(w http.ResponseWriter, r *http.Request, id string) {
+	defer p.answered(id)
 	f := p.filters.take(id)
 	if f == nil {
 		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)

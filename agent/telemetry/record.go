@@ -9,6 +9,10 @@
 // body values are masked, detector excerpts are cut and scrubbed, and source
 // addresses and user identifiers are replaced by keyed pseudonyms so that
 // events still correlate.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package telemetry
 
 import (
@@ -104,6 +108,12 @@ func (r *zrecord) MarshalZerologObject(e *zerolog.Event) {
 	optStr(e, "error", r.Error)
 	optStr(e, "skipped", r.Skipped)
 	optStr(e, "config", r.Config)
+	optStr(e, "bundle", r.Bundle)
+	optStr(e, "shadow_bundle", r.ShadowBundle)
+	optStr(e, "shadow_decision", r.ShadowDecision)
+	if len(r.ShadowDiff) > 0 {
+		e.Strs("shadow_diff", r.ShadowDiff)
+	}
 	if len(r.Leaks) > 0 {
 		e.Array("leaks", leaks(r.Leaks))
 	}

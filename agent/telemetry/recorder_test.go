@@ -3,6 +3,7 @@ package telemetry
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -446,5 +447,24 @@ func TestDeferredRecordsWaitForTheResponse(t *testing.T) {
 	}
 	if rec := decode(t, lines[1]); rec["request_id"] != "req-0" {
 		t.Errorf("second line is %v, want req-0: records out of order", rec["request_id"])
+	}
+}
+
+func TestShadowOutcomeIsRecordedAndDifferencesCounted(t *testing.T) {
+	var out, metrics syncBuffer
+	m := NewMetrics(&metrics, "orders", time.Hour)
+	r := NewRecorder(capture(&out), agentkey.Static(testKey), Config{FunctionName: "orders", SampleAllowed: 1, Metrics: m})
+	d := blockDecision()
+	d.Bundle, d.ShadowBundle, d.ShadowOutcome, d.ShadowDiff = "v1", "v2", policy.Allow, []string{"decision block -> allow"}
+	r.ObserveRequest(context.Background(), d, plantedRequest())
+	rec := decode(t, out.Lines()[0])
+	if rec["bundle"] != "v1" || rec["shadow_bundle"] != "v2" || rec["shadow_decision"] != "allow" || !reflect.DeepEqual(rec["shadow_diff"], []any{"decision block -> allow"}) {
+		t.Fatalf("record %v lacks the bundle and the shadow outcome", rec)
+	}
+	if err := m.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(metrics.String(), `"ShadowDiffers":1`) {
+		t.Fatalf("metrics %s do not count the difference", metrics.String())
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/background"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/outbound"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
@@ -35,7 +36,10 @@ var version = "dev"
 // built-in defaults (and says so loudly), so the function stays protected.
 // Only an inspector that cannot be built at all is an error, and then
 // every invocation follows the failure policy.
-func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger) (in proxy.Inspector, shutdown func(context.Context) error, afterResponse func(), err error) {
+//
+// work is where the inspector's parts register their background tasks
+// (fleet-state sync, bundle polling); see package background.
+func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger, work *background.Runner) (in proxy.Inspector, shutdown func(context.Context) error, afterResponse func(), err error) {
 	tel := telemetry.Start(ctx, telemetry.Options{
 		Stdout:         stdout,
 		Records:        cfg.settings.Records,
@@ -63,9 +67,14 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	} else if cfg.settings.OutboundOn {
 		opts.ResponseFilters = outbound.New(cfg.settings.Outbound, tel.Recorder, log)
 	}
+	opts.Bundle = bakedBundle(cfg.settings.Bundles)
 	fw, err := firewall.Open(cfg.settings.ConfigPath, opts)
 	if fw == nil {
 		return nil, nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
 	}
-	return withTestHooks(fw, cfg.getenv, log), tel.Shutdown, tel.WriteDeferred, nil
+	startBundles(ctx, cfg.settings.Bundles, cfg.settings.BundlesErr, fw, tel.Metrics.Count, work, log)
+	stop := func(ctx context.Context) error {
+		return errors.Join(fw.WaitShadows(ctx), tel.Shutdown(ctx))
+	}
+	return withTestHooks(fw, cfg.getenv, log), stop, tel.WriteDeferred, nil
 }

@@ -24,6 +24,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/background"
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/lifecycle"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
@@ -104,7 +106,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return initError(ctx, ext, log, "Extension.ConfigInvalid", err, ln)
 	}
 
-	// 3. Serve at once; the inspector comes when it is ready.
+	// 3. Serve at once; the inspector comes when it is ready. Background
+	// work (fleet state, bundles) runs after each invocation is answered,
+	// or from a timer where there are no INVOKE events or several
+	// invocations in flight (Managed Instances).
+	work := background.New(background.Options{Logger: log})
+	answers := background.NewAnswers()
+	timerDriven := !invokeEvents || getenv(contract.EnvMaxConcurrency) != ""
 	// In Lambda Managed Instances the runtime's workers all poll next; keep
 	// as many next calls waiting upstream as there are workers.
 	opts := []proxy.Option{proxy.WithLogger(log), proxy.WithFailClosed(cfg.failClosed), proxy.WithPrefetch(cfg.settings.MaxConcurrency)}
@@ -118,18 +126,38 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if cfg.mode == modeLog {
 			in = logOnly{in: deferred, log: log}
 		}
-		opts = append(opts, proxy.WithInspector(in), proxy.WithAfterResponse(deferred.afterResponse))
+		opts = append(opts, proxy.WithInspector(in))
 	}
+	// Once an invocation is answered: background work (unless a timer
+	// drives it) and the decision records held back from the request path.
+	opts = append(opts, proxy.WithAnswered(func(id string) {
+		if !timerDriven {
+			answers.Answered(id)
+		}
+		if deferred != nil {
+			deferred.afterResponse()
+		}
+	}))
 	p, err := proxy.New(cfg.upstream, opts...)
 	if err != nil {
 		return initError(ctx, ext, log, "Extension.ConfigInvalid", err, ln)
 	}
-	if deferred != nil {
-		go buildInspector(ctx, cfg, stdout, log, deferred)
-	}
 	srv := proxy.NewServer(p, log)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	if deferred != nil {
+		go func() {
+			t := time.Now()
+			in, stop, after, err := newInspector(ctx, cfg, stdout, log, work)
+			if err != nil {
+				log.Error().Err(err).Bool("fail_closed", cfg.failClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
+			} else {
+				log.Debug().Dur("build_ms", time.Since(t)).Msg("inspector ready")
+			}
+			deferred.after = after // published by set
+			deferred.set(in, stop, err)
+		}()
+	}
 
 	// A few log lines (microseconds) are all that stands between
 	// registration and the first event/next.
@@ -154,6 +182,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Dur("startup_ms", time.Since(start)).
 		Msg("lambdawaf agent running")
 
+	if timerDriven {
+		go work.Loop(ctx)
+	}
 	for {
 		ev, err := ext.Next(ctx)
 		if err != nil {
@@ -172,6 +203,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		switch ev.EventType {
 		case lifecycle.Invoke:
 			watch.invoked(ev.RequestID)
+			if !timerDriven {
+				afterInvocation(ctx, p, answers, work, ev)
+			}
 		case lifecycle.Shutdown:
 			log.Info().Str("reason", string(ev.ShutdownReason)).Int64("deadline_ms", ev.DeadlineMs).Msg("shutdown")
 			drain(p, srv, served, deferred, shutdownDeadline(time.Now(), ev.Deadline()), log)
@@ -180,20 +214,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			log.Warn().Str("event_type", string(ev.EventType)).Msg("ignoring unknown lifecycle event")
 		}
 	}
-}
-
-// buildInspector builds the inspector and hands it to the proxy's
-// deferred one.
-func buildInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger, deferred *deferredInspector) {
-	t := time.Now()
-	in, stop, after, err := newInspector(ctx, cfg, stdout, log)
-	if err != nil {
-		log.Error().Err(err).Bool("fail_closed", cfg.failClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
-	} else {
-		log.Debug().Dur("build_ms", time.Since(t)).Msg("inspector ready")
-	}
-	deferred.after = after // published by set
-	deferred.set(in, stop, err)
 }
 
 // bindRetry is how long listen keeps trying while the port is in use: after
