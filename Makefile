@@ -10,7 +10,7 @@ GOFLAGS_AGENT = -trimpath -ldflags='-s -w -buildid=' -tags netgo
 FUZZTIME  ?= 60s
 COUNT     ?= 1
 
-.PHONY: all build agent layer examples test vet fmt-check demo serve bench detection-report fuzz redteam report-screenshot clean deps-check
+.PHONY: all build agent layer examples test vet fmt-check demo serve bench bench-rie detection-report fuzz redteam report-screenshot clean deps-check
 
 all: build
 
@@ -99,6 +99,14 @@ bench:
 	$(BENCH) -bench Rules100 -benchtime 20000x ./agent/policy/
 	$(BENCH) -bench 'Parse|Walk|WithoutRecords' -benchtime 2000x ./agent/event/ ./agent/decode/
 	$(BENCH) -bench . -benchtime 20x ./tests/detectionreport/
+
+## bench-rie: latency, init, RSS and Managed Instances load on AWS's own
+## emulator (direct handler, no-op extension, bare proxy, agent off/log/
+## block; medians of RUNS runs), then the long mixed-traffic check. Root.
+RUNS ?= 3
+bench-rie:
+	sh tests/rie/install.sh
+	$(GO) run ./tests/rie/benchrie -runs $(RUNS)
 
 ## detection-report: TP/FP rates for lambdawaf and Coraza+CRS on the same inputs.
 detection-report:

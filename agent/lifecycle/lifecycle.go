@@ -92,6 +92,7 @@ type Registration struct {
 // Client talks to the Extensions API. Register once, then call Next in a
 // loop; a Client is safe for concurrent use once registered.
 type Client struct {
+	api  string // host:port
 	base string
 	http *http.Client
 	id   string
@@ -104,6 +105,7 @@ func NewClient(runtimeAPI string) (*Client, error) {
 		return nil, fmt.Errorf("extensions API address %q: %w", runtimeAPI, err)
 	}
 	return &Client{
+		api:  runtimeAPI,
 		base: "http://" + runtimeAPI + "/" + Version + "/extension",
 		// No timeout: event/next blocks for as long as the environment
 		// lives. Callers bound calls with their context instead.

@@ -101,6 +101,8 @@ type Proxy struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
+	prefetch *prefetcher // nil unless WithPrefetch
+
 	filters filterTable
 	seen    *idSet
 	stats   counters
@@ -213,7 +215,10 @@ func NewServer(h http.Handler, log zerolog.Logger) *http.Server {
 // Close makes runtime next calls that are still waiting for an event give
 // up, and makes the proxy stop fetching events. Responses in flight are not
 // affected. Use it at SHUTDOWN, before http.Server.Shutdown.
-func (p *Proxy) Close() { p.cancel() }
+func (p *Proxy) Close() {
+	p.cancel()
+	p.failQueued()
+}
 
 // Fetched reports whether the proxy fetched the event with this request id
 // from upstream (among the last few thousand). An invocation the proxy never
@@ -224,15 +229,19 @@ func (p *Proxy) Fetched(requestID string) bool { return p.seen.has(requestID) }
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	switch {
+	case r.Method == http.MethodGet && path == pathNext && p.prefetch != nil:
+		p.serveNextPrefetched(w, r)
 	case r.Method == http.MethodGet && path == pathNext:
 		p.serveNext(w, r)
 	case r.Method == http.MethodPost && strings.HasPrefix(path, pathPrefix) && strings.HasSuffix(path, suffixResponse):
 		id := strings.TrimSuffix(strings.TrimPrefix(path, pathPrefix), suffixResponse)
 		p.serveResponse(w, r, id)
+		p.responded(id)
 	case r.Method == http.MethodPost && strings.HasPrefix(path, pathPrefix) && strings.HasSuffix(path, suffixError):
 		id := strings.TrimSuffix(strings.TrimPrefix(path, pathPrefix), suffixError)
 		p.filters.take(id)
 		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)
+		p.responded(id)
 		p.answered(id)
 	default:
 		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -37,6 +38,8 @@ type fakeAPI struct {
 	// status and body answered on posts; 202 by default.
 	postStatus int
 
+	nexts atomic.Int32 // next calls received
+
 	mu   sync.Mutex
 	got  []received
 	cond chan struct{} // closed and replaced on every receipt
@@ -55,6 +58,7 @@ func (f *fakeAPI) addr() string { return strings.TrimPrefix(f.srv.URL, "http://"
 
 func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet && r.URL.Path == pathNext {
+		f.nexts.Add(1)
 		select {
 		case ev := <-f.events:
 			for k, vv := range ev.header {

@@ -53,7 +53,16 @@ type Config struct {
 	Metrics *Metrics
 	// Sink, when set, receives a copy of every record line (Firehose).
 	Sink Sink
+	// Deferred keeps records in memory until WriteDeferred (or Flush)
+	// writes them, so that encoding and writing them (the platform
+	// captures stdout through a pipe) happens after the invocation's
+	// response rather than between the event's arrival and the handler.
+	// At most MaxDeferred wait; the next one writes them all at once.
+	Deferred bool
 }
+
+// MaxDeferred bounds the records a Deferred recorder holds.
+const MaxDeferred = 256
 
 // Sink receives encoded record lines. Ship must not block and must copy
 // line if it keeps it.
@@ -73,6 +82,8 @@ type Recorder struct {
 	closeMu sync.Once
 
 	flushMu     sync.Mutex // serialises flushPending
+	deferMu     sync.Mutex
+	deferred    []Record // Config.Deferred: encoded and written by WriteDeferred
 	mu          sync.Mutex
 	pending     []pendingRecord
 	waiting     bool // a goroutine waits for the key
@@ -193,10 +204,10 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 		Route:            sc.Text(d.Route, maxHeaderValue),
 		Decision:         string(d.Outcome),
 		Mode:             string(d.Mode),
-		RuleIDs:          d.RuleIDs,
-		Labels:           d.Labels,
+		RuleIDs:          slices.Clone(d.RuleIDs), // the record may outlive the decision (Deferred)
+		Labels:           slices.Clone(d.Labels),
 		InspectionMicros: d.Duration.Microseconds(),
-		BlockedRecords:   d.DropRecords,
+		BlockedRecords:   slices.Clone(d.DropRecords),
 		SampleRate:       1,
 		Skipped:          d.Skipped,
 		Config:           d.Config,
@@ -374,7 +385,30 @@ func (r *Recorder) write(p pendingRecord, key []byte, source string) {
 }
 
 func (r *Recorder) writeRecord(rec *Record) {
+	if r.cfg.Deferred {
+		r.deferMu.Lock()
+		r.deferred = append(r.deferred, *rec)
+		full := len(r.deferred) >= MaxDeferred
+		r.deferMu.Unlock()
+		if full {
+			r.WriteDeferred()
+		}
+		return
+	}
 	r.out.Log().EmbedObject((*zrecord)(rec)).Send()
+}
+
+// WriteDeferred writes the records a Deferred recorder holds. The agent
+// calls it once an invocation's response (or block response) has been
+// relayed, off the path of any event.
+func (r *Recorder) WriteDeferred() {
+	r.deferMu.Lock()
+	recs := r.deferred
+	r.deferred = nil
+	r.deferMu.Unlock()
+	for i := range recs {
+		r.out.Log().EmbedObject((*zrecord)(&recs[i])).Send()
+	}
 }
 
 // Flush writes every queued record (with the fallback key if the agent key
@@ -382,6 +416,7 @@ func (r *Recorder) writeRecord(rec *Record) {
 // SHUTDOWN.
 func (r *Recorder) Flush(ctx context.Context) error {
 	r.flushPending(false)
+	r.WriteDeferred()
 	if r.cfg.Metrics != nil {
 		return r.cfg.Metrics.Flush()
 	}

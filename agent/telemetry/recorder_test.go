@@ -402,6 +402,54 @@ func TestStatusCodeOnlyForHTTPBlocks(t *testing.T) {
 	}
 }
 
+// A Deferred recorder writes nothing on the invocation's path: records
+// wait for WriteDeferred (after the response) or Flush (at SHUTDOWN), in
+// order, and never more than MaxDeferred of them.
+func TestDeferredRecordsWaitForTheResponse(t *testing.T) {
+	var buf syncBuffer
+	r := NewRecorder(capture(&buf), agentkey.Static(testKey), Config{Deferred: true})
+	d := blockDecision()
+	r.ObserveRequest(context.Background(), d, plantedRequest())
+	// The decision's slices may be reused by the caller once Observe
+	// returns: the record must not share them.
+	d.RuleIDs[0] = "changed"
+	if n := len(buf.Lines()); n != 0 {
+		t.Fatalf("%d lines written before WriteDeferred, want 0", n)
+	}
+	r.WriteDeferred()
+	lines := buf.Lines()
+	if len(lines) != 1 {
+		t.Fatalf("%d lines after WriteDeferred, want 1", len(lines))
+	}
+	if rec := decode(t, lines[0]); rec["rule_ids"].([]any)[0] != "block-sqli" {
+		t.Errorf("rule_ids = %v: the record shares the decision's slice", rec["rule_ids"])
+	}
+
+	for i := range MaxDeferred - 1 {
+		d := blockDecision()
+		d.RequestID = "req-" + strconv.Itoa(i)
+		r.Observe(context.Background(), d)
+	}
+	if n := len(buf.Lines()); n != 1 {
+		t.Fatalf("%d lines with %d records held, want 1", n, MaxDeferred-1)
+	}
+	r.Observe(context.Background(), blockDecision()) // the bound: all are written
+	if n := len(buf.Lines()); n != 1+MaxDeferred {
+		t.Fatalf("%d lines at the bound, want %d", n, 1+MaxDeferred)
+	}
+	r.Observe(context.Background(), blockDecision())
+	if err := r.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	lines = buf.Lines()
+	if n := len(lines); n != 2+MaxDeferred {
+		t.Fatalf("%d lines after Flush, want %d", n, 2+MaxDeferred)
+	}
+	if rec := decode(t, lines[1]); rec["request_id"] != "req-0" {
+		t.Errorf("second line is %v, want req-0: records out of order", rec["request_id"])
+	}
+}
+
 func TestShadowOutcomeIsRecordedAndDifferencesCounted(t *testing.T) {
 	var out, metrics syncBuffer
 	m := NewMetrics(&metrics, "orders", time.Hour)

@@ -32,6 +32,9 @@ type Options struct {
 	// means clients built from the Lambda environment.
 	SecretsManager agentkey.GetSecretValueAPI
 	Firehose       FirehoseAPI
+	// DeferRecords holds decision records until WriteDeferred (see
+	// Config.Deferred): the agent writes them once each response is out.
+	DeferRecords bool
 }
 
 // Telemetry is the agent's telemetry, assembled from the environment.
@@ -51,6 +54,7 @@ func Start(ctx context.Context, opts Options) *Telemetry {
 	ctx, cancel := context.WithCancel(ctx)
 	cfg := opts.Records
 	cfg.AgentVersion = opts.AgentVersion
+	cfg.Deferred = opts.DeferRecords
 	t := &Telemetry{cancel: cancel}
 	t.Key = agentkey.Load(ctx, agentkey.Options{
 		SecretARN: opts.SecretARN,
@@ -72,6 +76,9 @@ func Start(ctx context.Context, opts Options) *Telemetry {
 	t.Recorder = NewRecorder(opts.Stdout, t.Key, cfg)
 	return t
 }
+
+// WriteDeferred writes the decision records held back by DeferRecords.
+func (t *Telemetry) WriteDeferred() { t.Recorder.WriteDeferred() }
 
 // Shutdown writes what is pending (records waiting for the key, metrics)
 // and ships what is queued to Firehose, within ctx's deadline; the agent

@@ -23,7 +23,9 @@ var version = "dev"
 // modes — the firewall (configuration, detection, policy) reporting every
 // decision to telemetry, with outbound response inspection when
 // LAMBDAWAF_OUTBOUND asks for it — and what must run at SHUTDOWN
-// (flushing decision records, metrics and the Firehose queue).
+// (flushing decision records, metrics and the Firehose queue), and what
+// must run once each response is out (writing the decision records, which
+// are held back so that encoding and writing them never delays an event).
 //
 // It runs after the extension's first event/next, concurrently with init,
 // so it may load configuration; the agent key is fetched in the background
@@ -37,7 +39,7 @@ var version = "dev"
 //
 // work is where the inspector's parts register their background tasks
 // (fleet-state sync, bundle polling); see package background.
-func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger, work *background.Runner) (proxy.Inspector, func(context.Context) error, error) {
+func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger, work *background.Runner) (in proxy.Inspector, shutdown func(context.Context) error, afterResponse func(), err error) {
 	tel := telemetry.Start(ctx, telemetry.Options{
 		Stdout:         stdout,
 		Records:        cfg.settings.Records,
@@ -45,6 +47,7 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 		FirehoseStream: cfg.settings.FirehoseStream,
 		AgentVersion:   version,
 		Logger:         log,
+		DeferRecords:   true,
 	})
 	opts := firewall.Options{
 		Logger:            &log,
@@ -67,11 +70,11 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	opts.Bundle = bakedBundle(cfg.settings.Bundles)
 	fw, err := firewall.Open(cfg.settings.ConfigPath, opts)
 	if fw == nil {
-		return nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
+		return nil, nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
 	}
 	startBundles(ctx, cfg.settings.Bundles, cfg.settings.BundlesErr, fw, tel.Metrics.Count, work, log)
 	stop := func(ctx context.Context) error {
 		return errors.Join(fw.WaitShadows(ctx), tel.Shutdown(ctx))
 	}
-	return withTestHooks(fw, cfg.getenv, log), stop, nil
+	return withTestHooks(fw, cfg.getenv, log), stop, tel.WriteDeferred, nil
 }

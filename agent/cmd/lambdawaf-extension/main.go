@@ -113,10 +113,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	work := background.New(background.Options{Logger: log})
 	answers := background.NewAnswers()
 	timerDriven := !invokeEvents || getenv(contract.EnvMaxConcurrency) != ""
-	opts := []proxy.Option{proxy.WithLogger(log), proxy.WithFailClosed(cfg.failClosed)}
-	if !timerDriven {
-		opts = append(opts, proxy.WithAnswered(answers.Answered))
-	}
+	// In Lambda Managed Instances the runtime's workers all poll next; keep
+	// as many next calls waiting upstream as there are workers.
+	opts := []proxy.Option{proxy.WithLogger(log), proxy.WithFailClosed(cfg.failClosed), proxy.WithPrefetch(cfg.settings.MaxConcurrency)}
 	if len(cfg.streaming) > 0 {
 		opts = append(opts, proxy.WithStreamedBlocks(firewall.StreamedInvocations(cfg.streaming)))
 	}
@@ -129,6 +128,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		opts = append(opts, proxy.WithInspector(in))
 	}
+	// Once an invocation is answered: background work (unless a timer
+	// drives it) and the decision records held back from the request path.
+	opts = append(opts, proxy.WithAnswered(func(id string) {
+		if !timerDriven {
+			answers.Answered(id)
+		}
+		if deferred != nil {
+			deferred.afterResponse()
+		}
+	}))
 	p, err := proxy.New(cfg.upstream, opts...)
 	if err != nil {
 		return initError(ctx, ext, log, "Extension.ConfigInvalid", err, ln)
@@ -139,12 +148,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if deferred != nil {
 		go func() {
 			t := time.Now()
-			in, stop, err := newInspector(ctx, cfg, stdout, log, work)
+			in, stop, after, err := newInspector(ctx, cfg, stdout, log, work)
 			if err != nil {
 				log.Error().Err(err).Bool("fail_closed", cfg.failClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
 			} else {
 				log.Debug().Dur("build_ms", time.Since(t)).Msg("inspector ready")
 			}
+			deferred.after = after // published by set
 			deferred.set(in, stop, err)
 		}()
 	}
@@ -154,7 +164,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	for _, problem := range cfg.problems {
 		log.Warn().Msg(problem)
 	}
+	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
 	if !invokeEvents {
+		// Lambda Managed Instances. The Telemetry API's platform.start
+		// names every invocation (lifecycle.SubscribePlatform), but
+		// subscribing to it stalled AWS's emulator under concurrent load
+		// (every runtime worker refused, invocations lost), so it is not
+		// used until that is understood.
 		log.Warn().Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events; registered for SHUTDOWN only, so bypass detection is off")
 	}
 	streamed := make([]string, 0, len(cfg.streaming)) // [] rather than null when off
@@ -162,11 +178,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		streamed = append(streamed, string(t))
 	}
 	log.Info().Str("name", name).Str("listen", cfg.listenAddr).Str("upstream", cfg.upstream).
-		Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Strs("response_streaming", streamed).
+		Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Strs("response_streaming", streamed).Int("workers", cfg.settings.MaxConcurrency).
 		Dur("startup_ms", time.Since(start)).
 		Msg("lambdawaf agent running")
 
-	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
 	if timerDriven {
 		go work.Loop(ctx)
 	}

@@ -19,6 +19,7 @@ type deferredInspector struct {
 	ready chan struct{}
 	in    proxy.Inspector
 	stop  func(context.Context) error
+	after func() // writes held-back decision records; set before set
 	err   error
 }
 
@@ -45,6 +46,19 @@ func (d *deferredInspector) shutdown(ctx context.Context) error {
 		return nil
 	}
 	return d.stop(ctx)
+}
+
+// afterResponse runs the Inspector's after-response work (writing the
+// decision records it held back), once it is built.
+func (d *deferredInspector) afterResponse() {
+	select {
+	case <-d.ready:
+	default:
+		return
+	}
+	if d.after != nil {
+		d.after()
+	}
 }
 
 // readyWait bounds how long one invocation waits for the inspector to be

@@ -1,0 +1,108 @@
+package proxy
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+// waitNexts waits until the fake upstream has received n next calls.
+func waitNexts(t *testing.T, api *fakeAPI, n int32) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for api.nexts.Load() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("upstream got %d next calls, want %d", api.nexts.Load(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// With prefetching (Managed Instances), the proxy calls next upstream as
+// soon as a worker's response is relayed, before the worker itself calls
+// next again, and hands the event over when it does.
+func TestPrefetchOpensTheSlotWhenTheResponseIsRelayed(t *testing.T) {
+	h := newHarness(t, WithPrefetch(1), WithInspector(blockOn("attack")))
+	h.api.events <- fakeEvent{id: "a", payload: []byte(`{"n":1}`)}
+	resp, body := h.next(t)
+	if id := resp.Header.Get(headerRequestID); id != "a" || string(body) != `{"n":1}` {
+		t.Fatalf("runtime got %s %q", id, body)
+	}
+	if r := h.postResponse(t, "a", []byte(`{}`), nil); r.StatusCode != http.StatusAccepted {
+		t.Fatalf("response status %d", r.StatusCode)
+	}
+	// The worker has not called next yet; the proxy has, for it.
+	waitNexts(t, h.api, 2)
+	h.api.events <- fakeEvent{id: "blocked", payload: []byte(`{"q":"attack"}`)}
+	h.api.events <- fakeEvent{id: "b", payload: []byte(`{"n":2}`)}
+	resp, body = h.next(t)
+	if id := resp.Header.Get(headerRequestID); id != "b" || string(body) != `{"n":2}` {
+		t.Fatalf("runtime got %s %q, want b (the blocked one answered upstream)", id, body)
+	}
+	if rec := h.api.waitFor(t, pathPrefix+"blocked/response"); string(rec.body) != `{"statusCode":403,"body":"blocked"}` {
+		t.Errorf("block response %q", rec.body)
+	}
+	// One worker: no further next while b is in the handler.
+	time.Sleep(20 * time.Millisecond)
+	if n := h.api.nexts.Load(); n != 3 {
+		t.Errorf("upstream got %d next calls with one worker busy, want 3", n)
+	}
+}
+
+// The proxy never holds more invocations than there are workers: with
+// two workers both in their handlers, nothing is fetched ahead.
+func TestPrefetchHoldsAtMostOneInvocationPerWorker(t *testing.T) {
+	h := newHarness(t, WithPrefetch(2))
+	h.api.events <- fakeEvent{id: "a", payload: []byte(`{}`)}
+	h.api.events <- fakeEvent{id: "b", payload: []byte(`{}`)}
+	got := make(chan string, 2)
+	for range 2 {
+		go func() {
+			resp, _ := h.next(t)
+			got <- resp.Header.Get(headerRequestID)
+		}()
+	}
+	ids := map[string]bool{<-got: true, <-got: true}
+	if !ids["a"] || !ids["b"] {
+		t.Fatalf("workers got %v, want a and b", ids)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if n := h.api.nexts.Load(); n != 2 {
+		t.Fatalf("upstream got %d nexts with both workers busy, want 2", n)
+	}
+	h.postResponse(t, "a", []byte(`{}`), nil)
+	waitNexts(t, h.api, 3)
+	time.Sleep(20 * time.Millisecond)
+	if n := h.api.nexts.Load(); n != 3 {
+		t.Fatalf("upstream got %d nexts after one response, want 3", n)
+	}
+	// An error post opens the other slot the same way.
+	req, _ := http.NewRequest(http.MethodPost, h.url(pathPrefix+"b/error"), nil)
+	r, err := h.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	waitNexts(t, h.api, 4)
+}
+
+// At Close, an event fetched ahead that no worker took is failed upstream
+// rather than left to time out.
+func TestPrefetchedEventFailedAtClose(t *testing.T) {
+	h := newHarness(t, WithPrefetch(1))
+	h.api.events <- fakeEvent{id: "a", payload: []byte(`{}`)}
+	h.next(t)
+	h.postResponse(t, "a", []byte(`{}`), nil)
+	h.api.events <- fakeEvent{id: "orphan", payload: []byte(`{}`)}
+	// Wait until the orphan has been fetched ahead and queued.
+	deadline := time.Now().Add(5 * time.Second)
+	for h.proxy.Stats().Fetched < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("orphan never fetched")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(10 * time.Millisecond)
+	h.proxy.Close()
+	h.api.waitFor(t, pathPrefix+"orphan/error")
+}
