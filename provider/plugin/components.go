@@ -144,6 +144,12 @@ func (f *ProtectedFunction) Annotate(an infer.Annotator) {
 	an.Describe(&f.RoleArn, "The function's execution role.")
 	an.Describe(&f.LayerArn, "The agent layer version the function uses (matching its architecture).")
 	an.Describe(&f.LogGroupName, "The function's log group.")
+	an.Describe(&f.LogGroupArn, "The function's log group ARN.")
+	an.Describe(&f.RoleName, "The execution role's name (created, or the one given).")
+	an.Describe(&f.Layers, "Every layer of the function: yours, then the agent's (and the configuration and bootstrap layers).")
+	an.Describe(&f.AgentKeySecretArn, "The Secrets Manager secret holding the agent key the function reads.")
+	an.Describe(&f.Version, "The latest published version ($LATEST unless publish or aliases).")
+	an.Describe(&f.AliasArns, "The aliases created, by name, pointing at the latest published version.")
 	an.Describe(&f.Wiring, "How the runtime is routed through the agent: wrapper, inprocess or bootstrap.")
 }
 
@@ -180,6 +186,7 @@ type ProtectedFunctionArgs struct {
 	SystemLogLevel               *string                       `pulumi:"systemLogLevel,optional"`
 	PolicyArns                   []string                      `pulumi:"policyArns,optional"`
 	Policy                       pulumi.StringInput            `pulumi:"policy,optional"`
+	Aliases                      []string                      `pulumi:"aliases,optional"`
 	Waf                          *WafArgs                      `pulumi:"waf,optional"`
 }
 
@@ -201,7 +208,7 @@ func (a *ProtectedFunctionArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.Architectures, "[x86_64] (default) or [arm64]; the agent layer is chosen to match.")
 	an.Describe(&a.Environment, "Environment variables; the agent's LAMBDAWAF_* variables are added. Variables reserved by Lambda are refused; the total must stay within 4 KB.")
 	an.Describe(&a.Layers, "Your layers; the agent layer (and the configuration layer, if any) are appended. At most 5 in total.")
-	an.Describe(&a.Role, "An existing execution role. Default: a least-privilege role created for the function. With your own role, grant the agent access yourself (see the README).")
+	an.Describe(&a.Role, "An existing execution role, by ARN or name: the component grants it what the agent needs (and policy, policyArns) instead of creating a role. Default: a least-privilege role created for the function.")
 	an.Describe(&a.VpcConfig, "VPC attachment; the created role gets the network-interface permissions it needs.")
 	an.Describe(&a.TracingMode, "X-Ray tracing: PassThrough or Active (the created role gets the X-Ray permissions).")
 	an.Describe(&a.DeadLetterTargetArn, "SQS queue or SNS topic for failed asynchronous invocations.")
@@ -213,8 +220,9 @@ func (a *ProtectedFunctionArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.LogRetentionInDays, "Retention of the function's log group, when the component creates it. Default: the agent's (30).")
 	an.Describe(&a.ApplicationLogLevel, "JSON log filter for the function's own logs: TRACE, DEBUG, INFO, WARN, ERROR, FATAL.")
 	an.Describe(&a.SystemLogLevel, "JSON log filter for Lambda's platform logs: DEBUG, INFO, WARN.")
-	an.Describe(&a.PolicyArns, "Managed policies to attach to the created role, for what the function's own code needs.")
-	an.Describe(&a.Policy, "An inline policy document added to the created role, for what the function's own code needs.")
+	an.Describe(&a.PolicyArns, "Managed policies to attach to the function's role, for what the function's own code needs.")
+	an.Describe(&a.Policy, "An inline policy document added to the function's role, for what the function's own code needs.")
+	an.Describe(&a.Aliases, "Aliases to create, pointing at the version published on every change, so that they move to a new agent or configuration layer with the function. Implies publish.")
 	an.Describe(&a.Waf, "How the function is protected and by which agent.")
 }
 
@@ -403,6 +411,7 @@ func (a ProtectedFunctionArgs) library() *lambdawaf.ProtectedFunctionArgs {
 		Policy:              a.Policy,
 		LogRetentionInDays:  deref(a.LogRetentionInDays),
 		LogGroup:            lambdawaf.LogGroupMode(deref(a.LogGroup)),
+		Aliases:             a.Aliases,
 	}
 	if w := a.Waf; w != nil {
 		out.Waf = lambdawaf.WafArgs{
