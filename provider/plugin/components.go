@@ -337,6 +337,12 @@ func (Wiring) Values() []infer.EnumValue[Wiring] {
 // NewProtectedFunction constructs the ProtectedFunction component for the
 // provider.
 func NewProtectedFunction(ctx *pulumi.Context, name string, args ProtectedFunctionArgs, opts ...pulumi.ResourceOption) (*ProtectedFunction, error) {
+	if args.Waf == nil {
+		args.Waf = &WafArgs{}
+	}
+	waf := *args.Waf
+	waf.withDefaults(providerDefaults(ctx.Context()))
+	args.Waf = &waf
 	f, err := lambdawaf.NewProtectedFunction(ctx, name, args.library(), opts...)
 	if err != nil {
 		return nil, err
