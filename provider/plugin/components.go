@@ -156,38 +156,44 @@ func (f *ProtectedFunction) Annotate(an infer.Annotator) {
 // ProtectedFunctionArgs mirror the common aws.lambda.Function arguments,
 // plus the waf block.
 type ProtectedFunctionArgs struct {
-	Name                         pulumi.StringInput            `pulumi:"name,optional"`
-	Description                  pulumi.StringInput            `pulumi:"description,optional"`
-	Runtime                      *string                       `pulumi:"runtime,optional"`
-	Handler                      *string                       `pulumi:"handler,optional"`
-	PackageType                  *string                       `pulumi:"packageType,optional"`
-	CodePath                     *string                       `pulumi:"codePath,optional"`
-	S3Bucket                     pulumi.StringInput            `pulumi:"s3Bucket,optional"`
-	S3Key                        pulumi.StringInput            `pulumi:"s3Key,optional"`
-	S3ObjectVersion              pulumi.StringInput            `pulumi:"s3ObjectVersion,optional"`
-	SourceCodeHash               pulumi.StringInput            `pulumi:"sourceCodeHash,optional"`
-	MemorySize                   pulumi.IntInput               `pulumi:"memorySize,optional"`
-	Timeout                      pulumi.IntInput               `pulumi:"timeout,optional"`
-	EphemeralStorageSize         pulumi.IntInput               `pulumi:"ephemeralStorageSize,optional"`
-	Architectures                []string                      `pulumi:"architectures,optional"`
-	Environment                  map[string]pulumi.StringInput `pulumi:"environment,optional"`
-	Layers                       []pulumi.StringInput          `pulumi:"layers,optional"`
-	Role                         pulumi.StringInput            `pulumi:"role,optional"`
-	VpcConfig                    *VpcConfigArgs                `pulumi:"vpcConfig,optional"`
-	TracingMode                  *string                       `pulumi:"tracingMode,optional"`
-	DeadLetterTargetArn          pulumi.StringInput            `pulumi:"deadLetterTargetArn,optional"`
-	ReservedConcurrentExecutions pulumi.IntInput               `pulumi:"reservedConcurrentExecutions,optional"`
-	KmsKeyArn                    pulumi.StringInput            `pulumi:"kmsKeyArn,optional"`
-	Publish                      *bool                         `pulumi:"publish,optional"`
-	Tags                         map[string]pulumi.StringInput `pulumi:"tags,optional"`
-	LogGroup                     *LogGroupMode                 `pulumi:"logGroup,optional"`
-	LogRetentionInDays           *int                          `pulumi:"logRetentionInDays,optional"`
-	ApplicationLogLevel          *string                       `pulumi:"applicationLogLevel,optional"`
-	SystemLogLevel               *string                       `pulumi:"systemLogLevel,optional"`
-	PolicyArns                   []string                      `pulumi:"policyArns,optional"`
-	Policy                       pulumi.StringInput            `pulumi:"policy,optional"`
-	Aliases                      []string                      `pulumi:"aliases,optional"`
-	Waf                          *WafArgs                      `pulumi:"waf,optional"`
+	Name                           pulumi.StringInput            `pulumi:"name,optional"`
+	Description                    pulumi.StringInput            `pulumi:"description,optional"`
+	Runtime                        *string                       `pulumi:"runtime,optional"`
+	Handler                        *string                       `pulumi:"handler,optional"`
+	PackageType                    *string                       `pulumi:"packageType,optional"`
+	CodePath                       *string                       `pulumi:"codePath,optional"`
+	S3Bucket                       pulumi.StringInput            `pulumi:"s3Bucket,optional"`
+	S3Key                          pulumi.StringInput            `pulumi:"s3Key,optional"`
+	S3ObjectVersion                pulumi.StringInput            `pulumi:"s3ObjectVersion,optional"`
+	SourceCodeHash                 pulumi.StringInput            `pulumi:"sourceCodeHash,optional"`
+	MemorySize                     pulumi.IntInput               `pulumi:"memorySize,optional"`
+	Timeout                        pulumi.IntInput               `pulumi:"timeout,optional"`
+	EphemeralStorageSize           pulumi.IntInput               `pulumi:"ephemeralStorageSize,optional"`
+	Architectures                  []string                      `pulumi:"architectures,optional"`
+	Environment                    map[string]pulumi.StringInput `pulumi:"environment,optional"`
+	Layers                         []pulumi.StringInput          `pulumi:"layers,optional"`
+	Role                           pulumi.StringInput            `pulumi:"role,optional"`
+	VpcConfig                      *VpcConfigArgs                `pulumi:"vpcConfig,optional"`
+	TracingMode                    *string                       `pulumi:"tracingMode,optional"`
+	DeadLetterTargetArn            pulumi.StringInput            `pulumi:"deadLetterTargetArn,optional"`
+	ReservedConcurrentExecutions   pulumi.IntInput               `pulumi:"reservedConcurrentExecutions,optional"`
+	KmsKeyArn                      pulumi.StringInput            `pulumi:"kmsKeyArn,optional"`
+	Publish                        *bool                         `pulumi:"publish,optional"`
+	Tags                           map[string]pulumi.StringInput `pulumi:"tags,optional"`
+	LogGroup                       *LogGroupMode                 `pulumi:"logGroup,optional"`
+	LogRetentionInDays             *int                          `pulumi:"logRetentionInDays,optional"`
+	ApplicationLogLevel            *string                       `pulumi:"applicationLogLevel,optional"`
+	SystemLogLevel                 *string                       `pulumi:"systemLogLevel,optional"`
+	PolicyArns                     []string                      `pulumi:"policyArns,optional"`
+	Policy                         pulumi.StringInput            `pulumi:"policy,optional"`
+	CodeSigningConfigArn           pulumi.StringInput            `pulumi:"codeSigningConfigArn,optional"`
+	FileSystemConfig               *FileSystemConfigArgs         `pulumi:"fileSystemConfig,optional"`
+	SnapStartApplyOn               *string                       `pulumi:"snapStartApplyOn,optional"`
+	ReplaceSecurityGroupsOnDestroy *bool                         `pulumi:"replaceSecurityGroupsOnDestroy,optional"`
+	ReplacementSecurityGroupIds    []pulumi.StringInput          `pulumi:"replacementSecurityGroupIds,optional"`
+	SkipDestroy                    *bool                         `pulumi:"skipDestroy,optional"`
+	Aliases                        []string                      `pulumi:"aliases,optional"`
+	Waf                            *WafArgs                      `pulumi:"waf,optional"`
 }
 
 // Annotate describes the function's inputs.
@@ -222,8 +228,26 @@ func (a *ProtectedFunctionArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.SystemLogLevel, "JSON log filter for Lambda's platform logs: DEBUG, INFO, WARN.")
 	an.Describe(&a.PolicyArns, "Managed policies to attach to the function's role, for what the function's own code needs.")
 	an.Describe(&a.Policy, "An inline policy document added to the function's role, for what the function's own code needs.")
+	an.Describe(&a.CodeSigningConfigArn, "Code signing configuration for the deployment package.")
+	an.Describe(&a.FileSystemConfig, "An EFS access point mounted in the function.")
+	an.Describe(&a.SnapStartApplyOn, "SnapStart: PublishedVersions (Java, Python, .NET) or None.")
+	an.Describe(&a.ReplaceSecurityGroupsOnDestroy, "Replace the function's security groups with replacementSecurityGroupIds (or the VPC default) when it is destroyed, so the network interfaces are released sooner.")
+	an.Describe(&a.ReplacementSecurityGroupIds, "Security groups for replaceSecurityGroupsOnDestroy.")
+	an.Describe(&a.SkipDestroy, "Leave the function in place when the resource is destroyed.")
 	an.Describe(&a.Aliases, "Aliases to create, pointing at the version published on every change, so that they move to a new agent or configuration layer with the function. Implies publish.")
 	an.Describe(&a.Waf, "How the function is protected and by which agent.")
+}
+
+// FileSystemConfigArgs mount an EFS access point.
+type FileSystemConfigArgs struct {
+	Arn            pulumi.StringInput `pulumi:"arn"`
+	LocalMountPath pulumi.StringInput `pulumi:"localMountPath"`
+}
+
+// Annotate describes the file system inputs.
+func (f *FileSystemConfigArgs) Annotate(an infer.Annotator) {
+	an.Describe(&f.Arn, "The EFS access point ARN.")
+	an.Describe(&f.LocalMountPath, "Where it is mounted: /mnt/<name>.")
 }
 
 // VpcConfigArgs attach the function to a VPC.
@@ -408,6 +432,22 @@ func (a ProtectedFunctionArgs) library() *lambdawaf.ProtectedFunctionArgs {
 	}
 	if a.Publish != nil {
 		fn.Publish = pulumi.Bool(*a.Publish)
+	}
+	fn.CodeSigningConfigArn = ptrInput(a.CodeSigningConfigArn)
+	if f := a.FileSystemConfig; f != nil {
+		fn.FileSystemConfig = lambda.FunctionFileSystemConfigArgs{Arn: f.Arn, LocalMountPath: f.LocalMountPath}
+	}
+	if a.SnapStartApplyOn != nil {
+		fn.SnapStart = lambda.FunctionSnapStartArgs{ApplyOn: pulumi.String(*a.SnapStartApplyOn)}
+	}
+	if a.ReplaceSecurityGroupsOnDestroy != nil {
+		fn.ReplaceSecurityGroupsOnDestroy = pulumi.Bool(*a.ReplaceSecurityGroupsOnDestroy)
+	}
+	if a.ReplacementSecurityGroupIds != nil {
+		fn.ReplacementSecurityGroupIds = pulumi.StringArray(a.ReplacementSecurityGroupIds)
+	}
+	if a.SkipDestroy != nil {
+		fn.SkipDestroy = pulumi.Bool(*a.SkipDestroy)
 	}
 	out := &lambdawaf.ProtectedFunctionArgs{
 		Function:            fn,

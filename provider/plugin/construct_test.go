@@ -256,3 +256,36 @@ func TestProviderConfigDefaultsTheWafBlock(t *testing.T) {
 		})
 	}
 }
+
+// TestConstructPassesFunctionArguments checks that the Function arguments
+// the schema offers beyond the common ones reach the function.
+func TestConstructPassesFunctionArguments(t *testing.T) {
+	c, _, err := construct(t, "lambdawaf:index:ProtectedFunction", "orders", map[string]property.Value{
+		"runtime": property.New("java21"), "handler": property.New("shop.Handler::handleRequest"),
+		"codePath":             property.New("../lambdawaf/testdata"),
+		"codeSigningConfigArn": property.New("arn:aws:lambda:eu-west-1:123456789012:code-signing-config:csc-1"),
+		"fileSystemConfig": property.New(map[string]property.Value{
+			"arn":            property.New("arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-1"),
+			"localMountPath": property.New("/mnt/data"),
+		}),
+		"snapStartApplyOn":               property.New("PublishedVersions"),
+		"replaceSecurityGroupsOnDestroy": property.New(true),
+		"replacementSecurityGroupIds":    strs("sg-2"),
+		"skipDestroy":                    property.New(true),
+		"waf": property.New(map[string]property.Value{"agent": property.New(map[string]property.Value{
+			"layerArnX86_64": property.New(refX86), "agentKeySecretArn": property.New(refSecret),
+		})}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := c.get(t, "aws:lambda/function:Function", "orders")
+	fs, _ := fn["fileSystemConfig"].(map[string]any)
+	snap, _ := fn["snapStart"].(map[string]any)
+	if fn["codeSigningConfigArn"] != "arn:aws:lambda:eu-west-1:123456789012:code-signing-config:csc-1" ||
+		fs["localMountPath"] != "/mnt/data" || snap["applyOn"] != "PublishedVersions" ||
+		fn["replaceSecurityGroupsOnDestroy"] != true || !slices.Equal(anyStrings(fn["replacementSecurityGroupIds"]), []string{"sg-2"}) ||
+		fn["skipDestroy"] != true {
+		t.Errorf("function inputs = %v", fn)
+	}
+}
