@@ -10,7 +10,7 @@ GOFLAGS_AGENT = -trimpath -ldflags='-s -w -buildid=' -tags netgo
 FUZZTIME  ?= 60s
 COUNT     ?= 1
 
-.PHONY: all build agent layer examples test vet fmt-check demo serve bench bench-rie detection-report fuzz redteam report-screenshot clean deps-check
+.PHONY: all build agent layer examples sdk-deps test vet fmt-check demo serve bench bench-rie detection-report fuzz redteam report-screenshot clean deps-check
 
 all: build
 
@@ -73,8 +73,13 @@ deps-check:
 	@echo "agent import graph: $$($(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -c .) packages, no Pulumi, no Coraza"
 	@echo "provider/lambdawaf import graph: $$($(GO) list -deps ./provider/lambdawaf | grep -c .) packages, no agent internals"
 
+## sdk-deps: TypeScript and Pulumi's Node.js types for the SDK checks
+## (provider/sdkcheck), pinned, in dist/sdkcheck; skipped when present.
+sdk-deps:
+	./provider/sdkcheck/install-node-deps.sh
+
 ## test: everything CI runs.
-test: fmt-check vet deps-check layer
+test: fmt-check vet deps-check layer sdk-deps
 	$(GO) test -count=$(COUNT) -timeout 12m ./...
 	cd agent/redirect && $(GO) vet ./... && $(GO) test -count=$(COUNT) ./...
 

@@ -50,17 +50,47 @@ func (b LayerBuilder) AgentZip(ctx context.Context, arch string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(b.CacheDir, arch, "lambdawaf-extension")
+	// Several programs or test processes may build at once: each builds in
+	// a directory of its own and renames the finished zip into place.
+	work, err := b.workDir()
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(work)
+	bin := filepath.Join(work, "lambdawaf-extension")
 	if err := b.run(ctx, []string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=" + goarch},
 		"build", "-trimpath", "-ldflags=-s -w -buildid=", "-tags", "netgo",
 		"-o", bin, "./agent/cmd/lambdawaf-extension"); err != nil {
 		return "", fmt.Errorf("build the %s agent: %w", arch, err)
 	}
-	zip := filepath.Join(b.CacheDir, "lambdawaf-"+arch+".zip")
+	zip := filepath.Join(work, "layer.zip")
 	if err := b.run(ctx, nil, "run", "./agent/layer/cmd/mklayer", "-extension", bin, "-arch", arch, "-out", zip); err != nil {
 		return "", fmt.Errorf("package the %s agent layer: %w", arch, err)
 	}
-	return zip, nil
+	return b.publish(zip, "lambdawaf-"+arch+".zip")
+}
+
+// workDir is a fresh directory under the cache for one build.
+func (b LayerBuilder) workDir() (string, error) {
+	if err := os.MkdirAll(b.CacheDir, 0o755); err != nil {
+		return "", fmt.Errorf("layer build cache: %w", err)
+	}
+	dir, err := os.MkdirTemp(b.CacheDir, "build-")
+	if err != nil {
+		return "", fmt.Errorf("layer build cache: %w", err)
+	}
+	return dir, nil
+}
+
+// publish moves a finished zip to its place in the cache, atomically, so
+// that a concurrent reader sees the old zip or the new one, never part of
+// one (the builds are reproducible, so both are the same bytes).
+func (b LayerBuilder) publish(built, name string) (string, error) {
+	dst := filepath.Join(b.CacheDir, name)
+	if err := os.Rename(built, dst); err != nil {
+		return "", fmt.Errorf("layer build cache: %w", err)
+	}
+	return dst, nil
 }
 
 // BootstrapZip builds the bootstrap layer zip and returns its path.
@@ -69,11 +99,16 @@ func (b LayerBuilder) BootstrapZip(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	zip := filepath.Join(b.CacheDir, "lambdawaf-bootstrap.zip")
+	work, err := b.workDir()
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(work)
+	zip := filepath.Join(work, "layer.zip")
 	if err := b.run(ctx, nil, "run", "./agent/layer/cmd/mklayer", "-bootstrap", "-out", zip); err != nil {
 		return "", fmt.Errorf("package the bootstrap layer: %w", err)
 	}
-	return zip, nil
+	return b.publish(zip, "lambdawaf-bootstrap.zip")
 }
 
 func goArch(arch string) (string, error) {

@@ -38,9 +38,23 @@ func TestProtectConfig(t *testing.T) {
 		{FunctionConfig{Runtime: "python3.12", Handler: "h", Environment: map[string]string{"_HANDLER": "x"}}, agent, "reserved by Lambda"},
 		{FunctionConfig{Runtime: "python3.12", Handler: "h"}, AgentARNs{LayerArnX86_64: refX86}, "secret ARN is required"},
 		{FunctionConfig{Runtime: "provided.al2023", Handler: "orders-rs"}, agent, "needs the bootstrap layer"},
+		{FunctionConfig{Runtime: "python3.12", Handler: "h"}, AgentARNs{LayerArnX86_64: "arn:aws:lambda:eu-west-1:123456789012:layer:lambdawaf-x86_64", AgentKeySecretArn: refSecret}, "pin a version"},
+		{FunctionConfig{Runtime: "python3.12", Handler: "h"}, AgentARNs{LayerArnX86_64: "lambdawaf-x86_64:3", AgentKeySecretArn: refSecret}, "not a layer version ARN"},
 	} {
 		if _, err := ProtectConfig(tc.fn, tc.agent, Settings{}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: error = %v, want %q", tc.fn, err, tc.want)
 		}
+	}
+}
+
+func TestProtectConfigTakesALayerPublishedByAnotherAccount(t *testing.T) {
+	shared := "arn:aws:lambda:eu-west-1:999988887777:layer:lambdawaf-x86_64:7"
+	got, err := ProtectConfig(FunctionConfig{Runtime: "python3.12", Handler: "app.handler"},
+		AgentARNs{LayerArnX86_64: shared, AgentKeySecretArn: refSecret}, Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Layers, []string{shared}) || got.LayerArn != shared {
+		t.Errorf("layers %v, layer %s: want the pinned version %s", got.Layers, got.LayerArn, shared)
 	}
 }

@@ -66,6 +66,11 @@ type ProtectedFunctionArgs struct {
 	// Policy is an inline policy document added to the created role, for
 	// the same purpose.
 	Policy pulumi.StringInput
+	// Aliases are created, by name, pointing at the version published on
+	// every change, so that they move to a new agent or configuration
+	// layer with the function (an alias or version does not pick up a new
+	// layer by itself). They imply Function.Publish.
+	Aliases []string
 }
 
 // LogGroupMode is who owns a protected function's log group.
@@ -81,12 +86,20 @@ const (
 type ProtectedFunction struct {
 	pulumi.ResourceState
 
-	FunctionArn  pulumi.StringOutput `pulumi:"functionArn"`
-	FunctionName pulumi.StringOutput `pulumi:"functionName"`
-	RoleArn      pulumi.StringOutput `pulumi:"roleArn"`
-	LayerArn     pulumi.StringOutput `pulumi:"layerArn"`
-	LogGroupName pulumi.StringOutput `pulumi:"logGroupName"`
-	Wiring       pulumi.StringOutput `pulumi:"wiring"`
+	FunctionArn       pulumi.StringOutput      `pulumi:"functionArn"`
+	FunctionName      pulumi.StringOutput      `pulumi:"functionName"`
+	RoleArn           pulumi.StringOutput      `pulumi:"roleArn"`
+	RoleName          pulumi.StringOutput      `pulumi:"roleName"`
+	LayerArn          pulumi.StringOutput      `pulumi:"layerArn"`
+	Layers            pulumi.StringArrayOutput `pulumi:"layers"`
+	AgentKeySecretArn pulumi.StringOutput      `pulumi:"agentKeySecretArn"`
+	LogGroupName      pulumi.StringOutput      `pulumi:"logGroupName"`
+	LogGroupArn       pulumi.StringOutput      `pulumi:"logGroupArn"`
+	Wiring            pulumi.StringOutput      `pulumi:"wiring"`
+	// Version is the latest published version ("$LATEST" unless Publish),
+	// and AliasArns the aliases, by name, pointing at it.
+	Version   pulumi.StringOutput    `pulumi:"version"`
+	AliasArns pulumi.StringMapOutput `pulumi:"aliasArns"`
 
 	// Function is the underlying function, for callers that need more of
 	// it (permissions for triggers, aliases).
@@ -111,12 +124,18 @@ func NewProtectedFunction(ctx *pulumi.Context, name string, args *ProtectedFunct
 		return nil, fmt.Errorf("protected function %s: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{
-		"functionArn":  f.FunctionArn,
-		"functionName": f.FunctionName,
-		"roleArn":      f.RoleArn,
-		"layerArn":     f.LayerArn,
-		"logGroupName": f.LogGroupName,
-		"wiring":       f.Wiring,
+		"functionArn":       f.FunctionArn,
+		"functionName":      f.FunctionName,
+		"roleArn":           f.RoleArn,
+		"roleName":          f.RoleName,
+		"layerArn":          f.LayerArn,
+		"layers":            f.Layers,
+		"agentKeySecretArn": f.AgentKeySecretArn,
+		"logGroupName":      f.LogGroupName,
+		"logGroupArn":       f.LogGroupArn,
+		"wiring":            f.Wiring,
+		"version":           f.Version,
+		"aliasArns":         f.AliasArns,
 	}); err != nil {
 		return nil, err
 	}
@@ -202,21 +221,43 @@ func (f *ProtectedFunction) construct(ctx *pulumi.Context, name string, args Pro
 	fn.LoggingConfig = logging
 
 	dependsOn := logGroup.created
-	if fn.Role == nil {
-		role, grants, err := f.role(ctx, name, &fn, args, ref, logGroup, child)
-		if err != nil {
-			return err
-		}
-		fn.Role = role.Arn
-		dependsOn = append(dependsOn, grants...)
-	} else if len(args.PolicyArns) > 0 || args.Policy != nil {
-		return errors.New("PolicyArns and Policy apply to the role the component creates: with Function.Role set, grant on that role and use GrantAgentAccess")
+	roleArn, grants, err := f.role(ctx, name, &fn, args, ref, logGroup, child)
+	if err != nil {
+		return err
 	}
+	fn.Role = roleArn
+	dependsOn = append(dependsOn, grants...)
 
+	if len(args.Aliases) > 0 {
+		if fn.Publish != nil {
+			if published, _, err := await(ctx.Context(), fn.Publish.ToBoolPtrOutput()); err == nil && published != nil && !*published.(*bool) {
+				return errors.New("Aliases need published versions: leave Function.Publish unset or true")
+			}
+		}
+		fn.Publish = pulumi.Bool(true)
+	}
 	function, err := lambda.NewFunction(ctx, name, &fn, child, pulumi.DependsOn(dependsOn))
 	if err != nil {
 		return fmt.Errorf("create function: %w", err)
 	}
+	aliases := pulumi.StringMap{}
+	for _, alias := range args.Aliases {
+		a, err := lambda.NewAlias(ctx, name+"-"+alias, &lambda.AliasArgs{
+			Name:            pulumi.String(alias),
+			FunctionName:    function.Name,
+			FunctionVersion: function.Version,
+			Description:     pulumi.String("follows the latest published version, with its agent layer"),
+		}, child)
+		if err != nil {
+			return fmt.Errorf("create alias %s: %w", alias, err)
+		}
+		aliases[alias] = a.Arn
+	}
+	f.Version = function.Version
+	f.AliasArns = aliases.ToStringMapOutput()
+	f.Layers = function.Layers
+	f.AgentKeySecretArn = optionalString(ref.AgentKeySecretArn)
+	f.LogGroupArn = logGroup.arn
 	f.Function = function
 	f.FunctionArn = function.Arn
 	f.FunctionName = function.Name
@@ -251,17 +292,30 @@ func (f *ProtectedFunction) agent(ctx *pulumi.Context, name string, waf WafArgs,
 	return a.Ref(), a.retention, nil
 }
 
-// role creates the function's least-privilege role and returns the
+// role creates the function's least-privilege role, or takes the one
+// given in Function.Role (by ARN or name), and grants it what the agent
+// and the function need: the agent policy (log group, key secret, KMS key,
+// stream, VPC, tracing, dead-letter target) and the function's own Policy
+// and PolicyArns. It returns the role ARN for the function and the
 // resources the function must wait for before it first runs.
-func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.FunctionArgs, args ProtectedFunctionArgs, ref AgentRef, logGroup functionLogGroup, child pulumi.ResourceOption) (*iam.Role, []pulumi.Resource, error) {
-	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(LambdaAssumeRolePolicy),
-		Description:      pulumi.String("lambdawaf protected function " + name),
-		Tags:             fn.Tags,
-	}, child)
-	if err != nil {
-		return nil, nil, fmt.Errorf("create role: %w", err)
+func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.FunctionArgs, args ProtectedFunctionArgs, ref AgentRef, logGroup functionLogGroup, child pulumi.ResourceOption) (pulumi.StringInput, []pulumi.Resource, error) {
+	var roleArn pulumi.StringInput
+	var roleName pulumi.StringOutput
+	if fn.Role != nil {
+		roleArn = fn.Role
+		roleName = fn.Role.ToStringOutput().ApplyT(roleNameOf).(pulumi.StringOutput)
+	} else {
+		role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
+			AssumeRolePolicy: pulumi.String(LambdaAssumeRolePolicy),
+			Description:      pulumi.String("lambdawaf protected function " + name),
+			Tags:             fn.Tags,
+		}, child)
+		if err != nil {
+			return nil, nil, fmt.Errorf("create role: %w", err)
+		}
+		roleArn, roleName = role.Arn, role.Name
 	}
+	f.RoleName = roleName
 
 	tracing := noString()
 	if fn.TracingConfig != nil {
@@ -286,7 +340,7 @@ func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.Fu
 			})
 		}).(pulumi.StringOutput)
 	agentPolicy, err := iam.NewRolePolicy(ctx, name+"-lambdawaf", &iam.RolePolicyArgs{
-		Role:   role.ID(),
+		Role:   roleName,
 		Policy: document,
 	}, child)
 	if err != nil {
@@ -295,7 +349,7 @@ func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.Fu
 	grants := []pulumi.Resource{agentPolicy}
 	if args.Policy != nil {
 		p, err := iam.NewRolePolicy(ctx, name+"-function", &iam.RolePolicyArgs{
-			Role:   role.ID(),
+			Role:   roleName,
 			Policy: args.Policy,
 		}, child)
 		if err != nil {
@@ -308,7 +362,7 @@ func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.Fu
 		// list does not detach and reattach policies.
 		sum := sha256.Sum256([]byte(arn))
 		a, err := iam.NewRolePolicyAttachment(ctx, name+"-policy-"+hex.EncodeToString(sum[:4]), &iam.RolePolicyAttachmentArgs{
-			Role:      role.Name,
+			Role:      roleName,
 			PolicyArn: pulumi.String(arn),
 		}, child)
 		if err != nil {
@@ -316,7 +370,7 @@ func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.Fu
 		}
 		grants = append(grants, a)
 	}
-	return role, grants, nil
+	return roleArn, grants, nil
 }
 
 // functionLogGroup is a protected function's log group, created or not.

@@ -402,106 +402,102 @@ func TestFunctionOwnPermissions(t *testing.T) {
 			t.Errorf("function does not wait for %s", r.name)
 		}
 	}
-	// With a role of its own, the component refuses to pretend it grants.
-	_, err := run(t, func(ctx *pulumi.Context) error {
-		_, err := NewProtectedFunction(ctx, "orders", &ProtectedFunctionArgs{
-			Function: lambda.FunctionArgs{
-				Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"), Code: pulumi.NewFileArchive("testdata"),
-				Role: pulumi.String("arn:aws:iam::123456789012:role/r"),
-			},
-			Waf:        WafArgs{AgentRef: &AgentRef{LayerArnX86_64: pulumi.String(refX86), AgentKeySecretArn: pulumi.String(refSecret)}},
-			PolicyArns: []string{"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"},
+}
+
+func TestExistingRoleIsGrantedNotReplaced(t *testing.T) {
+	for _, role := range []string{"arn:aws:iam::123456789012:role/service/orders-legacy", "orders-legacy"} {
+		t.Run(role, func(t *testing.T) {
+			dynamo := `{"Version":"2012-10-17","Statement":[]}`
+			m := mustRun(t, func(ctx *pulumi.Context) error {
+				_, err := NewProtectedFunction(ctx, "orders", &ProtectedFunctionArgs{
+					Function: lambda.FunctionArgs{
+						Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"), Code: pulumi.NewFileArchive("testdata"),
+						Role: pulumi.String(role),
+					},
+					Waf:        WafArgs{AgentRef: &AgentRef{LayerArnX86_64: pulumi.String(refX86), AgentKeySecretArn: pulumi.String(refSecret), KmsKeyArn: pulumi.String(refKey)}},
+					PolicyArns: []string{"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"},
+					Policy:     pulumi.String(dynamo),
+				})
+				return err
+			})
+			if roles := m.names(roleType); len(roles) != 0 {
+				t.Errorf("roles %v created beside the given one", roles)
+			}
+			fn := m.one(t, fnType, "orders")
+			if got := fn.str(t, "role"); got != role {
+				t.Errorf("function role = %q, want %q", got, role)
+			}
+			agent := m.one(t, policyType, "orders-lambdawaf")
+			if got := agent.str(t, "role"); got != "orders-legacy" {
+				t.Errorf("agent policy on role %q, want orders-legacy", got)
+			}
+			var actions []string
+			for _, st := range agent.policy(t).Statement {
+				actions = append(actions, st.Action...)
+			}
+			for _, want := range []string{"secretsmanager:GetSecretValue", "kms:Decrypt", "logs:PutLogEvents"} {
+				if !slices.Contains(actions, want) {
+					t.Errorf("agent policy on the existing role lacks %s: %v", want, actions)
+				}
+			}
+			if got := m.one(t, policyType, "orders-function"); got.str(t, "role") != "orders-legacy" || got.str(t, "policy") != dynamo {
+				t.Errorf("function policy = %v", got.inputs)
+			}
+			att := m.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+			if len(att) != 1 || att[0].str(t, "role") != "orders-legacy" {
+				t.Errorf("attachments = %+v", att)
+			}
+			if !slices.Contains(fn.deps, agent.urn) {
+				t.Errorf("function does not wait for the grant on its role")
+			}
 		})
-		return err
-	})
-	if err == nil || !strings.Contains(err.Error(), "GrantAgentAccess") {
-		t.Errorf("error = %v, want a pointer to GrantAgentAccess", err)
 	}
 }
 
-func TestExistingLogGroupIsUsedNotCreated(t *testing.T) {
+func TestAliasesFollowThePublishedVersion(t *testing.T) {
 	x86, arm := layerZips(t)
-	program := func(args ProtectedFunctionArgs) func(*pulumi.Context) error {
+	program := func(aliases []string, publish pulumi.BoolPtrInput, arn *atomicString) pulumi.RunFunc {
 		return func(ctx *pulumi.Context) error {
-			agent, err := NewAgent(ctx, "waf", &AgentArgs{LayerZipX86_64: x86, LayerZipArm64: arm, BootstrapLayerZip: bootstrapZip(t)})
+			a, err := NewAgent(ctx, "waf", &AgentArgs{LayerZipX86_64: x86, LayerZipArm64: arm, BootstrapLayerZip: bootstrapZip(t)})
 			if err != nil {
 				return err
 			}
-			args.Waf.Agent = agent
-			_, err = NewProtectedFunction(ctx, "orders", &args)
-			return err
-		}
-	}
-	fn := lambda.FunctionArgs{
-		Name: pulumi.String("orders-api"), Runtime: pulumi.String("python3.12"),
-		Handler: pulumi.String("app.handler"), Code: pulumi.NewFileArchive("testdata"),
-	}
-	m := mustRun(t, program(ProtectedFunctionArgs{Function: fn, LogGroup: LogGroupExisting}))
-	if groups := m.names(logType); len(groups) != 0 {
-		t.Fatalf("log groups %v created; the existing one must be used (creating it fails with ResourceAlreadyExists)", groups)
-	}
-	f := m.one(t, fnType, "orders")
-	logging := plain(f.inputs)["loggingConfig"].(map[string]any)
-	if logging["logGroup"] != "/aws/lambda/orders-api" || logging["logFormat"] != "JSON" {
-		t.Errorf("loggingConfig = %v", logging)
-	}
-	filter := plain(m.one(t, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "orders-agent-errors").inputs)
-	if filter["logGroupName"] != "/aws/lambda/orders-api" {
-		t.Errorf("agent error metric filter on %v", filter["logGroupName"])
-	}
-	// The role may write to the existing group, by its exact ARN.
-	want := "arn:aws:logs:" + region + ":" + account + ":log-group:/aws/lambda/orders-api"
-	doc := m.one(t, policyType, "orders-lambdawaf").policy(t)
-	found := false
-	for _, st := range doc.Statement {
-		for _, r := range st.Resource {
-			found = found || strings.HasPrefix(r, want)
-		}
-	}
-	if !found {
-		t.Errorf("role policy %+v grants nothing on %s", doc, want)
-	}
-
-	for _, tc := range []struct {
-		name string
-		args ProtectedFunctionArgs
-		want string
-	}{
-		{"retention on a group the component does not own", ProtectedFunctionArgs{Function: fn, LogGroup: LogGroupExisting, LogRetentionInDays: 7}, "set the retention on that group"},
-		{"unknown mode", ProtectedFunctionArgs{Function: fn, LogGroup: "adopt"}, `unknown LogGroup "adopt"`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if _, err := run(t, program(tc.args)); err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error = %v, want one containing %q", err, tc.want)
-			}
-		})
-	}
-}
-
-func TestBootstrapLayerOnlyForOSOnlyFunctionsWithoutRedirect(t *testing.T) {
-	for _, tc := range []struct {
-		name      string
-		fn        lambda.FunctionArgs
-		bootstrap bool
-	}{
-		{"Rust binary named by the handler on provided.al2023", lambda.FunctionArgs{Runtime: pulumi.String("provided.al2023"), Handler: pulumi.String("orders-rs")}, true},
-		{"Go binary named bootstrap redirects in process", lambda.FunctionArgs{Runtime: pulumi.String("provided.al2023"), Handler: pulumi.String("bootstrap")}, false},
-		{"Node.js on the exec wrapper", lambda.FunctionArgs{Runtime: pulumi.String("nodejs22.x"), Handler: pulumi.String("index.handler")}, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			tc.fn.Code = pulumi.NewFileArchive("testdata")
-			m, err := newFunction(t, AgentArgs{}, tc.fn, WafArgs{})
+			f, err := NewProtectedFunction(ctx, "orders", &ProtectedFunctionArgs{
+				Function: lambda.FunctionArgs{
+					Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler"),
+					Code: pulumi.NewFileArchive("testdata"), Name: pulumi.String("orders-api"), Publish: publish,
+				},
+				Waf:     WafArgs{Agent: a},
+				Aliases: aliases,
+			})
 			if err != nil {
-				t.Fatal(err)
+				return err
 			}
-			bootstrap := layerArn(m.one(t, layerType, "waf-bootstrap").str(t, "layerName"))
-			layers := m.one(t, fnType, "orders").strings("layers")
-			if got := slices.Contains(layers, bootstrap); got != tc.bootstrap {
-				t.Errorf("layers %v: bootstrap layer present = %v, want %v", layers, got, tc.bootstrap)
+			if arn != nil {
+				arn.capture(ctx.Context(), f.AliasArns.MapIndex(pulumi.String("live")))
 			}
-			if tc.bootstrap && layers[len(layers)-1] != bootstrap {
-				t.Errorf("layers %v: the bootstrap layer must come last so its /opt/bootstrap wins", layers)
-			}
-		})
+			return nil
+		}
+	}
+	var live atomicString
+	m := mustRun(t, program([]string{"live"}, nil, &live))
+	fn := m.one(t, fnType, "orders")
+	if plain(fn.inputs)["publish"] != true {
+		t.Errorf("publish = %v: aliases need a version published on every change", plain(fn.inputs)["publish"])
+	}
+	alias := m.one(t, "aws:lambda/alias:Alias", "orders-live")
+	if alias.str(t, "functionName") != "orders-api" || alias.str(t, "functionVersion") != "1" || alias.str(t, "name") != "live" {
+		t.Errorf("alias = %v, want live on the published version 1 of orders-api", plain(alias.inputs))
+	}
+	if got := live.get(); got != "arn:aws:lambda:eu-west-1:123456789012:function:orders-api:live" {
+		t.Errorf("aliasArns[live] = %q", got)
+	}
+
+	none := mustRun(t, program(nil, nil, nil))
+	if p := plain(none.one(t, fnType, "orders").inputs)["publish"]; p != nil {
+		t.Errorf("publish = %v without aliases", p)
+	}
+	if _, err := run(t, program([]string{"live"}, pulumi.Bool(false), nil)); err == nil || !strings.Contains(err.Error(), "Aliases need published versions") {
+		t.Errorf("aliases with publish false: error = %v", err)
 	}
 }

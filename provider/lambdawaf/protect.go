@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,6 +98,30 @@ type ProtectOptions struct {
 	Settings
 	// ConfigLayerArn overrides Agent.ConfigLayerArn for this function.
 	ConfigLayerArn pulumi.StringInput
+	// Include and Exclude select the functions the stack transform
+	// protects, by logical resource name, as path.Match patterns
+	// ("orders-*"): a function is protected when it matches an Include
+	// pattern (or Include is empty) and no Exclude pattern. A function
+	// tagged OptOutTag=false is never protected by the transform.
+	Include, Exclude []string
+}
+
+// OptOutTag is the function tag that opts one function out of the stack
+// transform: lambdawaf:protect=false.
+const OptOutTag = "lambdawaf:protect"
+
+// selects reports whether the stack transform protects the function of
+// this logical name.
+func (o *ProtectOptions) selects(name string) bool {
+	match := func(patterns []string) bool {
+		for _, p := range patterns {
+			if ok, _ := path.Match(p, name); ok {
+				return true
+			}
+		}
+		return false
+	}
+	return (len(o.Include) == 0 || match(o.Include)) && !match(o.Exclude)
 }
 
 func (o *ProtectOptions) configLayer() pulumi.StringInput {
@@ -128,6 +154,11 @@ func (o *ProtectOptions) validate() error {
 	for _, s := range o.ResponseStreaming {
 		if s != "function-url" && s != "apigateway-rest" {
 			return fmt.Errorf("response streaming %q: want function-url or apigateway-rest", s)
+		}
+	}
+	for _, p := range slices.Concat(o.Include, o.Exclude) {
+		if _, err := path.Match(p, ""); err != nil {
+			return fmt.Errorf("function name pattern %q: %w", p, err)
 		}
 	}
 	if o.Port < 0 || o.Port > 65535 {
@@ -164,7 +195,10 @@ func (o *ProtectOptions) decide(sh functionShape) (decision, error) {
 	switch sh.PackageType {
 	case "", "Zip":
 	case "Image":
-		return decision{}, errors.New("container image functions cannot use layers: copy the extension into the image (extensions/lambdawaf to /opt/extensions/lambdawaf) instead")
+		return decision{}, errors.New("container image functions cannot use layers: build the agent into the image instead " +
+			"(extensions/lambdawaf to /opt/extensions/lambdawaf, lambdawaf-wrapper to /opt/lambdawaf-wrapper, and on managed-runtime base images " +
+			"ENV AWS_LAMBDA_EXEC_WRAPPER=/opt/lambdawaf-wrapper), and deploy it with aws.lambda.Function and GrantAgentAccess: " +
+			"the Dockerfile is in provider/README.md, \"Container images\"")
 	default:
 		return decision{}, fmt.Errorf("unknown package type %q", sh.PackageType)
 	}
@@ -405,6 +439,21 @@ func deref(s *string) string {
 	return *s
 }
 
+// layerVersionArn is a layer version ARN, in any partition, region and
+// account (a layer published by another account works once it grants
+// lambda:GetLayerVersion).
+var layerVersionArn = regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]{1,140}:[0-9]+$`)
+
+// checkLayerVersionArn refuses an agent layer ARN without a version:
+// Lambda takes only layer versions, and a pinned version is what makes an
+// update of the agent an explicit change. Empty means none.
+func checkLayerVersionArn(arn string) error {
+	if arn == "" || layerVersionArn.MatchString(arn) {
+		return nil
+	}
+	return fmt.Errorf("layer %q is not a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>): pin a version", arn)
+}
+
 // agentLayers are the layers protection may add to a function; empty
 // means none.
 type agentLayers struct {
@@ -442,6 +491,11 @@ func assembleLayers(user []string, l agentLayers, arch string) ([]string, error)
 	agent, other, config := l.agent, l.other, l.config
 	if agent == "" {
 		return nil, fmt.Errorf("the agent has no %s layer for this %s function", arch, arch)
+	}
+	for _, arn := range []string{agent, config, l.bootstrap} {
+		if err := checkLayerVersionArn(arn); err != nil {
+			return nil, err
+		}
 	}
 	out := slices.Clone(user)
 	for _, l := range user {

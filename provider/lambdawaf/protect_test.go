@@ -614,3 +614,50 @@ func TestRegisterProtectTransformValidates(t *testing.T) {
 		t.Errorf("error = %v", err)
 	}
 }
+
+func TestTransformSelectsFunctions(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		fn               string
+		include, exclude []string
+		tags             pulumi.Map
+		protected        bool
+	}{
+		{"every function by default", "orders", nil, nil, nil, true},
+		{"included by pattern", "orders-api", []string{"orders-*"}, nil, nil, true},
+		{"not included", "billing-api", []string{"orders-*"}, nil, nil, false},
+		{"excluded wins over included", "orders-admin", []string{"orders-*"}, []string{"*-admin"}, nil, false},
+		{"opted out by tag", "orders", nil, nil, pulumi.Map{OptOutTag: pulumi.String("false"), "team": pulumi.String("shop")}, false},
+		{"a tag other than false keeps it", "orders", nil, nil, pulumi.Map{OptOutTag: pulumi.String("true")}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := mustRun(t, func(ctx *pulumi.Context) error {
+				transform := ProtectTransform(ctx, ProtectOptions{Agent: infraRef(), Include: tc.include, Exclude: tc.exclude})
+				props := pulumi.Map{
+					"runtime": pulumi.String("python3.12"), "handler": pulumi.String("app.handler"),
+					"role": pulumi.String("arn:aws:iam::123456789012:role/legacy"), "code": pulumi.NewFileArchive("testdata"),
+				}
+				if tc.tags != nil {
+					props["tags"] = tc.tags
+				}
+				if res := transform(ctx.Context(), &pulumi.ResourceTransformArgs{Custom: true, Type: FunctionType, Name: tc.fn, Props: props}); res != nil {
+					props = res.Props
+				}
+				var fn pulumi.CustomResourceState
+				return ctx.RegisterResource(FunctionType, tc.fn, props, &fn)
+			})
+			fn := m.one(t, fnType, tc.fn)
+			if got := slices.Contains(fn.strings("layers"), refX86); got != tc.protected {
+				t.Errorf("layers %v: protected = %v, want %v", fn.strings("layers"), got, tc.protected)
+			}
+			if got := fn.env()[EnvAgentKeySecret] != ""; got != tc.protected {
+				t.Errorf("environment %v: protected = %v, want %v", fn.env(), got, tc.protected)
+			}
+		})
+	}
+	if _, err := run(t, func(ctx *pulumi.Context) error {
+		return RegisterProtectTransform(ctx, ProtectOptions{Agent: infraRef(), Include: []string{"orders-["}})
+	}); err == nil || !strings.Contains(err.Error(), `pattern "orders-["`) {
+		t.Errorf("bad pattern: error = %v", err)
+	}
+}

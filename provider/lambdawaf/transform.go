@@ -17,7 +17,9 @@ const FunctionType = "aws:lambda/function:Function"
 // RegisterProtectTransform protects every aws.lambda.Function registered
 // after it in the stack, as Protect does for typed arguments. Call it
 // first thing in the program. Functions that already carry the agent (a
-// ProtectedFunction's, say) are left alone.
+// ProtectedFunction's, say) are left alone, and so are those that
+// opts.Include and opts.Exclude leave out or that carry the tag
+// lambdawaf:protect=false (OptOutTag).
 //
 // A function that cannot be protected is not deployed unprotected: the
 // error is logged and its registration fails. Roles are not changed: grant
@@ -37,7 +39,10 @@ func RegisterProtectTransform(ctx *pulumi.Context, opts ProtectOptions) error {
 // scoped to one component with pulumi.Transforms.
 func ProtectTransform(ctx *pulumi.Context, opts ProtectOptions) pulumi.ResourceTransform {
 	return func(tctx context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
-		if !a.Custom || a.Type != FunctionType {
+		if !a.Custom || a.Type != FunctionType || !opts.selects(a.Name) {
+			return nil
+		}
+		if optedOut(tctx, a.Props["tags"]) {
 			return nil
 		}
 		props, err := protectProps(tctx, a.Props, opts)
@@ -86,6 +91,26 @@ func protectProps(ctx context.Context, props pulumi.Map, opts ProtectOptions) (p
 	out["layers"] = p.layers
 	out["environment"] = pulumi.Map{"variables": p.environment}
 	return out, nil
+}
+
+// optedOut reports whether a function's tags opt it out of the stack
+// transform (OptOutTag=false). Tags not known yet do not.
+func optedOut(ctx context.Context, tags pulumi.Input) bool {
+	if tags == nil {
+		return false
+	}
+	v, known, err := await(ctx, propOutput(tags))
+	if err != nil || !known {
+		return false
+	}
+	switch m := v.(type) {
+	case map[string]string:
+		return strings.EqualFold(m[OptOutTag], "false")
+	case map[string]any:
+		s, _ := m[OptOutTag].(string)
+		return strings.EqualFold(s, "false")
+	}
+	return false
 }
 
 func copyMap(m pulumi.Map) pulumi.Map {

@@ -156,6 +156,14 @@ func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		out["name"] = resource.NewStringProperty(name)
 		arn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", Region, Account, name)
 		out["invokeArn"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", Region, arn))
+		// A published function's first version is 1.
+		version := "$LATEST"
+		if p, ok := args.Inputs["publish"]; ok && p.IsBool() && p.BoolValue() {
+			version = "1"
+		}
+		out["version"] = resource.NewStringProperty(version)
+	case "aws:lambda/alias:Alias":
+		arn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s:%s", Region, Account, str("functionName"), str("name"))
 	case "aws:sqs/queue:Queue":
 		name := named("name")
 		arn = fmt.Sprintf("arn:aws:sqs:%s:%s:%s", Region, Account, name)

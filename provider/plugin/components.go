@@ -144,43 +144,56 @@ func (f *ProtectedFunction) Annotate(an infer.Annotator) {
 	an.Describe(&f.RoleArn, "The function's execution role.")
 	an.Describe(&f.LayerArn, "The agent layer version the function uses (matching its architecture).")
 	an.Describe(&f.LogGroupName, "The function's log group.")
+	an.Describe(&f.LogGroupArn, "The function's log group ARN.")
+	an.Describe(&f.RoleName, "The execution role's name (created, or the one given).")
+	an.Describe(&f.Layers, "Every layer of the function: yours, then the agent's (and the configuration and bootstrap layers).")
+	an.Describe(&f.AgentKeySecretArn, "The Secrets Manager secret holding the agent key the function reads.")
+	an.Describe(&f.Version, "The latest published version ($LATEST unless publish or aliases).")
+	an.Describe(&f.AliasArns, "The aliases created, by name, pointing at the latest published version.")
 	an.Describe(&f.Wiring, "How the runtime is routed through the agent: wrapper, inprocess or bootstrap.")
 }
 
 // ProtectedFunctionArgs mirror the common aws.lambda.Function arguments,
 // plus the waf block.
 type ProtectedFunctionArgs struct {
-	Name                         pulumi.StringInput            `pulumi:"name,optional"`
-	Description                  pulumi.StringInput            `pulumi:"description,optional"`
-	Runtime                      *string                       `pulumi:"runtime,optional"`
-	Handler                      *string                       `pulumi:"handler,optional"`
-	PackageType                  *string                       `pulumi:"packageType,optional"`
-	CodePath                     *string                       `pulumi:"codePath,optional"`
-	S3Bucket                     pulumi.StringInput            `pulumi:"s3Bucket,optional"`
-	S3Key                        pulumi.StringInput            `pulumi:"s3Key,optional"`
-	S3ObjectVersion              pulumi.StringInput            `pulumi:"s3ObjectVersion,optional"`
-	SourceCodeHash               pulumi.StringInput            `pulumi:"sourceCodeHash,optional"`
-	MemorySize                   pulumi.IntInput               `pulumi:"memorySize,optional"`
-	Timeout                      pulumi.IntInput               `pulumi:"timeout,optional"`
-	EphemeralStorageSize         pulumi.IntInput               `pulumi:"ephemeralStorageSize,optional"`
-	Architectures                []string                      `pulumi:"architectures,optional"`
-	Environment                  map[string]pulumi.StringInput `pulumi:"environment,optional"`
-	Layers                       []pulumi.StringInput          `pulumi:"layers,optional"`
-	Role                         pulumi.StringInput            `pulumi:"role,optional"`
-	VpcConfig                    *VpcConfigArgs                `pulumi:"vpcConfig,optional"`
-	TracingMode                  *string                       `pulumi:"tracingMode,optional"`
-	DeadLetterTargetArn          pulumi.StringInput            `pulumi:"deadLetterTargetArn,optional"`
-	ReservedConcurrentExecutions pulumi.IntInput               `pulumi:"reservedConcurrentExecutions,optional"`
-	KmsKeyArn                    pulumi.StringInput            `pulumi:"kmsKeyArn,optional"`
-	Publish                      *bool                         `pulumi:"publish,optional"`
-	Tags                         map[string]pulumi.StringInput `pulumi:"tags,optional"`
-	LogGroup                     *LogGroupMode                 `pulumi:"logGroup,optional"`
-	LogRetentionInDays           *int                          `pulumi:"logRetentionInDays,optional"`
-	ApplicationLogLevel          *string                       `pulumi:"applicationLogLevel,optional"`
-	SystemLogLevel               *string                       `pulumi:"systemLogLevel,optional"`
-	PolicyArns                   []string                      `pulumi:"policyArns,optional"`
-	Policy                       pulumi.StringInput            `pulumi:"policy,optional"`
-	Waf                          *WafArgs                      `pulumi:"waf,optional"`
+	Name                           pulumi.StringInput            `pulumi:"name,optional"`
+	Description                    pulumi.StringInput            `pulumi:"description,optional"`
+	Runtime                        *string                       `pulumi:"runtime,optional"`
+	Handler                        *string                       `pulumi:"handler,optional"`
+	PackageType                    *string                       `pulumi:"packageType,optional"`
+	CodePath                       *string                       `pulumi:"codePath,optional"`
+	S3Bucket                       pulumi.StringInput            `pulumi:"s3Bucket,optional"`
+	S3Key                          pulumi.StringInput            `pulumi:"s3Key,optional"`
+	S3ObjectVersion                pulumi.StringInput            `pulumi:"s3ObjectVersion,optional"`
+	SourceCodeHash                 pulumi.StringInput            `pulumi:"sourceCodeHash,optional"`
+	MemorySize                     pulumi.IntInput               `pulumi:"memorySize,optional"`
+	Timeout                        pulumi.IntInput               `pulumi:"timeout,optional"`
+	EphemeralStorageSize           pulumi.IntInput               `pulumi:"ephemeralStorageSize,optional"`
+	Architectures                  []string                      `pulumi:"architectures,optional"`
+	Environment                    map[string]pulumi.StringInput `pulumi:"environment,optional"`
+	Layers                         []pulumi.StringInput          `pulumi:"layers,optional"`
+	Role                           pulumi.StringInput            `pulumi:"role,optional"`
+	VpcConfig                      *VpcConfigArgs                `pulumi:"vpcConfig,optional"`
+	TracingMode                    *string                       `pulumi:"tracingMode,optional"`
+	DeadLetterTargetArn            pulumi.StringInput            `pulumi:"deadLetterTargetArn,optional"`
+	ReservedConcurrentExecutions   pulumi.IntInput               `pulumi:"reservedConcurrentExecutions,optional"`
+	KmsKeyArn                      pulumi.StringInput            `pulumi:"kmsKeyArn,optional"`
+	Publish                        *bool                         `pulumi:"publish,optional"`
+	Tags                           map[string]pulumi.StringInput `pulumi:"tags,optional"`
+	LogGroup                       *LogGroupMode                 `pulumi:"logGroup,optional"`
+	LogRetentionInDays             *int                          `pulumi:"logRetentionInDays,optional"`
+	ApplicationLogLevel            *string                       `pulumi:"applicationLogLevel,optional"`
+	SystemLogLevel                 *string                       `pulumi:"systemLogLevel,optional"`
+	PolicyArns                     []string                      `pulumi:"policyArns,optional"`
+	Policy                         pulumi.StringInput            `pulumi:"policy,optional"`
+	CodeSigningConfigArn           pulumi.StringInput            `pulumi:"codeSigningConfigArn,optional"`
+	FileSystemConfig               *FileSystemConfigArgs         `pulumi:"fileSystemConfig,optional"`
+	SnapStartApplyOn               *string                       `pulumi:"snapStartApplyOn,optional"`
+	ReplaceSecurityGroupsOnDestroy *bool                         `pulumi:"replaceSecurityGroupsOnDestroy,optional"`
+	ReplacementSecurityGroupIds    []pulumi.StringInput          `pulumi:"replacementSecurityGroupIds,optional"`
+	SkipDestroy                    *bool                         `pulumi:"skipDestroy,optional"`
+	Aliases                        []string                      `pulumi:"aliases,optional"`
+	Waf                            *WafArgs                      `pulumi:"waf,optional"`
 }
 
 // Annotate describes the function's inputs.
@@ -201,7 +214,7 @@ func (a *ProtectedFunctionArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.Architectures, "[x86_64] (default) or [arm64]; the agent layer is chosen to match.")
 	an.Describe(&a.Environment, "Environment variables; the agent's LAMBDAWAF_* variables are added. Variables reserved by Lambda are refused; the total must stay within 4 KB.")
 	an.Describe(&a.Layers, "Your layers; the agent layer (and the configuration layer, if any) are appended. At most 5 in total.")
-	an.Describe(&a.Role, "An existing execution role. Default: a least-privilege role created for the function. With your own role, grant the agent access yourself (see the README).")
+	an.Describe(&a.Role, "An existing execution role, by ARN or name: the component grants it what the agent needs (and policy, policyArns) instead of creating a role. Default: a least-privilege role created for the function.")
 	an.Describe(&a.VpcConfig, "VPC attachment; the created role gets the network-interface permissions it needs.")
 	an.Describe(&a.TracingMode, "X-Ray tracing: PassThrough or Active (the created role gets the X-Ray permissions).")
 	an.Describe(&a.DeadLetterTargetArn, "SQS queue or SNS topic for failed asynchronous invocations.")
@@ -213,9 +226,28 @@ func (a *ProtectedFunctionArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.LogRetentionInDays, "Retention of the function's log group, when the component creates it. Default: the agent's (30).")
 	an.Describe(&a.ApplicationLogLevel, "JSON log filter for the function's own logs: TRACE, DEBUG, INFO, WARN, ERROR, FATAL.")
 	an.Describe(&a.SystemLogLevel, "JSON log filter for Lambda's platform logs: DEBUG, INFO, WARN.")
-	an.Describe(&a.PolicyArns, "Managed policies to attach to the created role, for what the function's own code needs.")
-	an.Describe(&a.Policy, "An inline policy document added to the created role, for what the function's own code needs.")
+	an.Describe(&a.PolicyArns, "Managed policies to attach to the function's role, for what the function's own code needs.")
+	an.Describe(&a.Policy, "An inline policy document added to the function's role, for what the function's own code needs.")
+	an.Describe(&a.CodeSigningConfigArn, "Code signing configuration for the deployment package.")
+	an.Describe(&a.FileSystemConfig, "An EFS access point mounted in the function.")
+	an.Describe(&a.SnapStartApplyOn, "SnapStart: PublishedVersions (Java, Python, .NET) or None.")
+	an.Describe(&a.ReplaceSecurityGroupsOnDestroy, "Replace the function's security groups with replacementSecurityGroupIds (or the VPC default) when it is destroyed, so the network interfaces are released sooner.")
+	an.Describe(&a.ReplacementSecurityGroupIds, "Security groups for replaceSecurityGroupsOnDestroy.")
+	an.Describe(&a.SkipDestroy, "Leave the function in place when the resource is destroyed.")
+	an.Describe(&a.Aliases, "Aliases to create, pointing at the version published on every change, so that they move to a new agent or configuration layer with the function. Implies publish.")
 	an.Describe(&a.Waf, "How the function is protected and by which agent.")
+}
+
+// FileSystemConfigArgs mount an EFS access point.
+type FileSystemConfigArgs struct {
+	Arn            pulumi.StringInput `pulumi:"arn"`
+	LocalMountPath pulumi.StringInput `pulumi:"localMountPath"`
+}
+
+// Annotate describes the file system inputs.
+func (f *FileSystemConfigArgs) Annotate(an infer.Annotator) {
+	an.Describe(&f.Arn, "The EFS access point ARN.")
+	an.Describe(&f.LocalMountPath, "Where it is mounted: /mnt/<name>.")
 }
 
 // VpcConfigArgs attach the function to a VPC.
@@ -329,6 +361,12 @@ func (Wiring) Values() []infer.EnumValue[Wiring] {
 // NewProtectedFunction constructs the ProtectedFunction component for the
 // provider.
 func NewProtectedFunction(ctx *pulumi.Context, name string, args ProtectedFunctionArgs, opts ...pulumi.ResourceOption) (*ProtectedFunction, error) {
+	if args.Waf == nil {
+		args.Waf = &WafArgs{}
+	}
+	waf := *args.Waf
+	waf.withDefaults(providerDefaults(ctx.Context()))
+	args.Waf = &waf
 	f, err := lambdawaf.NewProtectedFunction(ctx, name, args.library(), opts...)
 	if err != nil {
 		return nil, err
@@ -395,6 +433,22 @@ func (a ProtectedFunctionArgs) library() *lambdawaf.ProtectedFunctionArgs {
 	if a.Publish != nil {
 		fn.Publish = pulumi.Bool(*a.Publish)
 	}
+	fn.CodeSigningConfigArn = ptrInput(a.CodeSigningConfigArn)
+	if f := a.FileSystemConfig; f != nil {
+		fn.FileSystemConfig = lambda.FunctionFileSystemConfigArgs{Arn: f.Arn, LocalMountPath: f.LocalMountPath}
+	}
+	if a.SnapStartApplyOn != nil {
+		fn.SnapStart = lambda.FunctionSnapStartArgs{ApplyOn: pulumi.String(*a.SnapStartApplyOn)}
+	}
+	if a.ReplaceSecurityGroupsOnDestroy != nil {
+		fn.ReplaceSecurityGroupsOnDestroy = pulumi.Bool(*a.ReplaceSecurityGroupsOnDestroy)
+	}
+	if a.ReplacementSecurityGroupIds != nil {
+		fn.ReplacementSecurityGroupIds = pulumi.StringArray(a.ReplacementSecurityGroupIds)
+	}
+	if a.SkipDestroy != nil {
+		fn.SkipDestroy = pulumi.Bool(*a.SkipDestroy)
+	}
 	out := &lambdawaf.ProtectedFunctionArgs{
 		Function:            fn,
 		ApplicationLogLevel: deref(a.ApplicationLogLevel),
@@ -403,6 +457,7 @@ func (a ProtectedFunctionArgs) library() *lambdawaf.ProtectedFunctionArgs {
 		Policy:              a.Policy,
 		LogRetentionInDays:  deref(a.LogRetentionInDays),
 		LogGroup:            lambdawaf.LogGroupMode(deref(a.LogGroup)),
+		Aliases:             a.Aliases,
 	}
 	if w := a.Waf; w != nil {
 		out.Waf = lambdawaf.WafArgs{

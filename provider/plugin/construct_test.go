@@ -207,3 +207,85 @@ func anyStrings(v any) []string {
 	}
 	return out
 }
+
+// TestProviderConfigDefaultsTheWafBlock configures the provider with
+// lambdawaf:mode and lambdawaf:failurePolicy, as `pulumi config set` would,
+// and constructs functions with and without their own setting.
+func TestProviderConfigDefaultsTheWafBlock(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		waf      map[string]property.Value
+		mode     string
+		failures string
+	}{
+		{"unset: the provider's defaults", map[string]property.Value{}, "log", "open"},
+		{"the function's own mode wins", map[string]property.Value{"mode": property.New("block")}, "block", "closed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &cloud{}
+			s := server(t, integration.WithMocks(&integration.MockResourceMonitor{NewResourceF: c.newResource}))
+			if err := s.Configure(p.ConfigureRequest{Args: property.NewMap(map[string]property.Value{
+				"mode": property.New("log"), "failurePolicy": property.New("closed"),
+			})}); err != nil {
+				t.Fatal(err)
+			}
+			waf := maps.Clone(tc.waf)
+			waf["agent"] = property.New(map[string]property.Value{
+				"layerArnX86_64": property.New(refX86), "agentKeySecretArn": property.New(refSecret),
+			})
+			if tc.mode == "log" {
+				// closed has no effect in log mode and is refused; the
+				// function says open.
+				waf["failurePolicy"] = property.New("open")
+			}
+			_, err := s.Construct(p.ConstructRequest{
+				Urn: resource.URN("urn:pulumi:prod::shop::lambdawaf:index:ProtectedFunction::orders"),
+				Inputs: property.NewMap(map[string]property.Value{
+					"runtime": property.New("python3.12"), "handler": property.New("app.handler"),
+					"codePath": property.New("../lambdawaf/testdata"), "waf": property.New(waf),
+				}),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn := c.get(t, "aws:lambda/function:Function", "orders")
+			env := fn["environment"].(map[string]any)["variables"].(map[string]any)
+			if env[lambdawaf.EnvMode] != tc.mode || env[lambdawaf.EnvFailurePolicy] != tc.failures {
+				t.Errorf("mode %v, failure policy %v; want %s, %s", env[lambdawaf.EnvMode], env[lambdawaf.EnvFailurePolicy], tc.mode, tc.failures)
+			}
+		})
+	}
+}
+
+// TestConstructPassesFunctionArguments checks that the Function arguments
+// the schema offers beyond the common ones reach the function.
+func TestConstructPassesFunctionArguments(t *testing.T) {
+	c, _, err := construct(t, "lambdawaf:index:ProtectedFunction", "orders", map[string]property.Value{
+		"runtime": property.New("java21"), "handler": property.New("shop.Handler::handleRequest"),
+		"codePath":             property.New("../lambdawaf/testdata"),
+		"codeSigningConfigArn": property.New("arn:aws:lambda:eu-west-1:123456789012:code-signing-config:csc-1"),
+		"fileSystemConfig": property.New(map[string]property.Value{
+			"arn":            property.New("arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-1"),
+			"localMountPath": property.New("/mnt/data"),
+		}),
+		"snapStartApplyOn":               property.New("PublishedVersions"),
+		"replaceSecurityGroupsOnDestroy": property.New(true),
+		"replacementSecurityGroupIds":    strs("sg-2"),
+		"skipDestroy":                    property.New(true),
+		"waf": property.New(map[string]property.Value{"agent": property.New(map[string]property.Value{
+			"layerArnX86_64": property.New(refX86), "agentKeySecretArn": property.New(refSecret),
+		})}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := c.get(t, "aws:lambda/function:Function", "orders")
+	fs, _ := fn["fileSystemConfig"].(map[string]any)
+	snap, _ := fn["snapStart"].(map[string]any)
+	if fn["codeSigningConfigArn"] != "arn:aws:lambda:eu-west-1:123456789012:code-signing-config:csc-1" ||
+		fs["localMountPath"] != "/mnt/data" || snap["applyOn"] != "PublishedVersions" ||
+		fn["replaceSecurityGroupsOnDestroy"] != true || !slices.Equal(anyStrings(fn["replacementSecurityGroupIds"]), []string{"sg-2"}) ||
+		fn["skipDestroy"] != true {
+		t.Errorf("function inputs = %v", fn)
+	}
+}

@@ -63,6 +63,7 @@ func Provider() (p.Provider, error) {
 		WithFunctions(
 			infer.Function(&ProtectFunction{}),
 		).
+		WithConfig(infer.Config(&Config{})).
 		Build()
 	if err != nil {
 		return prov, err
