@@ -50,9 +50,6 @@ const (
 	DefaultMaxAttempts    = 5
 )
 
-// EnvSecretARN is the environment variable naming the secret.
-const EnvSecretARN = "LAMBDAWAF_AGENT_KEY_SECRET_ARN"
-
 // GetSecretValueAPI is the part of the Secrets Manager client the loader
 // uses; *secretsmanager.Client implements it.
 type GetSecretValueAPI interface {

@@ -175,14 +175,12 @@ func New(p *policy.Policy, opts Options) *Firewall {
 	return f
 }
 
-// Open locates the configuration (LAMBDAWAF_CONFIG, /opt/lambdawaf/config.yaml,
-// $LAMBDA_TASK_ROOT/lambdawaf.yaml; see policy.Locate), loads it and
-// returns a Firewall running it. When the document is missing or invalid
+// Open loads the configuration document at path (the agent's settings
+// locate it; "" means none) and returns a Firewall running it. When the document is missing or invalid
 // the Firewall runs the built-in defaults, says so loudly in the log, and
 // the error is returned with it: the function stays protected either way.
-func Open(getenv func(string) string, opts Options) (*Firewall, error) {
+func Open(path string, opts Options) (*Firewall, error) {
 	f := New(policy.Default(), opts)
-	path := policy.Locate(getenv)
 	if path == "" {
 		f.log.Info().Msg("no lambdawaf configuration found; running the built-in defaults")
 		return f, nil

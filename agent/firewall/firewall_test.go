@@ -444,16 +444,14 @@ func TestReloadKeepsLastGood(t *testing.T) {
 	}
 
 	// At first start, an invalid document leaves the defaults running.
-	env := map[string]string{"LAMBDAWAF_CONFIG": bad}
-	f2, err := Open(func(k string) string { return env[k] }, Options{Logger: &lg})
+	f2, err := Open(bad, Options{Logger: &lg})
 	if err == nil || f2 == nil {
 		t.Fatalf("Open(bad) = %v, %v; want a firewall and the error", f2, err)
 	}
 	if f2.Policy().Source() != "<defaults>" {
 		t.Errorf("first start with a bad document runs %s, want the defaults", f2.Policy().Source())
 	}
-	env["LAMBDAWAF_CONFIG"] = filepath.Join(dir, "missing.yaml")
-	if _, err := Open(func(k string) string { return env[k] }, Options{}); err == nil || !strings.Contains(err.Error(), "cannot read") {
+	if _, err := Open(filepath.Join(dir, "missing.yaml"), Options{}); err == nil || !strings.Contains(err.Error(), "cannot read") {
 		t.Errorf("unreadable configuration error = %v", err)
 	}
 }

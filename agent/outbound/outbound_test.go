@@ -399,29 +399,6 @@ func TestParseAction(t *testing.T) {
 	}
 }
 
-func TestConfigFromEnv(t *testing.T) {
-	tests := []struct {
-		env     map[string]string
-		enabled bool
-		action  Action
-		kinds   leak.Kind
-		wantErr bool
-	}{
-		{map[string]string{}, false, "", 0, false},
-		{map[string]string{EnvOutbound: "off"}, false, "", 0, false},
-		{map[string]string{EnvOutbound: "mask"}, true, Mask, 0, false},
-		{map[string]string{EnvOutbound: "block", EnvOutboundKinds: "card, ssn"}, true, Block, leak.Card | leak.SSN, false},
-		{map[string]string{EnvOutbound: "drop"}, false, "", 0, true},
-		{map[string]string{EnvOutbound: "log", EnvOutboundKinds: "cards"}, false, "", 0, true},
-	}
-	for _, tt := range tests {
-		cfg, enabled, err := ConfigFromEnv(func(k string) string { return tt.env[k] })
-		if (err != nil) != tt.wantErr || enabled != tt.enabled || cfg.Action != tt.action || cfg.Kinds != tt.kinds {
-			t.Errorf("ConfigFromEnv(%v) = %+v, %v, %v", tt.env, cfg, enabled, err)
-		}
-	}
-}
-
 // The inspector is what the firewall asks for response filters.
 var (
 	_ firewall.ResponseFilters = (*Inspector)(nil)

@@ -10,39 +10,16 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/policy/yamltree"
 )
 
 // DefaultPath is where the layer looks for a configuration first.
-const DefaultPath = "/opt/lambdawaf/config.yaml"
+const DefaultPath = contract.ConfigPath
 
 // MaxDocumentSize bounds a configuration document: it is read at start and
 // on reload, and a runaway file must not exhaust the function's memory.
 const MaxDocumentSize = 4 << 20
-
-// Locate returns the configuration path to load: LAMBDAWAF_CONFIG when set,
-// else DefaultPath if it exists, else $LAMBDA_TASK_ROOT/lambdawaf.yaml if it
-// exists, else "" (built-in defaults). getenv is os.Getenv in production.
-func Locate(getenv func(string) string) string {
-	if p := getenv("LAMBDAWAF_CONFIG"); p != "" {
-		return p
-	}
-	if fileExists(DefaultPath) {
-		return DefaultPath
-	}
-	if root := getenv("LAMBDA_TASK_ROOT"); root != "" {
-		p := filepath.Join(root, "lambdawaf.yaml")
-		if fileExists(p) {
-			return p
-		}
-	}
-	return ""
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.Mode().IsRegular()
-}
 
 // Load reads, validates and compiles the configuration document at path.
 func Load(path string) (*Policy, error) {

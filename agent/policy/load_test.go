@@ -124,26 +124,6 @@ func TestDefaultsAndEmptyDocument(t *testing.T) {
 	}
 }
 
-func TestLocate(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{}
-	get := func(k string) string { return env[k] }
-	if got := policy.Locate(get); got != "" && got != policy.DefaultPath {
-		t.Errorf("no env: %q", got)
-	}
-	os.WriteFile(filepath.Join(dir, "lambdawaf.yaml"), []byte("mode: log\n"), 0o644)
-	env["LAMBDA_TASK_ROOT"] = dir
-	if _, err := os.Stat(policy.DefaultPath); err != nil {
-		if got := policy.Locate(get); got != filepath.Join(dir, "lambdawaf.yaml") {
-			t.Errorf("task root: %q", got)
-		}
-	}
-	env["LAMBDAWAF_CONFIG"] = "/x/y.yaml"
-	if got := policy.Locate(get); got != "/x/y.yaml" {
-		t.Errorf("LAMBDAWAF_CONFIG: %q", got)
-	}
-}
-
 func TestSchemaIsPublishedAndValid(t *testing.T) {
 	if !strings.Contains(string(policy.SchemaJSON), `"$schema": "https://json-schema.org/draft/2020-12/schema"`) {
 		t.Fatal("schema.json not embedded")

@@ -16,9 +16,6 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// EnvFirehoseStream names the optional Firehose delivery stream.
-const EnvFirehoseStream = "LAMBDAWAF_FIREHOSE_STREAM"
-
 // Firehose limits (PutRecordBatch) and shipper defaults.
 const (
 	MaxBatchRecords = 500

@@ -5,7 +5,6 @@ import (
 	"hash/fnv"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -57,33 +56,6 @@ type Config struct {
 // line if it keeps it.
 type Sink interface {
 	Ship(line []byte)
-}
-
-// ConfigFromEnv reads the recorder's settings from the Lambda and
-// lambdawaf environment variables: AWS_LAMBDA_FUNCTION_NAME,
-// AWS_LAMBDA_FUNCTION_VERSION, LAMBDAWAF_LOG_LEVEL (trace, debug, info,
-// warn, error; default info), LAMBDAWAF_SAMPLE_ALLOWED (0 to 1, default 1)
-// and LAMBDAWAF_LOG_HEADERS (comma-separated allowlist replacing the
-// default).
-func ConfigFromEnv(getenv func(string) string) Config {
-	cfg := Config{
-		FunctionName:    getenv("AWS_LAMBDA_FUNCTION_NAME"),
-		FunctionVersion: getenv("AWS_LAMBDA_FUNCTION_VERSION"),
-		Level:           zerolog.InfoLevel,
-		SampleAllowed:   1,
-	}
-	if l, err := zerolog.ParseLevel(strings.ToLower(getenv("LAMBDAWAF_LOG_LEVEL"))); err == nil && l != zerolog.NoLevel {
-		cfg.Level = l
-	}
-	if s := getenv("LAMBDAWAF_SAMPLE_ALLOWED"); s != "" {
-		if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 && f <= 1 {
-			cfg.SampleAllowed = f
-		}
-	}
-	if h := getenv("LAMBDAWAF_LOG_HEADERS"); h != "" {
-		cfg.Headers = strings.Split(h, ",")
-	}
-	return cfg
 }
 
 // Recorder writes one decision record per observed event. It is safe for

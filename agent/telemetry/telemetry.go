@@ -14,8 +14,15 @@ import (
 type Options struct {
 	// Stdout receives records and metrics (the agent's stdout).
 	Stdout io.Writer
-	// Getenv reads the environment (os.Getenv).
-	Getenv func(string) string
+	// Records configures the decision records (see package config, which
+	// reads it from the environment).
+	Records Config
+	// SecretARN names the Secrets Manager secret with the agent key; ""
+	// means a random key per environment.
+	SecretARN string
+	// FirehoseStream names the stream records are shipped to; "" means
+	// stdout only.
+	FirehoseStream string
 	// AgentVersion is written into every record.
 	AgentVersion string
 	// Logger receives the telemetry's own problems (key unavailable,
@@ -37,25 +44,22 @@ type Telemetry struct {
 	cancel  context.CancelFunc
 }
 
-// Start assembles the telemetry from the environment
-// (LAMBDAWAF_AGENT_KEY_SECRET_ARN, LAMBDAWAF_FIREHOSE_STREAM,
-// LAMBDAWAF_LOG_LEVEL, LAMBDAWAF_SAMPLE_ALLOWED, LAMBDAWAF_LOG_HEADERS and
-// the function's name and version). It returns at once: the agent key and
+// Start assembles the telemetry from its options. It returns at once: the agent key and
 // the AWS clients are obtained in the background, so calling Start costs
 // cold start nothing measurable.
 func Start(ctx context.Context, opts Options) *Telemetry {
 	ctx, cancel := context.WithCancel(ctx)
-	cfg := ConfigFromEnv(opts.Getenv)
+	cfg := opts.Records
 	cfg.AgentVersion = opts.AgentVersion
 	t := &Telemetry{cancel: cancel}
 	t.Key = agentkey.Load(ctx, agentkey.Options{
-		SecretARN: opts.Getenv(agentkey.EnvSecretARN),
+		SecretARN: opts.SecretARN,
 		Client:    opts.SecretsManager,
 		Logger:    opts.Logger,
 	})
 	t.Metrics = NewMetrics(opts.Stdout, cfg.FunctionName, 0)
 	cfg.Metrics = t.Metrics
-	if stream := opts.Getenv(EnvFirehoseStream); stream != "" {
+	if stream := opts.FirehoseStream; stream != "" {
 		t.Shipper = NewShipper(ShipperOptions{
 			Stream:  stream,
 			Client:  opts.Firehose,

@@ -53,17 +53,14 @@ func TestStartAndShutdown(t *testing.T) {
 	fhSrv := httptest.NewServer(fh)
 	defer fhSrv.Close()
 	var out syncBuffer
-	env := envOf(map[string]string{
-		"AWS_LAMBDA_FUNCTION_NAME":       "orders",
-		agentkey.EnvSecretARN:            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k",
-		EnvFirehoseStream:                "waf-records",
-		"LAMBDAWAF_SAMPLE_ALLOWED":       "1",
-		"AWS_LAMBDA_FUNCTION_VERSION":    "3",
-		"LAMBDAWAF_LOG_HEADERS":          "user-agent",
-		"LAMBDAWAF_SOMETHING_IRRELEVANT": "x",
-	})
 	tel := Start(context.Background(), Options{
-		Stdout: capture(&out), Getenv: env, AgentVersion: "test",
+		Stdout: capture(&out), AgentVersion: "test",
+		Records: Config{
+			FunctionName: "orders", FunctionVersion: "3", Level: zerolog.InfoLevel,
+			SampleAllowed: 1, Headers: []string{"user-agent"},
+		},
+		SecretARN:      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k",
+		FirehoseStream: "waf-records",
 		Logger:         zerolog.New(capture(&out)),
 		SecretsManager: secretsClient(t, srv.URL),
 		Firehose:       firehoseClient(t, fhSrv.URL),
@@ -122,12 +119,11 @@ func BenchmarkReadinessWithSlowSecret(b *testing.B) {
 			srv := slowSecretsManager(b, delay)
 			defer srv.Close()
 			client := secretsClient(b, srv.URL)
-			env := envOf(map[string]string{agentkey.EnvSecretARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k"})
 			var worst time.Duration
 			var total time.Duration
 			for b.Loop() {
 				start := time.Now()
-				tel := Start(context.Background(), Options{Stdout: discard{}, Getenv: env, SecretsManager: client, Logger: zerolog.Nop()})
+				tel := Start(context.Background(), Options{Stdout: discard{}, SecretARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:k", SecretsManager: client, Logger: zerolog.Nop()})
 				tel.Recorder.ObserveRequest(context.Background(), blockDecision(), plantedRequest())
 				d := time.Since(start)
 				total += d

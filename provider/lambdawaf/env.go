@@ -6,21 +6,24 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 )
 
-// Environment variable names read by the agent.
+// Environment variable names read by the agent, as the agent spells them
+// (package contract).
 const (
-	EnvMode           = "LAMBDAWAF_MODE"
-	EnvFailurePolicy  = "LAMBDAWAF_FAILURE_POLICY"
-	EnvConfig         = "LAMBDAWAF_CONFIG"
-	EnvAgentKeySecret = "LAMBDAWAF_AGENT_KEY_SECRET_ARN"
-	EnvFirehoseStream = "LAMBDAWAF_FIREHOSE_STREAM"
-	EnvLogLevel       = "LAMBDAWAF_LOG_LEVEL"
-	EnvPort           = "LAMBDAWAF_PORT"
+	EnvMode           = contract.EnvMode
+	EnvFailurePolicy  = contract.EnvFailurePolicy
+	EnvConfig         = contract.EnvConfig
+	EnvAgentKeySecret = contract.EnvAgentKeySecretARN
+	EnvFirehoseStream = contract.EnvFirehoseStream
+	EnvLogLevel       = contract.EnvLogLevel
+	EnvPort           = contract.EnvPort
 	// EnvResponseStreaming names the front doors that invoke the function
 	// with response streaming, so the agent streams its block responses.
-	EnvResponseStreaming = "LAMBDAWAF_RESPONSE_STREAMING"
-	EnvExecWrapper       = "AWS_LAMBDA_EXEC_WRAPPER"
+	EnvResponseStreaming = contract.EnvResponseStreaming
+	EnvExecWrapper       = contract.EnvExecWrapper
 	maxEnvironmentSize   = 4096
 )
 

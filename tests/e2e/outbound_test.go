@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/emulator"
-	"github.com/lambdawaf/lambdawaf/agent/outbound"
 	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
 
@@ -58,7 +58,7 @@ func responseRecords(t *testing.T, logs *emulator.LogBuffer) []telemetry.Record 
 }
 
 func TestOutboundMasksTheHandlersResponse(t *testing.T) {
-	fn, logs := startTelemetryFunction(t, "echo", map[string]string{outbound.EnvOutbound: "mask"}, emulator.Config{})
+	fn, logs := startTelemetryFunction(t, "echo", map[string]string{contract.EnvOutbound: "mask"}, emulator.Config{})
 	res := invoke(t, fn, apiEvent(leakyBody), emulator.InvokeOptions{})
 	s := decodeSeen(t, res)
 	for _, v := range leakedValues {
@@ -79,7 +79,7 @@ func TestOutboundMasksTheHandlersResponse(t *testing.T) {
 }
 
 func TestOutboundBlocksWithAGeneric500(t *testing.T) {
-	fn, logs := startTelemetryFunction(t, "echo", map[string]string{outbound.EnvOutbound: "block"}, emulator.Config{})
+	fn, logs := startTelemetryFunction(t, "echo", map[string]string{contract.EnvOutbound: "block"}, emulator.Config{})
 	res := invoke(t, fn, apiEvent(leakyBody), emulator.InvokeOptions{})
 	var resp struct {
 		StatusCode int               `json:"statusCode"`
@@ -99,7 +99,7 @@ func TestOutboundBlocksWithAGeneric500(t *testing.T) {
 }
 
 func TestOutboundLeavesCleanResponsesAlone(t *testing.T) {
-	fn, logs := startTelemetryFunction(t, "echo", map[string]string{outbound.EnvOutbound: "mask"}, emulator.Config{})
+	fn, logs := startTelemetryFunction(t, "echo", map[string]string{contract.EnvOutbound: "mask"}, emulator.Config{})
 	res := invoke(t, fn, apiEvent(`{"sku":"ABC-123","qty":2,"price":"19.99"}`), emulator.InvokeOptions{})
 	s := decodeSeen(t, res)
 	if !strings.Contains(string(s.Event), `ABC-123`) {
@@ -115,7 +115,7 @@ func TestOutboundLeavesCleanResponsesAlone(t *testing.T) {
 // filter: the first chunk arrives before the handler finishes (nothing is
 // buffered), and the mid-stream error trailers arrive intact.
 func TestOutboundStreamingKeepsChunksAndTrailers(t *testing.T) {
-	fn, _ := startTelemetryFunction(t, "stream", map[string]string{outbound.EnvOutbound: "mask"}, emulator.Config{Timeout: 10 * time.Second})
+	fn, _ := startTelemetryFunction(t, "stream", map[string]string{contract.EnvOutbound: "mask"}, emulator.Config{Timeout: 10 * time.Second})
 	res := invoke(t, fn, `{"chunks":3,"intervalMs":300,"failAfter":2}`, emulator.InvokeOptions{Streaming: true})
 	if res.Stream == nil {
 		t.Fatalf("not streamed: %s %s", res.ErrorType, res.Payload)
@@ -183,7 +183,7 @@ func TestOutboundMasksEveryLeakKindInAStream(t *testing.T) {
 	for _, mode := range []string{"mask", "block"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
-			fn, logs := startTelemetryFunction(t, "stream", map[string]string{outbound.EnvOutbound: mode}, emulator.Config{Timeout: 10 * time.Second})
+			fn, logs := startTelemetryFunction(t, "stream", map[string]string{contract.EnvOutbound: mode}, emulator.Config{Timeout: 10 * time.Second})
 			ev, _ := json.Marshal(map[string]any{"text": text.String(), "chunkBytes": 7, "intervalMs": 1})
 			res := invoke(t, fn, string(ev), emulator.InvokeOptions{Streaming: true})
 			if res.Stream == nil {

@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/agentkey"
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/emulator"
-	"github.com/lambdawaf/lambdawaf/agent/outbound"
 	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
 
@@ -101,14 +101,14 @@ func startFakeAWS(t testing.TB, delay time.Duration) (*fakeAWS, string) {
 // endpoint (the access key variables are reserved in Lambda).
 func telemetryEnv(url string) map[string]string {
 	return map[string]string{
-		agentkey.EnvSecretARN:                e2eSecretARN,
+		contract.EnvAgentKeySecretARN:        e2eSecretARN,
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER":   url,
-		telemetry.EnvFirehoseStream:          "lambdawaf-records",
+		contract.EnvFirehoseStream:           "lambdawaf-records",
 		"AWS_ENDPOINT_URL_FIREHOSE":          url,
 		"AWS_CONTAINER_CREDENTIALS_FULL_URI": url + "/credentials",
 		"AWS_CONTAINER_AUTHORIZATION_TOKEN":  "e2e",
 		"AWS_EC2_METADATA_DISABLED":          "true",
-		outbound.EnvOutbound:                 "mask",
+		contract.EnvOutbound:                 "mask",
 		"LAMBDAWAF_LOG_HEADERS":              "user-agent,authorization,cookie,x-api-key,referer",
 		"LAMBDAWAF_SAMPLE_ALLOWED":           "1",
 		"LAMBDAWAF_SOME_UNRELATED_FLAG":      "on",

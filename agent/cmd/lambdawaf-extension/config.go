@@ -3,29 +3,29 @@ package main
 import (
 	"fmt"
 	"net"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/rs/zerolog"
 
+	settings "github.com/lambdawaf/lambdawaf/agent/config"
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
-// Modes of operation (LAMBDAWAF_MODE).
+// Modes of operation (LAMBDAWAF_MODE), as the lifecycle compares them.
 const (
-	modeBlock = "block" // inspect and block
-	modeLog   = "log"   // inspect, log what would be blocked, never block
-	modeOff   = "off"   // proxy only: no inspection at all
+	modeBlock = string(contract.ModeBlock) // inspect and block
+	modeLog   = string(contract.ModeLog)   // inspect, log what would be blocked, never block
+	modeOff   = string(contract.ModeOff)   // proxy only: no inspection at all
 )
 
-const defaultPort = 9009
-
-// config is the extension's configuration, read from the environment. Bad
-// values that the extension can run without fall back to the safe default
-// and are listed in problems, to be logged; problems it cannot run with
-// are reported by validate.
+// config is the extension's view of its settings, read once from the
+// environment by package config: bad values the extension can run without
+// have fallen back to the safe default and are listed in problems, to be
+// logged; problems it cannot run with are reported by validate.
 type config struct {
+	settings settings.Settings
+	// getenv reaches only the test hooks of -tags testhooks builds
+	// (inspector_testhooks.go); production code reads nothing else.
 	getenv func(string) string
 
 	listenAddr string // 127.0.0.1:LAMBDAWAF_PORT
@@ -42,88 +42,20 @@ type config struct {
 }
 
 func loadConfig(getenv func(string) string) config {
-	c := config{getenv: getenv, mode: modeBlock, logLevel: zerolog.InfoLevel}
-
-	port := defaultPort
-	if s := strings.TrimSpace(getenv("LAMBDAWAF_PORT")); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 65535 {
-			c.portErr = fmt.Errorf("LAMBDAWAF_PORT=%q is not a TCP port", s)
-		}
-		port = n
+	s := settings.FromEnv(getenv)
+	return config{
+		settings:   s,
+		getenv:     getenv,
+		listenAddr: s.ListenAddr,
+		portErr:    s.PortErr,
+		upstream:   s.Upstream,
+		extAPI:     s.RuntimeAPI,
+		mode:       string(s.Mode),
+		failClosed: s.FailClosed,
+		streaming:  s.Streaming,
+		logLevel:   s.LogLevel,
+		problems:   s.Problems,
 	}
-	c.listenAddr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-
-	c.extAPI = strings.TrimSpace(getenv("AWS_LAMBDA_RUNTIME_API"))
-	c.upstream = strings.TrimSpace(getenv("LAMBDAWAF_UPSTREAM"))
-	if c.upstream == "" {
-		c.upstream = c.extAPI
-	}
-
-	switch m := strings.ToLower(strings.TrimSpace(getenv("LAMBDAWAF_MODE"))); m {
-	case "", modeBlock:
-	case modeLog, modeOff:
-		c.mode = m
-	default:
-		c.problems = append(c.problems, fmt.Sprintf("LAMBDAWAF_MODE=%q is not block, log or off; using block", m))
-	}
-
-	switch f := strings.ToLower(strings.TrimSpace(getenv("LAMBDAWAF_FAILURE_POLICY"))); f {
-	case "", "open":
-	case "closed":
-		c.failClosed = true
-	default:
-		c.problems = append(c.problems, fmt.Sprintf("LAMBDAWAF_FAILURE_POLICY=%q is not open or closed; using open", f))
-	}
-	if c.mode == modeLog && c.failClosed {
-		c.failClosed = false
-		c.problems = append(c.problems, "LAMBDAWAF_FAILURE_POLICY=closed has no effect in log mode: log mode never blocks")
-	}
-
-	streaming, err := parseStreaming(getenv("LAMBDAWAF_RESPONSE_STREAMING"))
-	if err != nil {
-		c.problems = append(c.problems, err.Error()+"; block responses stay buffered")
-	}
-	c.streaming = streaming
-
-	if s := strings.TrimSpace(getenv("LAMBDAWAF_LOG_LEVEL")); s != "" {
-		lvl, err := zerolog.ParseLevel(strings.ToLower(s))
-		if err != nil || lvl == zerolog.NoLevel {
-			c.problems = append(c.problems, fmt.Sprintf("LAMBDAWAF_LOG_LEVEL=%q is not a log level; using info", s))
-		} else {
-			c.logLevel = lvl
-		}
-	}
-	return c
-}
-
-// parseStreaming reads LAMBDAWAF_RESPONSE_STREAMING: a boolean (true means
-// the Function URL, the common case: InvokeMode RESPONSE_STREAM), or a
-// comma-separated list of the triggers whose front door invokes with
-// response streaming (function-url, apigateway-rest). The agent cannot
-// tell from an event how it was invoked, so the deployment must say.
-func parseStreaming(s string) ([]event.Trigger, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, nil
-	}
-	if on, err := strconv.ParseBool(s); err == nil {
-		if on {
-			return []event.Trigger{event.FunctionURL}, nil
-		}
-		return nil, nil
-	}
-	var out []event.Trigger
-	for name := range strings.SplitSeq(s, ",") {
-		t := event.Trigger(strings.ToLower(strings.TrimSpace(name)))
-		if !t.StreamsResponses() {
-			return nil, fmt.Errorf("LAMBDAWAF_RESPONSE_STREAMING=%q: %q is not true, false, %s or %s", s, name, event.FunctionURL, event.APIGatewayREST)
-		}
-		if !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out, nil
 }
 
 // validate reports what makes the proxy impossible to run.

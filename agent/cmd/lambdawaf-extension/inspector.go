@@ -11,7 +11,6 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/background"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/outbound"
-	"github.com/lambdawaf/lambdawaf/agent/policy"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
@@ -40,10 +39,12 @@ var version = "dev"
 // (fleet-state sync, bundle polling); see package background.
 func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger, work *background.Runner) (proxy.Inspector, func(context.Context) error, error) {
 	tel := telemetry.Start(ctx, telemetry.Options{
-		Stdout:       stdout,
-		Getenv:       cfg.getenv,
-		AgentVersion: version,
-		Logger:       log,
+		Stdout:         stdout,
+		Records:        cfg.settings.Records,
+		SecretARN:      cfg.settings.AgentKeySecretARN,
+		FirehoseStream: cfg.settings.FirehoseStream,
+		AgentVersion:   version,
+		Logger:         log,
 	})
 	opts := firewall.Options{
 		Logger:            &log,
@@ -52,19 +53,18 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	}
 	// LAMBDAWAF_MODE, when set, wins over the configuration document's
 	// mode; unset, the document decides.
-	if cfg.getenv("LAMBDAWAF_MODE") != "" {
-		opts.Mode = policy.Mode(cfg.mode)
+	if cfg.settings.ModeSet {
+		opts.Mode = cfg.settings.Mode
 	}
-	outCfg, outOn, err := outbound.ConfigFromEnv(cfg.getenv)
-	if err != nil {
+	if err := cfg.settings.OutboundErr; err != nil {
 		// Outbound inspection rewrites responses only when asked to; a
 		// misspelt setting leaves responses untouched rather than
 		// guessing, and says so.
 		log.Error().Err(err).Msg("outbound inspection is off: invalid setting")
-	} else if outOn {
-		opts.ResponseFilters = outbound.New(outCfg, tel.Recorder, log)
+	} else if cfg.settings.OutboundOn {
+		opts.ResponseFilters = outbound.New(cfg.settings.Outbound, tel.Recorder, log)
 	}
-	fw, err := firewall.Open(cfg.getenv, opts)
+	fw, err := firewall.Open(cfg.settings.ConfigPath, opts)
 	if fw == nil {
 		return nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
 	}

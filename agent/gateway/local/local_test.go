@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lambdawaf/lambdawaf/agent/agentkey"
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 )
 
 func TestRequireLoopback(t *testing.T) {
@@ -80,7 +81,7 @@ func TestKeyServerServesTheSessionKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := agentkey.Fetch(t.Context(), client, os.Getenv(agentkey.EnvSecretARN))
+	key, err := agentkey.Fetch(t.Context(), client, os.Getenv(contract.EnvAgentKeySecretARN))
 	if err != nil {
 		t.Fatal(err)
 	}
