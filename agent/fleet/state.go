@@ -265,21 +265,20 @@ func (s *State) counter(k counterKey, now time.Time) *counter {
 	return c
 }
 
-// Blocked records that a request of src was blocked, for every threshold.
-// It never waits on the network.
-func (s *State) Blocked(src Source) {
-	if src.Value == "" || len(s.o.Thresholds) == 0 {
+// Blocked records that a request of src was blocked, for threshold (an
+// index into Options.Thresholds). It never waits on the network.
+func (s *State) Blocked(threshold int, src Source) {
+	if src.Value == "" {
 		return
 	}
+	t := s.o.Thresholds[threshold]
 	now := s.o.Now()
 	key := src.Prefix + "\x00" + src.Value
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, t := range s.o.Thresholds {
-		if c := s.counter(counterKey{limit: -1, threshold: i, key: key, window: now.UnixNano() / int64(t.Within)}, now); c != nil {
-			c.debt++
-			c.admitted++
-		}
+	if c := s.counter(counterKey{limit: -1, threshold: threshold, key: key, window: now.UnixNano() / int64(t.Within)}, now); c != nil {
+		c.debt++
+		c.admitted++
 	}
 }
 

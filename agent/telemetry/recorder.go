@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -248,7 +249,9 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 }
 
 // reasonString renders a reason as kind:id:action, with the class and
-// location when it has them; reasons never hold request input.
+// location when it has them, and the group's count when a global rate limit
+// refused the request (rate-limit:api:block:fleet=1043); reasons never hold
+// request input.
 func reasonString(rs policy.Reason) string {
 	var b strings.Builder
 	b.WriteString(string(rs.Kind))
@@ -261,6 +264,9 @@ func reasonString(rs policy.Reason) string {
 	}
 	if rs.Location != "" {
 		b.WriteString("@" + Excerpt(rs.Location, maxLocation))
+	}
+	if rs.FleetCount > 0 {
+		b.WriteString(":fleet=" + strconv.FormatInt(rs.FleetCount, 10))
 	}
 	return b.String()
 }

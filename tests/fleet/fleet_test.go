@@ -186,7 +186,7 @@ func TestFlaggedSourceIsBlockedEverywhereWithinOneSyncInterval(t *testing.T) {
 
 	// The threshold is crossed in one environment; it flags at its sync.
 	for range 3 {
-		envs[0].state.Blocked(attacker)
+		envs[0].state.Blocked(0, attacker)
 	}
 	if envs[1].state.Flagged(attacker) {
 		t.Fatal("flagged before any sync")
@@ -214,7 +214,7 @@ func TestFlaggedSourceIsBlockedEverywhereWithinOneSyncInterval(t *testing.T) {
 	runLoops(t, envs)
 	second := fleet.Source{Prefix: telemetry.UserPrefix, Value: "api-key-42"}
 	for range 3 {
-		envs[0].state.Blocked(second)
+		envs[0].state.Blocked(0, second)
 	}
 	// Wait until the flagging environment has it (its sync wrote it).
 	written := waitUntil(t, 5*time.Second, func() bool { return envs[0].state.Flagged(second) })
@@ -241,7 +241,7 @@ func TestNoSharedKeyCountsLocallyAndNeverFlags(t *testing.T) {
 	}, zerolog.Nop())
 	src := fleet.Source{Prefix: telemetry.SourcePrefix, Value: "203.0.113.9"}
 	for range 10 {
-		envs[0].state.Blocked(src)
+		envs[0].state.Blocked(0, src)
 	}
 	admitted := 0
 	for range 20 {
