@@ -59,8 +59,8 @@ fmt-check:
 ## the agent's heavy dependencies; the contract package is a leaf.
 DEPS_FORBIDDEN_IN_PROVIDER = lambdawaf/agent/[^c]|lambdawaf/agent/c[^o]|zerolog|libinjection|aws-sdk-go-v2|corazawaf
 deps-check:
-	@if $(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -E 'pulumi|corazawaf/coraza'; then \
-	  echo "agent binary imports Pulumi or Coraza"; exit 1; fi
+	@if $(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -E 'pulumi|corazawaf/coraza|lambdawaf/agent/(emulator|gateway|report|cmd/lambdawaf$$)'; then \
+	  echo "agent binary imports Pulumi, Coraza, or the local emulation and CLI (which do not ship in the layer)"; exit 1; fi
 	@if $(GO) list -deps ./provider/... ./infra/... | grep -E '$(DEPS_FORBIDDEN_IN_PROVIDER)'; then \
 	  echo "provider/ or infra/ imports agent internals or the agent's dependencies (only agent/contract may cross)"; exit 1; fi
 	@if $(GO) list -deps ./agent/contract | grep '\.' | grep -v '^github.com/lambdawaf/lambdawaf/agent/contract$$'; then \
