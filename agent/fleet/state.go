@@ -106,6 +106,7 @@ type State struct {
 	pending  map[string]time.Time // pseudonym → until: flags to write
 	degraded bool
 	lastLog  time.Time
+	logged   bool // the current degradation was logged: log its end
 	shared   bool
 
 	flagsMu sync.RWMutex

@@ -223,22 +223,28 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 	return flags, firstErr
 }
 
-// noteHealth enters or leaves the degraded state and logs it: once when it
-// starts, at most once per LogEvery while it lasts, once when it ends.
+// noteHealth enters or leaves the degraded state and logs it at most once
+// per LogEvery, however often a flaky table comes and goes: one line when
+// a degradation is logged, one when that degradation ends.
 func (s *State) noteHealth(err error, now time.Time) {
 	s.mu.Lock()
 	was := s.degraded
 	s.degraded = err != nil
-	logNow := err != nil && (!was || now.Sub(s.lastLog) >= s.o.LogEvery)
+	logNow := err != nil && (s.lastLog.IsZero() || now.Sub(s.lastLog) >= s.o.LogEvery)
 	if logNow {
 		s.lastLog = now
+		s.logged = true
+	}
+	recovered := was && err == nil && s.logged
+	if recovered {
+		s.logged = false
 	}
 	s.mu.Unlock()
 	switch {
 	case logNow:
 		s.o.Logger.Warn().Err(err).Str("table", s.o.Table.Name).Float64("local_share", s.o.LocalShare).
 			Msg("fleet state unreachable: global rate limits fall back to this environment's local share; flags as last read")
-	case was && err == nil:
+	case recovered:
 		s.o.Logger.Info().Str("table", s.o.Table.Name).Msg("fleet state reachable again: counts caught up")
 	}
 }

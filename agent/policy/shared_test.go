@@ -64,21 +64,21 @@ func TestGlobalLimitsAndFlaggingAskTheSharedState(t *testing.T) {
 	}
 	tests := []struct {
 		name       string
-		shared     fakeShared
+		shared     *fakeShared
 		ip, key    string
 		wantOut    policy.Outcome
 		wantStatus int
 		wantReason string
 	}{
-		{"admitted by the group", fakeShared{allow: true}, "192.0.2.1", "k1", policy.Allow, 0, ""},
-		{"refused by the group", fakeShared{allow: false, count: 104}, "192.0.2.1", "k1", policy.Block, 429, "rate-limit:api:fleet=104"},
-		{"flagged address", fakeShared{allow: true, flagged: map[string]bool{"ip_192.0.2.9": true}}, "192.0.2.9", "k1", policy.Block, 451, "flagged:source-ip"},
-		{"flagged API key", fakeShared{allow: true, flagged: map[string]bool{"usr_stolen": true}}, "192.0.2.1", "stolen", policy.Block, 451, "flagged:keys"},
+		{"admitted by the group", &fakeShared{allow: true}, "192.0.2.1", "k1", policy.Allow, 0, ""},
+		{"refused by the group", &fakeShared{allow: false, count: 104}, "192.0.2.1", "k1", policy.Block, 429, "rate-limit:api:fleet=104"},
+		{"flagged address", &fakeShared{allow: true, flagged: map[string]bool{"ip_192.0.2.9": true}}, "192.0.2.9", "k1", policy.Block, 451, "flagged:source-ip"},
+		{"flagged API key", &fakeShared{allow: true, flagged: map[string]bool{"usr_stolen": true}}, "192.0.2.1", "stolen", policy.Block, 451, "flagged:keys"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, _ := policy.Parse([]byte(globalConfig), "global.yaml")
-			p.SetSharedState(&tt.shared)
+			p.SetSharedState(tt.shared)
 			d := p.Begin(httpRequest(tt.ip, tt.key), time.Now()).Finish()
 			if d.Outcome != tt.wantOut || d.Status != tt.wantStatus {
 				t.Fatalf("outcome %s status %d, want %s %d (reasons %+v)", d.Outcome, d.Status, tt.wantOut, tt.wantStatus, d.Reasons)

@@ -6,6 +6,7 @@ package fleet_test
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -285,6 +286,8 @@ func TestTableOutageNeitherFailsNorDelaysDecisionsAndCatchesUp(t *testing.T) {
 
 	var admitted, denied atomic.Int64
 	var maxDecision atomic.Int64
+	var decisionsMu sync.Mutex
+	var decisions []time.Duration
 	// Denials count only once every environment has its first lease: a
 	// key's first sync interval holds bursts to the credit (see the
 	// package's error bound).
@@ -301,9 +304,13 @@ func TestTableOutageNeitherFailsNorDelaysDecisionsAndCatchesUp(t *testing.T) {
 				}
 				t0 := time.Now()
 				d := e.state.Allow(0, "client")
-				if took := time.Since(t0).Nanoseconds(); took > maxDecision.Load() {
-					maxDecision.Store(took)
+				took := time.Since(t0)
+				if took.Nanoseconds() > maxDecision.Load() {
+					maxDecision.Store(took.Nanoseconds())
 				}
+				decisionsMu.Lock()
+				decisions = append(decisions, took)
+				decisionsMu.Unlock()
 				if d.Allowed {
 					admitted.Add(1)
 				} else if warm.Load() {
@@ -356,8 +363,13 @@ func TestTableOutageNeitherFailsNorDelaysDecisionsAndCatchesUp(t *testing.T) {
 	if denied.Load() != 0 {
 		t.Errorf("%d decisions denied under a limit far above the load", denied.Load())
 	}
-	if d := time.Duration(maxDecision.Load()); d > 50*time.Millisecond {
-		t.Errorf("a decision took %v during the outage: decisions must not wait on the table", d)
+	// A decision that waited on the table would take a call timeout (1 s)
+	// or a connection attempt; what is left is scheduling on a shared
+	// machine (and the race detector).
+	slices.Sort(decisions)
+	p99 := decisions[len(decisions)*99/100]
+	if d := time.Duration(maxDecision.Load()); d > 250*time.Millisecond || p99 > 2*time.Millisecond {
+		t.Errorf("decision p99 %v, max %v during the outage: decisions must not wait on the table", p99, d)
 	}
 	out := logs.String()
 	if got := strings.Count(out, "fleet state unreachable"); got != n {
@@ -375,7 +387,7 @@ func TestTableOutageNeitherFailsNorDelaysDecisionsAndCatchesUp(t *testing.T) {
 	}
 	total := envs[0].state.Allow(0, "client").FleetCount
 	during := restartedAt - killedAt
-	t.Logf("admitted %d during the outage; fleet count after recovery %d; slowest decision %v", during, total, time.Duration(maxDecision.Load()))
+	t.Logf("admitted %d during the outage; fleet count after recovery %d; decision p99 %v, slowest %v", during, total, p99, time.Duration(maxDecision.Load()))
 	if total < during {
 		t.Errorf("fleet count after recovery %d < %d admitted during the outage: state did not catch up", total, during)
 	}
