@@ -98,7 +98,7 @@ bench:
 
 ## fleet-load: the shared-state load test at the issue's exact figures
 ## (50 environments, 1,000 requests per 10 s window, 5x load, three whole
-## windows) against dynalite; CI runs the same test with 1 s windows.
+## windows) against dynalite; CI runs the same test with 2 s windows.
 fleet-load:
 	tests/internal/dynalite/install.sh
 	LAMBDAWAF_FLEET_LOAD_WINDOW=10s $(GO) test -count=1 -timeout 5m -v -run GlobalLimitHolds ./tests/fleet/
