@@ -56,7 +56,10 @@
 //     each environment falls back to its local share s of L per window
 //     (Options.LocalShare), so the fleet admits at most N·s·L. When the
 //     table answers again the credit taken meanwhile is added, so the
-//     counters catch up; admissions already made cannot be undone.
+//     counters catch up; admissions already made cannot be undone. The
+//     degradation is logged once per Options.LogEvery (one line, and one
+//     when it ends). A sync frozen in mid-call with the environment
+//     (its timers fire on thaw) is not an outage and is not counted.
 //
 // # Flagged sources
 //

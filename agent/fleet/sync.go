@@ -226,7 +226,15 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 // noteHealth enters or leaves the degraded state and logs it at most once
 // per LogEvery, however often a flaky table comes and goes: one line when
 // a degradation is logged, one when that degradation ends.
+//
+// A sync that outlasted its time budget several times over was frozen
+// with the environment (Lambda freezes it between invocations; the
+// call's timer then fires on thaw): its errors say nothing about the
+// table and are not counted. Its unreported debt is kept all the same.
 func (s *State) noteHealth(err error, now time.Time) {
+	if err != nil && s.o.Now().Sub(now) > 3*s.o.CallTimeout+s.o.SyncInterval {
+		return
+	}
 	s.mu.Lock()
 	was := s.degraded
 	s.degraded = err != nil
