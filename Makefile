@@ -92,7 +92,7 @@ bench:
 	$(BENCH) -bench AgentMemory -benchtime 2000x ./tests/e2e/
 	$(BENCH) -bench . -benchtime 5000x ./agent/firewall/ ./agent/telemetry/ ./agent/outbound/...
 	$(BENCH) -bench Rules100 -benchtime 20000x ./agent/policy/
-	$(BENCH) -bench Decision -benchtime 20000x ./agent/fleet/
+	$(BENCH) -bench 'Decision|Flagged' -benchtime 20000x ./agent/fleet/
 	$(BENCH) -bench 'Parse|Walk|WithoutRecords' -benchtime 2000x ./agent/event/ ./agent/decode/
 	$(BENCH) -bench . -benchtime 20x ./tests/detectionreport/
 

@@ -112,7 +112,15 @@ type State struct {
 	flagsMu sync.RWMutex
 	flags   map[string]time.Time // pseudonym → until, as last read
 	flagKey []byte               // the key the pseudonyms were made with
+
+	// cache holds recent sources' pseudonyms (for flagKey), so the flag
+	// check costs a map lookup rather than an HMAC per request.
+	cacheMu sync.Mutex
+	cache   map[string]string
 }
+
+// maxCachedPseudonyms bounds the pseudonym cache; it starts over when full.
+const maxCachedPseudonyms = 10000
 
 // counterKey names one counter: a limit's key in one window, or a
 // threshold's source in one window (threshold ≥ 0).
@@ -292,8 +300,28 @@ func (s *State) Flagged(src Source) bool {
 	if len(s.flags) == 0 || src.Value == "" {
 		return false
 	}
-	until, ok := s.flags[telemetry.Pseudonym(s.flagKey, src.Prefix, src.Value)]
+	until, ok := s.flags[s.pseudonym(src)]
 	return ok && s.o.Now().Before(until)
+}
+
+// pseudonym is src's pseudonym under flagKey, from the cache when it can.
+// s.flagsMu is held (read).
+func (s *State) pseudonym(src Source) string {
+	k := src.Prefix + src.Value
+	s.cacheMu.Lock()
+	p, ok := s.cache[k]
+	s.cacheMu.Unlock()
+	if ok {
+		return p
+	}
+	p = telemetry.Pseudonym(s.flagKey, src.Prefix, src.Value)
+	s.cacheMu.Lock()
+	if s.cache == nil || len(s.cache) >= maxCachedPseudonyms {
+		s.cache = make(map[string]string)
+	}
+	s.cache[k] = p
+	s.cacheMu.Unlock()
+	return p
 }
 
 // Degraded reports whether the last sync failed: global limits are being

@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"math"
@@ -87,6 +88,11 @@ func (s *State) Sync(ctx context.Context) error {
 		}
 		s.mu.Unlock()
 		s.flagsMu.Lock()
+		if !bytes.Equal(s.flagKey, key) {
+			s.cacheMu.Lock()
+			s.cache = nil // made with another key
+			s.cacheMu.Unlock()
+		}
 		s.flags, s.flagKey = m, key
 		s.flagsMu.Unlock()
 	}
