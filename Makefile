@@ -27,13 +27,16 @@ agent:
 build: agent
 	$(GO) build ./...
 
-## layer: one zip per architecture with the layer's exact tree.
+## layer: one agent layer zip per architecture with the layer's exact tree,
+## and the bootstrap layer (/opt/bootstrap alone, for OS-only functions
+## whose binary is not named bootstrap; the same for both architectures).
 layer: agent
 	@mkdir -p $(DIST)/layer
 	@for a in $(ARCHS); do \
 	  $(GO) run ./agent/layer/cmd/mklayer -extension $(DIST)/$$a/lambdawaf-extension \
 	    -out $(DIST)/layer/lambdawaf-$$a.zip || exit 1; \
 	done
+	$(GO) run ./agent/layer/cmd/mklayer -bootstrap -out $(DIST)/layer/lambdawaf-bootstrap.zip
 	@ls -l $(DIST)/layer
 
 ## examples: the example stacks' Go handlers, for both architectures

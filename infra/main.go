@@ -29,16 +29,27 @@ import (
 
 func main() { pulumi.Run(program) }
 
+// program deploys the stack and exports its outputs.
+func program(ctx *pulumi.Context) error {
+	outputs, err := deploy(ctx)
+	if err != nil {
+		return err
+	}
+	for name, v := range outputs {
+		ctx.Export(name, v)
+	}
+	return nil
+}
+
 // decisionPrefix is where Firehose writes decision records in the bucket;
 // the Glue table's partition projection reads the same layout.
 const decisionPrefix = "decisions/"
 
-func program(ctx *pulumi.Context) error {
+// deploy creates the stack's resources and returns its outputs: the
+// agent's, under the names lambdawaf.AgentRefFromStack reads (examples and
+// application stacks depend on every one of them), and the destinations'.
+func deploy(ctx *pulumi.Context) (map[string]pulumi.Input, error) {
 	cfg := config.New(ctx, "lambdawaf-infra")
-	layerDir := cfg.Get("layerDir")
-	if layerDir == "" {
-		layerDir = "../dist/layer"
-	}
 	retention := cfg.GetInt("retentionDays")
 	if retention == 0 {
 		retention = 400
@@ -49,67 +60,80 @@ func program(ctx *pulumi.Context) error {
 	}
 	region, err := aws.GetRegion(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("look up region: %w", err)
+		return nil, fmt.Errorf("look up region: %w", err)
 	}
 	tags := pulumi.StringMap{"lambdawaf:stack": pulumi.String("infra")}
 
 	bucket, err := decisionBucket(ctx, retention, tags)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	agent, err := lambdawaf.NewAgent(ctx, "shared", &lambdawaf.AgentArgs{
-		LayerZipX86_64: filepath.Join(layerDir, "lambdawaf-x86_64.zip"),
-		LayerZipArm64:  filepath.Join(layerDir, "lambdawaf-arm64.zip"),
+	// The layers are built from this module's source at preview and
+	// update time; with `pulumi config set layerDir DIR` they are published
+	// from the zips `make layer` wrote there instead.
+	agentArgs := &lambdawaf.AgentArgs{
 		Firehose: &lambdawaf.FirehoseArgs{
 			BucketArn: bucket.Arn,
 			Prefix:    decisionPrefix,
 		},
 		Tags: tags,
-	})
+	}
+	if file := cfg.Get("configurationFile"); file != "" {
+		agentArgs.ConfigurationFile = file
+	}
+	if layerDir := cfg.Get("layerDir"); layerDir != "" {
+		agentArgs.LayerZipX86_64 = filepath.Join(layerDir, "lambdawaf-x86_64.zip")
+		agentArgs.LayerZipArm64 = filepath.Join(layerDir, "lambdawaf-arm64.zip")
+		agentArgs.BootstrapLayerZip = filepath.Join(layerDir, "lambdawaf-bootstrap.zip")
+	}
+	agent, err := lambdawaf.NewAgent(ctx, "shared", agentArgs)
 	if err != nil {
-		return fmt.Errorf("shared agent: %w", err)
+		return nil, fmt.Errorf("shared agent: %w", err)
 	}
 	table, err := decisionTable(ctx, bucket)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	topic, err := sns.NewTopic(ctx, "alarms", &sns.TopicArgs{Tags: tags})
 	if err != nil {
-		return fmt.Errorf("alarm topic: %w", err)
+		return nil, fmt.Errorf("alarm topic: %w", err)
 	}
 	if email := cfg.Get("alarmEmail"); email != "" {
 		if _, err := sns.NewTopicSubscription(ctx, "alarms-email", &sns.TopicSubscriptionArgs{
 			Topic: topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(email),
 		}); err != nil {
-			return fmt.Errorf("alarm subscription: %w", err)
+			return nil, fmt.Errorf("alarm subscription: %w", err)
 		}
 	}
 	if err := alarms(ctx, topic, threshold, tags); err != nil {
-		return err
+		return nil, err
 	}
 	body, err := catalog.Dashboard(region.Name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dash, err := cloudwatch.NewDashboard(ctx, "lambdawaf", &cloudwatch.DashboardArgs{
 		DashboardName: pulumi.String("lambdawaf-" + ctx.Stack()),
 		DashboardBody: pulumi.String(body),
 	})
 	if err != nil {
-		return fmt.Errorf("dashboard: %w", err)
+		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 
-	ctx.Export("layerArnX86_64", agent.LayerArnX86_64)
-	ctx.Export("layerArnArm64", agent.LayerArnArm64)
-	ctx.Export("agentKeySecretArn", agent.AgentKeySecretArn)
-	ctx.Export("firehoseStreamArn", agent.FirehoseStreamArn)
-	ctx.Export("decisionBucket", bucket.Bucket)
-	ctx.Export("glueTable", pulumi.Sprintf("%s.%s", table.DatabaseName, table.Name))
-	ctx.Export("alarmTopicArn", topic.Arn)
-	ctx.Export("dashboardName", dash.DashboardName)
-	ctx.Export("agentErrorPattern", pulumi.String(contract.AgentErrorPattern))
-	return nil
+	outputs := map[string]pulumi.Input{
+		"decisionBucket":    bucket.Bucket,
+		"glueTable":         pulumi.Sprintf("%s.%s", table.DatabaseName, table.Name),
+		"alarmTopicArn":     topic.Arn,
+		"dashboardName":     dash.DashboardName,
+		"agentErrorPattern": pulumi.String(contract.AgentErrorPattern),
+	}
+	// The agent's outputs (layers, bootstrap and configuration layers, key
+	// secret, KMS key, stream), absent parts as empty strings.
+	for name, v := range agent.Outputs() {
+		outputs[name] = v
+	}
+	return outputs, nil
 }
 
 // decisionBucket is the encrypted, private bucket decision records land in,
@@ -170,8 +194,9 @@ func decisionBucket(ctx *pulumi.Context, retention int, tags pulumi.StringMap) (
 }
 
 // decisionTable is the Glue database and table over the decision records,
-// with partition projection (no crawler): one partition per function and
-// UTC day.
+// with partition projection (no crawler): one partition per UTC day, which
+// holds every function's records; function_name is a regular column, so
+// queries across functions run.
 func decisionTable(ctx *pulumi.Context, bucket *s3.BucketV2) (*glue.CatalogTable, error) {
 	db, err := glue.NewCatalogDatabase(ctx, "lambdawaf", &glue.CatalogDatabaseArgs{
 		Name:        pulumi.String("lambdawaf_" + sanitize(ctx.Stack())),
@@ -202,7 +227,6 @@ func decisionTable(ctx *pulumi.Context, bucket *s3.BucketV2) (*glue.CatalogTable
 			"classification":              pulumi.String("json"),
 			"compressionType":             pulumi.String("gzip"),
 			"projection.enabled":          pulumi.String("true"),
-			"projection.function.type":    pulumi.String("injected"),
 			"projection.dt.type":          pulumi.String("date"),
 			"projection.dt.format":        pulumi.String("yyyy-MM-dd"),
 			"projection.dt.range":         pulumi.String("2024-01-01,NOW"),
@@ -229,7 +253,7 @@ func decisionTable(ctx *pulumi.Context, bucket *s3.BucketV2) (*glue.CatalogTable
 }
 
 // partitionTemplate is the object layout of the partitions, as partition
-// projection reads it: "function=${function}/dt=${dt}/", the layout the
+// projection reads it: "dt=${dt}/", the first folder of the layout the
 // Firehose stream writes (lambdawaf.DecisionPartitions).
 func partitionTemplate() string {
 	var b strings.Builder

@@ -27,6 +27,13 @@ const (
 // cookies, eight NUL bytes, then the body.
 const StreamingContentType = "application/vnd.awslambda.http-integration-response"
 
+// RequestIDHeader is the header of every HTTP block response that carries
+// Lambda's request id of the blocked invocation (from the Runtime API's
+// Lambda-Runtime-Aws-Request-Id, never from the event, which the caller
+// controls), the key of its decision record: a user who was blocked can
+// quote it and an operator finds the record.
+const RequestIDHeader = "X-Lambdawaf-Request-Id"
+
 // ResponseModeHeader and ResponseModeStreaming mark a streamed runtime
 // response.
 const (

@@ -28,30 +28,16 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	switch coding {
 	case "", "identity":
 	case "gzip", "x-gzip", "deflate":
-		if depth >= w.lim.MaxLayers {
-			w.issue(DepthLimit, loc)
+		if w.walkCompressed(body, coding, contentType, loc, depth) {
 			return
 		}
-		e := encGzip
-		if coding == "deflate" {
-			e = encDeflate
-		}
-		plain, ok := w.inflate(body, coding, loc)
-		if !ok && plain == "" {
-			w.expand(loc, "", body, depth) // not compressed after all
-			return
-		}
-		if w.push(e) {
-			w.walkBody(plain, contentType, "", loc, depth+1)
-			w.pop()
-		}
-		return
+		// not compressed after all: judged as the declared type below
 	default:
 		// br, zstd, compress: not decoded here; judge the raw bytes and say so
 		w.issue(UnsupportedCoding, loc)
 	}
 
-	media, boundary := mediaType(contentType)
+	media, boundaries := mediaType(contentType)
 	// UTF-16 bodies (declared, with a byte-order mark, or sniffed) are what
 	// .NET and Java applications happily decode and byte-oriented WAFs do
 	// not: transcode, then judge as declared.
@@ -61,16 +47,55 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 			return
 		}
 		if w.push(encUTF16) {
-			w.walkMedia(utf16ToUTF8(body, bigEndian), media, boundary, loc, depth+1)
+			w.walkMedia(utf16ToUTF8(body, bigEndian), media, boundaries, loc, depth+1)
 			w.pop()
 		}
 		return
 	}
-	w.walkMedia(body, media, boundary, loc, depth)
+	w.walkMedia(body, media, boundaries, loc, depth)
+}
+
+// walkCompressed inflates a gzip or deflate body and walks what it holds.
+// It reports false when the body is not compressed after all (nothing
+// inflates), so that the caller judges it as it is.
+func (w *walker) walkCompressed(body, coding, contentType, loc string, depth int) bool {
+	if depth >= w.lim.MaxLayers {
+		w.issue(DepthLimit, loc)
+		return true
+	}
+	e := encGzip
+	if coding == "deflate" {
+		e = encDeflate
+	}
+	plain, tail, ok := w.inflate(body, coding, loc)
+	if !ok && plain == "" {
+		return false
+	}
+	if w.push(e) {
+		w.walkBody(plain, contentType, "", loc, depth+1)
+		w.pop()
+	}
+	if tail != "" {
+		w.issue(TrailingData, loc)
+	}
+	// A handler that does not decompress (most do not: neither API
+	// Gateway nor the usual frameworks honour Content-Encoding) parses
+	// the raw bytes as the declared type; for form and multipart that
+	// reading finds pairs in stored blocks, the gzip header's file
+	// name and comment, and whatever follows the stream.
+	switch media, boundaries := mediaType(contentType); {
+	case media == "application/x-www-form-urlencoded":
+		w.walkForm(body, loc)
+	case strings.HasPrefix(media, "multipart/"):
+		w.walkMultipart(body, boundaries, loc, depth+1)
+	case tail != "":
+		w.walkBody(tail, contentType, "", loc, depth+1)
+	}
+	return true
 }
 
 // walkMedia walks a body in plain text by its media type.
-func (w *walker) walkMedia(body, media, boundary, loc string, depth int) {
+func (w *walker) walkMedia(body, media string, boundaries []string, loc string, depth int) {
 	switch {
 	case media == "application/x-ndjson" || media == "application/jsonl" || media == "application/json-seq":
 		w.walkJSONLines(body, loc, depth)
@@ -83,7 +108,7 @@ func (w *walker) walkMedia(body, media, boundary, loc string, depth int) {
 	case media == "application/x-www-form-urlencoded":
 		w.walkForm(body, loc)
 	case strings.HasPrefix(media, "multipart/"):
-		w.walkMultipart(body, boundary, loc, depth)
+		w.walkMultipart(body, boundaries, loc, depth)
 	case isXMLType(media):
 		w.walkXML(body, loc, depth)
 	case media == "application/graphql":
@@ -111,18 +136,17 @@ func (w *walker) walkSniffed(body, loc string, depth int, tryJSON bool) {
 	if !w.emit(loc, "", body, false) {
 		return
 	}
+	// the guessed structure, and every reading of the whole: a guess is
+	// a guess ("YWJj=" is base64 and a form pair both)
 	switch {
 	case trimmed[0] == '<':
 		w.walkXML(body, loc, depth)
-		return
 	case strings.HasPrefix(trimmed, "--") && strings.Contains(trimmed, "Content-Disposition"):
 		if line, _, ok := strings.Cut(trimmed[2:], "\n"); ok {
-			w.walkMultipart(body, strings.TrimRight(line, "\r"), loc, depth)
-			return
+			w.walkMultipart(body, []string{strings.TrimRight(line, "\r")}, loc, depth)
 		}
 	case looksLikeForm(trimmed):
 		w.walkForm(trimmed, loc)
-		return
 	}
 	w.expandNoEmit(loc, "", body, depth)
 }
@@ -137,34 +161,6 @@ func looksLikeForm(s string) bool {
 	return strings.IndexAny(s, " \n\r\t<>{}") < 0
 }
 
-// mediaType returns the lower-cased media type of a Content-Type header
-// and its multipart boundary, if any. It is lenient on purpose: a broken
-// header still names a type, and the boundary is what the application's
-// parser will most likely use.
-func mediaType(ct string) (media, boundary string) {
-	if ct == "" {
-		return "", ""
-	}
-	media, params, _ := strings.Cut(ct, ";")
-	media = strings.ToLower(strings.TrimSpace(media))
-	if !strings.HasPrefix(media, "multipart/") {
-		return media, ""
-	}
-	i := indexFold(params, "boundary=")
-	if i < 0 {
-		return media, ""
-	}
-	b := strings.TrimSpace(params[i+len("boundary="):])
-	if strings.HasPrefix(b, `"`) {
-		if end := strings.IndexByte(b[1:], '"'); end >= 0 {
-			return media, b[1 : end+1]
-		}
-		return media, b[1:]
-	}
-	b, _, _ = strings.Cut(b, ";")
-	return media, strings.TrimSpace(b)
-}
-
 func isJSONType(m string) bool {
 	return m == "application/json" || strings.HasSuffix(m, "+json") || m == "text/json" ||
 		m == "application/x-amz-json-1.0" || m == "application/x-amz-json-1.1"
@@ -177,12 +173,16 @@ func isXMLType(m string) bool {
 // errBomb marks output cut at MaxDecompressed.
 var errBomb = errors.New("decompressed size limit")
 
-// inflate decompresses body within MaxDecompressed. It returns what it
-// could decompress and whether the stream was complete; a bomb or a
+// inflate decompresses body within MaxDecompressed and MaxRatio. It
+// returns what it could decompress, whether the stream was complete, and
+// the bytes after the last gzip member: every member of a multi-member
+// stream is inflated, and what follows them is returned as tail (a
+// handler that never decompresses reads it as plain text). A bomb or a
 // corrupt stream is reported as an issue.
-func (w *walker) inflate(body, coding, loc string) (string, bool) {
+func (w *walker) inflate(body, coding, loc string) (plain, tail string, ok bool) {
 	src := strings.NewReader(body)
 	var r io.Reader
+	var gr *gzip.Reader
 	switch coding {
 	case "deflate":
 		// "deflate" is zlib-wrapped per RFC 9110, raw deflate in practice
@@ -194,47 +194,48 @@ func (w *walker) inflate(body, coding, loc string) (string, bool) {
 			r = flate.NewReader(src)
 		}
 	default:
-		gr, err := gzip.NewReader(src)
-		if err != nil {
+		var err error
+		if gr, err = gzip.NewReader(src); err != nil {
 			w.issue(MalformedCompression, loc)
-			return "", false
+			return "", "", false
 		}
-		gr.Multistream(true)
+		gr.Multistream(false)
 		r = gr
 	}
 	// MaxDecompressed bounds the output of every stream in the walk
-	// together: a thousand small bombs are one big one.
-	limit := w.lim.MaxDecompressed - w.inflated
-	if rem := w.lim.MaxBytes - w.bytes; rem < limit {
-		limit = rem
-	}
-	if limit < 0 {
-		limit = 0
-	}
+	// together: a thousand small bombs are one big one. MaxRatio bounds
+	// this stream against its own size.
+	limit := min(w.lim.MaxDecompressed-w.inflated, w.lim.MaxBytes-w.bytes, max(RatioFloor, w.lim.MaxRatio*len(body)))
+	limit = max(limit, 0)
 	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(r, int64(limit)+1))
-	if n > int64(limit) {
-		w.inflated += limit
-		w.issue(DecompressionBomb, loc)
-		return stringOf(buf.Bytes()[:limit]), false
-	}
-	w.inflated += int(n)
-	if err != nil {
-		w.issue(MalformedCompression, loc)
-		return stringOf(buf.Bytes()), false
-	}
-	return stringOf(buf.Bytes()), true
-}
-
-// indexFold is strings.Index ignoring ASCII case, with offsets valid in s
-// (strings.ToLower can change the length of invalid UTF-8).
-func indexFold(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return i
+	for {
+		_, err := io.Copy(&buf, io.LimitReader(r, int64(limit-buf.Len())+1))
+		if buf.Len() > limit {
+			w.inflated += limit
+			w.issue(DecompressionBomb, loc)
+			return stringOf(buf.Bytes()[:limit]), "", false
 		}
+		if err != nil {
+			w.inflated += buf.Len()
+			w.issue(MalformedCompression, loc)
+			return stringOf(buf.Bytes()), "", false
+		}
+		if gr == nil || src.Len() == 0 {
+			break
+		}
+		rest := body[len(body)-src.Len():]
+		if len(rest) < 2 || rest[0] != 0x1f || rest[1] != 0x8b {
+			tail = rest
+			break
+		}
+		if err := gr.Reset(src); err != nil {
+			tail = rest
+			break
+		}
+		gr.Multistream(false)
 	}
-	return -1
+	w.inflated += buf.Len()
+	return stringOf(buf.Bytes()), tail, true
 }
 
 // utf16Order reports whether body is UTF-16 text and in which byte order:
@@ -250,11 +251,7 @@ func utf16Order(body, contentType string) (bigEndian, ok bool) {
 	case body[0] == 0xff && body[1] == 0xfe && !(len(body) >= 4 && body[2] == 0 && body[3] == 0): // not UTF-32LE
 		return false, true
 	}
-	cs := ""
-	if i := indexFold(contentType, "charset="); i >= 0 {
-		cs, _, _ = strings.Cut(contentType[i+len("charset="):], ";")
-		cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"`))
-	}
+	cs := charsetOf(contentType)
 	switch cs {
 	case "utf-16be", "unicodefffe":
 		return true, true

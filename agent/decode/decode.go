@@ -44,11 +44,14 @@
 // # Limits and anomalies
 //
 // Walk returns nil, or an *Error listing Issues: limits that were hit
-// (depth, value count, bytes, decompressed size: a decompression bomb) and
-// malformed or evasive input (invalid JSON where the content type promised
-// JSON, truncated gzip or multipart, invalid percent-encoding). The firewall
-// turns each Issue into a protocol signal. When a limit stops the walk,
-// Error.Stopped is true and the values yielded so far are all there is.
+// (every bound of Bounds: body size, bytes, decompression, depth, values,
+// headers, records, decoding layers, time) and malformed or evasive input
+// (invalid JSON where the content type promised JSON, truncated gzip or
+// multipart, invalid percent-encoding). No limit is ever lost to a cap
+// (Error.Limited). The firewall turns limits into limit signals, decided by
+// the policy's onLimit, and anomalies into protocol signals. When a limit
+// stops the walk, Error.Stopped is true and the values yielded so far are
+// all there is.
 package decode
 
 import (
@@ -59,69 +62,6 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
-// Limits bound the work of one Walk. Zero fields take the defaults below.
-type Limits struct {
-	// MaxDepth bounds nesting: JSON/XML containers plus decoding layers.
-	MaxDepth int
-	// MaxValues bounds the number of values yielded by one Walk.
-	MaxValues int
-	// MaxBytes bounds the total length of Text yielded by one Walk.
-	MaxBytes int
-	// MaxDecompressed bounds the output of all gzip/deflate streams of one
-	// Walk together (a body, multipart parts); beyond it the walk reports
-	// a DecompressionBomb.
-	MaxDecompressed int
-	// MaxLayers bounds speculative decoding of one value (base64 of
-	// URL-encoded JSON...).
-	MaxLayers int
-}
-
-// Default limits, sized for Lambda's 6 MB synchronous payload.
-const (
-	DefaultMaxDepth        = 64
-	DefaultMaxValues       = 50000
-	DefaultMaxBytes        = 32 << 20
-	DefaultMaxDecompressed = 8 << 20
-	DefaultMaxLayers       = 4
-)
-
-func (l Limits) withDefaults() Limits {
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = DefaultMaxDepth
-	}
-	if l.MaxValues <= 0 {
-		l.MaxValues = DefaultMaxValues
-	}
-	if l.MaxBytes <= 0 {
-		l.MaxBytes = DefaultMaxBytes
-	}
-	if l.MaxDecompressed <= 0 {
-		l.MaxDecompressed = DefaultMaxDecompressed
-	}
-	if l.MaxLayers <= 0 {
-		l.MaxLayers = DefaultMaxLayers
-	}
-	return l
-}
-
-// IssueKind names an anomaly found while decoding.
-type IssueKind string
-
-// Issue kinds. The *Limit kinds and DecompressionBomb mean input was left
-// uninspected.
-const (
-	DepthLimit           IssueKind = "depth-limit"
-	ValueLimit           IssueKind = "value-limit"
-	ByteLimit            IssueKind = "byte-limit"
-	DecompressionBomb    IssueKind = "decompression-bomb"
-	MalformedJSON        IssueKind = "malformed-json"
-	MalformedXML         IssueKind = "malformed-xml"
-	MalformedMultipart   IssueKind = "malformed-multipart"
-	MalformedCompression IssueKind = "malformed-compression"
-	BadURLEncoding       IssueKind = "invalid-url-encoding"
-	UnsupportedCoding    IssueKind = "unsupported-content-encoding"
-)
-
 // Issue is one anomaly, located like a Value.
 type Issue struct {
 	Kind     IssueKind
@@ -129,15 +69,26 @@ type Issue struct {
 	Record   int // batch record index, or -1
 }
 
-// maxIssues bounds the issues kept per Walk; one of each kind per location
-// is all the firewall needs.
+// maxIssues bounds the issues of each sort kept per Walk: anomalies, and
+// limits. Bookkeeping is capped, never the verdict: a limit is always
+// reported (Error.Limited), and what the caps leave out is counted in
+// Error.Omitted.
 const maxIssues = 64
 
 // Error reports the issues of one Walk.
 type Error struct {
+	// Issues lists the limits reached first, then the anomalies.
 	Issues []Issue
+	// Omitted counts issues left out of Issues by the caps.
+	Omitted int
 	// Stopped is true when a limit ended the walk early.
 	Stopped bool
+}
+
+// Limited reports whether the walk reached a limit: some input was left
+// uninspected. It holds even when every issue was omitted.
+func (e *Error) Limited() bool {
+	return len(e.Issues) > 0 && e.Issues[0].Kind.IsLimit()
 }
 
 func (e *Error) Error() string {
@@ -152,6 +103,9 @@ func (e *Error) Error() string {
 			break
 		}
 		fmt.Fprintf(&b, "%s at %s", is.Kind, is.Location)
+	}
+	if e.Omitted > 0 {
+		fmt.Fprintf(&b, " (%d more omitted)", e.Omitted)
 	}
 	if e.Stopped {
 		b.WriteString(" (walk stopped)")
@@ -184,8 +138,10 @@ func (d *Decoder) Walk(req *event.Request, visit func(event.Value) bool) error {
 	w.reset(d, visit)
 	w.walkRequest(req)
 	var err error
-	if len(w.issues) > 0 {
-		err = &Error{Issues: append([]Issue(nil), w.issues...), Stopped: w.limited}
+	if len(w.issues)+len(w.limits) > 0 {
+		issues := make([]Issue, 0, len(w.limits)+len(w.issues))
+		issues = append(append(issues, w.limits...), w.issues...)
+		err = &Error{Issues: issues, Omitted: w.omitted, Stopped: w.limited}
 	}
 	w.visit = nil
 	d.pool.Put(w)

@@ -388,7 +388,7 @@ func TestWalkCompressed(t *testing.T) {
 	// a bomb: 64 MB of zeros compresses to ~64 KB
 	bomb := gz(t, make([]byte, 64<<20))
 	var got int
-	err := New(Limits{MaxDecompressed: 1 << 20}).Walk(&event.Request{ContentType: "text/plain", ContentEncoding: "gzip", Body: bomb}, func(v event.Value) bool {
+	err := New(Limits{MaxDecompressed: 1 << 20, MaxValueBytes: 2 << 20}).Walk(&event.Request{ContentType: "text/plain", ContentEncoding: "gzip", Body: bomb}, func(v event.Value) bool {
 		got += len(v.Text)
 		return true
 	})
@@ -442,7 +442,8 @@ func TestWalkSpeculative(t *testing.T) {
 		{"PHN2Zy9vbmxvYWQ9YWxlcnQoMSk-", "<svg/onload=alert(1)>", []string{"base64"}},
 		{"&#x3C;script&#x3E;", "<script>", []string{"html"}},
 		{"%3Cimg%3E", "<img>", []string{"url"}},
-		{`{"$gt":""}`, "$gt", []string{"json"}}, // located at header.x-data.$gt
+		{"SGVsbG8=", "Hello", []string{"base64"}}, // eight characters are enough for <svg>
+		{`{"$gt":""}`, "$gt", []string{"json"}},   // located at header.x-data.$gt
 	}
 	for _, tt := range tests {
 		vals, _ := walk(t, New(Limits{}), &event.Request{Headers: map[string][]string{"x-data": {tt.in}}})
@@ -455,7 +456,7 @@ func TestWalkSpeculative(t *testing.T) {
 		}
 	}
 	// things that must not be decoded
-	for _, s := range []string{"abcdefghijklmnop", "0123456789abcdef0123", "SGVsbG8=", "AAEqQQ==AAEqQQ=="} {
+	for _, s := range []string{"abcdefghijklmnop", "0123456789abcdef0123", "SGVsbA", "AAEqQQ==AAEqQQ=="} {
 		vals, _ := walk(t, New(Limits{}), &event.Request{Headers: map[string][]string{"x": {s}}})
 		if len(vals) != 1 {
 			t.Errorf("%s decoded speculatively:\n%s", s, dump(vals))
@@ -512,20 +513,29 @@ func TestWalkConcurrent(t *testing.T) {
 	}
 }
 
-func TestMediaType(t *testing.T) {
-	tests := []struct{ in, media, boundary string }{
-		{"", "", ""},
-		{"Application/JSON; charset=UTF-8", "application/json", ""},
-		{`multipart/form-data; boundary="a b;c"`, "multipart/form-data", "a b;c"},
-		{`multipart/form-data; charset=x; BOUNDARY=xyz; other=1`, "multipart/form-data", "xyz"},
-		{`multipart/form-data; boundary="unterminated`, "multipart/form-data", "unterminated"},
-		{"text/plain; boundary=ignored", "text/plain", ""},
-		{"\xffbroken", "\ufffdbroken", ""}, // not a media type either way
+func TestMediaTypeReadsParametersByTheGrammar(t *testing.T) {
+	tests := []struct {
+		in, media  string
+		boundaries []string
+	}{
+		{"", "", nil},
+		{"Application/JSON; charset=UTF-8", "application/json", nil},
+		{`multipart/form-data; boundary="a b;c"`, "multipart/form-data", []string{"a b;c"}},
+		{`multipart/form-data; charset=x; BOUNDARY=xyz; other=1`, "multipart/form-data", []string{"xyz"}},
+		{`multipart/form-data; boundary="unterminated`, "multipart/form-data", []string{"unterminated"}},
+		{"text/plain; boundary=ignored", "text/plain", nil},
+		{"\xffbroken", "\ufffdbroken", nil}, // not a media type either way
+		// a parameter whose name ends in boundary is not the boundary
+		{"multipart/form-data; xboundary=AAA; boundary=BBB", "multipart/form-data", []string{"BBB"}},
+		// duplicated: Go refuses it, other parsers take the first or the last
+		{"multipart/form-data; boundary=AAA; boundary=BBB", "multipart/form-data", []string{"AAA", "BBB"}},
+		// a quoted ';' does not end the value
+		{`multipart/form-data; boundary="x;boundary=y"`, "multipart/form-data", []string{"x;boundary=y"}},
 	}
 	for _, tt := range tests {
 		m, b := mediaType(tt.in)
-		if m != tt.media || b != tt.boundary {
-			t.Errorf("%q: %q %q, want %q %q", tt.in, m, b, tt.media, tt.boundary)
+		if m != tt.media || !slices.Equal(b, tt.boundaries) {
+			t.Errorf("%q: %q %q, want %q %q", tt.in, m, b, tt.media, tt.boundaries)
 		}
 	}
 }

@@ -38,6 +38,7 @@ func Example() {
 	}
 	// Output:
 	// path  path          "/login"                       key=false []
+	// path  path[0]       "login"                        key=false []
 	// query query.next    "next"                         key=true  []
 	// query query.next    "%2Fadmin"                     key=false [url]
 	// query query.next    "/admin"                       key=false [url url]

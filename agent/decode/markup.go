@@ -6,19 +6,45 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
-	"net/textproto"
 	"strings"
 )
 
+// maxBoundaries bounds the boundaries a multipart body is split by.
+const maxBoundaries = 4
+
 // walkMultipart yields each part of a multipart body: the field name as a
 // key value, the file name, and the part body decoded by its own content
-// type (a JSON part is walked as JSON).
-func (w *walker) walkMultipart(body, boundary, loc string, depth int) {
-	if boundary == "" {
+// type (a JSON part is walked as JSON). When the Content-Type offers
+// several boundaries (a duplicated or malformed parameter that parsers
+// read differently), the body is split by each one it contains.
+func (w *walker) walkMultipart(body string, boundaries []string, loc string, depth int) {
+	var use []string
+	for _, b := range boundaries {
+		switch {
+		case b == "":
+			w.issue(LayerLimit, loc) // more boundary readings than kept
+		case !strings.Contains(body, "--"+b):
+		case len(use) < maxBoundaries:
+			use = append(use, b)
+		default:
+			w.issue(LayerLimit, loc)
+		}
+	}
+	if len(use) == 0 {
 		w.issue(MalformedMultipart, loc)
 		w.expand(loc, "", body, depth)
 		return
 	}
+	for _, b := range use {
+		if w.stop {
+			return
+		}
+		w.walkParts(body, b, loc, depth)
+	}
+}
+
+// walkParts walks a multipart body split by one boundary.
+func (w *walker) walkParts(body, boundary, loc string, depth int) {
 	mr := multipart.NewReader(strings.NewReader(body), boundary)
 	parts := 0
 	for !w.stop {
@@ -34,14 +60,26 @@ func (w *walker) walkMultipart(body, boundary, loc string, depth int) {
 			return
 		}
 		parts++
+		cd := parseHeaderParams(p.Header.Get("Content-Disposition"))
 		name := p.FormName()
 		ploc := loc + "." + name
 		if !w.emit(ploc, name, name, true) {
 			return
 		}
-		if fn := p.FileName(); fn != "" {
-			// FileName strips directories; the raw parameter keeps ../ tricks
-			w.expand(ploc+".filename", name, rawFileName(p.Header, fn), depth)
+		for _, n := range cd.get("name") {
+			if n != name && !w.emit(ploc, n, n, true) {
+				return
+			}
+		}
+		// every reading of the file name: as sent (mime/multipart's
+		// FileName strips directories, ../ tricks live there), RFC 2231
+		// decoded (filename*=UTF-8''..%2F..%2Fetc), duplicated
+		for _, fn := range cd.get("filename") {
+			w.expand(ploc+".filename", name, fn, depth)
+			// and its base name, which most parsers hand out instead
+			if i := strings.LastIndexAny(fn, `/\`); i >= 0 && i+1 < len(fn) {
+				w.expand(ploc+".filename", name, fn[i+1:], depth)
+			}
 		}
 		if ct := p.Header.Get("Content-Type"); ct != "" {
 			w.expand(ploc+".content-type", name, ct, depth)
@@ -64,25 +102,6 @@ func (w *walker) walkMultipart(body, boundary, loc string, depth int) {
 			w.walkBody(stringOf(data), pct, p.Header.Get("Content-Encoding"), ploc, depth+1)
 		}
 	}
-}
-
-// rawFileName returns the filename parameter as sent, before
-// mime/multipart reduces it to its base name.
-func rawFileName(h textproto.MIMEHeader, fallback string) string {
-	cd := h.Get("Content-Disposition")
-	i := indexFold(cd, "filename=")
-	if i < 0 {
-		return fallback
-	}
-	v := cd[i+len("filename="):]
-	if strings.HasPrefix(v, `"`) {
-		if end := strings.IndexByte(v[1:], '"'); end >= 0 {
-			return v[1 : end+1]
-		}
-		return v[1:]
-	}
-	v, _, _ = strings.Cut(v, ";")
-	return strings.TrimSpace(v)
 }
 
 // walkXML yields element text at loc.<element path>, attributes at

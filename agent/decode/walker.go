@@ -3,6 +3,7 @@ package decode
 import (
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
@@ -20,10 +21,12 @@ const (
 	EncGzip       = "gzip"
 	EncDeflate    = "deflate"
 	EncUTF16      = "utf-16" // a UTF-16 body transcoded to UTF-8
+	EncHex        = "hex"    // hexadecimal digits, 0x-prefixed or bare
+	EncJWT        = "jwt"    // the header or payload of a JSON Web Token
 )
 
 // encoding codes, 4 bits each in a chain code
-var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16}
+var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT}
 
 type enc uint8
 
@@ -38,6 +41,8 @@ const (
 	encGzip
 	encDeflate
 	encUTF16
+	encHex
+	encJWT
 )
 
 // maxChain is how many encodings a chain code holds.
@@ -51,8 +56,14 @@ type walker struct {
 	limited  bool
 	values   int
 	bytes    int
-	inflated int // decompressed bytes so far
-	issues   []Issue
+	inflated int     // decompressed bytes so far
+	issues   []Issue // anomalies, at most maxIssues
+	limits   []Issue // limits reached, at most maxIssues (see issue)
+	omitted  int     // issues the caps left out
+	start    time.Time
+	// readBudget is what is left of the bytes that readings of the
+	// current top-level value may produce (see resetReadings).
+	readBudget int
 
 	part   event.Part
 	record int
@@ -68,7 +79,6 @@ type walker struct {
 	// scanners are reused per level of JSON-inside-JSON
 	scanners  []*jsonscan.Scanner
 	scanDepth int
-	scratch   []byte // base64 trial decoding; never handed out
 }
 
 func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
@@ -76,7 +86,8 @@ func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
 	w.visit = visit
 	w.stop, w.limited = false, false
 	w.values, w.bytes, w.inflated = 0, 0, 0
-	w.issues = w.issues[:0]
+	w.issues, w.limits, w.omitted = w.issues[:0], w.limits[:0], 0
+	w.start = time.Now()
 	w.part, w.record = event.PartUnknown, -1
 	w.chain = w.chain[:0]
 	w.path = w.path[:0]
@@ -108,8 +119,11 @@ func (w *walker) decoded() []string {
 	return s
 }
 
+// push records one more encoding removed. A chain already maxChain long
+// is a LayerLimit: what lies under it is not decoded.
 func (w *walker) push(e enc) bool {
 	if len(w.chain) >= maxChain {
+		w.issue(LayerLimit, "encoding-chain")
 		return false
 	}
 	w.chain = append(w.chain, e)
@@ -118,25 +132,47 @@ func (w *walker) push(e enc) bool {
 
 func (w *walker) pop() { w.chain = w.chain[:len(w.chain)-1] }
 
+// issue records an anomaly or a limit. The caps bound the bookkeeping,
+// never the verdict: limits are kept apart from anomalies, so no number of
+// cheap anomalies can push a limit out, one per kind and record is enough,
+// and when even those overflow the last slot becomes a limit on the whole
+// event (record -1), which is never weaker than what it replaces.
 func (w *walker) issue(k IssueKind, loc string) {
-	if len(w.issues) >= maxIssues {
-		return
-	}
-	for _, is := range w.issues {
-		if is.Kind == k && is.Location == loc && is.Record == w.record {
-			return
+	list := &w.issues
+	if k.IsLimit() {
+		list = &w.limits
+		for _, is := range w.limits {
+			if is.Kind == k && (is.Record == w.record || is.Record == -1) {
+				return
+			}
+		}
+	} else {
+		for _, is := range w.issues {
+			if is.Kind == k && is.Location == loc && is.Record == w.record {
+				return
+			}
 		}
 	}
-	w.issues = append(w.issues, Issue{Kind: k, Location: loc, Record: w.record})
+	if len(*list) >= maxIssues {
+		w.omitted++
+		if k.IsLimit() {
+			(*list)[maxIssues-1] = Issue{Kind: k, Location: "event", Record: -1}
+		}
+		return
+	}
+	*list = append(*list, Issue{Kind: k, Location: loc, Record: w.record})
 }
 
+// limit records a limit that ends the walk.
 func (w *walker) limit(k IssueKind, loc string) {
 	w.issue(k, loc)
 	w.limited = true
 	w.stop = true
 }
 
-// emit yields one value. It reports whether the walk goes on.
+// emit yields one value. It reports whether the walk goes on. A value
+// longer than MaxValueBytes is yielded as overlapping windows that cover
+// it whole (see Limits.MaxValueBytes).
 func (w *walker) emit(loc, key, text string, isKey bool) bool {
 	if w.stop {
 		return false
@@ -147,6 +183,10 @@ func (w *walker) emit(loc, key, text string, isKey bool) bool {
 	}
 	if w.bytes+len(text) > w.lim.MaxBytes {
 		w.limit(ByteLimit, loc)
+		return false
+	}
+	if w.values&63 == 0 && w.values > 0 && time.Since(w.start) > w.lim.TimeBudget {
+		w.limit(TimeBudget, loc)
 		return false
 	}
 	w.values++
@@ -160,9 +200,23 @@ func (w *walker) emit(loc, key, text string, isKey bool) bool {
 		Decoded:  w.decoded(),
 		IsKey:    isKey,
 	}
-	if !w.visit(v) {
-		w.stop = true
-		return false
+	win := w.lim.MaxValueBytes
+	if len(text) <= win {
+		if !w.visit(v) {
+			w.stop = true
+			return false
+		}
+		return true
+	}
+	for off := 0; off < len(text); off += win - WindowOverlap {
+		v.Text = text[off:min(off+win, len(text))]
+		if !w.visit(v) {
+			w.stop = true
+			return false
+		}
+		if off+win >= len(text) {
+			break
+		}
 	}
 	return true
 }
@@ -184,6 +238,11 @@ func (w *walker) walkRequest(req *event.Request) {
 	}
 	for i := range req.Records {
 		if w.stop {
+			return
+		}
+		if i >= w.lim.MaxRecords {
+			w.record = -1
+			w.limit(RecordLimit, "records["+strconv.Itoa(i)+"]")
 			return
 		}
 		w.walkRecord(&req.Records[i])
@@ -215,8 +274,13 @@ func (w *walker) walkHTTP(req *event.Request) {
 		}
 	}
 	w.part = event.PartHeader
+	headers := 0
 	for name, vs := range req.Headers {
 		if w.stop {
+			return
+		}
+		if headers += len(vs); headers > w.lim.MaxHeaders {
+			w.limit(HeaderLimit, headerLocation(name))
 			return
 		}
 		if name == "cookie" && len(req.Cookies) > 0 {
@@ -238,10 +302,18 @@ func (w *walker) walkHTTP(req *event.Request) {
 		}
 		for _, v := range vs {
 			w.expand(loc, name, v, 0)
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				// RFC 6265 quotes: net/http and others hand out the inside
+				w.expand(loc, name, v[1:len(v)-1], 0)
+			}
 		}
 	}
 	if len(req.Body) > 0 && !w.stop {
 		w.part = event.PartBody
+		if len(req.Body) > w.lim.MaxBodyBytes {
+			w.limit(BodyLimit, "body")
+			return
+		}
 		w.walkBody(stringOf(req.Body), req.ContentType, req.ContentEncoding, "body", 0)
 	}
 }
@@ -250,6 +322,10 @@ func (w *walker) walkRecord(r *event.Record) {
 	w.part = event.PartRecord
 	w.record = r.Index
 	prefix := "records[" + strconv.Itoa(r.Index) + "]"
+	if len(r.Body) > w.lim.MaxBodyBytes {
+		w.limit(BodyLimit, prefix+".body")
+		return
+	}
 	if len(r.Body) > 0 {
 		w.walkBody(stringOf(r.Body), "", "", prefix+".body", 0)
 	}
@@ -266,11 +342,18 @@ func (w *walker) walkRecord(r *event.Record) {
 }
 
 // walkPath yields the whole path, URL-decoded, and each segment as
-// path[i] so detectors can judge a segment as a value of its own.
+// path[i] (a route parameter is what the handler reads) so detectors can
+// judge a segment as a value of its own, and
+// decodes the path without its leading slashes too: base64 in a path
+// carries '/' of its own and is misaligned by the leading one.
 func (w *walker) walkPath(p string) {
 	w.expandURL("path", "", p, false, 0)
-	if strings.Count(p, "/") < 2 {
-		return
+	if rest := strings.TrimLeft(p, "/"); rest != "" && rest != p {
+		if d, _, changed := w.urlDecode(rest, false, "path"); changed {
+			rest = d
+		}
+		w.resetReadings(rest)
+		w.readings("path", "", rest, 0)
 	}
 	i := 0
 	for seg := range strings.SplitSeq(strings.TrimPrefix(p, "/"), "/") {
@@ -300,10 +383,20 @@ func (w *walker) walkForm(s, prefix string) {
 			w.push(e)
 		}
 		ok := w.emit(loc, key, key, true)
+		if ok && e == encURLUnicode {
+			if std, changed := percentDecodeStd(name, true); changed && std != key {
+				ok = w.emit(loc, std, std, true)
+			}
+		}
+		if ok && len(key) >= minBase64 {
+			// a name is a value too for handlers that iterate the pairs
+			w.resetReadings(key)
+			w.readings(loc, key, key, 1)
+		}
 		if keyDecoded {
 			w.pop()
 		}
-		if !ok {
+		if !ok || w.stop {
 			return
 		}
 		w.expandURL(loc, key, value, true, 0)
@@ -313,6 +406,9 @@ func (w *walker) walkForm(s, prefix string) {
 // expandURL URL-decodes a value whose transport is URL encoding (query,
 // form, path), then expands the result speculatively.
 func (w *walker) expandURL(loc, key, s string, plus bool, depth int) {
+	if depth == 0 {
+		w.resetReadings(s)
+	}
 	d, e, changed := w.urlDecode(s, plus, loc)
 	if !changed {
 		w.expand(loc, key, s, depth)
@@ -322,14 +418,23 @@ func (w *walker) expandURL(loc, key, s string, plus bool, depth int) {
 		w.expand(loc, key, d, depth+1)
 		w.pop()
 	}
+	if e == encURLUnicode {
+		// %uXXXX is IIS's; Python, Node and Go keep it as it is
+		if std, changed := percentDecodeStd(s, plus); changed && std != d && w.push(encURL) {
+			w.expand(loc, key, std, depth+1)
+			w.pop()
+		}
+	}
 }
 
-// expand yields s and then every speculative decoding of it that changes
-// it: further URL decoding (double encoding), HTML entities, base64 that
-// decodes to printable text, and JSON documents inside strings.
+// expand yields s and then every speculative decoding of it (see
+// expandNoEmit).
 func (w *walker) expand(loc, key, s string, depth int) {
 	if w.stop {
 		return
+	}
+	if depth == 0 {
+		w.resetReadings(s)
 	}
 	if !w.emit(loc, key, s, false) {
 		return
@@ -337,52 +442,71 @@ func (w *walker) expand(loc, key, s string, depth int) {
 	w.expandNoEmit(loc, key, s, depth)
 }
 
-// expandNoEmit tries the speculative decodings of s (already yielded) and
-// follows the first that applies, in this order: a JSON document (walked
-// as such), URL escapes, HTML character references, printable base64.
-// Following one decoding per layer, never all of them, keeps the work per
-// value linear: at most MaxLayers+1 texts, each no longer than s (JSON
-// leaves are substrings). The order also resolves the usual mixtures
-// ("%26lt%3B" is URL then HTML) the way an application would.
+// resetReadings starts the readings budget of a top-level value s:
+// MaxReadings times its length (plus a little for short values). Each
+// reading is no longer than what it decodes, so the work on one value
+// stays linear in its length however many decodings apply.
+func (w *walker) resetReadings(s string) {
+	w.readBudget = w.lim.MaxReadings * (len(s) + 64)
+}
+
+// expandNoEmit judges every reading of s (already yielded): a JSON
+// document is walked as such; otherwise every decoding that applies (URL
+// escapes, HTML character references, base64, hex, JSON Web Tokens, an
+// authorization scheme's credentials) is yielded and expanded in turn, not
+// only the first, since the application may apply any of them. Work is
+// bounded by MaxLayers (depth) and the readings budget (breadth); a
+// reading left undecoded at either bound is a LayerLimit.
 func (w *walker) expandNoEmit(loc, key, s string, depth int) {
-	if depth >= w.lim.MaxLayers || len(w.chain) >= w.lim.MaxDepth || w.stop {
+	if w.stop {
 		return
 	}
-	if looksLikeJSON(s) && w.push(encJSON) {
+	if depth == 0 {
+		w.resetReadings(s)
+	}
+	if looksLikeJSON(s) && depth < w.lim.MaxLayers && w.push(encJSON) {
 		ok := w.walkJSON(s, loc, depth+1, false)
 		w.pop()
 		if ok {
 			return
 		}
 	}
-	if strings.IndexByte(s, '%') >= 0 {
-		// speculative: a stray '%' in free text is not an anomaly
-		if d, changed, _, unicode := percentDecode(s, false); changed {
-			e := encURL
-			if unicode {
-				e = encURLUnicode
-			}
-			if w.push(e) {
-				w.expand(loc, key, d, depth+1)
-				w.pop()
-			}
+	w.readings(loc, key, s, depth)
+}
+
+// readings yields and expands every decoding of s that changes it.
+func (w *walker) readings(loc, key, s string, depth int) {
+	var rs [maxReadingsPerText]reading
+	n := w.decodings(s, rs[:0])
+	if len(n) == 0 {
+		return
+	}
+	if depth >= w.lim.MaxLayers || len(w.chain)+2 > maxChain || len(w.chain) >= w.lim.MaxDepth {
+		w.issue(LayerLimit, loc)
+		return
+	}
+	for _, r := range n {
+		if w.stop {
 			return
 		}
-	}
-	if strings.IndexByte(s, '&') >= 0 {
-		if d, changed := htmlUnescape(s); changed {
-			if w.push(encHTML) {
-				w.expand(loc, key, d, depth+1)
-				w.pop()
-			}
+		if w.readBudget -= len(r.text); w.readBudget < 0 {
+			w.issue(LayerLimit, loc)
 			return
 		}
-	}
-	if len(w.scratch) < 512 {
-		w.scratch = make([]byte, 512)
-	}
-	if d, ok := base64TextBuf(s, w.scratch); ok && w.push(encBase64) {
-		w.expand(loc, key, d, depth+1)
+		w.push(r.enc)
+		if r.enc2 != encNone {
+			w.push(r.enc2)
+		}
+		if r.json {
+			if !w.walkJSON(r.text, loc, depth+1, false) {
+				w.expand(loc, key, r.text, depth+1)
+			}
+		} else {
+			w.expand(loc, key, r.text, depth+1)
+		}
+		if r.enc2 != encNone {
+			w.pop()
+		}
 		w.pop()
 	}
 }

@@ -442,6 +442,12 @@ func phpCall(c *codeText, openCall bool) (int, int) {
 			return i, sc
 		}
 		a := skipSpace(s, k+1)
+		if manSection(s, k+1) {
+			// chown(1), system(3): a manual page reference. A section
+			// number as the only argument carries no command.
+			i = j
+			continue
+		}
 		argOK := a < len(s) && (s[a] == '\'' || s[a] == '"' || s[a] == '$' || s[a] == ')' || s[a] == '`' || s[a] == '[' || isDigit(s[a]) || callAfterWord(s, a) || s[a] == '/' && name != "file")
 		start := i == 0 || strings.IndexByte(";{}()=&|'\"`,@!?<>", prev) >= 0
 		switch {
@@ -453,6 +459,21 @@ func phpCall(c *codeText, openCall bool) (int, int) {
 		i = j
 	}
 	return 0, 0
+}
+
+// manSection reports whether s[a:] starts with a manual section and the
+// closing parenthesis: one digit, then at most three lower-case letters
+// ("1)", "3p)", "8)"), as in chown(1) and getpid(2) and the "SEE ALSO" lines of
+// man pages.
+func manSection(s string, a int) bool {
+	if a >= len(s) || s[a] < '1' || s[a] > '9' {
+		return false
+	}
+	e := a + 1
+	for e < len(s) && e-a <= 3 && s[e] >= 'a' && s[e] <= 'z' {
+		e++
+	}
+	return e < len(s) && s[e] == ')'
 }
 
 // maxCodeNesting bounds how deeply the PHP readers follow nested brackets
@@ -579,79 +600,6 @@ func skipCodeSpace(s string, j int) int {
 		}
 	}
 	return j
-}
-
-// restrictedUploads are file names that configure a shell, an
-// interpreter, a web server or a cloud client when written where they are
-// read: uploading one is a path to code execution or credential theft.
-var restrictedUploads = map[string]int{
-	".htaccess": 8, ".htpasswd": 8, ".user.ini": 8, "php.ini": 7, "web.config": 7, ".bashrc": 7, ".bash_profile": 7,
-	".bash_login": 7, ".profile": 7, ".zshrc": 7, ".zprofile": 7, ".bash_logout": 6, ".boto": 7, ".s3cfg": 7, ".netrc": 7,
-	".npmrc": 7, ".pypirc": 7, ".pgpass": 7, ".my.cnf": 7, ".env": 6, "authorized_keys": 8, "id_rsa": 7, "id_ed25519": 7,
-	".gitconfig": 6, ".vimrc": 6, ".exrc": 6, ".inputrc": 5, ".wgetrc": 6, ".curlrc": 6, "config.yml": 5, "config.yaml": 5,
-	"mtrr": 5, "acpi": 5,
-}
-
-// restrictedUpload scores an uploaded file name (lower-cased, trailing
-// blanks and dots removed): a restricted name, or a copy of a PHP
-// configuration file such as wp-config.php.bak or wp-config_php.txt.
-func restrictedUpload(name string) int {
-	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
-		name = name[i+1:]
-	}
-	if sc := restrictedUploads[name]; sc > 0 {
-		return sc
-	}
-	if strings.HasPrefix(name, "wp-config") || strings.HasPrefix(name, "configuration.php") || strings.HasPrefix(name, "localsettings.php") {
-		return 7
-	}
-	return 0
-}
-
-// scriptExtensions run as code when a server stores and serves an upload.
-var scriptExtensions = map[string]bool{"php": true, "phpt": true, "php3": true, "php4": true, "php5": true, "php7": true, "php8": true, "phtml": true, "pht": true, "phps": true, "phar": true, "pgif": true, "shtml": true, "jsp": true, "jspx": true, "jspf": true, "jsw": true, "jsv": true, "asp": true, "aspx": true, "ashx": true, "asmx": true, "asa": true, "cer": true, "cfm": true, "cgi": true, "htaccess": true, "war": true}
-
-// detectUpload judges file names (multipart filename, X-Filename headers)
-// for server-side script extensions, after the trailing dots, blanks and
-// NUL bytes servers strip.
-func (in *input) detectUpload() {
-	var buf [32]byte
-	k := in.v.Key
-	if len(k) > len(buf) {
-		return
-	}
-	lk := unsafeString(appendLower(buf[:0], k))
-	if !(strings.Contains(lk, "filename") || strings.Contains(lk, "file-name") || strings.Contains(lk, "file_name") || strings.HasSuffix(in.v.Location, ".filename")) {
-		return
-	}
-	name := strings.TrimRight(in.lower(), " .\t\x00/\\")
-	if i := strings.IndexByte(name, 0); i >= 0 {
-		name = name[:i]
-	}
-	if sc := restrictedUpload(name); sc > 0 {
-		in.emit(CodeInj, "script-upload", sc, 0, len(name))
-		return
-	}
-	base := name
-	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
-		base = name[i+1:] // /tmp/sess_x, C:\temp\sess_x
-	}
-	dot := strings.LastIndexByte(name, '.')
-	if dot < 0 || dot < len(name)-len(base) {
-		if strings.HasPrefix(base, "sess_") {
-			in.emit(CodeInj, "script-upload", 6, 0, len(name))
-		}
-		return
-	}
-	ext := strings.TrimSpace(name[dot+1:])
-	// Apache runs x.php5 and x.php907 alike where the handler matches
-	// a "php" prefix
-	if strings.HasPrefix(ext, "php") && strings.Trim(ext[3:], "0123456789") == "" {
-		ext = "php"
-	}
-	if scriptExtensions[ext] {
-		in.emit(CodeInj, "script-upload", 7, dot, len(name))
-	}
 }
 
 // javaPackages are packages whose fully qualified class names in a request
@@ -812,86 +760,4 @@ func phpSerialized(s string) (int, int) {
 		}
 	}
 	return 0, 0
-}
-
-var sessionParams = map[string]bool{"jsessionid": true, "aspsessionid": true, "asp.net_sessionid": true, "phpsession": true, "phpsessid": true, "weblogicsession": true, "session_id": true, "session-id": true, "cfid": true, "cftoken": true, "cfsid": true, "jservsession": true, "jwsession": true,
-	"laravel_session": true, "connect.sid": true, "_flask_session": true, "next-auth.session-token": true,
-	"__secure-next-auth.session-token": true, "meteor_login_token": true, "rack.session": true, "play_session": true,
-	"sails.sid": true, "ci_session": true, "_session_id": true,
-	"_gitlab_session": true, "express.sid": true, "koa.sess": true, "koa:sess": true, "symfony": true,
-	"phpsessionid": true, "asp.net_session": true, "aspxauth": true, ".aspxauth": true, "_rails_session": true,
-	"django_session": true, "sessiontoken": true, "session_token": true}
-
-// siteSessionParams are session parameter names too generic to flag
-// without knowing where the link came from ("sessionid"): they count only
-// when the request's Site is known and the Referer is absent or off-site
-// (Engine.InspectSite).
-var siteSessionParams = map[string]bool{"sessionid": true, "cakephp": true, "zend_session_id": true,
-	"shiny-token": true, "__host-next-auth.session-token": true}
-
-// detectSessionFixation finds cookies set from input (document.cookie with
-// attributes, meta http-equiv set-cookie) and session ids passed as query
-// parameters.
-func (in *input) detectSessionFixation() {
-	if !in.e.Enabled(SessionFixation) {
-		return
-	}
-	s := in.lower()
-	if i := strings.Index(s, ".cookie"); i >= 0 && in.mask.has(bEq) && in.mask.has(bSemi) {
-		r := s[i:]
-		if strings.Contains(r, "expires") || strings.Contains(r, "domain") || strings.Contains(r, "path") {
-			in.emit(SessionFixation, "cookie-set", 8, i, i+40)
-			return
-		}
-	}
-	if i := strings.Index(s, "http-equiv"); i >= 0 && strings.Contains(s[i:], "set-cookie") {
-		in.emit(SessionFixation, "cookie-set", 8, i, i+40)
-		return
-	}
-}
-
-// detectSessionParam flags session identifiers passed as query parameters.
-func (in *input) detectSessionParam() {
-	if in.v.Part != event.PartQuery || in.v.Key == "" || len(in.v.Key) > 40 || !in.e.Enabled(SessionFixation) {
-		return
-	}
-	var buf [40]byte
-	if sessionParams[unsafeString(appendLower(buf[:0], in.v.Key))] {
-		in.emit(SessionFixation, "session-id-param", 5, 0, 24)
-	}
-}
-
-// flightReference finds a React Server Components (Flight) reference,
-// "$<id>:<path>:<path>", whose path walks to a constructor or prototype:
-// "$3:constructor:constructor" reaches Function, "$7:Module:prototype"
-// a module's prototype (CVE-2025-55182). The Flight decoder follows such
-// paths on server objects.
-func flightReference(s string) int {
-	for off := 0; off < len(s); {
-		i := strings.IndexByte(s[off:], '$')
-		if i < 0 {
-			return -1
-		}
-		i += off
-		off = i + 1
-		j := i + 1
-		for j < len(s) && isAlnum(s[j]) {
-			j++
-		}
-		if j == i+1 || j >= len(s) || s[j] != ':' {
-			continue
-		}
-		for j < len(s) && s[j] == ':' {
-			k := j + 1
-			for k < len(s) && (isWord(s[k]) || s[k] == '$') {
-				k++
-			}
-			switch s[j+1 : k] {
-			case "constructor", "prototype", "__proto__":
-				return i
-			}
-			j = k
-		}
-	}
-	return -1
 }

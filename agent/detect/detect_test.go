@@ -100,6 +100,7 @@ func TestDetectsAttacks(t *testing.T) {
 		// RFI
 		{"rfi include", q("page", "http://evil.example/shell.txt"), RFI},
 		{"rfi trailing question", q("x", "http://evil.example/shell.txt?"), RFI},
+		{"rfi trailing question on a bare host", q("x", "https://foo.bar?"), RFI},
 		{"rfi php wrapper", q("f", "php://filter/convert.base64-encode/resource=index.php"), RFI},
 		{"rfi ip url", q("x", "http://203.0.113.9/x.txt"), RFI},
 		// Command injection
@@ -259,6 +260,8 @@ func TestPassesLookAlikes(t *testing.T) {
 		body("title", "Rock 'n' roll -- the history of a genre"),
 		q("q", "select a plan"),
 		q("q", "drop shipping"),
+		// a page link with an empty query names no file to include
+		body("avatar_url", "http://alambic.github.com/avatars/u/5346?"),
 		q("token", "dGhpcyBpcyBhIHRlc3Qgb2YgYmFzZTY0IGVuY29kaW5nIHdpdGggb3IgYW5kIDE9MQ=="),
 		q("token", "12345||12345"),
 		q("token", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"),

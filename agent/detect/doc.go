@@ -26,33 +26,10 @@ package detect
 // judged a second time in the reading an application that decodes once
 // more would see; so is a name (a cookie name) left percent-encoded.
 //
-// Stable rule names, by class (for exclusions and custom rules):
-//
-//	sqli             sqli-libinjection, sqli-lexer, sqli-catalog, sqli-breakout, sqli-stacked,
-//	                 sqli-comment-keyword, sqli-procedure, sqli-magic-number, sqli-fragment (paranoia 2)
-//	xss              xss-libinjection, xss-script-url, xss-tag, xss-js-sink, xss-event-handler,
-//	                 xss-comment-close, xss-js-escape, xss-breakout-assign (paranoia 2)
-//	path-traversal   path-traversal, lfi-sensitive-file, lfi-file-url, null-byte
-//	rfi              rfi-include-param, rfi-trailing-question, rfi-ip-url, rfi-wrapper, rfi-data-uri,
-//	                 rfi-path-url, rfi-url-confusion (paranoia 2)
-//	cmdi             cmdi-separator, cmdi-command, cmdi-shell, cmdi-ifs, cmdi-batch, cmdi-expansion,
-//	                 cmdi-glob, cmdi-alias, cmdi-shellshock, cmdi-fork-bomb, cmdi-evasion, cmdi-variable,
-//	                 cmdi-sqlite-shell, cmdi-mail-command, cmdi-command-word (paranoia 2)
-//	ssrf             ssrf-metadata, ssrf-ip-obfuscation, ssrf-internal, ssrf-scheme, ssrf-file-scheme,
-//	                 ssrf-parser-confusion
-//	jndi             jndi-lookup, jndi-lookup-obfuscated, log4j-lookup
-//	xxe              xxe-external-entity, xxe-parameter-entity, xxe-external-dtd, xml-entity-expansion,
-//	                 xml-entity-declaration, xinclude, xslt-injection
-//	ssti             ssti-expression, ssti-directive, ssti-conditional
-//	nosqli           nosql-operator, nosql-js
-//	ldapi            ldap-filter
-//	scanner          scanner-user-agent, scanner-probe, oast-domain
-//	code-injection   php-open-tag, php-function-call, php-variable-call, php-superglobal,
-//	                 php-serialized-object, php-ini-directive, java-class, java-class-name,
-//	                 java-serialized-object, node-injection, node-dos, prototype-pollution,
-//	                 perl-interpolation, code-injection, script-upload, php-function-name (paranoia 2)
-//	session-fixation cookie-set, session-id-param
-//	protocol         value-too-long
+// Rule ids are defined once, in the table of rules.go (Rules): class,
+// paranoia level, score, meaning and examples. RULES.md is generated from
+// it, the policy validates detection.rules against it, and tests fail when
+// a detector emits an id the table lacks or an example stops firing.
 //
 // Scores: 9–10 unambiguous (a JNDI lookup, metadata address, <script>),
 // 7–8 strong lexical evidence, 5–6 suspicious on its own (a session id in

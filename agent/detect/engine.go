@@ -347,6 +347,9 @@ func (in *input) judge() {
 	if in.detectLDAP(); in.certain() {
 		return
 	}
+	if in.detectHeaderInjection(); in.certain() {
+		return
+	}
 	if in.detectSessionFixation(); in.certain() {
 		return
 	}

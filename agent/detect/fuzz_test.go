@@ -30,6 +30,9 @@ func checkSignals(t *testing.T, e *Engine, v event.Value) {
 		if sig.Class == "" || sig.Rule == "" {
 			t.Fatalf("empty class or rule: %+v", sig)
 		}
+		if r, ok := LookupRule(sig.Rule); !ok || r.Class != sig.Class {
+			t.Fatalf("signal %s/%s is not in the rule table (rules.go)", sig.Class, sig.Rule)
+		}
 		if sig.Score < 1 || sig.Score > 10 {
 			t.Fatalf("score out of range: %+v", sig)
 		}

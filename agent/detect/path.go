@@ -14,6 +14,22 @@ func normPath(dst []byte, s string) (out []byte, nul bool) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
+		case c == '%' && i+5 < len(s) && s[i+3] == '%' && (s[i+1] == 'c' || s[i+1] == 'C') && (s[i+2] == '0' || s[i+2] == '1'):
+			// %c0%af, %c0%2e, %c1%9c: a two-byte overlong sequence that
+			// lenient UTF-8 decoders (old IIS, Tomcat) read as the
+			// character its low bits spell
+			if b2, ok := unhex2(s[i+4], s[i+5]); ok {
+				if ch := (s[i+2]-'0')<<6 | b2&0x3f; ch == '.' || ch == '/' || ch == '\\' {
+					c = ch
+					i += 5
+				}
+			}
+		case c == '0' && i+3 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') && (i == 0 || !isWord(s[i-1]) || i >= 4 && s[i-4] == '0' && s[i-3] == 'x'):
+			// 0x2e0x2e0x2f: the bytes of ../ spelled as hex literals
+			if h, ok := unhex2(s[i+2], s[i+3]); ok && (h == '.' || h == '/' || h == '\\') {
+				c = h
+				i += 3
+			}
 		case c == '%' && i+2 < len(s):
 			if h, ok := unhex2(s[i+1], s[i+2]); ok && (h == '.' || h == '/' || h == '\\' || h == 0 || h == '%') {
 				c = h
@@ -120,7 +136,11 @@ var sensitiveFiles = [...]string{
 	"etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "etc/ssl/private", "etc/master.passwd",
 	"etc/pwd.db", "etc/spwd.db", "etc/subuid", "etc/subgid", "etc/gshadow", "etc/os-release", "etc/lsb-release", "etc/redhat-release",
 	"proc/self/", "proc/version", "proc/cpuinfo", "proc/meminfo", "proc/net/", "proc/mounts", "proc/1/",
-	"var/log/", "var/run/secrets", "var/lib/mysql", "var/mail/", "var/spool/", "var/task/", "var/runtime/",
+	// the system's logs, not /var/log as such: /var/log/myapp is an
+	// application's own log directory in its configuration
+	"var/log/auth.log", "var/log/syslog", "var/log/messages", "var/log/secure", "var/log/wtmp", "var/log/btmp",
+	"var/log/lastlog", "var/log/kern.log", "var/log/apache", "var/log/httpd/", "var/log/nginx/", "var/log/mail",
+	"var/log/audit/", "var/log/faillog", "var/log/cloud-init", "var/run/secrets", "var/lib/mysql", "var/mail/", "var/spool/", "var/task/", "var/runtime/",
 	"root/.", ".bash_history", ".zsh_history", ".ssh/", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
 	"authorized_keys", "known_hosts", ".aws/credentials", ".aws/config", ".kube/config", ".docker/config.json",
 	".git/config", ".git/head", ".gitconfig", ".git-credentials", ".svn/entries", ".hg/", ".env", ".htaccess",

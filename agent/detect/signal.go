@@ -25,10 +25,11 @@ const (
 	// Added by the detection engine (additive to the original contract).
 	CodeInj         Class = "code-injection"   // PHP, Java, Node.js, Ruby, Python code and deserialization
 	SessionFixation Class = "session-fixation" // cookies set from input, session ids in parameters
+	HeaderInj       Class = "header-injection" // CRLF injection of mail or HTTP headers
 )
 
 // Classes lists every class in a stable order.
-var Classes = []Class{SQLi, XSS, PathTraversal, RFI, CommandInj, SSRF, JNDI, XXE, SSTI, NoSQLi, LDAPi, Scanner, Protocol, CodeInj, SessionFixation}
+var Classes = []Class{SQLi, XSS, PathTraversal, RFI, CommandInj, SSRF, JNDI, XXE, SSTI, NoSQLi, LDAPi, Scanner, Protocol, CodeInj, SessionFixation, HeaderInj}
 
 // IsAttack reports whether signals of the class indicate an attack on the
 // application, as opposed to Protocol findings about the request's encoding.
@@ -41,8 +42,9 @@ type Signal struct {
 	Location string
 	// Record is the batch record index, or -1.
 	Record int
-	// Rule names what matched, e.g. "libinjection-sqli", "shell-lexer",
-	// "metadata-ip"; stable, so exclusions and custom rules can refer to it.
+	// Rule names what matched, e.g. "sqli-libinjection", "cmdi-separator",
+	// "ssrf-metadata": an id of the rule table (rules.go), stable, so
+	// exclusions and custom rules can refer to it.
 	Rule string
 	// Excerpt is a short, bounded excerpt around the match with anything
 	// secret-looking scrubbed; never the whole value.

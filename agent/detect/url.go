@@ -297,6 +297,20 @@ func (in *input) detectURL() {
 	}
 }
 
+// includesFile reports whether a URL without scheme ("host/path/x.php")
+// reads as a file to include: a bare host, or a path whose last segment has
+// an extension. The '?' that follows it then cuts off the extension a
+// vulnerable include appends; a page address ending in '?' (an avatar
+// link, /avatars/u/5346?) is an ordinary link with an empty query.
+func includesFile(rest string) bool {
+	slash := strings.IndexByte(rest, '/')
+	if slash < 0 || slash == len(rest)-1 {
+		return true
+	}
+	last := rest[strings.LastIndexByte(rest, '/')+1:]
+	return strings.IndexByte(last, '.') > 0
+}
+
 // hostOf extracts the host from "user@host:port/path?query".
 func hostOf(rest string) string {
 	end := len(rest)
@@ -414,7 +428,7 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 	switch {
 	case in.sink == sinkFile && b == 0:
 		in.emit(RFI, "rfi-include-param", 8, b, b+32)
-	case b == 0 && strings.HasSuffix(trailing, "?") && len(host) > 0:
+	case b == 0 && strings.HasSuffix(trailing, "?") && len(host) > 0 && includesFile(s[a:len(trailing)-1]):
 		in.emit(RFI, "rfi-trailing-question", 7, b, len(s))
 	case b == 0 && strings.Contains(s, "?") && strings.HasSuffix(trailing, "??"):
 		in.emit(RFI, "rfi-trailing-question", 7, b, len(s))

@@ -29,13 +29,20 @@ var ErrNotHTTP = errors.New("trigger has no HTTP response")
 // For an ALB in multi-value headers mode use Request.BlockResponse, which
 // knows the mode from the event.
 func BlockResponse(t Trigger, status int, contentType string, body []byte) ([]byte, error) {
-	return blockResponse(t, false, status, contentType, body)
+	return blockResponse(t, false, "", status, contentType, body)
 }
 
 // BlockResponse is BlockResponse for the trigger of r, shaped for the
 // header mode the event used.
 func (r *Request) BlockResponse(status int, contentType string, body []byte) ([]byte, error) {
-	return blockResponse(r.Trigger, r.MultiValueHeaders && r.Trigger == ALB, status, contentType, body)
+	return blockResponse(r.Trigger, r.MultiValueHeaders && r.Trigger == ALB, "", status, contentType, body)
+}
+
+// BlockResponseFor is Request.BlockResponse that also names the blocked
+// invocation's Lambda request id in contract.RequestIDHeader. requestID
+// must come from the Runtime API, never from the event.
+func (r *Request) BlockResponseFor(requestID string, status int, contentType string, body []byte) ([]byte, error) {
+	return blockResponse(r.Trigger, r.MultiValueHeaders && r.Trigger == ALB, requestID, status, contentType, body)
 }
 
 type proxyResponse struct {
@@ -47,7 +54,7 @@ type proxyResponse struct {
 	IsBase64Encoded   bool                `json:"isBase64Encoded"`
 }
 
-func blockResponse(t Trigger, multiValue bool, status int, contentType string, body []byte) ([]byte, error) {
+func blockResponse(t Trigger, multiValue bool, requestID string, status int, contentType string, body []byte) ([]byte, error) {
 	if !t.IsHTTP() {
 		return nil, fmt.Errorf("block response for %s: %w", t, ErrNotHTTP)
 	}
@@ -61,7 +68,7 @@ func blockResponse(t Trigger, multiValue bool, status int, contentType string, b
 		resp.Body = base64.StdEncoding.EncodeToString(body)
 		resp.IsBase64Encoded = true
 	}
-	headers := blockHeaders(contentType)
+	headers := blockHeaders(contentType, requestID)
 	switch t {
 	case ALB, VPCLatticeV1, VPCLatticeV2:
 		// ALB requires statusDescription ("403 Forbidden"); Lattice accepts it.
@@ -82,16 +89,21 @@ func blockResponse(t Trigger, multiValue bool, status int, contentType string, b
 	return b, nil
 }
 
-// blockHeaders are the headers of every block response.
-func blockHeaders(contentType string) map[string]string {
+// blockHeaders are the headers of every block response, with the request
+// id when there is one.
+func blockHeaders(contentType, requestID string) map[string]string {
 	if contentType == "" {
 		contentType = "text/plain; charset=utf-8"
 	}
-	return map[string]string{
+	h := map[string]string{
 		"Content-Type":           contentType,
 		"Cache-Control":          "no-store",
 		"X-Content-Type-Options": "nosniff",
 	}
+	if requestID != "" {
+		h[contract.RequestIDHeader] = requestID
+	}
+	return h
 }
 
 // StreamingContentType is the content type of a streamed HTTP integration
@@ -120,6 +132,12 @@ func (t Trigger) StreamsResponses() bool {
 // never contain request input. The result is to be posted as a streamed
 // response (Lambda-Runtime-Function-Response-Mode: streaming).
 func StreamingBlockResponse(t Trigger, status int, contentType string, body []byte) ([]byte, error) {
+	return StreamingBlockResponseFor(t, "", status, contentType, body)
+}
+
+// StreamingBlockResponseFor is StreamingBlockResponse that also names the
+// blocked invocation's Lambda request id in contract.RequestIDHeader.
+func StreamingBlockResponseFor(t Trigger, requestID string, status int, contentType string, body []byte) ([]byte, error) {
 	if !t.StreamsResponses() {
 		return nil, fmt.Errorf("streaming block response for %s: %w", t, ErrNoStreaming)
 	}
@@ -129,7 +147,7 @@ func StreamingBlockResponse(t Trigger, status int, contentType string, body []by
 	prelude, err := json.Marshal(struct {
 		StatusCode int               `json:"statusCode"`
 		Headers    map[string]string `json:"headers"`
-	}{status, blockHeaders(contentType)})
+	}{status, blockHeaders(contentType, requestID)})
 	if err != nil {
 		return nil, fmt.Errorf("streaming block response: %w", err)
 	}

@@ -321,17 +321,18 @@ func StreamedInvocations(streaming []event.Trigger) func(*proxy.Invocation) bool
 	}
 }
 
-// blockResponse shapes the block response for the trigger, in the
+// blockResponse shapes the block response for the trigger, naming the
+// invocation's request id (d.RequestID, from the Runtime API), in the
 // streaming format when the invocation was made with response streaming.
 // Record-list triggers whose every record was malicious are answered with
 // an empty partial-batch response: the invocation succeeds and the batch is
 // dropped.
 func blockResponse(req *event.Request, d *Decision, streamed bool) ([]byte, error) {
 	if streamed {
-		return event.StreamingBlockResponse(req.Trigger, d.Status, d.ContentType, d.Body)
+		return event.StreamingBlockResponseFor(req.Trigger, d.RequestID, d.Status, d.ContentType, d.Body)
 	}
 	if req.Trigger.IsHTTP() {
-		return req.BlockResponse(d.Status, d.ContentType, d.Body)
+		return req.BlockResponseFor(d.RequestID, d.Status, d.ContentType, d.Body)
 	}
 	switch req.Trigger {
 	case event.SQS, event.Kinesis, event.DynamoDBStreams:
@@ -405,28 +406,42 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 			return ctx.Err() == nil
 		})
 		var de *decode.Error
+		overrun := ctx.Err() != nil
 		if errors.As(werr, &de) {
 			for _, is := range de.Issues {
+				if is.Kind == decode.TimeBudget {
+					overrun = true
+					continue
+				}
 				sigs = append(sigs, issueSignal(is))
 			}
 		}
 		ev.AddSignals(sigs...)
+		d := ev.Finish()
+		if overrun && d.Outcome != policy.Block {
+			// Running out of time says nothing about the input: it is an
+			// inspection failure, and LAMBDAWAF_FAILURE_POLICY decides
+			// (a block found before it still blocks).
+			d.Outcome, d.Skipped, d.Error = policy.Allow, "error", "inspection time budget exceeded"
+			if err := ctx.Err(); err != nil {
+				d.Error = "inspection cut short: " + err.Error()
+			}
+			return d, req, errors.New(d.Error)
+		}
+		return d, req, nil
 	}
 	return ev.Finish(), req, nil
 }
 
-// issueSignal turns a decoding anomaly into a protocol signal. Input left
-// uninspected (limits, decompression bombs) scores high: it is how evasion
-// looks. Malformed encodings score low: clients get them wrong too.
+// issueSignal turns a decoding issue into a signal. A bound reached (input
+// left uninspected: how evasion by size, depth or count looks) is a limit
+// signal, decided by the policy's onLimit alone. Malformed encodings are
+// protocol signals that score low: clients get them wrong too.
 func issueSignal(is decode.Issue) detect.Signal {
-	score := 3
-	switch is.Kind {
-	case decode.DecompressionBomb:
-		score = 9
-	case decode.DepthLimit, decode.ValueLimit, decode.ByteLimit:
-		score = 7
+	if is.Kind.IsLimit() {
+		return detect.Signal{Class: policy.ClassLimit, Location: is.Location, Record: is.Record, Rule: "limit-" + string(is.Kind), Score: 10}
 	}
-	return detect.Signal{Class: detect.Protocol, Location: is.Location, Record: is.Record, Rule: "decode-" + string(is.Kind), Score: score}
+	return detect.Signal{Class: detect.Protocol, Location: is.Location, Record: is.Record, Rule: "decode-" + string(is.Kind), Score: 3}
 }
 
 // UnknownTriggers reports how many events of unknown triggers passed.

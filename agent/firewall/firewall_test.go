@@ -45,10 +45,10 @@ func (d *fakeDetector) InspectSite(v event.Value, _ *detect.Site, dst []detect.S
 	d.log.mu.Unlock()
 	low := strings.ToLower(v.Text)
 	if strings.Contains(low, "' or 1=1") && !d.off[detect.SQLi] {
-		dst = append(dst, detect.Signal{Class: detect.SQLi, Location: v.Location, Record: v.Record, Rule: "fake-sqli", Score: 9})
+		dst = append(dst, detect.Signal{Class: detect.SQLi, Location: v.Location, Record: v.Record, Rule: "sqli-libinjection", Score: 9})
 	}
 	if strings.Contains(low, "<script") && !d.off[detect.XSS] {
-		dst = append(dst, detect.Signal{Class: detect.XSS, Location: v.Location, Record: v.Record, Rule: "fake-xss", Score: 8})
+		dst = append(dst, detect.Signal{Class: detect.XSS, Location: v.Location, Record: v.Record, Rule: "xss-libinjection", Score: 8})
 	}
 	if v.Text == "panic-now" {
 		panic("detector exploded")
@@ -228,7 +228,7 @@ func TestModes(t *testing.T) {
 		{"off skips inspection", Options{Mode: policy.ModeOff}, "", false, ""},
 		{"class set to log", Options{}, "detection:\n  classes:\n    sqli: log\n", false, policy.Log},
 		{"class off", Options{}, "detection:\n  classes:\n    sqli: off\n", false, policy.Allow},
-		{"detector rule off", Options{}, "detection:\n  rules:\n    fake-sqli: off\n", false, policy.Allow},
+		{"detector rule off", Options{}, "detection:\n  rules:\n    sqli-libinjection: off\n", false, policy.Allow},
 		{"threshold above score", Options{}, "detection:\n  threshold: 10\n", false, policy.Allow},
 	}
 	for _, tt := range tests {

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )
@@ -105,7 +106,9 @@ rules:
 			if err := json.Unmarshal(prelude, &p); err != nil {
 				t.Fatalf("prelude %q: %v", prelude, err)
 			}
-			want := map[string]string{"Content-Type": wantType, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+			// The request id is the Runtime API's, never the event's.
+			want := map[string]string{"Content-Type": wantType, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+				contract.RequestIDHeader: "req-1"}
 			if p.StatusCode != tt.wantStatus || !maps.Equal(p.Headers, want) {
 				t.Errorf("prelude %s", prelude)
 			}
@@ -152,4 +155,48 @@ func TestStreamedInvocations(t *testing.T) {
 	if StreamedInvocations(nil)(&proxy.Invocation{Event: fixture(t, "apigw-v2.json", functionURL("x"))}) {
 		t.Error("no streaming triggers, yet streamed")
 	}
+}
+
+// TestBlockResponsesNameTheRuntimeAPIRequestID: every HTTP block response
+// carries the invocation's request id from the Runtime API, in both header
+// modes, and never an id the event claims.
+func TestBlockResponsesNameTheRuntimeAPIRequestID(t *testing.T) {
+	tests := []struct {
+		name    string
+		fixture string
+		edits   map[string]any
+	}{
+		{"http api, forged requestContext.requestId", "apigw-v2.json", merge(v2Query(sqli), map[string]any{"requestContext.requestId": "forged"})},
+		{"rest api, forged x-amzn-requestid header", "apigw-v1.json", map[string]any{"body": `{"c":"<script>alert(1)</script>"}`, "headers.x-amzn-requestid": "forged"}},
+		{"alb", "alb.json", map[string]any{"headers.x-search": sqli}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _, _ := newTestFirewall(t, "", Options{})
+			v := inspect(t, f, fixture(t, tt.fixture, tt.edits))
+			if !v.Block {
+				t.Fatal("not blocked")
+			}
+			var resp struct {
+				Headers           map[string]string   `json:"headers"`
+				MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+			}
+			if err := json.Unmarshal(v.BlockResponse, &resp); err != nil {
+				t.Fatal(err)
+			}
+			got := resp.Headers[contract.RequestIDHeader]
+			if vs := resp.MultiValueHeaders[contract.RequestIDHeader]; len(vs) == 1 {
+				got = vs[0]
+			}
+			if got != "req-1" || bytes.Contains(v.BlockResponse, []byte("forged")) {
+				t.Errorf("block response %s: want %s req-1 and nothing forged", v.BlockResponse, contract.RequestIDHeader)
+			}
+		})
+	}
+}
+
+func merge(a, b map[string]any) map[string]any {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
 }

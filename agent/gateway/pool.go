@@ -40,11 +40,13 @@ type Pool struct {
 	slots  []bool // slot in use by a live environment
 	closed bool
 	live   map[Environment]int
+	gen    int // bumped by Recycle; environments of older generations retire
 }
 
 type pooled struct {
 	env  Environment
 	slot int
+	gen  int
 }
 
 func (p *Pool) init() {
@@ -136,24 +138,59 @@ func (p *Pool) take(ctx context.Context) (pooled, error) {
 	}
 	p.mu.Lock()
 	p.live[env] = slot
-	closed := p.closed
+	closed, gen := p.closed, p.gen
 	p.mu.Unlock()
 	if closed {
 		_ = env.Close(context.WithoutCancel(ctx))
 		return pooled{}, errors.New("pool is closed")
 	}
-	return pooled{env: env, slot: slot}, nil
+	return pooled{env: env, slot: slot, gen: gen}, nil
 }
 
 func (p *Pool) put(e pooled) {
 	p.mu.Lock()
-	if p.closed {
+	switch {
+	case p.closed:
 		p.mu.Unlock()
-	} else {
+	case e.gen != p.gen:
+		// Recycled while busy: retire it now that it is free.
+		p.retire(e)
+		p.mu.Unlock()
+		go e.env.Close(context.Background())
+	default:
 		p.idle = append(p.idle, e)
 		p.mu.Unlock()
 	}
 	<-p.tokens
+}
+
+// retire forgets an environment and frees its slot; p.mu is held.
+func (p *Pool) retire(e pooled) {
+	delete(p.live, e.env)
+	p.slots[e.slot] = false
+}
+
+// Recycle replaces every environment: idle ones are shut down now, busy
+// ones when their invocation ends, and the next invocations start fresh
+// ones (for a function whose code changed). It returns once the idle ones
+// are down.
+func (p *Pool) Recycle(ctx context.Context) error {
+	p.init()
+	p.mu.Lock()
+	p.gen++
+	idle := p.idle
+	p.idle = nil
+	for _, e := range idle {
+		p.retire(e)
+	}
+	p.mu.Unlock()
+	var wg sync.WaitGroup
+	errs := make([]error, len(idle))
+	for i, e := range idle {
+		wg.Go(func() { errs[i] = e.env.Close(ctx) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Size returns the number of environments started and not yet closed.

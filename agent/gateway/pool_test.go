@@ -167,3 +167,56 @@ func TestPoolWarm(t *testing.T) {
 		t.Errorf("Warm of a broken function: %v", err)
 	}
 }
+
+// TestPoolRecycleReplacesEnvironments: after Recycle, idle environments are
+// closed at once, a busy one when its invocation ends, and the next
+// invocations run in new environments.
+func TestPoolRecycleReplacesEnvironments(t *testing.T) {
+	var mu sync.Mutex
+	var started []*fakeEnv
+	p := &Pool{Max: 2, QueueTimeout: time.Second, New: func(_ context.Context, slot int) (Environment, error) {
+		e := &fakeEnv{slot: slot, delay: 100 * time.Millisecond}
+		mu.Lock()
+		started = append(started, e)
+		mu.Unlock()
+		return e, nil
+	}}
+	defer p.Close(context.Background())
+	if err := p.Warm(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	idle := started[0]
+	// Keep the warm environment busy during Recycle.
+	busyDone := make(chan error, 1)
+	go func() {
+		_, err := p.Invoke(context.Background(), []byte(`{}`))
+		busyDone <- err
+	}()
+	time.Sleep(20 * time.Millisecond)
+	if err := p.Recycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if idle.closed.Load() {
+		t.Fatal("the busy environment was closed under its invocation")
+	}
+	if err := <-busyDone; err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(time.Second); !idle.closed.Load() && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	}
+	if !idle.closed.Load() {
+		t.Error("the recycled environment was not closed once free")
+	}
+	if _, err := p.Invoke(context.Background(), []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	n := len(started)
+	mu.Unlock()
+	if n != 2 || started[1].closed.Load() {
+		t.Errorf("after Recycle: %d environments started (want a fresh second), second closed %v", n, n == 2 && started[1].closed.Load())
+	}
+	if p.Size() != 1 {
+		t.Errorf("Size = %d, want 1 (the fresh one)", p.Size())
+	}
+}

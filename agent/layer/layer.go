@@ -4,8 +4,10 @@
 //
 //   - lambdawaf-wrapper, installed as /opt/lambdawaf-wrapper: the
 //     AWS_LAMBDA_EXEC_WRAPPER for managed runtimes.
-//   - bootstrap, installed as /opt/bootstrap: the entry point for OS-only
-//     runtimes whose executable is named by the function's handler.
+//   - bootstrap, installed as /opt/bootstrap by its own layer (not the agent
+//     layer, whose files must not collide with a custom runtime layer's
+//     bootstrap): the entry point for OS-only runtimes whose executable is
+//     named by the function's handler.
 //
 // Both are POSIX sh and point AWS_LAMBDA_RUNTIME_API at the agent.
 package layer

@@ -20,11 +20,21 @@ type entry struct {
 	open func() (io.ReadCloser, error)
 }
 
-// tree lists every file of the layer, in the order they are written.
+// tree lists every file of the agent layer, in the order they are
+// written. It holds no /opt/bootstrap: layers merge into /opt, and a
+// custom runtime's own layer ships a bootstrap of that name.
 func tree(extension string) []entry {
 	return []entry{
 		{ExtensionPath, func() (io.ReadCloser, error) { return os.Open(extension) }},
 		{WrapperPath, func() (io.ReadCloser, error) { return Files.Open(WrapperPath) }},
+	}
+}
+
+// bootstrapTree lists the files of the bootstrap layer, which the
+// component adds only to OS-only functions whose executable is not named
+// bootstrap (wiring bootstrap). It is the same for both architectures.
+func bootstrapTree() []entry {
+	return []entry{
 		{BootstrapPath, func() (io.ReadCloser, error) { return Files.Open(BootstrapPath) }},
 	}
 }
@@ -34,12 +44,22 @@ func tree(extension string) []entry {
 // then sees no change and publishes no new layer version).
 var zipEpoch = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// WriteZip writes the layer archive: the extension binary read from the
-// file named extension, the wrapper and the bootstrap script, all
-// executable. The result is deterministic for a given binary.
+// WriteZip writes the agent layer archive: the extension binary read from
+// the file named extension and the wrapper, both executable. The result is
+// deterministic for a given binary.
 func WriteZip(w io.Writer, extension string) error {
+	return writeZip(w, tree(extension))
+}
+
+// WriteBootstrapZip writes the bootstrap layer archive: /opt/bootstrap
+// alone, executable, deterministic.
+func WriteBootstrapZip(w io.Writer) error {
+	return writeZip(w, bootstrapTree())
+}
+
+func writeZip(w io.Writer, entries []entry) error {
 	zw := zip.NewWriter(w)
-	for _, e := range tree(extension) {
+	for _, e := range entries {
 		h := &zip.FileHeader{Name: e.path, Method: zip.Deflate, Modified: zipEpoch}
 		h.SetMode(0o755)
 		dst, err := zw.CreateHeader(h)
@@ -56,11 +76,13 @@ func WriteZip(w io.Writer, extension string) error {
 	return nil
 }
 
-// Install lays the layer tree out under dir, as Lambda would extract it
-// under /opt, for the local emulation. The extension is copied, not linked,
-// so that the name Lambda-Extension-Name is checked against is the layer's.
+// Install lays out under dir what Lambda would extract under /opt for a
+// function with the agent layer and the bootstrap layer, for the local
+// emulations, which run every wiring in one /opt. The extension is copied,
+// not linked, so that the name Lambda-Extension-Name is checked against is
+// the layer's.
 func Install(dir, extension string) error {
-	for _, e := range tree(extension) {
+	for _, e := range append(tree(extension), bootstrapTree()...) {
 		dst := filepath.Join(dir, filepath.FromSlash(e.path))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return fmt.Errorf("install layer: %w", err)

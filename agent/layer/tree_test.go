@@ -29,7 +29,7 @@ func TestWriteZipTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{ExtensionPath: "\x7fELF fake agent"}
-	for _, p := range []string{WrapperPath, BootstrapPath} {
+	for _, p := range []string{WrapperPath} {
 		s, err := Files.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
@@ -57,6 +57,39 @@ func TestWriteZipTree(t *testing.T) {
 		if string(got) != content {
 			t.Errorf("%s content differs from its source", f.Name)
 		}
+	}
+}
+
+func TestWriteBootstrapZipHoldsOnlyTheBootstrap(t *testing.T) {
+	var a, b bytes.Buffer
+	if err := WriteBootstrapZip(&a); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteBootstrapZip(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("two builds of the bootstrap layer differ; the zip must be deterministic")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(a.Bytes()), int64(a.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zr.File) != 1 || zr.File[0].Name != BootstrapPath || zr.File[0].Mode().Perm() != 0o755 {
+		for _, f := range zr.File {
+			t.Errorf("bootstrap layer holds %s (%v)", f.Name, f.Mode())
+		}
+		t.Fatalf("want exactly %s, executable", BootstrapPath)
+	}
+	rc, err := zr.File[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(rc)
+	rc.Close()
+	want, _ := Files.ReadFile(BootstrapPath)
+	if !bytes.Equal(got, want) {
+		t.Error("bootstrap layer content differs from the embedded script")
 	}
 }
 

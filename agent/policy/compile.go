@@ -26,6 +26,7 @@ const (
 type Policy struct {
 	source    string
 	mode      Mode
+	onLimit   OnLimit
 	block     BlockSpec
 	threshold int
 	paranoia  int
@@ -109,6 +110,7 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 	p := &Policy{
 		source:    env.source,
 		mode:      ModeBlock,
+		onLimit:   OnLimitBlock,
 		block:     BlockSpec{Status: DefaultBlockStatus, ContentType: DefaultBlockContentType, Body: DefaultBlockBody},
 		threshold: 1,
 		lists:     map[string]*compiledList{},
@@ -122,6 +124,13 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 			pr.add([]string{"mode"}, "expected block, log or off, got %q", cfg.Mode)
 		}
 		p.mode = m
+	}
+	if cfg.OnLimit != "" {
+		l, ok := parseOnLimit(cfg.OnLimit)
+		if !ok {
+			pr.add([]string{"onLimit"}, "expected block, log or allow, got %q", cfg.OnLimit)
+		}
+		p.onLimit = l
 	}
 	if b := cfg.Block; b != nil {
 		if b.Status != 0 {

@@ -43,6 +43,9 @@ type Config struct {
 	Version int `json:"version,omitempty"`
 	// Mode is the function-wide mode; LAMBDAWAF_MODE overrides it.
 	Mode Mode `json:"mode,omitempty"`
+	// OnLimit is what an event that reached an inspection bound gets:
+	// block (default), log or allow. See limit.go.
+	OnLimit OnLimit `json:"onLimit,omitempty"`
 	// Block is the default block response.
 	Block *BlockSpec `json:"block,omitempty"`
 	// Detection says what signals do.

@@ -45,6 +45,8 @@ type Error struct {
 	// Source names the document (its path, or "<input>").
 	Source string
 	Fields []*FieldError
+
+	salvaged *salvage // set between schema validation and compilation
 }
 
 func (e *Error) Error() string {

@@ -171,7 +171,7 @@ func (e *exclusion) coversLocation(loc string) bool {
 func (ev *Evaluation) AddSignals(sigs ...detect.Signal) {
 	for i := range sigs {
 		s := &sigs[i]
-		if ev.Excluded(s) || ev.p.signalMode(s) == ModeOff {
+		if !isLimit(s) && (ev.Excluded(s) || ev.p.signalMode(s) == ModeOff) {
 			continue
 		}
 		ev.ctx.signals = append(ev.ctx.signals, *s)
@@ -317,16 +317,21 @@ func (ev *Evaluation) Finish() *Decision {
 	if !ev.done {
 		for i := range d.Signals {
 			s := &d.Signals[i]
-			if s.Score < ev.p.threshold {
-				continue
-			}
 			act := Block
-			if ev.p.signalMode(s) == ModeLog {
+			switch {
+			case isLimit(s):
+				act = ev.p.limitAction()
+			case s.Score < ev.p.threshold:
+				continue
+			case ev.p.signalMode(s) == ModeLog:
 				act = Log
 			}
 			d.Reasons = append(d.Reasons, Reason{Kind: ReasonSignal, ID: s.Rule, Action: act, Class: s.Class, Location: s.Location, Record: s.Record})
 			if act == Log {
 				logging = true
+				continue
+			}
+			if act == Allow {
 				continue
 			}
 			if recordList && s.Record >= 0 {
@@ -392,6 +397,8 @@ const (
 )
 
 func (d *Decision) truncate() {
+	keepLimitsFirst(d.Reasons, func(r *Reason) bool { return r.Class == ClassLimit })
+	keepLimitsFirst(d.Signals, isLimit)
 	if n := len(d.Reasons); n > MaxReasons {
 		d.Reasons = d.Reasons[:MaxReasons:MaxReasons]
 		d.OmittedReasons = n - MaxReasons

@@ -345,7 +345,7 @@ exclusions:
     locations: [body.comment, 'body.posts[*].text']
     routes: ["POST /comments", "/blog/**"]
   - id: libinjection-fp
-    rules: [libinjection-sqli]
+    rules: [sqli-libinjection]
     locations: [query.q]
   - id: everything-on-upload
     routes: ["PUT /upload/{name}"]
@@ -364,7 +364,7 @@ exclusions:
 		{"other route kept", "POST", "/messages", detect.Signal{Class: detect.XSS, Location: "body.comment", Rule: "x", Score: 9, Record: -1}, true},
 		{"wildcard route and location", "POST", "/blog/2026/post", detect.Signal{Class: detect.XSS, Location: "body.posts[3].text", Rule: "x", Score: 9, Record: -1}, false},
 		{"key signals follow their value", "POST", "/comments", detect.Signal{Class: detect.XSS, Location: "body.comment#key", Rule: "x", Score: 9, Record: -1}, false},
-		{"rule on any route", "GET", "/search", detect.Signal{Class: detect.SQLi, Location: "query.q", Rule: "libinjection-sqli", Score: 9, Record: -1}, false},
+		{"rule on any route", "GET", "/search", detect.Signal{Class: detect.SQLi, Location: "query.q", Rule: "sqli-libinjection", Score: 9, Record: -1}, false},
 		{"other rule kept", "GET", "/search", detect.Signal{Class: detect.SQLi, Location: "query.q", Rule: "sqli-tautology", Score: 9, Record: -1}, true},
 	}
 	for _, tt := range tests {
@@ -396,7 +396,7 @@ exclusions:
 		t.Errorf("class-limited exclusion: all=%v classes=%v rules=%v; want xss left out of detection", all, classes, rules)
 	}
 	all, classes, rules = p.Begin(req, now).Exclusions("query.q")
-	if all || len(classes) != 0 || len(rules) != 1 || rules[0] != "libinjection-sqli" {
+	if all || len(classes) != 0 || len(rules) != 1 || rules[0] != "sqli-libinjection" {
 		t.Errorf("rule-limited exclusion: all=%v classes=%v rules=%v", all, classes, rules)
 	}
 	if all, classes, rules := p.Begin(req, now).Exclusions("body.title"); all || classes != nil || rules != nil {

@@ -2,11 +2,16 @@ package policy
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -52,16 +57,124 @@ func readBounded(path string) ([]byte, error) {
 // one *Error.
 func Parse(data []byte, source string) (*Policy, error) {
 	cfg, loc, err := parseDocument(data, source)
+	env := compileEnv{loc: loc, source: source, dir: filepath.Dir(source)}
 	if err != nil {
+		var pe *Error
+		if errors.As(err, &pe) && pe.salvaged != nil {
+			pe.Fields = append(pe.Fields, salvageProblems(pe.salvaged, env)...)
+			pe.salvaged = nil
+			slices.SortStableFunc(pe.Fields, func(a, b *FieldError) int {
+				return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+			})
+		}
 		return nil, err
 	}
-	return compile(cfg, compileEnv{loc: loc, source: source, dir: filepath.Dir(source)})
+	return compile(cfg, env)
+}
+
+// salvage is what is left of a document that failed the schema once the
+// failing fields are taken out, so that compiling it reports the other
+// problems in the same pass.
+type salvage struct {
+	cfg *Config
+	// failed are the formatted paths of the fields taken out (or of their
+	// objects): problems compiling reports under them are consequences of
+	// the removal, not news.
+	failed []string
+}
+
+// salvageConfig takes the failing fields out of obj (unknown keys
+// deleted, bad values nulled) and decodes the rest; nil when the rest does
+// not decode.
+func salvageConfig(obj map[string]any, leaves []schemaLeaf, loc locator) *salvage {
+	s := &salvage{}
+	for _, l := range leaves {
+		if len(l.loc) == 0 {
+			return nil // the document itself failed
+		}
+		parent := l.loc[:len(l.loc)-1]
+		_, _, p := loc.locate(parent)
+		s.failed = append(s.failed, p)
+		var node any = obj
+		for _, tok := range parent {
+			switch n := node.(type) {
+			case map[string]any:
+				node = n[tok]
+			case []any:
+				i, err := strconv.Atoi(tok)
+				if err != nil || i < 0 || i >= len(n) {
+					node = nil
+				} else {
+					node = n[i]
+				}
+			default:
+				node = nil
+			}
+		}
+		last := l.loc[len(l.loc)-1]
+		switch n := node.(type) {
+		case map[string]any:
+			if l.isKey {
+				delete(n, last)
+			} else if _, ok := n[last]; ok {
+				n[last] = nil
+			}
+		case []any:
+			if i, err := strconv.Atoi(last); err == nil && i >= 0 && i < len(n) {
+				n[i] = nil
+			}
+		}
+	}
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&s.cfg) != nil || s.cfg == nil {
+		return nil
+	}
+	return s
+}
+
+// salvageProblems compiles a salvaged document and returns the problems
+// that are not consequences of the fields taken out.
+func salvageProblems(s *salvage, env compileEnv) (out []*FieldError) {
+	defer func() {
+		if recover() != nil { // a salvaged document is odd by construction
+			out = nil
+		}
+	}()
+	_, err := compile(s.cfg, env)
+	var ce *Error
+	if !errors.As(err, &ce) {
+		return nil
+	}
+	for _, fe := range ce.Fields {
+		if !underAny(fe.Path, s.failed) {
+			out = append(out, fe)
+		}
+	}
+	return out
+}
+
+// underAny reports whether path is one of prefixes or inside one.
+func underAny(path string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if p == "" || path == p || strings.HasPrefix(path, p+".") || strings.HasPrefix(path, p+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // ParseConfig validates a document and returns it as a Config, without
 // compiling it.
 func ParseConfig(data []byte, source string) (*Config, error) {
 	cfg, _, err := parseDocument(data, source)
+	if pe, ok := err.(*Error); ok {
+		pe.salvaged = nil
+	}
 	return cfg, err
 }
 
@@ -91,8 +204,11 @@ func parseDocument(data []byte, source string) (*Config, locator, error) {
 		return nil, loc, p.err(source)
 	}
 	normalise(obj)
-	validateSchema(obj, p)
+	leaves := validateSchema(obj, p)
 	if err := p.err(source); err != nil {
+		if pe, ok := err.(*Error); ok {
+			pe.salvaged = salvageConfig(obj, leaves, loc)
+		}
 		return nil, loc, err
 	}
 	raw, err := json.Marshal(obj)

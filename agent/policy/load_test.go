@@ -24,9 +24,10 @@ func TestBadConfigurationsArePrecise(t *testing.T) {
 		{"syntax error", "mode: block\nrules: [\n", "", 2, "syntax error"},
 		{"top level not a mapping", "- a\n- b\n", "", 1, "expected a mapping"},
 		{"wrong enum", "mode: blocking\n", "mode", 1, "expected one of block, log, off"},
+		{"bad onLimit", "onLimit: drop\n", "onLimit", 1, "expected one of block, log, allow"},
 		{"wrong type", "version: 1\nblock:\n  status: forbidden\n", "block.status", 3, "expected integer, got string"},
 		{"status out of range", "block:\n  status: 99\n", "block.status", 2, "minimum"},
-		{"unknown top-level field", "mode: log\nrulez: []\n", "rulez", 2, `unknown field "rulez"; expected one of: block, detection, exclusions, flagging, lists, mode, openapi, rateLimits, routes, rules, version`},
+		{"unknown top-level field", "mode: log\nrulez: []\n", "rulez", 2, `unknown field "rulez"; expected one of: block, detection, exclusions, flagging, lists, mode, onLimit, openapi, rateLimits, routes, rules, version`},
 		{"unknown rule field", "rules:\n  - id: a\n    whn: {field: path, prefix: /x}\n    action: block\n", "rules[0].whn", 3, `unknown field "whn"`},
 		{"missing action", "rules:\n  - id: a\n    when: {field: path, prefix: /x}\n", "rules[0]", 2, `missing required field "action"`},
 		{"bad action word", "rules:\n  - id: a\n    when: {field: path, prefix: /x}\n    action: deny\n", "rules[0].action.type", 4, "expected one of allow, block, log, continue, got deny"},
@@ -58,6 +59,9 @@ func TestBadConfigurationsArePrecise(t *testing.T) {
 		{"bad rate key", "rateLimits:\n  - id: ip\n    key: address\n    limit: 10\n    period: 1m\n", "rateLimits[0].key", 3, "does not match pattern"},
 		{"missing openapi file", "openapi:\n  path: nowhere.yaml\n", "openapi.path", 2, "cannot read OpenAPI document"},
 		{"empty exclusion", "exclusions:\n  - id: all\n", "exclusions[0]", 2, "needs at least one of"},
+		{"misspelt detector rule", "detection:\n  rules:\n    sqli-libinjecton: off\n", "detection.rules.sqli-libinjecton", 3, `unknown detector rule "sqli-libinjecton"; did you mean "sqli-libinjection"?`},
+		{"unknown detector rule", "detection:\n  rules:\n    frobnicate: log\n", "detection.rules.frobnicate", 3, `unknown detector rule "frobnicate"`},
+		{"misspelt excluded rule", "exclusions:\n  - id: fp\n    rules: [libinjection-sqli]\n", "exclusions[0].rules[0]", 3, `did you mean "sqli-libinjection"?`},
 		{"JSON document", "{\n  \"mode\": \"block\",\n  \"rules\": [\n    {\"id\": \"a\", \"when\": {\"field\": \"path\", \"regex\": \"[\"}, \"action\": \"block\"}\n  ]\n}\n", "rules[0].when.regex", 4, "invalid RE2"},
 	}
 	for _, tt := range tests {

@@ -47,13 +47,24 @@ var configSchema = sync.OnceValues(func() (*compiledSchema, error) {
 
 var printer = message.NewPrinter(language.English)
 
+// schemaLeaf is one failing field: its location (JSON pointer tokens) and
+// whether the failure is the key itself (an unknown or misspelt name)
+// rather than its value.
+type schemaLeaf struct {
+	loc   []string
+	msg   string
+	isKey bool
+}
+
 // validateSchema checks the document tree against the schema and records
-// one problem per failing field, in the document's terms.
-func validateSchema(doc map[string]any, p *problems) {
+// one problem per failing field, in the document's terms. It returns the
+// failing fields, so that the rest of the document can still be checked
+// (salvage).
+func validateSchema(doc map[string]any, p *problems) []schemaLeaf {
 	cs, err := configSchema()
 	if err != nil {
 		p.add(nil, "internal error: %v", err)
-		return
+		return nil
 	}
 	err = cs.schema.Validate(doc)
 	var ve *jsonschema.ValidationError
@@ -61,19 +72,22 @@ func validateSchema(doc map[string]any, p *problems) {
 		if err != nil {
 			p.add(nil, "%v", err)
 		}
-		return
+		return nil
 	}
-	type leaf struct {
-		loc []string
-		msg string
-	}
+	type leaf = schemaLeaf
 	var leaves []leaf
 	var walk func(e *jsonschema.ValidationError, override []string)
 	walk = func(e *jsonschema.ValidationError, override []string) {
 		if pn, ok := e.ErrorKind.(*kind.PropertyNames); ok {
 			// The causes judge the name, not a value: locate them at the
-			// offending key.
-			override = at(e.InstanceLocation, pn.Property)
+			// offending key. The library's InstanceLocation of a
+			// propertyNames error is not reliable (it can name a field
+			// validated later, rules[1] for detection.classes), so the key
+			// is found in the document from the schema's location.
+			override = locateKey(doc, e.SchemaURL, pn.Property)
+			if override == nil {
+				override = at(e.InstanceLocation, pn.Property)
+			}
 		}
 		if len(e.Causes) > 0 {
 			for _, c := range e.Causes {
@@ -94,7 +108,7 @@ func validateSchema(doc map[string]any, p *problems) {
 				if len(allowed) > 0 {
 					m += "; expected one of: " + strings.Join(allowed, ", ")
 				}
-				leaves = append(leaves, leaf{loc: at(loc, prop), msg: m})
+				leaves = append(leaves, leaf{loc: at(loc, prop), msg: m, isKey: true})
 			}
 			return
 		case *kind.Required:
@@ -105,13 +119,18 @@ func validateSchema(doc map[string]any, p *problems) {
 		case *kind.Type:
 			msg = fmt.Sprintf("expected %s, got %s", strings.Join(k.Want, " or "), k.Got)
 		case *kind.Enum:
+			if strings.Contains(e.SchemaURL, "/$defs/detectorRule") {
+				// a hundred ids are no help: name the one meant
+				msg = unknownRuleMessage(fmt.Sprint(k.Got))
+				break
+			}
 			want := make([]string, len(k.Want))
 			for i, w := range k.Want {
 				want[i] = fmt.Sprint(w)
 			}
 			msg = fmt.Sprintf("expected one of %s, got %v", strings.Join(want, ", "), k.Got)
 		}
-		leaves = append(leaves, leaf{loc: loc, msg: msg})
+		leaves = append(leaves, leaf{loc: loc, msg: msg, isKey: override != nil})
 	}
 	walk(ve, nil)
 	// A oneOf reports each failed branch at the same place: merge them.
@@ -131,6 +150,52 @@ func validateSchema(doc map[string]any, p *problems) {
 	for _, l := range merged {
 		p.add(l.loc, "%s", l.msg)
 	}
+	return merged
+}
+
+// locateKey finds, in doc, the object that the schema node at schemaURL
+// (…#/properties/detection/properties/classes/propertyNames) validates and
+// that has the key name, and returns the key's location; nil when the
+// schema path does not lead there by properties and items alone.
+func locateKey(doc any, schemaURL, name string) []string {
+	_, frag, _ := strings.Cut(schemaURL, "#")
+	toks := strings.Split(strings.TrimPrefix(frag, "/"), "/")
+	if len(toks) == 0 || toks[len(toks)-1] != "propertyNames" {
+		return nil
+	}
+	var find func(node any, toks, loc []string) []string
+	find = func(node any, toks, loc []string) []string {
+		if len(toks) == 1 { // "propertyNames"
+			if m, ok := node.(map[string]any); ok {
+				if _, has := m[name]; has {
+					return at(loc, name)
+				}
+			}
+			return nil
+		}
+		switch toks[0] {
+		case "properties":
+			m, ok := node.(map[string]any)
+			if !ok || len(toks) < 2 {
+				return nil
+			}
+			if v, ok := m[toks[1]]; ok {
+				return find(v, toks[2:], at(loc, toks[1]))
+			}
+		case "items":
+			a, ok := node.([]any)
+			if !ok {
+				return nil
+			}
+			for i, v := range a {
+				if l := find(v, toks[1:], at(loc, i)); l != nil {
+					return l
+				}
+			}
+		}
+		return nil
+	}
+	return find(doc, toks, nil)
 }
 
 // allowedProperties lists the properties the schema at url declares, to

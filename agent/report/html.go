@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
 
 //go:embed report.html.tmpl
@@ -25,7 +27,17 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"micros":   formatMicros,
 	"join":     strings.Join,
 	"route":    routeLabel,
+	"row": func(s view, r telemetry.Record) decisionRow {
+		return decisionRow{Rec: r, Path: s.Paths[r.RequestID], Anchor: s.Anchors[r.RequestID]}
+	},
 }).Parse(pageSource))
+
+// decisionRow is one row of the blocked and would-block tables: the
+// record, its concrete path when known and the anchor of its record.
+type decisionRow struct {
+	Rec          telemetry.Record
+	Path, Anchor string
+}
 
 // view is the template's data: the summary plus the chart geometry.
 type view struct {

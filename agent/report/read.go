@@ -28,6 +28,11 @@ type Input struct {
 	Decisions []telemetry.Record
 	// Responses are the outbound-inspection records.
 	Responses []telemetry.Record
+	// Requests are what `lambdawaf serve -log` adds beside the records:
+	// the concrete request (method and path, never the query) of each
+	// request id. Decision records carry only the route template, because
+	// paths often hold identifiers; locally, the path is the useful part.
+	Requests map[string]ServedRequest
 	// Lines is the number of lines read; Skipped those that were not
 	// lambdawaf records (function logs, platform lines, metrics documents,
 	// malformed or over-long lines).
@@ -77,11 +82,33 @@ func readLine(br *bufio.Reader) (line []byte, tooLong bool, err error) {
 	}
 }
 
+// ServedRequest is one line `lambdawaf serve -log` writes per request.
+type ServedRequest struct {
+	Message   string `json:"message"` // ServedRequestMessage
+	RequestID string `json:"request_id"`
+	Method    string `json:"method"`
+	Path      string `json:"path"`
+	Status    int    `json:"status"`
+}
+
+// ServedRequestMessage marks a ServedRequest line.
+const ServedRequestMessage = "lambdawaf serve request"
+
 // add parses one line and keeps it if it is a lambdawaf record.
 func (in *Input) add(line []byte) bool {
 	i := bytes.IndexByte(line, '{')
 	if i < 0 {
 		return false
+	}
+	if bytes.Contains(line[i:], []byte(ServedRequestMessage)) {
+		var sr ServedRequest
+		if json.Unmarshal(line[i:], &sr) == nil && sr.Message == ServedRequestMessage && sr.RequestID != "" {
+			if in.Requests == nil {
+				in.Requests = map[string]ServedRequest{}
+			}
+			in.Requests[sr.RequestID] = sr
+			return true
+		}
 	}
 	var probe struct {
 		Kind          *string `json:"kind"`

@@ -163,10 +163,13 @@ func TestHTMLIsSelfContained(t *testing.T) {
 		t.Error("no restrictive Content-Security-Policy")
 	}
 	// URLs may appear as escaped text (evidence), never as something a
-	// browser would fetch.
-	fetch := regexp.MustCompile(`(?i)(src|href|action|xlink:href)\s*=|url\(|@import|<script|<link|<iframe|<object|<embed`)
+	// browser would fetch; links stay inside the page (href="#rec-N").
+	fetch := regexp.MustCompile(`(?i)(src|action|xlink:href)\s*=|href\s*=\s*"[^#]|url\(|@import|<script|<link|<iframe|<object|<embed`)
 	if m := fetch.FindString(html); m != "" {
 		t.Errorf("page contains a fetching construct %q", m)
+	}
+	if !strings.Contains(html, `href="#rec-1"`) || !strings.Contains(html, `id="rec-1"`) {
+		t.Error("decisions do not link to their records")
 	}
 	for _, want := range []string{"Blocks over time", "Signals by class", "Signals by location", "Top routes", "Top sources", "Blocked requests", "<svg", "ssrf", "body.url"} {
 		if !strings.Contains(html, want) {
@@ -200,5 +203,39 @@ func TestShortenKeepsBothEnds(t *testing.T) {
 	}
 	if got := routeLabel("POST", "$default"); got != "POST $default" {
 		t.Errorf("routeLabel = %q", got)
+	}
+}
+
+// TestReportShowsPathsWouldBlockAndRecords: serve's request lines give the
+// concrete paths, log-mode decisions get their own table, and every row
+// links to its record.
+func TestReportShowsPathsWouldBlockAndRecords(t *testing.T) {
+	blocked := record(1, "block", telemetry.Signal{Class: "sqli", Location: "query.q", Rule: "sqli-libinjection", Score: 8})
+	blocked.RequestID = "11111111-1111-4111-8111-111111111111"
+	logged := record(2, "log", telemetry.Signal{Class: "xss", Location: "query.q", Rule: "xss-libinjection", Score: 8})
+	logged.RequestID = "22222222-2222-4222-8222-222222222222"
+	served := `{"message":"lambdawaf serve request","request_id":"11111111-1111-4111-8111-111111111111","method":"GET","path":"/search","status":403}` + "\n" +
+		`{"message":"lambdawaf serve request","request_id":"22222222-2222-4222-8222-222222222222","method":"GET","path":"/comments","status":200}` + "\n"
+	var out bytes.Buffer
+	s, err := Generate(&out, strings.NewReader(served+lines(t, blocked, logged, record(3, "allow"))), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.WouldBlock) != 1 || s.WouldBlock[0].RequestID != logged.RequestID {
+		t.Errorf("WouldBlock = %+v", s.WouldBlock)
+	}
+	if s.Skipped != 0 {
+		t.Errorf("serve's request lines were skipped (%d)", s.Skipped)
+	}
+	page := out.String()
+	for _, want := range []string{
+		"Would have been blocked", "GET /search", "GET /comments",
+		`<a href="#rec-1">11111111-1111-4111-8111-111111111111</a>`, `<div id="rec-1">`,
+		`<a href="#rec-2">22222222-2222-4222-8222-222222222222</a>`, `<div id="rec-2">`,
+		`&#34;decision&#34;: &#34;log&#34;`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
 	}
 }

@@ -2,7 +2,10 @@ package report
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/telemetry"
@@ -71,6 +74,25 @@ type Summary struct {
 
 	BlockedRequests []telemetry.Record
 	BlockedOmitted  int
+	// WouldBlock are the decisions log mode (or a rule in log mode) let
+	// through that block mode would have refused, newest first, bounded
+	// like BlockedRequests.
+	WouldBlock        []telemetry.Record
+	WouldBlockOmitted int
+	// Records are the blocked and would-block decisions shown, as JSON,
+	// each under an anchor of its own ("rec-3"; never built from the
+	// record, whose fields a caller may have shaped); Anchors maps a request
+	// id to it, so each table row links to its record.
+	Records []RecordJSON
+	Anchors map[string]string
+	// Paths are the concrete request paths by request id, where the log
+	// has them (`lambdawaf serve -log`).
+	Paths map[string]string
+}
+
+// RecordJSON is one decision record, indented, under its anchor.
+type RecordJSON struct {
+	Anchor, RequestID, JSON string
 }
 
 // Summarize aggregates the records of in.
@@ -93,7 +115,7 @@ func Summarize(in *Input, opts Options) *Summary {
 	classes, locations, rules, leaks := counter{}, counter{}, counter{}, counter{}
 	routes, sources := ranker{}, ranker{}
 	var latencies []int64
-	var blocked []telemetry.Record
+	var blocked, logged []telemetry.Record
 	allowedEstimate := 0.0
 
 	for i := range in.Decisions {
@@ -113,6 +135,7 @@ func Summarize(in *Input, opts Options) *Summary {
 			blocked = append(blocked, *r)
 		case telemetry.DecisionLog:
 			s.Logged++
+			logged = append(logged, *r)
 		default:
 			s.Allowed++
 			rate := r.SampleRate
@@ -173,6 +196,30 @@ func Summarize(in *Input, opts Options) *Summary {
 		blocked = blocked[:maxBlocked]
 	}
 	s.BlockedRequests = blocked
+	slices.SortStableFunc(logged, func(a, b telemetry.Record) int { return b.Time.Compare(a.Time) })
+	if len(logged) > maxBlocked {
+		s.WouldBlockOmitted = len(logged) - maxBlocked
+		logged = logged[:maxBlocked]
+	}
+	s.WouldBlock = logged
+	s.Paths, s.Anchors = map[string]string{}, map[string]string{}
+	for _, list := range [][]telemetry.Record{blocked, logged} {
+		for _, r := range list {
+			if r.RequestID == "" || s.Anchors[r.RequestID] != "" {
+				continue
+			}
+			if sr, ok := in.Requests[r.RequestID]; ok {
+				s.Paths[r.RequestID] = strings.TrimSpace(sr.Method + " " + sr.Path)
+			}
+			b, err := json.MarshalIndent(r, "", "  ")
+			if err != nil {
+				continue
+			}
+			anchor := "rec-" + strconv.Itoa(len(s.Records)+1)
+			s.Anchors[r.RequestID] = anchor
+			s.Records = append(s.Records, RecordJSON{Anchor: anchor, RequestID: r.RequestID, JSON: string(b)})
+		}
+	}
 	return s
 }
 

@@ -44,6 +44,12 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return fmt.Errorf("function url: %w", err)
 	}
+	// Since October 2025 a public URL needs both statements in the
+	// function's resource policy: lambda:InvokeFunctionUrl (with the URL's
+	// auth type) and lambda:InvokeFunction. The console scopes the second
+	// with the lambda:InvokedViaFunctionUrl condition; pulumi-aws v6.83
+	// has no argument for it, so it is granted as is, which lets any
+	// principal call Invoke as well: those events reach the agent too.
 	if _, err := lambda.NewPermission(ctx, "lookup-public", &lambda.PermissionArgs{
 		Action:              pulumi.String("lambda:InvokeFunctionUrl"),
 		Function:            fn.FunctionName,
@@ -51,6 +57,13 @@ func program(ctx *pulumi.Context) error {
 		FunctionUrlAuthType: pulumi.String("NONE"),
 	}); err != nil {
 		return fmt.Errorf("url permission: %w", err)
+	}
+	if _, err := lambda.NewPermission(ctx, "lookup-public-invoke", &lambda.PermissionArgs{
+		Action:    pulumi.String("lambda:InvokeFunction"),
+		Function:  fn.FunctionName,
+		Principal: pulumi.String("*"),
+	}); err != nil {
+		return fmt.Errorf("url invoke permission: %w", err)
 	}
 	ctx.Export("url", url.FunctionUrl)
 	ctx.Export("functionName", fn.FunctionName)

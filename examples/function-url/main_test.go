@@ -28,8 +28,22 @@ func TestProgram(t *testing.T) {
 	if url.Str(t, "functionName") != fn.Str(t, "name") || url.Str(t, "authorizationType") != "NONE" {
 		t.Errorf("function url %v", url.Inputs)
 	}
-	perm := cloud.One(t, "aws:lambda/permission:Permission", "lookup-public")
-	if perm.Str(t, "action") != "lambda:InvokeFunctionUrl" || perm.Str(t, "functionUrlAuthType") != "NONE" || perm.Str(t, "principal") != "*" {
-		t.Errorf("permission %v", perm.Inputs)
+	// A public URL needs both actions granted to everyone on this function
+	// (since October 2025), the URL one for auth type NONE.
+	granted := map[string]bool{}
+	for _, perm := range cloud.All("aws:lambda/permission:Permission") {
+		if perm.Str(t, "principal") != "*" || perm.Input("function") != fn.Str(t, "name") {
+			continue
+		}
+		action := perm.Str(t, "action")
+		if action == "lambda:InvokeFunctionUrl" && perm.Input("functionUrlAuthType") != "NONE" {
+			t.Errorf("InvokeFunctionUrl granted for auth type %v, want NONE", perm.Input("functionUrlAuthType"))
+		}
+		granted[action] = true
+	}
+	for _, action := range []string{"lambda:InvokeFunctionUrl", "lambda:InvokeFunction"} {
+		if !granted[action] {
+			t.Errorf("the public URL's resource policy lacks %s; have %v", action, granted)
+		}
 	}
 }

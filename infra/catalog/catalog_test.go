@@ -251,3 +251,38 @@ func TestQueries(t *testing.T) {
 		t.Errorf("grouped query %s", got)
 	}
 }
+
+func TestCheckDashboardRefusesWhatCloudWatchWouldNotRun(t *testing.T) {
+	q := BlockedQuery()
+	widget := func(lines ...string) string {
+		return `{"widgets":[{"type":"metric","properties":{"title":"t","region":"eu-west-1","metrics":[` + strings.Join(lines, ",") + `]}}]}`
+	}
+	line := func(id, e string) string {
+		b, _ := json.Marshal([]any{map[string]any{"id": id, "expression": e}})
+		return string(b)
+	}
+	for _, tc := range []struct {
+		name, body, want string
+	}{
+		{"two Metrics Insights queries in one graph", widget(line("a", q), line("b", DroppedQuery())), "one Metrics Insights query per graph"},
+		{"a query beside a metric", widget(line("a", q), `["lambdawaf","AgentErrors"]`), "one Metrics Insights query per graph"},
+		{"two queries in one expression", widget(line("a", q+"; "+DroppedQuery())), "more than one query"},
+		{"an id CloudWatch rejects", widget(line("Blocked", q)), "invalid or repeated id"},
+		{"a repeated id", widget(line("a", search("Latency", byTrigger, "p50", 300)), line("a", search("Latency", byTrigger, "p99", 300))), "invalid or repeated id"},
+		{"a widget without region", `{"widgets":[{"type":"metric","properties":{"metrics":[["lambdawaf","AgentErrors"]]}}]}`, "needs a region"},
+		{"not JSON", `{"widgets":`, "not JSON"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := CheckDashboard(tc.body); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("CheckDashboard = %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+	body, err := Dashboard("eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckDashboard(body); err != nil {
+		t.Errorf("the dashboard itself: %v", err)
+	}
+}

@@ -34,10 +34,14 @@ func DecisionColumns() []Column {
 	return cols
 }
 
-// PartitionKeys are the partitions the Firehose stream writes:
-// function=<name>/dt=<yyyy-MM-dd>/.
+// PartitionKeys are the table's partitions: the UTC day, the first folder
+// the Firehose stream writes (dt=<yyyy-MM-dd>/function=<name>/). The
+// function folder below it is not a partition: Athena reads every
+// function's objects under a day, and queries filter on the function_name
+// column. A projected function partition would need either every
+// function's name up front (enum) or an equality on it in every query
+// (injected, which fails cross-function queries with CONSTRAINT_VIOLATION).
 var PartitionKeys = []Column{
-	{Name: "function", Type: "string", Comment: "function_name of the records, from Firehose dynamic partitioning"},
 	{Name: "dt", Type: "string", Comment: "UTC day the records were delivered, yyyy-MM-dd"},
 }
 

@@ -2,7 +2,9 @@ package catalog
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/contract"
@@ -69,44 +71,117 @@ func expr(id, expression, label string) []any {
 }
 
 // Dashboard returns the CloudWatch dashboard body over the agent's metrics
-// in region: traffic and decisions, blocks by attack class, inspection
-// latency p50/p99, signals by class, response leaks and dropped records.
+// in region: traffic and decisions, blocks by attack class and by
+// function, inspection latency p50/p99, signals by class, response leaks,
+// dropped records and agent errors.
+//
+// CloudWatch runs one Metrics Insights query per graph, so every query has
+// a widget of its own; the body is checked with CheckDashboard before it is
+// returned.
 func Dashboard(region string) (string, error) {
 	const period = 300
-	metric := func(title string, lines [][]any, stat string) map[string]any {
+	metric := func(title string, stat string, lines ...[]any) map[string]any {
 		return map[string]any{
 			"title": title, "region": region, "view": "timeSeries", "stacked": false,
 			"period": period, "stat": stat, "metrics": lines,
 		}
 	}
-	widgets := []widget{
-		{Type: "metric", X: 0, Y: 0, Width: 12, Height: 6, Properties: metric("Events inspected, blocked and logged only", [][]any{
-			expr("inspected", InsightsQuery(contract.MetricInspected, byTrigger, ""), contract.MetricInspected),
-			expr("blocked", InsightsQuery(contract.MetricBlocked, byTrigger, ""), contract.MetricBlocked),
-			expr("logged", InsightsQuery(contract.MetricLoggedOnly, byTrigger, ""), contract.MetricLoggedOnly),
-		}, "Sum")},
-		{Type: "metric", X: 12, Y: 0, Width: 12, Height: 6, Properties: metric("Blocked events by attack class", [][]any{
-			expr("byclass", InsightsQuery(contract.MetricBlocked, byClass, contract.DimClass), ""),
-		}, "Sum")},
-		{Type: "metric", X: 0, Y: 6, Width: 12, Height: 6, Properties: metric("Inspection latency (µs), p50 and p99", [][]any{
+	insights := func(title, id, query, label string) map[string]any {
+		return metric(title, "Sum", expr(id, query, label))
+	}
+	panels := []map[string]any{
+		insights("Events inspected", "inspected", InsightsQuery(contract.MetricInspected, byTrigger, ""), contract.MetricInspected),
+		insights("Events blocked", "blocked", InsightsQuery(contract.MetricBlocked, byTrigger, ""), contract.MetricBlocked),
+		insights("Events logged only", "logged", InsightsQuery(contract.MetricLoggedOnly, byTrigger, ""), contract.MetricLoggedOnly),
+		insights("Blocked events by attack class", "byclass", InsightsQuery(contract.MetricBlocked, byClass, contract.DimClass), ""),
+		insights("Blocked events by function", "byfunction", InsightsQuery(contract.MetricBlocked, byTrigger, contract.DimFunctionName), ""),
+		insights("Detection signals by class", "signals", InsightsQuery(contract.MetricSignals, byClass, contract.DimClass), ""),
+		metric("Inspection latency (µs), p50 and p99", "p99",
 			expr("p50", search(contract.MetricInspectionLatency, byTrigger, "p50", period), "p50"),
-			expr("p99", search(contract.MetricInspectionLatency, byTrigger, "p99", period), "p99"),
-		}, "p99")},
-		{Type: "metric", X: 12, Y: 6, Width: 12, Height: 6, Properties: metric("Detection signals by class", [][]any{
-			expr("signals", InsightsQuery(contract.MetricSignals, byClass, contract.DimClass), ""),
-		}, "Sum")},
-		{Type: "metric", X: 0, Y: 12, Width: 12, Height: 6, Properties: metric("Blocked events by function", [][]any{
-			expr("byfunction", InsightsQuery(contract.MetricBlocked, byTrigger, contract.DimFunctionName), ""),
-		}, "Sum")},
-		{Type: "metric", X: 12, Y: 12, Width: 12, Height: 6, Properties: metric("Response leaks, dropped records and agent errors", [][]any{
-			expr("leaks", InsightsQuery(contract.MetricResponseLeaks, byTrigger, ""), contract.MetricResponseLeaks),
-			expr("dropped", DroppedQuery(), contract.MetricRecordsDropped),
-			{contract.Namespace, contract.MetricAgentErrors, map[string]any{"stat": "Sum", "label": contract.MetricAgentErrors}},
-		}, "Sum")},
+			expr("p99", search(contract.MetricInspectionLatency, byTrigger, "p99", period), "p99")),
+		insights("Response leaks", "leaks", InsightsQuery(contract.MetricResponseLeaks, byTrigger, ""), contract.MetricResponseLeaks),
+		insights("Decision records dropped", "dropped", DroppedQuery(), contract.MetricRecordsDropped),
+		metric("Agent errors", "Sum",
+			[]any{contract.Namespace, contract.MetricAgentErrors, map[string]any{"stat": "Sum", "label": contract.MetricAgentErrors}}),
+	}
+	const perRow, width, height = 3, 8, 6
+	widgets := make([]widget, len(panels))
+	for i, p := range panels {
+		widgets[i] = widget{Type: "metric", X: i % perRow * width, Y: i / perRow * height, Width: width, Height: height, Properties: p}
 	}
 	body, err := json.Marshal(map[string]any{"widgets": widgets})
 	if err != nil {
 		return "", fmt.Errorf("dashboard body: %w", err)
 	}
+	if err := CheckDashboard(string(body)); err != nil {
+		return "", err
+	}
 	return string(body), nil
+}
+
+// expressionID is what CloudWatch accepts as a metric expression id.
+var expressionID = regexp.MustCompile(`^[a-z][a-zA-Z0-9_]*$`)
+
+// CheckDashboard parses a dashboard body the way CloudWatch reads its
+// metric widgets and refuses what CloudWatch would not run: a widget whose
+// metrics array holds more than one Metrics Insights query, or a query
+// beside other metrics; an expression holding more than one query; an
+// expression id CloudWatch rejects or repeated within a widget; a metric
+// widget without a region or metrics.
+func CheckDashboard(body string) error {
+	var d struct {
+		Widgets []struct {
+			Type       string
+			Properties struct {
+				Title   string
+				Region  string
+				Metrics []json.RawMessage
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &d); err != nil {
+		return fmt.Errorf("dashboard body is not JSON: %w", err)
+	}
+	if len(d.Widgets) == 0 {
+		return errors.New("dashboard has no widgets")
+	}
+	for i, w := range d.Widgets {
+		if w.Type != "metric" {
+			continue
+		}
+		name := fmt.Sprintf("widget %d (%s)", i, w.Properties.Title)
+		if w.Properties.Region == "" || len(w.Properties.Metrics) == 0 {
+			return fmt.Errorf("%s: a metric widget needs a region and metrics", name)
+		}
+		queries := 0
+		ids := map[string]bool{}
+		for _, raw := range w.Properties.Metrics {
+			var line []any
+			if err := json.Unmarshal(raw, &line); err != nil || len(line) == 0 {
+				return fmt.Errorf("%s: metrics line %s is not a non-empty array", name, raw)
+			}
+			opts, isExpr := line[0].(map[string]any)
+			if !isExpr {
+				if _, ok := line[0].(string); !ok {
+					return fmt.Errorf("%s: metrics line %s is neither a metric nor an expression", name, raw)
+				}
+				continue
+			}
+			e, _ := opts["expression"].(string)
+			id, _ := opts["id"].(string)
+			if e == "" || !expressionID.MatchString(id) || ids[id] {
+				return fmt.Errorf("%s: expression %q has a missing, invalid or repeated id %q", name, e, id)
+			}
+			ids[id] = true
+			n := strings.Count(strings.ToUpper(e), "SELECT ")
+			if n > 1 || strings.ContainsAny(e, ";\n") {
+				return fmt.Errorf("%s: expression %q holds more than one query", name, e)
+			}
+			queries += n
+		}
+		if queries > 1 || queries == 1 && len(w.Properties.Metrics) > 1 {
+			return fmt.Errorf("%s: CloudWatch runs one Metrics Insights query per graph, and this one has %d queries among %d metrics", name, queries, len(w.Properties.Metrics))
+		}
+	}
+	return nil
 }

@@ -20,12 +20,6 @@ import (
 // AgentType is the Pulumi type token of the Agent component.
 const AgentType = "lambdawaf:index:Agent"
 
-// DefaultLayerZip is where `make layer` writes the layer for an
-// architecture, relative to the repository root.
-func DefaultLayerZip(arch string) string {
-	return "dist/layer/lambdawaf-" + arch + ".zip"
-}
-
 // DefaultCompatibleRuntimes are the runtimes the layer declares. The list
 // is metadata for the console and for `aws lambda list-layers`; the
 // component itself decides per function whether the runtime is supported.
@@ -42,8 +36,9 @@ var DefaultCompatibleRuntimes = []string{
 // group when nothing else is said.
 const DefaultLogRetentionInDays = 30
 
-// AgentArgs configure the shared agent deployment. The zero value publishes
-// both layers from dist/layer, creates an agent key secret encrypted with
+// AgentArgs configure the shared agent deployment. The zero value builds
+// and publishes both agent layers and the bootstrap layer from the module's
+// source (see LayerBuilder), creates an agent key secret encrypted with
 // the AWS-managed key, and ships no configuration document (the agent then
 // uses its built-in defaults).
 type AgentArgs struct {
@@ -52,9 +47,20 @@ type AgentArgs struct {
 	LayerArnX86_64 pulumi.StringInput
 	LayerArnArm64  pulumi.StringInput
 	// LayerZipX86_64 and LayerZipArm64 are the layer zips to publish when
-	// the matching ARN is not given. Default: DefaultLayerZip(arch).
+	// the matching ARN is not given (`make layer` writes them to
+	// dist/layer). Default: built from the module's source by Builder.
 	LayerZipX86_64 string
 	LayerZipArm64  string
+	// BootstrapLayerArn reuses a published bootstrap layer (/opt/bootstrap
+	// alone), and BootstrapLayerZip publishes this zip, instead of the one
+	// built by Builder. Only OS-only functions whose executable is not
+	// named bootstrap (wiring bootstrap) get the bootstrap layer.
+	BootstrapLayerArn pulumi.StringInput
+	BootstrapLayerZip string
+	// Builder builds the layer zips that are neither given as ARNs nor as
+	// zips. The zero value builds from the module source this package was
+	// compiled from.
+	Builder LayerBuilder
 	// Architectures limits which layers are published or referenced.
 	// Default: both.
 	Architectures []string
@@ -91,10 +97,14 @@ type AgentArgs struct {
 }
 
 // DecisionPartitions is the object layout under the Firehose prefix: one
-// partition per function and UTC day, taken from each record's
-// function_name by Firehose dynamic partitioning, so that Athena (the
-// infra stack's Glue table) reads only the partitions a query names.
-const DecisionPartitions = "function=!{partitionKeyFromQuery:function}/dt=!{timestamp:yyyy-MM-dd}/"
+// folder per UTC day, and in it one per function (function_name of each
+// record, by Firehose dynamic partitioning). The day comes first so that
+// the infra stack's Glue table can project the day alone: Athena reads a
+// day's folder with every function's objects in it, and queries filter on
+// the records' function_name column, across functions or not (a projected
+// function partition would make every query without an equality on it
+// fail).
+const DecisionPartitions = "dt=!{timestamp:yyyy-MM-dd}/function=!{partitionKeyFromQuery:function}/"
 
 // FirehoseArgs configure the decision-record stream.
 type FirehoseArgs struct {
@@ -113,8 +123,13 @@ type FirehoseArgs struct {
 type Agent struct {
 	pulumi.ResourceState
 
+	// The pointer outputs are absent when the agent has no such part (an
+	// architecture left out, no configuration, no customer-managed key, no
+	// stream); the multi-language schema marks them optional (package
+	// plugin, OptionalOutputs).
 	LayerArnX86_64     pulumi.StringPtrOutput `pulumi:"layerArnX86_64"`
 	LayerArnArm64      pulumi.StringPtrOutput `pulumi:"layerArnArm64"`
+	BootstrapLayerArn  pulumi.StringPtrOutput `pulumi:"bootstrapLayerArn"`
 	ConfigLayerArn     pulumi.StringPtrOutput `pulumi:"configLayerArn"`
 	AgentKeySecretArn  pulumi.StringOutput    `pulumi:"agentKeySecretArn"`
 	KmsKeyArn          pulumi.StringPtrOutput `pulumi:"kmsKeyArn"`
@@ -160,6 +175,13 @@ func NewAgent(ctx *pulumi.Context, name string, args *AgentArgs, opts ...pulumi.
 		}
 		arn := existing
 		if arn == nil {
+			if zip == "" {
+				built, err := args.Builder.AgentZip(ctx.Context(), arch)
+				if err != nil {
+					return nil, fmt.Errorf("agent %s: %w", name, err)
+				}
+				zip = built
+			}
 			l, err := newAgentLayer(ctx, name, arch, zip, runtimes, child)
 			if err != nil {
 				return nil, fmt.Errorf("agent %s: %w", name, err)
@@ -171,6 +193,23 @@ func NewAgent(ctx *pulumi.Context, name string, args *AgentArgs, opts ...pulumi.
 		} else {
 			a.ref.LayerArnX86_64 = arn
 		}
+	}
+
+	a.ref.BootstrapLayerArn = args.BootstrapLayerArn
+	if a.ref.BootstrapLayerArn == nil {
+		zip := args.BootstrapLayerZip
+		if zip == "" {
+			built, err := args.Builder.BootstrapZip(ctx.Context())
+			if err != nil {
+				return nil, fmt.Errorf("agent %s: %w", name, err)
+			}
+			zip = built
+		}
+		l, err := newBootstrapLayer(ctx, name, zip, child)
+		if err != nil {
+			return nil, fmt.Errorf("agent %s: %w", name, err)
+		}
+		a.ref.BootstrapLayerArn = l.Arn
 	}
 
 	kmsKey := args.KmsKeyArn
@@ -230,6 +269,7 @@ func NewAgent(ctx *pulumi.Context, name string, args *AgentArgs, opts ...pulumi.
 
 	a.LayerArnX86_64 = optionalOutput(a.ref.LayerArnX86_64)
 	a.LayerArnArm64 = optionalOutput(a.ref.LayerArnArm64)
+	a.BootstrapLayerArn = optionalOutput(a.ref.BootstrapLayerArn)
 	a.ConfigLayerArn = optionalOutput(a.ref.ConfigLayerArn)
 	a.AgentKeySecretArn = a.ref.AgentKeySecretArn.ToStringOutput()
 	a.KmsKeyArn = optionalOutput(a.ref.KmsKeyArn)
@@ -238,6 +278,7 @@ func NewAgent(ctx *pulumi.Context, name string, args *AgentArgs, opts ...pulumi.
 	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{
 		"layerArnX86_64":     a.LayerArnX86_64,
 		"layerArnArm64":      a.LayerArnArm64,
+		"bootstrapLayerArn":  a.BootstrapLayerArn,
 		"configLayerArn":     a.ConfigLayerArn,
 		"agentKeySecretArn":  a.AgentKeySecretArn,
 		"kmsKeyArn":          a.KmsKeyArn,
@@ -269,11 +310,8 @@ func checkRetention(days int) error {
 }
 
 func newAgentLayer(ctx *pulumi.Context, name, arch, zip string, runtimes []string, opts []pulumi.ResourceOption) (*lambda.LayerVersion, error) {
-	if zip == "" {
-		zip = DefaultLayerZip(arch)
-	}
 	if _, err := os.Stat(zip); err != nil {
-		return nil, fmt.Errorf("%s layer zip: %w (build it with `make layer`, or pass the layer ARN)", arch, err)
+		return nil, fmt.Errorf("%s layer zip: %w (build it with `make layer`, leave it empty to build it from source, or pass the layer ARN)", arch, err)
 	}
 	l, err := lambda.NewLayerVersion(ctx, name+"-layer-"+arch, &lambda.LayerVersionArgs{
 		LayerName:               pulumi.String(layerName(ctx, name, arch)),
@@ -285,6 +323,26 @@ func newAgentLayer(ctx *pulumi.Context, name, arch, zip string, runtimes []strin
 	}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("publish %s layer: %w", arch, err)
+	}
+	return l, nil
+}
+
+// newBootstrapLayer publishes the bootstrap layer: /opt/bootstrap alone,
+// a POSIX sh script, so one layer serves both architectures.
+func newBootstrapLayer(ctx *pulumi.Context, name, zip string, opts []pulumi.ResourceOption) (*lambda.LayerVersion, error) {
+	if _, err := os.Stat(zip); err != nil {
+		return nil, fmt.Errorf("bootstrap layer zip: %w (build it with `make layer`, or pass the layer ARN)", err)
+	}
+	l, err := lambda.NewLayerVersion(ctx, name+"-bootstrap", &lambda.LayerVersionArgs{
+		LayerName:               pulumi.String(layerName(ctx, name, "bootstrap")),
+		Description:             pulumi.String("lambdawaf bootstrap for OS-only runtimes whose executable is not named bootstrap"),
+		Code:                    pulumi.NewFileArchive(zip),
+		CompatibleArchitectures: pulumi.ToStringArray([]string{ArchX86_64, ArchArm64}),
+		CompatibleRuntimes:      pulumi.ToStringArray([]string{"provided.al2", "provided.al2023"}),
+		LicenseInfo:             pulumi.String("Apache-2.0"),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("publish bootstrap layer: %w", err)
 	}
 	return l, nil
 }
@@ -393,7 +451,7 @@ func newFirehose(ctx *pulumi.Context, name string, args *FirehoseArgs, tags pulu
 	bucketArn := args.BucketArn
 	if bucketArn == nil {
 		b, err := s3.NewBucketV2(ctx, name+"-decisions", &s3.BucketV2Args{
-			BucketPrefix: pulumi.String(physicalName(ctx, "lambdawaf-"+name, 36) + "-"),
+			BucketPrefix: pulumi.String(bucketPrefix(ctx, "lambdawaf-"+name)),
 			Tags:         tags,
 		}, opts...)
 		if err != nil {

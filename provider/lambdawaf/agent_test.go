@@ -3,6 +3,7 @@ package lambdawaf
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -36,7 +37,7 @@ func TestAgentFirehose(t *testing.T) {
 	stream := m.one(t, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "waf-decisions")
 	s3 := plain(stream.inputs)["extendedS3Configuration"].(map[string]any)
 	if s3["bucketArn"] != bucket || s3["roleArn"] != "arn:aws:iam::123456789012:role/waf-firehose-1a2b3c4" ||
-		s3["prefix"] != "waf/function=!{partitionKeyFromQuery:function}/dt=!{timestamp:yyyy-MM-dd}/" || s3["compressionFormat"] != "GZIP" || s3["bufferingInterval"] != 60.0 {
+		s3["prefix"] != "waf/dt=!{timestamp:yyyy-MM-dd}/function=!{partitionKeyFromQuery:function}/" || s3["compressionFormat"] != "GZIP" || s3["bufferingInterval"] != 60.0 {
 		t.Errorf("extendedS3Configuration = %v", s3)
 	}
 	if dp, _ := s3["dynamicPartitioningConfiguration"].(map[string]any); dp["enabled"] != true {
@@ -56,11 +57,35 @@ func TestAgentFirehose(t *testing.T) {
 	}
 }
 
+func TestAgentDecisionBucketNameIsValidForS3(t *testing.T) {
+	x86, arm := layerZips(t)
+	// S3 bucket names: 3-63 characters of lower-case letters, digits,
+	// dots and hyphens, starting and ending with a letter or digit; AWS
+	// appends 26 characters to a BucketPrefix.
+	valid := regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	for _, name := range []string{"Shop_Orders", "PAYMENTS", "waf", "a_Very_Long_Agent_Name_For_The_Checkout_Service_Of_Team_42"} {
+		t.Run(name, func(t *testing.T) {
+			m := mustRun(t, func(ctx *pulumi.Context) error {
+				_, err := NewAgent(ctx, name, &AgentArgs{LayerZipX86_64: x86, LayerZipArm64: arm, Firehose: &FirehoseArgs{}})
+				return err
+			})
+			prefix := m.one(t, "aws:s3/bucketV2:BucketV2", name+"-decisions").str(t, "bucketPrefix")
+			if len(prefix) > 37 {
+				t.Errorf("bucket prefix %q is %d characters, S3 takes at most 37", prefix, len(prefix))
+			}
+			if full := prefix + "20261206220000000000000001"; !valid.MatchString(full) {
+				t.Errorf("bucket prefix %q gives the invalid bucket name %q", prefix, full)
+			}
+		})
+	}
+}
+
 func TestAgentReusesWhatItIsGiven(t *testing.T) {
 	m := mustRun(t, func(ctx *pulumi.Context) error {
 		_, err := NewAgent(ctx, "waf", &AgentArgs{
 			LayerArnX86_64:    pulumi.String(refX86),
 			Architectures:     []string{ArchX86_64},
+			BootstrapLayerArn: pulumi.String(refBoot),
 			AgentKeySecretArn: pulumi.String(refSecret),
 			KmsKeyArn:         pulumi.String(refKey),
 		})

@@ -17,6 +17,7 @@ type FunctionConfig struct {
 type AgentARNs struct {
 	LayerArnX86_64    string
 	LayerArnArm64     string
+	BootstrapLayerArn string
 	ConfigLayerArn    string
 	AgentKeySecretArn string
 	KmsKeyArn         string
@@ -46,6 +47,7 @@ func ProtectConfig(fn FunctionConfig, agent AgentARNs, s Settings) (ProtectedCon
 	o := ProtectOptions{Settings: s, Agent: AgentRef{
 		LayerArnX86_64:    input(agent.LayerArnX86_64),
 		LayerArnArm64:     input(agent.LayerArnArm64),
+		BootstrapLayerArn: input(agent.BootstrapLayerArn),
 		ConfigLayerArn:    input(agent.ConfigLayerArn),
 		AgentKeySecretArn: input(agent.AgentKeySecretArn),
 		KmsKeyArn:         input(agent.KmsKeyArn),
@@ -62,7 +64,11 @@ func ProtectConfig(fn FunctionConfig, agent AgentARNs, s Settings) (ProtectedCon
 	if d.arch == ArchArm64 {
 		layer, other = other, layer
 	}
-	layers, err := assembleLayers(fn.Layers, layer, other, agent.ConfigLayerArn, d.arch)
+	bootstrap, err := d.requireBootstrapLayer(agent.BootstrapLayerArn)
+	if err != nil {
+		return ProtectedConfig{}, err
+	}
+	layers, err := assembleLayers(fn.Layers, agentLayers{agent: layer, other: other, config: agent.ConfigLayerArn, bootstrap: bootstrap}, d.arch)
 	if err != nil {
 		return ProtectedConfig{}, err
 	}

@@ -37,6 +37,7 @@ func TestProtectConfig(t *testing.T) {
 		{FunctionConfig{Runtime: "python3.12", Handler: "h", Layers: userLayers(4)}, agent, "6 layers"},
 		{FunctionConfig{Runtime: "python3.12", Handler: "h", Environment: map[string]string{"_HANDLER": "x"}}, agent, "reserved by Lambda"},
 		{FunctionConfig{Runtime: "python3.12", Handler: "h"}, AgentARNs{LayerArnX86_64: refX86}, "secret ARN is required"},
+		{FunctionConfig{Runtime: "provided.al2023", Handler: "orders-rs"}, agent, "needs the bootstrap layer"},
 	} {
 		if _, err := ProtectConfig(tc.fn, tc.agent, Settings{}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: error = %v, want %q", tc.fn, err, tc.want)

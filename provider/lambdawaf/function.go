@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
@@ -45,8 +46,15 @@ type ProtectedFunctionArgs struct {
 	Function lambda.FunctionArgs
 	// Waf says which agent protects the function and how.
 	Waf WafArgs
+	// LogGroup says whether the component creates the function's log
+	// group /aws/lambda/<name> (LogGroupCreate, the default) or uses the
+	// one that exists already (LogGroupExisting): log groups outlive their
+	// functions, and creating one that exists fails with
+	// ResourceAlreadyExistsException, for example when an existing
+	// function moves into the component.
+	LogGroup LogGroupMode
 	// LogRetentionInDays of the function's log group. Default: the
-	// agent's.
+	// agent's. Only for a log group the component creates.
 	LogRetentionInDays int
 	// ApplicationLogLevel and SystemLogLevel filter the JSON logs
 	// (Lambda's TRACE…FATAL and DEBUG/INFO/WARN). Default: Lambda's.
@@ -59,6 +67,15 @@ type ProtectedFunctionArgs struct {
 	// the same purpose.
 	Policy pulumi.StringInput
 }
+
+// LogGroupMode is who owns a protected function's log group.
+type LogGroupMode string
+
+// The log group modes.
+const (
+	LogGroupCreate   LogGroupMode = "create"   // the component creates it, with retention
+	LogGroupExisting LogGroupMode = "existing" // it exists; the component only uses it
+)
 
 // ProtectedFunction is a Lambda function with the lambdawaf agent.
 type ProtectedFunction struct {
@@ -117,6 +134,15 @@ func (f *ProtectedFunction) construct(ctx *pulumi.Context, name string, args Pro
 	if err != nil {
 		return err
 	}
+	switch args.LogGroup {
+	case "", LogGroupCreate:
+	case LogGroupExisting:
+		if args.LogRetentionInDays != 0 {
+			return errors.New("LogRetentionInDays applies to a log group the component creates: with LogGroup existing, set the retention on that group")
+		}
+	default:
+		return fmt.Errorf("unknown LogGroup %q: want create or existing", args.LogGroup)
+	}
 	if args.LogRetentionInDays != 0 {
 		retention = args.LogRetentionInDays
 	}
@@ -145,18 +171,14 @@ func (f *ProtectedFunction) construct(ctx *pulumi.Context, name string, args Pro
 		fn.Name = pulumi.String(physicalName(ctx, name, 64))
 	}
 	functionName := fn.Name.ToStringPtrOutput().Elem()
-	logGroup, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
-		Name:            pulumi.Sprintf("/aws/lambda/%s", functionName),
-		RetentionInDays: pulumi.Int(retention),
-		Tags:            fn.Tags,
-	}, child)
+	logGroup, err := f.logGroup(ctx, name, args.LogGroup, functionName, retention, fn.Tags, child)
 	if err != nil {
-		return fmt.Errorf("create log group: %w", err)
+		return err
 	}
 	// The agent's own errors become the AgentErrors metric the infra
 	// stack's alarm watches.
 	if _, err := cloudwatch.NewLogMetricFilter(ctx, name+"-agent-errors", &cloudwatch.LogMetricFilterArgs{
-		LogGroupName: logGroup.Name,
+		LogGroupName: logGroup.name,
 		Pattern:      pulumi.String(contract.AgentErrorPattern),
 		MetricTransformation: &cloudwatch.LogMetricFilterMetricTransformationArgs{
 			Namespace: pulumi.String(contract.Namespace),
@@ -169,7 +191,7 @@ func (f *ProtectedFunction) construct(ctx *pulumi.Context, name string, args Pro
 	}
 	logging := &lambda.FunctionLoggingConfigArgs{
 		LogFormat: pulumi.String("JSON"),
-		LogGroup:  logGroup.Name,
+		LogGroup:  logGroup.name,
 	}
 	if args.ApplicationLogLevel != "" {
 		logging.ApplicationLogLevel = pulumi.String(args.ApplicationLogLevel)
@@ -179,7 +201,7 @@ func (f *ProtectedFunction) construct(ctx *pulumi.Context, name string, args Pro
 	}
 	fn.LoggingConfig = logging
 
-	dependsOn := []pulumi.Resource{logGroup}
+	dependsOn := logGroup.created
 	if fn.Role == nil {
 		role, grants, err := f.role(ctx, name, &fn, args, ref, logGroup, child)
 		if err != nil {
@@ -200,7 +222,7 @@ func (f *ProtectedFunction) construct(ctx *pulumi.Context, name string, args Pro
 	f.FunctionName = function.Name
 	f.RoleArn = function.Role
 	f.LayerArn = p.agentLayer
-	f.LogGroupName = logGroup.Name
+	f.LogGroupName = logGroup.name
 	f.Wiring = p.wiring
 	return nil
 }
@@ -231,7 +253,7 @@ func (f *ProtectedFunction) agent(ctx *pulumi.Context, name string, waf WafArgs,
 
 // role creates the function's least-privilege role and returns the
 // resources the function must wait for before it first runs.
-func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.FunctionArgs, args ProtectedFunctionArgs, ref AgentRef, logGroup *cloudwatch.LogGroup, child pulumi.ResourceOption) (*iam.Role, []pulumi.Resource, error) {
+func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.FunctionArgs, args ProtectedFunctionArgs, ref AgentRef, logGroup functionLogGroup, child pulumi.ResourceOption) (*iam.Role, []pulumi.Resource, error) {
 	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
 		AssumeRolePolicy: pulumi.String(LambdaAssumeRolePolicy),
 		Description:      pulumi.String("lambdawaf protected function " + name),
@@ -250,7 +272,7 @@ func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.Fu
 		deadLetter = fn.DeadLetterConfig.ToFunctionDeadLetterConfigPtrOutput().TargetArn().ToStringPtrOutput()
 	}
 	vpc := fn.VpcConfig != nil
-	document := pulumi.All(logGroup.Arn, optionalString(ref.AgentKeySecretArn), optionalString(ref.KmsKeyArn),
+	document := pulumi.All(logGroup.arn, optionalString(ref.AgentKeySecretArn), optionalString(ref.KmsKeyArn),
 		optionalString(ref.FirehoseStreamArn), tracing, deadLetter).ApplyT(
 		func(v []any) (string, error) {
 			return AgentPolicyDocument(PolicyInputs{
@@ -295,4 +317,42 @@ func (f *ProtectedFunction) role(ctx *pulumi.Context, name string, fn *lambda.Fu
 		grants = append(grants, a)
 	}
 	return role, grants, nil
+}
+
+// functionLogGroup is a protected function's log group, created or not.
+type functionLogGroup struct {
+	name, arn pulumi.StringOutput
+	created   []pulumi.Resource // what the function must wait for
+}
+
+// logGroup creates the function's log group with its retention, or, with
+// LogGroupExisting, names the existing /aws/lambda/<function> and derives
+// its ARN from the caller's account, region and partition.
+func (f *ProtectedFunction) logGroup(ctx *pulumi.Context, name string, mode LogGroupMode, functionName pulumi.StringOutput, retention int, tags pulumi.StringMapInput, child pulumi.ResourceOption) (functionLogGroup, error) {
+	groupName := pulumi.Sprintf("/aws/lambda/%s", functionName)
+	if mode == LogGroupExisting {
+		id, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(f))
+		if err != nil {
+			return functionLogGroup{}, fmt.Errorf("existing log group: look up the account: %w", err)
+		}
+		region, err := aws.GetRegion(ctx, nil, pulumi.Parent(f))
+		if err != nil {
+			return functionLogGroup{}, fmt.Errorf("existing log group: look up the region: %w", err)
+		}
+		partition, err := aws.GetPartition(ctx, nil, pulumi.Parent(f))
+		if err != nil {
+			return functionLogGroup{}, fmt.Errorf("existing log group: look up the partition: %w", err)
+		}
+		arn := pulumi.Sprintf("arn:%s:logs:%s:%s:log-group:%s", partition.Partition, region.Name, id.AccountId, groupName)
+		return functionLogGroup{name: groupName, arn: arn}, nil
+	}
+	lg, err := cloudwatch.NewLogGroup(ctx, name, &cloudwatch.LogGroupArgs{
+		Name:            groupName,
+		RetentionInDays: pulumi.Int(retention),
+		Tags:            tags,
+	}, child)
+	if err != nil {
+		return functionLogGroup{}, fmt.Errorf("create log group: %w", err)
+	}
+	return functionLogGroup{name: lg.Name, arn: lg.Arn, created: []pulumi.Resource{lg}}, nil
 }

@@ -40,6 +40,9 @@ func newFunctionThen(t *testing.T, agentArgs AgentArgs, fn lambda.FunctionArgs, 
 	if agentArgs.LayerArnArm64 == nil && agentArgs.LayerZipArm64 == "" {
 		agentArgs.LayerZipArm64 = arm
 	}
+	if agentArgs.BootstrapLayerArn == nil && agentArgs.BootstrapLayerZip == "" {
+		agentArgs.BootstrapLayerZip = bootstrapZip(t)
+	}
 	return run(t, func(ctx *pulumi.Context) error {
 		agent, err := NewAgent(ctx, "waf", &agentArgs)
 		if err != nil {
@@ -413,5 +416,92 @@ func TestFunctionOwnPermissions(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "GrantAgentAccess") {
 		t.Errorf("error = %v, want a pointer to GrantAgentAccess", err)
+	}
+}
+
+func TestExistingLogGroupIsUsedNotCreated(t *testing.T) {
+	x86, arm := layerZips(t)
+	program := func(args ProtectedFunctionArgs) func(*pulumi.Context) error {
+		return func(ctx *pulumi.Context) error {
+			agent, err := NewAgent(ctx, "waf", &AgentArgs{LayerZipX86_64: x86, LayerZipArm64: arm, BootstrapLayerZip: bootstrapZip(t)})
+			if err != nil {
+				return err
+			}
+			args.Waf.Agent = agent
+			_, err = NewProtectedFunction(ctx, "orders", &args)
+			return err
+		}
+	}
+	fn := lambda.FunctionArgs{
+		Name: pulumi.String("orders-api"), Runtime: pulumi.String("python3.12"),
+		Handler: pulumi.String("app.handler"), Code: pulumi.NewFileArchive("testdata"),
+	}
+	m := mustRun(t, program(ProtectedFunctionArgs{Function: fn, LogGroup: LogGroupExisting}))
+	if groups := m.names(logType); len(groups) != 0 {
+		t.Fatalf("log groups %v created; the existing one must be used (creating it fails with ResourceAlreadyExists)", groups)
+	}
+	f := m.one(t, fnType, "orders")
+	logging := plain(f.inputs)["loggingConfig"].(map[string]any)
+	if logging["logGroup"] != "/aws/lambda/orders-api" || logging["logFormat"] != "JSON" {
+		t.Errorf("loggingConfig = %v", logging)
+	}
+	filter := plain(m.one(t, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "orders-agent-errors").inputs)
+	if filter["logGroupName"] != "/aws/lambda/orders-api" {
+		t.Errorf("agent error metric filter on %v", filter["logGroupName"])
+	}
+	// The role may write to the existing group, by its exact ARN.
+	want := "arn:aws:logs:" + region + ":" + account + ":log-group:/aws/lambda/orders-api"
+	doc := m.one(t, policyType, "orders-lambdawaf").policy(t)
+	found := false
+	for _, st := range doc.Statement {
+		for _, r := range st.Resource {
+			found = found || strings.HasPrefix(r, want)
+		}
+	}
+	if !found {
+		t.Errorf("role policy %+v grants nothing on %s", doc, want)
+	}
+
+	for _, tc := range []struct {
+		name string
+		args ProtectedFunctionArgs
+		want string
+	}{
+		{"retention on a group the component does not own", ProtectedFunctionArgs{Function: fn, LogGroup: LogGroupExisting, LogRetentionInDays: 7}, "set the retention on that group"},
+		{"unknown mode", ProtectedFunctionArgs{Function: fn, LogGroup: "adopt"}, `unknown LogGroup "adopt"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := run(t, program(tc.args)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestBootstrapLayerOnlyForOSOnlyFunctionsWithoutRedirect(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		fn        lambda.FunctionArgs
+		bootstrap bool
+	}{
+		{"Rust binary named by the handler on provided.al2023", lambda.FunctionArgs{Runtime: pulumi.String("provided.al2023"), Handler: pulumi.String("orders-rs")}, true},
+		{"Go binary named bootstrap redirects in process", lambda.FunctionArgs{Runtime: pulumi.String("provided.al2023"), Handler: pulumi.String("bootstrap")}, false},
+		{"Node.js on the exec wrapper", lambda.FunctionArgs{Runtime: pulumi.String("nodejs22.x"), Handler: pulumi.String("index.handler")}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.fn.Code = pulumi.NewFileArchive("testdata")
+			m, err := newFunction(t, AgentArgs{}, tc.fn, WafArgs{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bootstrap := layerArn(m.one(t, layerType, "waf-bootstrap").str(t, "layerName"))
+			layers := m.one(t, fnType, "orders").strings("layers")
+			if got := slices.Contains(layers, bootstrap); got != tc.bootstrap {
+				t.Errorf("layers %v: bootstrap layer present = %v, want %v", layers, got, tc.bootstrap)
+			}
+			if tc.bootstrap && layers[len(layers)-1] != bootstrap {
+				t.Errorf("layers %v: the bootstrap layer must come last so its /opt/bootstrap wins", layers)
+			}
+		})
 	}
 }

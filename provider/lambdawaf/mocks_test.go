@@ -120,7 +120,7 @@ func layerZips(t *testing.T) (x86, arm string) {
 			t.Fatal(err)
 		}
 		w := zip.NewWriter(f)
-		for _, n := range []string{"extensions/lambdawaf", "lambdawaf-wrapper", "bootstrap"} {
+		for _, n := range []string{"extensions/lambdawaf", "lambdawaf-wrapper"} {
 			e, err := w.Create(n)
 			if err != nil {
 				t.Fatal(err)
@@ -136,6 +136,29 @@ func layerZips(t *testing.T) (x86, arm string) {
 		return p
 	}
 	return write(ArchX86_64), write(ArchArm64)
+}
+
+// bootstrapZip writes a small bootstrap layer zip.
+func bootstrapZip(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "lambdawaf-bootstrap.zip")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := zip.NewWriter(f)
+	e, err := w.Create("bootstrap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(e, "#!/bin/sh")
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func layerArn(name string) string { return lambdawaftest.LayerArn(name) }

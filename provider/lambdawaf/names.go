@@ -34,3 +34,23 @@ func physicalName(ctx *pulumi.Context, logical string, max int) string {
 	}
 	return base + suffix
 }
+
+// maxBucketPrefix is the longest prefix S3 accepts in BucketPrefix (AWS
+// appends 26 characters to reach the 63-character limit).
+const maxBucketPrefix = 37
+
+// bucketPrefix derives a stable S3 bucket name prefix from a logical name.
+// Bucket names allow only lower-case letters, digits, dots and hyphens and
+// must start with a letter or digit, so the physical name is lower-cased
+// and everything else (underscores included) becomes a hyphen; it ends in
+// "-" before the characters AWS appends.
+func bucketPrefix(ctx *pulumi.Context, logical string) string {
+	name := strings.ToLower(physicalName(ctx, logical, maxBucketPrefix-1))
+	name = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' {
+			return r
+		}
+		return '-'
+	}, name)
+	return strings.TrimLeft(name, "-") + "-"
+}

@@ -58,6 +58,10 @@ type AgentRef struct {
 	// function whose architecture has no layer is refused.
 	LayerArnX86_64 pulumi.StringInput
 	LayerArnArm64  pulumi.StringInput
+	// BootstrapLayerArn is the layer holding /opt/bootstrap alone, added
+	// only to OS-only functions whose executable is not named bootstrap
+	// (wiring bootstrap); such a function is refused without it.
+	BootstrapLayerArn pulumi.StringInput
 	// ConfigLayerArn is an optional layer carrying lambdawaf/config.yaml.
 	ConfigLayerArn pulumi.StringInput
 	// AgentKeySecretArn is the Secrets Manager secret holding the agent key.
@@ -174,6 +178,10 @@ func (o *ProtectOptions) decide(sh functionShape) (decision, error) {
 	w, err := resolveWiring(o.Wiring, sh.Runtime, sh.Handler)
 	if err != nil {
 		return decision{}, err
+	}
+	if w == WiringBootstrap && o.Agent.BootstrapLayerArn == nil {
+		return decision{}, fmt.Errorf("%s with handler %q needs the bootstrap layer (/opt/bootstrap), and the agent has none: "+
+			"give the agent's bootstrapLayerArn, or build a Go function with redirect.Start and handler bootstrap", sh.Runtime, sh.Handler)
 	}
 	return decision{wiring: w, arch: arch}, nil
 }
@@ -361,7 +369,7 @@ func protect(ctx context.Context, s shapeOutputs, opts ProtectOptions) (protecti
 	}).(pulumi.StringOutput)
 
 	config := opts.configLayer()
-	layers := pulumi.All(shape, s.layers, x86, arm, optionalString(config)).ApplyT(
+	layers := pulumi.All(shape, s.layers, x86, arm, optionalString(config), optionalString(opts.Agent.BootstrapLayerArn)).ApplyT(
 		func(v []any) ([]string, error) {
 			d, err := opts.decide(v[0].(functionShape))
 			if err != nil {
@@ -371,7 +379,11 @@ func protect(ctx context.Context, s shapeOutputs, opts ProtectOptions) (protecti
 			if d.arch == ArchArm64 {
 				agentLayer, otherLayer = otherLayer, agentLayer
 			}
-			return assembleLayers(v[1].([]string), agentLayer, otherLayer, v[4].(string), d.arch)
+			bootstrap, err := d.requireBootstrapLayer(v[5].(string))
+			if err != nil {
+				return nil, err
+			}
+			return assembleLayers(v[1].([]string), agentLayers{agent: agentLayer, other: otherLayer, config: v[4].(string), bootstrap: bootstrap}, d.arch)
 		}).(pulumi.StringArrayOutput)
 
 	env := pulumi.All(shape, s.environment, optionalString(opts.Agent.AgentKeySecretArn),
@@ -393,12 +405,41 @@ func deref(s *string) string {
 	return *s
 }
 
-// assembleLayers appends the agent (and configuration) layers to the
-// user's. A user layer that already is the agent layer is not added twice;
+// agentLayers are the layers protection may add to a function; empty
+// means none.
+type agentLayers struct {
+	agent     string // the agent layer of the function's architecture
+	other     string // the agent layer of the other architecture, refused
+	config    string // the configuration layer
+	bootstrap string // the bootstrap layer, for wiring bootstrap only
+}
+
+// bootstrapLayer is the bootstrap layer ARN if the decision needs it.
+func (d decision) bootstrapLayer(arn string) string {
+	if d.wiring == WiringBootstrap {
+		return arn
+	}
+	return ""
+}
+
+// requireBootstrapLayer is bootstrapLayer, refusing an empty ARN where
+// the decision needs one (an agent reference whose bootstrap output is
+// absent): without /opt/bootstrap the function would not start.
+func (d decision) requireBootstrapLayer(arn string) (string, error) {
+	if d.wiring == WiringBootstrap && arn == "" {
+		return "", errors.New("wiring bootstrap needs the agent's bootstrap layer, and its ARN is empty")
+	}
+	return d.bootstrapLayer(arn), nil
+}
+
+// assembleLayers appends the agent, configuration and bootstrap layers to
+// the user's. A user layer that already is one of them is not added twice;
 // one that is the agent layer of the other architecture is refused. An
 // empty configuration layer ARN means none (an Agent without a
-// configuration reports it so).
-func assembleLayers(user []string, agent, other, config, arch string) ([]string, error) {
+// configuration reports it so). The bootstrap layer comes last, so that
+// its /opt/bootstrap wins over any other layer's.
+func assembleLayers(user []string, l agentLayers, arch string) ([]string, error) {
+	agent, other, config := l.agent, l.other, l.config
 	if agent == "" {
 		return nil, fmt.Errorf("the agent has no %s layer for this %s function", arch, arch)
 	}
@@ -413,6 +454,10 @@ func assembleLayers(user []string, agent, other, config, arch string) ([]string,
 	}
 	if config != "" && !slices.Contains(out, config) {
 		out = append(out, config)
+	}
+	if l.bootstrap != "" {
+		out = slices.DeleteFunc(out, func(s string) bool { return s == l.bootstrap })
+		out = append(out, l.bootstrap)
 	}
 	if len(out) > maxLayers {
 		return nil, fmt.Errorf("the function would have %d layers with the agent's, over Lambda's limit of %d (it has %d of its own)", len(out), maxLayers, len(user))
@@ -477,7 +522,7 @@ func checkKnown(ctx context.Context, s shapeOutputs, o *ProtectOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := o.checkLayerCount(ctx, s.layers, d.arch); err != nil {
+	if err := o.checkLayerCount(ctx, s.layers, d); err != nil {
 		return err
 	}
 	v, known, err := await(ctx, s.environment)
@@ -514,7 +559,8 @@ func checkKnown(ctx context.Context, s shapeOutputs, o *ProtectOptions) error {
 // over the limit on its face are the agent's layer ARNs resolved (the user
 // may already list them): that may wait for them to be created, which is
 // acceptable on a path that usually ends in an error.
-func (o *ProtectOptions) checkLayerCount(ctx context.Context, layers pulumi.StringArrayOutput, arch string) error {
+func (o *ProtectOptions) checkLayerCount(ctx context.Context, layers pulumi.StringArrayOutput, d decision) error {
+	arch := d.arch
 	v, known, err := await(ctx, layers)
 	if err != nil || !known {
 		return err
@@ -522,6 +568,9 @@ func (o *ProtectOptions) checkLayerCount(ctx context.Context, layers pulumi.Stri
 	user := v.([]string)
 	n := len(user) + 1
 	if o.configLayer() != nil {
+		n++
+	}
+	if d.wiring == WiringBootstrap {
 		n++
 	}
 	if n <= maxLayers {
@@ -535,10 +584,14 @@ func (o *ProtectOptions) checkLayerCount(ctx context.Context, layers pulumi.Stri
 	if err != nil || !agentKnown || !configKnown {
 		return err
 	}
+	bootstrap, bootstrapKnown, err := await(ctx, optionalString(o.Agent.BootstrapLayerArn))
+	if err != nil || !bootstrapKnown {
+		return err
+	}
 	if agent.(string) == "" {
 		return nil // refused with a clearer message when it resolves
 	}
-	_, err = assembleLayers(user, agent.(string), "", config.(string), arch)
+	_, err = assembleLayers(user, agentLayers{agent: agent.(string), config: config.(string), bootstrap: d.bootstrapLayer(bootstrap.(string))}, arch)
 	return err
 }
 

@@ -21,6 +21,7 @@ const (
 	refX86    = "arn:aws:lambda:eu-west-1:123456789012:layer:lambdawaf-x86_64:12"
 	refArm    = "arn:aws:lambda:eu-west-1:123456789012:layer:lambdawaf-arm64:12"
 	refConfig = "arn:aws:lambda:eu-west-1:123456789012:layer:lambdawaf-config:3"
+	refBoot   = "arn:aws:lambda:eu-west-1:123456789012:layer:lambdawaf-bootstrap:2"
 	refSecret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lambdawaf/agent-key-Xy12Ab"
 	refStream = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/lambdawaf-decisions"
 	refKey    = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab"
@@ -30,6 +31,7 @@ func infraRef() AgentRef {
 	return AgentRef{
 		LayerArnX86_64:    pulumi.String(refX86),
 		LayerArnArm64:     pulumi.String(refArm),
+		BootstrapLayerArn: pulumi.String(refBoot),
 		AgentKeySecretArn: pulumi.String(refSecret),
 	}
 }
@@ -107,12 +109,13 @@ func TestProtectExistingFunctionArgs(t *testing.T) {
 			noAgent: []string{EnvExecWrapper},
 		},
 		{
-			name: "Rust on provided.al2 x86_64 through /opt/bootstrap",
+			name: "Rust on provided.al2 x86_64 through /opt/bootstrap from the bootstrap layer, last",
 			args: lambda.FunctionArgs{
 				Runtime: pulumi.String("provided.al2"), Handler: pulumi.String("orders-service"),
 				Architectures: pulumi.ToStringArray([]string{"x86_64"}),
+				Layers:        pulumi.ToStringArray([]string{refBoot, "arn:aws:lambda:eu-west-1:123456789012:layer:rust-runtime:4"}),
 			},
-			layers:  []string{refX86},
+			layers:  []string{"arn:aws:lambda:eu-west-1:123456789012:layer:rust-runtime:4", refX86, refBoot},
 			noAgent: []string{EnvExecWrapper},
 		},
 		{
@@ -205,6 +208,8 @@ func TestProtectRefuses(t *testing.T) {
 			func(o *ProtectOptions) { o.Wiring = WiringInProcess }, "wiring inprocess is for Go"},
 		{"bootstrap on node", lambda.FunctionArgs{Runtime: pulumi.String("nodejs22.x"), Handler: pulumi.String("index.handler")},
 			func(o *ProtectOptions) { o.Wiring = WiringBootstrap }, "never run /opt/bootstrap"},
+		{"bootstrap wiring and an agent without a bootstrap layer", lambda.FunctionArgs{Runtime: pulumi.String("provided.al2023"), Handler: pulumi.String("orders-rs")},
+			func(o *ProtectOptions) { o.Agent.BootstrapLayerArn = nil }, "needs the bootstrap layer"},
 		{"bootstrap wiring with a binary named bootstrap", lambda.FunctionArgs{Runtime: pulumi.String("provided.al2023"), Handler: pulumi.String("bootstrap")},
 			func(o *ProtectOptions) { o.Wiring = WiringBootstrap }, "bypass the agent"},
 		{"unknown wiring", lambda.FunctionArgs{Runtime: pulumi.String("python3.12"), Handler: pulumi.String("app.handler")},

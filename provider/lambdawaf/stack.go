@@ -9,6 +9,7 @@ import (
 const (
 	OutputLayerArnX86_64    = "layerArnX86_64"
 	OutputLayerArnArm64     = "layerArnArm64"
+	OutputBootstrapLayerArn = "bootstrapLayerArn"
 	OutputConfigLayerArn    = "configLayerArn"
 	OutputAgentKeySecretArn = "agentKeySecretArn"
 	OutputKmsKeyArn         = "kmsKeyArn"
@@ -19,16 +20,26 @@ const (
 // their functions with AgentRefFromStack. Absent parts are exported as
 // empty strings, which protection treats as absent.
 func (a *Agent) Export(ctx *pulumi.Context) {
+	for name, v := range a.Outputs() {
+		ctx.Export(name, v)
+	}
+}
+
+// Outputs are the stack outputs Export publishes, by name.
+func (a *Agent) Outputs() map[string]pulumi.StringOutput {
+	out := map[string]pulumi.StringOutput{}
 	for name, v := range map[string]pulumi.StringInput{
 		OutputLayerArnX86_64:    a.ref.LayerArnX86_64,
 		OutputLayerArnArm64:     a.ref.LayerArnArm64,
+		OutputBootstrapLayerArn: a.ref.BootstrapLayerArn,
 		OutputConfigLayerArn:    a.ref.ConfigLayerArn,
 		OutputAgentKeySecretArn: a.ref.AgentKeySecretArn,
 		OutputKmsKeyArn:         a.ref.KmsKeyArn,
 		OutputFirehoseStreamArn: a.ref.FirehoseStreamArn,
 	} {
-		ctx.Export(name, optionalString(v))
+		out[name] = optionalString(v)
 	}
+	return out
 }
 
 // AgentRefFromStack reads an agent another stack published with Export.
@@ -42,6 +53,7 @@ func AgentRefFromStack(stack *pulumi.StackReference) AgentRef {
 	return AgentRef{
 		LayerArnX86_64:    get(OutputLayerArnX86_64),
 		LayerArnArm64:     get(OutputLayerArnArm64),
+		BootstrapLayerArn: get(OutputBootstrapLayerArn),
 		ConfigLayerArn:    get(OutputConfigLayerArn),
 		AgentKeySecretArn: get(OutputAgentKeySecretArn),
 		KmsKeyArn:         get(OutputKmsKeyArn),

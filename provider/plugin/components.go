@@ -20,6 +20,7 @@ func (a *Agent) Annotate(an infer.Annotator) {
 		"Create one per stack and pass its outputs to every ProtectedFunction.")
 	an.Describe(&a.LayerArnX86_64, "The x86_64 agent layer version, if that architecture is enabled.")
 	an.Describe(&a.LayerArnArm64, "The arm64 agent layer version, if that architecture is enabled.")
+	an.Describe(&a.BootstrapLayerArn, "The bootstrap layer (/opt/bootstrap alone) added to OS-only functions whose executable is not named bootstrap.")
 	an.Describe(&a.ConfigLayerArn, "The configuration layer (lambdawaf/config.yaml), if a configuration was given.")
 	an.Describe(&a.AgentKeySecretArn, "The Secrets Manager secret holding the agent key. Its value is never an output.")
 	an.Describe(&a.KmsKeyArn, "The customer-managed KMS key encrypting the secret, if any.")
@@ -33,6 +34,8 @@ type AgentArgs struct {
 	LayerArnArm64      pulumi.StringInput    `pulumi:"layerArnArm64,optional"`
 	LayerZipX86_64     *string               `pulumi:"layerZipX86_64,optional"`
 	LayerZipArm64      *string               `pulumi:"layerZipArm64,optional"`
+	BootstrapLayerArn  pulumi.StringInput    `pulumi:"bootstrapLayerArn,optional"`
+	BootstrapLayerZip  *string               `pulumi:"bootstrapLayerZip,optional"`
 	Architectures      []string              `pulumi:"architectures,optional"`
 	CompatibleRuntimes []string              `pulumi:"compatibleRuntimes,optional"`
 	AgentKeySecretArn  pulumi.StringInput    `pulumi:"agentKeySecretArn,optional"`
@@ -49,8 +52,10 @@ type AgentArgs struct {
 func (a *AgentArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.LayerArnX86_64, "Reuse this x86_64 agent layer version (from the infra stack, say) instead of publishing one.")
 	an.Describe(&a.LayerArnArm64, "Reuse this arm64 agent layer version instead of publishing one.")
-	an.Describe(&a.LayerZipX86_64, "The x86_64 layer zip to publish (built by `make layer`). Default: dist/layer/lambdawaf-x86_64.zip, relative to the program's directory; prefer an absolute path.")
-	an.Describe(&a.LayerZipArm64, "The arm64 layer zip to publish. Default: dist/layer/lambdawaf-arm64.zip.")
+	an.Describe(&a.LayerZipX86_64, "The x86_64 layer zip to publish (`make layer` writes dist/layer/lambdawaf-x86_64.zip); prefer an absolute path. Default: built from the lambdawaf module source with the Go toolchain.")
+	an.Describe(&a.LayerZipArm64, "The arm64 layer zip to publish. Default: built from source.")
+	an.Describe(&a.BootstrapLayerArn, "Reuse this bootstrap layer version (/opt/bootstrap alone) instead of publishing one.")
+	an.Describe(&a.BootstrapLayerZip, "The bootstrap layer zip to publish (dist/layer/lambdawaf-bootstrap.zip). Default: built from source.")
 	an.Describe(&a.Architectures, "Architectures to publish or reference layers for: x86_64, arm64. Default: both.")
 	an.Describe(&a.CompatibleRuntimes, "Runtime metadata of the published layers. Default: current nodejs, python, java, dotnet, ruby and provided runtimes.")
 	an.Describe(&a.AgentKeySecretArn, "Reuse an existing Secrets Manager secret holding the agent key instead of creating one.")
@@ -92,6 +97,8 @@ func (a AgentArgs) library() *lambdawaf.AgentArgs {
 		LayerArnArm64:      a.LayerArnArm64,
 		LayerZipX86_64:     deref(a.LayerZipX86_64),
 		LayerZipArm64:      deref(a.LayerZipArm64),
+		BootstrapLayerArn:  a.BootstrapLayerArn,
+		BootstrapLayerZip:  deref(a.BootstrapLayerZip),
 		Architectures:      a.Architectures,
 		CompatibleRuntimes: a.CompatibleRuntimes,
 		AgentKeySecretArn:  a.AgentKeySecretArn,
@@ -158,7 +165,7 @@ type ProtectedFunctionArgs struct {
 	EphemeralStorageSize         pulumi.IntInput               `pulumi:"ephemeralStorageSize,optional"`
 	Architectures                []string                      `pulumi:"architectures,optional"`
 	Environment                  map[string]pulumi.StringInput `pulumi:"environment,optional"`
-	Layers                       pulumi.StringArrayInput       `pulumi:"layers,optional"`
+	Layers                       []pulumi.StringInput          `pulumi:"layers,optional"`
 	Role                         pulumi.StringInput            `pulumi:"role,optional"`
 	VpcConfig                    *VpcConfigArgs                `pulumi:"vpcConfig,optional"`
 	TracingMode                  *string                       `pulumi:"tracingMode,optional"`
@@ -166,7 +173,8 @@ type ProtectedFunctionArgs struct {
 	ReservedConcurrentExecutions pulumi.IntInput               `pulumi:"reservedConcurrentExecutions,optional"`
 	KmsKeyArn                    pulumi.StringInput            `pulumi:"kmsKeyArn,optional"`
 	Publish                      *bool                         `pulumi:"publish,optional"`
-	Tags                         pulumi.StringMapInput         `pulumi:"tags,optional"`
+	Tags                         map[string]pulumi.StringInput `pulumi:"tags,optional"`
+	LogGroup                     *LogGroupMode                 `pulumi:"logGroup,optional"`
 	LogRetentionInDays           *int                          `pulumi:"logRetentionInDays,optional"`
 	ApplicationLogLevel          *string                       `pulumi:"applicationLogLevel,optional"`
 	SystemLogLevel               *string                       `pulumi:"systemLogLevel,optional"`
@@ -201,7 +209,8 @@ func (a *ProtectedFunctionArgs) Annotate(an infer.Annotator) {
 	an.Describe(&a.KmsKeyArn, "KMS key encrypting the function's environment variables.")
 	an.Describe(&a.Publish, "Publish a version on every change, so that a new agent layer reaches versions and aliases.")
 	an.Describe(&a.Tags, "Tags for the function, its role and its log group.")
-	an.Describe(&a.LogRetentionInDays, "Retention of the function's log group. Default: the agent's (30).")
+	an.Describe(&a.LogGroup, "Whether the component creates the log group /aws/lambda/<name> (create, the default) or uses the one that exists (existing: log groups outlive their functions, and creating one that exists fails).")
+	an.Describe(&a.LogRetentionInDays, "Retention of the function's log group, when the component creates it. Default: the agent's (30).")
 	an.Describe(&a.ApplicationLogLevel, "JSON log filter for the function's own logs: TRACE, DEBUG, INFO, WARN, ERROR, FATAL.")
 	an.Describe(&a.SystemLogLevel, "JSON log filter for Lambda's platform logs: DEBUG, INFO, WARN.")
 	an.Describe(&a.PolicyArns, "Managed policies to attach to the created role, for what the function's own code needs.")
@@ -252,6 +261,7 @@ func (w *WafArgs) Annotate(an infer.Annotator) {
 type AgentRefArgs struct {
 	LayerArnX86_64    pulumi.StringInput `pulumi:"layerArnX86_64,optional"`
 	LayerArnArm64     pulumi.StringInput `pulumi:"layerArnArm64,optional"`
+	BootstrapLayerArn pulumi.StringInput `pulumi:"bootstrapLayerArn,optional"`
 	ConfigLayerArn    pulumi.StringInput `pulumi:"configLayerArn,optional"`
 	AgentKeySecretArn pulumi.StringInput `pulumi:"agentKeySecretArn"`
 	KmsKeyArn         pulumi.StringInput `pulumi:"kmsKeyArn,optional"`
@@ -262,10 +272,22 @@ type AgentRefArgs struct {
 func (r *AgentRefArgs) Annotate(an infer.Annotator) {
 	an.Describe(&r.LayerArnX86_64, "The agent's x86_64 layer version (Agent.layerArnX86_64).")
 	an.Describe(&r.LayerArnArm64, "The agent's arm64 layer version (Agent.layerArnArm64).")
+	an.Describe(&r.BootstrapLayerArn, "The agent's bootstrap layer (Agent.bootstrapLayerArn), needed by OS-only functions whose executable is not named bootstrap.")
 	an.Describe(&r.ConfigLayerArn, "The agent's configuration layer (Agent.configLayerArn).")
 	an.Describe(&r.AgentKeySecretArn, "The agent key secret (Agent.agentKeySecretArn).")
 	an.Describe(&r.KmsKeyArn, "The customer-managed key of the secret (Agent.kmsKeyArn).")
 	an.Describe(&r.FirehoseStreamArn, "The decision-record stream (Agent.firehoseStreamArn).")
+}
+
+// LogGroupMode is who owns the function's log group.
+type LogGroupMode string
+
+// Values lists the log group modes.
+func (LogGroupMode) Values() []infer.EnumValue[LogGroupMode] {
+	return []infer.EnumValue[LogGroupMode]{
+		{Name: "Create", Value: LogGroupMode(lambdawaf.LogGroupCreate), Description: "Create /aws/lambda/<name> with retention."},
+		{Name: "Existing", Value: LogGroupMode(lambdawaf.LogGroupExisting), Description: "Use the existing /aws/lambda/<name> as it is."},
+	}
 }
 
 // Mode is what the agent does with a malicious event.
@@ -322,10 +344,14 @@ func (a ProtectedFunctionArgs) library() *lambdawaf.ProtectedFunctionArgs {
 		S3Key:           ptrInput(a.S3Key),
 		S3ObjectVersion: ptrInput(a.S3ObjectVersion),
 		SourceCodeHash:  ptrInput(a.SourceCodeHash),
-		Layers:          a.Layers,
 		Role:            a.Role,
 		KmsKeyArn:       ptrInput(a.KmsKeyArn),
-		Tags:            a.Tags,
+	}
+	if a.Layers != nil {
+		fn.Layers = pulumi.StringArray(a.Layers)
+	}
+	if a.Tags != nil {
+		fn.Tags = pulumi.StringMap(a.Tags)
 	}
 	if a.CodePath != nil {
 		fn.Code = pulumi.NewFileArchive(*a.CodePath)
@@ -376,6 +402,7 @@ func (a ProtectedFunctionArgs) library() *lambdawaf.ProtectedFunctionArgs {
 		PolicyArns:          a.PolicyArns,
 		Policy:              a.Policy,
 		LogRetentionInDays:  deref(a.LogRetentionInDays),
+		LogGroup:            lambdawaf.LogGroupMode(deref(a.LogGroup)),
 	}
 	if w := a.Waf; w != nil {
 		out.Waf = lambdawaf.WafArgs{
@@ -394,6 +421,7 @@ func (a ProtectedFunctionArgs) library() *lambdawaf.ProtectedFunctionArgs {
 			out.Waf.AgentRef = &lambdawaf.AgentRef{
 				LayerArnX86_64:    r.LayerArnX86_64,
 				LayerArnArm64:     r.LayerArnArm64,
+				BootstrapLayerArn: r.BootstrapLayerArn,
 				ConfigLayerArn:    r.ConfigLayerArn,
 				AgentKeySecretArn: r.AgentKeySecretArn,
 				KmsKeyArn:         r.KmsKeyArn,

@@ -20,6 +20,7 @@ const (
 	refX86    = "arn:aws:lambda:eu-west-1:123456789012:layer:lambdawaf-x86_64:12"
 	refArm    = "arn:aws:lambda:eu-west-1:123456789012:layer:lambdawaf-arm64:12"
 	refSecret = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lambdawaf/agent-key-Xy12Ab"
+	refBoot   = "arn:aws:lambda:eu-west-1:123456789012:layer:lambdawaf-bootstrap:2"
 )
 
 // cloud is the mock AWS behind the provider: it records what the
@@ -102,7 +103,7 @@ func TestConstructAgent(t *testing.T) {
 	}
 	state := resource.ToResourcePropertyMap(resp.State).Mappable()
 	if state["layerArnX86_64"] != refX86 || state["layerArnArm64"] != refArm {
-		t.Errorf("layer outputs = %v, %v", state["layerArnX86_64"], state["layerArnArm64"])
+		t.Errorf("layer outputs = %v, %v (state %v)", state["layerArnX86_64"], state["layerArnArm64"], state)
 	}
 	if arn, _ := state["agentKeySecretArn"].(string); !strings.HasPrefix(arn, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:lambdawaf-waf-agent-key-") {
 		t.Errorf("agentKeySecretArn = %v", state["agentKeySecretArn"])

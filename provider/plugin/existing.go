@@ -62,6 +62,7 @@ func (a *ProtectFunctionArgs) Annotate(an infer.Annotator) {
 type AgentARNsArgs struct {
 	LayerArnX86_64    *string `pulumi:"layerArnX86_64,optional"`
 	LayerArnArm64     *string `pulumi:"layerArnArm64,optional"`
+	BootstrapLayerArn *string `pulumi:"bootstrapLayerArn,optional"`
 	ConfigLayerArn    *string `pulumi:"configLayerArn,optional"`
 	AgentKeySecretArn string  `pulumi:"agentKeySecretArn"`
 	KmsKeyArn         *string `pulumi:"kmsKeyArn,optional"`
@@ -72,6 +73,7 @@ type AgentARNsArgs struct {
 func (r *AgentARNsArgs) Annotate(an infer.Annotator) {
 	an.Describe(&r.LayerArnX86_64, "The agent's x86_64 layer version.")
 	an.Describe(&r.LayerArnArm64, "The agent's arm64 layer version.")
+	an.Describe(&r.BootstrapLayerArn, "The agent's bootstrap layer, for OS-only functions whose executable is not named bootstrap.")
 	an.Describe(&r.ConfigLayerArn, "The agent's configuration layer.")
 	an.Describe(&r.AgentKeySecretArn, "The agent key secret.")
 	an.Describe(&r.KmsKeyArn, "The customer-managed key of the secret.")
@@ -108,6 +110,7 @@ func (*ProtectFunction) Invoke(_ context.Context, req infer.FunctionRequest[Prot
 	}, lambdawaf.AgentARNs{
 		LayerArnX86_64:    deref(a.LayerArnX86_64),
 		LayerArnArm64:     deref(a.LayerArnArm64),
+		BootstrapLayerArn: deref(a.BootstrapLayerArn),
 		ConfigLayerArn:    deref(a.ConfigLayerArn),
 		AgentKeySecretArn: a.AgentKeySecretArn,
 		KmsKeyArn:         deref(a.KmsKeyArn),

@@ -27,6 +27,7 @@ func TestInvokeProtectFunction(t *testing.T) {
 			"agent": property.New(map[string]property.Value{
 				"layerArnX86_64":    property.New(refX86),
 				"layerArnArm64":     property.New(refArm),
+				"bootstrapLayerArn": property.New(refBoot),
 				"agentKeySecretArn": property.New(refSecret),
 			}),
 		}),
@@ -38,7 +39,7 @@ func TestInvokeProtectFunction(t *testing.T) {
 		t.Fatalf("failures: %v", resp.Failures)
 	}
 	out := resource.ToResourcePropertyMap(resp.Return).Mappable()
-	if got := anyStrings(out["layers"]); !slices.Equal(got, []string{"arn:aws:lambda:eu-west-1:123456789012:layer:deps:3", refArm}) {
+	if got := anyStrings(out["layers"]); !slices.Equal(got, []string{"arn:aws:lambda:eu-west-1:123456789012:layer:deps:3", refArm, refBoot}) {
 		t.Errorf("layers = %v", got)
 	}
 	env := out["environment"].(map[string]any)

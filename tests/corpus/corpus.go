@@ -36,6 +36,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/lambdawaf/lambdawaf/tests/corpus/external"
 )
 
 //go:embed attacks/*.txt benign/*.txt heldout/*/attacks/*.txt heldout/*/benign/*.txt
@@ -106,7 +108,7 @@ func load(dir string, attacks bool) ([]Case, error) {
 				continue
 			}
 			name := fmt.Sprintf("%s/%s:%d", dir, n, line)
-			for _, r := range expand(class, unescape(t)) {
+			for _, r := range expand(class, external.Unescape(t)) {
 				out = append(out, Case{Class: class, Name: name + " " + r.name, Req: r.req})
 			}
 		}
@@ -116,16 +118,6 @@ func load(dir string, attacks bool) ([]Case, error) {
 		}
 	}
 	return out, nil
-}
-
-// unescape turns the escapes \n, \t, \r, \0 and \\ in a seed into bytes, so
-// that multi-line payloads fit on one line.
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	r := strings.NewReplacer(`\\`, `\`, `\n`, "\n", `\t`, "\t", `\r`, "\r", `\0`, "\x00")
-	return r.Replace(s)
 }
 
 type placed struct {
@@ -161,7 +153,7 @@ func hdrs(extra ...[2]string) [][2]string {
 // which such payloads reach a vulnerable sink.
 func keysFor(class string) (query, field string) {
 	switch class {
-	case "path-traversal", "rfi":
+	case "path-traversal", "rfi", "path":
 		return "file", "template"
 	case "ssrf":
 		return "url", "webhookUrl"
@@ -201,6 +193,11 @@ func expand(class, line string) []placed {
 			return []placed{{"xml", Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/xml"}), []byte(v)}}}
 		}
 	}
+	return placements(class, line)
+}
+
+// placements puts a plain value in every location a client would send it.
+func placements(class, line string) []placed {
 	qk, fk := keysFor(class)
 	js, _ := json.Marshal(map[string]any{fk: line, "page": 1})
 	out := []placed{

@@ -30,12 +30,14 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/detect"
 	"github.com/lambdawaf/lambdawaf/tests/corpus"
+	"github.com/lambdawaf/lambdawaf/tests/corpus/external"
 )
 
 // item is one labeled request of the report.
 type item struct {
 	Source string // "crs-pl1", "crs-pl2", "crs-nofire", "corpus-attack", "corpus-benign", "heldout-attack", "heldout-benign"
-	Group  string // CRS family or corpus class
+	Group  string // CRS family, corpus class or external family
+	Origin string // external corpus: the source (package) it came from
 	Attack bool
 	Name   string
 	Req    corpus.Request
@@ -125,6 +127,16 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 		}
 	}
 
+	for _, split := range []string{external.Tune, external.Holdout} {
+		cases, err := corpus.External(split)
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			items = append(items, &item{Source: "external-" + split, Origin: c.Source, Group: c.Family, Attack: c.Attack(), Name: c.Name, Req: c.Req})
+		}
+	}
+
 	var waf1, waf2 coraza.WAF
 	var build1, build2 time.Duration
 	if withCoraza {
@@ -207,6 +219,27 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 		fmt.Println(row("**all**", all, withCoraza))
 		fmt.Println()
 	}
+	srcs, err := corpus.ExternalSources()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("## External corpus (material nobody here wrote; tests/corpus/external)\n\n")
+	fmt.Printf("Sources: ")
+	for i, s := range srcs {
+		if i > 0 {
+			fmt.Printf("; ")
+		}
+		fmt.Printf("%s (%s %s, %s, %s)", s.Name, s.Package, s.Version, s.Registry, s.License)
+	}
+	fmt.Printf(".\nEach source is split by a fixed hash into tune (read and tuned against) and holdout (only counted).\n\n")
+	for _, split := range []string{external.Holdout, external.Tune} {
+		src := []string{"external-" + split}
+		externalTable("Attacks: external "+split+", by family", items, src, true, func(it *item) string { return it.Group }, withCoraza)
+		externalTable("Attacks: external "+split+", by source", items, src, true, func(it *item) string { return it.Origin }, withCoraza)
+		externalTable("Benign: external "+split+", by kind", items, src, false, func(it *item) string { return it.Group }, withCoraza)
+		externalTable("Benign: external "+split+", by source", items, src, false, func(it *item) string { return it.Origin }, withCoraza)
+	}
+
 	table("Attacks: CRS fire-tests of PL1 rules (930–944)", []string{"crs-pl1"}, true)
 	table("Attacks: CRS fire-tests of PL2 rules (930–944)", []string{"crs-pl2"}, true)
 	table("Attacks: lambdawaf attack corpus", []string{"corpus-attack"}, true)
@@ -236,12 +269,19 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 			if missLevel >= 2 {
 				hit, rules = it.lw2, it.lw2Rules
 			}
+			if it.Source == "external-"+external.Holdout {
+				continue // the holdout half is counted, never read case by case
+			}
 			if it.Attack && !hit || !it.Attack && hit {
 				kind := "MISS"
 				if !it.Attack {
 					kind = "FP  "
 				}
-				fmt.Printf("%s %-14s %-12s %-10s crs1=%v %s %q %q %s\n", kind, it.Source, it.Group, it.Name, it.pl1, it.Req.Method, trunc(it.Req.URI, 160), trunc(string(it.Req.Body), 160), rules)
+				src := it.Source
+				if it.Origin != "" {
+					src += "/" + it.Origin
+				}
+				fmt.Printf("%s %-14s %-12s %-10s crs1=%v %s %q %q %s\n", kind, src, it.Group, it.Name, it.pl1, it.Req.Method, trunc(it.Req.URI, 160), trunc(string(it.Req.Body), 160), rules)
 			}
 		}
 	}
@@ -317,4 +357,32 @@ func trunc(s string, n int) string {
 		return s[:n] + "…"
 	}
 	return s
+}
+
+// externalTable prints one table of the external corpus: the items of the
+// sources src that are attacks (or benign), grouped by key.
+func externalTable(title string, items []*item, src []string, attack bool, key func(*item) string, withCoraza bool) {
+	groups := map[string][]*item{}
+	for _, it := range items {
+		if has(src, it.Source) && it.Attack == attack {
+			groups[key(it)] = append(groups[key(it)], it)
+		}
+	}
+	order := make([]string, 0, len(groups))
+	for g := range groups {
+		order = append(order, g)
+	}
+	sort.Strings(order)
+	word := "TP"
+	if !attack {
+		word = "FP"
+	}
+	fmt.Printf("### %s\n\n| group | n | lambdawaf %s | lambdawaf p2 %s | CRS PL1 %s | CRS PL2 %s |\n|---|---:|---:|---:|---:|---:|\n", title, word, word, word, word)
+	var all []*item
+	for _, g := range order {
+		fmt.Println(row(g, groups[g], withCoraza))
+		all = append(all, groups[g]...)
+	}
+	fmt.Println(row("**all**", all, withCoraza))
+	fmt.Println()
 }

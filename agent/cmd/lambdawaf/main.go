@@ -1,10 +1,19 @@
 // Command lambdawaf is the lambdawaf user CLI: it validates configurations,
-// judges captured events offline with exactly the agent's pipeline, and
-// compares two configurations over a corpus before one is deployed.
+// judges captured events offline with exactly the agent's pipeline,
+// compares two configurations over a corpus before one is deployed, runs a
+// function (Go, Python, Node.js, any binary) locally behind the agent, and
+// turns decision records into a report.
 //
 //	lambdawaf validate lambdawaf.yaml
 //	lambdawaf check -config lambdawaf.yaml events/
 //	lambdawaf diff -old deployed.yaml -new candidate.yaml events/
+//	lambdawaf serve -runtime python3.13 -handler app.handler -function ./fn
+//	lambdawaf report -o report.html serve.log
+//	lambdawaf version
+//
+// Installed with `go install`, it needs nothing from the clone: the agent
+// serve runs is built from the module's source on first use (see
+// local.CachedAgent).
 //
 // Each subcommand lives in its own file and registers itself in init.
 package main

@@ -32,6 +32,13 @@ func TestValidate(t *testing.T) {
 			`testdata/bad.yaml:9:30: rules[1].when.cidr: expected a CIDR`,
 			`testdata/bad.yaml: invalid (4 problems)`,
 		}, false},
+		{"misspelt names and bad values in one pass, each at its place", []string{"validate", "testdata/misspelt.yaml"}, 1, nil, []string{
+			`testdata/misspelt.yaml:5:5: detection.classes.sqlinjection: expected one of sqli, xss,`,
+			`testdata/misspelt.yaml:8:20: exclusions[0].classes[1]: expected one of sqli, xss,`,
+			`testdata/misspelt.yaml:11:12: rules[0].when.feild: unknown field "feild"`,
+			`testdata/misspelt.yaml:14:25: rules[1].when.regex: invalid RE2 regular expression`,
+			`testdata/misspelt.yaml: invalid (4 problems)`,
+		}, false},
 		{"unreadable", []string{"validate", "testdata/missing.yaml"}, 1, nil, []string{"testdata/missing.yaml: cannot read configuration"}, false},
 		{"several files, one bad", []string{"validate", "testdata/good.yaml", "testdata/bad.yaml"}, 1, []string{"good.yaml: valid"}, []string{"bad.yaml: invalid"}, false},
 		{"schema", []string{"validate", "-schema"}, 0, []string{`"title": "lambdawaf configuration"`}, nil, true},

@@ -2,14 +2,10 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 )
 
 func TestServeUsageErrors(t *testing.T) {
@@ -33,51 +29,15 @@ func TestServeUsageErrors(t *testing.T) {
 	}
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// TestServeRunsAFunction builds the serve test handler and the agent, serves
-// them on a free port and makes a request through the real endpoint.
+// TestServeRunsAFunction builds the serve test handler (a Go package that
+// calls redirect.Start), serves it behind the agent and makes a request
+// through the real endpoint.
 func TestServeRunsAFunction(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two binaries")
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	var stdout, stderr lockedBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-function", "../../../tests/serve/handler",
-			"-agent", "../lambdawaf-extension", "-trigger", "rest", "-quiet"}, &stdout, &stderr)
-	}()
-	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
-	var base string
-	for deadline := time.Now().Add(90 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		base = url.FindString(stdout.String())
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited %d early\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
-		default:
-		}
-	}
-	if base == "" {
-		cancel()
-		t.Fatalf("serve printed no URL\nstdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
-	}
-	resp, err := http.Get(base + "/hello?name=world")
+	s := startServe(t, "-function", "../../../tests/serve/handler", "-agent", agentBinary(t), "-trigger", "rest", "-quiet")
+	resp, err := http.Get(s.base + "/hello?name=world")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,14 +46,8 @@ func TestServeRunsAFunction(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"resource":"/{proxy+}"`) || !strings.Contains(string(body), `"name":"world"`) {
 		t.Errorf("status %d body %.300s", resp.StatusCode, body)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("exit %d\nstderr:\n%s", code, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop after cancel")
+	if code := s.stop(t); code != 0 {
+		t.Errorf("exit %d\nstderr:\n%s", code, s.stderr)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/emulator"
 	"github.com/lambdawaf/lambdawaf/agent/gateway"
 	"github.com/lambdawaf/lambdawaf/agent/layer"
@@ -53,10 +54,15 @@ type Config struct {
 	// Env is extra function configuration (LAMBDAWAF_LOG_LEVEL, the
 	// handler's own variables).
 	Env map[string]string
+	// HandlerName is _HANDLER and TaskRoot LAMBDA_TASK_ROOT (defaults:
+	// the file name and directory of Handler[0], as for a bootstrap).
+	HandlerName string
+	TaskRoot    string
 	// Runtime is the Lambda runtime id ("provided.al2023" when empty).
-	// ExecWrapper, for managed runtimes, is a wrapper script
-	// (lambdawaf-wrapper) placed in the layer and named in
-	// AWS_LAMBDA_EXEC_WRAPPER.
+	// On a managed runtime with an Agent, the function is configured as
+	// the lambdawaf component configures it: AWS_LAMBDA_EXEC_WRAPPER names
+	// the layer's lambdawaf-wrapper unless Env sets it. ExecWrapper
+	// replaces the layer's wrapper script with another file.
 	Runtime     string
 	ExecWrapper string
 
@@ -166,6 +172,14 @@ func (e *Endpoint) WarmUp(ctx context.Context, n int) error {
 	return e.pool.Warm(ctx, n)
 }
 
+// Restart replaces every execution environment with a new one, keeping the
+// front door's listener and the agent binary, as after a code change:
+// idle environments are shut down at once, busy ones after their
+// invocation, and the first request after pays a cold start.
+func (e *Endpoint) Restart(ctx context.Context) error {
+	return e.pool.Recycle(ctx)
+}
+
 // Wait blocks until the endpoint stops serving and returns why.
 func (e *Endpoint) Wait() error {
 	<-e.done
@@ -220,8 +234,13 @@ func (e *Endpoint) newEnvironment(ctx context.Context, slot int) (gateway.Enviro
 		if _, set := env["LAMBDAWAF_RESPONSE_STREAMING"]; e.cfg.Streaming && !set {
 			env["LAMBDAWAF_RESPONSE_STREAMING"] = "true"
 		}
-		if e.cfg.ExecWrapper != "" {
-			env["AWS_LAMBDA_EXEC_WRAPPER"] = "/opt/" + filepath.Base(e.cfg.ExecWrapper)
+		if _, set := env[contract.EnvExecWrapper]; !set {
+			switch {
+			case e.cfg.ExecWrapper != "":
+				env[contract.EnvExecWrapper] = "/opt/" + filepath.Base(e.cfg.ExecWrapper)
+			case e.cfg.Runtime != "" && !strings.HasPrefix(e.cfg.Runtime, "provided"):
+				env[contract.EnvExecWrapper] = contract.WrapperPath
+			}
 		}
 		if e.keys != nil {
 			for k, v := range e.keys.env() {
@@ -231,6 +250,8 @@ func (e *Endpoint) newEnvironment(ctx context.Context, slot int) (gateway.Enviro
 	}
 	cfg := emulator.Config{
 		Handler:      e.cfg.Handler,
+		HandlerName:  e.cfg.HandlerName,
+		TaskRoot:     e.cfg.TaskRoot,
 		Runtime:      e.cfg.Runtime,
 		LayerDir:     e.layer,
 		Env:          env,

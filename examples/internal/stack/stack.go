@@ -12,16 +12,12 @@ import (
 	"github.com/lambdawaf/lambdawaf/provider/lambdawaf"
 )
 
-// RepoRoot is the repository root as seen from an example's directory,
-// where `make layer` leaves the layer zips.
-const RepoRoot = "../.."
-
 // Waf returns the waf block for the example's functions.
 //
 // With `pulumi config set infraStack <org>/lambdawaf-infra/<stack>` the
 // functions use the layers and agent key the shared infra stack published;
-// otherwise the example creates its own agent from the layer zips in
-// dist/layer, with the configuration document lambdawaf.yaml next to the
+// otherwise the example creates its own agent, its layers built from the
+// module's source, with the configuration document lambdawaf.yaml next to the
 // program.
 func Waf(ctx *pulumi.Context, mode lambdawaf.Mode) (lambdawaf.WafArgs, error) {
 	settings := lambdawaf.Settings{Mode: mode, FailurePolicy: lambdawaf.FailOpen}
@@ -30,16 +26,14 @@ func Waf(ctx *pulumi.Context, mode lambdawaf.Mode) (lambdawaf.WafArgs, error) {
 		if err != nil {
 			return lambdawaf.WafArgs{}, fmt.Errorf("infra stack %s: %w", infra, err)
 		}
-		return lambdawaf.WafArgs{Settings: settings, AgentRef: &lambdawaf.AgentRef{
-			LayerArnX86_64:    ref.GetStringOutput(pulumi.String("layerArnX86_64")),
-			LayerArnArm64:     ref.GetStringOutput(pulumi.String("layerArnArm64")),
-			AgentKeySecretArn: ref.GetStringOutput(pulumi.String("agentKeySecretArn")),
-			FirehoseStreamArn: ref.GetStringOutput(pulumi.String("firehoseStreamArn")),
-		}}, nil
+		// Every output the infra stack exports for its agent: layers,
+		// bootstrap and configuration layers, key secret, KMS key, stream.
+		agent := lambdawaf.AgentRefFromStack(ref)
+		return lambdawaf.WafArgs{Settings: settings, AgentRef: &agent}, nil
 	}
+	// The agent layers are built from this module's source at preview
+	// time (`make layer` is not needed first).
 	agent, err := lambdawaf.NewAgent(ctx, "waf", &lambdawaf.AgentArgs{
-		LayerZipX86_64:     filepath.Join(RepoRoot, lambdawaf.DefaultLayerZip(lambdawaf.ArchX86_64)),
-		LayerZipArm64:      filepath.Join(RepoRoot, lambdawaf.DefaultLayerZip(lambdawaf.ArchArm64)),
 		ConfigurationFile:  "lambdawaf.yaml",
 		LogRetentionInDays: 14,
 	})

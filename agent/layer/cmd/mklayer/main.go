@@ -1,14 +1,17 @@
 // Command mklayer writes the lambdawaf layer zip for one architecture:
 //
 //	mklayer -extension dist/x86_64/lambdawaf-extension -out dist/layer/lambdawaf-x86_64.zip [-arch x86_64]
+//	mklayer -bootstrap -out dist/layer/lambdawaf-bootstrap.zip
 //
-// The zip holds extensions/lambdawaf, lambdawaf-wrapper and bootstrap, all
-// executable; see package layer.
+// The agent layer zip holds extensions/lambdawaf and lambdawaf-wrapper; the
+// bootstrap layer zip (the same for both architectures) holds bootstrap
+// alone. All are executable; see package layer.
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -19,8 +22,15 @@ func main() {
 	extension := flag.String("extension", "", "path of the built extension binary (required)")
 	out := flag.String("out", "", "path of the zip to write (required)")
 	arch := flag.String("arch", "", "the layer's architecture, x86_64 or arm64 (default: named in -out)")
+	bootstrap := flag.Bool("bootstrap", false, "write the bootstrap layer (no -extension) instead of the agent layer")
 	flag.Parse()
-	if err := run(*extension, *out, *arch); err != nil {
+	var err error
+	if *bootstrap {
+		err = runBootstrap(*extension, *out)
+	} else {
+		err = run(*extension, *out, *arch)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "mklayer:", err)
 		os.Exit(1)
 	}
@@ -44,6 +54,18 @@ func run(extension, out, arch string) error {
 	if err := layer.CheckExtension(extension, arch); err != nil {
 		return err
 	}
+	return writeFile(out, func(w io.Writer) error { return layer.WriteZip(w, extension) })
+}
+
+func runBootstrap(extension, out string) error {
+	if extension != "" || out == "" {
+		return fmt.Errorf("-bootstrap takes -out and no -extension")
+	}
+	return writeFile(out, layer.WriteBootstrapZip)
+}
+
+// writeFile writes out atomically: a failed write leaves no partial zip.
+func writeFile(out string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
@@ -52,7 +74,7 @@ func run(extension, out, arch string) error {
 	if err != nil {
 		return err
 	}
-	if err := layer.WriteZip(f, extension); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return err

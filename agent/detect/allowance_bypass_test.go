@@ -3,14 +3,14 @@ package detect
 import "testing"
 
 // Payloads dressed to match one of the false-positive allowances (the
-// helpers in fp_*.go that tell a mention from an attack), each next to
+// helpers in code_mention.go, prose_mention.go, shell_lookalike.go and sql_prose.go that tell a mention from an attack), each next to
 // the benign prose the allowance exists for. Every attack here ran in a
 // plausible sink and passed before its allowance was narrowed; the
 // benign rows must stay clean. Expectations per paranoia level as in
-// runPL2Cases: "" nothing, "*" any attack, or a rule name.
+// runLevelCases: "" nothing, "*" any attack, or a rule name.
 
-func TestRedTeamPastedQuery(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+func TestAllowanceBypassPastedQuery(t *testing.T) {
+	runLevelCases(t, []levelCase{
 		// pasted statements, with prose, dates and words inside literals
 		{"pasted select", body("comment", "SELECT name, email FROM customers WHERE country = 'DE' ORDER BY name;"), "", ""},
 		{"pasted update", body("comment", "UPDATE users SET status = 'inactive' WHERE last_login < '2023-01-01';"), "", ""},
@@ -25,8 +25,8 @@ func TestRedTeamPastedQuery(t *testing.T) {
 	})
 }
 
-func TestRedTeamMathProse(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+func TestAllowanceBypassMathProse(t *testing.T) {
+	runLevelCases(t, []levelCase{
 		{"sqrt", body("comment", "sqrt(2) ≈ 1.41421356"), "", ""},
 		{"log and ln", body("comment", "log(100) = 2 and ln(e) = 1"), "", ""},
 		// OR widens a numeric WHERE clause: id = abs(1) or 1=1
@@ -36,8 +36,8 @@ func TestRedTeamMathProse(t *testing.T) {
 	})
 }
 
-func TestRedTeamKeyInUse(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+func TestAllowanceBypassKeyInUse(t *testing.T) {
+	runLevelCases(t, []levelCase{
 		{"identity", body("comment", "run ssh -i ~/.ssh/deploy_key host to connect now"), "", ""},
 		{"public key", body("comment", "cat ~/.ssh/id_ed25519.pub and paste it into GitHub please"), "", ""},
 		{"ssh-add", body("comment", "ssh-add ~/.ssh/id_ed25519 then try again please"), "", ""},
@@ -48,8 +48,8 @@ func TestRedTeamKeyInUse(t *testing.T) {
 	})
 }
 
-func TestRedTeamShellFilters(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+func TestAllowanceBypassShellFilters(t *testing.T) {
+	runLevelCases(t, []levelCase{
 		{"grep -v", body("comment", "ls -la ~/projects | grep -v node_modules"), "", ""},
 		{"grep -rn span", body("comment", "Use `grep -rn \"TODO\" src/ | wc -l` to count the remaining TODOs."), "", ""},
 		{"grep in sentence", body("comment", "ps aux | grep -i lodash shows two versions"), "", ""},
@@ -70,8 +70,8 @@ func TestRedTeamShellFilters(t *testing.T) {
 	})
 }
 
-func TestRedTeamCodeInProse(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+func TestAllowanceBypassCodeInProse(t *testing.T) {
+	runLevelCases(t, []levelCase{
 		// prose that introduces code stays a mention
 		{"python tip", body("comment", "Python tip: use subprocess.run([\"ls\", \"-l\"]) rather than os.system; it avoids the shell."), "", ""},
 		{"java replaced", body("comment", "The old code used Runtime.getRuntime().exec(cmd); we replaced it with ProcessBuilder."), "", ""},
@@ -87,8 +87,8 @@ func TestRedTeamCodeInProse(t *testing.T) {
 	})
 }
 
-func TestRedTeamRedirectPlaceholder(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+func TestAllowanceBypassRedirectPlaceholder(t *testing.T) {
+	runLevelCases(t, []levelCase{
 		{"traceback", body("comment", "Traceback (most recent call last):\n  File \"app.py\", line 3, in <module>\n    main()"), "", ""},
 		{"usage line", body("comment", "usage notes\nreplace <token> with yours"), "", ""},
 		// the shell skips the blank: <a> b.txt reads a into b.txt
@@ -98,16 +98,16 @@ func TestRedTeamRedirectPlaceholder(t *testing.T) {
 	})
 }
 
-func TestRedTeamMathColumns(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+func TestAllowanceBypassMathColumns(t *testing.T) {
+	runLevelCases(t, []levelCase{
 		{"formula letter", body("comment", "sqrt(x) is about 1.4 when x = 2"), "", ""},
 		// a column read bit by bit through math functions only
 		{"column blind", q("id", "abs(1) and floor(pin/1000)=4"), "*", "*"},
 	})
 }
 
-func TestRedTeamDatabaseScheme(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+func TestAllowanceBypassDatabaseScheme(t *testing.T) {
+	runLevelCases(t, []levelCase{
 		// paranoia 2 flags every database scheme
 		{"connection string", body("config", "DATABASE_URL=postgres://app:secret@10.0.0.5:5432/app"), "", "ssrf-scheme"},
 		{"local dev", body("comment", "postgres://localhost:5432/dev"), "", "ssrf-scheme"},
@@ -117,16 +117,16 @@ func TestRedTeamDatabaseScheme(t *testing.T) {
 	})
 }
 
-func TestRedTeamInertStyle(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+func TestAllowanceBypassInertStyle(t *testing.T) {
+	runLevelCases(t, []levelCase{
 		{"centered", body("html", `<p style="text-align:center">Hello</p>`), "", "*"},
 		// a link laid over the whole page takes every click
 		{"overlay link", body("html", `<a style="position:fixed;top:0;left:0;width:100%;height:100%" href="//evil.example">x</a>`), "*", "*"},
 	})
 }
 
-func TestRedTeamSpanPrefixes(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+func TestAllowanceBypassSpanPrefixes(t *testing.T) {
+	runLevelCases(t, []levelCase{
 		{"apt install", body("comment", "Run `apt update && sudo apt install python3` first, then try again"), "", ""},
 		{"venv", body("comment", "Use `python -m venv .venv; source .venv/bin/activate` to get started here"), "", ""},
 		{"sudo -u script", body("comment", "Try `make build && sudo -u deploy ./run.sh` on the box today"), "", ""},

@@ -12,7 +12,7 @@ func name(text string) event.Value {
 }
 
 func TestXSSEntitySchemes(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"tab entity in scheme", q("u", "ja&Tab;vascript: "), "xss-script-url", "xss-script-url"},
 		{"newline entity in scheme, name", name("ja&NewLine;vascript:\t"), "xss-script-url", "xss-script-url"},
 		{"colon entity", q("u", "v&NewLine;b&Tab;s&NewLine;c&NewLine;r&Tab;i&Tab;p&NewLine;t&colon;:"), "xss-script-url", "xss-script-url"},
@@ -28,7 +28,7 @@ func TestXSSEntitySchemes(t *testing.T) {
 }
 
 func TestXSSUTF7(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"utf-7 script, plain value", q("id", "+ADw-script+AD4-alert(1)+ADw-/script+AD4-"), "xss-tag", "xss-tag"},
 		{"utf-7 script alone", q("id", "+ADw-script+AD4-"), "xss-tag", "xss-tag"},
 		{"utf-7 handler", q("id", "+ADw-img src=x onerror=alert(1)+AD4-"), "*", "*"},
@@ -39,7 +39,7 @@ func TestXSSUTF7(t *testing.T) {
 }
 
 func TestXSSHighBitReading(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"escaped half-width brackets", body("var", `\xbcscript\xbealert(\xa2XSS\xa2)\xbc/script\xbe`), "xss-tag", "xss-tag"},
 		{"escaped utf-8 fractions", body("var", `\xc2\xbcscript\xc2\xbealert(\xc2\xa2XSS\xc2\xa2)\xc2\xbc/script\xc2\xbe`), "xss-tag", "xss-tag"},
 		{"escaped cyrillic", body("var", `\xd0\xbcscript\xd0\xbealert(\xc2\xa2XSS\xc2\xa2)\xd0\xbc/script\xd0\xbe`), "xss-tag", "xss-tag"},
@@ -54,7 +54,7 @@ func TestXSSHighBitReading(t *testing.T) {
 }
 
 func TestXSSSpacedAndNamespacedTags(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"letter-spaced form", q("q", "<f o r m"), "xss-tag", "xss-tag"},
 		{"letter-spaced script", q("q", "< s c r i p t >alert(1)"), "*", "*"},
 		{"after text", q("foo", "bar<d i a l o g"), "xss-tag", "xss-tag"},
@@ -72,7 +72,7 @@ func TestXSSSpacedAndNamespacedTags(t *testing.T) {
 }
 
 func TestXSSSchemeShapes(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"htc import, blank removed", q("test", "<importimplementation="), "xss-tag", "xss-tag"},
 		{"htc import", q("test", `<?import namespace="t" implementation="#default#time2">`), "*", "*"},
 		{"import prose", q("q", "import implementation = details later"), "", ""},
@@ -88,7 +88,7 @@ func TestXSSSchemeShapes(t *testing.T) {
 }
 
 func TestConsoleProbe(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"console.info", q("foo", "console.info(1)"), "node-injection", "node-injection"},
 		{"bracket member", q("foo", `console["info"](1)`), "node-injection", "node-injection"},
 		{"call with this", q("foo", "console.info.call(this,1)"), "node-injection", "node-injection"},
@@ -103,7 +103,7 @@ func TestConsoleProbe(t *testing.T) {
 }
 
 func TestXSSScriptFragmentsParanoia2(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"escaped identifier", q("var", `"in \u0076\u0061l\u0075e\u004F\u0066=`), "", "xss-js-escape"},
 		{"hex-escaped name", q("var", `' in \x76\x61lueOf=`), "", "xss-js-escape"},
 		{"json escapes of markup", q("q", `\u003cb\u003e bold \u0026 more`), "", ""},

@@ -2,12 +2,12 @@ package detect
 
 import "testing"
 
-// Round-3 false positives (developer text judged as shell, file or SQL
-// requests), each next to the attacks its fix could hide. Expectations per
-// paranoia level as in runPL2Cases: "" nothing, "*" any attack, or a rule.
+// Developer text that reads like shell, file or SQL
+// requests, each next to the attacks a looser reading would hide. Expectations per
+// paranoia level as in runLevelCases: "" nothing, "*" any attack, or a rule.
 
 func TestShellLookAlikes(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		// a traceback's "<module>" is a placeholder, not a redirect
 		{"traceback", body("comment", "Traceback (most recent call last):\n  File \"worker.py\", line 88, in <module>\n    run()\nValueError: bad input"), "", ""},
 		{"usage line", body("comment", "Usage:\n  file <name> [--force]\nprints the type"), "", ""},
@@ -66,7 +66,7 @@ func TestShellLookAlikes(t *testing.T) {
 }
 
 func TestKeyFileLookAlikes(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		// a key used to sign in, or the public half of a pair
 		{"ssh identity", body("comment", "ssh -i ~/.ssh/ci_ed25519 ops@jump.example.net"), "", ""},
 		{"scp identity", body("comment", "scp -i ~/.ssh/deploy_rsa build.tgz ops@web1:/tmp/"), "", ""},
@@ -83,7 +83,7 @@ func TestKeyFileLookAlikes(t *testing.T) {
 }
 
 func TestSQLProseLookAlikes(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		// WHEN with no CASE before it and no THEN after it: a condition in prose
 		{"discount rule", body("comment", "15% off when basket >= 4 && total > 80"), "", ""},
 		{"alert rule", body("comment", "page the on-call when errors > 50 and total > 1000 in a minute"), "", ""},

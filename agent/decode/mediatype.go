@@ -1,0 +1,146 @@
+package decode
+
+import (
+	"mime"
+	"slices"
+	"strings"
+)
+
+// headerParams is a header value with parameters (Content-Type,
+// Content-Disposition) read two ways: by mime.ParseMediaType, the RFC 2045
+// and 2231 grammar Go's handlers use, and by a lenient split that keeps
+// every occurrence of every parameter, the way other parsers read broken or
+// duplicated parameters. Where they disagree, each reading is a value the
+// handler may see, so callers judge them all.
+type headerParams struct {
+	value  string              // lower-cased first token (media type, disposition)
+	params map[string][]string // lower-cased name → every reading, distinct
+	// dropped counts readings beyond maxParamReadings, left out
+	dropped int
+}
+
+// maxParamReadings bounds the readings of one parameter; more are a
+// LayerLimit where they matter (boundaries).
+const maxParamReadings = 4
+
+func parseHeaderParams(h string) headerParams {
+	first, rest, _ := strings.Cut(h, ";")
+	hp := headerParams{value: strings.ToLower(strings.TrimSpace(first))}
+	add := func(name, v string) {
+		if hp.params == nil {
+			hp.params = make(map[string][]string)
+		}
+		vs := hp.params[name]
+		switch {
+		case slices.Contains(vs, v):
+		case len(vs) < maxParamReadings:
+			hp.params[name] = append(vs, v)
+		default:
+			hp.dropped++
+		}
+	}
+	if mt, ps, err := mime.ParseMediaType(h); err == nil {
+		hp.value = mt
+		for k, v := range ps {
+			add(k, v) // filename* and continuations already merged and decoded
+		}
+	}
+	for _, p := range splitParams(rest) {
+		name, v, ok := strings.Cut(p, "=")
+		if !ok {
+			continue
+		}
+		name = strings.ToLower(strings.TrimSpace(name))
+		v = unquoteParam(strings.TrimSpace(v))
+		if base, ext := strings.CutSuffix(name, "*"); ext {
+			// RFC 2231/5987 extended value: charset'language'%XX...
+			if _, enc, ok := strings.Cut(v, "'"); ok {
+				if _, enc, ok = strings.Cut(enc, "'"); ok {
+					if d, changed, _, _ := percentDecode(enc, false); changed {
+						enc = d
+					}
+					add(base, enc)
+					continue
+				}
+			}
+			name = base
+		}
+		add(name, v)
+	}
+	return hp
+}
+
+// get returns the readings of a parameter.
+func (hp headerParams) get(name string) []string { return hp.params[name] }
+
+// splitParams splits a parameter list on ';' outside quoted strings.
+func splitParams(s string) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			if quoted {
+				i++
+			}
+		case '"':
+			quoted = !quoted
+		case ';':
+			if !quoted {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}
+
+// unquoteParam removes the quotes and backslash escapes of a quoted
+// string; an unterminated quote runs to the end.
+func unquoteParam(v string) string {
+	if !strings.HasPrefix(v, `"`) {
+		return v
+	}
+	var b strings.Builder
+	for i := 1; i < len(v); i++ {
+		switch c := v[i]; c {
+		case '\\':
+			if i+1 < len(v) {
+				i++
+				b.WriteByte(v[i])
+			}
+		case '"':
+			return b.String()
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// mediaType returns the lower-cased media type of a Content-Type header
+// and every multipart boundary a handler's parser may take from it (at
+// most maxParamReadings; more makes the list end in "", which
+// walkMultipart reports as a LayerLimit).
+func mediaType(ct string) (media string, boundaries []string) {
+	if ct == "" {
+		return "", nil
+	}
+	hp := parseHeaderParams(ct)
+	if !strings.HasPrefix(hp.value, "multipart/") {
+		return hp.value, nil
+	}
+	b := hp.get("boundary")
+	if hp.dropped > 0 {
+		b = append(b[:len(b):len(b)], "")
+	}
+	return hp.value, b
+}
+
+// charsetOf returns the lower-cased charset parameter of a Content-Type.
+func charsetOf(ct string) string {
+	if cs := parseHeaderParams(ct).get("charset"); len(cs) > 0 {
+		return strings.ToLower(strings.TrimSpace(cs[0]))
+	}
+	return ""
+}

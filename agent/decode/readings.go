@@ -1,0 +1,426 @@
+package decode
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"unicode/utf8"
+)
+
+// reading is one speculative decoding of a value.
+type reading struct {
+	text string
+	enc  enc
+	enc2 enc  // a second encoding the reading removed (JWT: base64 then JSON), or encNone
+	json bool // text is a JSON document to walk
+}
+
+// maxReadingsPerText bounds the decodings tried on one text.
+const maxReadingsPerText = 8
+
+// decodings appends every decoding of s that applies and changes it: URL
+// escapes, HTML character references, base64 in every reading a
+// handler's decoder may take, hex, the parts of a JSON Web Token, and the
+// same for the credentials of an authorization scheme ("Bearer <jwt>",
+// "Basic <base64>"). Each is no longer than s.
+func (w *walker) decodings(s string, dst []reading) []reading {
+	if strings.IndexByte(s, '%') >= 0 {
+		// speculative: a stray '%' in free text is not an anomaly
+		if d, changed, _, unicode := percentDecode(s, false); changed {
+			e := encURL
+			if unicode {
+				e = encURLUnicode
+				if std, changed := percentDecodeStd(s, false); changed && std != d {
+					dst = append(dst, reading{text: std, enc: encURL})
+				}
+			}
+			dst = append(dst, reading{text: d, enc: e})
+		}
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		if d, changed := htmlUnescape(s); changed {
+			dst = append(dst, reading{text: d, enc: encHTML})
+		}
+	}
+	dst = tokenReadings(s, dst)
+	if scheme, cred, ok := strings.Cut(s, " "); ok && isAuthScheme(scheme) {
+		cred = strings.TrimLeft(cred, " ")
+		if len(cred) > 0 && strings.IndexAny(cred, " \t\r\n") < 0 {
+			dst = tokenReadings(cred, dst)
+		}
+	}
+	return dst
+}
+
+// tokenReadings appends the base64, hex and JWT readings of one token.
+func tokenReadings(s string, dst []reading) []reading {
+	if h, p, ok := jwtParts(s); ok {
+		dst = append(dst, reading{text: h, enc: encJWT, json: true})
+		if p != "" {
+			dst = append(dst, reading{text: p, enc: encJWT, json: looksLikeJSON(p)})
+		}
+		return dst
+	}
+	if d, ok := hexText(s); ok {
+		dst = append(dst, reading{text: d, enc: encHex})
+	}
+	return base64Readings(s, dst)
+}
+
+// isAuthScheme reports whether s reads as an HTTP authentication scheme
+// name (Bearer, Basic, Digest, a vendor's): a short token of letters.
+func isAuthScheme(s string) bool {
+	if len(s) < 3 || len(s) > 20 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if (c < 'a' || c > 'z') && s[i] != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// minBase64 is the shortest token worth trying as base64 ("PHN2Zz4=" is
+// <svg>); shorter tokens are words, and what they decode to is too short
+// to carry an attack.
+const minBase64 = 8
+
+// base64Readings appends the readings of s as base64 the way handlers'
+// decoders take it. They differ: Go's is strict; Python's b64decode drops
+// characters outside the alphabet and stops at a completed padding
+// sequence, or reads on past an incomplete one; Node's Buffer accepts both
+// alphabets and whitespace and stops at the first '='. So s is decoded
+// with whitespace and stray characters dropped, '-' and '_' read as '+'
+// and '/', missing padding accepted, and, when '=' stands inside the
+// text, both up to the first '=' and with every '=' removed. Readings that
+// are not text are dropped.
+func base64Readings(s string, dst []reading) []reading {
+	if len(s) < minBase64 {
+		return dst
+	}
+	alpha, other, pads, firstPad := 0, 0, 0, -1
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/', c == '-', c == '_':
+			alpha++
+		case c == '=':
+			pads++
+			if firstPad < 0 {
+				firstPad = alpha
+			}
+		case c == ' ', c == '\t', c == '\r', c == '\n':
+		default:
+			other++
+		}
+	}
+	if alpha < minBase64-2 {
+		return dst
+	}
+	// Python's b64decode and urlsafe_b64decode, exactly: whatever the
+	// text around the token (a form value with ';' pairs, prose)
+	add := func(r string) {
+		if r == "" || r == s {
+			return
+		}
+		for _, x := range dst {
+			if x.enc == encBase64 && x.text == r {
+				return
+			}
+		}
+		dst = append(dst, reading{text: r, enc: encBase64})
+	}
+	add(pythonBase64(s, false))
+	if strings.ContainsAny(s, "-_") {
+		add(pythonBase64(s, true))
+	}
+	// mostly alphabet: a few stray characters are what Node and lenient
+	// decoders skip; more means prose or markup, not a token
+	if other*8 > len(s) || pads > 0 && pads*4 > len(s) {
+		return dst
+	}
+	clean := make([]byte, 0, alpha)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
+			clean = append(clean, c)
+		case c == '-':
+			clean = append(clean, '+')
+		case c == '_':
+			clean = append(clean, '/')
+		}
+	}
+	whole := decodeBase64Text(clean)
+	add(whole)
+	if pads > 0 && firstPad < alpha {
+		// data after a '=': the decoders that stop there see a prefix,
+		// those that decode padded chunks one by one see their sum
+		add(decodeBase64Text(clean[:firstPad]))
+		add(base64Chunks(s))
+	}
+	return dst
+}
+
+// pythonBase64 is CPython's binascii.a2b_base64 in its default,
+// non-strict mode (what base64.b64decode runs; urlsafe first maps '-' and
+// '_' to '+' and '/'): characters outside the alphabet are skipped, a
+// padding sequence that completes a group ends the input, an incomplete
+// one is skipped, and a dangling single character is an error. It returns
+// the result when it is text, else "".
+func pythonBase64(s string, urlsafe bool) string {
+	out := make([]byte, 0, min(len(s), textProbe+3))
+	var acc uint32
+	quad, pads := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if urlsafe {
+			switch c {
+			case '-':
+				c = '+'
+			case '_':
+				c = '/'
+			}
+		}
+		if c == '=' {
+			if quad >= 2 {
+				pads++
+				if quad+pads >= 4 {
+					break
+				}
+			}
+			continue
+		}
+		v := b64val[c]
+		if v == 0xff {
+			continue
+		}
+		pads = 0
+		acc = acc<<6 | uint32(v)
+		quad++
+		if quad == 4 {
+			out = append(out, byte(acc>>16), byte(acc>>8), byte(acc))
+			acc, quad = 0, 0
+			if len(out) == textProbe && !textSoFar(out) {
+				return ""
+			}
+		}
+	}
+	switch quad {
+	case 1:
+		return "" // binascii.Error: 4n+1 data characters
+	case 2:
+		out = append(out, byte(acc>>4))
+	case 3:
+		out = append(out, byte(acc>>10), byte(acc>>2))
+	}
+	if !textLike(out) {
+		return ""
+	}
+	return stringOf(out)
+}
+
+// base64Chunks decodes s as padded base64 chunks one after another
+// ("YWI=PHNj..."), each aligned on its own, and returns their
+// concatenation when it is text.
+func base64Chunks(s string) string {
+	var out []byte
+	chunk := make([]byte, 0, len(s))
+	flush := func() bool {
+		if len(chunk) == 0 {
+			return true
+		}
+		d := decodeBase64Bytes(chunk)
+		if d == nil {
+			return false
+		}
+		out = append(out, d...)
+		chunk = chunk[:0]
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
+			chunk = append(chunk, c)
+		case c == '-':
+			chunk = append(chunk, '+')
+		case c == '_':
+			chunk = append(chunk, '/')
+		case c == '=':
+			if !flush() {
+				return ""
+			}
+		}
+	}
+	if !flush() || !textLike(out) {
+		return ""
+	}
+	return stringOf(out)
+}
+
+// decodeBase64Text decodes clean (standard alphabet, no padding) and
+// returns the result when it is text, else "". A dangling sixth bit group
+// (length 4n+1) is dropped, as lenient decoders do.
+func decodeBase64Text(clean []byte) string {
+	buf := decodeBase64Bytes(clean)
+	if !textLike(buf) {
+		return ""
+	}
+	return stringOf(buf)
+}
+
+// decodeBase64Bytes decodes clean (standard alphabet, no padding)
+// leniently; nil when there is nothing to decode.
+func decodeBase64Bytes(clean []byte) []byte {
+	if len(clean)%4 == 1 {
+		clean = clean[:len(clean)-1]
+	}
+	if len(clean) < 2 {
+		return nil
+	}
+	if len(clean) > textProbe*4/3+4 {
+		var probe [textProbe]byte
+		if n, err := base64.RawStdEncoding.Decode(probe[:], clean[:textProbe*4/3]); err == nil && !textSoFar(probe[:n]) {
+			return nil
+		}
+	}
+	buf := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))
+	n, err := base64.RawStdEncoding.Decode(buf, clean)
+	if err != nil {
+		// trailing bits not zero: decode all but the last group strictly,
+		// the last by hand, as lenient decoders do
+		n = 0
+		full := len(clean) &^ 3
+		if full > 0 {
+			if n, err = base64.RawStdEncoding.Decode(buf, clean[:full]); err != nil {
+				return nil
+			}
+		}
+		if rest := clean[full:]; len(rest) >= 2 {
+			var v uint32
+			for _, c := range rest {
+				v = v<<6 | uint32(b64val[c])
+			}
+			v <<= 6 * uint(4-len(rest))
+			for i := 0; i < len(rest)-1; i++ {
+				buf[n] = byte(v >> (16 - 8*uint(i)))
+				n++
+			}
+		}
+	}
+	return buf[:n]
+}
+
+const stdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+// b64val maps a byte to its value in the standard alphabet, or 0xff.
+var b64val = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i := 0; i < len(stdAlphabet); i++ {
+		t[stdAlphabet[i]] = byte(i)
+	}
+	return t
+}()
+
+// textProbe is how many decoded bytes are checked before a decoding runs
+// to its end: base64 or hex of text is text from its first bytes, and
+// most long tokens that look like base64 are not, so their decoding stops
+// there instead of allocating and filling their whole length.
+const textProbe = 96
+
+// textSoFar reports whether the first bytes of a decoding can still be
+// text: no invalid UTF-8 before the last (possibly cut) rune, and no more
+// control characters than textLike allows.
+func textSoFar(b []byte) bool {
+	if len(b) > 4 && !utf8.Valid(b[:len(b)-3]) && !utf8.Valid(b[:len(b)-2]) && !utf8.Valid(b[:len(b)-1]) && !utf8.Valid(b) {
+		return false
+	}
+	ctl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			ctl++
+		}
+	}
+	return ctl*10 <= len(b)+10
+}
+
+// base64Text decodes s as base64 (every alphabet, padded or not, with
+// whitespace) and returns the first reading that is text.
+func base64Text(s string) (string, bool) {
+	var rs [2]reading
+	r := base64Readings(s, rs[:0])
+	if len(r) == 0 {
+		return "", false
+	}
+	return r[0].text, true
+}
+
+// hexText decodes s as hexadecimal digits (bare or 0x-prefixed, even
+// length, at least 8 digits) when the result is text.
+func hexText(s string) (string, bool) {
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		s = s[2:]
+	}
+	if len(s) < 8 || len(s)%2 != 0 {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		if unhex(s[i]) < 0 {
+			return "", false
+		}
+	}
+	buf := make([]byte, len(s)/2)
+	if _, err := hex.Decode(buf, bytesOf(s)); err != nil || !textLike(buf) {
+		return "", false
+	}
+	return stringOf(buf), true
+}
+
+// jwtParts splits a JSON Web Token (header.payload.signature, base64url
+// parts; the signature may be empty for alg none) and returns its decoded
+// header and payload. The header must be a JSON object; the payload may
+// be anything textual (JWS payloads need not be JSON).
+func jwtParts(s string) (header, payload string, ok bool) {
+	h, rest, ok1 := strings.Cut(s, ".")
+	p, sig, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || len(h) < 4 || strings.IndexByte(sig, '.') >= 0 || !isBase64URL(h) || !isBase64URL(p) || !isBase64URL(sig) {
+		return "", "", false
+	}
+	var hr, pr [2]reading
+	hs := base64Readings(h, hr[:0])
+	if len(hs) == 0 || !looksLikeJSON(hs[0].text) {
+		return "", "", false
+	}
+	if ps := base64Readings(p, pr[:0]); len(ps) > 0 {
+		payload = ps[0].text
+	}
+	return hs[0].text, payload, true
+}
+
+func isBase64URL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '=') {
+			return false
+		}
+	}
+	return true
+}
+
+// textLike reports whether b is UTF-8 text a handler would read as a
+// string: valid UTF-8 with at most one control character in ten (a NUL
+// ending a path is an attack, not a reason to look away), not empty.
+func textLike(b []byte) bool {
+	if len(b) == 0 || !utf8.Valid(b) {
+		return false
+	}
+	ctl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			ctl++
+		}
+	}
+	return ctl*10 <= len(b)
+}

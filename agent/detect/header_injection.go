@@ -1,0 +1,60 @@
+package detect
+
+import "strings"
+
+// Header injection: a line break in a value that a server or a mail
+// library writes into a header (a redirect target, a file name, a reply-to
+// address, a cookie value), followed by a header of its own. The reading
+// needs both halves: the value before the break is one token, as a
+// header-bound value is (no blank, as in the first line of a message
+// typed into a text area), and the line after it opens with a header
+// name and a colon. "a@b.example\r\nBcc: x@evil.example" adds a
+// recipient; "/home\r\nSet-Cookie: sid=1" sets a cookie through a
+// redirect (response splitting).
+
+// injectableHeaders are the headers an injection adds to redirect mail,
+// set cookies or split a response.
+var injectableHeaders = map[string]bool{
+	"bcc": true, "cc": true, "to": true, "from": true, "reply-to": true, "subject": true, "sender": true,
+	"return-path": true, "mime-version": true, "content-type": true, "content-length": true,
+	"content-transfer-encoding": true, "content-disposition": true, "transfer-encoding": true,
+	"set-cookie": true, "location": true, "refresh": true, "cache-control": true, "host": true, "cookie": true,
+	"access-control-allow-origin": true, "access-control-allow-credentials": true, "x-xss-protection": true,
+	"content-security-policy": true, "link": true, "authorization": true,
+}
+
+// headerInjection returns the offset of the line break that starts an
+// injected header in s (lower-cased), or -1.
+func headerInjection(s string) int {
+	i := strings.IndexAny(s, "\r\n")
+	if i < 0 || strings.ContainsAny(s[:i], " \t") || i > 512 {
+		return -1
+	}
+	j := i
+	for j < len(s) && (s[j] == '\r' || s[j] == '\n') && j-i < 4 {
+		j++
+	}
+	rest := s[j:]
+	if strings.HasPrefix(rest, "http/1.") || strings.HasPrefix(rest, "http/2") {
+		return i // a whole response after the break: response splitting
+	}
+	c := strings.IndexByte(rest, ':')
+	if c <= 0 || c > 40 {
+		return -1
+	}
+	name := rest[:c]
+	if injectableHeaders[name] || strings.HasPrefix(name, "x-") && strings.IndexByte(name, ' ') < 0 {
+		return i
+	}
+	return -1
+}
+
+// detectHeaderInjection judges a value that holds a line break.
+func (in *input) detectHeaderInjection() {
+	if !in.mask.has(bNewline) || !in.e.Enabled(HeaderInj) {
+		return
+	}
+	if i := headerInjection(in.lower()); i >= 0 {
+		in.emit(HeaderInj, "crlf-header-injection", 7, i, i+32)
+	}
+}

@@ -1,0 +1,30 @@
+package detect
+
+import "testing"
+
+func TestHeaderInjection(t *testing.T) {
+	e := New(Options{})
+	tests := []struct {
+		name   string
+		v      Example
+		attack bool
+	}{
+		{"bcc after an address", ex("query", "email", "a@b.example\r\nBcc: x@evil.example"), true},
+		{"bare line feed", ex("body", "reply_to", "a@b.example\nCc: x@evil.example"), true},
+		{"cookie through a redirect", ex("query", "next", "/home\r\nSet-Cookie: sid=1"), true},
+		{"location", ex("query", "lang", "en\r\nLocation: http://evil.example/"), true},
+		{"whole response", ex("query", "next", "/\r\n\r\nHTTP/1.1 200 OK"), true},
+		{"custom header", ex("header", "x-request-id", "abc\r\nX-Forwarded-For: 127.0.0.1"), true},
+		{"letter in a text area", ex("body", "comment", "Dear team,\nTo: all staff, the meeting moved."), false},
+		{"two plain lines", ex("body", "address", "221B Baker Street\nLondon"), false},
+		{"one token then prose", ex("body", "note", "Hello\nthanks for the quick reply"), false},
+		{"header-like text on one line", ex("query", "q", "subject: hello"), false},
+		{"list of keys", ex("body", "config", "mode\nnote: to do"), false},
+	}
+	for _, tt := range tests {
+		sigs := e.Inspect(tt.v.value(), nil)
+		if got := fired(sigs, "crlf-header-injection"); got != tt.attack {
+			t.Errorf("%s: %q fired %q, want header injection %v", tt.name, tt.v.Text, classes(sigs), tt.attack)
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package detect
+
+import "strings"
+
+// mailVerbs are SMTP commands that carry a message envelope or open a
+// session, and IMAP commands, which need a tag ("a001 select inbox").
+var imapVerbs = map[string]bool{
+	"login": true, "authenticate": true, "select": true, "examine": true, "create": true, "delete": true,
+	"rename": true, "subscribe": true, "unsubscribe": true, "list": true, "lsub": true, "status": true,
+	"append": true, "check": true, "close": true, "expunge": true, "search": true, "fetch": true,
+	"store": true, "copy": true, "uid": true, "logout": true, "capability": true, "starttls": true,
+	"idle": true, "move": true, "enable": true, "getquota": true, "setacl": true, "getacl": true,
+}
+
+// mailCommand finds a mail protocol command injected after a CRLF, the
+// line break SMTP, POP3 and IMAP frame commands with (IMAP/SMTP header
+// injection into a mail library): "\r\nRCPT TO:<x>", "\r\nEHLO host",
+// "\r\na001 uid store 1:2", and at paranoia 2 POP3 verbs with their
+// arguments, "\r\nRETR 1", "\r\nTOP 1 2", "\r\nAPOP user <md5>". s is
+// lower-cased.
+func mailCommand(s string, paranoid bool) int {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "\r\n")
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 2
+		line := s[i+2:]
+		if e := strings.IndexAny(line, "\r\n"); e >= 0 {
+			line = line[:e]
+		}
+		if len(line) < 4 || len(line) > 512 {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(line, "mail from:") || strings.HasPrefix(line, "rcpt to:") ||
+			strings.HasPrefix(line, "mail from :") || strings.HasPrefix(line, "rcpt to :"):
+			return i
+		case strings.HasPrefix(line, "ehlo ") || strings.HasPrefix(line, "helo "):
+			if h := strings.TrimSpace(line[5:]); h != "" && strings.IndexByte(h, ' ') < 0 {
+				return i
+			}
+		case strings.HasPrefix(line, "vrfy ") || strings.HasPrefix(line, "expn "):
+			return i
+		}
+		// IMAP: tag SP verb, the tag a client library generates (a001)
+		if sp := strings.IndexByte(line, ' '); sp > 1 && sp <= 10 {
+			tag, rest := line[:sp], line[sp+1:]
+			verb := rest
+			if e := strings.IndexByte(rest, ' '); e >= 0 {
+				verb = rest[:e]
+			}
+			if imapVerbs[verb] && imapTag(tag) {
+				return i
+			}
+		}
+		if paranoid && pop3Command(line) {
+			return i
+		}
+	}
+	return -1
+}
+
+// imapTag reports a client-generated IMAP command tag: letters then at
+// least three digits ("a001", "A003"); "A1" starts a numbered list.
+func imapTag(t string) bool {
+	j := 0
+	for j < len(t) && isAlpha(t[j]) {
+		j++
+	}
+	for k := j; k < len(t); k++ {
+		if !isDigit(t[k]) {
+			return false
+		}
+	}
+	return j >= 1 && len(t)-j >= 3
+}
+
+// pop3Command reads a POP3 command line with its arguments: RETR, LIST,
+// DELE, UIDL and TOP with message numbers, APOP with a user and an MD5
+// digest, AUTH with a mechanism.
+func pop3Command(line string) bool {
+	f := strings.Fields(line)
+	if len(f) < 2 || len(f) > 3 {
+		return false
+	}
+	num := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	switch f[0] {
+	case "retr", "list", "dele", "uidl":
+		return len(f) == 2 && num(f[1])
+	case "top":
+		return len(f) == 3 && num(f[1]) && num(f[2])
+	case "apop":
+		return len(f) == 3 && len(f[2]) == 32 && strings.Trim(f[2], "0123456789abcdef") == ""
+	case "auth":
+		return isAlpha(f[1][0])
+	}
+	return false
+}

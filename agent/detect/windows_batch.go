@@ -1,0 +1,72 @@
+package detect
+
+import (
+	"strings"
+)
+
+// batchIf reads a value as a cmd.exe IF comparison, the grammar
+// IF [/I] [NOT] operand==operand [command]: operands are words, %
+// variables, or "quoted", [bracketed] or {braced} text. Python and
+// JavaScript conditions ("if a == b:", "if (a == b)") do not parse: their
+// operand ends in ':' or opens with '('; bare words spaced around "=="
+// need a batch marker (/I, NOT or a % variable).
+func batchIf(s string) bool {
+	if !strings.HasPrefix(s, "if") {
+		return false
+	}
+	j := 2
+	marker := false
+	if strings.HasPrefix(s[j:], "/i") {
+		j, marker = j+2, true
+	}
+	if j < len(s) && !isSpace(s[j]) {
+		return false
+	}
+	j = skipSpace(s, j)
+	if strings.HasPrefix(s[j:], "/i ") {
+		j, marker = skipSpace(s, j+3), true
+	}
+	if strings.HasPrefix(s[j:], "not ") {
+		j, marker = skipSpace(s, j+4), true
+	}
+	a, ok := batchOperand(s, j)
+	if !ok {
+		return false
+	}
+	k := skipSpace(s, a)
+	if !strings.HasPrefix(s[k:], "==") {
+		return false
+	}
+	spaced := k > a
+	b := skipSpace(s, k+2)
+	spaced = spaced || b > k+2
+	e, ok := batchOperand(s, b)
+	if !ok || e < len(s) && !isSpace(s[e]) {
+		return false
+	}
+	if strings.Contains(s[j:e], "%") || s[j] == '"' || s[j] == '[' || s[j] == '{' {
+		marker = true
+	}
+	return marker || !spaced
+}
+
+// batchOperand reads one IF operand at s[i] and returns its end.
+func batchOperand(s string, i int) (int, bool) {
+	if i >= len(s) {
+		return i, false
+	}
+	switch c := s[i]; c {
+	case '"', '[', '{':
+		closer := map[byte]byte{'"': '"', '[': ']', '{': '}'}[c]
+		e := strings.IndexByte(s[i+1:], closer)
+		if e < 0 {
+			return i, false
+		}
+		return i + e + 2, true
+	}
+	j := i
+	for j < len(s) && (isWord(s[j]) || s[j] == '%' || s[j] == '~' || s[j] == '-' || s[j] == '.') {
+		j++
+	}
+	return j, j > i
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# fetch.sh rebuilds lambdawaf's external corpus (tests/corpus/external) from
+# the package registries: Debian packages through apt-get download, npm
+# packages through npm pack, libinjection-go's test data from the Go module
+# cache. The versions are pinned here and in extract/sources.go; running it
+# twice gives the same files. CI does not run it: the extracted cases are
+# committed.
+#
+#   tests/corpus/external/fetch.sh            # from the repository root
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+debs=(wfuzz=3.1.0-2 wapiti=3.0.4+dfsg-2 sqlmap=1.7.2-1 manpages=6.03-2)
+npms=(blns@2.0.4 @octokit/webhooks-examples@7.6.1
+  express@5.3.0 axios@1.21.1 commander@15.1.0 yargs@18.2.0 moment@2.31.0 debug@4.4.3
+  marked@18.2.1 ajv@8.20.0 semver@7.8.6 minimist@1.2.8 cheerio@1.2.0 body-parser@2.4.0 request@2.88.2)
+
+# apt-get download writes as _apt when it can; a root-owned temp dir is fine.
+chmod 0777 "$work"
+apt-get download "${debs[@]}" >/dev/null
+for d in *.deb; do
+  dpkg -x "$d" "${d%%_*}"
+done
+for p in "${npms[@]}"; do
+  tgz=$(npm pack "$p" --silent)
+  mkdir -p "${tgz%.tgz}"
+  tar --warning=no-unknown-keyword -xzf "$tgz" -C "${tgz%.tgz}"
+done
+lib=$(cd "$root" && go mod download -json github.com/corazawaf/libinjection-go@v0.3.5 | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+mkdir -p libinjection-go && cp -r "$lib/tests" libinjection-go/
+
+cd "$root"
+rm -f tests/corpus/external/tune/*.txt tests/corpus/external/holdout/*.txt
+go run ./tests/corpus/external/extract -src "$work" -out tests/corpus/external

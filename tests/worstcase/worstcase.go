@@ -1,0 +1,130 @@
+// Package worstcase holds the inputs that cost lambdawaf the most CPU per
+// byte, found by searching (repeated tag openers, quote runs, separator
+// runs, deep nesting, many tiny values, long single values, encodings
+// nested in encodings), and measures them through the whole pipeline:
+// firewall.InspectEvent, the call the agent makes for every invocation.
+//
+// The goals (issue 13): at most 150 ms for a 6 MB event and 50 ms for a
+// 1 MiB value on 2 cores, by linear work, not by stopping early. The
+// benchmarks print ms/MB; TestWorstCasesAreLinear checks the shape that
+// makes the goals hold on any machine: doubling the input at most
+// roughly doubles the time.
+package worstcase
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+)
+
+// Case is one hostile event.
+type Case struct {
+	Name string
+	// Event builds the API Gateway HTTP API event of about n bytes.
+	Event func(n int) []byte
+}
+
+// httpEvent returns an API Gateway v2 POST event with body and content type.
+func httpEvent(contentType, body string, b64 bool) []byte {
+	if b64 {
+		body = base64.StdEncoding.EncodeToString([]byte(body))
+	}
+	ev := map[string]any{
+		"version":        "2.0",
+		"routeKey":       "$default",
+		"rawPath":        "/api/v1/notes",
+		"rawQueryString": "",
+		"headers":        map[string]string{"host": "api.example.com", "content-type": contentType},
+		"requestContext": map[string]any{
+			"http":      map[string]any{"method": "POST", "path": "/api/v1/notes", "protocol": "HTTP/1.1", "sourceIp": "203.0.113.9"},
+			"requestId": "id", "routeKey": "$default", "stage": "$default",
+		},
+		"isBase64Encoded": b64,
+		"body":            body,
+	}
+	return marshal(ev)
+}
+
+// marshal encodes v without escaping <, > and & (json.Marshal would make
+// a run of "<a" three times its size).
+func marshal(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(err) // strings and maps only: cannot fail
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+func fill(unit string, n int) string { return strings.Repeat(unit, max(1, n/len(unit))) }
+
+// valueUnits are the units whose runs make one long value; each is judged
+// as a 1 MiB string inside a JSON body.
+var valueUnits = []string{
+	"<a", "<a>\n", "<", "<!--", "<?", "<svg ", "'", `"`, "''", "(", ")", "((", "${", "{{", "$(", "`",
+	"%25", "%u0041", "&amp;", "&#", `\u0027`, `\x41`, "/*", "--", "#", "|", ";", "=", "&", ",",
+	"../", "..\\", "%2e%2e/", "a", " ", "a ", "1 ", "0x41", "PHNj", "eyJh", "\\", "//", "::", "@", "[", "]",
+	"or 1=1 ", "select ", "<script>", "javascript:", "onerror=", "${jndi:", "{{7*7}}", "$where", "\x00",
+}
+
+// ValueCases returns one case per unit: a JSON body with one long string.
+func ValueCases() []Case {
+	var cs []Case
+	for _, u := range valueUnits {
+		u := u
+		cs = append(cs, Case{Name: "value " + strings.ToValidUTF8(u, "?"), Event: func(n int) []byte {
+			return httpEvent("application/json", `{"note":`+string(marshal(fill(u, n)))+`}`, false)
+		}})
+	}
+	return cs
+}
+
+// EventCases returns whole-event worst cases: structure, not one value.
+func EventCases() []Case {
+	return []Case{
+		{"tag openers as text", func(n int) []byte { return httpEvent("text/plain", fill("<a", n), false) }},
+		{"tag openers base64-encoded", func(n int) []byte { return httpEvent("text/plain", fill("<a", n*3/4), true) }},
+		{"quote runs in form values", func(n int) []byte {
+			return httpEvent("application/x-www-form-urlencoded", fill("q="+strings.Repeat("'", 64)+"&", n), false)
+		}},
+		{"separator runs", func(n int) []byte {
+			return httpEvent("application/x-www-form-urlencoded", fill("&&&&;;;;====", n), false)
+		}},
+		{"deep nesting", func(n int) []byte {
+			d := n / 4
+			return httpEvent("application/json", strings.Repeat(`{"a":[`, d/6)+strings.Repeat("]}", d/6), false)
+		}},
+		{"many tiny values", func(n int) []byte {
+			return httpEvent("application/json", "["+strings.TrimSuffix(fill(`"a",`, n), ",")+"]", false)
+		}},
+		{"many tiny form pairs", func(n int) []byte { return httpEvent("application/x-www-form-urlencoded", fill("a=1&", n), false) }},
+		{"many keys", func(n int) []byte {
+			var b strings.Builder
+			b.WriteString("{")
+			for i := 0; b.Len() < n; i++ {
+				if i > 0 {
+					b.WriteString(",")
+				}
+				b.WriteString(`"k` + strings.Repeat("x", i%7) + `":"v"`)
+			}
+			b.WriteString("}")
+			return httpEvent("application/json", b.String(), false)
+		}},
+		{"multipart parts", func(n int) []byte {
+			part := "--B\r\nContent-Disposition: form-data; name=\"f\"; filename*=UTF-8''..%2F..%2Fx\r\n\r\n<a<a<a\r\n"
+			return httpEvent("multipart/form-data; boundary=B", fill(part, n)+"--B--\r\n", false)
+		}},
+		{"xml elements", func(n int) []byte {
+			return httpEvent("application/xml", "<r>"+fill("<a x='1'>&lt;t&gt;</a>", n)+"</r>", false)
+		}},
+		{"nested encodings", func(n int) []byte {
+			u := base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte("%253Cscript%253E"))))
+			return httpEvent("application/json", `{"e":"`+fill(u+" ", n)+`"}`, false)
+		}},
+		{"long quoted string in form", func(n int) []byte {
+			return httpEvent("application/x-www-form-urlencoded", "q="+fill("%27%22", n), false)
+		}},
+	}
+}

@@ -1,0 +1,106 @@
+package worstcase
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/decode"
+	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/firewall"
+	"github.com/lambdawaf/lambdawaf/agent/proxy"
+)
+
+// inspect runs the whole pipeline once and returns its duration.
+func inspect(tb testing.TB, f *firewall.Firewall, ev []byte) time.Duration {
+	start := time.Now()
+	if _, err := f.InspectEvent(context.Background(), &proxy.Invocation{RequestID: "r", Event: ev}); err != nil {
+		tb.Fatalf("InspectEvent: %v", err)
+	}
+	return time.Since(start)
+}
+
+// best is the fastest of n runs: the machine is shared, the minimum is
+// what the code costs.
+func best(tb testing.TB, f *firewall.Firewall, ev []byte, n int) time.Duration {
+	m := time.Duration(1 << 62)
+	for range n {
+		m = min(m, inspect(tb, f, ev))
+	}
+	return m
+}
+
+// BenchmarkWorstCaseValue1MiB judges each hostile unit as one 1 MiB
+// string through firewall.InspectEvent (default policy):
+//
+//	go test ./tests/worstcase -run '^$' -bench WorstCaseValue1MiB -benchtime 3x
+func BenchmarkWorstCaseValue1MiB(b *testing.B) {
+	f := firewall.New(nil, firewall.Options{})
+	for _, c := range ValueCases() {
+		ev := c.Event(1 << 20)
+		b.Run(c.Name, func(b *testing.B) {
+			measure(b, len(ev), func() { inspect(b, f, ev) })
+		})
+	}
+}
+
+// BenchmarkWorstCaseEvent6MB judges each whole-event worst case at the
+// 6 MB synchronous payload limit:
+//
+//	go test ./tests/worstcase -run '^$' -bench WorstCaseEvent6MB -benchtime 3x
+func BenchmarkWorstCaseEvent6MB(b *testing.B) {
+	f := firewall.New(nil, firewall.Options{})
+	for _, c := range EventCases() {
+		ev := c.Event(5_800_000)
+		b.Run(c.Name, func(b *testing.B) {
+			measure(b, len(ev), func() { inspect(b, f, ev) })
+		})
+	}
+}
+
+// TestWorstCasesAreLinear: for every case, judging four times the input
+// takes at most about four times as long (a quadratic path takes
+// sixteen). Ratios, not absolute times, so the test holds on any machine.
+func TestWorstCasesAreLinear(t *testing.T) {
+	f := firewall.New(nil, firewall.Options{})
+	cases := append(ValueCases(), EventCases()...)
+	for _, c := range cases {
+		small, large := c.Event(128<<10), c.Event(512<<10)
+		ds, dl := best(t, f, small, 3), best(t, f, large, 3)
+		ratio := float64(dl) / float64(max(ds, 200*time.Microsecond))
+		if ratio > 8 {
+			// measure again before blaming the code: the machine is shared
+			ds, dl = best(t, f, small, 5), best(t, f, large, 5)
+			ratio = float64(dl) / float64(max(ds, 200*time.Microsecond))
+		}
+		if ratio > 8 {
+			t.Errorf("%s: %v for %d bytes, %v for %d bytes: ×%.1f for ×4 input", c.Name, ds, len(small), dl, len(large), ratio)
+		}
+	}
+}
+
+// BenchmarkWorstCaseDecodeOnly is BenchmarkWorstCaseValue1MiB and
+// BenchmarkWorstCaseEvent6MB without the detectors (event.Parse and
+// decode.Walk only): the decoder's share of each case.
+//
+//	go test ./tests/worstcase -run '^$' -bench WorstCaseDecodeOnly -benchtime 3x
+func BenchmarkWorstCaseDecodeOnly(b *testing.B) {
+	d := decode.New(decode.Limits{})
+	run := func(name string, ev []byte) {
+		b.Run(name, func(b *testing.B) {
+			measure(b, len(ev), func() {
+				req, err := event.Parse(ev)
+				if err != nil {
+					b.Fatal(err)
+				}
+				d.Walk(req, func(event.Value) bool { return true })
+			})
+		})
+	}
+	for _, c := range ValueCases() {
+		run(c.Name, c.Event(1<<20))
+	}
+	for _, c := range EventCases() {
+		run(c.Name, c.Event(5_800_000))
+	}
+}
