@@ -200,6 +200,9 @@ type Decision struct {
 	// local share: the table is unreachable or the shared key has not
 	// loaded.
 	Local bool
+	// Window is the window the request counted in: Unix time divided by
+	// the limit's window length.
+	Window int64
 }
 
 // Allow counts one request of key against limit (an index into
@@ -221,10 +224,10 @@ func (s *State) Allow(limit int, key string) Decision {
 	}
 	local := s.degraded || !s.shared || c == nil
 	if c == nil { // too many keys: decide on the share, untracked
-		return Decision{Allowed: true, Local: true}
+		return Decision{Allowed: true, Local: true, Window: ck.window}
 	}
 	c.demand++
-	d := Decision{FleetCount: c.total, Local: local}
+	d := Decision{FleetCount: c.total, Local: local, Window: ck.window}
 	switch {
 	case c.tokens > 0:
 		c.tokens--

@@ -148,7 +148,7 @@ func runLoad(t *testing.T, c loadCase) {
 				if took := time.Since(t0); took.Nanoseconds() > maxDecision.Load() {
 					maxDecision.Store(took.Nanoseconds())
 				}
-				w := t0.UnixNano() / int64(c.window)
+				w := d.Window // the window the fleet counted it in
 				mu.Lock()
 				offered[w]++
 				if d.Allowed {
