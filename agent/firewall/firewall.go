@@ -115,6 +115,11 @@ type Options struct {
 	// the agent polls for signed bundles, "" when it does not).
 	// SwapBundles names its own.
 	Bundle string
+	// SharedState, when set, is asked for the protection group's shared
+	// state for every configuration with global rate limits or flagging
+	// (policy.NeedsSharedState) before it runs; nil keeps those limits
+	// per environment.
+	SharedState func(*policy.Policy) policy.SharedState
 }
 
 // state is one configuration with the detector built for it; swapped as a
@@ -229,6 +234,11 @@ func (f *Firewall) newState(p *policy.Policy) *state {
 	}
 	for _, w := range p.Warnings() {
 		f.log.Warn().Str("config", p.Source()).Msg(w)
+	}
+	if f.opts.SharedState != nil && p.NeedsSharedState() {
+		if s := f.opts.SharedState(p); s != nil {
+			p.SetSharedState(s)
+		}
 	}
 	return &state{pol: p, det: mk(o), base: o, make: mk}
 }

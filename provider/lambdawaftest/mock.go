@@ -164,6 +164,11 @@ func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		out["version"] = resource.NewStringProperty(version)
 	case "aws:lambda/alias:Alias":
 		arn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s:%s", Region, Account, str("functionName"), str("name"))
+	case "aws:dynamodb/table:Table":
+		name := named("name")
+		out["name"] = resource.NewStringProperty(name)
+		arn = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", Region, Account, name)
+		id = name
 	case "aws:sqs/queue:Queue":
 		name := named("name")
 		arn = fmt.Sprintf("arn:aws:sqs:%s:%s:%s", Region, Account, name)

@@ -54,6 +54,8 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 		Observer:          tel.Recorder,
 		StreamingTriggers: cfg.streaming,
 	}
+	shared := &sharedStates{ctx: ctx, settings: cfg.settings, key: tel.Key, work: work, log: log}
+	opts.SharedState = shared.forPolicy
 	// LAMBDAWAF_MODE, when set, wins over the configuration document's
 	// mode; unset, the document decides.
 	if cfg.settings.ModeSet {

@@ -25,7 +25,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lambdawaf/lambdawaf/agent/background"
-	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/lifecycle"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
@@ -112,7 +111,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// invocations in flight (Managed Instances).
 	work := background.New(background.Options{Logger: log})
 	answers := background.NewAnswers()
-	timerDriven := !invokeEvents || getenv(contract.EnvMaxConcurrency) != ""
+	timerDriven := !invokeEvents || cfg.settings.MaxConcurrency > 0
 	// In Lambda Managed Instances the runtime's workers all poll next; keep
 	// as many next calls waiting upstream as there are workers.
 	opts := []proxy.Option{proxy.WithLogger(log), proxy.WithFailClosed(cfg.failClosed), proxy.WithPrefetch(cfg.settings.MaxConcurrency)}
