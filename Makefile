@@ -10,7 +10,7 @@ GOFLAGS_AGENT = -trimpath -ldflags='-s -w -buildid=' -tags netgo
 FUZZTIME  ?= 60s
 COUNT     ?= 1
 
-.PHONY: all build agent layer examples test vet fmt-check demo serve bench detection-report fuzz report-screenshot clean deps-check
+.PHONY: all build agent layer examples test vet fmt-check demo serve bench detection-report fuzz redteam report-screenshot clean deps-check
 
 all: build
 
@@ -112,6 +112,14 @@ fuzz:
 	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 200x $$pkg || exit 1; \
 	  done; \
 	done
+
+## redteam: every red-team case (tests/redteam) through the production
+## agent in front of a Python handler; writes the results table README.md
+## shows to $(DIST)/redteam.md. `make test` runs its short form.
+redteam:
+	@mkdir -p $(DIST)
+	LAMBDAWAF_REDTEAM=full LAMBDAWAF_REDTEAM_TABLE=$(abspath $(DIST))/redteam.md \
+	  $(GO) test -count=1 -timeout 30m -run TestRedTeam -v ./tests/redteam/
 
 ## report-screenshot: render the decisions report in headless Chromium.
 report-screenshot:

@@ -151,6 +151,9 @@ func FromEnv(getenv func(string) string) Settings {
 	if v := env(contract.EnvLogHeaders); v != "" {
 		s.Records.Headers = strings.Split(v, ",")
 	}
+	if v := env(contract.EnvSensitiveNames); v != "" {
+		s.Records.SensitiveNames = strings.Split(v, ",")
+	}
 
 	s.AgentKeySecretARN = env(contract.EnvAgentKeySecretARN)
 	s.FirehoseStream = env(contract.EnvFirehoseStream)

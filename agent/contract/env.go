@@ -36,6 +36,9 @@ const (
 	EnvSampleAllowed = "LAMBDAWAF_SAMPLE_ALLOWED"
 	// EnvLogHeaders adds headers to the logged allowlist.
 	EnvLogHeaders = "LAMBDAWAF_LOG_HEADERS"
+	// EnvSensitiveNames adds names (comma-separated fragments, matched
+	// case-insensitively) whose values never appear in any record.
+	EnvSensitiveNames = "LAMBDAWAF_SENSITIVE_NAMES"
 	// EnvWaitMs is how long the wrapper and the redirect package wait for
 	// the agent's listener.
 	EnvWaitMs = "LAMBDAWAF_WAIT_MS"

@@ -83,6 +83,12 @@ type Record struct {
 	// indexes of the records removed from it.
 	Records        int   `json:"records,omitempty"`
 	BlockedRecords []int `json:"blocked_records,omitempty"`
+	// RecordsAction says what became of BlockedRecords: "fail" (reported
+	// to the source as batch item failures) or "drop" (removed).
+	RecordsAction string `json:"records_action,omitempty"`
+	// EventKeys are the top-level keys of an event of an unknown trigger,
+	// scrubbed.
+	EventKeys []string `json:"event_keys,omitempty"`
 	// SampleRate is the fraction of allowed events recorded (1 when every
 	// event is); divide counts of allowed records by it.
 	SampleRate float64 `json:"sample_rate"`
@@ -90,7 +96,8 @@ type Record struct {
 	// by the failure policy).
 	Error string `json:"error,omitempty"`
 	// Skipped says why the event was not inspected ("mode-off",
-	// "unknown-trigger", "malformed", "error").
+	// "unknown-trigger" under unknownTrigger: allow, "error"); a
+	// malformed event is judged (signal malformed-event), not skipped.
 	Skipped string `json:"skipped,omitempty"`
 	// Config names the configuration that judged the event.
 	Config string `json:"config,omitempty"`

@@ -247,7 +247,26 @@ func (w *walker) walkRequest(req *event.Request) {
 		}
 		w.walkRecord(&req.Records[i])
 	}
+	w.walkFields(req.Fields)
 	w.part, w.record = event.PartUnknown, -1
+}
+
+// walkFields yields the event's other inputs (event.Request.Fields):
+// names as keys, values expanded like header values.
+func (w *walker) walkFields(fs []event.Field) {
+	w.record = -1
+	for i := range fs {
+		if w.stop {
+			return
+		}
+		f := &fs[i]
+		w.part = f.Part
+		if f.IsKey {
+			w.emit(f.Location, f.Key, f.Text, true)
+			continue
+		}
+		w.expand(f.Location, f.Key, f.Text, 0)
+	}
 }
 
 func (w *walker) walkHTTP(req *event.Request) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -22,8 +23,13 @@ var ErrMalformed = errors.New("malformed event")
 // It reads the payload in one light pass over the top-level keys (no
 // allocation) to pick the trigger, then unmarshals it once into a type
 // holding only the fields lambdawaf judges. An event of a shape Parse does
-// not recognise yields a Request with Trigger Unknown and no error, so that
-// it is passed through, never dropped.
+// not recognise yields a Request with Trigger Unknown and no error, every
+// string leaf and key of it in Fields ("event.<path>") and its top-level
+// keys in TopKeys: it is judged generically, never passed unseen.
+//
+// An event that repeats a top-level key is canonicalised (see
+// Request.Canonical); one with keys that differ only in letter case has
+// every string judged as well, whatever the trigger.
 //
 // Parse keeps no reference to payload.
 //
@@ -62,7 +68,20 @@ func Parse(payload []byte) (*Request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	req := &Request{Trigger: sh.trigger()}
+	var canonical []byte
+	if sh.duplicate {
+		out, changed, err := canonicalTopLevel(payload)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
+		if changed {
+			canonical, payload = out, out
+			if sh, err = sniff(payload); err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+			}
+		}
+	}
+	req := &Request{Trigger: sh.trigger(), Canonical: canonical}
 	switch req.Trigger {
 	case APIGatewayREST, APIGatewayWS:
 		err = parseV1(payload, req)
@@ -84,6 +103,24 @@ func Parse(payload []byte) (*Request, error) {
 		err = parseDynamoDB(payload, req)
 	case EventBridge:
 		err = parseEventBridge(payload, req)
+	case Pipes:
+		err = parsePipes(payload, req)
+	case Kafka:
+		err = parseKafka(payload, req)
+	case AmazonMQ:
+		err = parseMQ(payload, req)
+	case AppSync:
+		err = parseAppSync(payload, req)
+	case Cognito:
+		err = parseCognito(payload, req)
+	}
+	if err == nil && req.Trigger == Unknown {
+		// also reached by parseV1 for a shape it does not know
+		err = parseUnknown(payload, req, sh)
+	} else if err == nil && caseVariantKeys(payload) {
+		// Two keys differing only in case: the handler may read the one
+		// the typed reading above did not. Judge every string.
+		req.Fields, _ = leafFields(req.Fields, PartBody, "event", payload)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s event: %w", ErrMalformed, req.Trigger, err)
@@ -101,6 +138,7 @@ type v1Event struct {
 	MultiValueHeaders               headerMap       `json:"multiValueHeaders"`
 	QueryStringParameters           json.RawMessage `json:"queryStringParameters"`
 	MultiValueQueryStringParameters paramMap        `json:"multiValueQueryStringParameters"`
+	PathParameters                  paramMap        `json:"pathParameters"`
 	Body                            *string         `json:"body"`
 	IsBase64Encoded                 bool            `json:"isBase64Encoded"`
 	RequestContext                  v1Context       `json:"requestContext"`
@@ -145,25 +183,21 @@ func parseV1(payload []byte, req *Request) error {
 	}
 	req.Method = strings.ToUpper(ev.HTTPMethod)
 	req.Path = ev.Path
-	// REST APIs send both forms; the multi-value one is complete, so the
-	// single-value one is only read when it is all there is.
+	// REST APIs and multi-value ALBs send both forms. When AWS built the
+	// event the multi-value one holds every value of the single one; a
+	// forged event can put a value in one form only, and handlers read
+	// either, so both are read and merged (multi-value values first).
 	req.MultiValueHeaders = ev.MultiValueHeaders != nil
-	req.Headers = ev.MultiValueHeaders
-	if req.Headers == nil {
-		h, err := readStringLists(ev.Headers, true)
-		if err != nil {
-			return fmt.Errorf("headers: %w", err)
-		}
-		req.Headers = h
+	h, err := readStringLists(ev.Headers, true)
+	if err != nil {
+		return fmt.Errorf("headers: %w", err)
 	}
-	req.Query = ev.MultiValueQueryStringParameters
-	if req.Query == nil {
-		q, err := readStringLists(ev.QueryStringParameters, false)
-		if err != nil {
-			return fmt.Errorf("queryStringParameters: %w", err)
-		}
-		req.Query = q
+	req.Headers = unionLists(ev.MultiValueHeaders, h)
+	q, err := readStringLists(ev.QueryStringParameters, false)
+	if err != nil {
+		return fmt.Errorf("queryStringParameters: %w", err)
 	}
+	req.Query = unionLists(ev.MultiValueQueryStringParameters, q)
 	switch req.Trigger {
 	case ALB:
 		// ALB passes query keys and values exactly as the client sent them
@@ -182,10 +216,11 @@ func parseV1(payload []byte, req *Request) error {
 		}
 		req.SourceIP = rc.Identity.SourceIP
 	}
-	req.Claims = identityClaims(rc.Identity, rc.Authorizer)
+	var claims []Field
+	req.Claims, claims = identityClaims(rc.Identity, rc.Authorizer)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
+	req.Fields = append(mapFields(PartPath, "pathParameters", ev.PathParameters), claims...)
 	setContentHeaders(req)
-	var err error
 	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)
 	return err
 }
@@ -199,6 +234,7 @@ type v2Event struct {
 	Cookies               []string  `json:"cookies"`
 	Headers               headerMap `json:"headers"`
 	QueryStringParameters paramMap  `json:"queryStringParameters"`
+	PathParameters        paramMap  `json:"pathParameters"`
 	Body                  *string   `json:"body"`
 	IsBase64Encoded       bool      `json:"isBase64Encoded"`
 	RequestContext        v2Context `json:"requestContext"`
@@ -256,8 +292,10 @@ func fillV2(ev *v2Event, req *Request) error {
 	req.SourceIP = rc.HTTP.SourceIP
 	req.Headers = ev.Headers
 	// HTTP API joins repeated parameters with commas; RawQuery keeps them
-	// apart, and is what decode walks.
+	// apart, and is what decode walks. A parameter that only
+	// queryStringParameters carries (a forged event) is judged too.
 	req.Query = ev.QueryStringParameters
+	req.Fields = append(queryFields(req.RawQuery, req.Query), mapFields(PartPath, "pathParameters", ev.PathParameters)...)
 	if a := rc.Authorizer; a != nil {
 		c := claimSet{}
 		if a.JWT != nil {
@@ -276,6 +314,7 @@ func fillV2(ev *v2Event, req *Request) error {
 			c.put("iam.cognitoIdentityId", iam.CognitoIdentity.IdentityID)
 		}
 		req.Claims = c.m
+		req.Fields = append(req.Fields, c.fields...)
 	}
 	req.Cookies = cookiesFromHeaders(req.Headers, ev.Cookies)
 	setContentHeaders(req)
@@ -337,6 +376,7 @@ func parseLatticeV2(payload []byte, req *Request) error {
 	req.Claims = c.m
 	req.SourceIP = balancerSourceIP(req)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
+	req.Fields = c.fields
 	setContentHeaders(req)
 	var err error
 	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)
@@ -350,7 +390,7 @@ func parseSQS(payload []byte, req *Request) error {
 	}
 	req.Records = make([]Record, len(ev.Records))
 	for i, m := range ev.Records {
-		r := Record{Index: i, ID: m.MessageId, Body: []byte(m.Body)}
+		r := Record{Index: i, ID: m.MessageId, FailureID: m.MessageId, Body: []byte(m.Body)}
 		for name, a := range m.MessageAttributes {
 			r.setAttr("messageAttributes."+name, sqsAttributeText(a))
 		}
@@ -449,7 +489,7 @@ func parseKinesis(payload []byte, req *Request) error {
 	req.Records = make([]Record, len(ev.Records))
 	for i, rec := range ev.Records {
 		// encoding/json has already base64-decoded Data ([]byte).
-		r := Record{Index: i, ID: rec.EventID, Body: rec.Kinesis.Data}
+		r := Record{Index: i, ID: rec.EventID, FailureID: rec.Kinesis.SequenceNumber, Body: rec.Kinesis.Data}
 		if r.ID == "" {
 			r.ID = rec.Kinesis.SequenceNumber
 		}
@@ -465,9 +505,10 @@ func parseDynamoDB(payload []byte, req *Request) error {
 			EventID   string `json:"eventID"`
 			EventName string `json:"eventName"`
 			DynamoDB  struct {
-				Keys     json.RawMessage `json:"Keys"`
-				NewImage json.RawMessage `json:"NewImage"`
-				OldImage json.RawMessage `json:"OldImage"`
+				SequenceNumber string          `json:"SequenceNumber"`
+				Keys           json.RawMessage `json:"Keys"`
+				NewImage       json.RawMessage `json:"NewImage"`
+				OldImage       json.RawMessage `json:"OldImage"`
 			} `json:"dynamodb"`
 		} `json:"Records"`
 	}
@@ -478,14 +519,8 @@ func parseDynamoDB(payload []byte, req *Request) error {
 	for i, rec := range ev.Records {
 		// The images stay in DynamoDB's attribute-value JSON
 		// ({"name":{"S":"..."}}): decode walks them as JSON text.
-		img := rec.DynamoDB.NewImage
-		if len(img) == 0 || string(img) == "null" {
-			img = rec.DynamoDB.OldImage
-		}
-		if string(img) == "null" {
-			img = nil
-		}
-		r := Record{Index: i, ID: rec.EventID, Body: img}
+		img := image(rec.DynamoDB.NewImage, rec.DynamoDB.OldImage)
+		r := Record{Index: i, ID: rec.EventID, FailureID: rec.DynamoDB.SequenceNumber, Body: img}
 		if k := rec.DynamoDB.Keys; len(k) > 0 && string(k) != "null" {
 			r.setAttr("keys", string(k))
 		}
@@ -615,46 +650,59 @@ func setContentHeaders(req *Request) {
 }
 
 // cookiesFromHeaders parses the Cookie header(s) and HTTP API's cookies
-// list ("name=value" strings) into a map. Malformed pairs are kept under
-// their whole text as the name, so nothing escapes inspection.
+// list ("name=value" strings) into a map. Both are read: HTTP API moves
+// the cookie header into the list, but a forged event can carry both, and
+// frameworks read one or the other. A pair present in both is kept once.
+// Malformed pairs are kept under their whole text as the name, so nothing
+// escapes inspection.
 func cookiesFromHeaders(h map[string][]string, list []string) map[string][]string {
 	hv := h["cookie"]
 	if len(hv) == 0 && len(list) == 0 {
 		return nil
 	}
 	c := make(map[string][]string, len(list)+2)
-	add := func(pair string) {
+	add := func(pair string, dedupe bool) {
 		pair = strings.TrimSpace(pair)
 		if pair == "" {
 			return
 		}
 		name, value, _ := strings.Cut(pair, "=")
 		name = strings.TrimSpace(name)
+		if dedupe && slices.Contains(c[name], value) {
+			return
+		}
 		c[name] = append(c[name], value)
 	}
 	for _, pair := range list {
-		add(pair)
+		add(pair, false)
 	}
-	if len(list) == 0 { // HTTP API duplicates cookies in both places at most
-		for _, line := range hv {
-			for pair := range strings.SplitSeq(line, ";") {
-				add(pair)
-			}
+	for _, line := range hv {
+		for pair := range strings.SplitSeq(line, ";") {
+			add(pair, len(list) > 0)
 		}
 	}
 	return c
 }
 
-// claimSet flattens authorizer and identity data to dotted string keys.
-type claimSet struct{ m map[string]string }
+// claimSet flattens authorizer and identity data to dotted string keys,
+// for the policy (m, bounded) and for detection (fields, every one: a
+// Lambda authorizer's context can echo request input, and JWT claims such
+// as a name or an e-mail address are the user's own text).
+type claimSet struct {
+	m      map[string]string
+	fields []Field
+}
 
-// maxClaims bounds what an authorizer context can add to a request.
+// maxClaims bounds what an authorizer context adds to Request.Claims; the
+// Fields judged are bounded by decode's value limits instead, which never
+// drop input silently.
 const maxClaims = 256
 
 func (c *claimSet) put(k, v string) {
 	if v == "" {
 		return
 	}
+	c.fields = append(c.fields, Field{Part: PartIdentity, Location: "auth." + k, Key: lastName(k), Text: v})
 	if c.m == nil {
 		c.m = make(map[string]string, 8)
 	}
@@ -666,7 +714,7 @@ func (c *claimSet) put(k, v string) {
 // identityClaims flattens REST/WebSocket identity and authorizer data:
 // Cognito user-pool claims appear as "claims.<name>", Lambda authorizer
 // context as "authorizer.<name>", caller identity as "identity.<field>".
-func identityClaims(id events.APIGatewayRequestIdentity, authorizer json.RawMessage) map[string]string {
+func identityClaims(id events.APIGatewayRequestIdentity, authorizer json.RawMessage) (map[string]string, []Field) {
 	c := claimSet{}
 	c.put("identity.userArn", id.UserArn)
 	c.put("identity.user", id.User)
@@ -683,5 +731,5 @@ func identityClaims(id events.APIGatewayRequestIdentity, authorizer json.RawMess
 			c.m["claims."+rest] = v
 		}
 	}
-	return c.m
+	return c.m, c.fields
 }

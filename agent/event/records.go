@@ -3,7 +3,6 @@ package event
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
 )
@@ -34,98 +33,132 @@ func WithoutRecords(payload []byte, t Trigger, drop []int) ([]byte, error) {
 	if !t.IsRecordList() {
 		return nil, fmt.Errorf("remove records from %s event: %w", t, ErrNotHTTP)
 	}
-	spans, err := recordSpans(payload)
+	arrays, err := recordArrays(payload, t)
 	if err != nil {
 		return nil, fmt.Errorf("remove records from %s event: %w", t, err)
 	}
-	dropped := make([]bool, len(spans)) // not slices.Contains: batches hold up to 10,000 records
+	n := 0
+	for _, a := range arrays {
+		n += len(a)
+	}
+	dropped := make([]bool, n) // not slices.Contains: batches hold up to 10,000 records
 	for _, i := range drop {
-		if i < 0 || i >= len(spans) {
-			return nil, fmt.Errorf("remove records from %s event: index %d out of range [0,%d)", t, i, len(spans))
+		if i < 0 || i >= n {
+			return nil, fmt.Errorf("remove records from %s event: index %d out of range [0,%d)", t, i, n)
 		}
 		dropped[i] = true
 	}
-	if len(spans) == 0 {
-		return slices.Clone(payload), nil
-	}
-	// Bytes up to the first record and after the last are kept as they
-	// are; a kept record is preceded by the separator (comma and white
-	// space) that preceded it in the original.
+	// Bytes outside the record arrays' elements are kept as they are; in
+	// each array, a kept record is preceded by the separator (comma and
+	// white space) that preceded it in the original.
 	out := make([]byte, 0, len(payload))
-	out = append(out, payload[:spans[0][0]]...)
-	first := true
-	for i, sp := range spans {
-		if dropped[i] {
+	pos, idx := 0, 0
+	for _, spans := range arrays {
+		if len(spans) == 0 {
 			continue
 		}
-		if !first {
-			out = append(out, payload[spans[i-1][1]:sp[0]]...)
+		out = append(out, payload[pos:spans[0][0]]...)
+		first := true
+		for i, sp := range spans {
+			if dropped[idx+i] {
+				continue
+			}
+			if !first {
+				out = append(out, payload[spans[i-1][1]:sp[0]]...)
+			}
+			first = false
+			out = append(out, payload[sp[0]:sp[1]]...)
 		}
-		first = false
-		out = append(out, payload[sp[0]:sp[1]]...)
+		pos = spans[len(spans)-1][1]
+		idx += len(spans)
 	}
-	out = append(out, payload[spans[len(spans)-1][1]:]...)
+	out = append(out, payload[pos:]...)
 	return out, nil
 }
 
-// errNoRecords is returned for a payload without a top-level Records array.
-var errNoRecords = errors.New("no top-level Records array")
+// errNoRecords is returned for a payload without the record container its
+// trigger has.
+var errNoRecords = errors.New("no record array")
 
-// recordSpans finds the top-level "Records" array of payload and the byte
-// span of each element.
-func recordSpans(payload []byte) ([][2]int, error) {
-	var spans [][2]int
+// recordArrays finds the arrays that hold the records of a batch event of
+// trigger t, in document order, and the byte span of each element: the
+// top-level "Records" array (SQS, SNS, S3, Kinesis, DynamoDB Streams), the
+// event itself (an EventBridge Pipes batch), every array of the top-level
+// "records" object (Kafka, by topic-partition), "messages" (ActiveMQ) or
+// every array of "rmqMessagesByQueue" (RabbitMQ). Parse numbers records in
+// this same order, so Record.Index is an index into the concatenation.
+func recordArrays(payload []byte, t Trigger) ([][][2]int, error) {
 	s := jsonscan.New(payload, sniffDepth)
-	t, err := s.Next()
+	tok, err := s.Next()
 	if err != nil {
 		return nil, err
 	}
-	if t.Kind != jsonscan.ObjectStart {
+	var arrays [][][2]int
+	switch {
+	case tok.Kind == jsonscan.ArrayStart && t == Pipes:
+		a, err := elementSpans(s)
+		if err != nil {
+			return nil, err
+		}
+		arrays = append(arrays, a)
+	case tok.Kind != jsonscan.ObjectStart:
 		return nil, errNoRecords
-	}
-	found := false
-	for {
-		k, err := s.Next()
-		if err != nil {
-			return nil, err
-		}
-		if k.Kind == jsonscan.ObjectEnd {
-			break
-		}
-		v, err := s.Next()
-		if err != nil {
-			return nil, err
-		}
-		if found || string(payload[k.Start:k.End]) != "Records" || v.Kind != jsonscan.ArrayStart {
-			if err := s.Skip(v); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		found = true
+	default:
+		found := false
 		for {
-			e, err := s.Next()
+			k, err := s.Next()
 			if err != nil {
 				return nil, err
 			}
-			if e.Kind == jsonscan.ArrayEnd {
+			if k.Kind == jsonscan.ObjectEnd {
 				break
 			}
-			start := e.Start
-			if e.Kind == jsonscan.String {
-				start-- // the token starts inside the quotes
-			}
-			if err := s.Skip(e); err != nil {
+			v, err := s.Next()
+			if err != nil {
 				return nil, err
 			}
-			end := s.Offset()
-			if e.Kind != jsonscan.ObjectStart && e.Kind != jsonscan.ArrayStart {
-				end = e.End
-				if e.Kind == jsonscan.String {
-					end++
+			name := string(payload[k.Start:k.End])
+			switch {
+			case v.Kind == jsonscan.ArrayStart && (name == "Records" && t != Kafka && t != AmazonMQ || name == "messages" && t == AmazonMQ):
+				a, err := elementSpans(s)
+				if err != nil {
+					return nil, err
+				}
+				arrays, found = append(arrays, a), true
+			case v.Kind == jsonscan.ObjectStart && (name == "records" && t == Kafka || name == "rmqMessagesByQueue" && t == AmazonMQ):
+				for {
+					qk, err := s.Next()
+					if err != nil {
+						return nil, err
+					}
+					if qk.Kind == jsonscan.ObjectEnd {
+						break
+					}
+					qv, err := s.Next()
+					if err != nil {
+						return nil, err
+					}
+					if qv.Kind != jsonscan.ArrayStart {
+						if err := s.Skip(qv); err != nil {
+							return nil, err
+						}
+						continue
+					}
+					a, err := elementSpans(s)
+					if err != nil {
+						return nil, err
+					}
+					arrays = append(arrays, a)
+				}
+				found = true
+			default:
+				if err := s.Skip(v); err != nil {
+					return nil, err
 				}
 			}
-			spans = append(spans, [2]int{start, end})
+		}
+		if !found {
+			return nil, errNoRecords
 		}
 	}
 	// the whole document must be well-formed, not just the part read
@@ -135,8 +168,51 @@ func recordSpans(payload []byte) ([][2]int, error) {
 		}
 		return nil, err
 	}
-	if !found {
-		return nil, errNoRecords
+	return arrays, nil
+}
+
+// elementSpans returns the byte span of each element of the array the
+// scanner stands just inside, consuming it.
+func elementSpans(s *jsonscan.Scanner) ([][2]int, error) {
+	var spans [][2]int
+	for {
+		e, err := s.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e.Kind == jsonscan.ArrayEnd {
+			return spans, nil
+		}
+		start := e.Start
+		if e.Kind == jsonscan.String {
+			start-- // the token starts inside the quotes
+		}
+		if err := s.Skip(e); err != nil {
+			return nil, err
+		}
+		end := s.Offset()
+		if e.Kind != jsonscan.ObjectStart && e.Kind != jsonscan.ArrayStart {
+			end = e.End
+			if e.Kind == jsonscan.String {
+				end++
+			}
+		}
+		spans = append(spans, [2]int{start, end})
 	}
-	return spans, nil
+}
+
+// recordElements returns the raw JSON of every record of a batch event, in
+// Record.Index order (see recordArrays).
+func recordElements(payload []byte, t Trigger) ([][]byte, error) {
+	arrays, err := recordArrays(payload, t)
+	if err != nil {
+		return nil, err
+	}
+	var out [][]byte
+	for _, a := range arrays {
+		for _, sp := range a {
+			out = append(out, payload[sp[0]:sp[1]])
+		}
+	}
+	return out, nil
 }

@@ -8,7 +8,9 @@ package event
 type Trigger string
 
 // The triggers lambdawaf recognises. Unknown covers every shape it does not;
-// such events are passed through, never dropped.
+// such events are walked generically (every string leaf with its path, see
+// Request.Fields) and judged like any other, unless the policy's
+// unknownTrigger says otherwise.
 const (
 	Unknown         Trigger = "unknown"
 	APIGatewayREST  Trigger = "apigateway-rest"      // API Gateway REST API, payload v1
@@ -24,6 +26,24 @@ const (
 	S3              Trigger = "s3"
 	Kinesis         Trigger = "kinesis"
 	DynamoDBStreams Trigger = "dynamodb-streams"
+	// Pipes is an EventBridge Pipes batch: a top-level JSON array of the
+	// source's records (SQS, Kinesis, DynamoDB, Kafka, MQ shapes, or
+	// whatever an enrichment step produced).
+	Pipes Trigger = "eventbridge-pipes"
+	// Kafka covers Amazon MSK (eventSource aws:kafka) and self-managed
+	// Kafka (SelfManagedKafka): records by topic-partition, base64 keys and
+	// values, headers as byte arrays.
+	Kafka Trigger = "kafka"
+	// AmazonMQ covers ActiveMQ (aws:mq, "messages") and RabbitMQ (aws:rmq,
+	// "rmqMessagesByQueue"), base64 message data.
+	AmazonMQ Trigger = "amazon-mq"
+	// AppSync is an AppSync direct Lambda resolver event (arguments,
+	// request headers, identity), or a batch of them.
+	AppSync Trigger = "appsync"
+	// Cognito is a Cognito user-pool trigger (pre sign-up, pre
+	// authentication, custom message...): user attributes, client
+	// metadata and validation data are the user's input.
+	Cognito Trigger = "cognito-user-pool"
 )
 
 // IsHTTP reports whether events of this trigger carry an HTTP request and
@@ -40,7 +60,32 @@ func (t Trigger) IsHTTP() bool {
 // that can be filtered one by one.
 func (t Trigger) IsRecordList() bool {
 	switch t {
-	case SQS, SNS, S3, Kinesis, DynamoDBStreams:
+	case SQS, SNS, S3, Kinesis, DynamoDBStreams, Pipes, Kafka, AmazonMQ:
+		return true
+	}
+	return false
+}
+
+// ReportsBatchFailures reports whether the trigger's event source accepts a
+// partial batch response ({"batchItemFailures":[{"itemIdentifier":...}]})
+// when ReportBatchItemFailures is set on it: the records named are retried
+// and end in the source's dead-letter queue or on-failure destination.
+func (t Trigger) ReportsBatchFailures() bool {
+	switch t {
+	case SQS, Kinesis, DynamoDBStreams, Kafka, Pipes:
+		return true
+	}
+	return false
+}
+
+// FailsWithError reports whether a blocked event of this trigger is
+// answered with a function error (POST /error) rather than a response:
+// its contract has no "rejected" response. Cognito denies the sign-up or
+// sign-in, AppSync returns a GraphQL error, and an unknown trigger's
+// caller at least learns that the invocation did not succeed.
+func (t Trigger) FailsWithError() bool {
+	switch t {
+	case Unknown, AppSync, Cognito:
 		return true
 	}
 	return false
@@ -89,6 +134,27 @@ type Request struct {
 	// Records is set for record-list triggers (and EventBridge, as one record).
 	Records []Record
 
+	// Fields are the event's inputs that have no place above but reach the
+	// handler all the same: path parameters, authorizer claims, the token
+	// of an authorization header, query parameters or headers that a
+	// forged event carries in one representation and not in another,
+	// Cognito user attributes, and every string leaf of an event of an
+	// unknown trigger. Each is judged like a header or query value.
+	Fields []Field
+
+	// TopKeys lists the top-level keys of an event of an unknown trigger
+	// (for the decision record), in document order, each once.
+	TopKeys []string
+
+	// Canonical, when non-nil, is the payload the handler must receive
+	// instead of the one Lambda delivered: the event repeated a top-level
+	// key, and parsers disagree on which occurrence counts (Go, Python and
+	// Node take the last; others the first or refuse). Parse judged the
+	// last occurrence of each key; Canonical is the payload with the
+	// earlier occurrences removed, so the handler reads exactly what was
+	// judged.
+	Canonical []byte
+
 	// MultiValueHeaders reports that the event carried multiValueHeaders
 	// (API Gateway REST always does; ALB only in multi-value mode). An ALB
 	// in multi-value mode ignores a response's "headers", so block
@@ -100,6 +166,10 @@ type Request struct {
 type Record struct {
 	Index int    // position in the batch, used to remove it
 	ID    string // messageId, eventID, sequence number: whatever identifies it
+	// FailureID is the itemIdentifier that names this record in a partial
+	// batch response (SQS messageId, Kinesis and DynamoDB sequence
+	// numbers, Kafka topic-partition-offset), "" when the source has none.
+	FailureID string
 	// Body is the record's payload: an SQS body, an SNS message, Kinesis data
 	// (base64-decoded), a DynamoDB NewImage as JSON, an S3 object key.
 	Body []byte
@@ -120,10 +190,28 @@ const (
 	PartHeader
 	PartCookie
 	PartBody
-	PartRecord // a record body or attribute in a batch trigger
+	PartRecord   // a record body or attribute in a batch trigger
+	PartIdentity // authorizer claims and identity data the platform passes on
 )
 
-var partNames = [...]string{"unknown", "path", "query", "header", "cookie", "body", "record"}
+var partNames = [...]string{"unknown", "path", "query", "header", "cookie", "body", "record", "identity"}
+
+// Field is one input of an event outside the request line, headers,
+// cookies, body and records (see Request.Fields). It is still encoded as
+// the event carries it: decode removes the encodings.
+type Field struct {
+	Part Part
+	// Location is the dotted path of the value ("pathParameters.id",
+	// "auth.jwt.email", "query.id", "event.detail.name").
+	Location string
+	// Key is the value's own name (the last element of Location).
+	Key string
+	// Text is the value; for IsKey fields, the name itself.
+	Text string
+	// IsKey reports that Text is an object key of the event, judged
+	// because NoSQL operators and injected names live there.
+	IsKey bool
+}
 
 func (p Part) String() string {
 	if int(p) < len(partNames) {

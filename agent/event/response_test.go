@@ -94,7 +94,7 @@ func TestWithoutRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spans, err := recordSpans(payload)
+	spans, err := sqsSpans(payload)
 	if err != nil || len(spans) != 3 {
 		t.Fatalf("spans %v: %v", spans, err)
 	}

@@ -1,8 +1,6 @@
 package event
 
 import (
-	"unicode/utf8"
-
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
 )
@@ -11,17 +9,7 @@ import (
 // pass into v1Event, false (fall back to encoding/json) on anything
 // encoding/json would read differently.
 func scanV1(payload []byte, ev *v1Event) bool {
-	if !utf8.Valid(payload) {
-		return false
-	}
-	v := v2Scan{buf: payload, text: string(payload)}
-	v.s = &v.sc
-	v.sc.Reset(payload, 64)
-	t, err := v.s.Next()
-	if err != nil || t.Kind != jsonscan.ObjectStart {
-		return false
-	}
-	ok := v.object(func(key string, t jsonscan.Token) bool {
+	return scanObject(payload, func(v *v2Scan, key string, t jsonscan.Token) bool {
 		switch key {
 		case "resource":
 			return v.str(t, &ev.Resource)
@@ -37,6 +25,8 @@ func scanV1(payload []byte, ev *v1Event) bool {
 			return v.rawObject(t, (*[]byte)(&ev.QueryStringParameters))
 		case "multiValueQueryStringParameters":
 			return v.lists(t, false, (*map[string][]string)(&ev.MultiValueQueryStringParameters))
+		case "pathParameters":
+			return v.lists(t, false, (*map[string][]string)(&ev.PathParameters))
 		case "body":
 			return v.optStr(t, &ev.Body)
 		case "isBase64Encoded":
@@ -45,9 +35,8 @@ func scanV1(payload []byte, ev *v1Event) bool {
 			return v.v1Context(t, &ev.RequestContext)
 		}
 		return v.skip(key, t, "resource", "path", "httpMethod", "headers", "multiValueHeaders", "queryStringParameters",
-			"multiValueQueryStringParameters", "body", "isBase64Encoded", "requestContext")
+			"multiValueQueryStringParameters", "pathParameters", "body", "isBase64Encoded", "requestContext")
 	})
-	return ok && v.atEOF()
 }
 
 func (v *v2Scan) v1Context(t jsonscan.Token, rc *v1Context) bool {

@@ -21,17 +21,7 @@ import (
 // malformed ones get encoding/json's error. Like encoding/json, a repeated
 // key's last value wins and null leaves a field at its zero value.
 func scanV2(payload []byte, ev *v2Event) bool {
-	if !utf8.Valid(payload) {
-		return false // encoding/json replaces invalid bytes; let it
-	}
-	v := v2Scan{buf: payload, text: string(payload)}
-	v.s = &v.sc
-	v.sc.Reset(payload, 64)
-	t, err := v.s.Next()
-	if err != nil || t.Kind != jsonscan.ObjectStart {
-		return false
-	}
-	ok := v.object(func(key string, t jsonscan.Token) bool {
+	return scanObject(payload, func(v *v2Scan, key string, t jsonscan.Token) bool {
 		switch key {
 		case "version":
 			return v.str(t, &ev.Version)
@@ -47,6 +37,8 @@ func scanV2(payload []byte, ev *v2Event) bool {
 			return v.lists(t, true, (*map[string][]string)(&ev.Headers))
 		case "queryStringParameters":
 			return v.lists(t, false, (*map[string][]string)(&ev.QueryStringParameters))
+		case "pathParameters":
+			return v.lists(t, false, (*map[string][]string)(&ev.PathParameters))
 		case "body":
 			return v.optStr(t, &ev.Body)
 		case "isBase64Encoded":
@@ -55,9 +47,27 @@ func scanV2(payload []byte, ev *v2Event) bool {
 			return v.context(t, &ev.RequestContext)
 		}
 		return v.skip(key, t, "version", "routeKey", "rawPath", "rawQueryString", "cookies", "headers",
-			"queryStringParameters", "body", "isBase64Encoded", "requestContext")
+			"queryStringParameters", "pathParameters", "body", "isBase64Encoded", "requestContext")
 	})
-	return ok && v.atEOF()
+}
+
+// scanObject reads payload, a JSON object, in one pass, calling member for
+// each top-level member (see v2Scan.object); false when member does, when
+// the payload is not an object or not valid UTF-8 (encoding/json replaces
+// invalid bytes; leave that to it), or when anything follows the object.
+// scanV1 and scanV2 are its two uses.
+func scanObject(payload []byte, member func(v *v2Scan, key string, t jsonscan.Token) bool) bool {
+	if !utf8.Valid(payload) {
+		return false
+	}
+	v := &v2Scan{buf: payload, text: string(payload)}
+	v.s = &v.sc
+	v.sc.Reset(payload, 64)
+	t, err := v.s.Next()
+	if err != nil || t.Kind != jsonscan.ObjectStart {
+		return false
+	}
+	return v.object(func(key string, t jsonscan.Token) bool { return member(v, key, t) }) && v.atEOF()
 }
 
 // optStr reads a string that may be null (the body of an event without

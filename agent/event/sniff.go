@@ -2,6 +2,7 @@ package event
 
 import (
 	"bytes"
+	"slices"
 
 	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
 )
@@ -20,6 +21,20 @@ type shape struct {
 	source       bool
 	reqContext   bool
 	version      string
+
+	eventSource   string // top-level eventSource (Kafka, Amazon MQ)
+	kafkaRecords  bool   // "records" object (Kafka)
+	mqMessages    bool   // "messages" (ActiveMQ) or "rmqMessagesByQueue" (RabbitMQ)
+	arguments     bool   // AppSync
+	info          bool
+	triggerSource bool // Cognito user-pool triggers
+	userPoolID    bool
+
+	array        bool // the event is a JSON array of objects (Pipes batch, AppSync batch)
+	arrayAppSync bool // its first element has AppSync's arguments and info
+
+	keys      []string // top-level keys, each once, in document order
+	duplicate bool     // a top-level key occurs more than once
 }
 
 // sniffDepth bounds the sniffer: it only ever looks two levels down.
@@ -36,6 +51,14 @@ func sniff(payload []byte) (shape, error) {
 	s := &sc
 	t, err := s.Next()
 	if err != nil {
+		return sh, err
+	}
+	if t.Kind == jsonscan.ArrayStart {
+		sh.array, sh.arrayAppSync, err = firstElement(s, payload)
+		if err != nil {
+			return sh, err
+		}
+		_, err := s.Next()
 		return sh, err
 	}
 	if t.Kind != jsonscan.ObjectStart {
@@ -55,6 +78,16 @@ func sniff(payload []byte) (shape, error) {
 			break
 		}
 		key := payload[k.Start:k.End]
+		if k.Escaped {
+			key = jsonscan.AppendUnquote(nil, key)
+		}
+		if slices.Contains(sh.keys, string(key)) {
+			sh.duplicate = true
+		} else if len(sh.keys) < maxTopKeys {
+			sh.keys = append(sh.keys, string(key))
+		} else {
+			sh.duplicate = true // too many to compare here: canonicalTopLevel decides
+		}
 		v, err := s.Next()
 		if err != nil {
 			return sh, err
@@ -90,6 +123,22 @@ func sniff(payload []byte) (shape, error) {
 			if v.Kind == jsonscan.String {
 				sh.version = string(payload[v.Start:v.End])
 			}
+		case "eventSource":
+			if v.Kind == jsonscan.String {
+				sh.eventSource = string(payload[v.Start:v.End])
+			}
+		case "records":
+			sh.kafkaRecords = v.Kind == jsonscan.ObjectStart
+		case "messages", "rmqMessagesByQueue":
+			sh.mqMessages = v.Kind == jsonscan.ArrayStart || v.Kind == jsonscan.ObjectStart
+		case "arguments":
+			sh.arguments = true
+		case "info":
+			sh.info = true
+		case "triggerSource":
+			sh.triggerSource = true
+		case "userPoolId":
+			sh.userPoolID = true
 		}
 		if err := s.Skip(v); err != nil {
 			return sh, err
@@ -99,6 +148,58 @@ func sniff(payload []byte) (shape, error) {
 		return sh, err
 	}
 	return sh, nil
+}
+
+// maxTopKeys bounds the top-level keys remembered; a duplicate among keys
+// past it still counts, through a second pass (see canonicalTopLevel).
+const maxTopKeys = 1024
+
+// firstElement reads the first element of a top-level array (the scanner
+// stands just inside it) and reports whether it is an object, and an
+// AppSync resolver event (arguments and info), skipping the rest of the
+// array.
+func firstElement(s *jsonscan.Scanner, payload []byte) (object, appSync bool, err error) {
+	args, info := false, false
+	first := true
+	for {
+		t, err := s.Next()
+		if err != nil {
+			return false, false, err
+		}
+		if t.Kind == jsonscan.ArrayEnd {
+			return object, args && info, nil
+		}
+		if !first || t.Kind != jsonscan.ObjectStart {
+			first = false
+			if err := s.Skip(t); err != nil {
+				return false, false, err
+			}
+			continue
+		}
+		first, object = false, true
+		for {
+			k, err := s.Next()
+			if err != nil {
+				return false, false, err
+			}
+			if k.Kind == jsonscan.ObjectEnd {
+				break
+			}
+			switch string(payload[k.Start:k.End]) {
+			case "arguments":
+				args = true
+			case "info":
+				info = true
+			}
+			v, err := s.Next()
+			if err != nil {
+				return false, false, err
+			}
+			if err := s.Skip(v); err != nil {
+				return false, false, err
+			}
+		}
+	}
 }
 
 // firstRecordSource reads the event source of the first element of the
@@ -167,6 +268,18 @@ func (sh shape) trigger() Trigger {
 			return DynamoDBStreams
 		}
 		return Unknown
+	case sh.array && sh.arrayAppSync:
+		return AppSync
+	case sh.array:
+		return Pipes
+	case sh.kafkaRecords && (sh.eventSource == "aws:kafka" || sh.eventSource == "SelfManagedKafka"):
+		return Kafka
+	case sh.mqMessages && (sh.eventSource == "aws:mq" || sh.eventSource == "aws:rmq"):
+		return AmazonMQ
+	case sh.arguments && sh.info:
+		return AppSync
+	case sh.triggerSource && sh.userPoolID:
+		return Cognito
 	case sh.rawPath && sh.reqContext:
 		return APIGatewayHTTP
 	case sh.httpMethod && sh.reqContext:

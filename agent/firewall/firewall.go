@@ -262,20 +262,45 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 		return proxy.Verdict{}, err
 	}
 	if err != nil {
-		// Malformed events pass (fail open): the runtime sees them as AWS
-		// sent them, and the handler's own parsing decides.
-		f.log.Warn().Str("requestId", inv.RequestID).Str("reason", d.Error).Msg("malformed event passed uninspected")
+		// A malformed event is judged generically (every string it
+		// holds, plus a malformed-event signal), never passed unseen:
+		// handlers parse leniently.
+		f.log.Warn().Str("requestId", inv.RequestID).Str("reason", d.Error).Msg("malformed event judged generically")
 	}
-	f.observe(ctx, d, req)
+	// The handler receives what was judged: the canonical envelope when
+	// the event repeated a top-level key.
+	payload := inv.Event
 	var v proxy.Verdict
-	switch {
-	case d.Outcome == policy.Block && len(d.DropRecords) > 0 && len(d.DropRecords) < len(req.Records):
-		out, werr := event.WithoutRecords(inv.Event, req.Trigger, d.DropRecords)
-		if werr != nil {
-			return proxy.Verdict{}, fmt.Errorf("remove %d malicious records: %w", len(d.DropRecords), werr)
+	if req.Canonical != nil {
+		payload, v.Event = req.Canonical, req.Canonical
+	}
+	if d.Outcome == policy.Block && req.Trigger.IsRecordList() && len(d.DropRecords) == 0 && len(req.Records) > 0 {
+		// blocked as a whole (a rule, a signal outside any record): every
+		// record is blocked, and goes where blockedRecords says
+		d.DropRecords = make([]int, len(req.Records))
+		for i := range d.DropRecords {
+			d.DropRecords[i] = i
 		}
-		v.Event = out
+	}
+	var filter proxy.ResponseFilter
+	switch {
+	case d.Outcome == policy.Block && req.Trigger.FailsWithError():
+		f.observe(ctx, d, req)
+		v.Block, v.BlockErrorType = true, blockedErrorType(req.Trigger)
+		v.BlockResponse = errorDocument(v.BlockErrorType)
+		return v, nil
+	case d.Outcome == policy.Block && len(d.DropRecords) > 0:
+		bv, bf, berr := blockRecords(st.pol, req, d, payload)
+		f.observe(ctx, d, req)
+		if berr != nil {
+			return proxy.Verdict{}, berr
+		}
+		if bv.Block {
+			return bv, nil
+		}
+		v.Event, filter = bv.Event, bf
 	case d.Outcome == policy.Block:
+		f.observe(ctx, d, req)
 		streamed := streams(f.opts.StreamingTriggers, req.Trigger)
 		body, berr := blockResponse(req, d, streamed)
 		if berr != nil {
@@ -286,10 +311,13 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 			v.BlockStreaming, v.BlockContentType = true, event.StreamingContentType
 		}
 		return v, nil
+	default:
+		f.observe(ctx, d, req)
 	}
 	if f.opts.ResponseFilters != nil {
 		v.Response = f.opts.ResponseFilters.ResponseFilter(ctx, inv, d)
 	}
+	v.Response = chainFilters(v.Response, filter)
 	return v, nil
 }
 
@@ -332,8 +360,8 @@ func blockResponse(req *event.Request, d *Decision, streamed bool) ([]byte, erro
 }
 
 // Judge judges one raw event offline, as the agent would, without the
-// proxy: the CLI's check and diff use it. A malformed event yields a
-// decision (outcome allow, skipped "malformed") and the parse error.
+// proxy: the CLI's check and diff use it. A malformed event is
+// judged generically (see InspectEvent) and the parse error is returned too.
 func (f *Firewall) Judge(ctx context.Context, payload []byte) (*Decision, error) {
 	st := f.cur.Load()
 	if f.mode(st.pol) == policy.ModeOff {
@@ -371,19 +399,36 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 	}()
 	mode := f.mode(st.pol)
 	req, err = event.Parse(payload)
+	var sigs []detect.Signal
 	if err != nil {
-		return &Decision{Trigger: event.Unknown, Mode: mode, Outcome: policy.Allow, Skipped: "malformed", Error: err.Error(), Config: st.pol.Source()}, nil, err
+		req = event.ParseGeneric(payload)
+		sigs = append(sigs, detect.Signal{Class: detect.Protocol, Rule: RuleMalformedEvent, Location: "event", Record: -1, Score: 7})
 	}
 	if req.Trigger == event.Unknown {
 		if f.unknown.Add(1) == 1 {
-			f.log.Warn().Msg("event of an unknown trigger passed uninspected; further ones are counted, not logged")
+			f.log.Warn().Str("unknownTrigger", string(st.pol.UnknownTrigger())).
+				Msg("event of an unknown trigger; further ones are counted, not logged")
 		}
-		return &Decision{Trigger: event.Unknown, Mode: mode, Outcome: policy.Allow, Skipped: "unknown-trigger", Config: st.pol.Source()}, req, nil
+		switch st.pol.UnknownTrigger() {
+		case policy.UnknownAllow:
+			if err == nil {
+				return &Decision{Trigger: event.Unknown, Mode: mode, Outcome: policy.Allow, Skipped: "unknown-trigger", EventKeys: req.TopKeys, Config: st.pol.Source()}, req, nil
+			}
+		case policy.UnknownBlock:
+			sigs = append(sigs, detect.Signal{Class: detect.Protocol, Rule: RuleUnknownTrigger, Location: "event", Record: -1, Score: 10})
+		}
 	}
+	defer func() {
+		if req.Trigger == event.Unknown {
+			d.EventKeys = req.TopKeys
+		}
+		if err != nil {
+			d.Error = err.Error()
+		}
+	}()
 	ev := st.pol.Begin(req, f.opts.Now())
 	ev.SetMode(mode)
 	if !ev.Done() {
-		var sigs []detect.Signal
 		site := detect.SiteOf(req)
 		werr := f.dec.Walk(req, func(v event.Value) bool {
 			if ev.Wants(v.Location) {
@@ -406,21 +451,24 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 				sigs = append(sigs, issueSignal(is))
 			}
 		}
-		ev.AddSignals(sigs...)
-		d := ev.Finish()
-		if overrun && d.Outcome != policy.Block {
-			// Running out of time says nothing about the input: it is an
-			// inspection failure, and LAMBDAWAF_FAILURE_POLICY decides
-			// (a block found before it still blocks).
-			d.Outcome, d.Skipped, d.Error = policy.Allow, "error", "inspection time budget exceeded"
-			if err := ctx.Err(); err != nil {
-				d.Error = "inspection cut short: " + err.Error()
+		if overrun {
+			ev.AddSignals(sigs...)
+			d := ev.Finish()
+			if d.Outcome != policy.Block {
+				// Running out of time says nothing about the input: it is an
+				// inspection failure, and LAMBDAWAF_FAILURE_POLICY decides
+				// (a block found before it still blocks).
+				d.Outcome, d.Skipped, d.Error = policy.Allow, "error", "inspection time budget exceeded"
+				if err := ctx.Err(); err != nil {
+					d.Error = "inspection cut short: " + err.Error()
+				}
+				return d, req, errors.New(d.Error)
 			}
-			return d, req, errors.New(d.Error)
+			return d, req, err
 		}
-		return d, req, nil
 	}
-	return ev.Finish(), req, nil
+	ev.AddSignals(sigs...)
+	return ev.Finish(), req, err
 }
 
 // issueSignal turns a decoding issue into a signal. A bound reached (input

@@ -300,32 +300,53 @@ func TestRecordBatches(t *testing.T) {
 	}
 }
 
-func TestPassThrough(t *testing.T) {
-	var logs bytes.Buffer
-	lg := zerolog.New(&logs)
-	f, _, rec := newTestFirewall(t, "", Options{Logger: &lg})
-	for i := 0; i < 3; i++ {
-		v := inspect(t, f, []byte(`{"hello":"world"}`))
-		if v.Block || v.Event != nil {
-			t.Fatal("unknown trigger was not passed through")
-		}
+// TestUnknownAndMalformedEvents: events of no known trigger and
+// malformed events are judged generically, never passed unseen, and a
+// block fails the invocation with its own error type.
+func TestUnknownAndMalformedEvents(t *testing.T) {
+	cases := []struct {
+		name, config, payload string
+		block                 bool
+		skipped               string
+	}{
+		{"benign unknown event is inspected and allowed", "", `{"hello":"world"}`, false, ""},
+		{"attack deep in an unknown event is blocked", "", `{"hello":{"list":[{"q":"` + sqli + `"}]}}`, true, ""},
+		{"attack in a key of an unknown event is blocked", "", `{"hello":{"<script>alert(1)</script>":1}}`, true, ""},
+		{"unknownTrigger allow passes unseen", "unknownTrigger: allow\n", `{"hello":"` + sqli + `"}`, false, "unknown-trigger"},
+		{"unknownTrigger block blocks benign events", "unknownTrigger: block\n", `{"hello":"world"}`, true, ""},
+		{"truncated event is blocked", "", `{"Records": [`, true, ""},
+		{"a field of the wrong type does not hide the body", "", `{"version":"2.0","rawPath":"/","headers":{"a":1},"body":"` + sqli + `","requestContext":{"http":{"method":"POST"}}}`, true, ""},
+		{"malformed is judged even when unknown triggers are allowed", "unknownTrigger: allow\n", `{"x":NaN,"q":"` + sqli + `"}`, true, ""},
 	}
-	if f.UnknownTriggers() != 3 || strings.Count(logs.String(), "unknown trigger") != 1 {
-		t.Errorf("unknown triggers = %d, logged %d times; want 3, once", f.UnknownTriggers(), strings.Count(logs.String(), "unknown trigger"))
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			lg := zerolog.New(&logs)
+			f, _, rec := newTestFirewall(t, c.config, Options{Logger: &lg})
+			v := inspect(t, f, []byte(c.payload))
+			if v.Block != c.block {
+				t.Fatalf("Block = %v, want %v (decision %+v)", v.Block, c.block, rec.ds[0])
+			}
+			if c.block && (v.BlockErrorType != ErrorTypeUnknownTrigger || !bytes.Contains(v.BlockResponse, []byte(ErrorTypeUnknownTrigger))) {
+				t.Errorf("blocked with error type %q, response %s", v.BlockErrorType, v.BlockResponse)
+			}
+			d := rec.ds[0]
+			if d.Skipped != c.skipped || d.Trigger != event.Unknown || len(d.EventKeys) == 0 {
+				t.Errorf("decision %+v", d)
+			}
+			if strings.Contains(c.name, "malformed") || strings.Contains(c.name, "truncated") || strings.Contains(c.name, "wrong type") {
+				if d.Error == "" || !strings.Contains(logs.String(), "malformed event") {
+					t.Errorf("malformed event not recorded: %+v; log %s", d, logs.String())
+				}
+			}
+		})
 	}
-	if rec.ds[0].Skipped != "unknown-trigger" {
-		t.Errorf("Skipped = %q", rec.ds[0].Skipped)
+	f, _, _ := newTestFirewall(t, "", Options{})
+	for range 3 {
+		inspect(t, f, []byte(`{"hello":"world"}`))
 	}
-
-	v := inspect(t, f, []byte(`{"Records": [`))
-	if v.Block || v.Event != nil {
-		t.Fatal("malformed event was not passed through")
-	}
-	if last := rec.ds[len(rec.ds)-1]; last.Skipped != "malformed" || last.Error == "" {
-		t.Errorf("malformed decision = %+v", last)
-	}
-	if !strings.Contains(logs.String(), "malformed event") {
-		t.Errorf("malformed event not logged: %s", logs.String())
+	if f.UnknownTriggers() != 3 {
+		t.Errorf("unknown triggers = %d, want 3", f.UnknownTriggers())
 	}
 	if _, err := f.Judge(context.Background(), []byte(`{`)); err == nil {
 		t.Error("Judge of a malformed event returned no error")

@@ -42,6 +42,7 @@ type Policy struct {
 	limits    []*rateLimit
 	wants     locSet // value locations rules read
 	warnings  []string
+	triggers  triggerPolicy
 }
 
 type compiledList struct {
@@ -224,6 +225,7 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 			p.limits = append(p.limits, rl)
 		}
 	}
+	p.compileTriggers(pr, cfg)
 	if err := pr.err(env.source); err != nil {
 		return nil, err
 	}

@@ -62,6 +62,13 @@ type Config struct {
 	OpenAPI *OpenAPISpec `json:"openapi,omitempty"`
 	// RateLimits are per-execution-environment token buckets.
 	RateLimits []RateLimitSpec `json:"rateLimits,omitempty"`
+	// UnknownTrigger says what happens to events of no recognised
+	// trigger: inspect (default), allow or block (see triggers.go).
+	UnknownTrigger UnknownTrigger `json:"unknownTrigger,omitempty"`
+	// BlockedRecords says what happens to blocked records of batches:
+	// fail (default where partial batch responses exist) or drop, for
+	// every batch trigger or per trigger.
+	BlockedRecords *BlockedRecords `json:"blockedRecords,omitempty"`
 }
 
 // BlockSpec describes a block response. The body is sent as is: it must not

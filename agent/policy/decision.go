@@ -84,8 +84,15 @@ type Decision struct {
 	// DropRecords are batch record indexes removed from the event (record
 	// triggers in block mode); the handler gets the rest.
 	DropRecords []int `json:"dropRecords,omitempty"`
+	// RecordsAction is what was done with DropRecords (blockedRecords):
+	// RecordsFail (reported as batch item failures, never seen by the
+	// handler) or RecordsDrop (removed). The firewall sets it.
+	RecordsAction BlockedRecordsAction `json:"recordsAction,omitempty"`
+	// EventKeys are the top-level keys of an event of an unknown trigger.
+	EventKeys []string `json:"eventKeys,omitempty"`
 	// Skipped says why the event was not inspected ("mode-off",
-	// "unknown-trigger", "malformed", "error"); "" when it was.
+	// "unknown-trigger" under unknownTrigger: allow, "error"); "" when it was.
+	// A malformed event is judged (signal malformed-event), not skipped.
 	Skipped string `json:"skipped,omitempty"`
 	// Error is the reason for a fail-open pass, e.g. a malformed event.
 	Error string `json:"error,omitempty"`

@@ -40,6 +40,13 @@ type Verdict struct {
 	// (application/vnd.awslambda.http-integration-response: a JSON
 	// prelude with status and headers, eight NUL bytes, then the body).
 	BlockContentType string
+	// BlockErrorType, when set, answers the blocked invocation with a
+	// function error instead of a response: BlockResponse (an
+	// {"errorMessage","errorType"} document) is posted to
+	// /invocation/{id}/error with Lambda-Runtime-Function-Error-Type set
+	// to it. For triggers whose contract has no "rejected" response
+	// (Cognito, AppSync, unknown callers).
+	BlockErrorType string
 	// Event, when non-nil, replaces the payload handed to the runtime (a
 	// batch with malicious records removed, for example).
 	Event []byte

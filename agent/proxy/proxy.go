@@ -46,6 +46,8 @@ const (
 	headerDeadline     = "Lambda-Runtime-Deadline-Ms"
 	headerResponseMode = contract.ResponseModeHeader
 	responseModeStream = "streaming"
+	// headerFunctionErrorType names the error of a failed invocation.
+	headerFunctionErrorType = "Lambda-Runtime-Function-Error-Type"
 
 	// contentTypeStreamingPrelude is the content type of Function URL and
 	// API Gateway streaming responses: a JSON prelude (status, headers,
@@ -408,7 +410,10 @@ func (p *Proxy) block(parent context.Context, id string, v Verdict) {
 	path := pathPrefix + url.PathEscape(id) + suffixResponse
 	var status int
 	var err error
-	if v.BlockStreaming {
+	if v.BlockErrorType != "" {
+		path = pathPrefix + url.PathEscape(id) + suffixError
+		status, err = p.postError(ctx, path, body, v.BlockErrorType)
+	} else if v.BlockStreaming {
 		status, err = p.postStream(ctx, path, body, contentType)
 	} else {
 		status, err = p.post(ctx, path, body)
@@ -435,6 +440,18 @@ func (p *Proxy) post(ctx context.Context, path string, body []byte) (int, error)
 		return 0, fmt.Errorf("build request: %w", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	return p.roundTrip(req, path)
+}
+
+// postError fails an invocation: body is the error document, errorType
+// goes in Lambda-Runtime-Function-Error-Type, as runtimes send it.
+func (p *Proxy) postError(ctx context.Context, path string, body []byte, errorType string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+p.upstream+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, fmt.Errorf("build request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(headerFunctionErrorType, errorType)
 	return p.roundTrip(req, path)
 }
 

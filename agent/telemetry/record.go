@@ -100,6 +100,10 @@ func (r *zrecord) MarshalZerologObject(e *zerolog.Event) {
 	if len(r.BlockedRecords) > 0 {
 		e.Ints("blocked_records", r.BlockedRecords)
 	}
+	optStr(e, "records_action", r.RecordsAction)
+	if len(r.EventKeys) > 0 {
+		e.Strs("event_keys", r.EventKeys)
+	}
 	e.Float64("sample_rate", r.SampleRate)
 	optStr(e, "error", r.Error)
 	optStr(e, "skipped", r.Skipped)

@@ -23,7 +23,7 @@ func fullRecord() Record {
 		RuleIDs:    []string{"r1"}, Labels: []string{"attack"}, Reasons: []string{"signal:libinjection-sqli:block:sqli@body.q"},
 		Shadow: []string{"rule:r2:block"}, InspectionMicros: 42, Source: "ip_0123456789abcdef", User: "usr_0123456789abcdef",
 		PseudonymKey: KeySecret, Headers: map[string]string{"user-agent": "curl/8", "content-type": "application/json"},
-		Query: map[string]string{"id": "[3 bytes]"}, Records: 3, BlockedRecords: []int{1, 2}, SampleRate: 0.5,
+		Query: map[string]string{"id": "[3 bytes]"}, Records: 3, BlockedRecords: []int{1, 2}, RecordsAction: "fail", EventKeys: []string{"detail"}, SampleRate: 0.5,
 		Error: "boom", Skipped: "malformed", Config: "cfg-1",
 		Leaks: []Leak{{Kind: "card", Count: 2, Where: "body"}}, Action: "mask",
 	}

@@ -40,6 +40,9 @@ type Config struct {
 	// Headers is the header allowlist; nil means DefaultHeaders.
 	// Credential headers are never logged, whatever this says.
 	Headers []string
+	// SensitiveNames are name fragments whose values never appear in a
+	// record, added to DefaultSensitiveNames.
+	SensitiveNames []string
 	// KeyWait is how long records wait for the agent key before they are
 	// written with the per-environment fallback key.
 	KeyWait time.Duration
@@ -95,7 +98,7 @@ func NewRecorder(w io.Writer, key *agentkey.Key, cfg Config) *Recorder {
 	return &Recorder{
 		cfg:    cfg,
 		key:    key,
-		redact: NewRedactor(cfg.Headers),
+		redact: NewRedactor(cfg.Headers, cfg.SensitiveNames...),
 		out:    zerolog.New(&lineWriter{w: w, sink: cfg.Sink}),
 		done:   make(chan struct{}),
 	}
@@ -172,6 +175,7 @@ func (r *Recorder) wanted(rec *Record) bool {
 
 func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 	start := time.Now().Add(-d.Duration)
+	sc := r.redact.ForRequest(req)
 	rec := Record{
 		Message:          "lambdawaf decision",
 		Kind:             KindDecision,
@@ -183,7 +187,7 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 		AgentVersion:     r.cfg.AgentVersion,
 		Trigger:          string(d.Trigger),
 		Method:           d.Method,
-		Route:            Excerpt(d.Route, maxHeaderValue),
+		Route:            sc.Text(d.Route, maxHeaderValue),
 		Decision:         string(d.Outcome),
 		Mode:             string(d.Mode),
 		RuleIDs:          d.RuleIDs,
@@ -210,7 +214,7 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 		rec.StatusCode = d.Status
 	}
 	if d.Error != "" {
-		rec.Error = Excerpt(d.Error, 256)
+		rec.Error = sc.Text(d.Error, 256)
 	}
 	for i, s := range d.Signals {
 		if i == maxSignals {
@@ -218,18 +222,25 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 		}
 		rec.Signals = append(rec.Signals, Signal{
 			Class:    string(s.Class),
-			Location: Excerpt(s.Location, maxLocation),
+			Location: sc.Text(s.Location, maxLocation),
 			Rule:     s.Rule,
-			Excerpt:  Excerpt(s.Excerpt, MaxExcerpt),
+			Excerpt:  sc.Excerpt(s.Location, s.Excerpt),
 			Score:    s.Score,
 		})
 	}
 	for _, rs := range d.Reasons {
-		rec.Reasons = append(rec.Reasons, reasonString(rs))
+		rec.Reasons = append(rec.Reasons, reasonString(rs, sc))
 	}
 	for _, rs := range d.Shadow {
-		rec.Shadow = append(rec.Shadow, reasonString(rs))
+		rec.Shadow = append(rec.Shadow, reasonString(rs, sc))
 	}
+	for i, k := range d.EventKeys {
+		if i == maxEventKeys {
+			break
+		}
+		rec.EventKeys = append(rec.EventKeys, sc.Text(k, maxName))
+	}
+	rec.RecordsAction = string(d.RecordsAction)
 	if req != nil {
 		if rec.Trigger == "" {
 			rec.Trigger = string(req.Trigger)
@@ -238,18 +249,18 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 			rec.Method = req.Method
 		}
 		if rec.Route == "" {
-			rec.Route = Excerpt(req.Route, maxHeaderValue)
+			rec.Route = sc.Text(req.Route, maxHeaderValue)
 		}
-		rec.Headers = r.redact.Headers(req.Headers)
-		rec.Query = r.redact.Query(req.Query)
+		rec.Headers = sc.Headers(req.Headers)
+		rec.Query = sc.Query(req.Query)
 		rec.Records = len(req.Records)
 	}
 	return rec
 }
 
 // reasonString renders a reason as kind:id:action, with the class and
-// location when it has them; reasons never hold request input.
-func reasonString(rs policy.Reason) string {
+// location (scrubbed: a name can be an address) when it has them.
+func reasonString(rs policy.Reason, sc *Scrubber) string {
 	var b strings.Builder
 	b.WriteString(string(rs.Kind))
 	b.WriteByte(':')
@@ -260,7 +271,7 @@ func reasonString(rs policy.Reason) string {
 		b.WriteString(":" + string(rs.Class))
 	}
 	if rs.Location != "" {
-		b.WriteString("@" + Excerpt(rs.Location, maxLocation))
+		b.WriteString("@" + sc.Text(rs.Location, maxLocation))
 	}
 	return b.String()
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/lambdawaf/lambdawaf/agent/event"
 	"github.com/lambdawaf/lambdawaf/agent/outbound/leak"
 )
 
@@ -21,6 +22,7 @@ const (
 	maxQueryParams = 32
 	maxSignals     = 32
 	maxLocation    = 128
+	maxEventKeys   = 32
 )
 
 // DefaultHeaders are the request headers logged unless configured
@@ -40,6 +42,23 @@ var credentialHeaderParts = []string{
 	"x-amz-security", "x-amz-date", "auth", "jwt", "csrf", "xsrf", "key",
 }
 
+// DefaultSensitiveNames are fragments of names (headers, parameters, JSON
+// members, cookies, attributes) whose values never appear in a record:
+// the credential header fragments plus the usual names of personal data.
+// LAMBDAWAF_SENSITIVE_NAMES adds to them.
+var DefaultSensitiveNames = append(slices.Clone(credentialHeaderParts),
+	"pass", "pwd", "ssn", "card", "cvv", "cvc", "iban", "email", "phone", "mobile", "birth", "otp", "pin")
+
+// personalNames are names whose values identify a person, matched whole
+// (a fragment match on "name" would hide file and host names, which carry
+// attacks): the OpenID Connect standard claims and Cognito's attributes.
+var personalNames = []string{"name", "given_name", "family_name", "middle_name", "nickname", "preferred_username",
+	"username", "address", "street_address", "locale", "zoneinfo", "gender", "birthdate", "picture", "profile", "website"}
+
+// personalPrefixes are locations whose every value is personal data:
+// Cognito's user attributes.
+var personalPrefixes = []string{"request.userattributes."}
+
 // neverLogged reports whether a header name is a credential carrier.
 func neverLogged(name string) bool {
 	for _, p := range credentialHeaderParts {
@@ -50,48 +69,388 @@ func neverLogged(name string) bool {
 	return false
 }
 
-// Redactor decides what of a request reaches a record.
+// Redactor is the one place that decides what of a request may leave the
+// agent: every string of a record (excerpts, locations, keys, reasons,
+// errors, header values, query names, event keys) goes through it, and
+// metrics and Firehose carry only what records carry. What it guarantees:
+//
+//   - Values of cookies, of authorization, x-api-key and other credential
+//     headers, of identity claims, and of anything under a sensitive name
+//     (DefaultSensitiveNames plus the configured ones) never appear: a
+//     signal at such a location has no excerpt, and any occurrence of such
+//     a value elsewhere, whole or an 8-byte piece of it, is replaced by
+//     "[redacted]".
+//   - E-mail addresses, phone and other long numbers (card fragments, IP
+//     addresses), and long tokens and keys are masked wherever they
+//     stand, names included ("[email]", "[number]", "[token]"), after the
+//     credential scrubbing of package leak (cards, JWTs, AWS keys...).
+//   - Control characters are replaced, so no string can forge log lines.
 type Redactor struct {
-	headers map[string]bool
+	headers   map[string]bool
+	sensitive []string
 }
 
 // NewRedactor returns a Redactor logging the given headers (names
-// case-insensitive; nil means DefaultHeaders). Credential headers are
-// dropped from the list.
-func NewRedactor(headers []string) *Redactor {
+// case-insensitive; nil means DefaultHeaders; credential headers are
+// dropped from the list) and treating names containing any of sensitive
+// (case-insensitive fragments) as sensitive, besides DefaultSensitiveNames.
+func NewRedactor(headers []string, sensitive ...string) *Redactor {
 	if headers == nil {
 		headers = DefaultHeaders
 	}
-	r := &Redactor{headers: make(map[string]bool, len(headers))}
+	r := &Redactor{headers: make(map[string]bool, len(headers)), sensitive: slices.Clone(DefaultSensitiveNames)}
 	for _, h := range headers {
 		h = strings.ToLower(strings.TrimSpace(h))
 		if h != "" && !neverLogged(h) {
 			r.headers[h] = true
 		}
 	}
+	for _, n := range sensitive {
+		if n = strings.ToLower(strings.TrimSpace(n)); n != "" {
+			r.sensitive = append(r.sensitive, n)
+		}
+	}
 	return r
+}
+
+// sensitiveName reports whether a name's values must never appear.
+func (r *Redactor) sensitiveName(name string) bool {
+	name = strings.ToLower(name)
+	if slices.Contains(personalNames, name) {
+		return true
+	}
+	for _, p := range r.sensitive {
+		if strings.Contains(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// SensitiveLocation reports whether the value at a decode location (see
+// package decode) is one whose text never appears: cookies, identity
+// claims, credential headers, and values under a sensitive name at any
+// level of the path.
+func (r *Redactor) SensitiveLocation(loc string) bool {
+	l := strings.ToLower(loc)
+	if strings.HasPrefix(l, "cookie.") || strings.HasPrefix(l, "auth.") || l == "header.cookie" {
+		return true
+	}
+	for _, p := range personalPrefixes {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	for part := range strings.FieldsFuncSeq(l, func(r rune) bool { return r == '.' || r == '[' || r == ']' || r == '@' }) {
+		if r.sensitiveName(part) {
+			return true
+		}
+	}
+	return false
+}
+
+// Scrubber redacts the strings of one request's record: it knows the
+// request's secret values.
+type Scrubber struct {
+	r       *Redactor
+	secrets []string
+	grams   map[string]bool // every 8-byte piece of every secret
+}
+
+// minSecret is the shortest value treated as a secret: shorter ones
+// ("1", "yes") would mask half of every excerpt and identify no one.
+const minSecret = 4
+
+// gram is the length of the secret pieces looked for in other strings, so
+// that an excerpt cut in the middle of a secret does not show the rest.
+const gram = 8
+
+// ForRequest returns the Scrubber for req's record (req may be nil). It
+// collects req's secret values: every cookie, every value under a
+// sensitive header, parameter, record attribute or field name or location
+// (personal names, Cognito user attributes), and every identity claim.
+func (r *Redactor) ForRequest(req *event.Request) *Scrubber {
+	s := &Scrubber{r: r}
+	if req == nil {
+		return s
+	}
+	add := func(v string) {
+		if len(v) >= minSecret {
+			s.secrets = append(s.secrets, v)
+		}
+	}
+	for _, vs := range req.Cookies {
+		for _, v := range vs {
+			add(v)
+		}
+	}
+	for _, m := range []map[string][]string{req.Headers, req.Query} {
+		for name, vs := range m {
+			if r.sensitiveName(name) {
+				for _, v := range vs {
+					add(v)
+					if _, cred, ok := strings.Cut(v, " "); ok {
+						add(strings.TrimSpace(cred)) // the credential without its scheme
+					}
+				}
+			}
+		}
+	}
+	for _, v := range req.Claims {
+		add(v)
+	}
+	for _, f := range req.Fields {
+		if !f.IsKey && (f.Part == event.PartIdentity || r.sensitiveName(f.Key) || r.SensitiveLocation(f.Location)) {
+			add(f.Text)
+		}
+	}
+	for _, rec := range req.Records {
+		for name, v := range rec.Attributes {
+			if r.sensitiveName(name) {
+				add(v)
+			}
+		}
+	}
+	for _, v := range s.secrets {
+		for i := 0; i+gram <= len(v); i++ {
+			if s.grams == nil {
+				s.grams = make(map[string]bool)
+			}
+			s.grams[v[i:i+gram]] = true
+		}
+	}
+	return s
+}
+
+// Text returns s with the request's secrets, credentials and personal
+// data masked, cut to at most max bytes (on a rune boundary) and free of
+// control characters.
+func (s *Scrubber) Text(str string, max int) string {
+	if str == "" {
+		return ""
+	}
+	str = s.maskSecrets(str)
+	str = maskPersonal(leak.Scrub(str))
+	if len(str) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(str[cut]) {
+			cut--
+		}
+		str = str[:cut] + "…"
+	}
+	if strings.IndexFunc(str, isControl) >= 0 {
+		str = strings.Map(func(r rune) rune {
+			if isControl(r) {
+				return '�'
+			}
+			return r
+		}, str)
+	}
+	return str
+}
+
+// Excerpt is the excerpt of a signal at loc: none for a sensitive
+// location, else the scrubbed text.
+func (s *Scrubber) Excerpt(loc, excerpt string) string {
+	if s.r.SensitiveLocation(loc) {
+		return ""
+	}
+	return s.Text(excerpt, MaxExcerpt)
+}
+
+// maskSecrets replaces every occurrence of a secret, and every byte
+// covered by an 8-byte piece of one, with "[redacted]".
+func (s *Scrubber) maskSecrets(str string) string {
+	if len(s.secrets) == 0 {
+		return str
+	}
+	var hit []bool
+	mark := func(from, to int) {
+		if hit == nil {
+			hit = make([]bool, len(str))
+		}
+		for i := from; i < to; i++ {
+			hit[i] = true
+		}
+	}
+	for _, v := range s.secrets {
+		for off := 0; ; {
+			i := strings.Index(str[off:], v)
+			if i < 0 {
+				break
+			}
+			mark(off+i, off+i+len(v))
+			off += i + len(v)
+		}
+	}
+	for i := 0; i+gram <= len(str) && s.grams != nil; i++ {
+		if s.grams[str[i:i+gram]] {
+			mark(i, i+gram)
+		}
+	}
+	if hit == nil {
+		return str
+	}
+	var b strings.Builder
+	for i := 0; i < len(str); {
+		if !hit[i] {
+			b.WriteByte(str[i])
+			i++
+			continue
+		}
+		for i < len(str) && hit[i] {
+			i++
+		}
+		b.WriteString("[redacted]")
+	}
+	return b.String()
+}
+
+// Excerpt cuts s to at most max bytes, masking credentials and personal
+// data first: the Scrubber of a request without secrets.
+func Excerpt(s string, max int) string {
+	return (&Scrubber{r: defaultRedactor}).Text(s, max)
+}
+
+var defaultRedactor = NewRedactor(nil)
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// maskPersonal masks e-mail addresses ("[email]"), runs of nine or more
+// digits with the separators of phone, card and IP notation ("[number]"),
+// and tokens: runs of 24 or more letters, digits and -_+/= holding both
+// letters and digits ("[token]"). One forward pass per kind.
+func maskPersonal(s string) string {
+	s = maskEmails(s)
+	s = maskRuns(s, isNumberByte, func(run string) bool { return countDigits(run) >= 9 }, "[number]")
+	return maskRuns(s, isTokenByte, func(run string) bool {
+		return len(run) >= 24 && countDigits(run) > 0 && strings.IndexFunc(run, isLetter) >= 0
+	}, "[token]")
+}
+
+// maskEmails masks every run of address characters around an '@' (or its
+// percent-encoding %40), whatever is on either side: an excerpt cut in
+// the middle of an address masks what is left of it.
+func maskEmails(s string) string {
+	if !strings.Contains(s, "@") && !strings.Contains(s, "%40") {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		at := 0
+		switch {
+		case s[i] == '@':
+			at = 1
+		case strings.HasPrefix(s[i:], "%40"):
+			at = 3
+		default:
+			continue
+		}
+		l := i
+		for l > last && isAddressByte(s[l-1]) {
+			l--
+		}
+		r := i + at
+		for r < len(s) && isAddressByte(s[r]) {
+			r++
+		}
+		if l == i && r == i+at {
+			continue // a lone '@'
+		}
+		b.WriteString(s[last:l])
+		b.WriteString("[email]")
+		last, i = r, r-1
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isAddressByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._%+-", c) >= 0
+}
+
+func isNumberByte(c byte) bool {
+	return c >= '0' && c <= '9' || strings.IndexByte(" -.()+/", c) >= 0
+}
+
+func isTokenByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_+/=", c) >= 0
+}
+
+func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// maskRuns replaces each maximal run of bytes in class that masks accepts.
+// Separator-only edges (spaces, dots) are kept outside the mask.
+func maskRuns(s string, in func(byte) bool, masks func(string) bool, with string) string {
+	var b strings.Builder
+	last := 0
+	changed := false
+	for i := 0; i < len(s); {
+		if !in(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && in(s[j]) {
+			j++
+		}
+		l, r := i, j
+		for l < r && !isAlnum(s[l]) {
+			l++
+		}
+		for r > l && !isAlnum(s[r-1]) {
+			r--
+		}
+		if l < r && masks(s[l:r]) {
+			b.WriteString(s[last:l])
+			b.WriteString(with)
+			last, changed = r, true
+		}
+		i = j
+	}
+	if !changed {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // Headers returns the allowlisted headers, multiple values joined by ", ",
 // cut and scrubbed.
-func (r *Redactor) Headers(h map[string][]string) map[string]string {
+func (s *Scrubber) Headers(h map[string][]string) map[string]string {
 	var out map[string]string
 	for name, vals := range h {
 		name = strings.ToLower(name)
-		if !r.headers[name] || neverLogged(name) {
+		if !s.r.headers[name] || neverLogged(name) || s.r.sensitiveName(name) {
 			continue
 		}
 		if out == nil {
 			out = make(map[string]string)
 		}
-		out[name] = Excerpt(strings.Join(vals, ", "), maxHeaderValue)
+		out[name] = s.Text(strings.Join(vals, ", "), maxHeaderValue)
 	}
 	return out
 }
 
-// Query returns the query parameter names with their values masked: the
-// names say what was sent, the lengths hint at abuse, the values stay out.
-func (r *Redactor) Query(q map[string][]string) map[string]string {
+// Query returns the query parameter names, scrubbed, with their values
+// masked: the names say what was sent, the lengths hint at abuse, the
+// values stay out.
+func (s *Scrubber) Query(q map[string][]string) map[string]string {
 	if len(q) == 0 {
 		return nil
 	}
@@ -105,36 +464,10 @@ func (r *Redactor) Query(q map[string][]string) map[string]string {
 		for _, v := range q[n] {
 			total += len(v)
 		}
-		out[Excerpt(n, maxName)] = "[" + strconv.Itoa(total) + " bytes]"
+		out[s.Text(n, maxName)] = "[" + strconv.Itoa(total) + " bytes]"
 	}
 	return out
 }
-
-// Excerpt cuts s to at most max bytes (on a rune boundary), then masks
-// anything credential-like in it (cards, keys, tokens, passwords in URLs).
-// Control characters are replaced, so an excerpt cannot forge log lines in
-// text viewers.
-func Excerpt(s string, max int) string {
-	if len(s) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	s = leak.Scrub(s)
-	if strings.IndexFunc(s, isControl) >= 0 {
-		s = strings.Map(func(r rune) rune {
-			if isControl(r) {
-				return '�'
-			}
-			return r
-		}, s)
-	}
-	return s
-}
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // Pseudonym prefixes.
 const (

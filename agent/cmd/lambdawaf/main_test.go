@@ -80,8 +80,8 @@ func TestCheck(t *testing.T) {
 		"reason: block signal sqli",
 		"at query.q",
 		"testdata/events/sqs-one-bad.json: BLOCK records [1]  trigger=sqs",
-		"not inspected: malformed",
-		"6 events: 3 blocked, 0 logged, 3 allowed (1 not inspected)",
+		"malformed-event",
+		"6 events: 4 blocked, 0 logged, 2 allowed (0 not inspected)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

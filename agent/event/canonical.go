@@ -1,0 +1,158 @@
+package event
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
+)
+
+// canonicalTopLevel returns payload, a JSON object, with every top-level
+// member whose key occurs again later removed, so that each key occurs
+// once, with its last value: the one encoding/json, Python's json and
+// JavaScript's JSON.parse read, and the one Parse judges. changed is false
+// when no key repeats (out is then payload itself).
+//
+// Why canonicalise rather than refuse: an event with a repeated key is
+// never built by AWS, but refusing it would make the agent's verdict on
+// it a matter of configuration, while the handler would still read one of
+// the occurrences. Rewriting the envelope makes the question moot: the
+// handler receives exactly the members that were judged. Repeated keys
+// deeper in the event are left alone: there the agent's readers merge
+// every occurrence (headers, parameters) or, like the handler's parser,
+// take the last.
+func canonicalTopLevel(payload []byte) (out []byte, changed bool, err error) {
+	type member struct {
+		key        string
+		start, end int // from the key's opening quote to the value's end
+	}
+	var members []member
+	s := jsonscan.New(payload, sniffDepth)
+	t, err := s.Next()
+	if err != nil {
+		return nil, false, err
+	}
+	if t.Kind != jsonscan.ObjectStart {
+		return payload, false, nil
+	}
+	last := map[string]int{}
+	for {
+		k, err := s.Next()
+		if err != nil {
+			return nil, false, err
+		}
+		if k.Kind == jsonscan.ObjectEnd {
+			break
+		}
+		key := string(payload[k.Start:k.End])
+		if k.Escaped {
+			key = string(jsonscan.AppendUnquote(nil, payload[k.Start:k.End]))
+		}
+		v, err := s.Next()
+		if err != nil {
+			return nil, false, err
+		}
+		if err := s.Skip(v); err != nil {
+			return nil, false, err
+		}
+		end := s.Offset()
+		if v.Kind != jsonscan.ObjectStart && v.Kind != jsonscan.ArrayStart {
+			end = v.End
+			if v.Kind == jsonscan.String {
+				end++
+			}
+		}
+		last[key] = len(members)
+		members = append(members, member{key: key, start: k.Start - 1, end: end})
+	}
+	if end, err := s.Next(); err != nil || end.Kind != jsonscan.EOF {
+		if err == nil {
+			err = fmt.Errorf("trailing data after the event")
+		}
+		return nil, false, err
+	}
+	if len(last) == len(members) {
+		return payload, false, nil
+	}
+	out = make([]byte, 0, len(payload))
+	out = append(out, payload[:members[0].start]...)
+	first := true
+	for i, m := range members {
+		if last[m.key] != i {
+			continue
+		}
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		out = append(out, payload[m.start:m.end]...)
+	}
+	out = append(out, payload[members[len(members)-1].end:]...)
+	return out, true, nil
+}
+
+// caseVariantKeys reports whether some object of payload has two keys
+// that differ only in letter case ("body" and "Body"). encoding/json
+// matches struct fields case-insensitively (the last such key wins) while
+// Python and JavaScript index by exact name, so the field Parse reads and
+// the one the handler reads can differ. Parse then judges every string of
+// the event as well (see Parse).
+func caseVariantKeys(payload []byte) bool {
+	s := jsonscan.New(payload, sniffDepth)
+	// keys of each open object; an object with more than smallObject keys
+	// switches to a map of folded keys
+	type object struct {
+		keys   [][]byte // views of payload (or of an unquoted copy)
+		folded map[string]string
+	}
+	var stack []object
+	for {
+		t, err := s.Next()
+		if err != nil || t.Kind == jsonscan.EOF {
+			return false
+		}
+		switch t.Kind {
+		case jsonscan.ObjectStart:
+			stack = append(stack, object{})
+		case jsonscan.ObjectEnd:
+			stack = stack[:len(stack)-1]
+		case jsonscan.Key:
+			raw := payload[t.Start:t.End]
+			if t.Escaped {
+				raw = jsonscan.AppendUnquote(nil, raw)
+			}
+			o := &stack[len(stack)-1]
+			if o.folded == nil {
+				for _, prev := range o.keys {
+					if !bytes.Equal(prev, raw) && bytes.EqualFold(prev, raw) { // folds as encoding/json does (ſ, K)
+						return true
+					}
+				}
+				o.keys = append(o.keys, raw)
+				if len(o.keys) <= smallObject {
+					continue
+				}
+				o.folded = make(map[string]string, 2*smallObject)
+				for _, prev := range o.keys {
+					o.folded[fold(string(prev))] = string(prev)
+				}
+				continue
+			}
+			k := string(raw)
+			f := fold(k)
+			if prev, ok := o.folded[f]; ok && prev != k {
+				return true
+			}
+			o.folded[f] = k
+		}
+	}
+}
+
+// smallObject is the number of keys compared pairwise before a map is
+// worth its allocation.
+const smallObject = 16
+
+// fold maps a key to a form equal for every spelling encoding/json treats
+// as the same name.
+func fold(k string) string { return strings.ToLower(strings.ToUpper(k)) }
