@@ -10,7 +10,7 @@ GOFLAGS_AGENT = -trimpath -ldflags='-s -w -buildid=' -tags netgo
 FUZZTIME  ?= 60s
 COUNT     ?= 1
 
-.PHONY: all build agent layer examples test vet fmt-check demo serve bench detection-report fuzz redteam report-screenshot clean deps-check
+.PHONY: all build agent layer examples test vet fmt-check demo serve bench detection-report fuzz redteam report-screenshot clean deps-check fleet-load
 
 all: build
 
@@ -95,8 +95,16 @@ bench:
 	$(BENCH) -bench AgentMemory -benchtime 2000x ./tests/e2e/
 	$(BENCH) -bench . -benchtime 5000x ./agent/firewall/ ./agent/telemetry/ ./agent/outbound/...
 	$(BENCH) -bench Rules100 -benchtime 20000x ./agent/policy/
+	$(BENCH) -bench 'Decision|Flagged' -benchtime 20000x ./agent/fleet/
 	$(BENCH) -bench 'Parse|Walk|WithoutRecords' -benchtime 2000x ./agent/event/ ./agent/decode/
 	$(BENCH) -bench . -benchtime 20x ./tests/detectionreport/
+
+## fleet-load: the shared-state load test at the issue's exact figures
+## (50 environments, 1,000 requests per 10 s window, 5x load, three whole
+## windows) against dynalite; CI runs the same test with 2 s windows.
+fleet-load:
+	tests/internal/dynalite/install.sh
+	LAMBDAWAF_FLEET_LOAD_WINDOW=10s $(GO) test -count=1 -timeout 5m -v -run GlobalLimitHolds ./tests/fleet/
 
 ## detection-report: TP/FP rates for lambdawaf and Coraza+CRS on the same inputs.
 detection-report:

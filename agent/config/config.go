@@ -61,6 +61,12 @@ type Settings struct {
 	// telemetry uses.
 	AgentKeySecretARN string
 	FirehoseStream    string
+	// FleetTable and FleetGroup locate the protection group's shared
+	// state (LAMBDAWAF_FLEET_TABLE, LAMBDAWAF_FLEET_GROUP); FleetLocalShare
+	// is LAMBDAWAF_FLEET_LOCAL_SHARE (0: the default share).
+	FleetTable      string
+	FleetGroup      string
+	FleetLocalShare float64
 	// Outbound is response inspection (LAMBDAWAF_OUTBOUND,
 	// LAMBDAWAF_OUTBOUND_KINDS); OutboundOn is false when it is off, the
 	// default. OutboundErr says why a setting was refused (it is then off).
@@ -157,6 +163,15 @@ func FromEnv(getenv func(string) string) Settings {
 
 	s.AgentKeySecretARN = env(contract.EnvAgentKeySecretARN)
 	s.FirehoseStream = env(contract.EnvFirehoseStream)
+	s.FleetTable, s.FleetGroup = env(contract.EnvFleetTable), env(contract.EnvFleetGroup)
+	if v := env(contract.EnvFleetLocalShare); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err == nil && f > 0 && f <= 1 {
+			s.FleetLocalShare = f
+		} else {
+			s.Problems = append(s.Problems, fmt.Sprintf("%s=%q is not a fraction above 0 up to 1; using the default share", contract.EnvFleetLocalShare, v))
+		}
+	}
 	s.Outbound, s.OutboundOn, s.OutboundErr = parseOutbound(env(contract.EnvOutbound), env(contract.EnvOutboundKinds))
 	s.ConfigPath = locate(getenv(contract.EnvConfig), getenv(contract.EnvTaskRoot))
 

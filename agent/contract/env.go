@@ -42,6 +42,16 @@ const (
 	// EnvWaitMs is how long the wrapper and the redirect package wait for
 	// the agent's listener.
 	EnvWaitMs = "LAMBDAWAF_WAIT_MS"
+	// EnvFleetTable names the DynamoDB table holding the protection
+	// group's shared state (global rate limits, flagged sources).
+	EnvFleetTable = "LAMBDAWAF_FLEET_TABLE"
+	// EnvFleetGroup is the protection group: the prefix of every key the
+	// agent reads and writes in the table (IAM pins it with
+	// dynamodb:LeadingKeys).
+	EnvFleetGroup = "LAMBDAWAF_FLEET_GROUP"
+	// EnvFleetLocalShare is the fraction of each global limit one
+	// environment admits per window while the table cannot be reached.
+	EnvFleetLocalShare = "LAMBDAWAF_FLEET_LOCAL_SHARE"
 	// EnvExtensionsDir overrides ExtensionsDir, for emulators and tests.
 	EnvExtensionsDir = "LAMBDAWAF_EXTENSIONS_DIR"
 )

@@ -106,6 +106,11 @@ type Options struct {
 	NewDetector func(detect.Options) Detector
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// SharedState, when set, is asked for the protection group's shared
+	// state for every configuration with global rate limits or flagging
+	// (policy.NeedsSharedState) before it runs; nil keeps those limits
+	// per environment.
+	SharedState func(*policy.Policy) policy.SharedState
 }
 
 // state is one configuration with the detector built for it; swapped as a
@@ -209,6 +214,11 @@ func (f *Firewall) Swap(p *policy.Policy) {
 	}
 	if cur := f.cur.Load(); cur != nil {
 		p.KeepRateLimits(cur.pol)
+	}
+	if f.opts.SharedState != nil && p.NeedsSharedState() {
+		if s := f.opts.SharedState(p); s != nil {
+			p.SetSharedState(s)
+		}
 	}
 	f.cur.Store(&state{pol: p, det: mk(o), base: o, make: mk})
 }

@@ -40,6 +40,10 @@ type Policy struct {
 	routes    []*route
 	openapi   *openapiModel
 	limits    []*rateLimit
+	global    []GlobalLimit // scope: global limits, in order
+	flagging  []Threshold
+	flagged   int // status of a flagged source's block
+	shared    SharedState
 	wants     locSet // value locations rules read
 	warnings  []string
 	triggers  triggerPolicy
@@ -222,10 +226,15 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 		}
 		ids[cfg.RateLimits[i].ID] = i
 		if rl := compileRateLimit(pr, path, &cfg.RateLimits[i]); rl != nil {
+			if rl.global >= 0 {
+				rl.global = len(p.global)
+				p.global = append(p.global, GlobalLimit{ID: rl.id, Limit: int64(cfg.RateLimits[i].Limit), Window: rl.period})
+			}
 			p.limits = append(p.limits, rl)
 		}
 	}
 	p.compileTriggers(pr, cfg)
+	p.compileFlagging(pr, cfg.Flagging)
 	if err := pr.err(env.source); err != nil {
 		return nil, err
 	}

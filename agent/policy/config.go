@@ -60,7 +60,8 @@ type Config struct {
 	Routes []RouteSpec `json:"routes,omitempty"`
 	// OpenAPI imports an OpenAPI 3 document as positive model.
 	OpenAPI *OpenAPISpec `json:"openapi,omitempty"`
-	// RateLimits are per-execution-environment token buckets.
+	// RateLimits are per-execution-environment token buckets, or
+	// fleet-wide windows (scope: global).
 	RateLimits []RateLimitSpec `json:"rateLimits,omitempty"`
 	// UnknownTrigger says what happens to events of no recognised
 	// trigger: inspect (default), allow or block (see triggers.go).
@@ -69,6 +70,9 @@ type Config struct {
 	// fail (default where partial batch responses exist) or drop, for
 	// every batch trigger or per trigger.
 	BlockedRecords *BlockedRecords `json:"blockedRecords,omitempty"`
+	// Flagging flags sources across the protection group (see
+	// FlaggingSpec); it needs the shared-state table and agent key.
+	Flagging *FlaggingSpec `json:"flagging,omitempty"`
 }
 
 // BlockSpec describes a block response. The body is sent as is: it must not
@@ -284,4 +288,35 @@ type RateLimitSpec struct {
 	// MaxKeys bounds memory: least recently seen keys are evicted.
 	// Default 10000.
 	MaxKeys int `json:"maxKeys,omitempty"`
+	// Scope is environment (the default: a token bucket in each execution
+	// environment) or global: Limit requests per Period window across
+	// the protection group, counted in the shared-state table (package
+	// fleet); Burst does not apply.
+	Scope string `json:"scope,omitempty"`
+}
+
+// Rate limit scopes.
+const (
+	ScopeEnvironment = "environment"
+	ScopeGlobal      = "global"
+)
+
+// FlaggingSpec flags sources across the protection group: a source with
+// Blocked requests blocked within one Within window is flagged for FlagFor,
+// and every environment blocks its requests (Status, default 403) within
+// one sync interval.
+type FlaggingSpec struct {
+	Thresholds []ThresholdSpec `json:"thresholds"`
+	Status     int             `json:"status,omitempty"`
+}
+
+// ThresholdSpec is one flagging threshold.
+type ThresholdSpec struct {
+	ID string `json:"id"`
+	// Source is source-ip, header.<name> or claim.<name> (an identity or
+	// API key; stored pseudonymised).
+	Source  string `json:"source"`
+	Blocked int    `json:"blocked"`
+	Within  string `json:"within"`
+	FlagFor string `json:"flagFor"`
 }

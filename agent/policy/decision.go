@@ -28,6 +28,7 @@ const (
 	ReasonRule      ReasonKind = "rule"       // a custom rule
 	ReasonPositive  ReasonKind = "positive"   // the positive model
 	ReasonRateLimit ReasonKind = "rate-limit" // a rate limit
+	ReasonFlagged   ReasonKind = "flagged"    // a source flagged across the protection group
 )
 
 // Reason is one thing that contributed to a decision. Its fields never hold
@@ -47,6 +48,9 @@ type Reason struct {
 	Record int `json:"record"`
 	// Message is a fixed explanation ("expected integer").
 	Message string `json:"message,omitempty"`
+	// FleetCount is the protection group's count for a global rate
+	// limit's window when it refused the request.
+	FleetCount int64 `json:"fleetCount,omitempty"`
 }
 
 // Decision is the full story of one judged event: what was decided, and why.

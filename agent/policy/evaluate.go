@@ -68,6 +68,9 @@ func (p *Policy) Begin(req *event.Request, now time.Time) *Evaluation {
 	if p.preRules {
 		ev.runRules(false)
 	}
+	if !ev.done && p.shared != nil {
+		p.checkFlagged(ev)
+	}
 	if !ev.done {
 		p.checkRateLimits(ev)
 	}
@@ -373,6 +376,9 @@ func (ev *Evaluation) Finish() *Decision {
 		d.Outcome = Allow
 	}
 	d.truncate()
+	if d.Outcome == Block && ev.p.shared != nil {
+		ev.p.observeBlocked(ev)
+	}
 	if d.Outcome == Block && d.Mode == ModeLog {
 		d.Outcome = Log
 		d.WouldBlock = true

@@ -25,6 +25,10 @@ type rateLimit struct {
 	action  Outcome
 	status  int
 	maxKeys int
+	period  time.Duration
+	// global is the index among the policy's global limits, or -1 for a
+	// per-environment bucket.
+	global int
 
 	mu      sync.Mutex
 	buckets map[string]*list.Element // of *bucket
@@ -55,6 +59,18 @@ func compileRateLimit(pr *problems, path []string, s *RateLimitSpec) *rateLimit 
 	}
 	if s.Limit <= 0 {
 		pr.add(at(path, "limit"), "expected a positive number of requests, got %d", s.Limit)
+		return nil
+	}
+	rl.period, rl.global = period, -1
+	switch s.Scope {
+	case "", ScopeEnvironment:
+	case ScopeGlobal:
+		rl.global = 0 // numbered by the caller
+		if s.Burst > 0 {
+			pr.add(at(path, "burst"), "a global limit counts fixed windows: burst does not apply")
+		}
+	default:
+		pr.add(at(path, "scope"), "expected environment or global, got %q", s.Scope)
 		return nil
 	}
 	rl.rate = float64(s.Limit) / period.Seconds()
@@ -125,6 +141,9 @@ func (p *Policy) KeepRateLimits(old *Policy) {
 		return
 	}
 	for i, rl := range p.limits {
+		if rl.global >= 0 {
+			continue // counted by the shared state, not in buckets
+		}
 		for _, o := range old.limits {
 			if o.id == rl.id && reflect.DeepEqual(o.spec, rl.spec) {
 				p.limits[i] = o
@@ -162,6 +181,18 @@ func (p *Policy) checkRateLimits(ev *Evaluation) {
 				continue // no key, no limit: the request has nothing to count against
 			}
 			key = vals[0]
+		}
+		if rl.global >= 0 && p.shared != nil {
+			ok, count := p.shared.AllowGlobal(rl.global, key)
+			if ok {
+				continue
+			}
+			ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "global rate limit exceeded", FleetCount: count},
+				&blockChoice{status: rl.status})
+			if ev.done {
+				return
+			}
+			continue
 		}
 		if rl.allow(key, ev.now) {
 			continue

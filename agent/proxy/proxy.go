@@ -88,6 +88,7 @@ type Proxy struct {
 	inspector   Inspector
 	failClosed  bool
 	streamed    func(*Invocation) bool
+	onAnswered  func(requestID string)
 	maxFiltered int64
 	log         zerolog.Logger
 
@@ -123,6 +124,21 @@ func WithFailClosed(closed bool) Option { return func(p *Proxy) { p.failClosed =
 // failure path; a panic in it counts as false.
 func WithStreamedBlocks(streamed func(*Invocation) bool) Option {
 	return func(p *Proxy) { p.streamed = streamed }
+}
+
+// WithAnswered sets a function called once an invocation has been answered
+// upstream: the handler's response or error has been relayed, or the proxy
+// posted a block response itself. The agent starts background work then,
+// never before the caller has its answer. It is called from the
+// invocation's goroutine, possibly from several at once, and must not
+// block.
+func WithAnswered(f func(requestID string)) Option { return func(p *Proxy) { p.onAnswered = f } }
+
+// answered calls the WithAnswered function, if any.
+func (p *Proxy) answered(id string) {
+	if p.onAnswered != nil {
+		p.onAnswered(id)
+	}
 }
 
 // WithLogger sets the logger. The default discards everything.
@@ -213,6 +229,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id := strings.TrimSuffix(strings.TrimPrefix(path, pathPrefix), suffixError)
 		p.filters.take(id)
 		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)
+		p.answered(id)
 	default:
 		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)
 	}
@@ -302,6 +319,7 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 // event could not be read): the caller gets an error now instead of a
 // timeout later.
 func (p *Proxy) undeliverable(parent context.Context, id string, cause error) {
+	defer p.answered(id)
 	p.filters.take(id)
 	p.stats.undelivered.Add(1)
 	p.log.Error().Err(cause).Str("request_id", id).Msg("event could not be delivered to the runtime; failing the invocation")
@@ -393,6 +411,7 @@ func (e *PanicError) Error() string {
 // never waits for a runtime that will not see it.
 func (p *Proxy) block(parent context.Context, id string, v Verdict) {
 	p.stats.blocked.Add(1)
+	defer p.answered(id)
 	body, contentType := v.BlockResponse, v.BlockContentType
 	if len(body) == 0 {
 		body = []byte(GenericBlockResponse)
@@ -483,6 +502,7 @@ func (p *Proxy) roundTrip(req *http.Request, path string) (int, error) {
 // serveResponse forwards a handler's response, through the invocation's
 // ResponseFilter if its Verdict set one.
 func (p *Proxy) serveResponse(w http.ResponseWriter, r *http.Request, id string) {
+	defer p.answered(id)
 	f := p.filters.take(id)
 	if f == nil {
 		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)

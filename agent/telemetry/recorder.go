@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -259,7 +260,9 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 }
 
 // reasonString renders a reason as kind:id:action, with the class and
-// location (scrubbed: a name can be an address) when it has them.
+// location (scrubbed: a name can be an address) when it has them, and the
+// group's count when a global rate limit refused the request
+// (rate-limit:api:block:fleet=1043); reasons never hold request input.
 func reasonString(rs policy.Reason, sc *Scrubber) string {
 	var b strings.Builder
 	b.WriteString(string(rs.Kind))
@@ -272,6 +275,9 @@ func reasonString(rs policy.Reason, sc *Scrubber) string {
 	}
 	if rs.Location != "" {
 		b.WriteString("@" + sc.Text(rs.Location, maxLocation))
+	}
+	if rs.FleetCount > 0 {
+		b.WriteString(":fleet=" + strconv.FormatInt(rs.FleetCount, 10))
 	}
 	return b.String()
 }

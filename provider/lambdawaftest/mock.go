@@ -156,6 +156,11 @@ func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		out["name"] = resource.NewStringProperty(name)
 		arn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", Region, Account, name)
 		out["invokeArn"] = resource.NewStringProperty(fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", Region, arn))
+	case "aws:dynamodb/table:Table":
+		name := named("name")
+		out["name"] = resource.NewStringProperty(name)
+		arn = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", Region, Account, name)
+		id = name
 	case "aws:sqs/queue:Queue":
 		name := named("name")
 		arn = fmt.Sprintf("arn:aws:sqs:%s:%s:%s", Region, Account, name)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/background"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/outbound"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
@@ -33,7 +34,10 @@ var version = "dev"
 // built-in defaults (and says so loudly), so the function stays protected.
 // Only an inspector that cannot be built at all is an error, and then
 // every invocation follows the failure policy.
-func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger) (proxy.Inspector, func(context.Context) error, error) {
+//
+// work is where the inspector's parts register their background tasks
+// (fleet-state sync, bundle polling); see package background.
+func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger, work *background.Runner) (proxy.Inspector, func(context.Context) error, error) {
 	tel := telemetry.Start(ctx, telemetry.Options{
 		Stdout:         stdout,
 		Records:        cfg.settings.Records,
@@ -47,6 +51,8 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 		Observer:          tel.Recorder,
 		StreamingTriggers: cfg.streaming,
 	}
+	shared := &sharedStates{ctx: ctx, settings: cfg.settings, key: tel.Key, work: work, log: log}
+	opts.SharedState = shared.forPolicy
 	// LAMBDAWAF_MODE, when set, wins over the configuration document's
 	// mode; unset, the document decides.
 	if cfg.settings.ModeSet {

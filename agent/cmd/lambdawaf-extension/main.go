@@ -24,6 +24,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/background"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/lifecycle"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
@@ -104,8 +105,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return initError(ctx, ext, log, "Extension.ConfigInvalid", err, ln)
 	}
 
-	// 3. Serve at once; the inspector comes when it is ready.
+	// 3. Serve at once; the inspector comes when it is ready. Background
+	// work (fleet state, bundles) runs after each invocation is answered,
+	// or from a timer where there are no INVOKE events or several
+	// invocations in flight (Managed Instances).
+	work := background.New(background.Options{Logger: log})
+	answers := background.NewAnswers()
+	timerDriven := !invokeEvents || cfg.settings.MaxConcurrency > 0
 	opts := []proxy.Option{proxy.WithLogger(log), proxy.WithFailClosed(cfg.failClosed)}
+	if !timerDriven {
+		opts = append(opts, proxy.WithAnswered(answers.Answered))
+	}
 	if len(cfg.streaming) > 0 {
 		opts = append(opts, proxy.WithStreamedBlocks(firewall.StreamedInvocations(cfg.streaming)))
 	}
@@ -128,7 +138,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if deferred != nil {
 		go func() {
 			t := time.Now()
-			in, stop, err := newInspector(ctx, cfg, stdout, log)
+			in, stop, err := newInspector(ctx, cfg, stdout, log, work)
 			if err != nil {
 				log.Error().Err(err).Bool("fail_closed", cfg.failClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
 			} else {
@@ -156,6 +166,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		Msg("lambdawaf agent running")
 
 	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
+	if timerDriven {
+		go work.Loop(ctx)
+	}
 	for {
 		ev, err := ext.Next(ctx)
 		if err != nil {
@@ -174,6 +187,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		switch ev.EventType {
 		case lifecycle.Invoke:
 			watch.invoked(ev.RequestID)
+			if !timerDriven {
+				afterInvocation(ctx, p, answers, work, ev)
+			}
 		case lifecycle.Shutdown:
 			log.Info().Str("reason", string(ev.ShutdownReason)).Int64("deadline_ms", ev.DeadlineMs).Msg("shutdown")
 			drain(p, srv, served, deferred, shutdownDeadline(time.Now(), ev.Deadline()), log)

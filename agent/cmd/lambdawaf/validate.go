@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/policy"
 )
 
@@ -22,6 +24,8 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	schema := fs.Bool("schema", false, "print the configuration's JSON Schema and exit")
+	keyARN := fs.String("agent-key-secret-arn", os.Getenv(contract.EnvAgentKeySecretARN),
+		"the group's agent key secret the functions are deployed with; global rate limits and flagging require one")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lambdawaf validate [-schema] <config.yaml|config.json>...")
 		fs.PrintDefaults()
@@ -51,6 +55,13 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 				fmt.Fprintln(stderr, formatProblem(path, fe))
 			}
 			fmt.Fprintf(stderr, "%s: invalid (%d problem%s)\n", path, len(ce.Fields), plural(len(ce.Fields)))
+			continue
+		}
+		if p.NeedsSharedState() && *keyARN == "" {
+			// Pseudonyms, and so counts and flags, only add up across
+			// environments with the shared key.
+			status = 1
+			fmt.Fprintf(stderr, "%s: global rate limits and flagging need the protection group's shared agent key: deploy with the component's agent key (%s) and pass -agent-key-secret-arn (or set the variable)\n", path, contract.EnvAgentKeySecretARN)
 			continue
 		}
 		for _, w := range p.Warnings() {

@@ -1,0 +1,333 @@
+package fleet
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/lambdawaf/lambdawaf/agent/telemetry"
+)
+
+// Defaults for Options.
+const (
+	DefaultSyncInterval = 250 * time.Millisecond
+	DefaultCredit       = 1
+	DefaultLocalShare   = 0.1
+	DefaultColdShare    = 0.002
+	DefaultCallTimeout  = time.Second
+	DefaultLogEvery     = time.Minute
+	// maxCounters bounds the keys tracked at once; beyond it new keys are
+	// decided on the local share and not synced.
+	maxCounters = 50000
+	// syncConcurrency bounds the table calls of one sync in flight.
+	syncConcurrency = 8
+)
+
+// Limit is a fleet-wide rate limit: at most Limit requests per key in each
+// Window, across every environment of the group.
+type Limit struct {
+	ID     string
+	Limit  int64
+	Window time.Duration
+}
+
+// Threshold flags a source for FlagFor once Blocked of its requests have
+// been blocked within one Within window across the group.
+type Threshold struct {
+	ID      string
+	Blocked int64
+	Within  time.Duration
+	FlagFor time.Duration
+}
+
+// Source is who a request came from, as pseudonymised: Prefix is
+// telemetry.SourcePrefix for an address, telemetry.UserPrefix for an
+// identity or API key.
+type Source struct {
+	Prefix string
+	Value  string
+}
+
+// Options configure a State.
+type Options struct {
+	// Table is where the group's state lives. Required.
+	Table *Table
+	// Limits and Thresholds are the global limits and flagging thresholds
+	// of the policy; Allow and Blocked take their indexes.
+	Limits     []Limit
+	Thresholds []Threshold
+	// ReadFlags makes every sync read the group's flag item (set when
+	// the policy blocks flagged sources). Thresholds imply it.
+	ReadFlags bool
+	// Key returns the agent key and whether it is the group's shared key
+	// (read from Secrets Manager). Until it is, the State counts locally,
+	// syncs nothing and never flags. Required.
+	Key func() (key []byte, shared bool)
+	// SyncInterval is how often Sync runs (DefaultSyncInterval): it sizes
+	// leases.
+	SyncInterval time.Duration
+	// Credit is how many requests an environment admits on credit per sync
+	// interval when its leased tokens run out (DefaultCredit). The fleet's
+	// over-admission is at most environments × Credit per window.
+	Credit int64
+	// ColdShare is the fraction of a cold key's headroom an environment
+	// may admit on credit per sync interval: while the fleet's count as
+	// last read is below half the limit, credit is
+	// max(Credit, ColdShare × (limit/2 − count)), so a burst on a key far
+	// from its limit is not held to Credit until the next lease
+	// (DefaultColdShare).
+	ColdShare float64
+	// LocalShare is the fraction of each global limit one environment
+	// admits per window while the table cannot be reached, or before the
+	// shared key has loaded (DefaultLocalShare).
+	LocalShare float64
+	// CallTimeout bounds each table call of a sync (DefaultCallTimeout).
+	CallTimeout time.Duration
+	// LogEvery is how often a continuing degradation is logged again
+	// (DefaultLogEvery).
+	LogEvery time.Duration
+	Logger   zerolog.Logger
+	Now      func() time.Time
+}
+
+// State is one environment's view of the group's shared state. Allow,
+// Blocked and Flagged read and write memory only and are safe for
+// concurrent use; Sync trades with the table and runs from one goroutine at
+// a time (a background task).
+type State struct {
+	o Options
+
+	mu       sync.Mutex
+	counters map[counterKey]*counter
+	pending  map[string]time.Time // pseudonym → until: flags to write
+	degraded bool
+	lastLog  time.Time
+	logged   bool // the current degradation was logged: log its end
+	shared   bool
+
+	flagsMu sync.RWMutex
+	flags   map[string]time.Time // pseudonym → until, as last read
+	flagKey []byte               // the key the pseudonyms were made with
+
+	// cache holds recent sources' pseudonyms (for flagKey), so the flag
+	// check costs a map lookup rather than an HMAC per request.
+	cacheMu sync.Mutex
+	cache   map[string]string
+}
+
+// maxCachedPseudonyms bounds the pseudonym cache; it starts over when full.
+const maxCachedPseudonyms = 10000
+
+// counterKey names one counter: a limit's key in one window, or a
+// threshold's source in one window (threshold ≥ 0).
+type counterKey struct {
+	limit, threshold int
+	key              string
+	window           int64
+}
+
+// counter is the local side of one counter item.
+type counter struct {
+	tokens   int64 // leased, unused
+	debt     int64 // admitted (or blocked, for thresholds) since the last report
+	credit   int64 // credit used since the last sync
+	demand   int64 // requests seen since the last sync
+	admitted int64 // admitted by this environment in the window
+	total    int64 // the fleet's total as last read
+	synced   bool  // total is from the table
+	hot      bool  // the key's previous window reached half its limit: no cold credit
+	since    time.Time
+}
+
+// New returns a State. Its options are checked: a limit or threshold
+// without an id, a positive amount or a positive window is an error.
+func New(o Options) (*State, error) {
+	if o.Table == nil || o.Table.API == nil || o.Table.Name == "" {
+		return nil, errors.New("fleet state: no table")
+	}
+	if err := ValidGroup(o.Table.Group); err != nil {
+		return nil, fmt.Errorf("fleet state: %w", err)
+	}
+	if o.Key == nil {
+		return nil, errors.New("fleet state: no agent key")
+	}
+	for _, l := range o.Limits {
+		if l.ID == "" || l.Limit <= 0 || l.Window <= 0 {
+			return nil, fmt.Errorf("fleet state: global limit %q: want an id, a positive limit and window", l.ID)
+		}
+	}
+	for _, t := range o.Thresholds {
+		if t.ID == "" || t.Blocked <= 0 || t.Within <= 0 || t.FlagFor <= 0 || t.FlagFor > MaxFlagDuration {
+			return nil, fmt.Errorf("fleet state: threshold %q: want an id, a positive count and window, and a flag duration up to %v", t.ID, MaxFlagDuration)
+		}
+	}
+	if o.SyncInterval <= 0 {
+		o.SyncInterval = DefaultSyncInterval
+	}
+	if o.Credit <= 0 {
+		o.Credit = DefaultCredit
+	}
+	if o.ColdShare <= 0 || o.ColdShare > 1 {
+		o.ColdShare = DefaultColdShare
+	}
+	if o.LocalShare <= 0 || o.LocalShare > 1 {
+		o.LocalShare = DefaultLocalShare
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = DefaultCallTimeout
+	}
+	if o.LogEvery <= 0 {
+		o.LogEvery = DefaultLogEvery
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	o.ReadFlags = o.ReadFlags || len(o.Thresholds) > 0
+	return &State{o: o, counters: map[counterKey]*counter{}, pending: map[string]time.Time{}}, nil
+}
+
+// Decision is the answer of Allow.
+type Decision struct {
+	Allowed bool
+	// FleetCount is the fleet's count for the key's window as last read
+	// (leases included); 0 before the first sync of the window.
+	FleetCount int64
+	// Local is true when the request was decided on the environment's
+	// local share: the table is unreachable or the shared key has not
+	// loaded.
+	Local bool
+}
+
+// Allow counts one request of key against limit (an index into
+// Options.Limits) and says whether the fleet admits it. It never waits on
+// the network.
+func (s *State) Allow(limit int, key string) Decision {
+	l := &s.o.Limits[limit]
+	now := s.o.Now()
+	ck := counterKey{limit: limit, threshold: -1, key: key, window: now.UnixNano() / int64(l.Window)}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.counter(ck, now)
+	if c != nil && c.demand == 0 && c.admitted == 0 {
+		prev := ck
+		prev.window--
+		if p, ok := s.counters[prev]; ok && p.synced && p.total >= l.Limit/2 {
+			c.hot = true
+		}
+	}
+	local := s.degraded || !s.shared || c == nil
+	if c == nil { // too many keys: decide on the share, untracked
+		return Decision{Allowed: true, Local: true}
+	}
+	c.demand++
+	d := Decision{FleetCount: c.total, Local: local}
+	switch {
+	case c.tokens > 0:
+		c.tokens--
+		d.Allowed = true
+	case local:
+		// The share, unless this environment already knows the window
+		// is exhausted.
+		d.Allowed = c.admitted < s.share(l) && !(c.synced && c.total >= l.Limit)
+		if d.Allowed {
+			c.debt++ // reported when the table is back: the count catches up
+		}
+	case (!c.synced || c.total < l.Limit) && c.credit < s.credit(c, l):
+		c.credit++
+		c.debt++
+		d.Allowed = true
+	}
+	if d.Allowed {
+		c.admitted++
+	}
+	return d
+}
+
+// credit is how many requests c may admit on credit per sync interval.
+func (s *State) credit(c *counter, l *Limit) int64 {
+	if !c.synced || c.hot || c.total >= l.Limit/2 {
+		return s.o.Credit
+	}
+	return max(s.o.Credit, int64(s.o.ColdShare*float64(l.Limit/2-c.total)))
+}
+
+// share is one environment's local share of l per window.
+func (s *State) share(l *Limit) int64 {
+	return int64(math.Ceil(s.o.LocalShare * float64(l.Limit)))
+}
+
+// counter returns the counter for k, creating it; nil when too many are
+// tracked. s.mu is held.
+func (s *State) counter(k counterKey, now time.Time) *counter {
+	if c, ok := s.counters[k]; ok {
+		return c
+	}
+	if len(s.counters) >= maxCounters {
+		return nil
+	}
+	c := &counter{since: now}
+	s.counters[k] = c
+	return c
+}
+
+// Blocked records that a request of src was blocked, for threshold (an
+// index into Options.Thresholds). It never waits on the network.
+func (s *State) Blocked(threshold int, src Source) {
+	if src.Value == "" {
+		return
+	}
+	t := s.o.Thresholds[threshold]
+	now := s.o.Now()
+	key := src.Prefix + "\x00" + src.Value
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.counter(counterKey{limit: -1, threshold: threshold, key: key, window: now.UnixNano() / int64(t.Within)}, now); c != nil {
+		c.debt++
+		c.admitted++
+	}
+}
+
+// Flagged reports whether src is flagged across the group. It never waits
+// on the network; a source is never flagged before the shared key has
+// loaded.
+func (s *State) Flagged(src Source) bool {
+	s.flagsMu.RLock()
+	defer s.flagsMu.RUnlock()
+	if len(s.flags) == 0 || src.Value == "" {
+		return false
+	}
+	until, ok := s.flags[s.pseudonym(src)]
+	return ok && s.o.Now().Before(until)
+}
+
+// pseudonym is src's pseudonym under flagKey, from the cache when it can.
+// s.flagsMu is held (read).
+func (s *State) pseudonym(src Source) string {
+	k := src.Prefix + src.Value
+	s.cacheMu.Lock()
+	p, ok := s.cache[k]
+	s.cacheMu.Unlock()
+	if ok {
+		return p
+	}
+	p = telemetry.Pseudonym(s.flagKey, src.Prefix, src.Value)
+	s.cacheMu.Lock()
+	if s.cache == nil || len(s.cache) >= maxCachedPseudonyms {
+		s.cache = make(map[string]string)
+	}
+	s.cache[k] = p
+	s.cacheMu.Unlock()
+	return p
+}
+
+// Degraded reports whether the last sync failed: global limits are being
+// decided on the local share.
+func (s *State) Degraded() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.degraded
+}

@@ -1,0 +1,264 @@
+package fleet
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/telemetry"
+)
+
+// op is one counter report of a sync.
+type op struct {
+	k         counterKey
+	c         *counter
+	pseudonym string
+	delta     int64 // debt reported
+	want      int64 // tokens asked for (limits, current window only)
+	expires   time.Time
+	total     int64
+	err       error
+}
+
+// Sync trades counts with the table: it reports every counter's debt, asks
+// for leases where there is demand, reads back the fleet's totals, flags
+// sources that crossed a threshold, and reads the group's flags. Run it as
+// a background task every SyncInterval, never on the request path.
+//
+// A failed or slow call makes the State degraded (global limits decided on
+// the local share), logged once per LogEvery; the debt it could not report
+// is kept and reported at the next sync that succeeds, so the fleet's
+// counts catch up. The error returned is the first failure.
+func (s *State) Sync(ctx context.Context) error {
+	key, shared := s.o.Key()
+	now := s.o.Now()
+	ops := s.collect(key, shared, now)
+	if !shared {
+		return nil // count locally until the shared key has loaded
+	}
+
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, syncConcurrency)
+	for i := range ops {
+		o := &ops[i]
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			cctx, cancel := context.WithTimeout(ctx, s.o.CallTimeout)
+			defer cancel()
+			o.total, o.err = s.o.Table.add(cctx, s.o.Table.counterKey(kindOf(o.k), idOf(s, o.k), o.pseudonym, o.k.window), o.delta+o.want, o.expires)
+		}()
+	}
+	wg.Wait()
+	flagsToWrite, firstErr := s.apply(ops, now)
+
+	for p, until := range flagsToWrite {
+		cctx, cancel := context.WithTimeout(ctx, s.o.CallTimeout)
+		err := s.o.Table.SetFlag(cctx, p, until, now)
+		cancel()
+		if err != nil {
+			firstErr = errors.Join(firstErr, err)
+			s.mu.Lock()
+			s.pending[p] = until // try again next time
+			s.mu.Unlock()
+		}
+	}
+
+	if !s.o.ReadFlags {
+		s.noteHealth(firstErr, now)
+		return firstErr
+	}
+	cctx, cancel := context.WithTimeout(ctx, s.o.CallTimeout)
+	flags, err := s.o.Table.Flags(cctx, now)
+	cancel()
+	if err != nil {
+		firstErr = errors.Join(firstErr, err)
+	} else {
+		m := make(map[string]time.Time, len(flags))
+		for _, f := range flags {
+			m[f.Pseudonym] = f.Until
+		}
+		s.mu.Lock()
+		for p, until := range s.pending { // our own, not yet written
+			m[p] = until
+		}
+		s.mu.Unlock()
+		s.flagsMu.Lock()
+		if !bytes.Equal(s.flagKey, key) {
+			s.cacheMu.Lock()
+			s.cache = nil // made with another key
+			s.cacheMu.Unlock()
+		}
+		s.flags, s.flagKey = m, key
+		s.flagsMu.Unlock()
+	}
+	s.noteHealth(firstErr, now)
+	return firstErr
+}
+
+func kindOf(k counterKey) string {
+	if k.threshold >= 0 {
+		return "blk"
+	}
+	return "rl"
+}
+
+func idOf(s *State, k counterKey) string {
+	if k.threshold >= 0 {
+		return s.o.Thresholds[k.threshold].ID
+	}
+	return s.o.Limits[k.limit].ID
+}
+
+// collect takes what each counter has to report and forgets counters of
+// past windows with nothing left to report.
+func (s *State) collect(key []byte, shared bool, now time.Time) []op {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shared = shared
+	var ops []op
+	for k, c := range s.counters {
+		window, limit := s.windowOf(k)
+		current := now.UnixNano() / int64(window)
+		// The previous window is kept: it tells a key's new window
+		// whether the key is hot.
+		if k.window < current-1 && c.debt == 0 {
+			delete(s.counters, k)
+			continue
+		}
+		if !shared {
+			continue
+		}
+		o := op{k: k, c: c, delta: c.debt}
+		if k.threshold < 0 && k.window == current && c.demand > 0 {
+			o.want = s.want(c, now, limit)
+		}
+		// Credit is reset when the answer arrives (apply), not here: until
+		// then the environment does not know whether its credit landed
+		// above the limit.
+		c.debt = 0
+		c.demand, c.since = 0, now
+		if o.delta == 0 && o.want == 0 {
+			continue
+		}
+		o.pseudonym = pseudonymOf(key, k)
+		o.expires = time.Unix(0, (k.window+2)*int64(window)).Add(time.Second)
+		ops = append(ops, o)
+	}
+	return ops
+}
+
+// windowOf returns the window length of k's limit or threshold, and the
+// limit (0 for thresholds).
+func (s *State) windowOf(k counterKey) (time.Duration, int64) {
+	if k.threshold >= 0 {
+		return s.o.Thresholds[k.threshold].Within, 0
+	}
+	l := s.o.Limits[k.limit]
+	return l.Window, l.Limit
+}
+
+// want sizes a lease: the counter's demand rate over 1.5 sync intervals,
+// less the tokens still held, at most the limit.
+func (s *State) want(c *counter, now time.Time, limit int64) int64 {
+	if c.synced && c.total >= limit {
+		return 0 // exhausted: a lease would be refused
+	}
+	elapsed := now.Sub(c.since)
+	if elapsed < s.o.SyncInterval {
+		elapsed = s.o.SyncInterval
+	}
+	rate := float64(c.demand) / elapsed.Seconds()
+	w := int64(math.Ceil(rate*1.5*s.o.SyncInterval.Seconds())) - c.tokens
+	return min(max(w, 0), limit)
+}
+
+// pseudonymOf is the pseudonym a counter's key is stored under: sources as
+// telemetry makes them, limit keys (addresses, routes, header or claim
+// values) under the "key_" prefix.
+func pseudonymOf(key []byte, k counterKey) string {
+	if k.threshold >= 0 {
+		for i := 0; i < len(k.key); i++ {
+			if k.key[i] == 0 {
+				return telemetry.Pseudonym(key, k.key[:i], k.key[i+1:])
+			}
+		}
+	}
+	return telemetry.Pseudonym(key, "key_", k.key)
+}
+
+// apply records the answers of a sync's counter reports and returns the
+// first error and the flags to write.
+func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var firstErr error
+	flags := s.pending
+	s.pending = map[string]time.Time{}
+	for i := range ops {
+		o := &ops[i]
+		c := o.c
+		c.credit = 0
+		if o.err != nil {
+			if firstErr == nil {
+				firstErr = o.err
+			}
+			c.debt += o.delta // report it next time
+			continue
+		}
+		c.total, c.synced = o.total, true
+		if o.k.threshold >= 0 {
+			t := s.o.Thresholds[o.k.threshold]
+			if o.total >= t.Blocked {
+				flags[o.pseudonym] = now.Add(t.FlagFor)
+			}
+			continue
+		}
+		limit := s.o.Limits[o.k.limit].Limit
+		// The lease is the slice [total-want, total) of the counter: the
+		// part below the limit is ours.
+		granted := min(o.want, limit-(o.total-o.want))
+		if granted > 0 {
+			c.tokens += granted
+		}
+	}
+	return flags, firstErr
+}
+
+// noteHealth enters or leaves the degraded state and logs it at most once
+// per LogEvery, however often a flaky table comes and goes: one line when
+// a degradation is logged, one when that degradation ends.
+//
+// A sync that outlasted its time budget several times over was frozen
+// with the environment (Lambda freezes it between invocations; the
+// call's timer then fires on thaw): its errors say nothing about the
+// table and are not counted. Its unreported debt is kept all the same.
+func (s *State) noteHealth(err error, now time.Time) {
+	if err != nil && s.o.Now().Sub(now) > 3*s.o.CallTimeout+s.o.SyncInterval {
+		return
+	}
+	s.mu.Lock()
+	was := s.degraded
+	s.degraded = err != nil
+	logNow := err != nil && (s.lastLog.IsZero() || now.Sub(s.lastLog) >= s.o.LogEvery)
+	if logNow {
+		s.lastLog = now
+		s.logged = true
+	}
+	recovered := was && err == nil && s.logged
+	if recovered {
+		s.logged = false
+	}
+	s.mu.Unlock()
+	switch {
+	case logNow:
+		s.o.Logger.Warn().Err(err).Str("table", s.o.Table.Name).Float64("local_share", s.o.LocalShare).
+			Msg("fleet state unreachable: global rate limits fall back to this environment's local share; flags as last read")
+	case recovered:
+		s.o.Logger.Info().Str("table", s.o.Table.Name).Msg("fleet state reachable again: counts caught up")
+	}
+}
