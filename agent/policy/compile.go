@@ -45,7 +45,7 @@ type Policy struct {
 	flagged   int // status of a flagged source's block
 	shared    SharedState
 	bots      *botPolicy // nil without a bots section
-	wants     locSet // value locations rules read
+	wants     locSet     // value locations rules read
 	warnings  []string
 	triggers  triggerPolicy
 }
