@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
 	"github.com/lambdawaf/lambdawaf/agent/policy"
@@ -160,4 +162,29 @@ func TestRecordedBrowsersPassABlockingBotsPolicy(t *testing.T) {
 		t.Fatalf("only %d browser header sets read", n)
 	}
 	t.Logf("%d browser header sets, %d false positives", n, fp)
+}
+
+// BenchmarkBotsCheck measures what a bots section adds to judging one HTTP
+// request (classification and the class's action, through Begin and
+// Finish), and reports the p50 of single calls next to the mean.
+func BenchmarkBotsCheck(b *testing.B) {
+	with := compileDoc(b, botsConfig)
+	without := compileDoc(b, "mode: block\n")
+	req := botRequest(event.APIGatewayHTTP, "203.0.113.9", chromeHeaders())
+	for _, bc := range []struct {
+		name string
+		p    *policy.Policy
+	}{{"without-bots", without}, {"with-bots", with}} {
+		b.Run(bc.name, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				bc.p.Begin(req, now).Finish()
+				lat = append(lat, time.Since(start))
+			}
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
+		})
+	}
 }
