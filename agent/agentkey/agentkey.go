@@ -13,6 +13,10 @@
 // protecting: it logs one clear error and uses a random key generated for
 // this execution environment. Pseudonyms made with it correlate only within
 // the environment, which the records say (pseudonym_key "ephemeral").
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package agentkey
 
 import (

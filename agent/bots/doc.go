@@ -27,4 +27,8 @@
 //
 // What to do with each class is the policy's business (allow, log, rate
 // limit, block); Classify only says what it sees and why.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package bots

@@ -9,6 +9,10 @@
 // are listed in Settings.Problems, to be logged at start; what the agent
 // cannot run with (a port that is not a port) is kept as an error for the
 // caller to report through the Extensions API.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package config
 
 import (

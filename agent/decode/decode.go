@@ -52,6 +52,10 @@
 // the policy's onLimit, and anomalies into protocol signals. When a limit
 // stops the walk, Error.Stopped is true and the values yielded so far are
 // all there is.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package decode
 
 import (

@@ -10,10 +10,11 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
-// judged reports whether some value of the walk has text t.
-func judged(vals []event.Value, t string) bool {
+// judged reports whether some value of the walk is t, or, when within,
+// contains it (readings that carry the payload with its surroundings).
+func judged(vals []event.Value, t string, within bool) bool {
 	for _, v := range vals {
-		if v.Text == t || strings.Contains(v.Text, t) {
+		if v.Text == t || within && len(v.Decoded) > 0 && strings.Contains(v.Text, t) {
 			return true
 		}
 	}
@@ -99,10 +100,17 @@ func TestHandlersReadingsAreJudged(t *testing.T) {
 			jsonReq(`{"role":"user","role":"` + strings.ReplaceAll(payload, "/", `\/`) + `"}`),
 			payload},
 	}
+	// readings that carry the payload with its surroundings
+	within := map[string]bool{
+		"base64 without padding, URL-safe alphabet":                        true,
+		"base64 with data after the padding (Python reads on, Node stops)": true,
+		"base64 carrying '/' across path segments":                         true,
+		"base64 whose decoding holds a control byte":                       true,
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			vals, _ := walk(t, New(Limits{}), tt.req)
-			if !judged(vals, tt.want) {
+			if !judged(vals, tt.want, within[tt.name]) {
 				t.Errorf("%q never judged; values:\n%s", tt.want, dump(vals))
 			}
 		})

@@ -45,8 +45,9 @@ type Limits struct {
 	// URL-encoded JSON...): a reading that still decodes after MaxLayers
 	// layers is a LayerLimit.
 	MaxLayers int
-	// MaxReadings bounds the readings (speculative decodings, each judged)
-	// of one value; more are a LayerLimit.
+	// MaxReadings bounds the text that the readings (speculative
+	// decodings, each judged, duplicates once) of one value may produce,
+	// as a multiple of its length; more is a LayerLimit.
 	MaxReadings int
 	// TimeBudget bounds the time of one Walk, detection included (the
 	// visitor runs inside it). Overrunning it is a TimeBudget issue.
@@ -65,7 +66,7 @@ const (
 	DefaultMaxHeaders      = 1000
 	DefaultMaxRecords      = 10000
 	DefaultMaxLayers       = 6
-	DefaultMaxReadings     = 32
+	DefaultMaxReadings     = 8
 	DefaultTimeBudget      = 2 * time.Second
 )
 
@@ -162,7 +163,7 @@ func Bounds() []Bound {
 		{"headers", "MaxHeaders", strconv.Itoa(DefaultMaxHeaders) + " values", HeaderLimit, "walk stops; " + onLimit},
 		{"records", "MaxRecords", strconv.Itoa(DefaultMaxRecords), RecordLimit, "walk stops; " + onLimit},
 		{"decoding layers", "MaxLayers", strconv.Itoa(DefaultMaxLayers), LayerLimit, "a reading that still decodes is not decoded further; " + onLimit},
-		{"readings per value", "MaxReadings", strconv.Itoa(DefaultMaxReadings), LayerLimit, "further readings not decoded; " + onLimit},
+		{"readings per value", "MaxReadings", strconv.Itoa(DefaultMaxReadings) + "× its length", LayerLimit, "further readings not decoded; " + onLimit},
 		{"time budget", "TimeBudget", DefaultTimeBudget.String(), TimeBudget, "walk stops; inspection failure → `LAMBDAWAF_FAILURE_POLICY` (a block already found still blocks)"},
 	}
 }

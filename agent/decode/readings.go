@@ -91,11 +91,13 @@ const minBase64 = 8
 // decoders take it. They differ: Go's is strict; Python's b64decode drops
 // characters outside the alphabet and stops at a completed padding
 // sequence, or reads on past an incomplete one; Node's Buffer accepts both
-// alphabets and whitespace and stops at the first '='. So s is decoded
-// with whitespace and stray characters dropped, '-' and '_' read as '+'
-// and '/', missing padding accepted, and, when '=' stands inside the
-// text, both up to the first '=' and with every '=' removed. Readings that
-// are not text are dropped.
+// alphabets and whitespace and stops at the first '='; some decode padded
+// chunks one by one. So s is read as Python reads it (exactly, with and
+// without the URL-safe alphabet, whatever surrounds the token) and, when
+// it is mostly alphabet, with whitespace and stray characters dropped,
+// '-' and '_' read as '+' and '/', missing padding accepted; when '='
+// stands inside it, also up to the first '=' and chunk by chunk.
+// Readings that are not text, and duplicates, are dropped.
 func base64Readings(s string, dst []reading) []reading {
 	if len(s) < minBase64 {
 		return dst

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,11 @@ type walker struct {
 	// readBudget is what is left of the bytes that readings of the
 	// current top-level value may produce (see resetReadings).
 	readBudget int
+	// readSeen holds the hashes of the readings of the current top-level
+	// value, so that decodings that commute (URL then HTML, HTML then
+	// URL) are judged once.
+	readSeen map[uint64]struct{}
+	seed     maphash.Seed
 
 	part   event.Part
 	record int
@@ -467,6 +473,22 @@ func (w *walker) expand(loc, key, s string, depth int) {
 // stays linear in its length however many decodings apply.
 func (w *walker) resetReadings(s string) {
 	w.readBudget = w.lim.MaxReadings * (len(s) + 64)
+	clear(w.readSeen)
+}
+
+// newReading reports whether text is a reading not yet judged for the
+// current top-level value, and records it.
+func (w *walker) newReading(text string) bool {
+	if w.readSeen == nil {
+		w.readSeen = make(map[uint64]struct{})
+		w.seed = maphash.MakeSeed()
+	}
+	h := maphash.String(w.seed, text)
+	if _, ok := w.readSeen[h]; ok {
+		return false
+	}
+	w.readSeen[h] = struct{}{}
+	return true
 }
 
 // expandNoEmit judges every reading of s (already yielded): a JSON
@@ -495,6 +517,11 @@ func (w *walker) expandNoEmit(loc, key, s string, depth int) {
 
 // readings yields and expands every decoding of s that changes it.
 func (w *walker) readings(loc, key, s string, depth int) {
+	if !textSoFar(bytesOf(s[:min(len(s), 1024)])) {
+		// binary: no handler URL- or entity-decodes it, and it is no
+		// base64, hex or token either
+		return
+	}
 	var rs [maxReadingsPerText]reading
 	n := w.decodings(s, rs[:0])
 	if len(n) == 0 {
@@ -507,6 +534,9 @@ func (w *walker) readings(loc, key, s string, depth int) {
 	for _, r := range n {
 		if w.stop {
 			return
+		}
+		if !w.newReading(r.text) {
+			continue
 		}
 		if w.readBudget -= len(r.text); w.readBudget < 0 {
 			w.issue(LayerLimit, loc)

@@ -1,6 +1,10 @@
 // Package detect judges decoded values in the grammar of their likely sink
 // (SQL, HTML/JS, shell, file paths, URLs, JNDI, templates, NoSQL, LDAP, XML)
 // and reports what it finds as signals. It decides nothing: policy does.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package detect
 
 // Class is the attack class of a signal.

@@ -8,6 +8,10 @@
 // protocol it must survive in the cloud, and so `lambdawaf serve` can run a
 // protected function locally. It records what happened (per-extension
 // timestamps, every API call and who made it) so tests can assert on it.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package emulator
 
 import (

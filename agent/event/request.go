@@ -2,6 +2,10 @@
 // request model, whatever the trigger that produced it, so that detection and
 // policy judge an API Gateway REST call, an ALB request and an SQS message
 // with the same code.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package event
 
 // Trigger names the AWS service (and payload version) that produced an event.

@@ -6,6 +6,10 @@
 // A Firewall implements proxy.Inspector and is safe for concurrent use. Its
 // configuration can be swapped atomically (Reload, Swap); a configuration
 // that fails to load never replaces a working one.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package firewall
 
 import (

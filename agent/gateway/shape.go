@@ -9,6 +9,10 @@
 // the real services produce: header case and joining, which query values
 // are decoded, when bodies are base64-encoded, and how malformed or failed
 // responses surface to the client.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package gateway
 
 import (

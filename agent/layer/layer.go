@@ -10,6 +10,10 @@
 //     named by the function's handler.
 //
 // Both are POSIX sh and point AWS_LAMBDA_RUNTIME_API at the agent.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package layer
 
 import "embed"

@@ -6,6 +6,10 @@
 // cold start, and treats a process whose registered name does not match its
 // file in /opt/extensions as an internal extension, so callers register with
 // the executable's own file name and call Next as early as they can.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package lifecycle
 
 import (

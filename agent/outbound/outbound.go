@@ -7,6 +7,10 @@
 // A Filter is made per invocation (the firewall asks for one when it lets
 // an event through) and implements proxy.ResponseFilter: FilterResponse for
 // buffered responses, FilterStream for streamed ones.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package outbound
 
 import (

@@ -8,6 +8,10 @@
 // an event only runs precompiled matchers. A *Policy is immutable and safe
 // for concurrent use; its rate limiter is the only state it keeps and is
 // guarded internally.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package policy
 
 import (

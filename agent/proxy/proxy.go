@@ -9,6 +9,10 @@
 // the proxy itself while the runtime keeps waiting; request trailers (the
 // function error type and body) travel with their values; streamed responses
 // are copied as they arrive, never buffered.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package proxy
 
 import (

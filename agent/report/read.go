@@ -7,6 +7,10 @@
 // laptop with no network: charts are inline SVG drawn here, there is no
 // JavaScript, every value from the records is escaped by html/template, and
 // a Content-Security-Policy forbids the page from loading anything.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package report
 
 import (

@@ -9,6 +9,10 @@
 // body values are masked, detector excerpts are cut and scrubbed, and source
 // addresses and user identifiers are replaced by keyed pseudonyms so that
 // events still correlate.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package telemetry
 
 import (

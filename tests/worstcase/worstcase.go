@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 )
 
@@ -122,6 +123,21 @@ func EventCases() []Case {
 		{"nested encodings", func(n int) []byte {
 			u := base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte("%253Cscript%253E"))))
 			return httpEvent("application/json", `{"e":"`+fill(u+" ", n)+`"}`, false)
+		}},
+		{"random binary upload", func(n int) []byte {
+			r := rand.New(rand.NewPCG(1, 2))
+			b := make([]byte, n*3/4)
+			for i := range b {
+				b[i] = byte(r.Uint32())
+			}
+			return httpEvent("application/octet-stream", string(b), true)
+		}},
+		{"every byte value, periodic", func(n int) []byte {
+			b := make([]byte, n*3/4)
+			for i := range b {
+				b[i] = byte(i * 13)
+			}
+			return httpEvent("application/octet-stream", string(b), true)
 		}},
 		{"long quoted string in form", func(n int) []byte {
 			return httpEvent("application/x-www-form-urlencoded", "q="+fill("%27%22", n), false)

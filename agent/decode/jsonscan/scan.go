@@ -9,6 +9,10 @@
 // encoding/json it lets invalid UTF-8 through), and it never allocates
 // except for the nesting stack, which grows to the maximum depth seen
 // (bounded by the depth limit).
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package jsonscan
 
 import (

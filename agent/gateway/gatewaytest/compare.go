@@ -1,6 +1,10 @@
 // Package gatewaytest compares generated Lambda events with the example
 // events AWS documents, field by field, for the tests of agent/gateway and
 // of the serve end-to-end suite.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package gatewaytest
 
 import (

@@ -6,6 +6,10 @@
 //
 // It is the engine of `lambdawaf serve`, of the demo and of the serve
 // end-to-end tests, so all three exercise the same wiring.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package local
 
 import (

@@ -6,6 +6,10 @@
 //
 // Every check is a single forward pass with bounded look-around; there is no
 // backtracking, so the cost is linear in the input whatever it contains.
+//
+// Not a stable API: this package is lambdawaf's own code, importable by
+// the repository's tests; only agent/contract and agent/redirect promise
+// compatibility to other modules.
 package leak
 
 import (
