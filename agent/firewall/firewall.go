@@ -442,6 +442,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 	}()
 	ev := st.pol.Begin(req, f.opts.Now())
 	ev.SetMode(mode)
+	overrun := false
 	if !ev.Done() {
 		site := detect.SiteOf(req)
 		werr := f.dec.Walk(req, func(v event.Value) bool {
@@ -455,7 +456,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 			return ctx.Err() == nil
 		})
 		var de *decode.Error
-		overrun := ctx.Err() != nil
+		overrun = ctx.Err() != nil
 		if errors.As(werr, &de) {
 			for _, is := range de.Issues {
 				if is.Kind == decode.TimeBudget {
@@ -465,24 +466,20 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 				sigs = append(sigs, issueSignal(is))
 			}
 		}
-		if overrun {
-			ev.AddSignals(sigs...)
-			d := ev.Finish()
-			if d.Outcome != policy.Block {
-				// Running out of time says nothing about the input: it is an
-				// inspection failure, and LAMBDAWAF_FAILURE_POLICY decides
-				// (a block found before it still blocks).
-				d.Outcome, d.Skipped, d.Error = policy.Allow, "error", "inspection time budget exceeded"
-				if err := ctx.Err(); err != nil {
-					d.Error = "inspection cut short: " + err.Error()
-				}
-				return d, req, errors.New(d.Error)
-			}
-			return d, req, err
-		}
 	}
 	ev.AddSignals(sigs...)
-	return ev.Finish(), req, err
+	d = ev.Finish()
+	if overrun && d.Outcome != policy.Block {
+		// Running out of time says nothing about the input: it is an
+		// inspection failure, and LAMBDAWAF_FAILURE_POLICY decides
+		// (a block found before it still blocks).
+		d.Outcome, d.Skipped, d.Error = policy.Allow, "error", "inspection time budget exceeded"
+		if cerr := ctx.Err(); cerr != nil {
+			d.Error = "inspection cut short: " + cerr.Error()
+		}
+		return d, req, errors.New(d.Error)
+	}
+	return d, req, err
 }
 
 // issueSignal turns a decoding issue into a signal. A bound reached (input
