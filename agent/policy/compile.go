@@ -237,7 +237,6 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 	p.compileTriggers(pr, cfg)
 	p.compileFlagging(pr, cfg.Flagging)
 	p.compileBots(pr, cfg.Bots)
-	p.compileBots(pr, cfg.Bots)
 	if err := pr.err(env.source); err != nil {
 		return nil, err
 	}
