@@ -1,10 +1,12 @@
 package policy
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/bots"
+	"github.com/lambdawaf/lambdawaf/agent/detect"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -71,7 +73,7 @@ func (p *Policy) compileBots(pr *problems, s *BotsSpec) {
 	for name, o := range s.Classes {
 		path := at(nil, "bots", "classes", name)
 		if !known[bots.Class(name)] {
-			pr.add(path, "unknown bot class %q; expected one of %s", name, botClassList())
+			pr.add(path, "%s", unknownWord("bot class", name, botClassNames()))
 			continue
 		}
 		switch o {
@@ -88,7 +90,7 @@ func (p *Policy) compileBots(pr *problems, s *BotsSpec) {
 	}
 	for name, cidrs := range s.Crawlers {
 		if !crawlers[strings.ToLower(name)] {
-			pr.add(at(nil, "bots", "crawlers", name), "unknown crawler %q; expected one of %s", name, strings.Join(bots.Crawlers(), ", "))
+			pr.add(at(nil, "bots", "crawlers", name), "%s", unknownWord("crawler", name, bots.Crawlers()))
 			continue
 		}
 		for i, c := range cidrs {
@@ -115,12 +117,21 @@ func (p *Policy) compileBots(pr *problems, s *BotsSpec) {
 	p.bots = bp
 }
 
-func botClassList() string {
+func botClassNames() []string {
 	var names []string
 	for _, c := range bots.Classes() {
 		names = append(names, string(c))
 	}
-	return strings.Join(names, ", ")
+	return names
+}
+
+// unknownWord explains a word outside a closed vocabulary, suggesting the
+// one probably meant.
+func unknownWord(what, word string, known []string) string {
+	if s := detect.Suggest(word, known); s != "" {
+		return fmt.Sprintf("unknown %s %q; did you mean %q? (expected one of %s)", what, word, s, strings.Join(known, ", "))
+	}
+	return fmt.Sprintf("unknown %s %q; expected one of %s", what, word, strings.Join(known, ", "))
 }
 
 // maxBotMessage bounds the reasons' text in a record.

@@ -117,7 +117,8 @@ func TestBotsSectionIsValidated(t *testing.T) {
 	}{
 		{"unknown class", "bots:\n  classes:\n    scraper: block\n", "expected one of browser, automation, headless"},
 		{"unknown action", "bots:\n  classes:\n    headless: deny\n", "expected one of allow, log, block, got deny"},
-		{"unknown crawler", "bots:\n  crawlers:\n    gogglebot: [66.249.64.0/27]\n", `unknown crawler "gogglebot"; expected one of`},
+		{"misspelt crawler", "bots:\n  crawlers:\n    gogglebot: [66.249.64.0/27]\n", `unknown crawler "gogglebot"; did you mean "googlebot"?`},
+		{"unknown crawler", "bots:\n  crawlers:\n    webspider: [66.249.64.0/27]\n", `unknown crawler "webspider"; expected one of googlebot`},
 		{"bad CIDR", "bots:\n  crawlers:\n    googlebot: [66.249.64.0/33]\n", "expected a CIDR"},
 		{"unknown field", "bots:\n  clases: {}\n", `unknown field "clases"`},
 	}
@@ -126,6 +127,9 @@ func TestBotsSectionIsValidated(t *testing.T) {
 			_, err := policy.Parse([]byte(tc.doc), "lambdawaf.yaml")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error = %v, want it to contain %q", err, tc.want)
+			}
+			if n := strings.Count(err.Error(), tc.want); n != 1 {
+				t.Fatalf("problem reported %d times: %v", n, err)
 			}
 		})
 	}
