@@ -85,6 +85,12 @@ type Settings struct {
 	// MaxConcurrency is AWS_LAMBDA_MAX_CONCURRENCY (Lambda Managed
 	// Instances); 0 when invocations come one at a time.
 	MaxConcurrency int
+	// Bundles are the signed policy bundle settings (LAMBDAWAF_BUNDLE_*):
+	// nil when LAMBDAWAF_BUNDLE_SOURCE is unset. BundlesErr says why the
+	// settings were refused; bundles are then off and the baked
+	// configuration runs.
+	Bundles    *Bundles
+	BundlesErr error
 	// Problems are the settings that were ignored, each with what was used
 	// instead.
 	Problems []string
@@ -179,6 +185,7 @@ func FromEnv(getenv func(string) string) Settings {
 	s.Outbound, s.OutboundOn, s.OutboundErr = parseOutbound(env(contract.EnvOutbound), env(contract.EnvOutboundKinds))
 	s.ConfigPath = locate(getenv(contract.EnvConfig), getenv(contract.EnvTaskRoot))
 
+	s.Bundles, s.BundlesErr = parseBundles(env)
 	if v := env(contract.EnvMaxConcurrency); v != "" {
 		if n, err := strconv.Atoi(v); err == nil && n > 0 {
 			s.MaxConcurrency = n

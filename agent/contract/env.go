@@ -54,6 +54,20 @@ const (
 	EnvFleetLocalShare = "LAMBDAWAF_FLEET_LOCAL_SHARE"
 	// EnvExtensionsDir overrides ExtensionsDir, for emulators and tests.
 	EnvExtensionsDir = "LAMBDAWAF_EXTENSIONS_DIR"
+	// EnvBundleSource is where signed policy bundles are published:
+	// s3://bucket/prefix. Unset, the agent runs the configuration baked
+	// into the layer or function and polls nothing.
+	EnvBundleSource = "LAMBDAWAF_BUNDLE_SOURCE"
+	// EnvBundleKeys lists the Ed25519 public keys trusted to sign bundles
+	// and pointers, "ed25519:<base64>" separated by commas; more than one
+	// during a key rotation.
+	EnvBundleKeys = "LAMBDAWAF_BUNDLE_KEYS"
+	// EnvBundlePoll is the least time between two checks of the bundle
+	// pointer (a Go duration); DefaultBundlePoll when unset.
+	EnvBundlePoll = "LAMBDAWAF_BUNDLE_POLL"
+	// EnvBundleEndpoint overrides the S3 endpoint (a local S3-compatible
+	// server in tests and demos).
+	EnvBundleEndpoint = "LAMBDAWAF_BUNDLE_ENDPOINT"
 )
 
 // Variables Lambda sets that the agent and the wiring read or set.
@@ -70,6 +84,8 @@ const (
 	// EnvMaxConcurrency is set in Lambda Managed Instances: several
 	// invocations run at once in one environment.
 	EnvMaxConcurrency = "AWS_LAMBDA_MAX_CONCURRENCY"
+	// EnvRegion is the function's region.
+	EnvRegion = "AWS_REGION"
 	// EnvHandler and EnvTaskRoot are the handler name and the function's
 	// code directory.
 	EnvHandler  = "_HANDLER"

@@ -40,3 +40,21 @@ const (
 	ResponseModeHeader    = "Lambda-Runtime-Function-Response-Mode"
 	ResponseModeStreaming = "streaming"
 )
+
+// DefaultBundlePoll is the least time between two checks of the bundle
+// pointer unless EnvBundlePoll says otherwise.
+const DefaultBundlePoll = 30 * time.Second
+
+// Bundle store layout under the EnvBundleSource prefix: the signed pointer,
+// and per version the immutable bundle object and its signed manifest. The
+// functions get read access to the prefix, the deployer role write access.
+const (
+	BundlePointerKey   = "pointer.json"
+	BundleObjectsDir   = "bundles/"
+	BundleManifestsDir = "manifests/"
+)
+
+// BundleVersionBaked is the bundle version recorded for decisions made by
+// the configuration baked into the layer or function, before a signed
+// bundle has been fetched.
+const BundleVersionBaked = "baked"

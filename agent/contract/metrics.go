@@ -26,6 +26,16 @@ const (
 	// MetricRecordsDropped counts decision records that could not be shipped
 	// to Firehose (FunctionName).
 	MetricRecordsDropped = "RecordsDropped"
+	// MetricBundleSwapped counts signed policy bundles (or pointer moves)
+	// the agent verified and started running (FunctionName).
+	MetricBundleSwapped = "BundleSwapped"
+	// MetricBundleRefused counts bundles or pointers the agent refused
+	// (bad signature, replayed sequence, schema or compile error,
+	// unsupported agent version); the running bundle stayed (FunctionName).
+	MetricBundleRefused = "BundleRefused"
+	// MetricShadowDiffers counts events on which the shadow bundle decided
+	// differently from the active one (FunctionName).
+	MetricShadowDiffers = "ShadowDiffers"
 )
 
 // MetricAgentErrors counts the agent's own error log lines. The agent does

@@ -101,6 +101,18 @@ type Record struct {
 	Skipped string `json:"skipped,omitempty"`
 	// Config names the configuration that judged the event.
 	Config string `json:"config,omitempty"`
+	// Bundle is the version of the signed policy bundle that judged the
+	// event (BundleVersionBaked before one has been fetched); omitted when
+	// the agent runs without bundles.
+	Bundle string `json:"bundle,omitempty"`
+	// ShadowBundle, ShadowDecision and ShadowDiff are set when a shadow
+	// bundle ran beside the active one (log only): its version, what it
+	// would have decided, and where the two differ ("decision allow ->
+	// block", "signal +sqli@query.id", "rule -r1"); ShadowDiff is empty
+	// when they agree.
+	ShadowBundle   string   `json:"shadow_bundle,omitempty"`
+	ShadowDecision string   `json:"shadow_decision,omitempty"`
+	ShadowDiff     []string `json:"shadow_diff,omitempty"`
 	// Leaks are the findings of outbound inspection (KindResponse).
 	Leaks []Leak `json:"leaks,omitempty"`
 	// Action is what outbound inspection did: "mask", "block", "log" or

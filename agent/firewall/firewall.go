@@ -115,6 +115,11 @@ type Options struct {
 	// (policy.NeedsSharedState) before it runs; nil keeps those limits
 	// per environment.
 	SharedState func(*policy.Policy) policy.SharedState
+	// Bundle is the bundle version recorded for the configuration that
+	// New, Open, Swap and Reload install (contract.BundleVersionBaked when
+	// the agent polls for signed bundles, "" when it does not).
+	// SwapBundles names its own.
+	Bundle string
 }
 
 // state is one configuration with the detector built for it; swapped as a
@@ -129,6 +134,12 @@ type state struct {
 	// detectors are not run at all. Bounded by the configuration (one
 	// entry per distinct combination of exclusions).
 	narrowed sync.Map // string → Detector
+	// bundle is the version of the signed bundle pol came from ("" when
+	// the agent runs without bundles); see SwapBundles.
+	bundle string
+	// shadow, when set, is judged beside this state after each event is
+	// handed on, and only logged.
+	shadow *state
 }
 
 // detectorFor returns the detector for a value that exclusions narrow.
@@ -164,6 +175,7 @@ type Firewall struct {
 	dec     *decode.Decoder
 	cur     atomic.Pointer[state]
 	unknown atomic.Int64 // events of unknown triggers seen
+	shadows shadowRunner // shadow bundle evaluations in flight
 }
 
 // New returns a Firewall running p (policy.Default() when nil).
@@ -203,6 +215,13 @@ func Open(path string, opts Options) (*Firewall, error) {
 // Swap makes p the running configuration, atomically: invocations in
 // flight finish with the configuration they started with.
 func (f *Firewall) Swap(p *policy.Policy) {
+	st := f.newState(p)
+	st.bundle = f.opts.Bundle
+	f.install(st)
+}
+
+// newState builds the detector for p.
+func (f *Firewall) newState(p *policy.Policy) *state {
 	o := f.opts.Detect
 	o.DisableClasses = append(append([]detect.Class(nil), o.DisableClasses...), p.DisabledClasses()...)
 	o.DisableRules = append(append([]string(nil), o.DisableRules...), p.DisabledRules()...)
@@ -216,15 +235,12 @@ func (f *Firewall) Swap(p *policy.Policy) {
 	for _, w := range p.Warnings() {
 		f.log.Warn().Str("config", p.Source()).Msg(w)
 	}
-	if cur := f.cur.Load(); cur != nil {
-		p.KeepRateLimits(cur.pol)
-	}
 	if f.opts.SharedState != nil && p.NeedsSharedState() {
 		if s := f.opts.SharedState(p); s != nil {
 			p.SetSharedState(s)
 		}
 	}
-	f.cur.Store(&state{pol: p, det: mk(o), base: o, make: mk})
+	return &state{pol: p, det: mk(o), base: o, make: mk}
 }
 
 // Reload loads the configuration at path and swaps it in. On error the
@@ -284,6 +300,13 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 	// The handler receives what was judged: the canonical envelope when
 	// the event repeated a top-level key.
 	payload := inv.Event
+	// record observes the decision once it is final (records dropped
+	// named), beside a shadow bundle's judgement when one runs.
+	record := func() {
+		if st.shadow == nil || !f.shadows.start(f, st, inv.Event, d) {
+			f.observe(ctx, d, req)
+		}
+	}
 	var v proxy.Verdict
 	if req.Canonical != nil {
 		payload, v.Event = req.Canonical, req.Canonical
@@ -299,13 +322,13 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 	var filter proxy.ResponseFilter
 	switch {
 	case d.Outcome == policy.Block && req.Trigger.FailsWithError():
-		f.observe(ctx, d, req)
+		record()
 		v.Block, v.BlockErrorType = true, blockedErrorType(req.Trigger)
 		v.BlockResponse = errorDocument(v.BlockErrorType)
 		return v, nil
 	case d.Outcome == policy.Block && len(d.DropRecords) > 0:
 		bv, bf, berr := blockRecords(st.pol, req, d, payload)
-		f.observe(ctx, d, req)
+		record()
 		if berr != nil {
 			return proxy.Verdict{}, berr
 		}
@@ -314,7 +337,7 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 		}
 		v.Event, filter = bv.Event, bf
 	case d.Outcome == policy.Block:
-		f.observe(ctx, d, req)
+		record()
 		streamed := streams(f.opts.StreamingTriggers, req.Trigger)
 		body, berr := blockResponse(req, d, streamed)
 		if berr != nil {
@@ -326,7 +349,7 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 		}
 		return v, nil
 	default:
-		f.observe(ctx, d, req)
+		record()
 	}
 	if f.opts.ResponseFilters != nil {
 		v.Response = f.opts.ResponseFilters.ResponseFilter(ctx, inv, d)
@@ -410,6 +433,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 			err = errors.New(d.Error)
 		}
 		d.Duration = time.Since(start)
+		d.Bundle = st.bundle
 	}()
 	mode := f.mode(st.pol)
 	req, err = event.Parse(payload)

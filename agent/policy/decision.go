@@ -104,6 +104,15 @@ type Decision struct {
 	Duration time.Duration `json:"durationNs"`
 	// Config names the configuration that judged the event.
 	Config string `json:"config,omitempty"`
+	// Bundle is the version of the signed policy bundle that judged the
+	// event; "" when the agent runs without bundles.
+	Bundle string `json:"bundle,omitempty"`
+	// ShadowBundle, ShadowOutcome and ShadowDiff say what a shadow bundle
+	// evaluated beside the active one would have done, and where it
+	// differs; set only when one ran.
+	ShadowBundle  string   `json:"shadowBundle,omitempty"`
+	ShadowOutcome Outcome  `json:"shadowOutcome,omitempty"`
+	ShadowDiff    []string `json:"shadowDiff,omitempty"`
 }
 
 // Blocked reports whether the event is answered with a block response.

@@ -21,6 +21,7 @@ const (
 	MetricInspectionLatency = contract.MetricInspectionLatency
 	MetricResponseLeaks     = contract.MetricResponseLeaks
 	MetricRecordsDropped    = contract.MetricRecordsDropped
+	MetricShadowDiffers     = contract.MetricShadowDiffers
 	MetricAgentErrors       = contract.MetricAgentErrors
 	AgentErrorPattern       = contract.AgentErrorPattern
 	DimFunctionName         = contract.DimFunctionName
@@ -54,6 +55,9 @@ type Metrics struct {
 	byTrigger map[string]*triggerCounts
 	byClass   map[classKey]*classCounts
 	dropped   int64
+	// counts are function-level counters (bundle swaps and refusals,
+	// shadow differences), by metric name.
+	counts map[string]int64
 }
 
 type triggerCounts struct {
@@ -76,7 +80,18 @@ func NewMetrics(w io.Writer, function string, interval time.Duration) *Metrics {
 		last:      time.Now(),
 		byTrigger: make(map[string]*triggerCounts),
 		byClass:   make(map[classKey]*classCounts),
+		counts:    make(map[string]int64),
 	}
+}
+
+// Count adds one to a function-level counter (dimension FunctionName
+// only): contract.MetricBundleSwapped, MetricBundleRefused,
+// MetricShadowDiffers.
+func (m *Metrics) Count(metric string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.counts[metric]++
+	m.maybeFlush(false)
 }
 
 // AddDecision counts one inspected event: its trigger, the decision, the
@@ -238,6 +253,17 @@ func (m *Metrics) flushLocked() error {
 			"_aws": emfMeta{ts, []emfDirective{{Namespace, [][]string{{DimFunctionName}}, []emfMetric{{MetricRecordsDropped, "Count"}}}}},
 		})
 	}
+	if len(m.counts) > 0 {
+		doc := map[string]any{DimFunctionName: m.function}
+		var metrics []emfMetric
+		for _, name := range sortedKeys(m.counts) {
+			doc[name] = m.counts[name]
+			metrics = append(metrics, emfMetric{name, "Count"})
+		}
+		doc["_aws"] = emfMeta{ts, []emfDirective{{Namespace, [][]string{{DimFunctionName}}, metrics}}}
+		docs = append(docs, doc)
+	}
+	clear(m.counts)
 	clear(m.byTrigger)
 	clear(m.byClass)
 	m.dropped = 0

@@ -1,9 +1,13 @@
 package telemetry
 
 import (
+	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 )
 
 type emfDoc map[string]any
@@ -137,5 +141,26 @@ func TestMetricsFlushTriggers(t *testing.T) {
 	m.AddDecision("alb", DecisionBlock, nil, time.Microsecond)
 	if n := len(out.Lines()); n != 3 { // alb + alb/none after the interval
 		t.Fatalf("after the interval: %d lines: %s", n, out.String())
+	}
+}
+
+func TestCountFlushesFunctionLevelCounters(t *testing.T) {
+	var buf bytes.Buffer
+	m := NewMetrics(&buf, "orders", time.Hour)
+	m.Count(contract.MetricBundleSwapped)
+	m.Count(contract.MetricBundleRefused)
+	m.Count(contract.MetricBundleRefused)
+	if err := m.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(bytes.TrimSpace(buf.Bytes()), &doc); err != nil {
+		t.Fatalf("metrics document %q: %v", buf.String(), err)
+	}
+	if doc[contract.MetricBundleSwapped] != 1.0 || doc[contract.MetricBundleRefused] != 2.0 || doc[contract.DimFunctionName] != "orders" {
+		t.Fatalf("document %v, want 1 swap and 2 refusals for orders", doc)
+	}
+	if !strings.Contains(buf.String(), `"Dimensions":[["FunctionName"]]`) {
+		t.Fatalf("document %s lacks the FunctionName-only dimension set", buf.String())
 	}
 }

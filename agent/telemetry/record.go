@@ -112,6 +112,12 @@ func (r *zrecord) MarshalZerologObject(e *zerolog.Event) {
 	optStr(e, "error", r.Error)
 	optStr(e, "skipped", r.Skipped)
 	optStr(e, "config", r.Config)
+	optStr(e, "bundle", r.Bundle)
+	optStr(e, "shadow_bundle", r.ShadowBundle)
+	optStr(e, "shadow_decision", r.ShadowDecision)
+	if len(r.ShadowDiff) > 0 {
+		e.Strs("shadow_diff", r.ShadowDiff)
+	}
 	if len(r.Leaks) > 0 {
 		e.Array("leaks", leaks(r.Leaks))
 	}

@@ -25,6 +25,7 @@ func fullRecord() Record {
 		PseudonymKey: KeySecret, Headers: map[string]string{"user-agent": "curl/8", "content-type": "application/json"},
 		Query: map[string]string{"id": "[3 bytes]"}, Records: 3, BlockedRecords: []int{1, 2}, RecordsAction: "fail", EventKeys: []string{"detail"}, SampleRate: 0.5,
 		Error: "boom", Skipped: "malformed", Config: "cfg-1",
+		Bundle: "v7", ShadowBundle: "v8", ShadowDecision: "block", ShadowDiff: []string{"decision allow -> block"},
 		Leaks: []Leak{{Kind: "card", Count: 2, Where: "body"}}, Action: "mask",
 	}
 }

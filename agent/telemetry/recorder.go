@@ -143,6 +143,9 @@ func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *
 			classes = append(classes, string(s.Class))
 		}
 		m.AddDecision(rec.Trigger, rec.Decision, classes, d.Duration)
+		if d.ShadowOutcome != "" && len(d.ShadowDiff) > 0 {
+			m.Count(MetricShadowDiffers)
+		}
 	}
 	if !r.wanted(&rec) {
 		return
@@ -198,6 +201,10 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 		SampleRate:       1,
 		Skipped:          d.Skipped,
 		Config:           d.Config,
+		Bundle:           d.Bundle,
+		ShadowBundle:     d.ShadowBundle,
+		ShadowDecision:   string(d.ShadowOutcome),
+		ShadowDiff:       d.ShadowDiff,
 	}
 	if rec.Decision == "" {
 		rec.Decision = DecisionAllow

@@ -3,6 +3,7 @@ package telemetry
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -398,5 +399,24 @@ func TestStatusCodeOnlyForHTTPBlocks(t *testing.T) {
 	}
 	if got, ok := decode(t, lines[1])["status_code"]; ok {
 		t.Errorf("batch block carries status_code %v", got)
+	}
+}
+
+func TestShadowOutcomeIsRecordedAndDifferencesCounted(t *testing.T) {
+	var out, metrics syncBuffer
+	m := NewMetrics(&metrics, "orders", time.Hour)
+	r := NewRecorder(capture(&out), agentkey.Static(testKey), Config{FunctionName: "orders", SampleAllowed: 1, Metrics: m})
+	d := blockDecision()
+	d.Bundle, d.ShadowBundle, d.ShadowOutcome, d.ShadowDiff = "v1", "v2", policy.Allow, []string{"decision block -> allow"}
+	r.ObserveRequest(context.Background(), d, plantedRequest())
+	rec := decode(t, out.Lines()[0])
+	if rec["bundle"] != "v1" || rec["shadow_bundle"] != "v2" || rec["shadow_decision"] != "allow" || !reflect.DeepEqual(rec["shadow_diff"], []any{"decision block -> allow"}) {
+		t.Fatalf("record %v lacks the bundle and the shadow outcome", rec)
+	}
+	if err := m.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(metrics.String(), `"ShadowDiffers":1`) {
+		t.Fatalf("metrics %s do not count the difference", metrics.String())
 	}
 }

@@ -66,9 +66,14 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	} else if cfg.settings.OutboundOn {
 		opts.ResponseFilters = outbound.New(cfg.settings.Outbound, tel.Recorder, log)
 	}
+	opts.Bundle = bakedBundle(cfg.settings.Bundles)
 	fw, err := firewall.Open(cfg.settings.ConfigPath, opts)
 	if fw == nil {
 		return nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
 	}
-	return withTestHooks(fw, cfg.getenv, log), tel.Shutdown, nil
+	startBundles(ctx, cfg.settings.Bundles, cfg.settings.BundlesErr, fw, tel.Metrics.Count, work, log)
+	stop := func(ctx context.Context) error {
+		return errors.Join(fw.WaitShadows(ctx), tel.Shutdown(ctx))
+	}
+	return withTestHooks(fw, cfg.getenv, log), stop, nil
 }
