@@ -204,10 +204,16 @@ func RuleIDs() []string {
 // SuggestRule returns the known rule id closest to a misspelt one, or ""
 // when none is close enough to be what was meant (an edit distance of at
 // most a third of the id's length).
-func SuggestRule(id string) string {
+func SuggestRule(id string) string { return Suggest(id, RuleIDs()) }
+
+// Suggest returns the word of known closest to a misspelt one, or "" when
+// none is close enough to be what was meant (an edit distance of at most a
+// third of its length, or the same dash-separated words in another order).
+// Policy validation uses it for every closed vocabulary.
+func Suggest(id string, known []string) string {
 	low := strings.ToLower(id)
 	best, bestD := "", len(id)/3+1
-	for _, known := range RuleIDs() {
+	for _, known := range known {
 		if sameWords(low, known) {
 			return known // libinjection-sqli for sqli-libinjection
 		}

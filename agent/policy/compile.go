@@ -44,7 +44,8 @@ type Policy struct {
 	flagging  []Threshold
 	flagged   int // status of a flagged source's block
 	shared    SharedState
-	wants     locSet // value locations rules read
+	bots      *botPolicy // nil without a bots section
+	wants     locSet     // value locations rules read
 	warnings  []string
 	triggers  triggerPolicy
 }
@@ -235,6 +236,7 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 	}
 	p.compileTriggers(pr, cfg)
 	p.compileFlagging(pr, cfg.Flagging)
+	p.compileBots(pr, cfg.Bots)
 	if err := pr.err(env.source); err != nil {
 		return nil, err
 	}

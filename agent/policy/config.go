@@ -77,6 +77,8 @@ type Config struct {
 	// Flagging flags sources across the protection group (see
 	// FlaggingSpec); it needs the shared-state table and agent key.
 	Flagging *FlaggingSpec `json:"flagging,omitempty"`
+	// Bots says what each client class gets (see bots.go).
+	Bots *BotsSpec `json:"bots,omitempty"`
 }
 
 // BlockSpec describes a block response. The body is sent as is: it must not

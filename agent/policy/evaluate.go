@@ -71,6 +71,9 @@ func (p *Policy) Begin(req *event.Request, now time.Time) *Evaluation {
 	if !ev.done && p.shared != nil {
 		p.checkFlagged(ev)
 	}
+	if !ev.done && p.bots != nil && req.Trigger.IsHTTP() {
+		p.checkBots(ev)
+	}
 	if !ev.done {
 		p.checkRateLimits(ev)
 	}

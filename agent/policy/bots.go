@@ -1,0 +1,185 @@
+package policy
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/bots"
+	"github.com/lambdawaf/lambdawaf/agent/detect"
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// ReasonBot is the reason kind of a bot class or TLS fingerprint decision.
+const ReasonBot ReasonKind = "bot"
+
+// BotsSpec is the bots section: what each client class gets, the published
+// address ranges that verify crawlers, and TLS fingerprint lists. Without
+// the section, HTTP requests are not classified.
+type BotsSpec struct {
+	// Classes maps a class (see bots.Classes) to allow, log or block.
+	// Unlisted classes get the defaults: browser, verified-crawler,
+	// automation and unknown allow; headless, impersonator and
+	// unverified-crawler log.
+	Classes map[string]Outcome `json:"classes,omitempty"`
+	// Crawlers maps a crawler name (googlebot, bingbot, ...) to its
+	// published CIDR ranges; a crawler claim from outside them is an
+	// unverified crawler. Shipped empty: no DNS on the request path.
+	Crawlers map[string][]string `json:"crawlers,omitempty"`
+	// JA3 and JA4 list CloudFront TLS fingerprints to block (deny) or
+	// let through whatever the class (allow). Deny wins.
+	JA3 *FingerprintLists `json:"ja3,omitempty"`
+	JA4 *FingerprintLists `json:"ja4,omitempty"`
+}
+
+// FingerprintLists are fingerprints to deny and to allow.
+type FingerprintLists struct {
+	Deny  []string `json:"deny,omitempty"`
+	Allow []string `json:"allow,omitempty"`
+}
+
+// defaultBotActions are the actions of classes a policy does not list.
+// Automation allows: it is often a mobile app or a partner's integration.
+var defaultBotActions = map[bots.Class]Outcome{
+	bots.ClassBrowser:           Allow,
+	bots.ClassVerifiedCrawler:   Allow,
+	bots.ClassAutomation:        Allow,
+	bots.ClassUnknown:           Allow,
+	bots.ClassHeadless:          Log,
+	bots.ClassImpersonator:      Log,
+	bots.ClassUnverifiedCrawler: Log,
+}
+
+// botPolicy is the compiled bots section; immutable.
+type botPolicy struct {
+	classifier *bots.Classifier
+	actions    map[bots.Class]Outcome
+	deny       map[string]bool // "ja3:<fp>" and "ja4:<fp>"
+	allow      map[string]bool
+}
+
+func (p *Policy) compileBots(pr *problems, s *BotsSpec) {
+	if s == nil {
+		return
+	}
+	bp := &botPolicy{actions: map[bots.Class]Outcome{}, deny: map[string]bool{}, allow: map[string]bool{}}
+	for c, o := range defaultBotActions {
+		bp.actions[c] = o
+	}
+	known := map[bots.Class]bool{}
+	for _, c := range bots.Classes() {
+		known[c] = true
+	}
+	for name, o := range s.Classes {
+		path := at(nil, "bots", "classes", name)
+		if !known[bots.Class(name)] {
+			pr.add(path, "%s", unknownWord("bot class", name, botClassNames()))
+			continue
+		}
+		switch o {
+		case Allow, Log, Block:
+			bp.actions[bots.Class(name)] = o
+		default:
+			pr.add(path, "expected one of allow, log, block, got %s", o)
+		}
+	}
+	ranges := map[string][]netip.Prefix{}
+	crawlers := map[string]bool{}
+	for _, n := range bots.Crawlers() {
+		crawlers[n] = true
+	}
+	for name, cidrs := range s.Crawlers {
+		if !crawlers[strings.ToLower(name)] {
+			pr.add(at(nil, "bots", "crawlers", name), "%s", unknownWord("crawler", name, bots.Crawlers()))
+			continue
+		}
+		for i, c := range cidrs {
+			pfx, err := netip.ParsePrefix(strings.TrimSpace(c))
+			if err != nil {
+				pr.add(at(nil, "bots", "crawlers", name, i), "expected a CIDR such as 66.249.64.0/27, got %q", c)
+				continue
+			}
+			ranges[name] = append(ranges[name], pfx.Masked())
+		}
+	}
+	bp.classifier = bots.NewClassifier(ranges)
+	for kind, l := range map[string]*FingerprintLists{"ja3": s.JA3, "ja4": s.JA4} {
+		if l == nil {
+			continue
+		}
+		for _, fp := range l.Deny {
+			bp.deny[kind+":"+strings.ToLower(fp)] = true
+		}
+		for _, fp := range l.Allow {
+			bp.allow[kind+":"+strings.ToLower(fp)] = true
+		}
+	}
+	p.bots = bp
+}
+
+func botClassNames() []string {
+	var names []string
+	for _, c := range bots.Classes() {
+		names = append(names, string(c))
+	}
+	return names
+}
+
+// unknownWord explains a word outside a closed vocabulary, suggesting the
+// one probably meant.
+func unknownWord(what, word string, known []string) string {
+	if s := detect.Suggest(word, known); s != "" {
+		return fmt.Sprintf("unknown %s %q; did you mean %q? (expected one of %s)", what, word, s, strings.Join(known, ", "))
+	}
+	return fmt.Sprintf("unknown %s %q; expected one of %s", what, word, strings.Join(known, ", "))
+}
+
+// maxBotMessage bounds the reasons' text in a record.
+const maxBotMessage = 200
+
+// checkBots classifies an HTTP request and applies its class's action. The
+// reason names the class and the classifier's fixed phrases, never header
+// values; a block is the policy's normal block response.
+func (p *Policy) checkBots(ev *Evaluation) {
+	req := ev.ctx.req
+	v := p.bots.classifier.Classify(bots.Request{Headers: req.Headers, Source: sourceAddr(req.SourceIP), Secure: secure(req)})
+	ja3, ja4 := "ja3:"+strings.ToLower(v.JA3), "ja4:"+strings.ToLower(v.JA4)
+	switch {
+	case (v.JA3 != "" && p.bots.deny[ja3]) || (v.JA4 != "" && p.bots.deny[ja4]):
+		ev.addReason(Reason{Kind: ReasonBot, ID: "tls-fingerprint", Action: Block, Record: -1, Message: "TLS fingerprint on the deny list; class " + string(v.Class)}, nil)
+		return
+	case (v.JA3 != "" && p.bots.allow[ja3]) || (v.JA4 != "" && p.bots.allow[ja4]):
+		return
+	}
+	a := p.bots.actions[v.Class]
+	if a == Allow || a == "" {
+		return
+	}
+	msg := strings.Join(v.Reasons, "; ")
+	if len(msg) > maxBotMessage {
+		msg = msg[:maxBotMessage]
+	}
+	ev.addReason(Reason{Kind: ReasonBot, ID: string(v.Class), Action: a, Record: -1, Message: msg}, nil)
+}
+
+// secure says whether the request came over HTTPS: API Gateway and
+// Function URLs only serve HTTPS; an ALB or VPC Lattice says so in
+// X-Forwarded-Proto.
+func secure(req *event.Request) bool {
+	switch req.Trigger {
+	case event.APIGatewayREST, event.APIGatewayHTTP, event.APIGatewayWS, event.FunctionURL:
+		return true
+	}
+	if vs := req.Headers["x-forwarded-proto"]; len(vs) > 0 {
+		return strings.EqualFold(strings.TrimSpace(vs[0]), "https")
+	}
+	return false
+}
+
+func sourceAddr(s string) netip.Addr {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.Unmap()
+}
