@@ -1,6 +1,7 @@
 // Command http-api deploys the orders API on an API Gateway HTTP API, the
 // Go handler protected by lambdawaf (in-process wiring on provided.al2023,
-// arm64).
+// arm64), with a shared-state table so that its rate limit and flagged
+// sources hold across every execution environment (scope: global).
 package main
 
 import (
@@ -21,8 +22,15 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	// The protection group's table: fleet-wide rate limits and flagged
+	// sources (lambdawaf.yaml: scope: global, flagging).
+	fleet, err := lambdawaf.NewSharedState(ctx, "orders", &lambdawaf.SharedStateArgs{Group: "orders"})
+	if err != nil {
+		return err
+	}
 	fn, err := lambdawaf.NewProtectedFunction(ctx, "orders", &lambdawaf.ProtectedFunctionArgs{
 		Function: lambda.FunctionArgs{
+			Environment:   lambda.FunctionEnvironmentArgs{Variables: fleet.Environment()},
 			Runtime:       pulumi.String("provided.al2023"),
 			Handler:       pulumi.String("bootstrap"),
 			Architectures: pulumi.StringArray{pulumi.String(lambdawaf.ArchArm64)},
@@ -33,6 +41,9 @@ func program(ctx *pulumi.Context) error {
 		Waf: waf,
 	})
 	if err != nil {
+		return err
+	}
+	if _, err := fleet.Grant(ctx, "orders-fleet", fn.RoleName); err != nil {
 		return err
 	}
 	api, err := apigatewayv2.NewApi(ctx, "orders", &apigatewayv2.ApiArgs{

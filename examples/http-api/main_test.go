@@ -30,6 +30,20 @@ func TestProgram(t *testing.T) {
 		t.Error("provided.al2023 Go function must use in-process wiring, not the exec wrapper")
 	}
 
+	// The shared-state table of the protection group, wired into the
+	// function's environment and its role's least-privilege grant.
+	table := cloud.One(t, "aws:dynamodb/table:Table", "orders")
+	if table.Str(t, "billingMode") != "PAY_PER_REQUEST" {
+		t.Errorf("shared-state table billing %q, want on demand", table.Str(t, "billingMode"))
+	}
+	if env["LAMBDAWAF_FLEET_GROUP"] != "orders" || env["LAMBDAWAF_FLEET_TABLE"] == "" {
+		t.Errorf("fleet environment %v", env)
+	}
+	grant := cloud.One(t, "aws:iam/rolePolicy:RolePolicy", "orders-fleet-lambdawaf-shared-state")
+	if doc := grant.Str(t, "policy"); !strings.Contains(doc, "dynamodb:LeadingKeys") || !strings.Contains(doc, `"orders#*"`) {
+		t.Errorf("shared-state grant %s lacks the group's LeadingKeys condition", doc)
+	}
+
 	integ := cloud.One(t, "aws:apigatewayv2/integration:Integration", "orders")
 	if integ.Str(t, "integrationType") != "AWS_PROXY" || integ.Str(t, "payloadFormatVersion") != "2.0" {
 		t.Errorf("integration %v", integ.Inputs)

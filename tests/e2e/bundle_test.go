@@ -183,6 +183,20 @@ func records(logs *emulator.LogBuffer) map[string]map[string]any {
 	return out
 }
 
+// recordOf returns the decision record of one invocation, waiting briefly
+// for it: the agent writes records once the invocation is answered, off
+// the request path, so a record may land just after the caller has its
+// answer. nil when none came.
+func recordOf(logs *emulator.LogBuffer, requestID string) map[string]any {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		if r := records(logs)[requestID]; r != nil || time.Now().After(deadline) {
+			return r
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // TestSignedBundlesReachRunningAgents runs two real agents (two functions
 // in the Lambda emulation) under continuous load while bundles are pushed
 // to a real local S3 server: a push reaches every invocation that starts a
@@ -214,7 +228,7 @@ func TestSignedBundlesReachRunningAgents(t *testing.T) {
 	waitFor(t, 10*time.Second, "both agents run bundle v1", func() bool {
 		for i, fn := range fns {
 			res := invoke(t, fn, getEvent("/orders"), emulator.InvokeOptions{})
-			if r := records(logs[i])[res.RequestID]; r == nil || r["bundle"] != "v1" {
+			if r := recordOf(logs[i], res.RequestID); r == nil || r["bundle"] != "v1" {
 				return false
 			}
 		}
@@ -336,7 +350,7 @@ func TestSignedBundlesReachRunningAgents(t *testing.T) {
 		}
 		var r map[string]any
 		waitFor(t, 5*time.Second, "the shadow record", func() bool {
-			r = records(logs[i])[res.RequestID]
+			r = recordOf(logs[i], res.RequestID)
 			return r != nil
 		})
 		diff, _ := json.Marshal(r["shadow_diff"])
@@ -392,7 +406,7 @@ func TestSignedBundlesUnderManagedInstances(t *testing.T) {
 	fn, logs := startFunction(t, setup{handler: "echo", env: w.env, cfg: emulator.Config{Concurrency: 2}})
 	waitFor(t, 10*time.Second, "the agent runs bundle v1", func() bool {
 		res := invoke(t, fn, getEvent("/orders"), emulator.InvokeOptions{})
-		r := records(logs)[res.RequestID]
+		r := recordOf(logs, res.RequestID)
 		return r != nil && r["bundle"] == "v1"
 	})
 	if got := decisions(t, []*emulator.Function{fn}, "/admin"); got[0] != "allow" {

@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -180,10 +182,18 @@ func TestOutboundMasksEveryLeakKindInAStream(t *testing.T) {
 	for _, kind := range []string{"card", "ssn", "aws-access-key", "aws-secret-key", "private-key", "db-error", "stack-trace"} {
 		text.WriteString("order summary for " + kind + ": " + leaks[kind] + "\nthank you for shopping\n")
 	}
+	// The handler is told what to stream by a direct invoke, an event of no
+	// known trigger, which the agent inspects like any other (and the leak
+	// samples in it read as code): this test is about the response, so the
+	// function's policy lets unknown triggers through uninspected.
+	cfgPath := filepath.Join(t.TempDir(), "lambdawaf.yaml")
+	if err := os.WriteFile(cfgPath, []byte("unknownTrigger: allow\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, mode := range []string{"mask", "block"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
-			fn, logs := startTelemetryFunction(t, "stream", map[string]string{contract.EnvOutbound: mode}, emulator.Config{Timeout: 10 * time.Second})
+			fn, logs := startTelemetryFunction(t, "stream", map[string]string{contract.EnvOutbound: mode, contract.EnvConfig: cfgPath}, emulator.Config{Timeout: 10 * time.Second})
 			ev, _ := json.Marshal(map[string]any{"text": text.String(), "chunkBytes": 7, "intervalMs": 1})
 			res := invoke(t, fn, string(ev), emulator.InvokeOptions{Streaming: true})
 			if res.Stream == nil {

