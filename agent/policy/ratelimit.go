@@ -1,26 +1,21 @@
 package policy
 
 import (
-	"container/list"
 	"reflect"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/policy/ratelimit"
 )
 
-// rateLimit is a set of token buckets, one per key, held in this execution
-// environment only. Lambda runs many environments side by side and each has
-// its own buckets, so a limit of N per minute is N per minute per
-// environment: a coarse brake against one client hammering one warm
-// environment, not a global quota (use API Gateway throttling or AWS WAF
-// for that).
+// rateLimit is one configured rate limit: which requests it counts, by
+// which key, and what refusing does. Per-environment limits count in token
+// buckets (package ratelimit); global ones in the shared state.
 type rateLimit struct {
 	spec    RateLimitSpec // as written, to recognise the same limit after a reload
 	id      string
 	key     field
-	keyKind string  // source-ip, route, header, claim
-	rate    float64 // tokens per second
-	burst   float64
+	keyKind string // source-ip, route, header, claim
 	routes  []routePattern
 	action  Outcome
 	status  int
@@ -30,19 +25,11 @@ type rateLimit struct {
 	// per-environment bucket.
 	global int
 
-	mu      sync.Mutex
-	buckets map[string]*list.Element // of *bucket
-	lru     list.List                // front = most recently used
-}
-
-type bucket struct {
-	key    string
-	tokens float64
-	last   time.Time
+	buckets *ratelimit.Buckets
 }
 
 func compileRateLimit(pr *problems, path []string, s *RateLimitSpec) *rateLimit {
-	rl := &rateLimit{spec: *s, id: s.ID, action: outcomeOf(s.Action, Block), status: s.Status, maxKeys: s.MaxKeys, buckets: map[string]*list.Element{}}
+	rl := &rateLimit{spec: *s, id: s.ID, action: outcomeOf(s.Action, Block), status: s.Status, maxKeys: s.MaxKeys}
 	if rl.action == "" {
 		pr.add(at(path, "action"), "expected block or log")
 	}
@@ -73,11 +60,11 @@ func compileRateLimit(pr *problems, path []string, s *RateLimitSpec) *rateLimit 
 		pr.add(at(path, "scope"), "expected environment or global, got %q", s.Scope)
 		return nil
 	}
-	rl.rate = float64(s.Limit) / period.Seconds()
-	rl.burst = float64(s.Limit)
+	burst := float64(s.Limit)
 	if s.Burst > 0 {
-		rl.burst = float64(s.Burst)
+		burst = float64(s.Burst)
 	}
+	rl.buckets = ratelimit.New(float64(s.Limit)/period.Seconds(), burst, rl.maxKeys)
 	switch {
 	case s.Key == "source-ip":
 		rl.key, rl.keyKind = field{kind: fSourceIP}, "source-ip"
@@ -103,35 +90,7 @@ func compileRateLimit(pr *problems, path []string, s *RateLimitSpec) *rateLimit 
 }
 
 // allow takes one token from key's bucket.
-func (rl *rateLimit) allow(key string, now time.Time) bool {
-	rl.mu.Lock()
-	defer rl.mu.Unlock()
-	if el, ok := rl.buckets[key]; ok {
-		rl.lru.MoveToFront(el)
-		b := el.Value.(*bucket)
-		if el := now.Sub(b.last).Seconds(); el > 0 {
-			b.tokens += el * rl.rate
-			if b.tokens > rl.burst {
-				b.tokens = rl.burst
-			}
-		}
-		b.last = now
-		if b.tokens < 1 {
-			return false
-		}
-		b.tokens--
-		return true
-	}
-	if rl.lru.Len() >= rl.maxKeys {
-		// Evict the least recently seen key: it starts afresh if it comes
-		// back, which errs on the side of letting traffic through.
-		old := rl.lru.Back()
-		rl.lru.Remove(old)
-		delete(rl.buckets, old.Value.(*bucket).key)
-	}
-	rl.buckets[key] = rl.lru.PushFront(&bucket{key: key, tokens: rl.burst - 1, last: now})
-	return true
-}
+func (rl *rateLimit) allow(key string, now time.Time) bool { return rl.buckets.Allow(key, now) }
 
 // KeepRateLimits makes p continue the buckets of old's rate limits that
 // are unchanged (same id and settings), so reloading a configuration does
