@@ -10,8 +10,8 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/internal/leak"
 	"github.com/lambdawaf/lambdawaf/agent/outbound"
-	"github.com/lambdawaf/lambdawaf/agent/outbound/leak"
 )
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }

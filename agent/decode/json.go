@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
+	"github.com/lambdawaf/lambdawaf/agent/internal/jsonscan"
 )
 
 // frame is one open JSON container during a walk.

@@ -7,8 +7,8 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
 	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/internal/jsonscan"
 )
 
 // Encoding names recorded in event.Value.Decoded.

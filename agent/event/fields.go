@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
+	"github.com/lambdawaf/lambdawaf/agent/internal/jsonscan"
 )
 
 // An event that a caller builds itself (a direct invoke, a forwarding

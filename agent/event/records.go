@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
+	"github.com/lambdawaf/lambdawaf/agent/internal/jsonscan"
 )
 
 // WithoutRecords returns payload, a batch event of trigger t, with the

@@ -2,7 +2,7 @@ package event
 
 import (
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
+	"github.com/lambdawaf/lambdawaf/agent/internal/jsonscan"
 )
 
 // scanV1 is scanV2 for API Gateway REST, WebSocket and ALB events: one

@@ -6,7 +6,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
+	"github.com/lambdawaf/lambdawaf/agent/internal/jsonscan"
 )
 
 // scanV2 fills ev from an HTTP API v2 / Function URL payload in one pass,

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"slices"
 
-	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
+	"github.com/lambdawaf/lambdawaf/agent/internal/jsonscan"
 )
 
 // shape is what one light pass over the top-level keys of an event reveals:

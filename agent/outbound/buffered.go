@@ -14,9 +14,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/lambdawaf/lambdawaf/agent/decode/jsonscan"
 	"github.com/lambdawaf/lambdawaf/agent/event"
-	"github.com/lambdawaf/lambdawaf/agent/outbound/leak"
+	"github.com/lambdawaf/lambdawaf/agent/internal/jsonscan"
+	"github.com/lambdawaf/lambdawaf/agent/internal/leak"
 )
 
 // genericErrorBody is the body of a withheld response. It says nothing

@@ -22,7 +22,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
-	"github.com/lambdawaf/lambdawaf/agent/outbound/leak"
+	"github.com/lambdawaf/lambdawaf/agent/internal/leak"
 	"github.com/lambdawaf/lambdawaf/agent/policy"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )

@@ -16,7 +16,7 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
-	"github.com/lambdawaf/lambdawaf/agent/outbound/leak"
+	"github.com/lambdawaf/lambdawaf/agent/internal/leak"
 	"github.com/lambdawaf/lambdawaf/agent/policy"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/contract"
-	"github.com/lambdawaf/lambdawaf/agent/outbound/leak"
+	"github.com/lambdawaf/lambdawaf/agent/internal/leak"
 )
 
 // IntegrationResponseType is the content type of a Function URL streaming

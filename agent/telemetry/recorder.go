@@ -14,8 +14,8 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/agentkey"
 	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/internal/leak"
 	"github.com/lambdawaf/lambdawaf/agent/outbound"
-	"github.com/lambdawaf/lambdawaf/agent/outbound/leak"
 	"github.com/lambdawaf/lambdawaf/agent/policy"
 )
 

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
-	"github.com/lambdawaf/lambdawaf/agent/outbound/leak"
+	"github.com/lambdawaf/lambdawaf/agent/internal/leak"
 )
 
 // Bounds on what one record carries, so that a hostile request cannot make
