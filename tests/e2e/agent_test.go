@@ -253,7 +253,12 @@ func TestTimeoutResetsAndTheAgentReinitialises(t *testing.T) {
 	if err := fn.WaitInit(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	// The reset is asynchronous: the new environment may still be on its
+	// way when the old one's init is reported done.
 	envs := fn.Environments()
+	for deadline := time.Now().Add(5 * time.Second); len(envs) < 2 && time.Now().Before(deadline); envs = fn.Environments() {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if len(envs) != 2 || envs[0].ShutdownReason != "timeout" {
 		t.Fatalf("environments: %+v", envs)
 	}
