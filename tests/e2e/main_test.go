@@ -28,21 +28,7 @@ var (
 	emptyLayer string // /opt without the agent
 )
 
-func TestMain(m *testing.M) {
-	tmp, err := os.MkdirTemp("", "lambdawaf-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := 1
-	if err := build(tmp); err != nil {
-		fmt.Fprintln(os.Stderr, "e2e build:", err)
-	} else {
-		code = m.Run()
-	}
-	os.RemoveAll(tmp)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, "e2e", build) }
 
 // build compiles the extension (static, with test hooks, as it ships
 // inside the layer) and the handlers, and lays out the layer directory as

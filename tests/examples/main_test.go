@@ -19,7 +19,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -46,21 +45,7 @@ var built struct {
 	pythonErr, nodeErr error
 }
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "lambdawaf-examples-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := 1
-	if err := build(dir); err != nil {
-		fmt.Fprintln(os.Stderr, "tests/examples build:", err)
-	} else {
-		code = m.Run()
-	}
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, "examples", build) }
 
 // build compiles the production extension (no testhooks tag) and the Go
 // handlers concurrently, lays out the layer with layer.Install, and finds

@@ -18,7 +18,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -36,21 +35,7 @@ var built struct {
 	pythonErr         error
 }
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "lambdawaf-redteam-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := 1
-	if err := build(dir); err != nil {
-		fmt.Fprintln(os.Stderr, "tests/redteam build:", err)
-	} else {
-		code = m.Run()
-	}
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m, "redteam", build) }
 
 // build compiles the production extension (no test hooks) and lays out
 // the layer as it ships.
