@@ -42,9 +42,9 @@ var version = "dev"
 func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger, work *background.Runner) (in proxy.Inspector, shutdown func(context.Context) error, afterResponse func(), err error) {
 	tel := telemetry.Start(ctx, telemetry.Options{
 		Stdout:         stdout,
-		Records:        cfg.settings.Records,
-		SecretARN:      cfg.settings.AgentKeySecretARN,
-		FirehoseStream: cfg.settings.FirehoseStream,
+		Records:        cfg.Records,
+		SecretARN:      cfg.AgentKeySecretARN,
+		FirehoseStream: cfg.FirehoseStream,
 		AgentVersion:   version,
 		Logger:         log,
 		DeferRecords:   true,
@@ -52,29 +52,29 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	opts := firewall.Options{
 		Logger:            &log,
 		Observer:          tel.Recorder,
-		StreamingTriggers: cfg.streaming,
+		StreamingTriggers: cfg.Streaming,
 	}
-	shared := &sharedStates{ctx: ctx, settings: cfg.settings, key: tel.Key, work: work, log: log}
+	shared := &sharedStates{ctx: ctx, settings: cfg.Settings, key: tel.Key, work: work, log: log}
 	opts.SharedState = shared.forPolicy
 	// LAMBDAWAF_MODE, when set, wins over the configuration document's
 	// mode; unset, the document decides.
-	if cfg.settings.ModeSet {
-		opts.Mode = cfg.settings.Mode
+	if cfg.ModeSet {
+		opts.Mode = cfg.Mode
 	}
-	if err := cfg.settings.OutboundErr; err != nil {
+	if err := cfg.OutboundErr; err != nil {
 		// Outbound inspection rewrites responses only when asked to; a
 		// misspelt setting leaves responses untouched rather than
 		// guessing, and says so.
 		log.Error().Err(err).Msg("outbound inspection is off: invalid setting")
-	} else if cfg.settings.OutboundOn {
-		opts.ResponseFilters = outbound.New(cfg.settings.Outbound, tel.Recorder, log)
+	} else if cfg.OutboundOn {
+		opts.ResponseFilters = outbound.New(cfg.Outbound, tel.Recorder, log)
 	}
-	opts.Bundle = bakedBundle(cfg.settings.Bundles)
-	fw, err := firewall.Open(cfg.settings.ConfigPath, opts)
+	opts.Bundle = bakedBundle(cfg.Bundles)
+	fw, err := firewall.Open(cfg.ConfigPath, opts)
 	if fw == nil {
 		return nil, nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
 	}
-	startBundles(ctx, cfg.settings.Bundles, cfg.settings.BundlesErr, fw, tel.Metrics.Count, work, log)
+	startBundles(ctx, cfg.Bundles, cfg.BundlesErr, fw, tel.Metrics.Count, work, log)
 	stop := func(ctx context.Context) error {
 		return errors.Join(fw.WaitShadows(ctx), tel.Shutdown(ctx))
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lambdawaf/lambdawaf/agent/background"
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/lifecycle"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
@@ -61,22 +62,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// One synchronised stdout for the agent's own log lines and its
 	// decision records and metrics, so that lines never interleave.
 	stdout = zerolog.SyncWriter(stdout)
-	log := zerolog.New(stdout).Level(cfg.logLevel).With().Timestamp().Str("agent", "lambdawaf").Logger()
+	log := zerolog.New(stdout).Level(cfg.LogLevel).With().Timestamp().Str("agent", "lambdawaf").Logger()
 	name := filepath.Base(args[0])
 
 	// 1. Bind before anything else.
 	var ln net.Listener
-	bindErr := cfg.portErr
+	bindErr := cfg.PortErr
 	if bindErr == nil {
-		ln, bindErr = listen(ctx, cfg.listenAddr)
+		ln, bindErr = listen(ctx, cfg.ListenAddr)
 	}
 
 	// 2. Register under the executable's own file name.
-	if cfg.extAPI == "" {
+	if cfg.RuntimeAPI == "" {
 		log.Error().Msg("AWS_LAMBDA_RUNTIME_API is not set: cannot reach the Extensions API; not running inside Lambda?")
 		return 1
 	}
-	ext, err := lifecycle.NewClient(cfg.extAPI)
+	ext, err := lifecycle.NewClient(cfg.RuntimeAPI)
 	if err != nil {
 		log.Error().Err(err).Msg("cannot use AWS_LAMBDA_RUNTIME_API")
 		return 1
@@ -111,18 +112,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// invocations in flight (Managed Instances).
 	work := background.New(background.Options{Logger: log})
 	answers := background.NewAnswers()
-	timerDriven := !invokeEvents || cfg.settings.MaxConcurrency > 0
+	timerDriven := !invokeEvents || cfg.MaxConcurrency > 0
 	// In Lambda Managed Instances the runtime's workers all poll next; keep
 	// as many next calls waiting upstream as there are workers.
-	opts := []proxy.Option{proxy.WithLogger(log), proxy.WithFailClosed(cfg.failClosed), proxy.WithPrefetch(cfg.settings.MaxConcurrency)}
-	if len(cfg.streaming) > 0 {
-		opts = append(opts, proxy.WithStreamedBlocks(firewall.StreamedInvocations(cfg.streaming)))
+	opts := []proxy.Option{proxy.WithLogger(log), proxy.WithFailClosed(cfg.FailClosed), proxy.WithPrefetch(cfg.MaxConcurrency)}
+	if len(cfg.Streaming) > 0 {
+		opts = append(opts, proxy.WithStreamedBlocks(firewall.StreamedInvocations(cfg.Streaming)))
 	}
 	var deferred *deferredInspector
-	if cfg.mode != modeOff {
+	if cfg.Mode != contract.ModeOff {
 		deferred = newDeferredInspector()
 		var in proxy.Inspector = deferred
-		if cfg.mode == modeLog {
+		if cfg.Mode == contract.ModeLog {
 			in = logOnly{in: deferred, log: log}
 		}
 		opts = append(opts, proxy.WithInspector(in))
@@ -137,7 +138,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			deferred.afterResponse()
 		}
 	}))
-	p, err := proxy.New(cfg.upstream, opts...)
+	p, err := proxy.New(cfg.Upstream, opts...)
 	if err != nil {
 		return initError(ctx, ext, log, "Extension.ConfigInvalid", err, ln)
 	}
@@ -149,7 +150,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			t := time.Now()
 			in, stop, after, err := newInspector(ctx, cfg, stdout, log, work)
 			if err != nil {
-				log.Error().Err(err).Bool("fail_closed", cfg.failClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
+				log.Error().Err(err).Bool("fail_closed", cfg.FailClosed).Msg("cannot build the inspector; every invocation follows the failure policy")
 			} else {
 				log.Debug().Dur("build_ms", time.Since(t)).Msg("inspector ready")
 			}
@@ -160,7 +161,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	// A few log lines (microseconds) are all that stands between
 	// registration and the first event/next.
-	for _, problem := range cfg.problems {
+	for _, problem := range cfg.Problems {
 		log.Warn().Msg(problem)
 	}
 	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
@@ -172,12 +173,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		// used until that is understood.
 		log.Warn().Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events; registered for SHUTDOWN only, so bypass detection is off")
 	}
-	streamed := make([]string, 0, len(cfg.streaming)) // [] rather than null when off
-	for _, t := range cfg.streaming {
+	streamed := make([]string, 0, len(cfg.Streaming)) // [] rather than null when off
+	for _, t := range cfg.Streaming {
 		streamed = append(streamed, string(t))
 	}
-	log.Info().Str("name", name).Str("listen", cfg.listenAddr).Str("upstream", cfg.upstream).
-		Str("mode", cfg.mode).Bool("fail_closed", cfg.failClosed).Strs("response_streaming", streamed).Int("workers", cfg.settings.MaxConcurrency).
+	log.Info().Str("name", name).Str("listen", cfg.ListenAddr).Str("upstream", cfg.Upstream).
+		Str("mode", string(cfg.Mode)).Bool("fail_closed", cfg.FailClosed).Strs("response_streaming", streamed).Int("workers", cfg.MaxConcurrency).
 		Dur("startup_ms", time.Since(start)).
 		Msg("lambdawaf agent running")
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 
 	"github.com/lambdawaf/lambdawaf/agent/emulator"
@@ -314,26 +315,26 @@ func TestLoadConfig(t *testing.T) {
 		env          map[string]string
 		listen       string
 		upstream     string
-		mode         string
+		mode         contract.Mode
 		failClosed   bool
 		level        zerolog.Level
 		problems     int
 		validateFail bool
 	}{
-		{"defaults", map[string]string{"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}, "127.0.0.1:9009", "127.0.0.1:9001", modeBlock, false, zerolog.InfoLevel, 0, false},
-		{"chained", map[string]string{"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001", "LAMBDAWAF_UPSTREAM": "127.0.0.1:9100", "LAMBDAWAF_PORT": "9200"}, "127.0.0.1:9200", "127.0.0.1:9100", modeBlock, false, zerolog.InfoLevel, 0, false},
-		{"log closed debug", map[string]string{"AWS_LAMBDA_RUNTIME_API": "h:1", "LAMBDAWAF_MODE": "LOG", "LAMBDAWAF_FAILURE_POLICY": "closed", "LAMBDAWAF_LOG_LEVEL": "debug"}, "127.0.0.1:9009", "h:1", modeLog, false, zerolog.DebugLevel, 1, false},
-		{"closed", map[string]string{"AWS_LAMBDA_RUNTIME_API": "h:1", "LAMBDAWAF_FAILURE_POLICY": "closed", "LAMBDAWAF_MODE": "off"}, "127.0.0.1:9009", "h:1", modeOff, true, zerolog.InfoLevel, 0, false},
-		{"garbage falls back", map[string]string{"AWS_LAMBDA_RUNTIME_API": "h:1", "LAMBDAWAF_MODE": "panic", "LAMBDAWAF_FAILURE_POLICY": "maybe", "LAMBDAWAF_LOG_LEVEL": "loud"}, "127.0.0.1:9009", "h:1", modeBlock, false, zerolog.InfoLevel, 3, false},
-		{"no upstream", map[string]string{}, "127.0.0.1:9009", "", modeBlock, false, zerolog.InfoLevel, 0, true},
-		{"self loop via localhost", map[string]string{"AWS_LAMBDA_RUNTIME_API": "localhost:9009"}, "127.0.0.1:9009", "localhost:9009", modeBlock, false, zerolog.InfoLevel, 0, true},
-		{"bad port", map[string]string{"AWS_LAMBDA_RUNTIME_API": "h:1", "LAMBDAWAF_PORT": "70000"}, "127.0.0.1:70000", "h:1", modeBlock, false, zerolog.InfoLevel, 0, true},
+		{"defaults", map[string]string{"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}, "127.0.0.1:9009", "127.0.0.1:9001", contract.ModeBlock, false, zerolog.InfoLevel, 0, false},
+		{"chained", map[string]string{"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001", "LAMBDAWAF_UPSTREAM": "127.0.0.1:9100", "LAMBDAWAF_PORT": "9200"}, "127.0.0.1:9200", "127.0.0.1:9100", contract.ModeBlock, false, zerolog.InfoLevel, 0, false},
+		{"log closed debug", map[string]string{"AWS_LAMBDA_RUNTIME_API": "h:1", "LAMBDAWAF_MODE": "LOG", "LAMBDAWAF_FAILURE_POLICY": "closed", "LAMBDAWAF_LOG_LEVEL": "debug"}, "127.0.0.1:9009", "h:1", contract.ModeLog, false, zerolog.DebugLevel, 1, false},
+		{"closed", map[string]string{"AWS_LAMBDA_RUNTIME_API": "h:1", "LAMBDAWAF_FAILURE_POLICY": "closed", "LAMBDAWAF_MODE": "off"}, "127.0.0.1:9009", "h:1", contract.ModeOff, true, zerolog.InfoLevel, 0, false},
+		{"garbage falls back", map[string]string{"AWS_LAMBDA_RUNTIME_API": "h:1", "LAMBDAWAF_MODE": "panic", "LAMBDAWAF_FAILURE_POLICY": "maybe", "LAMBDAWAF_LOG_LEVEL": "loud"}, "127.0.0.1:9009", "h:1", contract.ModeBlock, false, zerolog.InfoLevel, 3, false},
+		{"no upstream", map[string]string{}, "127.0.0.1:9009", "", contract.ModeBlock, false, zerolog.InfoLevel, 0, true},
+		{"self loop via localhost", map[string]string{"AWS_LAMBDA_RUNTIME_API": "localhost:9009"}, "127.0.0.1:9009", "localhost:9009", contract.ModeBlock, false, zerolog.InfoLevel, 0, true},
+		{"bad port", map[string]string{"AWS_LAMBDA_RUNTIME_API": "h:1", "LAMBDAWAF_PORT": "70000"}, "127.0.0.1:70000", "h:1", contract.ModeBlock, false, zerolog.InfoLevel, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := loadConfig(envOf(tt.env))
-			if c.listenAddr != tt.listen || c.upstream != tt.upstream || c.mode != tt.mode || c.failClosed != tt.failClosed ||
-				c.logLevel != tt.level || len(c.problems) != tt.problems {
+			if c.ListenAddr != tt.listen || c.Upstream != tt.upstream || c.Mode != tt.mode || c.FailClosed != tt.failClosed ||
+				c.LogLevel != tt.level || len(c.Problems) != tt.problems {
 				t.Errorf("config = %+v", c)
 			}
 			if err := c.validate(); (err != nil) != tt.validateFail {

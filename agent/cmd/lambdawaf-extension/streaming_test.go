@@ -28,8 +28,8 @@ func TestResponseStreamingSetting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := loadConfig(envOf(map[string]string{"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001", "LAMBDAWAF_RESPONSE_STREAMING": tt.value}))
-		if !slices.Equal(c.streaming, tt.want) || len(c.problems) != tt.problems {
-			t.Errorf("LAMBDAWAF_RESPONSE_STREAMING=%q: streaming %v problems %q", tt.value, c.streaming, c.problems)
+		if !slices.Equal(c.Streaming, tt.want) || len(c.Problems) != tt.problems {
+			t.Errorf("LAMBDAWAF_RESPONSE_STREAMING=%q: streaming %v problems %q", tt.value, c.Streaming, c.Problems)
 		}
 	}
 }
