@@ -168,9 +168,22 @@ func (s *sqliState) merge(tokenA, tokenB *sqliToken) bool {
 		return false
 	}
 
-	tmp := tokenA.val[:tokenA.len] + " " + tokenB.val[:tokenB.len]
-	ch := s.lookupWord(sqliLookupWord, tmp)
+	// (changed: the pair is looked up upper-cased in a stack buffer and
+	// concatenated only when it is a phrase)
+	var buf [tokenSize]byte
+	upper, ok := appendUpperASCII(buf[:0], tokenA.val[:tokenA.len])
+	if ok {
+		upper = append(upper, ' ')
+		upper, ok = appendUpperASCII(upper, tokenB.val[:tokenB.len])
+	}
+	var ch byte
+	if ok {
+		ch = searchUpper(upper, sqlKeywords)
+	} else {
+		ch = s.lookupWord(sqliLookupWord, tokenA.val[:tokenA.len]+" "+tokenB.val[:tokenB.len])
+	}
 	if ch != byteNull {
+		tmp := tokenA.val[:tokenA.len] + " " + tokenB.val[:tokenB.len]
 		tokenA.assign(ch, tokenA.pos, len(tmp), tmp)
 		return true
 	}

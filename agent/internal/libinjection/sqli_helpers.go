@@ -120,6 +120,32 @@ func toUpperCmp(expectedUpper, s string) bool {
 }
 
 func searchKeyword(key string, keywords map[string]byte) byte {
+	var buf [tokenSize]byte
+	upper, ok := appendUpperASCII(buf[:0], key)
+	if !ok {
+		return searchKeywordUnicode(key, keywords)
+	}
+	return searchUpper(upper, keywords)
+}
+
+// searchUpper looks up an upper-cased ASCII word of at most tokenSize
+// bytes, first in keywordFilter; the map index of a converted byte slice
+// does not allocate.
+func searchUpper(upper []byte, keywords map[string]byte) byte {
+	n := len(upper)
+	if n == 0 || keywordFilter[n][upper[0]]&(1<<(upper[n-1]&63)) == 0 {
+		return byteNull
+	}
+	if val, ok := keywords[string(upper)]; ok {
+		return val
+	}
+	return byteNull
+}
+
+// searchKeywordUnicode is upstream's lookup, kept for words that are not
+// ASCII: strings.ToUpper maps some of them to ASCII keywords ("ſelect",
+// with a long s, is SELECT).
+func searchKeywordUnicode(key string, keywords map[string]byte) byte {
 	upperKey := strings.ToUpper(key)
 
 	if val, ok := keywords[upperKey]; ok {
@@ -128,3 +154,37 @@ func searchKeyword(key string, keywords map[string]byte) byte {
 
 	return byteNull
 }
+
+// appendUpperASCII appends s upper-cased to dst; ok is false when s is
+// longer than dst's capacity or holds a byte that is not ASCII (dst is
+// then unusable).
+func appendUpperASCII(dst []byte, s string) ([]byte, bool) {
+	if len(dst)+len(s) > cap(dst) {
+		return dst, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return dst, false
+		}
+		if c >= 'a' && c <= 'z' {
+			c -= 0x20
+		}
+		dst = append(dst, c)
+	}
+	return dst, true
+}
+
+// keywordFilter has, for each length and first byte of a key of
+// sqlKeywords (all ASCII upper case, at most tokenSize bytes), a bit for
+// the last byte modulo 64: a word whose bit is clear is not a key, which
+// is what nearly every word of a long input is.
+var keywordFilter = func() *[tokenSize + 1][256]uint64 {
+	var f [tokenSize + 1][256]uint64
+	for k := range sqlKeywords {
+		if n := len(k); n > 0 && n <= tokenSize {
+			f[n][k[0]] |= 1 << (k[n-1] & 63)
+		}
+	}
+	return &f
+}()
