@@ -11,6 +11,8 @@ import (
 // tokenizer busy to their end.
 var benchInputs = []struct{ name, s string }{
 	{"tag-openers", strings.Repeat("<a", 128<<10)},
+	{"angles", strings.Repeat("<", 256<<10)},
+	{"elements", strings.Repeat("<a>\n", 64<<10)},
 	{"word-operator", strings.Repeat("a=", 128<<10)},
 	{"comments", strings.Repeat("/**/", 64<<10)},
 	{"attributes", strings.Repeat(" onerror=", 28<<10)},

@@ -28,12 +28,12 @@ func (h *h5State) stateBogusComment() bool {
 		h.tokenStart = h.s[h.pos:]
 		h.tokenLen = h.len - h.pos
 		h.pos = h.len
-		h.state = h.stateEOF
+		h.state = (*h5State).stateEOF
 	} else {
 		h.tokenStart = h.s[h.pos:]
 		h.tokenLen = index
 		h.pos = h.pos + index + 1
-		h.state = h.stateData
+		h.state = (*h5State).stateData
 	}
 
 	h.tokenType = html5TypeTagComment
@@ -50,7 +50,7 @@ func (h *h5State) stateBogusComment2() bool {
 			h.tokenLen = h.len - h.pos
 			h.pos = h.len
 			h.tokenType = html5TypeTagComment
-			h.state = h.stateEOF
+			h.state = (*h5State).stateEOF
 			return true
 		}
 
@@ -63,7 +63,7 @@ func (h *h5State) stateBogusComment2() bool {
 		h.tokenStart = h.s[h.pos:]
 		h.tokenLen = index
 		h.pos = pos + index + 2
-		h.state = h.stateData
+		h.state = (*h5State).stateData
 		h.tokenType = html5TypeTagComment
 		return true
 	}
@@ -89,7 +89,7 @@ func (h *h5State) stateComment() bool {
 
 		// did not find anything or has less than 3 characters
 		if index == -1 || pos+index+3 > h.len {
-			h.state = h.stateEOF
+			h.state = (*h5State).stateEOF
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = h.len - h.pos
 			h.tokenType = html5TypeTagComment
@@ -103,7 +103,7 @@ func (h *h5State) stateComment() bool {
 		}
 
 		if pos+index+offset == h.len {
-			h.state = h.stateEOF
+			h.state = (*h5State).stateEOF
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = h.len - h.pos
 			h.tokenType = html5TypeTagComment
@@ -118,7 +118,7 @@ func (h *h5State) stateComment() bool {
 		offset++
 
 		if pos+index+offset == h.len {
-			h.state = h.stateEOF
+			h.state = (*h5State).stateEOF
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = h.len - h.pos
 			h.tokenType = html5TypeTagComment
@@ -135,7 +135,7 @@ func (h *h5State) stateComment() bool {
 		h.tokenStart = h.s[h.pos:]
 		h.tokenLen = index + pos - h.pos
 		h.pos = pos + index + offset
-		h.state = h.stateData
+		h.state = (*h5State).stateData
 		h.tokenType = html5TypeTagComment
 		return true
 	}
@@ -150,13 +150,13 @@ func (h *h5State) stateCData() bool {
 		// did not find anything or has less 3 chars left
 		switch {
 		case index == -1 || pos+index+3 > h.len:
-			h.state = h.stateEOF
+			h.state = (*h5State).stateEOF
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = h.len - h.pos
 			h.tokenType = html5TypeDataText
 			return true
 		case h.s[pos+index+1] == byteRightB && h.s[pos+index+2] == byteGT:
-			h.state = h.stateData
+			h.state = (*h5State).stateData
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = pos + index - h.pos
 			h.pos = pos + index + 3
@@ -174,10 +174,10 @@ func (h *h5State) stateDoctype() bool {
 
 	index := strings.IndexByte(h.s[h.pos:], byteGT)
 	if index == -1 {
-		h.state = h.stateEOF
+		h.state = (*h5State).stateEOF
 		h.tokenLen = h.len - h.pos
 	} else {
-		h.state = h.stateData
+		h.state = (*h5State).stateData
 		h.tokenLen = index
 		h.pos = h.pos + index + 1
 	}
@@ -215,7 +215,7 @@ func (h *h5State) stateSelfClosingStartTag() bool {
 		h.tokenStart = h.s[h.pos-1:]
 		h.tokenLen = 2
 		h.tokenType = html5TypeTagNameSelfClose
-		h.state = h.stateData
+		h.state = (*h5State).stateData
 		h.pos++
 		return true
 	}
@@ -229,9 +229,9 @@ func (h *h5State) stateTagNameClose() bool {
 	h.tokenType = html5TypeTagNameClose
 	h.pos++
 	if h.pos < h.len {
-		h.state = h.stateData
+		h.state = (*h5State).stateData
 	} else {
-		h.state = h.stateEOF
+		h.state = (*h5State).stateEOF
 	}
 	return true
 }
@@ -254,14 +254,14 @@ func (h *h5State) stateTagName() bool {
 			h.tokenLen = pos - h.pos
 			h.tokenType = html5TypeTagNameOpen
 			h.pos = pos + 1
-			h.state = h.stateBeforeAttributeName
+			h.state = (*h5State).stateBeforeAttributeName
 			return true
 		case ch == byteSlash:
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = pos - h.pos
 			h.tokenType = html5TypeTagNameOpen
 			h.pos = pos + 1
-			h.state = h.stateSelfClosingStartTag
+			h.state = (*h5State).stateSelfClosingStartTag
 			return true
 		case ch == byteGT:
 			h.tokenStart = h.s[h.pos:]
@@ -270,11 +270,11 @@ func (h *h5State) stateTagName() bool {
 				h.pos = pos + 1
 				h.isClose = false
 				h.tokenType = html5TypeTagClose
-				h.state = h.stateData
+				h.state = (*h5State).stateData
 			} else {
 				h.pos = pos
 				h.tokenType = html5TypeTagNameOpen
-				h.state = h.stateTagNameClose
+				h.state = (*h5State).stateTagNameClose
 			}
 			return true
 		default:
@@ -285,7 +285,7 @@ func (h *h5State) stateTagName() bool {
 	h.tokenStart = h.s[h.pos:]
 	h.tokenLen = h.len - h.pos
 	h.tokenType = html5TypeTagNameOpen
-	h.state = h.stateEOF
+	h.state = (*h5State).stateEOF
 	return true
 }
 
@@ -343,7 +343,7 @@ func (h *h5State) stateTagOpen() bool {
 		h.tokenStart = h.s[h.pos-1:]
 		h.tokenLen = 1
 		h.tokenType = html5TypeDataText
-		h.state = h.stateData
+		h.state = (*h5State).stateData
 		return true
 	}
 }
@@ -354,7 +354,7 @@ func (h *h5State) stateData() bool {
 		h.tokenStart = h.s[h.pos:]
 		h.tokenLen = h.len - h.pos
 		h.tokenType = html5TypeDataText
-		h.state = h.stateEOF
+		h.state = (*h5State).stateEOF
 		if h.tokenLen == 0 {
 			return false
 		}
@@ -364,7 +364,7 @@ func (h *h5State) stateData() bool {
 		h.tokenType = html5TypeDataText
 		h.tokenLen = index
 		h.pos = h.pos + index + 1
-		h.state = h.stateTagOpen
+		h.state = (*h5State).stateTagOpen
 		if h.tokenLen == 0 {
 			return h.stateTagOpen()
 		}
@@ -383,21 +383,21 @@ func (h *h5State) stateAttributeValueNoQuote() bool {
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = pos - h.pos
 			h.pos = pos + 1
-			h.state = h.stateBeforeAttributeName
+			h.state = (*h5State).stateBeforeAttributeName
 			return true
 		} else if ch == byteGT {
 			h.tokenType = html5TypeAttrValue
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = pos - h.pos
 			h.pos = pos
-			h.state = h.stateTagNameClose
+			h.state = (*h5State).stateTagNameClose
 			return true
 		}
 
 		pos++
 	}
 
-	h.state = h.stateEOF
+	h.state = (*h5State).stateEOF
 	h.tokenStart = h.s[h.pos:]
 	h.tokenLen = h.len - h.pos
 	h.tokenType = html5TypeAttrValue
@@ -409,7 +409,7 @@ func (h *h5State) stateBeforeAttributeValue() bool {
 	ch := h.skipWhite()
 
 	if ch == byteEOF {
-		h.state = h.stateEOF
+		h.state = (*h5State).stateEOF
 		return false
 	}
 
@@ -462,28 +462,28 @@ func (h *h5State) stateAttributeName() bool {
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = pos - h.pos
 			h.tokenType = html5TypeAttrName
-			h.state = h.stateAfterAttributeName
+			h.state = (*h5State).stateAfterAttributeName
 			h.pos = pos + 1
 			return true
 		case ch == byteSlash:
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = pos - h.pos
 			h.tokenType = html5TypeAttrName
-			h.state = h.stateSelfClosingStartTag
+			h.state = (*h5State).stateSelfClosingStartTag
 			h.pos = pos + 1
 			return true
 		case ch == byteEquals:
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = pos - h.pos
 			h.tokenType = html5TypeAttrName
-			h.state = h.stateBeforeAttributeValue
+			h.state = (*h5State).stateBeforeAttributeValue
 			h.pos = pos + 1
 			return true
 		case ch == byteGT:
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = pos - h.pos
 			h.tokenType = html5TypeAttrName
-			h.state = h.stateTagNameClose
+			h.state = (*h5State).stateTagNameClose
 			h.pos = pos
 			return true
 		default:
@@ -495,7 +495,7 @@ func (h *h5State) stateAttributeName() bool {
 	h.tokenStart = h.s[h.pos:]
 	h.tokenLen = h.len - h.pos
 	h.tokenType = html5TypeAttrName
-	h.state = h.stateEOF
+	h.state = (*h5State).stateEOF
 	h.pos = h.len
 	return true
 }
@@ -522,7 +522,7 @@ func (h *h5State) stateBeforeAttributeName() bool {
 			return h.stateSelfClosingStartTag()
 
 		case byteGT:
-			h.state = h.stateData
+			h.state = (*h5State).stateData
 			h.tokenStart = h.s[h.pos:]
 			h.tokenLen = 1
 			h.tokenType = html5TypeTagNameClose
@@ -554,7 +554,7 @@ func (h *h5State) stateAfterAttributeValueQuotedState() bool {
 		h.tokenLen = 1
 		h.tokenType = html5TypeTagNameClose
 		h.pos++
-		h.state = h.stateData
+		h.state = (*h5State).stateData
 		return true
 	default:
 		return h.stateBeforeAttributeName()
@@ -575,12 +575,12 @@ func (h *h5State) stateAttributeValueQuote(ch byte) bool {
 		h.tokenStart = h.s[h.pos:]
 		h.tokenLen = h.len - h.pos
 		h.tokenType = html5TypeAttrValue
-		h.state = h.stateEOF
+		h.state = (*h5State).stateEOF
 	} else {
 		h.tokenStart = h.s[h.pos:]
 		h.tokenLen = index
 		h.tokenType = html5TypeAttrValue
-		h.state = h.stateAfterAttributeValueQuotedState
+		h.state = (*h5State).stateAfterAttributeValueQuotedState
 		h.pos += h.tokenLen + 1
 	}
 	return true
@@ -605,23 +605,23 @@ func (h *h5State) init(input string, flags int) {
 
 	switch flags {
 	case html5FlagsDataState:
-		h.state = h.stateData
+		h.state = (*h5State).stateData
 
 	case html5FlagsValueNoQuote:
-		h.state = h.stateBeforeAttributeName
+		h.state = (*h5State).stateBeforeAttributeName
 
 	case html5FlagsValueSingleQuote:
-		h.state = h.stateAttributeValueSingleQuote
+		h.state = (*h5State).stateAttributeValueSingleQuote
 
 	case html5FlagsValueDoubleQuote:
-		h.state = h.stateAttributeValueDoubleQuote
+		h.state = (*h5State).stateAttributeValueDoubleQuote
 
 	case html5FlagsValueBackQuote:
-		h.state = h.stateAttributeValueBackQuote
+		h.state = (*h5State).stateAttributeValueBackQuote
 
 	}
 }
 
 func (h *h5State) next() bool {
-	return h.state()
+	return h.state(h)
 }
