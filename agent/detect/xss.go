@@ -271,7 +271,12 @@ func htmlTag(s string) (int, int) {
 		if end := tagAttrsEnd(attrs); end >= 0 {
 			attrs = attrs[:end]
 		}
-		if name == "script" || name == "iframe" || name == "object" || name == "embed" || name == "applet" || name == "meta" && strings.Contains(attrs, "http-equiv") || name == "base" && strings.Contains(attrs, "href") {
+		if attrs == "" && !scriptElement(name) {
+			// no attribute: only the element's name can count ("<a<a<a")
+			off = max(i+1, k)
+			continue
+		}
+		if scriptElement(name) || name == "meta" && strings.Contains(attrs, "http-equiv") || name == "base" && strings.Contains(attrs, "href") {
 			return i, 9
 		}
 		if eventHandler(attrs) {
@@ -288,6 +293,16 @@ func htmlTag(s string) (int, int) {
 		off = max(i+1, k+len(attrs))
 	}
 	return 0, 0
+}
+
+// scriptElement reports whether an element of this name runs or loads
+// script whatever its attributes.
+func scriptElement(name string) bool {
+	switch name {
+	case "script", "iframe", "object", "embed", "applet":
+		return true
+	}
+	return false
 }
 
 // tagAttrsEnd returns where a tag's attribute text ends: at '>' or at the
@@ -309,6 +324,7 @@ func tagAttrsEnd(attrs string) int {
 // compactJS removes /* */ comments and blanks.
 func compactJS(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		if s[i] == '/' && i+1 < len(s) && s[i+1] == '*' {
 			j := strings.Index(s[i+2:], "*/")
@@ -400,9 +416,18 @@ func jsSink(s string) (int, int) {
 	}
 	// Tagged-template calls run code without parentheses: x.call`${eval}`,
 	// also with blanks and comments between the tokens.
+	// compacted is s without comments and blanks, built at most once
+	var compact string
+	built := false
+	compacted := func() string {
+		if !built {
+			compact, built = compactJS(s), true
+		}
+		return compact
+	}
 	t := s
 	if strings.IndexByte(s, '`') >= 0 && strings.ContainsAny(s, " \t\n/") {
-		t = compactJS(s)
+		t = compacted()
 	}
 	for _, w := range [...]string{".call`", ".apply`", ".bind`", "`${eval}", "${alert", "import("} {
 		if i := strings.Index(t, w); i >= 0 {
@@ -426,7 +451,7 @@ func jsSink(s string) (int, int) {
 	// Comments and blanks between tokens: document /*x*/ . cookie,
 	// (document)["cookie"], self /**/ ["alert"].
 	if strings.Contains(s, "/*") || strings.Contains(s, "[") {
-		c := compactJS(s)
+		c := compacted()
 		for _, w := range [...]string{"document.cookie", "document[\"cookie\"]", "document['cookie']", "(document)[\"cookie\"]", "(document)['cookie']", "self[\"alert\"]", "self['alert']", "window[\"alert\"]", "top[\"alert\"]", "[\"constructor\"]", "['constructor']"} {
 			if strings.Contains(c, w) {
 				return 0, 7
