@@ -15,6 +15,7 @@ var benchInputs = []struct{ name, s string }{
 	{"elements", strings.Repeat("<a>\n", 64<<10)},
 	{"word-operator", strings.Repeat("a=", 128<<10)},
 	{"comments", strings.Repeat("/**/", 64<<10)},
+	{"quotes", strings.Repeat("'", 256<<10)},
 	{"attributes", strings.Repeat(" onerror=", 28<<10)},
 	{"prose", strings.Repeat("The quick brown fox jumps over the lazy dog. ", 6<<10)},
 }

@@ -34,7 +34,7 @@ func corpusLines(t testing.TB) []string {
 				continue
 			}
 			if _, v, ok := strings.Cut(line, "\t"); ok {
-				out = append(out, v)
+				line = v
 			}
 			out = append(out, line)
 		}
@@ -50,14 +50,12 @@ func corpusLines(t testing.TB) []string {
 }
 
 // variants derives inputs that reach the less common paths: each case
-// behind a quote, doubled, upper-cased, with its separators turned into
-// the comment and operator runs that make the fold consume long input,
-// and long periodic runs.
+// behind a quote, doubled, upper-cased, with its blanks turned into the
+// comments and NULs that the fold skips.
 func variants(s string) []string {
 	return []string{
-		s, "'" + s, "\"" + s, "`" + s, s + "--", s + "#", s + "/*", s + " " + s,
-		strings.ToUpper(s), strings.ReplaceAll(s, " ", "/**/"), strings.ReplaceAll(s, " ", "+"),
-		strings.ReplaceAll(s, " ", "\x00"), strings.ReplaceAll(s, "=", "<=>"),
+		s, "'" + s, "\"" + s, "`" + s, s + "--", s + " " + s,
+		strings.ToUpper(s), strings.ReplaceAll(s, " ", "/**/"), strings.ReplaceAll(s, " ", "\x00"),
 	}
 }
 
@@ -95,7 +93,7 @@ func TestVerdictsMatchUpstream(t *testing.T) {
 	words := append(units, " ", "1", "a", "'", "\"", "(", ")", "select", "from", "where", "not", "in", "like", "is", "null",
 		"user", "user_id", "current_user", "if", ";", "--", "/*", "*/", "#", "=", "||", "&&", "and", "or", "::", "int",
 		"collate", "utf8_bin", "{", "}", "\\%1", "!", "~", "-", "+", "sp_password", "into", "outfile", "<script>", "<img src=x onerror=", "javascript:", "<!--", "-->", "<?", "<!doctype", "style=", "'>", "\">")
-	for range 200000 {
+	for range 30000 {
 		var b strings.Builder
 		for range 1 + r.IntN(10) {
 			b.WriteString(words[r.IntN(len(words))])
