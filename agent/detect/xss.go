@@ -245,11 +245,14 @@ var dangerousTags = [...]string{"script", "iframe", "object", "embed", "svg", "m
 // on* event handler or a script URL attribute.
 func htmlTag(s string) (int, int) {
 	for off := 0; off < len(s); {
-		i := strings.IndexByte(s[off:], '<')
-		if i < 0 {
-			return 0, 0
+		i := off
+		if s[i] != '<' { // in a run of tags the next one starts where this ended
+			i = strings.IndexByte(s[off:], '<')
+			if i < 0 {
+				return 0, 0
+			}
+			i += off
 		}
-		i += off
 		j := i + 1
 		if j < len(s) && s[j] == '/' {
 			j++
@@ -524,11 +527,14 @@ func jsSink(s string) (int, int) {
 // "<svg/onload=...", "<script>"), not a comparison such as "a <b".
 func htmlElementOpen(s string) bool {
 	for off := 0; off < len(s); {
-		i := strings.IndexByte(s[off:], '<')
-		if i < 0 {
-			return false
+		i := off
+		if s[i] != '<' { // "<a<a<a": the next '<' is where the name ended
+			i = strings.IndexByte(s[off:], '<')
+			if i < 0 {
+				return false
+			}
+			i += off
 		}
-		i += off
 		j := i + 1
 		for j < len(s) && isAlnum(s[j]) {
 			j++
@@ -536,7 +542,7 @@ func htmlElementOpen(s string) bool {
 		if j > i+1 && isAlpha(s[i+1]) && j < len(s) && (isSpace(s[j]) || s[j] == '/' || s[j] == '>') {
 			return true
 		}
-		off = i + 1
+		off = max(i+1, j) // s[i+1:j] holds no '<'
 	}
 	return false
 }
