@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,39 +78,7 @@ func TestOwnEmulatorAgreesWithAWS(t *testing.T) {
 	}
 
 	var awsSeen, ownSeen Sightings
-	aws, err := fixture.Start(t.Context(), fixture.Block, RunOptions{
-		TimeoutSeconds: timeoutSeconds,
-		Env:            []string{"RIE_HANDLER_TRACE=1"},
-		OnLine:         awsSeen.Observe,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer aws.Close()
-	port, err := awsrie.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	own, err := emulator.Start(t.Context(), emulator.Config{
-		Handler:  []string{filepath.Join(fixture.Task, "bootstrap")},
-		LayerDir: fixture.Block.Layer,
-		Env: map[string]string{
-			contract.EnvMode: "block", contract.EnvPort: port, "RIE_HANDLER_TRACE": "1",
-			// Lambda puts the layer on /opt; ours plays it from a directory.
-			contract.EnvExtensionsDir: filepath.Join(fixture.Block.Layer, "extensions"),
-		},
-		Timeout: timeoutSeconds * time.Second,
-		Logs:    observer{&ownSeen},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		own.Shutdown(ctx)
-	}()
-
+	aws, own := startBoth(t, timeoutSeconds, 0, &awsSeen, &ownSeen)
 	for _, e := range plan {
 		payload := e.JSON()
 		ra, err := aws.Invoke(t.Context(), payload)
@@ -150,6 +120,113 @@ func TestOwnEmulatorAgreesWithAWS(t *testing.T) {
 	if t.Failed() {
 		t.Logf("AWS's emulator, last lines:\n%s", aws.Tail())
 	}
+}
+
+// Managed Instances: the same invocations 4 at a time in one environment
+// with AWS_LAMBDA_MAX_CONCURRENCY=4 on both emulators (no panics or
+// timeouts: there aws-lambda-go's exit and a timeout reset every
+// invocation in flight). Each must get the same answer on both, and reach
+// the handler the same number of times. AWS's emulator buffers responses
+// in this mode, so a stream is compared whole.
+func TestOwnEmulatorAgreesWithAWSUnderManagedInstances(t *testing.T) {
+	needRIE(t)
+	const inFlight = 4
+	plan := Plan(24, 0, map[Kind]int{Benign: 3, Blocked: 1, Failing: 1, Stream: 1})
+	var awsSeen, ownSeen Sightings
+	aws, own := startBoth(t, 10, inFlight, &awsSeen, &ownSeen)
+	answers := make([][2]answer, len(plan))
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range inFlight {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(plan) {
+					return
+				}
+				payload := plan[i].JSON()
+				for {
+					ra, err := aws.Invoke(t.Context(), payload)
+					if err != nil {
+						t.Errorf("%s on AWS's emulator: %v", plan[i].Nonce, err)
+						return
+					}
+					if ra.RuntimeUnavailable() {
+						continue // no worker waiting in next yet: retry, as clients do
+					}
+					answers[i][0] = awsAnswer(ra)
+					break
+				}
+				ro, err := own.Invoke(t.Context(), payload, emulator.InvokeOptions{})
+				if err != nil {
+					t.Errorf("%s on ours: %v", plan[i].Nonce, err)
+					return
+				}
+				answers[i][1] = ownAnswer(ro)
+			}
+		})
+	}
+	wg.Wait()
+	for i, e := range plan {
+		if a, o := answers[i][0], answers[i][1]; a.Body == "" || !strings.Contains(a.Body, e.Nonce) && KindOf(e.Nonce) != Blocked {
+			t.Errorf("%s: AWS's emulator answered %.300v, which does not name the event", e.Nonce, a)
+		} else if a != o {
+			t.Errorf("%s: answers differ\n AWS's: %.400v\n ours:  %.400v", e.Nonce, a, o)
+		}
+	}
+	waitSightings(plan, &awsSeen, true)
+	waitSightings(plan, &ownSeen, true)
+	for _, e := range plan {
+		if a, o := awsSeen.Count(e.Nonce), ownSeen.Count(e.Nonce); a != o {
+			t.Errorf("%s: the handler saw it %d times on AWS's emulator, %d on ours", e.Nonce, a, o)
+		}
+	}
+	if t.Failed() {
+		t.Logf("AWS's emulator, last lines:\n%s", aws.Tail())
+	}
+}
+
+// startBoth runs the handler behind the agent (block mode) on AWS's
+// emulator and on ours, with the same timeout and, when maxConcurrency >
+// 0, Managed Instances emulation on both; each one's handler sightings go
+// to its Sightings. Both stop at the end of the test.
+func startBoth(t *testing.T, timeoutSeconds, maxConcurrency int, awsSeen, ownSeen *Sightings) (*Function, *emulator.Function) {
+	t.Helper()
+	aws, err := fixture.Start(t.Context(), fixture.Block, RunOptions{
+		TimeoutSeconds: timeoutSeconds,
+		MaxConcurrency: maxConcurrency,
+		Env:            []string{"RIE_HANDLER_TRACE=1"},
+		OnLine:         awsSeen.Observe,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(aws.Close)
+	port, err := awsrie.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := emulator.Start(t.Context(), emulator.Config{
+		Handler:  []string{filepath.Join(fixture.Task, "bootstrap")},
+		LayerDir: fixture.Block.Layer,
+		Env: map[string]string{
+			contract.EnvMode: "block", contract.EnvPort: port, "RIE_HANDLER_TRACE": "1",
+			// Lambda puts the layer on /opt; ours plays it from a directory.
+			contract.EnvExtensionsDir: filepath.Join(fixture.Block.Layer, "extensions"),
+		},
+		Timeout:     time.Duration(timeoutSeconds) * time.Second,
+		Concurrency: maxConcurrency,
+		Logs:        observer{ownSeen},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		own.Shutdown(ctx)
+	})
+	return aws, own
 }
 
 // observer feeds our emulator's log lines to Sightings.
