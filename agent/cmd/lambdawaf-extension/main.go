@@ -166,12 +166,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
 	if !invokeEvents {
-		// Lambda Managed Instances. The Telemetry API's platform.start
-		// names every invocation (lifecycle.SubscribePlatform), but
-		// subscribing to it stalled AWS's emulator under concurrent load
-		// (every runtime worker refused, invocations lost), so it is not
-		// used until that is understood.
-		log.Warn().Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events; registered for SHUTDOWN only, so bypass detection is off")
+		// Lambda Managed Instances: no INVOKE events, but the Telemetry
+		// API's platform.start names every invocation.
+		stopTelemetry, err := watchTelemetry(ctx, ext, watch, log)
+		if err != nil {
+			log.Warn().Err(err).Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events and the Telemetry API is unavailable; registered for SHUTDOWN only, so bypass detection is off")
+		} else {
+			defer stopTelemetry()
+			log.Info().Msg("the Extensions API refused INVOKE events; bypass detection follows the Telemetry API's platform.start events")
+		}
 	}
 	streamed := make([]string, 0, len(cfg.Streaming)) // [] rather than null when off
 	for _, t := range cfg.Streaming {
