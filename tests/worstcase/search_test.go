@@ -11,23 +11,34 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 )
 
-var searchFor = flag.Duration("search", 0, "run TestSearchSlowestValues for this long")
+var searchFor = flag.Duration("search", time.Minute, "how long BenchmarkSearchSlowestValues searches")
 
 // searchTokens are the pieces units are built from: the value units and
 // the single punctuation bytes the detectors' grammars care about.
 var searchTokens = append(slices.Clone(valueUnits), strings.Split("<>'\"`()[]{};|&=+-*/\\%#@!?:,.$^~ \t\n", "")...)
 
-// TestSearchSlowestValues searches for the unit whose repetition, as one
-// JSON string value, costs the most CPU per byte: a random start, then
-// hill climbing by adding, replacing and removing tokens. It prints the
-// ten worst units found; add new ones to valueUnits. It runs only when
-// asked (it measures CPU time, best on an idle machine):
+// BenchmarkSearchSlowestValues searches for the unit whose repetition,
+// as one JSON string value, costs the most CPU per byte: a random start,
+// then hill climbing by adding, replacing and removing tokens. It logs the
+// ten worst units found; add new ones to valueUnits. A benchmark, so that
+// only asking runs it (it measures CPU time, best on an idle machine):
 //
-//	go test ./tests/worstcase -run TestSearchSlowestValues -search 2m -v
-func TestSearchSlowestValues(t *testing.T) {
-	if *searchFor == 0 {
-		t.Skip("runs with -search DURATION")
+//	go test ./tests/worstcase -run '^$' -bench SearchSlowestValues -search 3m
+func BenchmarkSearchSlowestValues(b *testing.B) {
+	for range b.N {
+		for _, f := range searchSlowestValues(b, *searchFor) {
+			b.Logf("%7.1f CPU ms per MiB  %q", f.ms, f.unit)
+		}
 	}
+}
+
+// found is a unit and what one MiB of it costs.
+type found struct {
+	unit string
+	ms   float64
+}
+
+func searchSlowestValues(t testing.TB, d time.Duration) []found {
 	f := firewall.New(nil, firewall.Options{})
 	const size = 256 << 10
 	cost := func(unit []string) float64 {
@@ -40,10 +51,6 @@ func TestSearchSlowestValues(t *testing.T) {
 			m = min(m, cpuTime(t)-c0)
 		}
 		return float64(m.Microseconds()) / 1e3 * float64(1<<20) / size
-	}
-	type found struct {
-		unit string
-		ms   float64
 	}
 	var top []found
 	keep := func(u []string, ms float64) {
@@ -59,7 +66,7 @@ func TestSearchSlowestValues(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	tok := func() string { return searchTokens[r.IntN(len(searchTokens))] }
-	deadline := time.Now().Add(*searchFor)
+	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		cur := []string{tok()}
 		best := cost(cur)
@@ -83,7 +90,5 @@ func TestSearchSlowestValues(t *testing.T) {
 		}
 		keep(cur, best)
 	}
-	for _, f := range top {
-		t.Logf("%7.1f CPU ms per MiB  %q", f.ms, f.unit)
-	}
+	return top
 }
