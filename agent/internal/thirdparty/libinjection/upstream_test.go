@@ -16,7 +16,7 @@ import (
 // code, JSON), the label column dropped.
 func corpusLines(t testing.TB) []string {
 	var out []string
-	root := filepath.Join("..", "..", "..", "tests", "corpus")
+	root := filepath.Join("..", "..", "..", "..", "tests", "corpus")
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".txt") {
 			return err
