@@ -44,8 +44,12 @@ type Policy struct {
 	flagging  []Threshold
 	flagged   int // status of a flagged source's block
 	shared    SharedState
-	bots      *botPolicy // nil without a bots section
-	wants     locSet     // value locations rules read
+	bots      *botPolicy   // nil without a bots section
+	logins    *loginPolicy // nil without a logins section
+	responses []*responseCounter
+	counters  []Counter      // abuse counters of logins and responses
+	local     *localCounters // counts them without shared state
+	wants     locSet         // value locations rules read
 	warnings  []string
 	triggers  triggerPolicy
 }

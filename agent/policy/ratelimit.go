@@ -92,6 +92,19 @@ func compileRateLimit(pr *problems, path []string, s *RateLimitSpec) *rateLimit 
 // allow takes one token from key's bucket.
 func (rl *rateLimit) allow(key string, now time.Time) bool { return rl.buckets.Allow(key, now) }
 
+// windowLeft is how long the current window of a global limit has left:
+// the earliest a refused client can be admitted again.
+func (rl *rateLimit) windowLeft(now time.Time) time.Duration {
+	w := int64(rl.period)
+	return time.Duration(w - now.UnixNano()%w)
+}
+
+// tokenWait is how long a per-environment bucket takes to refill one
+// token.
+func (rl *rateLimit) tokenWait() time.Duration {
+	return time.Duration(float64(rl.period) / float64(rl.spec.Limit))
+}
+
 // KeepRateLimits makes p continue the buckets of old's rate limits that
 // are unchanged (same id and settings), so reloading a configuration does
 // not hand every client a fresh burst. Call it before p judges any event.
@@ -146,8 +159,10 @@ func (p *Policy) checkRateLimits(ev *Evaluation) {
 			if ok {
 				continue
 			}
-			ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "global rate limit exceeded", FleetCount: count},
-				&blockChoice{status: rl.status})
+			retry := rl.windowLeft(ev.now)
+			ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "global rate limit exceeded", FleetCount: count,
+				Window: rl.period.String(), RetryAfter: retryAfterSeconds(retry)},
+				&blockChoice{status: rl.status, retryAfter: retry})
 			if ev.done {
 				return
 			}
@@ -156,8 +171,9 @@ func (p *Policy) checkRateLimits(ev *Evaluation) {
 		if rl.allow(key, ev.now) {
 			continue
 		}
-		ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "rate limit exceeded"},
-			&blockChoice{status: rl.status})
+		retry := rl.tokenWait()
+		ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "rate limit exceeded", RetryAfter: retryAfterSeconds(retry)},
+			&blockChoice{status: rl.status, retryAfter: retry})
 		if ev.done {
 			return
 		}

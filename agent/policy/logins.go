@@ -1,0 +1,584 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"hash/maphash"
+	"mime"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// ReasonLogin is the reason kind of an account-takeover decision: a
+// source or user name held by one of the logins section's detectors.
+const ReasonLogin ReasonKind = "login"
+
+// LoginsSpec is the logins section: which routes are logins, where their
+// user name is, how success and failure read in the function's response,
+// and the thresholds of the three account-takeover patterns. Failures are
+// counted from the responses (the agent sees every response it passes on)
+// per source, per user name and per pair, across the protection group when
+// it has shared state; user names are only ever stored or written as keyed
+// pseudonyms, and successful logins are never recorded.
+type LoginsSpec struct {
+	Routes []LoginRouteSpec `json:"routes"`
+	// Stuffing: failed logins for Users distinct user names from one
+	// source within one window (credential stuffing).
+	Stuffing *LoginThresholdSpec `json:"stuffing,omitempty"`
+	// Spraying: failed logins for one user name from Sources distinct
+	// sources within one window (one account tried from many addresses).
+	Spraying *LoginThresholdSpec `json:"spraying,omitempty"`
+	// BruteForce: Failures failed logins for one user name from one
+	// source within one window.
+	BruteForce *LoginThresholdSpec `json:"bruteForce,omitempty"`
+	// Status of a block (default 429, sent with Retry-After).
+	Status int `json:"status,omitempty"`
+}
+
+// LoginRouteSpec declares one login route.
+type LoginRouteSpec struct {
+	// Route is "[METHOD] /path" as in rate limits ("POST /login").
+	Route string `json:"route"`
+	// Username is where the user name is: body.<field> (a JSON member,
+	// dotted for nested objects, or a form field), header.<name> or
+	// query.<name>.
+	Username string `json:"username"`
+	// Success and Failure say how the outcome reads in the response; a
+	// failure match wins. Defaults: success is a 2xx status, failure 401
+	// or 403. A response matching neither is not counted.
+	Success *OutcomeSpec `json:"success,omitempty"`
+	Failure *OutcomeSpec `json:"failure,omitempty"`
+}
+
+// OutcomeSpec matches a response: any of its status codes, a JSON member
+// of the body, or a header (each that is set must hold: they are ANDed).
+type OutcomeSpec struct {
+	Status []int              `json:"status,omitempty"`
+	JSON   *ResponseValueSpec `json:"json,omitempty"`
+	Header *ResponseValueSpec `json:"header,omitempty"`
+}
+
+// ResponseValueSpec tests one value of a response: a JSON member (Field,
+// dotted) or a header (Name). Without Equals, the value must be present
+// and not false, null or empty.
+type ResponseValueSpec struct {
+	Field  string  `json:"field,omitempty"`
+	Name   string  `json:"name,omitempty"`
+	Equals *string `json:"equals,omitempty"`
+}
+
+// LoginThresholdSpec is the threshold of one account-takeover detector:
+// the count (Users, Sources or Failures, by detector) within Within, and
+// what follows: log, block the source (or user name) on the login routes
+// for For with a 429 and Retry-After, or flag the source across the group
+// (every route refused, as flagging does).
+type LoginThresholdSpec struct {
+	Users    int    `json:"users,omitempty"`
+	Sources  int    `json:"sources,omitempty"`
+	Failures int    `json:"failures,omitempty"`
+	Within   string `json:"within"`
+	Action   string `json:"action,omitempty"`
+	For      string `json:"for,omitempty"`
+}
+
+// Login detector actions.
+const (
+	AbuseLog   = "log"
+	AbuseBlock = "block"
+	AbuseFlag  = "flag"
+)
+
+// Login detector ids, as records name them (login:stuffing:block).
+const (
+	LoginStuffing   = "stuffing"
+	LoginSpraying   = "spraying"
+	LoginBruteForce = "brute-force"
+)
+
+// Pseudonym prefixes of the keys login detectors hold in shared state.
+const (
+	prefixStuffing = "stuf_"
+	prefixSpraying = "spray_"
+	prefixBrute    = "brute_"
+)
+
+// Defaults of the logins section.
+const (
+	defaultHoldFor = 15 * time.Minute
+	// knownGoodFor is how long a successful login exempts its (source,
+	// user name) pair from blocks of the login detectors.
+	knownGoodFor = 24 * time.Hour
+	// maxLoginPairs bounds the pair memories (distinct-count and known
+	// good); each starts over when full: distinct counts then count a
+	// pair again (over-count, never under), known-good pairs are
+	// forgotten.
+	maxLoginPairs = 100000
+)
+
+// loginPolicy is the compiled logins section.
+type loginPolicy struct {
+	routes []loginRoute
+	status int
+	// detectors, by id: nil when not configured.
+	stuffing, spraying, brute *loginDetector
+
+	seed maphash.Seed
+	// pairs remembers the (source, user) pairs that failed in each
+	// detector's current window, so that distinct counts count a pair
+	// once per environment and window.
+	mu        sync.Mutex
+	pairs     map[uint64][2]int64 // pair → window+1 last counted for stuffing, spraying
+	knownGood map[uint64]time.Time
+}
+
+type loginDetector struct {
+	id      string
+	counter int // index in Policy.Counters
+	action  string
+	limit   int64
+	within  time.Duration
+}
+
+type loginRoute struct {
+	route   routePattern
+	user    usernameField
+	success outcomeMatcher
+	failure outcomeMatcher
+}
+
+// usernameField is where a login route's user name is.
+type usernameField struct {
+	kind string   // body, header, query
+	path []string // body: members; header/query: one lower-cased name
+}
+
+func (p *Policy) compileLogins(pr *problems, s *LoginsSpec) {
+	if s == nil {
+		return
+	}
+	lp := &loginPolicy{status: s.Status, seed: maphash.MakeSeed(), pairs: map[uint64][2]int64{}, knownGood: map[uint64]time.Time{}}
+	if lp.status == 0 {
+		lp.status = 429
+	} else if lp.status < 400 || lp.status > 599 {
+		pr.add(at(nil, "logins", "status"), "expected an HTTP error status 400-599, got %d", s.Status)
+	}
+	if len(s.Routes) == 0 {
+		pr.add(at(nil, "logins", "routes"), "expected at least one login route")
+	}
+	for i := range s.Routes {
+		path := at(nil, "logins", "routes", i)
+		r := &s.Routes[i]
+		rp, err := compileRoute(r.Route)
+		if err != nil {
+			pr.add(at(path, "route"), "%v", err)
+			continue
+		}
+		lr := loginRoute{route: rp}
+		var ok bool
+		if lr.user, ok = compileUsername(r.Username); !ok {
+			pr.add(at(path, "username"), "expected body.<field> (JSON member, dotted, or form field), header.<name> or query.<name>, got %q", r.Username)
+			continue
+		}
+		lr.success = compileOutcome(pr, at(path, "success"), r.Success, []int{200, 201, 202, 204})
+		lr.failure = compileOutcome(pr, at(path, "failure"), r.Failure, []int{401, 403})
+		lp.routes = append(lp.routes, lr)
+	}
+	if s.Stuffing == nil && s.Spraying == nil && s.BruteForce == nil {
+		pr.add(at(nil, "logins"), "expected at least one of stuffing, spraying, bruteForce")
+	}
+	lp.stuffing = p.compileLoginDetector(pr, "stuffing", LoginStuffing, prefixStuffing, s.Stuffing, "users", func(t *LoginThresholdSpec) int { return t.Users })
+	lp.spraying = p.compileLoginDetector(pr, "spraying", LoginSpraying, prefixSpraying, s.Spraying, "sources", func(t *LoginThresholdSpec) int { return t.Sources })
+	lp.brute = p.compileLoginDetector(pr, "bruteForce", LoginBruteForce, prefixBrute, s.BruteForce, "failures", func(t *LoginThresholdSpec) int { return t.Failures })
+	p.logins = lp
+}
+
+func (p *Policy) compileLoginDetector(pr *problems, name, id, prefix string, t *LoginThresholdSpec, countName string, count func(*LoginThresholdSpec) int) *loginDetector {
+	if t == nil {
+		return nil
+	}
+	path := at(nil, "logins", name)
+	d := &loginDetector{id: id, action: t.Action, limit: int64(count(t))}
+	if d.action == "" {
+		d.action = AbuseBlock
+	}
+	ok := true
+	switch d.action {
+	case AbuseLog, AbuseBlock:
+	case AbuseFlag:
+		if id == LoginSpraying {
+			pr.add(at(path, "action"), "flag applies to sources: spraying holds a user name; expected log or block")
+			ok = false
+		}
+	default:
+		pr.add(at(path, "action"), "expected log, block or flag, got %q", t.Action)
+		ok = false
+	}
+	for _, other := range []struct {
+		name string
+		n    int
+	}{{"users", t.Users}, {"sources", t.Sources}, {"failures", t.Failures}} {
+		if other.name != countName && other.n != 0 {
+			pr.add(at(path, other.name), "%s does not apply to %s; it counts %s", other.name, name, countName)
+			ok = false
+		}
+	}
+	if d.limit <= 0 {
+		pr.add(at(path, countName), "expected a positive number of %s, got %d", countName, d.limit)
+		ok = false
+	}
+	var err error
+	if d.within, err = time.ParseDuration(t.Within); err != nil || d.within <= 0 {
+		pr.add(at(path, "within"), "expected a positive duration such as 1m or 10m, got %q", t.Within)
+		ok = false
+	}
+	hold := defaultHoldFor
+	if t.For != "" {
+		if hold, err = time.ParseDuration(t.For); err != nil || hold <= 0 || hold > 7*24*time.Hour {
+			pr.add(at(path, "for"), "expected a positive duration up to 168h, got %q", t.For)
+			ok = false
+		}
+	}
+	if !ok {
+		return nil
+	}
+	if d.action == AbuseFlag {
+		prefix = sourcePrefixIP // crossing flags the source across the group
+	}
+	d.counter = p.addCounter(Counter{ID: "logins." + id, Threshold: d.limit, Window: d.within, HoldFor: hold, Prefix: prefix})
+	return d
+}
+
+func compileUsername(s string) (usernameField, bool) {
+	kind, rest, ok := strings.Cut(s, ".")
+	if !ok || rest == "" {
+		return usernameField{}, false
+	}
+	switch kind {
+	case "body":
+		parts := strings.Split(rest, ".")
+		for _, p := range parts {
+			if p == "" {
+				return usernameField{}, false
+			}
+		}
+		return usernameField{kind: kind, path: parts}, true
+	case "header":
+		return usernameField{kind: kind, path: []string{strings.ToLower(rest)}}, true
+	case "query":
+		return usernameField{kind: kind, path: []string{rest}}, true
+	}
+	return usernameField{}, false
+}
+
+// outcomeMatcher is a compiled OutcomeSpec.
+type outcomeMatcher struct {
+	status []int
+	json   []string // member path; nil when not tested
+	jsonEq *string
+	header string // lower-cased; "" when not tested
+	hdrEq  *string
+}
+
+func compileOutcome(pr *problems, path []string, s *OutcomeSpec, def []int) outcomeMatcher {
+	if s == nil {
+		return outcomeMatcher{status: def}
+	}
+	m := outcomeMatcher{status: s.Status}
+	for i, st := range s.Status {
+		if st < 100 || st > 599 {
+			pr.add(at(path, "status", i), "expected an HTTP status 100-599, got %d", st)
+		}
+	}
+	if j := s.JSON; j != nil {
+		if j.Field == "" || j.Name != "" {
+			pr.add(at(path, "json"), "expected field: <member, dotted> (name is for header)")
+		} else {
+			m.json, m.jsonEq = strings.Split(j.Field, "."), j.Equals
+		}
+	}
+	if h := s.Header; h != nil {
+		if h.Name == "" || h.Field != "" {
+			pr.add(at(path, "header"), "expected name: <header name> (field is for json)")
+		} else {
+			m.header, m.hdrEq = strings.ToLower(h.Name), h.Equals
+		}
+	}
+	if len(m.status) == 0 && m.json == nil && m.header == "" {
+		pr.add(path, "expected at least one of status, json, header")
+	}
+	return m
+}
+
+// wantsBody reports whether matching needs the response body.
+func (m *outcomeMatcher) wantsBody() bool { return m.json != nil }
+
+func (m *outcomeMatcher) match(r *Response) bool {
+	if len(m.status) > 0 {
+		hit := false
+		for _, s := range m.status {
+			if s == r.Status {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			return false
+		}
+	}
+	if m.header != "" && !valueHolds(r.Headers[m.header], r.Headers[m.header] != "", m.hdrEq) {
+		return false
+	}
+	if m.json != nil {
+		v, ok := jsonMember(r.Body, m.json)
+		if !valueHolds(v, ok, m.jsonEq) {
+			return false
+		}
+	}
+	return true
+}
+
+// valueHolds tests a value found (ok) against equals; without equals it
+// must be present and not false, null or empty.
+func valueHolds(v string, ok bool, equals *string) bool {
+	if !ok {
+		return false
+	}
+	if equals != nil {
+		return strings.EqualFold(v, *equals)
+	}
+	return v != "" && v != "false" && v != "null" && v != "0"
+}
+
+// jsonMember returns the member at path of a JSON document, as a string:
+// strings unquoted, other scalars as written. Objects and arrays are
+// present but have no string form ("{" / "[").
+func jsonMember(doc []byte, path []string) (string, bool) {
+	raw := json.RawMessage(bytes.TrimSpace(doc))
+	for _, name := range path {
+		if len(raw) == 0 || raw[0] != '{' {
+			return "", false
+		}
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			return "", false
+		}
+		var ok bool
+		if raw, ok = obj[name]; !ok {
+			return "", false
+		}
+		raw = bytes.TrimSpace(raw)
+	}
+	if len(raw) == 0 {
+		return "", false
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return "", false
+		}
+		return s, true
+	case '{', '[':
+		return string(raw[:1]), true
+	}
+	return string(raw), true
+}
+
+// username reads a login request's user name, normalised (trimmed, lower
+// case) so that "Alice" and "alice " count as one account; "" when absent.
+func (u *usernameField) value(req *event.Request) string {
+	var v string
+	switch u.kind {
+	case "header":
+		if vs := req.Headers[u.path[0]]; len(vs) > 0 {
+			v = vs[0]
+		}
+	case "query":
+		if vs := req.Query[u.path[0]]; len(vs) > 0 {
+			v = vs[0]
+		}
+	case "body":
+		body := bytes.TrimSpace(req.Body)
+		mt, _, _ := mime.ParseMediaType(req.ContentType)
+		switch {
+		case len(body) > 0 && body[0] == '{':
+			v, _ = jsonMember(body, u.path)
+		case mt == "application/x-www-form-urlencoded" || mt == "":
+			if q, err := url.ParseQuery(string(body)); err == nil {
+				v = q.Get(strings.Join(u.path, "."))
+			}
+		}
+	}
+	return strings.ToLower(strings.TrimSpace(v))
+}
+
+// loginAttempt is a login request being answered: what its response is
+// counted against.
+type loginAttempt struct {
+	lp    *loginPolicy
+	route *loginRoute
+	src   string
+	user  string
+}
+
+// checkLogins applies the login detectors' holds to a request of a login
+// route and, when the request goes on to the function, arranges for its
+// response to be counted.
+func (p *Policy) checkLogins(ev *Evaluation) {
+	lp := p.logins
+	req := ev.ctx.req
+	var lr *loginRoute
+	for i := range lp.routes {
+		if lp.routes[i].route.matchRequest(req.Method, req.Path, req.Route) {
+			lr = &lp.routes[i]
+			break
+		}
+	}
+	if lr == nil {
+		return
+	}
+	a := &loginAttempt{lp: lp, route: lr, src: req.SourceIP, user: lr.user.value(req)}
+	ac := p.abuse()
+	good := a.user != "" && a.src != "" && lp.isKnownGood(a.src, a.user, ev.now)
+	for _, d := range []*loginDetector{lp.stuffing, lp.brute, lp.spraying} {
+		if d == nil || d.action == AbuseFlag { // a flag is checked with every flag
+			continue
+		}
+		key := a.key(d)
+		if key == "" {
+			continue
+		}
+		until, count, held := ac.Held(d.counter, key, ev.now)
+		if !held {
+			continue
+		}
+		act := Log
+		if d.action == AbuseBlock && !good {
+			act = Block
+		}
+		retry := until.Sub(ev.now)
+		ev.addReason(Reason{Kind: ReasonLogin, ID: d.id, Action: act, Record: -1, Message: d.message(act == Block, good),
+			Count: count, Threshold: d.limit, Window: d.within.String(), RetryAfter: retryAfterSeconds(retry)},
+			&blockChoice{status: lp.status, retryAfter: retry})
+		if ev.done {
+			return
+		}
+	}
+	ev.watch().login = a
+}
+
+func (d *loginDetector) message(blocked, good bool) string {
+	what := map[string]string{
+		LoginStuffing:   "failed logins for many user names from this source",
+		LoginSpraying:   "failed logins for this user name from many sources",
+		LoginBruteForce: "repeated failed logins for one user name from this source",
+	}[d.id]
+	switch {
+	case blocked:
+		return what + ": held"
+	case good:
+		return what + ": held, but this source logged in as this user before (known good)"
+	}
+	return what
+}
+
+// key is what detector d counts the attempt under ("" when it cannot).
+func (a *loginAttempt) key(d *loginDetector) string {
+	switch d.id {
+	case LoginStuffing:
+		return a.src
+	case LoginSpraying:
+		return a.user
+	}
+	if a.src == "" || a.user == "" {
+		return ""
+	}
+	return a.src + "\x00" + a.user
+}
+
+// observe counts the attempt's outcome: a failure feeds the detectors, a
+// success marks the pair known good. Neither is recorded.
+func (a *loginAttempt) observe(ac AbuseCounters, r *Response, now time.Time) {
+	lr := a.route
+	switch {
+	case lr.failure.match(r):
+	case lr.success.match(r):
+		if a.src != "" && a.user != "" {
+			a.lp.markKnownGood(a.src, a.user, now)
+		}
+		return
+	default:
+		return
+	}
+	lp := a.lp
+	var newStuff, newSpray bool
+	if a.src != "" && a.user != "" && (lp.stuffing != nil || lp.spraying != nil) {
+		h := lp.pairHash(a.src, a.user)
+		lp.mu.Lock()
+		seen := lp.pairs[h]
+		if d := lp.stuffing; d != nil {
+			if w := now.UnixNano()/int64(d.within) + 1; seen[0] != w {
+				seen[0], newStuff = w, true
+			}
+		}
+		if d := lp.spraying; d != nil {
+			if w := now.UnixNano()/int64(d.within) + 1; seen[1] != w {
+				seen[1], newSpray = w, true
+			}
+		}
+		if len(lp.pairs) >= maxLoginPairs {
+			clear(lp.pairs)
+		}
+		lp.pairs[h] = seen
+		lp.mu.Unlock()
+	}
+	if newStuff {
+		ac.Count(lp.stuffing.counter, a.src, now)
+	}
+	if newSpray {
+		ac.Count(lp.spraying.counter, a.user, now)
+	}
+	if d := lp.brute; d != nil {
+		if k := a.key(d); k != "" {
+			ac.Count(d.counter, k, now)
+		}
+	}
+}
+
+func (lp *loginPolicy) pairHash(src, user string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(lp.seed)
+	h.WriteString(src)
+	h.WriteByte(0)
+	h.WriteString(user)
+	return h.Sum64()
+}
+
+func (lp *loginPolicy) markKnownGood(src, user string, now time.Time) {
+	h := lp.pairHash(src, user)
+	lp.mu.Lock()
+	if len(lp.knownGood) >= maxLoginPairs {
+		clear(lp.knownGood)
+	}
+	lp.knownGood[h] = now.Add(knownGoodFor)
+	lp.mu.Unlock()
+}
+
+func (lp *loginPolicy) isKnownGood(src, user string, now time.Time) bool {
+	h := lp.pairHash(src, user)
+	lp.mu.Lock()
+	until, ok := lp.knownGood[h]
+	lp.mu.Unlock()
+	return ok && now.Before(until)
+}
+
+// retryAfterSeconds is a Retry-After value: whole seconds, rounded up, at
+// least 1.
+func retryAfterSeconds(d time.Duration) int64 {
+	s := int64((d + time.Second - 1) / time.Second)
+	return max(s, 1)
+}
