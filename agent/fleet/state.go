@@ -42,6 +42,9 @@ type Threshold struct {
 	Blocked int64
 	Within  time.Duration
 	FlagFor time.Duration
+	// Prefix is the pseudonym prefix of a counter's keys (Options.Counters
+	// only; thresholds take their sources' prefixes).
+	Prefix string
 }
 
 // Source is who a request came from, as pseudonymised: Prefix is
@@ -60,6 +63,10 @@ type Options struct {
 	// of the policy; Allow and Blocked take their indexes.
 	Limits     []Limit
 	Thresholds []Threshold
+	// Counters are the policy's abuse counters (policy.Counter: failed
+	// logins, error responses), counted as thresholds whose crossing
+	// holds the key (see counters.go); Count takes their indexes.
+	Counters []Threshold
 	// ReadFlags makes every sync read the group's flag item (set when
 	// the policy blocks flagged sources). Thresholds imply it.
 	ReadFlags bool
@@ -100,6 +107,8 @@ type Options struct {
 // a time (a background task).
 type State struct {
 	o Options
+	// firstCounter is the index in o.Thresholds of o.Counters[0].
+	firstCounter int
 
 	mu       sync.Mutex
 	counters map[counterKey]*counter
@@ -186,8 +195,12 @@ func New(o Options) (*State, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	o.ReadFlags = o.ReadFlags || len(o.Thresholds) > 0
-	return &State{o: o, counters: map[counterKey]*counter{}, pending: map[string]time.Time{}}, nil
+	s := &State{o: o, counters: map[counterKey]*counter{}, pending: map[string]time.Time{}}
+	if err := s.addCounters(); err != nil {
+		return nil, err
+	}
+	s.o.ReadFlags = s.o.ReadFlags || len(s.o.Thresholds) > 0
+	return s, nil
 }
 
 // Decision is the answer of Allow.
