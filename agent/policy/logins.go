@@ -2,7 +2,6 @@ package policy
 
 import (
 	"bytes"
-	"encoding/json"
 	"hash/maphash"
 	"mime"
 	"net/url"
@@ -351,41 +350,6 @@ func valueHolds(v string, ok bool, equals *string) bool {
 		return strings.EqualFold(v, *equals)
 	}
 	return v != "" && v != "false" && v != "null" && v != "0"
-}
-
-// jsonMember returns the member at path of a JSON document, as a string:
-// strings unquoted, other scalars as written. Objects and arrays are
-// present but have no string form ("{" / "[").
-func jsonMember(doc []byte, path []string) (string, bool) {
-	raw := json.RawMessage(bytes.TrimSpace(doc))
-	for _, name := range path {
-		if len(raw) == 0 || raw[0] != '{' {
-			return "", false
-		}
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &obj); err != nil {
-			return "", false
-		}
-		var ok bool
-		if raw, ok = obj[name]; !ok {
-			return "", false
-		}
-		raw = bytes.TrimSpace(raw)
-	}
-	if len(raw) == 0 {
-		return "", false
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return "", false
-		}
-		return s, true
-	case '{', '[':
-		return string(raw[:1]), true
-	}
-	return string(raw), true
 }
 
 // username reads a login request's user name, normalised (trimmed, lower
