@@ -242,6 +242,11 @@ func compile(cfg *document.Config, env compileEnv) (*Policy, error) {
 	p.compileTriggers(pr, cfg)
 	p.compileFlagging(pr, cfg.Flagging)
 	p.compileBots(pr, cfg.Bots)
+	p.compileLogins(pr, cfg.Logins)
+	p.compileResponses(pr, cfg.Responses)
+	if len(p.counters) > 0 {
+		p.local = newLocalCounters(p.counters)
+	}
 	if err := pr.Err(env.source); err != nil {
 		return nil, err
 	}

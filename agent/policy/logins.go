@@ -10,79 +10,12 @@ import (
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 )
 
 // ReasonLogin is the reason kind of an account-takeover decision: a
 // source or user name held by one of the logins section's detectors.
 const ReasonLogin ReasonKind = "login"
-
-// LoginsSpec is the logins section: which routes are logins, where their
-// user name is, how success and failure read in the function's response,
-// and the thresholds of the three account-takeover patterns. Failures are
-// counted from the responses (the agent sees every response it passes on)
-// per source, per user name and per pair, across the protection group when
-// it has shared state; user names are only ever stored or written as keyed
-// pseudonyms, and successful logins are never recorded.
-type LoginsSpec struct {
-	Routes []LoginRouteSpec `json:"routes"`
-	// Stuffing: failed logins for Users distinct user names from one
-	// source within one window (credential stuffing).
-	Stuffing *LoginThresholdSpec `json:"stuffing,omitempty"`
-	// Spraying: failed logins for one user name from Sources distinct
-	// sources within one window (one account tried from many addresses).
-	Spraying *LoginThresholdSpec `json:"spraying,omitempty"`
-	// BruteForce: Failures failed logins for one user name from one
-	// source within one window.
-	BruteForce *LoginThresholdSpec `json:"bruteForce,omitempty"`
-	// Status of a block (default 429, sent with Retry-After).
-	Status int `json:"status,omitempty"`
-}
-
-// LoginRouteSpec declares one login route.
-type LoginRouteSpec struct {
-	// Route is "[METHOD] /path" as in rate limits ("POST /login").
-	Route string `json:"route"`
-	// Username is where the user name is: body.<field> (a JSON member,
-	// dotted for nested objects, or a form field), header.<name> or
-	// query.<name>.
-	Username string `json:"username"`
-	// Success and Failure say how the outcome reads in the response; a
-	// failure match wins. Defaults: success is a 2xx status, failure 401
-	// or 403. A response matching neither is not counted.
-	Success *OutcomeSpec `json:"success,omitempty"`
-	Failure *OutcomeSpec `json:"failure,omitempty"`
-}
-
-// OutcomeSpec matches a response: any of its status codes, a JSON member
-// of the body, or a header (each that is set must hold: they are ANDed).
-type OutcomeSpec struct {
-	Status []int              `json:"status,omitempty"`
-	JSON   *ResponseValueSpec `json:"json,omitempty"`
-	Header *ResponseValueSpec `json:"header,omitempty"`
-}
-
-// ResponseValueSpec tests one value of a response: a JSON member (Field,
-// dotted) or a header (Name). Without Equals, the value must be present
-// and not false, null or empty.
-type ResponseValueSpec struct {
-	Field  string  `json:"field,omitempty"`
-	Name   string  `json:"name,omitempty"`
-	Equals *string `json:"equals,omitempty"`
-}
-
-// LoginThresholdSpec is the threshold of one account-takeover detector:
-// the count (Users, Sources or Failures, by detector) within Within, and
-// what follows: log, block the source (or user name) on the login routes
-// for For with a 429 and Retry-After, or flag the source across the group
-// (every route refused, as flagging does).
-type LoginThresholdSpec struct {
-	Users    int    `json:"users,omitempty"`
-	Sources  int    `json:"sources,omitempty"`
-	Failures int    `json:"failures,omitempty"`
-	Within   string `json:"within"`
-	Action   string `json:"action,omitempty"`
-	For      string `json:"for,omitempty"`
-}
 
 // Login detector actions.
 const (
@@ -155,7 +88,7 @@ type usernameField struct {
 	path []string // body: members; header/query: one lower-cased name
 }
 
-func (p *Policy) compileLogins(pr *problems, s *LoginsSpec) {
+func (p *Policy) compileLogins(pr *document.Problems, s *document.LoginsSpec) {
 	if s == nil {
 		return
 	}
@@ -163,43 +96,43 @@ func (p *Policy) compileLogins(pr *problems, s *LoginsSpec) {
 	if lp.status == 0 {
 		lp.status = 429
 	} else if lp.status < 400 || lp.status > 599 {
-		pr.add(at(nil, "logins", "status"), "expected an HTTP error status 400-599, got %d", s.Status)
+		pr.Add(document.At(nil, "logins", "status"), "expected an HTTP error status 400-599, got %d", s.Status)
 	}
 	if len(s.Routes) == 0 {
-		pr.add(at(nil, "logins", "routes"), "expected at least one login route")
+		pr.Add(document.At(nil, "logins", "routes"), "expected at least one login route")
 	}
 	for i := range s.Routes {
-		path := at(nil, "logins", "routes", i)
+		path := document.At(nil, "logins", "routes", i)
 		r := &s.Routes[i]
 		rp, err := compileRoute(r.Route)
 		if err != nil {
-			pr.add(at(path, "route"), "%v", err)
+			pr.Add(document.At(path, "route"), "%v", err)
 			continue
 		}
 		lr := loginRoute{route: rp}
 		var ok bool
 		if lr.user, ok = compileUsername(r.Username); !ok {
-			pr.add(at(path, "username"), "expected body.<field> (JSON member, dotted, or form field), header.<name> or query.<name>, got %q", r.Username)
+			pr.Add(document.At(path, "username"), "expected body.<field> (JSON member, dotted, or form field), header.<name> or query.<name>, got %q", r.Username)
 			continue
 		}
-		lr.success = compileOutcome(pr, at(path, "success"), r.Success, []int{200, 201, 202, 204})
-		lr.failure = compileOutcome(pr, at(path, "failure"), r.Failure, []int{401, 403})
+		lr.success = compileOutcome(pr, document.At(path, "success"), r.Success, []int{200, 201, 202, 204})
+		lr.failure = compileOutcome(pr, document.At(path, "failure"), r.Failure, []int{401, 403})
 		lp.routes = append(lp.routes, lr)
 	}
 	if s.Stuffing == nil && s.Spraying == nil && s.BruteForce == nil {
-		pr.add(at(nil, "logins"), "expected at least one of stuffing, spraying, bruteForce")
+		pr.Add(document.At(nil, "logins"), "expected at least one of stuffing, spraying, bruteForce")
 	}
-	lp.stuffing = p.compileLoginDetector(pr, "stuffing", LoginStuffing, prefixStuffing, s.Stuffing, "users", func(t *LoginThresholdSpec) int { return t.Users })
-	lp.spraying = p.compileLoginDetector(pr, "spraying", LoginSpraying, prefixSpraying, s.Spraying, "sources", func(t *LoginThresholdSpec) int { return t.Sources })
-	lp.brute = p.compileLoginDetector(pr, "bruteForce", LoginBruteForce, prefixBrute, s.BruteForce, "failures", func(t *LoginThresholdSpec) int { return t.Failures })
+	lp.stuffing = p.compileLoginDetector(pr, "stuffing", LoginStuffing, prefixStuffing, s.Stuffing, "users", func(t *document.LoginThresholdSpec) int { return t.Users })
+	lp.spraying = p.compileLoginDetector(pr, "spraying", LoginSpraying, prefixSpraying, s.Spraying, "sources", func(t *document.LoginThresholdSpec) int { return t.Sources })
+	lp.brute = p.compileLoginDetector(pr, "bruteForce", LoginBruteForce, prefixBrute, s.BruteForce, "failures", func(t *document.LoginThresholdSpec) int { return t.Failures })
 	p.logins = lp
 }
 
-func (p *Policy) compileLoginDetector(pr *problems, name, id, prefix string, t *LoginThresholdSpec, countName string, count func(*LoginThresholdSpec) int) *loginDetector {
+func (p *Policy) compileLoginDetector(pr *document.Problems, name, id, prefix string, t *document.LoginThresholdSpec, countName string, count func(*document.LoginThresholdSpec) int) *loginDetector {
 	if t == nil {
 		return nil
 	}
-	path := at(nil, "logins", name)
+	path := document.At(nil, "logins", name)
 	d := &loginDetector{id: id, action: t.Action, limit: int64(count(t))}
 	if d.action == "" {
 		d.action = AbuseBlock
@@ -209,11 +142,11 @@ func (p *Policy) compileLoginDetector(pr *problems, name, id, prefix string, t *
 	case AbuseLog, AbuseBlock:
 	case AbuseFlag:
 		if id == LoginSpraying {
-			pr.add(at(path, "action"), "flag applies to sources: spraying holds a user name; expected log or block")
+			pr.Add(document.At(path, "action"), "flag applies to sources: spraying holds a user name; expected log or block")
 			ok = false
 		}
 	default:
-		pr.add(at(path, "action"), "expected log, block or flag, got %q", t.Action)
+		pr.Add(document.At(path, "action"), "expected log, block or flag, got %q", t.Action)
 		ok = false
 	}
 	for _, other := range []struct {
@@ -221,23 +154,23 @@ func (p *Policy) compileLoginDetector(pr *problems, name, id, prefix string, t *
 		n    int
 	}{{"users", t.Users}, {"sources", t.Sources}, {"failures", t.Failures}} {
 		if other.name != countName && other.n != 0 {
-			pr.add(at(path, other.name), "%s does not apply to %s; it counts %s", other.name, name, countName)
+			pr.Add(document.At(path, other.name), "%s does not apply to %s; it counts %s", other.name, name, countName)
 			ok = false
 		}
 	}
 	if d.limit <= 0 {
-		pr.add(at(path, countName), "expected a positive number of %s, got %d", countName, d.limit)
+		pr.Add(document.At(path, countName), "expected a positive number of %s, got %d", countName, d.limit)
 		ok = false
 	}
 	var err error
 	if d.within, err = time.ParseDuration(t.Within); err != nil || d.within <= 0 {
-		pr.add(at(path, "within"), "expected a positive duration such as 1m or 10m, got %q", t.Within)
+		pr.Add(document.At(path, "within"), "expected a positive duration such as 1m or 10m, got %q", t.Within)
 		ok = false
 	}
 	hold := defaultHoldFor
 	if t.For != "" {
 		if hold, err = time.ParseDuration(t.For); err != nil || hold <= 0 || hold > 7*24*time.Hour {
-			pr.add(at(path, "for"), "expected a positive duration up to 168h, got %q", t.For)
+			pr.Add(document.At(path, "for"), "expected a positive duration up to 168h, got %q", t.For)
 			ok = false
 		}
 	}
@@ -282,32 +215,32 @@ type outcomeMatcher struct {
 	hdrEq  *string
 }
 
-func compileOutcome(pr *problems, path []string, s *OutcomeSpec, def []int) outcomeMatcher {
+func compileOutcome(pr *document.Problems, path []string, s *document.OutcomeSpec, def []int) outcomeMatcher {
 	if s == nil {
 		return outcomeMatcher{status: def}
 	}
 	m := outcomeMatcher{status: s.Status}
 	for i, st := range s.Status {
 		if st < 100 || st > 599 {
-			pr.add(at(path, "status", i), "expected an HTTP status 100-599, got %d", st)
+			pr.Add(document.At(path, "status", i), "expected an HTTP status 100-599, got %d", st)
 		}
 	}
 	if j := s.JSON; j != nil {
 		if j.Field == "" || j.Name != "" {
-			pr.add(at(path, "json"), "expected field: <member, dotted> (name is for header)")
+			pr.Add(document.At(path, "json"), "expected field: <member, dotted> (name is for header)")
 		} else {
 			m.json, m.jsonEq = strings.Split(j.Field, "."), j.Equals
 		}
 	}
 	if h := s.Header; h != nil {
 		if h.Name == "" || h.Field != "" {
-			pr.add(at(path, "header"), "expected name: <header name> (field is for json)")
+			pr.Add(document.At(path, "header"), "expected name: <header name> (field is for json)")
 		} else {
 			m.header, m.hdrEq = strings.ToLower(h.Name), h.Equals
 		}
 	}
 	if len(m.status) == 0 && m.json == nil && m.header == "" {
-		pr.add(path, "expected at least one of status, json, header")
+		pr.Add(path, "expected at least one of status, json, header")
 	}
 	return m
 }

@@ -4,36 +4,13 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 )
 
 // ReasonResponses is the reason kind of a key held by a response counter
 // (scanning, enumeration: many 404/401/403 answers to one source).
 const ReasonResponses ReasonKind = "responses"
-
-// ResponseCounterSpec counts the function's answers of some statuses per
-// key: Count of them within one Within window hold the key for For. It
-// reads what only responses reveal — a scanner walking paths that do not
-// exist, an enumeration of ids or accounts — across the protection group
-// when it has shared state.
-type ResponseCounterSpec struct {
-	ID string `json:"id"`
-	// Status lists the response statuses counted; default 401, 403, 404.
-	Status []int `json:"status,omitempty"`
-	// Key is source-ip (default), header.<name> or claim.<name> (an API
-	// key or token subject; stored pseudonymised).
-	Key string `json:"key,omitempty"`
-	// Routes restricts the counter to some routes.
-	Routes []string `json:"routes,omitempty"`
-	Count  int      `json:"count"`
-	Within string   `json:"within"`
-	// Action once held: log, block (every request of the key answered
-	// 429 with Retry-After until the hold lapses) or flag (source-ip
-	// only: the group's source flag, as flagging thresholds set it).
-	// Default flag for source-ip, block otherwise.
-	Action string `json:"action,omitempty"`
-	// For is how long a key stays held; default 15m, at most 168h.
-	For string `json:"for,omitempty"`
-}
 
 // responseCounter is a compiled ResponseCounterSpec.
 type responseCounter struct {
@@ -47,17 +24,17 @@ type responseCounter struct {
 	counter int
 }
 
-func (p *Policy) compileResponses(pr *problems, specs []ResponseCounterSpec) {
+func (p *Policy) compileResponses(pr *document.Problems, specs []document.ResponseCounterSpec) {
 	ids := map[string]int{}
 	for i := range specs {
 		s := &specs[i]
-		path := at(nil, "responses", i)
+		path := document.At(nil, "responses", i)
 		if s.ID == "" {
-			pr.add(at(path, "id"), "expected an id")
+			pr.Add(document.At(path, "id"), "expected an id")
 			continue
 		}
 		if j, dup := ids[s.ID]; dup {
-			pr.add(at(path, "id"), "duplicate response counter id %q (first used by responses[%d])", s.ID, j)
+			pr.Add(document.At(path, "id"), "duplicate response counter id %q (first used by responses[%d])", s.ID, j)
 			continue
 		}
 		ids[s.ID] = i
@@ -68,7 +45,7 @@ func (p *Policy) compileResponses(pr *problems, specs []ResponseCounterSpec) {
 		ok := true
 		for j, st := range rc.status {
 			if st < 100 || st > 599 {
-				pr.add(at(path, "status", j), "expected an HTTP status 100-599, got %d", st)
+				pr.Add(document.At(path, "status", j), "expected an HTTP status 100-599, got %d", st)
 				ok = false
 			}
 		}
@@ -81,7 +58,7 @@ func (p *Policy) compileResponses(pr *problems, specs []ResponseCounterSpec) {
 		case strings.HasPrefix(s.Key, "claim.") && len(s.Key) > len("claim."):
 			rc.key = field{kind: fClaim, name: s.Key[len("claim."):]}
 		default:
-			pr.add(at(path, "key"), "expected source-ip, header.<name> or claim.<name>, got %q", s.Key)
+			pr.Add(document.At(path, "key"), "expected source-ip, header.<name> or claim.<name>, got %q", s.Key)
 			ok = false
 		}
 		if rc.action == "" {
@@ -94,33 +71,33 @@ func (p *Policy) compileResponses(pr *problems, specs []ResponseCounterSpec) {
 		case AbuseLog, AbuseBlock:
 		case AbuseFlag:
 			if !byIP {
-				pr.add(at(path, "action"), "flag applies to key source-ip; expected log or block")
+				pr.Add(document.At(path, "action"), "flag applies to key source-ip; expected log or block")
 				ok = false
 			}
 		default:
-			pr.add(at(path, "action"), "expected log, block or flag, got %q", s.Action)
+			pr.Add(document.At(path, "action"), "expected log, block or flag, got %q", s.Action)
 			ok = false
 		}
 		if s.Count <= 0 {
-			pr.add(at(path, "count"), "expected a positive number of responses, got %d", s.Count)
+			pr.Add(document.At(path, "count"), "expected a positive number of responses, got %d", s.Count)
 			ok = false
 		}
 		var err error
 		if rc.within, err = time.ParseDuration(s.Within); err != nil || rc.within <= 0 {
-			pr.add(at(path, "within"), "expected a positive duration such as 1m or 10m, got %q", s.Within)
+			pr.Add(document.At(path, "within"), "expected a positive duration such as 1m or 10m, got %q", s.Within)
 			ok = false
 		}
 		hold := defaultHoldFor
 		if s.For != "" {
 			if hold, err = time.ParseDuration(s.For); err != nil || hold <= 0 || hold > 7*24*time.Hour {
-				pr.add(at(path, "for"), "expected a positive duration up to 168h, got %q", s.For)
+				pr.Add(document.At(path, "for"), "expected a positive duration up to 168h, got %q", s.For)
 				ok = false
 			}
 		}
 		for j, r := range s.Routes {
 			rp, err := compileRoute(r)
 			if err != nil {
-				pr.add(at(path, "routes", j), "%v", err)
+				pr.Add(document.At(path, "routes", j), "%v", err)
 				ok = false
 				continue
 			}
