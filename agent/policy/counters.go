@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -141,4 +142,18 @@ func (l *localCounters) Held(counter int, key string, now time.Time) (time.Time,
 		n = 0
 	}
 	return lc.until, n, now.Before(lc.until)
+}
+
+// keepCounters makes p continue old's abuse counts when they count the
+// same things (same counters in the same order), and old's memory of login
+// pairs (known-good and counted pairs), so that reloading a configuration
+// neither forgets a hold nor hands an attacker a fresh start. Called by
+// KeepRateLimits.
+func (p *Policy) keepCounters(old *Policy) {
+	if p.local != nil && old.local != nil && slices.Equal(p.counters, old.counters) {
+		p.local = old.local
+	}
+	if p.logins != nil && old.logins != nil {
+		p.logins.mem = old.logins.mem
+	}
 }

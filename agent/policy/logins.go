@@ -58,12 +58,19 @@ type loginPolicy struct {
 	// detectors, by id: nil when not configured.
 	stuffing, spraying, brute *loginDetector
 
+	mem *loginMemory
+}
+
+// loginMemory is what a logins section remembers of (source, user name)
+// pairs in this environment, kept across reloads of the same section.
+type loginMemory struct {
 	seed maphash.Seed
-	// pairs remembers the (source, user) pairs that failed in each
-	// detector's current window, so that distinct counts count a pair
-	// once per environment and window.
-	mu        sync.Mutex
-	pairs     map[uint64][2]int64 // pair → window+1 last counted for stuffing, spraying
+	mu   sync.Mutex
+	// pairs remembers the pairs that failed in each detector's current
+	// window, so that distinct counts count a pair once per environment
+	// and window.
+	pairs map[uint64][2]int64 // pair → window+1 last counted for stuffing, spraying
+	// knownGood holds the pairs that logged in successfully, until when.
 	knownGood map[uint64]time.Time
 }
 
@@ -92,7 +99,7 @@ func (p *Policy) compileLogins(pr *document.Problems, s *document.LoginsSpec) {
 	if s == nil {
 		return
 	}
-	lp := &loginPolicy{status: s.Status, seed: maphash.MakeSeed(), pairs: map[uint64][2]int64{}, knownGood: map[uint64]time.Time{}}
+	lp := &loginPolicy{status: s.Status, mem: &loginMemory{seed: maphash.MakeSeed(), pairs: map[uint64][2]int64{}, knownGood: map[uint64]time.Time{}}}
 	if lp.status == 0 {
 		lp.status = 429
 	} else if lp.status < 400 || lp.status > 599 {
@@ -340,7 +347,7 @@ func (p *Policy) checkLogins(ev *Evaluation) {
 	}
 	a := &loginAttempt{lp: lp, route: lr, src: req.SourceIP, user: lr.user.value(req)}
 	ac := p.abuse()
-	good := a.user != "" && a.src != "" && lp.isKnownGood(a.src, a.user, ev.now)
+	good := a.user != "" && a.src != "" && lp.mem.isKnownGood(a.src, a.user, ev.now)
 	for _, d := range []*loginDetector{lp.stuffing, lp.brute, lp.spraying} {
 		if d == nil || d.action == AbuseFlag { // a flag is checked with every flag
 			continue
@@ -405,7 +412,7 @@ func (a *loginAttempt) observe(ac AbuseCounters, r *Response, now time.Time) {
 	case lr.failure.match(r):
 	case lr.success.match(r):
 		if a.src != "" && a.user != "" {
-			a.lp.markKnownGood(a.src, a.user, now)
+			a.lp.mem.markKnownGood(a.src, a.user, now)
 		}
 		return
 	default:
@@ -414,9 +421,10 @@ func (a *loginAttempt) observe(ac AbuseCounters, r *Response, now time.Time) {
 	lp := a.lp
 	var newStuff, newSpray bool
 	if a.src != "" && a.user != "" && (lp.stuffing != nil || lp.spraying != nil) {
-		h := lp.pairHash(a.src, a.user)
-		lp.mu.Lock()
-		seen := lp.pairs[h]
+		m := lp.mem
+		h := m.pairHash(a.src, a.user)
+		m.mu.Lock()
+		seen := m.pairs[h]
 		if d := lp.stuffing; d != nil {
 			if w := now.UnixNano()/int64(d.within) + 1; seen[0] != w {
 				seen[0], newStuff = w, true
@@ -427,11 +435,11 @@ func (a *loginAttempt) observe(ac AbuseCounters, r *Response, now time.Time) {
 				seen[1], newSpray = w, true
 			}
 		}
-		if len(lp.pairs) >= maxLoginPairs {
-			clear(lp.pairs)
+		if len(m.pairs) >= maxLoginPairs {
+			clear(m.pairs)
 		}
-		lp.pairs[h] = seen
-		lp.mu.Unlock()
+		m.pairs[h] = seen
+		m.mu.Unlock()
 	}
 	if newStuff {
 		ac.Count(lp.stuffing.counter, a.src, now)
@@ -446,30 +454,30 @@ func (a *loginAttempt) observe(ac AbuseCounters, r *Response, now time.Time) {
 	}
 }
 
-func (lp *loginPolicy) pairHash(src, user string) uint64 {
+func (m *loginMemory) pairHash(src, user string) uint64 {
 	var h maphash.Hash
-	h.SetSeed(lp.seed)
+	h.SetSeed(m.seed)
 	h.WriteString(src)
 	h.WriteByte(0)
 	h.WriteString(user)
 	return h.Sum64()
 }
 
-func (lp *loginPolicy) markKnownGood(src, user string, now time.Time) {
-	h := lp.pairHash(src, user)
-	lp.mu.Lock()
-	if len(lp.knownGood) >= maxLoginPairs {
-		clear(lp.knownGood)
+func (m *loginMemory) markKnownGood(src, user string, now time.Time) {
+	h := m.pairHash(src, user)
+	m.mu.Lock()
+	if len(m.knownGood) >= maxLoginPairs {
+		clear(m.knownGood)
 	}
-	lp.knownGood[h] = now.Add(knownGoodFor)
-	lp.mu.Unlock()
+	m.knownGood[h] = now.Add(knownGoodFor)
+	m.mu.Unlock()
 }
 
-func (lp *loginPolicy) isKnownGood(src, user string, now time.Time) bool {
-	h := lp.pairHash(src, user)
-	lp.mu.Lock()
-	until, ok := lp.knownGood[h]
-	lp.mu.Unlock()
+func (m *loginMemory) isKnownGood(src, user string, now time.Time) bool {
+	h := m.pairHash(src, user)
+	m.mu.Lock()
+	until, ok := m.knownGood[h]
+	m.mu.Unlock()
 	return ok && now.Before(until)
 }
 

@@ -186,3 +186,20 @@ func TestLoginsSectionProblemsAreLocated(t *testing.T) {
 		})
 	}
 }
+
+func TestReloadKeepsHoldsAndKnownGoodPairs(t *testing.T) {
+	old := compileDoc(t, loginsConfig)
+	attempt(old, jsonLogin("198.51.100.7", "alice"), now, jsonSuccess)
+	for i := range 3 {
+		attempt(old, jsonLogin("203.0.113.9", fmt.Sprintf("user%d", i)), now, jsonFailure)
+		attempt(old, jsonLogin(fmt.Sprintf("10.0.0.%d", i), "alice"), now, jsonFailure)
+	}
+	p := compileDoc(t, loginsConfig)
+	p.KeepRateLimits(old)
+	if d := attempt(p, jsonLogin("203.0.113.9", "user9"), now, nil); d.Outcome != policy.Block {
+		t.Errorf("the stuffing hold was forgotten by the reload: %s", d.Outcome)
+	}
+	if d := attempt(p, jsonLogin("198.51.100.7", "alice"), now, nil); d.Outcome != policy.Log {
+		t.Errorf("the owner's known-good pair was forgotten by the reload: %s %+v", d.Outcome, d.Reasons)
+	}
+}

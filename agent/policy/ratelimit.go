@@ -108,11 +108,13 @@ func (rl *rateLimit) tokenWait() time.Duration {
 
 // KeepRateLimits makes p continue the buckets of old's rate limits that
 // are unchanged (same id and settings), so reloading a configuration does
-// not hand every client a fresh burst. Call it before p judges any event.
+// not hand every client a fresh burst; it keeps the abuse counters' counts
+// and holds the same way (keepCounters). Call it before p judges any event.
 func (p *Policy) KeepRateLimits(old *Policy) {
 	if old == nil || old == p {
 		return
 	}
+	p.keepCounters(old)
 	for i, rl := range p.limits {
 		if rl.global >= 0 {
 			continue // counted by the shared state, not in buckets
