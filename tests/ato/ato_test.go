@@ -18,10 +18,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/agentkey"
+	"github.com/lambdawaf/lambdawaf/agent/background"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/fleet"
 	"github.com/lambdawaf/lambdawaf/agent/policy"
@@ -84,9 +86,11 @@ type instance struct {
 type fleetRun struct {
 	t         *testing.T
 	instances []*instance
-	clock     *clock
-	syncEvery int
-	requests  int
+	clock     *clock // nil: the wall clock, and the instances sync on timers
+	syncEvery int    // requests between syncs of the group; 0 with timers
+	requests  atomic.Int64
+	// syncs, syncTime (ns) and syncErrors describe the timed syncs.
+	syncs, syncTime, syncErrors atomic.Int64
 	records   bytes.Buffer
 	recMu     sync.Mutex
 	users     map[string]string // the function's accounts: user → password
@@ -100,13 +104,49 @@ func (f *fleetRun) Write(p []byte) (int, error) {
 
 func newFleetRun(t *testing.T, n, syncEvery int) *fleetRun {
 	t.Helper()
+	f := &fleetRun{t: t, clock: newClock(), syncEvery: syncEvery, users: map[string]string{}}
+	f.start(n, f.clock.Now)
+	return f
+}
+
+// newTimedFleetRun is a run on the wall clock whose instances sync every
+// interval from timers, as under Managed Instances.
+func newTimedFleetRun(t *testing.T, n int, interval time.Duration) *fleetRun {
+	t.Helper()
+	f := &fleetRun{t: t, users: map[string]string{}}
+	f.start(n, time.Now)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, in := range f.instances {
+		w := background.New(background.Options{})
+		run := func(ctx context.Context) error {
+			t0 := time.Now()
+			err := in.state.Sync(ctx)
+			f.syncs.Add(1)
+			f.syncTime.Add(int64(time.Since(t0)))
+			if err != nil {
+				f.syncErrors.Add(1)
+			}
+			return err
+		}
+		if err := w.Add(background.Task{Name: "fleet-sync", Interval: interval, Timeout: 2 * time.Second, Run: run}); err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() { w.Loop(ctx) })
+	}
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	return f
+}
+
+func (f *fleetRun) start(n int, now func() time.Time) {
+	t := f.t
+	t.Helper()
 	srv := dynalite.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.CreateTable(ctx, table); err != nil {
 		t.Fatal(err)
 	}
-	f := &fleetRun{t: t, clock: newClock(), syncEvery: syncEvery, users: map[string]string{}}
 	rec := telemetry.NewRecorder(f, agentkey.Static(sharedKey), telemetry.Config{SampleAllowed: 1})
 	for i := 0; i < n; i++ {
 		in := &instance{}
@@ -115,13 +155,13 @@ func newFleetRun(t *testing.T, n, syncEvery int) *fleetRun {
 			t.Fatal(err)
 		}
 		in.fw = firewall.New(p, firewall.Options{
-			Now:      f.clock.Now,
+			Now:      now,
 			Observer: rec,
 			SharedState: func(p *policy.Policy) policy.SharedState {
 				st, err := fleet.New(fleet.OptionsFor(p, fleet.Options{
 					Table: &fleet.Table{API: srv.Client(), Name: table, Group: "shop"},
 					Key:   func() ([]byte, bool) { return sharedKey, true },
-					Now:   f.clock.Now,
+					Now:   now,
 				}))
 				if err != nil {
 					t.Fatal(err)
@@ -135,7 +175,6 @@ func newFleetRun(t *testing.T, n, syncEvery int) *fleetRun {
 		}
 		f.instances = append(f.instances, in)
 	}
-	return f
 }
 
 // syncAll runs one sync of every instance, concurrently, as their timers
@@ -166,7 +205,10 @@ type answer struct {
 // watch. Every SyncEvery requests the group syncs.
 func (f *fleetRun) send(i int, method, path, src string, body string, handler func(method, path, body string) (int, string)) answer {
 	f.t.Helper()
-	f.clock.Advance(50 * time.Millisecond)
+	if f.clock != nil {
+		f.clock.Advance(50 * time.Millisecond)
+	}
+	n := f.requests.Add(1)
 	ev := map[string]any{
 		"version": "2.0", "routeKey": method + " " + path, "rawPath": path, "rawQueryString": "",
 		"headers": map[string]string{
@@ -176,19 +218,18 @@ func (f *fleetRun) send(i int, method, path, src string, body string, handler fu
 		},
 		"requestContext": map[string]any{
 			"http":      map[string]string{"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": src, "userAgent": "Mozilla/5.0"},
-			"requestId": fmt.Sprintf("req-%d", f.requests), "routeKey": method + " " + path, "stage": "$default",
+			"requestId": fmt.Sprintf("req-%d", n), "routeKey": method + " " + path, "stage": "$default",
 		},
 		"body": body, "isBase64Encoded": false,
 	}
 	payload, _ := json.Marshal(ev)
-	f.requests++
 	defer func() {
-		if f.requests%f.syncEvery == 0 {
+		if f.syncEvery > 0 && n%int64(f.syncEvery) == 0 {
 			f.syncAll()
 		}
 	}()
 	ctx := context.Background()
-	v, err := f.instances[i%len(f.instances)].fw.InspectEvent(ctx, &proxy.Invocation{RequestID: fmt.Sprintf("req-%d", f.requests), Event: payload})
+	v, err := f.instances[i%len(f.instances)].fw.InspectEvent(ctx, &proxy.Invocation{RequestID: fmt.Sprintf("req-%d", n), Event: payload})
 	if err != nil {
 		f.t.Fatalf("inspect: %v", err)
 	}
