@@ -91,9 +91,9 @@ type fleetRun struct {
 	requests  atomic.Int64
 	// syncs, syncTime (ns) and syncErrors describe the timed syncs.
 	syncs, syncTime, syncErrors atomic.Int64
-	records   bytes.Buffer
-	recMu     sync.Mutex
-	users     map[string]string // the function's accounts: user → password
+	records                     bytes.Buffer
+	recMu                       sync.Mutex
+	users                       map[string]string // the function's accounts: user → password
 }
 
 func (f *fleetRun) Write(p []byte) (int, error) {
