@@ -144,41 +144,45 @@ func (p *Policy) checkRateLimits(ev *Evaluation) {
 				continue
 			}
 		}
-		var key string
-		if rl.keyKind == "route" {
-			key = req.Method + " " + req.Route
-			if req.Route == "" {
-				key = req.Method + " " + req.Path
-			}
-		} else {
-			vals := rl.key.values(&ev.ctx)
-			if len(vals) == 0 {
-				continue // no key, no limit: the request has nothing to count against
-			}
-			key = vals[0]
-		}
-		if rl.global >= 0 && p.shared != nil {
-			ok, count := p.shared.AllowGlobal(rl.global, key)
-			if ok {
-				continue
-			}
-			retry := rl.windowLeft(ev.now)
-			ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "global rate limit exceeded", FleetCount: count,
-				Window: rl.period.String(), RetryAfter: retryAfterSeconds(retry)},
-				&blockChoice{status: rl.status, retryAfter: retry})
-			if ev.done {
-				return
-			}
-			continue
-		}
-		if rl.allow(key, ev.now) {
-			continue
-		}
-		retry := rl.tokenWait()
-		ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "rate limit exceeded", RetryAfter: retryAfterSeconds(retry)},
-			&blockChoice{status: rl.status, retryAfter: retry})
+		p.applyRateLimit(ev, rl)
 		if ev.done {
 			return
 		}
 	}
+}
+
+// applyRateLimit counts the request against rl (the shared state's window
+// for a global limit, else the environment's bucket) and records a refusal.
+func (p *Policy) applyRateLimit(ev *Evaluation, rl *rateLimit) {
+	req := ev.ctx.req
+	var key string
+	if rl.keyKind == "route" {
+		key = req.Method + " " + req.Route
+		if req.Route == "" {
+			key = req.Method + " " + req.Path
+		}
+	} else {
+		vals := rl.key.values(&ev.ctx)
+		if len(vals) == 0 {
+			return // no key, no limit: the request has nothing to count against
+		}
+		key = vals[0]
+	}
+	if rl.global >= 0 && p.shared != nil {
+		ok, count := p.shared.AllowGlobal(rl.global, key)
+		if ok {
+			return
+		}
+		retry := rl.windowLeft(ev.now)
+		ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "global rate limit exceeded", FleetCount: count,
+			Window: rl.period.String(), RetryAfter: retryAfterSeconds(retry)},
+			&blockChoice{status: rl.status, retryAfter: retry})
+		return
+	}
+	if rl.allow(key, ev.now) {
+		return
+	}
+	retry := rl.tokenWait()
+	ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "rate limit exceeded", RetryAfter: retryAfterSeconds(retry)},
+		&blockChoice{status: rl.status, retryAfter: retry})
 }
