@@ -52,7 +52,7 @@ func (f ForPolicy) Held(counter int, key string, _ time.Time) (time.Time, int64,
 func OptionsFor(p *policy.Policy, o Options) Options {
 	o.Limits, o.Thresholds, o.Counters = nil, nil, nil
 	for _, l := range p.GlobalLimits() {
-		o.Limits = append(o.Limits, Limit{ID: l.ID, Limit: l.Limit, Window: l.Window})
+		o.Limits = append(o.Limits, Limit{ID: l.ID, Limit: l.Limit, Window: l.Window, Burst: l.Burst})
 	}
 	for _, t := range p.Thresholds() {
 		o.Thresholds = append(o.Thresholds, Threshold{ID: t.ID, Blocked: t.Blocked, Within: t.Within, FlagFor: t.FlagFor})

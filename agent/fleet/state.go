@@ -33,6 +33,9 @@ type Limit struct {
 	ID     string
 	Limit  int64
 	Window time.Duration
+	// Burst, when above Limit, lets one window admit up to Burst while
+	// it and the window before stay within 2·Limit together (see capOf).
+	Burst int64
 }
 
 // Threshold flags a source for FlagFor once Blocked of its requests have
@@ -248,11 +251,11 @@ func (s *State) Allow(limit int, key string) Decision {
 	case local:
 		// The share, unless this environment already knows the window
 		// is exhausted.
-		d.Allowed = c.admitted < s.share(l) && !(c.synced && c.total >= l.Limit)
+		d.Allowed = c.admitted < s.share(l) && !(c.synced && c.total >= s.capOf(l, ck))
 		if d.Allowed {
 			c.debt++ // reported when the table is back: the count catches up
 		}
-	case (!c.synced || c.total < l.Limit) && c.credit < s.credit(c, l):
+	case (!c.synced || c.total < s.capOf(l, ck)) && c.credit < s.credit(c, l):
 		c.credit++
 		c.debt++
 		d.Allowed = true
@@ -261,6 +264,26 @@ func (s *State) Allow(limit int, key string) Decision {
 		c.admitted++
 	}
 	return d
+}
+
+// capOf is what the window of k may admit: the limit, or with a burst,
+// min(Burst, 2·Limit − the previous window's total as last read), so that
+// a key quiet in the window before may take its burst and two windows
+// together stay within twice the limit. A previous window this
+// environment never read counts as quiet: an environment new to a busy
+// key may lease up to the burst (the over-admission is at most Burst −
+// Limit in that window). s.mu is held.
+func (s *State) capOf(l *Limit, k counterKey) int64 {
+	if l.Burst <= l.Limit {
+		return l.Limit
+	}
+	prev := k
+	prev.window--
+	var before int64
+	if p, ok := s.counters[prev]; ok && p.synced {
+		before = p.total
+	}
+	return min(l.Burst, max(2*l.Limit-before, 0))
 }
 
 // credit is how many requests c may admit on credit per sync interval.

@@ -124,7 +124,7 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 	s.shared = shared
 	var ops, reports []op
 	for k, c := range s.counters {
-		window, limit := s.windowOf(k)
+		window, _ := s.windowOf(k)
 		current := now.UnixNano() / int64(window)
 		// The previous window is kept: it tells a key's new window
 		// whether the key is hot.
@@ -143,7 +143,7 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 			continue // chosen below, by urgency
 		}
 		if k.window == current && c.demand > 0 {
-			o.want = s.want(c, now, limit)
+			o.want = s.want(c, now, s.capOf(&s.o.Limits[k.limit], k))
 		}
 		// Credit is reset when the answer arrives (apply), not here: until
 		// then the environment does not know whether its credit landed
@@ -255,7 +255,7 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 			}
 			continue
 		}
-		limit := s.o.Limits[o.k.limit].Limit
+		limit := s.capOf(&s.o.Limits[o.k.limit], o.k)
 		// The lease is the slice [total-want, total) of the counter: the
 		// part below the limit is ours.
 		granted := min(o.want, limit-(o.total-o.want))

@@ -132,7 +132,7 @@ func (p *Policy) compileBotLimit(pr *document.Problems, bp *botPolicy, s *docume
 	}
 	if rl.global >= 0 {
 		rl.global = len(p.global)
-		p.global = append(p.global, GlobalLimit{ID: rl.id, Limit: int64(spec.Limit), Window: rl.period})
+		p.global = append(p.global, GlobalLimit{ID: rl.id, Limit: int64(spec.Limit), Window: rl.period, Burst: int64(spec.Burst)})
 	}
 	bp.limit = rl
 }

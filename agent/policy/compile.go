@@ -234,7 +234,7 @@ func compile(cfg *document.Config, env compileEnv) (*Policy, error) {
 		if rl := compileRateLimit(pr, path, &cfg.RateLimits[i]); rl != nil {
 			if rl.global >= 0 {
 				rl.global = len(p.global)
-				p.global = append(p.global, GlobalLimit{ID: rl.id, Limit: int64(cfg.RateLimits[i].Limit), Window: rl.period})
+				p.global = append(p.global, GlobalLimit{ID: rl.id, Limit: int64(cfg.RateLimits[i].Limit), Window: rl.period, Burst: int64(cfg.RateLimits[i].Burst)})
 			}
 			p.limits = append(p.limits, rl)
 		}

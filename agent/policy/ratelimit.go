@@ -54,8 +54,8 @@ func compileRateLimit(pr *document.Problems, path []string, s *document.RateLimi
 	case "", document.ScopeEnvironment:
 	case document.ScopeGlobal:
 		rl.global = 0 // numbered by the caller
-		if s.Burst > 0 {
-			pr.Add(document.At(path, "burst"), "a global limit counts fixed windows: burst does not apply")
+		if s.Burst > 0 && s.Burst < s.Limit {
+			pr.Add(document.At(path, "burst"), "a global limit's burst is the most one window admits after a quiet one: expected at least limit (%d), got %d", s.Limit, s.Burst)
 		}
 	default:
 		pr.Add(document.At(path, "scope"), "expected environment or global, got %q", s.Scope)

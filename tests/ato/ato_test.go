@@ -104,8 +104,14 @@ func (f *fleetRun) Write(p []byte) (int, error) {
 
 func newFleetRun(t *testing.T, n, syncEvery int) *fleetRun {
 	t.Helper()
+	return newFleetRunWith(t, n, syncEvery, policyDoc)
+}
+
+// newFleetRunWith is newFleetRun under another policy.
+func newFleetRunWith(t *testing.T, n, syncEvery int, doc string) *fleetRun {
+	t.Helper()
 	f := &fleetRun{t: t, clock: newClock(), syncEvery: syncEvery, users: map[string]string{}}
-	f.start(n, f.clock.Now)
+	f.start(n, f.clock.Now, doc)
 	return f
 }
 
@@ -114,7 +120,7 @@ func newFleetRun(t *testing.T, n, syncEvery int) *fleetRun {
 func newTimedFleetRun(t *testing.T, n int, interval time.Duration) *fleetRun {
 	t.Helper()
 	f := &fleetRun{t: t, users: map[string]string{}}
-	f.start(n, time.Now)
+	f.start(n, time.Now, policyDoc)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for _, in := range f.instances {
@@ -138,7 +144,7 @@ func newTimedFleetRun(t *testing.T, n int, interval time.Duration) *fleetRun {
 	return f
 }
 
-func (f *fleetRun) start(n int, now func() time.Time) {
+func (f *fleetRun) start(n int, now func() time.Time, doc string) {
 	t := f.t
 	t.Helper()
 	srv := dynalite.Start(t)
@@ -150,7 +156,7 @@ func (f *fleetRun) start(n int, now func() time.Time) {
 	rec := telemetry.NewRecorder(f, agentkey.Static(sharedKey), telemetry.Config{SampleAllowed: 1})
 	for i := 0; i < n; i++ {
 		in := &instance{}
-		p, err := policy.Parse([]byte(policyDoc), "login.yaml")
+		p, err := policy.Parse([]byte(doc), "login.yaml")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,17 +211,27 @@ type answer struct {
 // watch. Every SyncEvery requests the group syncs.
 func (f *fleetRun) send(i int, method, path, src string, body string, handler func(method, path, body string) (int, string)) answer {
 	f.t.Helper()
+	return f.sendWith(i, method, path, src, nil, body, handler)
+}
+
+// sendWith is send with more request headers.
+func (f *fleetRun) sendWith(i int, method, path, src string, headers map[string]string, body string, handler func(method, path, body string) (int, string)) answer {
+	f.t.Helper()
 	if f.clock != nil {
 		f.clock.Advance(50 * time.Millisecond)
 	}
 	n := f.requests.Add(1)
+	h := map[string]string{
+		"content-type": "application/json", "host": "api.example.com",
+		"user-agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+		"accept":     "application/json",
+	}
+	for k, v := range headers {
+		h[k] = v
+	}
 	ev := map[string]any{
 		"version": "2.0", "routeKey": method + " " + path, "rawPath": path, "rawQueryString": "",
-		"headers": map[string]string{
-			"content-type": "application/json", "host": "api.example.com",
-			"user-agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
-			"accept":     "application/json",
-		},
+		"headers": h,
 		"requestContext": map[string]any{
 			"http":      map[string]string{"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": src, "userAgent": "Mozilla/5.0"},
 			"requestId": fmt.Sprintf("req-%d", n), "routeKey": method + " " + path, "stage": "$default",
