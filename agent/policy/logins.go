@@ -114,14 +114,16 @@ func (p *Policy) compileLogins(pr *document.Problems, s *document.LoginsSpec) {
 		rp, err := compileRoute(r.Route)
 		if err != nil {
 			pr.Add(document.At(path, "route"), "%v", err)
-			continue
 		}
 		lr := loginRoute{route: rp}
-		var ok bool
-		if lr.user, ok = compileUsername(r.Username); !ok {
+		user, ok := compileUsername(r.Username)
+		if !ok {
 			pr.Add(document.At(path, "username"), "expected body.<field> (JSON member, dotted, or form field), header.<name> or query.<name>, got %q", r.Username)
+		}
+		if err != nil || !ok {
 			continue
 		}
+		lr.user = user
 		lr.success = compileOutcome(pr, document.At(path, "success"), r.Success, []int{200, 201, 202, 204})
 		lr.failure = compileOutcome(pr, document.At(path, "failure"), r.Failure, []int{401, 403})
 		lp.routes = append(lp.routes, lr)
@@ -156,16 +158,17 @@ func (p *Policy) compileLoginDetector(pr *document.Problems, name, id, prefix st
 		pr.Add(document.At(path, "action"), "expected log, block or flag, got %q", t.Action)
 		ok = false
 	}
+	misplaced := false
 	for _, other := range []struct {
 		name string
 		n    int
 	}{{"users", t.Users}, {"sources", t.Sources}, {"failures", t.Failures}} {
 		if other.name != countName && other.n != 0 {
-			pr.Add(document.At(path, other.name), "%s does not apply to %s; it counts %s", other.name, name, countName)
-			ok = false
+			pr.Add(document.At(path, other.name), "%s does not apply to %s; it counts %s (%s: N)", other.name, name, countName, countName)
+			ok, misplaced = false, true
 		}
 	}
-	if d.limit <= 0 {
+	if d.limit <= 0 && !misplaced {
 		pr.Add(document.At(path, countName), "expected a positive number of %s, got %d", countName, d.limit)
 		ok = false
 	}

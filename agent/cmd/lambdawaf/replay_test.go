@@ -95,3 +95,21 @@ func TestCheckReplayRefusesBadLines(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateLocatesAbuseSectionProblems(t *testing.T) {
+	code, _, errOut := runCLI(t, "validate", "testdata/badabuse.yaml")
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{
+		`testdata/badabuse.yaml:3:7: logins.routes[0].route: route "POST login": expected "[METHOD] /path"`,
+		`testdata/badabuse.yaml:4:7: logins.routes[0].username: expected body.<field>`,
+		`testdata/badabuse.yaml:5:14: logins.stuffing.sources: sources does not apply to stuffing; it counts users (users: N)`,
+		`testdata/badabuse.yaml:6:40: logins.spraying.action: flag applies to sources`,
+		`testdata/badabuse.yaml:8:39: responses[0].count:`,
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("validate output lacks %q:\n%s", want, errOut)
+		}
+	}
+}
