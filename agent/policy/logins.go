@@ -17,7 +17,8 @@ import (
 // source or user name held by one of the logins section's detectors.
 const ReasonLogin ReasonKind = "login"
 
-// Login detector actions.
+// Actions of the login detectors and response counters once a key is
+// held.
 const (
 	AbuseLog   = "log"
 	AbuseBlock = "block"
@@ -31,11 +32,13 @@ const (
 	LoginBruteForce = "brute-force"
 )
 
-// Pseudonym prefixes of the keys login detectors hold in shared state.
+// Pseudonym prefixes of the keys login detectors and response counters
+// hold in shared state (a flag action uses the source prefix instead).
 const (
-	prefixStuffing = "stuf_"
-	prefixSpraying = "spray_"
-	prefixBrute    = "brute_"
+	prefixStuffing  = "stuf_"
+	prefixSpraying  = "spray_"
+	prefixBrute     = "brute_"
+	prefixResponses = "resp_"
 )
 
 // Defaults of the logins section.
@@ -295,7 +298,7 @@ func valueHolds(v string, ok bool, equals *string) bool {
 	return v != "" && v != "false" && v != "null" && v != "0"
 }
 
-// username reads a login request's user name, normalised (trimmed, lower
+// value reads a login request's user name, normalised (trimmed, lower
 // case) so that "Alice" and "alice " count as one account; "" when absent.
 func (u *usernameField) value(req *event.Request) string {
 	var v string
@@ -315,9 +318,10 @@ func (u *usernameField) value(req *event.Request) string {
 		case len(body) > 0 && body[0] == '{':
 			v, _ = jsonMember(body, u.path)
 		case mt == "application/x-www-form-urlencoded" || mt == "":
-			if q, err := url.ParseQuery(string(body)); err == nil {
-				v = q.Get(strings.Join(u.path, "."))
-			}
+			// A malformed pair elsewhere must not hide the field:
+			// lenient parsers (Python's parse_qs) read the rest.
+			q, _ := url.ParseQuery(string(body))
+			v = q.Get(strings.Join(u.path, "."))
 		}
 	}
 	return strings.ToLower(strings.TrimSpace(v))
@@ -379,11 +383,15 @@ func (p *Policy) checkLogins(ev *Evaluation) {
 }
 
 func (d *loginDetector) message(blocked, good bool) string {
-	what := map[string]string{
-		LoginStuffing:   "failed logins for many user names from this source",
-		LoginSpraying:   "failed logins for this user name from many sources",
-		LoginBruteForce: "repeated failed logins for one user name from this source",
-	}[d.id]
+	var what string
+	switch d.id {
+	case LoginStuffing:
+		what = "failed logins for many user names from this source"
+	case LoginSpraying:
+		what = "failed logins for this user name from many sources"
+	default:
+		what = "repeated failed logins for one user name from this source"
+	}
 	switch {
 	case blocked:
 		return what + ": held"

@@ -60,8 +60,8 @@ func TestLoginOutcomesReadFromTheResponse(t *testing.T) {
 		ok   *policy.Response
 	}{
 		{"JSON member of a 200", jsonLogin, jsonFailure, jsonSuccess},
-		{"form field, default statuses", func(src, user string) *event.Request {
-			return loginRequest("/form-login", src, "application/x-www-form-urlencoded", "login="+user+"&password=x", nil)
+		{"form field, default statuses, a malformed pair beside it", func(src, user string) *event.Request {
+			return loginRequest("/form-login", src, "application/x-www-form-urlencoded", "login="+user+"&password=x&%zz=1", nil)
 		}, &policy.Response{Status: 401}, &policy.Response{Status: 200}},
 		{"header user name, header outcome", func(src, user string) *event.Request {
 			return loginRequest("/token", src, "", "", map[string][]string{"x-user": {user}})

@@ -106,7 +106,7 @@ func (p *Policy) compileResponses(pr *document.Problems, specs []document.Respon
 		if !ok {
 			continue
 		}
-		prefix := "resp_"
+		prefix := prefixResponses
 		if rc.action == AbuseFlag {
 			prefix = sourcePrefixIP
 		}
