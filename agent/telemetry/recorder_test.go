@@ -526,6 +526,8 @@ func TestAbuseControlsAreCountedByControl(t *testing.T) {
 		decide(policy.Block, policy.ModeBlock, reason(policy.ReasonFlagged, policy.Block)),
 		decide(policy.Log, policy.ModeLog, reason(policy.ReasonFlagged, policy.Block)),
 		decide(policy.Log, policy.ModeBlock, reason(policy.ReasonBot, policy.Log)),
+		decide(policy.Block, policy.ModeBlock, reason(policy.ReasonLogin, policy.Block)),
+		decide(policy.Block, policy.ModeBlock, reason(policy.ReasonResponses, policy.Block)),
 		decide(policy.Block, policy.ModeBlock, reason(policy.ReasonSignal, policy.Block)),
 	} {
 		r.Observe(context.Background(), d)
@@ -534,7 +536,7 @@ func TestAbuseControlsAreCountedByControl(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs := parseEMF(t, &metrics)
-	want := map[string][2]float64{"rate-limit": {1, 0}, "flagged": {1, 1}, "bot": {0, 1}}
+	want := map[string][2]float64{"rate-limit": {1, 0}, "flagged": {1, 1}, "bot": {0, 1}, "login": {1, 0}, "responses": {1, 0}}
 	got := map[string][2]float64{}
 	for _, d := range docs {
 		if c, ok := d[DimControl].(string); ok {
