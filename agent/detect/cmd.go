@@ -309,23 +309,85 @@ func globbedFile(s string) int {
 			return 0
 		}
 		for _, f := range strings.Fields(p) {
-			if f[0] != '/' {
-				continue
-			}
-			if f == "/etc" || f == "/bin" {
+			if f[0] == '/' && strongCommands[f[strings.LastIndexByte(f, '/')+1:]] {
 				return 0
 			}
-			for _, d := range [...]string{"/etc/", "/bin/", "/sbin/", "/usr/", "/proc/", "/dev/", "/tmp/"} {
-				if strings.HasPrefix(f, d) {
-					return 0
-				}
-			}
-			if strongCommands[f[strings.LastIndexByte(f, '/')+1:]] {
+		}
+		for _, f := range strings.Fields(s) {
+			if f[0] == '/' && globNamesSystemPath(f) {
 				return 0
 			}
 		}
 	}
 	return -1
+}
+
+// systemNames are the names a globbed path component must match for the
+// glob to reach something worth hiding: system directories, the
+// components of sensitive files, commands.
+var systemNames = func() map[string]bool {
+	m := map[string]bool{"etc": true, "proc": true, "dev": true, "tmp": true, "self": true, "var": true}
+	for _, d := range binDirs {
+		for _, c := range strings.Split(d, "/") {
+			m[c] = c != ""
+		}
+	}
+	for _, f := range sensitiveFiles {
+		for _, c := range strings.Split(f, "/") {
+			m[c] = c != ""
+		}
+	}
+	for c := range strongCommands {
+		m[c] = true
+	}
+	return m
+}()
+
+// globNamesSystemPath reports whether the absolute path f globs a
+// component ("/[e]tc", "/usr/[a-z]in/bash", "/proc/se?f/environ") and every
+// globbed component matches a system name under the shell's own rules. A
+// bracket in documentation, "/proc/[pid]/fd" or "/dev/vcs[1-63]", matches
+// one character of its class and so names nothing there.
+func globNamesSystemPath(f string) bool {
+	if strings.Contains(f, "[") {
+		// a slash inside a bracket matches nothing a path component can
+		// hold; the shell's reading drops it: "/[e///]tc" is "/[e]tc"
+		var b strings.Builder
+		in := false
+		for i := 0; i < len(f); i++ {
+			switch {
+			case f[i] == '[':
+				in = true
+			case f[i] == ']':
+				in = false
+			case f[i] == '/' && in:
+				continue
+			}
+			b.WriteByte(f[i])
+		}
+		f = b.String()
+	}
+	globbed := false
+	for _, c := range strings.Split(f, "/") {
+		if !strings.ContainsAny(c, "[?*") {
+			continue
+		}
+		globbed = true
+		if strings.Trim(c, "?*") == "" {
+			return false // a bare wildcard names no particular thing
+		}
+		known := false
+		for name, ok := range systemNames {
+			if ok && globMatch(c, name) {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return false
+		}
+	}
+	return globbed
 }
 
 // shellExpansion finds shell-only expansions: a process substitution

@@ -367,8 +367,9 @@ func selfCallingFunction(s string) int {
 	return -1
 }
 
-// globMatch reports whether name matches the shell glob p: '?' and a
-// bracket class match one byte, '*' any run. Both are short words.
+// globMatch reports whether name matches the shell glob p: '?' matches one
+// byte, a bracket expression one byte of its class ("[a-z]", "[!0-9]"),
+// '*' any run. Both are short words.
 func globMatch(p, name string) bool {
 	px, nx := 0, 0
 	star, mark := -1, 0
@@ -380,8 +381,16 @@ func globMatch(p, name string) bool {
 				nx++
 				continue
 			case '[':
-				if e := strings.IndexByte(p[px:], ']'); e > 0 {
-					px += e + 1
+				if e := strings.IndexByte(p[px+1:], ']'); e > 0 {
+					if bracketMatches(p[px+1:px+1+e], name[nx]) {
+						px += e + 2
+						nx++
+						continue
+					}
+					break
+				}
+				if c == name[nx] {
+					px++
 					nx++
 					continue
 				}
@@ -407,6 +416,30 @@ func globMatch(p, name string) bool {
 		px++
 	}
 	return px == len(p)
+}
+
+// bracketMatches reports whether c is in the class of a shell bracket
+// expression's body (between "[" and "]"): single bytes and ranges, negated
+// by a leading '!' or '^'.
+func bracketMatches(body string, c byte) bool {
+	neg := false
+	if len(body) > 1 && (body[0] == '!' || body[0] == '^') {
+		neg, body = true, body[1:]
+	}
+	in := false
+	for i := 0; i < len(body); i++ {
+		if i+2 < len(body) && body[i+1] == '-' {
+			if body[i] <= c && c <= body[i+2] {
+				in = true
+			}
+			i += 2
+			continue
+		}
+		if body[i] == c {
+			in = true
+		}
+	}
+	return in != neg
 }
 
 // binDirs are where the shell's PATH finds commands.
