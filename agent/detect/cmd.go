@@ -261,16 +261,25 @@ func globbedFile(s string) int {
 		return -1
 	}
 	var b strings.Builder
+	bracketed := false
 	lastClose := strings.LastIndexByte(s, ']') // no "]" after it: a "[" there opens nothing
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '[' && i < lastClose {
 			if j := strings.IndexByte(s[i:], ']'); j > 0 {
 				body := strings.Trim(s[i+1:i+j], "/")
-				if len(body) == 1 && body[0] != '?' && body[0] != '!' {
+				bracketed = true
+				switch {
+				case len(body) == 1 && body[0] != '?' && body[0] != '!':
 					b.WriteByte(body[0])
-				} else {
+				case body == "" || strings.ContainsAny(body, "[/"):
 					b.WriteByte('?')
+				default:
+					// a class matches one byte of its own: kept
+					// for globIndex to read
+					b.WriteByte('[')
+					b.WriteString(body)
+					b.WriteByte(']')
 				}
 				i += j
 				continue
@@ -279,7 +288,7 @@ func globbedFile(s string) int {
 		b.WriteByte(c)
 	}
 	p := b.String()
-	if p == s && !strings.ContainsAny(s, "?") {
+	if !bracketed && !strings.ContainsAny(s, "?") {
 		return -1
 	}
 	// The shell globs words: look for globbed file names only in the
@@ -303,7 +312,7 @@ func globbedFile(s string) int {
 	// A bracket glob inside an absolute path names a system directory or
 	// a command the shell will find: /bi[n]/bash, /usr/bin/[u]name,
 	// /[e]tc, /usr/[a-z]in/bash. Plain text has no reason to glob there.
-	if p != s {
+	if bracketed {
 		// a glob in an argument of a command: ls /a[b]c
 		if w, _, _ := cmdWordAt(s, 0); strongCommands[w] {
 			return 0
@@ -438,19 +447,37 @@ const maxGlobWord = 256
 // globIndex finds f in p where each of p's '?' (at most three, and at
 // least one) matches one byte.
 func globIndex(p, f string) int {
-	for i := 0; i+len(f) <= len(p); i++ {
+	for i := 0; i < len(p); i++ {
 		wild := 0
 		ok := true
+		j := i
 		for k := 0; k < len(f); k++ {
-			c := p[i+k]
+			if j >= len(p) {
+				ok = false
+				break
+			}
+			c := p[j]
 			if c == '?' {
 				wild++
+				j++
 				continue
+			}
+			if c == '[' {
+				if e := strings.IndexByte(p[j+1:], ']'); e > 0 {
+					if !bracketMatches(p[j+1:j+1+e], f[k]) {
+						ok = false
+						break
+					}
+					wild++
+					j += e + 2
+					continue
+				}
 			}
 			if c != f[k] {
 				ok = false
 				break
 			}
+			j++
 		}
 		if ok && wild >= 1 && wild <= 3 {
 			return i

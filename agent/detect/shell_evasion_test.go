@@ -119,11 +119,15 @@ func TestGlobbedCommands(t *testing.T) {
 		{"referer glob", hdr("referer", "www.google.com/?param=;/bin/ca?+/et*/passwd"), "*", "*"},
 		{"api path query", q("next", "/api/v1/items?id=3"), "", ""},
 		{"cron", body("cron", "*/15 * * * * /usr/local/bin/backup.sh"), "", ""},
+		{"bracket class names a system dir", q("a", "cat /[e]tc/pa[s]swd"), "*", "*"},
+		{"bracket range names bin", q("a", "/usr/[a-z]in/whoami"), "*", "*"},
+		{"proc pid placeholder", body("doc", "The file /proc/[pid]/fdinfo/[fd] contains information about fanotify marks"), "", ""},
+		{"device range", body("doc", "/dev/vcs[1-63] are character devices for virtual console terminals"), "", ""},
 	})
 	for _, c := range []struct {
 		p, name string
 		want    bool
-	}{{"ca?", "cat", true}, {"?s?", "usr", true}, {"c*t", "cat", true}, {"c*t", "chmod", false}, {"*", "", true}, {"a[bc]d", "abd", true}, {"??", "cat", false}} {
+	}{{"ca?", "cat", true}, {"?s?", "usr", true}, {"c*t", "cat", true}, {"c*t", "chmod", false}, {"*", "", true}, {"a[bc]d", "abd", true}, {"a[bc]d", "aed", false}, {"[a-z]in", "bin", true}, {"[!a-c]in", "bin", false}, {"[pid]", "1", false}, {"??", "cat", false}} {
 		if got := globMatch(c.p, c.name); got != c.want {
 			t.Errorf("globMatch(%q, %q) = %v", c.p, c.name, got)
 		}

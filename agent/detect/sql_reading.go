@@ -7,24 +7,28 @@ package detect
 // "string operator string" as "x'||'". The rest of the value tells them
 // apart: an injected fragment is SQL tokens, a paragraph is words.
 
-// sqlProseWords lexes lower-cased s as SQL and counts its tokens (total)
-// and, among them, the prose words: runs of two or more letters that SQL
-// neither reserves nor calls as a function. At most maxProseTokens tokens
-// are read, which bounds the work and is plenty to tell the two apart.
+// sqlProseWords counts the words of lower-cased s (runs of letters,
+// digits and underscores: total) and, among them, the prose words: runs of
+// two or more letters that SQL neither reserves nor calls as a function.
+// Quotes are not honoured: a paragraph with one quoted character would
+// otherwise hide its sentences inside a string literal. At most
+// maxProseTokens words are read, which bounds the work and is plenty to
+// tell the two apart.
 func sqlProseWords(s string) (prose, total int) {
-	l := sqlLexer{s: s}
-	for total < maxProseTokens {
-		t := l.next()
-		if t.k == tNone {
-			break
+	for i := 0; i < len(s) && total < maxProseTokens; {
+		if !isWord(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isWord(s[j]) {
+			j++
 		}
 		total++
-		if t.k == tWord && t.end-t.start >= 2 && lettersOnly(s[t.start:t.end]) {
-			w := s[t.start:t.end]
-			if !sqlReserved[w] && sqlFunc(w) == 0 {
-				prose++
-			}
+		if w := s[i:j]; len(w) >= 2 && lettersOnly(w) && !sqlReserved[w] && sqlFunc(w) == 0 {
+			prose++
 		}
+		i = j
 	}
 	return prose, total
 }
@@ -34,7 +38,7 @@ const maxProseTokens = 256
 
 // libinjectionScore scores libinjection's finding on lower-cased s: 8 for
 // a value that reads as SQL, 0 for one that reads as sentences, where at
-// least five words and half of all tokens are prose. An attack that pads a
+// least five words and half of all words are prose. An attack that pads a
 // payload with prose still meets the lexer and the shapes, which read the
 // SQL itself.
 func libinjectionScore(s string) int {
