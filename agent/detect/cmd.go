@@ -613,13 +613,14 @@ func (in *input) detectCmd() {
 	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && wordsOutsideBackticks(s) >= 4
 	// Command positions: start of value and after separators.
 	inSpan := false // inside a markdown code span of prose
+	doc := shellDocument(s)
 	lastTick := strings.LastIndexByte(s, '`')
 	for i := 0; i <= len(s); i++ {
 		atStart := i == 0
 		sep := ""
 		if !atStart {
 			c := s[i-1]
-			if inSpan && (c == ';' || c == '\n' || c == '|' || c == '&') {
+			if (inSpan || doc) && (c == ';' || c == '\n' || c == '|' || c == '&') {
 				// A pipeline quoted in prose ("use `ps aux | grep
 				// node`") shows a command line; its separators
 				// chain the quoted commands, not the writer's

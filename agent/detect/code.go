@@ -195,6 +195,34 @@ var javaCodeWords = newWordList("java.lang.runtime", "runtime.getruntime", "java
 
 var nodeCodeWords = newWordList("child_process", "process.mainmodule", "process.binding", "global.process", "_$$nd_func$$_", "require('fs')", "require(\"fs\")", "require('child", "require(\"child", "module.constructor._load", "process.env", "this.constructor.constructor", ".constructor.constructor(", "new function(", "process.kill", "process.exit", "require('vm')", "vm.runinnewcontext", "vm.runinthiscontext", "new function (", "process[", "module.exports=", "require.main", "require[")
 
+// nodeProgramWords are the nodeCodeWords that ordinary Node programs use
+// every day: reading the environment or files, exiting, exporting. In a
+// one-line payload they are an attack's first step; in a program of three
+// or more lines (a snippet shared through a code or docs API) they are the
+// program's own, and only the words that reach a shell or an evaluator
+// (child_process, mainModule, constructor.constructor, vm) still count.
+var nodeProgramWords = map[string]bool{
+	"require('fs')": true, "require(\"fs\")": true, "process.env": true, "process.kill": true,
+	"process.exit": true, "process[": true, "module.exports=": true,
+}
+
+// sourceLines counts the non-blank lines of s.
+func sourceLines(s string) int {
+	n := 0
+	for len(s) > 0 {
+		line := s
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			line, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
+		if strings.TrimSpace(line) != "" {
+			n++
+		}
+	}
+	return n
+}
+
 var protoPollutionWords = newWordList("__proto__", "constructor.prototype", "constructor[prototype]", "constructor][prototype", "[constructor][prototype]", "constructor\"][\"prototype", "constructor\":{\"prototype")
 
 var rubyPythonCodeWords = newWordList("kernel.exec", "kernel.system", "kernel.open", "kernel.spawn", "io.popen", "process.spawn", "open3.", "instance_eval", "class_eval", "module_eval", "const_get(", ".send(:", "object.const", "%x(", "__import__(", "os.system(", "os.popen(", "subprocess.", "pickle.loads", "commands.getoutput", "eval(compile(", "exec(compile(", "builtins.", "importlib.import_module", "marshal.loads", "yaml.load(", "!!python/object", "!ruby/object", "!ruby/hash")
@@ -358,7 +386,19 @@ func (in *input) detectCode() {
 		return
 	}
 	// Node.js and prototype pollution.
-	if _, i := nodeCodeWords.index(s, low, nil); i >= 0 && !in.codeMention() {
+	program := -1 // whether s is a program of several lines, decided once
+	if _, i := nodeCodeWords.index(s, low, func(_ int, w string) bool {
+		if !nodeProgramWords[w] {
+			return true
+		}
+		if program < 0 {
+			program = 0
+			if sourceLines(s) >= 3 {
+				program = 1
+			}
+		}
+		return program == 0
+	}); i >= 0 && !in.codeMention() {
 		in.emit(CodeInj, "node-injection", 8, i, i+40)
 		return
 	}
