@@ -272,7 +272,8 @@ func globbedFile(s string) int {
 				switch {
 				case len(body) == 1 && body[0] != '?' && body[0] != '!':
 					b.WriteByte(body[0])
-				case body == "" || strings.ContainsAny(body, "[/"):
+				case body == "" || strings.ContainsAny(body, "[/?*"):
+					// read leniently, as the wildcard the writer meant
 					b.WriteByte('?')
 				default:
 					// a class matches one byte of its own: kept
@@ -313,8 +314,13 @@ func globbedFile(s string) int {
 	// a command the shell will find: /bi[n]/bash, /usr/bin/[u]name,
 	// /[e]tc, /usr/[a-z]in/bash. Plain text has no reason to glob there.
 	if bracketed {
-		// a glob in an argument of a command: ls /a[b]c
-		if w, _, _ := cmdWordAt(s, 0); strongCommands[w] {
+		// a glob in an argument of a command: ls /a[b]c (in its own
+		// arguments, before a separator ends them)
+		seg := s
+		if e := strings.IndexAny(s, ";|&\n`"); e >= 0 {
+			seg = s[:e]
+		}
+		if w, _, _ := cmdWordAt(s, 0); strongCommands[w] && strings.Contains(seg, "[") && strings.Contains(seg, "]") {
 			return 0
 		}
 		for _, f := range strings.Fields(p) {
@@ -620,7 +626,7 @@ func (in *input) detectCmd() {
 		sep := ""
 		if !atStart {
 			c := s[i-1]
-			if (inSpan || doc) && (c == ';' || c == '\n' || c == '|' || c == '&') {
+			if (inSpan || doc) && (c == ';' || c == '\n' || c == '|' || c == '&') || doc && c == '(' && i >= 2 && s[i-2] == '$' {
 				// A pipeline quoted in prose ("use `ps aux | grep
 				// node`") shows a command line; its separators
 				// chain the quoted commands, not the writer's

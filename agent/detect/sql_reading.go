@@ -1,5 +1,7 @@
 package detect
 
+import "strings"
+
 // How much of a value reads as SQL rather than as sentences: the weight a
 // libinjection fingerprint deserves. libinjection folds a value into the
 // token classes of its first few tokens; a paragraph with one quoted
@@ -7,46 +9,88 @@ package detect
 // "string operator string" as "x'||'". The rest of the value tells them
 // apart: an injected fragment is SQL tokens, a paragraph is words.
 
-// sqlProseWords counts the words of lower-cased s (runs of letters,
-// digits and underscores: total) and, among them, the prose words: runs of
-// two or more letters that SQL neither reserves nor calls as a function.
-// Quotes are not honoured: a paragraph with one quoted character would
-// otherwise hide its sentences inside a string literal. At most
-// maxProseTokens words are read, which bounds the work and is plenty to
-// tell the two apart.
+// sqlProseWords counts the blank-separated fields of lower-cased s
+// (total) and, among them, the prose words: fields that, stripped of the
+// punctuation prose puts around words, are two or more letters that SQL
+// neither reserves nor calls as a function. A URL or a dotted name is one
+// field and no prose word. Comments (/* */) and string literals are
+// skipped, as SQL skips them, but only where a quote character pairs up
+// across the whole value: a paragraph with one stray apostrophe would
+// otherwise hide its sentences inside a literal. At most maxProseTokens
+// fields are read, which bounds the work and is plenty to tell the two
+// apart.
 func sqlProseWords(s string) (prose, total int) {
-	for i := 0; i < len(s) && total < maxProseTokens; {
-		if !isWord(s[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && isWord(s[j]) {
-			j++
+	paired := [2]bool{strings.Count(s, "'")%2 == 0, strings.Count(s, "\"")%2 == 0}
+	field := -1 // start of the current field, -1 between fields
+	end := func(j int) {
+		if field < 0 {
+			return
 		}
 		total++
-		if w := s[i:j]; len(w) >= 2 && lettersOnly(w) && !sqlReserved[w] && sqlFunc(w) == 0 {
+		w := strings.Trim(s[field:j], "([{\"'`)]}\",.;:!?")
+		if len(w) >= 2 && lettersOnly(w) && !sqlReserved[w] && sqlFunc(w) == 0 {
 			prose++
 		}
-		i = j
+		field = -1
 	}
+	for i := 0; i < len(s) && total < maxProseTokens; {
+		c := s[i]
+		if k := strings.IndexByte("'\"", c); k >= 0 && paired[k] {
+			if e := strings.IndexByte(s[i+1:], c); e >= 0 {
+				end(i)
+				i += e + 2
+				continue
+			}
+		}
+		if c == '/' && strings.HasPrefix(s[i:], "/*") {
+			if e := strings.Index(s[i+2:], "*/"); e >= 0 {
+				end(i)
+				i += e + 4
+				continue
+			}
+		}
+		if isSpace(c) {
+			end(i)
+		} else if field < 0 {
+			field = i
+		}
+		i++
+	}
+	end(len(s))
 	return prose, total
 }
 
 // maxProseTokens bounds sqlProseWords.
 const maxProseTokens = 256
 
+// sqlReadsAsProse reports whether lower-cased s reads as sentences rather
+// than SQL: at least five prose words, and prose is half of all words or
+// more.
+func sqlReadsAsProse(s string) bool {
+	prose, total := sqlProseWords(s)
+	return prose >= 5 && 2*prose >= total
+}
+
 // libinjectionScore scores libinjection's finding on lower-cased s: 8 for
-// a value that reads as SQL, 0 for one that reads as sentences, where at
-// least five words and half of all words are prose. An attack that pads a
-// payload with prose still meets the lexer and the shapes, which read the
+// a value that reads as SQL, 0 for one that reads as sentences. An attack
+// that pads a payload with prose still meets the lexer, which reads the
 // SQL itself.
 func libinjectionScore(s string) int {
-	prose, total := sqlProseWords(s)
-	if prose >= 5 && 2*prose >= total {
+	if sqlReadsAsProse(s) {
 		return 0
 	}
 	return 8
+}
+
+// lexerScore weighs a finding of the SQL lexer (score) on lower-cased s:
+// in a value that reads as sentences only the certain findings (9 and up:
+// UNION SELECT, stacked statements) stand; a lone timing call or "or"
+// condition there is a sentence about sleep(3) or "||".
+func lexerScore(s string, score int) int {
+	if score < 9 && sqlReadsAsProse(s) {
+		return 0
+	}
+	return score
 }
 
 // lettersOnly reports whether w is made of ASCII letters alone.
@@ -70,5 +114,8 @@ var sqlReserved = map[string]bool{
 	"end": true, "case": true, "when": true, "then": true, "else": true, "as": true, "on": true, "join": true,
 	"true": true, "false": true, "waitfor": true, "delay": true, "procedure": true, "into_outfile": true,
 	"outfile": true, "dumpfile": true, "exists": true, "asc": true, "desc": true, "top": true, "dual": true,
-	"information_schema": true, "sysobjects": true, "shutdown": true, "truncate": true, "grant": true,
+	"information_schema": true, "replace": true, "change": true, "modify": true, "rename": true, "add": true,
+	"column": true, "enum": true, "character": true, "charset": true, "collate": true, "primary": true, "key": true,
+	"default": true, "constraint": true, "references": true, "index": true, "unique": true, "engine": true,
+	"int": true, "varchar": true, "text": true, "unsigned": true, "view": true, "database": true, "schema": true, "merge": true, "call": true, "with": true, "sysobjects": true, "shutdown": true, "truncate": true, "grant": true,
 }

@@ -46,7 +46,7 @@ func (in *input) judgeSQLi() bool {
 		}
 	}
 	s := in.lower()
-	if off, end, score, ok := sqlLex(s, in.lowerBytes()); ok {
+	if off, end, score, ok := sqlLex(s, in.lowerBytes()); ok && lexerScore(s, score) > 0 {
 		in.emit(SQLi, "sqli-lexer", score, off, end)
 		return len(in.dst) > n
 	}
