@@ -233,7 +233,13 @@ func windowsBatch(s string) int {
 		}
 	}
 	if i := indexWord(s, "if"); i >= 0 {
-		r := " " + strings.TrimSpace(s[i+2:]) + " "
+		// IF's condition and command stand on one line: a C "if (a ==
+		// b) {" has its statements on the next ones
+		line := s[i+2:]
+		if e := strings.IndexByte(line, '\n'); e >= 0 {
+			line = line[:e]
+		}
+		r := " " + strings.TrimSpace(line) + " "
 		if i == 0 {
 			for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " not defined "} {
 				if strings.HasPrefix(r, w) {

@@ -14,13 +14,13 @@ import "strings"
 // punctuation prose puts around words, are two or more letters that SQL
 // neither reserves nor calls as a function. A URL or a dotted name is one
 // field and no prose word. Comments (/* */) and string literals are
-// skipped, as SQL skips them, but only where a quote character pairs up
-// across the whole value: a paragraph with one stray apostrophe would
-// otherwise hide its sentences inside a literal. At most maxProseTokens
+// skipped, as SQL skips them, but only with literals set and where a quote
+// character pairs up across the whole value: a paragraph with one stray
+// apostrophe would otherwise hide its sentences inside a literal. At most maxProseTokens
 // fields are read, which bounds the work and is plenty to tell the two
 // apart.
-func sqlProseWords(s string) (prose, total int) {
-	paired := [2]bool{strings.Count(s, "'")%2 == 0, strings.Count(s, "\"")%2 == 0}
+func sqlProseWords(s string, literals bool) (prose, total int) {
+	paired := [2]bool{literals && strings.Count(s, "'")%2 == 0, literals && strings.Count(s, "\"")%2 == 0}
 	field := -1 // start of the current field, -1 between fields
 	end := func(j int) {
 		if field < 0 {
@@ -64,30 +64,34 @@ func sqlProseWords(s string) (prose, total int) {
 const maxProseTokens = 256
 
 // sqlReadsAsProse reports whether lower-cased s reads as sentences rather
-// than SQL: at least five prose words, and prose is half of all words or
-// more.
-func sqlReadsAsProse(s string) bool {
-	prose, total := sqlProseWords(s)
+// than SQL: at least five prose words, and prose is half of all fields or
+// more. literals says whether the words inside string literals are SQL's
+// data, skipped (see sqlProseWords).
+func sqlReadsAsProse(s string, literals bool) bool {
+	prose, total := sqlProseWords(s, literals)
 	return prose >= 5 && 2*prose >= total
 }
 
 // libinjectionScore scores libinjection's finding on lower-cased s: 8 for
-// a value that reads as SQL, 0 for one that reads as sentences. An attack
-// that pads a payload with prose still meets the lexer, which reads the
-// SQL itself.
+// a value that reads as SQL, 0 for one that reads as sentences. The words
+// in quotes count: libinjection reads a value in three quote contexts, and
+// in the one that matched, what looks like a literal may be the injected
+// code, or a paragraph's quoted phrase. An attack that pads a payload with
+// prose still meets the lexer, which reads the SQL itself.
 func libinjectionScore(s string) int {
-	if sqlReadsAsProse(s) {
+	if sqlReadsAsProse(s, false) {
 		return 0
 	}
 	return 8
 }
 
 // lexerScore weighs a finding of the SQL lexer (score) on lower-cased s:
-// in a value that reads as sentences only the certain findings (9 and up:
-// UNION SELECT, stacked statements) stand; a lone timing call or "or"
-// condition there is a sentence about sleep(3) or "||".
+// in a value that reads as sentences outside its literals only the
+// certain findings (9 and up: UNION SELECT, stacked statements) stand; a
+// lone timing call or "or" condition there is a sentence about sleep(3) or
+// "||".
 func lexerScore(s string, score int) int {
-	if score < 9 && sqlReadsAsProse(s) {
+	if score < 9 && sqlReadsAsProse(s, true) {
 		return 0
 	}
 	return score

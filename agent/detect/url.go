@@ -378,6 +378,16 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 			if fo, _ := findSensitiveFile(s[a:]); fo >= 0 {
 				in.emit(PathTraversal, "lfi-file-url", 9, b, a+fo+16)
 			}
+			if b > 0 && isSpace(s[b-1]) || b > 0 && s[b-1] == '<' {
+				// a file URL written inside a sentence ("references
+				// of the form <file:///usr/doc/x> don't work") is
+				// the writer's reference; as a whole value, or
+				// anywhere in a parameter the application fetches,
+				// it is a request for a local file
+				if in.sink != sinkURL && !in.paranoid() {
+					return
+				}
+			}
 		}
 		in.emit(c, rule, sc, b, a+24)
 		return
