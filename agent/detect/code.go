@@ -133,8 +133,12 @@ func (in *input) detectPlain() {
 		}
 		k := &plainKeywords[n]
 		if i := strings.Index(s, k.word); i >= 0 && in.e.Enabled(k.class) {
-			if k.class == XSS && in.v.Part == event.PartPath {
-				continue // "/docs/javascript/document.cookie" names a page
+			if k.class == XSS && (in.v.Part == event.PartPath || codeInProse(s)) {
+				// "/docs/javascript/document.cookie" names a page;
+				// "set the element's .innerHTML to the rendered
+				// markdown" names a property: a sentence runs in no
+				// script
+				continue
 			}
 			if k.word == "java.runtime" || k.word == "forclosure" || k.word == "table_name" || k.word == "schema_name" || k.word == "msdb" || k.word == "tempdb" || k.word == "northwind" {
 				// short words need a word boundary
