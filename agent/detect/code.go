@@ -229,7 +229,7 @@ func sourceLines(s string) int {
 
 var protoPollutionWords = newWordList("__proto__", "constructor.prototype", "constructor[prototype]", "constructor][prototype", "[constructor][prototype]", "constructor\"][\"prototype", "constructor\":{\"prototype")
 
-var rubyPythonCodeWords = newWordList("kernel.exec", "kernel.system", "kernel.open", "kernel.spawn", "io.popen", "process.spawn", "open3.", "instance_eval", "class_eval", "module_eval", "const_get(", ".send(:", "object.const", "%x(", "__import__(", "os.system(", "os.popen(", "subprocess.", "pickle.loads", "commands.getoutput", "eval(compile(", "exec(compile(", "builtins.", "importlib.import_module", "marshal.loads", "yaml.load(", "!!python/object", "!ruby/object", "!ruby/hash")
+var rubyPythonCodeWords = newWordList("kernel.exec", "kernel.system", "kernel.open", "kernel.spawn", "io.popen", "process.spawn", "open3.", "instance_eval", "class_eval", "module_eval", "const_get(", ".send(:", "object.const", "%x(", "__import__(", "os.system(", "os.popen(", "subprocess.", "pickle.loads", "commands.getoutput", "eval(compile(", "exec(compile(", "builtins.", "importlib.import_module", "marshal.loads", "yaml.load(", "!!python/", "!ruby/")
 
 // detectCode judges text as server-side code: PHP (open tags, dangerous
 // calls, superglobals, serialized objects, ini directives), Java (runtime

@@ -72,6 +72,13 @@ func (in *input) detectNoSQL() {
 		}
 	}
 	m := in.mask
+	// Mongo shell statements chained after a value: db.c.insert(...);
+	if m.has(bSemi) && m.has(bParen) {
+		if i := mongoShellCall(in.lower()); i >= 0 {
+			in.emit(NoSQLi, "nosql-js", 7, i, i+32)
+			return
+		}
+	}
 	if !m.has(bDollar) && !m.has(bQuote|bDQuote) {
 		return
 	}
@@ -92,6 +99,10 @@ func (in *input) detectNoSQL() {
 					}
 				}
 			}
+			if op, sc := operatorAt(s, i); sc >= 6 && objectKeyAt(s, i, i+1+len(op)) {
+				in.emit(NoSQLi, "nosql-operator", sc, i, i+len(op)+16)
+				return
+			}
 			off = i + 1
 		}
 	}
@@ -109,4 +120,65 @@ func (in *input) detectNoSQL() {
 			in.emit(NoSQLi, "nosql-js", 7, i, i+32)
 		}
 	}
+}
+
+// objectKeyAt reports whether the operator s[i:e] ("$where") stands as an
+// unquoted key of a JavaScript object literal, the way the Mongo shell and
+// a $where clause write queries: at the start of the value or after "{",
+// "," or a blank, and followed by ':' ("{$gt: ”}", "1, $where: '1 == 1'").
+// A price ("$5: the total") names no operator.
+func objectKeyAt(s string, i, e int) bool {
+	if i > 0 && s[i-1] != '{' && s[i-1] != ',' && !isSpace(s[i-1]) {
+		return false
+	}
+	k := skipSpace(s, e)
+	if k >= len(s) || s[k] != ':' {
+		return false
+	}
+	// a key opens the object or follows another member
+	b := i
+	for b > 0 && isSpace(s[b-1]) {
+		b--
+	}
+	return b == 0 || s[b-1] == '{' || s[b-1] == ','
+}
+
+// mongoShellMethods are collection methods of the Mongo shell that read or
+// change data.
+var mongoShellMethods = [...]string{"find", "findone", "insert", "insertone", "insertmany", "update", "updateone", "updatemany", "remove", "deleteone", "deletemany", "drop", "mapreduce", "aggregate", "count", "distinct"}
+
+// mongoShellCall finds a Mongo shell statement, db.<collection>.<method>(,
+// in a value that chains statements (the caller checks for ';'); it
+// returns its offset or -1.
+func mongoShellCall(s string) int {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "db.")
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 3
+		if i > 0 && isWord(s[i-1]) {
+			continue
+		}
+		j := i + 3
+		for j < len(s) && isWord(s[j]) {
+			j++
+		}
+		if j == i+3 || j >= len(s) || s[j] != '.' {
+			continue
+		}
+		k := j + 1
+		for k < len(s) && isWord(s[k]) {
+			k++
+		}
+		if k < len(s) && s[k] == '(' {
+			for _, m := range mongoShellMethods {
+				if s[j+1:k] == m {
+					return i
+				}
+			}
+		}
+	}
+	return -1
 }
