@@ -79,7 +79,10 @@ func sqlReadsAsProse(s string, literals bool) bool {
 // code, or a paragraph's quoted phrase. An attack that pads a payload with
 // prose still meets the lexer, which reads the SQL itself.
 func libinjectionScore(s string) int {
-	if sqlReadsAsProse(s, false) {
+	// A fragment libinjection recognises is SQL tokens with at most a
+	// word or two of data around them ("foo' OR 'bar"); four words of
+	// prose making a third of the value are sentences or program text.
+	if prose, total := sqlProseWords(s, false); prose >= 4 && 3*prose >= total {
 		return 0
 	}
 	return 8
