@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect"
@@ -91,7 +92,7 @@ type Decision struct {
 	// RecordsAction is what was done with DropRecords (blockedRecords):
 	// RecordsFail (reported as batch item failures, never seen by the
 	// handler) or RecordsDrop (removed). The firewall sets it.
-	RecordsAction BlockedRecordsAction `json:"recordsAction,omitempty"`
+	RecordsAction document.BlockedRecordsAction `json:"recordsAction,omitempty"`
 	// EventKeys are the top-level keys of an event of an unknown trigger.
 	EventKeys []string `json:"eventKeys,omitempty"`
 	// Skipped says why the event was not inspected ("mode-off",
