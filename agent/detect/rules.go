@@ -201,6 +201,27 @@ func RuleIDs() []string {
 	return ids
 }
 
+// SignalClasses returns the classes the rule table's rules carry, in the
+// order of Classes: every class a signal can have, the schema's
+// signalClass enum and the values detection.classes accepts. The limit
+// rules' class belongs to policy, not to the detectors.
+func SignalClasses() []Class {
+	carried := map[Class]bool{}
+	for _, r := range Rules {
+		carried[r.Class] = true
+	}
+	for _, r := range DecoderRules {
+		carried[r.Class] = true
+	}
+	out := make([]Class, 0, len(Classes))
+	for _, c := range Classes {
+		if carried[c] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // SuggestRule returns the known rule id closest to a misspelt one, or ""
 // when none is close enough to be what was meant (an edit distance of at
 // most a third of the id's length).
