@@ -306,6 +306,16 @@ func (in *input) detectCode() {
 		}
 	}
 	ct := codeText{s: s, noClose: len(s) + 1, noEOL: len(s) + 1}
+	script := -1 // whether s reads as JavaScript, decided once when asked
+	isScript := func() bool {
+		if script < 0 {
+			script = 0
+			if scriptText(s) {
+				script = 1
+			}
+		}
+		return script == 1
+	}
 	if m.has(bDollar) && m.has(bLBrace) {
 		if i := phpVariableVariable(&ct); i >= 0 {
 			in.emit(CodeInj, "php-variable-call", 5, i, i+24)
@@ -325,7 +335,9 @@ func (in *input) detectCode() {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)
 			return
 		}
-		if m.has(bDollar) && in.v.Part != event.PartHeader {
+		if m.has(bDollar) && in.v.Part != event.PartHeader && !isScript() {
+			// ($name( is a call in JavaScript as well: $http(url),
+			// $emit('x'); script text reads it as its own)
 			if i := phpVarCall(&ct); i >= 0 {
 				in.emit(CodeInj, "php-variable-call", 6, i, i+32)
 				return
@@ -363,7 +375,7 @@ func (in *input) detectCode() {
 				prev = s[b-1]
 			}
 			// variable function calls: $x(...), $_GET['a']($_GET['b'])
-			if prev == '$' && b > 0 && name != "" && !isDigit(name[0]) && in.v.Part != event.PartHeader {
+			if prev == '$' && b > 0 && name != "" && !isDigit(name[0]) && in.v.Part != event.PartHeader && !isScript() {
 				in.emit(CodeInj, "php-variable-call", 6, b-1, i+24)
 				return
 			}

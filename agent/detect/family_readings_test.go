@@ -28,6 +28,7 @@ func TestTemplateCalls(t *testing.T) {
 		{"elixir shell", q("name", `<%= elem(System.shell("id"), 0) %>`), "ssti-expression", "ssti-expression"},
 		{"engine polyglot probe", q("name", `${{<%[%'"}}%\.`), "ssti-expression", "ssti-expression"},
 		{"two template languages in a doc", body("doc", "Jinja writes {{ x }} and ERB writes <%= x %> for the same thing"), "", ""},
+		{"javascript template literal", body("code", "const line = `${items[0].trim().toUpperCase()} items`;"), "", ""},
 		{"printing a variable", body("tpl", "Hello {{ user.name }}, you have {{ count }} messages"), "", ""},
 		{"helper on a variable", body("tpl", "{{ items|map(attribute='name')|join(', ') }}"), "", ""},
 		{"translation call", body("tpl", "{{ t('welcome.title') }}"), "", ""},

@@ -102,6 +102,12 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 		return false // Log4j lookups are judged by detectJNDI
 	}
 	sc := template.Evidence(body)
+	if open == "${" && sc < 9 && template.Calls(body) > 0 && strings.IndexByte(in.text, '`') >= 0 {
+		// In a JavaScript template literal, `${a.trim().split(",")}`,
+		// the calls are the script's own; only what reaches the
+		// process or the class loader counts there.
+		sc = 0
+	}
 	w := strings.TrimSpace(body)
 	switch open {
 	case "{%":
