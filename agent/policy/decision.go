@@ -32,6 +32,17 @@ const (
 	ReasonFlagged   ReasonKind = "flagged"    // a source flagged across the protection group
 )
 
+// AbuseControl reports whether reasons of kind k come from a control
+// against abuse (floods, flagged sources, bots, account takeover) rather
+// than from the detection of an attack: metrics count them apart, by kind.
+func (k ReasonKind) AbuseControl() bool {
+	switch k {
+	case ReasonRateLimit, ReasonFlagged, ReasonBot:
+		return true
+	}
+	return false
+}
+
 // Reason is one thing that contributed to a decision. Its fields never hold
 // request input, so a decision can be logged as is (signal excerpts are the
 // detector's bounded, scrubbed excerpts, and live in Decision.Signals).
