@@ -263,6 +263,12 @@ func (in *input) detectCode() {
 			}
 		}
 	}
+	if m.hasAll(bParen | bSemi) {
+		if i := injectedStatement(s); i >= 0 {
+			in.emit(CodeInj, "code-injection", 8, i, i+40)
+			return
+		}
+	}
 	if m.has(bBracket) {
 		for _, w := range [...]string{"[php]", "[/php]", "[\\php]"} {
 			if i := strings.Index(s, w); i >= 0 {

@@ -53,3 +53,23 @@ func TestYAMLLanguageTags(t *testing.T) {
 		{"plain yaml", body("yaml", "state: !!str tuple"), "", ""},
 	})
 }
+
+// TestInjectedStatements checks a call spliced into evaluated code after a
+// breakout.
+func TestInjectedStatements(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"statement then hash comment", q("host", "a;exit(md5('w4p1t1_md5'));#"), "*", "*"},
+		{"quote, statement, line comment", q("host", `";exit(md5('w4p1t1_md5'));//`), "*", "*"},
+		{"string join", body("t", "'.exit(md5('w4p1t1_md5'));//"), "*", "*"},
+		{"sentence with a call", body("note", "Done; see chapter(5) tomorrow, thanks"), "", ""},
+		{"sentence with a dot", body("note", "Thanks.Call(me);"), "", ""},
+	})
+	for _, c := range []struct {
+		s    string
+		want int
+	}{{";exit(md5('x'));#", 0}, {"'.exit(md5('x'));//", 1}, {"a;b(c);", 1}, {"x.y(z);", -1}, {";exit(", -1}, {";1(2);", -1}} {
+		if got := injectedStatement(c.s); got != c.want {
+			t.Errorf("injectedStatement(%q) = %d, want %d", c.s, got, c.want)
+		}
+	}
+}

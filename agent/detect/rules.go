@@ -129,7 +129,7 @@ var Rules = []Rule{
 	{"prototype-pollution", CodeInj, 1, 8, "a __proto__ or constructor.prototype key", ex("query", "__proto__[admin]", "true"), ex("query", "proto", "true")},
 	{"perl-interpolation", CodeInj, 1, 7, "Perl code interpolated into a string (@{[ system 'id' ]})", ex("query", "x", "@{[system 'id']}"), ex("body", "email", "a@example.com")},
 	{"ssi-directive", CodeInj, 1, 8, "a server-side include directive (<!--#exec, <!--#include, <!--#echo) or an Edge Side Include element (<esi:include>)", ex("body", "comment", "<!--#exec cmd=\"id\" -->"), ex("body", "comment", "<!-- TODO: fix #42 -->")},
-	{"code-injection", CodeInj, 1, 8, "Python, Ruby or generic code that runs commands (__import__('os'), eval(...))", ex("query", "x", "__import__('os').system('id')"), ex("body", "comment", "import os in your script")},
+	{"code-injection", CodeInj, 1, 8, "Python, Ruby or generic code that runs commands (__import__('os'), eval(...)), or a call spliced into evaluated code after a breakout (;exit(md5('x'));#)", ex("query", "x", "__import__('os').system('id')"), ex("body", "comment", "import os in your script")},
 	{"script-upload", CodeInj, 1, 7, "an upload file name with a server-side script extension", ex("header", "x-filename", "shell.php"), ex("header", "x-filename", "photo.jpg")},
 	// Session fixation
 	{"cookie-set", SessionFixation, 1, 8, "markup or script that sets a cookie (document.cookie=, <meta http-equiv=set-cookie>)", ex("query", "q", "<meta http-equiv=\"Set-Cookie\" content=\"sessionid=abc\">"), ex("body", "comment", "cookies are set at login")},
