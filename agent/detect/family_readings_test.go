@@ -73,3 +73,14 @@ func TestInjectedStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestXPathPathArguments checks node functions over absolute location
+// paths, and a URL whose authority a lenient parser misreads.
+func TestXPathPathArguments(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"blind substring", q("search", "substring(//user[userid=5]/username,2,1)=codepoints-to-string(65)"), "xpath-injection", "xpath-injection"},
+		{"count of the root", q("search", "count(/child::node())"), "xpath-injection", "xpath-injection"},
+		{"a path in parentheses", body("note", "see the docs (/usr/share/doc) and count(items)"), "", ""},
+		{"URL with a port and junk before a backslash", body("webhookUrl", `http://127.1.1.1:80:\@@127.2.2.2:80/`), "*", "*"},
+	})
+}

@@ -331,8 +331,8 @@ func hostOf(rest string) string {
 		}
 		return auth
 	}
-	if strings.Count(auth, ":") > 1 { // bare IPv6 without brackets
-		return auth
+	if strings.Count(auth, ":") > 1 && !strings.Contains(auth[:strings.IndexByte(auth, ':')], ".") {
+		return auth // bare IPv6 without brackets; "127.1.1.1:80:" is a host, a port and junk
 	}
 	if j := strings.IndexByte(auth, ':'); j >= 0 {
 		auth = auth[:j]

@@ -34,6 +34,15 @@ func xpathInjection(s string) (int, int) {
 			}
 		}
 	}
+	// a node function over an absolute location path, the shape of blind
+	// extraction: substring(//user[userid=5]/username,2,1), count(/*)
+	for _, fn := range xpathFuncs {
+		if i := strings.Index(s, fn); i >= 0 && (i == 0 || !isWord(s[i-1]) && s[i-1] != '-') {
+			if a := skipSpace(s, i+len(fn)); a < len(s) && s[a] == '/' && a+1 < len(s) && (s[a+1] == '/' || s[a+1] == '*' || isAlpha(s[a+1])) {
+				return i, 7
+			}
+		}
+	}
 	for off := 0; off < len(s); {
 		q := strings.IndexAny(s[off:], `'"`)
 		if q < 0 {
@@ -67,9 +76,9 @@ func xpathInjection(s string) (int, int) {
 	return -1, 0
 }
 
-// detectXPath judges a value with a quote or a "::".
+// detectXPath judges a value with a quote, a "::", or a call over a path.
 func (in *input) detectXPath() {
-	if !in.e.Enabled(XPathi) || !in.mask.has(bQuote|bDQuote|bColon) {
+	if !in.e.Enabled(XPathi) || !in.mask.has(bQuote|bDQuote|bColon) && !in.mask.hasAll(bParen|bSlash) {
 		return
 	}
 	if i, sc := xpathInjection(in.lower()); i >= 0 {
