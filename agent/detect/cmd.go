@@ -720,6 +720,9 @@ func (in *input) detectCmd() {
 				}
 				continue
 			}
+			if interpreterRunsLocalScript(s, w, we) {
+				continue // "$env:DEBUG='app';node app.js": the application's own program
+			}
 			if strong && (!proseish || argsLookShell(s, we)) || !strong && argsLookShell(s, we) {
 				in.emit(CommandInj, "cmdi-separator", 8, i-1, we+24)
 				return
@@ -727,6 +730,35 @@ func (in *input) detectCmd() {
 		}
 	}
 	in.detectCmdWords(s)
+}
+
+// interpreterRunsLocalScript reports whether the command word w, ending
+// at s[we], is an interpreter whose argument is a script file named
+// relative to the working directory ("node app.js", "python3 manage.py
+// migrate"): a project's own program run the way its README says. An
+// attack feeds an interpreter code (-e, -c, -r), stdin, or a file it
+// dropped somewhere writable (/tmp/x.py); those do not read this way.
+func interpreterRunsLocalScript(s, w string, we int) bool {
+	switch w {
+	case "node", "python", "python2", "python3", "ruby", "perl", "php", "deno", "bun":
+	default:
+		return false
+	}
+	a := skipSpace(s, we)
+	e := a
+	for e < len(s) && (isWord(s[e]) || s[e] == '.' || s[e] == '-' || s[e] == '/') {
+		e++
+	}
+	arg := s[a:e]
+	if arg == "" || arg[0] == '-' || arg[0] == '/' || arg[0] == '.' || strings.Contains(arg, "..") {
+		return false
+	}
+	for _, ext := range [...]string{".js", ".mjs", ".cjs", ".ts", ".py", ".rb", ".pl", ".php"} {
+		if strings.HasSuffix(arg, ext) {
+			return true
+		}
+	}
+	return false
 }
 
 // segmentLooksShell reports whether the arguments after a command word, up

