@@ -15,13 +15,13 @@ func (in *input) detectSSTI() {
 		return
 	}
 	m := in.mask
-	if !m.has(bLBrace | bHash | bLT | bDollar) {
+	if !m.has(bLBrace|bHash|bLT|bDollar) && !m.hasAll(bAt|bParen) {
 		return
 	}
 	s := in.lower()
 	hasCtor := strings.Contains(s, "constructor")
 	type delim struct{ open, close string }
-	for _, d := range [...]delim{{"{{", "}}"}, {"${", "}"}, {"#{", "}"}, {"*{", "}"}, {"@{", "}"}, {"<%=", "%>"}, {"<%", "%>"}, {"{%", "%}"}, {"{", "}"}} {
+	for _, d := range [...]delim{{"{{", "}}"}, {"${", "}"}, {"#{", "}"}, {"*{", "}"}, {"@{", "}"}, {"<%=", "%>"}, {"<%", "%>"}, {"{%", "%}"}, {"@(", ")"}, {"{", "}"}} {
 		// Linear in the value: bodies of closed expressions do not overlap
 		// (the scan resumes after the close), and once a close is missing
 		// it is missing for every later opener too, so only the first few
@@ -120,10 +120,18 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 		}
 	case "{":
 		// Smarty: {php}, {system('id')}, {$smarty.version}
-		if !(strings.HasPrefix(w, "php") || strings.HasPrefix(w, "$smarty") || strings.HasPrefix(w, "system(") || strings.HasPrefix(w, "self::") || strings.HasPrefix(w, "literal")) {
+		if !(strings.HasPrefix(w, "php") || strings.HasPrefix(w, "$smarty") || strings.HasPrefix(w, "system(") || strings.HasPrefix(w, "self::") || strings.HasPrefix(w, "literal") || strings.HasPrefix(w, "smarty_internal")) {
 			return false
 		}
 		sc = 8
+	case "@(":
+		// Razor: an explicit expression; only evidence counts (an
+		// e-mail "(@home)" has no expression)
+	case "<%", "<%=":
+		// ERB/EEx: backticks run a shell command
+		if sc < 8 && strings.Count(w, "`") >= 2 {
+			sc = 8
+		}
 	case "{{":
 		if sc == 0 && (strings.HasPrefix(w, "#with") || strings.HasPrefix(w, "#each") && hasCtor || strings.Contains(w, "lookup ") && hasCtor) {
 			sc = 7

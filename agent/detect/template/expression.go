@@ -23,7 +23,7 @@ func Evidence(e string) int {
 	if len(e) == 0 {
 		return 0
 	}
-	for _, w := range [...]string{"__class__", "__globals__", "__builtins__", "__subclasses__", "__mro__", "__init__", "__import__", "__base__", "__getattribute__", "_self.env", "registerundefinedfiltercallback", "getfilter(", ".getclass(", "class.forname", "forname(", "getruntime", "t(java.", "java.lang", "freemarker.template", "?new(", ".exec(", "popen", "subprocess", "os.system", "lipsum.", "cycler.", "joiner.", "namespace.", "|attr(", "request.application", "config.items", "self._", "request['application']", "constructor.constructor", "process.mainmodule", "getbean(", "#this", "objectconstructor", "new java.", "runtime.", "processbuilder", "system.diagnostics", "new()", "%{(", "#_memberaccess", "invoke(", "getmethod(", "newinstance(", "system.shell(", "system.cmd(", ":os.cmd("} {
+	for _, w := range [...]string{"__class__", "__globals__", "__builtins__", "__subclasses__", "__mro__", "__init__", "__import__", "__base__", "__getattribute__", "_self.env", "registerundefinedfiltercallback", "getfilter(", ".getclass(", "class.forname", "forname(", "getruntime", "t(java.", "java.lang", "freemarker.template", "?new(", ".exec(", "popen", "subprocess", "os.system", "lipsum.", "cycler.", "joiner.", "namespace.", "|attr(", "request.application", "config.items", "self._", "request['application']", "constructor.constructor", "process.mainmodule", "getbean(", "#this", "objectconstructor", "new java.", "runtime.", "processbuilder", "system.diagnostics", "new()", "%{(", "#_memberaccess", "invoke(", "getmethod(", "newinstance(", "system.shell(", "system.cmd(", ":os.cmd(", "file.open(", "file.read(", "dir.entries(", "io.popen", "import os"} {
 		if strings.Contains(e, w) {
 			return 9
 		}
