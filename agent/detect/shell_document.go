@@ -47,3 +47,32 @@ func shellDocument(s string) bool {
 	arg := strings.TrimLeft(first[sp:], " \t")
 	return arg != "" && strings.IndexByte("-/$~", arg[0]) >= 0
 }
+
+// interpreterRunsLocalScript reports whether the command word w, ending
+// at s[we], is an interpreter whose argument is a script file named
+// relative to the working directory ("node app.js", "python3 manage.py
+// migrate"): a project's own program run the way its README says. An
+// attack feeds an interpreter code (-e, -c, -r), stdin, or a file it
+// dropped somewhere writable (/tmp/x.py); those do not read this way.
+func interpreterRunsLocalScript(s, w string, we int) bool {
+	switch w {
+	case "node", "python", "python2", "python3", "ruby", "perl", "php", "deno", "bun":
+	default:
+		return false
+	}
+	a := skipSpace(s, we)
+	e := a
+	for e < len(s) && (isWord(s[e]) || s[e] == '.' || s[e] == '-' || s[e] == '/') {
+		e++
+	}
+	arg := s[a:e]
+	if arg == "" || arg[0] == '-' || arg[0] == '/' || arg[0] == '.' || strings.Contains(arg, "..") {
+		return false
+	}
+	for _, ext := range [...]string{".js", ".mjs", ".cjs", ".ts", ".py", ".rb", ".pl", ".php"} {
+		if strings.HasSuffix(arg, ext) {
+			return true
+		}
+	}
+	return false
+}
