@@ -82,9 +82,16 @@ func globbedFile(s string) int {
 				return 0
 			}
 		}
+		examined := 0 // globbed paths matched against the system names, at most 8
 		for _, f := range strings.Fields(s) {
-			if f[0] == '/' && globNamesSystemPath(f) {
+			if f[0] != '/' || len(f) > maxGlobWord || !strings.ContainsAny(f, "[?*") {
+				continue
+			}
+			if globNamesSystemPath(f) {
 				return 0
+			}
+			if examined++; examined == 8 {
+				break
 			}
 		}
 	}
