@@ -470,6 +470,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 	ev := st.pol.Begin(req, f.opts.Now())
 	ev.SetMode(mode)
 	overrun := false
+	omitted := 0 // decoding issues the decoder's cap left out
 	if !ev.Done() {
 		site := detect.SiteOf(req)
 		werr := f.dec.Walk(req, func(v event.Value) bool {
@@ -485,6 +486,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 		var de *decode.Error
 		overrun = ctx.Err() != nil
 		if errors.As(werr, &de) {
+			omitted = de.Omitted
 			for _, is := range de.Issues {
 				if is.Kind == decode.TimeBudget {
 					overrun = true
@@ -496,6 +498,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 	}
 	ev.AddSignals(sigs...)
 	d = ev.Finish()
+	d.OmittedIssues = omitted
 	if overrun && d.Outcome != policy.Block {
 		// Running out of time says nothing about the input: it is an
 		// inspection failure, and LAMBDAWAF_FAILURE_POLICY decides

@@ -89,6 +89,10 @@ type Decision struct {
 	// Reasons and Signals (at most MaxReasons and MaxSignals are listed).
 	OmittedReasons int `json:"omittedReasons,omitempty"`
 	OmittedSignals int `json:"omittedSignals,omitempty"`
+	// OmittedIssues counts the decoding issues (anomalies, and limits
+	// beyond one per kind and record) that the decoder's cap left out of
+	// the signals (decode.Error.Omitted); the firewall sets it.
+	OmittedIssues int `json:"omittedIssues,omitempty"`
 	// Shadow lists what shadow-mode rules would have done.
 	Shadow []Reason `json:"shadow,omitempty"`
 	// Signals are the detection signals after exclusions and rule edits.

@@ -249,6 +249,9 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 	if d.Error != "" {
 		rec.Error = sc.Text(d.Error, 256)
 	}
+	rec.OmittedSignals = d.OmittedSignals + max(0, len(d.Signals)-maxSignals)
+	rec.OmittedReasons = d.OmittedReasons
+	rec.OmittedIssues = d.OmittedIssues
 	for i, s := range d.Signals {
 		if i == maxSignals {
 			break
