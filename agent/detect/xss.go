@@ -3,7 +3,7 @@ package detect
 import (
 	"strings"
 
-	"github.com/lambdawaf/lambdawaf/agent/internal/libinjection"
+	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/libinjection"
 )
 
 // detectXSS judges text as HTML or as a URL/attribute that reaches a page:

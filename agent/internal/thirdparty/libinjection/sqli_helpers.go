@@ -119,7 +119,7 @@ func toUpperCmp(expectedUpper, s string) bool {
 	return true
 }
 
-func searchKeyword(key string, keywords map[string]byte) byte {
+func searchKeyword(key string, keywords keywordTable) byte {
 	var buf [tokenSize]byte
 	upper, ok := appendUpperASCII(buf[:0], key)
 	if !ok {
@@ -129,14 +129,13 @@ func searchKeyword(key string, keywords map[string]byte) byte {
 }
 
 // searchUpper looks up an upper-cased ASCII word of at most tokenSize
-// bytes, first in keywordFilter; the map index of a converted byte slice
-// does not allocate.
-func searchUpper(upper []byte, keywords map[string]byte) byte {
+// bytes, first in keywordFilter.
+func searchUpper(upper []byte, keywords keywordTable) byte {
 	n := len(upper)
 	if n == 0 || keywordFilter[n][upper[0]]&(1<<(upper[n-1]&63)) == 0 {
 		return byteNull
 	}
-	if val, ok := keywords[string(upper)]; ok {
+	if val, ok := keywords.lookup(upper); ok {
 		return val
 	}
 	return byteNull
@@ -145,10 +144,10 @@ func searchUpper(upper []byte, keywords map[string]byte) byte {
 // searchKeywordUnicode is upstream's lookup, kept for words that are not
 // ASCII: strings.ToUpper maps some of them to ASCII keywords ("ſelect",
 // with a long s, is SELECT).
-func searchKeywordUnicode(key string, keywords map[string]byte) byte {
+func searchKeywordUnicode(key string, keywords keywordTable) byte {
 	upperKey := strings.ToUpper(key)
 
-	if val, ok := keywords[upperKey]; ok {
+	if val, ok := keywords.lookup([]byte(upperKey)); ok {
 		return val
 	}
 
@@ -175,14 +174,54 @@ func appendUpperASCII(dst []byte, s string) ([]byte, bool) {
 	return dst, true
 }
 
+// keyword is one entry of a keywordTable.
+type keyword struct {
+	key string
+	val byte
+}
+
+// keywordTable is a keyword map as a slice sorted by key (see
+// sqlKeywords).
+type keywordTable []keyword
+
+// lookup returns the value of key, which it does not retain.
+func (t keywordTable) lookup(key []byte) (byte, bool) {
+	lo, hi := 0, len(t)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch c := compareKey(t[m].key, key); {
+		case c == 0:
+			return t[m].val, true
+		case c < 0:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return 0, false
+}
+
+// compareKey compares a key with a word byte by byte, as strings compare.
+func compareKey(a string, b []byte) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return len(a) - len(b)
+}
+
 // keywordFilter has, for each length and first byte of a key of
 // sqlKeywords (all ASCII upper case, at most tokenSize bytes), a bit for
 // the last byte modulo 64: a word whose bit is clear is not a key, which
 // is what nearly every word of a long input is.
 var keywordFilter = func() *[tokenSize + 1][256]uint64 {
 	var f [tokenSize + 1][256]uint64
-	for k := range sqlKeywords {
-		if n := len(k); n > 0 && n <= tokenSize {
+	for _, kw := range sqlKeywords {
+		if k, n := kw.key, len(kw.key); n > 0 && n <= tokenSize {
 			f[n][k[0]] |= 1 << (k[n-1] & 63)
 		}
 	}

@@ -22,7 +22,7 @@ var benchInputs = []struct{ name, s string }{
 
 // BenchmarkIsSQLi compares this package with upstream:
 //
-//	go test ./agent/internal/libinjection -run '^$' -bench . -benchtime 20x
+//	go test ./agent/internal/thirdparty/libinjection -run '^$' -bench . -benchtime 20x
 func BenchmarkIsSQLi(b *testing.B) {
 	for _, in := range benchInputs {
 		b.Run(in.name, func(b *testing.B) {

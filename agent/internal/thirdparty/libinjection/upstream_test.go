@@ -16,7 +16,7 @@ import (
 // code, JSON), the label column dropped.
 func corpusLines(t testing.TB) []string {
 	var out []string
-	root := filepath.Join("..", "..", "..", "tests", "corpus")
+	root := filepath.Join("..", "..", "..", "..", "tests", "corpus")
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".txt") {
 			return err
@@ -108,7 +108,7 @@ func TestVerdictsMatchUpstream(t *testing.T) {
 // FuzzVerdictsMatchUpstream holds the package to upstream's verdicts on
 // any input:
 //
-//	go test ./agent/internal/libinjection -run '^$' -fuzz FuzzVerdictsMatchUpstream -fuzztime 60s
+//	go test ./agent/internal/thirdparty/libinjection -run '^$' -fuzz FuzzVerdictsMatchUpstream -fuzztime 60s
 func FuzzVerdictsMatchUpstream(f *testing.F) {
 	for _, s := range []string{"1' OR '1'='1", "<img src=x onerror=alert(1)>", "a<a<a<a", "1 union all select 1,2--", "\"><script>", "admin'#"} {
 		f.Add(s)
