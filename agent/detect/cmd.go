@@ -233,7 +233,13 @@ func windowsBatch(s string) int {
 		}
 	}
 	if i := indexWord(s, "if"); i >= 0 {
-		r := " " + strings.TrimSpace(s[i+2:]) + " "
+		// IF's condition and command stand on one line: a C "if (a ==
+		// b) {" has its statements on the next ones
+		line := s[i+2:]
+		if e := strings.IndexByte(line, '\n'); e >= 0 {
+			line = line[:e]
+		}
+		r := " " + strings.TrimSpace(line) + " "
 		if i == 0 {
 			for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " not defined "} {
 				if strings.HasPrefix(r, w) {
@@ -248,80 +254,6 @@ func windowsBatch(s string) int {
 						return i
 					}
 				}
-			}
-		}
-	}
-	return -1
-}
-
-// globbedFile finds sensitive files written with shell globs, as in
-// "cat /etc/pa[s]swd" or "/[e]tc/pa??wd".
-func globbedFile(s string) int {
-	if !strings.ContainsAny(s, "[?") || strings.IndexByte(s, '/') < 0 {
-		return -1
-	}
-	var b strings.Builder
-	lastClose := strings.LastIndexByte(s, ']') // no "]" after it: a "[" there opens nothing
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '[' && i < lastClose {
-			if j := strings.IndexByte(s[i:], ']'); j > 0 {
-				body := strings.Trim(s[i+1:i+j], "/")
-				if len(body) == 1 && body[0] != '?' && body[0] != '!' {
-					b.WriteByte(body[0])
-				} else {
-					b.WriteByte('?')
-				}
-				i += j
-				continue
-			}
-		}
-		b.WriteByte(c)
-	}
-	p := b.String()
-	if p == s && !strings.ContainsAny(s, "?") {
-		return -1
-	}
-	// The shell globs words: look for globbed file names only in the
-	// words of p that can be paths, which keeps this linear in the value.
-	for rest := p; rest != ""; {
-		var w string
-		if i := strings.IndexAny(rest, globWordBreaks); i >= 0 {
-			w, rest = rest[:i], rest[i+1:]
-		} else {
-			w, rest = rest, ""
-		}
-		if len(w) < 6 || len(w) > maxGlobWord || strings.IndexByte(w, '/') < 0 {
-			continue
-		}
-		for _, f := range sensitiveFiles {
-			if len(f) >= 6 && len(f) <= len(w) && strings.IndexByte(f, '/') >= 0 && globIndex(w, f) >= 0 {
-				return 0
-			}
-		}
-	}
-	// A bracket glob inside an absolute path names a system directory or
-	// a command the shell will find: /bi[n]/bash, /usr/bin/[u]name,
-	// /[e]tc, /usr/[a-z]in/bash. Plain text has no reason to glob there.
-	if p != s {
-		// a glob in an argument of a command: ls /a[b]c
-		if w, _, _ := cmdWordAt(s, 0); strongCommands[w] {
-			return 0
-		}
-		for _, f := range strings.Fields(p) {
-			if f[0] != '/' {
-				continue
-			}
-			if f == "/etc" || f == "/bin" {
-				return 0
-			}
-			for _, d := range [...]string{"/etc/", "/bin/", "/sbin/", "/usr/", "/proc/", "/dev/", "/tmp/"} {
-				if strings.HasPrefix(f, d) {
-					return 0
-				}
-			}
-			if strongCommands[f[strings.LastIndexByte(f, '/')+1:]] {
-				return 0
 			}
 		}
 	}
@@ -372,30 +304,6 @@ const globWordBreaks = " \t\r\n;|&`()<>'\"{}$=,"
 // maxGlobWord bounds the words searched for globbed file names; a path
 // is far shorter.
 const maxGlobWord = 256
-
-// globIndex finds f in p where each of p's '?' (at most three, and at
-// least one) matches one byte.
-func globIndex(p, f string) int {
-	for i := 0; i+len(f) <= len(p); i++ {
-		wild := 0
-		ok := true
-		for k := 0; k < len(f); k++ {
-			c := p[i+k]
-			if c == '?' {
-				wild++
-				continue
-			}
-			if c != f[k] {
-				ok = false
-				break
-			}
-		}
-		if ok && wild >= 1 && wild <= 3 {
-			return i
-		}
-	}
-	return -1
-}
 
 // shellPhrases are invocations that mean a shell or interpreter is being
 // driven, wherever they appear.
@@ -524,13 +432,14 @@ func (in *input) detectCmd() {
 	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && wordsOutsideBackticks(s) >= 4
 	// Command positions: start of value and after separators.
 	inSpan := false // inside a markdown code span of prose
+	doc := shellDocument(s)
 	lastTick := strings.LastIndexByte(s, '`')
 	for i := 0; i <= len(s); i++ {
 		atStart := i == 0
 		sep := ""
 		if !atStart {
 			c := s[i-1]
-			if inSpan && (c == ';' || c == '\n' || c == '|' || c == '&') {
+			if (inSpan || doc) && (c == ';' || c == '\n' || c == '|' || c == '&') || doc && c == '(' && i >= 2 && s[i-2] == '$' {
 				// A pipeline quoted in prose ("use `ps aux | grep
 				// node`") shows a command line; its separators
 				// chain the quoted commands, not the writer's
@@ -617,6 +526,9 @@ func (in *input) detectCmd() {
 					return
 				}
 				continue
+			}
+			if interpreterRunsLocalScript(s, w, we) {
+				continue // "$env:DEBUG='app';node app.js": the application's own program
 			}
 			if strong && (!proseish || argsLookShell(s, we)) || !strong && argsLookShell(s, we) {
 				in.emit(CommandInj, "cmdi-separator", 8, i-1, we+24)

@@ -133,8 +133,12 @@ func (in *input) detectPlain() {
 		}
 		k := &plainKeywords[n]
 		if i := strings.Index(s, k.word); i >= 0 && in.e.Enabled(k.class) {
-			if k.class == XSS && in.v.Part == event.PartPath {
-				continue // "/docs/javascript/document.cookie" names a page
+			if k.class == XSS && (in.v.Part == event.PartPath || codeInProse(s)) {
+				// "/docs/javascript/document.cookie" names a page;
+				// "set the element's .innerHTML to the rendered
+				// markdown" names a property: a sentence runs in no
+				// script
+				continue
 			}
 			if k.word == "java.runtime" || k.word == "forclosure" || k.word == "table_name" || k.word == "schema_name" || k.word == "msdb" || k.word == "tempdb" || k.word == "northwind" {
 				// short words need a word boundary
@@ -184,21 +188,6 @@ func (in *input) detectPlain() {
 	in.detectCmdWords(s)
 }
 
-// The keyword lists of detectKeyCode and detectCode, with their byteSets.
-var classLoaderWords = newWordList("class.module.classloader", "class.classloader", "classloader.resources", ".protectiondomain", "class.module")
-
-var phpSuperglobals = newWordList("$_get", "$_post", "$_server", "$_cookie", "$_request", "$_files", "$_env", "$_session", "$globals", "$http_raw_post_data", "$http_get_vars", "$http_post_vars")
-
-var phpIniWords = newWordList("allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir", "safe_mode", "register_globals", "suhosin.", "enable_dl", "magic_quotes_gpc", "short_open_tag", "display_errors", "error_log", "include_path", "mail.add_x_header", "sendmail_path", "memory_limit", "extension_dir", "upload_tmp_dir", "session.save_path", "max_execution_time", "upload_max_filesize", "post_max_size", "file_uploads", "expose_php", "user_ini.filename", "phar.readonly", "zend_extension", "opcache.", "sys_temp_dir", "disable_classes")
-
-var javaCodeWords = newWordList("java.lang.runtime", "runtime.getruntime", "java.lang.processbuilder", "processbuilder(", "java.lang.reflect", "java.lang.class", "class.forname", "javax.script", "scriptenginemanager", "java.io.file", "java.net.url", "java.net.socket", "org.apache.commons.collections", "invokertransformer", "chainedtransformer", "com.sun.org.apache", "sun.misc.", "com.opensymphony.xwork2", "#_memberaccess", "@java.lang", "ognlcontext", "class.module.classloader", "class.classloader", "springframework.context.support", "org.springframework.expression", "java.beans.", "java.rmi.", "javax.naming", "javax.management", "org.codehaus.groovy.runtime", "groovy.lang", "bsh.interpreter", "com.sun.rowset.jdbcrowsetimpl", "org.apache.xalan", "xmldecoder", "jdk.jshell", "getclass().getclassloader")
-
-var nodeCodeWords = newWordList("child_process", "process.mainmodule", "process.binding", "global.process", "_$$nd_func$$_", "require('fs')", "require(\"fs\")", "require('child", "require(\"child", "module.constructor._load", "process.env", "this.constructor.constructor", ".constructor.constructor(", "new function(", "process.kill", "process.exit", "require('vm')", "vm.runinnewcontext", "vm.runinthiscontext", "new function (", "process[", "module.exports=", "require.main", "require[")
-
-var protoPollutionWords = newWordList("__proto__", "constructor.prototype", "constructor[prototype]", "constructor][prototype", "[constructor][prototype]", "constructor\"][\"prototype", "constructor\":{\"prototype")
-
-var rubyPythonCodeWords = newWordList("kernel.exec", "kernel.system", "kernel.open", "kernel.spawn", "io.popen", "process.spawn", "open3.", "instance_eval", "class_eval", "module_eval", "const_get(", ".send(:", "object.const", "%x(", "__import__(", "os.system(", "os.popen(", "subprocess.", "pickle.loads", "commands.getoutput", "eval(compile(", "exec(compile(", "builtins.", "importlib.import_module", "marshal.loads", "yaml.load(", "!!python/object", "!ruby/object", "!ruby/hash")
-
 // detectCode judges text as server-side code: PHP (open tags, dangerous
 // calls, superglobals, serialized objects, ini directives), Java (runtime
 // and reflection classes, OGNL, serialized objects), Node.js (child_process,
@@ -229,6 +218,12 @@ func (in *input) detectCode() {
 				in.emit(CodeInj, "php-open-tag", 7, i, i+32)
 				return
 			}
+		}
+	}
+	if m.hasAll(bParen | bSemi) {
+		if i := injectedStatement(s); i >= 0 {
+			in.emit(CodeInj, "code-injection", 8, i, i+40)
+			return
 		}
 	}
 	if m.has(bBracket) {
@@ -274,6 +269,16 @@ func (in *input) detectCode() {
 		}
 	}
 	ct := codeText{s: s, noClose: len(s) + 1, noEOL: len(s) + 1}
+	script := -1 // whether s reads as JavaScript, decided once when asked
+	isScript := func() bool {
+		if script < 0 {
+			script = 0
+			if scriptText(s) {
+				script = 1
+			}
+		}
+		return script == 1
+	}
 	if m.has(bDollar) && m.has(bLBrace) {
 		if i := phpVariableVariable(&ct); i >= 0 {
 			in.emit(CodeInj, "php-variable-call", 5, i, i+24)
@@ -293,7 +298,9 @@ func (in *input) detectCode() {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)
 			return
 		}
-		if m.has(bDollar) && in.v.Part != event.PartHeader {
+		if m.has(bDollar) && in.v.Part != event.PartHeader && !isScript() {
+			// ($name( is a call in JavaScript as well: $http(url),
+			// $emit('x'); script text reads it as its own)
 			if i := phpVarCall(&ct); i >= 0 {
 				in.emit(CodeInj, "php-variable-call", 6, i, i+32)
 				return
@@ -331,7 +338,7 @@ func (in *input) detectCode() {
 				prev = s[b-1]
 			}
 			// variable function calls: $x(...), $_GET['a']($_GET['b'])
-			if prev == '$' && b > 0 && name != "" && !isDigit(name[0]) && in.v.Part != event.PartHeader {
+			if prev == '$' && b > 0 && name != "" && !isDigit(name[0]) && in.v.Part != event.PartHeader && !isScript() {
 				in.emit(CodeInj, "php-variable-call", 6, b-1, i+24)
 				return
 			}
@@ -358,7 +365,19 @@ func (in *input) detectCode() {
 		return
 	}
 	// Node.js and prototype pollution.
-	if _, i := nodeCodeWords.index(s, low, nil); i >= 0 && !in.codeMention() {
+	program := -1 // whether s is a program of several lines, decided once
+	if _, i := nodeCodeWords.index(s, low, func(_ int, w string) bool {
+		if !nodeProgramWords[w] {
+			return true
+		}
+		if program < 0 {
+			program = 0
+			if sourceLines(s) >= 3 {
+				program = 1
+			}
+		}
+		return program == 0
+	}); i >= 0 && !in.codeMention() {
 		in.emit(CodeInj, "node-injection", 8, i, i+40)
 		return
 	}

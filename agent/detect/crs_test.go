@@ -156,6 +156,13 @@ func TestGrammarCatches(t *testing.T) {
 		{"benign upload photo", hdr("x-filename", "holiday.jpg"), ""},
 		{"benign upload config-like name", hdr("x-filename", "my-config.yml"), ""},
 		{"benign non-upload key", body("note", ".env"), ""},
+		{"file URL in a sentence", body("doc", "References of the form <file:///usr/doc/ZZZ> don't work because distributions differ"), ""},
+		{"file URL as a value", body("doc", "file:///usr/doc/zzz"), SSRF},
+		{"C if with its statements on the next lines", body("code", "if (p == end) {\n    p--;\n    goto toolong;\n}"), ""},
+		{"batch if with its command", q("a", "if exist c:\\boot.ini echo found"), CommandInj},
+		{"config named in a JSON document", body("single_file_name", "config.yml"), ""},
+		{"script named in a JSON document", body("file_name", "shell.php"), CodeInj},
+		{"config as a multipart file name", event.Value{Part: event.PartBody, Location: "body.upload.filename", Key: "filename", Text: "config.yml", Record: -1}, CodeInj},
 		// React Flight references walking to a prototype (CVE-2025-55182)
 		{"flight constructor chain", q("test", `{'_formData':{'get':'$3:constructor:constructor'}, '_chunks':'$2:_response:_chunks',}`), CodeInj},
 		{"flight module prototype", body("0", `{"reason":{"0":"$7:Module:prototype","toString":"$b:pop"}}`), CodeInj},

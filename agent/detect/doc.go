@@ -34,3 +34,6 @@ package detect
 // Scores: 9–10 unambiguous (a JNDI lookup, metadata address, <script>),
 // 7–8 strong lexical evidence, 5–6 suspicious on its own (a session id in
 // a query string, a fully qualified Java class name), 4 and below weak.
+// SCORING.md writes down the whole scoring in one place: the scores, how
+// each reading is weighed against prose, identifiers and data, and how the
+// policy turns signals into a decision.

@@ -3,28 +3,9 @@ package detect
 import (
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/nosql"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
-
-var mongoOperators = map[string]int{
-	"ne": 8, "eq": 6, "gt": 8, "gte": 8, "lt": 8, "lte": 8, "in": 6, "nin": 8, "regex": 8, "where": 9,
-	"exists": 7, "expr": 8, "or": 7, "and": 6, "not": 7, "nor": 8, "elemmatch": 7, "all": 6, "size": 6,
-	"type": 6, "mod": 6, "text": 6, "function": 9, "accumulator": 9, "lookup": 8, "jsonschema": 6,
-	"options": 6, "comment": 5, "where:": 9, "merge": 7, "out": 7, "unionwith": 8, "graphlookup": 8,
-}
-
-// operatorAt returns the MongoDB operator starting with '$' at i and its score.
-func operatorAt(s string, i int) (string, int) {
-	j := i + 1
-	for j < len(s) && isAlpha(s[j]) {
-		j++
-	}
-	op := strings.ToLower(s[i+1 : j])
-	if sc, ok := mongoOperators[op]; ok {
-		return op, sc
-	}
-	return "", 0
-}
 
 // detectNoSQLKey judges a parameter name: "$ne" in a JSON body, "user[$ne]"
 // in a query string or form.
@@ -40,7 +21,7 @@ func (in *input) detectNoSQLKey() {
 		}
 		i += off
 		if i == 0 || k[i-1] == '[' || k[i-1] == '.' {
-			if op, sc := operatorAt(k, i); sc > 0 {
+			if op, sc := nosql.Operator(k, i); sc > 0 {
 				if i == 0 && in.v.Part != event.PartBody && in.v.Part != event.PartRecord && !strings.Contains(in.v.Location, "[$") && sc < 8 {
 					sc = 5
 				}
@@ -60,18 +41,25 @@ func (in *input) detectNoSQL() {
 	}
 	loc := in.v.Location
 	if i := strings.Index(loc, "[$"); i >= 0 {
-		if op, sc := operatorAt(loc, i+1); sc > 0 {
+		if op, sc := nosql.Operator(loc, i+1); sc > 0 {
 			in.emit(NoSQLi, "nosql-operator", sc, 0, len(op))
 			return
 		}
 	}
 	if i := strings.Index(loc, ".$"); i >= 0 {
-		if _, sc := operatorAt(loc, i+1); sc > 0 {
+		if _, sc := nosql.Operator(loc, i+1); sc > 0 {
 			in.emit(NoSQLi, "nosql-operator", sc, 0, 16)
 			return
 		}
 	}
 	m := in.mask
+	// Mongo shell statements chained after a value: db.c.insert(...);
+	if m.has(bSemi) && m.has(bParen) {
+		if i := nosql.ShellCall(in.lower()); i >= 0 {
+			in.emit(NoSQLi, "nosql-js", 7, i, i+32)
+			return
+		}
+	}
 	if !m.has(bDollar) && !m.has(bQuote|bDQuote) {
 		return
 	}
@@ -84,13 +72,17 @@ func (in *input) detectNoSQL() {
 			}
 			i += off
 			if i > 0 && (s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '[' || s[i-1] == '{') {
-				if op, sc := operatorAt(s, i); sc >= 7 {
+				if op, sc := nosql.Operator(s, i); sc >= 7 {
 					e := i + 1 + len(op)
 					if e < len(s) && (s[e] == '"' || s[e] == '\'' || s[e] == ']') {
 						in.emit(NoSQLi, "nosql-operator", sc, i, e+16)
 						return
 					}
 				}
+			}
+			if op, sc := nosql.Operator(s, i); sc >= 6 && nosql.ObjectKeyAt(s, i, i+1+len(op)) {
+				in.emit(NoSQLi, "nosql-operator", sc, i, i+len(op)+16)
+				return
 			}
 			off = i + 1
 		}

@@ -128,8 +128,8 @@ var Rules = []Rule{
 	{"node-dos", CodeInj, 1, 6, "Node.js code that blocks the event loop (while(true), process.exit)", ex("body", "x", "while(true){}"), ex("body", "comment", "while true, keep going")},
 	{"prototype-pollution", CodeInj, 1, 8, "a __proto__ or constructor.prototype key", ex("query", "__proto__[admin]", "true"), ex("query", "proto", "true")},
 	{"perl-interpolation", CodeInj, 1, 7, "Perl code interpolated into a string (@{[ system 'id' ]})", ex("query", "x", "@{[system 'id']}"), ex("body", "email", "a@example.com")},
-	{"ssi-directive", CodeInj, 1, 8, "a server-side include directive (<!--#exec, <!--#include, <!--#echo)", ex("body", "comment", "<!--#exec cmd=\"id\" -->"), ex("body", "comment", "<!-- TODO: fix #42 -->")},
-	{"code-injection", CodeInj, 1, 8, "Python, Ruby or generic code that runs commands (__import__('os'), eval(...))", ex("query", "x", "__import__('os').system('id')"), ex("body", "comment", "import os in your script")},
+	{"ssi-directive", CodeInj, 1, 8, "a server-side include directive (<!--#exec, <!--#include, <!--#echo) or an Edge Side Include element (<esi:include>)", ex("body", "comment", "<!--#exec cmd=\"id\" -->"), ex("body", "comment", "<!-- TODO: fix #42 -->")},
+	{"code-injection", CodeInj, 1, 8, "Python, Ruby or generic code that runs commands (__import__('os'), eval(...)), or a call spliced into evaluated code after a breakout (;exit(md5('x'));#)", ex("query", "x", "__import__('os').system('id')"), ex("body", "comment", "import os in your script")},
 	{"script-upload", CodeInj, 1, 7, "an upload file name with a server-side script extension", ex("header", "x-filename", "shell.php"), ex("header", "x-filename", "photo.jpg")},
 	// Session fixation
 	{"cookie-set", SessionFixation, 1, 8, "markup or script that sets a cookie (document.cookie=, <meta http-equiv=set-cookie>)", ex("query", "q", "<meta http-equiv=\"Set-Cookie\" content=\"sessionid=abc\">"), ex("body", "comment", "cookies are set at login")},
@@ -199,6 +199,27 @@ func RuleIDs() []string {
 	}
 	sort.Strings(ids)
 	return ids
+}
+
+// SignalClasses returns the classes the rule table's rules carry, in the
+// order of Classes: every class a signal can have, the schema's
+// signalClass enum and the values detection.classes accepts. The limit
+// rules' class belongs to policy, not to the detectors.
+func SignalClasses() []Class {
+	carried := map[Class]bool{}
+	for _, r := range Rules {
+		carried[r.Class] = true
+	}
+	for _, r := range DecoderRules {
+		carried[r.Class] = true
+	}
+	out := make([]Class, 0, len(Classes))
+	for _, c := range Classes {
+		if carried[c] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // SuggestRule returns the known rule id closest to a misspelt one, or ""

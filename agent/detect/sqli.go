@@ -39,12 +39,14 @@ func (in *input) judgeSQLi() bool {
 	if !m.plain() || m.has(bColon) {
 		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) && !mathProse(in.text, m, fp) &&
 			!strayWhen(in.lower(), m) && !quotedStatement(in.text, m, fp) {
-			in.emit(SQLi, "sqli-libinjection", 8, 0, len(in.text))
-			return len(in.dst) > n
+			if score := libinjectionScore(in.lower()); score > 0 {
+				in.emit(SQLi, "sqli-libinjection", score, 0, len(in.text))
+				return len(in.dst) > n
+			}
 		}
 	}
 	s := in.lower()
-	if off, end, score, ok := sqlLex(s, in.lowerBytes()); ok {
+	if off, end, score, ok := sqlLex(s, in.lowerBytes()); ok && lexerScore(s, score) > 0 {
 		in.emit(SQLi, "sqli-lexer", score, off, end)
 		return len(in.dst) > n
 	}

@@ -230,6 +230,28 @@ func FuzzSQLiParanoid(f *testing.F) {
 
 // TestSQLiPlain checks the judgement of plain values (no punctuation to
 // break out with), which the engine's plain path calls.
+func TestLibinjectionReadsProseAsProse(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"quoted slash in a paragraph", body("doc", "If charmapfile contains a slash character ('/'), it is interpreted as the name of the character map. Otherwise, the file is sought in the current directory."), "", ""},
+		{"markdown options list", body("doc", "- `user` || `username` - `pass` || `password` - `sendImmediately` (optional) - `bearer` (optional)"), "", ""},
+		{"string breakout", q("id", "1' || 'a'='a"), "*", "*"},
+		{"typescript import", body("code", "import { Command } from '@commander-js/extra-typings';"), "", ""},
+		{"method chain of a CLI program", body("code", "program\n  .option('-f, --foo', 'enable some foo');\n\nprogram.addHelpText('after', `\n\nExample call:\n  $ custom-help --help`);"), "", ""},
+		{"postgres function cast", q("id", "function(foo)::double precision"), "*", "*"},
+		{"oracle package call", q("id", "1 AND 4821=DBMS_PIPE.RECEIVE_MESSAGE(CHR(65)||CHR(66),5)"), "*", "*"},
+		{"blind subquery with long names", q("id", "1 AND 4821=(SELECT COUNT(*) FROM RDB$FIELDS AS T1,RDB$TYPES AS T2,RDB$COLLATIONS AS T3)"), "*", "*"},
+		{"prose padding before a union", q("q", "nice product thanks a lot' UNION SELECT username, password FROM users--"), "*", "*"},
+	})
+	for _, c := range []struct {
+		s    string
+		want int
+	}{{"1' or 'a'='a", 8}, {"read(2) from an inotify(7) file descriptor (since linux 3.8; beforehand, always failed with eintr).", 0}} {
+		if got := libinjectionScore(c.s); got != c.want {
+			t.Errorf("libinjectionScore(%q) = %d, want %d", c.s, got, c.want)
+		}
+	}
+}
+
 func TestSQLiPlain(t *testing.T) {
 	cases := []struct {
 		text   string

@@ -1,55 +1,10 @@
 package detect
 
-import "strings"
+import (
+	"strings"
 
-// templateEvidence reports whether a template expression does more than
-// print a variable: arithmetic on literals, dunder attribute walks, object
-// introspection, class loading, filters that call attributes.
-func templateEvidence(e string) int {
-	if len(e) == 0 {
-		return 0
-	}
-	for _, w := range [...]string{"__class__", "__globals__", "__builtins__", "__subclasses__", "__mro__", "__init__", "__import__", "__base__", "__getattribute__", "_self.env", "registerundefinedfiltercallback", "getfilter(", ".getclass(", "class.forname", "forname(", "getruntime", "t(java.", "java.lang", "freemarker.template", "?new(", ".exec(", "popen", "subprocess", "os.system", "lipsum.", "cycler.", "joiner.", "namespace.", "|attr(", "request.application", "config.items", "self._", "request['application']", "constructor.constructor", "process.mainmodule", "getbean(", "#this", "objectconstructor", "new java.", "runtime.", "processbuilder", "system.diagnostics", "new()", "%{(", "#_memberaccess", "invoke(", "getmethod(", "newinstance("} {
-		if strings.Contains(e, w) {
-			return 9
-		}
-	}
-	// arithmetic between literals: 7*7, 7 * '7', 1337-1; '-' and '/' only
-	// when the whole expression is arithmetic (dates are not).
-	arith := true
-	for i := 0; i < len(e); i++ {
-		if isAlpha(e[i]) {
-			arith = false
-			break
-		}
-	}
-	for i := 0; i < len(e); i++ {
-		if !isDigit(e[i]) && e[i] != '\'' && e[i] != '"' {
-			continue
-		}
-		j := i
-		for j < len(e) && (isDigit(e[j]) || e[j] == '\'' || e[j] == '"') {
-			j++
-		}
-		k := skipSpace(e, j)
-		if k < len(e) && (e[k] == '*' || arith && (e[k] == '+' || e[k] == '/' || e[k] == '%' || e[k] == '-')) && j > i {
-			l := skipSpace(e, k+1)
-			if e[k] == '*' && l < len(e) && e[l] == '*' {
-				l = skipSpace(e, l+1)
-			}
-			if l < len(e) && (isDigit(e[l]) || e[l] == '\'' || e[l] == '"') {
-				return 8
-			}
-		}
-		i = j
-	}
-	for _, w := range [...]string{"config", "self", "request", "settings", "range(", "dump(", "include(", "source(", "app.", "_context", "env.", "getenv", "system(", "exec", "eval("} {
-		if strings.HasPrefix(strings.TrimSpace(e), w) {
-			return 6
-		}
-	}
-	return 0
-}
+	"github.com/lambdawaf/lambdawaf/agent/detect/template"
+)
 
 // detectSSTI judges template syntax from Jinja/Twig, EL/Freemarker/Thymeleaf,
 // Velocity, ERB/JSP, Smarty and Handlebars: delimiters alone are benign
@@ -60,13 +15,13 @@ func (in *input) detectSSTI() {
 		return
 	}
 	m := in.mask
-	if !m.has(bLBrace | bHash | bLT | bDollar) {
+	if !m.has(bLBrace|bHash|bLT|bDollar) && !m.hasAll(bAt|bParen) {
 		return
 	}
 	s := in.lower()
 	hasCtor := strings.Contains(s, "constructor")
 	type delim struct{ open, close string }
-	for _, d := range [...]delim{{"{{", "}}"}, {"${", "}"}, {"#{", "}"}, {"*{", "}"}, {"@{", "}"}, {"<%=", "%>"}, {"<%", "%>"}, {"{%", "%}"}, {"{", "}"}} {
+	for _, d := range [...]delim{{"{{", "}}"}, {"${", "}"}, {"#{", "}"}, {"*{", "}"}, {"@{", "}"}, {"<%=", "%>"}, {"<%", "%>"}, {"{%", "%}"}, {"@(", ")"}, {"{", "}"}} {
 		// Linear in the value: bodies of closed expressions do not overlap
 		// (the scan resumes after the close), and once a close is missing
 		// it is missing for every later opener too, so only the first few
@@ -105,14 +60,18 @@ func (in *input) detectSSTI() {
 			}
 		}
 	}
+	if i := template.Polyglot(s); i >= 0 {
+		in.emit(SSTI, "ssti-expression", 7, i, i+32)
+		return
+	}
 	// Thymeleaf preprocessing, Velocity and Freemarker directives.
-	for _, w := range [...]string{"__${", "#set(", "#set (", "#foreach", "$class.inspect", "$class.type", "<#assign", "<#import", "<#include", "<@", "#evaluate(", "#define(", "$!{"} {
+	for _, w := range [...]string{"__${", "#set(", "#set (", "#foreach", "$class.inspect", "$class.type", "<#assign", "<#import", "<#include", "[#assign", "[#import", "[#include", "<@", "#evaluate(", "#define(", "$!{"} {
 		if i := strings.Index(s, w); i >= 0 {
 			rest := s[i:]
 			if w == "<@" && !strings.Contains(rest, "?new") && !strings.Contains(rest, ".") {
 				continue
 			}
-			if w == "$!{" && templateEvidence(rest) == 0 {
+			if w == "$!{" && template.Evidence(rest) == 0 {
 				continue
 			}
 			in.emit(SSTI, "ssti-directive", 8, i, i+40)
@@ -142,7 +101,13 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 	if open == "${" && (strings.HasPrefix(body, "jndi") || strings.HasPrefix(body, "env:") || strings.HasPrefix(body, "::-") || strings.HasPrefix(body, "lower:") || strings.HasPrefix(body, "upper:") || strings.HasPrefix(body, "${")) {
 		return false // Log4j lookups are judged by detectJNDI
 	}
-	sc := templateEvidence(body)
+	sc := template.Evidence(body)
+	if open == "${" && sc < 9 && template.Calls(body) > 0 && strings.IndexByte(in.text, '`') >= 0 {
+		// In a JavaScript template literal, `${a.trim().split(",")}`,
+		// the calls are the script's own; only what reaches the
+		// process or the class loader counts there.
+		sc = 0
+	}
 	w := strings.TrimSpace(body)
 	switch open {
 	case "{%":
@@ -155,10 +120,18 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 		}
 	case "{":
 		// Smarty: {php}, {system('id')}, {$smarty.version}
-		if !(strings.HasPrefix(w, "php") || strings.HasPrefix(w, "$smarty") || strings.HasPrefix(w, "system(") || strings.HasPrefix(w, "self::") || strings.HasPrefix(w, "literal")) {
+		if !(strings.HasPrefix(w, "php") || strings.HasPrefix(w, "$smarty") || strings.HasPrefix(w, "system(") || strings.HasPrefix(w, "self::") || strings.HasPrefix(w, "literal") || strings.HasPrefix(w, "smarty_internal")) {
 			return false
 		}
 		sc = 8
+	case "@(":
+		// Razor: an explicit expression; only evidence counts (an
+		// e-mail "(@home)" has no expression)
+	case "<%", "<%=":
+		// ERB/EEx: backticks run a shell command
+		if sc < 8 && strings.Count(w, "`") >= 2 {
+			sc = 8
+		}
 	case "{{":
 		if sc == 0 && (strings.HasPrefix(w, "#with") || strings.HasPrefix(w, "#each") && hasCtor || strings.Contains(w, "lookup ") && hasCtor) {
 			sc = 7

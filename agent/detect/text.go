@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
 // mask is a set of byte classes present in a text, computed in one pass; it
@@ -259,13 +261,13 @@ func isB64URL(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '+' || c == '/' || c == '='
 }
 
-func isAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-func isAlnum(c byte) bool { return isAlpha(c) || isDigit(c) }
-func isWord(c byte) bool  { return isAlnum(c) || c == '_' }
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
-}
+// The byte classes are package lex's, under the short names the readings
+// of this package use.
+func isAlpha(c byte) bool { return lex.IsAlpha(c) }
+func isDigit(c byte) bool { return lex.IsDigit(c) }
+func isAlnum(c byte) bool { return lex.IsAlnum(c) }
+func isWord(c byte) bool  { return lex.IsWord(c) }
+func isSpace(c byte) bool { return lex.IsSpace(c) }
 
 // wordAt reports whether s has the word w at i with word boundaries around it.
 func wordAt(s string, i int, w string) bool {
@@ -294,11 +296,5 @@ func indexWord(s, w string) int {
 	return -1
 }
 
-// skipSpace returns the index of the first non-space byte at or after i,
-// treating SQL/C comments as space when comments is true.
-func skipSpace(s string, i int) int {
-	for i < len(s) && isSpace(s[i]) {
-		i++
-	}
-	return i
-}
+// skipSpace returns the index of the first non-space byte at or after i.
+func skipSpace(s string, i int) int { return lex.SkipSpace(s, i) }

@@ -2,6 +2,8 @@ package detect
 
 import (
 	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
 // restrictedUploads are file names that configure a shell, an
@@ -52,7 +54,14 @@ func (in *input) detectUpload() {
 		name = name[:i]
 	}
 	if sc := restrictedUpload(name); sc > 0 {
-		in.emit(CodeInj, "script-upload", sc, 0, len(name))
+		// The weakest names (config.yml) are dangerous only as the
+		// name a file is stored under: a multipart file name or an
+		// upload header. A field of a JSON document whose key says
+		// file name ("single_file_name": "config.yml") names a file
+		// elsewhere, as GitHub's installation payloads do.
+		if sc > 5 || in.v.Part == event.PartHeader || strings.HasSuffix(in.v.Location, ".filename") {
+			in.emit(CodeInj, "script-upload", sc, 0, len(name))
+		}
 		return
 	}
 	base := name

@@ -331,8 +331,8 @@ func hostOf(rest string) string {
 		}
 		return auth
 	}
-	if strings.Count(auth, ":") > 1 { // bare IPv6 without brackets
-		return auth
+	if strings.Count(auth, ":") > 1 && !strings.Contains(auth[:strings.IndexByte(auth, ':')], ".") {
+		return auth // bare IPv6 without brackets; "127.1.1.1:80:" is a host, a port and junk
 	}
 	if j := strings.IndexByte(auth, ':'); j >= 0 {
 		auth = auth[:j]
@@ -377,6 +377,16 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 		if scheme == "file" {
 			if fo, _ := findSensitiveFile(s[a:]); fo >= 0 {
 				in.emit(PathTraversal, "lfi-file-url", 9, b, a+fo+16)
+			}
+			if b > 0 && isSpace(s[b-1]) || b > 0 && s[b-1] == '<' {
+				// a file URL written inside a sentence ("references
+				// of the form <file:///usr/doc/x> don't work") is
+				// the writer's reference; as a whole value, or
+				// anywhere in a parameter the application fetches,
+				// it is a request for a local file
+				if in.sink != sinkURL && !in.paranoid() {
+					return
+				}
 			}
 		}
 		in.emit(c, rule, sc, b, a+24)

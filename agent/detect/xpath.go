@@ -1,78 +1,13 @@
 package detect
 
-import "strings"
+import "github.com/lambdawaf/lambdawaf/agent/detect/xpath"
 
-// XPath injection: a value spliced into an XPath query
-// ("//user[name/text()='" + v + "']") that leaves its string literal and
-// asks about the document. The readings need XPath's own grammar, which
-// prose and other languages do not write: a location step with an axis
-// ("child::node()"), a quote followed by OR/AND and an XPath node
-// function ("' or name()='admin"), or a quote that closes the predicate
-// and starts another path ("'] | //*").
-
-// xpathAxes are XPath 1.0's axis names.
-var xpathAxes = [...]string{
-	"ancestor-or-self::", "ancestor::", "attribute::", "child::", "descendant-or-self::", "descendant::",
-	"following-sibling::", "following::", "namespace::", "parent::", "preceding-sibling::", "preceding::", "self::",
-}
-
-// xpathFuncs are XPath functions that read the document's structure, the
-// ones blind XPath injection is made of.
-var xpathFuncs = [...]string{
-	"name(", "local-name(", "text(", "node(", "count(", "string-length(", "substring(", "position(",
-	"last(", "contains(", "starts-with(", "string(", "normalize-space(", "translate(", "boolean(",
-}
-
-// xpathInjection returns the offset and score of an XPath reading of s
-// (lower-cased), or -1.
-func xpathInjection(s string) (int, int) {
-	for _, a := range xpathAxes {
-		if i := strings.Index(s, a); i >= 0 && (i == 0 || !isWord(s[i-1]) && s[i-1] != '-') {
-			// a node test after the axis: a name, *, or node()/text()
-			if j := i + len(a); j < len(s) && (isAlpha(s[j]) || s[j] == '*') {
-				return i, 7
-			}
-		}
-	}
-	for off := 0; off < len(s); {
-		q := strings.IndexAny(s[off:], `'"`)
-		if q < 0 {
-			break
-		}
-		q += off
-		off = q + 1
-		r := skipSpace(s, q+1)
-		// '] | //x or '] /x: the predicate closed, a new path begins
-		if r < len(s) && s[r] == ']' {
-			if n := skipSpace(s, r+1); n < len(s) && (s[n] == '|' || s[n] == '/') {
-				return q, 7
-			}
-		}
-		var w string
-		switch {
-		case strings.HasPrefix(s[r:], "or "):
-			w = "or "
-		case strings.HasPrefix(s[r:], "and "):
-			w = "and "
-		default:
-			continue
-		}
-		f := skipSpace(s, r+len(w))
-		for _, fn := range xpathFuncs {
-			if strings.HasPrefix(s[f:], fn) {
-				return q, 8
-			}
-		}
-	}
-	return -1, 0
-}
-
-// detectXPath judges a value with a quote or a "::".
+// detectXPath judges a value with a quote, a "::", or a call over a path.
 func (in *input) detectXPath() {
-	if !in.e.Enabled(XPathi) || !in.mask.has(bQuote|bDQuote|bColon) {
+	if !in.e.Enabled(XPathi) || !in.mask.has(bQuote|bDQuote|bColon) && !in.mask.hasAll(bParen|bSlash) {
 		return
 	}
-	if i, sc := xpathInjection(in.lower()); i >= 0 {
+	if i, sc := xpath.Injection(in.lower()); i >= 0 {
 		in.emit(XPathi, "xpath-injection", sc, i, i+32)
 	}
 }

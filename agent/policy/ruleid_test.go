@@ -33,3 +33,33 @@ func TestValidRuleIDsPass(t *testing.T) {
 	doc := "detection:\n  rules:\n    sqli-libinjection: log\n    limit-byte-limit: off\n    decode-malformed-json: log\nexclusions:\n  - id: fp\n    rules: [xss-tag, 'rule:my-rule']\n    locations: [body.html]\n"
 	compileDoc(t, doc) // fails the test on any problem
 }
+
+// TestSchemaClassEnumIsTheRuleTable keeps the schema's signalClass enum
+// equal to the classes the rule table carries (detect.SignalClasses).
+func TestSchemaClassEnumIsTheRuleTable(t *testing.T) {
+	var schema struct {
+		Defs map[string]struct {
+			Enum []string `json:"enum"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(document.SchemaJSON, &schema); err != nil {
+		t.Fatal(err)
+	}
+	got := schema.Defs["signalClass"].Enum
+	var want []string
+	for _, c := range detect.SignalClasses() {
+		want = append(want, string(c))
+	}
+	if !slices.Equal(got, want) {
+		b, _ := json.Marshal(want)
+		t.Errorf("schema.json $defs.signalClass.enum differs from the rule table's classes; set it to\n%s", b)
+	}
+}
+
+func TestEveryDetectorClassCanBeConfigured(t *testing.T) {
+	doc := "detection:\n  classes:\n"
+	for _, c := range detect.SignalClasses() {
+		doc += "    " + string(c) + ": log\n"
+	}
+	compileDoc(t, doc) // fails the test on any problem
+}

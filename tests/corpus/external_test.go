@@ -24,6 +24,8 @@ func TestExternalCorpusIsSplitByHash(t *testing.T) {
 		known[s.Name] = true
 	}
 	families := map[string]bool{"sqli": true, "xss": true, "cmdi": true, "path": true, "rfi": true, "xml": true,
+		"nosql": true, "ldap": true, "xpath": true, "ssi": true, "ssti": true, "crlf": true, "ssrf": true,
+		"prototype-pollution": true, "jndi": true, "deserialization": true,
 		"benign-prose": true, "benign-code": true, "benign-json": true, "benign-strings": true}
 	for _, split := range []string{external.Tune, external.Holdout} {
 		cases, err := External(split)

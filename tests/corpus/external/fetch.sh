@@ -2,7 +2,7 @@
 # fetch.sh rebuilds lambdawaf's external corpus (tests/corpus/external) from
 # the package registries: Debian packages through apt-get download, npm
 # packages through npm pack, libinjection-go's test data from the Go module
-# cache. The versions are pinned here and in extract/sources.go; running it
+# cache, PayloadsAllTheThings from GitHub at a pinned commit. The versions are pinned here and in extract/sources.go; running it
 # twice gives the same files. CI does not run it: the extracted cases are
 # committed.
 #
@@ -30,6 +30,15 @@ for p in "${npms[@]}"; do
   mkdir -p "${tgz%.tgz}"
   tar --warning=no-unknown-keyword -xzf "$tgz" -C "${tgz%.tgz}"
 done
+# PayloadsAllTheThings (MIT) from GitHub at a pinned commit, the families
+# the packages lack; the commit is pattCommit in extract/payloadsallthethings.go.
+patt=f9fa51417886ac11476cb62db2dff21773dc570b
+git init -q PayloadsAllTheThings
+git -C PayloadsAllTheThings fetch -q --depth 1 https://github.com/swisskyrepo/PayloadsAllTheThings "$patt"
+git -C PayloadsAllTheThings checkout -q FETCH_HEAD
+if grep -ril gotestwaf PayloadsAllTheThings --exclude-dir=.git >/dev/null; then
+  echo "fetch.sh: PayloadsAllTheThings mentions GoTestWAF; check what extract reads" >&2
+fi
 lib=$(cd "$root" && go mod download -json github.com/corazawaf/libinjection-go@v0.3.5 | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
 mkdir -p libinjection-go && cp -r "$lib/tests" libinjection-go/
 

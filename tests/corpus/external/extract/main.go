@@ -32,12 +32,13 @@ import (
 func main() {
 	src := flag.String("src", "", "directory holding the unpacked packages (see fetch.sh)")
 	out := flag.String("out", "tests/corpus/external", "corpus directory to write")
+	only := flag.String("only", "", "comma-separated source names to re-extract, keeping the others' files and manifest entries")
 	flag.Parse()
 	if *src == "" {
 		fmt.Fprintln(os.Stderr, "extract: -src is required")
 		os.Exit(2)
 	}
-	if err := run(*src, *out); err != nil {
+	if err := run(*src, *out, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "extract:", err)
 		os.Exit(1)
 	}
@@ -55,9 +56,31 @@ type source struct {
 	read func(root string) ([]item, error)
 }
 
-func run(src, out string) error {
+func run(src, out, only string) error {
 	var manifest []external.Source
+	kept := map[string]external.Source{} // manifest entries of the sources not re-extracted
+	if only != "" {
+		b, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+		if err != nil {
+			return fmt.Errorf("-only keeps the other sources' entries: %w", err)
+		}
+		var old []external.Source
+		if err := json.Unmarshal(b, &old); err != nil {
+			return fmt.Errorf("read manifest.json: %w", err)
+		}
+		for _, m := range old {
+			kept[m.Name] = m
+		}
+	}
 	for _, s := range sources {
+		if only != "" && !has(strings.Split(only, ","), s.Name) {
+			m, ok := kept[s.Name]
+			if !ok {
+				return fmt.Errorf("source %s: not in manifest.json; extract it too", s.Name)
+			}
+			manifest = append(manifest, m)
+			continue
+		}
 		items, err := s.read(filepath.Join(src, s.Dir))
 		if err != nil {
 			return fmt.Errorf("source %s: %w", s.Name, err)
@@ -549,4 +572,14 @@ func webhooks(root string) ([]item, error) {
 		}
 	}
 	return out, nil
+}
+
+// has reports whether list holds s.
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -51,6 +51,9 @@ var sources = []source{
 	{external.Source{Name: "github-webhooks", Package: "@octokit/webhooks-examples", Version: "7.6.1", Registry: "npm", License: "MIT",
 		Files: "api.github.com/index.json: every example payload as one JSON body", Dir: "octokit-webhooks-examples-7.6.1"},
 		webhooks},
+	{external.Source{Name: "payloadsallthethings", Package: "github.com/swisskyrepo/PayloadsAllTheThings", Version: pattCommit, Registry: "github (git commit)", License: "MIT",
+		Files: "Intruder/Files lists of NoSQL, LDAP, SSI, SSTI, CRLF injection; fenced code lines carrying the family's syntax on the NoSQL, LDAP, XPath, SSI, SSTI, CRLF, SSRF, prototype pollution, Log4Shell (JNDI) and deserialization pages", Dir: "PayloadsAllTheThings"},
+		payloadsAllTheThings},
 }
 
 // wapiti reads wapiti's attack payloads; placeholders are filled the way

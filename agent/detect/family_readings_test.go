@@ -1,0 +1,91 @@
+package detect
+
+import "testing"
+
+// TestNoSQLObjectKeysAndShellCalls checks the unquoted operator keys of
+// the Mongo shell and $where clauses, and chained shell statements.
+func TestNoSQLObjectKeysAndShellCalls(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"where as an object key", q("search", "1, $where: '1 == 1'"), "nosql-operator", "nosql-operator"},
+		{"operator object unquoted", q("id", "{$gt: ''}"), "nosql-operator", "nosql-operator"},
+		{"shell statements chained", q("id", "db.injection.insert({success:1});return 1;"), "nosql-js", "nosql-js"},
+		{"price with a colon", body("note", "Total: $50: paid in full"), "", ""},
+		{"db in a sentence", body("note", "Call db.users.find() from the shell to list them"), "", ""},
+	})
+}
+
+// TestTemplateCalls checks the calls a template expression makes that
+// printing a variable never needs.
+func TestTemplateCalls(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"twig filter with a callable", q("name", "{{['id',1]|sort('system')|join}}"), "ssti-expression", "ssti-expression"},
+		{"twig reduce", q("name", "{{[0]|reduce('system','id')}}"), "ssti-expression", "ssti-expression"},
+		{"method on a literal", q("name", "{{'a'.toUpperCase()}}"), "ssti-expression", "ssti-expression"},
+		{"chained calls in EL", q("name", `${pageContext.request.getSession().setAttribute("admin",true)}`), "ssti-expression", "ssti-expression"},
+		{"class loader", q("name", "${class.getClassLoader()}"), "ssti-expression", "ssti-expression"},
+		{"django arithmetic filter", q("name", "ih0vr{{364|add:733}}d121r"), "ssti-expression", "ssti-expression"},
+		{"freemarker square directive", q("name", "[#assign ex = 'freemarker.template.utility.Execute'?new()]${ ex('id')}"), "*", "*"},
+		{"elixir shell", q("name", `<%= elem(System.shell("id"), 0) %>`), "ssti-expression", "ssti-expression"},
+		{"engine polyglot probe", q("name", `${{<%[%'"}}%\.`), "ssti-expression", "ssti-expression"},
+		{"two template languages in a doc", body("doc", "Jinja writes {{ x }} and ERB writes <%= x %> for the same thing"), "", ""},
+		{"javascript template literal", body("code", "const line = `${items[0].trim().toUpperCase()} items`;"), "", ""},
+		{"razor arithmetic", q("name", "@(7*7)"), "ssti-expression", "ssti-expression"},
+		{"erb backticks", q("name", "<%= `id` %>"), "ssti-expression", "ssti-expression"},
+		{"erb file read", q("name", "<%= File.open('/etc/passwd').read %>"), "*", "*"},
+		{"smarty internal class", q("name", "{Smarty_Internal_Write_File::writeFile($SCRIPT_NAME,\"<?php passthru($_GET['cmd']); ?>\",self::clearConfig())}"), "*", "*"},
+		{"e-mail in parentheses", body("note", "write to me (@home) or at work"), "", ""},
+		{"printing a variable", body("tpl", "Hello {{ user.name }}, you have {{ count }} messages"), "", ""},
+		{"helper on a variable", body("tpl", "{{ items|map(attribute='name')|join(', ') }}"), "", ""},
+		{"translation call", body("tpl", "{{ t('welcome.title') }}"), "", ""},
+	})
+}
+
+// TestEdgeSideIncludes checks ESI elements beside SSI directives.
+func TestEdgeSideIncludes(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"esi include", q("search", `<esi:include src="http://host/poc.xml" dca="xslt" stylesheet="http://google.com/poc.xsl" />`), "ssi-directive", "ssi-directive"},
+		{"esi debug", q("search", "<esi:debug/>"), "ssi-directive", "ssi-directive"},
+		{"xml namespace with esi in its name", body("xml", "<desi:note>hello</desi:note>"), "", ""},
+	})
+}
+
+// TestYAMLLanguageTags checks YAML tags that instantiate Python and Ruby
+// objects.
+func TestYAMLLanguageTags(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"python tuple tag", body("yaml", "state: !!python/tuple"), "*", "*"},
+		{"ruby module tag", body("yaml", "socket: !ruby/module 'Kernel'"), "*", "*"},
+		{"plain yaml", body("yaml", "state: !!str tuple"), "", ""},
+	})
+}
+
+// TestInjectedStatements checks a call spliced into evaluated code after a
+// breakout.
+func TestInjectedStatements(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"statement then hash comment", q("host", "a;exit(md5('w4p1t1_md5'));#"), "*", "*"},
+		{"quote, statement, line comment", q("host", `";exit(md5('w4p1t1_md5'));//`), "*", "*"},
+		{"string join", body("t", "'.exit(md5('w4p1t1_md5'));//"), "*", "*"},
+		{"sentence with a call", body("note", "Done; see chapter(5) tomorrow, thanks"), "", ""},
+		{"sentence with a dot", body("note", "Thanks.Call(me);"), "", ""},
+	})
+	for _, c := range []struct {
+		s    string
+		want int
+	}{{";exit(md5('x'));#", 0}, {"'.exit(md5('x'));//", 1}, {"a;b(c);", 1}, {"x.y(z);", -1}, {";exit(", -1}, {";1(2);", -1}} {
+		if got := injectedStatement(c.s); got != c.want {
+			t.Errorf("injectedStatement(%q) = %d, want %d", c.s, got, c.want)
+		}
+	}
+}
+
+// TestXPathPathArguments checks node functions over absolute location
+// paths, and a URL whose authority a lenient parser misreads.
+func TestXPathPathArguments(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"blind substring", q("search", "substring(//user[userid=5]/username,2,1)=codepoints-to-string(65)"), "xpath-injection", "xpath-injection"},
+		{"count of the root", q("search", "count(/child::node())"), "xpath-injection", "xpath-injection"},
+		{"a path in parentheses", body("note", "see the docs (/usr/share/doc) and count(items)"), "", ""},
+		{"URL with a port and junk before a backslash", body("webhookUrl", `http://127.1.1.1:80:\@@127.2.2.2:80/`), "*", "*"},
+	})
+}

@@ -1,0 +1,69 @@
+// Package ldap reads a value as a fragment spliced into an LDAP search
+// filter ("(&(uid=" + v + ")(objectClass=person))"): a fragment that closes
+// the application's filter and opens another, always-true or always-false
+// filters, wildcard probes. It reads lower-cased text.
+package ldap
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// Filter returns the span and score of an LDAP filter injection in s
+// (lower-cased); start is -1 when there is none.
+func Filter(s string) (start, end, score int) {
+	// A whole, balanced filter "(&(objectCategory=computer)(...))" is an
+	// application feature (an LDAP search box), not a fragment breaking
+	// out of one.
+	if t := strings.TrimSpace(s); len(t) > 0 && t[0] == '(' && strings.Count(t, "(") == strings.Count(t, ")") && !strings.Contains(t, "*)") && balancedPrefix(t) {
+		return -1, 0, 0
+	}
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], ")(")
+		if i < 0 {
+			break
+		}
+		i += off
+		j := i + 2
+		for j < len(s) && (s[j] == '|' || s[j] == '&' || s[j] == '!' || s[j] == '(' || lex.IsSpace(s[j])) {
+			j++
+		}
+		if j < len(s) && s[j] == ')' && j > i+2 { // )(&) / )(|) always-true / false filter
+			return i, j + 8, 8
+		}
+		k := j
+		for k < len(s) && (lex.IsWord(s[k]) || s[k] == '-' || s[k] == '.' || s[k] == ';') {
+			k++
+		}
+		if k > j && k < len(s) && (s[k] == '=' || (s[k] == '~' || s[k] == '<' || s[k] == '>') && k+1 < len(s) && s[k+1] == '=') {
+			return i, k + 16, 8
+		}
+		off = i + 2
+	}
+	for _, p := range [...]string{"*)(", "*))", "(|(", "(&(", "(!("} {
+		if i := strings.Index(s, p); i >= 0 && (strings.IndexByte(s, '=') >= 0 || p[0] == '*' && (i == 0 || strings.Contains(s, "%00") || strings.IndexByte(s, 0) >= 0)) {
+			return i, i + 24, 7
+		}
+	}
+
+	return -1, 0, 0
+}
+
+// balancedPrefix reports whether no prefix of s closes more parentheses
+// than it opened.
+func balancedPrefix(s string) bool {
+	d := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			d++
+		case ')':
+			d--
+			if d < 0 {
+				return false
+			}
+		}
+	}
+	return d == 0
+}

@@ -1,0 +1,22 @@
+package ldap
+
+import "testing"
+
+func TestFilter(t *testing.T) {
+	for _, c := range []struct {
+		s     string
+		found bool
+	}{
+		{"*)(uid=*))(|(uid=*", true},
+		{"admin)(&)", true},
+		{"admin*)((|userpassword=*)", true},
+		{"*))%00", true},
+		{"(&(objectcategory=computer)(name=web01))", false}, // a whole filter: a search box
+		{"smith (born 1970)", false},
+		{"f(x)(y) = 2", false},
+	} {
+		if start, _, _ := Filter(c.s); (start >= 0) != c.found {
+			t.Errorf("Filter(%q) start %d, want found=%v", c.s, start, c.found)
+		}
+	}
+}

@@ -1,0 +1,34 @@
+// Package lex holds the byte classes every reading of agent/detect and its
+// family packages (sql, shell, template, nosql, ssi, ...) lexes with, so
+// that "a word byte" or "a blank" means the same thing in every grammar.
+// ASCII only: the values are lower-cased ASCII before any grammar reads
+// them, and multi-byte runes are never word bytes.
+package lex
+
+// IsAlpha reports whether c is an ASCII letter.
+func IsAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// IsDigit reports whether c is an ASCII digit.
+func IsDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// IsAlnum reports whether c is an ASCII letter or digit.
+func IsAlnum(c byte) bool { return IsAlpha(c) || IsDigit(c) }
+
+// IsWord reports whether c can be part of an identifier: a letter, a digit
+// or '_'.
+func IsWord(c byte) bool { return IsAlnum(c) || c == '_' }
+
+// IsSpace reports whether c is an ASCII blank: space, tab, newline,
+// carriage return, vertical tab or form feed.
+func IsSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// SkipSpace returns the index of the first non-blank byte of s at or after
+// i (len(s) if there is none).
+func SkipSpace(s string, i int) int {
+	for i < len(s) && IsSpace(s[i]) {
+		i++
+	}
+	return i
+}

@@ -1,0 +1,29 @@
+package lex
+
+import "testing"
+
+func TestByteClasses(t *testing.T) {
+	for _, c := range []struct {
+		b                                byte
+		alpha, digit, alnum, word, space bool
+	}{
+		{'a', true, false, true, true, false},
+		{'Z', true, false, true, true, false},
+		{'7', false, true, true, true, false},
+		{'_', false, false, false, true, false},
+		{' ', false, false, false, false, true},
+		{'\n', false, false, false, false, true},
+		{'@', false, false, false, false, false},
+		{0xc3, false, false, false, false, false}, // a UTF-8 lead byte is no letter
+	} {
+		if IsAlpha(c.b) != c.alpha || IsDigit(c.b) != c.digit || IsAlnum(c.b) != c.alnum || IsWord(c.b) != c.word || IsSpace(c.b) != c.space {
+			t.Errorf("classes of %q wrong", c.b)
+		}
+	}
+	if got := SkipSpace("  \t x", 0); got != 4 {
+		t.Errorf("SkipSpace = %d, want 4", got)
+	}
+	if got := SkipSpace("   ", 1); got != 3 {
+		t.Errorf("SkipSpace on blanks = %d, want 3", got)
+	}
+}

@@ -1,0 +1,98 @@
+// Package nosql recognises MongoDB query operators and Mongo shell code
+// where a value or a parameter name should hold data: "$ne" keys in JSON,
+// "user[$ne]=" in forms, unquoted operator keys of the shell's object
+// literals, and shell statements chained after a value. It reads
+// lower-cased text.
+package nosql
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// operators are MongoDB's query and aggregation operators, with the score
+// of what each does to a query that takes user input: widening a match
+// ($ne, $gt, $regex) or running JavaScript ($where, $function) score
+// highest; those that are also everyday words ($in, $and, $comment) less.
+var operators = map[string]int{
+	"ne": 8, "eq": 6, "gt": 8, "gte": 8, "lt": 8, "lte": 8, "in": 6, "nin": 8, "regex": 8, "where": 9,
+	"exists": 7, "expr": 8, "or": 7, "and": 6, "not": 7, "nor": 8, "elemmatch": 7, "all": 6, "size": 6,
+	"type": 6, "mod": 6, "text": 6, "function": 9, "accumulator": 9, "lookup": 8, "jsonschema": 6,
+	"options": 6, "comment": 5, "where:": 9, "merge": 7, "out": 7, "unionwith": 8, "graphlookup": 8,
+}
+
+// Operator returns the MongoDB operator starting with '$' at s[i] and its
+// score, or "" and 0.
+func Operator(s string, i int) (string, int) {
+	j := i + 1
+	for j < len(s) && lex.IsAlpha(s[j]) {
+		j++
+	}
+	op := strings.ToLower(s[i+1 : j])
+	if sc, ok := operators[op]; ok {
+		return op, sc
+	}
+	return "", 0
+}
+
+// ObjectKeyAt reports whether the operator s[i:e] ("$where") stands as an
+// unquoted key of a JavaScript object literal, the way the Mongo shell and
+// a $where clause write queries: at the start of the value or after "{",
+// "," or a blank, and followed by ':' ("{$gt: ”}", "1, $where: '1 == 1'").
+// A price ("$5: the total") names no operator.
+func ObjectKeyAt(s string, i, e int) bool {
+	if i > 0 && s[i-1] != '{' && s[i-1] != ',' && !lex.IsSpace(s[i-1]) {
+		return false
+	}
+	k := lex.SkipSpace(s, e)
+	if k >= len(s) || s[k] != ':' {
+		return false
+	}
+	// a key opens the object or follows another member
+	b := i
+	for b > 0 && lex.IsSpace(s[b-1]) {
+		b--
+	}
+	return b == 0 || s[b-1] == '{' || s[b-1] == ','
+}
+
+// shellMethods are collection methods of the Mongo shell that read or
+// change data.
+var shellMethods = [...]string{"find", "findone", "insert", "insertone", "insertmany", "update", "updateone", "updatemany", "remove", "deleteone", "deletemany", "drop", "mapreduce", "aggregate", "count", "distinct"}
+
+// ShellCall finds a Mongo shell statement, db.<collection>.<method>(,
+// in a value that chains statements (the caller checks for ';'); it
+// returns its offset or -1.
+func ShellCall(s string) int {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "db.")
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 3
+		if i > 0 && lex.IsWord(s[i-1]) {
+			continue
+		}
+		j := i + 3
+		for j < len(s) && lex.IsWord(s[j]) {
+			j++
+		}
+		if j == i+3 || j >= len(s) || s[j] != '.' {
+			continue
+		}
+		k := j + 1
+		for k < len(s) && lex.IsWord(s[k]) {
+			k++
+		}
+		if k < len(s) && s[k] == '(' {
+			for _, m := range shellMethods {
+				if s[j+1:k] == m {
+					return i
+				}
+			}
+		}
+	}
+	return -1
+}

@@ -1,0 +1,75 @@
+// Package ssi recognises server-side includes and edge-side includes:
+// the directives a web server (Apache mod_include, IIS) or a caching proxy
+// (Varnish, Akamai, Fastly) runs when it parses a page it builds from
+// input. Both read lower-cased text.
+package ssi
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// An SSI directive is an HTML comment whose first character is '#'
+// followed by a directive name, "<!--#exec cmd="id" -->". Prose has no
+// reason to write "<!--#" before a directive name.
+
+// directives are the directives of Apache's mod_include and IIS, with the
+// score of what they do: run a command or include a file (8), print
+// variables or configure output (7).
+var directives = map[string]int{
+	"exec": 8, "include": 8, "echo": 7, "printenv": 7, "config": 7, "fsize": 7, "flastmod": 7,
+	"set": 7, "if": 7, "elif": 7,
+}
+
+// Directive returns the offset and score of an SSI directive in s
+// (lower-cased), or -1.
+func Directive(s string) (off, score int) {
+	for o := 0; o < len(s); {
+		i := strings.Index(s[o:], "<!--#")
+		if i < 0 {
+			return -1, 0
+		}
+		i += o
+		o = i + 5
+		j := o
+		for j < len(s) && lex.IsAlpha(s[j]) {
+			j++
+		}
+		if sc := directives[s[o:j]]; sc > 0 && (j == len(s) || s[j] == ' ' || s[j] == '\t' || s[j] == '-') {
+			return i, sc
+		}
+	}
+	return -1, 0
+}
+
+// esiTags are the Edge Side Includes elements (ESI 1.0 and the vendors'
+// extensions) a caching proxy runs when it parses a page: include and
+// inline fetch a URL, vars and the others print or evaluate, debug dumps
+// the surrogate's state. Scored as directives are.
+var esiTags = map[string]int{
+	"include": 8, "inline": 8, "eval": 8, "vars": 7, "choose": 7, "when": 7, "try": 7, "attempt": 7,
+	"assign": 7, "debug": 7, "function": 7, "remove": 6, "comment": 6,
+}
+
+// ESITag returns the offset and score of an ESI element in s
+// (lower-cased), "<esi:include src=...>", or -1. The namespace prefix
+// "esi:" is the whole of the grammar: no HTML or XML a user writes uses it.
+func ESITag(s string) (off, score int) {
+	for o := 0; o < len(s); {
+		i := strings.Index(s[o:], "<esi:")
+		if i < 0 {
+			return -1, 0
+		}
+		i += o
+		o = i + 5
+		j := o
+		for j < len(s) && lex.IsAlpha(s[j]) {
+			j++
+		}
+		if sc := esiTags[s[o:j]]; sc > 0 && (j == len(s) || lex.IsSpace(s[j]) || s[j] == '/' || s[j] == '>') {
+			return i, sc
+		}
+	}
+	return -1, 0
+}

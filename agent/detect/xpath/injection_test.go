@@ -1,0 +1,22 @@
+package xpath
+
+import "testing"
+
+func TestInjection(t *testing.T) {
+	for _, c := range []struct {
+		s     string
+		found bool
+	}{
+		{"' or name()='username' or 'x'='y", true},
+		{"'] | //user/*[contains(*,'", true},
+		{"count(/child::node())", true},
+		{"substring(//user[userid=5]/username,2,1)=codepoints-to-string(65)", true},
+		{"it's or that's fine", false},
+		{"see the docs (/usr/share/doc) and count(items)", false},
+		{"std::vector<int>", false},
+	} {
+		if i, _ := Injection(c.s); (i >= 0) != c.found {
+			t.Errorf("Injection(%q) = %d, want found=%v", c.s, i, c.found)
+		}
+	}
+}
