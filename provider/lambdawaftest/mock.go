@@ -260,3 +260,8 @@ func AgentLayerArn(t testing.TB, c *Cloud, arch string) string {
 	}
 	return found[0]
 }
+
+// Recorded is a cloud holding resources recorded elsewhere (by the
+// stand-in AWS plugin under the real engine, tools/pulumipreview), so the
+// same accessors assert on them.
+func Recorded(resources []Resource) *Cloud { return &Cloud{resources: resources} }

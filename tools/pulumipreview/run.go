@@ -1,0 +1,270 @@
+package pulumipreview
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/lambdawaf/lambdawaf/provider/lambdawaftest"
+	"github.com/lambdawaf/lambdawaf/tools/awsstandin"
+)
+
+// The environment `make pulumi-preview` sets for the tests.
+const (
+	// CLIEnv is the path of the pulumi binary.
+	CLIEnv = "LAMBDAWAF_PULUMI"
+	// StandinEnv is the path of the stand-in pulumi-resource-aws binary.
+	StandinEnv = "LAMBDAWAF_AWS_STANDIN"
+)
+
+// StackName is the stack every example is deployed to.
+const StackName = "dev"
+
+// Region is the stack's aws:region.
+const Region = lambdawaftest.Region
+
+// Step is one step the engine planned or took for one resource.
+type Step struct {
+	Op   apitype.OpType
+	Type string
+	URN  string
+}
+
+// Result is what the engine did with a program.
+type Result struct {
+	Project string
+	// Preview is every step the first `pulumi preview` planned;
+	// Up every step `pulumi up` took; Again every step a second
+	// preview after the up planned (all "same" for a stable program).
+	Preview, Up, Again []Step
+	// Records is every operation the stand-in AWS plugin received.
+	Records []awsstandin.Record
+	// Created holds the aws:* resources as `pulumi up` created them:
+	// their inputs with every output of another resource resolved.
+	Created *lambdawaftest.Cloud
+	// Planned holds them as the first preview checked them (values
+	// not yet known are unknown).
+	Planned *lambdawaftest.Cloud
+	// PreviewTime and UpTime are the wall-clock times of the first
+	// preview and of the up.
+	PreviewTime, UpTime time.Duration
+}
+
+// Run deploys program as project (its Pulumi.yaml in the current
+// directory, the example's) to a new stack on a local file backend:
+// preview, up, then preview again. config holds stack configuration keys
+// beyond aws:region ("<project>:key" → value, JSON for lists).
+func Run(t *testing.T, program pulumi.RunFunc, config map[string]string) *Result {
+	t.Helper()
+	cli, standin := mustEnv(t, CLIEnv), mustEnv(t, StandinEnv)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+
+	project, err := os.ReadFile("Pulumi.yaml")
+	if err != nil {
+		t.Fatalf("the example's project file: %v", err)
+	}
+	tmp := t.TempDir()
+	work, home, state := filepath.Join(tmp, "work"), filepath.Join(tmp, "home"), filepath.Join(tmp, "state")
+	records := filepath.Join(tmp, "records.jsonl")
+	for _, d := range []string{work, home, state} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The workspace writes its stack settings next to the project file:
+	// a copy in a temporary directory keeps the example clean. The
+	// program itself runs here, in the example's directory.
+	if err := os.WriteFile(filepath.Join(work, "Pulumi.yaml"), project, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"PULUMI_BACKEND_URL":                          "file://" + state,
+		"PULUMI_CONFIG_PASSPHRASE":                    "lambdawaf-preview",
+		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+		"PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK":    "true",
+		awsstandin.RecordEnv:                          records,
+	}
+	installStandin(t, cli, home, standin, env)
+
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: filepath.Dir(filepath.Dir(cli)), SkipVersionCheck: true})
+	if err != nil {
+		t.Fatalf("pulumi CLI at %s: %v", cli, err)
+	}
+	name := projectName(t, project)
+	stack, err := auto.UpsertStackInlineSource(ctx, StackName, name, program,
+		auto.Pulumi(cmd), auto.WorkDir(work), auto.PulumiHome(home), auto.EnvVars(env),
+		auto.SecretsProvider("passphrase"))
+	if err != nil {
+		t.Fatalf("stack %s/%s: %v", name, StackName, err)
+	}
+	cfg := auto.ConfigMap{"aws:region": {Value: Region}}
+	for k, v := range config {
+		cfg[k] = auto.ConfigValue{Value: v}
+	}
+	if err := stack.SetAllConfig(ctx, cfg); err != nil {
+		t.Fatalf("stack config: %v", err)
+	}
+
+	res := &Result{Project: name}
+	var out strings.Builder
+	start := time.Now()
+	steps, ch := collect()
+	if _, err := stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.ProgressStreams(&out)); err != nil {
+		t.Fatalf("pulumi preview: %v\n%s", err, out.String())
+	}
+	res.Preview, res.PreviewTime = steps(), time.Since(start)
+	planned := readRecords(t, records)
+
+	start, out = time.Now(), strings.Builder{}
+	steps, upCh := collect()
+	if _, err := stack.Up(ctx, optup.EventStreams(upCh), optup.ProgressStreams(&out)); err != nil {
+		t.Fatalf("pulumi up: %v\n%s", err, out.String())
+	}
+	res.Up, res.UpTime = steps(), time.Since(start)
+
+	out = strings.Builder{}
+	steps, againCh := collect()
+	if _, err := stack.Preview(ctx, optpreview.EventStreams(againCh), optpreview.ProgressStreams(&out)); err != nil {
+		t.Fatalf("pulumi preview after up: %v\n%s", err, out.String())
+	}
+	res.Again = steps()
+	// A stable program plans nothing after its own up: a change here
+	// would be a perpetual diff (a layer zip rebuilt with new bytes, an
+	// input that depends on the time).
+	for _, s := range res.Again {
+		if s.Op != apitype.OpSame {
+			t.Errorf("preview after up plans %s", s)
+		}
+	}
+
+	res.Records = readRecords(t, records)
+	res.Planned = lambdawaftest.Recorded(resources(t, planned, awsstandin.OpCheck, false))
+	res.Created = lambdawaftest.Recorded(resources(t, res.Records, awsstandin.OpCreate, false))
+	return res
+}
+
+func mustEnv(t *testing.T, key string) string {
+	t.Helper()
+	v := os.Getenv(key)
+	if v == "" {
+		t.Fatalf("%s is not set: run `make pulumi-preview`, which builds the pulumi CLI and the stand-in AWS plugin", key)
+	}
+	return v
+}
+
+// installStandin installs the stand-in as the aws plugin at the version
+// the examples' SDK asks for, in the run's own PULUMI_HOME.
+func installStandin(t *testing.T, cli, home, standin string, env map[string]string) {
+	t.Helper()
+	cmd := exec.Command(cli, "plugin", "install", "resource", awsstandin.Name, awsstandin.Version, "--file", standin)
+	cmd.Env = append(os.Environ(), "PULUMI_HOME="+home)
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("installing the stand-in AWS plugin: %v\n%s", err, out)
+	}
+}
+
+// projectName is the name: line of a Pulumi.yaml.
+func projectName(t *testing.T, project []byte) string {
+	t.Helper()
+	for _, line := range strings.Split(string(project), "\n") {
+		if v, ok := strings.CutPrefix(line, "name:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatal("Pulumi.yaml has no name")
+	return ""
+}
+
+// collect gathers the resource steps of one engine run from its event
+// stream; the returned function waits for the stream to close.
+func collect() (func() []Step, chan events.EngineEvent) {
+	ch := make(chan events.EngineEvent)
+	var (
+		wg    sync.WaitGroup
+		steps []Step
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for e := range ch {
+			if e.ResourcePreEvent == nil {
+				continue
+			}
+			m := e.ResourcePreEvent.Metadata
+			steps = append(steps, Step{Op: m.Op, Type: m.Type, URN: m.URN})
+		}
+	}()
+	return func() []Step { wg.Wait(); return steps }, ch
+}
+
+func readRecords(t *testing.T, path string) []awsstandin.Record {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("the stand-in's records: %v", err)
+	}
+	defer f.Close()
+	recs, err := awsstandin.ReadRecords(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// resources are the records of op (a dry run or not) as resources, the
+// last record of each URN winning.
+func resources(t *testing.T, recs []awsstandin.Record, op awsstandin.Op, dryRun bool) []lambdawaftest.Resource {
+	t.Helper()
+	byURN := map[string]lambdawaftest.Resource{}
+	for _, r := range recs {
+		if r.Op != op || r.DryRun != dryRun {
+			continue
+		}
+		pm, err := r.Properties()
+		if err != nil {
+			t.Fatal(err)
+		}
+		byURN[r.URN] = lambdawaftest.Resource{Type: r.Type, Name: r.Name, URN: r.URN, Inputs: pm}
+	}
+	var out []lambdawaftest.Resource
+	for _, urn := range slices.Sorted(maps.Keys(byURN)) {
+		out = append(out, byURN[urn])
+	}
+	return out
+}
+
+// Counts is how many steps of each op and type a run has, e.g.
+// counts["create"]["aws:iam/role:Role"].
+func Counts(steps []Step) map[apitype.OpType]map[string]int {
+	out := map[apitype.OpType]map[string]int{}
+	for _, s := range steps {
+		if out[s.Op] == nil {
+			out[s.Op] = map[string]int{}
+		}
+		out[s.Op][s.Type]++
+	}
+	return out
+}
+
+// String is a step for messages.
+func (s Step) String() string { return fmt.Sprintf("%s %s", s.Op, s.URN) }
