@@ -21,6 +21,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/lambdawaf/lambdawaf/provider/lambdawaftest"
+	lambdawafplugin "github.com/lambdawaf/lambdawaf/provider/plugin"
 	"github.com/lambdawaf/lambdawaf/tools/awsstandin"
 )
 
@@ -30,6 +31,10 @@ const (
 	CLIEnv = "LAMBDAWAF_PULUMI"
 	// StandinEnv is the path of the stand-in pulumi-resource-aws binary.
 	StandinEnv = "LAMBDAWAF_AWS_STANDIN"
+	// ComponentEnv is the path of the lambdawaf component provider
+	// plugin (provider/cmd/pulumi-resource-lambdawaf), for programs in
+	// other languages than Go.
+	ComponentEnv = "LAMBDAWAF_COMPONENT_PLUGIN"
 )
 
 // StackName is the stack every example is deployed to.
@@ -71,14 +76,52 @@ type Result struct {
 // beyond aws:region ("<project>:key" → value, JSON for lists).
 func Run(t *testing.T, program pulumi.RunFunc, config map[string]string) *Result {
 	t.Helper()
-	cli, standin := mustEnv(t, CLIEnv), mustEnv(t, StandinEnv)
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-
 	project, err := os.ReadFile("Pulumi.yaml")
 	if err != nil {
 		t.Fatalf("the example's project file: %v", err)
 	}
+	// The workspace writes its stack settings next to the project file:
+	// a copy in a temporary directory keeps the example clean. The
+	// program itself runs in-process, in the example's directory.
+	return deploy(t, config, func(work string, _ installFunc) error {
+		return os.WriteFile(filepath.Join(work, "Pulumi.yaml"), project, 0o644)
+	}, func(ctx context.Context, work string, opts ...auto.LocalWorkspaceOption) (auto.Stack, error) {
+		return auto.UpsertStackInlineSource(ctx, StackName, projectName(t, project), program, opts...)
+	})
+}
+
+// RunProject deploys the project in dir — a program in any language the
+// CLI has a language host for, such as YAML — the same way, from a copy
+// of dir. The lambdawaf component provider plugin at the path in
+// ComponentEnv is installed for it.
+func RunProject(t *testing.T, dir string, config map[string]string) *Result {
+	t.Helper()
+	component := mustEnv(t, ComponentEnv)
+	return deploy(t, config, func(work string, install installFunc) error {
+		if err := os.CopyFS(work, os.DirFS(dir)); err != nil {
+			return err
+		}
+		return install(lambdawafplugin.Name, lambdawafplugin.Version, component)
+	}, func(ctx context.Context, work string, opts ...auto.LocalWorkspaceOption) (auto.Stack, error) {
+		return auto.UpsertStackLocalSource(ctx, StackName, work, opts...)
+	})
+}
+
+// installFunc installs a resource plugin binary as name at version.
+type installFunc func(name, version, binary string) error
+
+// stackFunc creates or selects the stack of a workspace in work.
+type stackFunc func(ctx context.Context, work string, opts ...auto.LocalWorkspaceOption) (auto.Stack, error)
+
+// deploy lays out a run (work directory, PULUMI_HOME with the stand-in
+// plugin, file backend), lets prepare fill the work directory, and runs
+// preview, up and preview again on the stack open returns.
+func deploy(t *testing.T, config map[string]string, prepare func(work string, install installFunc) error, open stackFunc) *Result {
+	t.Helper()
+	cli, standin := mustEnv(t, CLIEnv), mustEnv(t, StandinEnv)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+
 	tmp := t.TempDir()
 	work, home, state := filepath.Join(tmp, "work"), filepath.Join(tmp, "home"), filepath.Join(tmp, "state")
 	records := filepath.Join(tmp, "records.jsonl")
@@ -87,32 +130,31 @@ func Run(t *testing.T, program pulumi.RunFunc, config map[string]string) *Result
 			t.Fatal(err)
 		}
 	}
-	// The workspace writes its stack settings next to the project file:
-	// a copy in a temporary directory keeps the example clean. The
-	// program itself runs here, in the example's directory.
-	if err := os.WriteFile(filepath.Join(work, "Pulumi.yaml"), project, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	env := map[string]string{
 		"PULUMI_BACKEND_URL":                          "file://" + state,
 		"PULUMI_CONFIG_PASSPHRASE":                    "lambdawaf-preview",
 		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
 		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
 		"PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK":    "true",
+		"PULUMI_HOME":                                 home,
 		awsstandin.RecordEnv:                          records,
 	}
-	installStandin(t, cli, home, standin, env)
+	install := func(name, version, binary string) error { return installPlugin(cli, env, name, version, binary) }
+	if err := install(awsstandin.Name, awsstandin.Version, standin); err != nil {
+		t.Fatal(err)
+	}
+	if err := prepare(work, install); err != nil {
+		t.Fatalf("preparing the workspace: %v", err)
+	}
 
 	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: filepath.Dir(filepath.Dir(cli)), SkipVersionCheck: true})
 	if err != nil {
 		t.Fatalf("pulumi CLI at %s: %v", cli, err)
 	}
-	name := projectName(t, project)
-	stack, err := auto.UpsertStackInlineSource(ctx, StackName, name, program,
-		auto.Pulumi(cmd), auto.WorkDir(work), auto.PulumiHome(home), auto.EnvVars(env),
+	stack, err := open(ctx, work, auto.Pulumi(cmd), auto.WorkDir(work), auto.PulumiHome(home), auto.EnvVars(env),
 		auto.SecretsProvider("passphrase"))
 	if err != nil {
-		t.Fatalf("stack %s/%s: %v", name, StackName, err)
+		t.Fatalf("stack %s: %v", StackName, err)
 	}
 	cfg := auto.ConfigMap{"aws:region": {Value: Region}}
 	for k, v := range config {
@@ -121,7 +163,11 @@ func Run(t *testing.T, program pulumi.RunFunc, config map[string]string) *Result
 	if err := stack.SetAllConfig(ctx, cfg); err != nil {
 		t.Fatalf("stack config: %v", err)
 	}
-
+	settings, err := stack.Workspace().ProjectSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := string(settings.Name)
 	res := &Result{Project: name}
 	var out strings.Builder
 	start := time.Now()
@@ -169,18 +215,18 @@ func mustEnv(t *testing.T, key string) string {
 	return v
 }
 
-// installStandin installs the stand-in as the aws plugin at the version
-// the examples' SDK asks for, in the run's own PULUMI_HOME.
-func installStandin(t *testing.T, cli, home, standin string, env map[string]string) {
-	t.Helper()
-	cmd := exec.Command(cli, "plugin", "install", "resource", awsstandin.Name, awsstandin.Version, "--file", standin)
-	cmd.Env = append(os.Environ(), "PULUMI_HOME="+home)
+// installPlugin installs a resource plugin binary as name at version in
+// the run's own PULUMI_HOME (env), where the engine looks first.
+func installPlugin(cli string, env map[string]string, name, version, binary string) error {
+	cmd := exec.Command(cli, "plugin", "install", "resource", name, version, "--file", binary)
+	cmd.Env = os.Environ()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("installing the stand-in AWS plugin: %v\n%s", err, out)
+		return fmt.Errorf("installing %s (%s) as the %s plugin %s: %w\n%s", binary, name, name, version, err, out)
 	}
+	return nil
 }
 
 // projectName is the name: line of a Pulumi.yaml.
