@@ -155,6 +155,9 @@ pulumi-cli:
 	  echo "building the pulumi CLI $(PULUMI_VERSION) (about 10 minutes cold)"; \
 	  cd tools/pulumicli && $(GO) build -trimpath -o $(PULUMI_CLI).partial github.com/pulumi/pulumi/pkg/v3/cmd/pulumi && \
 	  mv $(PULUMI_CLI).partial $(PULUMI_CLI); fi
+	@# The YAML language host, beside the CLI, where it looks for bundled plugins.
+	@if [ -x $(PULUMI_CACHE)/bin/pulumi-language-yaml ]; then :; else \
+	  cd tools/pulumicli && $(GO) build -trimpath -o $(PULUMI_CACHE)/bin/pulumi-language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml; fi
 
 ## pulumi-preview: every example stack through the real Pulumi engine
 ## (preview, up, preview again on a local file backend) with the stand-in
@@ -163,8 +166,10 @@ pulumi-cli:
 ## what it creates and asserts on the recorded inputs. Not in `make test`.
 pulumi-preview: examples pulumi-cli
 	$(GO) build -o $(PULUMI_CACHE)/standin/pulumi-resource-aws ./tools/awsstandin/cmd/pulumi-resource-aws
+	$(GO) build -o $(PULUMI_CACHE)/component/pulumi-resource-lambdawaf ./provider/cmd/pulumi-resource-lambdawaf
 	@mkdir -p $(DIST)
 	@{ LAMBDAWAF_PULUMI=$(PULUMI_CLI) LAMBDAWAF_AWS_STANDIN=$(PULUMI_CACHE)/standin/pulumi-resource-aws \
+	  LAMBDAWAF_COMPONENT_PLUGIN=$(PULUMI_CACHE)/component/pulumi-resource-lambdawaf \
 	  $(GO) test -tags pulumipreview -count=1 -timeout 30m -run '^TestPulumiUp$$' -v ./examples/... 2>&1; \
 	  echo $$? > $(DIST)/pulumi-preview.rc; } | tee $(DIST)/pulumi-preview.txt; exit $$(cat $(DIST)/pulumi-preview.rc)
 
