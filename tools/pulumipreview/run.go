@@ -82,9 +82,14 @@ func Run(t *testing.T, program pulumi.RunFunc, config map[string]string) *Result
 	}
 	// The workspace writes its stack settings next to the project file:
 	// a copy in a temporary directory keeps the example clean. The
-	// program itself runs in-process, in the example's directory.
+	// program runs in-process, in the example's directory, but the engine
+	// reads the files it names (handler archives) relative to the project
+	// directory: the example's other entries are linked there.
 	return deploy(t, config, func(work string, _ installFunc) error {
-		return os.WriteFile(filepath.Join(work, "Pulumi.yaml"), project, 0o644)
+		if err := os.WriteFile(filepath.Join(work, "Pulumi.yaml"), project, 0o644); err != nil {
+			return err
+		}
+		return linkEntries(".", work)
 	}, func(ctx context.Context, work string, opts ...auto.LocalWorkspaceOption) (auto.Stack, error) {
 		return auto.UpsertStackInlineSource(ctx, StackName, projectName(t, project), program, opts...)
 	})
@@ -105,6 +110,28 @@ func RunProject(t *testing.T, dir string, config map[string]string) *Result {
 	}, func(ctx context.Context, work string, opts ...auto.LocalWorkspaceOption) (auto.Stack, error) {
 		return auto.UpsertStackLocalSource(ctx, StackName, work, opts...)
 	})
+}
+
+// linkEntries links every entry of dir but project and stack files into
+// work.
+func linkEntries(dir, work string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "Pulumi.") {
+			continue
+		}
+		abs, err := filepath.Abs(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.Symlink(abs, filepath.Join(work, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // installFunc installs a resource plugin binary as name at version.
