@@ -14,7 +14,8 @@ import (
 // AWS would have received.
 func TestPulumiUp(t *testing.T) {
 	res := pulumipreview.Run(t, program, map[string]string{
-		"lambdawaf-alb:subnetIds":       `["subnet-0a","subnet-0b"]`,
+		"lambdawaf-alb:subnetIds[0]":    "subnet-0a",
+		"lambdawaf-alb:subnetIds[1]":    "subnet-0b",
 		"lambdawaf-alb:securityGroupId": "sg-0123",
 	})
 	t.Log("\n" + res.Summary())

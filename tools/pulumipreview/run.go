@@ -73,7 +73,8 @@ type Result struct {
 // Run deploys program as project (its Pulumi.yaml in the current
 // directory, the example's) to a new stack on a local file backend:
 // preview, up, then preview again. config holds stack configuration keys
-// beyond aws:region ("<project>:key" → value, JSON for lists).
+// beyond aws:region, as `pulumi config set --path` takes them
+// ("<project>:key" or "<project>:list[0]" → value).
 func Run(t *testing.T, program pulumi.RunFunc, config map[string]string) *Result {
 	t.Helper()
 	project, err := os.ReadFile("Pulumi.yaml")
@@ -187,7 +188,7 @@ func deploy(t *testing.T, config map[string]string, prepare func(work string, in
 	for k, v := range config {
 		cfg[k] = auto.ConfigValue{Value: v}
 	}
-	if err := stack.SetAllConfig(ctx, cfg); err != nil {
+	if err := stack.SetAllConfigWithOptions(ctx, cfg, &auto.ConfigOptions{Path: true}); err != nil {
 		t.Fatalf("stack config: %v", err)
 	}
 	settings, err := stack.Workspace().ProjectSettings(ctx)
