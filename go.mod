@@ -181,3 +181,5 @@ require (
 // The redirect package is its own small module (what user functions
 // import); inside this repository it is always the copy in the tree.
 replace github.com/lambdawaf/lambdawaf/agent/redirect => ./agent/redirect
+
+replace github.com/santhosh-tekuri/jsonschema/v6 => ./agent/internal/thirdparty/jsonschema

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,9 +18,9 @@ import (
 )
 
 // MaxObjectSize bounds every object the agent reads from the store: a
-// bundle holds one policy document (policy.MaxDocumentSize) and its
+// bundle holds one policy document (document.MaxDocumentSize) and its
 // metadata, JSON-escaped.
-const MaxObjectSize = 2*policy.MaxDocumentSize + 64<<10
+const MaxObjectSize = 2*document.MaxDocumentSize + 64<<10
 
 // Metadata describes a bundle. It travels in the bundle and, signed, in its
 // manifest; the agent checks that the two agree.

@@ -7,9 +7,10 @@ const Namespace = "lambdawaf"
 const (
 	// MetricInspected counts inspected events (dimensions FunctionName, Trigger).
 	MetricInspected = "Inspected"
-	// MetricBlocked counts blocked events (FunctionName, Trigger), and
+	// MetricBlocked counts blocked events (FunctionName, Trigger),
 	// blocked events carrying a signal of each class (FunctionName,
-	// Trigger, Class).
+	// Trigger, Class), and blocked events an abuse control decided
+	// (FunctionName, Control).
 	MetricBlocked = "Blocked"
 	// MetricLoggedOnly counts events that would have been blocked but were
 	// only logged (log mode or a log rule), with the same dimensions as
@@ -54,6 +55,9 @@ const (
 	DimFunctionName = "FunctionName"
 	DimTrigger      = "Trigger"
 	DimClass        = "Class"
+	// DimControl names the abuse control that decided an event: the kind
+	// of its reason (rate-limit, flagged, bot, ...), as records spell it.
+	DimControl = "Control"
 )
 
 // ClassNone is the Class dimension of blocked or logged events without a

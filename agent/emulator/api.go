@@ -111,6 +111,12 @@ func (f *Function) claim(w http.ResponseWriter, r *http.Request, to string) (*en
 		writeError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID")
 		return nil, nil
 	}
+	if !time.Now().Before(inv.deadline) {
+		// Past the deadline the invocation has timed out, whatever the
+		// runtime says now: the timeout answers it (complete).
+		writeError(w, http.StatusGone, "InvocationTimedOut", "Invocation %s timed out", id)
+		return nil, nil
+	}
 	inv.responding = true
 	return env, inv
 }

@@ -310,6 +310,20 @@ func TestTimeoutResetsTheEnvironment(t *testing.T) {
 	}
 }
 
+// A handler that gives up at its context's deadline answers after the
+// platform's: the invocation times out (as on AWS's emulator, which
+// tests/rie compares), it does not end with the handler's own error, on
+// every run.
+func TestAnswerAtTheDeadlineIsATimeout(t *testing.T) {
+	fn, _ := start(t, "deadline", nil, emulator.Config{Timeout: 50 * time.Millisecond})
+	for i := range 20 {
+		res := invoke(t, fn, `{}`, emulator.InvokeOptions{})
+		if res.ErrorType != "Sandbox.Timedout" {
+			t.Fatalf("invocation %d: %s %s, want Sandbox.Timedout", i, res.ErrorType, res.Payload)
+		}
+	}
+}
+
 func TestShutdownBudgetKillsSlowExtensions(t *testing.T) {
 	fn, _ := start(t, "echo", []string{"fast", "slow"}, emulator.Config{
 		ShutdownBudget: 600 * time.Millisecond,

@@ -119,7 +119,15 @@ type invocation struct {
 }
 
 func newInvocation(id string, payload []byte, opts InvokeOptions, cfg Config, addr string) *invocation {
+	// The runtime learns the deadline in whole milliseconds; rounding it up
+	// keeps the runtime's own deadline (aws-lambda-go's context) from
+	// passing before the platform's, so an answer the runtime gives up
+	// with at its deadline arrives late and the invocation times out, as
+	// on Lambda and AWS's emulator.
 	deadline := time.Now().Add(cfg.Timeout)
+	if r := deadline.UnixNano() % int64(time.Millisecond); r != 0 {
+		deadline = deadline.Add(time.Millisecond - time.Duration(r))
+	}
 	trace := opts.TraceID
 	if trace == "" {
 		trace = newTraceID()

@@ -39,6 +39,13 @@ func TestMain(m *testing.M) {
 		initError()
 	case "stream":
 		lambda.Start(stream)
+	case "deadline":
+		// Gives up when its context's deadline (Lambda-Runtime-Deadline-Ms)
+		// passes, as handlers that honour ctx do.
+		lambda.Start(func(ctx context.Context, _ json.RawMessage) (string, error) {
+			<-ctx.Done()
+			return "", ctx.Err()
+		})
 	default:
 		os.Exit(m.Run())
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"io"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
@@ -60,14 +61,14 @@ func errorDocument(errorType string) []byte {
 func blockRecords(pol *policy.Policy, req *event.Request, d *Decision, payload []byte) (proxy.Verdict, proxy.ResponseFilter, error) {
 	action := pol.BlockedRecords(req.Trigger)
 	var ids []string
-	if action == policy.RecordsFail {
+	if action == document.RecordsFail {
 		for _, i := range d.DropRecords {
 			if id := req.Records[i].FailureID; id != "" {
 				ids = append(ids, id)
 			}
 		}
 		if len(ids) == 0 {
-			action = policy.RecordsDrop
+			action = document.RecordsDrop
 		}
 	}
 	d.RecordsAction = action

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"strings"
 	"testing"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
-	"github.com/lambdawaf/lambdawaf/agent/policy"
 )
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
@@ -26,19 +26,19 @@ func TestBlockedRecords(t *testing.T) {
 	allBad := `{"Records":[{"eventSource":"aws:sqs","messageId":"a1","body":"` + sqli + `"},{"eventSource":"aws:sqs","messageId":"a2","body":"<script>alert(1)</script>"}]}`
 	cases := []struct {
 		name, config, payload string
-		action                policy.BlockedRecordsAction
+		action                document.BlockedRecordsAction
 		failed                string // the blocked record's itemIdentifier, "" for none
 		block                 bool   // answered by the agent, handler not invoked
 	}{
-		{"sqs fails the blocked message", "", sqs, policy.RecordsFail, "m-bad", false},
-		{"kinesis fails by sequence number", "", kinesis, policy.RecordsFail, "200", false},
-		{"dynamodb fails by sequence number", "", ddb, policy.RecordsFail, "400", false},
-		{"kafka fails by topic-partition-offset", "", kafka, policy.RecordsFail, "t-1-7", false},
-		{"pipes fails by messageId", "", pipes, policy.RecordsFail, "p-bad", false},
-		{"amazon mq has no partial responses: drop", "", mq, policy.RecordsDrop, "", false},
-		{"sqs drop when configured", "blockedRecords: drop\n", sqs, policy.RecordsDrop, "", false},
-		{"per-trigger drop leaves others failing", "blockedRecords:\n  kinesis: drop\n", sqs, policy.RecordsFail, "m-bad", false},
-		{"every record blocked: the agent answers with all of them", "", allBad, policy.RecordsFail, "a1,a2", true},
+		{"sqs fails the blocked message", "", sqs, document.RecordsFail, "m-bad", false},
+		{"kinesis fails by sequence number", "", kinesis, document.RecordsFail, "200", false},
+		{"dynamodb fails by sequence number", "", ddb, document.RecordsFail, "400", false},
+		{"kafka fails by topic-partition-offset", "", kafka, document.RecordsFail, "t-1-7", false},
+		{"pipes fails by messageId", "", pipes, document.RecordsFail, "p-bad", false},
+		{"amazon mq has no partial responses: drop", "", mq, document.RecordsDrop, "", false},
+		{"sqs drop when configured", "blockedRecords: drop\n", sqs, document.RecordsDrop, "", false},
+		{"per-trigger drop leaves others failing", "blockedRecords:\n  kinesis: drop\n", sqs, document.RecordsFail, "m-bad", false},
+		{"every record blocked: the agent answers with all of them", "", allBad, document.RecordsFail, "a1,a2", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"slices"
 	"strings"
 	"sync"
@@ -252,7 +253,7 @@ func (f *Firewall) Reload(path string) error {
 	if err != nil {
 		running := f.Policy().Source()
 		ev := f.log.Error().Str("config", path).Str("running", running)
-		var ce *policy.Error
+		var ce *document.Error
 		if errors.As(err, &ce) {
 			problems := make([]string, len(ce.Fields))
 			for i, fe := range ce.Fields {
@@ -450,11 +451,11 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 				Msg("event of an unknown trigger; further ones are counted, not logged")
 		}
 		switch st.pol.UnknownTrigger() {
-		case policy.UnknownAllow:
+		case document.UnknownAllow:
 			if err == nil {
 				return &Decision{Trigger: event.Unknown, Mode: mode, Outcome: policy.Allow, Skipped: "unknown-trigger", EventKeys: req.TopKeys, Config: st.pol.Source()}, req, nil
 			}
-		case policy.UnknownBlock:
+		case document.UnknownBlock:
 			sigs = append(sigs, detect.Signal{Class: detect.Protocol, Rule: RuleUnknownTrigger, Location: "event", Record: -1, Score: 10})
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"slices"
 	"testing"
 	"time"
@@ -32,14 +33,14 @@ func (offline) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*d
 func decisionPolicy(tb testing.TB, scope string) *policy.Policy {
 	tb.Helper()
 	doc := fmt.Sprintf(`rateLimits: [{id: api, key: source-ip, limit: 1000000000, period: 10s, scope: %s}]`, scope)
-	if scope == policy.ScopeGlobal {
+	if scope == document.ScopeGlobal {
 		doc += "\nflagging: {thresholds: [{id: t, source: source-ip, blocked: 5, within: 10s, flagFor: 1h}]}"
 	}
 	p, err := policy.Parse([]byte(doc), scope+".yaml")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if scope == policy.ScopeGlobal {
+	if scope == document.ScopeGlobal {
 		st, err := fleet.New(fleet.OptionsFor(p, fleet.Options{
 			Table: &fleet.Table{API: offline{}, Name: "t", Group: "g"},
 			Key:   func() ([]byte, bool) { return []byte("0123456789abcdef0123456789abcdef"), true },
@@ -75,7 +76,7 @@ func TestGlobalLimitAddsAtMostFiveMicrosecondsToADecision(t *testing.T) {
 		slices.Sort(ds)
 		return ds[n/2]
 	}
-	local, global := decisionPolicy(t, policy.ScopeEnvironment), decisionPolicy(t, policy.ScopeGlobal)
+	local, global := decisionPolicy(t, document.ScopeEnvironment), decisionPolicy(t, document.ScopeGlobal)
 	median(local)
 	median(global) // warm both
 	l, g := median(local), median(global)
@@ -86,7 +87,7 @@ func TestGlobalLimitAddsAtMostFiveMicrosecondsToADecision(t *testing.T) {
 }
 
 func BenchmarkDecision(b *testing.B) {
-	for _, scope := range []string{policy.ScopeEnvironment, policy.ScopeGlobal} {
+	for _, scope := range []string{document.ScopeEnvironment, document.ScopeGlobal} {
 		b.Run(scope, func(b *testing.B) {
 			p := decisionPolicy(b, scope)
 			now := time.Now()

@@ -31,9 +31,26 @@ const (
 // the newest; older environments only the earlier one.
 var telemetrySchemas = []string{"2025-01-29", "2022-12-13"}
 
+// Batching of a platform subscription: the largest batches the Telemetry
+// API allows, at most a second old. Few batches matter more than fresh
+// ones. AWS's emulator in Managed Instances mode drops a batch that is
+// ready while the previous one is still being delivered, and reports the
+// drop (platform.logsDropped, itself a platform event) from the loop that
+// would have to receive it, holding the lock every later event needs:
+// from then on every invocation's platform.start waits forever and the
+// environment stalls (its telemetry/internal subscriber.go and relay.go).
+// With 25 ms batches that race was lost within seconds of 16-in-flight
+// load; with these, a batch is ready about once a second at the most,
+// and the listener answers each as soon as it has read it.
+const (
+	telemetryMaxItems  = 10000
+	telemetryMaxBytes  = 1 << 20
+	telemetryTimeoutMs = 1000
+)
+
 // SubscribePlatform subscribes the registered extension to platform
 // events, delivered by HTTP POST to destination (a URI on TelemetryHost),
-// in batches at most 25 ms old.
+// in batches at most a second old.
 func (c *Client) SubscribePlatform(ctx context.Context, destination string) error {
 	var last error
 	for _, schema := range telemetrySchemas {
@@ -41,7 +58,7 @@ func (c *Client) SubscribePlatform(ctx context.Context, destination string) erro
 			"schemaVersion": schema,
 			"types":         []string{"platform"},
 			"destination":   map[string]string{"protocol": "HTTP", "URI": destination},
-			"buffering":     map[string]int{"maxItems": 1000, "maxBytes": 256 << 10, "timeoutMs": 25},
+			"buffering":     map[string]int{"maxItems": telemetryMaxItems, "maxBytes": telemetryMaxBytes, "timeoutMs": telemetryTimeoutMs},
 		})
 		if err != nil {
 			return fmt.Errorf("subscribe to telemetry: %w", err)

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"net/netip"
 	"strings"
 
@@ -12,31 +13,6 @@ import (
 
 // ReasonBot is the reason kind of a bot class or TLS fingerprint decision.
 const ReasonBot ReasonKind = "bot"
-
-// BotsSpec is the bots section: what each client class gets, the published
-// address ranges that verify crawlers, and TLS fingerprint lists. Without
-// the section, HTTP requests are not classified.
-type BotsSpec struct {
-	// Classes maps a class (see bots.Classes) to allow, log or block.
-	// Unlisted classes get the defaults: browser, verified-crawler,
-	// automation and unknown allow; headless, impersonator and
-	// unverified-crawler log.
-	Classes map[string]Outcome `json:"classes,omitempty"`
-	// Crawlers maps a crawler name (googlebot, bingbot, ...) to its
-	// published CIDR ranges; a crawler claim from outside them is an
-	// unverified crawler. Shipped empty: no DNS on the request path.
-	Crawlers map[string][]string `json:"crawlers,omitempty"`
-	// JA3 and JA4 list CloudFront TLS fingerprints to block (deny) or
-	// let through whatever the class (allow). Deny wins.
-	JA3 *FingerprintLists `json:"ja3,omitempty"`
-	JA4 *FingerprintLists `json:"ja4,omitempty"`
-}
-
-// FingerprintLists are fingerprints to deny and to allow.
-type FingerprintLists struct {
-	Deny  []string `json:"deny,omitempty"`
-	Allow []string `json:"allow,omitempty"`
-}
 
 // defaultBotActions are the actions of classes a policy does not list.
 // Automation allows: it is often a mobile app or a partner's integration.
@@ -58,7 +34,7 @@ type botPolicy struct {
 	allow      map[string]bool
 }
 
-func (p *Policy) compileBots(pr *problems, s *BotsSpec) {
+func (p *Policy) compileBots(pr *document.Problems, s *document.BotsSpec) {
 	if s == nil {
 		return
 	}
@@ -71,16 +47,16 @@ func (p *Policy) compileBots(pr *problems, s *BotsSpec) {
 		known[c] = true
 	}
 	for name, o := range s.Classes {
-		path := at(nil, "bots", "classes", name)
+		path := document.At(nil, "bots", "classes", name)
 		if !known[bots.Class(name)] {
-			pr.add(path, "%s", unknownWord("bot class", name, botClassNames()))
+			pr.Add(path, "%s", unknownWord("bot class", name, botClassNames()))
 			continue
 		}
-		switch o {
+		switch o := Outcome(o); o {
 		case Allow, Log, Block:
 			bp.actions[bots.Class(name)] = o
 		default:
-			pr.add(path, "expected one of allow, log, block, got %s", o)
+			pr.Add(path, "expected one of allow, log, block, got %s", o)
 		}
 	}
 	ranges := map[string][]netip.Prefix{}
@@ -90,20 +66,20 @@ func (p *Policy) compileBots(pr *problems, s *BotsSpec) {
 	}
 	for name, cidrs := range s.Crawlers {
 		if !crawlers[strings.ToLower(name)] {
-			pr.add(at(nil, "bots", "crawlers", name), "%s", unknownWord("crawler", name, bots.Crawlers()))
+			pr.Add(document.At(nil, "bots", "crawlers", name), "%s", unknownWord("crawler", name, bots.Crawlers()))
 			continue
 		}
 		for i, c := range cidrs {
 			pfx, err := netip.ParsePrefix(strings.TrimSpace(c))
 			if err != nil {
-				pr.add(at(nil, "bots", "crawlers", name, i), "expected a CIDR such as 66.249.64.0/27, got %q", c)
+				pr.Add(document.At(nil, "bots", "crawlers", name, i), "expected a CIDR such as 66.249.64.0/27, got %q", c)
 				continue
 			}
 			ranges[name] = append(ranges[name], pfx.Masked())
 		}
 	}
 	bp.classifier = bots.NewClassifier(ranges)
-	for kind, l := range map[string]*FingerprintLists{"ja3": s.JA3, "ja4": s.JA4} {
+	for kind, l := range map[string]*document.FingerprintLists{"ja3": s.JA3, "ja4": s.JA4} {
 		if l == nil {
 			continue
 		}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"maps"
 	"net/netip"
 	"regexp"
@@ -26,8 +27,8 @@ const (
 type Policy struct {
 	source    string
 	mode      Mode
-	onLimit   OnLimit
-	block     BlockSpec
+	onLimit   document.OnLimit
+	block     document.BlockSpec
 	threshold int
 	paranoia  int
 	classMode map[detect.Class]Mode
@@ -51,7 +52,7 @@ type Policy struct {
 }
 
 type compiledList struct {
-	kind   ListKind
+	kind   document.ListKind
 	set    *stringSet
 	prefix *prefixSet
 }
@@ -61,7 +62,7 @@ type rule struct {
 	mode      Mode
 	expires   time.Time // zero: never
 	when      *cond
-	action    ActionType
+	action    document.ActionType
 	status    int
 	ctype     string
 	body      []byte
@@ -83,14 +84,14 @@ type exclusion struct {
 
 // compileEnv carries what compilation needs besides the Config.
 type compileEnv struct {
-	loc    locator
+	loc    document.Locator
 	source string
 	dir    string
 }
 
 // Compile compiles a Config built in code (tests, tools). Relative paths in
 // it are resolved against the working directory.
-func Compile(cfg *Config) (*Policy, error) {
+func Compile(cfg *document.Config) (*Policy, error) {
 	return compile(cfg, compileEnv{source: "<config>", dir: "."})
 }
 
@@ -99,7 +100,7 @@ func Compile(cfg *Config) (*Policy, error) {
 // configuration, and what it falls back to at first start when the
 // configuration is invalid.
 func Default() *Policy {
-	p, err := Compile(&Config{})
+	p, err := Compile(&document.Config{})
 	if err != nil {
 		panic(fmt.Sprintf("policy: built-in defaults do not compile: %v", err))
 	}
@@ -107,37 +108,37 @@ func Default() *Policy {
 	return p
 }
 
-func compile(cfg *Config, env compileEnv) (*Policy, error) {
-	pr := &problems{loc: env.loc}
+func compile(cfg *document.Config, env compileEnv) (*Policy, error) {
+	pr := &document.Problems{Locator: env.loc}
 	p := &Policy{
 		source:    env.source,
 		mode:      ModeBlock,
-		onLimit:   OnLimitBlock,
-		block:     BlockSpec{Status: DefaultBlockStatus, ContentType: DefaultBlockContentType, Body: DefaultBlockBody},
+		onLimit:   document.OnLimitBlock,
+		block:     document.BlockSpec{Status: DefaultBlockStatus, ContentType: DefaultBlockContentType, Body: DefaultBlockBody},
 		threshold: 1,
 		lists:     map[string]*compiledList{},
 	}
 	if cfg.Version != 0 && cfg.Version != 1 {
-		pr.add([]string{"version"}, "expected 1, got %d", cfg.Version)
+		pr.Add([]string{"version"}, "expected 1, got %d", cfg.Version)
 	}
 	if cfg.Mode != "" {
 		m, ok := ParseMode(string(cfg.Mode))
 		if !ok {
-			pr.add([]string{"mode"}, "expected block, log or off, got %q", cfg.Mode)
+			pr.Add([]string{"mode"}, "expected block, log or off, got %q", cfg.Mode)
 		}
 		p.mode = m
 	}
 	if cfg.OnLimit != "" {
-		l, ok := parseOnLimit(cfg.OnLimit)
-		if !ok {
-			pr.add([]string{"onLimit"}, "expected block, log or allow, got %q", cfg.OnLimit)
+		if !cfg.OnLimit.Valid() {
+			pr.Add([]string{"onLimit"}, "expected block, log or allow, got %q", cfg.OnLimit)
+		} else {
+			p.onLimit = cfg.OnLimit
 		}
-		p.onLimit = l
 	}
 	if b := cfg.Block; b != nil {
 		if b.Status != 0 {
 			if b.Status < 200 || b.Status > 599 {
-				pr.add([]string{"block", "status"}, "expected an HTTP status 200-599, got %d", b.Status)
+				pr.Add([]string{"block", "status"}, "expected an HTTP status 200-599, got %d", b.Status)
 			}
 			p.block.Status = b.Status
 		}
@@ -151,19 +152,19 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 	if d := cfg.Detection; d != nil {
 		if d.Threshold != 0 {
 			if d.Threshold < 1 || d.Threshold > 10 {
-				pr.add([]string{"detection", "threshold"}, "expected a score 1-10, got %d", d.Threshold)
+				pr.Add([]string{"detection", "threshold"}, "expected a score 1-10, got %d", d.Threshold)
 			}
 			p.threshold = d.Threshold
 		}
 		if d.Paranoia != 0 {
 			if d.Paranoia < 1 || d.Paranoia > detect.MaxParanoia {
-				pr.add([]string{"detection", "paranoia"}, "expected 1 or %d, got %d", detect.MaxParanoia, d.Paranoia)
+				pr.Add([]string{"detection", "paranoia"}, "expected 1 or %d, got %d", detect.MaxParanoia, d.Paranoia)
 			}
 			p.paranoia = d.Paranoia
 		}
 		for c, m := range d.Classes {
 			if _, ok := ParseMode(string(m)); !ok {
-				pr.add([]string{"detection", "classes", string(c)}, "expected block, log or off, got %q", m)
+				pr.Add([]string{"detection", "classes", string(c)}, "expected block, log or off, got %q", m)
 			}
 			if p.classMode == nil {
 				p.classMode = map[detect.Class]Mode{}
@@ -172,7 +173,7 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 		}
 		for r, m := range d.Rules {
 			if _, ok := ParseMode(string(m)); !ok {
-				pr.add([]string{"detection", "rules", r}, "expected block, log or off, got %q", m)
+				pr.Add([]string{"detection", "rules", r}, "expected block, log or off, got %q", m)
 			}
 			if p.ruleMode == nil {
 				p.ruleMode = map[string]Mode{}
@@ -181,15 +182,15 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 		}
 	}
 	for i := range cfg.Lists {
-		p.compileList(pr, at(nil, "lists", i), &cfg.Lists[i])
+		p.compileList(pr, document.At(nil, "lists", i), &cfg.Lists[i])
 	}
 	seen := map[string]int{}
 	var wants []locPattern
 	for i := range cfg.Rules {
-		path := at(nil, "rules", i)
+		path := document.At(nil, "rules", i)
 		r := &cfg.Rules[i]
 		if j, dup := seen[r.ID]; dup && r.ID != "" {
-			pr.add(at(path, "id"), "duplicate rule id %q (first used by rules[%d])", r.ID, j)
+			pr.Add(document.At(path, "id"), "duplicate rule id %q (first used by rules[%d])", r.ID, j)
 		} else {
 			seen[r.ID] = i
 		}
@@ -205,12 +206,12 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 	}
 	p.wants = newLocSet(wants)
 	for i := range cfg.Exclusions {
-		if e := compileExclusion(pr, at(nil, "exclusions", i), &cfg.Exclusions[i]); e != nil {
+		if e := compileExclusion(pr, document.At(nil, "exclusions", i), &cfg.Exclusions[i]); e != nil {
 			p.excl = append(p.excl, e)
 		}
 	}
 	for i := range cfg.Routes {
-		if rt := compileRouteSpec(pr, at(nil, "routes", i), &cfg.Routes[i]); rt != nil {
+		if rt := compileRouteSpec(pr, document.At(nil, "routes", i), &cfg.Routes[i]); rt != nil {
 			p.routes = append(p.routes, rt)
 		}
 	}
@@ -221,9 +222,9 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 	}
 	ids := map[string]int{}
 	for i := range cfg.RateLimits {
-		path := at(nil, "rateLimits", i)
+		path := document.At(nil, "rateLimits", i)
 		if j, dup := ids[cfg.RateLimits[i].ID]; dup {
-			pr.add(at(path, "id"), "duplicate rate limit id %q (first used by rateLimits[%d])", cfg.RateLimits[i].ID, j)
+			pr.Add(document.At(path, "id"), "duplicate rate limit id %q (first used by rateLimits[%d])", cfg.RateLimits[i].ID, j)
 		}
 		ids[cfg.RateLimits[i].ID] = i
 		if rl := compileRateLimit(pr, path, &cfg.RateLimits[i]); rl != nil {
@@ -237,24 +238,24 @@ func compile(cfg *Config, env compileEnv) (*Policy, error) {
 	p.compileTriggers(pr, cfg)
 	p.compileFlagging(pr, cfg.Flagging)
 	p.compileBots(pr, cfg.Bots)
-	if err := pr.err(env.source); err != nil {
+	if err := pr.Err(env.source); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-func (p *Policy) compileList(pr *problems, path []string, l *List) {
+func (p *Policy) compileList(pr *document.Problems, path []string, l *document.List) {
 	if _, dup := p.lists[l.Name]; dup {
-		pr.add(at(path, "name"), "duplicate list name %q", l.Name)
+		pr.Add(document.At(path, "name"), "duplicate list name %q", l.Name)
 		return
 	}
 	kind := l.Kind
 	if kind == "" {
-		kind = ListString
+		kind = document.ListString
 	}
 	cl := &compiledList{kind: kind}
 	switch kind {
-	case ListString:
+	case document.ListString:
 		cl.set = &stringSet{set: make(map[string]struct{}, len(l.Items)), fold: l.IgnoreCase}
 		for _, it := range l.Items {
 			if l.IgnoreCase {
@@ -262,51 +263,51 @@ func (p *Policy) compileList(pr *problems, path []string, l *List) {
 			}
 			cl.set.set[it] = struct{}{}
 		}
-	case ListIP:
+	case document.ListIP:
 		cl.set = &stringSet{ips: make(map[netip.Addr]struct{}, len(l.Items))}
 		for j, it := range l.Items {
 			a, err := netip.ParseAddr(strings.TrimSpace(it))
 			if err != nil {
-				pr.add(at(path, "items", j), "expected an IP address, got %q", it)
+				pr.Add(document.At(path, "items", j), "expected an IP address, got %q", it)
 				continue
 			}
 			cl.set.ips[a.Unmap()] = struct{}{}
 		}
-	case ListCIDR:
+	case document.ListCIDR:
 		cl.prefix = &prefixSet{}
 		for j, it := range l.Items {
 			pfx, err := parseCIDR(it)
 			if err != nil {
-				pr.add(at(path, "items", j), "expected a CIDR such as 10.0.0.0/8 or an IP address, got %q", it)
+				pr.Add(document.At(path, "items", j), "expected a CIDR such as 10.0.0.0/8 or an IP address, got %q", it)
 				continue
 			}
 			cl.prefix.add(pfx)
 		}
 	default:
-		pr.add(at(path, "type"), "expected string, ip or cidr, got %q", kind)
+		pr.Add(document.At(path, "type"), "expected string, ip or cidr, got %q", kind)
 		return
 	}
 	p.lists[l.Name] = cl
 }
 
-func (p *Policy) compileRule(pr *problems, path []string, r *Rule) *rule {
-	n := len(pr.fields)
+func (p *Policy) compileRule(pr *document.Problems, path []string, r *document.Rule) *rule {
+	n := pr.Len()
 	cr := &rule{id: r.ID, mode: ModeBlock}
 	if r.ID == "" {
-		pr.add(at(path, "id"), "missing rule id")
+		pr.Add(document.At(path, "id"), "missing rule id")
 	}
 	if r.Mode != "" {
 		switch r.Mode {
 		case ModeBlock, ModeLog, ModeOff, ModeShadow:
 			cr.mode = r.Mode
 		default:
-			pr.add(at(path, "mode"), "expected block, log, off or shadow, got %q", r.Mode)
+			pr.Add(document.At(path, "mode"), "expected block, log, off or shadow, got %q", r.Mode)
 		}
 	}
 	if r.Expires != "" {
 		t, err := time.Parse(time.RFC3339, r.Expires)
 		if err != nil {
-			pr.add(at(path, "expires"), "expected an RFC 3339 time such as 2027-01-01T00:00:00Z, got %q", r.Expires)
+			pr.Add(document.At(path, "expires"), "expected an RFC 3339 time such as 2027-01-01T00:00:00Z, got %q", r.Expires)
 		} else {
 			cr.expires = t
 			if !t.After(time.Now()) {
@@ -315,40 +316,40 @@ func (p *Policy) compileRule(pr *problems, path []string, r *Rule) *rule {
 		}
 	}
 	if r.When == nil {
-		pr.add(at(path, "when"), "missing condition")
+		pr.Add(document.At(path, "when"), "missing condition")
 	} else {
-		cr.when = p.compileCond(pr, at(path, "when"), r.When)
+		cr.when = p.compileCond(pr, document.At(path, "when"), r.When)
 	}
 	if r.Action == nil {
-		pr.add(at(path, "action"), "missing action")
+		pr.Add(document.At(path, "action"), "missing action")
 	} else {
-		p.compileAction(pr, at(path, "action"), r.Action, cr)
+		p.compileAction(pr, document.At(path, "action"), r.Action, cr)
 	}
-	if len(pr.fields) > n || cr.mode == ModeOff {
+	if pr.Len() > n || cr.mode == ModeOff {
 		return nil
 	}
 	cr.post = cr.when.needsWalk() || cr.remove != nil
 	return cr
 }
 
-func (p *Policy) compileAction(pr *problems, path []string, a *Action, cr *rule) {
+func (p *Policy) compileAction(pr *document.Problems, path []string, a *document.Action, cr *rule) {
 	switch a.Type {
-	case ActionAllow, ActionBlock, ActionLog, ActionContinue:
+	case document.ActionAllow, document.ActionBlock, document.ActionLog, document.ActionContinue:
 		cr.action = a.Type
 	default:
-		pr.add(at(path, "type"), "expected allow, block, log or continue, got %q", a.Type)
+		pr.Add(document.At(path, "type"), "expected allow, block, log or continue, got %q", a.Type)
 	}
-	if a.Type != ActionBlock && (a.Status != 0 || a.Body != "" || a.ContentType != "") {
-		pr.add(at(path, "status"), "status, body and contentType apply to block actions only")
+	if a.Type != document.ActionBlock && (a.Status != 0 || a.Body != "" || a.ContentType != "") {
+		pr.Add(document.At(path, "status"), "status, body and contentType apply to block actions only")
 	}
 	if a.Status != 0 && (a.Status < 200 || a.Status > 599) {
-		pr.add(at(path, "status"), "expected an HTTP status 200-599, got %d", a.Status)
+		pr.Add(document.At(path, "status"), "expected an HTTP status 200-599, got %d", a.Status)
 	}
 	cr.status, cr.ctype, cr.body = a.Status, a.ContentType, []byte(a.Body)
 	cr.labels = a.Labels
 	if s := a.AddSignal; s != nil {
 		if s.Score < 0 || s.Score > 10 {
-			pr.add(at(path, "addSignal", "score"), "expected a score 1-10, got %d", s.Score)
+			pr.Add(document.At(path, "addSignal", "score"), "expected a score 1-10, got %d", s.Score)
 		}
 		sig := detect.Signal{Class: s.Class, Rule: s.Rule, Location: s.Location, Record: -1, Score: s.Score}
 		if sig.Rule == "" {
@@ -360,16 +361,16 @@ func (p *Policy) compileAction(pr *problems, path []string, a *Action, cr *rule)
 		cr.addSignal = &sig
 	}
 	if a.Remove != nil {
-		cr.remove = compileSigMatch(pr, at(path, "removeSignals"), a.Remove)
+		cr.remove = compileSigMatch(pr, document.At(path, "removeSignals"), a.Remove)
 	}
 }
 
-func compileSigMatch(pr *problems, path []string, s *SigMatch) *sigMatcher {
+func compileSigMatch(pr *document.Problems, path []string, s *document.SigMatch) *sigMatcher {
 	m := &sigMatcher{class: s.Class, rule: s.Rule, minScore: s.MinScore}
 	if s.Location != "" {
 		lp, err := compileLocPattern(s.Location)
 		if err != nil {
-			pr.add(at(path, "location"), "%v", err)
+			pr.Add(document.At(path, "location"), "%v", err)
 		} else {
 			m.loc = &lp
 		}
@@ -377,7 +378,7 @@ func compileSigMatch(pr *problems, path []string, s *SigMatch) *sigMatcher {
 	return m
 }
 
-func (p *Policy) compileCond(pr *problems, path []string, c *Condition) *cond {
+func (p *Policy) compileCond(pr *document.Problems, path []string, c *document.Condition) *cond {
 	groups := 0
 	for _, set := range []bool{c.All != nil, c.Any != nil, c.Not != nil, c.Field != "" || c.Signal != nil} {
 		if set {
@@ -385,38 +386,38 @@ func (p *Policy) compileCond(pr *problems, path []string, c *Condition) *cond {
 		}
 	}
 	if groups != 1 {
-		pr.add(path, "expected exactly one of all, any, not, or field with an operator (or signal)")
+		pr.Add(path, "expected exactly one of all, any, not, or field with an operator (or signal)")
 		return &cond{kind: cAll}
 	}
 	switch {
 	case c.All != nil:
 		out := &cond{kind: cAll}
 		for i, k := range c.All {
-			out.kids = append(out.kids, p.compileCond(pr, at(path, "all", i), k))
+			out.kids = append(out.kids, p.compileCond(pr, document.At(path, "all", i), k))
 		}
 		return out
 	case c.Any != nil:
 		out := &cond{kind: cAny}
 		for i, k := range c.Any {
-			out.kids = append(out.kids, p.compileCond(pr, at(path, "any", i), k))
+			out.kids = append(out.kids, p.compileCond(pr, document.At(path, "any", i), k))
 		}
 		return out
 	case c.Not != nil:
-		return &cond{kind: cNot, kids: []*cond{p.compileCond(pr, at(path, "not"), c.Not)}}
+		return &cond{kind: cNot, kids: []*cond{p.compileCond(pr, document.At(path, "not"), c.Not)}}
 	}
 	if c.Signal != nil || c.Field == "signal" {
 		if c.Field != "" && c.Field != "signal" {
-			pr.add(at(path, "field"), "a signal condition takes no other field, got %q", c.Field)
+			pr.Add(document.At(path, "field"), "a signal condition takes no other field, got %q", c.Field)
 		}
 		if c.Signal == nil {
-			pr.add(path, "field signal needs a signal: {class, rule, location, minScore} matcher")
+			pr.Add(path, "field signal needs a signal: {class, rule, location, minScore} matcher")
 			return &cond{kind: cAll}
 		}
-		return &cond{kind: cSignal, sig: compileSigMatch(pr, at(path, "signal"), c.Signal)}
+		return &cond{kind: cSignal, sig: compileSigMatch(pr, document.At(path, "signal"), c.Signal)}
 	}
 	f, msg := compileField(c.Field)
 	if msg != "" {
-		pr.add(at(path, "field"), "%s, got %q", msg, c.Field)
+		pr.Add(document.At(path, "field"), "%s, got %q", msg, c.Field)
 		return &cond{kind: cAll}
 	}
 	out := &cond{kind: cLeaf, field: f}
@@ -450,18 +451,18 @@ func (p *Policy) compileCond(pr *problems, path []string, c *Condition) *cond {
 		}
 		re, err := regexp.Compile(expr)
 		if err != nil {
-			pr.add(at(path, "regex"), "invalid RE2 regular expression: %v", unwrapRegexErr(err))
+			pr.Add(document.At(path, "regex"), "invalid RE2 regular expression: %v", unwrapRegexErr(err))
 		} else {
 			out.m = regexMatcher{re: re}
 		}
 	}
 	if c.In != nil {
 		ops++
-		out.m = p.compileIn(pr, at(path, "in"), c.In, fold)
+		out.m = p.compileIn(pr, document.At(path, "in"), c.In, fold)
 	}
 	if c.CIDR != nil {
 		ops++
-		out.m = p.compileCIDR(pr, at(path, "cidr"), c.CIDR)
+		out.m = p.compileCIDR(pr, document.At(path, "cidr"), c.CIDR)
 	}
 	if c.Exists != nil {
 		ops++
@@ -492,12 +493,12 @@ func (p *Policy) compileCond(pr *problems, path []string, c *Condition) *cond {
 			}
 		}
 		if len(checks) == 0 {
-			pr.add(at(path, "length"), "expected at least one of equals, gt, gte, lt, lte")
+			pr.Add(document.At(path, "length"), "expected at least one of equals, gt, gte, lt, lte")
 		}
 		out.m = lengthMatcher{checks: checks}
 	}
 	if ops != 1 {
-		pr.add(path, "expected exactly one operator (equals, prefix, suffix, contains, regex, in, cidr, exists, gt/gte/lt/lte, length) for field %q, got %d", c.Field, ops)
+		pr.Add(path, "expected exactly one operator (equals, prefix, suffix, contains, regex, in, cidr, exists, gt/gte/lt/lte, length) for field %q, got %d", c.Field, ops)
 		return &cond{kind: cAll}
 	}
 	if out.kind == cLeaf && out.m == nil {
@@ -527,12 +528,12 @@ func scalarString(v any) string {
 }
 
 // compileIn compiles an in-list operator: a list name or an inline list.
-func (p *Policy) compileIn(pr *problems, path []string, v any, fold bool) matcher {
+func (p *Policy) compileIn(pr *document.Problems, path []string, v any, fold bool) matcher {
 	switch x := v.(type) {
 	case string:
 		l, ok := p.lists[x]
 		if !ok {
-			pr.add(path, "unknown list %q; expected the name of a list under lists", x)
+			pr.Add(path, "unknown list %q; expected the name of a list under lists", x)
 			return nil
 		}
 		if l.prefix != nil {
@@ -550,25 +551,25 @@ func (p *Policy) compileIn(pr *problems, path []string, v any, fold bool) matche
 		}
 		return s
 	}
-	pr.add(path, "expected a list name or a list of strings")
+	pr.Add(path, "expected a list name or a list of strings")
 	return nil
 }
 
 // compileCIDR compiles a cidr operator: a list name, one CIDR, or a list.
-func (p *Policy) compileCIDR(pr *problems, path []string, v any) matcher {
+func (p *Policy) compileCIDR(pr *document.Problems, path []string, v any) matcher {
 	set := &prefixSet{}
 	switch x := v.(type) {
 	case string:
 		if l, ok := p.lists[x]; ok {
 			if l.prefix == nil {
-				pr.add(path, "list %q is of type %s; expected a cidr list", x, l.kind)
+				pr.Add(path, "list %q is of type %s; expected a cidr list", x, l.kind)
 				return nil
 			}
 			return l.prefix
 		}
 		pfx, err := parseCIDR(x)
 		if err != nil {
-			pr.add(path, "expected a CIDR such as 10.0.0.0/8, an IP address, or the name of a cidr list, got %q", x)
+			pr.Add(path, "expected a CIDR such as 10.0.0.0/8, an IP address, or the name of a cidr list, got %q", x)
 			return nil
 		}
 		set.add(pfx)
@@ -577,24 +578,24 @@ func (p *Policy) compileCIDR(pr *problems, path []string, v any) matcher {
 			s, _ := it.(string)
 			pfx, err := parseCIDR(s)
 			if err != nil {
-				pr.add(at(path, i), "expected a CIDR such as 10.0.0.0/8 or an IP address, got %q", s)
+				pr.Add(document.At(path, i), "expected a CIDR such as 10.0.0.0/8 or an IP address, got %q", s)
 				continue
 			}
 			set.add(pfx)
 		}
 	default:
-		pr.add(path, "expected a CIDR, a list of CIDRs or a list name")
+		pr.Add(path, "expected a CIDR, a list of CIDRs or a list name")
 		return nil
 	}
 	return set
 }
 
-func compileExclusion(pr *problems, path []string, e *Exclusion) *exclusion {
+func compileExclusion(pr *document.Problems, path []string, e *document.Exclusion) *exclusion {
 	out := &exclusion{id: e.ID}
 	for i, r := range e.Routes {
 		rp, err := compileRoute(r)
 		if err != nil {
-			pr.add(at(path, "routes", i), "%v", err)
+			pr.Add(document.At(path, "routes", i), "%v", err)
 			continue
 		}
 		out.routes = append(out.routes, rp)
@@ -602,7 +603,7 @@ func compileExclusion(pr *problems, path []string, e *Exclusion) *exclusion {
 	for i, l := range e.Locations {
 		lp, err := compileLocPattern(l)
 		if err != nil {
-			pr.add(at(path, "locations", i), "%v", err)
+			pr.Add(document.At(path, "locations", i), "%v", err)
 			continue
 		}
 		out.locs = append(out.locs, lp)
@@ -625,7 +626,7 @@ func compileExclusion(pr *problems, path []string, e *Exclusion) *exclusion {
 		out.classList = nil
 	}
 	if len(e.Routes) == 0 && len(e.Locations) == 0 && len(e.Classes) == 0 && len(e.Rules) == 0 {
-		pr.add(path, "an exclusion needs at least one of classes, rules, locations or routes (an empty one would switch detection off)")
+		pr.Add(path, "an exclusion needs at least one of classes, rules, locations or routes (an empty one would switch detection off)")
 		return nil
 	}
 	return out

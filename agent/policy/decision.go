@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"time"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect"
@@ -30,6 +31,17 @@ const (
 	ReasonRateLimit ReasonKind = "rate-limit" // a rate limit
 	ReasonFlagged   ReasonKind = "flagged"    // a source flagged across the protection group
 )
+
+// AbuseControl reports whether reasons of kind k come from a control
+// against abuse (floods, flagged sources, bots, account takeover) rather
+// than from the detection of an attack: metrics count them apart, by kind.
+func (k ReasonKind) AbuseControl() bool {
+	switch k {
+	case ReasonRateLimit, ReasonFlagged, ReasonBot:
+		return true
+	}
+	return false
+}
 
 // Reason is one thing that contributed to a decision. Its fields never hold
 // request input, so a decision can be logged as is (signal excerpts are the
@@ -91,7 +103,7 @@ type Decision struct {
 	// RecordsAction is what was done with DropRecords (blockedRecords):
 	// RecordsFail (reported as batch item failures, never seen by the
 	// handler) or RecordsDrop (removed). The firewall sets it.
-	RecordsAction BlockedRecordsAction `json:"recordsAction,omitempty"`
+	RecordsAction document.BlockedRecordsAction `json:"recordsAction,omitempty"`
 	// EventKeys are the top-level keys of an event of an unknown trigger.
 	EventKeys []string `json:"eventKeys,omitempty"`
 	// Skipped says why the event was not inspected ("mode-off",

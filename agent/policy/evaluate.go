@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"slices"
 	"sort"
 	"strings"
@@ -224,11 +225,11 @@ func (ev *Evaluation) runRules(post bool) {
 func (ev *Evaluation) apply(r *rule) {
 	act := Log
 	switch r.action {
-	case ActionAllow:
+	case document.ActionAllow:
 		act = Allow
-	case ActionBlock:
+	case document.ActionBlock:
 		act = Block
-	case ActionContinue:
+	case document.ActionContinue:
 		act = ""
 	}
 	if r.mode == ModeShadow {

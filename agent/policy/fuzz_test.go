@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"os"
 	"strings"
 	"testing"
@@ -46,9 +47,9 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		var ce *Error
+		var ce *document.Error
 		if !errors.As(err, &ce) || len(ce.Fields) == 0 {
-			t.Fatalf("error %v is not a *policy.Error with problems", err)
+			t.Fatalf("error %v is not a *document.Error with problems", err)
 		}
 		for _, fe := range ce.Fields {
 			if fe.Message == "" {

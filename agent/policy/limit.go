@@ -1,21 +1,8 @@
 package policy
 
 import (
-	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/detect"
-)
-
-// OnLimit is what an event gets when its inspection reached a bound (see
-// decode.Bounds): part of it was left uninspected, which is how evasion by
-// size, depth or count looks.
-type OnLimit string
-
-// The onLimit settings. Block is the default; in log mode a block is
-// recorded as would-block, as every block is.
-const (
-	OnLimitBlock OnLimit = contract.DecisionBlock
-	OnLimitLog   OnLimit = contract.DecisionLog
-	OnLimitAllow OnLimit = contract.DecisionAllow
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 )
 
 // ClassLimit is the class of the signals the firewall raises for a bound
@@ -24,23 +11,15 @@ const (
 // lists drops them.
 const ClassLimit detect.Class = "limit"
 
-func parseOnLimit(s OnLimit) (OnLimit, bool) {
-	switch s {
-	case OnLimitBlock, OnLimitLog, OnLimitAllow:
-		return s, true
-	}
-	return "", false
-}
-
 // OnLimit returns the configured onLimit setting.
-func (p *Policy) OnLimit() OnLimit { return p.onLimit }
+func (p *Policy) OnLimit() document.OnLimit { return p.onLimit }
 
 // limitAction is the outcome a limit signal asks for.
 func (p *Policy) limitAction() Outcome {
 	switch p.onLimit {
-	case OnLimitLog:
+	case document.OnLimitLog:
 		return Log
-	case OnLimitAllow:
+	case document.OnLimitAllow:
 		return Allow
 	}
 	return Block

@@ -3,6 +3,7 @@ package policy_test
 import (
 	"errors"
 	"fmt"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,9 +68,9 @@ func TestBadConfigurationsArePrecise(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := policy.Parse([]byte(tt.doc), filepath.Join(t.TempDir(), "lambdawaf.yaml"))
-			var ce *policy.Error
+			var ce *document.Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("err = %v, want *policy.Error", err)
+				t.Fatalf("err = %v, want *document.Error", err)
 			}
 			for _, fe := range ce.Fields {
 				if fe.Path == tt.path && fe.Line == tt.line && strings.Contains(fe.Message, tt.msg) {
@@ -84,7 +85,7 @@ func TestBadConfigurationsArePrecise(t *testing.T) {
 func TestAllProblemsReportedAtOnce(t *testing.T) {
 	doc := "mode: loud\nrules:\n  - id: a\n    when: {field: path, regex: '('}\n    action: block\n  - id: a\n    when: {field: path, prefix: /}\n    action: block\n"
 	_, err := policy.Parse([]byte(doc), "c.yaml")
-	var ce *policy.Error
+	var ce *document.Error
 	if !errors.As(err, &ce) {
 		t.Fatalf("err = %v", err)
 	}
@@ -129,7 +130,7 @@ func TestDefaultsAndEmptyDocument(t *testing.T) {
 }
 
 func TestSchemaIsPublishedAndValid(t *testing.T) {
-	if !strings.Contains(string(policy.SchemaJSON), `"$schema": "https://json-schema.org/draft/2020-12/schema"`) {
+	if !strings.Contains(string(document.SchemaJSON), `"$schema": "https://json-schema.org/draft/2020-12/schema"`) {
 		t.Fatal("schema.json not embedded")
 	}
 	// The example in README.md must be valid.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -27,19 +28,19 @@ type openapiModel struct {
 // pattern, lengths, bounds and enums, and the JSON request body schema,
 // compiled with the same JSON Schema validator as hand-written routes.
 // External $refs are refused: the agent reads no other file or URL.
-func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*openapiModel, []*route) {
+func loadOpenAPI(pr *document.Problems, path []string, spec *document.OpenAPISpec, dir string) (*openapiModel, []*route) {
 	file := spec.Path
 	if !filepath.IsAbs(file) {
 		file = filepath.Join(dir, file)
 	}
-	data, err := readBounded(file)
+	data, err := document.Read(file)
 	if err != nil {
-		pr.add(at(path, "path"), "cannot read OpenAPI document: %v", err)
+		pr.Add(document.At(path, "path"), "cannot read OpenAPI document: %v", err)
 		return nil, nil
 	}
 	doc, bad := openapi.Read(data)
 	for _, pb := range bad {
-		pr.add(at(path, "path"), "invalid OpenAPI document %s", pb.In(spec.Path))
+		pr.Add(document.At(path, "path"), "invalid OpenAPI document %s", pb.In(spec.Path))
 	}
 	if doc == nil {
 		return nil, nil
@@ -64,7 +65,7 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 	var schemas *openapiSchemas
 	if len(doc.Schemas) > 0 {
 		if schemas, err = compileOpenAPISchemas(doc); err != nil {
-			pr.add(at(path, "path"), "cannot load OpenAPI schemas: %v", err)
+			pr.Add(document.At(path, "path"), "cannot load OpenAPI schemas: %v", err)
 			return nil, nil
 		}
 	}
@@ -74,7 +75,7 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 		id := op.Method + " " + op.Path
 		rp, err := compileRoute(id)
 		if err != nil {
-			pr.add(at(path, "path"), "OpenAPI path %q: %v", op.Path, err)
+			pr.Add(document.At(path, "path"), "OpenAPI path %q: %v", op.Path, err)
 			continue
 		}
 		r := &route{id: id, pat: rp, known: map[string]bool{}, unknown: unknown, action: action}
@@ -103,10 +104,10 @@ func loadOpenAPI(pr *problems, path []string, spec *OpenAPISpec, dir string) (*o
 				case errors.As(err, &se):
 					if msg := se.In(spec.Path); !reported[msg] {
 						reported[msg] = true
-						pr.add(at(path, "path"), "invalid OpenAPI document %s (the request body schema of %s)", msg, id)
+						pr.Add(document.At(path, "path"), "invalid OpenAPI document %s (the request body schema of %s)", msg, id)
 					}
 				case err != nil:
-					pr.add(at(path, "path"), "OpenAPI %s: request body schema %s: %v", id, doc.SchemaAt[b.Schema], err)
+					pr.Add(document.At(path, "path"), "OpenAPI %s: request body schema %s: %v", id, doc.SchemaAt[b.Schema], err)
 				default:
 					bm.schema = s
 				}
@@ -192,7 +193,7 @@ func (o *openapiSchemas) locate(err error) error {
 				}
 			}
 			pb := o.doc.Position(res, append(tokens, ve.InstanceLocation...))
-			pb.Message = "invalid schema: " + ve.ErrorKind.LocalizedString(printer)
+			pb.Message = "invalid schema: " + document.Describe(ve.ErrorKind)
 			return &schemaError{pb}
 		}
 	}

@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"errors"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,7 +130,7 @@ components:
 		t.Fatal(err)
 	}
 	_, err := Parse([]byte("openapi:\n  path: api.yaml\n"), filepath.Join(dir, "lambdawaf.yaml"))
-	var ce *Error
+	var ce *document.Error
 	if !errors.As(err, &ce) {
 		t.Fatalf("err = %v", err)
 	}
@@ -156,7 +157,7 @@ func TestOpenAPIProblemsInConfiguration(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Parse([]byte("mode: block\nopenapi:\n  path: api.yaml\n"), filepath.Join(dir, "lambdawaf.yaml"))
-	var ce *Error
+	var ce *document.Error
 	if !errors.As(err, &ce) || len(ce.Fields) != 2 {
 		t.Fatalf("err = %v, want two problems", err)
 	}

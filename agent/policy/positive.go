@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"math"
 	"mime"
 	"regexp"
@@ -66,10 +67,10 @@ func outcomeOf(s string, def Outcome) Outcome {
 	return def
 }
 
-func compileRouteSpec(pr *problems, path []string, rs *RouteSpec) *route {
+func compileRouteSpec(pr *document.Problems, path []string, rs *document.RouteSpec) *route {
 	rp, err := compileRoute(rs.Route)
 	if err != nil {
-		pr.add(at(path, "route"), "%v", err)
+		pr.Add(document.At(path, "route"), "%v", err)
 		return nil
 	}
 	r := &route{
@@ -86,12 +87,12 @@ func compileRouteSpec(pr *problems, path []string, rs *RouteSpec) *route {
 		}
 	}
 	for loc, ps := range rs.Parameters {
-		p := compileParam(pr, at(path, "parameters", loc), loc, ps)
+		p := compileParam(pr, document.At(path, "parameters", loc), loc, ps)
 		if p == nil {
 			continue
 		}
 		if p.where == "path" && !containsString(rp.params, p.name) {
-			pr.add(at(path, "parameters", loc), "route %q has no path parameter {%s}", rs.Route, p.name)
+			pr.Add(document.At(path, "parameters", loc), "route %q has no path parameter {%s}", rs.Route, p.name)
 			continue
 		}
 		r.params = append(r.params, p)
@@ -104,7 +105,7 @@ func compileRouteSpec(pr *problems, path []string, rs *RouteSpec) *route {
 		if rs.Body.Schema != nil {
 			s, err := compileJSONSchema(rs.Body.Schema, "route.json")
 			if err != nil {
-				pr.add(at(path, "body", "schema"), "invalid JSON Schema: %v", err)
+				pr.Add(document.At(path, "body", "schema"), "invalid JSON Schema: %v", err)
 			}
 			bm.schema = s
 		}
@@ -113,10 +114,10 @@ func compileRouteSpec(pr *problems, path []string, rs *RouteSpec) *route {
 	return r
 }
 
-func compileParam(pr *problems, path []string, loc string, ps *ParamSpec) *param {
+func compileParam(pr *document.Problems, path []string, loc string, ps *document.ParamSpec) *param {
 	where, name, ok := strings.Cut(loc, ".")
 	if !ok || name == "" {
-		pr.add(path, "expected a parameter location such as query.id, header.x-api-key, cookie.session or path.id")
+		pr.Add(path, "expected a parameter location such as query.id, header.x-api-key, cookie.session or path.id")
 		return nil
 	}
 	switch where {
@@ -124,7 +125,7 @@ func compileParam(pr *problems, path []string, loc string, ps *ParamSpec) *param
 	case "header":
 		name = strings.ToLower(name)
 	default:
-		pr.add(path, "expected a parameter in query, header, cookie or path, got %q", where)
+		pr.Add(path, "expected a parameter in query, header, cookie or path, got %q", where)
 		return nil
 	}
 	p := &param{where: where, name: name, loc: where + "." + name, typ: ps.Type, required: ps.Required, maxLen: -1}
@@ -134,12 +135,12 @@ func compileParam(pr *problems, path []string, loc string, ps *ParamSpec) *param
 	switch ps.Type {
 	case "", "string", "integer", "number", "boolean":
 	default:
-		pr.add(at(path, "type"), "expected string, integer, number or boolean, got %q", ps.Type)
+		pr.Add(document.At(path, "type"), "expected string, integer, number or boolean, got %q", ps.Type)
 	}
 	if ps.Pattern != "" {
 		re, err := regexp.Compile(ps.Pattern)
 		if err != nil {
-			pr.add(at(path, "pattern"), "invalid RE2 regular expression: %v", unwrapRegexErr(err))
+			pr.Add(document.At(path, "pattern"), "invalid RE2 regular expression: %v", unwrapRegexErr(err))
 		}
 		p.re = re
 	}
@@ -149,7 +150,7 @@ func compileParam(pr *problems, path []string, loc string, ps *ParamSpec) *param
 	if ps.MaxLength != nil {
 		p.maxLen = *ps.MaxLength
 		if p.maxLen < p.minLen {
-			pr.add(at(path, "maxLength"), "maxLength %d is less than minLength %d", p.maxLen, p.minLen)
+			pr.Add(document.At(path, "maxLength"), "maxLength %d is less than minLength %d", p.maxLen, p.minLen)
 		}
 	}
 	if ps.Minimum != nil {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"reflect"
 	"strings"
 	"time"
@@ -12,7 +13,7 @@ import (
 // which key, and what refusing does. Per-environment limits count in token
 // buckets (package ratelimit); global ones in the shared state.
 type rateLimit struct {
-	spec    RateLimitSpec // as written, to recognise the same limit after a reload
+	spec    document.RateLimitSpec // as written, to recognise the same limit after a reload
 	id      string
 	key     field
 	keyKind string // source-ip, route, header, claim
@@ -28,10 +29,10 @@ type rateLimit struct {
 	buckets *ratelimit.Buckets
 }
 
-func compileRateLimit(pr *problems, path []string, s *RateLimitSpec) *rateLimit {
+func compileRateLimit(pr *document.Problems, path []string, s *document.RateLimitSpec) *rateLimit {
 	rl := &rateLimit{spec: *s, id: s.ID, action: outcomeOf(s.Action, Block), status: s.Status, maxKeys: s.MaxKeys}
 	if rl.action == "" {
-		pr.add(at(path, "action"), "expected block or log")
+		pr.Add(document.At(path, "action"), "expected block or log")
 	}
 	if rl.status == 0 {
 		rl.status = 429
@@ -41,23 +42,23 @@ func compileRateLimit(pr *problems, path []string, s *RateLimitSpec) *rateLimit 
 	}
 	period, err := time.ParseDuration(s.Period)
 	if err != nil || period <= 0 {
-		pr.add(at(path, "period"), "expected a positive duration such as 1s, 1m or 1h, got %q", s.Period)
+		pr.Add(document.At(path, "period"), "expected a positive duration such as 1s, 1m or 1h, got %q", s.Period)
 		return nil
 	}
 	if s.Limit <= 0 {
-		pr.add(at(path, "limit"), "expected a positive number of requests, got %d", s.Limit)
+		pr.Add(document.At(path, "limit"), "expected a positive number of requests, got %d", s.Limit)
 		return nil
 	}
 	rl.period, rl.global = period, -1
 	switch s.Scope {
-	case "", ScopeEnvironment:
-	case ScopeGlobal:
+	case "", document.ScopeEnvironment:
+	case document.ScopeGlobal:
 		rl.global = 0 // numbered by the caller
 		if s.Burst > 0 {
-			pr.add(at(path, "burst"), "a global limit counts fixed windows: burst does not apply")
+			pr.Add(document.At(path, "burst"), "a global limit counts fixed windows: burst does not apply")
 		}
 	default:
-		pr.add(at(path, "scope"), "expected environment or global, got %q", s.Scope)
+		pr.Add(document.At(path, "scope"), "expected environment or global, got %q", s.Scope)
 		return nil
 	}
 	burst := float64(s.Limit)
@@ -75,13 +76,13 @@ func compileRateLimit(pr *problems, path []string, s *RateLimitSpec) *rateLimit 
 	case strings.HasPrefix(s.Key, "claim.") && len(s.Key) > len("claim."):
 		rl.key, rl.keyKind = field{kind: fClaim, name: s.Key[len("claim."):]}, "claim"
 	default:
-		pr.add(at(path, "key"), "expected source-ip, route, header.<name> or claim.<name>, got %q", s.Key)
+		pr.Add(document.At(path, "key"), "expected source-ip, route, header.<name> or claim.<name>, got %q", s.Key)
 		return nil
 	}
 	for i, r := range s.Routes {
 		rp, err := compileRoute(r)
 		if err != nil {
-			pr.add(at(path, "routes", i), "%v", err)
+			pr.Add(document.At(path, "routes", i), "%v", err)
 			continue
 		}
 		rl.routes = append(rl.routes, rp)

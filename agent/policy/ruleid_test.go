@@ -2,11 +2,11 @@ package policy_test
 
 import (
 	"encoding/json"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"slices"
 	"testing"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect"
-	"github.com/lambdawaf/lambdawaf/agent/policy"
 )
 
 // TestSchemaRuleEnumIsTheRuleTable keeps the schema's detectorRule enum
@@ -18,7 +18,7 @@ func TestSchemaRuleEnumIsTheRuleTable(t *testing.T) {
 			Enum []string `json:"enum"`
 		} `json:"$defs"`
 	}
-	if err := json.Unmarshal(policy.SchemaJSON, &schema); err != nil {
+	if err := json.Unmarshal(document.SchemaJSON, &schema); err != nil {
 		t.Fatal(err)
 	}
 	got := schema.Defs["detectorRule"].Enum

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"strings"
 	"time"
 )
@@ -66,7 +67,7 @@ func (p *Policy) NeedsSharedState() bool { return len(p.global) > 0 || len(p.fla
 // per-environment buckets and nothing is flagged.
 func (p *Policy) SetSharedState(s SharedState) { p.shared = s }
 
-func (p *Policy) compileFlagging(pr *problems, f *FlaggingSpec) {
+func (p *Policy) compileFlagging(pr *document.Problems, f *document.FlaggingSpec) {
 	if f == nil {
 		return
 	}
@@ -76,23 +77,23 @@ func (p *Policy) compileFlagging(pr *problems, f *FlaggingSpec) {
 	}
 	ids := map[string]bool{}
 	for i, t := range f.Thresholds {
-		path := at(nil, "flagging", "thresholds", i)
+		path := document.At(nil, "flagging", "thresholds", i)
 		if ids[t.ID] {
-			pr.add(at(path, "id"), "duplicate threshold id %q", t.ID)
+			pr.Add(document.At(path, "id"), "duplicate threshold id %q", t.ID)
 		}
 		ids[t.ID] = true
 		c := Threshold{ID: t.ID, Blocked: int64(t.Blocked)}
 		var err error
 		if c.Within, err = time.ParseDuration(t.Within); err != nil || c.Within <= 0 {
-			pr.add(at(path, "within"), "expected a positive duration such as 10s or 1m, got %q", t.Within)
+			pr.Add(document.At(path, "within"), "expected a positive duration such as 10s or 1m, got %q", t.Within)
 			continue
 		}
 		if c.FlagFor, err = time.ParseDuration(t.FlagFor); err != nil || c.FlagFor <= 0 || c.FlagFor > 7*24*time.Hour {
-			pr.add(at(path, "flagFor"), "expected a positive duration up to 168h, got %q", t.FlagFor)
+			pr.Add(document.At(path, "flagFor"), "expected a positive duration up to 168h, got %q", t.FlagFor)
 			continue
 		}
 		if t.Blocked <= 0 {
-			pr.add(at(path, "blocked"), "expected a positive number of blocked requests, got %d", t.Blocked)
+			pr.Add(document.At(path, "blocked"), "expected a positive number of blocked requests, got %d", t.Blocked)
 			continue
 		}
 		switch {
@@ -103,7 +104,7 @@ func (p *Policy) compileFlagging(pr *problems, f *FlaggingSpec) {
 		case strings.HasPrefix(t.Source, "claim.") && len(t.Source) > len("claim."):
 			c.source, c.prefix = field{kind: fClaim, name: t.Source[len("claim."):]}, sourcePrefixUser
 		default:
-			pr.add(at(path, "source"), "expected source-ip, header.<name> or claim.<name>, got %q", t.Source)
+			pr.Add(document.At(path, "source"), "expected source-ip, header.<name> or claim.<name>, got %q", t.Source)
 			continue
 		}
 		p.flagging = append(p.flagging, c)

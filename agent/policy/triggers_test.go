@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"strings"
 	"testing"
 
@@ -10,16 +11,16 @@ import (
 func TestTriggerSettings(t *testing.T) {
 	cases := []struct {
 		name, doc string
-		unknown   UnknownTrigger
-		records   map[event.Trigger]BlockedRecordsAction
+		unknown   document.UnknownTrigger
+		records   map[event.Trigger]document.BlockedRecordsAction
 	}{
-		{"defaults: inspect unknown events, fail where partial batch responses exist", "mode: block\n", UnknownInspect,
-			map[event.Trigger]BlockedRecordsAction{event.SQS: RecordsFail, event.Kinesis: RecordsFail, event.DynamoDBStreams: RecordsFail,
-				event.Kafka: RecordsFail, event.Pipes: RecordsFail, event.SNS: RecordsDrop, event.S3: RecordsDrop, event.AmazonMQ: RecordsDrop}},
-		{"allow unknown, drop everywhere", "unknownTrigger: allow\nblockedRecords: drop\n", UnknownAllow,
-			map[event.Trigger]BlockedRecordsAction{event.SQS: RecordsDrop, event.Kafka: RecordsDrop}},
-		{"per trigger, the rest default", "unknownTrigger: block\nblockedRecords:\n  sqs: drop\n  sns: fail\n", UnknownBlock,
-			map[event.Trigger]BlockedRecordsAction{event.SQS: RecordsDrop, event.Kinesis: RecordsFail, event.SNS: RecordsDrop}},
+		{"defaults: inspect unknown events, fail where partial batch responses exist", "mode: block\n", document.UnknownInspect,
+			map[event.Trigger]document.BlockedRecordsAction{event.SQS: document.RecordsFail, event.Kinesis: document.RecordsFail, event.DynamoDBStreams: document.RecordsFail,
+				event.Kafka: document.RecordsFail, event.Pipes: document.RecordsFail, event.SNS: document.RecordsDrop, event.S3: document.RecordsDrop, event.AmazonMQ: document.RecordsDrop}},
+		{"allow unknown, drop everywhere", "unknownTrigger: allow\nblockedRecords: drop\n", document.UnknownAllow,
+			map[event.Trigger]document.BlockedRecordsAction{event.SQS: document.RecordsDrop, event.Kafka: document.RecordsDrop}},
+		{"per trigger, the rest default", "unknownTrigger: block\nblockedRecords:\n  sqs: drop\n  sns: fail\n", document.UnknownBlock,
+			map[event.Trigger]document.BlockedRecordsAction{event.SQS: document.RecordsDrop, event.Kinesis: document.RecordsFail, event.SNS: document.RecordsDrop}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -141,7 +141,7 @@ func (p *Proxy) fetchAhead() {
 		f.ready <- d // never blocks: held() ≤ max = cap(ready)
 	}
 	for {
-		resp, err := p.transport.RoundTrip(p.upstreamRequest(p.ctx, tmpl, nil, 0))
+		resp, err := p.quick(p.upstreamRequest(p.ctx, tmpl, nil, 0))
 		if err != nil {
 			if p.ctx.Err() != nil {
 				f.mu.Lock()

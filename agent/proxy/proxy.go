@@ -89,6 +89,7 @@ const recentIDs = 4096
 type Proxy struct {
 	upstream    string
 	transport   http.RoundTripper
+	conns       *upstreamConns // nil with WithTransport: everything goes through transport
 	inspector   Inspector
 	failClosed  bool
 	streamed    func(*Invocation) bool
@@ -176,6 +177,7 @@ func New(upstream string, opts ...Option) (*Proxy, error) {
 	}
 	if p.transport == nil {
 		p.transport = NewTransport()
+		p.conns = newUpstreamConns(upstream)
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	return p, nil
@@ -218,6 +220,9 @@ func NewServer(h http.Handler, log zerolog.Logger) *http.Server {
 func (p *Proxy) Close() {
 	p.cancel()
 	p.failQueued()
+	if p.conns != nil {
+		p.conns.closeIdle()
+	}
 }
 
 // Fetched reports whether the proxy fetched the event with this request id
@@ -259,7 +264,7 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 	defer stop()
 
 	for {
-		resp, err := p.transport.RoundTrip(p.upstreamRequest(ctx, r, nil, 0))
+		resp, err := p.quick(p.upstreamRequest(ctx, r, nil, 0))
 		if err != nil {
 			if ctx.Err() != nil {
 				// The runtime went away or the proxy is closing: no
@@ -503,7 +508,7 @@ func (p *Proxy) postStream(ctx context.Context, path string, body []byte, conten
 }
 
 func (p *Proxy) roundTrip(req *http.Request, path string) (int, error) {
-	resp, err := p.transport.RoundTrip(req)
+	resp, err := p.quick(req)
 	if err != nil {
 		return 0, fmt.Errorf("post %s: %w", path, err)
 	}
@@ -637,6 +642,20 @@ func (s *panicSafeReader) Read(b []byte) (n int, err error) {
 // after the body's EOF: passing the incoming request's map forwards the
 // values the runtime sent, which the server fills in as the body ends.
 func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body io.Reader, contentLength int64, trailer http.Header) {
+	if p.conns != nil && contentLength <= maxBufferedForward && !isStreamed(r) {
+		// A small body is read whole and sent on the proxy's own
+		// connections (upstreamConns); a larger one streams below.
+		buf, complete, err := readAtMost(body, maxBufferedForward)
+		if err != nil {
+			p.badGateway(w, "read "+r.Method+" "+r.URL.Path, err)
+			return
+		}
+		if complete {
+			p.forwardBuffered(w, r, buf, trailer)
+			return
+		}
+		body, contentLength = io.MultiReader(bytes.NewReader(buf), body), -1
+	}
 	// The upstream may answer before the runtime has finished sending (an
 	// error status, say); full duplex keeps the request body readable.
 	_ = http.NewResponseController(w).EnableFullDuplex()
@@ -648,6 +667,39 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body io.Reader, 
 		return
 	}
 	p.copyResponse(w, resp)
+}
+
+// forwardBuffered sends the runtime's request r upstream with its whole
+// body in hand (read to its end, so trailer holds the trailer values the
+// runtime sent, if any), and relays the answer.
+func (p *Proxy) forwardBuffered(w http.ResponseWriter, r *http.Request, buf []byte, trailer http.Header) {
+	n := int64(len(buf))
+	if hasTrailerValues(trailer) {
+		n = -1 // chunked: trailers need it
+	} else {
+		trailer = nil
+	}
+	out := p.upstreamRequest(r.Context(), r, bytes.NewReader(buf), n)
+	if len(buf) == 0 && n == 0 {
+		out.Body = nil
+	}
+	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf)), nil }
+	out.Trailer = trailer
+	resp, err := p.quick(out)
+	if err != nil {
+		p.badGateway(w, r.Method+" "+r.URL.Path, err)
+		return
+	}
+	p.copyResponse(w, resp)
+}
+
+// quick sends a request whose body is in hand (or absent) upstream, on the
+// proxy's own connections unless WithTransport replaced them.
+func (p *Proxy) quick(req *http.Request) (*http.Response, error) {
+	if p.conns == nil {
+		return p.transport.RoundTrip(req)
+	}
+	return p.conns.RoundTrip(req)
 }
 
 // upstreamRequest builds the request sent upstream for the runtime's r.

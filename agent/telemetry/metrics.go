@@ -27,6 +27,7 @@ const (
 	DimFunctionName         = contract.DimFunctionName
 	DimTrigger              = contract.DimTrigger
 	DimClass                = contract.DimClass
+	DimControl              = contract.DimControl
 	ClassNone               = contract.ClassNone
 )
 
@@ -54,6 +55,9 @@ type Metrics struct {
 	last      time.Time
 	byTrigger map[string]*triggerCounts
 	byClass   map[classKey]*classCounts
+	// byControl counts blocked and logged events by the abuse control
+	// that decided them (signals stays zero).
+	byControl map[string]*classCounts
 	dropped   int64
 	// counts are function-level counters (bundle swaps and refusals,
 	// shadow differences), by metric name.
@@ -80,6 +84,7 @@ func NewMetrics(w io.Writer, function string, interval time.Duration) *Metrics {
 		last:      time.Now(),
 		byTrigger: make(map[string]*triggerCounts),
 		byClass:   make(map[classKey]*classCounts),
+		byControl: make(map[string]*classCounts),
 		counts:    make(map[string]int64),
 	}
 }
@@ -131,6 +136,24 @@ func (m *Metrics) countOutcome(cc *classCounts, decision string) {
 	case DecisionLog:
 		cc.logged++
 	}
+}
+
+// AddControl counts one event an abuse control (a rate limit, a flagged
+// source, a bot class, ...) blocked or logged, so that floods and
+// account-takeover attempts show apart from attacks.
+func (m *Metrics) AddControl(control, decision string) {
+	if decision == DecisionAllow {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.byControl[control]
+	if c == nil {
+		c = &classCounts{}
+		m.byControl[control] = c
+	}
+	m.countOutcome(c, decision)
+	m.maybeFlush(false)
 }
 
 // AddResponseLeak counts one response in which sensitive data was found.
@@ -247,6 +270,15 @@ func (m *Metrics) flushLocked() error {
 		}
 		docs = append(docs, doc)
 	}
+	for _, control := range sortedKeys(m.byControl) {
+		c := m.byControl[control]
+		docs = append(docs, map[string]any{
+			DimFunctionName: m.function, DimControl: control,
+			MetricBlocked: c.blocked, MetricLoggedOnly: c.logged,
+			"_aws": emfMeta{ts, []emfDirective{{Namespace, [][]string{{DimFunctionName, DimControl}},
+				[]emfMetric{{MetricBlocked, "Count"}, {MetricLoggedOnly, "Count"}}}}},
+		})
+	}
 	if m.dropped > 0 {
 		docs = append(docs, map[string]any{
 			DimFunctionName: m.function, MetricRecordsDropped: m.dropped,
@@ -266,6 +298,7 @@ func (m *Metrics) flushLocked() error {
 	clear(m.counts)
 	clear(m.byTrigger)
 	clear(m.byClass)
+	clear(m.byControl)
 	m.dropped = 0
 	var firstErr error
 	for _, d := range docs {

@@ -154,6 +154,20 @@ func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *
 			classes = append(classes, string(s.Class))
 		}
 		m.AddDecision(rec.Trigger, rec.Decision, classes, d.Duration)
+		var counted []policy.ReasonKind
+		for _, rs := range d.Reasons {
+			if !rs.Kind.AbuseControl() || slices.Contains(counted, rs.Kind) {
+				continue
+			}
+			counted = append(counted, rs.Kind)
+			// What the control asked for, as the event was decided: a
+			// block in log mode is logged only.
+			action := string(rs.Action)
+			if action == DecisionBlock && rec.Decision != DecisionBlock {
+				action = rec.Decision
+			}
+			m.AddControl(string(rs.Kind), action)
+		}
 		if d.ShadowOutcome != "" && len(d.ShadowDiff) > 0 {
 			m.Count(MetricShadowDiffers)
 		}

@@ -468,3 +468,41 @@ func TestShadowOutcomeIsRecordedAndDifferencesCounted(t *testing.T) {
 		t.Fatalf("metrics %s do not count the difference", metrics.String())
 	}
 }
+
+// Events an abuse control decided are counted by control (Blocked and
+// LoggedOnly with dimensions FunctionName, Control), as the control asked
+// and the mode allowed, once per control per event; attacks are not.
+func TestAbuseControlsAreCountedByControl(t *testing.T) {
+	var metrics syncBuffer
+	m := NewMetrics(&metrics, "orders", time.Hour)
+	r := NewRecorder(discard{}, agentkey.Static(testKey), Config{FunctionName: "orders", SampleAllowed: 1, Metrics: m})
+	reason := func(k policy.ReasonKind, a policy.Outcome) policy.Reason {
+		return policy.Reason{Kind: k, ID: "x", Action: a, Record: -1}
+	}
+	decide := func(o policy.Outcome, mode policy.Mode, rs ...policy.Reason) *policy.Decision {
+		return &policy.Decision{RequestID: "r", Trigger: event.APIGatewayHTTP, Mode: mode, Outcome: o, Reasons: rs}
+	}
+	for _, d := range []*policy.Decision{
+		decide(policy.Block, policy.ModeBlock, reason(policy.ReasonRateLimit, policy.Block), reason(policy.ReasonRateLimit, policy.Block)),
+		decide(policy.Block, policy.ModeBlock, reason(policy.ReasonFlagged, policy.Block)),
+		decide(policy.Log, policy.ModeLog, reason(policy.ReasonFlagged, policy.Block)),
+		decide(policy.Log, policy.ModeBlock, reason(policy.ReasonBot, policy.Log)),
+		decide(policy.Block, policy.ModeBlock, reason(policy.ReasonSignal, policy.Block)),
+	} {
+		r.Observe(context.Background(), d)
+	}
+	if err := m.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	docs := parseEMF(t, &metrics)
+	want := map[string][2]float64{"rate-limit": {1, 0}, "flagged": {1, 1}, "bot": {0, 1}}
+	got := map[string][2]float64{}
+	for _, d := range docs {
+		if c, ok := d[DimControl].(string); ok {
+			got[c] = [2]float64{d[MetricBlocked].(float64), d[MetricLoggedOnly].(float64)}
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("blocked/logged by control = %v, want %v", got, want)
+	}
+}

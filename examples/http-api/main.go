@@ -37,6 +37,8 @@ func program(ctx *pulumi.Context) error {
 			Code:          stack.GoHandler(lambdawaf.ArchArm64),
 			MemorySize:    pulumi.Int(256),
 			Timeout:       pulumi.Int(10),
+			// What a flood can take from the account's concurrency.
+			ReservedConcurrentExecutions: pulumi.Int(50),
 		},
 		Waf: waf,
 	})
@@ -70,10 +72,17 @@ func program(ctx *pulumi.Context) error {
 			return fmt.Errorf("route %s: %w", key, err)
 		}
 	}
+	// A flood is refused by the gateway, before it costs invocations; the
+	// agent's limits (lambdawaf.yaml) are finer: per source, fleet-wide.
+	throttle, err := lambdawaf.FrontDoorLimits{RatePerSecond: 100, Burst: 200}.HTTPAPIRouteSettings()
+	if err != nil {
+		return err
+	}
 	if _, err := apigatewayv2.NewStage(ctx, "default", &apigatewayv2.StageArgs{
-		ApiId:      api.ID(),
-		Name:       pulumi.String("$default"),
-		AutoDeploy: pulumi.Bool(true),
+		ApiId:                api.ID(),
+		Name:                 pulumi.String("$default"),
+		AutoDeploy:           pulumi.Bool(true),
+		DefaultRouteSettings: throttle,
 	}); err != nil {
 		return fmt.Errorf("stage: %w", err)
 	}

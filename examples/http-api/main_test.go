@@ -44,6 +44,14 @@ func TestProgram(t *testing.T) {
 		t.Errorf("shared-state grant %s lacks the group's LeadingKeys condition", doc)
 	}
 
+	if fn.Inputs["reservedConcurrentExecutions"].NumberValue() != 50 {
+		t.Errorf("reserved concurrency %v, want 50", fn.Inputs["reservedConcurrentExecutions"])
+	}
+	stage := lambdawaftest.Plain(cloud.One(t, "aws:apigatewayv2/stage:Stage", "default").Inputs)
+	if rs, _ := stage["defaultRouteSettings"].(map[string]any); rs["throttlingRateLimit"] != 100.0 || rs["throttlingBurstLimit"] != 200.0 {
+		t.Errorf("stage route settings %v, want the gateway throttling in front of the function", stage["defaultRouteSettings"])
+	}
+
 	integ := cloud.One(t, "aws:apigatewayv2/integration:Integration", "orders")
 	if integ.Str(t, "integrationType") != "AWS_PROXY" || integ.Str(t, "payloadFormatVersion") != "2.0" {
 		t.Errorf("integration %v", integ.Inputs)

@@ -85,6 +85,10 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return fmt.Errorf("stage: %w", err)
 	}
+	// A flood is refused by the gateway, before it costs invocations.
+	if _, err := (lambdawaf.FrontDoorLimits{RatePerSecond: 100, Burst: 200}).NewRESTMethodSettings(ctx, "orders-throttle", api.ID(), stage.StageName); err != nil {
+		return err
+	}
 	if _, err := lambda.NewPermission(ctx, "orders-invoke", &lambda.PermissionArgs{
 		Action:    pulumi.String("lambda:InvokeFunction"),
 		Function:  fn.FunctionName,

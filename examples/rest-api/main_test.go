@@ -36,6 +36,10 @@ func TestProgram(t *testing.T) {
 	if got := cloud.One(t, "aws:apigateway/resource:Resource", "order").Str(t, "pathPart"); got != "{id}" {
 		t.Errorf("order resource path part %q", got)
 	}
+	throttle := lambdawaftest.Plain(cloud.One(t, "aws:apigateway/methodSettings:MethodSettings", "orders-throttle").Inputs)
+	if s, _ := throttle["settings"].(map[string]any); throttle["methodPath"] != "*/*" || throttle["stageName"] != "prod" || s["throttlingRateLimit"] != 100.0 || s["throttlingBurstLimit"] != 200.0 {
+		t.Errorf("stage method settings %v, want the gateway throttling on every method of prod", throttle)
+	}
 	perm := cloud.One(t, "aws:lambda/permission:Permission", "orders-invoke")
 	if perm.Str(t, "principal") != "apigateway.amazonaws.com" || perm.Str(t, "sourceArn") != "arn:aws:execute-api:eu-west-1:123456789012:r1e2s3t4a5/*/*" {
 		t.Errorf("permission %v", perm.Inputs)

@@ -157,6 +157,7 @@ func emitted(t *testing.T) (metrics []string, dims map[string]bool) {
 	m.AddDecision("apigateway-http", telemetry.DecisionBlock, []string{"sqli"}, 120*time.Microsecond)
 	m.AddDecision("apigateway-http", telemetry.DecisionLog, []string{"xss"}, 80*time.Microsecond)
 	m.AddDecision("sqs", telemetry.DecisionAllow, nil, 20*time.Microsecond)
+	m.AddControl("rate-limit", telemetry.DecisionBlock)
 	m.AddResponseLeak("apigateway-http")
 	m.AddDropped(3)
 	if err := m.Flush(); err != nil {
@@ -207,7 +208,7 @@ func TestDashboardCoversEmittedMetrics(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("agent emits %v; dashboard shows %v", got, want)
 	}
-	for _, set := range [][]string{byTrigger, byClass, byFunc} {
+	for _, set := range [][]string{byTrigger, byClass, byFunc, byControl} {
 		if !dims[strings.Join(set, ",")] {
 			t.Errorf("dashboard queries dimensions %v, which the agent does not publish (it publishes %v)", set, dims)
 		}

@@ -15,6 +15,7 @@ var (
 	byTrigger = []string{contract.DimFunctionName, contract.DimTrigger}
 	byClass   = []string{contract.DimFunctionName, contract.DimTrigger, contract.DimClass}
 	byFunc    = []string{contract.DimFunctionName}
+	byControl = []string{contract.DimFunctionName, contract.DimControl}
 )
 
 // schema is the Metrics Insights SCHEMA(...) clause for a dimension set.
@@ -72,8 +73,9 @@ func expr(id, expression, label string) []any {
 
 // Dashboard returns the CloudWatch dashboard body over the agent's metrics
 // in region: traffic and decisions, blocks by attack class and by
-// function, inspection latency p50/p99, signals by class, response leaks,
-// dropped records and agent errors.
+// function, inspection latency p50/p99, signals by class, what the abuse
+// controls (rate limits, flagged sources, bots, login protection) blocked
+// and logged, response leaks, dropped records and agent errors.
 //
 // CloudWatch runs one Metrics Insights query per graph, so every query has
 // a widget of its own; the body is checked with CheckDashboard before it is
@@ -99,6 +101,8 @@ func Dashboard(region string) (string, error) {
 		metric("Inspection latency (µs), p50 and p99", "p99",
 			expr("p50", search(contract.MetricInspectionLatency, byTrigger, "p50", period), "p50"),
 			expr("p99", search(contract.MetricInspectionLatency, byTrigger, "p99", period), "p99")),
+		insights("Abuse controls: blocked by control", "controlblocked", InsightsQuery(contract.MetricBlocked, byControl, contract.DimControl), ""),
+		insights("Abuse controls: logged only by control", "controllogged", InsightsQuery(contract.MetricLoggedOnly, byControl, contract.DimControl), ""),
 		insights("Response leaks", "leaks", InsightsQuery(contract.MetricResponseLeaks, byTrigger, ""), contract.MetricResponseLeaks),
 		insights("Decision records dropped", "dropped", DroppedQuery(), contract.MetricRecordsDropped),
 		metric("Agent errors", "Sum",

@@ -241,10 +241,12 @@ func checkDigest(e Event, r *awsrie.Result, wantLen int, wantSum string, problem
 	}
 }
 
-// waitSightings waits (up to 3 s) until the handler's lines for every
-// event it must have seen have arrived.
+// waitSightings waits (up to 15 s: the emulator's output goes through
+// pipes that a loaded machine drains late) until the handler's lines for
+// every event it must have seen have arrived; it returns as soon as they
+// have.
 func waitSightings(events []Event, seen *Sightings, blockMode bool) {
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		missing := false
 		for _, e := range events {

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/lambdawaf/lambdawaf/tests/internal/awsrie"
 )
@@ -84,4 +86,59 @@ func TestMixedTrafficManagedInstancesLosesNothing(t *testing.T) {
 	needRIE(t)
 	plan := Plan(160, 10000, map[Kind]int{Benign: 20, Blocked: 5, Failing: 3, Stream: 3, Large: 1})
 	runMixed(t, plan, 10, 16, 16)
+}
+
+// Managed Instances refuses INVOKE events; the agent follows the Telemetry
+// API's platform.start instead, so a runtime that talks to the real
+// Runtime API (here: the handler does not find the agent and so does not
+// redirect) is still reported, and a redirected one is not. The mixed
+// Managed Instances test above runs with the same subscription under 16
+// in flight: the emulator must not stall (see lifecycle.SubscribePlatform).
+func TestBypassDetectedUnderManagedInstances(t *testing.T) {
+	needRIE(t)
+	for _, tc := range []struct {
+		name     string
+		env      []string
+		bypassed bool
+	}{
+		{"redirected", nil, false},
+		{"bypassed", []string{"LAMBDAWAF_EXTENSIONS_DIR=/nonexistent"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var following, bypass bool
+			fn, err := fixture.Start(t.Context(), fixture.Block, RunOptions{MaxConcurrency: 4, Env: tc.env, OnLine: func(l string) {
+				mu.Lock()
+				defer mu.Unlock()
+				following = following || strings.Contains(l, "bypass detection follows the Telemetry API")
+				bypass = bypass || strings.Contains(l, "LAMBDAWAF IS BEING BYPASSED")
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fn.Close()
+			out := RunMixed(t.Context(), fn, Plan(8, 10000, map[Kind]int{Benign: 1}), 2, nil)
+			if len(out.Problems) > 0 {
+				t.Fatalf("problems: %v", out.Problems)
+			}
+			deadline := time.Now().Add(3 * time.Second) // the watch's grace is 1 s
+			for time.Now().Before(deadline) {
+				mu.Lock()
+				done := bypass == tc.bypassed && following
+				mu.Unlock()
+				if done && tc.bypassed {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !following {
+				t.Errorf("the agent never said it follows the Telemetry API\n%s", fn.Tail())
+			}
+			if bypass != tc.bypassed {
+				t.Errorf("bypass reported: %v, want %v\n%s", bypass, tc.bypassed, fn.Tail())
+			}
+		})
+	}
 }

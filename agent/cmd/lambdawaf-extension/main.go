@@ -39,26 +39,46 @@ const shutdownBudget = 1500 * time.Millisecond
 // shutdown work after the server has drained.
 const flushReserve = 500 * time.Millisecond
 
-// memoryLimit is the agent's soft Go memory limit unless GOMEMLIMIT says
-// otherwise: the agent shares the function's memory (128 MB functions are
-// common), and a 6 MB event would otherwise let the heap grow to twice its
-// live size before the collector runs.
-const memoryLimit = 12 << 20
+// The agent's soft Go memory limit, unless GOMEMLIMIT says otherwise: the
+// agent shares the function's memory (128 MB functions are common), and a
+// 6 MB event would otherwise let the heap grow to twice its live size
+// before the collector runs. Each invocation in flight under Managed
+// Instances holds its own event, buffers and decoding state: a limit that
+// does not grow with them keeps the collector running without pause (at
+// 16 in flight on AWS's emulator, 12 MiB made the same load take three
+// times as long as 28 MiB; tests/rie), so it grows by a MiB per worker.
+const (
+	memoryLimit          = 12 << 20
+	memoryLimitPerWorker = 1 << 20
+	memoryLimitMax       = 64 << 20
+)
+
+// memoryLimitFor is the soft memory limit for an environment running
+// workers invocations at once (0: one at a time).
+func memoryLimitFor(workers int) int64 {
+	return min(memoryLimit+int64(max(workers, 0))*memoryLimitPerWorker, memoryLimitMax)
+}
 
 func main() {
+	cfg := loadConfig(os.Getenv)
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
+		debug.SetMemoryLimit(memoryLimitFor(cfg.MaxConcurrency))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	code := run(ctx, os.Args, os.Getenv, os.Stdout)
+	code := runConfigured(ctx, os.Args, cfg, os.Stdout)
 	stop()
 	os.Exit(code)
 }
 
-// run is the whole extension; it returns the process exit code.
+// run is the whole extension, configured from getenv; it returns the
+// process exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) int {
+	return runConfigured(ctx, args, loadConfig(getenv), stdout)
+}
+
+// runConfigured is run with the configuration read.
+func runConfigured(ctx context.Context, args []string, cfg config, stdout io.Writer) int {
 	start := time.Now()
-	cfg := loadConfig(getenv)
 	// One synchronised stdout for the agent's own log lines and its
 	// decision records and metrics, so that lines never interleave.
 	stdout = zerolog.SyncWriter(stdout)
@@ -166,12 +186,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	watch := &bypassWatch{proxy: p, grace: bypassGrace, log: log}
 	if !invokeEvents {
-		// Lambda Managed Instances. The Telemetry API's platform.start
-		// names every invocation (lifecycle.SubscribePlatform), but
-		// subscribing to it stalled AWS's emulator under concurrent load
-		// (every runtime worker refused, invocations lost), so it is not
-		// used until that is understood.
-		log.Warn().Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events; registered for SHUTDOWN only, so bypass detection is off")
+		// Lambda Managed Instances: no INVOKE events, but the Telemetry
+		// API's platform.start names every invocation.
+		stopTelemetry, err := watchTelemetry(ctx, ext, watch, log)
+		if err != nil {
+			log.Warn().Err(err).Str("refused", refused.Body).Msg("the Extensions API refused INVOKE events and the Telemetry API is unavailable; registered for SHUTDOWN only, so bypass detection is off")
+		} else {
+			defer stopTelemetry()
+			log.Info().Msg("the Extensions API refused INVOKE events; bypass detection follows the Telemetry API's platform.start events")
+		}
 	}
 	streamed := make([]string, 0, len(cfg.Streaming)) // [] rather than null when off
 	for _, t := range cfg.Streaming {

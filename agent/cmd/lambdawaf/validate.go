@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/lambdawaf/lambdawaf/agent/policy/document"
 	"io"
 	"os"
 
@@ -34,7 +35,7 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 		return 2
 	}
 	if *schema {
-		stdout.Write(policy.SchemaJSON)
+		stdout.Write(document.SchemaJSON)
 		return 0
 	}
 	if fs.NArg() == 0 {
@@ -46,7 +47,7 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 		p, err := policy.Load(path)
 		if err != nil {
 			status = 1
-			var ce *policy.Error
+			var ce *document.Error
 			if !errors.As(err, &ce) {
 				fmt.Fprintf(stderr, "%s: %v\n", path, err)
 				continue
@@ -74,7 +75,7 @@ func runValidate(_ context.Context, args []string, stdout, stderr io.Writer) int
 
 // formatProblem prints a problem the way compilers do, so editors can jump
 // to it: file:line:column: field: message.
-func formatProblem(path string, fe *policy.FieldError) string {
+func formatProblem(path string, fe *document.FieldError) string {
 	loc := path
 	if fe.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", path, fe.Line)

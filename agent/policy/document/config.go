@@ -1,43 +1,20 @@
-// Package policy holds lambdawaf's configuration document and turns it into
-// decisions: custom rules, exclusions, the positive model, rate limits and
-// what to do with detection signals.
-//
-// A configuration is loaded once (Load, Parse), validated against the
-// published JSON Schema and then compiled (Compile): regular expressions,
-// CIDR sets, lists and JSON Schemas are built at load time so that judging
-// an event only runs precompiled matchers. A *Policy is immutable and safe
-// for concurrent use; its rate limiter is the only state it keeps and is
-// guarded internally.
+// Package document is lambdawaf's configuration document as the user
+// writes it: its types (Config and the sections under it), its published
+// JSON Schema (schema.json), reading it from YAML or JSON, and reporting
+// every problem at its line and column (Error, FieldError). It gives
+// fields no meaning: package policy compiles a Document into decisions.
+// Kept apart so that what a configuration may say is read in one place,
+// and so that tools that only check documents need not compile them.
 //
 // Not a stable API: this package is lambdawaf's own code, importable by
 // the repository's tests; only agent/contract and agent/redirect promise
 // compatibility to other modules.
-package policy
+package document
 
 import (
 	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/detect"
 )
-
-// Mode says what lambdawaf does with what it finds (package contract
-// defines it for the agent and its deployers alike).
-type Mode = contract.Mode
-
-// The modes. Shadow applies to rules only: the rule is evaluated and what it
-// would have done is recorded, but it changes nothing.
-const (
-	ModeBlock  = contract.ModeBlock
-	ModeLog    = contract.ModeLog
-	ModeOff    = contract.ModeOff
-	ModeShadow = contract.ModeShadow
-)
-
-// ParseMode parses a function-level mode (block, log or off), as
-// LAMBDAWAF_MODE spells it.
-func ParseMode(s string) (Mode, bool) {
-	m, err := contract.ParseMode(s)
-	return m, err == nil
-}
 
 // Config is the configuration document, as written by the user. Field names
 // are those of the YAML/JSON document; see README.md in this directory for
@@ -46,7 +23,7 @@ type Config struct {
 	// Version of the document format; 1.
 	Version int `json:"version,omitempty"`
 	// Mode is the function-wide mode; LAMBDAWAF_MODE overrides it.
-	Mode Mode `json:"mode,omitempty"`
+	Mode contract.Mode `json:"mode,omitempty"`
 	// OnLimit is what an event that reached an inspection bound gets:
 	// block (default), log or allow. See limit.go.
 	OnLimit OnLimit `json:"onLimit,omitempty"`
@@ -100,9 +77,9 @@ type Detection struct {
 	Paranoia int `json:"paranoia,omitempty"`
 	// Classes maps a signal class to block, log or off. Classes not listed
 	// block. "off" disables the class's detectors altogether.
-	Classes map[detect.Class]Mode `json:"classes,omitempty"`
+	Classes map[detect.Class]contract.Mode `json:"classes,omitempty"`
 	// Rules maps a detector rule name to block, log or off.
-	Rules map[string]Mode `json:"rules,omitempty"`
+	Rules map[string]contract.Mode `json:"rules,omitempty"`
 }
 
 // ListKind is the type of a named list's items.
@@ -125,12 +102,12 @@ type List struct {
 
 // Rule is one custom rule: when its condition holds, its action applies.
 type Rule struct {
-	ID          string     `json:"id"`
-	Description string     `json:"description,omitempty"`
-	Mode        Mode       `json:"mode,omitempty"`
-	Expires     string     `json:"expires,omitempty"`
-	When        *Condition `json:"when"`
-	Action      *Action    `json:"action"`
+	ID          string        `json:"id"`
+	Description string        `json:"description,omitempty"`
+	Mode        contract.Mode `json:"mode,omitempty"`
+	Expires     string        `json:"expires,omitempty"`
+	When        *Condition    `json:"when"`
+	Action      *Action       `json:"action"`
 }
 
 // Condition is a test over the request, its decoded values and its signals:

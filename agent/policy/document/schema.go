@@ -1,4 +1,4 @@
-package policy
+package document
 
 import (
 	"bytes"
@@ -47,6 +47,11 @@ var configSchema = sync.OnceValues(func() (*compiledSchema, error) {
 
 var printer = message.NewPrinter(language.English)
 
+// Describe says what a JSON Schema validation failure means, in English:
+// the words of every message about schemas, this document's and those an
+// OpenAPI document carries.
+func Describe(k jsonschema.ErrorKind) string { return k.LocalizedString(printer) }
+
 // schemaLeaf is one failing field: its location (JSON pointer tokens) and
 // whether the failure is the key itself (an unknown or misspelt name)
 // rather than its value.
@@ -60,17 +65,17 @@ type schemaLeaf struct {
 // one problem per failing field, in the document's terms. It returns the
 // failing fields, so that the rest of the document can still be checked
 // (salvage).
-func validateSchema(doc map[string]any, p *problems) []schemaLeaf {
+func validateSchema(doc map[string]any, p *Problems) []schemaLeaf {
 	cs, err := configSchema()
 	if err != nil {
-		p.add(nil, "internal error: %v", err)
+		p.Add(nil, "internal error: %v", err)
 		return nil
 	}
 	err = cs.schema.Validate(doc)
 	var ve *jsonschema.ValidationError
 	if err == nil || !errors.As(err, &ve) {
 		if err != nil {
-			p.add(nil, "%v", err)
+			p.Add(nil, "%v", err)
 		}
 		return nil
 	}
@@ -86,7 +91,7 @@ func validateSchema(doc map[string]any, p *problems) []schemaLeaf {
 			// is found in the document from the schema's location.
 			override = locateKey(doc, e.SchemaURL, pn.Property)
 			if override == nil {
-				override = at(e.InstanceLocation, pn.Property)
+				override = At(e.InstanceLocation, pn.Property)
 			}
 		}
 		if len(e.Causes) > 0 {
@@ -108,7 +113,7 @@ func validateSchema(doc map[string]any, p *problems) []schemaLeaf {
 				if len(allowed) > 0 {
 					m += "; expected one of: " + strings.Join(allowed, ", ")
 				}
-				leaves = append(leaves, leaf{loc: at(loc, prop), msg: m, isKey: true})
+				leaves = append(leaves, leaf{loc: At(loc, prop), msg: m, isKey: true})
 			}
 			return
 		case *kind.Required:
@@ -148,7 +153,7 @@ func validateSchema(doc map[string]any, p *problems) []schemaLeaf {
 		merged = append(merged, l)
 	}
 	for _, l := range merged {
-		p.add(l.loc, "%s", l.msg)
+		p.Add(l.loc, "%s", l.msg)
 	}
 	return merged
 }
@@ -168,7 +173,7 @@ func locateKey(doc any, schemaURL, name string) []string {
 		if len(toks) == 1 { // "propertyNames"
 			if m, ok := node.(map[string]any); ok {
 				if _, has := m[name]; has {
-					return at(loc, name)
+					return At(loc, name)
 				}
 			}
 			return nil
@@ -180,7 +185,7 @@ func locateKey(doc any, schemaURL, name string) []string {
 				return nil
 			}
 			if v, ok := m[toks[1]]; ok {
-				return find(v, toks[2:], at(loc, toks[1]))
+				return find(v, toks[2:], At(loc, toks[1]))
 			}
 		case "items":
 			a, ok := node.([]any)
@@ -188,7 +193,7 @@ func locateKey(doc any, schemaURL, name string) []string {
 				return nil
 			}
 			for i, v := range a {
-				if l := find(v, toks[1:], at(loc, i)); l != nil {
+				if l := find(v, toks[1:], At(loc, i)); l != nil {
 					return l
 				}
 			}

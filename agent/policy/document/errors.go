@@ -1,4 +1,4 @@
-package policy
+package document
 
 import (
 	"fmt"
@@ -46,7 +46,11 @@ type Error struct {
 	Source string
 	Fields []*FieldError
 
-	salvaged *salvage // set between schema validation and compilation
+	// Salvaged is what is left of the document once the fields that failed
+	// the schema are taken out, so that a compiler can report the rest of
+	// its problems in the same pass; nil when nothing could be kept or the
+	// document did not fail the schema. Reporting Fields can ignore it.
+	Salvaged *Salvage
 }
 
 func (e *Error) Error() string {
@@ -65,16 +69,17 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// locator maps a field path (JSON pointer tokens) to its position in the
-// YAML document, and formats the path the way users write it.
-type locator struct {
+// Locator maps a field path (JSON pointer tokens) to its position in the
+// YAML document, and formats the path the way users write it. The zero
+// Locator, for configurations built in code, formats paths only.
+type Locator struct {
 	root *yaml.Node // document content node; nil for programmatic configs
 }
 
-// find walks the tokens through the node tree and returns the deepest node
-// reached, the key node of the last mapping step (if the walk ended on a
-// mapping value) and the formatted path.
-func (l locator) locate(tokens []string) (line, col int, path string) {
+// Locate walks the tokens through the document and returns the position of
+// the field (its key, when it is a mapping value; its parent's, when it is
+// absent) and its path as users write it ("rules[2].when").
+func (l Locator) Locate(tokens []string) (line, col int, path string) {
 	var b strings.Builder
 	n := l.root
 	var key *yaml.Node
@@ -133,38 +138,46 @@ func (l locator) locate(tokens []string) (line, col int, path string) {
 	return line, col, b.String()
 }
 
-// problems collects FieldErrors while a document is checked and compiled.
-type problems struct {
-	loc    locator
-	fields []*FieldError
+// Problems collects FieldErrors while a document is checked and compiled,
+// each placed by the Locator.
+type Problems struct {
+	Locator Locator
+	fields  []*FieldError
 }
 
-func (p *problems) add(tokens []string, format string, args ...any) {
-	line, col, path := p.loc.locate(tokens)
+// Add records a problem with the field at tokens.
+func (p *Problems) Add(tokens []string, format string, args ...any) {
+	line, col, path := p.Locator.Locate(tokens)
 	p.fields = append(p.fields, &FieldError{Path: path, Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
 }
 
-// addTree adds the structural problems the YAML tree builder found,
+// AddTree adds the structural problems the YAML tree builder found,
 // their paths formatted as the user writes them.
-func (p *problems) addTree(found []yamltree.Problem) {
+func (p *Problems) AddTree(found []yamltree.Problem) {
 	for _, f := range found {
 		fe := &FieldError{Line: f.Line, Column: f.Column, Message: f.Message}
 		if f.Path != nil {
-			_, _, fe.Path = p.loc.locate(f.Path)
+			_, _, fe.Path = p.Locator.Locate(f.Path)
 		}
 		p.fields = append(p.fields, fe)
 	}
 }
 
-func (p *problems) err(source string) error {
+// Len is the number of problems recorded so far: a compiler compares it
+// before and after a section to know whether the section failed.
+func (p *Problems) Len() int { return len(p.fields) }
+
+// Err returns the problems as one *Error naming source, or nil if there
+// are none.
+func (p *Problems) Err(source string) error {
 	if len(p.fields) == 0 {
 		return nil
 	}
 	return &Error{Source: source, Fields: p.fields}
 }
 
-// at builds a token path: at(base, "rules", 2, "when") with ints formatted.
-func at(base []string, more ...any) []string {
+// At builds a token path: At(base, "rules", 2, "when"), ints formatted.
+func At(base []string, more ...any) []string {
 	out := make([]string, len(base), len(base)+len(more))
 	copy(out, base)
 	for _, m := range more {
