@@ -143,10 +143,12 @@ redteam:
 	LAMBDAWAF_REDTEAM=full LAMBDAWAF_REDTEAM_TABLE=$(abspath $(DIST))/redteam.md \
 	  $(GO) test -count=1 -timeout 30m -run TestRedTeam -v ./tests/redteam/
 
-## pulumi-cli: the pulumi CLI, built from the Go module proxy at the version
-## tools/pulumicli/go.mod pins (its own module: the engine's dependencies
-## stay out of go.mod), into a cache outside the work tree; skipped when
-## present. About 10 minutes cold on 2 cores.
+## pulumi-cli: the pulumi CLI and the YAML language host, built from the Go
+## module proxy at the versions tools/pulumicli and tools/pulumiyaml pin
+## (modules of their own: the engine's dependencies stay out of go.mod),
+## into a cache outside the work tree; skipped when present. About 10 CPU
+## minutes cold for the CLI (41 minutes of wall time on a loaded 2-core
+## machine), a few more for the language host.
 PULUMI_VERSION := $(shell sed -n 's|^.*github.com/pulumi/pulumi/pkg/v3 \(v[0-9][^ ]*\).*$$|\1|p' tools/pulumicli/go.mod)
 PULUMI_CACHE   ?= $(HOME)/.cache/lambdawaf/pulumi-$(PULUMI_VERSION)
 PULUMI_CLI      = $(PULUMI_CACHE)/bin/pulumi
@@ -155,9 +157,10 @@ pulumi-cli:
 	  echo "building the pulumi CLI $(PULUMI_VERSION) (about 10 minutes cold)"; \
 	  cd tools/pulumicli && $(GO) build -trimpath -o $(PULUMI_CLI).partial github.com/pulumi/pulumi/pkg/v3/cmd/pulumi && \
 	  mv $(PULUMI_CLI).partial $(PULUMI_CLI); fi
-	@# The YAML language host, beside the CLI, where it looks for bundled plugins.
+	@# The YAML language host (its own module), beside the CLI, where the
+	@# CLI looks for bundled plugins.
 	@if [ -x $(PULUMI_CACHE)/bin/pulumi-language-yaml ]; then :; else \
-	  cd tools/pulumicli && $(GO) build -trimpath -o $(PULUMI_CACHE)/bin/pulumi-language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml; fi
+	  cd tools/pulumiyaml && $(GO) build -trimpath -o $(PULUMI_CACHE)/bin/pulumi-language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml; fi
 
 ## pulumi-preview: every example stack through the real Pulumi engine
 ## (preview, up, preview again on a local file backend) with the stand-in
