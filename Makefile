@@ -53,7 +53,7 @@ vet:
 	$(GO) vet ./...
 
 fmt-check:
-	@out=$$(gofmt -l agent provider examples infra tests); \
+	@out=$$(gofmt -l agent provider examples infra tests tools); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 ## deps-check: the import boundaries that matter. The extension binary holds
