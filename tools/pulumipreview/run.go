@@ -167,7 +167,7 @@ func deploy(t *testing.T, config map[string]string, prepare func(work string, in
 		"PULUMI_HOME":                                 home,
 		awsstandin.RecordEnv:                          records,
 	}
-	install := func(name, version, binary string) error { return installPlugin(cli, env, name, version, binary) }
+	install := func(name, version, binary string) error { return installPlugin(ctx, cli, env, name, version, binary) }
 	if err := install(awsstandin.Name, awsstandin.Version, standin); err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,22 @@ func deploy(t *testing.T, config map[string]string, prepare func(work string, in
 	res.Records = readRecords(t, records)
 	res.Planned = lambdawaftest.Recorded(resources(t, planned, awsstandin.OpCheck, false))
 	res.Created = lambdawaftest.Recorded(resources(t, res.Records, awsstandin.OpCreate, false))
+	// What the preview showed is what the up did: no AWS resource
+	// appears only once values are known, none planned goes missing.
+	if p, c := urns(res.Planned), urns(res.Created); !slices.Equal(p, c) {
+		t.Errorf("the preview planned %v, the up created %v", p, c)
+	}
 	return res
+}
+
+// urns lists the URNs of a cloud's resources, sorted.
+func urns(c *lambdawaftest.Cloud) []string {
+	var out []string
+	for _, r := range c.Resources() {
+		out = append(out, r.URN)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func mustEnv(t *testing.T, key string) string {
@@ -245,8 +260,8 @@ func mustEnv(t *testing.T, key string) string {
 
 // installPlugin installs a resource plugin binary as name at version in
 // the run's own PULUMI_HOME (env), where the engine looks first.
-func installPlugin(cli string, env map[string]string, name, version, binary string) error {
-	cmd := exec.Command(cli, "plugin", "install", "resource", name, version, "--file", binary)
+func installPlugin(ctx context.Context, cli string, env map[string]string, name, version, binary string) error {
+	cmd := exec.CommandContext(ctx, cli, "plugin", "install", "resource", name, version, "--file", binary)
 	cmd.Env = os.Environ()
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
