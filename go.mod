@@ -23,7 +23,6 @@ require (
 	github.com/pulumi/pulumi/pkg/v3 v3.256.0
 	github.com/pulumi/pulumi/sdk/v3 v3.256.0
 	github.com/rs/zerolog v1.35.1
-	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	golang.org/x/net v0.58.0
 	golang.org/x/text v0.41.0
 	google.golang.org/protobuf v1.36.11
@@ -182,5 +181,3 @@ require (
 // The redirect package is its own small module (what user functions
 // import); inside this repository it is always the copy in the tree.
 replace github.com/lambdawaf/lambdawaf/agent/redirect => ./agent/redirect
-
-replace github.com/santhosh-tekuri/jsonschema/v6 => ./agent/internal/thirdparty/jsonschema

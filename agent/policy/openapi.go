@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/jsonschema"
 
 	"github.com/lambdawaf/lambdawaf/agent/policy/openapi"
 )

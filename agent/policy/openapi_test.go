@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/jsonschema"
 
 	"github.com/lambdawaf/lambdawaf/agent/policy/openapi"
 )

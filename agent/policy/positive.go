@@ -12,7 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/jsonschema"
 )
 
 // DefaultSchemaMaxBytes bounds the bodies validated against a JSON Schema

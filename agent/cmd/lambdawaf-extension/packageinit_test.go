@@ -55,7 +55,7 @@ func TestPackageInitWaitsForFirstUse(t *testing.T) {
 		pkg   string
 		limit int64
 	}{
-		{"github.com/santhosh-tekuri/jsonschema/v6", 64 << 10},
+		{"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/jsonschema", 64 << 10},
 		{"github.com/lambdawaf/lambdawaf/agent/detect", 256 << 10},
 		{"github.com/lambdawaf/lambdawaf/agent/bundle", 128 << 10},
 		{"github.com/lambdawaf/lambdawaf/agent/policy", 128 << 10},

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/jsonschema"
+	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/jsonschema/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
