@@ -236,6 +236,9 @@ func deploy(t *testing.T, config map[string]string, prepare func(work string, in
 	if p, c := urns(res.Planned), urns(res.Created); !slices.Equal(p, c) {
 		t.Errorf("the preview planned %v, the up created %v", p, c)
 	}
+	for _, c := range Contradictions(res.Planned, res.Created) {
+		t.Errorf("preview showed a value the up contradicts: %s", c)
+	}
 	return res
 }
 
