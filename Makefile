@@ -10,7 +10,7 @@ GOFLAGS_AGENT = -trimpath -ldflags='-s -w -buildid=' -tags netgo
 FUZZTIME  ?= 60s
 COUNT     ?= 1
 
-.PHONY: all build agent layer examples sdk-deps test vet fmt-check demo serve bench bench-rie detection-report fuzz redteam report-screenshot clean deps-check fleet-load pulumi-cli pulumi-preview
+.PHONY: all build agent layer examples sdk-deps test vet fmt-check demo serve bench bench-rie detection-report fuzz redteam report-screenshot clean deps-check fleet-load ato-replay pulumi-cli pulumi-preview
 
 all: build
 
@@ -119,6 +119,13 @@ bench-rie:
 fleet-load:
 	tests/internal/dynalite/install.sh
 	LAMBDAWAF_FLEET_LOAD_WINDOW=10s $(GO) test -count=1 -timeout 5m -v -run GlobalLimitHolds ./tests/fleet/
+## ato-replay: account takeover on the wall clock against dynalite: a
+## 2,000-name credential-stuffing list and a 1,000-source spraying run over
+## instances syncing from timers, real users logging in throughout (go
+## test runs the same detectors with syncs counted in requests).
+ato-replay:
+	tests/internal/dynalite/install.sh
+	LAMBDAWAF_ATO_LONG=1 $(GO) test -count=1 -timeout 5m -v -run 'Timed|Stuffing|Spraying|BruteForce|Scanning' ./tests/ato/
 
 ## detection-report: TP/FP rates for lambdawaf and Coraza+CRS on the same inputs.
 detection-report:

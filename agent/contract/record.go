@@ -60,9 +60,17 @@ type Record struct {
 	// StatusCode is the status of the block response, when blocked.
 	StatusCode int      `json:"status_code,omitempty"`
 	Signals    []Signal `json:"signals,omitempty"`
-	RuleIDs    []string `json:"rule_ids,omitempty"`
-	Labels     []string `json:"labels,omitempty"`
-	Reasons    []string `json:"reasons,omitempty"`
+	// OmittedSignals counts the signals left out of Signals by the caps
+	// (the decision's and the record's); OmittedReasons likewise for
+	// Reasons; OmittedIssues counts the decoding anomalies and limits the
+	// decoder's bookkeeping cap left out. A cap bounds the bookkeeping,
+	// never the verdict: a limit reached is always among the signals.
+	OmittedSignals int      `json:"omitted_signals,omitempty"`
+	OmittedReasons int      `json:"omitted_reasons,omitempty"`
+	OmittedIssues  int      `json:"omitted_issues,omitempty"`
+	RuleIDs        []string `json:"rule_ids,omitempty"`
+	Labels         []string `json:"labels,omitempty"`
+	Reasons        []string `json:"reasons,omitempty"`
 	// Shadow lists what shadow-mode rules would have done.
 	Shadow []string `json:"shadow,omitempty"`
 	// InspectionMicros is the time spent inspecting, in microseconds.

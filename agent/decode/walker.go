@@ -70,6 +70,12 @@ type walker struct {
 	// URL) are judged once.
 	readSeen map[uint64]struct{}
 	seed     maphash.Seed
+	// yielded and expanded remember the long values (dedupMin bytes or
+	// more) this walk has judged and expanded: a value reached twice
+	// (a body yielded as text and again as the fallback of a structure
+	// that did not parse) is judged once. See emit and expandNoEmit.
+	yielded  map[valueKey]struct{}
+	expanded map[valueKey]int // smallest depth expanded at
 
 	part   event.Part
 	record int
@@ -100,19 +106,75 @@ func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
 	w.locs = nil // handed-out locations live in it: never reuse
 	w.frames = w.frames[:0]
 	w.nest, w.scanDepth = 0, 0
+	clear(w.yielded)
+	clear(w.expanded)
 	if len(w.chains) > 1024 {
 		clear(w.chains)
 	}
+}
+
+// chainCode packs the encodings removed so far, 4 bits each (at most
+// maxChain of them).
+func (w *walker) chainCode() uint64 {
+	var code uint64
+	for _, e := range w.chain {
+		code = code<<4 | uint64(e)
+	}
+	return code
+}
+
+// dedupMin is the length from which a value is remembered so that it is
+// judged once per walk. Below it, judging costs about what remembering
+// would.
+const dedupMin = 1 << 10
+
+// valueKey is everything that makes up a yielded event.Value (the
+// Decoded chain as its code): two values with equal keys are the same
+// value, and every detector judges them alike.
+type valueKey struct {
+	loc, key, text string
+	chain          uint64
+	part           event.Part
+	record         int
+	isKey          bool
+}
+
+func (w *walker) keyOf(loc, key, text string, isKey bool) valueKey {
+	return valueKey{loc: loc, key: key, text: text, chain: w.chainCode(), part: w.part, record: w.record, isKey: isKey}
+}
+
+// firstYield reports whether this walk has not yet yielded the value, and
+// remembers it. The text is compared whole (a map key), not by a hash.
+func (w *walker) firstYield(k valueKey) bool {
+	if w.yielded == nil {
+		w.yielded = make(map[valueKey]struct{})
+	}
+	if _, ok := w.yielded[k]; ok {
+		return false
+	}
+	w.yielded[k] = struct{}{}
+	return true
+}
+
+// firstExpansion reports whether this walk has not yet expanded the value
+// at depth or shallower (a shallower expansion had more layers left, so
+// it reached every reading this one would), and remembers it.
+func (w *walker) firstExpansion(k valueKey, depth int) bool {
+	if w.expanded == nil {
+		w.expanded = make(map[valueKey]int)
+	}
+	if d, ok := w.expanded[k]; ok && d <= depth {
+		return false
+	}
+	w.expanded[k] = depth
+	return true
 }
 
 func (w *walker) decoded() []string {
 	if len(w.chain) == 0 {
 		return nil
 	}
-	var code uint64
-	for _, e := range w.chain {
-		code = code<<4 | uint64(e)
-	}
+	code := w.chainCode()
 	if s, ok := w.chains[code]; ok {
 		return s
 	}
@@ -197,6 +259,13 @@ func (w *walker) emit(loc, key, text string, isKey bool) bool {
 	}
 	w.values++
 	w.bytes += len(text)
+	// A long value already yielded is not judged again: the detectors
+	// would find what they found, and decisions count which signals
+	// there are, not how often. It still counts towards the bounds above,
+	// exactly as before, so no limit moves.
+	if len(text) >= dedupMin && !w.firstYield(w.keyOf(loc, key, text, isKey)) {
+		return true
+	}
 	v := event.Value{
 		Part:     w.part,
 		Location: loc,
@@ -501,6 +570,9 @@ func (w *walker) newReading(text string) bool {
 func (w *walker) expandNoEmit(loc, key, s string, depth int) {
 	if w.stop {
 		return
+	}
+	if len(s) >= dedupMin && !w.firstExpansion(w.keyOf(loc, key, s, false), depth) {
+		return // every reading of it was judged already
 	}
 	if depth == 0 {
 		w.resetReadings(s)

@@ -3,7 +3,7 @@ package detect
 import (
 	"strings"
 
-	"github.com/corazawaf/libinjection-go"
+	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/libinjection"
 )
 
 // detectSQLi judges text as a fragment spliced into a SQL statement: first

@@ -3,7 +3,7 @@ package detect
 import (
 	"strings"
 
-	"github.com/corazawaf/libinjection-go"
+	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/libinjection"
 )
 
 // detectXSS judges text as HTML or as a URL/attribute that reaches a page:
@@ -245,11 +245,14 @@ var dangerousTags = [...]string{"script", "iframe", "object", "embed", "svg", "m
 // on* event handler or a script URL attribute.
 func htmlTag(s string) (int, int) {
 	for off := 0; off < len(s); {
-		i := strings.IndexByte(s[off:], '<')
-		if i < 0 {
-			return 0, 0
+		i := off
+		if s[i] != '<' { // in a run of tags the next one starts where this ended
+			i = strings.IndexByte(s[off:], '<')
+			if i < 0 {
+				return 0, 0
+			}
+			i += off
 		}
-		i += off
 		j := i + 1
 		if j < len(s) && s[j] == '/' {
 			j++
@@ -271,7 +274,12 @@ func htmlTag(s string) (int, int) {
 		if end := tagAttrsEnd(attrs); end >= 0 {
 			attrs = attrs[:end]
 		}
-		if name == "script" || name == "iframe" || name == "object" || name == "embed" || name == "applet" || name == "meta" && strings.Contains(attrs, "http-equiv") || name == "base" && strings.Contains(attrs, "href") {
+		if attrs == "" && !scriptElement(name) {
+			// no attribute: only the element's name can count ("<a<a<a")
+			off = max(i+1, k)
+			continue
+		}
+		if scriptElement(name) || name == "meta" && strings.Contains(attrs, "http-equiv") || name == "base" && strings.Contains(attrs, "href") {
 			return i, 9
 		}
 		if eventHandler(attrs) {
@@ -288,6 +296,16 @@ func htmlTag(s string) (int, int) {
 		off = max(i+1, k+len(attrs))
 	}
 	return 0, 0
+}
+
+// scriptElement reports whether an element of this name runs or loads
+// script whatever its attributes.
+func scriptElement(name string) bool {
+	switch name {
+	case "script", "iframe", "object", "embed", "applet":
+		return true
+	}
+	return false
 }
 
 // tagAttrsEnd returns where a tag's attribute text ends: at '>' or at the
@@ -309,6 +327,7 @@ func tagAttrsEnd(attrs string) int {
 // compactJS removes /* */ comments and blanks.
 func compactJS(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		if s[i] == '/' && i+1 < len(s) && s[i+1] == '*' {
 			j := strings.Index(s[i+2:], "*/")
@@ -400,9 +419,18 @@ func jsSink(s string) (int, int) {
 	}
 	// Tagged-template calls run code without parentheses: x.call`${eval}`,
 	// also with blanks and comments between the tokens.
+	// compacted is s without comments and blanks, built at most once
+	var compact string
+	built := false
+	compacted := func() string {
+		if !built {
+			compact, built = compactJS(s), true
+		}
+		return compact
+	}
 	t := s
 	if strings.IndexByte(s, '`') >= 0 && strings.ContainsAny(s, " \t\n/") {
-		t = compactJS(s)
+		t = compacted()
 	}
 	for _, w := range [...]string{".call`", ".apply`", ".bind`", "`${eval}", "${alert", "import("} {
 		if i := strings.Index(t, w); i >= 0 {
@@ -426,7 +454,7 @@ func jsSink(s string) (int, int) {
 	// Comments and blanks between tokens: document /*x*/ . cookie,
 	// (document)["cookie"], self /**/ ["alert"].
 	if strings.Contains(s, "/*") || strings.Contains(s, "[") {
-		c := compactJS(s)
+		c := compacted()
 		for _, w := range [...]string{"document.cookie", "document[\"cookie\"]", "document['cookie']", "(document)[\"cookie\"]", "(document)['cookie']", "self[\"alert\"]", "self['alert']", "window[\"alert\"]", "top[\"alert\"]", "[\"constructor\"]", "['constructor']"} {
 			if strings.Contains(c, w) {
 				return 0, 7
@@ -499,11 +527,14 @@ func jsSink(s string) (int, int) {
 // "<svg/onload=...", "<script>"), not a comparison such as "a <b".
 func htmlElementOpen(s string) bool {
 	for off := 0; off < len(s); {
-		i := strings.IndexByte(s[off:], '<')
-		if i < 0 {
-			return false
+		i := off
+		if s[i] != '<' { // "<a<a<a": the next '<' is where the name ended
+			i = strings.IndexByte(s[off:], '<')
+			if i < 0 {
+				return false
+			}
+			i += off
 		}
-		i += off
 		j := i + 1
 		for j < len(s) && isAlnum(s[j]) {
 			j++
@@ -511,7 +542,7 @@ func htmlElementOpen(s string) bool {
 		if j > i+1 && isAlpha(s[i+1]) && j < len(s) && (isSpace(s[j]) || s[j] == '/' || s[j] == '>') {
 			return true
 		}
-		off = i + 1
+		off = max(i+1, j) // s[i+1:j] holds no '<'
 	}
 	return false
 }

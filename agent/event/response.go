@@ -29,20 +29,27 @@ var ErrNotHTTP = errors.New("trigger has no HTTP response")
 // For an ALB in multi-value headers mode use Request.BlockResponse, which
 // knows the mode from the event.
 func BlockResponse(t Trigger, status int, contentType string, body []byte) ([]byte, error) {
-	return blockResponse(t, false, "", status, contentType, body)
+	return blockResponse(t, false, "", status, contentType, body, 0)
 }
 
 // BlockResponse is BlockResponse for the trigger of r, shaped for the
 // header mode the event used.
 func (r *Request) BlockResponse(status int, contentType string, body []byte) ([]byte, error) {
-	return blockResponse(r.Trigger, r.MultiValueHeaders && r.Trigger == ALB, "", status, contentType, body)
+	return blockResponse(r.Trigger, r.MultiValueHeaders && r.Trigger == ALB, "", status, contentType, body, 0)
 }
 
 // BlockResponseFor is Request.BlockResponse that also names the blocked
 // invocation's Lambda request id in contract.RequestIDHeader. requestID
 // must come from the Runtime API, never from the event.
 func (r *Request) BlockResponseFor(requestID string, status int, contentType string, body []byte) ([]byte, error) {
-	return blockResponse(r.Trigger, r.MultiValueHeaders && r.Trigger == ALB, requestID, status, contentType, body)
+	return blockResponse(r.Trigger, r.MultiValueHeaders && r.Trigger == ALB, requestID, status, contentType, body, 0)
+}
+
+// BlockResponseRetry is BlockResponseFor with a Retry-After header of
+// retryAfter seconds when it is positive: a rate limit or a hold tells the
+// client when it may come back.
+func (r *Request) BlockResponseRetry(requestID string, status int, contentType string, body []byte, retryAfter int64) ([]byte, error) {
+	return blockResponse(r.Trigger, r.MultiValueHeaders && r.Trigger == ALB, requestID, status, contentType, body, retryAfter)
 }
 
 type proxyResponse struct {
@@ -54,7 +61,7 @@ type proxyResponse struct {
 	IsBase64Encoded   bool                `json:"isBase64Encoded"`
 }
 
-func blockResponse(t Trigger, multiValue bool, requestID string, status int, contentType string, body []byte) ([]byte, error) {
+func blockResponse(t Trigger, multiValue bool, requestID string, status int, contentType string, body []byte, retryAfter int64) ([]byte, error) {
 	if !t.IsHTTP() {
 		return nil, fmt.Errorf("block response for %s: %w", t, ErrNotHTTP)
 	}
@@ -68,7 +75,7 @@ func blockResponse(t Trigger, multiValue bool, requestID string, status int, con
 		resp.Body = base64.StdEncoding.EncodeToString(body)
 		resp.IsBase64Encoded = true
 	}
-	headers := blockHeaders(contentType, requestID)
+	headers := blockHeaders(contentType, requestID, retryAfter)
 	switch t {
 	case ALB, VPCLatticeV1, VPCLatticeV2:
 		// ALB requires statusDescription ("403 Forbidden"); Lattice accepts it.
@@ -91,7 +98,7 @@ func blockResponse(t Trigger, multiValue bool, requestID string, status int, con
 
 // blockHeaders are the headers of every block response, with the request
 // id when there is one.
-func blockHeaders(contentType, requestID string) map[string]string {
+func blockHeaders(contentType, requestID string, retryAfter int64) map[string]string {
 	if contentType == "" {
 		contentType = "text/plain; charset=utf-8"
 	}
@@ -102,6 +109,9 @@ func blockHeaders(contentType, requestID string) map[string]string {
 	}
 	if requestID != "" {
 		h[contract.RequestIDHeader] = requestID
+	}
+	if retryAfter > 0 {
+		h["Retry-After"] = strconv.FormatInt(retryAfter, 10)
 	}
 	return h
 }
@@ -138,6 +148,12 @@ func StreamingBlockResponse(t Trigger, status int, contentType string, body []by
 // StreamingBlockResponseFor is StreamingBlockResponse that also names the
 // blocked invocation's Lambda request id in contract.RequestIDHeader.
 func StreamingBlockResponseFor(t Trigger, requestID string, status int, contentType string, body []byte) ([]byte, error) {
+	return StreamingBlockResponseRetry(t, requestID, status, contentType, body, 0)
+}
+
+// StreamingBlockResponseRetry is StreamingBlockResponseFor with a
+// Retry-After header of retryAfter seconds when it is positive.
+func StreamingBlockResponseRetry(t Trigger, requestID string, status int, contentType string, body []byte, retryAfter int64) ([]byte, error) {
 	if !t.StreamsResponses() {
 		return nil, fmt.Errorf("streaming block response for %s: %w", t, ErrNoStreaming)
 	}
@@ -147,7 +163,7 @@ func StreamingBlockResponseFor(t Trigger, requestID string, status int, contentT
 	prelude, err := json.Marshal(struct {
 		StatusCode int               `json:"statusCode"`
 		Headers    map[string]string `json:"headers"`
-	}{status, blockHeaders(contentType, requestID)})
+	}{status, blockHeaders(contentType, requestID, retryAfter)})
 	if err != nil {
 		return nil, fmt.Errorf("streaming block response: %w", err)
 	}

@@ -236,7 +236,7 @@ func (f *Firewall) newState(p *policy.Policy) *state {
 	for _, w := range p.Warnings() {
 		f.log.Warn().Str("config", p.Source()).Msg(w)
 	}
-	if f.opts.SharedState != nil && p.NeedsSharedState() {
+	if f.opts.SharedState != nil && (p.NeedsSharedState() || len(p.Counters()) > 0) {
 		if s := f.opts.SharedState(p); s != nil {
 			p.SetSharedState(s)
 		}
@@ -348,7 +348,7 @@ func (f *Firewall) InspectEvent(ctx context.Context, inv *proxy.Invocation) (pro
 	if f.opts.ResponseFilters != nil {
 		v.Response = f.opts.ResponseFilters.ResponseFilter(ctx, inv, d)
 	}
-	v.Response = chainFilters(v.Response, filter)
+	v.Response = chainFilters(chainFilters(v.Response, filter), f.watchResponse(d))
 	return v, nil
 }
 
@@ -378,10 +378,10 @@ func StreamedInvocations(streaming []event.Trigger) func(*proxy.Invocation) bool
 // dropped.
 func blockResponse(req *event.Request, d *Decision, streamed bool) ([]byte, error) {
 	if streamed {
-		return event.StreamingBlockResponseFor(req.Trigger, d.RequestID, d.Status, d.ContentType, d.Body)
+		return event.StreamingBlockResponseRetry(req.Trigger, d.RequestID, d.Status, d.ContentType, d.Body, d.RetryAfter)
 	}
 	if req.Trigger.IsHTTP() {
-		return req.BlockResponseFor(d.RequestID, d.Status, d.ContentType, d.Body)
+		return req.BlockResponseRetry(d.RequestID, d.Status, d.ContentType, d.Body, d.RetryAfter)
 	}
 	switch req.Trigger {
 	case event.SQS, event.Kinesis, event.DynamoDBStreams:
@@ -470,6 +470,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 	ev := st.pol.Begin(req, f.opts.Now())
 	ev.SetMode(mode)
 	overrun := false
+	omitted := 0 // decoding issues the decoder's cap left out
 	if !ev.Done() {
 		site := detect.SiteOf(req)
 		werr := f.dec.Walk(req, func(v event.Value) bool {
@@ -485,6 +486,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 		var de *decode.Error
 		overrun = ctx.Err() != nil
 		if errors.As(werr, &de) {
+			omitted = de.Omitted
 			for _, is := range de.Issues {
 				if is.Kind == decode.TimeBudget {
 					overrun = true
@@ -496,6 +498,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 	}
 	ev.AddSignals(sigs...)
 	d = ev.Finish()
+	d.OmittedIssues = omitted
 	if overrun && d.Outcome != policy.Block {
 		// Running out of time says nothing about the input: it is an
 		// inspection failure, and LAMBDAWAF_FAILURE_POLICY decides

@@ -2,6 +2,7 @@ package firewall
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,5 +86,28 @@ func TestTimeBudgetFollowsTheFailurePolicy(t *testing.T) {
 				t.Errorf("err %v, want a time-budget error for the failure policy", err)
 			}
 		})
+	}
+}
+
+// TestOmittedIssuesAreCounted: the decoder keeps at most 64 issues of a
+// sort; the decision counts the rest (decode.Error.Omitted), so a record
+// says how much its list leaves out.
+func TestOmittedIssuesAreCounted(t *testing.T) {
+	var q strings.Builder
+	for i := range 100 { // 100 invalid escapes at 100 locations
+		q.WriteString("k" + strconv.Itoa(i) + "=%zz&")
+	}
+	payload := fixture(t, "apigw-v2.json", map[string]any{"rawQueryString": q.String(), "queryStringParameters": map[string]any{}})
+	f, _, rec := newTestFirewall(t, "", Options{})
+	inspect(t, f, payload)
+	d := rec.ds[len(rec.ds)-1]
+	issues := 0
+	for _, s := range d.Signals {
+		if s.Rule == "decode-"+string(decode.BadURLEncoding) {
+			issues++
+		}
+	}
+	if issues+d.OmittedSignals < 64 || d.OmittedIssues != 100-64 {
+		t.Errorf("%d invalid-escape signals (%d signals omitted), %d issues omitted; want 64 kept and 36 omitted", issues, d.OmittedSignals, d.OmittedIssues)
 	}
 }

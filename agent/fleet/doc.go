@@ -74,6 +74,18 @@
 // pseudonyms would differ between environments, so until it has loaded an
 // environment counts locally, syncs nothing and never flags.
 //
+// # Abuse counters
+//
+// The policy's login detectors and response counters (policy.AbuseCounters)
+// are thresholds over other events — failed logins, error responses — whose
+// crossing holds a key rather than flags a blocked source: counted and
+// spread the same way (counters.go), with pseudonym prefixes of their own
+// (a counter with the source prefix sets the source flag). A sync reports
+// at most maxReports of them, the closest to their thresholds first, so a
+// list of thousands of user names does not lengthen every sync. A global
+// limit may take a burst: one window admits up to Burst after a quiet one,
+// two windows together at most twice the limit (capOf).
+//
 // # Items
 //
 // Every item's partition key (attribute "pk") starts with the group's

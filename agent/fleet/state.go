@@ -33,6 +33,9 @@ type Limit struct {
 	ID     string
 	Limit  int64
 	Window time.Duration
+	// Burst, when above Limit, lets one window admit up to Burst while
+	// it and the window before stay within 2·Limit together (see capOf).
+	Burst int64
 }
 
 // Threshold flags a source for FlagFor once Blocked of its requests have
@@ -42,6 +45,9 @@ type Threshold struct {
 	Blocked int64
 	Within  time.Duration
 	FlagFor time.Duration
+	// Prefix is the pseudonym prefix of a counter's keys (Options.Counters
+	// only; thresholds take their sources' prefixes).
+	Prefix string
 }
 
 // Source is who a request came from, as pseudonymised: Prefix is
@@ -60,6 +66,10 @@ type Options struct {
 	// of the policy; Allow and Blocked take their indexes.
 	Limits     []Limit
 	Thresholds []Threshold
+	// Counters are the policy's abuse counters (policy.Counter: failed
+	// logins, error responses), counted as thresholds whose crossing
+	// holds the key (see counters.go); Count takes their indexes.
+	Counters []Threshold
 	// ReadFlags makes every sync read the group's flag item (set when
 	// the policy blocks flagged sources). Thresholds imply it.
 	ReadFlags bool
@@ -100,6 +110,8 @@ type Options struct {
 // a time (a background task).
 type State struct {
 	o Options
+	// firstCounter is the index in o.Thresholds of o.Counters[0].
+	firstCounter int
 
 	mu       sync.Mutex
 	counters map[counterKey]*counter
@@ -186,8 +198,12 @@ func New(o Options) (*State, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	o.ReadFlags = o.ReadFlags || len(o.Thresholds) > 0
-	return &State{o: o, counters: map[counterKey]*counter{}, pending: map[string]time.Time{}}, nil
+	s := &State{o: o, counters: map[counterKey]*counter{}, pending: map[string]time.Time{}}
+	if err := s.addCounters(); err != nil {
+		return nil, err
+	}
+	s.o.ReadFlags = s.o.ReadFlags || len(s.o.Thresholds) > 0
+	return s, nil
 }
 
 // Decision is the answer of Allow.
@@ -235,11 +251,11 @@ func (s *State) Allow(limit int, key string) Decision {
 	case local:
 		// The share, unless this environment already knows the window
 		// is exhausted.
-		d.Allowed = c.admitted < s.share(l) && !(c.synced && c.total >= l.Limit)
+		d.Allowed = c.admitted < s.share(l) && !(c.synced && c.total >= s.capOf(l, ck))
 		if d.Allowed {
 			c.debt++ // reported when the table is back: the count catches up
 		}
-	case (!c.synced || c.total < l.Limit) && c.credit < s.credit(c, l):
+	case (!c.synced || c.total < s.capOf(l, ck)) && c.credit < s.credit(c, l):
 		c.credit++
 		c.debt++
 		d.Allowed = true
@@ -248,6 +264,26 @@ func (s *State) Allow(limit int, key string) Decision {
 		c.admitted++
 	}
 	return d
+}
+
+// capOf is what the window of k may admit: the limit, or with a burst,
+// min(Burst, 2·Limit − the previous window's total as last read), so that
+// a key quiet in the window before may take its burst and two windows
+// together stay within twice the limit. A previous window this
+// environment never read counts as quiet: an environment new to a busy
+// key may lease up to the burst (the over-admission is at most Burst −
+// Limit in that window). s.mu is held.
+func (s *State) capOf(l *Limit, k counterKey) int64 {
+	if l.Burst <= l.Limit {
+		return l.Limit
+	}
+	prev := k
+	prev.window--
+	var before int64
+	if p, ok := s.counters[prev]; ok && p.synced {
+		before = p.total
+	}
+	return min(l.Burst, max(2*l.Limit-before, 0))
 }
 
 // credit is how many requests c may admit on credit per sync interval.

@@ -2,9 +2,11 @@ package fleet
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -120,9 +122,9 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.shared = shared
-	var ops []op
+	var ops, reports []op
 	for k, c := range s.counters {
-		window, limit := s.windowOf(k)
+		window, _ := s.windowOf(k)
 		current := now.UnixNano() / int64(window)
 		// The previous window is kept: it tells a key's new window
 		// whether the key is hot.
@@ -134,8 +136,14 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 			continue
 		}
 		o := op{k: k, c: c, delta: c.debt}
-		if k.threshold < 0 && k.window == current && c.demand > 0 {
-			o.want = s.want(c, now, limit)
+		if k.threshold >= 0 {
+			if o.delta > 0 {
+				reports = append(reports, o)
+			}
+			continue // chosen below, by urgency
+		}
+		if k.window == current && c.demand > 0 {
+			o.want = s.want(c, now, s.capOf(&s.o.Limits[k.limit], k))
 		}
 		// Credit is reset when the answer arrives (apply), not here: until
 		// then the environment does not know whether its credit landed
@@ -149,7 +157,36 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 		o.expires = time.Unix(0, (k.window+2)*int64(window)).Add(time.Second)
 		ops = append(ops, o)
 	}
-	return ops
+	return append(ops, s.mostUrgent(reports, key)...)
+}
+
+// maxReports bounds the threshold counters one sync reports. An attack
+// over many keys (a credential-stuffing list feeds one counter per user
+// name) would otherwise make every sync as long as the list; the counters
+// closest to their thresholds go first, and the others keep their debt
+// for the next sync, so nothing is lost and a key about to be held is
+// never queued behind a thousand that are not.
+const maxReports = 16
+
+// mostUrgent takes the at most maxReports threshold reports whose counts
+// (as last read, plus this environment's debt) are the largest fractions
+// of their thresholds, and clears their debt. s.mu is held.
+func (s *State) mostUrgent(reports []op, key []byte) []op {
+	urgency := func(o *op) float64 {
+		return float64(o.c.total+o.delta) / float64(s.o.Thresholds[o.k.threshold].Blocked)
+	}
+	if len(reports) > maxReports {
+		slices.SortFunc(reports, func(a, b op) int { return cmp.Compare(urgency(&b), urgency(&a)) })
+		reports = reports[:maxReports]
+	}
+	for i := range reports {
+		o := &reports[i]
+		o.c.debt = 0
+		window, _ := s.windowOf(o.k)
+		o.pseudonym = pseudonymOf(key, o.k)
+		o.expires = time.Unix(0, (o.k.window+2)*int64(window)).Add(time.Second)
+	}
+	return reports
 }
 
 // windowOf returns the window length of k's limit or threshold, and the
@@ -218,7 +255,7 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 			}
 			continue
 		}
-		limit := s.o.Limits[o.k.limit].Limit
+		limit := s.capOf(&s.o.Limits[o.k.limit], o.k)
 		// The lease is the slice [total-want, total) of the counter: the
 		// part below the limit is ours.
 		granted := min(o.want, limit-(o.total-o.want))

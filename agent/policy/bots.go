@@ -32,7 +32,13 @@ type botPolicy struct {
 	actions    map[bots.Class]Outcome
 	deny       map[string]bool // "ja3:<fp>" and "ja4:<fp>"
 	allow      map[string]bool
+	// limit applies to the classes whose action is rateLimitAction.
+	limit *rateLimit
 }
+
+// rateLimitAction is the bot class action that applies the section's
+// rateLimit to the class's requests.
+const rateLimitAction Outcome = "rate-limit"
 
 func (p *Policy) compileBots(pr *document.Problems, s *document.BotsSpec) {
 	if s == nil {
@@ -53,10 +59,10 @@ func (p *Policy) compileBots(pr *document.Problems, s *document.BotsSpec) {
 			continue
 		}
 		switch o := Outcome(o); o {
-		case Allow, Log, Block:
+		case Allow, Log, Block, rateLimitAction:
 			bp.actions[bots.Class(name)] = o
 		default:
-			pr.Add(path, "expected one of allow, log, block, got %s", o)
+			pr.Add(path, "expected one of allow, log, block, rate-limit, got %s", o)
 		}
 	}
 	ranges := map[string][]netip.Prefix{}
@@ -90,7 +96,45 @@ func (p *Policy) compileBots(pr *document.Problems, s *document.BotsSpec) {
 			bp.allow[kind+":"+strings.ToLower(fp)] = true
 		}
 	}
+	p.compileBotLimit(pr, bp, s.RateLimit)
 	p.bots = bp
+}
+
+// compileBotLimit compiles the limit of rate-limited classes; a class set
+// to rate-limit needs one, and a limit needs a class to apply to.
+func (p *Policy) compileBotLimit(pr *document.Problems, bp *botPolicy, s *document.RateLimitSpec) {
+	used := false
+	for _, a := range bp.actions {
+		used = used || a == rateLimitAction
+	}
+	path := document.At(nil, "bots", "rateLimit")
+	switch {
+	case s == nil && used:
+		pr.Add(document.At(nil, "bots", "classes"), "a class set to rate-limit needs bots.rateLimit")
+		return
+	case s == nil:
+		return
+	case !used:
+		pr.Add(path, "no class is set to rate-limit")
+		return
+	}
+	spec := *s
+	if spec.ID == "" {
+		spec.ID = "bots"
+	}
+	if len(spec.Routes) > 0 {
+		pr.Add(document.At(path, "routes"), "the bots limit applies to the classes' requests on every route")
+		return
+	}
+	rl := compileRateLimit(pr, path, &spec)
+	if rl == nil {
+		return
+	}
+	if rl.global >= 0 {
+		rl.global = len(p.global)
+		p.global = append(p.global, GlobalLimit{ID: rl.id, Limit: int64(spec.Limit), Window: rl.period, Burst: int64(spec.Burst)})
+	}
+	bp.limit = rl
 }
 
 func botClassNames() []string {
@@ -129,6 +173,10 @@ func (p *Policy) checkBots(ev *Evaluation) {
 	}
 	a := p.bots.actions[v.Class]
 	if a == Allow || a == "" {
+		return
+	}
+	if a == rateLimitAction {
+		p.applyRateLimit(ev, p.bots.limit)
 		return
 	}
 	msg := strings.Join(v.Reasons, "; ")

@@ -116,7 +116,7 @@ func TestBotsSectionIsValidated(t *testing.T) {
 		name, doc, want string
 	}{
 		{"unknown class", "bots:\n  classes:\n    scraper: block\n", "expected one of browser, automation, headless"},
-		{"unknown action", "bots:\n  classes:\n    headless: deny\n", "expected one of allow, log, block, got deny"},
+		{"unknown action", "bots:\n  classes:\n    headless: deny\n", "expected one of allow, log, block, rate-limit, got deny"},
 		{"misspelt crawler", "bots:\n  crawlers:\n    gogglebot: [66.249.64.0/27]\n", `unknown crawler "gogglebot"; did you mean "googlebot"?`},
 		{"unknown crawler", "bots:\n  crawlers:\n    webspider: [66.249.64.0/27]\n", `unknown crawler "webspider"; expected one of googlebot`},
 		{"bad CIDR", "bots:\n  crawlers:\n    googlebot: [66.249.64.0/33]\n", "expected a CIDR"},

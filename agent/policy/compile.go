@@ -45,8 +45,12 @@ type Policy struct {
 	flagging  []Threshold
 	flagged   int // status of a flagged source's block
 	shared    SharedState
-	bots      *botPolicy // nil without a bots section
-	wants     locSet     // value locations rules read
+	bots      *botPolicy   // nil without a bots section
+	logins    *loginPolicy // nil without a logins section
+	responses []*responseCounter
+	counters  []Counter      // abuse counters of logins and responses
+	local     *localCounters // counts them without shared state
+	wants     locSet         // value locations rules read
 	warnings  []string
 	triggers  triggerPolicy
 }
@@ -230,7 +234,7 @@ func compile(cfg *document.Config, env compileEnv) (*Policy, error) {
 		if rl := compileRateLimit(pr, path, &cfg.RateLimits[i]); rl != nil {
 			if rl.global >= 0 {
 				rl.global = len(p.global)
-				p.global = append(p.global, GlobalLimit{ID: rl.id, Limit: int64(cfg.RateLimits[i].Limit), Window: rl.period})
+				p.global = append(p.global, GlobalLimit{ID: rl.id, Limit: int64(cfg.RateLimits[i].Limit), Window: rl.period, Burst: int64(cfg.RateLimits[i].Burst)})
 			}
 			p.limits = append(p.limits, rl)
 		}
@@ -238,6 +242,11 @@ func compile(cfg *document.Config, env compileEnv) (*Policy, error) {
 	p.compileTriggers(pr, cfg)
 	p.compileFlagging(pr, cfg.Flagging)
 	p.compileBots(pr, cfg.Bots)
+	p.compileLogins(pr, cfg.Logins)
+	p.compileResponses(pr, cfg.Responses)
+	if len(p.counters) > 0 {
+		p.local = newLocalCounters(p.counters)
+	}
 	if err := pr.Err(env.source); err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ const (
 // than from the detection of an attack: metrics count them apart, by kind.
 func (k ReasonKind) AbuseControl() bool {
 	switch k {
-	case ReasonRateLimit, ReasonFlagged, ReasonBot:
+	case ReasonRateLimit, ReasonFlagged, ReasonBot, ReasonLogin, ReasonResponses:
 		return true
 	}
 	return false
@@ -63,6 +63,14 @@ type Reason struct {
 	// FleetCount is the protection group's count for a global rate
 	// limit's window when it refused the request.
 	FleetCount int64 `json:"fleetCount,omitempty"`
+	// Count, Threshold and Window are an abuse counter's count for the
+	// key's current window as last known, the threshold it was held at,
+	// and the window's length (login and responses reasons, and flags
+	// set by them); RetryAfter is how many seconds the hold has left.
+	Count      int64  `json:"count,omitempty"`
+	Threshold  int64  `json:"threshold,omitempty"`
+	Window     string `json:"window,omitempty"`
+	RetryAfter int64  `json:"retryAfter,omitempty"`
 }
 
 // Decision is the full story of one judged event: what was decided, and why.
@@ -83,12 +91,19 @@ type Decision struct {
 	Status      int    `json:"status,omitempty"`
 	ContentType string `json:"contentType,omitempty"`
 	Body        []byte `json:"-"`
+	// RetryAfter, when positive, is sent with the block response as
+	// Retry-After, in seconds: how long a rate limit or hold has left.
+	RetryAfter int64 `json:"retryAfter,omitempty"`
 	// Reasons lists what matched and counted.
 	Reasons []Reason `json:"reasons,omitempty"`
 	// OmittedReasons and OmittedSignals count what was left out of
 	// Reasons and Signals (at most MaxReasons and MaxSignals are listed).
 	OmittedReasons int `json:"omittedReasons,omitempty"`
 	OmittedSignals int `json:"omittedSignals,omitempty"`
+	// OmittedIssues counts the decoding issues (anomalies, and limits
+	// beyond one per kind and record) that the decoder's cap left out of
+	// the signals (decode.Error.Omitted); the firewall sets it.
+	OmittedIssues int `json:"omittedIssues,omitempty"`
 	// Shadow lists what shadow-mode rules would have done.
 	Shadow []Reason `json:"shadow,omitempty"`
 	// Signals are the detection signals after exclusions and rule edits.
@@ -125,6 +140,10 @@ type Decision struct {
 	ShadowBundle  string   `json:"shadowBundle,omitempty"`
 	ShadowOutcome Outcome  `json:"shadowOutcome,omitempty"`
 	ShadowDiff    []string `json:"shadowDiff,omitempty"`
+
+	// watch is what the function's response is counted against (see
+	// Watch); nil for most events.
+	watch *Watch
 }
 
 // Blocked reports whether the event is answered with a block response.

@@ -41,6 +41,9 @@ type blockChoice struct {
 	status int
 	ctype  string
 	body   []byte
+	// retryAfter, when positive, is sent as Retry-After (a hold's or
+	// window's remaining time).
+	retryAfter time.Duration
 }
 
 // Begin starts judging req.
@@ -72,11 +75,22 @@ func (p *Policy) Begin(req *event.Request, now time.Time) *Evaluation {
 	if !ev.done && p.shared != nil {
 		p.checkFlagged(ev)
 	}
+	if !ev.done && p.local != nil {
+		if _, fleet := p.shared.(AbuseCounters); !fleet {
+			p.checkAbuseFlags(ev)
+		}
+	}
 	if !ev.done && p.bots != nil && req.Trigger.IsHTTP() {
 		p.checkBots(ev)
 	}
 	if !ev.done {
 		p.checkRateLimits(ev)
+	}
+	if !ev.done && p.logins != nil && req.Trigger.IsHTTP() {
+		p.checkLogins(ev)
+	}
+	if !ev.done && len(p.responses) > 0 && req.Trigger.IsHTTP() {
+		p.checkResponses(ev)
 	}
 	if !ev.done && req.Trigger.IsHTTP() {
 		p.checkPositive(ev)
@@ -368,6 +382,9 @@ func (ev *Evaluation) Finish() *Decision {
 			if len(b.body) > 0 {
 				d.Body = b.body
 			}
+			if b.retryAfter > 0 {
+				d.RetryAfter = retryAfterSeconds(b.retryAfter)
+			}
 		}
 	case len(drop) > 0:
 		sort.Ints(drop)
@@ -387,7 +404,7 @@ func (ev *Evaluation) Finish() *Decision {
 		d.Outcome = Log
 		d.WouldBlock = true
 		d.DropRecords = nil
-		d.Status, d.ContentType, d.Body = 0, "", nil
+		d.Status, d.ContentType, d.Body, d.RetryAfter = 0, "", nil, 0
 	}
 	return d
 }

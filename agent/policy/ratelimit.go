@@ -54,8 +54,8 @@ func compileRateLimit(pr *document.Problems, path []string, s *document.RateLimi
 	case "", document.ScopeEnvironment:
 	case document.ScopeGlobal:
 		rl.global = 0 // numbered by the caller
-		if s.Burst > 0 {
-			pr.Add(document.At(path, "burst"), "a global limit counts fixed windows: burst does not apply")
+		if s.Burst > 0 && s.Burst < s.Limit {
+			pr.Add(document.At(path, "burst"), "a global limit's burst is the most one window admits after a quiet one: expected at least limit (%d), got %d", s.Limit, s.Burst)
 		}
 	default:
 		pr.Add(document.At(path, "scope"), "expected environment or global, got %q", s.Scope)
@@ -93,13 +93,28 @@ func compileRateLimit(pr *document.Problems, path []string, s *document.RateLimi
 // allow takes one token from key's bucket.
 func (rl *rateLimit) allow(key string, now time.Time) bool { return rl.buckets.Allow(key, now) }
 
+// windowLeft is how long the current window of a global limit has left:
+// the earliest a refused client can be admitted again.
+func (rl *rateLimit) windowLeft(now time.Time) time.Duration {
+	w := int64(rl.period)
+	return time.Duration(w - now.UnixNano()%w)
+}
+
+// tokenWait is how long a per-environment bucket takes to refill one
+// token.
+func (rl *rateLimit) tokenWait() time.Duration {
+	return time.Duration(float64(rl.period) / float64(rl.spec.Limit))
+}
+
 // KeepRateLimits makes p continue the buckets of old's rate limits that
 // are unchanged (same id and settings), so reloading a configuration does
-// not hand every client a fresh burst. Call it before p judges any event.
+// not hand every client a fresh burst; it keeps the abuse counters' counts
+// and holds the same way (keepCounters). Call it before p judges any event.
 func (p *Policy) KeepRateLimits(old *Policy) {
 	if old == nil || old == p {
 		return
 	}
+	p.keepCounters(old)
 	for i, rl := range p.limits {
 		if rl.global >= 0 {
 			continue // counted by the shared state, not in buckets
@@ -129,38 +144,45 @@ func (p *Policy) checkRateLimits(ev *Evaluation) {
 				continue
 			}
 		}
-		var key string
-		if rl.keyKind == "route" {
-			key = req.Method + " " + req.Route
-			if req.Route == "" {
-				key = req.Method + " " + req.Path
-			}
-		} else {
-			vals := rl.key.values(&ev.ctx)
-			if len(vals) == 0 {
-				continue // no key, no limit: the request has nothing to count against
-			}
-			key = vals[0]
-		}
-		if rl.global >= 0 && p.shared != nil {
-			ok, count := p.shared.AllowGlobal(rl.global, key)
-			if ok {
-				continue
-			}
-			ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "global rate limit exceeded", FleetCount: count},
-				&blockChoice{status: rl.status})
-			if ev.done {
-				return
-			}
-			continue
-		}
-		if rl.allow(key, ev.now) {
-			continue
-		}
-		ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "rate limit exceeded"},
-			&blockChoice{status: rl.status})
+		p.applyRateLimit(ev, rl)
 		if ev.done {
 			return
 		}
 	}
+}
+
+// applyRateLimit counts the request against rl (the shared state's window
+// for a global limit, else the environment's bucket) and records a refusal.
+func (p *Policy) applyRateLimit(ev *Evaluation, rl *rateLimit) {
+	req := ev.ctx.req
+	var key string
+	if rl.keyKind == "route" {
+		key = req.Method + " " + req.Route
+		if req.Route == "" {
+			key = req.Method + " " + req.Path
+		}
+	} else {
+		vals := rl.key.values(&ev.ctx)
+		if len(vals) == 0 {
+			return // no key, no limit: the request has nothing to count against
+		}
+		key = vals[0]
+	}
+	if rl.global >= 0 && p.shared != nil {
+		ok, count := p.shared.AllowGlobal(rl.global, key)
+		if ok {
+			return
+		}
+		retry := rl.windowLeft(ev.now)
+		ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "global rate limit exceeded", FleetCount: count,
+			Window: rl.period.String(), RetryAfter: retryAfterSeconds(retry)},
+			&blockChoice{status: rl.status, retryAfter: retry})
+		return
+	}
+	if rl.allow(key, ev.now) {
+		return
+	}
+	retry := rl.tokenWait()
+	ev.addReason(Reason{Kind: ReasonRateLimit, ID: rl.id, Action: rl.action, Record: -1, Message: "rate limit exceeded", RetryAfter: retryAfterSeconds(retry)},
+		&blockChoice{status: rl.status, retryAfter: retry})
 }

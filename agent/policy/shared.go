@@ -31,6 +31,9 @@ type GlobalLimit struct {
 	ID     string
 	Limit  int64
 	Window time.Duration
+	// Burst, when above Limit, is the most one window admits after a
+	// quiet one (two windows together stay within 2·Limit).
+	Burst int64
 }
 
 // Threshold is a compiled flagging threshold.

@@ -121,7 +121,7 @@ func TestGlobalLimitWithoutSharedStateCountsPerEnvironment(t *testing.T) {
 func TestSharedStateConfigurationErrors(t *testing.T) {
 	tests := []struct{ name, doc, want string }{
 		{"unknown scope", `rateLimits: [{id: a, key: source-ip, limit: 1, period: 1s, scope: region}]`, "scope"},
-		{"burst on a global limit", `rateLimits: [{id: a, key: source-ip, limit: 1, period: 1s, burst: 5, scope: global}]`, "burst does not apply"},
+		{"burst below a global limit", `rateLimits: [{id: a, key: source-ip, limit: 5, period: 1s, burst: 2, scope: global}]`, "expected at least limit (5), got 2"},
 		{"bad source", `flagging: {thresholds: [{id: t, source: cookie.x, blocked: 1, within: 1s, flagFor: 1m}]}`, "source"},
 		{"flag too long", `flagging: {thresholds: [{id: t, source: source-ip, blocked: 1, within: 1s, flagFor: 200h}]}`, "flagFor"},
 		{"no thresholds", `flagging: {status: 403}`, "thresholds"},

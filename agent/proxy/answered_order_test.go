@@ -22,7 +22,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 
 // The after-response work (writing decision records) runs once the
 // runtime's response or error has been relayed and once a block response
-// has been posted, never while an event is on its way to the runtime.
+// has been posted, once for each.
 func TestAnsweredRunsOnceEachAnswerIsOut(t *testing.T) {
 	var calls atomic.Int32
 	h := newHarness(t, WithInspector(blockOn("attack")), WithAnswered(func(string) { calls.Add(1) }))
@@ -33,9 +33,7 @@ func TestAnsweredRunsOnceEachAnswerIsOut(t *testing.T) {
 	if resp.Header.Get(headerRequestID) != "good" {
 		t.Fatalf("runtime got %s, want good", resp.Header.Get(headerRequestID))
 	}
-	if got := calls.Load(); got != 1 {
-		t.Errorf("after the block and before the response: %d calls, want 1 (the block)", got)
-	}
+	eventually(t, "1 call after the block, before the response", func() bool { return calls.Load() == 1 })
 	if r := h.postResponse(t, "good", []byte(`{"ok":true}`), nil); r.StatusCode != http.StatusAccepted {
 		t.Fatalf("response status %d", r.StatusCode)
 	}
@@ -47,4 +45,32 @@ func TestAnsweredRunsOnceEachAnswerIsOut(t *testing.T) {
 	}
 	r.Body.Close()
 	eventually(t, "3 calls after an error post", func() bool { return calls.Load() == 3 })
+}
+
+// The runtime's next request, sent on the connection that carried its
+// response, is read only once the response's handler has returned: slow
+// after-response work must not hold the runtime away from next.
+func TestAnsweredWorkDoesNotHoldTheRuntimesNext(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	h := newHarness(t, WithAnswered(func(string) { <-release }))
+	h.api.events <- fakeEvent{id: "first", payload: []byte(`{}`)}
+	h.next(t)
+	if r := h.postResponse(t, "first", []byte(`{"ok":true}`), nil); r.StatusCode != http.StatusAccepted {
+		t.Fatalf("response status %d", r.StatusCode)
+	}
+	h.api.events <- fakeEvent{id: "second", payload: []byte(`{}`)}
+	got := make(chan string, 1)
+	go func() {
+		resp, _ := h.next(t)
+		got <- resp.Header.Get(headerRequestID)
+	}()
+	select {
+	case id := <-got:
+		if id != "second" {
+			t.Errorf("runtime got %q, want second", id)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the runtime's next waited for the after-response work")
+	}
 }

@@ -136,15 +136,17 @@ func WithStreamedBlocks(streamed func(*Invocation) bool) Option {
 // WithAnswered sets a function called once an invocation has been answered
 // upstream: the handler's response or error has been relayed, or the proxy
 // posted a block response itself. The agent starts background work then,
-// never before the caller has its answer. It is called from the
-// invocation's goroutine, possibly from several at once, and must not
-// block.
+// never before the caller has its answer. It runs on a goroutine of its
+// own, possibly several at once: the runtime's next request on the same
+// connection is read only once the handler of its response returns, and
+// a blocked event's successor is fetched only once the block is done, so
+// nothing the function does may stand between the two.
 func WithAnswered(f func(requestID string)) Option { return func(p *Proxy) { p.onAnswered = f } }
 
-// answered calls the WithAnswered function, if any.
+// answered starts the WithAnswered function, if any.
 func (p *Proxy) answered(id string) {
 	if p.onAnswered != nil {
-		p.onAnswered(id)
+		go p.onAnswered(id)
 	}
 }
 

@@ -69,6 +69,11 @@ type Summary struct {
 	Sources   []Ranked
 	Leaks     []Count
 
+	// Abuse lists what counters over many requests decided (login
+	// detectors, response counters, rate limits, flags), most requests
+	// first.
+	Abuse []Abuse
+
 	// Inspection latency over every decision, in microseconds.
 	LatencyP50, LatencyP99, LatencyMax int64
 
@@ -180,6 +185,7 @@ func Summarize(in *Input, opts Options) *Summary {
 	s.Leaks = leaks.sorted(0)
 	s.Routes = routes.sorted(top)
 	s.Sources = sources.sorted(top)
+	s.Abuse = abuseRows(in.Decisions)
 
 	if len(latencies) > 0 {
 		slices.Sort(latencies)

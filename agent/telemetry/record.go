@@ -76,6 +76,9 @@ func (r *zrecord) MarshalZerologObject(e *zerolog.Event) {
 	if len(r.Signals) > 0 {
 		e.Array("signals", signals(r.Signals))
 	}
+	optInt(e, "omitted_signals", r.OmittedSignals)
+	optInt(e, "omitted_reasons", r.OmittedReasons)
+	optInt(e, "omitted_issues", r.OmittedIssues)
 	if len(r.RuleIDs) > 0 {
 		e.Strs("rule_ids", r.RuleIDs)
 	}
@@ -122,6 +125,12 @@ func (r *zrecord) MarshalZerologObject(e *zerolog.Event) {
 		e.Array("leaks", leaks(r.Leaks))
 	}
 	optStr(e, "action", r.Action)
+}
+
+func optInt(e *zerolog.Event, k string, v int) {
+	if v != 0 {
+		e.Int(k, v)
+	}
 }
 
 func optStr(e *zerolog.Event, k, v string) {

@@ -249,6 +249,9 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 	if d.Error != "" {
 		rec.Error = sc.Text(d.Error, 256)
 	}
+	rec.OmittedSignals = d.OmittedSignals + max(0, len(d.Signals)-maxSignals)
+	rec.OmittedReasons = d.OmittedReasons
+	rec.OmittedIssues = d.OmittedIssues
 	for i, s := range d.Signals {
 		if i == maxSignals {
 			break
@@ -292,9 +295,12 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
 }
 
 // reasonString renders a reason as kind:id:action, with the class and
-// location (scrubbed: a name can be an address) when it has them, and the
+// location (scrubbed: a name can be an address) when it has them, the
 // group's count when a global rate limit refused the request
-// (rate-limit:api:block:fleet=1043); reasons never hold request input.
+// (rate-limit:api:block:fleet=1043), and an abuse counter's count,
+// threshold, window and hold
+// (login:stuffing:block:count=23/20:window=10m0s:retry=840s); reasons
+// never hold request input.
 func reasonString(rs policy.Reason, sc *Scrubber) string {
 	var b strings.Builder
 	b.WriteString(string(rs.Kind))
@@ -310,6 +316,15 @@ func reasonString(rs policy.Reason, sc *Scrubber) string {
 	}
 	if rs.FleetCount > 0 {
 		b.WriteString(":fleet=" + strconv.FormatInt(rs.FleetCount, 10))
+	}
+	if rs.Threshold > 0 {
+		b.WriteString(":count=" + strconv.FormatInt(rs.Count, 10) + "/" + strconv.FormatInt(rs.Threshold, 10))
+	}
+	if rs.Window != "" {
+		b.WriteString(":window=" + rs.Window)
+	}
+	if rs.RetryAfter > 0 {
+		b.WriteString(":retry=" + strconv.FormatInt(rs.RetryAfter, 10) + "s")
 	}
 	return b.String()
 }

@@ -469,6 +469,45 @@ func TestShadowOutcomeIsRecordedAndDifferencesCounted(t *testing.T) {
 	}
 }
 
+// TestRecordCountsWhatCapsLeftOut: the caps on signals (the decision's
+// and the record's), reasons and decoding issues bound the record's size;
+// what they leave out is counted in it.
+func TestRecordCountsWhatCapsLeftOut(t *testing.T) {
+	tests := []struct {
+		name                      string
+		signals, omittedSignals   int
+		omittedReasons, omitIssue int
+		want                      map[string]any
+	}{
+		{"nothing left out", 3, 0, 0, 0, map[string]any{}},
+		{"record cap", maxSignals + 5, 0, 0, 0, map[string]any{"omitted_signals": 5.0}},
+		{"decision and record caps", policy.MaxSignals, 10, 0, 0, map[string]any{"omitted_signals": float64(policy.MaxSignals - maxSignals + 10)}},
+		{"reasons and decoding issues", 1, 0, 7, 36, map[string]any{"omitted_reasons": 7.0, "omitted_issues": 36.0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out syncBuffer
+			r := NewRecorder(capture(&out), agentkey.Static(testKey), Config{FunctionName: "orders", SampleAllowed: 1})
+			d := blockDecision()
+			d.Signals = nil
+			for i := range tt.signals {
+				d.Signals = append(d.Signals, detect.Signal{Class: detect.Protocol, Location: "query.k" + strconv.Itoa(i), Rule: "decode-invalid-url-encoding", Score: 3})
+			}
+			d.OmittedSignals, d.OmittedReasons, d.OmittedIssues = tt.omittedSignals, tt.omittedReasons, tt.omitIssue
+			r.ObserveRequest(context.Background(), d, plantedRequest())
+			m := decode(t, out.Lines()[0])
+			for _, k := range []string{"omitted_signals", "omitted_reasons", "omitted_issues"} {
+				if m[k] != tt.want[k] {
+					t.Errorf("%s = %v, want %v", k, m[k], tt.want[k])
+				}
+			}
+			if n := len(m["signals"].([]any)); n != min(tt.signals, maxSignals) {
+				t.Errorf("%d signals recorded", n)
+			}
+		})
+	}
+}
+
 // Events an abuse control decided are counted by control (Blocked and
 // LoggedOnly with dimensions FunctionName, Control), as the control asked
 // and the mode allowed, once per control per event; attacks are not.
@@ -487,6 +526,8 @@ func TestAbuseControlsAreCountedByControl(t *testing.T) {
 		decide(policy.Block, policy.ModeBlock, reason(policy.ReasonFlagged, policy.Block)),
 		decide(policy.Log, policy.ModeLog, reason(policy.ReasonFlagged, policy.Block)),
 		decide(policy.Log, policy.ModeBlock, reason(policy.ReasonBot, policy.Log)),
+		decide(policy.Block, policy.ModeBlock, reason(policy.ReasonLogin, policy.Block)),
+		decide(policy.Block, policy.ModeBlock, reason(policy.ReasonResponses, policy.Block)),
 		decide(policy.Block, policy.ModeBlock, reason(policy.ReasonSignal, policy.Block)),
 	} {
 		r.Observe(context.Background(), d)
@@ -495,7 +536,7 @@ func TestAbuseControlsAreCountedByControl(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs := parseEMF(t, &metrics)
-	want := map[string][2]float64{"rate-limit": {1, 0}, "flagged": {1, 1}, "bot": {0, 1}}
+	want := map[string][2]float64{"rate-limit": {1, 0}, "flagged": {1, 1}, "bot": {0, 1}, "login": {1, 0}, "responses": {1, 0}}
 	got := map[string][2]float64{}
 	for _, d := range docs {
 		if c, ok := d[DimControl].(string); ok {

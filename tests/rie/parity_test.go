@@ -71,7 +71,7 @@ func ownAnswer(r *emulator.Result) answer {
 // an error document of type Sandbox.Timedout with that message.
 func TestOwnEmulatorAgreesWithAWS(t *testing.T) {
 	needRIE(t)
-	const timeoutSeconds = 5
+	const timeoutSeconds = 8
 	plan := Plan(7, timeoutSeconds*1000, map[Kind]int{Benign: 1, Blocked: 1, Failing: 1, Stream: 1, Large: 1, Panic: 1, Timeout: 1})
 	after := Plan(2, 0, map[Kind]int{Benign: 1})
 	plan = []Event{plan[0], plan[1], plan[2], plan[3], plan[4], plan[5], after[0], plan[6], after[1]}
@@ -97,7 +97,7 @@ func TestOwnEmulatorAgreesWithAWS(t *testing.T) {
 			// AWS's emulator races its timer against the runtime: the
 			// caller gets its plain-text timeout, or the error
 			// aws-lambda-go gives up with at the deadline it was told.
-			msg := "Task timed out after 5.00 seconds"
+			msg := "Task timed out after 8.00 seconds"
 			if a.Body != msg && !(a.FunctionError && strings.Contains(a.Body, "deadline exceeded")) {
 				t.Errorf("%s: AWS's emulator answered %+v, want a timeout", e.Nonce, a)
 			}

@@ -68,6 +68,9 @@ var valueUnits = []string{
 	"%25", "%u0041", "&amp;", "&#", `\u0027`, `\x41`, "/*", "--", "#", "|", ";", "=", "&", ",",
 	"../", "..\\", "%2e%2e/", "a", " ", "a ", "1 ", "0x41", "PHNj", "eyJh", "\\", "//", "::", "@", "[", "]",
 	"or 1=1 ", "select ", "<script>", "javascript:", "onerror=", "${jndi:", "{{7*7}}", "$where", "\x00",
+	// found by BenchmarkSearchSlowestValues: encodings that give every unit
+	// several readings, each judged, with path and glob characters
+	"&amp;%2e%2e/<?+", "<;&amp;%25", "= %u0041;<-|[",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.

@@ -36,9 +36,16 @@ type sharedStates struct {
 }
 
 // forPolicy builds the shared state for p, or returns nil (global limits
-// then count per environment) when the group has no table or no shared
-// agent key, which it logs.
+// and abuse counters then count per environment) when the group has no
+// table or no shared agent key, which it logs.
 func (s *sharedStates) forPolicy(p *policy.Policy) policy.SharedState {
+	if !p.NeedsSharedState() && (s.settings.FleetTable == "" || s.settings.FleetGroup == "" || s.settings.AgentKeySecretARN == "") {
+		// Only abuse counters (logins, responses): they work in one
+		// environment too, which is worth saying but not an error.
+		s.log.Info().Str("config", p.Source()).
+			Msg("login and response counters count per execution environment: no shared-state table or shared agent key (deploy with the component's SharedState to count across the group)")
+		return nil
+	}
 	if s.settings.FleetTable == "" || s.settings.FleetGroup == "" {
 		s.log.Error().Str("config", p.Source()).
 			Msg("the configuration has global rate limits or flagging but " + contract.EnvFleetTable + "/" + contract.EnvFleetGroup +

@@ -28,12 +28,18 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	at := fs.String("at", "", "judge as of this RFC 3339 time (rule expiry); default now")
 	asJSON := fs.Bool("json", false, "print one JSON decision per event")
 	failOnBlock := fs.Bool("fail-on-block", false, "exit 1 if any event is blocked")
+	replay := fs.String("replay", "", "replay a recorded sequence of requests and responses (JSON lines: at, event, response) and show when thresholds would fire")
+	verbose := fs.Bool("v", false, "with -replay: print every request, not only those blocked or logged")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lambdawaf check [-config c.yaml] [-mode m] [-at time] [-json] [-fail-on-block] <event.json|dir>...")
+		fmt.Fprintln(stderr, "       lambdawaf check [-config c.yaml] [-mode m] [-v] -replay sequence.jsonl")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *replay != "" {
+		return runReplay(ctx, *cfg, *mode, *replay, *verbose, stdout, stderr)
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()

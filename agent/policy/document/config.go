@@ -56,6 +56,12 @@ type Config struct {
 	Flagging *FlaggingSpec `json:"flagging,omitempty"`
 	// Bots says what each client class gets (see bots.go).
 	Bots *BotsSpec `json:"bots,omitempty"`
+	// Logins declares login routes and the account-takeover thresholds
+	// (see logins.go).
+	Logins *LoginsSpec `json:"logins,omitempty"`
+	// Responses count the function's error answers per source or
+	// identity: scanning, enumeration (see responses.go).
+	Responses []ResponseCounterSpec `json:"responses,omitempty"`
 }
 
 // BlockSpec describes a block response. The body is sent as is: it must not

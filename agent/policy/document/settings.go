@@ -98,11 +98,15 @@ func (b BlockedRecords) String() string {
 // address ranges that verify crawlers, and TLS fingerprint lists. Without
 // the section, HTTP requests are not classified.
 type BotsSpec struct {
-	// Classes maps a class (see bots.Classes) to allow, log or block.
-	// Unlisted classes get the defaults: browser, verified-crawler,
-	// automation and unknown allow; headless, impersonator and
-	// unverified-crawler log.
+	// Classes maps a class (see bots.Classes) to allow, log, block or
+	// rate-limit (RateLimit applies to its requests). Unlisted classes get
+	// the defaults: browser, verified-crawler, automation and unknown
+	// allow; headless, impersonator and unverified-crawler log.
 	Classes map[string]string `json:"classes,omitempty"`
+	// RateLimit is the limit of the classes whose action is rate-limit:
+	// a rate limit as in rateLimits (its id defaults to "bots"), counted
+	// per environment or, with scope: global, across the group.
+	RateLimit *RateLimitSpec `json:"rateLimit,omitempty"`
 	// Crawlers maps a crawler name (googlebot, bingbot, ...) to its
 	// published CIDR ranges; a crawler claim from outside them is an
 	// unverified crawler. Shipped empty: no DNS on the request path.

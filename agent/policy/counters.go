@@ -1,0 +1,159 @@
+package policy
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// AbuseCounters count events that only the function's responses reveal —
+// failed logins, error responses — per key in fixed windows, and hold a
+// key once its count crosses a threshold. Package fleet implements them
+// across the protection group (the counts are the shared state's threshold
+// counters, a hold is a flag); without shared state the policy counts in
+// this environment's memory (localCounters).
+//
+// Every method is called on the request path, possibly from several
+// goroutines at once, and must answer from memory: never wait on the
+// network. counter indexes Policy.Counters(); key is a raw value (an
+// address, a user name) that implementations must never write anywhere
+// but as a keyed pseudonym.
+type AbuseCounters interface {
+	// Count adds one event of key to counter.
+	Count(counter int, key string, now time.Time)
+	// Held reports whether key is held by counter at now (its threshold
+	// was crossed within one window, across the group for the fleet),
+	// until when, and the count of key's current window as last known.
+	Held(counter int, key string, now time.Time) (until time.Time, count int64, held bool)
+}
+
+// Counter is one compiled abuse threshold: Threshold events of one key
+// within one Window hold the key for HoldFor.
+type Counter struct {
+	// ID names the counter in shared state and records:
+	// "logins.stuffing", "responses.scanning".
+	ID        string
+	Threshold int64
+	Window    time.Duration
+	HoldFor   time.Duration
+	// Prefix is the pseudonym prefix the key is stored under in shared
+	// state. sourcePrefixIP ("ip_") makes a hold the group's source flag,
+	// which blocks every request of the source (action flag); other
+	// prefixes hold only what the counter's section checks.
+	Prefix string
+}
+
+// Counters returns the policy's abuse counters, in the order
+// AbuseCounters indexes them.
+func (p *Policy) Counters() []Counter { return p.counters }
+
+// addCounter appends a counter and returns its index.
+func (p *Policy) addCounter(c Counter) int {
+	p.counters = append(p.counters, c)
+	return len(p.counters) - 1
+}
+
+// abuse returns the counters in use: the shared state's when it counts
+// them, else this environment's.
+func (p *Policy) abuse() AbuseCounters {
+	if c, ok := p.shared.(AbuseCounters); ok {
+		return c
+	}
+	return p.local
+}
+
+// maxLocalKeys bounds the keys localCounters tracks; it starts over when
+// full, which forgets counts (never holds).
+const maxLocalKeys = 50000
+
+// localCounters are AbuseCounters in one environment's memory.
+type localCounters struct {
+	counters []Counter
+
+	mu    sync.Mutex
+	count map[localKey]*localCount
+}
+
+type localKey struct {
+	counter int
+	key     string
+}
+
+type localCount struct {
+	window int64 // the window n counts in
+	n      int64
+	until  time.Time // held until
+}
+
+func newLocalCounters(cs []Counter) *localCounters {
+	return &localCounters{counters: cs, count: map[localKey]*localCount{}}
+}
+
+// Count implements AbuseCounters.
+func (l *localCounters) Count(counter int, key string, now time.Time) {
+	c := &l.counters[counter]
+	w := now.UnixNano() / int64(c.Window)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	k := localKey{counter, key}
+	lc, ok := l.count[k]
+	if !ok {
+		if len(l.count) >= maxLocalKeys {
+			l.prune(now)
+		}
+		lc = &localCount{window: w}
+		l.count[k] = lc
+	}
+	if lc.window != w {
+		lc.window, lc.n = w, 0
+	}
+	lc.n++
+	if lc.n >= c.Threshold && !now.Before(lc.until) {
+		lc.until = now.Add(c.HoldFor)
+	}
+}
+
+// prune forgets keys neither held nor counted in their current window;
+// when that frees nothing, it starts over. l.mu is held.
+func (l *localCounters) prune(now time.Time) {
+	for k, lc := range l.count {
+		if now.Before(lc.until) {
+			continue
+		}
+		if lc.window != now.UnixNano()/int64(l.counters[k.counter].Window) {
+			delete(l.count, k)
+		}
+	}
+	if len(l.count) >= maxLocalKeys {
+		clear(l.count)
+	}
+}
+
+// Held implements AbuseCounters.
+func (l *localCounters) Held(counter int, key string, now time.Time) (time.Time, int64, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lc, ok := l.count[localKey{counter, key}]
+	if !ok {
+		return time.Time{}, 0, false
+	}
+	n := lc.n
+	if lc.window != now.UnixNano()/int64(l.counters[counter].Window) {
+		n = 0
+	}
+	return lc.until, n, now.Before(lc.until)
+}
+
+// keepCounters makes p continue old's abuse counts when they count the
+// same things (same counters in the same order), and old's memory of login
+// pairs (known-good and counted pairs), so that reloading a configuration
+// neither forgets a hold nor hands an attacker a fresh start. Called by
+// KeepRateLimits.
+func (p *Policy) keepCounters(old *Policy) {
+	if p.local != nil && old.local != nil && slices.Equal(p.counters, old.counters) {
+		p.local = old.local
+	}
+	if p.logins != nil && old.logins != nil {
+		p.logins.mem = old.logins.mem
+	}
+}
