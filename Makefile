@@ -10,7 +10,7 @@ GOFLAGS_AGENT = -trimpath -ldflags='-s -w -buildid=' -tags netgo
 FUZZTIME  ?= 60s
 COUNT     ?= 1
 
-.PHONY: all build agent layer examples sdk-deps test vet fmt-check demo serve bench bench-rie detection-report fuzz redteam report-screenshot clean deps-check fleet-load ato-replay
+.PHONY: all build agent layer examples sdk-deps test vet fmt-check demo serve bench bench-rie detection-report fuzz redteam report-screenshot clean deps-check fleet-load ato-replay pulumi-cli pulumi-preview
 
 all: build
 
@@ -53,7 +53,7 @@ vet:
 	$(GO) vet ./...
 
 fmt-check:
-	@out=$$(gofmt -l agent provider examples infra tests); \
+	@out=$$(gofmt -l agent provider examples infra tests tools); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 ## deps-check: the import boundaries that matter. The extension binary holds
@@ -149,6 +149,39 @@ redteam:
 	@mkdir -p $(DIST)
 	LAMBDAWAF_REDTEAM=full LAMBDAWAF_REDTEAM_TABLE=$(abspath $(DIST))/redteam.md \
 	  $(GO) test -count=1 -timeout 30m -run TestRedTeam -v ./tests/redteam/
+
+## pulumi-cli: the pulumi CLI and the YAML language host, built from the Go
+## module proxy at the versions tools/pulumicli and tools/pulumiyaml pin
+## (modules of their own: the engine's dependencies stay out of go.mod),
+## into a cache outside the work tree; skipped when present. About 10 CPU
+## minutes cold for the CLI (41 minutes of wall time on a loaded 2-core
+## machine), a few more for the language host.
+PULUMI_VERSION := $(shell sed -n 's|^.*github.com/pulumi/pulumi/pkg/v3 \(v[0-9][^ ]*\).*$$|\1|p' tools/pulumicli/go.mod)
+PULUMI_CACHE   ?= $(HOME)/.cache/lambdawaf/pulumi-$(PULUMI_VERSION)
+PULUMI_CLI      = $(PULUMI_CACHE)/bin/pulumi
+pulumi-cli:
+	@if [ -x $(PULUMI_CLI) ]; then echo "pulumi CLI $(PULUMI_VERSION): $(PULUMI_CLI) (cached)"; else \
+	  echo "building the pulumi CLI $(PULUMI_VERSION) (about 10 minutes cold)"; \
+	  cd tools/pulumicli && $(GO) build -trimpath -o $(PULUMI_CLI).partial github.com/pulumi/pulumi/pkg/v3/cmd/pulumi && \
+	  mv $(PULUMI_CLI).partial $(PULUMI_CLI); fi
+	@# The YAML language host (its own module), beside the CLI, where the
+	@# CLI looks for bundled plugins.
+	@if [ -x $(PULUMI_CACHE)/bin/pulumi-language-yaml ]; then :; else \
+	  cd tools/pulumiyaml && $(GO) build -trimpath -o $(PULUMI_CACHE)/bin/pulumi-language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml; fi
+
+## pulumi-preview: every example stack through the real Pulumi engine
+## (preview, up, preview again on a local file backend) with the stand-in
+## AWS provider plugin (tools/awsstandin), which records what AWS would
+## receive; each example's TestPulumiUp (build tag pulumipreview) prints
+## what it creates and asserts on the recorded inputs. Not in `make test`.
+pulumi-preview: examples pulumi-cli
+	$(GO) build -o $(PULUMI_CACHE)/standin/pulumi-resource-aws ./tools/awsstandin/cmd/pulumi-resource-aws
+	$(GO) build -o $(PULUMI_CACHE)/component/pulumi-resource-lambdawaf ./provider/cmd/pulumi-resource-lambdawaf
+	@mkdir -p $(DIST)
+	@{ LAMBDAWAF_PULUMI=$(PULUMI_CLI) LAMBDAWAF_AWS_STANDIN=$(PULUMI_CACHE)/standin/pulumi-resource-aws \
+	  LAMBDAWAF_COMPONENT_PLUGIN=$(PULUMI_CACHE)/component/pulumi-resource-lambdawaf \
+	  $(GO) test -tags pulumipreview -count=1 -timeout 30m -run '^TestPulumiUp$$' -v ./examples/... 2>&1; \
+	  echo $$? > $(DIST)/pulumi-preview.rc; } | tee $(DIST)/pulumi-preview.txt; exit $$(cat $(DIST)/pulumi-preview.rc)
 
 ## report-screenshot: render the decisions report in headless Chromium.
 report-screenshot:
