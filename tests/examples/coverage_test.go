@@ -33,11 +33,21 @@ var examples = map[string]func() spec{
 			translator: &gateway.Translator{Shape: gateway.FunctionURL, APIID: "abcdefghijklmnopqrstuvwxyz012345"}}
 	},
 	"sqs": func() spec { return spec{example: "sqs"} },
+	// The YAML program deploys the function alone (through the component
+	// provider plugin); it is invoked here as a Function URL would.
+	"yaml": func() spec {
+		return spec{example: "yaml", runtime: "python3.12",
+			translator: &gateway.Translator{Shape: gateway.FunctionURL, APIID: "abcdefghijklmnopqrstuvwxyz012345"}}
+	},
 }
 
 var (
 	deployedRuntime = regexp.MustCompile(`Runtime:\s*pulumi\.String\("([^"]+)"\)`)
 	deployedHandler = regexp.MustCompile(`Handler:\s*pulumi\.String\("([^"]+)"\)`)
+	// The same in a YAML program: a resource's properties, indented
+	// (the top-level "runtime: yaml" is the program's language).
+	yamlRuntime = regexp.MustCompile(`(?m)^\s+runtime:\s*(\S+)`)
+	yamlHandler = regexp.MustCompile(`(?m)^\s+handler:\s*(\S+)`)
 )
 
 // TestEveryExampleRunsAsDeployed keeps this package honest as examples
@@ -56,7 +66,11 @@ func TestEveryExampleRunsAsDeployed(t *testing.T) {
 			continue
 		}
 		s := mk()
-		program, err := os.ReadFile(filepath.Join(filepath.Dir(c), "main.go"))
+		file, runtimeRE, handlerRE := "main.go", deployedRuntime, deployedHandler
+		if _, err := os.Stat(filepath.Join(filepath.Dir(c), file)); os.IsNotExist(err) {
+			file, runtimeRE, handlerRE = "Pulumi.yaml", yamlRuntime, yamlHandler
+		}
+		program, err := os.ReadFile(filepath.Join(filepath.Dir(c), file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,14 +78,14 @@ func TestEveryExampleRunsAsDeployed(t *testing.T) {
 		if s.runtime != "" {
 			wantRuntime, wantHandler = s.runtime, "index.handler"
 		}
-		for _, re := range []*regexp.Regexp{deployedRuntime, deployedHandler} {
+		for _, re := range []*regexp.Regexp{runtimeRE, handlerRE} {
 			m := re.FindAllSubmatch(program, -1)
 			want := wantRuntime
-			if re == deployedHandler {
+			if re == handlerRE {
 				want = wantHandler
 			}
 			if len(m) == 0 {
-				t.Errorf("examples/%s/main.go: no %s found", name, re)
+				t.Errorf("examples/%s/%s: no %s found", name, file, re)
 			}
 			for _, got := range m {
 				if string(got[1]) != want {
