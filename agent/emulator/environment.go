@@ -463,8 +463,10 @@ func (e *environment) processExited(p *process) {
 		e.failInit(&InitError{Type: errType, Message: msg})
 		return
 	}
-	e.failInvocations(errType, msg)
+	// Dying before any caller hears of the failure: whatever it does next
+	// (another invocation, WaitInit) gets a new environment, as on Lambda.
 	e.teardown(reasonFailure)
+	e.failInvocations(errType, msg)
 }
 
 // failInvocations ends every unanswered invocation with an error.
@@ -594,15 +596,17 @@ func (e *environment) timeout(inv *invocation) {
 	inv.finished = true
 	stream := inv.stream
 	e.mu.Unlock()
+	fmt.Fprintf(e.f.logs.writer(), "%s Task timed out after %.2f seconds\n", inv.id, e.f.cfg.Timeout.Seconds())
+	// Dying before the caller hears of the timeout: whatever it does next
+	// (another invocation, WaitInit) gets a new environment, as on Lambda.
+	e.teardown(reasonTimeout)
 	if stream != nil {
 		stream.CloseWithError(&StreamError{Type: "Sandbox.Timedout", Body: []byte(msg)})
 	}
 	if !wasFinished {
 		inv.deliver(errorResult(inv.id, "Sandbox.Timedout", msg))
 	}
-	fmt.Fprintf(e.f.logs.writer(), "%s Task timed out after %.2f seconds\n", inv.id, e.f.cfg.Timeout.Seconds())
 	e.failInvocations("Sandbox.Timedout", "execution environment reset: another invocation timed out")
-	e.teardown(reasonTimeout)
 }
 
 // teardown shuts the environment down (once): the runtime is stopped
