@@ -25,22 +25,7 @@ var directives = map[string]int{
 // Directive returns the offset and score of an SSI directive in s
 // (lower-cased), or -1.
 func Directive(s string) (off, score int) {
-	for o := 0; o < len(s); {
-		i := strings.Index(s[o:], "<!--#")
-		if i < 0 {
-			return -1, 0
-		}
-		i += o
-		o = i + 5
-		j := o
-		for j < len(s) && lex.IsAlpha(s[j]) {
-			j++
-		}
-		if sc := directives[s[o:j]]; sc > 0 && (j == len(s) || s[j] == ' ' || s[j] == '\t' || s[j] == '-') {
-			return i, sc
-		}
-	}
-	return -1, 0
+	return namedAfter(s, "<!--#", directives, func(c byte) bool { return c == ' ' || c == '\t' || c == '-' })
 }
 
 // esiTags are the Edge Side Includes elements (ESI 1.0 and the vendors'
@@ -56,18 +41,26 @@ var esiTags = map[string]int{
 // (lower-cased), "<esi:include src=...>", or -1. The namespace prefix
 // "esi:" is the whole of the grammar: no HTML or XML a user writes uses it.
 func ESITag(s string) (off, score int) {
+	return namedAfter(s, "<esi:", esiTags, func(c byte) bool { return lex.IsSpace(c) || c == '/' || c == '>' })
+}
+
+// namedAfter finds the first opener in s followed by a word of names that
+// ends the value or is followed by a byte ends accepts, and returns the
+// opener's offset and the word's score, or -1: the grammar SSI directives
+// and ESI elements share.
+func namedAfter(s, opener string, names map[string]int, ends func(byte) bool) (off, score int) {
 	for o := 0; o < len(s); {
-		i := strings.Index(s[o:], "<esi:")
+		i := strings.Index(s[o:], opener)
 		if i < 0 {
 			return -1, 0
 		}
 		i += o
-		o = i + 5
+		o = i + len(opener)
 		j := o
 		for j < len(s) && lex.IsAlpha(s[j]) {
 			j++
 		}
-		if sc := esiTags[s[o:j]]; sc > 0 && (j == len(s) || lex.IsSpace(s[j]) || s[j] == '/' || s[j] == '>') {
+		if sc := names[s[o:j]]; sc > 0 && (j == len(s) || ends(s[j])) {
 			return i, sc
 		}
 	}
