@@ -111,12 +111,33 @@ func TestRuleTableIsConsistent(t *testing.T) {
 // TestDetectorsEmitOnlyTableRules reads the detectors' source: every rule
 // id written as a literal in an emit call must be in the table.
 func TestDetectorsEmitOnlyTableRules(t *testing.T) {
+	fset := token.NewFileSet()
+	n := 0
+	for _, call := range emitCalls(t, fset) {
+		lit, ok := call.Args[1].(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			continue
+		}
+		id, _ := strconv.Unquote(lit.Value)
+		n++
+		if _, ok := LookupRule(id); !ok {
+			t.Errorf("%s: emits rule %q, which is not in the rule table (rules.go)", fset.Position(lit.Pos()), id)
+		}
+	}
+	if n < 50 {
+		t.Fatalf("found only %d emit calls: the source scan is broken", n)
+	}
+}
+
+// emitCalls parses the package's non-test sources and returns every call
+// of an emit method with at least two arguments (class, rule id, ...).
+func emitCalls(t *testing.T, fset *token.FileSet) []*ast.CallExpr {
+	t.Helper()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	fset := token.NewFileSet()
-	n := 0
+	var calls []*ast.CallExpr
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -130,25 +151,13 @@ func TestDetectorsEmitOnlyTableRules(t *testing.T) {
 			if !ok || len(call.Args) < 2 {
 				return true
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || !strings.HasPrefix(sel.Sel.Name, "emit") {
-				return true
-			}
-			lit, ok := call.Args[1].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			id, _ := strconv.Unquote(lit.Value)
-			n++
-			if _, ok := LookupRule(id); !ok {
-				t.Errorf("%s: emits rule %q, which is not in the rule table (rules.go)", fset.Position(lit.Pos()), id)
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && strings.HasPrefix(sel.Sel.Name, "emit") {
+				calls = append(calls, call)
 			}
 			return true
 		})
 	}
-	if n < 50 {
-		t.Fatalf("found only %d emit calls: the source scan is broken", n)
-	}
+	return calls
 }
 
 // TestDetectorsEmitTheTablesClass reads the detectors' source: an emit
@@ -171,48 +180,26 @@ func TestDetectorsEmitTheTablesClass(t *testing.T) {
 		}
 		return true
 	})
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	n := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
+	for _, call := range emitCalls(t, fset) {
+		cls, ok1 := call.Args[0].(*ast.Ident)
+		lit, ok2 := call.Args[1].(*ast.BasicLit)
+		if !ok1 || !ok2 || lit.Kind != token.STRING {
 			continue
 		}
-		af, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
+		c, known := consts[cls.Name]
+		if !known {
+			continue
 		}
-		ast.Inspect(af, func(nd ast.Node) bool {
-			call, ok := nd.(*ast.CallExpr)
-			if !ok || len(call.Args) < 2 {
-				return true
-			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || !strings.HasPrefix(sel.Sel.Name, "emit") {
-				return true
-			}
-			cls, ok1 := call.Args[0].(*ast.Ident)
-			lit, ok2 := call.Args[1].(*ast.BasicLit)
-			if !ok1 || !ok2 || lit.Kind != token.STRING {
-				return true
-			}
-			c, known := consts[cls.Name]
-			if !known {
-				return true
-			}
-			id, _ := strconv.Unquote(lit.Value)
-			r, ok := LookupRule(id)
-			if !ok {
-				return true // TestDetectorsEmitOnlyTableRules reports it
-			}
-			n++
-			if r.Class != c {
-				t.Errorf("%s: emits %s as class %q, the rule table says %q", fset.Position(lit.Pos()), id, c, r.Class)
-			}
-			return true
-		})
+		id, _ := strconv.Unquote(lit.Value)
+		r, ok := LookupRule(id)
+		if !ok {
+			continue // TestDetectorsEmitOnlyTableRules reports it
+		}
+		n++
+		if r.Class != c {
+			t.Errorf("%s: emits %s as class %q, the rule table says %q", fset.Position(lit.Pos()), id, c, r.Class)
+		}
 	}
 	if n < 50 {
 		t.Fatalf("found only %d emit calls with a class constant: the source scan is broken", n)
