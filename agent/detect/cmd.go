@@ -2,6 +2,8 @@ package detect
 
 import (
 	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
 // Command words, by how much they say on their own. Strong words are
@@ -309,18 +311,18 @@ const maxGlobWord = 256
 // driven, wherever they appear.
 var shellPhrases = [...]string{"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e", "ncat -e", "nc -c", "mkfifo /tmp", "cmd /c", "cmd.exe /c", "cmd /k", "cmd.exe /k", "powershell -", "powershell.exe", "pwsh -", "invoke-expression", "invoke-webrequest", "iex(", "iex (", "downloadstring(", "downloadfile(", "start-process", "new-object net.webclient", "certutil -urlcache", "certutil.exe -urlcache", "bitsadmin /transfer", "wmic process", "net user ", "net localgroup", "/bin/sh -c", "/bin/bash -c", "sh -c ", "bash -c ", "python -c", "python3 -c", "perl -e", "ruby -e", "php -r", "xterm -display", "socat exec", "busybox nc", "busybox sh"}
 
-// shellPhraseBytes holds the byteSet of each of shellPhrases.
-var shellPhraseBytes = bytesOfAll(shellPhrases[:])
+// shellPhraseBytes holds the byte set of each of shellPhrases.
+var shellPhraseBytes = lex.BytesOfAll(shellPhrases[:])
 
 // cmdPhrase emits a signal for the first shell phrase in s; have is the
-// byteSet of s, or nil to build it here.
-func (in *input) cmdPhrase(s string, have *byteSet) bool {
+// byte set of s, or nil to build it here.
+func (in *input) cmdPhrase(s string, have *lex.ByteSet) bool {
 	if have == nil {
-		set := bytesOf(s)
+		set := lex.BytesOf(s)
 		have = &set
 	}
 	for k, w := range shellPhrases {
-		if !have.covers(&shellPhraseBytes[k]) {
+		if !have.Covers(&shellPhraseBytes[k]) {
 			continue
 		}
 		if i := strings.Index(s, w); i >= 0 && (i == 0 || !isWord(s[i-1])) {

@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -72,7 +73,7 @@ func (in *input) detectKeyCode() {
 		return
 	}
 	low := in.lowerBytes()
-	if _, i := classLoaderWords.index(s, low, nil); i >= 0 {
+	if _, i := classLoaderWords.Index(s, low, nil); i >= 0 {
 		in.emit(CodeInj, "java-class", 8, i, i+40)
 		return
 	}
@@ -113,11 +114,11 @@ var plainKeywords = [...]struct {
 	{"process.env", CodeInj, "node-injection", 5}, {"_$$nd_func$$_", CodeInj, "node-injection", 8},
 }
 
-// plainKeywordBytes holds the byteSet of each of plainKeywords.
-var plainKeywordBytes = func() []byteSet {
-	sets := make([]byteSet, len(plainKeywords))
+// plainKeywordBytes holds the byte set of each of plainKeywords.
+var plainKeywordBytes = func() []lex.ByteSet {
+	sets := make([]lex.ByteSet, len(plainKeywords))
 	for i, k := range plainKeywords {
-		sets[i] = bytesOf(k.word)
+		sets[i] = lex.BytesOf(k.word)
 	}
 	return sets
 }()
@@ -128,7 +129,7 @@ func (in *input) detectPlain() {
 	s := in.lower()
 	low := in.lowerBytes()
 	for n := range plainKeywords {
-		if !low.covers(&plainKeywordBytes[n]) {
+		if !low.Covers(&plainKeywordBytes[n]) {
 			continue
 		}
 		k := &plainKeywords[n]
@@ -244,7 +245,7 @@ func (in *input) detectCode() {
 		}
 	}
 	if m.has(bDollar) {
-		if _, i := phpSuperglobals.index(s, low, func(i int, w string) bool { return i+len(w) == len(s) || !isWord(s[i+len(w)]) }); i >= 0 {
+		if _, i := phpSuperglobals.Index(s, low, func(i int, w string) bool { return i+len(w) == len(s) || !isWord(s[i+len(w)]) }); i >= 0 {
 			in.emit(CodeInj, "php-superglobal", 7, i, i+32)
 			return
 		}
@@ -257,7 +258,7 @@ func (in *input) detectCode() {
 	}
 	if m.has(bEq) {
 		lastEq := strings.LastIndexByte(s, '=')
-		if _, i := phpIniWords.index(s, low, func(i int, w string) bool { return i < lastEq }); i >= 0 {
+		if _, i := phpIniWords.Index(s, low, func(i int, w string) bool { return i < lastEq }); i >= 0 {
 			in.emit(CodeInj, "php-ini-directive", 7, i, i+32)
 			return
 		}
@@ -346,7 +347,7 @@ func (in *input) detectCode() {
 		}
 	}
 	// Java: runtime, reflection, OGNL, Spring, serialized objects.
-	if _, i := javaCodeWords.index(s, low, nil); i >= 0 && !in.codeMention() {
+	if _, i := javaCodeWords.Index(s, low, nil); i >= 0 && !in.codeMention() {
 		in.emit(CodeInj, "java-class", 8, i, i+40)
 		return
 	}
@@ -366,7 +367,7 @@ func (in *input) detectCode() {
 	}
 	// Node.js and prototype pollution.
 	program := -1 // whether s is a program of several lines, decided once
-	if _, i := nodeCodeWords.index(s, low, func(_ int, w string) bool {
+	if _, i := nodeCodeWords.Index(s, low, func(_ int, w string) bool {
 		if !nodeProgramWords[w] {
 			return true
 		}
@@ -387,7 +388,7 @@ func (in *input) detectCode() {
 			return
 		}
 	}
-	if _, i := protoPollutionWords.index(s, low, nil); i >= 0 {
+	if _, i := protoPollutionWords.Index(s, low, nil); i >= 0 {
 		in.emit(CodeInj, "prototype-pollution", 7, i, i+40)
 		return
 	}
@@ -400,7 +401,7 @@ func (in *input) detectCode() {
 		return
 	}
 	// Ruby and Python.
-	if _, i := rubyPythonCodeWords.index(s, low, nil); i >= 0 && !in.codeMention() {
+	if _, i := rubyPythonCodeWords.Index(s, low, nil); i >= 0 && !in.codeMention() {
 		in.emit(CodeInj, "code-injection", 8, i, i+40)
 		return
 	}
@@ -625,18 +626,18 @@ func skipCodeSpace(s string, j int) int {
 // point at deserialization gadgets, expression-language or reflection.
 var javaPackages = [...]string{"java.lang.", "java.io.", "java.net.", "java.nio.", "java.util.", "java.beans.", "java.rmi.", "java.security.", "java.sql.", "javax.", "jdk.", "sun.", "com.sun.", "com.opensymphony.", "org.apache.commons", "org.apache.struts", "org.apache.tomcat", "org.apache.catalina", "org.apache.xalan", "org.apache.xbean", "org.springframework.", "org.codehaus.groovy", "org.mozilla.javascript", "org.hibernate.", "org.jboss.", "org.omg.", "com.mchange.", "com.alibaba.fastjson", "com.fasterxml.jackson.databind", "bsh.", "ognl.", "groovy."}
 
-// javaPackageBytes holds the byteSet of each of javaPackages.
-var javaPackageBytes = bytesOfAll(javaPackages[:])
+// javaPackageBytes holds the byte set of each of javaPackages.
+var javaPackageBytes = lex.BytesOfAll(javaPackages[:])
 
 // javaClassName finds a fully qualified Java class or package name.
 //
-// have is the byteSet of s.
-func javaClassName(s string, have *byteSet) int {
+// have is the byte set of s.
+func javaClassName(s string, have *lex.ByteSet) int {
 	if strings.IndexByte(s, '.') < 0 {
 		return -1 // every package name has a dot
 	}
 	for n, p := range javaPackages {
-		if !have.covers(&javaPackageBytes[n]) {
+		if !have.Covers(&javaPackageBytes[n]) {
 			continue
 		}
 		for off := 0; off < len(s); {

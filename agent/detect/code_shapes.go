@@ -1,13 +1,17 @@
 package detect
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 // phpExtPrefixes are the name prefixes of PHP's bundled extensions
 // (array_diff, date_add, pg_query, ldap_search, sodium_crypto_box, ...).
 // A call of a name carrying one, in a parameter, is PHP code; but such
 // names also appear in developer questions and logs, so the check runs at
 // paranoia 2 only.
-var phpExtPrefixes = newWordList("array_", "date_", "pg_", "ldap_", "odbc_", "sodium_", "tidy_", "zend_",
+var phpExtPrefixes = lex.NewWordList("array_", "date_", "pg_", "ldap_", "odbc_", "sodium_", "tidy_", "zend_",
 	"mysqli_", "mysql_", "mb_", "preg_", "curl_", "openssl_", "gz", "xml_", "xmlwriter_", "json_", "stream_",
 	"socket_", "posix_", "pcntl_", "imap_", "ftp_", "session_", "ob_", "func_", "call_user_", "iconv_",
 	"grapheme_", "hash_", "mcrypt_", "sqlite_", "oci_", "ibase_", "fb_", "bz", "zip_", "finfo_", "exif_",
@@ -24,7 +28,7 @@ var phpExtPrefixes = newWordList("array_", "date_", "pg_", "ldap_", "odbc_", "so
 // "array_diff (", "date_ADD()", "gethostbyname(": the name, optional
 // blanks, then '(' at the end of the value or with arguments. s is
 // lower-cased. Paranoia 2.
-func phpNamedCall(s string, have *byteSet) int {
+func phpNamedCall(s string, have *lex.ByteSet) int {
 	for off := 0; off < len(s); {
 		p := strings.IndexByte(s[off:], '(')
 		if p < 0 {
@@ -52,10 +56,8 @@ func phpNamedCall(s string, have *byteSet) int {
 		if a := skipSpace(s, p+1); a < len(s) && s[a] != ')' && s[a] != '$' && s[a] != '\'' && s[a] != '"' && !isDigit(s[a]) {
 			continue
 		}
-		for k, w := range phpExtPrefixes.words {
-			if have.covers(&phpExtPrefixes.sets[k]) && strings.HasPrefix(name, w) && len(name) > len(w) {
-				return b
-			}
+		if phpExtPrefixes.ProperPrefix(name, have) {
+			return b
 		}
 	}
 	return -1

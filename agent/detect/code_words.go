@@ -4,18 +4,22 @@ package detect
 // process, a class loader or an evaluator in PHP, Java, Node.js, Ruby and
 // Python, and the configuration words PHP runs by.
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 // The keyword lists of detectKeyCode and detectCode, with their byteSets.
-var classLoaderWords = newWordList("class.module.classloader", "class.classloader", "classloader.resources", ".protectiondomain", "class.module")
+var classLoaderWords = lex.NewWordList("class.module.classloader", "class.classloader", "classloader.resources", ".protectiondomain", "class.module")
 
-var phpSuperglobals = newWordList("$_get", "$_post", "$_server", "$_cookie", "$_request", "$_files", "$_env", "$_session", "$globals", "$http_raw_post_data", "$http_get_vars", "$http_post_vars")
+var phpSuperglobals = lex.NewWordList("$_get", "$_post", "$_server", "$_cookie", "$_request", "$_files", "$_env", "$_session", "$globals", "$http_raw_post_data", "$http_get_vars", "$http_post_vars")
 
-var phpIniWords = newWordList("allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir", "safe_mode", "register_globals", "suhosin.", "enable_dl", "magic_quotes_gpc", "short_open_tag", "display_errors", "error_log", "include_path", "mail.add_x_header", "sendmail_path", "memory_limit", "extension_dir", "upload_tmp_dir", "session.save_path", "max_execution_time", "upload_max_filesize", "post_max_size", "file_uploads", "expose_php", "user_ini.filename", "phar.readonly", "zend_extension", "opcache.", "sys_temp_dir", "disable_classes")
+var phpIniWords = lex.NewWordList("allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir", "safe_mode", "register_globals", "suhosin.", "enable_dl", "magic_quotes_gpc", "short_open_tag", "display_errors", "error_log", "include_path", "mail.add_x_header", "sendmail_path", "memory_limit", "extension_dir", "upload_tmp_dir", "session.save_path", "max_execution_time", "upload_max_filesize", "post_max_size", "file_uploads", "expose_php", "user_ini.filename", "phar.readonly", "zend_extension", "opcache.", "sys_temp_dir", "disable_classes")
 
-var javaCodeWords = newWordList("java.lang.runtime", "runtime.getruntime", "java.lang.processbuilder", "processbuilder(", "java.lang.reflect", "java.lang.class", "class.forname", "javax.script", "scriptenginemanager", "java.io.file", "java.net.url", "java.net.socket", "org.apache.commons.collections", "invokertransformer", "chainedtransformer", "com.sun.org.apache", "sun.misc.", "com.opensymphony.xwork2", "#_memberaccess", "@java.lang", "ognlcontext", "class.module.classloader", "class.classloader", "springframework.context.support", "org.springframework.expression", "java.beans.", "java.rmi.", "javax.naming", "javax.management", "org.codehaus.groovy.runtime", "groovy.lang", "bsh.interpreter", "com.sun.rowset.jdbcrowsetimpl", "org.apache.xalan", "xmldecoder", "jdk.jshell", "getclass().getclassloader")
+var javaCodeWords = lex.NewWordList("java.lang.runtime", "runtime.getruntime", "java.lang.processbuilder", "processbuilder(", "java.lang.reflect", "java.lang.class", "class.forname", "javax.script", "scriptenginemanager", "java.io.file", "java.net.url", "java.net.socket", "org.apache.commons.collections", "invokertransformer", "chainedtransformer", "com.sun.org.apache", "sun.misc.", "com.opensymphony.xwork2", "#_memberaccess", "@java.lang", "ognlcontext", "class.module.classloader", "class.classloader", "springframework.context.support", "org.springframework.expression", "java.beans.", "java.rmi.", "javax.naming", "javax.management", "org.codehaus.groovy.runtime", "groovy.lang", "bsh.interpreter", "com.sun.rowset.jdbcrowsetimpl", "org.apache.xalan", "xmldecoder", "jdk.jshell", "getclass().getclassloader")
 
-var nodeCodeWords = newWordList("child_process", "process.mainmodule", "process.binding", "global.process", "_$$nd_func$$_", "require('fs')", "require(\"fs\")", "require('child", "require(\"child", "module.constructor._load", "process.env", "this.constructor.constructor", ".constructor.constructor(", "new function(", "process.kill", "process.exit", "require('vm')", "vm.runinnewcontext", "vm.runinthiscontext", "new function (", "process[", "module.exports=", "require.main", "require[")
+var nodeCodeWords = lex.NewWordList("child_process", "process.mainmodule", "process.binding", "global.process", "_$$nd_func$$_", "require('fs')", "require(\"fs\")", "require('child", "require(\"child", "module.constructor._load", "process.env", "this.constructor.constructor", ".constructor.constructor(", "new function(", "process.kill", "process.exit", "require('vm')", "vm.runinnewcontext", "vm.runinthiscontext", "new function (", "process[", "module.exports=", "require.main", "require[")
 
 // nodeProgramWords are the nodeCodeWords that ordinary Node programs use
 // every day: reading the environment or files, exiting, exporting. In a
@@ -45,6 +49,6 @@ func sourceLines(s string) int {
 	return n
 }
 
-var protoPollutionWords = newWordList("__proto__", "constructor.prototype", "constructor[prototype]", "constructor][prototype", "[constructor][prototype]", "constructor\"][\"prototype", "constructor\":{\"prototype")
+var protoPollutionWords = lex.NewWordList("__proto__", "constructor.prototype", "constructor[prototype]", "constructor][prototype", "[constructor][prototype]", "constructor\"][\"prototype", "constructor\":{\"prototype")
 
-var rubyPythonCodeWords = newWordList("kernel.exec", "kernel.system", "kernel.open", "kernel.spawn", "io.popen", "process.spawn", "open3.", "instance_eval", "class_eval", "module_eval", "const_get(", ".send(:", "object.const", "%x(", "__import__(", "os.system(", "os.popen(", "subprocess.", "pickle.loads", "commands.getoutput", "eval(compile(", "exec(compile(", "builtins.", "importlib.import_module", "marshal.loads", "yaml.load(", "!!python/", "!ruby/")
+var rubyPythonCodeWords = lex.NewWordList("kernel.exec", "kernel.system", "kernel.open", "kernel.spawn", "io.popen", "process.spawn", "open3.", "instance_eval", "class_eval", "module_eval", "const_get(", ".send(:", "object.const", "%x(", "__import__(", "os.system(", "os.popen(", "subprocess.", "pickle.loads", "commands.getoutput", "eval(compile(", "exec(compile(", "builtins.", "importlib.import_module", "marshal.loads", "yaml.load(", "!!python/", "!ruby/")

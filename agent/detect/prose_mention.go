@@ -1,6 +1,10 @@
 package detect
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/traversal"
+)
 
 // Developers and customers write about files, commands and queries: a
 // support ticket says "the log file /var/log/cleanup.log stays empty", a
@@ -73,10 +77,10 @@ func pathInCommand(p string, fo int) bool {
 	for e < len(p) && !isSpace(p[e]) {
 		e++
 	}
-	if o, _ := findSensitiveFile(p[:fo]); o >= 0 {
+	if o, _ := traversal.SensitiveFile(p[:fo]); o >= 0 {
 		return true
 	}
-	after, _ := findSensitiveFile(p[e:])
+	after, _ := traversal.SensitiveFile(p[e:])
 	return after >= 0
 }
 

@@ -6,7 +6,11 @@ package detect
 // match globbed words against the commands and the sensitive files with
 // the shell's own rules.
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/traversal"
+)
 
 // globbedFile finds sensitive files written with shell globs, as in
 // "cat /etc/pa[s]swd" or "/[e]tc/pa??wd".
@@ -58,7 +62,7 @@ func globbedFile(s string) int {
 		if len(w) < 6 || len(w) > maxGlobWord || strings.IndexByte(w, '/') < 0 {
 			continue
 		}
-		for _, f := range sensitiveFiles {
+		for f := range traversal.SensitiveFiles() {
 			if len(f) >= 6 && len(f) <= len(w) && strings.IndexByte(f, '/') >= 0 && globIndex(w, f) >= 0 {
 				return 0
 			}
@@ -150,7 +154,7 @@ var systemNames = func() map[string]bool {
 			m[c] = c != ""
 		}
 	}
-	for _, f := range sensitiveFiles {
+	for f := range traversal.SensitiveFiles() {
 		for _, c := range strings.Split(f, "/") {
 			m[c] = c != ""
 		}

@@ -269,32 +269,10 @@ func isAlnum(c byte) bool { return lex.IsAlnum(c) }
 func isWord(c byte) bool  { return lex.IsWord(c) }
 func isSpace(c byte) bool { return lex.IsSpace(c) }
 
-// wordAt reports whether s has the word w at i with word boundaries around it.
-func wordAt(s string, i int, w string) bool {
-	if i < 0 || i+len(w) > len(s) || s[i:i+len(w)] != w {
-		return false
-	}
-	if i > 0 && isWord(s[i-1]) {
-		return false
-	}
-	return i+len(w) == len(s) || !isWord(s[i+len(w)])
-}
-
-// indexWord returns the index of the first bounded occurrence of w in s, or -1.
-func indexWord(s, w string) int {
-	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], w)
-		if i < 0 {
-			return -1
-		}
-		i += off
-		if wordAt(s, i, w) {
-			return i
-		}
-		off = i + 1
-	}
-	return -1
-}
-
 // skipSpace returns the index of the first non-space byte at or after i.
 func skipSpace(s string, i int) int { return lex.SkipSpace(s, i) }
+
+// The word searches and hex digits are package lex's too.
+func wordAt(s string, i int, w string) bool { return lex.WordAt(s, i, w) }
+func indexWord(s, w string) int             { return lex.IndexWord(s, w) }
+func unhex2(a, b byte) (byte, bool)         { return lex.Unhex2(a, b) }

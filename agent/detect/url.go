@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/traversal"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -375,7 +376,7 @@ func (in *input) judgeURL(s string, b int, scheme string, a int) {
 			return
 		}
 		if scheme == "file" {
-			if fo, _ := findSensitiveFile(s[a:]); fo >= 0 {
+			if fo, _ := traversal.SensitiveFile(s[a:]); fo >= 0 {
 				in.emit(PathTraversal, "lfi-file-url", 9, b, a+fo+16)
 			}
 			if b > 0 && isSpace(s[b-1]) || b > 0 && s[b-1] == '<' {

@@ -1,0 +1,248 @@
+// Package traversal reads a value as a file path the way a file system
+// would: it normalises every encoding of dots and slashes (residual
+// percent-escapes, overlong UTF-8, backslashes, look-alike slashes, NUL),
+// counts the segments that climb out of a directory and names the
+// sensitive system files a path reaches. Package detect turns what it finds
+// into signals.
+package traversal
+
+import (
+	"iter"
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// Normalize writes a path-normalised copy of s into dst: lower case, '\' and
+// look-alike slashes as '/', residual percent-encodings of dots and slashes
+// decoded, overlong UTF-8 dots/slashes folded, NUL bytes dropped (reported
+// through nul). Repeated slashes collapse.
+func Normalize(dst []byte, s string) (out []byte, nul bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%' && i+5 < len(s) && s[i+3] == '%' && (s[i+1] == 'c' || s[i+1] == 'C') && (s[i+2] == '0' || s[i+2] == '1'):
+			// %c0%af, %c0%2e, %c1%9c: a two-byte overlong sequence that
+			// lenient UTF-8 decoders (old IIS, Tomcat) read as the
+			// character its low bits spell
+			if b2, ok := lex.Unhex2(s[i+4], s[i+5]); ok {
+				if ch := (s[i+2]-'0')<<6 | b2&0x3f; ch == '.' || ch == '/' || ch == '\\' {
+					c = ch
+					i += 5
+				}
+			}
+		case c == '0' && i+3 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') && (i == 0 || !lex.IsWord(s[i-1]) || i >= 4 && s[i-4] == '0' && s[i-3] == 'x'):
+			// 0x2e0x2e0x2f: the bytes of ../ spelled as hex literals
+			if h, ok := lex.Unhex2(s[i+2], s[i+3]); ok && (h == '.' || h == '/' || h == '\\') {
+				c = h
+				i += 3
+			}
+		case c == '%' && i+2 < len(s):
+			if h, ok := lex.Unhex2(s[i+1], s[i+2]); ok && (h == '.' || h == '/' || h == '\\' || h == 0 || h == '%') {
+				c = h
+				i += 2
+				if c == '%' { // double encoding: decode the next level too
+					if i+2 < len(s) {
+						if h2, ok := lex.Unhex2(s[i+1], s[i+2]); ok && (h2 == '.' || h2 == '/' || h2 == '\\') {
+							c = h2
+							i += 2
+						}
+					}
+				}
+			} else if i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
+				h, ok1 := lex.Unhex2(s[i+2], s[i+3])
+				l, ok2 := lex.Unhex2(s[i+4], s[i+5])
+				if ok1 && ok2 {
+					switch {
+					case h == 0 && (l == '.' || l == '/' || l == '\\'):
+						c = l
+						i += 5
+					case h == 0x22 && (l == 0x15 || l == 0x16), h == 0xff && (l == 0x0f || l == 0x3c), h == 0x20 && l == 0x44:
+						c = '/'
+						i += 5
+					case h == 0xff && l == 0x0e:
+						c = '.'
+						i += 5
+					}
+				}
+			}
+		case c == 0xc0 || c == 0xc1:
+			if i+1 < len(s) {
+				switch s[i+1] {
+				case 0xae:
+					c = '.'
+					i++
+				case 0xaf, 0x9c, 0x81:
+					c = '/'
+					i++
+				}
+			}
+		case c == 0xe0 && i+2 < len(s) && s[i+1] == 0x80:
+			switch s[i+2] {
+			case 0xae:
+				c = '.'
+				i += 2
+			case 0xaf:
+				c = '/'
+				i += 2
+			}
+		case c == 0xef && i+2 < len(s) && s[i+1] == 0xbc: // fullwidth ．／＼
+			switch s[i+2] {
+			case 0x8e:
+				c = '.'
+				i += 2
+			case 0x8f, 0xbc:
+				c = '/'
+				i += 2
+			}
+		case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x88 && (s[i+2] == 0x95 || s[i+2] == 0x96): // ∕ ∖
+			c = '/'
+			i += 2
+		}
+		if c == 0 {
+			nul = true
+			continue
+		}
+		if c == '\\' {
+			c = '/'
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c == '/' && len(dst) > 0 && dst[len(dst)-1] == '/' {
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst, nul
+}
+
+// sensitiveFiles are files whose names in a parameter mean local file
+// inclusion, matched on segment boundaries of the normalised path.
+var sensitiveFiles = [...]string{
+	"etc/passwd", "etc/shadow", "etc/group", "etc/hosts", "etc/issue", "etc/hostname", "etc/sudoers",
+	"etc/crontab", "etc/fstab", "etc/resolv.conf", "etc/motd", "etc/profile", "etc/environment", "etc/security/",
+	"etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "etc/ssl/private", "etc/master.passwd",
+	"etc/pwd.db", "etc/spwd.db", "etc/subuid", "etc/subgid", "etc/gshadow", "etc/os-release", "etc/lsb-release", "etc/redhat-release",
+	"proc/self/", "proc/version", "proc/cpuinfo", "proc/meminfo", "proc/net/", "proc/mounts", "proc/1/",
+	// a log file (see FileBoundary), or the system's logs by name; not
+	// /var/log as such: /var/log/myapp is an application's own log
+	// directory in its configuration
+	"var/log/", "var/log/syslog", "var/log/messages", "var/log/secure", "var/log/wtmp", "var/log/btmp",
+	"var/log/lastlog", "var/log/apache", "var/log/httpd/", "var/log/nginx/", "var/log/mail",
+	"var/log/audit/", "var/log/faillog", "var/log/cloud-init", "var/run/secrets", "var/lib/mysql", "var/mail/", "var/spool/", "var/task/", "var/runtime/",
+	"root/.", ".bash_history", ".zsh_history", ".ssh/", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519",
+	"authorized_keys", "known_hosts", ".aws/credentials", ".aws/config", ".kube/config", ".docker/config.json",
+	".git/config", ".git/head", ".gitconfig", ".git-credentials", ".svn/entries", ".hg/", ".env", ".htaccess",
+	".htpasswd", "web.config", "wp-config.php", "boot.ini", "win.ini", "system.ini", "windows/system32",
+	"winnt/system32", "system32/config", "system32/drivers/etc", "inetpub/", "autoexec.bat", "config.sys",
+	".bashrc", ".bash_profile", ".profile", ".npmrc", ".pgpass", ".my.cnf", ".netrc", "php.ini", "my.ini",
+	"my.cnf", "httpd.conf", "nginx.conf", "tomcat-users.xml", "web-inf/", "meta-inf/", "server.xml",
+	"applicationhost.config", "sam", "ntds.dit", "repair/sam", "opt/extensions", "usr/local/etc",
+	"dev/tcp/", "dev/udp/", "dev/stdin", "dev/fd/", "localsettings.php", "configuration.php", "settings.php",
+	"database.yml", "secrets.yml", "credentials.xml", "appsettings.json", ".dockerenv",
+	"etc/subuid", "etc/subgid", "etc/gshadow", "etc/login.defs", "etc/inittab", "etc/shells", "sys/class/",
+	"sys/kernel/", "sys/firmware/", "sys/module/", "sys/devices/", "sys/class", "debug.log", "error.log",
+	"errors.log", "access.log", ".claude/", ".cursor/", ".zed/", ".roo/", ".opencode/", ".a0proj/", ".docker/",
+	".vscode/", ".idea/", ".gnupg/", ".azure/", ".gcloud/", ".terraform/", ".config/gcloud", "wp-content/debug",
+	".continue/", ".aider/", ".cline/", ".kiro/", ".windsurf/", ".rovodev/", ".codex/", ".plandex/", ".fabric/",
+	".n8n/", ".junie/", ".aiignore", ".cursorignore", ".clinerules", ".cursorrules", ".gemini/", ".copilot/",
+	"proc/interrupts", "proc/kallsyms", "proc/sched_debug", "proc/modules", "proc/partitions", "proc/kcore",
+}
+
+// sensitiveFileIndex searches sensitiveFiles in one pass over a path.
+var sensitiveFileIndex = lex.NewFirstIndex(sensitiveFiles[:])
+
+// SensitiveFiles yields the sensitive file names in the order
+// SensitiveFile prefers them, for readings that match them another way
+// (shell globs).
+func SensitiveFiles() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, f := range sensitiveFiles {
+			if !yield(f) {
+				return
+			}
+		}
+	}
+}
+
+// FileBoundary reports whether the sensitive name f matches at i in p on
+// path-segment boundaries.
+func FileBoundary(p string, i int, f string) bool {
+	if i > 0 {
+		b := p[i-1]
+		if f[0] != '.' && b != '/' && b != ':' && b != '=' && b != ' ' && b != '"' && b != '\'' && b != '(' && b != '|' && b != ';' && b != '@' && b != '$' && b != '{' && b != ',' && b != '<' && b != '>' {
+			return false
+		}
+		if f[0] == '.' && b != '/' && b != '=' && b != ':' {
+			return false
+		}
+	}
+	e := i + len(f)
+	if f == "var/log/" {
+		// a file under /var/log (/var/log/auth.log, x.gz), not a
+		// directory an application logs to (/var/log/myapp)
+		rest := p[e:]
+		if k := strings.IndexAny(rest, " \t\"'<>|;&)"); k >= 0 {
+			rest = rest[:k]
+		}
+		return strings.IndexByte(rest[strings.LastIndexByte(rest, '/')+1:], '.') > 0
+	}
+	if f[len(f)-1] == '/' {
+		return true
+	}
+	if f == "sam" && (i == 0 || p[i-1] != '/') {
+		return false
+	}
+	// a trailing "-" names the backup copy: /etc/passwd-, /etc/subuid-
+	return e == len(p) || p[e] == '-' && e+1 == len(p) || !lex.IsWord(p[e]) && p[e] != '-' && !(p[e] == '.' && e+1 < len(p) && lex.IsAlpha(p[e+1]) && f[0] != '.')
+}
+
+// SensitiveFile returns the span of the first sensitive file name in
+// p (first in sensitiveFiles order, at its leftmost boundary match), or -1.
+func SensitiveFile(p string) (int, int) {
+	k, at := sensitiveFileIndex.Find(p, FileBoundary)
+	if k < 0 {
+		return -1, -1
+	}
+	return at, at + len(sensitiveFiles[k])
+}
+
+// Traversals counts "..", "...", "..;" segments in a normalised path.
+func Traversals(p string) (n, first int) {
+	first = -1
+	for i := 0; i < len(p); i++ {
+		if p[i] != '.' || i > 0 && p[i-1] != '/' && p[i-1] != '=' && p[i-1] != ':' && p[i-1] != ' ' && p[i-1] != '"' && p[i-1] != '\'' {
+			continue
+		}
+		j := i
+		for j < len(p) && p[j] == '.' {
+			j++
+		}
+		if j-i < 2 {
+			continue
+		}
+		if j < len(p) && p[j] == ';' {
+			// Tomcat path parameters: "..;x" is ".." carrying
+			// parameter x, up to the next "/"
+			j++
+			for j < len(p) && p[j] != '/' {
+				j++
+			}
+		}
+		if j == len(p) && (i > 0 && p[i-1] == '/') || j < len(p) && p[j] == '/' {
+			if first < 0 {
+				first = i
+			}
+			n++
+		}
+		i = j
+	}
+	return n, first
+}
+
+// Evasive reports encodings a legitimate relative path never needs:
+// percent-escapes left after decoding, backslashes, overlong UTF-8, NUL.
+func Evasive(s string) bool {
+	return strings.ContainsAny(s, "%\\\x00\xc0\xc1") || strings.Contains(s, "..;")
+}
