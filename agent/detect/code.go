@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -176,14 +177,14 @@ func (in *input) detectPlain() {
 		in.detectCmdPhrases()
 	}
 	if (strings.HasPrefix(s, "if ") || strings.HasPrefix(s, "for ")) && in.e.Enabled(CommandInj) {
-		if i := windowsBatch(s); i >= 0 {
+		if i := shell.WindowsBatch(s); i >= 0 {
 			in.emit(CommandInj, "cmdi-batch", 7, i, i+32)
 		}
 	}
 	if strings.HasPrefix(s, "alias ") && strings.IndexByte(s, '=') > 0 && in.e.Enabled(CommandInj) {
 		in.emit(CommandInj, "cmdi-alias", 6, 0, 32)
 	}
-	if s[0] == '!' && historyEvents(s) && in.e.Enabled(CommandInj) {
+	if s[0] == '!' && shell.HistoryEvents(s) && in.e.Enabled(CommandInj) {
 		in.emit(CommandInj, "cmdi-expansion", 5, 0, len(s))
 	}
 	in.detectCmdWords(s)

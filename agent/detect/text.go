@@ -3,7 +3,6 @@ package detect
 import (
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
@@ -138,15 +137,6 @@ func appendLower(dst []byte, s string) []byte {
 	return dst
 }
 
-// unsafeString views b as a string without copying; b must not change while
-// the string is in use (scratch buffers live for one Inspect call).
-func unsafeString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
-}
-
 // MaxExcerpt bounds Signal.Excerpt in bytes.
 const MaxExcerpt = 64
 
@@ -276,3 +266,4 @@ func skipSpace(s string, i int) int { return lex.SkipSpace(s, i) }
 func wordAt(s string, i int, w string) bool { return lex.WordAt(s, i, w) }
 func indexWord(s, w string) int             { return lex.IndexWord(s, w) }
 func unhex2(a, b byte) (byte, bool)         { return lex.Unhex2(a, b) }
+func unsafeString(b []byte) string          { return lex.View(b) }
