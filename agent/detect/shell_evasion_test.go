@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
+	"github.com/lambdawaf/lambdawaf/agent/detect/ssrf"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -203,13 +204,13 @@ func TestSSRFDisguises(t *testing.T) {
 		{"user url", q("url", "https://medium.com/@user/post"), "", ""},
 	})
 	for _, c := range []struct{ in, want string }{{"①②⑦.⓪.⓪.①", "127.0.0.1"}, {"⑩.⑳", "10.20"}, {"１２７．０．０．１", "127.0.0.1"}, {`\l\o`, "lo"}} {
-		got, changed := foldHost(nil, c.in)
+		got, changed := ssrf.FoldHost(nil, c.in)
 		if string(got) != c.want || !changed {
-			t.Errorf("foldHost(%q) = %q, %v; want %q", c.in, got, changed, c.want)
+			t.Errorf("ssrf.FoldHost(%q) = %q, %v; want %q", c.in, got, changed, c.want)
 		}
 	}
-	if _, changed := foldHost(nil, "bücher.example"); changed {
-		t.Error("foldHost changed an internationalised name")
+	if _, changed := ssrf.FoldHost(nil, "bücher.example"); changed {
+		t.Error("ssrf.FoldHost changed an internationalised name")
 	}
 }
 
@@ -330,8 +331,8 @@ func FuzzShellShapes(f *testing.F) {
 				t.Fatalf("index %d of %d", i, len(l))
 			}
 		}
-		if f, _ := foldHost(nil, s); len(f) > 2*len(s) {
-			t.Fatalf("foldHost grew %d to %d bytes", len(s), len(f))
+		if f, _ := ssrf.FoldHost(nil, s); len(f) > 2*len(s) {
+			t.Fatalf("ssrf.FoldHost grew %d to %d bytes", len(s), len(f))
 		}
 	})
 }
