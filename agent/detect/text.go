@@ -267,3 +267,5 @@ func wordAt(s string, i int, w string) bool { return lex.WordAt(s, i, w) }
 func indexWord(s, w string) int             { return lex.IndexWord(s, w) }
 func unhex2(a, b byte) (byte, bool)         { return lex.Unhex2(a, b) }
 func unsafeString(b []byte) string          { return lex.View(b) }
+func skipCodeSpace(s string, j int) int     { return lex.SkipCodeSpace(s, j) }
+func callAfterWord(s string, a int) bool    { return lex.CallAfterWord(s, a) }

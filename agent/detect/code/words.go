@@ -1,4 +1,4 @@
-package detect
+package code
 
 // The vocabularies of the code readings of code.go: names that reach a
 // process, a class loader or an evaluator in PHP, Java, Node.js, Ruby and
@@ -52,3 +52,68 @@ func sourceLines(s string) int {
 var protoPollutionWords = lex.NewWordList("__proto__", "constructor.prototype", "constructor[prototype]", "constructor][prototype", "[constructor][prototype]", "constructor\"][\"prototype", "constructor\":{\"prototype")
 
 var rubyPythonCodeWords = lex.NewWordList("kernel.exec", "kernel.system", "kernel.open", "kernel.spawn", "io.popen", "process.spawn", "open3.", "instance_eval", "class_eval", "module_eval", "const_get(", ".send(:", "object.const", "%x(", "__import__(", "os.system(", "os.popen(", "subprocess.", "pickle.loads", "commands.getoutput", "eval(compile(", "exec(compile(", "builtins.", "importlib.import_module", "marshal.loads", "yaml.load(", "!!python/", "!ruby/")
+
+// ClassLoader returns the index of the first class-loader path
+// (class.module.classLoader, Spring4Shell) in s, or -1; have is the byte
+// set of s.
+func ClassLoader(s string, have *lex.ByteSet) int {
+	_, i := classLoaderWords.Index(s, have, nil)
+	return i
+}
+
+// Superglobal returns the index of the first PHP superglobal ($_GET,
+// $GLOBALS) that ends a word in s, or -1.
+func Superglobal(s string, have *lex.ByteSet) int {
+	_, i := phpSuperglobals.Index(s, have, func(i int, w string) bool { return i+len(w) == len(s) || !lex.IsWord(s[i+len(w)]) })
+	return i
+}
+
+// IniSetting returns the index of the first PHP ini setting named before
+// the last '=' of s, or -1.
+func IniSetting(s string, have *lex.ByteSet) int {
+	lastEq := strings.LastIndexByte(s, '=')
+	_, i := phpIniWords.Index(s, have, func(i int, _ string) bool { return i < lastEq })
+	return i
+}
+
+// JavaCode returns the index of the first Java runtime, reflection, OGNL,
+// Spring or gadget name in s, or -1.
+func JavaCode(s string, have *lex.ByteSet) int {
+	_, i := javaCodeWords.Index(s, have, nil)
+	return i
+}
+
+// NodeCode returns the index of the first Node.js word in s that reaches a
+// process, the file system or an evaluator, or -1. The words ordinary
+// programs use (nodeProgramWords) count only outside a program of three
+// or more lines.
+func NodeCode(s string, have *lex.ByteSet) int {
+	program := -1 // whether s is a program of several lines, decided once
+	_, i := nodeCodeWords.Index(s, have, func(_ int, w string) bool {
+		if !nodeProgramWords[w] {
+			return true
+		}
+		if program < 0 {
+			program = 0
+			if sourceLines(s) >= 3 {
+				program = 1
+			}
+		}
+		return program == 0
+	})
+	return i
+}
+
+// PrototypePollution returns the index of the first prototype path
+// (__proto__, constructor.prototype) in s, or -1.
+func PrototypePollution(s string, have *lex.ByteSet) int {
+	_, i := protoPollutionWords.Index(s, have, nil)
+	return i
+}
+
+// RubyPythonCode returns the index of the first Ruby or Python call that
+// runs code or commands (Kernel.exec, os.system, pickle.loads) in s, or -1.
+func RubyPythonCode(s string, have *lex.ByteSet) int {
+	_, i := rubyPythonCodeWords.Index(s, have, nil)
+	return i
+}
