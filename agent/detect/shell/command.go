@@ -1,3 +1,9 @@
+// Package shell reads a value as a command line of the shells a handler
+// may pass it to (POSIX sh and bash, Windows cmd and PowerShell, the
+// SQLite shell): command words and what follows them, separators,
+// substitutions, expansions, globs, quoting and escaping that hide a
+// command name, and the look-alikes (prose, transcripts, scripts) that are
+// not an injection. Package detect turns what it finds into signals.
 package shell
 
 import (

@@ -1,3 +1,8 @@
+// Package ssrf reads the hosts and schemes of URLs the way resolvers and
+// lenient URL parsers do: IP literals in every form a resolver accepts,
+// cloud metadata and internal addresses, wildcard DNS names that embed an
+// IP, Unicode look-alikes a resolver folds, and authorities that parsers
+// split differently. Package detect turns what it finds into signals.
 package ssrf
 
 import (
