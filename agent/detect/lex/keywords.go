@@ -24,21 +24,50 @@ func (b *ByteSet) Covers(p *ByteSet) bool {
 	return b[0]&p[0] == p[0] && b[1]&p[1] == p[1] && b[2]&p[2] == p[2] && b[3]&p[3] == p[3]
 }
 
-// WordList is a keyword list with the ByteSet of each word.
+// WordList is a keyword list with the ByteSet of each word, and the words
+// filed by their first byte so that a long text is searched for all of
+// them in one pass.
 type WordList struct {
 	words []string
 	sets  []ByteSet
+	by    *[256][]wordCandidate // ascending word index; nil for lists too long for one pass
 }
 
+// onePassMin is the text length from which Index searches all the words in
+// one pass; shorter texts are cheaper to search word by word.
+const onePassMin = 256
+
+// NewWordList builds a list; the order of words is the order Index
+// prefers them in.
 func NewWordList(words ...string) WordList {
-	return WordList{words: words, sets: BytesOfAll(words)}
+	l := WordList{words: words, sets: BytesOfAll(words)}
+	if len(words) <= 64 { // one bit per word in Index's one pass
+		l.by = new([256][]wordCandidate)
+		for k, w := range words {
+			c := wordCandidate{k: uint16(k)}
+			if len(w) > 1 {
+				c.second = w[1]
+			}
+			l.by[w[0]] = append(l.by[w[0]], c)
+		}
+	}
+	return l
 }
 
 // Index returns the first word of the list, in list order, whose first
 // occurrence in s ok accepts (nil accepts any), and that occurrence; i is
 // -1 when there is none. Only words whose bytes all occur in have (the
-// ByteSet of s) are searched for.
+// ByteSet of s) are searched for. A long text is read once for all the
+// words, not once per word: what a hostile 1 MiB value costs.
 func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool) (w string, i int) {
+	if len(s) < onePassMin || l.by == nil {
+		return l.indexEach(s, have, ok)
+	}
+	return l.indexOnePass(s, have, ok)
+}
+
+// indexEach is Index by one strings.Index per word.
+func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
 	for k, w := range l.words {
 		if !have.Covers(&l.sets[k]) {
 			continue
@@ -48,6 +77,42 @@ func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool)
 		}
 	}
 	return "", -1
+}
+
+// indexOnePass is Index in one pass over s. Reading left to right, the
+// first time a word is seen is its first occurrence, so ok is asked about
+// it then and the word is not looked for again; once a word is accepted
+// only the words before it in the list can still change the answer, and
+// the pass ends when no word is left to look for.
+func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
+	var live uint64 // the words still looked for
+	for k := range l.words {
+		if have.Covers(&l.sets[k]) {
+			live |= 1 << k
+		}
+	}
+	best, at := -1, -1
+	for i := 0; i < len(s) && live != 0; i++ {
+		for _, c := range l.by[s[i]] {
+			bit := uint64(1) << c.k
+			if live&bit == 0 {
+				continue
+			}
+			w := l.words[c.k]
+			if len(w) > 1 && (i+1 == len(s) || s[i+1] != c.second) || !strings.HasPrefix(s[i:], w) {
+				continue
+			}
+			live &^= bit
+			if ok == nil || ok(i, w) {
+				best, at = int(c.k), i
+				live &= bit - 1 // only earlier words can come before it
+			}
+		}
+	}
+	if best < 0 {
+		return "", -1
+	}
+	return l.words[best], at
 }
 
 // ProperPrefix reports whether a word of the list whose bytes all occur in

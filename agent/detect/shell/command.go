@@ -317,26 +317,19 @@ const maxGlobWord = 256
 // driven, wherever they appear.
 var shellPhrases = [...]string{"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e", "ncat -e", "nc -c", "mkfifo /tmp", "cmd /c", "cmd.exe /c", "cmd /k", "cmd.exe /k", "powershell -", "powershell.exe", "pwsh -", "invoke-expression", "invoke-webrequest", "iex(", "iex (", "downloadstring(", "downloadfile(", "start-process", "new-object net.webclient", "certutil -urlcache", "certutil.exe -urlcache", "bitsadmin /transfer", "wmic process", "net user ", "net localgroup", "/bin/sh -c", "/bin/bash -c", "sh -c ", "bash -c ", "python -c", "python3 -c", "perl -e", "ruby -e", "php -r", "xterm -display", "socat exec", "busybox nc", "busybox sh"}
 
-// shellPhraseBytes holds the byte set of each of shellPhrases.
-var shellPhraseBytes = lex.BytesOfAll(shellPhrases[:])
+// shellPhraseList searches shellPhrases.
+var shellPhraseList = lex.NewWordList(shellPhrases[:]...)
 
 // Phrase returns the index in s of the first shell phrase (in list order)
-// that starts a word, or -1; have is the byte set of s, or nil to build it
-// here.
+// whose first occurrence starts a word, or -1; have is the byte set of s,
+// or nil to build it here.
 func Phrase(s string, have *lex.ByteSet) int {
 	if have == nil {
 		set := lex.BytesOf(s)
 		have = &set
 	}
-	for k, w := range shellPhrases {
-		if !have.Covers(&shellPhraseBytes[k]) {
-			continue
-		}
-		if i := strings.Index(s, w); i >= 0 && (i == 0 || !lex.IsWord(s[i-1])) {
-			return i
-		}
-	}
-	return -1
+	_, i := shellPhraseList.Index(s, have, func(i int, _ string) bool { return i == 0 || !lex.IsWord(s[i-1]) })
+	return i
 }
 
 // Command reports whether w is a command word, and whether it is a strong

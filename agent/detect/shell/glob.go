@@ -15,13 +15,86 @@ import (
 
 // GlobbedFile finds sensitive files written with shell globs, as in
 // "cat /etc/pa[s]swd" or "/[e]tc/pa??wd".
+//
+// It is linear in s with small constants, since a hostile value of 1 MiB
+// of "?" and "/" reaches it: s is copied only when it has a bracket class
+// to rewrite, words without a wildcard are not matched against the file
+// names (globIndex needs at least one), and nothing is allocated per word.
 func GlobbedFile(s string) int {
 	if !strings.ContainsAny(s, "[?") || strings.IndexByte(s, '/') < 0 {
 		return -1
 	}
-	var b strings.Builder
-	bracketed := false
+	p, bracketed := s, false
 	lastClose := strings.LastIndexByte(s, ']') // no "]" after it: a "[" there opens nothing
+	if open := strings.IndexByte(s, '['); open >= 0 && open < lastClose {
+		p, bracketed = rewriteBrackets(s, lastClose)
+	}
+	if !bracketed && strings.IndexByte(s, '?') < 0 {
+		return -1
+	}
+	// The shell globs words: look for globbed file names only in the
+	// words of p that can be paths, which keeps this linear in the value.
+	for rest := p; rest != ""; {
+		i := 0
+		for i < len(rest) && !globWordBreak[rest[i]] {
+			i++
+		}
+		w := rest[:i]
+		if i < len(rest) {
+			rest = rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if len(w) < 6 || len(w) > maxGlobWord || strings.IndexByte(w, '/') < 0 || strings.IndexAny(w, "?[") < 0 {
+			continue
+		}
+		for _, f := range globFiles {
+			if len(f) <= len(w) && globIndex(w, f) >= 0 {
+				return 0
+			}
+		}
+	}
+	// A bracket glob inside an absolute path names a system directory or
+	// a command the shell will find: /bi[n]/bash, /usr/bin/[u]name,
+	// /[e]tc, /usr/[a-z]in/bash. Plain text has no reason to glob there.
+	if bracketed {
+		// a glob in an argument of a command: ls /a[b]c (in its own
+		// arguments, before a separator ends them)
+		seg := s
+		if e := strings.IndexAny(s, ";|&\n`"); e >= 0 {
+			seg = s[:e]
+		}
+		if w, _, _ := CommandWordAt(s, 0); strongCommands[w] && strings.Contains(seg, "[") && strings.Contains(seg, "]") {
+			return 0
+		}
+		for f := range strings.FieldsSeq(p) {
+			if f[0] == '/' && strongCommands[f[strings.LastIndexByte(f, '/')+1:]] {
+				return 0
+			}
+		}
+		examined := 0 // globbed paths matched against the system names, at most 8
+		for f := range strings.FieldsSeq(s) {
+			if f[0] != '/' || len(f) > maxGlobWord || !strings.ContainsAny(f, "[?*") {
+				continue
+			}
+			if globNamesSystemPath(f) {
+				return 0
+			}
+			if examined++; examined == 8 {
+				break
+			}
+		}
+	}
+	return -1
+}
+
+// rewriteBrackets returns s with each bracket class before lastClose (the
+// last "]") rewritten for globIndex: a class of one byte as that byte, an
+// empty or wildcard-holding class as '?', any other kept as "[body]";
+// bracketed reports whether there was one.
+func rewriteBrackets(s string, lastClose int) (p string, bracketed bool) {
+	var b strings.Builder
+	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '[' && i < lastClose {
@@ -47,61 +120,27 @@ func GlobbedFile(s string) int {
 		}
 		b.WriteByte(c)
 	}
-	p := b.String()
-	if !bracketed && !strings.ContainsAny(s, "?") {
-		return -1
-	}
-	// The shell globs words: look for globbed file names only in the
-	// words of p that can be paths, which keeps this linear in the value.
-	for rest := p; rest != ""; {
-		var w string
-		if i := strings.IndexAny(rest, globWordBreaks); i >= 0 {
-			w, rest = rest[:i], rest[i+1:]
-		} else {
-			w, rest = rest, ""
-		}
-		if len(w) < 6 || len(w) > maxGlobWord || strings.IndexByte(w, '/') < 0 {
-			continue
-		}
-		for f := range traversal.SensitiveFiles() {
-			if len(f) >= 6 && len(f) <= len(w) && strings.IndexByte(f, '/') >= 0 && globIndex(w, f) >= 0 {
-				return 0
-			}
-		}
-	}
-	// A bracket glob inside an absolute path names a system directory or
-	// a command the shell will find: /bi[n]/bash, /usr/bin/[u]name,
-	// /[e]tc, /usr/[a-z]in/bash. Plain text has no reason to glob there.
-	if bracketed {
-		// a glob in an argument of a command: ls /a[b]c (in its own
-		// arguments, before a separator ends them)
-		seg := s
-		if e := strings.IndexAny(s, ";|&\n`"); e >= 0 {
-			seg = s[:e]
-		}
-		if w, _, _ := CommandWordAt(s, 0); strongCommands[w] && strings.Contains(seg, "[") && strings.Contains(seg, "]") {
-			return 0
-		}
-		for _, f := range strings.Fields(p) {
-			if f[0] == '/' && strongCommands[f[strings.LastIndexByte(f, '/')+1:]] {
-				return 0
-			}
-		}
-		examined := 0 // globbed paths matched against the system names, at most 8
-		for _, f := range strings.Fields(s) {
-			if f[0] != '/' || len(f) > maxGlobWord || !strings.ContainsAny(f, "[?*") {
-				continue
-			}
-			if globNamesSystemPath(f) {
-				return 0
-			}
-			if examined++; examined == 8 {
-				break
-			}
-		}
-	}
-	return -1
+	return b.String(), bracketed
 }
+
+// globWordBreak marks the bytes of globWordBreaks.
+var globWordBreak = func() (t [256]bool) {
+	for i := 0; i < len(globWordBreaks); i++ {
+		t[globWordBreaks[i]] = true
+	}
+	return t
+}()
+
+// globFiles are the sensitive files a globbed word can name: those with a
+// directory and at least six bytes (a shorter glob matches too much).
+var globFiles = func() (fs []string) {
+	for f := range traversal.SensitiveFiles() {
+		if len(f) >= 6 && strings.IndexByte(f, '/') >= 0 {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}()
 
 // globIndex finds f in p where each of p's '?' (at most three, and at
 // least one) matches one byte.
