@@ -1,6 +1,9 @@
 package lex
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // ByteSet records which byte values occur in a text. A keyword can only
 // occur in a text whose ByteSet covers the keyword's, so one pass over the
@@ -22,6 +25,11 @@ func BytesOf(s string) ByteSet {
 // Covers reports whether every byte of p occurs in b.
 func (b *ByteSet) Covers(p *ByteSet) bool {
 	return b[0]&p[0] == p[0] && b[1]&p[1] == p[1] && b[2]&p[2] == p[2] && b[3]&p[3] == p[3]
+}
+
+// Missing returns how many bytes of p do not occur in b.
+func (b *ByteSet) Missing(p *ByteSet) int {
+	return bits.OnesCount64(p[0]&^b[0]) + bits.OnesCount64(p[1]&^b[1]) + bits.OnesCount64(p[2]&^b[2]) + bits.OnesCount64(p[3]&^b[3])
 }
 
 // WordList is a keyword list with the ByteSet of each word, and the words

@@ -335,9 +335,24 @@ func Phrase(s string, have *lex.ByteSet) int {
 // Command reports whether w is a command word, and whether it is a strong
 // one (a tool name that is not also an English word).
 func Command(w string) (strong, known bool) {
+	if len(w) >= 2 && commandPairs[uint16(w[0])<<2|uint16(w[1])>>6]&(1<<(w[1]&63)) == 0 {
+		return false, false // no command starts with these two bytes
+	}
 	strong, known = strongCommands[w]
 	return strong, known
 }
+
+// commandPairs has a bit for the first two bytes of every command word:
+// most words of a long hostile value are no command, and the table says
+// so without hashing them.
+var commandPairs = func() (t [256 * 4]uint64) {
+	for w := range strongCommands {
+		if len(w) >= 2 {
+			t[uint16(w[0])<<2|uint16(w[1])>>6] |= 1 << (w[1] & 63)
+		}
+	}
+	return t
+}()
 
 // SegmentLooksShell reports whether the arguments after a command word, up
 // to the next separator, include a redirect, a variable or a path, as in

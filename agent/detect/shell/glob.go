@@ -34,6 +34,7 @@ func GlobbedFile(s string) int {
 	}
 	// The shell globs words: look for globbed file names only in the
 	// words of p that can be paths, which keeps this linear in the value.
+	lastWord := ""
 	for rest := p; rest != ""; {
 		i := 0
 		for i < len(rest) && !globWordBreak[rest[i]] {
@@ -48,8 +49,16 @@ func GlobbedFile(s string) int {
 		if len(w) < 6 || len(w) > maxGlobWord || strings.IndexByte(w, '/') < 0 || strings.IndexAny(w, "?[") < 0 {
 			continue
 		}
-		for _, f := range globFiles {
-			if len(f) <= len(w) && globIndex(w, f) >= 0 {
+		// A match globs at most three bytes of the file, so the word
+		// holds all but at most three of the file's distinct bytes: a
+		// word of wildcards is no file name.
+		if w == lastWord {
+			continue // a repeated word: it named no file the first time
+		}
+		lastWord = w
+		set := lex.BytesOf(w)
+		for k, f := range globFiles {
+			if len(f) <= len(w) && set.Missing(&globFileSets[k]) <= 3 && globIndex(w, f) >= 0 {
 				return 0
 			}
 		}
@@ -142,46 +151,86 @@ var globFiles = func() (fs []string) {
 	return fs
 }()
 
+// globFileSets are the byte sets of globFiles.
+var globFileSets = lex.BytesOfAll(globFiles)
+
 // globIndex finds f in p where each of p's '?' (at most three, and at
 // least one) matches one byte.
+//
+// A match starts where p holds f's first byte or a wildcard, and holds at
+// most three wildcards, so a word dense with '?' is passed over a window
+// at a time: without bracket classes, p[i:i+len(f)] is the whole window
+// and its count of '?' is kept as the window slides.
 func globIndex(p, f string) int {
+	noClass := strings.IndexByte(p, '[') < 0
+	if noClass && len(p) < len(f) {
+		return -1
+	}
+	q := 0 // '?' in p[i:i+len(f)] while noClass
+	if noClass {
+		q = strings.Count(p[:len(f)], "?")
+	}
 	for i := 0; i < len(p); i++ {
-		wild := 0
-		ok := true
-		j := i
-		for k := 0; k < len(f); k++ {
-			if j >= len(p) {
-				ok = false
-				break
-			}
-			c := p[j]
-			if c == '?' {
-				wild++
-				j++
-				continue
-			}
-			if c == '[' {
-				if e := strings.IndexByte(p[j+1:], ']'); e > 0 {
-					if !bracketMatches(p[j+1:j+1+e], f[k]) {
-						ok = false
-						break
-					}
-					wild++
-					j += e + 2
-					continue
+		if noClass {
+			if i > 0 {
+				if i+len(f) > len(p) {
+					break
+				}
+				if p[i-1] == '?' {
+					q--
+				}
+				if p[i+len(f)-1] == '?' {
+					q++
 				}
 			}
-			if c != f[k] {
-				ok = false
-				break
+			if q == 0 || q > 3 {
+				continue
 			}
-			j++
 		}
-		if ok && wild >= 1 && wild <= 3 {
+		if c := p[i]; c != f[0] && c != '?' && c != '[' {
+			continue
+		}
+		if globAt(p, i, f) {
 			return i
 		}
 	}
 	return -1
+}
+
+// globAt reports whether f matches p from i with one to three wildcards.
+func globAt(p string, i int, f string) bool {
+	wild := 0
+	j := i
+	for k := 0; k < len(f); k++ {
+		if j >= len(p) {
+			return false
+		}
+		c := p[j]
+		if c == '?' {
+			if wild++; wild > 3 {
+				return false // more wildcards than a match may hold
+			}
+			j++
+			continue
+		}
+		if c == '[' {
+			if e := strings.IndexByte(p[j+1:], ']'); e > 0 {
+				if !bracketMatches(p[j+1:j+1+e], f[k]) {
+					return false
+				}
+				if wild++; wild > 3 {
+					return false
+				}
+				j += e + 2
+				continue
+			}
+		}
+		if c != f[k] {
+			return false
+		}
+		j++
+	}
+	return wild >= 1
 }
 
 // systemNames are the names a globbed path component must match for the

@@ -62,7 +62,7 @@ func globbedFileReference(s string) int {
 			continue
 		}
 		for f := range traversal.SensitiveFiles() {
-			if len(f) >= 6 && len(f) <= len(w) && strings.IndexByte(f, '/') >= 0 && globIndex(w, f) >= 0 {
+			if len(f) >= 6 && len(f) <= len(w) && strings.IndexByte(f, '/') >= 0 && globIndexReference(w, f) >= 0 {
 				return 0
 			}
 		}
@@ -101,8 +101,51 @@ func globbedFileReference(s string) int {
 	return -1
 }
 
+// globIndexReference is globIndex before it gave up at a fourth wildcard;
+// it finds f in p where each of p's '?' (at most three, and at
+// least one) matches one byte.
+func globIndexReference(p, f string) int {
+	for i := 0; i < len(p); i++ {
+		wild := 0
+		ok := true
+		j := i
+		for k := 0; k < len(f); k++ {
+			if j >= len(p) {
+				ok = false
+				break
+			}
+			c := p[j]
+			if c == '?' {
+				wild++
+				j++
+				continue
+			}
+			if c == '[' {
+				if e := strings.IndexByte(p[j+1:], ']'); e > 0 {
+					if !bracketMatches(p[j+1:j+1+e], f[k]) {
+						ok = false
+						break
+					}
+					wild++
+					j += e + 2
+					continue
+				}
+			}
+			if c != f[k] {
+				ok = false
+				break
+			}
+			j++
+		}
+		if ok && wild >= 1 && wild <= 3 {
+			return i
+		}
+	}
+	return -1
+}
+
 // corpusLines returns the lines of the project's corpora (attacks, benign
-// and held-out sets), lower-cased as the readings see them.
+// and held-out sets) up to 4 KiB, lower-cased as the readings see them.
 func corpusLines(t *testing.T) []string {
 	t.Helper()
 	var lines []string
@@ -115,7 +158,9 @@ func corpusLines(t *testing.T) []string {
 			return err
 		}
 		for _, l := range strings.Split(string(b), "\n") {
-			if l != "" && !strings.HasPrefix(l, "#") {
+			// the long lines of the external sets cost the reference
+			// seconds; the long values below stand for them
+			if l != "" && !strings.HasPrefix(l, "#") && len(l) <= 4096 {
 				lines = append(lines, strings.ToLower(l))
 			}
 		}
@@ -148,7 +193,7 @@ func globTexts(r *rand.Rand, n int) []string {
 // TestGlobbedFileAgrees checks GlobbedFile against the reference on the
 // corpora, on random glob texts, and on long values of them.
 func TestGlobbedFileAgrees(t *testing.T) {
-	texts := append(corpusLines(t), globTexts(rand.New(rand.NewPCG(3, 5)), 20000)...)
+	texts := append(corpusLines(t), globTexts(rand.New(rand.NewPCG(3, 5)), 5000)...)
 	for _, f := range globFiles {
 		texts = append(texts, strings.Replace(f, string(f[1]), "?", 1), "cat "+strings.Replace(f, string(f[2]), "[x]", 1))
 	}
@@ -158,9 +203,44 @@ func TestGlobbedFileAgrees(t *testing.T) {
 		}
 	}
 	for _, u := range []string{"&amp;%2e%2e/<?+", "<;&amp;%25", "/??/", "/[e]tc/pa??wd ", "?/", "[a]/"} {
-		s := strings.Repeat(u, 4096)
+		s := strings.Repeat(u, 512)
 		if got, want := GlobbedFile(s), globbedFileReference(s); got != want {
-			t.Errorf("GlobbedFile(%q × 4096) = %d, reference %d", u, got, want)
+			t.Errorf("GlobbedFile(%q × 512) = %d, reference %d", u, got, want)
 		}
+	}
+}
+
+// TestGlobIndexAgrees checks globIndex against the reference on words of
+// wildcards, classes and literals around the globbed files.
+func TestGlobIndexAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 17))
+	pieces := []string{"?", "??", "[e]", "[a-z]", "[!x]", "/", "etc", "e", "t", "c", "passwd", "p", "a", "s", "w", "d", "x"}
+	found := 0
+	for n := range 20000 {
+		var b strings.Builder
+		for range 1 + r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		if n%2 == 0 {
+			// a file with one to five of its bytes globbed
+			f := []byte(globFiles[r.IntN(len(globFiles))])
+			for range 1 + r.IntN(5) {
+				f[r.IntN(len(f))] = '?'
+			}
+			b.Write(f)
+		}
+		w := b.String()
+		for _, f := range globFiles {
+			got, want := globIndex(w, f), globIndexReference(w, f)
+			if got != want {
+				t.Fatalf("globIndex(%q, %q) = %d, reference %d", w, f, got, want)
+			}
+			if got >= 0 {
+				found++
+			}
+		}
+	}
+	if found < 1000 {
+		t.Errorf("only %d matches: the words do not exercise globIndex", found)
 	}
 }
