@@ -111,10 +111,25 @@ func matchClose(s string, i int, open, close byte) int {
 // the offset and the function's score.
 func PHPDynamicCall(c *Text) (int, int) {
 	s := c.s
+	openers := 0 // '(' and '[' bytes in a row from i on, while counting down a run
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		if ch != '(' && ch != '[' && ch != '\'' && ch != '"' {
 			continue
+		}
+		if ch == '(' || ch == '[' {
+			if openers == 0 {
+				for k := i; k < len(s) && (s[k] == '(' || s[k] == '['); k++ {
+					openers++
+				}
+			}
+			openers--
+			if openers > maxCodeNesting {
+				// phpCallee would nest past its bound through the
+				// openers that follow and fail: "((((..." costs one
+				// step a byte, not maxCodeNesting.
+				continue
+			}
 		}
 		if ch == '\'' || ch == '"' {
 			// A concatenation of literals: 'sys' . 'tem'.

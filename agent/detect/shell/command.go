@@ -335,6 +335,9 @@ func Phrase(s string, have *lex.ByteSet) int {
 // Command reports whether w is a command word, and whether it is a strong
 // one (a tool name that is not also an English word).
 func Command(w string) (strong, known bool) {
+	if w == "" {
+		return false, false
+	}
 	if len(w) >= 2 && commandPairs[uint16(w[0])<<2|uint16(w[1])>>6]&(1<<(w[1]&63)) == 0 {
 		return false, false // no command starts with these two bytes
 	}
