@@ -169,8 +169,11 @@ func CommandWordAt(s string, i int) (word string, start, end int) {
 	for j < len(s) && (lex.IsWord(s[j]) || s[j] == '/' || s[j] == '.' || s[j] == '-' || s[j] == ':' && j == i+1) {
 		j++
 	}
+	if j == i {
+		return "", start, j // no word: nothing below applies to ""
+	}
 	w := s[i:j]
-	if k := strings.LastIndexAny(w, "/\\"); k >= 0 {
+	if k := max(strings.LastIndexByte(w, '/'), strings.LastIndexByte(w, '\\')); k >= 0 {
 		w = w[k+1:]
 	}
 	w = strings.TrimSuffix(w, ".exe")
