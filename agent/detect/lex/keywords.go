@@ -32,13 +32,22 @@ func (b *ByteSet) Missing(p *ByteSet) int {
 	return bits.OnesCount64(p[0]&^b[0]) + bits.OnesCount64(p[1]&^b[1]) + bits.OnesCount64(p[2]&^b[2]) + bits.OnesCount64(p[3]&^b[3])
 }
 
-// WordList is a keyword list with the ByteSet of each word, and the words
-// filed by their first byte so that a long text is searched for all of
-// them in one pass.
+// WordList is a keyword list with the ByteSet of each word, and bit masks
+// of the words by their first and second bytes so that a long text is
+// searched for all of them in one pass.
 type WordList struct {
 	words []string
 	sets  []ByteSet
-	by    *[256][]wordCandidate // ascending word index; nil for lists too long for one pass
+	pairs *wordPairs // nil for lists too long for one pass
+}
+
+// wordPairs holds, for each byte value, the words (one bit each, in list
+// order) whose first byte it is, and those whose second byte it is or that
+// have no second byte; a word can start at i only if its bit is in
+// first[s[i]] & second[s[i+1]].
+type wordPairs struct {
+	first, second [256]uint64
+	short         uint64 // the one-byte words: all a text's last byte can start
 }
 
 // onePassMin is the text length from which Index searches all the words in
@@ -50,14 +59,20 @@ const onePassMin = 256
 func NewWordList(words ...string) WordList {
 	l := WordList{words: words, sets: BytesOfAll(words)}
 	if len(words) <= 64 { // one bit per word in Index's one pass
-		l.by = new([256][]wordCandidate)
+		p := new(wordPairs)
 		for k, w := range words {
-			c := wordCandidate{k: uint16(k)}
+			bit := uint64(1) << k
+			p.first[w[0]] |= bit
 			if len(w) > 1 {
-				c.second = w[1]
+				p.second[w[1]] |= bit
+				continue
 			}
-			l.by[w[0]] = append(l.by[w[0]], c)
+			p.short |= bit
+			for c := range p.second {
+				p.second[c] |= bit
+			}
 		}
+		l.pairs = p
 	}
 	return l
 }
@@ -68,7 +83,7 @@ func NewWordList(words ...string) WordList {
 // ByteSet of s) are searched for. A long text is read once for all the
 // words, not once per word: what a hostile 1 MiB value costs.
 func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool) (w string, i int) {
-	if len(s) < onePassMin || l.by == nil {
+	if len(s) < onePassMin || l.pairs == nil {
 		return l.indexEach(s, have, ok)
 	}
 	return l.indexOnePass(s, have, ok)
@@ -99,21 +114,31 @@ func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string
 			live |= 1 << k
 		}
 	}
+	p := l.pairs
 	best, at := -1, -1
 	for i := 0; i < len(s) && live != 0; i++ {
-		for _, c := range l.by[s[i]] {
-			bit := uint64(1) << c.k
-			if live&bit == 0 {
-				continue
-			}
-			w := l.words[c.k]
-			if len(w) > 1 && (i+1 == len(s) || s[i+1] != c.second) || !strings.HasPrefix(s[i:], w) {
+		cand := p.first[s[i]] & live
+		if cand == 0 {
+			continue
+		}
+		if i+1 < len(s) {
+			cand &= p.second[s[i+1]]
+		} else {
+			cand &= p.short
+		}
+		for cand != 0 {
+			k := bits.TrailingZeros64(cand)
+			bit := uint64(1) << k
+			cand &^= bit
+			w := l.words[k]
+			if !strings.HasPrefix(s[i:], w) {
 				continue
 			}
 			live &^= bit
 			if ok == nil || ok(i, w) {
-				best, at = int(c.k), i
+				best, at = k, i
 				live &= bit - 1 // only earlier words can come before it
+				cand &= bit - 1
 			}
 		}
 	}
