@@ -101,11 +101,9 @@ func (in *input) detectCmd() {
 		in.emit(CommandInj, "cmdi-expansion", 7, 0, 24)
 		return
 	}
-	for _, w := range [...]string{"$((", "$[", "${!", "${#", "${ifs", "$(<", "<<<"} {
-		if i := strings.Index(raw, w); i >= 0 && (w != "$[" || strings.IndexByte(raw[i:], ']') > 0) {
-			in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)
-			return
-		}
+	if i := shell.ExpansionSyntax(raw, in.lowerBytes()); i >= 0 {
+		in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)
+		return
 	}
 	if i := shell.Expansion(raw); i >= 0 {
 		in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)

@@ -335,6 +335,18 @@ func Phrase(s string, have *lex.ByteSet) int {
 	return i
 }
 
+// expansionWords are expansions only a shell reads: arithmetic, indirect
+// and length expansion, $IFS, reading a file, a here-string.
+var expansionWords = lex.NewWordList("$((", "$[", "${!", "${#", "${ifs", "$(<", "<<<")
+
+// ExpansionSyntax returns the index of the first expansion word (in list
+// order) at its first occurrence in s, "$[" only when a "]" follows it, or
+// -1; have is the byte set of s.
+func ExpansionSyntax(s string, have *lex.ByteSet) int {
+	_, i := expansionWords.Index(s, have, func(i int, w string) bool { return w != "$[" || strings.IndexByte(s[i:], ']') > 0 })
+	return i
+}
+
 // Command reports whether w is a command word, and whether it is a strong
 // one (a tool name that is not also an English word).
 func Command(w string) (strong, known bool) {
