@@ -1,7 +1,8 @@
 // Package dynalite runs npm's dynalite (a DynamoDB implementation in
-// Node.js) for tests: a real server on a free loopback port that the AWS
-// SDK for Go v2 talks to exactly as to DynamoDB. install.sh next to this
-// file installs it (idempotent; .ci/run calls it).
+// Node.js) for tests: a real server on a free loopback port that the
+// agent's own DynamoDB client (fleet.Client) and the AWS SDK for Go v2 talk
+// to exactly as to DynamoDB. install.sh next to this file installs it
+// (idempotent; .ci/run calls it).
 package dynalite
 
 import (
