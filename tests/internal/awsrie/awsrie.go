@@ -348,6 +348,39 @@ func (e *Emulator) RSS(path string) (int64, error) {
 	}
 }
 
+// CPUTime returns the CPU time (user and system, every thread) the
+// emulator's descendant process whose argv[0] is path has used so far. The
+// kernel counts it in clock ticks (10 ms at USER_HZ 100): read it around
+// enough work that a tick does not matter.
+func (e *Emulator) CPUTime(path string) (time.Duration, error) {
+	pid, err := e.PID(path)
+	if err != nil {
+		return 0, err
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces; count fields after it.
+	_, rest, ok := strings.Cut(string(stat), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0, fmt.Errorf("parse /proc/%d/stat: %d fields", pid, len(f))
+	}
+	var ticks int64
+	for _, v := range f[11:13] { // utime, stime (fields 14 and 15)
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("parse /proc/%d/stat: %w", pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * (time.Second / userHZ), nil
+}
+
+// userHZ is the unit of the CPU times in /proc/PID/stat on Linux.
+const userHZ = 100
+
 // PID returns the process id of the emulator's descendant whose argv[0]
 // is path (as the emulator sees it).
 func (e *Emulator) PID(path string) (int, error) {
