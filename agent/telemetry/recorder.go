@@ -54,16 +54,35 @@ type Config struct {
 	Metrics *Metrics
 	// Sink, when set, receives a copy of every record line (Firehose).
 	Sink Sink
-	// Deferred keeps records in memory until WriteDeferred (or Flush)
-	// writes them, so that encoding and writing them (the platform
-	// captures stdout through a pipe) happens after the invocation's
-	// response rather than between the event's arrival and the handler.
-	// At most MaxDeferred wait; the next one writes them all at once.
+	// Deferred takes the writing of allowed events' records off the
+	// invocation's path: they are held in memory and written together,
+	// in one write, once DeferredBatch are held (WriteDue, which the
+	// agent calls after each response) or DeferredDelay after the first
+	// was held, whichever comes first. Every write to stdout costs a
+	// system call and, on the platform's side, a wake-up of whatever
+	// reads the pipe: one per batch instead of one per invocation.
+	// The record of anything else (a block, a would-block in log mode, an
+	// inspection error, a response report) is written at once, after the
+	// records held before it, on the invocation's path: Lambda may
+	// freeze the environment as soon as a response is out, and such a
+	// record must not wait in memory for a thaw that may never come.
+	// At most MaxDeferred are held; the next one writes them all at once.
 	Deferred bool
+	// DeferredDelay bounds how long an allowed record is held; 0 means
+	// DefaultDeferredDelay. A frozen environment runs no timer: what is
+	// held then is written when it thaws, or at SHUTDOWN (Flush).
+	DeferredDelay time.Duration
 }
 
 // MaxDeferred bounds the records a Deferred recorder holds.
 const MaxDeferred = 256
+
+// DeferredBatch is how many held records WriteDue writes together.
+const DeferredBatch = 32
+
+// DefaultDeferredDelay is how long a Deferred recorder holds an allowed
+// event's record at most while the environment runs.
+const DefaultDeferredDelay = 100 * time.Millisecond
 
 // Sink receives encoded record lines. Ship must not block and must copy
 // line if it keeps it.
@@ -78,13 +97,14 @@ type Recorder struct {
 	cfg     Config
 	key     *agentkey.Key
 	redact  *Redactor
-	out     zerolog.Logger
+	lines   *lineWriter
 	done    chan struct{}
 	closeMu sync.Once
 
 	flushMu     sync.Mutex // serialises flushPending
 	deferMu     sync.Mutex
-	deferred    []Record // Config.Deferred: encoded and written by WriteDeferred
+	deferred    []Record    // Config.Deferred: encoded and written by WriteDeferred
+	deferTimer  *time.Timer // writes what is held DeferredDelay after the first
 	mu          sync.Mutex
 	pending     []pendingRecord
 	waiting     bool // a goroutine waits for the key
@@ -104,6 +124,9 @@ func NewRecorder(w io.Writer, key *agentkey.Key, cfg Config) *Recorder {
 	if cfg.MaxPending <= 0 {
 		cfg.MaxPending = DefaultMaxPending
 	}
+	if cfg.DeferredDelay <= 0 {
+		cfg.DeferredDelay = DefaultDeferredDelay
+	}
 	if key == nil {
 		key = agentkey.Ephemeral()
 	}
@@ -111,7 +134,7 @@ func NewRecorder(w io.Writer, key *agentkey.Key, cfg Config) *Recorder {
 		cfg:    cfg,
 		key:    key,
 		redact: NewRedactor(cfg.Headers, cfg.SensitiveNames...),
-		out:    zerolog.New(&lineWriter{w: w, sink: cfg.Sink}),
+		lines:  &lineWriter{w: w, sink: cfg.Sink},
 		done:   make(chan struct{}),
 	}
 }
@@ -131,6 +154,34 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 		l.sink.Ship(p)
 	}
 	return n, err
+}
+
+// writeBatch writes the lines of b to w in one write, and each to the sink.
+func (l *lineWriter) writeBatch(b *lineBatch) error {
+	l.mu.Lock()
+	_, err := l.w.Write(b.buf)
+	l.mu.Unlock()
+	if l.sink != nil {
+		start := 0
+		for _, end := range b.ends {
+			l.sink.Ship(b.buf[start:end])
+			start = end
+		}
+	}
+	return err
+}
+
+// lineBatch collects encoded lines (zerolog writes each event in one
+// Write) for lineWriter.writeBatch.
+type lineBatch struct {
+	buf  []byte
+	ends []int // where each line ends in buf
+}
+
+func (b *lineBatch) Write(p []byte) (int, error) {
+	b.buf = append(b.buf, p...)
+	b.ends = append(b.ends, len(b.buf))
+	return len(p), nil
 }
 
 // Observe records the decision about one event; it implements
@@ -420,30 +471,67 @@ func (r *Recorder) write(p pendingRecord, key []byte, source string) {
 }
 
 func (r *Recorder) writeRecord(rec *Record) {
-	if r.cfg.Deferred {
-		r.deferMu.Lock()
-		r.deferred = append(r.deferred, *rec)
-		full := len(r.deferred) >= MaxDeferred
-		r.deferMu.Unlock()
-		if full {
-			r.WriteDeferred()
-		}
+	if !r.cfg.Deferred {
+		r.writeRecords([]Record{*rec})
 		return
 	}
-	r.out.Log().EmbedObject((*zrecord)(rec)).Send()
+	r.deferMu.Lock()
+	r.deferred = append(r.deferred, *rec)
+	now := urgent(rec) || len(r.deferred) >= MaxDeferred
+	if !now && len(r.deferred) == 1 {
+		if r.deferTimer == nil {
+			r.deferTimer = time.AfterFunc(r.cfg.DeferredDelay, r.WriteDeferred)
+		} else {
+			r.deferTimer.Reset(r.cfg.DeferredDelay)
+		}
+	}
+	r.deferMu.Unlock()
+	if now {
+		r.WriteDeferred()
+	}
 }
 
-// WriteDeferred writes the records a Deferred recorder holds. The agent
-// calls it once an invocation's response (or block response) has been
-// relayed, off the path of any event.
+// urgent reports whether a record is written at once even by a Deferred
+// recorder: anything but an allowed event's decision.
+func urgent(rec *Record) bool {
+	return rec.Kind != KindDecision || rec.Decision != DecisionAllow || rec.Error != ""
+}
+
+// WriteDue writes the records a Deferred recorder holds if a batch is
+// due (DeferredBatch of them). The agent calls it once an invocation's
+// response (or block response) has been relayed, off the path of any
+// event.
+func (r *Recorder) WriteDue() {
+	r.deferMu.Lock()
+	due := len(r.deferred) >= DeferredBatch
+	r.deferMu.Unlock()
+	if due {
+		r.WriteDeferred()
+	}
+}
+
+// WriteDeferred writes every record a Deferred recorder holds, in the
+// order they were observed, in one write.
 func (r *Recorder) WriteDeferred() {
 	r.deferMu.Lock()
 	recs := r.deferred
 	r.deferred = nil
 	r.deferMu.Unlock()
-	for i := range recs {
-		r.out.Log().EmbedObject((*zrecord)(&recs[i])).Send()
+	r.writeRecords(recs)
+}
+
+// writeRecords encodes recs as lines and writes them in one write.
+func (r *Recorder) writeRecords(recs []Record) {
+	if len(recs) == 0 {
+		return
 	}
+	var b lineBatch
+	enc := zerolog.New(&b)
+	for i := range recs {
+		enc.Log().EmbedObject((*zrecord)(&recs[i])).Send()
+	}
+	// stdout is all there is to report a failed write to.
+	_ = r.lines.writeBatch(&b)
 }
 
 // Flush writes every queued record (with the fallback key if the agent key
@@ -462,6 +550,11 @@ func (r *Recorder) Flush(ctx context.Context) error {
 func (r *Recorder) Close(ctx context.Context) error {
 	err := r.Flush(ctx)
 	r.closeMu.Do(func() { close(r.done) })
+	r.deferMu.Lock()
+	if r.deferTimer != nil {
+		r.deferTimer.Stop()
+	}
+	r.deferMu.Unlock()
 	return err
 }
 
