@@ -101,14 +101,15 @@ type Recorder struct {
 	done    chan struct{}
 	closeMu sync.Once
 
-	flushMu     sync.Mutex // serialises flushPending
-	deferMu     sync.Mutex
-	deferred    []Record    // Config.Deferred: encoded and written by WriteDeferred
-	deferTimer  *time.Timer // writes what is held DeferredDelay after the first
-	mu          sync.Mutex
-	pending     []pendingRecord
-	waiting     bool // a goroutine waits for the key
-	keyDeadline bool // KeyWait passed: use the fallback until the key arrives
+	flushMu      sync.Mutex // serialises flushPending
+	deferMu      sync.Mutex
+	deferred     []Record    // Config.Deferred: encoded and written by WriteDeferred
+	deferTimer   *time.Timer // writes what is held DeferredDelay after the first
+	deferWriting bool        // WriteDue's goroutine is on its way
+	mu           sync.Mutex
+	pending      []pendingRecord
+	waiting      bool // a goroutine waits for the key
+	keyDeadline  bool // KeyWait passed: use the fallback until the key arrives
 }
 
 type pendingRecord struct {
@@ -497,16 +498,24 @@ func urgent(rec *Record) bool {
 	return rec.Kind != KindDecision || rec.Decision != DecisionAllow || rec.Error != ""
 }
 
-// WriteDue writes the records a Deferred recorder holds if a batch is
-// due (DeferredBatch of them). The agent calls it once an invocation's
-// response (or block response) has been relayed, off the path of any
-// event.
+// WriteDue starts writing the records a Deferred recorder holds, on a
+// goroutine of its own, if a batch is due (DeferredBatch of them); it
+// never blocks. The agent calls it once an invocation's response (or
+// block response) has been relayed, off the path of any event.
 func (r *Recorder) WriteDue() {
 	r.deferMu.Lock()
-	due := len(r.deferred) >= DeferredBatch
+	due := len(r.deferred) >= DeferredBatch && !r.deferWriting
+	if due {
+		r.deferWriting = true
+	}
 	r.deferMu.Unlock()
 	if due {
-		r.WriteDeferred()
+		go func() {
+			r.WriteDeferred()
+			r.deferMu.Lock()
+			r.deferWriting = false
+			r.deferMu.Unlock()
+		}()
 	}
 }
 

@@ -425,8 +425,9 @@ func (w *writeCounter) Write(p []byte) (int, error) {
 
 // A Deferred recorder writes nothing for allowed events on the
 // invocation's path: their records wait until a batch is due after a
-// response (WriteDue), or Flush, and are then written in order, in one
-// write; never more than MaxDeferred wait.
+// response (WriteDue, which writes it on a goroutine of its own), or
+// Flush, and are then written in order, in one write; never more than
+// MaxDeferred wait.
 func TestDeferredAllowedRecordsAreWrittenInBatches(t *testing.T) {
 	var out writeCounter
 	r := NewRecorder(capture(&out), agentkey.Static(testKey), Config{Deferred: true, SampleAllowed: 1, DeferredDelay: time.Hour})
@@ -447,6 +448,10 @@ func TestDeferredAllowedRecordsAreWrittenInBatches(t *testing.T) {
 		t.Fatalf("%d lines written on the invocation's path, want 0", n)
 	}
 	r.WriteDue()
+	deadline := time.Now().Add(2 * time.Second)
+	for len(out.Lines()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 	lines := out.Lines()
 	if len(lines) != DeferredBatch || out.writes.Load() != 1 {
 		t.Fatalf("a due batch: %d lines in %d writes, want %d in 1", len(lines), out.writes.Load(), DeferredBatch)
