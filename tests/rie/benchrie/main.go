@@ -65,7 +65,8 @@ type sample struct {
 	init          time.Duration
 	cold          time.Duration // the first invocation, init included
 	rss           int64
-	cpu           time.Duration // the extension's CPU time per measured invocation
+	use           awsrie.Usage // the extension's, per measured invocation (times n)
+	n             int
 }
 
 type sizeSpec struct {
@@ -158,10 +159,11 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 	for i, sz := range sizes {
 		payload := rie.Event{Nonce: "bench", Size: sz.size}.JSON()
 		lat := make([]time.Duration, 0, sz.n)
-		var cold, cpu0 time.Duration
+		var cold time.Duration
+		var use0 awsrie.Usage
 		for j := range sz.n + 20 {
 			if j == 20 && s.Process != "" {
-				if cpu0, err = fn.CPUTime(s.Process); err != nil {
+				if use0, err = fn.Usage(s.Process); err != nil {
 					return nil, fmt.Errorf("%s: %w", s.Name, err)
 				}
 			}
@@ -184,11 +186,11 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 		slices.Sort(lat)
 		smp := sample{p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99)}
 		if s.Process != "" && sz.n > 0 {
-			cpu1, err := fn.CPUTime(s.Process)
+			use1, err := fn.Usage(s.Process)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", s.Name, err)
 			}
-			smp.cpu = (cpu1 - cpu0) / time.Duration(sz.n)
+			smp.use, smp.n = use1.Sub(use0), sz.n
 		}
 		if i == 0 {
 			smp.cold = cold
@@ -250,14 +252,21 @@ func deltaMs(d time.Duration) string {
 
 func printLatency(setups []rie.Setup, sizes []sizeSpec, fig map[string]map[string][]sample, runs int) {
 	fmt.Printf("\n### Invoke latency, init and RSS on aws-lambda-rie (medians of %d runs)\n\n", runs)
-	fmt.Println("| setup | event | p50 | p90 | p99 | p50 − direct | p50 − bare proxy | p99 − direct | init | init − bare proxy | first invocation (init included) | RSS | extension CPU per invocation |")
+	fmt.Println("| setup | event | p50 | p90 | p99 | p50 − direct | p50 − bare proxy | p99 − direct | init | init − bare proxy | first invocation (init included) | RSS | extension per invocation: CPU, context switches, read and write system calls |")
 	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	p50 := func(s sample) time.Duration { return s.p50 }
 	p90 := func(s sample) time.Duration { return s.p90 }
 	p99 := func(s sample) time.Duration { return s.p99 }
 	initOf := func(s sample) time.Duration { return s.init }
 	coldOf := func(s sample) time.Duration { return s.cold }
-	cpuOf := func(s sample) time.Duration { return s.cpu }
+	cpuOf := func(s sample) time.Duration { return s.use.CPU / time.Duration(max(s.n, 1)) }
+	per := func(ss []sample, get func(awsrie.Usage) int64) string {
+		vs := make([]float64, len(ss))
+		for i, s := range ss {
+			vs[i] = float64(get(s.use)) / float64(max(s.n, 1))
+		}
+		return fmt.Sprintf("%.1f", median(vs))
+	}
 	for _, sz := range sizes {
 		direct := fig["direct"][sz.name]
 		bare := fig["bare proxy"][sz.name]
@@ -266,7 +275,8 @@ func printLatency(setups []rie.Setup, sizes []sizeSpec, fig map[string]map[strin
 			row := []string{s.Name, sz.name, us(field(ss, p50)), us(field(ss, p90)), us(field(ss, p99)),
 				delta(field(ss, p50) - field(direct, p50)), "—", delta(field(ss, p99) - field(direct, p99)), "", "", "", "", ""}
 			if s.Process != "" {
-				row[12] = us(field(ss, cpuOf))
+				row[12] = us(field(ss, cpuOf)) + ", " + per(ss, func(u awsrie.Usage) int64 { return u.Switches }) + " cs, " +
+					per(ss, func(u awsrie.Usage) int64 { return u.Reads }) + " r, " + per(ss, func(u awsrie.Usage) int64 { return u.Writes }) + " w"
 			}
 			if bare != nil {
 				row[6] = delta(field(ss, p50) - field(bare, p50))
