@@ -107,9 +107,9 @@ type Recorder struct {
 
 	flushMu      sync.Mutex // serialises flushPending
 	deferMu      sync.Mutex
-	deferred     []Record    // Config.Deferred: encoded and written by WriteDeferred
-	deferTimer   *time.Timer // writes what is held DeferredDelay after the first
-	deferWriting bool        // WriteDue's goroutine is on its way
+	deferred     []heldRecord // Config.Deferred: built, encoded and written by WriteDeferred
+	deferTimer   *time.Timer  // writes what is held DeferredDelay after the first
+	deferWriting bool         // WriteDue's goroutine is on its way
 	mu           sync.Mutex
 	pending      []pendingRecord
 	waiting      bool // a goroutine waits for the key
@@ -203,13 +203,14 @@ func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *
 	if d == nil {
 		return
 	}
-	rec := r.build(d, req)
+	observed := time.Now()
+	trigger, decision := recordTrigger(d, req), recordDecision(d)
 	if m := r.cfg.Metrics; m != nil {
 		classes := make([]string, 0, len(d.Signals))
 		for _, s := range d.Signals {
 			classes = append(classes, string(s.Class))
 		}
-		m.AddDecision(rec.Trigger, rec.Decision, classes, d.Duration)
+		m.AddDecision(trigger, decision, classes, d.Duration)
 		var counted []policy.ReasonKind
 		for _, rs := range d.Reasons {
 			if !rs.Kind.AbuseControl() || slices.Contains(counted, rs.Kind) {
@@ -219,8 +220,8 @@ func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *
 			// What the control asked for, as the event was decided: a
 			// block in log mode is logged only.
 			action := string(rs.Action)
-			if action == DecisionBlock && rec.Decision != DecisionBlock {
-				action = rec.Decision
+			if action == DecisionBlock && decision != DecisionBlock {
+				action = decision
 			}
 			m.AddControl(string(rs.Kind), action)
 		}
@@ -228,9 +229,22 @@ func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *
 			m.Count(MetricShadowDiffers)
 		}
 	}
-	if !r.wanted(&rec) {
+	if !r.wanted(decision, d.Error != "", d.RequestID) {
 		return
 	}
+	if r.cfg.Deferred && decision == DecisionAllow && d.Error == "" && small(req) {
+		// An allowed event's record is built when it is written, off
+		// the invocation's path (scrubbing headers and query is most of
+		// a record's cost), from a copy of the decision: its slices are
+		// the caller's once this returns. The request is not changed
+		// after inspection. The key must be known now, else the record
+		// takes the path that waits for it.
+		if key, src, ok := r.key.Get(); ok {
+			r.hold(heldRecord{d: copyDecision(d), req: req, at: observed, key: key, keySource: src}, false)
+			return
+		}
+	}
+	rec := r.build(d, req, observed)
 	var source, user string
 	if req != nil {
 		source, user = req.SourceIP, userID(req.Claims)
@@ -238,9 +252,53 @@ func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *
 	r.emit(pendingRecord{rec: rec, source: source, user: user})
 }
 
+// maxHeldRequest bounds the body of a request held until its record is
+// built: a held request keeps its event's body alive, and a batch of 6 MB
+// events must not hold a function's memory. Larger events' records are
+// built at once (their inspection costs far more anyway).
+const maxHeldRequest = 64 << 10
+
+// small reports whether req may be held until its record is built.
+func small(req *event.Request) bool {
+	return req == nil || (len(req.Body) <= maxHeldRequest && len(req.Records) == 0 && len(req.RawQuery)+len(req.Path) <= maxHeldRequest)
+}
+
+// recordTrigger is the trigger a record names: the decision's, else the
+// request's.
+func recordTrigger(d *policy.Decision, req *event.Request) string {
+	if d.Trigger == "" && req != nil {
+		return string(req.Trigger)
+	}
+	return string(d.Trigger)
+}
+
+// recordDecision is the decision a record names.
+func recordDecision(d *policy.Decision) string {
+	if d.Outcome == "" {
+		return DecisionAllow
+	}
+	return string(d.Outcome)
+}
+
+// copyDecision copies what build reads of d, so that the copy shares no
+// slice with it.
+func copyDecision(d *policy.Decision) *policy.Decision {
+	c := *d
+	c.Body = nil
+	c.Reasons = slices.Clone(d.Reasons)
+	c.Shadow = slices.Clone(d.Shadow)
+	c.Signals = slices.Clone(d.Signals)
+	c.RuleIDs = slices.Clone(d.RuleIDs)
+	c.Labels = slices.Clone(d.Labels)
+	c.DropRecords = slices.Clone(d.DropRecords)
+	c.EventKeys = slices.Clone(d.EventKeys)
+	c.ShadowDiff = slices.Clone(d.ShadowDiff)
+	return &c
+}
+
 // wanted applies the level and the sampling of allowed events.
-func (r *Recorder) wanted(rec *Record) bool {
-	if rec.Decision != DecisionAllow || rec.Error != "" {
+func (r *Recorder) wanted(decision string, failed bool, requestID string) bool {
+	if decision != DecisionAllow || failed {
 		return true
 	}
 	if r.cfg.Level > zerolog.InfoLevel {
@@ -254,12 +312,13 @@ func (r *Recorder) wanted(rec *Record) bool {
 		return false
 	}
 	h := fnv.New32a()
-	h.Write([]byte(rec.RequestID))
+	h.Write([]byte(requestID))
 	return float64(h.Sum32()%1_000_000) < rate*1_000_000
 }
 
-func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
-	start := time.Now().Add(-d.Duration)
+// build makes the record of d, observed at observed.
+func (r *Recorder) build(d *policy.Decision, req *event.Request, observed time.Time) Record {
+	start := observed.Add(-d.Duration)
 	sc := r.redact.ForRequest(req)
 	rec := Record{
 		Message:          "lambdawaf decision",
@@ -466,23 +525,63 @@ func (r *Recorder) flushPending(deadline bool) {
 }
 
 func (r *Recorder) write(p pendingRecord, key []byte, source string) {
+	rec := pseudonymised(p, key, source)
+	r.writeRecord(&rec)
+}
+
+// pseudonymised is p's record with its source and user pseudonymised
+// with key, whose origin is source.
+func pseudonymised(p pendingRecord, key []byte, source string) Record {
 	rec := p.rec
 	rec.Source = Pseudonym(key, SourcePrefix, p.source)
 	rec.User = Pseudonym(key, UserPrefix, p.user)
 	if rec.Source != "" || rec.User != "" {
 		rec.PseudonymKey = source
 	}
-	r.writeRecord(&rec)
+	return rec
+}
+
+// heldRecord is a record a Deferred recorder holds: built, or, for an
+// allowed event, still to be built from a copy of its decision.
+type heldRecord struct {
+	rec Record
+	// d, when set, is built into rec at write time, with req, at and the
+	// key known when it was observed.
+	d         *policy.Decision
+	req       *event.Request
+	at        time.Time
+	key       []byte
+	keySource string
+}
+
+// record returns the held record, built if it was not.
+func (r *Recorder) record(h *heldRecord) *Record {
+	if h.d == nil {
+		return &h.rec
+	}
+	p := pendingRecord{rec: r.build(h.d, h.req, h.at)}
+	if h.req != nil {
+		p.source, p.user = h.req.SourceIP, userID(h.req.Claims)
+	}
+	h.rec = pseudonymised(p, h.key, h.keySource)
+	h.d, h.req = nil, nil
+	return &h.rec
 }
 
 func (r *Recorder) writeRecord(rec *Record) {
 	if !r.cfg.Deferred {
-		r.writeRecords([]Record{*rec})
+		r.writeRecords([]heldRecord{{rec: *rec}})
 		return
 	}
+	r.hold(heldRecord{rec: *rec}, urgent(rec))
+}
+
+// hold keeps h for a later write, or writes every held record now when
+// h is urgent or the bound is reached; the first held arms the timer.
+func (r *Recorder) hold(h heldRecord, urgent bool) {
 	r.deferMu.Lock()
-	r.deferred = append(r.deferred, *rec)
-	now := urgent(rec) || len(r.deferred) >= MaxDeferred
+	r.deferred = append(r.deferred, h)
+	now := urgent || len(r.deferred) >= MaxDeferred
 	if !now && len(r.deferred) == 1 {
 		if r.deferTimer == nil {
 			r.deferTimer = time.AfterFunc(r.cfg.DeferredDelay, r.WriteDeferred)
@@ -534,14 +633,14 @@ func (r *Recorder) WriteDeferred() {
 }
 
 // writeRecords encodes recs as lines and writes them in one write.
-func (r *Recorder) writeRecords(recs []Record) {
+func (r *Recorder) writeRecords(recs []heldRecord) {
 	if len(recs) == 0 {
 		return
 	}
 	var b lineBatch
 	enc := zerolog.New(&b)
 	for i := range recs {
-		enc.Log().EmbedObject((*zrecord)(&recs[i])).Send()
+		enc.Log().EmbedObject((*zrecord)(r.record(&recs[i]))).Send()
 	}
 	// stdout is all there is to report a failed write to.
 	_ = r.lines.writeBatch(&b)

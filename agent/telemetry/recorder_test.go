@@ -456,8 +456,21 @@ func TestDeferredAllowedRecordsAreWrittenInBatches(t *testing.T) {
 	if len(lines) != DeferredBatch || out.writes.Load() != 1 {
 		t.Fatalf("a due batch: %d lines in %d writes, want %d in 1", len(lines), out.writes.Load(), DeferredBatch)
 	}
-	if rec := decode(t, lines[0]); rec["rule_ids"].([]any)[0] != "allow-health" || rec["request_id"] != "req-0" {
+	// Built at write time, the record is the one built on the path would
+	// be: the decision as it was observed, the request scrubbed, the
+	// source pseudonymised with the key.
+	rec := decode(t, lines[0])
+	if rec["rule_ids"].([]any)[0] != "allow-health" || rec["request_id"] != "req-0" {
 		t.Errorf("first line %v: out of order, or the record shares the decision's slice", rec)
+	}
+	var direct syncBuffer
+	NewRecorder(capture(&direct), agentkey.Static(testKey), Config{SampleAllowed: 1}).
+		ObserveRequest(context.Background(), allowDecision("req-0"), plantedRequest())
+	want := decode(t, direct.Lines()[0])
+	delete(rec, "time")
+	delete(want, "time")
+	if !reflect.DeepEqual(rec, want) {
+		t.Errorf("record built at write time differs from one built at once:\n got %v\nwant %v", rec, want)
 	}
 	if rec := decode(t, lines[DeferredBatch-1]); rec["request_id"] != "req-last" {
 		t.Errorf("last line is %v, want req-last: records out of order", rec["request_id"])
