@@ -106,6 +106,7 @@ type Recorder struct {
 	closeMu sync.Once
 
 	flushMu      sync.Mutex // serialises flushPending
+	writeMu      sync.Mutex // serialises WriteDeferred
 	deferMu      sync.Mutex
 	deferred     []heldRecord // Config.Deferred: built, encoded and written by WriteDeferred
 	deferTimer   *time.Timer  // writes what is held DeferredDelay after the first
@@ -625,6 +626,10 @@ func (r *Recorder) WriteDue() {
 // WriteDeferred writes every record a Deferred recorder holds, in the
 // order they were observed, in one write.
 func (r *Recorder) WriteDeferred() {
+	// One writer at a time, so that batches taken in order are written
+	// in order.
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
 	r.deferMu.Lock()
 	recs := r.deferred
 	r.deferred = nil
