@@ -54,8 +54,10 @@ type Config struct {
 	Metrics *Metrics
 	// Sink, when set, receives a copy of every record line (Firehose).
 	Sink Sink
-	// Deferred takes the writing of allowed events' records off the
-	// invocation's path: they are held in memory and written together,
+	// Deferred takes the building and writing of allowed events' records
+	// off the invocation's path: they are held in memory (a copy of the
+	// decision and the request, built into a record at write time, when
+	// the key is known and the event is small) and written together,
 	// in one write, once DeferredBatch are held (WriteDue, which the
 	// agent calls after each response) or DeferredDelay after the first
 	// was held, whichever comes first. Every write to stdout costs a
