@@ -78,5 +78,5 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	stop := func(ctx context.Context) error {
 		return errors.Join(fw.WaitShadows(ctx), tel.Shutdown(ctx))
 	}
-	return withTestHooks(fw, cfg.getenv, log), stop, tel.WriteDeferred, nil
+	return withTestHooks(fw, cfg.getenv, log), stop, tel.WriteDue, nil
 }
