@@ -58,7 +58,7 @@ func OptionsFor(p *policy.Policy, o Options) Options {
 		o.Thresholds = append(o.Thresholds, Threshold{ID: t.ID, Blocked: t.Blocked, Within: t.Within, FlagFor: t.FlagFor})
 	}
 	for _, c := range p.Counters() {
-		o.Counters = append(o.Counters, Threshold{ID: c.ID, Blocked: c.Threshold, Within: c.Window, FlagFor: c.HoldFor, Prefix: c.Prefix})
+		o.Counters = append(o.Counters, Threshold{ID: c.ID, Blocked: c.Threshold, Within: c.Window, FlagFor: c.HoldFor, Prefix: c.Prefix, Ratio: c.Of})
 	}
 	o.ReadFlags = true
 	return o

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/policy"
 	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
 
@@ -48,6 +49,12 @@ type Threshold struct {
 	// Prefix is the pseudonym prefix of a counter's keys (Options.Counters
 	// only; thresholds take their sources' prefixes).
 	Prefix string
+	// Ratio, when its Share is above 0, makes a counter (Options.Counters
+	// only) a share of another counter of Options.Counters (Ratio.Counter):
+	// it holds a key only once its total reaches Blocked and Share of the
+	// other's total, which reaches Ratio.Min (an error ratio's errors of
+	// its requests).
+	Ratio policy.RatioOf
 }
 
 // Source is who a request came from, as pseudonymised: Prefix is
@@ -112,6 +119,9 @@ type State struct {
 	o Options
 	// firstCounter is the index in o.Thresholds of o.Counters[0].
 	firstCounter int
+	// isWhole marks, by index in o.Thresholds, the counters a ratio
+	// counter is a share of.
+	isWhole []bool
 
 	mu       sync.Mutex
 	counters map[counterKey]*counter

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -122,7 +123,7 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.shared = shared
-	var ops, reports []op
+	var ops, reports, wholes []op
 	for k, c := range s.counters {
 		window, _ := s.windowOf(k)
 		current := now.UnixNano() / int64(window)
@@ -137,7 +138,11 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 		}
 		o := op{k: k, c: c, delta: c.debt}
 		if k.threshold >= 0 {
-			if o.delta > 0 {
+			switch {
+			case o.delta == 0:
+			case s.isWhole[k.threshold]:
+				wholes = append(wholes, o)
+			default:
 				reports = append(reports, o)
 			}
 			continue // chosen below, by urgency
@@ -157,7 +162,37 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 		o.expires = time.Unix(0, (k.window+2)*int64(window)).Add(time.Second)
 		ops = append(ops, o)
 	}
-	return append(ops, s.mostUrgent(reports, key)...)
+	ops = append(ops, s.mostUrgent(reports, key)...)
+	return append(ops, s.mostWanted(wholes, key)...)
+}
+
+// maxWholeReports bounds the reports of counters that ratios divide by
+// (an error ratio's requests per route) in one sync. They are reported
+// apart from the other threshold counters, never queued behind them: a
+// ratio judged against a whole that other environments have not reported
+// would cross too early.
+const maxWholeReports = 32
+
+// mostWanted takes the at most maxWholeReports reports of wholes, those
+// whose key already has errors (a ratio counter in the same window) first,
+// and clears their debt. s.mu is held.
+func (s *State) mostWanted(reports []op, key []byte) []op {
+	if len(reports) > maxWholeReports {
+		share := func(o *op) int64 {
+			for i, t := range s.o.Thresholds {
+				if t.Ratio.Share > 0 && s.firstCounter+t.Ratio.Counter == o.k.threshold {
+					_, value, _ := strings.Cut(o.k.key, "\x00")
+					if c, ok := s.counters[counterKey{limit: -1, threshold: i, key: t.Prefix + "\x00" + value, window: o.k.window}]; ok {
+						return c.total + c.debt
+					}
+				}
+			}
+			return 0
+		}
+		slices.SortFunc(reports, func(a, b op) int { return cmp.Compare(share(&b), share(&a)) })
+		reports = reports[:maxWholeReports]
+	}
+	return s.taken(reports, key)
 }
 
 // maxReports bounds the threshold counters one sync reports. An attack
@@ -179,6 +214,12 @@ func (s *State) mostUrgent(reports []op, key []byte) []op {
 		slices.SortFunc(reports, func(a, b op) int { return cmp.Compare(urgency(&b), urgency(&a)) })
 		reports = reports[:maxReports]
 	}
+	return s.taken(reports, key)
+}
+
+// taken clears the debt of the threshold reports a sync makes and names
+// their items. s.mu is held.
+func (s *State) taken(reports []op, key []byte) []op {
 	for i := range reports {
 		o := &reports[i]
 		o.c.debt = 0
@@ -236,6 +277,7 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 	var firstErr error
 	flags := s.pending
 	s.pending = map[string]time.Time{}
+	var ratios []*op // judged once every total of the sync is in
 	for i := range ops {
 		o := &ops[i]
 		c := o.c
@@ -250,7 +292,9 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 		c.total, c.synced = o.total, true
 		if o.k.threshold >= 0 {
 			t := s.o.Thresholds[o.k.threshold]
-			if o.total >= t.Blocked {
+			if t.Ratio.Share > 0 {
+				ratios = append(ratios, o)
+			} else if o.total >= t.Blocked {
 				flags[o.pseudonym] = now.Add(t.FlagFor)
 			}
 			continue
@@ -263,7 +307,28 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 			c.tokens += granted
 		}
 	}
+	for _, o := range ratios {
+		t := s.o.Thresholds[o.k.threshold]
+		if t.Ratio.Crossed(o.total, s.wholeOf(o.k, t), t.Blocked) {
+			flags[o.pseudonym] = now.Add(t.FlagFor)
+		}
+	}
 	return flags, firstErr
+}
+
+// wholeOf is the count of the counter ratio counter k is a share of, for
+// k's key and window: the fleet's total as last read (this sync's, when
+// it reported too) plus what this environment has not reported yet.
+// s.mu is held.
+func (s *State) wholeOf(k counterKey, t Threshold) int64 {
+	i := s.firstCounter + t.Ratio.Counter
+	_, value, _ := strings.Cut(k.key, "\x00")
+	w := counterKey{limit: -1, threshold: i, key: s.o.Thresholds[i].Prefix + "\x00" + value, window: k.window}
+	c, ok := s.counters[w]
+	if !ok {
+		return 0
+	}
+	return c.total + c.debt
 }
 
 // noteHealth enters or leaves the degraded state and logs it at most once

@@ -41,6 +41,32 @@ type Counter struct {
 	// which blocks every request of the source (action flag); other
 	// prefixes hold only what the counter's section checks.
 	Prefix string
+	// Of, when its Share is above 0, makes the counter a ratio's errors:
+	// a key is held only when its count also reaches Share of its count
+	// in counter Of in the same window, and that count reaches Min.
+	Of RatioOf
+}
+
+// RatioOf is the other side of a ratio counter: the counter (an index
+// into Policy.Counters) that counts the whole the counter's events are a
+// share of, the share that holds the key, and the fewest events of the
+// whole for the share to count.
+type RatioOf struct {
+	Counter int
+	Share   float64
+	Min     int64
+}
+
+// Crossed reports whether n events of a key, out of whole, hold it for a
+// counter whose threshold is threshold.
+func (r RatioOf) Crossed(n, whole, threshold int64) bool {
+	if n < threshold {
+		return false
+	}
+	if r.Share <= 0 {
+		return true
+	}
+	return whole >= r.Min && float64(n) >= r.Share*float64(whole)
 }
 
 // Counters returns the policy's abuse counters, in the order
@@ -108,9 +134,21 @@ func (l *localCounters) Count(counter int, key string, now time.Time) {
 		lc.window, lc.n = w, 0
 	}
 	lc.n++
-	if lc.n >= c.Threshold && !now.Before(lc.until) {
+	if !now.Before(lc.until) && c.Of.Crossed(lc.n, l.whole(c, key, w), c.Threshold) {
 		lc.until = now.Add(c.HoldFor)
 	}
+}
+
+// whole is the count of key in window w of the counter c is a ratio of;
+// 0 when c is no ratio. l.mu is held.
+func (l *localCounters) whole(c *Counter, key string, w int64) int64 {
+	if c.Of.Share <= 0 {
+		return 0
+	}
+	if lc, ok := l.count[localKey{c.Of.Counter, key}]; ok && lc.window == w {
+		return lc.n
+	}
+	return 0
 }
 
 // prune forgets keys neither held nor counted in their current window;
