@@ -191,11 +191,13 @@ func (er *errorRatio) route(ev *Evaluation) (string, bool) {
 }
 
 // firstSight reports whether this environment has not yet recorded the
-// crossing that holds route until until, and remembers it.
-func (er *errorRatio) firstSight(route string, until time.Time) bool {
+// crossing that holds route until until, and remembers it. A hold that is
+// extended (the errors go on, and each sync that reads them crossed sets
+// the hold again) is the same crossing.
+func (er *errorRatio) firstSight(route string, now, until time.Time) bool {
 	er.mu.Lock()
 	defer er.mu.Unlock()
-	if er.recorded[route].Equal(until) {
+	if now.Before(er.recorded[route]) {
 		return false
 	}
 	if len(er.recorded) >= maxRatioCrossings {
@@ -217,7 +219,7 @@ func (p *Policy) checkErrorRatios(ev *Evaluation) {
 			continue
 		}
 		if until, count, held := ac.Held(er.errors, route, ev.now); held {
-			if er.firstSight(route, until) {
+			if er.firstSight(route, ev.now, until) {
 				ev.addReason(Reason{Kind: ReasonErrorRatio, ID: er.id, Action: Log, Record: -1,
 					Message: "route's share of error answers crossed the ratio: recorded once per crossing",
 					Count:   count, Threshold: er.minErrors, Window: er.within.String(), RetryAfter: retryAfterSeconds(until.Sub(ev.now))}, nil)
