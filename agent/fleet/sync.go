@@ -38,6 +38,7 @@ type op struct {
 func (s *State) Sync(ctx context.Context) error {
 	key, shared := s.o.Key()
 	now := s.o.Now()
+	s.noteCap(now)
 	ops := s.collect(key, shared, now)
 	if !shared {
 		return nil // count locally until the shared key has loaded
@@ -160,6 +161,7 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 		}
 		o.pseudonym = pseudonymOf(key, k)
 		o.expires = time.Unix(0, (k.window+2)*int64(window)).Add(time.Second)
+		c.inFlight = true
 		ops = append(ops, o)
 	}
 	ops = append(ops, s.mostUrgent(reports, key)...)
@@ -223,6 +225,7 @@ func (s *State) taken(reports []op, key []byte) []op {
 	for i := range reports {
 		o := &reports[i]
 		o.c.debt = 0
+		o.c.inFlight = true
 		window, _ := s.windowOf(o.k)
 		o.pseudonym = pseudonymOf(key, o.k)
 		o.expires = time.Unix(0, (o.k.window+2)*int64(window)).Add(time.Second)
@@ -281,6 +284,7 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 	for i := range ops {
 		o := &ops[i]
 		c := o.c
+		c.inFlight = false
 		c.credit = 0
 		if o.err != nil {
 			if firstErr == nil {
@@ -329,6 +333,30 @@ func (s *State) wholeOf(k counterKey, t Threshold) int64 {
 		return 0
 	}
 	return c.total + c.debt
+}
+
+// noteCap reports what the key cap did since the last sync: to OnEvict
+// every time, to the log at most once per LogEvery.
+func (s *State) noteCap(now time.Time) {
+	s.mu.Lock()
+	evicted, untracked := s.evicted, s.untracked
+	s.evicted, s.untracked = 0, 0
+	s.full = false // this sync reports: counters become evictable
+	logNow := (evicted > 0 || untracked > 0) && (s.capLog.IsZero() || now.Sub(s.capLog) >= s.o.LogEvery)
+	if logNow {
+		s.capLog = now
+	}
+	s.mu.Unlock()
+	if evicted == 0 && untracked == 0 {
+		return
+	}
+	if s.o.OnEvict != nil {
+		s.o.OnEvict(evicted, untracked)
+	}
+	if logNow {
+		s.o.Logger.Warn().Int("evicted", evicted).Int("untracked", untracked).Int("cap", s.maxKeys).
+			Msg("fleet state key cap reached: least recently used counters evicted (their counts are the table's; holds are kept); untracked events of new keys were not counted")
+	}
 }
 
 // noteHealth enters or leaves the degraded state and logs it at most once

@@ -88,16 +88,26 @@ func (p *Policy) abuse() AbuseCounters {
 	return p.local
 }
 
-// maxLocalKeys bounds the keys localCounters tracks; it starts over when
-// full, which forgets counts (never holds).
+// maxLocalKeys bounds the keys localCounters tracks. When it is full, keys
+// whose window has passed go first, then the least recently used tenth of
+// the others that are not held (EvictLeastRecent); a held key is never
+// evicted, so an attacker spraying new keys cannot flush a hold. Evictions,
+// and events of new keys that found the store full of holds (untracked),
+// are counted (CounterStats).
 const maxLocalKeys = 50000
 
 // localCounters are AbuseCounters in one environment's memory.
 type localCounters struct {
 	counters []Counter
 
-	mu    sync.Mutex
-	count map[localKey]*localCount
+	mu        sync.Mutex
+	count     map[localKey]*localCount
+	evicted   int64 // keys evicted at the cap
+	untracked int64 // events of new keys not counted: the store was full of holds
+	// fullUntil is when makeRoom may look again after it found every key
+	// held: a store full of holds would otherwise cost a pass over every
+	// key for each new one.
+	fullUntil time.Time
 }
 
 type localKey struct {
@@ -109,6 +119,7 @@ type localCount struct {
 	window int64 // the window n counts in
 	n      int64
 	until  time.Time // held until
+	used   int64     // Unix nanoseconds of the key's last event
 }
 
 func newLocalCounters(cs []Counter) *localCounters {
@@ -124,12 +135,14 @@ func (l *localCounters) Count(counter int, key string, now time.Time) {
 	k := localKey{counter, key}
 	lc, ok := l.count[k]
 	if !ok {
-		if len(l.count) >= maxLocalKeys {
-			l.prune(now)
+		if len(l.count) >= maxLocalKeys && (now.Before(l.fullUntil) || !l.makeRoom(now)) {
+			l.untracked++
+			return
 		}
 		lc = &localCount{window: w}
 		l.count[k] = lc
 	}
+	lc.used = now.UnixNano()
 	if lc.window != w {
 		lc.window, lc.n = w, 0
 	}
@@ -151,9 +164,11 @@ func (l *localCounters) whole(c *Counter, key string, w int64) int64 {
 	return 0
 }
 
-// prune forgets keys neither held nor counted in their current window;
-// when that frees nothing, it starts over. l.mu is held.
-func (l *localCounters) prune(now time.Time) {
+// makeRoom forgets keys neither held nor counted in their current window,
+// then, when that is not enough, the least recently used tenth of the keys
+// not held; false when every key is held. l.mu is held.
+func (l *localCounters) makeRoom(now time.Time) bool {
+	before := len(l.count)
 	for k, lc := range l.count {
 		if now.Before(lc.until) {
 			continue
@@ -163,8 +178,34 @@ func (l *localCounters) prune(now time.Time) {
 		}
 	}
 	if len(l.count) >= maxLocalKeys {
-		clear(l.count)
+		EvictLeastRecent(l.count, func(lc *localCount) (int64, bool) { return lc.used, now.Before(lc.until) })
 	}
+	l.evicted += int64(before - len(l.count))
+	if len(l.count) >= maxLocalKeys {
+		l.fullUntil = now.Add(time.Second)
+		return false
+	}
+	return true
+}
+
+// CounterStats are what a counter store's key cap did: keys evicted to
+// make room, and events of new keys left uncounted because every key
+// tracked was held.
+type CounterStats struct {
+	Evicted, Untracked int64
+}
+
+// CounterStats reports what the key cap of this environment's abuse
+// counters did since the policy's counters were made (they outlive
+// reloads that keep them). Zero when the shared state counts them.
+func (p *Policy) CounterStats() CounterStats {
+	l := p.local
+	if l == nil {
+		return CounterStats{}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return CounterStats{Evicted: l.evicted, Untracked: l.untracked}
 }
 
 // Held implements AbuseCounters.
