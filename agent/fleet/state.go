@@ -143,7 +143,7 @@ type State struct {
 	// not tried again for each new key until the next sync has reported.
 	full bool
 	// maxKeys is maxCounters (smaller in tests).
-	maxKeys int
+	maxKeys  int
 	pending  map[string]time.Time // pseudonym → until: flags to write
 	degraded bool
 	lastLog  time.Time
