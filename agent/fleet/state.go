@@ -154,6 +154,9 @@ type State struct {
 	flags   map[string]time.Time // pseudonym → until, as last read
 	flagKey []byte               // the key the pseudonyms were made with
 
+	goodMu sync.Mutex
+	good   knownGood
+
 	// cache holds recent sources' pseudonyms (for flagKey), so the flag
 	// check costs a map lookup rather than an HMAC per request.
 	cacheMu sync.Mutex

@@ -99,6 +99,9 @@ func (s *State) Sync(ctx context.Context) error {
 		}
 		s.flags, s.flagKey = m, key
 		s.flagsMu.Unlock()
+		if err := s.publishGood(ctx, key, now); err != nil {
+			firstErr = errors.Join(firstErr, err)
+		}
 	}
 	s.noteHealth(firstErr, now)
 	return firstErr
