@@ -30,14 +30,28 @@ func (offline) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*d
 	panic(errOffline)
 }
 
+// hotPathDoc is the login function's policy with an error ratio on the
+// login route too, whose every answer (401) counts as an error and which
+// never crosses: each invocation feeds all three of its counters.
+const hotPathDoc = policyDoc + `
+errorRatios:
+  - id: login-errors
+    routes: [POST /login]
+    status: [4xx, 5xx]
+    ratio: 0.99
+    minRequests: 1000000000
+    within: 1m
+    sources: 1000000
+`
+
 // hotPathFirewall is the login function's firewall with (counted) or
-// without the logins and responses sections, on fleet state whose table
-// is never reached.
+// without the logins, responses and errorRatios sections, on fleet state
+// whose table is never reached.
 func hotPathFirewall(tb testing.TB, counted bool) *firewall.Firewall {
 	tb.Helper()
 	doc := "mode: block\n"
 	if counted {
-		doc = policyDoc
+		doc = hotPathDoc
 	}
 	p, err := policy.Parse([]byte(doc), "hot.yaml")
 	if err != nil {
@@ -93,7 +107,7 @@ func invoke(tb testing.TB, fw *firewall.Firewall, ev []byte) {
 
 // TestLoginCountersAddAtMostFiveMicrosecondsPerInvocation compares the
 // median invocation (event judged, response shown to the filters) of a
-// login route with the logins and responses sections against the same
+// login route with the logins, responses and errorRatios sections against the same
 // invocation without them, alternating so both see the same machine.
 // No attempt is held: thresholds are far (each user and source fails
 // once or twice), so every invocation pays the full counting.
@@ -116,7 +130,7 @@ func TestLoginCountersAddAtMostFiveMicrosecondsPerInvocation(t *testing.T) {
 	slices.Sort(dp)
 	slices.Sort(dc)
 	p, c := dp[n/2], dc[n/2]
-	figure(t, "invocation p50 without counters %v, with logins and responses counters %v: +%v (budget 5µs)", p, c, c-p)
+	figure(t, "invocation p50 without counters %v, with logins, responses and error-ratio counters %v: +%v (budget 5µs)", p, c, c-p)
 	if c-p > 5*time.Microsecond {
 		t.Errorf("the counters add %v to the median invocation, budget 5µs", c-p)
 	}
