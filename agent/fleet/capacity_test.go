@@ -33,10 +33,10 @@ func TestKeyCapEvictsLeastRecentAndKeepsWhatIsOwed(t *testing.T) {
 		}
 	}
 	owed := Source{Prefix: "resp_", Value: "192.0.2.1"}
-	has := func(limit, threshold int, key string) bool {
+	has := func(limit, threshold int, prefix, key string) bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		_, ok := s.counters[counterKey{limit: limit, threshold: threshold, key: key, window: now.UnixNano() / int64(time.Minute)}]
+		_, ok := s.counters[counterKey{limit: limit, threshold: threshold, prefix: prefix, key: key, window: now.UnixNano() / int64(time.Minute)}]
 		return ok
 	}
 
@@ -56,10 +56,10 @@ func TestKeyCapEvictsLeastRecentAndKeepsWhatIsOwed(t *testing.T) {
 	if evicted < 2000 || untracked != 0 {
 		t.Errorf("after %d keys: %d evicted, %d untracked; want at least 2000 evicted and none untracked", maxKeys+10000, evicted, untracked)
 	}
-	if !has(0, -1, "steady") {
+	if !has(0, -1, "", "steady") {
 		t.Error("the key in steady use was evicted")
 	}
-	if has(0, -1, "flood-0") {
+	if has(0, -1, "", "flood-0") {
 		t.Error("the least recent key is still tracked")
 	}
 	if n := len(s.counters); n > maxKeys {
@@ -78,7 +78,7 @@ func TestKeyCapEvictsLeastRecentAndKeepsWhatIsOwed(t *testing.T) {
 	if untracked == 0 {
 		t.Error("new keys beyond a cap full of owed counts were not reported untracked")
 	}
-	if !has(-1, s.firstCounter, owed.Prefix+"\x00"+owed.Value) {
+	if !has(-1, s.firstCounter, owed.Prefix, owed.Value) {
 		t.Error("a counter owing its count to the table was evicted")
 	}
 	if s.CounterTotal(0, owed) != 1 {

@@ -29,7 +29,7 @@ func (s *State) CounterTotal(counter int, src Source) int64 {
 	i := s.firstCounter + counter
 	t := s.o.Thresholds[i]
 	now := s.o.Now()
-	k := counterKey{limit: -1, threshold: i, key: src.Prefix + "\x00" + src.Value, window: now.UnixNano() / int64(t.Within)}
+	k := counterKey{limit: -1, threshold: i, prefix: src.Prefix, key: src.Value, window: now.UnixNano() / int64(t.Within)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.counters[k]

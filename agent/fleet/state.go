@@ -167,10 +167,12 @@ type State struct {
 const maxCachedPseudonyms = 10000
 
 // counterKey names one counter: a limit's key in one window, or a
-// threshold's source in one window (threshold ≥ 0).
+// threshold's source in one window (threshold ≥ 0; prefix is then the
+// source's pseudonym prefix). The prefix is a field of its own, not part
+// of key, so that counting builds no string.
 type counterKey struct {
 	limit, threshold int
-	key              string
+	prefix, key      string
 	window           int64
 }
 
@@ -363,10 +365,9 @@ func (s *State) Blocked(threshold int, src Source) {
 	}
 	t := s.o.Thresholds[threshold]
 	now := s.o.Now()
-	key := src.Prefix + "\x00" + src.Value
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.counter(counterKey{limit: -1, threshold: threshold, key: key, window: now.UnixNano() / int64(t.Within)}, now); c != nil {
+	if c := s.counter(counterKey{limit: -1, threshold: threshold, prefix: src.Prefix, key: src.Value, window: now.UnixNano() / int64(t.Within)}, now); c != nil {
 		c.debt++
 		c.admitted++
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -186,8 +185,7 @@ func (s *State) mostWanted(reports []op, key []byte) []op {
 		share := func(o *op) int64 {
 			for i, t := range s.o.Thresholds {
 				if t.Ratio.Share > 0 && s.firstCounter+t.Ratio.Counter == o.k.threshold {
-					_, value, _ := strings.Cut(o.k.key, "\x00")
-					if c, ok := s.counters[counterKey{limit: -1, threshold: i, key: t.Prefix + "\x00" + value, window: o.k.window}]; ok {
+					if c, ok := s.counters[counterKey{limit: -1, threshold: i, prefix: t.Prefix, key: o.k.key, window: o.k.window}]; ok {
 						return c.total + c.debt
 					}
 				}
@@ -266,11 +264,7 @@ func (s *State) want(c *counter, now time.Time, limit int64) int64 {
 // values) under the "key_" prefix.
 func pseudonymOf(key []byte, k counterKey) string {
 	if k.threshold >= 0 {
-		for i := 0; i < len(k.key); i++ {
-			if k.key[i] == 0 {
-				return telemetry.Pseudonym(key, k.key[:i], k.key[i+1:])
-			}
-		}
+		return telemetry.Pseudonym(key, k.prefix, k.key)
 	}
 	return telemetry.Pseudonym(key, "key_", k.key)
 }
@@ -329,8 +323,7 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 // s.mu is held.
 func (s *State) wholeOf(k counterKey, t Threshold) int64 {
 	i := s.firstCounter + t.Ratio.Counter
-	_, value, _ := strings.Cut(k.key, "\x00")
-	w := counterKey{limit: -1, threshold: i, key: s.o.Thresholds[i].Prefix + "\x00" + value, window: k.window}
+	w := counterKey{limit: -1, threshold: i, prefix: s.o.Thresholds[i].Prefix, key: k.key, window: k.window}
 	c, ok := s.counters[w]
 	if !ok {
 		return 0
