@@ -61,7 +61,7 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 		}
 		parts++
 		cd := parseHeaderParams(p.Header.Get("Content-Disposition"))
-		name := p.FormName()
+		name := cd.formName() // p.FormName(), without parsing the header again
 		ploc := loc + "." + name
 		if !w.emit(ploc, name, name, true) {
 			return
