@@ -19,9 +19,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Kind is the kind of a token.
@@ -441,29 +441,14 @@ func AppendUnquote(dst, raw []byte) []byte {
 }
 
 // UnquoteString is AppendUnquote into a new string: one allocation and no
-// copy from a byte slice (a body of megabytes is one string).
+// copy from a byte slice (a body of megabytes is one string). The value
+// is never longer than raw, so the buffer never grows.
 func UnquoteString(raw []byte) string {
-	var b strings.Builder
-	b.Grow(len(raw))
-	var tmp [8]byte
-	for i := 0; i < len(raw); {
-		if raw[i] != '\\' {
-			j := len(raw)
-			if k := bytes.IndexByte(raw[i+1:], '\\'); k >= 0 {
-				j = i + 1 + k
-			}
-			b.Write(raw[i:j])
-			i = j
-			continue
-		}
-		e, next, ok := appendEscape(tmp[:0], raw, i)
-		if !ok {
-			break
-		}
-		b.Write(e)
-		i = next
+	if len(raw) == 0 {
+		return ""
 	}
-	return b.String()
+	b := AppendUnquote(make([]byte, 0, len(raw)), raw)
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is not kept
 }
 
 // appendEscape appends the value of the escape at raw[i] (a backslash)
