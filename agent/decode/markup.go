@@ -47,6 +47,9 @@ func (w *walker) walkMultipart(body string, boundaries []string, loc string, dep
 func (w *walker) walkParts(body, boundary, loc string, depth int) {
 	mr := multipart.NewReader(strings.NewReader(body), boundary)
 	parts := 0
+	// the locations of the last part's name: a body of many parts under
+	// one name does not build them again for every part
+	var lastName, ploc, fnLoc string
 	for !w.stop {
 		p, err := mr.NextPart()
 		if err != nil {
@@ -62,7 +65,9 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 		parts++
 		cd := parseHeaderParams(p.Header.Get("Content-Disposition"))
 		name := cd.formName() // p.FormName(), without parsing the header again
-		ploc := loc + "." + name
+		if parts == 1 || name != lastName {
+			lastName, ploc, fnLoc = name, loc+"."+name, loc+"."+name+".filename"
+		}
 		if !w.emit(ploc, name, name, true) {
 			return
 		}
@@ -75,10 +80,10 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 		// FileName strips directories, ../ tricks live there), RFC 2231
 		// decoded (filename*=UTF-8''..%2F..%2Fetc), duplicated
 		for _, fn := range cd.get("filename") {
-			w.expand(ploc+".filename", name, fn, depth)
+			w.expand(fnLoc, name, fn, depth)
 			// and its base name, which most parsers hand out instead
 			if i := strings.LastIndexAny(fn, `/\`); i >= 0 && i+1 < len(fn) {
-				w.expand(ploc+".filename", name, fn[i+1:], depth)
+				w.expand(fnLoc, name, fn[i+1:], depth)
 			}
 		}
 		if ct := p.Header.Get("Content-Type"); ct != "" {
