@@ -50,6 +50,10 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 	// the locations of the last part's name: a body of many parts under
 	// one name does not build them again for every part
 	var lastName, ploc, fnLoc string
+	// each small part is read into one reused buffer and kept as a
+	// string of its exact length (io.ReadAll allocated 512 bytes for a
+	// part of 6); a large one keeps the buffer it was read into
+	var buf bytes.Buffer
 	for !w.stop {
 		p, err := mr.NextPart()
 		if err != nil {
@@ -90,7 +94,15 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 			w.expand(ploc+".content-type", name, ct, depth)
 		}
 		remaining := w.lim.MaxBytes - w.bytes
-		data, err := io.ReadAll(io.LimitReader(p, int64(remaining)+1))
+		buf.Reset()
+		_, err = buf.ReadFrom(io.LimitReader(p, int64(remaining)+1))
+		var data string
+		if buf.Len() > 4<<10 {
+			// a large part: keep the buffer itself, not a copy
+			data, buf = stringOf(buf.Bytes()), bytes.Buffer{}
+		} else {
+			data = buf.String()
+		}
 		if err != nil {
 			w.issue(MalformedMultipart, ploc)
 		}
@@ -102,9 +114,9 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 		case len(data) == 0:
 		case pct == "" && p.Header.Get("Content-Encoding") == "":
 			// a plain form field
-			w.expand(ploc, name, stringOf(data), depth)
+			w.expand(ploc, name, data, depth)
 		default:
-			w.walkBody(stringOf(data), pct, p.Header.Get("Content-Encoding"), ploc, depth+1)
+			w.walkBody(data, pct, p.Header.Get("Content-Encoding"), ploc, depth+1)
 		}
 	}
 }
