@@ -424,9 +424,19 @@ func (s *Scanner) Skip(t Token) error {
 func AppendUnquote(dst, raw []byte) []byte {
 	for i := 0; i < len(raw); {
 		if raw[i] != '\\' {
-			j := len(raw)
-			if k := bytes.IndexByte(raw[i+1:], '\\'); k >= 0 {
-				j = i + 1 + k
+			// the run up to the next escape: a short one by hand (a JSON
+			// body in an event escapes every quote), a long one by
+			// IndexByte
+			j := i + 1
+			for j < len(raw) && j < i+16 && raw[j] != '\\' {
+				j++
+			}
+			if j == i+16 {
+				if k := bytes.IndexByte(raw[j:], '\\'); k >= 0 {
+					j += k
+				} else {
+					j = len(raw)
+				}
 			}
 			dst = append(dst, raw[i:j]...)
 			i = j
