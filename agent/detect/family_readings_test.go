@@ -40,6 +40,31 @@ func TestTemplateCalls(t *testing.T) {
 	})
 }
 
+// TestTemplateStatementsAndSource checks the expression a statement tag
+// evaluates and values that are nothing but template source.
+func TestTemplateStatementsAndSource(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"loop over the config's items", q("name", "{% for key, value in config.iteritems() %}"), "ssti-expression", "ssti-expression"},
+		{"set from a class walk", q("name", "{% set x = [].__class__ %}"), "ssti-expression", "ssti-expression"},
+		{"smarty condition calls a function", q("name", "{if system('id')}{/if}"), "ssti-expression", "ssti-expression"},
+		{"smarty arithmetic", q("name", "{7*7}"), "ssti-expression", "ssti-expression"},
+		{"a block tag alone", q("name", "{% block body %}"), "ssti-directive", "ssti-directive"},
+		{"handlebars block closers", q("name", "{{/with}}"), "ssti-directive", "ssti-directive"},
+		{"html around template expressions", q("name", "<dt>{{ key|e }}</dt>"), "ssti-directive", "ssti-directive"},
+		{"EL implicit object", q("name", "${applicationScope}"), "ssti-expression", "ssti-expression"},
+		{"python special attribute", q("name", "{{ cycler.__dict__ }}"), "ssti-expression", "ssti-expression"},
+		{"underscore spelt in hex", q("name", `{{ request['\x5f\x5fclass\x5f\x5f'] }}`), "ssti-expression", "ssti-expression"},
+		{"freemarker api built-in", q("name", "${object?api.getClass()}"), "ssti-expression", "ssti-expression"},
+		{"function constructor", q("name", `{{range.constructor("return global.process")()}}`), "ssti-expression", "ssti-expression"},
+		{"loop over a variable", body("tpl", "{% for item in items %}{{ item }}{% endfor %} lists them"), "", ""},
+		{"template named in a sentence", body("doc", "Jinja docs: {% for item in items %}{{ item }}{% endfor %}"), "", ""},
+		{"a placeholder alone", q("name", "{{name}}"), "", ""},
+		{"two placeholders", q("fmt", "{{firstName}} {{lastName}}"), "", ""},
+		{"e-mail template with text", body("tpl", "<p>Hello {{ name }}</p>"), "", ""},
+		{"a javascript object with a product", body("code", "{ width: 2 * 3 }"), "", ""},
+	})
+}
+
 // TestEdgeSideIncludes checks ESI elements beside SSI directives.
 func TestEdgeSideIncludes(t *testing.T) {
 	runLevelCases(t, []levelCase{

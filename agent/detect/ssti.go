@@ -60,6 +60,10 @@ func (in *input) detectSSTI() {
 			}
 		}
 	}
+	if template.Source(strings.TrimSpace(s)) {
+		in.emit(SSTI, "ssti-directive", 7, 0, 32)
+		return
+	}
 	if i := template.Polyglot(s); i >= 0 {
 		in.emit(SSTI, "ssti-expression", 7, i, i+32)
 		return
@@ -118,8 +122,18 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 				sc = 6
 			}
 		}
+		sc = max(sc, template.Statement(w))
 	case "{":
 		// Smarty: {php}, {system('id')}, {$smarty.version}
+		if strings.IndexByte(w, '*') > 0 && strings.Trim(w, "0123456789*'\" ") == "" && sc == 8 {
+			// Smarty prints {7*7} as 49; no data is a product of literals
+			break
+		}
+		if strings.HasPrefix(w, "if ") && template.BareCall(w[len("if "):]) {
+			// Smarty evaluates the condition: {if system('id')}{/if}
+			sc = 8
+			break
+		}
 		if !(strings.HasPrefix(w, "php") || strings.HasPrefix(w, "$smarty") || strings.HasPrefix(w, "system(") || strings.HasPrefix(w, "self::") || strings.HasPrefix(w, "literal") || strings.HasPrefix(w, "smarty_internal")) {
 			return false
 		}
