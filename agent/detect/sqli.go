@@ -38,7 +38,7 @@ func (in *input) judgeSQLi() bool {
 	}
 	if !m.plain() || m.has(bColon) {
 		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) && !mathProse(in.text, m, fp) &&
-			!strayWhen(in.lower(), m) && !quotedStatement(in.text, m, fp) {
+			!strayWhen(in.lower(), m) && !quotedStatement(in.text, m, fp) && !(m.has(bDQuote) && jsonMembers(in.text)) {
 			if score := libinjectionScore(in.lower()); score > 0 {
 				in.emit(SQLi, "sqli-libinjection", score, 0, len(in.text))
 				return len(in.dst) > n
@@ -90,9 +90,13 @@ func libinjectionFalsePositive(s string, m mask, fp string) bool {
 	if fp == "nc" && !m.has(bQuote|bDQuote|bBacktick) {
 		return true
 	}
-	// Prose with parentheses, "One quarter (24%) of people ...": many
-	// words, nothing to break out of a literal with, no SQL keyword.
-	if strings.Count(s, " ") >= 6 && !m.has(bQuote|bDQuote|bBacktick|bSemi|bHash|bEq|bLT|bGT) && !strings.Contains(s, "--") && !strings.Contains(s, "/*") && !sqlKeywordIn(s) {
+	// Prose with parentheses, "One quarter (24%) of people ..." or a
+	// list of manual pages "ascii(7), charsets(7), utf-8(7)": words,
+	// nothing to break out of a literal with, no operator, no SQL
+	// keyword. A short value must also do without SQL's logic ("1 or
+	// 1", "1) and (2"): in a numeric context those words are the
+	// injection.
+	if n := strings.Count(s, " "); (n >= 6 || n >= 2 && !sqlReservedWordIn(strings.ToLower(s))) && !m.has(bQuote|bDQuote|bBacktick|bSemi|bHash|bEq|bLT|bGT) && !strings.Contains(s, "--") && !strings.Contains(s, "/*") && !sqlKeywordIn(s) {
 		return true
 	}
 	// No letters and nothing to break out with: phone numbers "(03) 9876
@@ -784,4 +788,24 @@ func sqlWholeCall(s string) bool {
 		}
 	}
 	return digits
+}
+
+// sqlReservedWordIn reports whether lower-cased s has a word (a run of
+// letters) that SQL reserves (sqlReserved).
+func sqlReservedWordIn(s string) bool {
+	for i := 0; i < len(s); {
+		if !isAlpha(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isAlpha(s[j]) {
+			j++
+		}
+		if sqlReserved[s[i:j]] {
+			return true
+		}
+		i = j
+	}
+	return false
 }
