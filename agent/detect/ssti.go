@@ -60,6 +60,10 @@ func (in *input) detectSSTI() {
 			}
 		}
 	}
+	if i := razorImplicit(s); i >= 0 {
+		in.emit(SSTI, "ssti-expression", 9, i, i+32)
+		return
+	}
 	if template.Source(strings.TrimSpace(s)) {
 		in.emit(SSTI, "ssti-directive", 7, 0, 32)
 		return
@@ -146,7 +150,12 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 		if sc < 8 && strings.Count(w, "`") >= 2 {
 			sc = 8
 		}
+		// lodash's template exposes the library as _
+		if sc < 6 && strings.HasPrefix(w, "_.") {
+			sc = 6
+		}
 	case "{{":
+		sc = max(sc, template.GoAction(w))
 		if sc == 0 && (strings.HasPrefix(w, "#with") || strings.HasPrefix(w, "#each") && hasCtor || strings.Contains(w, "lookup ") && hasCtor) {
 			sc = 7
 		}
@@ -157,3 +166,40 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 	}
 	return false
 }
+
+// razorImplicit finds a Razor implicit expression, "@" then a dotted name
+// (@System.Diagnostics.Process.Start("cmd.exe")), that reaches the
+// operating system or the class loader (template.Evidence 9), and returns
+// its offset or -1. An address (user@example.com) has a word before its
+// "@"; a handle or a decorator names nothing Evidence scores 9. Like the
+// unclosed openers, only the first few candidates are judged, which keeps
+// a value of many "@a." linear.
+func razorImplicit(s string) int {
+	judged := 0
+	for off := 0; off < len(s) && judged < maxUnclosedTemplates; {
+		i := strings.IndexByte(s[off:], '@')
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 1
+		if i > 0 && (isWord(s[i-1]) || s[i-1] == '.') || i+1 >= len(s) || !isAlpha(s[i+1]) {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && isWord(s[j]) {
+			j++
+		}
+		if j >= len(s) || s[j] != '.' {
+			continue // a handle, @home; Razor's reach is a member
+		}
+		judged++
+		if template.Evidence(s[i+1:min(len(s), i+1+maxRazorExpression)]) >= 9 {
+			return i
+		}
+	}
+	return -1
+}
+
+// maxRazorExpression bounds the text after "@" razorImplicit reads.
+const maxRazorExpression = 256

@@ -33,9 +33,9 @@ func Evidence(e string) int {
 		// spelt in hex to slip one past a filter
 		return 9
 	}
-	for _, w := range [...]string{"?api", "?eval", "?interpret", "''.", `"".`} {
+	for _, w := range [...]string{"?api", "?eval", "?interpret", "''.", `"".`, "[].", "{}."} {
 		// Freemarker's built-ins that reach Java or evaluate a string;
-		// a member of an empty string literal probes the language
+		// a member of an empty literal probes the language
 		if strings.Contains(e, w) {
 			return 8
 		}
@@ -91,7 +91,8 @@ func Evidence(e string) int {
 //   - calls chained on a call's result, which walk the object graph:
 //     ${pagecontext.request.getsession().setattribute("admin",true)},
 //     ${class.getclassloader()};
-//   - a filter computing on literals, Django's {{364|add:733}}.
+//   - a filter computing on literals, Django's {{364|add:733}};
+//   - an object constructed, ${new File("/etc/passwd").text}.
 //
 // A template that prints data calls helpers on variables, not on these.
 func Calls(e string) int {
@@ -129,6 +130,17 @@ func Calls(e string) int {
 		}
 		if strings.HasPrefix(e[i+1:], "get") && strings.HasPrefix(e[j:], "()") && strings.Contains(e[i+1:j], "class") {
 			return 8 // class.getclassloader()
+		}
+	}
+	if i := strings.Index(e, "new "); i >= 0 && (i == 0 || !lex.IsWord(e[i-1])) {
+		// an object constructed, ${new File("/etc/passwd").text}: a
+		// template that prints data has its objects handed to it
+		j := i + len("new ")
+		for j < len(e) && (lex.IsWord(e[j]) || e[j] == '.') {
+			j++
+		}
+		if j > i+len("new ") && j < len(e) && e[j] == '(' {
+			return 8
 		}
 	}
 	if i := strings.Index(e, "|add:"); i > 0 && lex.IsDigit(e[i-1]) && i+5 < len(e) && lex.IsDigit(e[i+5]) {

@@ -126,3 +126,39 @@ func BareCall(e string) bool {
 	}
 	return k > 0 && lex.IsAlpha(e[0]) && k < len(e) && e[k] == '('
 }
+
+// goBuiltins are the functions Go's text/template predefines for every
+// template; the probes of a Go template apply them to literals.
+var goBuiltins = [...]string{"printf", "print", "println", "html", "js", "urlquery", "call", "index", "slice", "len"}
+
+// GoAction scores a Go text/template action body w (lower-cased, between
+// "{{" and "}}", trimmed): the dot alone prints the whole data the
+// template was handed (6); a predefined function applied to a string
+// literal, {{printf "%s" "ssti"}}, and the define and template actions
+// that name a template are the language itself, not data printed (7).
+func GoAction(w string) int {
+	if w == "." {
+		return 6
+	}
+	k := 0
+	for k < len(w) && lex.IsAlpha(w[k]) {
+		k++
+	}
+	if k == 0 || k >= len(w) || w[k] != ' ' {
+		return 0
+	}
+	a := lex.SkipSpace(w, k)
+	if a >= len(w) || w[a] != '"' && w[a] != '`' {
+		return 0
+	}
+	name := w[:k]
+	if name == "define" || name == "template" || name == "block" {
+		return 7
+	}
+	for _, b := range goBuiltins {
+		if name == b {
+			return 7
+		}
+	}
+	return 0
+}

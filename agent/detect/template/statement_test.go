@@ -62,3 +62,22 @@ func TestDunder(t *testing.T) {
 		}
 	}
 }
+
+func TestGoAction(t *testing.T) {
+	for _, c := range []struct {
+		w    string
+		want int
+	}{
+		{".", 6},
+		{`printf "%s" "ssti"`, 7},
+		{`html "ssti"`, 7},
+		{`define "t1"`, 7},
+		{".title", 0},
+		{`t "welcome"`, 0},
+		{"range .items", 0},
+	} {
+		if got := GoAction(c.w); got != c.want {
+			t.Errorf("GoAction(%q) = %d, want %d", c.w, got, c.want)
+		}
+	}
+}
