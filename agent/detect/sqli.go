@@ -368,8 +368,13 @@ func afterBreakout(s string, t []tok, numeric bool) (off, end, score int, ok boo
 		if t[1].k == tWord && len(t) > 2 && t[2].k == tLParen && sqlFunc(t[1].text(s)) > 0 {
 			return t[0].start, t[2].end, 8, true
 		}
-		if t[1].k == tLParen && len(t) > 2 && (t[2].text(s) == "select" || isOperand(t[2], s)) {
-			if t[2].text(s) == "select" || len(t) > 3 && isComparison(t[3], s) {
+		// or/and followed by a query, bare or parenthesised: "' or
+		// (exists)", "'or select *"
+		if w := t[1].text(s); w == "select" || w == "exists" {
+			return t[0].start, t[1].end, 8, true
+		}
+		if t[1].k == tLParen && len(t) > 2 && (t[2].text(s) == "select" || t[2].text(s) == "exists" || isOperand(t[2], s)) {
+			if t[2].text(s) == "select" || t[2].text(s) == "exists" || len(t) > 3 && isComparison(t[3], s) {
 				return t[0].start, t[2].end, 8, true
 			}
 		}
@@ -420,6 +425,14 @@ func afterBreakout(s string, t []tok, numeric bool) (off, end, score int, ok boo
 	case tComment:
 		if numeric && len(t) == 1 {
 			return 0, 0, 0, false
+		}
+	case tLParen:
+		// a subquery opened right after the literal: "' (select top 1",
+		// its first item one only SQL writes
+		if len(t) > 2 && t[1].text(s) == "select" {
+			if a := t[2]; a.text(s) == "top" || a.text(s) == "*" || a.k == tVar || a.k == tLParen || a.k == tNum || a.k == tWord && sqlFunc(a.text(s)) > 0 {
+				return t[0].start, t[2].end, 8, true
+			}
 		}
 	case tWord:
 		w := t[0].text(s)

@@ -134,8 +134,10 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 			break
 		}
 		if strings.HasPrefix(w, "if ") && template.BareCall(w[len("if "):]) {
-			// Smarty evaluates the condition: {if system('id')}{/if}
-			sc = 8
+			// Smarty evaluates the condition: {if system('id')}{/if};
+			// below 8, so the grammar of the call (SQL's length(...)
+			// in an ODBC escape) is read as well
+			sc = 7
 			break
 		}
 		if !(strings.HasPrefix(w, "php") || strings.HasPrefix(w, "$smarty") || strings.HasPrefix(w, "system(") || strings.HasPrefix(w, "self::") || strings.HasPrefix(w, "literal") || strings.HasPrefix(w, "smarty_internal")) {
@@ -170,8 +172,10 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 // razorImplicit finds a Razor implicit expression, "@" then a dotted name
 // (@System.Diagnostics.Process.Start("cmd.exe")), that reaches the
 // operating system or the class loader (template.Evidence 9), and returns
-// its offset or -1. An address (user@example.com) has a word before its
-// "@"; a handle or a decorator names nothing Evidence scores 9. Like the
+// its offset or -1. Razor opens a span at the start of a value, after a
+// blank or after a tag: an address (user@example.com) has a word before
+// its "@", OGNL's static calls ("(@java.lang.Runtime@") a parenthesis;
+// a handle or a decorator names nothing Evidence scores 9. Like the
 // unclosed openers, only the first few candidates are judged, which keeps
 // a value of many "@a." linear.
 func razorImplicit(s string) int {
@@ -183,8 +187,8 @@ func razorImplicit(s string) int {
 		}
 		i += off
 		off = i + 1
-		if i > 0 && (isWord(s[i-1]) || s[i-1] == '.') || i+1 >= len(s) || !isAlpha(s[i+1]) {
-			continue
+		if i > 0 && !isSpace(s[i-1]) && s[i-1] != '>' || i+1 >= len(s) || !isAlpha(s[i+1]) {
+			continue // Razor opens a code span in text or after a tag
 		}
 		j := i + 1
 		for j < len(s) && isWord(s[j]) {
