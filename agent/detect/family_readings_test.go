@@ -11,6 +11,9 @@ func TestNoSQLObjectKeysAndShellCalls(t *testing.T) {
 		{"shell statements chained", q("id", "db.injection.insert({success:1});return 1;"), "nosql-js", "nosql-js"},
 		{"price with a colon", body("note", "Total: $50: paid in full"), "", ""},
 		{"db in a sentence", body("note", "Call db.users.find() from the shell to list them"), "", ""},
+		{"where function answer fixed", q("id", "0;return true"), "nosql-js", "nosql-js"},
+		{"where expression whole", q("id", "this.password.match(/.*/)"), "nosql-js", "nosql-js"},
+		{"c code returning an integer", body("doc", "if (fd < 0) { perror(\"open\"); return 1; }"), "", ""},
 	})
 }
 
