@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -92,7 +93,7 @@ type input struct {
 	sc        *scratch
 	lower_    string
 	hasLow    bool
-	lowSet    byteSet // the bytes of lower_, once hasLowSet
+	lowSet    lex.ByteSet // the bytes of lower_, once hasLowSet
 	hasLowSet bool
 	dst       []Signal
 	base      int // signals of this value start at dst[base]
@@ -112,10 +113,10 @@ func (in *input) lower() string {
 	return in.lower_
 }
 
-// lowerBytes returns the byteSet of lower(), built once per input.
-func (in *input) lowerBytes() *byteSet {
+// lowerBytes returns the byte set of lower(), built once per input.
+func (in *input) lowerBytes() *lex.ByteSet {
 	if !in.hasLowSet {
-		in.lowSet = bytesOf(in.lower())
+		in.lowSet = lex.BytesOf(in.lower())
 		in.hasLowSet = true
 	}
 	return &in.lowSet

@@ -1,6 +1,10 @@
 package detect
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/code"
+)
 
 // TestNoSQLObjectKeysAndShellCalls checks the unquoted operator keys of
 // the Mongo shell and $where clauses, and chained shell statements.
@@ -110,8 +114,8 @@ func TestInjectedStatements(t *testing.T) {
 		s    string
 		want int
 	}{{";exit(md5('x'));#", 0}, {"'.exit(md5('x'));//", 1}, {"a;b(c);", 1}, {"x.y(z);", -1}, {";exit(", -1}, {";1(2);", -1}} {
-		if got := injectedStatement(c.s); got != c.want {
-			t.Errorf("injectedStatement(%q) = %d, want %d", c.s, got, c.want)
+		if got := code.InjectedStatement(c.s); got != c.want {
+			t.Errorf("code.InjectedStatement(%q) = %d, want %d", c.s, got, c.want)
 		}
 	}
 }

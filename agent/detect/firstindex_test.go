@@ -1,11 +1,14 @@
 package detect
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/traversal"
 )
 
-// findByWord is the reference for firstIndex.find: each word in list
+// findByWord is the reference for lex.FirstIndex.Find: each word in list
 // order, at its leftmost accepted occurrence.
 func findByWord(words []string, p string, ok func(string, int, string) bool) (k, at int) {
 	for k, f := range words {
@@ -36,6 +39,7 @@ func TestFirstIndexAgrees(t *testing.T) {
 		"/etc/hosts.allow", "/etc/hostsx /etc/hosts", "=/etc/group", "id_rsa", "..;/etc/passwd", "/.aws/credentials.bak",
 	}
 	// every name alone, after a slash, and glued to letters
+	sensitiveFiles := slices.Collect(traversal.SensitiveFiles())
 	for _, f := range sensitiveFiles {
 		texts = append(texts, f, "/"+f, "x"+f+"y", "a/"+f+"/b", f+"-")
 	}
@@ -44,12 +48,16 @@ func TestFirstIndexAgrees(t *testing.T) {
 	}
 	texts = append(texts, "sqlmap and nikto", "nikto and sqlmap", "nuclei nuclei", "zgrabzgrab", "masscan-ng/1")
 	for _, s := range texts {
-		k1, at1 := sensitiveFileIndex.find(s, fileBoundary)
-		k2, at2 := findByWord(sensitiveFiles[:], s, fileBoundary)
-		if k1 != k2 || at1 != at2 {
-			t.Errorf("sensitive files in %q: %d at %d, want %d at %d", s, k1, at1, k2, at2)
+		at1, end1 := traversal.SensitiveFile(s)
+		k2, at2 := findByWord(sensitiveFiles, s, traversal.FileBoundary)
+		end2 := -1
+		if k2 >= 0 {
+			end2 = at2 + len(sensitiveFiles[k2])
 		}
-		k1, at1 = attackToolIndex.find(s, nil)
+		if at1 != at2 || end1 != end2 {
+			t.Errorf("sensitive files in %q: [%d,%d), want [%d,%d)", s, at1, end1, at2, end2)
+		}
+		k1, at1 := attackToolIndex.Find(s, nil)
 		k2, at2 = findByWord(attackTools[:], s, nil)
 		if k1 != k2 || at1 != at2 {
 			t.Errorf("attack tools in %q: %d at %d, want %d at %d", s, k1, at1, k2, at2)

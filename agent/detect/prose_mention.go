@@ -1,6 +1,11 @@
 package detect
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
+	"github.com/lambdawaf/lambdawaf/agent/detect/traversal"
+)
 
 // Developers and customers write about files, commands and queries: a
 // support ticket says "the log file /var/log/cleanup.log stays empty", a
@@ -47,8 +52,8 @@ func pathInCommand(p string, fo int) bool {
 	for o > 0 && strings.IndexByte(";|&`(\n", p[o-1]) < 0 {
 		o--
 	}
-	w, _, we := cmdWordAt(p, o)
-	if _, known := strongCommands[w]; !known || !wordEnds(p, we) || we > ts {
+	w, _, we := shell.CommandWordAt(p, o)
+	if _, known := shell.Command(w); !known || !shell.WordEnds(p, we) || we > ts {
 		return false
 	}
 	prev := ""
@@ -73,10 +78,10 @@ func pathInCommand(p string, fo int) bool {
 	for e < len(p) && !isSpace(p[e]) {
 		e++
 	}
-	if o, _ := findSensitiveFile(p[:fo]); o >= 0 {
+	if o, _ := traversal.SensitiveFile(p[:fo]); o >= 0 {
 		return true
 	}
-	after, _ := findSensitiveFile(p[e:])
+	after, _ := traversal.SensitiveFile(p[e:])
 	return after >= 0
 }
 
@@ -165,7 +170,7 @@ var spanInterpreters = map[string]bool{
 // sh, timeout 60 sh, env FOO=1 sh). An option's argument is the one word
 // after it that is no command of interest itself.
 func spanCommandWord(s string, i int) string {
-	w, _, we := cmdWordAt(s, i)
+	w, _, we := shell.CommandWordAt(s, i)
 	for n := 0; n < 4 && commandPrefixes[w]; n++ {
 		k := skipSpace(s, we)
 		for steps := 0; k < len(s) && steps < 8; steps++ {
@@ -177,7 +182,7 @@ func spanCommandWord(s string, i int) string {
 			switch {
 			case a != "" && a[0] == '-':
 				k = skipSpace(s, e)
-				if aw, _, ae := cmdWordAt(s, k); k < len(s) && s[k] != '-' && !spanCommands[aw] && !commandPrefixes[aw] {
+				if aw, _, ae := shell.CommandWordAt(s, k); k < len(s) && s[k] != '-' && !spanCommands[aw] && !commandPrefixes[aw] {
 					k = skipSpace(s, ae) // the option's argument
 				}
 				continue
@@ -187,7 +192,7 @@ func spanCommandWord(s string, i int) string {
 			}
 			break
 		}
-		w, _, we = cmdWordAt(s, k)
+		w, _, we = shell.CommandWordAt(s, k)
 	}
 	return w
 }

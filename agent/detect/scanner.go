@@ -2,6 +2,8 @@ package detect
 
 import (
 	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
 // attackTools appear in the User-Agent of attack tools and vulnerability
@@ -22,14 +24,14 @@ var attackTools = [...]string{
 var researchScanners = map[string]bool{"censysinspect": true, "expanse": true, "netsystemsresearch": true, "internet-measurement": true, "qualys": true}
 
 // attackToolIndex searches attackTools in one pass over a User-Agent.
-var attackToolIndex = newFirstIndex(attackTools[:])
+var attackToolIndex = lex.NewFirstIndex(attackTools[:])
 
 // detectScanner judges a User-Agent header for attack tools and scanners.
 func (in *input) detectScanner() {
 	if !in.e.Enabled(Scanner) {
 		return
 	}
-	if k, i := attackToolIndex.find(in.lower(), nil); k >= 0 {
+	if k, i := attackToolIndex.Find(in.lower(), nil); k >= 0 {
 		sc := 8
 		if researchScanners[attackTools[k]] {
 			sc = 5
@@ -41,8 +43,8 @@ func (in *input) detectScanner() {
 // oastDomains receive out-of-band callbacks from blind injection payloads.
 var oastDomains = [...]string{"burpcollaborator.net", "oastify.com", "interact.sh", "interactsh.com", "oast.pro", "oast.live", "oast.site", "oast.online", "oast.fun", "oast.me", "dnslog.cn", "ceye.io", "canarytokens.com", "xss.ht", "bxss.me", "dnslog.link", "requestbin.net", "webhook.site", "pingb.in", "dnsbin.zhack.ca", "r87.me", "xss.report", "ezxss"}
 
-// oastDomainBytes holds the byteSet of each of oastDomains.
-var oastDomainBytes = bytesOfAll(oastDomains[:])
+// oastDomainBytes holds the byte set of each of oastDomains.
+var oastDomainBytes = lex.BytesOfAll(oastDomains[:])
 
 // detectOAST finds out-of-band interaction domains anywhere in a value.
 func (in *input) detectOAST() {
@@ -52,7 +54,7 @@ func (in *input) detectOAST() {
 	s := in.lower()
 	low := in.lowerBytes()
 	for k, d := range oastDomains {
-		if !low.covers(&oastDomainBytes[k]) {
+		if !low.Covers(&oastDomainBytes[k]) {
 			continue
 		}
 		if i := strings.Index(s, d); i >= 0 && (i+len(d) == len(s) || !isWord(s[i+len(d)])) {

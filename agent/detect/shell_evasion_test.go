@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/code"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
+	"github.com/lambdawaf/lambdawaf/agent/detect/ssrf"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -128,8 +131,8 @@ func TestGlobbedCommands(t *testing.T) {
 		p, name string
 		want    bool
 	}{{"ca?", "cat", true}, {"?s?", "usr", true}, {"c*t", "cat", true}, {"c*t", "chmod", false}, {"*", "", true}, {"a[bc]d", "abd", true}, {"a[bc]d", "aed", false}, {"[a-z]in", "bin", true}, {"[!a-c]in", "bin", false}, {"[pid]", "1", false}, {"??", "cat", false}} {
-		if got := globMatch(c.p, c.name); got != c.want {
-			t.Errorf("globMatch(%q, %q) = %v", c.p, c.name, got)
+		if got := shell.GlobMatch(c.p, c.name); got != c.want {
+			t.Errorf("shell.GlobMatch(%q, %q) = %v", c.p, c.name, got)
 		}
 	}
 }
@@ -152,7 +155,7 @@ func TestCommandWordsParanoia2(t *testing.T) {
 		{"at job", q("cmd", `;at 2:00 "echo test"`), "", "cmdi-command-word"},
 		{"tilde", q("t", "~0"), "", "cmdi-expansion"},
 		{"ua tool", hdr("user-agent", "ansible-galaxy collection install community.general"), "", "cmdi-command-word"},
-		{"ua prefixed", hdr("user-agent", "strace ifconfig"), "*", "*"},
+		{"ua shell.Prefixed", hdr("user-agent", "strace ifconfig"), "*", "*"},
 		{"ua lone tool", hdr("user-agent", "visudo"), "", "cmdi-command-word"},
 		{"ua param", hdr("user-agent", "code=ansible-console"), "", "cmdi-command-word"},
 		{"referer param", hdr("referer", "https://example.com/?args=env --version"), "", "cmdi-command-word"},
@@ -202,13 +205,13 @@ func TestSSRFDisguises(t *testing.T) {
 		{"user url", q("url", "https://medium.com/@user/post"), "", ""},
 	})
 	for _, c := range []struct{ in, want string }{{"①②⑦.⓪.⓪.①", "127.0.0.1"}, {"⑩.⑳", "10.20"}, {"１２７．０．０．１", "127.0.0.1"}, {`\l\o`, "lo"}} {
-		got, changed := foldHost(nil, c.in)
+		got, changed := ssrf.FoldHost(nil, c.in)
 		if string(got) != c.want || !changed {
-			t.Errorf("foldHost(%q) = %q, %v; want %q", c.in, got, changed, c.want)
+			t.Errorf("ssrf.FoldHost(%q) = %q, %v; want %q", c.in, got, changed, c.want)
 		}
 	}
-	if _, changed := foldHost(nil, "bücher.example"); changed {
-		t.Error("foldHost changed an internationalised name")
+	if _, changed := ssrf.FoldHost(nil, "bücher.example"); changed {
+		t.Error("ssrf.FoldHost changed an internationalised name")
 	}
 }
 
@@ -318,19 +321,19 @@ func FuzzShellShapes(f *testing.F) {
 			}
 		}
 		l := strings.ToLower(s)
-		if a, z, _ := evadedCommand(l, nil); a > z || z > len(l) {
-			t.Fatalf("evadedCommand bounds %d, %d of %d", a, z, len(l))
+		if a, z, _ := shell.EvadedCommand(l, nil); a > z || z > len(l) {
+			t.Fatalf("shell.EvadedCommand bounds %d, %d of %d", a, z, len(l))
 		}
-		if i, _ := varCommand(l, nil); i >= len(l) {
-			t.Fatalf("varCommand at %d of %d", i, len(l))
+		if i, _ := shell.VarCommand(l, nil); i >= len(l) {
+			t.Fatalf("shell.VarCommand at %d of %d", i, len(l))
 		}
-		for _, i := range []int{selfCallingFunction(l), sqliteShell(l, true), mailCommand(l, true), globbedCommand(l), gluedSeparatorCommand(l), perlInterpolation(l), templateConditional(l)} {
+		for _, i := range []int{shell.SelfCallingFunction(l), shell.SQLiteShell(l, true), mailCommand(l, true), shell.GlobbedCommand(l), shell.GluedSeparatorCommand(l), code.PerlInterpolation(l), code.TemplateConditional(l)} {
 			if i >= len(l) {
 				t.Fatalf("index %d of %d", i, len(l))
 			}
 		}
-		if f, _ := foldHost(nil, s); len(f) > 2*len(s) {
-			t.Fatalf("foldHost grew %d to %d bytes", len(s), len(f))
+		if f, _ := ssrf.FoldHost(nil, s); len(f) > 2*len(s) {
+			t.Fatalf("ssrf.FoldHost grew %d to %d bytes", len(s), len(f))
 		}
 	})
 }
@@ -351,8 +354,8 @@ func TestShellDocuments(t *testing.T) {
 		s    string
 		want bool
 	}{{"# a\nb", true}, {"sh1# cat x\n1 2", true}, {"ls -la /tmp\nx", true}, {"ls -la /tmp", false}, {"hello world\n;id", false}, {"1;\nid", false}} {
-		if got := shellDocument(c.s); got != c.want {
-			t.Errorf("shellDocument(%q) = %v", c.s, got)
+		if got := shell.Document(c.s); got != c.want {
+			t.Errorf("shell.Document(%q) = %v", c.s, got)
 		}
 	}
 }

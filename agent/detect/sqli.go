@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/libinjection"
 )
 
@@ -208,11 +209,11 @@ func sqlFunc(w string) int {
 }
 
 // sqlStatementWords are SQL fragments sqlLex finds anywhere in a value.
-var sqlStatementWords = newWordList("exec master.", "exec xp_", "execute sp_", "exec sp_", "` as `", "information_schema", "@@version", "sqlite_master", "pg_catalog", "sysobjects", "syscolumns", "mysql.user", "pg_shadow", "all_tables", "xp_cmdshell", "into outfile", "into dumpfile", "waitfor delay", "sys.objects", "msysobjects")
+var sqlStatementWords = lex.NewWordList("exec master.", "exec xp_", "execute sp_", "exec sp_", "` as `", "information_schema", "@@version", "sqlite_master", "pg_catalog", "sysobjects", "syscolumns", "mysql.user", "pg_shadow", "all_tables", "xp_cmdshell", "into outfile", "into dumpfile", "waitfor delay", "sys.objects", "msysobjects")
 
 // sqlLex runs the lexer-based checks over lower-cased text and returns the
-// match span and a score. have is the byteSet of s.
-func sqlLex(s string, have *byteSet) (off, end, score int, ok bool) {
+// match span and a score. have is the byte set of s.
+func sqlLex(s string, have *lex.ByteSet) (off, end, score int, ok bool) {
 	var buf [24]tok
 	// Anywhere: UNION SELECT, stacked statements, timing functions, catalog names.
 	if i := indexWord(s, "union"); i >= 0 {
@@ -250,7 +251,7 @@ func sqlLex(s string, have *byteSet) (off, end, score int, ok bool) {
 		}
 		off = j + 1
 	}
-	if w, i := sqlStatementWords.index(s, have, func(i int, _ string) bool { return i == 0 || !isWord(s[i-1]) }); i >= 0 {
+	if w, i := sqlStatementWords.Index(s, have, func(i int, _ string) bool { return i == 0 || !isWord(s[i-1]) }); i >= 0 {
 		return i, i + len(w), 7, true
 	}
 	if off, end, sc := sqlFuncCall(s); sc >= 8 {

@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -50,8 +51,8 @@ func sqlFragment(s string, m mask) (off, end int, ok bool) {
 
 var typographicQuotes = strings.NewReplacer("\u2018", "'", "\u2019", "'", "\u00b4", "'")
 
-func bytesOfPtr(s string) *byteSet {
-	b := bytesOf(s)
+func bytesOfPtr(s string) *lex.ByteSet {
+	b := lex.BytesOf(s)
 	return &b
 }
 

@@ -1,6 +1,10 @@
 package detect
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 // Level-1 SQL shapes that libinjection's fingerprints and sqlLex's
 // tautology checks miss. Each needs an attack's structure, not a keyword:
@@ -8,9 +12,9 @@ import "strings"
 // a keyword cut by a comment, a procedure only an attacker calls.
 
 // sqlShape runs the level-1 shape checks over lower-cased text s with byte
-// classes m and byteSet have, and returns the rule, span and score of the
+// classes m and byte set have, and returns the rule, span and score of the
 // first that matches.
-func sqlShape(s string, m mask, have *byteSet) (rule string, off, end, score int, ok bool) {
+func sqlShape(s string, m mask, have *lex.ByteSet) (rule string, off, end, score int, ok bool) {
 	if m.has(bQuote | bDQuote | bBacktick) {
 		if off, end, score, ok := sqlTerminatedBreakout(s); ok {
 			return "sqli-breakout", off, end, score, true
@@ -101,7 +105,7 @@ func sqlLogicComment(s string) (off, end int, ok bool) {
 // to run commands. The names are long and specific enough to match as
 // whole words anywhere (xp_cmdshell and sp_executesql are in the plain
 // keyword list).
-var sqlProcedures = newWordList(
+var sqlProcedures = lex.NewWordList(
 	"xp_dirtree", "xp_regread", "xp_regwrite", "xp_regdeletekey", "xp_regdeletevalue", "xp_regenumkeys",
 	"xp_regenumvalues", "xp_fileexist", "xp_subdirs", "xp_servicecontrol", "xp_availablemedia",
 	"xp_terminate_process", "xp_makecab", "xp_ntsec_enumdomains", "xp_loginconfig", "xp_enumgroups",
@@ -116,19 +120,19 @@ var sqlProcedures = newWordList(
 
 // sqlProviders are the procedure names without an underscore: OLE DB
 // providers and ad hoc remote queries, Oracle's HTTP URI type.
-var sqlProviders = newWordList("openrowset", "opendatasource", "openquery", "msdasql", "sqloledb", "httpuritype")
+var sqlProviders = lex.NewWordList("openrowset", "opendatasource", "openquery", "msdasql", "sqloledb", "httpuritype")
 
 // sqlProcedureIndex finds a name of sqlProcedures or sqlProviders as a
-// whole word in lower-cased s with byteSet have; only values with "_"
+// whole word in lower-cased s with byte set have; only values with "_"
 // search the long list.
-func sqlProcedureIndex(s string, have *byteSet, underscore bool) (w string, i int) {
+func sqlProcedureIndex(s string, have *lex.ByteSet, underscore bool) (w string, i int) {
 	whole := func(i int, w string) bool { return wordAt(s, i, w) }
 	if underscore {
-		if w, i := sqlProcedures.index(s, have, whole); i >= 0 {
+		if w, i := sqlProcedures.Index(s, have, whole); i >= 0 {
 			return w, i
 		}
 	}
-	return sqlProviders.index(s, have, whole)
+	return sqlProviders.Index(s, have, whole)
 }
 
 // sqlBreakoutWords are words that, right after a closing quote, only SQL

@@ -3,7 +3,6 @@ package detect
 import (
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
@@ -138,15 +137,6 @@ func appendLower(dst []byte, s string) []byte {
 	return dst
 }
 
-// unsafeString views b as a string without copying; b must not change while
-// the string is in use (scratch buffers live for one Inspect call).
-func unsafeString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
-}
-
 // MaxExcerpt bounds Signal.Excerpt in bytes.
 const MaxExcerpt = 64
 
@@ -269,32 +259,13 @@ func isAlnum(c byte) bool { return lex.IsAlnum(c) }
 func isWord(c byte) bool  { return lex.IsWord(c) }
 func isSpace(c byte) bool { return lex.IsSpace(c) }
 
-// wordAt reports whether s has the word w at i with word boundaries around it.
-func wordAt(s string, i int, w string) bool {
-	if i < 0 || i+len(w) > len(s) || s[i:i+len(w)] != w {
-		return false
-	}
-	if i > 0 && isWord(s[i-1]) {
-		return false
-	}
-	return i+len(w) == len(s) || !isWord(s[i+len(w)])
-}
-
-// indexWord returns the index of the first bounded occurrence of w in s, or -1.
-func indexWord(s, w string) int {
-	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], w)
-		if i < 0 {
-			return -1
-		}
-		i += off
-		if wordAt(s, i, w) {
-			return i
-		}
-		off = i + 1
-	}
-	return -1
-}
-
 // skipSpace returns the index of the first non-space byte at or after i.
 func skipSpace(s string, i int) int { return lex.SkipSpace(s, i) }
+
+// The word searches and hex digits are package lex's too.
+func wordAt(s string, i int, w string) bool { return lex.WordAt(s, i, w) }
+func indexWord(s, w string) int             { return lex.IndexWord(s, w) }
+func unhex2(a, b byte) (byte, bool)         { return lex.Unhex2(a, b) }
+func unsafeString(b []byte) string          { return lex.View(b) }
+func skipCodeSpace(s string, j int) int     { return lex.SkipCodeSpace(s, j) }
+func callAfterWord(s string, a int) bool    { return lex.CallAfterWord(s, a) }

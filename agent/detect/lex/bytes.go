@@ -5,6 +5,8 @@
 // them, and multi-byte runes are never word bytes.
 package lex
 
+import "strings"
+
 // IsAlpha reports whether c is an ASCII letter.
 func IsAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
@@ -31,4 +33,31 @@ func SkipSpace(s string, i int) int {
 		i++
 	}
 	return i
+}
+
+// WordAt reports whether s has the word w at i with word boundaries around it.
+func WordAt(s string, i int, w string) bool {
+	if i < 0 || i+len(w) > len(s) || s[i:i+len(w)] != w {
+		return false
+	}
+	if i > 0 && IsWord(s[i-1]) {
+		return false
+	}
+	return i+len(w) == len(s) || !IsWord(s[i+len(w)])
+}
+
+// IndexWord returns the index of the first bounded occurrence of w in s, or -1.
+func IndexWord(s, w string) int {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], w)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		if WordAt(s, i, w) {
+			return i
+		}
+		off = i + 1
+	}
+	return -1
 }

@@ -1,8 +1,12 @@
-package detect
+package shell
 
-import "strings"
+import (
+	"strings"
 
-// sqliteShell finds an SQLite command-line shell dot command that runs a
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// SQLiteShell finds an SQLite command-line shell dot command that runs a
 // program, injected after a statement terminator: ";\n.shell nc ...",
 // ";.system id", `1;."shell whoami`, "1;.sh whoami" (.sh is an
 // abbreviation the CLI accepts when followed by a command word).
@@ -11,7 +15,7 @@ import "strings"
 // At paranoia 2 any dot command of the CLI counts (".databases",
 // ".dump", ".import x"): a statement terminator followed by one is an
 // attempt to drive the CLI, but ".tables" also ends ordinary sentences.
-func sqliteShell(s string, paranoid bool) int {
+func SQLiteShell(s string, paranoid bool) int {
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], ';')
 		if i < 0 {
@@ -24,21 +28,21 @@ func sqliteShell(s string, paranoid bool) int {
 			continue
 		}
 		j++
-		for j < len(s) && (isSpace(s[j]) || s[j] == '"' || s[j] == '\'' || s[j] == '\\') {
+		for j < len(s) && (lex.IsSpace(s[j]) || s[j] == '"' || s[j] == '\'' || s[j] == '\\') {
 			j++
 		}
 		k := j
-		for k < len(s) && isAlpha(s[k]) {
+		for k < len(s) && lex.IsAlpha(s[k]) {
 			k++
 		}
-		if k < len(s) && !isSpace(s[k]) && s[k] != '"' && s[k] != '\'' && s[k] != '\\' {
+		if k < len(s) && !lex.IsSpace(s[k]) && s[k] != '"' && s[k] != '\'' && s[k] != '\\' {
 			continue
 		}
 		switch w := s[j:k]; w {
 		case "shell", "system":
 			return i
 		case "sh":
-			if w, _, _ := cmdWordAt(s, skipSpace(s, k)); w != "" {
+			if w, _, _ := CommandWordAt(s, lex.SkipSpace(s, k)); w != "" {
 				if _, ok := strongCommands[w]; ok {
 					return i
 				}
@@ -65,7 +69,7 @@ var sqliteDotCommands = map[string]bool{
 func skipEscapedSpace(s string, i int) int {
 	for i < len(s) {
 		switch {
-		case isSpace(s[i]):
+		case lex.IsSpace(s[i]):
 			i++
 		case s[i] == '\\' && i+1 < len(s) && (s[i+1] == 'n' || s[i+1] == 'r' || s[i+1] == 't'):
 			i += 2

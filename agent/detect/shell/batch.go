@@ -1,16 +1,18 @@
-package detect
+package shell
 
 import (
 	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
-// batchIf reads a value as a cmd.exe IF comparison, the grammar
+// BatchIf reads a value as a cmd.exe IF comparison, the grammar
 // IF [/I] [NOT] operand==operand [command]: operands are words, %
 // variables, or "quoted", [bracketed] or {braced} text. Python and
 // JavaScript conditions ("if a == b:", "if (a == b)") do not parse: their
 // operand ends in ':' or opens with '('; bare words spaced around "=="
 // need a batch marker (/I, NOT or a % variable).
-func batchIf(s string) bool {
+func BatchIf(s string) bool {
 	if !strings.HasPrefix(s, "if") {
 		return false
 	}
@@ -19,29 +21,29 @@ func batchIf(s string) bool {
 	if strings.HasPrefix(s[j:], "/i") {
 		j, marker = j+2, true
 	}
-	if j < len(s) && !isSpace(s[j]) {
+	if j < len(s) && !lex.IsSpace(s[j]) {
 		return false
 	}
-	j = skipSpace(s, j)
+	j = lex.SkipSpace(s, j)
 	if strings.HasPrefix(s[j:], "/i ") {
-		j, marker = skipSpace(s, j+3), true
+		j, marker = lex.SkipSpace(s, j+3), true
 	}
 	if strings.HasPrefix(s[j:], "not ") {
-		j, marker = skipSpace(s, j+4), true
+		j, marker = lex.SkipSpace(s, j+4), true
 	}
 	a, ok := batchOperand(s, j)
 	if !ok {
 		return false
 	}
-	k := skipSpace(s, a)
+	k := lex.SkipSpace(s, a)
 	if !strings.HasPrefix(s[k:], "==") {
 		return false
 	}
 	spaced := k > a
-	b := skipSpace(s, k+2)
+	b := lex.SkipSpace(s, k+2)
 	spaced = spaced || b > k+2
 	e, ok := batchOperand(s, b)
-	if !ok || e < len(s) && !isSpace(s[e]) {
+	if !ok || e < len(s) && !lex.IsSpace(s[e]) {
 		return false
 	}
 	if strings.Contains(s[j:e], "%") || s[j] == '"' || s[j] == '[' || s[j] == '{' {
@@ -65,7 +67,7 @@ func batchOperand(s string, i int) (int, bool) {
 		return i + e + 2, true
 	}
 	j := i
-	for j < len(s) && (isWord(s[j]) || s[j] == '%' || s[j] == '~' || s[j] == '-' || s[j] == '.') {
+	for j < len(s) && (lex.IsWord(s[j]) || s[j] == '%' || s[j] == '~' || s[j] == '-' || s[j] == '.') {
 		j++
 	}
 	return j, j > i

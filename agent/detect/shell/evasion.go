@@ -1,9 +1,9 @@
-package detect
+package shell
 
 import (
 	"strings"
 
-	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
 // Shell shapes the command-position lexer of cmd.go does not see: command
@@ -12,10 +12,10 @@ import (
 // shell dot commands, mail protocol verbs injected after a CRLF, and (at
 // paranoia 2) lone command words where a command could start.
 
-// commandName looks w up as a command word, also in its versioned form
+// CommandName looks w up as a command word, also in its versioned form
 // (python3.10, gcc7.4, php8.2); strong reports a word that is a tool
 // rather than also an English word.
-func commandName(w string) (name string, strong, ok bool) {
+func CommandName(w string) (name string, strong, ok bool) {
 	if strong, ok = strongCommands[w]; ok {
 		return w, strong, true
 	}
@@ -30,7 +30,7 @@ func commandName(w string) (name string, strong, ok bool) {
 	return "", false, false
 }
 
-// evasionToken reports whether c ends a shell word for evadedCommand:
+// evasionToken reports whether c ends a shell word for EvadedCommand:
 // blanks, separators, redirects, argument punctuation.
 func evasionBoundary(c byte) bool {
 	switch c {
@@ -40,12 +40,12 @@ func evasionBoundary(c byte) bool {
 	return false
 }
 
-// evadedCommand finds a command name hidden by shell constructs that expand
+// EvadedCommand finds a command name hidden by shell constructs that expand
 // to nothing inside the word: pi“ng, pi$()ng, pi<()ng, c$!at, una$$me,
 // uname$u, ${x}gcc, n$u\c$u, ""p""y""t""h""o""n. The shell runs the
 // command; nothing but an evasion writes a command name that way. Each word
 // is read once (linear in s); buf is scratch. It returns the word's bounds.
-func evadedCommand(s string, buf []byte) (start, end int, _ []byte) {
+func EvadedCommand(s string, buf []byte) (start, end int, _ []byte) {
 	for i := 0; i < len(s); {
 		// "$()", "<()" and ">()" are parts of a word, not boundaries.
 		if evasionBoundary(s[i]) && emptySubst(s, i) == 0 {
@@ -121,7 +121,7 @@ func unevade(dst []byte, w string) ([]byte, bool) {
 				return dst, false
 			}
 			switch d := w[k+1]; {
-			case d == '!' || d == '?' || d == '_' || d == '-' || d == '$' || d == '@' || d == '*' || d == '#' || isDigit(d):
+			case d == '!' || d == '?' || d == '_' || d == '-' || d == '$' || d == '@' || d == '*' || d == '#' || lex.IsDigit(d):
 				n = 2
 			case d == '\'' || d == '"': // $'...' ANSI-C and $"..." locale quoting
 				n = 1
@@ -131,12 +131,12 @@ func unevade(dst []byte, w string) ([]byte, bool) {
 					return dst, false
 				}
 				n = e + 1
-			case isAlpha(d):
+			case lex.IsAlpha(d):
 				if len(dst) == 0 {
 					return dst, false // a variable as the command: not an evasion
 				}
 				e := k + 1
-				for e < len(w) && isWord(w[e]) {
+				for e < len(w) && lex.IsWord(w[e]) {
 					e++
 				}
 				n = e - k
@@ -145,7 +145,7 @@ func unevade(dst []byte, w string) ([]byte, bool) {
 			}
 		case '[':
 			// a one-byte bracket glob: adduse[r]
-			if k+2 < len(w) && w[k+2] == ']' && isAlnum(w[k+1]) {
+			if k+2 < len(w) && w[k+2] == ']' && lex.IsAlnum(w[k+1]) {
 				dst = append(dst, w[k+1])
 				inner++
 				strongPiece = true
@@ -154,7 +154,7 @@ func unevade(dst []byte, w string) ([]byte, bool) {
 			}
 			return dst, false
 		default:
-			if !isWord(c) && c != '.' && c != '-' {
+			if !lex.IsWord(c) && c != '.' && c != '-' {
 				return dst, false
 			}
 			dst = append(dst, c)
@@ -166,7 +166,7 @@ func unevade(dst []byte, w string) ([]byte, bool) {
 		}
 		after := false
 		for x := k + n; x < len(w); x++ {
-			if isAlnum(w[x]) {
+			if lex.IsAlnum(w[x]) {
 				after = true
 				break
 			}
@@ -187,7 +187,7 @@ func unevade(dst []byte, w string) ([]byte, bool) {
 	if inner == 0 || len(dst) < 2 {
 		return dst, false
 	}
-	name, strong, ok := commandName(unsafeString(dst))
+	name, strong, ok := CommandName(lex.View(dst))
 	if !ok {
 		return dst, false
 	}
@@ -197,12 +197,12 @@ func unevade(dst []byte, w string) ([]byte, bool) {
 	return dst, true
 }
 
-// varCommand finds a command run through a variable assigned in the same
+// VarCommand finds a command run through a variable assigned in the same
 // input: "a=nc&&$a -nlvp 555", "c1=c;c2=a;c3=t;$c1$c2$c3 /etc/passwd",
 // "garb=adduse[r];$garb x". It reads up to 16 assignments at command
 // positions, then expands the first word of each command that starts with
 // "$"; the input is read a bounded number of times.
-func varCommand(s string, buf []byte) (int, []byte) {
+func VarCommand(s string, buf []byte) (int, []byte) {
 	type assign struct{ name, val string }
 	var vars [16]assign
 	nv := 0
@@ -211,10 +211,10 @@ func varCommand(s string, buf []byte) (int, []byte) {
 			continue
 		}
 		j := i
-		for j < len(s) && isWord(s[j]) {
+		for j < len(s) && lex.IsWord(s[j]) {
 			j++
 		}
-		if j == i || j >= len(s) || s[j] != '=' || isDigit(s[i]) {
+		if j == i || j >= len(s) || s[j] != '=' || lex.IsDigit(s[i]) {
 			continue
 		}
 		k := j + 1
@@ -236,7 +236,7 @@ func varCommand(s string, buf []byte) (int, []byte) {
 			val = "x" // a command's output: any word
 		default:
 			e := k
-			for e < len(s) && !cmdSeparator(s[e]) && !isSpace(s[e]) {
+			for e < len(s) && !cmdSeparator(s[e]) && !lex.IsSpace(s[e]) {
 				e++
 			}
 			val = s[k:e]
@@ -259,14 +259,14 @@ func varCommand(s string, buf []byte) (int, []byte) {
 		return "", false
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] != '$' || i > 0 && !cmdSeparator(s[i-1]) && !(i > 1 && isSpace(s[i-1]) && cmdSeparator(s[i-2])) {
+		if s[i] != '$' || i > 0 && !cmdSeparator(s[i-1]) && !(i > 1 && lex.IsSpace(s[i-1]) && cmdSeparator(s[i-2])) {
 			continue
 		}
 		// expand the word at i: $name, ${name}, literal bytes
 		buf = buf[:0]
 		expanded := false
 		k := i
-		for k < len(s) && !isSpace(s[k]) && !cmdSeparator(s[k]) && len(buf) < 128 {
+		for k < len(s) && !lex.IsSpace(s[k]) && !cmdSeparator(s[k]) && len(buf) < 128 {
 			if s[k] != '$' {
 				buf = append(buf, s[k])
 				k++
@@ -277,7 +277,7 @@ func varCommand(s string, buf []byte) (int, []byte) {
 				a++
 				b++
 			}
-			for b < len(s) && isWord(s[b]) {
+			for b < len(s) && lex.IsWord(s[b]) {
 				b++
 			}
 			val, ok := lookup(s[a:b])
@@ -295,16 +295,16 @@ func varCommand(s string, buf []byte) (int, []byte) {
 			continue
 		}
 		// the expansion may hold blanks (c4="\ "): its first word is the command
-		w := unsafeString(buf)
+		w := lex.View(buf)
 		if e := strings.IndexAny(w, " \t"); e >= 0 {
 			w = w[:e]
 		}
 		w = w[strings.LastIndexByte(w, '/')+1:]
-		if _, _, ok := commandName(w); ok && len(w) >= 2 {
+		if _, _, ok := CommandName(w); ok && len(w) >= 2 {
 			return i, buf
 		}
 		var scratch [64]byte
-		if d, ok := unevade(scratch[:0], w); ok || len(d) >= 2 && func() bool { _, _, ok := commandName(unsafeString(d)); return ok }() {
+		if d, ok := unevade(scratch[:0], w); ok || len(d) >= 2 && func() bool { _, _, ok := CommandName(lex.View(d)); return ok }() {
 			return i, buf
 		}
 	}
@@ -316,11 +316,11 @@ func cmdSeparator(c byte) bool {
 	return c == ';' || c == '&' || c == '|' || c == '\n' || c == '`' || c == '('
 }
 
-// selfCallingFunction finds a shell function whose body runs itself in a
+// SelfCallingFunction finds a shell function whose body runs itself in a
 // pipeline or in the background, the fork-bomb shape: ":(){ :|:& };:",
 // "f(){ f & f; };f", "test() { test | test & } test". Linear: each "()"
 // is examined once, with its body.
-func selfCallingFunction(s string) int {
+func SelfCallingFunction(s string) int {
 	for off := 0; off < len(s); {
 		i := strings.Index(s[off:], "()")
 		if i < 0 {
@@ -329,14 +329,14 @@ func selfCallingFunction(s string) int {
 		i += off
 		off = i + 2
 		b := i
-		for b > 0 && (isWord(s[b-1]) || s[b-1] == ':' || s[b-1] == '.') {
+		for b > 0 && (lex.IsWord(s[b-1]) || s[b-1] == ':' || s[b-1] == '.') {
 			b--
 		}
-		if b == i || b > 0 && !isSpace(s[b-1]) && !cmdSeparator(s[b-1]) {
+		if b == i || b > 0 && !lex.IsSpace(s[b-1]) && !cmdSeparator(s[b-1]) {
 			continue
 		}
 		name := s[b:i]
-		j := skipSpace(s, i+2)
+		j := lex.SkipSpace(s, i+2)
 		if j >= len(s) || s[j] != '{' {
 			continue
 		}
@@ -355,7 +355,7 @@ func selfCallingFunction(s string) int {
 			}
 			x += k
 			k = x + len(name)
-			if x > 0 && (isWord(body[x-1]) || body[x-1] == ':' || body[x-1] == '.') {
+			if x > 0 && (lex.IsWord(body[x-1]) || body[x-1] == ':' || body[x-1] == '.') {
 				continue
 			}
 			r := strings.TrimLeft(strings.TrimPrefix(body[k:], "()"), " \t")
@@ -365,52 +365,6 @@ func selfCallingFunction(s string) int {
 		}
 	}
 	return -1
-}
-
-// detectShellShapes runs the structural shell checks of this file that
-// hold at paranoia 1; it reports whether one fired.
-func (in *input) detectShellShapes() bool {
-	m := in.mask
-	raw := in.lower()
-	if m.has(bQuote | bDQuote | bBackslash | bDollar | bBacktick | bBracket | bLT | bGT) {
-		var a, b int
-		if a, b, in.sc.norm = evadedCommand(raw, in.sc.norm); a >= 0 {
-			in.emit(CommandInj, "cmdi-evasion", 8, a, b+16)
-			return true
-		}
-	}
-	if m.hasAll(bEq | bDollar) {
-		var i int
-		if i, in.sc.norm = varCommand(raw, in.sc.norm); i >= 0 {
-			in.emit(CommandInj, "cmdi-variable", 8, i, i+32)
-			return true
-		}
-	}
-	if m.hasAll(bParen | bLBrace) {
-		if i := selfCallingFunction(raw); i >= 0 {
-			in.emit(CommandInj, "cmdi-fork-bomb", 8, i, i+32)
-			return true
-		}
-	}
-	if m.hasAll(bSemi | bDot) {
-		if i := sqliteShell(raw, in.paranoid()); i >= 0 {
-			in.emit(CommandInj, "cmdi-sqlite-shell", 8, i, i+32)
-			return true
-		}
-	}
-	if m.has(bNewline) {
-		if i := mailCommand(raw, in.paranoid()); i >= 0 {
-			in.emit(CommandInj, "cmdi-mail-command", 7, i, i+32)
-			return true
-		}
-	}
-	if m.has(bSlash) && m.has(bQuestion|bStar|bBracket) {
-		if i := globbedCommand(raw); i >= 0 {
-			in.emit(CommandInj, "cmdi-glob", 8, i, i+32)
-			return true
-		}
-	}
-	return false
 }
 
 // loneTools are commands whose bare name is not a product, a language or
@@ -437,49 +391,53 @@ var proseCommands = map[string]bool{
 	"sed": true, "base64": true, "openssl": true, "sqlite3": true, "redis-cli": true, "7z": true, "chef": false,
 }
 
-// commandStart reports a value that reads as one shell command: a command
+// ProseCommand reports whether the tool name w is also a common English or
+// product word.
+func ProseCommand(w string) bool { return proseCommands[w] }
+
+// CommandStart reports a value that reads as one shell command: a command
 // word first (after time, nohup, sudo ... prefixes) with arguments that
 // fit it, and no more than seven words. Paranoia 2: "ls foo bar",
 // "env --version", "pip install x" are also ordinary sentences' shapes in
 // other fields.
-func commandStart(s string, lone bool) (end int, ok bool) {
-	k0 := skipSpace(s, 0)
-	if k0 >= len(s) || !isAlpha(s[k0]) && s[k0] != '/' {
+func CommandStart(s string, lone bool) (end int, ok bool) {
+	k0 := lex.SkipSpace(s, 0)
+	if k0 >= len(s) || !lex.IsAlpha(s[k0]) && s[k0] != '/' {
 		return 0, false
 	}
-	w, _, we := cmdWordAt(s, k0)
-	name, strong, known := commandName(w)
-	if !known || !wordEnds(s, we) || wordCount(s) > 8 || strings.Contains(s, ", ") {
+	w, _, we := CommandWordAt(s, k0)
+	name, strong, known := CommandName(w)
+	if !known || !WordEnds(s, we) || WordCount(s) > 8 || strings.Contains(s, ", ") {
 		return 0, false
 	}
-	k := skipSpace(s, we)
+	k := lex.SkipSpace(s, we)
 	if k >= len(s) {
 		return we, lone && strong && (loneTools[name] || strings.IndexByte(name, '-') > 0)
 	}
 	a := s[k]
-	shellArg := a == '-' && k+1 < len(s) && (isAlpha(s[k+1]) || s[k+1] == '-') ||
+	shellArg := a == '-' && k+1 < len(s) && (lex.IsAlpha(s[k+1]) || s[k+1] == '-') ||
 		a == '/' || a == '~' || a == '$' || a == '>' || a == '<' || a == '|' || a == '`' ||
-		strings.HasPrefix(s[k:], "./") || segmentLooksShell(s, we) || scriptArg(s[k:])
+		strings.HasPrefix(s[k:], "./") || SegmentLooksShell(s, we) || scriptArg(s[k:])
 	if shellArg {
 		return we, true
 	}
 	if !strong || proseCommands[name] {
 		// a file or host argument: python app.py, curl example.org
 		e := k
-		for e < len(s) && !isSpace(s[e]) {
+		for e < len(s) && !lex.IsSpace(s[e]) {
 			e++
 		}
 		arg := s[k:e]
-		return we, strong && !proseCommands[name] || proseCommands[name] && strings.IndexByte(arg, '.') > 0 && isAlnum(arg[len(arg)-1])
+		return we, strong && !proseCommands[name] || proseCommands[name] && strings.IndexByte(arg, '.') > 0 && lex.IsAlnum(arg[len(arg)-1])
 	}
-	return we, isAlnum(a)
+	return we, lex.IsAlnum(a)
 }
 
-// gluedSeparatorCommand finds a separator glued to a command word at the
+// GluedSeparatorCommand finds a separator glued to a command word at the
 // start of the value or after a blank: ";top", " |id", "&&ls", ";at 2:00".
 // Prose puts a blank after ';' and '|'; backticks are left to cmd.go,
 // which tells inline code in prose from substitutions. Paranoia 2.
-func gluedSeparatorCommand(s string) int {
+func GluedSeparatorCommand(s string) int {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		n := 0
@@ -491,20 +449,20 @@ func gluedSeparatorCommand(s string) int {
 		default:
 			continue
 		}
-		if i > 0 && !isSpace(s[i-1]) && s[i-1] != '\'' && s[i-1] != '"' {
+		if i > 0 && !lex.IsSpace(s[i-1]) && s[i-1] != '\'' && s[i-1] != '"' {
 			i += n - 1
 			continue
 		}
 		j := i + n
-		if j >= len(s) || !isAlpha(s[j]) {
+		if j >= len(s) || !lex.IsAlpha(s[j]) {
 			i += n - 1
 			continue
 		}
-		w, _, we := cmdWordAt(s, j)
-		if _, _, ok := commandName(w); ok && wordEnds(s, we) {
+		w, _, we := CommandWordAt(s, j)
+		if _, _, ok := CommandName(w); ok && WordEnds(s, we) {
 			return i
 		}
-		if w == "at" && we+1 < len(s) && s[we] == ' ' && (isDigit(s[we+1]) || strings.HasPrefix(s[we+1:], "now")) {
+		if w == "at" && we+1 < len(s) && s[we] == ' ' && (lex.IsDigit(s[we+1]) || strings.HasPrefix(s[we+1:], "now")) {
 			return i
 		}
 		i += n - 1
@@ -512,94 +470,26 @@ func gluedSeparatorCommand(s string) int {
 	return -1
 }
 
-// detectCmdWords is the paranoia-2 shell check: lone command words where
-// a command could start. s is the shell-normalised text. Unix shells are
-// case-sensitive, so a capitalised word ("Axel Smith", "Find your
-// solution -> here") does not run a command; Windows tools are not looked
-// for here.
-func (in *input) detectCmdWords(s string) {
-	if !in.e.Enabled(CommandInj) {
-		return
-	}
-	if (in.v.Part != event.PartHeader || in.sink == sinkUserAgent) && prefixed(s, true) && lowerStart(in.text) {
-		// "time bsdtar", "nohup nc ...": a tool run under a prefix that
-		// times, detaches or traces it is a probe, not a sentence.
-		in.emit(CommandInj, "cmdi-command", 7, 0, 32)
-		return
-	}
-	if !in.paranoid() {
-		return
-	}
-	if in.v.Part == event.PartHeader && in.sink != sinkUserAgent && in.v.Key != "referer" {
-		return
-	}
-	if in.v.Key == "referer" && !in.isKey {
-		// the parameters of the page that linked here
-		if q := strings.IndexByte(in.text, '?'); q >= 0 {
-			for _, p := range strings.Split(in.text[q+1:], "&") {
-				if _, v, ok := strings.Cut(p, "="); ok && lowerStart(v) {
-					if _, ok := commandStart(strings.ToLower(v), false); ok {
-						in.emit(CommandInj, "cmdi-command-word", 6, q, q+32)
-						return
-					}
-				}
-			}
-		}
-		return
-	}
-	t, raw := s, in.text
-	if in.sink == sinkUserAgent {
-		// "code=ansible-console": a parameter pasted into the header
-		if k, v, ok := strings.Cut(t, "="); ok && strings.IndexByte(k, ' ') < 0 && strings.IndexByte(k, '/') < 0 {
-			t = v
-			_, raw, _ = strings.Cut(raw, "=")
-		}
-	}
-	// A whole command line is also what people paste into comment boxes
-	// ("docker build -t app .", "ping 127.0.0.1"): in an ordinary
-	// parameter only a short command of a tool that is not a product
-	// name counts; command-like parameters, names, the User-Agent (a
-	// client names itself there, "curl/8.0") and the Referer's parameters
-	// take any.
-	wide := in.sink == sinkCmd || in.sink == sinkUserAgent || in.isKey || in.sink == sinkKey
-	if lowerStart(raw) {
-		if we, ok := commandStart(t, !in.isKey && in.sink != sinkKey); ok {
-			name, _, _ := commandName(lastPathElem(t[skipSpace(t, 0):we]))
-			if wide || wordCount(t) <= 3 && !proseCommands[name] || prefixed(t, false) {
-				in.emit(CommandInj, "cmdi-command-word", 6, 0, 32)
-				return
-			}
-		}
-	}
-	if i := gluedSeparatorCommand(in.lower()); i >= 0 && lowerStart(in.text[i:]) {
-		in.emit(CommandInj, "cmdi-command-word", 6, i, i+32)
-		return
-	}
-	if tr := strings.TrimSpace(s); len(tr) >= 2 && tr[0] == '~' && strings.Trim(tr[1:], "0123456789") == "" {
-		in.emit(CommandInj, "cmdi-expansion", 5, 0, len(tr))
-	}
-}
-
-// lowerStart reports whether the first letter of s, after blanks and
+// LowerStart reports whether the first letter of s, after blanks and
 // separators, is lower-case.
-func lowerStart(s string) bool {
+func LowerStart(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if isAlpha(c) {
+		if lex.IsAlpha(c) {
 			return c >= 'a'
 		}
-		if !isSpace(c) && !cmdSeparator(c) && c != '/' {
+		if !lex.IsSpace(c) && !cmdSeparator(c) && c != '/' {
 			return false
 		}
 	}
 	return false
 }
 
-// prefixed reports a command run through a prefix that times, detaches
+// Prefixed reports a command run through a prefix that times, detaches
 // or traces it ("time curl x", "nohup nc ..."): a probe for blind
 // command injection rather than a pasted command line. strong asks for
 // a tool name after the prefix, not a word that is also English.
-func prefixed(s string, strong bool) bool {
+func Prefixed(s string, strong bool) bool {
 	t := strings.TrimLeft(s, " \t")
 	p := strings.IndexByte(t, ' ')
 	if p < 0 {
@@ -610,12 +500,12 @@ func prefixed(s string, strong bool) bool {
 	default:
 		return false
 	}
-	w, _, we := cmdWordAt(t, p)
-	name, isStrong, ok := commandName(w)
-	return ok && wordEnds(t, we) && name != t[:p] && (isStrong || !strong)
+	w, _, we := CommandWordAt(t, p)
+	name, isStrong, ok := CommandName(w)
+	return ok && WordEnds(t, we) && name != t[:p] && (isStrong || !strong)
 }
 
-func lastPathElem(w string) string { return w[strings.LastIndexByte(w, '/')+1:] }
+func LastPathElem(w string) string { return w[strings.LastIndexByte(w, '/')+1:] }
 
 // scriptArg reports a first argument naming a script file: "x.sh".
 func scriptArg(s string) bool {
@@ -630,11 +520,11 @@ func scriptArg(s string) bool {
 	return false
 }
 
-// wordCount counts the blank-separated words of s.
-func wordCount(s string) int {
+// WordCount counts the blank-separated words of s.
+func WordCount(s string) int {
 	n, in := 0, false
 	for i := 0; i < len(s); i++ {
-		sp := isSpace(s[i])
+		sp := lex.IsSpace(s[i])
 		if !sp && !in {
 			n++
 		}

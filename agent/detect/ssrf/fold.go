@@ -1,11 +1,11 @@
-package detect
+package ssrf
 
 import (
 	"strings"
 	"unicode/utf8"
 )
 
-// foldHost maps the Unicode look-alikes that IDNA (UTS #46) folds to
+// FoldHost maps the Unicode look-alikes that IDNA (UTS #46) folds to
 // ASCII in host names: enclosed alphanumerics (①②⑦.⓪.⓪.①, ⓛⓞⓒⓐⓛ),
 // fullwidth forms (１２７．０．０．１) and the ideographic and fullwidth
 // full stops (169。254。169。254). A resolver folds them before lookup, so
@@ -13,7 +13,7 @@ import (
 // to slip past a filter. Backslashes between the letters
 // (\l\o\c\a\l\h\o\s\t), which lenient URL parsers drop, go too. changed
 // reports whether anything was folded.
-func foldHost(dst []byte, h string) (out []byte, changed bool) {
+func FoldHost(dst []byte, h string) (out []byte, changed bool) {
 	for i := 0; i < len(h); {
 		c := h[i]
 		if c == '\\' {
@@ -62,12 +62,12 @@ func foldHost(dst []byte, h string) (out []byte, changed bool) {
 	return dst, changed
 }
 
-// userinfoHosts returns, for a URL authority written with several '@'
+// UserinfoHosts returns, for a URL authority written with several '@'
 // or blanks ("google.com:80 &@google.com:80# @127.88.23.245:22"), the
 // hosts that some parser reads after an '@': URL libraries disagree on
 // which '@' ends the user information, and SSRF filters check one while
 // the client connects to another. The authority runs to the first '/'.
-func userinfoHosts(auth string, visit func(host string) bool) {
+func UserinfoHosts(auth string, visit func(host string) bool) {
 	n := 0
 	for i := 0; i < len(auth) && n < 8; i++ {
 		if auth[i] != '@' {
@@ -75,8 +75,29 @@ func userinfoHosts(auth string, visit func(host string) bool) {
 		}
 		n++
 		r := strings.TrimLeft(auth[i+1:], " \t")
-		if visit(hostOf(r)) {
+		if visit(HostOf(r)) {
 			return
 		}
 	}
+}
+
+// ClassifyFolded classifies host after folding the Unicode look-alikes and
+// backslashes a resolver or lenient parser removes (see FoldHost); a
+// folded host counts as obfuscated.
+func ClassifyFolded(host string) (k HostKind, isIP, obfuscated bool) {
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; c >= 0x80 || c == '\\' {
+			var buf [128]byte
+			if len(host) > 4*len(buf) {
+				break
+			}
+			f, changed := FoldHost(buf[:0], host)
+			if !changed {
+				break
+			}
+			k, isIP, _ = ClassifyHost(string(f))
+			return k, isIP, true
+		}
+	}
+	return ClassifyHost(host)
 }

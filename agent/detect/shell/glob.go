@@ -1,4 +1,4 @@
-package detect
+package shell
 
 // Shell globs: the shell expands '?', '*' and bracket classes in a word
 // against the file system before running it, so "/???/c?t /e??/p?ss??"
@@ -6,11 +6,16 @@ package detect
 // match globbed words against the commands and the sensitive files with
 // the shell's own rules.
 
-import "strings"
+import (
+	"strings"
 
-// globbedFile finds sensitive files written with shell globs, as in
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/detect/traversal"
+)
+
+// GlobbedFile finds sensitive files written with shell globs, as in
 // "cat /etc/pa[s]swd" or "/[e]tc/pa??wd".
-func globbedFile(s string) int {
+func GlobbedFile(s string) int {
 	if !strings.ContainsAny(s, "[?") || strings.IndexByte(s, '/') < 0 {
 		return -1
 	}
@@ -58,7 +63,7 @@ func globbedFile(s string) int {
 		if len(w) < 6 || len(w) > maxGlobWord || strings.IndexByte(w, '/') < 0 {
 			continue
 		}
-		for _, f := range sensitiveFiles {
+		for f := range traversal.SensitiveFiles() {
 			if len(f) >= 6 && len(f) <= len(w) && strings.IndexByte(f, '/') >= 0 && globIndex(w, f) >= 0 {
 				return 0
 			}
@@ -74,7 +79,7 @@ func globbedFile(s string) int {
 		if e := strings.IndexAny(s, ";|&\n`"); e >= 0 {
 			seg = s[:e]
 		}
-		if w, _, _ := cmdWordAt(s, 0); strongCommands[w] && strings.Contains(seg, "[") && strings.Contains(seg, "]") {
+		if w, _, _ := CommandWordAt(s, 0); strongCommands[w] && strings.Contains(seg, "[") && strings.Contains(seg, "]") {
 			return 0
 		}
 		for _, f := range strings.Fields(p) {
@@ -150,7 +155,7 @@ var systemNames = func() map[string]bool {
 			m[c] = c != ""
 		}
 	}
-	for _, f := range sensitiveFiles {
+	for f := range traversal.SensitiveFiles() {
 		for _, c := range strings.Split(f, "/") {
 			m[c] = c != ""
 		}
@@ -196,7 +201,7 @@ func globNamesSystemPath(f string) bool {
 		}
 		known := false
 		for name, ok := range systemNames {
-			if ok && globMatch(c, name) {
+			if ok && GlobMatch(c, name) {
 				known = true
 				break
 			}
@@ -208,10 +213,10 @@ func globNamesSystemPath(f string) bool {
 	return globbed
 }
 
-// globMatch reports whether name matches the shell glob p: '?' matches one
+// GlobMatch reports whether name matches the shell glob p: '?' matches one
 // byte, a bracket expression one byte of its class ("[a-z]", "[!0-9]"),
 // '*' any run. Both are short words.
-func globMatch(p, name string) bool {
+func GlobMatch(p, name string) bool {
 	px, nx := 0, 0
 	star, mark := -1, 0
 	for nx < len(name) {
@@ -286,18 +291,18 @@ func bracketMatches(body string, c byte) bool {
 // binDirs are where the shell's PATH finds commands.
 var binDirs = [...]string{"/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"}
 
-// globbedCommand finds a command named by a globbed absolute path, the
+// GlobbedCommand finds a command named by a globbed absolute path, the
 // way attackers avoid writing its name: "/bin/ca? /etc/passwd",
 // "/?s?/?i?/c?t", "/u*/b*/wh*mi". At most 8 globbed paths are examined,
 // each against the binary directories and then the command names.
-func globbedCommand(s string) int {
+func GlobbedCommand(s string) int {
 	seen := 0
 	for i := 0; i < len(s) && seen < 8; i++ {
 		if s[i] != '/' || i > 0 && s[i-1] != ' ' && !cmdSeparator(s[i-1]) && s[i-1] != ',' && s[i-1] != '{' && s[i-1] != '"' && s[i-1] != '\'' {
 			continue
 		}
 		j := i
-		for j < len(s) && (isWord(s[j]) || strings.IndexByte("/?*[]-.", s[j]) >= 0) {
+		for j < len(s) && (lex.IsWord(s[j]) || strings.IndexByte("/?*[]-.", s[j]) >= 0) {
 			j++
 		}
 		p := s[i:j]
@@ -314,14 +319,14 @@ func globbedCommand(s string) int {
 		}
 		dirOK := false
 		for _, d := range binDirs {
-			if globMatch(dir, d) {
+			if GlobMatch(dir, d) {
 				dirOK = true
 				break
 			}
 		}
 		if dirOK {
 			for name, strong := range strongCommands {
-				if (strong || len(name) >= 3) && globMatch(base, name) {
+				if (strong || len(name) >= 3) && GlobMatch(base, name) {
 					return i
 				}
 			}

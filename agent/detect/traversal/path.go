@@ -1,16 +1,23 @@
-package detect
+// Package traversal reads a value as a file path the way a file system
+// would: it normalises every encoding of dots and slashes (residual
+// percent-escapes, overlong UTF-8, backslashes, look-alike slashes, NUL),
+// counts the segments that climb out of a directory and names the
+// sensitive system files a path reaches. Package detect turns what it finds
+// into signals.
+package traversal
 
 import (
+	"iter"
 	"strings"
 
-	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
-// normPath writes a path-normalised copy of s into dst: lower case, '\' and
+// Normalize writes a path-normalised copy of s into dst: lower case, '\' and
 // look-alike slashes as '/', residual percent-encodings of dots and slashes
 // decoded, overlong UTF-8 dots/slashes folded, NUL bytes dropped (reported
 // through nul). Repeated slashes collapse.
-func normPath(dst []byte, s string) (out []byte, nul bool) {
+func Normalize(dst []byte, s string) (out []byte, nul bool) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -18,33 +25,33 @@ func normPath(dst []byte, s string) (out []byte, nul bool) {
 			// %c0%af, %c0%2e, %c1%9c: a two-byte overlong sequence that
 			// lenient UTF-8 decoders (old IIS, Tomcat) read as the
 			// character its low bits spell
-			if b2, ok := unhex2(s[i+4], s[i+5]); ok {
+			if b2, ok := lex.Unhex2(s[i+4], s[i+5]); ok {
 				if ch := (s[i+2]-'0')<<6 | b2&0x3f; ch == '.' || ch == '/' || ch == '\\' {
 					c = ch
 					i += 5
 				}
 			}
-		case c == '0' && i+3 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') && (i == 0 || !isWord(s[i-1]) || i >= 4 && s[i-4] == '0' && s[i-3] == 'x'):
+		case c == '0' && i+3 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') && (i == 0 || !lex.IsWord(s[i-1]) || i >= 4 && s[i-4] == '0' && s[i-3] == 'x'):
 			// 0x2e0x2e0x2f: the bytes of ../ spelled as hex literals
-			if h, ok := unhex2(s[i+2], s[i+3]); ok && (h == '.' || h == '/' || h == '\\') {
+			if h, ok := lex.Unhex2(s[i+2], s[i+3]); ok && (h == '.' || h == '/' || h == '\\') {
 				c = h
 				i += 3
 			}
 		case c == '%' && i+2 < len(s):
-			if h, ok := unhex2(s[i+1], s[i+2]); ok && (h == '.' || h == '/' || h == '\\' || h == 0 || h == '%') {
+			if h, ok := lex.Unhex2(s[i+1], s[i+2]); ok && (h == '.' || h == '/' || h == '\\' || h == 0 || h == '%') {
 				c = h
 				i += 2
 				if c == '%' { // double encoding: decode the next level too
 					if i+2 < len(s) {
-						if h2, ok := unhex2(s[i+1], s[i+2]); ok && (h2 == '.' || h2 == '/' || h2 == '\\') {
+						if h2, ok := lex.Unhex2(s[i+1], s[i+2]); ok && (h2 == '.' || h2 == '/' || h2 == '\\') {
 							c = h2
 							i += 2
 						}
 					}
 				}
 			} else if i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
-				h, ok1 := unhex2(s[i+2], s[i+3])
-				l, ok2 := unhex2(s[i+4], s[i+5])
+				h, ok1 := lex.Unhex2(s[i+2], s[i+3])
+				l, ok2 := lex.Unhex2(s[i+4], s[i+5])
 				if ok1 && ok2 {
 					switch {
 					case h == 0 && (l == '.' || l == '/' || l == '\\'):
@@ -110,24 +117,6 @@ func normPath(dst []byte, s string) (out []byte, nul bool) {
 	return dst, nul
 }
 
-func unhex2(a, b byte) (byte, bool) {
-	x, ok1 := unhex(a)
-	y, ok2 := unhex(b)
-	return x<<4 | y, ok1 && ok2
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
-}
-
 // sensitiveFiles are files whose names in a parameter mean local file
 // inclusion, matched on segment boundaries of the normalised path.
 var sensitiveFiles = [...]string{
@@ -136,7 +125,7 @@ var sensitiveFiles = [...]string{
 	"etc/mysql/", "etc/httpd/", "etc/apache2/", "etc/nginx/", "etc/ssh/", "etc/ssl/private", "etc/master.passwd",
 	"etc/pwd.db", "etc/spwd.db", "etc/subuid", "etc/subgid", "etc/gshadow", "etc/os-release", "etc/lsb-release", "etc/redhat-release",
 	"proc/self/", "proc/version", "proc/cpuinfo", "proc/meminfo", "proc/net/", "proc/mounts", "proc/1/",
-	// a log file (see fileBoundary), or the system's logs by name; not
+	// a log file (see FileBoundary), or the system's logs by name; not
 	// /var/log as such: /var/log/myapp is an application's own log
 	// directory in its configuration
 	"var/log/", "var/log/syslog", "var/log/messages", "var/log/secure", "var/log/wtmp", "var/log/btmp",
@@ -162,11 +151,24 @@ var sensitiveFiles = [...]string{
 }
 
 // sensitiveFileIndex searches sensitiveFiles in one pass over a path.
-var sensitiveFileIndex = newFirstIndex(sensitiveFiles[:])
+var sensitiveFileIndex = lex.NewFirstIndex(sensitiveFiles[:])
 
-// fileBoundary reports whether the sensitive name f matches at i in p on
+// SensitiveFiles yields the sensitive file names in the order
+// SensitiveFile prefers them, for readings that match them another way
+// (shell globs).
+func SensitiveFiles() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, f := range sensitiveFiles {
+			if !yield(f) {
+				return
+			}
+		}
+	}
+}
+
+// FileBoundary reports whether the sensitive name f matches at i in p on
 // path-segment boundaries.
-func fileBoundary(p string, i int, f string) bool {
+func FileBoundary(p string, i int, f string) bool {
 	if i > 0 {
 		b := p[i-1]
 		if f[0] != '.' && b != '/' && b != ':' && b != '=' && b != ' ' && b != '"' && b != '\'' && b != '(' && b != '|' && b != ';' && b != '@' && b != '$' && b != '{' && b != ',' && b != '<' && b != '>' {
@@ -193,21 +195,21 @@ func fileBoundary(p string, i int, f string) bool {
 		return false
 	}
 	// a trailing "-" names the backup copy: /etc/passwd-, /etc/subuid-
-	return e == len(p) || p[e] == '-' && e+1 == len(p) || !isWord(p[e]) && p[e] != '-' && !(p[e] == '.' && e+1 < len(p) && isAlpha(p[e+1]) && f[0] != '.')
+	return e == len(p) || p[e] == '-' && e+1 == len(p) || !lex.IsWord(p[e]) && p[e] != '-' && !(p[e] == '.' && e+1 < len(p) && lex.IsAlpha(p[e+1]) && f[0] != '.')
 }
 
-// findSensitiveFile returns the span of the first sensitive file name in
+// SensitiveFile returns the span of the first sensitive file name in
 // p (first in sensitiveFiles order, at its leftmost boundary match), or -1.
-func findSensitiveFile(p string) (int, int) {
-	k, at := sensitiveFileIndex.find(p, fileBoundary)
+func SensitiveFile(p string) (int, int) {
+	k, at := sensitiveFileIndex.Find(p, FileBoundary)
 	if k < 0 {
 		return -1, -1
 	}
 	return at, at + len(sensitiveFiles[k])
 }
 
-// traversals counts "..", "...", "..;" segments in a normalised path.
-func traversals(p string) (n, first int) {
+// Traversals counts "..", "...", "..;" segments in a normalised path.
+func Traversals(p string) (n, first int) {
 	first = -1
 	for i := 0; i < len(p); i++ {
 		if p[i] != '.' || i > 0 && p[i-1] != '/' && p[i-1] != '=' && p[i-1] != ':' && p[i-1] != ' ' && p[i-1] != '"' && p[i-1] != '\'' {
@@ -239,50 +241,8 @@ func traversals(p string) (n, first int) {
 	return n, first
 }
 
-// detectPath judges text as a file path: traversal sequences after
-// normalisation, sensitive system files, NUL-byte extension truncation.
-func (in *input) detectPath() {
-	if !in.e.Enabled(PathTraversal) {
-		return
-	}
-	m := in.mask
-	if !m.has(bSlash|bBackslash|bPercent|bHigh|bNUL) && !(m.has(bDot) && in.sink == sinkFile) && !m.has(bDot) {
-		return
-	}
-	var nul bool
-	in.sc.norm, nul = normPath(in.sc.norm[:0], in.text)
-	p := unsafeString(in.sc.norm)
-	n, first := traversals(p)
-	fo, fe := findSensitiveFile(p)
-	// words of a sentence, also when a cookie or raw body left its blanks
-	// percent-encoded
-	prose := strings.Count(p, " ")+strings.Count(p, "%20") >= 3
-	switch {
-	case n > 0 && fo >= 0:
-		in.emit(PathTraversal, "path-traversal", 9, first, fe)
-	case n >= 2 && !prose, n >= 3:
-		in.emit(PathTraversal, "path-traversal", 8, first, first+24)
-	case n == 1 && !prose && (in.sink == sinkFile && !assetUpOne(p, first) || in.v.Part == event.PartPath || in.v.Part != event.PartCookie && evasive(in.text)):
-		in.emit(PathTraversal, "path-traversal", 6, first, first+24)
-	case fo >= 0 && (!prose || in.sink == sinkFile || in.sink == sinkCmd || pathInCommand(p, fo)):
-		// In prose a sensitive path is a mention unless a file or shell
-		// sink, or the command line around it, makes it a request.
-		sc := 7
-		if prose {
-			sc = 5
-		}
-		in.emit(PathTraversal, "lfi-sensitive-file", sc, fo, fe)
-	}
-	if nul && m.has(bDot) && !prose && strings.IndexByte(in.text, 0) > 0 {
-		i := strings.IndexByte(in.text, 0)
-		if strings.IndexByte(in.text[:i], '.') >= 0 || strings.IndexByte(in.text[i:], '.') >= 0 {
-			in.emit(PathTraversal, "null-byte", 6, i, i+16)
-		}
-	}
-}
-
-// evasive reports encodings a legitimate relative path never needs:
+// Evasive reports encodings a legitimate relative path never needs:
 // percent-escapes left after decoding, backslashes, overlong UTF-8, NUL.
-func evasive(s string) bool {
+func Evasive(s string) bool {
 	return strings.ContainsAny(s, "%\\\x00\xc0\xc1") || strings.Contains(s, "..;")
 }

@@ -1,8 +1,12 @@
-package detect
+package code
 
-import "strings"
+import (
+	"strings"
 
-// injectedStatement reads s (lower-cased) as a statement spliced into code
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// InjectedStatement reads s (lower-cased) as a statement spliced into code
 // an evaluator runs (PHP's eval, a JavaScript or Perl eval): a breakout,
 // then a call with its arguments, ';', and a comment ('#' or "//") or the
 // end of the value, which hides whatever the application's code had after
@@ -11,9 +15,9 @@ import "strings"
 // optional short value and quote, or '.' joining its string, after a
 // quote. Sentences do not end a call with ";#": it returns the breakout's
 // offset, or -1.
-func injectedStatement(s string) int {
+func InjectedStatement(s string) int {
 	i := 0
-	for i < len(s) && i < 8 && isWord(s[i]) {
+	for i < len(s) && i < 8 && lex.IsWord(s[i]) {
 		i++ // the short value the application expected: "a;exit(...)"
 	}
 	quoted := false
@@ -24,12 +28,12 @@ func injectedStatement(s string) int {
 		return -1
 	}
 	start := i
-	i = skipSpace(s, i+1)
+	i = lex.SkipSpace(s, i+1)
 	j := i
-	for j < len(s) && isWord(s[j]) {
+	for j < len(s) && lex.IsWord(s[j]) {
 		j++
 	}
-	if j == i || isDigit(s[i]) || j >= len(s) || s[j] != '(' {
+	if j == i || lex.IsDigit(s[i]) || j >= len(s) || s[j] != '(' {
 		return -1
 	}
 	// the call's arguments: balanced parentheses, literals skipped
@@ -55,11 +59,11 @@ func injectedStatement(s string) int {
 	if k >= len(s) {
 		return -1
 	}
-	r := skipSpace(s, k+1)
+	r := lex.SkipSpace(s, k+1)
 	if r >= len(s) || s[r] != ';' {
 		return -1
 	}
-	r = skipSpace(s, r+1)
+	r = lex.SkipSpace(s, r+1)
 	if r == len(s) || s[r] == '#' || strings.HasPrefix(s[r:], "//") {
 		return start
 	}

@@ -1,13 +1,17 @@
-package detect
+package code
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 // phpExtPrefixes are the name prefixes of PHP's bundled extensions
 // (array_diff, date_add, pg_query, ldap_search, sodium_crypto_box, ...).
 // A call of a name carrying one, in a parameter, is PHP code; but such
 // names also appear in developer questions and logs, so the check runs at
 // paranoia 2 only.
-var phpExtPrefixes = newWordList("array_", "date_", "pg_", "ldap_", "odbc_", "sodium_", "tidy_", "zend_",
+var phpExtPrefixes = lex.NewWordList("array_", "date_", "pg_", "ldap_", "odbc_", "sodium_", "tidy_", "zend_",
 	"mysqli_", "mysql_", "mb_", "preg_", "curl_", "openssl_", "gz", "xml_", "xmlwriter_", "json_", "stream_",
 	"socket_", "posix_", "pcntl_", "imap_", "ftp_", "session_", "ob_", "func_", "call_user_", "iconv_",
 	"grapheme_", "hash_", "mcrypt_", "sqlite_", "oci_", "ibase_", "fb_", "bz", "zip_", "finfo_", "exif_",
@@ -20,11 +24,11 @@ var phpExtPrefixes = newWordList("array_", "date_", "pg_", "ldap_", "odbc_", "so
 	"getmy", "stream_socket_", "fsock", "pfsock", "curl_multi_", "mail", "unserialize", "serialize", "base64_",
 	"convert_", "quoted_printable_", "uu", "crc32", "md5", "sha1", "password_", "random_", "mt_", "lcg_")
 
-// phpNamedCall finds a call of a function named like PHP's extensions,
+// PHPNamedCall finds a call of a function named like PHP's extensions,
 // "array_diff (", "date_ADD()", "gethostbyname(": the name, optional
 // blanks, then '(' at the end of the value or with arguments. s is
 // lower-cased. Paranoia 2.
-func phpNamedCall(s string, have *byteSet) int {
+func PHPNamedCall(s string, have *lex.ByteSet) int {
 	for off := 0; off < len(s); {
 		p := strings.IndexByte(s[off:], '(')
 		if p < 0 {
@@ -33,11 +37,11 @@ func phpNamedCall(s string, have *byteSet) int {
 		p += off
 		off = p + 1
 		k := p
-		for k > 0 && isSpace(s[k-1]) {
+		for k > 0 && lex.IsSpace(s[k-1]) {
 			k--
 		}
 		b := k
-		for b > 0 && isWord(s[b-1]) {
+		for b > 0 && lex.IsWord(s[b-1]) {
 			b--
 		}
 		name := s[b:k]
@@ -49,22 +53,20 @@ func phpNamedCall(s string, have *byteSet) int {
 		}
 		// the argument: none, or code (a variable, a string, a number);
 		// a bare word reads as a label, "sodium_add_to_recipe(foo)"
-		if a := skipSpace(s, p+1); a < len(s) && s[a] != ')' && s[a] != '$' && s[a] != '\'' && s[a] != '"' && !isDigit(s[a]) {
+		if a := lex.SkipSpace(s, p+1); a < len(s) && s[a] != ')' && s[a] != '$' && s[a] != '\'' && s[a] != '"' && !lex.IsDigit(s[a]) {
 			continue
 		}
-		for k, w := range phpExtPrefixes.words {
-			if have.covers(&phpExtPrefixes.sets[k]) && strings.HasPrefix(name, w) && len(name) > len(w) {
-				return b
-			}
+		if phpExtPrefixes.ProperPrefix(name, have) {
+			return b
 		}
 	}
 	return -1
 }
 
-// perlInterpolation finds Perl's expression interpolation "@{[ code ]}":
+// PerlInterpolation finds Perl's expression interpolation "@{[ code ]}":
 // "@{[" itself, or with blanks inside a closed one, "@{   [ system 'id' ] }".
 // Inside a double-quoted Perl string it runs code.
-func perlInterpolation(s string) int {
+func PerlInterpolation(s string) int {
 	for off := 0; off < len(s); {
 		i := strings.Index(s[off:], "@{")
 		if i < 0 {
@@ -72,13 +74,13 @@ func perlInterpolation(s string) int {
 		}
 		i += off
 		off = i + 2
-		j := skipSpace(s, i+2)
+		j := lex.SkipSpace(s, i+2)
 		if j == i+2 && j < len(s) && s[j] == '[' {
 			return i // "@{[" as written in Perl
 		}
 		if j < len(s) && s[j] == '[' {
 			if e := strings.IndexByte(s[j:min(len(s), j+256)], ']'); e > 0 {
-				if r := skipSpace(s, j+e+1); r < len(s) && s[r] == '}' {
+				if r := lex.SkipSpace(s, j+e+1); r < len(s) && s[r] == '}' {
 					return i
 				}
 			}
@@ -87,11 +89,11 @@ func perlInterpolation(s string) int {
 	return -1
 }
 
-// templateConditional finds a template conditional on a constant, the
+// TemplateConditional finds a template conditional on a constant, the
 // probe for server-side template injection that asks whether a block is
 // rendered: "{% if True %}49{% endif %}", "<% if true %>49<% end %>".
 // Templates written by people test variables, not constants.
-func templateConditional(s string) int {
+func TemplateConditional(s string) int {
 	for _, open := range [...]struct{ open, close, end string }{{"{%", "%}", "{%"}, {"<%", "%>", "<%"}} {
 		for off := 0; off < len(s); {
 			i := strings.Index(s[off:], open.open)
@@ -104,8 +106,8 @@ func templateConditional(s string) int {
 			if j < len(s) && (s[j] == '=' || s[j] == '-') {
 				j++
 			}
-			j = skipSpace(s, j)
-			if !strings.HasPrefix(s[j:], "if") || j+2 >= len(s) || !isSpace(s[j+2]) {
+			j = lex.SkipSpace(s, j)
+			if !strings.HasPrefix(s[j:], "if") || j+2 >= len(s) || !lex.IsSpace(s[j+2]) {
 				continue
 			}
 			e := strings.Index(s[j:min(len(s), j+32)], open.close)
@@ -137,34 +139,9 @@ func constantCondition(c string) bool {
 		return false
 	}
 	for i := 0; i < len(c); i++ {
-		if !isDigit(c[i]) && strings.IndexByte(" =<>!*+-", c[i]) < 0 {
+		if !lex.IsDigit(c[i]) && strings.IndexByte(" =<>!*+-", c[i]) < 0 {
 			return false
 		}
 	}
-	return isDigit(c[0])
-}
-
-// detectCodeShapes runs this file's checks; it reports whether one fired.
-func (in *input) detectCodeShapes() bool {
-	m := in.mask
-	s := in.lower()
-	if m.has(bAt) && m.has(bLBrace) {
-		if i := perlInterpolation(s); i >= 0 {
-			in.emit(CodeInj, "perl-interpolation", 7, i, i+24)
-			return true
-		}
-	}
-	if m.has(bPercent) && m.has(bLBrace|bLT) && in.e.Enabled(SSTI) {
-		if i := templateConditional(s); i >= 0 {
-			in.emit(SSTI, "ssti-conditional", 7, i, i+32)
-			return true
-		}
-	}
-	if in.paranoid() && m.has(bParen) && m.has(bUnderscore|bAlpha) {
-		if i := phpNamedCall(s, in.lowerBytes()); i >= 0 {
-			in.emit(CodeInj, "php-function-name", 5, i, i+32)
-			return true
-		}
-	}
-	return false
+	return lex.IsDigit(c[0])
 }

@@ -1,4 +1,4 @@
-package detect
+package lex
 
 import "testing"
 
@@ -6,7 +6,7 @@ import "testing"
 // ASCII, high and edge bytes.
 func TestBytesOf(t *testing.T) {
 	for _, s := range []string{"", "a", "Conan O'Brien", "etc/passwd", "\x00\x3f\x40\x7f\x80\xbf\xc0\xff", "ünïcödé €", "ABCxyz{|}~"} {
-		b := bytesOf(s)
+		b := BytesOf(s)
 		for c := 0; c < 256; c++ {
 			in := false
 			for i := 0; i < len(s); i++ {
@@ -15,12 +15,12 @@ func TestBytesOf(t *testing.T) {
 				}
 			}
 			if got := b[c>>6]&(1<<(c&63)) != 0; got != in {
-				t.Errorf("bytesOf(%q) has %#x = %v, want %v", s, c, got, in)
+				t.Errorf("BytesOf(%q) has %#x = %v, want %v", s, c, got, in)
 			}
 		}
-		w := bytesOf("passwd")
-		if got, want := b.covers(&w), s == "etc/passwd"; got != want {
-			t.Errorf("bytesOf(%q).covers(passwd) = %v, want %v", s, got, want)
+		w := BytesOf("passwd")
+		if got, want := b.Covers(&w), s == "etc/passwd"; got != want {
+			t.Errorf("BytesOf(%q).Covers(passwd) = %v, want %v", s, got, want)
 		}
 	}
 }

@@ -1,12 +1,12 @@
-package detect
+package code
 
 import (
 	"strings"
 
-	"github.com/lambdawaf/lambdawaf/agent/event"
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
-// codeInProse reports whether lower-cased s is English prose that names
+// InProse reports whether lower-cased s is English prose that names
 // code rather than code itself: at least two places where three words of
 // two or more letters follow each other, each separated by one blank
 // ("rather than os", "it avoids the shell") outside string literals, none
@@ -17,7 +17,7 @@ import (
 // written inside such a sentence ("prefer subprocess.run([...]) over
 // os.system") cannot run as the value stands; a payload that breaks out of
 // a string in code carries no sentence. One pass.
-func codeInProse(s string) bool {
+func InProse(s string) bool {
 	runs, inRow := 0, 0
 	quote := byte(0)
 	for i := 0; i < len(s); {
@@ -26,7 +26,7 @@ func codeInProse(s string) bool {
 			// Words inside a string literal are data a payload may
 			// carry ("system('echo you are hacked')"); an apostrophe
 			// between letters ("doesn't") opens nothing.
-			if !(c == '\'' && i > 0 && isAlpha(s[i-1]) && i+1 < len(s) && isAlpha(s[i+1])) {
+			if !(c == '\'' && i > 0 && lex.IsAlpha(s[i-1]) && i+1 < len(s) && lex.IsAlpha(s[i+1])) {
 				switch quote {
 				case 0:
 					quote = c
@@ -79,12 +79,12 @@ func codeInProse(s string) bool {
 				return false
 			}
 		}
-		if quote != 0 || !isAlpha(c) {
+		if quote != 0 || !lex.IsAlpha(c) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(s) && isAlpha(s[j]) {
+		for j < len(s) && lex.IsAlpha(s[j]) {
 			j++
 		}
 		w := s[i:j]
@@ -127,9 +127,9 @@ func regexAllowed(s string, i int) bool {
 // and the quick brown fox" runs id in Ruby and Perl before it reaches
 // the words.
 func chainsStatement(s string, i int) bool {
-	i = skipSpace(s, i)
+	i = lex.SkipSpace(s, i)
 	r := s[i:min(len(s), i+4)]
-	return strings.HasPrefix(r, "&&") || strings.HasPrefix(r, "||") || wordAt(s, i, "and") || wordAt(s, i, "or")
+	return strings.HasPrefix(r, "&&") || strings.HasPrefix(r, "||") || lex.WordAt(s, i, "and") || lex.WordAt(s, i, "or")
 }
 
 // endsLine reports whether only blanks stand between s[i] and a line end.
@@ -152,11 +152,4 @@ func proseKeyword(w string) bool {
 		return true
 	}
 	return false
-}
-
-// codeMention reports whether the value is prose that names code (see
-// codeInProse); the code-word detectors leave such mentions alone, while
-// open tags, superglobals, serialized objects and shell stay judged.
-func (in *input) codeMention() bool {
-	return in.v.Part != event.PartPath && codeInProse(in.lower())
 }

@@ -1,6 +1,10 @@
-package detect
+package code
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 // PHP resolves a function name at run time in several ways that hide the
 // name from a keyword match: a variable ($f(), ${'a'}(), $a['b']()), a
@@ -9,11 +13,11 @@ import "strings"
 // the value with PHP's expression grammar (blanks and comments allowed
 // between tokens) instead of looking for words.
 
-// phpVarCall finds a call through a variable: "$" then a name or a braced
+// PHPVarCall finds a call through a variable: "$" then a name or a braced
 // expression ${...}, then any subscripts ([...], {...}), then "(". A
 // braced name must be followed directly by the call or a subscript, so
 // that text templates such as "${total} (incl. tax)" stay clean.
-func phpVarCall(c *codeText) int {
+func PHPVarCall(c *codeText) int {
 	s := c.s
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], '$')
@@ -31,8 +35,8 @@ func phpVarCall(c *codeText) int {
 				continue
 			}
 			j, braced = e+1, true
-		case j == i+1 && j < len(s) && (isAlpha(s[j]) || s[j] == '_'):
-			for j < len(s) && isWord(s[j]) {
+		case j == i+1 && j < len(s) && (lex.IsAlpha(s[j]) || s[j] == '_'):
+			for j < len(s) && lex.IsWord(s[j]) {
 				j++
 			}
 		default:
@@ -99,13 +103,13 @@ func matchClose(s string, i int, open, close byte) int {
 	return -1
 }
 
-// phpDynamicCall finds a call whose callee is an expression that PHP
+// PHPDynamicCall finds a call whose callee is an expression that PHP
 // evaluates to a dangerous function name: a parenthesised or bracketed
 // operand ((system)(...), [system][0](...), (sy.(st).em)(...)), or a
 // concatenation of two or more string literals spelling the name
 // ('sys'.'tem', later called through a constant or variable). It returns
 // the offset and the function's score.
-func phpDynamicCall(c *codeText) (int, int) {
+func PHPDynamicCall(c *codeText) (int, int) {
 	s := c.s
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
@@ -231,9 +235,9 @@ func phpConcat(c *codeText, i, depth int) (string, int, int) {
 				return b.String(), n, j
 			}
 			part, e = s[k+1:k+1+q], k+q+2
-		case isAlpha(ch) || ch == '_':
+		case lex.IsAlpha(ch) || ch == '_':
 			e = k
-			for e < len(s) && isWord(s[e]) {
+			for e < len(s) && lex.IsWord(s[e]) {
 				e++
 			}
 			part = s[k:e]
@@ -288,9 +292,9 @@ var phpIniDirectives = map[string]bool{
 	"mail.force_extra_parameters": true, "mail.log": true, "zend.multibyte": true, "zend.script_encoding": true,
 }
 
-// phpIniLine finds a value that is a php.ini line: a known directive
+// PHPIniLine finds a value that is a php.ini line: a known directive
 // name opening the value (or a line of it), blanks, "=", a setting.
-func phpIniLine(s string) int {
+func PHPIniLine(s string) int {
 	for off := 0; off < len(s); {
 		e := strings.IndexByte(s[off:], '\n')
 		line := s[off:]
@@ -298,11 +302,11 @@ func phpIniLine(s string) int {
 			line = s[off : off+e]
 		}
 		j := 0
-		for j < len(line) && (isWord(line[j]) || line[j] == '.') {
+		for j < len(line) && (lex.IsWord(line[j]) || line[j] == '.') {
 			j++
 		}
 		if j > 0 && phpIniDirectives[line[:j]] {
-			if k := skipSpace(line, j); k < len(line) && line[k] == '=' && strings.TrimSpace(line[k+1:]) != "" {
+			if k := lex.SkipSpace(line, j); k < len(line) && line[k] == '=' && strings.TrimSpace(line[k+1:]) != "" {
 				return off
 			}
 		}
@@ -314,11 +318,11 @@ func phpIniLine(s string) int {
 	return -1
 }
 
-// phpVariableVariable finds PHP's variable-variable syntax where no
+// PHPVariableVariable finds PHP's variable-variable syntax where no
 // template language writes it: "$" then blanks then "{" ("$ {$a}",
 // "$ { CONSTANT }"), or "${" opening a string literal ("${'ff'}"). A
 // template placeholder "${name}" is not matched.
-func phpVariableVariable(c *codeText) int {
+func PHPVariableVariable(c *codeText) int {
 	s := c.s
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], '$')
@@ -334,8 +338,8 @@ func phpVariableVariable(c *codeText) int {
 		if j >= len(s) || s[j] != '{' {
 			continue
 		}
-		k := skipSpace(s, j+1)
-		if k >= len(s) || !(j > i+1 && (isAlpha(s[k]) || s[k] == '_' || s[k] == '$') || s[k] == '\'' || s[k] == '"') {
+		k := lex.SkipSpace(s, j+1)
+		if k >= len(s) || !(j > i+1 && (lex.IsAlpha(s[k]) || s[k] == '_' || s[k] == '$') || s[k] == '\'' || s[k] == '"') {
 			continue
 		}
 		if e := c.match(j, '{', '}'); e > j+1 {
@@ -352,15 +356,15 @@ var phpProbeFuncs = map[string]bool{
 	"var_export": true, "serialize": true, "str_repeat": true, "htmlspecialchars": true, "addslashes": true,
 }
 
-// phpWholeCall reports a value that is exactly one call of a PHP builtin,
+// PHPWholeCall reports a value that is exactly one call of a PHP builtin,
 // "name(args)" with blanks or comments before "(" and simple arguments
 // (empty, a name, a $variable, a number or a string): code, where a
 // parameter would hold data.
-func phpWholeCall(c *codeText) bool {
+func PHPWholeCall(c *codeText) bool {
 	s := c.s
 	s = strings.TrimSpace(s)
 	j := 0
-	for j < len(s) && isWord(s[j]) {
+	for j < len(s) && lex.IsWord(s[j]) {
 		j++
 	}
 	if j == 0 || !phpProbeFuncs[s[:j]] && phpFuncs[s[:j]] == 0 {
@@ -371,7 +375,7 @@ func phpWholeCall(c *codeText) bool {
 		return false
 	}
 	for _, c := range []byte(s[k+1 : len(s)-1]) {
-		if !isWord(c) && c != '$' && c != '\'' && c != '"' && c != ',' && c != ' ' && c != '.' {
+		if !lex.IsWord(c) && c != '$' && c != '\'' && c != '"' && c != ',' && c != ' ' && c != '.' {
 			return false
 		}
 	}

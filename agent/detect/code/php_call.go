@@ -1,0 +1,380 @@
+package code
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// phpFuncs are PHP functions that execute code or commands, or read and
+// write files: a call to one in a parameter is code injection.
+var phpFuncs = map[string]int{
+	"system": 8, "exec": 7, "shell_exec": 9, "passthru": 9, "popen": 8, "proc_open": 9, "pcntl_exec": 9,
+	"eval": 8, "assert": 7, "create_function": 9, "call_user_func": 8, "call_user_func_array": 8,
+	"preg_replace": 6, "base64_decode": 6, "file_get_contents": 8, "file_put_contents": 9, "fopen": 7,
+	"readfile": 8, "phpinfo": 9, "show_source": 9, "highlight_file": 9, "unserialize": 7, "str_rot13": 6,
+	"gzinflate": 7, "gzuncompress": 7, "gzdecode": 7, "ini_set": 8, "ini_get": 6, "putenv": 8, "fsockopen": 8,
+	"curl_exec": 8, "move_uploaded_file": 8, "symlink": 7, "array_map": 6, "usort": 5, "fwrite": 7,
+	"fputs": 7, "file": 5, "include": 6, "include_once": 8, "require": 6, "require_once": 8, "chr": 4,
+	"posix_getpwuid": 9, "posix_kill": 9, "get_current_user": 8, "getcwd": 7, "scandir": 8, "glob": 6,
+	"opendir": 8, "readdir": 8, "dl": 5, "mail": 5, "escapeshellcmd": 8, "escapeshellarg": 7, "var_dump": 7,
+	"print_r": 6, "die": 5, "hex2bin": 7, "bin2hex": 6, "strrev": 6, "convert_uudecode": 8,
+	"register_shutdown_function": 9, "register_tick_function": 9, "array_filter": 5, "array_walk": 6,
+	"uasort": 5, "uksort": 5, "mb_ereg_replace": 7, "extract": 6, "parse_str": 7, "stream_get_contents": 8,
+	"proc_nice": 8, "apache_child_terminate": 9, "posix_setuid": 9, "md5_file": 7, "copy": 4, "unlink": 7,
+	"rmdir": 6, "mkdir": 5, "chmod": 6, "chown": 6, "touch": 4, "fread": 7, "fgets": 6, "file_exists": 7,
+	"is_writable": 7, "get_defined_vars": 8, "getenv": 7, "phpversion": 8, "php_uname": 9, "sleep": 4,
+	"curl_init": 7, "bzdecompress": 7, "assert_options": 8, "unpack": 6, "filegroup": 6, "fileowner": 6,
+	"fileperms": 6, "proc_terminate": 9, "proc_get_status": 8, "pfsockopen": 8, "stream_socket_client": 8,
+	"imap_open": 8, "mb_send_mail": 7, "error_log": 6, "set_include_path": 8, "get_cfg_var": 8,
+	"get_defined_functions": 8, "get_defined_constants": 8, "posix_getegid": 7, "posix_geteuid": 7, "posix_getuid": 7,
+	"posix_getgid": 7, "posix_getpwnam": 8, "posix_uname": 8, "posix_getcwd": 7,
+}
+
+// PHPCall finds a call of a dangerous PHP function: the name as a whole
+// word, then blanks or comments (/* */, //, #) up to '(', and an argument
+// that looks like code, or the call opening the value. openCall allows a
+// call left open at the end of the value ("base64_decode(").
+func PHPCall(c *codeText, openCall bool) (int, int) {
+	s := c.s
+	for i := 0; i < len(s); {
+		if !lex.IsAlpha(s[i]) && s[i] != '_' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && lex.IsWord(s[j]) {
+			j++
+		}
+		name := s[i:j]
+		sc := phpFuncs[name]
+		prev := byte(0)
+		if i > 0 {
+			prev = s[i-1]
+		}
+		if sc == 0 || prev == '.' || prev == '$' || prev == '>' || prev == ':' || prev == '-' || prev >= 0x80 {
+			i = j
+			continue
+		}
+		k := c.skip(j)
+		if (prev == '"' || prev == '\'') && sc >= 7 && k < len(s) && s[k] == prev { // "system"(x), ("system")("id")
+			n := c.skip(k + 1)
+			if n < len(s) && s[n] == ')' {
+				n = c.skip(n + 1)
+			}
+			if n < len(s) && s[n] == '(' {
+				return i - 1, sc
+			}
+		}
+		if k < len(s) && s[k] == ')' && prev == '(' && sc >= 7 { // (system)('id');
+			if n := c.skip(k + 1); n < len(s) && s[n] == '(' && statementCall(c, n) {
+				return i - 1, sc
+			}
+		}
+		if k >= len(s) || s[k] != '(' {
+			i = j
+			continue
+		}
+		// A comment between the name and "(" is code, never prose:
+		// gzuncompress/*x*/(). A call left open at the end of a
+		// parameter that it opens, the name touching "(", is code
+		// spliced into a string: base64_decode( (in a path, "eval(" names
+		// a page).
+		commented := strings.Contains(s[j:k], "/*")
+		if sc >= 6 && (commented || openCall && i == 0 && k == j && strings.TrimSpace(s[k+1:]) == "") {
+			return i, sc
+		}
+		a := lex.SkipSpace(s, k+1)
+		if manSection(s, k+1) {
+			// chown(1), system(3): a manual page reference. A section
+			// number as the only argument carries no command.
+			i = j
+			continue
+		}
+		argOK := a < len(s) && (s[a] == '\'' || s[a] == '"' || s[a] == '$' || s[a] == ')' || s[a] == '`' || s[a] == '[' || lex.IsDigit(s[a]) || lex.CallAfterWord(s, a) || s[a] == '/' && name != "file")
+		start := i == 0 || strings.IndexByte(";{}()=&|'\"`,@!?<>", prev) >= 0
+		switch {
+		case start && sc >= 7 && a < len(s), // the call opens the value or a statement
+			argOK && (start || lex.IsSpace(prev) && sc >= 8) && sc >= 6,
+			argOK && start && i == 0:
+			return i, sc
+		}
+		i = j
+	}
+	return 0, 0
+}
+
+// manSection reports whether s[a:] starts with a manual section and the
+// closing parenthesis: one digit, then at most three lower-case letters
+// ("1)", "3p)", "8)"), as in chown(1) and getpid(2) and the "SEE ALSO" lines of
+// man pages.
+func manSection(s string, a int) bool {
+	if a >= len(s) || s[a] < '1' || s[a] > '9' {
+		return false
+	}
+	e := a + 1
+	for e < len(s) && e-a <= 3 && s[e] >= 'a' && s[e] <= 'z' {
+		e++
+	}
+	return e < len(s) && s[e] == ')'
+}
+
+// maxCodeNesting bounds how deeply the PHP readers follow nested brackets
+// and concatenations around a callee: real code nests a few levels, and
+// the bound keeps a value of "((((..." linear.
+const maxCodeNesting = 8
+
+// codeText is a value being read as code, with what the readers learn
+// about it on the way, so that skipping comments and matching brackets
+// stay linear in the value however often they are asked: once a "/*" is
+// known to be unclosed every later one is, and brackets matched in one
+// scan are remembered for the brackets nested in them.
+type codeText struct {
+	s       string
+	noClose int     // offset from which no "*/" follows; len(s)+1 while unknown
+	noEOL   int     // offset from which no newline follows; len(s)+1 while unknown
+	matches []int32 // per offset of a scanned bracket: its match+1, -1 unclosed, 0 unknown
+	calls   int     // match calls so far; memoising starts after a few
+}
+
+// Text is a value read as code: the PHP readings share the bracket
+// matches and comment scans they make of it.
+type Text = codeText
+
+// NewText returns s ready for the code readings.
+func NewText(s string) *Text {
+	return &codeText{s: s, noClose: len(s) + 1, noEOL: len(s) + 1}
+}
+
+// skip is skipCodeSpace on c.s.
+func (c *codeText) skip(j int) int {
+	s := c.s
+	for j < len(s) {
+		switch {
+		case lex.IsSpace(s[j]):
+			j++
+		case strings.HasPrefix(s[j:], "/*"):
+			if j+2 >= c.noClose {
+				return len(s)
+			}
+			k := strings.Index(s[j+2:], "*/")
+			if k < 0 {
+				c.noClose = j + 2
+				return len(s)
+			}
+			j += k + 4
+		case strings.HasPrefix(s[j:], "//") || s[j] == '#':
+			if j >= c.noEOL {
+				return len(s)
+			}
+			k := strings.IndexByte(s[j:], '\n')
+			if k < 0 {
+				c.noEOL = j
+				return len(s)
+			}
+			j += k + 1
+		default:
+			return j
+		}
+	}
+	return j
+}
+
+// match is matchClose on c.s. The first calls scan as matchClose does;
+// after that one scan also records the match of every bracket it passes
+// (a fresh scan from one of them would read the rest of the value the
+// same way), so later calls for those brackets cost nothing.
+func (c *codeText) match(i int, open, close byte) int {
+	if c.calls++; c.calls <= 8 {
+		return matchClose(c.s, i, open, close)
+	}
+	if c.matches == nil {
+		c.matches = make([]int32, len(c.s))
+	}
+	if m := c.matches[i]; m != 0 {
+		if m < 0 {
+			return -1
+		}
+		return int(m) - 1
+	}
+	s := c.s
+	stack := make([]int, 0, 8)
+	for j := i; j < len(s); j++ {
+		switch ch := s[j]; ch {
+		case '\'', '"', '`':
+			k := strings.IndexByte(s[j+1:], ch)
+			if k < 0 {
+				j = len(s)
+				continue
+			}
+			j += k + 1
+		case open:
+			stack = append(stack, j)
+		case close:
+			if len(stack) == 0 {
+				continue
+			}
+			o := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			c.matches[o] = int32(j) + 1
+			if o == i {
+				return j
+			}
+		}
+	}
+	for _, o := range stack {
+		c.matches[o] = -1
+	}
+	return -1
+}
+
+// javaPackages are packages whose fully qualified class names in a request
+// point at deserialization gadgets, expression-language or reflection.
+var javaPackages = [...]string{"java.lang.", "java.io.", "java.net.", "java.nio.", "java.util.", "java.beans.", "java.rmi.", "java.security.", "java.sql.", "javax.", "jdk.", "sun.", "com.sun.", "com.opensymphony.", "org.apache.commons", "org.apache.struts", "org.apache.tomcat", "org.apache.catalina", "org.apache.xalan", "org.apache.xbean", "org.springframework.", "org.codehaus.groovy", "org.mozilla.javascript", "org.hibernate.", "org.jboss.", "org.omg.", "com.mchange.", "com.alibaba.fastjson", "com.fasterxml.jackson.databind", "bsh.", "ognl.", "groovy."}
+
+// javaPackageBytes holds the byte set of each of javaPackages.
+var javaPackageBytes = lex.BytesOfAll(javaPackages[:])
+
+// JavaClassName finds a fully qualified Java class or package name.
+//
+// have is the byte set of s.
+func JavaClassName(s string, have *lex.ByteSet) int {
+	if strings.IndexByte(s, '.') < 0 {
+		return -1 // every package name has a dot
+	}
+	for n, p := range javaPackages {
+		if !have.Covers(&javaPackageBytes[n]) {
+			continue
+		}
+		for off := 0; off < len(s); {
+			i := strings.Index(s[off:], p)
+			if i < 0 {
+				break
+			}
+			i += off
+			e := i + len(p)
+			if (i == 0 || !lex.IsAlnum(s[i-1]) && s[i-1] != '.' && s[i-1] != '-' && s[i-1] != '@') && (p[len(p)-1] != '.' || e < len(s) && lex.IsAlpha(s[e])) {
+				// A class name alone (a parameter, header or cookie
+				// holding it) or used in code; not a stack trace line.
+				k := e
+				for k < len(s) && (lex.IsWord(s[k]) || s[k] == '.' || s[k] == '$') {
+					k++
+				}
+				name := s[i:k]
+				if strings.HasSuffix(name, "exception") || strings.HasSuffix(name, "error") {
+					off = i + 1
+					continue
+				}
+				if strings.IndexAny(s, " \t\n") < 0 || k < len(s) && strings.IndexByte("(@#[\"'", s[k]) >= 0 {
+					return i
+				}
+			}
+			off = i + 1
+		}
+	}
+	return -1
+}
+
+// EndlessLoop finds JavaScript loops whose condition is always true:
+// while(1), while(!0), while(this), while("x"), for(;;) (a denial of service
+// in Node.js where one event loop serves every request).
+func EndlessLoop(s string) int {
+	if i := strings.Index(s, "for(;;)"); i >= 0 {
+		return i
+	}
+	if i := strings.Index(s, "for (;;)"); i >= 0 {
+		return i
+	}
+	i := lex.IndexWord(s, "while")
+	if i < 0 {
+		return -1
+	}
+	j := lex.SkipSpace(s, i+5)
+	if j >= len(s) || s[j] != '(' {
+		return -1
+	}
+	for j < len(s) && (s[j] == '(' || lex.IsSpace(s[j])) {
+		j++
+	}
+	e := strings.IndexByte(s[j:], ')')
+	if e < 0 {
+		return -1
+	}
+	if jsTruthy(strings.TrimSpace(s[j : j+e])) {
+		return i
+	}
+	return -1
+}
+
+// jsTruthy evaluates a JavaScript loop condition made of unary operators
+// (!, -, +) applied to a literal, as the engine would: true when the
+// condition is a constant that is always true. It answers false for
+// anything it cannot evaluate.
+func jsTruthy(c string) bool {
+	ops := 0
+	for ops < len(c) && (c[ops] == '!' || c[ops] == '-' || c[ops] == '+' || lex.IsSpace(c[ops])) {
+		ops++
+	}
+	lit := strings.TrimSpace(c[ops:])
+	var truth bool
+	switch {
+	case lit == "true" || lit == "this" || lit == "window" || lit == "globalthis" || lit == "infinity" || strings.HasPrefix(lit, "new ") ||
+		strings.HasPrefix(lit, "math.") || strings.HasPrefix(lit, "object.") || strings.HasPrefix(lit, "reflect.") || lit == "string":
+		truth = true
+	case lit == "{}" || lit == "[]" || lit == "/./":
+		truth = true
+	case lit == "false" || lit == "null" || lit == "undefined" || lit == "nan" || lit == `""` || lit == "''" || lit == "``":
+		truth = false
+	case len(lit) > 0 && lex.IsDigit(lit[0]) && strings.Trim(lit, "0123456789.") == "":
+		truth = strings.Trim(lit, "0.") != ""
+	case len(lit) > 2 && (lit[0] == '"' || lit[0] == '\'' || lit[0] == '`' || lit[0] == '/') && lit[len(lit)-1] == lit[0]:
+		truth = true
+	default:
+		return false
+	}
+	// A sign applied to the literal itself turns it into a number: numbers
+	// and true keep their truth; objects and strings (NaN, 0) are not
+	// folded here. Signs applied to a boolean (-!x) keep its truth too.
+	inner := strings.TrimRight(c[:ops], " \t\r\n\v")
+	if inner != "" && inner[len(inner)-1] != '!' && !(len(lit) > 0 && lex.IsDigit(lit[0]) || lit == "infinity" || lit == "true") {
+		return false
+	}
+	for k := 0; k < ops; k++ {
+		if c[k] == '!' {
+			truth = !truth
+		}
+	}
+	return truth
+}
+
+// PHPSerialized finds PHP serialized objects O:8:"stdClass":1:{...} and arrays.
+func PHPSerialized(s string) (int, int) {
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], ':')
+		if i < 0 {
+			return 0, 0
+		}
+		i += off
+		off = i + 1
+		if i == 0 || (s[i-1] != 'o' && s[i-1] != 'c' && s[i-1] != 'a') || i >= 2 && lex.IsWord(s[i-2]) {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && lex.IsDigit(s[j]) {
+			j++
+		}
+		if j == i+1 || j >= len(s) || s[j] != ':' {
+			continue
+		}
+		if s[i-1] == 'a' {
+			if j+1 < len(s) && s[j+1] == '{' && (strings.Contains(s[j:], "s:") || strings.Contains(s[j:], "i:")) {
+				return i - 1, 6
+			}
+			continue
+		}
+		if j+1 < len(s) && s[j+1] == '"' {
+			return i - 1, 8
+		}
+	}
+	return 0, 0
+}

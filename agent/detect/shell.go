@@ -1,0 +1,341 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// cmdPhrase emits a signal for the first shell phrase in s; have is the
+// byte set of s, or nil to build it here.
+func (in *input) cmdPhrase(s string, have *lex.ByteSet) bool {
+	if i := shell.Phrase(s, have); i >= 0 {
+		in.emit(CommandInj, "cmdi-shell", 9, i, i+32)
+		return true
+	}
+	return false
+}
+
+// detectCmdPhrases is the cheap check for plain text: shell phrases only.
+func (in *input) detectCmdPhrases() {
+	if in.e.Enabled(CommandInj) {
+		in.cmdPhrase(in.lower(), in.lowerBytes())
+	}
+}
+
+// detectCmd lexes text as shell input: after a command separator or
+// substitution ($(, `, ;, |, ||, &&, newline) a known command word means
+// command injection; so do ${IFS} padding, /dev/tcp reverse shells and
+// Windows cmd/PowerShell invocations.
+func (in *input) detectCmd() {
+	if !in.e.Enabled(CommandInj) {
+		return
+	}
+	m := in.mask
+	if in.detectShellShapes() {
+		return
+	}
+	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd {
+		// cmd.exe IF/FOR statements need none of those characters
+		if l := in.lower(); len(l) > 4 && (l[0] == 'i' || l[0] == 'f') {
+			if i := shell.WindowsBatch(l); i >= 0 {
+				in.emit(CommandInj, "cmdi-batch", 7, i, i+32)
+			}
+		} else if shell.AliasDef(l) {
+			in.emit(CommandInj, "cmdi-alias", 6, 0, 32)
+		} else if shell.TildeStack(l) || shell.HistoryEvents(l) {
+			in.emit(CommandInj, "cmdi-expansion", 5, 0, len(l))
+		}
+		// Quotes the shell removes hide command words: ti''me sh -c id,
+		// 'TiMe Sh -c whoami.
+		if m.has(bQuote | bDQuote) {
+			in.sc.tmp = shell.Normalize(in.sc.tmp[:0], in.lower())
+			if in.cmdPhrase(unsafeString(in.sc.tmp), nil) {
+				return
+			}
+			in.detectCmdWords(unsafeString(in.sc.tmp))
+			return
+		}
+		in.detectCmdWords(in.lower())
+		return
+	}
+	in.sc.tmp = shell.Normalize(in.sc.tmp[:0], in.lower())
+	s := unsafeString(in.sc.tmp)
+	raw := in.lower()
+	if strings.Contains(raw, "${ifs") || strings.Contains(raw, "$ifs") {
+		in.emit(CommandInj, "cmdi-ifs", 8, strings.Index(raw, "ifs")-2, strings.Index(raw, "ifs")+16)
+		return
+	}
+	if in.cmdPhrase(s, nil) {
+		return
+	}
+	// Fork bomb: a shell function that calls itself through a pipe or in
+	// the background, :(){ :|:& };:
+	if i := strings.Index(raw, "()"); i > 0 {
+		b := i
+		for b > 0 && (isWord(raw[b-1]) || raw[b-1] == ':') {
+			b--
+		}
+		name := raw[b:i]
+		if rest := strings.TrimLeft(raw[i+2:], " \t"); name != "" && strings.HasPrefix(rest, "{") && (strings.Contains(rest, name+"|") || strings.Contains(rest, name+"()|") || strings.Contains(rest, name+"() |") || strings.Contains(rest, name+"() &") || strings.Contains(rest, name+"&")) {
+			in.emit(CommandInj, "cmdi-fork-bomb", 8, b, b+32)
+			return
+		}
+	}
+	// Shellshock: a function definition where a variable is expected.
+	if i := strings.Index(raw, "()"); i >= 0 && strings.HasPrefix(strings.TrimLeft(raw[i+2:], " \t"), "{") && strings.TrimSpace(raw[:i]) == "" {
+		in.emit(CommandInj, "cmdi-shellshock", 9, i, i+32)
+		return
+	}
+	if i := shell.WindowsBatch(s); i >= 0 || shell.BatchIf(raw) {
+		in.emit(CommandInj, "cmdi-batch", 7, max(i, 0), max(i, 0)+32)
+		return
+	}
+	if strings.HasPrefix(s, "alias ") && strings.IndexByte(s, '=') > 0 {
+		in.emit(CommandInj, "cmdi-alias", 6, 0, 32)
+		return
+	}
+	if shell.VarAssignedCommand(raw) {
+		in.emit(CommandInj, "cmdi-expansion", 7, 0, 24)
+		return
+	}
+	for _, w := range [...]string{"$((", "$[", "${!", "${#", "${ifs", "$(<", "<<<"} {
+		if i := strings.Index(raw, w); i >= 0 && (w != "$[" || strings.IndexByte(raw[i:], ']') > 0) {
+			in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)
+			return
+		}
+	}
+	if i := shell.Expansion(raw); i >= 0 {
+		in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)
+		return
+	}
+	if i := shell.GlobbedFile(s); i >= 0 {
+		in.emit(CommandInj, "cmdi-glob", 7, i, i+32)
+		return
+	}
+	proseish := strings.Count(s, " ") > 8
+	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && shell.WordsOutsideBackticks(s) >= 4
+	// Command positions: start of value and after separators.
+	inSpan := false // inside a markdown code span of prose
+	doc := shell.Document(s)
+	lastTick := strings.LastIndexByte(s, '`')
+	for i := 0; i <= len(s); i++ {
+		atStart := i == 0
+		sep := ""
+		if !atStart {
+			c := s[i-1]
+			if (inSpan || doc) && (c == ';' || c == '\n' || c == '|' || c == '&') || doc && c == '(' && i >= 2 && s[i-2] == '$' {
+				// A pipeline quoted in prose ("use `ps aux | grep
+				// node`") shows a command line; its separators
+				// chain the quoted commands, not the writer's
+				// value to a new one. A pipe into a shell runs
+				// whatever it is fed, however it is prefixed.
+				if spanPipesToShell(s, i) {
+					in.emit(CommandInj, "cmdi-separator", 8, i-1, i+24)
+					return
+				}
+				if !spanCommandRuns(s, i) {
+					continue
+				}
+			}
+			switch c {
+			case ';', '\n':
+				sep = string(c)
+			case '`':
+				if markdown {
+					// a span opens only where a backtick closes it
+					inSpan = !inSpan && i-1 < lastTick
+					continue // inline code in prose or a fenced block
+				}
+				sep = "`"
+			case '|':
+				sep = "|"
+			case '&':
+				if i >= 2 && s[i-2] == '&' {
+					sep = "&&"
+				} else if i < len(s) && s[i] == '&' {
+					continue
+				} else {
+					sep = "&"
+				}
+			case '(':
+				if i >= 2 && (s[i-2] == '$' || s[i-2] == '<' || s[i-2] == '>') {
+					sep = "$("
+				} else {
+					continue
+				}
+			default:
+				continue
+			}
+		}
+		if sep == "|" && spanPipesToShell(s, i) {
+			// fed to a shell behind a prefix: | env X=1 sh, | nice -n 5 sh
+			in.emit(CommandInj, "cmdi-separator", 8, i-1, i+24)
+			return
+		}
+		w, ws, we := shell.CommandWordAt(s, i)
+		strong, known := shell.Command(w)
+		if w == "" || !known || !shell.WordEnds(s, we) {
+			// Every separator in the blanks cmdWordAt skipped leads to
+			// the same word: go on after them (linear on "\n\n\n...").
+			if ws-1 > i {
+				i = ws - 1
+			}
+			continue
+		}
+		switch {
+		case atStart:
+			// No separator: only an explicit shell invocation with
+			// shell-like arguments in a command-like parameter, or a
+			// command word chained to the next one ("whoami;", "id|").
+			if strong && in.sink == sinkCmd && !shell.DeviceVerb(s) || strings.Contains(s[ws:we], "bin/") && known ||
+				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
+				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
+				return
+			}
+		case sep == "&":
+			if strong && (shell.ArgsLookShell(s, we) || strings.HasPrefix(s[skipSpace(s, we):], "&")) && !proseish {
+				in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
+				return
+			}
+		default:
+			if sep == "|" && (!strong && shell.InertAlternative(s, ws, we) || shell.HarmlessFilter(s, i)) ||
+				(sep == "$(" || sep == "`") && w == "date" && shell.TimestampSubst(s, we, sep[len(sep)-1]) {
+				continue
+			}
+			if sep == "\n" {
+				// Lines of a text area start with words: a newline
+				// separates commands only with shell-like arguments.
+				if strong && shell.ArgsLookShell(s, we) && !proseish || shell.SegmentLooksShell(s, we) || we == len(s) && len(s) < 64 && strings.Count(s, " ") < 3 {
+					in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
+					return
+				}
+				continue
+			}
+			if shell.InterpreterRunsLocalScript(s, w, we) {
+				continue // "$env:DEBUG='app';node app.js": the application's own program
+			}
+			if strong && (!proseish || shell.ArgsLookShell(s, we)) || !strong && shell.ArgsLookShell(s, we) {
+				in.emit(CommandInj, "cmdi-separator", 8, i-1, we+24)
+				return
+			}
+		}
+	}
+	in.detectCmdWords(s)
+}
+
+// detectShellShapes runs the structural shell checks of this file that
+// hold at paranoia 1; it reports whether one fired.
+func (in *input) detectShellShapes() bool {
+	m := in.mask
+	raw := in.lower()
+	if m.has(bQuote | bDQuote | bBackslash | bDollar | bBacktick | bBracket | bLT | bGT) {
+		var a, b int
+		if a, b, in.sc.norm = shell.EvadedCommand(raw, in.sc.norm); a >= 0 {
+			in.emit(CommandInj, "cmdi-evasion", 8, a, b+16)
+			return true
+		}
+	}
+	if m.hasAll(bEq | bDollar) {
+		var i int
+		if i, in.sc.norm = shell.VarCommand(raw, in.sc.norm); i >= 0 {
+			in.emit(CommandInj, "cmdi-variable", 8, i, i+32)
+			return true
+		}
+	}
+	if m.hasAll(bParen | bLBrace) {
+		if i := shell.SelfCallingFunction(raw); i >= 0 {
+			in.emit(CommandInj, "cmdi-fork-bomb", 8, i, i+32)
+			return true
+		}
+	}
+	if m.hasAll(bSemi | bDot) {
+		if i := shell.SQLiteShell(raw, in.paranoid()); i >= 0 {
+			in.emit(CommandInj, "cmdi-sqlite-shell", 8, i, i+32)
+			return true
+		}
+	}
+	if m.has(bNewline) {
+		if i := mailCommand(raw, in.paranoid()); i >= 0 {
+			in.emit(CommandInj, "cmdi-mail-command", 7, i, i+32)
+			return true
+		}
+	}
+	if m.has(bSlash) && m.has(bQuestion|bStar|bBracket) {
+		if i := shell.GlobbedCommand(raw); i >= 0 {
+			in.emit(CommandInj, "cmdi-glob", 8, i, i+32)
+			return true
+		}
+	}
+	return false
+}
+
+// detectCmdWords is the paranoia-2 shell check: lone command words where
+// a command could start. s is the shell-normalised text. Unix shells are
+// case-sensitive, so a capitalised word ("Axel Smith", "Find your
+// solution -> here") does not run a command; Windows tools are not looked
+// for here.
+func (in *input) detectCmdWords(s string) {
+	if !in.e.Enabled(CommandInj) {
+		return
+	}
+	if (in.v.Part != event.PartHeader || in.sink == sinkUserAgent) && shell.Prefixed(s, true) && shell.LowerStart(in.text) {
+		// "time bsdtar", "nohup nc ...": a tool run under a prefix that
+		// times, detaches or traces it is a probe, not a sentence.
+		in.emit(CommandInj, "cmdi-command", 7, 0, 32)
+		return
+	}
+	if !in.paranoid() {
+		return
+	}
+	if in.v.Part == event.PartHeader && in.sink != sinkUserAgent && in.v.Key != "referer" {
+		return
+	}
+	if in.v.Key == "referer" && !in.isKey {
+		// the parameters of the page that linked here
+		if q := strings.IndexByte(in.text, '?'); q >= 0 {
+			for _, p := range strings.Split(in.text[q+1:], "&") {
+				if _, v, ok := strings.Cut(p, "="); ok && shell.LowerStart(v) {
+					if _, ok := shell.CommandStart(strings.ToLower(v), false); ok {
+						in.emit(CommandInj, "cmdi-command-word", 6, q, q+32)
+						return
+					}
+				}
+			}
+		}
+		return
+	}
+	t, raw := s, in.text
+	if in.sink == sinkUserAgent {
+		// "code=ansible-console": a parameter pasted into the header
+		if k, v, ok := strings.Cut(t, "="); ok && strings.IndexByte(k, ' ') < 0 && strings.IndexByte(k, '/') < 0 {
+			t = v
+			_, raw, _ = strings.Cut(raw, "=")
+		}
+	}
+	// A whole command line is also what people paste into comment boxes
+	// ("docker build -t app .", "ping 127.0.0.1"): in an ordinary
+	// parameter only a short command of a tool that is not a product
+	// name counts; command-like parameters, names, the User-Agent (a
+	// client names itself there, "curl/8.0") and the Referer's parameters
+	// take any.
+	wide := in.sink == sinkCmd || in.sink == sinkUserAgent || in.isKey || in.sink == sinkKey
+	if shell.LowerStart(raw) {
+		if we, ok := shell.CommandStart(t, !in.isKey && in.sink != sinkKey); ok {
+			name, _, _ := shell.CommandName(shell.LastPathElem(t[skipSpace(t, 0):we]))
+			if wide || shell.WordCount(t) <= 3 && !shell.ProseCommand(name) || shell.Prefixed(t, false) {
+				in.emit(CommandInj, "cmdi-command-word", 6, 0, 32)
+				return
+			}
+		}
+	}
+	if i := shell.GluedSeparatorCommand(in.lower()); i >= 0 && shell.LowerStart(in.text[i:]) {
+		in.emit(CommandInj, "cmdi-command-word", 6, i, i+32)
+		return
+	}
+	if tr := strings.TrimSpace(s); len(tr) >= 2 && tr[0] == '~' && strings.Trim(tr[1:], "0123456789") == "" {
+		in.emit(CommandInj, "cmdi-expansion", 5, 0, len(tr))
+	}
+}

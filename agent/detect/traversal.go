@@ -1,0 +1,50 @@
+package detect
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/traversal"
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// detectPath judges text as a file path: traversal sequences after
+// normalisation, sensitive system files, NUL-byte extension truncation.
+func (in *input) detectPath() {
+	if !in.e.Enabled(PathTraversal) {
+		return
+	}
+	m := in.mask
+	if !m.has(bSlash|bBackslash|bPercent|bHigh|bNUL) && !(m.has(bDot) && in.sink == sinkFile) && !m.has(bDot) {
+		return
+	}
+	var nul bool
+	in.sc.norm, nul = traversal.Normalize(in.sc.norm[:0], in.text)
+	p := unsafeString(in.sc.norm)
+	n, first := traversal.Traversals(p)
+	fo, fe := traversal.SensitiveFile(p)
+	// words of a sentence, also when a cookie or raw body left its blanks
+	// percent-encoded
+	prose := strings.Count(p, " ")+strings.Count(p, "%20") >= 3
+	switch {
+	case n > 0 && fo >= 0:
+		in.emit(PathTraversal, "path-traversal", 9, first, fe)
+	case n >= 2 && !prose, n >= 3:
+		in.emit(PathTraversal, "path-traversal", 8, first, first+24)
+	case n == 1 && !prose && (in.sink == sinkFile && !assetUpOne(p, first) || in.v.Part == event.PartPath || in.v.Part != event.PartCookie && traversal.Evasive(in.text)):
+		in.emit(PathTraversal, "path-traversal", 6, first, first+24)
+	case fo >= 0 && (!prose || in.sink == sinkFile || in.sink == sinkCmd || pathInCommand(p, fo)):
+		// In prose a sensitive path is a mention unless a file or shell
+		// sink, or the command line around it, makes it a request.
+		sc := 7
+		if prose {
+			sc = 5
+		}
+		in.emit(PathTraversal, "lfi-sensitive-file", sc, fo, fe)
+	}
+	if nul && m.has(bDot) && !prose && strings.IndexByte(in.text, 0) > 0 {
+		i := strings.IndexByte(in.text, 0)
+		if strings.IndexByte(in.text[:i], '.') >= 0 || strings.IndexByte(in.text[i:], '.') >= 0 {
+			in.emit(PathTraversal, "null-byte", 6, i, i+16)
+		}
+	}
+}
