@@ -3,8 +3,10 @@
 // Smarty) for what printing a variable never needs: introspection, class
 // loading, calls that reach the operating system, calls on literals,
 // chained calls, filters handed a callable, arithmetic on literals, and
-// the polyglot probes that open several languages at once. It reads
-// lower-cased text; the engine in agent/detect finds the delimiters.
+// the polyglot probes that open several languages at once; statement
+// tags by the expression they evaluate, and values that are wholly
+// template source (statement.go). It reads lower-cased text; the engine
+// in agent/detect finds the delimiters.
 package template
 
 import (
