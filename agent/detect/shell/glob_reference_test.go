@@ -216,7 +216,7 @@ func TestGlobIndexAgrees(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 17))
 	pieces := []string{"?", "??", "[e]", "[a-z]", "[!x]", "/", "etc", "e", "t", "c", "passwd", "p", "a", "s", "w", "d", "x"}
 	found := 0
-	for n := range 20000 {
+	for n := range 6000 {
 		var b strings.Builder
 		for range 1 + r.IntN(12) {
 			b.WriteString(pieces[r.IntN(len(pieces))])
@@ -240,7 +240,7 @@ func TestGlobIndexAgrees(t *testing.T) {
 			}
 		}
 	}
-	if found < 1000 {
+	if found < 300 {
 		t.Errorf("only %d matches: the words do not exercise globIndex", found)
 	}
 }
