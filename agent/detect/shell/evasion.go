@@ -505,6 +505,7 @@ func Prefixed(s string, strong bool) bool {
 	return ok && WordEnds(t, we) && name != t[:p] && (isStrong || !strong)
 }
 
+// LastPathElem returns the last element of the slash-separated path w.
 func LastPathElem(w string) string { return w[strings.LastIndexByte(w, '/')+1:] }
 
 // scriptArg reports a first argument naming a script file: "x.sh".
