@@ -6,6 +6,7 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/code"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell/glob"
 	"github.com/lambdawaf/lambdawaf/agent/detect/ssrf"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
@@ -310,7 +311,7 @@ func FuzzShellShapes(f *testing.F) {
 		if i, _ := shell.VarCommand(l, nil); i >= len(l) {
 			t.Fatalf("shell.VarCommand at %d of %d", i, len(l))
 		}
-		for _, i := range []int{shell.SelfCallingFunction(l), shell.SQLiteShell(l, true), mailCommand(l, true), shell.GlobbedCommand(l), shell.GluedSeparatorCommand(l), code.PerlInterpolation(l), code.TemplateConditional(l)} {
+		for _, i := range []int{shell.SelfCallingFunction(l), shell.SQLiteShell(l, true), mailCommand(l, true), glob.Command(l), shell.GluedSeparatorCommand(l), code.PerlInterpolation(l), code.TemplateConditional(l)} {
 			if i >= len(l) {
 				t.Fatalf("index %d of %d", i, len(l))
 			}

@@ -176,7 +176,8 @@ func BytesOfAll(words []string) []ByteSet {
 // words and get little from a ByteSet.
 type FirstIndex struct {
 	words []string
-	by    [256][]wordCandidate // ascending word index
+	by    [256][]wordCandidate   // ascending word index
+	pairs [256 * 256 / 64]uint64 // a bit for the first two bytes of each word
 }
 
 type wordCandidate struct {
@@ -189,6 +190,7 @@ func NewFirstIndex(words []string) *FirstIndex {
 	x := &FirstIndex{words: words}
 	for k, w := range words {
 		x.by[w[0]] = append(x.by[w[0]], wordCandidate{k: uint16(k), second: w[1]})
+		x.pairs[uint16(w[0])<<2|uint16(w[1])>>6] |= 1 << (w[1] & 63)
 	}
 	return x
 }
@@ -201,6 +203,9 @@ func NewFirstIndex(words []string) *FirstIndex {
 func (x *FirstIndex) Find(s string, ok func(s string, i int, w string) bool) (k, at int) {
 	best, at := len(x.words), -1
 	for i := 0; i+1 < len(s); i++ {
+		if x.pairs[uint16(s[i])<<2|uint16(s[i+1])>>6]&(1<<(s[i+1]&63)) == 0 {
+			continue // no word starts with these two bytes
+		}
 		for _, c := range x.by[s[i]] {
 			if int(c.k) >= best {
 				break // ascending: the rest come later in the list

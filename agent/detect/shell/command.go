@@ -7,6 +7,7 @@
 package shell
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
@@ -308,14 +309,6 @@ func Expansion(s string) int {
 	return -1
 }
 
-// globWordBreaks end a shell word for globbing: blanks, operators,
-// quotes, expansions and brace-expansion commas.
-const globWordBreaks = " \t\r\n;|&`()<>'\"{}$=,"
-
-// maxGlobWord bounds the words searched for globbed file names; a path
-// is far shorter.
-const maxGlobWord = 256
-
 // shellPhrases are invocations that mean a shell or interpreter is being
 // driven, wherever they appear.
 var shellPhrases = [...]string{"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e", "ncat -e", "nc -c", "mkfifo /tmp", "cmd /c", "cmd.exe /c", "cmd /k", "cmd.exe /k", "powershell -", "powershell.exe", "pwsh -", "invoke-expression", "invoke-webrequest", "iex(", "iex (", "downloadstring(", "downloadfile(", "start-process", "new-object net.webclient", "certutil -urlcache", "certutil.exe -urlcache", "bitsadmin /transfer", "wmic process", "net user ", "net localgroup", "/bin/sh -c", "/bin/bash -c", "sh -c ", "bash -c ", "python -c", "python3 -c", "perl -e", "ruby -e", "php -r", "xterm -display", "socat exec", "busybox nc", "busybox sh"}
@@ -358,6 +351,17 @@ func Command(w string) (strong, known bool) {
 	}
 	strong, known = strongCommands[w]
 	return strong, known
+}
+
+// Commands yields every command word and whether it is a strong one.
+func Commands() iter.Seq2[string, bool] {
+	return func(yield func(string, bool) bool) {
+		for w, strong := range strongCommands {
+			if !yield(w, strong) {
+				return
+			}
+		}
+	}
 }
 
 // commandPairs has a bit for the first two bytes of every command word:

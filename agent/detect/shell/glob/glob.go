@@ -1,26 +1,41 @@
-package shell
-
-// Shell globs: the shell expands '?', '*' and bracket classes in a word
-// against the file system before running it, so "/???/c?t /e??/p?ss??"
-// runs cat on /etc/passwd without either name written. These readings
-// match globbed words against the commands and the sensitive files with
-// the shell's own rules.
+// Package glob reads shell globs. The shell expands '?', '*' and bracket
+// classes in a word against the file system before running it, so
+// "/???/c?t /e??/p?ss??" runs cat on /etc/passwd without either name
+// written. These readings match globbed words against the commands and
+// the sensitive files with the shell's own rules; package detect turns
+// what they find into signals.
+package glob
 
 import (
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
 	"github.com/lambdawaf/lambdawaf/agent/detect/traversal"
 )
 
-// GlobbedFile finds sensitive files written with shell globs, as in
+// globWordBreaks end a shell word for globbing: blanks, operators,
+// quotes, expansions and brace-expansion commas.
+const globWordBreaks = " \t\r\n;|&`()<>'\"{}$=,"
+
+// maxGlobWord bounds the words searched for globbed file names; a path
+// is far shorter.
+const maxGlobWord = 256
+
+// isStrong reports whether w is a strong command word.
+func isStrong(w string) bool {
+	strong, _ := shell.Command(w)
+	return strong
+}
+
+// File finds sensitive files written with shell globs, as in
 // "cat /etc/pa[s]swd" or "/[e]tc/pa??wd".
 //
 // It is linear in s with small constants, since a hostile value of 1 MiB
 // of "?" and "/" reaches it: s is copied only when it has a bracket class
 // to rewrite, words without a wildcard are not matched against the file
 // names (globIndex needs at least one), and nothing is allocated per word.
-func GlobbedFile(s string) int {
+func File(s string) int {
 	if !strings.ContainsAny(s, "[?") || strings.IndexByte(s, '/') < 0 {
 		return -1
 	}
@@ -73,11 +88,11 @@ func GlobbedFile(s string) int {
 		if e := strings.IndexAny(s, ";|&\n`"); e >= 0 {
 			seg = s[:e]
 		}
-		if w, _, _ := CommandWordAt(s, 0); strongCommands[w] && strings.Contains(seg, "[") && strings.Contains(seg, "]") {
+		if w, _, _ := shell.CommandWordAt(s, 0); isStrong(w) && strings.Contains(seg, "[") && strings.Contains(seg, "]") {
 			return 0
 		}
 		for f := range strings.FieldsSeq(p) {
-			if f[0] == '/' && strongCommands[f[strings.LastIndexByte(f, '/')+1:]] {
+			if f[0] == '/' && isStrong(f[strings.LastIndexByte(f, '/')+1:]) {
 				return 0
 			}
 		}
@@ -248,7 +263,7 @@ var systemNames = func() map[string]bool {
 			m[c] = c != ""
 		}
 	}
-	for c := range strongCommands {
+	for c := range shell.Commands() {
 		m[c] = true
 	}
 	return m
@@ -289,7 +304,7 @@ func globNamesSystemPath(f string) bool {
 		}
 		known := false
 		for name, ok := range systemNames {
-			if ok && GlobMatch(c, name) {
+			if ok && Match(c, name) {
 				known = true
 				break
 			}
@@ -301,10 +316,10 @@ func globNamesSystemPath(f string) bool {
 	return globbed
 }
 
-// GlobMatch reports whether name matches the shell glob p: '?' matches one
+// Match reports whether name matches the shell glob p: '?' matches one
 // byte, a bracket expression one byte of its class ("[a-z]", "[!0-9]"),
 // '*' any run. Both are short words.
-func GlobMatch(p, name string) bool {
+func Match(p, name string) bool {
 	px, nx := 0, 0
 	star, mark := -1, 0
 	for nx < len(name) {
@@ -379,14 +394,14 @@ func bracketMatches(body string, c byte) bool {
 // binDirs are where the shell's PATH finds commands.
 var binDirs = [...]string{"/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"}
 
-// GlobbedCommand finds a command named by a globbed absolute path, the
+// Command finds a command named by a globbed absolute path, the
 // way attackers avoid writing its name: "/bin/ca? /etc/passwd",
 // "/?s?/?i?/c?t", "/u*/b*/wh*mi". At most 8 globbed paths are examined,
 // each against the binary directories and then the command names.
-func GlobbedCommand(s string) int {
+func Command(s string) int {
 	seen := 0
 	for i := 0; i < len(s) && seen < 8; i++ {
-		if s[i] != '/' || i > 0 && s[i-1] != ' ' && !cmdSeparator(s[i-1]) && s[i-1] != ',' && s[i-1] != '{' && s[i-1] != '"' && s[i-1] != '\'' {
+		if s[i] != '/' || i > 0 && s[i-1] != ' ' && !shell.Separator(s[i-1]) && s[i-1] != ',' && s[i-1] != '{' && s[i-1] != '"' && s[i-1] != '\'' {
 			continue
 		}
 		j := i
@@ -407,14 +422,14 @@ func GlobbedCommand(s string) int {
 		}
 		dirOK := false
 		for _, d := range binDirs {
-			if GlobMatch(dir, d) {
+			if Match(dir, d) {
 				dirOK = true
 				break
 			}
 		}
 		if dirOK {
-			for name, strong := range strongCommands {
-				if (strong || len(name) >= 3) && GlobMatch(base, name) {
+			for name, strong := range shell.Commands() {
+				if (strong || len(name) >= 3) && Match(base, name) {
 					return i
 				}
 			}
