@@ -6,6 +6,7 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/code"
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell/windows"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -132,7 +133,7 @@ func (in *input) detectPlain() {
 		in.detectCmdPhrases()
 	}
 	if (strings.HasPrefix(s, "if ") || strings.HasPrefix(s, "for ")) && in.e.Enabled(CommandInj) {
-		if i := shell.WindowsBatch(s); i >= 0 {
+		if i := windows.Batch(s); i >= 0 {
 			in.emit(CommandInj, "cmdi-batch", 7, i, i+32)
 		}
 	}

@@ -5,7 +5,11 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell/evasion"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell/glob"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell/lookalike"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell/sqlite"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell/windows"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -41,7 +45,7 @@ func (in *input) detectCmd() {
 	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd {
 		// cmd.exe IF/FOR statements need none of those characters
 		if l := in.lower(); len(l) > 4 && (l[0] == 'i' || l[0] == 'f') {
-			if i := shell.WindowsBatch(l); i >= 0 {
+			if i := windows.Batch(l); i >= 0 {
 				in.emit(CommandInj, "cmdi-batch", 7, i, i+32)
 			}
 		} else if shell.AliasDef(l) {
@@ -90,7 +94,7 @@ func (in *input) detectCmd() {
 		in.emit(CommandInj, "cmdi-shellshock", 9, i, i+32)
 		return
 	}
-	if i := shell.WindowsBatch(s); i >= 0 || shell.BatchIf(raw) {
+	if i := windows.Batch(s); i >= 0 || windows.BatchIf(raw) {
 		in.emit(CommandInj, "cmdi-batch", 7, max(i, 0), max(i, 0)+32)
 		return
 	}
@@ -118,7 +122,7 @@ func (in *input) detectCmd() {
 	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && shell.WordsOutsideBackticks(s) >= 4
 	// Command positions: start of value and after separators.
 	inSpan := false // inside a markdown code span of prose
-	doc := shell.Document(s)
+	doc := lookalike.Document(s)
 	lastTick := strings.LastIndexByte(s, '`')
 	for i := 0; i <= len(s); i++ {
 		atStart := i == 0
@@ -189,7 +193,7 @@ func (in *input) detectCmd() {
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
-			if strong && in.sink == sinkCmd && !shell.DeviceVerb(s) || strings.Contains(s[ws:we], "bin/") && known ||
+			if strong && in.sink == sinkCmd && !lookalike.DeviceVerb(s) || strings.Contains(s[ws:we], "bin/") && known ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
 				return
@@ -200,8 +204,8 @@ func (in *input) detectCmd() {
 				return
 			}
 		default:
-			if sep == "|" && (!strong && shell.InertAlternative(s, ws, we) || shell.HarmlessFilter(s, i)) ||
-				(sep == "$(" || sep == "`") && w == "date" && shell.TimestampSubst(s, we, sep[len(sep)-1]) {
+			if sep == "|" && (!strong && lookalike.InertAlternative(s, ws, we) || lookalike.HarmlessFilter(s, i)) ||
+				(sep == "$(" || sep == "`") && w == "date" && lookalike.TimestampSubst(s, we, sep[len(sep)-1]) {
 				continue
 			}
 			if sep == "\n" {
@@ -213,7 +217,7 @@ func (in *input) detectCmd() {
 				}
 				continue
 			}
-			if shell.InterpreterRunsLocalScript(s, w, we) {
+			if lookalike.InterpreterRunsLocalScript(s, w, we) {
 				continue // "$env:DEBUG='app';node app.js": the application's own program
 			}
 			if strong && (!proseish || shell.ArgsLookShell(s, we)) || !strong && shell.ArgsLookShell(s, we) {
@@ -232,26 +236,26 @@ func (in *input) detectShellShapes() bool {
 	raw := in.lower()
 	if m.has(bQuote | bDQuote | bBackslash | bDollar | bBacktick | bBracket | bLT | bGT) {
 		var a, b int
-		if a, b, in.sc.norm = shell.EvadedCommand(raw, in.sc.norm); a >= 0 {
+		if a, b, in.sc.norm = evasion.EvadedCommand(raw, in.sc.norm); a >= 0 {
 			in.emit(CommandInj, "cmdi-evasion", 8, a, b+16)
 			return true
 		}
 	}
 	if m.hasAll(bEq | bDollar) {
 		var i int
-		if i, in.sc.norm = shell.VarCommand(raw, in.sc.norm); i >= 0 {
+		if i, in.sc.norm = evasion.VarCommand(raw, in.sc.norm); i >= 0 {
 			in.emit(CommandInj, "cmdi-variable", 8, i, i+32)
 			return true
 		}
 	}
 	if m.hasAll(bParen | bLBrace) {
-		if i := shell.SelfCallingFunction(raw); i >= 0 {
+		if i := evasion.SelfCallingFunction(raw); i >= 0 {
 			in.emit(CommandInj, "cmdi-fork-bomb", 8, i, i+32)
 			return true
 		}
 	}
 	if m.hasAll(bSemi | bDot) {
-		if i := shell.SQLiteShell(raw, in.paranoid()); i >= 0 {
+		if i := sqlite.Shell(raw, in.paranoid()); i >= 0 {
 			in.emit(CommandInj, "cmdi-sqlite-shell", 8, i, i+32)
 			return true
 		}
@@ -330,7 +334,7 @@ func (in *input) detectCmdWords(s string) {
 			}
 		}
 	}
-	if i := shell.GluedSeparatorCommand(in.lower()); i >= 0 && shell.LowerStart(in.text[i:]) {
+	if i := evasion.GluedSeparatorCommand(in.lower()); i >= 0 && shell.LowerStart(in.text[i:]) {
 		in.emit(CommandInj, "cmdi-command-word", 6, i, i+32)
 		return
 	}

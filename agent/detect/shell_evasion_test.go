@@ -5,8 +5,9 @@ import (
 	"testing"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/code"
-	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell/evasion"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell/glob"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell/sqlite"
 	"github.com/lambdawaf/lambdawaf/agent/detect/ssrf"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
@@ -305,13 +306,13 @@ func FuzzShellShapes(f *testing.F) {
 			}
 		}
 		l := strings.ToLower(s)
-		if a, z, _ := shell.EvadedCommand(l, nil); a > z || z > len(l) {
-			t.Fatalf("shell.EvadedCommand bounds %d, %d of %d", a, z, len(l))
+		if a, z, _ := evasion.EvadedCommand(l, nil); a > z || z > len(l) {
+			t.Fatalf("evasion.EvadedCommand bounds %d, %d of %d", a, z, len(l))
 		}
-		if i, _ := shell.VarCommand(l, nil); i >= len(l) {
-			t.Fatalf("shell.VarCommand at %d of %d", i, len(l))
+		if i, _ := evasion.VarCommand(l, nil); i >= len(l) {
+			t.Fatalf("evasion.VarCommand at %d of %d", i, len(l))
 		}
-		for _, i := range []int{shell.SelfCallingFunction(l), shell.SQLiteShell(l, true), mailCommand(l, true), glob.Command(l), shell.GluedSeparatorCommand(l), code.PerlInterpolation(l), code.TemplateConditional(l)} {
+		for _, i := range []int{evasion.SelfCallingFunction(l), sqlite.Shell(l, true), mailCommand(l, true), glob.Command(l), evasion.GluedSeparatorCommand(l), code.PerlInterpolation(l), code.TemplateConditional(l)} {
 			if i >= len(l) {
 				t.Fatalf("index %d of %d", i, len(l))
 			}

@@ -1,9 +1,11 @@
-// Package shell reads a value as a command line of the shells a handler
-// may pass it to (POSIX sh and bash, Windows cmd and PowerShell, the
-// SQLite shell): command words and what follows them, separators,
-// substitutions, expansions, globs, quoting and escaping that hide a
-// command name, and the look-alikes (prose, transcripts, scripts) that are
-// not an injection. Package detect turns what it finds into signals.
+// Package shell reads a value as a POSIX sh or bash command line: command
+// words and what follows them, separators, substitutions, expansions,
+// redirects and the quoting that hides a command name. Its subpackages read
+// the rest of what a shell sink accepts, each by what it recognises:
+// evasion (command names split by expansions to nothing), glob (/???/c?t),
+// windows (cmd.exe batch), sqlite (the SQLite shell's dot commands) and
+// lookalike (developer text that only looks like a command). Package
+// detect turns what they find into signals.
 package shell
 
 import (
@@ -222,54 +224,6 @@ func ArgsLookShell(s string, j int) bool {
 		return true
 	}
 	return false
-}
-
-// WindowsBatch finds cmd.exe FOR and IF statements: "for %%g in (...) do",
-// "for /f ... in (...) do", "if exist x echo", "if %errorlevel% gtr 2".
-func WindowsBatch(s string) int {
-	if BatchIf(s) {
-		return 0
-	}
-	if i := lex.IndexWord(s, "for"); i >= 0 {
-		r := s[i+3:]
-		in := strings.Index(r, " in ")
-		do := strings.Index(r, " do")
-		if in < 0 {
-			in = strings.Index(r, " in(")
-		}
-		if do < 0 {
-			do = strings.Index(r, ")do")
-		}
-		if in >= 0 && do > in && (strings.Contains(r[:in], "%") || strings.Contains(r[:in], "/")) && strings.IndexByte(r[in:], '(') >= 0 {
-			return i
-		}
-	}
-	if i := lex.IndexWord(s, "if"); i >= 0 {
-		// IF's condition and command stand on one line: a C "if (a ==
-		// b) {" has its statements on the next ones
-		line := s[i+2:]
-		if e := strings.IndexByte(line, '\n'); e >= 0 {
-			line = line[:e]
-		}
-		r := " " + strings.TrimSpace(line) + " "
-		if i == 0 {
-			for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " not defined "} {
-				if strings.HasPrefix(r, w) {
-					return i
-				}
-			}
-		}
-		for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " equ ", " neq ", " lss ", " leq ", " gtr ", " geq ", " /i ", "==", " cmdextversion "} {
-			if j := strings.Index(r, w); j >= 0 && j < 16 || strings.Contains(r, w) && strings.Contains(r, "%") {
-				for _, c := range [...]string{"echo", "goto", "call", "cmd", "del", "copy", "set", "start", "exit", "cd", "type", "dir", "move", "ren", "md", "rd"} {
-					if lex.IndexWord(r, c) >= 0 {
-						return i
-					}
-				}
-			}
-		}
-	}
-	return -1
 }
 
 // Expansion finds shell-only expansions: a process substitution

@@ -1,12 +1,16 @@
-package shell
+// Package sqlite reads a value as input to the SQLite command-line shell:
+// a dot command (.shell, .system) that runs a program, injected after a
+// statement terminator.
+package sqlite
 
 import (
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
 )
 
-// SQLiteShell finds an SQLite command-line shell dot command that runs a
+// Shell finds an SQLite command-line shell dot command that runs a
 // program, injected after a statement terminator: ";\n.shell nc ...",
 // ";.system id", `1;."shell whoami`, "1;.sh whoami" (.sh is an
 // abbreviation the CLI accepts when followed by a command word).
@@ -15,7 +19,7 @@ import (
 // At paranoia 2 any dot command of the CLI counts (".databases",
 // ".dump", ".import x"): a statement terminator followed by one is an
 // attempt to drive the CLI, but ".tables" also ends ordinary sentences.
-func SQLiteShell(s string, paranoid bool) int {
+func Shell(s string, paranoid bool) int {
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], ';')
 		if i < 0 {
@@ -42,8 +46,8 @@ func SQLiteShell(s string, paranoid bool) int {
 		case "shell", "system":
 			return i
 		case "sh":
-			if w, _, _ := CommandWordAt(s, lex.SkipSpace(s, k)); w != "" {
-				if _, ok := strongCommands[w]; ok {
+			if w, _, _ := shell.CommandWordAt(s, lex.SkipSpace(s, k)); w != "" {
+				if _, ok := shell.Command(w); ok {
 					return i
 				}
 			}
