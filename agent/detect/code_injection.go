@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/code"
+	"github.com/lambdawaf/lambdawaf/agent/detect/code/php"
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell/windows"
@@ -202,30 +203,30 @@ func (in *input) detectCode() {
 		}
 	}
 	if m.has(bDollar) {
-		if i := code.Superglobal(s, low); i >= 0 {
+		if i := php.Superglobal(s, low); i >= 0 {
 			in.emit(CodeInj, "php-superglobal", 7, i, i+32)
 			return
 		}
 	}
 	if m.has(bColon) && m.has(bDQuote|bLBrace) {
-		if i, sc := code.PHPSerialized(s); sc > 0 {
+		if i, sc := php.Serialized(s); sc > 0 {
 			in.emit(CodeInj, "php-serialized-object", sc, i, i+40)
 			return
 		}
 	}
 	if m.has(bEq) {
-		if i := code.IniSetting(s, low); i >= 0 {
+		if i := php.IniSetting(s, low); i >= 0 {
 			in.emit(CodeInj, "php-ini-directive", 7, i, i+32)
 			return
 		}
 	}
 	if m.has(bEq) {
-		if i := code.PHPIniLine(s); i >= 0 {
+		if i := php.IniLine(s); i >= 0 {
 			in.emit(CodeInj, "php-ini-directive", 6, i, i+32)
 			return
 		}
 	}
-	ct := code.NewText(s)
+	ct := php.NewText(s)
 	script := -1 // whether s reads as JavaScript, decided once when asked
 	isScript := func() bool {
 		if script < 0 {
@@ -237,28 +238,28 @@ func (in *input) detectCode() {
 		return script == 1
 	}
 	if m.has(bDollar) && m.has(bLBrace) {
-		if i := code.PHPVariableVariable(ct); i >= 0 {
+		if i := php.VariableVariable(ct); i >= 0 {
 			in.emit(CodeInj, "php-variable-call", 5, i, i+24)
 			return
 		}
 	}
 	if m.has(bParen) {
-		if i, sc := code.PHPCall(ct, in.v.Part != event.PartPath); sc > 0 && !in.codeMention() {
+		if i, sc := php.Call(ct, in.v.Part != event.PartPath); sc > 0 && !in.codeMention() {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)
 			return
 		}
-		if in.v.Part != event.PartPath && code.PHPWholeCall(ct) {
+		if in.v.Part != event.PartPath && php.WholeCall(ct) {
 			in.emit(CodeInj, "php-function-call", 4, 0, len(s))
 			return
 		}
-		if i, sc := code.PHPDynamicCall(ct); sc > 0 {
+		if i, sc := php.DynamicCall(ct); sc > 0 {
 			in.emit(CodeInj, "php-function-call", sc, i, i+32)
 			return
 		}
 		if m.has(bDollar) && in.v.Part != event.PartHeader && !isScript() {
 			// ($name( is a call in JavaScript as well: $http(url),
 			// $emit('x'); script text reads it as its own)
-			if i := code.PHPVarCall(ct); i >= 0 {
+			if i := php.VarCall(ct); i >= 0 {
 				in.emit(CodeInj, "php-variable-call", 6, i, i+32)
 				return
 			}
@@ -376,7 +377,7 @@ func (in *input) detectCodeShapes() bool {
 		}
 	}
 	if in.paranoid() && m.has(bParen) && m.has(bUnderscore|bAlpha) {
-		if i := code.PHPNamedCall(s, in.lowerBytes()); i >= 0 {
+		if i := php.NamedCall(s, in.lowerBytes()); i >= 0 {
 			in.emit(CodeInj, "php-function-name", 5, i, i+32)
 			return true
 		}

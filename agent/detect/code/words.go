@@ -1,8 +1,14 @@
+// Package code reads a value as code of the languages an application may
+// evaluate it in, other than PHP (package php): Java classes that reach a
+// process, a class loader or an evaluator; Node.js, Ruby and Python calls;
+// JavaScript endless loops; Perl interpolation and template conditionals;
+// statements spliced after a breakout; and code named in prose, which
+// cannot run. Package detect turns what it finds into signals.
 package code
 
-// The vocabularies of the code readings of code.go: names that reach a
-// process, a class loader or an evaluator in PHP, Java, Node.js, Ruby and
-// Python, and the configuration words PHP runs by.
+// The vocabularies of the code readings: names that reach a process, a
+// class loader or an evaluator in Java, Node.js, Ruby and Python (PHP's are
+// in package php).
 
 import (
 	"strings"
@@ -12,10 +18,6 @@ import (
 
 // The keyword lists of detectKeyCode and detectCode, with their byteSets.
 var classLoaderWords = lex.NewWordList("class.module.classloader", "class.classloader", "classloader.resources", ".protectiondomain", "class.module")
-
-var phpSuperglobals = lex.NewWordList("$_get", "$_post", "$_server", "$_cookie", "$_request", "$_files", "$_env", "$_session", "$globals", "$http_raw_post_data", "$http_get_vars", "$http_post_vars")
-
-var phpIniWords = lex.NewWordList("allow_url_include", "allow_url_fopen", "auto_prepend_file", "auto_append_file", "disable_functions", "open_basedir", "safe_mode", "register_globals", "suhosin.", "enable_dl", "magic_quotes_gpc", "short_open_tag", "display_errors", "error_log", "include_path", "mail.add_x_header", "sendmail_path", "memory_limit", "extension_dir", "upload_tmp_dir", "session.save_path", "max_execution_time", "upload_max_filesize", "post_max_size", "file_uploads", "expose_php", "user_ini.filename", "phar.readonly", "zend_extension", "opcache.", "sys_temp_dir", "disable_classes")
 
 var javaCodeWords = lex.NewWordList("java.lang.runtime", "runtime.getruntime", "java.lang.processbuilder", "processbuilder(", "java.lang.reflect", "java.lang.class", "class.forname", "javax.script", "scriptenginemanager", "java.io.file", "java.net.url", "java.net.socket", "org.apache.commons.collections", "invokertransformer", "chainedtransformer", "com.sun.org.apache", "sun.misc.", "com.opensymphony.xwork2", "#_memberaccess", "@java.lang", "ognlcontext", "class.module.classloader", "class.classloader", "springframework.context.support", "org.springframework.expression", "java.beans.", "java.rmi.", "javax.naming", "javax.management", "org.codehaus.groovy.runtime", "groovy.lang", "bsh.interpreter", "com.sun.rowset.jdbcrowsetimpl", "org.apache.xalan", "xmldecoder", "jdk.jshell", "getclass().getclassloader")
 
@@ -58,21 +60,6 @@ var rubyPythonCodeWords = lex.NewWordList("kernel.exec", "kernel.system", "kerne
 // set of s.
 func ClassLoader(s string, have *lex.ByteSet) int {
 	_, i := classLoaderWords.Index(s, have, nil)
-	return i
-}
-
-// Superglobal returns the index of the first PHP superglobal ($_GET,
-// $GLOBALS) that ends a word in s, or -1.
-func Superglobal(s string, have *lex.ByteSet) int {
-	_, i := phpSuperglobals.Index(s, have, func(i int, w string) bool { return i+len(w) == len(s) || !lex.IsWord(s[i+len(w)]) })
-	return i
-}
-
-// IniSetting returns the index of the first PHP ini setting named before
-// the last '=' of s, or -1.
-func IniSetting(s string, have *lex.ByteSet) int {
-	lastEq := strings.LastIndexByte(s, '=')
-	_, i := phpIniWords.Index(s, have, func(i int, _ string) bool { return i < lastEq })
 	return i
 }
 

@@ -1,4 +1,4 @@
-package code
+package php
 
 import (
 	"strings"
@@ -13,11 +13,11 @@ import (
 // the value with PHP's expression grammar (blanks and comments allowed
 // between tokens) instead of looking for words.
 
-// PHPVarCall finds a call through a variable: "$" then a name or a braced
+// VarCall finds a call through a variable: "$" then a name or a braced
 // expression ${...}, then any subscripts ([...], {...}), then "(". A
 // braced name must be followed directly by the call or a subscript, so
 // that text templates such as "${total} (incl. tax)" stay clean.
-func PHPVarCall(c *Text) int {
+func VarCall(c *Text) int {
 	s := c.s
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], '$')
@@ -103,13 +103,13 @@ func matchClose(s string, i int, open, close byte) int {
 	return -1
 }
 
-// PHPDynamicCall finds a call whose callee is an expression that PHP
+// DynamicCall finds a call whose callee is an expression that PHP
 // evaluates to a dangerous function name: a parenthesised or bracketed
 // operand ((system)(...), [system][0](...), (sy.(st).em)(...)), or a
 // concatenation of two or more string literals spelling the name
 // ('sys'.'tem', later called through a constant or variable). It returns
 // the offset and the function's score.
-func PHPDynamicCall(c *Text) (int, int) {
+func DynamicCall(c *Text) (int, int) {
 	s := c.s
 	openers := 0 // '(' and '[' bytes in a row from i on, while counting down a run
 	for i := 0; i < len(s); i++ {
@@ -307,9 +307,9 @@ var phpIniDirectives = map[string]bool{
 	"mail.force_extra_parameters": true, "mail.log": true, "zend.multibyte": true, "zend.script_encoding": true,
 }
 
-// PHPIniLine finds a value that is a php.ini line: a known directive
+// IniLine finds a value that is a php.ini line: a known directive
 // name opening the value (or a line of it), blanks, "=", a setting.
-func PHPIniLine(s string) int {
+func IniLine(s string) int {
 	for off := 0; off < len(s); {
 		e := strings.IndexByte(s[off:], '\n')
 		line := s[off:]
@@ -333,11 +333,11 @@ func PHPIniLine(s string) int {
 	return -1
 }
 
-// PHPVariableVariable finds PHP's variable-variable syntax where no
+// VariableVariable finds PHP's variable-variable syntax where no
 // template language writes it: "$" then blanks then "{" ("$ {$a}",
 // "$ { CONSTANT }"), or "${" opening a string literal ("${'ff'}"). A
 // template placeholder "${name}" is not matched.
-func PHPVariableVariable(c *Text) int {
+func VariableVariable(c *Text) int {
 	s := c.s
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], '$')
@@ -371,11 +371,11 @@ var phpProbeFuncs = map[string]bool{
 	"var_export": true, "serialize": true, "str_repeat": true, "htmlspecialchars": true, "addslashes": true,
 }
 
-// PHPWholeCall reports a value that is exactly one call of a PHP builtin,
+// WholeCall reports a value that is exactly one call of a PHP builtin,
 // "name(args)" with blanks or comments before "(" and simple arguments
 // (empty, a name, a $variable, a number or a string): code, where a
 // parameter would hold data.
-func PHPWholeCall(c *Text) bool {
+func WholeCall(c *Text) bool {
 	s := c.s
 	s = strings.TrimSpace(s)
 	j := 0

@@ -1,10 +1,9 @@
-// Package code reads a value as code of the languages an application may
-// evaluate it in: PHP calls and their obfuscations, serialized objects and
-// ini settings; Java classes that reach a process, a class loader or an
-// evaluator; Node.js, Ruby and Python calls; statements spliced after a
-// breakout; and code named in prose, which cannot run. Package detect
-// turns what it finds into signals.
-package code
+// Package php reads a value as PHP: calls of the functions that run code
+// or commands or touch files, the run-time ways PHP resolves a function
+// name that hide it from a keyword match (variables, arrays,
+// concatenation), serialized objects, ini settings and superglobals. Package
+// detect turns what it finds into signals.
+package php
 
 import (
 	"strings"
@@ -37,11 +36,11 @@ var phpFuncs = map[string]int{
 	"posix_getgid": 7, "posix_getpwnam": 8, "posix_uname": 8, "posix_getcwd": 7,
 }
 
-// PHPCall finds a call of a dangerous PHP function: the name as a whole
+// Call finds a call of a dangerous PHP function: the name as a whole
 // word, then blanks or comments (/* */, //, #) up to '(', and an argument
 // that looks like code, or the call opening the value. openCall allows a
 // call left open at the end of the value ("base64_decode(").
-func PHPCall(c *Text, openCall bool) (int, int) {
+func Call(c *Text, openCall bool) (int, int) {
 	s := c.s
 	for i := 0; i < len(s); {
 		if !lex.IsAlpha(s[i]) && s[i] != '_' {
@@ -125,127 +124,8 @@ func manSection(s string, a int) bool {
 	return e < len(s) && s[e] == ')'
 }
 
-// javaPackages are packages whose fully qualified class names in a request
-// point at deserialization gadgets, expression-language or reflection.
-var javaPackages = [...]string{"java.lang.", "java.io.", "java.net.", "java.nio.", "java.util.", "java.beans.", "java.rmi.", "java.security.", "java.sql.", "javax.", "jdk.", "sun.", "com.sun.", "com.opensymphony.", "org.apache.commons", "org.apache.struts", "org.apache.tomcat", "org.apache.catalina", "org.apache.xalan", "org.apache.xbean", "org.springframework.", "org.codehaus.groovy", "org.mozilla.javascript", "org.hibernate.", "org.jboss.", "org.omg.", "com.mchange.", "com.alibaba.fastjson", "com.fasterxml.jackson.databind", "bsh.", "ognl.", "groovy."}
-
-// javaPackageBytes holds the byte set of each of javaPackages.
-var javaPackageBytes = lex.BytesOfAll(javaPackages[:])
-
-// JavaClassName finds a fully qualified Java class or package name.
-//
-// have is the byte set of s.
-func JavaClassName(s string, have *lex.ByteSet) int {
-	if strings.IndexByte(s, '.') < 0 {
-		return -1 // every package name has a dot
-	}
-	for n, p := range javaPackages {
-		if !have.Covers(&javaPackageBytes[n]) {
-			continue
-		}
-		for off := 0; off < len(s); {
-			i := strings.Index(s[off:], p)
-			if i < 0 {
-				break
-			}
-			i += off
-			e := i + len(p)
-			if (i == 0 || !lex.IsAlnum(s[i-1]) && s[i-1] != '.' && s[i-1] != '-' && s[i-1] != '@') && (p[len(p)-1] != '.' || e < len(s) && lex.IsAlpha(s[e])) {
-				// A class name alone (a parameter, header or cookie
-				// holding it) or used in code; not a stack trace line.
-				k := e
-				for k < len(s) && (lex.IsWord(s[k]) || s[k] == '.' || s[k] == '$') {
-					k++
-				}
-				name := s[i:k]
-				if strings.HasSuffix(name, "exception") || strings.HasSuffix(name, "error") {
-					off = i + 1
-					continue
-				}
-				if strings.IndexAny(s, " \t\n") < 0 || k < len(s) && strings.IndexByte("(@#[\"'", s[k]) >= 0 {
-					return i
-				}
-			}
-			off = i + 1
-		}
-	}
-	return -1
-}
-
-// EndlessLoop finds JavaScript loops whose condition is always true:
-// while(1), while(!0), while(this), while("x"), for(;;) (a denial of service
-// in Node.js where one event loop serves every request).
-func EndlessLoop(s string) int {
-	if i := strings.Index(s, "for(;;)"); i >= 0 {
-		return i
-	}
-	if i := strings.Index(s, "for (;;)"); i >= 0 {
-		return i
-	}
-	i := lex.IndexWord(s, "while")
-	if i < 0 {
-		return -1
-	}
-	j := lex.SkipSpace(s, i+5)
-	if j >= len(s) || s[j] != '(' {
-		return -1
-	}
-	for j < len(s) && (s[j] == '(' || lex.IsSpace(s[j])) {
-		j++
-	}
-	e := strings.IndexByte(s[j:], ')')
-	if e < 0 {
-		return -1
-	}
-	if jsTruthy(strings.TrimSpace(s[j : j+e])) {
-		return i
-	}
-	return -1
-}
-
-// jsTruthy evaluates a JavaScript loop condition made of unary operators
-// (!, -, +) applied to a literal, as the engine would: true when the
-// condition is a constant that is always true. It answers false for
-// anything it cannot evaluate.
-func jsTruthy(c string) bool {
-	ops := 0
-	for ops < len(c) && (c[ops] == '!' || c[ops] == '-' || c[ops] == '+' || lex.IsSpace(c[ops])) {
-		ops++
-	}
-	lit := strings.TrimSpace(c[ops:])
-	var truth bool
-	switch {
-	case lit == "true" || lit == "this" || lit == "window" || lit == "globalthis" || lit == "infinity" || strings.HasPrefix(lit, "new ") ||
-		strings.HasPrefix(lit, "math.") || strings.HasPrefix(lit, "object.") || strings.HasPrefix(lit, "reflect.") || lit == "string":
-		truth = true
-	case lit == "{}" || lit == "[]" || lit == "/./":
-		truth = true
-	case lit == "false" || lit == "null" || lit == "undefined" || lit == "nan" || lit == `""` || lit == "''" || lit == "``":
-		truth = false
-	case len(lit) > 0 && lex.IsDigit(lit[0]) && strings.Trim(lit, "0123456789.") == "":
-		truth = strings.Trim(lit, "0.") != ""
-	case len(lit) > 2 && (lit[0] == '"' || lit[0] == '\'' || lit[0] == '`' || lit[0] == '/') && lit[len(lit)-1] == lit[0]:
-		truth = true
-	default:
-		return false
-	}
-	// A sign applied to the literal itself turns it into a number: numbers
-	// and true keep their truth; objects and strings (NaN, 0) are not
-	// folded here. Signs applied to a boolean (-!x) keep its truth too.
-	inner := strings.TrimRight(c[:ops], " \t\r\n\v")
-	if inner != "" && inner[len(inner)-1] != '!' && !(len(lit) > 0 && lex.IsDigit(lit[0]) || lit == "infinity" || lit == "true") {
-		return false
-	}
-	for k := 0; k < ops; k++ {
-		if c[k] == '!' {
-			truth = !truth
-		}
-	}
-	return truth
-}
-
-// PHPSerialized finds PHP serialized objects O:8:"stdClass":1:{...} and arrays.
-func PHPSerialized(s string) (int, int) {
+// Serialized finds PHP serialized objects O:8:"stdClass":1:{...} and arrays.
+func Serialized(s string) (int, int) {
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], ':')
 		if i < 0 {

@@ -1,4 +1,4 @@
-package code
+package php
 
 import (
 	"io/fs"
@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// phpDynamicCallReference is PHPDynamicCall before it passed over runs of
+// phpDynamicCallReference is DynamicCall before it passed over runs of
 // openers too deep to nest: the oracle for TestPHPDynamicCallAgrees.
 func phpDynamicCallReference(c *Text) (int, int) {
 	s := c.s
@@ -90,7 +90,7 @@ func corpusLines(t *testing.T) []string {
 	return lines
 }
 
-// TestPHPDynamicCallAgrees checks PHPDynamicCall against the reference on
+// TestPHPDynamicCallAgrees checks DynamicCall against the reference on
 // the corpora and on random texts of brackets, literals and calls, with
 // runs of openers around the nesting bound.
 func TestPHPDynamicCallAgrees(t *testing.T) {
@@ -110,16 +110,16 @@ func TestPHPDynamicCallAgrees(t *testing.T) {
 	}
 	found := 0
 	for _, s := range texts {
-		gi, gs := PHPDynamicCall(NewText(s))
+		gi, gs := DynamicCall(NewText(s))
 		wi, ws := phpDynamicCallReference(NewText(s))
 		if gi != wi || gs != ws {
-			t.Errorf("PHPDynamicCall(%q) = %d, %d; reference %d, %d", s, gi, gs, wi, ws)
+			t.Errorf("DynamicCall(%q) = %d, %d; reference %d, %d", s, gi, gs, wi, ws)
 		}
 		if gs > 0 {
 			found++
 		}
 	}
 	if found < 10 {
-		t.Errorf("only %d calls found: the texts do not exercise PHPDynamicCall", found)
+		t.Errorf("only %d calls found: the texts do not exercise DynamicCall", found)
 	}
 }
