@@ -66,7 +66,7 @@ func phpDynamicCallReference(c *Text) (int, int) {
 func corpusLines(t *testing.T) []string {
 	t.Helper()
 	var lines []string
-	err := filepath.WalkDir("../../../tests/corpus", func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir("../../../../tests/corpus", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".txt") {
 			return err
 		}
