@@ -348,8 +348,9 @@ func SelfCallingFunction(s string) int {
 
 // GluedSeparatorCommand finds a separator glued to a command word at the
 // start of the value or after a blank: ";top", " |id", "&&ls", ";at 2:00".
-// Prose puts a blank after ';' and '|'; backticks are left to cmd.go,
-// which tells inline code in prose from substitutions. Paranoia 2.
+// Prose puts a blank after ';' and '|'; backticks are left to detect's
+// command reading, which tells inline code in prose from substitutions.
+// Paranoia 2.
 func GluedSeparatorCommand(s string) int {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
