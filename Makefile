@@ -66,6 +66,8 @@ deps-check:
 	  echo "agent binary imports Pulumi, Coraza, or the local emulation and CLI (which do not ship in the layer)"; exit 1; fi
 	@if $(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -E 'aws-sdk-go-v2/service/s3$$|gofakes3'; then \
 	  echo "agent binary imports the SDK's S3 client or a test S3 server (it reads bundles with agent/bundle's SigV4 GET client)"; exit 1; fi
+	@if $(GO) list -deps ./agent/cmd/lambdawaf-extension | grep -E 'aws-sdk-go-v2/(config|credentials|feature/|service/)'; then \
+	  echo "agent binary imports the SDK's configuration loader or a service client (it calls AWS with agent/awsapi)"; exit 1; fi
 	@if $(GO) list -deps ./provider/... ./infra/... | grep -E '$(DEPS_FORBIDDEN_IN_PROVIDER)'; then \
 	  echo "provider/ or infra/ imports agent internals or the agent's dependencies (only agent/contract may cross)"; exit 1; fi
 	@if $(GO) list -deps ./agent/contract | grep '\.' | grep -v '^github.com/lambdawaf/lambdawaf/agent/contract$$'; then \

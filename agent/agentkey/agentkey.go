@@ -29,11 +29,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/rs/zerolog"
 )
 
@@ -54,10 +49,10 @@ const (
 	DefaultMaxAttempts    = 5
 )
 
-// GetSecretValueAPI is the part of the Secrets Manager client the loader
-// uses; *secretsmanager.Client implements it.
+// GetSecretValueAPI is the part of Secrets Manager the loader uses;
+// *Client implements it.
 type GetSecretValueAPI interface {
-	GetSecretValue(ctx context.Context, in *secretsmanager.GetSecretValueInput, optFns ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
+	GetSecretValue(ctx context.Context, in *GetSecretValueInput) (*GetSecretValueOutput, error)
 }
 
 // Options configure Load.
@@ -201,26 +196,6 @@ func (k *Key) Err() error {
 	return k.err
 }
 
-// NewClient returns a Secrets Manager client configured from the Lambda
-// environment, with bounded retries: each attempt is cut after
-// DefaultAttemptTimeout and throttling is retried with jittered backoff, but
-// the caller's context bounds the total.
-func NewClient(ctx context.Context, optFns ...func(*secretsmanager.Options)) (*secretsmanager.Client, error) {
-	cfg, err := config.LoadDefaultConfig(ctx,
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(DefaultAttemptTimeout)),
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = DefaultMaxAttempts
-				o.MaxBackoff = 500 * time.Millisecond
-			})
-		}),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	return secretsmanager.NewFromConfig(cfg, optFns...), nil
-}
-
 // ErrMalformed reports a secret whose value is not a usable key. Its
 // message never includes the value.
 var ErrMalformed = errors.New("malformed agent key secret")
@@ -228,7 +203,7 @@ var ErrMalformed = errors.New("malformed agent key secret")
 // Fetch reads and parses the secret now, blocking; Load is the
 // non-blocking form.
 func Fetch(ctx context.Context, client GetSecretValueAPI, arn string) ([]byte, error) {
-	out, err := client.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(arn)})
+	out, err := client.GetSecretValue(ctx, &GetSecretValueInput{SecretID: arn})
 	if err != nil {
 		return nil, fmt.Errorf("get secret value: %w", err)
 	}
@@ -244,7 +219,7 @@ func Fetch(ctx context.Context, client GetSecretValueAPI, arn string) ([]byte, e
 // with the key under "agentKey", "agent_key" or "key" (the form the
 // Secrets Manager console produces). The key must be at least MinKeyLen
 // bytes.
-func Parse(out *secretsmanager.GetSecretValueOutput) ([]byte, error) {
+func Parse(out *GetSecretValueOutput) ([]byte, error) {
 	var key []byte
 	switch {
 	case len(out.SecretBinary) > 0:

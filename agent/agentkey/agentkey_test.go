@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/rs/zerolog"
 )
 
@@ -72,14 +71,14 @@ func (f *fakeSecretsManager) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // testClient builds the real client with NewClient, pointed at srv.
-func testClient(t *testing.T, srv *httptest.Server) *secretsmanager.Client {
+func testClient(t *testing.T, srv *httptest.Server) *Client {
 	t.Setenv("AWS_REGION", "eu-west-1")
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	c, err := NewClient(context.Background(), func(o *secretsmanager.Options) {
-		o.BaseEndpoint = &srv.URL
+	c, err := NewClient(context.Background(), func(o *ClientOptions) {
+		o.Endpoint = srv.URL
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -201,14 +200,14 @@ func TestGetDoesNotBlock(t *testing.T) {
 }
 
 func TestParseBinary(t *testing.T) {
-	key, err := Parse(&secretsmanager.GetSecretValueOutput{SecretBinary: bytes.Repeat([]byte{7}, 32)})
+	key, err := Parse(&GetSecretValueOutput{SecretBinary: bytes.Repeat([]byte{7}, 32)})
 	if err != nil || len(key) != 32 {
 		t.Fatalf("Parse(binary) = %x, %v", key, err)
 	}
-	if _, err := Parse(&secretsmanager.GetSecretValueOutput{}); !errors.Is(err, ErrMalformed) {
+	if _, err := Parse(&GetSecretValueOutput{}); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("Parse(empty) = %v", err)
 	}
-	if _, err := Parse(&secretsmanager.GetSecretValueOutput{SecretString: new(`{"agentKey":`)}); err == nil || strings.Contains(err.Error(), "agentKey\":") {
+	if _, err := Parse(&GetSecretValueOutput{SecretString: new(`{"agentKey":`)}); err == nil || strings.Contains(err.Error(), "agentKey\":") {
 		t.Fatalf("Parse(broken JSON) = %v", err)
 	}
 }
@@ -224,7 +223,7 @@ func BenchmarkLoadSlowEndpoint(b *testing.B) {
 			b.Setenv("AWS_REGION", "eu-west-1")
 			b.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
 			b.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-			client, err := NewClient(context.Background(), func(o *secretsmanager.Options) { o.BaseEndpoint = &srv.URL })
+			client, err := NewClient(context.Background(), func(o *ClientOptions) { o.Endpoint = srv.URL })
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -26,8 +26,8 @@ type S3Getter struct {
 	Location Location
 	// Region is the bucket's region (AWS_REGION in Lambda).
 	Region string
-	// Credentials signs the requests (the function's role, through the
-	// standard credential chain).
+	// Credentials signs the requests (the function's role, as
+	// awsapi.CredentialsFromEnv reads it).
 	Credentials aws.CredentialsProvider
 	// Endpoint, when set, is a base URL (http://127.0.0.1:9000) used with
 	// path-style addressing: a local S3-compatible server. Empty means

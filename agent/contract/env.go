@@ -91,3 +91,29 @@ const (
 	EnvHandler  = "_HANDLER"
 	EnvTaskRoot = "LAMBDA_TASK_ROOT"
 )
+
+// Variables through which Lambda (or a local stand-in) hands the agent its
+// AWS credentials and service endpoints; agent/awsapi reads them.
+const (
+	// EnvDefaultRegion is the region where AWS_REGION is unset.
+	EnvDefaultRegion = "AWS_DEFAULT_REGION"
+	// EnvAccessKeyID, EnvSecretAccessKey and EnvSessionToken are the
+	// execution role's temporary credentials.
+	EnvAccessKeyID     = "AWS_ACCESS_KEY_ID"
+	EnvSecretAccessKey = "AWS_SECRET_ACCESS_KEY"
+	EnvSessionToken    = "AWS_SESSION_TOKEN"
+	// EnvContainerCredentialsFullURI and EnvContainerAuthorizationToken
+	// (or EnvContainerAuthorizationTokenFile) name an HTTP endpoint that
+	// serves the role's credentials: how SnapStart functions get them, and
+	// how `lambdawaf serve` hands them to local environments.
+	EnvContainerCredentialsFullURI     = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+	EnvContainerCredentialsRelativeURI = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+	EnvContainerAuthorizationToken     = "AWS_CONTAINER_AUTHORIZATION_TOKEN"
+	EnvContainerAuthorizationTokenFile = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
+	// EnvEndpointURL overrides every service's endpoint; a service's own
+	// variable (EnvEndpointURL + "_" + its id, e.g. _DYNAMODB) wins over it.
+	EnvEndpointURL = "AWS_ENDPOINT_URL"
+	// EnvIgnoreConfiguredEndpointURLs, "true", makes the endpoint
+	// variables ignored, as the AWS SDKs do.
+	EnvIgnoreConfiguredEndpointURLs = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
+)

@@ -6,10 +6,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // countingTable keeps counter items in a map, as DynamoDB's ADD does, and
@@ -20,21 +16,21 @@ type countingTable struct {
 	touched []string
 }
 
-func (c *countingTable) GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	return &dynamodb.GetItemOutput{}, nil
+func (c *countingTable) GetItem(context.Context, *GetItemInput) (*GetItemOutput, error) {
+	return &GetItemOutput{}, nil
 }
 
-func (c *countingTable) UpdateItem(_ context.Context, in *dynamodb.UpdateItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
-	k := in.Key[AttrKey].(*types.AttributeValueMemberS).Value
+func (c *countingTable) UpdateItem(_ context.Context, in *UpdateItemInput) (*UpdateItemOutput, error) {
+	k := *in.Key[AttrKey].S
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if aws.ToString(in.UpdateExpression) != "ADD #n :d SET #e = :e" {
-		return &dynamodb.UpdateItemOutput{}, nil // a flag
+	if in.UpdateExpression != "ADD #n :d SET #e = :e" {
+		return &UpdateItemOutput{}, nil // a flag
 	}
 	d, _ := intAttr(in.ExpressionAttributeValues, ":d")
 	c.items[k] += d
 	c.touched = append(c.touched, k)
-	return &dynamodb.UpdateItemOutput{Attributes: map[string]types.AttributeValue{AttrCount: number(c.items[k])}}, nil
+	return &UpdateItemOutput{Attributes: map[string]AttributeValue{AttrCount: number(c.items[k])}}, nil
 }
 
 func TestSyncReportsTheCountersClosestToTheirThresholdsFirst(t *testing.T) {

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/lambdawaf/lambdawaf/agent/event"
 	"github.com/lambdawaf/lambdawaf/agent/fleet"
 	"github.com/lambdawaf/lambdawaf/agent/policy"
@@ -21,10 +19,10 @@ type offline struct{}
 
 var errOffline = errors.New("decisions must not reach the table")
 
-func (offline) GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+func (offline) GetItem(context.Context, *fleet.GetItemInput) (*fleet.GetItemOutput, error) {
 	panic(errOffline)
 }
-func (offline) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+func (offline) UpdateItem(context.Context, *fleet.UpdateItemInput) (*fleet.UpdateItemOutput, error) {
 	panic(errOffline)
 }
 

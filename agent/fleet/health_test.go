@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/rs/zerolog"
 )
 
@@ -26,11 +24,11 @@ type scripted struct {
 	freeze time.Duration
 }
 
-func (s *scriptedTable) GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
-	return &dynamodb.GetItemOutput{}, nil
+func (s *scriptedTable) GetItem(context.Context, *GetItemInput) (*GetItemOutput, error) {
+	return &GetItemOutput{}, nil
 }
 
-func (s *scriptedTable) UpdateItem(_ context.Context, in *dynamodb.UpdateItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+func (s *scriptedTable) UpdateItem(_ context.Context, in *UpdateItemInput) (*UpdateItemOutput, error) {
 	o := s.outcomes[0]
 	s.outcomes = s.outcomes[1:]
 	*s.clock = s.clock.Add(o.freeze)
@@ -39,7 +37,7 @@ func (s *scriptedTable) UpdateItem(_ context.Context, in *dynamodb.UpdateItemInp
 	}
 	d, _ := intAttr(in.ExpressionAttributeValues, ":d")
 	s.total += d
-	return &dynamodb.UpdateItemOutput{Attributes: map[string]types.AttributeValue{AttrCount: number(s.total)}}, nil
+	return &UpdateItemOutput{Attributes: map[string]AttributeValue{AttrCount: number(s.total)}}, nil
 }
 
 func TestDegradationIsLoggedOncePerIntervalAndFreezesAreNotOutages(t *testing.T) {

@@ -7,13 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // Attribute names of the table's items.
@@ -28,37 +21,11 @@ const (
 // item lives that long after its last write.
 const MaxFlagDuration = 7 * 24 * time.Hour
 
-// API is the part of the DynamoDB client the package uses;
-// *dynamodb.Client implements it.
+// API is the part of DynamoDB the package uses; *Client implements it
+// (dynamodb.go).
 type API interface {
-	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
-	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
-}
-
-// NewClient returns a DynamoDB client from the standard credential chain
-// (in Lambda: the execution role). endpoint, when set, replaces DynamoDB's
-// (a local server); otherwise AWS_ENDPOINT_URL_DYNAMODB is honoured as the
-// SDK does. Attempts are cut after attemptTimeout and retried at most
-// twice: a slow table must degrade the agent, not hold its background
-// window.
-func NewClient(ctx context.Context, endpoint string, attemptTimeout time.Duration) (*dynamodb.Client, error) {
-	cfg, err := config.LoadDefaultConfig(ctx,
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(attemptTimeout)),
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = 2
-				o.MaxBackoff = 100 * time.Millisecond
-			})
-		}),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-		}
-	}), nil
+	GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, error)
+	UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemOutput, error)
 }
 
 // Table is one protection group's view of the table: every key it builds
@@ -89,17 +56,17 @@ func (t *Table) FlagsKey() string { return t.Group + "#flags" }
 // add adds delta to a counter item and returns the new total. The item
 // expires at expires.
 func (t *Table) add(ctx context.Context, key string, delta int64, expires time.Time) (int64, error) {
-	out, err := t.API.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:        aws.String(t.Name),
-		Key:              map[string]types.AttributeValue{AttrKey: &types.AttributeValueMemberS{Value: key}},
-		UpdateExpression: aws.String("ADD #n :d SET #e = :e"),
+	out, err := t.API.UpdateItem(ctx, &UpdateItemInput{
+		TableName:        t.Name,
+		Key:              map[string]AttributeValue{AttrKey: str(key)},
+		UpdateExpression: "ADD #n :d SET #e = :e",
 		ExpressionAttributeNames: map[string]string{
 			"#n": AttrCount, "#e": AttrExpiresAt,
 		},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
+		ExpressionAttributeValues: map[string]AttributeValue{
 			":d": number(delta), ":e": number(expires.Unix()),
 		},
-		ReturnValues: types.ReturnValueUpdatedNew,
+		ReturnValues: ReturnValuesUpdatedNew,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("update %s: %w", t.Name, err)
@@ -122,14 +89,14 @@ func (t *Table) SetFlag(ctx context.Context, pseudonym string, until, now time.T
 	if !validPseudonym(pseudonym) {
 		return fmt.Errorf("flag: %q is not a pseudonym", pseudonym)
 	}
-	_, err := t.API.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:        aws.String(t.Name),
-		Key:              map[string]types.AttributeValue{AttrKey: &types.AttributeValueMemberS{Value: t.FlagsKey()}},
-		UpdateExpression: aws.String("SET #f = :u, #e = :e"),
+	_, err := t.API.UpdateItem(ctx, &UpdateItemInput{
+		TableName:        t.Name,
+		Key:              map[string]AttributeValue{AttrKey: str(t.FlagsKey())},
+		UpdateExpression: "SET #f = :u, #e = :e",
 		ExpressionAttributeNames: map[string]string{
 			"#f": flagAttrPrefix + pseudonym, "#e": AttrExpiresAt,
 		},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
+		ExpressionAttributeValues: map[string]AttributeValue{
 			":u": number(until.UnixMilli()), ":e": number(now.Add(MaxFlagDuration).Unix()),
 		},
 	})
@@ -163,10 +130,10 @@ func (t *Table) ClearFlags(ctx context.Context, pseudonyms ...string) error {
 		names[n] = flagAttrPrefix + p
 		remove = append(remove, n)
 	}
-	_, err := t.API.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                aws.String(t.Name),
-		Key:                      map[string]types.AttributeValue{AttrKey: &types.AttributeValueMemberS{Value: t.FlagsKey()}},
-		UpdateExpression:         aws.String("REMOVE " + strings.Join(remove, ", ")),
+	_, err := t.API.UpdateItem(ctx, &UpdateItemInput{
+		TableName:                t.Name,
+		Key:                      map[string]AttributeValue{AttrKey: str(t.FlagsKey())},
+		UpdateExpression:         "REMOVE " + strings.Join(remove, ", "),
 		ExpressionAttributeNames: names,
 	})
 	if err != nil {
@@ -178,10 +145,10 @@ func (t *Table) ClearFlags(ctx context.Context, pseudonyms ...string) error {
 // Flags reads the group's flags in force at now; a zero now returns every
 // flag, lapsed or not (for clearing). An expired flag item is absent.
 func (t *Table) Flags(ctx context.Context, now time.Time) ([]Flag, error) {
-	out, err := t.API.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(t.Name),
-		Key:            map[string]types.AttributeValue{AttrKey: &types.AttributeValueMemberS{Value: t.FlagsKey()}},
-		ConsistentRead: aws.Bool(true),
+	out, err := t.API.GetItem(ctx, &GetItemInput{
+		TableName:      t.Name,
+		Key:            map[string]AttributeValue{AttrKey: str(t.FlagsKey())},
+		ConsistentRead: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read flags from %s: %w", t.Name, err)
@@ -233,16 +200,12 @@ func validPseudonym(p string) bool {
 	return true
 }
 
-func number(n int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
-}
-
-func intAttr(item map[string]types.AttributeValue, name string) (int64, error) {
-	v, ok := item[name].(*types.AttributeValueMemberN)
-	if !ok {
+func intAttr(item map[string]AttributeValue, name string) (int64, error) {
+	v, ok := item[name]
+	if !ok || v.N == nil {
 		return 0, errors.New("attribute " + name + " missing or not a number")
 	}
-	n, err := strconv.ParseInt(v.Value, 10, 64)
+	n, err := strconv.ParseInt(*v.N, 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("attribute %s: %w", name, err)
 	}

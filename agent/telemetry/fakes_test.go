@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/lambdawaf/lambdawaf/agent/agentkey"
 )
 
 const slowKeyBytes = "slow-key-0123456789abcdef0123456789abcdef"
@@ -15,7 +15,7 @@ type blockingClient struct {
 	fail    bool
 }
 
-func (c blockingClient) GetSecretValue(ctx context.Context, _ *secretsmanager.GetSecretValueInput, _ ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error) {
+func (c blockingClient) GetSecretValue(ctx context.Context, _ *agentkey.GetSecretValueInput) (*agentkey.GetSecretValueOutput, error) {
 	select {
 	case <-c.release:
 	case <-ctx.Done():
@@ -25,5 +25,5 @@ func (c blockingClient) GetSecretValue(ctx context.Context, _ *secretsmanager.Ge
 		return nil, errors.New("AccessDeniedException")
 	}
 	s := slowKeyBytes
-	return &secretsmanager.GetSecretValueOutput{SecretString: &s}, nil
+	return &agentkey.GetSecretValueOutput{SecretString: &s}, nil
 }

@@ -7,12 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/firehose"
-	"github.com/aws/aws-sdk-go-v2/service/firehose/types"
 	"github.com/rs/zerolog"
 )
 
@@ -27,13 +21,13 @@ const (
 	DefaultShipInterval  = time.Second
 	DefaultCallTimeout   = 2 * time.Second
 	dropLogInterval      = time.Minute
-	firehoseAttemptLimit = 1 // no SDK retries: a throttled batch is dropped, not queued
+	firehoseAttemptLimit = 1 // no client retries: a throttled batch is dropped, not queued
 )
 
-// FirehoseAPI is the part of the Firehose client the shipper uses;
-// *firehose.Client implements it.
+// FirehoseAPI is the part of Firehose the shipper uses; *FirehoseClient
+// implements it.
 type FirehoseAPI interface {
-	PutRecordBatch(ctx context.Context, in *firehose.PutRecordBatchInput, optFns ...func(*firehose.Options)) (*firehose.PutRecordBatchOutput, error)
+	PutRecordBatch(ctx context.Context, in *PutRecordBatchInput) (*PutRecordBatchOutput, error)
 }
 
 // ShipperOptions configure a Shipper.
@@ -74,23 +68,6 @@ type Shipper struct {
 type flushRequest struct {
 	ctx  context.Context
 	done chan error
-}
-
-// NewFirehoseClient returns a Firehose client configured from the Lambda
-// environment (region, execution-role credentials, endpoint from
-// AWS_ENDPOINT_URL_FIREHOSE when set), with no retries of its own and each
-// call cut after DefaultCallTimeout.
-func NewFirehoseClient(ctx context.Context, optFns ...func(*firehose.Options)) (*firehose.Client, error) {
-	cfg, err := config.LoadDefaultConfig(ctx,
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(DefaultCallTimeout)),
-		config.WithRetryer(func() aws.Retryer {
-			return retry.AddWithMaxAttempts(retry.NewStandard(), firehoseAttemptLimit)
-		}),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	return firehose.NewFromConfig(cfg, optFns...), nil
 }
 
 // NewShipper returns a Shipper; start it with Run.
@@ -235,13 +212,13 @@ func (s *Shipper) send(ctx context.Context, batch [][]byte) {
 			s.drop(len(batch), "deadline")
 			return
 		}
-		records := make([]types.Record, len(batch))
+		records := make([]FirehoseRecord, len(batch))
 		for i, b := range batch {
-			records[i] = types.Record{Data: b}
+			records[i] = FirehoseRecord{Data: b}
 		}
 		cctx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
-		out, err := s.opts.Client.PutRecordBatch(cctx, &firehose.PutRecordBatchInput{
-			DeliveryStreamName: aws.String(s.opts.Stream),
+		out, err := s.opts.Client.PutRecordBatch(cctx, &PutRecordBatchInput{
+			DeliveryStreamName: s.opts.Stream,
 			Records:            records,
 		})
 		cancel()
@@ -251,14 +228,14 @@ func (s *Shipper) send(ctx context.Context, batch [][]byte) {
 			s.drop(len(batch), err.Error())
 			return
 		}
-		failed := int(aws.ToInt32(out.FailedPutCount))
+		failed := out.FailedPutCount
 		if failed == 0 {
 			s.sent.Add(int64(len(batch)))
 			return
 		}
 		var retry [][]byte
 		for i, r := range out.RequestResponses {
-			if i < len(batch) && r.ErrorCode != nil {
+			if i < len(batch) && r.ErrorCode != "" {
 				retry = append(retry, batch[i])
 			}
 		}
@@ -277,6 +254,6 @@ func (s *Shipper) send(ctx context.Context, batch [][]byte) {
 // are dropped and counted like any other failure.
 type failingClient struct{ err error }
 
-func (f failingClient) PutRecordBatch(context.Context, *firehose.PutRecordBatchInput, ...func(*firehose.Options)) (*firehose.PutRecordBatchOutput, error) {
+func (f failingClient) PutRecordBatch(context.Context, *PutRecordBatchInput) (*PutRecordBatchOutput, error) {
 	return nil, f.err
 }

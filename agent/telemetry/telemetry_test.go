@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/rs/zerolog"
 
 	"github.com/lambdawaf/lambdawaf/agent/agentkey"
@@ -31,13 +30,13 @@ func slowSecretsManager(t testing.TB, delay time.Duration) *httptest.Server {
 	}))
 }
 
-func secretsClient(t testing.TB, url string) *secretsmanager.Client {
+func secretsClient(t testing.TB, url string) *agentkey.Client {
 	t.Setenv("AWS_REGION", "eu-west-1")
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-	c, err := agentkey.NewClient(context.Background(), func(o *secretsmanager.Options) { o.BaseEndpoint = &url })
+	c, err := agentkey.NewClient(context.Background(), func(o *agentkey.ClientOptions) { o.Endpoint = url })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package lambdawaf
 import (
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-
 	"github.com/lambdawaf/lambdawaf/agent/agentkey"
 )
 
@@ -22,7 +20,7 @@ func TestAgentContract(t *testing.T) {
 			t.Fatal("agent key repeated")
 		}
 		seen[key] = true
-		got, err := agentkey.Parse(&secretsmanager.GetSecretValueOutput{SecretString: &key})
+		got, err := agentkey.Parse(&agentkey.GetSecretValueOutput{SecretString: &key})
 		if err != nil {
 			t.Fatalf("the agent refuses the key the component writes: %v", err)
 		}

@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
 	"time"
 
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/awsapi"
 	"github.com/lambdawaf/lambdawaf/agent/background"
 	"github.com/lambdawaf/lambdawaf/agent/bundle"
 	settings "github.com/lambdawaf/lambdawaf/agent/config"
@@ -41,14 +42,16 @@ func startBundles(ctx context.Context, s *settings.Bundles, bad error, fw *firew
 		return
 	}
 	log = log.With().Str("bundle_source", s.Location.String()).Logger()
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
+	// The execution role's credentials as Lambda hands them over; read
+	// from the environment, no network I/O before the first check.
+	creds, err := awsapi.CredentialsFromEnv(os.Getenv, nil)
 	if err != nil {
-		log.Error().Err(err).Msg("signed policy bundles are OFF: no AWS configuration; the baked configuration keeps running")
+		log.Error().Err(err).Msg("signed policy bundles are OFF: no AWS credentials; the baked configuration keeps running")
 		return
 	}
 	poller, err := bundle.NewPoller(bundle.PollerOptions{
 		Fetcher: &bundle.S3Getter{
-			Location: s.Location, Region: s.Region, Endpoint: s.Endpoint, Credentials: awsCfg.Credentials,
+			Location: s.Location, Region: s.Region, Endpoint: s.Endpoint, Credentials: creds,
 		},
 		Keys:         s.Keys,
 		AgentVersion: version,

@@ -61,7 +61,12 @@ func runFlags(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "lambdawaf flags:", err)
 		return 2
 	}
-	client, err := fleet.NewClient(ctx, *endpoint, 10*time.Second)
+	cfg, err := awsConfig(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "lambdawaf flags:", err)
+		return 2
+	}
+	client, err := fleet.NewClientFromConfig(cfg, *endpoint, 10*time.Second)
 	if err != nil {
 		fmt.Fprintln(stderr, "lambdawaf flags:", err)
 		return 2
@@ -140,7 +145,11 @@ func sourcePseudonym(ctx context.Context, ip, identity, pseudonym, keyARN string
 	if keyARN == "" {
 		return "", errors.New("-ip and -identity need the group's agent key: -key-secret-arn or $" + contract.EnvAgentKeySecretARN)
 	}
-	client, err := agentkey.NewClient(ctx)
+	cfg, err := awsConfig(ctx)
+	if err != nil {
+		return "", err
+	}
+	client, err := agentkey.NewClientFromConfig(cfg)
 	if err != nil {
 		return "", err
 	}

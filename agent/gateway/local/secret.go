@@ -50,7 +50,8 @@ func startKeyServer(region string) (*keyServer, error) {
 	return k, nil
 }
 
-// env is what an environment needs to read the key through the SDK.
+// env is what an environment needs to read the key (agent/awsapi reads
+// the credentials endpoint, agentkey calls Secrets Manager).
 func (k *keyServer) env() map[string]string {
 	base := "http://" + k.ln.Addr().String()
 	return map[string]string{

@@ -1,7 +1,8 @@
 // Package dynalite runs npm's dynalite (a DynamoDB implementation in
-// Node.js) for tests: a real server on a free loopback port that the AWS
-// SDK for Go v2 talks to exactly as to DynamoDB. install.sh next to this
-// file installs it (idempotent; .ci/run calls it).
+// Node.js) for tests: a real server on a free loopback port that the
+// agent's own DynamoDB client (fleet.Client) and the AWS SDK for Go v2 talk
+// to exactly as to DynamoDB. install.sh next to this file installs it
+// (idempotent; .ci/run calls it).
 package dynalite
 
 import (
@@ -20,6 +21,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/lambdawaf/lambdawaf/agent/awsapi"
+	"github.com/lambdawaf/lambdawaf/agent/fleet"
 )
 
 // Server is one dynalite process. Its state is in memory: Kill loses it.
@@ -105,9 +109,23 @@ func (s *Server) Kill() {
 	}
 }
 
-// Client returns a DynamoDB client for the server with fixed test
-// credentials; dynalite checks the signature's form, not the keys.
-func (s *Server) Client() *dynamodb.Client {
+// Client returns the agent's own DynamoDB client (fleet.Client) for the
+// server, with fixed test credentials; dynalite checks the signature's
+// form, not the keys.
+func (s *Server) Client() *fleet.Client {
+	c, err := fleet.NewClientFromConfig(awsapi.Config{
+		Region:      "us-east-1",
+		Credentials: awsapi.StaticCredentials{Value: aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "secret"}},
+	}, s.Endpoint, 10*time.Second)
+	if err != nil {
+		s.t.Fatalf("dynalite client: %v", err)
+	}
+	return c
+}
+
+// sdkClient is the AWS SDK's client for the server, for what the agent
+// never does (creating tables).
+func (s *Server) sdkClient() *dynamodb.Client {
 	return dynamodb.New(dynamodb.Options{
 		Region:           "us-east-1",
 		BaseEndpoint:     aws.String(s.Endpoint),
@@ -119,7 +137,7 @@ func (s *Server) Client() *dynamodb.Client {
 // CreateTable creates a table shaped as the component makes it: a string
 // partition key "pk", on-demand capacity.
 func (s *Server) CreateTable(ctx context.Context, name string) error {
-	_, err := s.Client().CreateTable(ctx, &dynamodb.CreateTableInput{
+	_, err := s.sdkClient().CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:            aws.String(name),
 		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
 		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash}},
@@ -129,7 +147,7 @@ func (s *Server) CreateTable(ctx context.Context, name string) error {
 		return fmt.Errorf("create table %s: %w", name, err)
 	}
 	// dynalite creates tables asynchronously (CREATING, then ACTIVE).
-	w := dynamodb.NewTableExistsWaiter(s.Client(), func(o *dynamodb.TableExistsWaiterOptions) {
+	w := dynamodb.NewTableExistsWaiter(s.sdkClient(), func(o *dynamodb.TableExistsWaiterOptions) {
 		o.MinDelay = 50 * time.Millisecond
 		o.MaxDelay = 200 * time.Millisecond
 	})
