@@ -202,8 +202,22 @@ var b64class, b64clean = func() (class, clean [256]byte) {
 // padding sequence that completes a group ends the input, an incomplete
 // one is skipped, and a dangling single character is an error. It returns
 // the result when it is text, else "".
+//
+// Most strings tried are not base64 of text: the decoding starts in a
+// buffer on the stack, so that refusing one costs no allocation, and only
+// a text result is copied out.
 func pythonBase64(s string, urlsafe bool) string {
-	out := make([]byte, 0, min(len(s), textProbe+3))
+	var probe [textProbe + 3]byte
+	out, ok := appendPythonBase64(probe[:0], s, urlsafe)
+	if !ok {
+		return ""
+	}
+	return string(out)
+}
+
+// appendPythonBase64 appends the decoding of s (see pythonBase64) to out
+// and reports whether the result is text.
+func appendPythonBase64(out []byte, s string, urlsafe bool) ([]byte, bool) {
 	var acc uint32
 	quad, pads := 0, 0
 	for i := 0; i < len(s); i++ {
@@ -236,22 +250,19 @@ func pythonBase64(s string, urlsafe bool) string {
 			out = append(out, byte(acc>>16), byte(acc>>8), byte(acc))
 			acc, quad = 0, 0
 			if len(out) == textProbe && !textSoFar(out) {
-				return ""
+				return nil, false
 			}
 		}
 	}
 	switch quad {
 	case 1:
-		return "" // binascii.Error: 4n+1 data characters
+		return nil, false // binascii.Error: 4n+1 data characters
 	case 2:
 		out = append(out, byte(acc>>4))
 	case 3:
 		out = append(out, byte(acc>>10), byte(acc>>2))
 	}
-	if !textLike(out) {
-		return ""
-	}
-	return stringOf(out)
+	return out, textLike(out)
 }
 
 // base64Chunks decodes s as padded base64 chunks one after another

@@ -149,8 +149,18 @@ func run(ctx context.Context, o options) error {
 
 // measure starts s fresh (so its INIT REPORT is a cold start) and times
 // each event size in turn.
+//
+// With GODEBUG=gctrace=1 in -agent-env it also counts the collections the
+// Go runtime reports (one "gc N @…" line each) during each size's timed
+// invocations, and prints the count on stderr.
 func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec) (map[string]sample, error) {
-	fn, err := f.Start(ctx, s, rie.RunOptions{TimeoutSeconds: 30})
+	var gcs atomic.Int64
+	countGC := func(l string) {
+		if strings.Contains(l, "gc ") && strings.Contains(l, " MB goal") {
+			gcs.Add(1)
+		}
+	}
+	fn, err := f.Start(ctx, s, rie.RunOptions{TimeoutSeconds: 30, OnLine: countGC})
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +171,11 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 		lat := make([]time.Duration, 0, sz.n)
 		var cold time.Duration
 		var use0 awsrie.Usage
+		var gc0 int64
 		for j := range sz.n + 20 {
+			if j == 20 {
+				gc0 = gcs.Load()
+			}
 			if j == 20 && s.Process != "" {
 				if use0, err = fn.Usage(s.Process); err != nil {
 					return nil, fmt.Errorf("%s: %w", s.Name, err)
@@ -182,6 +196,9 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 			if j >= 20 { // the first ones warm connections and caches
 				lat = append(lat, d)
 			}
+		}
+		if n := gcs.Load() - gc0; n > 0 && sz.n > 0 {
+			fmt.Fprintf(os.Stderr, "%s %s: %d GC cycles in %d invocations\n", s.Name, sz.name, n, sz.n)
 		}
 		slices.Sort(lat)
 		smp := sample{p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99)}
