@@ -155,9 +155,11 @@ func run(ctx context.Context, o options) error {
 // invocations, and prints the count on stderr.
 func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec) (map[string]sample, error) {
 	var gcs atomic.Int64
+	var lastGC atomic.Value // the last gctrace line: heap sizes and goal
 	countGC := func(l string) {
 		if strings.Contains(l, "gc ") && strings.Contains(l, " MB goal") {
 			gcs.Add(1)
+			lastGC.Store(l)
 		}
 	}
 	fn, err := f.Start(ctx, s, rie.RunOptions{TimeoutSeconds: 30, OnLine: countGC})
@@ -198,7 +200,7 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 			}
 		}
 		if n := gcs.Load() - gc0; n > 0 && sz.n > 0 {
-			fmt.Fprintf(os.Stderr, "%s %s: %d GC cycles in %d invocations\n", s.Name, sz.name, n, sz.n)
+			fmt.Fprintf(os.Stderr, "%s %s: %d GC cycles in %d invocations; last: %v\n", s.Name, sz.name, n, sz.n, lastGC.Load())
 		}
 		slices.Sort(lat)
 		smp := sample{p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99)}
