@@ -17,8 +17,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -154,14 +157,8 @@ func run(ctx context.Context, o options) error {
 // Go runtime reports (one "gc N @…" line each) during each size's timed
 // invocations, and prints the count on stderr.
 func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec) (map[string]sample, error) {
-	var gcs atomic.Int64
-	var lastGC atomic.Value // the last gctrace line: heap sizes and goal
-	countGC := func(l string) {
-		if strings.Contains(l, "gc ") && strings.Contains(l, " MB goal") {
-			gcs.Add(1)
-			lastGC.Store(l)
-		}
-	}
+	var gcs gcStreams
+	countGC := gcs.observe
 	fn, err := f.Start(ctx, s, rie.RunOptions{TimeoutSeconds: 30, OnLine: countGC})
 	if err != nil {
 		return nil, err
@@ -173,10 +170,9 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 		lat := make([]time.Duration, 0, sz.n)
 		var cold time.Duration
 		var use0 awsrie.Usage
-		var gc0 int64
 		for j := range sz.n + 20 {
 			if j == 20 {
-				gc0 = gcs.Load()
+				gcs.mark()
 			}
 			if j == 20 && s.Process != "" {
 				if use0, err = fn.Usage(s.Process); err != nil {
@@ -199,8 +195,8 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 				lat = append(lat, d)
 			}
 		}
-		if n := gcs.Load() - gc0; n > 0 && sz.n > 0 {
-			fmt.Fprintf(os.Stderr, "%s %s: %d GC cycles in %d invocations; last: %v\n", s.Name, sz.name, n, sz.n, lastGC.Load())
+		if sz.n > 0 {
+			gcs.report(os.Stderr, s.Name+" "+sz.name, sz.n)
 		}
 		slices.Sort(lat)
 		smp := sample{p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99)}
@@ -503,4 +499,56 @@ func loadavg() string {
 		return "unknown\n"
 	}
 	return string(b)
+}
+
+// gcStreams counts gctrace lines ("gc N @…") per process. The lines carry
+// no process id, so each is given to the process whose last cycle was
+// N-1.
+type gcStreams struct {
+	mu      sync.Mutex
+	streams []gcStream
+}
+
+type gcStream struct {
+	last, count, marked int
+	line                string
+}
+
+var gcLine = regexp.MustCompile(`\bgc (\d+) @[0-9.]+s .* MB goal`)
+
+func (g *gcStreams) observe(l string) {
+	m := gcLine.FindStringSubmatch(l)
+	if m == nil {
+		return
+	}
+	n, _ := strconv.Atoi(m[1])
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for i := range g.streams {
+		if g.streams[i].last == n-1 {
+			g.streams[i].last, g.streams[i].line = n, l
+			g.streams[i].count++
+			return
+		}
+	}
+	g.streams = append(g.streams, gcStream{last: n, count: 1, line: l})
+}
+
+// mark starts counting anew (the timed invocations begin).
+func (g *gcStreams) mark() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for i := range g.streams {
+		g.streams[i].marked = g.streams[i].count
+	}
+}
+
+func (g *gcStreams) report(w io.Writer, name string, n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, st := range g.streams {
+		if c := st.count - st.marked; c > 0 {
+			fmt.Fprintf(w, "%s: %d GC cycles in %d invocations in one process; its last: %s\n", name, c, n, st.line)
+		}
+	}
 }
