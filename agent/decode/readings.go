@@ -307,12 +307,40 @@ func base64Chunks(s string) string {
 // decodeBase64Text decodes clean (standard alphabet, no padding) and
 // returns the result when it is text, else "". A dangling sixth bit group
 // (length 4n+1) is dropped, as lenient decoders do.
+//
+// A short decoding (most of the strings tried: tokens, ids, words that
+// happen to be base64's alphabet) is made in a buffer on the stack and
+// copied out only when it is text; a longer one in its own array.
 func decodeBase64Text(clean []byte) string {
+	if base64.RawStdEncoding.DecodedLen(len(clean)) <= smallDecoding {
+		return decodeShortBase64Text(clean)
+	}
 	buf := decodeBase64Bytes(clean)
 	if !textLike(buf) {
 		return ""
 	}
 	return stringOf(buf)
+}
+
+// smallDecoding is the longest decoding decodeBase64Text makes on the
+// stack.
+const smallDecoding = 256
+
+// decodeShortBase64Text is decodeBase64Text for a decoding of at most
+// smallDecoding bytes.
+func decodeShortBase64Text(clean []byte) string {
+	if len(clean)%4 == 1 {
+		clean = clean[:len(clean)-1]
+	}
+	if len(clean) < 2 || !base64MayBeText(clean) {
+		return ""
+	}
+	var small [smallDecoding]byte
+	buf, _ := appendBase64(small[:0], clean)
+	if !textLike(buf) {
+		return ""
+	}
+	return string(buf)
 }
 
 // decodeBase64Bytes decodes clean (standard alphabet, no padding)
