@@ -152,7 +152,15 @@ func base64Readings(s string, dst []reading) []reading {
 	if other*8 > len(s) || pads > 0 && pads*4 > len(s) {
 		return dst
 	}
-	clean := make([]byte, alpha)
+	// the cleaned alphabet of a short string stays on the stack; nothing
+	// below keeps it
+	var short [4 * smallDecoding / 3]byte
+	var clean []byte
+	if alpha <= len(short) {
+		clean = short[:alpha]
+	} else {
+		clean = make([]byte, alpha)
+	}
 	n := 0
 	for i := 0; i < len(s); i++ {
 		if c := b64clean[s[i]]; c != 0 {
