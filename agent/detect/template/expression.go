@@ -154,6 +154,16 @@ func Calls(e string) int {
 // openers are the expression openers of the template languages.
 var openers = [...]string{"{{", "${", "<%", "[%", "#{", "{%", "*{", "@("}
 
+// openerSeconds holds the second bytes of the openers: a position whose
+// next byte is none of them starts no opener, and Polyglot moves on after
+// one look instead of comparing it with every opener.
+var openerSeconds = func() (t [256]bool) {
+	for _, o := range openers {
+		t[o[1]] = true
+	}
+	return t
+}()
+
 // Polyglot finds the probe that opens the expressions of three or
 // more template languages within a few bytes ("${{<%[%'\"}}%\."), to learn
 // from the error which engine renders the value; no text a person writes
@@ -163,6 +173,9 @@ func Polyglot(s string) int {
 	const window = 16
 	var last [len(openers)]int // where each opener was last seen, +1
 	for i := 0; i+1 < len(s); i++ {
+		if !openerSeconds[s[i+1]] {
+			continue // no opener ends here: most bytes of any text
+		}
 		for k, o := range openers {
 			if s[i] != o[0] || s[i+1] != o[1] {
 				continue

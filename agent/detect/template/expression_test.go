@@ -1,6 +1,9 @@
 package template
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 func TestEvidence(t *testing.T) {
 	for _, c := range []struct {
@@ -39,6 +42,46 @@ func TestPolyglot(t *testing.T) {
 	} {
 		if got := Polyglot(c.s); got != c.want {
 			t.Errorf("Polyglot(%q) = %d, want %d", c.s, got, c.want)
+		}
+	}
+}
+
+// polyglotReference is Polyglot without the second-byte table: every
+// position compared with every opener.
+func polyglotReference(s string) int {
+	const window = 16
+	var last [len(openers)]int
+	for i := 0; i+1 < len(s); i++ {
+		for k, o := range openers {
+			if s[i] != o[0] || s[i+1] != o[1] {
+				continue
+			}
+			last[k] = i + 1
+			kinds, first := 0, i
+			for _, p := range last {
+				if p > 0 && p-1 >= i-window {
+					kinds++
+					first = min(first, p-1)
+				}
+			}
+			if kinds >= 3 {
+				return first
+			}
+		}
+	}
+	return -1
+}
+
+func TestPolyglotAgreesWithEveryPositionCompared(t *testing.T) {
+	const alphabet = "{}$<%[#*@( 'a\"."
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 50000; n++ {
+		b := make([]byte, 1+r.IntN(40))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		if got, want := Polyglot(string(b)), polyglotReference(string(b)); got != want {
+			t.Fatalf("Polyglot(%q) = %d, reference %d", b, got, want)
 		}
 	}
 }
