@@ -723,6 +723,9 @@ func (c *claimSet) putAt(loc, v string) {
 		return
 	}
 	k := loc[len(claimLocation):]
+	if c.fields == nil {
+		c.fields = make([]Field, 0, 8) // a JWT or authorizer context has a handful
+	}
 	c.fields = append(c.fields, Field{Part: PartIdentity, Location: loc, Key: lastName(k), Text: v})
 	if c.m == nil {
 		c.m = make(map[string]string, 8)
