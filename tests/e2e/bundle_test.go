@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -63,26 +63,32 @@ func newBundleWorld(t *testing.T) *bundleWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The agent signs its S3 requests with credentials from the standard
-	// chain; Lambda passes them as reserved variables, which the emulator
-	// (like Lambda) refuses in a configuration, so a shared credentials
-	// file stands in.
-	creds := filepath.Join(t.TempDir(), "credentials")
-	if err := os.WriteFile(creds, []byte("[default]\naws_access_key_id = AKIDLAMBDAWAFTEST\naws_secret_access_key = secret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// The agent signs its S3 requests with the execution role's
+	// credentials as Lambda hands them over: reserved variables, which
+	// the emulator (like Lambda) refuses in a configuration, or the
+	// container credentials endpoint SnapStart uses, which stands in here.
+	creds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "e2e-bundles" {
+			http.Error(w, `{"code":"Unauthorized"}`, http.StatusUnauthorized)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]string{
+			"AccessKeyId": "AKIDLAMBDAWAFTEST", "SecretAccessKey": "secret", "Token": "e2e",
+			"Expiration": time.Now().Add(time.Hour).UTC().Format(time.RFC3339),
+		})
+	}))
+	t.Cleanup(creds.Close)
 	return &bundleWorld{
 		srv: srv,
 		pub: &publish.Publisher{Store: store, Signer: signer, Keys: keys, Author: "e2e"},
 		env: map[string]string{
-			"LAMBDAWAF_BUNDLE_SOURCE":     loc.String(),
-			"LAMBDAWAF_BUNDLE_KEYS":       pubKey,
-			"LAMBDAWAF_BUNDLE_POLL":       bundlePoll.String(),
-			"LAMBDAWAF_BUNDLE_ENDPOINT":   srv.Endpoint,
-			"AWS_SHARED_CREDENTIALS_FILE": creds,
-			"AWS_CONFIG_FILE":             "/dev/null",
-			"AWS_EC2_METADATA_DISABLED":   "true",
-			"LAMBDAWAF_SAMPLE_ALLOWED":    "1",
+			"LAMBDAWAF_BUNDLE_SOURCE":            loc.String(),
+			"LAMBDAWAF_BUNDLE_KEYS":              pubKey,
+			"LAMBDAWAF_BUNDLE_POLL":              bundlePoll.String(),
+			"LAMBDAWAF_BUNDLE_ENDPOINT":          srv.Endpoint,
+			"AWS_CONTAINER_CREDENTIALS_FULL_URI": creds.URL + "/credentials",
+			"AWS_CONTAINER_AUTHORIZATION_TOKEN":  "e2e-bundles",
+			"LAMBDAWAF_SAMPLE_ALLOWED":           "1",
 		},
 	}
 }
