@@ -37,6 +37,10 @@ const (
 	// MetricShadowDiffers counts events on which the shadow bundle decided
 	// differently from the active one (FunctionName).
 	MetricShadowDiffers = "ShadowDiffers"
+	// MetricCounterEvictions counts keys the fleet state's counter store
+	// evicted at its key cap, and events of new keys it could not track
+	// (FunctionName): an attacker spraying keys shows here.
+	MetricCounterEvictions = "CounterEvictions"
 )
 
 // MetricAgentErrors counts the agent's own error log lines. The agent does

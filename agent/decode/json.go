@@ -103,7 +103,7 @@ func (w *walker) jsonString(s string, t jsonscan.Token) string {
 	if !t.Escaped {
 		return raw
 	}
-	return stringOf(jsonscan.AppendUnquote(make([]byte, 0, len(raw)), bytesOf(raw)))
+	return jsonscan.UnquoteString(bytesOf(raw))
 }
 
 // emitJSONString yields a key or string, recording \u escapes as an

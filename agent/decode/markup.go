@@ -47,6 +47,13 @@ func (w *walker) walkMultipart(body string, boundaries []string, loc string, dep
 func (w *walker) walkParts(body, boundary, loc string, depth int) {
 	mr := multipart.NewReader(strings.NewReader(body), boundary)
 	parts := 0
+	// the locations of the last part's name: a body of many parts under
+	// one name does not build them again for every part
+	var lastName, ploc, fnLoc string
+	// each small part is read into one reused buffer and kept as a
+	// string of its exact length (io.ReadAll allocated 512 bytes for a
+	// part of 6); a large one keeps the buffer it was read into
+	var buf bytes.Buffer
 	for !w.stop {
 		p, err := mr.NextPart()
 		if err != nil {
@@ -61,8 +68,10 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 		}
 		parts++
 		cd := parseHeaderParams(p.Header.Get("Content-Disposition"))
-		name := p.FormName()
-		ploc := loc + "." + name
+		name := cd.formName() // p.FormName(), without parsing the header again
+		if parts == 1 || name != lastName {
+			lastName, ploc, fnLoc = name, loc+"."+name, loc+"."+name+".filename"
+		}
 		if !w.emit(ploc, name, name, true) {
 			return
 		}
@@ -75,17 +84,25 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 		// FileName strips directories, ../ tricks live there), RFC 2231
 		// decoded (filename*=UTF-8''..%2F..%2Fetc), duplicated
 		for _, fn := range cd.get("filename") {
-			w.expand(ploc+".filename", name, fn, depth)
+			w.expand(fnLoc, name, fn, depth)
 			// and its base name, which most parsers hand out instead
 			if i := strings.LastIndexAny(fn, `/\`); i >= 0 && i+1 < len(fn) {
-				w.expand(ploc+".filename", name, fn[i+1:], depth)
+				w.expand(fnLoc, name, fn[i+1:], depth)
 			}
 		}
 		if ct := p.Header.Get("Content-Type"); ct != "" {
 			w.expand(ploc+".content-type", name, ct, depth)
 		}
 		remaining := w.lim.MaxBytes - w.bytes
-		data, err := io.ReadAll(io.LimitReader(p, int64(remaining)+1))
+		buf.Reset()
+		_, err = buf.ReadFrom(io.LimitReader(p, int64(remaining)+1))
+		var data string
+		if buf.Len() > 4<<10 {
+			// a large part: keep the buffer itself, not a copy
+			data, buf = stringOf(buf.Bytes()), bytes.Buffer{}
+		} else {
+			data = buf.String()
+		}
 		if err != nil {
 			w.issue(MalformedMultipart, ploc)
 		}
@@ -97,9 +114,9 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 		case len(data) == 0:
 		case pct == "" && p.Header.Get("Content-Encoding") == "":
 			// a plain form field
-			w.expand(ploc, name, stringOf(data), depth)
+			w.expand(ploc, name, data, depth)
 		default:
-			w.walkBody(stringOf(data), pct, p.Header.Get("Content-Encoding"), ploc, depth+1)
+			w.walkBody(data, pct, p.Header.Get("Content-Encoding"), ploc, depth+1)
 		}
 	}
 }

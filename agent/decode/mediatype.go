@@ -13,10 +13,21 @@ import (
 // duplicated parameters. Where they disagree, each reading is a value the
 // handler may see, so callers judge them all.
 type headerParams struct {
-	value  string              // lower-cased first token (media type, disposition)
-	params map[string][]string // lower-cased name → every reading, distinct
+	value  string       // lower-cased first token (media type, disposition)
+	params []paramValue // every parameter, each name once
+	// std is what mime.ParseMediaType read (nil when it failed): the
+	// parameters mime/multipart hands to Go handlers (Part.FormName)
+	std map[string]string
 	// dropped counts readings beyond maxParamReadings, left out
 	dropped int
+}
+
+// paramValue is a lower-cased parameter name and its distinct readings. A
+// header has a handful of parameters: a slice, not a map, so a body of
+// many small parts does not allocate a map per part.
+type paramValue struct {
+	name     string
+	readings []string
 }
 
 // maxParamReadings bounds the readings of one parameter; more are a
@@ -27,20 +38,22 @@ func parseHeaderParams(h string) headerParams {
 	first, rest, _ := strings.Cut(h, ";")
 	hp := headerParams{value: strings.ToLower(strings.TrimSpace(first))}
 	add := func(name, v string) {
-		if hp.params == nil {
-			hp.params = make(map[string][]string)
+		i := slices.IndexFunc(hp.params, func(p paramValue) bool { return p.name == name })
+		if i < 0 {
+			hp.params = append(hp.params, paramValue{name: name})
+			i = len(hp.params) - 1
 		}
-		vs := hp.params[name]
+		vs := hp.params[i].readings
 		switch {
 		case slices.Contains(vs, v):
 		case len(vs) < maxParamReadings:
-			hp.params[name] = append(vs, v)
+			hp.params[i].readings = append(vs, v)
 		default:
 			hp.dropped++
 		}
 	}
 	if mt, ps, err := mime.ParseMediaType(h); err == nil {
-		hp.value = mt
+		hp.value, hp.std = mt, ps
 		for k, v := range ps {
 			add(k, v) // filename* and continuations already merged and decoded
 		}
@@ -71,7 +84,24 @@ func parseHeaderParams(h string) headerParams {
 }
 
 // get returns the readings of a parameter.
-func (hp headerParams) get(name string) []string { return hp.params[name] }
+func (hp headerParams) get(name string) []string {
+	for _, p := range hp.params {
+		if p.name == name {
+			return p.readings
+		}
+	}
+	return nil
+}
+
+// formName is the field name mime/multipart's Part.FormName returns for
+// a part whose Content-Disposition this is: the name parameter as
+// mime.ParseMediaType reads it, of a form-data disposition only.
+func (hp headerParams) formName() string {
+	if hp.value != "form-data" {
+		return ""
+	}
+	return hp.std["name"]
+}
 
 // splitParams splits a parameter list on ';' outside quoted strings.
 func splitParams(s string) []string {

@@ -3,6 +3,7 @@ package decode
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -102,17 +103,20 @@ func base64Readings(s string, dst []reading) []reading {
 	if len(s) < minBase64 {
 		return dst
 	}
-	alpha, other, pads, firstPad := 0, 0, 0, -1
+	alpha, urlsafe, other, pads, firstPad := 0, 0, 0, 0, -1
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/', c == '-', c == '_':
+		switch b64class[s[i]] {
+		case b64Std:
 			alpha++
-		case c == '=':
+		case b64URL:
+			alpha++
+			urlsafe++
+		case b64Pad:
 			pads++
 			if firstPad < 0 {
 				firstPad = alpha
 			}
-		case c == ' ', c == '\t', c == '\r', c == '\n':
+		case b64Space:
 		default:
 			other++
 		}
@@ -133,8 +137,14 @@ func base64Readings(s string, dst []reading) []reading {
 		}
 		dst = append(dst, reading{text: r, enc: encBase64})
 	}
-	add(pythonBase64(s, false))
-	if strings.ContainsAny(s, "-_") {
+	// Standard alphabet and whitespace only, no '=': Python's reading is
+	// the lenient whole reading below (or nothing, for a dangling sixth
+	// bit group, which that reading drops), so it is not decoded twice.
+	pythonIsWhole := other == 0 && pads == 0 && urlsafe == 0
+	if !pythonIsWhole {
+		add(pythonBase64(s, false))
+	}
+	if urlsafe > 0 {
 		add(pythonBase64(s, true))
 	}
 	// mostly alphabet: a few stray characters are what Node and lenient
@@ -142,18 +152,15 @@ func base64Readings(s string, dst []reading) []reading {
 	if other*8 > len(s) || pads > 0 && pads*4 > len(s) {
 		return dst
 	}
-	clean := make([]byte, 0, alpha)
+	clean := make([]byte, alpha)
+	n := 0
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
-			clean = append(clean, c)
-		case c == '-':
-			clean = append(clean, '+')
-		case c == '_':
-			clean = append(clean, '/')
+		if c := b64clean[s[i]]; c != 0 {
+			clean[n] = c
+			n++
 		}
 	}
-	whole := decodeBase64Text(clean)
+	whole := decodeBase64Text(clean[:n])
 	add(whole)
 	if pads > 0 && firstPad < alpha {
 		// data after a '=': the decoders that stop there see a prefix,
@@ -163,6 +170,31 @@ func base64Readings(s string, dst []reading) []reading {
 	}
 	return dst
 }
+
+// Byte classes of base64 text (b64class).
+const (
+	b64Other = iota
+	b64Std   // the standard alphabet
+	b64URL   // '-' and '_', the URL-safe alphabet's
+	b64Pad   // '='
+	b64Space // ' ', '\t', '\r', '\n'
+)
+
+// b64class is the class of each byte; b64clean maps each byte of either
+// alphabet to the standard one ('-' to '+', '_' to '/'), every other
+// byte to 0.
+var b64class, b64clean = func() (class, clean [256]byte) {
+	for i := 0; i < len(stdAlphabet); i++ {
+		class[stdAlphabet[i]], clean[stdAlphabet[i]] = b64Std, stdAlphabet[i]
+	}
+	class['-'], clean['-'] = b64URL, '+'
+	class['_'], clean['_'] = b64URL, '/'
+	class['='] = b64Pad
+	for _, c := range " \t\r\n" {
+		class[c] = b64Space
+	}
+	return class, clean
+}()
 
 // pythonBase64 is CPython's binascii.a2b_base64 in its default,
 // non-strict mode (what base64.b64decode runs; urlsafe first maps '-' and
@@ -226,32 +258,33 @@ func pythonBase64(s string, urlsafe bool) string {
 // ("YWI=PHNj..."), each aligned on its own, and returns their
 // concatenation when it is text.
 func base64Chunks(s string) string {
-	var out []byte
+	out := make([]byte, 0, len(s)*3/4+3)
 	chunk := make([]byte, 0, len(s))
 	flush := func() bool {
 		if len(chunk) == 0 {
 			return true
 		}
-		d := decodeBase64Bytes(chunk)
-		if d == nil {
+		if len(chunk)%4 == 1 {
+			chunk = chunk[:len(chunk)-1]
+		}
+		if !base64MayBeText(chunk) {
 			return false
 		}
-		out = append(out, d...)
+		var ok bool
+		if out, ok = appendBase64(out, chunk); !ok {
+			return false
+		}
 		chunk = chunk[:0]
 		return true
 	}
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/':
-			chunk = append(chunk, c)
-		case c == '-':
-			chunk = append(chunk, '+')
-		case c == '_':
-			chunk = append(chunk, '/')
-		case c == '=':
+		c := s[i]
+		if c == '=' {
 			if !flush() {
 				return ""
 			}
+		} else if c := b64clean[c]; c != 0 {
+			chunk = append(chunk, c)
 		}
 	}
 	if !flush() || !textLike(out) {
@@ -280,13 +313,41 @@ func decodeBase64Bytes(clean []byte) []byte {
 	if len(clean) < 2 {
 		return nil
 	}
-	if len(clean) > textProbe*4/3+4 {
-		var probe [textProbe]byte
-		if n, err := base64.RawStdEncoding.Decode(probe[:], clean[:textProbe*4/3]); err == nil && !textSoFar(probe[:n]) {
-			return nil
-		}
+	if !base64MayBeText(clean) {
+		return nil
 	}
-	buf := make([]byte, base64.RawStdEncoding.DecodedLen(len(clean)))
+	buf, _ := appendBase64(make([]byte, 0, base64.RawStdEncoding.DecodedLen(len(clean))), clean)
+	return buf
+}
+
+// base64MayBeText reports whether the decoding of clean (standard
+// alphabet, no padding, a dangling sixth bit group already dropped) can
+// be text, judged from its first textProbe bytes when it is
+// longer than that: false means it is not worth decoding.
+func base64MayBeText(clean []byte) bool {
+	if len(clean) <= textProbe*4/3+4 {
+		return true
+	}
+	var probe [textProbe]byte
+	n, err := base64.RawStdEncoding.Decode(probe[:], clean[:textProbe*4/3])
+	return err != nil || textSoFar(probe[:n])
+}
+
+// appendBase64 appends the lenient decoding of clean (standard alphabet,
+// no padding; a dangling sixth bit group is dropped, trailing bits that
+// are not zero are kept as lenient decoders keep them). ok is false, and
+// dst unchanged, when there is nothing to decode or clean is not
+// base64.
+func appendBase64(dst, clean []byte) (_ []byte, ok bool) {
+	if len(clean)%4 == 1 {
+		clean = clean[:len(clean)-1]
+	}
+	if len(clean) < 2 {
+		return dst, false
+	}
+	start := len(dst)
+	dst = slices.Grow(dst, base64.RawStdEncoding.DecodedLen(len(clean)))
+	buf := dst[start : start+base64.RawStdEncoding.DecodedLen(len(clean))]
 	n, err := base64.RawStdEncoding.Decode(buf, clean)
 	if err != nil {
 		// trailing bits not zero: decode all but the last group strictly,
@@ -295,7 +356,7 @@ func decodeBase64Bytes(clean []byte) []byte {
 		full := len(clean) &^ 3
 		if full > 0 {
 			if n, err = base64.RawStdEncoding.Decode(buf, clean[:full]); err != nil {
-				return nil
+				return dst[:start], false
 			}
 		}
 		if rest := clean[full:]; len(rest) >= 2 {
@@ -310,7 +371,7 @@ func decodeBase64Bytes(clean []byte) []byte {
 			}
 		}
 	}
-	return buf[:n]
+	return dst[:start+n], true
 }
 
 const stdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"

@@ -2,8 +2,6 @@ package detect
 
 import (
 	"testing"
-
-	"github.com/lambdawaf/lambdawaf/agent/detect/code"
 )
 
 // TestNoSQLObjectKeysAndShellCalls checks the unquoted operator keys of
@@ -15,6 +13,9 @@ func TestNoSQLObjectKeysAndShellCalls(t *testing.T) {
 		{"shell statements chained", q("id", "db.injection.insert({success:1});return 1;"), "nosql-js", "nosql-js"},
 		{"price with a colon", body("note", "Total: $50: paid in full"), "", ""},
 		{"db in a sentence", body("note", "Call db.users.find() from the shell to list them"), "", ""},
+		{"where function answer fixed", q("id", "0;return true"), "nosql-js", "nosql-js"},
+		{"where expression whole", q("id", "this.password.match(/.*/)"), "nosql-js", "nosql-js"},
+		{"c code returning an integer", body("doc", "if (fd < 0) { perror(\"open\"); return 1; }"), "", ""},
 	})
 }
 
@@ -41,6 +42,40 @@ func TestTemplateCalls(t *testing.T) {
 		{"printing a variable", body("tpl", "Hello {{ user.name }}, you have {{ count }} messages"), "", ""},
 		{"helper on a variable", body("tpl", "{{ items|map(attribute='name')|join(', ') }}"), "", ""},
 		{"translation call", body("tpl", "{{ t('welcome.title') }}"), "", ""},
+	})
+}
+
+// TestTemplateStatementsAndSource checks the expression a statement tag
+// evaluates and values that are nothing but template source.
+func TestTemplateStatementsAndSource(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"loop over the config's items", q("name", "{% for key, value in config.iteritems() %}"), "ssti-expression", "ssti-expression"},
+		{"set from a class walk", q("name", "{% set x = [].__class__ %}"), "ssti-expression", "ssti-expression"},
+		{"smarty condition calls a function", q("name", "{if system('id')}{/if}"), "ssti-expression", "ssti-expression"},
+		{"smarty arithmetic", q("name", "{7*7}"), "ssti-expression", "ssti-expression"},
+		{"a block tag alone", q("name", "{% block body %}"), "ssti-directive", "ssti-directive"},
+		{"handlebars block closers", q("name", "{{/with}}"), "ssti-directive", "ssti-directive"},
+		{"html around template expressions", q("name", "<dt>{{ key|e }}</dt>"), "ssti-directive", "ssti-directive"},
+		{"EL implicit object", q("name", "${applicationScope}"), "ssti-expression", "ssti-expression"},
+		{"python special attribute", q("name", "{{ cycler.__dict__ }}"), "ssti-expression", "ssti-expression"},
+		{"underscore spelt in hex", q("name", `{{ request['\x5f\x5fclass\x5f\x5f'] }}`), "ssti-expression", "ssti-expression"},
+		{"freemarker api built-in", q("name", "${object?api.getClass()}"), "ssti-expression", "ssti-expression"},
+		{"function constructor", q("name", `{{range.constructor("return global.process")()}}`), "ssti-expression", "ssti-expression"},
+		{"go template dot", q("name", "{{ . }}"), "ssti-expression", "ssti-expression"},
+		{"go builtin on a literal", q("name", `{{printf "%s" "ssti" }}`), "ssti-expression", "ssti-expression"},
+		{"lodash object", q("name", "<%= _.templateSettings.evaluate %>"), "ssti-expression", "ssti-expression"},
+		{"groovy object constructed", q("name", `${ new File("/etc/passwd").text }`), "ssti-expression", "ssti-expression"},
+		{"member of an empty list", q("name", "{{ [].class.base.subclasses() }}"), "ssti-expression", "ssti-expression"},
+		{"razor implicit expression", q("name", `@System.Diagnostics.Process.Start("cmd.exe","/c whoami");`), "ssti-expression", "ssti-expression"},
+		{"e-mail address with a dotted domain", body("note", "mail ops@system.example.com about the runtime"), "", ""},
+		{"javascript call result member", body("code", "const port = `${program.opts().port}`;"), "", ""},
+		{"go template field", body("tpl", "Title: {{ .Title }}"), "", ""},
+		{"loop over a variable", body("tpl", "{% for item in items %}{{ item }}{% endfor %} lists them"), "", ""},
+		{"template named in a sentence", body("doc", "Jinja docs: {% for item in items %}{{ item }}{% endfor %}"), "", ""},
+		{"a placeholder alone", q("name", "{{name}}"), "", ""},
+		{"two placeholders", q("fmt", "{{firstName}} {{lastName}}"), "", ""},
+		{"e-mail template with text", body("tpl", "<p>Hello {{ name }}</p>"), "", ""},
+		{"a javascript object with a product", body("code", "{ width: 2 * 3 }"), "", ""},
 	})
 }
 
@@ -73,14 +108,6 @@ func TestInjectedStatements(t *testing.T) {
 		{"sentence with a call", body("note", "Done; see chapter(5) tomorrow, thanks"), "", ""},
 		{"sentence with a dot", body("note", "Thanks.Call(me);"), "", ""},
 	})
-	for _, c := range []struct {
-		s    string
-		want int
-	}{{";exit(md5('x'));#", 0}, {"'.exit(md5('x'));//", 1}, {"a;b(c);", 1}, {"x.y(z);", -1}, {";exit(", -1}, {";1(2);", -1}} {
-		if got := code.InjectedStatement(c.s); got != c.want {
-			t.Errorf("code.InjectedStatement(%q) = %d, want %d", c.s, got, c.want)
-		}
-	}
 }
 
 // TestXPathPathArguments checks node functions over absolute location

@@ -60,6 +60,22 @@ func (in *input) detectNoSQL() {
 			return
 		}
 	}
+	if m.has(bSemi) && !m.has(bNewline) {
+		// a statement ended and a constant returned, the $where
+		// function's answer fixed: "0;return true", "\";return(true);var x='a"
+		if i := nosql.ReturnConstant(in.lower()); i >= 0 {
+			in.emit(NoSQLi, "nosql-js", 7, i, i+32)
+			return
+		}
+	}
+	s0 := in.lower()
+	if strings.HasPrefix(s0, "this.") && m.has(bParen) {
+		// a $where expression whole: "this.password.match(/.*/)"
+		if i := strings.Index(s0, ".match("); i >= 0 {
+			in.emit(NoSQLi, "nosql-js", 7, 0, i+32)
+			return
+		}
+	}
 	if !m.has(bDollar) && !m.has(bQuote|bDQuote) {
 		return
 	}

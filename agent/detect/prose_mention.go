@@ -150,6 +150,8 @@ func spanPipesToShell(s string, i int) bool {
 		return false
 	}
 	switch w := spanCommandWord(s, i); w {
+	case "":
+		return false // "|||...": no word to look up
 	case "source", ".", "eval":
 		return true
 	default:

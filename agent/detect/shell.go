@@ -5,6 +5,7 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell/glob"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -101,17 +102,15 @@ func (in *input) detectCmd() {
 		in.emit(CommandInj, "cmdi-expansion", 7, 0, 24)
 		return
 	}
-	for _, w := range [...]string{"$((", "$[", "${!", "${#", "${ifs", "$(<", "<<<"} {
-		if i := strings.Index(raw, w); i >= 0 && (w != "$[" || strings.IndexByte(raw[i:], ']') > 0) {
-			in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)
-			return
-		}
+	if i := shell.ExpansionSyntax(raw, in.lowerBytes()); i >= 0 {
+		in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)
+		return
 	}
 	if i := shell.Expansion(raw); i >= 0 {
 		in.emit(CommandInj, "cmdi-expansion", 7, i, i+24)
 		return
 	}
-	if i := shell.GlobbedFile(s); i >= 0 {
+	if i := glob.File(s); i >= 0 {
 		in.emit(CommandInj, "cmdi-glob", 7, i, i+32)
 		return
 	}
@@ -264,7 +263,7 @@ func (in *input) detectShellShapes() bool {
 		}
 	}
 	if m.has(bSlash) && m.has(bQuestion|bStar|bBracket) {
-		if i := shell.GlobbedCommand(raw); i >= 0 {
+		if i := glob.Command(raw); i >= 0 {
 			in.emit(CommandInj, "cmdi-glob", 8, i, i+32)
 			return true
 		}

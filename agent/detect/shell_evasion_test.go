@@ -6,6 +6,7 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/code"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
+	"github.com/lambdawaf/lambdawaf/agent/detect/shell/glob"
 	"github.com/lambdawaf/lambdawaf/agent/detect/ssrf"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
@@ -127,14 +128,6 @@ func TestGlobbedCommands(t *testing.T) {
 		{"proc pid placeholder", body("doc", "The file /proc/[pid]/fdinfo/[fd] contains information about fanotify marks"), "", ""},
 		{"device range", body("doc", "/dev/vcs[1-63] are character devices for virtual console terminals"), "", ""},
 	})
-	for _, c := range []struct {
-		p, name string
-		want    bool
-	}{{"ca?", "cat", true}, {"?s?", "usr", true}, {"c*t", "cat", true}, {"c*t", "chmod", false}, {"*", "", true}, {"a[bc]d", "abd", true}, {"a[bc]d", "aed", false}, {"[a-z]in", "bin", true}, {"[!a-c]in", "bin", false}, {"[pid]", "1", false}, {"??", "cat", false}} {
-		if got := shell.GlobMatch(c.p, c.name); got != c.want {
-			t.Errorf("shell.GlobMatch(%q, %q) = %v", c.p, c.name, got)
-		}
-	}
 }
 
 func TestCommandWordsParanoia2(t *testing.T) {
@@ -155,7 +148,7 @@ func TestCommandWordsParanoia2(t *testing.T) {
 		{"at job", q("cmd", `;at 2:00 "echo test"`), "", "cmdi-command-word"},
 		{"tilde", q("t", "~0"), "", "cmdi-expansion"},
 		{"ua tool", hdr("user-agent", "ansible-galaxy collection install community.general"), "", "cmdi-command-word"},
-		{"ua shell.Prefixed", hdr("user-agent", "strace ifconfig"), "*", "*"},
+		{"ua prefixed", hdr("user-agent", "strace ifconfig"), "*", "*"},
 		{"ua lone tool", hdr("user-agent", "visudo"), "", "cmdi-command-word"},
 		{"ua param", hdr("user-agent", "code=ansible-console"), "", "cmdi-command-word"},
 		{"referer param", hdr("referer", "https://example.com/?args=env --version"), "", "cmdi-command-word"},
@@ -204,15 +197,6 @@ func TestSSRFDisguises(t *testing.T) {
 		{"email in url", q("url", "https://example.com/contact?to=a@example.org"), "", ""},
 		{"user url", q("url", "https://medium.com/@user/post"), "", ""},
 	})
-	for _, c := range []struct{ in, want string }{{"①②⑦.⓪.⓪.①", "127.0.0.1"}, {"⑩.⑳", "10.20"}, {"１２７．０．０．１", "127.0.0.1"}, {`\l\o`, "lo"}} {
-		got, changed := ssrf.FoldHost(nil, c.in)
-		if string(got) != c.want || !changed {
-			t.Errorf("ssrf.FoldHost(%q) = %q, %v; want %q", c.in, got, changed, c.want)
-		}
-	}
-	if _, changed := ssrf.FoldHost(nil, "bücher.example"); changed {
-		t.Error("ssrf.FoldHost changed an internationalised name")
-	}
 }
 
 func TestCodeShapes(t *testing.T) {
@@ -327,7 +311,7 @@ func FuzzShellShapes(f *testing.F) {
 		if i, _ := shell.VarCommand(l, nil); i >= len(l) {
 			t.Fatalf("shell.VarCommand at %d of %d", i, len(l))
 		}
-		for _, i := range []int{shell.SelfCallingFunction(l), shell.SQLiteShell(l, true), mailCommand(l, true), shell.GlobbedCommand(l), shell.GluedSeparatorCommand(l), code.PerlInterpolation(l), code.TemplateConditional(l)} {
+		for _, i := range []int{shell.SelfCallingFunction(l), shell.SQLiteShell(l, true), mailCommand(l, true), glob.Command(l), shell.GluedSeparatorCommand(l), code.PerlInterpolation(l), code.TemplateConditional(l)} {
 			if i >= len(l) {
 				t.Fatalf("index %d of %d", i, len(l))
 			}
@@ -350,12 +334,4 @@ func TestShellDocuments(t *testing.T) {
 		{"interpreter run on a dropped file", q("host", "x;python /tmp/x.py"), "*", "*"},
 		{"words then a separator", q("q", "foo bar\n;cat /etc/passwd"), "*", "*"},
 	})
-	for _, c := range []struct {
-		s    string
-		want bool
-	}{{"# a\nb", true}, {"sh1# cat x\n1 2", true}, {"ls -la /tmp\nx", true}, {"ls -la /tmp", false}, {"hello world\n;id", false}, {"1;\nid", false}} {
-		if got := shell.Document(c.s); got != c.want {
-			t.Errorf("shell.Document(%q) = %v", c.s, got)
-		}
-	}
 }

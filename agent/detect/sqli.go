@@ -39,7 +39,7 @@ func (in *input) judgeSQLi() bool {
 	}
 	if !m.plain() || m.has(bColon) {
 		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) && !mathProse(in.text, m, fp) &&
-			!strayWhen(in.lower(), m) && !quotedStatement(in.text, m, fp) {
+			!strayWhen(in.lower(), m) && !quotedStatement(in.text, m, fp) && !(m.has(bDQuote) && jsonMembers(in.text)) {
 			if score := libinjectionScore(in.lower()); score > 0 {
 				in.emit(SQLi, "sqli-libinjection", score, 0, len(in.text))
 				return len(in.dst) > n
@@ -91,9 +91,13 @@ func libinjectionFalsePositive(s string, m mask, fp string) bool {
 	if fp == "nc" && !m.has(bQuote|bDQuote|bBacktick) {
 		return true
 	}
-	// Prose with parentheses, "One quarter (24%) of people ...": many
-	// words, nothing to break out of a literal with, no SQL keyword.
-	if strings.Count(s, " ") >= 6 && !m.has(bQuote|bDQuote|bBacktick|bSemi|bHash|bEq|bLT|bGT) && !strings.Contains(s, "--") && !strings.Contains(s, "/*") && !sqlKeywordIn(s) {
+	// Prose with parentheses, "One quarter (24%) of people ..." or a
+	// list of manual pages "ascii(7), charsets(7), utf-8(7)": words,
+	// nothing to break out of a literal with, no operator, no SQL
+	// keyword. A short value must also do without SQL's logic ("1 or
+	// 1", "1) and (2"): in a numeric context those words are the
+	// injection.
+	if n := strings.Count(s, " "); (n >= 6 || n >= 2 && !sqlReservedWordIn(strings.ToLower(s))) && !m.has(bQuote|bDQuote|bBacktick|bSemi|bHash|bEq|bLT|bGT) && !strings.Contains(s, "--") && !strings.Contains(s, "/*") && !sqlKeywordIn(s) {
 		return true
 	}
 	// No letters and nothing to break out with: phone numbers "(03) 9876
@@ -365,8 +369,13 @@ func afterBreakout(s string, t []tok, numeric bool) (off, end, score int, ok boo
 		if t[1].k == tWord && len(t) > 2 && t[2].k == tLParen && sqlFunc(t[1].text(s)) > 0 {
 			return t[0].start, t[2].end, 8, true
 		}
-		if t[1].k == tLParen && len(t) > 2 && (t[2].text(s) == "select" || isOperand(t[2], s)) {
-			if t[2].text(s) == "select" || len(t) > 3 && isComparison(t[3], s) {
+		// or/and followed by a query, bare or parenthesised: "' or
+		// (exists)", "'or select *"
+		if w := t[1].text(s); w == "select" || w == "exists" {
+			return t[0].start, t[1].end, 8, true
+		}
+		if t[1].k == tLParen && len(t) > 2 && (t[2].text(s) == "select" || t[2].text(s) == "exists" || isOperand(t[2], s)) {
+			if t[2].text(s) == "select" || t[2].text(s) == "exists" || len(t) > 3 && isComparison(t[3], s) {
 				return t[0].start, t[2].end, 8, true
 			}
 		}
@@ -417,6 +426,14 @@ func afterBreakout(s string, t []tok, numeric bool) (off, end, score int, ok boo
 	case tComment:
 		if numeric && len(t) == 1 {
 			return 0, 0, 0, false
+		}
+	case tLParen:
+		// a subquery opened right after the literal: "' (select top 1",
+		// its first item one only SQL writes
+		if len(t) > 2 && t[1].text(s) == "select" {
+			if a := t[2]; a.text(s) == "top" || a.text(s) == "*" || a.k == tVar || a.k == tLParen || a.k == tNum || a.k == tWord && sqlFunc(a.text(s)) > 0 {
+				return t[0].start, t[2].end, 8, true
+			}
 		}
 	case tWord:
 		w := t[0].text(s)
@@ -785,4 +802,24 @@ func sqlWholeCall(s string) bool {
 		}
 	}
 	return digits
+}
+
+// sqlReservedWordIn reports whether lower-cased s has a word (a run of
+// letters) that SQL reserves (sqlReserved).
+func sqlReservedWordIn(s string) bool {
+	for i := 0; i < len(s); {
+		if !isAlpha(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isAlpha(s[j]) {
+			j++
+		}
+		if sqlReserved[s[i:j]] {
+			return true
+		}
+		i = j
+	}
+	return false
 }

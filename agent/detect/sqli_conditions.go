@@ -13,8 +13,9 @@ import "strings"
 //
 //   - CASE WHEN a <op> b THEN: a boolean probe (sqlmap's blind payloads);
 //   - a value that opens with OR/AND/XOR and a tautology (or 1=1,
-//     and 2=2#, ' or 'a'='a), or with OR/AND EXISTS(: a condition appended
-//     to a WHERE clause;
+//     and 2=2#, ' or 'a'='a), a comparison of two numbers (and 1=0,
+//     or 2>1: the false and true halves of a boolean probe), or with
+//     OR/AND EXISTS(: a condition appended to a WHERE clause;
 //   - ORDER BY n followed by a comment: counting a query's columns.
 func sqlCondition(s string) (off, end, score int, ok bool) {
 	var buf [12]tok
@@ -29,7 +30,7 @@ func sqlCondition(s string) (off, end, score int, ok bool) {
 		k++ // the value the condition is appended to: 1 or ..., ' or ...
 	}
 	if k < len(t) && t[k].k == tLogic && t[k].text(s) != "not" {
-		if tautology(t[k+1:], s) {
+		if tautology(t[k+1:], s) || numericConstant(t[k+1:], s) {
 			return t[k].start, t[len(t)-1].end, 7, true
 		}
 		if k+2 < len(t) && t[k+1].text(s) == "exists" && (t[k+2].k == tLParen || t[k+2].k == tRParen) {
@@ -79,4 +80,15 @@ func tautology(t []tok, s string) bool {
 		return false
 	}
 	return len(t) == 3 || t[3].k == tComment || t[3].k == tLogic || t[3].k == tSemi
+}
+
+// numericConstant reports whether t opens with a comparison of two
+// numbers (1=0, 2 > 1), optionally followed by the end of the value or a
+// comment: a condition whose answer the writer already knows, which only
+// a probe asks. A column compared with a number is a filter, not this.
+func numericConstant(t []tok, s string) bool {
+	if len(t) < 3 || t[0].k != tNum || !isComparison(t[1], s) || t[2].k != tNum {
+		return false
+	}
+	return len(t) == 3 || t[3].k == tComment || t[3].k == tSemi
 }

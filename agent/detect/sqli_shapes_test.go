@@ -241,7 +241,27 @@ func TestLibinjectionReadsProseAsProse(t *testing.T) {
 		{"oracle package call", q("id", "1 AND 4821=DBMS_PIPE.RECEIVE_MESSAGE(CHR(65)||CHR(66),5)"), "*", "*"},
 		{"blind subquery with long names", q("id", "1 AND 4821=(SELECT COUNT(*) FROM RDB$FIELDS AS T1,RDB$TYPES AS T2,RDB$COLLATIONS AS T3)"), "*", "*"},
 		{"prose padding before a union", q("q", "nice product thanks a lot' UNION SELECT username, password FROM users--"), "*", "*"},
+		{"breakout into exists", q("search", "' or (EXISTS)"), "*", "*"},
+		{"breakout into a bare select", q("search", "'or select *"), "*", "*"},
+		{"breakout into a subquery", q("search", "' (select top 1"), "*", "*"},
+		{"possessive before a parenthesis", body("note", "the students' (select ones) go first"), "", ""},
+		{"list of manual pages", body("doc", "ascii(7), charsets(7), iso_8859-3(7), utf-8(7)"), "", ""},
+		{"numeric tautology without an operator", q("id", "1) or (1"), "*", "*"},
 	})
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{`"windowsDebug": "@powershell -Command $env:DEBUG='*';node app.js",`, true},
+		{`"a": 1, "b": [true, null]`, true},
+		{`" or "1"="1`, false},
+		{`" or 1=1 -- "`, false},
+		{`"x"`, false},
+	} {
+		if got := jsonMembers(c.s); got != c.want {
+			t.Errorf("jsonMembers(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
 	for _, c := range []struct {
 		s    string
 		want int

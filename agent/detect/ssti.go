@@ -60,6 +60,14 @@ func (in *input) detectSSTI() {
 			}
 		}
 	}
+	if i := razorImplicit(s); i >= 0 {
+		in.emit(SSTI, "ssti-expression", 9, i, i+32)
+		return
+	}
+	if template.Source(strings.TrimSpace(s)) {
+		in.emit(SSTI, "ssti-directive", 7, 0, 32)
+		return
+	}
 	if i := template.Polyglot(s); i >= 0 {
 		in.emit(SSTI, "ssti-expression", 7, i, i+32)
 		return
@@ -118,8 +126,20 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 				sc = 6
 			}
 		}
+		sc = max(sc, template.Statement(w))
 	case "{":
 		// Smarty: {php}, {system('id')}, {$smarty.version}
+		if strings.IndexByte(w, '*') > 0 && strings.Trim(w, "0123456789*'\" ") == "" && sc == 8 {
+			// Smarty prints {7*7} as 49; no data is a product of literals
+			break
+		}
+		if strings.HasPrefix(w, "if ") && template.BareCall(w[len("if "):]) {
+			// Smarty evaluates the condition: {if system('id')}{/if};
+			// below 8, so the grammar of the call (SQL's length(...)
+			// in an ODBC escape) is read as well
+			sc = 7
+			break
+		}
 		if !(strings.HasPrefix(w, "php") || strings.HasPrefix(w, "$smarty") || strings.HasPrefix(w, "system(") || strings.HasPrefix(w, "self::") || strings.HasPrefix(w, "literal") || strings.HasPrefix(w, "smarty_internal")) {
 			return false
 		}
@@ -132,7 +152,12 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 		if sc < 8 && strings.Count(w, "`") >= 2 {
 			sc = 8
 		}
+		// lodash's template exposes the library as _
+		if sc < 6 && strings.HasPrefix(w, "_.") {
+			sc = 6
+		}
 	case "{{":
+		sc = max(sc, template.GoAction(w))
 		if sc == 0 && (strings.HasPrefix(w, "#with") || strings.HasPrefix(w, "#each") && hasCtor || strings.Contains(w, "lookup ") && hasCtor) {
 			sc = 7
 		}
@@ -143,3 +168,42 @@ func (in *input) sstiBody(open string, i int, body string, hasCtor bool) bool {
 	}
 	return false
 }
+
+// razorImplicit finds a Razor implicit expression, "@" then a dotted name
+// (@System.Diagnostics.Process.Start("cmd.exe")), that reaches the
+// operating system or the class loader (template.Evidence 9), and returns
+// its offset or -1. Razor opens a span at the start of a value, after a
+// blank or after a tag: an address (user@example.com) has a word before
+// its "@", OGNL's static calls ("(@java.lang.Runtime@") a parenthesis;
+// a handle or a decorator names nothing Evidence scores 9. Like the
+// unclosed openers, only the first few candidates are judged, which keeps
+// a value of many "@a." linear.
+func razorImplicit(s string) int {
+	judged := 0
+	for off := 0; off < len(s) && judged < maxUnclosedTemplates; {
+		i := strings.IndexByte(s[off:], '@')
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 1
+		if i > 0 && !isSpace(s[i-1]) && s[i-1] != '>' || i+1 >= len(s) || !isAlpha(s[i+1]) {
+			continue // Razor opens a code span in text or after a tag
+		}
+		j := i + 1
+		for j < len(s) && isWord(s[j]) {
+			j++
+		}
+		if j >= len(s) || s[j] != '.' {
+			continue // a handle, @home; Razor's reach is a member
+		}
+		judged++
+		if template.Evidence(s[i+1:min(len(s), i+1+maxRazorExpression)]) >= 9 {
+			return i
+		}
+	}
+	return -1
+}
+
+// maxRazorExpression bounds the text after "@" razorImplicit reads.
+const maxRazorExpression = 256

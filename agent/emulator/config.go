@@ -83,6 +83,12 @@ type Config struct {
 	// sees AWS_LAMBDA_MAX_CONCURRENCY.
 	Concurrency int
 
+	// Credentials are the execution role's temporary credentials, which
+	// Lambda puts in every process's environment (AWS_ACCESS_KEY_ID,
+	// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) and a configuration may
+	// not set. Zero: none, as for a role-less local run.
+	Credentials Credentials
+
 	FunctionName string // default "function"
 	Version      string // default "$LATEST"
 	Region       string // default "us-east-1"
@@ -90,6 +96,11 @@ type Config struct {
 	// Logs receives every line the runtime and the extensions write to
 	// stdout and stderr, whole lines at a time. Default: discarded.
 	Logs io.Writer
+}
+
+// Credentials are an execution role's temporary credentials.
+type Credentials struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
 }
 
 func (c Config) withDefaults() Config {
@@ -207,6 +218,13 @@ func (c Config) processEnv(apiAddr string, generation int) []string {
 	if c.Concurrency > 1 {
 		env["AWS_LAMBDA_MAX_CONCURRENCY"] = strconv.Itoa(c.Concurrency)
 		env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "lambda-managed-instances"
+	}
+	if c.Credentials.AccessKeyID != "" {
+		env["AWS_ACCESS_KEY_ID"] = c.Credentials.AccessKeyID
+		env["AWS_SECRET_ACCESS_KEY"] = c.Credentials.SecretAccessKey
+		if c.Credentials.SessionToken != "" {
+			env["AWS_SESSION_TOKEN"] = c.Credentials.SessionToken
+		}
 	}
 	for k, v := range c.Env {
 		env[k] = v

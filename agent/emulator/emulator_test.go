@@ -67,7 +67,8 @@ func invoke(t *testing.T, fn *emulator.Function, payload string, opts emulator.I
 func TestInvokePassesEveryHeaderAndEnvironment(t *testing.T) {
 	fn, _ := start(t, "echo", []string{"observer"}, emulator.Config{
 		FunctionName: "orders", Region: "eu-west-1", MemoryMB: 256,
-		Env: map[string]string{"CUSTOM": "yes"},
+		Env:         map[string]string{"CUSTOM": "yes"},
+		Credentials: emulator.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret", SessionToken: "token"},
 	})
 	opts := emulator.InvokeOptions{
 		ClientContext:   `{"client":{"installation_id":"inst-1","app_title":"shop"},"custom":{"k":"v"},"env":{"platform":"ios"}}`,
@@ -100,6 +101,9 @@ func TestInvokePassesEveryHeaderAndEnvironment(t *testing.T) {
 		{"log group", got.Env["AWS_LAMBDA_LOG_GROUP_NAME"], "/aws/lambda/orders"},
 		{"runtime api", got.Env["AWS_LAMBDA_RUNTIME_API"], fn.Addr()},
 		{"custom", got.Env["CUSTOM"], "yes"},
+		{"role key", got.Env["AWS_ACCESS_KEY_ID"], "AKIDEXAMPLE"},
+		{"role secret", got.Env["AWS_SECRET_ACCESS_KEY"], "secret"},
+		{"role token", got.Env["AWS_SESSION_TOKEN"], "token"},
 		{"max concurrency", got.MaxConcurrency, ""},
 	}
 	for _, c := range checks {

@@ -102,7 +102,8 @@ func echo(ctx context.Context, event json.RawMessage) (*echoed, error) {
 	trace, _ := ctx.Value("x-amzn-trace-id").(string)
 	env := map[string]string{}
 	for _, k := range []string{"AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-		"AWS_REGION", "LAMBDA_TASK_ROOT", "_HANDLER", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_RUNTIME_API", "CUSTOM", "WRAPPED"} {
+		"AWS_REGION", "LAMBDA_TASK_ROOT", "_HANDLER", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_RUNTIME_API", "CUSTOM", "WRAPPED",
+		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
 		env[k] = os.Getenv(k)
 	}
 	return &echoed{

@@ -47,7 +47,7 @@ func canonicalTopLevel(payload []byte) (out []byte, changed bool, err error) {
 		}
 		key := string(payload[k.Start:k.End])
 		if k.Escaped {
-			key = string(jsonscan.AppendUnquote(nil, payload[k.Start:k.End]))
+			key = jsonscan.UnquoteString(payload[k.Start:k.End])
 		}
 		v, err := s.Next()
 		if err != nil {

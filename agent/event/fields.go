@@ -132,7 +132,7 @@ type leafWalker struct {
 
 func (l *leafWalker) text(t jsonscan.Token) string {
 	if t.Escaped {
-		return string(jsonscan.AppendUnquote(make([]byte, 0, t.End-t.Start), l.raw[t.Start:t.End]))
+		return jsonscan.UnquoteString(l.raw[t.Start:t.End])
 	}
 	return string(l.raw[t.Start:t.End])
 }

@@ -60,7 +60,7 @@ func readStringLists(b []byte, lower bool) (map[string][]string, error) {
 		if !t.Escaped {
 			return text[t.Start:t.End]
 		}
-		return string(jsonscan.AppendUnquote(make([]byte, 0, t.End-t.Start), buf[t.Start:t.End]))
+		return jsonscan.UnquoteString(buf[t.Start:t.End])
 	}
 	for {
 		k, err := s.Next()
@@ -161,7 +161,7 @@ func (c *claimSet) flatObject(prefix, text string, raw []byte, s *jsonscan.Scann
 		}
 		name := text[k.Start:k.End]
 		if k.Escaped {
-			name = string(jsonscan.AppendUnquote(make([]byte, 0, k.End-k.Start), raw[k.Start:k.End]))
+			name = jsonscan.UnquoteString(raw[k.Start:k.End])
 		}
 		name = prefix + "." + name
 		v, err := s.Next()
@@ -171,7 +171,7 @@ func (c *claimSet) flatObject(prefix, text string, raw []byte, s *jsonscan.Scann
 		switch v.Kind {
 		case jsonscan.String:
 			if v.Escaped {
-				c.put(name, string(jsonscan.AppendUnquote(make([]byte, 0, v.End-v.Start), raw[v.Start:v.End])))
+				c.put(name, jsonscan.UnquoteString(raw[v.Start:v.End]))
 			} else {
 				c.put(name, text[v.Start:v.End])
 			}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -565,7 +566,13 @@ func bodyBytes(p *string, isBase64 bool) ([]byte, error) {
 	}
 	body := *p
 	if !isBase64 {
-		return []byte(body), nil
+		if body == "" {
+			return []byte{}, nil
+		}
+		// the body's bytes as they are: the string is Parse's own (a copy
+		// of the payload or an unquoted copy), so no second copy of a body
+		// of megabytes; Request.Body is read-only
+		return unsafe.Slice(unsafe.StringData(body), len(body)), nil
 	}
 	b, err := base64.StdEncoding.DecodeString(body)
 	if err != nil {

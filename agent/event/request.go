@@ -132,7 +132,8 @@ type Request struct {
 	// ContentEncoding is the content-encoding header, lower-cased.
 	ContentEncoding string
 	// Body is the request body, already base64-decoded when the event said
-	// isBase64Encoded.
+	// isBase64Encoded. It may share memory with the strings of the
+	// Request: read it, never modify it.
 	Body []byte
 
 	// Records is set for record-list triggers (and EventBridge, as one record).

@@ -161,7 +161,7 @@ func (v *v2Scan) str(t jsonscan.Token, dst *string) bool {
 		return true
 	case jsonscan.String:
 		if t.Escaped {
-			*dst = string(jsonscan.AppendUnquote(make([]byte, 0, t.End-t.Start), v.buf[t.Start:t.End]))
+			*dst = jsonscan.UnquoteString(v.buf[t.Start:t.End])
 		} else {
 			*dst = v.text[t.Start:t.End]
 		}

@@ -29,7 +29,7 @@ func (s *State) CounterTotal(counter int, src Source) int64 {
 	i := s.firstCounter + counter
 	t := s.o.Thresholds[i]
 	now := s.o.Now()
-	k := counterKey{limit: -1, threshold: i, key: src.Prefix + "\x00" + src.Value, window: now.UnixNano() / int64(t.Within)}
+	k := counterKey{limit: -1, threshold: i, prefix: src.Prefix, key: src.Value, window: now.UnixNano() / int64(t.Within)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.counters[k]
@@ -57,8 +57,17 @@ func (s *State) addCounters() error {
 		if c.ID == "" || c.Blocked <= 0 || c.Within <= 0 || c.FlagFor <= 0 || c.FlagFor > MaxFlagDuration {
 			return fmt.Errorf("fleet state: counter %q: want an id, a positive threshold and window, and a hold up to %v", c.ID, MaxFlagDuration)
 		}
+		if r := c.Ratio; r.Share > 0 && (r.Share > 1 || r.Counter < 0 || r.Counter >= len(s.o.Counters) || s.o.Counters[r.Counter].Within != c.Within) {
+			return fmt.Errorf("fleet state: counter %q: a ratio wants a share up to 1 of another counter of the same window", c.ID)
+		}
 	}
 	s.firstCounter = len(s.o.Thresholds)
+	s.isWhole = make([]bool, s.firstCounter+len(s.o.Counters))
+	for _, c := range s.o.Counters {
+		if c.Ratio.Share > 0 {
+			s.isWhole[s.firstCounter+c.Ratio.Counter] = true
+		}
+	}
 	s.o.Thresholds = append(s.o.Thresholds[:len(s.o.Thresholds):len(s.o.Thresholds)], s.o.Counters...)
 	return nil
 }

@@ -86,6 +86,21 @@
 // limit may take a burst: one window admits up to Burst after a quiet one,
 // two windows together at most twice the limit (capOf).
 //
+// An error ratio's errors are a counter that is a share of another (its
+// route's requests, Threshold.Ratio): it holds a key once its total reaches
+// its threshold and the share, judged when a sync's totals are all in; the
+// counters it divides by are reported apart (mostWanted) so that the whole
+// is never one the other environments have not reported.
+//
+// Known-good login pairs (knowngood.go) stay in the memory of the
+// environment that saw them until a key that could hold one is held; it
+// then publishes the pair's pseudonym as a good_ flag, read by every
+// environment at its next sync.
+//
+// At most maxCounters keys are tracked; at the cap the least recently used
+// counters that owe the table nothing are evicted, which Options.OnEvict
+// counts.
+//
 // # Items
 //
 // Every item's partition key (attribute "pk") starts with the group's

@@ -47,6 +47,20 @@ func (f ForPolicy) Held(counter int, key string, _ time.Time) (time.Time, int64,
 	return until, f.S.CounterTotal(counter, src), true
 }
 
+var _ policy.KnownGoodLogins = ForPolicy{}
+
+// MarkKnownGood implements policy.KnownGoodLogins.
+func (f ForPolicy) MarkKnownGood(pair string, holders []policy.HeldBy, until time.Time) {
+	srcs := make([]Source, 0, len(holders))
+	for _, h := range holders {
+		srcs = append(srcs, Source{Prefix: f.S.o.Counters[h.Counter].Prefix, Value: h.Key})
+	}
+	f.S.MarkKnownGood(pair, srcs, until)
+}
+
+// KnownGood implements policy.KnownGoodLogins.
+func (f ForPolicy) KnownGood(pair string, _ time.Time) bool { return f.S.KnownGood(pair) }
+
 // OptionsFor fills o's limits and thresholds from a policy; the policy
 // blocks flagged sources, so every sync reads the group's flags.
 func OptionsFor(p *policy.Policy, o Options) Options {
@@ -58,7 +72,7 @@ func OptionsFor(p *policy.Policy, o Options) Options {
 		o.Thresholds = append(o.Thresholds, Threshold{ID: t.ID, Blocked: t.Blocked, Within: t.Within, FlagFor: t.FlagFor})
 	}
 	for _, c := range p.Counters() {
-		o.Counters = append(o.Counters, Threshold{ID: c.ID, Blocked: c.Threshold, Within: c.Window, FlagFor: c.HoldFor, Prefix: c.Prefix})
+		o.Counters = append(o.Counters, Threshold{ID: c.ID, Blocked: c.Threshold, Within: c.Window, FlagFor: c.HoldFor, Prefix: c.Prefix, Ratio: c.Of})
 	}
 	o.ReadFlags = true
 	return o

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/policy"
 	"github.com/lambdawaf/lambdawaf/agent/telemetry"
 )
 
@@ -20,8 +21,14 @@ const (
 	DefaultColdShare    = 0.002
 	DefaultCallTimeout  = time.Second
 	DefaultLogEvery     = time.Minute
-	// maxCounters bounds the keys tracked at once; beyond it new keys are
-	// decided on the local share and not synced.
+	// maxCounters bounds the keys tracked at once. When it is full, the
+	// least recently used tenth of the counters that owe the table
+	// nothing go (policy.EvictLeastRecent): their totals are the table's,
+	// so the next event of such a key counts on from the fleet's total;
+	// holds are flags, never evicted. Only when every counter owes a
+	// report (more new keys within one sync than the cap) is a new key
+	// left untracked: a limit then admits it, a threshold does not count
+	// it. Both are counted (Options.OnEvict) and logged.
 	maxCounters = 50000
 	// syncConcurrency bounds the table calls of one sync in flight.
 	syncConcurrency = 8
@@ -48,6 +55,12 @@ type Threshold struct {
 	// Prefix is the pseudonym prefix of a counter's keys (Options.Counters
 	// only; thresholds take their sources' prefixes).
 	Prefix string
+	// Ratio, when its Share is above 0, makes a counter (Options.Counters
+	// only) a share of another counter of Options.Counters (Ratio.Counter):
+	// it holds a key only once its total reaches Blocked and Share of the
+	// other's total, which reaches Ratio.Min (an error ratio's errors of
+	// its requests).
+	Ratio policy.RatioOf
 }
 
 // Source is who a request came from, as pseudonymised: Prefix is
@@ -102,6 +115,10 @@ type Options struct {
 	LogEvery time.Duration
 	Logger   zerolog.Logger
 	Now      func() time.Time
+	// OnEvict, when set, is told after each sync how many counters the
+	// key cap evicted and how many events of new keys it left untracked
+	// since the sync before (a metric; see maxCounters).
+	OnEvict func(evicted, untracked int)
 }
 
 // State is one environment's view of the group's shared state. Allow,
@@ -112,9 +129,21 @@ type State struct {
 	o Options
 	// firstCounter is the index in o.Thresholds of o.Counters[0].
 	firstCounter int
+	// isWhole marks, by index in o.Thresholds, the counters a ratio
+	// counter is a share of.
+	isWhole []bool
 
 	mu       sync.Mutex
 	counters map[counterKey]*counter
+	// evicted and untracked count what the key cap did since the last
+	// sync; capLog is when it was last logged.
+	evicted, untracked int
+	capLog             time.Time
+	// full is set when every counter owed a report, so that eviction is
+	// not tried again for each new key until the next sync has reported.
+	full bool
+	// maxKeys is maxCounters (smaller in tests).
+	maxKeys  int
 	pending  map[string]time.Time // pseudonym → until: flags to write
 	degraded bool
 	lastLog  time.Time
@@ -124,6 +153,9 @@ type State struct {
 	flagsMu sync.RWMutex
 	flags   map[string]time.Time // pseudonym → until, as last read
 	flagKey []byte               // the key the pseudonyms were made with
+
+	goodMu sync.Mutex
+	good   knownGood
 
 	// cache holds recent sources' pseudonyms (for flagKey), so the flag
 	// check costs a map lookup rather than an HMAC per request.
@@ -135,10 +167,12 @@ type State struct {
 const maxCachedPseudonyms = 10000
 
 // counterKey names one counter: a limit's key in one window, or a
-// threshold's source in one window (threshold ≥ 0).
+// threshold's source in one window (threshold ≥ 0; prefix is then the
+// source's pseudonym prefix). The prefix is a field of its own, not part
+// of key, so that counting builds no string.
 type counterKey struct {
 	limit, threshold int
-	key              string
+	prefix, key      string
 	window           int64
 }
 
@@ -153,6 +187,8 @@ type counter struct {
 	synced   bool  // total is from the table
 	hot      bool  // the key's previous window reached half its limit: no cold credit
 	since    time.Time
+	used     int64 // Unix nanoseconds of the key's last event
+	inFlight bool  // reported by a sync not answered yet: not evictable
 }
 
 // New returns a State. Its options are checked: a limit or threshold
@@ -198,7 +234,7 @@ func New(o Options) (*State, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &State{o: o, counters: map[counterKey]*counter{}, pending: map[string]time.Time{}}
+	s := &State{o: o, counters: map[counterKey]*counter{}, pending: map[string]time.Time{}, maxKeys: maxCounters}
 	if err := s.addCounters(); err != nil {
 		return nil, err
 	}
@@ -303,12 +339,20 @@ func (s *State) share(l *Limit) int64 {
 // tracked. s.mu is held.
 func (s *State) counter(k counterKey, now time.Time) *counter {
 	if c, ok := s.counters[k]; ok {
+		c.used = now.UnixNano()
 		return c
 	}
-	if len(s.counters) >= maxCounters {
-		return nil
+	if len(s.counters) >= s.maxKeys {
+		if !s.full {
+			s.evicted += policy.EvictLeastRecent(s.counters, func(c *counter) (int64, bool) { return c.used, c.debt > 0 || c.inFlight })
+			s.full = len(s.counters) >= s.maxKeys
+		}
+		if s.full {
+			s.untracked++
+			return nil
+		}
 	}
-	c := &counter{since: now}
+	c := &counter{since: now, used: now.UnixNano()}
 	s.counters[k] = c
 	return c
 }
@@ -321,10 +365,9 @@ func (s *State) Blocked(threshold int, src Source) {
 	}
 	t := s.o.Thresholds[threshold]
 	now := s.o.Now()
-	key := src.Prefix + "\x00" + src.Value
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c := s.counter(counterKey{limit: -1, threshold: threshold, key: key, window: now.UnixNano() / int64(t.Within)}, now); c != nil {
+	if c := s.counter(counterKey{limit: -1, threshold: threshold, prefix: src.Prefix, key: src.Value, window: now.UnixNano() / int64(t.Within)}, now); c != nil {
 		c.debt++
 		c.admitted++
 	}

@@ -37,6 +37,7 @@ type op struct {
 func (s *State) Sync(ctx context.Context) error {
 	key, shared := s.o.Key()
 	now := s.o.Now()
+	s.noteCap(now)
 	ops := s.collect(key, shared, now)
 	if !shared {
 		return nil // count locally until the shared key has loaded
@@ -97,6 +98,9 @@ func (s *State) Sync(ctx context.Context) error {
 		}
 		s.flags, s.flagKey = m, key
 		s.flagsMu.Unlock()
+		if err := s.publishGood(ctx, key, now); err != nil {
+			firstErr = errors.Join(firstErr, err)
+		}
 	}
 	s.noteHealth(firstErr, now)
 	return firstErr
@@ -122,7 +126,7 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.shared = shared
-	var ops, reports []op
+	var ops, reports, wholes []op
 	for k, c := range s.counters {
 		window, _ := s.windowOf(k)
 		current := now.UnixNano() / int64(window)
@@ -137,7 +141,11 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 		}
 		o := op{k: k, c: c, delta: c.debt}
 		if k.threshold >= 0 {
-			if o.delta > 0 {
+			switch {
+			case o.delta == 0:
+			case s.isWhole[k.threshold]:
+				wholes = append(wholes, o)
+			default:
 				reports = append(reports, o)
 			}
 			continue // chosen below, by urgency
@@ -155,9 +163,39 @@ func (s *State) collect(key []byte, shared bool, now time.Time) []op {
 		}
 		o.pseudonym = pseudonymOf(key, k)
 		o.expires = time.Unix(0, (k.window+2)*int64(window)).Add(time.Second)
+		c.inFlight = true
 		ops = append(ops, o)
 	}
-	return append(ops, s.mostUrgent(reports, key)...)
+	ops = append(ops, s.mostUrgent(reports, key)...)
+	return append(ops, s.mostWanted(wholes, key)...)
+}
+
+// maxWholeReports bounds the reports of counters that ratios divide by
+// (an error ratio's requests per route) in one sync. They are reported
+// apart from the other threshold counters, never queued behind them: a
+// ratio judged against a whole that other environments have not reported
+// would cross too early.
+const maxWholeReports = 32
+
+// mostWanted takes the at most maxWholeReports reports of wholes, those
+// whose key already has errors (a ratio counter in the same window) first,
+// and clears their debt. s.mu is held.
+func (s *State) mostWanted(reports []op, key []byte) []op {
+	if len(reports) > maxWholeReports {
+		share := func(o *op) int64 {
+			for i, t := range s.o.Thresholds {
+				if t.Ratio.Share > 0 && s.firstCounter+t.Ratio.Counter == o.k.threshold {
+					if c, ok := s.counters[counterKey{limit: -1, threshold: i, prefix: t.Prefix, key: o.k.key, window: o.k.window}]; ok {
+						return c.total + c.debt
+					}
+				}
+			}
+			return 0
+		}
+		slices.SortFunc(reports, func(a, b op) int { return cmp.Compare(share(&b), share(&a)) })
+		reports = reports[:maxWholeReports]
+	}
+	return s.taken(reports, key)
 }
 
 // maxReports bounds the threshold counters one sync reports. An attack
@@ -179,9 +217,16 @@ func (s *State) mostUrgent(reports []op, key []byte) []op {
 		slices.SortFunc(reports, func(a, b op) int { return cmp.Compare(urgency(&b), urgency(&a)) })
 		reports = reports[:maxReports]
 	}
+	return s.taken(reports, key)
+}
+
+// taken clears the debt of the threshold reports a sync makes and names
+// their items. s.mu is held.
+func (s *State) taken(reports []op, key []byte) []op {
 	for i := range reports {
 		o := &reports[i]
 		o.c.debt = 0
+		o.c.inFlight = true
 		window, _ := s.windowOf(o.k)
 		o.pseudonym = pseudonymOf(key, o.k)
 		o.expires = time.Unix(0, (o.k.window+2)*int64(window)).Add(time.Second)
@@ -219,11 +264,7 @@ func (s *State) want(c *counter, now time.Time, limit int64) int64 {
 // values) under the "key_" prefix.
 func pseudonymOf(key []byte, k counterKey) string {
 	if k.threshold >= 0 {
-		for i := 0; i < len(k.key); i++ {
-			if k.key[i] == 0 {
-				return telemetry.Pseudonym(key, k.key[:i], k.key[i+1:])
-			}
-		}
+		return telemetry.Pseudonym(key, k.prefix, k.key)
 	}
 	return telemetry.Pseudonym(key, "key_", k.key)
 }
@@ -236,9 +277,11 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 	var firstErr error
 	flags := s.pending
 	s.pending = map[string]time.Time{}
+	var ratios []*op // judged once every total of the sync is in
 	for i := range ops {
 		o := &ops[i]
 		c := o.c
+		c.inFlight = false
 		c.credit = 0
 		if o.err != nil {
 			if firstErr == nil {
@@ -250,7 +293,9 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 		c.total, c.synced = o.total, true
 		if o.k.threshold >= 0 {
 			t := s.o.Thresholds[o.k.threshold]
-			if o.total >= t.Blocked {
+			if t.Ratio.Share > 0 {
+				ratios = append(ratios, o)
+			} else if o.total >= t.Blocked {
 				flags[o.pseudonym] = now.Add(t.FlagFor)
 			}
 			continue
@@ -263,7 +308,51 @@ func (s *State) apply(ops []op, now time.Time) (map[string]time.Time, error) {
 			c.tokens += granted
 		}
 	}
+	for _, o := range ratios {
+		t := s.o.Thresholds[o.k.threshold]
+		if t.Ratio.Crossed(o.total, s.wholeOf(o.k, t), t.Blocked) {
+			flags[o.pseudonym] = now.Add(t.FlagFor)
+		}
+	}
 	return flags, firstErr
+}
+
+// wholeOf is the count of the counter ratio counter k is a share of, for
+// k's key and window: the fleet's total as last read (this sync's, when
+// it reported too) plus what this environment has not reported yet.
+// s.mu is held.
+func (s *State) wholeOf(k counterKey, t Threshold) int64 {
+	i := s.firstCounter + t.Ratio.Counter
+	w := counterKey{limit: -1, threshold: i, prefix: s.o.Thresholds[i].Prefix, key: k.key, window: k.window}
+	c, ok := s.counters[w]
+	if !ok {
+		return 0
+	}
+	return c.total + c.debt
+}
+
+// noteCap reports what the key cap did since the last sync: to OnEvict
+// every time, to the log at most once per LogEvery.
+func (s *State) noteCap(now time.Time) {
+	s.mu.Lock()
+	evicted, untracked := s.evicted, s.untracked
+	s.evicted, s.untracked = 0, 0
+	s.full = false // this sync reports: counters become evictable
+	logNow := (evicted > 0 || untracked > 0) && (s.capLog.IsZero() || now.Sub(s.capLog) >= s.o.LogEvery)
+	if logNow {
+		s.capLog = now
+	}
+	s.mu.Unlock()
+	if evicted == 0 && untracked == 0 {
+		return
+	}
+	if s.o.OnEvict != nil {
+		s.o.OnEvict(evicted, untracked)
+	}
+	if logNow {
+		s.o.Logger.Warn().Int("evicted", evicted).Int("untracked", untracked).Int("cap", s.maxKeys).
+			Msg("fleet state key cap reached: least recently used counters evicted (their counts are the table's; holds are kept); untracked events of new keys were not counted")
+	}
 }
 
 // noteHealth enters or leaves the degraded state and logs it at most once

@@ -48,6 +48,7 @@ type Policy struct {
 	bots      *botPolicy   // nil without a bots section
 	logins    *loginPolicy // nil without a logins section
 	responses []*responseCounter
+	ratios    []*errorRatio
 	counters  []Counter      // abuse counters of logins and responses
 	local     *localCounters // counts them without shared state
 	wants     locSet         // value locations rules read
@@ -244,6 +245,7 @@ func compile(cfg *document.Config, env compileEnv) (*Policy, error) {
 	p.compileBots(pr, cfg.Bots)
 	p.compileLogins(pr, cfg.Logins)
 	p.compileResponses(pr, cfg.Responses)
+	p.compileErrorRatios(pr, cfg.ErrorRatios)
 	if len(p.counters) > 0 {
 		p.local = newLocalCounters(p.counters)
 	}

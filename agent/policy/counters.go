@@ -41,6 +41,32 @@ type Counter struct {
 	// which blocks every request of the source (action flag); other
 	// prefixes hold only what the counter's section checks.
 	Prefix string
+	// Of, when its Share is above 0, makes the counter a ratio's errors:
+	// a key is held only when its count also reaches Share of its count
+	// in counter Of in the same window, and that count reaches Min.
+	Of RatioOf
+}
+
+// RatioOf is the other side of a ratio counter: the counter (an index
+// into Policy.Counters) that counts the whole the counter's events are a
+// share of, the share that holds the key, and the fewest events of the
+// whole for the share to count.
+type RatioOf struct {
+	Counter int
+	Share   float64
+	Min     int64
+}
+
+// Crossed reports whether n events of a key, out of whole, hold it for a
+// counter whose threshold is threshold.
+func (r RatioOf) Crossed(n, whole, threshold int64) bool {
+	if n < threshold {
+		return false
+	}
+	if r.Share <= 0 {
+		return true
+	}
+	return whole >= r.Min && float64(n) >= r.Share*float64(whole)
 }
 
 // Counters returns the policy's abuse counters, in the order
@@ -62,16 +88,26 @@ func (p *Policy) abuse() AbuseCounters {
 	return p.local
 }
 
-// maxLocalKeys bounds the keys localCounters tracks; it starts over when
-// full, which forgets counts (never holds).
+// maxLocalKeys bounds the keys localCounters tracks. When it is full, keys
+// whose window has passed go first, then the least recently used tenth of
+// the others that are not held (EvictLeastRecent); a held key is never
+// evicted, so an attacker spraying new keys cannot flush a hold. Evictions,
+// and events of new keys that found the store full of holds (untracked),
+// are counted (CounterStats).
 const maxLocalKeys = 50000
 
 // localCounters are AbuseCounters in one environment's memory.
 type localCounters struct {
 	counters []Counter
 
-	mu    sync.Mutex
-	count map[localKey]*localCount
+	mu        sync.Mutex
+	count     map[localKey]*localCount
+	evicted   int64 // keys evicted at the cap
+	untracked int64 // events of new keys not counted: the store was full of holds
+	// fullUntil is when makeRoom may look again after it found every key
+	// held: a store full of holds would otherwise cost a pass over every
+	// key for each new one.
+	fullUntil time.Time
 }
 
 type localKey struct {
@@ -83,6 +119,7 @@ type localCount struct {
 	window int64 // the window n counts in
 	n      int64
 	until  time.Time // held until
+	used   int64     // Unix nanoseconds of the key's last event
 }
 
 func newLocalCounters(cs []Counter) *localCounters {
@@ -98,24 +135,40 @@ func (l *localCounters) Count(counter int, key string, now time.Time) {
 	k := localKey{counter, key}
 	lc, ok := l.count[k]
 	if !ok {
-		if len(l.count) >= maxLocalKeys {
-			l.prune(now)
+		if len(l.count) >= maxLocalKeys && (now.Before(l.fullUntil) || !l.makeRoom(now)) {
+			l.untracked++
+			return
 		}
 		lc = &localCount{window: w}
 		l.count[k] = lc
 	}
+	lc.used = now.UnixNano()
 	if lc.window != w {
 		lc.window, lc.n = w, 0
 	}
 	lc.n++
-	if lc.n >= c.Threshold && !now.Before(lc.until) {
+	if !now.Before(lc.until) && c.Of.Crossed(lc.n, l.whole(c, key, w), c.Threshold) {
 		lc.until = now.Add(c.HoldFor)
 	}
 }
 
-// prune forgets keys neither held nor counted in their current window;
-// when that frees nothing, it starts over. l.mu is held.
-func (l *localCounters) prune(now time.Time) {
+// whole is the count of key in window w of the counter c is a ratio of;
+// 0 when c is no ratio. l.mu is held.
+func (l *localCounters) whole(c *Counter, key string, w int64) int64 {
+	if c.Of.Share <= 0 {
+		return 0
+	}
+	if lc, ok := l.count[localKey{c.Of.Counter, key}]; ok && lc.window == w {
+		return lc.n
+	}
+	return 0
+}
+
+// makeRoom forgets keys neither held nor counted in their current window,
+// then, when that is not enough, the least recently used tenth of the keys
+// not held; false when every key is held. l.mu is held.
+func (l *localCounters) makeRoom(now time.Time) bool {
+	before := len(l.count)
 	for k, lc := range l.count {
 		if now.Before(lc.until) {
 			continue
@@ -125,8 +178,34 @@ func (l *localCounters) prune(now time.Time) {
 		}
 	}
 	if len(l.count) >= maxLocalKeys {
-		clear(l.count)
+		EvictLeastRecent(l.count, func(lc *localCount) (int64, bool) { return lc.used, now.Before(lc.until) })
 	}
+	l.evicted += int64(before - len(l.count))
+	if len(l.count) >= maxLocalKeys {
+		l.fullUntil = now.Add(time.Second)
+		return false
+	}
+	return true
+}
+
+// CounterStats are what a counter store's key cap did: keys evicted to
+// make room, and events of new keys left uncounted because every key
+// tracked was held.
+type CounterStats struct {
+	Evicted, Untracked int64
+}
+
+// CounterStats reports what the key cap of this environment's abuse
+// counters did since the policy's counters were made (they outlive
+// reloads that keep them). Zero when the shared state counts them.
+func (p *Policy) CounterStats() CounterStats {
+	l := p.local
+	if l == nil {
+		return CounterStats{}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return CounterStats{Evicted: l.evicted, Untracked: l.untracked}
 }
 
 // Held implements AbuseCounters.

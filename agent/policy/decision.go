@@ -37,7 +37,7 @@ const (
 // than from the detection of an attack: metrics count them apart, by kind.
 func (k ReasonKind) AbuseControl() bool {
 	switch k {
-	case ReasonRateLimit, ReasonFlagged, ReasonBot, ReasonLogin, ReasonResponses:
+	case ReasonRateLimit, ReasonFlagged, ReasonBot, ReasonLogin, ReasonResponses, ReasonErrorRatio:
 		return true
 	}
 	return false

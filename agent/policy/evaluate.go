@@ -92,6 +92,9 @@ func (p *Policy) Begin(req *event.Request, now time.Time) *Evaluation {
 	if !ev.done && len(p.responses) > 0 && req.Trigger.IsHTTP() {
 		p.checkResponses(ev)
 	}
+	if !ev.done && len(p.ratios) > 0 && req.Trigger.IsHTTP() {
+		p.checkErrorRatios(ev)
+	}
 	if !ev.done && req.Trigger.IsHTTP() {
 		p.checkPositive(ev)
 	}

@@ -28,7 +28,7 @@ func TestBadConfigurationsArePrecise(t *testing.T) {
 		{"bad onLimit", "onLimit: drop\n", "onLimit", 1, "expected one of block, log, allow"},
 		{"wrong type", "version: 1\nblock:\n  status: forbidden\n", "block.status", 3, "expected integer, got string"},
 		{"status out of range", "block:\n  status: 99\n", "block.status", 2, "minimum"},
-		{"unknown top-level field", "mode: log\nrulez: []\n", "rulez", 2, `unknown field "rulez"; expected one of: block, blockedRecords, bots, detection, exclusions, flagging, lists, logins, mode, onLimit, openapi, rateLimits, responses, routes, rules, unknownTrigger, version`},
+		{"unknown top-level field", "mode: log\nrulez: []\n", "rulez", 2, `unknown field "rulez"; expected one of: block, blockedRecords, bots, detection, errorRatios, exclusions, flagging, lists, logins, mode, onLimit, openapi, rateLimits, responses, routes, rules, unknownTrigger, version`},
 		{"unknown rule field", "rules:\n  - id: a\n    whn: {field: path, prefix: /x}\n    action: block\n", "rules[0].whn", 3, `unknown field "whn"`},
 		{"missing action", "rules:\n  - id: a\n    when: {field: path, prefix: /x}\n", "rules[0]", 2, `missing required field "action"`},
 		{"bad action word", "rules:\n  - id: a\n    when: {field: path, prefix: /x}\n    action: deny\n", "rules[0].action.type", 4, "expected one of allow, block, log, continue, got deny"},

@@ -327,6 +327,28 @@ func (u *usernameField) value(req *event.Request) string {
 	return strings.ToLower(strings.TrimSpace(v))
 }
 
+// KnownGoodLogins share known-good login pairs across the protection
+// group: package fleet implements them beside the AbuseCounters, so that an
+// environment that never saw a user log in from a source still spares the
+// pair once another has. Both methods answer from memory. pair is the
+// source and the normalised user name joined by a NUL byte, a raw value
+// implementations must never write anywhere but as a keyed pseudonym.
+type KnownGoodLogins interface {
+	// MarkKnownGood remembers a successful login of pair until until;
+	// holders are the detectors' keys that could hold it.
+	MarkKnownGood(pair string, holders []HeldBy, until time.Time)
+	// KnownGood reports whether pair logged in, here or elsewhere in the
+	// group, and is still known good.
+	KnownGood(pair string, now time.Time) bool
+}
+
+// HeldBy names a key one abuse counter may hold: Counter indexes
+// Policy.Counters().
+type HeldBy struct {
+	Counter int
+	Key     string
+}
+
 // loginAttempt is a login request being answered: what its response is
 // counted against.
 type loginAttempt struct {
@@ -334,6 +356,50 @@ type loginAttempt struct {
 	route *loginRoute
 	src   string
 	user  string
+	// good caches knownGood's answer: 0 not asked, 1 no, 2 yes.
+	good uint8
+}
+
+// pair is the attempt's (source, user name) as KnownGoodLogins take it;
+// "" when either is missing.
+func (a *loginAttempt) pair() string {
+	if a.src == "" || a.user == "" {
+		return ""
+	}
+	return a.src + "\x00" + a.user
+}
+
+// knownGood reports whether the attempt's pair logged in before, in this
+// environment or, through kg when the group shares them, in another.
+func (a *loginAttempt) knownGood(ac AbuseCounters, now time.Time) bool {
+	if a.good == 0 {
+		a.good = 1
+		if a.user != "" && a.src != "" {
+			good := a.lp.mem.isKnownGood(a.src, a.user, now)
+			if kg, ok := ac.(KnownGoodLogins); ok && !good {
+				good = kg.KnownGood(a.pair(), now)
+			}
+			if good {
+				a.good = 2
+			}
+		}
+	}
+	return a.good == 2
+}
+
+// holders are the keys of the configured detectors that could hold the
+// attempt's pair.
+func (a *loginAttempt) holders() []HeldBy {
+	var hs []HeldBy
+	for _, d := range []*loginDetector{a.lp.stuffing, a.lp.spraying, a.lp.brute} {
+		if d == nil {
+			continue
+		}
+		if k := a.key(d); k != "" {
+			hs = append(hs, HeldBy{Counter: d.counter, Key: k})
+		}
+	}
+	return hs
 }
 
 // checkLogins applies the login detectors' holds to a request of a login
@@ -354,7 +420,6 @@ func (p *Policy) checkLogins(ev *Evaluation) {
 	}
 	a := &loginAttempt{lp: lp, route: lr, src: req.SourceIP, user: lr.user.value(req)}
 	ac := p.abuse()
-	good := a.user != "" && a.src != "" && lp.mem.isKnownGood(a.src, a.user, ev.now)
 	for _, d := range []*loginDetector{lp.stuffing, lp.brute, lp.spraying} {
 		if d == nil || d.action == AbuseFlag { // a flag is checked with every flag
 			continue
@@ -367,6 +432,7 @@ func (p *Policy) checkLogins(ev *Evaluation) {
 		if !held {
 			continue
 		}
+		good := a.knownGood(ac, ev.now)
 		act := Log
 		if d.action == AbuseBlock && !good {
 			act = Block
@@ -424,6 +490,9 @@ func (a *loginAttempt) observe(ac AbuseCounters, r *Response, now time.Time) {
 	case lr.success.match(r):
 		if a.src != "" && a.user != "" {
 			a.lp.mem.markKnownGood(a.src, a.user, now)
+			if kg, ok := ac.(KnownGoodLogins); ok {
+				kg.MarkKnownGood(a.pair(), a.holders(), now.Add(knownGoodFor))
+			}
 		}
 		return
 	default:

@@ -24,6 +24,8 @@ type Watch struct {
 	// counted are the response counters that apply, with the request's
 	// key for each.
 	counted []watchedCounter
+	// ratios are the error ratios the response's route counts for.
+	ratios []watchedRatio
 }
 
 type watchedCounter struct {
@@ -70,5 +72,8 @@ func (w *Watch) Observe(r *Response, now time.Time) {
 		if c.rc.counts(r.Status) {
 			w.ac.Count(c.rc.counter, c.key, now)
 		}
+	}
+	for i := range w.ratios {
+		w.ratios[i].observe(w.ac, r.Status, now)
 	}
 }

@@ -136,17 +136,21 @@ func WithStreamedBlocks(streamed func(*Invocation) bool) Option {
 // WithAnswered sets a function called once an invocation has been answered
 // upstream: the handler's response or error has been relayed, or the proxy
 // posted a block response itself. The agent starts background work then,
-// never before the caller has its answer. It runs on a goroutine of its
-// own, possibly several at once: the runtime's next request on the same
+// never before the caller has its answer. It is called on the goroutine
+// that relayed the answer, possibly on several at once, and must return at
+// once (no I/O, no waiting): the runtime's next request on the same
 // connection is read only once the handler of its response returns, and
 // a blocked event's successor is fetched only once the block is done, so
-// nothing the function does may stand between the two.
+// anything slow belongs on a goroutine the function starts itself. Why
+// not always a goroutine of the proxy's own: on a loaded machine, starting
+// one per invocation costs a wake-up of another thread each time, while
+// the agent has work to start only now and then (a batch of records).
 func WithAnswered(f func(requestID string)) Option { return func(p *Proxy) { p.onAnswered = f } }
 
-// answered starts the WithAnswered function, if any.
+// answered calls the WithAnswered function, if any.
 func (p *Proxy) answered(id string) {
 	if p.onAnswered != nil {
-		go p.onAnswered(id)
+		p.onAnswered(id)
 	}
 }
 

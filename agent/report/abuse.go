@@ -29,7 +29,7 @@ type Abuse struct {
 
 // abuseKinds are the reason kinds the section lists: what counters over
 // many requests decided, rather than what one request held.
-var abuseKinds = []string{"login", "responses", "flagged", "rate-limit"}
+var abuseKinds = []string{"login", "responses", "error-ratio", "flagged", "rate-limit"}
 
 // abuseRows aggregates the reasons of counters in the decisions, most
 // requests first.

@@ -91,7 +91,7 @@ func NewMetrics(w io.Writer, function string, interval time.Duration) *Metrics {
 
 // Count adds one to a function-level counter (dimension FunctionName
 // only): contract.MetricBundleSwapped, MetricBundleRefused,
-// MetricShadowDiffers.
+// MetricShadowDiffers, MetricCounterEvictions.
 func (m *Metrics) Count(metric string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

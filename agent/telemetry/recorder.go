@@ -54,16 +54,41 @@ type Config struct {
 	Metrics *Metrics
 	// Sink, when set, receives a copy of every record line (Firehose).
 	Sink Sink
-	// Deferred keeps records in memory until WriteDeferred (or Flush)
-	// writes them, so that encoding and writing them (the platform
-	// captures stdout through a pipe) happens after the invocation's
-	// response rather than between the event's arrival and the handler.
-	// At most MaxDeferred wait; the next one writes them all at once.
+	// Deferred takes the building and writing of allowed events' records
+	// off the invocation's path: they are held in memory (a copy of the
+	// decision and the request, built into a record at write time, when
+	// the key is known and the event is small) and written together,
+	// in one write, once DeferredBatch are held (WriteDue, which the
+	// agent calls after each response) or DeferredDelay after the first
+	// was held, whichever comes first. Every write to stdout costs a
+	// system call and, on the platform's side, a wake-up of whatever
+	// reads the pipe: one per batch instead of one per invocation.
+	// The record of anything else (a block, a would-block in log mode, an
+	// inspection error, a response report) is written at once, after the
+	// records held before it, on the invocation's path: Lambda may
+	// freeze the environment as soon as a response is out, and such a
+	// record must not wait in memory for a thaw that may never come.
+	// At most MaxDeferred are held; the next one writes them all at once.
 	Deferred bool
+	// DeferredDelay bounds how long an allowed record is held; 0 means
+	// DefaultDeferredDelay. A frozen environment runs no timer: what is
+	// held then is written when it thaws, or at SHUTDOWN (Flush).
+	DeferredDelay time.Duration
 }
 
 // MaxDeferred bounds the records a Deferred recorder holds.
 const MaxDeferred = 256
+
+// DeferredBatch is how many held records WriteDue writes together. Each
+// write saves a system call per record but encodes the whole batch in
+// one burst (about 10 µs a record on a loaded machine), which lands on
+// whatever invocation runs next: larger batches save little more and
+// cost the tail.
+const DeferredBatch = 16
+
+// DefaultDeferredDelay is how long a Deferred recorder holds an allowed
+// event's record at most while the environment runs.
+const DefaultDeferredDelay = 100 * time.Millisecond
 
 // Sink receives encoded record lines. Ship must not block and must copy
 // line if it keeps it.
@@ -78,17 +103,20 @@ type Recorder struct {
 	cfg     Config
 	key     *agentkey.Key
 	redact  *Redactor
-	out     zerolog.Logger
+	lines   *lineWriter
 	done    chan struct{}
 	closeMu sync.Once
 
-	flushMu     sync.Mutex // serialises flushPending
-	deferMu     sync.Mutex
-	deferred    []Record // Config.Deferred: encoded and written by WriteDeferred
-	mu          sync.Mutex
-	pending     []pendingRecord
-	waiting     bool // a goroutine waits for the key
-	keyDeadline bool // KeyWait passed: use the fallback until the key arrives
+	flushMu      sync.Mutex // serialises flushPending
+	writeMu      sync.Mutex // serialises WriteDeferred
+	deferMu      sync.Mutex
+	deferred     []heldRecord // Config.Deferred: built, encoded and written by WriteDeferred
+	deferTimer   *time.Timer  // writes what is held DeferredDelay after the first
+	deferWriting bool         // WriteDue's goroutine is on its way
+	mu           sync.Mutex
+	pending      []pendingRecord
+	waiting      bool // a goroutine waits for the key
+	keyDeadline  bool // KeyWait passed: use the fallback until the key arrives
 }
 
 type pendingRecord struct {
@@ -104,6 +132,9 @@ func NewRecorder(w io.Writer, key *agentkey.Key, cfg Config) *Recorder {
 	if cfg.MaxPending <= 0 {
 		cfg.MaxPending = DefaultMaxPending
 	}
+	if cfg.DeferredDelay <= 0 {
+		cfg.DeferredDelay = DefaultDeferredDelay
+	}
 	if key == nil {
 		key = agentkey.Ephemeral()
 	}
@@ -111,7 +142,7 @@ func NewRecorder(w io.Writer, key *agentkey.Key, cfg Config) *Recorder {
 		cfg:    cfg,
 		key:    key,
 		redact: NewRedactor(cfg.Headers, cfg.SensitiveNames...),
-		out:    zerolog.New(&lineWriter{w: w, sink: cfg.Sink}),
+		lines:  &lineWriter{w: w, sink: cfg.Sink},
 		done:   make(chan struct{}),
 	}
 }
@@ -133,6 +164,34 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// writeBatch writes the lines of b to w in one write, and each to the sink.
+func (l *lineWriter) writeBatch(b *lineBatch) error {
+	l.mu.Lock()
+	_, err := l.w.Write(b.buf)
+	l.mu.Unlock()
+	if l.sink != nil {
+		start := 0
+		for _, end := range b.ends {
+			l.sink.Ship(b.buf[start:end])
+			start = end
+		}
+	}
+	return err
+}
+
+// lineBatch collects encoded lines (zerolog writes each event in one
+// Write) for lineWriter.writeBatch.
+type lineBatch struct {
+	buf  []byte
+	ends []int // where each line ends in buf
+}
+
+func (b *lineBatch) Write(p []byte) (int, error) {
+	b.buf = append(b.buf, p...)
+	b.ends = append(b.ends, len(b.buf))
+	return len(p), nil
+}
+
 // Observe records the decision about one event; it implements
 // firewall.Observer. The decision alone carries no source address, user or
 // headers: callers that have the parsed request use ObserveRequest.
@@ -147,13 +206,14 @@ func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *
 	if d == nil {
 		return
 	}
-	rec := r.build(d, req)
+	observed := time.Now()
+	trigger, decision := recordTrigger(d, req), recordDecision(d)
 	if m := r.cfg.Metrics; m != nil {
 		classes := make([]string, 0, len(d.Signals))
 		for _, s := range d.Signals {
 			classes = append(classes, string(s.Class))
 		}
-		m.AddDecision(rec.Trigger, rec.Decision, classes, d.Duration)
+		m.AddDecision(trigger, decision, classes, d.Duration)
 		var counted []policy.ReasonKind
 		for _, rs := range d.Reasons {
 			if !rs.Kind.AbuseControl() || slices.Contains(counted, rs.Kind) {
@@ -163,8 +223,8 @@ func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *
 			// What the control asked for, as the event was decided: a
 			// block in log mode is logged only.
 			action := string(rs.Action)
-			if action == DecisionBlock && rec.Decision != DecisionBlock {
-				action = rec.Decision
+			if action == DecisionBlock && decision != DecisionBlock {
+				action = decision
 			}
 			m.AddControl(string(rs.Kind), action)
 		}
@@ -172,9 +232,22 @@ func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *
 			m.Count(MetricShadowDiffers)
 		}
 	}
-	if !r.wanted(&rec) {
+	if !r.wanted(decision, d.Error != "", d.RequestID) {
 		return
 	}
+	if r.cfg.Deferred && decision == DecisionAllow && d.Error == "" && small(req) {
+		// An allowed event's record is built when it is written, off
+		// the invocation's path (scrubbing headers and query is most of
+		// a record's cost), from a copy of the decision: its slices are
+		// the caller's once this returns. The request is not changed
+		// after inspection. The key must be known now, else the record
+		// takes the path that waits for it.
+		if key, src, ok := r.key.Get(); ok {
+			r.hold(heldRecord{d: copyDecision(d), req: req, at: observed, key: key, keySource: src}, false)
+			return
+		}
+	}
+	rec := r.build(d, req, observed)
 	var source, user string
 	if req != nil {
 		source, user = req.SourceIP, userID(req.Claims)
@@ -182,9 +255,53 @@ func (r *Recorder) ObserveRequest(ctx context.Context, d *policy.Decision, req *
 	r.emit(pendingRecord{rec: rec, source: source, user: user})
 }
 
+// maxHeldRequest bounds the body of a request held until its record is
+// built: a held request keeps its event's body alive, and a batch of 6 MB
+// events must not hold a function's memory. Larger events' records are
+// built at once (their inspection costs far more anyway).
+const maxHeldRequest = 64 << 10
+
+// small reports whether req may be held until its record is built.
+func small(req *event.Request) bool {
+	return req == nil || (len(req.Body) <= maxHeldRequest && len(req.Records) == 0 && len(req.RawQuery)+len(req.Path) <= maxHeldRequest)
+}
+
+// recordTrigger is the trigger a record names: the decision's, else the
+// request's.
+func recordTrigger(d *policy.Decision, req *event.Request) string {
+	if d.Trigger == "" && req != nil {
+		return string(req.Trigger)
+	}
+	return string(d.Trigger)
+}
+
+// recordDecision is the decision a record names.
+func recordDecision(d *policy.Decision) string {
+	if d.Outcome == "" {
+		return DecisionAllow
+	}
+	return string(d.Outcome)
+}
+
+// copyDecision copies what build reads of d, so that the copy shares no
+// slice with it.
+func copyDecision(d *policy.Decision) *policy.Decision {
+	c := *d
+	c.Body = nil
+	c.Reasons = slices.Clone(d.Reasons)
+	c.Shadow = slices.Clone(d.Shadow)
+	c.Signals = slices.Clone(d.Signals)
+	c.RuleIDs = slices.Clone(d.RuleIDs)
+	c.Labels = slices.Clone(d.Labels)
+	c.DropRecords = slices.Clone(d.DropRecords)
+	c.EventKeys = slices.Clone(d.EventKeys)
+	c.ShadowDiff = slices.Clone(d.ShadowDiff)
+	return &c
+}
+
 // wanted applies the level and the sampling of allowed events.
-func (r *Recorder) wanted(rec *Record) bool {
-	if rec.Decision != DecisionAllow || rec.Error != "" {
+func (r *Recorder) wanted(decision string, failed bool, requestID string) bool {
+	if decision != DecisionAllow || failed {
 		return true
 	}
 	if r.cfg.Level > zerolog.InfoLevel {
@@ -198,12 +315,13 @@ func (r *Recorder) wanted(rec *Record) bool {
 		return false
 	}
 	h := fnv.New32a()
-	h.Write([]byte(rec.RequestID))
+	h.Write([]byte(requestID))
 	return float64(h.Sum32()%1_000_000) < rate*1_000_000
 }
 
-func (r *Recorder) build(d *policy.Decision, req *event.Request) Record {
-	start := time.Now().Add(-d.Duration)
+// build makes the record of d, observed at observed.
+func (r *Recorder) build(d *policy.Decision, req *event.Request, observed time.Time) Record {
+	start := observed.Add(-d.Duration)
 	sc := r.redact.ForRequest(req)
 	rec := Record{
 		Message:          "lambdawaf decision",
@@ -410,40 +528,129 @@ func (r *Recorder) flushPending(deadline bool) {
 }
 
 func (r *Recorder) write(p pendingRecord, key []byte, source string) {
+	rec := pseudonymised(p, key, source)
+	r.writeRecord(&rec)
+}
+
+// pseudonymised is p's record with its source and user pseudonymised
+// with key, whose origin is source.
+func pseudonymised(p pendingRecord, key []byte, source string) Record {
 	rec := p.rec
 	rec.Source = Pseudonym(key, SourcePrefix, p.source)
 	rec.User = Pseudonym(key, UserPrefix, p.user)
 	if rec.Source != "" || rec.User != "" {
 		rec.PseudonymKey = source
 	}
-	r.writeRecord(&rec)
+	return rec
+}
+
+// heldRecord is a record a Deferred recorder holds: built, or, for an
+// allowed event, still to be built from a copy of its decision.
+type heldRecord struct {
+	rec Record
+	// d, when set, is built into rec at write time, with req, at and the
+	// key known when it was observed.
+	d         *policy.Decision
+	req       *event.Request
+	at        time.Time
+	key       []byte
+	keySource string
+}
+
+// record returns the held record, built if it was not.
+func (r *Recorder) record(h *heldRecord) *Record {
+	if h.d == nil {
+		return &h.rec
+	}
+	p := pendingRecord{rec: r.build(h.d, h.req, h.at)}
+	if h.req != nil {
+		p.source, p.user = h.req.SourceIP, userID(h.req.Claims)
+	}
+	h.rec = pseudonymised(p, h.key, h.keySource)
+	h.d, h.req = nil, nil
+	return &h.rec
 }
 
 func (r *Recorder) writeRecord(rec *Record) {
-	if r.cfg.Deferred {
-		r.deferMu.Lock()
-		r.deferred = append(r.deferred, *rec)
-		full := len(r.deferred) >= MaxDeferred
-		r.deferMu.Unlock()
-		if full {
-			r.WriteDeferred()
-		}
+	if !r.cfg.Deferred {
+		r.writeRecords([]heldRecord{{rec: *rec}})
 		return
 	}
-	r.out.Log().EmbedObject((*zrecord)(rec)).Send()
+	r.hold(heldRecord{rec: *rec}, urgent(rec))
 }
 
-// WriteDeferred writes the records a Deferred recorder holds. The agent
-// calls it once an invocation's response (or block response) has been
-// relayed, off the path of any event.
+// hold keeps h for a later write, or writes every held record now when
+// h is urgent or the bound is reached; the first held arms the timer.
+func (r *Recorder) hold(h heldRecord, urgent bool) {
+	r.deferMu.Lock()
+	r.deferred = append(r.deferred, h)
+	now := urgent || len(r.deferred) >= MaxDeferred
+	if !now && len(r.deferred) == 1 {
+		if r.deferTimer == nil {
+			r.deferTimer = time.AfterFunc(r.cfg.DeferredDelay, r.WriteDeferred)
+		} else {
+			r.deferTimer.Reset(r.cfg.DeferredDelay)
+		}
+	}
+	r.deferMu.Unlock()
+	if now {
+		r.WriteDeferred()
+	}
+}
+
+// urgent reports whether a record is written at once even by a Deferred
+// recorder: anything but an allowed event's decision.
+func urgent(rec *Record) bool {
+	return rec.Kind != KindDecision || rec.Decision != DecisionAllow || rec.Error != ""
+}
+
+// WriteDue starts writing the records a Deferred recorder holds, on a
+// goroutine of its own, if a batch is due (DeferredBatch of them); it
+// never blocks. The agent calls it once an invocation's response (or
+// block response) has been relayed, off the path of any event.
+func (r *Recorder) WriteDue() {
+	r.deferMu.Lock()
+	due := len(r.deferred) >= DeferredBatch && !r.deferWriting
+	if due {
+		r.deferWriting = true
+	}
+	r.deferMu.Unlock()
+	if due {
+		go func() {
+			r.WriteDeferred()
+			r.deferMu.Lock()
+			r.deferWriting = false
+			r.deferMu.Unlock()
+		}()
+	}
+}
+
+// WriteDeferred writes every record a Deferred recorder holds, in the
+// order they were observed, in one write.
 func (r *Recorder) WriteDeferred() {
+	// One writer at a time, so that batches taken in order are written
+	// in order.
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
 	r.deferMu.Lock()
 	recs := r.deferred
 	r.deferred = nil
 	r.deferMu.Unlock()
-	for i := range recs {
-		r.out.Log().EmbedObject((*zrecord)(&recs[i])).Send()
+	r.writeRecords(recs)
+}
+
+// writeRecords encodes recs as lines and writes them in one write.
+func (r *Recorder) writeRecords(recs []heldRecord) {
+	if len(recs) == 0 {
+		return
 	}
+	var b lineBatch
+	enc := zerolog.New(&b)
+	for i := range recs {
+		enc.Log().EmbedObject((*zrecord)(r.record(&recs[i]))).Send()
+	}
+	// stdout is all there is to report a failed write to.
+	_ = r.lines.writeBatch(&b)
 }
 
 // Flush writes every queued record (with the fallback key if the agent key
@@ -462,6 +669,11 @@ func (r *Recorder) Flush(ctx context.Context) error {
 func (r *Recorder) Close(ctx context.Context) error {
 	err := r.Flush(ctx)
 	r.closeMu.Do(func() { close(r.done) })
+	r.deferMu.Lock()
+	if r.deferTimer != nil {
+		r.deferTimer.Stop()
+	}
+	r.deferMu.Unlock()
 	return err
 }
 

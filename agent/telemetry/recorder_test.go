@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -402,51 +403,149 @@ func TestStatusCodeOnlyForHTTPBlocks(t *testing.T) {
 	}
 }
 
-// A Deferred recorder writes nothing on the invocation's path: records
-// wait for WriteDeferred (after the response) or Flush (at SHUTDOWN), in
-// order, and never more than MaxDeferred of them.
-func TestDeferredRecordsWaitForTheResponse(t *testing.T) {
-	var buf syncBuffer
-	r := NewRecorder(capture(&buf), agentkey.Static(testKey), Config{Deferred: true})
-	d := blockDecision()
+// allowDecision is a benign event's decision.
+func allowDecision(id string) *policy.Decision {
+	return &policy.Decision{
+		RequestID: id, Trigger: event.APIGatewayHTTP, Method: "GET", Route: "GET /orders",
+		Mode: policy.ModeBlock, Outcome: policy.Allow, Duration: 21 * time.Microsecond,
+		RuleIDs: []string{"allow-health"},
+	}
+}
+
+// writeCounter counts the writes it receives.
+type writeCounter struct {
+	syncBuffer
+	writes atomic.Int32
+}
+
+func (w *writeCounter) Write(p []byte) (int, error) {
+	w.writes.Add(1)
+	return w.syncBuffer.Write(p)
+}
+
+// A Deferred recorder writes nothing for allowed events on the
+// invocation's path: their records wait until a batch is due after a
+// response (WriteDue, which writes it on a goroutine of its own), or
+// Flush, and are then written in order, in one write; never more than
+// MaxDeferred wait.
+func TestDeferredAllowedRecordsAreWrittenInBatches(t *testing.T) {
+	var out writeCounter
+	r := NewRecorder(capture(&out), agentkey.Static(testKey), Config{Deferred: true, SampleAllowed: 1, DeferredDelay: time.Hour})
+	d := allowDecision("req-0")
 	r.ObserveRequest(context.Background(), d, plantedRequest())
 	// The decision's slices may be reused by the caller once Observe
 	// returns: the record must not share them.
 	d.RuleIDs[0] = "changed"
-	if n := len(buf.Lines()); n != 0 {
-		t.Fatalf("%d lines written before WriteDeferred, want 0", n)
+	for i := 1; i < DeferredBatch-1; i++ {
+		r.Observe(context.Background(), allowDecision("req-"+strconv.Itoa(i)))
 	}
-	r.WriteDeferred()
-	lines := buf.Lines()
-	if len(lines) != 1 {
-		t.Fatalf("%d lines after WriteDeferred, want 1", len(lines))
+	r.WriteDue()
+	if n := len(out.Lines()); n != 0 {
+		t.Fatalf("%d lines written with %d records held, want 0", n, DeferredBatch-1)
 	}
-	if rec := decode(t, lines[0]); rec["rule_ids"].([]any)[0] != "block-sqli" {
-		t.Errorf("rule_ids = %v: the record shares the decision's slice", rec["rule_ids"])
+	r.Observe(context.Background(), allowDecision("req-last"))
+	if n := len(out.Lines()); n != 0 {
+		t.Fatalf("%d lines written on the invocation's path, want 0", n)
+	}
+	r.WriteDue()
+	deadline := time.Now().Add(2 * time.Second)
+	for len(out.Lines()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	lines := out.Lines()
+	if len(lines) != DeferredBatch || out.writes.Load() != 1 {
+		t.Fatalf("a due batch: %d lines in %d writes, want %d in 1", len(lines), out.writes.Load(), DeferredBatch)
+	}
+	// Built at write time, the record is the one built on the path would
+	// be: the decision as it was observed, the request scrubbed, the
+	// source pseudonymised with the key.
+	rec := decode(t, lines[0])
+	if rec["rule_ids"].([]any)[0] != "allow-health" || rec["request_id"] != "req-0" {
+		t.Errorf("first line %v: out of order, or the record shares the decision's slice", rec)
+	}
+	var direct syncBuffer
+	NewRecorder(capture(&direct), agentkey.Static(testKey), Config{SampleAllowed: 1}).
+		ObserveRequest(context.Background(), allowDecision("req-0"), plantedRequest())
+	want := decode(t, direct.Lines()[0])
+	delete(rec, "time")
+	delete(want, "time")
+	if !reflect.DeepEqual(rec, want) {
+		t.Errorf("record built at write time differs from one built at once:\n got %v\nwant %v", rec, want)
+	}
+	if rec := decode(t, lines[DeferredBatch-1]); rec["request_id"] != "req-last" {
+		t.Errorf("last line is %v, want req-last: records out of order", rec["request_id"])
 	}
 
 	for i := range MaxDeferred - 1 {
-		d := blockDecision()
-		d.RequestID = "req-" + strconv.Itoa(i)
-		r.Observe(context.Background(), d)
+		r.Observe(context.Background(), allowDecision("held-"+strconv.Itoa(i)))
 	}
-	if n := len(buf.Lines()); n != 1 {
-		t.Fatalf("%d lines with %d records held, want 1", n, MaxDeferred-1)
+	if n := len(out.Lines()); n != DeferredBatch {
+		t.Fatalf("%d lines with %d records held, want %d", n, MaxDeferred-1, DeferredBatch)
 	}
-	r.Observe(context.Background(), blockDecision()) // the bound: all are written
-	if n := len(buf.Lines()); n != 1+MaxDeferred {
-		t.Fatalf("%d lines at the bound, want %d", n, 1+MaxDeferred)
+	r.Observe(context.Background(), allowDecision("bound")) // the bound: all are written
+	if n := len(out.Lines()); n != DeferredBatch+MaxDeferred {
+		t.Fatalf("%d lines at the bound, want %d", n, DeferredBatch+MaxDeferred)
 	}
-	r.Observe(context.Background(), blockDecision())
+	r.Observe(context.Background(), allowDecision("at-shutdown"))
 	if err := r.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	lines = buf.Lines()
-	if n := len(lines); n != 2+MaxDeferred {
-		t.Fatalf("%d lines after Flush, want %d", n, 2+MaxDeferred)
+	if n := len(out.Lines()); n != DeferredBatch+MaxDeferred+1 {
+		t.Fatalf("%d lines after Flush, want %d", n, DeferredBatch+MaxDeferred+1)
 	}
-	if rec := decode(t, lines[1]); rec["request_id"] != "req-0" {
-		t.Errorf("second line is %v, want req-0: records out of order", rec["request_id"])
+}
+
+// A block's record is written before the block response can be posted
+// (the environment may be frozen right after it), after the records
+// held before it, in one write; so is any record that is not an allowed
+// event's.
+func TestDeferredBlockRecordIsWrittenAtOnceAfterThoseHeld(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		d    *policy.Decision
+	}{
+		{"block", blockDecision()},
+		{"inspection error", func() *policy.Decision {
+			d := allowDecision("req-error")
+			d.Error = "inspection time budget exceeded"
+			return d
+		}()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out writeCounter
+			r := NewRecorder(capture(&out), agentkey.Static(testKey), Config{Deferred: true, SampleAllowed: 1, DeferredDelay: time.Hour})
+			r.Observe(context.Background(), allowDecision("held-1"))
+			r.Observe(context.Background(), allowDecision("held-2"))
+			r.ObserveRequest(context.Background(), tc.d, plantedRequest())
+			lines := out.Lines()
+			if len(lines) != 3 || out.writes.Load() != 1 {
+				t.Fatalf("%d lines in %d writes, want 3 in 1", len(lines), out.writes.Load())
+			}
+			for i, want := range []string{"held-1", "held-2", tc.d.RequestID} {
+				if got := decode(t, lines[i])["request_id"]; got != want {
+					t.Errorf("line %d is %v, want %s", i, got, want)
+				}
+			}
+		})
+	}
+}
+
+// An allowed record is not held for ever while the environment runs: the
+// delay writes it even if no batch fills.
+func TestDeferredRecordIsWrittenAfterTheDelay(t *testing.T) {
+	var out writeCounter
+	r := NewRecorder(capture(&out), agentkey.Static(testKey), Config{Deferred: true, SampleAllowed: 1, DeferredDelay: 10 * time.Millisecond})
+	defer r.Close(context.Background())
+	r.Observe(context.Background(), allowDecision("lonely"))
+	deadline := time.Now().Add(2 * time.Second)
+	for len(out.Lines()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the held record was never written")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if rec := decode(t, out.Lines()[0]); rec["request_id"] != "lonely" {
+		t.Errorf("wrote %v", rec["request_id"])
 	}
 }
 

@@ -32,8 +32,9 @@ type Options struct {
 	// means clients built from the Lambda environment.
 	SecretsManager agentkey.GetSecretValueAPI
 	Firehose       FirehoseAPI
-	// DeferRecords holds decision records until WriteDeferred (see
-	// Config.Deferred): the agent writes them once each response is out.
+	// DeferRecords takes the writing of allowed events' records off the
+	// invocation's path (see Config.Deferred): the agent calls WriteDue
+	// once each response is out.
 	DeferRecords bool
 }
 
@@ -77,8 +78,9 @@ func Start(ctx context.Context, opts Options) *Telemetry {
 	return t
 }
 
-// WriteDeferred writes the decision records held back by DeferRecords.
-func (t *Telemetry) WriteDeferred() { t.Recorder.WriteDeferred() }
+// WriteDue writes the decision records held back by DeferRecords if a
+// batch of them is due (Recorder.WriteDue).
+func (t *Telemetry) WriteDue() { t.Recorder.WriteDue() }
 
 // Shutdown writes what is pending (records waiting for the key, metrics)
 // and ships what is queued to Firehose, within ctx's deadline; the agent

@@ -74,7 +74,8 @@ func expr(id, expression, label string) []any {
 // Dashboard returns the CloudWatch dashboard body over the agent's metrics
 // in region: traffic and decisions, blocks by attack class and by
 // function, inspection latency p50/p99, signals by class, what the abuse
-// controls (rate limits, flagged sources, bots, login protection) blocked
+// controls (rate limits, flagged sources, bots, login protection, response
+// counters and error ratios: one line per control) blocked
 // and logged, response leaks, dropped records and agent errors.
 //
 // CloudWatch runs one Metrics Insights query per graph, so every query has

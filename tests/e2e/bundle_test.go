@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -63,35 +61,23 @@ func newBundleWorld(t *testing.T) *bundleWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The agent signs its S3 requests with the execution role's
-	// credentials as Lambda hands them over: reserved variables, which
-	// the emulator (like Lambda) refuses in a configuration, or the
-	// container credentials endpoint SnapStart uses, which stands in here.
-	creds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "e2e-bundles" {
-			http.Error(w, `{"code":"Unauthorized"}`, http.StatusUnauthorized)
-			return
-		}
-		json.NewEncoder(w).Encode(map[string]string{
-			"AccessKeyId": "AKIDLAMBDAWAFTEST", "SecretAccessKey": "secret", "Token": "e2e",
-			"Expiration": time.Now().Add(time.Hour).UTC().Format(time.RFC3339),
-		})
-	}))
-	t.Cleanup(creds.Close)
 	return &bundleWorld{
 		srv: srv,
 		pub: &publish.Publisher{Store: store, Signer: signer, Keys: keys, Author: "e2e"},
 		env: map[string]string{
-			"LAMBDAWAF_BUNDLE_SOURCE":            loc.String(),
-			"LAMBDAWAF_BUNDLE_KEYS":              pubKey,
-			"LAMBDAWAF_BUNDLE_POLL":              bundlePoll.String(),
-			"LAMBDAWAF_BUNDLE_ENDPOINT":          srv.Endpoint,
-			"AWS_CONTAINER_CREDENTIALS_FULL_URI": creds.URL + "/credentials",
-			"AWS_CONTAINER_AUTHORIZATION_TOKEN":  "e2e-bundles",
-			"LAMBDAWAF_SAMPLE_ALLOWED":           "1",
+			"LAMBDAWAF_BUNDLE_SOURCE":   loc.String(),
+			"LAMBDAWAF_BUNDLE_KEYS":     pubKey,
+			"LAMBDAWAF_BUNDLE_POLL":     bundlePoll.String(),
+			"LAMBDAWAF_BUNDLE_ENDPOINT": srv.Endpoint,
+			"LAMBDAWAF_SAMPLE_ALLOWED":  "1",
 		},
 	}
 }
+
+// roleCredentials stand in for the execution role's: the agent signs its
+// S3 requests with what Lambda puts in the environment (the local S3
+// server does not check signatures).
+var roleCredentials = emulator.Credentials{AccessKeyID: "AKIDLAMBDAWAFTEST", SecretAccessKey: "secret", SessionToken: "token"}
 
 func (w *bundleWorld) sign(t *testing.T, version, parent, doc string) *bundle.Signed {
 	t.Helper()
@@ -226,7 +212,7 @@ func TestSignedBundlesReachRunningAgents(t *testing.T) {
 		for k, v := range w.env {
 			env[k] = v
 		}
-		fn, lb := startFunction(t, setup{handler: "echo", env: env})
+		fn, lb := startFunction(t, setup{handler: "echo", env: env, cfg: emulator.Config{Credentials: roleCredentials}})
 		fns, logs = append(fns, fn), append(logs, lb)
 	}
 	// Cold start runs the baked configuration and fetches v1 in the
@@ -409,7 +395,7 @@ func TestSignedBundlesUnderManagedInstances(t *testing.T) {
 	if _, err := w.pub.Push(ctx, v1, false); err != nil {
 		t.Fatal(err)
 	}
-	fn, logs := startFunction(t, setup{handler: "echo", env: w.env, cfg: emulator.Config{Concurrency: 2}})
+	fn, logs := startFunction(t, setup{handler: "echo", env: w.env, cfg: emulator.Config{Concurrency: 2, Credentials: roleCredentials}})
 	waitFor(t, 10*time.Second, "the agent runs bundle v1", func() bool {
 		res := invoke(t, fn, getEvent("/orders"), emulator.InvokeOptions{})
 		r := recordOf(logs, res.RequestID)

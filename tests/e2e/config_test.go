@@ -89,7 +89,7 @@ func httpEvent(query, body string) string {
 
 // TestParanoiaFromTheConfigurationFile runs the real agent with and
 // without detection.paranoia: 2. An attack fragment that also occurs in
-// free text (a SQL condition appended to an id) passes the default level
+// free text (a dangling HAVING condition) passes the default level
 // and is blocked at level 2; a structured attack is blocked at both.
 func TestParanoiaFromTheConfigurationFile(t *testing.T) {
 	dir := t.TempDir()
@@ -97,7 +97,7 @@ func TestParanoiaFromTheConfigurationFile(t *testing.T) {
 	if err := os.WriteFile(strict, []byte("version: 1\ndetection:\n  paranoia: 2\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fragment := httpEvent("id=AND%202771%3D1709", `{}`)
+	fragment := httpEvent("q=HAVING%201%3D", `{}`)
 	attack := httpEvent("id=1%27%20OR%20%271%27%3D%271", `{}`)
 	for _, tc := range []struct {
 		name          string

@@ -54,7 +54,7 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 		Observer:          tel.Recorder,
 		StreamingTriggers: cfg.Streaming,
 	}
-	shared := &sharedStates{ctx: ctx, settings: cfg.Settings, key: tel.Key, work: work, log: log}
+	shared := &sharedStates{ctx: ctx, settings: cfg.Settings, key: tel.Key, work: work, log: log, count: tel.Metrics.Count}
 	opts.SharedState = shared.forPolicy
 	// LAMBDAWAF_MODE, when set, wins over the configuration document's
 	// mode; unset, the document decides.
@@ -78,5 +78,5 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	stop := func(ctx context.Context) error {
 		return errors.Join(fw.WaitShadows(ctx), tel.Shutdown(ctx))
 	}
-	return withTestHooks(fw, cfg.getenv, log), stop, tel.WriteDeferred, nil
+	return withTestHooks(fw, cfg.getenv, log), stop, tel.WriteDue, nil
 }

@@ -150,6 +150,8 @@ func runConfigured(ctx context.Context, args []string, cfg config, stdout io.Wri
 	}
 	// Once an invocation is answered: background work (unless a timer
 	// drives it) and the decision records held back from the request path.
+	// Both only signal or start a goroutine: the proxy calls this on the
+	// goroutine that relayed the answer.
 	opts = append(opts, proxy.WithAnswered(func(id string) {
 		if !timerDriven {
 			answers.Answered(id)

@@ -28,6 +28,8 @@ type sharedStates struct {
 	key      *agentkey.Key
 	work     *background.Runner
 	log      zerolog.Logger
+	// count counts a function-level metric (the key cap's evictions).
+	count func(metric string)
 
 	once    sync.Once
 	client  fleet.API
@@ -73,6 +75,7 @@ func (s *sharedStates) forPolicy(p *policy.Policy) policy.SharedState {
 		Key:        s.sharedKey,
 		LocalShare: s.settings.FleetLocalShare,
 		Logger:     s.log,
+		OnEvict:    s.evicted,
 	}))
 	if err != nil {
 		s.log.Error().Err(err).Msg("fleet state unavailable: counting per execution environment")
@@ -87,6 +90,16 @@ func (s *sharedStates) forPolicy(p *policy.Policy) policy.SharedState {
 func (s *sharedStates) sharedKey() ([]byte, bool) {
 	k, source, ok := s.key.Get()
 	return k, ok && source == agentkey.SourceSecret
+}
+
+// evicted counts what the fleet state's key cap did.
+func (s *sharedStates) evicted(evicted, untracked int) {
+	if s.count == nil {
+		return
+	}
+	for range evicted + untracked {
+		s.count(contract.MetricCounterEvictions)
+	}
 }
 
 func (s *sharedStates) sync(ctx context.Context) error {

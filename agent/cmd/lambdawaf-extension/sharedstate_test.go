@@ -31,7 +31,10 @@ func TestSharedStateNeedsTheTableAndTheSharedKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// As Lambda sets them for the function's role.
 			t.Setenv("AWS_REGION", "eu-west-1")
+			t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+			t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 			var logs bytes.Buffer
 			work := background.New(background.Options{})
 			s := &sharedStates{ctx: context.Background(), settings: tt.settings, key: agentkey.Static(bytes.Repeat([]byte("k"), 32)),

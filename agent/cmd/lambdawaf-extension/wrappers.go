@@ -48,8 +48,9 @@ func (d *deferredInspector) shutdown(ctx context.Context) error {
 	return d.stop(ctx)
 }
 
-// afterResponse runs the Inspector's after-response work (writing the
-// decision records it held back), once it is built.
+// afterResponse starts the Inspector's after-response work (writing the
+// decision records it held back, when a batch is due), once it is built.
+// It never blocks: it runs on the goroutine that relayed the answer.
 func (d *deferredInspector) afterResponse() {
 	select {
 	case <-d.ready:

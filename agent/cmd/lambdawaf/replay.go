@@ -27,8 +27,9 @@ import (
 // response watch as the proxy would when the event is let through; at,
 // when given, is when the request arrived (RFC 3339, never earlier than the
 // line before; default: the line before's time). The abuse counters
-// (logins, responses, per-environment rate limits) run in this process's
-// memory, as one execution environment counts without shared state.
+// (logins, responses, error ratios, per-environment rate limits) run in
+// this process's memory, as one execution environment counts without
+// shared state.
 
 // replayLine is one line of a replay.
 type replayLine struct {

@@ -43,6 +43,11 @@ func writeReplay(t *testing.T) string {
 	for i := range 60 {
 		line("GET /files/{name}", fmt.Sprintf("/files/f%d", i), "192.0.2.99", "", 404)
 	}
+	// A route broken by one source's orders, among real users' orders.
+	for i := range 20 {
+		line("POST /orders", "/orders", "192.0.2.50", `{"quantity":-1}`, 500)
+		line("POST /orders", "/orders", fmt.Sprintf("198.51.100.%d", i+1), `{"quantity":1}`, 201)
+	}
 	p := filepath.Join(t.TempDir(), "sequence.jsonl")
 	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -62,7 +67,16 @@ func TestCheckReplayShowsWhenThresholdsFire(t *testing.T) {
 		"block login stuffing count 20/20 in 10m0s",
 		// 50 404s by line 85; the next request of the scanner is refused.
 		"line 86 +8.5s GET /files/{name}: BLOCK 403 Retry-After 600s",
-		"95 requests replayed over 9.4s: 20 blocked, 0 logged, 75 allowed",
+		// The ratio is judged as errors are counted: 11 errors of 21
+		// requests by line 116. The next order records the crossing, and
+		// the source that broke the route is refused from its next order.
+		"line 117 +11.6s POST /orders: LOG",
+		"log error-ratio orders-5xx count 11/10 in 1m0s",
+		"line 118 +11.7s POST /orders: BLOCK 429 Retry-After 599s",
+		"block error-ratio orders-5xx count 11/5 in 1m0s",
+		"135 requests replayed over 13.4s: 29 blocked, 1 logged, 105 allowed",
+		"error-ratio:orders-5xx:log           line 117, +11.6s; applied to 1 request",
+		"error-ratio:orders-5xx:block         line 118, +11.7s; applied to 9 requests",
 		"login:stuffing:block                 line 26, +2.5s; applied to 10 requests",
 		"flagged:responses.scanning:block     line 86, +8.5s; applied to 10 requests",
 	} {
@@ -107,6 +121,7 @@ func TestValidateLocatesAbuseSectionProblems(t *testing.T) {
 		`testdata/badabuse.yaml:5:14: logins.stuffing.sources: sources does not apply to stuffing; it counts users (users: N)`,
 		`testdata/badabuse.yaml:6:40: logins.spraying.action: flag applies to sources`,
 		`testdata/badabuse.yaml:8:39: responses[0].count:`,
+		`testdata/badabuse.yaml:10:13: errorRatios[0].ratio: maximum: got 2, want 1`,
 	} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("validate output lacks %q:\n%s", want, errOut)

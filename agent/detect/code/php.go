@@ -17,7 +17,7 @@ import (
 // expression ${...}, then any subscripts ([...], {...}), then "(". A
 // braced name must be followed directly by the call or a subscript, so
 // that text templates such as "${total} (incl. tax)" stay clean.
-func PHPVarCall(c *codeText) int {
+func PHPVarCall(c *Text) int {
 	s := c.s
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], '$')
@@ -109,12 +109,27 @@ func matchClose(s string, i int, open, close byte) int {
 // concatenation of two or more string literals spelling the name
 // ('sys'.'tem', later called through a constant or variable). It returns
 // the offset and the function's score.
-func PHPDynamicCall(c *codeText) (int, int) {
+func PHPDynamicCall(c *Text) (int, int) {
 	s := c.s
+	openers := 0 // '(' and '[' bytes in a row from i on, while counting down a run
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		if ch != '(' && ch != '[' && ch != '\'' && ch != '"' {
 			continue
+		}
+		if ch == '(' || ch == '[' {
+			if openers == 0 {
+				for k := i; k < len(s) && (s[k] == '(' || s[k] == '['); k++ {
+					openers++
+				}
+			}
+			openers--
+			if openers > maxCodeNesting {
+				// phpCallee would nest past its bound through the
+				// openers that follow and fail: "((((..." costs one
+				// step a byte, not maxCodeNesting.
+				continue
+			}
 		}
 		if ch == '\'' || ch == '"' {
 			// A concatenation of literals: 'sys' . 'tem'.
@@ -163,7 +178,7 @@ func PHPDynamicCall(c *codeText) (int, int) {
 // brackets around a concatenation of words and string literals, with
 // blanks, comments and a leading cast such as (string). It returns the
 // name the concatenation spells and the index after the closing bracket.
-func phpCallee(c *codeText, i, depth int) (string, int, bool) {
+func phpCallee(c *Text, i, depth int) (string, int, bool) {
 	s := c.s
 	if depth > maxCodeNesting {
 		return "", i, false
@@ -213,7 +228,7 @@ func phpCallee(c *codeText, i, depth int) (string, int, bool) {
 // string without escapes, or a parenthesised concatenation) joined by
 // ".", with blanks and comments between. It returns the joined value in
 // lower case, the number of operands and the index after the last one.
-func phpConcat(c *codeText, i, depth int) (string, int, int) {
+func phpConcat(c *Text, i, depth int) (string, int, int) {
 	s := c.s
 	if depth > maxCodeNesting {
 		return "", 0, i
@@ -269,7 +284,7 @@ func phpConcat(c *codeText, i, depth int) (string, int, int) {
 // statementCall reports whether the argument list opening at s[i] ends
 // the statement (";") or the value, or is left open: code, not a
 // parenthesised aside in prose.
-func statementCall(c *codeText, i int) bool {
+func statementCall(c *Text, i int) bool {
 	s := c.s
 	e := c.match(i, '(', ')')
 	if e < 0 {
@@ -322,7 +337,7 @@ func PHPIniLine(s string) int {
 // template language writes it: "$" then blanks then "{" ("$ {$a}",
 // "$ { CONSTANT }"), or "${" opening a string literal ("${'ff'}"). A
 // template placeholder "${name}" is not matched.
-func PHPVariableVariable(c *codeText) int {
+func PHPVariableVariable(c *Text) int {
 	s := c.s
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], '$')
@@ -360,7 +375,7 @@ var phpProbeFuncs = map[string]bool{
 // "name(args)" with blanks or comments before "(" and simple arguments
 // (empty, a name, a $variable, a number or a string): code, where a
 // parameter would hold data.
-func PHPWholeCall(c *codeText) bool {
+func PHPWholeCall(c *Text) bool {
 	s := c.s
 	s = strings.TrimSpace(s)
 	j := 0

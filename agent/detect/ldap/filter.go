@@ -15,8 +15,12 @@ import (
 func Filter(s string) (start, end, score int) {
 	// A whole, balanced filter "(&(objectCategory=computer)(...))" is an
 	// application feature (an LDAP search box), not a fragment breaking
-	// out of one.
+	// out of one, unless it holds a filter whose answer is fixed, which
+	// a search box has no use for.
 	if t := strings.TrimSpace(s); len(t) > 0 && t[0] == '(' && strings.Count(t, "(") == strings.Count(t, ")") && !strings.Contains(t, "*)") && balancedPrefix(t) {
+		if i := constantFilter(t); i >= 0 {
+			return i, i + 16, 7
+		}
 		return -1, 0, 0
 	}
 	for off := 0; off < len(s); {
@@ -66,4 +70,39 @@ func balancedPrefix(s string) bool {
 		}
 	}
 	return d == 0
+}
+
+// constantFilter finds a filter whose answer does not depend on the entry:
+// the absolute true and false filters of RFC 4526, "(&)" and "(|)", and
+// a numeric attribute compared with a number, "(1=0)", which names no
+// attribute a directory holds. It returns the offset or -1.
+func constantFilter(s string) int {
+	for _, p := range [...]string{"(&)", "(|)"} {
+		if i := strings.Index(s, p); i >= 0 {
+			return i
+		}
+	}
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], '(')
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 1
+		j := i + 1
+		for j < len(s) && lex.IsDigit(s[j]) {
+			j++
+		}
+		if j == i+1 || j >= len(s) || s[j] != '=' {
+			continue
+		}
+		k := j + 1
+		for k < len(s) && lex.IsDigit(s[k]) {
+			k++
+		}
+		if k > j+1 && k < len(s) && s[k] == ')' {
+			return i
+		}
+	}
+	return -1
 }

@@ -12,7 +12,11 @@ func TestFilter(t *testing.T) {
 		{"admin*)((|userpassword=*)", true},
 		{"*))%00", true},
 		{"(&(objectcategory=computer)(name=web01))", false}, // a whole filter: a search box
+		{"(&(uid=admin)(!(&(1=0)(userpassword=q))))", true}, // a whole filter, its answer fixed
+		{"(|(uid=admin)(&))", true},
+		{"(&(objectclass=user)(employeenumber=1970))", false},
 		{"smith (born 1970)", false},
+		{"version (2=3) of the table", false},
 		{"f(x)(y) = 2", false},
 	} {
 		if start, _, _ := Filter(c.s); (start >= 0) != c.found {

@@ -1,6 +1,8 @@
 // Package lex holds the byte classes every reading of agent/detect and its
-// family packages (sql, shell, template, nosql, ssi, ...) lexes with, so
-// that "a word byte" or "a blank" means the same thing in every grammar.
+// family packages (shell, traversal, ssrf, code, template, nosql, ssi, ...)
+// lexes with, so that "a word byte" or "a blank" means the same thing in
+// every grammar, and the keyword scanners they search their vocabularies
+// with (ByteSet, WordList, FirstIndex).
 // ASCII only: the values are lower-cased ASCII before any grammar reads
 // them, and multi-byte runes are never word bytes.
 package lex

@@ -1,6 +1,9 @@
 package lex
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // ByteSet records which byte values occur in a text. A keyword can only
 // occur in a text whose ByteSet covers the keyword's, so one pass over the
@@ -24,21 +27,70 @@ func (b *ByteSet) Covers(p *ByteSet) bool {
 	return b[0]&p[0] == p[0] && b[1]&p[1] == p[1] && b[2]&p[2] == p[2] && b[3]&p[3] == p[3]
 }
 
-// WordList is a keyword list with the ByteSet of each word.
+// Missing returns how many bytes of p do not occur in b.
+func (b *ByteSet) Missing(p *ByteSet) int {
+	return bits.OnesCount64(p[0]&^b[0]) + bits.OnesCount64(p[1]&^b[1]) + bits.OnesCount64(p[2]&^b[2]) + bits.OnesCount64(p[3]&^b[3])
+}
+
+// WordList is a keyword list with the ByteSet of each word, and bit masks
+// of the words by their first and second bytes so that a long text is
+// searched for all of them in one pass.
 type WordList struct {
 	words []string
 	sets  []ByteSet
+	pairs *wordPairs // nil for lists too long for one pass
 }
 
+// wordPairs holds, for each byte value, the words (one bit each, in list
+// order) whose first byte it is, and those whose second byte it is or that
+// have no second byte; a word can start at i only if its bit is in
+// first[s[i]] & second[s[i+1]].
+type wordPairs struct {
+	first, second [256]uint64
+	short         uint64 // the one-byte words: all a text's last byte can start
+}
+
+// onePassMin is the text length from which Index searches all the words in
+// one pass; shorter texts are cheaper to search word by word.
+const onePassMin = 256
+
+// NewWordList builds a list; the order of words is the order Index
+// prefers them in.
 func NewWordList(words ...string) WordList {
-	return WordList{words: words, sets: BytesOfAll(words)}
+	l := WordList{words: words, sets: BytesOfAll(words)}
+	if len(words) <= 64 { // one bit per word in Index's one pass
+		p := new(wordPairs)
+		for k, w := range words {
+			bit := uint64(1) << k
+			p.first[w[0]] |= bit
+			if len(w) > 1 {
+				p.second[w[1]] |= bit
+				continue
+			}
+			p.short |= bit
+			for c := range p.second {
+				p.second[c] |= bit
+			}
+		}
+		l.pairs = p
+	}
+	return l
 }
 
 // Index returns the first word of the list, in list order, whose first
 // occurrence in s ok accepts (nil accepts any), and that occurrence; i is
 // -1 when there is none. Only words whose bytes all occur in have (the
-// ByteSet of s) are searched for.
+// ByteSet of s) are searched for. A long text is read once for all the
+// words, not once per word: what a hostile 1 MiB value costs.
 func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool) (w string, i int) {
+	if len(s) < onePassMin || l.pairs == nil {
+		return l.indexEach(s, have, ok)
+	}
+	return l.indexOnePass(s, have, ok)
+}
+
+// indexEach is Index by one strings.Index per word.
+func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
 	for k, w := range l.words {
 		if !have.Covers(&l.sets[k]) {
 			continue
@@ -48,6 +100,52 @@ func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool)
 		}
 	}
 	return "", -1
+}
+
+// indexOnePass is Index in one pass over s. Reading left to right, the
+// first time a word is seen is its first occurrence, so ok is asked about
+// it then and the word is not looked for again; once a word is accepted
+// only the words before it in the list can still change the answer, and
+// the pass ends when no word is left to look for.
+func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
+	var live uint64 // the words still looked for
+	for k := range l.words {
+		if have.Covers(&l.sets[k]) {
+			live |= 1 << k
+		}
+	}
+	p := l.pairs
+	best, at := -1, -1
+	for i := 0; i < len(s) && live != 0; i++ {
+		cand := p.first[s[i]] & live
+		if cand == 0 {
+			continue
+		}
+		if i+1 < len(s) {
+			cand &= p.second[s[i+1]]
+		} else {
+			cand &= p.short
+		}
+		for cand != 0 {
+			k := bits.TrailingZeros64(cand)
+			bit := uint64(1) << k
+			cand &^= bit
+			w := l.words[k]
+			if !strings.HasPrefix(s[i:], w) {
+				continue
+			}
+			live &^= bit
+			if ok == nil || ok(i, w) {
+				best, at = k, i
+				live &= bit - 1 // only earlier words can come before it
+				cand &= bit - 1
+			}
+		}
+	}
+	if best < 0 {
+		return "", -1
+	}
+	return l.words[best], at
 }
 
 // ProperPrefix reports whether a word of the list whose bytes all occur in
@@ -78,7 +176,8 @@ func BytesOfAll(words []string) []ByteSet {
 // words and get little from a ByteSet.
 type FirstIndex struct {
 	words []string
-	by    [256][]wordCandidate // ascending word index
+	by    [256][]wordCandidate   // ascending word index
+	pairs [256 * 256 / 64]uint64 // a bit for the first two bytes of each word
 }
 
 type wordCandidate struct {
@@ -91,6 +190,7 @@ func NewFirstIndex(words []string) *FirstIndex {
 	x := &FirstIndex{words: words}
 	for k, w := range words {
 		x.by[w[0]] = append(x.by[w[0]], wordCandidate{k: uint16(k), second: w[1]})
+		x.pairs[uint16(w[0])<<2|uint16(w[1])>>6] |= 1 << (w[1] & 63)
 	}
 	return x
 }
@@ -103,6 +203,9 @@ func NewFirstIndex(words []string) *FirstIndex {
 func (x *FirstIndex) Find(s string, ok func(s string, i int, w string) bool) (k, at int) {
 	best, at := len(x.words), -1
 	for i := 0; i+1 < len(s); i++ {
+		if x.pairs[uint16(s[i])<<2|uint16(s[i+1])>>6]&(1<<(s[i+1]&63)) == 0 {
+			continue // no word starts with these two bytes
+		}
 		for _, c := range x.by[s[i]] {
 			if int(c.k) >= best {
 				break // ascending: the rest come later in the list

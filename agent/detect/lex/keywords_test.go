@@ -1,6 +1,10 @@
 package lex
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
 
 // TestBytesOf checks the byte set against a plain membership test for
 // ASCII, high and edge bytes.
@@ -21,6 +25,72 @@ func TestBytesOf(t *testing.T) {
 		w := BytesOf("passwd")
 		if got, want := b.Covers(&w), s == "etc/passwd"; got != want {
 			t.Errorf("BytesOf(%q).Covers(passwd) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// indexByWord is WordList.Index as it was before the one-pass search: one
+// strings.Index per word, in list order. The oracle for TestWordListIndexAgrees.
+func indexByWord(words []string, s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
+	for _, w := range words {
+		set := BytesOf(w)
+		if !have.Covers(&set) {
+			continue
+		}
+		if i := strings.Index(s, w); i >= 0 && (ok == nil || ok(i, w)) {
+			return w, i
+		}
+	}
+	return "", -1
+}
+
+// TestWordListIndexAgrees checks the one-pass search against the oracle on
+// random texts over a small alphabet (so that words overlap, share
+// prefixes and repeat), with acceptance rules that reject some first
+// occurrences, and with byte sets that rule words out.
+func TestWordListIndexAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 13))
+	const alphabet = "abc./_ x"
+	pick := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	accept := []func(s string) func(int, string) bool{
+		func(string) func(int, string) bool { return nil },
+		func(s string) func(int, string) bool {
+			return func(i int, _ string) bool { return i == 0 || !IsWord(s[i-1]) }
+		},
+		func(string) func(int, string) bool { return func(i int, w string) bool { return (i+len(w))%3 != 0 } },
+		func(s string) func(int, string) bool {
+			last := strings.LastIndexByte(s, '.')
+			return func(i int, _ string) bool { return i < last }
+		},
+	}
+	for range 400 {
+		words := make([]string, 1+r.IntN(12))
+		for k := range words {
+			words[k] = pick(1 + r.IntN(4))
+		}
+		l := NewWordList(words...)
+		for range 8 {
+			s := pick(r.IntN(3 * onePassMin))
+			have := BytesOf(s)
+			if r.IntN(4) == 0 {
+				have = BytesOf(pick(4)) // a set that rules words out
+			}
+			for _, a := range accept {
+				gw, gi := l.indexOnePass(s, &have, a(s))
+				ww, wi := indexByWord(words, s, &have, a(s))
+				if gw != ww || gi != wi {
+					t.Fatalf("words %q in %q: one pass %q at %d, by word %q at %d", words, s, gw, gi, ww, wi)
+				}
+				if gw, gi = l.Index(s, &have, a(s)); gw != ww || gi != wi {
+					t.Fatalf("words %q in %q: Index %q at %d, by word %q at %d", words, s, gw, gi, ww, wi)
+				}
+			}
 		}
 	}
 }

@@ -96,3 +96,42 @@ func ShellCall(s string) int {
 	}
 	return -1
 }
+
+// ReturnConstant finds a JavaScript statement that returns a constant
+// boolean right after a semicolon, ";return true", ";return(true)":
+// injected into a $where function it fixes the function's answer for
+// every document. C, which man pages and READMEs quote, returns integers
+// ("; return 1;"), and those are not read. It returns the offset of the
+// semicolon or -1.
+func ReturnConstant(s string) int {
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], ';')
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 1
+		r := lex.SkipSpace(s, i+1)
+		if !strings.HasPrefix(s[r:], "return") {
+			continue
+		}
+		r += len("return")
+		if r < len(s) && s[r] != ' ' && s[r] != '(' {
+			continue // returned, returnValue
+		}
+		for r < len(s) && (s[r] == ' ' || s[r] == '(') {
+			r++
+		}
+		for _, c := range [...]string{"true", "!0"} {
+			if !strings.HasPrefix(s[r:], c) {
+				continue
+			}
+			// the statement ends there: a sentence goes on ("; return 1
+			// if the call fails")
+			if e := lex.SkipSpace(s, r+len(c)); e == len(s) || strings.IndexByte(";)}'\"", s[e]) >= 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}

@@ -49,3 +49,23 @@ func TestShellCall(t *testing.T) {
 		}
 	}
 }
+
+func TestReturnConstant(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want int
+	}{
+		{"0;return true", 1},
+		{`";return(true);var xyz='a`, 1},
+		{"';return !0;'", 1},
+		{"x = f(); return 1;", -1},
+		{"x;returned true", -1},
+		{"a; return value", -1},
+		{"on error; return 1 if the call fails", -1},
+		{"no semicolon return true", -1},
+	} {
+		if got := ReturnConstant(c.s); got != c.want {
+			t.Errorf("ReturnConstant(%q) = %d, want %d", c.s, got, c.want)
+		}
+	}
+}

@@ -1,6 +1,13 @@
+// Package shell reads a value as a command line of the shells a handler
+// may pass it to (POSIX sh and bash, Windows cmd and PowerShell, the
+// SQLite shell): command words and what follows them, separators,
+// substitutions, expansions, globs, quoting and escaping that hide a
+// command name, and the look-alikes (prose, transcripts, scripts) that are
+// not an injection. Package detect turns what it finds into signals.
 package shell
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
@@ -163,8 +170,11 @@ func CommandWordAt(s string, i int) (word string, start, end int) {
 	for j < len(s) && (lex.IsWord(s[j]) || s[j] == '/' || s[j] == '.' || s[j] == '-' || s[j] == ':' && j == i+1) {
 		j++
 	}
+	if j == i {
+		return "", start, j // no word: nothing below applies to ""
+	}
 	w := s[i:j]
-	if k := strings.LastIndexAny(w, "/\\"); k >= 0 {
+	if k := max(strings.LastIndexByte(w, '/'), strings.LastIndexByte(w, '\\')); k >= 0 {
 		w = w[k+1:]
 	}
 	w = strings.TrimSuffix(w, ".exe")
@@ -299,46 +309,72 @@ func Expansion(s string) int {
 	return -1
 }
 
-// globWordBreaks end a shell word for globbing: blanks, operators,
-// quotes, expansions and brace-expansion commas.
-const globWordBreaks = " \t\r\n;|&`()<>'\"{}$=,"
-
-// maxGlobWord bounds the words searched for globbed file names; a path
-// is far shorter.
-const maxGlobWord = 256
-
 // shellPhrases are invocations that mean a shell or interpreter is being
 // driven, wherever they appear.
 var shellPhrases = [...]string{"/dev/tcp/", "/dev/udp/", "bash -i", "sh -i", "nc -e", "ncat -e", "nc -c", "mkfifo /tmp", "cmd /c", "cmd.exe /c", "cmd /k", "cmd.exe /k", "powershell -", "powershell.exe", "pwsh -", "invoke-expression", "invoke-webrequest", "iex(", "iex (", "downloadstring(", "downloadfile(", "start-process", "new-object net.webclient", "certutil -urlcache", "certutil.exe -urlcache", "bitsadmin /transfer", "wmic process", "net user ", "net localgroup", "/bin/sh -c", "/bin/bash -c", "sh -c ", "bash -c ", "python -c", "python3 -c", "perl -e", "ruby -e", "php -r", "xterm -display", "socat exec", "busybox nc", "busybox sh"}
 
-// shellPhraseBytes holds the byte set of each of shellPhrases.
-var shellPhraseBytes = lex.BytesOfAll(shellPhrases[:])
+// shellPhraseList searches shellPhrases.
+var shellPhraseList = lex.NewWordList(shellPhrases[:]...)
 
 // Phrase returns the index in s of the first shell phrase (in list order)
-// that starts a word, or -1; have is the byte set of s, or nil to build it
-// here.
+// whose first occurrence starts a word, or -1; have is the byte set of s,
+// or nil to build it here.
 func Phrase(s string, have *lex.ByteSet) int {
 	if have == nil {
 		set := lex.BytesOf(s)
 		have = &set
 	}
-	for k, w := range shellPhrases {
-		if !have.Covers(&shellPhraseBytes[k]) {
-			continue
-		}
-		if i := strings.Index(s, w); i >= 0 && (i == 0 || !lex.IsWord(s[i-1])) {
-			return i
-		}
-	}
-	return -1
+	_, i := shellPhraseList.Index(s, have, func(i int, _ string) bool { return i == 0 || !lex.IsWord(s[i-1]) })
+	return i
+}
+
+// expansionWords are expansions only a shell reads: arithmetic, indirect
+// and length expansion, $IFS, reading a file, a here-string.
+var expansionWords = lex.NewWordList("$((", "$[", "${!", "${#", "${ifs", "$(<", "<<<")
+
+// ExpansionSyntax returns the index of the first expansion word (in list
+// order) at its first occurrence in s, "$[" only when a "]" follows it, or
+// -1; have is the byte set of s.
+func ExpansionSyntax(s string, have *lex.ByteSet) int {
+	_, i := expansionWords.Index(s, have, func(i int, w string) bool { return w != "$[" || strings.IndexByte(s[i:], ']') > 0 })
+	return i
 }
 
 // Command reports whether w is a command word, and whether it is a strong
 // one (a tool name that is not also an English word).
 func Command(w string) (strong, known bool) {
+	if w == "" {
+		return false, false
+	}
+	if len(w) >= 2 && commandPairs[uint16(w[0])<<2|uint16(w[1])>>6]&(1<<(w[1]&63)) == 0 {
+		return false, false // no command starts with these two bytes
+	}
 	strong, known = strongCommands[w]
 	return strong, known
 }
+
+// Commands yields every command word and whether it is a strong one.
+func Commands() iter.Seq2[string, bool] {
+	return func(yield func(string, bool) bool) {
+		for w, strong := range strongCommands {
+			if !yield(w, strong) {
+				return
+			}
+		}
+	}
+}
+
+// commandPairs has a bit for the first two bytes of every command word:
+// most words of a long hostile value are no command, and the table says
+// so without hashing them.
+var commandPairs = func() (t [256 * 4]uint64) {
+	for w := range strongCommands {
+		if len(w) >= 2 {
+			t[uint16(w[0])<<2|uint16(w[1])>>6] |= 1 << (w[1] & 63)
+		}
+	}
+	return t
+}()
 
 // SegmentLooksShell reports whether the arguments after a command word, up
 // to the next separator, include a redirect, a variable or a path, as in

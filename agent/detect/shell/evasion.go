@@ -207,7 +207,7 @@ func VarCommand(s string, buf []byte) (int, []byte) {
 	var vars [16]assign
 	nv := 0
 	for i := 0; i < len(s) && nv < len(vars); i++ {
-		if i > 0 && !cmdSeparator(s[i-1]) && s[i-1] != '=' {
+		if i > 0 && !Separator(s[i-1]) && s[i-1] != '=' {
 			continue
 		}
 		j := i
@@ -236,7 +236,7 @@ func VarCommand(s string, buf []byte) (int, []byte) {
 			val = "x" // a command's output: any word
 		default:
 			e := k
-			for e < len(s) && !cmdSeparator(s[e]) && !lex.IsSpace(s[e]) {
+			for e < len(s) && !Separator(s[e]) && !lex.IsSpace(s[e]) {
 				e++
 			}
 			val = s[k:e]
@@ -259,14 +259,14 @@ func VarCommand(s string, buf []byte) (int, []byte) {
 		return "", false
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] != '$' || i > 0 && !cmdSeparator(s[i-1]) && !(i > 1 && lex.IsSpace(s[i-1]) && cmdSeparator(s[i-2])) {
+		if s[i] != '$' || i > 0 && !Separator(s[i-1]) && !(i > 1 && lex.IsSpace(s[i-1]) && Separator(s[i-2])) {
 			continue
 		}
 		// expand the word at i: $name, ${name}, literal bytes
 		buf = buf[:0]
 		expanded := false
 		k := i
-		for k < len(s) && !lex.IsSpace(s[k]) && !cmdSeparator(s[k]) && len(buf) < 128 {
+		for k < len(s) && !lex.IsSpace(s[k]) && !Separator(s[k]) && len(buf) < 128 {
 			if s[k] != '$' {
 				buf = append(buf, s[k])
 				k++
@@ -311,8 +311,8 @@ func VarCommand(s string, buf []byte) (int, []byte) {
 	return -1, buf
 }
 
-// cmdSeparator reports a byte after which a new shell command starts.
-func cmdSeparator(c byte) bool {
+// Separator reports whether c is a byte after which a new shell command starts.
+func Separator(c byte) bool {
 	return c == ';' || c == '&' || c == '|' || c == '\n' || c == '`' || c == '('
 }
 
@@ -332,7 +332,7 @@ func SelfCallingFunction(s string) int {
 		for b > 0 && (lex.IsWord(s[b-1]) || s[b-1] == ':' || s[b-1] == '.') {
 			b--
 		}
-		if b == i || b > 0 && !lex.IsSpace(s[b-1]) && !cmdSeparator(s[b-1]) {
+		if b == i || b > 0 && !lex.IsSpace(s[b-1]) && !Separator(s[b-1]) {
 			continue
 		}
 		name := s[b:i]
@@ -478,7 +478,7 @@ func LowerStart(s string) bool {
 		if lex.IsAlpha(c) {
 			return c >= 'a'
 		}
-		if !lex.IsSpace(c) && !cmdSeparator(c) && c != '/' {
+		if !lex.IsSpace(c) && !Separator(c) && c != '/' {
 			return false
 		}
 	}
@@ -505,6 +505,7 @@ func Prefixed(s string, strong bool) bool {
 	return ok && WordEnds(t, we) && name != t[:p] && (isStrong || !strong)
 }
 
+// LastPathElem returns the last element of the slash-separated path w.
 func LastPathElem(w string) string { return w[strings.LastIndexByte(w, '/')+1:] }
 
 // scriptArg reports a first argument naming a script file: "x.sh".

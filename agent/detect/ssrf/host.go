@@ -1,3 +1,8 @@
+// Package ssrf reads the hosts and schemes of URLs the way resolvers and
+// lenient URL parsers do: IP literals in every form a resolver accepts,
+// cloud metadata and internal addresses, wildcard DNS names that embed an
+// IP, Unicode look-alikes a resolver folds, and authorities that parsers
+// split differently. Package detect turns what it finds into signals.
 package ssrf
 
 import (
@@ -12,9 +17,9 @@ import (
 type HostKind uint8
 
 const (
-	Public HostKind = iota
-	Internal
-	Metadata
+	Public   HostKind = iota // any other host
+	Internal                 // loopback, private and link-local addresses and names
+	Metadata                 // cloud instance metadata services
 )
 
 var metadataAddrs = [...]netip.Addr{
@@ -123,7 +128,10 @@ func ParseIPish(host string) (ip netip.Addr, obfuscated, ok bool) {
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), obfuscated, true
 }
 
-func ClassifyAddr(a netip.Addr) HostKind {
+// classifyAddr classifies an IP address: a metadata address, an internal
+// (loopback, private, link-local, unspecified, 0.0.0.0/8, 100.64.0.0/10)
+// one, or a public one.
+func classifyAddr(a netip.Addr) HostKind {
 	for _, m := range metadataAddrs {
 		if a == m {
 			return Metadata
@@ -142,19 +150,19 @@ func EmbeddedIP(name string) HostKind {
 	labels := strings.Split(name, ".")
 	if len(labels) >= 4 {
 		if a, _, ok := ParseIPish(strings.Join(labels[len(labels)-4:], ".")); ok {
-			return ClassifyAddr(a)
+			return classifyAddr(a)
 		}
 	}
 	for _, l := range labels {
 		if strings.Count(l, "-") >= 3 {
 			parts := strings.Split(l, "-")
 			if a, _, ok := ParseIPish(strings.Join(parts[len(parts)-4:], ".")); ok {
-				return ClassifyAddr(a)
+				return classifyAddr(a)
 			}
 		}
 		if len(l) == 8 {
 			if v, err := strconv.ParseUint(l, 16, 32); err == nil {
-				return ClassifyAddr(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}))
+				return classifyAddr(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}))
 			}
 		}
 	}
@@ -238,7 +246,7 @@ func PathUserinfoHost(rest string) string {
 // ClassifyHost classifies a lower-cased host name or IP literal.
 func ClassifyHost(host string) (k HostKind, isIP, obfuscated bool) {
 	if a, obf, ok := ParseIPish(host); ok {
-		return ClassifyAddr(a), true, obf
+		return classifyAddr(a), true, obf
 	}
 	h := strings.TrimSuffix(host, ".")
 	for _, m := range metadataNames {

@@ -3,8 +3,10 @@
 // Smarty) for what printing a variable never needs: introspection, class
 // loading, calls that reach the operating system, calls on literals,
 // chained calls, filters handed a callable, arithmetic on literals, and
-// the polyglot probes that open several languages at once. It reads
-// lower-cased text; the engine in agent/detect finds the delimiters.
+// the polyglot probes that open several languages at once; statement
+// tags by the expression they evaluate, and values that are wholly
+// template source (statement.go). It reads lower-cased text; the engine
+// in agent/detect finds the delimiters.
 package template
 
 import (
@@ -23,9 +25,21 @@ func Evidence(e string) int {
 	if len(e) == 0 {
 		return 0
 	}
-	for _, w := range [...]string{"__class__", "__globals__", "__builtins__", "__subclasses__", "__mro__", "__init__", "__import__", "__base__", "__getattribute__", "_self.env", "registerundefinedfiltercallback", "getfilter(", ".getclass(", "class.forname", "forname(", "getruntime", "t(java.", "java.lang", "freemarker.template", "?new(", ".exec(", "popen", "subprocess", "os.system", "lipsum.", "cycler.", "joiner.", "namespace.", "|attr(", "request.application", "config.items", "self._", "request['application']", "constructor.constructor", "process.mainmodule", "getbean(", "#this", "objectconstructor", "new java.", "runtime.", "processbuilder", "system.diagnostics", "new()", "%{(", "#_memberaccess", "invoke(", "getmethod(", "newinstance(", "system.shell(", "system.cmd(", ":os.cmd(", "file.open(", "file.read(", "dir.entries(", "io.popen", "import os"} {
+	for _, w := range [...]string{"__class__", "__globals__", "__builtins__", "__subclasses__", "__mro__", "__init__", "__import__", "__base__", "__getattribute__", "_self.env", "registerundefinedfiltercallback", "getfilter(", ".getclass(", "class.forname", "forname(", "getruntime", "t(java.", "java.lang", "freemarker.template", "?new(", ".exec(", "popen", "subprocess", "os.system", "lipsum.", "cycler.", "joiner.", "namespace.", "|attr(", "request.application", "config.items", "self._", "request['application']", "constructor.constructor", "process.mainmodule", "getbean(", "#this", "objectconstructor", "new java.", "runtime.", "processbuilder", "system.diagnostics", "new()", "%{(", "#_memberaccess", "invoke(", "getmethod(", "newinstance(", "system.shell(", "system.cmd(", ":os.cmd(", "file.open(", "dir.entries(", "io.popen", "import os", ".constructor(", "file.read"} {
 		if strings.Contains(e, w) {
 			return 9
+		}
+	}
+	if dunder(e) || strings.Contains(e, `\x5f`) || strings.Contains(e, `\u005f`) {
+		// a Python special attribute ("x.__dict__") or an underscore
+		// spelt in hex to slip one past a filter
+		return 9
+	}
+	for _, w := range [...]string{"?api", "?eval", "?interpret", "''.", `"".`, "[].", "{}."} {
+		// Freemarker's built-ins that reach Java or evaluate a string;
+		// a member of an empty literal probes the language
+		if strings.Contains(e, w) {
+			return 8
 		}
 	}
 	// arithmetic between literals: 7*7, 7 * '7', 1337-1; '-' and '/' only
@@ -60,7 +74,8 @@ func Evidence(e string) int {
 	if sc := Calls(e); sc > 0 {
 		return sc
 	}
-	for _, w := range [...]string{"config", "self", "request", "settings", "range(", "dump(", "include(", "source(", "app.", "_context", "env.", "getenv", "system(", "exec", "eval("} {
+	// JSP EL's implicit objects are the engine's own as config is Flask's
+	for _, w := range [...]string{"config", "self", "_self", "applicationscope", "sessionscope", "requestscope", "pagecontext", "initparam", "request", "settings", "range(", "dump(", "include(", "source(", "app.", "_context", "env.", "getenv", "system(", "exec", "eval("} {
 		if strings.HasPrefix(strings.TrimSpace(e), w) {
 			return 6
 		}
@@ -78,7 +93,8 @@ func Evidence(e string) int {
 //   - calls chained on a call's result, which walk the object graph:
 //     ${pagecontext.request.getsession().setattribute("admin",true)},
 //     ${class.getclassloader()};
-//   - a filter computing on literals, Django's {{364|add:733}}.
+//   - a filter computing on literals, Django's {{364|add:733}};
+//   - an object constructed, ${new File("/etc/passwd").text}.
 //
 // A template that prints data calls helpers on variables, not on these.
 func Calls(e string) int {
@@ -118,6 +134,17 @@ func Calls(e string) int {
 			return 8 // class.getclassloader()
 		}
 	}
+	if i := strings.Index(e, "new "); i >= 0 && (i == 0 || !lex.IsWord(e[i-1])) {
+		// an object constructed, ${new File("/etc/passwd").text}: a
+		// template that prints data has its objects handed to it
+		j := i + len("new ")
+		for j < len(e) && (lex.IsWord(e[j]) || e[j] == '.') {
+			j++
+		}
+		if j > i+len("new ") && j < len(e) && e[j] == '(' {
+			return 8
+		}
+	}
 	if i := strings.Index(e, "|add:"); i > 0 && lex.IsDigit(e[i-1]) && i+5 < len(e) && lex.IsDigit(e[i+5]) {
 		return 8
 	}
@@ -154,4 +181,29 @@ func Polyglot(s string) int {
 		}
 	}
 	return -1
+}
+
+// dunder reports whether e names a Python special attribute, "__" then a
+// name then "__" ("__dict__", "__self__"): printing data never walks to
+// one.
+func dunder(e string) bool {
+	for i := 0; i+6 <= len(e); {
+		k := strings.Index(e[i:], "__")
+		if k < 0 {
+			return false
+		}
+		k += i
+		j := k + 2
+		for j < len(e) && lex.IsAlnum(e[j]) {
+			j++
+		}
+		if j-k-2 >= 2 && strings.HasPrefix(e[j:], "__") {
+			return true
+		}
+		i = j
+		if j == k+2 {
+			i = k + 2
+		}
+	}
+	return false
 }

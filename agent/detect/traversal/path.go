@@ -19,6 +19,16 @@ import (
 // through nul). Repeated slashes collapse.
 func Normalize(dst []byte, s string) (out []byte, nul bool) {
 	for i := 0; i < len(s); i++ {
+		if pathPlain[s[i]] {
+			// a run of bytes copied as they are, in one append
+			j := i + 1
+			for j < len(s) && pathPlain[s[j]] {
+				j++
+			}
+			dst = append(dst, s[i:j]...)
+			i = j - 1
+			continue
+		}
 		c := s[i]
 		switch {
 		case c == '%' && i+5 < len(s) && s[i+3] == '%' && (s[i+1] == 'c' || s[i+1] == 'C') && (s[i+2] == '0' || s[i+2] == '1'):
@@ -116,6 +126,23 @@ func Normalize(dst []byte, s string) (out []byte, nul bool) {
 	}
 	return dst, nul
 }
+
+// pathPlain marks the bytes Normalize copies unchanged whatever surrounds
+// them: not an escape's first byte, not the lead byte of an overlong or
+// look-alike dot or slash, not NUL, a backslash, a slash (runs collapse)
+// or an upper-case letter.
+var pathPlain = func() (t [256]bool) {
+	for c := range t {
+		t[c] = true
+	}
+	for _, c := range []byte{'%', '0', 0xc0, 0xc1, 0xe0, 0xef, 0xe2, 0, '\\', '/'} {
+		t[c] = false
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = false
+	}
+	return t
+}()
 
 // sensitiveFiles are files whose names in a parameter mean local file
 // inclusion, matched on segment boundaries of the normalised path.

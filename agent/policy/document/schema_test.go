@@ -36,6 +36,8 @@ func TestSchemaMatchesTypes(t *testing.T) {
 		{reflect.TypeOf(BodySpec{}), "/properties/routes/items/properties/body"},
 		{reflect.TypeOf(OpenAPISpec{}), "/properties/openapi"},
 		{reflect.TypeOf(RateLimitSpec{}), "/properties/rateLimits/items"},
+		{reflect.TypeOf(ResponseCounterSpec{}), "/properties/responses/items"},
+		{reflect.TypeOf(ErrorRatioSpec{}), "/properties/errorRatios/items"},
 	}
 	for _, p := range pairs {
 		node := any(schema)

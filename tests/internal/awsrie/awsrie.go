@@ -348,6 +348,85 @@ func (e *Emulator) RSS(path string) (int64, error) {
 	}
 }
 
+// Usage is what a process has used so far: CPU time (user and system,
+// every thread), context switches (voluntary and not, every thread) and
+// the system calls that read and write (/proc/PID/io's syscr and syscw).
+// The kernel counts CPU time in clock ticks (10 ms at USER_HZ 100): read
+// it around enough work that a tick does not matter. Context switches
+// and system calls are counts, which a loaded machine changes far less
+// than it changes times.
+type Usage struct {
+	CPU           time.Duration
+	Switches      int64
+	Reads, Writes int64
+}
+
+// Sub returns u − v.
+func (u Usage) Sub(v Usage) Usage {
+	return Usage{CPU: u.CPU - v.CPU, Switches: u.Switches - v.Switches, Reads: u.Reads - v.Reads, Writes: u.Writes - v.Writes}
+}
+
+// Usage returns what the emulator's descendant process whose argv[0] is
+// path has used so far.
+func (e *Emulator) Usage(path string) (Usage, error) {
+	pid, err := e.PID(path)
+	if err != nil {
+		return Usage{}, err
+	}
+	var u Usage
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return Usage{}, err
+	}
+	// The command name (field 2) may hold spaces; count fields after it.
+	_, rest, ok := strings.Cut(string(stat), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return Usage{}, fmt.Errorf("parse /proc/%d/stat: %d fields", pid, len(f))
+	}
+	var ticks int64
+	for _, v := range f[11:13] { // utime, stime (fields 14 and 15)
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return Usage{}, fmt.Errorf("parse /proc/%d/stat: %w", pid, err)
+		}
+		ticks += n
+	}
+	u.CPU = time.Duration(ticks) * (time.Second / userHZ)
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return Usage{}, err
+	}
+	for _, t := range tasks {
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/status", pid, t.Name()))
+		if err != nil {
+			continue // the thread exited meanwhile
+		}
+		u.Switches += procField(string(status), "voluntary_ctxt_switches:") + procField(string(status), "nonvoluntary_ctxt_switches:")
+	}
+	io, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return Usage{}, err
+	}
+	u.Reads, u.Writes = procField(string(io), "syscr:"), procField(string(io), "syscw:")
+	return u, nil
+}
+
+// procField reads the number after name at the start of a line of a
+// /proc file, 0 if there is none.
+func procField(text, name string) int64 {
+	for _, line := range strings.Split(text, "\n") {
+		if rest, ok := strings.CutPrefix(line, name); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// userHZ is the unit of the CPU times in /proc/PID/stat on Linux.
+const userHZ = 100
+
 // PID returns the process id of the emulator's descendant whose argv[0]
 // is path (as the emulator sees it).
 func (e *Emulator) PID(path string) (int, error) {

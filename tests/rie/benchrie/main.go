@@ -36,6 +36,7 @@ type options struct {
 	mixedMI        int
 	skipMixed      bool
 	only           string
+	agentEnv       string
 }
 
 func main() {
@@ -50,6 +51,7 @@ func main() {
 	flag.IntVar(&o.mixedMI, "mixed-mi", 10000, "long mixed-traffic check under Managed Instances (16 and 64 in flight): invocations each")
 	flag.BoolVar(&o.skipMixed, "skip-mixed", false, "skip the long mixed-traffic check")
 	flag.StringVar(&o.only, "only", "", "comma list of setups to measure (direct is always measured)")
+	flag.StringVar(&o.agentEnv, "agent-env", "", "comma list of NAME=value added to lambdawaf's environment (off, log, block), to try runtime settings such as GOMAXPROCS=1 or GOGC=200")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-rie:", err)
@@ -63,6 +65,8 @@ type sample struct {
 	init          time.Duration
 	cold          time.Duration // the first invocation, init included
 	rss           int64
+	use           awsrie.Usage // the extension's, per measured invocation (times n)
+	n             int
 }
 
 type sizeSpec struct {
@@ -82,6 +86,12 @@ func run(ctx context.Context, o options) error {
 	}
 	defer f.Close()
 
+	if o.agentEnv != "" {
+		for _, s := range []*rie.Setup{&f.Off, &f.Log, &f.Block} {
+			s.Env = append(slices.Clone(s.Env), strings.Split(o.agentEnv, ",")...)
+		}
+		fmt.Printf("lambdawaf's environment adds %s\n", o.agentEnv)
+	}
 	setups := f.Setups()
 	if o.only != "" {
 		setups = slices.DeleteFunc(setups, func(s rie.Setup) bool {
@@ -150,7 +160,13 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 		payload := rie.Event{Nonce: "bench", Size: sz.size}.JSON()
 		lat := make([]time.Duration, 0, sz.n)
 		var cold time.Duration
+		var use0 awsrie.Usage
 		for j := range sz.n + 20 {
+			if j == 20 && s.Process != "" {
+				if use0, err = fn.Usage(s.Process); err != nil {
+					return nil, fmt.Errorf("%s: %w", s.Name, err)
+				}
+			}
 			t := time.Now()
 			r, err := fn.Invoke(ctx, payload)
 			d := time.Since(t)
@@ -169,6 +185,13 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 		}
 		slices.Sort(lat)
 		smp := sample{p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99)}
+		if s.Process != "" && sz.n > 0 {
+			use1, err := fn.Usage(s.Process)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", s.Name, err)
+			}
+			smp.use, smp.n = use1.Sub(use0), sz.n
+		}
 		if i == 0 {
 			smp.cold = cold
 			if inits := fn.InitDurations(); len(inits) > 0 {
@@ -229,20 +252,32 @@ func deltaMs(d time.Duration) string {
 
 func printLatency(setups []rie.Setup, sizes []sizeSpec, fig map[string]map[string][]sample, runs int) {
 	fmt.Printf("\n### Invoke latency, init and RSS on aws-lambda-rie (medians of %d runs)\n\n", runs)
-	fmt.Println("| setup | event | p50 | p90 | p99 | p50 − direct | p50 − bare proxy | p99 − direct | init | init − bare proxy | first invocation (init included) | RSS |")
-	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| setup | event | p50 | p90 | p99 | p50 − direct | p50 − bare proxy | p99 − direct | init | init − bare proxy | first invocation (init included) | RSS | extension per invocation: CPU, context switches, read and write system calls |")
+	fmt.Println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	p50 := func(s sample) time.Duration { return s.p50 }
 	p90 := func(s sample) time.Duration { return s.p90 }
 	p99 := func(s sample) time.Duration { return s.p99 }
 	initOf := func(s sample) time.Duration { return s.init }
 	coldOf := func(s sample) time.Duration { return s.cold }
+	cpuOf := func(s sample) time.Duration { return s.use.CPU / time.Duration(max(s.n, 1)) }
+	per := func(ss []sample, get func(awsrie.Usage) int64) string {
+		vs := make([]float64, len(ss))
+		for i, s := range ss {
+			vs[i] = float64(get(s.use)) / float64(max(s.n, 1))
+		}
+		return fmt.Sprintf("%.1f", median(vs))
+	}
 	for _, sz := range sizes {
 		direct := fig["direct"][sz.name]
 		bare := fig["bare proxy"][sz.name]
 		for _, s := range setups {
 			ss := fig[s.Name][sz.name]
 			row := []string{s.Name, sz.name, us(field(ss, p50)), us(field(ss, p90)), us(field(ss, p99)),
-				delta(field(ss, p50) - field(direct, p50)), "—", delta(field(ss, p99) - field(direct, p99)), "", "", "", ""}
+				delta(field(ss, p50) - field(direct, p50)), "—", delta(field(ss, p99) - field(direct, p99)), "", "", "", "", ""}
+			if s.Process != "" {
+				row[12] = us(field(ss, cpuOf)) + ", " + per(ss, func(u awsrie.Usage) int64 { return u.Switches }) + " cs, " +
+					per(ss, func(u awsrie.Usage) int64 { return u.Reads }) + " r, " + per(ss, func(u awsrie.Usage) int64 { return u.Writes }) + " w"
+			}
 			if bare != nil {
 				row[6] = delta(field(ss, p50) - field(bare, p50))
 			}

@@ -918,6 +918,9 @@ var sqliStatePool = sync.Pool{New: func() any { return new(sqliState) }}
 // IsSQLi returns true if the input is SQLi.
 // It also returns the fingerprint of the SQL injection as a string.
 func IsSQLi(input string) (bool, string) {
+	if sqliInert(input) {
+		return false, ""
+	}
 	state := sqliStatePool.Get().(*sqliState)
 	defer func() {
 		*state = sqliState{} // clear input/token references before returning to pool

@@ -1,0 +1,60 @@
+package decode
+
+import (
+	"encoding/base64"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestBase64ReadingsMatchReference: the base64 readings of a text are
+// exactly those of the reference implementation (base64_reference_test.go),
+// in the same order, for base64 of attack strings in every alphabet and
+// padding, chunked, wrapped, with stray bytes, long enough to be probed,
+// not text, and for random strings over the bytes the reader treats
+// differently. The cheaper code cannot change a reading, so it cannot
+// change a verdict.
+func TestBase64ReadingsMatchReference(t *testing.T) {
+	texts := []string{"<script>alert(1)</script>", "' or 1=1 --", "%253Cscript%253E", "../../etc/passwd", "${jndi:ldap://x/a}",
+		"{{7*7}}", "é中😀", "\x00\x01\x02\xff\xfe", strings.Repeat("<a", 200), strings.Repeat("\x01x", 120)}
+	if b, err := os.ReadFile("../../tests/redteam/testdata/attacks.json"); err == nil {
+		texts = append(texts, string(b[:min(len(b), 4000)]))
+	}
+	var inputs []string
+	for _, x := range texts {
+		std := base64.StdEncoding.EncodeToString([]byte(x))
+		url := base64.URLEncoding.EncodeToString([]byte(x))
+		raw := base64.RawStdEncoding.EncodeToString([]byte(x))
+		inputs = append(inputs, std, url, raw, std+std, raw+raw, std+" "+std, std+"\n"+raw, "Basic "+std,
+			std[:len(std)/2]+"=="+std[len(std)/2:], "x;"+std+";y", std+"=", "a="+url+"&b=1",
+			base64.StdEncoding.EncodeToString([]byte(std)), strings.Repeat(std+" ", 40))
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"A", "Zm9v", "YWJj", "PHNj", "-", "_", "=", "==", " ", "\n", "\t", ";", "%", "<", "\xff", "é", "+/", "AAAA", "////"}
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(60) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		inputs = append(inputs, b.String())
+		if r.IntN(8) == 0 {
+			buf := make([]byte, r.IntN(300))
+			for i := range buf {
+				buf[i] = byte(r.IntN(128))
+			}
+			inputs = append(inputs, base64.StdEncoding.EncodeToString(buf))
+		}
+	}
+	for _, s := range inputs {
+		got := base64Readings(s, nil)
+		want := refBase64Readings(s, nil)
+		if !slices.Equal(got, want) {
+			t.Fatalf("base64Readings(%q):\n got  %+v\n want %+v", s, got, want)
+		}
+		if g, w := base64Chunks(s), refBase64Chunks(s); g != w {
+			t.Fatalf("base64Chunks(%q) = %q, want %q", s, g, w)
+		}
+	}
+}

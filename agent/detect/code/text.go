@@ -1,0 +1,112 @@
+package code
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// maxCodeNesting bounds how deeply the PHP readers follow nested brackets
+// and concatenations around a callee: real code nests a few levels, and
+// the bound keeps a value of "((((..." linear.
+const maxCodeNesting = 8
+
+// Text is a value being read as code, with what the readers learn
+// about it on the way, so that skipping comments and matching brackets
+// stay linear in the value however often they are asked: once a "/*" is
+// known to be unclosed every later one is, and brackets matched in one
+// scan are remembered for the brackets nested in them.
+type Text struct {
+	s       string
+	noClose int     // offset from which no "*/" follows; len(s)+1 while unknown
+	noEOL   int     // offset from which no newline follows; len(s)+1 while unknown
+	matches []int32 // per offset of a scanned bracket: its match+1, -1 unclosed, 0 unknown
+	calls   int     // match calls so far; memoising starts after a few
+}
+
+// NewText returns s ready for the code readings.
+func NewText(s string) *Text {
+	return &Text{s: s, noClose: len(s) + 1, noEOL: len(s) + 1}
+}
+
+// skip is lex.SkipCodeSpace on c.s.
+func (c *Text) skip(j int) int {
+	s := c.s
+	for j < len(s) {
+		switch {
+		case lex.IsSpace(s[j]):
+			j++
+		case strings.HasPrefix(s[j:], "/*"):
+			if j+2 >= c.noClose {
+				return len(s)
+			}
+			k := strings.Index(s[j+2:], "*/")
+			if k < 0 {
+				c.noClose = j + 2
+				return len(s)
+			}
+			j += k + 4
+		case strings.HasPrefix(s[j:], "//") || s[j] == '#':
+			if j >= c.noEOL {
+				return len(s)
+			}
+			k := strings.IndexByte(s[j:], '\n')
+			if k < 0 {
+				c.noEOL = j
+				return len(s)
+			}
+			j += k + 1
+		default:
+			return j
+		}
+	}
+	return j
+}
+
+// match is matchClose on c.s. The first calls scan as matchClose does;
+// after that one scan also records the match of every bracket it passes
+// (a fresh scan from one of them would read the rest of the value the
+// same way), so later calls for those brackets cost nothing.
+func (c *Text) match(i int, open, close byte) int {
+	if c.calls++; c.calls <= 8 {
+		return matchClose(c.s, i, open, close)
+	}
+	if c.matches == nil {
+		c.matches = make([]int32, len(c.s))
+	}
+	if m := c.matches[i]; m != 0 {
+		if m < 0 {
+			return -1
+		}
+		return int(m) - 1
+	}
+	s := c.s
+	stack := make([]int, 0, 8)
+	for j := i; j < len(s); j++ {
+		switch ch := s[j]; ch {
+		case '\'', '"', '`':
+			k := strings.IndexByte(s[j+1:], ch)
+			if k < 0 {
+				j = len(s)
+				continue
+			}
+			j += k + 1
+		case open:
+			stack = append(stack, j)
+		case close:
+			if len(stack) == 0 {
+				continue
+			}
+			o := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			c.matches[o] = int32(j) + 1
+			if o == i {
+				return j
+			}
+		}
+	}
+	for _, o := range stack {
+		c.matches[o] = -1
+	}
+	return -1
+}

@@ -1,0 +1,53 @@
+package shell
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// TestCommandPairsAdmitEveryCommand checks that the two-byte table in
+// front of the command map turns away no command word, and some words.
+func TestCommandPairsAdmitEveryCommand(t *testing.T) {
+	for w, strong := range strongCommands {
+		if s, known := Command(w); !known || s != strong {
+			t.Errorf("Command(%q) = %v, %v; want %v, true", w, s, known, strong)
+		}
+	}
+	for _, w := range []string{"amp", "qq", "zz9", "", "x"} {
+		if _, known := Command(w); known {
+			t.Errorf("Command(%q) is known", w)
+		}
+	}
+}
+
+// expansionSyntaxReference is the loop ExpansionSyntax replaced in
+// detect's command reading: one strings.Index per word.
+func expansionSyntaxReference(raw string) int {
+	for _, w := range [...]string{"$((", "$[", "${!", "${#", "${ifs", "$(<", "<<<"} {
+		if i := strings.Index(raw, w); i >= 0 && (w != "$[" || strings.IndexByte(raw[i:], ']') > 0) {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestExpansionSyntaxAgrees checks ExpansionSyntax against the loop it
+// replaced on short and long random texts of expansion pieces.
+func TestExpansionSyntaxAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 1))
+	pieces := []string{"$", "(", "((", "[", "]", "{", "!", "#", "ifs", "<", "<<", "x", " ", "${", "$[1]"}
+	for n := range 20000 {
+		var b strings.Builder
+		for range 1 + r.IntN(8+n%200) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		have := lex.BytesOf(s)
+		if got, want := ExpansionSyntax(s, &have), expansionSyntaxReference(s); got != want {
+			t.Fatalf("ExpansionSyntax(%q) = %d, reference %d", s, got, want)
+		}
+	}
+}

@@ -1,0 +1,175 @@
+package traversal
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// TestTraversalsInEveryEncoding checks that the dot-dot segments of a path
+// are counted whatever encoding hides them once the path is normalised,
+// and that ordinary relative paths have none.
+func TestTraversalsInEveryEncoding(t *testing.T) {
+	for _, c := range []struct {
+		name, in string
+		want     int
+	}{
+		{"plain", "../../etc/passwd", 2},
+		{"residual percent-escapes", "%2e%2e/%2e%2e/etc/passwd", 2},
+		{"backslashes", `..\..\windows\win.ini`, 2},
+		{"overlong utf-8 dots", "\xc0\xae\xc0\xae/etc/passwd", 1},
+		{"tomcat path parameter", "..;/etc/passwd", 1},
+		{"nul byte inside", "..\x00/..\x00/etc/passwd", 2},
+		{"relative report", "reports/2024/q1.pdf", 0},
+		{"dotted name", "v1..2/notes.txt", 0},
+	} {
+		p, _ := Normalize(nil, c.in)
+		if n, _ := Traversals(string(p)); n != c.want {
+			t.Errorf("%s: Traversals(Normalize(%q) = %q) = %d, want %d", c.name, c.in, p, n, c.want)
+		}
+	}
+}
+
+// TestSensitiveFileOnSegmentBoundaries checks that sensitive names count
+// as whole path segments only.
+func TestSensitiveFileOnSegmentBoundaries(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		found bool
+	}{
+		{"/etc/passwd", true},
+		{"c:/windows/win.ini", true},
+		{"/proc/self/environ", true},
+		{"/etc/passwdx", false},
+		{"/var/log/myapp", false},
+	} {
+		at, end := SensitiveFile(c.in)
+		if found := at >= 0; found != c.found || found && (end <= at || end > len(c.in)) {
+			t.Errorf("SensitiveFile(%q) = [%d,%d), want found %v", c.in, at, end, c.found)
+		}
+	}
+}
+
+// normalizeReference is Normalize before it copied runs of plain bytes in
+// one append: the oracle for TestNormalizeAgrees.
+func normalizeReference(dst []byte, s string) (out []byte, nul bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%' && i+5 < len(s) && s[i+3] == '%' && (s[i+1] == 'c' || s[i+1] == 'C') && (s[i+2] == '0' || s[i+2] == '1'):
+			// %c0%af, %c0%2e, %c1%9c: a two-byte overlong sequence that
+			// lenient UTF-8 decoders (old IIS, Tomcat) read as the
+			// character its low bits spell
+			if b2, ok := lex.Unhex2(s[i+4], s[i+5]); ok {
+				if ch := (s[i+2]-'0')<<6 | b2&0x3f; ch == '.' || ch == '/' || ch == '\\' {
+					c = ch
+					i += 5
+				}
+			}
+		case c == '0' && i+3 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') && (i == 0 || !lex.IsWord(s[i-1]) || i >= 4 && s[i-4] == '0' && s[i-3] == 'x'):
+			// 0x2e0x2e0x2f: the bytes of ../ spelled as hex literals
+			if h, ok := lex.Unhex2(s[i+2], s[i+3]); ok && (h == '.' || h == '/' || h == '\\') {
+				c = h
+				i += 3
+			}
+		case c == '%' && i+2 < len(s):
+			if h, ok := lex.Unhex2(s[i+1], s[i+2]); ok && (h == '.' || h == '/' || h == '\\' || h == 0 || h == '%') {
+				c = h
+				i += 2
+				if c == '%' { // double encoding: decode the next level too
+					if i+2 < len(s) {
+						if h2, ok := lex.Unhex2(s[i+1], s[i+2]); ok && (h2 == '.' || h2 == '/' || h2 == '\\') {
+							c = h2
+							i += 2
+						}
+					}
+				}
+			} else if i+5 < len(s) && (s[i+1] == 'u' || s[i+1] == 'U') {
+				h, ok1 := lex.Unhex2(s[i+2], s[i+3])
+				l, ok2 := lex.Unhex2(s[i+4], s[i+5])
+				if ok1 && ok2 {
+					switch {
+					case h == 0 && (l == '.' || l == '/' || l == '\\'):
+						c = l
+						i += 5
+					case h == 0x22 && (l == 0x15 || l == 0x16), h == 0xff && (l == 0x0f || l == 0x3c), h == 0x20 && l == 0x44:
+						c = '/'
+						i += 5
+					case h == 0xff && l == 0x0e:
+						c = '.'
+						i += 5
+					}
+				}
+			}
+		case c == 0xc0 || c == 0xc1:
+			if i+1 < len(s) {
+				switch s[i+1] {
+				case 0xae:
+					c = '.'
+					i++
+				case 0xaf, 0x9c, 0x81:
+					c = '/'
+					i++
+				}
+			}
+		case c == 0xe0 && i+2 < len(s) && s[i+1] == 0x80:
+			switch s[i+2] {
+			case 0xae:
+				c = '.'
+				i += 2
+			case 0xaf:
+				c = '/'
+				i += 2
+			}
+		case c == 0xef && i+2 < len(s) && s[i+1] == 0xbc: // fullwidth ．／＼
+			switch s[i+2] {
+			case 0x8e:
+				c = '.'
+				i += 2
+			case 0x8f, 0xbc:
+				c = '/'
+				i += 2
+			}
+		case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x88 && (s[i+2] == 0x95 || s[i+2] == 0x96): // ∕ ∖
+			c = '/'
+			i += 2
+		}
+		if c == 0 {
+			nul = true
+			continue
+		}
+		if c == '\\' {
+			c = '/'
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c == '/' && len(dst) > 0 && dst[len(dst)-1] == '/' {
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst, nul
+}
+
+// TestNormalizeAgrees checks Normalize against the reference on random
+// paths made of every encoding of dots and slashes it folds, with plain
+// runs, upper case, NUL and repeated slashes between them.
+func TestNormalizeAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 4))
+	pieces := []string{"..", "/", "//", "\\", "%2e", "%2E", "%2f", "%5c", "%00", "%25", "%252e", "%c0%af", "%C0%AE", "%c1%9c", "0x2e", "0X2f", "x0x2e", "%u002e", "%u2215", "%uff0f", "\xc0\xae", "\xc0\xaf", "\xe0\x80\xae", "\xef\xbc\x8f", "\xe2\x88\x95", "\x00", "etc", "PASSWD", "Win.INI", "a0", "0", "%", "%z", "\xc0", "\xef", "\xe2"}
+	for range 30000 {
+		var b bytes.Buffer
+		for range 1 + r.IntN(20) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		got, gnul := Normalize(nil, s)
+		want, wnul := normalizeReference(nil, s)
+		if !bytes.Equal(got, want) || gnul != wnul {
+			t.Fatalf("Normalize(%q) = %q, %v; reference %q, %v", s, got, gnul, want, wnul)
+		}
+	}
+}
