@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -22,7 +23,9 @@ type Config struct {
 }
 
 // LoadConfig reads the region (AWS_REGION, else AWS_DEFAULT_REGION) and the
-// credentials (CredentialsFromEnv) from getenv. It does no network I/O.
+// credentials (CredentialsFromEnv) from getenv. It does no network I/O. A
+// missing region is an error; missing or malformed credentials are the
+// error of every call made with the Config.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	region := getenv(contract.EnvRegion)
 	if region == "" {
@@ -33,9 +36,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	creds, err := CredentialsFromEnv(getenv, nil)
 	if err != nil {
-		return Config{}, err
+		// As with the AWS SDKs, the client is made and every call fails
+		// with why: callers then degrade as for any failed call (logged,
+		// counted, tried again on their schedule).
+		creds = failedCredentials{err}
 	}
 	return Config{Region: region, Credentials: creds, Getenv: getenv}, nil
+}
+
+// failedCredentials stands in for credentials that could not be read.
+type failedCredentials struct{ err error }
+
+func (f failedCredentials) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{}, f.err
 }
 
 // NewClient returns a client of s with cfg's region, credentials and

@@ -1,8 +1,10 @@
 package awsapi
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestEndpointFollowsOverridesThenPartitions(t *testing.T) {
@@ -66,7 +68,20 @@ func TestLoadConfigReadsRegionAndCredentials(t *testing.T) {
 	if err != nil || cfg.Region != "eu-west-3" {
 		t.Fatalf("AWS_REGION does not win: %+v, %v", cfg, err)
 	}
-	if _, err := LoadConfig(envOf(map[string]string{"AWS_REGION": "eu-west-3"})); err == nil {
-		t.Error("no credentials accepted")
+	if _, err := LoadConfig(envOf(map[string]string{"AWS_ACCESS_KEY_ID": "ASIA1", "AWS_SECRET_ACCESS_KEY": "s"})); err == nil {
+		t.Error("no region accepted")
+	}
+	// Without credentials the client is made, and each call says why it
+	// cannot be signed.
+	cfg, err = LoadConfig(envOf(map[string]string{"AWS_REGION": "eu-west-3", "AWS_ACCESS_KEY_ID": "ASIA1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClient(cfg, DynamoDB, time.Second, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Call(context.Background(), "GetItem", struct{}{}, nil); err == nil || !strings.Contains(err.Error(), "must be set together") {
+		t.Errorf("call without credentials: %v", err)
 	}
 }

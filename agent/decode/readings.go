@@ -152,7 +152,15 @@ func base64Readings(s string, dst []reading) []reading {
 	if other*8 > len(s) || pads > 0 && pads*4 > len(s) {
 		return dst
 	}
-	clean := make([]byte, alpha)
+	// the cleaned alphabet of a short string stays on the stack; nothing
+	// below keeps it
+	var short [4 * smallDecoding / 3]byte
+	var clean []byte
+	if alpha <= len(short) {
+		clean = short[:alpha]
+	} else {
+		clean = make([]byte, alpha)
+	}
 	n := 0
 	for i := 0; i < len(s); i++ {
 		if c := b64clean[s[i]]; c != 0 {
@@ -202,8 +210,22 @@ var b64class, b64clean = func() (class, clean [256]byte) {
 // padding sequence that completes a group ends the input, an incomplete
 // one is skipped, and a dangling single character is an error. It returns
 // the result when it is text, else "".
+//
+// Most strings tried are not base64 of text: the decoding starts in a
+// buffer on the stack, so that refusing one costs no allocation, and only
+// a text result is copied out.
 func pythonBase64(s string, urlsafe bool) string {
-	out := make([]byte, 0, min(len(s), textProbe+3))
+	var probe [textProbe + 3]byte
+	out, ok := appendPythonBase64(probe[:0], s, urlsafe)
+	if !ok {
+		return ""
+	}
+	return string(out)
+}
+
+// appendPythonBase64 appends the decoding of s (see pythonBase64) to out
+// and reports whether the result is text.
+func appendPythonBase64(out []byte, s string, urlsafe bool) ([]byte, bool) {
 	var acc uint32
 	quad, pads := 0, 0
 	for i := 0; i < len(s); i++ {
@@ -236,22 +258,19 @@ func pythonBase64(s string, urlsafe bool) string {
 			out = append(out, byte(acc>>16), byte(acc>>8), byte(acc))
 			acc, quad = 0, 0
 			if len(out) == textProbe && !textSoFar(out) {
-				return ""
+				return nil, false
 			}
 		}
 	}
 	switch quad {
 	case 1:
-		return "" // binascii.Error: 4n+1 data characters
+		return nil, false // binascii.Error: 4n+1 data characters
 	case 2:
 		out = append(out, byte(acc>>4))
 	case 3:
 		out = append(out, byte(acc>>10), byte(acc>>2))
 	}
-	if !textLike(out) {
-		return ""
-	}
-	return stringOf(out)
+	return out, textLike(out)
 }
 
 // base64Chunks decodes s as padded base64 chunks one after another
@@ -296,12 +315,40 @@ func base64Chunks(s string) string {
 // decodeBase64Text decodes clean (standard alphabet, no padding) and
 // returns the result when it is text, else "". A dangling sixth bit group
 // (length 4n+1) is dropped, as lenient decoders do.
+//
+// A short decoding (most of the strings tried: tokens, ids, words that
+// happen to be base64's alphabet) is made in a buffer on the stack and
+// copied out only when it is text; a longer one in its own array.
 func decodeBase64Text(clean []byte) string {
+	if base64.RawStdEncoding.DecodedLen(len(clean)) <= smallDecoding {
+		return decodeShortBase64Text(clean)
+	}
 	buf := decodeBase64Bytes(clean)
 	if !textLike(buf) {
 		return ""
 	}
 	return stringOf(buf)
+}
+
+// smallDecoding is the longest decoding decodeBase64Text makes on the
+// stack.
+const smallDecoding = 256
+
+// decodeShortBase64Text is decodeBase64Text for a decoding of at most
+// smallDecoding bytes.
+func decodeShortBase64Text(clean []byte) string {
+	if len(clean)%4 == 1 {
+		clean = clean[:len(clean)-1]
+	}
+	if len(clean) < 2 || !base64MayBeText(clean) {
+		return ""
+	}
+	var small [smallDecoding]byte
+	buf, _ := appendBase64(small[:0], clean)
+	if !textLike(buf) {
+		return ""
+	}
+	return string(buf)
 }
 
 // decodeBase64Bytes decodes clean (standard alphabet, no padding)

@@ -100,13 +100,17 @@ func canonicalTopLevel(payload []byte) (out []byte, changed bool, err error) {
 // the event as well (see Parse).
 func caseVariantKeys(payload []byte) bool {
 	s := jsonscan.New(payload, sniffDepth)
-	// keys of each open object; an object with more than smallObject keys
-	// switches to a map of folded keys
+	// The keys of every open object share one stack: an object's keys
+	// are keys[start:], and an object's end truncates the stack to its
+	// start, so nested objects cost no allocation of their own. An object
+	// with more than smallObject keys switches to a map of folded keys.
 	type object struct {
-		keys   [][]byte // views of payload (or of an unquoted copy)
+		start  int
 		folded map[string]string
 	}
-	var stack []object
+	var stackBuf [8]object
+	var keysBuf [64][]byte // views of payload (or of an unquoted copy)
+	stack, keys := stackBuf[:0], keysBuf[:0]
 	for {
 		t, err := s.Next()
 		if err != nil || t.Kind == jsonscan.EOF {
@@ -114,8 +118,9 @@ func caseVariantKeys(payload []byte) bool {
 		}
 		switch t.Kind {
 		case jsonscan.ObjectStart:
-			stack = append(stack, object{})
+			stack = append(stack, object{start: len(keys)})
 		case jsonscan.ObjectEnd:
+			keys = keys[:stack[len(stack)-1].start]
 			stack = stack[:len(stack)-1]
 		case jsonscan.Key:
 			raw := payload[t.Start:t.End]
@@ -124,17 +129,17 @@ func caseVariantKeys(payload []byte) bool {
 			}
 			o := &stack[len(stack)-1]
 			if o.folded == nil {
-				for _, prev := range o.keys {
+				for _, prev := range keys[o.start:] {
 					if !bytes.Equal(prev, raw) && bytes.EqualFold(prev, raw) { // folds as encoding/json does (ſ, K)
 						return true
 					}
 				}
-				o.keys = append(o.keys, raw)
-				if len(o.keys) <= smallObject {
+				keys = append(keys, raw)
+				if len(keys)-o.start <= smallObject {
 					continue
 				}
 				o.folded = make(map[string]string, 2*smallObject)
-				for _, prev := range o.keys {
+				for _, prev := range keys[o.start:] {
 					o.folded[fold(string(prev))] = string(prev)
 				}
 				continue

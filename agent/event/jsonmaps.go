@@ -150,9 +150,12 @@ func (c *claimSet) flatJSON(prefix string, raw []byte) {
 	if err != nil || t.Kind != jsonscan.ObjectStart {
 		return
 	}
-	c.flatObject(prefix, text, raw, &s)
+	c.flatObject(claimLocation+prefix, text, raw, &s)
 }
 
+// flatObject reads the members of one object into c; prefix is their
+// location (claimLocation and the dotted path), built once per name so
+// that put's location costs no second string.
 func (c *claimSet) flatObject(prefix, text string, raw []byte, s *jsonscan.Scanner) {
 	for {
 		k, err := s.Next()
@@ -171,9 +174,9 @@ func (c *claimSet) flatObject(prefix, text string, raw []byte, s *jsonscan.Scann
 		switch v.Kind {
 		case jsonscan.String:
 			if v.Escaped {
-				c.put(name, jsonscan.UnquoteString(raw[v.Start:v.End]))
+				c.putAt(name, jsonscan.UnquoteString(raw[v.Start:v.End]))
 			} else {
-				c.put(name, text[v.Start:v.End])
+				c.putAt(name, text[v.Start:v.End])
 			}
 		case jsonscan.ObjectStart:
 			c.flatObject(name, text, raw, s)
@@ -182,10 +185,10 @@ func (c *claimSet) flatObject(prefix, text string, raw []byte, s *jsonscan.Scann
 			if err := s.Skip(v); err != nil {
 				return
 			}
-			c.put(name, text[start:s.Offset()])
+			c.putAt(name, text[start:s.Offset()])
 		case jsonscan.Null:
 		default:
-			c.put(name, text[v.Start:v.End])
+			c.putAt(name, text[v.Start:v.End])
 		}
 	}
 }

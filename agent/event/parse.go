@@ -709,7 +709,24 @@ func (c *claimSet) put(k, v string) {
 	if v == "" {
 		return
 	}
-	c.fields = append(c.fields, Field{Part: PartIdentity, Location: "auth." + k, Key: lastName(k), Text: v})
+	c.putAt(claimLocation+k, v)
+}
+
+// claimLocation prefixes the location of every claim: "auth." and the
+// claim's dotted name.
+const claimLocation = "auth."
+
+// putAt is put with the location already built (claimLocation and the
+// name), so that flattened JSON builds each name once.
+func (c *claimSet) putAt(loc, v string) {
+	if v == "" {
+		return
+	}
+	k := loc[len(claimLocation):]
+	if c.fields == nil {
+		c.fields = make([]Field, 0, 8) // a JWT or authorizer context has a handful
+	}
+	c.fields = append(c.fields, Field{Part: PartIdentity, Location: loc, Key: lastName(k), Text: v})
 	if c.m == nil {
 		c.m = make(map[string]string, 8)
 	}

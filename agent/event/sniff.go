@@ -3,6 +3,7 @@ package event
 import (
 	"bytes"
 	"slices"
+	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/internal/jsonscan"
 )
@@ -33,8 +34,34 @@ type shape struct {
 	array        bool // the event is a JSON array of objects (Pipes batch, AppSync batch)
 	arrayAppSync bool // its first element has AppSync's arguments and info
 
-	keys      []string // top-level keys, each once, in document order
-	duplicate bool     // a top-level key occurs more than once
+	// keys are the top-level keys, each once, in document order, as
+	// views of the payload: only an event of an unknown trigger needs them
+	// as strings (topKeys), so the others never copy them.
+	keys      [][]byte
+	duplicate bool // a top-level key occurs more than once
+}
+
+// topKeys copies the top-level keys out of the payload, into one string
+// they share.
+func (sh shape) topKeys() []string {
+	if len(sh.keys) == 0 {
+		return nil
+	}
+	n := 0
+	for _, k := range sh.keys {
+		n += len(k)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, k := range sh.keys {
+		b.Write(k)
+	}
+	all := b.String()
+	out := make([]string, len(sh.keys))
+	for i, k := range sh.keys {
+		out[i], all = all[:len(k)], all[len(k):]
+	}
+	return out
 }
 
 // sniffDepth bounds the sniffer: it only ever looks two levels down.
@@ -81,10 +108,13 @@ func sniff(payload []byte) (shape, error) {
 		if k.Escaped {
 			key = jsonscan.AppendUnquote(nil, key)
 		}
-		if slices.Contains(sh.keys, string(key)) {
+		if slices.ContainsFunc(sh.keys, func(k []byte) bool { return bytes.Equal(k, key) }) {
 			sh.duplicate = true
 		} else if len(sh.keys) < maxTopKeys {
-			sh.keys = append(sh.keys, string(key))
+			if sh.keys == nil {
+				sh.keys = make([][]byte, 0, 16) // an API event has about a dozen
+			}
+			sh.keys = append(sh.keys, key)
 		} else {
 			sh.duplicate = true // too many to compare here: canonicalTopLevel decides
 		}

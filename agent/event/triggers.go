@@ -281,7 +281,7 @@ func parseCognito(payload []byte, req *Request) error {
 // string leaf and every key, located by its JSON path under "event", and
 // the top-level keys for the decision record.
 func parseUnknown(payload []byte, req *Request, sh shape) error {
-	req.TopKeys = sh.keys
+	req.TopKeys = sh.topKeys()
 	var ok bool
 	req.Fields, ok = leafFields(req.Fields, PartBody, "event", payload)
 	if !ok {
@@ -330,7 +330,7 @@ func firstByte(b []byte) byte {
 func ParseGeneric(payload []byte) *Request {
 	req := &Request{Trigger: Unknown}
 	sh, _ := sniff(payload)
-	req.TopKeys = sh.keys
+	req.TopKeys = sh.topKeys()
 	req.Fields, _ = leafFields(nil, PartBody, "event", payload)
 	return req
 }

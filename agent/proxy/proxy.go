@@ -539,7 +539,7 @@ func (p *Proxy) serveResponse(w http.ResponseWriter, r *http.Request, id string)
 		return
 	}
 
-	buf, complete, err := readAtMost(r.Body, p.maxFiltered)
+	buf, complete, err := readAtMost(r.Body, p.maxFiltered, r.ContentLength)
 	if err != nil {
 		p.badGateway(w, "read response "+id, err)
 		return
@@ -651,7 +651,7 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body io.Reader, 
 	if p.conns != nil && contentLength <= maxBufferedForward && !isStreamed(r) {
 		// A small body is read whole and sent on the proxy's own
 		// connections (upstreamConns); a larger one streams below.
-		buf, complete, err := readAtMost(body, maxBufferedForward)
+		buf, complete, err := readAtMost(body, maxBufferedForward, contentLength)
 		if err != nil {
 			p.badGateway(w, "read "+r.Method+" "+r.URL.Path, err)
 			return
@@ -823,9 +823,35 @@ const maxPrealloc = 32 << 20
 
 // readAtMost reads r to EOF if it holds at most limit bytes. Otherwise it
 // returns what it read (limit+1 bytes) with complete false, and r holds the
-// rest.
-func readAtMost(r io.Reader, limit int64) (buf []byte, complete bool, err error) {
-	buf, err = io.ReadAll(io.LimitReader(r, limit+1))
+// rest. size is the length the body declares (-1: unknown): a buffer of
+// that size is allocated once instead of being grown from 512 bytes.
+func readAtMost(r io.Reader, limit, size int64) (buf []byte, complete bool, err error) {
+	if size < 0 || size > limit {
+		buf, err = io.ReadAll(io.LimitReader(r, limit+1))
+	} else {
+		// one byte more than declared, so that a body longer than its
+		// Content-Length is still read up to limit+1 without regrowing
+		// for the common case, and EOF is seen in the same buffer
+		buf = make([]byte, 0, size+1)
+		for {
+			n, rerr := r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if rerr == io.EOF {
+				break
+			}
+			if rerr != nil {
+				return nil, false, rerr
+			}
+			if len(buf) == cap(buf) {
+				more, rerr := io.ReadAll(io.LimitReader(r, limit+1-int64(len(buf))))
+				if rerr != nil {
+					return nil, false, rerr
+				}
+				buf = append(buf, more...)
+				break
+			}
+		}
+	}
 	if err != nil {
 		return nil, false, err
 	}
@@ -871,8 +897,21 @@ func removeHopHeaders(h http.Header) {
 }
 
 func copyHeader(dst, src http.Header) {
+	// one backing array for every copied value list, each capped at its
+	// own length so that an append to one never writes into the next
+	n := 0
+	for _, vv := range src {
+		n += len(vv)
+	}
+	all := make([]string, 0, n)
 	for k, vv := range src {
-		dst[k] = append(dst[k][:0:0], vv...)
+		if len(vv) == 0 {
+			dst[k] = nil
+			continue
+		}
+		start := len(all)
+		all = append(all, vv...)
+		dst[k] = all[start:len(all):len(all)]
 	}
 }
 

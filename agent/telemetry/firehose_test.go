@@ -107,8 +107,6 @@ func firehoseClient(t *testing.T, url string) *FirehoseClient {
 	t.Setenv("AWS_REGION", "eu-west-1")
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
 	c, err := NewFirehoseClient(context.Background(), func(o *FirehoseClientOptions) { o.Endpoint = url })
 	if err != nil {
 		t.Fatal(err)

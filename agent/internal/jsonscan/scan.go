@@ -91,12 +91,34 @@ const (
 type Scanner struct {
 	data     []byte
 	pos      int
-	stack    []bool // true = object
 	exp      int
 	maxDepth int
-	// inline backs stack for the usual shallow documents, so that a
-	// scanner declared as a value allocates nothing.
+	// The nesting stack (true = object) is depth entries: the first in
+	// inline, the rest in deep. inline is not referenced by a slice of
+	// the scanner's own, so that a scanner declared as a value stays on
+	// its caller's stack and allocates nothing for shallow documents.
+	depth  int
 	inline [32]bool
+	deep   []bool
+}
+
+// push opens a container.
+func (s *Scanner) push(object bool) {
+	if s.depth < len(s.inline) {
+		s.inline[s.depth] = object
+	} else {
+		s.deep = append(s.deep[:s.depth-len(s.inline)], object)
+	}
+	s.depth++
+}
+
+// inObject reports whether the innermost open container is an object.
+func (s *Scanner) inObject() bool {
+	i := s.depth - 1
+	if i < len(s.inline) {
+		return s.inline[i]
+	}
+	return s.deep[i-len(s.inline)]
 }
 
 // New returns a scanner over data that fails with ErrDepth beyond maxDepth
@@ -112,14 +134,11 @@ func (s *Scanner) Reset(data []byte, maxDepth int) {
 	if maxDepth <= 0 {
 		maxDepth = 10000
 	}
-	if s.stack == nil {
-		s.stack = s.inline[:0]
-	}
-	s.data, s.pos, s.stack, s.exp, s.maxDepth = data, 0, s.stack[:0], expValue, maxDepth
+	s.data, s.pos, s.depth, s.exp, s.maxDepth = data, 0, 0, expValue, maxDepth
 }
 
 // Depth is the number of containers currently open.
-func (s *Scanner) Depth() int { return len(s.stack) }
+func (s *Scanner) Depth() int { return s.depth }
 
 // Offset is the position of the next unread byte.
 func (s *Scanner) Offset() int { return s.pos }
@@ -141,7 +160,7 @@ func (s *Scanner) skipSpace() {
 
 // afterValue sets the expectation after a complete value.
 func (s *Scanner) afterValue() {
-	if len(s.stack) == 0 {
+	if s.depth == 0 {
 		s.exp = expDone
 	} else {
 		s.exp = expCommaOrEnd
@@ -175,7 +194,7 @@ func (s *Scanner) Next() (Token, error) {
 			switch c {
 			case ',':
 				s.pos++
-				if s.stack[len(s.stack)-1] {
+				if s.inObject() {
 					s.exp = expKey
 				} else {
 					s.exp = expValue
@@ -208,16 +227,16 @@ func (s *Scanner) Next() (Token, error) {
 		start := s.pos
 		switch c {
 		case '{', '[':
-			if len(s.stack) >= s.maxDepth {
+			if s.depth >= s.maxDepth {
 				return Token{}, fmt.Errorf("offset %d: %w (limit %d)", s.pos, ErrDepth, s.maxDepth)
 			}
 			s.pos++
 			if c == '{' {
-				s.stack = append(s.stack, true)
+				s.push(true)
 				s.exp = expFirstKey
 				return Token{Kind: ObjectStart, Start: start, End: s.pos}, nil
 			}
-			s.stack = append(s.stack, false)
+			s.push(false)
 			s.exp = expFirstValue
 			return Token{Kind: ArrayStart, Start: start, End: s.pos}, nil
 		case '"':
@@ -296,11 +315,11 @@ func (s *Scanner) digits() bool {
 }
 
 func (s *Scanner) closeContainer(c byte) (Token, error) {
-	isObj := s.stack[len(s.stack)-1]
+	isObj := s.inObject()
 	if isObj != (c == '}') {
 		return Token{}, s.errorf("mismatched %q", c)
 	}
-	s.stack = s.stack[:len(s.stack)-1]
+	s.depth--
 	start := s.pos
 	s.pos++
 	s.afterValue()
@@ -403,13 +422,13 @@ func (s *Scanner) Skip(t Token) error {
 	if t.Kind != ObjectStart && t.Kind != ArrayStart {
 		return nil
 	}
-	depth := len(s.stack) - 1
+	depth := s.depth - 1
 	for {
 		tok, err := s.Next()
 		if err != nil {
 			return err
 		}
-		if (tok.Kind == ObjectEnd || tok.Kind == ArrayEnd) && len(s.stack) == depth {
+		if (tok.Kind == ObjectEnd || tok.Kind == ArrayEnd) && s.depth == depth {
 			return nil
 		}
 	}

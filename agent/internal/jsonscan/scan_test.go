@@ -155,3 +155,65 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// nested builds depth containers alternating object and array, innermost
+// holding one number, so that each level's closing bracket must match
+// what the nesting stack remembers.
+func nested(depth int) string {
+	var open, closing strings.Builder
+	for i := range depth {
+		if i%2 == 0 {
+			open.WriteString(`{"k":`)
+			closing.WriteString("}")
+		} else {
+			open.WriteString(`[0,`)
+			closing.WriteString("]")
+		}
+	}
+	c := []byte(closing.String())
+	for i, j := 0, len(c)-1; i < j; i, j = i+1, j-1 {
+		c[i], c[j] = c[j], c[i]
+	}
+	return open.String() + "1" + string(c)
+}
+
+func TestNestingBeyondTheInlineStackMatchesBrackets(t *testing.T) {
+	for _, depth := range []int{1, 31, 32, 33, 64, 200} {
+		doc := nested(depth)
+		if !json.Valid([]byte(doc)) {
+			t.Fatalf("depth %d: test document is not JSON: %s", depth, doc)
+		}
+		if _, err := tokens(t, doc, depth+1); err != nil {
+			t.Errorf("depth %d: %v", depth, err)
+		}
+		if _, err := tokens(t, doc, depth-1); depth > 1 && !errors.Is(err, ErrDepth) {
+			t.Errorf("depth %d with limit %d: err %v, want ErrDepth", depth, depth-1, err)
+		}
+		// a mismatched bracket at the innermost level is refused
+		bad := strings.Replace(doc, "1]", "1}", 1)
+		if depth%2 == 0 && bad != doc {
+			if _, err := tokens(t, bad, depth+1); err == nil {
+				t.Errorf("depth %d: mismatched bracket accepted", depth)
+			}
+		}
+	}
+}
+
+func TestResetAfterADeepDocumentStartsShallow(t *testing.T) {
+	var sc Scanner
+	for _, doc := range []string{nested(100), `{"a":[1]}`, nested(40), `[]`} {
+		sc.Reset([]byte(doc), 0)
+		for {
+			tok, err := sc.Next()
+			if err != nil {
+				t.Fatalf("%.40s: %v", doc, err)
+			}
+			if tok.Kind == EOF {
+				break
+			}
+		}
+		if d := sc.Depth(); d != 0 {
+			t.Errorf("%.40s: depth %d at the end, want 0", doc, d)
+		}
+	}
+}

@@ -17,8 +17,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -149,8 +152,14 @@ func run(ctx context.Context, o options) error {
 
 // measure starts s fresh (so its INIT REPORT is a cold start) and times
 // each event size in turn.
+//
+// With GODEBUG=gctrace=1 in -agent-env it also counts the collections the
+// Go runtime reports (one "gc N @…" line each) during each size's timed
+// invocations, and prints the count on stderr.
 func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec) (map[string]sample, error) {
-	fn, err := f.Start(ctx, s, rie.RunOptions{TimeoutSeconds: 30})
+	var gcs gcStreams
+	countGC := gcs.observe
+	fn, err := f.Start(ctx, s, rie.RunOptions{TimeoutSeconds: 30, OnLine: countGC})
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +171,9 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 		var cold time.Duration
 		var use0 awsrie.Usage
 		for j := range sz.n + 20 {
+			if j == 20 {
+				gcs.mark()
+			}
 			if j == 20 && s.Process != "" {
 				if use0, err = fn.Usage(s.Process); err != nil {
 					return nil, fmt.Errorf("%s: %w", s.Name, err)
@@ -182,6 +194,9 @@ func measure(ctx context.Context, f *rie.Fixture, s rie.Setup, sizes []sizeSpec)
 			if j >= 20 { // the first ones warm connections and caches
 				lat = append(lat, d)
 			}
+		}
+		if sz.n > 0 {
+			gcs.report(os.Stderr, s.Name+" "+sz.name, sz.n)
 		}
 		slices.Sort(lat)
 		smp := sample{p50: pct(lat, 50), p90: pct(lat, 90), p99: pct(lat, 99)}
@@ -484,4 +499,56 @@ func loadavg() string {
 		return "unknown\n"
 	}
 	return string(b)
+}
+
+// gcStreams counts gctrace lines ("gc N @…") per process. The lines carry
+// no process id, so each is given to the process whose last cycle was
+// N-1.
+type gcStreams struct {
+	mu      sync.Mutex
+	streams []gcStream
+}
+
+type gcStream struct {
+	last, count, marked int
+	line                string
+}
+
+var gcLine = regexp.MustCompile(`\bgc (\d+) @[0-9.]+s .* MB goal`)
+
+func (g *gcStreams) observe(l string) {
+	m := gcLine.FindStringSubmatch(l)
+	if m == nil {
+		return
+	}
+	n, _ := strconv.Atoi(m[1])
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for i := range g.streams {
+		if g.streams[i].last == n-1 {
+			g.streams[i].last, g.streams[i].line = n, l
+			g.streams[i].count++
+			return
+		}
+	}
+	g.streams = append(g.streams, gcStream{last: n, count: 1, line: l})
+}
+
+// mark starts counting anew (the timed invocations begin).
+func (g *gcStreams) mark() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for i := range g.streams {
+		g.streams[i].marked = g.streams[i].count
+	}
+}
+
+func (g *gcStreams) report(w io.Writer, name string, n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, st := range g.streams {
+		if c := st.count - st.marked; c > 0 {
+			fmt.Fprintf(w, "%s: %d GC cycles in %d invocations in one process; its last: %s\n", name, c, n, st.line)
+		}
+	}
 }
