@@ -603,14 +603,7 @@ func (p *Policy) compileCIDR(pr *document.Problems, path []string, v any) matche
 
 func compileExclusion(pr *document.Problems, path []string, e *document.Exclusion) *exclusion {
 	out := &exclusion{id: e.ID}
-	for i, r := range e.Routes {
-		rp, err := compileRoute(r)
-		if err != nil {
-			pr.Add(document.At(path, "routes", i), "%v", err)
-			continue
-		}
-		out.routes = append(out.routes, rp)
-	}
+	out.routes, _ = compileRoutes(pr, path, e.Routes)
 	for i, l := range e.Locations {
 		lp, err := compileLocPattern(l)
 		if err != nil {

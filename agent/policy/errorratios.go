@@ -109,28 +109,11 @@ func (p *Policy) compileErrorRatios(pr *document.Problems, specs []document.Erro
 			pr.Add(document.At(path, "action"), "expected log or block, got %q", s.Action)
 			ok = false
 		}
-		var err error
-		if er.within, err = time.ParseDuration(s.Within); err != nil || er.within <= 0 {
-			pr.Add(document.At(path, "within"), "expected a positive duration such as 1m or 10m, got %q", s.Within)
-			ok = false
-		}
-		hold := defaultHoldFor
-		if s.For != "" {
-			if hold, err = time.ParseDuration(s.For); err != nil || hold <= 0 || hold > 7*24*time.Hour {
-				pr.Add(document.At(path, "for"), "expected a positive duration up to 168h, got %q", s.For)
-				ok = false
-			}
-		}
-		for j, r := range s.Routes {
-			rp, err := compileRoute(r)
-			if err != nil {
-				pr.Add(document.At(path, "routes", j), "%v", err)
-				ok = false
-				continue
-			}
-			er.routes = append(er.routes, rp)
-		}
-		if !ok {
+		within, hold, windowOK := compileWindow(pr, path, s.Within, s.For)
+		er.within = within
+		routes, routesOK := compileRoutes(pr, path, s.Routes)
+		er.routes = routes
+		if !ok || !windowOK || !routesOK {
 			continue
 		}
 		er.minErrors = max(int64(math.Ceil(s.Ratio*float64(er.minRequests))), 1)

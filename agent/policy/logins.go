@@ -175,19 +175,9 @@ func (p *Policy) compileLoginDetector(pr *document.Problems, name, id, prefix st
 		pr.Add(document.At(path, countName), "expected a positive number of %s, got %d", countName, d.limit)
 		ok = false
 	}
-	var err error
-	if d.within, err = time.ParseDuration(t.Within); err != nil || d.within <= 0 {
-		pr.Add(document.At(path, "within"), "expected a positive duration such as 1m or 10m, got %q", t.Within)
-		ok = false
-	}
-	hold := defaultHoldFor
-	if t.For != "" {
-		if hold, err = time.ParseDuration(t.For); err != nil || hold <= 0 || hold > 7*24*time.Hour {
-			pr.Add(document.At(path, "for"), "expected a positive duration up to 168h, got %q", t.For)
-			ok = false
-		}
-	}
-	if !ok {
+	within, hold, windowOK := compileWindow(pr, path, t.Within, t.For)
+	d.within = within
+	if !ok || !windowOK {
 		return nil
 	}
 	if d.action == AbuseFlag {

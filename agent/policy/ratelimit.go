@@ -79,14 +79,7 @@ func compileRateLimit(pr *document.Problems, path []string, s *document.RateLimi
 		pr.Add(document.At(path, "key"), "expected source-ip, route, header.<name> or claim.<name>, got %q", s.Key)
 		return nil
 	}
-	for i, r := range s.Routes {
-		rp, err := compileRoute(r)
-		if err != nil {
-			pr.Add(document.At(path, "routes", i), "%v", err)
-			continue
-		}
-		rl.routes = append(rl.routes, rp)
-	}
+	rl.routes, _ = compileRoutes(pr, path, s.Routes)
 	return rl
 }
 

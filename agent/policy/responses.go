@@ -82,28 +82,11 @@ func (p *Policy) compileResponses(pr *document.Problems, specs []document.Respon
 			pr.Add(document.At(path, "count"), "expected a positive number of responses, got %d", s.Count)
 			ok = false
 		}
-		var err error
-		if rc.within, err = time.ParseDuration(s.Within); err != nil || rc.within <= 0 {
-			pr.Add(document.At(path, "within"), "expected a positive duration such as 1m or 10m, got %q", s.Within)
-			ok = false
-		}
-		hold := defaultHoldFor
-		if s.For != "" {
-			if hold, err = time.ParseDuration(s.For); err != nil || hold <= 0 || hold > 7*24*time.Hour {
-				pr.Add(document.At(path, "for"), "expected a positive duration up to 168h, got %q", s.For)
-				ok = false
-			}
-		}
-		for j, r := range s.Routes {
-			rp, err := compileRoute(r)
-			if err != nil {
-				pr.Add(document.At(path, "routes", j), "%v", err)
-				ok = false
-				continue
-			}
-			rc.routes = append(rc.routes, rp)
-		}
-		if !ok {
+		within, hold, windowOK := compileWindow(pr, path, s.Within, s.For)
+		rc.within = within
+		routes, routesOK := compileRoutes(pr, path, s.Routes)
+		rc.routes = routes
+		if !ok || !windowOK || !routesOK {
 			continue
 		}
 		prefix := prefixResponses

@@ -91,7 +91,7 @@ func (p *Policy) compileFlagging(pr *document.Problems, f *document.FlaggingSpec
 			pr.Add(document.At(path, "within"), "expected a positive duration such as 10s or 1m, got %q", t.Within)
 			continue
 		}
-		if c.FlagFor, err = time.ParseDuration(t.FlagFor); err != nil || c.FlagFor <= 0 || c.FlagFor > 7*24*time.Hour {
+		if c.FlagFor, err = time.ParseDuration(t.FlagFor); err != nil || c.FlagFor <= 0 || c.FlagFor > maxHoldFor {
 			pr.Add(document.At(path, "flagFor"), "expected a positive duration up to 168h, got %q", t.FlagFor)
 			continue
 		}
