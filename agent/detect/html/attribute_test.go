@@ -11,8 +11,8 @@ func TestLooseHandler(t *testing.T) {
 		{"' onabcdef =x", 2},
 		{"  onload= x", 2},
 		{"x/onfocus=y", 2},
-		{"onload=x", -1},           // no quote, '<' or opening blanks before it
-		{`"on=x`, -1},              // too short to be a handler
+		{"onload=x", -1},            // no quote, '<' or opening blanks before it
+		{`"on=x`, -1},               // too short to be a handler
 		{"common sense = good", -1}, // inside a word
 	} {
 		if got := LooseHandler(c.s); got != c.want {
