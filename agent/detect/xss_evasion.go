@@ -10,10 +10,13 @@ import (
 
 // XSS filter evasions: markup and script URLs written so that the text
 // itself holds no "<script" or "javascript:", while a browser, an XML
-// reader or a lenient server sees one. Each reading below is one that
-// legitimate input has no reason to need; every scan is linear in the
-// value (a bounded window per candidate, and the windows of successive
-// candidates do not overlap).
+// reader or a lenient server sees one. The readings are in
+// agent/detect/html/evasion; here are the signals they give, and the two
+// readings that decode into the input's scratch buffers (character
+// references in a scheme, the 7-bit reading). Each is one that legitimate
+// input has no reason to need; every scan is linear in the value (a
+// bounded window per candidate, and the windows of successive candidates
+// do not overlap).
 
 // detectXSSEvasions judges the readings whose trigger bytes ('+', '&',
 // high bytes, backslash escapes) the XSS prefilter does not admit on
