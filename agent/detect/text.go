@@ -126,16 +126,7 @@ func (m mask) hasAll(c mask) bool { return m&c == c }
 func (m mask) plain() bool { return m&^plainMask == 0 }
 
 // appendLower appends the ASCII-lowercased s to dst.
-func appendLower(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		dst = append(dst, c)
-	}
-	return dst
-}
+func appendLower(dst []byte, s string) []byte { return lex.AppendLower(dst, s) }
 
 // MaxExcerpt bounds Signal.Excerpt in bytes.
 const MaxExcerpt = 64

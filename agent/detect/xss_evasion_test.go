@@ -3,6 +3,8 @@ package detect
 import (
 	"testing"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/html/evasion"
+	"github.com/lambdawaf/lambdawaf/agent/detect/html/script"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -143,17 +145,17 @@ func FuzzXSSEvasions(f *testing.F) {
 				t.Fatalf("offset %d outside a value of %d bytes", i, len(s))
 			}
 		}
-		in(spacedTag(s))
-		i, _ := namespacedScript(s)
+		in(evasion.SpacedTag(s))
+		i, _ := evasion.NamespacedScript(s)
 		in(i)
-		in(htcImport(s))
-		in(dataMarkup(s))
-		in(cssScriptURL(s))
-		in(consoleProbe(s))
-		in(escapedIdentifier(s))
-		in(breakoutAssign(s))
-		if v, n := numericRef(s); n > len(s) || v < 0 || v > 1<<24 {
-			t.Fatalf("numericRef(%q) = %d, %d", s, v, n)
+		in(evasion.HTCImport(s))
+		in(evasion.DataMarkup(s))
+		in(evasion.CSSScriptURL(s))
+		in(script.ConsoleProbe(s))
+		in(script.EscapedIdentifier(s))
+		in(script.BreakoutAssign(s))
+		if v, n := evasion.NumericRef(s); n > len(s) || v < 0 || v > 1<<24 {
+			t.Fatalf("evasion.NumericRef(%q) = %d, %d", s, v, n)
 		}
 	})
 }

@@ -28,6 +28,19 @@ func IsSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
+// AppendLower appends s to dst with its ASCII letters lower-cased; other
+// bytes are copied, so offsets into the result are offsets into s.
+func AppendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
 // SkipSpace returns the index of the first non-blank byte of s at or after
 // i (len(s) if there is none).
 func SkipSpace(s string, i int) int {

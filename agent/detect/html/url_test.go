@@ -1,0 +1,32 @@
+package html
+
+import "testing"
+
+func TestScriptURL(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		s        string
+		needCode bool
+		off      int
+		ok       bool
+	}{
+		{"plain", "javascript:alert(1)", true, 0, true},
+		{"after an attribute", `href="javascript:x`, true, 6, true},
+		{"padded scheme", "java\tscript:x", true, 0, true},
+		{"control bytes", "\x01javascript:x", true, 0, true},
+		{"vbscript", "vbscript:msgbox", true, 0, true},
+		{"data html", "data:text/html,<b>", true, 0, true},
+		{"no code after the colon", "javascript:", true, 0, false},
+		{"empty accepted", "javascript:", false, 0, true},
+		{"inside a word", "myjavascript:x", true, 0, false},
+		{"data of an image", "data:image/png;base64,xx", true, 0, false},
+		{"prose", "note: javascript is fun", true, 0, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			off, ok := ScriptURLAt(c.s, c.needCode)
+			if ok != c.ok || ok && off != c.off {
+				t.Errorf("ScriptURLAt(%q, %v) = %d, %v; want %d, %v", c.s, c.needCode, off, ok, c.off, c.ok)
+			}
+		})
+	}
+}
