@@ -1,60 +1,66 @@
-package detect
+package sql
 
 // The SQL lexer: lower-cased text as a stream of SQL tokens, for the
 // readings of sqli.go, sqli_shapes.go and sqli_conditions.go.
 
-import "strings"
+import (
+	"strings"
 
-type tkind uint8
-
-const (
-	tNone tkind = iota
-	tWord
-	tNum
-	tStr     // closed string literal
-	tOpenStr // string literal left open at the end of the input
-	tOp      // comparison or arithmetic operator
-	tLogic   // or, and, xor, not, ||, &&
-	tSemi
-	tLParen
-	tRParen
-	tComma
-	tComment // -- or # line comment, or an unterminated /* comment
-	tVar     // @x, @@x
-	tOther
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
-type tok struct {
-	k          tkind
-	start, end int
+// Kind is the class of a SQL token.
+type Kind uint8
+
+const (
+	None Kind = iota
+	Word
+	Num
+	Str     // closed string literal
+	OpenStr // string literal left open at the end of the input
+	Op      // comparison or arithmetic operator
+	Logic   // or, and, xor, not, ||, &&
+	Semi
+	LParen
+	RParen
+	Comma
+	Comment // -- or # line comment, or an unterminated /* comment
+	Var     // @x, @@x
+	Other
+)
+
+// Token is one SQL token: its kind and its span in the lexed text.
+type Token struct {
+	Kind       Kind
+	Start, End int
 }
 
-// sqlLexer tokenizes lower-cased text as SQL; /* */ comments are whitespace
+// lexer tokenizes lower-cased text as SQL; /* */ comments are whitespace
 // (MySQL /*! */ comments are transparent so their content is lexed).
-type sqlLexer struct {
+type lexer struct {
 	s string
 	i int
 }
 
-func (l *sqlLexer) next() tok {
+func (l *lexer) next() Token {
 	s := l.s
 	for l.i < len(s) {
 		c := s[l.i]
-		if isSpace(c) || c == 0 || c == 0xa0 {
+		if lex.IsSpace(c) || c == 0 || c == 0xa0 {
 			l.i++
 			continue
 		}
 		if c == '/' && l.i+1 < len(s) && s[l.i+1] == '*' {
 			if l.i+2 < len(s) && s[l.i+2] == '!' {
 				l.i += 3
-				for l.i < len(s) && isDigit(s[l.i]) {
+				for l.i < len(s) && lex.IsDigit(s[l.i]) {
 					l.i++
 				}
 				continue
 			}
 			j := strings.Index(s[l.i+2:], "*/")
 			if j < 0 {
-				t := tok{tComment, l.i, len(s)}
+				t := Token{Comment, l.i, len(s)}
 				l.i = len(s)
 				return t
 			}
@@ -68,7 +74,7 @@ func (l *sqlLexer) next() tok {
 		break
 	}
 	if l.i >= len(s) {
-		return tok{k: tNone, start: len(s), end: len(s)}
+		return Token{Kind: None, Start: len(s), End: len(s)}
 	}
 	st := l.i
 	c := s[st]
@@ -86,12 +92,12 @@ func (l *sqlLexer) next() tok {
 					continue
 				}
 				l.i = j + 1
-				return tok{tStr, st, j + 1}
+				return Token{Str, st, j + 1}
 			}
 			j++
 		}
 		l.i = len(s)
-		return tok{tOpenStr, st, len(s)}
+		return Token{OpenStr, st, len(s)}
 	case c == '-' && st+1 < len(s) && s[st+1] == '-', c == '#':
 		j := strings.IndexByte(s[st:], '\n')
 		if j < 0 {
@@ -99,27 +105,27 @@ func (l *sqlLexer) next() tok {
 		} else {
 			l.i = st + j
 		}
-		return tok{tComment, st, l.i}
-	case isDigit(c) || c == '.' && st+1 < len(s) && isDigit(s[st+1]):
+		return Token{Comment, st, l.i}
+	case lex.IsDigit(c) || c == '.' && st+1 < len(s) && lex.IsDigit(s[st+1]):
 		j := st
 		if c == '0' && st+1 < len(s) && (s[st+1] == 'x' || s[st+1] == 'b') {
 			j += 2
 		}
-		for j < len(s) && (isAlnum(s[j]) || s[j] == '.') {
+		for j < len(s) && (lex.IsAlnum(s[j]) || s[j] == '.') {
 			j++
 		}
 		l.i = j
-		return tok{tNum, st, j}
+		return Token{Num, st, j}
 	case c == '@':
 		j := st + 1
-		for j < len(s) && (s[j] == '@' || isWord(s[j]) || s[j] == '.') {
+		for j < len(s) && (s[j] == '@' || lex.IsWord(s[j]) || s[j] == '.') {
 			j++
 		}
 		l.i = j
-		return tok{tVar, st, j}
-	case isWord(c) || c == '$' || c >= 0x80:
+		return Token{Var, st, j}
+	case lex.IsWord(c) || c == '$' || c >= 0x80:
 		j := st
-		for j < len(s) && (isWord(s[j]) || s[j] == '$' || s[j] == '.' || s[j] >= 0x80) {
+		for j < len(s) && (lex.IsWord(s[j]) || s[j] == '$' || s[j] == '.' || s[j] >= 0x80) {
 			j++
 		}
 		l.i = j
@@ -127,50 +133,50 @@ func (l *sqlLexer) next() tok {
 		switch w {
 		case "or", "and", "xor", "not", "div", "like", "rlike", "regexp", "is", "between", "in", "sounds":
 			if w == "or" || w == "and" || w == "xor" {
-				return tok{tLogic, st, j}
+				return Token{Logic, st, j}
 			}
-			return tok{tOp, st, j}
+			return Token{Op, st, j}
 		}
-		return tok{tWord, st, j}
+		return Token{Word, st, j}
 	case c == '|' && st+1 < len(s) && s[st+1] == '|', c == '&' && st+1 < len(s) && s[st+1] == '&':
 		l.i = st + 2
-		return tok{tLogic, st, st + 2}
+		return Token{Logic, st, st + 2}
 	case c == ';':
 		l.i++
-		return tok{tSemi, st, st + 1}
+		return Token{Semi, st, st + 1}
 	case c == '(':
 		l.i++
-		return tok{tLParen, st, st + 1}
+		return Token{LParen, st, st + 1}
 	case c == ')':
 		l.i++
-		return tok{tRParen, st, st + 1}
+		return Token{RParen, st, st + 1}
 	case c == ',':
 		l.i++
-		return tok{tComma, st, st + 1}
+		return Token{Comma, st, st + 1}
 	case strings.IndexByte("=<>!+-*/%^|&~:", c) >= 0:
 		j := st + 1
 		for j < len(s) && j < st+3 && strings.IndexByte("=<>!|&", s[j]) >= 0 {
 			j++
 		}
 		l.i = j
-		return tok{tOp, st, j}
+		return Token{Op, st, j}
 	}
 	l.i++
-	return tok{tOther, st, st + 1}
+	return Token{Other, st, st + 1}
 }
 
-// lexWindow bounds the text lexed after each of many candidate positions
+// LexWindow bounds the text lexed after each of many candidate positions
 // (every ";", every "(select"), so that the checks stay linear in the
 // value: the few tokens a check needs fit in it.
-const lexWindow = 256
+const LexWindow = 256
 
-// lexN lexes up to len(buf) tokens of s starting at i.
-func lexN(s string, i int, buf []tok) []tok {
-	l := sqlLexer{s: s, i: i}
+// LexN lexes up to len(buf) tokens of s starting at i.
+func LexN(s string, i int, buf []Token) []Token {
+	l := lexer{s: s, i: i}
 	n := 0
 	for n < len(buf) {
 		t := l.next()
-		if t.k == tNone {
+		if t.Kind == None {
 			break
 		}
 		buf[n] = t
@@ -179,35 +185,36 @@ func lexN(s string, i int, buf []tok) []tok {
 	return buf[:n]
 }
 
-func (t tok) text(s string) string { return s[t.start:t.end] }
+// Text returns the token's text in s, the string it was lexed from.
+func (t Token) Text(s string) string { return s[t.Start:t.End] }
 
-func isComparison(t tok, s string) bool {
-	if t.k != tOp {
+func IsComparison(t Token, s string) bool {
+	if t.Kind != Op {
 		return false
 	}
-	switch t.text(s) {
+	switch t.Text(s) {
 	case "=", "==", "<", ">", "<=", ">=", "<>", "!=", "<=>", "like", "rlike", "regexp", "is", "in", "between", "sounds":
 		return true
 	}
 	return false
 }
 
-func isOperand(t tok, s string) bool {
-	switch t.k {
-	case tNum, tStr, tOpenStr, tVar:
+func IsOperand(t Token, s string) bool {
+	switch t.Kind {
+	case Num, Str, OpenStr, Var:
 		return true
-	case tWord:
+	case Word:
 		return true
 	}
 	return false
 }
 
-func isBoolLiteral(t tok, s string) bool {
-	if t.k == tNum {
+func IsBoolLiteral(t Token, s string) bool {
+	if t.Kind == Num {
 		return true
 	}
-	if t.k == tWord {
-		switch t.text(s) {
+	if t.Kind == Word {
+		switch t.Text(s) {
 		case "true", "false", "null":
 			return true
 		}
