@@ -28,7 +28,8 @@ func (in *input) detectSQLi() {
 
 // judgeSQLi runs the SQL judgement over in.text and reports whether it
 // added a signal: libinjection, the lexer, the level-1 shapes
-// (sqlShape), and at paranoia 2 the fragments (sqlFragment).
+// (shape.Match), the conditions (fragment.Condition), and at paranoia 2 the
+// fragments (fragment.Match).
 func (in *input) judgeSQLi() bool {
 	n := len(in.dst)
 	m := in.mask

@@ -1,7 +1,12 @@
+// Package sql holds what the SQL readings share: a lexer of lower-cased
+// text as SQL tokens, and SQL's vocabulary (the functions injection calls,
+// the words only SQL uses, the words SQL reserves). The readings themselves
+// live in the subpackages statement, shape, fragment and prose; the engine
+// in agent/detect runs them and emits the signals.
 package sql
 
 // The SQL lexer: lower-cased text as a stream of SQL tokens, for the
-// readings of sqli.go, sqli_shapes.go and sqli_conditions.go.
+// readings in statement, shape, fragment and prose.
 
 import (
 	"strings"
@@ -188,6 +193,7 @@ func LexN(s string, i int, buf []Token) []Token {
 // Text returns the token's text in s, the string it was lexed from.
 func (t Token) Text(s string) string { return s[t.Start:t.End] }
 
+// IsComparison reports an operator token that compares two operands.
 func IsComparison(t Token, s string) bool {
 	if t.Kind != Op {
 		return false
@@ -199,6 +205,7 @@ func IsComparison(t Token, s string) bool {
 	return false
 }
 
+// IsOperand reports a token that can stand on either side of an operator.
 func IsOperand(t Token, s string) bool {
 	switch t.Kind {
 	case Num, Str, OpenStr, Var:
@@ -209,6 +216,8 @@ func IsOperand(t Token, s string) bool {
 	return false
 }
 
+// IsBoolLiteral reports a token a condition can be made of alone: a
+// number, true, false or null.
 func IsBoolLiteral(t Token, s string) bool {
 	if t.Kind == Num {
 		return true

@@ -1,3 +1,6 @@
+// Package fragment holds the SQL conditions (tautologies, CASE WHEN, ORDER
+// BY probes; level 1) and the level-2 fragments of a condition or clause
+// an attacker appends to the developer's query.
 package fragment
 
 import (
@@ -14,8 +17,8 @@ import (
 // the same shape ("Q&A: and x = y"), so they run only at paranoia 2
 // (Options.Paranoia), for APIs whose parameters are narrow.
 
-// Match judges lower-cased s for level-2 fragments and returns the
-// span of the first.
+// Match judges lower-cased s, whose byte set is have, for level-2
+// fragments and returns the span of the first.
 func Match(s string, have *lex.ByteSet) (off, end int, ok bool) {
 	var buf [10]sql.Token
 	b := 0

@@ -1,3 +1,6 @@
+// Package prose tells SQL look-alikes from injections: a query pasted into
+// a comment, arithmetic, a stray WHEN, a quoted statement, JSON object
+// members, and values that read as sentences rather than SQL tokens.
 package prose
 
 import (
@@ -255,7 +258,7 @@ func onlyApostrophes(s string) bool {
 // value with a quote, comment, call or second statement, keeps
 // libinjection's verdict.
 //
-// l is the lower-cased value.
+// l is the lower-cased value, have its byte set.
 func StrayWhen(l string, have *lex.ByteSet) bool {
 	if have.HasAny("'\"`;#()") || strings.Contains(l, "--") || strings.Contains(l, "/*") {
 		return false

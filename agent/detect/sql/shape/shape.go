@@ -1,3 +1,7 @@
+// Package shape holds the level-1 SQL shapes libinjection and the
+// statement lexer miss: a literal closed and the statement ended, a
+// statement stacked after ";", a keyword cut by a comment, a subquery, a
+// procedure only an attacker calls, and the magic numbers of a plain value.
 package shape
 
 import (
@@ -7,13 +11,13 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql"
 )
 
-// Level-1 SQL shapes that libinjection's fingerprints and sqlLex's
+// Level-1 SQL shapes that libinjection's fingerprints and statement.Lex's
 // tautology checks miss. Each needs an attack's structure, not a keyword:
 // a literal closed and the statement ended, a statement stacked after ";",
 // a keyword cut by a comment, a procedure only an attacker calls.
 
-// Match runs the level-1 shape checks over lower-cased text s with byte
-// classes m and byte set have, and returns the rule, span and score of the
+// Match runs the level-1 shape checks over lower-cased text s and its
+// byte set have, and returns the rule, span and score of the
 // first that matches.
 func Match(s string, have *lex.ByteSet) (rule string, off, end, score int, ok bool) {
 	if have.HasAny("'\"`") {
@@ -136,7 +140,7 @@ func ProcedureIndex(s string, have *lex.ByteSet, underscore bool) (w string, i i
 	return providers.Index(s, have, whole)
 }
 
-// sqlBreakoutWords are words that, right after a closing quote, only SQL
+// breakoutWord reports words that, right after a closing quote, only SQL
 // puts there: operators and predicates (SQLite's GLOB, NOTNULL, PostgreSQL
 // ILIKE and SIMILAR TO, COLLATE), quantifiers and the SQLite planner hints
 // (LIKELY, LIKELIHOOD) injections use as harmless-looking calls.
@@ -170,7 +174,7 @@ func terminatedBreakout(s string) (off, end, score int, ok bool) {
 		}
 		t := sql.LexN(s, p+1, buf[:])
 		if len(t) < 2 || t[0].Kind == sql.Comment || t[0].Kind == sql.Semi {
-			continue // "admin'--" is sqlLex's; a bare terminator proves little
+			continue // "admin'--" is statement.Lex's; a bare terminator proves little
 		}
 		if p > 0 && lex.IsAlpha(s[p-1]) && t[0].Kind == sql.Word && t[0].Start == p+1 {
 			switch t[0].Text(s) {
@@ -246,7 +250,7 @@ func semicolonEnds(rest string) bool {
 	return r == "" || strings.HasPrefix(r, "--") || r[0] == '#' || r == ";"
 }
 
-// sqlStackedVerbs open a statement stacked after ";" at the start of a
+// stackedVerb reports the verbs that open a statement stacked after ";" at the start of a
 // value; set counts only as "set @var" (a session variable).
 func stackedVerb(w string) bool {
 	switch w {

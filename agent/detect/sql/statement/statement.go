@@ -1,3 +1,7 @@
+// Package statement reads lower-cased text as a fragment spliced into a
+// SQL statement: quote breakouts into comments or further clauses, stacked
+// statements, calls to timing and file functions, MySQL versioned
+// comments, JSON operators. Lex is the engine's "sqli-lexer" reading.
 package statement
 
 import (
