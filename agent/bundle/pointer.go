@@ -62,7 +62,7 @@ func (p *Pointer) Validate() error {
 }
 
 func (r Ref) validate(what string) error {
-	if !versionPattern.MatchString(r.Version) {
+	if !validVersion(r.Version) {
 		return fmt.Errorf("%s version %q is not a bundle version", what, r.Version)
 	}
 	if len(r.SHA256) != 64 {
