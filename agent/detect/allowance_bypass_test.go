@@ -3,7 +3,7 @@ package detect
 import "testing"
 
 // Payloads dressed to match one of the false-positive allowances (the
-// helpers in code_mention.go, prose_mention.go, shell_lookalike.go and sql_prose.go that tell a mention from an attack), each next to
+// helpers in code_mention.go, prose_mention.go, shell_lookalike.go and sql/prose that tell a mention from an attack), each next to
 // the benign prose the allowance exists for. Every attack here ran in a
 // plausible sink and passed before its allowance was narrowed; the
 // benign rows must stay clean. Expectations per paranoia level as in

@@ -1,6 +1,11 @@
 package detect
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/sql"
+	"github.com/lambdawaf/lambdawaf/agent/detect/sql/prose"
+)
 
 // scriptText reports whether lower-cased s reads as JavaScript or
 // TypeScript source rather than SQL: an import of names from a module
@@ -27,7 +32,7 @@ func scriptText(s string) bool {
 		for j < len(s) && isWord(s[j]) {
 			j++
 		}
-		if j > i+1 && j < len(s) && s[j] == '(' && sqlFunc(s[i+1:j]) == 0 && !sqlPackageCall(s, i) {
+		if j > i+1 && j < len(s) && s[j] == '(' && sql.Func(s[i+1:j]) == 0 && !sqlPackageCall(s, i) {
 			calls++
 		}
 	}
@@ -57,7 +62,7 @@ func sqlPackageCall(s string, dot int) bool {
 // lone timing call or "or" condition there is a sentence about sleep(3) or
 // "||".
 func lexerScore(s string, score int) int {
-	if score < 9 && sqlReadsAsProse(s, true) {
+	if score < 9 && prose.Reads(s, true) {
 		return 0
 	}
 	return score

@@ -250,20 +250,6 @@ func TestLibinjectionReadsProseAsProse(t *testing.T) {
 	})
 	for _, c := range []struct {
 		s    string
-		want bool
-	}{
-		{`"windowsDebug": "@powershell -Command $env:DEBUG='*';node app.js",`, true},
-		{`"a": 1, "b": [true, null]`, true},
-		{`" or "1"="1`, false},
-		{`" or 1=1 -- "`, false},
-		{`"x"`, false},
-	} {
-		if got := jsonMembers(c.s); got != c.want {
-			t.Errorf("jsonMembers(%q) = %v, want %v", c.s, got, c.want)
-		}
-	}
-	for _, c := range []struct {
-		s    string
 		want int
 	}{{"1' or 'a'='a", 8}, {"read(2) from an inotify(7) file descriptor (since linux 3.8; beforehand, always failed with eintr).", 0}} {
 		if got := libinjectionScore(c.s); got != c.want {

@@ -22,6 +22,19 @@ func BytesOf(s string) ByteSet {
 	return b
 }
 
+// Has reports whether byte c occurs in b.
+func (b *ByteSet) Has(c byte) bool { return b[c>>6]&(1<<(c&63)) != 0 }
+
+// HasAny reports whether any byte of chars occurs in b.
+func (b *ByteSet) HasAny(chars string) bool {
+	for i := 0; i < len(chars); i++ {
+		if b.Has(chars[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 // Covers reports whether every byte of p occurs in b.
 func (b *ByteSet) Covers(p *ByteSet) bool {
 	return b[0]&p[0] == p[0] && b[1]&p[1] == p[1] && b[2]&p[2] == p[2] && b[3]&p[3] == p[3]

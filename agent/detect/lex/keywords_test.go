@@ -94,3 +94,28 @@ func TestWordListIndexAgrees(t *testing.T) {
 		}
 	}
 }
+
+func TestByteSetHas(t *testing.T) {
+	b := BytesOf("a'b;\xe2")
+	tests := []struct {
+		name  string
+		chars string
+		want  bool
+	}{
+		{"a byte of the text", "'", true},
+		{"one of several present", "\"`;", true},
+		{"a high byte", "\xe2", true},
+		{"none present", "\"`#()", false},
+		{"no bytes asked", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := b.HasAny(tt.chars); got != tt.want {
+				t.Errorf("HasAny(%q) = %v, want %v", tt.chars, got, tt.want)
+			}
+			if len(tt.chars) == 1 && b.Has(tt.chars[0]) != tt.want {
+				t.Errorf("Has(%q) = %v, want %v", tt.chars, !tt.want, tt.want)
+			}
+		})
+	}
+}

@@ -1,103 +1,108 @@
-package detect
+// Package shape holds the level-1 SQL shapes libinjection and the
+// statement lexer miss: a literal closed and the statement ended, a
+// statement stacked after ";", a keyword cut by a comment, a subquery, a
+// procedure only an attacker calls, and the magic numbers of a plain value.
+package shape
 
 import (
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/detect/sql"
 )
 
-// Level-1 SQL shapes that libinjection's fingerprints and sqlLex's
+// Level-1 SQL shapes that libinjection's fingerprints and statement.Lex's
 // tautology checks miss. Each needs an attack's structure, not a keyword:
 // a literal closed and the statement ended, a statement stacked after ";",
 // a keyword cut by a comment, a procedure only an attacker calls.
 
-// sqlShape runs the level-1 shape checks over lower-cased text s with byte
-// classes m and byte set have, and returns the rule, span and score of the
+// Match runs the level-1 shape checks over lower-cased text s and its
+// byte set have, and returns the rule, span and score of the
 // first that matches.
-func sqlShape(s string, m mask, have *lex.ByteSet) (rule string, off, end, score int, ok bool) {
-	if m.has(bQuote | bDQuote | bBacktick) {
-		if off, end, score, ok := sqlTerminatedBreakout(s); ok {
+func Match(s string, have *lex.ByteSet) (rule string, off, end, score int, ok bool) {
+	if have.HasAny("'\"`") {
+		if off, end, score, ok := terminatedBreakout(s); ok {
 			return "sqli-breakout", off, end, score, true
 		}
-		if off, end, ok := sqlStringTautology(s); ok {
+		if off, end, ok := stringTautology(s); ok {
 			return "sqli-breakout", off, end, 8, true
 		}
 	}
-	if m.has(bSemi) {
-		if off, end, ok := sqlStacked(s); ok {
+	if have.Has(';') {
+		if off, end, ok := stacked(s); ok {
 			return "sqli-stacked", off, end, 8, true
 		}
 	}
-	if m.has(bSlash) && m.has(bStar) {
-		if off, end, ok := sqlCommentKeyword(s); ok {
+	if have.Has('/') && have.Has('*') {
+		if off, end, ok := commentKeyword(s); ok {
 			return "sqli-comment-keyword", off, end, 8, true
 		}
 	}
-	if m.has(bParen) {
-		if off, end, ok := sqlSubquery(s); ok {
+	if have.HasAny("()") {
+		if off, end, ok := subquery(s); ok {
 			return "sqli-lexer", off, end, 8, true
 		}
 	}
-	if off, end, ok := sqlLogicComment(s); ok {
+	if off, end, ok := logicComment(s); ok {
 		return "sqli-breakout", off, end, 7, true
 	}
-	if w, i := sqlProcedureIndex(s, have, m.has(bUnderscore)); i >= 0 {
+	if w, i := ProcedureIndex(s, have, have.Has('_')); i >= 0 {
 		return "sqli-procedure", i, i + len(w), 8, true
 	}
 	return "", 0, 0, 0, false
 }
 
-// sqlSubquery finds a parenthesised SELECT whose first item only SQL
+// subquery finds a parenthesised SELECT whose first item only SQL
 // writes: "(select count(*)", "( select * from", "(select @@version",
 // "(select (select ...". A parenthesis before "select" in prose is
 // followed by words ("(select all that apply)").
-func sqlSubquery(s string) (off, end int, ok bool) {
-	var buf [4]tok
+func subquery(s string) (off, end int, ok bool) {
+	var buf [4]sql.Token
 	for o := 0; o < len(s); {
-		i := indexWord(s[o:], "select")
+		i := lex.IndexWord(s[o:], "select")
 		if i < 0 {
 			return 0, 0, false
 		}
 		i += o
 		o = i + 6
 		p := i
-		for p > 0 && isSpace(s[p-1]) {
+		for p > 0 && lex.IsSpace(s[p-1]) {
 			p--
 		}
 		if p == 0 || s[p-1] != '(' {
 			continue
 		}
-		t := lexN(s[:min(len(s), i+6+lexWindow)], i+6, buf[:])
+		t := sql.LexN(s[:min(len(s), i+6+sql.LexWindow)], i+6, buf[:])
 		if len(t) == 0 {
 			continue
 		}
 		switch {
-		case t[0].k == tOp && t[0].text(s) == "*", t[0].k == tVar, t[0].k == tLParen:
-			return p - 1, t[0].end, true
-		case t[0].k == tWord && len(t) > 1 && t[1].k == tLParen && (sqlFunc(t[0].text(s)) > 0 || sqlJSONFunc(t[0].text(s))):
-			return p - 1, t[1].end, true
+		case t[0].Kind == sql.Op && t[0].Text(s) == "*", t[0].Kind == sql.Var, t[0].Kind == sql.LParen:
+			return p - 1, t[0].End, true
+		case t[0].Kind == sql.Word && len(t) > 1 && t[1].Kind == sql.LParen && (sql.Func(t[0].Text(s)) > 0 || sql.JSONFunc(t[0].Text(s))):
+			return p - 1, t[1].End, true
 		}
 	}
 	return 0, 0, false
 }
 
-// sqlLogicComment finds a value that is a boolean operator, a constant and
+// logicComment finds a value that is a boolean operator, a constant and
 // a line comment: "OR 1#", "and true-- -". It turns the developer's
 // condition true or false and cuts the rest of the query off.
-func sqlLogicComment(s string) (off, end int, ok bool) {
-	var buf [4]tok
-	t := lexN(s, 0, buf[:])
-	if len(t) != 3 || t[0].k != tLogic || !isBoolLiteral(t[1], s) || t[2].k != tComment {
+func logicComment(s string) (off, end int, ok bool) {
+	var buf [4]sql.Token
+	t := sql.LexN(s, 0, buf[:])
+	if len(t) != 3 || t[0].Kind != sql.Logic || !sql.IsBoolLiteral(t[1], s) || t[2].Kind != sql.Comment {
 		return 0, 0, false
 	}
-	c := t[2].text(s)
+	c := t[2].Text(s)
 	if !strings.HasPrefix(c, "--") && c[0] != '#' || strings.Trim(c, "-# \t\r\n") != "" {
 		return 0, 0, false
 	}
-	return t[0].start, t[2].end, true
+	return t[0].Start, t[2].End, true
 }
 
-// sqlProcedures are server procedures and packages that reach the file
+// procedures are server procedures and packages that reach the file
 // system, the registry, the network or other servers from inside the
 // database (SQL Server xp_ and sp_ procedures, OLE DB providers, Oracle
 // UTL_ and DBMS_ packages). Applications name them in their own SQL, never
@@ -105,7 +110,7 @@ func sqlLogicComment(s string) (off, end int, ok bool) {
 // to run commands. The names are long and specific enough to match as
 // whole words anywhere (xp_cmdshell and sp_executesql are in the plain
 // keyword list).
-var sqlProcedures = lex.NewWordList(
+var procedures = lex.NewWordList(
 	"xp_dirtree", "xp_regread", "xp_regwrite", "xp_regdeletekey", "xp_regdeletevalue", "xp_regenumkeys",
 	"xp_regenumvalues", "xp_fileexist", "xp_subdirs", "xp_servicecontrol", "xp_availablemedia",
 	"xp_terminate_process", "xp_makecab", "xp_ntsec_enumdomains", "xp_loginconfig", "xp_enumgroups",
@@ -118,28 +123,28 @@ var sqlProcedures = lex.NewWordList(
 	"dbms_metadata", "ctxsys.drithsx",
 )
 
-// sqlProviders are the procedure names without an underscore: OLE DB
+// providers are the procedure names without an underscore: OLE DB
 // providers and ad hoc remote queries, Oracle's HTTP URI type.
-var sqlProviders = lex.NewWordList("openrowset", "opendatasource", "openquery", "msdasql", "sqloledb", "httpuritype")
+var providers = lex.NewWordList("openrowset", "opendatasource", "openquery", "msdasql", "sqloledb", "httpuritype")
 
-// sqlProcedureIndex finds a name of sqlProcedures or sqlProviders as a
+// ProcedureIndex finds a name of procedures or providers as a
 // whole word in lower-cased s with byte set have; only values with "_"
 // search the long list.
-func sqlProcedureIndex(s string, have *lex.ByteSet, underscore bool) (w string, i int) {
-	whole := func(i int, w string) bool { return wordAt(s, i, w) }
+func ProcedureIndex(s string, have *lex.ByteSet, underscore bool) (w string, i int) {
+	whole := func(i int, w string) bool { return lex.WordAt(s, i, w) }
 	if underscore {
-		if w, i := sqlProcedures.Index(s, have, whole); i >= 0 {
+		if w, i := procedures.Index(s, have, whole); i >= 0 {
 			return w, i
 		}
 	}
-	return sqlProviders.Index(s, have, whole)
+	return providers.Index(s, have, whole)
 }
 
-// sqlBreakoutWords are words that, right after a closing quote, only SQL
+// breakoutWord reports words that, right after a closing quote, only SQL
 // puts there: operators and predicates (SQLite's GLOB, NOTNULL, PostgreSQL
 // ILIKE and SIMILAR TO, COLLATE), quantifiers and the SQLite planner hints
 // (LIKELY, LIKELIHOOD) injections use as harmless-looking calls.
-func sqlBreakoutWord(w string) bool {
+func breakoutWord(w string) bool {
 	switch w {
 	case "collate", "notnull", "isnull", "glob", "ilike", "similar", "escape", "match", "mod", "array",
 		"likely", "unlikely", "likelihood", "json", "rowid", "all", "any", "some", "exists", "null",
@@ -149,7 +154,7 @@ func sqlBreakoutWord(w string) bool {
 	return false
 }
 
-// sqlTerminatedBreakout finds a quote that closes the developer's literal
+// terminatedBreakout finds a quote that closes the developer's literal
 // at the start of a value (a login name, an email, an id: no blank before
 // it), SQL after it, and a terminator that ends the statement there: a
 // line comment ("--", "#") or ";" at the end of the value. "x'|email--",
@@ -160,19 +165,19 @@ func sqlBreakoutWord(w string) bool {
 //
 // The SQL between needs an operator, an SQL-only word or a call; "or" and
 // "and" alone suffice only before a comment, which prose does not end with.
-func sqlTerminatedBreakout(s string) (off, end, score int, ok bool) {
-	var buf [16]tok
+func terminatedBreakout(s string) (off, end, score int, ok bool) {
+	var buf [16]sql.Token
 	for _, q := range [...]byte{'\'', '"', '`'} {
 		p := strings.IndexByte(s, q)
 		if p < 0 || p > 64 || strings.ContainsAny(s[:p], " \t\r\n") {
 			continue
 		}
-		t := lexN(s, p+1, buf[:])
-		if len(t) < 2 || t[0].k == tComment || t[0].k == tSemi {
-			continue // "admin'--" is sqlLex's; a bare terminator proves little
+		t := sql.LexN(s, p+1, buf[:])
+		if len(t) < 2 || t[0].Kind == sql.Comment || t[0].Kind == sql.Semi {
+			continue // "admin'--" is statement.Lex's; a bare terminator proves little
 		}
-		if p > 0 && isAlpha(s[p-1]) && t[0].k == tWord && t[0].start == p+1 {
-			switch t[0].text(s) {
+		if p > 0 && lex.IsAlpha(s[p-1]) && t[0].Kind == sql.Word && t[0].Start == p+1 {
+			switch t[0].Text(s) {
 			case "s", "t", "re", "ve", "ll", "d", "m": // it's, don't, we're
 				continue
 			}
@@ -184,22 +189,22 @@ func sqlTerminatedBreakout(s string) (off, end, score int, ok bool) {
 		strong, weak, stop := false, false, -1
 	scan:
 		for k, x := range t {
-			switch x.k {
-			case tComment, tSemi:
+			switch x.Kind {
+			case sql.Comment, sql.Semi:
 				stop = k
 				break scan
-			case tOpenStr:
+			case sql.OpenStr:
 				break scan
-			case tOp, tVar:
+			case sql.Op, sql.Var:
 				strong = true
-			case tLogic:
+			case sql.Logic:
 				weak = true
-			case tWord:
-				if sqlBreakoutWord(x.text(s)) {
+			case sql.Word:
+				if breakoutWord(x.Text(s)) {
 					strong = true
 				}
-			case tLParen:
-				if k > 0 && t[k-1].k == tWord {
+			case sql.LParen:
+				if k > 0 && t[k-1].Kind == sql.Word {
 					strong = true // a call: likely(id), json (id)
 				}
 			}
@@ -208,19 +213,19 @@ func sqlTerminatedBreakout(s string) (off, end, score int, ok bool) {
 			continue
 		}
 		x := t[stop]
-		rest := strings.TrimSpace(s[x.end:])
-		switch x.k {
-		case tComment:
-			c := x.text(s)
+		rest := strings.TrimSpace(s[x.End:])
+		switch x.Kind {
+		case sql.Comment:
+			c := x.Text(s)
 			if !strings.HasPrefix(c, "--") && c[0] != '#' || strings.Trim(c, "-# \t\r") != "" || rest != "" {
 				continue
 			}
 			if strong || weak {
-				return p, x.end, 8, true
+				return p, x.End, 8, true
 			}
-		case tSemi:
+		case sql.Semi:
 			if strong && semicolonEnds(rest) {
-				return p, x.end, 8, true
+				return p, x.End, 8, true
 			}
 		}
 	}
@@ -235,7 +240,7 @@ func semicolonEnds(rest string) bool {
 		return true
 	}
 	j := 0
-	for j < len(rest) && isAlpha(rest[j]) {
+	for j < len(rest) && lex.IsAlpha(rest[j]) {
 		j++
 	}
 	if j == 0 || j > 16 {
@@ -245,9 +250,9 @@ func semicolonEnds(rest string) bool {
 	return r == "" || strings.HasPrefix(r, "--") || r[0] == '#' || r == ";"
 }
 
-// sqlStackedVerbs open a statement stacked after ";" at the start of a
+// stackedVerb reports the verbs that open a statement stacked after ";" at the start of a
 // value; set counts only as "set @var" (a session variable).
-func sqlStackedVerb(w string) bool {
+func stackedVerb(w string) bool {
 	switch w {
 	case "drop", "truncate", "shutdown", "update", "delete", "insert", "exec", "execute", "declare", "alter",
 		"create", "grant", "revoke", "rename", "waitfor", "select", "union", "prepare", "deallocate":
@@ -256,30 +261,30 @@ func sqlStackedVerb(w string) bool {
 	return false
 }
 
-// sqlStacked finds a statement stacked onto the developer's: a value that
+// stacked finds a statement stacked onto the developer's: a value that
 // opens with ";" and a statement verb (";drop", ";update users",
 // ";SET @OLD_SQL_MODE", ";truncate[xx"), or that opens with a statement
 // and ends it with ";" and a comment ("DROP sampletable;--", "DELETE FROM
 // users;--"). A parameter value has no reason to start with a statement
 // separator; prose does not end with ";--".
-func sqlStacked(s string) (off, end int, ok bool) {
+func stacked(s string) (off, end int, ok bool) {
 	i := 0
-	for i < len(s) && (isSpace(s[i]) || s[i] == '\'' || s[i] == '"' || s[i] == '`' || s[i] == ')') {
+	for i < len(s) && (lex.IsSpace(s[i]) || s[i] == '\'' || s[i] == '"' || s[i] == '`' || s[i] == ')') {
 		i++
 	}
 	if i < len(s) && s[i] == ';' {
-		j := skipCodeSpace(s, i+1)
+		j := lex.SkipCodeSpace(s, i+1)
 		k := j
-		for k < len(s) && isAlpha(s[k]) {
+		for k < len(s) && lex.IsAlpha(s[k]) {
 			k++
 		}
-		if k > j && (k == len(s) || !isWord(s[k])) {
+		if k > j && (k == len(s) || !lex.IsWord(s[k])) {
 			w := s[j:k]
-			if sqlStackedVerb(w) {
+			if stackedVerb(w) {
 				return i, k, true
 			}
 			if w == "set" {
-				if n := skipCodeSpace(s, k); n < len(s) && s[n] == '@' {
+				if n := lex.SkipCodeSpace(s, k); n < len(s) && s[n] == '@' {
 					return i, n + 1, true
 				}
 			}
@@ -287,7 +292,7 @@ func sqlStacked(s string) (off, end int, ok bool) {
 	}
 	// A statement ended with ";" and a comment.
 	k := i
-	for k < len(s) && isAlpha(s[k]) {
+	for k < len(s) && lex.IsAlpha(s[k]) {
 		k++
 	}
 	switch s[i:k] {
@@ -306,12 +311,12 @@ func sqlStacked(s string) (off, end int, ok bool) {
 	return 0, 0, false
 }
 
-// sqlCommentKeyword finds a C comment that hides a SQL keyword from a
+// commentKeyword finds a C comment that hides a SQL keyword from a
 // keyword filter: one cutting it in two ("DR/**/OP", "UN/**/ION") or
 // standing in for the blank after it ("SELECT/*x*/password",
 // "DROP/*comment*/sampletable", "1/**/union"). MySQL and SQL Server read a
 // comment as whitespace; only obfuscation glues one to a keyword.
-func sqlCommentKeyword(s string) (off, end int, ok bool) {
+func commentKeyword(s string) (off, end int, ok bool) {
 	for o := 0; o < len(s); {
 		i := strings.Index(s[o:], "/*")
 		if i < 0 {
@@ -325,30 +330,30 @@ func sqlCommentKeyword(s string) (off, end int, ok bool) {
 		j := i + 2 + c + 2
 		o = j
 		a := i
-		for a > 0 && a > i-16 && isAlpha(s[a-1]) {
+		for a > 0 && a > i-16 && lex.IsAlpha(s[a-1]) {
 			a--
 		}
 		b := j
-		for b < len(s) && b < j+16 && isAlpha(s[b]) {
+		for b < len(s) && b < j+16 && lex.IsAlpha(s[b]) {
 			b++
 		}
 		left, right := s[a:i], s[j:b]
-		leftWhole := left != "" && (a == 0 || !isWord(s[a-1]))
-		rightWhole := right != "" && (b == len(s) || !isWord(s[b]))
+		leftWhole := left != "" && (a == 0 || !lex.IsWord(s[a-1]))
+		rightWhole := right != "" && (b == len(s) || !lex.IsWord(s[b]))
 		switch {
-		case leftWhole && rightWhole && sqlSplitKeyword(left, right):
+		case leftWhole && rightWhole && splitKeyword(left, right):
 			return a, b, true
-		case leftWhole && sqlCommentedKeyword(left) && j < len(s) && (isWord(s[j]) || strings.IndexByte("(@'\"`", s[j]) >= 0):
+		case leftWhole && commentedKeyword(left) && j < len(s) && (lex.IsWord(s[j]) || strings.IndexByte("(@'\"`", s[j]) >= 0):
 			return a, j + 1, true
-		case rightWhole && a == i && i > 0 && strings.IndexByte("0123456789'\"`)", s[i-1]) >= 0 && sqlCommentedKeyword(right):
+		case rightWhole && a == i && i > 0 && strings.IndexByte("0123456789'\"`)", s[i-1]) >= 0 && commentedKeyword(right):
 			return i - 1, b, true
 		}
 	}
 	return 0, 0, false
 }
 
-// sqlCommentedKeyword reports the keywords a comment glued to them reveals.
-func sqlCommentedKeyword(w string) bool {
+// commentedKeyword reports the keywords a comment glued to them reveals.
+func commentedKeyword(w string) bool {
 	switch w {
 	case "select", "union", "insert", "update", "delete", "drop", "from", "where", "having", "exec", "execute",
 		"into", "values", "table", "order", "group", "limit", "truncate", "alter", "create", "and", "or":
@@ -357,9 +362,9 @@ func sqlCommentedKeyword(w string) bool {
 	return false
 }
 
-// sqlSplitKeyword reports whether left+right spells a SQL keyword that
+// splitKeyword reports whether left+right spells a SQL keyword that
 // keyword filters look for ("dr"+"op", "sel"+"ect").
-func sqlSplitKeyword(left, right string) bool {
+func splitKeyword(left, right string) bool {
 	n := len(left) + len(right)
 	for _, w := range [...]string{"select", "union", "insert", "update", "delete", "drop", "from", "where", "having", "exec", "execute", "concat", "sleep", "benchmark", "truncate", "alter", "create", "table", "database", "information_schema"} {
 		if len(w) == n && strings.HasPrefix(w, left) && strings.HasSuffix(w, right) {
@@ -369,10 +374,10 @@ func sqlSplitKeyword(left, right string) bool {
 	return false
 }
 
-// sqlStringTautology finds two equal quoted literals compared for
+// stringTautology finds two equal quoted literals compared for
 // equality, 'a'='a' or "1" = "1": a condition that is always true, which
 // no application sends in a parameter and every injection tutorial does.
-func sqlStringTautology(s string) (off, end int, ok bool) {
+func stringTautology(s string) (off, end int, ok bool) {
 	for o := 0; o < len(s); {
 		i := strings.IndexByte(s[o:], '=')
 		if i < 0 {
@@ -410,40 +415,13 @@ func sqlStringTautology(s string) (off, end int, ok bool) {
 	return 0, 0, false
 }
 
-// detectSQLiPlain judges a plain value (letters, digits, blanks and
-// harmless punctuation, which the engine's prefilter otherwise gives only
-// the keyword check) for the SQL that needs no punctuation: a server
-// procedure named alone ("xp_dirtree", "OPENROWSET"), UNION SELECT with
-// the blanks removed ("Xunionselectfrom"), and the numbers that probe
-// for overflow and float-parsing bugs in the database or its driver.
-func (in *input) detectSQLiPlain() {
-	if !in.e.Enabled(SQLi) {
-		return
-	}
-	s := in.lower()
-	if w, i := sqlProcedureIndex(s, in.lowerBytes(), in.mask.has(bUnderscore)); i >= 0 {
-		in.emit(SQLi, "sqli-procedure", 8, i, i+len(w))
-		return
-	}
-	if i := strings.Index(s, "unionselect"); i >= 0 {
-		// no English word holds it; "union select" written without
-		// blanks relies on a filter that deletes them or on MySQL's
-		// lenient tokenizer around quotes and parentheses
-		in.emit(SQLi, "sqli-lexer", 7, i, i+11)
-		return
-	}
-	if sc := sqlMagicNumber(strings.TrimSpace(s), in.paranoid()); sc > 0 {
-		in.emit(SQLi, "sqli-magic-number", sc, 0, len(s))
-	}
-}
-
-// sqlMagicNumber scores a value that is one of the numbers injection
+// MagicNumber scores a value that is one of the numbers injection
 // scanners send to find overflow and parsing bugs: 2.2250738585072011e-308
 // hangs the float parsers of older PHP and Java runtimes and 1e309
 // overflows a double (no client sends them; level 1), and the 32-bit
 // limits 2147483647, 2147483648, 4294967295, 4294967296 overflow integer
 // columns (an API may accept them as "no limit"; level 2 only).
-func sqlMagicNumber(s string, paranoid bool) int {
+func MagicNumber(s string, paranoid bool) int {
 	switch s {
 	case "2.2250738585072011e-308", "2.2250738585072012e-308", "2.2250738585072007e-308", "1e309", "-1e309":
 		return 6

@@ -1,8 +1,16 @@
-package detect
+// Package prose tells SQL look-alikes from injections: a query pasted into
+// a comment, arithmetic, a stray WHEN, a quoted statement, JSON object
+// members, and values that read as sentences rather than SQL tokens.
+package prose
 
-import "strings"
+import (
+	"strings"
 
-// pastedQuery reports whether lower-cased s is one plain SQL statement
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/detect/sql"
+)
+
+// PastedQuery reports whether lower-cased s is one plain SQL statement
 // that a developer pasted into a comment ("SELECT name, email FROM
 // customers WHERE country = 'DE' ORDER BY name;"), optionally followed by
 // prose ("...; was run by mistake"), rather than an injection. An injected
@@ -16,7 +24,7 @@ import "strings"
 // compute values. Everything else,
 // and every statement on its own in a short value, stays for the SQL
 // detectors.
-func pastedQuery(s string) bool {
+func PastedQuery(s string) bool {
 	t := strings.TrimLeft(s, " \t\r\n")
 	verb := ""
 	for _, v := range [...]string{"select ", "insert into ", "update ", "delete from "} {
@@ -34,10 +42,10 @@ func pastedQuery(s string) bool {
 	if !ended {
 		return false
 	}
-	if r := strings.TrimSpace(rest); r != "" && (strings.ContainsAny(r, "'\"`;#()=") || sqlKeywordIn(r) || strings.Contains(r, "--")) {
+	if r := strings.TrimSpace(rest); r != "" && (strings.ContainsAny(r, "'\"`;#()=") || sql.KeywordIn(r) || strings.Contains(r, "--")) {
 		return false
 	}
-	if verb == "select " && indexWord(stmt, "from") < 0 {
+	if verb == "select " && lex.IndexWord(stmt, "from") < 0 {
 		return false
 	}
 	if strings.Count(stmt, " ") < 4 || strings.Count(stmt, "'")%2 != 0 || strings.Count(stmt, `"`)%2 != 0 ||
@@ -73,16 +81,16 @@ func pastedQuery(s string) bool {
 				inStr = 0
 			}
 			i++
-		case isWord(c):
+		case lex.IsWord(c):
 			j := i
-			for j < len(stmt) && (isWord(stmt[j]) || stmt[j] == '.') {
+			for j < len(stmt) && (lex.IsWord(stmt[j]) || stmt[j] == '.') {
 				j++
 			}
 			w := stmt[i:j]
 			if inStr == 0 && pastedQueryDenied(w) {
 				return false
 			}
-			if k := skipSpace(stmt, j); inStr != 0 && (pastedQueryDenied(w) || w == "and" || w == "like" || k < len(stmt) && stmt[k] == '(') {
+			if k := lex.SkipSpace(stmt, j); inStr != 0 && (pastedQueryDenied(w) || w == "and" || w == "like" || k < len(stmt) && stmt[k] == '(') {
 				codeInLit[quoteKind(inStr)] = true
 			}
 			i = j
@@ -93,7 +101,7 @@ func pastedQuery(s string) bool {
 	return !(breakout[0] && codeInLit[0] || breakout[1] && codeInLit[1])
 }
 
-// quoteKind indexes the readings of pastedQuery by quote character.
+// quoteKind indexes the readings of PastedQuery by quote character.
 func quoteKind(c byte) int {
 	if c == '"' {
 		return 1
@@ -110,11 +118,11 @@ func literalContinues(t string) bool {
 	if t == "" {
 		return false
 	}
-	if !isAlnum(t[0]) {
+	if !lex.IsAlnum(t[0]) {
 		return true
 	}
 	j := 0
-	for j < len(t) && isWord(t[j]) {
+	for j < len(t) && lex.IsWord(t[j]) {
 		j++
 	}
 	switch t[:j] {
@@ -129,7 +137,7 @@ func literalContinues(t string) bool {
 // pastedQueryDenied lists the words that make a statement an injection
 // whatever its shape: boolean widening, set operations, subqueries and
 // second statements, dynamic SQL, catalogs, hex strings and the timing,
-// file and error functions (sqlFunc score 8), and conditionals, the tool
+// file and error functions (sql.Func score 8), and conditionals, the tool
 // of boolean-blind extraction.
 func pastedQueryDenied(w string) bool {
 	switch w {
@@ -144,10 +152,10 @@ func pastedQueryDenied(w string) bool {
 		strings.HasPrefix(w, "information_schema.") || strings.HasPrefix(w, "pg_") {
 		return true
 	}
-	return sqlFunc(w) >= 8
+	return sql.Func(w) >= 8
 }
 
-// mathProse reports a libinjection finding on arithmetic written as text,
+// Math reports a libinjection finding on arithmetic written as text,
 // "sqrt(2) ≈ 1.41421356", "log(100) = 2 and ln(e) = 1": fingerprints that
 // open with a function call ("f(") whose every call is a pure math
 // function, in text with no quote (an apostrophe inside a word, "that's",
@@ -156,15 +164,15 @@ func pastedQueryDenied(w string) bool {
 // literal to break out of, no timing, file, catalog or conditional
 // function, no UNION. sleep(5), benchmark(...), if(...) and every other
 // call keep libinjection's verdict.
-func mathProse(s string, m mask, fp string) bool {
-	if !strings.HasPrefix(fp, "f(") || m.has(bDQuote|bBacktick|bSemi|bHash) || m.has(bQuote) && !onlyApostrophes(s) ||
-		strings.Contains(s, "--") || strings.Contains(s, "/*") || sqlKeywordIn(s) {
+func Math(s string, have *lex.ByteSet, fp string) bool {
+	if !strings.HasPrefix(fp, "f(") || have.HasAny("\"`;#") || have.Has('\'') && !onlyApostrophes(s) ||
+		strings.Contains(s, "--") || strings.Contains(s, "/*") || sql.KeywordIn(s) {
 		return false
 	}
 	// OR widens a numeric WHERE clause to every row ("id = abs(1) or
 	// 1=1"): arithmetic in prose has no use for it.
 	l := strings.ToLower(s)
-	if indexWord(l, "or") >= 0 || indexWord(l, "xor") >= 0 || strings.Contains(l, "||") {
+	if lex.IndexWord(l, "or") >= 0 || lex.IndexWord(l, "xor") >= 0 || strings.Contains(l, "||") {
 		return false
 	}
 	calls := 0
@@ -175,7 +183,7 @@ func mathProse(s string, m mask, fp string) bool {
 		}
 		j += off
 		b := j
-		for b > 0 && isWord(s[b-1]) {
+		for b > 0 && lex.IsWord(s[b-1]) {
 			b--
 		}
 		if b < j {
@@ -190,7 +198,7 @@ func mathProse(s string, m mask, fp string) bool {
 	// numbers and the one-letter names of formulas (x, n, e, pi). A
 	// longer name is a column ("id = abs(1) and floor(pin/1000) = 4"
 	// reads a hidden column digit by digit).
-	if indexWord(l, "and") < 0 && !strings.Contains(s, "&&") {
+	if lex.IndexWord(l, "and") < 0 && !strings.Contains(s, "&&") {
 		return calls > 0
 	}
 	depth := 0
@@ -200,12 +208,12 @@ func mathProse(s string, m mask, fp string) bool {
 			depth++
 		case c == ')':
 			depth--
-		case depth > 0 && isAlpha(c) && (i == 0 || !isWord(s[i-1])):
+		case depth > 0 && lex.IsAlpha(c) && (i == 0 || !lex.IsWord(s[i-1])):
 			j := i
-			for j < len(s) && isWord(s[j]) {
+			for j < len(s) && lex.IsWord(s[j]) {
 				j++
 			}
-			if k := skipSpace(s, j); j-i > 1 && (k == len(s) || s[k] != '(') && !strings.EqualFold(s[i:j], "pi") {
+			if k := lex.SkipSpace(s, j); j-i > 1 && (k == len(s) || s[k] != '(') && !strings.EqualFold(s[i:j], "pi") {
 				return false
 			}
 			i = j - 1
@@ -231,14 +239,14 @@ func mathFunc(w string) bool {
 // literal.
 func onlyApostrophes(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] == '\'' && (i == 0 || i+1 == len(s) || !isAlpha(s[i-1]) || !isAlpha(s[i+1])) {
+		if s[i] == '\'' && (i == 0 || i+1 == len(s) || !lex.IsAlpha(s[i-1]) || !lex.IsAlpha(s[i+1])) {
 			return false
 		}
 	}
 	return true
 }
 
-// strayWhen reports a libinjection finding on a condition written as
+// StrayWhen reports a libinjection finding on a condition written as
 // prose, "10% off when qty >= 5 && total > 100", "alert when cpu > 90 and
 // mem > 80": the text has the word WHEN but no CASE before it and no THEN
 // after it, and nothing a fragment could leave its context with (no quote,
@@ -250,16 +258,16 @@ func onlyApostrophes(s string) bool {
 // value with a quote, comment, call or second statement, keeps
 // libinjection's verdict.
 //
-// l is the lower-cased value.
-func strayWhen(l string, m mask) bool {
-	if m.has(bQuote|bDQuote|bBacktick|bSemi|bHash|bParen) || strings.Contains(l, "--") || strings.Contains(l, "/*") {
+// l is the lower-cased value, have its byte set.
+func StrayWhen(l string, have *lex.ByteSet) bool {
+	if have.HasAny("'\"`;#()") || strings.Contains(l, "--") || strings.Contains(l, "/*") {
 		return false
 	}
-	w := indexWord(l, "when")
-	return w >= 0 && indexWord(l[:w], "case") < 0 && indexWord(l[w:], "then") < 0
+	w := lex.IndexWord(l, "when")
+	return w >= 0 && lex.IndexWord(l[:w], "case") < 0 && lex.IndexWord(l[w:], "then") < 0
 }
 
-// quotedStatement reports a libinjection finding on a statement quoted in
+// QuotedStatement reports a libinjection finding on a statement quoted in
 // prose, `haha "select * from feelings where mood = 'tired'" returns way
 // too many rows`: the fingerprint opens with a string followed by a
 // statement keyword ("sE"), read from a double quote that words, not the
@@ -271,22 +279,22 @@ func strayWhen(l string, m mask) bool {
 // Breakouts by a single quote ("x' select ..."), a value that opens with
 // its quoted string ("\"a\" select ..." is an identifier followed by a
 // statement in T-SQL), ';', UNION and comments keep the verdict.
-func quotedStatement(s string, m mask, fp string) bool {
-	if !strings.HasPrefix(fp, "sE") || m.has(bSemi|bHash|bBacktick) || strings.Contains(s, "--") || strings.Contains(s, "/*") ||
+func QuotedStatement(s string, have *lex.ByteSet, fp string) bool {
+	if !strings.HasPrefix(fp, "sE") || have.HasAny(";#`") || strings.Contains(s, "--") || strings.Contains(s, "/*") ||
 		strings.Count(s, `"`)%2 != 0 {
 		return false
 	}
 	dq := strings.IndexByte(s, '"')
 	sq := strings.IndexByte(s, '\'')
-	if dq <= 0 || sq >= 0 && sq < dq || strings.TrimSpace(s[:dq]) == "" || !isAlpha(s[dq-1]) && !isSpace(s[dq-1]) {
+	if dq <= 0 || sq >= 0 && sq < dq || strings.TrimSpace(s[:dq]) == "" || !lex.IsAlpha(s[dq-1]) && !lex.IsSpace(s[dq-1]) {
 		return false
 	}
 	// the single-quote reading must not be the one that starts a statement
 	if sq >= 0 {
-		st := skipSpace(s, sq+1)
+		st := lex.SkipSpace(s, sq+1)
 		r := strings.ToLower(s[st:min(len(s), st+16)])
 		for _, v := range [...]string{"select", "insert", "update", "delete", "exec", "drop", "create", "alter", "declare", "with"} {
-			if wordAt(r, 0, v) {
+			if lex.WordAt(r, 0, v) {
 				return false
 			}
 		}

@@ -1,11 +1,11 @@
-package detect
+package prose
 
 import (
 	"encoding/json"
 	"strings"
 )
 
-// jsonMembers reports whether s is the members of a JSON object, one or
+// JSONMembers reports whether s is the members of a JSON object, one or
 // more `"key": value` pairs with an optional trailing comma, as a line of
 // package.json or of an API example reads: `"windowsDebug": "@powershell
 // -Command $env:DEBUG='*';node app.js",`. libinjection folds such a line
@@ -13,7 +13,7 @@ import (
 // breakout has to leave the literal it is spliced into with an operator
 // SQL knows; JSON's colon between a key and its value is not one, and a
 // value that parses as JSON members is data.
-func jsonMembers(s string) bool {
+func JSONMembers(s string) bool {
 	t := strings.TrimSpace(s)
 	t = strings.TrimSuffix(t, ",")
 	if len(t) < 5 || t[0] != '"' || len(t) > maxJSONMembers {
@@ -22,6 +22,6 @@ func jsonMembers(s string) bool {
 	return json.Valid([]byte("{" + t + "}"))
 }
 
-// maxJSONMembers bounds the value jsonMembers parses; the lines it reads
+// maxJSONMembers bounds the value JSONMembers parses; the lines it reads
 // are short.
 const maxJSONMembers = 4 << 10

@@ -1,0 +1,99 @@
+package fragment
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/detect/sql"
+)
+
+// Blind SQL injection conditions: the probes that ask the database a
+// yes/no question without breaking out of a quote. Each is read from the
+// SQL tokens of the value, so prose that happens to contain the words
+// ("in case when it rains, then...", "order by date") does not parse as
+// one: the reading needs the comparison or comment that makes it a query
+// fragment.
+
+// Condition reports a blind-injection condition in lower-cased s:
+//
+//   - CASE WHEN a <op> b THEN: a boolean probe (sqlmap's blind payloads);
+//   - a value that opens with OR/AND/XOR and a tautology (or 1=1,
+//     and 2=2#, ' or 'a'='a), a comparison of two numbers (and 1=0,
+//     or 2>1: the false and true halves of a boolean probe), or with
+//     OR/AND EXISTS(: a condition appended to a WHERE clause;
+//   - ORDER BY n followed by a comment: counting a query's columns.
+func Condition(s string) (off, end, score int, ok bool) {
+	var buf [12]sql.Token
+	if i := lex.IndexWord(s, "case"); i >= 0 {
+		if t := sql.LexN(s, i, buf[:8]); caseWhenCondition(t, s) {
+			return i, t[len(t)-1].End, 7, true
+		}
+	}
+	t := sql.LexN(s, 0, buf[:8])
+	k := 0
+	for k < len(t) && (t[k].Kind == sql.OpenStr || t[k].Kind == sql.Str || t[k].Kind == sql.Num || t[k].Kind == sql.RParen) && k < 2 {
+		k++ // the value the condition is appended to: 1 or ..., ' or ...
+	}
+	if k < len(t) && t[k].Kind == sql.Logic && t[k].Text(s) != "not" {
+		if tautology(t[k+1:], s) || numericConstant(t[k+1:], s) {
+			return t[k].Start, t[len(t)-1].End, 7, true
+		}
+		if k+2 < len(t) && t[k+1].Text(s) == "exists" && (t[k+2].Kind == sql.LParen || t[k+2].Kind == sql.RParen) {
+			return t[k].Start, t[k+2].End, 7, true
+		}
+	}
+	if len(t) >= 4 && t[0].Text(s) == "order" && t[1].Text(s) == "by" && t[2].Kind == sql.Num && t[3].Kind == sql.Comment {
+		return 0, t[3].End, 7, true
+	}
+	return 0, 0, 0, false
+}
+
+// caseWhenCondition reports whether t reads CASE WHEN a <op> b THEN, the
+// operands optionally parenthesised.
+func caseWhenCondition(t []sql.Token, s string) bool {
+	if len(t) < 6 || t[1].Text(s) != "when" {
+		return false
+	}
+	k := 2
+	if t[k].Kind == sql.LParen {
+		k++
+	}
+	if k+3 >= len(t) || !sql.IsOperand(t[k], s) || !sql.IsComparison(t[k+1], s) || !sql.IsOperand(t[k+2], s) {
+		return false
+	}
+	k += 3
+	if t[k].Kind == sql.RParen {
+		k++
+	}
+	return k < len(t) && t[k].Text(s) == "then"
+}
+
+// tautology reports whether t opens with a comparison of a literal with
+// itself (1=1, 'a'='a, 2>1 is not: only equal literals), optionally
+// followed by the end of the value or a comment.
+func tautology(t []sql.Token, s string) bool {
+	if len(t) < 3 || !sql.IsComparison(t[1], s) || t[1].Text(s) != "=" {
+		return false
+	}
+	a, b := t[0], t[2]
+	if a.Kind != sql.Num && a.Kind != sql.Str || b.Kind != sql.Num && b.Kind != sql.Str && b.Kind != sql.OpenStr {
+		return false
+	}
+	av := strings.Trim(a.Text(s), `'"`)
+	bv := strings.Trim(b.Text(s), `'"`)
+	if av != bv {
+		return false
+	}
+	return len(t) == 3 || t[3].Kind == sql.Comment || t[3].Kind == sql.Logic || t[3].Kind == sql.Semi
+}
+
+// numericConstant reports whether t opens with a comparison of two
+// numbers (1=0, 2 > 1), optionally followed by the end of the value or a
+// comment: a condition whose answer the writer already knows, which only
+// a probe asks. A column compared with a number is a filter, not this.
+func numericConstant(t []sql.Token, s string) bool {
+	if len(t) < 3 || t[0].Kind != sql.Num || !sql.IsComparison(t[1], s) || t[2].Kind != sql.Num {
+		return false
+	}
+	return len(t) == 3 || t[3].Kind == sql.Comment || t[3].Kind == sql.Semi
+}
