@@ -91,14 +91,14 @@ func File(s string) int {
 		if w, _, _ := shell.CommandWordAt(s, 0); isStrong(w) && strings.Contains(seg, "[") && strings.Contains(seg, "]") {
 			return 0
 		}
-		for f := range strings.FieldsSeq(p) {
-			if f[0] == '/' && isStrong(f[strings.LastIndexByte(f, '/')+1:]) {
+		for f := range slashFields(p) {
+			if isStrong(f[strings.LastIndexByte(f, '/')+1:]) {
 				return 0
 			}
 		}
 		examined := 0 // globbed paths matched against the system names, at most 8
-		for f := range strings.FieldsSeq(s) {
-			if f[0] != '/' || len(f) > maxGlobWord || !strings.ContainsAny(f, "[?*") {
+		for f := range slashFields(s) {
+			if len(f) > maxGlobWord || !strings.ContainsAny(f, "[?*") {
 				continue
 			}
 			if globNamesSystemPath(f) {
