@@ -14,15 +14,37 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
 )
 
-// evasionToken reports whether c ends a shell word for EvadedCommand:
-// blanks, separators, redirects, argument punctuation.
-func evasionBoundary(c byte) bool {
-	switch c {
-	case ' ', '\t', '\n', '\r', '\v', '\f', ';', '|', '&', ',', '{', '}', '/', '=', '+', '(', ')', '<', '>':
-		return true
+// evasionBoundaries end a shell word for EvadedCommand: blanks,
+// separators, redirects, argument punctuation.
+const evasionBoundaries = " \t\n\r\v\f;|&,{}/=+()<>"
+
+// evasionMarks are the bytes that may hide a command inside a word:
+// quotes, escapes, expansions, classes.
+const evasionMarks = "'\"\\$`["
+
+// Byte classes for EvadedCommand, one table lookup a byte.
+const (
+	evasionPlain    = 0         // an ordinary word byte
+	evasionBoundary = 1 << iota // in evasionBoundaries
+	evasionMark                 // in evasionMarks
+	evasionSubst                // may open an empty substitution: $ < > `
+)
+
+// evasionClass classifies every byte, so that EvadedCommand passes over
+// ordinary word bytes, most of a long value, with one lookup each
+// instead of a switch, a substitution check and a mark check.
+var evasionClass = func() (t [256]uint8) {
+	for i := 0; i < len(evasionBoundaries); i++ {
+		t[evasionBoundaries[i]] |= evasionBoundary
 	}
-	return false
-}
+	for i := 0; i < len(evasionMarks); i++ {
+		t[evasionMarks[i]] |= evasionMark
+	}
+	for _, c := range []byte("$<>`") {
+		t[c] |= evasionSubst
+	}
+	return t
+}()
 
 // EvadedCommand finds a command name hidden by shell constructs that expand
 // to nothing inside the word: pi“ng, pi$()ng, pi<()ng, c$!at, una$$me,
@@ -32,23 +54,27 @@ func evasionBoundary(c byte) bool {
 func EvadedCommand(s string, buf []byte) (start, end int, _ []byte) {
 	for i := 0; i < len(s); {
 		// "$()", "<()" and ">()" are parts of a word, not boundaries.
-		if evasionBoundary(s[i]) && emptySubst(s, i) == 0 {
+		if evasionClass[s[i]]&evasionBoundary != 0 && emptySubst(s, i) == 0 {
 			i++
 			continue
 		}
 		j := i
 		marked := false
 		for j < len(s) {
+			class := evasionClass[s[j]]
+			if class == evasionPlain {
+				j++
+				continue
+			}
 			if n := emptySubst(s, j); n > 0 {
 				j += n
 				marked = true
 				continue
 			}
-			c := s[j]
-			if evasionBoundary(c) {
+			if class&evasionBoundary != 0 {
 				break
 			}
-			marked = marked || c == '\'' || c == '"' || c == '\\' || c == '$' || c == '`' || c == '['
+			marked = marked || class&evasionMark != 0
 			j++
 		}
 		if marked {
