@@ -194,10 +194,8 @@ func compile(cfg *document.Config, env compileEnv) (*Policy, error) {
 	for i := range cfg.Rules {
 		path := document.At(nil, "rules", i)
 		r := &cfg.Rules[i]
-		if j, dup := seen[r.ID]; dup && r.ID != "" {
-			pr.Add(document.At(path, "id"), "duplicate rule id %q (first used by rules[%d])", r.ID, j)
-		} else {
-			seen[r.ID] = i
+		if r.ID != "" {
+			repeatedID(pr, path, seen, "rule", "rules", r.ID, i)
 		}
 		if cr := p.compileRule(pr, path, r); cr != nil {
 			p.rules = append(p.rules, cr)

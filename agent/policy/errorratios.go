@@ -67,11 +67,9 @@ func (p *Policy) compileErrorRatios(pr *document.Problems, specs []document.Erro
 			pr.Add(document.At(path, "id"), "expected an id")
 			continue
 		}
-		if j, dup := ids[s.ID]; dup {
-			pr.Add(document.At(path, "id"), "duplicate error ratio id %q (first used by errorRatios[%d])", s.ID, j)
+		if repeatedID(pr, path, ids, "error ratio", "errorRatios", s.ID, i) {
 			continue
 		}
-		ids[s.ID] = i
 		er := &errorRatio{id: s.ID, minRequests: int64(s.MinRequests), sources: int64(s.Sources), action: s.Action, recorded: map[string]time.Time{}}
 		ok := true
 		status := s.Status

@@ -33,11 +33,9 @@ func (p *Policy) compileResponses(pr *document.Problems, specs []document.Respon
 			pr.Add(document.At(path, "id"), "expected an id")
 			continue
 		}
-		if j, dup := ids[s.ID]; dup {
-			pr.Add(document.At(path, "id"), "duplicate response counter id %q (first used by responses[%d])", s.ID, j)
+		if repeatedID(pr, path, ids, "response counter", "responses", s.ID, i) {
 			continue
 		}
-		ids[s.ID] = i
 		rc := &responseCounter{id: s.ID, status: s.Status, limit: int64(s.Count), action: s.Action}
 		if len(rc.status) == 0 {
 			rc.status = []int{401, 403, 404}

@@ -45,3 +45,17 @@ func compileRoutes(pr *document.Problems, path []string, routes []string) (out [
 	}
 	return out, ok
 }
+
+// repeatedID reports id when an earlier entry of the same section used
+// it (first maps ids to the index of their first use), at the id of the
+// entry at path, naming the first; otherwise it records the id as first
+// used at i. kind and section name the entries in the message
+// ("duplicate rule id "x" (first used by rules[0])").
+func repeatedID(pr *document.Problems, path []string, first map[string]int, kind, section, id string, i int) bool {
+	if j, dup := first[id]; dup {
+		pr.Add(document.At(path, "id"), "duplicate %s id %q (first used by %s[%d])", kind, id, section, j)
+		return true
+	}
+	first[id] = i
+	return false
+}
