@@ -62,17 +62,26 @@ func Endpoint(getenv func(string) string, s Service, region string) (string, err
 			}
 		}
 	}
+	suffix, err := DNSSuffix(region)
+	if err != nil {
+		return "", err
+	}
+	return "https://" + s.Name + "." + region + "." + suffix, nil
+}
+
+// DNSSuffix is the DNS suffix of region's partition: amazonaws.com,
+// amazonaws.com.cn, ... Hosts of every service in region end with it
+// (S3's virtual-hosted buckets too: <bucket>.s3.<region>.<suffix>).
+func DNSSuffix(region string) (string, error) {
 	if err := checkRegion(region); err != nil {
 		return "", err
 	}
-	suffix := "amazonaws.com"
 	for _, p := range partitions {
 		if strings.HasPrefix(region, p.prefix) {
-			suffix = p.suffix
-			break
+			return p.suffix, nil
 		}
 	}
-	return "https://" + s.Name + "." + region + "." + suffix, nil
+	return "amazonaws.com", nil
 }
 
 // checkRegion accepts what can be a DNS label of a region: lower-case

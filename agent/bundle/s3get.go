@@ -13,6 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/lambdawaf/lambdawaf/agent/awsapi"
 )
 
 // S3Getter is the agent's S3 client: signed GETs (SigV4) of single objects,
@@ -114,7 +116,11 @@ func (g *S3Getter) objectURL(key string) (string, error) {
 	if g.Region == "" {
 		return "", fmt.Errorf("s3 get %s: no region", key)
 	}
-	return "https://" + g.Location.Bucket + ".s3." + g.Region + ".amazonaws.com" + path, nil
+	suffix, err := awsapi.DNSSuffix(g.Region)
+	if err != nil {
+		return "", fmt.Errorf("s3 get %s: %w", key, err)
+	}
+	return "https://" + g.Location.Bucket + ".s3." + g.Region + "." + suffix + path, nil
 }
 
 // escapeKey escapes each segment of an object key, keeping the slashes.
