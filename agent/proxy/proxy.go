@@ -18,7 +18,6 @@ package proxy
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	stdlog "log"
@@ -30,7 +29,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -594,55 +592,6 @@ func isStreamed(r *http.Request) bool {
 	return false
 }
 
-func (p *Proxy) safeFilter(ctx context.Context, f ResponseFilter, payload []byte) (out []byte, err error) {
-	defer func() {
-		if rec := recover(); rec != nil {
-			p.stats.panics.Add(1)
-			out, err = nil, &PanicError{Value: rec, Stack: debug.Stack()}
-		}
-	}()
-	return f.FilterResponse(ctx, payload)
-}
-
-// filterStream wraps a streamed response body in the filter's reader. The
-// wrapper is read by the transport's own goroutine, where a panic would kill
-// the process, so it is shielded: a panic ends the stream with an error.
-func (p *Proxy) filterStream(ctx context.Context, id string, f ResponseFilter, r *http.Request) (body io.Reader) {
-	defer func() {
-		if rec := recover(); rec != nil {
-			p.stats.panics.Add(1)
-			p.stats.inspectErrors.Add(1)
-			p.log.Error().Err(&PanicError{Value: rec}).Str("request_id", id).
-				Msg("stream filter panicked; streaming the response unfiltered")
-			body = r.Body
-		}
-	}()
-	fr := f.FilterStream(ctx, r.Header.Get("Content-Type"), r.Body)
-	if fr == nil {
-		return r.Body
-	}
-	return &panicSafeReader{r: fr, onPanic: func(v any) {
-		p.stats.panics.Add(1)
-		p.stats.inspectErrors.Add(1)
-		p.log.Error().Err(&PanicError{Value: v}).Str("request_id", id).Msg("stream filter panicked mid-stream")
-	}}
-}
-
-type panicSafeReader struct {
-	r       io.Reader
-	onPanic func(any)
-}
-
-func (s *panicSafeReader) Read(b []byte) (n int, err error) {
-	defer func() {
-		if rec := recover(); rec != nil {
-			s.onPanic(rec)
-			n, err = 0, errors.New("response stream filter panicked")
-		}
-	}()
-	return s.r.Read(b)
-}
-
 // forward sends r upstream with the given body and relays the answer.
 // trailer, when non-nil, is the map the transport reads trailer values from
 // after the body's EOF: passing the incoming request's map forwards the
@@ -856,176 +805,4 @@ func readAtMost(r io.Reader, limit, size int64) (buf []byte, complete bool, err 
 		return nil, false, err
 	}
 	return buf, int64(len(buf)) <= limit, nil
-}
-
-func hasTrailerValues(t http.Header) bool {
-	for _, vv := range t {
-		for _, v := range vv {
-			if v != "" {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// Hop-by-hop headers, as in net/http/httputil: they describe one
-// connection and must not be forwarded.
-var hopHeaders = [...]string{
-	"Connection",
-	"Proxy-Connection",
-	"Keep-Alive",
-	"Proxy-Authenticate",
-	"Proxy-Authorization",
-	"Te",
-	"Trailer",
-	"Transfer-Encoding",
-	"Upgrade",
-}
-
-func removeHopHeaders(h http.Header) {
-	for _, f := range h["Connection"] {
-		for _, name := range strings.Split(f, ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				h.Del(name)
-			}
-		}
-	}
-	for _, name := range hopHeaders {
-		h.Del(name)
-	}
-}
-
-func copyHeader(dst, src http.Header) {
-	// one backing array for every copied value list, each capped at its
-	// own length so that an append to one never writes into the next
-	n := 0
-	for _, vv := range src {
-		n += len(vv)
-	}
-	all := make([]string, 0, n)
-	for k, vv := range src {
-		if len(vv) == 0 {
-			dst[k] = nil
-			continue
-		}
-		start := len(all)
-		all = append(all, vv...)
-		dst[k] = all[start:len(all):len(all)]
-	}
-}
-
-// filterTable holds the ResponseFilter of each invocation in flight.
-type filterTable struct {
-	mu sync.Mutex
-	m  map[string]ResponseFilter
-}
-
-func (t *filterTable) put(id string, f ResponseFilter) {
-	t.mu.Lock()
-	t.m[id] = f
-	t.mu.Unlock()
-}
-
-// take returns and forgets the filter for id.
-func (t *filterTable) take(id string) ResponseFilter {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	f := t.m[id]
-	delete(t.m, id)
-	return f
-}
-
-func (t *filterTable) len() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.m)
-}
-
-// idSet remembers the last n request ids added.
-type idSet struct {
-	mu   sync.Mutex
-	ring []string
-	next int
-	m    map[string]struct{}
-}
-
-func newIDSet(n int) *idSet {
-	return &idSet{ring: make([]string, n), m: make(map[string]struct{}, n)}
-}
-
-func (s *idSet) add(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.m[id]; ok {
-		return
-	}
-	if old := s.ring[s.next]; old != "" {
-		delete(s.m, old)
-	}
-	s.ring[s.next] = id
-	s.m[id] = struct{}{}
-	s.next = (s.next + 1) % len(s.ring)
-}
-
-func (s *idSet) has(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.m[id]
-	return ok
-}
-
-// Stats is a snapshot of the proxy's counters.
-type Stats struct {
-	RuntimeNexts       uint64        // next calls received from the runtime
-	Fetched            uint64        // events (request ids) fetched from upstream
-	Blocked            uint64        // invocations answered with a block response
-	Replaced           uint64        // events whose payload the Inspector replaced
-	InspectErrors      uint64        // Inspector or ResponseFilter errors, panics included
-	Panics             uint64        // Inspector or ResponseFilter panics
-	BlockFailures      uint64        // block responses upstream refused
-	UpstreamErrors     uint64        // requests the upstream could not serve
-	Undelivered        uint64        // events fetched whose runtime went away before delivery
-	Inspections        uint64        // Inspector calls
-	InspectTime        time.Duration // total time spent in the Inspector
-	MaxInspectTime     time.Duration // longest single inspection
-	PendingFilterCount int           // invocations with a ResponseFilter awaiting their response
-}
-
-// Stats returns a snapshot of the proxy's counters.
-func (p *Proxy) Stats() Stats {
-	c := &p.stats
-	return Stats{
-		RuntimeNexts:       c.runtimeNexts.Load(),
-		Fetched:            c.fetched.Load(),
-		Blocked:            c.blocked.Load(),
-		Replaced:           c.replaced.Load(),
-		InspectErrors:      c.inspectErrors.Load(),
-		Panics:             c.panics.Load(),
-		BlockFailures:      c.blockFailures.Load(),
-		UpstreamErrors:     c.upstreamErrors.Load(),
-		Undelivered:        c.undelivered.Load(),
-		Inspections:        c.inspections.Load(),
-		InspectTime:        time.Duration(c.inspectNanos.Load()),
-		MaxInspectTime:     time.Duration(c.maxInspectNanos.Load()),
-		PendingFilterCount: p.filters.len(),
-	}
-}
-
-type counters struct {
-	runtimeNexts, fetched, blocked, replaced atomic.Uint64
-	inspectErrors, panics, blockFailures     atomic.Uint64
-	upstreamErrors, inspections, undelivered atomic.Uint64
-	inspectNanos, maxInspectNanos            atomic.Int64
-}
-
-func (c *counters) observeInspection(d time.Duration) {
-	c.inspections.Add(1)
-	c.inspectNanos.Add(int64(d))
-	for {
-		cur := c.maxInspectNanos.Load()
-		if int64(d) <= cur || c.maxInspectNanos.CompareAndSwap(cur, int64(d)) {
-			return
-		}
-	}
 }
