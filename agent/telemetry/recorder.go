@@ -332,10 +332,10 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request, observed time.T
 		FunctionName:     r.cfg.FunctionName,
 		FunctionVersion:  r.cfg.FunctionVersion,
 		AgentVersion:     r.cfg.AgentVersion,
-		Trigger:          string(d.Trigger),
+		Trigger:          recordTrigger(d, req),
 		Method:           d.Method,
 		Route:            sc.Text(d.Route, maxHeaderValue),
-		Decision:         string(d.Outcome),
+		Decision:         recordDecision(d),
 		Mode:             string(d.Mode),
 		RuleIDs:          slices.Clone(d.RuleIDs), // the record may outlive the decision (Deferred)
 		Labels:           slices.Clone(d.Labels),
@@ -348,9 +348,6 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request, observed time.T
 		ShadowBundle:     d.ShadowBundle,
 		ShadowDecision:   string(d.ShadowOutcome),
 		ShadowDiff:       d.ShadowDiff,
-	}
-	if rec.Decision == "" {
-		rec.Decision = DecisionAllow
 	}
 	rec.Level = "info"
 	if rec.Decision != DecisionAllow || d.Error != "" {
@@ -396,9 +393,6 @@ func (r *Recorder) build(d *policy.Decision, req *event.Request, observed time.T
 	}
 	rec.RecordsAction = string(d.RecordsAction)
 	if req != nil {
-		if rec.Trigger == "" {
-			rec.Trigger = string(req.Trigger)
-		}
 		if rec.Method == "" {
 			rec.Method = req.Method
 		}
