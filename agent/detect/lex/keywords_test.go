@@ -1,6 +1,7 @@
 package lex
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -117,5 +118,44 @@ func TestByteSetHas(t *testing.T) {
 				t.Errorf("Has(%q) = %v, want %v", tt.chars, !tt.want, tt.want)
 			}
 		})
+	}
+}
+
+// TestWordListContainsAgrees holds WordList.Contains to a strings.Contains
+// per word, on lists short enough for the one-pass masks and on one too
+// long for them, over random texts of their words' bytes.
+func TestWordListContainsAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 9))
+	long := make([]string, 70)
+	for i := range long {
+		long[i] = fmt.Sprintf("w%02d", i)
+	}
+	for _, words := range [][]string{
+		{"a", "ab", "abc", "b"},
+		{"__class__", "__", "?new(", "''.", "x"},
+		{"java.lang.", "java.", "javax.", "sun.", "jdk."},
+		long,
+	} {
+		l := NewWordList(words...)
+		alphabet := strings.Join(words, "") + " .("
+		for range 20000 {
+			var b strings.Builder
+			for range r.IntN(24) {
+				if r.IntN(4) == 0 {
+					w := words[r.IntN(len(words))]
+					b.WriteString(w[:1+r.IntN(len(w))]) // a word or a prefix of it
+					continue
+				}
+				b.WriteByte(alphabet[r.IntN(len(alphabet))])
+			}
+			s := b.String()
+			want := false
+			for _, w := range words {
+				want = want || strings.Contains(s, w)
+			}
+			if got := l.Contains(s); got != want {
+				t.Fatalf("Contains(%q) over %q = %v, strings.Contains per word %v", s, words, got, want)
+			}
+		}
 	}
 }

@@ -15,6 +15,19 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
+// reachWords are the introspection, class-loading and system-call words
+// that make an expression's evidence 9; probeWords the Freemarker
+// built-ins and calls on empty literals that make it 8. Evidence looks
+// for each list in one pass over the expression, not a strings.Contains
+// per word: a 6 MB body of every byte value has a "{...}" body every 256
+// bytes.
+var (
+	reachList  = [...]string{"__class__", "__globals__", "__builtins__", "__subclasses__", "__mro__", "__init__", "__import__", "__base__", "__getattribute__", "_self.env", "registerundefinedfiltercallback", "getfilter(", ".getclass(", "class.forname", "forname(", "getruntime", "t(java.", "java.lang", "freemarker.template", "?new(", ".exec(", "popen", "subprocess", "os.system", "lipsum.", "cycler.", "joiner.", "namespace.", "|attr(", "request.application", "config.items", "self._", "request['application']", "constructor.constructor", "process.mainmodule", "getbean(", "#this", "objectconstructor", "new java.", "runtime.", "processbuilder", "system.diagnostics", "new()", "%{(", "#_memberaccess", "invoke(", "getmethod(", "newinstance(", "system.shell(", "system.cmd(", ":os.cmd(", "file.open(", "dir.entries(", "io.popen", "import os", ".constructor(", "file.read"}
+	probeList  = [...]string{"?api", "?eval", "?interpret", "''.", `"".`, "[].", "{}."}
+	reachWords = lex.NewWordList(reachList[:]...)
+	probeWords = lex.NewWordList(probeList[:]...)
+)
+
 // Evidence scores how far a template expression e (lower-cased, the body
 // between its delimiters) does more than print a variable: dunder
 // attribute walks, introspection and class loading, calls that reach the
@@ -25,22 +38,18 @@ func Evidence(e string) int {
 	if len(e) == 0 {
 		return 0
 	}
-	for _, w := range [...]string{"__class__", "__globals__", "__builtins__", "__subclasses__", "__mro__", "__init__", "__import__", "__base__", "__getattribute__", "_self.env", "registerundefinedfiltercallback", "getfilter(", ".getclass(", "class.forname", "forname(", "getruntime", "t(java.", "java.lang", "freemarker.template", "?new(", ".exec(", "popen", "subprocess", "os.system", "lipsum.", "cycler.", "joiner.", "namespace.", "|attr(", "request.application", "config.items", "self._", "request['application']", "constructor.constructor", "process.mainmodule", "getbean(", "#this", "objectconstructor", "new java.", "runtime.", "processbuilder", "system.diagnostics", "new()", "%{(", "#_memberaccess", "invoke(", "getmethod(", "newinstance(", "system.shell(", "system.cmd(", ":os.cmd(", "file.open(", "dir.entries(", "io.popen", "import os", ".constructor(", "file.read"} {
-		if strings.Contains(e, w) {
-			return 9
-		}
+	if reachWords.Contains(e) {
+		return 9
 	}
 	if dunder(e) || strings.Contains(e, `\x5f`) || strings.Contains(e, `\u005f`) {
 		// a Python special attribute ("x.__dict__") or an underscore
 		// spelt in hex to slip one past a filter
 		return 9
 	}
-	for _, w := range [...]string{"?api", "?eval", "?interpret", "''.", `"".`, "[].", "{}."} {
+	if probeWords.Contains(e) {
 		// Freemarker's built-ins that reach Java or evaluate a string;
 		// a member of an empty literal probes the language
-		if strings.Contains(e, w) {
-			return 8
-		}
+		return 8
 	}
 	// arithmetic between literals: 7*7, 7 * '7', 1337-1; '-' and '/' only
 	// when the whole expression is arithmetic (dates are not).
@@ -75,8 +84,9 @@ func Evidence(e string) int {
 		return sc
 	}
 	// JSP EL's implicit objects are the engine's own as config is Flask's
+	t := strings.TrimSpace(e)
 	for _, w := range [...]string{"config", "self", "_self", "applicationscope", "sessionscope", "requestscope", "pagecontext", "initparam", "request", "settings", "range(", "dump(", "include(", "source(", "app.", "_context", "env.", "getenv", "system(", "exec", "eval("} {
-		if strings.HasPrefix(strings.TrimSpace(e), w) {
+		if strings.HasPrefix(t, w) {
 			return 6
 		}
 	}
