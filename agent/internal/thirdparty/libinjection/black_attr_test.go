@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	upstream "github.com/corazawaf/libinjection-go"
 )
 
 // isBlackAttrBefore is isBlackAttr as it was before mayBeBlackAttr turned
@@ -90,5 +92,33 @@ func TestBlackAttrAgreesWithEveryLookup(t *testing.T) {
 			b[i] = alphabet[r.IntN(len(alphabet))]
 		}
 		check(string(b))
+	}
+}
+
+// TestAttributeNamesMatchUpstream holds IsXSS to upstream on tags whose
+// attribute names end at each byte that ends one (HTML5 white space, '/',
+// '=', '>') or run to the end of the input, with blacklisted and ordinary
+// names, and on every window of the every-byte text.
+func TestAttributeNamesMatchUpstream(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 43))
+	pieces := []string{"<a ", "<img ", "<svg/", "onerror", "onload", "src", "href", "style", "xmlns", "xlink:href", "data", "x",
+		"\n", "\t", "\v", "\f", "\r", " ", "/", "=", ">", "'", "\"", "\x00", "alert(1)", "javascript:", "\xc0", "é"}
+	for range 50000 {
+		var b strings.Builder
+		for range 1 + r.IntN(14) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := IsXSS(s), upstream.IsXSS(s); got != want {
+			t.Fatalf("IsXSS(%q) = %v, upstream %v", s, got, want)
+		}
+	}
+	text := everyByte(4096)
+	for range 2000 {
+		i := r.IntN(len(text))
+		s := text[i:min(len(text), i+r.IntN(600))]
+		if got, want := IsXSS(s), upstream.IsXSS(s); got != want {
+			t.Fatalf("IsXSS(every byte [%d:%d]) = %v, upstream %v", i, i+len(s), got, want)
+		}
 	}
 }
