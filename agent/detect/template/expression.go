@@ -10,6 +10,7 @@
 package template
 
 import (
+	"math/bits"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
@@ -164,12 +165,13 @@ func Calls(e string) int {
 // openers are the expression openers of the template languages.
 var openers = [...]string{"{{", "${", "<%", "[%", "#{", "{%", "*{", "@("}
 
-// openerSeconds holds the second bytes of the openers: a position whose
-// next byte is none of them starts no opener, and Polyglot moves on after
-// one look instead of comparing it with every opener.
-var openerSeconds = func() (t [256]bool) {
-	for _, o := range openers {
-		t[o[1]] = true
+// openersBySecond holds, for each byte, the openers (one bit each, by
+// their index in openers) whose second byte it is: a position whose next
+// byte ends no opener is passed over after one look, and one that does is
+// compared with those openers only.
+var openersBySecond = func() (t [256]uint8) {
+	for k, o := range openers {
+		t[o[1]] |= 1 << k
 	}
 	return t
 }()
@@ -179,18 +181,30 @@ var openerSeconds = func() (t [256]bool) {
 // from the error which engine renders the value; no text a person writes
 // opens three template languages at once. It returns the offset of the
 // first opener or -1.
+//
+// An opener seen again while its last sighting is still within the window
+// adds no kind: the openers within the window then are a subset of those
+// counted at the sighting before, fewer than three, so they are not
+// counted again ("${${${…" costs one comparison a byte).
 func Polyglot(s string) int {
 	const window = 16
 	var last [len(openers)]int // where each opener was last seen, +1
 	for i := 0; i+1 < len(s); i++ {
-		if !openerSeconds[s[i+1]] {
+		cand := openersBySecond[s[i+1]]
+		if cand == 0 {
 			continue // no opener ends here: most bytes of any text
 		}
-		for k, o := range openers {
-			if s[i] != o[0] || s[i+1] != o[1] {
+		for cand != 0 {
+			k := bits.TrailingZeros8(cand)
+			cand &^= 1 << k
+			if s[i] != openers[k][0] {
 				continue
 			}
+			seen := last[k] > 0 && last[k]-1 >= i-window
 			last[k] = i + 1
+			if seen {
+				continue
+			}
 			kinds, first := 0, i
 			for _, p := range last {
 				if p > 0 && p-1 >= i-window {
