@@ -11,6 +11,21 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql"
 )
 
+// statementVerb reports whether t is a word that isStatement reads as the
+// first of a statement: isStatement is false for every other first
+// token, so a reading may skip the tokens after one that is not.
+func statementVerb(t sql.Token, s string) bool {
+	if t.Kind != sql.Word {
+		return false
+	}
+	switch t.Text(s) {
+	case "drop", "create", "alter", "truncate", "rename", "delete", "insert", "replace", "update", "select",
+		"exec", "execute", "set", "shutdown", "declare", "waitfor", "grant", "revoke", "load", "copy", "union", "if", "begin":
+		return true
+	}
+	return false
+}
+
 // isStatement reports whether toks start a SQL statement that a stacked
 // query would run (more than a bare English word: "drop shipping" is not
 // "drop table").
@@ -122,9 +137,16 @@ func Lex(s string, have *lex.ByteSet) (off, end, score int, ok bool) {
 		j += off
 		// the window bounds the lexing per ";" (an unclosed comment or
 		// literal would otherwise be scanned to the end of the value
-		// once per separator)
-		if t := sql.LexN(s[:min(len(s), j+1+sql.LexWindow)], j+1, buf[:8]); isStatement(t, s) {
-			return j, t[len(t)-1].End, 8, true
+		// once per separator). A statement opens with a verb: the
+		// token that names it is lexed first, the seven after it only
+		// when it is one (LexN's tokens are the same whatever the
+		// buffer's length, so these eight are the eight it would have
+		// lexed at once).
+		win := s[:min(len(s), j+1+sql.LexWindow)]
+		if t := sql.LexN(win, j+1, buf[:1]); len(t) == 1 && statementVerb(t[0], s) {
+			if t := sql.LexN(win, j+1, buf[:8]); isStatement(t, s) {
+				return j, t[len(t)-1].End, 8, true
+			}
 		}
 		off = j + 1
 	}
