@@ -15,7 +15,12 @@ import (
 // right after OR/AND (OR json_extract('{...}', '$.name') = 'x').
 func jsonOperator(s string) (off, end int, ok bool) {
 	for p := 0; p < len(s); p++ {
-		if s[p] != '\'' || p+1 >= len(s) || s[p+1] != '{' && s[p+1] != '[' {
+		i := strings.IndexByte(s[p:], '\'')
+		if i < 0 {
+			break
+		}
+		p += i
+		if p+1 >= len(s) || s[p+1] != '{' && s[p+1] != '[' {
 			continue
 		}
 		q := strings.IndexByte(s[p+1:], '\'')

@@ -78,13 +78,13 @@ func lexReference(s string, have *lex.ByteSet) (off, end, score int, ok bool) {
 			return i, j, 7, true
 		}
 	}
-	if off, end, ok := jsonOperator(s); ok {
+	if off, end, ok := jsonOperatorReference(s); ok {
 		return off, end, 7, true
 	}
 	if off, end, ok := clauseStart(s); ok {
 		return off, end, 7, true
 	}
-	if off, end, ok := statementStart(s); ok {
+	if off, end, ok := statementStartReference(s); ok {
 		return off, end, 7, true
 	}
 	if wholeCall(s) {
@@ -140,6 +140,172 @@ func lexReference(s string, have *lex.ByteSet) (off, end, score int, ok bool) {
 	return 0, 0, 0, false
 }
 
+// statementStartReference is statementStart as it was before its
+// leading bytes were read by a switch (strings.IndexByte per byte).
+func statementStartReference(s string) (off, end int, ok bool) {
+	base := 0
+	for base < len(s) && strings.IndexByte(" \t\r\n'\"`;(", s[base]) >= 0 {
+		base++
+	}
+	// Cheap gate before lexing: most values open with no SQL verb.
+	e := base
+	for e < len(s) && lex.IsAlpha(s[e]) {
+		e++
+	}
+	switch s[base:e] {
+	case "select", "alter", "create", "update", "delete", "insert", "replace", "execute", "exec":
+	default:
+		return 0, 0, false
+	}
+	var buf [24]sql.Token
+	t := sql.LexN(s, base, buf[:])
+	if len(t) < 2 || t[0].Kind != sql.Word {
+		return 0, 0, false
+	}
+	end = t[len(t)-1].End
+	has := func(w string) int {
+		for i, x := range t {
+			if x.Kind == sql.Word && x.Text(s) == w {
+				return i
+			}
+		}
+		return -1
+	}
+	switch t[0].Text(s) {
+	case "select":
+		w := t[1].Text(s)
+		switch {
+		case t[1].Start == t[0].End && t[1].Kind == sql.LParen: // select(user(
+			return base, end, true
+		case w == "*" && has("from") > 1:
+			return base, end, true
+		case t[1].Kind == sql.Word && sql.Func(w) >= 8:
+			return base, end, true
+		case t[1].Kind == sql.Word && sql.Func(w) > 0 && len(t) > 2 && t[2].Kind == sql.LParen:
+			return base, end, true
+		case t[1].Kind == sql.Num && len(w) > 2 && w[0] == '0' && w[1] == 'x': // select 0x616263: a string in hex
+			return base, end, true
+		case t[1].Kind == sql.LParen && len(t) > 2 && t[2].Text(s) == "select": // select (select ...
+			return base, end, true
+		}
+		if f := has("from"); f > 1 && f+2 < len(t) {
+			for _, c := range [...]string{"where", "order", "group", "limit", "having", "union"} {
+				if has(c) > f+1 {
+					return base, end, true
+				}
+			}
+		}
+		if g := has("group"); g > 0 && g+1 < len(t) && t[g+1].Text(s) == "by" && has("having") > g {
+			return base, end, true
+		}
+	case "alter", "create":
+		if len(t) < 4 {
+			return 0, 0, false
+		}
+		switch t[1].Text(s) {
+		case "table", "function", "procedure", "trigger", "view", "user", "database":
+		default:
+			return 0, 0, false
+		}
+		for _, x := range t[3:] {
+			switch x.Text(s) {
+			case "add", "change", "modify", "returns", "character", "engine", "as", "begin", "identified":
+				return base, end, true
+			}
+			if x.Kind == sql.LParen && s[x.Start-1] != ' ' || x.Kind == sql.Semi {
+				return base, end, true
+			}
+		}
+		if t[2].Kind == sql.Str && strings.HasPrefix(t[2].Text(s), "`") {
+			return base, end, true
+		}
+	case "update":
+		if len(t) > 4 && t[2].Text(s) == "set" && t[4].Kind == sql.Op && t[4].Text(s) == "=" {
+			return base, end, true
+		}
+	case "delete":
+		if t[1].Text(s) == "from" && has("where") > 2 {
+			return base, end, true
+		}
+	case "insert", "replace":
+		if isStatement(t, s) && (t[1].Text(s) != "into" || has("values") > 2 || has("select") > 2) {
+			return base, end, true
+		}
+	case "execute", "exec":
+		// "exec (" alone is prose or a PHP probe; EXECUTE IMMEDIATE and
+		// stored procedures are SQL
+		if w := t[1].Text(s); w == "immediate" || strings.HasPrefix(w, "xp_") || strings.HasPrefix(w, "sp_") || strings.HasPrefix(w, "master") {
+			return base, end, true
+		}
+	}
+	return 0, 0, false
+}
+
+// jsonOperatorReference is jsonOperator as it was before it found each
+// quote with strings.IndexByte (it tested every byte).
+func jsonOperatorReference(s string) (off, end int, ok bool) {
+	for p := 0; p < len(s); p++ {
+		if s[p] != '\'' || p+1 >= len(s) || s[p+1] != '{' && s[p+1] != '[' {
+			continue
+		}
+		q := strings.IndexByte(s[p+1:], '\'')
+		if q < 0 {
+			return 0, 0, false
+		}
+		q += p + 1
+		if c := s[q-1]; c != '}' && c != ']' {
+			p = q
+			continue
+		}
+		j := lex.SkipSpace(s, q+1)
+		op := ""
+		for _, o := range [...]string{"->>", "->", "#>>", "#>", "@>", "<@", "?|", "?&", "?", "<", ">"} {
+			if strings.HasPrefix(s[j:], o) {
+				op = o
+				break
+			}
+		}
+		if op == "" {
+			p = q
+			continue
+		}
+		k := lex.SkipSpace(s, j+len(op))
+		switch {
+		case op == "<" || op == ">":
+			if strings.HasPrefix(s[k:], "'$") {
+				return p, k + 2, true
+			}
+		case strings.HasPrefix(s[k:], "'") || strings.HasPrefix(s[k:], "array["):
+			return p, k + 1, true
+		}
+		p = q
+	}
+	if !strings.Contains(s, "json") {
+		return 0, 0, false
+	}
+	for _, w := range [...]string{"or", "and"} {
+		for off := 0; off < len(s); {
+			i := lex.IndexWord(s[off:], w)
+			if i < 0 {
+				break
+			}
+			i += off
+			a := lex.SkipSpace(s, i+len(w))
+			b := a
+			for b < len(s) && lex.IsWord(s[b]) {
+				b++
+			}
+			if b > a && b < len(s) && s[b] == '(' && sql.JSONFunc(s[a:b]) && a > i+len(w) {
+				if c := lex.SkipSpace(s, b+1); c < len(s) && (s[c] == '\'' || s[c] == '"' || lex.IsWord(s[c])) {
+					return i, b + 1, true
+				}
+			}
+			off = i + len(w)
+		}
+	}
+	return 0, 0, false
+}
+
 // corpusLines returns the lines of the project's corpora (tests/corpus,
 // its external sets included) up to 4 KiB, lower-cased as Lex reads them.
 func corpusLines(t *testing.T) []string {
@@ -174,13 +340,13 @@ func corpusLines(t *testing.T) []string {
 // what follows them included.
 var sqlPieces = []string{
 	" ", " ", " ", "\n", "\t", ";", ";", "'", "\"", "`", "(", ")", ",", "=", "<", ">", "-", "+", "*", "|", "||", "&", "&&",
-	"--", "#", "/*", "*/", "/*!", "/*!50000", "@", "@@", "@a", "1", "0x41", "1.e", ".e", "::", "::int", "'{\"a\":1}'", "->", "->>", "?",
+	"--", "#", "/*", "*/", "/*!", "/*!50000", "@", "@@", "@a", "1", "0x41", "1.e", ".e", "::", "::int", "'{\"a\":1}'", "'[1]'", "'{", "}'", "->", "->>", "?",
 	"array[", "$.a", "'$", "select", "union", "all", "distinct", "distinctrow", "from", "where", "or", "and", "not", "!", "true", "null",
 	"drop", "table", "create", "alter", "truncate", "rename", "delete", "insert", "into", "values", "replace", "update", "set",
 	"exec", "execute", "immediate", "xp_cmdshell", "sp_who", "master", "shutdown", "declare", "waitfor", "delay", "time",
 	"grant", "revoke", " to ", "load", "data", "copy", "program", "if", "begin", "sleep", "version", "user", "char", "concat",
 	"json_extract", "json", "as", "procedure", "analyse", "order", "by", "group", "having", "limit", "case when ", " then ",
-	"information_schema", "into outfile", "x", "ab", "é", "\u00a0", "\x00", "%25", "&amp;", "<", "%u0041",
+	"information_schema", "into outfile", "x", "ab", "é", "\u00a0", "\xa0", "\x00", "\v", "\f", "\r", "/**/", "%25", "&amp;", "<", "%u0041",
 }
 
 // randomTexts returns n texts of random pieces.
@@ -196,13 +362,19 @@ func randomTexts(r *rand.Rand, n int) []string {
 	return out
 }
 
+// openers are the starts of statements and JSON comparisons that the
+// mutations put before a text.
+var openers = []string{"select * from t where ", "select (", "\"; select sleep(", " (update t set a = ", "delete from t where ", "insert into t ", "alter table t ", "exec xp_", "'{\"a\":1}' -> '", "'[1]' @> ", "x' or json_extract(", "declare @a ", ") like ("}
+
 // mutations returns variants of s that move what Lex reads: a statement
-// stacked after it, s after a stacked separator, s cut at a random byte,
-// a random piece inserted, and s repeated.
+// stacked after it, s after a stacked separator, s after the start of a
+// statement, s cut at a random byte, a random piece inserted, and s
+// repeated.
 func mutations(r *rand.Rand, s string) []string {
 	cut := r.IntN(len(s) + 1)
 	p := sqlPieces[r.IntN(len(sqlPieces))]
 	return []string{
+		openers[r.IntN(len(openers))] + s,
 		s + ";" + sqlPieces[r.IntN(len(sqlPieces))] + " " + sqlPieces[r.IntN(len(sqlPieces))],
 		"1';" + s,
 		s[:cut],
@@ -228,8 +400,25 @@ func TestLexAgreesWithReference(t *testing.T) {
 	for _, u := range []string{"<;&amp;%25", "&amp;%2e%2e/<?+", "= %u0041;<-|[", ";", ";a", "; select", "${", "$(", "\\", "\"", "'", "/*", "::", ".e", "'{", "as ", "/*!"} {
 		texts = append(texts, strings.Repeat(u, 4096), strings.Repeat(u, 4096)+";drop table users", strings.Repeat(u, 4096)+"' or 1=1--")
 	}
+	// the readings that changed, each against its own reference too:
+	// Lex returns at its first finding and would hide their differences
+	// behind an earlier one
+	readings := []struct {
+		name      string
+		got, want func(string) (int, int, bool)
+	}{
+		{"jsonOperator", jsonOperator, jsonOperatorReference},
+		{"statementStart", statementStart, statementStartReference},
+	}
 	hits := 0
 	for _, s := range texts {
+		for _, r := range readings {
+			o, e, ok := r.got(s)
+			ro, re, rok := r.want(s)
+			if o != ro || e != re || ok != rok {
+				t.Fatalf("%s(%.200q) = %d, %d, %v; reference %d, %d, %v", r.name, s, o, e, ok, ro, re, rok)
+			}
+		}
 		have := lex.BytesOf(s)
 		o, e, sc, ok := Lex(s, &have)
 		ro, re, rsc, rok := lexReference(s, &have)

@@ -26,6 +26,14 @@ func statementVerb(t sql.Token, s string) bool {
 	return false
 }
 
+// verbLead reports whether the first token lexed from a byte c on can be
+// one statementVerb accepts: a verb starts with a letter, and the lexer
+// passes over blanks, NUL, NBSP and comments ("/*", "*/") before a
+// token; from any other byte the first token is no word at all.
+func verbLead(c byte) bool {
+	return lex.IsAlpha(c) || lex.IsSpace(c) || c == 0 || c == 0xa0 || c == '/' || c == '*'
+}
+
 // isStatement reports whether toks start a SQL statement that a stacked
 // query would run (more than a bare English word: "drop shipping" is not
 // "drop table").
@@ -129,26 +137,33 @@ func Lex(s string, have *lex.ByteSet) (off, end, score int, ok bool) {
 			}
 		}
 	}
-	for off := 0; off < len(s); {
-		j := strings.IndexByte(s[off:], ';')
-		if j < 0 {
-			break
-		}
-		j += off
-		// the window bounds the lexing per ";" (an unclosed comment or
-		// literal would otherwise be scanned to the end of the value
-		// once per separator). A statement opens with a verb: the
-		// token that names it is lexed first, the seven after it only
-		// when it is one (LexN's tokens are the same whatever the
-		// buffer's length, so these eight are the eight it would have
-		// lexed at once).
-		win := s[:min(len(s), j+1+sql.LexWindow)]
-		if t := sql.LexN(win, j+1, buf[:1]); len(t) == 1 && statementVerb(t[0], s) {
-			if t := sql.LexN(win, j+1, buf[:8]); isStatement(t, s) {
-				return j, t[len(t)-1].End, 8, true
+	for j := strings.IndexByte(s, ';'); j >= 0; {
+		// A statement opens with a verb: the byte after the ";" may
+		// lead to one (verbLead), the token there is lexed and must be
+		// one (statementVerb), and only then are the eight tokens
+		// isStatement reads lexed (LexN's tokens are the same whatever
+		// the buffer's length, so these are the eight the reading
+		// lexed at every ";" before). The window bounds the lexing per
+		// ";" (an unclosed comment or literal would otherwise be
+		// scanned to the end of the value once per separator).
+		if j+1 < len(s) && verbLead(s[j+1]) {
+			win := s[:min(len(s), j+1+sql.LexWindow)]
+			if t := sql.LexN(win, j+1, buf[:1]); len(t) == 1 && statementVerb(t[0], s) {
+				if t := sql.LexN(win, j+1, buf[:8]); isStatement(t, s) {
+					return j, t[len(t)-1].End, 8, true
+				}
 			}
 		}
-		off = j + 1
+		// the next ";", a byte at a time through a run of them
+		if j+1 < len(s) && s[j+1] == ';' {
+			j++
+			continue
+		}
+		k := strings.IndexByte(s[j+1:], ';')
+		if k < 0 {
+			break
+		}
+		j += 1 + k
 	}
 	if w, i := statementWords.Index(s, have, func(i int, _ string) bool { return i == 0 || !lex.IsWord(s[i-1]) }); i >= 0 {
 		return i, i + len(w), 7, true
@@ -557,7 +572,7 @@ func clauseStart(s string) (off, end int, ok bool) {
 // definition; UPDATE ... SET ... =; DELETE FROM ... WHERE.
 func statementStart(s string) (off, end int, ok bool) {
 	base := 0
-	for base < len(s) && strings.IndexByte(" \t\r\n'\"`;(", s[base]) >= 0 {
+	for base < len(s) && statementLead(s[base]) {
 		base++
 	}
 	// Cheap gate before lexing: most values open with no SQL verb.
@@ -652,6 +667,17 @@ func statementStart(s string) (off, end int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// statementLead reports a byte that statementStart passes over before the
+// statement's verb: a blank, a quote, ";" or "(" that closes or opens
+// what the value is spliced into.
+func statementLead(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '\'', '"', '`', ';', '(':
+		return true
+	}
+	return false
 }
 
 // wholeCall reports a value that is exactly a call of a SQL function
