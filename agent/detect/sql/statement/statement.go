@@ -137,7 +137,7 @@ func Lex(s string, have *lex.ByteSet) (off, end, score int, ok bool) {
 			}
 		}
 	}
-	for j := strings.IndexByte(s, ';'); j >= 0; {
+	for j := indexByteFrom(s, 0, ';'); j >= 0; j = indexByteFrom(s, j+1, ';') {
 		// A statement opens with a verb: the byte after the ";" may
 		// lead to one (verbLead), the token there is lexed and must be
 		// one (statementVerb), and only then are the eight tokens
@@ -154,16 +154,6 @@ func Lex(s string, have *lex.ByteSet) (off, end, score int, ok bool) {
 				}
 			}
 		}
-		// the next ";", a byte at a time through a run of them
-		if j+1 < len(s) && s[j+1] == ';' {
-			j++
-			continue
-		}
-		k := strings.IndexByte(s[j+1:], ';')
-		if k < 0 {
-			break
-		}
-		j += 1 + k
 	}
 	if w, i := statementWords.Index(s, have, func(i int, _ string) bool { return i == 0 || !lex.IsWord(s[i-1]) }); i >= 0 {
 		return i, i + len(w), 7, true
@@ -387,6 +377,23 @@ func afterBreakout(s string, t []sql.Token, numeric bool) (off, end, score int, 
 	return 0, 0, 0, false
 }
 
+// indexByteFrom returns the index of the first c in s at or after i, or
+// -1. It looks at s[i] before it calls strings.IndexByte, so that a scan
+// through a run of c (a value of nothing but quotes, separators or
+// parentheses) costs a comparison per byte, not a call.
+func indexByteFrom(s string, i int, c byte) int {
+	if i >= len(s) {
+		return -1
+	}
+	if s[i] == c {
+		return i
+	}
+	if k := strings.IndexByte(s[i+1:], c); k >= 0 {
+		return i + 1 + k
+	}
+	return -1
+}
+
 // funcAt reports whether the word at a names a SQL function.
 func funcAt(s string, a int) bool {
 	j := a
@@ -398,12 +405,7 @@ func funcAt(s string, a int) bool {
 
 // funcCall finds a high-risk SQL function followed by "(" anywhere.
 func funcCall(s string) (off, end, score int) {
-	for off := 0; off < len(s); {
-		j := strings.IndexByte(s[off:], '(')
-		if j < 0 {
-			return 0, 0, 0
-		}
-		j += off
+	for j := indexByteFrom(s, 0, '('); j >= 0; j = indexByteFrom(s, j+1, '(') {
 		k := j
 		for k > 0 && lex.IsSpace(s[k-1]) {
 			k--
@@ -412,8 +414,7 @@ func funcCall(s string) (off, end, score int) {
 		for b > 0 && (lex.IsWord(s[b-1]) || s[b-1] == '.' || s[b-1] == '@') {
 			b--
 		}
-		if b > 0 && s[b-1] >= 0x80 { // part of a non-ASCII word: "Haßelt (1599)"
-			off = j + 1
+		if b == k || b > 0 && s[b-1] >= 0x80 { // no word, or part of a non-ASCII one: "Haßelt (1599)"
 			continue
 		}
 		if sc := sql.Func(s[b:k]); sc >= 8 {
@@ -424,7 +425,6 @@ func funcCall(s string) (off, end, score int) {
 				return b, j + 1, sc
 			}
 		}
-		off = j + 1
 	}
 	return 0, 0, 0
 }
