@@ -47,6 +47,34 @@ func TestBase64ReadingsMatchReference(t *testing.T) {
 			inputs = append(inputs, base64.StdEncoding.EncodeToString(buf))
 		}
 	}
+	// long decodings around the probe: text whose first textProbe bytes
+	// hold too many control characters (refused however long the rest
+	// is), binary, and chunks whose lengths straddle the probe's bound,
+	// alone, padded, joined by '=' and broken by stray bytes
+	ctl := strings.Repeat("\x01", 11) + strings.Repeat("a", 400)
+	long := base64.StdEncoding.EncodeToString([]byte(ctl[11:311]))
+	for k := 90; k <= 110; k++ {
+		for _, x := range []string{ctl[:k], ctl[11 : 11+k], string(make([]byte, k))} {
+			std := base64.StdEncoding.EncodeToString([]byte(x))
+			raw := base64.RawStdEncoding.EncodeToString([]byte(x))
+			inputs = append(inputs, std, raw, raw+"A", std+std, std+"="+raw, raw+"=="+raw+"A", std+" "+raw, "YWI="+std,
+				std[:len(std)/3]+";"+std[len(std)/3:], strings.Repeat(raw+"= ", 3), base64.URLEncoding.EncodeToString([]byte(x+"??>>")),
+				// followed by enough text that the whole may be text
+				raw+"="+long, raw+"A="+long, raw+"AB="+long, raw+"ABC=="+long, long+"="+raw+"A")
+		}
+	}
+	for _, n := range []int{200, 256, 257, 258, 300, 1000, 5000} {
+		buf := make([]byte, n)
+		for i := range buf {
+			buf[i] = byte(r.IntN(256))
+		}
+		text := strings.Repeat("<svg onload=alert(1)>", n/20+1)[:n]
+		for _, x := range [][]byte{buf, []byte(text), append([]byte(strings.Repeat("\x02", 20)), text...)} {
+			std := base64.StdEncoding.EncodeToString(x)
+			inputs = append(inputs, std, std+"A", std+"AB", std+"ABC", strings.ReplaceAll(std, "A", "A "), std+"="+std, std+std,
+				base64.URLEncoding.EncodeToString(x), "-"+std[1:])
+		}
+	}
 	for _, s := range inputs {
 		got := base64Readings(s, nil)
 		want := refBase64Readings(s, nil)
