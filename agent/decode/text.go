@@ -138,9 +138,26 @@ func (w *walker) urlDecode(s string, plus bool, loc string) (string, enc, bool) 
 
 // htmlUnescape decodes HTML character references (named, decimal, hex).
 func htmlUnescape(s string) (string, bool) {
-	if strings.IndexByte(s, ';') < 0 && !strings.Contains(s, "&#") {
+	if strings.IndexByte(s, ';') < 0 && !strings.Contains(s, "&#") || !mayHoldReference(s) {
 		return s, false
 	}
 	d := html.UnescapeString(s)
 	return d, d != s
+}
+
+// mayHoldReference reports whether some '&' in s is followed by '#' or a
+// letter or digit. html.UnescapeString leaves every other '&' as it is
+// (and what follows it: a reference's name, number and ';' never hold
+// a '&'), so without one it returns s unchanged, after copying it twice.
+func mayHoldReference(s string) bool {
+	for {
+		i := strings.IndexByte(s, '&')
+		if i < 0 || i+1 >= len(s) {
+			return false
+		}
+		if c := s[i+1]; c == '#' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' {
+			return true
+		}
+		s = s[i+1:]
+	}
 }
