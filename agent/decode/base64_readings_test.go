@@ -75,6 +75,19 @@ func TestBase64ReadingsMatchReference(t *testing.T) {
 				base64.URLEncoding.EncodeToString(x), "-"+std[1:])
 		}
 	}
+	// long texts, counted in blocks: stray bytes from the start, a '-' or
+	// '_' (Python's URL-safe reading) or base64 only after the counts
+	// could stop, alphabet reached late, stray bytes exactly an eighth
+	b64 := base64.StdEncoding.EncodeToString([]byte("<script>alert(1)</script>"))
+	for _, unit := range []string{"<;&amp;%25", "= %u0041;<-|[", ";;;;", "<a", "%253Cscript%253E", "abcdefg;", "abcdefghijklmno;", "PHNj ", "YQ==;"} {
+		for _, n := range []int{4095, 4096, 4097, 9000, 20000} {
+			body := strings.Repeat(unit, n/len(unit)+1)[:n]
+			inputs = append(inputs, body, body+"-"+b64, b64+"_"+body, body+"_", body+b64+"-"+b64, "abc"+body+"=="+b64,
+				strings.Repeat(";", n)+"abcdefgh", b64+"="+body, body+strings.Repeat("A", n),
+				// Python's URL-safe reading ("<scrip" ... "???") only from a late '_' or '-'
+				"PHNjcmlw"+body+"Pz8_Pz8_", "PHNjcmlw"+body+"Pz8-Pz8-")
+		}
+	}
 	for _, s := range inputs {
 		got := base64Readings(s, nil)
 		want := refBase64Readings(s, nil)

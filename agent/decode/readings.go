@@ -101,24 +101,7 @@ func base64Readings(s string, dst []reading) []reading {
 	if len(s) < minBase64 {
 		return dst
 	}
-	alpha, urlsafe, other, pads, firstPad := 0, 0, 0, 0, -1
-	for i := 0; i < len(s); i++ {
-		switch b64class[s[i]] {
-		case b64Std:
-			alpha++
-		case b64URL:
-			alpha++
-			urlsafe++
-		case b64Pad:
-			pads++
-			if firstPad < 0 {
-				firstPad = alpha
-			}
-		case b64Space:
-		default:
-			other++
-		}
-	}
+	alpha, urlsafe, other, pads, firstPad := base64Classes(s)
 	if alpha < minBase64-2 {
 		return dst
 	}
@@ -159,6 +142,68 @@ func base64Readings(s string, dst []reading) []reading {
 	}
 	return dst
 }
+
+// base64Classes counts the bytes of s by class (see b64class): alpha
+// both alphabets, urlsafe '-' and '_', other the bytes of no class, pads
+// '='; firstPad is the alpha count before the first '=', or -1. Once
+// other is more than an eighth of s and alpha at least minBase64-2,
+// base64Readings takes no more than Python's readings of s: the counts
+// stop there (urlsafe is then 1 or 0, whether s holds '-' or '_'), so a
+// text that is not base64 is not read to its end.
+func base64Classes(s string) (alpha, urlsafe, other, pads, firstPad int) {
+	firstPad = -1
+	eq := strings.IndexByte(s, '=')
+	for i := 0; i < len(s); {
+		// a block, ending at the first '=' so that firstPad is known
+		end := min(i+b64Block, len(s))
+		if i <= eq && eq < end {
+			if i == eq {
+				firstPad = alpha
+			} else {
+				end = eq
+			}
+		}
+		// four counts of at most b64Block in the 16-bit fields of acc
+		var acc uint64
+		for _, c := range []byte(s[i:end]) {
+			acc += b64count[c]
+		}
+		alpha += int(acc & 0xffff)
+		urlsafe += int(acc >> 16 & 0xffff)
+		other += int(acc >> 32 & 0xffff)
+		pads += int(acc >> 48)
+		i = end
+		if other*8 > len(s) && alpha >= minBase64-2 && i < len(s) {
+			if urlsafe == 0 && (strings.IndexByte(s[i:], '-') >= 0 || strings.IndexByte(s[i:], '_') >= 0) {
+				urlsafe = 1
+			}
+			return alpha, urlsafe, other, pads, firstPad
+		}
+	}
+	return alpha, urlsafe, other, pads, firstPad
+}
+
+// b64Block is how many bytes base64Classes counts between checks.
+const b64Block = 4096
+
+// b64count is what each byte adds to base64Classes' packed counts: alpha
+// in bits 0-15, urlsafe 16-31, other 32-47, pads 48-63.
+var b64count = func() (t [256]uint64) {
+	for c := range t {
+		switch b64class[c] {
+		case b64Std:
+			t[c] = 1
+		case b64URL:
+			t[c] = 1 | 1<<16
+		case b64Pad:
+			t[c] = 1 << 48
+		case b64Space:
+		default:
+			t[c] = 1 << 32
+		}
+	}
+	return t
+}()
 
 // Byte classes of base64 text (b64class).
 const (
