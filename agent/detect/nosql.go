@@ -87,20 +87,22 @@ func (in *input) detectNoSQL() {
 				break
 			}
 			i += off
-			if i > 0 && (s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '[' || s[i-1] == '{') {
-				if op, sc := nosql.Operator(s, i); sc >= 7 {
-					e := i + 1 + len(op)
-					if e < len(s) && (s[e] == '"' || s[e] == '\'' || s[e] == ']') {
-						in.emit(NoSQLi, "nosql-operator", sc, i, e+16)
-						return
-					}
+			off = i + 1
+			op, sc := nosql.Operator(s, i)
+			if sc == 0 {
+				continue
+			}
+			if sc >= 7 && i > 0 && (s[i-1] == '"' || s[i-1] == '\'' || s[i-1] == '[' || s[i-1] == '{') {
+				e := i + 1 + len(op)
+				if e < len(s) && (s[e] == '"' || s[e] == '\'' || s[e] == ']') {
+					in.emit(NoSQLi, "nosql-operator", sc, i, e+16)
+					return
 				}
 			}
-			if op, sc := nosql.Operator(s, i); sc >= 6 && nosql.ObjectKeyAt(s, i, i+1+len(op)) {
+			if sc >= 6 && nosql.ObjectKeyAt(s, i, i+1+len(op)) {
 				in.emit(NoSQLi, "nosql-operator", sc, i, i+len(op)+16)
 				return
 			}
-			off = i + 1
 		}
 	}
 	// $where / mapReduce JavaScript injection: quote breakout into JS.

@@ -29,6 +29,9 @@ func Operator(s string, i int) (string, int) {
 	for j < len(s) && lex.IsAlpha(s[j]) {
 		j++
 	}
+	if j == i+1 {
+		return "", 0 // "${", "$5", a '$' alone: no name to look up
+	}
 	op := strings.ToLower(s[i+1 : j])
 	if sc, ok := operators[op]; ok {
 		return op, sc
@@ -104,17 +107,25 @@ func ShellCall(s string) int {
 // ("; return 1;"), and those are not read. It returns the offset of the
 // semicolon or -1.
 func ReturnConstant(s string) int {
+	// Found by the word, not by each ';': a value of many semicolons
+	// would otherwise be looked at after every one of them. A ';' is
+	// followed by a return (blanks between) exactly when a "return" is
+	// preceded by blanks and that ';', and the order is the same.
 	for off := 0; off < len(s); {
-		i := strings.IndexByte(s[off:], ';')
-		if i < 0 {
+		r := strings.Index(s[off:], "return")
+		if r < 0 {
 			return -1
 		}
-		i += off
-		off = i + 1
-		r := lex.SkipSpace(s, i+1)
-		if !strings.HasPrefix(s[r:], "return") {
+		r += off
+		off = r + 1
+		i := r
+		for i > 0 && lex.IsSpace(s[i-1]) {
+			i--
+		}
+		if i == 0 || s[i-1] != ';' {
 			continue
 		}
+		i--
 		r += len("return")
 		if r < len(s) && s[r] != ' ' && s[r] != '(' {
 			continue // returned, returnValue

@@ -1,6 +1,12 @@
 package nosql
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 func TestOperator(t *testing.T) {
 	for _, c := range []struct {
@@ -66,6 +72,59 @@ func TestReturnConstant(t *testing.T) {
 	} {
 		if got := ReturnConstant(c.s); got != c.want {
 			t.Errorf("ReturnConstant(%q) = %d, want %d", c.s, got, c.want)
+		}
+	}
+}
+
+// returnConstantBySemicolon is ReturnConstant as it was written first, a
+// look after every ';': the oracle the word-first search is held to.
+func returnConstantBySemicolon(s string) int {
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], ';')
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 1
+		r := lex.SkipSpace(s, i+1)
+		if !strings.HasPrefix(s[r:], "return") {
+			continue
+		}
+		r += len("return")
+		if r < len(s) && s[r] != ' ' && s[r] != '(' {
+			continue
+		}
+		for r < len(s) && (s[r] == ' ' || s[r] == '(') {
+			r++
+		}
+		for _, c := range [...]string{"true", "!0"} {
+			if !strings.HasPrefix(s[r:], c) {
+				continue
+			}
+			if e := lex.SkipSpace(s, r+len(c)); e == len(s) || strings.IndexByte(";)}'\"", s[e]) >= 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// TestReturnConstantFindsTheSameSemicolonAsALookAfterEach: random texts
+// over the pieces the function reads, and the seeds of the table test.
+func TestReturnConstantFindsTheSameSemicolonAsALookAfterEach(t *testing.T) {
+	pieces := []string{";", " ", "\t", "\n", "return", "returned", "(", ")", "true", "!0", "1", "'", "\"", "}", "x", ";return true", "; return(true)"}
+	r := rand.New(rand.NewPCG(7, 13))
+	texts := []string{"", ";", "return true", "0;return true", "a; return 1 if", "\";return(true);var x='a", ";;  return  !0 ;", "return;return true"}
+	for range 200000 {
+		var b strings.Builder
+		for n := r.IntN(12); n >= 0; n-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, s := range texts {
+		if got, want := ReturnConstant(s), returnConstantBySemicolon(s); got != want {
+			t.Fatalf("ReturnConstant(%q) = %d, the look after each ';' says %d", s, got, want)
 		}
 	}
 }

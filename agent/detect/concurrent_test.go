@@ -41,11 +41,12 @@ func corpusLines(t *testing.T) []string {
 	return lines
 }
 
-// TestSplitJudgementMatchesSerial holds judgeSplit to the serial order:
+// TestConcurrentJudgementMatchesSerial holds judgeConcurrently to the
+// serial order:
 // every corpus line, in each part of a request and at both paranoia
 // levels, and long hostile texts, get the same signals in the same order
-// whether the two groups of detectors run one after the other or at once.
-func TestSplitJudgementMatchesSerial(t *testing.T) {
+// whether the detectors run one after the other or two at a time.
+func TestConcurrentJudgementMatchesSerial(t *testing.T) {
 	t.Parallel()
 	if runtime.GOMAXPROCS(0) < 2 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // the split needs a second P to run at once
@@ -74,45 +75,71 @@ func TestSplitJudgementMatchesSerial(t *testing.T) {
 	}
 }
 
-// groupsShareARule reports whether judgeFirst and judgeRest, run apart on
-// v, emit a signal of the same rule: the case judgeSplit settles by
-// running judgeRest again.
-func groupsShareARule(e *Engine, v event.Value) bool {
-	judge := func(f func(*input)) []Signal {
+// detectorsShareARule reports whether two detectors of the sequence, each
+// run alone on v, emit a signal of one rule: the case judgeConcurrently
+// settles by running the later one again.
+func detectorsShareARule(e *Engine, v event.Value) bool {
+	seen := map[string]bool{}
+	for _, d := range sqlFirst {
 		sc := e.scratch.Get().(*scratch)
-		defer e.scratch.Put(sc)
 		in := input{e: e, v: v, text: v.Text, sink: sinkOf(&v), sc: sc}
 		in.mask = scanMask(in.text)
-		f(&in)
-		return in.dst
-	}
-	first := judge(func(in *input) { in.judgeFirst() })
-	for _, s := range judge((*input).judgeRest) {
-		for _, f := range first {
-			if f.Class == s.Class && f.Rule == s.Rule {
+		in.run(d)
+		e.scratch.Put(sc)
+		for _, s := range in.dst {
+			if seen[s.Rule] {
 				return true
 			}
+		}
+		for _, s := range in.dst {
+			seen[s.Rule] = true
 		}
 	}
 	return false
 }
 
-// TestSplitRerunsTheRestWhenARuleRepeats: a value both groups emit
-// "node-injection" for (a console probe, then Node.js's module object)
-// keeps the first group's signal of that rule only, as the serial order
-// does; appending the second group's would report the rule twice.
-func TestSplitRerunsTheRestWhenARuleRepeats(t *testing.T) {
+// TestConcurrentJudgementRerunsADetectorWhenARuleRepeats: a value two
+// detectors emit "node-injection" for (a console probe, then Node.js's
+// module object) keeps the first one's signal of that rule only, as the
+// serial order does; appending the second's would report the rule twice.
+func TestConcurrentJudgementRerunsADetectorWhenARuleRepeats(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	}
 	serial, split := New(Options{}), New(Options{})
 	serial.splitMin, split.splitMin = math.MaxInt, 1
 	v := body("q", "console.log(123)//module.exports=1")
-	if !groupsShareARule(serial, v) {
-		t.Fatal("both groups no longer emit one rule for this value: pick another to test the re-run")
+	if !detectorsShareARule(serial, v) {
+		t.Fatal("no two detectors emit one rule for this value any more: pick another to test the re-run")
 	}
 	got, want := split.Inspect(v, nil), serial.Inspect(v, nil)
 	if !reflect.DeepEqual(got, want) || len(got) != 1 {
 		t.Fatalf("split %v, serial %v", got, want)
+	}
+}
+
+// TestConcurrentJudgementHandsAPanicToTheCaller: a detector that panics
+// on the second goroutine must not end the process; the panic comes out
+// of Inspect's own goroutine, where the firewall recovers it.
+func TestConcurrentJudgementHandsAPanicToTheCaller(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	e := New(Options{})
+	v := body("q", strings.Repeat("<a ", 1000))
+	for _, sequence := range [][]detector{{dJNDI, detector(255)}, {detector(255), dJNDI}, {detector(255), detector(255)}, {dXSS, dSQLi, detector(255)}} {
+		for range 20 {
+			got := func() (p any) {
+				defer func() { p = recover() }()
+				sc := e.scratch.Get().(*scratch)
+				in := input{e: e, v: v, text: v.Text, sc: sc}
+				in.mask = scanMask(in.text)
+				in.judgeConcurrently(sequence)
+				return nil
+			}()
+			if s, _ := got.(string); !strings.Contains(s, "no detector 255") {
+				t.Fatalf("sequence %v: recovered %v, want the detector's panic", sequence, got)
+			}
+		}
 	}
 }
