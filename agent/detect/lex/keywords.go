@@ -419,3 +419,28 @@ func (x *FirstIndex) Find(s string, ok func(s string, i int, w string) bool) (k,
 	}
 	return best, at
 }
+
+// WordFilter holds a bit for the length, the first byte and the last byte
+// of every word of a set, so that a word read from a text can be turned
+// away before a map lookup: most words of a long value share none of
+// these with the set's. A length of 63 or more shares one bit.
+type WordFilter struct {
+	lens        uint64
+	first, last ByteSet
+}
+
+// NewWordFilter builds the filter of words; every word must be non-empty.
+func NewWordFilter(words ...string) WordFilter {
+	var f WordFilter
+	for _, w := range words {
+		f.lens |= 1 << min(len(w), 63)
+		f.first[w[0]>>6] |= 1 << (w[0] & 63)
+		f.last[w[len(w)-1]>>6] |= 1 << (w[len(w)-1] & 63)
+	}
+	return f
+}
+
+// May reports whether w can be a word of the set: false means it is not.
+func (f *WordFilter) May(w string) bool {
+	return len(w) > 0 && f.lens&(1<<min(len(w), 63)) != 0 && f.first.Has(w[0]) && f.last.Has(w[len(w)-1])
+}

@@ -249,3 +249,44 @@ func BenchmarkWordListIndex(b *testing.B) {
 		})
 	}
 }
+
+// TestWordFilterKeepsEveryWord checks that WordFilter.May never turns away
+// a word of its set (exactness of the lookups behind it) and turns away
+// words of other lengths, first or last bytes, on random sets and words,
+// lengths past 63 included.
+func TestWordFilterKeepsEveryWord(t *testing.T) {
+	r := rand.New(rand.NewPCG(97, 101))
+	word := func() string {
+		b := make([]byte, 1+r.IntN(80))
+		for i := range b {
+			b[i] = "ab_x\xc3é"[r.IntN(7)]
+		}
+		return string(b)
+	}
+	for range 500 {
+		set := make([]string, 1+r.IntN(20))
+		for i := range set {
+			set[i] = word()
+		}
+		f := NewWordFilter(set...)
+		in := map[string]bool{}
+		for _, w := range set {
+			in[w] = true
+			if !f.May(w) {
+				t.Fatalf("filter of %q turns away its word %q", set, w)
+			}
+		}
+		for range 200 {
+			w := word()
+			if in[w] && !f.May(w) {
+				t.Fatalf("filter of %q turns away its word %q", set, w)
+			}
+		}
+	}
+	f := NewWordFilter("system", "exec")
+	for _, w := range []string{"", "systems", "xystem", "systea", "exe"} {
+		if f.May(w) {
+			t.Errorf("filter of system, exec lets %q through", w)
+		}
+	}
+}
