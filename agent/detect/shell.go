@@ -180,6 +180,9 @@ func (in *input) detectCmd() {
 			in.emit(CommandInj, "cmdi-separator", 8, i-1, i+24)
 			return
 		}
+		if i == len(s) || !shell.MayStartCommandWord(s[i]) {
+			continue // CommandWordAt finds no word here ("", i, i): ";;;;…"
+		}
 		w, ws, we := shell.CommandWordAt(s, i)
 		strong, known := shell.Command(w)
 		if w == "" || !known || !shell.WordEnds(s, we) {
