@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell/glob"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell/lookalike"
@@ -102,7 +103,7 @@ func (in *input) detectCmdBefore() {
 		return
 	}
 	proseish := strings.Count(s, " ") > 8
-	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && shell.WordsOutsideBackticks(s) >= 4
+	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && wordsOutsideBackticksBefore(s) >= 4
 	// Command positions: start of value and after separators.
 	inSpan := false // inside a markdown code span of prose
 	doc := lookalike.Document(s)
@@ -242,6 +243,49 @@ func TestCmdAgreesWithCommandWordAtEverySeparator(t *testing.T) {
 		for _, v := range []event.Value{body("q", s), q("cmd", s)} {
 			if got, want := judgeOne(e, v, (*input).detectCmd), judgeOne(e, v, (*input).detectCmdBefore); !reflect.DeepEqual(got, want) {
 				t.Fatalf("detectCmd(%s, %.80q) = %v, CommandWordAt at every separator %v", v.Location, s, got, want)
+			}
+		}
+	}
+}
+
+// wordsOutsideBackticksBefore is shell.WordsOutsideBackticks as it was
+// before it stopped at the words asked for: the count of all of them.
+func wordsOutsideBackticksBefore(s string) int {
+	n, in, word := 0, false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '`' {
+			in = !in
+			word = false
+			continue
+		}
+		if in {
+			continue
+		}
+		if lex.IsAlpha(c) {
+			if !word {
+				n++
+			}
+			word = true
+		} else {
+			word = false
+		}
+	}
+	return n
+}
+
+// TestWordsOutsideBackticksAgreesWithCount holds shell.WordsOutsideBackticks
+// to the full count on the corpora and hostile strings with backtick spans,
+// for every threshold up to 6.
+func TestWordsOutsideBackticksAgreesWithCount(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(137, 139))
+	texts := append(difftest.Corpus(t), difftest.Hostile(r, 5000, 24)...)
+	for _, s := range texts {
+		c := wordsOutsideBackticksBefore(s)
+		for n := 0; n <= 6; n++ {
+			if got := shell.WordsOutsideBackticks(s, n); got != (c >= n) {
+				t.Fatalf("WordsOutsideBackticks(%.80q, %d) = %v, count %d", s, n, got, c)
 			}
 		}
 	}

@@ -119,7 +119,7 @@ func (in *input) detectCmd() {
 		return
 	}
 	proseish := strings.Count(s, " ") > 8
-	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && shell.WordsOutsideBackticks(s) >= 4
+	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && shell.WordsOutsideBackticks(s, 4)
 	// Command positions: start of value and after separators.
 	inSpan := false // inside a markdown code span of prose
 	doc := lookalike.Document(s)

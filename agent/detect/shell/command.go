@@ -377,9 +377,11 @@ func SegmentLooksShell(s string, j int) bool {
 	return false
 }
 
-// WordsOutsideBackticks counts the words of s outside `...` spans.
-func WordsOutsideBackticks(s string) int {
-	n, in, word := 0, false, false
+// WordsOutsideBackticks reports whether s has at least n words outside
+// `...` spans. It stops reading at the n-th: the count past it changes
+// nothing.
+func WordsOutsideBackticks(s string, n int) bool {
+	count, in, word := 0, false, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '`' {
@@ -392,14 +394,16 @@ func WordsOutsideBackticks(s string) int {
 		}
 		if lex.IsAlpha(c) {
 			if !word {
-				n++
+				if count++; count >= n {
+					return true
+				}
 			}
 			word = true
 		} else {
 			word = false
 		}
 	}
-	return n
+	return count >= n
 }
 
 // WordEnds reports whether a command word ending at j is a whole shell word:
