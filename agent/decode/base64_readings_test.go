@@ -47,6 +47,47 @@ func TestBase64ReadingsMatchReference(t *testing.T) {
 			inputs = append(inputs, base64.StdEncoding.EncodeToString(buf))
 		}
 	}
+	// long decodings around the probe: text whose first textProbe bytes
+	// hold too many control characters (refused however long the rest
+	// is), binary, and chunks whose lengths straddle the probe's bound,
+	// alone, padded, joined by '=' and broken by stray bytes
+	ctl := strings.Repeat("\x01", 11) + strings.Repeat("a", 400)
+	long := base64.StdEncoding.EncodeToString([]byte(ctl[11:311]))
+	for k := 90; k <= 110; k++ {
+		for _, x := range []string{ctl[:k], ctl[11 : 11+k], string(make([]byte, k))} {
+			std := base64.StdEncoding.EncodeToString([]byte(x))
+			raw := base64.RawStdEncoding.EncodeToString([]byte(x))
+			inputs = append(inputs, std, raw, raw+"A", std+std, std+"="+raw, raw+"=="+raw+"A", std+" "+raw, "YWI="+std,
+				std[:len(std)/3]+";"+std[len(std)/3:], strings.Repeat(raw+"= ", 3), base64.URLEncoding.EncodeToString([]byte(x+"??>>")),
+				// followed by enough text that the whole may be text
+				raw+"="+long, raw+"A="+long, raw+"AB="+long, raw+"ABC=="+long, long+"="+raw+"A")
+		}
+	}
+	for _, n := range []int{200, 256, 257, 258, 300, 1000, 5000} {
+		buf := make([]byte, n)
+		for i := range buf {
+			buf[i] = byte(r.IntN(256))
+		}
+		text := strings.Repeat("<svg onload=alert(1)>", n/20+1)[:n]
+		for _, x := range [][]byte{buf, []byte(text), append([]byte(strings.Repeat("\x02", 20)), text...)} {
+			std := base64.StdEncoding.EncodeToString(x)
+			inputs = append(inputs, std, std+"A", std+"AB", std+"ABC", strings.ReplaceAll(std, "A", "A "), std+"="+std, std+std,
+				base64.URLEncoding.EncodeToString(x), "-"+std[1:])
+		}
+	}
+	// long texts, counted in blocks: stray bytes from the start, a '-' or
+	// '_' (Python's URL-safe reading) or base64 only after the counts
+	// could stop, alphabet reached late, stray bytes exactly an eighth
+	b64 := base64.StdEncoding.EncodeToString([]byte("<script>alert(1)</script>"))
+	for _, unit := range []string{"<;&amp;%25", "= %u0041;<-|[", ";;;;", "<a", "%253Cscript%253E", "abcdefg;", "abcdefghijklmno;", "PHNj ", "YQ==;"} {
+		for _, n := range []int{4095, 4096, 4097, 9000, 20000} {
+			body := strings.Repeat(unit, n/len(unit)+1)[:n]
+			inputs = append(inputs, body, body+"-"+b64, b64+"_"+body, body+"_", body+b64+"-"+b64, "abc"+body+"=="+b64,
+				strings.Repeat(";", n)+"abcdefgh", b64+"="+body, body+strings.Repeat("A", n),
+				// Python's URL-safe reading ("<scrip" ... "???") only from a late '_' or '-'
+				"PHNjcmlw"+body+"Pz8_Pz8_", "PHNjcmlw"+body+"Pz8-Pz8-")
+		}
+	}
 	for _, s := range inputs {
 		got := base64Readings(s, nil)
 		want := refBase64Readings(s, nil)

@@ -1,9 +1,7 @@
 package decode
 
 import (
-	"encoding/base64"
 	"encoding/hex"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -103,24 +101,7 @@ func base64Readings(s string, dst []reading) []reading {
 	if len(s) < minBase64 {
 		return dst
 	}
-	alpha, urlsafe, other, pads, firstPad := 0, 0, 0, 0, -1
-	for i := 0; i < len(s); i++ {
-		switch b64class[s[i]] {
-		case b64Std:
-			alpha++
-		case b64URL:
-			alpha++
-			urlsafe++
-		case b64Pad:
-			pads++
-			if firstPad < 0 {
-				firstPad = alpha
-			}
-		case b64Space:
-		default:
-			other++
-		}
-	}
+	alpha, urlsafe, other, pads, firstPad := base64Classes(s)
 	if alpha < minBase64-2 {
 		return dst
 	}
@@ -152,32 +133,77 @@ func base64Readings(s string, dst []reading) []reading {
 	if other*8 > len(s) || pads > 0 && pads*4 > len(s) {
 		return dst
 	}
-	// the cleaned alphabet of a short string stays on the stack; nothing
-	// below keeps it
-	var short [4 * smallDecoding / 3]byte
-	var clean []byte
-	if alpha <= len(short) {
-		clean = short[:alpha]
-	} else {
-		clean = make([]byte, alpha)
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if c := b64clean[s[i]]; c != 0 {
-			clean[n] = c
-			n++
-		}
-	}
-	whole := decodeBase64Text(clean[:n])
-	add(whole)
+	add(decodeBase64Alphabet(s, alpha))
 	if pads > 0 && firstPad < alpha {
 		// data after a '=': the decoders that stop there see a prefix,
 		// those that decode padded chunks one by one see their sum
-		add(decodeBase64Text(clean[:firstPad]))
+		add(decodeBase64Alphabet(s, firstPad))
 		add(base64Chunks(s))
 	}
 	return dst
 }
+
+// base64Classes counts the bytes of s by class (see b64class): alpha
+// both alphabets, urlsafe '-' and '_', other the bytes of no class, pads
+// '='; firstPad is the alpha count before the first '=', or -1. Once
+// other is more than an eighth of s and alpha at least minBase64-2,
+// base64Readings takes no more than Python's readings of s: the counts
+// stop there (urlsafe is then 1 or 0, whether s holds '-' or '_'), so a
+// text that is not base64 is not read to its end.
+func base64Classes(s string) (alpha, urlsafe, other, pads, firstPad int) {
+	firstPad = -1
+	eq := strings.IndexByte(s, '=')
+	for i := 0; i < len(s); {
+		// a block, ending at the first '=' so that firstPad is known
+		end := min(i+b64Block, len(s))
+		if i <= eq && eq < end {
+			if i == eq {
+				firstPad = alpha
+			} else {
+				end = eq
+			}
+		}
+		// four counts of at most b64Block in the 16-bit fields of acc
+		var acc uint64
+		for _, c := range []byte(s[i:end]) {
+			acc += b64count[c]
+		}
+		alpha += int(acc & 0xffff)
+		urlsafe += int(acc >> 16 & 0xffff)
+		other += int(acc >> 32 & 0xffff)
+		pads += int(acc >> 48)
+		i = end
+		if other*8 > len(s) && alpha >= minBase64-2 && i < len(s) {
+			if urlsafe == 0 && (strings.IndexByte(s[i:], '-') >= 0 || strings.IndexByte(s[i:], '_') >= 0) {
+				urlsafe = 1
+			}
+			return alpha, urlsafe, other, pads, firstPad
+		}
+	}
+	return alpha, urlsafe, other, pads, firstPad
+}
+
+// b64Block is how many bytes base64Classes counts between checks.
+const b64Block = 4096
+
+// b64count is what each byte adds to base64Classes' packed counts: alpha
+// in bits 0-15, urlsafe 16-31, other 32-47, pads 48-63.
+var b64count = func() (t [256]uint64) {
+	for c := range t {
+		switch b64class[c] {
+		case b64Std:
+			t[c] = 1
+		case b64URL:
+			t[c] = 1 | 1<<16
+		case b64Pad:
+			t[c] = 1 << 48
+		case b64Space:
+		default:
+			t[c] = 1 << 32
+		}
+	}
+	return t
+}()
 
 // Byte classes of base64 text (b64class).
 const (
@@ -188,20 +214,17 @@ const (
 	b64Space // ' ', '\t', '\r', '\n'
 )
 
-// b64class is the class of each byte; b64clean maps each byte of either
-// alphabet to the standard one ('-' to '+', '_' to '/'), every other
-// byte to 0.
-var b64class, b64clean = func() (class, clean [256]byte) {
+// b64class is the class of each byte.
+var b64class = func() (class [256]byte) {
 	for i := 0; i < len(stdAlphabet); i++ {
-		class[stdAlphabet[i]], clean[stdAlphabet[i]] = b64Std, stdAlphabet[i]
+		class[stdAlphabet[i]] = b64Std
 	}
-	class['-'], clean['-'] = b64URL, '+'
-	class['_'], clean['_'] = b64URL, '/'
+	class['-'], class['_'] = b64URL, b64URL
 	class['='] = b64Pad
 	for _, c := range " \t\r\n" {
 		class[c] = b64Space
 	}
-	return class, clean
+	return class
 }()
 
 // pythonBase64 is CPython's binascii.a2b_base64 in its default,
@@ -275,163 +298,170 @@ func appendPythonBase64(out []byte, s string, urlsafe bool) ([]byte, bool) {
 
 // base64Chunks decodes s as padded base64 chunks one after another
 // ("YWI=PHNj..."), each aligned on its own, and returns their
-// concatenation when it is text.
+// concatenation when it is text. A chunk is the alphabet characters
+// (either alphabet; other bytes skipped) up to the next '='; a dangling
+// sixth bit group ends it as lenient decoders drop it; a chunk left with
+// fewer than two characters, or longer than a probe whose first bytes
+// are not text, makes the whole reading fail. Chunks are decoded
+// straight from s into the result: nothing is copied first.
 func base64Chunks(s string) string {
 	out := make([]byte, 0, len(s)*3/4+3)
-	chunk := make([]byte, 0, len(s))
-	flush := func() bool {
-		if len(chunk) == 0 {
-			return true
+	var acc uint32
+	// n counts the chunk's characters so far; start is where its
+	// decoding begins in out; probeFailed is set once its first textProbe
+	// bytes are known not to be text
+	n, start, probeFailed := 0, 0, false
+	end := func() bool {
+		if n == 0 {
+			return true // no chunk: "==", or '=' first
 		}
-		if len(chunk)%4 == 1 {
-			chunk = chunk[:len(chunk)-1]
+		switch n % 4 {
+		case 1:
+			n-- // the dangling group
+		case 2:
+			out = append(out, byte(acc>>4))
+		case 3:
+			out = append(out, byte(acc>>10), byte(acc>>2))
 		}
-		if !base64MayBeText(chunk) {
-			return false
-		}
-		var ok bool
-		if out, ok = appendBase64(out, chunk); !ok {
-			return false
-		}
-		chunk = chunk[:0]
-		return true
+		// a chunk whose probe failed ended the reading in the loop once
+		// it was longer than the probe's bound
+		ok := n >= 2
+		acc, n, start, probeFailed = 0, 0, len(out), false
+		return ok
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '=' {
-			if !flush() {
+		v := b64dec[s[i]]
+		if v == 0xff {
+			if s[i] == '=' && !end() {
 				return ""
 			}
-		} else if c := b64clean[c]; c != 0 {
-			chunk = append(chunk, c)
+			continue
+		}
+		acc = acc<<6 | uint32(v)
+		n++
+		if n%4 == 0 {
+			out = append(out, byte(acc>>16), byte(acc>>8), byte(acc))
+			acc = 0
+			if len(out)-start == textProbe && !textSoFar(out[start:]) {
+				probeFailed = true
+			}
+		}
+		if probeFailed && n > textProbe*4/3+5 {
+			// more characters than the probe's bound, even with a
+			// dangling one dropped: the chunk is not text
+			return ""
 		}
 	}
-	if !flush() || !textLike(out) {
+	if !end() || !textLike(out) {
 		return ""
 	}
 	return stringOf(out)
 }
 
-// decodeBase64Text decodes clean (standard alphabet, no padding) and
-// returns the result when it is text, else "". A dangling sixth bit group
-// (length 4n+1) is dropped, as lenient decoders do.
-//
-// A short decoding (most of the strings tried: tokens, ids, words that
-// happen to be base64's alphabet) is made in a buffer on the stack and
-// copied out only when it is text; a longer one in its own array.
-func decodeBase64Text(clean []byte) string {
-	if base64.RawStdEncoding.DecodedLen(len(clean)) <= smallDecoding {
-		return decodeShortBase64Text(clean)
+// decodeBase64Alphabet decodes the first n alphabet characters of s
+// (either alphabet, '-' and '_' read as '+' and '/'; every other byte
+// skipped) leniently and returns the result when it is text, else "". A
+// dangling sixth bit group (n = 4k+1) is dropped, as lenient decoders do;
+// a decoding longer than textProbe bytes is judged from those first, so
+// that most long tokens that are not base64 of text cost no allocation.
+// It decodes straight from s: no cleaned copy of the alphabet is made.
+func decodeBase64Alphabet(s string, n int) string {
+	if n%4 == 1 {
+		n--
 	}
-	buf := decodeBase64Bytes(clean)
+	if n < 2 {
+		return ""
+	}
+	size := n * 6 / 8
+	var small [smallDecoding]byte
+	if size <= smallDecoding {
+		buf := small[:size]
+		decodeBase64Into(buf, s, 0, n)
+		if n > textProbe*4/3+4 && !textSoFar(buf[:textProbe]) || !textLike(buf) {
+			return ""
+		}
+		return string(buf)
+	}
+	// the probe's characters decode on the stack; the rest, when they
+	// may be text, into the result
+	i := decodeBase64Into(small[:textProbe], s, 0, textProbe*4/3)
+	if !textSoFar(small[:textProbe]) {
+		return ""
+	}
+	buf := make([]byte, size)
+	copy(buf, small[:textProbe])
+	decodeBase64Into(buf[textProbe:], s, i, n-textProbe*4/3)
 	if !textLike(buf) {
 		return ""
 	}
 	return stringOf(buf)
 }
 
-// smallDecoding is the longest decoding decodeBase64Text makes on the
+// smallDecoding is the longest decoding decodeBase64Alphabet makes on the
 // stack.
 const smallDecoding = 256
 
-// decodeShortBase64Text is decodeBase64Text for a decoding of at most
-// smallDecoding bytes.
-func decodeShortBase64Text(clean []byte) string {
-	if len(clean)%4 == 1 {
-		clean = clean[:len(clean)-1]
-	}
-	if len(clean) < 2 || !base64MayBeText(clean) {
-		return ""
-	}
-	var small [smallDecoding]byte
-	buf, _ := appendBase64(small[:0], clean)
-	if !textLike(buf) {
-		return ""
-	}
-	return string(buf)
-}
-
-// decodeBase64Bytes decodes clean (standard alphabet, no padding)
-// leniently; nil when there is nothing to decode.
-func decodeBase64Bytes(clean []byte) []byte {
-	if len(clean)%4 == 1 {
-		clean = clean[:len(clean)-1]
-	}
-	if len(clean) < 2 {
-		return nil
-	}
-	if !base64MayBeText(clean) {
-		return nil
-	}
-	buf, _ := appendBase64(make([]byte, 0, base64.RawStdEncoding.DecodedLen(len(clean))), clean)
-	return buf
-}
-
-// base64MayBeText reports whether the decoding of clean (standard
-// alphabet, no padding, a dangling sixth bit group already dropped) can
-// be text, judged from its first textProbe bytes when it is
-// longer than that: false means it is not worth decoding.
-func base64MayBeText(clean []byte) bool {
-	if len(clean) <= textProbe*4/3+4 {
-		return true
-	}
-	var probe [textProbe]byte
-	n, err := base64.RawStdEncoding.Decode(probe[:], clean[:textProbe*4/3])
-	return err != nil || textSoFar(probe[:n])
-}
-
-// appendBase64 appends the lenient decoding of clean (standard alphabet,
-// no padding; a dangling sixth bit group is dropped, trailing bits that
-// are not zero are kept as lenient decoders keep them). ok is false, and
-// dst unchanged, when there is nothing to decode or clean is not
-// base64.
-func appendBase64(dst, clean []byte) (_ []byte, ok bool) {
-	if len(clean)%4 == 1 {
-		clean = clean[:len(clean)-1]
-	}
-	if len(clean) < 2 {
-		return dst, false
-	}
-	start := len(dst)
-	dst = slices.Grow(dst, base64.RawStdEncoding.DecodedLen(len(clean)))
-	buf := dst[start : start+base64.RawStdEncoding.DecodedLen(len(clean))]
-	n, err := base64.RawStdEncoding.Decode(buf, clean)
-	if err != nil {
-		// trailing bits not zero: decode all but the last group strictly,
-		// the last by hand, as lenient decoders do
-		n = 0
-		full := len(clean) &^ 3
-		if full > 0 {
-			if n, err = base64.RawStdEncoding.Decode(buf, clean[:full]); err != nil {
-				return dst[:start], false
+// decodeBase64Into decodes the next n alphabet characters of s from
+// index i on (see decodeBase64Alphabet; n is not 4k+1) into dst, which
+// holds exactly n*6/8 bytes, and returns the index after the last
+// character read. Trailing bits of a last group of 2 or 3 characters are
+// dropped, whatever their value, as lenient decoders drop them.
+func decodeBase64Into(dst []byte, s string, i, n int) int {
+	o := 0
+	var acc uint32
+	q := 0
+	for n > 0 {
+		if q == 0 && n >= 8 && i+8 <= len(s) {
+			// eight characters of the alphabet in a row, the common case
+			a, b, c, d := b64dec[s[i]], b64dec[s[i+1]], b64dec[s[i+2]], b64dec[s[i+3]]
+			e, f, g, h := b64dec[s[i+4]], b64dec[s[i+5]], b64dec[s[i+6]], b64dec[s[i+7]]
+			if (a|b|c|d|e|f|g|h)&0x80 == 0 {
+				x := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+				y := uint32(e)<<18 | uint32(f)<<12 | uint32(g)<<6 | uint32(h)
+				_ = dst[o+5]
+				dst[o], dst[o+1], dst[o+2] = byte(x>>16), byte(x>>8), byte(x)
+				dst[o+3], dst[o+4], dst[o+5] = byte(y>>16), byte(y>>8), byte(y)
+				o += 6
+				i += 8
+				n -= 8
+				continue
 			}
 		}
-		if rest := clean[full:]; len(rest) >= 2 {
-			var v uint32
-			for _, c := range rest {
-				v = v<<6 | uint32(b64val[c])
-			}
-			v <<= 6 * uint(4-len(rest))
-			for i := 0; i < len(rest)-1; i++ {
-				buf[n] = byte(v >> (16 - 8*uint(i)))
-				n++
-			}
+		v := b64dec[s[i]]
+		i++
+		if v == 0xff {
+			continue
+		}
+		acc = acc<<6 | uint32(v)
+		n--
+		if q++; q == 4 {
+			dst[o], dst[o+1], dst[o+2] = byte(acc>>16), byte(acc>>8), byte(acc)
+			o += 3
+			acc, q = 0, 0
 		}
 	}
-	return dst[:start+n], true
+	switch q {
+	case 2:
+		dst[o] = byte(acc >> 4)
+	case 3:
+		dst[o], dst[o+1] = byte(acc>>10), byte(acc>>2)
+	}
+	return i
 }
 
 const stdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
-// b64val maps a byte to its value in the standard alphabet, or 0xff.
-var b64val = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0xff
+// b64val maps a byte to its value in the standard alphabet, or 0xff;
+// b64dec does the same for both alphabets ('-' and '_' are 62 and 63).
+var b64val, b64dec = func() (std, both [256]byte) {
+	for i := range std {
+		std[i], both[i] = 0xff, 0xff
 	}
 	for i := 0; i < len(stdAlphabet); i++ {
-		t[stdAlphabet[i]] = byte(i)
+		std[stdAlphabet[i]], both[stdAlphabet[i]] = byte(i), byte(i)
 	}
-	return t
+	both['-'], both['_'] = 62, 63
+	return std, both
 }()
 
 // textProbe is how many decoded bytes are checked before a decoding runs

@@ -17,6 +17,7 @@ package jsonscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"unicode/utf16"
@@ -346,9 +347,21 @@ func (s *Scanner) scanString() (Token, error) {
 	escaped := false
 	for s.pos < len(s.data) {
 		// the plain bytes of a long string in one tight loop: a 6 MB body
-		// is one string, and the switch below cost a third more per byte
-		for s.pos < len(s.data) && !stringSpecial[s.data[s.pos]] {
+		// is one string, and the switch below cost a third more per byte.
+		// After 16 plain bytes in a row the run is long: the rest of it
+		// goes eight bytes at a time (a JSON body inside an event, with
+		// an escaped quote every few bytes, stays in the byte loop)
+		end := min(s.pos+16, len(s.data))
+		for s.pos < end && !stringSpecial[s.data[s.pos]] {
 			s.pos++
+		}
+		if s.pos == end {
+			for s.pos+8 <= len(s.data) && !hasStringSpecial(binary.LittleEndian.Uint64(s.data[s.pos:])) {
+				s.pos += 8
+			}
+			for s.pos < len(s.data) && !stringSpecial[s.data[s.pos]] {
+				s.pos++
+			}
 		}
 		if s.pos == len(s.data) {
 			break
@@ -394,6 +407,18 @@ var stringSpecial = func() (t [256]bool) {
 	t['"'], t['\\'] = true, true
 	return t
 }()
+
+// hasStringSpecial reports whether one of the eight bytes of x is special
+// (see stringSpecial): below 0x20, a quote or a backslash. The tests of
+// a byte below n and of a zero byte from "Bit Twiddling Hacks" (Sean
+// Eron Anderson, public domain): a borrow may flag a byte that is not
+// special, never miss one that is, and a flagged block is scanned byte
+// by byte.
+func hasStringSpecial(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote, backslash := x^(ones*'"'), x^(ones*'\\')
+	return ((x-ones*0x20)&^x|(quote-ones)&^quote|(backslash-ones)&^backslash)&highs != 0
+}
 
 func isHex4(b []byte) bool {
 	for _, c := range b[:4] {
