@@ -2,12 +2,11 @@ package detect
 
 import (
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql"
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql/fragment"
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql/prose"
@@ -117,32 +116,6 @@ func libinjectionFalsePositiveReference(s string, m mask, fp string) bool {
 	return true
 }
 
-// holdoutLines returns the lines of the external held-out corpora
-// (tests/corpus/external/holdout), which corpusLines leaves out.
-func holdoutLines(t *testing.T) []string {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "..", "tests", "corpus", "external", "holdout", "*.txt"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("holdout corpus: %v (%d files)", err, len(files))
-	}
-	var lines []string
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range strings.Split(string(b), "\n") {
-			if _, payload, ok := strings.Cut(l, "\t"); ok {
-				l = payload
-			}
-			if l != "" && !strings.HasPrefix(l, "##") {
-				lines = append(lines, l)
-			}
-		}
-	}
-	return lines
-}
-
 // sqliPieces are the bytes and words that decide libinjectionMoot and
 // libinjection's fold: letters or none, quotes, comments, separators,
 // base64 and url-safe token bytes, and the units of the worst cases.
@@ -184,8 +157,8 @@ func TestJudgeSQLiAgreesWithReference(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 23))
 	var texts []string
-	for _, l := range append(corpusLines(t), holdoutLines(t)...) {
-		texts = append(texts, l, "'"+l, strings.ReplaceAll(l, " ", ""))
+	for _, l := range difftest.Corpus(t) {
+		texts = append(texts, l, "'"+l)
 	}
 	texts = append(texts, sqliTexts(r, 20000)...)
 	// tokens of the alphabet libinjectionMoot lets through, where
@@ -198,8 +171,9 @@ func TestJudgeSQLiAgreesWithReference(t *testing.T) {
 		}
 		texts = append(texts, string(b))
 	}
-	for _, u := range []string{"${", "\\", "$(", "\"", ";", "<;&amp;%25", "&amp;%2e%2e/<?+", "dXNlcg==", "12345||", "a-b_c.d"} {
-		texts = append(texts, strings.Repeat(u, 4096), strings.Repeat(u, 4096)+"' or 1=1--")
+	units := []string{"${", "\\", "$(", "\"", ";", "<;&amp;%25", "&amp;%2e%2e/<?+", "dXNlcg==", "12345||", "a-b_c.d", "::", "&#", "#"}
+	for _, s := range difftest.Long(r, units, 8<<10) {
+		texts = append(texts, s, s+"' or 1=1--")
 	}
 	engines := []*Engine{New(Options{}), New(Options{Paranoia: 2})}
 	skipped, flagged := 0, 0
