@@ -63,33 +63,39 @@ func percentDecodeOpt(s string, plus, iis bool) (out string, changed, invalid, u
 			i += 1 + j
 		}
 	}
-	buf := make([]byte, 0, len(s))
-	buf = append(buf, s[:i]...)
+	// the result is never longer than s (an escape of 6 bytes decodes
+	// to at most 3): written by index, no append's check per byte
+	buf := make([]byte, len(s))
+	o := copy(buf, s[:i])
 	for i < len(s) {
 		switch c := s[i]; {
 		case c == '%':
 			v, n := percentEscape(s, i, iis)
 			switch n {
 			case 6:
-				buf = utf8.AppendRune(buf, v)
+				o += utf8.EncodeRune(buf[o:], v)
 				unicode = true
 			case 3:
-				buf = append(buf, byte(v))
+				buf[o] = byte(v)
+				o++
 			default:
 				invalid = true
-				buf = append(buf, c)
+				buf[o] = c
+				o++
 				n = 1
 			}
 			i += n
 		case c == '+' && plus:
-			buf = append(buf, ' ')
+			buf[o] = ' '
+			o++
 			i++
 		default:
-			buf = append(buf, c)
+			buf[o] = c
+			o++
 			i++
 		}
 	}
-	return stringOf(buf), true, invalid, unicode
+	return stringOf(buf[:o]), true, invalid, unicode
 }
 
 // percentEscape reads the escape at s[i] (a '%'): IIS's %uXXXX when iis
