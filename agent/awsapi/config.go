@@ -26,6 +26,10 @@ type Config struct {
 // credentials (CredentialsFromEnv) from getenv. It does no network I/O. A
 // missing region is an error; missing or malformed credentials are the
 // error of every call made with the Config.
+//
+// Every client made from one Config shares its credentials, and so one
+// cache of them: where they come from an endpoint (SnapStart, `lambdawaf
+// serve`), the endpoint is asked once per expiry, not once per client.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	region := getenv(contract.EnvRegion)
 	if region == "" {
@@ -42,6 +46,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		creds = failedCredentials{err}
 	}
 	return Config{Region: region, Credentials: creds, Getenv: getenv}, nil
+}
+
+// CredentialsErr reports why the environment gave no usable credentials
+// (every call made with c fails with it), or nil.
+func (c Config) CredentialsErr() error {
+	if f, ok := c.Credentials.(failedCredentials); ok {
+		return f.err
+	}
+	return nil
 }
 
 // failedCredentials stands in for credentials that could not be read.

@@ -59,7 +59,7 @@ func TestLoadConfigReadsRegionAndCredentials(t *testing.T) {
 	cfg, err := LoadConfig(envOf(map[string]string{
 		"AWS_DEFAULT_REGION": "eu-central-1", "AWS_ACCESS_KEY_ID": "ASIA1", "AWS_SECRET_ACCESS_KEY": "s",
 	}))
-	if err != nil || cfg.Region != "eu-central-1" {
+	if err != nil || cfg.Region != "eu-central-1" || cfg.CredentialsErr() != nil {
 		t.Fatalf("LoadConfig = %+v, %v", cfg, err)
 	}
 	cfg, err = LoadConfig(envOf(map[string]string{
@@ -76,6 +76,9 @@ func TestLoadConfigReadsRegionAndCredentials(t *testing.T) {
 	cfg, err = LoadConfig(envOf(map[string]string{"AWS_REGION": "eu-west-3", "AWS_ACCESS_KEY_ID": "ASIA1"}))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := cfg.CredentialsErr(); err == nil || !strings.Contains(err.Error(), "must be set together") {
+		t.Errorf("CredentialsErr = %v", err)
 	}
 	c, err := NewClient(cfg, DynamoDB, time.Second, 1)
 	if err != nil {

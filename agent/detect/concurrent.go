@@ -63,15 +63,20 @@ func (in *input) judgeConcurrently(sequence []detector) {
 	}
 	sc := in.e.scratch.Get().(*scratch)
 	other := input{e: in.e, v: in.v, text: in.text, isKey: in.isKey, mask: in.mask, sink: in.sink, sc: sc}
-	finished := make(chan struct{})
+	finished := make(chan any, 1)
 	go func() {
-		defer close(finished)
+		// A detector's panic is handed back to this goroutine, where the
+		// firewall's recovery turns it into the failure policy's decision;
+		// on its own goroutine it would end the agent's process.
+		defer func() { finished <- recover() }()
 		work(&other)
 	}()
 	own := *in // shares in's scratch and its lower-cased text: in waits meanwhile
 	own.dst, own.base = nil, 0
 	work(&own)
-	<-finished
+	if p := <-finished; p != nil {
+		panic(p)
+	}
 	in.e.scratch.Put(sc)
 
 	for i, d := range sequence {

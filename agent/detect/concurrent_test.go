@@ -117,3 +117,29 @@ func TestConcurrentJudgementRerunsADetectorWhenARuleRepeats(t *testing.T) {
 		t.Fatalf("split %v, serial %v", got, want)
 	}
 }
+
+// TestConcurrentJudgementHandsAPanicToTheCaller: a detector that panics
+// on the second goroutine must not end the process; the panic comes out
+// of Inspect's own goroutine, where the firewall recovers it.
+func TestConcurrentJudgementHandsAPanicToTheCaller(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	e := New(Options{})
+	v := body("q", strings.Repeat("<a ", 1000))
+	for _, sequence := range [][]detector{{dJNDI, detector(255)}, {detector(255), dJNDI}, {detector(255), detector(255)}, {dXSS, dSQLi, detector(255)}} {
+		for range 20 {
+			got := func() (p any) {
+				defer func() { p = recover() }()
+				sc := e.scratch.Get().(*scratch)
+				in := input{e: e, v: v, text: v.Text, sc: sc}
+				in.mask = scanMask(in.text)
+				in.judgeConcurrently(sequence)
+				return nil
+			}()
+			if s, _ := got.(string); !strings.Contains(s, "no detector 255") {
+				t.Fatalf("sequence %v: recovered %v, want the detector's panic", sequence, got)
+			}
+		}
+	}
+}

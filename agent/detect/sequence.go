@@ -1,6 +1,10 @@
 package detect
 
-import "github.com/lambdawaf/lambdawaf/agent/event"
+import (
+	"fmt"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
 
 // detector names one step of judge's sequence. The sequence is data so
 // that the serial and the concurrent judgement (judgeConcurrently) follow
@@ -79,5 +83,7 @@ func (in *input) run(d detector) {
 		if in.v.Part == event.PartPath {
 			in.detectProbe()
 		}
+	default:
+		panic(fmt.Sprintf("detect: no detector %d", d))
 	}
 }

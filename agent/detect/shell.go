@@ -144,8 +144,10 @@ func (in *input) detectCmd() {
 				}
 			}
 			switch c {
-			case ';', '\n':
-				sep = string(c)
+			case ';':
+				sep = ";"
+			case '\n':
+				sep = "\n"
 			case '`':
 				if markdown {
 					// a span opens only where a backtick closes it

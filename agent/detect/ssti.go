@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/template"
 )
 
@@ -19,9 +20,12 @@ func (in *input) detectSSTI() {
 		return
 	}
 	s := in.lower()
+	have := in.lowerBytes()
 	hasCtor := strings.Contains(s, "constructor")
-	type delim struct{ open, close string }
-	for _, d := range [...]delim{{"{{", "}}"}, {"${", "}"}, {"#{", "}"}, {"*{", "}"}, {"@{", "}"}, {"<%=", "%>"}, {"<%", "%>"}, {"{%", "%}"}, {"@(", ")"}, {"{", "}"}} {
+	for k, d := range sstiDelims {
+		if !have.Covers(&sstiOpenerBytes[k]) {
+			continue // an opener with a byte the value lacks is not in it
+		}
 		// Linear in the value: bodies of closed expressions do not overlap
 		// (the scan resumes after the close), and once a close is missing
 		// it is missing for every later opener too, so only the first few
@@ -73,20 +77,37 @@ func (in *input) detectSSTI() {
 		return
 	}
 	// Thymeleaf preprocessing, Velocity and Freemarker directives.
-	for _, w := range [...]string{"__${", "#set(", "#set (", "#foreach", "$class.inspect", "$class.type", "<#assign", "<#import", "<#include", "[#assign", "[#import", "[#include", "<@", "#evaluate(", "#define(", "$!{"} {
-		if i := strings.Index(s, w); i >= 0 {
-			rest := s[i:]
-			if w == "<@" && !strings.Contains(rest, "?new") && !strings.Contains(rest, ".") {
-				continue
-			}
-			if w == "$!{" && template.Evidence(rest) == 0 {
-				continue
-			}
-			in.emit(SSTI, "ssti-directive", 8, i, i+40)
-			return
+	if _, i := sstiDirectives.Index(s, have, func(i int, w string) bool {
+		rest := s[i:]
+		if w == "<@" && !strings.Contains(rest, "?new") && !strings.Contains(rest, ".") {
+			return false
 		}
+		return w != "$!{" || template.Evidence(rest) != 0
+	}); i >= 0 {
+		in.emit(SSTI, "ssti-directive", 8, i, i+40)
 	}
 }
+
+// sstiDelim is a template expression's opener and closer.
+type sstiDelim struct{ open, close string }
+
+// sstiDelims are the expression delimiters detectSSTI reads, in the order
+// it tries them; sstiOpenerBytes the byte set of each opener.
+var (
+	sstiDelims      = [...]sstiDelim{{"{{", "}}"}, {"${", "}"}, {"#{", "}"}, {"*{", "}"}, {"@{", "}"}, {"<%=", "%>"}, {"<%", "%>"}, {"{%", "%}"}, {"@(", ")"}, {"{", "}"}}
+	sstiOpenerBytes = func() (sets [len(sstiDelims)]lex.ByteSet) {
+		for k, d := range sstiDelims {
+			sets[k] = lex.BytesOf(d.open)
+		}
+		return sets
+	}()
+)
+
+// sstiDirectives are the Thymeleaf preprocessing, Velocity and Freemarker
+// directives, in the order detectSSTI prefers them: the first whose first
+// occurrence counts is reported. One pass over a long value reads them
+// all.
+var sstiDirectives = lex.NewWordList("__${", "#set(", "#set (", "#foreach", "$class.inspect", "$class.type", "<#assign", "<#import", "<#include", "[#assign", "[#import", "[#include", "<@", "#evaluate(", "#define(", "$!{")
 
 // maxUnclosedTemplates bounds how many openers without a close one value
 // gets judged for: an engine does not render an unclosed expression, and

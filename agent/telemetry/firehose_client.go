@@ -53,13 +53,19 @@ type FirehoseClientOptions struct {
 // AWS_ENDPOINT_URL_FIREHOSE when set), with no retries of its own and each
 // call cut after DefaultCallTimeout. It does no network I/O.
 func NewFirehoseClient(_ context.Context, optFns ...func(*FirehoseClientOptions)) (*FirehoseClient, error) {
-	var o FirehoseClientOptions
-	for _, f := range optFns {
-		f(&o)
-	}
 	cfg, err := awsapi.LoadConfig(os.Getenv)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	return NewFirehoseClientFromConfig(cfg, optFns...)
+}
+
+// NewFirehoseClientFromConfig is NewFirehoseClient with the region and
+// credentials given (those the agent's other clients share).
+func NewFirehoseClientFromConfig(cfg awsapi.Config, optFns ...func(*FirehoseClientOptions)) (*FirehoseClient, error) {
+	var o FirehoseClientOptions
+	for _, f := range optFns {
+		f(&o)
 	}
 	api, err := awsapi.NewClient(cfg, awsapi.Firehose, DefaultCallTimeout, firehoseAttemptLimit)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lambdawaf/lambdawaf/agent/agentkey"
+	"github.com/lambdawaf/lambdawaf/agent/awsapi"
 )
 
 // Options configure Start.
@@ -32,6 +33,10 @@ type Options struct {
 	// means clients built from the Lambda environment.
 	SecretsManager agentkey.GetSecretValueAPI
 	Firehose       FirehoseAPI
+	// AWS, when set, is the region and credentials the clients built here
+	// share with the agent's other AWS clients (one credentials cache);
+	// nil means each loads them from the environment.
+	AWS *awsapi.Config
 	// DeferRecords takes the writing of allowed events' records off the
 	// invocation's path (see Config.Deferred): the agent calls WriteDue
 	// once each response is out.
@@ -57,6 +62,20 @@ func Start(ctx context.Context, opts Options) *Telemetry {
 	cfg.AgentVersion = opts.AgentVersion
 	cfg.Deferred = opts.DeferRecords
 	t := &Telemetry{cancel: cancel}
+	if opts.AWS != nil {
+		// A client that cannot be made here is left to the code below,
+		// which makes it from the environment and reports why it fails.
+		if opts.SecretsManager == nil && opts.SecretARN != "" {
+			if c, err := agentkey.NewClientFromConfig(*opts.AWS); err == nil {
+				opts.SecretsManager = c
+			}
+		}
+		if opts.Firehose == nil && opts.FirehoseStream != "" {
+			if c, err := NewFirehoseClientFromConfig(*opts.AWS); err == nil {
+				opts.Firehose = c
+			}
+		}
+	}
 	t.Key = agentkey.Load(ctx, agentkey.Options{
 		SecretARN: opts.SecretARN,
 		Client:    opts.SecretsManager,

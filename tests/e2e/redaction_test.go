@@ -44,15 +44,19 @@ var plantedValues = []string{plantedJWT, "eyJzdWIiOiJhbGljZUBleGFtcGxlLmNvbSJ9",
 type fakeAWS struct {
 	delay time.Duration
 
-	mu       sync.Mutex
-	firehose []string
-	secrets  int
+	mu          sync.Mutex
+	firehose    []string
+	secrets     int
+	credentials int // fetches of the container credentials
 }
 
 func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/credentials" {
 		// The container credentials endpoint: how the agent, like any SDK
 		// in a container, gets credentials without reserved variables.
+		f.mu.Lock()
+		f.credentials++
+		f.mu.Unlock()
 		json.NewEncoder(w).Encode(map[string]string{
 			"AccessKeyId": "AKIDE2ETESTONLY00000", "SecretAccessKey": "e2e-test-only-secret", "Token": "e2e-token",
 			"Expiration": time.Now().Add(time.Hour).UTC().Format(time.RFC3339),
@@ -163,7 +167,13 @@ func TestNoSecretReachesAnyLogLineOrFirehose(t *testing.T) {
 	aws.mu.Lock()
 	shipped := strings.Join(aws.firehose, "")
 	nShipped := len(aws.firehose)
+	credentials := aws.credentials
 	aws.mu.Unlock()
+	// The agent key's Secrets Manager client and the Firehose client share
+	// one cache of the credentials: the endpoint is asked once.
+	if credentials != 1 {
+		t.Errorf("the container credentials endpoint was asked %d times, want once", credentials)
+	}
 	for _, v := range plantedValues {
 		if strings.Contains(out, v) {
 			t.Errorf("a log line contains the planted %q", v)

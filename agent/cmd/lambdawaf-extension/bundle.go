@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/rs/zerolog"
 
 	"github.com/lambdawaf/lambdawaf/agent/awsapi"
@@ -32,7 +33,7 @@ func bakedBundle(b *settings.Bundles) string {
 // (cold start does not wait for S3); later checks are a task of the
 // agent's background runner, after invocations have been answered (or on
 // its timer under Managed Instances), at most once per interval.
-func startBundles(ctx context.Context, s *settings.Bundles, bad error, fw *firewall.Firewall, count func(string), work *background.Runner, log zerolog.Logger) {
+func startBundles(ctx context.Context, s *settings.Bundles, bad error, shared *awsapi.Config, fw *firewall.Firewall, count func(string), work *background.Runner, log zerolog.Logger) {
 	if bad != nil {
 		count(contract.MetricBundleRefused)
 		log.Error().Err(bad).Msg("signed policy bundles are OFF: bad bundle settings; the baked configuration keeps running")
@@ -42,9 +43,16 @@ func startBundles(ctx context.Context, s *settings.Bundles, bad error, fw *firew
 		return
 	}
 	log = log.With().Str("bundle_source", s.Location.String()).Logger()
-	// The execution role's credentials as Lambda hands them over; read
-	// from the environment, no network I/O before the first check.
-	creds, err := awsapi.CredentialsFromEnv(os.Getenv, nil)
+	// The execution role's credentials as Lambda hands them over, those
+	// the agent's other clients share; read from the environment, no
+	// network I/O before the first check.
+	var creds aws.CredentialsProvider
+	var err error
+	if shared != nil {
+		creds, err = shared.Credentials, shared.CredentialsErr()
+	} else {
+		creds, err = awsapi.CredentialsFromEnv(os.Getenv, nil)
+	}
 	if err != nil {
 		log.Error().Err(err).Msg("signed policy bundles are OFF: no AWS credentials; the baked configuration keeps running")
 		return

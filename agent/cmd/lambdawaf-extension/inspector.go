@@ -40,7 +40,9 @@ var version = "dev"
 // work is where the inspector's parts register their background tasks
 // (fleet-state sync, bundle polling); see package background.
 func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog.Logger, work *background.Runner) (in proxy.Inspector, shutdown func(context.Context) error, afterResponse func(), err error) {
+	aws := sharedAWS(cfg.getenv)
 	tel := telemetry.Start(ctx, telemetry.Options{
+		AWS:            aws,
 		Stdout:         stdout,
 		Records:        cfg.Records,
 		SecretARN:      cfg.AgentKeySecretARN,
@@ -54,7 +56,7 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 		Observer:          tel.Recorder,
 		StreamingTriggers: cfg.Streaming,
 	}
-	shared := &sharedStates{ctx: ctx, settings: cfg.Settings, key: tel.Key, work: work, log: log, count: tel.Metrics.Count}
+	shared := &sharedStates{ctx: ctx, settings: cfg.Settings, aws: aws, key: tel.Key, work: work, log: log, count: tel.Metrics.Count}
 	opts.SharedState = shared.forPolicy
 	// LAMBDAWAF_MODE, when set, wins over the configuration document's
 	// mode; unset, the document decides.
@@ -74,7 +76,7 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	if fw == nil {
 		return nil, nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
 	}
-	startBundles(ctx, cfg.Bundles, cfg.BundlesErr, fw, tel.Metrics.Count, work, log)
+	startBundles(ctx, cfg.Bundles, cfg.BundlesErr, aws, fw, tel.Metrics.Count, work, log)
 	stop := func(ctx context.Context) error {
 		return errors.Join(fw.WaitShadows(ctx), tel.Shutdown(ctx))
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lambdawaf/lambdawaf/agent/agentkey"
+	"github.com/lambdawaf/lambdawaf/agent/awsapi"
 	"github.com/lambdawaf/lambdawaf/agent/background"
 	settings "github.com/lambdawaf/lambdawaf/agent/config"
 	"github.com/lambdawaf/lambdawaf/agent/contract"
@@ -25,6 +26,7 @@ const syncTask = "fleet-sync"
 type sharedStates struct {
 	ctx      context.Context
 	settings settings.Settings
+	aws      *awsapi.Config // nil: the fleet client loads its own
 	key      *agentkey.Key
 	work     *background.Runner
 	log      zerolog.Logger
@@ -61,7 +63,11 @@ func (s *sharedStates) forPolicy(p *policy.Policy) policy.SharedState {
 		return nil
 	}
 	s.once.Do(func() {
-		s.client, s.setup = fleet.NewClient(s.ctx, "", fleet.DefaultCallTimeout)
+		if s.aws != nil {
+			s.client, s.setup = fleet.NewClientFromConfig(*s.aws, "", fleet.DefaultCallTimeout)
+		} else {
+			s.client, s.setup = fleet.NewClient(s.ctx, "", fleet.DefaultCallTimeout)
+		}
 		if s.setup == nil {
 			s.setup = s.work.Add(background.Task{Name: syncTask, Interval: fleet.DefaultSyncInterval, Run: s.sync})
 		}

@@ -192,6 +192,41 @@ func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string
 	return l.words[best], at
 }
 
+// Contains reports whether any word of the list occurs in s: what a
+// strings.Contains per word would say, in one pass over s with the
+// first- and second-byte masks (a list of more than 64 words is searched
+// word by word).
+func (l *WordList) Contains(s string) bool {
+	p := l.pairs
+	if p == nil {
+		for _, w := range l.words {
+			if strings.Contains(s, w) {
+				return true
+			}
+		}
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		cand := p.first[s[i]]
+		if cand == 0 {
+			continue
+		}
+		if i+1 < len(s) {
+			cand &= p.second[s[i+1]]
+		} else {
+			cand &= p.short
+		}
+		for cand != 0 {
+			k := bits.TrailingZeros64(cand)
+			cand &^= 1 << k
+			if strings.HasPrefix(s[i:], l.words[k]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // ProperPrefix reports whether a word of the list whose bytes all occur in
 // have is a proper prefix of s (the name "array_map" after "array_").
 func (l *WordList) ProperPrefix(s string, have *ByteSet) bool {

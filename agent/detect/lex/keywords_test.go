@@ -1,6 +1,7 @@
 package lex
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -117,5 +118,115 @@ func TestByteSetHas(t *testing.T) {
 				t.Errorf("Has(%q) = %v, want %v", tt.chars, !tt.want, tt.want)
 			}
 		})
+	}
+}
+
+// TestWordListContainsAgrees holds WordList.Contains to a strings.Contains
+// per word, on lists short enough for the one-pass masks and on one too
+// long for them, over random texts of their words' bytes.
+func TestWordListContainsAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 9))
+	long := make([]string, 70)
+	for i := range long {
+		long[i] = fmt.Sprintf("w%02d", i)
+	}
+	for _, words := range [][]string{
+		{"a", "ab", "abc", "b"},
+		{"__class__", "__", "?new(", "''.", "x"},
+		{"java.lang.", "java.", "javax.", "sun.", "jdk."},
+		long,
+	} {
+		l := NewWordList(words...)
+		alphabet := strings.Join(words, "") + " .("
+		for range 20000 {
+			var b strings.Builder
+			for range r.IntN(24) {
+				if r.IntN(4) == 0 {
+					w := words[r.IntN(len(words))]
+					b.WriteString(w[:1+r.IntN(len(w))]) // a word or a prefix of it
+					continue
+				}
+				b.WriteByte(alphabet[r.IntN(len(alphabet))])
+			}
+			s := b.String()
+			want := false
+			for _, w := range words {
+				want = want || strings.Contains(s, w)
+			}
+			if got := l.Contains(s); got != want {
+				t.Fatalf("Contains(%q) over %q = %v, strings.Contains per word %v", s, words, got, want)
+			}
+		}
+	}
+}
+
+// sparseText returns n bytes of filler no word starts with, with words of
+// the list and their prefixes spliced in here and there: the texts on
+// which the one-pass searches pass over whole blocks of positions.
+func sparseText(r *rand.Rand, words []string, n int) string {
+	const filler = "0123456789;=+-"
+	var b strings.Builder
+	for b.Len() < n {
+		if r.IntN(12) == 0 {
+			w := words[r.IntN(len(words))]
+			b.WriteString(w[:1+r.IntN(len(w))])
+			continue
+		}
+		b.WriteByte(filler[r.IntN(len(filler))])
+	}
+	return b.String()
+}
+
+// TestWordListAgreesOnSparseText holds Index and Contains to a search word
+// by word on long texts where words and their prefixes are rare, up to
+// the text's last byte.
+func TestWordListAgreesOnSparseText(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 19))
+	for range 600 {
+		words := make([]string, 1+r.IntN(12))
+		for k := range words {
+			w := make([]byte, 1+r.IntN(5))
+			for i := range w {
+				w[i] = "abc./_ x"[r.IntN(8)]
+			}
+			words[k] = string(w)
+		}
+		l := NewWordList(words...)
+		for range 6 {
+			s := sparseText(r, words, onePassMin+r.IntN(2*onePassMin))
+			have := BytesOf(s)
+			for _, ok := range []func(int, string) bool{nil, func(i int, w string) bool { return (i+len(w))%3 != 0 }} {
+				gw, gi := l.Index(s, &have, ok)
+				ww, wi := indexByWord(words, s, &have, ok)
+				if gw != ww || gi != wi {
+					t.Fatalf("words %q in %q: Index %q at %d, by word %q at %d", words, s, gw, gi, ww, wi)
+				}
+			}
+			want := false
+			for _, w := range words {
+				want = want || strings.Contains(s, w)
+			}
+			if got := l.Contains(s); got != want {
+				t.Fatalf("words %q in %q: Contains %v, by word %v", words, s, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkWordListIndex measures the one-pass search of a 37-word list
+// over 1 MiB of every byte value in turn, the text in which each word's
+// first byte recurs every 256 bytes.
+func BenchmarkWordListIndex(b *testing.B) {
+	words := strings.Fields("java.lang. java.io. java.net. java.util. javax. jdk. sun. com.sun. org.apache. bsh. ognl. groovy. runtime getruntime processbuilder forname( exec( system( eval( popen subprocess __class__ __globals__ constructor prototype require( import os.system phpinfo ini_set $_get $_post $_server ${ifs /dev/tcp/ nc -e")
+	l := NewWordList(words...)
+	buf := make([]byte, 1<<20)
+	for i := range buf {
+		buf[i] = byte(i * 13)
+	}
+	s := string(buf)
+	have := BytesOf(s)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		l.Index(s, &have, nil)
 	}
 }

@@ -10,9 +10,23 @@
 package template
 
 import (
+	"math/bits"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// reachWords are the introspection, class-loading and system-call words
+// that make an expression's evidence 9; probeWords the Freemarker
+// built-ins and calls on empty literals that make it 8. Evidence looks
+// for each list in one pass over the expression, not a strings.Contains
+// per word: a 6 MB body of every byte value has a "{...}" body every 256
+// bytes.
+var (
+	reachList  = [...]string{"__class__", "__globals__", "__builtins__", "__subclasses__", "__mro__", "__init__", "__import__", "__base__", "__getattribute__", "_self.env", "registerundefinedfiltercallback", "getfilter(", ".getclass(", "class.forname", "forname(", "getruntime", "t(java.", "java.lang", "freemarker.template", "?new(", ".exec(", "popen", "subprocess", "os.system", "lipsum.", "cycler.", "joiner.", "namespace.", "|attr(", "request.application", "config.items", "self._", "request['application']", "constructor.constructor", "process.mainmodule", "getbean(", "#this", "objectconstructor", "new java.", "runtime.", "processbuilder", "system.diagnostics", "new()", "%{(", "#_memberaccess", "invoke(", "getmethod(", "newinstance(", "system.shell(", "system.cmd(", ":os.cmd(", "file.open(", "dir.entries(", "io.popen", "import os", ".constructor(", "file.read"}
+	probeList  = [...]string{"?api", "?eval", "?interpret", "''.", `"".`, "[].", "{}."}
+	reachWords = lex.NewWordList(reachList[:]...)
+	probeWords = lex.NewWordList(probeList[:]...)
 )
 
 // Evidence scores how far a template expression e (lower-cased, the body
@@ -25,22 +39,18 @@ func Evidence(e string) int {
 	if len(e) == 0 {
 		return 0
 	}
-	for _, w := range [...]string{"__class__", "__globals__", "__builtins__", "__subclasses__", "__mro__", "__init__", "__import__", "__base__", "__getattribute__", "_self.env", "registerundefinedfiltercallback", "getfilter(", ".getclass(", "class.forname", "forname(", "getruntime", "t(java.", "java.lang", "freemarker.template", "?new(", ".exec(", "popen", "subprocess", "os.system", "lipsum.", "cycler.", "joiner.", "namespace.", "|attr(", "request.application", "config.items", "self._", "request['application']", "constructor.constructor", "process.mainmodule", "getbean(", "#this", "objectconstructor", "new java.", "runtime.", "processbuilder", "system.diagnostics", "new()", "%{(", "#_memberaccess", "invoke(", "getmethod(", "newinstance(", "system.shell(", "system.cmd(", ":os.cmd(", "file.open(", "dir.entries(", "io.popen", "import os", ".constructor(", "file.read"} {
-		if strings.Contains(e, w) {
-			return 9
-		}
+	if reachWords.Contains(e) {
+		return 9
 	}
 	if dunder(e) || strings.Contains(e, `\x5f`) || strings.Contains(e, `\u005f`) {
 		// a Python special attribute ("x.__dict__") or an underscore
 		// spelt in hex to slip one past a filter
 		return 9
 	}
-	for _, w := range [...]string{"?api", "?eval", "?interpret", "''.", `"".`, "[].", "{}."} {
+	if probeWords.Contains(e) {
 		// Freemarker's built-ins that reach Java or evaluate a string;
 		// a member of an empty literal probes the language
-		if strings.Contains(e, w) {
-			return 8
-		}
+		return 8
 	}
 	// arithmetic between literals: 7*7, 7 * '7', 1337-1; '-' and '/' only
 	// when the whole expression is arithmetic (dates are not).
@@ -75,8 +85,9 @@ func Evidence(e string) int {
 		return sc
 	}
 	// JSP EL's implicit objects are the engine's own as config is Flask's
+	t := strings.TrimSpace(e)
 	for _, w := range [...]string{"config", "self", "_self", "applicationscope", "sessionscope", "requestscope", "pagecontext", "initparam", "request", "settings", "range(", "dump(", "include(", "source(", "app.", "_context", "env.", "getenv", "system(", "exec", "eval("} {
-		if strings.HasPrefix(strings.TrimSpace(e), w) {
+		if strings.HasPrefix(t, w) {
 			return 6
 		}
 	}
@@ -154,12 +165,13 @@ func Calls(e string) int {
 // openers are the expression openers of the template languages.
 var openers = [...]string{"{{", "${", "<%", "[%", "#{", "{%", "*{", "@("}
 
-// openerSeconds holds the second bytes of the openers: a position whose
-// next byte is none of them starts no opener, and Polyglot moves on after
-// one look instead of comparing it with every opener.
-var openerSeconds = func() (t [256]bool) {
-	for _, o := range openers {
-		t[o[1]] = true
+// openersBySecond holds, for each byte, the openers (one bit each, by
+// their index in openers) whose second byte it is: a position whose next
+// byte ends no opener is passed over after one look, and one that does is
+// compared with those openers only.
+var openersBySecond = func() (t [256]uint8) {
+	for k, o := range openers {
+		t[o[1]] |= 1 << k
 	}
 	return t
 }()
@@ -169,18 +181,30 @@ var openerSeconds = func() (t [256]bool) {
 // from the error which engine renders the value; no text a person writes
 // opens three template languages at once. It returns the offset of the
 // first opener or -1.
+//
+// An opener seen again while its last sighting is still within the window
+// adds no kind: the openers within the window then are a subset of those
+// counted at the sighting before, fewer than three, so they are not
+// counted again ("${${${…" costs one comparison a byte).
 func Polyglot(s string) int {
 	const window = 16
 	var last [len(openers)]int // where each opener was last seen, +1
 	for i := 0; i+1 < len(s); i++ {
-		if !openerSeconds[s[i+1]] {
+		cand := openersBySecond[s[i+1]]
+		if cand == 0 {
 			continue // no opener ends here: most bytes of any text
 		}
-		for k, o := range openers {
-			if s[i] != o[0] || s[i+1] != o[1] {
+		for cand != 0 {
+			k := bits.TrailingZeros8(cand)
+			cand &^= 1 << k
+			if s[i] != openers[k][0] {
 				continue
 			}
+			seen := last[k] > 0 && last[k]-1 >= i-window
 			last[k] = i + 1
+			if seen {
+				continue
+			}
 			kinds, first := 0, i
 			for _, p := range last {
 				if p > 0 && p-1 >= i-window {

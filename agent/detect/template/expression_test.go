@@ -3,6 +3,8 @@ package template
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
 )
 
 func TestEvidence(t *testing.T) {
@@ -82,6 +84,23 @@ func TestPolyglotAgreesWithEveryPositionCompared(t *testing.T) {
 		}
 		if got, want := Polyglot(string(b)), polyglotReference(string(b)); got != want {
 			t.Fatalf("Polyglot(%q) = %d, reference %d", b, got, want)
+		}
+	}
+}
+
+// TestPolyglotAgreesOnLongTexts holds Polyglot to the every-position
+// reference on the corpora, hostile random strings, and long runs of
+// openers with other openers spliced in (where an opener recurs within
+// the window and is not counted again).
+func TestPolyglotAgreesOnLongTexts(t *testing.T) {
+	r := rand.New(rand.NewPCG(47, 53))
+	texts := difftest.Corpus(t)
+	texts = append(texts, difftest.Hostile(r, 5000, 24)...)
+	units := append([]string{"${", "{{", "<%", "[%", "#{", "{%", "*{", "@(", "${{", "a${", "${ x }"}, difftest.Tokens...)
+	texts = append(texts, difftest.Long(r, units, 2048)...)
+	for _, s := range texts {
+		if got, want := Polyglot(s), polyglotReference(s); got != want {
+			t.Fatalf("Polyglot(%d bytes %.80q) = %d, reference %d", len(s), s, got, want)
 		}
 	}
 }

@@ -97,6 +97,9 @@ const (
 // tagAt says whether a template or HTML tag opens at s[i]: the opener's
 // length, the closer to look for, and its kind.
 func tagAt(s string, i int) (open int, close string, kind int) {
+	if s[i] != '{' && s[i] != '<' {
+		return 0, "", tagNone // every tag opens on one of them
+	}
 	at := func(p string) bool { return strings.HasPrefix(s[i:], p) }
 	switch {
 	case at("{%"):

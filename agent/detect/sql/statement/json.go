@@ -14,8 +14,8 @@ import (
 // ARRAY[...] operand ('{"a":2}' -> '$.a' = 2), or a JSON function called
 // right after OR/AND (OR json_extract('{...}', '$.name') = 'x').
 func jsonOperator(s string) (off, end int, ok bool) {
-	for p := 0; p < len(s); p++ {
-		if s[p] != '\'' || p+1 >= len(s) || s[p+1] != '{' && s[p+1] != '[' {
+	for p := indexByteFrom(s, 0, '\''); p >= 0; p = indexByteFrom(s, p+1, '\'') {
+		if p+1 >= len(s) || s[p+1] != '{' && s[p+1] != '[' {
 			continue
 		}
 		q := strings.IndexByte(s[p+1:], '\'')

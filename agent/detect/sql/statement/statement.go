@@ -11,6 +11,29 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql"
 )
 
+// statementVerb reports whether t is a word that isStatement reads as the
+// first of a statement: isStatement is false for every other first
+// token, so a reading may skip the tokens after one that is not.
+func statementVerb(t sql.Token, s string) bool {
+	if t.Kind != sql.Word {
+		return false
+	}
+	switch t.Text(s) {
+	case "drop", "create", "alter", "truncate", "rename", "delete", "insert", "replace", "update", "select",
+		"exec", "execute", "set", "shutdown", "declare", "waitfor", "grant", "revoke", "load", "copy", "union", "if", "begin":
+		return true
+	}
+	return false
+}
+
+// verbLead reports whether the first token lexed from a byte c on can be
+// one statementVerb accepts: a verb starts with a letter, and the lexer
+// passes over blanks, NUL, NBSP and comments ("/*", "*/") before a
+// token; from any other byte the first token is no word at all.
+func verbLead(c byte) bool {
+	return lex.IsAlpha(c) || lex.IsSpace(c) || c == 0 || c == 0xa0 || c == '/' || c == '*'
+}
+
 // isStatement reports whether toks start a SQL statement that a stacked
 // query would run (more than a bare English word: "drop shipping" is not
 // "drop table").
@@ -114,19 +137,23 @@ func Lex(s string, have *lex.ByteSet) (off, end, score int, ok bool) {
 			}
 		}
 	}
-	for off := 0; off < len(s); {
-		j := strings.IndexByte(s[off:], ';')
-		if j < 0 {
-			break
+	for j := indexByteFrom(s, 0, ';'); j >= 0; j = indexByteFrom(s, j+1, ';') {
+		// A statement opens with a verb: the byte after the ";" may
+		// lead to one (verbLead), the token there is lexed and must be
+		// one (statementVerb), and only then are the eight tokens
+		// isStatement reads lexed (LexN's tokens are the same whatever
+		// the buffer's length, so these are the eight the reading
+		// lexed at every ";" before). The window bounds the lexing per
+		// ";" (an unclosed comment or literal would otherwise be
+		// scanned to the end of the value once per separator).
+		if j+1 < len(s) && verbLead(s[j+1]) {
+			win := s[:min(len(s), j+1+sql.LexWindow)]
+			if t := sql.LexN(win, j+1, buf[:1]); len(t) == 1 && statementVerb(t[0], s) {
+				if t := sql.LexN(win, j+1, buf[:8]); isStatement(t, s) {
+					return j, t[len(t)-1].End, 8, true
+				}
+			}
 		}
-		j += off
-		// the window bounds the lexing per ";" (an unclosed comment or
-		// literal would otherwise be scanned to the end of the value
-		// once per separator)
-		if t := sql.LexN(s[:min(len(s), j+1+sql.LexWindow)], j+1, buf[:8]); isStatement(t, s) {
-			return j, t[len(t)-1].End, 8, true
-		}
-		off = j + 1
 	}
 	if w, i := statementWords.Index(s, have, func(i int, _ string) bool { return i == 0 || !lex.IsWord(s[i-1]) }); i >= 0 {
 		return i, i + len(w), 7, true
@@ -350,6 +377,23 @@ func afterBreakout(s string, t []sql.Token, numeric bool) (off, end, score int, 
 	return 0, 0, 0, false
 }
 
+// indexByteFrom returns the index of the first c in s at or after i, or
+// -1. It looks at s[i] before it calls strings.IndexByte, so that a scan
+// through a run of c (a value of nothing but quotes, separators or
+// parentheses) costs a comparison per byte, not a call.
+func indexByteFrom(s string, i int, c byte) int {
+	if i >= len(s) {
+		return -1
+	}
+	if s[i] == c {
+		return i
+	}
+	if k := strings.IndexByte(s[i+1:], c); k >= 0 {
+		return i + 1 + k
+	}
+	return -1
+}
+
 // funcAt reports whether the word at a names a SQL function.
 func funcAt(s string, a int) bool {
 	j := a
@@ -361,12 +405,7 @@ func funcAt(s string, a int) bool {
 
 // funcCall finds a high-risk SQL function followed by "(" anywhere.
 func funcCall(s string) (off, end, score int) {
-	for off := 0; off < len(s); {
-		j := strings.IndexByte(s[off:], '(')
-		if j < 0 {
-			return 0, 0, 0
-		}
-		j += off
+	for j := indexByteFrom(s, 0, '('); j >= 0; j = indexByteFrom(s, j+1, '(') {
 		k := j
 		for k > 0 && lex.IsSpace(s[k-1]) {
 			k--
@@ -375,8 +414,7 @@ func funcCall(s string) (off, end, score int) {
 		for b > 0 && (lex.IsWord(s[b-1]) || s[b-1] == '.' || s[b-1] == '@') {
 			b--
 		}
-		if b > 0 && s[b-1] >= 0x80 { // part of a non-ASCII word: "Haßelt (1599)"
-			off = j + 1
+		if b == k || b > 0 && s[b-1] >= 0x80 { // no word, or part of a non-ASCII one: "Haßelt (1599)"
 			continue
 		}
 		if sc := sql.Func(s[b:k]); sc >= 8 {
@@ -387,7 +425,6 @@ func funcCall(s string) (off, end, score int) {
 				return b, j + 1, sc
 			}
 		}
-		off = j + 1
 	}
 	return 0, 0, 0
 }
@@ -535,7 +572,7 @@ func clauseStart(s string) (off, end int, ok bool) {
 // definition; UPDATE ... SET ... =; DELETE FROM ... WHERE.
 func statementStart(s string) (off, end int, ok bool) {
 	base := 0
-	for base < len(s) && strings.IndexByte(" \t\r\n'\"`;(", s[base]) >= 0 {
+	for base < len(s) && statementLead(s[base]) {
 		base++
 	}
 	// Cheap gate before lexing: most values open with no SQL verb.
@@ -630,6 +667,17 @@ func statementStart(s string) (off, end int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// statementLead reports a byte that statementStart passes over before the
+// statement's verb: a blank, a quote, ";" or "(" that closes or opens
+// what the value is spliced into.
+func statementLead(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '\'', '"', '`', ';', '(':
+		return true
+	}
+	return false
 }
 
 // wholeCall reports a value that is exactly a call of a SQL function

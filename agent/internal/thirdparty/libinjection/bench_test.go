@@ -18,6 +18,18 @@ var benchInputs = []struct{ name, s string }{
 	{"quotes", strings.Repeat("'", 256<<10)},
 	{"attributes", strings.Repeat(" onerror=", 28<<10)},
 	{"prose", strings.Repeat("The quick brown fox jumps over the lazy dog. ", 6<<10)},
+	{"every-byte", everyByte(256 << 10)},
+}
+
+// everyByte returns n bytes of every byte value in turn (byte(i*13)), a
+// binary body read as text: its attribute names end at white space, '/',
+// '=' or '>', every 28 bytes or so.
+func everyByte(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i * 13)
+	}
+	return string(b)
 }
 
 // BenchmarkIsSQLi compares this package with upstream:

@@ -48,13 +48,35 @@ func isByteWhite(ch byte) bool {
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\v' || ch == '\f' || ch == '\r' || ch == '\240' || ch == '\000'
 }
 
+// byteSet is a set of bytes, one entry per byte value: strLenSpn's accept
+// strings as tables (changed: upstream passes a string and calls
+// strings.IndexByte on it for every byte of the span).
+type byteSet [256]bool
+
+// newByteSet returns the set of the bytes of chars.
+func newByteSet(chars string) *byteSet {
+	var b byteSet
+	for i := 0; i < len(chars); i++ {
+		b[chars[i]] = true
+	}
+	return &b
+}
+
+// The accept sets of strLenSpn's callers.
+var (
+	moneyBytes  = newByteSet("0123456789.,")
+	letterBytes = newByteSet("abcdefghjiklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+	hexBytes    = newByteSet("0123456789ABCDEFabcdef")
+	binaryBytes = newByteSet("01")
+)
+
 // Find the largest string containing certain characters.
 //
 // if accept is "ABC", then this function would be similar to
 // regexp.match(str, "[ABC]*")
-func strLenSpn(s string, length int, accept string) int {
+func strLenSpn(s string, length int, accept *byteSet) int {
 	for i := 0; i < length; i++ {
-		if strings.IndexByte(accept, s[i]) == -1 {
+		if !accept[s[i]] {
 			return i
 		}
 	}

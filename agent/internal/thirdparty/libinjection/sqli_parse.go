@@ -30,7 +30,7 @@ func parseMoney(s *sqliState) int {
 
 	// $1,000.00 or $1.000,00 ok!
 	// This also parses $.....,,111 but that's ok
-	length := strLenSpn(s.input[s.pos+1:], s.length-s.pos-1, "0123456789.,")
+	length := strLenSpn(s.input[s.pos+1:], s.length-s.pos-1, moneyBytes)
 	switch {
 	case length == 0:
 		if s.input[s.pos+1] == '$' {
@@ -48,7 +48,7 @@ func parseMoney(s *sqliState) int {
 			return s.pos + 2 + index + 2
 		}
 		// ok it's not a number or '$$', but maybe it's pgsql "$ quoted strings"
-		xlen := strLenSpn(s.input[s.pos+1:], s.length-s.pos-1, "abcdefghjiklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+		xlen := strLenSpn(s.input[s.pos+1:], s.length-s.pos-1, letterBytes)
 		if xlen == 0 {
 			// hmm, it's "$" _something_ .. just add $ and keep going
 			s.current.assign(sqliTokenTypeBareWord, s.pos, 1, "$")
@@ -287,7 +287,7 @@ func parseVar(s *sqliState) int {
 //nolint:gocyclo // complexity 36, reduction tracked in #126
 func parseNumber(s *sqliState) int {
 	var (
-		digits  string
+		digits  *byteSet
 		haveE   int
 		haveExp int
 	)
@@ -296,12 +296,12 @@ func parseNumber(s *sqliState) int {
 	// while s.pos+1 < s.length is almost always true
 	if s.input[s.pos] == '0' && s.pos+1 < s.length {
 		if s.input[s.pos+1] == 'X' || s.input[s.pos+1] == 'x' {
-			digits = "0123456789ABCDEFabcdef"
+			digits = hexBytes
 		} else if s.input[s.pos+1] == 'B' || s.input[s.pos+1] == 'b' {
-			digits = "01"
+			digits = binaryBytes
 		}
 
-		if digits != "" {
+		if digits != nil {
 			length := strLenSpn(s.input[s.pos+2:], s.length-s.pos-2, digits)
 			if length == 0 {
 				s.current.assign(sqliTokenTypeBareWord, s.pos, 2, s.input[s.pos:])
@@ -447,7 +447,7 @@ func parseXString(s *sqliState) int {
 		return parseWord(s)
 	}
 
-	length := strLenSpn(s.input[s.pos+2:], s.length-s.pos-2, "0123456789abcdefABCDEF")
+	length := strLenSpn(s.input[s.pos+2:], s.length-s.pos-2, hexBytes)
 	if s.pos+2+length >= s.length || s.input[s.pos+2+length] != byteSingle {
 		return parseWord(s)
 	}
@@ -466,7 +466,7 @@ func parseBString(s *sqliState) int {
 		return parseWord(s)
 	}
 
-	length := strLenSpn(s.input[s.pos+2:], s.length-s.pos-2, "01")
+	length := strLenSpn(s.input[s.pos+2:], s.length-s.pos-2, binaryBytes)
 	if s.pos+2+length >= s.length || s.input[s.pos+2+length] != byteSingle {
 		return parseWord(s)
 	}

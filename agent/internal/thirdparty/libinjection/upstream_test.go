@@ -80,7 +80,9 @@ func TestVerdictsMatchUpstream(t *testing.T) {
 		}
 	}
 	units := []string{"<a", "a<", "a=", "1+", "1,", "a.", "((", "))", ";;", "''", `""`, "/**/", "-- \n", "#\n",
-		"or 1=1 ", "select ", "union all ", "\\", "`", "{a", "a}", "@@a", "$$", "0x4", "N'a'", "q'[a]'", "e'a'", "b'1'", "x'1'"}
+		"or 1=1 ", "select ", "union all ", "\\", "`", "{a", "a}", "@@a", "$$", "0x4", "N'a'", "q'[a]'", "e'a'", "b'1'", "x'1'",
+		// the spans strLenSpn measures: money, $-quoted strings, hex and binary literals
+		"$1,000.00", "$.", "$a", "$foo$", "${", "$1", "0b101", "0b2", "0xfF", "0xg", "x'0aF'", "x'0g'", "b'012'", "b'01'"}
 	for _, u := range units {
 		for _, n := range []int{1, 2, 3, 5, 8, 100} {
 			for _, v := range variants(strings.Repeat(u, n)) {
@@ -114,4 +116,27 @@ func FuzzVerdictsMatchUpstream(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) { compare(t, s) })
+}
+
+// TestByteSetsHoldUpstreamAcceptStrings: the tables strLenSpn measures
+// spans with hold exactly the bytes of the accept strings upstream passes
+// at the same call sites.
+func TestByteSetsHoldUpstreamAcceptStrings(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		set    *byteSet
+		accept string
+	}{
+		{"money", moneyBytes, "0123456789.,"},
+		{"letters", letterBytes, "abcdefghjiklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+		{"hex number", hexBytes, "0123456789ABCDEFabcdef"},
+		{"hex string", hexBytes, "0123456789abcdefABCDEF"},
+		{"binary", binaryBytes, "01"},
+	} {
+		for c := range 256 {
+			if got, want := tc.set[c], strings.IndexByte(tc.accept, byte(c)) >= 0; got != want {
+				t.Errorf("%s set has %q: %v, upstream's accept string: %v", tc.name, byte(c), got, want)
+			}
+		}
+	}
 }

@@ -93,6 +93,9 @@ func isBlackTag(s string) bool {
 
 //nolint:gocyclo // complexity 12, reduction tracked in #122
 func isBlackAttr(s string) int {
+	if strings.IndexByte(s, 0) < 0 && !mayBeBlackAttr(s) {
+		return attributeTypeNone
+	}
 	var buf [maxNormalizedTokenLen]byte
 	n, truncated := upperRemoveNulls(buf[:], s)
 	if truncated {
@@ -124,6 +127,55 @@ func isBlackAttr(s string) int {
 		return typ
 	}
 	return attributeTypeNone
+}
+
+// nameFilter holds a bit for the length, the first byte and the last byte
+// of every name of a list.
+type nameFilter struct {
+	lens        uint64
+	first, last [4]uint64
+}
+
+func (f *nameFilter) add(name string) {
+	f.lens |= 1 << len(name)
+	f.first[name[0]>>6] |= 1 << (name[0] & 63)
+	f.last[name[len(name)-1]>>6] |= 1 << (name[len(name)-1] & 63)
+}
+
+// blackAttrFilter is the nameFilter of the names in blacksMap and of XMLNS
+// and XLINK (upper-case).
+var blackAttrFilter = func() (f nameFilter) {
+	for _, b := range blacks {
+		f.add(b.name)
+	}
+	f.add("XMLNS")
+	f.add("XLINK")
+	return f
+}()
+
+// mayBeBlackAttr reports whether isBlackAttr can find the attribute name s,
+// which holds no null byte (so s is its own normalized form, upper-cased):
+// a name of 2 to maxNormalizedTokenLen bytes that opens on "on" (an event
+// handler) or whose length, first and last bytes are those of a name in
+// blacksMap, XMLNS or XLINK. Nearly every attribute name the tokenizer
+// reads in a long hostile input is none of them, and is turned away
+// without the copy and the map lookup.
+func mayBeBlackAttr(s string) bool {
+	n := len(s)
+	if n < 2 || n > maxNormalizedTokenLen {
+		return false
+	}
+	if n >= 5 && s[0]|0x20 == 'o' && s[1]|0x20 == 'n' {
+		return true
+	}
+	up := func(c byte) byte {
+		if c >= 'a' && c <= 'z' {
+			c -= 0x20
+		}
+		return c
+	}
+	f, l := up(s[0]), up(s[n-1])
+	return n < 64 && blackAttrFilter.lens&(1<<n) != 0 && blackAttrFilter.first[f>>6]&(1<<(f&63)) != 0 && blackAttrFilter.last[l>>6]&(1<<(l&63)) != 0
 }
 
 //nolint:gocyclo // complexity 21, reduction tracked in #125
