@@ -338,6 +338,23 @@ func base64Chunks(s string) string {
 		return ok
 	}
 	for i := 0; i < len(s); i++ {
+		if n%4 == 0 && i+4 <= len(s) {
+			// a whole group of the alphabet at once, the common case
+			a, b, c, d := b64dec[s[i]], b64dec[s[i+1]], b64dec[s[i+2]], b64dec[s[i+3]]
+			if (a|b|c|d)&0x80 == 0 {
+				x := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+				out = append(out, byte(x>>16), byte(x>>8), byte(x))
+				n += 4
+				i += 3
+				if len(out)-start == textProbe && !textSoFar(out[start:]) {
+					probeFailed = true
+				}
+				if probeFailed && n > textProbe*4/3+5 {
+					return ""
+				}
+				continue
+			}
+		}
 		v := b64dec[s[i]]
 		if v == 0xff {
 			if s[i] == '=' && !end() {
