@@ -10,7 +10,11 @@ var sinks = [...]string{"alert", "prompt", "confirm", "eval", "settimeout", "set
 
 // Sink finds JavaScript that runs a sink after breaking out of a string or
 // attribute: '-alert(1)-', ";prompt`1`//", document.cookie exfiltration.
-func Sink(s string) (int, int) {
+//
+// have is the byte set of s (or a superset): the word lists skip the words
+// it rules out, and a value that holds none of a list's words is not read
+// for it.
+func Sink(s string, have *lex.ByteSet) (int, int) {
 	if i := strings.Index(s, "document.cookie"); i >= 0 {
 		return i, 6
 	}
@@ -29,7 +33,7 @@ func Sink(s string) (int, int) {
 	if strings.IndexByte(s, '`') >= 0 && strings.ContainsAny(s, " \t\n/") {
 		t = compacted()
 	}
-	if _, i := taggedCalls.Index(t, &anyByte, nil); i >= 0 {
+	if _, i := taggedCalls.Index(t, have, nil); i >= 0 {
 		if len(t) != len(s) {
 			i = 0
 		}
@@ -49,7 +53,7 @@ func Sink(s string) (int, int) {
 	// Comments and blanks between tokens: document /*x*/ . cookie,
 	// (document)["cookie"], self /**/ ["alert"].
 	if strings.Contains(s, "/*") || strings.Contains(s, "[") {
-		if compactMembers.Contains(compacted()) {
+		if compactMembers.Contains(compacted(), have) {
 			return 0, 7
 		}
 	}
@@ -66,16 +70,22 @@ func Sink(s string) (int, int) {
 			return 0, 7
 		}
 	}
-	if _, i := domMembers.Index(s, &anyByte, nil); i >= 0 {
+	if _, i := domMembers.Index(s, have, nil); i >= 0 {
 		return i, 6
 	}
 	if len(s) >= sinkOnePassMin {
+		if !have.Covers(&sinkBytes[0]) && !have.Covers(&sinkBytes[1]) && !have.Covers(&sinkBytes[2]) && !have.Covers(&sinkBytes[3]) && !have.Covers(&sinkBytes[4]) && !have.Covers(&sinkBytes[5]) {
+			return 0, 0 // no sink can occur: s is not read
+		}
 		if _, i := sinkCallIndex.Find(s, sinkCallAt); i >= 0 {
 			return i, 7
 		}
 		return 0, 0
 	}
-	for _, w := range sinks[:6] {
+	for k, w := range sinks[:6] {
+		if !have.Covers(&sinkBytes[k]) {
+			continue
+		}
 		for off := 0; off < len(s); {
 			i := strings.Index(s[off:], w)
 			if i < 0 {
@@ -135,13 +145,13 @@ const sinkOnePassMin = 256
 
 // The word lists of Sink, each read in one pass over a long value, with
 // the answer of a strings.Index or strings.Contains per word in list
-// order. anyByte is the byte set that rules no word out.
+// order; sinkBytes the byte set of each sink.
 var (
 	taggedCalls    = lex.NewWordList(".call`", ".apply`", ".bind`", "`${eval}", "${alert", "import(")
 	compactMembers = lex.NewWordList("document.cookie", "document[\"cookie\"]", "document['cookie']", "(document)[\"cookie\"]", "(document)['cookie']", "self[\"alert\"]", "self['alert']", "window[\"alert\"]", "top[\"alert\"]", "[\"constructor\"]", "['constructor']")
 	domMembers     = lex.NewWordList("document.domain", "window.location", "document.location", ".innerhtml", "document.write(", "-moz-binding", "window.name", "top.location", "location.href", "localstorage.", "constructor.constructor", "window[", "self[", "top[")
 	sinkCallIndex  = lex.NewFirstIndex(sinks[:6])
-	anyByte        = lex.ByteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+	sinkBytes      = lex.BytesOfAll(sinks[:6])
 )
 
 // compactJS removes /* */ comments and blanks. An unclosed comment drops
