@@ -85,6 +85,9 @@ type Settings struct {
 	// MaxConcurrency is AWS_LAMBDA_MAX_CONCURRENCY (Lambda Managed
 	// Instances); 0 when invocations come one at a time.
 	MaxConcurrency int
+	// FunctionMemoryMB is AWS_LAMBDA_FUNCTION_MEMORY_SIZE; 0 when unset
+	// or not a positive number.
+	FunctionMemoryMB int
 	// Bundles are the signed policy bundle settings (LAMBDAWAF_BUNDLE_*):
 	// nil when LAMBDAWAF_BUNDLE_SOURCE is unset. BundlesErr says why the
 	// settings were refused; bundles are then off and the baked
@@ -192,6 +195,9 @@ func FromEnv(getenv func(string) string) Settings {
 		} else {
 			s.Problems = append(s.Problems, fmt.Sprintf("%s=%q is not a positive number; assuming one invocation at a time", contract.EnvMaxConcurrency, v))
 		}
+	}
+	if n, err := strconv.Atoi(env(contract.EnvFunctionMemorySize)); err == nil && n > 0 {
+		s.FunctionMemoryMB = n
 	}
 	return s
 }

@@ -81,6 +81,9 @@ const (
 	// EnvFunctionName and EnvFunctionVersion identify the function.
 	EnvFunctionName    = "AWS_LAMBDA_FUNCTION_NAME"
 	EnvFunctionVersion = "AWS_LAMBDA_FUNCTION_VERSION"
+	// EnvFunctionMemorySize is the function's memory in MB: the agent
+	// shares it, and bounds its own memory limit by it.
+	EnvFunctionMemorySize = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"
 	// EnvMaxConcurrency is set in Lambda Managed Instances: several
 	// invocations run at once in one environment.
 	EnvMaxConcurrency = "AWS_LAMBDA_MAX_CONCURRENCY"

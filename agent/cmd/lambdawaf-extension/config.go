@@ -5,6 +5,7 @@ import (
 	"net"
 
 	settings "github.com/lambdawaf/lambdawaf/agent/config"
+	"github.com/lambdawaf/lambdawaf/agent/memlimit"
 )
 
 // config is the extension's settings, read once from the environment by
@@ -16,6 +17,9 @@ type config struct {
 	// getenv reaches only the test hooks of -tags testhooks builds
 	// (inspector_testhooks.go); production code reads nothing else.
 	getenv func(string) string
+	// memory is the agent's soft memory limit, nil where GOMEMLIMIT
+	// sets it instead.
+	memory *memlimit.Limit
 }
 
 func loadConfig(getenv func(string) string) config {

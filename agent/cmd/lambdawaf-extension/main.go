@@ -18,7 +18,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -28,6 +27,7 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/lifecycle"
+	"github.com/lambdawaf/lambdawaf/agent/memlimit"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )
 
@@ -39,41 +39,13 @@ const shutdownBudget = 1500 * time.Millisecond
 // shutdown work after the server has drained.
 const flushReserve = 500 * time.Millisecond
 
-// The agent's soft Go memory limit, unless GOMEMLIMIT says otherwise: the
-// agent shares the function's memory (128 MB functions are common), and a
-// 6 MB event would otherwise let the heap grow to twice its live size
-// before the collector runs. Each invocation in flight under Managed
-// Instances holds its own event, buffers and decoding state: a limit that
-// does not grow with them keeps the collector running without pause (at
-// 16 in flight on AWS's emulator, 12 MiB made the same load take three
-// times as long as 28 MiB; tests/rie), so it grows by a MiB per worker.
-//
-// One invocation at a time the limit no longer sets the collector's pace:
-// without the AWS SDK the live heap is about 1 MB (policy, detectors and
-// the firewall: runtime/metrics /gc/heap/live:bytes), so the heap goal is
-// Go's 4 MiB minimum, far below 12 MiB, and the collector runs about once
-// every 250 inspections of a 1 KB event (~9.7 KB allocated each). Raising
-// the limit to 16 or 20 MiB changed neither the collections counted nor
-// RSS beyond run-to-run noise under aws-lambda-rie (16.6, 16.9 and
-// 17.5 MB after 1,000 1 KB invocations; README, "Where block mode's time
-// goes"), so 12 MiB stays: a backstop that keeps a large event from
-// doubling the heap, not a pacing knob.
-const (
-	memoryLimit          = 12 << 20
-	memoryLimitPerWorker = 1 << 20
-	memoryLimitMax       = 64 << 20
-)
-
-// memoryLimitFor is the soft memory limit for an environment running
-// workers invocations at once (0: one at a time).
-func memoryLimitFor(workers int) int64 {
-	return min(memoryLimit+int64(max(workers, 0))*memoryLimitPerWorker, memoryLimitMax)
-}
-
 func main() {
 	cfg := loadConfig(os.Getenv)
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimitFor(cfg.MaxConcurrency))
+		// The agent's soft memory limit (package memlimit), raised while
+		// a large event is judged. Never above half the function's
+		// memory: the rest is the handler's.
+		cfg.memory = memlimit.Set(memlimit.For(cfg.MaxConcurrency), int64(cfg.FunctionMemoryMB)<<20/2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	code := runConfigured(ctx, os.Args, cfg, os.Stdout)
@@ -153,9 +125,9 @@ func runConfigured(ctx context.Context, args []string, cfg config, stdout io.Wri
 	var deferred *deferredInspector
 	if cfg.Mode != contract.ModeOff {
 		deferred = newDeferredInspector()
-		var in proxy.Inspector = deferred
+		var in proxy.Inspector = reserving{in: deferred, memory: cfg.memory}
 		if cfg.Mode == contract.ModeLog {
-			in = logOnly{in: deferred, log: log}
+			in = logOnly{in: in, log: log}
 		}
 		opts = append(opts, proxy.WithInspector(in))
 	}

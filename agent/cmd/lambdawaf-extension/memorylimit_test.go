@@ -1,20 +1,35 @@
 package main
 
-import "testing"
+import (
+	"context"
+	"runtime/debug"
+	"strings"
+	"testing"
 
-func TestMemoryLimitGrowsWithInvocationsInFlight(t *testing.T) {
-	for _, tt := range []struct {
-		workers int
-		want    int64
-	}{
-		{0, 12 << 20},    // one invocation at a time
-		{16, 28 << 20},   // Managed Instances, 16 workers
-		{64, 64 << 20},   // capped
-		{-3, 12 << 20},   // never below the base
-		{1000, 64 << 20}, // capped
-	} {
-		if got := memoryLimitFor(tt.workers); got != tt.want {
-			t.Errorf("memoryLimitFor(%d) = %d MiB, want %d MiB", tt.workers, got>>20, tt.want>>20)
+	"github.com/lambdawaf/lambdawaf/agent/memlimit"
+	"github.com/lambdawaf/lambdawaf/agent/proxy"
+)
+
+// TestLargeEventsAreJudgedUnderARaisedMemoryLimit: while the inspector
+// judges a large event the runtime's soft limit carries the event's
+// allowance, and it is back to the base once the verdict is out.
+func TestLargeEventsAreJudgedUnderARaisedMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	base := memlimit.For(0)
+	var during int64
+	r := reserving{memory: memlimit.Set(base, 0), in: proxy.InspectorFunc(func(context.Context, *proxy.Invocation) (proxy.Verdict, error) {
+		during = debug.SetMemoryLimit(-1)
+		return proxy.Verdict{}, nil
+	})}
+	for _, size := range []int{1 << 10, 6 << 20} {
+		if _, err := r.InspectEvent(context.Background(), &proxy.Invocation{Event: []byte(strings.Repeat("a", size))}); err != nil {
+			t.Fatal(err)
+		}
+		if want := base + memlimit.Allowance(size); during != want {
+			t.Errorf("%d-byte event judged under a limit of %d, want %d", size, during, want)
+		}
+		if after := debug.SetMemoryLimit(-1); after != base {
+			t.Errorf("after a %d-byte event the limit is %d, want %d", size, after, base)
 		}
 	}
 }

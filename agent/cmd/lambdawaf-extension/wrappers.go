@@ -7,6 +7,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lambdawaf/lambdawaf/agent/memlimit"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )
 
@@ -105,4 +106,18 @@ func (l logOnly) InspectEvent(ctx context.Context, inv *proxy.Invocation) (proxy
 			Msg("log mode: event let through unchanged")
 	}
 	return proxy.Verdict{Response: v.Response}, nil
+}
+
+// reserving raises the agent's soft memory limit by a large event's
+// allowance while the event is judged (package memlimit): under a limit
+// below what the inspection keeps live, the collector would run without
+// pause and take up to half the CPU.
+type reserving struct {
+	in     proxy.Inspector
+	memory *memlimit.Limit // nil: GOMEMLIMIT rules, nothing to raise
+}
+
+func (r reserving) InspectEvent(ctx context.Context, inv *proxy.Invocation) (proxy.Verdict, error) {
+	defer r.memory.Reserve(len(inv.Event))()
+	return r.in.InspectEvent(ctx, inv)
 }

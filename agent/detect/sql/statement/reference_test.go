@@ -1,13 +1,11 @@
 package statement
 
 import (
-	"io/fs"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql"
 )
@@ -340,35 +338,6 @@ func funcCallReference(s string) (off, end, score int) {
 	return 0, 0, 0
 }
 
-// corpusLines returns the lines of the project's corpora (tests/corpus,
-// its external sets included) up to 4 KiB, lower-cased as Lex reads them.
-func corpusLines(t *testing.T) []string {
-	t.Helper()
-	var lines []string
-	err := filepath.WalkDir(filepath.Join("..", "..", "..", "..", "tests", "corpus"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".txt") {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for _, l := range strings.Split(string(b), "\n") {
-			if l != "" && len(l) <= 4096 {
-				lines = append(lines, strings.ToLower(l))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("reading the corpora: %v", err)
-	}
-	if len(lines) < 10000 {
-		t.Fatalf("only %d corpus lines", len(lines))
-	}
-	return lines
-}
-
 // sqlPieces are what the random texts are made of: the words and
 // punctuation every check of Lex looks at, stacked-statement verbs and
 // what follows them included.
@@ -441,20 +410,32 @@ func scored(f func(string) (int, int, int)) func(string) finding {
 
 // TestLexAgreesWithReference holds Lex to the reading it replaced, span
 // and score included: on every corpus line, on mutations of them, on
-// random texts of SQL pieces, and on long runs of the worst-case units.
+// random texts of SQL pieces and of difftest's hostile tokens, and on
+// long runs of the worst-case units.
 func TestLexAgreesWithReference(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(13, 6))
 	var texts []string
-	for _, l := range corpusLines(t) {
+	seen := map[string]bool{}
+	for _, l := range difftest.Corpus(t) {
+		l = strings.ToLower(l) // Lex reads lower-cased text
+		if seen[l] {
+			continue
+		}
+		seen[l] = true
 		texts = append(texts, l)
 		texts = append(texts, mutations(r, l)...)
 	}
-	for _, s := range randomTexts(r, 60000) {
+	for _, s := range randomTexts(r, 40000) {
 		texts = append(texts, s)
 		texts = append(texts, mutations(r, s)...)
 	}
-	for _, u := range []string{"<;&amp;%25", "&amp;%2e%2e/<?+", "= %u0041;<-|[", ";", ";a", "; select", "${", "$(", "\\", "\"", "'", "/*", "::", ".e", "'{", "as ", "/*!"} {
-		texts = append(texts, strings.Repeat(u, 4096), strings.Repeat(u, 4096)+";drop table users", strings.Repeat(u, 4096)+"' or 1=1--")
+	for _, s := range difftest.Hostile(r, 20000, 12) {
+		texts = append(texts, strings.ToLower(s))
+	}
+	units := []string{"<;&amp;%25", "&amp;%2e%2e/<?+", "= %u0041;<-|[", ";", ";a", "; select", "${", "$(", "\\", "\"", "'", "/*", "::", ".e", "'{", "as ", "/*!", "(", ";s"}
+	for _, s := range difftest.Long(r, units, 16<<10) {
+		texts = append(texts, s, s+";drop table users", s+"' or 1=1--")
 	}
 	// the readings that changed, each against its own reference too:
 	// Lex returns at its first finding and would hide their differences

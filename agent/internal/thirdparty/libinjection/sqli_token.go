@@ -41,7 +41,13 @@ func (t *sqliToken) parseStringCore(s string, length, pos, offset int, delimiter
 	}
 
 	for {
-		index := strings.IndexByte(str, delimiter)
+		// (changed: the byte at hand is looked at before
+		// strings.IndexByte, which a run of quotes called at every
+		// other byte)
+		index := 0
+		if len(str) == 0 || str[0] != delimiter {
+			index = strings.IndexByte(str, delimiter)
+		}
 		if index != -1 {
 			str = str[index:]
 		}
