@@ -99,3 +99,26 @@ func TestBase64ReadingsMatchReference(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBase64Readings compares base64Readings with the reference on
+// 1 MiB of the texts the nested-encodings event and the worst values
+// reach: base64 with spaces, padded chunks, and texts that are not base64.
+func BenchmarkBase64Readings(b *testing.B) {
+	for _, unit := range []string{"SlRJMU0wTnpZM0pwY0hRbE1qVXpSUT09 ", "JTI1M0NzY3JpcHQlMjUzRQ==", "%253Cscript%253E", "<;&amp;%25"} {
+		s := strings.Repeat(unit, (1<<20)/len(unit))
+		b.Run(unit, func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			b.ReportAllocs()
+			for b.Loop() {
+				base64Readings(s, nil)
+			}
+		})
+		b.Run(unit+"/reference", func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			b.ReportAllocs()
+			for b.Loop() {
+				refBase64Readings(s, nil)
+			}
+		})
+	}
+}

@@ -63,33 +63,39 @@ func percentDecodeOpt(s string, plus, iis bool) (out string, changed, invalid, u
 			i += 1 + j
 		}
 	}
-	buf := make([]byte, 0, len(s))
-	buf = append(buf, s[:i]...)
+	// the result is never longer than s (an escape of 6 bytes decodes
+	// to at most 3): written by index, no append's check per byte
+	buf := make([]byte, len(s))
+	o := copy(buf, s[:i])
 	for i < len(s) {
 		switch c := s[i]; {
 		case c == '%':
 			v, n := percentEscape(s, i, iis)
 			switch n {
 			case 6:
-				buf = utf8.AppendRune(buf, v)
+				o += utf8.EncodeRune(buf[o:], v)
 				unicode = true
 			case 3:
-				buf = append(buf, byte(v))
+				buf[o] = byte(v)
+				o++
 			default:
 				invalid = true
-				buf = append(buf, c)
+				buf[o] = c
+				o++
 				n = 1
 			}
 			i += n
 		case c == '+' && plus:
-			buf = append(buf, ' ')
+			buf[o] = ' '
+			o++
 			i++
 		default:
-			buf = append(buf, c)
+			buf[o] = c
+			o++
 			i++
 		}
 	}
-	return stringOf(buf), true, invalid, unicode
+	return stringOf(buf[:o]), true, invalid, unicode
 }
 
 // percentEscape reads the escape at s[i] (a '%'): IIS's %uXXXX when iis
@@ -141,8 +147,181 @@ func htmlUnescape(s string) (string, bool) {
 	if strings.IndexByte(s, ';') < 0 && !strings.Contains(s, "&#") || !mayHoldReference(s) {
 		return s, false
 	}
-	d := html.UnescapeString(s)
-	return d, d != s
+	d, changed, ok := unescapeCommon(s)
+	if !ok {
+		d = html.UnescapeString(s)
+		changed = d != s
+	}
+	return d, changed
+}
+
+// unescapeCommon is html.UnescapeString for a text whose references are
+// all numeric (outside 0x80-0x9F, which UnescapeString maps through
+// Windows-1252) or among &amp; &lt; &gt; &quot; &apos;, the references
+// attacks use: one allocation of the result's exact length, where
+// UnescapeString copies the text twice, and none when no reference
+// decodes (changed is false). ok is false when a reference needs html's
+// table of names; the caller then asks UnescapeString.
+func unescapeCommon(s string) (_ string, changed, ok bool) {
+	_, size, changed, ok := appendUnescaped(nil, s, false)
+	if !ok || !changed {
+		return s, false, ok
+	}
+	buf, _, _, _ := appendUnescaped(make([]byte, 0, size), s, true)
+	return stringOf(buf), true, true
+}
+
+// appendUnescaped appends the unescaping of s to dst when write is set,
+// and returns its length either way and whether a reference decoded; ok
+// is false at the first reference that needs html's table of names (see
+// htmlReference).
+func appendUnescaped(dst []byte, s string, write bool) (_ []byte, size int, changed, ok bool) {
+	for i := 0; i < len(s); {
+		// the text up to the next '&': references often come a few bytes
+		// apart, so the first bytes are looked at one by one, the rest
+		// searched
+		j := 0
+		if s[i] != '&' {
+			for j = 1; j < 16 && i+j < len(s) && s[i+j] != '&'; j++ {
+			}
+			if j == 16 && i+j < len(s) {
+				if k := strings.IndexByte(s[i+j:], '&'); k < 0 {
+					j = len(s) - i
+				} else {
+					j += k
+				}
+			}
+			if write {
+				dst = append(dst, s[i:i+j]...)
+			}
+			size += j
+			if i += j; i == len(s) {
+				break
+			}
+		}
+		r, n, kind := htmlReference(s[i:])
+		switch kind {
+		case refTable:
+			return dst, 0, false, false
+		case refRune:
+			changed = true
+			if write {
+				dst = utf8.AppendRune(dst, r)
+			}
+			size += utf8.RuneLen(r)
+		default:
+			if write {
+				dst = append(dst, s[i:i+n]...)
+			}
+			size += n
+		}
+		i += n
+	}
+	return dst, size, changed, true
+}
+
+// What htmlReference found.
+const (
+	refText  = iota // no reference: the bytes stay as they are
+	refRune         // a reference to one character
+	refTable        // a named reference outside the common ones
+)
+
+// htmlReference reads the character reference at the start of s (a '&',
+// s running to the end of the text) as html.UnescapeString reads it:
+// the bytes n it takes (at least the '&', never another) and what they
+// are (see refText). Numeric
+// references are read exactly as html/escape.go's unescapeEntity reads
+// them (a rune that overflows or is no character is U+FFFD); the Windows-
+// 1252 range and named references other than amp, lt, gt, quot and apos
+// with their ';' are refTable.
+func htmlReference(s string) (r rune, n int, kind int) {
+	// the references attacks use most, as the named branch below reads them
+	if len(s) >= 4 && s[2] == 't' && s[3] == ';' {
+		switch s[1] {
+		case 'l':
+			return '<', 4, refRune
+		case 'g':
+			return '>', 4, refRune
+		}
+	}
+	if len(s) >= 5 && s[1:5] == "amp;" {
+		return '&', 5, refRune
+	}
+	if len(s) <= 1 {
+		return 0, 1, refText
+	}
+	if s[1] == '#' {
+		if len(s) <= 3 { // at least "&#."
+			return 0, 1, refText
+		}
+		i := 2
+		hex := s[i] == 'x' || s[i] == 'X'
+		if hex {
+			i++
+		}
+		x := rune(0)
+		for i < len(s) {
+			c := s[i]
+			i++
+			if hex {
+				if v := hexDigit[c]; v != 0xff {
+					x = 16*x + rune(v)
+					continue
+				}
+			} else if '0' <= c && c <= '9' {
+				x = 10*x + rune(c) - '0'
+				continue
+			}
+			if c != ';' {
+				i--
+			}
+			break
+		}
+		switch {
+		case i <= 3:
+			// no digit: UnescapeString keeps the '&' and reads on after
+			// it; what was read here ('#', 'x', ';') holds no '&' and is
+			// kept too
+			return 0, i, refText
+		case 0x80 <= x && x <= 0x9F:
+			return 0, 0, refTable
+		case x <= 0 || 0xD800 <= x && x <= 0xDFFF || x > 0x10FFFF:
+			// zero, a surrogate, beyond Unicode, or overflowed below zero
+			// (which UnescapeString's EncodeRune writes as U+FFFD too)
+			x = utf8.RuneError
+		}
+		return x, i, refRune
+	}
+	i := 1
+	for i < len(s) {
+		c := s[i]
+		i++
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+			continue
+		}
+		if c != ';' {
+			i--
+		}
+		break
+	}
+	switch s[1:i] {
+	case "":
+		return 0, 1, refText
+	case ";":
+		return 0, 2, refText // no entity is named ";"
+	case "amp;":
+		return '&', i, refRune
+	case "lt;":
+		return '<', i, refRune
+	case "gt;":
+		return '>', i, refRune
+	case "quot;":
+		return '"', i, refRune
+	case "apos;":
+		return '\'', i, refRune
+	}
+	return 0, 0, refTable
 }
 
 // mayHoldReference reports whether some '&' in s is followed by '#' or a

@@ -119,7 +119,7 @@ func (in *input) detectCmd() {
 		return
 	}
 	proseish := strings.Count(s, " ") > 8
-	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && shell.WordsOutsideBackticks(s) >= 4
+	markdown := strings.Contains(s, "```") || strings.Count(s, "`") >= 2 && shell.WordsOutsideBackticks(s, 4)
 	// Command positions: start of value and after separators.
 	inSpan := false // inside a markdown code span of prose
 	doc := lookalike.Document(s)
@@ -179,6 +179,9 @@ func (in *input) detectCmd() {
 			// fed to a shell behind a prefix: | env X=1 sh, | nice -n 5 sh
 			in.emit(CommandInj, "cmdi-separator", 8, i-1, i+24)
 			return
+		}
+		if i == len(s) || !shell.MayStartCommandWord(s[i]) {
+			continue // CommandWordAt finds no word here ("", i, i): ";;;;…"
 		}
 		w, ws, we := shell.CommandWordAt(s, i)
 		strong, known := shell.Command(w)

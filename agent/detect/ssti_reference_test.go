@@ -108,6 +108,7 @@ func judgeOne(e *Engine, v event.Value, detector func(*input)) []Signal {
 // on the corpora, hostile random strings, texts of template delimiters and
 // directives, their mutations, and long runs.
 func TestSSTIAgreesWithScanPerNeedle(t *testing.T) {
+	t.Parallel()
 	e := New(Options{})
 	r := rand.New(rand.NewPCG(67, 71))
 	pieces := []string{"{{", "}}", "${", "}", "#{", "*{", "@{", "<%=", "<%", "%>", "{%", "%}", "@(", ")", "{", "__${", "#set(", "#set (", "#foreach",
@@ -122,7 +123,9 @@ func TestSSTIAgreesWithScanPerNeedle(t *testing.T) {
 	}
 	n := len(texts)
 	for _, s := range texts[:n] {
-		texts = append(texts, difftest.Mutate(r, s)...)
+		if r.IntN(4) == 0 { // mutations of a quarter: the oracle is slow
+			texts = append(texts, difftest.Mutate(r, s)...)
+		}
 	}
 	texts = append(texts, difftest.Long(r, append(pieces, difftest.Tokens...), 4096)...)
 	for _, s := range texts {

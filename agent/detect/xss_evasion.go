@@ -138,16 +138,28 @@ func (in *input) highBitTag() (int, bool) {
 	for i := 0; i < len(raw); {
 		c := raw[i]
 		if c < utf8.RuneSelf {
-			in.sc.tmp = append(in.sc.tmp, c)
-			i++
+			j := i + 1 // ASCII is kept as it is, a run at a time
+			for j < len(raw) && raw[j] < utf8.RuneSelf {
+				j++
+			}
+			in.sc.tmp = append(in.sc.tmp, raw[i:j]...)
+			i = j
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(raw[i:])
-		low := byte(r & 0x7f)
-		if r == utf8.RuneError && n == 1 {
+		var low byte
+		if c < 0xc0 {
+			// a continuation byte starts no character: DecodeRune's
+			// RuneError of one byte, read as its low seven bits
 			low = c & 0x7f
+			i++
+		} else {
+			r, n := utf8.DecodeRuneInString(raw[i:])
+			low = byte(r & 0x7f)
+			if r == utf8.RuneError && n == 1 {
+				low = c & 0x7f
+			}
+			i += n
 		}
-		i += n
 		switch low {
 		case '<':
 			lt = true

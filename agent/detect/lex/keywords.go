@@ -158,9 +158,22 @@ func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string
 			live |= 1 << k
 		}
 	}
+	from, best, at := 0, -1, -1
+	if j := newFirstByteJump(l.pairs, live); j.on {
+		from, live, best, at = l.indexJumping(s, &j, live, ok)
+	}
+	if best, at = l.indexFrom(s, from, live, best, at, ok); best < 0 {
+		return "", -1
+	}
+	return l.words[best], at
+}
+
+// indexFrom is indexOnePass from s[from] on, reading every byte, with the
+// words live still looked for and the best word accepted so far (-1 for
+// none) at at.
+func (l *WordList) indexFrom(s string, from int, live uint64, best, at int, ok func(i int, w string) bool) (int, int) {
 	p := l.pairs
-	best, at := -1, -1
-	for i := 0; i < len(s) && live != 0; i++ {
+	for i := max(from, 0); i < len(s) && live != 0; i++ {
 		cand := p.first[s[i]] & live
 		if cand == 0 {
 			continue
@@ -186,10 +199,111 @@ func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string
 			}
 		}
 	}
-	if best < 0 {
-		return "", -1
+	return best, at
+}
+
+// indexJumping is indexOnePass while the first bytes of the words are
+// sparse in s: it reads only the positions j stops at, as indexFrom reads
+// every position, and returns where it stopped (len(s) at the end, or the
+// position after the last it read once j found the first bytes dense), the
+// words still looked for, and the best word accepted so far and where.
+func (l *WordList) indexJumping(s string, j *firstByteJump, live uint64, ok func(i int, w string) bool) (from int, left uint64, best, at int) {
+	p := l.pairs
+	best, at = -1, -1
+	i := 0
+	for ; live != 0 && j.on; i++ {
+		if i = j.jump(s, i); i >= len(s) {
+			return len(s), live, best, at
+		}
+		cand := p.first[s[i]] & live
+		if i+1 < len(s) {
+			cand &= p.second[s[i+1]]
+		} else {
+			cand &= p.short
+		}
+		for cand != 0 {
+			k := bits.TrailingZeros64(cand)
+			bit := uint64(1) << k
+			cand &^= bit
+			w := l.words[k]
+			if !strings.HasPrefix(s[i:], w) {
+				continue
+			}
+			live &^= bit
+			if ok == nil || ok(i, w) {
+				best, at = k, i
+				live &= bit - 1
+				cand &= bit - 1
+			}
+		}
 	}
-	return l.words[best], at
+	return i, live, best, at
+}
+
+// maxJumpBytes is the most first bytes for which indexOnePass jumps from
+// one occurrence of them to the next with strings.IndexByte.
+const maxJumpBytes = 4
+
+// firstByteJump finds, for indexOnePass, the next position at which a
+// word may start when the words looked for open on at most maxJumpBytes
+// bytes ("$_get", "$_post", … all open on '$'): strings.IndexByte finds
+// the next occurrence of each of those bytes many bytes a step, where the
+// table loop reads every byte. The positions it passes over start no word
+// looked for, so the answer is the table loop's. Where those bytes are
+// dense ("$$$…") a call per occurrence costs more than the loop, and after
+// jumpProbe stops less than jumpMinGap bytes apart on average it hands
+// the rest of the text back to the loop.
+type firstByteJump struct {
+	on    bool
+	n     int
+	c     [maxJumpBytes]byte
+	at    [maxJumpBytes]int // the next occurrence of c[k] at or after the last from, len(s) for none; -1 before the first look
+	stops int
+}
+
+const (
+	jumpProbe  = 64
+	jumpMinGap = 16
+)
+
+// newFirstByteJump collects the first bytes of the words in live.
+func newFirstByteJump(p *wordPairs, live uint64) firstByteJump {
+	var j firstByteJump
+	for c := range p.first {
+		if p.first[c]&live == 0 {
+			continue
+		}
+		if j.n == maxJumpBytes {
+			return firstByteJump{} // too many: the table loop
+		}
+		j.c[j.n], j.at[j.n] = byte(c), -1
+		j.n++
+	}
+	j.on = true
+	return j
+}
+
+// jump returns the first position at or after from at which a word may
+// start, len(s) or more for none.
+func (j *firstByteJump) jump(s string, from int) int {
+	if from >= len(s) {
+		return from
+	}
+	m := len(s)
+	for k := 0; k < j.n; k++ {
+		if j.at[k] < from {
+			if i := strings.IndexByte(s[from:], j.c[k]); i >= 0 {
+				j.at[k] = from + i
+			} else {
+				j.at[k] = len(s)
+			}
+		}
+		m = min(m, j.at[k])
+	}
+	if j.stops++; j.stops == jumpProbe && m < jumpProbe*jumpMinGap {
+		j.on = false // dense: the table loop from here on
+	}
+	return m
 }
 
 // Contains reports whether any word of the list occurs in s: what a
@@ -304,4 +418,29 @@ func (x *FirstIndex) Find(s string, ok func(s string, i int, w string) bool) (k,
 		return -1, -1
 	}
 	return best, at
+}
+
+// WordFilter holds a bit for the length, the first byte and the last byte
+// of every word of a set, so that a word read from a text can be turned
+// away before a map lookup: most words of a long value share none of
+// these with the set's. A length of 63 or more shares one bit.
+type WordFilter struct {
+	lens        uint64
+	first, last ByteSet
+}
+
+// NewWordFilter builds the filter of words; every word must be non-empty.
+func NewWordFilter(words ...string) WordFilter {
+	var f WordFilter
+	for _, w := range words {
+		f.lens |= 1 << min(len(w), 63)
+		f.first[w[0]>>6] |= 1 << (w[0] & 63)
+		f.last[w[len(w)-1]>>6] |= 1 << (w[len(w)-1] & 63)
+	}
+	return f
+}
+
+// May reports whether w can be a word of the set: false means it is not.
+func (f *WordFilter) May(w string) bool {
+	return len(w) > 0 && f.lens&(1<<min(len(w), 63)) != 0 && f.first.Has(w[0]) && f.last.Has(w[len(w)-1])
 }

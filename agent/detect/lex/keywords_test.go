@@ -178,8 +178,9 @@ func sparseText(r *rand.Rand, words []string, n int) string {
 }
 
 // TestWordListAgreesOnSparseText holds Index and Contains to a search word
-// by word on long texts where words and their prefixes are rare, up to
-// the text's last byte.
+// by word on long texts where words and their prefixes are rare (where
+// Index jumps from one first byte to the next), some with a dense middle
+// (where it goes back to reading every byte), up to the text's last byte.
 func TestWordListAgreesOnSparseText(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 19))
 	for range 600 {
@@ -194,6 +195,15 @@ func TestWordListAgreesOnSparseText(t *testing.T) {
 		l := NewWordList(words...)
 		for range 6 {
 			s := sparseText(r, words, onePassMin+r.IntN(2*onePassMin))
+			if r.IntN(3) == 0 {
+				// words dense after a sparse start: the jump to first
+				// bytes hands over to the table loop midway
+				var b strings.Builder
+				for b.Len() < 3*jumpProbe*jumpMinGap {
+					b.WriteString(words[r.IntN(len(words))])
+				}
+				s = s + b.String() + sparseText(r, words, onePassMin)
+			}
 			have := BytesOf(s)
 			for _, ok := range []func(int, string) bool{nil, func(i int, w string) bool { return (i+len(w))%3 != 0 }} {
 				gw, gi := l.Index(s, &have, ok)
@@ -213,20 +223,70 @@ func TestWordListAgreesOnSparseText(t *testing.T) {
 	}
 }
 
-// BenchmarkWordListIndex measures the one-pass search of a 37-word list
-// over 1 MiB of every byte value in turn, the text in which each word's
-// first byte recurs every 256 bytes.
+// BenchmarkWordListIndex measures the one-pass search over 1 MiB of every
+// byte value in turn, the text in which each word's first byte recurs
+// every 256 bytes: a list of 37 words opening on many bytes (read byte by
+// byte) and the PHP superglobals, which all open on '$' (read by jumping
+// from one '$' to the next).
 func BenchmarkWordListIndex(b *testing.B) {
-	words := strings.Fields("java.lang. java.io. java.net. java.util. javax. jdk. sun. com.sun. org.apache. bsh. ognl. groovy. runtime getruntime processbuilder forname( exec( system( eval( popen subprocess __class__ __globals__ constructor prototype require( import os.system phpinfo ini_set $_get $_post $_server ${ifs /dev/tcp/ nc -e")
-	l := NewWordList(words...)
+	lists := map[string][]string{
+		"many-first-bytes": strings.Fields("java.lang. java.io. java.net. java.util. javax. jdk. sun. com.sun. org.apache. bsh. ognl. groovy. runtime getruntime processbuilder forname( exec( system( eval( popen subprocess __class__ __globals__ constructor prototype require( import os.system phpinfo ini_set $_get $_post $_server ${ifs /dev/tcp/ nc -e"),
+		"one-first-byte":   strings.Fields("$_get $_post $_server $_cookie $_request $_files $_env $_session $globals $http_raw_post_data $http_get_vars $http_post_vars"),
+	}
 	buf := make([]byte, 1<<20)
 	for i := range buf {
 		buf[i] = byte(i * 13)
 	}
 	s := string(buf)
 	have := BytesOf(s)
-	b.SetBytes(int64(len(s)))
-	for b.Loop() {
-		l.Index(s, &have, nil)
+	for name, words := range lists {
+		l := NewWordList(words...)
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				l.Index(s, &have, nil)
+			}
+		})
+	}
+}
+
+// TestWordFilterKeepsEveryWord checks that WordFilter.May never turns away
+// a word of its set (exactness of the lookups behind it) and turns away
+// words of other lengths, first or last bytes, on random sets and words,
+// lengths past 63 included.
+func TestWordFilterKeepsEveryWord(t *testing.T) {
+	r := rand.New(rand.NewPCG(97, 101))
+	word := func() string {
+		b := make([]byte, 1+r.IntN(80))
+		for i := range b {
+			b[i] = "ab_x\xc3é"[r.IntN(7)]
+		}
+		return string(b)
+	}
+	for range 500 {
+		set := make([]string, 1+r.IntN(20))
+		for i := range set {
+			set[i] = word()
+		}
+		f := NewWordFilter(set...)
+		in := map[string]bool{}
+		for _, w := range set {
+			in[w] = true
+			if !f.May(w) {
+				t.Fatalf("filter of %q turns away its word %q", set, w)
+			}
+		}
+		for range 200 {
+			w := word()
+			if in[w] && !f.May(w) {
+				t.Fatalf("filter of %q turns away its word %q", set, w)
+			}
+		}
+	}
+	f := NewWordFilter("system", "exec")
+	for _, w := range []string{"", "systems", "xystem", "systea", "exe"} {
+		if f.May(w) {
+			t.Errorf("filter of system, exec lets %q through", w)
+		}
 	}
 }

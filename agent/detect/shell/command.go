@@ -163,6 +163,8 @@ func Normalize(dst []byte, s string) []byte {
 
 // CommandWordAt reads a command word at i: optional path prefix and .exe suffix.
 func CommandWordAt(s string, i int) (word string, start, end int) {
+	// MayStartCommandWord must allow every byte at which this can find a
+	// word: a blank or opener it skips, or the word's first byte.
 	i = lex.SkipSpace(s, i)
 	for i < len(s) && (s[i] == '(' || s[i] == '{' || s[i] == '!') {
 		i = lex.SkipSpace(s, i+1)
@@ -197,6 +199,22 @@ func CommandWordAt(s string, i int) (word string, start, end int) {
 	}
 	return w, start, j
 }
+
+// commandWordStart marks the bytes at which CommandWordAt can find a word:
+// the blanks and openers ('(', '{', '!') it skips, and the bytes a word
+// opens on (letters, digits, '_', '/', '.', '-').
+var commandWordStart = func() (t [256]bool) {
+	for c := range t {
+		b := byte(c)
+		t[c] = lex.IsSpace(b) || lex.IsWord(b) || strings.IndexByte("({!/.-", b) >= 0
+	}
+	return t
+}()
+
+// MayStartCommandWord reports whether CommandWordAt(s, i) can find a word
+// when s[i] is c; false means it returns ("", i, i). A caller reading every
+// separator of a long value asks this first, without the call.
+func MayStartCommandWord(c byte) bool { return commandWordStart[c] }
 
 // ArgsLookShell reports whether what follows a weak command word looks like
 // shell arguments: end of input, a flag, a path, a redirect, a number, a
@@ -244,9 +262,11 @@ func Expansion(s string) int {
 		}
 		off = i + 2
 	}
+	// An opener at or after the last '}' cannot be closed: the search
+	// ends there ("${${${…" without a '}' is not read at all).
 	lastBrace := strings.LastIndexByte(s, '}')
-	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], "${")
+	for off := 0; off < lastBrace; {
+		i := strings.Index(s[off:lastBrace], "${")
 		if i < 0 {
 			break
 		}
@@ -357,9 +377,11 @@ func SegmentLooksShell(s string, j int) bool {
 	return false
 }
 
-// WordsOutsideBackticks counts the words of s outside `...` spans.
-func WordsOutsideBackticks(s string) int {
-	n, in, word := 0, false, false
+// WordsOutsideBackticks reports whether s has at least n words outside
+// `...` spans. It stops reading at the n-th: the count past it changes
+// nothing.
+func WordsOutsideBackticks(s string, n int) bool {
+	count, in, word := 0, false, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '`' {
@@ -372,14 +394,16 @@ func WordsOutsideBackticks(s string) int {
 		}
 		if lex.IsAlpha(c) {
 			if !word {
-				n++
+				if count++; count >= n {
+					return true
+				}
 			}
 			word = true
 		} else {
 			word = false
 		}
 	}
-	return n
+	return count >= n
 }
 
 // WordEnds reports whether a command word ending at j is a whole shell word:

@@ -51,3 +51,19 @@ func TestExpansionSyntaxAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestMayStartCommandWordCoversCommandWordAt checks, for every byte and
+// the texts after it, that CommandWordAt finds no word ("", i, i) where
+// MayStartCommandWord says it cannot: the callers that skip the call then
+// skip nothing it would have found.
+func TestMayStartCommandWordCoversCommandWordAt(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for _, rest := range []string{"", "id", " id", ";", "(id", "/bin/sh", ":x", "-", "é"} {
+			s := "x;" + string([]byte{byte(c)}) + rest
+			w, start, end := CommandWordAt(s, 2)
+			if !MayStartCommandWord(byte(c)) && (w != "" || start != 2 || end != 2) {
+				t.Fatalf("CommandWordAt(%q, 2) = %q, %d, %d; MayStartCommandWord(%q) says no word", s, w, start, end, byte(c))
+			}
+		}
+	}
+}

@@ -36,6 +36,16 @@ var phpFuncs = map[string]int{
 	"posix_getgid": 7, "posix_getpwnam": 8, "posix_uname": 8, "posix_getcwd": 7,
 }
 
+// phpFuncFilter turns away, before the map, the words of a value that
+// cannot be one of phpFuncs: nearly all words of a long value.
+var phpFuncFilter = func() lex.WordFilter {
+	names := make([]string, 0, len(phpFuncs))
+	for name := range phpFuncs {
+		names = append(names, name)
+	}
+	return lex.NewWordFilter(names...)
+}()
+
 // Call finds a call of a dangerous PHP function: the name as a whole
 // word, then blanks or comments (/* */, //, #) up to '(', and an argument
 // that looks like code, or the call opening the value. openCall allows a
@@ -52,7 +62,10 @@ func Call(c *Text, openCall bool) (int, int) {
 			j++
 		}
 		name := s[i:j]
-		sc := phpFuncs[name]
+		sc := 0
+		if phpFuncFilter.May(name) {
+			sc = phpFuncs[name]
+		}
 		prev := byte(0)
 		if i > 0 {
 			prev = s[i-1]

@@ -119,24 +119,31 @@ func Sink(s string) (int, int) {
 	return 0, 0
 }
 
-// compactJS removes /* */ comments and blanks.
+// compactJS removes /* */ comments and blanks. An unclosed comment drops
+// the rest of s. The bytes between blanks and comments are copied a run
+// at a time.
 func compactJS(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
+	start := 0 // the run of kept bytes s[start:i]
 	for i := 0; i < len(s); i++ {
-		if s[i] == '/' && i+1 < len(s) && s[i+1] == '*' {
+		c := s[i]
+		if c == '/' && i+1 < len(s) && s[i+1] == '*' {
+			b.WriteString(s[start:i])
 			j := strings.Index(s[i+2:], "*/")
 			if j < 0 {
-				break
+				return b.String()
 			}
 			i += j + 3
+			start = i + 1
 			continue
 		}
-		if lex.IsSpace(s[i]) {
-			continue
+		if lex.IsSpace(c) {
+			b.WriteString(s[start:i])
+			start = i + 1
 		}
-		b.WriteByte(s[i])
 	}
+	b.WriteString(s[start:])
 	return b.String()
 }
 

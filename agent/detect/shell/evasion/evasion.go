@@ -207,6 +207,16 @@ func unevade(dst []byte, w string) ([]byte, bool) {
 	return dst, true
 }
 
+// assignmentAfter marks the bytes after which VarCommand reads an
+// assignment: a command separator (shell.Separator) or '=' (a=b=c). One
+// lookup a byte of a long value.
+var assignmentAfter = func() (t [256]bool) {
+	for c := range t {
+		t[c] = shell.Separator(byte(c)) || c == '='
+	}
+	return t
+}()
+
 // VarCommand finds a command run through a variable assigned in the same
 // input: "a=nc&&$a -nlvp 555", "c1=c;c2=a;c3=t;$c1$c2$c3 /etc/passwd",
 // "garb=adduse[r];$garb x". It reads up to 16 assignments at command
@@ -217,7 +227,7 @@ func VarCommand(s string, buf []byte) (int, []byte) {
 	var vars [16]assign
 	nv := 0
 	for i := 0; i < len(s) && nv < len(vars); i++ {
-		if i > 0 && !shell.Separator(s[i-1]) && s[i-1] != '=' {
+		if i > 0 && !assignmentAfter[s[i-1]] {
 			continue
 		}
 		j := i
