@@ -341,7 +341,7 @@ func (in *input) judge() {
 		sequence = htmlFirst[:]
 	}
 	if len(in.text) >= in.e.splitMin && splitWorthwhile() {
-		in.judgeConcurrently(sequence)
+		in.judgeConcurrently(sequence, costliestFirst[:])
 		return
 	}
 	for _, d := range sequence {

@@ -84,6 +84,11 @@ func flightReference(s string) int {
 			}
 			j = k
 		}
+		// A '$' met on that path starts a reference whose path is the
+		// rest of this one (its id ends at one of these ':'), already
+		// read: resume after the path, not after the '$' (a run of
+		// "$A:" would otherwise read the rest of the text at each).
+		off = j
 	}
 	return -1
 }

@@ -71,6 +71,11 @@ var valueUnits = []string{
 	// found by BenchmarkSearchSlowestValues: encodings that give every unit
 	// several readings, each judged, with path and glob characters
 	"&amp;%2e%2e/<?+", "<;&amp;%25", "= %u0041;<-|[",
+	// found by the search on 2026-12-07: the first two were quadratic (a
+	// walk to the end of the text from every Flight reference, a search
+	// for the end of a comment after every unclosed "/*": 4 s and 1.2 s of
+	// CPU for 256 KiB), the others combine the readings above
+	"::$%u0041:", "/*'", ")<;&amp;%25a//= %u0041;<-|[(%", "&amp;%2e%2e/<?+= %u0041;<-|[>(((|[",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.

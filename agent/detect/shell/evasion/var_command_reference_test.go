@@ -161,4 +161,3 @@ func TestVarCommandAgreesWithSeparatorTest(t *testing.T) {
 }
 
 func first(i int, _ []byte) int { return i }
-

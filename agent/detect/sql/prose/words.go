@@ -38,6 +38,7 @@ func Words(s string, literals bool) (prose, total int) {
 		}
 		field = -1
 	}
+	unclosed := false // a "/*" found no "*/" after it: none later will
 	for i := 0; i < len(s) && total < maxTokens; {
 		c := s[i]
 		if k := strings.IndexByte("'\"", c); k >= 0 && paired[k] {
@@ -47,12 +48,13 @@ func Words(s string, literals bool) (prose, total int) {
 				continue
 			}
 		}
-		if c == '/' && strings.HasPrefix(s[i:], "/*") {
+		if c == '/' && !unclosed && strings.HasPrefix(s[i:], "/*") {
 			if e := strings.Index(s[i+2:], "*/"); e >= 0 {
 				end(i)
 				i += e + 4
 				continue
 			}
+			unclosed = true
 		}
 		if lex.IsSpace(c) {
 			end(i)
