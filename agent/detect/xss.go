@@ -5,6 +5,7 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/html"
 	"github.com/lambdawaf/lambdawaf/agent/detect/html/script"
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/libinjection"
 )
 
@@ -77,7 +78,7 @@ func (in *input) detectXSS() {
 		return
 	}
 	if m.has(bParen | bBacktick | bEq | bBracket | bStar) {
-		if off, sc := script.Sink(s); sc > 0 {
+		if off, sc := script.Sink(s, in.lowerBytes()); sc > 0 {
 			in.emit(XSS, "xss-js-sink", sc, off, off+24)
 			return
 		}
@@ -101,7 +102,8 @@ func xssFalsePositive(s string, m mask) bool {
 		if strings.HasPrefix(t, "<?xml") || strings.HasPrefix(t, "<!doctype") || strings.HasPrefix(t, "<soap") {
 			_, tag := html.Tag(t)
 			_, url := html.ScriptURL(t)
-			_, sink := script.Sink(t)
+			tb := lex.BytesOf(t)
+			_, sink := script.Sink(t, &tb)
 			return tag == 0 && !url && sink == 0
 		}
 		return false

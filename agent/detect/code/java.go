@@ -31,8 +31,13 @@ func JavaClassName(s string, have *lex.ByteSet) int {
 	}
 	r := javaNameReader{blank: -1}
 	if len(s) >= javaOnePassMin {
-		_, i := javaPackageIndex.Find(s, r.accept)
-		return i
+		for n := range javaPackages {
+			if have.Covers(&javaPackageBytes[n]) {
+				_, i := javaPackageIndex.Find(s, r.accept)
+				return i
+			}
+		}
+		return -1 // no package can occur: s is not read
 	}
 	for n, p := range javaPackages {
 		if !have.Covers(&javaPackageBytes[n]) {

@@ -86,10 +86,12 @@ func TestJavaClassNameAgreesWithPackageByPackage(t *testing.T) {
 	}
 	texts = append(texts, javaTexts(r, 20000)...)
 	texts = append(texts, difftest.Hostile(r, 5000, 24)...)
-	for _, s := range texts {
+	for k, s := range texts {
 		check(s)
-		for _, m := range difftest.Mutate(r, s) {
-			check(strings.ToLower(m))
+		if k%4 == 0 { // mutations of a quarter: the oracle is slow
+			for _, m := range difftest.Mutate(r, s) {
+				check(strings.ToLower(m))
+			}
 		}
 	}
 	// long texts: several short ones joined, so that the one-pass path

@@ -306,22 +306,33 @@ func (j *firstByteJump) jump(s string, from int) int {
 	return m
 }
 
-// Contains reports whether any word of the list occurs in s: what a
-// strings.Contains per word would say, in one pass over s with the
+// Contains reports whether any word of the list whose bytes all occur in
+// have (the ByteSet of s, or a superset; nil for any byte) occurs in s:
+// what a strings.Contains per word would say, in one pass over s with the
 // first- and second-byte masks (a list of more than 64 words is searched
 // word by word).
-func (l *WordList) Contains(s string) bool {
+func (l *WordList) Contains(s string, have *ByteSet) bool {
+	covered := func(k int) bool { return have == nil || have.Covers(&l.sets[k]) }
 	p := l.pairs
 	if p == nil {
-		for _, w := range l.words {
-			if strings.Contains(s, w) {
+		for k, w := range l.words {
+			if covered(k) && strings.Contains(s, w) {
 				return true
 			}
 		}
 		return false
 	}
+	var live uint64
+	for k := range l.words {
+		if covered(k) {
+			live |= 1 << k
+		}
+	}
+	if live == 0 {
+		return false // no word can occur: s is not read
+	}
 	for i := 0; i < len(s); i++ {
-		cand := p.first[s[i]]
+		cand := p.first[s[i]] & live
 		if cand == 0 {
 			continue
 		}

@@ -153,8 +153,18 @@ func TestWordListContainsAgrees(t *testing.T) {
 			for _, w := range words {
 				want = want || strings.Contains(s, w)
 			}
-			if got := l.Contains(s); got != want {
+			if got := l.Contains(s, nil); got != want {
 				t.Fatalf("Contains(%q) over %q = %v, strings.Contains per word %v", s, words, got, want)
+			}
+			// a byte set that rules words out: only the words it covers count
+			have := BytesOf(alphabet[:r.IntN(len(alphabet))])
+			want = false
+			for _, w := range words {
+				ws := BytesOf(w)
+				want = want || have.Covers(&ws) && strings.Contains(s, w)
+			}
+			if got := l.Contains(s, &have); got != want {
+				t.Fatalf("Contains(%q, %x) over %q = %v, strings.Contains per covered word %v", s, have, words, got, want)
 			}
 		}
 	}
@@ -216,7 +226,7 @@ func TestWordListAgreesOnSparseText(t *testing.T) {
 			for _, w := range words {
 				want = want || strings.Contains(s, w)
 			}
-			if got := l.Contains(s); got != want {
+			if got := l.Contains(s, &have); got != want {
 				t.Fatalf("words %q in %q: Contains %v, by word %v", words, s, got, want)
 			}
 		}

@@ -113,7 +113,7 @@ func TestEvidenceAgreesWithWordByWord(t *testing.T) {
 		}
 	}
 	tokens := append(append([]string{}, difftest.Tokens...), words...)
-	for range 40000 {
+	for range 20000 {
 		var b strings.Builder
 		for range 1 + r.IntN(8) {
 			b.WriteString(tokens[r.IntN(len(tokens))])

@@ -39,7 +39,7 @@ func Evidence(e string) int {
 	if len(e) == 0 {
 		return 0
 	}
-	if reachWords.Contains(e) {
+	if reachWords.Contains(e, nil) {
 		return 9
 	}
 	if dunder(e) || strings.Contains(e, `\x5f`) || strings.Contains(e, `\u005f`) {
@@ -47,7 +47,7 @@ func Evidence(e string) int {
 		// spelt in hex to slip one past a filter
 		return 9
 	}
-	if probeWords.Contains(e) {
+	if probeWords.Contains(e, nil) {
 		// Freemarker's built-ins that reach Java or evaluate a string;
 		// a member of an empty literal probes the language
 		return 8

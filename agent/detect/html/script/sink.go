@@ -10,7 +10,11 @@ var sinks = [...]string{"alert", "prompt", "confirm", "eval", "settimeout", "set
 
 // Sink finds JavaScript that runs a sink after breaking out of a string or
 // attribute: '-alert(1)-', ";prompt`1`//", document.cookie exfiltration.
-func Sink(s string) (int, int) {
+//
+// have is the byte set of s (or a superset): the word lists skip the words
+// it rules out, and a value that holds none of a list's words is not read
+// for it.
+func Sink(s string, have *lex.ByteSet) (int, int) {
 	if i := strings.Index(s, "document.cookie"); i >= 0 {
 		return i, 6
 	}
@@ -29,13 +33,11 @@ func Sink(s string) (int, int) {
 	if strings.IndexByte(s, '`') >= 0 && strings.ContainsAny(s, " \t\n/") {
 		t = compacted()
 	}
-	for _, w := range [...]string{".call`", ".apply`", ".bind`", "`${eval}", "${alert", "import("} {
-		if i := strings.Index(t, w); i >= 0 {
-			if len(t) != len(s) {
-				i = 0
-			}
-			return i, 7
+	if _, i := taggedCalls.Index(t, have, nil); i >= 0 {
+		if len(t) != len(s) {
+			i = 0
 		}
+		return i, 7
 	}
 	if jsFuck(s) {
 		return 0, 7
@@ -51,11 +53,8 @@ func Sink(s string) (int, int) {
 	// Comments and blanks between tokens: document /*x*/ . cookie,
 	// (document)["cookie"], self /**/ ["alert"].
 	if strings.Contains(s, "/*") || strings.Contains(s, "[") {
-		c := compacted()
-		for _, w := range [...]string{"document.cookie", "document[\"cookie\"]", "document['cookie']", "(document)[\"cookie\"]", "(document)['cookie']", "self[\"alert\"]", "self['alert']", "window[\"alert\"]", "top[\"alert\"]", "[\"constructor\"]", "['constructor']"} {
-			if strings.Contains(c, w) {
-				return 0, 7
-			}
+		if compactMembers.Contains(compacted(), have) {
+			return 0, 7
 		}
 	}
 	// JSFuck: code written with []()!+ only.
@@ -71,53 +70,89 @@ func Sink(s string) (int, int) {
 			return 0, 7
 		}
 	}
-	for _, w := range [...]string{"document.domain", "window.location", "document.location", ".innerhtml", "document.write(", "-moz-binding", "window.name", "top.location", "location.href", "localstorage.", "constructor.constructor", "window[", "self[", "top["} {
-		if i := strings.Index(s, w); i >= 0 {
-			return i, 6
-		}
+	if _, i := domMembers.Index(s, have, nil); i >= 0 {
+		return i, 6
 	}
-	for _, w := range sinks[:6] {
+	if len(s) >= sinkOnePassMin {
+		if !have.Covers(&sinkBytes[0]) && !have.Covers(&sinkBytes[1]) && !have.Covers(&sinkBytes[2]) && !have.Covers(&sinkBytes[3]) && !have.Covers(&sinkBytes[4]) && !have.Covers(&sinkBytes[5]) {
+			return 0, 0 // no sink can occur: s is not read
+		}
+		if _, i := sinkCallIndex.Find(s, sinkCallAt); i >= 0 {
+			return i, 7
+		}
+		return 0, 0
+	}
+	for k, w := range sinks[:6] {
+		if !have.Covers(&sinkBytes[k]) {
+			continue
+		}
 		for off := 0; off < len(s); {
 			i := strings.Index(s[off:], w)
 			if i < 0 {
 				break
 			}
 			i += off
-			k := i + len(w)
-			for k < len(s) && (lex.IsSpace(s[k]) || s[k] == ')' && false) {
-				k++
-			}
-			if (i == 0 || !lex.IsWord(s[i-1])) && k < len(s) && (s[k] == '(' || s[k] == '`') {
-				a := lex.SkipSpace(s, k+1)
-				// an argument that is a literal, not prose
-				// setTimeout(code, 1), setInterval(name, 9): a string or
-				// identifier run as code after a delay
-				timer := w == "settimeout" || w == "setinterval"
-				if timer && a < len(s) && lex.IsAlpha(s[a]) {
-					e := a
-					for e < len(s) && (lex.IsWord(s[e]) || s[e] == '.') {
-						e++
-					}
-					if e = lex.SkipSpace(s, e); e < len(s) && s[e] == ',' {
-						a = len(s) + 1
-					}
-				}
-				if a == len(s)+1 || a < len(s) && (lex.IsDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '`' || s[a] == '/' || s[a] == ')' || strings.HasPrefix(s[a:], "document") || strings.HasPrefix(s[a:], "window") || strings.HasPrefix(s[a:], "this") || strings.HasPrefix(s[a:], "string.") || strings.HasPrefix(s[a:], "atob(") || strings.HasPrefix(s[a:], "self") || strings.HasPrefix(s[a:], "top") || strings.HasPrefix(s[a:], "location") || strings.HasPrefix(s[a:], "origin") || strings.HasPrefix(s[a:], "navigator") || strings.HasPrefix(s[a:], "globalthis")) {
-					// a breakout or separator before the call
-					b := i
-					for b > 0 && lex.IsSpace(s[b-1]) {
-						b--
-					}
-					if b == 0 || strings.IndexByte("'\";-+*/|&(=`>,{}[", s[b-1]) >= 0 || s[b-1] == '.' {
-						return i, 7
-					}
-				}
+			if sinkCallAt(s, i, w) {
+				return i, 7
 			}
 			off = i + 1
 		}
 	}
 	return 0, 0
 }
+
+// sinkCallAt reports whether the sink w at s[i:] is called as a breakout
+// does: the name as a word, '(' or '`' after blanks, an argument that is
+// a literal, not prose, and a breakout or separator before the call.
+func sinkCallAt(s string, i int, w string) bool {
+	k := i + len(w)
+	for k < len(s) && (lex.IsSpace(s[k]) || s[k] == ')' && false) {
+		k++
+	}
+	if (i == 0 || !lex.IsWord(s[i-1])) && k < len(s) && (s[k] == '(' || s[k] == '`') {
+		a := lex.SkipSpace(s, k+1)
+		// an argument that is a literal, not prose
+		// setTimeout(code, 1), setInterval(name, 9): a string or
+		// identifier run as code after a delay
+		timer := w == "settimeout" || w == "setinterval"
+		if timer && a < len(s) && lex.IsAlpha(s[a]) {
+			e := a
+			for e < len(s) && (lex.IsWord(s[e]) || s[e] == '.') {
+				e++
+			}
+			if e = lex.SkipSpace(s, e); e < len(s) && s[e] == ',' {
+				a = len(s) + 1
+			}
+		}
+		if a == len(s)+1 || a < len(s) && (lex.IsDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '`' || s[a] == '/' || s[a] == ')' || strings.HasPrefix(s[a:], "document") || strings.HasPrefix(s[a:], "window") || strings.HasPrefix(s[a:], "this") || strings.HasPrefix(s[a:], "string.") || strings.HasPrefix(s[a:], "atob(") || strings.HasPrefix(s[a:], "self") || strings.HasPrefix(s[a:], "top") || strings.HasPrefix(s[a:], "location") || strings.HasPrefix(s[a:], "origin") || strings.HasPrefix(s[a:], "navigator") || strings.HasPrefix(s[a:], "globalthis")) {
+			// a breakout or separator before the call
+			b := i
+			for b > 0 && lex.IsSpace(s[b-1]) {
+				b--
+			}
+			if b == 0 || strings.IndexByte("'\";-+*/|&(=`>,{}[", s[b-1]) >= 0 || s[b-1] == '.' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sinkOnePassMin is the text length from which Sink searches the sink
+// calls in one pass (sinkCallIndex) rather than one strings.Index per
+// sink and occurrence.
+const sinkOnePassMin = 256
+
+// The word lists of Sink, each read in one pass over a long value, with
+// the answer of a strings.Index or strings.Contains per word in list
+// order; sinkBytes the byte set of each sink.
+var (
+	taggedCalls    = lex.NewWordList(".call`", ".apply`", ".bind`", "`${eval}", "${alert", "import(")
+	compactMembers = lex.NewWordList("document.cookie", "document[\"cookie\"]", "document['cookie']", "(document)[\"cookie\"]", "(document)['cookie']", "self[\"alert\"]", "self['alert']", "window[\"alert\"]", "top[\"alert\"]", "[\"constructor\"]", "['constructor']")
+	domMembers     = lex.NewWordList("document.domain", "window.location", "document.location", ".innerhtml", "document.write(", "-moz-binding", "window.name", "top.location", "location.href", "localstorage.", "constructor.constructor", "window[", "self[", "top[")
+	sinkCallIndex  = lex.NewFirstIndex(sinks[:6])
+	sinkBytes      = lex.BytesOfAll(sinks[:6])
+)
 
 // compactJS removes /* */ comments and blanks. An unclosed comment drops
 // the rest of s. The bytes between blanks and comments are copied a run

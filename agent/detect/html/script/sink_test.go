@@ -22,7 +22,7 @@ func TestSink(t *testing.T) {
 		{"empty list", "[]", 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if _, score := Sink(c.s); score != c.score {
+			if _, score := sinkOf(c.s); score != c.score {
 				t.Errorf("Sink(%q) score %d, want %d", c.s, score, c.score)
 			}
 		})
