@@ -50,6 +50,11 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 	// the locations of the last part's name: a body of many parts under
 	// one name does not build them again for every part
 	var lastName, ploc, fnLoc string
+	// the last part's Content-Disposition and its reading: a body of
+	// many parts repeats one header, and reading it is a pure function
+	// of its text (the readings are only read below, never changed)
+	var lastCD string
+	var cd headerParams
 	// each small part is read into one reused buffer and kept as a
 	// string of its exact length (io.ReadAll allocated 512 bytes for a
 	// part of 6); a large one keeps the buffer it was read into
@@ -67,7 +72,9 @@ func (w *walker) walkParts(body, boundary, loc string, depth int) {
 			return
 		}
 		parts++
-		cd := parseHeaderParams(p.Header.Get("Content-Disposition"))
+		if h := p.Header.Get("Content-Disposition"); parts == 1 || h != lastCD {
+			lastCD, cd = h, parseHeaderParams(h)
+		}
 		name := cd.formName() // p.FormName(), without parsing the header again
 		if parts == 1 || name != lastName {
 			lastName, ploc, fnLoc = name, loc+"."+name, loc+"."+name+".filename"

@@ -381,6 +381,12 @@ func (s *Scanner) scanString() (Token, error) {
 			switch s.data[s.pos+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				s.pos += 2
+				// a run of them (a JSON document inside a JSON string
+				// escapes every quote and backslash) without a trip
+				// through the loop above for each
+				for s.pos+1 < len(s.data) && s.data[s.pos] == '\\' && unescaped[s.data[s.pos+1]] != 0 {
+					s.pos += 2
+				}
 			case 'u':
 				if s.pos+6 > len(s.data) || !isHex4(s.data[s.pos+2:s.pos+6]) {
 					return Token{}, s.errorf("invalid \\u escape")
@@ -486,6 +492,14 @@ func AppendUnquote(dst, raw []byte) []byte {
 			i = j
 			continue
 		}
+		if i+1 < len(raw) {
+			if c := unescaped[raw[i+1]]; c != 0 {
+				// one of the escapes of a single byte, the common case
+				dst = append(dst, c)
+				i += 2
+				continue
+			}
+		}
 		var ok bool
 		if dst, i, ok = appendEscape(dst, raw, i); !ok {
 			break
@@ -493,6 +507,15 @@ func AppendUnquote(dst, raw []byte) []byte {
 	}
 	return dst
 }
+
+// unescaped is the byte each escape of a single byte (\" \\ \/ \b \f
+// \n \r \t) stands for, by the byte after the backslash; 0 for others.
+var unescaped = func() (t [256]byte) {
+	for _, p := range [...][2]byte{{'"', '"'}, {'\\', '\\'}, {'/', '/'}, {'b', '\b'}, {'f', '\f'}, {'n', '\n'}, {'r', '\r'}, {'t', '\t'}} {
+		t[p[0]] = p[1]
+	}
+	return t
+}()
 
 // UnquoteString is AppendUnquote into a new string: one allocation and no
 // copy from a byte slice (a body of megabytes is one string). The value

@@ -1,10 +1,13 @@
 package jsonscan
 
-// scanString as it was before it skipped eight plain bytes at a time: the
-// oracle TestScanStringMatchesReference holds the new code to. Kept
-// verbatim apart from the name.
+// scanString as it was before it skipped eight plain bytes at a time and
+// runs of escapes, and AppendUnquote before it decoded the escapes of one
+// byte itself: the oracles TestScanStringMatchesReference and
+// TestAppendUnquoteMatchesReference hold the new code to. Kept verbatim
+// apart from the names.
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/rand/v2"
 	"strings"
@@ -54,6 +57,51 @@ func (s *Scanner) refScanString() (Token, error) {
 	return Token{}, s.errorf("unterminated string")
 }
 
+func refAppendUnquote(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); {
+		if raw[i] != '\\' {
+			j := i + 1
+			for j < len(raw) && j < i+16 && raw[j] != '\\' {
+				j++
+			}
+			if j == i+16 {
+				if k := bytes.IndexByte(raw[j:], '\\'); k >= 0 {
+					j += k
+				} else {
+					j = len(raw)
+				}
+			}
+			dst = append(dst, raw[i:j]...)
+			i = j
+			continue
+		}
+		var ok bool
+		if dst, i, ok = appendEscape(dst, raw, i); !ok {
+			break
+		}
+	}
+	return dst
+}
+
+// TestAppendUnquoteMatchesReference: AppendUnquote appends what the
+// reference appends, for escapes of every kind (valid, invalid, cut
+// short, surrogate pairs) in runs and between text.
+func TestAppendUnquoteMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	pieces := []string{"a", "abcdefghijklmnopq", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u0041", "\\ud83d\\ude00",
+		"\\ud83d", "\\u00", "\\x", "\\", "é", "\xff", "\x00"}
+	for range 30000 {
+		var b strings.Builder
+		for range r.IntN(20) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		raw := []byte(b.String())
+		if got, want := AppendUnquote([]byte("x"), raw), refAppendUnquote([]byte("x"), raw); !bytes.Equal(got, want) {
+			t.Fatalf("AppendUnquote(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
 // TestHasStringSpecialFindsEveryByte: a block of eight bytes is flagged
 // whenever one of them is special, every byte value at every position
 // among plain, high and near-special neighbours.
@@ -89,7 +137,7 @@ func TestHasStringSpecialFindsEveryByte(t *testing.T) {
 // and high bytes anywhere, unterminated or not.
 func TestScanStringMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
-	pieces := []string{"a", "abcdefgh", "\"", "\\\"", "\\\\", "\\u0041", "\\u00", "\\x", "\\", "\x01", "\x1f", " ", "\x7f", "é", "\xff", "\x80", "]", "#"}
+	pieces := []string{"a", "abcdefgh", "\"", "\\\"", "\\\\", "\\/", "\\n", "\\u0041", "\\u00", "\\x", "\\", "\x01", "\x1f", " ", "\x7f", "é", "\xff", "\x80", "]", "#"}
 	inputs := []string{`"`, `""`, `"abc"`, `"` + strings.Repeat("x", 1000) + `"`, `"` + strings.Repeat("x", 1000) + "\x00\"", `"` + strings.Repeat("\\n", 100) + `"`}
 	for range 30000 {
 		var b strings.Builder

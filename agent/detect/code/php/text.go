@@ -22,6 +22,9 @@ type Text struct {
 	noEOL   int     // offset from which no newline follows; len(s)+1 while unknown
 	matches []int32 // per offset of a scanned bracket: its match+1, -1 unclosed, 0 unknown
 	calls   int     // match calls so far; memoising starts after a few
+	skipped []int32 // per offset a skip passed through: where that skip ended+1, 0 unknown
+	skips   int     // skip calls so far; memoising starts after a few
+	visited []int32 // the offsets the current skip passes through
 }
 
 // NewText returns s ready for the code readings.
@@ -29,36 +32,80 @@ func NewText(s string) *Text {
 	return &Text{s: s, noClose: len(s) + 1, noEOL: len(s) + 1}
 }
 
-// skip is lex.SkipCodeSpace on c.s.
+// skip is lex.SkipCodeSpace on c.s. Where it ends depends only on where
+// it starts, so after a few calls every offset a skip passes through
+// remembers where that skip ended, and a later skip stops at the first
+// such offset: a run of comment lines ("[\n#)(((|[\n#)…", each line a
+// comment to the next) is read once, not once for every bracket before
+// it.
 func (c *Text) skip(j int) int {
+	if c.skips++; c.skips <= 8 {
+		return c.skipFrom(j)
+	}
+	if c.skipped == nil {
+		c.skipped = make([]int32, len(c.s)+1)
+	}
+	c.visited = c.visited[:0]
 	s := c.s
-	for j < len(s) {
-		switch {
-		case lex.IsSpace(s[j]):
-			j++
-		case strings.HasPrefix(s[j:], "/*"):
-			if j+2 >= c.noClose {
-				return len(s)
-			}
-			k := strings.Index(s[j+2:], "*/")
-			if k < 0 {
-				c.noClose = j + 2
-				return len(s)
-			}
-			j += k + 4
-		case strings.HasPrefix(s[j:], "//") || s[j] == '#':
-			if j >= c.noEOL {
-				return len(s)
-			}
-			k := strings.IndexByte(s[j:], '\n')
-			if k < 0 {
-				c.noEOL = j
-				return len(s)
-			}
-			j += k + 1
-		default:
+	end := j
+	for end < len(s) {
+		if e := c.skipped[end]; e != 0 {
+			end = int(e) - 1
+			break
+		}
+		c.visited = append(c.visited, int32(end))
+		next := c.skipStep(end)
+		if next == end {
+			break
+		}
+		end = next
+	}
+	for _, v := range c.visited {
+		c.skipped[v] = int32(end) + 1
+	}
+	return end
+}
+
+// skipFrom is skip without the memory of earlier skips.
+func (c *Text) skipFrom(j int) int {
+	for j < len(c.s) {
+		next := c.skipStep(j)
+		if next == j {
 			return j
 		}
+		j = next
+	}
+	return j
+}
+
+// skipStep passes over the blank or the comment at s[j] and returns the
+// offset after it, len(s) for a comment that does not end, or j when
+// s[j] starts neither.
+func (c *Text) skipStep(j int) int {
+	s := c.s
+	switch {
+	case lex.IsSpace(s[j]):
+		return j + 1
+	case strings.HasPrefix(s[j:], "/*"):
+		if j+2 >= c.noClose {
+			return len(s)
+		}
+		k := strings.Index(s[j+2:], "*/")
+		if k < 0 {
+			c.noClose = j + 2
+			return len(s)
+		}
+		return j + k + 4
+	case strings.HasPrefix(s[j:], "//") || s[j] == '#':
+		if j >= c.noEOL {
+			return len(s)
+		}
+		k := strings.IndexByte(s[j:], '\n')
+		if k < 0 {
+			c.noEOL = j
+			return len(s)
+		}
+		return j + k + 1
 	}
 	return j
 }

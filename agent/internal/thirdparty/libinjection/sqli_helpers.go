@@ -249,3 +249,39 @@ var keywordFilter = func() *[tokenSize + 1][256]uint64 {
 	}
 	return &f
 }()
+
+// operatorPairs holds the value of every key of sqlKeywords two ASCII
+// bytes long under each pair of bytes that upper-cases to it
+// (changed: parseOperator2 looked each pair up with searchKeyword, an
+// upper-cased copy and a filtered binary search, at every operator).
+var operatorPairs = func() *[128][128]byte {
+	var t [128][128]byte
+	variants := func(c byte) []byte {
+		if c >= 'A' && c <= 'Z' {
+			return []byte{c, c + 0x20}
+		}
+		if c >= 'a' && c <= 'z' || c >= 0x80 {
+			return nil // no byte upper-cases to it
+		}
+		return []byte{c}
+	}
+	for _, kw := range sqlKeywords {
+		if len(kw.key) != 2 {
+			continue
+		}
+		for _, a := range variants(kw.key[0]) {
+			for _, b := range variants(kw.key[1]) {
+				t[a][b] = kw.val
+			}
+		}
+	}
+	return &t
+}()
+
+// operatorPair returns what searchKeyword returns for pair, two bytes.
+func operatorPair(pair string) byte {
+	if pair[0] < 0x80 && pair[1] < 0x80 {
+		return operatorPairs[pair[0]][pair[1]]
+	}
+	return searchKeyword(pair, sqlKeywords)
+}

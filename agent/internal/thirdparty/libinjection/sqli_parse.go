@@ -193,7 +193,7 @@ func parseOperator2(s *sqliState) int {
 		return s.pos + 3
 	}
 
-	ch := s.lookupWord(sqliLookupOperator, s.input[s.pos:s.pos+2])
+	ch := operatorPair(s.input[s.pos : s.pos+2]) // (changed: was s.lookupWord(sqliLookupOperator, ...))
 	if ch != byteNull {
 		s.current.assign(ch, s.pos, 2, s.input[s.pos:])
 		return s.pos + 2

@@ -140,3 +140,25 @@ func TestByteSetsHoldUpstreamAcceptStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestOperatorPairsMatchSearchKeyword: for every pair of bytes, the
+// table parseOperator2 reads gives what searchKeyword, which it called
+// before, gives.
+func TestOperatorPairsMatchSearchKeyword(t *testing.T) {
+	found := 0
+	for a := range 256 {
+		for b := range 256 {
+			pair := string([]byte{byte(a), byte(b)})
+			got, want := operatorPair(pair), searchKeyword(pair, sqlKeywords)
+			if got != want {
+				t.Errorf("operatorPair(%q) = %q, searchKeyword %q", pair, got, want)
+			}
+			if got != byteNull {
+				found++
+			}
+		}
+	}
+	if found < 20 {
+		t.Errorf("only %d pairs are keywords", found)
+	}
+}
