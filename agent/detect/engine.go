@@ -341,7 +341,7 @@ func (in *input) judge() {
 		sequence = htmlFirst[:]
 	}
 	if len(in.text) >= in.e.splitMin && splitWorthwhile() {
-		in.judgeConcurrently(sequence, costliestFirst[:])
+		in.judgeConcurrently(sequence)
 		return
 	}
 	for _, d := range sequence {

@@ -10,14 +10,20 @@
 // to the runtime's cap of half the CPU, and doubled or tripled the CPU an
 // inspection takes (tests/worstcase, run under the agent's limit). The
 // memory is live either way; what the limit decides is only how much
-// garbage may sit beside it, so for the inspection the limit grows by an
-// allowance for the event and shrinks back when it is judged.
+// garbage may sit beside it, so the limit grows by an allowance for the
+// events being inspected. It does not shrink back as soon as they are
+// judged: lowering it after each one made the runtime hand the memory
+// back to the system at once and fault it in again for the next (in a
+// run of 6 MB events, one of many small values took three times the CPU).
+// It comes back down after a run of small events (SettleAfter), when the
+// memory a large event needed would otherwise stay with the agent.
 package memlimit
 
 import (
 	"math"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 )
 
 // The soft limit, one invocation at a time and per invocation in flight
@@ -55,14 +61,22 @@ func Allowance(n int) int64 {
 	return 16<<20 + 8*int64(n)
 }
 
-// Limit is the process's soft memory limit: base plus the allowances of
-// the events being inspected, at most ceiling. There is one per process
+// SettleAfter is how many small events in a row bring a raised limit
+// back to the base (plus what events in flight then need).
+const SettleAfter = 64
+
+// Limit is the process's soft memory limit: base plus the largest sum of
+// allowances of the events inspected at once since the last run of
+// SettleAfter small events, at most ceiling. There is one per process
 // (the runtime has one limit); the agent's main makes it.
 type Limit struct {
 	base, ceiling int64
 
-	mu    sync.Mutex
-	extra int64
+	mu     sync.Mutex
+	extra  int64 // the allowances of the events being inspected
+	high   int64 // the largest extra since the limit last settled: what it carries
+	raised atomic.Bool
+	small  int // small events since the last large one, while raised
 }
 
 // Set makes base the process's soft memory limit and returns the Limit
@@ -77,12 +91,20 @@ func Set(base, ceiling int64) *Limit {
 	return l
 }
 
-// Reserve raises the limit by the allowance of an event of n bytes and
-// returns what lowers it again, to be called once the event is judged.
-// Small events cost nothing: no call into the runtime.
+// Reserve counts the allowance of an event of n bytes, raising the limit
+// if the events being inspected now need more than any before, and
+// returns what to call once the event is judged. Small events cost
+// nothing, and so do large ones once the limit is high enough: no call
+// into the runtime.
 func (l *Limit) Reserve(n int) (release func()) {
 	a := Allowance(n)
-	if l == nil || a == 0 {
+	if l == nil {
+		return func() {}
+	}
+	if a == 0 {
+		if l.raised.Load() {
+			l.settle()
+		}
 		return func() {}
 	}
 	l.add(a)
@@ -94,12 +116,32 @@ func (l *Limit) Reserve(n int) (release func()) {
 func (l *Limit) Current() int64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return min(l.base+l.extra, l.ceiling)
+	return min(l.base+l.high, l.ceiling)
 }
 
 func (l *Limit) add(d int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.extra += d
-	debug.SetMemoryLimit(min(l.base+l.extra, l.ceiling))
+	if d > 0 {
+		l.small = 0
+	}
+	if l.extra > l.high {
+		l.high = l.extra
+		l.raised.Store(true)
+		debug.SetMemoryLimit(min(l.base+l.high, l.ceiling))
+	}
+}
+
+// settle counts a small event while the limit is raised and brings it
+// down after SettleAfter of them in a row.
+func (l *Limit) settle() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.small++; l.small < SettleAfter || l.high == l.extra {
+		return
+	}
+	l.high, l.small = l.extra, 0
+	l.raised.Store(l.high > 0)
+	debug.SetMemoryLimit(min(l.base+l.high, l.ceiling))
 }

@@ -24,11 +24,12 @@ func TestForGrowsWithInvocationsInFlight(t *testing.T) {
 	}
 }
 
-// TestReserveRaisesTheRuntimesLimitForALargeEventOnly: the runtime's
-// limit follows the reservations of the events in flight, small events
-// leave it alone, it never passes the ceiling, and a release called twice
-// counts once.
-func TestReserveRaisesTheRuntimesLimitForALargeEventOnly(t *testing.T) {
+// TestReserveRaisesTheLimitToWhatLargeEventsNeed: small events leave the
+// runtime's limit alone; large ones raise it to base plus the largest sum
+// of allowances in flight so far, never past the ceiling, and it stays
+// there after they are judged until SettleAfter small events in a row; a
+// release called twice counts once.
+func TestReserveRaisesTheLimitToWhatLargeEventsNeed(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	runtimeLimit := func() int64 { return debug.SetMemoryLimit(-1) }
 
@@ -40,33 +41,62 @@ func TestReserveRaisesTheRuntimesLimitForALargeEventOnly(t *testing.T) {
 	if got := runtimeLimit(); got != 12<<20 {
 		t.Fatalf("a small event moved the limit to %d", got)
 	}
-	release := l.Reserve(6 << 20)
-	if got, want := runtimeLimit(), int64(12<<20+16<<20+8*(6<<20)); got != want || l.Current() != want {
-		t.Fatalf("while a 6 MiB event is judged the limit is %d (Current %d), want %d", got, l.Current(), want)
+	one := int64(12<<20 + 16<<20 + 8*(1<<20))
+	release := l.Reserve(1 << 20)
+	if got := runtimeLimit(); got != one || l.Current() != one {
+		t.Fatalf("while a 1 MiB event is judged the limit is %d (Current %d), want %d", got, l.Current(), one)
 	}
-	second := l.Reserve(6 << 20) // a second one in flight reaches the ceiling
+	release()
+	release()
+	if got := runtimeLimit(); got != one {
+		t.Fatalf("after the 1 MiB event the limit is %d, want it kept at %d", got, one)
+	}
+	a, b := l.Reserve(6<<20), l.Reserve(6<<20) // two at once reach the ceiling
 	if got := runtimeLimit(); got != 120<<20 {
 		t.Fatalf("two 6 MiB events: limit %d, want the ceiling", got)
 	}
-	second()
-	release()
-	release()
-	if got := runtimeLimit(); got != 12<<20 {
-		t.Fatalf("after the releases the limit is %d, want the base back", got)
+	a()
+	b()
+	// a run of small events brings it back to the base
+	for range SettleAfter - 1 {
+		l.Reserve(1 << 10)()
 	}
+	if got := runtimeLimit(); got != 120<<20 {
+		t.Fatalf("after %d small events the limit is %d, want it still raised", SettleAfter-1, got)
+	}
+	l.Reserve(1 << 10)()
+	if got := runtimeLimit(); got != 12<<20 || l.Current() != 12<<20 {
+		t.Fatalf("after %d small events the limit is %d (Current %d), want the base", SettleAfter, got, l.Current())
+	}
+	// one in flight when it settles keeps its allowance
+	c := l.Reserve(1 << 20)
+	for range SettleAfter {
+		l.Reserve(1 << 10)()
+	}
+	if got := runtimeLimit(); got != one {
+		t.Fatalf("settled with a 1 MiB event in flight: limit %d, want %d", got, one)
+	}
+	c()
 
-	// concurrent reservations settle back to the base
+	// concurrent reservations: the limit is what the most at once needed
+	m := Set(12<<20, 0)
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Go(func() {
 			for range 100 {
-				l.Reserve(1 << 20)()
+				m.Reserve(1 << 20)()
 			}
 		})
 	}
 	wg.Wait()
-	if got := runtimeLimit(); got != 12<<20 {
-		t.Fatalf("after concurrent reservations the limit is %d", got)
+	if got := runtimeLimit(); got < 12<<20+Allowance(1<<20) || got > 12<<20+16*Allowance(1<<20) || got != m.Current() {
+		t.Fatalf("after concurrent reservations the limit is %d (Current %d)", got, m.Current())
+	}
+	m.mu.Lock()
+	extra := m.extra
+	m.mu.Unlock()
+	if extra != 0 {
+		t.Fatalf("%d bytes of allowance left counted", extra)
 	}
 	if Set(8<<20, 0).ceiling != math.MaxInt64 {
 		t.Error("no ceiling is not unbounded")

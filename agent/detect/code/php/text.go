@@ -22,36 +22,39 @@ type Text struct {
 	noEOL   int     // offset from which no newline follows; len(s)+1 while unknown
 	matches []int32 // per offset of a scanned bracket: its match+1, -1 unclosed, 0 unknown
 	calls   int     // match calls so far; memoising starts after a few
-	skipped []int32 // per offset a skip passed through: where that skip ended+1, 0 unknown
-	skips   int     // skip calls so far; memoising starts after a few
+	skipped []int32 // per offset a long skip passed through: where it ended+1, 0 unknown
 	visited []int32 // the offsets the current skip passes through
+	buf     [16]int32
 }
 
 // NewText returns s ready for the code readings.
 func NewText(s string) *Text {
-	return &Text{s: s, noClose: len(s) + 1, noEOL: len(s) + 1}
+	c := &Text{s: s, noClose: len(s) + 1, noEOL: len(s) + 1}
+	c.visited = c.buf[:0]
+	return c
 }
 
+// longSkip is the number of blanks and comments in a row from which a
+// skip is remembered: a shorter one costs little to read again.
+const longSkip = 64
+
 // skip is lex.SkipCodeSpace on c.s. Where it ends depends only on where
-// it starts, so after a few calls every offset a skip passes through
-// remembers where that skip ended, and a later skip stops at the first
-// such offset: a run of comment lines ("[\n#)(((|[\n#)…", each line a
-// comment to the next) is read once, not once for every bracket before
-// it.
+// it starts, so once a skip has passed many blanks and comments, every
+// offset it passed through remembers where it ended, and a later skip
+// stops at the first such offset: a run of comment lines
+// ("[\n#)(((|[\n#)…", each line a comment to the next) is read once, not
+// once for every bracket before it. Texts without long runs allocate
+// nothing for it.
 func (c *Text) skip(j int) int {
-	if c.skips++; c.skips <= 8 {
-		return c.skipFrom(j)
-	}
-	if c.skipped == nil {
-		c.skipped = make([]int32, len(c.s)+1)
-	}
-	c.visited = c.visited[:0]
 	s := c.s
+	c.visited = c.visited[:0]
 	end := j
 	for end < len(s) {
-		if e := c.skipped[end]; e != 0 {
-			end = int(e) - 1
-			break
+		if c.skipped != nil {
+			if e := c.skipped[end]; e != 0 {
+				end = int(e) - 1
+				break
+			}
 		}
 		c.visited = append(c.visited, int32(end))
 		next := c.skipStep(end)
@@ -60,22 +63,15 @@ func (c *Text) skip(j int) int {
 		}
 		end = next
 	}
-	for _, v := range c.visited {
-		c.skipped[v] = int32(end) + 1
+	if c.skipped == nil && len(c.visited) > longSkip {
+		c.skipped = make([]int32, len(s)+1)
+	}
+	if c.skipped != nil {
+		for _, v := range c.visited {
+			c.skipped[v] = int32(end) + 1
+		}
 	}
 	return end
-}
-
-// skipFrom is skip without the memory of earlier skips.
-func (c *Text) skipFrom(j int) int {
-	for j < len(c.s) {
-		next := c.skipStep(j)
-		if next == j {
-			return j
-		}
-		j = next
-	}
-	return j
 }
 
 // skipStep passes over the blank or the comment at s[j] and returns the
