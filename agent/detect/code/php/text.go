@@ -23,15 +23,11 @@ type Text struct {
 	matches []int32 // per offset of a scanned bracket: its match+1, -1 unclosed, 0 unknown
 	calls   int     // match calls so far; memoising starts after a few
 	skipped []int32 // per offset a long skip passed through: where it ended+1, 0 unknown
-	visited []int32 // the offsets the current skip passes through
-	buf     [16]int32
 }
 
 // NewText returns s ready for the code readings.
 func NewText(s string) *Text {
-	c := &Text{s: s, noClose: len(s) + 1, noEOL: len(s) + 1}
-	c.visited = c.buf[:0]
-	return c
+	return &Text{s: s, noClose: len(s) + 1, noEOL: len(s) + 1}
 }
 
 // longSkip is the number of blanks and comments in a row from which a
@@ -47,7 +43,8 @@ const longSkip = 64
 // nothing for it.
 func (c *Text) skip(j int) int {
 	s := c.s
-	c.visited = c.visited[:0]
+	var buf [16]int32
+	visited := buf[:0] // the offsets this skip passes through
 	end := j
 	for end < len(s) {
 		if c.skipped != nil {
@@ -56,18 +53,18 @@ func (c *Text) skip(j int) int {
 				break
 			}
 		}
-		c.visited = append(c.visited, int32(end))
+		visited = append(visited, int32(end))
 		next := c.skipStep(end)
 		if next == end {
 			break
 		}
 		end = next
 	}
-	if c.skipped == nil && len(c.visited) > longSkip {
+	if c.skipped == nil && len(visited) > longSkip {
 		c.skipped = make([]int32, len(s)+1)
 	}
 	if c.skipped != nil {
-		for _, v := range c.visited {
+		for _, v := range visited {
 			c.skipped[v] = int32(end) + 1
 		}
 	}
