@@ -174,32 +174,41 @@ func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string
 func (l *WordList) indexFrom(s string, from int, live uint64, best, at int, ok func(i int, w string) bool) (int, int) {
 	p := l.pairs
 	for i := max(from, 0); i < len(s) && live != 0; i++ {
-		cand := p.first[s[i]] & live
-		if cand == 0 {
-			continue
-		}
-		if i+1 < len(s) {
-			cand &= p.second[s[i+1]]
-		} else {
-			cand &= p.short
-		}
-		for cand != 0 {
-			k := bits.TrailingZeros64(cand)
-			bit := uint64(1) << k
-			cand &^= bit
-			w := l.words[k]
-			if !strings.HasPrefix(s[i:], w) {
-				continue
-			}
-			live &^= bit
-			if ok == nil || ok(i, w) {
-				best, at = k, i
-				live &= bit - 1 // only earlier words can come before it
-				cand &= bit - 1
-			}
+		if p.first[s[i]]&live != 0 {
+			live, best, at = l.matchAt(s, i, live, best, at, ok)
 		}
 	}
 	return best, at
+}
+
+// matchAt looks for the live words that start at s[i] and returns the
+// words still looked for and the best word accepted so far and where: a
+// word seen is not looked for again, and once one is accepted only the
+// words before it in the list can still change the answer.
+func (l *WordList) matchAt(s string, i int, live uint64, best, at int, ok func(i int, w string) bool) (uint64, int, int) {
+	p := l.pairs
+	cand := p.first[s[i]] & live
+	if i+1 < len(s) {
+		cand &= p.second[s[i+1]]
+	} else {
+		cand &= p.short
+	}
+	for cand != 0 {
+		k := bits.TrailingZeros64(cand)
+		bit := uint64(1) << k
+		cand &^= bit
+		w := l.words[k]
+		if !strings.HasPrefix(s[i:], w) {
+			continue
+		}
+		live &^= bit
+		if ok == nil || ok(i, w) {
+			best, at = k, i
+			live &= bit - 1 // only earlier words can come before it
+			cand &= bit - 1
+		}
+	}
+	return live, best, at
 }
 
 // indexJumping is indexOnePass while the first bytes of the words are
@@ -208,34 +217,13 @@ func (l *WordList) indexFrom(s string, from int, live uint64, best, at int, ok f
 // position after the last it read once j found the first bytes dense), the
 // words still looked for, and the best word accepted so far and where.
 func (l *WordList) indexJumping(s string, j *firstByteJump, live uint64, ok func(i int, w string) bool) (from int, left uint64, best, at int) {
-	p := l.pairs
 	best, at = -1, -1
 	i := 0
 	for ; live != 0 && j.on; i++ {
 		if i = j.jump(s, i); i >= len(s) {
 			return len(s), live, best, at
 		}
-		cand := p.first[s[i]] & live
-		if i+1 < len(s) {
-			cand &= p.second[s[i+1]]
-		} else {
-			cand &= p.short
-		}
-		for cand != 0 {
-			k := bits.TrailingZeros64(cand)
-			bit := uint64(1) << k
-			cand &^= bit
-			w := l.words[k]
-			if !strings.HasPrefix(s[i:], w) {
-				continue
-			}
-			live &^= bit
-			if ok == nil || ok(i, w) {
-				best, at = k, i
-				live &= bit - 1
-				cand &= bit - 1
-			}
-		}
+		live, best, at = l.matchAt(s, i, live, best, at, ok)
 	}
 	return i, live, best, at
 }
