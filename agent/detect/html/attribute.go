@@ -18,9 +18,7 @@ func LooseHandler(s string) int {
 		i += off
 		off = i + 2
 		b := i
-		for b > 0 && lex.IsSpace(s[b-1]) {
-			b--
-		}
+		b = lex.SkipSpaceBack(s, b)
 		// After a quote, '<' or '/', or, in an unquoted attribute, after
 		// the blanks that open the value ("  onload= ").
 		if b == 0 && b == i || b > 0 && !(s[b-1] == '"' || s[b-1] == '\'' || s[b-1] == '<' || s[b-1] == '/' || s[b-1] == '`') {

@@ -50,6 +50,15 @@ func SkipSpace(s string, i int) int {
 	return i
 }
 
+// SkipSpaceBack returns the offset of the blanks that end s[:i], or i
+// when s[i-1] is not one: where the word or sign before them ends.
+func SkipSpaceBack(s string, i int) int {
+	for i > 0 && IsSpace(s[i-1]) {
+		i--
+	}
+	return i
+}
+
 // WordAt reports whether s has the word w at i with word boundaries around it.
 func WordAt(s string, i int, w string) bool {
 	if i < 0 || i+len(w) > len(s) || s[i:i+len(w)] != w {

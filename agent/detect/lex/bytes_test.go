@@ -27,3 +27,17 @@ func TestByteClasses(t *testing.T) {
 		t.Errorf("SkipSpace on blanks = %d, want 3", got)
 	}
 }
+
+func TestSkipSpaceBackStopsAfterTheSignBeforeTheBlanks(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		i    int
+		want int
+	}{
+		{"a  \tb", 4, 1}, {"(select", 1, 1}, {"  x", 2, 0}, {"", 0, 0}, {"ab", 2, 2}, {"a\n\r\v\fb", 5, 1},
+	} {
+		if got := SkipSpaceBack(tt.s, tt.i); got != tt.want {
+			t.Errorf("SkipSpaceBack(%q, %d) = %d, want %d", tt.s, tt.i, got, tt.want)
+		}
+	}
+}

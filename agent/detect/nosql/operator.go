@@ -54,9 +54,7 @@ func ObjectKeyAt(s string, i, e int) bool {
 	}
 	// a key opens the object or follows another member
 	b := i
-	for b > 0 && lex.IsSpace(s[b-1]) {
-		b--
-	}
+	b = lex.SkipSpaceBack(s, b)
 	return b == 0 || s[b-1] == '{' || s[b-1] == ','
 }
 
@@ -119,9 +117,7 @@ func ReturnConstant(s string) int {
 		r += off
 		off = r + 1
 		i := r
-		for i > 0 && lex.IsSpace(s[i-1]) {
-			i--
-		}
+		i = lex.SkipSpaceBack(s, i)
 		if i == 0 || s[i-1] != ';' {
 			continue
 		}

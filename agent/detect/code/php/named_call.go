@@ -37,9 +37,7 @@ func NamedCall(s string, have *lex.ByteSet) int {
 		p += off
 		off = p + 1
 		k := p
-		for k > 0 && lex.IsSpace(s[k-1]) {
-			k--
-		}
+		k = lex.SkipSpaceBack(s, k)
 		b := k
 		for b > 0 && lex.IsWord(s[b-1]) {
 			b--

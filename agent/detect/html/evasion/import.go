@@ -21,9 +21,7 @@ func HTCImport(s string) int {
 			continue
 		}
 		b := i
-		for b > 0 && lex.IsSpace(s[b-1]) {
-			b--
-		}
+		b = lex.SkipSpaceBack(s, b)
 		if b < len("<import") || s[b-6:b] != "import" {
 			continue
 		}

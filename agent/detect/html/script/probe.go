@@ -31,9 +31,7 @@ func ConsoleProbe(s string) int {
 		i += off
 		off = i + len("console")
 		b := i
-		for b > 0 && lex.IsSpace(s[b-1]) {
-			b--
-		}
+		b = lex.SkipSpaceBack(s, b)
 		if b > 0 && strings.IndexByte("'\";)}(|&`,={", s[b-1]) < 0 {
 			continue
 		}

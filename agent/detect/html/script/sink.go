@@ -127,9 +127,7 @@ func sinkCallAt(s string, i int, w string) bool {
 		if a == len(s)+1 || a < len(s) && (lex.IsDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '`' || s[a] == '/' || s[a] == ')' || strings.HasPrefix(s[a:], "document") || strings.HasPrefix(s[a:], "window") || strings.HasPrefix(s[a:], "this") || strings.HasPrefix(s[a:], "string.") || strings.HasPrefix(s[a:], "atob(") || strings.HasPrefix(s[a:], "self") || strings.HasPrefix(s[a:], "top") || strings.HasPrefix(s[a:], "location") || strings.HasPrefix(s[a:], "origin") || strings.HasPrefix(s[a:], "navigator") || strings.HasPrefix(s[a:], "globalthis")) {
 			// a breakout or separator before the call
 			b := i
-			for b > 0 && lex.IsSpace(s[b-1]) {
-				b--
-			}
+			b = lex.SkipSpaceBack(s, b)
 			if b == 0 || strings.IndexByte("'\";-+*/|&(=`>,{}[", s[b-1]) >= 0 || s[b-1] == '.' {
 				return true
 			}

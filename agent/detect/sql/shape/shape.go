@@ -66,9 +66,7 @@ func subquery(s string) (off, end int, ok bool) {
 		i += o
 		o = i + 6
 		p := i
-		for p > 0 && lex.IsSpace(s[p-1]) {
-			p--
-		}
+		p = lex.SkipSpaceBack(s, p)
 		if p == 0 || s[p-1] != '(' {
 			continue
 		}

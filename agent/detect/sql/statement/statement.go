@@ -407,9 +407,7 @@ func funcAt(s string, a int) bool {
 func funcCall(s string) (off, end, score int) {
 	for j := indexByteFrom(s, 0, '('); j >= 0; j = indexByteFrom(s, j+1, '(') {
 		k := j
-		for k > 0 && lex.IsSpace(s[k-1]) {
-			k--
-		}
+		k = lex.SkipSpaceBack(s, k)
 		b := k
 		for b > 0 && (lex.IsWord(s[b-1]) || s[b-1] == '.' || s[b-1] == '@') {
 			b--
@@ -530,9 +528,7 @@ func clauseStart(s string) (off, end int, ok bool) {
 		i += o
 		o = i + 2
 		b := i
-		for b > 0 && lex.IsSpace(s[b-1]) {
-			b--
-		}
+		b = lex.SkipSpaceBack(s, b)
 		if b == i || b == 0 || !lex.IsDigit(s[b-1]) && s[b-1] != '"' && s[b-1] != '`' && s[b-1] != ')' {
 			continue
 		}
