@@ -82,6 +82,10 @@ func (in *input) judgeConcurrently(sequence []detector) {
 		panic(p)
 	}
 	in.e.scratch.Put(sc)
+	// own may have rebuilt the lower-cased text in the scratch buffers it
+	// shares with in (sqlRawBodyFields judges other readings through
+	// them): a detector run again below builds it afresh.
+	in.hasLow, in.hasLowSet = false, false
 
 	for i, d := range sequence {
 		r := results[i]
