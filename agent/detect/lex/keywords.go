@@ -26,8 +26,7 @@ func BytesOf(s string) ByteSet {
 	}
 	var b ByteSet
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		b[c>>6] |= 1 << (c & 63)
+		b.Add(s[i])
 	}
 	return b
 }
@@ -47,11 +46,14 @@ func bytesOfTable(s string) ByteSet {
 	var b ByteSet
 	for c, ok := range seen {
 		if ok {
-			b[c>>6] |= 1 << (c & 63)
+			b.Add(byte(c))
 		}
 	}
 	return b
 }
+
+// Add puts byte c in b.
+func (b *ByteSet) Add(c byte) { b[c>>6] |= 1 << (c & 63) }
 
 // Has reports whether byte c occurs in b.
 func (b *ByteSet) Has(c byte) bool { return b[c>>6]&(1<<(c&63)) != 0 }
@@ -152,12 +154,7 @@ func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) b
 // only the words before it in the list can still change the answer, and
 // the pass ends when no word is left to look for.
 func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
-	var live uint64 // the words still looked for
-	for k := range l.words {
-		if have.Covers(&l.sets[k]) {
-			live |= 1 << k
-		}
-	}
+	live := l.coveredBy(have) // the words still looked for
 	from, best, at := 0, -1, -1
 	if j := newFirstByteJump(l.pairs, live); j.on {
 		from, live, best, at = l.indexJumping(s, &j, live, ok)
@@ -186,13 +183,7 @@ func (l *WordList) indexFrom(s string, from int, live uint64, best, at int, ok f
 // word seen is not looked for again, and once one is accepted only the
 // words before it in the list can still change the answer.
 func (l *WordList) matchAt(s string, i int, live uint64, best, at int, ok func(i int, w string) bool) (uint64, int, int) {
-	p := l.pairs
-	cand := p.first[s[i]] & live
-	if i+1 < len(s) {
-		cand &= p.second[s[i+1]]
-	} else {
-		cand &= p.short
-	}
+	cand := l.pairs.startingAt(s, i, live)
 	for cand != 0 {
 		k := bits.TrailingZeros64(cand)
 		bit := uint64(1) << k
@@ -300,36 +291,24 @@ func (j *firstByteJump) jump(s string, from int) int {
 // first- and second-byte masks (a list of more than 64 words is searched
 // word by word).
 func (l *WordList) Contains(s string, have *ByteSet) bool {
-	covered := func(k int) bool { return have == nil || have.Covers(&l.sets[k]) }
 	p := l.pairs
 	if p == nil {
 		for k, w := range l.words {
-			if covered(k) && strings.Contains(s, w) {
+			if (have == nil || have.Covers(&l.sets[k])) && strings.Contains(s, w) {
 				return true
 			}
 		}
 		return false
 	}
-	var live uint64
-	for k := range l.words {
-		if covered(k) {
-			live |= 1 << k
-		}
-	}
+	live := l.coveredBy(have)
 	if live == 0 {
 		return false // no word can occur: s is not read
 	}
 	for i := 0; i < len(s); i++ {
-		cand := p.first[s[i]] & live
-		if cand == 0 {
+		if p.first[s[i]]&live == 0 {
 			continue
 		}
-		if i+1 < len(s) {
-			cand &= p.second[s[i+1]]
-		} else {
-			cand &= p.short
-		}
-		for cand != 0 {
+		for cand := p.startingAt(s, i, live); cand != 0; {
 			k := bits.TrailingZeros64(cand)
 			cand &^= 1 << k
 			if strings.HasPrefix(s[i:], l.words[k]) {
@@ -338,6 +317,29 @@ func (l *WordList) Contains(s string, have *ByteSet) bool {
 		}
 	}
 	return false
+}
+
+// coveredBy returns the bit of every word, of a list of at most 64,
+// whose bytes all occur in have (nil: every word).
+func (l *WordList) coveredBy(have *ByteSet) uint64 {
+	var live uint64
+	for k := range l.words {
+		if have == nil || have.Covers(&l.sets[k]) {
+			live |= 1 << k
+		}
+	}
+	return live
+}
+
+// startingAt returns the words of live that may start at s[i]: those
+// whose first two bytes are s[i] and s[i+1], or a one-byte word at the
+// end of s.
+func (p *wordPairs) startingAt(s string, i int, live uint64) uint64 {
+	cand := p.first[s[i]] & live
+	if i+1 < len(s) {
+		return cand & p.second[s[i+1]]
+	}
+	return cand & p.short
 }
 
 // ProperPrefix reports whether a word of the list whose bytes all occur in
@@ -433,8 +435,8 @@ func NewWordFilter(words ...string) WordFilter {
 	var f WordFilter
 	for _, w := range words {
 		f.lens |= 1 << min(len(w), 63)
-		f.first[w[0]>>6] |= 1 << (w[0] & 63)
-		f.last[w[len(w)-1]>>6] |= 1 << (w[len(w)-1] & 63)
+		f.first.Add(w[0])
+		f.last.Add(w[len(w)-1])
 	}
 	return f
 }
