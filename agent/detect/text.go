@@ -259,4 +259,3 @@ func indexWord(s, w string) int             { return lex.IndexWord(s, w) }
 func unhex2(a, b byte) (byte, bool)         { return lex.Unhex2(a, b) }
 func unsafeString(b []byte) string          { return lex.View(b) }
 func skipCodeSpace(s string, j int) int     { return lex.SkipCodeSpace(s, j) }
-func callAfterWord(s string, a int) bool    { return lex.CallAfterWord(s, a) }

@@ -109,7 +109,7 @@ func Call(c *Text, openCall bool) (int, int) {
 			i = j
 			continue
 		}
-		argOK := a < len(s) && (s[a] == '\'' || s[a] == '"' || s[a] == '$' || s[a] == ')' || s[a] == '`' || s[a] == '[' || lex.IsDigit(s[a]) || lex.CallAfterWord(s, a) || s[a] == '/' && name != "file")
+		argOK := a < len(s) && (s[a] == '\'' || s[a] == '"' || s[a] == '$' || s[a] == ')' || s[a] == '`' || s[a] == '[' || lex.IsDigit(s[a]) || c.code.CallAfterWord(a) || s[a] == '/' && name != "file")
 		start := i == 0 || strings.IndexByte(";{}()=&|'\"`,@!?<>", prev) >= 0
 		switch {
 		case start && sc >= 7 && a < len(s), // the call opens the value or a statement

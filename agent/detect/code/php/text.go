@@ -13,21 +13,22 @@ const maxCodeNesting = 8
 
 // Text is a value being read as code, with what the readers learn
 // about it on the way, so that skipping comments and matching brackets
-// stay linear in the value however often they are asked: once a "/*" is
-// known to be unclosed every later one is, and brackets matched in one
-// scan are remembered for the brackets nested in them.
+// stay linear in the value however often they are asked: where a block
+// comment ends is remembered for every "/*" before that end (lex.Code),
+// a long skip for every offset it passed, and brackets matched in one
+// scan for the brackets nested in them.
 type Text struct {
 	s       string
-	noClose int     // offset from which no "*/" follows; len(s)+1 while unknown
-	noEOL   int     // offset from which no newline follows; len(s)+1 while unknown
-	matches []int32 // per offset of a scanned bracket: its match+1, -1 unclosed, 0 unknown
-	calls   int     // match calls so far; memoising starts after a few
-	skipped []int32 // per offset a long skip passed through: where it ended+1, 0 unknown
+	code    lex.Code // where block comments end
+	noEOL   int      // offset from which no newline follows; len(s)+1 while unknown
+	matches []int32  // per offset of a scanned bracket: its match+1, -1 unclosed, 0 unknown
+	calls   int      // match calls so far; memoising starts after a few
+	skipped []int32  // per offset a long skip passed through: where it ended+1, 0 unknown
 }
 
 // NewText returns s ready for the code readings.
 func NewText(s string) *Text {
-	return &Text{s: s, noClose: len(s) + 1, noEOL: len(s) + 1}
+	return &Text{s: s, code: lex.NewCode(s), noEOL: len(s) + 1}
 }
 
 // longSkip is the number of blanks and comments in a row from which a
@@ -80,15 +81,11 @@ func (c *Text) skipStep(j int) int {
 	case lex.IsSpace(s[j]):
 		return j + 1
 	case strings.HasPrefix(s[j:], "/*"):
-		if j+2 >= c.noClose {
-			return len(s)
-		}
-		k := strings.Index(s[j+2:], "*/")
+		k := c.code.CloseAfter(j + 2)
 		if k < 0 {
-			c.noClose = j + 2
 			return len(s)
 		}
-		return j + k + 4
+		return k + 2
 	case strings.HasPrefix(s[j:], "//") || s[j] == '#':
 		if j >= c.noEOL {
 			return len(s)

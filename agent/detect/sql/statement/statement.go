@@ -405,6 +405,7 @@ func funcAt(s string, a int) bool {
 
 // funcCall finds a high-risk SQL function followed by "(" anywhere.
 func funcCall(s string) (off, end, score int) {
+	code := lex.NewCode(s)
 	for j := indexByteFrom(s, 0, '('); j >= 0; j = indexByteFrom(s, j+1, '(') {
 		k := j
 		k = lex.SkipSpaceBack(s, k)
@@ -419,7 +420,7 @@ func funcCall(s string) (off, end, score int) {
 			// require an argument that looks like SQL: a number, a quote,
 			// a nested call or select, not prose.
 			a := lex.SkipSpace(s, j+1)
-			if a < len(s) && (lex.IsDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '(' || s[a] == ')' || s[a] == '0' || strings.HasPrefix(s[a:], "select") || strings.HasPrefix(s[a:], "concat") || s[a] == '@' || lex.CallAfterWord(s, a) && funcAt(s, a)) {
+			if a < len(s) && (lex.IsDigit(s[a]) || s[a] == '\'' || s[a] == '"' || s[a] == '(' || s[a] == ')' || s[a] == '0' || strings.HasPrefix(s[a:], "select") || strings.HasPrefix(s[a:], "concat") || s[a] == '@' || code.CallAfterWord(a) && funcAt(s, a)) {
 				return b, j + 1, sc
 			}
 		}
