@@ -100,8 +100,9 @@ func (in *input) detectPlain() {
 				continue
 			}
 			if k.word == "java.runtime" || k.word == "forclosure" || k.word == "table_name" || k.word == "schema_name" || k.word == "msdb" || k.word == "tempdb" || k.word == "northwind" {
-				// short words need a word boundary
-				if i > 0 && isAlnum(s[i-1]) || i+len(k.word) < len(s) && isAlnum(s[i+len(k.word)]) {
+				// short words need a word boundary, and in SQL '_'
+				// is a letter: "idv_msdb" names no system database
+				if i > 0 && lex.IsWord(s[i-1]) || i+len(k.word) < len(s) && lex.IsWord(s[i+len(k.word)]) {
 					continue
 				}
 			}
@@ -159,24 +160,9 @@ func (in *input) detectCode() {
 	s := in.lower()
 	low := in.lowerBytes()
 	if m.has(bLT) && m.has(bQuestion) {
-		if i := strings.Index(s, "<?php"); i >= 0 {
-			in.emit(CodeInj, "php-open-tag", 9, i, i+32)
+		if i, sc := php.OpenTag(s, low); sc > 0 {
+			in.emit(CodeInj, "php-open-tag", sc, i, i+32)
 			return
-		}
-		if i := strings.Index(s, "<?="); i >= 0 {
-			in.emit(CodeInj, "php-open-tag", 8, i, i+32)
-			return
-		}
-		// Short open tag followed by code, or at the very end; "<?xml"
-		// without a version is a PHP/XML polyglot.
-		if i := strings.Index(s, "<?"); i >= 0 {
-			r := s[i+2:]
-			t := strings.TrimLeft(r, " \t\r\n\v")
-			word := len(t) < len(r) && (strings.HasPrefix(t, "php") || strings.HasPrefix(t, "echo") || strings.HasPrefix(t, "print") || strings.HasPrefix(t, "system") || strings.HasPrefix(t, "eval") || strings.HasPrefix(t, "include") || strings.HasPrefix(t, "require") || strings.HasPrefix(t, "$"))
-			if r == "" || word || len(r) > 0 && isSpace(r[0]) && strings.ContainsAny(r, "($;") || strings.HasPrefix(r, "xml") && !strings.Contains(r, "version") && strings.ContainsAny(r, ";(") {
-				in.emit(CodeInj, "php-open-tag", 7, i, i+32)
-				return
-			}
 		}
 	}
 	if m.hasAll(bParen | bSemi) {
@@ -185,21 +171,10 @@ func (in *input) detectCode() {
 			return
 		}
 	}
-	if m.has(bBracket) {
-		for _, w := range [...]string{"[php]", "[/php]", "[\\php]"} {
-			if i := strings.Index(s, w); i >= 0 {
-				in.emit(CodeInj, "php-open-tag", 7, i, i+32)
-				return
-			}
-		}
-	}
-	if m.has(bLBrace) {
-		// Smarty's {php}...{/php} blocks run PHP (Smarty 2, SmartyBC)
-		for _, w := range [...]string{"{php}", "{/php}"} {
-			if i := strings.Index(s, w); i >= 0 {
-				in.emit(CodeInj, "php-open-tag", 7, i, i+32)
-				return
-			}
+	if m.has(bBracket) || m.has(bLBrace) {
+		if i := php.BlockTag(s, low, m.has(bBracket), m.has(bLBrace)); i >= 0 {
+			in.emit(CodeInj, "php-open-tag", 7, i, i+32)
+			return
 		}
 	}
 	if m.has(bDollar) {

@@ -12,7 +12,7 @@ func (in *input) detectLDAP() {
 	if !m.has(bParen) || !m.has(bEq|bStar|bAmp|bPipe) {
 		return
 	}
-	if off, end, sc := ldap.Filter(in.lower()); off >= 0 {
+	if off, end, sc := ldap.Filter(in.lower(), in.lowerBytes()); off >= 0 {
 		in.emit(LDAPi, "ldap-filter", sc, off, end)
 	}
 }

@@ -30,6 +30,9 @@ func (in *input) detectCmdPhrases() {
 	}
 }
 
+// ifsWords are the expansions of IFS that pad a command: ${IFS}, $IFS.
+var ifsWords = lex.NewWordList("${ifs", "$ifs")
+
 // detectCmd lexes text as shell input: after a command separator or
 // substitution ($(, `, ;, |, ||, &&, newline) a known command word means
 // command injection; so do ${IFS} padding, /dev/tcp reverse shells and
@@ -69,8 +72,9 @@ func (in *input) detectCmd() {
 	in.sc.tmp = shell.Normalize(in.sc.tmp[:0], in.lower())
 	s := unsafeString(in.sc.tmp)
 	raw := in.lower()
-	if strings.Contains(raw, "${ifs") || strings.Contains(raw, "$ifs") {
-		in.emit(CommandInj, "cmdi-ifs", 8, strings.Index(raw, "ifs")-2, strings.Index(raw, "ifs")+16)
+	if ifsWords.Contains(raw, in.lowerBytes()) {
+		i := strings.Index(raw, "ifs")
+		in.emit(CommandInj, "cmdi-ifs", 8, i-2, i+16)
 		return
 	}
 	if in.cmdPhrase(s, nil) {
@@ -78,7 +82,8 @@ func (in *input) detectCmd() {
 	}
 	// Fork bomb: a shell function that calls itself through a pipe or in
 	// the background, :(){ :|:& };:
-	if i := strings.Index(raw, "()"); i > 0 {
+	paren := strings.Index(raw, "()") // a function definition's, read by both shapes below
+	if i := paren; i > 0 {
 		b := i
 		for b > 0 && (isWord(raw[b-1]) || raw[b-1] == ':') {
 			b--
@@ -90,7 +95,7 @@ func (in *input) detectCmd() {
 		}
 	}
 	// Shellshock: a function definition where a variable is expected.
-	if i := strings.Index(raw, "()"); i >= 0 && strings.HasPrefix(strings.TrimLeft(raw[i+2:], " \t"), "{") && strings.TrimSpace(raw[:i]) == "" {
+	if i := paren; i >= 0 && strings.HasPrefix(strings.TrimLeft(raw[i+2:], " \t"), "{") && strings.TrimSpace(raw[:i]) == "" {
 		in.emit(CommandInj, "cmdi-shellshock", 9, i, i+32)
 		return
 	}

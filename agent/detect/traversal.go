@@ -24,7 +24,7 @@ func (in *input) detectPath() {
 	fo, fe := traversal.SensitiveFile(p)
 	// words of a sentence, also when a cookie or raw body left its blanks
 	// percent-encoded
-	prose := strings.Count(p, " ")+strings.Count(p, "%20") >= 3
+	prose := blanksAtLeast(p, 3)
 	switch {
 	case n > 0 && fo >= 0:
 		in.emit(PathTraversal, "path-traversal", 9, first, fe)
@@ -47,4 +47,20 @@ func (in *input) detectPath() {
 			in.emit(PathTraversal, "null-byte", 6, i, i+16)
 		}
 	}
+}
+
+// blanksAtLeast reports whether s holds at least n blanks, spaces or
+// percent-encoded ones ("%20"): what counting them all would say, but the
+// count stops at n (a long text is not read to its end once it has them).
+func blanksAtLeast(s string, n int) bool {
+	for _, b := range [...]string{" ", "%20"} {
+		for off := 0; n > 0; n-- {
+			i := strings.Index(s[off:], b)
+			if i < 0 {
+				break
+			}
+			off += i + len(b)
+		}
+	}
+	return n <= 0
 }

@@ -7,7 +7,7 @@ func (in *input) detectXPath() {
 	if !in.e.Enabled(XPathi) || !in.mask.has(bQuote|bDQuote|bColon) && !in.mask.hasAll(bParen|bSlash) {
 		return
 	}
-	if i, sc := xpath.Injection(in.lower()); i >= 0 {
+	if i, sc := xpath.Injection(in.lower(), in.lowerBytes()); i >= 0 {
 		in.emit(XPathi, "xpath-injection", sc, i, i+32)
 	}
 }

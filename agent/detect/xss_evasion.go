@@ -6,6 +6,7 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/html"
 	"github.com/lambdawaf/lambdawaf/agent/detect/html/evasion"
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
 // XSS filter evasions: markup and script URLs written so that the text
@@ -75,7 +76,7 @@ func (in *input) detectUTF7() bool {
 // needs code after the colon, as a plain one does.
 func (in *input) entityScriptURL() (int, bool) {
 	s := in.lower()
-	if !strings.Contains(s, "&tab") && !strings.Contains(s, "&newline") && !strings.Contains(s, "&colon") && !strings.Contains(s, "&#") {
+	if !urlEntityWords.Contains(s, in.lowerBytes()) {
 		return 0, false
 	}
 	var changed bool
@@ -97,6 +98,11 @@ func (in *input) entityScriptURL() (int, bool) {
 	}
 	return 0, false
 }
+
+// urlEntityWords open the character references entityScriptURL decodes:
+// a text without one has nothing for it to decode. One pass over the
+// text looks for all of them.
+var urlEntityWords = lex.NewWordList("&tab", "&newline", "&colon", "&#")
 
 // scriptURLEmpty is scriptURL without the need for code after the colon.
 func scriptURLEmpty(s string) (int, bool) {

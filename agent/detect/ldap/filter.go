@@ -10,9 +10,15 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
+// probes are the filter openers and wildcard closes of a fragment that
+// starts a filter of its own, "*)(uid=*", "(|(uid=*))", searched for in
+// one pass over a long text.
+var probes = lex.NewWordList("*)(", "*))", "(|(", "(&(", "(!(")
+
 // Filter returns the span and score of an LDAP filter injection in s
-// (lower-cased); start is -1 when there is none.
-func Filter(s string) (start, end, score int) {
+// (lower-cased; have is its ByteSet or a superset); start is -1 when there
+// is none.
+func Filter(s string, have *lex.ByteSet) (start, end, score int) {
 	// A whole, balanced filter "(&(objectCategory=computer)(...))" is an
 	// application feature (an LDAP search box), not a fragment breaking
 	// out of one, unless it holds a filter whose answer is fixed, which
@@ -45,10 +51,10 @@ func Filter(s string) (start, end, score int) {
 		}
 		off = i + 2
 	}
-	for _, p := range [...]string{"*)(", "*))", "(|(", "(&(", "(!("} {
-		if i := strings.Index(s, p); i >= 0 && (strings.IndexByte(s, '=') >= 0 || p[0] == '*' && (i == 0 || strings.Contains(s, "%00") || strings.IndexByte(s, 0) >= 0)) {
-			return i, i + 24, 7
-		}
+	if _, i := probes.Index(s, have, func(i int, p string) bool {
+		return strings.IndexByte(s, '=') >= 0 || p[0] == '*' && (i == 0 || strings.Contains(s, "%00") || strings.IndexByte(s, 0) >= 0)
+	}); i >= 0 {
+		return i, i + 24, 7
 	}
 
 	return -1, 0, 0

@@ -1,6 +1,10 @@
 package ldap
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 func TestFilter(t *testing.T) {
 	for _, c := range []struct {
@@ -19,7 +23,8 @@ func TestFilter(t *testing.T) {
 		{"version (2=3) of the table", false},
 		{"f(x)(y) = 2", false},
 	} {
-		if start, _, _ := Filter(c.s); (start >= 0) != c.found {
+		have := lex.BytesOf(c.s)
+		if start, _, _ := Filter(c.s, &have); (start >= 0) != c.found {
 			t.Errorf("Filter(%q) start %d, want found=%v", c.s, start, c.found)
 		}
 	}

@@ -7,7 +7,10 @@
 // them, and multi-byte runes are never word bytes.
 package lex
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // IsAlpha reports whether c is an ASCII letter.
 func IsAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
@@ -31,15 +34,25 @@ func IsSpace(c byte) bool {
 // AppendLower appends s to dst with its ASCII letters lower-cased; other
 // bytes are copied, so offsets into the result are offsets into s.
 func AppendLower(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		dst = append(dst, c)
+	n := len(dst)
+	dst = slices.Grow(dst, len(s))[:n+len(s)]
+	b := dst[n:] // one bounds check for the whole copy: len(b) == len(s)
+	for i := 0; i < len(b) && i < len(s); i++ {
+		b[i] = lowerASCII[s[i]]
 	}
 	return dst
 }
+
+// lowerASCII maps each byte to itself with ASCII letters lower-cased.
+var lowerASCII = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] += 'a' - 'A'
+		}
+	}
+	return t
+}()
 
 // SkipSpace returns the index of the first non-blank byte of s at or after
 // i (len(s) if there is none).

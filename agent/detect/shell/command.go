@@ -10,6 +10,7 @@ package shell
 
 import (
 	"iter"
+	"slices"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
@@ -74,10 +75,25 @@ var strongCommands = map[string]bool{
 	"fetch": false, "lwp-download": true, "lynx": true, "links": false, "aria2c": true, "axel": true,
 }
 
+// normalizeSpecial marks the bytes Normalize may drop or rewrite; it
+// copies every other byte as it is.
+var normalizeSpecial = [256]bool{'\'': true, '"': true, '\\': true, '$': true, '+': true, '{': true}
+
 // Normalize removes the quoting and expansion tricks that hide command words:
 // c'a't, c"a"t, c\at, c$@at, $IFS/${IFS}/$IFS$9, {cat,/etc/passwd}.
 func Normalize(dst []byte, s string) []byte {
+	dst = slices.Grow(dst, len(s))
 	for i := 0; i < len(s); i++ {
+		if !normalizeSpecial[s[i]] {
+			// a run of bytes kept as they are, appended at once
+			j := i + 1
+			for j < len(s) && !normalizeSpecial[s[j]] {
+				j++
+			}
+			dst = append(dst, s[i:j]...)
+			i = j - 1
+			continue
+		}
 		c := s[i]
 		switch c {
 		case '\'', '"':

@@ -29,27 +29,37 @@ var funcs = [...]string{
 	"last(", "contains(", "starts-with(", "string(", "normalize-space(", "translate(", "boolean(",
 }
 
+// axes, funcs and fetchers as keyword lists: a long text is searched for
+// all the words of a list in one pass, not once per word.
+var (
+	axisWords    = lex.NewWordList(axes[:]...)
+	funcWords    = lex.NewWordList(funcs[:]...)
+	fetcherWords = lex.NewWordList(fetchers[:]...)
+)
+
 // Injection returns the offset and score of an XPath reading of s
-// (lower-cased), or -1.
-func Injection(s string) (int, int) {
-	for _, a := range axes {
-		if i := strings.Index(s, a); i >= 0 && (i == 0 || !lex.IsWord(s[i-1]) && s[i-1] != '-') {
-			// a node test after the axis: a name, *, or node()/text()
-			if j := i + len(a); j < len(s) && (lex.IsAlpha(s[j]) || s[j] == '*') {
-				return i, 7
-			}
-		}
+// (lower-cased; have is its ByteSet or a superset), or -1.
+func Injection(s string, have *lex.ByteSet) (int, int) {
+	// an axis at a word boundary with a node test after it: a name, *, or
+	// node()/text()
+	if _, i := axisWords.Index(s, have, func(i int, a string) bool {
+		j := i + len(a)
+		return (i == 0 || !lex.IsWord(s[i-1]) && s[i-1] != '-') && j < len(s) && (lex.IsAlpha(s[j]) || s[j] == '*')
+	}); i >= 0 {
+		return i, 7
 	}
 	// a node function over an absolute location path, the shape of blind
 	// extraction: substring(//user[userid=5]/username,2,1), count(/*)
-	for _, fn := range funcs {
-		if i := strings.Index(s, fn); i >= 0 && (i == 0 || !lex.IsWord(s[i-1]) && s[i-1] != '-') {
-			if a := lex.SkipSpace(s, i+len(fn)); a < len(s) && s[a] == '/' && a+1 < len(s) && (s[a+1] == '/' || s[a+1] == '*' || lex.IsAlpha(s[a+1])) {
-				return i, 7
-			}
+	if _, i := funcWords.Index(s, have, func(i int, fn string) bool {
+		if i > 0 && (lex.IsWord(s[i-1]) || s[i-1] == '-') {
+			return false
 		}
+		a := lex.SkipSpace(s, i+len(fn))
+		return a < len(s) && s[a] == '/' && a+1 < len(s) && (s[a+1] == '/' || s[a+1] == '*' || lex.IsAlpha(s[a+1]))
+	}); i >= 0 {
+		return i, 7
 	}
-	if i := fetch(s); i >= 0 {
+	if i := fetch(s, have); i >= 0 {
 		return i, 8
 	}
 	for off := 0; off < len(s); {
@@ -102,21 +112,20 @@ var fetchers = [...]string{"doc(", "doc-available(", "document(", "unparsed-text
 // fetch finds a fetcher called on a URL literal or on a concatenation,
 // and returns its offset or -1. A method of the same name (db.doc('users'))
 // has a dot before it, and a path literal names no host.
-func fetch(s string) int {
-	for _, fn := range fetchers {
-		i := strings.Index(s, fn)
-		if i < 0 || i > 0 && (lex.IsWord(s[i-1]) || s[i-1] == '.' || s[i-1] == '-') {
-			continue
+func fetch(s string, have *lex.ByteSet) int {
+	_, i := fetcherWords.Index(s, have, func(i int, fn string) bool {
+		if i > 0 && (lex.IsWord(s[i-1]) || s[i-1] == '.' || s[i-1] == '-') {
+			return false
 		}
 		a := lex.SkipSpace(s, i+len(fn))
 		switch {
 		case strings.HasPrefix(s[a:], "concat("):
-			return i
+			return true
 		case a < len(s) && (s[a] == '\'' || s[a] == '"'):
-			if j := strings.IndexByte(s[a+1:], s[a]); j > 0 && strings.Contains(s[a+1:a+1+j], "://") {
-				return i
-			}
+			j := strings.IndexByte(s[a+1:], s[a])
+			return j > 0 && strings.Contains(s[a+1:a+1+j], "://")
 		}
-	}
-	return -1
+		return false
+	})
+	return i
 }

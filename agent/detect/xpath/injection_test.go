@@ -1,6 +1,10 @@
 package xpath
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 func TestInjection(t *testing.T) {
 	for _, c := range []struct {
@@ -15,7 +19,8 @@ func TestInjection(t *testing.T) {
 		{"see the docs (/usr/share/doc) and count(items)", false},
 		{"std::vector<int>", false},
 	} {
-		if i, _ := Injection(c.s); (i >= 0) != c.found {
+		have := lex.BytesOf(c.s)
+		if i, _ := Injection(c.s, &have); (i >= 0) != c.found {
 			t.Errorf("Injection(%q) = %d, want found=%v", c.s, i, c.found)
 		}
 	}
@@ -32,7 +37,8 @@ func TestFetch(t *testing.T) {
 		{"doc('users/123')", -1},
 		{"see the doc (chapter 2)", -1},
 	} {
-		if got := fetch(c.s); got != c.want {
+		have := lex.BytesOf(c.s)
+		if got := fetch(c.s, &have); got != c.want {
 			t.Errorf("fetch(%q) = %d, want %d", c.s, got, c.want)
 		}
 	}
