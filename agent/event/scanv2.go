@@ -20,8 +20,8 @@ import (
 // encoding/json, so both paths accept exactly the same events and
 // malformed ones get encoding/json's error. Like encoding/json, a repeated
 // key's last value wins and null leaves a field at its zero value.
-func scanV2(payload []byte, ev *v2Event) bool {
-	return scanObject(payload, func(v *v2Scan, key string, t jsonscan.Token) bool {
+func scanV2(payload []byte, ev *v2Event, spans *jsonscan.Spans) bool {
+	return scanObject(payload, spans, func(v *v2Scan, key string, t jsonscan.Token) bool {
 		switch key {
 		case "version":
 			return v.str(t, &ev.Version)
@@ -56,13 +56,14 @@ func scanV2(payload []byte, ev *v2Event) bool {
 // the payload is not an object or not valid UTF-8 (encoding/json replaces
 // invalid bytes; leave that to it), or when anything follows the object.
 // scanV1 and scanV2 are its two uses.
-func scanObject(payload []byte, member func(v *v2Scan, key string, t jsonscan.Token) bool) bool {
+func scanObject(payload []byte, spans *jsonscan.Spans, member func(v *v2Scan, key string, t jsonscan.Token) bool) bool {
 	if !utf8.Valid(payload) {
 		return false
 	}
 	v := &v2Scan{buf: payload, text: string(payload)}
 	v.s = &v.sc
 	v.sc.Reset(payload, 64)
+	v.sc.Share(spans)
 	t, err := v.s.Next()
 	if err != nil || t.Kind != jsonscan.ObjectStart {
 		return false

@@ -13,7 +13,7 @@ func TestScanV2MatchesEncodingJSON(t *testing.T) {
 		"apigw-v2-request-lambda-authorizer.json", "apigw-v2-request-no-authorizer.json", "lambda-urls-request.json"} {
 		payload := readFixture(t, name)
 		var fast, slow v2Event
-		if !scanV2(payload, &fast) {
+		if !scanV2(payload, &fast, nil) {
 			t.Errorf("%s: one-pass reader fell back", name)
 			continue
 		}
@@ -29,7 +29,7 @@ func TestScanV2MatchesEncodingJSON(t *testing.T) {
 	// fallbacks: case-folded and escaped keys go to encoding/json
 	for _, p := range []string{`{"RAWPATH":"/x"}`, `{"raw\u0050ath":"/x"}`, `{"requestContext":{"HTTP":{}}}`, `{"rawPath":1}`} {
 		var ev v2Event
-		if scanV2([]byte(p), &ev) {
+		if scanV2([]byte(p), &ev, nil) {
 			t.Errorf("%s: read without fallback", p)
 		}
 	}
@@ -39,7 +39,7 @@ func TestScanV1MatchesEncodingJSON(t *testing.T) {
 	for _, name := range v1Fixtures {
 		payload := readFixture(t, name)
 		var fast, slow v1Event
-		if !scanV1(payload, &fast) {
+		if !scanV1(payload, &fast, nil) {
 			t.Errorf("%s: one-pass reader fell back", name)
 			continue
 		}
