@@ -60,7 +60,10 @@ func scanObject(payload []byte, spans *jsonscan.Spans, member func(v *v2Scan, ke
 	if !utf8.Valid(payload) {
 		return false
 	}
-	v := &v2Scan{buf: payload, text: string(payload)}
+	v := &v2Scan{buf: payload}
+	if len(payload) <= shareCopyMax {
+		v.text = string(payload)
+	}
 	v.s = &v.sc
 	v.sc.Reset(payload, 64)
 	v.sc.Share(spans)
@@ -112,9 +115,27 @@ func (v *v2Scan) atEOF() bool {
 
 type v2Scan struct {
 	buf  []byte
-	text string
+	text string            // a copy of buf, when buf is at most shareCopyMax bytes
 	s    *jsonscan.Scanner // &sc
 	sc   jsonscan.Scanner
+}
+
+// shareCopyMax is the size up to which a payload is copied whole, once,
+// and its keys and strings without escapes are substrings of that copy.
+// A larger payload is mostly its body, and a body in a JSON string
+// escapes its quotes and line ends (JSON and multipart bodies; some
+// encoders also '<', '>' and '&'): it is unquoted into a string of its
+// own, and a copy of the whole payload would hold its megabytes a second
+// time for nothing. So in a larger payload each key and string is
+// copied alone.
+const shareCopyMax = 64 << 10
+
+// sub returns buf[start:end] as a string that does not alias buf.
+func (v *v2Scan) sub(start, end int) string {
+	if len(v.buf) <= shareCopyMax {
+		return v.text[start:end]
+	}
+	return string(v.buf[start:end])
 }
 
 // object calls member for each member of the object whose '{' was just
@@ -150,7 +171,7 @@ func (v *v2Scan) object(member func(key string, t jsonscan.Token) bool) bool {
 		if err != nil {
 			return false
 		}
-		if !member(v.text[k.Start:k.End], t) {
+		if !member(v.sub(k.Start, k.End), t) {
 			return false
 		}
 	}
@@ -164,7 +185,7 @@ func (v *v2Scan) str(t jsonscan.Token, dst *string) bool {
 		if t.Escaped {
 			*dst = jsonscan.UnquoteString(v.buf[t.Start:t.End])
 		} else {
-			*dst = v.text[t.Start:t.End]
+			*dst = v.sub(t.Start, t.End)
 		}
 		return true
 	}
