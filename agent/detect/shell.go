@@ -82,7 +82,7 @@ func (in *input) detectCmd() {
 	}
 	// Fork bomb: a shell function that calls itself through a pipe or in
 	// the background, :(){ :|:& };:
-	paren := strings.Index(raw, "()") // a function definition's, read by both shapes below
+	paren := lex.Index(raw, "()") // a function definition's, read by both shapes below
 	if i := paren; i > 0 {
 		b := i
 		for b > 0 && (isWord(raw[b-1]) || raw[b-1] == ':') {

@@ -266,7 +266,7 @@ func ArgsLookShell(s string, j int) bool {
 // writes (${PORT:-80} defaults are left alone: configuration uses them).
 func Expansion(s string) int {
 	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], "<(")
+		i := lex.Index(s[off:], "<(")
 		if i < 0 {
 			break
 		}
@@ -282,7 +282,7 @@ func Expansion(s string) int {
 	// ends there ("${${${…" without a '}' is not read at all).
 	lastBrace := strings.LastIndexByte(s, '}')
 	for off := 0; off < lastBrace; {
-		i := strings.Index(s[off:lastBrace], "${")
+		i := lex.Index(s[off:lastBrace], "${")
 		if i < 0 {
 			break
 		}

@@ -97,7 +97,7 @@ func Include(s string) (off, score int) {
 // and ESI elements share.
 func namedAfter(s, opener string, names map[string]int, ends func(byte) bool) (off, score int) {
 	for o := 0; o < len(s); {
-		i := strings.Index(s[o:], opener)
+		i := lex.Index(s[o:], opener)
 		if i < 0 {
 			return -1, 0
 		}

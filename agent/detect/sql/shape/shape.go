@@ -316,7 +316,7 @@ func stacked(s string) (off, end int, ok bool) {
 // comment as whitespace; only obfuscation glues one to a keyword.
 func commentKeyword(s string) (off, end int, ok bool) {
 	for o := 0; o < len(s); {
-		i := strings.Index(s[o:], "/*")
+		i := lex.Index(s[o:], "/*")
 		if i < 0 {
 			break
 		}
