@@ -128,7 +128,7 @@ func (in *input) detectCmd() {
 	// Command positions: start of value and after separators.
 	inSpan := false // inside a markdown code span of prose
 	doc := lookalike.Document(s)
-	lastTick := strings.LastIndexByte(s, '`')
+	lastTick := lex.LastIndexByte(s, '`')
 	for i := 0; i <= len(s); i++ {
 		atStart := i == 0
 		sep := ""

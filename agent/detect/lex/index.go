@@ -102,3 +102,27 @@ func load64(s string, i int) uint64 {
 func zeroBytes(v uint64) uint64 {
 	return ^((v&swarLow + swarLow) | v) & swarHigh
 }
+
+// LastIndexByte returns the index of the last c in s, or -1: what
+// strings.LastIndexByte returns, which reads a byte at a time from the
+// end. A text without c is ruled out by a forward vector search, and the
+// rest is read backwards eight bytes a step down to the first c.
+func LastIndexByte(s string, c byte) int {
+	first := strings.IndexByte(s, c)
+	if first < 0 {
+		return -1
+	}
+	b := swarOnes * uint64(c)
+	i := len(s) // s[i:] holds no c
+	for ; i-8 > first; i -= 8 {
+		if m := zeroBytes(load64(s, i-8) ^ b); m != 0 {
+			return i - 8 + (63-bits.LeadingZeros64(m))>>3
+		}
+	}
+	for i--; i > first; i-- {
+		if s[i] == c {
+			return i
+		}
+	}
+	return first
+}

@@ -66,3 +66,46 @@ func TestIndexAgreesWithStringsIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestLastIndexByteAgreesWithStrings holds LastIndexByte to
+// strings.LastIndexByte on random texts over a small alphabet, every byte
+// value, and long periodic texts with the byte at every distance from
+// either end.
+func TestLastIndexByteAgreesWithStrings(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(347, 349))
+	check := func(s string, c byte) {
+		t.Helper()
+		if got, want := LastIndexByte(s, c), strings.LastIndexByte(s, c); got != want {
+			t.Fatalf("LastIndexByte(%d bytes %.80q, %q) = %d, strings.LastIndexByte %d", len(s), s, c, got, want)
+		}
+	}
+	const alphabet = "]}`\x00\xff\x80\x7fa"
+	for range 50000 {
+		b := make([]byte, r.IntN(100))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		check(string(b), alphabet[r.IntN(len(alphabet))])
+	}
+	all := make([]byte, 256)
+	for c := range all {
+		all[c] = byte(c)
+	}
+	for c := range 256 {
+		check(string(all), byte(c))
+		check(string(all[:c]), byte(c))
+	}
+	for _, unit := range []string{")<;&amp;%25a//= %u0041;<-|[(%", "a", "\x00\x01"} {
+		base := strings.Repeat(unit, 5000/len(unit))
+		for _, at := range []int{0, 1, 7, 8, 9, 15, 16, 17, len(base) / 2, len(base) - 17, len(base) - 9, len(base) - 8, len(base) - 1} {
+			for _, c := range []byte{']', '}', '`'} {
+				check(base, c)
+				check(base[:at]+string(c)+base[at+1:], c)
+				if at+1 <= len(base)-3 {
+					check(base[:at]+string(c)+base[at+1:len(base)-3]+string(c)+"xy", c)
+				}
+			}
+		}
+	}
+}

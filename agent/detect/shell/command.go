@@ -280,7 +280,7 @@ func Expansion(s string) int {
 	}
 	// An opener at or after the last '}' cannot be closed: the search
 	// ends there ("${${${…" without a '}' is not read at all).
-	lastBrace := strings.LastIndexByte(s, '}')
+	lastBrace := lex.LastIndexByte(s, '}')
 	for off := 0; off < lastBrace; {
 		i := lex.Index(s[off:lastBrace], "${")
 		if i < 0 {

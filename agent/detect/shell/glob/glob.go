@@ -40,7 +40,7 @@ func File(s string) int {
 		return -1
 	}
 	p, bracketed := s, false
-	lastClose := strings.LastIndexByte(s, ']') // no "]" after it: a "[" there opens nothing
+	lastClose := lex.LastIndexByte(s, ']') // no "]" after it: a "[" there opens nothing
 	if open := strings.IndexByte(s, '['); open >= 0 && open < lastClose {
 		p, bracketed = rewriteBrackets(s, lastClose)
 	}

@@ -298,7 +298,7 @@ func stacked(s string) (off, end int, ok bool) {
 	default:
 		return 0, 0, false
 	}
-	j := strings.LastIndexByte(s, ';')
+	j := lex.LastIndexByte(s, ';')
 	if j <= k {
 		return 0, 0, false
 	}
