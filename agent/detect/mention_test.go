@@ -84,6 +84,9 @@ func TestPastedSQL(t *testing.T) {
 		{"subquery", body("comment", "SELECT a FROM t WHERE id = (SELECT max(id) FROM admins);"), "*", "*"},
 		{"odd quote", body("comment", "SELECT name FROM users WHERE name = 'x' AND pass = 'y;"), "*", "*"},
 		{"breakout before", body("comment", "x' ; SELECT name FROM users WHERE id = 1;"), "*", "*"},
+		// a system database's name inside an identifier names nothing
+		{"identifier holding msdb", q("q", "idv_msdb database"), "", ""},
+		{"system database", q("q", "1 union select name from msdb..sysjobs--"), "*", "*"},
 	})
 }
 

@@ -138,7 +138,8 @@ var spanCommands = map[string]bool{
 // span's other commands are a shown command line, as in "use `du -sh * |
 // sort -h` to find it".
 func spanCommandRuns(s string, i int) bool {
-	return spanCommands[spanCommandWord(s, i)] || spanPipesToShell(s, i)
+	w, _ := spanCommandWord(s, i)
+	return spanCommands[w] || spanPipesToShell(s, i)
 }
 
 // spanPipesToShell reports whether the separator at s[i-1] is a pipe into
@@ -149,11 +150,15 @@ func spanPipesToShell(s string, i int) bool {
 	if i == 0 || s[i-1] != '|' {
 		return false
 	}
-	switch w := spanCommandWord(s, i); w {
+	w, we := spanCommandWord(s, i)
+	switch w {
 	case "":
 		return false // "|||...": no word to look up
 	case "source", ".", "eval":
-		return true
+		// These run what their argument names, not what the pipe
+		// feeds them: "| . /dev/stdin" runs the input, "is&|." in a
+		// sentence runs nothing
+		return argumentFollows(s, we)
 	default:
 		return spanCommands[w] && spanInterpreters[w]
 	}
@@ -166,12 +171,19 @@ var spanInterpreters = map[string]bool{
 	"lua": true, "powershell": true, "pwsh": true, "cmd": true, "iex": true,
 }
 
-// spanCommandWord returns the command word after s[i:], behind any
-// prefix: a prefix runs the word after its options, their arguments, its
+// argumentFollows reports whether a word of arguments follows s[:we]
+// on the same command: blanks, then something other than a separator.
+func argumentFollows(s string, we int) bool {
+	k := skipSpace(s, we)
+	return k > we && k < len(s) && strings.IndexByte(";|&\n)`", s[k]) < 0
+}
+
+// spanCommandWord returns the command word after s[i:], and where it
+// ends, behind any prefix: a prefix runs the word after its options, their arguments, its
 // assignments and its numbers (sudo -E bash, sudo -u root bash, nice -n 5
 // sh, timeout 60 sh, env FOO=1 sh). An option's argument is the one word
 // after it that is no command of interest itself.
-func spanCommandWord(s string, i int) string {
+func spanCommandWord(s string, i int) (string, int) {
 	w, _, we := shell.CommandWordAt(s, i)
 	for n := 0; n < 4 && commandPrefixes[w]; n++ {
 		k := skipSpace(s, we)
@@ -196,7 +208,7 @@ func spanCommandWord(s string, i int) string {
 		}
 		w, _, we = shell.CommandWordAt(s, k)
 	}
-	return w
+	return w, we
 }
 
 // commandPrefixes run the command word that follows their options.

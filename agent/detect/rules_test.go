@@ -11,26 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
 var updateRulesDoc = flag.Bool("update-rules-doc", false, "rewrite RULES.md from the rule table")
-
-// value places an example where a request would carry it.
-func (x Example) value() event.Value {
-	switch x.Part {
-	case "query":
-		return q(x.Key, x.Text)
-	case "header":
-		return hdr(x.Key, x.Text)
-	case "cookie":
-		return cookie(x.Key, x.Text)
-	case "path":
-		return path(x.Text)
-	}
-	return body(x.Key, x.Text)
-}
 
 func fired(sigs []Signal, rule string) bool {
 	for _, s := range sigs {
@@ -51,7 +34,7 @@ func TestRuleExamplesFireTheirRule(t *testing.T) {
 	for _, r := range Rules {
 		t.Run(r.ID, func(t *testing.T) {
 			e := engines[r.Paranoia]
-			attack := r.Attack.value()
+			attack := r.Attack.Value()
 			if r.ID == "value-too-long" {
 				// The example is any value over the engine's limit.
 				e, attack.Text = small, strings.Repeat("a", 100)
@@ -64,7 +47,7 @@ func TestRuleExamplesFireTheirRule(t *testing.T) {
 					t.Errorf("paranoia-%d rule fired at level 1 on %q", r.Paranoia, r.Attack.Text)
 				}
 			}
-			if sigs := e.Inspect(r.Benign.value(), nil); hasAttack(sigs) || fired(sigs, r.ID) {
+			if sigs := e.Inspect(r.Benign.Value(), nil); hasAttack(sigs) || fired(sigs, r.ID) {
 				t.Errorf("benign example %q fired %q", r.Benign.Text, classes(sigs))
 			}
 		})

@@ -3,6 +3,7 @@ package lex
 import (
 	"math/bits"
 	"strings"
+	"sync"
 )
 
 // ByteSet records which byte values occur in a text. A keyword can only
@@ -80,9 +81,19 @@ func (b *ByteSet) Missing(p *ByteSet) int {
 
 // WordList is a keyword list with the ByteSet of each word, and bit masks
 // of the words by their first and second bytes so that a long text is
-// searched for all of them in one pass.
+// searched for all of them in one pass. The sets and masks are built on
+// first use, not at start-up: the lists are package variables, and what
+// package initialisation builds comes before the agent registers with
+// Lambda, in every cold start (the agent's inspector build uses them
+// first, beside the runtime's own start).
 type WordList struct {
 	words []string
+	built *wordTables
+}
+
+// wordTables is what a WordList builds on first use.
+type wordTables struct {
+	once  sync.Once
 	sets  []ByteSet
 	pairs *wordPairs // nil for lists too long for one pass
 }
@@ -100,13 +111,22 @@ type wordPairs struct {
 // one pass; shorter texts are cheaper to search word by word.
 const onePassMin = 256
 
-// NewWordList builds a list; the order of words is the order Index
+// NewWordList makes a list; the order of words is the order Index
 // prefers them in.
 func NewWordList(words ...string) WordList {
-	l := WordList{words: words, sets: BytesOfAll(words)}
-	if len(words) <= 64 { // one bit per word in Index's one pass
+	return WordList{words: words, built: new(wordTables)}
+}
+
+// tables returns the list's sets and masks, building them the first time.
+func (l *WordList) tables() *wordTables {
+	t := l.built
+	t.once.Do(func() {
+		t.sets = BytesOfAll(l.words)
+		if len(l.words) > 64 { // one bit per word in Index's one pass
+			return
+		}
 		p := new(wordPairs)
-		for k, w := range words {
+		for k, w := range l.words {
 			bit := uint64(1) << k
 			p.first[w[0]] |= bit
 			if len(w) > 1 {
@@ -118,9 +138,9 @@ func NewWordList(words ...string) WordList {
 				p.second[c] |= bit
 			}
 		}
-		l.pairs = p
-	}
-	return l
+		t.pairs = p
+	})
+	return t
 }
 
 // Index returns the first word of the list, in list order, whose first
@@ -129,7 +149,7 @@ func NewWordList(words ...string) WordList {
 // ByteSet of s) are searched for. A long text is read once for all the
 // words, not once per word: what a hostile 1 MiB value costs.
 func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool) (w string, i int) {
-	if len(s) < onePassMin || l.pairs == nil {
+	if len(s) < onePassMin || l.tables().pairs == nil {
 		return l.indexEach(s, have, ok)
 	}
 	return l.indexOnePass(s, have, ok)
@@ -137,8 +157,9 @@ func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool)
 
 // indexEach is Index by one strings.Index per word.
 func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
+	sets := l.tables().sets
 	for k, w := range l.words {
-		if !have.Covers(&l.sets[k]) {
+		if !have.Covers(&sets[k]) {
 			continue
 		}
 		if i := strings.Index(s, w); i >= 0 && (ok == nil || ok(i, w)) {
@@ -156,7 +177,7 @@ func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) b
 func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
 	live := l.coveredBy(have) // the words still looked for
 	from, best, at := 0, -1, -1
-	if j := newFirstByteJump(l.pairs, live); j.on {
+	if j := newFirstByteJump(l.built.pairs, live); j.on {
 		from, live, best, at = l.indexJumping(s, &j, live, ok)
 	}
 	if best, at = l.indexFrom(s, from, live, best, at, ok); best < 0 {
@@ -169,7 +190,7 @@ func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string
 // words live still looked for and the best word accepted so far (-1 for
 // none) at at.
 func (l *WordList) indexFrom(s string, from int, live uint64, best, at int, ok func(i int, w string) bool) (int, int) {
-	p := l.pairs
+	p := l.built.pairs
 	for i := max(from, 0); i < len(s) && live != 0; i++ {
 		if p.first[s[i]]&live != 0 {
 			live, best, at = l.matchAt(s, i, live, best, at, ok)
@@ -183,7 +204,7 @@ func (l *WordList) indexFrom(s string, from int, live uint64, best, at int, ok f
 // word seen is not looked for again, and once one is accepted only the
 // words before it in the list can still change the answer.
 func (l *WordList) matchAt(s string, i int, live uint64, best, at int, ok func(i int, w string) bool) (uint64, int, int) {
-	cand := l.pairs.startingAt(s, i, live)
+	cand := l.built.pairs.startingAt(s, i, live)
 	for cand != 0 {
 		k := bits.TrailingZeros64(cand)
 		bit := uint64(1) << k
@@ -291,10 +312,11 @@ func (j *firstByteJump) jump(s string, from int) int {
 // first- and second-byte masks (a list of more than 64 words is searched
 // word by word).
 func (l *WordList) Contains(s string, have *ByteSet) bool {
-	p := l.pairs
+	t := l.tables()
+	p := t.pairs
 	if p == nil {
 		for k, w := range l.words {
-			if (have == nil || have.Covers(&l.sets[k])) && strings.Contains(s, w) {
+			if (have == nil || have.Covers(&t.sets[k])) && strings.Contains(s, w) {
 				return true
 			}
 		}
@@ -323,8 +345,9 @@ func (l *WordList) Contains(s string, have *ByteSet) bool {
 // whose bytes all occur in have (nil: every word).
 func (l *WordList) coveredBy(have *ByteSet) uint64 {
 	var live uint64
+	sets := l.tables().sets
 	for k := range l.words {
-		if have == nil || have.Covers(&l.sets[k]) {
+		if have == nil || have.Covers(&sets[k]) {
 			live |= 1 << k
 		}
 	}
@@ -345,8 +368,9 @@ func (p *wordPairs) startingAt(s string, i int, live uint64) uint64 {
 // ProperPrefix reports whether a word of the list whose bytes all occur in
 // have is a proper prefix of s (the name "array_map" after "array_").
 func (l *WordList) ProperPrefix(s string, have *ByteSet) bool {
+	sets := l.tables().sets
 	for k, w := range l.words {
-		if have.Covers(&l.sets[k]) && len(s) > len(w) && strings.HasPrefix(s, w) {
+		if have.Covers(&sets[k]) && len(s) > len(w) && strings.HasPrefix(s, w) {
 			return true
 		}
 	}
@@ -370,6 +394,12 @@ func BytesOfAll(words []string) []ByteSet {
 // words and get little from a ByteSet.
 type FirstIndex struct {
 	words []string
+	once  sync.Once
+	built *firstTables
+}
+
+// firstTables is what a FirstIndex builds on first use (see WordList).
+type firstTables struct {
 	by    [256][]wordCandidate   // ascending word index
 	pairs [256 * 256 / 64]uint64 // a bit for the first two bytes of each word
 }
@@ -379,14 +409,23 @@ type wordCandidate struct {
 	second byte
 }
 
-// NewFirstIndex indexes words; every word must be at least two bytes long.
+// NewFirstIndex makes the index of words; every word must be at least two
+// bytes long.
 func NewFirstIndex(words []string) *FirstIndex {
-	x := &FirstIndex{words: words}
-	for k, w := range words {
-		x.by[w[0]] = append(x.by[w[0]], wordCandidate{k: uint16(k), second: w[1]})
-		x.pairs[uint16(w[0])<<2|uint16(w[1])>>6] |= 1 << (w[1] & 63)
-	}
-	return x
+	return &FirstIndex{words: words}
+}
+
+// tables returns the index's tables, building them the first time.
+func (x *FirstIndex) tables() *firstTables {
+	x.once.Do(func() {
+		t := new(firstTables)
+		for k, w := range x.words {
+			t.by[w[0]] = append(t.by[w[0]], wordCandidate{k: uint16(k), second: w[1]})
+			t.pairs[uint16(w[0])<<2|uint16(w[1])>>6] |= 1 << (w[1] & 63)
+		}
+		x.built = t
+	})
+	return x.built
 }
 
 // Find returns the index in the list of the first word (in list order)
@@ -396,11 +435,12 @@ func NewFirstIndex(words []string) *FirstIndex {
 // would return.
 func (x *FirstIndex) Find(s string, ok func(s string, i int, w string) bool) (k, at int) {
 	best, at := len(x.words), -1
+	t := x.tables()
 	for i := 0; i+1 < len(s); i++ {
-		if x.pairs[uint16(s[i])<<2|uint16(s[i+1])>>6]&(1<<(s[i+1]&63)) == 0 {
+		if t.pairs[uint16(s[i])<<2|uint16(s[i+1])>>6]&(1<<(s[i+1]&63)) == 0 {
 			continue // no word starts with these two bytes
 		}
-		for _, c := range x.by[s[i]] {
+		for _, c := range t.by[s[i]] {
 			if int(c.k) >= best {
 				break // ascending: the rest come later in the list
 			}

@@ -8,6 +8,7 @@ package glob
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
@@ -72,8 +73,9 @@ func File(s string) int {
 		}
 		lastWord = w
 		set := lex.BytesOf(w)
-		for k, f := range globFiles {
-			if len(f) <= len(w) && set.Missing(&globFileSets[k]) <= 3 && globIndex(w, f) >= 0 {
+		files, sets := globFiles()
+		for k, f := range files {
+			if len(f) <= len(w) && set.Missing(&sets[k]) <= 3 && globIndex(w, f) >= 0 {
 				return 0
 			}
 		}
@@ -156,18 +158,22 @@ var globWordBreak = func() (t [256]bool) {
 }()
 
 // globFiles are the sensitive files a globbed word can name: those with a
-// directory and at least six bytes (a shorter glob matches too much).
-var globFiles = func() (fs []string) {
+// directory and at least six bytes (a shorter glob matches too much),
+// with their byte sets. Built on first use: package initialisation is
+// cold start (see lex.WordList).
+var globFiles = sync.OnceValues(func() ([]string, []lex.ByteSet) {
+	fs := sensitiveGlobFiles()
+	return fs, lex.BytesOfAll(fs)
+})
+
+func sensitiveGlobFiles() (fs []string) {
 	for f := range traversal.SensitiveFiles() {
 		if len(f) >= 6 && strings.IndexByte(f, '/') >= 0 {
 			fs = append(fs, f)
 		}
 	}
 	return fs
-}()
-
-// globFileSets are the byte sets of globFiles.
-var globFileSets = lex.BytesOfAll(globFiles)
+}
 
 // globIndex finds f in p where each of p's '?' (at most three, and at
 // least one) matches one byte.
@@ -251,7 +257,7 @@ func globAt(p string, i int, f string) bool {
 // systemNames are the names a globbed path component must match for the
 // glob to reach something worth hiding: system directories, the
 // components of sensitive files, commands.
-var systemNames = func() map[string]bool {
+var systemNames = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{"etc": true, "proc": true, "dev": true, "tmp": true, "self": true, "var": true}
 	for _, d := range binDirs {
 		for _, c := range strings.Split(d, "/") {
@@ -267,7 +273,7 @@ var systemNames = func() map[string]bool {
 		m[c] = true
 	}
 	return m
-}()
+})
 
 // globNamesSystemPath reports whether the absolute path f globs a
 // component ("/[e]tc", "/usr/[a-z]in/bash", "/proc/se?f/environ") and every
@@ -303,7 +309,7 @@ func globNamesSystemPath(f string) bool {
 			return false // a bare wildcard names no particular thing
 		}
 		known := false
-		for name, ok := range systemNames {
+		for name, ok := range systemNames() {
 			if ok && Match(c, name) {
 				known = true
 				break
