@@ -62,7 +62,7 @@ func File(s string) int {
 		} else {
 			rest = ""
 		}
-		if len(w) < 6 || len(w) > maxGlobWord || strings.IndexByte(w, '/') < 0 || strings.IndexAny(w, "?[") < 0 {
+		if len(w) < 6 || len(w) > maxGlobWord || strings.IndexByte(w, '/') < 0 || strings.IndexByte(w, '?') < 0 && strings.IndexByte(w, '[') < 0 {
 			continue
 		}
 		// A match globs at most three bytes of the file, so the word
