@@ -312,7 +312,7 @@ func (in *input) detectCode() {
 		in.emit(CodeInj, "java-serialized-object", 9, i, i+24)
 		return
 	}
-	if i := strings.Index(s, "aced0005"); i >= 0 && (i == 0 || !isAlnum(s[i-1])) {
+	if i := lex.Index(s, "aced0005"); i >= 0 && (i == 0 || !isAlnum(s[i-1])) {
 		in.emit(CodeInj, "java-serialized-object", 8, i, i+24)
 		return
 	}
