@@ -71,8 +71,8 @@ func indexPairs(s string, i, t int, sep string) int {
 	for ; i < t && i+17 <= len(s); i += 16 {
 		// a byte of a word XORed with b0 (b1) is zero where it is
 		// sep[0] (sep[1]): the OR is zero where both are
-		m0 := zeroBytes(load64(s, i) ^ b0 | load64(s, i+1) ^ b1)
-		m1 := zeroBytes(load64(s, i+8) ^ b0 | load64(s, i+9) ^ b1)
+		m0 := zeroBytes((load64(s, i) ^ b0) | (load64(s, i+1) ^ b1))
+		m1 := zeroBytes((load64(s, i+8) ^ b0) | (load64(s, i+9) ^ b1))
 		if m0|m1 == 0 {
 			continue
 		}
@@ -84,7 +84,7 @@ func indexPairs(s string, i, t int, sep string) int {
 		}
 	}
 	for ; i < t && i+9 <= len(s); i += 8 {
-		if k := pairMatch(s, i, t, zeroBytes(load64(s, i)^b0|load64(s, i+1)^b1), sep); k != -2 {
+		if k := pairMatch(s, i, t, zeroBytes((load64(s, i)^b0)|(load64(s, i+1)^b1)), sep); k != -2 {
 			return k
 		}
 	}
