@@ -98,8 +98,9 @@ func canonicalTopLevel(payload []byte) (out []byte, changed bool, err error) {
 // Python and JavaScript index by exact name, so the field Parse reads and
 // the one the handler reads can differ. Parse then judges every string of
 // the event as well (see Parse).
-func caseVariantKeys(payload []byte) bool {
+func caseVariantKeys(payload []byte, spans *jsonscan.Spans) bool {
 	s := jsonscan.New(payload, sniffDepth)
+	s.Share(spans)
 	// The keys of every open object share one stack: an object's keys
 	// are keys[start:], and an object's end truncates the stack to its
 	// start, so nested objects cost no allocation of their own. An object

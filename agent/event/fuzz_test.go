@@ -106,7 +106,7 @@ func FuzzScanV2(f *testing.F) {
 	f.Add([]byte(`{"rawPath":"/a","RAWPATH":"/b","body":null,"cookies":null,"requestContext":{"authorizer":null}}`))
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		var fast v2Event
-		if !scanV2(payload, &fast) {
+		if !scanV2(payload, &fast, nil) {
 			return
 		}
 		var slow v2Event
@@ -163,7 +163,7 @@ func FuzzScanV1(f *testing.F) {
 	f.Add([]byte(`{"path":"/a","PATH":"/b","body":null,"requestContext":{"elb":null,"identity":{"clientCert":null}}}`))
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		var fast v1Event
-		if !scanV1(payload, &fast) {
+		if !scanV1(payload, &fast, nil) {
 			return
 		}
 		var slow v1Event

@@ -11,6 +11,8 @@ import (
 	"unsafe"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/lambdawaf/lambdawaf/agent/internal/jsonscan"
 )
 
 // ErrMalformed is wrapped by every error Parse returns: the payload is not
@@ -65,7 +67,16 @@ var ErrMalformed = errors.New("malformed event")
 //     EventBridge is one record: the detail JSON, with detail-type and
 //     source as attributes.
 func Parse(payload []byte) (*Request, error) {
-	sh, err := sniff(payload)
+	return parse(payload, new(jsonscan.Spans))
+}
+
+// parse is Parse; the scanners that read the whole payload (its shape,
+// the typed reading of an HTTP event, the check of its keys) share
+// spans, when it is not nil, so that the long strings of the payload (a
+// body of megabytes, escape-dense when it is JSON or multipart) are
+// scanned once, not three times.
+func parse(payload []byte, spans *jsonscan.Spans) (*Request, error) {
+	sh, err := sniff(payload, spans)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
@@ -77,7 +88,10 @@ func Parse(payload []byte) (*Request, error) {
 		}
 		if changed {
 			canonical, payload = out, out
-			if sh, err = sniff(payload); err != nil {
+			if spans != nil {
+				spans = new(jsonscan.Spans) // other bytes
+			}
+			if sh, err = sniff(payload, spans); err != nil {
 				return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 			}
 		}
@@ -85,9 +99,9 @@ func Parse(payload []byte) (*Request, error) {
 	req := &Request{Trigger: sh.trigger(), Canonical: canonical}
 	switch req.Trigger {
 	case APIGatewayREST, APIGatewayWS:
-		err = parseV1(payload, req)
+		err = parseV1(payload, req, spans)
 	case APIGatewayHTTP:
-		err = parseV2(payload, req)
+		err = parseV2(payload, req, spans)
 	case VPCLatticeV1:
 		err = parseLatticeV1(payload, req)
 	case VPCLatticeV2:
@@ -118,7 +132,7 @@ func Parse(payload []byte) (*Request, error) {
 	if err == nil && req.Trigger == Unknown {
 		// also reached by parseV1 for a shape it does not know
 		err = parseUnknown(payload, req, sh)
-	} else if err == nil && caseVariantKeys(payload) {
+	} else if err == nil && caseVariantKeys(payload, spans) {
 		// Two keys differing only in case: the handler may read the one
 		// the typed reading above did not. Judge every string.
 		req.Fields, _ = leafFields(req.Fields, PartBody, "event", payload)
@@ -160,9 +174,9 @@ type albContext struct {
 	TargetGroupArn string `json:"targetGroupArn"`
 }
 
-func parseV1(payload []byte, req *Request) error {
+func parseV1(payload []byte, req *Request, spans *jsonscan.Spans) error {
 	var ev v1Event
-	if !scanV1(payload, &ev) {
+	if !scanV1(payload, &ev, spans) {
 		ev = v1Event{}
 		if err := json.Unmarshal(payload, &ev); err != nil {
 			return err
@@ -267,9 +281,9 @@ type v2JWT struct {
 // parseV2 reads an HTTP API or Function URL event: in one pass with
 // jsonscan when the event has the shape AWS sends, else with
 // encoding/json, which also produces the precise error for a malformed one.
-func parseV2(payload []byte, req *Request) error {
+func parseV2(payload []byte, req *Request, spans *jsonscan.Spans) error {
 	var ev v2Event
-	if !scanV2(payload, &ev) {
+	if !scanV2(payload, &ev, spans) {
 		ev = v2Event{}
 		if err := json.Unmarshal(payload, &ev); err != nil {
 			return err

@@ -8,8 +8,8 @@ import (
 // scanV1 is scanV2 for API Gateway REST, WebSocket and ALB events: one
 // pass into v1Event, false (fall back to encoding/json) on anything
 // encoding/json would read differently.
-func scanV1(payload []byte, ev *v1Event) bool {
-	return scanObject(payload, func(v *v2Scan, key string, t jsonscan.Token) bool {
+func scanV1(payload []byte, ev *v1Event, spans *jsonscan.Spans) bool {
+	return scanObject(payload, spans, func(v *v2Scan, key string, t jsonscan.Token) bool {
 		switch key {
 		case "resource":
 			return v.str(t, &ev.Resource)

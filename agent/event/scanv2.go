@@ -20,8 +20,8 @@ import (
 // encoding/json, so both paths accept exactly the same events and
 // malformed ones get encoding/json's error. Like encoding/json, a repeated
 // key's last value wins and null leaves a field at its zero value.
-func scanV2(payload []byte, ev *v2Event) bool {
-	return scanObject(payload, func(v *v2Scan, key string, t jsonscan.Token) bool {
+func scanV2(payload []byte, ev *v2Event, spans *jsonscan.Spans) bool {
+	return scanObject(payload, spans, func(v *v2Scan, key string, t jsonscan.Token) bool {
 		switch key {
 		case "version":
 			return v.str(t, &ev.Version)
@@ -56,13 +56,17 @@ func scanV2(payload []byte, ev *v2Event) bool {
 // the payload is not an object or not valid UTF-8 (encoding/json replaces
 // invalid bytes; leave that to it), or when anything follows the object.
 // scanV1 and scanV2 are its two uses.
-func scanObject(payload []byte, member func(v *v2Scan, key string, t jsonscan.Token) bool) bool {
+func scanObject(payload []byte, spans *jsonscan.Spans, member func(v *v2Scan, key string, t jsonscan.Token) bool) bool {
 	if !utf8.Valid(payload) {
 		return false
 	}
-	v := &v2Scan{buf: payload, text: string(payload)}
+	v := &v2Scan{buf: payload}
+	if len(payload) <= shareCopyMax {
+		v.text = string(payload)
+	}
 	v.s = &v.sc
 	v.sc.Reset(payload, 64)
+	v.sc.Share(spans)
 	t, err := v.s.Next()
 	if err != nil || t.Kind != jsonscan.ObjectStart {
 		return false
@@ -111,9 +115,27 @@ func (v *v2Scan) atEOF() bool {
 
 type v2Scan struct {
 	buf  []byte
-	text string
+	text string            // a copy of buf, when buf is at most shareCopyMax bytes
 	s    *jsonscan.Scanner // &sc
 	sc   jsonscan.Scanner
+}
+
+// shareCopyMax is the size up to which a payload is copied whole, once,
+// and its keys and strings without escapes are substrings of that copy.
+// A larger payload is mostly its body, and a body in a JSON string
+// escapes its quotes and line ends (JSON and multipart bodies; some
+// encoders also '<', '>' and '&'): it is unquoted into a string of its
+// own, and a copy of the whole payload would hold its megabytes a second
+// time for nothing. So in a larger payload each key and string is
+// copied alone.
+const shareCopyMax = 64 << 10
+
+// sub returns buf[start:end] as a string that does not alias buf.
+func (v *v2Scan) sub(start, end int) string {
+	if len(v.buf) <= shareCopyMax {
+		return v.text[start:end]
+	}
+	return string(v.buf[start:end])
 }
 
 // object calls member for each member of the object whose '{' was just
@@ -149,7 +171,7 @@ func (v *v2Scan) object(member func(key string, t jsonscan.Token) bool) bool {
 		if err != nil {
 			return false
 		}
-		if !member(v.text[k.Start:k.End], t) {
+		if !member(v.sub(k.Start, k.End), t) {
 			return false
 		}
 	}
@@ -163,7 +185,7 @@ func (v *v2Scan) str(t jsonscan.Token, dst *string) bool {
 		if t.Escaped {
 			*dst = jsonscan.UnquoteString(v.buf[t.Start:t.End])
 		} else {
-			*dst = v.text[t.Start:t.End]
+			*dst = v.sub(t.Start, t.End)
 		}
 		return true
 	}

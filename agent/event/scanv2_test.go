@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ func TestScanV2MatchesEncodingJSON(t *testing.T) {
 		"apigw-v2-request-lambda-authorizer.json", "apigw-v2-request-no-authorizer.json", "lambda-urls-request.json"} {
 		payload := readFixture(t, name)
 		var fast, slow v2Event
-		if !scanV2(payload, &fast) {
+		if !scanV2(payload, &fast, nil) {
 			t.Errorf("%s: one-pass reader fell back", name)
 			continue
 		}
@@ -29,7 +30,7 @@ func TestScanV2MatchesEncodingJSON(t *testing.T) {
 	// fallbacks: case-folded and escaped keys go to encoding/json
 	for _, p := range []string{`{"RAWPATH":"/x"}`, `{"raw\u0050ath":"/x"}`, `{"requestContext":{"HTTP":{}}}`, `{"rawPath":1}`} {
 		var ev v2Event
-		if scanV2([]byte(p), &ev) {
+		if scanV2([]byte(p), &ev, nil) {
 			t.Errorf("%s: read without fallback", p)
 		}
 	}
@@ -39,7 +40,7 @@ func TestScanV1MatchesEncodingJSON(t *testing.T) {
 	for _, name := range v1Fixtures {
 		payload := readFixture(t, name)
 		var fast, slow v1Event
-		if !scanV1(payload, &fast) {
+		if !scanV1(payload, &fast, nil) {
 			t.Errorf("%s: one-pass reader fell back", name)
 			continue
 		}
@@ -51,5 +52,69 @@ func TestScanV1MatchesEncodingJSON(t *testing.T) {
 		if !reflect.DeepEqual(fast, slow) {
 			t.Errorf("%s: differs:\nfast %+v\nslow %+v", name, fast, slow)
 		}
+	}
+}
+
+// TestScanMatchesEncodingJSONOnLargePayloads: past shareCopyMax, where
+// every key and string is copied alone, the one-pass readers still read
+// what encoding/json reads, with bodies plain and escaped, keys and
+// strings short and long, and each fixture grown by a long body.
+func TestScanMatchesEncodingJSONOnLargePayloads(t *testing.T) {
+	grow := func(payload []byte, body string) []byte {
+		var m map[string]any
+		if err := json.Unmarshal(payload, &m); err != nil {
+			t.Fatal(err)
+		}
+		m["body"] = body
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	bodies := []string{strings.Repeat("<a", shareCopyMax), strings.Repeat(`{"a":"x\ny"}`, shareCopyMax/8), strings.Repeat("é✓", shareCopyMax/4)}
+	checked := 0
+	for _, body := range bodies {
+		for _, name := range []string{"apigw-v2-post-json.json", "apigw-v2-request-jwt-authorizer.json", "lambda-urls-request.json"} {
+			payload := grow(readFixture(t, name), body)
+			var fast, slow v2Event
+			if !scanV2(payload, &fast, nil) {
+				t.Fatalf("%s: one-pass reader fell back", name)
+			}
+			if err := json.Unmarshal(payload, &slow); err != nil {
+				t.Fatal(err)
+			}
+			normalizeV2(&fast)
+			normalizeV2(&slow)
+			if !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("%s with a long body: differs", name)
+			}
+			for i := range payload { // what was read does not alias the payload
+				payload[i] = 'X'
+			}
+			if !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("%s with a long body: changes with the payload", name)
+			}
+			checked++
+		}
+		for _, name := range v1Fixtures {
+			payload := grow(readFixture(t, name), body)
+			var fast, slow v1Event
+			if !scanV1(payload, &fast, nil) {
+				t.Fatalf("%s: one-pass reader fell back", name)
+			}
+			if err := json.Unmarshal(payload, &slow); err != nil {
+				t.Fatal(err)
+			}
+			normalizeV1(&fast)
+			normalizeV1(&slow)
+			if !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("%s with a long body: differs", name)
+			}
+			checked++
+		}
+	}
+	if checked < 9 {
+		t.Errorf("only %d payloads checked", checked)
 	}
 }

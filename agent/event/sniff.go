@@ -71,10 +71,11 @@ const sniffDepth = 512
 // every value except the few strings it needs. It returns a syntax error for
 // malformed JSON only as far as it reads: the one full unmarshal that follows
 // reports anything else.
-func sniff(payload []byte) (shape, error) {
+func sniff(payload []byte, spans *jsonscan.Spans) (shape, error) {
 	var sh shape
 	var sc jsonscan.Scanner
 	sc.Reset(payload, sniffDepth)
+	sc.Share(spans)
 	s := &sc
 	t, err := s.Next()
 	if err != nil {

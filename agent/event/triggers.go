@@ -329,7 +329,7 @@ func firstByte(b []byte) byte {
 // never passed unseen; the caller adds the verdict on the malformation.
 func ParseGeneric(payload []byte) *Request {
 	req := &Request{Trigger: Unknown}
-	sh, _ := sniff(payload)
+	sh, _ := sniff(payload, nil)
 	req.TopKeys = sh.topKeys()
 	req.Fields, _ = leafFields(nil, PartBody, "event", payload)
 	return req

@@ -78,10 +78,11 @@ func eventHandler(attrs string) bool {
 // renamed is no longer XSS. Rich-text editors emit
 // style="text-align:center" on every paragraph; paranoia 2 still flags it.
 func OnlyInertStyle(s string) bool {
-	low := string(lex.AppendLower(nil, s)) // ASCII only: offsets stay those of s
-	if !strings.Contains(low, "style") {
-		return false
+	if !hasStyle(s) {
+		return false // without a copy: nearly every text that reads as XSS
 	}
+	// ASCII only: offsets stay those of s; low is not kept
+	low := lex.View(lex.AppendLower(make([]byte, 0, len(s)), s))
 	b := []byte(s)
 	renamed := false
 	for off := 0; off < len(low); {
@@ -120,6 +121,18 @@ func OnlyInertStyle(s string) bool {
 		off = j + 1 + e
 	}
 	return renamed && !libinjection.IsXSS(string(b))
+}
+
+// hasStyle reports whether s holds "style" with its ASCII letters in any
+// case: c|0x20 is a given lower-case letter only for that letter and its
+// upper case.
+func hasStyle(s string) bool {
+	for i := 0; i+5 <= len(s); i++ {
+		if s[i]|0x20 == 's' && s[i+1]|0x20 == 't' && s[i+2]|0x20 == 'y' && s[i+3]|0x20 == 'l' && s[i+4]|0x20 == 'e' {
+			return true
+		}
+	}
+	return false
 }
 
 // cssFunctionsInert reports whether every function call in a CSS value

@@ -101,6 +101,7 @@ type Scanner struct {
 	depth  int
 	inline [32]bool
 	deep   []bool
+	spans  *Spans // see Share
 }
 
 // push opens a container.
@@ -135,7 +136,50 @@ func (s *Scanner) Reset(data []byte, maxDepth int) {
 	if maxDepth <= 0 {
 		maxDepth = 10000
 	}
-	s.data, s.pos, s.depth, s.exp, s.maxDepth = data, 0, 0, expValue, maxDepth
+	s.data, s.pos, s.depth, s.exp, s.maxDepth, s.spans = data, 0, 0, expValue, maxDepth, nil
+}
+
+// Share makes s record the long strings it scans in sp, and pass over
+// those that sp already holds in one step: a document read by several
+// scanners (an event's shape, its fields, its keys) has its body string
+// of megabytes scanned once. sp must only ever be shared by scanners of
+// the same bytes; Reset ends the sharing.
+func (s *Scanner) Share(sp *Spans) { s.spans = sp }
+
+// Spans holds where up to maxSpans strings of at least spanMin bytes
+// of one document end, by where they start (see Scanner.Share).
+type Spans struct {
+	n    int
+	span [maxSpans]struct {
+		start, end int // the string's bytes, quotes excluded
+		escaped    bool
+	}
+}
+
+const (
+	maxSpans = 4
+	spanMin  = 4 << 10
+)
+
+// lookup returns the token of the string whose bytes start at start.
+func (sp *Spans) lookup(start int) (Token, bool) {
+	for i := range sp.n {
+		if x := &sp.span[i]; x.start == start {
+			return Token{Kind: String, Start: start, End: x.end, Escaped: x.escaped}, true
+		}
+	}
+	return Token{}, false
+}
+
+// add records a string that was scanned whole, when it is long and
+// there is room.
+func (sp *Spans) add(t Token) {
+	if t.End-t.Start < spanMin || sp.n == maxSpans {
+		return
+	}
+	x := &sp.span[sp.n]
+	x.start, x.end, x.escaped = t.Start, t.End, t.Escaped
+	sp.n++
 }
 
 // Depth is the number of containers currently open.
@@ -344,6 +388,12 @@ func (s *Scanner) literal(word string, k Kind) (Token, error) {
 func (s *Scanner) scanString() (Token, error) {
 	s.pos++ // opening quote
 	start := s.pos
+	if s.spans != nil {
+		if t, ok := s.spans.lookup(start); ok {
+			s.pos = t.End + 1
+			return t, nil
+		}
+	}
 	escaped := false
 	for s.pos < len(s.data) {
 		// the plain bytes of a long string in one tight loop: a 6 MB body
@@ -371,6 +421,9 @@ func (s *Scanner) scanString() (Token, error) {
 		case c == '"':
 			t := Token{Kind: String, Start: start, End: s.pos, Escaped: escaped}
 			s.pos++
+			if s.spans != nil {
+				s.spans.add(t)
+			}
 			return t, nil
 		case c == '\\':
 			escaped = true

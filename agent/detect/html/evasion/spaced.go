@@ -21,13 +21,32 @@ var spacedTags = map[string]bool{
 // SpacedTag finds '<' followed by a tag name written as single letters
 // separated by blanks, at least three of them: "<f o r m", "< d i a l o g".
 // Prose puts words after '<', not a dangerous element spelled out.
+//
+// Such a '<' has a blank one or two bytes after it (before its first
+// letter, or after it), so where '<' come densely the search leaps
+// between the next '<' and the next blank: a run of '<' without blanks
+// ("<a<a<a") costs a search, not a look at every '<'.
 func SpacedTag(s string) int {
+	next := nextBlank{space: -1, tab: -1}
 	for off := 0; off < len(s); {
 		i := strings.IndexByte(s[off:], '<')
 		if i < 0 {
 			return -1
 		}
-		i += off
+		if i += off; !blankAt(s, i+1) && !blankAt(s, i+2) {
+			// no spaced tag opens here; where '<' come densely, leap to
+			// the first one that a blank follows closely enough
+			if i-off >= 16 {
+				off = i + 1
+				continue
+			}
+			b := next.from(s, i+3)
+			if b == len(s) {
+				return -1
+			}
+			off = b - 2
+			continue
+		}
 		k := skipBlank(s, i+1)
 		var name [16]byte
 		n := 0
@@ -47,6 +66,41 @@ func SpacedTag(s string) int {
 		off = max(i+1, k)
 	}
 	return -1
+}
+
+// nextBlank finds the next space or tab of a text, remembering the next
+// of each so that a search forward only repeats past the one it passed.
+type nextBlank struct {
+	space, tab int // indexes of the next ' ' and '\t', len(s) when none; -1 before the first search
+}
+
+// from returns the index of the first space or tab of s at or after i,
+// len(s) when there is none; i never decreases from one call to the next.
+func (n *nextBlank) from(s string, i int) int {
+	if n.space < i {
+		n.space = indexByteFrom(s, i, ' ')
+	}
+	if n.tab < i {
+		n.tab = indexByteFrom(s, i, '\t')
+	}
+	return min(n.space, n.tab)
+}
+
+// blankAt reports whether s has a space or tab at i.
+func blankAt(s string, i int) bool {
+	return i < len(s) && (s[i] == ' ' || s[i] == '\t')
+}
+
+// indexByteFrom returns the index of the first c in s at or after i,
+// len(s) when there is none.
+func indexByteFrom(s string, i int, c byte) int {
+	if i >= len(s) {
+		return len(s)
+	}
+	if j := strings.IndexByte(s[i:], c); j >= 0 {
+		return i + j
+	}
+	return len(s)
 }
 
 // skipBlank returns the index of the first byte at or after i that is not

@@ -61,3 +61,35 @@ func TestCompactJSAgreesWithByteCopy(t *testing.T) {
 		check(s)
 	}
 }
+
+// TestCompactStopHoldsBlanksAndSlash: compactStop marks exactly the bytes
+// lex.IsSpace accepts and '/'.
+func TestCompactStopHoldsBlanksAndSlash(t *testing.T) {
+	for c := range 256 {
+		if got, want := compactStop[c], lex.IsSpace(byte(c)) || c == '/'; got != want {
+			t.Errorf("compactStop[%q] = %v, want %v", byte(c), got, want)
+		}
+	}
+}
+
+// BenchmarkCompactJS times compactJS on 256 KiB of every byte value in
+// turn (a binary body read as text) and of script with blanks:
+//
+//	go test ./agent/detect/html/script -run '^$' -bench CompactJS
+func BenchmarkCompactJS(b *testing.B) {
+	every := make([]byte, 256<<10)
+	for i := range every {
+		every[i] = byte(i * 13)
+	}
+	for _, in := range []struct{ name, s string }{
+		{"every-byte", string(every)},
+		{"script", strings.Repeat("x = alert (1); /* c */ y\n", 10<<10)},
+	} {
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.s)))
+			for b.Loop() {
+				compactJS(in.s)
+			}
+		})
+	}
+}

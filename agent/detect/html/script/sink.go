@@ -161,7 +161,15 @@ func compactJS(s string) string {
 	start := 0 // the run of kept bytes s[start:i]
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == '/' && i+1 < len(s) && s[i+1] == '*' {
+		if !compactStop[c] {
+			continue // one lookup for every byte a comment or blank cannot start at
+		}
+		if c != '/' { // a blank
+			b.WriteString(s[start:i])
+			start = i + 1
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '*' {
 			b.WriteString(s[start:i])
 			j := strings.Index(s[i+2:], "*/")
 			if j < 0 {
@@ -169,16 +177,15 @@ func compactJS(s string) string {
 			}
 			i += j + 3
 			start = i + 1
-			continue
-		}
-		if lex.IsSpace(c) {
-			b.WriteString(s[start:i])
-			start = i + 1
 		}
 	}
 	b.WriteString(s[start:])
 	return b.String()
 }
+
+// compactStop marks the bytes compactJS looks at: the blanks (lex.IsSpace)
+// and '/', which may open a comment.
+var compactStop = [256]bool{' ': true, '\t': true, '\n': true, '\r': true, '\v': true, '\f': true, '/': true}
 
 // jsFuck reports JavaScript written only with []()!+ (and blanks, which a
 // form decoder makes of "+"): "+!![]", "(![]+[])[+!+[]]". The value must

@@ -19,6 +19,8 @@ var benchInputs = []struct{ name, s string }{
 	{"attributes", strings.Repeat(" onerror=", 28<<10)},
 	{"prose", strings.Repeat("The quick brown fox jumps over the lazy dog. ", 6<<10)},
 	{"every-byte", everyByte(256 << 10)},
+	{"script-tags", strings.Repeat("<script>", 32<<10)},
+	{"base64-words", strings.Repeat("JTI1M0NzY3JpcHQlMjUzRQ==", 10<<10)},
 }
 
 // everyByte returns n bytes of every byte value in turn (byte(i*13)), a

@@ -169,7 +169,28 @@ func (s *sqliState) merge(tokenA, tokenB *sqliToken) bool {
 	}
 
 	// (changed: the pair is looked up upper-cased in a stack buffer and
-	// concatenated only when it is a phrase)
+	// concatenated only when it is a phrase; an ASCII pair whose length,
+	// first and last bytes keywordFilter turns away is no phrase, and
+	// is not copied at all)
+	a, b := tokenA.val[:tokenA.len], tokenB.val[:tokenB.len]
+	if isASCII(a) && isASCII(b) {
+		// the phrase a+" "+b: its first, second and last bytes
+		first, second, last := byte(' '), byte(' '), byte(' ')
+		switch {
+		case len(a) > 1:
+			first, second = a[0], a[1]
+		case len(a) == 1:
+			first = a[0]
+		case len(b) > 0:
+			second = b[0]
+		}
+		if len(b) > 0 {
+			last = b[len(b)-1]
+		}
+		if !mayBeKeyword(len(a)+1+len(b), first, second, last) {
+			return false
+		}
+	}
 	var buf [tokenSize]byte
 	upper, ok := appendUpperASCII(buf[:0], tokenA.val[:tokenA.len])
 	if ok {

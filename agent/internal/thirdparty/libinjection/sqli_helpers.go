@@ -142,12 +142,47 @@ func toUpperCmp(expectedUpper, s string) bool {
 }
 
 func searchKeyword(key string, keywords keywordTable) byte {
-	var buf [tokenSize]byte
-	upper, ok := appendUpperASCII(buf[:0], key)
-	if !ok {
+	// (changed: the filter is asked before the upper-cased copy, which
+	// only a word that may be a key is worth)
+	if len(key) > tokenSize || !isASCII(key) {
 		return searchKeywordUnicode(key, keywords)
 	}
-	return searchUpper(upper, keywords)
+	if len(key) == 0 || !mayBeKeyword(len(key), key[0], key[min(1, len(key)-1)], key[len(key)-1]) {
+		return byteNull
+	}
+	var buf [tokenSize]byte
+	upper, _ := appendUpperASCII(buf[:0], key)
+	if val, ok := keywords.lookup(upper); ok {
+		return val
+	}
+	return byteNull
+}
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s string) bool {
+	var or byte
+	for i := 0; i < len(s); i++ {
+		or |= s[i]
+	}
+	return or < 0x80
+}
+
+// mayBeKeyword asks keywordFilter and keywordSecond about an ASCII word
+// of n bytes (1 to tokenSize) that opens on first and second (any byte
+// when n is 1) and closes on last, in any case: false means no key of
+// sqlKeywords is that word upper-cased.
+func mayBeKeyword(n int, first, second, last byte) bool {
+	first = upperASCII(first)
+	return keywordFilter[n][first]&(1<<(upperASCII(last)&63)) != 0 &&
+		(n == 1 || keywordSecond[n][first&127]&(1<<(upperASCII(second)&63)) != 0)
+}
+
+// upperASCII upper-cases an ASCII letter and leaves any other byte.
+func upperASCII(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 0x20
+	}
+	return c
 }
 
 // searchUpper looks up an upper-cased ASCII word of at most tokenSize
@@ -245,6 +280,21 @@ var keywordFilter = func() *[tokenSize + 1][256]uint64 {
 	for _, kw := range sqlKeywords {
 		if k, n := kw.key, len(kw.key); n > 0 && n <= tokenSize {
 			f[n][k[0]] |= 1 << (k[n-1] & 63)
+		}
+	}
+	return &f
+}()
+
+// keywordSecond has, for each length from 2 and first byte of a key of
+// sqlKeywords, a bit for the second byte modulo 64: keywordFilter lets
+// through a word shaped like one key ("SCRIPT" opens and closes like
+// SELECT), and upper-casing and searching it at every occurrence was
+// most of the cost of a long run of such words.
+var keywordSecond = func() *[tokenSize + 1][128]uint64 {
+	var f [tokenSize + 1][128]uint64
+	for _, kw := range sqlKeywords {
+		if k, n := kw.key, len(kw.key); n > 1 && n <= tokenSize {
+			f[n][k[0]&127] |= 1 << (k[1] & 63)
 		}
 	}
 	return &f

@@ -1,5 +1,7 @@
 package libinjection
 
+import "strings"
+
 // inertClass sorts the bytes of a text that IsSQLi cannot flag.
 type inertClass uint8
 
@@ -7,6 +9,7 @@ const (
 	inertNo        inertClass = iota // a byte that can start or join any other token
 	inertLetter                      // an ASCII letter: a one-letter word is a bareword
 	inertDelimiter                   // ends a word and is white space or an operator
+	inertDigit                       // an ASCII digit: inert inside a word, a number at its start
 )
 
 // inertBytes classifies every byte for sqliInert. The delimiters are the
@@ -24,28 +27,77 @@ var inertBytes = func() (t [256]inertClass) {
 	for _, c := range []byte(" \t\n\v\f\r\x00!#%&*+<=>^|~") {
 		t[c] = inertDelimiter
 	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = inertDigit
+	}
 	return t
 }()
 
-// sqliInert reports whether s is made only of one-letter words, white
-// space and the operators of inertBytes, which IsSQLi never flags. Such a
-// text has no quote (so only the as-is context is tried), no '-' or C
-// comment, no number, string, variable, parenthesis, comma, semicolon or
-// colon, and no word of two letters or more, while no keyword or phrase
-// that its tokens can spell (one letter, an operator pair, tokens joined
-// by a space in the fold's merge) is anything but an operator or a logic
-// operator (TestInertTextSpellsNoKeyword). In the ANSI reading its tokens
-// are therefore barewords, operators and logic operators, which the fold
+// phraseParts holds, upper-cased, every word (a letter, then letters and
+// digits) of more than one byte that is part of a phrase of sqlKeywords
+// ("CURRENT" and "PATH" of CURRENT PATH, a variable): two words that are
+// no keys themselves may merge into one that is. phraseFirst and
+// phraseLast have, by length, a bit for the first and the last byte of
+// each (modulo 64), so that most words are turned away before the
+// look-up.
+var phraseParts, phraseFirst, phraseLast = func() (parts map[string]bool, first, last [tokenSize + 1]uint64) {
+	parts = make(map[string]bool)
+	for _, kw := range sqlKeywords {
+		if kw.val == sqliTokenTypeFingerprint {
+			continue
+		}
+		for _, w := range strings.Split(kw.key, " ") {
+			if len(w) > 1 && len(w) <= tokenSize && w != kw.key {
+				parts[w] = true
+				first[len(w)] |= 1 << (w[0] & 63)
+				last[len(w)] |= 1 << (w[len(w)-1] & 63)
+			}
+		}
+	}
+	return parts, first, last
+}()
+
+// isPhrasePart reports whether the ASCII word w (2 to tokenSize-1 bytes),
+// upper-cased, is in phraseParts.
+func isPhrasePart(w string) bool {
+	n := len(w)
+	if phraseFirst[n]&(1<<(upperASCII(w[0])&63)) == 0 || phraseLast[n]&(1<<(upperASCII(w[n-1])&63)) == 0 {
+		return false
+	}
+	var buf [tokenSize]byte
+	upper, _ := appendUpperASCII(buf[:0], w)
+	return phraseParts[string(upper)]
+}
+
+// sqliInert reports whether s is made only of words (an ASCII letter,
+// then letters and digits) that are no keyword, white space and the
+// operators of inertBytes, which IsSQLi never flags. Such a text has no
+// quote (so only the as-is context is tried), no '-' or C comment, no
+// number, string, variable, parenthesis, comma, semicolon, colon, dot
+// or backtick, and no word the tokenizer reads as anything but a
+// bareword: a word of one letter is a bareword or an operator, a longer
+// one is looked up as parseWord looks it up (from tokenSize bytes on it
+// is not) and must be no key, nor part of a phrase (phraseParts); the
+// letters that open special strings (b,
+// e, n, q, u, x) do so only before a quote. No keyword or phrase that
+// its tokens can spell (one letter, an operator pair, tokens joined by a
+// space in the fold's merge, where a longer word is no key itself) is
+// anything but an operator or a logic operator
+// (TestInertTextSpellsNoKeyword). In the ANSI reading its tokens are
+// therefore barewords, operators and logic operators, which the fold
 // keeps as such. A '#' makes IsSQLi read the text again as MySQL, where
 // it opens a comment to the end of the line, which the fold drops unless
 // it ends the text: that fingerprint ends in 'c'. No blacklisted
 // fingerprint is made of 'n', 'o' and '&' alone, or of them and a last
 // 'c', but "nc" (the same test), which notWhitelist sets aside when its
-// comment opens with '#'. The check is one pass with a table lookup a
-// byte, against the tokenizer's pass and fold over the whole text: "<a"
-// repeated over 1 MiB folds as arithmetic to its end and is never SQLi,
-// nor is "&#" repeated, folded twice. TestInertMatchesUpstream holds it
-// to upstream on every short text of these bytes and on long random ones.
+// comment opens with '#'. The check is a pass with a table lookup a
+// byte, then, when every byte may be inert and a word is longer than a
+// letter, a look-up of each word of two bytes or more, against the tokenizer's pass and fold over the
+// whole text: "<a" repeated over 1 MiB folds as arithmetic to its end
+// and is never SQLi, nor is "&#" repeated, folded twice, nor "<script>"
+// or base64 between '=' signs. TestInertMatchesUpstream holds it to
+// upstream on every short text of these bytes and on long random ones.
+// (changed: one-letter words only, before)
 func sqliInert(s string) bool {
 	letter := false
 	for i := 0; i < len(s); i++ {
@@ -54,11 +106,41 @@ func sqliInert(s string) bool {
 			return false
 		case inertLetter:
 			if letter {
-				return false
+				return inertWords(s) // a word longer than a letter
 			}
 			letter = true
+		case inertDigit:
+			return inertWords(s)
 		default:
 			letter = false
+		}
+	}
+	return true
+}
+
+// inertWords is sqliInert for a text with a word of two bytes or more:
+// first every byte by its class, then each such word looked up.
+func inertWords(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if inertBytes[s[i]] == inertNo {
+			return false
+		}
+	}
+	for i := 0; i < len(s); {
+		switch inertBytes[s[i]] {
+		case inertDigit:
+			return false // a number
+		case inertLetter:
+			j := i + 1
+			for j < len(s) && (inertBytes[s[j]] == inertLetter || inertBytes[s[j]] == inertDigit) {
+				j++
+			}
+			if w := s[i:j]; len(w) > 1 && len(w) < tokenSize && (searchKeyword(w, sqlKeywords) != byteNull || isPhrasePart(w)) {
+				return false
+			}
+			i = j
+		default:
+			i++
 		}
 	}
 	return true

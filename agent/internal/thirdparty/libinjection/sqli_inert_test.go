@@ -9,25 +9,47 @@ import (
 )
 
 // TestInertTextSpellsNoKeyword checks the keyword table facts sqliInert
-// rests on: every key an inert text can spell (upper-cased letters,
-// operators and spaces, no two letters side by side) is an operator or a
-// logic operator, and no blacklisted fingerprint is made of barewords,
+// rests on: every key an inert text can spell (upper-cased words and
+// operators joined by spaces, each word one letter, or a letter then
+// letters and digits that is no key itself) is an operator or a logic
+// operator, and no blacklisted fingerprint is made of barewords,
 // operators and logic operators alone, or of them and the comment a '#'
 // opens in MySQL's reading, but "nc".
 func TestInertTextSpellsNoKeyword(t *testing.T) {
+	// word reports whether w is a word an inert text holds as a bareword
+	// or, one letter, as whatever key it is
+	word := func(w string) bool {
+		if w == "" || w[0] < 'A' || w[0] > 'Z' {
+			return false
+		}
+		for i := 1; i < len(w); i++ {
+			if c := w[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+				return false
+			}
+		}
+		return len(w) == 1 || searchKeyword(w, sqlKeywords) == byteNull && !isPhrasePart(w)
+	}
+	for _, k := range sqlKeywords {
+		if k.val == sqliTokenTypeFingerprint || !strings.Contains(k.key, " ") {
+			continue
+		}
+		for _, part := range strings.Split(k.key, " ") {
+			if len(part) > 1 && word(part) || len(part) > 1 && word(strings.ToLower(part)) {
+				t.Errorf("%q of phrase %q is a word an inert text holds", part, k.key)
+			}
+		}
+	}
 	spellable := func(key string) bool {
-		letter := false
-		for i := 0; i < len(key); i++ {
-			c := key[i]
-			switch {
-			case c >= 'A' && c <= 'Z':
-				if letter {
+		for _, part := range strings.Split(key, " ") {
+			if word(part) {
+				continue
+			}
+			for i := 0; i < len(part); i++ {
+				if c := part[i]; inertBytes[c] != inertDelimiter {
 					return false
 				}
-				letter = true
-			case inertBytes[c] == inertDelimiter:
-				letter = false
-			default:
+			}
+			if part == "" {
 				return false
 			}
 		}
@@ -67,14 +89,24 @@ func TestSqliInertAcceptsOnlyOneLetterWordsAndOperators(t *testing.T) {
 		{"x|y&z", true},
 		{"a <> b != c", true},
 		{"n\x00q\tu\nx", true},
-		{"ab", false},      // a word that may be a keyword
+		{"ab", true},       // a word that is no keyword
+		{"or", false},      // a logic operator
+		{"a or b", false},  // a logic operator
+		{"SeLeCt", false},  // a keyword in any case
+		{"<script>", true}, // no keyword
+		{"JTI1M0NzY3JpcHQlMjUzRQ==JTI1M0Nz", true},
+		{"a1b2 c3", true},  // digits inside words
+		{"1a", false},      // a number
+		{"a 1", false},     // a number
+		{"utf8", true},     // no keyword
 		{"a'", false},      // a quote context
 		{`a"`, false},      // a quote context
 		{"1", false},       // a number
 		{"a-b", false},     // a dash comment may start
 		{"a#", true},       // an operator, or a comment to the end of the line
 		{"a#b\nc", true},   // the line after a hash comment
-		{"a#bc", false},    // two letters, even in a comment
+		{"a#bc", true},     // a word that is no keyword, or a comment
+		{"a#or", false},    // a logic operator, even in a comment
 		{"a/b", false},     // a C comment may start
 		{"a\x01b", false},  // one word through a control byte
 		{"a\u00e9", false}, // non-ASCII joins the word
@@ -91,9 +123,13 @@ func TestSqliInertAcceptsOnlyOneLetterWordsAndOperators(t *testing.T) {
 		{"a,b", false},     // a comma
 		{"a?", false},      // other
 		{"\u00a0a", false}, // no-break space is left out
-		{"<a<a<ab", false}, // the last word has two letters
+		{"<a<a<ab", true},  // the last word is no keyword
+		{"<a<a<as", false}, // the last word is a keyword
 		{"a\x7fb", false},  // DEL is white space but not a delimiter
-		{strings.Repeat("<a", 1000) + "or", false},
+		{strings.Repeat("<a", 1000) + " or", false},
+		{strings.Repeat("<a", 1000) + "or", true}, // "aor"
+		{"current path", false},                   // two words that merge into a variable
+		{"next value", false},
 	}
 	for _, c := range cases {
 		if got := sqliInert(c.s); got != c.want {
@@ -150,10 +186,27 @@ func TestInertMatchesUpstream(t *testing.T) {
 		}
 		check(string(b))
 	}
-	for _, unit := range []string{"<a", "a<", "a=", "a|", "a&&b ", "a||", "!a", "~a^b", "a%b*", "n <=> x ", "u&q ", "&#", "a#", "#\n", "a #b\n"} {
+	for _, unit := range []string{"<a", "a<", "a=", "a|", "a&&b ", "a||", "!a", "~a^b", "a%b*", "n <=> x ", "u&q ", "&#", "a#", "#\n", "a #b\n",
+		"<script>", "JTI1M0NzY3JpcHQlMjUzRQ==", "x1 ", "ab<", "current path ", "abc#def\n"} {
 		check(strings.Repeat(unit, 50000))
 	}
-	if inert < 100000 {
+	// words of more than one letter: keywords, phrase parts, others
+	words := []string{"script", "select", "or", "and", "xor", "not", "like", "in", "is", "null", "union", "all", "by", "group",
+		"current", "path", "next", "value", "degree", "abc", "x1", "a1b", "JTI1M0Nz", "utf8", "ab", "ba", "qu", "en", "nq", "bx",
+		"<", ">", "=", "==", "<=>", "!=", "||", "&&", " ", "  ", "#", "\n", "\t", "\x00", "^", "~", "%", "*", "+", "1", "0"}
+	for _, k := range sqlKeywords { // and the parts of every phrase
+		if k.val != sqliTokenTypeFingerprint && strings.Contains(k.key, " ") {
+			words = append(words, strings.Split(strings.ToLower(k.key), " ")...)
+		}
+	}
+	for range 60000 {
+		var b strings.Builder
+		for range 1 + r.IntN(12) {
+			b.WriteString(words[r.IntN(len(words))])
+		}
+		check(b.String())
+	}
+	if inert < 110000 {
 		t.Fatalf("only %d inert texts compared", inert)
 	}
 }

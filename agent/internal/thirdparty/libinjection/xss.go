@@ -7,20 +7,23 @@ import (
 
 var h5StatePool = sync.Pool{New: func() any { return new(h5State) }}
 
-func isXSS(input string, flags int) bool {
+func isXSS(input string, flags int, seen *passTrail) bool {
 	h5 := h5StatePool.Get().(*h5State)
 	defer func() {
 		*h5 = h5State{} // clear input/token references before returning to pool
 		h5StatePool.Put(h5)
 	}()
 	h5.init(input, flags) // full reset then re-init
-	return runXSS(h5)
+	return runXSS(h5, seen)
 }
 
 // runXSS contains the detection loop; it is split out so isXSS can own the
 // deferred pool Put while this function keeps the fast-return paths clean.
-func runXSS(h5 *h5State) bool {
+// (changed: with a trail, a pass that reaches a point an earlier pass
+// went through stops there, see passTrail)
+func runXSS(h5 *h5State, seen *passTrail) bool {
 	attr := attributeTypeNone
+	block := -1
 	for h5.next() {
 		if h5.tokenType != html5TypeAttrValue {
 			attr = attributeTypeNone
@@ -31,6 +34,12 @@ func runXSS(h5 *h5State) bool {
 			return true
 		}
 		attr = nextAttr
+		if seen != nil && h5.pos>>trailShift != block {
+			block = h5.pos >> trailShift
+			if seen.visit(block, h5, attr) {
+				return false
+			}
+		}
 	}
 
 	return false
@@ -125,15 +134,24 @@ func handleTagComment(tokenStart string, tokenLen int) bool {
 // full state-machine pass for the common case of clean input. The four
 // attribute-value contexts can detect injection without '<' (e.g. onerror=...)
 // and always run.
+//
+// (changed: on an input of trailMin bytes or more, the passes share a
+// passTrail, and a pass that reaches the point of an earlier one stops,
+// with that pass's answer: false)
 func IsXSS(input string) bool {
+	var seen *passTrail
+	if len(input) >= trailMin && len(input) < 1<<31 {
+		seen = newPassTrail(len(input))
+		defer seen.release()
+	}
 	// DataState requires '<'; skip it when absent to save one pass.
 	if strings.IndexByte(input, '<') != -1 {
-		if isXSS(input, html5FlagsDataState) {
+		if isXSS(input, html5FlagsDataState, seen.next()) {
 			return true
 		}
 	}
-	return isXSS(input, html5FlagsValueNoQuote) ||
-		isXSS(input, html5FlagsValueSingleQuote) ||
-		isXSS(input, html5FlagsValueDoubleQuote) ||
-		isXSS(input, html5FlagsValueBackQuote)
+	return isXSS(input, html5FlagsValueNoQuote, seen.next()) ||
+		isXSS(input, html5FlagsValueSingleQuote, seen.next()) ||
+		isXSS(input, html5FlagsValueDoubleQuote, seen.next()) ||
+		isXSS(input, html5FlagsValueBackQuote, seen.next())
 }
