@@ -148,6 +148,27 @@ func (in *input) detectPlain() {
 	in.detectCmdWords(s)
 }
 
+// serializedJavaWords open a base64-encoded Java serialization stream:
+// the stream magic AC ED 00 05 at each of the three alignments, and a
+// gzip header (the stream compressed). Case matters: base64 is
+// case-sensitive.
+var serializedJavaWords = lex.NewWordList("rO0AB", "KztAAU", "Cs7QAF", "H4sIA")
+
+// everyByte is the ByteSet of any text: a keyword list searched with it
+// looks for every word.
+var everyByte = lex.ByteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+
+// serializedJava returns the offset of the first word of
+// serializedJavaWords (in list order) whose first occurrence in text
+// starts a base64 run, a gzip header counting only with a stream magic
+// ("rO0") somewhere in text, or -1. The list is searched in one pass.
+func serializedJava(text string) int {
+	_, i := serializedJavaWords.Index(text, &everyByte, func(i int, magic string) bool {
+		return (i == 0 || !isB64URL(text[i-1])) && (magic != "H4sIA" || strings.Contains(text, "rO0"))
+	})
+	return i
+}
+
 // detectCode judges text as server-side code: PHP (open tags, dangerous
 // calls, superglobals, serialized objects, ini directives), Java (runtime
 // and reflection classes, OGNL, serialized objects), Node.js (child_process,
@@ -283,17 +304,15 @@ func (in *input) detectCode() {
 		in.emit(CodeInj, "java-class", 8, i, i+40)
 		return
 	}
-	for _, magic := range [...]string{"rO0AB", "KztAAU", "Cs7QAF", "H4sIA"} { // base64 of AC ED 00 05 at each alignment; gzip
-		if i := strings.Index(in.text, magic); i >= 0 && (i == 0 || !isB64URL(in.text[i-1])) && (magic != "H4sIA" || strings.Contains(in.text, "rO0")) {
-			in.emit(CodeInj, "java-serialized-object", 8, i, i+24)
-			return
-		}
+	if i := serializedJava(in.text); i >= 0 {
+		in.emit(CodeInj, "java-serialized-object", 8, i, i+24)
+		return
 	}
 	if i := strings.Index(in.text, "\xac\xed\x00\x05"); i >= 0 {
 		in.emit(CodeInj, "java-serialized-object", 9, i, i+24)
 		return
 	}
-	if i := strings.Index(s, "aced0005"); i >= 0 && (i == 0 || !isAlnum(s[i-1])) {
+	if i := lex.Index(s, "aced0005"); i >= 0 && (i == 0 || !isAlnum(s[i-1])) {
 		in.emit(CodeInj, "java-serialized-object", 8, i, i+24)
 		return
 	}

@@ -1,6 +1,10 @@
 package detect
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 // resolveLookups evaluates Log4j-style ${...} lookups the way Log4j 2 would
 // before a JNDI lookup happens, so ${${lower:j}ndi:...}, ${::-j}, ${env:X:-j}
@@ -77,7 +81,7 @@ func (in *input) detectJNDI() {
 		return
 	}
 	s := in.lower()
-	i := strings.Index(s, "${")
+	i := lex.Index(s, "${")
 	if i < 0 {
 		return
 	}

@@ -1,6 +1,10 @@
 package detect
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 // mailVerbs are SMTP commands that carry a message envelope or open a
 // session, and IMAP commands, which need a tag ("a001 select inbox").
@@ -20,7 +24,7 @@ var imapVerbs = map[string]bool{
 // lower-cased.
 func mailCommand(s string, paranoid bool) int {
 	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], "\r\n")
+		i := lex.Index(s[off:], "\r\n")
 		if i < 0 {
 			return -1
 		}

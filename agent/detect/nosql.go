@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/nosql"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
@@ -115,7 +116,7 @@ func (in *input) detectNoSQL() {
 		}
 	}
 	if m.has(bQuote|bDQuote) && m.has(bSemi) {
-		if i := strings.Index(s, "return "); i >= 0 && (strings.Contains(s, "'=='") || strings.Contains(s, "\"==\"") || strings.Contains(s, "return true") || strings.Contains(s, "sleep(")) {
+		if i := lex.Index(s, "return "); i >= 0 && (strings.Contains(s, "'=='") || strings.Contains(s, "\"==\"") || strings.Contains(s, "return true") || strings.Contains(s, "sleep(")) {
 			in.emit(NoSQLi, "nosql-js", 7, i, i+32)
 		}
 	}

@@ -147,8 +147,8 @@ func spanCommandRuns(s string, i int) bool {
 // "| env FOO=1 sh", "| nice -n 5 sh", "| . /dev/stdin"): whatever the
 // pipe brings runs, so that is an attack wherever it is quoted.
 func spanPipesToShell(s string, i int) bool {
-	if i == 0 || s[i-1] != '|' {
-		return false
+	if i == 0 || s[i-1] != '|' || i == len(s) || !shell.MayStartCommandWord(s[i]) {
+		return false // no pipe, or no word after it ("|||…", "|[")
 	}
 	w, we := spanCommandWord(s, i)
 	switch w {

@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql"
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql/prose"
 )
@@ -18,7 +19,7 @@ func scriptText(s string) bool {
 	if strings.Contains(s, "=>") || (strings.Contains(s, "function(") || strings.Contains(s, "function (")) && strings.Contains(s, "{") {
 		return true // a function expression has a body; PostgreSQL's function(x)::type has none
 	}
-	if i := strings.Index(s, "import "); i >= 0 && (i == 0 || !isWord(s[i-1])) {
+	if i := lex.Index(s, "import "); i >= 0 && (i == 0 || !isWord(s[i-1])) {
 		if j := strings.Index(s[i:], " from "); j > 0 && strings.ContainsAny(s[i:i+j], "{*") {
 			return true
 		}

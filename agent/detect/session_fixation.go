@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -29,14 +30,14 @@ func (in *input) detectSessionFixation() {
 		return
 	}
 	s := in.lower()
-	if i := strings.Index(s, ".cookie"); i >= 0 && in.mask.has(bEq) && in.mask.has(bSemi) {
+	if i := lex.Index(s, ".cookie"); i >= 0 && in.mask.has(bEq) && in.mask.has(bSemi) {
 		r := s[i:]
 		if strings.Contains(r, "expires") || strings.Contains(r, "domain") || strings.Contains(r, "path") {
 			in.emit(SessionFixation, "cookie-set", 8, i, i+40)
 			return
 		}
 	}
-	if i := strings.Index(s, "http-equiv"); i >= 0 && strings.Contains(s[i:], "set-cookie") {
+	if i := lex.Index(s, "http-equiv"); i >= 0 && strings.Contains(s[i:], "set-cookie") {
 		in.emit(SessionFixation, "cookie-set", 8, i, i+40)
 		return
 	}

@@ -33,6 +33,10 @@ func (in *input) detectCmdPhrases() {
 // ifsWords are the expansions of IFS that pad a command: ${IFS}, $IFS.
 var ifsWords = lex.NewWordList("${ifs", "$ifs")
 
+// cmdSeparators marks the bytes after which detectCmd looks for a command
+// word: the separators, a backtick, and '(' of "$(", "<(", ">(".
+var cmdSeparators = [256]bool{';': true, '\n': true, '`': true, '|': true, '&': true, '(': true}
+
 // detectCmd lexes text as shell input: after a command separator or
 // substitution ($(, `, ;, |, ||, &&, newline) a known command word means
 // command injection; so do ${IFS} padding, /dev/tcp reverse shells and
@@ -82,7 +86,7 @@ func (in *input) detectCmd() {
 	}
 	// Fork bomb: a shell function that calls itself through a pipe or in
 	// the background, :(){ :|:& };:
-	paren := strings.Index(raw, "()") // a function definition's, read by both shapes below
+	paren := lex.Index(raw, "()") // a function definition's, read by both shapes below
 	if i := paren; i > 0 {
 		b := i
 		for b > 0 && (isWord(raw[b-1]) || raw[b-1] == ':') {
@@ -128,8 +132,18 @@ func (in *input) detectCmd() {
 	// Command positions: start of value and after separators.
 	inSpan := false // inside a markdown code span of prose
 	doc := lookalike.Document(s)
-	lastTick := strings.LastIndexByte(s, '`')
+	lastTick := lex.LastIndexByte(s, '`')
 	for i := 0; i <= len(s); i++ {
+		if i > 0 && !cmdSeparators[s[i-1]] {
+			// No separator ends here, so there is nothing to read:
+			// pass to the byte after the next one in a tight loop.
+			j := i
+			for j < len(s) && !cmdSeparators[s[j]] {
+				j++
+			}
+			i = j // the loop's i++ stands after s[j]
+			continue
+		}
 		atStart := i == 0
 		sep := ""
 		if !atStart {

@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql"
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql/fragment"
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql/prose"
@@ -172,7 +173,7 @@ func (in *input) detectSQLiPlain() {
 		in.emit(SQLi, "sqli-procedure", 8, i, i+len(w))
 		return
 	}
-	if i := strings.Index(s, "unionselect"); i >= 0 {
+	if i := lex.Index(s, "unionselect"); i >= 0 {
 		// no English word holds it; "union select" written without
 		// blanks relies on a filter that deletes them or on MySQL's
 		// lenient tokenizer around quotes and parentheses

@@ -7,11 +7,7 @@ func (in *input) detectSSI() {
 	if !in.mask.has(bLT) || !in.e.Enabled(CodeInj) {
 		return
 	}
-	if i, sc := ssi.Directive(in.lower()); i >= 0 {
-		in.emit(CodeInj, "ssi-directive", sc, i, i+32)
-		return
-	}
-	if i, sc := ssi.ESITag(in.lower()); i >= 0 {
+	if i, sc := ssi.Include(in.lower()); i >= 0 {
 		in.emit(CodeInj, "ssi-directive", sc, i, i+32)
 	}
 }

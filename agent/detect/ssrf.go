@@ -3,6 +3,7 @@ package detect
 import (
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 	"github.com/lambdawaf/lambdawaf/agent/detect/ssrf"
 	"github.com/lambdawaf/lambdawaf/agent/detect/traversal"
 	"github.com/lambdawaf/lambdawaf/agent/event"
@@ -33,7 +34,7 @@ func (in *input) detectURL() {
 	s := in.lower()
 	found := false
 	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], "://")
+		i := lex.Index(s[off:], "://")
 		if i < 0 {
 			break
 		}

@@ -32,7 +32,7 @@ func (in *input) detectSSTI() {
 		// unclosed openers are judged.
 		unclosed := 0
 		for off := 0; off < len(s); {
-			i := strings.Index(s[off:], d.open)
+			i := lex.Index(s[off:], d.open)
 			if i < 0 {
 				break
 			}
@@ -40,7 +40,7 @@ func (in *input) detectSSTI() {
 			b := i + len(d.open)
 			j := -1
 			if unclosed == 0 {
-				j = strings.Index(s[b:], d.close)
+				j = lex.Index(s[b:], d.close)
 			}
 			if j < 0 {
 				if unclosed++; unclosed > maxUnclosedTemplates {

@@ -1,6 +1,10 @@
 package detect
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 // detectXXE judges XML: external and parameter entities, entity expansion
 // bombs, XInclude and XSLT extension functions.
@@ -13,7 +17,7 @@ func (in *input) detectXXE() {
 		return
 	}
 	s := in.lower()
-	if i := strings.Index(s, "<!entity"); i >= 0 {
+	if i := lex.Index(s, "<!entity"); i >= 0 {
 		rest := s[i:]
 		switch {
 		case strings.Contains(rest, "<!entity %") || strings.Contains(rest, "<!entity\t%"):
@@ -27,7 +31,7 @@ func (in *input) detectXXE() {
 		}
 		return
 	}
-	if i := strings.Index(s, "<!doctype"); i >= 0 {
+	if i := lex.Index(s, "<!doctype"); i >= 0 {
 		end := strings.IndexByte(s[i:], '>')
 		decl := s[i:]
 		if end >= 0 {
@@ -38,11 +42,11 @@ func (in *input) detectXXE() {
 			return
 		}
 	}
-	if i := strings.Index(s, "xinclude"); i >= 0 && strings.Contains(s, "include") && (strings.Contains(s, "<xi:include") || strings.Contains(s, "2001/xinclude")) {
+	if i := lex.Index(s, "xinclude"); i >= 0 && strings.Contains(s, "include") && (strings.Contains(s, "<xi:include") || strings.Contains(s, "2001/xinclude")) {
 		in.emit(XXE, "xinclude", 8, i, i+48)
 		return
 	}
-	if i := strings.Index(s, "<xsl:"); i >= 0 {
+	if i := lex.Index(s, "<xsl:"); i >= 0 {
 		for _, f := range [...]string{"document(", "system-property(", "php:function", "java:", "xalan:", "unparsed-text(", "<xsl:include", "<xsl:import"} {
 			if strings.Contains(s, f) {
 				in.emit(XXE, "xslt-injection", 7, i, i+48)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/html"
 	"github.com/lambdawaf/lambdawaf/agent/detect/html/script"
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
 // Paranoia-2 XSS fragments: pieces of markup that break out of or into a
@@ -18,7 +19,7 @@ func (in *input) detectXSSFragments() {
 	}
 	s := in.lower()
 	// the end of an HTML comment: input that closes one the page opened
-	if i := strings.Index(s, "-->"); i >= 0 {
+	if i := lex.Index(s, "-->"); i >= 0 {
 		in.emit(XSS, "xss-comment-close", 5, i, i+16)
 		return
 	}

@@ -44,7 +44,7 @@ func JavaClassName(s string, have *lex.ByteSet) int {
 			continue
 		}
 		for off := 0; off < len(s); {
-			i := strings.Index(s[off:], p)
+			i := lex.Index(s[off:], p)
 			if i < 0 {
 				break
 			}

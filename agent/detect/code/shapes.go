@@ -11,7 +11,7 @@ import (
 // Inside a double-quoted Perl string it runs code.
 func PerlInterpolation(s string) int {
 	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], "@{")
+		i := lex.Index(s[off:], "@{")
 		if i < 0 {
 			return -1
 		}
@@ -39,7 +39,7 @@ func PerlInterpolation(s string) int {
 func TemplateConditional(s string) int {
 	for _, open := range [...]struct{ open, close, end string }{{"{%", "%}", "{%"}, {"<%", "%>", "<%"}} {
 		for off := 0; off < len(s); {
-			i := strings.Index(s[off:], open.open)
+			i := lex.Index(s[off:], open.open)
 			if i < 0 {
 				break
 			}

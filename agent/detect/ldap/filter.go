@@ -30,7 +30,7 @@ func Filter(s string, have *lex.ByteSet) (start, end, score int) {
 		return -1, 0, 0
 	}
 	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], ")(")
+		i := lex.Index(s[off:], ")(")
 		if i < 0 {
 			break
 		}

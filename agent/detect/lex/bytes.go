@@ -9,7 +9,6 @@ package lex
 
 import (
 	"slices"
-	"strings"
 )
 
 // IsAlpha reports whether c is an ASCII letter.
@@ -86,7 +85,7 @@ func WordAt(s string, i int, w string) bool {
 // IndexWord returns the index of the first bounded occurrence of w in s, or -1.
 func IndexWord(s, w string) int {
 	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], w)
+		i := Index(s[off:], w)
 		if i < 0 {
 			return -1
 		}

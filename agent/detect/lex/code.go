@@ -30,7 +30,7 @@ func NewCode(s string) Code { return Code{s: s, closeFrom: -1} }
 func (c *Code) CloseAfter(j int) int {
 	if c.closeFrom < 0 || j < c.closeFrom || c.closeAt >= 0 && j > c.closeAt {
 		c.closeFrom, c.closeAt = j, -1
-		if k := strings.Index(c.s[min(j, len(c.s)):], "*/"); k >= 0 {
+		if k := Index(c.s[min(j, len(c.s)):], "*/"); k >= 0 {
 			c.closeAt = j + k
 		}
 	}
@@ -78,7 +78,7 @@ func SkipCodeSpace(s string, j int) int {
 		case IsSpace(s[j]):
 			j++
 		case strings.HasPrefix(s[j:], "/*"):
-			k := strings.Index(s[j+2:], "*/")
+			k := Index(s[j+2:], "*/")
 			if k < 0 {
 				return len(s)
 			}

@@ -309,7 +309,8 @@ func (j *firstByteJump) jump(s string, from int) int {
 // Contains reports whether any word of the list whose bytes all occur in
 // have (the ByteSet of s, or a superset; nil for any byte) occurs in s:
 // what a strings.Contains per word would say, in one pass over s with the
-// first- and second-byte masks (a list of more than 64 words is searched
+// first- and second-byte masks, jumping from one first byte to the next
+// where the words open on a few (a list of more than 64 words is searched
 // word by word).
 func (l *WordList) Contains(s string, have *ByteSet) bool {
 	t := l.tables()
@@ -326,16 +327,35 @@ func (l *WordList) Contains(s string, have *ByteSet) bool {
 	if live == 0 {
 		return false // no word can occur: s is not read
 	}
-	for i := 0; i < len(s); i++ {
-		if p.first[s[i]]&live == 0 {
-			continue
-		}
-		for cand := p.startingAt(s, i, live); cand != 0; {
-			k := bits.TrailingZeros64(cand)
-			cand &^= 1 << k
-			if strings.HasPrefix(s[i:], l.words[k]) {
+	from := 0
+	if j := newFirstByteJump(p, live); j.on {
+		// few first bytes: from one occurrence of them to the next, as
+		// Index reads, until they turn out dense
+		for ; j.on; from++ {
+			if from = j.jump(s, from); from >= len(s) {
+				return false
+			}
+			if l.wordAt(p, s, from, live) {
 				return true
 			}
+		}
+	}
+	for i := from; i < len(s); i++ {
+		if p.first[s[i]]&live != 0 && l.wordAt(p, s, i, live) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordAt reports whether a word of live starts at s[i]; p is the list's
+// masks.
+func (l *WordList) wordAt(p *wordPairs, s string, i int, live uint64) bool {
+	for cand := p.startingAt(s, i, live); cand != 0; {
+		k := bits.TrailingZeros64(cand)
+		cand &^= 1 << k
+		if strings.HasPrefix(s[i:], l.words[k]) {
+			return true
 		}
 	}
 	return false

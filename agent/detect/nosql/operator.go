@@ -67,7 +67,7 @@ var shellMethods = [...]string{"find", "findone", "insert", "insertone", "insert
 // returns its offset or -1.
 func ShellCall(s string) int {
 	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], "db.")
+		i := lex.Index(s[off:], "db.")
 		if i < 0 {
 			return -1
 		}
@@ -110,7 +110,7 @@ func ReturnConstant(s string) int {
 	// followed by a return (blanks between) exactly when a "return" is
 	// preceded by blanks and that ';', and the order is the same.
 	for off := 0; off < len(s); {
-		r := strings.Index(s[off:], "return")
+		r := lex.Index(s[off:], "return")
 		if r < 0 {
 			return -1
 		}

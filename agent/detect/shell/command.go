@@ -198,10 +198,13 @@ func CommandWordAt(s string, i int) (word string, start, end int) {
 		w = w[k+1:]
 	}
 	w = strings.TrimSuffix(w, ".exe")
-	// interpreters with versions: python3.10, perl5.36, php8.2
-	for _, p := range [...]string{"python", "perl", "ruby", "php", "node", "lua", "pip"} {
-		if strings.HasPrefix(w, p) && len(w) > len(p) && strings.Trim(w[len(p):], "0123456789.") == "" {
-			w = p
+	// interpreters with versions: python3.10, perl5.36, php8.2 (a
+	// version ends in a digit or a dot, which most words do not)
+	if n := len(w); n > 3 && (lex.IsDigit(w[n-1]) || w[n-1] == '.') {
+		for _, p := range [...]string{"python", "perl", "ruby", "php", "node", "lua", "pip"} {
+			if strings.HasPrefix(w, p) && len(w) > len(p) && strings.Trim(w[len(p):], "0123456789.") == "" {
+				w = p
+			}
 		}
 	}
 	// command prefixes run the next word: time bsdtar, sudo -u x id, nohup nc
@@ -266,7 +269,7 @@ func ArgsLookShell(s string, j int) bool {
 // writes (${PORT:-80} defaults are left alone: configuration uses them).
 func Expansion(s string) int {
 	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], "<(")
+		i := lex.Index(s[off:], "<(")
 		if i < 0 {
 			break
 		}
@@ -280,9 +283,9 @@ func Expansion(s string) int {
 	}
 	// An opener at or after the last '}' cannot be closed: the search
 	// ends there ("${${${…" without a '}' is not read at all).
-	lastBrace := strings.LastIndexByte(s, '}')
+	lastBrace := lex.LastIndexByte(s, '}')
 	for off := 0; off < lastBrace; {
-		i := strings.Index(s[off:lastBrace], "${")
+		i := lex.Index(s[off:lastBrace], "${")
 		if i < 0 {
 			break
 		}

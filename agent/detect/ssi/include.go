@@ -25,8 +25,11 @@ var directives = map[string]int{
 // Directive returns the offset and score of an SSI directive in s
 // (lower-cased), or -1.
 func Directive(s string) (off, score int) {
-	return namedAfter(s, "<!--#", directives, func(c byte) bool { return c == ' ' || c == '\t' || c == '-' })
+	return namedAfter(s, "<!--#", directives, directiveEnd)
 }
+
+// directiveEnd reports whether c may follow a directive name.
+func directiveEnd(c byte) bool { return c == ' ' || c == '\t' || c == '-' }
 
 // esiTags are the Edge Side Includes elements (ESI 1.0 and the vendors'
 // extensions) a caching proxy runs when it parses a page: include and
@@ -41,7 +44,51 @@ var esiTags = map[string]int{
 // (lower-cased), "<esi:include src=...>", or -1. The namespace prefix
 // "esi:" is the whole of the grammar: no HTML or XML a user writes uses it.
 func ESITag(s string) (off, score int) {
-	return namedAfter(s, "<esi:", esiTags, func(c byte) bool { return lex.IsSpace(c) || c == '/' || c == '>' })
+	return namedAfter(s, "<esi:", esiTags, esiTagEnd)
+}
+
+// esiTagEnd reports whether c may follow an ESI element name.
+func esiTagEnd(c byte) bool { return lex.IsSpace(c) || c == '/' || c == '>' }
+
+// Include returns Directive's answer for s if it has one, else ESITag's,
+// reading s once for both openers where the two would read it once each:
+// from each '<' to the next (neither opener holds a '<' after its first
+// byte, so every occurrence of each is seen). Where the '<' are dense
+// (more than one in eight bytes so far, "<a<a<a…") a call per '<' costs
+// more than two searches for the openers, and the rest of s is read that
+// way, as Directive and ESITag read it.
+func Include(s string) (off, score int) {
+	esiOff, esiScore := -1, 0
+	for o, stops := 0, 0; o < len(s); stops++ {
+		if stops > 4+o/8 {
+			if i, sc := namedAfter(s[o:], "<!--#", directives, directiveEnd); i >= 0 {
+				return o + i, sc
+			}
+			if esiOff < 0 {
+				if i, sc := namedAfter(s[o:], "<esi:", esiTags, esiTagEnd); i >= 0 {
+					return o + i, sc
+				}
+			}
+			break
+		}
+		k := strings.IndexByte(s[o:], '<')
+		if k < 0 {
+			break
+		}
+		i := o + k
+		o = i + 1
+		switch {
+		case strings.HasPrefix(s[i:], "<!--#"):
+			if sc := nameAt(s, i+len("<!--#"), directives, directiveEnd); sc > 0 {
+				return i, sc
+			}
+		case esiOff < 0 && strings.HasPrefix(s[i:], "<esi:"):
+			if sc := nameAt(s, i+len("<esi:"), esiTags, esiTagEnd); sc > 0 {
+				esiOff, esiScore = i, sc
+			}
+		}
+	}
+	return esiOff, esiScore
 }
 
 // namedAfter finds the first opener in s followed by a word of names that
@@ -50,19 +97,28 @@ func ESITag(s string) (off, score int) {
 // and ESI elements share.
 func namedAfter(s, opener string, names map[string]int, ends func(byte) bool) (off, score int) {
 	for o := 0; o < len(s); {
-		i := strings.Index(s[o:], opener)
+		i := lex.Index(s[o:], opener)
 		if i < 0 {
 			return -1, 0
 		}
 		i += o
 		o = i + len(opener)
-		j := o
-		for j < len(s) && lex.IsAlpha(s[j]) {
-			j++
-		}
-		if sc := names[s[o:j]]; sc > 0 && (j == len(s) || ends(s[j])) {
+		if sc := nameAt(s, o, names, ends); sc > 0 {
 			return i, sc
 		}
 	}
 	return -1, 0
+}
+
+// nameAt returns the score of the word of names at s[o:] if it ends the
+// value or is followed by a byte ends accepts, or 0.
+func nameAt(s string, o int, names map[string]int, ends func(byte) bool) int {
+	j := o
+	for j < len(s) && lex.IsAlpha(s[j]) {
+		j++
+	}
+	if sc := names[s[o:j]]; sc > 0 && (j == len(s) || ends(s[j])) {
+		return sc
+	}
+	return 0
 }

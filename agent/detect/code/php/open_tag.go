@@ -23,7 +23,7 @@ var (
 // winning. Every kind begins with "<?", so a text without one is read
 // once, and one with them twice, however many tags are looked for.
 func OpenTag(s string, have *lex.ByteSet) (off, score int) {
-	first := strings.Index(s, "<?")
+	first := lex.Index(s, "<?")
 	if first < 0 {
 		return -1, 0
 	}

@@ -44,6 +44,11 @@ const longSkip = 64
 // nothing for it.
 func (c *Text) skip(j int) int {
 	s := c.s
+	if j >= len(s) || !skipOpeners[s[j]] {
+		// nothing to skip: what skipStep and any remembered skip
+		// through j would answer, without the bookkeeping
+		return j
+	}
 	var buf [16]int32
 	visited := buf[:0] // the offsets this skip passes through
 	end := j
@@ -71,6 +76,10 @@ func (c *Text) skip(j int) int {
 	}
 	return end
 }
+
+// skipOpeners marks the bytes skipStep can pass over from: blanks and the
+// first bytes of comments.
+var skipOpeners = [256]bool{' ': true, '\t': true, '\n': true, '\r': true, '\v': true, '\f': true, '/': true, '#': true}
 
 // skipStep passes over the blank or the comment at s[j] and returns the
 // offset after it, len(s) for a comment that does not end, or j when

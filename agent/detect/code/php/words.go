@@ -1,10 +1,6 @@
 package php
 
-import (
-	"strings"
-
-	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
-)
+import "github.com/lambdawaf/lambdawaf/agent/detect/lex"
 
 // The words PHP reads specially: superglobals and ini settings.
 
@@ -22,7 +18,7 @@ func Superglobal(s string, have *lex.ByteSet) int {
 // IniSetting returns the index of the first PHP ini setting named before
 // the last '=' of s, or -1.
 func IniSetting(s string, have *lex.ByteSet) int {
-	lastEq := strings.LastIndexByte(s, '=')
+	lastEq := lex.LastIndexByte(s, '=')
 	_, i := phpIniWords.Index(s, have, func(i int, _ string) bool { return i < lastEq })
 	return i
 }

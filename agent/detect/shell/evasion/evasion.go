@@ -337,7 +337,7 @@ func VarCommand(s string, buf []byte) (int, []byte) {
 // is examined once, with its body.
 func SelfCallingFunction(s string) int {
 	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], "()")
+		i := lex.Index(s[off:], "()")
 		if i < 0 {
 			return -1
 		}

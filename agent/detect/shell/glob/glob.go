@@ -41,7 +41,7 @@ func File(s string) int {
 		return -1
 	}
 	p, bracketed := s, false
-	lastClose := strings.LastIndexByte(s, ']') // no "]" after it: a "[" there opens nothing
+	lastClose := lex.LastIndexByte(s, ']') // no "]" after it: a "[" there opens nothing
 	if open := strings.IndexByte(s, '['); open >= 0 && open < lastClose {
 		p, bracketed = rewriteBrackets(s, lastClose)
 	}
@@ -62,7 +62,7 @@ func File(s string) int {
 		} else {
 			rest = ""
 		}
-		if len(w) < 6 || len(w) > maxGlobWord || strings.IndexByte(w, '/') < 0 || strings.IndexAny(w, "?[") < 0 {
+		if len(w) < 6 || len(w) > maxGlobWord || strings.IndexByte(w, '/') < 0 || strings.IndexByte(w, '?') < 0 && strings.IndexByte(w, '[') < 0 {
 			continue
 		}
 		// A match globs at most three bytes of the file, so the word
@@ -406,7 +406,19 @@ var binDirs = [...]string{"/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/
 // each against the binary directories and then the command names.
 func Command(s string) int {
 	seen := 0
+	jumps := 0 // strings.IndexByte calls so far: at most one per 16 bytes, past the first 8
 	for i := 0; i < len(s) && seen < 8; i++ {
+		if s[i] != '/' && jumps < 8+i>>4 {
+			// the next slash by a vector search while slashes are
+			// sparse; where they are dense a call per slash would cost
+			// more than the byte loop
+			jumps++
+			k := strings.IndexByte(s[i:], '/')
+			if k < 0 {
+				break
+			}
+			i += k
+		}
 		if s[i] != '/' || i > 0 && s[i-1] != ' ' && !shell.Separator(s[i-1]) && s[i-1] != ',' && s[i-1] != '{' && s[i-1] != '"' && s[i-1] != '\'' {
 			continue
 		}

@@ -298,7 +298,7 @@ func stacked(s string) (off, end int, ok bool) {
 	default:
 		return 0, 0, false
 	}
-	j := strings.LastIndexByte(s, ';')
+	j := lex.LastIndexByte(s, ';')
 	if j <= k {
 		return 0, 0, false
 	}
@@ -316,7 +316,7 @@ func stacked(s string) (off, end int, ok bool) {
 // comment as whitespace; only obfuscation glues one to a keyword.
 func commentKeyword(s string) (off, end int, ok bool) {
 	for o := 0; o < len(s); {
-		i := strings.Index(s[o:], "/*")
+		i := lex.Index(s[o:], "/*")
 		if i < 0 {
 			break
 		}

@@ -164,7 +164,7 @@ func Lex(s string, have *lex.ByteSet) (off, end, score int, ok bool) {
 
 	// MySQL scientific-notation bypass: 1.e(ascii), 1.e.tables
 	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], ".e")
+		i := lex.Index(s[off:], ".e")
 		if i < 0 {
 			break
 		}
@@ -442,7 +442,7 @@ func wordComment(s string, t sql.Token) bool {
 // SQL's IF(n= conditional opening the value ("if(1234=").
 func clauseStart(s string) (off, end int, ok bool) {
 	for o := 0; o < len(s); {
-		i := strings.Index(s[o:], "/*!")
+		i := lex.Index(s[o:], "/*!")
 		if i < 0 {
 			break
 		}

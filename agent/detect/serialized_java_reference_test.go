@@ -1,0 +1,59 @@
+package detect
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
+)
+
+// serializedJavaBefore is detectCode's base64 Java stream test as it was
+// before serializedJava: a strings.Index per magic. The oracle for
+// TestSerializedJavaAgreesWithSearchPerMagic.
+func serializedJavaBefore(text string) int {
+	for _, magic := range [...]string{"rO0AB", "KztAAU", "Cs7QAF", "H4sIA"} {
+		if i := strings.Index(text, magic); i >= 0 && (i == 0 || !isB64URL(text[i-1])) && (magic != "H4sIA" || strings.Contains(text, "rO0")) {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestSerializedJavaAgreesWithSearchPerMagic holds serializedJava to a
+// strings.Index per magic on the corpora (as written: the test is
+// case-sensitive), hostile random strings, random texts of the magics and
+// of base64 and other bytes around them, their mutations and long runs.
+func TestSerializedJavaAgreesWithSearchPerMagic(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(307, 311))
+	pieces := []string{"rO0AB", "rO0", "KztAAU", "Cs7QAF", "H4sIA", "r", "K", "C", "H", "A", "=", "/", "+", "-", "_", " ", ":", "\"", ".", "%"}
+	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + r.IntN(10) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		texts = append(texts, b.String())
+	}
+	n := len(texts)
+	for _, s := range texts[:n] {
+		if r.IntN(4) == 0 {
+			texts = append(texts, difftest.Mutate(r, s)...)
+		}
+	}
+	texts = append(texts, difftest.Long(r, append(pieces, difftest.Tokens...), 4096)...)
+	found := 0
+	for _, s := range texts {
+		got, want := serializedJava(s), serializedJavaBefore(s)
+		if got != want {
+			t.Fatalf("serializedJava(%d bytes %.80q) = %d, a search per magic %d", len(s), s, got, want)
+		}
+		if got >= 0 {
+			found++
+		}
+	}
+	if found < 1000 {
+		t.Errorf("only %d streams found: the texts do not exercise serializedJava", found)
+	}
+}
