@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -155,6 +156,7 @@ type v1Event struct {
 	MultiValueQueryStringParameters paramMap        `json:"multiValueQueryStringParameters"`
 	PathParameters                  paramMap        `json:"pathParameters"`
 	Body                            *string         `json:"body"`
+	rawBody                         []byte          // see v2Scan.body
 	IsBase64Encoded                 bool            `json:"isBase64Encoded"`
 	RequestContext                  v1Context       `json:"requestContext"`
 }
@@ -236,7 +238,7 @@ func parseV1(payload []byte, req *Request, spans *jsonscan.Spans) error {
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
 	req.Fields = append(mapFields(PartPath, "pathParameters", ev.PathParameters), claims...)
 	setContentHeaders(req)
-	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)
+	req.Body, err = bodyOf(ev.Body, ev.rawBody, ev.IsBase64Encoded)
 	return err
 }
 
@@ -251,6 +253,7 @@ type v2Event struct {
 	QueryStringParameters paramMap  `json:"queryStringParameters"`
 	PathParameters        paramMap  `json:"pathParameters"`
 	Body                  *string   `json:"body"`
+	rawBody               []byte    // see v2Scan.body
 	IsBase64Encoded       bool      `json:"isBase64Encoded"`
 	RequestContext        v2Context `json:"requestContext"`
 }
@@ -334,7 +337,7 @@ func fillV2(ev *v2Event, req *Request) error {
 	req.Cookies = cookiesFromHeaders(req.Headers, ev.Cookies)
 	setContentHeaders(req)
 	var err error
-	req.Body, err = bodyBytes(ev.Body, ev.IsBase64Encoded)
+	req.Body, err = bodyOf(ev.Body, ev.rawBody, ev.IsBase64Encoded)
 	return err
 }
 
@@ -570,6 +573,28 @@ func (r *Record) setAttr(name, value string) {
 		r.Attributes = make(map[string]string, 2)
 	}
 	r.Attributes[name] = value
+}
+
+// bodyOf is bodyBytes for a body that the one-pass reader may have left
+// in the payload (raw, a view of its unescaped bytes; see v2Scan.body):
+// base64-decoded from there, or copied once.
+func bodyOf(p *string, raw []byte, isBase64 bool) ([]byte, error) {
+	if raw == nil {
+		return bodyBytes(p, isBase64)
+	}
+	if !isBase64 {
+		return bytes.Clone(raw), nil
+	}
+	b := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
+	n, err := base64.StdEncoding.Decode(b, raw)
+	if err != nil {
+		raw = bytes.TrimRight(raw, "=")
+		b = make([]byte, base64.RawStdEncoding.DecodedLen(len(raw)))
+		if n, err = base64.RawStdEncoding.Decode(b, raw); err != nil {
+			return nil, fmt.Errorf("base64 body: %w", err)
+		}
+	}
+	return b[:n], nil
 }
 
 // bodyBytes returns the body, base64-decoded when the event says so. API

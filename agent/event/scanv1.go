@@ -28,7 +28,7 @@ func scanV1(payload []byte, ev *v1Event, spans *jsonscan.Spans) bool {
 		case "pathParameters":
 			return v.lists(t, false, (*map[string][]string)(&ev.PathParameters))
 		case "body":
-			return v.optStr(t, &ev.Body)
+			return v.body(t, &ev.Body, &ev.rawBody)
 		case "isBase64Encoded":
 			return v.boolean(t, &ev.IsBase64Encoded)
 		case "requestContext":

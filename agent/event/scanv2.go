@@ -40,7 +40,7 @@ func scanV2(payload []byte, ev *v2Event, spans *jsonscan.Spans) bool {
 		case "pathParameters":
 			return v.lists(t, false, (*map[string][]string)(&ev.PathParameters))
 		case "body":
-			return v.optStr(t, &ev.Body)
+			return v.body(t, &ev.Body, &ev.rawBody)
 		case "isBase64Encoded":
 			return v.boolean(t, &ev.IsBase64Encoded)
 		case "requestContext":
@@ -87,6 +87,21 @@ func (v *v2Scan) optStr(t jsonscan.Token, dst **string) bool {
 	}
 	*dst = &s
 	return true
+}
+
+// body reads an event's body: in a payload over shareCopyMax, a string
+// without escapes is left where it is, *raw a view of its bytes in the
+// payload, for bodyOf to base64-decode from there (a binary body of
+// megabytes is not copied only to be decoded) or to copy; else as
+// optStr. Whichever it sets, it clears the other: a repeated key's last
+// value wins.
+func (v *v2Scan) body(t jsonscan.Token, dst **string, raw *[]byte) bool {
+	*raw = nil
+	if t.Kind == jsonscan.String && !t.Escaped && len(v.buf) > shareCopyMax {
+		*dst, *raw = nil, v.buf[t.Start:t.End:t.End]
+		return true
+	}
+	return v.optStr(t, dst)
 }
 
 // optObject reads an object that may be null into *dst, allocating it the

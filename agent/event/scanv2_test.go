@@ -1,6 +1,7 @@
 package event
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -90,7 +91,36 @@ func TestScanMatchesEncodingJSONOnLargePayloads(t *testing.T) {
 				t.Fatalf("%s with a long body: differs", name)
 			}
 			// the strings read do not alias the payload (raw JSON
-			// objects, such as an authorizer's, are views of it by design)
+			// objects, such as an authorizer's, and a long body left for
+			// bodyOf are views of it by design), nor does the body Parse
+			// returns, plain or base64-decoded
+			for _, b64 := range []bool{false, true} {
+				p := grow(readFixture(t, name), body)
+				if b64 {
+					var m map[string]any
+					if err := json.Unmarshal(p, &m); err != nil {
+						t.Fatal(err)
+					}
+					m["body"], m["isBase64Encoded"] = base64.StdEncoding.EncodeToString([]byte(body)), true
+					var err error
+					if p, err = json.Marshal(m); err != nil {
+						t.Fatal(err)
+					}
+				}
+				req, err := Parse(p)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if string(req.Body) != body {
+					t.Fatalf("%s (base64 %v): Parse read another body", name, b64)
+				}
+				for i := range p {
+					p[i] = 'X'
+				}
+				if string(req.Body) != body {
+					t.Fatalf("%s (base64 %v): the body Parse returned changes with the payload", name, b64)
+				}
+			}
 			for i := range payload {
 				payload[i] = 'X'
 			}
