@@ -271,63 +271,6 @@ func compareKey(a string, b []byte) int {
 	return len(a) - len(b)
 }
 
-// keywordFilter has, for each length and first byte of a key of
-// sqlKeywords (all ASCII upper case, at most tokenSize bytes), a bit for
-// the last byte modulo 64: a word whose bit is clear is not a key, which
-// is what nearly every word of a long input is.
-var keywordFilter = func() *[tokenSize + 1][256]uint64 {
-	var f [tokenSize + 1][256]uint64
-	for _, kw := range sqlKeywords {
-		if k, n := kw.key, len(kw.key); n > 0 && n <= tokenSize {
-			f[n][k[0]] |= 1 << (k[n-1] & 63)
-		}
-	}
-	return &f
-}()
-
-// keywordSecond has, for each length from 2 and first byte of a key of
-// sqlKeywords, a bit for the second byte modulo 64: keywordFilter lets
-// through a word shaped like one key ("SCRIPT" opens and closes like
-// SELECT), and upper-casing and searching it at every occurrence was
-// most of the cost of a long run of such words.
-var keywordSecond = func() *[tokenSize + 1][128]uint64 {
-	var f [tokenSize + 1][128]uint64
-	for _, kw := range sqlKeywords {
-		if k, n := kw.key, len(kw.key); n > 1 && n <= tokenSize {
-			f[n][k[0]&127] |= 1 << (k[1] & 63)
-		}
-	}
-	return &f
-}()
-
-// operatorPairs holds the value of every key of sqlKeywords two ASCII
-// bytes long under each pair of bytes that upper-cases to it
-// (changed: parseOperator2 looked each pair up with searchKeyword, an
-// upper-cased copy and a filtered binary search, at every operator).
-var operatorPairs = func() *[128][128]byte {
-	var t [128][128]byte
-	variants := func(c byte) []byte {
-		if c >= 'A' && c <= 'Z' {
-			return []byte{c, c + 0x20}
-		}
-		if c >= 'a' && c <= 'z' || c >= 0x80 {
-			return nil // no byte upper-cases to it
-		}
-		return []byte{c}
-	}
-	for _, kw := range sqlKeywords {
-		if len(kw.key) != 2 {
-			continue
-		}
-		for _, a := range variants(kw.key[0]) {
-			for _, b := range variants(kw.key[1]) {
-				t[a][b] = kw.val
-			}
-		}
-	}
-	return &t
-}()
-
 // operatorPair returns what searchKeyword returns for pair, two bytes.
 func operatorPair(pair string) byte {
 	if pair[0] < 0x80 && pair[1] < 0x80 {

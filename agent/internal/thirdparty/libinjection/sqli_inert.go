@@ -1,6 +1,6 @@
 package libinjection
 
-import "strings"
+import "slices"
 
 // inertClass sorts the bytes of a text that IsSQLi cannot flag.
 type inertClass uint8
@@ -33,30 +33,6 @@ var inertBytes = func() (t [256]inertClass) {
 	return t
 }()
 
-// phraseParts holds, upper-cased, every word (a letter, then letters and
-// digits) of more than one byte that is part of a phrase of sqlKeywords
-// ("CURRENT" and "PATH" of CURRENT PATH, a variable): two words that are
-// no keys themselves may merge into one that is. phraseFirst and
-// phraseLast have, by length, a bit for the first and the last byte of
-// each (modulo 64), so that most words are turned away before the
-// look-up.
-var phraseParts, phraseFirst, phraseLast = func() (parts map[string]bool, first, last [tokenSize + 1]uint64) {
-	parts = make(map[string]bool)
-	for _, kw := range sqlKeywords {
-		if kw.val == sqliTokenTypeFingerprint {
-			continue
-		}
-		for _, w := range strings.Split(kw.key, " ") {
-			if len(w) > 1 && len(w) <= tokenSize && w != kw.key {
-				parts[w] = true
-				first[len(w)] |= 1 << (w[0] & 63)
-				last[len(w)] |= 1 << (w[len(w)-1] & 63)
-			}
-		}
-	}
-	return parts, first, last
-}()
-
 // isPhrasePart reports whether the ASCII word w (2 to tokenSize-1 bytes),
 // upper-cased, is in phraseParts.
 func isPhrasePart(w string) bool {
@@ -66,7 +42,8 @@ func isPhrasePart(w string) bool {
 	}
 	var buf [tokenSize]byte
 	upper, _ := appendUpperASCII(buf[:0], w)
-	return phraseParts[string(upper)]
+	_, found := slices.BinarySearch(phraseParts, string(upper))
+	return found
 }
 
 // sqliInert reports whether s is made only of words (an ASCII letter,
