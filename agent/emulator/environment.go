@@ -535,14 +535,18 @@ func (e *environment) dispatch(inv *invocation) bool {
 // complete waits for the invocation to end: the runtime answered and every
 // INVOKE subscriber called event/next again, or the deadline passed, in
 // which case the environment is reset with reason timeout.
+//
+// When the environment dies first, inv stays among its invocations: the
+// crash that killed it fails them all (failInvocations) right after the
+// teardown, and an invocation removed in between would never be answered.
 func (e *environment) complete(inv *invocation) {
 	timer := time.NewTimer(time.Until(inv.deadline))
 	defer timer.Stop()
-	defer func() {
+	forget := func() {
 		e.mu.Lock()
 		delete(e.invocations, inv.id)
 		e.mu.Unlock()
-	}()
+	}
 	for _, ch := range []chan struct{}{inv.responded, inv.extDone} {
 		select {
 		case <-ch:
@@ -550,6 +554,7 @@ func (e *environment) complete(inv *invocation) {
 			return
 		case <-timer.C:
 			e.timeout(inv)
+			forget()
 			return
 		}
 	}
@@ -562,6 +567,7 @@ func (e *environment) complete(inv *invocation) {
 		signal := e.nextSignal
 		e.mu.Unlock()
 		if arrived {
+			forget()
 			return
 		}
 		select {
@@ -570,6 +576,7 @@ func (e *environment) complete(inv *invocation) {
 			return
 		case <-timer.C:
 			e.timeout(inv)
+			forget()
 			return
 		}
 	}
