@@ -76,10 +76,6 @@ func newInspector(ctx context.Context, cfg config, stdout io.Writer, log zerolog
 	if fw == nil {
 		return nil, nil, nil, errors.Join(fmt.Errorf("build firewall: %w", err), tel.Shutdown(ctx))
 	}
-	// The detectors build their keyword tables on first use; warm them
-	// now, beside the runtime's start, without holding the inspector
-	// back: an event that comes first builds what it needs itself.
-	go fw.Warm()
 	startBundles(ctx, cfg.Bundles, cfg.BundlesErr, aws, fw, tel.Metrics.Count, work, log)
 	stop := func(ctx context.Context) error {
 		return errors.Join(fw.WaitShadows(ctx), tel.Shutdown(ctx))

@@ -69,7 +69,7 @@ func TestPackageInitWaitsForFirstUse(t *testing.T) {
 	}
 	// The detectors' packages together: about 60 KB since their keyword
 	// lists (lex.WordList, lex.FirstIndex) build their tables on first
-	// use, which the agent's inspector build makes (detect.Engine.Warm);
+	// use;
 	// 240 KB before.
 	var tree int64
 	for pkg, b := range inits {

@@ -84,8 +84,8 @@ func (b *ByteSet) Missing(p *ByteSet) int {
 // searched for all of them in one pass. The sets and masks are built on
 // first use, not at start-up: the lists are package variables, and what
 // package initialisation builds comes before the agent registers with
-// Lambda, in every cold start (the agent's inspector build uses them
-// first, beside the runtime's own start).
+// Lambda, in every cold start, while most lists are never needed by a
+// given function's traffic.
 type WordList struct {
 	words []string
 	built *wordTables
