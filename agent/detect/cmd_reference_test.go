@@ -228,13 +228,7 @@ func TestCmdAgreesWithCommandWordAtEverySeparator(t *testing.T) {
 	r := rand.New(rand.NewPCG(127, 131))
 	pieces := []string{";", "|", "||", "&", "&&", "\n", "`", "$(", "<(", ">(", "(", ")", "{", "!", " ", "\t", "id", "cat", "/etc/passwd", "whoami", "ls", "-la", "sh", "bash -c", "nc", "-e", "/bin/", "./x", "x.exe", "python3.10", "sudo", "time", "date", ":", "'", "\"", "é", "a", "1", "${ifs}", "$ifs", "ifs", "()", "() ", "{", ":|:&", "};"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 10000 {
-		var b strings.Builder
-		for range 1 + r.IntN(12) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 10000, 12)...)
 	n := len(texts)
 	for _, s := range texts[:n] {
 		if r.IntN(8) == 0 { // mutations of an eighth: the oracle is slow

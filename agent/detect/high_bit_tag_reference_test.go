@@ -109,13 +109,7 @@ func TestHighBitTagAgreesWithRuneByRune(t *testing.T) {
 	pieces := []string{"\xbc", "\xbe", "¼", "¾", "м", "о", `\xbc`, `\xbe`, "script", "img", " ", "src", "=", "x", "onerror", "(", ")", "/", "'", "\"",
 		"\xc2", "\xe0\xa0", "\xf0\x9f", "\x80", "\xff", "é", "<", ">", "a", "svg", "\u00a0"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 5000, 24)...)
-	for range 30000 {
-		var b strings.Builder
-		for range 1 + r.IntN(16) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 30000, 16)...)
 	for _, s := range texts {
 		ms := []string{s}
 		if r.IntN(4) == 0 { // mutations of a quarter: the oracle is slow

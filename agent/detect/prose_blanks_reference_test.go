@@ -22,13 +22,7 @@ func TestBlanksAtLeastAgreesWithCount(t *testing.T) {
 	r := rand.New(rand.NewPCG(257, 263))
 	pieces := []string{" ", "%20", "%2", "%", "2", "0", "%%20", "%2020", "a", "/", "../"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(8) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 8)...)
 	texts = append(texts, difftest.Long(r, append(pieces, difftest.Tokens...), 4096)...)
 	for _, s := range texts {
 		c := blanksBefore(s)

@@ -29,13 +29,7 @@ func TestSerializedJavaAgreesWithSearchPerMagic(t *testing.T) {
 	r := rand.New(rand.NewPCG(307, 311))
 	pieces := []string{"rO0AB", "rO0", "KztAAU", "Cs7QAF", "H4sIA", "r", "K", "C", "H", "A", "=", "/", "+", "-", "_", " ", ":", "\"", ".", "%"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(10) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 10)...)
 	n := len(texts)
 	for _, s := range texts[:n] {
 		if r.IntN(4) == 0 {

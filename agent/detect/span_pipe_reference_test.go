@@ -39,13 +39,7 @@ func TestSpanPipesToShellAgreesAtEveryPipe(t *testing.T) {
 			texts = append(texts, l)
 		}
 	}
-	for range 10000 {
-		var b strings.Builder
-		for range 1 + r.IntN(10) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 10000, 10)...)
 	found := 0
 	for _, s := range texts {
 		for i := 0; i <= len(s); i++ {

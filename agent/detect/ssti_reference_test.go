@@ -114,13 +114,7 @@ func TestSSTIAgreesWithScanPerNeedle(t *testing.T) {
 	pieces := []string{"{{", "}}", "${", "}", "#{", "*{", "@{", "<%=", "<%", "%>", "{%", "%}", "@(", ")", "{", "__${", "#set(", "#set (", "#foreach",
 		"$class.inspect", "<#assign", "[#include", "<@", "?new", ".", "#evaluate(", "#define(", "$!{", "7*7", "config", "__class__", " ", "x", "`", "constructor", "@"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(12) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 12)...)
 	n := len(texts)
 	for _, s := range texts[:n] {
 		if r.IntN(4) == 0 { // mutations of a quarter: the oracle is slow

@@ -25,13 +25,7 @@ func TestURLEntityWordsAgreeWithContainsPerWord(t *testing.T) {
 	r := rand.New(rand.NewPCG(233, 239))
 	pieces := []string{"&", "&tab", "&tab;", "&newline", "&newlin", "&colon", "&colo", "&#", "#", "&amp;", "t", "a", "b", "n", "c", ";", " ", "javascript:", "&&"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(10) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 10)...)
 	n := len(texts)
 	for _, s := range texts[:n] {
 		if r.IntN(4) == 0 {

@@ -62,13 +62,7 @@ func TestFilterAgreesWithSearchPerProbe(t *testing.T) {
 	r := rand.New(rand.NewPCG(241, 251))
 	pieces := []string{"(", ")", "*", "|", "&", "!", "=", "~=", ">=", "<=", "uid", "cn", "objectclass", "1", "0", "%00", "\x00", "*)(", "*))", "(|(", "(&(", "(!(", ")(", "(&)", "(|)", " ", "-", "."}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 30000 {
-		var b strings.Builder
-		for range 1 + r.IntN(10) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 30000, 10)...)
 	n := len(texts)
 	for _, s := range texts[:n] {
 		if r.IntN(4) == 0 {

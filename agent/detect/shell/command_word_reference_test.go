@@ -64,13 +64,7 @@ func TestCommandWordAtAgreesWithEveryPrefixTried(t *testing.T) {
 			texts = append(texts, l)
 		}
 	}
-	for range 10000 {
-		var b strings.Builder
-		for range 1 + r.IntN(8) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 10000, 8)...)
 	for _, s := range texts {
 		for i := 0; i <= len(s); i++ {
 			gw, gs, ge := CommandWordAt(s, i)

@@ -58,13 +58,7 @@ func TestExpansionAgreesWithWholeTextSearch(t *testing.T) {
 	r := rand.New(rand.NewPCG(109, 113))
 	pieces := []string{"${", "}", "{", "$", "x", "path", "#", "%", "//", "/", "<(", "cat ", "nc ", " ", "${x#y}", "${a%%b}", "${v//a/b}", "${ifs}", ";"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 5000, 24)...)
-	for range 30000 {
-		var b strings.Builder
-		for range 1 + r.IntN(12) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 30000, 12)...)
 	found := 0
 	for _, s := range texts {
 		s = strings.ToLower(s)

@@ -106,13 +106,7 @@ func TestNormalizeAgreesByteAtATime(t *testing.T) {
 	r := rand.New(rand.NewPCG(269, 271))
 	pieces := []string{"'", "\"", "\\", "\\\n", "$", "${ifs}", "${ifs%??}", "$ifs", "$ifs$9", "$@", "$*", "$1", "$x", "${}", "$()", "+", "{", "}", ",", "{cat,/etc/passwd}", "{,$'id',}", " ", "c", "a", "t", "/", ".", "1", "\n", "é"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(12) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 12)...)
 	n := len(texts)
 	for _, s := range texts[:n] {
 		if r.IntN(4) == 0 {

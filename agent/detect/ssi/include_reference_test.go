@@ -56,13 +56,7 @@ func TestIncludeAgreesWithDirectiveThenESITag(t *testing.T) {
 	r := rand.New(rand.NewPCG(283, 293))
 	pieces := []string{"<", "<!--#", "<!--", "#", "<esi:", "<esi", ":", "exec", "include", "echo", "if", "inline", "vars", "debug", "comment", "x", " ", "\t", "-", "/", ">", "-->", "<<!--#", "<<esi:"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(10) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 10)...)
 	n := len(texts)
 	for _, s := range texts[:n] {
 		if r.IntN(4) == 0 {

@@ -77,13 +77,7 @@ func TestSourceAgreesWithEveryOpenerCompared(t *testing.T) {
 	r := rand.New(rand.NewPCG(59, 61))
 	pieces := []string{"{%", "%}", "{{", "}}", "{{#", "{{/", "{{^", "<%", "<%=", "<%-", "%>", "<", ">", "</", "<dt>", "</dt>", "{", "}", " ", "\n", ":", "|", "x", "1", "${", "#"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 5000, 24)...)
-	for range 30000 {
-		var b strings.Builder
-		for range 1 + r.IntN(16) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 30000, 16)...)
 	for _, s := range texts {
 		s = strings.ToLower(s)
 		check(s)

@@ -2,7 +2,6 @@ package traversal
 
 import (
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
@@ -56,13 +55,7 @@ func TestTraversalsAgreesByteAtATime(t *testing.T) {
 		n, _ := Normalize(nil, l)
 		texts = append(texts, l, string(n))
 	}
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(16) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 16)...)
 	texts = append(texts, difftest.Long(r, append(pieces, difftest.Tokens...), 4096)...)
 	for _, s := range texts {
 		gn, gf := Traversals(s)

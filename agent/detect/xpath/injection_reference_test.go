@@ -106,13 +106,7 @@ func TestInjectionAgreesWithSearchPerWord(t *testing.T) {
 	pieces := append([]string{"'", "\"", " or ", " and ", ")", "]", " | ", "/", "//", "*", "-", ".", "_", "x", "1", " ", "concat(", "http://h/", "'http://h/'", "::", "node()"},
 		append(append(axes[:], funcs[:]...), fetchers[:]...)...)
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 30000 {
-		var b strings.Builder
-		for range 1 + r.IntN(10) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 30000, 10)...)
 	n := len(texts)
 	for _, s := range texts[:n] {
 		if r.IntN(4) == 0 {

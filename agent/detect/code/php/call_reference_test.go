@@ -92,13 +92,7 @@ func TestCallAgreesWithEveryWordLookedUp(t *testing.T) {
 		pieces = append(pieces, name, name[1:], name[:len(name)-1], name+"s", "x"+name)
 	}
 	texts := append(corpusLines(t), difftest.Hostile(r, 3000, 24)...)
-	for range 30000 {
-		var b strings.Builder
-		for range 1 + r.IntN(12) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 30000, 12)...)
 	texts = append(texts, difftest.Long(r, append(pieces[:20], difftest.Tokens...), 4096)...)
 	found := 0
 	for _, s := range texts {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
 )
 
 // phpDynamicCallReference is DynamicCall before it passed over runs of
@@ -97,13 +99,7 @@ func TestPHPDynamicCallAgrees(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 9))
 	pieces := []string{"(", "[", ")", "]", "((", "((((((((", "(((((((((", "]]", "))", "'sys'", "'tem'", "\"sys\"", ".", " ", "/**/", "system", "(ls);", "[0]", "{0}", "'system'", "x", ";", "#\n"}
 	texts := corpusLines(t)
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(16) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 16)...)
 	for n := range 12 {
 		open := strings.Repeat("(", n)
 		texts = append(texts, open+"'system'"+strings.Repeat(")", n)+"(ls);", open+"['system'][0]"+strings.Repeat(")", n)+"(id);")

@@ -57,13 +57,7 @@ func tagTexts(t *testing.T, seed uint64) []string {
 	r := rand.New(rand.NewPCG(seed, seed+2))
 	pieces := []string{"<?", "<?php", "<?=", "<", "?", "<?xml", "version", " ", "\n", "php", "echo", "$", "(", ";", "[php]", "[/php]", "[\\php]", "[", "]", "{php}", "{/php}", "{", "}", "/", "\\", "p", "h", "x"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(12) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 12)...)
 	n := len(texts)
 	for _, s := range texts[:n] {
 		if r.IntN(4) == 0 {

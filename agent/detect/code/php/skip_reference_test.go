@@ -55,13 +55,7 @@ func TestSkipAgreesWithEveryStep(t *testing.T) {
 			texts = append(texts, l)
 		}
 	}
-	for range 5000 {
-		var b strings.Builder
-		for range 1 + r.IntN(40) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 5000, 40)...)
 	texts = append(texts, strings.Repeat("[\n#)", 300), strings.Repeat(" ", 200)+"x"+strings.Repeat("/**/ ", 100), strings.Repeat("((|[\n#)", 200))
 	for _, s := range texts {
 		got, want := NewText(s), NewText(s)

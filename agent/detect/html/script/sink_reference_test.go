@@ -144,13 +144,7 @@ func TestSinkAgreesWithSearchPerWord(t *testing.T) {
 	r := rand.New(rand.NewPCG(157, 163))
 	pieces := []string{"alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "(", ")", "`", "'", "\"", ";", "-", " ", "1", "x", ",", ".", "document", ".cookie", "window", "[\"alert\"]", "/**/", "self", "top", "location", ".href", "run", "atob(", ".call`", "${eval}", "import(", "[]", "!", "+", "a", "[", "self[", "top[", "window[", "document.domain", ".innerhtml"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(14) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 14)...)
 	found := 0
 	for k, s := range texts {
 		s = strings.ToLower(s)

@@ -151,3 +151,18 @@ func Mutate(r *rand.Rand, s string) []string {
 		s + s,
 	}
 }
+
+// Joined returns n random texts, each of one to most of pieces (drawn
+// with repetition) end to end: the alphabet a detector's differential
+// test knows to matter to it.
+func Joined(r *rand.Rand, pieces []string, n, most int) []string {
+	out := make([]string, 0, n)
+	for range n {
+		var b strings.Builder
+		for range 1 + r.IntN(most) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		out = append(out, b.String())
+	}
+	return out
+}

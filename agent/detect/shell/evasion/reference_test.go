@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
 )
 
 // evasionBoundaryReference is the byte test EvadedCommand used before
@@ -101,13 +103,7 @@ func TestEvadedCommandAgrees(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 23))
 	pieces := []string{"p", "i", "ng", "cat", "uname", "python", "wget", "'", "''", "\"", "\"\"", "\\", "$", "$()", "<()", ">()", "``", "`",
 		"$!", "$$", "$u", "${x}", "${", "}", "$'", "[", "]", " ", "\t", ";", "|", "&", "/", "=", "(", ")", "<", ">", "é", "\xff"}
-	for range 30000 {
-		var b strings.Builder
-		for range 1 + r.IntN(12) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 30000, 12)...)
 	periodic := make([]byte, 1<<18)
 	for i := range periodic {
 		periodic[i] = byte(i * 13)

@@ -129,13 +129,7 @@ func TestVarCommandAgreesWithSeparatorTest(t *testing.T) {
 	r := rand.New(rand.NewPCG(149, 151))
 	pieces := []string{"a=nc", "c1=c", "c2=a", "c3=t", "$c1$c2$c3", "$a", "${a}", " -nlvp 555", "&&", ";", "|", "\n", "`", "(", "=", " ", "x", "garb=adduse[r]", "$garb", "'", "\"", "\\ ", "/etc/passwd", "1=2"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(12) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 12)...)
 	found := 0
 	for _, s := range texts {
 		s = strings.ToLower(s)

@@ -67,13 +67,7 @@ func TestCommandAgreesByteAtATime(t *testing.T) {
 			texts = append(texts, l)
 		}
 	}
-	for range 10000 {
-		var b strings.Builder
-		for range 1 + r.IntN(12) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 10000, 12)...)
 	texts = append(texts, difftest.Long(r, append(pieces, difftest.Tokens...), 4096)...)
 	found := 0
 	for _, s := range texts {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
 )
 
 // slashFieldsReference is what File read before slashFields: every field
@@ -28,13 +30,7 @@ func TestSlashFieldsAgree(t *testing.T) {
 	texts := append(corpusLines(t), globTexts(r, 3000)...)
 	pieces := []string{"/", "//", "a", "é", " ", "\t", "\v", "\f", "\r", "\n", "\u0085", "\u00a0", "\u1680", "\u2028", "\u3000",
 		"\xc2", "\xe2\x80", "\x80", "\xa0", "\xe3\x80", "\xff", "\xc2\xc2\xa0", "[e]", "?", "etc", "bin/sh"}
-	for range 20000 {
-		var b strings.Builder
-		for range 1 + r.IntN(16) {
-			b.WriteString(pieces[r.IntN(len(pieces))])
-		}
-		texts = append(texts, b.String())
-	}
+	texts = append(texts, difftest.Joined(r, pieces, 20000, 16)...)
 	texts = append(texts, "", "/", " /", "/ ", "a/b /c", "\u00a0/x", "\xe2\x80\xa8/x", "\x80\xa8/x", "\xe2\x80\xe2\x80\xa8/x")
 	for _, u := range []string{"/??/", "a/ ", " /[e]tc/pa??wd", "\u2028/b"} {
 		texts = append(texts, strings.Repeat(u, 4096))
