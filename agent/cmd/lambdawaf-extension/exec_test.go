@@ -163,37 +163,46 @@ func TestBinaryHooksRSSAndShutdown(t *testing.T) {
 	}
 	respond("panics", `"ok"`)
 
-	// A 6 MB event and many small ones, then measure memory.
+	// Rounds of a 6 MB event and many small ones, then measure memory.
+	// The 20 MB goal at steady state is measured by the benchmarks that
+	// print it (make bench-rie, BenchmarkAgentMemory). Here the guard is
+	// that nothing accumulates the events: the runtime may keep what the
+	// memory limit lets it after the first round (RSS after a round varies
+	// by up to 4 MB with when the collector last ran), but two more rounds
+	// add less than one event's size to it, where keeping each event
+	// would add two.
 	startRSS, hwm, err := emulator.ProcessMemory(p.cmd.Process.Pid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("agent RSS before the 6 MB event: %d kB (peak %d kB)", startRSS, hwm)
+	t.Logf("agent RSS before the 6 MB events: %d kB (peak %d kB)", startRSS, hwm)
 	big := `{"b":"` + strings.Repeat("x", 6<<20) + `"}`
-	f.runtime <- invocation{"big", big}
-	if id, body := next(); id != "big" || len(body) != len(big) {
-		t.Fatalf("big event: %q %d bytes", id, len(body))
-	}
-	respond("big", `"ok"`)
-	for i := range 200 {
-		id := "r" + strconv.Itoa(i)
-		f.runtime <- invocation{id, `{"i":` + strconv.Itoa(i) + `}`}
-		if got, _ := next(); got != id {
-			t.Fatalf("got %q want %q", got, id)
+	var first int
+	for round := range 3 {
+		id := "big" + strconv.Itoa(round)
+		f.runtime <- invocation{id, big}
+		if got, body := next(); got != id || len(body) != len(big) {
+			t.Fatalf("big event: %q %d bytes", got, len(body))
 		}
 		respond(id, `"ok"`)
-	}
-	rss, hwm, err := emulator.ProcessMemory(p.cmd.Process.Pid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The 20 MB goal at steady state is measured by the benchmarks that
-	// print it (make bench-rie, BenchmarkAgentMemory). Here the guard is
-	// that nothing holds on to the 6 MB event: RSS after it stays below
-	// the start-up figure plus the event's size.
-	t.Logf("agent RSS after a 6 MB event and 200 invocations: %d kB (peak %d kB)", rss, hwm)
-	if rss > startRSS+6*1024 {
-		t.Errorf("RSS %d kB after the 6 MB event, %d kB before it: something keeps the event", rss, startRSS)
+		for i := range 200 {
+			id := "r" + strconv.Itoa(round) + "-" + strconv.Itoa(i)
+			f.runtime <- invocation{id, `{"i":` + strconv.Itoa(i) + `}`}
+			if got, _ := next(); got != id {
+				t.Fatalf("got %q want %q", got, id)
+			}
+			respond(id, `"ok"`)
+		}
+		rss, hwm, err := emulator.ProcessMemory(p.cmd.Process.Pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("agent RSS after %d rounds of a 6 MB event and 200 invocations: %d kB (peak %d kB)", round+1, rss, hwm)
+		if round == 0 {
+			first = rss
+		} else if round == 2 && rss > first+6*1024 {
+			t.Errorf("RSS %d kB after %d rounds of a 6 MB event, %d kB after the first: something keeps the events", rss, round+1, first)
+		}
 	}
 	logs := p.logs.String()
 	if !strings.Contains(logs, "test hooks enabled") || !strings.Contains(logs, "letting the event through unchanged") {
