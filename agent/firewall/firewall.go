@@ -479,7 +479,11 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 			}
 			all, classes, rules := ev.Exclusions(v.Location)
 			if !all {
+				n := len(sigs)
 				sigs = st.detectorFor(classes, rules).InspectSite(v, &site, sigs)
+				if ev.Settled(sigs[n:]) {
+					return false // blocked whatever follows
+				}
 			}
 			return ctx.Err() == nil
 		})

@@ -569,3 +569,51 @@ func TestPlainObserver(t *testing.T) {
 		t.Fatalf("observed %+v", got)
 	}
 }
+
+// TestABlockEndsTheWalk: once a value blocks the event and nothing later
+// could undo it, the rest of the event is not inspected (padding an
+// attack with costly text then costs no more than the attack). Where
+// something later could matter (log mode, whose record lists every
+// finding; a rule after the walk; the other records of a batch), every
+// value is still inspected.
+func TestABlockEndsTheWalk(t *testing.T) {
+	attack := fixture(t, "apigw-v2.json", map[string]any{
+		"rawQueryString": "q=" + url.QueryEscape(sqli), "queryStringParameters": map[string]any{"q": sqli},
+		"body": `{"later":"<script>alert(1)</script>"}`,
+	})
+	tests := []struct {
+		name        string
+		opts        Options
+		doc         string
+		wantBlock   bool
+		wantSignals int
+	}{
+		{"block mode stops at the first blocking value", Options{}, "", true, 1},
+		{"log mode inspects everything", Options{Mode: policy.ModeLog}, "", false, 2},
+		{"a class in log mode does not end it", Options{}, "detection:\n  classes:\n    sqli: log\n", true, 2},
+		{"a rule after the walk sees everything", Options{}, "rules:\n  - id: fp\n    when: {signal: {class: sqli}}\n    action: {type: continue, removeSignals: {class: sqli}}\n", true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, det, rec := newTestFirewall(t, tt.doc, tt.opts)
+			if v := inspect(t, f, attack); v.Block != tt.wantBlock {
+				t.Fatalf("Block = %v, want %v", v.Block, tt.wantBlock)
+			}
+			d := rec.ds[0]
+			if len(d.Signals) != tt.wantSignals {
+				t.Errorf("%d signals, want %d: %+v", len(d.Signals), tt.wantSignals, d.Signals)
+			}
+			if stopped := !det.inspected("body.later"); stopped != (tt.name == "block mode stops at the first blocking value") {
+				t.Errorf("body.later inspected = %v", !stopped)
+			}
+		})
+	}
+
+	// A bad record of a batch drops that record; the records after it are
+	// still judged.
+	f, det, _ := newTestFirewall(t, "", Options{})
+	inspect(t, f, fixture(t, "sqs.json", nil))
+	if !det.inspected("records[2].body.note") {
+		t.Error("the record after a blocked one was not inspected")
+	}
+}

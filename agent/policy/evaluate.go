@@ -316,6 +316,50 @@ func (ev *Evaluation) addReason(r Reason, b *blockChoice) {
 	}
 }
 
+// signalAction is what a kept signal asks for once the walk is done;
+// counts is false for one that asks nothing (a score under the
+// threshold).
+func (ev *Evaluation) signalAction(s *detect.Signal) (act Outcome, counts bool) {
+	switch {
+	case isLimit(s):
+		return ev.p.limitAction(), true
+	case s.Score < ev.p.threshold:
+		return "", false
+	case ev.p.signalMode(s) == ModeLog:
+		return Log, true
+	}
+	return Block, true
+}
+
+// Settled reports whether sigs, signals the walk has found so far, already
+// make the event blocked whatever the rest of the walk finds, so that the
+// rest need not be inspected: an attack that also pads itself with costly
+// text then costs no more than its first blocking value. That holds when
+// the mode is block, no rule runs after the walk (such a rule may remove
+// signals or allow the event, and reads the walked values), and one of
+// sigs that the evaluation keeps blocks the whole event, not one record of
+// a batch (the other records still need judging). A decision so reached
+// lists the signals up to that one.
+func (ev *Evaluation) Settled(sigs []detect.Signal) bool {
+	if ev.d.Mode != ModeBlock || ev.p.postRules || ev.done {
+		return false
+	}
+	recordList := ev.d.Trigger.IsRecordList()
+	for i := range sigs {
+		s := &sigs[i]
+		if recordList && s.Record >= 0 {
+			continue
+		}
+		if !isLimit(s) && (ev.Excluded(s) || ev.p.signalMode(s) == ModeOff) {
+			continue
+		}
+		if act, counts := ev.signalAction(s); counts && act == Block {
+			return true
+		}
+	}
+	return false
+}
+
 // Finish runs the rules that need the walk, judges the signals and returns
 // the decision.
 func (ev *Evaluation) Finish() *Decision {
@@ -338,14 +382,9 @@ func (ev *Evaluation) Finish() *Decision {
 	if !ev.done {
 		for i := range d.Signals {
 			s := &d.Signals[i]
-			act := Block
-			switch {
-			case isLimit(s):
-				act = ev.p.limitAction()
-			case s.Score < ev.p.threshold:
+			act, counts := ev.signalAction(s)
+			if !counts {
 				continue
-			case ev.p.signalMode(s) == ModeLog:
-				act = Log
 			}
 			d.Reasons = append(d.Reasons, Reason{Kind: ReasonSignal, ID: s.Rule, Action: act, Class: s.Class, Location: s.Location, Record: s.Record})
 			if act == Log {
