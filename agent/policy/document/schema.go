@@ -11,8 +11,6 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/jsonschema"
 	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/jsonschema/kind"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 )
 
 // SchemaJSON is the JSON Schema (draft 2020-12) of the configuration
@@ -45,7 +43,7 @@ var configSchema = sync.OnceValues(func() (*compiledSchema, error) {
 	return &compiledSchema{schema: s, raw: raw}, nil
 })
 
-var printer = message.NewPrinter(language.English)
+var printer = &kind.Printer{}
 
 // Describe says what a JSON Schema validation failure means, in English:
 // the words of every message about schemas, this document's and those an
