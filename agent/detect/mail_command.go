@@ -18,29 +18,39 @@ var imapVerbs = map[string]bool{
 
 // mailCommand finds a mail protocol command injected after a CRLF, the
 // line break SMTP, POP3 and IMAP frame commands with (IMAP/SMTP header
-// injection into a mail library): "\r\nRCPT TO:<x>", "\r\nEHLO host",
-// "\r\na001 uid store 1:2", and at paranoia 2 POP3 verbs with their
-// arguments, "\r\nRETR 1", "\r\nTOP 1 2", "\r\nAPOP user <md5>". s is
-// lower-cased.
+// injection into a mail library): "\r\nRCPT TO:<x>" (the envelope after
+// a bare LF too), "\r\nEHLO host", "\r\na001 uid store 1:2", and at
+// paranoia 2 POP3 verbs with their arguments, "\r\nRETR 1",
+// "\r\nTOP 1 2", "\r\nAPOP user <md5>". s is lower-cased.
 func mailCommand(s string, paranoid bool) int {
 	for off := 0; off < len(s); {
-		i := lex.Index(s[off:], "\r\n")
-		if i < 0 {
+		n := strings.IndexByte(s[off:], '\n')
+		if n < 0 {
 			return -1
 		}
-		i += off
-		off = i + 2
-		line := s[i+2:]
+		n += off
+		off = n + 1
+		i, crlf := n, n > 0 && s[n-1] == '\r'
+		if crlf {
+			i--
+		}
+		line := s[n+1:]
 		if e := strings.IndexAny(line, "\r\n"); e >= 0 {
 			line = line[:e]
 		}
 		if len(line) < 4 || len(line) > 512 {
 			continue
 		}
-		switch {
-		case strings.HasPrefix(line, "mail from:") || strings.HasPrefix(line, "rcpt to:") ||
-			strings.HasPrefix(line, "mail from :") || strings.HasPrefix(line, "rcpt to :"):
+		if strings.HasPrefix(line, "mail from:") || strings.HasPrefix(line, "rcpt to:") ||
+			strings.HasPrefix(line, "mail from :") || strings.HasPrefix(line, "rcpt to :") {
+			// the envelope, after a bare LF too: servers that take one as
+			// a line end are what SMTP smuggling relies on
 			return i
+		}
+		if !crlf {
+			continue
+		}
+		switch {
 		case strings.HasPrefix(line, "ehlo ") || strings.HasPrefix(line, "helo "):
 			if h := strings.TrimSpace(line[5:]); h != "" && strings.IndexByte(h, ' ') < 0 {
 				return i
@@ -89,12 +99,11 @@ func pop3Command(line string) bool {
 	if len(f) < 2 || len(f) > 3 {
 		return false
 	}
-	num := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
 	switch f[0] {
 	case "retr", "list", "dele", "uidl":
-		return len(f) == 2 && num(f[1])
+		return len(f) == 2 && lex.IsDigits(f[1])
 	case "top":
-		return len(f) == 3 && num(f[1]) && num(f[2])
+		return len(f) == 3 && lex.IsDigits(f[1]) && lex.IsDigits(f[2])
 	case "apop":
 		return len(f) == 3 && len(f[2]) == 32 && strings.Trim(f[2], "0123456789abcdef") == ""
 	case "auth":

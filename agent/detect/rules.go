@@ -81,6 +81,7 @@ var Rules = []Rule{
 	{"cmdi-variable", CommandInj, 1, 8, "a command run through a variable assigned in the same input", ex("query", "host", "a=id;$a"), ex("body", "comment", "a=1; b=2")},
 	{"cmdi-sqlite-shell", CommandInj, 1, 8, "a SQLite shell dot command (.shell, .system)", ex("query", "s", "1;.sh whoami"), ex("body", "comment", "see the .shell docs")},
 	{"cmdi-mail-command", CommandInj, 1, 7, "an SMTP command injected after a CRLF", ex("query", "to", "x\r\nRCPT TO:<postmaster>"), ex("body", "comment", "send it to the postmaster")},
+	{"cmdi-cache-command", CommandInj, 1, 7, "a Redis or memcached command smuggled after a line break (RESP framing, flushall, config set, slaveof, set k 0 0 5)", ex("query", "key", "k\r\nconfig set dir /var/www/html\r\n"), ex("body", "comment", "Run\r\nFLUSHALL\r\nto clear the cache")},
 	{"cmdi-command-word", CommandInj, 2, 6, "a lone command word where a command could start (paranoia 2)", ex("query", "host", "whoami"), ex("query", "host", "example.com")},
 	// SSRF
 	{"ssrf-metadata", SSRF, 1, 9, "a cloud metadata address (169.254.169.254, metadata.google.internal)", ex("query", "url", "http://169.254.169.254/latest/meta-data/"), ex("query", "url", "https://example.com/meta-data/")},

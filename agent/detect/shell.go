@@ -289,6 +289,10 @@ func (in *input) detectShellShapes() bool {
 			in.emit(CommandInj, "cmdi-mail-command", 7, i, i+32)
 			return true
 		}
+		if i := cacheCommand(raw); i >= 0 {
+			in.emit(CommandInj, "cmdi-cache-command", 7, i, i+32)
+			return true
+		}
 	}
 	if m.has(bSlash) && m.has(bQuestion|bStar|bBracket) {
 		if i := glob.Command(raw); i >= 0 {

@@ -105,6 +105,8 @@ func TestSQLiteAndMailCommands(t *testing.T) {
 		{"sentence dot", body("note", "Done; .NET and .sh files are fine"), "", ""},
 		{"smtp rcpt", q("to", "x\r\nRCPT TO:<postmaster>"), "cmdi-mail-command", "cmdi-mail-command"},
 		{"smtp ehlo", q("to", "\r\nEHLO test.com"), "cmdi-mail-command", "cmdi-mail-command"},
+		{"smtp rcpt after a bare LF", q("to", "a@b.example\nRCPT TO:<x@evil.example>"), "cmdi-mail-command", "cmdi-mail-command"},
+		{"smtp ehlo after a bare LF", body("textarea", "Agenda\nEHLO team"), "", ""},
 		{"imap tagged", body("textarea", "\r\na001 uid store 231:233\r\n"), "cmdi-mail-command", "cmdi-mail-command"},
 		{"pop3 retr", q("a", "\r\nRETR 123"), "", "cmdi-mail-command"},
 		{"pop3 apop", q("a", "\r\nAPOP corerulest 7d0a3bd8e5b2abcfb3e256633c23b891"), "", "cmdi-mail-command"},

@@ -17,6 +17,17 @@ func IsAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 // IsDigit reports whether c is an ASCII digit.
 func IsDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+// IsDigits reports whether s is a non-empty run of ASCII digits: a
+// number field of a protocol line.
+func IsDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !IsDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // IsAlnum reports whether c is an ASCII letter or digit.
 func IsAlnum(c byte) bool { return IsAlpha(c) || IsDigit(c) }
 
