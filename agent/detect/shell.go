@@ -148,6 +148,12 @@ func (in *input) detectCmd() {
 		sep := ""
 		if !atStart {
 			c := s[i-1]
+			if c == '|' && in.sink != sinkCmd && !in.paranoid() && lookalike.InstallOneLiner(s, i-1) {
+				// "curl -fsSL https://get.example.io | sh" in a README,
+				// a ticket or a chat: a tool's install line, not a
+				// value breaking out of a command
+				continue
+			}
 			if (inSpan || doc) && (c == ';' || c == '\n' || c == '|' || c == '&') || doc && c == '(' && i >= 2 && s[i-2] == '$' {
 				// A pipeline quoted in prose ("use `ps aux | grep
 				// node`") shows a command line; its separators
@@ -203,6 +209,9 @@ func (in *input) detectCmd() {
 			continue // CommandWordAt finds no word here ("", i, i): ";;;;…"
 		}
 		w, ws, we := shell.CommandWordAt(s, i)
+		if (w == "curl" || w == "wget") && in.sink != sinkCmd && !in.paranoid() && lookalike.InstallOneLinerAt(s, ws) {
+			continue // the line or span of an install one-liner, read at its download
+		}
 		strong, known := shell.Command(w)
 		if w == "" || !known || !shell.WordEnds(s, we) {
 			// Every separator in the blanks cmdWordAt skipped leads to

