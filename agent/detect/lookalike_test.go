@@ -115,3 +115,20 @@ func TestSQLProseLookAlikes(t *testing.T) {
 		{"dq or", q("q", "x\" or \"1\"=\"1"), "*", "*"},
 	})
 }
+
+// TestLogicOfNames: an expression of a programming language whose || and
+// && join names (issue 14's false positive "an arithmetic expression with
+// ||") is no injection; an OR with a literal, TRUE, a comparison of
+// literals or a call still is.
+func TestLogicOfNames(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"or of names times two", body("snippet", "x = (a || b) * 2"), "", ""},
+		{"and of names", body("snippet", "result = (a || b) * (c && d)"), "", ""},
+		{"a literal operand", q("id", "n = (n || 1) * 2"), "*", "*"},
+		{"a tautology", q("id", "1 || 1=1"), "*", "*"},
+		{"true", q("id", "x = (a || true) * 2"), "*", "*"},
+		{"a call", q("id", "x || sleep(5)"), "*", "*"},
+		{"a word operator too", q("id", "a || b or 1=1"), "*", "*"},
+		{"a quote", q("id", "a || b' or '1'='1"), "*", "*"},
+	})
+}

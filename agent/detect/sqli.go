@@ -45,7 +45,7 @@ func (in *input) judgeSQLi() bool {
 		return len(in.dst) > n
 	}
 	if (!m.plain() || m.has(bColon)) && !libinjectionMoot(in.text, m) {
-		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) && !prose.Math(in.text, in.lowerBytes(), fp) &&
+		if ok, fp := libinjection.IsSQLi(in.text); ok && !libinjectionFalsePositive(in.text, m, fp) && !prose.Math(in.text, in.lowerBytes(), fp) && !prose.LogicOfNames(in.text, in.lowerBytes(), fp) &&
 			!prose.StrayWhen(in.lower(), in.lowerBytes()) && !prose.QuotedStatement(in.text, in.lowerBytes(), fp) && !(m.has(bDQuote) && prose.JSONMembers(in.text)) {
 			if score := libinjectionScore(in.lower()); score > 0 {
 				in.emit(SQLi, "sqli-libinjection", score, 0, len(in.text))

@@ -222,6 +222,75 @@ func Math(s string, have *lex.ByteSet, fp string) bool {
 	return calls > 0
 }
 
+// LogicOfNames reports a libinjection finding on an expression of a
+// programming language whose boolean operators join names: "x = (a || b)
+// * 2", "ready = (loaded && visible)". Spliced into a numeric WHERE
+// clause, an OR widens it only through an operand that is true whatever
+// the row: a literal ("1 || 1=1", "retries || 3"), TRUE, or a comparison
+// of literals. Between two names it joins columns the attacker does not
+// know, if they exist at all. s is the value, have its lower-cased bytes,
+// fp libinjection's fingerprint ('&' is its logic operator); the value has
+// no quote, comment, statement separator, SQL keyword or word operator
+// (or, and, xor, not), and each "||" and "&&" has a name on either side.
+func LogicOfNames(s string, have *lex.ByteSet, fp string) bool {
+	if strings.IndexByte(fp, '&') < 0 || have.HasAny("'\"`;#") || strings.Contains(s, "--") || strings.Contains(s, "/*") || sql.KeywordIn(s) {
+		return false
+	}
+	l := strings.ToLower(s)
+	for _, w := range [...]string{"or", "and", "xor", "not", "div", "mod", "like", "rlike", "regexp", "between", "in", "is"} {
+		if lex.IndexWord(l, w) >= 0 {
+			return false
+		}
+	}
+	ops := 0
+	for i := 0; i+1 < len(l); i++ {
+		if c := l[i]; (c == '|' || c == '&') && l[i+1] == c {
+			if !nameBefore(l, i) || !nameAfter(l, i+2) {
+				return false
+			}
+			ops++
+			i++
+		}
+	}
+	return ops > 0
+}
+
+// nameBefore reports whether the token ending at l[i] (blanks skipped) is
+// a name: a word that starts with a letter, not a boolean or null literal.
+func nameBefore(l string, i int) bool {
+	i = lex.SkipSpaceBack(l, i)
+	e := i
+	for i > 0 && (lex.IsWord(l[i-1]) || l[i-1] == '.') {
+		i--
+	}
+	return e > i && isName(l[i:e])
+}
+
+// nameAfter reports whether the token starting at l[i] (blanks skipped)
+// is a name, not a function called.
+func nameAfter(l string, i int) bool {
+	i = lex.SkipSpace(l, i)
+	b := i
+	for i < len(l) && (lex.IsWord(l[i]) || l[i] == '.') {
+		i++
+	}
+	if k := lex.SkipSpace(l, i); k < len(l) && l[k] == '(' {
+		return false // a call: "x || sleep(5)" runs for every row
+	}
+	return i > b && isName(l[b:i])
+}
+
+func isName(w string) bool {
+	if !lex.IsAlpha(w[0]) && w[0] != '_' {
+		return false
+	}
+	switch w {
+	case "true", "false", "null", "unknown":
+		return false
+	}
+	return true
+}
+
 // mathFunc lists functions that only compute a number from numbers (exp is
 // left out: exp(~(select ...)) is an error-based extraction).
 func mathFunc(w string) bool {
