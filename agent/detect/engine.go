@@ -319,6 +319,11 @@ func (in *input) judge() {
 		if m.has(bPlus) && m.has(bDash) {
 			in.detectXSSPlain() // UTF-7 markup: +ADw-script+AD4-
 		}
+		if m.hasAll(bHigh | bDot) {
+			// dots between look-alike slashes: "..／..／etc／passwd",
+			// "..∕..∕", IIS's best-fit "....boot.ini"
+			in.detectPath()
+		}
 		// "1.e.tables": MySQL reads 1.e as a number glued to a name;
 		// "password::int" is a PostgreSQL cast
 		if m.has(bSpace|bPlus) || m.has(bDot) && strings.Contains(in.text, ".e.") || m.has(bColon) && strings.Contains(in.text, "::") {

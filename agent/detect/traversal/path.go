@@ -67,7 +67,10 @@ func Normalize(dst []byte, s string) (out []byte, nul bool) {
 					case h == 0 && (l == '.' || l == '/' || l == '\\'):
 						c = l
 						i += 5
-					case h == 0x22 && (l == 0x15 || l == 0x16), h == 0xff && (l == 0x0f || l == 0x3c), h == 0x20 && l == 0x44:
+					case h == 0x22 && (l == 0x15 || l == 0x16), h == 0xff && (l == 0x0f || l == 0x3c), h == 0x20 && l == 0x44,
+						h == 0xef && l == 0xc8, h == 0xf0 && l == 0x25:
+						// ∕ ∖ ／ ＼ ⁄, and the private-use code points
+						// IIS's best-fit mapping reads as separators
 						c = '/'
 						i += 5
 					case h == 0xff && l == 0x0e:
@@ -105,7 +108,11 @@ func Normalize(dst []byte, s string) (out []byte, nul bool) {
 				c = '/'
 				i += 2
 			}
-		case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x88 && (s[i+2] == 0x95 || s[i+2] == 0x96): // ∕ ∖
+		case c == 0xe2 && i+2 < len(s) && (s[i+1] == 0x88 && (s[i+2] == 0x95 || s[i+2] == 0x96) || s[i+1] == 0x81 && s[i+2] == 0x84): // ∕ ∖ ⁄
+			c = '/'
+			i += 2
+		case c == 0xee && i+2 < len(s) && s[i+1] == 0xbf && s[i+2] == 0x88, c == 0xef && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0xa5:
+			// U+EFC8, U+F025: separators to IIS's best-fit mapping
 			c = '/'
 			i += 2
 		}
@@ -135,7 +142,7 @@ var pathPlain = func() (t [256]bool) {
 	for c := range t {
 		t[c] = true
 	}
-	for _, c := range []byte{'%', '0', 0xc0, 0xc1, 0xe0, 0xef, 0xe2, 0, '\\', '/'} {
+	for _, c := range []byte{'%', '0', 0xc0, 0xc1, 0xe0, 0xee, 0xef, 0xe2, 0, '\\', '/'} {
 		t[c] = false
 	}
 	for c := 'A'; c <= 'Z'; c++ {

@@ -21,6 +21,8 @@ func TestTraversalsInEveryEncoding(t *testing.T) {
 		{"backslashes", `..\..\windows\win.ini`, 2},
 		{"overlong utf-8 dots", "\xc0\xae\xc0\xae/etc/passwd", 1},
 		{"tomcat path parameter", "..;/etc/passwd", 1},
+		{"look-alike slashes", "..\uff0f..\u2215..\u2044etc/passwd", 3},
+		{"IIS best-fit separators", "..%uEFC8..%uF025..\uefc8..\uf025boot.ini", 4},
 		{"nul byte inside", "..\x00/..\x00/etc/passwd", 2},
 		{"relative report", "reports/2024/q1.pdf", 0},
 		{"dotted name", "v1..2/notes.txt", 0},
@@ -94,7 +96,8 @@ func normalizeReference(dst []byte, s string) (out []byte, nul bool) {
 					case h == 0 && (l == '.' || l == '/' || l == '\\'):
 						c = l
 						i += 5
-					case h == 0x22 && (l == 0x15 || l == 0x16), h == 0xff && (l == 0x0f || l == 0x3c), h == 0x20 && l == 0x44:
+					case h == 0x22 && (l == 0x15 || l == 0x16), h == 0xff && (l == 0x0f || l == 0x3c), h == 0x20 && l == 0x44,
+						h == 0xef && l == 0xc8, h == 0xf0 && l == 0x25:
 						c = '/'
 						i += 5
 					case h == 0xff && l == 0x0e:
@@ -132,7 +135,10 @@ func normalizeReference(dst []byte, s string) (out []byte, nul bool) {
 				c = '/'
 				i += 2
 			}
-		case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x88 && (s[i+2] == 0x95 || s[i+2] == 0x96): // ∕ ∖
+		case c == 0xe2 && i+2 < len(s) && (s[i+1] == 0x88 && (s[i+2] == 0x95 || s[i+2] == 0x96) || s[i+1] == 0x81 && s[i+2] == 0x84): // ∕ ∖ ⁄
+			c = '/'
+			i += 2
+		case c == 0xee && i+2 < len(s) && s[i+1] == 0xbf && s[i+2] == 0x88, c == 0xef && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0xa5:
 			c = '/'
 			i += 2
 		}
@@ -159,7 +165,7 @@ func normalizeReference(dst []byte, s string) (out []byte, nul bool) {
 // runs, upper case, NUL and repeated slashes between them.
 func TestNormalizeAgrees(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 4))
-	pieces := []string{"..", "/", "//", "\\", "%2e", "%2E", "%2f", "%5c", "%00", "%25", "%252e", "%c0%af", "%C0%AE", "%c1%9c", "0x2e", "0X2f", "x0x2e", "%u002e", "%u2215", "%uff0f", "\xc0\xae", "\xc0\xaf", "\xe0\x80\xae", "\xef\xbc\x8f", "\xe2\x88\x95", "\x00", "etc", "PASSWD", "Win.INI", "a0", "0", "%", "%z", "\xc0", "\xef", "\xe2"}
+	pieces := []string{"..", "/", "//", "\\", "%2e", "%2E", "%2f", "%5c", "%00", "%25", "%252e", "%c0%af", "%C0%AE", "%c1%9c", "0x2e", "0X2f", "x0x2e", "%u002e", "%u2215", "%uff0f", "%uEFC8", "%uf025", "\xc0\xae", "\xc0\xaf", "\xe0\x80\xae", "\xef\xbc\x8f", "\xe2\x88\x95", "\xe2\x81\x84", "\xee\xbf\x88", "\xef\x80\xa5", "\x00", "etc", "PASSWD", "Win.INI", "a0", "0", "%", "%z", "\xc0", "\xef", "\xe2", "\xee"}
 	for range 30000 {
 		var b bytes.Buffer
 		for range 1 + r.IntN(20) {

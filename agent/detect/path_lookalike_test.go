@@ -1,0 +1,20 @@
+package detect
+
+import "testing"
+
+// TestTraversalThroughLookAlikeSlashes: a path whose separators are only
+// non-ASCII look-alikes (fullwidth, division and fraction slashes, the
+// code points IIS's best-fit mapping reads as separators) holds no ASCII
+// punctuation at all, which made it a "plain" value that only the
+// keyword checks saw.
+func TestTraversalThroughLookAlikeSlashes(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"fullwidth", q("file", "..／..／..／etc／passwd"), "path-traversal", "path-traversal"},
+		{"division slash", q("file", "..∕..∕..∕etc∕passwd"), "path-traversal", "path-traversal"},
+		{"fraction slash", q("file", "..⁄..⁄etc⁄passwd"), "path-traversal", "path-traversal"},
+		{"best-fit, decoded", q("file", "..\uf025..\uf025..\uf025boot.ini"), "path-traversal", "path-traversal"},
+		{"best-fit, escaped", q("file", "..%uEFC8..%uEFC8..%uEFC8etc/passwd"), "path-traversal", "path-traversal"},
+		{"accented prose", body("comment", "Café... très bien. Naïve résumé."), "", ""},
+		{"ellipsis", body("comment", "… and so on... “quoted”."), "", ""},
+	})
+}
