@@ -10,6 +10,10 @@ func TestNoSQLObjectKeysAndShellCalls(t *testing.T) {
 	runLevelCases(t, []levelCase{
 		{"where as an object key", q("search", "1, $where: '1 == 1'"), "nosql-operator", "nosql-operator"},
 		{"operator object unquoted", q("id", "{$gt: ''}"), "nosql-operator", "nosql-operator"},
+		// out of the string and the object, any operator is a member of
+		// the attacker's, also one that is an everyday word
+		{"comment after a breakout", q("id", "' } ], $comment:'successful MongoDB injection'"), "nosql-operator", "nosql-operator"},
+		{"comment as a word", body("note", "Totals: {a: 1}, $comment: fine"), "", ""},
 		{"shell statements chained", q("id", "db.injection.insert({success:1});return 1;"), "nosql-js", "nosql-js"},
 		{"price with a colon", body("note", "Total: $50: paid in full"), "", ""},
 		{"db in a sentence", body("note", "Call db.users.find() from the shell to list them"), "", ""},

@@ -104,6 +104,10 @@ func (in *input) detectNoSQL() {
 				in.emit(NoSQLi, "nosql-operator", sc, i, i+len(op)+16)
 				return
 			}
+			if k := lex.SkipSpace(s, i+1+len(op)); k < len(s) && s[k] == ':' && nosql.ClosesObjectBefore(s, i) {
+				in.emit(NoSQLi, "nosql-operator", max(sc, 7), i, i+len(op)+16)
+				return
+			}
 		}
 	}
 	// $where / mapReduce JavaScript injection: quote breakout into JS.

@@ -58,6 +58,28 @@ func ObjectKeyAt(s string, i, e int) bool {
 	return b == 0 || s[b-1] == '{' || s[b-1] == ','
 }
 
+// ClosesObjectBefore reports whether the operator key at s[i] follows a
+// breakout of the object the value was written into: a quote, then
+// closing braces or brackets, then the comma before the key ("' } ],
+// $comment:'x'", "\"}, $where: '1'"). Any operator is an injection there,
+// also those that are everyday words: the value left its string and its
+// object to add a member of its own.
+func ClosesObjectBefore(s string, i int) bool {
+	b := lex.SkipSpaceBack(s, i)
+	if b == 0 || s[b-1] != ',' {
+		return false
+	}
+	b = lex.SkipSpaceBack(s, b-1)
+	closers := 0
+	for b > 0 && (s[b-1] == '}' || s[b-1] == ']' || lex.IsSpace(s[b-1])) {
+		if s[b-1] != ' ' && s[b-1] != '\t' {
+			closers++
+		}
+		b--
+	}
+	return closers > 0 && b > 0 && (s[b-1] == '\'' || s[b-1] == '"')
+}
+
 // shellMethods are collection methods of the Mongo shell that read or
 // change data.
 var shellMethods = [...]string{"find", "findone", "insert", "insertone", "insertmany", "update", "updateone", "updatemany", "remove", "deleteone", "deletemany", "drop", "mapreduce", "aggregate", "count", "distinct"}

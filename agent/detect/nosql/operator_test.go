@@ -128,3 +128,23 @@ func TestReturnConstantFindsTheSameSemicolonAsALookAfterEach(t *testing.T) {
 		}
 	}
 }
+
+func TestClosesObjectBefore(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"' } ], $comment:'successful mongodb injection'", true},
+		{"x\"}, $comment: \"hi\"", true},
+		{"'], $text: 'x'", true},
+		{"totals: {a: 1}, $comment: fine", false}, // no string left
+		{"{a: 'x'}, $comment", true},              // the caller checks the ':'
+		{"$comment: first", false},
+		{"a, $comment: b", false},
+	} {
+		i := strings.LastIndexByte(c.s, '$')
+		if got := ClosesObjectBefore(c.s, i); got != c.want {
+			t.Errorf("ClosesObjectBefore(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
