@@ -188,7 +188,7 @@ func TestDetectsAttacks(t *testing.T) {
 		{"php ini", q("x", "allow_url_include=1"), CodeInj},
 		{"java runtime", body("x", "java.lang.Runtime.getRuntime().exec(\"id\")"), CodeInj},
 		{"java serialized b64", body("x", "rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA=="), CodeInj},
-		{"java ognl", hdr("content-type", "%{(#_memberAccess=@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS).(@java.lang.Runtime@getRuntime().exec('id'))}"), CodeInj},
+		{"java ognl", hdr("content-type", "%{(#_memberAccess=@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS).(@java.lang.Runtime@getRuntime().exec('id'))}"), SSTI}, // OGNL is an expression language
 		{"spring4shell", event.Value{Part: event.PartBody, Location: "body.class.module.classLoader.resources.context.parent.pipeline.first.pattern", Key: "class.module.classLoader.resources.context.parent.pipeline.first.pattern", Text: "x", Record: -1}, CodeInj},
 		{"node child_process", body("x", "require('child_process').exec('id')"), CodeInj},
 		{"prototype pollution key", event.Value{Part: event.PartBody, Location: "body.__proto__.admin", Key: "__proto__", Text: "true", Record: -1}, CodeInj},

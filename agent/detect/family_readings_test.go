@@ -124,3 +124,16 @@ func TestXPathPathArguments(t *testing.T) {
 		{"URL with a port and junk before a backslash", body("webhookUrl", `http://127.1.1.1:80:\@@127.2.2.2:80/`), "*", "*"},
 	})
 }
+
+// TestOGNLWithoutDelimiters: Struts evaluates OGNL in parameter names,
+// values and headers, with or without %{...}.
+func TestOGNLWithoutDelimiters(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"context index", q("x", "(#context['xwork.MethodAccessor.denyMethodExecution']=false)"), "ssti-expression", "ssti-expression"},
+		{"scratch variable in a content type", hdr("content-type", "%{(#_='multipart/form-data')}"), "ssti-expression", "ssti-expression"},
+		{"static call", q("x", "%{@java.lang.Runtime@getRuntime().exec('id')}"), "ssti-expression", "ssti-expression"},
+		{"hashtags", body("comment", "#context matters (#context is everything)"), "", ""},
+		{"anchor", body("comment", "see the docs (#request-handling) for details"), "", ""},
+		{"decorator", body("snippet", "@app.route('/x')"), "", ""},
+	})
+}

@@ -21,6 +21,13 @@ func (in *input) detectSSTI() {
 	}
 	s := in.lower()
 	have := in.lowerBytes()
+	if m.has(bHash|bAt) {
+		// OGNL, which Struts evaluates without template delimiters
+		if i := template.OGNL(s); i >= 0 {
+			in.emit(SSTI, "ssti-expression", 8, i, i+32)
+			return
+		}
+	}
 	hasCtor := strings.Contains(s, "constructor")
 	for k, d := range sstiDelims {
 		if !have.Covers(&sstiOpenerBytes[k]) {

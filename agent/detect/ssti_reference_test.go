@@ -24,6 +24,12 @@ func (in *input) detectSSTIBefore() {
 		return
 	}
 	s := in.lower()
+	if m.has(bHash | bAt) {
+		if i := template.OGNL(s); i >= 0 {
+			in.emit(SSTI, "ssti-expression", 8, i, i+32)
+			return
+		}
+	}
 	hasCtor := strings.Contains(s, "constructor")
 	type delim struct{ open, close string }
 	for _, d := range [...]delim{{"{{", "}}"}, {"${", "}"}, {"#{", "}"}, {"*{", "}"}, {"@{", "}"}, {"<%=", "%>"}, {"<%", "%>"}, {"{%", "%}"}, {"@(", ")"}, {"{", "}"}} {
