@@ -21,7 +21,7 @@ func (in *input) detectSSTI() {
 	}
 	s := in.lower()
 	have := in.lowerBytes()
-	if m.has(bHash|bAt) {
+	if m.has(bHash | bAt) {
 		// OGNL, which Struts evaluates without template delimiters
 		if i := template.OGNL(s); i >= 0 {
 			in.emit(SSTI, "ssti-expression", 8, i, i+32)
