@@ -84,6 +84,9 @@ var valueUnits = []string{
 	// searched for the end of an unclosed comment after every "sleep("
 	// (6 s of CPU for 256 KiB)
 	"sleep(x/*",
+	// OGNL read without delimiters: every '@' and "(#" starts a name
+	// scan, which must stop where the name does
+	"@java", "(#context", "@java.lang.x",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.

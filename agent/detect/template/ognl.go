@@ -67,7 +67,11 @@ func staticMember(s string, i int) bool {
 	if i > 0 && lex.IsWord(s[i-1]) {
 		return false
 	}
-	if d := strings.IndexByte(s[i+1:], '.'); d < 0 || !javaRoots[s[i+1:i+1+d]] {
+	r := i + 1
+	for r < len(s) && lex.IsWord(s[r]) {
+		r++
+	}
+	if r == len(s) || s[r] != '.' || !javaRoots[s[i+1:r]] {
 		return false
 	}
 	j, dots := i+1, 0
