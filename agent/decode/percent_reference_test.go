@@ -71,7 +71,8 @@ func TestPercentDecodeMatchesReference(t *testing.T) {
 		"<;&amp;%25", "= %u0041;<-|[", "&amp;%2e%2e/<?+", strings.Repeat("%", 100) + "+", strings.Repeat("%z", 50) + "%41",
 		strings.Repeat("<;&amp;%25", 300), strings.Repeat("= %u0041;<-|[", 300)}
 	r := rand.New(rand.NewPCG(7, 8))
-	pieces := []string{"%", "%4", "%41", "%u", "%u00", "%u0041", "%U00E9", "%uDC00", "+", "a", "F", "u", "g", " ", "é", "\xff", "%%", "%2e"}
+	pieces := []string{"%", "%4", "%41", "%u", "%u00", "%u0041", "%U00E9", "%uDC00", "+", "a", "F", "u", "g", " ", "é", "\xff", "%%", "%2e",
+		"a run of plain text longer than sixteen bytes", "a long run with + a plus inside it, then more"}
 	for range 30000 {
 		var b strings.Builder
 		for range r.IntN(16) {
