@@ -137,3 +137,16 @@ func TestOGNLWithoutDelimiters(t *testing.T) {
 		{"decorator", body("snippet", "@app.route('/x')"), "", ""},
 	})
 }
+
+// TestLambdaLocalEndpoints: the function's own Runtime API and the
+// Parameters and Secrets extension, by any loopback name, in any
+// parameter; other loopback URLs only where the application fetches.
+func TestLambdaLocalEndpoints(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"runtime api by name", q("q", "http://localhost:9001/2018-06-01/runtime/invocation/next"), "ssrf-internal", "ssrf-internal"},
+		{"secrets extension", body("note", "http://localhost:2773/secretsmanager/get?secretId=prod/db"), "ssrf-internal", "ssrf-internal"},
+		{"a local dev server in prose", body("note", "Run the server and open http://localhost:3000/ in a browser"), "", ""},
+		{"a local dev server as a whole value", q("q", "http://localhost:8080/admin"), "", ""},
+		{"where the application fetches", q("url", "http://localhost:8080/admin"), "ssrf-internal", "ssrf-internal"},
+	})
+}

@@ -247,5 +247,15 @@ func (in *input) judgeHost(s string, off int, host string, urlish bool, scheme s
 		in.emit(SSRF, "ssrf-ip-obfuscation", 6, off, off+48)
 	case k == ssrf.Internal && in.sink == sinkURL:
 		in.emit(SSRF, "ssrf-internal", 7, off, off+48)
+	case k == ssrf.Internal && urlish && lambdaEndpointAfter(s[off:], host):
+		// the function's own Runtime API or secrets, in any parameter
+		in.emit(SSRF, "ssrf-internal", 8, off, off+48)
 	}
+}
+
+// lambdaEndpointAfter reports whether the URL in s whose host is host
+// names a loopback endpoint of the Lambda environment by its path.
+func lambdaEndpointAfter(s, host string) bool {
+	h := strings.Index(s, host)
+	return h >= 0 && ssrf.LambdaLocalEndpoint(s[h:])
 }
