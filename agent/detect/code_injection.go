@@ -316,6 +316,14 @@ func (in *input) detectCode() {
 		in.emit(CodeInj, "java-serialized-object", 8, i, i+24)
 		return
 	}
+	if i := code.PythonPickle(in.text); i >= 0 {
+		in.emit(CodeInj, "python-pickle", 8, i, i+24)
+		return
+	}
+	if i := code.DotNetSerialized(in.text); i >= 0 {
+		in.emit(CodeInj, "dotnet-serialized-object", 8, i, i+24)
+		return
+	}
 	// Node.js and prototype pollution.
 	if i := code.NodeCode(s, low); i >= 0 && !in.codeMention() {
 		in.emit(CodeInj, "node-injection", 8, i, i+40)

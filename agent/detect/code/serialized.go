@@ -1,0 +1,103 @@
+package code
+
+import "strings"
+
+// Serialized objects of Python's pickle and .NET's BinaryFormatter: both
+// formats rebuild arbitrary objects, and a pickle calls any function it
+// names while it is loaded, so either in a cookie, a header or a field is
+// a request to run code wherever the application deserialises it.
+
+// picklePrefixes are the base64 spellings of the headers pickle writes
+// since protocol 2: PROTO n, then for protocols 4 and 5 a FRAME ("\x80\x04\x95"
+// is "gASV"), for 2 and 3 the first opcode, most often GLOBAL ('c': "gAJj",
+// "gANj") or an empty dict or tuple.
+var picklePrefixes = [...]string{"gASV", "gAWV", "gANj", "gAJj", "gAN9", "gAJ9", "gANd", "gAJd", "gANY", "gAJY", "gANV", "gAJV"}
+
+// dotnetPrefix is the base64 of BinaryFormatter's stream header
+// (SerializationHeaderRecord: 00 01 00 00 00 FF FF FF FF 01 00 00 00).
+const dotnetPrefix = "AAEAAAD/////"
+
+// PythonPickle returns the offset of a pickle in text (as written, not
+// lower-cased), or -1: one of the base64 headers at the start of a token,
+// the binary header (PROTO 2 to 5), or a protocol 0 pickle that imports a
+// callable and calls it ("cos\nsystem\n(S'id'\ntR.": GLOBAL module name,
+// then REDUCE).
+func PythonPickle(text string) int {
+	for _, p := range picklePrefixes {
+		if i := tokenPrefix(text, p); i >= 0 {
+			return i
+		}
+	}
+	if len(text) >= 3 && text[0] == '\x80' && text[1] >= 2 && text[1] <= 5 {
+		return 0
+	}
+	return protocol0Call(text)
+}
+
+// DotNetSerialized returns the offset of a BinaryFormatter stream in text
+// (base64 or raw), or -1.
+func DotNetSerialized(text string) int {
+	if i := tokenPrefix(text, dotnetPrefix); i >= 0 {
+		return i
+	}
+	return strings.Index(text, "\x00\x01\x00\x00\x00\xff\xff\xff\xff\x01\x00\x00\x00")
+}
+
+// tokenPrefix returns where p starts a base64 token in text: at the start
+// or after a byte that no base64 alphabet has.
+func tokenPrefix(text, p string) int {
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], p)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		if i == 0 || !base64Byte(text[i-1]) {
+			return i
+		}
+		off = i + 1
+	}
+	return -1
+}
+
+func base64Byte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+// protocol0Call reads a protocol 0 pickle at the start of text: GLOBAL
+// ("c" module "\n" name "\n"), a REDUCE ('R') that calls it on the tuple
+// just built, and STOP ('.') at the end.
+func protocol0Call(text string) int {
+	if len(text) < 8 || text[0] != 'c' || !strings.HasSuffix(strings.TrimRight(text, "\n"), ".") {
+		return -1
+	}
+	nl := strings.IndexByte(text, '\n')
+	if nl < 2 || !dottedName(text[1:nl]) {
+		return -1
+	}
+	rest := text[nl+1:]
+	nl2 := strings.IndexByte(rest, '\n')
+	if nl2 < 1 || !dottedName(rest[:nl2]) {
+		return -1
+	}
+	// REDUCE right after the arguments' tuple: TUPLE ('t', or 't' and a
+	// memo PUT line "tp2\n") or EMPTY_TUPLE (')')
+	body := rest[nl2:]
+	if strings.Contains(body, "tR") || strings.Contains(body, ")R") {
+		return 0
+	}
+	if t := strings.Index(body, "\ntp"); t >= 0 && strings.Contains(body[t:], "\nR") {
+		return 0
+	}
+	return -1
+}
+
+func dottedName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return s != ""
+}
