@@ -148,25 +148,27 @@ func (in *input) detectPlain() {
 	in.detectCmdWords(s)
 }
 
-// serializedJavaWords open a base64-encoded Java serialization stream:
+// serializedJavaMagics open a base64-encoded Java serialization stream:
 // the stream magic AC ED 00 05 at each of the three alignments, and a
 // gzip header (the stream compressed). Case matters: base64 is
 // case-sensitive.
-var serializedJavaWords = lex.NewWordList("rO0AB", "KztAAU", "Cs7QAF", "H4sIA")
+var serializedJavaMagics = [...]string{"rO0AB", "KztAAU", "Cs7QAF", "H4sIA"}
 
-// everyByte is the ByteSet of any text: a keyword list searched with it
-// looks for every word.
-var everyByte = lex.ByteSet{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
-
-// serializedJava returns the offset of the first word of
-// serializedJavaWords (in list order) whose first occurrence in text
-// starts a base64 run, a gzip header counting only with a stream magic
-// ("rO0") somewhere in text, or -1. The list is searched in one pass.
+// serializedJava returns the offset where a magic of serializedJavaMagics
+// (in list order) starts a base64 token anywhere in text, a gzip header
+// counting only with a stream magic ("rO0") somewhere in text, or -1.
+// Every occurrence is looked at, not only the first: "xrO0AB" before the
+// stream must not hide it.
 func serializedJava(text string) int {
-	_, i := serializedJavaWords.Index(text, &everyByte, func(i int, magic string) bool {
-		return (i == 0 || !isB64URL(text[i-1])) && (magic != "H4sIA" || strings.Contains(text, "rO0"))
-	})
-	return i
+	for _, magic := range serializedJavaMagics {
+		if magic == "H4sIA" && !strings.Contains(text, "rO0") {
+			continue
+		}
+		if i := code.TokenStart(text, magic); i >= 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // detectCode judges text as server-side code: PHP (open tags, dangerous

@@ -150,3 +150,15 @@ func TestLambdaLocalEndpoints(t *testing.T) {
 		{"where the application fetches", q("url", "http://localhost:8080/admin"), "ssrf-internal", "ssrf-internal"},
 	})
 }
+
+// TestSerializedStreamsBehindDecoys: a magic inside an earlier token, or
+// after "key=", does not hide the stream that follows.
+func TestSerializedStreamsBehindDecoys(t *testing.T) {
+	const java = "rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcAUH2sHDFmDRAwACRgAKbG9hZEZhY3RvckkACXRocmVzaG9sZHhwP0AAAAAAAAx3CAAAABAAAAAAeA=="
+	const pickle = "gASVIQAAAAAAAACMBXBvc2l4lIwGc3lzdGVtlJOUjAJpZJSFlFKULg=="
+	runLevelCases(t, []levelCase{
+		{"java after a decoy", body("v", "xrO0AB "+java), "java-serialized-object", "java-serialized-object"},
+		{"java after key=", body("v", "data="+java), "java-serialized-object", "java-serialized-object"},
+		{"pickle after a decoy", body("v", "xgASV "+pickle), "python-pickle", "python-pickle"},
+	})
+}

@@ -8,13 +8,19 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
 )
 
-// serializedJavaBefore is detectCode's base64 Java stream test as it was
-// before serializedJava: a strings.Index per magic. The oracle for
-// TestSerializedJavaAgreesWithSearchPerMagic.
+// serializedJavaBefore is a brute-force reading of the same property:
+// at every offset, in magic order, a magic that starts a base64 token.
+// The oracle for TestSerializedJavaAgreesWithSearchPerMagic.
 func serializedJavaBefore(text string) int {
 	for _, magic := range [...]string{"rO0AB", "KztAAU", "Cs7QAF", "H4sIA"} {
-		if i := strings.Index(text, magic); i >= 0 && (i == 0 || !isB64URL(text[i-1])) && (magic != "H4sIA" || strings.Contains(text, "rO0")) {
-			return i
+		if magic == "H4sIA" && !strings.Contains(text, "rO0") {
+			continue
+		}
+		for i := 0; i+len(magic) <= len(text); i++ {
+			// '=' pads the end of a token: "session=rO0AB..." starts one
+			if text[i:i+len(magic)] == magic && (i == 0 || !isB64URL(text[i-1]) || text[i-1] == '=') {
+				return i
+			}
 		}
 	}
 	return -1

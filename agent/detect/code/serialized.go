@@ -23,9 +23,21 @@ const dotnetPrefix = "AAEAAAD/////"
 // callable and calls it ("cos\nsystem\n(S'id'\ntR.": GLOBAL module name,
 // then REDUCE).
 func PythonPickle(text string) int {
-	for _, p := range picklePrefixes {
-		if i := tokenPrefix(text, p); i >= 0 {
-			return i
+	// every prefix starts "gA": one search for that, then the prefixes
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], "gA")
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 1
+		if i > 0 && base64Byte(text[i-1]) {
+			continue
+		}
+		for _, p := range picklePrefixes {
+			if strings.HasPrefix(text[i:], p) {
+				return i
+			}
 		}
 	}
 	if len(text) >= 3 && text[0] == '\x80' && text[1] >= 2 && text[1] <= 5 {
@@ -37,15 +49,17 @@ func PythonPickle(text string) int {
 // DotNetSerialized returns the offset of a BinaryFormatter stream in text
 // (base64 or raw), or -1.
 func DotNetSerialized(text string) int {
-	if i := tokenPrefix(text, dotnetPrefix); i >= 0 {
+	if i := TokenStart(text, dotnetPrefix); i >= 0 {
 		return i
 	}
 	return strings.Index(text, "\x00\x01\x00\x00\x00\xff\xff\xff\xff\x01\x00\x00\x00")
 }
 
-// tokenPrefix returns where p starts a base64 token in text: at the start
-// or after a byte that no base64 alphabet has.
-func tokenPrefix(text, p string) int {
+// TokenStart returns the first place where p starts a base64 token in
+// text: at the start or after a byte that no base64 alphabet has inside a
+// token ('=' only pads the end of one: "session=rO0AB..." starts one).
+// Every occurrence of p is looked at.
+func TokenStart(text, p string) int {
 	for off := 0; off < len(text); {
 		i := strings.Index(text[off:], p)
 		if i < 0 {
