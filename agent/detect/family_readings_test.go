@@ -162,3 +162,14 @@ func TestSerializedStreamsBehindDecoys(t *testing.T) {
 		{"pickle after a decoy", body("v", "xgASV "+pickle), "python-pickle", "python-pickle"},
 	})
 }
+
+// TestKeywordsBehindDecoys: a keyword reading looks at every occurrence
+// of its words; one that is rejected (inside a longer word, without what
+// must follow it) no longer hides a later one that counts.
+func TestKeywordsBehindDecoys(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"php superglobal", q("q", "x$_getx then $_GET['cmd']"), "php-superglobal", "php-superglobal"},
+		{"sql system variable", q("q", "a@@versionx or @@version"), "*", "*"},
+		{"xpath fetcher", q("q", "doc.doc('x') then doc('http://evil/x')"), "xpath-injection", "xpath-injection"},
+	})
+}

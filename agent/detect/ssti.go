@@ -83,13 +83,27 @@ func (in *input) detectSSTI() {
 		in.emit(SSTI, "ssti-expression", 7, i, i+32)
 		return
 	}
-	// Thymeleaf preprocessing, Velocity and Freemarker directives.
+	// Thymeleaf preprocessing, Velocity and Freemarker directives. A macro
+	// call and a quiet reference count with evidence anywhere after them,
+	// so each is judged at its first occurrence only: a later one's rest
+	// is part of the first's, and judging every rest would be quadratic.
+	triedMacro, triedQuiet := false, false
 	if _, i := sstiDirectives.Index(s, have, func(i int, w string) bool {
-		rest := s[i:]
-		if w == "<@" && !strings.Contains(rest, "?new") && !strings.Contains(rest, ".") {
-			return false
+		switch w {
+		case "<@":
+			if triedMacro {
+				return false
+			}
+			triedMacro = true
+			return strings.Contains(s[i:], "?new") || strings.Contains(s[i:], ".")
+		case "$!{":
+			if triedQuiet {
+				return false
+			}
+			triedQuiet = true
+			return template.Evidence(s[i:]) != 0
 		}
-		return w != "$!{" || template.Evidence(rest) != 0
+		return true
 	}); i >= 0 {
 		in.emit(SSTI, "ssti-directive", 8, i, i+40)
 	}

@@ -87,6 +87,10 @@ var valueUnits = []string{
 	// OGNL read without delimiters: every '@' and "(#" starts a name
 	// scan, which must stop where the name does
 	"@java", "(#context", "@java.lang.x",
+	// keyword readings that look at every occurrence of a word, not only
+	// the first, each occurrence rejected (inside a word, without what
+	// must follow): the test for each must cost a look around it
+	"x$_getx", "$[", "<@", "$!{", "xinformation_schema", "*)(", "doc('", "xchild::",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.

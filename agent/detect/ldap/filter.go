@@ -51,8 +51,11 @@ func Filter(s string, have *lex.ByteSet) (start, end, score int) {
 		}
 		off = i + 2
 	}
+	// asked once, not per occurrence of a probe
+	eq := strings.IndexByte(s, '=') >= 0
+	nul := strings.Contains(s, "%00") || strings.IndexByte(s, 0) >= 0
 	if _, i := probes.Index(s, have, func(i int, p string) bool {
-		return strings.IndexByte(s, '=') >= 0 || p[0] == '*' && (i == 0 || strings.Contains(s, "%00") || strings.IndexByte(s, 0) >= 0)
+		return eq || p[0] == '*' && (i == 0 || nul)
 	}); i >= 0 {
 		return i, i + 24, 7
 	}

@@ -143,11 +143,15 @@ func (l *WordList) tables() *wordTables {
 	return t
 }
 
-// Index returns the first word of the list, in list order, whose first
-// occurrence in s ok accepts (nil accepts any), and that occurrence; i is
-// -1 when there is none. Only words whose bytes all occur in have (the
-// ByteSet of s) are searched for. A long text is read once for all the
-// words, not once per word: what a hostile 1 MiB value costs.
+// Index returns the first word of the list, in list order, that ok
+// accepts at one of its occurrences in s (nil accepts any), and its first
+// accepted occurrence; i is -1 when there is none. Every occurrence is
+// asked about, not only the first: an occurrence ok rejects (inside a
+// longer word, say) must not hide a later one that counts. ok is called
+// once per occurrence, so it must cost little more than a look around i.
+// Only words whose bytes all occur in have (the ByteSet of s) are searched
+// for. A long text is read once for all the words, not once per word:
+// what a hostile 1 MiB value costs.
 func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool) (w string, i int) {
 	if len(s) < onePassMin || l.tables().pairs == nil {
 		return l.indexEach(s, have, ok)
@@ -162,18 +166,26 @@ func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) b
 		if !have.Covers(&sets[k]) {
 			continue
 		}
-		if i := strings.Index(s, w); i >= 0 && (ok == nil || ok(i, w)) {
-			return w, i
+		for off := 0; off < len(s); {
+			i := strings.Index(s[off:], w)
+			if i < 0 {
+				break
+			}
+			i += off
+			if ok == nil || ok(i, w) {
+				return w, i
+			}
+			off = i + 1
 		}
 	}
 	return "", -1
 }
 
-// indexOnePass is Index in one pass over s. Reading left to right, the
-// first time a word is seen is its first occurrence, so ok is asked about
-// it then and the word is not looked for again; once a word is accepted
-// only the words before it in the list can still change the answer, and
-// the pass ends when no word is left to look for.
+// indexOnePass is Index in one pass over s. Reading left to right, ok is
+// asked about each occurrence of a word still looked for; a word accepted
+// is not looked for again, and once one is, only the words before it in
+// the list can still change the answer. The pass ends when no word is
+// left to look for.
 func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
 	live := l.coveredBy(have) // the words still looked for
 	from, best, at := 0, -1, -1
@@ -201,8 +213,8 @@ func (l *WordList) indexFrom(s string, from int, live uint64, best, at int, ok f
 
 // matchAt looks for the live words that start at s[i] and returns the
 // words still looked for and the best word accepted so far and where: a
-// word seen is not looked for again, and once one is accepted only the
-// words before it in the list can still change the answer.
+// word accepted is not looked for again, and once one is, only the words
+// before it in the list can still change the answer.
 func (l *WordList) matchAt(s string, i int, live uint64, best, at int, ok func(i int, w string) bool) (uint64, int, int) {
 	cand := l.built.pairs.startingAt(s, i, live)
 	for cand != 0 {
@@ -213,8 +225,8 @@ func (l *WordList) matchAt(s string, i int, live uint64, best, at int, ok func(i
 		if !strings.HasPrefix(s[i:], w) {
 			continue
 		}
-		live &^= bit
 		if ok == nil || ok(i, w) {
+			live &^= bit
 			best, at = k, i
 			live &= bit - 1 // only earlier words can come before it
 			cand &= bit - 1

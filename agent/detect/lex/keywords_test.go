@@ -30,16 +30,19 @@ func TestBytesOf(t *testing.T) {
 	}
 }
 
-// indexByWord is WordList.Index as it was before the one-pass search: one
-// strings.Index per word, in list order. The oracle for TestWordListIndexAgrees.
+// indexByWord is WordList.Index read plainly: in list order, each word at
+// every offset of s, the first that ok accepts. The oracle for
+// TestWordListIndexAgrees.
 func indexByWord(words []string, s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
 	for _, w := range words {
 		set := BytesOf(w)
 		if !have.Covers(&set) {
 			continue
 		}
-		if i := strings.Index(s, w); i >= 0 && (ok == nil || ok(i, w)) {
-			return w, i
+		for i := 0; i+len(w) <= len(s); i++ {
+			if s[i:i+len(w)] == w && (ok == nil || ok(i, w)) {
+				return w, i
+			}
 		}
 	}
 	return "", -1

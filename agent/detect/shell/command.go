@@ -329,7 +329,8 @@ var expansionWords = lex.NewWordList("$((", "$[", "${!", "${#", "${ifs", "$(<", 
 // order) at its first occurrence in s, "$[" only when a "]" follows it, or
 // -1; have is the byte set of s.
 func ExpansionSyntax(s string, have *lex.ByteSet) int {
-	_, i := expansionWords.Index(s, have, func(i int, w string) bool { return w != "$[" || strings.IndexByte(s[i:], ']') > 0 })
+	lastClose := strings.LastIndexByte(s, ']') // asked once, not per "$["
+	_, i := expansionWords.Index(s, have, func(i int, w string) bool { return w != "$[" || lastClose > i })
 	return i
 }
 

@@ -9,25 +9,27 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
-// injectionReference is Injection before it searched its lists of axes,
-// functions and fetchers in one pass each: a strings.Index per word. The
-// oracle for TestInjectionAgreesWithSearchPerWord.
+// injectionReference is Injection read plainly: each list in order, each
+// word at every offset of s. The oracle for
+// TestInjectionAgreesWithSearchPerWord.
 func injectionReference(s string) (int, int) {
 	for _, a := range axes {
-		if i := strings.Index(s, a); i >= 0 && (i == 0 || !lex.IsWord(s[i-1]) && s[i-1] != '-') {
+		if i := everyIndex(s, a, func(i int) bool {
 			// a node test after the axis: a name, *, or node()/text()
-			if j := i + len(a); j < len(s) && (lex.IsAlpha(s[j]) || s[j] == '*') {
-				return i, 7
-			}
+			j := i + len(a)
+			return (i == 0 || !lex.IsWord(s[i-1]) && s[i-1] != '-') && j < len(s) && (lex.IsAlpha(s[j]) || s[j] == '*')
+		}); i >= 0 {
+			return i, 7
 		}
 	}
 	// a node function over an absolute location path, the shape of blind
 	// extraction: substring(//user[userid=5]/username,2,1), count(/*)
 	for _, fn := range funcs {
-		if i := strings.Index(s, fn); i >= 0 && (i == 0 || !lex.IsWord(s[i-1]) && s[i-1] != '-') {
-			if a := lex.SkipSpace(s, i+len(fn)); a < len(s) && s[a] == '/' && a+1 < len(s) && (s[a+1] == '/' || s[a+1] == '*' || lex.IsAlpha(s[a+1])) {
-				return i, 7
-			}
+		if i := everyIndex(s, fn, func(i int) bool {
+			a := lex.SkipSpace(s, i+len(fn))
+			return (i == 0 || !lex.IsWord(s[i-1]) && s[i-1] != '-') && a < len(s) && s[a] == '/' && a+1 < len(s) && (s[a+1] == '/' || s[a+1] == '*' || lex.IsAlpha(s[a+1]))
+		}); i >= 0 {
+			return i, 7
 		}
 	}
 	if i := fetchReference(s); i >= 0 {
@@ -75,21 +77,35 @@ func injectionReference(s string) (int, int) {
 	return -1, 0
 }
 
-// fetchReference is fetch before it searched its list in one pass.
+// fetchReference is fetch read plainly: every occurrence of each fetcher.
 func fetchReference(s string) int {
 	for _, fn := range fetchers {
-		i := strings.Index(s, fn)
-		if i < 0 || i > 0 && (lex.IsWord(s[i-1]) || s[i-1] == '.' || s[i-1] == '-') {
-			continue
-		}
-		a := lex.SkipSpace(s, i+len(fn))
-		switch {
-		case strings.HasPrefix(s[a:], "concat("):
-			return i
-		case a < len(s) && (s[a] == '\'' || s[a] == '"'):
-			if j := strings.IndexByte(s[a+1:], s[a]); j > 0 && strings.Contains(s[a+1:a+1+j], "://") {
-				return i
+		if i := everyIndex(s, fn, func(i int) bool {
+			if i > 0 && (lex.IsWord(s[i-1]) || s[i-1] == '.' || s[i-1] == '-') {
+				return false
 			}
+			a := lex.SkipSpace(s, i+len(fn))
+			switch {
+			case strings.HasPrefix(s[a:], "concat("):
+				return true
+			case a < len(s) && (s[a] == '\'' || s[a] == '"'):
+				j := strings.IndexByte(s[a+1:], s[a])
+				return j > 0 && strings.Contains(s[a+1:a+1+j], "://")
+			}
+			return false
+		}); i >= 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// everyIndex returns the first offset of w in s, trying each, that ok
+// accepts, or -1.
+func everyIndex(s, w string, ok func(i int) bool) int {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if s[i:i+len(w)] == w && ok(i) {
+			return i
 		}
 	}
 	return -1
