@@ -314,7 +314,7 @@ func (in *input) detectCode() {
 		in.emit(CodeInj, "java-serialized-object", 9, i, i+24)
 		return
 	}
-	if i := lex.Index(s, "aced0005"); i >= 0 && (i == 0 || !isAlnum(s[i-1])) {
+	if i := lex.IndexWhere(s, "aced0005", func(i int) bool { return i == 0 || !isAlnum(s[i-1]) }); i >= 0 {
 		in.emit(CodeInj, "java-serialized-object", 8, i, i+24)
 		return
 	}

@@ -171,5 +171,7 @@ func TestKeywordsBehindDecoys(t *testing.T) {
 		{"php superglobal", q("q", "x$_getx then $_GET['cmd']"), "php-superglobal", "php-superglobal"},
 		{"sql system variable", q("q", "a@@versionx or @@version"), "*", "*"},
 		{"xpath fetcher", q("q", "doc.doc('x') then doc('http://evil/x')"), "xpath-injection", "xpath-injection"},
+		{"hex java stream", body("v", "xaced0005 payload: aced00057372001b;"), "java-serialized-object", "java-serialized-object"},
+		{"object constructed in a template", body("v", "${renew + new File(\"/etc/passwd\").text}"), "*", "*"},
 	})
 }

@@ -95,13 +95,20 @@ func WordAt(s string, i int, w string) bool {
 
 // IndexWord returns the index of the first bounded occurrence of w in s, or -1.
 func IndexWord(s, w string) int {
+	return IndexWhere(s, w, func(i int) bool { return WordAt(s, i, w) })
+}
+
+// IndexWhere returns the index of the first occurrence of w in s that ok
+// accepts, or -1. Every occurrence is asked about: one rejected (a decoy
+// inside a longer word) must not hide a later one.
+func IndexWhere(s, w string, ok func(i int) bool) int {
 	for off := 0; off < len(s); {
 		i := Index(s[off:], w)
 		if i < 0 {
 			return -1
 		}
 		i += off
-		if WordAt(s, i, w) {
+		if ok(i) {
 			return i
 		}
 		off = i + 1

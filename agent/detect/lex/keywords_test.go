@@ -303,3 +303,17 @@ func TestWordFilterKeepsEveryWord(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexWhereAsksEveryOccurrence(t *testing.T) {
+	s := "xnew new( renew new File("
+	bounded := func(i int) bool { return i == 0 || !IsWord(s[i-1]) }
+	if got := IndexWhere(s, "new", bounded); got != 5 {
+		t.Errorf("IndexWhere bounded = %d, want 5", got)
+	}
+	if got := IndexWhere(s, "new", func(i int) bool { return strings.HasPrefix(s[i:], "new F") }); got != 16 {
+		t.Errorf("IndexWhere \"new F\" = %d, want 16", got)
+	}
+	if got := IndexWhere(s, "old", bounded); got != -1 {
+		t.Errorf("IndexWhere of a missing word = %d", got)
+	}
+}

@@ -145,16 +145,19 @@ func Calls(e string) int {
 			return 8 // class.getclassloader()
 		}
 	}
-	if i := strings.Index(e, "new "); i >= 0 && (i == 0 || !lex.IsWord(e[i-1])) {
-		// an object constructed, ${new File("/etc/passwd").text}: a
-		// template that prints data has its objects handed to it
+	// an object constructed, ${new File("/etc/passwd").text}: a template
+	// that prints data has its objects handed to it
+	if lex.IndexWhere(e, "new ", func(i int) bool {
+		if i > 0 && lex.IsWord(e[i-1]) {
+			return false
+		}
 		j := i + len("new ")
 		for j < len(e) && (lex.IsWord(e[j]) || e[j] == '.') {
 			j++
 		}
-		if j > i+len("new ") && j < len(e) && e[j] == '(' {
-			return 8
-		}
+		return j > i+len("new ") && j < len(e) && e[j] == '('
+	}) >= 0 {
+		return 8
 	}
 	if i := strings.Index(e, "|add:"); i > 0 && lex.IsDigit(e[i-1]) && i+5 < len(e) && lex.IsDigit(e[i+5]) {
 		return 8
