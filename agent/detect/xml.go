@@ -31,16 +31,20 @@ func (in *input) detectXXE() {
 		}
 		return
 	}
-	if i := lex.Index(s, "<!doctype"); i >= 0 {
-		end := strings.IndexByte(s[i:], '>')
+	// every declaration: an HTML one first must not hide an external one
+	if i := lex.IndexWhere(s, "<!doctype", func(i int) bool {
+		end := strings.IndexByte(s[i+1:], '<') // the next markup ends what this one can say
 		decl := s[i:]
 		if end >= 0 {
-			decl = s[i : i+end]
+			decl = s[i : i+1+end]
 		}
-		if strings.Contains(decl, "system") || strings.Contains(decl, " public ") && strings.Count(decl, "\"") >= 4 && !strings.Contains(decl, "-//w3c//dtd") {
-			in.emit(XXE, "xxe-external-dtd", 8, i, i+48)
-			return
+		if e := strings.IndexByte(decl, '>'); e >= 0 {
+			decl = decl[:e]
 		}
+		return strings.Contains(decl, "system") || strings.Contains(decl, " public ") && strings.Count(decl, "\"") >= 4 && !strings.Contains(decl, "-//w3c//dtd")
+	}); i >= 0 {
+		in.emit(XXE, "xxe-external-dtd", 8, i, i+48)
+		return
 	}
 	if i := lex.Index(s, "xinclude"); i >= 0 && strings.Contains(s, "include") && (strings.Contains(s, "<xi:include") || strings.Contains(s, "2001/xinclude")) {
 		in.emit(XXE, "xinclude", 8, i, i+48)
