@@ -33,8 +33,8 @@ func InstallOneLiner(s string, pipe int) bool {
 		return false
 	}
 	start := lineStart(s, pipe)
-	if start < 0 {
-		return false
+	if start < 0 || !strings.HasPrefix(s[start:], "curl ") && !strings.HasPrefix(s[start:], "wget ") {
+		return false // the cheap test first: a pipe every few bytes asks this
 	}
 	if !downloadsPublicScript(s[start:pipe]) {
 		return false
