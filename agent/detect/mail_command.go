@@ -59,13 +59,13 @@ func mailCommand(s string, paranoid bool) int {
 			return i
 		}
 		// IMAP: tag SP verb, the tag a client library generates (a001)
-		if sp := strings.IndexByte(line, ' '); sp > 1 && sp <= 10 {
+		if sp := strings.IndexByte(line, ' '); sp >= 1 && sp <= 10 {
 			tag, rest := line[:sp], line[sp+1:]
 			verb := rest
 			if e := strings.IndexByte(rest, ' '); e >= 0 {
 				verb = rest[:e]
 			}
-			if imapVerbs[verb] && imapTag(tag) {
+			if imapVerbs[verb] && (imapTag(tag) || shortTag(tag) && imapArguments(rest[len(verb):])) {
 				return i
 			}
 		}
@@ -89,6 +89,41 @@ func imapTag(t string) bool {
 		}
 	}
 	return j >= 1 && len(t)-j >= 3
+}
+
+// shortTag reports a tag of one to four letters and digits ("a", "A1"):
+// a client's own tags can be that short, and so can the numbering of a
+// list, so such a tag counts only with arguments of IMAP's own shape.
+func shortTag(t string) bool {
+	if len(t) > 4 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if !lex.IsAlnum(t[i]) {
+			return false
+		}
+	}
+	return t != ""
+}
+
+// imapArguments reports arguments only IMAP writes, in the rest of a
+// command line after the verb (lower-cased): a sequence set to the last
+// message ("1:*"), a flag list or system flag ("+flags", "\\deleted"), a
+// message part ("body[", "body.peek[", "rfc822"), the empty reference and
+// wildcard of LIST ("\"\" \"*\""), or INBOX as the only argument.
+func imapArguments(rest string) bool {
+	for _, w := range [...]string{"+flags", "-flags", "\\deleted", "\\seen", "\\flagged", "body[", "body.peek[", "rfc822", "\"\" \"*\"", "\"\" *"} {
+		if strings.Contains(rest, w) {
+			return true
+		}
+	}
+	// a sequence set to the last message ("1:*"; "2:30" is a time), or
+	// the mailbox the protocol names alone ("delete inbox")
+	if i := strings.Index(rest, ":*"); i > 0 && lex.IsDigit(rest[i-1]) {
+		return true
+	}
+	a := strings.Trim(strings.TrimSpace(rest), "\"")
+	return a == "inbox"
 }
 
 // pop3Command reads a POP3 command line with its arguments: RETR, LIST,

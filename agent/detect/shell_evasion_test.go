@@ -112,6 +112,12 @@ func TestSQLiteAndMailCommands(t *testing.T) {
 		{"pop3 apop", q("a", "\r\nAPOP corerulest 7d0a3bd8e5b2abcfb3e256633c23b891"), "", "cmdi-mail-command"},
 		{"textarea lines", body("textarea", "Dear team,\r\nList of items below\r\nTop tips: sleep well"), "", ""},
 		{"textarea numbered", body("textarea", "Agenda\r\nA1 Select a venue\r\nA2 Status of budget"), "", ""},
+		// short tags count with arguments only IMAP writes
+		{"imap short tag, inbox", q("mailbox", "INBOX\r\nA1 DELETE INBOX"), "cmdi-mail-command", "cmdi-mail-command"},
+		{"imap one-letter tag, flags", q("mailbox", "mbox\r\na UID STORE 1:* +FLAGS (\\Deleted)"), "cmdi-mail-command", "cmdi-mail-command"},
+		{"textarea with a time", body("textarea", "Plan\r\nA1 Copy the files 2:30 pm"), "", ""},
+		{"textarea with inbox in a sentence", body("textarea", "Todo\r\n1 Delete inbox clutter\r\n2 List all items"), "", ""},
+		{"textarea with letters", body("textarea", "Notes\r\na Fetch the kids at 3:00\r\nb Store the boxes"), "", ""},
 	})
 }
 
