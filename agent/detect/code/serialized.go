@@ -1,6 +1,10 @@
 package code
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 // Serialized objects of Python's pickle and .NET's BinaryFormatter: both
 // formats rebuild arbitrary objects, and a pickle calls any function it
@@ -24,21 +28,18 @@ const dotnetPrefix = "AAEAAAD/////"
 // then REDUCE).
 func PythonPickle(text string) int {
 	// every prefix starts "gA": one search for that, then the prefixes
-	for off := 0; off < len(text); {
-		i := strings.Index(text[off:], "gA")
-		if i < 0 {
-			break
-		}
-		i += off
-		off = i + 1
+	if i := lex.IndexWhere(text, "gA", func(i int) bool {
 		if i > 0 && base64Byte(text[i-1]) {
-			continue
+			return false
 		}
 		for _, p := range picklePrefixes {
 			if strings.HasPrefix(text[i:], p) {
-				return i
+				return true
 			}
 		}
+		return false
+	}); i >= 0 {
+		return i
 	}
 	if len(text) >= 3 && text[0] == '\x80' && text[1] >= 2 && text[1] <= 5 {
 		return 0
@@ -60,18 +61,7 @@ func DotNetSerialized(text string) int {
 // token ('=' only pads the end of one: "session=rO0AB..." starts one).
 // Every occurrence of p is looked at.
 func TokenStart(text, p string) int {
-	for off := 0; off < len(text); {
-		i := strings.Index(text[off:], p)
-		if i < 0 {
-			return -1
-		}
-		i += off
-		if i == 0 || !base64Byte(text[i-1]) {
-			return i
-		}
-		off = i + 1
-	}
-	return -1
+	return lex.IndexWhere(text, p, func(i int) bool { return i == 0 || !base64Byte(text[i-1]) })
 }
 
 func base64Byte(c byte) bool {
