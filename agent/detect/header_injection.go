@@ -1,6 +1,9 @@
 package detect
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Header injection: a line break in a value that a server or a mail
 // library writes into a header (a redirect target, a file name, a reply-to
@@ -57,10 +60,50 @@ func headerInjection(s string) int {
 
 // detectHeaderInjection judges a value that holds a line break.
 func (in *input) detectHeaderInjection() {
-	if !in.mask.has(bNewline) || !in.e.Enabled(HeaderInj) {
+	if !in.e.Enabled(HeaderInj) {
 		return
 	}
-	if i := headerInjection(in.lower()); i >= 0 {
-		in.emit(HeaderInj, "crlf-header-injection", 7, i, i+32)
+	if in.mask.has(bNewline) {
+		if i := headerInjection(in.lower()); i >= 0 {
+			in.emit(HeaderInj, "crlf-header-injection", 7, i, i+32)
+		}
+		return
 	}
+	if in.mask.has(bHigh) {
+		// a line break spelt as a character whose low byte is CR or LF
+		// ("嘊嘍" is U+560A U+560D): a runtime that writes header
+		// values as Latin-1 keeps only that byte
+		if t, ok := latin1Breaks(in.lower()); ok {
+			if i := headerInjection(t); i >= 0 {
+				in.emit(HeaderInj, "crlf-header-injection", 7, 0, 32)
+			}
+		}
+	}
+}
+
+// latin1Breaks returns s with every character above U+00FF whose low byte
+// is CR or LF written as that byte, and whether there was one.
+func latin1Breaks(s string) (string, bool) {
+	// such a character's UTF-8 form ends in 0x8A or 0x8D: most text with
+	// high bytes has neither and is not decoded
+	if strings.IndexByte(s, 0x8a) < 0 && strings.IndexByte(s, 0x8d) < 0 {
+		return s, false
+	}
+	var b []byte
+	for i, r := range s {
+		if r > 0xff && (r&0xff == '\r' || r&0xff == '\n') {
+			if b == nil {
+				b = append(make([]byte, 0, len(s)), s[:i]...)
+			}
+			b = append(b, byte(r&0xff))
+			continue
+		}
+		if b != nil {
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	if b == nil {
+		return s, false
+	}
+	return string(b), true
 }

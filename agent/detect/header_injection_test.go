@@ -29,3 +29,20 @@ func TestHeaderInjection(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderInjectionThroughLatin1: a runtime that writes a header value
+// as Latin-1 keeps only the low byte of each character, so U+560A U+560D
+// ("嘊嘍") is a CRLF there.
+func TestHeaderInjectionThroughLatin1(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"set-cookie", q("next", "嘊嘍Set-Cookie: a=b"), "crlf-header-injection", "crlf-header-injection"},
+		{"location after a path", q("next", "/home嘍嘊Location: http://evil.example/"), "crlf-header-injection", "crlf-header-injection"},
+		{"japanese text", body("comment", "今日は嘊晴れです: いい=天気"), "", ""},
+	})
+	if got, ok := latin1Breaks("a\u560ab\u010dc"); !ok || got != "a\nb\rc" {
+		t.Errorf("latin1Breaks = %q, %v", got, ok)
+	}
+	if _, ok := latin1Breaks("plain ascii"); ok {
+		t.Error("latin1Breaks changed ASCII text")
+	}
+}
