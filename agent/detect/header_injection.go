@@ -30,8 +30,15 @@ var injectableHeaders = map[string]bool{
 // injected header in s (lower-cased), or -1.
 func headerInjection(s string) int {
 	i := strings.IndexAny(s, "\r\n")
-	if i < 0 || strings.ContainsAny(s[:i], " \t") || i > 512 {
+	if i < 0 || i > 512 {
 		return -1
+	}
+	if strings.ContainsAny(s[:i], " \t") {
+		// a first line of words, as a subject or a name has: only a
+		// recipient header whose value is nothing but addresses, ending
+		// the value ("Hello there\r\nBcc: a@evil.example"); a text
+		// area's next line reads "To: all staff, the meeting moved."
+		return recipientsAfter(s, i)
 	}
 	j := i
 	for j < len(s) && (s[j] == '\r' || s[j] == '\n') && j-i < 4 {
@@ -56,6 +63,40 @@ func headerInjection(s string) int {
 		return i
 	}
 	return -1
+}
+
+// recipientHeaders are the mail headers that add or redirect recipients.
+var recipientHeaders = map[string]bool{"bcc": true, "cc": true, "to": true, "reply-to": true, "from": true, "sender": true, "return-path": true}
+
+// recipientsAfter returns i when the line after the break at s[i] is a
+// recipient header whose value is one or more e-mail addresses and the
+// value ends there (nothing but blank lines after it), or -1.
+func recipientsAfter(s string, i int) int {
+	rest := strings.TrimLeft(s[i:], "\r\n")
+	c := strings.IndexByte(rest, ':')
+	if c <= 0 || c > 12 || !recipientHeaders[rest[:c]] {
+		return -1
+	}
+	val := rest[c+1:]
+	if e := strings.IndexAny(val, "\r\n"); e >= 0 {
+		if strings.TrimSpace(val[e:]) != "" {
+			return -1 // more lines: a message, not one header
+		}
+		val = val[:e]
+	}
+	n := 0
+	for _, a := range strings.Split(val, ",") {
+		a = strings.Trim(strings.TrimSpace(a), "<>")
+		at := strings.IndexByte(a, '@')
+		if at <= 0 || at == len(a)-1 || strings.ContainsAny(a, " \t") || strings.IndexByte(a[at+1:], '.') < 0 {
+			return -1
+		}
+		n++
+	}
+	if n == 0 {
+		return -1
+	}
+	return i
 }
 
 // detectHeaderInjection judges a value that holds a line break.

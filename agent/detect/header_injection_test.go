@@ -46,3 +46,16 @@ func TestHeaderInjectionThroughLatin1(t *testing.T) {
 		t.Error("latin1Breaks changed ASCII text")
 	}
 }
+
+// TestRecipientHeaderAfterWords: a subject or a name is words, so a first
+// line with blanks still carries a recipient header when the line after
+// it is nothing but addresses and ends the value.
+func TestRecipientHeaderAfterWords(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"bcc after a subject", q("subject", "Hello there\r\nBcc: spam@evil.example"), "crlf-header-injection", "crlf-header-injection"},
+		{"cc list after a name", q("name", "John Smith\nCc: a@x.example, b@y.example"), "crlf-header-injection", "crlf-header-injection"},
+		{"a text area's To: line", body("comment", "Dear team,\nTo: all staff, the meeting moved."), "", ""},
+		{"a From: line among others", body("comment", "Meeting notes\r\nFrom: alice@example.com\r\nWe agreed to ship."), "", ""},
+		{"a forwarded header with a name", body("comment", "Forwarded message\nFrom: Alice <alice@example.com>"), "", ""},
+	})
+}
