@@ -342,3 +342,15 @@ func TestShellDocuments(t *testing.T) {
 		{"words then a separator", q("q", "foo bar\n;cat /etc/passwd"), "*", "*"},
 	})
 }
+
+// TestShellIndirection: a slash taken from a variable that holds a path
+// (${PATH:0:1}), and the shell named by $0 or $SHELL.
+func TestShellIndirection(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"slash from PATH", q("host", "a;${PATH:0:1}bin${PATH:0:1}id"), "*", "*"},
+		{"$0 as the shell", q("host", ";$0 -c id"), "*", "*"},
+		{"${SHELL} as the shell", q("host", ";${SHELL} -c id"), "*", "*"},
+		{"$0 in prose", body("comment", "echo $0 is the script"), "", ""},
+		{"a price", body("comment", "Price: $0.99 each"), "", ""},
+	})
+}

@@ -126,6 +126,17 @@ func Normalize(dst []byte, s string) []byte {
 			case strings.HasPrefix(r, "@"), strings.HasPrefix(r, "*"):
 				i++
 				continue
+			case len(r) > 1 && r[0] == '{' && slashVariable(r):
+				// ${PATH:0:1}, ${HOME:0:1}: the first character of a
+				// variable that holds a path is a slash
+				dst = append(dst, '/')
+				i += strings.IndexByte(r, '}') + 1
+				continue
+			case shellVariable(r) > 0 && (i == 0 || !lex.IsWord(s[i-1])):
+				// $0, ${0}, $SHELL, ${SHELL}, $BASH: the shell itself
+				dst = append(dst, "sh"...)
+				i += shellVariable(r)
+				continue
 			case len(r) > 0 && lex.IsDigit(r[0]) && (i > 0 && lex.IsWord(s[i-1])):
 				i++
 				continue
@@ -175,6 +186,32 @@ func Normalize(dst []byte, s string) []byte {
 		dst = append(dst, c)
 	}
 	return dst
+}
+
+// slashVariables hold a path, so their first character is '/'.
+var slashVariables = [...]string{"path", "home", "pwd", "oldpwd", "shell", "tmpdir"}
+
+// slashVariable reports whether r (after a '$') is "{name:0:1}" for a
+// variable that holds a path.
+func slashVariable(r string) bool {
+	for _, v := range slashVariables {
+		if strings.HasPrefix(r[1:], v) && strings.HasPrefix(r[1+len(v):], ":0:1}") {
+			return true
+		}
+	}
+	return false
+}
+
+// shellVariable returns the length of the variable at r (after a '$')
+// that names the running shell ("0", "{0}", "shell", "{shell}", "bash"),
+// when a blank or a separator follows it (as a command word), or 0.
+func shellVariable(r string) int {
+	for _, v := range [...]string{"{0}", "{shell}", "shell", "bash", "0"} {
+		if strings.HasPrefix(r, v) && (len(r) == len(v) || r[len(v)] == ' ' || r[len(v)] == '\t' || Separator(r[len(v)])) {
+			return len(v)
+		}
+	}
+	return 0
 }
 
 // CommandWordAt reads a command word at i: optional path prefix and .exe suffix.

@@ -46,6 +46,14 @@ func normalizeReference(dst []byte, s string) []byte {
 			case strings.HasPrefix(r, "@"), strings.HasPrefix(r, "*"):
 				i++
 				continue
+			case len(r) > 1 && r[0] == '{' && slashVariable(r):
+				dst = append(dst, '/')
+				i += strings.IndexByte(r, '}') + 1
+				continue
+			case shellVariable(r) > 0 && (i == 0 || !lex.IsWord(s[i-1])):
+				dst = append(dst, "sh"...)
+				i += shellVariable(r)
+				continue
 			case len(r) > 0 && lex.IsDigit(r[0]) && (i > 0 && lex.IsWord(s[i-1])):
 				i++
 				continue
