@@ -351,6 +351,8 @@ func TestShellIndirection(t *testing.T) {
 		{"$0 as the shell", q("host", ";$0 -c id"), "*", "*"},
 		{"${SHELL} as the shell", q("host", ";${SHELL} -c id"), "*", "*"},
 		{"$0 in prose", body("comment", "echo $0 is the script"), "", ""},
+		{"variable assigned after a separator and a blank", q("host", "; x=id; $x"), "cmdi-variable", "cmdi-variable"},
+		{"a variable in prose", body("comment", "Set x=5; then $x dollars"), "", ""},
 		{"a price", body("comment", "Price: $0.99 each"), "", ""},
 	})
 }

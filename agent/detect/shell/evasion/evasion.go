@@ -217,6 +217,17 @@ var assignmentAfter = func() (t [256]bool) {
 	return t
 }()
 
+// assignmentAfterBlanks reports whether a name starts at s[i] after
+// blanks that follow a separator (or the start): "; x=id; $x". Only a
+// name's first byte asks, so a run of blanks is read back once.
+func assignmentAfterBlanks(s string, i int) bool {
+	if !lex.IsSpace(s[i-1]) || !lex.IsAlpha(s[i]) && s[i] != '_' {
+		return false
+	}
+	b := lex.SkipSpaceBack(s, i)
+	return b == 0 || shell.Separator(s[b-1])
+}
+
 // VarCommand finds a command run through a variable assigned in the same
 // input: "a=nc&&$a -nlvp 555", "c1=c;c2=a;c3=t;$c1$c2$c3 /etc/passwd",
 // "garb=adduse[r];$garb x". It reads up to 16 assignments at command
@@ -227,7 +238,7 @@ func VarCommand(s string, buf []byte) (int, []byte) {
 	var vars [16]assign
 	nv := 0
 	for i := 0; i < len(s) && nv < len(vars); i++ {
-		if i > 0 && !assignmentAfter[s[i-1]] {
+		if i > 0 && !assignmentAfter[s[i-1]] && !assignmentAfterBlanks(s, i) {
 			continue
 		}
 		j := i

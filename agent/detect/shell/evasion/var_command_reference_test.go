@@ -10,8 +10,8 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/shell"
 )
 
-// varCommandBefore is VarCommand as it was before assignmentAfter: the
-// separator test made byte by byte. The oracle for
+// varCommandBefore is VarCommand with the separator test made byte by
+// byte. The oracle for
 // TestVarCommandAgreesWithSeparatorTest.
 func varCommandBefore(s string, buf []byte) (int, []byte) {
 	type assign struct{ name, val string }
@@ -19,7 +19,14 @@ func varCommandBefore(s string, buf []byte) (int, []byte) {
 	nv := 0
 	for i := 0; i < len(s) && nv < len(vars); i++ {
 		if i > 0 && !shell.Separator(s[i-1]) && s[i-1] != '=' {
-			continue
+			// or blanks after a separator: "; x=id; $x"
+			b := i
+			for b > 0 && lex.IsSpace(s[b-1]) {
+				b--
+			}
+			if b == i || !(lex.IsAlpha(s[i]) || s[i] == '_') || b > 0 && !shell.Separator(s[b-1]) {
+				continue
+			}
 		}
 		j := i
 		for j < len(s) && lex.IsWord(s[j]) {
