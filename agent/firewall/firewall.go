@@ -101,6 +101,12 @@ type Options struct {
 	// object, which would reach the client as the body of a 200. Triggers
 	// that cannot stream are ignored.
 	StreamingTriggers []event.Trigger
+	// CompleteWalk judges every value of an event even once a block is
+	// certain. The agent stops at the first blocking value (the rest
+	// cannot change the outcome, and an attacker could pad it with costly
+	// text); the offline tools (lambdawaf check, diff, replay) list every
+	// finding of a corpus for tuning.
+	CompleteWalk bool
 	// Limits bound the decoding of one event.
 	Limits decode.Limits
 	// Detect is the base detection configuration; the policy's classes and
@@ -481,7 +487,7 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 			if !all {
 				n := len(sigs)
 				sigs = st.detectorFor(classes, rules).InspectSite(v, &site, sigs)
-				if ev.Settled(sigs[n:]) {
+				if !f.opts.CompleteWalk && ev.Settled(sigs[n:]) {
 					return false // blocked whatever follows
 				}
 			}

@@ -592,6 +592,7 @@ func TestABlockEndsTheWalk(t *testing.T) {
 		{"log mode inspects everything", Options{Mode: policy.ModeLog}, "", false, 2},
 		{"a class in log mode does not end it", Options{}, "detection:\n  classes:\n    sqli: log\n", true, 2},
 		{"a rule after the walk sees everything", Options{}, "rules:\n  - id: fp\n    when: {signal: {class: sqli}}\n    action: {type: continue, removeSignals: {class: sqli}}\n", true, 1},
+		{"the offline tools walk everything", Options{CompleteWalk: true}, "", true, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -83,6 +83,7 @@ func openFirewall(path, mode string, at time.Time) (*firewall.Firewall, error) {
 			return nil, err
 		}
 	}
+	opts.CompleteWalk = true // every finding, for tuning
 	return firewall.New(p, opts), nil
 }
 

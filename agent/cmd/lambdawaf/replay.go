@@ -82,6 +82,7 @@ func runReplay(ctx context.Context, cfgPath, mode, path string, verbose bool, st
 			return 2
 		}
 	}
+	opts.CompleteWalk = true // every finding, for tuning
 	fw := firewall.New(p, opts)
 	f, err := os.Open(path)
 	if err != nil {
