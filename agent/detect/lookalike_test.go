@@ -132,3 +132,16 @@ func TestLogicOfNames(t *testing.T) {
 		{"a quote", q("id", "a || b' or '1'='1"), "*", "*"},
 	})
 }
+
+// TestNumericTautologyInIdentifiers: "1 or 1" is a count in a sentence
+// and a tautology where an identifier or a count is compared.
+func TestNumericTautologyInIdentifiers(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"id", q("id", "1 or 2"), "sqli-lexer", "sqli-lexer"},
+		{"user_id with ||", q("user_id", "0 || 1"), "sqli-lexer", "sqli-lexer"},
+		{"camel-case id", body("orderId", "-1 or 1"), "sqli-lexer", "sqli-lexer"},
+		{"or zero widens nothing", q("id", "1 or 0"), "", ""},
+		{"a sentence", body("comment", "We sell 1 or 2 units a day"), "", ""},
+		{"a search box", q("q", "1 or 2"), "", ""},
+	})
+}

@@ -22,9 +22,38 @@ func (in *input) detectSQLi() {
 	if !in.e.Enabled(SQLi) {
 		return
 	}
+	if numericParam(in.v.Key) && shape.NumericTautology(in.lower()) {
+		// "1 or 1" where an identifier or a count is expected
+		in.emit(SQLi, "sqli-lexer", 7, 0, len(in.text))
+		return
+	}
 	if !in.judgeSQLi() {
 		in.sqlRawBodyFields()
 	}
+}
+
+// numericParam reports whether a parameter's name says it holds an
+// identifier or a count, which the application compares with a number:
+// id, user_id, userId, uid, count, limit, offset, year.
+func numericParam(k string) bool {
+	if j := strings.LastIndexByte(k, '['); j >= 0 && strings.HasSuffix(k, "]") {
+		k = k[j+1 : len(k)-1] // item[id]
+	}
+	if len(k) < 2 || len(k) > 32 {
+		return false
+	}
+	if strings.HasSuffix(k, "Id") || strings.HasSuffix(k, "ID") {
+		return true
+	}
+	l := strings.ToLower(k)
+	if l == "id" || strings.HasSuffix(l, "_id") || strings.HasSuffix(l, "-id") {
+		return true
+	}
+	switch l {
+	case "uid", "pid", "gid", "cid", "oid", "sid", "num", "number", "count", "limit", "offset", "year", "month", "day", "qty", "quantity", "amount", "price", "age":
+		return true
+	}
+	return false
 }
 
 // judgeSQLi runs the SQL judgement over in.text and reports whether it
