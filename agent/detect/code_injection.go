@@ -110,7 +110,10 @@ func (in *input) detectPlain() {
 			return
 		}
 	}
-	if strings.Contains(in.text, "rO0AB") || strings.Contains(in.text, "KztAAU") || strings.Contains(in.text, "Cs7QAF") {
+	// serialized objects in unpadded base64, which has no punctuation:
+	// Java streams, pickles ("gASV"), Ruby Marshal ("BAh")
+	if strings.Contains(in.text, "rO0AB") || strings.Contains(in.text, "KztAAU") || strings.Contains(in.text, "Cs7QAF") ||
+		strings.Contains(in.text, "gA") || strings.Contains(in.text, "BAh") {
 		in.detectCode()
 		return
 	}
@@ -324,6 +327,10 @@ func (in *input) detectCode() {
 	}
 	if i := code.DotNetSerialized(in.text); i >= 0 {
 		in.emit(CodeInj, "dotnet-serialized-object", 8, i, i+24)
+		return
+	}
+	if i := code.RubyMarshalGadget(in.text); i >= 0 {
+		in.emit(CodeInj, "ruby-marshal-object", 8, i, i+24)
 		return
 	}
 	// Node.js and prototype pollution.

@@ -1,6 +1,7 @@
 package code
 
 import (
+	"encoding/base64"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
@@ -104,4 +105,50 @@ func dottedName(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// rubyGadgets are the classes whose instances a Ruby Marshal payload
+// builds to run code when it is loaded: the universal Gem gadget chains,
+// Rails' deprecation proxy, ERB templates, Net::WriteAdapter, Kernel and
+// Logger, each as Marshal writes a class name (its length, as a small
+// integer byte, then the name). A Rails cookie store session is Marshal
+// data too ("BAh7..."), but a hash of strings names none of them.
+var rubyGadgets = [...]string{"Gem::", "Net::WriteAdapter", "DeprecatedInstanceVariableProxy", "ActiveSupport::Deprecation", "\x08ERB", "\x0bKernel", "\x0bLogger"}
+
+// maxMarshalToken bounds the base64 token RubyMarshalGadget decodes.
+const maxMarshalToken = 64 << 10
+
+// RubyMarshalGadget returns the offset of a base64 Ruby Marshal stream
+// ("BAh": the version bytes 04 08) that names a gadget class, or -1.
+func RubyMarshalGadget(text string) int {
+	for off := 0; off < len(text); {
+		i := TokenStart(text[off:], "BAh")
+		if i < 0 {
+			return -1
+		}
+		i += off
+		e := i
+		for e < len(text) && e-i < maxMarshalToken && (base64Byte(text[e]) || text[e] == '=') {
+			e++
+		}
+		off = e
+		tok := strings.TrimRight(text[i:e], "=")
+		if len(tok)%4 == 1 {
+			tok = tok[:len(tok)-1]
+		}
+		enc := base64.RawStdEncoding
+		if strings.ContainsAny(tok, "-_") {
+			enc = base64.RawURLEncoding
+		}
+		b, err := enc.DecodeString(tok)
+		if err != nil {
+			continue
+		}
+		for _, g := range rubyGadgets {
+			if strings.Contains(string(b), g) {
+				return i
+			}
+		}
+	}
+	return -1
 }

@@ -28,3 +28,20 @@ func TestSerializedObjects(t *testing.T) {
 		}
 	}
 }
+
+func TestRubyMarshalGadget(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"BAhvOhVHZW06Okluc3RhbGxlcgY6CUBpSSIGeAY6BkVU", true},                  // Gem::Installer
+		{"session=BAhbB2MVR2VtOjpTcGVjRmV0Y2hlcmwrB0pHZW06OkluYm94", true},      // Gem::SpecFetcher
+		{"BAh7BkkiD3Nlc3Npb25faWQGOgZFVEkiJWYzZTZiYzZiMDQ3MmY4YjMGOwBU", false}, // a Rails session hash
+		{"BAh", false},
+		{"xBAhvOhVHZW06Okluc3RhbGxlcgY6CUBpSSIGeAY6BkVU", false},
+	} {
+		if got := RubyMarshalGadget(c.s) >= 0; got != c.want {
+			t.Errorf("RubyMarshalGadget(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
