@@ -100,7 +100,7 @@ func FuzzScanner(f *testing.F) {
 }
 
 func FuzzCode(f *testing.F) {
-	fuzzDetector(f, []string{"<?php system($_GET[1]); ?>", "exec /*c*/ (1)", `O:8:"stdClass":0:{}`, "java.lang.Runtime", "rO0ABXNy", "while(!0);", "require('child_process')", "(system)('id')", "gASVIQAAAAAAAAC", "cos\nsystem\n(S'id'\ntR.", "AAEAAAD/////", "(#context['x']=1)", "@java.lang.Runtime@getRuntime()"}, func(s string) event.Value { return q("x", s) })
+	fuzzDetector(f, []string{"<?php system($_GET[1]); ?>", "exec /*c*/ (1)", `O:8:"stdClass":0:{}`, "java.lang.Runtime", "rO0ABXNy", "while(!0);", "require('child_process')", "(system)('id')", "gASVIQAAAAAAAAC", "cos\nsystem\n(S'id'\ntR.", "AAEAAAD/////", "BAhvOhVHZW06Okluc3RhbGxlcgY6CUBpSSIGeAY6BkVU", "(#context['x']=1)", "@java.lang.Runtime@getRuntime()"}, func(s string) event.Value { return q("x", s) })
 }
 
 func FuzzPathProbe(f *testing.F) {
