@@ -2,6 +2,7 @@ package code
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
@@ -23,8 +24,10 @@ var picklePrefixes = [...]string{"gASV", "gAWV", "gANj", "gAJj", "gAN9", "gAJ9",
 const dotnetPrefix = "AAEAAAD/////"
 
 // PythonPickle returns the offset of a pickle in text (as written, not
-// lower-cased), or -1: one of the base64 headers at the start of a token,
-// the binary header (PROTO 2 to 5), or a protocol 0 pickle that imports a
+// lower-cased), or -1: a base64 token that opens with one of the headers
+// and decodes to a well-formed pickle (see wellFormedPickle: four letters
+// of a random token, a file name or a key, match a header far too often),
+// a raw pickle of protocol 2 to 5, or a protocol 0 pickle that imports a
 // callable and calls it ("cos\nsystem\n(S'id'\ntR.": GLOBAL module name,
 // then REDUCE).
 func PythonPickle(text string) int {
@@ -35,17 +38,56 @@ func PythonPickle(text string) int {
 		}
 		for _, p := range picklePrefixes {
 			if strings.HasPrefix(text[i:], p) {
-				return true
+				d, ok := decodeToken(text[i:])
+				return ok && wellFormedPickle(d)
 			}
 		}
 		return false
 	}); i >= 0 {
 		return i
 	}
-	if len(text) >= 3 && text[0] == '\x80' && text[1] >= 2 && text[1] <= 5 {
+	if len(text) >= 3 && text[0] == '\x80' && wellFormedPickle([]byte(text[:min(len(text), maxMarshalToken)])) {
 		return 0
 	}
 	return protocol0Call(text)
+}
+
+// wellFormedPickle reports whether d opens and ends as a pickle of
+// protocol 2 to 5 does: PROTO n; for protocols 4 and 5 a FRAME whose
+// length fits the data; for 2 and 3 an opcode that starts a pickle's
+// first object (GLOBAL, an empty dict, list or tuple, a string, MARK);
+// and STOP ('.') last.
+func wellFormedPickle(d []byte) bool {
+	if len(d) < 4 || d[0] != 0x80 || d[1] < 2 || d[1] > 5 || d[len(d)-1] != '.' {
+		return false
+	}
+	if d[1] >= 4 {
+		if len(d) < 12 || d[2] != 0x95 {
+			return false
+		}
+		n := binary.LittleEndian.Uint64(d[3:11])
+		return n >= 1 && n <= uint64(len(d)-11)
+	}
+	return strings.IndexByte("c}])XUq(", d[2]) >= 0
+}
+
+// decodeToken decodes the base64 token at the start of s (standard or
+// URL alphabet, padded or not, at most maxMarshalToken bytes of it).
+func decodeToken(s string) ([]byte, bool) {
+	e := 0
+	for e < len(s) && e < maxMarshalToken && (base64Byte(s[e]) || s[e] == '=') {
+		e++
+	}
+	tok := strings.TrimRight(s[:e], "=")
+	if len(tok)%4 == 1 {
+		tok = tok[:len(tok)-1]
+	}
+	enc := base64.RawStdEncoding
+	if strings.ContainsAny(tok, "-_") {
+		enc = base64.RawURLEncoding
+	}
+	d, err := enc.DecodeString(tok)
+	return d, err == nil
 }
 
 // DotNetSerialized returns the offset of a BinaryFormatter stream in text
@@ -132,16 +174,8 @@ func RubyMarshalGadget(text string) int {
 			e++
 		}
 		off = e
-		tok := strings.TrimRight(text[i:e], "=")
-		if len(tok)%4 == 1 {
-			tok = tok[:len(tok)-1]
-		}
-		enc := base64.RawStdEncoding
-		if strings.ContainsAny(tok, "-_") {
-			enc = base64.RawURLEncoding
-		}
-		b, err := enc.DecodeString(tok)
-		if err != nil {
+		b, ok := decodeToken(text[i:e])
+		if !ok {
 			continue
 		}
 		for _, g := range rubyGadgets {
