@@ -398,6 +398,15 @@ const (
 	sinkKey
 )
 
+// innerName is the innermost name of a PHP-style nested parameter name
+// (_CONF[path] → path, user[avatar_url] → avatar_url), or k itself.
+func innerName(k string) string {
+	if j := strings.LastIndexByte(k, '['); j >= 0 && strings.HasSuffix(k, "]") && j+1 < len(k)-1 {
+		return k[j+1 : len(k)-1]
+	}
+	return k
+}
+
 // sinkOf guesses the sink from the value's key and location.
 func sinkOf(v *event.Value) sink {
 	if v.Part == event.PartHeader {
@@ -412,10 +421,7 @@ func sinkOf(v *event.Value) sink {
 	if k == "" {
 		return sinkNone
 	}
-	// PHP-style nested names: _CONF[path], user[avatar_url]
-	if j := strings.LastIndexByte(k, '['); j >= 0 && strings.HasSuffix(k, "]") && j+1 < len(k)-1 {
-		k = k[j+1 : len(k)-1]
-	}
+	k = innerName(k)
 	var buf [48]byte
 	if len(k) > len(buf) {
 		return sinkNone

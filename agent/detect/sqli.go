@@ -36,9 +36,7 @@ func (in *input) detectSQLi() {
 // identifier or a count, which the application compares with a number:
 // id, user_id, userId, uid, count, limit, offset, year.
 func numericParam(k string) bool {
-	if j := strings.LastIndexByte(k, '['); j >= 0 && strings.HasSuffix(k, "]") {
-		k = k[j+1 : len(k)-1] // item[id]
-	}
+	k = innerName(k) // item[id]
 	if len(k) < 2 || len(k) > 32 {
 		return false
 	}

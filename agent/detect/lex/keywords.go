@@ -159,23 +159,16 @@ func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool)
 	return l.indexOnePass(s, have, ok)
 }
 
-// indexEach is Index by one strings.Index per word.
+// indexEach is Index by one search per word (IndexWhere, every
+// occurrence asked about).
 func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
 	sets := l.tables().sets
 	for k, w := range l.words {
 		if !have.Covers(&sets[k]) {
 			continue
 		}
-		for off := 0; off < len(s); {
-			i := strings.Index(s[off:], w)
-			if i < 0 {
-				break
-			}
-			i += off
-			if ok == nil || ok(i, w) {
-				return w, i
-			}
-			off = i + 1
+		if i := IndexWhere(s, w, func(i int) bool { return ok == nil || ok(i, w) }); i >= 0 {
+			return w, i
 		}
 	}
 	return "", -1
