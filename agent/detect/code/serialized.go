@@ -38,7 +38,7 @@ func PythonPickle(text string) int {
 		}
 		for _, p := range picklePrefixes {
 			if strings.HasPrefix(text[i:], p) {
-				d, ok := decodeToken(text[i:])
+				d, ok := decodeToken(text[i : i+tokenLen(text[i:])])
 				return ok && wellFormedPickle(d)
 			}
 		}
@@ -71,14 +71,20 @@ func wellFormedPickle(d []byte) bool {
 	return strings.IndexByte("c}])XUq(", d[2]) >= 0
 }
 
-// decodeToken decodes the base64 token at the start of s (standard or
-// URL alphabet, padded or not, at most maxMarshalToken bytes of it).
-func decodeToken(s string) ([]byte, bool) {
+// tokenLen is the length of the base64 token at the start of s, padding
+// included, at most maxMarshalToken.
+func tokenLen(s string) int {
 	e := 0
 	for e < len(s) && e < maxMarshalToken && (base64Byte(s[e]) || s[e] == '=') {
 		e++
 	}
-	tok := strings.TrimRight(s[:e], "=")
+	return e
+}
+
+// decodeToken decodes a base64 token (standard or URL alphabet, padded
+// or not).
+func decodeToken(tok string) ([]byte, bool) {
+	tok = strings.TrimRight(tok, "=")
 	if len(tok)%4 == 1 {
 		tok = tok[:len(tok)-1]
 	}
@@ -139,10 +145,10 @@ func protocol0Call(text string) int {
 	return -1
 }
 
+// dottedName reports a Python module or attribute path: words and dots.
 func dottedName(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.') {
+		if !lex.IsWord(s[i]) && s[i] != '.' {
 			return false
 		}
 	}
@@ -157,7 +163,7 @@ func dottedName(s string) bool {
 // data too ("BAh7..."), but a hash of strings names none of them.
 var rubyGadgets = [...]string{"Gem::", "Net::WriteAdapter", "DeprecatedInstanceVariableProxy", "ActiveSupport::Deprecation", "\x08ERB", "\x0bKernel", "\x0bLogger"}
 
-// maxMarshalToken bounds the base64 token RubyMarshalGadget decodes.
+// maxMarshalToken bounds the base64 token a serialized reading decodes.
 const maxMarshalToken = 64 << 10
 
 // RubyMarshalGadget returns the offset of a base64 Ruby Marshal stream
@@ -169,17 +175,14 @@ func RubyMarshalGadget(text string) int {
 			return -1
 		}
 		i += off
-		e := i
-		for e < len(text) && e-i < maxMarshalToken && (base64Byte(text[e]) || text[e] == '=') {
-			e++
-		}
-		off = e
-		b, ok := decodeToken(text[i:e])
+		off = i + tokenLen(text[i:])
+		b, ok := decodeToken(text[i:off])
 		if !ok {
 			continue
 		}
+		d := string(b)
 		for _, g := range rubyGadgets {
-			if strings.Contains(string(b), g) {
+			if strings.Contains(d, g) {
 				return i
 			}
 		}
