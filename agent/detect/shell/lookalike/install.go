@@ -29,17 +29,7 @@ import (
 // which this reading does not allow; a command-like parameter (the
 // caller's sink) is not asked.
 func InstallOneLiner(s string, pipe int) bool {
-	if pipe <= 0 || pipe >= len(s) || s[pipe] != '|' || pipe+1 < len(s) && s[pipe+1] == '|' {
-		return false
-	}
-	start := lineStart(s, pipe)
-	if start < 0 || !strings.HasPrefix(s[start:], "curl ") && !strings.HasPrefix(s[start:], "wget ") {
-		return false // the cheap test first: a pipe every few bytes asks this
-	}
-	if !downloadsPublicScript(s[start:pipe]) {
-		return false
-	}
-	return feedsShellToLineEnd(s[pipe+1:], start > 0 && s[start-1] == '`')
+	return installStart(s, pipe) >= 0
 }
 
 // InstallOneLinerAt reports whether the command word at s[ws] starts an
@@ -47,7 +37,23 @@ func InstallOneLiner(s string, pipe int) bool {
 // code span shows, read from its command word.
 func InstallOneLinerAt(s string, ws int) bool {
 	end := strings.IndexAny(s[ws:], "\n`;&|$()<>")
-	return end >= 0 && s[ws+end] == '|' && InstallOneLiner(s, ws+end) && lineStart(s, ws+end) == ws
+	return end >= 0 && s[ws+end] == '|' && installStart(s, ws+end) == ws
+}
+
+// installStart returns where the download of the install one-liner whose
+// '|' is s[pipe] starts, or -1 when that pipe joins none.
+func installStart(s string, pipe int) int {
+	if pipe <= 0 || pipe >= len(s) || s[pipe] != '|' || pipe+1 < len(s) && s[pipe+1] == '|' {
+		return -1
+	}
+	start := lineStart(s, pipe)
+	if start < 0 || !strings.HasPrefix(s[start:], "curl ") && !strings.HasPrefix(s[start:], "wget ") {
+		return -1 // the cheap test first: a pipe every few bytes asks this
+	}
+	if !downloadsPublicScript(s[start:pipe]) || !feedsShellToLineEnd(s[pipe+1:], start > 0 && s[start-1] == '`') {
+		return -1
+	}
+	return start
 }
 
 // lineStart returns where the download before the pipe starts: after the
