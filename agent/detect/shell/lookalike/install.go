@@ -1,10 +1,10 @@
 package lookalike
 
 import (
-	"net/netip"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/detect/ssrf"
 )
 
 // InstallOneLiner reports whether the '|' at s[pipe] joins the install
@@ -171,7 +171,10 @@ func publicHost(rest string) bool {
 		host = host[:i]
 	}
 	host = strings.ToLower(host)
-	if _, err := netip.ParseAddr(host); err == nil {
+	// the SSRF reading's own classification: addresses in any spelling,
+	// loopback and metadata names, names of wildcard DNS that embed an
+	// address (127.0.0.1.nip.io)
+	if k, isIP, obf := ssrf.ClassifyHost(host); k != ssrf.Public || isIP || obf {
 		return false
 	}
 	dot := strings.LastIndexByte(host, '.')
@@ -186,8 +189,9 @@ func publicHost(rest string) bool {
 	if lex.IsDigits(host[dot+1:]) {
 		return false // 10.0.0.5-style names with a numeric top level
 	}
-	for _, internal := range []string{"localhost", ".internal", ".local", ".localdomain", ".lan", ".home.arpa", ".svc", ".cluster.local"} {
-		if host == strings.TrimPrefix(internal, ".") || strings.HasSuffix(host, internal) {
+	// private names the classification leaves to DNS
+	for _, internal := range [...]string{".localdomain", ".lan", ".home.arpa", ".svc"} {
+		if strings.HasSuffix(host, internal) {
 			return false
 		}
 	}
