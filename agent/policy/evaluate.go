@@ -191,12 +191,16 @@ func (e *exclusion) coversLocation(loc string) bool {
 // classes or rules configured off.
 func (ev *Evaluation) AddSignals(sigs ...detect.Signal) {
 	for i := range sigs {
-		s := &sigs[i]
-		if !isLimit(s) && (ev.Excluded(s) || ev.p.signalMode(s) == ModeOff) {
-			continue
+		if ev.keeps(&sigs[i]) {
+			ev.ctx.signals = append(ev.ctx.signals, sigs[i])
 		}
-		ev.ctx.signals = append(ev.ctx.signals, *s)
 	}
+}
+
+// keeps reports whether the evaluation records s: a limit always, any
+// other signal unless an exclusion covers it or its rule or class is off.
+func (ev *Evaluation) keeps(s *detect.Signal) bool {
+	return isLimit(s) || !ev.Excluded(s) && ev.p.signalMode(s) != ModeOff
 }
 
 func (p *Policy) signalMode(s *detect.Signal) Mode {
@@ -347,10 +351,7 @@ func (ev *Evaluation) Settled(sigs []detect.Signal) bool {
 	recordList := ev.d.Trigger.IsRecordList()
 	for i := range sigs {
 		s := &sigs[i]
-		if recordList && s.Record >= 0 {
-			continue
-		}
-		if !isLimit(s) && (ev.Excluded(s) || ev.p.signalMode(s) == ModeOff) {
+		if recordList && s.Record >= 0 || !ev.keeps(s) {
 			continue
 		}
 		if act, counts := ev.signalAction(s); counts && act == Block {
