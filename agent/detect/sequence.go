@@ -44,6 +44,10 @@ var sqlFirst = [...]detector{dJNDI, dXXE, dSSTI, dNoSQL, dLDAP, dHeaderInjection
 var htmlFirst = [...]detector{dJNDI, dXXE, dSSTI, dNoSQL, dLDAP, dHeaderInjection, dSSI, dXPath, dSessionFixation,
 	dXSS, dSQLi, dCmd, dPath, dURL, dCode, dOAST, dProbe}
 
+// browserOnly is the sequence for a reading that only a browser takes:
+// HTML character references decoded (judge).
+var browserOnly = [...]detector{dXSS}
+
 // run runs one detector over the input.
 func (in *input) run(d detector) {
 	switch d {
