@@ -366,8 +366,16 @@ var expansionWords = lex.NewWordList("$((", "$[", "${!", "${#", "${ifs", "$(<", 
 // order) at its first occurrence in s, "$[" only when a "]" follows it, or
 // -1; have is the byte set of s.
 func ExpansionSyntax(s string, have *lex.ByteSet) int {
-	lastClose := strings.LastIndexByte(s, ']') // asked once, not per "$["
-	_, i := expansionWords.Index(s, have, func(i int, w string) bool { return w != "$[" || lastClose > i })
+	lastClose := -2 // the last "]", asked at the first "$[" and not again
+	_, i := expansionWords.Index(s, have, func(i int, w string) bool {
+		if w != "$[" {
+			return true
+		}
+		if lastClose == -2 {
+			lastClose = strings.LastIndexByte(s, ']')
+		}
+		return lastClose > i
+	})
 	return i
 }
 
