@@ -463,4 +463,3 @@ func sinkOf(v *event.Value) sink {
 	}
 	return sinkNone
 }
-

@@ -23,6 +23,7 @@ var imapVerbs = map[string]bool{
 // paranoia 2 POP3 verbs with their arguments, "\r\nRETR 1",
 // "\r\nTOP 1 2", "\r\nAPOP user <md5>". s is lower-cased.
 func mailCommand(s string, paranoid bool) int {
+	end := -2 // where the next message end line starts, -1 none, -2 not looked for
 	for off := 0; off < len(s); {
 		n := strings.IndexByte(s[off:], '\n')
 		if n < 0 {
@@ -48,7 +49,21 @@ func mailCommand(s string, paranoid bool) int {
 			return i
 		}
 		if !crlf {
+			// IMAP servers take a bare LF as a line end too (Dovecot,
+			// Courier): a client library's tag and a verb are the
+			// command there, "INBOX\nV100 CAPABILITY"
+			if tag, verb, args := imapLine(line); imapVerbs[verb] && imapTag(tag) && imapShaped(args) {
+				return i
+			}
 			continue
+		}
+		if line == "data" && (end < -1 || end >= 0 && end < off) {
+			end = messageEnd(s, off) // once per end line, however many DATA lines
+		}
+		if line == "data" && end >= 0 {
+			// a message smuggled into the session: DATA, then a line
+			// with a lone "." that ends it
+			return i
 		}
 		switch {
 		case strings.HasPrefix(line, "ehlo ") || strings.HasPrefix(line, "helo "):
@@ -59,19 +74,55 @@ func mailCommand(s string, paranoid bool) int {
 			return i
 		}
 		// IMAP: tag SP verb, the tag a client library generates (a001)
-		if sp := strings.IndexByte(line, ' '); sp >= 1 && sp <= 10 {
-			tag, rest := line[:sp], line[sp+1:]
-			verb := rest
-			if e := strings.IndexByte(rest, ' '); e >= 0 {
-				verb = rest[:e]
-			}
-			if imapVerbs[verb] && (imapTag(tag) || shortTag(tag) && imapArguments(rest[len(verb):])) {
-				return i
-			}
+		if tag, verb, args := imapLine(line); imapVerbs[verb] && (imapTag(tag) || shortTag(tag) && imapArguments(args)) {
+			return i
 		}
 		if paranoid && pop3Command(line) {
 			return i
 		}
+	}
+	return -1
+}
+
+// imapLine splits a command line as IMAP frames one: a tag of one to ten
+// characters, a space, the verb, and the rest (its arguments); tag is ""
+// when the line has no such shape.
+func imapLine(line string) (tag, verb, args string) {
+	sp := strings.IndexByte(line, ' ')
+	if sp < 1 || sp > 10 {
+		return "", "", ""
+	}
+	tag, verb = line[:sp], line[sp+1:]
+	if e := strings.IndexByte(verb, ' '); e >= 0 {
+		verb, args = verb[:e], verb[e:]
+	}
+	return tag, verb, args
+}
+
+// imapShaped reports arguments that read as IMAP's, not as the rest of a
+// sentence: none ("V100 CAPABILITY"), those imapArguments knows, or a
+// sequence set first ("4791", "1:5,7", "2:*").
+func imapShaped(args string) bool {
+	f := strings.Fields(args)
+	if len(f) == 0 || imapArguments(args) {
+		return true
+	}
+	return strings.Trim(f[0], "0123456789:,*") == "" && strings.Trim(f[0], ":,*") != ""
+}
+
+// messageEnd returns where the first line with a lone "." (the end of an
+// SMTP message) starts in s at or after from, or -1.
+func messageEnd(s string, from int) int {
+	for off := from; off < len(s); {
+		i := strings.Index(s[off:], "\n.")
+		if i < 0 {
+			return -1
+		}
+		j := off + i + 3
+		if j == len(s) || s[j] == '\r' || s[j] == '\n' {
+			return off + i + 1
+		}
+		off = j
 	}
 	return -1
 }

@@ -118,6 +118,13 @@ func TestSQLiteAndMailCommands(t *testing.T) {
 		{"textarea with a time", body("textarea", "Plan\r\nA1 Copy the files 2:30 pm"), "", ""},
 		{"textarea with inbox in a sentence", body("textarea", "Todo\r\n1 Delete inbox clutter\r\n2 List all items"), "", ""},
 		{"textarea with letters", body("textarea", "Notes\r\na Fetch the kids at 3:00\r\nb Store the boxes"), "", ""},
+		// servers that take a bare LF as a line end: a client's tag is the command
+		{"imap after a bare LF", q("mailbox", "INBOX\nV100 CAPABILITY\nV101 FETCH 4791"), "cmdi-mail-command", "cmdi-mail-command"},
+		{"imap short tag after a bare LF", body("textarea", "Agenda\nA1 Select a venue\nA2 Status of budget"), "", ""},
+		{"numbered lines after a bare LF", body("textarea", "Rooms\nB204 list of chairs\nB205 close at six"), "", ""},
+		// a message smuggled into the SMTP session
+		{"smtp data and its end", q("to", "a@b.example\r\nDATA\r\nSubject: hi\r\n\r\nspam\r\n.\r\nQUIT"), "cmdi-mail-command", "cmdi-mail-command"},
+		{"a heading named data", body("textarea", "Report\r\nData\r\nAll rows were checked.\r\nNext steps"), "", ""},
 	})
 }
 

@@ -91,6 +91,9 @@ var valueUnits = []string{
 	// the first, each occurrence rejected (inside a word, without what
 	// must follow): the test for each must cost a look around it
 	"x$_getx", "$[", "<@", "$!{", "xinformation_schema", "*)(", "doc('", "xchild::",
+	// mail commands: every DATA line looks ahead for the line that ends a
+	// message, every line is read for an IMAP tag
+	"\r\ndata", "\r\ndata\n.x", "\nV100 fetch 1",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.
