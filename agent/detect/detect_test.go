@@ -173,6 +173,7 @@ func TestDetectsAttacks(t *testing.T) {
 		{"ldap always true", q("user", "admin)(&)"), LDAPi},
 		{"ldap or", q("user", "*)(|(objectclass=*)"), LDAPi},
 		{"ldap password", q("user", "admin*)((|userpassword=*)"), LDAPi},
+		{"ldap metacharacter probe", q("user", "*()|&'"), LDAPi},
 		// Scanners
 		{"scanner sqlmap", hdr("user-agent", "sqlmap/1.7.2#stable (https://sqlmap.org)"), Scanner},
 		{"scanner nikto", hdr("user-agent", "Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:000562)"), Scanner},

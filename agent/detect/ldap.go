@@ -14,5 +14,7 @@ func (in *input) detectLDAP() {
 	}
 	if off, end, sc := ldap.Filter(in.lower(), in.lowerBytes()); off >= 0 {
 		in.emit(LDAPi, "ldap-filter", sc, off, end)
+	} else if ldap.MetaProbe(in.text) {
+		in.emit(LDAPi, "ldap-filter", 7, 0, len(in.text))
 	}
 }
