@@ -47,6 +47,9 @@ func (in *input) detectCmdBefore() {
 			in.detectCmdWords(unsafeString(in.sc.tmp))
 			return
 		}
+		if in.cmdPhrase(in.lower(), in.lowerBytes()) {
+			return
+		}
 		in.detectCmdWords(in.lower())
 		return
 	}

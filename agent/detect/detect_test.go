@@ -113,6 +113,9 @@ func TestDetectsAttacks(t *testing.T) {
 		{"cmdi ifs", q("cmd", "cat${IFS}/etc/passwd"), CommandInj},
 		{"cmdi quotes", q("x", ";c'a't /etc/passwd"), CommandInj},
 		{"cmdi backslash", q("x", `;w\h\o\a\m\i`), CommandInj},
+		// a shell phrase needs no separator, whatever sink the name suggests
+		{"cmdi phrase in a URL-named parameter", body("data", "powershell -enc SQBFAFgA"), CommandInj},
+		{"cmdi phrase in a file-named parameter", q("file", "powershell -EncodedCommand SQBFAFgA"), CommandInj},
 		{"cmdi newline", q("x", "foo\nid -u"), CommandInj},
 		{"cmdi windows", q("x", "x & cmd /c dir"), CommandInj},
 		{"cmdi powershell", body("x", "powershell -enc SQBFAFgA"), CommandInj},

@@ -70,6 +70,10 @@ func (in *input) detectCmd() {
 			in.detectCmdWords(unsafeString(in.sc.tmp))
 			return
 		}
+		// shell phrases need none of them either: powershell -enc ...
+		if in.cmdPhrase(in.lower(), in.lowerBytes()) {
+			return
+		}
 		in.detectCmdWords(in.lower())
 		return
 	}
