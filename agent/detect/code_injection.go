@@ -238,6 +238,12 @@ func (in *input) detectCode() {
 		}
 		return script == 1
 	}
+	if m.has(bDollar) && m.has(bLBrace) && m.has(bParen) {
+		if i := php.SilencedCall(s); i >= 0 {
+			in.emit(CodeInj, "php-function-call", 8, i, i+32)
+			return
+		}
+	}
 	if m.has(bDollar) && m.has(bLBrace) {
 		if i := php.VariableVariable(ct); i >= 0 {
 			in.emit(CodeInj, "php-variable-call", 5, i, i+24)

@@ -94,6 +94,8 @@ var valueUnits = []string{
 	// mail commands: every DATA line looks ahead for the line that ends a
 	// message, every line is read for an IMAP tag
 	"\r\ndata", "\r\ndata\n.x", "\nV100 fetch 1",
+	// PHP complex syntax: every "${@" reads the name after it
+	"${@ x", "${@\\x_",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.

@@ -144,3 +144,22 @@ func TestSettingsAndSuperglobals(t *testing.T) {
 		}
 	}
 }
+
+func TestSilencedCallFindsCallsInComplexSyntax(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"${@print(md5(1))}", true},
+		{"x ${@ var_dump (1)}", true},
+		{"${@\\system('id')}", true},
+		{"price is ${@price}", false}, // a variable, no call
+		{"${@(1)}", false},
+		{"${print(1)}", false}, // a template literal writes that too
+		{"${@${@", false},
+	} {
+		if got := SilencedCall(c.s) >= 0; got != c.want {
+			t.Errorf("SilencedCall(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
