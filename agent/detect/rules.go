@@ -59,7 +59,7 @@ var Rules = []Rule{
 	{"lfi-file-url", PathTraversal, 1, 9, "a file:// URL to a local file", ex("query", "doc", "file:///etc/passwd"), ex("query", "doc", "manual.pdf")},
 	{"null-byte", PathTraversal, 1, 6, "a NUL byte that truncates a file name", ex("query", "file", "report.pdf\x00.php"), ex("query", "file", "report.pdf")},
 	// Remote file inclusion
-	{"rfi-include-param", RFI, 1, 8, "a remote URL where a file name is expected", ex("query", "page", "http://evil.example/shell.txt"), ex("query", "page", "about")},
+	{"rfi-include-param", RFI, 1, 8, "a remote URL or a UNC path (\\\\host\\share) where a file name is expected; a UNC path also where a URL or a command is", ex("query", "page", "http://evil.example/shell.txt"), ex("query", "page", "about")},
 	{"rfi-trailing-question", RFI, 1, 7, "a URL to a file ending in '?', cutting off an appended extension", ex("query", "x", "http://evil.example/shell.txt?"), ex("body", "avatar_url", "http://alambic.github.com/avatars/u/5346?")},
 	{"rfi-ip-url", RFI, 1, 5, "a URL with an IP-literal host as a parameter", ex("query", "x", "http://203.0.113.9/x.txt"), ex("query", "x", "https://example.com/x.txt")},
 	{"rfi-wrapper", RFI, 1, 8, "a PHP stream wrapper (php://filter, expect://, phar://)", ex("query", "f", "php://filter/convert.base64-encode/resource=index.php"), ex("query", "f", "index.php")},

@@ -28,7 +28,7 @@ func schemeRisk(scheme string) (Class, string, int) {
 // inclusion.
 func (in *input) detectURL() {
 	m := in.mask
-	if in.sink == sinkFile && m.has(bBackslash) && in.uncPath() {
+	if (in.sink == sinkFile || in.sink == sinkURL || in.sink == sinkCmd) && m.has(bBackslash) && in.uncPath() {
 		return
 	}
 	if !m.has(bColon|bSlash) && in.sink != sinkURL {
@@ -263,9 +263,9 @@ func lambdaEndpointAfter(s, host string) bool {
 	return h >= 0 && ssrf.LambdaLocalEndpoint(s[h:])
 }
 
-// uncPath judges a UNC path where a file name is expected
-// (\\host\share\file): Windows opens it over SMB, which includes a remote
-// file and hands the host the server's NTLM credentials.
+// uncPath judges a UNC path where a file name, a URL or a command is
+// expected (\\host\share\file): Windows opens it over SMB, which includes
+// or runs a remote file and hands the host the server's NTLM credentials.
 func (in *input) uncPath() bool {
 	s := in.lower()
 	if !strings.HasPrefix(s, `\\`) || !in.e.Enabled(RFI) {
