@@ -39,8 +39,10 @@ func ScriptURLAt(s string, needCode bool) (int, bool) {
 		scheme := string(buf[len(buf)-n:])
 		switch scheme {
 		case "javascript", "vbscript", "livescript":
-			// must be at the start of the value or after a URL-ish delimiter
-			if j == 0 || strings.IndexByte("\"'=( <`[{,;", s[j-1]) >= 0 {
+			// must be at the start of the value or after a URL-ish
+			// delimiter, or double a script scheme: a filter that strips
+			// one "javascript:" leaves the one behind it
+			if j == 0 || strings.IndexByte("\"'=( <`[{,;", s[j-1]) >= 0 || s[j-1] == ':' && scriptSchemeEnds(s[:j-1]) {
 				rest := s[i+1:]
 				if !needCode || len(strings.TrimSpace(rest)) > 0 {
 					return j, true
@@ -57,4 +59,15 @@ func ScriptURLAt(s string, needCode bool) (int, bool) {
 		off = i + 1
 	}
 	return 0, false
+}
+
+// scriptSchemeEnds reports whether s ends with the name of a script
+// scheme, in any case.
+func scriptSchemeEnds(s string) bool {
+	for _, n := range [...]string{"javascript", "vbscript", "livescript"} {
+		if len(s) >= len(n) && strings.EqualFold(s[len(s)-len(n):], n) {
+			return true
+		}
+	}
+	return false
 }

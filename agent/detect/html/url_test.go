@@ -21,6 +21,9 @@ func TestScriptURL(t *testing.T) {
 		{"inside a word", "myjavascript:x", true, 0, false},
 		{"data of an image", "data:image/png;base64,xx", true, 0, false},
 		{"prose", "note: javascript is fun", true, 0, false},
+		// a filter that strips one "javascript:" leaves the one behind it
+		{"scheme doubled", `href="\xE2\x80\x80javascript:javascript:alert(1)"`, true, 29, true},
+		{"words joined by colons", "skills:javascript:5 years", true, 0, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			off, ok := ScriptURLAt(c.s, c.needCode)
