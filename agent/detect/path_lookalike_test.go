@@ -32,3 +32,14 @@ func TestUNCPathWhereAFileIsExpected(t *testing.T) {
 		{"in a text field", body("comment", `see \\fileserver\team\plan.docx`), "", ""},
 	})
 }
+
+// TestSystemFileWhereAFileIsExpected: any file of the system's own
+// directories is a disclosure where the application reads a file by name;
+// in a text field it is a mention.
+func TestSystemFileWhereAFileIsExpected(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"a less famous file of /etc", body("template", "/etc/services"), "lfi-sensitive-file", "lfi-sensitive-file"},
+		{"the application's own file", body("template", "/var/www/html/index.php"), "", ""},
+		{"in a text field", body("comment", "/etc/services"), "", ""},
+	})
+}

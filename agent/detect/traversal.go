@@ -40,6 +40,11 @@ func (in *input) detectPath() {
 			sc = 5
 		}
 		in.emit(PathTraversal, "lfi-sensitive-file", sc, fo, fe)
+	case in.sink == sinkFile && traversal.SystemPath(p):
+		// where a file name is expected, any file of the system's own
+		// directories: /etc/services is as much a disclosure as
+		// /etc/passwd is, only a less famous one
+		in.emit(PathTraversal, "lfi-sensitive-file", 6, 0, min(len(p), 24))
 	}
 	if nul && m.has(bDot) && !prose && strings.IndexByte(in.text, 0) > 0 {
 		i := strings.IndexByte(in.text, 0)

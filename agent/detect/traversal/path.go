@@ -292,3 +292,23 @@ func Traversals(p string) (n, first int) {
 func Evasive(s string) bool {
 	return strings.ContainsAny(s, "%\\\x00\xc0\xc1") || strings.Contains(s, "..;")
 }
+
+// systemDirs are the directories of the operating system itself, whose
+// files no application serves by name.
+var systemDirs = [...]string{"/etc/", "/proc/", "/sys/", "/root/", "/boot/", "/dev/", "c:/windows/", "c:\\windows\\"}
+
+// SystemPath reports whether p (normalised) is an absolute path into one
+// of the system's own directories, with a name after it, and nothing else:
+// a sentence that starts with one mentions it.
+func SystemPath(p string) bool {
+	p = strings.TrimSpace(p)
+	if strings.IndexAny(p, " \t\r\n") >= 0 {
+		return false
+	}
+	for _, d := range systemDirs {
+		if len(p) > len(d) && strings.EqualFold(p[:len(d)], d) {
+			return true
+		}
+	}
+	return false
+}

@@ -179,3 +179,24 @@ func TestNormalizeAgrees(t *testing.T) {
 		}
 	}
 }
+
+func TestSystemPathNamesTheSystemsOwnDirectories(t *testing.T) {
+	for _, c := range []struct {
+		p    string
+		want bool
+	}{
+		{"/etc/services", true},
+		{"/proc/1/maps", true},
+		{" C:/Windows/system.ini", true},
+		{`c:\windows\win.ini`, true},
+		{"/etc/", false}, // the directory alone names no file
+		{"/var/www/html/index.php", false},
+		{"templates/etc/home.html", false},
+		{"/etcetera/x", false},
+		{"/dev/vcs[1-63] are character devices", false}, // a sentence about one
+	} {
+		if got := SystemPath(c.p); got != c.want {
+			t.Errorf("SystemPath(%q) = %v, want %v", c.p, got, c.want)
+		}
+	}
+}
