@@ -193,8 +193,15 @@ func (in *input) detectCmdBefore() {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
 				return
 			}
+		case chainedToArgument(s[:i-len(sep)], sep, strong, shell.ArgsLookShell(s, we)):
+			// the value was one argument of a command line ("1", "a",
+			// "127.0.0.1"), or nothing, and the separator chains a
+			// command on to it (on a new line, only one with a shell's
+			// arguments: "1\nSet the table" is a numbered list)
+			in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
+			return
 		case sep == "&":
-			if strong && (shell.ArgsLookShell(s, we) || strings.HasPrefix(s[skipSpace(s, we):], "&")) && !proseish {
+			if (strong && (shell.ArgsLookShell(s, we) || strings.HasPrefix(s[skipSpace(s, we):], "&")) || !strong && shell.ChainedOn(s, we)) && !proseish {
 				in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
 				return
 			}

@@ -116,6 +116,14 @@ func TestDetectsAttacks(t *testing.T) {
 		// a shell phrase needs no separator, whatever sink the name suggests
 		{"cmdi phrase in a URL-named parameter", body("data", "powershell -enc SQBFAFgA"), CommandInj},
 		{"cmdi phrase in a file-named parameter", q("file", "powershell -EncodedCommand SQBFAFgA"), CommandInj},
+		// a weak command word chained on between two '&'
+		{"cmdi background chain", q("x", "1&sleep 60&"), CommandInj},
+		{"cmdi background chain spaced", q("x", "1 & sleep 60 &"), CommandInj},
+		{"cmdi background bare word", q("x", "x&id&"), CommandInj},
+		// any command word chained on to one argument
+		{"cmdi chained to a number", q("x", "1 & sleep 60"), CommandInj},
+		{"cmdi chained to an address", q("host", "127.0.0.1 | echo x"), CommandInj},
+		{"cmdi chained to a letter", q("x", "a;set"), CommandInj},
 		{"cmdi newline", q("x", "foo\nid -u"), CommandInj},
 		{"cmdi windows", q("x", "x & cmd /c dir"), CommandInj},
 		{"cmdi powershell", body("x", "powershell -enc SQBFAFgA"), CommandInj},
@@ -262,6 +270,10 @@ func TestPassesLookAlikes(t *testing.T) {
 		body("comment", "Please update the shipping address; delete the old one from my profile."),
 		body("comment", "We sell 1 or 2 units a day, and sometimes more."),
 		body("comment", "Tom & Jerry; cats | dogs"),
+		body("comment", "Tom & cat & dog"),
+		body("comment", "bread & cat & milk"),
+		body("comment", "1\nSet the table\n2\nServe the soup"),
+		body("comment", "Usage:\n  file <input> [--verbose]"),
 		body("title", "Rock 'n' roll -- the history of a genre"),
 		q("q", "select a plan"),
 		q("q", "drop shipping"),

@@ -16,10 +16,17 @@ func TestProsePathMentions(t *testing.T) {
 		{"audit question", body("comment", "Why can the service account read /etc/shadow on the bastion host?"), "", ""},
 		{"cookie keeps %20", cookie("pref", "The%20log%20file%20%2Fvar%2Flog%2Fapp.log%20stays%20empty"), "", ""},
 		{"english word first", body("comment", "Last week the file /var/log/app.log filled the disk."), "", ""},
-		// requests: the whole value, a file or shell sink, traversal,
-		// a command line, a redirect, a glued parameter, a separator
+		// a parameter's name does not make a sentence a file name or a
+		// command line: no file sink reads one, and a shell runs one
+		// only from a command word
+		{"file sink prose", q("file", "please read /etc/passwd for me now"), "", ""},
+		{"content sink prose", body("content", "The /etc/group file is a text file that defines the groups on the system."), "", ""},
+		{"code sink prose", body("code", "Most systems provide symbolic links /dev/stdin, /dev/stdout and /dev/stderr in /proc/self/fd."), "", ""},
+		{"command line in a code sink", body("code", "cat /etc/passwd and more words"), "*", "*"},
+		// requests: the whole value, traversal, a command line, a
+		// redirect, a glued parameter, a separator
 		{"whole value", q("q", "/etc/passwd"), "lfi-sensitive-file", "lfi-sensitive-file"},
-		{"file sink prose", q("file", "please read /etc/passwd for me now"), "lfi-sensitive-file", "lfi-sensitive-file"},
+		{"whole value in a file sink", q("file", "/etc/passwd"), "lfi-sensitive-file", "lfi-sensitive-file"},
 		{"traversal in prose", body("comment", "see the file ../../../etc/passwd for the details"), "path-traversal", "path-traversal"},
 		{"command line", body("comment", "tail -n 50 /var/log/auth.log and more text here"), "lfi-sensitive-file", "lfi-sensitive-file"},
 		{"dd operands", hdr("referer", "dd if=/etc/passwd of=/tmp/evil.sh bs=1 skip=22 count=9"), "*", "*"},

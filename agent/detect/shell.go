@@ -235,8 +235,15 @@ func (in *input) detectCmd() {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
 				return
 			}
+		case chainedToArgument(s[:i-len(sep)], sep, strong, shell.ArgsLookShell(s, we)):
+			// the value was one argument of a command line ("1", "a",
+			// "127.0.0.1"), or nothing, and the separator chains a
+			// command on to it (on a new line, only one with a shell's
+			// arguments: "1\nSet the table" is a numbered list)
+			in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
+			return
 		case sep == "&":
-			if strong && (shell.ArgsLookShell(s, we) || strings.HasPrefix(s[skipSpace(s, we):], "&")) && !proseish {
+			if (strong && (shell.ArgsLookShell(s, we) || strings.HasPrefix(s[skipSpace(s, we):], "&")) || !strong && shell.ChainedOn(s, we)) && !proseish {
 				in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
 				return
 			}
@@ -382,4 +389,21 @@ func (in *input) detectCmdWords(s string) {
 	if tr := strings.TrimSpace(s); len(tr) >= 2 && tr[0] == '~' && strings.Trim(tr[1:], "0123456789") == "" {
 		in.emit(CommandInj, "cmdi-expansion", 5, 0, len(tr))
 	}
+}
+
+// chainedToArgument reports whether a separator sep chains a command on to
+// a value that was one argument of a command line (shell.ArgumentBefore
+// of before, the text ahead of sep): then any command word after it is
+// the injection. On a new line ("1\nSet the table" is a numbered list),
+// or at the very start of the value, a weak command word needs a shell's
+// arguments (argsShell) too.
+func chainedToArgument(before, sep string, strong, argsShell bool) bool {
+	arg, empty := shell.ArgumentBefore(before)
+	switch {
+	case empty:
+		return strong || argsShell
+	case !arg:
+		return false
+	}
+	return sep != "\n" || argsShell
 }

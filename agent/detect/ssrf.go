@@ -94,8 +94,9 @@ func (in *input) detectURL() {
 			}
 		}
 	}
-	// Scheme-relative or bare host in a URL parameter.
-	if in.sink == sinkURL || in.sink == sinkFile {
+	// Scheme-relative or bare host in a URL parameter: one word (a
+	// sentence in a parameter named "data" or "source" is no host).
+	if (in.sink == sinkURL || in.sink == sinkFile) && !m.has(bSpace|bNewline) {
 		h := s
 		if strings.HasPrefix(h, "//") {
 			h = h[2:]

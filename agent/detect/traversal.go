@@ -32,9 +32,11 @@ func (in *input) detectPath() {
 		in.emit(PathTraversal, "path-traversal", 8, first, first+24)
 	case n == 1 && !prose && (in.sink == sinkFile && !assetUpOne(p, first) || in.v.Part == event.PartPath || in.v.Part != event.PartCookie && traversal.Evasive(in.text)):
 		in.emit(PathTraversal, "path-traversal", 6, first, first+24)
-	case fo >= 0 && (!prose || in.sink == sinkFile || in.sink == sinkCmd || pathInCommand(p, fo)):
-		// In prose a sensitive path is a mention unless a file or shell
-		// sink, or the command line around it, makes it a request.
+	case fo >= 0 && (!prose || pathInCommand(p, fo)):
+		// In prose a sensitive path is a mention unless the command line
+		// around it makes it a request: no file sink reads a sentence,
+		// and a shell runs one only from a command word, whatever the
+		// parameter's name suggests ("content", "code").
 		sc := 7
 		if prose {
 			sc = 5

@@ -94,6 +94,9 @@ var valueUnits = []string{
 	// mail commands: every DATA line looks ahead for the line that ends a
 	// message, every line is read for an IMAP tag
 	"\r\ndata", "\r\ndata\n.x", "\nV100 fetch 1",
+	// a command chained on to one argument: every separator reads the
+	// text before it back to the previous blank
+	"1 &", "1 ;a", " |",
 	// PHP complex syntax: every "${@" reads the name after it
 	"${@ x", "${@\\x_",
 }

@@ -415,6 +415,54 @@ var commandPairs = func() (t [256 * 4]uint64) {
 	return t
 }()
 
+// ArgumentBefore reports whether p, the value before a separator, is one
+// argument of a command line: a single token of a number, an address, a
+// host or a path ("1", "127.0.0.1", "x.example:8080", "/tmp/a"), or a
+// single character, as scanners send ("a;id"). A name ("Tom & cat"),
+// words ("Section 3 & cat"), a label ("Usage:") or a flag or boundary
+// line ("--b123") are not. empty reports that p holds nothing: the value
+// opens with the separator. The first half of a doubled separator
+// ("1||id") is not part of p.
+func ArgumentBefore(p string) (arg, empty bool) {
+	p = strings.TrimRight(p, " \t")
+	if n := len(p); n > 0 && (p[n-1] == '|' || p[n-1] == '&') {
+		p = strings.TrimRight(p[:n-1], " \t")
+	}
+	if len(p) == 0 {
+		return false, true
+	}
+	if len(p) > 64 || p[0] == '-' || p[len(p)-1] == ':' {
+		return false, false
+	}
+	marked := len(p) == 1
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case lex.IsDigit(c), c == '.', c == '/':
+			marked = true
+		case lex.IsAlpha(c), c == '-', c == '_', c == ':':
+		default:
+			return false, false
+		}
+	}
+	return marked, false
+}
+
+// ChainedOn reports whether the command whose word ends at s[j] is chained
+// on to another: its segment ends at a separator rather than with the
+// value, and its arguments are none ("&id&") or look like a shell's
+// ("&sleep 60&"). A weak command word between two "&" is then a command
+// line, not the "and" of a name ("Tom & cat & dog").
+func ChainedOn(s string, j int) bool {
+	k := strings.IndexAny(s[j:], ";|&\n`")
+	if k < 0 {
+		return false
+	}
+	if k == 0 {
+		return true // "&id&"
+	}
+	return lex.SkipSpace(s, j) < j+k && ArgsLookShell(s, j) // an argument, then the separator
+}
+
 // SegmentLooksShell reports whether the arguments after a command word, up
 // to the next separator, include a redirect, a variable or a path, as in
 // "; echo pwned > /tmp/x".

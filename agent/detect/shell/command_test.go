@@ -67,3 +67,46 @@ func TestMayStartCommandWordCoversCommandWordAt(t *testing.T) {
 		}
 	}
 }
+
+func TestChainedOnNeedsASeparatorAfterTheArguments(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		j    int // where the command word ends
+		want bool
+	}{
+		{"&id&", 3, true},
+		{"&sleep 60&", 6, true},
+		{"& sleep 60 ;x", 7, true},
+		{"& sleep 60", 7, false},     // the value ends the segment
+		{"& cat & dog", 5, false},    // no argument: a blank, then the separator
+		{"& cat food & x", 5, false}, // words are no shell arguments
+	} {
+		if got := ChainedOn(c.s, c.j); got != c.want {
+			t.Errorf("ChainedOn(%q, %d) = %v, want %v", c.s, c.j, got, c.want)
+		}
+	}
+}
+
+func TestArgumentBeforeReadsOneArgument(t *testing.T) {
+	for _, c := range []struct {
+		p          string
+		arg, empty bool
+	}{
+		{"1", true, false},
+		{"127.0.0.1 ", true, false},
+		{"x.example:8080", true, false},
+		{"/tmp/a", true, false},
+		{"a", true, false},
+		{"1|", true, false}, // the first half of "||"
+		{"", false, true},
+		{" ", false, true},
+		{"Tom ", false, false},          // a name
+		{"Section 3 ", false, false},    // words
+		{"Usage:", false, false},        // a label
+		{"--boundary123", false, false}, // a flag or a multipart boundary
+	} {
+		if arg, empty := ArgumentBefore(c.p); arg != c.arg || empty != c.empty {
+			t.Errorf("ArgumentBefore(%q) = %v, %v; want %v, %v", c.p, arg, empty, c.arg, c.empty)
+		}
+	}
+}
