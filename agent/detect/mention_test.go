@@ -23,6 +23,11 @@ func TestProsePathMentions(t *testing.T) {
 		{"content sink prose", body("content", "The /etc/group file is a text file that defines the groups on the system."), "", ""},
 		{"code sink prose", body("code", "Most systems provide symbolic links /dev/stdin, /dev/stdout and /dev/stderr in /proc/self/fd."), "", ""},
 		{"command line in a code sink", body("code", "cat /etc/passwd and more words"), "*", "*"},
+		{"sentence about a command in a code sink", body("code", "ls uses the following defaults:"), "", "cmdi-command-word"},
+		{"manual page title in a code sink", body("code", "getent - get entries from Name Service Switch libraries"), "", ""},
+		{"command alone in a code sink", body("code", "whoami"), "*", "*"},
+		{"command with a flag in a code sink", body("code", "uname -a"), "*", "*"},
+		{"command with a few words in a code sink", body("code", "ansible-galaxy collection install community.general"), "*", "*"},
 		// requests: the whole value, traversal, a command line, a
 		// redirect, a glued parameter, a separator
 		{"whole value", q("q", "/etc/passwd"), "lfi-sensitive-file", "lfi-sensitive-file"},

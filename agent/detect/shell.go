@@ -230,7 +230,7 @@ func (in *input) detectCmd() {
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
-			if strong && in.sink == sinkCmd && !lookalike.DeviceVerb(s) || strings.Contains(s[ws:we], "bin/") && known ||
+			if strong && in.sink == sinkCmd && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) || strings.Contains(s[ws:we], "bin/") && known ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
 				return
@@ -406,4 +406,12 @@ func chainedToArgument(before, sep string, strong, argsShell bool) bool {
 		return false
 	}
 	return sep != "\n" || argsShell
+}
+
+// commandLineShaped reports whether a value that opens with a command word
+// (ending at we) reads as a command line rather than a sentence about the
+// command ("ls uses the following defaults"): the word alone, arguments a
+// shell's (a flag, a path, a redirect), or only a few of them.
+func commandLineShaped(s string, we int) bool {
+	return we == len(s) || shell.SegmentLooksShell(s, we) || strings.Count(s, " ") <= 3
 }
