@@ -136,6 +136,8 @@ func TestDetectsAttacks(t *testing.T) {
 		{"ssrf decimal", q("url", "http://2852039166/latest/meta-data/"), SSRF},
 		{"ssrf hex", q("url", "http://0xa9fea9fe/"), SSRF},
 		{"ssrf octal", q("url", "http://0251.0376.0251.0376/"), SSRF},
+		{"ssrf bare decimal host", q("target", "2130706433"), SSRF},
+		{"ssrf bare short host", q("url", "127.1"), SSRF},
 		{"ssrf mapped", q("url", "http://[::ffff:a9fe:a9fe]/"), SSRF},
 		{"ssrf mapped dotted", q("url", "http://[::ffff:169.254.169.254]/"), SSRF},
 		{"ssrf ipv6 imds", q("url", "http://[fd00:ec2::254]/latest/"), SSRF},
@@ -272,6 +274,9 @@ func TestPassesLookAlikes(t *testing.T) {
 		body("comment", "Tom & Jerry; cats | dogs"),
 		body("comment", "Tom & cat & dog"),
 		body("comment", "bread & cat & milk"),
+		q("next", "2"), // a page, not the host 0.0.0.2
+		q("target", "0.00"),
+		q("ref", "1.5"),
 		body("comment", "1\nSet the table\n2\nServe the soup"),
 		body("comment", "Usage:\n  file <input> [--verbose]"),
 		body("title", "Rock 'n' roll -- the history of a genre"),

@@ -108,7 +108,10 @@ func (in *input) detectURL() {
 				}
 			}
 		}
-		in.judgeHost(s, 0, ssrf.HostOf(h), in.sink == sinkURL || strings.HasPrefix(s, "//"), "")
+		if host := ssrf.HostOf(h); h != s || !ssrf.PlainNumber(host) {
+			// a bare number is a page or a count ("next=2"), not a host
+			in.judgeHost(s, 0, host, in.sink == sinkURL || strings.HasPrefix(s, "//"), "")
+		}
 	}
 }
 

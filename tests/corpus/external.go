@@ -56,7 +56,18 @@ func (c ExternalCase) Attack() bool { return !strings.HasPrefix(c.Family, "benig
 // value is sent once, in one placement (query parameter, JSON field or form
 // field) chosen by its hash, so the report stays fast and no value counts
 // more than once.
-func External(split string) ([]ExternalCase, error) {
+func External(split string) ([]ExternalCase, error) { return externalCases(split, placeExternal) }
+
+// ExternalCrossed is External with the parameter names crossed: each
+// attack is sent under the names benign text is (q, comment), each benign
+// value under the names of an attack family picked by its hash (file,
+// url, host, user, ...). External sends attacks under the names their
+// sinks take, which the detectors read as a hint, and benign text under
+// neutral ones; crossed, neither gets that help, as on traffic whose
+// names say nothing or mislead.
+func ExternalCrossed(split string) ([]ExternalCase, error) { return externalCases(split, placeCrossed) }
+
+func externalCases(split string, place func(family, v string) placed) ([]ExternalCase, error) {
 	if split != external.Tune && split != external.Holdout {
 		return nil, fmt.Errorf("external corpus: unknown split %q (want %q or %q)", split, external.Tune, external.Holdout)
 	}
@@ -94,7 +105,7 @@ func External(split string) ([]ExternalCase, error) {
 			name := fmt.Sprintf("%s/%s:%d", dir, n, line)
 			c := ExternalCase{Source: src, Family: family}
 			c.Class = family
-			p := placeExternal(family, external.Unescape(seed))
+			p := place(family, external.Unescape(seed))
 			c.Name, c.Req = name+" "+p.name, p.req
 			out = append(out, c)
 		}
@@ -104,6 +115,24 @@ func External(split string) ([]ExternalCase, error) {
 		}
 	}
 	return out, nil
+}
+
+// crossedFamilies are the attack families whose parameter names
+// (keysFor) benign values take in ExternalCrossed.
+var crossedFamilies = [...]string{"path", "ssrf", "cmdi", "ldapi", "ssti", "sqli"}
+
+// placeCrossed puts a value in one location picked by its hash, under the
+// names the other kind of value is sent under (ExternalCrossed).
+func placeCrossed(family, v string) placed {
+	if _, ok := strings.CutPrefix(v, "json:"); ok {
+		return placeExternal(family, v) // a whole document: no name to cross
+	}
+	h := sha256.Sum256([]byte(v))
+	class := ""
+	if strings.HasPrefix(family, "benign") {
+		class = crossedFamilies[int(h[3])%len(crossedFamilies)]
+	}
+	return placements(class, v)[int(h[2])%3]
 }
 
 // placeExternal puts a value in one location picked by its hash.
