@@ -43,3 +43,14 @@ func TestSystemFileWhereAFileIsExpected(t *testing.T) {
 		{"in a text field", body("comment", "/etc/services"), "", ""},
 	})
 }
+
+// TestHexSpeltSeparatorsInPlainText: "0x2f" and "0x2e" spell a slash and a
+// dot; a value of letters, digits and dots with them is read as a path
+// whatever the parameter's name.
+func TestHexSpeltSeparatorsInPlainText(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"hex slashes", q("q", "..0x2f..0x2fboot.ini"), "path-traversal", "path-traversal"},
+		{"hex dots and slashes", body("comment", "0x2e0x2e0x2fboot.ini"), "path-traversal", "path-traversal"},
+		{"a colour", body("comment", "Color 0x2f2f2f looks good. ok"), "", ""},
+	})
+}
