@@ -111,6 +111,9 @@ func Normalize(dst []byte, s string) []byte {
 			}
 		case '$':
 			r := s[i+1:]
+			if len(r) == 0 || !dollarReads(r) {
+				break // no case below reads it: "$(", "${x", "$ "
+			}
 			switch {
 			case strings.HasPrefix(r, "{ifs}"), strings.HasPrefix(r, "{ifs%??}"):
 				dst = append(dst, ' ')
@@ -186,6 +189,25 @@ func Normalize(dst []byte, s string) []byte {
 		dst = append(dst, c)
 	}
 	return dst
+}
+
+// dollarReads reports whether some case of Normalize's '$' can match r,
+// the text after the '$', by its first two bytes: a long run of "$(" or
+// "${" then costs a table look per '$', not a dozen prefix tests. It must
+// admit every r those cases read; TestNormalizeAgreesByteAtATime holds
+// it to them.
+func dollarReads(r string) bool {
+	switch c := r[0]; {
+	case c == '(':
+		return len(r) > 1 && r[1] == ')'
+	case c == '{':
+		// {ifs}, {path:0:1}, {home..., {oldpwd..., {shell..., {tmpdir...,
+		// {0}, {}
+		return len(r) > 1 && strings.IndexByte("iphost0}", r[1]) >= 0
+	case c == '@', c == '*':
+		return true
+	}
+	return lex.IsAlnum(r[0])
 }
 
 // slashVariables hold a path, so their first character is '/'.

@@ -112,7 +112,7 @@ func normalizeReference(dst []byte, s string) []byte {
 func TestNormalizeAgreesByteAtATime(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(269, 271))
-	pieces := []string{"'", "\"", "\\", "\\\n", "$", "${ifs}", "${ifs%??}", "$ifs", "$ifs$9", "$@", "$*", "$1", "$x", "${}", "$()", "+", "{", "}", ",", "{cat,/etc/passwd}", "{,$'id',}", " ", "c", "a", "t", "/", ".", "1", "\n", "é"}
+	pieces := []string{"'", "\"", "\\", "\\\n", "$", "${ifs}", "${ifs%??}", "$ifs", "$ifs$9", "$@", "$*", "$1", "$x", "${}", "$()", "$(", "${0}", "${shell}", "$shell", "$bash", "$0", "${path:0:1}", "${home:0:1}", "${tmpdir:0:1}", "${oldpwd:0:1}", "${x", "+", "{", "}", ",", "{cat,/etc/passwd}", "{,$'id',}", " ", "c", "a", "t", "/", ".", "1", "\n", "é"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
 	texts = append(texts, difftest.Joined(r, pieces, 20000, 12)...)
 	n := len(texts)
