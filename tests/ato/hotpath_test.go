@@ -115,6 +115,15 @@ func invoke(tb testing.TB, fw *firewall.Firewall, ev []byte) {
 	}
 }
 
+// hotPathBudget is the 5 µs the counters may add to an invocation on the
+// machine the budget was set on, where the plain invocation's p50 (plain)
+// is 13 µs; on a slower machine it grows in proportion, so the test
+// checks the counters' share of an invocation, not the machine's speed.
+func hotPathBudget(plain time.Duration) time.Duration {
+	const reference = 13 * time.Microsecond
+	return max(5*time.Microsecond, 5*time.Microsecond*plain/reference)
+}
+
 // TestLoginCountersAddAtMostFiveMicrosecondsPerInvocation compares the
 // median invocation (event judged, response shown to the filters) of a
 // login route with the logins, responses and errorRatios sections against
@@ -143,9 +152,10 @@ func TestLoginCountersAddAtMostFiveMicrosecondsPerInvocation(t *testing.T) {
 		slices.Sort(dp)
 		slices.Sort(dc)
 		p, c := dp[n/2], dc[n/2]
-		figure(t, "invocation p50 without counters %v, with logins, responses and an error ratio (%s) %v: +%v (budget 5µs)", p, ratio, c, c-p)
-		if ratio == "5xx" && c-p > 5*time.Microsecond {
-			t.Errorf("the counters add %v to the median invocation, budget 5µs", c-p)
+		budget := hotPathBudget(p)
+		figure(t, "invocation p50 without counters %v, with logins, responses and an error ratio (%s) %v: +%v (budget %v)", p, ratio, c, c-p, budget)
+		if ratio == "5xx" && c-p > budget {
+			t.Errorf("the counters add %v to the median invocation, budget %v", c-p, budget)
 		}
 	}
 }
