@@ -60,9 +60,11 @@ func EvadedCommand(s string, buf []byte) (start, end int, _ []byte) {
 		}
 		j := i
 		marked := false
+		plain := 0 // the word's ordinary bytes: unevade keeps no others
 		for j < len(s) {
 			class := evasionClass[s[j]]
 			if class == evasionPlain {
+				plain++
 				j++
 				continue
 			}
@@ -77,7 +79,7 @@ func EvadedCommand(s string, buf []byte) (start, end int, _ []byte) {
 			marked = marked || class&evasionMark != 0
 			j++
 		}
-		if marked {
+		if marked && plain >= 2 { // a command name has two bytes at least ("id")
 			var ok bool
 			if buf, ok = unevade(buf[:0], s[i:j]); ok {
 				return i, j, buf
