@@ -303,23 +303,45 @@ func (s *State) Allow(limit int, key string) Decision {
 }
 
 // capOf is what the window of k may admit: the limit, or with a burst,
-// min(Burst, 2·Limit − the previous window's total as last read), so that
-// a key quiet in the window before may take its burst and two windows
-// together stay within twice the limit. A previous window this
-// environment never read counts as quiet: an environment new to a busy
-// key may lease up to the burst (the over-admission is at most Burst −
-// Limit in that window). s.mu is held.
+// min(Burst, 2·Limit − what the previous window admitted), so that a key
+// quiet in the window before may take its burst and two windows together
+// stay within twice the limit. What the previous window admitted is its
+// total as last read, at most that window's own cap (capped): a total
+// above the cap is mostly leases asked for after the window was spent,
+// since each sync adds its whole ask to the counter and is granted only
+// the part below the cap; counted, they would shrink this window by what
+// nobody got (the window after a burst of 30 admitted 6 to 8 of its 10).
+// What was admitted on credit above a cap stays within the over-admission
+// bound, in either window. A previous window this environment never read
+// counts as quiet: an environment new to a busy key may lease up to the
+// burst (the over-admission is at most Burst − Limit in that window).
+// s.mu is held.
 func (s *State) capOf(l *Limit, k counterKey) int64 {
 	if l.Burst <= l.Limit {
 		return l.Limit
 	}
 	prev := k
 	prev.window--
-	var before int64
-	if p, ok := s.counters[prev]; ok && p.synced {
-		before = p.total
+	return min(l.Burst, max(2*l.Limit-s.admittedIn(l, prev), 0))
+}
+
+// admittedIn is what the window of k admitted, as far as this environment
+// can tell: its total as last read, at most the window's cap, read from
+// the window before it (whose own total counts up to Burst), or Burst
+// when that one is not known. A window this environment never read
+// admitted nothing. s.mu is held.
+func (s *State) admittedIn(l *Limit, k counterKey) int64 {
+	p, ok := s.counters[k]
+	if !ok || !p.synced {
+		return 0
 	}
-	return min(l.Burst, max(2*l.Limit-before, 0))
+	ceiling := l.Burst
+	before := k
+	before.window--
+	if b, ok := s.counters[before]; ok && b.synced {
+		ceiling = min(l.Burst, max(2*l.Limit-min(b.total, l.Burst), 0))
+	}
+	return min(p.total, ceiling)
 }
 
 // credit is how many requests c may admit on credit per sync interval.
