@@ -20,7 +20,11 @@ func Tag(s string) (int, int) {
 		}
 		j := i + 1
 		if j < len(s) && s[j] == '/' {
-			j++
+			// an end tag runs nothing, and browsers ignore attributes on
+			// one: "</script>" in a sentence is a mention, and the markup
+			// a breakout puts after it is read at its own '<'
+			off = i + 2
+			continue
 		}
 		k := j
 		for k < len(s) && (lex.IsAlnum(s[k]) || s[k] == ':' || s[k] == '-') {

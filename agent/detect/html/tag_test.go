@@ -17,6 +17,10 @@ func TestTagFindsScriptRunningTags(t *testing.T) {
 		{"script url in href", `<a href="javascript:alert(1)">`, 0, 8},
 		{"css expression", `<div style="width:expression(alert(1))">`, 0, 7},
 		{"bold text", "<b>bold</b>", 0, 0},
+		// an end tag runs nothing; what a breakout puts after it does
+		{"end tag in a sentence", "A special end tag (`</script>`) has been seen", 0, 0},
+		{"end tag with attributes", "</a onclick=alert(1)>", 0, 0},
+		{"breakout then a script", "</script><script>alert(1)</script>", 9, 9},
 		{"link to a page", `<a href="/home">home</a>`, 0, 0},
 		{"comparison", "a < b and c > d", 0, 0},
 	} {
