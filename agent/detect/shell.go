@@ -280,7 +280,7 @@ func (in *input) detectShellShapes() bool {
 	raw := in.lower()
 	if m.has(bQuote | bDQuote | bBackslash | bDollar | bBacktick | bBracket | bLT | bGT) {
 		var a, b int
-		if a, b, in.sc.norm = evasion.EvadedCommand(raw, in.sc.norm); a >= 0 {
+		if a, b, in.sc.norm = evasion.EvadedCommand(raw, in.sc.norm); a >= 0 && !backslashedWordInProse(raw, a, b) {
 			in.emit(CommandInj, "cmdi-evasion", 8, a, b+16)
 			return true
 		}
@@ -414,4 +414,23 @@ func chainedToArgument(before, sep string, strong, argsShell bool) bool {
 // shell's (a flag, a path, a redirect), or only a few of them.
 func commandLineShaped(s string, we int) bool {
 	return we == len(s) || shell.SegmentLooksShell(s, we) || strings.Count(s, " ") <= 3
+}
+
+// backslashedWordInProse reports whether the evaded word raw[a:b] is a
+// short one split only by backslashes ("a\b", "d\u") in the middle of a
+// sentence: a Windows path or an escape written about, not a command,
+// which would stand at the value's start or after a separator ("i\d",
+// "; l\s").
+func backslashedWordInProse(raw string, a, b int) bool {
+	w := raw[a:b]
+	if len(w) > 5 || a == 0 || !blanksAtLeast(raw, 3) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if !lex.IsAlpha(w[i]) && w[i] != '\\' {
+			return false
+		}
+	}
+	p := lex.SkipSpaceBack(raw, a)
+	return p > 0 && !shell.Separator(raw[p-1]) && raw[p-1] != '`' && raw[p-1] != '('
 }

@@ -68,6 +68,12 @@ func TestShellEvasions(t *testing.T) {
 	runLevelCases(t, []levelCase{
 		// command names split by expansions that expand to nothing
 		{"empty backticks", q("x", "pi``ng 127.0.0.1"), "cmdi-evasion", "cmdi-evasion"},
+		// a short word split by a backslash is a command at the value's
+		// start or after a separator; mid-sentence it is a path or an escape
+		{"backslashed short command alone", q("x", `i\d`), "cmdi-evasion", "cmdi-evasion"},
+		{"backslashed short command after a separator", q("x", `hello; w\ho\am\i now please ok`), "cmdi-evasion", "cmdi-evasion"},
+		{"windows path in a sentence", body("comment", `the path a\b is rejected on Windows`), "", ""},
+		{"escape in a sentence", body("comment", `files in d\u or e\x`), "", ""},
 		{"special params", q("host", "www.google.com;c$!at /et$!c/pas$!swd"), "*", "*"},
 		{"pid param", cookie("c", "una$$me -a"), "cmdi-evasion", "cmdi-evasion"},
 		{"quote pairs", q("cmd", `""p""y""t""h""o""n""3""."""1""0"" ""c""m""d""`), "*", "*"},
