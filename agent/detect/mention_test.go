@@ -137,3 +137,20 @@ func TestMathProse(t *testing.T) {
 		{"conditional", q("id", "if(1=1,sleep(5),0)"), "*", "*"},
 	})
 }
+
+// TestScriptElementMentions: a sentence that names a script element runs
+// nothing when every one it holds loads nothing and acts on nothing; a
+// probe, a script that calls or assigns, or one that loads a source is
+// still an attack.
+func TestScriptElementMentions(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"question about a tag", body("comment", "Why is my <script> tag not executing when I insert it with innerHTML? (Scripts inserted that way never run; use createElement instead.)"), "", "*"},
+		{"two attributes compared", body("comment", "What's the difference between <script defer> and <script async>?"), "", "*"},
+		{"a lone probe", q("q", "<script>"), "*", "*"},
+		{"a breakout probe", q("q", `"><script>`), "*", "*"},
+		{"a call in a sentence", body("comment", "I said <script>alert(1)</script> would work here"), "*", "*"},
+		{"an optional call in a sentence", body("comment", "I said <script>alert?.(1) would work here"), "*", "*"},
+		{"a source in a sentence", body("comment", "the page loads <script src=//evil.example/x.js> for us"), "*", "*"},
+		{"other markup in a sentence", body("comment", "The <script> tag and <img src=x onerror=alert(1)> both run"), "*", "*"},
+	})
+}

@@ -30,13 +30,20 @@ func (in *input) detectXSS() {
 		}
 		return
 	}
+	s := in.lower()
+	markup, markupLow := in.text, s // what the markup readings judge
+	if m.has(bLT) && !in.paranoid() && scriptInSentence(s) && html.InertScripts(s) {
+		// every <script> in it is a mention that runs nothing ("why is
+		// my <script> tag not executing?"): the rest of its markup is
+		// still read
+		markup, markupLow = mentionedScripts(in.text, s), mentionedScripts(s, s)
+	}
 	if m.has(bLT) || m.has(bEq) && m.has(bQuote|bDQuote|bBacktick|bSpace|bSlash) {
-		if libinjection.IsXSS(in.text) && !xssFalsePositive(in.text, m) && (in.paranoid() || !html.OnlyInertStyle(in.text)) {
+		if libinjection.IsXSS(markup) && !xssFalsePositive(in.text, m) && (in.paranoid() || !html.OnlyInertStyle(in.text)) {
 			in.emit(XSS, "xss-libinjection", 8, 0, len(in.text))
 			return
 		}
 	}
-	s := in.lower()
 	if m.has(bHigh) && strings.Contains(s, "\uff1c") { // fullwidth ＜script＞
 		w := strings.NewReplacer("\uff1c", "<", "\uff1e", ">").Replace(s)
 		if off, sc := html.Tag(w); sc > 0 || libinjection.IsXSS(w) {
@@ -51,7 +58,7 @@ func (in *input) detectXSS() {
 		}
 	}
 	if m.has(bLT) {
-		if off, sc := html.Tag(s); sc > 0 {
+		if off, sc := html.Tag(markupLow); sc > 0 {
 			in.emit(XSS, "xss-tag", sc, off, off+32)
 			return
 		}
@@ -111,4 +118,46 @@ func xssFalsePositive(s string, m mask) bool {
 	// attribute-context hits need an event-handler-like or script-url token
 	ls := strings.ToLower(s)
 	return !strings.Contains(ls, "on") && !strings.Contains(ls, "script") && !strings.Contains(ls, "style") && !strings.Contains(ls, "src")
+}
+
+// mentionedScripts returns t with each "<script" that low (t lower-cased,
+// byte for byte) holds spelt "<scr_pt": a name no markup reading takes for
+// the script element, at the same offsets. A copy only when there is one.
+func mentionedScripts(t, low string) string {
+	if len(t) != len(low) {
+		return t
+	}
+	var b []byte
+	for off := 0; ; {
+		i := strings.Index(low[off:], "<script")
+		if i < 0 {
+			break
+		}
+		i += off
+		if b == nil {
+			b = []byte(t)
+		}
+		b[i+4] = '_'
+		off = i + len("<script")
+	}
+	if b == nil {
+		return t
+	}
+	return string(b)
+}
+
+// scriptInSentence reports whether s (lower-cased) reads as a sentence that
+// mentions a script element: a word stands before the first "<script",
+// and the value has at least three blanks. A probe ("\"><script>", a
+// lone "<script>") is neither.
+func scriptInSentence(s string) bool {
+	i := strings.Index(s, "<script")
+	if i <= 0 || !blanksAtLeast(s, 3) {
+		return false
+	}
+	j := lex.SkipSpaceBack(s, i)
+	for j > 0 && (s[j-1] == '(' || s[j-1] == '`' || s[j-1] == '"' || s[j-1] == '\'') {
+		j-- // "(for example <script>", "the `<script>` tag"
+	}
+	return j > 0 && lex.IsAlpha(s[j-1])
 }
