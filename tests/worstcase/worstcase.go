@@ -97,6 +97,9 @@ var valueUnits = []string{
 	// a command chained on to one argument: every separator reads the
 	// text before it back to the previous blank
 	"1 &", "1 ;a", " |",
+	// a script element mentioned in a sentence: each reads its body to the
+	// end of the value, at most three of them
+	"see <script> tag ",
 	// PHP complex syntax: every "${@" reads the name after it
 	"${@ x", "${@\\x_",
 }
