@@ -481,11 +481,25 @@ func (e *environment) failInvocations(errType, msg string) {
 	}
 	e.mu.Unlock()
 	for _, inv := range pending {
-		if inv.stream != nil {
-			inv.stream.CloseWithError(&StreamError{Type: errType, Body: []byte(msg)})
+		t, m := errType, fmt.Sprintf("RequestId: %s Error: %s", inv.id, msg)
+		if !time.Now().Before(inv.deadline) {
+			// Past its deadline an invocation has timed out, whatever
+			// ended the environment since: a runtime that answered at
+			// the deadline, was refused (410) and exited must not turn
+			// the timeout into Runtime.ExitError because its exit was
+			// seen before the deadline's timer fired.
+			t, m = "Sandbox.Timedout", e.timeoutMessage(inv)
 		}
-		inv.deliver(errorResult(inv.id, errType, fmt.Sprintf("RequestId: %s Error: %s", inv.id, msg)))
+		if inv.stream != nil {
+			inv.stream.CloseWithError(&StreamError{Type: t, Body: []byte(m)})
+		}
+		inv.deliver(errorResult(inv.id, t, m))
 	}
+}
+
+// timeoutMessage is Lambda's error message for inv's timeout.
+func (e *environment) timeoutMessage(inv *invocation) string {
+	return fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.id, e.f.cfg.Timeout.Seconds())
 }
 
 // dispatch queues inv for the runtime and sends INVOKE to subscribed
@@ -597,7 +611,7 @@ func (e *environment) runtimeCalledNext() {
 }
 
 func (e *environment) timeout(inv *invocation) {
-	msg := fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", inv.id, e.f.cfg.Timeout.Seconds())
+	msg := e.timeoutMessage(inv)
 	e.mu.Lock()
 	wasFinished := inv.finished
 	inv.finished = true
