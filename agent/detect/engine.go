@@ -6,6 +6,7 @@ import (
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/html"
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/detect/traversal"
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -321,7 +322,7 @@ func (in *input) judge() {
 		if m.has(bPlus) && m.has(bDash) {
 			in.detectXSSPlain() // UTF-7 markup: +ADw-script+AD4-
 		}
-		if m.hasAll(bHigh|bDot) || m.has(bDot) && hexSeparator(in.text) {
+		if m.hasAll(bHigh|bDot) || m.has(bDot) && traversal.HexSeparator(in.text) {
 			// dots between look-alike slashes: "..／..／etc／passwd",
 			// "..∕..∕", IIS's best-fit "....boot.ini", or slashes and
 			// dots spelt as hex: "..0x2f..0x2fboot.ini"
@@ -463,23 +464,4 @@ func sinkOf(v *event.Value) sink {
 		return sinkFile
 	}
 	return sinkNone
-}
-
-// hexSeparator reports whether s spells a path separator or a dot as a
-// hex byte, "0x2f", "0x2e" or "0x5c", which traversal.Normalize decodes.
-func hexSeparator(s string) bool {
-	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], "0x")
-		if i < 0 {
-			return false
-		}
-		i += off
-		if i+3 < len(s) {
-			if h := s[i+2 : i+4]; strings.EqualFold(h, "2f") || strings.EqualFold(h, "2e") || strings.EqualFold(h, "5c") {
-				return true
-			}
-		}
-		off = i + 2
-	}
-	return false
 }

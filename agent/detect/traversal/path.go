@@ -41,9 +41,9 @@ func Normalize(dst []byte, s string) (out []byte, nul bool) {
 					i += 5
 				}
 			}
-		case c == '0' && i+3 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') && (i == 0 || !lex.IsWord(s[i-1]) || i >= 4 && s[i-4] == '0' && s[i-3] == 'x'):
+		case c == '0' && (i == 0 || !lex.IsWord(s[i-1]) || i >= 4 && s[i-4] == '0' && s[i-3] == 'x'):
 			// 0x2e0x2e0x2f: the bytes of ../ spelled as hex literals
-			if h, ok := lex.Unhex2(s[i+2], s[i+3]); ok && (h == '.' || h == '/' || h == '\\') {
+			if h, ok := hexPathByte(s, i); ok {
 				c = h
 				i += 3
 			}
@@ -295,20 +295,49 @@ func Evasive(s string) bool {
 
 // systemDirs are the directories of the operating system itself, whose
 // files no application serves by name.
-var systemDirs = [...]string{"/etc/", "/proc/", "/sys/", "/root/", "/boot/", "/dev/", "c:/windows/", "c:\\windows\\"}
+var systemDirs = [...]string{"/etc/", "/proc/", "/sys/", "/root/", "/boot/", "/dev/", "c:/windows/"}
 
-// SystemPath reports whether p (normalised) is an absolute path into one
-// of the system's own directories, with a name after it, and nothing else:
-// a sentence that starts with one mentions it.
+// SystemPath reports whether p, as Normalize writes a path (lower case,
+// forward slashes), is an absolute path into one of the system's own
+// directories, with a name after it, and nothing else: a sentence that
+// starts with one mentions it.
 func SystemPath(p string) bool {
 	p = strings.TrimSpace(p)
 	if strings.IndexAny(p, " \t\r\n") >= 0 {
 		return false
 	}
 	for _, d := range systemDirs {
-		if len(p) > len(d) && strings.EqualFold(p[:len(d)], d) {
+		if len(p) > len(d) && strings.HasPrefix(p, d) {
 			return true
 		}
+	}
+	return false
+}
+
+// hexPathByte reads a hex literal at s[i] ("0x2f") and returns the byte it
+// spells when that is one a path is made of: '.', '/' or '\\'.
+func hexPathByte(s string, i int) (byte, bool) {
+	if i+3 >= len(s) || s[i] != '0' || s[i+1] != 'x' && s[i+1] != 'X' {
+		return 0, false
+	}
+	h, ok := lex.Unhex2(s[i+2], s[i+3])
+	return h, ok && (h == '.' || h == '/' || h == '\\')
+}
+
+// HexSeparator reports whether s spells a dot or a slash as a hex literal
+// ("..0x2f..0x2fboot.ini"), which Normalize decodes: a value of letters,
+// digits and dots holding one is worth reading as a path.
+func HexSeparator(s string) bool {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "0x")
+		if i < 0 {
+			return false
+		}
+		i += off
+		if _, ok := hexPathByte(s, i); ok {
+			return true
+		}
+		off = i + 2
 	}
 	return false
 }

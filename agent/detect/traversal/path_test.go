@@ -3,6 +3,7 @@ package traversal
 import (
 	"bytes"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
@@ -195,8 +196,29 @@ func TestSystemPathNamesTheSystemsOwnDirectories(t *testing.T) {
 		{"/etcetera/x", false},
 		{"/dev/vcs[1-63] are character devices", false}, // a sentence about one
 	} {
-		if got := SystemPath(c.p); got != c.want {
-			t.Errorf("SystemPath(%q) = %v, want %v", c.p, got, c.want)
+		p, _ := Normalize(nil, c.p) // as detectPath hands it over
+		if got := SystemPath(string(p)); got != c.want {
+			t.Errorf("SystemPath(Normalize(%q)) = %v, want %v", c.p, got, c.want)
+		}
+	}
+}
+
+func TestHexSeparatorFindsWhatNormalizeDecodes(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"..0x2f..0x2fboot.ini", true},
+		{"0x2E0x2E0x5Cwin.ini", true},
+		{"color 0x2a2a2a", false},
+		{"0x2", false},
+	} {
+		if got := HexSeparator(c.s); got != c.want {
+			t.Errorf("HexSeparator(%q) = %v, want %v", c.s, got, c.want)
+		}
+		n, _ := Normalize(nil, c.s)
+		if decoded := string(n) != strings.ToLower(c.s); decoded != c.want {
+			t.Errorf("Normalize(%q) = %q: decoded %v, HexSeparator %v", c.s, n, decoded, c.want)
 		}
 	}
 }
