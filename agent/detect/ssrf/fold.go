@@ -85,19 +85,27 @@ func UserinfoHosts(auth string, visit func(host string) bool) {
 // backslashes a resolver or lenient parser removes (see FoldHost); a
 // folded host counts as obfuscated.
 func ClassifyFolded(host string) (k HostKind, isIP, obfuscated bool) {
+	if f, ok := folded(host); ok {
+		k, isIP, _ = ClassifyHost(f)
+		return k, isIP, true
+	}
+	return ClassifyHost(host)
+}
+
+// folded is host as FoldHost writes it, and whether that changed it. A
+// host with nothing to fold is not copied, nor one too long to be a host.
+func folded(host string) (string, bool) {
 	for i := 0; i < len(host); i++ {
 		if c := host[i]; c >= 0x80 || c == '\\' {
 			var buf [128]byte
 			if len(host) > 4*len(buf) {
-				break
+				return host, false
 			}
-			f, changed := FoldHost(buf[:0], host)
-			if !changed {
-				break
+			if f, changed := FoldHost(buf[:0], host); changed {
+				return string(f), true
 			}
-			k, isIP, _ = ClassifyHost(string(f))
-			return k, isIP, true
+			return host, false
 		}
 	}
-	return ClassifyHost(host)
+	return host, false
 }

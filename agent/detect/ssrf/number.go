@@ -9,13 +9,7 @@ package ssrf
 // short forms that reach an internal one ("127.1", "2130706433") are not
 // plain numbers.
 func PlainNumber(host string) bool {
-	h := host
-	var buf [64]byte
-	if len(h) <= 4*len(buf) {
-		if f, changed := FoldHost(buf[:0], h); changed {
-			h = string(f)
-		}
-	}
+	h, _ := folded(host)
 	ip, obfuscated, ok := ParseIPish(h)
 	if !ok || !ip.Is4() {
 		return false
