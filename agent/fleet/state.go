@@ -322,7 +322,14 @@ func (s *State) capOf(l *Limit, k counterKey) int64 {
 	}
 	prev := k
 	prev.window--
-	return min(l.Burst, max(2*l.Limit-s.admittedIn(l, prev), 0))
+	return l.capAfter(s.admittedIn(l, prev))
+}
+
+// capAfter is what a window of a limit with a burst may admit after one
+// that admitted before: up to Burst, and the two together up to twice
+// the limit.
+func (l *Limit) capAfter(before int64) int64 {
+	return min(l.Burst, max(2*l.Limit-before, 0))
 }
 
 // admittedIn is what the window of k admitted, as far as this environment
@@ -339,7 +346,7 @@ func (s *State) admittedIn(l *Limit, k counterKey) int64 {
 	before := k
 	before.window--
 	if b, ok := s.counters[before]; ok && b.synced {
-		ceiling = min(l.Burst, max(2*l.Limit-min(b.total, l.Burst), 0))
+		ceiling = l.capAfter(min(b.total, l.Burst))
 	}
 	return min(p.total, ceiling)
 }
