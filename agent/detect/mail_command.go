@@ -57,13 +57,15 @@ func mailCommand(s string, paranoid bool) int {
 			}
 			continue
 		}
-		if line == "data" && (end < -1 || end >= 0 && end < off) {
-			end = messageEnd(s, off) // once per end line, however many DATA lines
-		}
-		if line == "data" && end >= 0 {
+		if line == "data" {
 			// a message smuggled into the session: DATA, then a line
 			// with a lone "." that ends it
-			return i
+			if end < -1 || end >= 0 && end < off {
+				end = messageEnd(s, off) // once per end line, however many DATA lines
+			}
+			if end >= 0 {
+				return i
+			}
 		}
 		switch {
 		case strings.HasPrefix(line, "ehlo ") || strings.HasPrefix(line, "helo "):
