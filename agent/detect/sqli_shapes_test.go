@@ -33,6 +33,12 @@ func TestSQLiShapes(t *testing.T) {
 		v    event.Value
 		want string
 	}{
+		// statements that read or run what the server holds
+		{"postgres copy from a server file", body("q", "copy myfile from '/etc/passwd';"), "sqli-lexer"},
+		{"postgres copy with options", body("q", "copy t from 'c:\\data\\x.csv' with csv"), "sqli-lexer"},
+		{"copy in a sentence", body("q", "copy it from '/home/me' and then paste"), ""},
+		{"copy from a quoted name", body("q", `Copy it from "/home/me" please`), ""},
+		{"db2 catalog", body("q", "select * from syscat.tabauth where grantee = current user;"), "sqli-libinjection"},
 		// quote break-out, SQL, and a terminator
 		{"pipe operand comment", body("var", "x'|email--"), "sqli-breakout"},
 		{"minus operand comment", body("var", "x'-email--"), "sqli-breakout"},

@@ -7,6 +7,7 @@
 package traversal
 
 import (
+	"bytes"
 	"iter"
 	"strings"
 
@@ -131,7 +132,36 @@ func Normalize(dst []byte, s string) (out []byte, nul bool) {
 		}
 		dst = append(dst, c)
 	}
+	if bareHexAfterDots(dst) {
+		dst = decodeBareHex(dst)
+	}
 	return dst, nul
+}
+
+// bareHexAfterDots reports whether p (lower case) holds "..2f" or "..5c":
+// a slash or backslash written as the two hex digits of its escape with
+// the '%' left out ("..2f..2fetc2fpasswd"), which decoders that strip a
+// '%' they cannot place (or a second decoding after one that removed it)
+// turn back into the separator.
+func bareHexAfterDots(p []byte) bool {
+	return bytes.Contains(p, []byte("..2f")) || bytes.Contains(p, []byte("..5c"))
+}
+
+// decodeBareHex rewrites, in place, every "2f" and "5c" right after ".."
+// as '/'.
+func decodeBareHex(p []byte) []byte {
+	w := 0
+	for r := 0; r < len(p); r++ {
+		if r+1 < len(p) && w >= 2 && p[w-1] == '.' && p[w-2] == '.' && (p[r] == '2' && p[r+1] == 'f' || p[r] == '5' && p[r+1] == 'c') {
+			p[w] = '/'
+			w++
+			r++
+			continue
+		}
+		p[w] = p[r]
+		w++
+	}
+	return p[:w]
 }
 
 // pathPlain marks the bytes Normalize copies unchanged whatever surrounds
@@ -182,6 +212,12 @@ var sensitiveFiles = [...]string{
 	".continue/", ".aider/", ".cline/", ".kiro/", ".windsurf/", ".rovodev/", ".codex/", ".plandex/", ".fabric/",
 	".n8n/", ".junie/", ".aiignore", ".cursorignore", ".clinerules", ".cursorrules", ".gemini/", ".copilot/",
 	"proc/interrupts", "proc/kallsyms", "proc/sched_debug", "proc/modules", "proc/partitions", "proc/kcore",
+	// web server logs by their default names (log poisoning), the
+	// System V and AIX log directory, shells' and clients' histories
+	"access_log", "error_log", "var/adm/", "apache/logs/", "apache2/logs/", "var/cpanel/", "cpanel/logs",
+	"var/log/maillog", "var/log/dmesg", "var/log/exim", "var/log/cron", "var/log/daemon", "var/log/samba",
+	"var/log/acct", "var/log/xferlog", "var/log/proftpd", "var/log/vsftpd",
+	".rhosts", ".sh_history", ".mysql_history", ".psql_history", ".viminfo", ".xauthority", "metabase.xml",
 }
 
 // sensitiveFileIndex searches sensitiveFiles in one pass over a path.
@@ -225,7 +261,8 @@ func FileBoundary(p string, i int, f string) bool {
 	if f[len(f)-1] == '/' {
 		return true
 	}
-	if f == "sam" && (i == 0 || p[i-1] != '/') {
+	if (f == "sam" || f == "access_log" || f == "error_log") && (i == 0 || p[i-1] != '/') {
+		// names that are words alone: files only as a path's last segment
 		return false
 	}
 	// a trailing "-" names the backup copy: /etc/passwd-, /etc/subuid-
@@ -325,9 +362,15 @@ func hexPathByte(s string, i int) (byte, bool) {
 }
 
 // HexSeparator reports whether s spells a dot or a slash as a hex literal
-// ("..0x2f..0x2fboot.ini"), which Normalize decodes: a value of letters,
+// ("..0x2f..0x2fboot.ini") or as an escape without its '%' after two dots
+// ("..2f..2fetc2fpasswd"), which Normalize decodes: a value of letters,
 // digits and dots holding one is worth reading as a path.
 func HexSeparator(s string) bool {
+	for _, h := range [...]string{"..2f", "..2F", "..5c", "..5C"} {
+		if strings.Contains(s, h) {
+			return true
+		}
+	}
 	for off := 0; off < len(s); {
 		i := strings.Index(s[off:], "0x")
 		if i < 0 {

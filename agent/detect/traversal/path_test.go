@@ -27,6 +27,9 @@ func TestTraversalsInEveryEncoding(t *testing.T) {
 		{"nul byte inside", "..\x00/..\x00/etc/passwd", 2},
 		{"relative report", "reports/2024/q1.pdf", 0},
 		{"dotted name", "v1..2/notes.txt", 0},
+		{"escapes without their percent", "..2f..2F..2fetc2fpasswd", 3},
+		{"backslash escapes without their percent", "..5c..5Cboot.ini", 2},
+		{"dotted name before hex digits", "v1..2fa", 0},
 	} {
 		p, _ := Normalize(nil, c.in)
 		if n, _ := Traversals(string(p)); n != c.want {
@@ -47,6 +50,14 @@ func TestSensitiveFileOnSegmentBoundaries(t *testing.T) {
 		{"/proc/self/environ", true},
 		{"/etc/passwdx", false},
 		{"/var/log/myapp", false},
+		{"/usr/local/apache/logs/access_log", true},
+		{"/var/log/httpd/error_log", true},
+		{"/var/adm/sulog", true},
+		{"/.rhosts", true},
+		{"/home/x/.sh_history", true},
+		{"access_log", false},
+		{"/srv/www/logs/access_log", true},
+		{"/var/log/myapp/access_logger", false},
 	} {
 		at, end := SensitiveFile(c.in)
 		if found := at >= 0; found != c.found || found && (end <= at || end > len(c.in)) {
@@ -157,6 +168,9 @@ func normalizeReference(dst []byte, s string) (out []byte, nul bool) {
 			continue
 		}
 		dst = append(dst, c)
+	}
+	if bareHexAfterDots(dst) {
+		dst = decodeBareHex(dst)
 	}
 	return dst, nul
 }

@@ -2,7 +2,7 @@
 # fetch.sh rebuilds lambdawaf's external corpus (tests/corpus/external) from
 # the package registries: Debian packages through apt-get download, npm
 # packages through npm pack, libinjection-go's test data from the Go module
-# cache, PayloadsAllTheThings from GitHub at a pinned commit. The versions are pinned here and in extract/sources.go; running it
+# cache, PayloadsAllTheThings and fuzzdb from GitHub at pinned commits. The versions are pinned here and in extract/sources.go; running it
 # twice gives the same files. CI does not run it: the extracted cases are
 # committed.
 #
@@ -14,7 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-debs=(wfuzz=3.1.0-2 wapiti=3.0.4+dfsg-2 sqlmap=1.7.2-1 manpages=6.03-2)
+debs=(wfuzz=3.1.0-2 wapiti=3.0.4+dfsg-2 sqlmap=1.7.2-1 manpages=6.03-2 fortunes=1:1.99.1-7.3 fortunes-min=1:1.99.1-7.3)
 npms=(blns@2.0.4 @octokit/webhooks-examples@7.6.1
   express@5.3.0 axios@1.21.1 commander@15.1.0 yargs@18.2.0 moment@2.31.0 debug@4.4.3
   marked@18.2.1 ajv@8.20.0 semver@7.8.6 minimist@1.2.8 cheerio@1.2.0 body-parser@2.4.0 request@2.88.2)
@@ -38,6 +38,15 @@ git -C PayloadsAllTheThings fetch -q --depth 1 https://github.com/swisskyrepo/Pa
 git -C PayloadsAllTheThings checkout -q FETCH_HEAD
 if grep -ril gotestwaf PayloadsAllTheThings --exclude-dir=.git >/dev/null; then
   echo "fetch.sh: PayloadsAllTheThings mentions GoTestWAF; check what extract reads" >&2
+fi
+# fuzzdb (BSD-3-Clause and CC-BY) from GitHub at a pinned commit, its attack
+# lists; the commit is fuzzdbCommit in extract/fuzzdb.go.
+fuzz=5656ab25dc6bb43bae32236fab775658a90d7380
+git init -q fuzzdb
+git -C fuzzdb fetch -q --depth 1 https://github.com/fuzzdb-project/fuzzdb "$fuzz"
+git -C fuzzdb checkout -q FETCH_HEAD
+if grep -ril gotestwaf fuzzdb --exclude-dir=.git >/dev/null; then
+  echo "fetch.sh: fuzzdb mentions GoTestWAF; check what extract reads" >&2
 fi
 lib=$(cd "$root" && go mod download -json github.com/corazawaf/libinjection-go@v0.3.5 | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
 mkdir -p libinjection-go && cp -r "$lib/tests" libinjection-go/

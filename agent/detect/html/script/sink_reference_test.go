@@ -116,6 +116,9 @@ func sinkBefore(s string) (int, int) {
 					}
 				}
 			}
+			if aliasCallAt(s, i, w) {
+				return i, 7
+			}
 			off = i + 1
 		}
 	}

@@ -252,6 +252,9 @@ func VarCommand(s string, buf []byte) (int, []byte) {
 		}
 		k := j + 1
 		var val string
+		if k+1 < len(s) && s[k] == '$' && (s[k+1] == '\'' || s[k+1] == '"') {
+			k++ // ANSI-C or locale quoting, $'id' or $"id": the same word
+		}
 		switch {
 		case k < len(s) && (s[k] == '\'' || s[k] == '"'):
 			e := strings.IndexByte(s[k+1:], s[k])

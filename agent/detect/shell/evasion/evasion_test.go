@@ -47,6 +47,8 @@ func TestVarCommandExpandsAssignments(t *testing.T) {
 		{"variable as the command", "a=nc&&$a -nlvp 555", true},
 		{"variables spell the command", `c4=\ ;c3=t;c2=a;c1=c;a1=/;a2=e;a3=t;a4=c;$c1$c2$c3$c4$a1$a2$a3$a4`, true},
 		{"bracket glob in the value", "garb=adduse[r];$garb pizza", true},
+		{"value in ANSI-C quotes", "cmd=$'id';$cmd", true},
+		{"value in locale quotes", `;cmd=$"id";$cmd`, true},
 		{"shell documentation", "use ${var} in your shell to reference variables.", false},
 		{"query string", "a=1&b=2&c=$3", false},
 	} {

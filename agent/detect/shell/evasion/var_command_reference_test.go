@@ -37,6 +37,9 @@ func varCommandBefore(s string, buf []byte) (int, []byte) {
 		}
 		k := j + 1
 		var val string
+		if k+1 < len(s) && s[k] == '$' && (s[k+1] == '\'' || s[k+1] == '"') {
+			k++
+		}
 		switch {
 		case k < len(s) && (s[k] == '\'' || s[k] == '"'):
 			e := strings.IndexByte(s[k+1:], s[k])

@@ -149,7 +149,8 @@ func pastedQueryDenied(w string) bool {
 		return true
 	}
 	if strings.HasPrefix(w, "0x") || strings.HasPrefix(w, "xp_") || strings.HasPrefix(w, "sp_") ||
-		strings.HasPrefix(w, "information_schema.") || strings.HasPrefix(w, "pg_") {
+		strings.HasPrefix(w, "information_schema.") || strings.HasPrefix(w, "pg_") ||
+		strings.HasPrefix(w, "sysibm.") || strings.HasPrefix(w, "syscat.") {
 		return true
 	}
 	return sql.Func(w) >= 8

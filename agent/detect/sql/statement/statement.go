@@ -99,7 +99,10 @@ func isStatement(toks []sql.Token, s string) bool {
 	case "load":
 		return second == "data"
 	case "copy":
-		return len(toks) > 2 && (toks[2].Text(s) == "from" || toks[2].Text(s) == "to") && strings.Contains(s, "program")
+		// PostgreSQL's COPY reads and writes the server's files, or runs
+		// a program: copy t from '/etc/passwd', copy t to program '...'
+		return len(toks) > 3 && (toks[2].Text(s) == "from" || toks[2].Text(s) == "to") &&
+			(strings.Contains(s, "program") || toks[3].Kind == sql.Str && serverPath(toks[3].Text(s)) && copyOptions(toks[4:], s))
 	case "union":
 		return second == "select" || (second == "all" || second == "distinct") && len(toks) > 2 && toks[2].Text(s) == "select"
 	case "if", "begin":
@@ -108,8 +111,32 @@ func isStatement(toks []sql.Token, s string) bool {
 	return false
 }
 
+// serverPath reports whether the string literal lit ('...' with its
+// quotes) names an absolute path on the database server. A double-quoted
+// one is an identifier in SQL, and a quotation in prose.
+func serverPath(lit string) bool {
+	if len(lit) < 3 || lit[0] != '\'' {
+		return false
+	}
+	p := lit[1:]
+	return p[0] == '/' || len(p) > 2 && p[1] == ':' && (p[2] == '/' || p[2] == '\\')
+}
+
+// copyOptions reports whether toks, after COPY's file name, end the
+// statement or give its options, not a sentence going on.
+func copyOptions(toks []sql.Token, s string) bool {
+	if len(toks) == 0 || toks[0].Kind == sql.Semi || toks[0].Kind == sql.LParen || toks[0].Kind == sql.Comment {
+		return true
+	}
+	switch toks[0].Text(s) {
+	case "with", "delimiter", "csv", "header", "format", "encoding", "null", "binary":
+		return true
+	}
+	return false
+}
+
 // statementWords are SQL fragments Lex finds anywhere in a value.
-var statementWords = lex.NewWordList("exec master.", "exec xp_", "execute sp_", "exec sp_", "` as `", "information_schema", "@@version", "sqlite_master", "pg_catalog", "sysobjects", "syscolumns", "mysql.user", "pg_shadow", "all_tables", "xp_cmdshell", "into outfile", "into dumpfile", "waitfor delay", "sys.objects", "msysobjects")
+var statementWords = lex.NewWordList("exec master.", "exec xp_", "execute sp_", "exec sp_", "` as `", "information_schema", "@@version", "sqlite_master", "pg_catalog", "sysobjects", "syscolumns", "mysql.user", "pg_shadow", "all_tables", "xp_cmdshell", "into outfile", "into dumpfile", "waitfor delay", "sys.objects", "msysobjects", "sysibm.", "syscat.")
 
 // Lex runs the lexer-based checks over lower-cased text and returns the
 // match span and a score. have is the byte set of s.
@@ -566,7 +593,8 @@ func clauseStart(s string) (off, end int, ok bool) {
 // needs SQL syntax: "select(" or "select *" ... "from", a timing or
 // catalog function, a function call, a query with FROM and a clause after
 // it, or GROUP BY with HAVING; ALTER/CREATE with a column or routine
-// definition; UPDATE ... SET ... =; DELETE FROM ... WHERE.
+// definition; UPDATE ... SET ... =; DELETE FROM ... WHERE; COPY from or
+// to a server path or a program.
 func statementStart(s string) (off, end int, ok bool) {
 	base := 0
 	for base < len(s) && statementLead(s[base]) {
@@ -578,7 +606,7 @@ func statementStart(s string) (off, end int, ok bool) {
 		e++
 	}
 	switch s[base:e] {
-	case "select", "alter", "create", "update", "delete", "insert", "replace", "execute", "exec":
+	case "select", "alter", "create", "update", "delete", "insert", "replace", "execute", "exec", "copy":
 	default:
 		return 0, 0, false
 	}
@@ -654,6 +682,11 @@ func statementStart(s string) (off, end int, ok bool) {
 		}
 	case "insert", "replace":
 		if isStatement(t, s) && (t[1].Text(s) != "into" || has("values") > 2 || has("select") > 2) {
+			return base, end, true
+		}
+	case "copy":
+		// a server file or program: copy t from '/etc/passwd'
+		if isStatement(t, s) {
 			return base, end, true
 		}
 	case "execute", "exec":

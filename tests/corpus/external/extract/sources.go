@@ -54,6 +54,12 @@ var sources = []source{
 	{external.Source{Name: "payloadsallthethings", Package: "github.com/swisskyrepo/PayloadsAllTheThings", Version: pattCommit, Registry: "github (git commit)", License: "MIT",
 		Files: "Intruder/Files lists of NoSQL, LDAP, SSI, SSTI, CRLF injection; fenced code lines carrying the family's syntax on the NoSQL, LDAP, XPath, SSI, SSTI, CRLF, SSRF, prototype pollution, Log4Shell (JNDI) and deserialization pages", Dir: "PayloadsAllTheThings"},
 		payloadsAllTheThings},
+	{external.Source{Name: "fuzzdb", Package: "github.com/fuzzdb-project/fuzzdb", Version: fuzzdbCommit, Registry: "github (git commit)", License: "BSD-3-Clause and CC-BY-3.0 (cite: fuzzdb-project/fuzzdb)",
+		Files: "attack/: the LDAP, LFI, traversal, NoSQL, command injection (template filled with id), SSI, XPath, CRLF, SQL, XML (CSV cells) and XSS lists, and the Exploit String lines of JHADDIX_XSS_WITH_CONTEXT", Dir: "fuzzdb"},
+		fuzzdb},
+	{external.Source{Name: "fortunes", Package: "fortunes fortunes-min", Version: "1:1.99.1-7.3", Registry: "debian bookworm", License: "BSD-3-Clause (debian/copyright)",
+		Files: "usr/share/games/fortunes/* but ascii-art: one fortune in six, in file order", Dir: "."},
+		fortunes},
 }
 
 // wapiti reads wapiti's attack payloads; placeholders are filled the way
