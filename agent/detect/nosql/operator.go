@@ -151,8 +151,14 @@ func ReturnConstant(s string) int {
 		for r < len(s) && (s[r] == ' ' || s[r] == '(') {
 			r++
 		}
-		for _, c := range [...]string{"true", "!0"} {
+		for _, c := range [...]string{"true", "!0", "this"} {
 			if !strings.HasPrefix(s[r:], c) {
+				continue
+			}
+			if c == "this" && (i == 0 || s[i-1] != '\'' && s[i-1] != '"') {
+				// the document itself, truthy: returned after a quote
+				// that closes the $where's string ("t'; return this;"),
+				// not at the end of a fluent method ("x = v; return this;")
 				continue
 			}
 			// the statement ends there: a sentence goes on ("; return 1

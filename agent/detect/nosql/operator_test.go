@@ -69,6 +69,9 @@ func TestReturnConstant(t *testing.T) {
 		{"a; return value", -1},
 		{"on error; return 1 if the call fails", -1},
 		{"no semicolon return true", -1},
+		{"t'; return this; var d='!", 2},
+		{`t"; return this; var d='!`, 2},
+		{"this.x = x; return this;", -1},
 	} {
 		if got := ReturnConstant(c.s); got != c.want {
 			t.Errorf("ReturnConstant(%q) = %d, want %d", c.s, got, c.want)

@@ -296,7 +296,7 @@ func MayStartCommandWord(c byte) bool { return commandWordStart[c] }
 
 // ArgsLookShell reports whether what follows a weak command word looks like
 // shell arguments: end of input, a flag, a path, a redirect, a number, a
-// variable, or another separator.
+// variable, or another separator ("&" or "&&" only where the value ends).
 func ArgsLookShell(s string, j int) bool {
 	if SegmentLooksShell(s, j) {
 		return true
@@ -315,6 +315,9 @@ func ArgsLookShell(s string, j int) bool {
 	}
 	if lex.IsDigit(c) {
 		return true
+	}
+	if c == '&' && strings.TrimLeft(s[k:], "& \t") == "" {
+		return true // "&&id&&": chained on to what the value is spliced before
 	}
 	if c == 'c' && k+2 < len(s) && s[k+1] == ':' {
 		return true

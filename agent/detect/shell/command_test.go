@@ -110,3 +110,20 @@ func TestArgumentBeforeReadsOneArgument(t *testing.T) {
 		}
 	}
 }
+
+func TestArgsLookShellTakesAnAmpersandOnlyWhereTheValueEnds(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		j    int // where the command word ends
+		want bool
+	}{
+		{"&&id&&", 4, true},
+		{"&&id &", 4, true},
+		{"; sort & serve", 6, false}, // a sentence goes on after it
+		{"; id && x", 4, false},
+	} {
+		if got := ArgsLookShell(c.s, c.j); got != c.want {
+			t.Errorf("ArgsLookShell(%q, %d) = %v, want %v", c.s, c.j, got, c.want)
+		}
+	}
+}

@@ -6,41 +6,96 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
-// aliasCallAt reports whether the sink w at s[i:] is taken as a value,
-// not called, and assigned to a name that s then calls: a=eval;a(b),
-// $$$=eval,$$$(x), x=alert;x`1`. Filters that look for the sink's name
-// followed by "(" miss it, and the call runs the sink all the same.
-func aliasCallAt(s string, i int, w string) bool {
-	k := lex.SkipSpace(s, i+len(w))
-	if k < len(s) && (lex.IsWord(s[k]) || s[k] == '(' || s[k] == '`' || s[k] == '.' || s[k] == '$' || s[k] == '[') {
-		return false // called, a longer name, or a member of it
+// aliasCall finds a sink taken as a value, not called, assigned to a name
+// that s then calls: a=eval;a(b), $$$=eval,$$$(x), x=alert;x`1`. Filters
+// that look for the sink's name followed by "(" miss it, and the call
+// runs the sink all the same. It returns the offset of the assignment's
+// sink, or -1.
+//
+// Two passes, each linear: the assignments of a sink to a name (the first
+// of each name kept), then the calls, each looked up by the name before
+// its "(" or "`" among the names assigned before it.
+func aliasCall(s string, have *lex.ByteSet) int {
+	if !have.Has('=') || !have.Has('(') && !have.Has('`') {
+		return -1
 	}
-	b := lex.SkipSpaceBack(s, i)
-	if b == 0 || s[b-1] != '=' || b >= 2 && strings.IndexByte("=!<>+-*/%&|^", s[b-2]) >= 0 {
-		return false // not a plain assignment
+	type site struct{ sink, end int } // the sink's offset, where its assignment ends
+	var assigned map[string]site
+	var first, last lex.ByteSet // the first and last bytes of the names assigned
+	prev := ""                  // the name assigned last: a run of one name is looked up once
+	for k, w := range sinks[:6] {
+		if !have.Covers(&sinkBytes[k]) {
+			continue
+		}
+		for off := 0; off < len(s); {
+			i := strings.Index(s[off:], w)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + 1
+			if name, end, ok := aliasAssignment(s, i, w); ok {
+				if assigned == nil {
+					assigned = make(map[string]site)
+				}
+				if name == prev {
+					continue // a run of one name: its first assignment is kept
+				}
+				prev = name
+				if _, ok := assigned[name]; !ok {
+					assigned[name] = site{i, end}
+				}
+				first.Add(name[0])
+				last.Add(name[len(name)-1])
+			}
+		}
 	}
-	e := lex.SkipSpaceBack(s, b-1)
-	start := e
-	for start > 0 && (lex.IsWord(s[start-1]) || s[start-1] == '$' || s[start-1] == '.') {
-		start--
+	if assigned == nil {
+		return -1
 	}
-	name := s[start:e]
-	if name == "" || name[0] == '.' {
-		return false
-	}
-	for off := k; off < len(s); {
-		j := strings.Index(s[off:], name)
+	for off := 0; off < len(s); {
+		j := strings.IndexAny(s[off:], "(`")
 		if j < 0 {
-			return false
+			break
 		}
 		j += off
 		off = j + 1
-		if j > 0 && (lex.IsWord(s[j-1]) || s[j-1] == '$' || s[j-1] == '.') {
+		e := lex.SkipSpaceBack(s, j)
+		b := e
+		for b > 0 && e-b < 32 && (lex.IsWord(s[b-1]) || s[b-1] == '$' || s[b-1] == '.') {
+			b--
+		}
+		if b == e || b > 0 && (lex.IsWord(s[b-1]) || s[b-1] == '$' || s[b-1] == '.') || !first.Has(s[b]) || !last.Has(s[e-1]) {
 			continue
 		}
-		if c := lex.SkipSpace(s, j+len(name)); c < len(s) && (s[c] == '(' || s[c] == '`') {
-			return true
+		if a, ok := assigned[s[b:e]]; ok && a.end <= b {
+			return a.sink
 		}
 	}
-	return false
+	return -1
+}
+
+// aliasAssignment reports whether the sink w at s[i:] is assigned, as a
+// value, to a name (returned), and where that assignment ends.
+func aliasAssignment(s string, i int, w string) (name string, end int, ok bool) {
+	k := lex.SkipSpace(s, i+len(w))
+	if k < len(s) && (lex.IsWord(s[k]) || s[k] == '(' || s[k] == '`' || s[k] == '.' || s[k] == '$' || s[k] == '[') {
+		return "", 0, false // called, a longer name, or a member of it
+	}
+	if i > 0 && (lex.IsWord(s[i-1]) || s[i-1] == '$' || s[i-1] == '.') {
+		return "", 0, false // the end of a longer name
+	}
+	b := lex.SkipSpaceBack(s, i)
+	if b == 0 || s[b-1] != '=' || b >= 2 && strings.IndexByte("=!<>+-*/%&|^", s[b-2]) >= 0 {
+		return "", 0, false // not a plain assignment
+	}
+	e := lex.SkipSpaceBack(s, b-1)
+	start := e
+	for start > 0 && e-start < 32 && (lex.IsWord(s[start-1]) || s[start-1] == '$' || s[start-1] == '.') {
+		start--
+	}
+	if start == e || s[start] == '.' {
+		return "", 0, false
+	}
+	return s[start:e], k, true
 }

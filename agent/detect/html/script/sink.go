@@ -77,7 +77,10 @@ func Sink(s string, have *lex.ByteSet) (int, int) {
 		if !have.Covers(&sinkBytes[0]) && !have.Covers(&sinkBytes[1]) && !have.Covers(&sinkBytes[2]) && !have.Covers(&sinkBytes[3]) && !have.Covers(&sinkBytes[4]) && !have.Covers(&sinkBytes[5]) {
 			return 0, 0 // no sink can occur: s is not read
 		}
-		if _, i := sinkCallIndex.Find(s, sinkOrAliasCallAt); i >= 0 {
+		if _, i := sinkCallIndex.Find(s, sinkCallAt); i >= 0 {
+			return i, 7
+		}
+		if i := aliasCall(s, have); i >= 0 {
 			return i, 7
 		}
 		return 0, 0
@@ -92,19 +95,16 @@ func Sink(s string, have *lex.ByteSet) (int, int) {
 				break
 			}
 			i += off
-			if sinkOrAliasCallAt(s, i, w) {
+			if sinkCallAt(s, i, w) {
 				return i, 7
 			}
 			off = i + 1
 		}
 	}
+	if i := aliasCall(s, have); i >= 0 {
+		return i, 7
+	}
 	return 0, 0
-}
-
-// sinkOrAliasCallAt reports whether the sink w at s[i:] is called, by its
-// name or by a name it was assigned to.
-func sinkOrAliasCallAt(s string, i int, w string) bool {
-	return sinkCallAt(s, i, w) || aliasCallAt(s, i, w)
 }
 
 // sinkCallAt reports whether the sink w at s[i:] is called as a breakout

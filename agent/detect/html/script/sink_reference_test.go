@@ -116,11 +116,12 @@ func sinkBefore(s string) (int, int) {
 					}
 				}
 			}
-			if aliasCallAt(s, i, w) {
-				return i, 7
-			}
 			off = i + 1
 		}
+	}
+	have := lex.BytesOf(s)
+	if i := aliasCall(s, &have); i >= 0 {
+		return i, 7
 	}
 	return 0, 0
 }
