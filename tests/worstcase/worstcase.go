@@ -102,6 +102,10 @@ var valueUnits = []string{
 	"see <script> tag ",
 	// PHP complex syntax: every "${@" reads the name after it
 	"${@ x", "${@\\x_",
+	// a sink assigned to a name that might be called later: a search for
+	// the call after each assignment read the rest of the value
+	// (quadratic until the assignments and calls were read in two passes)
+	"x=alert;y(", "..2f",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.
