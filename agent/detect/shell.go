@@ -20,6 +20,10 @@ func (in *input) cmdPhrase(s string, have *lex.ByteSet) bool {
 		in.emit(CommandInj, "cmdi-shell", 9, i, i+32)
 		return true
 	}
+	if i := shell.NetcatShell(s); i >= 0 {
+		in.emit(CommandInj, "cmdi-shell", 9, i, i+32)
+		return true
+	}
 	return false
 }
 
@@ -217,6 +221,9 @@ func (in *input) detectCmd() {
 			continue // the line or span of an install one-liner, read at its download
 		}
 		strong, known := shell.Command(w)
+		// a command named by its path in a system directory
+		// (/usr/bin/id, /bin/ls) is one, however common its name
+		strong = strong || known && strings.Contains(s[ws:we], "bin/")
 		if w == "" || !known || !shell.WordEnds(s, we) {
 			// Every separator in the blanks cmdWordAt skipped leads to
 			// the same word: go on after them (linear on "\n\n\n...").
@@ -230,7 +237,8 @@ func (in *input) detectCmd() {
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
-			if strong && in.sink == sinkCmd && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) || strings.Contains(s[ws:we], "bin/") && known ||
+			if strong && (in.sink == sinkCmd || hostParam(in.v.Key) && we < len(s) && shell.ArgsLookShell(s, we)) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
+				strings.Contains(s[ws:we], "bin/") && known ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
 				return
@@ -406,6 +414,17 @@ func chainedToArgument(before, sep string, strong, argsShell bool) bool {
 		return false
 	}
 	return sep != "\n" || argsShell
+}
+
+// hostParam reports whether a parameter's name says it holds a host: the
+// value a ping or lookup page hands to a command line, so a command line
+// with arguments in its place is one run, where a host name has none.
+func hostParam(k string) bool {
+	switch strings.ToLower(innerName(k)) {
+	case "host", "hostname", "target", "server", "domain", "addr", "address":
+		return true
+	}
+	return false
 }
 
 // commandLineShaped reports whether a value that opens with a command word

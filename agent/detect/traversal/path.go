@@ -217,7 +217,7 @@ var sensitiveFiles = [...]string{
 	"access_log", "error_log", "var/adm/", "apache/logs/", "apache2/logs/", "var/cpanel/", "cpanel/logs",
 	"var/log/maillog", "var/log/dmesg", "var/log/exim", "var/log/cron", "var/log/daemon", "var/log/samba",
 	"var/log/acct", "var/log/xferlog", "var/log/proftpd", "var/log/vsftpd",
-	".rhosts", ".sh_history", ".mysql_history", ".psql_history", ".viminfo", ".xauthority", "metabase.xml",
+	"windows/repair/", "winnt/repair/", ".rhosts", ".sh_history", ".mysql_history", ".psql_history", ".viminfo", ".xauthority", "metabase.xml",
 }
 
 // sensitiveFileIndex searches sensitiveFiles in one pass over a path.

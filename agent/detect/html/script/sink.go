@@ -80,7 +80,7 @@ func Sink(s string, have *lex.ByteSet) (int, int) {
 		if _, i := sinkCallIndex.Find(s, sinkCallAt); i >= 0 {
 			return i, 7
 		}
-		if i := aliasCall(s, have); i >= 0 {
+		if i := indirectCall(s, have); i >= 0 {
 			return i, 7
 		}
 		return 0, 0
@@ -101,7 +101,7 @@ func Sink(s string, have *lex.ByteSet) (int, int) {
 			off = i + 1
 		}
 	}
-	if i := aliasCall(s, have); i >= 0 {
+	if i := indirectCall(s, have); i >= 0 {
 		return i, 7
 	}
 	return 0, 0

@@ -120,7 +120,7 @@ func sinkBefore(s string) (int, int) {
 		}
 	}
 	have := lex.BytesOf(s)
-	if i := aliasCall(s, &have); i >= 0 {
+	if i := indirectCall(s, &have); i >= 0 {
 		return i, 7
 	}
 	return 0, 0

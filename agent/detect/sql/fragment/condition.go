@@ -17,7 +17,8 @@ import (
 // Condition reports a blind-injection condition in lower-cased s:
 //
 //   - CASE WHEN a <op> b THEN: a boolean probe (sqlmap's blind payloads);
-//   - a value that opens with OR/AND/XOR and a tautology (or 1=1,
+//   - a value that opens with OR/AND/XOR, WHERE or HAVING and a
+//     tautology (or 1=1,
 //     and 2=2#, ' or 'a'='a), a comparison of two numbers (and 1=0,
 //     or 2>1: the false and true halves of a boolean probe), or with
 //     OR/AND EXISTS(: a condition appended to a WHERE clause;
@@ -34,7 +35,7 @@ func Condition(s string) (off, end, score int, ok bool) {
 	for k < len(t) && (t[k].Kind == sql.OpenStr || t[k].Kind == sql.Str || t[k].Kind == sql.Num || t[k].Kind == sql.RParen) && k < 2 {
 		k++ // the value the condition is appended to: 1 or ..., ' or ...
 	}
-	if k < len(t) && t[k].Kind == sql.Logic && t[k].Text(s) != "not" {
+	if k < len(t) && (t[k].Kind == sql.Logic && t[k].Text(s) != "not" || clauseLead(t[k], s)) {
 		if tautology(t[k+1:], s) || numericConstant(t[k+1:], s) {
 			return t[k].Start, t[len(t)-1].End, 7, true
 		}
@@ -89,11 +90,19 @@ func tautology(t []sql.Token, s string) bool {
 
 // numericConstant reports whether t opens with a comparison of two
 // numbers (1=0, 2 > 1), optionally followed by the end of the value or a
-// comment: a condition whose answer the writer already knows, which only
-// a probe asks. A column compared with a number is a filter, not this.
+// comment, or by another condition (and 1=0 and '%'='): a condition
+// whose answer the writer already knows, which only a probe asks. A
+// column compared with a number is a filter, not this.
 func numericConstant(t []sql.Token, s string) bool {
 	if len(t) < 3 || t[0].Kind != sql.Num || !sql.IsComparison(t[1], s) || t[2].Kind != sql.Num {
 		return false
 	}
-	return len(t) == 3 || t[3].Kind == sql.Comment || t[3].Kind == sql.Semi
+	return len(t) == 3 || t[3].Kind == sql.Comment || t[3].Kind == sql.Semi || t[3].Kind == sql.Logic
+}
+
+// clauseLead reports whether t is WHERE or HAVING: a clause that, opening
+// the value, sets the condition the rows are filtered by (having 1=1#,
+// where 1=1 and 1=0--).
+func clauseLead(t sql.Token, s string) bool {
+	return t.Kind == sql.Word && (t.Text(s) == "where" || t.Text(s) == "having")
 }

@@ -151,7 +151,7 @@ func statementStartReference(s string) (off, end int, ok bool) {
 		e++
 	}
 	switch s[base:e] {
-	case "select", "alter", "create", "update", "delete", "insert", "replace", "execute", "exec":
+	case "select", "alter", "create", "update", "delete", "insert", "replace", "execute", "exec", "copy":
 	default:
 		return 0, 0, false
 	}
@@ -227,6 +227,10 @@ func statementStartReference(s string) (off, end int, ok bool) {
 		}
 	case "insert", "replace":
 		if isStatement(t, s) && (t[1].Text(s) != "into" || has("values") > 2 || has("select") > 2) {
+			return base, end, true
+		}
+	case "copy":
+		if isStatement(t, s) {
 			return base, end, true
 		}
 	case "execute", "exec":

