@@ -34,15 +34,13 @@ func TestUNCPathWhereAFileIsExpected(t *testing.T) {
 }
 
 // TestSystemFileWhereAFileIsExpected: any file of the system's own
-// directories is a disclosure where the application reads a file by name,
-// and a value that is that path and nothing else asks for it whatever the
-// parameter's name; a sentence that names one mentions it.
+// directories is a disclosure where the application reads a file by name;
+// in a text field it is a mention.
 func TestSystemFileWhereAFileIsExpected(t *testing.T) {
 	runLevelCases(t, []levelCase{
 		{"a less famous file of /etc", body("template", "/etc/services"), "lfi-sensitive-file", "lfi-sensitive-file"},
 		{"the application's own file", body("template", "/var/www/html/index.php"), "", ""},
-		{"alone in a text field", body("comment", "/etc/hostname.hme0"), "lfi-sensitive-file", "lfi-sensitive-file"},
-		{"in a sentence", body("comment", "edit /etc/services to add the port"), "", ""},
+		{"in a text field", body("comment", "/etc/services"), "", ""},
 	})
 }
 

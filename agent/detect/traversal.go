@@ -42,12 +42,10 @@ func (in *input) detectPath() {
 			sc = 5
 		}
 		in.emit(PathTraversal, "lfi-sensitive-file", sc, fo, fe)
-	case (in.sink == sinkFile || in.sink == sinkNone && in.v.Part != event.PartHeader) && traversal.SystemPath(p):
-		// a value that is nothing but a file of the system's own
+	case in.sink == sinkFile && traversal.SystemPath(p):
+		// where a file name is expected, any file of the system's own
 		// directories: /etc/services is as much a disclosure as
-		// /etc/passwd is, only a less famous one (a sentence that
-		// names one has blanks, and a URL-, command- or host-named
-		// parameter is read by its own sink)
+		// /etc/passwd is, only a less famous one
 		in.emit(PathTraversal, "lfi-sensitive-file", 6, 0, min(len(p), 24))
 	}
 	if nul && m.has(bDot) && !prose && strings.IndexByte(in.text, 0) > 0 {
