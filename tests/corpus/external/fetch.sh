@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 
 debs=(wfuzz=3.1.0-2 wapiti=3.0.4+dfsg-2 sqlmap=1.7.2-1 manpages=6.03-2 fortunes=1:1.99.1-7.3 fortunes-min=1:1.99.1-7.3)
-npms=(blns@2.0.4 @octokit/webhooks-examples@7.6.1
+npms=(blns@2.0.4 @octokit/webhooks-examples@7.6.1 @faker-js/faker@10.6.0
   express@5.3.0 axios@1.21.1 commander@15.1.0 yargs@18.2.0 moment@2.31.0 debug@4.4.3
   marked@18.2.1 ajv@8.20.0 semver@7.8.6 minimist@1.2.8 cheerio@1.2.0 body-parser@2.4.0 request@2.88.2)
 
@@ -30,6 +30,10 @@ for p in "${npms[@]}"; do
   mkdir -p "${tgz%.tgz}"
   tar --warning=no-unknown-keyword -xzf "$tgz" -C "${tgz%.tgz}"
 done
+# faker's values: its generators run on its locale data with a fixed seed
+# (extract/faker.mjs), one JSON string per line.
+mkdir -p faker
+node "$root/tests/corpus/external/extract/faker.mjs" faker-js-faker-10.6.0 > faker/faker.jsonl
 # PayloadsAllTheThings (MIT) from GitHub at a pinned commit, the families
 # the packages lack; the commit is pattCommit in extract/payloadsallthethings.go.
 patt=f9fa51417886ac11476cb62db2dff21773dc570b
