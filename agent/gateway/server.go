@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -119,12 +120,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *Exchange) erro
 }
 
 // Serve accepts connections on ln until ctx is done, then shuts down
-// gracefully (bounded by five seconds).
+// gracefully (bounded by five seconds): requests in flight finish,
+// connections that have not sent a request are closed at once.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	var fresh freshConns
 	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return ctx },
+		ConnState:         fresh.track,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -135,6 +139,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
+	// Go's server counts a connection that has sent nothing (a browser's
+	// preconnect) idle only after five seconds, so Shutdown would wait
+	// that long for it. Closed once the listener is, it holds nothing up.
+	go func() {
+		for tick := time.NewTicker(10 * time.Millisecond); ; {
+			fresh.closeAll()
+			select {
+			case <-sctx.Done():
+				tick.Stop()
+				return
+			case <-tick.C:
+			}
+		}
+	}()
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shut down %s: %w", ln.Addr(), err)
 	}
@@ -166,3 +184,33 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach Flush on the real writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// freshConns are the connections that have not sent a request yet.
+type freshConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+// track is the server's ConnState hook.
+func (f *freshConns) track(c net.Conn, st http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if st == http.StateNew {
+		if f.conns == nil {
+			f.conns = make(map[net.Conn]struct{})
+		}
+		f.conns[c] = struct{}{}
+		return
+	}
+	delete(f.conns, c)
+}
+
+// closeAll closes the connections that have sent nothing.
+func (f *freshConns) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for c := range f.conns {
+		c.Close()
+		delete(f.conns, c)
+	}
+}
