@@ -391,11 +391,15 @@ func Phrase(s string, have *lex.ByteSet) int {
 var expansionWords = lex.NewWordList("$((", "$[", "${!", "${#", "${ifs", "$(<", "<<<")
 
 // ExpansionSyntax returns the index of the first expansion word (in list
-// order) at its first occurrence in s, "$[" only when a "]" follows it, or
-// -1; have is the byte set of s.
+// order) at its first occurrence in s, "$[" only when a "]" follows it,
+// "<<<" only where it is no longer run of '<', or -1; have is the byte set
+// of s.
 func ExpansionSyntax(s string, have *lex.ByteSet) int {
 	lastClose := -2 // the last "]", asked at the first "$[" and not again
 	_, i := expansionWords.Index(s, have, func(i int, w string) bool {
+		if w == "<<<" {
+			return hereString(s, i)
+		}
 		if w != "$[" {
 			return true
 		}
@@ -405,6 +409,12 @@ func ExpansionSyntax(s string, have *lex.ByteSet) int {
 		return lastClose > i
 	})
 	return i
+}
+
+// hereString reports whether the "<<<" at s[i:] is a here-string, not a
+// run of more angle brackets ("<<<<< EVACUATION ROUTE <<<<<", a banner).
+func hereString(s string, i int) bool {
+	return (i == 0 || s[i-1] != '<') && (i+3 >= len(s) || s[i+3] != '<')
 }
 
 // Command reports whether w is a command word, and whether it is a strong

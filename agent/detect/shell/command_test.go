@@ -26,8 +26,13 @@ func TestCommandPairsAdmitEveryCommand(t *testing.T) {
 // expansionSyntaxReference is the loop ExpansionSyntax replaced in
 // detect's command reading: one strings.Index per word.
 func expansionSyntaxReference(raw string) int {
-	for _, w := range [...]string{"$((", "$[", "${!", "${#", "${ifs", "$(<", "<<<"} {
+	for _, w := range [...]string{"$((", "$[", "${!", "${#", "${ifs", "$(<"} {
 		if i := strings.Index(raw, w); i >= 0 && (w != "$[" || strings.IndexByte(raw[i:], ']') > 0) {
+			return i
+		}
+	}
+	for i := 0; i+3 <= len(raw); i++ {
+		if raw[i:i+3] == "<<<" && (i == 0 || raw[i-1] != '<') && (i+3 == len(raw) || raw[i+3] != '<') {
 			return i
 		}
 	}
@@ -124,6 +129,23 @@ func TestArgsLookShellTakesAnAmpersandOnlyWhereTheValueEnds(t *testing.T) {
 	} {
 		if got := ArgsLookShell(c.s, c.j); got != c.want {
 			t.Errorf("ArgsLookShell(%q, %d) = %v, want %v", c.s, c.j, got, c.want)
+		}
+	}
+}
+
+func TestExpansionSyntaxReadsAHereStringNotABanner(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"bash<<<id", true},
+		{"cat <<< $x", true},
+		{"<<<<< evacuation route <<<<<", false},
+		{"a <<<< b", false},
+	} {
+		have := lex.BytesOf(c.s)
+		if got := ExpansionSyntax(c.s, &have) >= 0; got != c.want {
+			t.Errorf("ExpansionSyntax(%q) found = %v, want %v", c.s, got, c.want)
 		}
 	}
 }
