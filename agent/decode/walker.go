@@ -70,6 +70,9 @@ type walker struct {
 	// URL) are judged once.
 	readSeen map[uint64]struct{}
 	seed     maphash.Seed
+	// silent is set while the readings of a silent reading (see
+	// silentReading) are expanded: its URL decodings are silent too.
+	silent bool
 	// yielded and expanded remember the long values (dedupMin bytes or
 	// more) this walk has judged and expanded: a value reached twice
 	// (a body yielded as text and again as the fallback of a structure
@@ -545,14 +548,19 @@ func (w *walker) resetReadings(s string) {
 	clear(w.readSeen)
 }
 
-// newReading reports whether text is a reading not yet judged for the
-// current top-level value, and records it.
-func (w *walker) newReading(text string) bool {
+// newReading reports whether text is a reading not yet judged (or, when
+// silent, not yet expanded silently) for the current top-level value, and
+// records it. A silent reading's text is recorded apart: the same text
+// reached another way is still judged.
+func (w *walker) newReading(text string, silent bool) bool {
 	if w.readSeen == nil {
 		w.readSeen = make(map[uint64]struct{})
 		w.seed = maphash.MakeSeed()
 	}
 	h := maphash.String(w.seed, text)
+	if silent {
+		h = ^h
+	}
 	if _, ok := w.readSeen[h]; ok {
 		return false
 	}
@@ -607,7 +615,8 @@ func (w *walker) readings(loc, key, s string, depth int) {
 		if w.stop {
 			return
 		}
-		if !w.newReading(r.text) {
+		silent := w.silentReading(s, r)
+		if !w.newReading(r.text, silent) {
 			continue
 		}
 		if w.readBudget -= len(r.text); w.readBudget < 0 {
@@ -618,18 +627,82 @@ func (w *walker) readings(loc, key, s string, depth int) {
 		if r.enc2 != encNone {
 			w.push(r.enc2)
 		}
-		if r.json {
+		outer := w.silent
+		w.silent = silent
+		switch {
+		case silent:
+			w.expandNoEmit(loc, key, r.text, depth+1)
+		case r.json:
 			if !w.walkJSON(r.text, loc, depth+1, false) {
 				w.expand(loc, key, r.text, depth+1)
 			}
-		} else {
+		default:
 			w.expand(loc, key, r.text, depth+1)
 		}
+		w.silent = outer
 		if r.enc2 != encNone {
 			w.pop()
 		}
 		w.pop()
 	}
+}
+
+// silentReading reports whether reading r of s is expanded without being
+// yielded itself: an HTML decoding that turned only "&amp;" into "&" and
+// left no character reference behind, or a URL decoding of such a
+// reading. Readings reached through HTML decoding are judged by the XSS
+// detectors only (the engine's entity readings), and to them "&" and
+// "&amp;" read alike where no reference follows: the reading without
+// "&amp;" finds nothing the text with it does not (a test in package
+// detect holds them to that). Its own decodings (base64, JSON, a second
+// HTML layer) are yielded as usual.
+func (w *walker) silentReading(s string, r reading) bool {
+	switch {
+	case r.enc == encHTML:
+		return ampOnly(s, r.text) && !referenceLike(r.text)
+	case w.silent && (r.enc == encURL || r.enc == encURLUnicode):
+		return !referenceLike(r.text)
+	}
+	return false
+}
+
+// ampOnly reports whether d is s with every "&amp;" (any case) turned
+// into "&" and nothing else changed.
+func ampOnly(s, d string) bool {
+	j := 0
+	for i := 0; i < len(s); {
+		if j >= len(d) {
+			return false
+		}
+		if s[i] == '&' && i+5 <= len(s) && strings.EqualFold(s[i:i+5], "&amp;") {
+			if d[j] != '&' {
+				return false
+			}
+			i += 5
+			j++
+			continue
+		}
+		// the bytes up to the next '&' must be the same
+		k := strings.IndexByte(s[i+1:], '&')
+		if k < 0 {
+			k = len(s)
+		} else {
+			k += i + 1
+		}
+		if j+k-i > len(d) || s[i:k] != d[j:j+k-i] {
+			return false
+		}
+		j += k - i
+		i = k
+	}
+	return j == len(d)
+}
+
+// referenceLike reports whether s holds a character reference that HTML
+// decoding would still turn into something else.
+func referenceLike(s string) bool {
+	_, changed := htmlUnescape(s)
+	return changed
 }
 
 func looksLikeJSON(s string) bool {

@@ -1,7 +1,12 @@
 package detect
 
 import (
+	"html"
+	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
@@ -41,5 +46,50 @@ func TestEntityDecodedReadingIsJudgedAsThePage(t *testing.T) {
 				t.Fatalf("no %s signal in %v", c.class, sigs)
 			}
 		})
+	}
+}
+
+// TestAmpersandReadingFindsNothingNew holds the decoder's silent readings
+// (decode's silentReading) to their premise: where HTML decoding turned
+// only "&amp;" into "&" and left no reference behind, judging the decoded
+// text as an entity reading finds an attack only where judging the text
+// with "&amp;" does. On the corpora, hostile random strings and their
+// mutations, under a plain name and an upload's file name.
+func TestAmpersandReadingFindsNothingNew(t *testing.T) {
+	e := New(Options{})
+	attack := func(v event.Value) bool {
+		for _, s := range e.Inspect(v, nil) {
+			if s.Class.IsAttack() {
+				return true
+			}
+		}
+		return false
+	}
+	r := rand.New(rand.NewPCG(61, 67))
+	texts := append(difftest.Corpus(t), difftest.Hostile(r, 20000, 40)...)
+	checked := 0
+	for k, s := range texts {
+		cands := []string{s}
+		if k%4 == 0 {
+			cands = append(cands, difftest.Mutate(r, s)...)
+		}
+		for _, d := range cands {
+			if !strings.Contains(d, "&") || html.UnescapeString(d) != d {
+				continue
+			}
+			raw := strings.ReplaceAll(d, "&", "&amp;")
+			for _, key := range []string{"q", "filename"} {
+				checked++
+				src := event.Value{Part: event.PartQuery, Key: key, Location: "query." + key, Text: raw, Decoded: []string{"url"}}
+				dec := src
+				dec.Text, dec.Decoded = d, []string{"url", "html"}
+				if attack(dec) && !attack(src) {
+					t.Errorf("%s=%.120q: the entity reading finds an attack the text with &amp; does not", key, d)
+				}
+			}
+		}
+	}
+	if checked < 2000 {
+		t.Fatalf("only %d texts checked", checked)
 	}
 }
