@@ -26,7 +26,7 @@ func (in *input) detectCmdBefore() {
 	if in.detectShellShapes() {
 		return
 	}
-	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd {
+	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd && !hostParam(in.v.Key) {
 		// cmd.exe IF/FOR statements need none of those characters
 		if l := in.lower(); len(l) > 4 && (l[0] == 'i' || l[0] == 'f') {
 			if i := windows.Batch(l); i >= 0 {

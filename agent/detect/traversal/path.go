@@ -331,8 +331,12 @@ func Evasive(s string) bool {
 }
 
 // systemDirs are the directories of the operating system itself, whose
-// files no application serves by name.
-var systemDirs = [...]string{"/etc/", "/proc/", "/sys/", "/root/", "/boot/", "/dev/", "c:/windows/"}
+// files no application serves by name (SystemPath is asked only where a
+// file name is expected).
+var systemDirs = [...]string{"/etc/", "/proc/", "/sys/", "/root/", "/boot/", "/dev/", "c:/windows/",
+	// the System V and AIX logs and queues, where no application keeps
+	// its own files (/var/log/myapp and /var/spool/myapp are settings)
+	"/var/adm/", "/var/cron/", "/var/saf/", "/var/lp/"}
 
 // SystemPath reports whether p, as Normalize writes a path (lower case,
 // forward slashes), is an absolute path into one of the system's own

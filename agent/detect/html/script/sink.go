@@ -134,7 +134,7 @@ func sinkCallAt(s string, i int, w string) bool {
 			// a breakout or separator before the call
 			b := i
 			b = lex.SkipSpaceBack(s, b)
-			if b == 0 || strings.IndexByte("'\";-+*/|&(=`>,{}[", s[b-1]) >= 0 || s[b-1] == '.' {
+			if b == 0 || strings.IndexByte("'\";-+*/|&(=`>,{}[)", s[b-1]) >= 0 || s[b-1] == '.' {
 				return true
 			}
 		}

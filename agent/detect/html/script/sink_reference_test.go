@@ -111,7 +111,7 @@ func sinkBefore(s string) (int, int) {
 					for b > 0 && lex.IsSpace(s[b-1]) {
 						b--
 					}
-					if b == 0 || strings.IndexByte("'\";-+*/|&(=`>,{}[", s[b-1]) >= 0 || s[b-1] == '.' {
+					if b == 0 || strings.IndexByte("'\";-+*/|&(=`>,{}[)", s[b-1]) >= 0 || s[b-1] == '.' {
 						return i, 7
 					}
 				}

@@ -23,6 +23,7 @@ func TestSink(t *testing.T) {
 		{"alias called as a tag", "x = prompt; x`1`", 7},
 		{"alias never called", "level=alert; notify(level)", 0},
 		{"sink called in parentheses", "(alert)(1)", 7},
+		{"sink after a with or if", "with(document.__parent__)alert(1)", 7},
 		{"sink handed to a method", "[1].find(alert)", 7},
 		{"sink in parentheses in prose", "we raised an (alert) (see below)", 0},
 		{"a method named like a sink", "x.alert(msg)", 0},
