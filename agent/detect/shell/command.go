@@ -388,18 +388,15 @@ func Phrase(s string, have *lex.ByteSet) int {
 
 // expansionWords are expansions only a shell reads: arithmetic, indirect
 // and length expansion, $IFS, reading a file, a here-string.
-var expansionWords = lex.NewWordList("$((", "$[", "${!", "${#", "${ifs", "$(<", "<<<")
+var expansionWords = lex.NewWordList("$((", "$[", "${!", "${#", "${ifs", "$(<")
 
 // ExpansionSyntax returns the index of the first expansion word (in list
 // order) at its first occurrence in s, "$[" only when a "]" follows it,
-// "<<<" only where it is no longer run of '<', or -1; have is the byte set
-// of s.
+// and then of the first here-string (hereString), or -1; have is the byte
+// set of s.
 func ExpansionSyntax(s string, have *lex.ByteSet) int {
 	lastClose := -2 // the last "]", asked at the first "$[" and not again
 	_, i := expansionWords.Index(s, have, func(i int, w string) bool {
-		if w == "<<<" {
-			return hereString(s, i)
-		}
 		if w != "$[" {
 			return true
 		}
@@ -408,13 +405,33 @@ func ExpansionSyntax(s string, have *lex.ByteSet) int {
 		}
 		return lastClose > i
 	})
+	if i < 0 && have.Has('<') {
+		i = hereString(s)
+	}
 	return i
 }
 
-// hereString reports whether the "<<<" at s[i:] is a here-string, not a
-// run of more angle brackets ("<<<<< EVACUATION ROUTE <<<<<", a banner).
-func hereString(s string, i int) bool {
-	return (i == 0 || s[i-1] != '<') && (i+3 >= len(s) || s[i+3] != '<')
+// hereString returns the index of the first here-string in s, "<<<" that
+// is not part of a longer run of '<' ("<<<<< EVACUATION ROUTE <<<<<", a
+// banner), or -1. A run is passed over whole, so a text of '<' is read
+// once.
+func hereString(s string) int {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "<<<")
+		if i < 0 {
+			return -1
+		}
+		i += off
+		e := i + 3
+		for e < len(s) && s[e] == '<' {
+			e++
+		}
+		if e == i+3 && (i == 0 || s[i-1] != '<') {
+			return i
+		}
+		off = e
+	}
+	return -1
 }
 
 // Command reports whether w is a command word, and whether it is a strong
