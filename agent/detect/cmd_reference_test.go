@@ -191,7 +191,7 @@ func (in *input) detectCmdBefore() {
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
-			if strong && (in.sink == sinkCmd || hostParam(in.v.Key) && we < len(s) && shell.ArgsLookShell(s, we)) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
+			if (strong && in.sink == sinkCmd || hostParam(in.v.Key) && we < len(s) && shell.ArgsLookShell(s, we)) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
 				strings.Contains(s[ws:we], "bin/") && known ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)

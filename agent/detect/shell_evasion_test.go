@@ -369,3 +369,17 @@ func TestShellIndirection(t *testing.T) {
 		{"a price", body("comment", "Price: $0.99 each"), "", ""},
 	})
 }
+
+// TestCommandLineInAHostParameter: a ping or lookup page hands its host
+// parameter to a command line; there a command with arguments, strong or
+// weak, is one run, where a host name has none.
+func TestCommandLineInAHostParameter(t *testing.T) {
+	runLevelCases(t, []levelCase{
+		{"a system query", q("host", "uname -a"), "cmdi-command", "cmdi-command"},
+		{"a delay probe", body("target", "sleep 5"), "cmdi-command", "cmdi-command"},
+		{"a directory listing", q("host", `dir C:\`), "cmdi-command", "cmdi-command"},
+		{"a host name", q("host", "api.example.com"), "", ""},
+		{"a host and port", body("server", "db.example.com:5432"), "", ""},
+		{"a command word alone", q("host", "time"), "", ""},
+	})
+}

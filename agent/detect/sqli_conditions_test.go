@@ -24,6 +24,8 @@ func TestSQLiBlindConditions(t *testing.T) {
 		{"where tautology then contradiction", "WHERE 1=1 AND 1=0#", true},
 		{"contradiction chained to a string condition", "AND 1=0 AND '%'='", true},
 		{"having in a sentence", "having 2=2 is a tautology", false},
+		{"a column compared with itself, then a comment", "OR x=x#", true},
+		{"a column compared with itself in prose", "or x=x as before", false},
 		{"where in a sentence", "where 1=1 is written", false},
 		{"comparison of numbers in a sentence", "and 5 > 3 apples make a pile", false},
 		{"prose case when", "In case when it rains then we stay home", false},
