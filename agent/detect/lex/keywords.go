@@ -93,9 +93,18 @@ type WordList struct {
 
 // wordTables is what a WordList builds on first use.
 type wordTables struct {
-	once  sync.Once
-	sets  []ByteSet
-	pairs *wordPairs // nil for lists too long for one pass
+	once   sync.Once
+	sets   []ByteSet
+	firsts ByteSet    // the first bytes of the words
+	pairs  *wordPairs // nil for lists too long for one pass
+}
+
+// absent reports whether no word of the list can occur in a text whose
+// bytes are have (nil: any byte): none of their first bytes is there. A
+// short value (a parameter name of punctuation, say) is then passed over
+// without asking about each word.
+func (t *wordTables) absent(have *ByteSet) bool {
+	return have != nil && have[0]&t.firsts[0]|have[1]&t.firsts[1]|have[2]&t.firsts[2]|have[3]&t.firsts[3] == 0
 }
 
 // wordPairs holds, for each byte value, the words (one bit each, in list
@@ -122,6 +131,11 @@ func (l *WordList) tables() *wordTables {
 	t := l.built
 	t.once.Do(func() {
 		t.sets = BytesOfAll(l.words)
+		for _, w := range l.words {
+			if w != "" {
+				t.firsts.Add(w[0])
+			}
+		}
 		if len(l.words) > 64 { // one bit per word in Index's one pass
 			return
 		}
@@ -153,6 +167,9 @@ func (l *WordList) tables() *wordTables {
 // for. A long text is read once for all the words, not once per word:
 // what a hostile 1 MiB value costs.
 func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool) (w string, i int) {
+	if l.tables().absent(have) {
+		return "", -1
+	}
 	if len(s) < onePassMin || l.tables().pairs == nil {
 		return l.indexEach(s, have, ok)
 	}
@@ -319,6 +336,9 @@ func (j *firstByteJump) jump(s string, from int) int {
 // word by word).
 func (l *WordList) Contains(s string, have *ByteSet) bool {
 	t := l.tables()
+	if t.absent(have) {
+		return false
+	}
 	p := t.pairs
 	if p == nil {
 		for k, w := range l.words {
