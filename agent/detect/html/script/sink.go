@@ -52,7 +52,10 @@ func Sink(s string, have *lex.ByteSet) (int, int) {
 	}
 	// Comments and blanks between tokens: document /*x*/ . cookie,
 	// (document)["cookie"], self /**/ ["alert"].
-	if strings.Contains(s, "/*") || strings.Contains(s, "[") {
+	if (strings.Contains(s, "/*") || strings.Contains(s, "[")) && memberRoots.Contains(s, have) {
+		// Comments and blanks cannot split an identifier in JavaScript,
+		// so each member access names its object in s itself: without
+		// one, s is not compacted (a copy of the whole text).
 		if compactMembers.Contains(compacted(), have) {
 			return 0, 7
 		}
@@ -152,6 +155,7 @@ const sinkOnePassMin = 256
 // order; sinkBytes the byte set of each sink.
 var (
 	taggedCalls    = lex.NewWordList(".call`", ".apply`", ".bind`", "`${eval}", "${alert", "import(")
+	memberRoots    = lex.NewWordList("document", "self", "window", "top", "constructor")
 	compactMembers = lex.NewWordList("document.cookie", "document[\"cookie\"]", "document['cookie']", "(document)[\"cookie\"]", "(document)['cookie']", "self[\"alert\"]", "self['alert']", "window[\"alert\"]", "top[\"alert\"]", "[\"constructor\"]", "['constructor']")
 	domMembers     = lex.NewWordList("document.domain", "window.location", "document.location", ".innerhtml", "document.write(", "-moz-binding", "window.name", "top.location", "location.href", "localstorage.", "constructor.constructor", "window[", "self[", "top[")
 	sinkCallIndex  = lex.NewFirstIndex(sinks[:6])

@@ -53,7 +53,11 @@ func sinkBefore(s string) (int, int) {
 	}
 	// Comments and blanks between tokens: document /*x*/ . cookie,
 	// (document)["cookie"], self /**/ ["alert"].
-	if strings.Contains(s, "/*") || strings.Contains(s, "[") {
+	roots := false
+	for _, r := range [...]string{"document", "self", "window", "top", "constructor"} {
+		roots = roots || strings.Contains(s, r)
+	}
+	if (strings.Contains(s, "/*") || strings.Contains(s, "[")) && roots {
 		c := compacted()
 		for _, w := range [...]string{"document.cookie", "document[\"cookie\"]", "document['cookie']", "(document)[\"cookie\"]", "(document)['cookie']", "self[\"alert\"]", "self['alert']", "window[\"alert\"]", "top[\"alert\"]", "[\"constructor\"]", "['constructor']"} {
 			if strings.Contains(c, w) {
