@@ -25,37 +25,26 @@ func indirectCall(s string, have *lex.ByteSet) int {
 	var assigned map[string]site
 	var first, last lex.ByteSet // the first and last bytes of the names assigned
 	prev := ""                  // the name assigned last: a run of one name is looked up once
-	for k, w := range sinks[:6] {
-		if !have.Covers(&sinkBytes[k]) {
+	for i, w := range sinkOccurrences(s, have) {
+		if calledAsValue(s, i, w) {
+			return i
+		}
+		if !assigns {
 			continue
 		}
-		for off := 0; off < len(s); {
-			i := strings.Index(s[off:], w)
-			if i < 0 {
-				break
+		if name, end, ok := aliasAssignment(s, i, w); ok {
+			if assigned == nil {
+				assigned = make(map[string]site)
 			}
-			i += off
-			off = i + 1
-			if calledAsValue(s, i, w) {
-				return i
+			if name == prev {
+				continue // a run of one name: its first assignment is kept
 			}
-			if !assigns {
-				continue
+			prev = name
+			if _, ok := assigned[name]; !ok {
+				assigned[name] = site{i, end}
 			}
-			if name, end, ok := aliasAssignment(s, i, w); ok {
-				if assigned == nil {
-					assigned = make(map[string]site)
-				}
-				if name == prev {
-					continue // a run of one name: its first assignment is kept
-				}
-				prev = name
-				if _, ok := assigned[name]; !ok {
-					assigned[name] = site{i, end}
-				}
-				first.Add(name[0])
-				last.Add(name[len(name)-1])
-			}
+			first.Add(name[0])
+			last.Add(name[len(name)-1])
 		}
 	}
 	if assigned == nil {

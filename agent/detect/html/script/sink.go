@@ -1,6 +1,7 @@
 package script
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
@@ -88,26 +89,39 @@ func Sink(s string, have *lex.ByteSet) (int, int) {
 		}
 		return 0, 0
 	}
-	for k, w := range sinks[:6] {
-		if !have.Covers(&sinkBytes[k]) {
-			continue
-		}
-		for off := 0; off < len(s); {
-			i := strings.Index(s[off:], w)
-			if i < 0 {
-				break
-			}
-			i += off
-			if sinkCallAt(s, i, w) {
-				return i, 7
-			}
-			off = i + 1
+	for i, w := range sinkOccurrences(s, have) {
+		if sinkCallAt(s, i, w) {
+			return i, 7
 		}
 	}
 	if i := indirectCall(s, have); i >= 0 {
 		return i, 7
 	}
 	return 0, 0
+}
+
+// sinkOccurrences yields every occurrence of the call sinks in s, sink
+// by sink in list order, passing over the sinks whose bytes are not all in
+// have (the ByteSet of s, or a superset).
+func sinkOccurrences(s string, have *lex.ByteSet) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		for k, w := range sinks[:6] {
+			if !have.Covers(&sinkBytes[k]) {
+				continue
+			}
+			for off := 0; off < len(s); {
+				i := strings.Index(s[off:], w)
+				if i < 0 {
+					break
+				}
+				i += off
+				if !yield(i, w) {
+					return
+				}
+				off = i + 1
+			}
+		}
+	}
 }
 
 // sinkCallAt reports whether the sink w at s[i:] is called as a breakout

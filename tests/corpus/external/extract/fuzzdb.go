@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -69,20 +68,9 @@ const fuzzdbXML = "attack/xml/xml-attacks.txt"
 
 // fuzzdb reads fuzzdb's attack lists.
 func fuzzdb(root string) ([]item, error) {
-	var out []item
-	names := make([]string, 0, len(fuzzdbLists))
-	for f := range fuzzdbLists {
-		names = append(names, f)
-	}
-	sort.Strings(names)
-	for _, f := range names {
-		ls, err := lines(filepath.Join(root, f))
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range ls {
-			out = append(out, item{fuzzdbLists[f], l})
-		}
+	out, err := listFile(fuzzdbLists)(root)
+	if err != nil {
+		return nil, err
 	}
 	ls, err := lines(filepath.Join(root, fuzzdbTemplate))
 	if err != nil {
