@@ -69,6 +69,14 @@ func (in *input) detectNoSQL() {
 			return
 		}
 	}
+	if m.has(bEq) && m.has(bPipe|bAmp) && m.has(bQuote|bDQuote) {
+		// a condition true for every document joined to the $where
+		// string the value breaks out of: "' || '1'=='1"
+		if i := nosql.JSTautology(in.lower()); i >= 0 {
+			in.emit(NoSQLi, "nosql-js", 7, i, i+32)
+			return
+		}
+	}
 	s0 := in.lower()
 	if strings.HasPrefix(s0, "this.") && m.has(bParen) {
 		// a $where expression whole: "this.password.match(/.*/)"

@@ -106,6 +106,9 @@ var valueUnits = []string{
 	// the call after each assignment read the rest of the value
 	// (quadratic until the assignments and calls were read in two passes)
 	"x=alert;y(", "..2f",
+	// JavaScript tautologies in a $where string: each "==" reads the
+	// literals and the operator before it, in bounded windows
+	"'1'=='1'||",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.

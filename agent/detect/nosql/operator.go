@@ -170,3 +170,86 @@ func ReturnConstant(s string) int {
 	}
 	return -1
 }
+
+// JSTautology finds a JavaScript condition that holds for every document,
+// joined to a $where string the value breaks out of: "' || 'a'=='a",
+// "' || this || '1'=='1", "' && '1'==='1". The equality is JavaScript's
+// (== or ===, where SQL writes =) between two equal literals, and a
+// boolean operator joins it; s is lower-cased. It returns the offset of
+// the operator before the equality, or -1.
+func JSTautology(s string) int {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "==")
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 2
+		if i > 0 && (s[i-1] == '=' || s[i-1] == '!') {
+			continue // !== or the tail of ===
+		}
+		r := i + 2
+		if r < len(s) && s[r] == '=' {
+			r++
+		}
+		a, aOK := literalBefore(s, i)
+		b, bOK := literalAfter(s, r)
+		if !aOK || !bOK || a != b {
+			continue
+		}
+		// the boolean operator that joins the comparison to the rest,
+		// and a quote before it that broke out of the string (each looked
+		// for in a bounded window: a value of many comparisons is read in
+		// linear time)
+		w := max(0, i-128)
+		head := s[w:i]
+		if j := max(strings.LastIndex(head, "||"), strings.LastIndex(head, "&&")); j >= 0 && strings.ContainsAny(s[max(0, w+j-128):w+j], "'\"") {
+			return w + j
+		}
+	}
+	return -1
+}
+
+// literalBefore reads the quoted string (of at most 64 bytes) or number
+// that ends at s[i] (blanks between), without its quotes.
+func literalBefore(s string, i int) (string, bool) {
+	e := lex.SkipSpaceBack(s, i)
+	if e == 0 {
+		return "", false
+	}
+	if q := s[e-1]; q == '\'' || q == '"' {
+		b := strings.LastIndexByte(s[max(0, e-1-64):e-1], q)
+		if b < 0 {
+			return "", false
+		}
+		b += max(0, e-1-64)
+		return s[b+1 : e-1], true
+	}
+	b := e
+	for b > 0 && lex.IsDigit(s[b-1]) {
+		b--
+	}
+	return s[b:e], b < e && (b == 0 || !lex.IsWord(s[b-1]))
+}
+
+// literalAfter reads the quoted string (of at most 64 bytes; its closing
+// quote may be left to the query, "'1'=='1") or number that starts at
+// s[j] (blanks between).
+func literalAfter(s string, j int) (string, bool) {
+	j = lex.SkipSpace(s, j)
+	if j >= len(s) {
+		return "", false
+	}
+	if q := s[j]; q == '\'' || q == '"' {
+		e := strings.IndexByte(s[j+1:min(len(s), j+1+64)], q)
+		if e < 0 {
+			return s[j+1 : min(len(s), j+1+64)], true
+		}
+		return s[j+1 : j+1+e], true
+	}
+	e := j
+	for e < len(s) && lex.IsDigit(s[e]) {
+		e++
+	}
+	return s[j:e], e > j && (e == len(s) || !lex.IsWord(s[e]))
+}

@@ -151,3 +151,23 @@ func TestClosesObjectBefore(t *testing.T) {
 		}
 	}
 }
+
+func TestJSTautology(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"' || this || '1'=='1", true},
+		{"' || 'a'=='a", true},
+		{`" && "1"==="1"`, true},
+		{"x' || 1==1 || 'x", true},
+		{"if (a == b || c == d)", false},        // names, not literals
+		{"'1'=='2' || x", false},                // unequal
+		{"x == 1 || y == 1", false},             // a name on the left
+		{"use === rather than == in js", false}, // no literals
+	} {
+		if got := JSTautology(c.s) >= 0; got != c.want {
+			t.Errorf("JSTautology(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
