@@ -175,9 +175,6 @@ func (in *input) detectCmdBefore() {
 			continue
 		}
 		strong, known := shell.Command(w)
-		// a command named by its path in a system directory
-		// (/usr/bin/id, /bin/ls) is one, however common its name
-		strong = strong || known && strings.Contains(s[ws:we], "bin/")
 		if w == "" || !known || !shell.WordEnds(s, we) {
 			// Every separator in the blanks cmdWordAt skipped leads to
 			// the same word: go on after them (linear on "\n\n\n...").
@@ -186,13 +183,17 @@ func (in *input) detectCmdBefore() {
 			}
 			continue
 		}
+		// a command named by its path in a system directory
+		// (/usr/bin/id, /bin/ls) is one, however common its name
+		binPath := strings.Contains(s[ws:we], "bin/")
+		strong = strong || binPath
 		switch {
 		case atStart:
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
 			if (strong && in.sink == sinkCmd || hostParam(in.v.Key) && we < len(s) && shell.ArgsLookShell(s, we)) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
-				strings.Contains(s[ws:we], "bin/") && known ||
+				binPath ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
 				return

@@ -418,6 +418,17 @@ func innerName(k string) string {
 	return k
 }
 
+// paramName is the innermost name of parameter k lower-cased, written in
+// buf; ok is false for a name too long to be one of the names a sink is
+// told by.
+func paramName(buf *[48]byte, k string) (name string, ok bool) {
+	k = innerName(k)
+	if len(k) > len(buf) {
+		return "", false
+	}
+	return unsafeString(appendLower(buf[:0], k)), true
+}
+
 // sinkOf guesses the sink from the value's key and location.
 func sinkOf(v *event.Value) sink {
 	if v.Part == event.PartHeader {
@@ -432,12 +443,11 @@ func sinkOf(v *event.Value) sink {
 	if k == "" {
 		return sinkNone
 	}
-	k = innerName(k)
 	var buf [48]byte
-	if len(k) > len(buf) {
+	lk, ok := paramName(&buf, k)
+	if !ok {
 		return sinkNone
 	}
-	lk := unsafeString(appendLower(buf[:0], k))
 	switch lk {
 	case "url", "uri", "href", "link", "callback", "callback_url", "callbackurl", "webhook", "webhook_url",
 		"webhookurl", "redirect", "redirect_uri", "redirect_url", "redirecturl", "return", "return_url",

@@ -16,11 +16,15 @@ import (
 // cmdPhrase emits a signal for the first shell phrase in s; have is the
 // byte set of s, or nil to build it here.
 func (in *input) cmdPhrase(s string, have *lex.ByteSet) bool {
+	if have == nil {
+		set := lex.BytesOf(s)
+		have = &set
+	}
 	if i := shell.Phrase(s, have); i >= 0 {
 		in.emit(CommandInj, "cmdi-shell", 9, i, i+32)
 		return true
 	}
-	if i := shell.NetcatShell(s); i >= 0 {
+	if i := shell.NetcatShell(s, have); i >= 0 {
 		in.emit(CommandInj, "cmdi-shell", 9, i, i+32)
 		return true
 	}
@@ -221,9 +225,6 @@ func (in *input) detectCmd() {
 			continue // the line or span of an install one-liner, read at its download
 		}
 		strong, known := shell.Command(w)
-		// a command named by its path in a system directory
-		// (/usr/bin/id, /bin/ls) is one, however common its name
-		strong = strong || known && strings.Contains(s[ws:we], "bin/")
 		if w == "" || !known || !shell.WordEnds(s, we) {
 			// Every separator in the blanks cmdWordAt skipped leads to
 			// the same word: go on after them (linear on "\n\n\n...").
@@ -232,13 +233,17 @@ func (in *input) detectCmd() {
 			}
 			continue
 		}
+		// a command named by its path in a system directory
+		// (/usr/bin/id, /bin/ls) is one, however common its name
+		binPath := strings.Contains(s[ws:we], "bin/")
+		strong = strong || binPath
 		switch {
 		case atStart:
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
 			if (strong && in.sink == sinkCmd || hostParam(in.v.Key) && we < len(s) && shell.ArgsLookShell(s, we)) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
-				strings.Contains(s[ws:we], "bin/") && known ||
+				binPath ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
 				return
@@ -420,7 +425,9 @@ func chainedToArgument(before, sep string, strong, argsShell bool) bool {
 // value a ping or lookup page hands to a command line, so a command line
 // with arguments in its place is one run, where a host name has none.
 func hostParam(k string) bool {
-	switch strings.ToLower(innerName(k)) {
+	var buf [48]byte
+	name, _ := paramName(&buf, k)
+	switch name {
 	case "host", "hostname", "target", "server", "domain", "addr", "address":
 		return true
 	}

@@ -76,28 +76,26 @@ func Tag(s string) (int, int) {
 // externalAction reports whether a form's attributes (lower case) send it
 // to another site: an action of an absolute or protocol-relative URL.
 func externalAction(attrs string) bool {
-	for off := 0; off < len(attrs); {
-		i := strings.Index(attrs[off:], "action")
-		if i < 0 {
+	value := -1 // where the action attribute's value starts
+	lex.IndexWhere(attrs, "action", func(i int) bool {
+		if i > 0 && (lex.IsAlnum(attrs[i-1]) || attrs[i-1] == '-') {
+			return false // formaction, data-action
+		}
+		j := lex.SkipSpace(attrs, i+len("action"))
+		if j >= len(attrs) || attrs[j] != '=' {
 			return false
 		}
-		i += off
-		off = i + len("action")
-		if i > 0 && (lex.IsAlnum(attrs[i-1]) || attrs[i-1] == '-') {
-			continue // formaction, data-action
-		}
-		j := lex.SkipSpace(attrs, off)
-		if j >= len(attrs) || attrs[j] != '=' {
-			continue
-		}
-		j = lex.SkipSpace(attrs, j+1)
-		if j < len(attrs) && (attrs[j] == '"' || attrs[j] == '\'') {
-			j++
-		}
-		v := attrs[j:]
-		return strings.HasPrefix(v, "//") || strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://")
+		value = lex.SkipSpace(attrs, j+1)
+		return true
+	})
+	if value < 0 {
+		return false
 	}
-	return false
+	if value < len(attrs) && (attrs[value] == '"' || attrs[value] == '\'') {
+		value++
+	}
+	v := attrs[value:]
+	return strings.HasPrefix(v, "//") || strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://")
 }
 
 // scriptElement reports whether an element of this name runs or loads

