@@ -187,18 +187,19 @@ func (in *input) detectCmdBefore() {
 		// (/usr/bin/id, /bin/ls) is one, however common its name
 		binPath := strings.Contains(s[ws:we], "bin/")
 		strong = strong || binPath
+		args := shell.CommandArgs(w, s, we)
 		switch {
 		case atStart:
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
-			if (strong && in.sink == sinkCmd || hostParam(in.v.Key) && we < len(s) && shell.ArgsLookShell(s, we)) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
+			if (strong && in.sink == sinkCmd || hostParam(in.v.Key) && we < len(s) && args) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
 				binPath ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
 				return
 			}
-		case chainedToArgument(s[:i-len(sep)], sep, strong, shell.ArgsLookShell(s, we)):
+		case chainedToArgument(s[:i-len(sep)], sep, strong, args):
 			// the value was one argument of a command line ("1", "a",
 			// "127.0.0.1"), or nothing, and the separator chains a
 			// command on to it (on a new line, only one with a shell's
@@ -206,7 +207,7 @@ func (in *input) detectCmdBefore() {
 			in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
 			return
 		case sep == "&":
-			if (strong && (shell.ArgsLookShell(s, we) || strings.HasPrefix(s[skipSpace(s, we):], "&")) || !strong && shell.ChainedOn(s, we)) && !proseish {
+			if (strong && (args || strings.HasPrefix(s[skipSpace(s, we):], "&")) || !strong && shell.ChainedOn(s, we)) && !proseish {
 				in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
 				return
 			}
@@ -218,7 +219,7 @@ func (in *input) detectCmdBefore() {
 			if sep == "\n" {
 				// Lines of a text area start with words: a newline
 				// separates commands only with shell-like arguments.
-				if strong && shell.ArgsLookShell(s, we) && !proseish || shell.SegmentLooksShell(s, we) || we == len(s) && len(s) < 64 && strings.Count(s, " ") < 3 {
+				if strong && args && !proseish || shell.SegmentLooksShell(s, we) || we == len(s) && len(s) < 64 && strings.Count(s, " ") < 3 {
 					in.emit(CommandInj, "cmdi-separator", 7, i-1, we+24)
 					return
 				}
@@ -227,7 +228,7 @@ func (in *input) detectCmdBefore() {
 			if lookalike.InterpreterRunsLocalScript(s, w, we) {
 				continue // "$env:DEBUG='app';node app.js": the application's own program
 			}
-			if strong && (!proseish || shell.ArgsLookShell(s, we)) || !strong && shell.ArgsLookShell(s, we) {
+			if strong && (!proseish || args) || !strong && args {
 				in.emit(CommandInj, "cmdi-separator", 8, i-1, we+24)
 				return
 			}

@@ -294,6 +294,45 @@ var commandWordStart = func() (t [256]bool) {
 // separator of a long value asks this first, without the call.
 func MayStartCommandWord(c byte) bool { return commandWordStart[c] }
 
+// subcommands are the first arguments of weak command words whose own
+// vocabulary says a command line: Windows' net and reg, iproute2's ip.
+var subcommands = map[string][]string{
+	"net": {"view", "user", "users", "localgroup", "group", "share", "use", "session", "accounts", "config", "start", "stop"},
+	"reg": {"query", "add", "save", "delete", "export", "import", "load"},
+	"ip":  {"addr", "a", "address", "link", "route", "neigh"},
+}
+
+// CommandArgs reports whether what follows the command word w, ending at
+// j in s, reads as its arguments on a command line: ArgsLookShell, or a
+// first argument that is one of w's subcommands (net view, reg query) or
+// names a tool (which gcc, type wget): a command asked about another;
+// either followed by what ArgsLookShell accepts (the end, a flag, a path).
+func CommandArgs(w, s string, j int) bool {
+	if ArgsLookShell(s, j) {
+		return true
+	}
+	k := lex.SkipSpace(s, j)
+	if k == j {
+		return false
+	}
+	e := k
+	for e < len(s) && (lex.IsWord(s[e]) || s[e] == '-') {
+		e++
+	}
+	if e == k || e < len(s) && !lex.IsSpace(s[e]) && strings.IndexByte(";|&\n`", s[e]) < 0 {
+		return false
+	}
+	if !ArgsLookShell(s, e) {
+		return false // "net start was fine": a sentence goes on in words
+	}
+	arg := strings.ToLower(s[k:e])
+	if slices.Contains(subcommands[w], arg) {
+		return true
+	}
+	strong, _ := Command(arg)
+	return strong
+}
+
 // ArgsLookShell reports whether what follows a weak command word looks like
 // shell arguments: end of input, a flag, a path, a redirect, a number, a
 // variable, or another separator ("&" or "&&" only where the value ends).

@@ -133,6 +133,28 @@ func TestArgsLookShellTakesAnAmpersandOnlyWhereTheValueEnds(t *testing.T) {
 	}
 }
 
+func TestCommandArgsReadsSubcommandsAndToolsAsked(t *testing.T) {
+	for _, c := range []struct {
+		w, s string
+		want bool
+	}{
+		{"net", "; net view", true},
+		{"net", "& net user hacker p@ss /add", true},
+		{"reg", "reg query", true},
+		{"which", "which gcc", true},
+		{"type", "; type wget", true},
+		{"net", "; net start was fine", false}, // a sentence goes on
+		{"which", "which python version", false},
+		{"which", "which is it", false},
+		{"net", "net viewing", false},
+	} {
+		j := strings.Index(c.s, c.w) + len(c.w)
+		if got := CommandArgs(c.w, c.s, j); got != c.want {
+			t.Errorf("CommandArgs(%q, %q, %d) = %v, want %v", c.w, c.s, j, got, c.want)
+		}
+	}
+}
+
 func TestExpansionSyntaxReadsAHereStringNotABanner(t *testing.T) {
 	for _, c := range []struct {
 		s    string

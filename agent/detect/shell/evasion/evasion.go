@@ -252,10 +252,18 @@ func VarCommand(s string, buf []byte) (int, []byte) {
 		}
 		k := j + 1
 		var val string
-		if k+1 < len(s) && s[k] == '$' && (s[k+1] == '\'' || s[k+1] == '"') {
+		if k+1 < len(s) && s[k] == '$' && (s[k+1] == '\'' || s[k+1] == '"' || s[k+1] == '\\' && k+2 < len(s) && (s[k+2] == '\'' || s[k+2] == '"')) {
 			k++ // ANSI-C or locale quoting, $'id' or $"id": the same word
 		}
 		switch {
+		case k+2 < len(s) && s[k-1] == '$' && s[k] == '\\' && (s[k+1] == '\'' || s[k+1] == '"'):
+			// the quotes escaped, as a payload meant for the inside of
+			// a quoted string carries them: CMD=$\'id\';$CMD
+			e := strings.Index(s[k+2:], s[k:k+2])
+			if e < 0 {
+				continue
+			}
+			val = s[k+2 : k+2+e]
 		case k < len(s) && (s[k] == '\'' || s[k] == '"'):
 			e := strings.IndexByte(s[k+1:], s[k])
 			if e < 0 {

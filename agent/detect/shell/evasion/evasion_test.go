@@ -49,6 +49,8 @@ func TestVarCommandExpandsAssignments(t *testing.T) {
 		{"bracket glob in the value", "garb=adduse[r];$garb pizza", true},
 		{"value in ANSI-C quotes", "cmd=$'id';$cmd", true},
 		{"value in locale quotes", `;cmd=$"id";$cmd`, true},
+		{"ANSI-C quotes escaped for a quoted string", `;cmd=$\'id\';$cmd`, true},
+		{"escaped quotes never closed", `cmd=$\'id;$cmd`, false},
 		{"shell documentation", "use ${var} in your shell to reference variables.", false},
 		{"query string", "a=1&b=2&c=$3", false},
 	} {

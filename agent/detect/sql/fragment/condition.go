@@ -22,7 +22,10 @@ import (
 //     and 2=2#, ' or 'a'='a), a comparison of two numbers (and 1=0,
 //     or 2>1: the false and true halves of a boolean probe), or with
 //     OR/AND EXISTS(: a condition appended to a WHERE clause;
-//   - ORDER BY n followed by a comment: counting a query's columns.
+//   - WHERE or HAVING and such a comparison after a few words (as x
+//     where 1=1 and 1=0);
+//   - ORDER BY n (or n,m,…) alone or followed by a comment: counting a
+//     query's columns.
 func Condition(s string) (off, end, score int, ok bool) {
 	var buf [12]sql.Token
 	if i := lex.IndexWord(s, "case"); i >= 0 {
@@ -43,10 +46,37 @@ func Condition(s string) (off, end, score int, ok bool) {
 			return t[k].Start, t[k+2].End, 7, true
 		}
 	}
-	if len(t) >= 4 && t[0].Text(s) == "order" && t[1].Text(s) == "by" && t[2].Kind == sql.Num && t[3].Kind == sql.Comment {
-		return 0, t[3].End, 7, true
+	for j := k + 1; j < len(t)-3 && j <= 4; j++ {
+		// WHERE or HAVING after a few words (as x where 1=1 and 1=0):
+		// the value closes a table reference and sets its own filter
+		if clauseLead(t[j], s) && (tautology(t[j+1:], s) || numericConstant(t[j+1:], s)) {
+			return t[j].Start, t[len(t)-1].End, 7, true
+		}
+	}
+	if len(t) >= 3 && t[0].Text(s) == "order" && t[1].Text(s) == "by" && t[2].Kind == sql.Num && columnCount(t[2:], s) {
+		return 0, t[len(t)-1].End, 7, true
 	}
 	return 0, 0, 0, false
+}
+
+// columnCount reports whether t, after ORDER BY, is what a probe counting
+// a query's columns writes: column numbers (2, or 1,2,3) and then a
+// comment or the end of the value. Prose that orders by a number goes on
+// with words ("order by 5 pm").
+func columnCount(t []sql.Token, s string) bool {
+	// t is a prefix of the value's tokens: the value ends with the last
+	// one only if nothing but blanks follows it
+	for k := 0; k < len(t); k++ {
+		switch {
+		case t[k].Kind == sql.Num && (k == 0 || t[k-1].Kind == sql.Comma):
+		case t[k].Kind == sql.Comma && k > 0 && t[k-1].Kind == sql.Num:
+		case t[k].Kind == sql.Comment && k > 0 && t[k-1].Kind == sql.Num:
+			return true
+		default:
+			return false
+		}
+	}
+	return t[len(t)-1].Kind == sql.Num && strings.TrimSpace(s[t[len(t)-1].End:]) == ""
 }
 
 // caseWhenCondition reports whether t reads CASE WHEN a <op> b THEN, the

@@ -18,6 +18,13 @@ func TestCondition(t *testing.T) {
 		{"and contradiction", "and 1=0", true},
 		{"comparison in a sentence", "and 5 > 3 apples make a pile", false},
 		{"prose order by", "order by date please", false},
+		{"order by a column number alone", "order by 2", true},
+		{"order by a list of column numbers", "order by 1,2,3", true},
+		{"order by a number in a sentence", "order by 5 pm", false},
+		{"order by numbers then words", "order by 1,2 then pay", false},
+		{"where tautology after a table alias", "as injectx where 1=1 and 1=0", true},
+		{"having contradiction after a word", "x having 1=0#", true},
+		{"where in prose with an equation", "it is where 1+1=2", false},
 		{"equation", "1+1=2", false},
 	}
 	for _, tt := range tests {
