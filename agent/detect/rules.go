@@ -50,6 +50,7 @@ var Rules = []Rule{
 	{"xss-tag", XSS, 1, 8, "a script-capable element libinjection does not read (fullwidth ＜script＞, <noscript#, namespaced tags)", ex("body", "comment", "＜script＞alert(1)＜/script＞"), ex("body", "comment", "use the <details> element")},
 	{"xss-js-sink", XSS, 1, 7, "a DOM sink or script call reached from a string breakout (\";alert(1)//)", ex("query", "q", "\";alert(document.domain)//"), ex("body", "comment", "call alert() only in tests")},
 	{"xss-event-handler", XSS, 1, 6, "an on* event handler opening an unquoted attribute value", ex("query", "q", "  onbeforetoggle= "), ex("body", "comment", "the onmouseover handler is slow")},
+	{"xss-encoded-bracket", XSS, 1, 5, "the whole value is '<' or '>' spelt as a filter probe spells it (&#x0003c, &#060;, \\x3c)", ex("query", "q", "&#x0003c"), ex("body", "comment", "&lt;")},
 	{"xss-comment-close", XSS, 2, 5, "the end of an HTML comment (paranoia 2)", ex("query", "x", "-->"), ex("body", "comment", "A -> B")},
 	{"xss-js-escape", XSS, 2, 5, "JavaScript escapes spelling an identifier after a breakout (paranoia 2)", ex("query", "var", `"in \u0076\u0061l\u0075e\u004F\u0066=`), ex("body", "comment", `the path C:\users\me`)},
 	{"xss-breakout-assign", XSS, 2, 5, "a quote breakout into an assignment (paranoia 2)", ex("query", "var", "'  infoo.bar="), ex("body", "comment", "it's a=b; not c")},

@@ -33,6 +33,10 @@ func (in *input) detectXSSEvasions() bool {
 			return true
 		}
 	}
+	if m.has(bAmp|bBackslash) && len(in.text) <= 24 && evasion.EncodedBracket(in.lower()) {
+		in.emit(XSS, "xss-encoded-bracket", 5, 0, len(in.text))
+		return true
+	}
 	if m.has(bHigh) || m.has(bBackslash) {
 		if off, ok := in.highBitTag(); ok {
 			in.emit(XSS, "xss-tag", 8, off, off+32)
