@@ -84,6 +84,9 @@ func (in *input) detectXSS() {
 		in.emit(XSS, "xss-tag", 7, strings.Index(s, "vmlframe"), 32)
 		return
 	}
+	if m.has(bPlus) && m.has(bQuote|bDQuote) && in.detectConcatenated(s) {
+		return
+	}
 	if m.has(bParen | bBacktick | bEq | bBracket | bStar) {
 		if off, sc := script.Sink(s, in.lowerBytes()); sc > 0 {
 			in.emit(XSS, "xss-js-sink", sc, off, off+24)
@@ -96,6 +99,28 @@ func (in *input) detectXSS() {
 	if m.has(bGT | bLT) {
 		in.detectXSSFragments()
 	}
+}
+
+// detectConcatenated judges what the string literals joined by '+' in s
+// spell ('java'+'script:'+'alert(1)'): a script URL or a sink call that
+// only the script's own concatenation puts together. It reports whether
+// it emitted a signal.
+func (in *input) detectConcatenated(s string) bool {
+	b, ok := script.Concatenation(nil, s)
+	if !ok {
+		return false
+	}
+	f := string(b)
+	if _, ok := html.ScriptURL(f); ok {
+		in.emit(XSS, "xss-script-url", 8, 0, 32)
+		return true
+	}
+	have := lex.BytesOf(f)
+	if _, sc := script.Sink(f, &have); sc > 0 {
+		in.emit(XSS, "xss-js-sink", sc, 0, 32)
+		return true
+	}
+	return false
 }
 
 // xssFalsePositive skips libinjection hits on text with no tag and no quote

@@ -109,6 +109,10 @@ var valueUnits = []string{
 	// JavaScript tautologies in a $where string: each "==" reads the
 	// literals and the operator before it, in bounded windows
 	"'1'=='1'||",
+	// string literals joined by '+': a literal that does not close must
+	// not be read to the end of its line from every quote after it; and
+	// chains of literals, each rewritten once
+	"\\'+(", "'a'+'b'+(",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.

@@ -25,11 +25,13 @@ func ScriptURLAt(s string, needCode bool) (int, bool) {
 		// walk back over the scheme letters, skipping padding
 		j := i
 		var buf [24]byte
+		var at [24]int // where each letter of buf is in s
 		n := 0
 		for j > 0 && n < len(buf) {
 			c := s[j-1]
 			if lex.IsAlpha(c) {
 				buf[len(buf)-1-n] = c
+				at[len(buf)-1-n] = j - 1
 				n++
 			} else if !(c <= ' ' || c == 0x7f) {
 				break
@@ -37,6 +39,11 @@ func ScriptURLAt(s string, needCode bool) (int, bool) {
 			j--
 		}
 		scheme := string(buf[len(buf)-n:])
+		if k := blankSeparatedScheme(s, scheme, at[len(buf)-n:]); k >= 0 && callFollows(s[i+1:]) {
+			// a word, a blank, then the scheme (x" -new-window
+			// javascript:alert(1)): the walk took the word for padding
+			return k, true
+		}
 		switch scheme {
 		case "javascript", "vbscript", "livescript":
 			// must be at the start of the value or after a URL-ish
@@ -59,6 +66,31 @@ func ScriptURLAt(s string, needCode bool) (int, bool) {
 		off = i + 1
 	}
 	return 0, false
+}
+
+// blankSeparatedScheme returns where in s a script scheme's name starts
+// when letters is a word, then blanks, then that name, as ScriptURLAt's
+// walk back collects them (at holds each letter's offset in s), or -1.
+func blankSeparatedScheme(s, letters string, at []int) int {
+	for _, name := range [...]string{"javascript", "vbscript", "livescript"} {
+		k := len(letters) - len(name)
+		if k > 0 && letters[k:] == name && at[k] > 0 && s[at[k]-1] <= ' ' {
+			return at[k]
+		}
+	}
+	return -1
+}
+
+// callFollows reports whether s, what follows a script scheme's colon,
+// opens with a call at once: a name or a member chain, then '(' or '`'
+// (alert(1), document.write(x), top.alert`1`); prose after a colon goes on
+// after a blank ("javascript: fetch(url) is great").
+func callFollows(s string) bool {
+	i := 0
+	for i < len(s) && (lex.IsWord(s[i]) || s[i] == '.' && i > 0) {
+		i++
+	}
+	return i > 0 && i < len(s) && (s[i] == '(' || s[i] == '`')
 }
 
 // scriptSchemeEnds reports whether s ends with the name of a script

@@ -24,6 +24,10 @@ func TestScriptURL(t *testing.T) {
 		// a filter that strips one "javascript:" leaves the one behind it
 		{"scheme doubled", `href="\xE2\x80\x80javascript:javascript:alert(1)"`, true, 29, true},
 		{"words joined by colons", "skills:javascript:5 years", true, 0, false},
+		{"after a word and a blank, a call", `x" -new-window javascript:alert(1)`, true, 15, true},
+		{"after a word and a blank, a member call", "see javascript:document.write(1)", true, 4, true},
+		{"after a word and a blank, prose", "learn javascript: the good parts", true, 0, false},
+		{"after a word and a blank, a call after a blank", "i love javascript: fetch(url)", true, 0, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			off, ok := ScriptURLAt(c.s, c.needCode)
