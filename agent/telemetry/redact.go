@@ -154,7 +154,7 @@ func (r *Redactor) SensitiveLocation(loc string) bool {
 type Scrubber struct {
 	r       *Redactor
 	secrets []string
-	grams   map[string]bool // every 8-byte piece of every secret
+	grams   gramSet // every 8-byte piece of every secret
 }
 
 // minSecret is the shortest value treated as a secret: shorter ones
@@ -211,13 +211,13 @@ func (r *Redactor) ForRequest(req *event.Request) *Scrubber {
 			}
 		}
 	}
+	n := 0
 	for _, v := range s.secrets {
-		for i := 0; i+gram <= len(v); i++ {
-			if s.grams == nil {
-				s.grams = make(map[string]bool)
-			}
-			s.grams[v[i:i+gram]] = true
-		}
+		n += max(0, len(v)-gram+1)
+	}
+	s.grams.reserve(n)
+	for _, v := range s.secrets {
+		s.grams.add(v)
 	}
 	return s
 }
@@ -283,8 +283,8 @@ func (s *Scrubber) maskSecrets(str string) string {
 			off += i + len(v)
 		}
 	}
-	for i := 0; i+gram <= len(str) && s.grams != nil; i++ {
-		if s.grams[str[i:i+gram]] {
+	for i := 0; i+gram <= len(str) && !s.grams.empty(); i++ {
+		if s.grams.has(str, i) {
 			mark(i, i+gram)
 		}
 	}
@@ -322,8 +322,8 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 // letters and digits ("[token]"). One forward pass per kind.
 func maskPersonal(s string) string {
 	s = maskEmails(s)
-	s = maskRuns(s, isNumberByte, func(run string) bool { return countDigits(run) >= 9 }, "[number]")
-	return maskRuns(s, isTokenByte, func(run string) bool {
+	s = maskRuns(s, &numberBytes, func(run string) bool { return countDigits(run) >= 9 }, "[number]")
+	return maskRuns(s, &tokenBytes, func(run string) bool {
 		return len(run) >= 24 && countDigits(run) > 0 && strings.IndexFunc(run, isLetter) >= 0
 	}, "[token]")
 }
@@ -370,12 +370,16 @@ func isAddressByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._%+-", c) >= 0
 }
 
-func isNumberByte(c byte) bool {
-	return c >= '0' && c <= '9' || strings.IndexByte(" -.()+/", c) >= 0
-}
+// numberBytes and tokenBytes are the bytes of the runs maskPersonal reads
+// as a number (a phone, card or account number with its punctuation) and
+// as a token, as tables: a record reads every byte of its strings so.
+var numberBytes, tokenBytes = byteTable("0123456789 -.()+/"), byteTable("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_+/=")
 
-func isTokenByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_+/=", c) >= 0
+func byteTable(bytes string) (t [256]bool) {
+	for i := 0; i < len(bytes); i++ {
+		t[bytes[i]] = true
+	}
+	return t
 }
 
 func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
@@ -392,17 +396,17 @@ func countDigits(s string) int {
 
 // maskRuns replaces each maximal run of bytes in class that masks accepts.
 // Separator-only edges (spaces, dots) are kept outside the mask.
-func maskRuns(s string, in func(byte) bool, masks func(string) bool, with string) string {
+func maskRuns(s string, in *[256]bool, masks func(string) bool, with string) string {
 	var b strings.Builder
 	last := 0
 	changed := false
 	for i := 0; i < len(s); {
-		if !in(s[i]) {
+		if !in[s[i]] {
 			i++
 			continue
 		}
 		j := i
-		for j < len(s) && in(s[j]) {
+		for j < len(s) && in[s[j]] {
 			j++
 		}
 		l, r := i, j
