@@ -462,7 +462,7 @@ func (p *Policy) compileCond(pr *document.Problems, path []string, c *document.C
 		if err != nil {
 			pr.Add(document.At(path, "regex"), "invalid RE2 regular expression: %v", unwrapRegexErr(err))
 		} else {
-			out.m = regexMatcher{re: re}
+			out.m = newRegexMatcher(re, expr)
 		}
 	}
 	if c.In != nil {

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -235,10 +234,6 @@ type foldContainsMatcher struct{ lower string }
 func (m foldContainsMatcher) match(s string) bool {
 	return strings.Contains(strings.ToLower(s), m.lower)
 }
-
-type regexMatcher struct{ re *regexp.Regexp }
-
-func (m regexMatcher) match(s string) bool { return m.re.MatchString(s) }
 
 // stringSet is a compiled string list; with fold, keys are lower-cased.
 type stringSet struct {
