@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math/bits"
 	"strings"
 
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
@@ -43,8 +44,18 @@ func (in *input) detectScanner() {
 // oastDomains receive out-of-band callbacks from blind injection payloads.
 var oastDomains = [...]string{"burpcollaborator.net", "oastify.com", "interact.sh", "interactsh.com", "oast.pro", "oast.live", "oast.site", "oast.online", "oast.fun", "oast.me", "dnslog.cn", "ceye.io", "canarytokens.com", "xss.ht", "bxss.me", "dnslog.link", "requestbin.net", "webhook.site", "pingb.in", "dnsbin.zhack.ca", "r87.me", "xss.report", "ezxss"}
 
-// oastDomainBytes holds the byte set of each of oastDomains.
-var oastDomainBytes = lex.BytesOfAll(oastDomains[:])
+// oastAfterDot maps the byte after a dot to the oastDomains (one bit
+// each) whose first dot it follows, and oastDot is where each domain's
+// first dot is: a value is read at its dots, not once per domain.
+var oastAfterDot, oastDot = func() (after [256]uint32, dot [len(oastDomains)]int) {
+	for k, d := range oastDomains {
+		dot[k] = strings.IndexByte(d, '.')
+		if dot[k] >= 0 && dot[k]+1 < len(d) {
+			after[d[dot[k]+1]] |= 1 << k
+		}
+	}
+	return after, dot
+}()
 
 // detectOAST finds out-of-band interaction domains anywhere in a value.
 func (in *input) detectOAST() {
@@ -52,14 +63,30 @@ func (in *input) detectOAST() {
 		return
 	}
 	s := in.lower()
-	low := in.lowerBytes()
-	for k, d := range oastDomains {
-		if !low.Covers(&oastDomainBytes[k]) {
-			continue
+	for off := 0; off < len(s); {
+		i := strings.IndexByte(s[off:], '.')
+		if i < 0 || off+i+1 >= len(s) {
+			break
 		}
-		if i := strings.Index(s, d); i >= 0 && (i+len(d) == len(s) || !isWord(s[i+len(d)])) {
-			in.emit(Scanner, "oast-domain", 7, i, i+len(d))
-			return
+		i += off
+		for cand := oastAfterDot[s[i+1]]; cand != 0; cand &= cand - 1 {
+			k := bits.TrailingZeros32(cand)
+			d := oastDomains[k]
+			st := i - oastDot[k]
+			if st >= 0 && st+len(d) <= len(s) && s[st:st+len(d)] == d && (st+len(d) == len(s) || !isWord(s[st+len(d)])) {
+				in.emit(Scanner, "oast-domain", 7, st, st+len(d))
+				return
+			}
+		}
+		off = i + 1
+	}
+	// the names without a dot, anywhere
+	for _, d := range oastDomains {
+		if strings.IndexByte(d, '.') < 0 {
+			if i := strings.Index(s, d); i >= 0 && (i+len(d) == len(s) || !isWord(s[i+len(d)])) {
+				in.emit(Scanner, "oast-domain", 7, i, i+len(d))
+				return
+			}
 		}
 	}
 }

@@ -112,8 +112,16 @@ func Batch(s string) int {
 				}
 			}
 		}
+		// a condition word among the first 16 bytes, or anywhere on a
+		// line with a % variable: without one, only the head of the line
+		// is searched
+		pct := strings.IndexByte(r, '%') >= 0
+		head := r
+		if !pct {
+			head = r[:min(len(r), 16+len(" cmdextversion "))]
+		}
 		for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " equ ", " neq ", " lss ", " leq ", " gtr ", " geq ", " /i ", "==", " cmdextversion "} {
-			if j := strings.Index(r, w); j >= 0 && j < 16 || strings.Contains(r, w) && strings.Contains(r, "%") {
+			if j := strings.Index(head, w); j >= 0 && (j < 16 || pct) {
 				for _, c := range [...]string{"echo", "goto", "call", "cmd", "del", "copy", "set", "start", "exit", "cd", "type", "dir", "move", "ren", "md", "rd"} {
 					if lex.IndexWord(r, c) >= 0 {
 						return i
