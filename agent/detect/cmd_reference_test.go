@@ -26,7 +26,7 @@ func (in *input) detectCmdBefore() {
 	if in.detectShellShapes() {
 		return
 	}
-	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd && !hostParam(in.v.Key) {
+	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd && !hostParam(&in.v) {
 		// cmd.exe IF/FOR statements need none of those characters
 		if l := in.lower(); len(l) > 4 && (l[0] == 'i' || l[0] == 'f') {
 			if i := windows.Batch(l); i >= 0 {
@@ -193,7 +193,7 @@ func (in *input) detectCmdBefore() {
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
-			if (strong && in.sink == sinkCmd || hostParam(in.v.Key) && we < len(s) && args) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
+			if (strong && in.sink == sinkCmd || hostParam(&in.v) && we < len(s) && args) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
 				binPath ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)

@@ -21,8 +21,13 @@ func TestHostArgumentReadsOptionsAndVariables(t *testing.T) {
 		{"host", "2001:db8::1", ""},
 		{"comment", "--version", ""}, // not a host: an option is text
 		{"host", "$5 fee", ""},
+		{"header host", "-oProxyCommand=id", ""}, // a header's name is the protocol's
 	} {
-		sigs := e.Inspect(q(c.key, c.value), nil)
+		v := q(c.key, c.value)
+		if c.key == "header host" {
+			v = hdr("host", c.value)
+		}
+		sigs := e.Inspect(v, nil)
 		if c.rule == "" {
 			for _, s := range sigs {
 				if s.Class.IsAttack() {

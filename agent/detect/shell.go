@@ -57,10 +57,10 @@ func (in *input) detectCmd() {
 	if in.detectShellShapes() {
 		return
 	}
-	if (m.has(bDash) || m.has(bDollar)) && hostParam(in.v.Key) && in.detectHostArgument() {
+	if (m.has(bDash) || m.has(bDollar)) && hostParam(&in.v) && in.detectHostArgument() {
 		return
 	}
-	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd && !hostParam(in.v.Key) {
+	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd && !hostParam(&in.v) {
 		// cmd.exe IF/FOR statements need none of those characters
 		if l := in.lower(); len(l) > 4 && (l[0] == 'i' || l[0] == 'f') {
 			if i := windows.Batch(l); i >= 0 {
@@ -246,7 +246,7 @@ func (in *input) detectCmd() {
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
-			if (strong && in.sink == sinkCmd || hostParam(in.v.Key) && we < len(s) && args) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
+			if (strong && in.sink == sinkCmd || hostParam(&in.v) && we < len(s) && args) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
 				binPath ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
@@ -427,10 +427,15 @@ func chainedToArgument(before, sep string, strong, argsShell bool) bool {
 
 // hostParam reports whether a parameter's name says it holds a host: the
 // value a ping or lookup page hands to a command line, so a command line
-// with arguments in its place is one run, where a host name has none.
-func hostParam(k string) bool {
+// with arguments in its place is one run, where a host name has none. A
+// header is not one: its name is the protocol's ("host: localhost"), as
+// sinkOf reads it.
+func hostParam(v *event.Value) bool {
+	if v.Part == event.PartHeader {
+		return false
+	}
 	var buf [48]byte
-	name, _ := paramName(&buf, k)
+	name, _ := paramName(&buf, v.Key)
 	switch name {
 	case "host", "hostname", "target", "server", "domain", "addr", "address":
 		return true
