@@ -13,7 +13,7 @@ func (in *input) detectXXE() {
 		return
 	}
 	m := in.mask
-	if !m.has(bLT) || !m.has(bBang|bColon) {
+	if !m.has(bLT) || !m.has(bBang|bColon|bQuestion) {
 		return
 	}
 	s := in.lower()
@@ -50,6 +50,10 @@ func (in *input) detectXXE() {
 		in.emit(XXE, "xinclude", 8, i, i+48)
 		return
 	}
+	if i := lex.Index(s, "<?xml-stylesheet"); i >= 0 && externalStylesheet(s[i:]) {
+		in.emit(XXE, "xslt-injection", 7, i, i+48)
+		return
+	}
 	if i := lex.Index(s, "<xsl:"); i >= 0 {
 		for _, f := range [...]string{"document(", "system-property(", "php:function", "java:", "xalan:", "unparsed-text(", "<xsl:include", "<xsl:import"} {
 			if strings.Contains(s, f) {
@@ -58,4 +62,37 @@ func (in *input) detectXXE() {
 			}
 		}
 	}
+}
+
+// externalStylesheet reports whether an xml-stylesheet processing
+// instruction (s opens with it, lower case) points its href at another
+// server (an absolute or protocol-relative URL), at script (javascript:,
+// data:) or at a stylesheet inside the document itself (a fragment, "#"):
+// whatever processes the document then runs a transformation the sender
+// chose. A stylesheet beside the document ("style.xsl") is not read.
+func externalStylesheet(s string) bool {
+	if e := strings.Index(s, "?>"); e >= 0 {
+		s = s[:e]
+	}
+	i := strings.Index(s, "href")
+	if i < 0 {
+		return false
+	}
+	j := lex.SkipSpace(s, i+4)
+	if j >= len(s) || s[j] != '=' {
+		return false
+	}
+	j = lex.SkipSpace(s, j+1)
+	if j < len(s) && (s[j] == '"' || s[j] == '\'') {
+		j++
+	}
+	v := s[j:]
+	if strings.HasPrefix(v, "#") || strings.HasPrefix(v, "//") || strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "data:") {
+		return true
+	}
+	k := 0
+	for k < len(v) && (lex.IsAlnum(v[k]) || v[k] == '+' || v[k] == '-' || v[k] == '.') {
+		k++
+	}
+	return k > 0 && strings.HasPrefix(v[k:], "://")
 }
