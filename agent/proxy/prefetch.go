@@ -21,14 +21,19 @@ import (
 // while the worker is still on its way back; the event waits for the
 // worker's next in the proxy.
 //
-// The proxy never holds more than workers invocations at once (fetching,
-// waiting for a worker, or in a handler), so the platform's concurrency
-// bound still holds. workers ≤ 0 turns prefetching off: each runtime next
-// is relayed upstream as it comes.
+// A worker's slot opens upstream as soon as its response (or error)
+// starts to arrive, in parallel with the relay: the platform then has a
+// next waiting by the time it has the response, where a runtime calling
+// it directly is still reading the answer to its post. The proxy never
+// holds more than workers invocations at once (fetching, waiting for a
+// worker, or in a handler) beyond those whose response is on its way
+// upstream, so the platform's concurrency bound holds for the handler.
+// workers ≤ 0 turns prefetching off: each runtime next is relayed upstream
+// as it comes.
 func WithPrefetch(workers int) Option {
 	return func(p *Proxy) {
 		if workers > 0 {
-			p.prefetch = &prefetcher{max: workers, ready: make(chan delivery, workers), delivered: map[string]struct{}{}}
+			p.prefetch = &prefetcher{max: workers, ready: make(chan delivery, 2*workers), delivered: map[string]bool{}}
 		}
 	}
 }
@@ -36,15 +41,16 @@ func WithPrefetch(workers int) Option {
 // prefetcher is the bookkeeping of WithPrefetch. Every count is under mu.
 type prefetcher struct {
 	max   int
-	ready chan delivery // fetched, judged, waiting for a worker; cap max
+	ready chan delivery // fetched, judged, waiting for a worker; cap 2 max
 
 	mu          sync.Mutex
-	template    *http.Request // the first runtime next, whose headers upstream nexts copy
-	outstanding int           // upstream nexts in flight (with their inspections)
-	queued      int           // deliveries in ready
-	waiting     int           // runtime nexts waiting for a delivery
-	inHandler   int           // delivered, response not yet relayed
-	delivered   map[string]struct{}
+	template    *http.Request   // the first runtime next, whose headers upstream nexts copy
+	outstanding int             // upstream nexts in flight (with their inspections)
+	queued      int             // deliveries in ready
+	waiting     int             // runtime nexts waiting for a delivery
+	inHandler   int             // delivered, response not yet relayed
+	reopened    int             // of inHandler, those whose slot is open again (their response arriving)
+	delivered   map[string]bool // in a handler; true once its slot is reopened
 }
 
 // delivery is what a runtime next gets: an allowed event, or an upstream
@@ -57,8 +63,10 @@ type delivery struct {
 	err     error
 }
 
-// held is how many invocations the proxy holds; call with mu held.
-func (f *prefetcher) held() int { return f.outstanding + f.queued + f.inHandler }
+// held is how many invocations the proxy holds, not counting those whose
+// response is on its way upstream; call with mu held. It never exceeds
+// max; with those, the total never exceeds 2 max = cap(ready).
+func (f *prefetcher) held() int { return f.outstanding + f.queued + f.inHandler - f.reopened }
 
 // serveNextPrefetched answers a runtime next from the deliveries, starting
 // an upstream next when no delivery is coming for this worker.
@@ -85,7 +93,7 @@ func (p *Proxy) serveNextPrefetched(w http.ResponseWriter, r *http.Request) {
 		f.queued--
 		if d.id != "" {
 			f.inHandler++
-			f.delivered[d.id] = struct{}{}
+			f.delivered[d.id] = false
 		}
 		f.mu.Unlock()
 		p.deliver(w, r, d)
@@ -101,22 +109,44 @@ func (p *Proxy) serveNextPrefetched(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// responding is called when a runtime's response or error for id starts
+// to arrive: the worker will be back for next once it is relayed, so its
+// slot is opened upstream now, while the relay goes on.
+func (p *Proxy) responding(id string) {
+	f := p.prefetch
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	reopened, ok := f.delivered[id]
+	start := ok && !reopened && f.template != nil && p.ctx.Err() == nil // held() stays as it was
+	if start {
+		f.delivered[id] = true
+		f.reopened++
+		f.outstanding++
+	}
+	f.mu.Unlock()
+	if start {
+		go p.fetchAhead()
+	}
+}
+
 // responded is called once a runtime's response or error for id has been
 // relayed: the worker is on its way back to next, so its slot is opened
-// upstream now.
+// upstream now, unless responding already did.
 func (p *Proxy) responded(id string) {
 	f := p.prefetch
 	if f == nil {
 		return
 	}
 	f.mu.Lock()
-	if _, ok := f.delivered[id]; !ok {
+	reopened, ok := f.delivered[id]
+	if !ok {
 		f.mu.Unlock()
 		return
 	}
-	delete(f.delivered, id)
-	f.inHandler--
-	start := f.template != nil && f.held() < f.max && p.ctx.Err() == nil
+	f.forget(id, reopened)
+	start := !reopened && f.template != nil && f.held() < f.max && p.ctx.Err() == nil
 	if start {
 		f.outstanding++
 	}
@@ -138,7 +168,7 @@ func (p *Proxy) fetchAhead() {
 		f.outstanding--
 		f.queued++
 		f.mu.Unlock()
-		f.ready <- d // never blocks: held() ≤ max = cap(ready)
+		f.ready <- d // never blocks: all held ≤ 2 max = cap(ready)
 	}
 	for {
 		resp, err := p.quick(p.upstreamRequest(p.ctx, tmpl, nil, 0))
@@ -200,6 +230,15 @@ func (p *Proxy) fetchAhead() {
 	}
 }
 
+// forget drops id from the invocations in a handler; call with mu held.
+func (f *prefetcher) forget(id string, reopened bool) {
+	delete(f.delivered, id)
+	f.inHandler--
+	if reopened {
+		f.reopened--
+	}
+}
+
 // deliver writes a delivery to a runtime's next.
 func (p *Proxy) deliver(w http.ResponseWriter, r *http.Request, d delivery) {
 	if d.err != nil && d.id == "" && d.status == 0 {
@@ -219,10 +258,10 @@ func (p *Proxy) deliver(w http.ResponseWriter, r *http.Request, d delivery) {
 		}
 	}
 	if err != nil && d.id != "" {
-		p.prefetch.mu.Lock()
-		delete(p.prefetch.delivered, d.id)
-		p.prefetch.inHandler--
-		p.prefetch.mu.Unlock()
+		f := p.prefetch
+		f.mu.Lock()
+		f.forget(d.id, f.delivered[d.id])
+		f.mu.Unlock()
 		p.undeliverable(r.Context(), d.id, err)
 	}
 }

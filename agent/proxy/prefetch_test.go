@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -46,6 +47,47 @@ func TestPrefetchOpensTheSlotWhenTheResponseIsRelayed(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	if n := h.api.nexts.Load(); n != 3 {
 		t.Errorf("upstream got %d next calls with one worker busy, want 3", n)
+	}
+}
+
+// The slot opens as soon as the response starts to arrive: the next is
+// upstream while the response's body is still on its way through the
+// proxy, as a runtime calling the platform directly could not have it.
+func TestPrefetchOpensTheSlotWhileTheResponseIsRelayed(t *testing.T) {
+	h := newHarness(t, WithPrefetch(1))
+	h.api.events <- fakeEvent{id: "a", payload: []byte(`{}`)}
+	h.next(t)
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest(http.MethodPost, h.url(pathPrefix+"a/response"), pr)
+	done := make(chan *http.Response, 1)
+	go func() {
+		r, err := h.client.Do(req)
+		if err != nil {
+			t.Error(err)
+			close(done)
+			return
+		}
+		r.Body.Close()
+		done <- r
+	}()
+	pw.Write([]byte(`{"half":`))
+	waitNexts(t, h.api, 2) // before the body has ended
+	pw.Write([]byte(`1}`))
+	pw.Close()
+	if r := <-done; r == nil || r.StatusCode != http.StatusAccepted {
+		t.Fatalf("response relay: %v", r)
+	}
+	if rec := h.api.waitFor(t, pathPrefix+"a/response"); string(rec.body) != `{"half":1}` {
+		t.Errorf("relayed %q", rec.body)
+	}
+	// the worker comes back: the next already upstream is its, no other
+	h.api.events <- fakeEvent{id: "b", payload: []byte(`{}`)}
+	if resp, _ := h.next(t); resp.Header.Get(headerRequestID) != "b" {
+		t.Fatalf("worker got %q, want b", resp.Header.Get(headerRequestID))
+	}
+	time.Sleep(20 * time.Millisecond)
+	if n := h.api.nexts.Load(); n != 2 {
+		t.Errorf("upstream got %d nexts with the one worker busy, want 2", n)
 	}
 }
 

@@ -244,10 +244,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.serveNext(w, r)
 	case r.Method == http.MethodPost && strings.HasPrefix(path, pathPrefix) && strings.HasSuffix(path, suffixResponse):
 		id := strings.TrimSuffix(strings.TrimPrefix(path, pathPrefix), suffixResponse)
+		p.responding(id)
 		p.serveResponse(w, r, id)
 		p.responded(id)
 	case r.Method == http.MethodPost && strings.HasPrefix(path, pathPrefix) && strings.HasSuffix(path, suffixError):
 		id := strings.TrimSuffix(strings.TrimPrefix(path, pathPrefix), suffixError)
+		p.responding(id)
 		p.filters.take(id)
 		p.forward(w, r, r.Body, r.ContentLength, r.Trailer)
 		p.responded(id)
