@@ -26,8 +26,8 @@ const javaOnePassMin = 256
 //
 // have is the byte set of s.
 func JavaClassName(s string, have *lex.ByteSet) int {
-	if strings.IndexByte(s, '.') < 0 {
-		return -1 // every package name has a dot
+	if !lex.DotLetter(s) {
+		return -1 // every package name has a dot and a letter after one
 	}
 	r := javaNameReader{blank: -1}
 	if len(s) >= javaOnePassMin {

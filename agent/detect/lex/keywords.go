@@ -97,6 +97,37 @@ type wordTables struct {
 	sets   []ByteSet
 	firsts ByteSet    // the first bytes of the words
 	pairs  *wordPairs // nil for lists too long for one pass
+	// needs holds, for each word, the shapes (see textShapes) it is
+	// made with, such as a '.' followed by a letter ("java.lang",
+	// "os.system") or a flag after a blank ("bash -i"): no such word can
+	// occur in a text without them, which most prose is (its dots end
+	// sentences, its dashes stand between words). anyNeeds is their union.
+	needs    []uint8
+	anyNeeds uint8
+}
+
+// The shapes a text is read for before a list's words are searched one
+// by one: each is one vector search of the text, and each rules out the
+// words made with it.
+const (
+	shapeDotLetter  uint8 = 1 << iota // ".x": a member access or a package path
+	shapeBlankDash                    // " -": a flag after a blank
+	shapeBlankSlash                   // " /": a Windows switch or an absolute path after a blank
+)
+
+// textShapes returns which of the shapes in want s holds.
+func textShapes(s string, want uint8) uint8 {
+	var have uint8
+	if want&shapeDotLetter != 0 && DotLetter(s) {
+		have |= shapeDotLetter
+	}
+	if want&shapeBlankDash != 0 && strings.Contains(s, " -") {
+		have |= shapeBlankDash
+	}
+	if want&shapeBlankSlash != 0 && strings.Contains(s, " /") {
+		have |= shapeBlankSlash
+	}
+	return have
 }
 
 // absent reports whether no word of the list can occur in a text whose
@@ -131,10 +162,13 @@ func (l *WordList) tables() *wordTables {
 	t := l.built
 	t.once.Do(func() {
 		t.sets = BytesOfAll(l.words)
-		for _, w := range l.words {
+		t.needs = make([]uint8, len(l.words))
+		for k, w := range l.words {
 			if w != "" {
 				t.firsts.Add(w[0])
 			}
+			t.needs[k] = textShapes(w, ^uint8(0))
+			t.anyNeeds |= t.needs[k]
 		}
 		if len(l.words) > 64 { // one bit per word in Index's one pass
 			return
@@ -177,12 +211,33 @@ func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool)
 	return l.indexOnePass(s, have, ok)
 }
 
+// DotLetter reports whether s holds a '.' followed by an ASCII letter: a
+// member access or a package path ("os.system", "java.lang"), which a
+// sentence's full stop is not.
+func DotLetter(s string) bool {
+	for off := 0; ; {
+		i := strings.IndexByte(s[off:], '.')
+		if i < 0 {
+			return false
+		}
+		off += i + 1
+		if off < len(s) && IsAlpha(s[off]) {
+			return true
+		}
+	}
+}
+
 // indexEach is Index by one search per word (IndexWhere, every
 // occurrence asked about).
 func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
-	sets := l.tables().sets
+	t := l.tables()
+	sets := t.sets
+	shapes := ^uint8(0)
+	if t.anyNeeds != 0 {
+		shapes = textShapes(s, t.anyNeeds)
+	}
 	for k, w := range l.words {
-		if !have.Covers(&sets[k]) {
+		if !have.Covers(&sets[k]) || t.needs[k]&^shapes != 0 {
 			continue
 		}
 		if i := IndexWhere(s, w, func(i int) bool { return ok == nil || ok(i, w) }); i >= 0 {

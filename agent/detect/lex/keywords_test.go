@@ -317,3 +317,45 @@ func TestIndexWhereAsksEveryOccurrence(t *testing.T) {
 		t.Errorf("IndexWhere of a missing word = %d", got)
 	}
 }
+
+func TestDotLetterFindsMemberAccessNotFullStops(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"os.system", true},
+		{"Java.Lang", true},
+		{"It is large. Deliveries go left.", false},
+		{"...", false},
+		{"e.g. this", true},
+		{"end.", false},
+		{"", false},
+	} {
+		if got := DotLetter(c.s); got != c.want {
+			t.Errorf("DotLetter(%q) = %v, want %v", c.s, got, c.want)
+		}
+	}
+}
+
+// TestIndexPassesOverShapedWordsOnlyWithoutTheirShape: a word made with
+// a shape (a dot and a letter, a flag or a switch after a blank) is still
+// found where the text has it, and the other words are found where it
+// has none.
+func TestIndexPassesOverShapedWordsOnlyWithoutTheirShape(t *testing.T) {
+	l := NewWordList("java.lang", "bash -i", "cmd /c", "xmldecoder", "os.system")
+	for _, c := range []struct {
+		s, want string
+	}{
+		{"call os.system now", "os.system"},
+		{"a xmldecoder. here", "xmldecoder"},
+		{"java.lang and xmldecoder", "java.lang"},
+		{"x; bash -i >& y", "bash -i"},
+		{"run cmd /c dir", "cmd /c"},
+		{"plain prose. nothing here - bash, cmd.", ""},
+	} {
+		have := BytesOf(c.s)
+		if w, _ := l.Index(c.s, &have, nil); w != c.want {
+			t.Errorf("Index(%q) = %q, want %q", c.s, w, c.want)
+		}
+	}
+}

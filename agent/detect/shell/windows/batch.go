@@ -104,24 +104,29 @@ func Batch(s string) int {
 		if e := strings.IndexByte(line, '\n'); e >= 0 {
 			line = line[:e]
 		}
-		r := " " + strings.TrimSpace(line) + " "
+		// the line between blanks, " cond ... ", built whole only when
+		// a condition word calls for its commands: without a %
+		// variable, a condition word counts among its first 16 bytes, so
+		// only their head is read first
+		t := strings.TrimSpace(line)
+		pct := strings.IndexByte(t, '%') >= 0
+		const headLen = 16 + len(" cmdextversion ")
+		var head string
+		if pct || len(t)+2 <= headLen {
+			head = " " + t + " "
+		} else {
+			head = " " + t[:headLen-1]
+		}
 		if i == 0 {
 			for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " not defined "} {
-				if strings.HasPrefix(r, w) {
+				if strings.HasPrefix(head, w) {
 					return i
 				}
 			}
 		}
-		// a condition word among the first 16 bytes, or anywhere on a
-		// line with a % variable: without one, only the head of the line
-		// is searched
-		pct := strings.IndexByte(r, '%') >= 0
-		head := r
-		if !pct {
-			head = r[:min(len(r), 16+len(" cmdextversion "))]
-		}
 		for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " equ ", " neq ", " lss ", " leq ", " gtr ", " geq ", " /i ", "==", " cmdextversion "} {
 			if j := strings.Index(head, w); j >= 0 && (j < 16 || pct) {
+				r := " " + t + " "
 				for _, c := range [...]string{"echo", "goto", "call", "cmd", "del", "copy", "set", "start", "exit", "cd", "type", "dir", "move", "ren", "md", "rd"} {
 					if lex.IndexWord(r, c) >= 0 {
 						return i
