@@ -220,8 +220,21 @@ var sensitiveFiles = [...]string{
 	"windows/repair/", "winnt/repair/", ".rhosts", ".sh_history", ".mysql_history", ".psql_history", ".viminfo", ".xauthority", "metabase.xml",
 }
 
-// sensitiveFileIndex searches sensitiveFiles in one pass over a path.
-var sensitiveFileIndex = lex.NewFirstIndex(sensitiveFiles[:])
+// sensitiveFileIndex searches sensitiveFiles in one pass over a path;
+// slashlessFileIndex searches those of them without a '/', the only ones
+// a path without one can hold (a sentence, most often).
+var (
+	sensitiveFileIndex = lex.NewFirstIndex(sensitiveFiles[:])
+	slashlessFiles     = func() (out []string) {
+		for _, f := range sensitiveFiles {
+			if !strings.Contains(f, "/") {
+				out = append(out, f)
+			}
+		}
+		return out
+	}()
+	slashlessFileIndex = lex.NewFirstIndex(slashlessFiles)
+)
 
 // SensitiveFiles yields the sensitive file names in the order
 // SensitiveFile prefers them, for readings that match them another way
@@ -272,6 +285,13 @@ func FileBoundary(p string, i int, f string) bool {
 // SensitiveFile returns the span of the first sensitive file name in
 // p (first in sensitiveFiles order, at its leftmost boundary match), or -1.
 func SensitiveFile(p string) (int, int) {
+	if strings.IndexByte(p, '/') < 0 {
+		k, at := slashlessFileIndex.Find(p, FileBoundary)
+		if k < 0 {
+			return -1, -1
+		}
+		return at, at + len(slashlessFiles[k])
+	}
 	k, at := sensitiveFileIndex.Find(p, FileBoundary)
 	if k < 0 {
 		return -1, -1

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/internal/difftest"
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
@@ -233,6 +234,36 @@ func TestHexSeparatorFindsWhatNormalizeDecodes(t *testing.T) {
 		n, _ := Normalize(nil, c.s)
 		if decoded := string(n) != strings.ToLower(c.s); decoded != c.want {
 			t.Errorf("Normalize(%q) = %q: decoded %v, HexSeparator %v", c.s, n, decoded, c.want)
+		}
+	}
+}
+
+// TestSensitiveFileWithoutSlashReadsTheSlashlessNames holds the search of
+// a path without '/' in the names without one to the search in every
+// name: no name with a '/' can occur there.
+func TestSensitiveFileWithoutSlashReadsTheSlashlessNames(t *testing.T) {
+	r := rand.New(rand.NewPCG(211, 223))
+	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 32)...)
+	var names []string
+	for f := range SensitiveFiles() {
+		names = append(names, f)
+	}
+	texts = append(texts, difftest.Joined(r, append(names, " ", ".", "=", "x", "..", "\\"), 5000, 6)...)
+	for _, s := range texts {
+		var buf []byte
+		buf, _ = Normalize(buf, s)
+		p := string(buf)
+		if strings.IndexByte(p, '/') >= 0 {
+			continue
+		}
+		got, gotEnd := SensitiveFile(p)
+		k, at := sensitiveFileIndex.Find(p, FileBoundary)
+		want, wantEnd := -1, -1
+		if k >= 0 {
+			want, wantEnd = at, at+len(sensitiveFiles[k])
+		}
+		if got != want || gotEnd != wantEnd {
+			t.Fatalf("SensitiveFile(%q) = %d, %d; every name: %d, %d", p, got, gotEnd, want, wantEnd)
 		}
 	}
 }
