@@ -253,7 +253,7 @@ func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) b
 // the list can still change the answer. The pass ends when no word is
 // left to look for.
 func (l *WordList) indexOnePass(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
-	live := l.coveredBy(have) // the words still looked for
+	live := l.liveIn(s, have) // the words still looked for
 	from, best, at := 0, -1, -1
 	if j := newFirstByteJump(l.built.pairs, live); j.on {
 		from, live, best, at = l.indexJumping(s, &j, live, ok)
@@ -404,7 +404,7 @@ func (l *WordList) Contains(s string, have *ByteSet) bool {
 		}
 		return false
 	}
-	live := l.coveredBy(have)
+	live := l.liveIn(s, have)
 	if live == 0 {
 		return false // no word can occur: s is not read
 	}
@@ -450,6 +450,23 @@ func (l *WordList) coveredBy(have *ByteSet) uint64 {
 	for k := range l.words {
 		if have == nil || have.Covers(&sets[k]) {
 			live |= 1 << k
+		}
+	}
+	return live
+}
+
+// liveIn is coveredBy less the words made with a shape s lacks (see
+// textShapes): the words a one-pass reading of s looks for.
+func (l *WordList) liveIn(s string, have *ByteSet) uint64 {
+	live := l.coveredBy(have)
+	t := l.built
+	if t.anyNeeds == 0 || live == 0 {
+		return live
+	}
+	shapes := textShapes(s, t.anyNeeds)
+	for k, n := range t.needs {
+		if n&^shapes != 0 {
+			live &^= 1 << k
 		}
 	}
 	return live

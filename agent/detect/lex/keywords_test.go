@@ -353,9 +353,15 @@ func TestIndexPassesOverShapedWordsOnlyWithoutTheirShape(t *testing.T) {
 		{"run cmd /c dir", "cmd /c"},
 		{"plain prose. nothing here - bash, cmd.", ""},
 	} {
-		have := BytesOf(c.s)
-		if w, _ := l.Index(c.s, &have, nil); w != c.want {
-			t.Errorf("Index(%q) = %q, want %q", c.s, w, c.want)
+		// as it stands, and long enough to be read in one pass
+		for _, s := range []string{c.s, strings.Repeat("pad ", 80) + c.s} {
+			have := BytesOf(s)
+			if w, _ := l.Index(s, &have, nil); w != c.want {
+				t.Errorf("Index(%.40q…, %d bytes) = %q, want %q", c.s, len(s), w, c.want)
+			}
+			if got := l.Contains(s, &have); got != (c.want != "") {
+				t.Errorf("Contains(%.40q…, %d bytes) = %v, want %v", c.s, len(s), got, c.want != "")
+			}
 		}
 	}
 }
