@@ -113,6 +113,10 @@ var valueUnits = []string{
 	// not be read to the end of its line from every quote after it; and
 	// chains of literals, each rewritten once
 	"\\'+(", "'a'+'b'+(",
+	// the shapes a word list reads a text for before its words: dots
+	// that never come before a letter, blanks before dashes and
+	// slashes that come with no word
+	".1", ". -/",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.

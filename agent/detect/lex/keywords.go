@@ -215,7 +215,19 @@ func (l *WordList) Index(s string, have *ByteSet, ok func(i int, w string) bool)
 // member access or a package path ("os.system", "java.lang"), which a
 // sentence's full stop is not.
 func DotLetter(s string) bool {
-	for off := 0; ; {
+	jumps := 0 // vector searches so far: at most one per 16 bytes, past the first 8
+	for off := 0; off < len(s); {
+		if jumps >= 8+off>>4 {
+			// dots are dense ("....", ".1.1"): a search per dot would
+			// cost more than reading the rest byte by byte
+			for i := off; i+1 < len(s); i++ {
+				if s[i] == '.' && IsAlpha(s[i+1]) {
+					return true
+				}
+			}
+			return false
+		}
+		jumps++
 		i := strings.IndexByte(s[off:], '.')
 		if i < 0 {
 			return false
@@ -225,6 +237,7 @@ func DotLetter(s string) bool {
 			return true
 		}
 	}
+	return false
 }
 
 // indexEach is Index by one search per word (IndexWhere, every

@@ -330,6 +330,9 @@ func TestDotLetterFindsMemberAccessNotFullStops(t *testing.T) {
 		{"e.g. this", true},
 		{"end.", false},
 		{"", false},
+		{strings.Repeat(".1", 100) + ".x", true}, // dense dots, read byte by byte
+		{strings.Repeat(".1", 100), false},
+		{strings.Repeat(". ", 100) + "a.b", true},
 	} {
 		if got := DotLetter(c.s); got != c.want {
 			t.Errorf("DotLetter(%q) = %v, want %v", c.s, got, c.want)
