@@ -91,12 +91,19 @@ func (in *input) detectCmd() {
 	in.sc.tmp = shell.Normalize(in.sc.tmp[:0], in.lower())
 	s := unsafeString(in.sc.tmp)
 	raw := in.lower()
+	// the normalised text's byte set: the value's own where Normalize
+	// changed nothing, as in most text (it can add a blank, for ${IFS},
+	// so the value's set is not one of a changed text)
+	var sHave *lex.ByteSet
+	if s == raw {
+		sHave = in.lowerBytes()
+	}
 	if ifsWords.Contains(raw, in.lowerBytes()) {
 		i := strings.Index(raw, "ifs")
 		in.emit(CommandInj, "cmdi-ifs", 8, i-2, i+16)
 		return
 	}
-	if in.cmdPhrase(s, nil) {
+	if in.cmdPhrase(s, sHave) {
 		return
 	}
 	// Fork bomb: a shell function that calls itself through a pipe or in

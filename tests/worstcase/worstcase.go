@@ -149,6 +149,13 @@ func EventCases() []Case {
 		{"many tiny values", func(n int) []byte {
 			return httpEvent("application/json", "["+strings.TrimSuffix(fill(`"a",`, n), ",")+"]", false)
 		}},
+		{"values of a thousand rare bytes", func(n int) []byte {
+			// strings of the bytes word lists search by, under the length
+			// from which a value is read once for all of a list's words:
+			// each word is searched for on its own there
+			v := string(marshal(fill("jqxz_kvbyw.()[]{}<>;|&$%@#!?*=+-/\\'`:eiaostnrlcdhmupfg ", 1000)))
+			return httpEvent("application/json", "["+strings.TrimSuffix(strings.Repeat(v+",", max(1, n/(len(v)+1))), ",")+"]", false)
+		}},
 		{"many tiny form pairs", func(n int) []byte { return httpEvent("application/x-www-form-urlencoded", fill("a=1&", n), false) }},
 		{"many keys", func(n int) []byte {
 			var b strings.Builder

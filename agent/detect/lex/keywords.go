@@ -104,6 +104,65 @@ type wordTables struct {
 	// sentences, its dashes stand between words). anyNeeds is their union.
 	needs    []uint8
 	anyNeeds uint8
+	// anchor is, for each word, the offset of its rarest byte in text
+	// (see commonness): a short text is searched for that byte, where a
+	// first byte such as 'e' or 'i' stops the search at every few bytes
+	// of prose.
+	anchor []int
+}
+
+// commonness ranks bytes by how often text holds them: blanks, then
+// English letters by frequency, digits, then common punctuation; 0 for
+// the rest.
+var commonness = func() (t [256]uint8) {
+	const order = " etaoinshrdlcumwfgypbvkjxqz" // most common first
+	for i := 0; i < len(order); i++ {
+		t[order[i]] = uint8(255 - i)
+		if c := order[i]; c >= 'a' && c <= 'z' {
+			t[c-'a'+'A'] = uint8(255 - i)
+		}
+	}
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = 200
+	}
+	for _, c := range []byte(".,-'\n\t") {
+		t[c] = 210
+	}
+	return t
+}()
+
+// rarestByte returns the offset in w of its least common byte (the first
+// of them).
+func rarestByte(w string) int {
+	at := 0
+	for i := 1; i < len(w); i++ {
+		if commonness[w[i]] < commonness[w[at]] {
+			at = i
+		}
+	}
+	return at
+}
+
+// indexAnchored is IndexWhere(s, w, ok), reading s at the occurrences of
+// w's byte at offset a: each occurrence of w has that byte at its own
+// offset, so occurrences are still found left to right.
+func indexAnchored(s, w string, a int, ok func(i int) bool) int {
+	c := w[a]
+	for off := a; off < len(s); {
+		j := strings.IndexByte(s[off:], c)
+		if j < 0 {
+			return -1
+		}
+		start := off + j - a
+		if start+len(w) > len(s) {
+			return -1 // every later one starts later still
+		}
+		if s[start:start+len(w)] == w && (ok == nil || ok(start)) {
+			return start
+		}
+		off += j + 1
+	}
+	return -1
 }
 
 // The shapes a text is read for before a list's words are searched one
@@ -163,9 +222,11 @@ func (l *WordList) tables() *wordTables {
 	t.once.Do(func() {
 		t.sets = BytesOfAll(l.words)
 		t.needs = make([]uint8, len(l.words))
+		t.anchor = make([]int, len(l.words))
 		for k, w := range l.words {
 			if w != "" {
 				t.firsts.Add(w[0])
+				t.anchor[k] = rarestByte(w)
 			}
 			t.needs[k] = textShapes(w, ^uint8(0))
 			t.anyNeeds |= t.needs[k]
@@ -253,7 +314,14 @@ func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) b
 		if !have.Covers(&sets[k]) || t.needs[k]&^shapes != 0 {
 			continue
 		}
-		if i := IndexWhere(s, w, func(i int) bool { return ok == nil || ok(i, w) }); i >= 0 {
+		accept := func(i int) bool { return ok == nil || ok(i, w) }
+		i := -1
+		if w == "" {
+			i = IndexWhere(s, w, accept)
+		} else {
+			i = indexAnchored(s, w, t.anchor[k], accept)
+		}
+		if i >= 0 {
 			return w, i
 		}
 	}

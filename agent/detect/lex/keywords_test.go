@@ -368,3 +368,26 @@ func TestIndexPassesOverShapedWordsOnlyWithoutTheirShape(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexAnchoredAgreesWithIndexWhere: reading a text at the rarest
+// byte of a word finds the occurrences IndexWhere finds, in the same
+// order, whatever the accept function rejects.
+func TestIndexAnchoredAgreesWithIndexWhere(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 19))
+	const alphabet = "eeeaz. q"
+	pick := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		w, s := pick(1+r.IntN(5)), pick(r.IntN(64))
+		mod := 1 + r.IntN(3)
+		accept := func(i int) bool { return i%mod == 0 }
+		if got, want := indexAnchored(s, w, rarestByte(w), accept), IndexWhere(s, w, accept); got != want {
+			t.Fatalf("indexAnchored(%q, %q) = %d, IndexWhere %d", s, w, got, want)
+		}
+	}
+}
