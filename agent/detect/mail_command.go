@@ -79,7 +79,7 @@ func mailCommand(s string, paranoid bool) int {
 		if tag, verb, args := imapLine(line); imapVerbs[verb] && (imapTag(tag) || shortTag(tag) && imapArguments(args)) {
 			return i
 		}
-		if paranoid && pop3Command(line) {
+		if pop3Command(line, paranoid) {
 			return i
 		}
 	}
@@ -179,21 +179,30 @@ func imapArguments(rest string) bool {
 	return a == "inbox"
 }
 
-// pop3Command reads a POP3 command line with its arguments: RETR, LIST,
-// DELE, UIDL and TOP with message numbers, APOP with a user and an MD5
-// digest, AUTH with a mechanism.
-func pop3Command(line string) bool {
+// pop3Command reads a POP3 command line with its arguments: RETR, DELE
+// and UIDL with a message number, APOP with a user and an MD5 digest,
+// words no line of text opens with so; and at paranoia 2 (paranoid) also
+// LIST with a number, TOP with two and AUTH with a mechanism, which a
+// numbered list or a heading can ("List 2", "Top 10 5").
+func pop3Command(line string, paranoid bool) bool {
 	f := strings.Fields(line)
 	if len(f) < 2 || len(f) > 3 {
 		return false
 	}
 	switch f[0] {
-	case "retr", "list", "dele", "uidl":
+	case "retr", "dele", "uidl":
+		return len(f) == 2 && lex.IsDigits(f[1])
+	case "apop":
+		return len(f) == 3 && len(f[2]) == 32 && strings.Trim(f[2], "0123456789abcdef") == ""
+	}
+	if !paranoid {
+		return false
+	}
+	switch f[0] {
+	case "list":
 		return len(f) == 2 && lex.IsDigits(f[1])
 	case "top":
 		return len(f) == 3 && lex.IsDigits(f[1]) && lex.IsDigits(f[2])
-	case "apop":
-		return len(f) == 3 && len(f[2]) == 32 && strings.Trim(f[2], "0123456789abcdef") == ""
 	case "auth":
 		return isAlpha(f[1][0])
 	}

@@ -114,8 +114,9 @@ func TestSQLiteAndMailCommands(t *testing.T) {
 		{"smtp rcpt after a bare LF", q("to", "a@b.example\nRCPT TO:<x@evil.example>"), "cmdi-mail-command", "cmdi-mail-command"},
 		{"smtp ehlo after a bare LF", body("textarea", "Agenda\nEHLO team"), "", ""},
 		{"imap tagged", body("textarea", "\r\na001 uid store 231:233\r\n"), "cmdi-mail-command", "cmdi-mail-command"},
-		{"pop3 retr", q("a", "\r\nRETR 123"), "", "cmdi-mail-command"},
-		{"pop3 apop", q("a", "\r\nAPOP corerulest 7d0a3bd8e5b2abcfb3e256633c23b891"), "", "cmdi-mail-command"},
+		{"pop3 retr", q("a", "\r\nRETR 123"), "cmdi-mail-command", "cmdi-mail-command"},
+		{"pop3 list (a numbered list at paranoia 1)", q("a", "\r\nList 2"), "", "cmdi-mail-command"},
+		{"pop3 apop", q("a", "\r\nAPOP corerulest 7d0a3bd8e5b2abcfb3e256633c23b891"), "cmdi-mail-command", "cmdi-mail-command"},
 		{"textarea lines", body("textarea", "Dear team,\r\nList of items below\r\nTop tips: sleep well"), "", ""},
 		{"textarea numbered", body("textarea", "Agenda\r\nA1 Select a venue\r\nA2 Status of budget"), "", ""},
 		// short tags count with arguments only IMAP writes
