@@ -53,11 +53,16 @@ func (m regexMatcher) match(s string) bool {
 // folding (the Kelvin sign is a 'k' to (?i)) and is left to the
 // expression.
 func (m regexMatcher) mayMatch(s string) bool {
-	if m.fold && !isASCII(s) {
-		return true
+	if m.fold {
+		if !isASCII(s) {
+			return true
+		}
+		// lower-cased once, searched as foldContainsMatcher does: linear
+		// in the value whatever the needles
+		s = strings.ToLower(s)
 	}
 	for _, n := range m.need {
-		if m.fold && indexFold(s, n) >= 0 || !m.fold && strings.Contains(s, n) {
+		if strings.Contains(s, n) {
 			return true
 		}
 	}
@@ -132,37 +137,4 @@ func isASCII(s string) bool {
 
 func hasLetter(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool { return r < utf8.RuneSelf && unicode.IsLetter(r) }) >= 0
-}
-
-// indexFold is strings.Index of lower-case ASCII needle in s, ignoring
-// ASCII case, without a lower-cased copy of s.
-func indexFold(s, needle string) int {
-	if needle == "" {
-		return 0
-	}
-	c0 := needle[0]
-	up0 := c0
-	if 'a' <= c0 && c0 <= 'z' {
-		up0 -= 'a' - 'A'
-	}
-	for i := 0; i+len(needle) <= len(s); i++ {
-		if s[i] != c0 && s[i] != up0 {
-			continue
-		}
-		j := 1
-		for j < len(needle) {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != needle[j] {
-				break
-			}
-			j++
-		}
-		if j == len(needle) {
-			return i
-		}
-	}
-	return -1
 }

@@ -43,19 +43,3 @@ func TestRegexPrefilterAgreesWithTheExpression(t *testing.T) {
 		}
 	}
 }
-
-func TestIndexFoldIgnoresASCIICase(t *testing.T) {
-	for _, c := range []struct {
-		s, needle string
-		want      int
-	}{
-		{"Mozilla CURL/8", "curl", 8},
-		{"wGeT", "wget", 0},
-		{"cur", "curl", -1},
-		{"x", "", 0},
-	} {
-		if got := indexFold(c.s, c.needle); got != c.want {
-			t.Errorf("indexFold(%q, %q) = %d, want %d", c.s, c.needle, got, c.want)
-		}
-	}
-}

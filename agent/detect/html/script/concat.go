@@ -1,6 +1,10 @@
 package script
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+)
 
 // Concatenation appends to dst s with every chain of JavaScript string
 // literals joined by '+' written as the one literal it builds
@@ -58,11 +62,11 @@ func Concatenation(dst []byte, s string) ([]byte, bool) {
 			dst = appendLiteral(dst, s[j+1:e-1])
 			n++
 			j = e
-			k := skipBlanks(s, e)
+			k := lex.SkipSpace(s, e)
 			if k >= len(s) || s[k] != '+' {
 				break
 			}
-			k = skipBlanks(s, k+1)
+			k = lex.SkipSpace(s, k+1)
 			if k >= len(s) || s[k] != '\'' && s[k] != '"' {
 				break
 			}
@@ -110,11 +114,4 @@ func appendLiteral(dst []byte, lit string) []byte {
 		dst = append(dst, lit[k])
 	}
 	return dst
-}
-
-func skipBlanks(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-		i++
-	}
-	return i
 }
