@@ -6,6 +6,7 @@ import (
 
 	settings "github.com/lambdawaf/lambdawaf/agent/config"
 	"github.com/lambdawaf/lambdawaf/agent/memlimit"
+	"github.com/lambdawaf/lambdawaf/agent/procs"
 )
 
 // config is the extension's settings, read once from the environment by
@@ -20,6 +21,9 @@ type config struct {
 	// memory is the agent's soft memory limit, nil where GOMEMLIMIT
 	// sets it instead.
 	memory *memlimit.Limit
+	// procs is the agent's thread setting, nil where GOMAXPROCS is the
+	// operator's or invocations run concurrently.
+	procs *procs.Procs
 }
 
 func loadConfig(getenv func(string) string) config {

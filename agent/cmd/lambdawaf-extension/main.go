@@ -28,6 +28,7 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/lifecycle"
 	"github.com/lambdawaf/lambdawaf/agent/memlimit"
+	"github.com/lambdawaf/lambdawaf/agent/procs"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )
 
@@ -47,6 +48,8 @@ func main() {
 		// memory: the rest is the handler's.
 		cfg.memory = memlimit.Set(memlimit.For(cfg.MaxConcurrency), int64(cfg.FunctionMemoryMB)<<20/2)
 	}
+	// One thread between large events, one at a time (package procs).
+	cfg.procs = procs.Narrow(os.Getenv("GOMAXPROCS") != "", cfg.MaxConcurrency > 0)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	code := runConfigured(ctx, os.Args, cfg, os.Stdout)
 	stop()
@@ -125,7 +128,7 @@ func runConfigured(ctx context.Context, args []string, cfg config, stdout io.Wri
 	var deferred *deferredInspector
 	if cfg.Mode != contract.ModeOff {
 		deferred = newDeferredInspector()
-		var in proxy.Inspector = reserving{in: deferred, memory: cfg.memory}
+		var in proxy.Inspector = reserving{in: deferred, memory: cfg.memory, procs: cfg.procs}
 		if cfg.Mode == contract.ModeLog {
 			in = logOnly{in: in, log: log}
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lambdawaf/lambdawaf/agent/memlimit"
+	"github.com/lambdawaf/lambdawaf/agent/procs"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )
 
@@ -108,16 +109,20 @@ func (l logOnly) InspectEvent(ctx context.Context, inv *proxy.Invocation) (proxy
 	return proxy.Verdict{Response: v.Response}, nil
 }
 
-// reserving raises the agent's soft memory limit by a large event's
-// allowance while the event is judged (package memlimit): under a limit
-// below what the inspection keeps live, the collector would run without
-// pause and take up to half the CPU.
+// reserving gives a large event what its judgement needs while it is
+// judged: the agent's soft memory limit raised by the event's allowance
+// (package memlimit: under a limit below what the inspection keeps live,
+// the collector would run without pause and take up to half the CPU), and
+// every core where the agent otherwise runs on one (package procs: its
+// long values are judged on two).
 type reserving struct {
 	in     proxy.Inspector
 	memory *memlimit.Limit // nil: GOMEMLIMIT rules, nothing to raise
+	procs  *procs.Procs    // nil: GOMAXPROCS left as it is
 }
 
 func (r reserving) InspectEvent(ctx context.Context, inv *proxy.Invocation) (proxy.Verdict, error) {
 	defer r.memory.Reserve(len(inv.Event))()
+	defer r.procs.Widen(len(inv.Event))()
 	return r.in.InspectEvent(ctx, inv)
 }
