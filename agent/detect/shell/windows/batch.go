@@ -83,7 +83,9 @@ func Batch(s string) int {
 	if BatchIf(s) {
 		return 0
 	}
-	if i := lex.IndexWord(s, "for"); i >= 0 {
+	// FOR needs a % variable or a /switch before IN: a text without
+	// either is not read for one
+	if i := lex.IndexWord(s, "for"); i >= 0 && strings.IndexAny(s[i:], "%/") >= 0 {
 		r := s[i+3:]
 		in := strings.Index(r, " in ")
 		do := strings.Index(r, " do")
