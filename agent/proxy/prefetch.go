@@ -16,15 +16,12 @@ import (
 // answers Runtime.Unavailable, rather than queueing, when no worker waits
 // in next. Without it, a worker is absent from upstream for its whole
 // cycle through the proxy: the relay of its response, its own next, and
-// that next's relay. With it, the proxy calls next upstream the moment it
-// has relayed a worker's response, so the worker's slot is open upstream
-// while the worker is still on its way back; the event waits for the
-// worker's next in the proxy.
-//
-// A worker's slot opens upstream as soon as its response (or error)
-// starts to arrive, in parallel with the relay: the platform then has a
-// next waiting by the time it has the response, where a runtime calling
-// it directly is still reading the answer to its post. The proxy never
+// that next's relay. With it, the proxy calls next upstream for a worker
+// as soon as the worker's response (or error) starts to arrive, in
+// parallel with the relay: the platform then has a next waiting by the
+// time it has the response, where a runtime calling it directly is still
+// reading the answer to its post; the event waits for the worker's next
+// in the proxy. The proxy never
 // holds more than workers invocations at once (fetching, waiting for a
 // worker, or in a handler) beyond those whose response is on its way
 // upstream, so the platform's concurrency bound holds for the handler.
