@@ -21,12 +21,11 @@ import (
 // parallel with the relay: the platform then has a next waiting by the
 // time it has the response, where a runtime calling it directly is still
 // reading the answer to its post; the event waits for the worker's next
-// in the proxy. The proxy never
-// holds more than workers invocations at once (fetching, waiting for a
-// worker, or in a handler) beyond those whose response is on its way
-// upstream, so the platform's concurrency bound holds for the handler.
-// workers ≤ 0 turns prefetching off: each runtime next is relayed upstream
-// as it comes.
+// in the proxy. The proxy never holds more than workers invocations at
+// once (fetching, waiting for a worker, or in a handler) beyond those
+// whose response is on its way upstream, so the platform's concurrency
+// bound holds for the handler. workers ≤ 0 turns prefetching off: each
+// runtime next is relayed upstream as it comes.
 func WithPrefetch(workers int) Option {
 	return func(p *Proxy) {
 		if workers > 0 {
