@@ -103,6 +103,7 @@ var Rules = []Rule{
 	{"xml-entity-expansion", XXE, 1, 8, "nested entities that expand exponentially (billion laughs)", ex("body", "xml", "<!DOCTYPE l [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;\">]><l>&c;</l>"), ex("body", "xml", "<l>&amp;&lt;</l>")},
 	{"xml-entity-declaration", XXE, 1, 6, "an internal entity declaration in input", ex("body", "xml", "<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>"), ex("body", "xml", "<a>&amp;</a>")},
 	{"xinclude", XXE, 1, 8, "an XInclude element", ex("body", "xml", "<x xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"file:///etc/passwd\"/></x>"), ex("body", "xml", "<include>yes</include>")},
+	{"xml-cdata", XXE, 1, 6, "a CDATA section in a value, which carries markup past the escaping of the XML document the value is put into", ex("query", "name", "<![CDATA[<test></test>]]>"), ex("body", "comment", "wrap it in a CDATA section")},
 	{"xslt-injection", XXE, 1, 7, "an XSLT stylesheet calling out (document(), system-property(), scripts)", ex("body", "xsl", "<xsl:value-of select=\"system-property('xsl:vendor')\"/>"), ex("body", "comment", "XSLT is a language")},
 	// Templates
 	{"ssti-expression", SSTI, 1, 8, "a template expression that reaches objects or code ({{7*7}}, ${T(...)}, #{...})", ex("query", "name", "{{config.__class__.__init__.__globals__['os'].popen('id').read()}}"), ex("body", "comment", "{{ name }} is a placeholder")},

@@ -50,6 +50,10 @@ func (in *input) detectXXE() {
 		in.emit(XXE, "xinclude", 8, i, i+48)
 		return
 	}
+	if i := cdataInjection(s); i >= 0 {
+		in.emit(XXE, "xml-cdata", 6, i, i+48)
+		return
+	}
 	if i := lex.Index(s, "<?xml-stylesheet"); i >= 0 && externalStylesheet(s[i:]) {
 		in.emit(XXE, "xslt-injection", 7, i, i+48)
 		return
@@ -95,4 +99,29 @@ func externalStylesheet(s string) bool {
 		k++
 	}
 	return k > 0 && strings.HasPrefix(v[k:], "://")
+}
+
+// cdataInjection returns where lower-cased s carries a CDATA section to
+// the XML document it is written into, or -1: a section at the value's
+// own top level, whose content then passes the document's escaping, or a
+// section end before any start, closing the document's own section with
+// markup after it. A document in the value whose elements hold CDATA (an
+// RSS item sent as a string) is its own, and not read.
+func cdataInjection(s string) int {
+	start := lex.Index(s, "<![cdata[")
+	end := lex.Index(s, "]]>")
+	switch {
+	case end >= 0 && (start < 0 || end < start):
+		if strings.IndexByte(s[end+3:], '<') >= 0 {
+			return end
+		}
+	case start >= 0 && end > start:
+		for k := 0; k < start; k++ {
+			if s[k] == '<' && k+1 < start && lex.IsAlpha(s[k+1]) {
+				return -1 // inside an element of the value's own document
+			}
+		}
+		return start
+	}
+	return -1
 }

@@ -26,3 +26,26 @@ func TestStylesheetInstructionReadsWhereItPoints(t *testing.T) {
 		}
 	}
 }
+
+// TestCDATAInjectionReadsSectionsTheValueCarries: a CDATA section at the
+// value's top level, or a section end with markup after it, is carried to
+// the document the value goes into; a document in the value whose
+// elements hold CDATA is its own.
+func TestCDATAInjectionReadsSectionsTheValueCarries(t *testing.T) {
+	e := New(Options{})
+	for _, c := range []struct {
+		value  string
+		attack bool
+	}{
+		{`<![CDATA[<test></test>]]>`, true},
+		{`x]]><script>alert(1)</script><![CDATA[`, true},
+		{`<rss><item><description><![CDATA[Hello <b>world</b>]]></description></item></rss>`, false},
+		{`wrap it in a CDATA section`, false},
+		{`a]]>b`, false},
+	} {
+		got := hasRule(e.Inspect(body("feed", c.value), nil), "xml-cdata")
+		if got != c.attack {
+			t.Errorf("%q: xml-cdata %v, want %v", c.value, got, c.attack)
+		}
+	}
+}
