@@ -31,6 +31,27 @@ func (in *input) cmdPhrase(s string, have *lex.ByteSet) bool {
 	return false
 }
 
+// normalizedBytes returns a byte set of norm, the value as shell.Normalize
+// wrote it: the value's own where Normalize changed nothing, as in most
+// text, and otherwise that set with the bytes Normalize writes of its own
+// (a blank for ${IFS} or '+', '/' for ${PATH:0:1}, "sh" for $0, ';' before
+// a brace expansion) added, in buf: a superset either way, and no read of
+// norm.
+func (in *input) normalizedBytes(norm string, buf *lex.ByteSet) *lex.ByteSet {
+	if norm == in.lower() {
+		return in.lowerBytes()
+	}
+	*buf = *in.lowerBytes()
+	for _, c := range normalizeWrites {
+		buf.Add(c)
+	}
+	return buf
+}
+
+// normalizeWrites are the bytes shell.Normalize writes that its input need
+// not hold.
+var normalizeWrites = []byte(" /sh;")
+
 // detectCmdPhrases is the cheap check for plain text: shell phrases only.
 func (in *input) detectCmdPhrases() {
 	if in.e.Enabled(CommandInj) {
@@ -75,7 +96,8 @@ func (in *input) detectCmd() {
 		// 'TiMe Sh -c whoami.
 		if m.has(bQuote | bDQuote) {
 			in.sc.tmp = shell.Normalize(in.sc.tmp[:0], in.lower())
-			if in.cmdPhrase(unsafeString(in.sc.tmp), nil) {
+			var set lex.ByteSet
+			if in.cmdPhrase(unsafeString(in.sc.tmp), in.normalizedBytes(unsafeString(in.sc.tmp), &set)) {
 				return
 			}
 			in.detectCmdWords(unsafeString(in.sc.tmp))
@@ -91,13 +113,8 @@ func (in *input) detectCmd() {
 	in.sc.tmp = shell.Normalize(in.sc.tmp[:0], in.lower())
 	s := unsafeString(in.sc.tmp)
 	raw := in.lower()
-	// the normalised text's byte set: the value's own where Normalize
-	// changed nothing, as in most text (it can add a blank, for ${IFS},
-	// so the value's set is not one of a changed text)
-	var sHave *lex.ByteSet
-	if s == raw {
-		sHave = in.lowerBytes()
-	}
+	var set lex.ByteSet
+	sHave := in.normalizedBytes(s, &set)
 	if ifsWords.Contains(raw, in.lowerBytes()) {
 		i := strings.Index(raw, "ifs")
 		in.emit(CommandInj, "cmdi-ifs", 8, i-2, i+16)
