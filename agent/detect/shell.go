@@ -78,10 +78,11 @@ func (in *input) detectCmd() {
 	if in.detectShellShapes() {
 		return
 	}
-	if (m.has(bDash) || m.has(bDollar)) && hostParam(&in.v) && in.detectHostArgument() {
+	host := hostParam(&in.v)
+	if (m.has(bDash) || m.has(bDollar)) && host && in.detectHostArgument() {
 		return
 	}
-	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd && !hostParam(&in.v) {
+	if !m.has(bSemi|bPipe|bAmp|bDollar|bBacktick|bNewline|bLT|bGT|bParen|bSlash|bBackslash|bLBrace) && in.sink != sinkCmd && !host {
 		// cmd.exe IF/FOR statements need none of those characters
 		if l := in.lower(); len(l) > 4 && (l[0] == 'i' || l[0] == 'f') {
 			if i := windows.Batch(l); i >= 0 {
@@ -270,7 +271,7 @@ func (in *input) detectCmd() {
 			// No separator: only an explicit shell invocation with
 			// shell-like arguments in a command-like parameter, or a
 			// command word chained to the next one ("whoami;", "id|").
-			if (strong && in.sink == sinkCmd || hostParam(&in.v) && we < len(s) && args) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
+			if (strong && in.sink == sinkCmd || host && we < len(s) && args) && commandLineShaped(s, we) && !lookalike.DeviceVerb(s) ||
 				binPath ||
 				strong && we < len(s) && strings.IndexByte(";|`", s[we]) >= 0 && !proseish {
 				in.emit(CommandInj, "cmdi-command", 7, ws, we+24)
@@ -471,8 +472,9 @@ func hostParam(v *event.Value) bool {
 // expected, which a tool such as ping, ssh or git takes as an argument: an
 // option there is the tool's own (-oProxyCommand=..., --upload-pack=...,
 // --help), and a value that is a shell variable ($USER, ${HOME}) is
-// expanded by the shell that builds the command line. No host name or address starts with '-'
-// or holds '$'. It reports whether it emitted a signal.
+// expanded by the shell that builds the command line. No host name or
+// address starts with '-' or holds '$'. It reports whether it emitted a
+// signal.
 func (in *input) detectHostArgument() bool {
 	s := strings.TrimSpace(in.lower())
 	if len(s) >= 2 && s[0] == '-' && (lex.IsAlpha(s[1]) || s[1] == '-' && len(s) > 2 && lex.IsAlpha(s[2])) {

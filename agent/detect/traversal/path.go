@@ -285,18 +285,15 @@ func FileBoundary(p string, i int, f string) bool {
 // SensitiveFile returns the span of the first sensitive file name in
 // p (first in sensitiveFiles order, at its leftmost boundary match), or -1.
 func SensitiveFile(p string) (int, int) {
+	index, names := sensitiveFileIndex, sensitiveFiles[:]
 	if strings.IndexByte(p, '/') < 0 {
-		k, at := slashlessFileIndex.Find(p, FileBoundary)
-		if k < 0 {
-			return -1, -1
-		}
-		return at, at + len(slashlessFiles[k])
+		index, names = slashlessFileIndex, slashlessFiles
 	}
-	k, at := sensitiveFileIndex.Find(p, FileBoundary)
+	k, at := index.Find(p, FileBoundary)
 	if k < 0 {
 		return -1, -1
 	}
-	return at, at + len(sensitiveFiles[k])
+	return at, at + len(names[k])
 }
 
 // Traversals counts "..", "...", "..;" segments in a normalised path.
