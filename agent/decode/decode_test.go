@@ -339,6 +339,16 @@ func TestWalkXML(t *testing.T) {
 	}
 	find(t, vals, "body.a.b", "text")
 
+	// what the decoder cannot parse, lenient parsers read: the rest of
+	// the document is judged as text, under the element it stands in
+	vals, de = walk(t, New(Limits{}), &event.Request{ContentType: "application/xml", Body: []byte("<r><q>../../etc/passwd\x00</q><p>1</p></r>")})
+	if !hasIssue(de, MalformedXML) {
+		t.Errorf("NUL in XML text not reported: %v", de)
+	}
+	find(t, vals, "body.r.q", "../../etc/passwd\x00</q><p>1</p></r>")
+	vals, _ = walk(t, New(Limits{}), &event.Request{ContentType: "application/xml", Body: []byte("\x00<q>x</q>")})
+	find(t, vals, "body", "\x00<q>x</q>")
+
 	deep := strings.Repeat("<a>", 200) + "x" + strings.Repeat("</a>", 200)
 	_, de = walk(t, New(Limits{MaxDepth: 16}), &event.Request{ContentType: "application/xml", Body: []byte(deep)})
 	if !hasIssue(de, DepthLimit) {

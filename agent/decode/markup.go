@@ -144,13 +144,24 @@ func (w *walker) walkXML(body, loc string, depth int) {
 	var names []string
 	elements := 0
 	for !w.stop {
+		at := d.InputOffset()
 		tok, err := d.RawToken()
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				w.issue(MalformedXML, loc)
-				if elements == 0 {
-					w.expand(loc, "", body, depth)
+				// What Go's decoder gives up on, lenient parsers (lxml's
+				// recover mode, Node's sax and fast-xml-parser) read on:
+				// the rest of the document, from the token that failed
+				// (a NUL in an element's text, say), is judged as text,
+				// under the element it stands in.
+				key := ""
+				if len(names) > 0 {
+					key = names[len(names)-1]
 				}
+				if elements == 0 {
+					at = 0
+				}
+				w.expand(w.location(w.path[pathBase:]), key, body[min(int(at), len(body)):], depth)
 			}
 			return
 		}

@@ -45,8 +45,9 @@ func ExternalSources() ([]external.Source, error) {
 // ExternalCase is one case of the external corpus.
 type ExternalCase struct {
 	Case
-	Source string // the source's name in the manifest
-	Family string // attack family, or benign-<kind>
+	Source    string // the source's name in the manifest
+	Family    string // attack family, or benign-<kind>
+	Placement string // where and how the value is sent: "query", "json", "header", "json, base64", ...
 }
 
 // Attack reports whether the case is an attack.
@@ -56,7 +57,7 @@ func (c ExternalCase) Attack() bool { return !strings.HasPrefix(c.Family, "benig
 // value is sent once, in one placement (query parameter, JSON field or form
 // field) chosen by its hash, so the report stays fast and no value counts
 // more than once.
-func External(split string) ([]ExternalCase, error) { return externalCases(split, placeExternal) }
+func External(split string) ([]ExternalCase, error) { return externalCases(split, once(placeExternal)) }
 
 // ExternalCrossed is External with the parameter names crossed: each
 // attack is sent under the names benign text is (q, comment), each benign
@@ -65,9 +66,18 @@ func External(split string) ([]ExternalCase, error) { return externalCases(split
 // sinks take, which the detectors read as a hint, and benign text under
 // neutral ones; crossed, neither gets that help, as on traffic whose
 // names say nothing or mislead.
-func ExternalCrossed(split string) ([]ExternalCase, error) { return externalCases(split, placeCrossed) }
+func ExternalCrossed(split string) ([]ExternalCase, error) {
+	return externalCases(split, once(placeCrossed))
+}
 
-func externalCases(split string, place func(family, v string) placed) ([]ExternalCase, error) {
+// once sends every value in the one placement place picks.
+func once(place func(family, v string) placed) func(family, v string) []placed {
+	return func(family, v string) []placed { return []placed{place(family, v)} }
+}
+
+// externalCases reads one half of the external corpus and sends each value
+// as place says: once, several times, or not at all.
+func externalCases(split string, place func(family, v string) []placed) ([]ExternalCase, error) {
 	if split != external.Tune && split != external.Holdout {
 		return nil, fmt.Errorf("external corpus: unknown split %q (want %q or %q)", split, external.Tune, external.Holdout)
 	}
@@ -105,9 +115,10 @@ func externalCases(split string, place func(family, v string) placed) ([]Externa
 			name := fmt.Sprintf("%s/%s:%d", dir, n, line)
 			c := ExternalCase{Source: src, Family: family}
 			c.Class = family
-			p := place(family, external.Unescape(seed))
-			c.Name, c.Req = name+" "+p.name, p.req
-			out = append(out, c)
+			for _, p := range place(family, external.Unescape(seed)) {
+				c.Name, c.Req, c.Placement = name+" "+p.name, p.req, p.name
+				out = append(out, c)
+			}
 		}
 		f.Close()
 		if err := sc.Err(); err != nil {

@@ -50,6 +50,7 @@ type item struct {
 	lw2Rules          string
 	lwDur             time.Duration
 	pl1Dur            time.Duration
+	noCRS             bool // not judged by Coraza (the carried values: lambdawaf only)
 }
 
 func main() {
@@ -143,6 +144,13 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 				items = append(items, &item{Source: load.source, Origin: c.Source, Group: c.Family, Attack: c.Attack(), Name: c.Name, Req: c.Req})
 			}
 		}
+		cases, err := corpus.ExternalCarried(split)
+		if err != nil {
+			return err
+		}
+		for _, c := range cases {
+			items = append(items, &item{Source: "external-" + split + carried, Origin: c.Family, Group: c.Placement, Attack: c.Attack(), Name: c.Name, Req: c.Req, noCRS: true})
+		}
 	}
 
 	var waf1, waf2 coraza.WAF
@@ -177,7 +185,7 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 				it.lw, it.lwRules = attacked(sigs, err)
 				sigs, err = p2.Signals(ev, sigs[:0])
 				it.lw2, it.lw2Rules = attacked(sigs, err)
-				if withCoraza {
+				if withCoraza && !it.noCRS {
 					t = time.Now()
 					it.pl1 = crsVerdict(waf1, it.Req)
 					it.pl1Dur = time.Since(t)
@@ -254,6 +262,10 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 	externalTable("Attacks: external holdout, names crossed, by family", items, src, true, func(it *item) string { return it.Group }, withCoraza)
 	externalTable("Benign: external holdout, names crossed, by kind", items, src, false, func(it *item) string { return it.Group }, withCoraza)
 
+	fmt.Printf("### External holdout carried everywhere a handler reads a value\n\n" +
+		"The same holdout values, each sent by every carrier that can carry it: a path segment, a header, the User-Agent, a cookie, a nested JSON document, JSON with \\u escapes, an XML element, a multipart field, and base64 in the path, the query and JSON (corpus.ExternalCarried; a header cannot carry a line break, an XML attack is a document, not a string in one). A value caught in one place and missed in another is a way around the firewall. lambdawaf only; the first row is the tables above (query, JSON or form field, one per value).\n\n")
+	carriedTables(items, withCoraza)
+
 	ruleTally(items, "external-"+external.Holdout)
 
 	table("Attacks: CRS fire-tests of PL1 rules (930–944)", []string{"crs-pl1"}, true)
@@ -285,7 +297,7 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 			if missLevel >= 2 {
 				hit, rules = it.lw2, it.lw2Rules
 			}
-			if it.Source == "external-"+external.Holdout || it.Source == "external-"+external.Holdout+crossed {
+			if strings.HasPrefix(it.Source, "external-"+external.Holdout) {
 				continue // the holdout half is counted, never read case by case
 			}
 			if it.Attack && !hit || !it.Attack && hit {
@@ -306,6 +318,93 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 
 // crossed marks the sources of corpus.ExternalCrossed.
 const crossed = "-crossed"
+
+// carried marks the sources of corpus.ExternalCarried.
+const carried = "-carried"
+
+// carriedTables prints the holdout's detection and false positives per
+// carrier, then the attacks by carrier and family.
+func carriedTables(items []*item, withCoraza bool) {
+	base := "external-" + external.Holdout
+	src := base + carried
+	var carriers []string
+	byCarrier := map[string][]*item{}
+	families := map[string]int{}
+	for _, it := range items {
+		if it.Source != src {
+			continue
+		}
+		if _, ok := byCarrier[it.Group]; !ok {
+			carriers = append(carriers, it.Group)
+		}
+		byCarrier[it.Group] = append(byCarrier[it.Group], it)
+		if it.Attack && it.Group == carriersFirst {
+			families[it.Origin]++
+		}
+	}
+	var plain []*item
+	for _, it := range items {
+		if it.Source == base {
+			plain = append(plain, it)
+		}
+	}
+	fmt.Printf("| carrier | attacks | lambdawaf TP | lambdawaf p2 TP | benign | lambdawaf FP | lambdawaf p2 FP |\n|---|---:|---:|---:|---:|---:|---:|\n")
+	line := func(name string, its []*item) {
+		var att, ben []*item
+		for _, it := range its {
+			if it.Attack {
+				att = append(att, it)
+			} else {
+				ben = append(ben, it)
+			}
+		}
+		a := strings.Split(row(name, att, false), " | ")
+		b := strings.Split(row(name, ben, false), " | ")
+		fmt.Printf("%s | %s | %s | %s | %s | %s | %s |\n", a[0], a[1], a[2], a[3], b[1], b[2], b[3]) // row's cells: "| name", n, lambdawaf, p2, ...
+	}
+	line("query, JSON or form field", plain)
+	var all []*item
+	for _, c := range carriers {
+		line(c, byCarrier[c])
+		all = append(all, byCarrier[c]...)
+	}
+	line("**all carriers**", all)
+	fmt.Println()
+
+	var fams []string
+	for f, n := range families {
+		if n >= 50 {
+			fams = append(fams, f)
+		}
+	}
+	sort.Strings(fams)
+	fmt.Printf("Attacks caught by carrier and family (paranoia 1; families with at least 50 holdout values):\n\n| carrier | %s |\n|---|%s\n", strings.Join(fams, " | "), strings.Repeat("---:|", len(fams)))
+	for _, c := range carriers {
+		fmt.Printf("| %s |", c)
+		for _, f := range fams {
+			n, k := 0, 0
+			for _, it := range byCarrier[c] {
+				if it.Attack && it.Origin == f {
+					n++
+					if it.lw {
+						k++
+					}
+				}
+			}
+			if n == 0 {
+				fmt.Printf(" – |")
+				continue
+			}
+			fmt.Printf(" %.1f%% |", 100*float64(k)/float64(n))
+		}
+		fmt.Println()
+	}
+	fmt.Println()
+}
+
+// carriersFirst is the carrier every value can take, whose cases count
+// the families' sizes.
+const carriersFirst = "path segment"
 
 // corpusSource is one labeled corpus of the report.
 type corpusSource struct {

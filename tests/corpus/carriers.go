@@ -1,0 +1,167 @@
+package corpus
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html"
+	"mime/multipart"
+	"net/url"
+	"strings"
+)
+
+// A carrier is one way a client sends a value: a place in the request and
+// the encoding the value travels in there. External places each value in
+// a query parameter, a JSON field or a form field; the carriers put the
+// same values everywhere else a handler reads them from (a path segment,
+// a header, an XML or multipart body, a nested JSON document) and in the
+// encodings APIs carry strings in (base64 in JSON, in the query and in
+// the path, JSON's own \u escapes). A detection that holds in one place
+// and not in another is a way around the firewall, whatever the
+// detectors know: the carriers measure that, value by value.
+type carrier struct {
+	name string
+	// place returns the request carrying v, or false when v cannot travel
+	// so (a header cannot hold a line break; an XML document is not a
+	// string inside another document).
+	place func(family, v string) (Request, bool)
+}
+
+// carriers are the ways ExternalCarried sends every value.
+var carriers = []carrier{
+	{"path segment", func(family, v string) (Request, bool) {
+		return Request{"GET", "/api/v1/items/" + url.PathEscape(v), hdrs(), nil}, true
+	}},
+	{"path segment, base64url", func(family, v string) (Request, bool) {
+		return Request{"GET", "/api/v1/items/" + base64.RawURLEncoding.EncodeToString([]byte(v)), hdrs(), nil}, true
+	}},
+	{"query, base64", func(family, v string) (Request, bool) {
+		qk, _ := keysFor(carriedClass(family))
+		return Request{"GET", "/api/v1/items?" + qk + "=" + url.QueryEscape(base64.StdEncoding.EncodeToString([]byte(v))), hdrs(), nil}, true
+	}},
+	{"header", func(family, v string) (Request, bool) {
+		if !headerSafe(v) {
+			return Request{}, false
+		}
+		qk, _ := keysFor(carriedClass(family))
+		return Request{"GET", "/api/v1/items", hdrs([2]string{"x-" + qk, v}), nil}, true
+	}},
+	{"user-agent", func(family, v string) (Request, bool) {
+		if !headerSafe(v) {
+			return Request{}, false
+		}
+		return Request{"GET", "/api/v1/items", hdrs([2]string{"user-agent", v}), nil}, true
+	}},
+	{"cookie", func(family, v string) (Request, bool) {
+		qk, _ := keysFor(carriedClass(family))
+		return Request{"GET", "/api/v1/items", hdrs([2]string{"cookie", "theme=dark; " + qk + "=" + strings.ReplaceAll(url.QueryEscape(v), "+", "%20")}), nil}, true
+	}},
+	{"json, nested", func(family, v string) (Request, bool) {
+		_, fk := keysFor(carriedClass(family))
+		js, _ := json.Marshal(map[string]any{"data": map[string]any{"items": []any{map[string]any{fk: v, "n": 1}}}})
+		return jsonRequest(js), true
+	}},
+	{"json, \\u escapes", func(family, v string) (Request, bool) {
+		_, fk := keysFor(carriedClass(family))
+		return jsonRequest([]byte(`{"` + fk + `":"` + unicodeEscaped(v) + `","page":1}`)), true
+	}},
+	{"json, base64", func(family, v string) (Request, bool) {
+		_, fk := keysFor(carriedClass(family))
+		js, _ := json.Marshal(map[string]any{fk: base64.StdEncoding.EncodeToString([]byte(v)), "page": 1})
+		return jsonRequest(js), true
+	}},
+	{"xml element", func(family, v string) (Request, bool) {
+		if family == "xml" {
+			return Request{}, false // a document, not a string in one
+		}
+		_, fk := keysFor(carriedClass(family))
+		body := `<?xml version="1.0" encoding="UTF-8"?><request><` + fk + `>` + html.EscapeString(v) + `</` + fk + `><page>1</page></request>`
+		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/xml"}), []byte(body)}, true
+	}},
+	{"multipart field", func(family, v string) (Request, bool) {
+		_, fk := keysFor(carriedClass(family))
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		if err := mw.SetBoundary("----lambdawafCarrierBoundary7MA4YWxk"); err != nil {
+			panic(err) // a constant boundary RFC 2046 allows
+		}
+		if err := mw.WriteField(fk, v); err != nil {
+			return Request{}, false
+		}
+		mw.WriteField("submit", "Save")
+		mw.Close()
+		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", mw.FormDataContentType()}), b.Bytes()}, true
+	}},
+}
+
+// ExternalCarried returns the values of one half of the external corpus,
+// each sent by every carrier that can carry it; a case's Placement names
+// the carrier. Whole JSON documents (json: seeds) have no carrier but
+// their own and are left out.
+func ExternalCarried(split string) ([]ExternalCase, error) {
+	return externalCases(split, func(family, v string) []placed {
+		if strings.HasPrefix(v, "json:") {
+			return nil
+		}
+		var out []placed
+		for _, c := range carriers {
+			if req, ok := c.place(family, v); ok {
+				out = append(out, placed{c.name, req})
+			}
+		}
+		return out
+	})
+}
+
+// carriedClass is the class whose parameter names a carried value is
+// sent under: its family's for attacks, neutral ones for benign text.
+func carriedClass(family string) string {
+	if strings.HasPrefix(family, "benign") {
+		return ""
+	}
+	return family
+}
+
+func jsonRequest(body []byte) Request {
+	return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/json"}), body}
+}
+
+// headerSafe reports whether v can be a header value as API Gateway
+// passes one: no control bytes but tab, at most 8 KiB.
+func headerSafe(v string) bool {
+	if len(v) > 8<<10 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// unicodeEscaped writes v as the inside of a JSON string with every byte
+// that is not a letter or digit as a \u escape of its code point, as
+// some JSON encoders write non-ASCII and HTML-significant characters.
+func unicodeEscaped(v string) string {
+	var b strings.Builder
+	for _, r := range v {
+		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			continue
+		}
+		if r > 0xffff {
+			hi, lo := surrogates(r)
+			fmt.Fprintf(&b, `\u%04x\u%04x`, hi, lo)
+			continue
+		}
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+func surrogates(r rune) (hi, lo rune) {
+	r -= 0x10000
+	return 0xd800 + (r>>10)&0x3ff, 0xdc00 + r&0x3ff
+}
