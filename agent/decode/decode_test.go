@@ -474,6 +474,37 @@ func TestWalkSpeculative(t *testing.T) {
 	}
 }
 
+func TestFormEncodedTextIsReadWithPlusAsBlank(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string // every reading, the value itself first
+	}{
+		// a form encoder's text in a JSON field: '+' is a blank, and the
+		// reading that keeps it ("The+/etc/group+file") is not made
+		{"The+%2Fetc%2Fgroup+file+is+a+text+file", []string{"The+%2Fetc%2Fgroup+file+is+a+text+file", "The /etc/group file is a text file"}},
+		{"ORDER+BY+1--", []string{"ORDER+BY+1--", "ORDER BY 1--"}},
+		// a literal '+' travels as %2B, which the reading keeps (and a
+		// second decoding reads as a blank in turn)
+		{"1%27%2B(select+1)%2B%27", []string{"1%27%2B(select+1)%2B%27", "1'+(select 1)+'", "1' (select 1) '"}},
+		// no '+': the escapes alone are decoded
+		{"%3Cimg%3E", []string{"%3Cimg%3E", "<img>"}},
+		// one '+' in a long token is base64's, not a blank
+		{"cGhvdG8/ZXhpZj0xJmg+aW1hZ2UvanBlZw==", []string{"cGhvdG8/ZXhpZj0xJmg+aW1hZ2UvanBlZw==", "photo?exif=1&h>image/jpeg"}},
+	}
+	for _, tt := range tests {
+		vals, _ := walk(t, New(Limits{}), jsonReq(`{"v":"`+tt.in+`"}`))
+		var got []string
+		for _, v := range vals {
+			if v.Location == "body.v" && !v.IsKey {
+				got = append(got, v.Text)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: readings %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestWalkRecords(t *testing.T) {
 	req := &event.Request{Trigger: event.SQS, Records: []event.Record{
 		{Index: 0, Body: []byte(`{"sku":"A"}`)},

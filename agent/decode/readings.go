@@ -24,7 +24,9 @@ const maxReadingsPerText = 8
 // same for the credentials of an authorization scheme ("Bearer <jwt>",
 // "Basic <base64>"). Each is no longer than s.
 func (w *walker) decodings(s string, dst []reading) []reading {
-	if strings.IndexByte(s, '%') >= 0 {
+	pct := strings.IndexByte(s, '%') >= 0
+	plus := formEncoded(s, pct)
+	if pct && !plus {
 		// speculative: a stray '%' in free text is not an anomaly
 		if d, changed, _, unicode := percentDecode(s, false); changed {
 			e := encURL
@@ -33,6 +35,17 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 				if std, changed := percentDecodeStd(s, false); changed && std != d {
 					dst = append(dst, reading{text: std, enc: encURL})
 				}
+			}
+			dst = append(dst, reading{text: d, enc: e})
+		}
+	}
+	if plus {
+		// a form encoder's text: '+' is a blank, as the form decoders
+		// (unquote_plus, QueryUnescape, URLSearchParams) read it
+		if d, changed, _, unicode := percentDecode(s, true); changed {
+			e := encURL
+			if unicode {
+				e = encURLUnicode
 			}
 			dst = append(dst, reading{text: d, enc: e})
 		}
@@ -50,6 +63,24 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 		}
 	}
 	return dst
+}
+
+// formEncoded reports whether s reads as a form encoder writes text
+// (quote_plus, QueryEscape, URLSearchParams): '+' for blanks, with other
+// bytes percent-encoded (pct says s holds a '%') or every few bytes a '+'
+// between words. Such a text is read with '+' as a blank only: the
+// reading that keeps '+' (decodeURIComponent's, unquote's) turns
+// "The+/etc/group+file+is" and "Song+(Chestnuts+Roasting)" into
+// expressions that read as attacks, while an attack that needs a literal
+// '+' sends it as "%2B", which both decodings keep. Base64 holds a '+' in
+// about 64 bytes: a long token of it is not form text, and is not read
+// twice.
+func formEncoded(s string, pct bool) bool {
+	i := strings.IndexByte(s, '+')
+	if i < 0 {
+		return false
+	}
+	return pct || strings.Count(s[i:], "+")*20 >= len(s)
 }
 
 // tokenReadings appends the base64, hex and JWT readings of one token.

@@ -9,9 +9,9 @@ import (
 )
 
 // blanksBefore is detectPath's prose test as it was before blanksAtLeast:
-// every space and "%20" counted. The oracle for TestBlanksAtLeastAgreesWithCount.
+// every space, "%20" and '+' counted. The oracle for TestBlanksAtLeastAgreesWithCount.
 func blanksBefore(s string) int {
-	return strings.Count(s, " ") + strings.Count(s, "%20")
+	return strings.Count(s, " ") + strings.Count(s, "%20") + strings.Count(s, "+")
 }
 
 // TestBlanksAtLeastAgreesWithCount holds blanksAtLeast to the full count
@@ -20,7 +20,7 @@ func blanksBefore(s string) int {
 func TestBlanksAtLeastAgreesWithCount(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(257, 263))
-	pieces := []string{" ", "%20", "%2", "%", "2", "0", "%%20", "%2020", "a", "/", "../"}
+	pieces := []string{" ", "%20", "%2", "%", "2", "0", "%%20", "%2020", "+", "%2B", "a", "/", "../"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 3000, 24)...)
 	texts = append(texts, difftest.Joined(r, pieces, 20000, 8)...)
 	texts = append(texts, difftest.Long(r, append(pieces, difftest.Tokens...), 4096)...)

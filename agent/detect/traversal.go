@@ -57,10 +57,11 @@ func (in *input) detectPath() {
 }
 
 // blanksAtLeast reports whether s holds at least n blanks, spaces or
-// percent-encoded ones ("%20"): what counting them all would say, but the
-// count stops at n (a long text is not read to its end once it has them).
+// encoded ones ("%20", and '+' as forms write them): what counting them
+// all would say, but the count stops at n (a long text is not read to its
+// end once it has them).
 func blanksAtLeast(s string, n int) bool {
-	for _, b := range [...]string{" ", "%20"} {
+	for _, b := range [...]string{" ", "%20", "+"} {
 		for off := 0; n > 0; n-- {
 			i := strings.Index(s[off:], b)
 			if i < 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"mime/multipart"
+	"net/textproto"
 	"net/url"
 	"strings"
 )
@@ -79,12 +80,50 @@ var carriers = []carrier{
 		body := `<?xml version="1.0" encoding="UTF-8"?><request><` + fk + `>` + html.EscapeString(v) + `</` + fk + `><page>1</page></request>`
 		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/xml"}), []byte(body)}, true
 	}},
+	{"json, percent-encoded", func(family, v string) (Request, bool) {
+		_, fk := keysFor(carriedClass(family))
+		js, _ := json.Marshal(map[string]any{fk: url.QueryEscape(v), "page": 1})
+		return jsonRequest(js), true
+	}},
+	{"query, JSON document", func(family, v string) (Request, bool) {
+		qk, fk := keysFor(carriedClass(family))
+		js, _ := json.Marshal(map[string]any{fk: v})
+		return Request{"GET", "/api/v1/items?" + qk + "=" + url.QueryEscape(string(js)), hdrs(), nil}, true
+	}},
+	{"xml attribute", func(family, v string) (Request, bool) {
+		if family == "xml" {
+			return Request{}, false
+		}
+		_, fk := keysFor(carriedClass(family))
+		body := `<?xml version="1.0" encoding="UTF-8"?><request><item ` + fk + `="` + html.EscapeString(v) + `" page="1"/></request>`
+		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/xml"}), []byte(body)}, true
+	}},
+	{"multipart file name", func(family, v string) (Request, bool) {
+		if !headerSafe(v) || strings.ContainsAny(v, `"\`) {
+			return Request{}, false // a file name is a quoted string in a part's header
+		}
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		if err := mw.SetBoundary(carrierBoundary); err != nil {
+			panic(err)
+		}
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="upload"; filename="`+v+`"`)
+		h.Set("Content-Type", "text/plain")
+		pw, err := mw.CreatePart(h)
+		if err != nil {
+			return Request{}, false
+		}
+		pw.Write([]byte("hello"))
+		mw.Close()
+		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", mw.FormDataContentType()}), b.Bytes()}, true
+	}},
 	{"multipart field", func(family, v string) (Request, bool) {
 		_, fk := keysFor(carriedClass(family))
 		var b bytes.Buffer
 		mw := multipart.NewWriter(&b)
-		if err := mw.SetBoundary("----lambdawafCarrierBoundary7MA4YWxk"); err != nil {
-			panic(err) // a constant boundary RFC 2046 allows
+		if err := mw.SetBoundary(carrierBoundary); err != nil {
+			panic(err)
 		}
 		if err := mw.WriteField(fk, v); err != nil {
 			return Request{}, false
@@ -94,6 +133,11 @@ var carriers = []carrier{
 		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", mw.FormDataContentType()}), b.Bytes()}, true
 	}},
 }
+
+// carrierBoundary is the multipart carriers' boundary: a constant, so
+// that a value is sent the same way on every run, and one RFC 2046
+// allows (SetBoundary cannot fail on it).
+const carrierBoundary = "----lambdawafCarrierBoundary7MA4YWxk"
 
 // ExternalCarried returns the values of one half of the external corpus,
 // each sent by every carrier that can carry it; a case's Placement names
