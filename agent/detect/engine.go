@@ -312,7 +312,7 @@ func (in *input) judge() {
 	if in.v.Key != "" && in.e.Enabled(CodeInj) {
 		in.detectUpload()
 	}
-	if m.plain() && in.sink == sinkNone {
+	if m.plain() && (in.sink == sinkNone || in.sink == sinkUpload) {
 		// Letters, digits, spaces and a few harmless punctuation marks:
 		// only the keyword-level SQL checks can apply.
 		if len(in.text) >= 4 {
@@ -407,6 +407,10 @@ const (
 	sinkCmd       // cmd, exec, host, ip ...: command injection
 	sinkUserAgent
 	sinkKey
+	// sinkUpload is a multipart part's file name: where an upload is
+	// written, so traversal and system paths matter as they do for
+	// sinkFile, but no server fetches it (a URL there is no inclusion).
+	sinkUpload
 )
 
 // innerName is the innermost name of a PHP-style nested parameter name
@@ -438,6 +442,11 @@ func sinkOf(v *event.Value) sink {
 		// Header names are protocol fields, not application parameters:
 		// "host: localhost" is not a URL parameter.
 		return sinkNone
+	}
+	if v.Part == event.PartBody && strings.HasSuffix(v.Location, ".filename") {
+		// a multipart part's file name (the decoder's location for it,
+		// under the part's own name)
+		return sinkUpload
 	}
 	k := v.Key
 	if k == "" {

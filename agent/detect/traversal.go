@@ -14,9 +14,11 @@ func (in *input) detectPath() {
 		return
 	}
 	m := in.mask
-	if !m.has(bSlash|bBackslash|bPercent|bHigh|bNUL) && !(m.has(bDot) && in.sink == sinkFile) && !m.has(bDot) {
+	if !m.has(bSlash|bBackslash|bPercent|bHigh|bNUL|bDot) {
 		return
 	}
+	// a name a file is read from or written to
+	file := in.sink == sinkFile || in.sink == sinkUpload
 	var nul bool
 	in.sc.norm, nul = traversal.Normalize(in.sc.norm[:0], in.text)
 	p := unsafeString(in.sc.norm)
@@ -30,7 +32,7 @@ func (in *input) detectPath() {
 		in.emit(PathTraversal, "path-traversal", 9, first, fe)
 	case n >= 2 && !prose, n >= 3:
 		in.emit(PathTraversal, "path-traversal", 8, first, first+24)
-	case n == 1 && !prose && (in.sink == sinkFile && !assetUpOne(p, first) || in.v.Part == event.PartPath || in.v.Part != event.PartCookie && traversal.Evasive(in.text)):
+	case n == 1 && !prose && (file && !assetUpOne(p, first) || in.v.Part == event.PartPath || in.v.Part != event.PartCookie && traversal.Evasive(in.text)):
 		in.emit(PathTraversal, "path-traversal", 6, first, first+24)
 	case fo >= 0 && (!prose || pathInCommand(p, fo)):
 		// In prose a sensitive path is a mention unless the command line
@@ -42,7 +44,7 @@ func (in *input) detectPath() {
 			sc = 5
 		}
 		in.emit(PathTraversal, "lfi-sensitive-file", sc, fo, fe)
-	case in.sink == sinkFile && traversal.SystemPath(p):
+	case file && traversal.SystemPath(p):
 		// where a file name is expected, any file of the system's own
 		// directories: /etc/services is as much a disclosure as
 		// /etc/passwd is, only a less famous one
