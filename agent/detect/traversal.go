@@ -14,7 +14,7 @@ func (in *input) detectPath() {
 		return
 	}
 	m := in.mask
-	if !m.has(bSlash|bBackslash|bPercent|bHigh|bNUL|bDot) {
+	if !m.has(bSlash | bBackslash | bPercent | bHigh | bNUL | bDot) {
 		return
 	}
 	// a name a file is read from or written to
