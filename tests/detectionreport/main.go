@@ -263,7 +263,7 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 	externalTable("Benign: external holdout, names crossed, by kind", items, src, false, func(it *item) string { return it.Group }, withCoraza)
 
 	fmt.Printf("### External holdout carried everywhere a handler reads a value\n\n" +
-		"The same holdout values, each sent by every carrier that can carry it: a path segment, a header, the User-Agent, a cookie, a nested JSON document, JSON with \\u escapes, an XML element, a multipart field, and base64 in the path, the query and JSON (corpus.ExternalCarried; a header cannot carry a line break, an XML attack is a document, not a string in one). A value caught in one place and missed in another is a way around the firewall. lambdawaf only; the first row is the tables above (query, JSON or form field, one per value).\n\n")
+		"The same holdout values, each sent by every carrier that can carry it (corpus.ExternalCarried): a path segment, a header, the User-Agent, a cookie, a nested JSON document, JSON with \\u escapes, percent-encoded JSON, a JSON document in the query, an XML element and attribute, a multipart field and file name, and base64 in the path, the query and JSON. A header or a file name cannot carry a line break (nor a file name a quote or a backslash: that row counts fewer values), an XML attack is a document, not a string in one. A value caught in one place and missed in another is a way around the firewall. A path segment and a header have no parameter name for the detectors to read as a hint (see the names crossed above); the other carriers keep the names of the tables above. lambdawaf only; the first row is those tables (query, JSON or form field, one per value).\n\n")
 	carriedTables(items, withCoraza)
 
 	ruleTally(items, "external-"+external.Holdout)
@@ -280,6 +280,9 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 
 	var lw, c1 []time.Duration
 	for _, it := range items {
+		if it.noCRS {
+			continue // the carried values: timed on the same requests as CRS only
+		}
 		lw = append(lw, it.lwDur)
 		if withCoraza {
 			c1 = append(c1, it.pl1Dur)
