@@ -111,7 +111,11 @@ func (in *input) detectCmdBefore() {
 	inSpan := false // inside a markdown code span of prose
 	doc := lookalike.Document(s)
 	lastTick := strings.LastIndexByte(s, '`')
+	comment := -1 // a comment runs from a separator to the end of its line
 	for i := 0; i <= len(s); i++ {
+		if i <= comment {
+			continue
+		}
 		atStart := i == 0
 		sep := ""
 		if !atStart {
@@ -164,6 +168,13 @@ func (in *input) detectCmdBefore() {
 			default:
 				continue
 			}
+		}
+		if j := strings.IndexFunc(s[i:], func(r rune) bool { return !lex.IsSpace(byte(r)) || r >= 0x80 }); !atStart && j >= 0 && s[i+j] == '#' {
+			comment = len(s)
+			if nl := strings.IndexByte(s[i+j:], '\n'); nl >= 0 {
+				comment = i + j + nl
+			}
+			continue
 		}
 		if sep == "|" && spanPipesToShell(s, i) {
 			// fed to a shell behind a prefix: | env X=1 sh, | nice -n 5 sh

@@ -240,6 +240,20 @@ func (in *input) detectCmd() {
 				continue
 			}
 		}
+		if j := skipSpace(s, i); !atStart && j < len(s) && s[j] == '#' {
+			// A word that starts with '#' begins a comment, which runs
+			// to the end of the line: "yuck&#x2e;7z" is "yuck" sent to
+			// the background and a comment to a POSIX shell (and a
+			// command named "#x2e" to cmd.exe), so an HTML character
+			// reference is no separator and the ';' ending it chains
+			// nothing. Reading resumes at the line's end.
+			nl := strings.IndexByte(s[j:], '\n')
+			if nl < 0 {
+				break
+			}
+			i = j + nl // the loop's i++ reads the newline as a separator
+			continue
+		}
 		if sep == "|" && spanPipesToShell(s, i) {
 			// fed to a shell behind a prefix: | env X=1 sh, | nice -n 5 sh
 			in.emit(CommandInj, "cmdi-separator", 8, i-1, i+24)

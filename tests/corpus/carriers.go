@@ -67,6 +67,24 @@ var carriers = []carrier{
 		_, fk := keysFor(carriedClass(family))
 		return jsonRequest([]byte(`{"` + fk + `":"` + unicodeEscaped(v) + `","page":1}`)), true
 	}},
+	// Escapes only a page decodes: JavaScript's \u in a string a script
+	// hands to the DOM, HTML's character references in an attribute. No
+	// database, shell or template engine reads them, so they carry only
+	// cross-site scripting (and benign text, for the false positives).
+	{"query, \\u escapes (XSS only)", func(family, v string) (Request, bool) {
+		if family != "xss" && carriedClass(family) != "" {
+			return Request{}, false
+		}
+		qk, _ := keysFor(carriedClass(family))
+		return Request{"GET", "/api/v1/items?" + qk + "=" + url.QueryEscape(unicodeEscaped(v)), hdrs(), nil}, true
+	}},
+	{"query, HTML references (XSS only)", func(family, v string) (Request, bool) {
+		if family != "xss" && carriedClass(family) != "" {
+			return Request{}, false
+		}
+		qk, _ := keysFor(carriedClass(family))
+		return Request{"GET", "/api/v1/items?" + qk + "=" + url.QueryEscape(entityEscaped(v)), hdrs(), nil}, true
+	}},
 	{"json, base64", func(family, v string) (Request, bool) {
 		_, fk := keysFor(carriedClass(family))
 		js, _ := json.Marshal(map[string]any{fk: base64.StdEncoding.EncodeToString([]byte(v)), "page": 1})
@@ -201,6 +219,20 @@ func unicodeEscaped(v string) string {
 			continue
 		}
 		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+// entityEscaped writes v with every byte that is not a letter, a digit
+// or a blank as a hexadecimal HTML character reference.
+func entityEscaped(v string) string {
+	var b strings.Builder
+	for _, r := range v {
+		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == ' ') {
+			b.WriteRune(r)
+			continue
+		}
+		fmt.Fprintf(&b, "&#x%x;", r)
 	}
 	return b.String()
 }
