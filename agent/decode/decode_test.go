@@ -348,6 +348,11 @@ func TestWalkXML(t *testing.T) {
 	find(t, vals, "body.r.q", "../../etc/passwd\x00</q><p>1</p></r>")
 	vals, _ = walk(t, New(Limits{}), &event.Request{ContentType: "application/xml", Body: []byte("\x00<q>x</q>")})
 	find(t, vals, "body", "\x00<q>x</q>")
+	// a section refused for a control byte in it: its text is the
+	// element's, its delimiters the document's own
+	vals, _ = walk(t, New(Limits{}), &event.Request{ContentType: "application/xml", Body: []byte("<r><q><![CDATA[beep\a [x]]]></q><p>1</p></r>")})
+	find(t, vals, "body.r.q", "beep\a [x]")
+	find(t, vals, "body.r.q", "</q><p>1</p></r>")
 
 	deep := strings.Repeat("<a>", 200) + "x" + strings.Repeat("</a>", 200)
 	_, de = walk(t, New(Limits{MaxDepth: 16}), &event.Request{ContentType: "application/xml", Body: []byte(deep)})

@@ -161,7 +161,19 @@ func (w *walker) walkXML(body, loc string, depth int) {
 				if elements == 0 {
 					at = 0
 				}
-				w.expand(w.location(w.path[pathBase:]), key, body[min(int(at), len(body)):], depth)
+				rest := body[min(int(at), len(body)):]
+				loc := w.location(w.path[pathBase:])
+				if cdata, ok := strings.CutPrefix(rest, "<![CDATA["); ok {
+					// the section the decoder refused (a control byte in
+					// it): its text is the element's, the markup around
+					// it the document's own
+					text, after, _ := strings.Cut(cdata, "]]>")
+					w.expand(loc, key, text, depth)
+					rest = strings.TrimSpace(after)
+				}
+				if rest != "" {
+					w.expand(loc, key, rest, depth)
+				}
 			}
 			return
 		}

@@ -90,6 +90,27 @@ var carriers = []carrier{
 		js, _ := json.Marshal(map[string]any{fk: base64.StdEncoding.EncodeToString([]byte(v)), "page": 1})
 		return jsonRequest(js), true
 	}},
+	{"query, name repeated", func(family, v string) (Request, bool) {
+		// the first value harmless, the second the one judged: which of
+		// them a handler takes depends on its framework
+		qk, _ := keysFor(carriedClass(family))
+		return Request{"GET", "/api/v1/items?" + qk + "=1&" + qk + "=" + url.QueryEscape(v), hdrs(), nil}, true
+	}},
+	{"text body", func(family, v string) (Request, bool) {
+		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "text/plain; charset=utf-8"}), []byte(v)}, true
+	}},
+	{"json, top-level array", func(family, v string) (Request, bool) {
+		js, _ := json.Marshal([]any{"first", v, 3})
+		return jsonRequest(js), true
+	}},
+	{"xml CDATA section", func(family, v string) (Request, bool) {
+		if family == "xml" || strings.Contains(v, "]]>") {
+			return Request{}, false
+		}
+		_, fk := keysFor(carriedClass(family))
+		body := `<?xml version="1.0" encoding="UTF-8"?><request><` + fk + `><![CDATA[` + v + `]]></` + fk + `></request>`
+		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/xml"}), []byte(body)}, true
+	}},
 	{"xml element", func(family, v string) (Request, bool) {
 		if family == "xml" {
 			return Request{}, false // a document, not a string in one
