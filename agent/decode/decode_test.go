@@ -488,9 +488,10 @@ func TestFormEncodedTextIsReadWithPlusAsBlank(t *testing.T) {
 		// reading that keeps it ("The+/etc/group+file") is not made
 		{"The+%2Fetc%2Fgroup+file+is+a+text+file", []string{"The+%2Fetc%2Fgroup+file+is+a+text+file", "The /etc/group file is a text file"}},
 		{"ORDER+BY+1--", []string{"ORDER+BY+1--", "ORDER BY 1--"}},
-		// a literal '+' travels as %2B, which the reading keeps (and a
-		// second decoding reads as a blank in turn)
-		{"1%27%2B(select+1)%2B%27", []string{"1%27%2B(select+1)%2B%27", "1'+(select 1)+'", "1' (select 1) '"}},
+		// a literal '+' travels as %2B, which the reading keeps (and,
+		// between signs, an operator, not read as a blank again)
+		{"1%27%2B(select+1)%2B%27", []string{"1%27%2B(select+1)%2B%27", "1'+(select 1)+'"}},
+		{"'+(x)+'+(y)+'", []string{"'+(x)+'+(y)+'"}},
 		// no '+': the escapes alone are decoded
 		{"%3Cimg%3E", []string{"%3Cimg%3E", "<img>"}},
 		// one '+' in a long token is base64's, not a blank

@@ -74,13 +74,38 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 // expressions that read as attacks, while an attack that needs a literal
 // '+' sends it as "%2B", which both decodings keep. Base64 holds a '+' in
 // about 64 bytes: a long token of it is not form text, and is not read
-// twice.
+// twice. Without a '%', only a '+' beside a letter, a digit or another
+// '+' counts: one between signs ("'+(") is an operator, and the text is
+// judged as it is.
 func formEncoded(s string, pct bool) bool {
 	i := strings.IndexByte(s, '+')
 	if i < 0 {
 		return false
 	}
-	return pct || strings.Count(s[i:], "+")*20 >= len(s)
+	if pct {
+		return true
+	}
+	n := 0
+	for ; i >= 0; i = nextByte(s, i+1, '+') {
+		if i > 0 && wordByte(s[i-1]) || i+1 < len(s) && wordByte(s[i+1]) {
+			n++
+		}
+	}
+	return n*20 >= len(s)
+}
+
+// nextByte is the index of the first c in s at or after from, or -1.
+func nextByte(s string, from int, c byte) int {
+	if j := strings.IndexByte(s[from:], c); j >= 0 {
+		return from + j
+	}
+	return -1
+}
+
+// wordByte reports whether c is a letter, a digit or '+': what stands
+// beside a '+' a form encoder wrote for a blank.
+func wordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c >= 0x80
 }
 
 // tokenReadings appends the base64, hex and JWT readings of one token.

@@ -117,6 +117,9 @@ var valueUnits = []string{
 	// that never come before a letter, blanks before dashes and
 	// slashes that come with no word
 	".1", ". -/",
+	// text a form encoder wrote: '+' between words is read as a blank, a
+	// second reading of the whole value (one between signs is not)
+	"ab+c+", "1'+OR+",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.
