@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -110,6 +111,32 @@ var carriers = []carrier{
 		_, fk := keysFor(carriedClass(family))
 		body := `<?xml version="1.0" encoding="UTF-8"?><request><` + fk + `><![CDATA[` + v + `]]></` + fk + `></request>`
 		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/xml"}), []byte(body)}, true
+	}},
+	{"cookie, base64 of JSON", func(family, v string) (Request, bool) {
+		_, fk := keysFor(carriedClass(family))
+		js, _ := json.Marshal(map[string]any{fk: v, "v": 2})
+		return Request{"GET", "/api/v1/items", hdrs([2]string{"cookie", "theme=dark; session=" + base64.StdEncoding.EncodeToString(js)}), nil}, true
+	}},
+	{"JWT claim in authorization", func(family, v string) (Request, bool) {
+		_, fk := keysFor(carriedClass(family))
+		claims, _ := json.Marshal(map[string]any{"sub": "1234567890", fk: v, "iat": 1516239022})
+		jwt := "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + base64.RawURLEncoding.EncodeToString(claims) + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+		return Request{"GET", "/api/v1/items", hdrs([2]string{"authorization", "Bearer " + jwt}), nil}, true
+	}},
+	{"json, a string holding JSON", func(family, v string) (Request, bool) {
+		_, fk := keysFor(carriedClass(family))
+		inner, _ := json.Marshal(map[string]any{fk: v})
+		js, _ := json.Marshal(map[string]any{"data": string(inner), "page": 1})
+		return jsonRequest(js), true
+	}},
+	{"json, gzip body", func(family, v string) (Request, bool) {
+		_, fk := keysFor(carriedClass(family))
+		js, _ := json.Marshal(map[string]any{fk: v, "page": 1})
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write(js)
+		zw.Close()
+		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/json"}, [2]string{"content-encoding", "gzip"}), b.Bytes()}, true
 	}},
 	{"xml element", func(family, v string) (Request, bool) {
 		if family == "xml" {
