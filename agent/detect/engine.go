@@ -413,6 +413,14 @@ const (
 	sinkUpload
 )
 
+// headerOwn reports whether v is a header's own value or name, which the
+// protocol defines. A field of a document a header carries (a JSON Web
+// Token's claims, JSON in a custom header) is the application's, named as
+// its parameters are.
+func headerOwn(v *event.Value) bool {
+	return v.Part == event.PartHeader && (len(v.Decoded) == 0 || strings.Count(v.Location, ".") < 2)
+}
+
 // innerName is the innermost name of a PHP-style nested parameter name
 // (_CONF[path] → path, user[avatar_url] → avatar_url), or k itself.
 func innerName(k string) string {
@@ -435,7 +443,7 @@ func paramName(buf *[48]byte, k string) (name string, ok bool) {
 
 // sinkOf guesses the sink from the value's key and location.
 func sinkOf(v *event.Value) sink {
-	if v.Part == event.PartHeader {
+	if headerOwn(v) {
 		if v.Key == "user-agent" || strings.HasSuffix(v.Location, "user-agent") {
 			return sinkUserAgent
 		}

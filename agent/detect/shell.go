@@ -470,7 +470,7 @@ func chainedToArgument(before, sep string, strong, argsShell bool) bool {
 // header is not one: its name is the protocol's ("host: localhost"), as
 // sinkOf reads it.
 func hostParam(v *event.Value) bool {
-	if v.Part == event.PartHeader {
+	if headerOwn(v) {
 		return false
 	}
 	var buf [48]byte
