@@ -17,8 +17,11 @@ func (in *input) detectPath() {
 	if !m.has(bSlash | bBackslash | bPercent | bHigh | bNUL | bDot) {
 		return
 	}
-	// a name a file is read from or written to
-	file := in.sink == sinkFile || in.sink == sinkUpload
+	// a name a file is read from or written to, or a path segment that
+	// holds a slash of its own (sent as %2F): a path in one parameter of
+	// the route, which routers hand to the handler whole
+	file := in.sink == sinkFile || in.sink == sinkUpload ||
+		in.v.Part == event.PartPath && strings.HasPrefix(in.v.Location, "path[") && strings.IndexByte(in.text, '/') >= 0
 	var nul bool
 	in.sc.norm, nul = traversal.Normalize(in.sc.norm[:0], in.text)
 	p := unsafeString(in.sc.norm)

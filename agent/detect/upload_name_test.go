@@ -43,3 +43,32 @@ func TestUploadFileNamesAreReadAsFilePaths(t *testing.T) {
 		})
 	}
 }
+
+// TestPathSegmentsHoldingSlashesAreReadAsFilePaths: a route parameter
+// sent with its slashes escaped (%2F) reaches the handler as one path,
+// so a system path there is read as a file parameter's would be; one
+// without a slash of its own is an identifier.
+func TestPathSegmentsHoldingSlashesAreReadAsFilePaths(t *testing.T) {
+	e := New(Options{})
+	seg := func(text string) event.Value {
+		return event.Value{Part: event.PartPath, Location: "path[3]", Text: text, Record: -1, Decoded: []string{"url"}}
+	}
+	tests := []struct {
+		name   string
+		v      event.Value
+		attack bool
+	}{
+		{"a system file in one segment", seg("/etc/cron.d/job"), true},
+		{"a document path in one segment", seg("docs/2024/report.pdf"), false},
+		{"a URL in one segment", seg("https://example.com/a/b"), false},
+		{"an identifier", seg("etc"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs := e.Inspect(tt.v, nil)
+			if got := hasClass(sigs, PathTraversal); got != tt.attack {
+				t.Errorf("%q: %s, want path traversal %v", tt.v.Text, classes(sigs), tt.attack)
+			}
+		})
+	}
+}
