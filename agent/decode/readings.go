@@ -26,7 +26,11 @@ const maxReadingsPerText = 8
 func (w *walker) decodings(s string, dst []reading) []reading {
 	pct := strings.IndexByte(s, '%') >= 0
 	plus := formEncoded(s, pct)
-	if pct && !plus {
+	// "%20" is how every encoder but a form's writes a blank: beside it a
+	// '+' may be the character itself (url.PathEscape and RFC 3986 paths
+	// leave it), so the reading that keeps it is made too
+	keep := pct && (!plus || strings.Contains(s, "%20"))
+	if keep {
 		// speculative: a stray '%' in free text is not an anomaly
 		if d, changed, _, unicode := percentDecode(s, false); changed {
 			e := encURL
@@ -68,11 +72,11 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 // formEncoded reports whether s reads as a form encoder writes text
 // (quote_plus, QueryEscape, URLSearchParams): '+' for blanks, with other
 // bytes percent-encoded (pct says s holds a '%') or every few bytes a '+'
-// between words. Such a text is read with '+' as a blank only: the
-// reading that keeps '+' (decodeURIComponent's, unquote's) turns
-// "The+/etc/group+file+is" and "Song+(Chestnuts+Roasting)" into
-// expressions that read as attacks, while an attack that needs a literal
-// '+' sends it as "%2B", which both decodings keep. Base64 holds a '+' in
+// between words. Unless it also holds a "%20", such a text is read with
+// '+' as a blank only: the reading that keeps '+' (decodeURIComponent's,
+// unquote's) turns "The+/etc/group+file+is" and "Song+(Chestnuts+
+// Roasting)" into expressions that read as attacks, while an attack that
+// needs a literal '+' sends it as "%2B", which both decodings keep. Base64 holds a '+' in
 // about 64 bytes: a long token of it is not form text, and is not read
 // twice. Without a '%', only a '+' beside a letter, a digit or another
 // '+' counts: one between signs ("'+(") is an operator, and the text is

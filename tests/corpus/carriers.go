@@ -97,6 +97,15 @@ var carriers = []carrier{
 		qk, _ := keysFor(carriedClass(family))
 		return Request{"GET", "/api/v1/items?" + qk + "=1&" + qk + "=" + url.QueryEscape(v), hdrs(), nil}, true
 	}},
+	{"form, URL-encoded twice", func(family, v string) (Request, bool) {
+		_, fk := keysFor(carriedClass(family))
+		body := fk + "=" + url.QueryEscape(url.QueryEscape(v)) + "&submit=Save"
+		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/x-www-form-urlencoded"}), []byte(body)}, true
+	}},
+	{"header, percent-encoded", func(family, v string) (Request, bool) {
+		qk, _ := keysFor(carriedClass(family))
+		return Request{"GET", "/api/v1/items", hdrs([2]string{"x-" + qk, url.PathEscape(v)}), nil}, true
+	}},
 	{"text body", func(family, v string) (Request, bool) {
 		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "text/plain; charset=utf-8"}), []byte(v)}, true
 	}},
