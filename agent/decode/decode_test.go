@@ -494,9 +494,8 @@ func TestFormEncodedTextIsReadWithPlusAsBlank(t *testing.T) {
 		{"'+(x)+'+(y)+'", []string{"'+(x)+'+(y)+'"}},
 		// no '+': the escapes alone are decoded
 		{"%3Cimg%3E", []string{"%3Cimg%3E", "<img>"}},
-		// "%20" for blanks: a '+' beside it may be itself (a path
-		// encoder's), so both readings are made
-		{"fun%20+%20games", []string{"fun%20+%20games", "fun + games", "fun   games"}},
+		// "%20" for blanks: a '+' beside it is itself (a path encoder's)
+		{"fun%20+%20games", []string{"fun%20+%20games", "fun + games"}},
 		// one '+' in a long token is base64's, not a blank
 		{"cGhvdG8/ZXhpZj0xJmg+aW1hZ2UvanBlZw==", []string{"cGhvdG8/ZXhpZj0xJmg+aW1hZ2UvanBlZw==", "photo?exif=1&h>image/jpeg"}},
 	}

@@ -25,12 +25,17 @@ const maxReadingsPerText = 8
 // "Basic <base64>"). Each is no longer than s.
 func (w *walker) decodings(s string, dst []reading) []reading {
 	pct := strings.IndexByte(s, '%') >= 0
-	plus := formEncoded(s, pct)
+	plus := formEncoded(s, pct && hasPercentEscape(s))
 	// "%20" is how every encoder but a form's writes a blank: beside it a
-	// '+' may be the character itself (url.PathEscape and RFC 3986 paths
-	// leave it), so the reading that keeps it is made too
-	keep := pct && (!plus || strings.Contains(s, "%20"))
-	if keep {
+	// '+' is the character itself (url.PathEscape and RFC 3986 paths
+	// leave it), and the reading keeps it. One reading either way: an
+	// attack read with '+' for its blanks is read as one all the same
+	// (a unit test holds the detectors to that), and a second reading of
+	// every such value would double the work a crafted one costs.
+	if plus && strings.Contains(s, "%20") {
+		plus = false
+	}
+	if pct && !plus {
 		// speculative: a stray '%' in free text is not an anomaly
 		if d, changed, _, unicode := percentDecode(s, false); changed {
 			e := encURL
@@ -71,8 +76,8 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 
 // formEncoded reports whether s reads as a form encoder writes text
 // (quote_plus, QueryEscape, URLSearchParams): '+' for blanks, with other
-// bytes percent-encoded (pct says s holds a '%') or every few bytes a '+'
-// between words. Unless it also holds a "%20", such a text is read with
+// bytes percent-encoded (pct says s holds an escape) or every few bytes a
+// '+' between words. Unless it also holds a "%20", such a text is read with
 // '+' as a blank only: the reading that keeps '+' (decodeURIComponent's,
 // unquote's) turns "The+/etc/group+file+is" and "Song+(Chestnuts+
 // Roasting)" into expressions that read as attacks, while an attack that
@@ -96,6 +101,17 @@ func formEncoded(s string, pct bool) bool {
 		}
 	}
 	return n*20 >= len(s)
+}
+
+// hasPercentEscape reports whether s holds a '%' followed by two hex
+// digits: a stray '%' ("100%", "%@") is no sign of an encoder.
+func hasPercentEscape(s string) bool {
+	for i := strings.IndexByte(s, '%'); i >= 0; i = nextByte(s, i+1, '%') {
+		if i+2 < len(s) && unhex(s[i+1]) >= 0 && unhex(s[i+2]) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // nextByte is the index of the first c in s at or after from, or -1.

@@ -120,6 +120,9 @@ var valueUnits = []string{
 	// text a form encoder wrote: '+' between words is read as a blank, a
 	// second reading of the whole value (one between signs is not)
 	"ab+c+", "1'+OR+",
+	// with escapes: one reading either way ('+' a blank, or beside a
+	// "%20" itself), never both
+	"%41+a+", "%20+;|&",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.
