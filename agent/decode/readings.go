@@ -30,31 +30,23 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 	// '+' is the character itself (url.PathEscape and RFC 3986 paths
 	// leave it), and the reading keeps it. One reading either way: an
 	// attack read with '+' for its blanks is read as one all the same
-	// (a unit test holds the detectors to that), and a second reading of
+	// (TestAttacksWithPlusForBlanksAreReadAsAttacks, package detect), and a second reading of
 	// every such value would double the work a crafted one costs.
 	if plus && strings.Contains(s, "%20") {
 		plus = false
 	}
-	if pct && !plus {
-		// speculative: a stray '%' in free text is not an anomaly
-		if d, changed, _, unicode := percentDecode(s, false); changed {
+	if pct || plus {
+		// speculative: a stray '%' in free text is not an anomaly. Form
+		// text (plus) is read as the form decoders (unquote_plus,
+		// QueryUnescape, URLSearchParams) read it, with '+' a blank.
+		if d, changed, _, unicode := percentDecode(s, plus); changed {
 			e := encURL
 			if unicode {
+				// %uXXXX is IIS's; Python, Node and Go keep it as it is
 				e = encURLUnicode
-				if std, changed := percentDecodeStd(s, false); changed && std != d {
+				if std, changed := percentDecodeStd(s, plus); changed && std != d {
 					dst = append(dst, reading{text: std, enc: encURL})
 				}
-			}
-			dst = append(dst, reading{text: d, enc: e})
-		}
-	}
-	if plus {
-		// a form encoder's text: '+' is a blank, as the form decoders
-		// (unquote_plus, QueryUnescape, URLSearchParams) read it
-		if d, changed, _, unicode := percentDecode(s, true); changed {
-			e := encURL
-			if unicode {
-				e = encURLUnicode
 			}
 			dst = append(dst, reading{text: d, enc: e})
 		}
@@ -77,15 +69,15 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 // formEncoded reports whether s reads as a form encoder writes text
 // (quote_plus, QueryEscape, URLSearchParams): '+' for blanks, with other
 // bytes percent-encoded (pct says s holds an escape) or every few bytes a
-// '+' between words. Unless it also holds a "%20", such a text is read with
-// '+' as a blank only: the reading that keeps '+' (decodeURIComponent's,
-// unquote's) turns "The+/etc/group+file+is" and "Song+(Chestnuts+
-// Roasting)" into expressions that read as attacks, while an attack that
-// needs a literal '+' sends it as "%2B", which both decodings keep. Base64 holds a '+' in
-// about 64 bytes: a long token of it is not form text, and is not read
-// twice. Without a '%', only a '+' beside a letter, a digit or another
-// '+' counts: one between signs ("'+(") is an operator, and the text is
-// judged as it is.
+// '+' between words. Unless it also holds a "%20", such a text is read
+// with '+' as a blank only: the reading that keeps '+'
+// (decodeURIComponent's, unquote's) turns "The+/etc/group+file+is" and
+// "Song+(Chestnuts+Roasting)" into expressions that read as attacks,
+// while an attack that needs a literal '+' sends it as "%2B", which both
+// decodings keep. Base64 holds a '+' in about 64 bytes: a long token of
+// it is not form text, and is not read twice. Without a '%', only a '+'
+// beside a letter, a digit or another '+' counts: one between signs
+// ("'+(") is an operator, and the text is judged as it is.
 func formEncoded(s string, pct bool) bool {
 	i := strings.IndexByte(s, '+')
 	if i < 0 {
@@ -122,8 +114,9 @@ func nextByte(s string, from int, c byte) int {
 	return -1
 }
 
-// wordByte reports whether c is a letter, a digit or '+': what stands
-// beside a '+' a form encoder wrote for a blank.
+// wordByte reports whether c is a letter, a digit, '+' or a byte of a
+// non-ASCII character: what stands beside a '+' a form encoder wrote for
+// a blank.
 func wordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c >= 0x80
 }
