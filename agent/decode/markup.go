@@ -142,6 +142,14 @@ func (w *walker) walkXML(body, loc string, depth int) {
 	defer func() { w.path = w.path[:pathBase] }()
 	var stack []int // path lengths of open elements
 	var names []string
+	// inElement is the location of the element being read and its name,
+	// under which its text is judged
+	inElement := func() (elemLoc, key string) {
+		if len(names) > 0 {
+			key = names[len(names)-1]
+		}
+		return w.location(w.path[pathBase:]), key
+	}
 	elements := 0
 	for !w.stop {
 		at := d.InputOffset()
@@ -149,31 +157,11 @@ func (w *walker) walkXML(body, loc string, depth int) {
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				w.issue(MalformedXML, loc)
-				// What Go's decoder gives up on, lenient parsers (lxml's
-				// recover mode, Node's sax and fast-xml-parser) read on:
-				// the rest of the document, from the token that failed
-				// (a NUL in an element's text, say), is judged as text,
-				// under the element it stands in.
-				key := ""
-				if len(names) > 0 {
-					key = names[len(names)-1]
-				}
 				if elements == 0 {
 					at = 0
 				}
-				rest := body[min(int(at), len(body)):]
-				loc := w.location(w.path[pathBase:])
-				if cdata, ok := strings.CutPrefix(rest, "<![CDATA["); ok {
-					// the section the decoder refused (a control byte in
-					// it): its text is the element's, the markup around
-					// it the document's own
-					text, after, _ := strings.Cut(cdata, "]]>")
-					w.expand(loc, key, text, depth)
-					rest = strings.TrimSpace(after)
-				}
-				if rest != "" {
-					w.expand(loc, key, rest, depth)
-				}
+				elemLoc, key := inElement()
+				w.xmlRest(elemLoc, key, body[min(int(at), len(body)):], depth)
 			}
 			return
 		}
@@ -213,12 +201,25 @@ func (w *walker) walkXML(body, loc string, depth int) {
 			if len(trimmed) == 0 {
 				continue
 			}
-			text := string(trimmed)
-			key := ""
-			if len(names) > 0 {
-				key = names[len(names)-1]
-			}
-			w.expand(w.location(w.path[pathBase:]), key, text, depth)
+			elemLoc, key := inElement()
+			w.expand(elemLoc, key, string(trimmed), depth)
 		}
+	}
+}
+
+// xmlRest judges the rest of a document Go's decoder gave up on, from
+// the token that failed (a NUL in an element's text, say), as text under
+// the element it stands in: lenient parsers (lxml's recover mode, Node's
+// sax and fast-xml-parser) read on where it stops. A CDATA section the
+// decoder refused (a control byte in it) has its text judged as the
+// element's, the markup around it being the document's own.
+func (w *walker) xmlRest(loc, key, rest string, depth int) {
+	if cdata, ok := strings.CutPrefix(rest, "<![CDATA["); ok {
+		text, after, _ := strings.Cut(cdata, "]]>")
+		w.expand(loc, key, text, depth)
+		rest = strings.TrimSpace(after)
+	}
+	if rest != "" {
+		w.expand(loc, key, rest, depth)
 	}
 }
