@@ -11,6 +11,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
+	"unicode/utf16"
 )
 
 // A carrier is one way a client sends a value: a place in the request and
@@ -40,7 +41,7 @@ var carriers = []carrier{
 	}},
 	{"query, base64", func(family, v string) (Request, bool) {
 		qk, _ := keysFor(carriedClass(family))
-		return Request{"GET", "/api/v1/items?" + qk + "=" + url.QueryEscape(base64.StdEncoding.EncodeToString([]byte(v))), hdrs(), nil}, true
+		return queryRequest(qk, base64.StdEncoding.EncodeToString([]byte(v))), true
 	}},
 	{"header", func(family, v string) (Request, bool) {
 		if !headerSafe(v) {
@@ -57,7 +58,7 @@ var carriers = []carrier{
 	}},
 	{"cookie", func(family, v string) (Request, bool) {
 		qk, _ := keysFor(carriedClass(family))
-		return Request{"GET", "/api/v1/items", hdrs([2]string{"cookie", "theme=dark; " + qk + "=" + strings.ReplaceAll(url.QueryEscape(v), "+", "%20")}), nil}, true
+		return Request{"GET", "/api/v1/items", hdrs([2]string{"cookie", "theme=dark; " + qk + "=" + cookieEscape(v)}), nil}, true
 	}},
 	{"json, nested", func(family, v string) (Request, bool) {
 		_, fk := keysFor(carriedClass(family))
@@ -73,18 +74,18 @@ var carriers = []carrier{
 	// database, shell or template engine reads them, so they carry only
 	// cross-site scripting (and benign text, for the false positives).
 	{"query, \\u escapes (XSS only)", func(family, v string) (Request, bool) {
-		if family != "xss" && carriedClass(family) != "" {
+		if !pageCarries(family) {
 			return Request{}, false
 		}
 		qk, _ := keysFor(carriedClass(family))
-		return Request{"GET", "/api/v1/items?" + qk + "=" + url.QueryEscape(unicodeEscaped(v)), hdrs(), nil}, true
+		return queryRequest(qk, unicodeEscaped(v)), true
 	}},
 	{"query, HTML references (XSS only)", func(family, v string) (Request, bool) {
-		if family != "xss" && carriedClass(family) != "" {
+		if !pageCarries(family) {
 			return Request{}, false
 		}
 		qk, _ := keysFor(carriedClass(family))
-		return Request{"GET", "/api/v1/items?" + qk + "=" + url.QueryEscape(entityEscaped(v)), hdrs(), nil}, true
+		return queryRequest(qk, entityEscaped(v)), true
 	}},
 	{"json, base64", func(family, v string) (Request, bool) {
 		_, fk := keysFor(carriedClass(family))
@@ -115,11 +116,10 @@ var carriers = []carrier{
 	}},
 	{"xml CDATA section", func(family, v string) (Request, bool) {
 		if family == "xml" || strings.Contains(v, "]]>") {
-			return Request{}, false
+			return Request{}, false // a document, or a value that ends the section
 		}
 		_, fk := keysFor(carriedClass(family))
-		body := `<?xml version="1.0" encoding="UTF-8"?><request><` + fk + `><![CDATA[` + v + `]]></` + fk + `></request>`
-		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/xml"}), []byte(body)}, true
+		return xmlRequest(`<` + fk + `><![CDATA[` + v + `]]></` + fk + `>`), true
 	}},
 	{"cookie, base64 of JSON", func(family, v string) (Request, bool) {
 		_, fk := keysFor(carriedClass(family))
@@ -152,8 +152,7 @@ var carriers = []carrier{
 			return Request{}, false // a document, not a string in one
 		}
 		_, fk := keysFor(carriedClass(family))
-		body := `<?xml version="1.0" encoding="UTF-8"?><request><` + fk + `>` + html.EscapeString(v) + `</` + fk + `><page>1</page></request>`
-		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/xml"}), []byte(body)}, true
+		return xmlRequest(`<` + fk + `>` + html.EscapeString(v) + `</` + fk + `><page>1</page>`), true
 	}},
 	{"json, percent-encoded", func(family, v string) (Request, bool) {
 		_, fk := keysFor(carriedClass(family))
@@ -163,49 +162,39 @@ var carriers = []carrier{
 	{"query, JSON document", func(family, v string) (Request, bool) {
 		qk, fk := keysFor(carriedClass(family))
 		js, _ := json.Marshal(map[string]any{fk: v})
-		return Request{"GET", "/api/v1/items?" + qk + "=" + url.QueryEscape(string(js)), hdrs(), nil}, true
+		return queryRequest(qk, string(js)), true
 	}},
 	{"xml attribute", func(family, v string) (Request, bool) {
 		if family == "xml" {
-			return Request{}, false
+			return Request{}, false // a document, not a string in one
 		}
 		_, fk := keysFor(carriedClass(family))
-		body := `<?xml version="1.0" encoding="UTF-8"?><request><item ` + fk + `="` + html.EscapeString(v) + `" page="1"/></request>`
-		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/xml"}), []byte(body)}, true
+		return xmlRequest(`<item ` + fk + `="` + html.EscapeString(v) + `" page="1"/>`), true
 	}},
 	{"multipart file name", func(family, v string) (Request, bool) {
 		if !headerSafe(v) || strings.ContainsAny(v, `"\`) {
 			return Request{}, false // a file name is a quoted string in a part's header
 		}
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		if err := mw.SetBoundary(carrierBoundary); err != nil {
-			panic(err)
-		}
-		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", `form-data; name="upload"; filename="`+v+`"`)
-		h.Set("Content-Type", "text/plain")
-		pw, err := mw.CreatePart(h)
-		if err != nil {
-			return Request{}, false
-		}
-		pw.Write([]byte("hello"))
-		mw.Close()
-		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", mw.FormDataContentType()}), b.Bytes()}, true
+		return multipartRequest(func(mw *multipart.Writer) error {
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", `form-data; name="upload"; filename="`+v+`"`)
+			h.Set("Content-Type", "text/plain")
+			pw, err := mw.CreatePart(h)
+			if err != nil {
+				return err
+			}
+			_, err = pw.Write([]byte("hello"))
+			return err
+		})
 	}},
 	{"multipart field", func(family, v string) (Request, bool) {
 		_, fk := keysFor(carriedClass(family))
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		if err := mw.SetBoundary(carrierBoundary); err != nil {
-			panic(err)
-		}
-		if err := mw.WriteField(fk, v); err != nil {
-			return Request{}, false
-		}
-		mw.WriteField("submit", "Save")
-		mw.Close()
-		return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", mw.FormDataContentType()}), b.Bytes()}, true
+		return multipartRequest(func(mw *multipart.Writer) error {
+			if err := mw.WriteField(fk, v); err != nil {
+				return err
+			}
+			return mw.WriteField("submit", "Save")
+		})
 	}},
 }
 
@@ -242,9 +231,42 @@ func carriedClass(family string) string {
 	return family
 }
 
+// pageCarries reports whether a family's values travel in escapes only a
+// page decodes: cross-site scripting's, and benign text's.
+func pageCarries(family string) bool { return family == "xss" || carriedClass(family) == "" }
+
+// queryRequest is a GET with one query parameter.
+func queryRequest(name, v string) Request {
+	return Request{"GET", "/api/v1/items?" + name + "=" + url.QueryEscape(v), hdrs(), nil}
+}
+
+// jsonRequest is a POST of a JSON body.
 func jsonRequest(body []byte) Request {
 	return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/json"}), body}
 }
+
+// xmlRequest is a POST of an XML document whose root element holds inner.
+func xmlRequest(inner string) Request {
+	body := `<?xml version="1.0" encoding="UTF-8"?><request>` + inner + `</request>`
+	return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/xml"}), []byte(body)}
+}
+
+// multipartRequest is a POST of the multipart form write writes, or
+// false when write fails.
+func multipartRequest(write func(*multipart.Writer) error) (Request, bool) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	if err := mw.SetBoundary(carrierBoundary); err != nil {
+		panic(err)
+	}
+	if write(mw) != nil || mw.Close() != nil {
+		return Request{}, false
+	}
+	return Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", mw.FormDataContentType()}), b.Bytes()}, true
+}
+
+// cookieEscape writes v as a cookie value: URL-encoded, blanks as %20.
+func cookieEscape(v string) string { return strings.ReplaceAll(url.QueryEscape(v), "+", "%20") }
 
 // headerSafe reports whether v can be a header value as API Gateway
 // passes one: no control bytes but tab, at most 8 KiB.
@@ -271,7 +293,7 @@ func unicodeEscaped(v string) string {
 			continue
 		}
 		if r > 0xffff {
-			hi, lo := surrogates(r)
+			hi, lo := utf16.EncodeRune(r)
 			fmt.Fprintf(&b, `\u%04x\u%04x`, hi, lo)
 			continue
 		}
@@ -292,9 +314,4 @@ func entityEscaped(v string) string {
 		fmt.Fprintf(&b, "&#x%x;", r)
 	}
 	return b.String()
-}
-
-func surrogates(r rune) (hi, lo rune) {
-	r -= 0x10000
-	return 0xd800 + (r>>10)&0x3ff, 0xdc00 + r&0x3ff
 }

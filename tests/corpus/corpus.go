@@ -202,7 +202,7 @@ func placements(class, line string) []placed {
 	js, _ := json.Marshal(map[string]any{fk: line, "page": 1})
 	out := []placed{
 		{"query", Request{"GET", "/api/v1/items?" + qk + "=" + url.QueryEscape(line) + "&page=1", hdrs(), nil}},
-		{"json", Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/json"}), js}},
+		{"json", jsonRequest(js)},
 		{"form", Request{"POST", "/api/v1/items", hdrs([2]string{"content-type", "application/x-www-form-urlencoded"}), []byte(fk + "=" + url.QueryEscape(line) + "&submit=Save")}},
 	}
 	if class != "" {
@@ -213,7 +213,7 @@ func placements(class, line string) []placed {
 		)
 	}
 	if !strings.ContainsAny(line, "\r\n;\x00") && len(line) < 512 {
-		out = append(out, placed{"cookie", Request{"GET", "/api/v1/items", hdrs([2]string{"cookie", "theme=dark; pref=" + strings.ReplaceAll(url.QueryEscape(line), "+", "%20")}), nil}})
+		out = append(out, placed{"cookie", Request{"GET", "/api/v1/items", hdrs([2]string{"cookie", "theme=dark; pref=" + cookieEscape(line)}), nil}})
 		if class == "" || class == "xss" || class == "sqli" || class == "jndi" || class == "cmdi" {
 			out = append(out, placed{"referer", Request{"GET", "/api/v1/items", hdrs([2]string{"x-forwarded-host", line}), nil}})
 		}

@@ -264,7 +264,7 @@ func run(crsDir string, withCoraza bool, workers int, listMisses bool, missLevel
 
 	fmt.Printf("### External holdout carried everywhere a handler reads a value\n\n" +
 		"The same holdout values, each sent by every carrier that can carry it (corpus.ExternalCarried): a path segment, a header, the User-Agent, a cookie, a query parameter named twice, a text/plain body, a nested JSON document and a top-level JSON array, JSON with \\u escapes, percent-encoded JSON, a JSON document in the query, an XML element, attribute and CDATA section, a multipart field and file name, a form field URL-encoded twice, a percent-encoded header, a gzip-compressed JSON body, a JSON document in a JSON string, base64 of a JSON document in a cookie, a JWT claim in the authorization header, base64 in the path, the query and JSON, and, for XSS and benign values only (only a page decodes them), JavaScript \\u escapes and HTML character references in the query. A header or a file name cannot carry a line break (nor a file name a quote or a backslash: that row counts fewer values), an XML attack is a document, not a string in one. A value caught in one place and missed in another is a way around the firewall. A path segment, a header, a text body and a JSON array have no parameter name for the detectors to read as a hint (see the names crossed above); the other carriers keep the names of the tables above. lambdawaf only; the first row is those tables (query, JSON or form field, one per value).\n\n")
-	carriedTables(items, withCoraza)
+	carriedTables(items)
 
 	ruleTally(items, "external-"+external.Holdout)
 
@@ -327,28 +327,25 @@ const carried = "-carried"
 
 // carriedTables prints the holdout's detection and false positives per
 // carrier, then the attacks by carrier and family.
-func carriedTables(items []*item, withCoraza bool) {
+func carriedTables(items []*item) {
 	base := "external-" + external.Holdout
 	src := base + carried
 	var carriers []string
 	byCarrier := map[string][]*item{}
-	families := map[string]int{}
-	for _, it := range items {
-		if it.Source != src {
-			continue
-		}
-		if _, ok := byCarrier[it.Group]; !ok {
-			carriers = append(carriers, it.Group)
-		}
-		byCarrier[it.Group] = append(byCarrier[it.Group], it)
-		if it.Attack && it.Group == carriersFirst {
-			families[it.Origin]++
-		}
-	}
 	var plain []*item
+	families := map[string]int{} // holdout attacks per family
 	for _, it := range items {
-		if it.Source == base {
+		switch it.Source {
+		case base:
 			plain = append(plain, it)
+			if it.Attack {
+				families[it.Group]++
+			}
+		case src:
+			if _, ok := byCarrier[it.Group]; !ok {
+				carriers = append(carriers, it.Group)
+			}
+			byCarrier[it.Group] = append(byCarrier[it.Group], it)
 		}
 	}
 	fmt.Printf("| carrier | attacks | lambdawaf TP | lambdawaf p2 TP | benign | lambdawaf FP | lambdawaf p2 FP |\n|---|---:|---:|---:|---:|---:|---:|\n")
@@ -361,9 +358,8 @@ func carriedTables(items []*item, withCoraza bool) {
 				ben = append(ben, it)
 			}
 		}
-		a := strings.Split(row(name, att, false), " | ")
-		b := strings.Split(row(name, ben, false), " | ")
-		fmt.Printf("%s | %s | %s | %s | %s | %s | %s |\n", a[0], a[1], a[2], a[3], b[1], b[2], b[3]) // row's cells: "| name", n, lambdawaf, p2, ...
+		a, b := tally(att), tally(ben)
+		fmt.Printf("| %s | %d | %s | %s | %d | %s | %s |\n", name, a.n, share(a.lw, a.n), share(a.lw2, a.n), b.n, share(b.lw, b.n), share(b.lw2, b.n))
 	}
 	line("query, JSON or form field", plain)
 	var all []*item
@@ -383,31 +379,25 @@ func carriedTables(items []*item, withCoraza bool) {
 	sort.Strings(fams)
 	fmt.Printf("Attacks caught by carrier and family (paranoia 1; families with at least 50 holdout values):\n\n| carrier | %s |\n|---|%s\n", strings.Join(fams, " | "), strings.Repeat("---:|", len(fams)))
 	for _, c := range carriers {
+		byFamily := map[string][]*item{}
+		for _, it := range byCarrier[c] {
+			if it.Attack {
+				byFamily[it.Origin] = append(byFamily[it.Origin], it)
+			}
+		}
 		fmt.Printf("| %s |", c)
 		for _, f := range fams {
-			n, k := 0, 0
-			for _, it := range byCarrier[c] {
-				if it.Attack && it.Origin == f {
-					n++
-					if it.lw {
-						k++
-					}
-				}
-			}
-			if n == 0 {
+			t := tally(byFamily[f])
+			if t.n == 0 {
 				fmt.Printf(" – |")
 				continue
 			}
-			fmt.Printf(" %.1f%% |", 100*float64(k)/float64(n))
+			fmt.Printf(" %.1f%% |", 100*float64(t.lw)/float64(t.n))
 		}
 		fmt.Println()
 	}
 	fmt.Println()
 }
-
-// carriersFirst is the carrier every value can take, whose cases count
-// the families' sizes.
-const carriersFirst = "path segment"
 
 // corpusSource is one labeled corpus of the report.
 type corpusSource struct {
@@ -477,24 +467,35 @@ func has(list []string, s string) bool {
 	return false
 }
 
-func row(name string, its []*item, withCoraza bool) string {
-	n := len(its)
-	var lw, lw2, p1, p2 int
+// counts are how many items each engine found an attack in.
+type counts struct{ n, lw, lw2, pl1, pl2 int }
+
+func tally(its []*item) counts {
+	c := counts{n: len(its)}
 	for _, it := range its {
 		if it.lw {
-			lw++
+			c.lw++
 		}
 		if it.lw2 {
-			lw2++
+			c.lw2++
 		}
 		if it.pl1 {
-			p1++
+			c.pl1++
 		}
 		if it.pl2 {
-			p2++
+			c.pl2++
 		}
 	}
-	r := func(k int) string { return fmt.Sprintf("%.1f%% (%d)", 100*float64(k)/float64(max(n, 1)), k) }
+	return c
+}
+
+// share formats k of n as "12.3% (k)".
+func share(k, n int) string { return fmt.Sprintf("%.1f%% (%d)", 100*float64(k)/float64(max(n, 1)), k) }
+
+func row(name string, its []*item, withCoraza bool) string {
+	c := tally(its)
+	n, lw, lw2, p1, p2 := c.n, c.lw, c.lw2, c.pl1, c.pl2
+	r := func(k int) string { return share(k, n) }
 	if !withCoraza {
 		return fmt.Sprintf("| %s | %d | %s | %s | – | – |", name, n, r(lw), r(lw2))
 	}
