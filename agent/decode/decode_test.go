@@ -459,6 +459,9 @@ func TestWalkSpeculative(t *testing.T) {
 		{"%3Cimg%3E", "<img>", []string{"url"}},
 		{"SGVsbG8=", "Hello", []string{"base64"}}, // eight characters are enough for <svg>
 		{`{"$gt":""}`, "$gt", []string{"json"}},   // located at header.x-data.$gt
+		{`c\u006fnsole.info(1)`, "console.info(1)", []string{"js-escape"}},
+		{`\x3csvg onload=alert(1)\x3e`, "<svg onload=alert(1)>", []string{"js-escape"}},
+		{`\x25\x33\x43img\x25\x33\x45`, "<img>", []string{"js-escape", "url"}},
 	}
 	for _, tt := range tests {
 		vals, _ := walk(t, New(Limits{}), &event.Request{Headers: map[string][]string{"x-data": {tt.in}}})
@@ -471,7 +474,7 @@ func TestWalkSpeculative(t *testing.T) {
 		}
 	}
 	// things that must not be decoded
-	for _, s := range []string{"abcdefghijklmnop", "0123456789abcdef0123", "SGVsbA", "AAEqQQ==AAEqQQ=="} {
+	for _, s := range []string{"abcdefghijklmnop", "0123456789abcdef0123", "SGVsbA", "AAEqQQ==AAEqQQ==", `C:\\x41 and \xZZ and \u0141`} {
 		vals, _ := walk(t, New(Limits{}), &event.Request{Headers: map[string][]string{"x": {s}}})
 		if len(vals) != 1 {
 			t.Errorf("%s decoded speculatively:\n%s", s, dump(vals))

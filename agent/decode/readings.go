@@ -56,6 +56,11 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 			dst = append(dst, reading{text: d, enc: encHTML})
 		}
 	}
+	if strings.IndexByte(s, '\\') >= 0 {
+		if d, changed := jsUnescape(s); changed {
+			dst = append(dst, reading{text: d, enc: encJSEscape})
+		}
+	}
 	dst = tokenReadings(s, dst)
 	if scheme, cred, ok := strings.Cut(s, " "); ok && isAuthScheme(scheme) {
 		cred = strings.TrimLeft(cred, " ")

@@ -340,3 +340,57 @@ func mayHoldReference(s string) bool {
 		s = s[i+1:]
 	}
 }
+
+// jsUnescape decodes the escapes of ASCII a JavaScript or PHP string
+// literal reads, \xXX and \u00XX ("c\u006fnsole", "\x73ystem"): a
+// handler that evaluates the value, or pastes it into a script, reads
+// them so. Other backslashes are kept. It reports whether anything
+// changed; nothing is allocated until an escape decodes.
+func jsUnescape(s string) (string, bool) {
+	var b []byte
+	last := 0
+	for i := strings.IndexByte(s, '\\'); i >= 0 && i+3 < len(s); {
+		c, n := jsEscape(s[i:])
+		switch {
+		case s[i+1] == '\\':
+			i += 2 // an escaped backslash: what follows is read as it is
+		case n > 0:
+			if b == nil {
+				b = make([]byte, 0, len(s))
+			}
+			b = append(b, s[last:i]...)
+			b = append(b, c)
+			i += n
+			last = i
+		default:
+			i++
+		}
+		j := strings.IndexByte(s[i:], '\\')
+		if j < 0 {
+			break
+		}
+		i += j
+	}
+	if b == nil {
+		return s, false
+	}
+	return string(append(b, s[last:]...)), true
+}
+
+// jsEscape reads one \xXX or \u00XX escape of an ASCII byte at the start
+// of s; n is its length, 0 when s starts with none.
+func jsEscape(s string) (c byte, n int) {
+	switch {
+	case len(s) >= 4 && s[1] == 'x':
+		n = 4
+	case len(s) >= 6 && s[1] == 'u' && s[2] == '0' && s[3] == '0':
+		n = 6
+	default:
+		return 0, 0
+	}
+	hi, lo := unhex(s[n-2]), unhex(s[n-1])
+	if hi < 0 || lo < 0 || hi >= 8 {
+		return 0, 0
+	}
+	return byte(hi<<4 | lo), n
+}

@@ -21,13 +21,14 @@ const (
 	EncJSONEscape = "json-escape" // \uXXXX escapes in a JSON string
 	EncGzip       = "gzip"
 	EncDeflate    = "deflate"
-	EncUTF16      = "utf-16" // a UTF-16 body transcoded to UTF-8
-	EncHex        = "hex"    // hexadecimal digits, 0x-prefixed or bare
-	EncJWT        = "jwt"    // the header or payload of a JSON Web Token
+	EncUTF16      = "utf-16"    // a UTF-16 body transcoded to UTF-8
+	EncHex        = "hex"       // hexadecimal digits, 0x-prefixed or bare
+	EncJWT        = "jwt"       // the header or payload of a JSON Web Token
+	EncJSEscape   = "js-escape" // \xXX and \u00XX escapes a script or PHP string decodes
 )
 
 // encoding codes, 4 bits each in a chain code
-var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT}
+var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape}
 
 type enc uint8
 
@@ -44,6 +45,7 @@ const (
 	encUTF16
 	encHex
 	encJWT
+	encJSEscape
 )
 
 // maxChain is how many encodings a chain code holds.

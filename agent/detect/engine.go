@@ -173,42 +173,6 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 	in := input{e: e, v: v, text: text, sink: sk, sc: sc, dst: dst, base: len(dst)}
 	in.mask = scanMask(text)
 	in.judge()
-	if in.mask.has(bBackslash) && len(text) < 64<<10 && (strings.Contains(text, `\u00`) || strings.Contains(text, `\x`)) {
-		// JavaScript/PHP escapes: c\u006fnsole, "\x73ystem"
-		if dec, ok := jsUnescape(sc.plus[:0], text); ok {
-			sc.plus = dec
-			in2 := input{e: e, v: v, text: unsafeString(dec), sink: sk, sc: sc, dst: in.dst, base: in.base}
-			in2.mask = scanMask(in2.text)
-			in2.judge()
-			return in2.dst
-		}
-	}
-	if in.mask.has(bPercent) && layers(v.Decoded, "url") == 0 && len(text) < 64<<10 {
-		// Percent-encoding the decoder left in place (a raw body with no
-		// form content type): the application may still decode it.
-		if dec, ok := percentDecode(sc.plus[:0], text); ok {
-			sc.plus = dec
-			in2 := input{e: e, v: v, text: unsafeString(dec), sink: sk, sc: sc, dst: in.dst, base: in.base}
-			in2.mask = scanMask(in2.text)
-			in2.judge()
-			return in2.dst
-		}
-	}
-	if in.mask.has(bPlus) && !in.mask.has(bSpace) && layers(v.Decoded, "url") >= 2 {
-		// A value URL-encoded twice keeps '+' for spaces after the second
-		// decoding; an application that decodes once more with form rules
-		// sees spaces. Judge that reading too.
-		sc.plus = append(sc.plus[:0], text...)
-		for i, c := range sc.plus {
-			if c == '+' {
-				sc.plus[i] = ' '
-			}
-		}
-		in2 := input{e: e, v: v, text: unsafeString(sc.plus), sink: sk, sc: sc, dst: in.dst, base: in.base}
-		in2.mask = scanMask(in2.text)
-		in2.judge()
-		return in2.dst
-	}
 	return in.dst
 }
 
@@ -229,34 +193,6 @@ func (e *Engine) inspectName(v event.Value, text string, isKey bool, sc *scratch
 		}
 	}
 	return in.dst
-}
-
-// jsUnescape appends s with \u00XX and \xXX escapes of ASCII decoded; ok is
-// false when there were none.
-func jsUnescape(dst []byte, s string) ([]byte, bool) {
-	ok := false
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			if s[i+1] == 'u' && i+5 < len(s) && s[i+2] == '0' && s[i+3] == '0' {
-				if b, valid := unhex2(s[i+4], s[i+5]); valid && b < 0x80 {
-					dst = append(dst, b)
-					i += 5
-					ok = true
-					continue
-				}
-			}
-			if s[i+1] == 'x' && i+3 < len(s) {
-				if b, valid := unhex2(s[i+2], s[i+3]); valid && b < 0x80 {
-					dst = append(dst, b)
-					i += 3
-					ok = true
-					continue
-				}
-			}
-		}
-		dst = append(dst, s[i])
-	}
-	return dst, ok
 }
 
 // percentDecode appends s with %XX escapes and '+' decoded to dst; ok is

@@ -39,7 +39,6 @@ func TestProsePathMentions(t *testing.T) {
 		{"glued parameter", body("comment", "the scanner asked for /index.php?page=/etc/passwd today"), "lfi-sensitive-file", "lfi-sensitive-file"},
 		{"separator in prose", body("comment", "thanks for the help; cat /etc/passwd and more words"), "*", "*"},
 		{"substitution in prose", body("comment", "my name is $(cat /etc/passwd) and I like cats"), "*", "*"},
-		{"cookie command", cookie("pref", "cat%20%2Fetc%2Fpasswd%20now%20please%20thanks"), "*", "*"},
 		{"backticks in prose", body("comment", "nice post, the answer is `cat /etc/passwd` I think"), "lfi-sensitive-file", "lfi-sensitive-file"},
 		{"subshell in prose", body("comment", "nice post, the answer is (tail -n 5 /etc/shadow) I think"), "lfi-sensitive-file", "lfi-sensitive-file"},
 		// a glob needs a wildcard: "?" ending a sentence is punctuation

@@ -1,0 +1,59 @@
+package detect
+
+import (
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/decode"
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// judgeWalk judges every value the decoder yields for req, as the
+// firewall does: the decoder owns every decoding, the engine judges each
+// reading as it comes.
+func judgeWalk(t *testing.T, e *Engine, req *event.Request) []Signal {
+	t.Helper()
+	var sigs []Signal
+	if err := decode.New(decode.Limits{}).Walk(req, func(v event.Value) bool {
+		sigs = e.Inspect(v, sigs)
+		return true
+	}); err != nil && err.(*decode.Error).Limited() {
+		t.Fatalf("walk: %v", err)
+	}
+	return sigs
+}
+
+// TestReadingsOfTheDecoderAreJudged holds values whose attack shows only
+// in a reading the decoder makes (percent escapes in a cookie, script
+// escapes in a JSON string, a form's '+' for blanks after two layers of
+// URL encoding), beside the look-alikes whose readings stay benign.
+func TestReadingsOfTheDecoderAreJudged(t *testing.T) {
+	e := New(Options{})
+	tests := []struct {
+		name   string
+		req    *event.Request
+		attack bool
+	}{
+		{"percent-encoded command in a cookie", &event.Request{Trigger: event.APIGatewayHTTP, Cookies: map[string][]string{"pref": {"cat%20%2Fetc%2Fpasswd%20now%20please%20thanks"}}}, true},
+		{"percent-encoded sentence in a cookie", &event.Request{Trigger: event.APIGatewayHTTP, Cookies: map[string][]string{"pref": {"The%20log%20file%20%2Fvar%2Flog%2Fapp.log%20stays%20empty"}}}, false},
+		{"script escapes in a JSON string", jsonBody(`{"foo":"c\\u006fnsole.info(1)"}`), true},
+		{"hex escapes in a JSON string", jsonBody(`{"q":"\\x3csvg onload=alert(1)\\x3e"}`), true},
+		{"an escaped letter in prose", jsonBody(`{"q":"the letter \\u0041 is A"}`), false},
+		{"form text encoded twice", &event.Request{Trigger: event.APIGatewayHTTP, RawQuery: "id=1%2527%252Bor%252B1%253D1--%252B"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs := judgeWalk(t, e, tt.req)
+			attack := false
+			for _, s := range sigs {
+				attack = attack || s.Class.IsAttack()
+			}
+			if attack != tt.attack {
+				t.Errorf("attack = %v, want %v: %s", attack, tt.attack, classes(sigs))
+			}
+		})
+	}
+}
+
+func jsonBody(s string) *event.Request {
+	return &event.Request{Trigger: event.APIGatewayHTTP, Method: "POST", ContentType: "application/json", Body: []byte(s)}
+}
