@@ -462,6 +462,9 @@ func TestWalkSpeculative(t *testing.T) {
 		{`c\u006fnsole.info(1)`, "console.info(1)", []string{"js-escape"}},
 		{`\x3csvg onload=alert(1)\x3e`, "<svg onload=alert(1)>", []string{"js-escape"}},
 		{`\x25\x33\x43img\x25\x33\x45`, "<img>", []string{"js-escape", "url"}},
+		{"+ADw-script+AD4-alert(1)+ADw-/script+AD4-", "<script>alert(1)</script>", []string{"utf-7"}},
+		{"+ACIAPgA8-svg onload+AD0-alert(1)+AD4-", `"><svg onload=alert(1)>`, []string{"utf-7"}},
+		{"1+ACc- OR 1+AD0-1", "1' OR 1=1", []string{"utf-7"}},
 	}
 	for _, tt := range tests {
 		vals, _ := walk(t, New(Limits{}), &event.Request{Headers: map[string][]string{"x-data": {tt.in}}})
@@ -478,6 +481,15 @@ func TestWalkSpeculative(t *testing.T) {
 		vals, _ := walk(t, New(Limits{}), &event.Request{Headers: map[string][]string{"x": {s}}})
 		if len(vals) != 1 {
 			t.Errorf("%s decoded speculatively:\n%s", s, dump(vals))
+		}
+	}
+	// a '+' in prose, and UTF-7 that spells no ASCII, have no UTF-7 reading
+	for _, s := range []string{"C++ and 1+Apple", "+ZeVnLIqe-"} {
+		vals, _ := walk(t, New(Limits{}), &event.Request{Headers: map[string][]string{"x": {s}}})
+		for _, v := range vals {
+			if slices.Contains(v.Decoded, EncUTF7) {
+				t.Errorf("%s read as UTF-7: %q", s, v.Text)
+			}
 		}
 	}
 }

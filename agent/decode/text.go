@@ -3,6 +3,7 @@ package decode
 import (
 	"html"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -393,4 +394,99 @@ func jsEscape(s string) (c byte, n int) {
 		return 0, 0
 	}
 	return byte(hi<<4 | lo), n
+}
+
+// utf7Decode reads s as UTF-7 (RFC 2152): "+" starts a run of modified
+// base64 holding UTF-16 code units, ended by any other byte ("-" is
+// absorbed), and "+-" is a plus sign. A page served without a charset
+// was read so by old browsers, and a handler that transcodes with a
+// charset the client names ("utf-7" is one Python and iconv know) reads
+// "+ADw-script+AD4-" as "<script>". A run is decoded only when it spells
+// an ASCII character, which is how such payloads hide markup and quotes;
+// a run that spells none (a '+' in prose or a formula) is kept as it is,
+// and without any decoded run there is no reading. A run of non-ASCII
+// characters may spell up to an eighth more bytes than it holds; the
+// readings budget counts what each reading spells, so the work stays
+// linear.
+func utf7Decode(s string) (string, bool) {
+	var b []byte
+	last := 0
+	for i := strings.IndexByte(s, '+'); i >= 0; {
+		j := i + 1
+		for j < len(s) && b64val[s[j]] != 0xff {
+			j++
+		}
+		if utf7ASCII(s[i+1 : j]) {
+			if b == nil {
+				b = make([]byte, 0, len(s))
+			}
+			b = utf7Run(append(b, s[last:i]...), s[i+1:j])
+			if j < len(s) && s[j] == '-' {
+				j++
+			}
+			last = j
+		}
+		k := strings.IndexByte(s[j:], '+')
+		if k < 0 {
+			break
+		}
+		i = j + k
+	}
+	if b == nil {
+		return s, false
+	}
+	return string(append(b, s[last:]...)), true
+}
+
+// utf7ASCII reports whether a run of modified base64 holds a UTF-16 code
+// unit below 0x80.
+func utf7ASCII(run string) bool {
+	var bits uint32
+	n := 0
+	for i := 0; i < len(run); i++ {
+		bits = bits<<6 | uint32(b64val[run[i]])
+		if n += 6; n >= 16 {
+			n -= 16
+			if bits>>n < 0x80 {
+				return true
+			}
+			bits &= 1<<n - 1
+		}
+	}
+	return false
+}
+
+// utf7Run appends the characters a run of modified base64 spells to dst,
+// as UTF-8; bits left over at its end are dropped, as decoders do.
+func utf7Run(dst []byte, run string) []byte {
+	var bits uint32
+	n := 0
+	var hi rune // a high surrogate waiting for its pair
+	for i := 0; i < len(run); i++ {
+		bits = bits<<6 | uint32(b64val[run[i]])
+		if n += 6; n < 16 {
+			continue
+		}
+		n -= 16
+		u := rune(bits >> n)
+		bits &= 1<<n - 1
+		switch {
+		case hi != 0 && utf16.IsSurrogate(u) && u >= 0xdc00:
+			dst = utf8.AppendRune(dst, utf16.DecodeRune(hi, u))
+			hi = 0
+			continue
+		case hi != 0:
+			dst = utf8.AppendRune(dst, utf8.RuneError)
+			hi = 0
+		}
+		if utf16.IsSurrogate(u) && u < 0xdc00 {
+			hi = u
+			continue
+		}
+		dst = utf8.AppendRune(dst, u)
+	}
+	if hi != 0 {
+		dst = utf8.AppendRune(dst, utf8.RuneError)
+	}
+	return dst
 }

@@ -25,10 +25,11 @@ const (
 	EncHex        = "hex"       // hexadecimal digits, 0x-prefixed or bare
 	EncJWT        = "jwt"       // the header or payload of a JSON Web Token
 	EncJSEscape   = "js-escape" // \xXX and \u00XX escapes a script or PHP string decodes
+	EncUTF7       = "utf-7"     // RFC 2152 UTF-7 ("+ADw-script+AD4-")
 )
 
 // encoding codes, 4 bits each in a chain code
-var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape}
+var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape, EncUTF7}
 
 type enc uint8
 
@@ -46,6 +47,7 @@ const (
 	encHex
 	encJWT
 	encJSEscape
+	encUTF7
 )
 
 // maxChain is how many encodings a chain code holds.
