@@ -52,6 +52,18 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		}
 		return
 	}
+	if cs := charsetOf(contentType); cs == "utf-7" || cs == "utf7" || cs == "unicode-1-1-utf-7" || cs == "csunicode11utf7" {
+		// the handler that honours the charset reads the transcoded
+		// text, one that ignores it the bytes: judge both
+		if d, changed := utf7Decode(body); changed {
+			if depth >= w.lim.MaxLayers {
+				w.issue(DepthLimit, loc)
+			} else if w.push(encUTF7) {
+				w.walkMedia(d, media, boundaries, loc, depth+1)
+				w.pop()
+			}
+		}
+	}
 	w.walkMedia(body, media, boundaries, loc, depth)
 }
 

@@ -381,6 +381,14 @@ func jsUnescape(s string) (string, bool) {
 // jsEscape reads one \xXX or \u00XX escape of an ASCII byte at the start
 // of s; n is its length, 0 when s starts with none.
 func jsEscape(s string) (c byte, n int) {
+	switch s[1] {
+	case 'n':
+		return '\n', 2
+	case 'r':
+		return '\r', 2
+	case 't':
+		return '\t', 2
+	}
 	switch {
 	case len(s) >= 4 && s[1] == 'x':
 		n = 4
@@ -396,18 +404,12 @@ func jsEscape(s string) (c byte, n int) {
 	return byte(hi<<4 | lo), n
 }
 
-// utf7Decode reads s as UTF-7 (RFC 2152): "+" starts a run of modified
-// base64 holding UTF-16 code units, ended by any other byte ("-" is
-// absorbed), and "+-" is a plus sign. A page served without a charset
-// was read so by old browsers, and a handler that transcodes with a
-// charset the client names ("utf-7" is one Python and iconv know) reads
-// "+ADw-script+AD4-" as "<script>". A run is decoded only when it spells
-// an ASCII character, which is how such payloads hide markup and quotes;
-// a run that spells none (a '+' in prose or a formula) is kept as it is,
-// and without any decoded run there is no reading. A run of non-ASCII
-// characters may spell up to an eighth more bytes than it holds; the
-// readings budget counts what each reading spells, so the work stays
-// linear.
+// utf7Decode transcodes s from UTF-7 (RFC 2152): "+" starts a run of
+// modified base64 holding UTF-16 code units, ended by any other byte
+// ("-" is absorbed), and "+-" is a plus sign. Python, iconv and .NET
+// decode a body so when its charset says "utf-7", and "+ADw-script+AD4-"
+// is then "<script>". It reports whether any run was decoded. A run of
+// non-ASCII characters spells up to an eighth more bytes than it holds.
 func utf7Decode(s string) (string, bool) {
 	var b []byte
 	last := 0
@@ -416,16 +418,19 @@ func utf7Decode(s string) (string, bool) {
 		for j < len(s) && b64val[s[j]] != 0xff {
 			j++
 		}
-		if utf7ASCII(s[i+1 : j]) {
-			if b == nil {
-				b = make([]byte, 0, len(s))
-			}
-			b = utf7Run(append(b, s[last:i]...), s[i+1:j])
-			if j < len(s) && s[j] == '-' {
-				j++
-			}
-			last = j
+		if b == nil {
+			b = make([]byte, 0, len(s))
 		}
+		b = append(b, s[last:i]...)
+		if j == i+1 && j < len(s) && s[j] == '-' {
+			b = append(b, '+') // "+-"
+		} else {
+			b = utf7Run(b, s[i+1:j])
+		}
+		if j < len(s) && s[j] == '-' {
+			j++
+		}
+		last = j
 		k := strings.IndexByte(s[j:], '+')
 		if k < 0 {
 			break
@@ -436,24 +441,6 @@ func utf7Decode(s string) (string, bool) {
 		return s, false
 	}
 	return string(append(b, s[last:]...)), true
-}
-
-// utf7ASCII reports whether a run of modified base64 holds a UTF-16 code
-// unit below 0x80.
-func utf7ASCII(run string) bool {
-	var bits uint32
-	n := 0
-	for i := 0; i < len(run); i++ {
-		bits = bits<<6 | uint32(b64val[run[i]])
-		if n += 6; n >= 16 {
-			n -= 16
-			if bits>>n < 0x80 {
-				return true
-			}
-			bits &= 1<<n - 1
-		}
-	}
-	return false
 }
 
 // utf7Run appends the characters a run of modified base64 spells to dst,

@@ -38,7 +38,7 @@ func TestReadingsOfTheDecoderAreJudged(t *testing.T) {
 		{"script escapes in a JSON string", jsonBody(`{"foo":"c\\u006fnsole.info(1)"}`), true},
 		{"hex escapes in a JSON string", jsonBody(`{"q":"\\x3csvg onload=alert(1)\\x3e"}`), true},
 		{"an escaped letter in prose", jsonBody(`{"q":"the letter \\u0041 is A"}`), false},
-		{"markup in UTF-7", &event.Request{Trigger: event.APIGatewayHTTP, RawQuery: "q=%2BADw-script%2BAD4-alert(1)%2BADw-/script%2BAD4-"}, true},
+		{"markup in a UTF-7 body", &event.Request{Trigger: event.APIGatewayHTTP, Method: "POST", ContentType: "application/json; charset=utf-7", Body: []byte(`{"q":"+ADw-script+AD4-alert(1)+ADw-/script+AD4-"}`)}, true},
 		{"pluses in prose", jsonBody(`{"q":"C++ and Objective-C+Apple+Android"}`), false},
 		{"form text encoded twice", &event.Request{Trigger: event.APIGatewayHTTP, RawQuery: "id=1%2527%252Bor%252B1%253D1--%252B"}, true},
 	}

@@ -123,6 +123,9 @@ var valueUnits = []string{
 	// with escapes: one reading either way ('+' a blank, or beside a
 	// "%20" itself), never both
 	"%41+a+", "%20+;|&",
+	// a script string's escapes ("\\n", "\\x3c"): one reading, shorter
+	// than the value, and tag openers in it
+	"\\nid\\t", "\\x3c<",
 }
 
 // ValueCases returns one case per unit: a JSON body with one long string.
