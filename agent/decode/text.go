@@ -343,9 +343,10 @@ func mayHoldReference(s string) bool {
 }
 
 // jsUnescape decodes the escapes of ASCII a JavaScript or PHP string
-// literal reads, \xXX and \u00XX ("c\u006fnsole", "\x73ystem"): a
-// handler that evaluates the value, or pastes it into a script, reads
-// them so. Other backslashes are kept. It reports whether anything
+// literal reads, \xXX, \u00XX ("c\u006fnsole", "\x73ystem") and the
+// line breaks and tab (\n, \r, \t: "\nid\n" is a command line): a
+// handler that evaluates the value, or pastes it into a script or a
+// shell's $'...', reads them so. Other backslashes are kept. It reports whether anything
 // changed; nothing is allocated until an escape decodes.
 func jsUnescape(s string) (string, bool) {
 	var b []byte
@@ -378,8 +379,8 @@ func jsUnescape(s string) (string, bool) {
 	return string(append(b, s[last:]...)), true
 }
 
-// jsEscape reads one \xXX or \u00XX escape of an ASCII byte at the start
-// of s; n is its length, 0 when s starts with none.
+// jsEscape reads one \n, \r, \t, \xXX or \u00XX escape of an ASCII byte
+// at the start of s; n is its length, 0 when s starts with none.
 func jsEscape(s string) (c byte, n int) {
 	switch s[1] {
 	case 'n':

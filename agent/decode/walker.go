@@ -24,7 +24,7 @@ const (
 	EncUTF16      = "utf-16"    // a UTF-16 body transcoded to UTF-8
 	EncHex        = "hex"       // hexadecimal digits, 0x-prefixed or bare
 	EncJWT        = "jwt"       // the header or payload of a JSON Web Token
-	EncJSEscape   = "js-escape" // \xXX and \u00XX escapes a script or PHP string decodes
+	EncJSEscape   = "js-escape" // \xXX, \u00XX, \n, \r and \t as a script or PHP string reads them
 	EncUTF7       = "utf-7"     // RFC 2152 UTF-7 ("+ADw-script+AD4-")
 )
 
