@@ -462,6 +462,7 @@ func TestWalkSpeculative(t *testing.T) {
 		{`c\u006fnsole.info(1)`, "console.info(1)", []string{"js-escape"}},
 		{`\x3csvg onload=alert(1)\x3e`, "<svg onload=alert(1)>", []string{"js-escape"}},
 		{`\x25\x33\x43img\x25\x33\x45`, "<img>", []string{"js-escape", "url"}},
+		{`\nid\n`, "\nid\n", []string{"js-escape"}}, // an escape at the very end too
 	}
 	for _, tt := range tests {
 		vals, _ := walk(t, New(Limits{}), &event.Request{Headers: map[string][]string{"x-data": {tt.in}}})

@@ -351,7 +351,7 @@ func mayHoldReference(s string) bool {
 func jsUnescape(s string) (string, bool) {
 	var b []byte
 	last := 0
-	for i := strings.IndexByte(s, '\\'); i >= 0 && i+3 < len(s); {
+	for i := strings.IndexByte(s, '\\'); i >= 0 && i+1 < len(s); {
 		c, n := jsEscape(s[i:])
 		switch {
 		case s[i+1] == '\\':
