@@ -24,6 +24,11 @@ func TestUploadFileNamesAreReadAsFilePaths(t *testing.T) {
 	}{
 		{"system file", "/etc/cron.d/job", "lfi-sensitive-file"},
 		{"boot directory", "/boot/grub/grub.cfg", "lfi-sensitive-file"},
+		{"a daemon's pid file", "/var/run/httpd.pid", "lfi-sensitive-file"},
+		{"a lock", "/var/lock/samba", "lfi-sensitive-file"},
+		{"a system library's settings", "/usr/lib/security/mkuser.default", "lfi-sensitive-file"},
+		{"an application's log directory", "/var/log/myapp", ""},
+		{"a name under a program directory", "/bin/report.html", ""},
 		{"plain document", "Quarterly report (final).pdf", ""},
 		{"photo", "IMG_20240312_190358.jpg", ""},
 		{"dotted name", "archive.tar.gz", ""},

@@ -353,7 +353,12 @@ func Evasive(s string) bool {
 var systemDirs = [...]string{"/etc/", "/proc/", "/sys/", "/root/", "/boot/", "/dev/", "c:/windows/",
 	// the System V and AIX logs and queues, where no application keeps
 	// its own files (/var/log/myapp and /var/spool/myapp are settings)
-	"/var/adm/", "/var/cron/", "/var/saf/", "/var/lp/"}
+	"/var/adm/", "/var/cron/", "/var/saf/", "/var/lp/",
+	// the system's libraries and their settings, and the state of running
+	// daemons (pid files, locks, sockets): never an application's setting.
+	// Program directories are left out: a file name generator's random
+	// "/bin/report.html" reads as one more name
+	"/usr/lib/", "/var/run/", "/run/", "/var/lock/"}
 
 // SystemPath reports whether p, as Normalize writes a path (lower case,
 // forward slashes), is an absolute path into one of the system's own
