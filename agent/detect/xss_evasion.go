@@ -93,8 +93,8 @@ func (in *input) entityScriptURL() (int, bool) {
 		return min(off, len(s)), true
 	}
 	if _, ok := scriptURLEmpty(w); ok {
-		for _, lit := range [...]string{"javascript:", "vbscript:", "livescript:"} {
-			if strings.Contains(s, lit) {
+		for _, name := range html.ScriptSchemes {
+			if strings.Contains(s, name+":") {
 				return 0, false // the scheme was written plainly: it needs code
 			}
 		}

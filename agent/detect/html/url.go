@@ -6,7 +6,24 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
-var scriptSchemes = [...]string{"javascript:", "vbscript:", "livescript:", "data:text/html", "data:image/svg+xml", "data:application/x-javascript", "data:text/javascript", "data:application/xhtml"}
+// ScriptSchemes are the names of the URL schemes whose URLs run script
+// in some browser: "mocha" and "livescript" were Netscape's names for
+// JavaScript, still in filter-evasion lists.
+var ScriptSchemes = [...]string{"javascript", "vbscript", "livescript", "mocha"}
+
+// scriptData are the media types a data: URL runs script as.
+var scriptData = [...]string{"text/html", "image/svg+xml", "application/x-javascript", "text/javascript", "application/xhtml"}
+
+// isScriptScheme reports whether name (lower case) is one of
+// ScriptSchemes.
+func isScriptScheme(name string) bool {
+	for _, n := range ScriptSchemes {
+		if name == n {
+			return true
+		}
+	}
+	return false
+}
 
 // ScriptURL finds a script-capable URL scheme, ignoring the whitespace,
 // control bytes and entity padding browsers ignore inside schemes, with
@@ -44,8 +61,8 @@ func ScriptURLAt(s string, needCode bool) (int, bool) {
 			// javascript:alert(1)): the walk took the word for padding
 			return k, true
 		}
-		switch scheme {
-		case "javascript", "vbscript", "livescript":
+		switch {
+		case isScriptScheme(scheme):
 			// must be at the start of the value or after a URL-ish
 			// delimiter, or double a script scheme: a filter that strips
 			// one "javascript:" leaves the one behind it
@@ -55,10 +72,10 @@ func ScriptURLAt(s string, needCode bool) (int, bool) {
 					return j, true
 				}
 			}
-		case "data":
+		case scheme == "data":
 			rest := s[i+1:]
-			for _, d := range scriptSchemes[3:] {
-				if strings.HasPrefix(rest, d[5:]) && (j == 0 || strings.IndexByte("\"'=( <`", s[j-1]) >= 0) {
+			for _, d := range scriptData {
+				if strings.HasPrefix(rest, d) && (j == 0 || strings.IndexByte("\"'=( <`", s[j-1]) >= 0) {
 					return j, true
 				}
 			}
@@ -72,7 +89,7 @@ func ScriptURLAt(s string, needCode bool) (int, bool) {
 // when letters is a word, then blanks, then that name, as ScriptURLAt's
 // walk back collects them (at holds each letter's offset in s), or -1.
 func blankSeparatedScheme(s, letters string, at []int) int {
-	for _, name := range [...]string{"javascript", "vbscript", "livescript"} {
+	for _, name := range ScriptSchemes {
 		k := len(letters) - len(name)
 		if k > 0 && letters[k:] == name && at[k] > 0 && s[at[k]-1] <= ' ' {
 			return at[k]
@@ -96,7 +113,7 @@ func callFollows(s string) bool {
 // scriptSchemeEnds reports whether s ends with the name of a script
 // scheme, in any case.
 func scriptSchemeEnds(s string) bool {
-	for _, n := range [...]string{"javascript", "vbscript", "livescript"} {
+	for _, n := range ScriptSchemes {
 		if len(s) >= len(n) && strings.EqualFold(s[len(s)-len(n):], n) {
 			return true
 		}

@@ -15,6 +15,8 @@ func TestScriptURL(t *testing.T) {
 		{"padded scheme", "java\tscript:x", true, 0, true},
 		{"control bytes", "\x01javascript:x", true, 0, true},
 		{"vbscript", "vbscript:msgbox", true, 0, true},
+		{"Netscape's name", `<IMG SRC="mocha:[code]">`, true, 10, true},
+		{"Netscape's name in prose", "the mocha: latte", true, 0, false},
 		{"data html", "data:text/html,<b>", true, 0, true},
 		{"no code after the colon", "javascript:", true, 0, false},
 		{"empty accepted", "javascript:", false, 0, true},

@@ -3,6 +3,7 @@ package evasion
 import (
 	"strings"
 
+	"github.com/lambdawaf/lambdawaf/agent/detect/html"
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
@@ -53,7 +54,7 @@ func CSSScriptURL(s string) int {
 			k++
 		}
 		r := s[k:]
-		for _, w := range [...]string{"javascript", "vbscript", "livescript"} {
+		for _, w := range html.ScriptSchemes {
 			// the scheme word, then its colon, padding or the cut end;
 			// not a path ("url(javascripts/app.png)")
 			if strings.HasPrefix(r, w) && (len(r) == len(w) || r[len(w)] == ':' || r[len(w)] == '&' || r[len(w)] <= ' ') {
