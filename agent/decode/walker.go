@@ -401,6 +401,15 @@ func (w *walker) walkHTTP(req *event.Request) {
 		if !w.emit(loc, name, name, true) {
 			return
 		}
+		if d, changed := percentDecodeStd(name, true); changed && w.push(encURL) {
+			// PHP decodes cookie names (urldecode); net/http, Python and
+			// Node do not: both are judged
+			ok := w.emit(loc, d, d, true)
+			w.pop()
+			if !ok {
+				return
+			}
+		}
 		for _, v := range vs {
 			w.expand(loc, name, v, 0)
 			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {

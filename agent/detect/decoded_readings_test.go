@@ -23,9 +23,10 @@ func judgeWalk(t *testing.T, e *Engine, req *event.Request) []Signal {
 }
 
 // TestReadingsOfTheDecoderAreJudged holds values whose attack shows only
-// in a reading the decoder makes (percent escapes in a cookie, script
-// escapes in a JSON string, a form's '+' for blanks after two layers of
-// URL encoding), beside the look-alikes whose readings stay benign.
+// in a reading the decoder makes (percent escapes in a cookie or its
+// name, script escapes in a JSON string, a body in UTF-7, a form's '+'
+// for blanks after two layers of URL encoding), beside the look-alikes
+// whose readings stay benign.
 func TestReadingsOfTheDecoderAreJudged(t *testing.T) {
 	e := New(Options{})
 	tests := []struct {
@@ -34,6 +35,10 @@ func TestReadingsOfTheDecoderAreJudged(t *testing.T) {
 		attack bool
 	}{
 		{"percent-encoded command in a cookie", &event.Request{Trigger: event.APIGatewayHTTP, Cookies: map[string][]string{"pref": {"cat%20%2Fetc%2Fpasswd%20now%20please%20thanks"}}}, true},
+		// cookie names, which PHP decodes
+		{"percent-encoded markup in a cookie name", &event.Request{Trigger: event.APIGatewayHTTP, Cookies: map[string][]string{`%3Cv%3Avmlframe%20src%3D%22foo.com%2Fsup.fml%22%2F%3E`: {"1"}}}, true},
+		{"percent-encoded style URL in a cookie name", &event.Request{Trigger: event.APIGatewayHTTP, Cookies: map[string][]string{`%3Cp%20style%3D%22background%3Aurl(javascript%3Aalert(1))%22%3E`: {"1"}}}, true},
+		{"percent-encoded blank in a cookie name", &event.Request{Trigger: event.APIGatewayHTTP, Cookies: map[string][]string{"pref%20lang": {"en"}}}, false},
 		{"percent-encoded sentence in a cookie", &event.Request{Trigger: event.APIGatewayHTTP, Cookies: map[string][]string{"pref": {"The%20log%20file%20%2Fvar%2Flog%2Fapp.log%20stays%20empty"}}}, false},
 		{"script escapes in a JSON string", jsonBody(`{"foo":"c\\u006fnsole.info(1)"}`), true},
 		{"hex escapes in a JSON string", jsonBody(`{"q":"\\x3csvg onload=alert(1)\\x3e"}`), true},

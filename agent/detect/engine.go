@@ -83,7 +83,6 @@ type scratch struct {
 	lower []byte
 	norm  []byte
 	tmp   []byte
-	plus  []byte
 }
 
 // input is one text under judgement with its context and lazily built views.
@@ -176,45 +175,14 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 	return in.dst
 }
 
-// inspectName judges a parameter, cookie or JSON key name, and, when the
-// name is still percent-encoded (cookie names are not decoded by every
-// parser, PHP's is), the name the application decodes.
+// inspectName judges a parameter, cookie or JSON key name. The decoder
+// yields the names a handler decodes further (a percent-encoded cookie
+// name, which PHP decodes) as names of their own.
 func (e *Engine) inspectName(v event.Value, text string, isKey bool, sc *scratch, dst []Signal) []Signal {
 	in := input{e: e, v: v, text: text, isKey: isKey, sink: sinkKey, sc: sc, dst: dst, base: len(dst)}
 	in.mask = scanMask(text)
 	in.judgeKey()
-	if len(in.dst) == in.base && in.mask.has(bPercent) && len(text) < 4<<10 {
-		if dec, ok := percentDecode(sc.plus[:0], text); ok {
-			sc.plus = dec
-			in2 := input{e: e, v: v, text: unsafeString(dec), isKey: isKey, sink: sinkKey, sc: sc, dst: in.dst, base: in.base}
-			in2.mask = scanMask(in2.text)
-			in2.judgeKey()
-			return in2.dst
-		}
-	}
 	return in.dst
-}
-
-// percentDecode appends s with %XX escapes and '+' decoded to dst; ok is
-// false when s holds no valid escape.
-func percentDecode(dst []byte, s string) ([]byte, bool) {
-	ok := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '%' && i+2 < len(s) {
-			if b, valid := unhex2(s[i+1], s[i+2]); valid {
-				dst = append(dst, b)
-				i += 2
-				ok = true
-				continue
-			}
-		}
-		if c == '+' {
-			c = ' '
-		}
-		dst = append(dst, c)
-	}
-	return dst, ok
 }
 
 // layers counts the layers of encoding enc (decode's names: "url",
