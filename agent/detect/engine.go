@@ -345,29 +345,48 @@ func paramName(buf *[48]byte, k string) (name string, ok bool) {
 	return unsafeString(appendLower(buf[:0], k)), true
 }
 
+// customHeaderParam is the parameter an application's own header names,
+// "x-file-name" → "file_name", written in buf; ok is false for a header
+// the protocol defines (no "x-" prefix) or a name too long.
+func customHeaderParam(buf *[48]byte, name string) (string, bool) {
+	if len(name) < 3 || !strings.EqualFold(name[:2], "x-") || len(name)-2 > len(buf) {
+		return "", false
+	}
+	b := appendLower(buf[:0], name[2:])
+	for i, c := range b {
+		if c == '-' {
+			b[i] = '_'
+		}
+	}
+	return unsafeString(b), true
+}
+
 // sinkOf guesses the sink from the value's key and location.
 func sinkOf(v *event.Value) sink {
-	if headerOwn(v) {
+	var buf [48]byte
+	var lk string
+	var ok bool
+	switch {
+	case headerOwn(v):
 		if v.Key == "user-agent" || strings.HasSuffix(v.Location, "user-agent") {
 			return sinkUserAgent
 		}
-		// Header names are protocol fields, not application parameters:
-		// "host: localhost" is not a URL parameter.
-		return sinkNone
-	}
-	if v.Part == event.PartBody && strings.HasSuffix(v.Location, ".filename") {
+		// Header names are protocol fields, not application parameters
+		// ("host: localhost" is not a URL parameter), but for the
+		// application's own ("X-File-Name" is an upload's file name).
+		if lk, ok = customHeaderParam(&buf, v.Key); !ok {
+			return sinkNone
+		}
+	case v.Part == event.PartBody && strings.HasSuffix(v.Location, ".filename"):
 		// a multipart part's file name (the decoder's location for it,
 		// under the part's own name)
 		return sinkUpload
-	}
-	k := v.Key
-	if k == "" {
+	case v.Key == "":
 		return sinkNone
-	}
-	var buf [48]byte
-	lk, ok := paramName(&buf, k)
-	if !ok {
-		return sinkNone
+	default:
+		if lk, ok = paramName(&buf, v.Key); !ok {
+			return sinkNone
+		}
 	}
 	switch lk {
 	case "url", "uri", "href", "link", "callback", "callback_url", "callbackurl", "webhook", "webhook_url",
