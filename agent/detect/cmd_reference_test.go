@@ -236,6 +236,10 @@ func (in *input) detectCmdBefore() {
 				}
 				continue
 			}
+			if sep == "$(" && (hostParam(&in.v) || in.sink == sinkCmd) {
+				in.emit(CommandInj, "cmdi-separator", 8, i-1, we+24)
+				return
+			}
 			if lookalike.InterpreterRunsLocalScript(s, w, we) {
 				continue // "$env:DEBUG='app';node app.js": the application's own program
 			}

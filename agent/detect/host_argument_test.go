@@ -3,9 +3,9 @@ package detect
 import "testing"
 
 // TestHostArgumentReadsOptionsAndVariables: where a host name or address
-// is expected, an option or a lone shell variable is an argument the tool
-// or the shell reads; names and addresses, also with dashes inside, are
-// not.
+// is expected, an option, a lone shell variable or a command substitution
+// is what the tool or the shell reads; names and addresses, also with
+// dashes inside, are not.
 func TestHostArgumentReadsOptionsAndVariables(t *testing.T) {
 	e := New(Options{})
 	for _, c := range []struct {
@@ -22,6 +22,13 @@ func TestHostArgumentReadsOptionsAndVariables(t *testing.T) {
 		{"comment", "--version", ""}, // not a host: an option is text
 		{"host", "$5 fee", ""},
 		{"header host", "-oProxyCommand=id", ""}, // a header's name is the protocol's
+		// a substitution runs what it names, however harmless the name
+		{"host", "$(echo hi)", "cmdi-separator"},
+		{"host", "x$(printf '\\x69\\x64')", "cmdi-separator"},
+		{"cmd", "$(printf id)", "cmdi-separator"},
+		{"host", "; printf 'id'|sh", "cmdi-separator"},
+		{"comment", "$(echo hi) prints hi", ""},
+		{"target", "Then run `npm test`:", ""}, // prose quotes code in backticks
 	} {
 		v := q(c.key, c.value)
 		if c.key == "header host" {

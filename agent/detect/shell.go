@@ -317,6 +317,14 @@ func (in *input) detectCmd() {
 				}
 				continue
 			}
+			if sep == "$(" && (host || in.sink == sinkCmd) {
+				// where a host name or a command line is expected, a
+				// substitution runs the command it names, however
+				// harmless its name ($(echo x), $(printf 'id')); not a
+				// backtick, which prose quotes code with
+				in.emit(CommandInj, "cmdi-separator", 8, i-1, we+24)
+				return
+			}
 			if lookalike.InterpreterRunsLocalScript(s, w, we) {
 				continue // "$env:DEBUG='app';node app.js": the application's own program
 			}

@@ -72,7 +72,7 @@ var strongCommands = map[string]bool{
 	"cscli": true, "aa-disable": true, "aa-exec": true, "aa-enforce": true, "aa-complain": true, "bcdboot": true, "bcdedit": true,
 	"regedit": true, "aptitude": false, "pipx": true, "ssh-copy-id": true, "ssh-add": true, "ex": false, "top": false,
 	"ll": false, "rc": false, "htop": true, "pgrep": true, "nproc": true, "lscpu": true, "lsblk": true,
-	"fetch": false, "lwp-download": true, "lynx": true, "links": false, "aria2c": true, "axel": true,
+	"fetch": false, "printf": false, "lwp-download": true, "lynx": true, "links": false, "aria2c": true, "axel": true,
 }
 
 // normalizeSpecial marks the bytes Normalize may drop or rewrite; it
