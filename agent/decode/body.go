@@ -54,8 +54,14 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	}
 	if cs := charsetOf(contentType); cs == "utf-7" || cs == "utf7" || cs == "unicode-1-1-utf-7" || cs == "csunicode11utf7" {
 		// the handler that honours the charset reads the transcoded
-		// text, one that ignores it the bytes: judge both
-		if d, changed := utf7Decode(body); changed {
+		// text, or each value decoded so once it is parsed (a form's
+		// "%2BADw-" is "<": its '+' is a blank, so no handler transcodes
+		// a form whole); one that ignores it, the bytes: judge all
+		outer := w.utf7
+		w.utf7 = true
+		defer func() { w.utf7 = outer }()
+		form := media == "application/x-www-form-urlencoded" || strings.HasPrefix(media, "multipart/")
+		if d, changed := utf7Decode(body); changed && !form {
 			if depth >= w.lim.MaxLayers {
 				w.issue(DepthLimit, loc)
 			} else if w.push(encUTF7) {

@@ -19,11 +19,12 @@ type reading struct {
 const maxReadingsPerText = 8
 
 // decodings appends every decoding of s that applies and changes it: URL
-// escapes, HTML character references, a script string's escapes,
-// base64 in every reading a handler's decoder may take, hex, the parts
-// of a JSON Web Token, and the same for the credentials of an
-// authorization scheme ("Bearer <jwt>", "Basic <base64>"). Each is no
-// longer than s.
+// escapes, HTML character references, a script string's escapes, UTF-7
+// in a body whose charset says so, base64 in every reading a handler's
+// decoder may take, hex, the parts of a JSON Web Token, and the same for
+// the credentials of an authorization scheme ("Bearer <jwt>", "Basic
+// <base64>"). Each is no longer than s, but for UTF-7 (see utf7Decode;
+// the readings budget counts what each reading spells).
 func (w *walker) decodings(s string, dst []reading) []reading {
 	pct := strings.IndexByte(s, '%') >= 0
 	plus := formEncoded(s, pct && hasPercentEscape(s))
@@ -60,6 +61,11 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 	if strings.IndexByte(s, '\\') >= 0 {
 		if d, changed := jsUnescape(s); changed {
 			dst = append(dst, reading{text: d, enc: encJSEscape})
+		}
+	}
+	if w.utf7 && strings.IndexByte(s, '+') >= 0 {
+		if d, changed := utf7Decode(s); changed && d != s {
+			dst = append(dst, reading{text: d, enc: encUTF7})
 		}
 	}
 	dst = tokenReadings(s, dst)

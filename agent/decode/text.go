@@ -419,19 +419,24 @@ func utf7Decode(s string) (string, bool) {
 		for j < len(s) && b64val[s[j]] != 0xff {
 			j++
 		}
-		if b == nil {
-			b = make([]byte, 0, len(s))
+		switch {
+		case j == i+1 && (j == len(s) || s[j] != '-'):
+			// a '+' that starts no run: ill-formed, kept as it is
+		default:
+			if b == nil {
+				b = make([]byte, 0, len(s))
+			}
+			b = append(b, s[last:i]...)
+			if j == i+1 {
+				b = append(b, '+') // "+-"
+			} else {
+				b = utf7Run(b, s[i+1:j])
+			}
+			if j < len(s) && s[j] == '-' {
+				j++
+			}
+			last = j
 		}
-		b = append(b, s[last:i]...)
-		if j == i+1 && j < len(s) && s[j] == '-' {
-			b = append(b, '+') // "+-"
-		} else {
-			b = utf7Run(b, s[i+1:j])
-		}
-		if j < len(s) && s[j] == '-' {
-			j++
-		}
-		last = j
 		k := strings.IndexByte(s[j:], '+')
 		if k < 0 {
 			break

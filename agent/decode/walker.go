@@ -77,6 +77,10 @@ type walker struct {
 	// silent is set while the readings of a silent reading (see
 	// silentReading) are expanded: its URL decodings are silent too.
 	silent bool
+	// utf7 is set while a body whose charset says UTF-7 is walked: a
+	// handler that honours it (Django decodes form fields with the
+	// declared charset) reads each value so, after its other decodings.
+	utf7 bool
 	// yielded and expanded remember the long values (dedupMin bytes or
 	// more) this walk has judged and expanded: a value reached twice
 	// (a body yielded as text and again as the fallback of a structure
@@ -103,7 +107,7 @@ type walker struct {
 func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
 	w.lim = d.lim
 	w.visit = visit
-	w.stop, w.limited = false, false
+	w.stop, w.limited, w.utf7 = false, false, false
 	w.values, w.bytes, w.inflated = 0, 0, 0
 	w.issues, w.limits, w.omitted = w.issues[:0], w.limits[:0], 0
 	w.start = time.Now()

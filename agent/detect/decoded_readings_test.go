@@ -44,6 +44,8 @@ func TestReadingsOfTheDecoderAreJudged(t *testing.T) {
 		{"hex escapes in a JSON string", jsonBody(`{"q":"\\x3csvg onload=alert(1)\\x3e"}`), true},
 		{"an escaped letter in prose", jsonBody(`{"q":"the letter \\u0041 is A"}`), false},
 		{"markup in a UTF-7 body", &event.Request{Trigger: event.APIGatewayHTTP, Method: "POST", ContentType: "application/json; charset=utf-7", Body: []byte(`{"q":"+ADw-script+AD4-alert(1)+ADw-/script+AD4-"}`)}, true},
+		{"a form in UTF-7, its fields decoded with the charset", &event.Request{Trigger: event.APIGatewayHTTP, Method: "POST", ContentType: "application/x-www-form-urlencoded; charset=utf-7", Body: []byte("id=1%2BACc-+OR+%2BACc-1%2BACc-%2BAD0-%2BACc-1")}, true},
+		{"the same form without the charset", &event.Request{Trigger: event.APIGatewayHTTP, Method: "POST", ContentType: "application/x-www-form-urlencoded", Body: []byte("id=1%2BACc-+OR+%2BACc-1%2BACc-%2BAD0-%2BACc-1")}, false},
 		{"pluses in prose", jsonBody(`{"q":"C++ and Objective-C+Apple+Android"}`), false},
 		{"form text encoded twice", &event.Request{Trigger: event.APIGatewayHTTP, RawQuery: "id=1%2527%252Bor%252B1%253D1--%252B"}, true},
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // attack is one entry of testdata/attacks.json, shared with the handler:
@@ -249,6 +250,8 @@ func differentialCases(a attack) []redCase {
 			ev["body"], ev["isBase64Encoded"] = base64.StdEncoding.EncodeToString(gz.Bytes()), true
 		})),
 		mk("form body with plus and percent", mp("application/x-www-form-urlencoded", "q="+url.QueryEscape(p))),
+		mk("form body in UTF-7, decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=utf-7", "q="+url.QueryEscape(utf7(p)))),
+		mk("JSON body in UTF-7", mp("application/json; charset=utf-7", `{"q":"`+utf7(p)+`"}`)),
 		mk("quoted cookie value", v2(func(ev map[string]any) { headers(ev)["cookie"] = `pref="` + strings.ReplaceAll(p, `"`, `\"`) + `"` })),
 		mk("two Records arrays, the attack in the second", []byte(`{"Records":[{"eventSource":"aws:sqs","messageId":"x","body":"fine"}],"Records":[`+
 			string(js(map[string]any{"eventSource": "aws:sqs", "messageId": "y", "body": doc}))+`]}`)),
@@ -256,6 +259,16 @@ func differentialCases(a attack) []redCase {
 		mk("JSON in a string in JSON", v2(func(ev map[string]any) { ev["body"] = string(js(map[string]string{"payload": doc})) })),
 		mk("NaN makes the event malformed for Go", []byte(`{"version":"2.0","rawPath":"/","rawQueryString":"","headers":{},"requestContext":{"http":{"method":"POST"}},"n":NaN,"body":`+string(js(doc))+`}`)),
 	}
+}
+
+// utf7 writes s in UTF-7 (RFC 2152) as one run: every character as
+// modified base64 of its UTF-16 code units.
+func utf7(s string) string {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u>>8), byte(u))
+	}
+	return "+" + base64.RawStdEncoding.EncodeToString(b) + "-"
 }
 
 func splitEvery(s string, n int) []string {

@@ -5,7 +5,8 @@ event's JSON as Python's json module reads it (every string and key,
 last duplicate wins), query strings with urllib.parse.parse_qs, cookies
 from the cookies list and the Cookie header (http.cookies), bodies
 decoded with a lenient base64.b64decode, gunzipped, and parsed as JSON,
-form (parse_qs) or multipart (the email package), record payloads
+form (parse_qs) or multipart (the email package), also with the charset
+the content type names (as Django decodes form fields), record payloads
 (SQS bodies, Kinesis/Kafka/MQ base64 data, Kafka header bytes, DynamoDB
 images) and JWT payloads. Every text it extracts is also URL-unquoted,
 base64-decoded and JSON-parsed once more, as handlers that decode
@@ -17,6 +18,7 @@ It returns which attacks of ../attacks.json reached it in a parsed view:
 import base64
 import binascii
 import email
+import email.message
 import email.policy
 import gzip
 import http.cookies
@@ -103,6 +105,22 @@ def parse_body(raw, content_type, encoding, out):
     for k, vs in urllib.parse.parse_qs(text, keep_blank_values=True).items():
         out.append(k)
         out.extend(vs)
+    charset = email.message.Message()
+    charset["content-type"] = content_type or ""
+    charset = charset.get_content_charset()
+    if charset:
+        # Django decodes form fields with the charset the request names
+        try:
+            for k, vs in urllib.parse.parse_qs(text, keep_blank_values=True, encoding=charset).items():
+                out.append(k)
+                out.extend(vs)
+        except LookupError:
+            pass
+        try:
+            out.append(raw.decode(charset))
+            texts_of(json.loads(raw.decode(charset)), out)
+        except (LookupError, UnicodeDecodeError, ValueError):
+            pass
     try:
         texts_of(json.loads(text), out)
     except ValueError:
