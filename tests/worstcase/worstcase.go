@@ -207,5 +207,10 @@ func EventCases() []Case {
 		{"long quoted string in form", func(n int) []byte {
 			return httpEvent("application/x-www-form-urlencoded", "q="+fill("%27%22", n), false)
 		}},
+		// a body that names UTF-7 is judged transcoded, as sent, and each
+		// value with a UTF-7 reading of its own
+		{"tag openers in UTF-7", func(n int) []byte {
+			return httpEvent("application/json; charset=utf-7", `{"q":"`+fill("+ADw-a", n)+`"}`, false)
+		}},
 	}
 }
