@@ -370,7 +370,7 @@ func appendPythonBase64(out []byte, s string, urlsafe bool) ([]byte, bool) {
 		if quad == 4 {
 			out = append(out, byte(acc>>16), byte(acc>>8), byte(acc))
 			acc, quad = 0, 0
-			if len(out) == textProbe && !textSoFar(out) {
+			if len(out) == utf8Probe && !utf8SoFar(out) || len(out) == textProbe && !textSoFar(out) {
 				return nil, false
 			}
 		}
@@ -481,9 +481,22 @@ func decodeBase64Alphabet(s string, n int) string {
 	}
 	size := n * 6 / 8
 	var small [smallDecoding]byte
+	// the first characters decode on the stack: most texts tried are no
+	// base64 of text, and fail utf8SoFar there
+	i := 0
+	if n > utf8Probe*4/3 {
+		i = decodeBase64Into(small[:utf8Probe], s, 0, utf8Probe*4/3)
+		if !utf8SoFar(small[:utf8Probe]) {
+			return ""
+		}
+	}
 	if size <= smallDecoding {
 		buf := small[:size]
-		decodeBase64Into(buf, s, 0, n)
+		if i > 0 {
+			decodeBase64Into(buf[utf8Probe:], s, i, n-utf8Probe*4/3)
+		} else {
+			decodeBase64Into(buf, s, 0, n)
+		}
 		if n > textProbe*4/3+4 && !textSoFar(buf[:textProbe]) || !textLike(buf) {
 			return ""
 		}
@@ -491,7 +504,7 @@ func decodeBase64Alphabet(s string, n int) string {
 	}
 	// the probe's characters decode on the stack; the rest, when they
 	// may be text, into the result
-	i := decodeBase64Into(small[:textProbe], s, 0, textProbe*4/3)
+	i = decodeBase64Into(small[utf8Probe:textProbe], s, i, (textProbe-utf8Probe)*4/3)
 	if !textSoFar(small[:textProbe]) {
 		return ""
 	}
@@ -581,11 +594,21 @@ const textProbe = 96
 // text: no invalid UTF-8 before the last (possibly cut) rune, and no more
 // control characters than textLike allows.
 func textSoFar(b []byte) bool {
-	if len(b) > 4 && !utf8.Valid(b[:len(b)-3]) && !utf8.Valid(b[:len(b)-2]) && !utf8.Valid(b[:len(b)-1]) && !utf8.Valid(b) {
-		return false
-	}
-	return controlBytes(b)*10 <= len(b)+10
+	return utf8SoFar(b) && controlBytes(b)*10 <= len(b)+10
 }
+
+// utf8SoFar reports whether b may begin a valid UTF-8 text: it is, but
+// for a character its end may cut. A decoding whose first bytes fail it
+// can be no reading at all (textLike wants valid UTF-8), so decoders ask
+// it after utf8Probe bytes: base64 of prose or of random tokens fails
+// there, long before textProbe.
+func utf8SoFar(b []byte) bool {
+	return len(b) <= 4 || utf8.Valid(b[:len(b)-3]) || utf8.Valid(b[:len(b)-2]) || utf8.Valid(b[:len(b)-1]) || utf8.Valid(b)
+}
+
+// utf8Probe is how many decoded bytes utf8SoFar is asked about first (16
+// base64 characters).
+const utf8Probe = 12
 
 // base64Text decodes s as base64 (every alphabet, padded or not, with
 // whitespace) and returns the first reading that is text.
