@@ -22,9 +22,10 @@ package detect
 // block, and a bound on the work per value when an attacker sends thousands
 // of attack values in one body. Other values are still judged.
 //
-// A value URL-encoded twice, or left percent-encoded by the decoder, is
-// judged a second time in the reading an application that decodes once
-// more would see; so is a name (a cookie name) left percent-encoded.
+// The engine makes no reading of its own: every decoding a handler may
+// apply (a second URL decoding, '+' as a blank, a script string's
+// escapes, a cookie name PHP decodes, ...) is one more value the decoder
+// (agent/decode) yields, and the engine judges each as it comes.
 //
 // Rule ids are defined once, in the table of rules.go (Rules): class,
 // paranoia level, score, meaning and examples. RULES.md is generated from
