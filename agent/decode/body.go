@@ -41,7 +41,8 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	// UTF-16 bodies (declared, with a byte-order mark, or sniffed) are what
 	// .NET and Java applications happily decode and byte-oriented WAFs do
 	// not: transcode, then judge as declared.
-	if bigEndian, ok := utf16Order(body, contentType); ok {
+	cs := charsetOf(contentType)
+	if bigEndian, ok := utf16Order(body, cs); ok {
 		if depth >= w.lim.MaxLayers {
 			w.issue(DepthLimit, loc)
 			return
@@ -52,7 +53,7 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		}
 		return
 	}
-	if cs := charsetOf(contentType); cs == "utf-7" || cs == "utf7" || cs == "unicode-1-1-utf-7" || cs == "csunicode11utf7" {
+	if cs == "utf-7" || cs == "utf7" || cs == "unicode-1-1-utf-7" || cs == "csunicode11utf7" {
 		// the handler that honours the charset reads the transcoded
 		// text, or each value decoded so once it is parsed (a form's
 		// "%2BADw-" is "<": its '+' is a blank, so no handler transcodes
@@ -257,9 +258,10 @@ func (w *walker) inflate(body, coding, loc string) (plain, tail string, ok bool)
 }
 
 // utf16Order reports whether body is UTF-16 text and in which byte order:
-// from a byte-order mark, from a utf-16 charset parameter, or, without
-// either, from the NUL bytes that ASCII text in UTF-16 is full of.
-func utf16Order(body, contentType string) (bigEndian, ok bool) {
+// from a byte-order mark, from cs (the content type's charset parameter),
+// or, without either, from the NUL bytes that ASCII text in UTF-16 is
+// full of.
+func utf16Order(body, cs string) (bigEndian, ok bool) {
 	if len(body) < 2 {
 		return false, false
 	}
@@ -269,7 +271,6 @@ func utf16Order(body, contentType string) (bigEndian, ok bool) {
 	case body[0] == 0xff && body[1] == 0xfe && !(len(body) >= 4 && body[2] == 0 && body[3] == 0): // not UTF-32LE
 		return false, true
 	}
-	cs := charsetOf(contentType)
 	switch cs {
 	case "utf-16be", "unicodefffe":
 		return true, true
