@@ -49,6 +49,8 @@ func FuzzWalkBody(f *testing.F) {
 		{"application/graphql", "{ a }"},
 		{"", "PHNjcmlwdD4="},
 		{"text/plain", "&#x3C;b&#x3E; %3Cb%3E"},
+		{"application/json; charset=utf-7", `{"q":"+ADw-b+AD4- +- \\x3c\\n"}`},
+		{"application/x-www-form-urlencoded; charset=utf-7", "q=%2BACc-+OR+1&r=\\x3c+"},
 	}
 	for _, s := range seeds {
 		f.Add(s.ct, "", []byte(s.body))
@@ -86,6 +88,23 @@ func FuzzPercentDecode(f *testing.F) {
 		}
 		if len(out) > len(s) && !strings.Contains(s, "%u") {
 			t.Fatalf("decoding grew %q to %q", s, out)
+		}
+	})
+}
+
+// FuzzScriptEscapesAndUTF7 holds the two decodings' contracts: unchanged
+// means the text itself, script escapes never lengthen a text, and UTF-7
+// lengthens it by at most an eighth (a run of non-ASCII characters).
+func FuzzScriptEscapesAndUTF7(f *testing.F) {
+	for _, s := range []string{`\x3c\u003c\n`, `\\x41\x`, "+ADw-a+-b+", "+2D3cAA-", "a+ b", "+/v8-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if out, changed := jsUnescape(s); !changed && out != s || len(out) > len(s) {
+			t.Fatalf("jsUnescape(%q) = %q, %v", s, out, changed)
+		}
+		if out, changed := utf7Decode(s); !changed && out != s || len(out) > len(s)+len(s)/8+3 {
+			t.Fatalf("utf7Decode(%q) = %q, %v", s, out, changed)
 		}
 	})
 }
