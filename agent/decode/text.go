@@ -346,8 +346,9 @@ func mayHoldReference(s string) bool {
 // literal reads, \xXX, \u00XX ("c\u006fnsole", "\x73ystem") and the
 // line breaks and tab (\n, \r, \t: "\nid\n" is a command line): a
 // handler that evaluates the value, or pastes it into a script or a
-// shell's $'...', reads them so. Other backslashes are kept. It reports whether anything
-// changed; nothing is allocated until an escape decodes.
+// shell's $'...', reads them so. Other backslashes are kept. It reports
+// whether anything changed; nothing is allocated until an escape
+// decodes.
 func jsUnescape(s string) (string, bool) {
 	var b []byte
 	last := 0
