@@ -649,6 +649,8 @@ func TestWalkUTF7Body(t *testing.T) {
 		{`application/json; charset="UTF-7"`, `{"q":"1+ACc- OR 1+AD0-1 +- caf+AOk-"}`, "1+ACc- OR 1+AD0-1 +- caf+AOk-", "1' OR 1=1 + café", []string{EncUTF7}},
 		// a form's '+' is a blank, so UTF-7 travels percent-encoded
 		{"application/x-www-form-urlencoded; charset=utf-7", "q=1%2BACc-+OR+1%2BAD0-1", "1+ACc- OR 1+AD0-1", "1' OR 1=1", []string{EncURL, EncUTF7}},
+		// a multipart part that names its own charset
+		{"multipart/form-data; boundary=B", "--B\r\nContent-Disposition: form-data; name=\"q\"\r\nContent-Type: text/plain; charset=utf-7\r\n\r\n+ADw-svg+AD4-\r\n--B--\r\n", "+ADw-svg+AD4-", "<svg>", []string{EncUTF7}},
 		{"application/json", `{"q":"+ADw-script+AD4-"}`, "+ADw-script+AD4-", "", nil},
 		{"application/x-www-form-urlencoded", "q=1%2BACc-+OR+1%2BAD0-1", "1+ACc- OR 1+AD0-1", "", nil},
 	}
