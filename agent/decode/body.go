@@ -170,14 +170,28 @@ func (w *walker) walkSniffed(body, loc string, depth int, tryJSON bool) {
 	w.expandNoEmit(loc, "", body, depth)
 }
 
-// looksLikeForm reports whether s is plausibly name=value&... : no spaces
-// or line breaks, and an '=' early on.
+// looksLikeForm reports whether s, a body that came without a form
+// content type, is plausibly name=value&...: an '=' early on and no
+// blanks, line breaks or markup, or, blanks in the values or not, a
+// field name first (the characters PHP and the CRS tests name fields
+// with) and '='. An application that parses such a body as a form
+// (parse_qs on the raw bytes) reads each field's value on its own, with
+// '+' a blank ("pay=AND+1%3D1", "q=1 OR 1=1").
 func looksLikeForm(s string) bool {
-	eq := strings.IndexByte(s, '=')
-	if eq <= 0 || eq > 256 {
-		return false
+	if eq := strings.IndexByte(s, '='); eq > 0 && eq <= 256 && strings.IndexAny(s, " \n\r\t<>{}") < 0 {
+		return true
 	}
-	return strings.IndexAny(s, " \n\r\t<>{}") < 0
+	for i := 0; i < len(s) && i < 128; i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9',
+			c == '_' || c == '.' || c == '[' || c == ']' || c == '$' || c == '-' || c == '@':
+		case c == '=':
+			return i > 0
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 func isJSONType(m string) bool {

@@ -266,6 +266,31 @@ func TestWalkContentTypeLies(t *testing.T) {
 	find(t, vals, "body.a", "t")
 }
 
+// TestBodiesWithoutAFormTypeAreReadAsForms: a body with no form content
+// type that is a form, blanks in its values or not, or that decodes to
+// one (percent-encoded whole, base64), is also read field by field.
+func TestBodiesWithoutAFormTypeAreReadAsForms(t *testing.T) {
+	tests := []struct {
+		body, loc, want string
+	}{
+		{"pay=AND+1%3D1", "body.pay", "AND 1=1"},
+		{"q=1 OR 1=1&x=2", "body.q", "1 OR 1=1"},
+		{"pay%3D%3Bdrop", "body.pay", ";drop"},
+		{"cGF5PSUzQmRyb3A=", "body.pay", ";drop"}, // base64 of pay=%3Bdrop
+	}
+	for _, tt := range tests {
+		vals, _ := walk(t, New(Limits{}), &event.Request{Body: []byte(tt.body)})
+		find(t, vals, tt.loc, tt.want)
+	}
+	// prose with an '=' is no form
+	vals, _ := walk(t, New(Limits{}), &event.Request{Body: []byte("Dear team, 2+2=4 and the rest")})
+	for _, v := range vals {
+		if strings.HasPrefix(v.Location, "body.") {
+			t.Errorf("prose read as a form: %s %q", v.Location, v.Text)
+		}
+	}
+}
+
 func TestWalkForm(t *testing.T) {
 	req := &event.Request{ContentType: "application/x-www-form-urlencoded; charset=UTF-8", Body: []byte("user=admin&pass=%27+or+%271%27%3D%271&empty=&flag")}
 	vals, _ := walk(t, New(Limits{}), req)

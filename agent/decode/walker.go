@@ -655,6 +655,11 @@ func (w *walker) readings(loc, key, s string, depth int) {
 			}
 		default:
 			w.expand(loc, key, r.text, depth+1)
+			if key == "" && w.part == event.PartBody && looksLikeForm(r.text) {
+				// a body that decodes to a form ("pay%3D%3Bdrop", base64
+				// of one): the application that decodes it parses that
+				w.walkForm(r.text, loc)
+			}
 		}
 		w.silent = outer
 		if r.enc2 != encNone {

@@ -10,9 +10,7 @@ import (
 // cores at once. Below it the detectors take well under a millisecond and
 // a goroutine's start and hand-off would be most of what is saved; above
 // it the wall time of a long value, which Lambda bills, is about halved
-// where the function has two vCPUs. (Texts this long also skip the
-// short-text readings of Inspect and sqlRawBodyFields, which share the
-// value's scratch buffers.)
+// where the function has two vCPUs.
 const splitMinBytes = 64<<10 + 1
 
 // splitWorthwhile reports whether a second core can take half the work:
@@ -83,8 +81,7 @@ func (in *input) judgeConcurrently(sequence []detector) {
 	}
 	in.e.scratch.Put(sc)
 	// own may have rebuilt the lower-cased text in the scratch buffers it
-	// shares with in (sqlRawBodyFields judges other readings through
-	// them): a detector run again below builds it afresh.
+	// shares with in: a detector run again below builds it afresh.
 	in.hasLow, in.hasLowSet = false, false
 
 	for i, d := range sequence {

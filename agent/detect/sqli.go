@@ -9,7 +9,6 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql/prose"
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql/shape"
 	"github.com/lambdawaf/lambdawaf/agent/detect/sql/statement"
-	"github.com/lambdawaf/lambdawaf/agent/event"
 	"github.com/lambdawaf/lambdawaf/agent/internal/thirdparty/libinjection"
 )
 
@@ -27,9 +26,7 @@ func (in *input) detectSQLi() {
 		in.emit(SQLi, "sqli-lexer", 7, 0, len(in.text))
 		return
 	}
-	if !in.judgeSQLi() {
-		in.sqlRawBodyFields()
-	}
+	in.judgeSQLi()
 }
 
 // numericParam reports whether a parameter's name says it holds an
@@ -210,94 +207,4 @@ func (in *input) detectSQLiPlain() {
 	if sc := shape.MagicNumber(strings.TrimSpace(s), in.paranoid()); sc > 0 {
 		in.emit(SQLi, "sqli-magic-number", sc, 0, len(s))
 	}
-}
-
-// sqlRawBodyFields judges a request body that arrived without a content
-// type the way an application that parses it as a form would read it:
-// "+" as a blank, and each field's value on its own ("pay=AND+1%3D1" is
-// the field pay with the value "AND 1=1"). Only the SQL judgement runs on
-// these readings; the whole body has already been judged as it is.
-func (in *input) sqlRawBodyFields() {
-	if in.v.Part != event.PartBody || in.v.Key != "" || in.isKey || len(in.text) > 64<<10 {
-		return
-	}
-	form := formShaped(in.text)
-	if !form && (!in.mask.has(bPlus) || in.mask.has(bSpace)) {
-		return
-	}
-	tmp := append(in.sc.tmp[:0], in.text...)
-	for i, c := range tmp {
-		if c == '+' {
-			tmp[i] = ' '
-		}
-	}
-	in.sc.tmp = tmp
-	text := unsafeString(tmp)
-	defer func() {
-		// the sub-judgements overwrote the scratch buffer lower() returns
-		in.hasLow, in.hasLowSet = false, false
-	}()
-	if !form {
-		in.sqlReading(text)
-		return
-	}
-	for len(text) > 0 {
-		f := text
-		if i := nextField(text); i >= 0 {
-			f, text = text[:i], text[i+1:]
-		} else {
-			text = ""
-		}
-		if i := strings.IndexByte(f, '='); i >= 0 {
-			f = f[i+1:]
-		}
-		if f != "" && in.sqlReading(f) {
-			return
-		}
-	}
-}
-
-// sqlReading judges text, another reading of in.text, for SQL injection;
-// it reports whether a signal was added.
-func (in *input) sqlReading(text string) bool {
-	in2 := input{e: in.e, v: in.v, text: text, isKey: in.isKey, sink: in.sink, sc: in.sc, dst: in.dst, base: in.base}
-	in2.mask = scanMask(text)
-	n := len(in.dst)
-	in2.judgeSQLi()
-	in.dst = in2.dst
-	return len(in.dst) > n
-}
-
-// formShaped reports whether s opens like a form body: a field name and
-// "=" (name characters as PHP and the CRS tests use them).
-func formShaped(s string) bool {
-	for i := 0; i < len(s) && i < 128; i++ {
-		c := s[i]
-		switch {
-		case isWord(c) || c == '.' || c == '[' || c == ']' || c == '$' || c == '-' || c == '@':
-		case c == '=':
-			return i > 0
-		default:
-			return false
-		}
-	}
-	return false
-}
-
-// nextField returns the index of the "&" that starts the next field of a
-// form body, "&name=", or -1. An "&" not followed by a name and "=" is
-// read as part of the value ("pay=&&(a=1)"), as the sender meant it.
-func nextField(s string) int {
-	for o := 0; o < len(s); {
-		i := strings.IndexByte(s[o:], '&')
-		if i < 0 {
-			return -1
-		}
-		i += o
-		if formShaped(s[i+1:]) {
-			return i
-		}
-		o = i + 1
-	}
-	return -1
 }
