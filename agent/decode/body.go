@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/lambdawaf/lambdawaf/agent/internal/utf7"
 )
 
 // walkBody decodes a body by its content encoding and media type, sniffing
@@ -62,7 +64,7 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		w.utf7 = true
 		defer func() { w.utf7 = outer }()
 		form := media == "application/x-www-form-urlencoded" || strings.HasPrefix(media, "multipart/")
-		if d, changed := utf7Decode(body); changed && !form {
+		if d, changed := utf7.Decode(body); changed && !form {
 			if depth >= w.lim.MaxLayers {
 				w.issue(DepthLimit, loc)
 			} else if w.push(encUTF7) {

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/lambdawaf/lambdawaf/agent/internal/utf7"
 )
 
 // reading is one speculative decoding of a value.
@@ -23,7 +25,7 @@ const maxReadingsPerText = 8
 // in a body whose charset says so, base64 in every reading a handler's
 // decoder may take, hex, the parts of a JSON Web Token, and the same for
 // the credentials of an authorization scheme ("Bearer <jwt>", "Basic
-// <base64>"). Each is no longer than s, but for UTF-7 (see utf7Decode;
+// <base64>"). Each is no longer than s, but for UTF-7 (see utf7.Decode;
 // the readings budget counts what each reading spells).
 func (w *walker) decodings(s string, dst []reading) []reading {
 	pct := strings.IndexByte(s, '%') >= 0
@@ -64,7 +66,7 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 		}
 	}
 	if w.utf7 && strings.IndexByte(s, '+') >= 0 {
-		if d, changed := utf7Decode(s); changed && d != s {
+		if d, changed := utf7.Decode(s); changed && d != s {
 			dst = append(dst, reading{text: d, enc: encUTF7})
 		}
 	}

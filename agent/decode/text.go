@@ -3,7 +3,6 @@ package decode
 import (
 	"html"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -404,83 +403,4 @@ func jsEscape(s string) (c byte, n int) {
 		return 0, 0
 	}
 	return byte(hi<<4 | lo), n
-}
-
-// utf7Decode transcodes s from UTF-7 (RFC 2152): "+" starts a run of
-// modified base64 holding UTF-16 code units, ended by any other byte
-// ("-" is absorbed), and "+-" is a plus sign. Python, iconv and .NET
-// decode a body so when its charset says "utf-7", and "+ADw-script+AD4-"
-// is then "<script>". It reports whether any run was decoded. A run of
-// non-ASCII characters spells up to an eighth more bytes than it holds.
-func utf7Decode(s string) (string, bool) {
-	var b []byte
-	last := 0
-	for i := strings.IndexByte(s, '+'); i >= 0; {
-		j := i + 1
-		for j < len(s) && b64val[s[j]] != 0xff {
-			j++
-		}
-		switch {
-		case j == i+1 && (j == len(s) || s[j] != '-'):
-			// a '+' that starts no run: ill-formed, kept as it is
-		default:
-			if b == nil {
-				b = make([]byte, 0, len(s))
-			}
-			b = append(b, s[last:i]...)
-			if j == i+1 {
-				b = append(b, '+') // "+-"
-			} else {
-				b = utf7Run(b, s[i+1:j])
-			}
-			if j < len(s) && s[j] == '-' {
-				j++
-			}
-			last = j
-		}
-		k := strings.IndexByte(s[j:], '+')
-		if k < 0 {
-			break
-		}
-		i = j + k
-	}
-	if b == nil {
-		return s, false
-	}
-	return string(append(b, s[last:]...)), true
-}
-
-// utf7Run appends the characters a run of modified base64 spells to dst,
-// as UTF-8; bits left over at its end are dropped, as decoders do.
-func utf7Run(dst []byte, run string) []byte {
-	var bits uint32
-	n := 0
-	var hi rune // a high surrogate waiting for its pair
-	for i := 0; i < len(run); i++ {
-		bits = bits<<6 | uint32(b64val[run[i]])
-		if n += 6; n < 16 {
-			continue
-		}
-		n -= 16
-		u := rune(bits >> n)
-		bits &= 1<<n - 1
-		switch {
-		case hi != 0 && utf16.IsSurrogate(u) && u >= 0xdc00:
-			dst = utf8.AppendRune(dst, utf16.DecodeRune(hi, u))
-			hi = 0
-			continue
-		case hi != 0:
-			dst = utf8.AppendRune(dst, utf8.RuneError)
-			hi = 0
-		}
-		if utf16.IsSurrogate(u) && u < 0xdc00 {
-			hi = u
-			continue
-		}
-		dst = utf8.AppendRune(dst, u)
-	}
-	if hi != 0 {
-		dst = utf8.AppendRune(dst, utf8.RuneError)
-	}
-	return dst
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/html"
 	"github.com/lambdawaf/lambdawaf/agent/detect/html/evasion"
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/internal/utf7"
 )
 
 // XSS filter evasions: markup and script URLs written so that the text
@@ -62,7 +63,7 @@ func (in *input) detectUTF7() bool {
 	if !strings.Contains(in.lower(), "+ad") {
 		return false
 	}
-	if w, ok := evasion.UTF7Decode(in.text); ok { // base64 is case-sensitive
+	if w, ok := utf7.Decode(in.text); ok { // base64 is case-sensitive
 		if off, sc := html.Tag(strings.ToLower(w)); sc > 0 {
 			in.emit(XSS, "xss-tag", sc, off, off+32)
 			return true
