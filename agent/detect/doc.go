@@ -12,6 +12,8 @@ package detect
 // parameters are judged as URLs (SSRF, RFI), file/path/template parameters
 // as file names, cmd/host/ip parameters as shell arguments, the User-Agent
 // header for scanners, "$" keys and "[$op]" locations for NoSQL operators.
+// A custom header is named as a parameter is ("X-File-Name" is file_name);
+// a standard header's name is the protocol's and names no sink.
 // Keys yielded by the decoder (Value.IsKey) are judged as names.
 //
 // Detectors run most specific first (JNDI, XXE, SSTI, NoSQL, LDAP, session
