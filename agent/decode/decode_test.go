@@ -291,6 +291,38 @@ func TestBodiesWithoutAFormTypeAreReadAsForms(t *testing.T) {
 	}
 }
 
+// TestValuesSayWhetherTheirNameWasJudged: a value under a name the walk
+// yielded as a name of its own (a JSON key, a form field, a cookie) says
+// so, and so do its readings, so that the name is not judged again beside
+// each; a value whose name was never yielded (an XML element's) does not.
+func TestValuesSayWhetherTheirNameWasJudged(t *testing.T) {
+	tests := []struct {
+		req  *event.Request
+		loc  string
+		want bool
+	}{
+		{jsonReq(`{"q":"%3Cb%3E"}`), "body.q", true},
+		{&event.Request{ContentType: "application/x-www-form-urlencoded", Body: []byte("q=a")}, "body.q", true},
+		{&event.Request{Cookies: map[string][]string{"q": {"a"}}}, "cookie.q", true},
+		{&event.Request{ContentType: "application/xml", Body: []byte("<r><q>a</q></r>")}, "body.r.q", false},
+	}
+	for _, tt := range tests {
+		vals, _ := walk(t, New(Limits{}), tt.req)
+		n := 0
+		for _, v := range vals {
+			if v.Location == tt.loc && !v.IsKey {
+				n++
+				if v.KeyJudged != tt.want {
+					t.Errorf("%s %q: KeyJudged %v, want %v", v.Location, v.Text, v.KeyJudged, tt.want)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("no value at %s:\n%s", tt.loc, dump(vals))
+		}
+	}
+}
+
 func TestWalkForm(t *testing.T) {
 	req := &event.Request{ContentType: "application/x-www-form-urlencoded; charset=UTF-8", Body: []byte("user=admin&pass=%27+or+%271%27%3D%271&empty=&flag")}
 	vals, _ := walk(t, New(Limits{}), req)

@@ -87,6 +87,10 @@ type walker struct {
 	// that did not parse) is judged once. See emit and expandNoEmit.
 	yielded  map[valueKey]struct{}
 	expanded map[valueKey]int // smallest depth expanded at
+	// names remembers the short names yielded as names of their own
+	// (IsKey) in this walk, by part: a value under one is marked
+	// KeyJudged, so that its name is not judged again beside it.
+	names map[nameKey]struct{}
 
 	part   event.Part
 	record int
@@ -119,6 +123,7 @@ func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
 	w.nest, w.scanDepth = 0, 0
 	clear(w.yielded)
 	clear(w.expanded)
+	clear(w.names)
 	if len(w.chains) > 1024 {
 		clear(w.chains)
 	}
@@ -133,6 +138,16 @@ func (w *walker) chainCode() uint64 {
 	}
 	return code
 }
+
+// nameKey is a name yielded as a value of its own, by part.
+type nameKey struct {
+	part event.Part
+	name string
+}
+
+// maxNameKey is the longest name walker.names remembers: names are short,
+// and a long one is judged beside its values as before.
+const maxNameKey = 64
 
 // dedupMin is the length from which a value is remembered so that it is
 // judged once per walk. Below it, judging costs about what remembering
@@ -285,6 +300,15 @@ func (w *walker) emit(loc, key, text string, isKey bool) bool {
 		Record:   w.record,
 		Decoded:  w.decoded(),
 		IsKey:    isKey,
+	}
+	switch {
+	case isKey && len(text) <= maxNameKey:
+		if w.names == nil {
+			w.names = make(map[nameKey]struct{})
+		}
+		w.names[nameKey{w.part, text}] = struct{}{}
+	case !isKey && key != "" && len(key) <= maxNameKey:
+		_, v.KeyJudged = w.names[nameKey{w.part, key}]
 	}
 	win := w.lim.MaxValueBytes
 	if len(text) <= win {

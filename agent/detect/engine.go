@@ -166,7 +166,7 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 		return e.inspectName(v, text, false, sc, dst)
 	}
 	sk := sinkOf(&v)
-	if v.Key != "" && v.Key != v.Text && keyWorthJudging(&v) {
+	if v.Key != "" && v.Key != v.Text && !v.KeyJudged && keyWorthJudging(&v) {
 		dst = e.inspectName(v, v.Key, true, sc, dst)
 	}
 	in := input{e: e, v: v, text: text, sink: sk, sc: sc, dst: dst, base: len(dst)}

@@ -249,4 +249,9 @@ type Value struct {
 	// parameter name, a cookie name), yielded as a value of its own because
 	// NoSQL operators and injected parameter names live there.
 	IsKey bool
+	// KeyJudged reports that Key was yielded earlier in the same walk, in
+	// the same part, as a name of its own (IsKey): it has been judged as
+	// a name, and judging it again beside every value it names, and every
+	// reading of each, would find nothing more.
+	KeyJudged bool
 }
