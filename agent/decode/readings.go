@@ -66,7 +66,7 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 		}
 	}
 	if w.utf7 && strings.IndexByte(s, '+') >= 0 {
-		if d, changed := utf7.Decode(s); changed && d != s {
+		if d, changed := utf7.Decode(s); changed {
 			dst = append(dst, reading{text: d, enc: encUTF7})
 		}
 	}

@@ -62,13 +62,7 @@ func (p *Proxy) serveNext(w http.ResponseWriter, r *http.Request) {
 			}
 			continue
 		}
-		if v.Event != nil {
-			payload = v.Event
-			p.stats.replaced.Add(1)
-		}
-		if v.Response != nil {
-			p.filters.put(id, v.Response)
-		}
+		payload = p.admit(id, v, payload)
 		if err := r.Context().Err(); err != nil {
 			p.undeliverable(r.Context(), id, err)
 			return
@@ -178,4 +172,18 @@ func (e *PanicError) Error() string {
 		msg = msg[:200] + "…"
 	}
 	return "panic: " + msg
+}
+
+// admit takes what an allowing verdict carries for invocation id: the
+// event that replaces payload (returned in its place) and the response
+// filter the invocation's answer goes through.
+func (p *Proxy) admit(id string, v Verdict, payload []byte) []byte {
+	if v.Event != nil {
+		payload = v.Event
+		p.stats.replaced.Add(1)
+	}
+	if v.Response != nil {
+		p.filters.put(id, v.Response)
+	}
+	return payload
 }

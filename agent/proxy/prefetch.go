@@ -206,13 +206,7 @@ func (p *Proxy) fetchAhead() {
 			}
 			continue
 		}
-		if v.Event != nil {
-			payload = v.Event
-			p.stats.replaced.Add(1)
-		}
-		if v.Response != nil {
-			p.filters.put(id, v.Response)
-		}
+		payload = p.admit(id, v, payload)
 		if p.ctx.Err() != nil {
 			// Closing: no worker will come for it.
 			f.mu.Lock()
