@@ -165,6 +165,9 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 		// The decoder yields names as values of their own.
 		return e.inspectName(v, text, false, sc, dst)
 	}
+	if headerOwn(&v) && protocolValue(v.Key, text) {
+		return dst // "application/json", "en-GB,en;q=0.9": see protocolValue
+	}
 	sk := sinkOf(&v)
 	if v.Key != "" && v.Key != v.Text && !v.KeyJudged && keyWorthJudging(&v) {
 		dst = e.inspectName(v, v.Key, true, sc, dst)
