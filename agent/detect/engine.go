@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 
@@ -47,6 +48,7 @@ type Engine struct {
 	paranoia      int
 	splitMin      int // texts this long are judged on two cores (judgeConcurrently)
 	scratch       sync.Pool
+	memo          headerMemo
 }
 
 // New builds an Engine from opts.
@@ -69,6 +71,7 @@ func New(opts Options) *Engine {
 	e.paranoia = min(max(opts.Paranoia, 1), MaxParanoia)
 	e.splitMin = splitMinBytes
 	e.scratch.New = func() any { return new(scratch) }
+	e.memo.seed = maphash.MakeSeed()
 	return e
 }
 
@@ -168,6 +171,10 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 	if headerOwn(&v) && protocolValue(v.Key, text) {
 		return dst // "application/json", "en-GB,en;q=0.9": see protocolValue
 	}
+	memo := memoizable(&v)
+	if memo && e.memo.benign(&v) {
+		return dst // a User-Agent judged before: see headerMemo
+	}
 	sk := sinkOf(&v)
 	if v.Key != "" && v.Key != v.Text && !v.KeyJudged && keyWorthJudging(&v) {
 		dst = e.inspectName(v, v.Key, true, sc, dst)
@@ -175,6 +182,9 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 	in := input{e: e, v: v, text: text, sink: sk, sc: sc, dst: dst, base: len(dst)}
 	in.mask = scanMask(text)
 	in.judge()
+	if memo && len(in.dst) == len(dst) {
+		e.memo.remember(&v)
+	}
 	return in.dst
 }
 

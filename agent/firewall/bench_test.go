@@ -12,15 +12,17 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )
 
+// realBody is the JSON body of realEvent.
+const realBody = `{"customer":{"name":"Ann O'Brien","email":"ann@example.com"},"items":[{"sku":"A-1","qty":2},{"sku":"B-22","qty":1},{"sku":"C-333","qty":5}],"note":"Please leave the parcel at the side door, thanks!","coupon":"WINTER-2026"}`
+
 // realEvent is a realistic ~1 KB HTTP API v2 JSON POST.
 func realEvent(tb testing.TB) []byte {
-	body := `{"customer":{"name":"Ann O'Brien","email":"ann@example.com"},"items":[{"sku":"A-1","qty":2},{"sku":"B-22","qty":1},{"sku":"C-333","qty":5}],"note":"Please leave the parcel at the side door, thanks!","coupon":"WINTER-2026"}`
 	return fixture(tb, "apigw-v2.json", map[string]any{
 		"routeKey":                   "POST /orders",
 		"rawPath":                    "/orders",
 		"requestContext.http.method": "POST",
 		"requestContext.http.path":   "/orders",
-		"body":                       body,
+		"body":                       realBody,
 		"headers.x-api-key":          "k-123456",
 		"headers.accept-language":    "en-GB,en;q=0.9",
 	})
@@ -66,18 +68,52 @@ func TestRealPipeline(t *testing.T) {
 
 // BenchmarkInspectEvent measures the whole per-invocation cost the agent
 // adds: parse, decode, detect, 100 rules, decision, for a 1 KB JSON event.
+// The same event comes every time, as a client's repeated requests do: its
+// User-Agent and Host are judged once (see detect's headerMemo).
+// BenchmarkInspectEventNewClients sends a User-Agent the agent has not
+// seen in each.
 func BenchmarkInspectEvent(b *testing.B) {
+	benchmarkInspectEvent(b, [][]byte{realEvent(b)})
+}
+
+// BenchmarkInspectEventNewClients is BenchmarkInspectEvent with each
+// event from a browser version the agent has not seen lately (4,096 of
+// them in turn, far more than the memo of headers keeps): the cost of a
+// first request.
+func BenchmarkInspectEventNewClients(b *testing.B) {
+	events := make([][]byte, 4096)
+	for i := range events {
+		ua := fmt.Sprintf("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.%d Safari/605.1.%d", i/64, i%64)
+		events[i] = fixture(b, "apigw-v2.json", map[string]any{
+			"routeKey":                   "POST /orders",
+			"rawPath":                    "/orders",
+			"requestContext.http.method": "POST",
+			"requestContext.http.path":   "/orders",
+			"body":                       realBody,
+			"headers.x-api-key":          "k-123456",
+			"headers.accept-language":    "en-GB,en;q=0.9",
+			"headers.user-agent":         ua,
+		})
+	}
+	benchmarkInspectEvent(b, events)
+}
+
+func benchmarkInspectEvent(b *testing.B, events [][]byte) {
 	p, err := policy.Parse([]byte(rules100()), "bench.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
 	f := New(p, Options{})
-	inv := &proxy.Invocation{RequestID: "r", Event: realEvent(b)}
+	invs := make([]*proxy.Invocation, len(events))
+	for i, ev := range events {
+		invs[i] = &proxy.Invocation{RequestID: "r", Event: ev}
+	}
 	ctx := context.Background()
 	durs := make([]time.Duration, 0, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		inv := invs[i%len(invs)]
 		start := time.Now()
 		v, err := f.InspectEvent(ctx, inv)
 		durs = append(durs, time.Since(start))
@@ -89,5 +125,5 @@ func BenchmarkInspectEvent(b *testing.B) {
 	sort.Slice(durs, func(i, j int) bool { return durs[i] < durs[j] })
 	b.ReportMetric(float64(durs[len(durs)/2].Nanoseconds()), "p50-ns")
 	b.ReportMetric(float64(durs[len(durs)*99/100].Nanoseconds()), "p99-ns")
-	b.ReportMetric(float64(len(inv.Event)), "event-bytes")
+	b.ReportMetric(float64(len(invs[0].Event)), "event-bytes")
 }

@@ -1,0 +1,76 @@
+package detect
+
+import (
+	"hash/maphash"
+	"strings"
+	"sync/atomic"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// headerMemo remembers values of the headers a client sends unchanged on
+// every request (User-Agent, Origin, Referer, the client hints) that the
+// detectors found nothing in, so that the next request bringing the same
+// value is not judged again: a browser's User-Agent costs 5-15 µs to
+// judge, and the environment sees the same few over and over.
+//
+// Judging a value is a pure function of the value and the Engine's
+// options, so a remembered verdict is the verdict. Only benign verdicts
+// are kept (an attack is judged every time, and reported with its own
+// location), only for the headers memoHeader names (never a credential,
+// a cookie or a token: their values differ per client and are secrets),
+// only for raw values up to memoMaxText bytes, each copied out of the
+// event. The table is direct-mapped: a value evicts whatever held its
+// slot, so it never grows, and readers and writers share it without a
+// lock (each slot is an atomic pointer to an immutable entry).
+type headerMemo struct {
+	seed  maphash.Seed
+	slots [memoSlots]atomic.Pointer[memoEntry]
+}
+
+// memoEntry is a value judged benign: what the judgement reads of it
+// (location, name, text) and nothing else.
+type memoEntry struct{ loc, key, text string }
+
+const (
+	memoSlots   = 256
+	memoMaxText = 512
+)
+
+// memoHeader reports whether name (any case) is a header whose values a
+// client repeats and that holds no secret.
+func memoHeader(name string) bool {
+	if len(name) > len("sec-ch-ua-platform-version") {
+		return false
+	}
+	var buf [32]byte
+	switch string(lex.AppendLower(buf[:0], name)) {
+	case "user-agent", "host", "origin", "referer", "via", "x-forwarded-host",
+		"sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform", "sec-ch-ua-platform-version":
+		return true
+	}
+	return false
+}
+
+// memoizable reports whether v is a value the memo may answer for.
+func memoizable(v *event.Value) bool {
+	return v.Part == event.PartHeader && !v.IsKey && len(v.Decoded) == 0 && v.Text != "" &&
+		len(v.Text) <= memoMaxText && len(v.Location) <= 64 && memoHeader(v.Key)
+}
+
+func (m *headerMemo) slot(v *event.Value) *atomic.Pointer[memoEntry] {
+	h := maphash.String(m.seed, v.Text) + maphash.String(m.seed, v.Location)
+	return &m.slots[h%memoSlots]
+}
+
+// benign reports whether v was judged benign before.
+func (m *headerMemo) benign(v *event.Value) bool {
+	e := m.slot(v).Load()
+	return e != nil && e.text == v.Text && e.loc == v.Location && e.key == v.Key
+}
+
+// remember records that v was judged benign.
+func (m *headerMemo) remember(v *event.Value) {
+	m.slot(v).Store(&memoEntry{loc: strings.Clone(v.Location), key: strings.Clone(v.Key), text: strings.Clone(v.Text)})
+}

