@@ -101,58 +101,87 @@ func canonicalTopLevel(payload []byte) (out []byte, changed bool, err error) {
 func caseVariantKeys(payload []byte, spans *jsonscan.Spans) bool {
 	s := jsonscan.New(payload, sniffDepth)
 	s.Share(spans)
-	// The keys of every open object share one stack: an object's keys
-	// are keys[start:], and an object's end truncates the stack to its
-	// start, so nested objects cost no allocation of their own. An object
-	// with more than smallObject keys switches to a map of folded keys.
-	type object struct {
-		start  int
-		folded map[string]string
-	}
-	var stackBuf [8]object
-	var keysBuf [64][]byte // views of payload (or of an unquoted copy)
-	stack, keys := stackBuf[:0], keysBuf[:0]
-	for {
+	var stack [8]caseObject
+	var keys [64][]byte
+	c := caseKeys{stack: stack[:0], keys: keys[:0]}
+	for !c.found {
 		t, err := s.Next()
 		if err != nil || t.Kind == jsonscan.EOF {
 			return false
 		}
-		switch t.Kind {
-		case jsonscan.ObjectStart:
-			stack = append(stack, object{start: len(keys)})
-		case jsonscan.ObjectEnd:
-			keys = keys[:stack[len(stack)-1].start]
-			stack = stack[:len(stack)-1]
-		case jsonscan.Key:
-			raw := payload[t.Start:t.End]
-			if t.Escaped {
-				raw = jsonscan.AppendUnquote(nil, raw)
-			}
-			o := &stack[len(stack)-1]
-			if o.folded == nil {
-				for _, prev := range keys[o.start:] {
-					if !bytes.Equal(prev, raw) && bytes.EqualFold(prev, raw) { // folds as encoding/json does (ſ, K)
-						return true
-					}
-				}
-				keys = append(keys, raw)
-				if len(keys)-o.start <= smallObject {
-					continue
-				}
-				o.folded = make(map[string]string, 2*smallObject)
-				for _, prev := range keys[o.start:] {
-					o.folded[fold(string(prev))] = string(prev)
-				}
-				continue
-			}
-			k := string(raw)
-			f := fold(k)
-			if prev, ok := o.folded[f]; ok && prev != k {
-				return true
-			}
-			o.folded[f] = k
-		}
+		c = c.see(t, payload)
 	}
+	return true
+}
+
+// caseKeys is caseVariantKeys fed one token at a time, so that a pass
+// over the payload made for another reason (sniff's) can answer it too.
+// The keys of every open object share one stack: an object's keys are
+// keys[start:], and an object's end truncates the stack to its start, so
+// nested objects cost no allocation of their own. An object with more
+// than smallObject keys switches to a map of folded keys.
+//
+// Its slices start in arrays of the caller's (var stack [8]caseObject;
+// var keys [64][]byte), and see takes and returns it by value, so that
+// the common event costs no allocation (a store through a pointer would
+// move those arrays to the heap).
+type caseKeys struct {
+	found bool // two keys of one object differ only in case
+	stack []caseObject
+	keys  [][]byte // views of payload (or of an unquoted copy)
+}
+
+type caseObject struct {
+	start  int
+	folded map[string]string
+}
+
+// see takes the next token of payload and returns c updated.
+func (c caseKeys) see(t jsonscan.Token, payload []byte) caseKeys {
+	switch t.Kind {
+	case jsonscan.ObjectStart:
+		c.stack = append(c.stack, caseObject{start: len(c.keys)})
+	case jsonscan.ObjectEnd:
+		if len(c.stack) == 0 {
+			return c
+		}
+		c.keys = c.keys[:c.stack[len(c.stack)-1].start]
+		c.stack = c.stack[:len(c.stack)-1]
+	case jsonscan.Key:
+		if len(c.stack) == 0 {
+			return c
+		}
+		raw := payload[t.Start:t.End]
+		if t.Escaped {
+			raw = jsonscan.AppendUnquote(nil, raw)
+		}
+		o := &c.stack[len(c.stack)-1]
+		if o.folded == nil {
+			for _, prev := range c.keys[o.start:] {
+				if !bytes.Equal(prev, raw) && bytes.EqualFold(prev, raw) { // folds as encoding/json does (ſ, K)
+					c.found = true
+					return c
+				}
+			}
+			c.keys = append(c.keys, raw)
+			if len(c.keys)-o.start <= smallObject {
+				return c
+			}
+			o.folded = make(map[string]string, 2*smallObject)
+			for _, prev := range c.keys[o.start:] {
+				o.folded[fold(string(prev))] = string(prev)
+			}
+			return c
+		}
+		k := string(raw)
+		f := fold(k)
+		if prev, ok := o.folded[f]; ok && prev != k {
+			c.found = true
+			return c
+		}
+		o.folded[f] = k
+	}
+	return c
 }
 
 // smallObject is the number of keys compared pairwise before a map is

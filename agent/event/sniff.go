@@ -39,6 +39,12 @@ type shape struct {
 	// as strings (topKeys), so the others never copy them.
 	keys      [][]byte
 	duplicate bool // a top-level key occurs more than once
+
+	// caseSeen says that sniff read every key of the payload, and then
+	// caseVariant is caseVariantKeys' answer (an event whose Records or
+	// top-level array sniff reads only in part leaves it to a pass of
+	// its own).
+	caseSeen, caseVariant bool
 }
 
 // topKeys copies the top-level keys out of the payload, into one string
@@ -97,6 +103,11 @@ func sniff(payload []byte, spans *jsonscan.Spans) (shape, error) {
 		_, err := s.Next()
 		return sh, err
 	}
+	var stackBuf [8]caseObject
+	var keysBuf [64][]byte
+	ck := caseKeys{stack: stackBuf[:0], keys: keysBuf[:0]}
+	ck = ck.see(t, payload)
+	sh.caseSeen = true
 	for {
 		k, err := s.Next()
 		if err != nil {
@@ -105,6 +116,7 @@ func sniff(payload []byte, spans *jsonscan.Spans) (shape, error) {
 		if k.Kind == jsonscan.ObjectEnd {
 			break
 		}
+		ck = ck.see(k, payload)
 		key := payload[k.Start:k.End]
 		if k.Escaped {
 			key = jsonscan.AppendUnquote(nil, key)
@@ -132,7 +144,8 @@ func sniff(payload []byte, spans *jsonscan.Spans) (shape, error) {
 					return sh, err
 				}
 				sh.recordSource = src
-				continue // firstRecordSource consumed the array
+				sh.caseSeen = false // nor did it read every key of it
+				continue            // firstRecordSource consumed the array
 			}
 		case "httpMethod":
 			sh.httpMethod = true
@@ -171,14 +184,34 @@ func sniff(payload []byte, spans *jsonscan.Spans) (shape, error) {
 		case "userPoolId":
 			sh.userPoolID = true
 		}
-		if err := s.Skip(v); err != nil {
+		if ck, err = skipSeeing(s, v, payload, ck); err != nil {
 			return sh, err
 		}
 	}
 	if _, err := s.Next(); err != nil { // trailing data
 		return sh, err
 	}
+	sh.caseVariant = sh.caseSeen && ck.found
 	return sh, nil
+}
+
+// skipSeeing is s.Skip(t) showing c every token it passes.
+func skipSeeing(s *jsonscan.Scanner, t jsonscan.Token, payload []byte, c caseKeys) (caseKeys, error) {
+	if t.Kind != jsonscan.ObjectStart && t.Kind != jsonscan.ArrayStart {
+		return c, nil
+	}
+	c = c.see(t, payload)
+	depth := s.Depth() - 1
+	for {
+		tok, err := s.Next()
+		if err != nil {
+			return c, err
+		}
+		c = c.see(tok, payload)
+		if (tok.Kind == jsonscan.ObjectEnd || tok.Kind == jsonscan.ArrayEnd) && s.Depth() == depth {
+			return c, nil
+		}
+	}
 }
 
 // maxTopKeys bounds the top-level keys remembered; a duplicate among keys
