@@ -37,23 +37,27 @@ type Policy struct {
 	rules     []*rule
 	preRules  bool // some rules can run before the walk
 	postRules bool // some rules need the walk
-	excl      []*exclusion
-	routes    []*route
-	openapi   *openapiModel
-	limits    []*rateLimit
-	global    []GlobalLimit // scope: global limits, in order
-	flagging  []Threshold
-	flagged   int // status of a flagged source's block
-	shared    SharedState
-	bots      *botPolicy   // nil without a bots section
-	logins    *loginPolicy // nil without a logins section
-	responses []*responseCounter
-	ratios    []*errorRatio
-	counters  []Counter      // abuse counters of logins and responses
-	local     *localCounters // counts them without shared state
-	wants     locSet         // value locations rules read
-	warnings  []string
-	triggers  triggerPolicy
+	// valueSlots numbers the distinct value location patterns of the
+	// rules' fields (field.slot): an evaluation finds the values of each
+	// once (evalCtx.valuesAt), however many rules read them.
+	valueSlots map[string]int
+	excl       []*exclusion
+	routes     []*route
+	openapi    *openapiModel
+	limits     []*rateLimit
+	global     []GlobalLimit // scope: global limits, in order
+	flagging   []Threshold
+	flagged    int // status of a flagged source's block
+	shared     SharedState
+	bots       *botPolicy   // nil without a bots section
+	logins     *loginPolicy // nil without a logins section
+	responses  []*responseCounter
+	ratios     []*errorRatio
+	counters   []Counter      // abuse counters of logins and responses
+	local      *localCounters // counts them without shared state
+	wants      locSet         // value locations rules read
+	warnings   []string
+	triggers   triggerPolicy
 }
 
 type compiledList struct {
@@ -428,6 +432,17 @@ func (p *Policy) compileCond(pr *document.Problems, path []string, c *document.C
 	if msg != "" {
 		pr.Add(document.At(path, "field"), "%s, got %q", msg, c.Field)
 		return &cond{kind: cAll}
+	}
+	if f.kind == fValue {
+		if p.valueSlots == nil {
+			p.valueSlots = map[string]int{}
+		}
+		slot, ok := p.valueSlots[f.pat.raw]
+		if !ok {
+			slot = len(p.valueSlots)
+			p.valueSlots[f.pat.raw] = slot
+		}
+		f.slot = slot
 	}
 	out := &cond{kind: cLeaf, field: f}
 	ops := 0

@@ -17,6 +17,41 @@ type evalCtx struct {
 	signals []detect.Signal
 	labels  []string
 	scratch []string
+
+	// the values of each value location pattern (field.slot), found once
+	// per evaluation: see valuesAt
+	valueSlots int
+	memo       []valueMemo
+	memoVals   []string
+}
+
+// valueMemo is where the values of one pattern stand in evalCtx.memoVals,
+// and for how many kept values they were found (plus one: zero means
+// not yet).
+type valueMemo struct{ start, end, kept int }
+
+// valuesAt returns the texts of the kept values whose location f.pat
+// matches, matching each value once per evaluation whatever the number of
+// rules that read the pattern (a value kept since is matched anew).
+func (ctx *evalCtx) valuesAt(f *field) []string {
+	if f.slot >= ctx.valueSlots {
+		return nil
+	}
+	if ctx.memo == nil {
+		ctx.memo = make([]valueMemo, ctx.valueSlots)
+	}
+	m := &ctx.memo[f.slot]
+	if m.kept == len(ctx.values)+1 {
+		return ctx.memoVals[m.start:m.end:m.end]
+	}
+	start := len(ctx.memoVals)
+	for i := range ctx.values {
+		if f.pat.match(ctx.values[i].Location) {
+			ctx.memoVals = append(ctx.memoVals, ctx.values[i].Text)
+		}
+	}
+	*m = valueMemo{start: start, end: len(ctx.memoVals), kept: len(ctx.values) + 1}
+	return ctx.memoVals[start:m.end:m.end]
 }
 
 type fieldKind uint8
@@ -43,6 +78,7 @@ type field struct {
 	kind fieldKind
 	name string // header/cookie/query/claim name, lower-cased for headers; "*" = all
 	pat  locPattern
+	slot int // for fValue: the pattern's number among the policy's (Policy.valueSlots)
 }
 
 // needsWalk reports whether the field needs the decoded values or the
@@ -154,11 +190,7 @@ func (f *field) values(ctx *evalCtx) []string {
 			}
 		}
 	case fValue:
-		for i := range ctx.values {
-			if f.pat.match(ctx.values[i].Location) {
-				out = append(out, ctx.values[i].Text)
-			}
-		}
+		return ctx.valuesAt(f)
 	}
 	ctx.scratch = out
 	return out

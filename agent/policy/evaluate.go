@@ -50,6 +50,7 @@ type blockChoice struct {
 func (p *Policy) Begin(req *event.Request, now time.Time) *Evaluation {
 	ev := &Evaluation{p: p, now: now}
 	ev.ctx.req = req
+	ev.ctx.valueSlots = len(p.valueSlots)
 	ev.d = &Decision{
 		Trigger: req.Trigger,
 		Method:  req.Method,
