@@ -48,7 +48,7 @@ type Engine struct {
 	paranoia      int
 	splitMin      int // texts this long are judged on two cores (judgeConcurrently)
 	scratch       sync.Pool
-	memo          headerMemo
+	memo          repeatMemo
 }
 
 // New builds an Engine from opts.
@@ -173,7 +173,7 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 	}
 	memo := memoizable(&v)
 	if memo && e.memo.benign(&v) {
-		return dst // a User-Agent judged before: see headerMemo
+		return dst // a User-Agent judged before: see repeatMemo
 	}
 	sk := sinkOf(&v)
 	if v.Key != "" && v.Key != v.Text && !v.KeyJudged && keyWorthJudging(&v) {

@@ -69,7 +69,7 @@ func TestRealPipeline(t *testing.T) {
 // BenchmarkInspectEvent measures the whole per-invocation cost the agent
 // adds: parse, decode, detect, 100 rules, decision, for a 1 KB JSON event.
 // The same event comes every time, as a client's repeated requests do: its
-// User-Agent and Host are judged once (see detect's headerMemo).
+// User-Agent and Host are judged once (see detect's repeatMemo).
 // BenchmarkInspectEventNewClients sends a User-Agent the agent has not
 // seen in each.
 func BenchmarkInspectEvent(b *testing.B) {

@@ -13,10 +13,10 @@ func headerValue(name, text string) event.Value {
 	return event.Value{Part: event.PartHeader, Location: "header." + name, Key: name, Text: text}
 }
 
-// TestHeaderMemoRemembersOnlyBenignVerdicts: a repeated benign
+// TestRepeatMemoRemembersOnlyBenignVerdicts: a repeated benign
 // User-Agent is answered from the memo; an attack is judged, and
 // reported, every time; a credential header is never remembered.
-func TestHeaderMemoRemembersOnlyBenignVerdicts(t *testing.T) {
+func TestRepeatMemoRemembersOnlyBenignVerdicts(t *testing.T) {
 	const browser = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
 	tests := []struct {
 		name, header, text string
@@ -46,11 +46,34 @@ func TestHeaderMemoRemembersOnlyBenignVerdicts(t *testing.T) {
 			}
 		})
 	}
+	paths := []struct {
+		name       string
+		v          event.Value
+		remembered bool
+	}{
+		{"a request path", event.Value{Part: event.PartPath, Location: "path", Text: "/orders"}, true},
+		{"a traversal in the path", event.Value{Part: event.PartPath, Location: "path", Text: "/files/../../etc/passwd"}, false},
+		{"a path segment", event.Value{Part: event.PartPath, Location: "path[0]", Text: "orders"}, false},
+		{"a decoded path", event.Value{Part: event.PartPath, Location: "path", Text: "/a b", Decoded: []string{"url"}}, false},
+		{"a query value", event.Value{Part: event.PartQuery, Location: "query.q", Key: "q", Text: "shoes"}, false},
+	}
+	for _, tt := range paths {
+		t.Run(tt.name, func(t *testing.T) {
+			e := New(Options{})
+			first := e.Inspect(tt.v, nil)
+			if got := memoizable(&tt.v) && e.memo.benign(&tt.v); got != tt.remembered {
+				t.Fatalf("remembered = %v, want %v (signals %v)", got, tt.remembered, first)
+			}
+			if again := e.Inspect(tt.v, nil); !reflect.DeepEqual(first, again) {
+				t.Errorf("second judgement %v, first %v", again, first)
+			}
+		})
+	}
 }
 
-// TestHeaderMemoIsKeyedByLocationNameAndText: a remembered value answers
+// TestRepeatMemoIsKeyedByLocationNameAndText: a remembered value answers
 // only for the same header, location and text.
-func TestHeaderMemoIsKeyedByLocationNameAndText(t *testing.T) {
+func TestRepeatMemoIsKeyedByLocationNameAndText(t *testing.T) {
 	e := New(Options{})
 	v := headerValue("user-agent", "curl-like/1.0")
 	e.Inspect(v, nil)
@@ -66,10 +89,10 @@ func TestHeaderMemoIsKeyedByLocationNameAndText(t *testing.T) {
 	}
 }
 
-// TestHeaderMemoUnderConcurrentInvocations: many invocations judging a
+// TestRepeatMemoUnderConcurrentInvocations: many invocations judging a
 // mix of benign and hostile header values at once (as under Managed
 // Instances) get the verdicts of an engine without a memo. Run with -race.
-func TestHeaderMemoUnderConcurrentInvocations(t *testing.T) {
+func TestRepeatMemoUnderConcurrentInvocations(t *testing.T) {
 	var values []event.Value
 	for i := range 40 {
 		values = append(values,

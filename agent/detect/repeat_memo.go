@@ -9,11 +9,12 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
-// headerMemo remembers values of the headers a client sends unchanged on
-// every request (User-Agent, Origin, Referer, the client hints) that the
-// detectors found nothing in, so that the next request bringing the same
-// value is not judged again: a browser's User-Agent costs 5-15 µs to
-// judge, and the environment sees the same few over and over.
+// repeatMemo remembers values of the headers a client sends unchanged on
+// every request (User-Agent, Origin, Referer, the client hints), and
+// request paths, that the detectors found nothing in, so that the next
+// request bringing the same value is not judged again: a browser's
+// User-Agent costs 5-15 µs to judge, a path of a few bytes 2-4 µs, and the
+// environment sees the same few over and over.
 //
 // Judging a value is a pure function of the value and the Engine's
 // options, so a remembered verdict is the verdict. Only benign verdicts
@@ -24,7 +25,7 @@ import (
 // event. The table is direct-mapped: a value evicts whatever held its
 // slot, so it never grows, and readers and writers share it without a
 // lock (each slot is an atomic pointer to an immutable entry).
-type headerMemo struct {
+type repeatMemo struct {
 	seed  maphash.Seed
 	slots [memoSlots]atomic.Pointer[memoEntry]
 }
@@ -53,24 +54,34 @@ func memoHeader(name string) bool {
 	return false
 }
 
-// memoizable reports whether v is a value the memo may answer for.
+// memoizable reports whether v is a value the memo may answer for: a raw
+// value of one of the memoHeader headers, or the request's path (every
+// request to a route without parameters in its path brings the same).
 func memoizable(v *event.Value) bool {
-	return v.Part == event.PartHeader && !v.IsKey && len(v.Decoded) == 0 && v.Text != "" &&
-		len(v.Text) <= memoMaxText && len(v.Location) <= 64 && memoHeader(v.Key)
+	if v.IsKey || len(v.Decoded) != 0 || v.Text == "" || len(v.Text) > memoMaxText {
+		return false
+	}
+	switch v.Part {
+	case event.PartHeader:
+		return len(v.Location) <= 64 && memoHeader(v.Key)
+	case event.PartPath:
+		return v.Location == "path"
+	}
+	return false
 }
 
-func (m *headerMemo) slot(v *event.Value) *atomic.Pointer[memoEntry] {
+func (m *repeatMemo) slot(v *event.Value) *atomic.Pointer[memoEntry] {
 	h := maphash.String(m.seed, v.Text) + maphash.String(m.seed, v.Location)
 	return &m.slots[h%memoSlots]
 }
 
 // benign reports whether v was judged benign before.
-func (m *headerMemo) benign(v *event.Value) bool {
+func (m *repeatMemo) benign(v *event.Value) bool {
 	e := m.slot(v).Load()
 	return e != nil && e.text == v.Text && e.loc == v.Location && e.key == v.Key
 }
 
 // remember records that v was judged benign.
-func (m *headerMemo) remember(v *event.Value) {
+func (m *repeatMemo) remember(v *event.Value) {
 	m.slot(v).Store(&memoEntry{loc: strings.Clone(v.Location), key: strings.Clone(v.Key), text: strings.Clone(v.Text)})
 }
