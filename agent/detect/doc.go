@@ -16,6 +16,17 @@ package detect
 // a standard header's name is the protocol's and names no sink.
 // Keys yielded by the decoder (Value.IsKey) are judged as names.
 //
+// Two things spare the detectors work that cannot find anything: a
+// standard header's value written wholly in its header's grammar
+// ("application/json", "en-GB,en;q=0.9", "gzip, br") is not judged at all
+// (protocol_header.go; a test holds every corpus attack that fits a
+// grammar to be one the detectors find nothing in there), and the values
+// every request of a client or a route repeats (User-Agent, Origin,
+// Referer, client hints, the request path) are judged once and their
+// benign verdict remembered (repeat_memo.go): judging is a pure function
+// of the value and the Engine's options, so the remembered verdict is the
+// verdict; attacks are judged every time.
+//
 // Detectors run most specific first (JNDI, XXE, SSTI, NoSQL, LDAP, session
 // fixation, then SQL, XSS, shell, paths, URLs, code; a value holding an
 // HTML element is read as HTML before SQL, since attribute quoting also
