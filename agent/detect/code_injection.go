@@ -87,7 +87,7 @@ func (in *input) detectPlain() {
 	s := in.lower()
 	low := in.lowerBytes()
 	for n := range plainKeywords {
-		if !low.Covers(&plainKeywordBytes[n]) {
+		if len(plainKeywords[n].word) > len(s) || !low.Covers(&plainKeywordBytes[n]) {
 			continue
 		}
 		k := &plainKeywords[n]
@@ -112,20 +112,22 @@ func (in *input) detectPlain() {
 	}
 	// serialized objects in unpadded base64, which has no punctuation:
 	// Java streams, pickles ("gASV"), Ruby Marshal ("BAh")
-	if strings.Contains(in.text, "rO0AB") || strings.Contains(in.text, "KztAAU") || strings.Contains(in.text, "Cs7QAF") ||
-		strings.Contains(in.text, "gA") || strings.Contains(in.text, "BAh") {
+	// (each marker holds an 'A', which most names and words do not)
+	if strings.IndexByte(in.text, 'A') >= 0 && (strings.Contains(in.text, "rO0AB") || strings.Contains(in.text, "KztAAU") ||
+		strings.Contains(in.text, "Cs7QAF") || strings.Contains(in.text, "gA") || strings.Contains(in.text, "BAh")) {
 		in.detectCode()
 		return
 	}
-	if strings.Contains(s, "java.") && (strings.Contains(s, "runtime") || strings.Contains(s, "processbuilder")) {
-		in.emit(CodeInj, "java-class", 7, 0, 32)
-		return
-	}
-	if i := code.JavaClassName(s, low); i >= 0 {
-		in.emit(CodeInj, "java-class-name", 5, i, i+40)
-		return
-	}
 	if in.mask.has(bDot) {
+		// a package name has a dot
+		if strings.Contains(s, "java.") && (strings.Contains(s, "runtime") || strings.Contains(s, "processbuilder")) {
+			in.emit(CodeInj, "java-class", 7, 0, 32)
+			return
+		}
+		if i := code.JavaClassName(s, low); i >= 0 {
+			in.emit(CodeInj, "java-class-name", 5, i, i+40)
+			return
+		}
 		in.detectOAST()
 		if in.sink == sinkURL {
 			in.detectURL()
