@@ -86,6 +86,7 @@ type scratch struct {
 	lower []byte
 	norm  []byte
 	tmp   []byte
+	pairs lex.Pairs // of lower, for a short value (lowerBytes)
 }
 
 // input is one text under judgement with its context and lazily built views.
@@ -122,7 +123,7 @@ func (in *input) lower() string {
 // lowerBytes returns the byte set of lower(), built once per input.
 func (in *input) lowerBytes() *lex.ByteSet {
 	if !in.hasLowSet {
-		in.lowSet = lex.BytesOf(in.lower())
+		in.lowSet = lex.BytesAndPairsOf(in.lower(), &in.sc.pairs)
 		in.hasLowSet = true
 	}
 	return &in.lowSet

@@ -15,7 +15,7 @@ func bytesOfByBit(s string) ByteSet {
 	var b ByteSet
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		b[c>>6] |= 1 << (c & 63)
+		b.b[c>>6] |= 1 << (c & 63)
 	}
 	return b
 }
@@ -56,7 +56,7 @@ func TestBytesOfAgreesWithBitLoop(t *testing.T) {
 	check := func(s string) {
 		t.Helper()
 		if got, want := BytesOf(s), bytesOfByBit(s); got != want {
-			t.Fatalf("BytesOf(%d bytes %.40q…) = %x, bit loop %x", len(s), s, got, want)
+			t.Fatalf("BytesOf(%d bytes %.40q…) = %x, bit loop %x", len(s), s, got.b, want.b)
 		}
 	}
 	texts := corpusTexts(t)

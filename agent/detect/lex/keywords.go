@@ -11,7 +11,13 @@ import (
 // text lets the keyword-list scans skip most of their strings.Index calls
 // on ordinary values (a name without '/' cannot hold "etc/passwd"). The
 // skipped keywords could not have matched, so the results are unchanged.
-type ByteSet [4]uint64
+//
+// A ByteSet made by BytesAndPairsOf also holds the byte pairs of its short
+// text (see Pairs), which WordList.Index then reads as well.
+type ByteSet struct {
+	b     [4]uint64
+	pairs *Pairs // nil unless made by BytesAndPairsOf
+}
 
 // bytesOfTableMin is the length from which BytesOf marks a table of 256
 // flags instead of setting bits. Setting a bit reads the word the last
@@ -54,10 +60,10 @@ func bytesOfTable(s string) ByteSet {
 }
 
 // Add puts byte c in b.
-func (b *ByteSet) Add(c byte) { b[c>>6] |= 1 << (c & 63) }
+func (b *ByteSet) Add(c byte) { b.b[c>>6] |= 1 << (c & 63) }
 
 // Has reports whether byte c occurs in b.
-func (b *ByteSet) Has(c byte) bool { return b[c>>6]&(1<<(c&63)) != 0 }
+func (b *ByteSet) Has(c byte) bool { return b.b[c>>6]&(1<<(c&63)) != 0 }
 
 // HasAny reports whether any byte of chars occurs in b.
 func (b *ByteSet) HasAny(chars string) bool {
@@ -71,12 +77,12 @@ func (b *ByteSet) HasAny(chars string) bool {
 
 // Covers reports whether every byte of p occurs in b.
 func (b *ByteSet) Covers(p *ByteSet) bool {
-	return b[0]&p[0] == p[0] && b[1]&p[1] == p[1] && b[2]&p[2] == p[2] && b[3]&p[3] == p[3]
+	return b.b[0]&p.b[0] == p.b[0] && b.b[1]&p.b[1] == p.b[1] && b.b[2]&p.b[2] == p.b[2] && b.b[3]&p.b[3] == p.b[3]
 }
 
 // Missing returns how many bytes of p do not occur in b.
 func (b *ByteSet) Missing(p *ByteSet) int {
-	return bits.OnesCount64(p[0]&^b[0]) + bits.OnesCount64(p[1]&^b[1]) + bits.OnesCount64(p[2]&^b[2]) + bits.OnesCount64(p[3]&^b[3])
+	return bits.OnesCount64(p.b[0]&^b.b[0]) + bits.OnesCount64(p.b[1]&^b.b[1]) + bits.OnesCount64(p.b[2]&^b.b[2]) + bits.OnesCount64(p.b[3]&^b.b[3])
 }
 
 // WordList is a keyword list with the ByteSet of each word, and bit masks
@@ -109,6 +115,9 @@ type wordTables struct {
 	// first byte such as 'e' or 'i' stops the search at every few bytes
 	// of prose.
 	anchor []int
+	// pairKeys holds, for each word, the Pairs bits of its rarest byte
+	// pairs: a short text whose Pairs lack one cannot hold the word.
+	pairKeys []pairKey
 }
 
 // commonness ranks bytes by how often text holds them: blanks, then
@@ -194,7 +203,7 @@ func textShapes(s string, want uint8) uint8 {
 // short value (a parameter name of punctuation, say) is then passed over
 // without asking about each word.
 func (t *wordTables) absent(have *ByteSet) bool {
-	return have != nil && have[0]&t.firsts[0]|have[1]&t.firsts[1]|have[2]&t.firsts[2]|have[3]&t.firsts[3] == 0
+	return have != nil && have.b[0]&t.firsts.b[0]|have.b[1]&t.firsts.b[1]|have.b[2]&t.firsts.b[2]|have.b[3]&t.firsts.b[3] == 0
 }
 
 // wordPairs holds, for each byte value, the words (one bit each, in list
@@ -230,6 +239,10 @@ func (l *WordList) tables() *wordTables {
 			}
 			t.needs[k] = textShapes(w, ^uint8(0))
 			t.anyNeeds |= t.needs[k]
+		}
+		t.pairKeys = make([]pairKey, len(l.words))
+		for k, w := range l.words {
+			t.pairKeys[k] = pairKeyOf(w)
 		}
 		if len(l.words) > 64 { // one bit per word in Index's one pass
 			return
@@ -306,12 +319,20 @@ func DotLetter(s string) bool {
 func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
 	t := l.tables()
 	sets := t.sets
+	pairs := have.pairs
+	if pairs != nil && !pairs.holds(s) {
+		pairs = nil // another text's: only its bytes say anything of s
+	}
 	shapes := ^uint8(0)
 	if t.anyNeeds != 0 {
-		shapes = textShapes(s, t.anyNeeds)
+		if pairs != nil {
+			shapes = pairs.shapes(t.anyNeeds) // the whole text's: a part has no more
+		} else {
+			shapes = textShapes(s, t.anyNeeds)
+		}
 	}
 	for k, w := range l.words {
-		if !have.Covers(&sets[k]) || t.needs[k]&^shapes != 0 {
+		if !have.Covers(&sets[k]) || t.needs[k]&^shapes != 0 || pairs != nil && !pairs.mayHold(&t.pairKeys[k]) {
 			continue
 		}
 		accept := func(i int) bool { return ok == nil || ok(i, w) }

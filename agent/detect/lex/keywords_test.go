@@ -19,7 +19,7 @@ func TestBytesOf(t *testing.T) {
 					in = true
 				}
 			}
-			if got := b[c>>6]&(1<<(c&63)) != 0; got != in {
+			if got := b.b[c>>6]&(1<<(c&63)) != 0; got != in {
 				t.Errorf("BytesOf(%q) has %#x = %v, want %v", s, c, got, in)
 			}
 		}
@@ -167,7 +167,7 @@ func TestWordListContainsAgrees(t *testing.T) {
 				want = want || have.Covers(&ws) && strings.Contains(s, w)
 			}
 			if got := l.Contains(s, &have); got != want {
-				t.Fatalf("Contains(%q, %x) over %q = %v, strings.Contains per covered word %v", s, have, words, got, want)
+				t.Fatalf("Contains(%q, %x) over %q = %v, strings.Contains per covered word %v", s, have.b, words, got, want)
 			}
 		}
 	}
