@@ -97,11 +97,15 @@ func (in *input) detectCmd() {
 		// 'TiMe Sh -c whoami.
 		if m.has(bQuote | bDQuote) {
 			in.sc.tmp = shell.Normalize(in.sc.tmp[:0], in.lower())
+			norm := unsafeString(in.sc.tmp)
+			if norm == in.lower() {
+				norm = in.lower() // nothing normalised: the text whose Pairs lowerBytes made
+			}
 			var set lex.ByteSet
-			if in.cmdPhrase(unsafeString(in.sc.tmp), in.normalizedBytes(unsafeString(in.sc.tmp), &set)) {
+			if in.cmdPhrase(norm, in.normalizedBytes(norm, &set)) {
 				return
 			}
-			in.detectCmdWords(unsafeString(in.sc.tmp))
+			in.detectCmdWords(norm)
 			return
 		}
 		// shell phrases need none of them either: powershell -enc ...
@@ -114,6 +118,9 @@ func (in *input) detectCmd() {
 	in.sc.tmp = shell.Normalize(in.sc.tmp[:0], in.lower())
 	s := unsafeString(in.sc.tmp)
 	raw := in.lower()
+	if s == raw {
+		s = raw // nothing normalised: the text whose Pairs lowerBytes made
+	}
 	var set lex.ByteSet
 	sHave := in.normalizedBytes(s, &set)
 	if ifsWords.Contains(raw, in.lowerBytes()) {
