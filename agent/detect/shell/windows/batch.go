@@ -85,7 +85,7 @@ func Batch(s string) int {
 	}
 	// FOR needs a % variable or a /switch before IN: a text without
 	// either is not read for one
-	if i := lex.IndexWord(s, "for"); i >= 0 && strings.IndexAny(s[i:], "%/") >= 0 {
+	if i := lex.IndexWord(s, "for"); i >= 0 && (strings.IndexByte(s[i:], '%') >= 0 || strings.IndexByte(s[i:], '/') >= 0) {
 		r := s[i+3:]
 		in := strings.Index(r, " in ")
 		do := strings.Index(r, " do")
@@ -117,7 +117,10 @@ func Batch(s string) int {
 		if pct || len(t)+2 <= headLen {
 			head = " " + t + " "
 		} else {
-			head = " " + t[:headLen-1]
+			var buf [headLen]byte // the head of a long line, on the stack
+			buf[0] = ' '
+			copy(buf[1:], t)
+			head = lex.View(buf[:])
 		}
 		if i == 0 {
 			for _, w := range [...]string{" exist ", " not exist ", " errorlevel ", " defined ", " not defined "} {
