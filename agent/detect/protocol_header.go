@@ -58,10 +58,10 @@ func protocolValue(name, text string) bool {
 func everyElement(text string, ok func(string) bool) bool {
 	for text != "" {
 		el, rest, more := strings.Cut(text, ",")
-		if el = strings.Trim(el, " \t"); !ok(el) {
+		if el = lex.TrimBlanks(el); !ok(el) {
 			return false
 		}
-		if text = rest; more && strings.Trim(text, " \t") == "" {
+		if text = rest; more && lex.TrimBlanks(text) == "" {
 			return false
 		}
 	}
@@ -79,7 +79,7 @@ func mediaRange(el string) bool {
 		return false
 	}
 	sub, params, _ := strings.Cut(rest, ";")
-	if !headerToken(strings.TrimRight(sub, " \t")) {
+	if !headerToken(lex.TrimBlanksRight(sub)) {
 		return false
 	}
 	return parameters(params)
@@ -99,7 +99,7 @@ func registeredType(t string) bool {
 func parameters(s string) bool {
 	for s != "" {
 		p, rest, _ := strings.Cut(s, ";")
-		name, value, ok := strings.Cut(strings.Trim(p, " \t"), "=")
+		name, value, ok := strings.Cut(lex.TrimBlanks(p), "=")
 		if !ok || !headerToken(name) || !headerToken(value) {
 			return false
 		}
@@ -151,7 +151,7 @@ func traceID(s string) bool {
 // weight.
 func languageRange(el string) bool {
 	tag, params, _ := strings.Cut(el, ";")
-	tag = strings.TrimRight(tag, " \t")
+	tag = lex.TrimBlanksRight(tag)
 	if tag == "*" {
 		return weight(params)
 	}
@@ -176,7 +176,7 @@ func languageRange(el string) bool {
 // "iso-8859-1", "keep-alive", "*") with an optional weight.
 func coding(el string) bool {
 	c, params, _ := strings.Cut(el, ";")
-	c = strings.TrimRight(c, " \t")
+	c = lex.TrimBlanksRight(c)
 	return (c == "*" || name20(c)) && weight(params)
 }
 
@@ -202,7 +202,7 @@ func weight(s string) bool {
 	if s == "" {
 		return true
 	}
-	name, value, ok := strings.Cut(strings.Trim(s, " \t"), "=")
+	name, value, ok := strings.Cut(lex.TrimBlanks(s), "=")
 	if !ok || name != "q" && name != "Q" || value == "" || len(value) > 5 {
 		return false
 	}

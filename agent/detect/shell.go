@@ -140,13 +140,13 @@ func (in *input) detectCmd() {
 			b--
 		}
 		name := raw[b:i]
-		if rest := strings.TrimLeft(raw[i+2:], " \t"); name != "" && strings.HasPrefix(rest, "{") && (strings.Contains(rest, name+"|") || strings.Contains(rest, name+"()|") || strings.Contains(rest, name+"() |") || strings.Contains(rest, name+"() &") || strings.Contains(rest, name+"&")) {
+		if rest := lex.TrimBlanksLeft(raw[i+2:]); name != "" && strings.HasPrefix(rest, "{") && (strings.Contains(rest, name+"|") || strings.Contains(rest, name+"()|") || strings.Contains(rest, name+"() |") || strings.Contains(rest, name+"() &") || strings.Contains(rest, name+"&")) {
 			in.emit(CommandInj, "cmdi-fork-bomb", 8, b, b+32)
 			return
 		}
 	}
 	// Shellshock: a function definition where a variable is expected.
-	if i := paren; i >= 0 && strings.HasPrefix(strings.TrimLeft(raw[i+2:], " \t"), "{") && strings.TrimSpace(raw[:i]) == "" {
+	if i := paren; i >= 0 && strings.HasPrefix(lex.TrimBlanksLeft(raw[i+2:]), "{") && strings.TrimSpace(raw[:i]) == "" {
 		in.emit(CommandInj, "cmdi-shellshock", 9, i, i+32)
 		return
 	}

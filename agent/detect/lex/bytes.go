@@ -115,3 +115,25 @@ func IndexWhere(s, w string, ok func(i int) bool) int {
 	}
 	return -1
 }
+
+// TrimBlanks returns s without its leading and trailing spaces and tabs,
+// as strings.Trim(s, " \t") does, without building a byte set per call.
+func TrimBlanks(s string) string { return TrimBlanksRight(TrimBlanksLeft(s)) }
+
+// TrimBlanksLeft returns s without its leading spaces and tabs.
+func TrimBlanksLeft(s string) string {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return s[i:]
+}
+
+// TrimBlanksRight returns s without its trailing spaces and tabs.
+func TrimBlanksRight(s string) string {
+	i := len(s)
+	for i > 0 && (s[i-1] == ' ' || s[i-1] == '\t') {
+		i--
+	}
+	return s[:i]
+}

@@ -1,6 +1,9 @@
 package lex
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestByteClasses(t *testing.T) {
 	for _, c := range []struct {
@@ -38,6 +41,22 @@ func TestSkipSpaceBackStopsAfterTheSignBeforeTheBlanks(t *testing.T) {
 	} {
 		if got := SkipSpaceBack(tt.s, tt.i); got != tt.want {
 			t.Errorf("SkipSpaceBack(%q, %d) = %d, want %d", tt.s, tt.i, got, tt.want)
+		}
+	}
+}
+
+// TestTrimBlanksMatchesStrings holds TrimBlanks, TrimBlanksLeft and
+// TrimBlanksRight to strings.Trim, TrimLeft and TrimRight with " \t".
+func TestTrimBlanksMatchesStrings(t *testing.T) {
+	for _, s := range []string{"", " ", "\t \t", "a", " a ", "\ta b\t ", " \n a \r ", "a\t", "\t\ta"} {
+		if got, want := TrimBlanks(s), strings.Trim(s, " \t"); got != want {
+			t.Errorf("TrimBlanks(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := TrimBlanksLeft(s), strings.TrimLeft(s, " \t"); got != want {
+			t.Errorf("TrimBlanksLeft(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := TrimBlanksRight(s), strings.TrimRight(s, " \t"); got != want {
+			t.Errorf("TrimBlanksRight(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

@@ -518,9 +518,9 @@ var commandPairs = func() (t [256 * 4]uint64) {
 // opens with the separator. The first half of a doubled separator
 // ("1||id") is not part of p.
 func ArgumentBefore(p string) (arg, empty bool) {
-	p = strings.TrimRight(p, " \t")
+	p = lex.TrimBlanksRight(p)
 	if n := len(p); n > 0 && (p[n-1] == '|' || p[n-1] == '&') {
-		p = strings.TrimRight(p[:n-1], " \t")
+		p = lex.TrimBlanksRight(p[:n-1])
 	}
 	if len(p) == 0 {
 		return false, true

@@ -115,7 +115,7 @@ func LowerStart(s string) bool {
 // command injection rather than a pasted command line. strong asks for
 // a tool name after the prefix, not a word that is also English.
 func Prefixed(s string, strong bool) bool {
-	t := strings.TrimLeft(s, " \t")
+	t := lex.TrimBlanksLeft(s)
 	p := strings.IndexByte(t, ' ')
 	if p < 0 {
 		return false

@@ -1,8 +1,9 @@
 package ssrf
 
 import (
-	"strings"
 	"unicode/utf8"
+
+	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
 // FoldHost maps the Unicode look-alikes that IDNA (UTS #46) folds to
@@ -74,7 +75,7 @@ func UserinfoHosts(auth string, visit func(host string) bool) {
 			continue
 		}
 		n++
-		r := strings.TrimLeft(auth[i+1:], " \t")
+		r := lex.TrimBlanksLeft(auth[i+1:])
 		if visit(HostOf(r)) {
 			return
 		}

@@ -122,7 +122,7 @@ func tagAt(s string, i int) (open int, close string, kind int) {
 // function, "system('id')" or "phpinfo()": a condition that calls a
 // function runs it while the template is rendered.
 func BareCall(e string) bool {
-	e = strings.TrimLeft(e, " \t")
+	e = lex.TrimBlanksLeft(e)
 	k := 0
 	for k < len(e) && lex.IsWord(e[k]) {
 		k++

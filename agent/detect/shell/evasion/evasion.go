@@ -397,7 +397,7 @@ func SelfCallingFunction(s string) int {
 			if x > 0 && (lex.IsWord(body[x-1]) || body[x-1] == ':' || body[x-1] == '.') {
 				continue
 			}
-			r := strings.TrimLeft(strings.TrimPrefix(body[k:], "()"), " \t")
+			r := lex.TrimBlanksLeft(strings.TrimPrefix(body[k:], "()"))
 			if strings.HasPrefix(r, "|") || strings.HasPrefix(r, "&") && !strings.HasPrefix(r, "&&") {
 				return b
 			}

@@ -22,7 +22,7 @@ func Document(s string) bool {
 	if nl < 0 || strings.TrimSpace(s[nl+1:]) == "" {
 		return false
 	}
-	first := strings.TrimLeft(s[:nl], " \t")
+	first := lex.TrimBlanksLeft(s[:nl])
 	if strings.HasPrefix(first, "#") {
 		return true
 	}
@@ -48,7 +48,7 @@ func Document(s string) bool {
 			return false
 		}
 	}
-	arg := strings.TrimLeft(first[sp:], " \t")
+	arg := lex.TrimBlanksLeft(first[sp:])
 	return arg != "" && strings.IndexByte("-/$~", arg[0]) >= 0
 }
 

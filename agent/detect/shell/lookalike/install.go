@@ -65,7 +65,7 @@ func lineStart(s string, pipe int) int {
 	for i > 0 && strings.IndexByte("\n`;&|$(){}<>", s[i-1]) < 0 {
 		i--
 	}
-	head := strings.TrimLeft(s[i:pipe], " \t")
+	head := lex.TrimBlanksLeft(s[i:pipe])
 	if c := strings.Index(head, ": "); c > 0 && c < 24 && !strings.ContainsAny(head[:c], "/.=") {
 		// a label before the command, "Install: curl ...", in a
 		// line that starts there; a label is no command the shell
@@ -73,7 +73,7 @@ func lineStart(s string, pipe int) int {
 		if i > 0 && s[i-1] != '\n' {
 			return -1
 		}
-		head = strings.TrimLeft(head[c+2:], " \t")
+		head = lex.TrimBlanksLeft(head[c+2:])
 	}
 	start := pipe - len(head)
 	if i == 0 {
@@ -122,7 +122,7 @@ func fencedBlockLine(s string, i int) bool {
 		return false // an info string is one word: ```bash
 	}
 	e := strings.IndexByte(s[i:], '\n')
-	return e >= 0 && strings.Contains(s[i+e:], "\n"+fence) || e >= 0 && strings.HasPrefix(strings.TrimLeft(s[i+e+1:], " \t"), fence)
+	return e >= 0 && strings.Contains(s[i+e:], "\n"+fence) || e >= 0 && strings.HasPrefix(lex.TrimBlanksLeft(s[i+e+1:]), fence)
 }
 
 // downloadsPublicScript reads "curl|wget <options> https://<public host>/..."

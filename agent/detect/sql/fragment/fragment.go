@@ -276,13 +276,13 @@ func danglingLogic(s string) bool {
 	if sp <= 0 {
 		return false
 	}
-	r := strings.TrimLeft(s[sp:], " \t")
+	r := lex.TrimBlanksLeft(s[sp:])
 	trailing := false
 	if strings.HasSuffix(r, "(") {
-		r = strings.TrimRight(r[:len(r)-1], " \t")
+		r = lex.TrimBlanksRight(r[:len(r)-1])
 		trailing = true
 	}
-	t := strings.TrimRight(r, " \t")
+	t := lex.TrimBlanksRight(r)
 	if len(t) < len(r) {
 		trailing = true
 	}

@@ -19,7 +19,7 @@ func NumericTautology(s string) bool {
 	if !ok {
 		return false
 	}
-	rest = strings.TrimLeft(rest, " \t")
+	rest = lex.TrimBlanksLeft(rest)
 	switch {
 	case strings.HasPrefix(rest, "||"):
 		rest = rest[2:]
@@ -30,7 +30,7 @@ func NumericTautology(s string) bool {
 	default:
 		return false
 	}
-	rest = strings.TrimLeft(rest, " \t")
+	rest = lex.TrimBlanksLeft(rest)
 	b, tail, ok := numberOrNull(rest)
 	if !ok || strings.TrimSpace(tail) != "" {
 		return false
