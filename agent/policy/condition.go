@@ -23,6 +23,8 @@ type evalCtx struct {
 	valueSlots int
 	memo       []valueMemo
 	memoVals   []string
+	memoBuf    [4]valueMemo // memo's and memoVals' first room, in the Evaluation
+	valsBuf    [8]string
 }
 
 // valueMemo is where the values of one pattern stand in evalCtx.memoVals,
@@ -38,7 +40,11 @@ func (ctx *evalCtx) valuesAt(f *field) []string {
 		return nil
 	}
 	if ctx.memo == nil {
-		ctx.memo = make([]valueMemo, ctx.valueSlots)
+		if ctx.valueSlots <= len(ctx.memoBuf) {
+			ctx.memo, ctx.memoVals = ctx.memoBuf[:ctx.valueSlots], ctx.valsBuf[:0]
+		} else {
+			ctx.memo = make([]valueMemo, ctx.valueSlots)
+		}
 	}
 	m := &ctx.memo[f.slot]
 	if m.kept == len(ctx.values)+1 {
