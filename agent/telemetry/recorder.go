@@ -109,8 +109,10 @@ type Recorder struct {
 
 	flushMu      sync.Mutex // serialises flushPending
 	writeMu      sync.Mutex // serialises WriteDeferred
+	batch        lineBatch  // WriteDeferred's encoding buffer, under writeMu
 	deferMu      sync.Mutex
 	deferred     []heldRecord // Config.Deferred: built, encoded and written by WriteDeferred
+	spare        []heldRecord // the emptied slice of the last batch written, for the next
 	deferTimer   *time.Timer  // writes what is held DeferredDelay after the first
 	deferWriting bool         // WriteDue's goroutine is on its way
 	mu           sync.Mutex
@@ -190,6 +192,16 @@ func (b *lineBatch) Write(p []byte) (int, error) {
 	b.buf = append(b.buf, p...)
 	b.ends = append(b.ends, len(b.buf))
 	return len(p), nil
+}
+
+// reset empties b for the next batch, keeping its buffer unless it grew
+// past keep bytes.
+func (b *lineBatch) reset(keep int) {
+	if cap(b.buf) > keep {
+		b.buf, b.ends = nil, nil
+		return
+	}
+	b.buf, b.ends = b.buf[:0], b.ends[:0]
 }
 
 // Observe records the decision about one event; it implements
@@ -567,7 +579,7 @@ func (r *Recorder) record(h *heldRecord) *Record {
 
 func (r *Recorder) writeRecord(rec *Record) {
 	if !r.cfg.Deferred {
-		r.writeRecords([]heldRecord{{rec: *rec}})
+		r.writeRecords(&lineBatch{}, []heldRecord{{rec: *rec}})
 		return
 	}
 	r.hold(heldRecord{rec: *rec}, urgent(rec))
@@ -628,23 +640,41 @@ func (r *Recorder) WriteDeferred() {
 	defer r.writeMu.Unlock()
 	r.deferMu.Lock()
 	recs := r.deferred
-	r.deferred = nil
+	r.deferred, r.spare = r.spare, nil
 	r.deferMu.Unlock()
-	r.writeRecords(recs)
+	r.writeRecords(&r.batch, recs)
+	// The slice and the encoding buffer serve the next batch, instead of
+	// growing anew from nothing for each; emptied first, so that they
+	// keep no request alive, and only if a batch of usual size filled
+	// them.
+	if cap(recs) <= 2*DeferredBatch {
+		clear(recs)
+		r.deferMu.Lock()
+		if r.deferred == nil {
+			r.deferred = recs[:0]
+		} else {
+			r.spare = recs[:0]
+		}
+		r.deferMu.Unlock()
+	}
+	r.batch.reset(maxKeptBatch)
 }
 
-// writeRecords encodes recs as lines and writes them in one write.
-func (r *Recorder) writeRecords(recs []heldRecord) {
+// maxKeptBatch bounds the encoding buffer a Deferred recorder keeps
+// between batches: a batch of allowed events' records takes about 12 KB.
+const maxKeptBatch = 64 << 10
+
+// writeRecords encodes recs as lines into b and writes them in one write.
+func (r *Recorder) writeRecords(b *lineBatch, recs []heldRecord) {
 	if len(recs) == 0 {
 		return
 	}
-	var b lineBatch
-	enc := zerolog.New(&b)
+	enc := zerolog.New(b)
 	for i := range recs {
 		enc.Log().EmbedObject((*zrecord)(r.record(&recs[i]))).Send()
 	}
 	// stdout is all there is to report a failed write to.
-	_ = r.lines.writeBatch(&b)
+	_ = r.lines.writeBatch(b)
 }
 
 // Flush writes every queued record (with the fallback key if the agent key
