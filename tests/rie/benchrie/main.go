@@ -365,8 +365,11 @@ type loadResult struct {
 
 // loadRun sends n 1 KB invocations, conc at a time, to a Managed Instances
 // environment with conc runtime workers, retrying Runtime.Unavailable.
+// With GODEBUG=gctrace=1 in -agent-env it counts the collections during
+// the load, as measure does.
 func loadRun(ctx context.Context, f *rie.Fixture, s rie.Setup, n, conc int) (loadResult, error) {
-	fn, err := f.Start(ctx, s, rie.RunOptions{MaxConcurrency: conc, TimeoutSeconds: 30})
+	var gcs gcStreams
+	fn, err := f.Start(ctx, s, rie.RunOptions{MaxConcurrency: conc, TimeoutSeconds: 30, OnLine: gcs.observe})
 	if err != nil {
 		return loadResult{}, err
 	}
@@ -397,6 +400,7 @@ func loadRun(ctx context.Context, f *rie.Fixture, s rie.Setup, n, conc int) (loa
 			return loadResult{}, fmt.Errorf("%s: %w", s.Name, err)
 		}
 	}
+	gcs.mark()
 	start := time.Now()
 	for range conc {
 		wg.Go(func() {
@@ -427,6 +431,7 @@ func loadRun(ctx context.Context, f *rie.Fixture, s rie.Setup, n, conc int) (loa
 	if firstErr != nil {
 		return loadResult{}, fmt.Errorf("%s load: %w", s.Name, firstErr)
 	}
+	gcs.report(os.Stderr, s.Name+" load", n)
 	var use awsrie.Usage
 	if s.Process != "" {
 		use1, err := fn.Usage(s.Process)
