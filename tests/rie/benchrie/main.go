@@ -129,7 +129,7 @@ func run(ctx context.Context, o options) error {
 	for r := range o.runs {
 		for _, s := range loadSetups {
 			fmt.Fprintf(os.Stderr, "load run %d/%d: %s\n", r+1, o.runs, s.Name)
-			lr, err := loadRun(ctx, f, s, o.load, o.loadConc)
+			lr, err := loadRun(ctx, f, s, o.load, o.loadConc, strings.Contains(o.agentEnv, "gctrace=1"))
 			if err != nil {
 				return err
 			}
@@ -365,11 +365,17 @@ type loadResult struct {
 
 // loadRun sends n 1 KB invocations, conc at a time, to a Managed Instances
 // environment with conc runtime workers, retrying Runtime.Unavailable.
-// With GODEBUG=gctrace=1 in -agent-env it counts the collections during
-// the load, as measure does.
-func loadRun(ctx context.Context, f *rie.Fixture, s rie.Setup, n, conc int) (loadResult, error) {
+// With countGC (GODEBUG=gctrace=1 in -agent-env) it counts the
+// collections during the load, as measure does; without, it reads no
+// output line, which would cost the machine CPU of its own beside the
+// decision records' (in block mode the agent writes one per invocation).
+func loadRun(ctx context.Context, f *rie.Fixture, s rie.Setup, n, conc int, countGC bool) (loadResult, error) {
 	var gcs gcStreams
-	fn, err := f.Start(ctx, s, rie.RunOptions{MaxConcurrency: conc, TimeoutSeconds: 30, OnLine: gcs.observe})
+	ro := rie.RunOptions{MaxConcurrency: conc, TimeoutSeconds: 30}
+	if countGC {
+		ro.OnLine = gcs.observe
+	}
+	fn, err := f.Start(ctx, s, ro)
 	if err != nil {
 		return loadResult{}, err
 	}
