@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -117,5 +118,61 @@ func runtimeLoop(b *testing.B, client *http.Client, base string, response []byte
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusAccepted {
 		b.Fatalf("response answered %d", resp.StatusCode)
+	}
+}
+
+// BenchmarkManagedInstancesThroughAgent is BenchmarkInvocationThroughAgent
+// as Lambda Managed Instances run it: 16 runtime workers looping at once,
+// the proxy fetching ahead for them (proxy.WithPrefetch) and the deferred
+// recorder's batches written after responses (WriteDue), as the extension
+// wires them. allocs/op and B/op, minus those of "direct", are what the
+// agent allocates per invocation under that load.
+//
+//	go test ./agent/firewall -run '^$' -bench BenchmarkManagedInstancesThroughAgent -benchmem
+func BenchmarkManagedInstancesThroughAgent(b *testing.B) {
+	const workers = 16
+	p, err := policy.Parse([]byte(rules100()), "bench.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	payload := realEvent(b)
+	response := []byte(`{"statusCode":200,"body":"ok"}`)
+	for _, via := range []bool{false, true} {
+		name := "direct"
+		if via {
+			name = "agent"
+		}
+		b.Run(name, func(b *testing.B) {
+			api := readyRuntimeAPI(b, payload)
+			base := api.URL
+			if via {
+				rec := telemetry.NewRecorder(io.Discard, agentkey.Ephemeral(), telemetry.Config{Deferred: true, SampleAllowed: 1})
+				b.Cleanup(func() {
+					if err := rec.Close(context.Background()); err != nil {
+						b.Error(err)
+					}
+				})
+				fw := New(p, Options{Observer: rec, Mode: policy.ModeBlock})
+				px, err := proxy.New(strings.TrimPrefix(api.URL, "http://"), proxy.WithInspector(fw),
+					proxy.WithPrefetch(workers), proxy.WithAnswered(func(string) { rec.WriteDue() }))
+				if err != nil {
+					b.Fatal(err)
+				}
+				srv := httptest.NewUnstartedServer(px)
+				srv.Config = proxy.NewServer(px, zerolog.Nop())
+				srv.Start()
+				b.Cleanup(func() { px.Close(); srv.Close() })
+				base = srv.URL
+			}
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
+			b.Cleanup(client.CloseIdleConnections)
+			b.SetParallelism(max(1, workers/runtime.GOMAXPROCS(0)))
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					runtimeLoop(b, client, base, response)
+				}
+			})
+		})
 	}
 }

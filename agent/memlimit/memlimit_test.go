@@ -24,6 +24,22 @@ func TestForGrowsWithInvocationsInFlight(t *testing.T) {
 	}
 }
 
+func TestGCPercentLeavesMoreGarbageUnderManagedInstances(t *testing.T) {
+	for _, tt := range []struct {
+		workers int
+		want    int
+	}{
+		{0, 100},  // one invocation at a time: Go's default
+		{-1, 100}, // never below it
+		{1, 400},  // Managed Instances
+		{16, 400},
+	} {
+		if got := GCPercent(tt.workers); got != tt.want {
+			t.Errorf("GCPercent(%d) = %d, want %d", tt.workers, got, tt.want)
+		}
+	}
+}
+
 // TestReserveRaisesTheLimitToWhatLargeEventsNeed: small events leave the
 // runtime's limit alone; large ones raise it to base plus the largest sum
 // of allowances in flight so far, never past the ceiling, and it stays

@@ -1,8 +1,13 @@
 package proxy
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"runtime"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -147,4 +152,63 @@ func TestPrefetchedEventFailedAtClose(t *testing.T) {
 	time.Sleep(10 * time.Millisecond)
 	h.proxy.Close()
 	h.api.waitFor(t, pathPrefix+"orphan/error")
+}
+
+// goroutineID is the running goroutine's number, from its stack header
+// ("goroutine 42 [running]:").
+func goroutineID() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	f := strings.Fields(string(buf))
+	if len(f) < 2 {
+		return ""
+	}
+	return f[1]
+}
+
+// Events fetched ahead are inspected on fetcher goroutines that live as
+// long as the proxy, never more of them than workers: a goroutine per
+// event would grow a new stack for every inspection.
+func TestPrefetchInspectsOnAtMostOneGoroutinePerWorker(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		workers int
+		rounds  int
+	}{
+		{"one worker", 1, 12},
+		{"three workers", 3, 8},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			seen := map[string]bool{}
+			in := InspectorFunc(func(ctx context.Context, inv *Invocation) (Verdict, error) {
+				mu.Lock()
+				seen[goroutineID()] = true
+				mu.Unlock()
+				return Verdict{}, nil
+			})
+			h := newHarness(t, WithPrefetch(tc.workers), WithInspector(in))
+			total := tc.workers * tc.rounds
+			go func() {
+				for i := range total {
+					h.api.events <- fakeEvent{id: fmt.Sprintf("e%d", i), payload: []byte(`{}`)}
+				}
+			}()
+			var wg sync.WaitGroup
+			for range tc.workers {
+				wg.Go(func() {
+					for range tc.rounds {
+						resp, _ := h.next(t)
+						h.postResponse(t, resp.Header.Get(headerRequestID), []byte(`{}`), nil)
+					}
+				})
+			}
+			wg.Wait()
+			mu.Lock()
+			defer mu.Unlock()
+			if len(seen) == 0 || len(seen) > tc.workers {
+				t.Errorf("%d events inspected on %d goroutines, want 1 to %d", total, len(seen), tc.workers)
+			}
+		})
+	}
 }

@@ -109,8 +109,10 @@ type Recorder struct {
 
 	flushMu      sync.Mutex // serialises flushPending
 	writeMu      sync.Mutex // serialises WriteDeferred
+	batch        lineBatch  // WriteDeferred's encoding buffer, under writeMu
 	deferMu      sync.Mutex
 	deferred     []heldRecord // Config.Deferred: built, encoded and written by WriteDeferred
+	spare        []heldRecord // the emptied slice of the last batch written, for the next
 	deferTimer   *time.Timer  // writes what is held DeferredDelay after the first
 	deferWriting bool         // WriteDue's goroutine is on its way
 	mu           sync.Mutex
@@ -190,6 +192,16 @@ func (b *lineBatch) Write(p []byte) (int, error) {
 	b.buf = append(b.buf, p...)
 	b.ends = append(b.ends, len(b.buf))
 	return len(p), nil
+}
+
+// reset empties b for the next batch, keeping its buffer unless it grew
+// past keep bytes.
+func (b *lineBatch) reset(keep int) {
+	if cap(b.buf) > keep {
+		b.buf, b.ends = nil, nil
+		return
+	}
+	b.buf, b.ends = b.buf[:0], b.ends[:0]
 }
 
 // Observe records the decision about one event; it implements
@@ -538,12 +550,16 @@ func pseudonymised(p pendingRecord, key []byte, source string) Record {
 	return rec
 }
 
-// heldRecord is a record a Deferred recorder holds: built, or, for an
-// allowed event, still to be built from a copy of its decision.
+// heldRecord is a record a Deferred recorder holds: built (rec), or, for
+// an allowed event, still to be built from a copy of its decision. It is
+// small (a record is built into the writer's scratch Record, not here):
+// under Managed Instances load a few dozen are held at once, and a slice
+// of whole records cost 1.9 KB of copying and allocation per invocation
+// as it grew.
 type heldRecord struct {
-	rec Record
-	// d, when set, is built into rec at write time, with req, at and the
-	// key known when it was observed.
+	rec *Record
+	// d, when set, is built at write time, with req, at and the key known
+	// when it was observed.
 	d         *policy.Decision
 	req       *event.Request
 	at        time.Time
@@ -551,26 +567,26 @@ type heldRecord struct {
 	keySource string
 }
 
-// record returns the held record, built if it was not.
-func (r *Recorder) record(h *heldRecord) *Record {
+// record returns the held record: rec, or the record of d built into
+// scratch.
+func (r *Recorder) record(h *heldRecord, scratch *Record) *Record {
 	if h.d == nil {
-		return &h.rec
+		return h.rec
 	}
 	p := pendingRecord{rec: r.build(h.d, h.req, h.at)}
 	if h.req != nil {
 		p.source, p.user = h.req.SourceIP, userID(h.req.Claims)
 	}
-	h.rec = pseudonymised(p, h.key, h.keySource)
-	h.d, h.req = nil, nil
-	return &h.rec
+	*scratch = pseudonymised(p, h.key, h.keySource)
+	return scratch
 }
 
 func (r *Recorder) writeRecord(rec *Record) {
 	if !r.cfg.Deferred {
-		r.writeRecords([]heldRecord{{rec: *rec}})
+		r.writeRecords(&lineBatch{}, []heldRecord{{rec: rec}})
 		return
 	}
-	r.hold(heldRecord{rec: *rec}, urgent(rec))
+	r.hold(heldRecord{rec: rec}, urgent(rec))
 }
 
 // hold keeps h for a later write, or writes every held record now when
@@ -628,23 +644,41 @@ func (r *Recorder) WriteDeferred() {
 	defer r.writeMu.Unlock()
 	r.deferMu.Lock()
 	recs := r.deferred
-	r.deferred = nil
+	r.deferred, r.spare = r.spare, nil
 	r.deferMu.Unlock()
-	r.writeRecords(recs)
+	r.writeRecords(&r.batch, recs)
+	// The slice and the encoding buffer serve the next batch, instead of
+	// growing anew from nothing for each; emptied first, so that they
+	// keep no request alive.
+	if cap(recs) <= MaxDeferred {
+		clear(recs)
+		r.deferMu.Lock()
+		if r.deferred == nil {
+			r.deferred = recs[:0]
+		} else {
+			r.spare = recs[:0]
+		}
+		r.deferMu.Unlock()
+	}
+	r.batch.reset(maxKeptBatch)
 }
 
-// writeRecords encodes recs as lines and writes them in one write.
-func (r *Recorder) writeRecords(recs []heldRecord) {
+// maxKeptBatch bounds the encoding buffer a Deferred recorder keeps
+// between batches: a batch of allowed events' records takes about 12 KB.
+const maxKeptBatch = 64 << 10
+
+// writeRecords encodes recs as lines into b and writes them in one write.
+func (r *Recorder) writeRecords(b *lineBatch, recs []heldRecord) {
 	if len(recs) == 0 {
 		return
 	}
-	var b lineBatch
-	enc := zerolog.New(&b)
+	enc := zerolog.New(b)
+	var scratch Record
 	for i := range recs {
-		enc.Log().EmbedObject((*zrecord)(r.record(&recs[i]))).Send()
+		enc.Log().EmbedObject((*zrecord)(r.record(&recs[i], &scratch))).Send()
 	}
 	// stdout is all there is to report a failed write to.
-	_ = r.lines.writeBatch(&b)
+	_ = r.lines.writeBatch(b)
 }
 
 // Flush writes every queued record (with the fallback key if the agent key

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -107,15 +106,13 @@ func telemetryHandler(watch *bypassWatch, log zerolog.Logger) http.Handler {
 		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(http.StatusOK)
 		_ = http.NewResponseController(w).Flush()
-		evs, err := lifecycle.ParseTelemetry(bytes.NewReader(body))
+		ids, err := lifecycle.PlatformStarts(body)
 		if err != nil {
 			log.Warn().Err(err).Msg("telemetry batch is not a list of events")
 			return
 		}
-		for _, ev := range evs {
-			if ev.Type == lifecycle.PlatformStart {
-				watch.invoked(ev.RequestID())
-			}
+		for _, id := range ids {
+			watch.invoked(id)
 		}
 	})
 }

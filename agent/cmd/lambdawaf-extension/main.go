@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -47,6 +48,11 @@ func main() {
 		// a large event is judged. Never above half the function's
 		// memory: the rest is the handler's.
 		cfg.memory = memlimit.Set(memlimit.For(cfg.MaxConcurrency), int64(cfg.FunctionMemoryMB)<<20/2)
+	}
+	if os.Getenv("GOGC") == "" {
+		// More garbage per collection under Managed Instances (package
+		// memlimit).
+		debug.SetGCPercent(memlimit.GCPercent(cfg.MaxConcurrency))
 	}
 	// One thread between large events, one at a time (package procs).
 	cfg.procs = procs.Narrow(os.Getenv("GOMAXPROCS") != "", cfg.MaxConcurrency > 0)

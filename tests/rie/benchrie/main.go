@@ -39,6 +39,7 @@ type options struct {
 	mixedMI        int
 	skipMixed      bool
 	only           string
+	loadOnly       string
 	agentEnv       string
 }
 
@@ -54,6 +55,7 @@ func main() {
 	flag.IntVar(&o.mixedMI, "mixed-mi", 10000, "long mixed-traffic check under Managed Instances (16 and 64 in flight): invocations each")
 	flag.BoolVar(&o.skipMixed, "skip-mixed", false, "skip the long mixed-traffic check")
 	flag.StringVar(&o.only, "only", "", "comma list of setups to measure (direct is always measured)")
+	flag.StringVar(&o.loadOnly, "load-only", "", "comma list of setups (off, block, bare) to run the Managed Instances load for, alone: no latency table, no mixed-traffic check; direct is always measured. For CPU profiles of that phase")
 	flag.StringVar(&o.agentEnv, "agent-env", "", "comma list of NAME=value added to lambdawaf's environment (off, log, block), to try runtime settings such as GOMAXPROCS=1 or GOGC=200")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
@@ -95,23 +97,15 @@ func run(ctx context.Context, o options) error {
 		}
 		fmt.Printf("lambdawaf's environment adds %s\n", o.agentEnv)
 	}
-	setups := f.Setups()
-	if o.only != "" {
-		setups = slices.DeleteFunc(setups, func(s rie.Setup) bool {
-			if s.Name == "direct" {
-				return false
-			}
-			for _, want := range strings.Split(o.only, ",") {
-				if want != "" && strings.Contains(s.Name, strings.TrimSpace(want)) {
-					return false
-				}
-			}
-			return true
-		})
-	}
+	setups := selectSetups(f.Setups(), o.only)
 	sizes := []sizeSpec{{"1 KB", 1024, o.n1k}, {"64 KB", 64 << 10, o.n64k}, {"1 MB", 1 << 20, o.n1m}}
 	// figures[setup][size] holds one sample per run.
 	figures := map[string]map[string][]sample{}
+	loadSetups := []rie.Setup{f.Direct, f.Bare, f.Off, f.Block}
+	if o.loadOnly != "" {
+		loadSetups, o.runs = selectSetups(loadSetups, o.loadOnly), max(o.runs, 1)
+		setups, o.skipMixed = nil, true
+	}
 	for r := range o.runs {
 		for _, s := range setups {
 			fmt.Fprintf(os.Stderr, "run %d/%d: %s\n", r+1, o.runs, s.Name)
@@ -127,14 +121,15 @@ func run(ctx context.Context, o options) error {
 			}
 		}
 	}
-	printLatency(setups, sizes, figures, o.runs)
+	if len(setups) > 0 {
+		printLatency(setups, sizes, figures, o.runs)
+	}
 
 	loads := map[string][]loadResult{}
-	loadSetups := []rie.Setup{f.Direct, f.Bare, f.Off, f.Block}
 	for r := range o.runs {
 		for _, s := range loadSetups {
 			fmt.Fprintf(os.Stderr, "load run %d/%d: %s\n", r+1, o.runs, s.Name)
-			lr, err := loadRun(ctx, f, s, o.load, o.loadConc)
+			lr, err := loadRun(ctx, f, s, o.load, o.loadConc, strings.Contains(o.agentEnv, "gctrace=1"))
 			if err != nil {
 				return err
 			}
@@ -148,6 +143,25 @@ func run(ctx context.Context, o options) error {
 		return nil
 	}
 	return mixed(ctx, f, o)
+}
+
+// selectSetups keeps direct and the setups whose name contains one of the
+// comma list's words; an empty list keeps them all.
+func selectSetups(setups []rie.Setup, list string) []rie.Setup {
+	if list == "" {
+		return setups
+	}
+	return slices.DeleteFunc(slices.Clone(setups), func(s rie.Setup) bool {
+		if s.Name == "direct" {
+			return false
+		}
+		for _, want := range strings.Split(list, ",") {
+			if want = strings.TrimSpace(want); want != "" && strings.Contains(s.Name, want) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // measure starts s fresh (so its INIT REPORT is a cold start) and times
@@ -346,12 +360,22 @@ type loadResult struct {
 	wall        time.Duration
 	unavailable int
 	p50         time.Duration
+	use         awsrie.Usage // the extension's, over the load (zero without one)
 }
 
 // loadRun sends n 1 KB invocations, conc at a time, to a Managed Instances
 // environment with conc runtime workers, retrying Runtime.Unavailable.
-func loadRun(ctx context.Context, f *rie.Fixture, s rie.Setup, n, conc int) (loadResult, error) {
-	fn, err := f.Start(ctx, s, rie.RunOptions{MaxConcurrency: conc, TimeoutSeconds: 30})
+// With countGC (GODEBUG=gctrace=1 in -agent-env) it counts the
+// collections during the load, as measure does; without, it reads no
+// output line, which would cost the machine CPU of its own beside the
+// decision records' (in block mode the agent writes one per invocation).
+func loadRun(ctx context.Context, f *rie.Fixture, s rie.Setup, n, conc int, countGC bool) (loadResult, error) {
+	var gcs gcStreams
+	ro := rie.RunOptions{MaxConcurrency: conc, TimeoutSeconds: 30}
+	if countGC {
+		ro.OnLine = gcs.observe
+	}
+	fn, err := f.Start(ctx, s, ro)
 	if err != nil {
 		return loadResult{}, err
 	}
@@ -375,7 +399,14 @@ func loadRun(ctx context.Context, f *rie.Fixture, s rie.Setup, n, conc int) (loa
 		mu            sync.Mutex
 		lat           = make([]time.Duration, 0, n)
 		firstErr      error
+		use0          awsrie.Usage
 	)
+	if s.Process != "" {
+		if use0, err = fn.Usage(s.Process); err != nil {
+			return loadResult{}, fmt.Errorf("%s: %w", s.Name, err)
+		}
+	}
+	gcs.mark()
 	start := time.Now()
 	for range conc {
 		wg.Go(func() {
@@ -406,14 +437,23 @@ func loadRun(ctx context.Context, f *rie.Fixture, s rie.Setup, n, conc int) (loa
 	if firstErr != nil {
 		return loadResult{}, fmt.Errorf("%s load: %w", s.Name, firstErr)
 	}
+	gcs.report(os.Stderr, s.Name+" load", n)
+	var use awsrie.Usage
+	if s.Process != "" {
+		use1, err := fn.Usage(s.Process)
+		if err != nil {
+			return loadResult{}, fmt.Errorf("%s: %w", s.Name, err)
+		}
+		use = use1.Sub(use0)
+	}
 	slices.Sort(lat)
-	return loadResult{wall: wall, unavailable: int(unavail.Load()), p50: pct(lat, 50)}, nil
+	return loadResult{wall: wall, unavailable: int(unavail.Load()), p50: pct(lat, 50), use: use}, nil
 }
 
 func printLoad(setups []rie.Setup, loads map[string][]loadResult, o options) {
 	fmt.Printf("\n### Managed Instances load: %d invocations of 1 KB, %d in flight, AWS_LAMBDA_MAX_CONCURRENCY=%d (medians of %d runs)\n\n", o.load, o.loadConc, o.loadConc, o.runs)
-	fmt.Println("| setup | wall time | × direct | Runtime.Unavailable answers (retried) | × direct | p50 per invocation (retries included) |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	fmt.Println("| setup | wall time | × direct | Runtime.Unavailable answers (retried) | × direct | p50 per invocation (retries included) | extension per invocation: CPU, context switches |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
 	med := func(name string) (time.Duration, int, time.Duration) {
 		var w, p []time.Duration
 		var u []int64
@@ -422,6 +462,15 @@ func printLoad(setups []rie.Setup, loads map[string][]loadResult, o options) {
 		}
 		return median(w), int(median(u)), median(p)
 	}
+	// The extension's usage per invocation sent (retries not counted).
+	perInvocation := func(name string) string {
+		var cpu []time.Duration
+		var cs []float64
+		for _, l := range loads[name] {
+			cpu, cs = append(cpu, l.use.CPU/time.Duration(max(o.load, 1))), append(cs, float64(l.use.Switches)/float64(max(o.load, 1)))
+		}
+		return fmt.Sprintf("%s, %.1f cs", us(median(cpu)), median(cs))
+	}
 	dw, du, _ := med("direct")
 	for _, s := range setups {
 		w, u, p := med(s.Name)
@@ -429,7 +478,14 @@ func printLoad(setups []rie.Setup, loads map[string][]loadResult, o options) {
 		if du > 0 {
 			ratioU = fmt.Sprintf("%.2f×", float64(u)/float64(du))
 		}
-		fmt.Printf("| %s | %s | %.2f× | %d | %s | %s |\n", s.Name, ms(w), float64(w)/float64(dw), u, ratioU, us(p))
+		ext := ""
+		if s.Process != "" {
+			ext = perInvocation(s.Name)
+		}
+		fmt.Printf("| %s | %s | %.2f× | %d | %s | %s | %s |\n", s.Name, ms(w), float64(w)/float64(dw), u, ratioU, us(p), ext)
+	}
+	if loads["lambdawaf block"] == nil {
+		return
 	}
 	bw, bu, _ := med("lambdawaf block")
 	fmt.Println()
