@@ -165,16 +165,20 @@ func (e *Engine) Inspect(v event.Value, dst []Signal) []Signal {
 		in.emit(Protocol, "value-too-long", 3, 0, 16)
 		dst = in.dst
 	}
+	memo := memoizable(&v)
+	if memo && e.memo.benign(&v) {
+		return dst // a User-Agent, a field's name judged before: see repeatMemo
+	}
 	if v.IsKey {
 		// The decoder yields names as values of their own.
-		return e.inspectName(v, text, false, sc, dst)
+		out := e.inspectName(v, text, false, sc, dst)
+		if memo && len(out) == len(dst) {
+			e.memo.remember(&v)
+		}
+		return out
 	}
 	if headerOwn(&v) && protocolValue(v.Key, text) {
 		return dst // "application/json", "en-GB,en;q=0.9": see protocolValue
-	}
-	memo := memoizable(&v)
-	if memo && e.memo.benign(&v) {
-		return dst // a User-Agent judged before: see repeatMemo
 	}
 	sk := sinkOf(&v)
 	if v.Key != "" && v.Key != v.Text && !v.KeyJudged && keyWorthJudging(&v) {

@@ -10,8 +10,9 @@ import (
 )
 
 // repeatMemo remembers values of the headers a client sends unchanged on
-// every request (User-Agent, Origin, Referer, the client hints), and
-// request paths, that the detectors found nothing in, so that the next
+// every request (User-Agent, Origin, Referer, the client hints), request
+// paths and the names of an API's fields, that the detectors found
+// nothing in, so that the next
 // request bringing the same value is not judged again: a browser's
 // User-Agent costs 5-15 µs to judge, a path of a few bytes 2-4 µs, and the
 // environment sees the same few over and over.
@@ -31,12 +32,16 @@ type repeatMemo struct {
 }
 
 // memoEntry is a value judged benign: what the judgement reads of it
-// (location, name, text) and nothing else.
-type memoEntry struct{ loc, key, text string }
+// (location, name, text, whether it is a name) and nothing else.
+type memoEntry struct {
+	loc, key, text string
+	isKey          bool
+}
 
 const (
-	memoSlots   = 256
+	memoSlots   = 1024
 	memoMaxText = 512
+	memoMaxName = 64
 )
 
 // memoHeader reports whether name (any case) is a header whose values a
@@ -55,11 +60,16 @@ func memoHeader(name string) bool {
 }
 
 // memoizable reports whether v is a value the memo may answer for: a raw
-// value of one of the memoHeader headers, or the request's path (every
-// request to a route without parameters in its path brings the same).
+// value of one of the memoHeader headers, the request's path (every
+// request to a route without parameters in its path brings the same), or
+// a name in a query or a body (a JSON key, a form field's name: an API's
+// requests bring the same names at the same places).
 func memoizable(v *event.Value) bool {
-	if v.IsKey || len(v.Decoded) != 0 || v.Text == "" || len(v.Text) > memoMaxText {
+	if len(v.Decoded) != 0 || v.Text == "" || len(v.Text) > memoMaxText {
 		return false
+	}
+	if v.IsKey {
+		return (v.Part == event.PartBody || v.Part == event.PartQuery) && len(v.Text) <= memoMaxName && len(v.Location) <= 128
 	}
 	switch v.Part {
 	case event.PartHeader:
@@ -78,10 +88,10 @@ func (m *repeatMemo) slot(v *event.Value) *atomic.Pointer[memoEntry] {
 // benign reports whether v was judged benign before.
 func (m *repeatMemo) benign(v *event.Value) bool {
 	e := m.slot(v).Load()
-	return e != nil && e.text == v.Text && e.loc == v.Location && e.key == v.Key
+	return e != nil && e.text == v.Text && e.loc == v.Location && e.key == v.Key && e.isKey == v.IsKey
 }
 
 // remember records that v was judged benign.
 func (m *repeatMemo) remember(v *event.Value) {
-	m.slot(v).Store(&memoEntry{loc: strings.Clone(v.Location), key: strings.Clone(v.Key), text: strings.Clone(v.Text)})
+	m.slot(v).Store(&memoEntry{loc: strings.Clone(v.Location), key: strings.Clone(v.Key), text: strings.Clone(v.Text), isKey: v.IsKey})
 }

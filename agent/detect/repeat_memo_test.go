@@ -56,6 +56,11 @@ func TestRepeatMemoRemembersOnlyBenignVerdicts(t *testing.T) {
 		{"a path segment", event.Value{Part: event.PartPath, Location: "path[0]", Text: "orders"}, false},
 		{"a decoded path", event.Value{Part: event.PartPath, Location: "path", Text: "/a b", Decoded: []string{"url"}}, false},
 		{"a query value", event.Value{Part: event.PartQuery, Location: "query.q", Key: "q", Text: "shoes"}, false},
+		{"a JSON key", event.Value{Part: event.PartBody, Location: "body.customer", Key: "customer", Text: "customer", IsKey: true}, true},
+		{"a query parameter's name", event.Value{Part: event.PartQuery, Location: "query.page", Key: "page", Text: "page", IsKey: true}, true},
+		{"an operator key", event.Value{Part: event.PartBody, Location: "body.user.$ne", Key: "$ne", Text: "$ne", IsKey: true}, false},
+		{"markup in a key", event.Value{Part: event.PartBody, Location: "body.<script>alert(1)</script>", Key: "<script>alert(1)</script>", Text: "<script>alert(1)</script>", IsKey: true}, false},
+		{"a cookie's name", event.Value{Part: event.PartCookie, Location: "cookie.session", Key: "session", Text: "session", IsKey: true}, false},
 	}
 	for _, tt := range paths {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,11 +104,13 @@ func TestRepeatMemoUnderConcurrentInvocations(t *testing.T) {
 			headerValue("user-agent", fmt.Sprintf("Mozilla/5.0 (X11; Linux x86_64) Firefox/%d.0", 100+i)),
 			headerValue("user-agent", fmt.Sprintf("Mozilla/5.0' OR %d=%d-- -", i, i)),
 			headerValue("referer", fmt.Sprintf("https://shop.example.com/p/%d", i)),
-			headerValue("referer", fmt.Sprintf("https://x.example/?q=<script>alert(%d)</script>", i)))
+			headerValue("referer", fmt.Sprintf("https://x.example/?q=<script>alert(%d)</script>", i)),
+			event.Value{Part: event.PartBody, Location: fmt.Sprintf("body.field%d", i), Key: fmt.Sprintf("field%d", i), Text: fmt.Sprintf("field%d", i), IsKey: true},
+			event.Value{Part: event.PartBody, Location: fmt.Sprintf("body.$where%d", i), Key: fmt.Sprintf("$where%d", i), Text: fmt.Sprintf("$where%d", i), IsKey: true})
 	}
 	want := make([][]Signal, len(values))
 	for i, v := range values {
-		want[i] = judgeAll(New(Options{}), v)
+		want[i] = New(Options{}).Inspect(v, nil) // a fresh engine: nothing remembered
 	}
 	e := New(Options{})
 	var wg sync.WaitGroup
@@ -121,4 +128,21 @@ func TestRepeatMemoUnderConcurrentInvocations(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestRepeatMemoTellsANameFromItsValue: a value whose text is its own
+// name, at the name's location ({"customer":"customer"}), is not answered
+// by the name's remembered verdict.
+func TestRepeatMemoTellsANameFromItsValue(t *testing.T) {
+	e := New(Options{})
+	name := event.Value{Part: event.PartBody, Location: "body.customer", Key: "customer", Text: "customer", IsKey: true}
+	e.Inspect(name, nil)
+	if !e.memo.benign(&name) {
+		t.Fatal("the name was not remembered")
+	}
+	value := name
+	value.IsKey = false
+	if e.memo.benign(&value) {
+		t.Error("the value is answered by its name's verdict")
+	}
 }
