@@ -22,7 +22,8 @@ package detect
 // (protocol_header.go; a test holds every corpus attack that fits a
 // grammar to be one the detectors find nothing in there), and the values
 // every request of a client or a route repeats (User-Agent, Origin,
-// Referer, client hints, the request path) are judged once and their
+// Referer, client hints, the request path, the names of an API's fields)
+// are judged once and their
 // benign verdict remembered (repeat_memo.go): judging is a pure function
 // of the value and the Engine's options, so the remembered verdict is the
 // verdict; attacks are judged every time.
