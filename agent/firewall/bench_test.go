@@ -16,8 +16,12 @@ import (
 const realBody = `{"customer":{"name":"Ann O'Brien","email":"ann@example.com"},"items":[{"sku":"A-1","qty":2},{"sku":"B-22","qty":1},{"sku":"C-333","qty":5}],"note":"Please leave the parcel at the side door, thanks!","coupon":"WINTER-2026"}`
 
 // realEvent is a realistic ~1 KB HTTP API v2 JSON POST.
-func realEvent(tb testing.TB) []byte {
-	return fixture(tb, "apigw-v2.json", map[string]any{
+func realEvent(tb testing.TB) []byte { return realEventWith(tb, "") }
+
+// realEventWith is realEvent sent by the browser userAgent names (the
+// fixture's when empty).
+func realEventWith(tb testing.TB, userAgent string) []byte {
+	edits := map[string]any{
 		"routeKey":                   "POST /orders",
 		"rawPath":                    "/orders",
 		"requestContext.http.method": "POST",
@@ -25,7 +29,11 @@ func realEvent(tb testing.TB) []byte {
 		"body":                       realBody,
 		"headers.x-api-key":          "k-123456",
 		"headers.accept-language":    "en-GB,en;q=0.9",
-	})
+	}
+	if userAgent != "" {
+		edits["headers.user-agent"] = userAgent
+	}
+	return fixture(tb, "apigw-v2.json", edits)
 }
 
 func rules100() string {
@@ -78,22 +86,12 @@ func BenchmarkInspectEvent(b *testing.B) {
 
 // BenchmarkInspectEventNewClients is BenchmarkInspectEvent with each
 // event from a browser version the agent has not seen lately (4,096 of
-// them in turn, far more than the memo of headers keeps): the cost of a
+// them in turn, more than the memo of repeats keeps): the cost of a
 // first request.
 func BenchmarkInspectEventNewClients(b *testing.B) {
 	events := make([][]byte, 4096)
 	for i := range events {
-		ua := fmt.Sprintf("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.%d Safari/605.1.%d", i/64, i%64)
-		events[i] = fixture(b, "apigw-v2.json", map[string]any{
-			"routeKey":                   "POST /orders",
-			"rawPath":                    "/orders",
-			"requestContext.http.method": "POST",
-			"requestContext.http.path":   "/orders",
-			"body":                       realBody,
-			"headers.x-api-key":          "k-123456",
-			"headers.accept-language":    "en-GB,en;q=0.9",
-			"headers.user-agent":         ua,
-		})
+		events[i] = realEventWith(b, fmt.Sprintf("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.%d Safari/605.1.%d", i/64, i%64))
 	}
 	benchmarkInspectEvent(b, events)
 }
