@@ -117,7 +117,12 @@ func longBytesAndPairs(s string, p *Pairs) ByteSet {
 	prev := s[0]
 	for i := 1; i < len(s); i++ {
 		c := s[i]
-		t[prev][c>>6] |= 1 << (c & 63)
+		// a pair seen before is only read: a hostile text repeats a few
+		// pairs, and a store to each would wait for the last to the
+		// same word
+		if w, bit := &t[prev][c>>6], uint64(1)<<(c&63); *w&bit == 0 {
+			*w |= bit
+		}
 		prev = c
 	}
 	var b ByteSet

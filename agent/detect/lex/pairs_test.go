@@ -279,3 +279,34 @@ func FuzzIndexWithLongPairs(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkBytesAndPairsOfLong measures the one pass that makes a long
+// text's ByteSet and exact Pairs, beside BytesOf alone, on 1 MiB of a
+// repeated pair (a hostile text), of random bytes (a new pair every few
+// bytes at first) and of a cycle of the bytes the lists search by.
+func BenchmarkBytesAndPairsOfLong(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	random := make([]byte, 1<<20)
+	for i := range random {
+		random[i] = byte(r.Uint32())
+	}
+	for _, tc := range []struct{ name, text string }{
+		{"tag openers", strings.Repeat("<a", 1<<19)},
+		{"random", string(random)},
+		{"rare bytes", strings.Repeat("jqxz_kvbyw.()[]{}<>;|&$%@#!?*=+-/\\'`:eiaostnrlcdhmupfg ", 1<<20/56)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var p Pairs
+			b.SetBytes(int64(len(tc.text)))
+			for range b.N {
+				BytesAndPairsOf(tc.text, &p)
+			}
+		})
+		b.Run(tc.name+"/BytesOf", func(b *testing.B) {
+			b.SetBytes(int64(len(tc.text)))
+			for range b.N {
+				BytesOf(tc.text)
+			}
+		})
+	}
+}
