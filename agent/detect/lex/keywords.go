@@ -12,8 +12,8 @@ import (
 // on ordinary values (a name without '/' cannot hold "etc/passwd"). The
 // skipped keywords could not have matched, so the results are unchanged.
 //
-// A ByteSet made by BytesAndPairsOf also holds the byte pairs of its short
-// text (see Pairs), which WordList.Index then reads as well.
+// A ByteSet made by BytesAndPairsOf also holds the byte pairs of its text
+// (see Pairs), which WordList.Index and Contains then read as well.
 type ByteSet struct {
 	b     [4]uint64
 	pairs *Pairs // nil unless made by BytesAndPairsOf
@@ -78,6 +78,11 @@ func (b *ByteSet) HasAny(chars string) bool {
 // Covers reports whether every byte of p occurs in b.
 func (b *ByteSet) Covers(p *ByteSet) bool {
 	return b.b[0]&p.b[0] == p.b[0] && b.b[1]&p.b[1] == p.b[1] && b.b[2]&p.b[2] == p.b[2] && b.b[3]&p.b[3] == p.b[3]
+}
+
+// count returns how many bytes b holds.
+func (b *ByteSet) count() int {
+	return bits.OnesCount64(b.b[0]) + bits.OnesCount64(b.b[1]) + bits.OnesCount64(b.b[2]) + bits.OnesCount64(b.b[3])
 }
 
 // Missing returns how many bytes of p do not occur in b.
@@ -212,7 +217,8 @@ func (t *wordTables) absent(have *ByteSet) bool {
 // first[s[i]] & second[s[i+1]].
 type wordPairs struct {
 	first, second [256]uint64
-	short         uint64 // the one-byte words: all a text's last byte can start
+	short         uint64   // the one-byte words: all a text's last byte can start
+	firstOf       [64]byte // each word's first byte
 }
 
 // onePassMin is the text length from which Index searches all the words in
@@ -251,6 +257,7 @@ func (l *WordList) tables() *wordTables {
 		for k, w := range l.words {
 			bit := uint64(1) << k
 			p.first[w[0]] |= bit
+			p.firstOf[k] = w[0]
 			if len(w) > 1 {
 				p.second[w[1]] |= bit
 				continue
@@ -319,10 +326,7 @@ func DotLetter(s string) bool {
 func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) bool) (string, int) {
 	t := l.tables()
 	sets := t.sets
-	pairs := have.pairs
-	if pairs != nil && !pairs.holds(s) {
-		pairs = nil // another text's: only its bytes say anything of s
-	}
+	pairs := pairsOf(s, have) // nil for another text's: only its bytes say anything of s
 	shapes := ^uint8(0)
 	if t.anyNeeds != 0 {
 		if pairs != nil {
@@ -446,18 +450,22 @@ const (
 	jumpMinGap = 16
 )
 
-// newFirstByteJump collects the first bytes of the words in live.
+// newFirstByteJump collects the first bytes of the words in live, from
+// the words (at most 64) rather than from the 256 bytes.
 func newFirstByteJump(p *wordPairs, live uint64) firstByteJump {
+	var firsts ByteSet
+	for m := live; m != 0; m &= m - 1 {
+		firsts.Add(p.firstOf[bits.TrailingZeros64(m)])
+	}
+	if firsts.count() > maxJumpBytes {
+		return firstByteJump{} // too many: the table loop
+	}
 	var j firstByteJump
-	for c := range p.first {
-		if p.first[c]&live == 0 {
-			continue
+	for w, b := range firsts.b {
+		for ; b != 0; b &= b - 1 {
+			j.c[j.n], j.at[j.n] = byte(w<<6|bits.TrailingZeros64(b)), -1
+			j.n++
 		}
-		if j.n == maxJumpBytes {
-			return firstByteJump{} // too many: the table loop
-		}
-		j.c[j.n], j.at[j.n] = byte(c), -1
-		j.n++
 	}
 	j.on = true
 	return j
@@ -499,8 +507,9 @@ func (l *WordList) Contains(s string, have *ByteSet) bool {
 	}
 	p := t.pairs
 	if p == nil {
+		pairs := pairsOf(s, have)
 		for k, w := range l.words {
-			if (have == nil || have.Covers(&t.sets[k])) && strings.Contains(s, w) {
+			if (have == nil || have.Covers(&t.sets[k])) && (pairs == nil || pairs.mayHold(&t.pairKeys[k])) && strings.Contains(s, w) {
 				return true
 			}
 		}
@@ -558,20 +567,48 @@ func (l *WordList) coveredBy(have *ByteSet) uint64 {
 }
 
 // liveIn is coveredBy less the words made with a shape s lacks (see
-// textShapes): the words a one-pass reading of s looks for.
+// textShapes) and, where have holds the Pairs of s (or of a text s lies
+// within), less the words with a pair s lacks: the words a one-pass
+// reading of s looks for.
 func (l *WordList) liveIn(s string, have *ByteSet) uint64 {
 	live := l.coveredBy(have)
+	if live == 0 {
+		return 0
+	}
 	t := l.built
+	pairs := pairsOf(s, have)
+	if pairs != nil {
+		for m := live; m != 0; m &= m - 1 {
+			if k := bits.TrailingZeros64(m); !pairs.mayHold(&t.pairKeys[k]) {
+				live &^= 1 << k
+			}
+		}
+	}
 	if t.anyNeeds == 0 || live == 0 {
 		return live
 	}
-	shapes := textShapes(s, t.anyNeeds)
+	var shapes uint8
+	if pairs != nil {
+		shapes = pairs.shapes(t.anyNeeds) // the whole text's: a part has no more
+	} else {
+		shapes = textShapes(s, t.anyNeeds)
+	}
 	for k, n := range t.needs {
 		if n&^shapes != 0 {
 			live &^= 1 << k
 		}
 	}
 	return live
+}
+
+// pairsOf returns the Pairs have holds when they are of s or of a text s
+// lies within, and nil otherwise (have nil, made without Pairs, or of
+// another text).
+func pairsOf(s string, have *ByteSet) *Pairs {
+	if have == nil || have.pairs == nil || !have.pairs.holds(s) {
+		return nil
+	}
+	return have.pairs
 }
 
 // startingAt returns the words of live that may start at s[i]: those

@@ -110,3 +110,203 @@ func FuzzIndexWithPairs(f *testing.F) {
 		}
 	})
 }
+
+// TestIndexWithLongPairsAgrees holds WordList.Index and Contains given a
+// long text's exact Pairs to the plain reading: on random long texts
+// over a small alphabet (where most words' pairs occur), on texts made
+// of a few pairs (where most words' pairs do not), on long and short
+// parts of the text, with one Pairs reused from text to text, and on
+// lists too long for one pass.
+func TestIndexWithLongPairsAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 23))
+	const alphabet = "abcde ./x-"
+	pick := func(from string, n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = from[r.IntN(len(from))]
+		}
+		return string(b)
+	}
+	rejectEven := func(i int, _ string) bool { return i%2 == 1 }
+	var p Pairs // reused: each text's table must not hold the last one's pairs
+	for n := 0; n < 3000; n++ {
+		var s string
+		switch n % 3 {
+		case 0:
+			s = pick(alphabet, onePassMin+r.IntN(3*onePassMin))
+		case 1: // a cycle: every byte of the alphabet, few pairs
+			s = strings.Repeat(alphabet[r.IntN(3):], 4*onePassMin/len(alphabet))
+		default: // a few pairs, then the words' bytes near the end
+			s = strings.Repeat("ab.", onePassMin) + pick(alphabet, 8)
+		}
+		words := make([]string, 1+r.IntN(20))
+		if n%7 == 0 {
+			words = make([]string, 65+r.IntN(10)) // searched word by word
+		}
+		for k := range words {
+			words[k] = pick(alphabet, 1+r.IntN(5))
+		}
+		l := NewWordList(words...)
+		have := BytesAndPairsOf(s, &p)
+		if plain := BytesOf(s); have.b != plain.b {
+			t.Fatalf("BytesAndPairsOf(%q) bytes %x, BytesOf %x", s, have.b, plain.b)
+		}
+		from := r.IntN(len(s))
+		to := from + r.IntN(len(s)-from+1)
+		if n%2 == 0 {
+			to = min(len(s), from+r.IntN(onePassMin)) // a short part
+		}
+		var ok func(int, string) bool
+		if n%3 == 0 {
+			ok = rejectEven
+		}
+		for _, part := range []string{s, s[from:to]} {
+			w, i := l.Index(part, &have, ok)
+			ww, wi := indexByWord(words, part, &have, ok)
+			if w != ww || i != wi {
+				t.Fatalf("Index(%q of %q) over %q = %q at %d, plain reading %q at %d", part, s, words, w, i, ww, wi)
+			}
+			want := false
+			for _, w := range words {
+				want = want || strings.Contains(part, w)
+			}
+			if got := l.Contains(part, &have); got != want {
+				t.Fatalf("Contains(%q of %q) over %q = %v, strings.Contains per word %v", part, s, words, got, want)
+			}
+		}
+	}
+}
+
+// TestLongPairsTellShapesAsTheTextDoes holds the shapes a long text's
+// Pairs answer from their table to textShapes reading the text.
+func TestLongPairsTellShapesAsTheTextDoes(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 31))
+	for _, tc := range []struct {
+		name, text string
+	}{
+		{"full stops only", strings.Repeat("end. next. ", 40)},
+		{"a member access", strings.Repeat("x", 300) + "os.system"},
+		{"a dot before a capital", strings.Repeat("a. ", 100) + ".Z"},
+		{"a dot before a digit", strings.Repeat("1.2 ", 100)},
+		{"a flag after a blank", strings.Repeat("a", 300) + " -i"},
+		{"a dash between words", strings.Repeat("well-known ", 40)},
+		{"a switch after a blank", strings.Repeat("a", 300) + " /c"},
+		{"a slash in a path", strings.Repeat("a/b ", 100)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var p Pairs
+			BytesAndPairsOf(tc.text, &p)
+			all := ^uint8(0)
+			if got, want := p.shapes(all), textShapes(tc.text, all); got != want {
+				t.Errorf("shapes %03b, textShapes %03b", got, want)
+			}
+		})
+	}
+	const alphabet = " -/.aZ09@["
+	for range 2000 {
+		b := make([]byte, onePassMin+r.IntN(64))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		var p Pairs
+		BytesAndPairsOf(string(b), &p)
+		want := uint8(r.IntN(8))
+		if got, plain := p.shapes(want), textShapes(string(b), want); got != plain {
+			t.Fatalf("shapes(%03b) of %q = %03b, textShapes %03b", want, b, got, plain)
+		}
+	}
+}
+
+// TestFirstByteJumpTakesTheWordsFirstBytes holds newFirstByteJump, which
+// reads the first bytes off the live words, to a reading of the 256
+// first-byte masks in byte order.
+func TestFirstByteJumpTakesTheWordsFirstBytes(t *testing.T) {
+	r := rand.New(rand.NewPCG(37, 41))
+	for range 2000 {
+		words := make([]string, 1+r.IntN(64))
+		for k := range words {
+			words[k] = string([]byte{byte(r.IntN(256)), 'x'}[:1+r.IntN(2)])
+			if r.IntN(2) == 0 {
+				words[k] = string([]byte{"$@#"[r.IntN(3)], 'y'})
+			}
+		}
+		l := NewWordList(words...)
+		p := l.tables().pairs
+		live := r.Uint64()
+		if len(words) < 64 {
+			live &= 1<<len(words) - 1
+		}
+		var want firstByteJump
+		for c := range p.first {
+			if p.first[c]&live == 0 {
+				continue
+			}
+			if want.n == maxJumpBytes {
+				want = firstByteJump{}
+				break
+			}
+			want.c[want.n], want.at[want.n], want.on = byte(c), -1, true
+			want.n++
+		}
+		if live == 0 {
+			want.on = true
+		}
+		if got := newFirstByteJump(p, live); got != want {
+			t.Fatalf("words %q live %b: %+v, want %+v", words, live, got, want)
+		}
+	}
+}
+
+// FuzzIndexWithLongPairs holds the reading with a long text's Pairs to
+// the plain one on any text, repeated past onePassMin, and any word.
+func FuzzIndexWithLongPairs(f *testing.F) {
+	f.Add("select * from users where id=1 ", "from")
+	f.Add("jqxz_kvbyw.()[]{}<>;|&$%@#!?*=+-/", "os.system")
+	f.Add("a", "aa")
+	f.Fuzz(func(t *testing.T, s, w string) {
+		if s == "" || w == "" {
+			return
+		}
+		s = strings.Repeat(s, onePassMin/len(s)+1)
+		var p Pairs
+		have := BytesAndPairsOf(s, &p)
+		words := []string{w, strings.ToUpper(w), w + "x", " -" + w, "." + w}
+		l := NewWordList(words...)
+		gw, gi := l.Index(s, &have, nil)
+		ww, wi := indexByWord(words, s, &have, nil)
+		if gw != ww || gi != wi {
+			t.Fatalf("Index(%q) over %q = %q at %d, plain reading %q at %d", s, words, gw, gi, ww, wi)
+		}
+	})
+}
+
+// BenchmarkBytesAndPairsOfLong measures the one pass that makes a long
+// text's ByteSet and exact Pairs, beside BytesOf alone, on 1 MiB of a
+// repeated pair (a hostile text), of random bytes (a new pair every few
+// bytes at first) and of a cycle of the bytes the lists search by.
+func BenchmarkBytesAndPairsOfLong(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	random := make([]byte, 1<<20)
+	for i := range random {
+		random[i] = byte(r.Uint32())
+	}
+	for _, tc := range []struct{ name, text string }{
+		{"tag openers", strings.Repeat("<a", 1<<19)},
+		{"random", string(random)},
+		{"rare bytes", strings.Repeat("jqxz_kvbyw.()[]{}<>;|&$%@#!?*=+-/\\'`:eiaostnrlcdhmupfg ", 1<<20/56)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var p Pairs
+			b.SetBytes(int64(len(tc.text)))
+			for range b.N {
+				BytesAndPairsOf(tc.text, &p)
+			}
+		})
+		b.Run(tc.name+"/BytesOf", func(b *testing.B) {
+			b.SetBytes(int64(len(tc.text)))
+			for range b.N {
+				BytesOf(tc.text)
+			}
+		})
+	}
+}

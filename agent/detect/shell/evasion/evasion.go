@@ -239,15 +239,24 @@ func VarCommand(s string, buf []byte) (int, []byte) {
 	type assign struct{ name, val string }
 	var vars [16]assign
 	nv := 0
-	for i := 0; i < len(s) && nv < len(vars); i++ {
-		if i > 0 && !assignmentAfter[s[i-1]] && !assignmentAfterBlanks(s, i) {
-			continue
+	// An assignment is a name and '=': each '=' is found many bytes a
+	// step and its name read back over the word bytes before it. A name
+	// starts only after a byte that is not a word byte (a separator,
+	// '=' or a blank), so the name read back is the one a reading from
+	// each position would find, and the names are met in the same order;
+	// no byte is read back twice, as no name holds a '='.
+	for off := 0; nv < len(vars); {
+		e := strings.IndexByte(s[off:], '=')
+		if e < 0 {
+			break
 		}
-		j := i
-		for j < len(s) && lex.IsWord(s[j]) {
-			j++
+		j := off + e
+		off = j + 1
+		i := j
+		for i > 0 && lex.IsWord(s[i-1]) {
+			i--
 		}
-		if j == i || j >= len(s) || s[j] != '=' || lex.IsDigit(s[i]) {
+		if i == j || lex.IsDigit(s[i]) || i > 0 && !assignmentAfter[s[i-1]] && !assignmentAfterBlanks(s, i) {
 			continue
 		}
 		k := j + 1

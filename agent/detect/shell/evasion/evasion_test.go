@@ -53,6 +53,11 @@ func TestVarCommandExpandsAssignments(t *testing.T) {
 		{"escaped quotes never closed", `cmd=$\'id;$cmd`, false},
 		{"shell documentation", "use ${var} in your shell to reference variables.", false},
 		{"query string", "a=1&b=2&c=$3", false},
+		{"name after an assignment's '='", "a=b=id;$b", true},
+		{"name after blanks after a separator", "x; \t c=id; $c", true},
+		{"name's tail after a dot", "x.a=id;$a", false},
+		{"name opening on a digit", "1a=id;$1a", false},
+		{"'=' with no name before it", "=id;$a", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if i, _ := VarCommand(c.s, nil); (i >= 0) != c.want {

@@ -11,7 +11,8 @@ import (
 )
 
 // varCommandBefore is VarCommand with the separator test made byte by
-// byte. The oracle for
+// byte and every position read as a name's start (VarCommand reads the
+// names back from each '='). The oracle for
 // TestVarCommandAgreesWithSeparatorTest.
 func varCommandBefore(s string, buf []byte) (int, []byte) {
 	type assign struct{ name, val string }
@@ -165,3 +166,18 @@ func TestVarCommandAgreesWithSeparatorTest(t *testing.T) {
 }
 
 func first(i int, _ []byte) int { return i }
+
+// FuzzVarCommandAgreesWithSeparatorTest holds VarCommand, which finds
+// assignments from their '=' back, to the reading of every position as a
+// name's start.
+func FuzzVarCommandAgreesWithSeparatorTest(f *testing.F) {
+	f.Add("a=nc&&$a -nlvp 555")
+	f.Add("c1=c;c2=a;c3=t;$c1$c2$c3 /etc/passwd")
+	f.Add("x.ab=c; \t y=id;$y a=b=c;$b")
+	f.Add("==;=1a=b;_=id;$_")
+	f.Fuzz(func(t *testing.T, s string) {
+		if gi, wi := first(VarCommand(s, nil)), first(varCommandBefore(s, nil)); gi != wi {
+			t.Fatalf("VarCommand(%q) = %d, separator test %d", s, gi, wi)
+		}
+	})
+}
