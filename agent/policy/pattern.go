@@ -285,6 +285,11 @@ type locSet struct {
 	pats  []locPattern
 	byKey map[string][]int // first segment → indexes into pats
 	rest  []int            // patterns whose first segment is not a plain key
+	// firsts marks the first bytes of byKey's keys: with no rest, a
+	// location that opens with none of them matches nothing, and every
+	// decoded value is asked about (a header's, a cookie's, while the
+	// rules read the body)
+	firsts [256]bool
 }
 
 func newLocSet(pats []locPattern) locSet {
@@ -300,6 +305,7 @@ func newLocSet(pats []locPattern) locSet {
 		if len(p.segs) > 0 {
 			if f := p.segs[0]; !f.index && !f.any && !f.deep && !f.glob {
 				s.byKey[f.text] = append(s.byKey[f.text], i)
+				s.firsts[f.text[0]] = true
 				continue
 			}
 		}
@@ -310,6 +316,9 @@ func newLocSet(pats []locPattern) locSet {
 
 // match reports whether loc matches any pattern of the set.
 func (s *locSet) match(loc string) bool {
+	if len(s.rest) == 0 && (loc == "" || loc[0] != '.' && !s.firsts[loc[0]]) {
+		return false // no key opens with its first byte (nextSeg skips a leading '.')
+	}
 	// A plain-key first segment matches only a location whose first
 	// segment is that key (matchSegs compares it as text).
 	if seg, index, _, ok := nextSeg(loc, 0); ok && !index {
