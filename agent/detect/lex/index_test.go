@@ -23,13 +23,7 @@ func TestIndexAgreesWithStringsIndex(t *testing.T) {
 		}
 	}
 	const alphabet = "<(ab\x00\xff"
-	randText := func(n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
-		}
-		return string(b)
-	}
+	randText := func(n int) string { return randomText(r, alphabet, n) }
 	for range 20000 {
 		s, sep := randText(r.IntN(300)), randText(r.IntN(12))
 		check(s, sep)
@@ -82,11 +76,7 @@ func TestLastIndexByteAgreesWithStrings(t *testing.T) {
 	}
 	const alphabet = "]}`\x00\xff\x80\x7fa"
 	for range 50000 {
-		b := make([]byte, r.IntN(100))
-		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
-		}
-		check(string(b), alphabet[r.IntN(len(alphabet))])
+		check(randomText(r, alphabet, r.IntN(100)), alphabet[r.IntN(len(alphabet))])
 	}
 	all := make([]byte, 256)
 	for c := range all {

@@ -48,6 +48,28 @@ func indexByWord(words []string, s string, have *ByteSet, ok func(i int, w strin
 	return "", -1
 }
 
+// randomText returns n bytes drawn from alphabet: texts over a small
+// alphabet, where words overlap, share prefixes and repeat.
+func randomText(r *rand.Rand, alphabet string, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// indexAgrees fails t unless l, the list of words, finds in part (of the
+// text whole) with the byte set have what the plain reading (indexByWord)
+// finds.
+func indexAgrees(t *testing.T, l *WordList, words []string, part, whole string, have *ByteSet, ok func(int, string) bool) {
+	t.Helper()
+	w, i := l.Index(part, have, ok)
+	ww, wi := indexByWord(words, part, have, ok)
+	if w != ww || i != wi {
+		t.Fatalf("Index(%q of %q) over %q = %q at %d, plain reading %q at %d", part, whole, words, w, i, ww, wi)
+	}
+}
+
 // TestWordListIndexAgrees checks the one-pass search against the oracle on
 // random texts over a small alphabet (so that words overlap, share
 // prefixes and repeat), with acceptance rules that reject some first
@@ -55,13 +77,7 @@ func indexByWord(words []string, s string, have *ByteSet, ok func(i int, w strin
 func TestWordListIndexAgrees(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 13))
 	const alphabet = "abc./_ x"
-	pick := func(n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
-		}
-		return string(b)
-	}
+	pick := func(n int) string { return randomText(r, alphabet, n) }
 	accept := []func(s string) func(int, string) bool{
 		func(string) func(int, string) bool { return nil },
 		func(s string) func(int, string) bool {
@@ -375,13 +391,7 @@ func TestIndexPassesOverShapedWordsOnlyWithoutTheirShape(t *testing.T) {
 func TestIndexAnchoredAgreesWithIndexWhere(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 19))
 	const alphabet = "eeeaz. q"
-	pick := func(n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
-		}
-		return string(b)
-	}
+	pick := func(n int) string { return randomText(r, alphabet, n) }
 	for range 20000 {
 		w, s := pick(1+r.IntN(5)), pick(r.IntN(64))
 		mod := 1 + r.IntN(3)

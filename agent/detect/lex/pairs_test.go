@@ -14,25 +14,14 @@ import (
 func TestIndexWithPairsAgrees(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	const alphabet = "abcde ./x"
-	pick := func(n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
-		}
-		return string(b)
-	}
+	pick := func(n int) string { return randomText(r, alphabet, n) }
 	rejectEven := func(i int, _ string) bool { return i%2 == 1 }
 	check := func(words []string, s string, from, to int, ok func(int, string) bool) {
 		t.Helper()
 		l := NewWordList(words...)
 		var p Pairs
 		have := BytesAndPairsOf(s, &p)
-		part := s[from:to]
-		w, i := l.Index(part, &have, ok)
-		ww, wi := indexByWord(words, part, &have, ok)
-		if w != ww || i != wi {
-			t.Fatalf("Index(%q of %q) over %q = %q at %d, plain reading %q at %d", part, s, words, w, i, ww, wi)
-		}
+		indexAgrees(t, &l, words, s[from:to], s, &have, ok)
 	}
 	for n := 0; n < 4000; n++ {
 		s := pick(2 + r.IntN(onePassMin-2))
@@ -103,11 +92,7 @@ func FuzzIndexWithPairs(f *testing.F) {
 		have := BytesAndPairsOf(s, &p)
 		words := []string{w, strings.ToUpper(w), w + "x"}
 		l := NewWordList(words...)
-		gw, gi := l.Index(s, &have, nil)
-		ww, wi := indexByWord(words, s, &have, nil)
-		if gw != ww || gi != wi {
-			t.Fatalf("Index(%q) over %q = %q at %d, plain reading %q at %d", s, words, gw, gi, ww, wi)
-		}
+		indexAgrees(t, &l, words, s, s, &have, nil)
 	})
 }
 
@@ -120,13 +105,7 @@ func FuzzIndexWithPairs(f *testing.F) {
 func TestIndexWithLongPairsAgrees(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 23))
 	const alphabet = "abcde ./x-"
-	pick := func(from string, n int) string {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = from[r.IntN(len(from))]
-		}
-		return string(b)
-	}
+	pick := func(from string, n int) string { return randomText(r, from, n) }
 	rejectEven := func(i int, _ string) bool { return i%2 == 1 }
 	var p Pairs // reused: each text's table must not hold the last one's pairs
 	for n := 0; n < 3000; n++ {
@@ -161,11 +140,7 @@ func TestIndexWithLongPairsAgrees(t *testing.T) {
 			ok = rejectEven
 		}
 		for _, part := range []string{s, s[from:to]} {
-			w, i := l.Index(part, &have, ok)
-			ww, wi := indexByWord(words, part, &have, ok)
-			if w != ww || i != wi {
-				t.Fatalf("Index(%q of %q) over %q = %q at %d, plain reading %q at %d", part, s, words, w, i, ww, wi)
-			}
+			indexAgrees(t, &l, words, part, s, &have, ok)
 			want := false
 			for _, w := range words {
 				want = want || strings.Contains(part, w)
@@ -204,15 +179,12 @@ func TestLongPairsTellShapesAsTheTextDoes(t *testing.T) {
 	}
 	const alphabet = " -/.aZ09@["
 	for range 2000 {
-		b := make([]byte, onePassMin+r.IntN(64))
-		for i := range b {
-			b[i] = alphabet[r.IntN(len(alphabet))]
-		}
+		s := randomText(r, alphabet, onePassMin+r.IntN(64))
 		var p Pairs
-		BytesAndPairsOf(string(b), &p)
+		BytesAndPairsOf(s, &p)
 		want := uint8(r.IntN(8))
-		if got, plain := p.shapes(want), textShapes(string(b), want); got != plain {
-			t.Fatalf("shapes(%03b) of %q = %03b, textShapes %03b", want, b, got, plain)
+		if got, plain := p.shapes(want), textShapes(s, want); got != plain {
+			t.Fatalf("shapes(%03b) of %q = %03b, textShapes %03b", want, s, got, plain)
 		}
 	}
 }
@@ -272,11 +244,7 @@ func FuzzIndexWithLongPairs(f *testing.F) {
 		have := BytesAndPairsOf(s, &p)
 		words := []string{w, strings.ToUpper(w), w + "x", " -" + w, "." + w}
 		l := NewWordList(words...)
-		gw, gi := l.Index(s, &have, nil)
-		ww, wi := indexByWord(words, s, &have, nil)
-		if gw != ww || gi != wi {
-			t.Fatalf("Index(%q) over %q = %q at %d, plain reading %q at %d", s, words, gw, gi, ww, wi)
-		}
+		indexAgrees(t, &l, words, s, s, &have, nil)
 	})
 }
 
