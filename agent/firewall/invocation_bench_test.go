@@ -77,15 +77,7 @@ func BenchmarkInvocationThroughAgent(b *testing.B) {
 			api := readyRuntimeAPI(b, payload)
 			base := api.URL
 			if via {
-				px, err := proxy.New(strings.TrimPrefix(api.URL, "http://"), proxy.WithInspector(fw))
-				if err != nil {
-					b.Fatal(err)
-				}
-				srv := httptest.NewUnstartedServer(px)
-				srv.Config = proxy.NewServer(px, zerolog.Nop())
-				srv.Start()
-				b.Cleanup(srv.Close)
-				base = srv.URL
+				base = agentURL(b, api.URL, proxy.WithInspector(fw))
 			}
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 			b.Cleanup(client.CloseIdleConnections)
@@ -95,6 +87,21 @@ func BenchmarkInvocationThroughAgent(b *testing.B) {
 			}
 		})
 	}
+}
+
+// agentURL serves a proxy in front of the Runtime API at api, with opts,
+// as the extension serves it, and returns its URL; the proxy and its
+// server close with b.
+func agentURL(b *testing.B, api string, opts ...proxy.Option) string {
+	px, err := proxy.New(strings.TrimPrefix(api, "http://"), opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(px)
+	srv.Config = proxy.NewServer(px, zerolog.Nop())
+	srv.Start()
+	b.Cleanup(func() { px.Close(); srv.Close() })
+	return srv.URL
 }
 
 // runtimeLoop plays one iteration of a runtime's loop: next, then the
@@ -153,16 +160,8 @@ func BenchmarkManagedInstancesThroughAgent(b *testing.B) {
 					}
 				})
 				fw := New(p, Options{Observer: rec, Mode: policy.ModeBlock})
-				px, err := proxy.New(strings.TrimPrefix(api.URL, "http://"), proxy.WithInspector(fw),
+				base = agentURL(b, api.URL, proxy.WithInspector(fw),
 					proxy.WithPrefetch(workers), proxy.WithAnswered(func(string) { rec.WriteDue() }))
-				if err != nil {
-					b.Fatal(err)
-				}
-				srv := httptest.NewUnstartedServer(px)
-				srv.Config = proxy.NewServer(px, zerolog.Nop())
-				srv.Start()
-				b.Cleanup(func() { px.Close(); srv.Close() })
-				base = srv.URL
 			}
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
 			b.Cleanup(client.CloseIdleConnections)
