@@ -45,7 +45,7 @@ func protocolValue(name, text string) bool {
 	case "content-length", "x-forwarded-port", "upgrade-insecure-requests", "dnt", "max-forwards":
 		return len(text) <= 20 && lex.IsDigits(text)
 	case "x-forwarded-proto":
-		return len(text) <= 8 && letters(text)
+		return len(text) <= 8 && lex.IsLetters(text)
 	case "x-forwarded-for":
 		return everyElement(text, address)
 	}
@@ -134,11 +134,11 @@ func traceID(s string) bool {
 	for s != "" {
 		f, rest, _ := strings.Cut(s, ";")
 		name, value, ok := strings.Cut(f, "=")
-		if !ok || name == "" || value == "" || !letters(name) {
+		if !ok || value == "" || !lex.IsLetters(name) {
 			return false
 		}
 		for i := 0; i < len(value); i++ {
-			if c := value[i]; !lex.IsDigit(c) && (c|0x20 < 'a' || c|0x20 > 'f') && c != '-' {
+			if _, hex := lex.Unhex(value[i]); !hex && value[i] != '-' {
 				return false
 			}
 		}
@@ -230,21 +230,11 @@ func headerToken(s string) bool {
 	return true
 }
 
-// letters reports whether s is all ASCII letters.
-func letters(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !lex.IsAlpha(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 // address is an IP address as a proxy writes it in X-Forwarded-For,
 // without a zone (which may hold any character).
 func address(el string) bool {
 	for i := 0; i < len(el); i++ {
-		if c := el[i]; !lex.IsDigit(c) && (c|0x20 < 'a' || c|0x20 > 'f') && c != '.' && c != ':' {
+		if _, hex := lex.Unhex(el[i]); !hex && el[i] != '.' && el[i] != ':' {
 			return false
 		}
 	}

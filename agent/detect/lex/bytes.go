@@ -28,6 +28,16 @@ func IsDigits(s string) bool {
 	return s != ""
 }
 
+// IsLetters reports whether s is a non-empty run of ASCII letters.
+func IsLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !IsAlpha(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // IsAlnum reports whether c is an ASCII letter or digit.
 func IsAlnum(c byte) bool { return IsAlpha(c) || IsDigit(c) }
 

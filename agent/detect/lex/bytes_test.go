@@ -60,3 +60,11 @@ func TestTrimBlanksMatchesStrings(t *testing.T) {
 		}
 	}
 }
+
+func TestIsLetters(t *testing.T) {
+	for s, want := range map[string]bool{"": false, "abc": true, "AbC": true, "ab1": false, "a-b": false, "é": false} {
+		if got := IsLetters(s); got != want {
+			t.Errorf("IsLetters(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -63,18 +63,8 @@ func netcatRunsProgram(s string, j int) (bool, int) {
 		case "/bin/sh", "/bin/bash", "/bin/zsh", "/bin/dash", "cmd.exe":
 			return true, end
 		}
-		prevFlag = len(a) >= 2 && a[0] == '-' && (a[len(a)-1] == 'e' || a[len(a)-1] == 'c') && allLetters(a[1:])
+		prevFlag = len(a) >= 2 && a[0] == '-' && (a[len(a)-1] == 'e' || a[len(a)-1] == 'c') && lex.IsLetters(a[1:])
 		k = e
 	}
 	return false, end
-}
-
-// allLetters reports whether s is letters only: a cluster of short flags.
-func allLetters(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !lex.IsAlpha(s[i]) {
-			return false
-		}
-	}
-	return s != ""
 }
