@@ -31,6 +31,18 @@ func (in *input) cmdPhrase(s string, have *lex.ByteSet) bool {
 	return false
 }
 
+// shellNormalized returns lower() as shell.Normalize writes it (in
+// sc.tmp), or lower() itself where Normalize changed nothing: the text
+// whose Pairs lowerBytes made, which the keyword lists then use (a copy
+// is another text to them).
+func (in *input) shellNormalized() string {
+	in.sc.tmp = shell.Normalize(in.sc.tmp[:0], in.lower())
+	if norm := unsafeString(in.sc.tmp); norm != in.lower() {
+		return norm
+	}
+	return in.lower()
+}
+
 // normalizedBytes returns a byte set of norm, the value as shell.Normalize
 // wrote it: the value's own where Normalize changed nothing, as in most
 // text, and otherwise that set with the bytes Normalize writes of its own
@@ -96,11 +108,7 @@ func (in *input) detectCmd() {
 		// Quotes the shell removes hide command words: ti''me sh -c id,
 		// 'TiMe Sh -c whoami.
 		if m.has(bQuote | bDQuote) {
-			in.sc.tmp = shell.Normalize(in.sc.tmp[:0], in.lower())
-			norm := unsafeString(in.sc.tmp)
-			if norm == in.lower() {
-				norm = in.lower() // nothing normalised: the text whose Pairs lowerBytes made
-			}
+			norm := in.shellNormalized()
 			var set lex.ByteSet
 			if in.cmdPhrase(norm, in.normalizedBytes(norm, &set)) {
 				return
@@ -115,12 +123,8 @@ func (in *input) detectCmd() {
 		in.detectCmdWords(in.lower())
 		return
 	}
-	in.sc.tmp = shell.Normalize(in.sc.tmp[:0], in.lower())
-	s := unsafeString(in.sc.tmp)
+	s := in.shellNormalized()
 	raw := in.lower()
-	if s == raw {
-		s = raw // nothing normalised: the text whose Pairs lowerBytes made
-	}
 	var set lex.ByteSet
 	sHave := in.normalizedBytes(s, &set)
 	if ifsWords.Contains(raw, in.lowerBytes()) {

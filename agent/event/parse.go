@@ -133,7 +133,7 @@ func parse(payload []byte, spans *jsonscan.Spans) (*Request, error) {
 	if err == nil && req.Trigger == Unknown {
 		// also reached by parseV1 for a shape it does not know
 		err = parseUnknown(payload, req, sh)
-	} else if err == nil && (sh.caseSeen && sh.caseVariant || !sh.caseSeen && caseVariantKeys(payload, spans)) {
+	} else if err == nil && (sh.caseVariant || !sh.caseSeen && caseVariantKeys(payload, spans)) {
 		// Two keys differing only in case: the handler may read the one
 		// the typed reading above did not. Judge every string.
 		req.Fields, _ = leafFields(req.Fields, PartBody, "event", payload)
