@@ -188,6 +188,16 @@ const (
 	shapeBlankSlash                   // " /": a Windows switch or an absolute path after a blank
 )
 
+// shapesOf returns which of the shapes in want s holds, from pairs when
+// they are those of s or of a text s is part of (that text's shapes: a
+// part has no more), else by reading s.
+func shapesOf(s string, pairs *Pairs, want uint8) uint8 {
+	if pairs != nil {
+		return pairs.shapes(want)
+	}
+	return textShapes(s, want)
+}
+
 // textShapes returns which of the shapes in want s holds.
 func textShapes(s string, want uint8) uint8 {
 	var have uint8
@@ -329,11 +339,7 @@ func (l *WordList) indexEach(s string, have *ByteSet, ok func(i int, w string) b
 	pairs := pairsOf(s, have) // nil for another text's: only its bytes say anything of s
 	shapes := ^uint8(0)
 	if t.anyNeeds != 0 {
-		if pairs != nil {
-			shapes = pairs.shapes(t.anyNeeds) // the whole text's: a part has no more
-		} else {
-			shapes = textShapes(s, t.anyNeeds)
-		}
+		shapes = shapesOf(s, pairs, t.anyNeeds)
 	}
 	for k, w := range l.words {
 		if !have.Covers(&sets[k]) || t.needs[k]&^shapes != 0 || pairs != nil && !pairs.mayHold(&t.pairKeys[k]) {
@@ -587,12 +593,7 @@ func (l *WordList) liveIn(s string, have *ByteSet) uint64 {
 	if t.anyNeeds == 0 || live == 0 {
 		return live
 	}
-	var shapes uint8
-	if pairs != nil {
-		shapes = pairs.shapes(t.anyNeeds) // the whole text's: a part has no more
-	} else {
-		shapes = textShapes(s, t.anyNeeds)
-	}
+	shapes := shapesOf(s, pairs, t.anyNeeds)
 	for k, n := range t.needs {
 		if n&^shapes != 0 {
 			live &^= 1 << k
