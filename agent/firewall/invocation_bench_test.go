@@ -59,13 +59,7 @@ func BenchmarkInvocationThroughAgent(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rec := telemetry.NewRecorder(io.Discard, agentkey.Ephemeral(), telemetry.Config{Deferred: true})
-	b.Cleanup(func() {
-		if err := rec.Close(context.Background()); err != nil {
-			b.Error(err)
-		}
-	})
-	fw := New(p, Options{Observer: rec, Mode: policy.ModeBlock})
+	fw := New(p, Options{Observer: discardRecorder(b, telemetry.Config{Deferred: true}), Mode: policy.ModeBlock})
 	payload := realEvent(b)
 	response := []byte(`{"statusCode":200,"body":"ok"}`)
 	for _, via := range []bool{false, true} {
@@ -87,6 +81,18 @@ func BenchmarkInvocationThroughAgent(b *testing.B) {
 			}
 		})
 	}
+}
+
+// discardRecorder is a decision recorder writing to io.Discard with cfg,
+// closed with b, as the extension's observer.
+func discardRecorder(b *testing.B, cfg telemetry.Config) *telemetry.Recorder {
+	rec := telemetry.NewRecorder(io.Discard, agentkey.Ephemeral(), cfg)
+	b.Cleanup(func() {
+		if err := rec.Close(context.Background()); err != nil {
+			b.Error(err)
+		}
+	})
+	return rec
 }
 
 // agentURL serves a proxy in front of the Runtime API at api, with opts,
@@ -153,12 +159,7 @@ func BenchmarkManagedInstancesThroughAgent(b *testing.B) {
 			api := readyRuntimeAPI(b, payload)
 			base := api.URL
 			if via {
-				rec := telemetry.NewRecorder(io.Discard, agentkey.Ephemeral(), telemetry.Config{Deferred: true, SampleAllowed: 1})
-				b.Cleanup(func() {
-					if err := rec.Close(context.Background()); err != nil {
-						b.Error(err)
-					}
-				})
+				rec := discardRecorder(b, telemetry.Config{Deferred: true, SampleAllowed: 1})
 				fw := New(p, Options{Observer: rec, Mode: policy.ModeBlock})
 				base = agentURL(b, api.URL, proxy.WithInspector(fw),
 					proxy.WithPrefetch(workers), proxy.WithAnswered(func(string) { rec.WriteDue() }))
