@@ -75,7 +75,7 @@ func evidenceBefore(e string) int {
 		return sc
 	}
 	// JSP EL's implicit objects are the engine's own as config is Flask's
-	for _, w := range [...]string{"config", "self", "_self", "applicationscope", "sessionscope", "requestscope", "pagecontext", "initparam", "request", "settings", "range(", "dump(", "include(", "source(", "app.", "_context", "env.", "getenv", "system(", "exec", "eval("} {
+	for _, w := range [...]string{"config", "self", "_self", "applicationscope", "sessionscope", "requestscope", "pagecontext", "initparam", "request", "session.", "facescontext", "settings", "range(", "dump(", "include(", "source(", "app.", "_context", "env.", "getenv", "system(", "exec", "eval("} {
 		if strings.HasPrefix(strings.TrimSpace(e), w) {
 			return 6
 		}

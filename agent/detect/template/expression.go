@@ -86,7 +86,7 @@ func Evidence(e string) int {
 	}
 	// JSP EL's implicit objects are the engine's own as config is Flask's
 	t := strings.TrimSpace(e)
-	for _, w := range [...]string{"config", "self", "_self", "applicationscope", "sessionscope", "requestscope", "pagecontext", "initparam", "request", "settings", "range(", "dump(", "include(", "source(", "app.", "_context", "env.", "getenv", "system(", "exec", "eval("} {
+	for _, w := range [...]string{"config", "self", "_self", "applicationscope", "sessionscope", "requestscope", "pagecontext", "initparam", "request", "session.", "facescontext", "settings", "range(", "dump(", "include(", "source(", "app.", "_context", "env.", "getenv", "system(", "exec", "eval("} {
 		if strings.HasPrefix(t, w) {
 			return 6
 		}

@@ -20,6 +20,9 @@ func TestEvidence(t *testing.T) {
 		{"class.getclassloader()", 8},
 		{"364|add:733", 8},
 		{"config", 6},
+		{`session.setattribute("a","b")`, 6}, // Flask's session, as config
+		{"facescontext.externalcontext", 6},  // JSF's implicit object
+		{"sessionid", 0},
 		{"user.name", 0},
 		{"items|map(attribute='name')|join(', ')", 0},
 		{"t('welcome.title')", 0},

@@ -9,8 +9,8 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/detect/lex"
 )
 
-// sourceBefore and tagAtBefore are Source and tagAt as they were before
-// tagAt turned away a byte that opens no tag at once. The oracle for
+// sourceBefore and tagAtBefore are Source and tagAt without tagAt's
+// turning away at once a byte that opens no tag: every opener compared. The oracle for
 // TestSourceAgreesWithEveryOpenerCompared.
 func sourceBefore(s string) bool {
 	statements, expressions, markup := 0, 0, 0
@@ -58,6 +58,10 @@ func tagAtBefore(s string, i int) (open int, close string, kind int) {
 		return 3, "%>", tagExpression
 	case at("<%"):
 		return 2, "%>", tagStatement
+	case at("<#"), at("</#"):
+		return 2, ">", tagStatement
+	case at("${"):
+		return 2, "}", tagExpression
 	case s[i] == '<' && i+1 < len(s) && (lex.IsAlpha(s[i+1]) || s[i+1] == '/'):
 		return 1, ">", tagMarkup
 	}
@@ -75,7 +79,7 @@ func TestSourceAgreesWithEveryOpenerCompared(t *testing.T) {
 		}
 	}
 	r := rand.New(rand.NewPCG(59, 61))
-	pieces := []string{"{%", "%}", "{{", "}}", "{{#", "{{/", "{{^", "<%", "<%=", "<%-", "%>", "<", ">", "</", "<dt>", "</dt>", "{", "}", " ", "\n", ":", "|", "x", "1", "${", "#"}
+	pieces := []string{"{%", "%}", "{{", "}}", "{{#", "{{/", "{{^", "<%", "<%=", "<%-", "%>", "<", ">", "</", "<dt>", "</dt>", "{", "}", " ", "\n", ":", "|", "x", "1", "${", "#", "<#", "</#", "$"}
 	texts := append(difftest.Corpus(t), difftest.Hostile(r, 5000, 24)...)
 	texts = append(texts, difftest.Joined(r, pieces, 30000, 16)...)
 	for _, s := range texts {

@@ -47,7 +47,8 @@ func statementExpression(w string) (string, bool) {
 // Source reports whether the value s (lower-cased) is wholly template
 // source with control flow: every letter and digit sits inside a template
 // tag or an HTML tag, and at least one tag is a statement or a block
-// ("{% block body %}", "{{#each}}", "{{/with}}", "<% if %>") or the tags
+// ("{% block body %}", "{{#each}}", "{{/with}}", "<% if %>", FreeMarker's
+// "<#list xs as x>") or the tags
 // are HTML around template expressions ("<dt>{{ key|e }}</dt>"). Text a
 // person sends around a template has words outside its tags ("Jinja docs:
 // {% for ... %}"), and a lone placeholder ("{{name}}") has no control
@@ -97,7 +98,7 @@ const (
 // tagAt says whether a template or HTML tag opens at s[i]: the opener's
 // length, the closer to look for, and its kind.
 func tagAt(s string, i int) (open int, close string, kind int) {
-	if s[i] != '{' && s[i] != '<' {
+	if s[i] != '{' && s[i] != '<' && s[i] != '$' {
 		return 0, "", tagNone // every tag opens on one of them
 	}
 	at := func(p string) bool { return strings.HasPrefix(s[i:], p) }
@@ -112,6 +113,12 @@ func tagAt(s string, i int) (open int, close string, kind int) {
 		return 3, "%>", tagExpression
 	case at("<%"):
 		return 2, "%>", tagStatement
+	case at("<#"), at("</#"):
+		// FreeMarker's directives, <#list xs as x> ... </#list>
+		return 2, ">", tagStatement
+	case at("${"):
+		// FreeMarker's, Velocity's and EL's interpolation
+		return 2, "}", tagExpression
 	case s[i] == '<' && i+1 < len(s) && (lex.IsAlpha(s[i+1]) || s[i+1] == '/'):
 		return 1, ">", tagMarkup
 	}
@@ -137,8 +144,9 @@ var goBuiltins = [...]string{"printf", "print", "println", "html", "js", "urlque
 // GoAction scores a Go text/template action body w (lower-cased, between
 // "{{" and "}}", trimmed): the dot alone prints the whole data the
 // template was handed (6); a predefined function applied to a string
-// literal, {{printf "%s" "ssti"}}, and the define and template actions
-// that name a template are the language itself, not data printed (7).
+// literal, {{printf "%s" "ssti"}}, the define and template actions that
+// name a template, and call, which runs a function the data holds, are
+// the language itself, not data printed (7).
 func GoAction(w string) int {
 	if w == "." {
 		return 6
@@ -150,11 +158,14 @@ func GoAction(w string) int {
 	if k == 0 || k >= len(w) || w[k] != ' ' {
 		return 0
 	}
+	name := w[:k]
+	if name == "call" {
+		return 7 // runs a function the data holds: {{call .Func}}
+	}
 	a := lex.SkipSpace(w, k)
 	if a >= len(w) || w[a] != '"' && w[a] != '`' {
 		return 0
 	}
-	name := w[:k]
 	if name == "define" || name == "template" || name == "block" {
 		return 7
 	}
