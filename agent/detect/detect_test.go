@@ -75,6 +75,8 @@ func TestDetectsAttacks(t *testing.T) {
 		{"xss script", q("q", "<script>alert(1)</script>"), XSS},
 		{"xss img onerror", body("comment", `<img src=x onerror=alert(document.cookie)>`), XSS},
 		{"xss svg onload", q("q", `<svg/onload=alert(1)>`), XSS},
+		{"xss raw text end tag", q("q", "</script>"), XSS},
+		{"xss textarea breakout", body("comment", `'</textarea>`), XSS},
 		{"xss javascript url", q("next", "javascript:alert(1)"), XSS},
 		{"xss javascript url obfuscated", q("next", "java\tscript:alert(1)"), XSS},
 		{"xss attribute breakout", q("q", `" onmouseover="alert(1)`), XSS},
@@ -286,6 +288,8 @@ func TestPassesLookAlikes(t *testing.T) {
 		body("title", "Rock 'n' roll -- the history of a genre"),
 		q("q", "select a plan"),
 		q("q", "drop shipping"),
+		body("comment", "the </script> tag ends the block"),
+		body("comment", "</p><p>next paragraph</p>"),
 		// an application's own log directory, as configuration names it
 		body("log_dir", "/var/log/myapp"),
 		// a page link with an empty query names no file to include

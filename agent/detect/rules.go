@@ -47,7 +47,7 @@ var Rules = []Rule{
 	// Cross-site scripting
 	{"xss-libinjection", XSS, 1, 8, "libinjection reads an HTML context that runs script", ex("query", "q", "<img src=x onerror=alert(1)>"), ex("body", "bio", "<b>bold</b> and <i>italic</i>")},
 	{"xss-script-url", XSS, 1, 8, "a javascript:/vbscript: URL, also behind entities and whitespace", ex("query", "next", "javascript:alert(document.cookie)"), ex("query", "next", "/account/settings")},
-	{"xss-tag", XSS, 1, 8, "a script-capable element libinjection does not read (fullwidth ＜script＞, <noscript#, namespaced tags)", ex("body", "comment", "＜script＞alert(1)＜/script＞"), ex("body", "comment", "use the <details> element")},
+	{"xss-tag", XSS, 1, 8, "a script-capable element libinjection does not read (fullwidth ＜script＞, <noscript#, namespaced tags), or a value opening with a raw-text end tag (</script>, '</textarea>)", ex("body", "comment", "＜script＞alert(1)＜/script＞"), ex("body", "comment", "use the <details> element")},
 	{"xss-js-sink", XSS, 1, 7, "a DOM sink or script call reached from a string breakout (\";alert(1)//)", ex("query", "q", "\";alert(document.domain)//"), ex("body", "comment", "call alert() only in tests")},
 	{"xss-event-handler", XSS, 1, 6, "an on* event handler opening an unquoted attribute value", ex("query", "q", "  onbeforetoggle= "), ex("body", "comment", "the onmouseover handler is slow")},
 	{"xss-encoded-bracket", XSS, 1, 5, "the whole value is '<' or '>' spelt as a filter probe spells it (&#x0003c, &#060;, \\x3c)", ex("query", "q", "&#x0003c"), ex("body", "comment", "&lt;")},

@@ -62,6 +62,10 @@ func (in *input) detectXSS() {
 			in.emit(XSS, "xss-tag", sc, off, off+32)
 			return
 		}
+		if off := html.RawTextClose(s); off >= 0 {
+			in.emit(XSS, "xss-tag", 7, off, off+16)
+			return
+		}
 	}
 	if m.has(bLT|bParen) && in.detectXSSShapes(s) {
 		return
