@@ -39,7 +39,7 @@ func (in *input) detectSSTI() {
 		// unclosed openers are judged.
 		unclosed := 0
 		for off := 0; off < len(s); {
-			i := lex.Index(s[off:], d.open)
+			i := lex.IndexIn(s[off:], have, d.open)
 			if i < 0 {
 				break
 			}
@@ -47,7 +47,7 @@ func (in *input) detectSSTI() {
 			b := i + len(d.open)
 			j := -1
 			if unclosed == 0 {
-				j = lex.Index(s[b:], d.close)
+				j = lex.IndexIn(s[b:], have, d.close)
 			}
 			if j < 0 {
 				if unclosed++; unclosed > maxUnclosedTemplates {

@@ -17,7 +17,8 @@ func (in *input) detectXXE() {
 		return
 	}
 	s := in.lower()
-	if i := lex.Index(s, "<!entity"); i >= 0 {
+	have := in.lowerBytes() // most values hold none of the markers below
+	if i := lex.IndexIn(s, have, "<!entity"); i >= 0 {
 		rest := s[i:]
 		switch {
 		case strings.Contains(rest, "<!entity %") || strings.Contains(rest, "<!entity\t%"):
@@ -46,19 +47,19 @@ func (in *input) detectXXE() {
 		in.emit(XXE, "xxe-external-dtd", 8, i, i+48)
 		return
 	}
-	if i := lex.Index(s, "xinclude"); i >= 0 && strings.Contains(s, "include") && (strings.Contains(s, "<xi:include") || strings.Contains(s, "2001/xinclude")) {
+	if i := lex.IndexIn(s, have, "xinclude"); i >= 0 && strings.Contains(s, "include") && (strings.Contains(s, "<xi:include") || strings.Contains(s, "2001/xinclude")) {
 		in.emit(XXE, "xinclude", 8, i, i+48)
 		return
 	}
-	if i := cdataInjection(s); i >= 0 {
+	if i := cdataInjection(s, have); i >= 0 {
 		in.emit(XXE, "xml-cdata", 6, i, i+48)
 		return
 	}
-	if i := lex.Index(s, "<?xml-stylesheet"); i >= 0 && externalStylesheet(s[i:]) {
+	if i := lex.IndexIn(s, have, "<?xml-stylesheet"); i >= 0 && externalStylesheet(s[i:]) {
 		in.emit(XXE, "xslt-injection", 7, i, i+48)
 		return
 	}
-	if i := lex.Index(s, "<xsl:"); i >= 0 {
+	if i := lex.IndexIn(s, have, "<xsl:"); i >= 0 {
 		for _, f := range [...]string{"document(", "system-property(", "php:function", "java:", "xalan:", "unparsed-text(", "<xsl:include", "<xsl:import"} {
 			if strings.Contains(s, f) {
 				in.emit(XXE, "xslt-injection", 7, i, i+48)
@@ -106,10 +107,11 @@ func externalStylesheet(s string) bool {
 // own top level, whose content then passes the document's escaping, or a
 // section end before any start, closing the document's own section with
 // markup after it. A document in the value whose elements hold CDATA (an
-// RSS item sent as a string) is its own, and not read.
-func cdataInjection(s string) int {
-	start := lex.Index(s, "<![cdata[")
-	end := lex.Index(s, "]]>")
+// RSS item sent as a string) is its own, and not read. have is the byte
+// set of s (see lex.IndexIn).
+func cdataInjection(s string, have *lex.ByteSet) int {
+	start := lex.IndexIn(s, have, "<![cdata[")
+	end := lex.IndexIn(s, have, "]]>")
 	switch {
 	case end >= 0 && (start < 0 || end < start):
 		if strings.IndexByte(s[end+3:], '<') >= 0 {

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/lambdawaf/lambdawaf/agent/policy/document"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -183,6 +184,9 @@ type Firewall struct {
 	cur     atomic.Pointer[state]
 	unknown atomic.Int64 // events of unknown triggers seen
 	shadows shadowRunner // shadow bundle evaluations in flight
+	// concurrentMin is the payload size from which an event's values
+	// are judged on two cores (concurrentMinBytes; tests lower it).
+	concurrentMin int
 }
 
 // New returns a Firewall running p (policy.Default() when nil).
@@ -190,7 +194,7 @@ func New(p *policy.Policy, opts Options) *Firewall {
 	if p == nil {
 		p = policy.Default()
 	}
-	f := &Firewall{opts: opts, dec: decode.New(opts.Limits)}
+	f := &Firewall{opts: opts, dec: decode.New(opts.Limits), concurrentMin: concurrentMinBytes}
 	if opts.Logger != nil {
 		f.log = *opts.Logger
 	} else {
@@ -479,12 +483,22 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 	omitted := 0 // decoding issues the decoder's cap left out
 	if !ev.Done() {
 		site := detect.SiteOf(req)
+		var cw *concurrentWalk
+		if len(payload) >= f.concurrentMin && runtime.GOMAXPROCS(0) > 1 {
+			// a large event: its values are judged on two cores, with
+			// the serial walk's result (see concurrentWalk)
+			cw = newConcurrentWalk(ctx, ev, &site, !f.opts.CompleteWalk, sigs)
+			defer cw.close()
+		}
 		werr := f.dec.Walk(req, func(v event.Value) bool {
 			if ev.Wants(v.Location) {
 				ev.Keep(v)
 			}
 			all, classes, rules := ev.Exclusions(v.Location)
 			if !all {
+				if cw != nil {
+					return cw.add(v, st.detectorFor(classes, rules))
+				}
 				n := len(sigs)
 				sigs = st.detectorFor(classes, rules).InspectSite(v, &site, sigs)
 				if !f.opts.CompleteWalk && ev.Settled(sigs[n:]) {
@@ -493,6 +507,9 @@ func (f *Firewall) judge(ctx context.Context, st *state, payload []byte) (d *Dec
 			}
 			return ctx.Err() == nil
 		})
+		if cw != nil {
+			sigs = cw.finish()
+		}
 		var de *decode.Error
 		overrun = ctx.Err() != nil
 		if errors.As(werr, &de) {

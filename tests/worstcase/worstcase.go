@@ -214,3 +214,39 @@ func EventCases() []Case {
 		}},
 	}
 }
+
+// LogModeEventCases returns whole-event worst cases whose values the
+// detectors find something in, so that in block mode the first value
+// ends the walk: they are judged in log mode, where every value is read
+// (a function whose firewall only logs).
+func LogModeEventCases() []Case {
+	return []Case{
+		// the bytes of the values of a thousand rare bytes in every
+		// order: each value holds every pair of them, so no search is
+		// spared by the pairs a text lacks (lex.Pairs, lex.IndexIn);
+		// such a value holds template delimiters, filters and
+		// expansions, which block the event
+		{"values holding every pair of the rare bytes, log mode", func(n int) []byte {
+			v := string(marshal(deBruijnPairs("jqxz_kvbyw.()[]{}<>;|&$%@#!?*=+-/\\'`:eiaostnrlcdhmupfg ")))
+			return httpEvent("application/json", "["+strings.TrimSuffix(strings.Repeat(v+",", max(1, n/(len(v)+1))), ",")+"]", false)
+		}},
+	}
+}
+
+// deBruijnPairs returns a text holding every ordered pair of the bytes of
+// alphabet exactly once, (a, b) and (b, a) and (a, a) alike: a de Bruijn
+// sequence of order 2, len(alphabet)² bytes and one more, that starts
+// and ends with the alphabet's first byte.
+func deBruijnPairs(alphabet string) string {
+	k := len(alphabet)
+	b := make([]byte, 0, k*k+1)
+	// the Lyndon words of length 1 and 2 in order, joined (Fredricksen,
+	// Kessler and Maiorana): a, ab, ac, ..., b, bc, ...
+	for i := 0; i < k; i++ {
+		b = append(b, alphabet[i])
+		for j := i + 1; j < k; j++ {
+			b = append(b, alphabet[i], alphabet[j])
+		}
+	}
+	return string(append(b, alphabet[0]))
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/event"
 	"github.com/lambdawaf/lambdawaf/agent/firewall"
 	"github.com/lambdawaf/lambdawaf/agent/memlimit"
+	"github.com/lambdawaf/lambdawaf/agent/policy"
 	"github.com/lambdawaf/lambdawaf/agent/proxy"
 )
 
@@ -33,6 +34,26 @@ func underAgentMemoryLimit(tb testing.TB) *memlimit.Limit {
 	previous := debug.SetMemoryLimit(-1)
 	tb.Cleanup(func() { debug.SetMemoryLimit(previous) })
 	return memlimit.Set(memlimit.For(0), 0)
+}
+
+// eventRun is a whole-event case and the firewall that judges it.
+type eventRun struct {
+	Case
+	f *firewall.Firewall
+}
+
+// eventRuns returns the whole-event cases, EventCases judged by the
+// default policy and LogModeEventCases by it in log mode.
+func eventRuns() []eventRun {
+	block, log := firewall.New(nil, firewall.Options{}), firewall.New(nil, firewall.Options{Mode: policy.ModeLog})
+	var runs []eventRun
+	for _, c := range EventCases() {
+		runs = append(runs, eventRun{c, block})
+	}
+	for _, c := range LogModeEventCases() {
+		runs = append(runs, eventRun{c, log})
+	}
+	return runs
 }
 
 // best is the fastest of n runs: the machine is shared, the minimum is
@@ -69,15 +90,14 @@ func BenchmarkWorstCaseValue1MiB(b *testing.B) {
 //
 //	go test ./tests/worstcase -run '^$' -bench WorstCaseEvent6MB -benchtime 3x
 func BenchmarkWorstCaseEvent6MB(b *testing.B) {
-	f := firewall.New(nil, firewall.Options{})
 	memory := underAgentMemoryLimit(b)
-	for _, c := range EventCases() {
+	for _, c := range eventRuns() {
 		b.Run(c.Name, func(b *testing.B) {
 			ev := c.Event(5_800_000) // here, so that -bench builds only the events it judges
 			runtime.GC()             // and the garbage of building it is not collected while measuring
 			measure(b, len(ev), func() {
 				defer memory.Reserve(len(ev))()
-				inspect(b, f, ev)
+				inspect(b, c.f, ev)
 			})
 		})
 	}
@@ -89,7 +109,11 @@ func BenchmarkWorstCaseEvent6MB(b *testing.B) {
 // shared machine; the fastest of a few runs, as noise only adds.
 func TestWorstCasesAreLinear(t *testing.T) {
 	f := firewall.New(nil, firewall.Options{})
-	cpu := func(ev []byte, n int) time.Duration {
+	runs := eventRuns()
+	for _, c := range ValueCases() {
+		runs = append(runs, eventRun{c, f})
+	}
+	cpu := func(f *firewall.Firewall, ev []byte, n int) time.Duration {
 		m := time.Duration(1 << 62)
 		for range n {
 			c0 := cpuTime(t)
@@ -98,11 +122,11 @@ func TestWorstCasesAreLinear(t *testing.T) {
 		}
 		return max(m, 2*time.Millisecond) // below that, clock granularity
 	}
-	for _, c := range append(ValueCases(), EventCases()...) {
-		small, large := c.Event(256<<10), c.Event(1<<20)
-		ds, dl := cpu(small, 2), cpu(large, 2)
+	for _, c := range runs {
+		f, small, large := c.f, c.Event(256<<10), c.Event(1<<20)
+		ds, dl := cpu(f, small, 2), cpu(f, large, 2)
 		if ratio := float64(dl) / float64(ds); ratio > 10 {
-			ds, dl = cpu(small, 5), cpu(large, 5) // measure again before blaming the code
+			ds, dl = cpu(f, small, 5), cpu(f, large, 5) // measure again before blaming the code
 			if ratio = float64(dl) / float64(ds); ratio > 10 {
 				t.Errorf("%s: %v CPU for %d bytes, %v for %d bytes: ×%.1f for ×4 input", c.Name, ds, len(small), dl, len(large), ratio)
 			}
@@ -131,7 +155,25 @@ func BenchmarkWorstCaseDecodeOnly(b *testing.B) {
 	for _, c := range ValueCases() {
 		run(c.Name, c.Event(1<<20))
 	}
-	for _, c := range EventCases() {
+	for _, c := range append(EventCases(), LogModeEventCases()...) {
 		run(c.Name, c.Event(5_800_000))
+	}
+}
+
+// TestDeBruijnPairsHoldsEveryPair: the text of the shape that defeats the
+// pair filters holds every ordered pair of its alphabet, once.
+func TestDeBruijnPairsHoldsEveryPair(t *testing.T) {
+	const alphabet = "jqxz_kvbyw.()[]{}<>;|&$%@#!?*=+-/\\'`:eiaostnrlcdhmupfg "
+	s := deBruijnPairs(alphabet)
+	seen := map[string]int{}
+	for i := 0; i+1 < len(s); i++ {
+		seen[s[i:i+2]]++
+	}
+	for i := range len(alphabet) {
+		for j := range len(alphabet) {
+			if p := alphabet[i:i+1] + alphabet[j:j+1]; seen[p] != 1 {
+				t.Fatalf("pair %q occurs %d times in %q", p, seen[p], s)
+			}
+		}
 	}
 }

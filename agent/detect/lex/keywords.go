@@ -719,6 +719,18 @@ func (x *FirstIndex) Find(s string, ok func(s string, i int, w string) bool) (k,
 	return best, at
 }
 
+// FindIn is Find where have is the ByteSet of s or of a text s lies
+// within (or a superset): when no word can occur in s (each lacks a byte
+// of s or, have holding the Pairs of s, a pair), s is not read.
+func (x *FirstIndex) FindIn(s string, have *ByteSet, ok func(s string, i int, w string) bool) (k, at int) {
+	for _, w := range x.words {
+		if have.mayHold(s, w) {
+			return x.Find(s, ok)
+		}
+	}
+	return -1, -1
+}
+
 // WordFilter holds a bit for the length, the first byte and the last byte
 // of every word of a set, so that a word read from a text can be turned
 // away before a map lookup: most words of a long value share none of

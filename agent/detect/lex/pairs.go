@@ -200,6 +200,45 @@ func pairKeyOf(w string) pairKey {
 	return k
 }
 
+// IndexIn returns lex.Index(s, w): the index of the first w in s, or -1.
+// have is the ByteSet of s or of a text s lies within (or a superset):
+// when s lacks one of w's bytes, or have holds the Pairs of s and one of
+// w's pairs is not among them, w is not in s and s is not read. A
+// hostile long text holds most bytes but few pairs, and a detector that
+// looks for a handful of delimiters or markers in it then asks a table
+// instead of reading the text once for each.
+func IndexIn(s string, have *ByteSet, w string) int {
+	if !have.mayHold(s, w) {
+		return -1
+	}
+	return Index(s, w)
+}
+
+// mayHold reports whether w can occur in s, where b is the ByteSet of s
+// or of a text s lies within: false when s lacks one of w's bytes or,
+// where b holds the Pairs of s, one of its pairs.
+func (b *ByteSet) mayHold(s, w string) bool {
+	for i := 0; i < len(w); i++ {
+		if !b.Has(w[i]) {
+			return false
+		}
+	}
+	p := pairsOf(s, b)
+	if p == nil {
+		return true
+	}
+	for i := 0; i+1 < len(w); i++ {
+		if p.long {
+			if !p.table.has(w[i], w[i+1]) {
+				return false
+			}
+		} else if h := pairHash(w[i], w[i+1]); p.bits[h>>6]&(1<<(h&63)) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // mayHold reports whether every pair k names is in p.
 func (p *Pairs) mayHold(k *pairKey) bool {
 	if p.long {

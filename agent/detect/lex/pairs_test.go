@@ -278,3 +278,109 @@ func BenchmarkBytesAndPairsOfLong(b *testing.B) {
 		})
 	}
 }
+
+// TestIndexInAgrees holds IndexIn to strings.Index: on short texts (a
+// Bloom filter of pairs) and long ones (the exact table), texts of a few
+// pairs and texts of every pair, parts of the text the set was made of,
+// a set without Pairs, and one Pairs reused from text to text.
+func TestIndexInAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 29))
+	const alphabet = "ab{}<!-x"
+	var p Pairs // reused: each text's table must not hold the last one's pairs
+	for n := 0; n < 6000; n++ {
+		var s string
+		switch n % 3 {
+		case 0:
+			s = randomText(r, alphabet, 2+r.IntN(3*onePassMin))
+		case 1: // a cycle: every byte of the alphabet, few pairs
+			s = strings.Repeat(alphabet[r.IntN(3):], 1+r.IntN(4*onePassMin/len(alphabet)))
+		default: // a few pairs, then other bytes near the end
+			s = strings.Repeat("ab{", 1+r.IntN(onePassMin)) + randomText(r, alphabet, 8)
+		}
+		have := BytesAndPairsOf(s, &p)
+		plain := BytesOf(s)
+		from := r.IntN(len(s))
+		to := from + r.IntN(len(s)-from+1)
+		for range 8 {
+			w := randomText(r, alphabet, 1+r.IntN(4))
+			for _, part := range []string{s, s[from:to]} {
+				want := strings.Index(part, w)
+				if got := IndexIn(part, &have, w); got != want {
+					t.Fatalf("IndexIn(%q (of %q), %q) = %d, want %d", part, s, w, got, want)
+				}
+				if got := IndexIn(part, &plain, w); got != want {
+					t.Fatalf("IndexIn(%q, %q) without Pairs = %d, want %d", part, w, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzIndexIn holds IndexIn to strings.Index on texts and words the
+// fuzzer makes, with the Pairs of a text the searched one lies within.
+func FuzzIndexIn(f *testing.F) {
+	f.Add("<!doctype x system", "<!entity", 3)
+	f.Add(strings.Repeat("{a}", 100), "{{", 0)
+	f.Add("aaaa", "aa", 1)
+	f.Fuzz(func(t *testing.T, s, w string, from int) {
+		if s == "" {
+			return
+		}
+		var p Pairs
+		have := BytesAndPairsOf(s, &p)
+		part := s[uint(from)%uint(len(s)):]
+		if got, want := IndexIn(part, &have, w), strings.Index(part, w); got != want {
+			t.Fatalf("IndexIn(%q (of %q), %q) = %d, want %d", part, s, w, got, want)
+		}
+	})
+}
+
+// TestFindInAgrees holds FirstIndex.FindIn to Find: on short and long
+// texts of few pairs and of many, with words that occur and words one of
+// whose pairs does not, with and without an ok that rejects occurrences.
+func TestFindInAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 31))
+	const alphabet = "abcde(`.x"
+	rejectEven := func(_ string, i int, _ string) bool { return i%2 == 1 }
+	var p Pairs
+	for n := 0; n < 4000; n++ {
+		s := randomText(r, alphabet, 2+r.IntN(3*onePassMin))
+		if n%2 == 1 {
+			s = strings.Repeat(alphabet[r.IntN(4):], 1+r.IntN(4*onePassMin/len(alphabet)))
+		}
+		words := make([]string, 1+r.IntN(8))
+		for k := range words {
+			words[k] = randomText(r, alphabet, 2+r.IntN(4))
+		}
+		x := NewFirstIndex(words)
+		have := BytesAndPairsOf(s, &p)
+		from := r.IntN(len(s))
+		for _, part := range []string{s, s[from:]} {
+			for _, ok := range []func(string, int, string) bool{nil, rejectEven} {
+				wk, wat := x.Find(part, ok)
+				if k, at := x.FindIn(part, &have, ok); k != wk || at != wat {
+					t.Fatalf("FindIn(%q (of %q)) of %q = %d, %d; Find reads %d, %d", part, s, words, k, at, wk, wat)
+				}
+			}
+		}
+	}
+}
+
+// FuzzFindIn holds FirstIndex.FindIn to Find on texts and words the
+// fuzzer makes.
+func FuzzFindIn(f *testing.F) {
+	f.Add("x;alert(1)", "alert", "eval")
+	f.Add(strings.Repeat("jqxz_kvbyw.()", 30), "eval", "(x")
+	f.Fuzz(func(t *testing.T, s, w1, w2 string) {
+		if len(s) < 2 || len(w1) < 2 || len(w2) < 2 {
+			return
+		}
+		var p Pairs
+		have := BytesAndPairsOf(s, &p)
+		x := NewFirstIndex([]string{w1, w2})
+		wk, wat := x.Find(s, nil)
+		if k, at := x.FindIn(s, &have, nil); k != wk || at != wat {
+			t.Fatalf("FindIn(%q) of %q, %q = %d, %d; Find reads %d, %d", s, w1, w2, k, at, wk, wat)
+		}
+	})
+}

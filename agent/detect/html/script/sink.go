@@ -61,16 +61,19 @@ func Sink(s string, have *lex.ByteSet) (int, int) {
 			return 0, 7
 		}
 	}
-	// JSFuck: code written with []()!+ only.
+	// JSFuck: code written with []()!+ only (nine bytes in ten or more).
+	// The count stops at the first byte that puts the others over a
+	// tenth, where most texts are told apart.
 	if len(s) > 40 {
-		n := 0
-		for i := 0; i < len(s); i++ {
+		others := 0
+		for i := 0; i < len(s) && others*10 <= len(s); i++ {
 			switch s[i] {
 			case '[', ']', '(', ')', '!', '+':
-				n++
+			default:
+				others++
 			}
 		}
-		if n*10 >= len(s)*9 {
+		if others*10 <= len(s) {
 			return 0, 7
 		}
 	}
@@ -81,7 +84,7 @@ func Sink(s string, have *lex.ByteSet) (int, int) {
 		if !have.Covers(&sinkBytes[0]) && !have.Covers(&sinkBytes[1]) && !have.Covers(&sinkBytes[2]) && !have.Covers(&sinkBytes[3]) && !have.Covers(&sinkBytes[4]) && !have.Covers(&sinkBytes[5]) {
 			return 0, 0 // no sink can occur: s is not read
 		}
-		if _, i := sinkCallIndex.Find(s, sinkCallAt); i >= 0 {
+		if _, i := sinkCallIndex.FindIn(s, have, sinkCallAt); i >= 0 {
 			return i, 7
 		}
 		if i := indirectCall(s, have); i >= 0 {
