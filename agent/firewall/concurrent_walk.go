@@ -18,11 +18,17 @@ import (
 const concurrentMinBytes = 256 << 10
 
 // Sizes of the batches the walk hands out: a value at a time would make
-// the hand-off cost more than judging a short value.
+// the hand-off cost more than judging a short value. A batch that reaches
+// batchValues before batchBytes (values of a few bytes) is judged on the
+// walk's goroutine: only batches of long values go to the helper.
 const (
-	batchBytes  = 16 << 10
-	batchValues = 128
+	batchBytes  = 64 << 10
+	batchValues = 1024
 )
+
+// shortValue is the length under which a value that nothing is waiting
+// ahead of is judged at once on the walk's goroutine, without a batch.
+const shortValue = 256
 
 // valueJob is one value the walk yielded and the detector exclusions
 // chose for it.
@@ -97,29 +103,49 @@ func newConcurrentWalk(ctx context.Context, ev *policy.Evaluation, site *detect.
 // add queues v for judging by det and reports whether the walk should go
 // on.
 func (w *concurrentWalk) add(v event.Value, det Detector) bool {
+	if w.cur == nil && len(w.pending) == 0 && len(v.Text)+len(v.Key) < shortValue {
+		// nothing before it waits to be merged: a short value is
+		// judged here and now, as the serial walk judges it
+		n := len(w.sigs)
+		w.sigs = det.InspectSite(v, w.site, w.sigs)
+		if w.settle && w.ev.Settled(w.sigs[n:]) {
+			w.end()
+		}
+		return !w.ended && w.ctx.Err() == nil
+	}
 	if w.cur == nil {
 		w.cur = &valueBatch{done: make(chan struct{})}
 	}
 	w.cur.jobs = append(w.cur.jobs, valueJob{v: v, det: det})
 	w.curBytes += len(v.Text) + len(v.Key)
-	if w.curBytes >= batchBytes || len(w.cur.jobs) >= batchValues {
-		w.handOut()
+	switch {
+	case w.curBytes >= batchBytes:
+		w.handOut(true)
+	case len(w.cur.jobs) >= batchValues:
+		// many short values: judging them costs about what decoding
+		// them did, and waking the helper for so little would cost
+		// more CPU than it saves time (events of tiny values took half
+		// as much CPU again so)
+		w.handOut(false)
 	}
 	w.mergeDone(false)
 	return !w.ended && w.ctx.Err() == nil
 }
 
-// handOut gives the current batch to the helper, or judges it here when
-// the helper is busy with another.
-func (w *concurrentWalk) handOut() {
+// handOut gives the current batch to the helper when share is set and the
+// helper is free, and judges it here otherwise.
+func (w *concurrentWalk) handOut(share bool) {
 	b := w.cur
 	w.cur, w.curBytes = nil, 0
 	w.pending = append(w.pending, b)
-	select {
-	case w.queue <- b:
-	default:
-		w.judge(b)
+	if share {
+		select {
+		case w.queue <- b:
+			return
+		default:
+		}
 	}
+	w.judge(b)
 }
 
 // judge judges b's values in order until the walk is stopped or the

@@ -54,8 +54,8 @@ func corpusPayloads(t *testing.T) []string {
 
 // concurrentWalkEvents returns events of many values: JSON bodies of
 // corpus lines (benign ones first, then the rest, so that a block comes
-// after batches that did not), form bodies, and SQS batches whose
-// records are judged one by one.
+// after batches that did not), the same lines between long values, form
+// bodies, and SQS batches whose records are judged one by one.
 func concurrentWalkEvents(t *testing.T) [][]byte {
 	lines := corpusPayloads(t)
 	var evs [][]byte
@@ -63,6 +63,19 @@ func concurrentWalkEvents(t *testing.T) [][]byte {
 		for i := 0; i < len(lines); i += n * 3 {
 			chunk := lines[i:min(len(lines), i+n*3)]
 			body, _ := json.Marshal(map[string]any{"items": chunk, "note": strings.Repeat("plain words ", n)})
+			evs = append(evs, fixture(t, "apigw-v2.json", map[string]any{"body": string(body)}))
+			// short values between long ones, some of them attacks: some
+			// judged at once, some batched behind a long one the helper
+			// has, and their signals merged in the walk's order
+			var mixed []string
+			for k, l := range chunk {
+				long := strings.Repeat("plain words ", 40*(k%5))
+				if k%3 == 0 {
+					long = "<script>alert(1)</script> " + long
+				}
+				mixed = append(mixed, l, long)
+			}
+			body, _ = json.Marshal(mixed)
 			evs = append(evs, fixture(t, "apigw-v2.json", map[string]any{"body": string(body)}))
 			var form strings.Builder
 			for k, l := range chunk {
