@@ -22,13 +22,16 @@ const concurrentMinBytes = 256 << 10
 // batchValues before batchBytes (values of a few bytes) is judged on the
 // walk's goroutine: only batches of long values go to the helper.
 const (
-	batchBytes  = 64 << 10
+	batchBytes  = 16 << 10
 	batchValues = 1024
 )
 
 // shortValue is the length under which a value that nothing is waiting
-// ahead of is judged at once on the walk's goroutine, without a batch.
-const shortValue = 256
+// ahead of is judged at once on the walk's goroutine, without a batch: a
+// name or a number costs less to judge than to batch. At 256, the
+// 245-byte notes of an order event (tests/rie's 1 MB event) were all
+// judged so, on one core.
+const shortValue = 64
 
 // valueJob is one value the walk yielded and the detector exclusions
 // chose for it.
