@@ -136,6 +136,7 @@ func (w *walker) walkXML(body, loc string, depth int) {
 	d := xml.NewDecoder(strings.NewReader(body))
 	d.Strict = false
 	d.Entity = xml.HTMLEntity
+	d.CharsetReader = xmlCharsetReader
 	budget := w.lim.MaxDepth - w.nest - len(w.chain)
 	pathBase := len(w.path)
 	w.path = append(w.path, loc...)

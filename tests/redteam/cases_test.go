@@ -252,6 +252,10 @@ func differentialCases(a attack) []redCase {
 		mk("form body with plus and percent", mp("application/x-www-form-urlencoded", "q="+url.QueryEscape(p))),
 		mk("form body in UTF-7, decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=utf-7", "q="+url.QueryEscape(utf7(p)))),
 		mk("JSON body in UTF-7", mp("application/json; charset=utf-7", `{"q":"`+utf7(p)+`"}`)),
+		mk("XML body declaring windows-1252, the attack in character references", mp("application/xml",
+			`<?xml version="1.0" encoding="windows-1252"?><r><q>`+charRefs(p)+`</q></r>`)),
+		mk("SOAP body declaring ISO-8859-1", mp("text/xml",
+			`<?xml version="1.0" encoding="ISO-8859-1"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><q a="`+charRefs(p)+`"/></s:Body></s:Envelope>`)),
 		mk("quoted cookie value", v2(func(ev map[string]any) { headers(ev)["cookie"] = `pref="` + strings.ReplaceAll(p, `"`, `\"`) + `"` })),
 		mk("two Records arrays, the attack in the second", []byte(`{"Records":[{"eventSource":"aws:sqs","messageId":"x","body":"fine"}],"Records":[`+
 			string(js(map[string]any{"eventSource": "aws:sqs", "messageId": "y", "body": doc}))+`]}`)),
@@ -269,6 +273,15 @@ func utf7(s string) string {
 		b = append(b, byte(u>>8), byte(u))
 	}
 	return "+" + base64.RawStdEncoding.EncodeToString(b) + "-"
+}
+
+// charRefs writes every character of s as an XML character reference.
+func charRefs(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteString("&#" + strconv.Itoa(int(r)) + ";")
+	}
+	return b.String()
 }
 
 func splitEvery(s string, n int) []string {

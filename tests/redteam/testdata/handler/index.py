@@ -5,7 +5,8 @@ event's JSON as Python's json module reads it (every string and key,
 last duplicate wins), query strings with urllib.parse.parse_qs, cookies
 from the cookies list and the Cookie header (http.cookies), bodies
 decoded with a lenient base64.b64decode, gunzipped, and parsed as JSON,
-form (parse_qs) or multipart (the email package), also with the charset
+form (parse_qs), multipart (the email package) or XML (ElementTree, in
+the encoding its declaration names), also with the charset
 the content type names (as Django decodes form fields), record payloads
 (SQS bodies, Kinesis/Kafka/MQ base64 data, Kafka header bytes, DynamoDB
 images) and JWT payloads. Every text it extracts is also URL-unquoted,
@@ -25,6 +26,7 @@ import http.cookies
 import json
 import os
 import urllib.parse
+import xml.etree.ElementTree
 import zlib
 
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "attacks.json")) as f:
@@ -120,6 +122,16 @@ def parse_body(raw, content_type, encoding, out):
             out.append(raw.decode(charset))
             texts_of(json.loads(raw.decode(charset)), out)
         except (LookupError, UnicodeDecodeError, ValueError):
+            pass
+    if "xml" in ct:
+        # ElementTree (expat) reads the encoding the declaration names
+        # and decodes character references, as SOAP handlers' parsers do
+        try:
+            for el in xml.etree.ElementTree.fromstring(raw).iter():
+                out.append(el.text or "")
+                out.append(el.tail or "")
+                out.extend(el.attrib.values())
+        except xml.etree.ElementTree.ParseError:
             pass
     try:
         texts_of(json.loads(text), out)
