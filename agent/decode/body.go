@@ -12,6 +12,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/andybalholm/brotli"
+
 	"github.com/lambdawaf/lambdawaf/agent/internal/utf7"
 )
 
@@ -29,13 +31,15 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	}
 	switch coding {
 	case "", "identity":
-	case "gzip", "x-gzip", "deflate":
+	case "gzip", "x-gzip", "deflate", "br":
 		if w.walkCompressed(body, coding, contentType, loc, depth) {
 			return
 		}
 		// not compressed after all: judged as the declared type below
 	default:
-		// br, zstd, compress: not decoded here; judge the raw bytes and say so
+		// zstd, compress, a list of codings: not decoded here, so a
+		// handler that decodes it reads what was not inspected; the raw
+		// bytes are judged too, for the handlers that do not
 		w.issue(UnsupportedCoding, loc)
 	}
 
@@ -76,7 +80,8 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	w.walkMedia(body, media, boundaries, loc, depth)
 }
 
-// walkCompressed inflates a gzip or deflate body and walks what it holds.
+// walkCompressed inflates a gzip, deflate or Brotli body and walks what it
+// holds.
 // It reports false when the body is not compressed after all (nothing
 // inflates), so that the caller judges it as it is.
 func (w *walker) walkCompressed(body, coding, contentType, loc string, depth int) bool {
@@ -85,8 +90,11 @@ func (w *walker) walkCompressed(body, coding, contentType, loc string, depth int
 		return true
 	}
 	e := encGzip
-	if coding == "deflate" {
+	switch coding {
+	case "deflate":
 		e = encDeflate
+	case "br":
+		e = encBrotli
 	}
 	plain, tail, ok := w.inflate(body, coding, loc)
 	if !ok && plain == "" {
@@ -228,6 +236,11 @@ func (w *walker) inflate(body, coding, loc string) (plain, tail string, ok bool)
 			src.Reset(body)
 			r = flate.NewReader(src)
 		}
+	case "br":
+		// Brotli, which Express's body-parser (2.x), Koa's co-body and
+		// Node's zlib decode; its reader reads ahead of the stream's end,
+		// so bytes after it are not told apart (a corrupt stream is)
+		r = brotli.NewReader(src)
 	default:
 		var err error
 		if gr, err = gzip.NewReader(src); err != nil {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"github.com/andybalholm/brotli"
+
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
@@ -498,10 +500,29 @@ func TestWalkCompressed(t *testing.T) {
 		t.Errorf("bad gzip not reported: %v", de)
 	}
 	find(t, vals, "body", "plain")
-	_, de = walk(t, New(Limits{}), &event.Request{ContentEncoding: "br", Body: []byte("xx")})
-	if !hasIssue(de, UnsupportedCoding) {
-		t.Errorf("br not reported: %v", de)
+	// Brotli, as Express's body-parser decodes it
+	var br bytes.Buffer
+	bw := brotli.NewWriter(&br)
+	bw.Write([]byte(`{"q":"1' OR '1'='1"}`))
+	bw.Close()
+	vals, de = walk(t, New(Limits{}), &event.Request{ContentEncoding: "br", ContentType: "application/json", Body: br.Bytes()})
+	if de != nil {
+		t.Errorf("brotli body: %v", de)
 	}
+	if v := find(t, vals, "body.q", "1' OR '1'='1"); !slices.Contains(v.Decoded, EncBrotli) {
+		t.Errorf("brotli reading not recorded: %v", v.Decoded)
+	}
+	_, de = walk(t, New(Limits{}), &event.Request{ContentEncoding: "br", Body: []byte("xx")})
+	if !hasIssue(de, MalformedCompression) {
+		t.Errorf("bad brotli not reported: %v", de)
+	}
+	// a coding not decoded here is a bound reached, and its bytes are
+	// judged as sent
+	vals, de = walk(t, New(Limits{}), &event.Request{ContentEncoding: "zstd", Body: []byte("(\xb5/\xfd raw")})
+	if !hasIssue(de, UnsupportedCoding) || !UnsupportedCoding.IsLimit() {
+		t.Errorf("zstd not reported as a limit: %v", de)
+	}
+	find(t, vals, "body", "(\xb5/\xfd raw")
 }
 
 func TestWalkSpeculative(t *testing.T) {

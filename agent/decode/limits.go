@@ -118,13 +118,16 @@ const (
 	RecordLimit       IssueKind = "record-limit"
 	LayerLimit        IssueKind = "layer-limit"
 	TimeBudget        IssueKind = "time-budget"
+	// UnsupportedCoding is a body in a content coding the decoder does
+	// not decode (zstd, compress): a handler that decodes it reads what
+	// was not inspected, so it counts as a bound reached.
+	UnsupportedCoding IssueKind = "unsupported-content-encoding"
 
 	MalformedJSON        IssueKind = "malformed-json"
 	MalformedXML         IssueKind = "malformed-xml"
 	MalformedMultipart   IssueKind = "malformed-multipart"
 	MalformedCompression IssueKind = "malformed-compression"
 	BadURLEncoding       IssueKind = "invalid-url-encoding"
-	UnsupportedCoding    IssueKind = "unsupported-content-encoding"
 	TrailingData         IssueKind = "trailing-data" // bytes after a compressed stream, judged as text
 )
 
@@ -132,7 +135,7 @@ const (
 func (k IssueKind) IsLimit() bool {
 	switch k {
 	case BodyLimit, ByteLimit, DecompressionBomb, DepthLimit, ValueLimit,
-		HeaderLimit, RecordLimit, LayerLimit, TimeBudget:
+		HeaderLimit, RecordLimit, LayerLimit, TimeBudget, UnsupportedCoding:
 		return true
 	}
 	return false
@@ -164,6 +167,7 @@ func Bounds() []Bound {
 		{"records", "MaxRecords", strconv.Itoa(DefaultMaxRecords), RecordLimit, "walk stops; " + onLimit},
 		{"decoding layers", "MaxLayers", strconv.Itoa(DefaultMaxLayers), LayerLimit, "a reading that still decodes is not decoded further; " + onLimit},
 		{"readings per value", "MaxReadings", strconv.Itoa(DefaultMaxReadings) + "× its length", LayerLimit, "further readings not decoded; " + onLimit},
+		{"content codings", "", "gzip, x-gzip, deflate, br", UnsupportedCoding, "another coding (zstd, compress): the raw bytes are judged; " + onLimit},
 		{"time budget", "TimeBudget", DefaultTimeBudget.String(), TimeBudget, "walk stops; inspection failure → `LAMBDAWAF_FAILURE_POLICY` (a block already found still blocks)"},
 	}
 }
@@ -188,7 +192,11 @@ func BoundsMarkdown() string {
 		if r.Issue != "" {
 			issue = "`" + string(r.Issue) + "`"
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", r.Name, r.Field, r.Default, issue, r.Hit)
+		field := "—"
+		if r.Field != "" {
+			field = "`" + r.Field + "`"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Name, field, r.Default, issue, r.Hit)
 	}
 	return b.String()
 }

@@ -26,10 +26,11 @@ const (
 	EncJWT        = "jwt"       // the header or payload of a JSON Web Token
 	EncJSEscape   = "js-escape" // \xXX, \u00XX, \n, \r and \t as a script or PHP string reads them
 	EncUTF7       = "utf-7"     // RFC 2152 UTF-7 ("+ADw-script+AD4-")
+	EncBrotli     = "br"        // a Brotli-compressed body
 )
 
 // encoding codes, 4 bits each in a chain code
-var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape, EncUTF7}
+var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape, EncUTF7, EncBrotli}
 
 type enc uint8
 
@@ -48,6 +49,7 @@ const (
 	encJWT
 	encJSEscape
 	encUTF7
+	encBrotli
 )
 
 // maxChain is how many encodings a chain code holds.

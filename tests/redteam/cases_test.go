@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/andybalholm/brotli"
 )
 
 // attack is one entry of testdata/attacks.json, shared with the handler:
@@ -311,6 +313,7 @@ func leftPad(s string, n int) string {
 // limitCases hide the attack behind a bound.
 func limitCases(a attack) []redCase {
 	p := a.Payload
+	doc := string(js(map[string]string{"q": p}))
 	mk := func(name string, ev []byte) redCase {
 		return redCase{Class: "limit", Name: name, Event: ev, Attack: a.ID, Expect: expectBlock}
 	}
@@ -332,7 +335,38 @@ func limitCases(a attack) []redCase {
 		mk("attack after 60000 values", v2(func(ev map[string]any) { ev["body"] = many.String() })),
 		mk("attack after 1.1 MiB in one value", v2(func(ev map[string]any) { ev["body"] = string(js(map[string]string{"q": long})) })),
 		mk("attack in the 1001st record", js(map[string]any{"Records": thousandRecords(p)})),
+		coded(a.ID, "br", brotliOf(doc)),
+		coded(a.ID, "zstd", gzipOf(doc)), // compressed bytes the agent cannot read as zstd
 	}
+}
+
+// coded is an HTTP event whose body is sent in a content coding: Brotli,
+// which Express's body-parser decodes and the agent too, and zstd, which
+// the agent does not decode and so must treat as a bound reached; either
+// way a 403, whether or not the red team's handler can decode it.
+func coded(attack, coding string, body []byte) redCase {
+	return redCase{Class: "limit", Name: "JSON body in content coding " + coding, Attack: attack, Expect: expectBlock, Contract: "http",
+		Event: v2(func(ev map[string]any) {
+			headers(ev)["content-encoding"] = coding
+			headers(ev)["content-type"] = "application/json"
+			ev["body"], ev["isBase64Encoded"] = base64.StdEncoding.EncodeToString(body), true
+		})}
+}
+
+func gzipOf(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.Bytes()
+}
+
+func brotliOf(s string) []byte {
+	var b bytes.Buffer
+	w := brotli.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.Bytes()
 }
 
 func thousandRecords(p string) []any {
