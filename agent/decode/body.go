@@ -77,6 +77,27 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 			}
 		}
 	}
+	if pages := ebcdicPages(cs); pages != nil {
+		// as UTF-7: a form's values are read in the charset once parsed
+		// (expandURL), any other body transcoded whole, in each page
+		outer := w.ebcdic
+		w.ebcdic = pages
+		defer func() { w.ebcdic = outer }()
+		form := media == "application/x-www-form-urlencoded" || strings.HasPrefix(media, "multipart/")
+		for _, p := range pages {
+			if form || w.stop {
+				break
+			}
+			if depth >= w.lim.MaxLayers {
+				w.issue(DepthLimit, loc)
+				break
+			}
+			if w.push(encEBCDIC) {
+				w.walkMedia(ebcdicText(body, p), media, boundaries, loc, depth+1)
+				w.pop()
+			}
+		}
+	}
 	w.walkMedia(body, media, boundaries, loc, depth)
 }
 

@@ -27,10 +27,11 @@ const (
 	EncJSEscape   = "js-escape" // \xXX, \u00XX, \n, \r and \t as a script or PHP string reads them
 	EncUTF7       = "utf-7"     // RFC 2152 UTF-7 ("+ADw-script+AD4-")
 	EncBrotli     = "br"        // a Brotli-compressed body
+	EncEBCDIC     = "ebcdic"    // bytes of a body whose charset is of the EBCDIC family
 )
 
 // encoding codes, 4 bits each in a chain code
-var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape, EncUTF7, EncBrotli}
+var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape, EncUTF7, EncBrotli, EncEBCDIC}
 
 type enc uint8
 
@@ -50,6 +51,7 @@ const (
 	encJSEscape
 	encUTF7
 	encBrotli
+	encEBCDIC
 )
 
 // maxChain is how many encodings a chain code holds.
@@ -83,6 +85,9 @@ type walker struct {
 	// handler that honours it (Django decodes form fields with the
 	// declared charset) reads each value so, after its other decodings.
 	utf7 bool
+	// ebcdic are the code pages the body's EBCDIC charset may mean, nil
+	// for any other body: its form values are also read in each
+	ebcdic []*[256]rune
 	// yielded and expanded remember the long values (dedupMin bytes or
 	// more) this walk has judged and expanded: a value reached twice
 	// (a body yielded as text and again as the fallback of a structure
@@ -113,7 +118,7 @@ type walker struct {
 func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
 	w.lim = d.lim
 	w.visit = visit
-	w.stop, w.limited, w.utf7 = false, false, false
+	w.stop, w.limited, w.utf7, w.ebcdic = false, false, false, nil
 	w.values, w.bytes, w.inflated = 0, 0, 0
 	w.issues, w.limits, w.omitted = w.issues[:0], w.limits[:0], 0
 	w.start = time.Now()
@@ -528,6 +533,11 @@ func (w *walker) walkForm(s, prefix string) {
 				ok = w.emit(loc, std, std, true)
 			}
 		}
+		for _, p := range w.ebcdic {
+			if x, changed := ebcdicUnescape(name, true, p); ok && changed && x != key {
+				ok = w.emit(loc, x, x, true)
+			}
+		}
 		if ok && len(key) >= minBase64 {
 			// a name is a value too for handlers that iterate the pairs
 			w.resetReadings(key)
@@ -562,6 +572,13 @@ func (w *walker) expandURL(loc, key, s string, plus bool, depth int) {
 		// %uXXXX is IIS's; Python, Node and Go keep it as it is
 		if std, changed := percentDecodeStd(s, plus); changed && std != d && w.push(encURL) {
 			w.expand(loc, key, std, depth+1)
+			w.pop()
+		}
+	}
+	for _, p := range w.ebcdic {
+		// the escapes as bytes of the charset the body names
+		if x, changed := ebcdicUnescape(s, plus, p); changed && x != d && w.push(encEBCDIC) {
+			w.expand(loc, key, x, depth+1)
 			w.pop()
 		}
 	}

@@ -254,6 +254,7 @@ func differentialCases(a attack) []redCase {
 		mk("form body with plus and percent", mp("application/x-www-form-urlencoded", "q="+url.QueryEscape(p))),
 		mk("form body in UTF-7, decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=utf-7", "q="+url.QueryEscape(utf7(p)))),
 		mk("JSON body in UTF-7", mp("application/json; charset=utf-7", `{"q":"`+utf7(p)+`"}`)),
+		mk("form body in IBM037 (EBCDIC), decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=ibm037", "q="+ibm037Escaped(p))),
 		mk("XML body declaring windows-1252, the attack in character references", mp("application/xml",
 			`<?xml version="1.0" encoding="windows-1252"?><r><q>`+charRefs(p)+`</q></r>`)),
 		mk("SOAP body declaring ISO-8859-1", mp("text/xml",
@@ -275,6 +276,19 @@ func utf7(s string) string {
 		b = append(b, byte(u>>8), byte(u))
 	}
 	return "+" + base64.RawStdEncoding.EncodeToString(b) + "-"
+}
+
+// ibm037Escaped writes the printable ASCII of s as percent escapes of
+// its IBM037 (EBCDIC) bytes, as a client sending charset=ibm037 does.
+func ibm037Escaped(s string) string {
+	const table = "405A7F7B5B6C507D4D5D5C4E6B604B61F0F1F2F3F4F5F6F7F8F97A5E4C7E6E6F7CC1C2C3C4C5C6C7C8C9D1D2D3D4D5D6D7D8D9E2E3E4E5E6E7E8E9BAE0BBB06D79818283848586878889919293949596979899A2A3A4A5A6A7A8A9C04FD0A1" // 0x20-0x7E
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x20 && c < 0x7f {
+			b.WriteString("%" + table[2*(c-0x20):2*(c-0x20)+2])
+		}
+	}
+	return b.String()
 }
 
 // charRefs writes every character of s as an XML character reference.

@@ -1,0 +1,85 @@
+package decode
+
+import (
+	"encoding/hex"
+	"testing"
+
+	"github.com/lambdawaf/lambdawaf/agent/event"
+)
+
+// TestEBCDICCharsetsAreRead: a body whose charset is of the EBCDIC family
+// is read as a handler that honours the charset reads it: a form's
+// escapes as bytes of the code page, and any other body transcoded.
+func TestEBCDICCharsetsAreRead(t *testing.T) {
+	// "1' OR '1'='1' --" in IBM037 (and in 500, 273 and 1026 alike)
+	const escaped = "%F1%7D%40%D6%D9%40%7D%F1%7D%7E%7D%F1%7D%40%60%60"
+	json037, _ := hex.DecodeString("c07f987f7a7ff17d40d6d9407df17d7e7df17d4060607fd0") // {"q":"1' OR '1'='1' --"}
+	for _, c := range []struct {
+		name, contentType string
+		body              []byte
+		loc, want         string
+	}{
+		{"form, IBM037", "application/x-www-form-urlencoded; charset=ibm037", []byte("q=" + escaped), "body.q", "1' OR '1'='1' --"},
+		{"form, cp500", "application/x-www-form-urlencoded; charset=cp500", []byte("q=" + escaped), "body.q", "1' OR '1'='1' --"},
+		{"form, IBM01140", "application/x-www-form-urlencoded; charset=IBM01140", []byte("q=" + escaped), "body.q", "1' OR '1'='1' --"},
+		{"form, IBM1047 (every page)", "application/x-www-form-urlencoded; charset=ibm1047", []byte("q=" + escaped), "body.q", "1' OR '1'='1' --"},
+		{"form name", "application/x-www-form-urlencoded; charset=ebcdic-cp-us", []byte(escaped + "=1"), "body.1' OR '1'='1' --", "1' OR '1'='1' --"},
+		{"JSON, IBM037", "application/json; charset=ibm037", json037, "body.q", "1' OR '1'='1' --"},
+	} {
+		vals, _ := walk(t, New(Limits{}), &event.Request{ContentType: c.contentType, Body: c.body})
+		found := false
+		for _, v := range vals {
+			found = found || v.Text == c.want
+		}
+		if !found {
+			t.Errorf("%s: %q not read; values %v", c.name, c.want, vals)
+		}
+	}
+}
+
+func TestEBCDICPagesByLabel(t *testing.T) {
+	for _, c := range []struct {
+		label string
+		pages int
+		first *[256]rune
+	}{
+		{"ibm037", 1, &ebcdic037},
+		{"IBM-037", 1, &ebcdic037},
+		{"cp37", 1, &ebcdic037},
+		{"ebcdic-cp-us", 1, &ebcdic037},
+		{"ibm500", 1, &ebcdic500},
+		{"ebcdic-cp-ch", 1, &ebcdic500},
+		{"IBM01141", 1, &ebcdic273},
+		{"cp1026", 1, &ebcdic1026},
+		{"ibm1047", 4, &ebcdic037},
+		{"EBCDIC-FI-SE", 4, &ebcdic037},
+		{"utf-8", 0, nil},
+		{"iso-8859-1", 0, nil},
+		{"cp1252", 0, nil},
+		{"ibm850", 0, nil},
+		{"cp", 0, nil},
+	} {
+		got := ebcdicPages(c.label)
+		if len(got) != c.pages || c.pages > 0 && got[0] != c.first {
+			t.Errorf("ebcdicPages(%q) = %d pages, want %d", c.label, len(got), c.pages)
+		}
+	}
+}
+
+func TestEBCDICUnescapeKeepsWhatIsNotEscaped(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		changed  bool
+	}{
+		{"%C1%C2", "AB", true},
+		{"x+%C1", "x A", true},
+		{"plain", "plain", false},
+		{"50%", "50%", false},
+		{"%C1%", "A%", true},
+	} {
+		got, changed := ebcdicUnescape(c.in, true, &ebcdic037)
+		if got != c.want || changed != c.changed {
+			t.Errorf("ebcdicUnescape(%q) = %q, %v; want %q, %v", c.in, got, changed, c.want, c.changed)
+		}
+	}
+}
