@@ -48,16 +48,28 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	// .NET and Java applications happily decode and byte-oriented WAFs do
 	// not: transcode, then judge as declared.
 	cs := charsetOf(contentType)
-	if bigEndian, ok := utf16Order(body, cs); ok {
+	evidentBE, evident := utf16Evident(body)
+	declaredBE, declared := utf16Declared(body, cs)
+	if evident || declared {
 		if depth >= w.lim.MaxLayers {
 			w.issue(DepthLimit, loc)
 			return
 		}
-		if w.push(encUTF16) {
-			w.walkMedia(utf16ToUTF8(body, bigEndian), media, boundaries, loc, depth+1)
-			w.pop()
+		// the order the bytes show, and the one the charset names where
+		// it differs: a handler may go by either (Python's json.loads
+		// reads the bytes, a parser that honours the charset reads it)
+		for _, be := range [...]struct{ bigEndian, ok bool }{{evidentBE, evident}, {declaredBE, declared && (!evident || declaredBE != evidentBE)}} {
+			if be.ok && w.push(encUTF16) {
+				w.walkMedia(utf16ToUTF8(body, be.bigEndian), media, boundaries, loc, depth+1)
+				w.pop()
+			}
 		}
-		return
+		if evident {
+			return
+		}
+		// only the charset says UTF-16: the parsers that ignore it (Go's,
+		// Flask's get_json, a form parser) read the bytes as sent, and
+		// those that honour it read a form's escapes as code units
 	}
 	if cs == "utf-7" || cs == "utf7" || cs == "unicode-1-1-utf-7" || cs == "csunicode11utf7" {
 		// the handler that honours the charset reads the transcoded
@@ -77,23 +89,26 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 			}
 		}
 	}
-	if pages := ebcdicPages(cs); pages != nil {
+	if rs := charsetReadings(cs); rs != nil {
 		// as UTF-7: a form's values are read in the charset once parsed
-		// (expandURL), any other body transcoded whole, in each page
-		outer := w.ebcdic
-		w.ebcdic = pages
-		defer func() { w.ebcdic = outer }()
+		// (expandURL), any other body transcoded whole, in each reading
+		outer := w.charsets
+		w.charsets = rs
+		defer func() { w.charsets = outer }()
 		form := media == "application/x-www-form-urlencoded" || strings.HasPrefix(media, "multipart/")
-		for _, p := range pages {
+		for _, r := range rs {
 			if form || w.stop {
 				break
+			}
+			if !r.whole {
+				continue
 			}
 			if depth >= w.lim.MaxLayers {
 				w.issue(DepthLimit, loc)
 				break
 			}
-			if w.push(encEBCDIC) {
-				w.walkMedia(ebcdicText(body, p), media, boundaries, loc, depth+1)
+			if w.push(encCharset) {
+				w.walkMedia(r.decode(bytesOf(body)), media, boundaries, loc, depth+1)
 				w.pop()
 			}
 		}
@@ -307,11 +322,26 @@ func (w *walker) inflate(body, coding, loc string) (plain, tail string, ok bool)
 	return stringOf(buf.Bytes()), tail, true
 }
 
-// utf16Order reports whether body is UTF-16 text and in which byte order:
-// from a byte-order mark, from cs (the content type's charset parameter),
-// or, without either, from the NUL bytes that ASCII text in UTF-16 is
-// full of.
-func utf16Order(body, cs string) (bigEndian, ok bool) {
+// utf16Declared reports the byte order the charset cs names for body:
+// its own for UTF-16BE and UTF-16LE, the one its NUL bytes suggest for a
+// charset that names none.
+func utf16Declared(body, cs string) (bigEndian, ok bool) {
+	switch cs {
+	case "utf-16be", "unicodefffe":
+		return true, true
+	case "utf-16le":
+		return false, true
+	case "utf-16", "unicode", "utf16":
+		even, odd := nulParity(body)
+		return even > odd, true
+	}
+	return false, false
+}
+
+// utf16Evident reports whether the bytes of body say UTF-16 themselves,
+// whatever the charset: a byte-order mark, or the NUL bytes that ASCII
+// text in UTF-16 is full of, at every other offset.
+func utf16Evident(body string) (bigEndian, ok bool) {
 	if len(body) < 2 {
 		return false, false
 	}
@@ -321,15 +351,21 @@ func utf16Order(body, cs string) (bigEndian, ok bool) {
 	case body[0] == 0xff && body[1] == 0xfe && !(len(body) >= 4 && body[2] == 0 && body[3] == 0): // not UTF-32LE
 		return false, true
 	}
-	switch cs {
-	case "utf-16be", "unicodefffe":
-		return true, true
-	case "utf-16le":
+	even, odd := nulParity(body)
+	pairs := min(len(body), 64) / 2
+	switch {
+	case pairs >= 4 && odd*4 >= pairs*3 && even*8 <= pairs:
 		return false, true
+	case pairs >= 4 && even*4 >= pairs*3 && odd*8 <= pairs:
+		return true, true
 	}
-	// count NULs at even and odd offsets in a prefix
+	return false, false
+}
+
+// nulParity counts the NUL bytes at even and at odd offsets of body's
+// first 64 bytes.
+func nulParity(body string) (even, odd int) {
 	n := min(len(body), 64) &^ 1
-	even, odd := 0, 0
 	for i := 0; i < n; i += 2 {
 		if body[i] == 0 {
 			even++
@@ -338,16 +374,7 @@ func utf16Order(body, cs string) (bigEndian, ok bool) {
 			odd++
 		}
 	}
-	pairs := n / 2
-	switch {
-	case cs == "utf-16" || cs == "unicode" || cs == "utf16":
-		return even > odd, true
-	case pairs >= 4 && odd*4 >= pairs*3 && even*8 <= pairs:
-		return false, true
-	case pairs >= 4 && even*4 >= pairs*3 && odd*8 <= pairs:
-		return true, true
-	}
-	return false, false
+	return even, odd
 }
 
 // utf16ToUTF8 transcodes UTF-16 (without its byte-order mark); unpaired

@@ -27,11 +27,11 @@ const (
 	EncJSEscape   = "js-escape" // \xXX, \u00XX, \n, \r and \t as a script or PHP string reads them
 	EncUTF7       = "utf-7"     // RFC 2152 UTF-7 ("+ADw-script+AD4-")
 	EncBrotli     = "br"        // a Brotli-compressed body
-	EncEBCDIC     = "ebcdic"    // bytes of a body whose charset is of the EBCDIC family
+	EncCharset    = "charset"   // bytes in the EBCDIC, UTF-16 or UTF-32 charset a body names
 )
 
 // encoding codes, 4 bits each in a chain code
-var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape, EncUTF7, EncBrotli, EncEBCDIC}
+var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape, EncUTF7, EncBrotli, EncCharset}
 
 type enc uint8
 
@@ -51,7 +51,7 @@ const (
 	encJSEscape
 	encUTF7
 	encBrotli
-	encEBCDIC
+	encCharset
 )
 
 // maxChain is how many encodings a chain code holds.
@@ -85,9 +85,10 @@ type walker struct {
 	// handler that honours it (Django decodes form fields with the
 	// declared charset) reads each value so, after its other decodings.
 	utf7 bool
-	// ebcdic are the code pages the body's EBCDIC charset may mean, nil
-	// for any other body: its form values are also read in each
-	ebcdic []*[256]rune
+	// charsets are the readings the body's charset asks for (see
+	// charsetReadings), nil for most bodies: its form values are also
+	// read in each
+	charsets []charsetReading
 	// yielded and expanded remember the long values (dedupMin bytes or
 	// more) this walk has judged and expanded: a value reached twice
 	// (a body yielded as text and again as the fallback of a structure
@@ -118,7 +119,7 @@ type walker struct {
 func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
 	w.lim = d.lim
 	w.visit = visit
-	w.stop, w.limited, w.utf7, w.ebcdic = false, false, false, nil
+	w.stop, w.limited, w.utf7, w.charsets = false, false, false, nil
 	w.values, w.bytes, w.inflated = 0, 0, 0
 	w.issues, w.limits, w.omitted = w.issues[:0], w.limits[:0], 0
 	w.start = time.Now()
@@ -533,8 +534,8 @@ func (w *walker) walkForm(s, prefix string) {
 				ok = w.emit(loc, std, std, true)
 			}
 		}
-		for _, p := range w.ebcdic {
-			if x, changed := ebcdicUnescape(name, true, p); ok && changed && x != key {
+		for _, r := range w.charsets {
+			if x, changed := charsetUnescape(name, true, r); ok && changed && x != key {
 				ok = w.emit(loc, x, x, true)
 			}
 		}
@@ -575,9 +576,9 @@ func (w *walker) expandURL(loc, key, s string, plus bool, depth int) {
 			w.pop()
 		}
 	}
-	for _, p := range w.ebcdic {
+	for _, r := range w.charsets {
 		// the escapes as bytes of the charset the body names
-		if x, changed := ebcdicUnescape(s, plus, p); changed && x != d && w.push(encEBCDIC) {
+		if x, changed := charsetUnescape(s, plus, r); changed && x != d && w.push(encCharset) {
 			w.expand(loc, key, x, depth+1)
 			w.pop()
 		}

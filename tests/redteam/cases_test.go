@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -255,6 +256,8 @@ func differentialCases(a attack) []redCase {
 		mk("form body in UTF-7, decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=utf-7", "q="+url.QueryEscape(utf7(p)))),
 		mk("JSON body in UTF-7", mp("application/json; charset=utf-7", `{"q":"`+utf7(p)+`"}`)),
 		mk("form body in IBM037 (EBCDIC), decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=ibm037", "q="+ibm037Escaped(p))),
+		mk("ASCII JSON body whose charset says UTF-16", mp("application/json; charset=utf-16", doc)),
+		mk("form escapes in UTF-16, decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=utf-16", "q="+utf16Escaped(p))),
 		mk("XML body declaring windows-1252, the attack in character references", mp("application/xml",
 			`<?xml version="1.0" encoding="windows-1252"?><r><q>`+charRefs(p)+`</q></r>`)),
 		mk("SOAP body declaring ISO-8859-1", mp("text/xml",
@@ -287,6 +290,15 @@ func ibm037Escaped(s string) string {
 		if c := s[i]; c >= 0x20 && c < 0x7f {
 			b.WriteString("%" + table[2*(c-0x20):2*(c-0x20)+2])
 		}
+	}
+	return b.String()
+}
+
+// utf16Escaped writes s as percent escapes of its UTF-16LE code units.
+func utf16Escaped(s string) string {
+	var b strings.Builder
+	for _, u := range utf16.Encode([]rune(s)) {
+		fmt.Fprintf(&b, "%%%02X%%%02X", byte(u), byte(u>>8))
 	}
 	return b.String()
 }

@@ -7,10 +7,11 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
 
-// TestEBCDICCharsetsAreRead: a body whose charset is of the EBCDIC family
-// is read as a handler that honours the charset reads it: a form's
-// escapes as bytes of the code page, and any other body transcoded.
-func TestEBCDICCharsetsAreRead(t *testing.T) {
+// TestCharsetsAreReadBothWays: a body whose charset is of the EBCDIC
+// family, UTF-16 or UTF-32 is read as a handler that honours the charset
+// reads it (a form's escapes as bytes of the charset, any other body
+// transcoded) and as one that ignores it.
+func TestCharsetsAreReadBothWays(t *testing.T) {
 	// "1' OR '1'='1' --" in IBM037 (and in 500, 273 and 1026 alike)
 	const escaped = "%F1%7D%40%D6%D9%40%7D%F1%7D%7E%7D%F1%7D%40%60%60"
 	json037, _ := hex.DecodeString("c07f987f7a7ff17d40d6d9407df17d7e7df17d4060607fd0") // {"q":"1' OR '1'='1' --"}
@@ -25,6 +26,16 @@ func TestEBCDICCharsetsAreRead(t *testing.T) {
 		{"form, IBM1047 (every page)", "application/x-www-form-urlencoded; charset=ibm1047", []byte("q=" + escaped), "body.q", "1' OR '1'='1' --"},
 		{"form name", "application/x-www-form-urlencoded; charset=ebcdic-cp-us", []byte(escaped + "=1"), "body.1' OR '1'='1' --", "1' OR '1'='1' --"},
 		{"JSON, IBM037", "application/json; charset=ibm037", json037, "body.q", "1' OR '1'='1' --"},
+		// UTF-16 and UTF-32: a form's escapes are code units, as Python's
+		// unquote decodes them with the charset
+		{"form, UTF-16", "application/x-www-form-urlencoded; charset=utf-16", []byte("q=%31%00%27%00%20%00%4F%00%52%00%20%00%27%00%31%00%27%00%3D%00%27%00%31%00"), "body.q", "1' OR '1'='1"},
+		{"form, UTF-16BE", "application/x-www-form-urlencoded; charset=utf-16be", []byte("q=%00%31%00%27%00%20%00%4F%00%52%00%20%00%27%00%31%00%27%00%3D%00%27%00%31"), "body.q", "1' OR '1'='1"},
+		{"form, UTF-32", "application/x-www-form-urlencoded; charset=utf-32", []byte("q=%27%00%00%00%2D%00%00%00%2D%00%00%00"), "body.q", "'--"},
+		{"JSON, UTF-32BE", "application/json; charset=utf-32be", []byte("\x00\x00\x00{\x00\x00\x00\"\x00\x00\x00q\x00\x00\x00\"\x00\x00\x00:\x00\x00\x00\"\x00\x00\x00'\x00\x00\x00\"\x00\x00\x00}"), "body.q", "'"},
+		// a charset that says UTF-16 over bytes that are not: parsers that
+		// ignore it (Go's, Flask's get_json) read them as sent
+		{"ASCII JSON said to be UTF-16", "application/json; charset=utf-16", []byte(`{"q":"1' OR '1'='1"}`), "body.q", "1' OR '1'='1"},
+		{"ASCII form said to be UTF-16LE", "application/x-www-form-urlencoded; charset=utf-16le", []byte("q=1%27+OR+%271%27%3D%271"), "body.q", "1' OR '1'='1"},
 	} {
 		vals, _ := walk(t, New(Limits{}), &event.Request{ContentType: c.contentType, Body: c.body})
 		found := false
@@ -66,7 +77,8 @@ func TestEBCDICPagesByLabel(t *testing.T) {
 	}
 }
 
-func TestEBCDICUnescapeKeepsWhatIsNotEscaped(t *testing.T) {
+func TestCharsetUnescapeKeepsWhatIsNotEscaped(t *testing.T) {
+	ibm037 := charsetReadings("ibm037")[0]
 	for _, c := range []struct {
 		in, want string
 		changed  bool
@@ -77,9 +89,9 @@ func TestEBCDICUnescapeKeepsWhatIsNotEscaped(t *testing.T) {
 		{"50%", "50%", false},
 		{"%C1%", "A%", true},
 	} {
-		got, changed := ebcdicUnescape(c.in, true, &ebcdic037)
+		got, changed := charsetUnescape(c.in, true, ibm037)
 		if got != c.want || changed != c.changed {
-			t.Errorf("ebcdicUnescape(%q) = %q, %v; want %q, %v", c.in, got, changed, c.want, c.changed)
+			t.Errorf("charsetUnescape(%q) = %q, %v; want %q, %v", c.in, got, changed, c.want, c.changed)
 		}
 	}
 }
