@@ -83,9 +83,10 @@ func utf32ToUTF8(b []byte, bigEndian bool) string {
 // ebcdicPages returns the code pages a charset label means, nil for a
 // label outside the EBCDIC family: its own page when the label names one
 // of those tabled here or a variant that agrees with it on ASCII's
-// characters (IBM01140 is IBM037 with the euro), and every page for one
-// named only by family (IBM1047, "EBCDIC-FI-SE"), whose national
-// characters may be any of theirs.
+// characters (IBM01140 is IBM037 with the euro), and the two layouts of
+// ASCII's punctuation most pages follow, IBM037's and IBM500's, for one
+// named only by family (IBM1047, "EBCDIC-FI-SE"): each page is another
+// reading of every value, so two bound the work (four doubled it).
 func ebcdicPages(label string) []*[256]rune {
 	var b strings.Builder
 	for _, c := range strings.ToLower(label) {
@@ -102,7 +103,7 @@ func ebcdicPages(label string) []*[256]rune {
 		case "ebcdiccpbe", "ebcdiccpch":
 			return all[1:2]
 		}
-		return all
+		return all[:2]
 	}
 	digits := strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(l, "cs"), "ibm"), "cp"), "0")
 	if digits == l || digits == "" {
@@ -123,7 +124,7 @@ func ebcdicPages(label string) []*[256]rune {
 		return all[3:4]
 	case 277, 278, 280, 284, 285, 290, 297, 420, 423, 870, 871, 880, 905, 918, 1025, 1047, 1097, 1112, 1122, 1123,
 		1142, 1143, 1144, 1145, 1146, 1147, 1149:
-		return all
+		return all[:2]
 	}
 	return nil
 }

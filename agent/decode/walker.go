@@ -2,6 +2,7 @@ package decode
 
 import (
 	"hash/maphash"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -576,9 +577,15 @@ func (w *walker) expandURL(loc, key, s string, plus bool, depth int) {
 			w.pop()
 		}
 	}
+	var seen []string // the pages of a family mostly agree: one reading each
 	for _, r := range w.charsets {
 		// the escapes as bytes of the charset the body names
-		if x, changed := charsetUnescape(s, plus, r); changed && x != d && w.push(encCharset) {
+		x, changed := charsetUnescape(s, plus, r)
+		if !changed || x == d || slices.Contains(seen, x) {
+			continue
+		}
+		seen = append(seen, x)
+		if w.push(encCharset) {
 			w.expand(loc, key, x, depth+1)
 			w.pop()
 		}

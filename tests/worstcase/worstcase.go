@@ -148,6 +148,11 @@ func EventCases() []Case {
 		{"quote runs in form values", func(n int) []byte {
 			return httpEvent("application/x-www-form-urlencoded", fill("q="+strings.Repeat("'", 64)+"&", n), false)
 		}},
+		{"escaped form values in an EBCDIC charset named by family", func(n int) []byte {
+			// each value read as sent, URL-decoded, and in the code pages
+			// IBM1047 may mean, whose national characters differ
+			return httpEvent("application/x-www-form-urlencoded; charset=ibm1047", fill("q="+strings.Repeat("%7D%4F%5A%BA%BB%4A", 12)+"&", n), false)
+		}},
 		{"separator runs", func(n int) []byte {
 			return httpEvent("application/x-www-form-urlencoded", fill("&&&&;;;;====", n), false)
 		}},
