@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -227,10 +228,7 @@ func differentialCases(a attack) []redCase {
 	}
 	wrapped := b64(doc)
 	spaced := strings.Join(splitEvery(wrapped, 4), " ")
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	zw.Write([]byte(`{"q":"fine"}`))
-	zw.Close()
+	gz := bytes.NewBuffer(compressed(`{"q":"fine"}`, gzip.NewWriter))
 	gz.WriteString("&q=" + url.QueryEscape(p)) // trailing data after the gzip member
 	mp := func(ct, body string) []byte {
 		return v2(func(ev map[string]any) { headers(ev)["content-type"] = ct; ev["body"] = body })
@@ -361,8 +359,8 @@ func limitCases(a attack) []redCase {
 		mk("attack after 60000 values", v2(func(ev map[string]any) { ev["body"] = many.String() })),
 		mk("attack after 1.1 MiB in one value", v2(func(ev map[string]any) { ev["body"] = string(js(map[string]string{"q": long})) })),
 		mk("attack in the 1001st record", js(map[string]any{"Records": thousandRecords(p)})),
-		coded(a.ID, "br", brotliOf(doc)),
-		coded(a.ID, "zstd", gzipOf(doc)), // compressed bytes the agent cannot read as zstd
+		coded(a.ID, "br", compressed(doc, brotli.NewWriter)),
+		coded(a.ID, "zstd", compressed(doc, gzip.NewWriter)), // compressed bytes the agent cannot read as zstd
 	}
 }
 
@@ -379,17 +377,10 @@ func coded(attack, coding string, body []byte) redCase {
 		})}
 }
 
-func gzipOf(s string) []byte {
+// compressed is s written through the compressor newWriter makes.
+func compressed[W io.WriteCloser](s string, newWriter func(io.Writer) W) []byte {
 	var b bytes.Buffer
-	w := gzip.NewWriter(&b)
-	w.Write([]byte(s))
-	w.Close()
-	return b.Bytes()
-}
-
-func brotliOf(s string) []byte {
-	var b bytes.Buffer
-	w := brotli.NewWriter(&b)
+	w := newWriter(&b)
 	w.Write([]byte(s))
 	w.Close()
 	return b.Bytes()
