@@ -27,6 +27,9 @@ type charsetReading struct {
 // charsetReadings returns the readings a charset label asks for, nil for
 // a label every reading already covers.
 func charsetReadings(label string) []charsetReading {
+	if label == "" || label == "utf-8" || label == "utf8" || label == "us-ascii" || label == "iso-8859-1" {
+		return nil // what nearly every body names (charsetOf lower-cases it)
+	}
 	var out []charsetReading
 	for _, p := range ebcdicPages(label) {
 		out = append(out, charsetReading{decode: func(b []byte) string { return ebcdicText(string(b), p) }, whole: true})
