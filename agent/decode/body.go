@@ -165,7 +165,9 @@ func (w *walker) walkMedia(body, media string, boundaries []string, loc string, 
 	case media == "application/x-ndjson" || media == "application/jsonl" || media == "application/json-seq":
 		w.walkJSONLines(body, loc, depth)
 	case isJSONType(media):
-		if w.walkJSON(body, loc, depth, true) {
+		// a UTF-8 byte-order mark is dropped, as Python's json.loads of
+		// bytes (Flask, FastAPI) and Express's body-parser drop it
+		if w.walkJSON(strings.TrimPrefix(body, "\ufeff"), loc, depth, true) {
 			return
 		}
 		// the type lied or the body is truncated: judge it as text too

@@ -95,3 +95,14 @@ func TestCharsetUnescapeKeepsWhatIsNotEscaped(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONAfterAByteOrderMarkIsWalked: a UTF-8 byte-order mark before a
+// JSON body is dropped, as Python's json.loads of bytes and Express's
+// body-parser drop it, so its members are judged at their locations.
+func TestJSONAfterAByteOrderMarkIsWalked(t *testing.T) {
+	vals, de := walk(t, New(Limits{}), &event.Request{ContentType: "application/json", Body: []byte("\ufeff{\"q\":\"1' OR '1'='1\"}")})
+	if hasIssue(de, MalformedJSON) {
+		t.Errorf("refused as malformed: %v", de)
+	}
+	find(t, vals, "body.q", "1' OR '1'='1")
+}
