@@ -7,6 +7,7 @@ import (
 	"compress/zlib"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -47,20 +48,31 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	// UTF-16 bodies (declared, with a byte-order mark, or sniffed) are what
 	// .NET and Java applications happily decode and byte-oriented WAFs do
 	// not: transcode, then judge as declared.
-	cs := charsetOf(contentType)
+	charsets, all := charsetsOf(contentType)
+	if !all {
+		w.issue(LayerLimit, loc) // charsets the body was not read in
+	}
 	evidentBE, evident := utf16Evident(body)
-	declaredBE, declared := utf16Declared(body, cs)
-	if evident || declared {
+	var orders []bool // the UTF-16 byte orders to read body in
+	if evident {
+		orders = append(orders, evidentBE)
+	}
+	for _, cs := range charsets {
+		if be, ok := utf16Declared(body, cs); ok && !slices.Contains(orders, be) {
+			orders = append(orders, be)
+		}
+	}
+	if len(orders) > 0 {
 		if depth >= w.lim.MaxLayers {
 			w.issue(DepthLimit, loc)
 			return
 		}
-		// the order the bytes show, and the one the charset names where
-		// it differs: a handler may go by either (Python's json.loads
+		// the order the bytes show, and those the charsets name where
+		// they differ: a handler may go by either (Python's json.loads
 		// reads the bytes, a parser that honours the charset reads it)
-		for _, be := range [...]struct{ bigEndian, ok bool }{{evidentBE, evident}, {declaredBE, declared && (!evident || declaredBE != evidentBE)}} {
-			if be.ok && w.push(encUTF16) {
-				w.walkMedia(utf16ToUTF8(body, be.bigEndian), media, boundaries, loc, depth+1)
+		for _, be := range orders {
+			if w.push(encUTF16) {
+				w.walkMedia(utf16ToUTF8(body, be), media, boundaries, loc, depth+1)
 				w.pop()
 			}
 		}
@@ -71,7 +83,7 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		// Flask's get_json, a form parser) read the bytes as sent, and
 		// those that honour it read a form's escapes as code units
 	}
-	if cs == "utf-7" || cs == "utf7" || cs == "unicode-1-1-utf-7" || cs == "csunicode11utf7" {
+	if slices.ContainsFunc(charsets, isUTF7) {
 		// the handler that honours the charset reads the transcoded
 		// text, or each value decoded so once it is parsed (a form's
 		// "%2BADw-" is "<": its '+' is a blank, so no handler transcodes
@@ -89,7 +101,11 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 			}
 		}
 	}
-	if rs := charsetReadings(cs); rs != nil {
+	var rs []charsetReading
+	for _, cs := range charsets {
+		rs = append(rs, charsetReadings(cs)...)
+	}
+	if rs != nil {
 		// as UTF-7: a form's values are read in the charset once parsed
 		// (expandURL), any other body transcoded whole, in each reading
 		outer := w.charsets

@@ -23,6 +23,7 @@ func TestCharsetsAreReadBothWays(t *testing.T) {
 		{"form, IBM037", "application/x-www-form-urlencoded; charset=ibm037", []byte("q=" + escaped), "body.q", "1' OR '1'='1' --"},
 		{"form, cp500", "application/x-www-form-urlencoded; charset=cp500", []byte("q=" + escaped), "body.q", "1' OR '1'='1' --"},
 		{"form, IBM01140", "application/x-www-form-urlencoded; charset=IBM01140", []byte("q=" + escaped), "body.q", "1' OR '1'='1' --"},
+		{"form, IBM037 named second", "application/x-www-form-urlencoded; charset=utf-8; charset=ibm037", []byte("q=" + escaped), "body.q", "1' OR '1'='1' --"},
 		{"form, IBM1047 (two pages)", "application/x-www-form-urlencoded; charset=ibm1047", []byte("q=" + escaped), "body.q", "1' OR '1'='1' --"},
 		{"form name", "application/x-www-form-urlencoded; charset=ebcdic-cp-us", []byte(escaped + "=1"), "body.1' OR '1'='1' --", "1' OR '1'='1' --"},
 		{"JSON, IBM037", "application/json; charset=ibm037", json037, "body.q", "1' OR '1'='1' --"},
@@ -105,4 +106,19 @@ func TestJSONAfterAByteOrderMarkIsWalked(t *testing.T) {
 		t.Errorf("refused as malformed: %v", de)
 	}
 	find(t, vals, "body.q", "1' OR '1'='1")
+}
+
+// TestCharsetsBeyondTheBoundAreALimit: a content type naming more
+// charsets than the body is read in reports the bound, so that onLimit
+// decides, rather than reading some and passing over the rest.
+func TestCharsetsBeyondTheBoundAreALimit(t *testing.T) {
+	ct := "application/x-www-form-urlencoded; charset=utf-8; charset=latin1; charset=cp1252; charset=ibm037"
+	_, de := walk(t, New(Limits{}), &event.Request{ContentType: ct, Body: []byte("q=1")})
+	if !hasIssue(de, LayerLimit) {
+		t.Errorf("four charsets: no layer limit reported: %v", de)
+	}
+	_, de = walk(t, New(Limits{}), &event.Request{ContentType: "application/x-www-form-urlencoded; charset=utf-8; charset=UTF-8", Body: []byte("q=1")})
+	if de != nil {
+		t.Errorf("one charset named twice: %v", de)
+	}
 }

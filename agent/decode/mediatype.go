@@ -167,10 +167,33 @@ func mediaType(ct string) (media string, boundaries []string) {
 	return hp.value, b
 }
 
-// charsetOf returns the lower-cased charset parameter of a Content-Type.
-func charsetOf(ct string) string {
-	if cs := parseHeaderParams(ct).get("charset"); len(cs) > 0 {
-		return strings.ToLower(strings.TrimSpace(cs[0]))
+// charsetsOf returns the charset parameters of the content type ct,
+// lower-cased, every one of them: parsers disagree on which of two counts
+// (Python's email module takes the first, Django's and Werkzeug's header
+// parsers the last), so each is honoured. At most maxCharsets are kept;
+// all is false when some were left out (or parameters were dropped
+// before any charset was seen), which the caller reports as a bound.
+func charsetsOf(ct string) (charsets []string, all bool) {
+	hp := parseHeaderParams(ct)
+	all = hp.dropped == 0
+	for _, cs := range hp.get("charset") {
+		cs = strings.ToLower(strings.TrimSpace(cs))
+		switch {
+		case slices.Contains(charsets, cs):
+		case len(charsets) < maxCharsets:
+			charsets = append(charsets, cs)
+		default:
+			all = false
+		}
 	}
-	return ""
+	return charsets, all
+}
+
+// maxCharsets bounds the charsets one body is read in: each is another
+// reading of the whole body.
+const maxCharsets = 3
+
+// isUTF7 reports whether cs names UTF-7.
+func isUTF7(cs string) bool {
+	return cs == "utf-7" || cs == "utf7" || cs == "unicode-1-1-utf-7" || cs == "csunicode11utf7"
 }

@@ -31,7 +31,7 @@ func xmlCharsetReader(label string, input io.Reader) (io.Reader, error) {
 	case label == "utf-8" || label == "utf8" || strings.HasPrefix(label, "utf-16") || label == "utf16" ||
 		label == "ucs-2" || label == "unicode" || label == "iso-10646-ucs-2":
 		return input, nil
-	case label == "utf-7" || label == "utf7" || label == "unicode-1-1-utf-7" || label == "csunicode11utf7":
+	case isUTF7(label):
 		b, err := io.ReadAll(input)
 		if err != nil {
 			return nil, err

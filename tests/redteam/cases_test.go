@@ -254,6 +254,7 @@ func differentialCases(a attack) []redCase {
 		mk("form body in UTF-7, decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=utf-7", "q="+url.QueryEscape(utf7(p)))),
 		mk("JSON body in UTF-7", mp("application/json; charset=utf-7", `{"q":"`+utf7(p)+`"}`)),
 		mk("form body in IBM037 (EBCDIC), decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=ibm037", "q="+ibm037Escaped(p))),
+		mk("form body naming UTF-8 then IBM037 (Django's header parser takes the last)", mp("application/x-www-form-urlencoded; charset=utf-8; charset=ibm037", "q="+ibm037Escaped(p))),
 		mk("ASCII JSON body whose charset says UTF-16", mp("application/json; charset=utf-16", doc)),
 		mk("form escapes in UTF-16, decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=utf-16", "q="+utf16Escaped(p))),
 		mk("XML body declaring windows-1252, the attack in character references", mp("application/xml",

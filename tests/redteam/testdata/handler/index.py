@@ -107,10 +107,14 @@ def parse_body(raw, content_type, encoding, out):
     for k, vs in urllib.parse.parse_qs(text, keep_blank_values=True).items():
         out.append(k)
         out.extend(vs)
-    charset = email.message.Message()
-    charset["content-type"] = content_type or ""
-    charset = charset.get_content_charset()
-    if charset:
+    params = email.message.Message()
+    params["content-type"] = content_type or ""
+    # every charset parameter: email takes the first, Django's and
+    # Werkzeug's header parsers the last
+    for name, charset in params.get_params() or []:
+        if name.lower() != "charset" or not charset:
+            continue
+        charset = charset.strip('"').lower()
         # Django decodes form fields with the charset the request names
         try:
             for k, vs in urllib.parse.parse_qs(text, keep_blank_values=True, encoding=charset).items():
