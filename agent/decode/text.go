@@ -404,3 +404,34 @@ func jsEscape(s string) (c byte, n int) {
 	}
 	return byte(hi<<4 | lo), n
 }
+
+// cookieUnquote reads the inside of a quoted cookie value as Python's
+// http.cookies (SimpleCookie, and the frameworks built on it) unquotes
+// it: a backslash and three octal digits, the first 0-3, is that byte
+// ("\047" is "'"), and a backslash before any other character is that
+// character. It reports whether anything changed.
+func cookieUnquote(s string) (string, bool) {
+	i := strings.IndexByte(s, '\\')
+	if i < 0 || i+1 >= len(s) {
+		return s, false
+	}
+	out := make([]byte, 0, len(s))
+	out = append(out, s[:i]...)
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			out = append(out, c)
+			continue
+		}
+		if i+3 < len(s) && s[i+1] >= '0' && s[i+1] <= '3' && isOctal(s[i+2]) && isOctal(s[i+3]) {
+			out = append(out, (s[i+1]-'0')<<6|(s[i+2]-'0')<<3|(s[i+3]-'0'))
+			i += 3
+			continue
+		}
+		out = append(out, s[i+1])
+		i++
+	}
+	return string(out), true
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }

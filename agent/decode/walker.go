@@ -450,8 +450,13 @@ func (w *walker) walkHTTP(req *event.Request) {
 		for _, v := range vs {
 			w.expand(loc, name, v, 0)
 			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
-				// RFC 6265 quotes: net/http and others hand out the inside
-				w.expand(loc, name, v[1:len(v)-1], 0)
+				// RFC 6265 quotes: net/http and others hand out the inside,
+				// Python's http.cookies with its escapes read
+				inner := v[1 : len(v)-1]
+				w.expand(loc, name, inner, 0)
+				if u, changed := cookieUnquote(inner); changed && u != inner {
+					w.expand(loc, name, u, 0)
+				}
 			}
 		}
 	}

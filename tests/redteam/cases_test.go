@@ -262,6 +262,7 @@ func differentialCases(a attack) []redCase {
 		mk("SOAP body declaring ISO-8859-1", mp("text/xml",
 			`<?xml version="1.0" encoding="ISO-8859-1"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><q a="`+charRefs(p)+`"/></s:Body></s:Envelope>`)),
 		mk("quoted cookie value", v2(func(ev map[string]any) { headers(ev)["cookie"] = `pref="` + strings.ReplaceAll(p, `"`, `\"`) + `"` })),
+		mk("quoted cookie value in octal escapes (Python's http.cookies decodes them)", v2(func(ev map[string]any) { headers(ev)["cookie"] = `pref="` + octalEscaped(p) + `"` })),
 		mk("two Records arrays, the attack in the second", []byte(`{"Records":[{"eventSource":"aws:sqs","messageId":"x","body":"fine"}],"Records":[`+
 			string(js(map[string]any{"eventSource": "aws:sqs", "messageId": "y", "body": doc}))+`]}`)),
 		mk("case-variant record body key", []byte(`{"Records":[{"eventSource":"aws:sqs","messageId":"m1","body":`+string(js(doc))+`,"Body":"fine"}]}`)),
@@ -298,6 +299,16 @@ func utf16Escaped(s string) string {
 	var b strings.Builder
 	for _, u := range utf16.Encode([]rune(s)) {
 		fmt.Fprintf(&b, "%%%02X%%%02X", byte(u), byte(u>>8))
+	}
+	return b.String()
+}
+
+// octalEscaped writes every byte of s as a backslash and three octal
+// digits, as a quoted cookie value may carry it.
+func octalEscaped(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, "\\%03o", s[i])
 	}
 	return b.String()
 }
