@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
+	"encoding/base64"
 	"errors"
 	"io"
 	"slices"
@@ -444,4 +445,32 @@ func (w *walker) walkJSONLines(body, loc string, depth int) {
 			w.expand(lloc, "", line, depth)
 		}
 	}
+}
+
+// gzipInBase64 reads s as base64 of a gzip stream, as a handler of
+// CloudWatch Logs subscriptions reads its event ({"awslogs": {"data":
+// "H4sI..."}}: base64, then gunzip, then JSON) and as other services and
+// clients pack payloads: the inflated text, bounded as a body's is. Only a
+// token that opens as gzip's header does in base64 ("H4sI") is tried;
+// a base64 reading of anything else that is not text is dropped.
+func (w *walker) gzipInBase64(s, loc string) (string, bool) {
+	if len(s) < 24 || !strings.HasPrefix(s, "H4sI") {
+		return "", false
+	}
+	t := strings.TrimRight(s, "=")
+	var b []byte
+	for _, enc := range [...]*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if d, err := enc.DecodeString(t); err == nil {
+			b = d
+			break
+		}
+	}
+	if b == nil {
+		return "", false
+	}
+	plain, _, ok := w.inflate(stringOf(b), "gzip", loc)
+	if !ok && plain == "" || !textLike(bytesOf(plain)) {
+		return "", false
+	}
+	return plain, true
 }

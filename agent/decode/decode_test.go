@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"compress/zlib"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
@@ -500,6 +501,19 @@ func TestWalkCompressed(t *testing.T) {
 		t.Errorf("bad gzip not reported: %v", de)
 	}
 	find(t, vals, "body", "plain")
+	// base64 of gzip in a value, as CloudWatch Logs delivers its events
+	var logs bytes.Buffer
+	lw := gzip.NewWriter(&logs)
+	lw.Write([]byte(`{"logEvents":[{"message":"1' OR '1'='1"}]}`))
+	lw.Close()
+	b64 := base64.StdEncoding.EncodeToString(logs.Bytes())
+	vals, de = walk(t, New(Limits{}), &event.Request{ContentType: "application/json", Body: []byte(`{"awslogs":{"data":"` + b64 + `"}}`)})
+	if de != nil {
+		t.Errorf("base64 of gzip: %v", de)
+	}
+	if v := find(t, vals, "body.awslogs.data.logEvents[0].message", "1' OR '1'='1"); !slices.Contains(v.Decoded, EncGzip) {
+		t.Errorf("gzip reading not recorded: %v", v.Decoded)
+	}
 	// Brotli, as Express's body-parser decodes it
 	var br bytes.Buffer
 	bw := brotli.NewWriter(&br)

@@ -677,6 +677,9 @@ func (w *walker) readings(loc, key, s string, depth int) {
 	}
 	var rs [maxReadingsPerText]reading
 	n := w.decodings(s, rs[:0])
+	if g, ok := w.gzipInBase64(s, loc); ok {
+		n = append(n, reading{text: g, enc: encBase64, enc2: encGzip, json: looksLikeJSON(g)})
+	}
 	if len(n) == 0 {
 		return
 	}

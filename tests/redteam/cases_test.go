@@ -216,6 +216,9 @@ func triggerCases(a attack) []redCase {
 		fail("cognito user attribute", map[string]any{"version": "1", "triggerSource": "PreSignUp_SignUp", "userPoolId": "p", "userName": "u",
 			"request": map[string]any{"userAttributes": map[string]any{"custom:bio": p}}, "response": map[string]any{}}),
 		fail("unknown trigger deep leaf", map[string]any{"job": map[string]any{"steps": []any{map[string]any{"cmd": p}}}}),
+		fail("cloudwatch logs subscription (base64 of gzip)", map[string]any{"awslogs": map[string]any{"data": base64.StdEncoding.EncodeToString(compressed(
+			string(js(map[string]any{"messageType": "DATA_MESSAGE", "logGroup": "/aws/lambda/app", "logEvents": []any{map[string]any{"id": "1", "timestamp": 1, "message": p}}})),
+			gzip.NewWriter))}}),
 	}
 }
 
