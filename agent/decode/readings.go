@@ -65,6 +65,9 @@ func (w *walker) decodings(s string, dst []reading) []reading {
 			dst = append(dst, reading{text: d, enc: encJSEscape})
 		}
 	}
+	if d, changed := fullwidthFold(s); changed {
+		dst = append(dst, reading{text: d, enc: encFullwidth})
+	}
 	if w.utf7 && strings.IndexByte(s, '+') >= 0 {
 		if d, changed := utf7.Decode(s); changed {
 			dst = append(dst, reading{text: d, enc: encUTF7})

@@ -435,3 +435,30 @@ func cookieUnquote(s string) (string, bool) {
 }
 
 func isOctal(c byte) bool { return c >= '0' && c <= '7' }
+
+// fullwidthFold folds the fullwidth forms of ASCII (U+FF01-U+FF5E) and
+// the ideographic space to ASCII, as Unicode's compatibility
+// normalization (NFKC) does and a handler that normalizes its input, or
+// a database or code page that maps characters to their "best fit",
+// reads "１＇ ＯＲ ＇１＇＝＇１" as "1' OR '1'='1". It reports whether
+// anything changed; a text without those characters is not copied.
+func fullwidthFold(s string) (string, bool) {
+	if !strings.Contains(s, "\xef\xbc") && !strings.Contains(s, "\xef\xbd") && !strings.Contains(s, "\u3000") {
+		return s, false
+	}
+	out := make([]byte, 0, len(s))
+	changed := false
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			out = append(out, byte(r-0xFEE0))
+			changed = true
+		case r == 0x3000:
+			out = append(out, ' ')
+			changed = true
+		default:
+			out = utf8.AppendRune(out, r)
+		}
+	}
+	return string(out), changed
+}

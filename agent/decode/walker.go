@@ -29,10 +29,11 @@ const (
 	EncUTF7       = "utf-7"     // RFC 2152 UTF-7 ("+ADw-script+AD4-")
 	EncBrotli     = "br"        // a Brotli-compressed body
 	EncCharset    = "charset"   // bytes in the EBCDIC, UTF-16 or UTF-32 charset a body names
+	EncFullwidth  = "fullwidth" // fullwidth forms folded to ASCII ("＇" is "'"), as NFKC folds them
 )
 
-// encoding codes, 4 bits each in a chain code
-var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape, EncUTF7, EncBrotli, EncCharset}
+// encoding codes, 5 bits each in a chain code
+var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape, EncUTF7, EncBrotli, EncCharset, EncFullwidth}
 
 type enc uint8
 
@@ -53,10 +54,11 @@ const (
 	encUTF7
 	encBrotli
 	encCharset
+	encFullwidth
 )
 
 // maxChain is how many encodings a chain code holds.
-const maxChain = 15
+const maxChain = 12
 
 // walker is the state of one Walk.
 type walker struct {
@@ -138,12 +140,12 @@ func (w *walker) reset(d *Decoder, visit func(event.Value) bool) {
 	}
 }
 
-// chainCode packs the encodings removed so far, 4 bits each (at most
+// chainCode packs the encodings removed so far, 5 bits each (at most
 // maxChain of them).
 func (w *walker) chainCode() uint64 {
 	var code uint64
 	for _, e := range w.chain {
-		code = code<<4 | uint64(e)
+		code = code<<5 | uint64(e)
 	}
 	return code
 }
