@@ -51,6 +51,10 @@ func FuzzWalkBody(f *testing.F) {
 		{"text/plain", "&#x3C;b&#x3E; %3Cb%3E"},
 		{"application/json; charset=utf-7", `{"q":"+ADw-b+AD4- +- \\x3c\\n"}`},
 		{"application/x-www-form-urlencoded; charset=utf-7", "q=%2BACc-+OR+1&r=\\x3c+"},
+		{"application/x-www-form-urlencoded; charset=ibm037; charset=utf-16", "q=%7D%40%D6%D9&%27%00=1"},
+		{"application/json; charset=utf-32be", "\x00\x00\x00{\x00\x00\x00}"},
+		{"application/xml", `<?xml version="1.0" encoding="windows-1252"?><r a="&#39;">\x80</r>`},
+		{"application/json", "\ufeff{\"q\":\"\uff07\uff1c\",\"c\":\"H4sIAAAAAAAA\"}"},
 	}
 	for _, s := range seeds {
 		f.Add(s.ct, "", []byte(s.body))
