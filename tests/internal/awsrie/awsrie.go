@@ -41,6 +41,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/lambdawaf/lambdawaf/tests/internal/testenv"
 )
 
 // invokePath is the emulator's invoke endpoint.
@@ -165,7 +167,7 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 			*d = empty
 		}
 	}
-	ports, err := freePorts(2)
+	ports, err := testenv.FreePorts(2)
 	if err != nil {
 		return nil, err
 	}
@@ -498,30 +500,10 @@ func descendants(root int) []int {
 	return out
 }
 
-// freePorts returns n distinct loopback ports nobody listens on.
-func freePorts(n int) ([]string, error) {
-	var lns []net.Listener
-	defer func() {
-		for _, ln := range lns {
-			ln.Close()
-		}
-	}()
-	ports := make([]string, 0, n)
-	for range n {
-		ln, err := net.Listen("tcp4", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("pick a loopback port: %w", err)
-		}
-		lns = append(lns, ln)
-		ports = append(ports, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
-	}
-	return ports, nil
-}
-
 // FreePort returns one loopback port nobody listens on (for an agent's
 // LAMBDAWAF_PORT).
 func FreePort() (string, error) {
-	p, err := freePorts(1)
+	p, err := testenv.FreePorts(1)
 	if err != nil {
 		return "", err
 	}

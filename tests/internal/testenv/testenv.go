@@ -7,9 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -28,12 +30,47 @@ func ModuleRoot() string {
 // functions can run in parallel, each agent on its own LAMBDAWAF_PORT.
 func FreePort(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	p, err := FreePorts(1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	return p[0]
+}
+
+// Ports are picked in [portsFrom, portsTo), below Linux's ephemeral range
+// (32768-60999): a port the kernel hands out for ":0" listeners and
+// outgoing connections can be taken by any of them between the moment
+// it is picked and the moment the agent binds it (an agent failed to
+// start with "address already in use" so, while other packages' tests
+// ran), and one below the range only by an explicit bind.
+const (
+	portsFrom = 20000
+	portsTo   = 32768
+)
+
+// FreePorts returns n distinct loopback ports nobody listens on, each
+// checked by binding it, picked at random below the ephemeral range.
+func FreePorts(n int) ([]string, error) {
+	var lns []net.Listener
+	defer func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}()
+	ports := make([]string, 0, n)
+	for tries := 0; len(ports) < n; tries++ {
+		if tries == 1000 {
+			return nil, fmt.Errorf("pick %d loopback ports: %d free after %d tries", n, len(ports), tries)
+		}
+		port := strconv.Itoa(portsFrom + rand.IntN(portsTo-portsFrom))
+		ln, err := net.Listen("tcp4", "127.0.0.1:"+port)
+		if err != nil {
+			continue // taken: try another
+		}
+		lns = append(lns, ln)
+		ports = append(ports, port)
+	}
+	return ports, nil
 }
 
 // Binary is one main package to build: Pkg is a ./relative package of the
