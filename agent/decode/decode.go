@@ -33,6 +33,17 @@
 // the outer value's location: header.x-data.user.name. Locations longer
 // than MaxLocation bytes are cut and end in "..."; Text is never cut.
 //
+// # Readings
+//
+// Where handlers' parsers disagree, every reading is yielded (Decoded
+// names the encodings removed): a body in each charset its content type
+// names and as sent (charset.go: EBCDIC, UTF-16, UTF-32, UTF-7), an XML
+// document in the encoding its declaration names (xmlcharset.go), gzip,
+// deflate and Brotli bodies, base64 of gzip in any value, quoted cookies
+// as net/http and as Python's http.cookies unquote them, fullwidth forms
+// folded to ASCII, and the speculative decodings of every value (URL,
+// HTML references, script escapes, base64, hex, JSON Web Tokens).
+//
 // # What the visitor gets
 //
 // Every string in a Value (Location, Key, Text, Decoded) may be kept after
