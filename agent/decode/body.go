@@ -63,6 +63,19 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 			orders = append(orders, be)
 		}
 	}
+	wide, wideBE := jsonBytesEncoding(body)
+	if wide == 16 && !slices.Contains(orders, wideBE) {
+		orders = append(orders, wideBE)
+	}
+	if wide == 32 {
+		// UTF-32, which nothing else here reads unlabelled
+		if depth >= w.lim.MaxLayers {
+			w.issue(DepthLimit, loc)
+		} else if w.push(encUTF32) {
+			w.walkMedia(utf32ToUTF8(bytesOf(body), wideBE), media, boundaries, loc, depth+1)
+			w.pop()
+		}
+	}
 	if len(orders) > 0 {
 		if depth >= w.lim.MaxLayers {
 			w.issue(DepthLimit, loc)
@@ -339,6 +352,40 @@ func (w *walker) inflate(body, coding, loc string) (plain, tail string, ok bool)
 	}
 	w.inflated += buf.Len()
 	return stringOf(buf.Bytes()), tail, true
+}
+
+// jsonBytesEncoding reports the encoding Python's json.loads gives a body
+// handed to it as bytes (json.detect_encoding: Flask's get_json,
+// Starlette's and FastAPI's request.json()): UTF-16 or UTF-32 (wide 16 or
+// 32) in the byte order bigEndian, read off the byte-order mark or the
+// NUL bytes among the first four bytes alone, or 0 for UTF-8. The first
+// four bytes decide for all the rest, so a body that opens as UTF-16 and
+// goes on in characters without NUL bytes is UTF-16 to the handler
+// however little the rest looks like it.
+func jsonBytesEncoding(b string) (wide int, bigEndian bool) {
+	switch {
+	case strings.HasPrefix(b, "\x00\x00\xfe\xff"):
+		return 32, true
+	case strings.HasPrefix(b, "\xff\xfe\x00\x00"):
+		return 32, false
+	case strings.HasPrefix(b, "\xfe\xff"):
+		return 16, true
+	case strings.HasPrefix(b, "\xff\xfe"):
+		return 16, false
+	case len(b) < 4:
+		return 0, false
+	case b[0] == 0 && b[1] != 0:
+		return 16, true
+	case b[0] == 0 && b[3] != 0:
+		return 32, true
+	case b[0] == 0:
+		// NULs alone (a bomb's zeros) are no text in any of them
+	case b[1] == 0 && (b[2] != 0 || b[3] != 0):
+		return 16, false
+	case b[1] == 0:
+		return 32, false
+	}
+	return 0, false
 }
 
 // utf16Declared reports the byte order the charset cs names for body:

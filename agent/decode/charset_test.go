@@ -2,7 +2,9 @@ package decode
 
 import (
 	"encoding/hex"
+	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
@@ -120,5 +122,53 @@ func TestCharsetsBeyondTheBoundAreALimit(t *testing.T) {
 	_, de = walk(t, New(Limits{}), &event.Request{ContentType: "application/x-www-form-urlencoded; charset=utf-8; charset=UTF-8", Body: []byte("q=1")})
 	if de != nil {
 		t.Errorf("one charset named twice: %v", de)
+	}
+}
+
+// TestJSONBytesEncodingIsPythons: a body is also read in the encoding
+// Python's json.loads gives it as bytes, decided by its first four bytes,
+// however little the rest looks like UTF-16 (CJK text has no NUL bytes)
+// and with no charset named.
+func TestJSONBytesEncodingIsPythons(t *testing.T) {
+	u16 := func(s string, be bool) []byte {
+		var b []byte
+		for _, u := range utf16.Encode([]rune(s)) {
+			if be {
+				b = append(b, byte(u>>8), byte(u))
+			} else {
+				b = append(b, byte(u), byte(u>>8))
+			}
+		}
+		return b
+	}
+	doc := `{"q":"` + strings.Repeat("漢", 30) + `' OR '1'='1"}`
+	for _, c := range []struct {
+		name string
+		body []byte
+		want string
+	}{
+		{"UTF-16LE diluted by CJK", u16(doc, false), strings.Repeat("漢", 30) + "' OR '1'='1"},
+		{"UTF-16BE diluted by CJK", u16(doc, true), strings.Repeat("漢", 30) + "' OR '1'='1"},
+		{"UTF-32LE", []byte("{\x00\x00\x00\"\x00\x00\x00q\x00\x00\x00\"\x00\x00\x00:\x00\x00\x00\"\x00\x00\x00'\x00\x00\x00\"\x00\x00\x00}\x00\x00\x00"), "'"},
+	} {
+		vals, _ := walk(t, New(Limits{}), &event.Request{ContentType: "application/json", Body: c.body})
+		find(t, vals, "body.q", c.want)
+	}
+	for _, c := range []struct {
+		in        string
+		wide      int
+		bigEndian bool
+	}{
+		{`{"a":1}`, 0, false},
+		{"{\x00\"\x00", 16, false},
+		{"\x00{\x00\"", 16, true},
+		{"{\x00\x00\x00", 32, false},
+		{"\x00\x00\x00{", 32, true},
+		{"\xff\xfe\x00\x00", 32, false},
+		{"ab", 0, false},
+	} {
+		if wide, be := jsonBytesEncoding(c.in); wide != c.wide || be != c.bigEndian {
+			t.Errorf("jsonBytesEncoding(%q) = %d, %v; want %d, %v", c.in, wide, be, c.wide, c.bigEndian)
+		}
 	}
 }

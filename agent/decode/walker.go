@@ -30,10 +30,11 @@ const (
 	EncBrotli     = "br"        // a Brotli-compressed body
 	EncCharset    = "charset"   // bytes in the EBCDIC, UTF-16 or UTF-32 charset a body names
 	EncFullwidth  = "fullwidth" // fullwidth forms folded to ASCII ("＇" is "'"), as NFKC folds them
+	EncUTF32      = "utf-32"    // a UTF-32 body transcoded to UTF-8
 )
 
 // encoding codes, 5 bits each in a chain code
-var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape, EncUTF7, EncBrotli, EncCharset, EncFullwidth}
+var encNames = [...]string{"", EncBase64, EncURL, EncURLUnicode, EncHTML, EncJSON, EncJSONEscape, EncGzip, EncDeflate, EncUTF16, EncHex, EncJWT, EncJSEscape, EncUTF7, EncBrotli, EncCharset, EncFullwidth, EncUTF32}
 
 type enc uint8
 
@@ -55,6 +56,7 @@ const (
 	encBrotli
 	encCharset
 	encFullwidth
+	encUTF32
 )
 
 // maxChain is how many encodings a chain code holds.

@@ -259,6 +259,10 @@ func differentialCases(a attack) []redCase {
 		mk("form body in IBM037 (EBCDIC), decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=ibm037", "q="+ibm037Escaped(p))),
 		mk("form body naming UTF-8 then IBM037 (Django's header parser takes the last)", mp("application/x-www-form-urlencoded; charset=utf-8; charset=ibm037", "q="+ibm037Escaped(p))),
 		mk("ASCII JSON body whose charset says UTF-16", mp("application/json; charset=utf-16", doc)),
+		mk("JSON body in UTF-16 among CJK text, no charset (Python's json.loads reads the first bytes)", v2(func(ev map[string]any) {
+			headers(ev)["content-type"] = "application/json"
+			ev["body"], ev["isBase64Encoded"] = base64.StdEncoding.EncodeToString(utf16LE(`{"note":"`+strings.Repeat("漢", 40)+`","q":`+string(js(p))+`}`)), true
+		})),
 		mk("form escapes in UTF-16, decoded with the charset it names", mp("application/x-www-form-urlencoded; charset=utf-16", "q="+utf16Escaped(p))),
 		mk("XML body declaring windows-1252, the attack in character references", mp("application/xml",
 			`<?xml version="1.0" encoding="windows-1252"?><r><q>`+charRefs(p)+`</q></r>`)),
@@ -295,6 +299,15 @@ func ibm037Escaped(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// utf16LE writes s in UTF-16LE without a byte-order mark.
+func utf16LE(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
 }
 
 // utf16Escaped writes s as percent escapes of its UTF-16LE code units.

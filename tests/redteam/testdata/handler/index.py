@@ -138,6 +138,12 @@ def parse_body(raw, content_type, encoding, out):
         except xml.etree.ElementTree.ParseError:
             pass
     try:
+        # bytes, as Flask's get_json and Starlette's request.json() hand
+        # them over: json.loads picks UTF-16 or UTF-32 by the first bytes
+        texts_of(json.loads(raw), out)
+    except (ValueError, UnicodeDecodeError, TypeError):
+        pass
+    try:
         texts_of(json.loads(text), out)
     except ValueError:
         for line in text.splitlines():
