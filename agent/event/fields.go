@@ -196,3 +196,20 @@ func lastName(loc string) string {
 	}
 	return loc
 }
+
+// contextCopies returns the request context's copies of the path and the
+// User-Agent (at pathLoc and uaLoc) where they differ from the request's
+// own: API Gateway writes the same text in both, but an event a caller
+// builds itself (a direct invoke, a forwarding service) need not, and
+// handlers read either (requestContext.http.path in some adapters, the
+// context's userAgent in Powertools' event classes). "" for one not read.
+func contextCopies(req *Request, path, pathLoc, userAgent, uaLoc string) []Field {
+	var out []Field
+	if path != "" && path != req.Path {
+		out = append(out, Field{Part: PartPath, Location: pathLoc, Key: "path", Text: path})
+	}
+	if userAgent != "" && !slices.Contains(req.Headers["user-agent"], userAgent) {
+		out = append(out, Field{Part: PartHeader, Location: uaLoc, Key: "userAgent", Text: userAgent})
+	}
+	return out
+}

@@ -237,6 +237,7 @@ func parseV1(payload []byte, req *Request, spans *jsonscan.Spans) error {
 	req.Claims, claims = identityClaims(rc.Identity, rc.Authorizer)
 	req.Cookies = cookiesFromHeaders(req.Headers, nil)
 	req.Fields = append(mapFields(PartPath, "pathParameters", ev.PathParameters), claims...)
+	req.Fields = append(req.Fields, contextCopies(req, "", "", rc.Identity.UserAgent, "requestContext.identity.userAgent")...)
 	setContentHeaders(req)
 	req.Body, err = bodyOf(ev.Body, ev.rawBody, ev.IsBase64Encoded)
 	return err
@@ -265,9 +266,10 @@ type v2Context struct {
 }
 
 type v2HTTP struct {
-	Method   string `json:"method"`
-	Path     string `json:"path"`
-	SourceIP string `json:"sourceIp"`
+	Method    string `json:"method"`
+	Path      string `json:"path"`
+	SourceIP  string `json:"sourceIp"`
+	UserAgent string `json:"userAgent"`
 }
 
 type v2Authorizer struct {
@@ -314,6 +316,7 @@ func fillV2(ev *v2Event, req *Request) error {
 	// queryStringParameters carries (a forged event) is judged too.
 	req.Query = ev.QueryStringParameters
 	req.Fields = append(queryFields(req.RawQuery, req.Query), mapFields(PartPath, "pathParameters", ev.PathParameters)...)
+	req.Fields = append(req.Fields, contextCopies(req, rc.HTTP.Path, "requestContext.http.path", rc.HTTP.UserAgent, "requestContext.http.userAgent")...)
 	if a := rc.Authorizer; a != nil {
 		c := claimSet{}
 		if a.JWT != nil {

@@ -319,8 +319,10 @@ func (v *v2Scan) context(t jsonscan.Token, rc *v2Context) bool {
 					return v.str(t, &rc.HTTP.Path)
 				case "sourceIp":
 					return v.str(t, &rc.HTTP.SourceIP)
+				case "userAgent":
+					return v.str(t, &rc.HTTP.UserAgent)
 				}
-				return v.skip(key, t, "method", "path", "sourceIp")
+				return v.skip(key, t, "method", "path", "sourceIp", "userAgent")
 			})
 		case "authorizer":
 			return v.authorizer(t, &rc.Authorizer)

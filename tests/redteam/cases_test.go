@@ -147,7 +147,12 @@ func forgedFieldCases(a attack) []redCase {
 			ev["RawQueryString"] = "page=2"
 			ev["rawQueryString"] = "q=" + url.QueryEscape(p)
 		})),
+		mk("v2 request context's userAgent", v2(func(ev map[string]any) { ctx(ev)["http"].(map[string]any)["userAgent"] = p })),
+		mk("v2 request context's path", v2(func(ev map[string]any) { ctx(ev)["http"].(map[string]any)["path"] = "/items/" + p })),
 		mk("v1 single-value header only", v1(func(ev map[string]any) { headers(ev)["x-note"] = p })),
+		mk("v1 request context's identity userAgent", v1(func(ev map[string]any) {
+			ctx(ev)["identity"] = map[string]any{"sourceIp": "203.0.113.9", "userAgent": p}
+		})),
 		mk("v1 single-value query beside multiValue", v1(func(ev map[string]any) {
 			ev["queryStringParameters"] = map[string]any{"q": p}
 			ev["multiValueQueryStringParameters"] = map[string]any{"q": []string{"fine"}}
