@@ -32,7 +32,7 @@ func charsetReadings(label string) []charsetReading {
 	}
 	var out []charsetReading
 	for _, p := range ebcdicPages(label) {
-		out = append(out, charsetReading{decode: func(b []byte) string { return ebcdicText(string(b), p) }, whole: true})
+		out = append(out, charsetReading{decode: func(b []byte) string { return codePageText(string(b), p) }, whole: true})
 	}
 	if out != nil {
 		return out
@@ -132,9 +132,9 @@ func ebcdicPages(label string) []*[256]rune {
 	return nil
 }
 
-// ebcdicText decodes every byte of s in page p: a whole body sent in an
-// EBCDIC charset.
-func ebcdicText(s string, p *[256]rune) string {
+// codePageText decodes every byte of s in the single-byte code page p (an
+// EBCDIC page, windows-1252): a whole body or document sent in it.
+func codePageText(s string, p *[256]rune) string {
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		out = utf8.AppendRune(out, p[s[i]])

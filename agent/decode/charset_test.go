@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/lambdawaf/lambdawaf/agent/event"
 )
@@ -130,25 +129,14 @@ func TestCharsetsBeyondTheBoundAreALimit(t *testing.T) {
 // however little the rest looks like UTF-16 (CJK text has no NUL bytes)
 // and with no charset named.
 func TestJSONBytesEncodingIsPythons(t *testing.T) {
-	u16 := func(s string, be bool) []byte {
-		var b []byte
-		for _, u := range utf16.Encode([]rune(s)) {
-			if be {
-				b = append(b, byte(u>>8), byte(u))
-			} else {
-				b = append(b, byte(u), byte(u>>8))
-			}
-		}
-		return b
-	}
 	doc := `{"q":"` + strings.Repeat("漢", 30) + `' OR '1'='1"}`
 	for _, c := range []struct {
 		name string
 		body []byte
 		want string
 	}{
-		{"UTF-16LE diluted by CJK", u16(doc, false), strings.Repeat("漢", 30) + "' OR '1'='1"},
-		{"UTF-16BE diluted by CJK", u16(doc, true), strings.Repeat("漢", 30) + "' OR '1'='1"},
+		{"UTF-16LE diluted by CJK", utf16Bytes(doc, false, false), strings.Repeat("漢", 30) + "' OR '1'='1"},
+		{"UTF-16BE diluted by CJK", utf16Bytes(doc, true, false), strings.Repeat("漢", 30) + "' OR '1'='1"},
 		{"UTF-32LE", []byte("{\x00\x00\x00\"\x00\x00\x00q\x00\x00\x00\"\x00\x00\x00:\x00\x00\x00\"\x00\x00\x00'\x00\x00\x00\"\x00\x00\x00}\x00\x00\x00"), "'"},
 	} {
 		vals, _ := walk(t, New(Limits{}), &event.Request{ContentType: "application/json", Body: c.body})

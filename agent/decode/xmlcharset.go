@@ -3,7 +3,6 @@ package decode
 import (
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/lambdawaf/lambdawaf/agent/internal/utf7"
 )
@@ -43,35 +42,19 @@ func xmlCharsetReader(label string, input io.Reader) (io.Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return strings.NewReader(windows1252(b)), nil
+	return strings.NewReader(codePageText(string(b), &windows1252)), nil
 }
 
-// windows1252 decodes b as windows-1252: ASCII as it is, 0x80-0x9F by
-// the code page's table, the rest as the Latin-1 characters they are.
-func windows1252(b []byte) string {
-	ascii := true
-	for _, c := range b {
-		if c >= 0x80 {
-			ascii = false
-			break
-		}
+// windows1252 is the windows-1252 code page (see codePageText): ASCII
+// as it is, 0x80-0x9F by the code page's table (cp1252), the rest the
+// Latin-1 characters they are.
+var windows1252 = func() (p [256]rune) {
+	for i := range p {
+		p[i] = rune(i)
 	}
-	if ascii {
-		return string(b)
-	}
-	out := make([]byte, 0, len(b)+len(b)/4)
-	for _, c := range b {
-		switch {
-		case c < 0x80:
-			out = append(out, c)
-		case c < 0xA0:
-			out = utf8.AppendRune(out, cp1252[c-0x80])
-		default:
-			out = utf8.AppendRune(out, rune(c))
-		}
-	}
-	return string(out)
-}
+	copy(p[0x80:0xA0], cp1252[:])
+	return p
+}()
 
 // cp1252 maps the bytes 0x80-0x9F of windows-1252 to their characters;
 // the five the code page leaves undefined stay the C1 controls they are

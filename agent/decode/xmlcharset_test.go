@@ -40,8 +40,8 @@ func TestWindows1252DecodesEveryByte(t *testing.T) {
 		{"\x81\x8d", "\u0081\u008d"},
 		{"\xa0\xe9\xff", "\u00a0éÿ"},
 	} {
-		if got := windows1252([]byte(c.in)); got != c.want {
-			t.Errorf("windows1252(%q) = %q, want %q", c.in, got, c.want)
+		if got := codePageText(c.in, &windows1252); got != c.want {
+			t.Errorf("codePageText(%q, windows-1252) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
