@@ -69,12 +69,7 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 	}
 	if wide == 32 {
 		// UTF-32, which nothing else here reads unlabelled
-		if depth >= w.lim.MaxLayers {
-			w.issue(DepthLimit, loc)
-		} else if w.push(encUTF32) {
-			w.walkMedia(utf32ToUTF8(bytesOf(body), wideBE), media, boundaries, loc, depth+1)
-			w.pop()
-		}
+		w.walkReading(utf32ToUTF8(bytesOf(body), wideBE), encUTF32, media, boundaries, loc, depth)
 	}
 	if len(orders) > 0 {
 		if depth >= w.lim.MaxLayers {
@@ -85,10 +80,7 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		// they differ: a handler may go by either (Python's json.loads
 		// reads the bytes, a parser that honours the charset reads it)
 		for _, be := range orders {
-			if w.push(encUTF16) {
-				w.walkMedia(utf16ToUTF8(body, be), media, boundaries, loc, depth+1)
-				w.pop()
-			}
+			w.walkReading(utf16ToUTF8(body, be), encUTF16, media, boundaries, loc, depth)
 		}
 		if evident {
 			return
@@ -97,22 +89,19 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		// Flask's get_json, a form parser) read the bytes as sent, and
 		// those that honour it read a form's escapes as code units
 	}
+	// a form is parsed before its values are decoded in a charset: no
+	// handler transcodes it whole
+	form := media == "application/x-www-form-urlencoded" || strings.HasPrefix(media, "multipart/")
 	if slices.ContainsFunc(charsets, isUTF7) {
 		// the handler that honours the charset reads the transcoded
 		// text, or each value decoded so once it is parsed (a form's
-		// "%2BADw-" is "<": its '+' is a blank, so no handler transcodes
-		// a form whole); one that ignores it, the bytes: judge all
+		// "%2BADw-" is "<": its '+' is a blank); one that ignores it,
+		// the bytes: judge all
 		outer := w.utf7
 		w.utf7 = true
 		defer func() { w.utf7 = outer }()
-		form := media == "application/x-www-form-urlencoded" || strings.HasPrefix(media, "multipart/")
 		if d, changed := utf7.Decode(body); changed && !form {
-			if depth >= w.lim.MaxLayers {
-				w.issue(DepthLimit, loc)
-			} else if w.push(encUTF7) {
-				w.walkMedia(d, media, boundaries, loc, depth+1)
-				w.pop()
-			}
+			w.walkReading(d, encUTF7, media, boundaries, loc, depth)
 		}
 	}
 	var rs []charsetReading
@@ -125,25 +114,27 @@ func (w *walker) walkBody(body, contentType, contentEncoding, loc string, depth 
 		outer := w.charsets
 		w.charsets = rs
 		defer func() { w.charsets = outer }()
-		form := media == "application/x-www-form-urlencoded" || strings.HasPrefix(media, "multipart/")
 		for _, r := range rs {
-			if form || w.stop {
-				break
-			}
-			if !r.whole {
-				continue
-			}
-			if depth >= w.lim.MaxLayers {
-				w.issue(DepthLimit, loc)
-				break
-			}
-			if w.push(encCharset) {
-				w.walkMedia(r.decode(bytesOf(body)), media, boundaries, loc, depth+1)
-				w.pop()
+			if r.whole && !form && !w.stop {
+				w.walkReading(r.decode(bytesOf(body)), encCharset, media, boundaries, loc, depth)
 			}
 		}
 	}
 	w.walkMedia(body, media, boundaries, loc, depth)
+}
+
+// walkReading walks text, a reading of a whole body with encoding e
+// removed, as the body's media type; at the layer bound it records the
+// bound instead.
+func (w *walker) walkReading(text string, e enc, media string, boundaries []string, loc string, depth int) {
+	if depth >= w.lim.MaxLayers {
+		w.issue(DepthLimit, loc)
+		return
+	}
+	if w.push(e) {
+		w.walkMedia(text, media, boundaries, loc, depth+1)
+		w.pop()
+	}
 }
 
 // walkCompressed inflates a gzip, deflate or Brotli body and walks what it
