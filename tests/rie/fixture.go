@@ -137,11 +137,11 @@ type RunOptions struct {
 // Start runs the handler under s on AWS's emulator, with the agent (or
 // bare proxy) on a port of its own.
 func (f *Fixture) Start(ctx context.Context, s Setup, o RunOptions) (*Function, error) {
-	port, err := awsrie.FreePort()
+	ports, err := testenv.FreePorts(1)
 	if err != nil {
 		return nil, err
 	}
-	env := append([]string{contract.EnvPort + "=" + port}, s.Env...)
+	env := append([]string{contract.EnvPort + "=" + ports[0]}, s.Env...)
 	if o.TimeoutSeconds > 0 {
 		env = append(env, fmt.Sprintf("AWS_LAMBDA_FUNCTION_TIMEOUT=%d", o.TimeoutSeconds))
 	}

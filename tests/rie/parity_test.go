@@ -16,6 +16,7 @@ import (
 	"github.com/lambdawaf/lambdawaf/agent/contract"
 	"github.com/lambdawaf/lambdawaf/agent/emulator"
 	"github.com/lambdawaf/lambdawaf/tests/internal/awsrie"
+	"github.com/lambdawaf/lambdawaf/tests/internal/testenv"
 )
 
 // answer is an invocation's outcome as a client of the Invoke API sees
@@ -207,10 +208,7 @@ func startBoth(t *testing.T, timeoutSeconds, maxConcurrency int, awsSeen, ownSee
 		t.Fatal(err)
 	}
 	t.Cleanup(aws.Close)
-	port, err := awsrie.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
+	port := testenv.FreePort(t)
 	own, err := emulator.Start(t.Context(), emulator.Config{
 		Handler:  []string{filepath.Join(fixture.Task, "bootstrap")},
 		LayerDir: fixture.Block.Layer,

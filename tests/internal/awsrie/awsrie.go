@@ -499,13 +499,3 @@ func descendants(root int) []int {
 	}
 	return out
 }
-
-// FreePort returns one loopback port nobody listens on (for an agent's
-// LAMBDAWAF_PORT).
-func FreePort() (string, error) {
-	p, err := testenv.FreePorts(1)
-	if err != nil {
-		return "", err
-	}
-	return p[0], nil
-}
